@@ -1,0 +1,213 @@
+/**
+ * Ports: what actors need from the outside world. Actors import only these interfaces; db/
+ * implements the stores, server/ the publisher, and tests may pass fakes for unit tests.
+ */
+import type {
+  Conversation,
+  ConversationEvent,
+  ConversationStatus,
+  Message,
+  Party,
+  PartyKind,
+  ReadState,
+} from '../server/protocol/index.ts'
+
+/** A conversation row as the actor keeps it: the wire shape plus the owner's fencing epoch. */
+export interface ConversationRecord extends Conversation {
+  /** Ownership epoch for write fencing in a cluster; 0 on a single node. */
+  ownerEpoch: number
+}
+
+/** Fields of a conversation row that a write may change. */
+export type ConversationPatch = Partial<
+  Pick<
+    ConversationRecord,
+    'status' | 'assigneeId' | 'lastSeq' | 'hasUnansweredIncoming' | 'lastMessageAt' | 'updatedAt'
+  >
+>
+
+/** Changes to an existing message (edit or soft delete). */
+export interface MessagePatch {
+  id: string
+  text?: string
+  editedAt?: number
+  deletedAt?: number
+  deletedBy?: Party
+}
+
+/**
+ * Everything one actor command changes, written atomically: all of it or none of it.
+ * The store may put several of these (from any conversations) in one transaction (group
+ * commit), but never splits one.
+ */
+export interface ConversationWrite {
+  conversationId: string
+  /** Insert this conversation row (first write of a new conversation). */
+  create?: ConversationRecord
+  /** Update the existing row. */
+  update?: ConversationPatch
+  insertMessages?: Message[]
+  updateMessages?: MessagePatch[]
+  /** Upsert these watermarks (keyed by conversation + reader kind + reader id). */
+  readStates?: ReadState[]
+  /** Append these events; (conversationId, seq) is unique. */
+  events: ConversationEvent[]
+}
+
+/** Persistence for the conversation actor. Every method is safe to call concurrently. */
+export interface ConversationStore {
+  /** The row and all read watermarks, or null when no such conversation exists. */
+  loadConversation(
+    id: string,
+  ): Promise<{ conversation: ConversationRecord; readStates: ReadState[] } | null>
+  getMessage(conversationId: string, messageId: string): Promise<Message | null>
+  /** The message an author already posted with this client id, if any (idempotent send). */
+  findMessageByClientId(
+    conversationId: string,
+    author: { kind: PartyKind; id: string },
+    clientMsgId: string,
+  ): Promise<Message | null>
+  /** Events with seq > afterSeq in seq order, at most `limit`. */
+  eventsAfter(conversationId: string, afterSeq: number, limit: number): Promise<ConversationEvent[]>
+  /** Durably commit one write (group-committed with others). Resolves only after commit. */
+  write(write: ConversationWrite): Promise<void>
+}
+
+/** Cursor-paginated page. `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+/** Read-side queries used by HTTP routes; never by actors for decisions. */
+export interface ConversationQueries {
+  /** Messages by seq: `beforeSeq` pages backwards (newest first is NOT used: items are ascending). */
+  listMessages(
+    conversationId: string,
+    opts: { beforeSeq?: number; afterSeq?: number; limit: number },
+  ): Promise<Message[]>
+  listVisitorConversations(visitorId: string): Promise<Conversation[]>
+  /**
+   * Inbox list: open first, then resolved, then closed; within a status newest activity first.
+   * `inboxIds` null means every inbox. Cursor is opaque.
+   */
+  listInbox(opts: {
+    inboxIds: string[] | null
+    unansweredOnly: boolean
+    status?: ConversationStatus
+    cursor: string | null
+    limit: number
+  }): Promise<Page<Conversation>>
+}
+
+export type OperatorRole = 'operator' | 'supervisor' | 'admin'
+
+export interface OperatorRecord {
+  id: string
+  email: string
+  name: string
+  role: OperatorRole
+  /** Explicit permission to handle chats (O6). */
+  canChat: boolean
+  active: boolean
+  passwordHash: string
+  createdAt: number
+  updatedAt: number
+}
+
+export interface OperatorStore {
+  create(op: OperatorRecord): Promise<void>
+  getById(id: string): Promise<OperatorRecord | null>
+  /** Email is matched case-insensitively (stored lower-cased). */
+  getByEmail(email: string): Promise<OperatorRecord | null>
+  list(): Promise<OperatorRecord[]>
+  update(
+    id: string,
+    patch: Partial<Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash'>> & {
+      updatedAt: number
+    },
+  ): Promise<OperatorRecord | null>
+  countActiveAdmins(): Promise<number>
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the opaque token, hex. The token itself is never stored. */
+  tokenHash: string
+  operatorId: string
+  createdAt: number
+  expiresAt: number
+}
+
+export interface SessionStore {
+  create(s: SessionRecord): Promise<void>
+  get(tokenHash: string): Promise<SessionRecord | null>
+  delete(tokenHash: string): Promise<void>
+  deleteForOperator(operatorId: string): Promise<void>
+  deleteExpired(now: number): Promise<number>
+}
+
+export interface InboxSettings {
+  /** Minutes before an unopened assignment escalates (R3, next issue). */
+  escalationMinutes: number
+  /** Most open conversations per operator; 0 = unlimited (next issue). */
+  maxOpenPerOperator: number
+  /** Messages a visitor may send per minute (S5). */
+  visitorMessagesPerMinute: number
+}
+
+export interface InboxRecord {
+  id: string
+  name: string
+  /** HMAC key the site's backend uses to vouch for a user id (identity verification, W2). */
+  identitySecret: string
+  settings: InboxSettings
+  createdAt: number
+  updatedAt: number
+}
+
+export interface InboxStore {
+  create(inbox: InboxRecord): Promise<void>
+  get(id: string): Promise<InboxRecord | null>
+  list(): Promise<InboxRecord[]>
+  update(
+    id: string,
+    patch: Partial<Pick<InboxRecord, 'name' | 'settings' | 'identitySecret'>> & { updatedAt: number },
+  ): Promise<InboxRecord | null>
+}
+
+export interface VisitorRecord {
+  id: string
+  inboxId: string
+  /** The site's own user id when identity was verified; null for anonymous visitors. */
+  externalId: string | null
+  createdAt: number
+}
+
+export interface VisitorStore {
+  create(v: VisitorRecord): Promise<void>
+  getById(id: string): Promise<VisitorRecord | null>
+  findByExternalId(inboxId: string, externalId: string): Promise<VisitorRecord | null>
+}
+
+/** Counters the store exposes for /metrics and for tests of group commit. */
+export interface StoreStats {
+  transactions: number
+  writesCommitted: number
+  /** Largest number of writes that shared one transaction so far. */
+  maxBatch: number
+}
+
+/** The whole store as the server wires it. */
+export interface Store {
+  conversations: ConversationStore
+  queries: ConversationQueries
+  operators: OperatorStore
+  sessions: SessionStore
+  inboxes: InboxStore
+  visitors: VisitorStore
+  /** Throws when the database cannot be reached (readiness). */
+  ping(): Promise<void>
+  stats(): StoreStats
+  /** Waits for queued writes to commit, then closes. */
+  close(): Promise<void>
+}

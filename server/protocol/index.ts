@@ -1,0 +1,4 @@
+/** The protocol: shared by server, actors and client. Imports only valibot and msgpackr. */
+export * from './errors.ts'
+export * from './model.ts'
+export * from './frames.ts'

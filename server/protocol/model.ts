@@ -1,0 +1,91 @@
+/**
+ * The shapes the server sends: conversations, messages, events. Schemas first; every TS type
+ * is inferred from its schema so client and server cannot drift.
+ */
+import * as v from 'valibot'
+
+/** Longest message text, in characters (C7). */
+export const MAX_TEXT_LENGTH = 4000
+
+export const ConversationStatus = v.picklist(['open', 'resolved', 'closed'])
+export type ConversationStatus = v.InferOutput<typeof ConversationStatus>
+
+/** Who did something: the visitor of the conversation, an operator, or the system. */
+export const Party = v.object({
+  kind: v.picklist(['visitor', 'operator', 'system']),
+  id: v.string(),
+})
+export type Party = v.InferOutput<typeof Party>
+export type PartyKind = Party['kind']
+
+/** One chat message as clients see it. Timestamps are Unix epoch milliseconds. */
+export const Message = v.object({
+  id: v.string(),
+  conversationId: v.string(),
+  /** The seq of the `message.created` event that introduced this message. */
+  seq: v.number(),
+  author: Party,
+  /** Empty once deleted. */
+  text: v.string(),
+  clientMsgId: v.nullable(v.string()),
+  createdAt: v.number(),
+  editedAt: v.nullable(v.number()),
+  deletedAt: v.nullable(v.number()),
+  deletedBy: v.nullable(Party),
+})
+export type Message = v.InferOutput<typeof Message>
+
+/** A conversation as listed in an inbox or a visitor's list. */
+export const Conversation = v.object({
+  id: v.string(),
+  inboxId: v.string(),
+  visitorId: v.string(),
+  status: ConversationStatus,
+  assigneeId: v.nullable(v.string()),
+  /** Seq of the newest event; a client that has it is up to date. */
+  lastSeq: v.number(),
+  /** True while the newest message is the visitor's and no operator has answered it (O2). */
+  hasUnansweredIncoming: v.boolean(),
+  lastMessageAt: v.nullable(v.number()),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+})
+export type Conversation = v.InferOutput<typeof Conversation>
+
+/** A reader's watermarks: "delivered up to seq N", "read up to seq M" (C5). */
+export const ReadState = v.object({
+  reader: Party,
+  deliveredSeq: v.number(),
+  readSeq: v.number(),
+})
+export type ReadState = v.InferOutput<typeof ReadState>
+
+/** Stored events: each carries a per-conversation seq and is replayed on resume (C2, T4). */
+export const ConversationCreatedData = v.object({ conversation: Conversation })
+export const MessageCreatedData = v.object({ message: Message })
+export const MessageUpdatedData = v.object({ message: Message })
+export const ReadUpdatedData = ReadState
+export const StatusChangedData = v.object({ status: ConversationStatus, by: Party })
+export const AssignedData = v.object({ assigneeId: v.nullable(v.string()), by: Party })
+
+export const StoredEventData = v.variant('name', [
+  v.object({ name: v.literal('conversation.created'), data: ConversationCreatedData }),
+  v.object({ name: v.literal('message.created'), data: MessageCreatedData }),
+  v.object({ name: v.literal('message.updated'), data: MessageUpdatedData }),
+  v.object({ name: v.literal('read.updated'), data: ReadUpdatedData }),
+  v.object({ name: v.literal('conversation.status'), data: StatusChangedData }),
+  v.object({ name: v.literal('conversation.assigned'), data: AssignedData }),
+])
+export type StoredEventData = v.InferOutput<typeof StoredEventData>
+export type StoredEventName = StoredEventData['name']
+
+/** A stored event as sent to clients inside an `event` frame. */
+export type ConversationEvent = StoredEventData & {
+  conversationId: string
+  seq: number
+  at: number
+}
+
+/** Ephemeral: typing on/off. Never stored and carries no seq (C4). */
+export const TypingData = v.object({ party: Party, on: v.boolean() })
+export type TypingData = v.InferOutput<typeof TypingData>
