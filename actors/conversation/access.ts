@@ -1,0 +1,50 @@
+/**
+ * Who may do what to a conversation (S1, O6). One function decides for the actor and for the
+ * HTTP routes, so a socket and a route can never disagree.
+ */
+import { ParleyError, type Party } from '../../server/protocol/index.ts'
+import type { ConversationRecord, OperatorRole } from '../ports.ts'
+
+/** The authenticated caller, resolved from a token by the server. */
+export type Principal =
+  | { kind: 'visitor'; id: string; inboxId: string }
+  | { kind: 'operator'; id: string; role: OperatorRole; canChat: boolean }
+
+/** view: read history, subscribe. participate: send, edit, delete, typing, receipts. manage: status. */
+export type Access = 'view' | 'participate' | 'manage'
+
+export function partyOf(principal: Principal): Party {
+  return { kind: principal.kind, id: principal.id }
+}
+
+export function partyKey(party: Party): string {
+  return `${party.kind}:${party.id}`
+}
+
+/**
+ * Throws unless principal may perform access on conv. To a visitor, a conversation that is not
+ * theirs is indistinguishable from one that does not exist.
+ */
+export function authorize(principal: Principal, conv: ConversationRecord | null, access: Access): ConversationRecord {
+  if (principal.kind === 'visitor') {
+    if (!conv || conv.visitorId !== principal.id || conv.inboxId !== principal.inboxId) {
+      throw new ParleyError('not_found', 'conversation not found')
+    }
+    if (access === 'manage') throw new ParleyError('forbidden', 'visitors cannot change the status')
+    return conv
+  }
+  if (!canOperatorAccess(principal, access)) {
+    throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
+  }
+  if (!conv) throw new ParleyError('not_found', 'conversation not found')
+  return conv
+}
+
+/** Operators need the chat permission to act; supervisors and admins may also view without it. */
+export function canOperatorAccess(
+  principal: Extract<Principal, { kind: 'operator' }>,
+  access: Access,
+): boolean {
+  if (principal.canChat) return true
+  return access === 'view' && (principal.role === 'supervisor' || principal.role === 'admin')
+}

@@ -1,0 +1,371 @@
+/**
+ * One live actor per conversation. It owns seq assignment, the idempotency of sends, read
+ * watermarks and typing. Every command follows the same pipeline: authorize, compute the next
+ * state, persist it (group-committed by the store), swap it in, reply, then publish.
+ */
+import {
+  MAX_TEXT_LENGTH,
+  ParleyError,
+  type Conversation,
+  type ConversationEvent,
+  type EventFrame,
+  type Message,
+  type Party,
+  type ReadState,
+  type StoredEventData,
+  type TypingEventFrame,
+} from '../../server/protocol/index.ts'
+import type { ConversationRecord, ConversationStore, ConversationWrite } from '../ports.ts'
+import { Actor, newId, type ActorContext } from '../runtime/index.ts'
+import { authorize, partyKey, partyOf, type Principal } from './access.ts'
+import type { ConversationCommand, ConversationReplies, SendAck } from './commands.ts'
+
+/** Where the actor's events go once durable (the server's hub; NATS in a cluster). */
+export interface ConversationPublisher {
+  publish(frame: EventFrame | TypingEventFrame): void
+}
+
+export interface ConversationDeps {
+  store: ConversationStore
+  publisher: ConversationPublisher
+  /** Typing "on" expires after this long without a refresh (C4). */
+  typingTtlMs: number
+}
+
+/** How many recent client message ids each actor remembers before asking the store. */
+const RECENT_SENDS = 256
+
+type Reply<K extends ConversationCommand['type']> = ConversationReplies[K]
+
+export class ConversationActor extends Actor<ConversationCommand, ConversationReplies> {
+  private conv: ConversationRecord | null = null
+  private readonly readStates = new Map<string, ReadState>()
+  private readonly typing = new Map<string, Party>()
+  private readonly recentSends = new Map<string, SendAck>()
+
+  constructor(
+    key: string,
+    ctx: ActorContext,
+    private readonly deps: ConversationDeps,
+  ) {
+    super(key, ctx)
+  }
+
+  protected override async activate(): Promise<void> {
+    const loaded = await this.deps.store.loadConversation(this.key)
+    if (!loaded) return
+    this.conv = loaded.conversation
+    for (const rs of loaded.readStates) this.readStates.set(partyKey(rs.reader), rs)
+  }
+
+  protected async receive(cmd: ConversationCommand): Promise<Reply<ConversationCommand['type']>> {
+    switch (cmd.type) {
+      case 'create':
+        return this.create(cmd.principal, cmd.first)
+      case 'open':
+        return this.open(cmd.principal)
+      case 'send':
+        return this.send(cmd.principal, cmd.clientMsgId, cmd.text)
+      case 'edit':
+        return this.edit(cmd.principal, cmd.messageId, cmd.text)
+      case 'delete':
+        return this.remove(cmd.principal, cmd.messageId)
+      case 'typing':
+        return this.setTyping(cmd.principal, cmd.on)
+      case 'typing_expired':
+        return this.typingExpired(cmd.key)
+      case 'mark':
+        return this.mark(cmd.principal, cmd.readSeq, cmd.deliveredSeq)
+      case 'set_status':
+        return this.setStatus(cmd.principal, cmd.status)
+      default:
+        return assertNever(cmd)
+    }
+  }
+
+  private async create(
+    principal: Principal,
+    first: { clientMsgId?: string; text: string } | undefined,
+  ): Promise<Reply<'create'>> {
+    if (principal.kind !== 'visitor') {
+      throw new ParleyError('forbidden', 'only a visitor can start a conversation')
+    }
+    if (this.conv) throw new ParleyError('conflict', 'conversation already exists')
+    const now = this.ctx.clock.now()
+    const base: ConversationRecord = {
+      id: this.key,
+      inboxId: principal.inboxId,
+      visitorId: principal.id,
+      status: 'open',
+      assigneeId: null,
+      lastSeq: 1,
+      hasUnansweredIncoming: false,
+      lastMessageAt: null,
+      createdAt: now,
+      updatedAt: now,
+      ownerEpoch: 0,
+    }
+    const events = [this.event(1, now, { name: 'conversation.created', data: { conversation: toWire(base) } })]
+    let next = base
+    let message: Message | null = null
+    if (first) {
+      message = this.newMessage(partyOf(principal), first.text, first.clientMsgId ?? null, 2, now)
+      next = { ...base, lastSeq: 2, hasUnansweredIncoming: true, lastMessageAt: now }
+      events.push(this.event(2, now, { name: 'message.created', data: { message } }))
+    }
+    await this.deps.store.write({
+      conversationId: this.key,
+      create: next,
+      insertMessages: message ? [message] : [],
+      events,
+    })
+    this.conv = next
+    this.publishAfterReply(events)
+    const ack = message ? this.remember(message, false) : null
+    return { conversation: toWire(next), message: ack }
+  }
+
+  private async open(principal: Principal): Promise<Reply<'open'>> {
+    const conv = authorize(principal, this.conv, 'view')
+    return {
+      conversation: toWire(conv),
+      readStates: [...this.readStates.values()],
+      typing: [...this.typing.values()],
+    }
+  }
+
+  private async send(principal: Principal, clientMsgId: string, text: string): Promise<Reply<'send'>> {
+    const conv = authorize(principal, this.conv, 'participate')
+    checkText(text)
+    const author = partyOf(principal)
+    const known = await this.findSend(author, clientMsgId)
+    if (known) return known
+    const now = this.ctx.clock.now()
+    let seq = conv.lastSeq
+    const events: ConversationEvent[] = []
+    let status = conv.status
+    // A visitor writing into a resolved or closed conversation reopens it (C9).
+    if (author.kind === 'visitor' && status !== 'open') {
+      status = 'open'
+      events.push(this.event(++seq, now, { name: 'conversation.status', data: { status, by: author } }))
+    }
+    const message = this.newMessage(author, text, clientMsgId, ++seq, now)
+    events.push(this.event(seq, now, { name: 'message.created', data: { message } }))
+    const next: ConversationRecord = {
+      ...conv,
+      status,
+      lastSeq: seq,
+      hasUnansweredIncoming: author.kind === 'visitor',
+      lastMessageAt: now,
+      updatedAt: now,
+    }
+    try {
+      await this.commit(next, { insertMessages: [message], events })
+    } catch (error) {
+      // A concurrent retry through another path may have landed first: answer as a retry.
+      const raced = await this.findSend(author, clientMsgId)
+      if (raced) return raced
+      throw error
+    }
+    this.stopTyping(author)
+    return this.remember(message, false)
+  }
+
+  private async edit(principal: Principal, messageId: string, text: string): Promise<Reply<'edit'>> {
+    const conv = authorize(principal, this.conv, 'participate')
+    checkText(text)
+    const message = await this.ownUnreadMessage(principal, messageId)
+    const now = this.ctx.clock.now()
+    const updated: Message = { ...message, text, editedAt: now }
+    const seq = conv.lastSeq + 1
+    await this.commit(
+      { ...conv, lastSeq: seq, updatedAt: now },
+      {
+        updateMessages: [{ id: messageId, text, editedAt: now }],
+        events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
+      },
+    )
+    return { message: updated, seq }
+  }
+
+  private async remove(principal: Principal, messageId: string): Promise<Reply<'delete'>> {
+    const conv = authorize(principal, this.conv, 'participate')
+    const message = await this.ownUnreadMessage(principal, messageId)
+    const now = this.ctx.clock.now()
+    const by = partyOf(principal)
+    const updated: Message = { ...message, text: '', deletedAt: now, deletedBy: by }
+    const seq = conv.lastSeq + 1
+    await this.commit(
+      { ...conv, lastSeq: seq, updatedAt: now },
+      {
+        updateMessages: [{ id: messageId, deletedAt: now, deletedBy: by }],
+        events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
+      },
+    )
+    return { message: updated, seq }
+  }
+
+  private async mark(principal: Principal, readSeq?: number, deliveredSeq?: number): Promise<Reply<'mark'>> {
+    const conv = authorize(principal, this.conv, 'participate')
+    const reader = partyOf(principal)
+    const key = partyKey(reader)
+    const current = this.readStates.get(key) ?? { reader, deliveredSeq: 0, readSeq: 0 }
+    // Watermarks only move up, never past the newest event; reading implies delivery.
+    const read = Math.max(current.readSeq, Math.min(readSeq ?? 0, conv.lastSeq))
+    const delivered = Math.max(current.deliveredSeq, read, Math.min(deliveredSeq ?? 0, conv.lastSeq))
+    if (read === current.readSeq && delivered === current.deliveredSeq) return current
+    const now = this.ctx.clock.now()
+    const next: ReadState = { reader, readSeq: read, deliveredSeq: delivered }
+    const seq = conv.lastSeq + 1
+    await this.commit(
+      { ...conv, lastSeq: seq, updatedAt: now },
+      { readStates: [next], events: [this.event(seq, now, { name: 'read.updated', data: next })] },
+    )
+    this.readStates.set(key, next)
+    return next
+  }
+
+  private async setStatus(principal: Principal, status: ConversationRecord['status']): Promise<Reply<'set_status'>> {
+    const conv = authorize(principal, this.conv, 'manage')
+    if (conv.status === status) return { status, seq: conv.lastSeq }
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    const by = partyOf(principal)
+    await this.commit(
+      { ...conv, status, lastSeq: seq, updatedAt: now },
+      { events: [this.event(seq, now, { name: 'conversation.status', data: { status, by } })] },
+    )
+    return { status, seq }
+  }
+
+  private async setTyping(principal: Principal, on: boolean): Promise<void> {
+    authorize(principal, this.conv, 'participate')
+    const party = partyOf(principal)
+    const key = partyKey(party)
+    if (!on) return this.stopTyping(party)
+    if (!this.typing.has(key)) {
+      this.typing.set(key, party)
+      this.publishTypingAfterReply(party, true)
+    }
+    this.startTimer(`typing:${key}`, this.deps.typingTtlMs, { type: 'typing_expired', key })
+  }
+
+  private async typingExpired(key: string): Promise<void> {
+    const party = this.typing.get(key)
+    if (party) this.stopTyping(party)
+  }
+
+  private stopTyping(party: Party): void {
+    const key = partyKey(party)
+    this.cancelTimer(`typing:${key}`)
+    if (!this.typing.delete(key)) return
+    this.publishTypingAfterReply(party, false)
+  }
+
+  /** The message, if principal wrote it, it is not deleted and the other side has not read it. */
+  private async ownUnreadMessage(principal: Principal, messageId: string): Promise<Message> {
+    const message = await this.deps.store.getMessage(this.key, messageId)
+    if (!message) throw new ParleyError('not_found', 'message not found')
+    if (message.author.kind !== principal.kind || message.author.id !== principal.id) {
+      throw new ParleyError('MESSAGE_ACTION_FORBIDDEN', 'only the author can change a message')
+    }
+    if (message.deletedAt !== null) {
+      throw new ParleyError('MESSAGE_ALREADY_DELETED', 'the message was deleted')
+    }
+    if (this.readByOtherSide(message)) {
+      throw new ParleyError('MESSAGE_ALREADY_READ', 'the other side has already read the message')
+    }
+    return message
+  }
+
+  private readByOtherSide(message: Message): boolean {
+    for (const rs of this.readStates.values()) {
+      if (rs.reader.kind !== message.author.kind && rs.readSeq >= message.seq) return true
+    }
+    return false
+  }
+
+  private async findSend(author: Party, clientMsgId: string): Promise<SendAck | null> {
+    const cached = this.recentSends.get(`${partyKey(author)}:${clientMsgId}`)
+    if (cached) return { ...cached, duplicate: true }
+    const stored = await this.deps.store.findMessageByClientId(this.key, author, clientMsgId)
+    return stored ? this.remember(stored, true) : null
+  }
+
+  private remember(message: Message, duplicate: boolean): SendAck {
+    const ack: SendAck = { messageId: message.id, seq: message.seq, createdAt: message.createdAt, duplicate }
+    if (message.clientMsgId === null) return ack
+    const key = `${partyKey(message.author)}:${message.clientMsgId}`
+    this.recentSends.delete(key)
+    this.recentSends.set(key, { ...ack, duplicate: false })
+    if (this.recentSends.size > RECENT_SENDS) {
+      const oldest = this.recentSends.keys().next().value
+      if (oldest !== undefined) this.recentSends.delete(oldest)
+    }
+    return ack
+  }
+
+  /** Persists next with the given changes; swaps it in only once durable, then publishes. */
+  private async commit(
+    next: ConversationRecord,
+    change: Omit<ConversationWrite, 'conversationId' | 'update'>,
+  ): Promise<void> {
+    const { id: _id, inboxId: _i, visitorId: _v, createdAt: _c, ownerEpoch: _e, ...update } = next
+    await this.deps.store.write({ conversationId: this.key, update, ...change })
+    this.conv = next
+    this.publishAfterReply(change.events)
+  }
+
+  private newMessage(author: Party, text: string, clientMsgId: string | null, seq: number, now: number): Message {
+    return {
+      id: newId(),
+      conversationId: this.key,
+      seq,
+      author,
+      text,
+      clientMsgId,
+      createdAt: now,
+      editedAt: null,
+      deletedAt: null,
+      deletedBy: null,
+    }
+  }
+
+  private event(seq: number, at: number, body: StoredEventData): ConversationEvent {
+    return { ...body, conversationId: this.key, seq, at }
+  }
+
+  private publishAfterReply(events: ConversationEvent[]): void {
+    const publisher = this.deps.publisher
+    this.afterReply(() => {
+      for (const e of events) publisher.publish({ type: 'event', ...e })
+    })
+  }
+
+  private publishTypingAfterReply(party: Party, on: boolean): void {
+    const frame: TypingEventFrame = {
+      type: 'event',
+      name: 'typing',
+      conversationId: this.key,
+      at: this.ctx.clock.now(),
+      data: { party, on },
+    }
+    this.afterReply(() => this.deps.publisher.publish(frame))
+  }
+}
+
+function checkText(text: string): void {
+  if (text.length > MAX_TEXT_LENGTH) {
+    throw new ParleyError('validation_failed', `text is longer than ${MAX_TEXT_LENGTH} characters`)
+  }
+  if (text.trim().length === 0) throw new ParleyError('validation_failed', 'text is empty')
+}
+
+export function toWire(conv: ConversationRecord): Conversation {
+  const { ownerEpoch: _epoch, ...wire } = conv
+  return wire
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled command ${JSON.stringify(value)}`)
+}

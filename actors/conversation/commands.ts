@@ -1,0 +1,52 @@
+/** The conversation actor's commands and what each one answers. */
+import type {
+  Conversation,
+  ConversationStatus,
+  Message,
+  Party,
+  ReadState,
+} from '../../server/protocol/index.ts'
+import type { Principal } from './access.ts'
+
+/** Ack of a send: the original one when the client message id was seen before. */
+export interface SendAck {
+  messageId: string
+  seq: number
+  createdAt: number
+  /** True when this ack answers a retry of an already stored message. */
+  duplicate: boolean
+}
+
+/** What a subscriber needs besides the event log: current state, watermarks, who is typing. */
+export interface ConversationView {
+  conversation: Conversation
+  readStates: ReadState[]
+  typing: Party[]
+}
+
+export type ConversationCommand =
+  | {
+      type: 'create'
+      principal: Principal
+      first?: { clientMsgId?: string; text: string }
+    }
+  | { type: 'open'; principal: Principal }
+  | { type: 'send'; principal: Principal; clientMsgId: string; text: string }
+  | { type: 'edit'; principal: Principal; messageId: string; text: string }
+  | { type: 'delete'; principal: Principal; messageId: string }
+  | { type: 'typing'; principal: Principal; on: boolean }
+  | { type: 'typing_expired'; key: string }
+  | { type: 'mark'; principal: Principal; readSeq?: number; deliveredSeq?: number }
+  | { type: 'set_status'; principal: Principal; status: ConversationStatus }
+
+export interface ConversationReplies {
+  create: { conversation: Conversation; message: SendAck | null }
+  open: ConversationView
+  send: SendAck
+  edit: { message: Message; seq: number }
+  delete: { message: Message; seq: number }
+  typing: void
+  typing_expired: void
+  mark: ReadState
+  set_status: { status: ConversationStatus; seq: number }
+}

@@ -1,0 +1,4 @@
+/** Actors and the ports they talk through. Never imports Elysia, Drizzle or NATS. */
+export * from './runtime/index.ts'
+export * from './conversation/index.ts'
+export * from './ports.ts'
