@@ -1,0 +1,200 @@
+/**
+ * Wires the server: store, actors, services, HTTP routes (Elysia) and the realtime transports
+ * (Bun's native WebSocket handler on the same port). `startServer` is used by main.ts and by
+ * the tests, which run it on port 0.
+ */
+import { Elysia } from 'elysia'
+import {
+  ActorRegistry,
+  ConversationActor,
+  createLogger,
+  systemClock,
+  type ActorContext,
+  type Clock,
+  type Logger,
+  type Store,
+} from '../actors/index.ts'
+import { openStore } from '../db/index.ts'
+import { AuthService } from './auth/index.ts'
+import { ChatService, type ConversationRegistry } from './chat.ts'
+import type { Config } from './config.ts'
+import { adminRoutes, newInbox } from './http/admin.ts'
+import { authRoutes } from './http/auth.ts'
+import type { HttpContext } from './http/context.ts'
+import { conversationRoutes } from './http/conversations.ts'
+import { errorMapper } from './http/errors.ts'
+import { inboxRoutes } from './http/inbox.ts'
+import { opsRoutes } from './http/ops.ts'
+import { realtimeRoutes } from './http/realtime.ts'
+import { visitorRoutes } from './http/visitor.ts'
+import { Metrics } from './metrics.ts'
+import { Gateway } from './realtime/gateway.ts'
+import { Hub } from './realtime/hub.ts'
+import { StreamSessions } from './realtime/streams.ts'
+import { heartbeat, upgrade, websocketHandler, type WsData } from './realtime/ws.ts'
+
+export interface RunningServer {
+  url: string
+  port: number
+  store: Store
+  gateway: Gateway
+  conversations: ConversationRegistry
+  metrics: Metrics
+  /** Drains and stops: see `shutdown` below. */
+  shutdown(): Promise<void>
+}
+
+export interface StartOptions {
+  clock?: Clock
+  log?: Logger
+}
+
+/** The WebSocket path. */
+export const WS_PATH = '/ws'
+const MAX_BODY_BYTES = 1024 * 1024
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const clock = opts.clock ?? systemClock
+  const log = opts.log ?? createLogger({ level: config.logLevel })
+  const store = await openStore(config.databaseUrl)
+  const metrics = new Metrics()
+  const hub = new Hub()
+  const actorCtx: ActorContext = { clock, log, mailboxLimit: config.mailboxLimit }
+  const conversations: ConversationRegistry = new ActorRegistry({
+    kind: 'conversation',
+    clock,
+    log,
+    idleMs: config.actorIdleMs,
+    create: (key) => new ConversationActor(key, actorCtx, { store: store.conversations, publisher: hub, typingTtlMs: config.typingTtlMs }),
+  })
+  conversations.startSweeping()
+  const auth = new AuthService(store, {
+    secret: config.secret,
+    visitorTtlSec: config.visitorTokenTtlSec,
+    operatorTtlSec: config.operatorSessionTtlSec,
+    clock,
+  })
+  const chat = new ChatService(conversations, store, clock)
+  const gateway = new Gateway({
+    auth,
+    chat,
+    hub,
+    store,
+    metrics,
+    log,
+    limits: {
+      maxConnectionsPerToken: config.maxConnectionsPerToken,
+      maxFrameBytes: config.maxFrameBytes,
+      maxInflight: 64,
+      maxSubscriptions: 100,
+      authTimeoutMs: 10_000,
+    },
+  })
+  const streams = new StreamSessions(gateway, config.maxQueuedBytes)
+  registerGauges(metrics, { gateway, conversations, store, hub })
+
+  await bootstrap(store, auth, config, clock, log)
+
+  const peers = new WeakMap<Request, string>()
+  let draining = false
+  const ctx: HttpContext = {
+    store,
+    auth,
+    chat,
+    gateway,
+    streams,
+    metrics,
+    log,
+    clock,
+    clientKey: (req) => peers.get(req) ?? 'unknown',
+    isDraining: () => draining,
+  }
+  const app = new Elysia()
+    .use(errorMapper(log))
+    .use(opsRoutes(ctx))
+    .use(authRoutes(ctx))
+    .use(visitorRoutes(ctx))
+    .use(conversationRoutes(ctx))
+    .use(inboxRoutes(ctx))
+    .use(adminRoutes(ctx))
+    .use(realtimeRoutes(ctx))
+    .get('/', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))
+
+  const server = Bun.serve<WsData>({
+    port: config.port,
+    hostname: config.host,
+    maxRequestBodySize: MAX_BODY_BYTES,
+    idleTimeout: 60,
+    fetch(req, srv) {
+      const url = new URL(req.url)
+      if (url.pathname === WS_PATH) {
+        if (draining) return Response.json({ error: { code: 'unavailable', message: 'server is restarting', retryable: true } }, { status: 503 })
+        return upgrade(req, srv)
+      }
+      peers.set(req, srv.requestIP(req)?.address ?? 'unknown')
+      return app.fetch(req)
+    },
+    websocket: websocketHandler(gateway, metrics, {
+      maxQueuedBytes: config.maxQueuedBytes,
+      hardFrameLimit: Math.max(config.maxFrameBytes * 4, 256 * 1024),
+    }),
+  })
+  const heartbeatTimer = setInterval(() => heartbeat(gateway, config.heartbeatSec * 2500), config.heartbeatSec * 1000)
+  const port = server.port ?? config.port
+  log.info('server listening', { port, database: redact(config.databaseUrl) })
+
+  let stopping: Promise<void> | null = null
+  /**
+   * Graceful shutdown (X6): readiness turns 503 and new connections are refused; in-flight
+   * commands finish and commit; every client gets a `reconnect` frame; then the store closes.
+   */
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      draining = true
+      log.info('draining')
+      clearInterval(heartbeatTimer)
+      void server.stop(false)
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSec * 1000).unref?.())
+      await Promise.race([conversations.shutdown(), grace])
+      // Let acks of the last commands reach their sockets before they close.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      gateway.drain(1000)
+      streams.stop()
+      await store.close()
+      await server.stop(true)
+      log.info('stopped')
+    })())
+
+  return { url: `http://127.0.0.1:${port}`, port, store, gateway, conversations, metrics, shutdown }
+}
+
+/** First start: a default inbox so the widget works out of the box, and the first admin. */
+async function bootstrap(store: Store, auth: AuthService, config: Config, clock: Clock, log: Logger) {
+  const inboxes = await store.inboxes.list()
+  if (inboxes.length === 0) {
+    const inbox = newInbox('Default inbox', clock.now())
+    await store.inboxes.create(inbox)
+    log.info('default inbox created', { inboxId: inbox.id })
+  }
+  const admin = await auth.ensureAdmin(config.admin)
+  if (admin) log.info('admin created', { email: admin.email })
+}
+
+function registerGauges(
+  metrics: Metrics,
+  s: { gateway: Gateway; conversations: ConversationRegistry; store: Store; hub: Hub },
+) {
+  metrics.gauge('parley_active_connections', 'Open client connections (all transports).', () => s.gateway.connections.size)
+  metrics.gauge('parley_actors', 'Live conversation actors on this node.', () => s.conversations.size)
+  metrics.gauge('parley_mailbox_depth', 'Commands queued or running in all actor mailboxes.', () => s.conversations.mailboxDepth())
+  metrics.gauge('parley_actor_activations', 'Actor activations since start.', () => s.conversations.activations)
+  metrics.gauge('parley_actor_passivations', 'Actor passivations since start.', () => s.conversations.passivations)
+  metrics.gauge('parley_events_published', 'Events published since start.', () => s.hub.published)
+  metrics.gauge('parley_store_transactions', 'Store transactions committed (group commit).', () => s.store.stats().transactions)
+  metrics.gauge('parley_store_writes', 'Actor writes committed.', () => s.store.stats().writesCommitted)
+  metrics.gauge('parley_watched_conversations', 'Conversations with at least one local watcher.', () => s.hub.watchedConversations)
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@')
+}

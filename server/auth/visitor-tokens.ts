@@ -1,0 +1,64 @@
+/**
+ * Visitor session tokens (S2): `v1.<payload>.<signature>`, HMAC-SHA256 over the payload with the
+ * server secret, base64url. Stateless, so any node can check them; they expire in <= 24 h.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { ParleyError } from '../protocol/index.ts'
+
+export interface VisitorClaims {
+  visitorId: string
+  inboxId: string
+  /** Expiry, Unix epoch milliseconds. */
+  expiresAt: number
+}
+
+const PREFIX = 'v1.'
+
+export function isVisitorToken(token: string): boolean {
+  return token.startsWith(PREFIX)
+}
+
+export function signVisitorToken(secret: string, claims: VisitorClaims): string {
+  const payload = Buffer.from(
+    JSON.stringify({ v: claims.visitorId, i: claims.inboxId, e: claims.expiresAt }),
+  ).toString('base64url')
+  return `${PREFIX}${payload}.${mac(secret, payload)}`
+}
+
+/** Returns the claims of a well-signed, unexpired token; throws a typed error otherwise. */
+export function verifyVisitorToken(secret: string, token: string, now: number): VisitorClaims {
+  const rest = token.startsWith(PREFIX) ? token.slice(PREFIX.length) : ''
+  const dot = rest.indexOf('.')
+  if (dot <= 0) throw new ParleyError('unauthenticated', 'malformed token')
+  const payload = rest.slice(0, dot)
+  const given = Buffer.from(rest.slice(dot + 1), 'base64url')
+  const expected = Buffer.from(mac(secret, payload), 'base64url')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new ParleyError('unauthenticated', 'invalid token')
+  }
+  let claims: { v?: unknown; i?: unknown; e?: unknown }
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+  } catch {
+    throw new ParleyError('unauthenticated', 'malformed token')
+  }
+  if (typeof claims.v !== 'string' || typeof claims.i !== 'string' || typeof claims.e !== 'number') {
+    throw new ParleyError('unauthenticated', 'malformed token')
+  }
+  if (claims.e <= now) throw new ParleyError('token_expired', 'token expired; request a new session')
+  return { visitorId: claims.v, inboxId: claims.i, expiresAt: claims.e }
+}
+
+/**
+ * Identity verification (W2): the site's backend sends hex HMAC-SHA256(inbox secret, user id);
+ * a match proves the site vouches for this user id.
+ */
+export function verifyIdentityHash(identitySecret: string, userId: string, hash: string): boolean {
+  const expected = createHmac('sha256', identitySecret).update(userId).digest()
+  const given = Buffer.from(hash, 'hex')
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+function mac(secret: string, payload: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url')
+}

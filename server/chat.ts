@@ -1,0 +1,156 @@
+/**
+ * The chat service: the one place where an authenticated principal meets the actors and the
+ * read-side queries. Socket frames and HTTP routes both call it, so they share rules, limits
+ * and error codes.
+ */
+import {
+  canOperatorAccess,
+  newId,
+  type ActorRegistry,
+  type Clock,
+  type ConversationActor,
+  type ConversationCommand,
+  type ConversationReplies,
+  type InboxRecord,
+  type Page,
+  type Principal,
+  type Store,
+} from '../actors/index.ts'
+import { RateLimiter } from './limits.ts'
+import {
+  ParleyError,
+  type Conversation,
+  type ConversationStatus,
+  type Message,
+} from './protocol/index.ts'
+
+export type ConversationRegistry = ActorRegistry<ConversationCommand, ConversationReplies, ConversationActor>
+
+/** Inbox settings change rarely; cache them briefly instead of reading per message. */
+const INBOX_CACHE_MS = 30_000
+const MAX_PAGE = 100
+
+export class ChatService {
+  private readonly sendLimiter: RateLimiter
+  private readonly startLimiter: RateLimiter
+  private readonly inboxCache = new Map<string, { inbox: InboxRecord; until: number }>()
+
+  constructor(
+    private readonly conversations: ConversationRegistry,
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {
+    const now = () => clock.now()
+    this.sendLimiter = new RateLimiter(10, 30, now)
+    this.startLimiter = new RateLimiter(5, 10, now)
+  }
+
+  /** A visitor opens a new conversation in its inbox, optionally with a first message. */
+  async start(principal: Principal, first?: { clientMsgId?: string; text: string }) {
+    if (principal.kind !== 'visitor') {
+      throw new ParleyError('forbidden', 'only a visitor can start a conversation')
+    }
+    this.startLimiter.take(principal.id, 'new conversations')
+    if (first) await this.limitVisitorSend(principal)
+    return this.conversations.ask(newId(), { type: 'create', principal, first })
+  }
+
+  open(principal: Principal, conversationId: string) {
+    return this.conversations.ask(conversationId, { type: 'open', principal })
+  }
+
+  async send(principal: Principal, conversationId: string, clientMsgId: string, text: string) {
+    if (principal.kind === 'visitor') await this.limitVisitorSend(principal)
+    return this.conversations.ask(conversationId, { type: 'send', principal, clientMsgId, text })
+  }
+
+  edit(principal: Principal, conversationId: string, messageId: string, text: string) {
+    return this.conversations.ask(conversationId, { type: 'edit', principal, messageId, text })
+  }
+
+  delete(principal: Principal, conversationId: string, messageId: string) {
+    return this.conversations.ask(conversationId, { type: 'delete', principal, messageId })
+  }
+
+  typing(principal: Principal, conversationId: string, on: boolean) {
+    return this.conversations.ask(conversationId, { type: 'typing', principal, on })
+  }
+
+  mark(principal: Principal, conversationId: string, marks: { readSeq?: number; deliveredSeq?: number }) {
+    return this.conversations.ask(conversationId, { type: 'mark', principal, ...marks })
+  }
+
+  setStatus(principal: Principal, conversationId: string, status: ConversationStatus) {
+    return this.conversations.ask(conversationId, { type: 'set_status', principal, status })
+  }
+
+  /** Message history by seq, oldest first; `beforeSeq` pages upward. Checks access first. */
+  async history(
+    principal: Principal,
+    conversationId: string,
+    opts: { beforeSeq?: number; afterSeq?: number; limit?: number },
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    await this.open(principal, conversationId)
+    const limit = clampLimit(opts.limit, 50)
+    // Without a cursor the page is the newest messages; afterSeq pages forward, beforeSeq back.
+    const forward = opts.afterSeq !== undefined
+    const rows = await this.store.queries.listMessages(conversationId, {
+      beforeSeq: forward ? opts.beforeSeq : (opts.beforeSeq ?? Number.MAX_SAFE_INTEGER),
+      afterSeq: opts.afterSeq,
+      limit: limit + 1,
+    })
+    const hasMore = rows.length > limit
+    // One extra row tells whether there is more in the paging direction; drop it from the far end.
+    const messages = !hasMore ? rows : forward ? rows.slice(0, limit) : rows.slice(1)
+    return { messages, hasMore }
+  }
+
+  listVisitorConversations(principal: Principal): Promise<Conversation[]> {
+    if (principal.kind !== 'visitor') throw new ParleyError('forbidden', 'visitors only')
+    return this.store.queries.listVisitorConversations(principal.id)
+  }
+
+  /** The shared inbox: open first, newest activity first; optionally only unanswered (O1, O2). */
+  listInbox(
+    principal: Principal,
+    opts: { unansweredOnly: boolean; status?: ConversationStatus; cursor: string | null; limit?: number },
+  ): Promise<Page<Conversation>> {
+    if (principal.kind !== 'operator' || !canOperatorAccess(principal, 'view')) {
+      throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
+    }
+    return this.store.queries.listInbox({
+      inboxIds: null,
+      unansweredOnly: opts.unansweredOnly,
+      status: opts.status,
+      cursor: opts.cursor,
+      limit: clampLimit(opts.limit, 30),
+    })
+  }
+
+  /** Per-visitor send rate from the inbox setting (S5). */
+  private async limitVisitorSend(principal: Extract<Principal, { kind: 'visitor' }>): Promise<void> {
+    const inbox = await this.inbox(principal.inboxId)
+    const perMinute = inbox?.settings.visitorMessagesPerMinute ?? 30
+    const wait = this.sendLimiter.tryTake(principal.id, Math.max(1, Math.ceil(perMinute / 3)), perMinute)
+    if (wait > 0) throw new ParleyError('rate_limited', 'too many messages; slow down', { retryAfterMs: wait })
+  }
+
+  private async inbox(id: string): Promise<InboxRecord | null> {
+    const now = this.clock.now()
+    const hit = this.inboxCache.get(id)
+    if (hit && hit.until > now) return hit.inbox
+    const inbox = await this.store.inboxes.get(id)
+    if (inbox) this.inboxCache.set(id, { inbox, until: now + INBOX_CACHE_MS })
+    return inbox
+  }
+
+  /** Drop a cached inbox after its settings changed. */
+  forgetInbox(id: string): void {
+    this.inboxCache.delete(id)
+  }
+}
+
+function clampLimit(limit: number | undefined, fallback: number): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback
+  return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)))
+}

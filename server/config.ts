@@ -1,0 +1,131 @@
+/**
+ * Configuration from the environment, validated once at start. A bad value stops the server
+ * with a message naming the variable, before anything is opened.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import * as v from 'valibot'
+
+const intIn = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, 'must be a whole number'),
+    v.transform(Number),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  )
+
+const EnvSchema = v.object({
+  PORT: v.optional(intIn(0, 65535), '3000'),
+  HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '0.0.0.0'),
+  DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
+  DATABASE_URL: v.optional(v.pipe(v.string(), v.minLength(1))),
+  PARLEY_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
+  ADMIN_EMAIL: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address'))),
+  ADMIN_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(10, 'must be at least 10 characters'), v.maxLength(1024, 'must be at most 1024 characters'))),
+  NATS_URL: v.optional(v.pipe(v.string(), v.regex(/^(nats|tls|wss?):\/\/\S+$/, 'must be a nats:// URL'))),
+  LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+  /** Visitor token lifetime in seconds; at most 24 h (S2). */
+  VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
+  OPERATOR_SESSION_TTL: v.optional(intIn(60, 30 * 86400), '43200'),
+  MAX_CONNECTIONS_PER_TOKEN: v.optional(intIn(1, 1000), '10'),
+  /** Bytes a socket may have queued before it counts as a slow consumer and is cut. */
+  MAX_QUEUED_BYTES: v.optional(intIn(16 * 1024, 256 * 1024 * 1024), String(1024 * 1024)),
+  /** Largest accepted client frame, in bytes. */
+  MAX_FRAME_BYTES: v.optional(intIn(1024, 1024 * 1024), String(64 * 1024)),
+  /** Seconds a draining server waits for in-flight work on SIGTERM. */
+  SHUTDOWN_GRACE: v.optional(intIn(0, 600), '10'),
+})
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  databaseUrl: string
+  secret: string
+  admin: { email: string; password: string } | null
+  natsUrl: string | null
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+  visitorTokenTtlSec: number
+  operatorSessionTtlSec: number
+  maxConnectionsPerToken: number
+  maxQueuedBytes: number
+  maxFrameBytes: number
+  shutdownGraceSec: number
+  /** Seconds between server pings; dead sockets are dropped after 2.5 of these. */
+  heartbeatSec: number
+  typingTtlMs: number
+  /** Conversations idle this long are dropped from memory. */
+  actorIdleMs: number
+  mailboxLimit: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses env (defaults to process.env). Throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, string> = {}
+  for (const key of Object.keys(EnvSchema.entries)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') input[key] = value
+  }
+  const parsed = v.safeParse(EnvSchema, input)
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.issues.map((issue) => {
+        const key = issue.path?.map((p) => String(p.key)).join('.') ?? '?'
+        return `${key}: ${issue.message}${key in input && key !== 'PARLEY_SECRET' && key !== 'ADMIN_PASSWORD' ? ` (got "${input[key]}")` : ''}`
+      }),
+    )
+  }
+  const e = parsed.output
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(['ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither'])
+  }
+  const dataDir = resolve(e.DATA_DIR)
+  const databaseUrl = e.DATABASE_URL ?? `sqlite:${join(dataDir, 'parley.db')}`
+  if (!/^(sqlite:|file:|postgres(ql)?:\/\/)/.test(databaseUrl) && !databaseUrl.startsWith('/') && !databaseUrl.startsWith('.')) {
+    throw new ConfigError([`DATABASE_URL: must be sqlite:<path>, file:<path> or postgres://... (got "${databaseUrl}")`])
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl,
+    secret: e.PARLEY_SECRET ?? loadOrCreateSecret(dataDir),
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : null,
+    natsUrl: e.NATS_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+    visitorTokenTtlSec: e.VISITOR_TOKEN_TTL,
+    operatorSessionTtlSec: e.OPERATOR_SESSION_TTL,
+    maxConnectionsPerToken: e.MAX_CONNECTIONS_PER_TOKEN,
+    maxQueuedBytes: e.MAX_QUEUED_BYTES,
+    maxFrameBytes: e.MAX_FRAME_BYTES,
+    shutdownGraceSec: e.SHUTDOWN_GRACE,
+    heartbeatSec: 30,
+    typingTtlMs: 8000,
+    actorIdleMs: 5 * 60_000,
+    mailboxLimit: 256,
+  }
+}
+
+/** The HMAC key lives in the data folder when not given, so tokens survive restarts. */
+function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret')
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim()
+    if (secret.length >= 32) return secret
+    throw new ConfigError([`${file}: stored secret is shorter than 32 characters; delete it or set PARLEY_SECRET`])
+  }
+  mkdirSync(dirname(file), { recursive: true })
+  const secret = randomBytes(32).toString('base64url')
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })
+  chmodSync(file, 0o600)
+  return secret
+}

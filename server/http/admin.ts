@@ -1,0 +1,145 @@
+/** Admin pages' API: operators (O6) and inbox settings. Admins only. */
+import { randomBytes } from 'node:crypto'
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import { newId, type InboxRecord, type InboxSettings, type OperatorRecord } from '../../actors/index.ts'
+import { hashPassword, operatorView } from '../auth/index.ts'
+import { ParleyError } from '../protocol/index.ts'
+import { requireAdmin, type HttpContext } from './context.ts'
+import { Email, Id, InboxSettingsPatch, Name, Password, Role } from './schemas.ts'
+
+export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
+  escalationMinutes: 4,
+  maxOpenPerOperator: 0,
+  visitorMessagesPerMinute: 30,
+}
+
+export function newInbox(name: string, now: number, settings: Partial<InboxSettings> = {}): InboxRecord {
+  return {
+    id: newId(),
+    name,
+    identitySecret: randomBytes(32).toString('base64url'),
+    settings: { ...DEFAULT_INBOX_SETTINGS, ...settings },
+    createdAt: now,
+    updatedAt: now,
+  }
+}
+
+export function adminRoutes(ctx: HttpContext) {
+  const params = v.object({ id: Id })
+  return new Elysia({ prefix: '/api/admin' })
+    .get('/operators', async ({ headers }) => {
+      await requireAdmin(ctx, headers)
+      return { operators: (await ctx.store.operators.list()).map(operatorView) }
+    })
+    .post(
+      '/operators',
+      async ({ headers, body, set }) => {
+        await requireAdmin(ctx, headers)
+        if (await ctx.store.operators.getByEmail(body.email)) {
+          throw new ParleyError('conflict', 'an operator with this email exists')
+        }
+        const now = ctx.clock.now()
+        const op: OperatorRecord = {
+          id: newId(),
+          email: body.email,
+          name: body.name,
+          role: body.role ?? 'operator',
+          canChat: body.canChat ?? true,
+          active: true,
+          passwordHash: await hashPassword(body.password),
+          createdAt: now,
+          updatedAt: now,
+        }
+        await ctx.store.operators.create(op)
+        set.status = 201
+        return operatorView(op)
+      },
+      {
+        body: v.strictObject({
+          email: Email,
+          name: Name,
+          password: Password,
+          role: v.optional(Role),
+          canChat: v.optional(v.boolean()),
+        }),
+      },
+    )
+    .patch(
+      '/operators/:id',
+      async ({ headers, params, body }) => {
+        const admin = await requireAdmin(ctx, headers)
+        const current = await ctx.store.operators.getById(params.id)
+        if (!current) throw new ParleyError('not_found', 'operator not found')
+        const losesAdmin = current.role === 'admin' && current.active && (body.active === false || (body.role !== undefined && body.role !== 'admin'))
+        if (losesAdmin && (await ctx.store.operators.countActiveAdmins()) <= 1) {
+          throw new ParleyError('conflict', 'the last active admin cannot be demoted or deactivated')
+        }
+        if (admin.id === params.id && body.active === false) {
+          throw new ParleyError('conflict', 'you cannot deactivate yourself')
+        }
+        const { password, ...rest } = body
+        const updated = await ctx.store.operators.update(params.id, {
+          ...rest,
+          ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
+          updatedAt: ctx.clock.now(),
+        })
+        if (!updated) throw new ParleyError('not_found', 'operator not found')
+        ctx.auth.invalidateOperator(params.id)
+        if (body.active === false || password !== undefined) {
+          await ctx.store.sessions.deleteForOperator(params.id)
+          ctx.gateway.disconnectPrincipal('operator', params.id)
+        }
+        return operatorView(updated)
+      },
+      {
+        params,
+        body: v.strictObject({
+          name: v.optional(Name),
+          role: v.optional(Role),
+          canChat: v.optional(v.boolean()),
+          active: v.optional(v.boolean()),
+          password: v.optional(Password),
+        }),
+      },
+    )
+    .get('/inboxes', async ({ headers }) => {
+      await requireAdmin(ctx, headers)
+      return { inboxes: await ctx.store.inboxes.list() }
+    })
+    .post(
+      '/inboxes',
+      async ({ headers, body, set }) => {
+        await requireAdmin(ctx, headers)
+        const inbox = newInbox(body.name, ctx.clock.now(), body.settings)
+        await ctx.store.inboxes.create(inbox)
+        set.status = 201
+        return inbox
+      },
+      { body: v.strictObject({ name: Name, settings: v.optional(InboxSettingsPatch) }) },
+    )
+    .patch(
+      '/inboxes/:id',
+      async ({ headers, params, body }) => {
+        await requireAdmin(ctx, headers)
+        const current = await ctx.store.inboxes.get(params.id)
+        if (!current) throw new ParleyError('not_found', 'inbox not found')
+        const updated = await ctx.store.inboxes.update(params.id, {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.settings ? { settings: { ...current.settings, ...body.settings } } : {}),
+          ...(body.rotateIdentitySecret ? { identitySecret: randomBytes(32).toString('base64url') } : {}),
+          updatedAt: ctx.clock.now(),
+        })
+        ctx.chat.forgetInbox(params.id)
+        return updated
+      },
+      {
+        params,
+        body: v.strictObject({
+          name: v.optional(Name),
+          settings: v.optional(InboxSettingsPatch),
+          rotateIdentitySecret: v.optional(v.boolean()),
+        }),
+      },
+    )
+}

@@ -1,0 +1,78 @@
+/**
+ * Conversation endpoints for visitors and operators alike: the same chat service as the socket,
+ * so the same authorization and error codes.
+ */
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import { ClientMsgId, ConversationStatus, MessageText } from '../protocol/index.ts'
+import { principalOf, type HttpContext } from './context.ts'
+import { Id, QueryInt } from './schemas.ts'
+
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER))
+
+export function conversationRoutes(ctx: HttpContext) {
+  const params = v.object({ id: Id })
+  const messageParams = v.object({ id: Id, messageId: Id })
+  return new Elysia({ prefix: '/api/conversations' })
+    .get('/:id', async ({ headers, params }) => ctx.chat.open(await principalOf(ctx, headers), params.id), {
+      params,
+    })
+    .get(
+      '/:id/messages',
+      async ({ headers, params, query }) =>
+        ctx.chat.history(await principalOf(ctx, headers), params.id, {
+          beforeSeq: query.before,
+          afterSeq: query.after,
+          limit: query.limit,
+        }),
+      {
+        params,
+        query: v.object({ before: v.optional(QueryInt), after: v.optional(QueryInt), limit: v.optional(QueryInt) }),
+      },
+    )
+    .post(
+      '/:id/messages',
+      async ({ headers, params, body, set }) => {
+        const ack = await ctx.chat.send(await principalOf(ctx, headers), params.id, body.clientMsgId, body.text)
+        set.status = ack.duplicate ? 200 : 201
+        return ack
+      },
+      { params, body: v.strictObject({ clientMsgId: ClientMsgId, text: MessageText }) },
+    )
+    .patch(
+      '/:id/messages/:messageId',
+      async ({ headers, params, body }) =>
+        ctx.chat.edit(await principalOf(ctx, headers), params.id, params.messageId, body.text),
+      { params: messageParams, body: v.strictObject({ text: MessageText }) },
+    )
+    .delete(
+      '/:id/messages/:messageId',
+      async ({ headers, params }) => ctx.chat.delete(await principalOf(ctx, headers), params.id, params.messageId),
+      { params: messageParams },
+    )
+    .post(
+      '/:id/read',
+      async ({ headers, params, body }) =>
+        ctx.chat.mark(await principalOf(ctx, headers), params.id, { readSeq: body.seq }),
+      { params, body: v.strictObject({ seq: Seq }) },
+    )
+    .post(
+      '/:id/delivered',
+      async ({ headers, params, body }) =>
+        ctx.chat.mark(await principalOf(ctx, headers), params.id, { deliveredSeq: body.seq }),
+      { params, body: v.strictObject({ seq: Seq }) },
+    )
+    .post(
+      '/:id/status',
+      async ({ headers, params, body }) => ctx.chat.setStatus(await principalOf(ctx, headers), params.id, body.status),
+      { params, body: v.strictObject({ status: ConversationStatus }) },
+    )
+    .post(
+      '/:id/typing',
+      async ({ headers, params, body }) => {
+        await ctx.chat.typing(await principalOf(ctx, headers), params.id, body.on)
+        return { ok: true }
+      },
+      { params, body: v.strictObject({ on: v.boolean() }) },
+    )
+}

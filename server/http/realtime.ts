@@ -1,0 +1,60 @@
+/** SSE and long-poll sessions: create with a token, then stream or poll, and POST frames. */
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import { ParleyError } from '../protocol/index.ts'
+import { bearer, type HttpContext } from './context.ts'
+import { Id } from './schemas.ts'
+
+/** Client frames one POST may carry. */
+const MAX_FRAMES_PER_POST = 32
+
+export function realtimeRoutes(ctx: HttpContext) {
+  const params = v.object({ id: Id })
+  return new Elysia()
+    .post(
+      '/rt/sessions',
+      async ({ headers, body, set }) => {
+        const token = bearer(headers)
+        if (!token) throw new ParleyError('unauthenticated', 'missing token')
+        const session = await ctx.streams.create(body.transport, token)
+        set.status = 201
+        return { sessionId: session.id, transport: session.transport }
+      },
+      { body: v.strictObject({ transport: v.picklist(['sse', 'poll']) }) },
+    )
+    .get('/rt/sessions/:id/events', ({ params }) => ctx.streams.get(params.id).attachSse(), { params })
+    .get(
+      '/rt/sessions/:id/poll',
+      async ({ params, request, set }) => {
+        const frames = await ctx.streams.get(params.id).poll(request.signal)
+        set.headers['content-type'] = 'application/json'
+        set.headers['cache-control'] = 'no-store'
+        return `[${frames.join(',')}]`
+      },
+      { params },
+    )
+    .post(
+      '/rt/sessions/:id/frames',
+      async ({ params, headers, body, set }) => {
+        const session = ctx.streams.get(params.id, bearer(headers))
+        const frames = Array.isArray(body) ? body : [body]
+        if (frames.length > MAX_FRAMES_PER_POST) {
+          throw new ParleyError('validation_failed', `at most ${MAX_FRAMES_PER_POST} frames per request`)
+        }
+        // Each frame goes through the same gateway path as a WebSocket frame; replies arrive
+        // on the session's stream or poll, in order.
+        for (const frame of frames) ctx.gateway.receive(session, JSON.stringify(frame))
+        set.status = 202
+        return { accepted: frames.length }
+      },
+      { params },
+    )
+    .delete(
+      '/rt/sessions/:id',
+      ({ params, headers }) => {
+        ctx.streams.get(params.id, bearer(headers)).close(null)
+        return { ok: true }
+      },
+      { params },
+    )
+}

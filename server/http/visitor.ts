@@ -1,0 +1,38 @@
+/** Public visitor endpoints: get a session token for an inbox, list and start conversations. */
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import { ClientMsgId, MessageText } from '../protocol/index.ts'
+import { principalOf, type HttpContext } from './context.ts'
+import { Id } from './schemas.ts'
+
+export function visitorRoutes(ctx: HttpContext) {
+  return new Elysia({ prefix: '/api/visitor' })
+    .post(
+      '/session',
+      ({ body, request }) => ctx.auth.visitorSession(body, ctx.clientKey(request)),
+      {
+        body: v.strictObject({
+          inboxId: Id,
+          /** A still-valid token of this inbox: renew it and keep the same visitor. */
+          token: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+          /** Identity verification: the site's user id and hex HMAC-SHA256(inbox secret, userId). */
+          userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
+          userHash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits'))),
+        }),
+      },
+    )
+    .get('/conversations', async ({ headers }) => ({
+      conversations: await ctx.chat.listVisitorConversations(await principalOf(ctx, headers)),
+    }))
+    .post(
+      '/conversations',
+      async ({ headers, body, set }) => {
+        const principal = await principalOf(ctx, headers)
+        const first = body.text === undefined ? undefined : { clientMsgId: body.clientMsgId, text: body.text }
+        const created = await ctx.chat.start(principal, first)
+        set.status = 201
+        return created
+      },
+      { body: v.strictObject({ text: v.optional(MessageText), clientMsgId: v.optional(ClientMsgId) }) },
+    )
+}

@@ -1,0 +1,112 @@
+/**
+ * A client connection, whatever carries it (WebSocket, SSE + POST, long-poll). Transports
+ * implement `write` and `terminate`; everything else (auth state, subscriptions, resume,
+ * slow-consumer cut) lives here once.
+ */
+import type { Principal } from '../../actors/index.ts'
+import {
+  EncodedFrame,
+  encodeFrame,
+  type EventFrame,
+  type Format,
+  type ServerFrame,
+  type TypingEventFrame,
+} from '../protocol/index.ts'
+
+export type TransportKind = 'ws' | 'sse' | 'poll'
+
+export abstract class Connection {
+  readonly id = crypto.randomUUID()
+  principal: Principal | null = null
+  token: string | null = null
+  readonly subs = new Map<string, Subscription>()
+  /** Requests being handled now; bounded per connection. */
+  inflight = 0
+  lastSeenAt = Date.now()
+  closed = false
+  /** Set when the connection was cut for falling behind. */
+  cutForSlowness = false
+
+  constructor(
+    readonly transport: TransportKind,
+    readonly format: Format,
+    private readonly maxQueuedBytes: number,
+    private readonly onSlow: (conn: Connection) => void,
+  ) {}
+
+  /** Queues bytes for the client. */
+  protected abstract write(data: string | Uint8Array): void
+  /** Bytes accepted by write() but not yet handed to the network. */
+  abstract queuedBytes(): number
+  /** Drops the connection now, without a goodbye. */
+  abstract terminate(reason: string): void
+  /** Sends a last frame and closes politely (drain). */
+  abstract close(frame: ServerFrame | null, code?: number): void
+
+  send(frame: ServerFrame): void {
+    this.writeChecked(encodeFrame(frame, this.format))
+  }
+
+  sendEncoded(encoded: EncodedFrame): void {
+    this.writeChecked(encoded.get(this.format))
+  }
+
+  /** A client that cannot keep up is cut rather than allowed to grow our memory (T3). */
+  private writeChecked(data: string | Uint8Array): void {
+    if (this.closed) return
+    this.write(data)
+    if (this.queuedBytes() > this.maxQueuedBytes) {
+      this.cutForSlowness = true
+      this.onSlow(this)
+      this.terminate('slow consumer')
+    }
+  }
+}
+
+/**
+ * One connection watching one conversation. While the missed events are replayed from the
+ * store, live events are buffered; afterwards anything at or below the last delivered seq is
+ * dropped, so the client sees every seq exactly once and in order.
+ */
+export class Subscription {
+  replaying = true
+  lastSeq: number
+  private buffer: Array<{ frame: EventFrame | TypingEventFrame; encoded: EncodedFrame }> = []
+  /** Live events buffered during replay beyond this many cut the connection (resume later). */
+  static readonly MAX_BUFFER = 10_000
+
+  constructor(
+    readonly conn: Connection,
+    readonly conversationId: string,
+    afterSeq: number,
+  ) {
+    this.lastSeq = afterSeq
+  }
+
+  deliver(frame: EventFrame | TypingEventFrame, encoded: EncodedFrame): void {
+    if (this.replaying) {
+      // Never drop an event (that would be a gap): a client this far behind starts over.
+      if (this.buffer.length >= Subscription.MAX_BUFFER) this.conn.terminate('too far behind')
+      else this.buffer.push({ frame, encoded })
+      return
+    }
+    this.forward(frame, encoded)
+  }
+
+  /** Ends replay at seq: flushes buffered live events that come after it. */
+  goLive(replayedUpTo: number): void {
+    this.lastSeq = Math.max(this.lastSeq, replayedUpTo)
+    this.replaying = false
+    const buffered = this.buffer
+    this.buffer = []
+    for (const { frame, encoded } of buffered) this.forward(frame, encoded)
+  }
+
+  private forward(frame: EventFrame | TypingEventFrame, encoded: EncodedFrame): void {
+    if (frame.name !== 'typing') {
+      if (frame.seq <= this.lastSeq) return
+      this.lastSeq = frame.seq
+    }
+    this.conn.sendEncoded(encoded)
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * The realtime gateway: decodes and validates client frames, routes them to the chat service,
+ * answers each `req` with `ack` or `error`, and manages subscriptions with resume by seq.
+ * Transport-agnostic: WebSocket, SSE and long-poll connections all come through here.
+ */
+import * as v from 'valibot'
+import type { Logger, Store } from '../../actors/index.ts'
+import type { AuthService } from '../auth/index.ts'
+import type { ChatService } from '../chat.ts'
+import type { Metrics } from '../metrics.ts'
+import {
+  CLIENT_FRAME_TYPES,
+  ClientFrame,
+  decodeFrame,
+  ParleyError,
+  ReqId,
+  toWireError,
+  type ReqId as ReqIdT,
+} from '../protocol/index.ts'
+import { Subscription, type Connection } from './connection.ts'
+import type { Hub } from './hub.ts'
+
+export interface GatewayLimits {
+  maxConnectionsPerToken: number
+  maxFrameBytes: number
+  /** Requests one connection may have in flight at once. */
+  maxInflight: number
+  /** Conversations one connection may watch at once. */
+  maxSubscriptions: number
+  /** A connection must authenticate within this long. */
+  authTimeoutMs: number
+}
+
+/** Events replayed per store read while resuming. */
+const REPLAY_PAGE = 500
+
+export class Gateway {
+  readonly connections = new Set<Connection>()
+  private readonly byToken = new Map<string, Set<Connection>>()
+  private draining = false
+
+  constructor(
+    private readonly deps: {
+      auth: AuthService
+      chat: ChatService
+      hub: Hub
+      store: Store
+      metrics: Metrics
+      log: Logger
+      limits: GatewayLimits
+    },
+  ) {}
+
+  /** A new connection, not yet authenticated. Refused while draining. */
+  open(conn: Connection): void {
+    if (this.draining) {
+      conn.close({ type: 'reconnect', reason: 'server is restarting', afterMs: 1000 }, 1012)
+      return
+    }
+    this.connections.add(conn)
+    this.deps.metrics.inc('parley_connections_opened_total', 'Connections opened.', { transport: conn.transport })
+    if (!conn.principal) {
+      setTimeout(() => {
+        if (!conn.closed && !conn.principal) {
+          conn.send({ type: 'error', code: 'unauthenticated', message: 'authenticate first', retryable: false })
+          conn.close(null, 4001)
+        }
+      }, this.deps.limits.authTimeoutMs).unref?.()
+    }
+  }
+
+  closed(conn: Connection): void {
+    if (!this.connections.delete(conn)) return
+    for (const sub of conn.subs.values()) this.deps.hub.remove(sub)
+    conn.subs.clear()
+    if (conn.token) {
+      const set = this.byToken.get(conn.token)
+      set?.delete(conn)
+      if (set?.size === 0) this.byToken.delete(conn.token)
+    }
+  }
+
+  /** Binds a token to a connection, enforcing the per-token connection limit (T3). */
+  async authenticate(conn: Connection, token: string): Promise<{ kind: string; id: string }> {
+    const principal = await this.deps.auth.resolve(token)
+    if (conn.principal) {
+      if (conn.principal.id !== principal.id || conn.principal.kind !== principal.kind) {
+        throw new ParleyError('forbidden', 'connection is already authenticated as someone else')
+      }
+      return { kind: principal.kind, id: principal.id }
+    }
+    const set = this.byToken.get(token) ?? new Set<Connection>()
+    if (set.size >= this.deps.limits.maxConnectionsPerToken) {
+      throw new ParleyError('too_many_connections', `at most ${this.deps.limits.maxConnectionsPerToken} connections per token`, {
+        retryAfterMs: 5000,
+      })
+    }
+    set.add(conn)
+    this.byToken.set(token, set)
+    conn.principal = principal
+    conn.token = token
+    return { kind: principal.kind, id: principal.id }
+  }
+
+  /** Handles one raw frame. Never throws: every failure becomes an error frame. */
+  receive(conn: Connection, raw: string | Uint8Array): void {
+    conn.lastSeenAt = Date.now()
+    const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength
+    if (size > this.deps.limits.maxFrameBytes) {
+      this.fail(conn, undefined, new ParleyError('frame_too_large', `frames are limited to ${this.deps.limits.maxFrameBytes} bytes`))
+      return
+    }
+    let frame: ClientFrame
+    let req: ReqIdT | undefined
+    try {
+      const decoded = decodeFrame(raw, conn.format)
+      req = reqOf(decoded)
+      frame = validate(decoded)
+    } catch (error) {
+      this.fail(conn, req, error)
+      return
+    }
+    if (conn.inflight >= this.deps.limits.maxInflight) {
+      this.fail(conn, frame.req, new ParleyError('overloaded', 'too many requests in flight on this connection', { retryAfterMs: 100 }))
+      return
+    }
+    conn.inflight++
+    this.handle(conn, frame)
+      .then((data) => {
+        if (data !== NO_ACK) conn.send(data === undefined ? { type: 'ack', req: frame.req } : { type: 'ack', req: frame.req, data })
+      })
+      .catch((error) => this.fail(conn, frame.req, error))
+      .finally(() => conn.inflight--)
+  }
+
+  private async handle(conn: Connection, frame: ClientFrame): Promise<unknown> {
+    if (frame.type === 'ping') {
+      conn.send({ type: 'pong', req: frame.req })
+      return NO_ACK
+    }
+    if (frame.type === 'auth') return this.authenticate(conn, frame.token)
+    const principal = conn.principal
+    if (!principal) throw new ParleyError('unauthenticated', 'send an auth frame first')
+    const chat = this.deps.chat
+    switch (frame.type) {
+      case 'start': {
+        const created = await chat.start(principal, frame.text === undefined ? undefined : { clientMsgId: frame.clientMsgId, text: frame.text })
+        return { conversation: created.conversation, message: created.message }
+      }
+      case 'subscribe':
+        return this.subscribe(conn, frame.conversationId, frame.afterSeq)
+      case 'unsubscribe': {
+        const sub = conn.subs.get(frame.conversationId)
+        if (sub) {
+          this.deps.hub.remove(sub)
+          conn.subs.delete(frame.conversationId)
+        }
+        return undefined
+      }
+      case 'send':
+        this.deps.metrics.inc('parley_messages_total', 'Messages accepted.', { by: principal.kind })
+        return chat.send(principal, frame.conversationId, frame.clientMsgId, frame.text)
+      case 'edit':
+        return chat.edit(principal, frame.conversationId, frame.messageId, frame.text)
+      case 'delete':
+        return chat.delete(principal, frame.conversationId, frame.messageId)
+      case 'typing':
+        return chat.typing(principal, frame.conversationId, frame.on)
+      case 'read':
+        return chat.mark(principal, frame.conversationId, { readSeq: frame.seq })
+      case 'delivered':
+        return chat.mark(principal, frame.conversationId, { deliveredSeq: frame.seq })
+      case 'set_status':
+        return chat.setStatus(principal, frame.conversationId, frame.status)
+      default:
+        return assertNever(frame)
+    }
+  }
+
+  /**
+   * Resume (C2): watch live events first (buffered), replay everything after afterSeq from the
+   * store, then flush the buffer skipping what the replay covered. No gap, no duplicate.
+   */
+  private async subscribe(conn: Connection, conversationId: string, afterSeq: number) {
+    const principal = conn.principal as NonNullable<Connection['principal']>
+    const existing = conn.subs.get(conversationId)
+    if (!existing && conn.subs.size >= this.deps.limits.maxSubscriptions) {
+      throw new ParleyError('validation_failed', `at most ${this.deps.limits.maxSubscriptions} subscriptions per connection`)
+    }
+    const view = await this.deps.chat.open(principal, conversationId)
+    if (existing) this.deps.hub.remove(existing)
+    const sub = new Subscription(conn, conversationId, afterSeq)
+    conn.subs.set(conversationId, sub)
+    this.deps.hub.add(sub)
+    let after = afterSeq
+    for (;;) {
+      const events = await this.deps.store.conversations.eventsAfter(conversationId, after, REPLAY_PAGE)
+      if (conn.closed || conn.subs.get(conversationId) !== sub) return NO_ACK
+      for (const e of events) conn.send({ type: 'event', ...e })
+      const last = events.at(-1)
+      if (last) after = last.seq
+      if (events.length < REPLAY_PAGE) break
+    }
+    sub.goLive(after)
+    return { ...view, lastSeq: Math.max(after, view.conversation.lastSeq) }
+  }
+
+  private fail(conn: Connection, req: ReqIdT | undefined, error: unknown): void {
+    const wire = toWireError(error)
+    if (wire.code === 'internal_error') this.deps.log.error('request failed', { conn: conn.id, error })
+    this.deps.metrics.inc('parley_request_errors_total', 'Requests answered with an error.', { code: wire.code })
+    conn.send(req === undefined ? { type: 'error', ...wire } : { type: 'error', req, ...wire })
+  }
+
+  /** Counts a slow consumer cut (called by connections). */
+  slowConsumer(conn: Connection): void {
+    this.deps.metrics.inc('parley_slow_consumers_total', 'Connections cut for not reading fast enough.', { transport: conn.transport })
+    this.deps.log.warn('slow consumer cut', { conn: conn.id, transport: conn.transport })
+  }
+
+  /** Cuts every connection of a principal (deactivated operator, password change). */
+  disconnectPrincipal(kind: 'visitor' | 'operator', id: string): void {
+    for (const conn of [...this.connections]) {
+      if (conn.principal?.kind !== kind || conn.principal.id !== id) continue
+      conn.send({ type: 'error', code: 'unauthenticated', message: 'session revoked', retryable: false })
+      conn.close(null, 4001)
+      this.closed(conn)
+    }
+  }
+
+  /** Drain: refuse new connections and tell every client to reconnect elsewhere or later. */
+  drain(afterMs: number): void {
+    this.draining = true
+    for (const conn of [...this.connections]) {
+      conn.close({ type: 'reconnect', reason: 'server is restarting', afterMs }, 1012)
+      this.closed(conn)
+    }
+  }
+
+  get isDraining(): boolean {
+    return this.draining
+  }
+}
+
+/** Marker: the handler already replied (or must not). */
+const NO_ACK = Symbol('no-ack')
+
+function reqOf(decoded: unknown): ReqIdT | undefined {
+  if (typeof decoded !== 'object' || decoded === null || !('req' in decoded)) return undefined
+  const parsed = v.safeParse(ReqId, (decoded as { req: unknown }).req)
+  return parsed.success ? parsed.output : undefined
+}
+
+/** Typed errors for the three ways a frame can be wrong: shape, type, fields. */
+function validate(decoded: unknown): ClientFrame {
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new ParleyError('invalid_frame', 'a frame is an object with a type')
+  }
+  const type = (decoded as { type?: unknown }).type
+  if (typeof type !== 'string') throw new ParleyError('invalid_frame', 'a frame is an object with a type')
+  if (!(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
+    throw new ParleyError('unknown_type', `unknown frame type "${type.slice(0, 40)}"`)
+  }
+  const parsed = v.safeParse(ClientFrame, decoded)
+  if (!parsed.success) {
+    const issue = parsed.issues[0]
+    const path = issue.path?.map((p) => String(p.key)).join('.')
+    throw new ParleyError('validation_failed', path ? `${path}: ${issue.message}` : issue.message)
+  }
+  return parsed.output
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled frame ${JSON.stringify(value)}`)
+}

@@ -1,0 +1,182 @@
+/**
+ * Fallback transports for networks that block WebSockets: an SSE stream for server frames with
+ * POSTed client frames, and long-poll as a last resort. A session is created with a token, gets
+ * an unguessable id, and carries exactly the frames a WebSocket would. JSON only.
+ */
+import { ParleyError, type ServerFrame } from '../protocol/index.ts'
+import { Connection } from './connection.ts'
+import type { Gateway } from './gateway.ts'
+
+const encoder = new TextEncoder()
+/** A long-poll returns after this long with an empty list when nothing happened. */
+export const POLL_WAIT_MS = 25_000
+/** A session with neither a stream nor a poll attached for this long is dropped. */
+const DETACHED_TTL_MS = 60_000
+
+export class StreamSession extends Connection {
+  private queue: string[] = []
+  private queued = 0
+  private sse: ReadableStreamDefaultController<Uint8Array> | null = null
+  private waiter: ((frames: string[]) => void) | null = null
+  detachedSince: number | null = Date.now()
+
+  constructor(
+    transport: 'sse' | 'poll',
+    maxQueuedBytes: number,
+    onSlow: (c: Connection) => void,
+    private readonly onClose: (s: StreamSession) => void,
+  ) {
+    super(transport, 'json', maxQueuedBytes, onSlow)
+  }
+
+  protected write(data: string | Uint8Array): void {
+    const text = typeof data === 'string' ? data : new TextDecoder().decode(data)
+    if (this.sse) {
+      this.sse.enqueue(encoder.encode(`data: ${text}\n\n`))
+      return
+    }
+    this.queue.push(text)
+    this.queued += text.length
+    if (this.waiter) this.flushPoll()
+  }
+
+  queuedBytes(): number {
+    if (this.sse) return Math.max(0, -(this.sse.desiredSize ?? 0)) + this.queued
+    return this.queued
+  }
+
+  /** Opens the SSE stream; frames queued while detached go first. */
+  attachSse(): Response {
+    if (this.transport !== 'sse') throw new ParleyError('bad_request', 'this session is for long-poll')
+    if (this.sse || this.closed) throw new ParleyError('conflict', 'stream already attached')
+    let heartbeat: ReturnType<typeof setInterval> | undefined
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.sse = controller
+          this.detachedSince = null
+          controller.enqueue(encoder.encode(`retry: 2000\n\n`))
+          const pending = this.queue
+          this.queue = []
+          this.queued = 0
+          for (const text of pending) controller.enqueue(encoder.encode(`data: ${text}\n\n`))
+          heartbeat = setInterval(() => this.sse?.enqueue(encoder.encode(': ping\n\n')), 15_000)
+        },
+        cancel: () => {
+          clearInterval(heartbeat)
+          this.sse = null
+          this.detachedSince = Date.now()
+        },
+      },
+      { highWaterMark: 0, size: (chunk) => chunk?.byteLength ?? 0 },
+    )
+    return new Response(stream, {
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+      },
+    })
+  }
+
+  /** Long-poll: answers at once with queued frames, or waits up to POLL_WAIT_MS for some. */
+  poll(signal: AbortSignal | undefined): Promise<string[]> {
+    if (this.transport !== 'poll') throw new ParleyError('bad_request', 'this session is for SSE')
+    this.lastSeenAt = Date.now()
+    if (this.waiter) this.waiter([]) // a newer poll replaces the older one
+    this.detachedSince = null
+    return new Promise<string[]>((resolve) => {
+      const timer = setTimeout(() => finish([]), POLL_WAIT_MS)
+      const finish = (frames: string[]) => {
+        clearTimeout(timer)
+        if (this.waiter === finish) {
+          this.waiter = null
+          this.detachedSince = Date.now()
+        }
+        resolve(frames)
+      }
+      this.waiter = finish
+      signal?.addEventListener('abort', () => finish([]))
+      if (this.queue.length > 0 || this.closed) this.flushPoll()
+    })
+  }
+
+  private flushPoll(): void {
+    const frames = this.queue
+    this.queue = []
+    this.queued = 0
+    this.waiter?.(frames)
+  }
+
+  terminate(reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    void reason
+    try {
+      this.sse?.close()
+    } catch {
+      // already closed by the client
+    }
+    this.sse = null
+    this.waiter?.([])
+    this.onClose(this)
+  }
+
+  close(frame: ServerFrame | null): void {
+    if (this.closed) return
+    if (frame) this.send(frame)
+    if (this.waiter) this.flushPoll()
+    this.terminate('closed')
+  }
+}
+
+/** Registry of fallback sessions by id, with reaping of abandoned ones. */
+export class StreamSessions {
+  private readonly sessions = new Map<string, StreamSession>()
+  private readonly reaper: ReturnType<typeof setInterval>
+
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly maxQueuedBytes: number,
+  ) {
+    this.reaper = setInterval(() => this.reap(), 10_000)
+    this.reaper.unref?.()
+  }
+
+  async create(transport: 'sse' | 'poll', token: string): Promise<StreamSession> {
+    const session = new StreamSession(
+      transport,
+      this.maxQueuedBytes,
+      (c) => this.gateway.slowConsumer(c),
+      (s) => {
+        this.sessions.delete(s.id)
+        this.gateway.closed(s)
+      },
+    )
+    await this.gateway.authenticate(session, token)
+    this.gateway.open(session)
+    if (session.closed) throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
+    this.sessions.set(session.id, session)
+    return session
+  }
+
+  /** The session with this id that belongs to this token; anything else is not found. */
+  get(id: string, token?: string | null): StreamSession {
+    const session = this.sessions.get(id)
+    if (!session || session.closed || (token !== undefined && session.token !== token)) {
+      throw new ParleyError('not_found', 'no such realtime session; create a new one')
+    }
+    return session
+  }
+
+  private reap(): void {
+    const now = Date.now()
+    for (const session of this.sessions.values()) {
+      if (session.detachedSince !== null && now - session.detachedSince > DETACHED_TTL_MS) session.terminate('abandoned')
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.reaper)
+  }
+}
