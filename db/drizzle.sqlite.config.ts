@@ -1,0 +1,8 @@
+/** drizzle-kit config for the SQLite dialect; paths are relative to the project root. */
+import { defineConfig } from 'drizzle-kit'
+
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './db/schema.sqlite.ts',
+  out: './db/migrations/sqlite',
+})

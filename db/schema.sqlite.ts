@@ -1,0 +1,174 @@
+/**
+ * SQLite schema. Migrations are generated from this file by drizzle-kit (`npm run db:generate`)
+ * and never edited by hand. Timestamps are integer Unix epoch milliseconds.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
+import type { InboxSettings, OperatorRole } from '../actors/ports.ts'
+import type { ConversationStatus, PartyKind, StoredEventData } from '../server/protocol/index.ts'
+
+export const inboxes = sqliteTable('inboxes', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  identitySecret: text('identity_secret').notNull(),
+  settings: text('settings', { mode: 'json' }).$type<InboxSettings>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const operators = sqliteTable(
+  'operators',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role').$type<OperatorRole>().notNull(),
+    canChat: integer('can_chat', { mode: 'boolean' }).notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // Lookups lower-case the input; the check keeps a writer that forgot from breaking them.
+  (t) => [check('operators_email_lower', sql`${t.email} = lower(${t.email})`)],
+)
+
+export const operatorSessions = sqliteTable(
+  'operator_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [
+    index('operator_sessions_operator_idx').on(t.operatorId),
+    index('operator_sessions_expires_idx').on(t.expiresAt),
+  ],
+)
+
+export const visitors = sqliteTable(
+  'visitors',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id),
+    externalId: text('external_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  // NULLs are distinct in a unique index, so any number of anonymous visitors may share an inbox.
+  (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],
+)
+
+/**
+ * No foreign keys to inboxes, visitors or operators: the conversation actor owns this row and
+ * must be testable against a real store without seeding accounts; routes check those ids.
+ */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id').notNull(),
+    visitorId: text('visitor_id').notNull(),
+    status: text('status').$type<ConversationStatus>().notNull(),
+    /** Derived from status (open 0, resolved 1, closed 2) so the inbox order can use an index. */
+    statusRank: integer('status_rank').notNull(),
+    assigneeId: text('assignee_id'),
+    lastSeq: integer('last_seq').notNull(),
+    hasUnansweredIncoming: integer('has_unanswered_incoming', { mode: 'boolean' }).notNull(),
+    lastMessageAt: integer('last_message_at'),
+    /** Derived: coalesce(last_message_at, created_at), the "last activity" the lists sort by. */
+    lastActivityAt: integer('last_activity_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    ownerEpoch: integer('owner_epoch').notNull().default(0),
+  },
+  (t) => [
+    index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
+    index('conversations_inbox_order_idx').on(
+      t.inboxId,
+      t.statusRank,
+      sql`${t.lastActivityAt} desc`,
+      t.id,
+    ),
+    index('conversations_order_idx').on(t.statusRank, sql`${t.lastActivityAt} desc`, t.id),
+    index('conversations_unanswered_idx').on(
+      t.hasUnansweredIncoming,
+      t.statusRank,
+      sql`${t.lastActivityAt} desc`,
+      t.id,
+    ),
+  ],
+)
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    seq: integer('seq').notNull(),
+    authorKind: text('author_kind').$type<PartyKind>().notNull(),
+    authorId: text('author_id').notNull(),
+    text: text('text').notNull(),
+    clientMsgId: text('client_msg_id'),
+    createdAt: integer('created_at').notNull(),
+    editedAt: integer('edited_at'),
+    deletedAt: integer('deleted_at'),
+    deletedByKind: text('deleted_by_kind').$type<PartyKind>(),
+    deletedById: text('deleted_by_id'),
+  },
+  (t) => [
+    uniqueIndex('messages_conversation_seq_uq').on(t.conversationId, t.seq),
+    uniqueIndex('messages_client_msg_uq').on(
+      t.conversationId,
+      t.authorKind,
+      t.authorId,
+      t.clientMsgId,
+    ),
+  ],
+)
+
+export const readStates = sqliteTable(
+  'read_states',
+  {
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    readerKind: text('reader_kind').$type<PartyKind>().notNull(),
+    readerId: text('reader_id').notNull(),
+    deliveredSeq: integer('delivered_seq').notNull(),
+    readSeq: integer('read_seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.readerKind, t.readerId] })],
+)
+
+export const events = sqliteTable(
+  'events',
+  {
+    conversationId: text('conversation_id').notNull(),
+    seq: integer('seq').notNull(),
+    name: text('name').$type<StoredEventData['name']>().notNull(),
+    data: text('data', { mode: 'json' }).$type<StoredEventData['data']>().notNull(),
+    at: integer('at').notNull(),
+    /** The message a `message.*` event carries, so replay can blank deleted text by a join. */
+    messageId: text('message_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.seq] }),
+    foreignKey({ columns: [t.conversationId], foreignColumns: [conversations.id] }),
+  ],
+)

@@ -1,0 +1,145 @@
+/** Operators, sessions, inboxes and visitors. Registered by repository-suite.ts. */
+import { describe, expect, test } from 'bun:test'
+import type { Store } from '../../../actors/ports.ts'
+import { T0, inbox, operator } from '../fixtures.ts'
+
+export function accountSpecs(store: () => Store): void {
+  describe('operators', () => {
+    test('operators - create, get, list and update', async () => {
+      const ops = store().operators
+      await ops.create(operator('o2', { name: 'Zoe' }))
+      await ops.create(operator('o1', { name: 'Ann' }))
+      expect(await ops.getById('o1')).toEqual(operator('o1', { name: 'Ann' }))
+      expect((await ops.list()).map((o) => o.id)).toEqual(['o1', 'o2'])
+      const updated = await ops.update('o1', {
+        role: 'admin',
+        canChat: false,
+        updatedAt: T0 + 1,
+      })
+      expect(updated).toEqual(
+        operator('o1', { name: 'Ann', role: 'admin', canChat: false, updatedAt: T0 + 1 }),
+      )
+      expect(await ops.getById('o1')).toEqual(updated)
+      expect(await ops.getById('nobody')).toBeNull()
+      expect(await ops.update('nobody', { name: 'x', updatedAt: T0 })).toBeNull()
+    })
+
+    test('operators - email is stored lower-cased and matched case-insensitively', async () => {
+      const ops = store().operators
+      await ops.create(operator('o1', { email: 'Ann.Lee@Example.COM' }))
+      expect((await ops.getById('o1'))?.email).toBe('ann.lee@example.com')
+      expect((await ops.getByEmail('ANN.LEE@example.com'))?.id).toBe('o1')
+      expect(await ops.getByEmail('someone@example.com')).toBeNull()
+    })
+
+    test('operators - an email taken in any letter case is a conflict', async () => {
+      const ops = store().operators
+      await ops.create(operator('o1', { email: 'ann@example.com' }))
+      await expect(ops.create(operator('o2', { email: 'ANN@example.com' }))).rejects.toMatchObject({
+        code: 'conflict',
+      })
+    })
+
+    test('operators - countActiveAdmins counts only active admins', async () => {
+      const ops = store().operators
+      expect(await ops.countActiveAdmins()).toBe(0)
+      await ops.create(operator('a1', { role: 'admin' }))
+      await ops.create(operator('a2', { role: 'admin', active: false }))
+      await ops.create(operator('s1', { role: 'supervisor' }))
+      await ops.create(operator('a3', { role: 'admin' }))
+      expect(await ops.countActiveAdmins()).toBe(2)
+      await ops.update('a3', { active: false, updatedAt: T0 + 1 })
+      expect(await ops.countActiveAdmins()).toBe(1)
+    })
+  })
+
+  describe('sessions', () => {
+    const session = (tokenHash: string, operatorId: string, expiresAt: number) => ({
+      tokenHash,
+      operatorId,
+      createdAt: T0,
+      expiresAt,
+    })
+
+    test('sessions - get returns a created session; delete removes it', async () => {
+      await store().operators.create(operator('o1'))
+      const s = store().sessions
+      await s.create(session('h1', 'o1', T0 + 1000))
+      expect(await s.get('h1')).toEqual(session('h1', 'o1', T0 + 1000))
+      await s.delete('h1')
+      expect(await s.get('h1')).toBeNull()
+    })
+
+    test('sessions - deleteForOperator removes only that operator sessions', async () => {
+      await store().operators.create(operator('o1'))
+      await store().operators.create(operator('o2'))
+      const s = store().sessions
+      await s.create(session('h1', 'o1', T0 + 1000))
+      await s.create(session('h2', 'o1', T0 + 1000))
+      await s.create(session('h3', 'o2', T0 + 1000))
+      await s.deleteForOperator('o1')
+      expect(await s.get('h1')).toBeNull()
+      expect(await s.get('h2')).toBeNull()
+      expect(await s.get('h3')).not.toBeNull()
+    })
+
+    test('sessions - deleteExpired removes sessions expired by now and counts them', async () => {
+      await store().operators.create(operator('o1'))
+      const s = store().sessions
+      await s.create(session('past', 'o1', T0 - 1))
+      await s.create(session('now', 'o1', T0))
+      await s.create(session('future', 'o1', T0 + 1))
+      expect(await s.deleteExpired(T0)).toBe(2)
+      expect(await s.get('future')).not.toBeNull()
+      expect(await s.deleteExpired(T0)).toBe(0)
+    })
+  })
+
+  describe('inboxes', () => {
+    test('inboxes - settings survive the JSON round trip', async () => {
+      const record = inbox('i1', {
+        settings: { escalationMinutes: 7, maxOpenPerOperator: 3, visitorMessagesPerMinute: 12 },
+      })
+      await store().inboxes.create(record)
+      expect(await store().inboxes.get('i1')).toEqual(record)
+      expect(await store().inboxes.get('missing')).toBeNull()
+    })
+
+    test('inboxes - update changes only the given fields; list includes every inbox', async () => {
+      const i = store().inboxes
+      await i.create(inbox('i1', { name: 'Sales' }))
+      await i.create(inbox('i2', { name: 'Billing' }))
+      const settings = { escalationMinutes: 1, maxOpenPerOperator: 2, visitorMessagesPerMinute: 3 }
+      const updated = await i.update('i1', { settings, updatedAt: T0 + 5 })
+      expect(updated).toEqual(inbox('i1', { name: 'Sales', settings, updatedAt: T0 + 5 }))
+      expect((await i.list()).map((x) => x.name)).toEqual(['Billing', 'Sales'])
+      expect(await i.update('missing', { name: 'x', updatedAt: T0 })).toBeNull()
+    })
+  })
+
+  describe('visitors', () => {
+    test('visitors - found by external id within their inbox only', async () => {
+      await store().inboxes.create(inbox('i1'))
+      await store().inboxes.create(inbox('i2'))
+      const v = store().visitors
+      const known = { id: 'v1', inboxId: 'i1', externalId: 'user-42', createdAt: T0 }
+      await v.create(known)
+      await v.create({ id: 'v2', inboxId: 'i2', externalId: 'user-42', createdAt: T0 })
+      expect(await v.findByExternalId('i1', 'user-42')).toEqual(known)
+      expect((await v.findByExternalId('i2', 'user-42'))?.id).toBe('v2')
+      expect(await v.findByExternalId('i1', 'user-43')).toBeNull()
+      expect(await v.getById('v1')).toEqual(known)
+    })
+
+    test('visitors - anonymous visitors never collide; an external id is unique per inbox', async () => {
+      await store().inboxes.create(inbox('i1'))
+      const v = store().visitors
+      await v.create({ id: 'a1', inboxId: 'i1', externalId: null, createdAt: T0 })
+      await v.create({ id: 'a2', inboxId: 'i1', externalId: null, createdAt: T0 })
+      expect((await v.getById('a2'))?.externalId).toBeNull()
+      await v.create({ id: 'k1', inboxId: 'i1', externalId: 'user-1', createdAt: T0 })
+      const again = v.create({ id: 'k2', inboxId: 'i1', externalId: 'user-1', createdAt: T0 })
+      await expect(again).rejects.toMatchObject({ code: 'conflict' })
+    })
+  })
+}
