@@ -1,0 +1,105 @@
+/**
+ * Test harness: a real server on port 0 over a real SQLite file in a temp folder, plus
+ * helpers to log in, get visitor tokens and drive real WebSockets. Each `startTestServer`
+ * owns its folder; `stop()` drains the server and removes the folder unless `keepData`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { silentLogger, type Clock, type Logger } from '../../actors/index.ts'
+import { startServer, type RunningServer } from '../../server/app.ts'
+import { loadConfig, type Config } from '../../server/config.ts'
+
+export const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' }
+
+export interface TestServer extends RunningServer {
+  config: Config
+  dataDir: string
+  /** Stops the server; removes the data folder unless keepData. */
+  stop(opts?: { keepData?: boolean }): Promise<void>
+  http(path: string, init?: { method?: string; body?: unknown; token?: string }): Promise<{ status: number; body: any }>
+  adminToken(): Promise<string>
+  defaultInboxId(): Promise<string>
+  visitorToken(inboxId?: string): Promise<{ token: string; visitorId: string; inboxId: string }>
+  /** Creates an operator through the admin API and logs it in. */
+  operator(opts?: { role?: 'operator' | 'supervisor' | 'admin'; canChat?: boolean }): Promise<{ token: string; id: string }>
+  wsUrl: string
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'parley-test-'))
+}
+
+export async function startTestServer(
+  opts: { dataDir?: string; env?: Record<string, string>; clock?: Clock; log?: Logger } = {},
+): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? tempDir()
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SHUTDOWN_GRACE: '5',
+    ...opts.env,
+  })
+  const server = await startServer(config, { clock: opts.clock, log: opts.log ?? silentLogger })
+  let admin: string | null = null
+  let counter = 0
+  const http: TestServer['http'] = async (path, init = {}) => {
+    const headers: Record<string, string> = {}
+    if (init.body !== undefined) headers['content-type'] = 'application/json'
+    if (init.token) headers.authorization = `Bearer ${init.token}`
+    const res = await fetch(server.url + path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    })
+    const text = await res.text()
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {
+      // not JSON (metrics); keep text
+    }
+    return { status: res.status, body }
+  }
+  const ts: TestServer = {
+    ...server,
+    config,
+    dataDir,
+    wsUrl: `ws://127.0.0.1:${server.port}/ws`,
+    http,
+    async stop(o = {}) {
+      await server.shutdown()
+      if (!o.keepData) rmSync(dataDir, { recursive: true, force: true })
+    },
+    async adminToken() {
+      if (admin) return admin
+      const res = await http('/api/auth/login', { body: ADMIN })
+      if (res.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`)
+      return (admin = res.body.token as string)
+    },
+    async defaultInboxId() {
+      const res = await http('/api/admin/inboxes', { token: await ts.adminToken() })
+      return res.body.inboxes[0].id as string
+    },
+    async visitorToken(inboxId) {
+      const res = await http('/api/visitor/session', { body: { inboxId: inboxId ?? (await ts.defaultInboxId()) } })
+      if (res.status !== 200) throw new Error(`visitor session failed: ${JSON.stringify(res.body)}`)
+      return res.body
+    },
+    async operator(o = {}) {
+      const email = `op${++counter}-${Math.random().toString(36).slice(2, 8)}@example.com`
+      const password = 'operator-password-1'
+      const created = await http('/api/admin/operators', {
+        token: await ts.adminToken(),
+        body: { email, name: `Operator ${counter}`, password, role: o.role ?? 'operator', canChat: o.canChat ?? true },
+      })
+      if (created.status !== 201) throw new Error(`operator create failed: ${JSON.stringify(created.body)}`)
+      const login = await http('/api/auth/login', { body: { email, password } })
+      return { token: login.body.token, id: created.body.id }
+    },
+  }
+  return ts
+}

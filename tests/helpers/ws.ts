@@ -1,0 +1,111 @@
+/**
+ * A test WebSocket client: sends frames, numbers requests, and lets a test await the reply to
+ * a request or the next frame matching a predicate. Real sockets, JSON or MessagePack.
+ */
+import { Packr } from 'msgpackr'
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true })
+
+export type Frame = Record<string, any>
+
+export class TestClient {
+  readonly frames: Frame[] = []
+  private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = []
+  private nextReq = 1
+  closedWith: { code: number; reason: string } | null = null
+  private closeWaiters: Array<() => void> = []
+
+  private constructor(
+    readonly ws: WebSocket,
+    readonly format: 'json' | 'msgpack',
+  ) {
+    ws.binaryType = 'arraybuffer'
+    ws.onmessage = (e) => {
+      const frame = (typeof e.data === 'string' ? JSON.parse(e.data) : packr.unpack(new Uint8Array(e.data as ArrayBuffer))) as Frame
+      this.frames.push(frame)
+      for (const w of [...this.waiters]) {
+        if (w.match(frame)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1)
+          w.resolve(frame)
+        }
+      }
+    }
+    ws.onclose = (e) => {
+      this.closedWith = { code: e.code, reason: e.reason }
+      for (const w of this.closeWaiters.splice(0)) w()
+    }
+  }
+
+  static async connect(url: string, opts: { format?: 'json' | 'msgpack'; token?: string } = {}): Promise<TestClient> {
+    const format = opts.format ?? 'json'
+    const ws = new WebSocket(url, format === 'json' ? 'parley.json.v1' : 'parley.msgpack.v1')
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve()
+      ws.onerror = () => reject(new Error('websocket failed to open'))
+    })
+    const client = new TestClient(ws, format)
+    if (opts.token) {
+      const reply = await client.request({ type: 'auth', token: opts.token })
+      if (reply.type !== 'ack') throw new Error(`auth failed: ${JSON.stringify(reply)}`)
+    }
+    return client
+  }
+
+  /** Sends raw bytes or text, exactly as given. */
+  sendRaw(data: string | Uint8Array): void {
+    this.ws.send(data)
+  }
+
+  send(frame: Frame): void {
+    this.ws.send(this.format === 'json' ? JSON.stringify(frame) : packr.pack(frame))
+  }
+
+  /** Sends frame with a fresh req and resolves with the ack or error for it. */
+  async request(frame: Frame, timeoutMs = 5000): Promise<Frame> {
+    const req = this.nextReq++
+    const reply = this.next((f) => (f.type === 'ack' || f.type === 'error' || f.type === 'pong') && f.req === req, timeoutMs)
+    this.send({ ...frame, req })
+    return reply
+  }
+
+  /** Like request, but throws unless the reply is an ack; returns its data. */
+  async ok(frame: Frame): Promise<any> {
+    const reply = await this.request(frame)
+    if (reply.type !== 'ack') throw new Error(`expected ack for ${frame.type}, got ${JSON.stringify(reply)}`)
+    return reply.data
+  }
+
+  /** Resolves with the first frame (already received or future) matching. */
+  next(match: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
+    return new Promise<Frame>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs)
+      this.waiters.push({
+        match,
+        resolve: (f) => {
+          clearTimeout(timer)
+          resolve(f)
+        },
+      })
+    })
+  }
+
+  /** Frames received so far that are stored events of a conversation. */
+  events(conversationId: string): Frame[] {
+    return this.frames.filter((f) => f.type === 'event' && f.conversationId === conversationId && f.name !== 'typing')
+  }
+
+  waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    if (this.closedWith) return Promise.resolve(this.closedWith)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('socket did not close')), timeoutMs)
+      this.closeWaiters.push(() => {
+        clearTimeout(timer)
+        resolve(this.closedWith as { code: number; reason: string })
+      })
+    })
+  }
+
+  close(): void {
+    this.ws.close()
+  }
+}
