@@ -145,7 +145,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   let stopping: Promise<void> | null = null
   /**
-   * Graceful shutdown (X6): readiness turns 503 and new connections are refused; in-flight
+   * Graceful shutdown (X6): readiness turns 503 and new sockets are refused; in-flight
    * commands finish and commit; every client gets a `reconnect` frame; then the store closes.
    */
   const shutdown = () =>
@@ -153,12 +153,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       draining = true
       log.info('draining')
       clearInterval(heartbeatTimer)
-      void server.stop(false)
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSec * 1000).unref?.())
       await Promise.race([conversations.shutdown(), grace])
       // Let acks of the last commands reach their sockets before they close.
       await new Promise<void>((resolve) => setImmediate(resolve))
       gateway.drain(1000)
+      void server.stop(false)
       streams.stop()
       await store.close()
       await server.stop(true)

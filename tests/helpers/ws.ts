@@ -77,6 +77,8 @@ export class TestClient {
 
   /** Resolves with the first frame (already received or future) matching. */
   next(match: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
+    const seen = this.frames.find(match)
+    if (seen) return Promise.resolve(seen)
     return new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs)
       this.waiters.push({

@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'bun:test'
+import { readFileSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { openStore } from '../../db/index.ts'
+import { ConfigError, loadConfig } from '../../server/config.ts'
+import { tempDir } from '../helpers/server.ts'
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ DATA_DIR: tempDir(), ...env })
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('config', () => {
+  test('defaults: port 3000, SQLite under the data folder, single node', () => {
+    const dir = tempDir()
+    const config = loadConfig({ DATA_DIR: dir })
+    expect(config.port).toBe(3000)
+    expect(config.databaseUrl).toBe(`sqlite:${join(dir, 'parley.db')}`)
+    expect(config.natsUrl).toBeNull()
+    expect(config.admin).toBeNull()
+    expect(config.maxConnectionsPerToken).toBe(10)
+    rmSync(dir, { recursive: true })
+  })
+
+  test('a generated secret is kept in the data folder, private, and reused', () => {
+    const dir = tempDir()
+    const first = loadConfig({ DATA_DIR: dir })
+    const second = loadConfig({ DATA_DIR: dir })
+    expect(first.secret.length).toBeGreaterThanOrEqual(32)
+    expect(second.secret).toBe(first.secret)
+    expect(readFileSync(join(dir, 'secret'), 'utf8').trim()).toBe(first.secret)
+    expect(statSync(join(dir, 'secret')).mode & 0o077).toBe(0)
+    rmSync(dir, { recursive: true })
+  })
+
+  test('bad values are refused with a message naming the variable and the value', () => {
+    expect(problems({ PORT: 'eighty' })).toEqual(['PORT: must be a whole number (got "eighty")'])
+    expect(problems({ PORT: '70000' })[0]).toContain('PORT: must be at most 65535')
+    expect(problems({ PARLEY_SECRET: 'short' })[0]).toStartWith('PARLEY_SECRET: must be at least 32 characters')
+    expect(problems({ PARLEY_SECRET: 'short' })[0]).not.toContain('short"')
+    expect(problems({ ADMIN_EMAIL: 'root@example.com' })).toEqual(['ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither'])
+    expect(problems({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-pw' })[0]).toContain('ADMIN_EMAIL')
+    expect(problems({ NATS_URL: 'http://x' })[0]).toContain('NATS_URL: must be a nats:// URL')
+    expect(problems({ DATABASE_URL: 'mysql://x' })[0]).toContain('DATABASE_URL')
+    expect(problems({ VISITOR_TOKEN_TTL: '90000' })[0]).toContain('VISITOR_TOKEN_TTL: must be at most 86400')
+  })
+
+  test('several bad variables are all reported at once', () => {
+    expect(problems({ PORT: 'x', LOG_LEVEL: 'loud' }).length).toBe(2)
+  })
+
+  test('a Postgres URL is refused clearly until Postgres support lands', async () => {
+    await expect(openStore('postgres://postgres@127.0.0.1:5432/test')).rejects.toThrow(/Postgres/)
+  })
+})
