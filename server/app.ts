@@ -10,6 +10,7 @@ import {
   createLogger,
   systemClock,
   type ActorContext,
+  type ConversationPublisher,
   type Clock,
   type Logger,
   type Store,
@@ -59,13 +60,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const store = await openStore(config.databaseUrl)
   const metrics = new Metrics()
   const hub = new Hub()
+  // Every stored message passes here once, whatever transport it came by.
+  const publisher: ConversationPublisher = {
+    publish(frame) {
+      if (frame.name === 'message.created') {
+        metrics.inc('parley_messages_total', 'Messages stored.', { by: frame.data.message.author.kind })
+      }
+      hub.publish(frame)
+    },
+  }
   const actorCtx: ActorContext = { clock, log, mailboxLimit: config.mailboxLimit }
   const conversations: ConversationRegistry = new ActorRegistry({
     kind: 'conversation',
     clock,
     log,
     idleMs: config.actorIdleMs,
-    create: (key) => new ConversationActor(key, actorCtx, { store: store.conversations, publisher: hub, typingTtlMs: config.typingTtlMs }),
+    create: (key) => new ConversationActor(key, actorCtx, { store: store.conversations, publisher, typingTtlMs: config.typingTtlMs }),
   })
   conversations.startSweeping()
   const auth = new AuthService(store, {
@@ -140,6 +150,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }),
   })
   const heartbeatTimer = setInterval(() => heartbeat(gateway, config.heartbeatSec * 2500), config.heartbeatSec * 1000)
+  const sessionSweep = setInterval(() => {
+    store.sessions.deleteExpired(clock.now()).catch((error) => log.warn('session cleanup failed', { error }))
+  }, 3_600_000)
   const port = server.port ?? config.port
   log.info('server listening', { port, database: redact(config.databaseUrl) })
 
@@ -153,6 +166,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       draining = true
       log.info('draining')
       clearInterval(heartbeatTimer)
+      clearInterval(sessionSweep)
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSec * 1000).unref?.())
       await Promise.race([conversations.shutdown(), grace])
       // Let acks of the last commands reach their sockets before they close.

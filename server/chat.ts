@@ -5,6 +5,7 @@
  */
 import {
   canOperatorAccess,
+  derivedId,
   newId,
   type ActorRegistry,
   type Clock,
@@ -45,14 +46,22 @@ export class ChatService {
     this.startLimiter = new RateLimiter(5, 10, now)
   }
 
-  /** A visitor opens a new conversation in its inbox, optionally with a first message. */
-  async start(principal: Principal, first?: { clientMsgId?: string; text: string }) {
+  /**
+   * A visitor opens a new conversation in its inbox, optionally with a first message. With a
+   * client id the conversation id is derived from (visitor, client id), so a retried start
+   * lands on the same conversation instead of opening a second one (W4).
+   */
+  async start(principal: Principal, opts: { clientMsgId?: string; text?: string } = {}) {
     if (principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only a visitor can start a conversation')
     }
-    this.startLimiter.take(principal.id, 'new conversations')
-    if (first) await this.limitVisitorSend(principal)
-    return this.conversations.ask(newId(), { type: 'create', principal, first })
+    const id = opts.clientMsgId ? derivedId(`start:${principal.id}`, opts.clientMsgId) : newId()
+    const first = opts.text === undefined ? undefined : { clientMsgId: opts.clientMsgId, text: opts.text }
+    if (!this.conversations.has(id)) {
+      this.startLimiter.take(principal.id, 'new conversations')
+      if (first) await this.limitVisitorSend(principal)
+    }
+    return this.conversations.ask(id, { type: 'create', principal, first })
   }
 
   open(principal: Principal, conversationId: string) {

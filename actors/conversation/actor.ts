@@ -90,7 +90,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     if (principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only a visitor can start a conversation')
     }
-    if (this.conv) throw new ParleyError('conflict', 'conversation already exists')
+    if (this.conv) return this.createdAlready(principal, first)
     const now = this.ctx.clock.now()
     const base: ConversationRecord = {
       id: this.key,
@@ -123,6 +123,20 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     this.publishAfterReply(events)
     const ack = message ? this.remember(message, false) : null
     return { conversation: toWire(next), message: ack }
+  }
+
+  /**
+   * A retried start (same visitor, same client id, hence the same derived conversation id)
+   * answers with the conversation and the original first-message ack.
+   */
+  private async createdAlready(
+    principal: Principal,
+    first: { clientMsgId?: string; text: string } | undefined,
+  ): Promise<Reply<'create'>> {
+    const conv = authorize(principal, this.conv, 'participate')
+    const clientMsgId = first?.clientMsgId
+    const message = clientMsgId ? await this.findSend(partyOf(principal), clientMsgId) : null
+    return { conversation: toWire(conv), message }
   }
 
   private async open(principal: Principal): Promise<Reply<'open'>> {

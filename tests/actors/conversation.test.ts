@@ -169,3 +169,19 @@ describe('conversation actor - typing', () => {
     expect(h.publisher.frames.filter((f) => f.name === 'typing').map((f) => f.name === 'typing' && f.data.on)).toEqual([true, false])
   })
 })
+
+describe('conversation actor - idempotent start', () => {
+  test('a retried create with the same client id answers with the original conversation and ack', async () => {
+    h = await spawnHarness()
+    const { derivedId } = await import('../../actors/index.ts')
+    const id = derivedId('start:visitor-1', 'first-1')
+    const first = await h.registry.ask(id, { type: 'create', principal: visitor(), first: { clientMsgId: 'first-1', text: 'hi' } })
+    const again = await h.registry.ask(id, { type: 'create', principal: visitor(), first: { clientMsgId: 'first-1', text: 'hi' } })
+    expect(again.conversation.id).toBe(first.conversation.id)
+    expect(again.message).toMatchObject({ messageId: first.message?.messageId, duplicate: true })
+    expect((await h.store.queries.listMessages(id, { limit: 10 })).length).toBe(1)
+    await expect(
+      h.registry.ask(id, { type: 'create', principal: visitor('someone-else'), first: { text: 'x' } }),
+    ).rejects.toMatchObject({ code: 'not_found' })
+  })
+})

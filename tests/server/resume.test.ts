@@ -120,3 +120,22 @@ describe('graceful shutdown (X6)', () => {
     expect(all.body.messages.length).toBe(51)
   })
 })
+
+describe('idempotent start (W4)', () => {
+  test('a start retried with the same client id opens one conversation, over socket and HTTP', async () => {
+    const s = await server()
+    const { token } = await s.visitorToken()
+    const c = await client(s, token)
+    const first = await c.ok({ type: 'start', text: 'typed while offline', clientMsgId: 'q1' })
+    const again = await c.ok({ type: 'start', text: 'typed while offline', clientMsgId: 'q1' })
+    expect(again.conversation.id).toBe(first.conversation.id)
+    expect(again.message).toMatchObject({ messageId: first.message.messageId, duplicate: true })
+    const viaHttp = await s.http('/api/visitor/conversations', { token, body: { text: 'typed while offline', clientMsgId: 'q1' } })
+    expect(viaHttp.status).toBe(200)
+    expect(viaHttp.body.conversation.id).toBe(first.conversation.id)
+    const list = await s.http('/api/visitor/conversations', { token })
+    expect(list.body.conversations.length).toBe(1)
+    const other = await c.ok({ type: 'start', text: 'a new topic', clientMsgId: 'q2' })
+    expect(other.conversation.id).not.toBe(first.conversation.id)
+  })
+})
