@@ -31,8 +31,10 @@ export function verifyVisitorToken(secret: string, token: string, now: number): 
   const dot = rest.indexOf('.')
   if (dot <= 0) throw new ParleyError('unauthenticated', 'malformed token')
   const payload = rest.slice(0, dot)
-  const given = Buffer.from(rest.slice(dot + 1), 'base64url')
-  const expected = Buffer.from(mac(secret, payload), 'base64url')
+  // Compare the encoded text, not decoded bytes: a lenient base64 decoder ignores padding and
+  // stray characters, and each such variant would pass as a distinct token (per-token limits).
+  const given = Buffer.from(rest.slice(dot + 1))
+  const expected = Buffer.from(mac(secret, payload))
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new ParleyError('unauthenticated', 'invalid token')
   }

@@ -89,6 +89,9 @@ export function adminRoutes(ctx: HttpContext) {
         if (body.active === false || password !== undefined) {
           await ctx.store.sessions.deleteForOperator(params.id)
           ctx.gateway.disconnectPrincipal('operator', params.id)
+        } else {
+          // Open sockets keep the principal they authenticated with; give them the new rights.
+          ctx.gateway.refreshOperator({ kind: 'operator', id: updated.id, role: updated.role, canChat: updated.canChat })
         }
         return operatorView(updated)
       },

@@ -26,7 +26,7 @@ export function realtimeRoutes(ctx: HttpContext) {
     .get(
       '/rt/sessions/:id/poll',
       async ({ params, request, set }) => {
-        const frames = await ctx.streams.get(params.id).poll(request.signal)
+        const frames = await ctx.streams.forPoll(params.id).poll(request.signal)
         set.headers['content-type'] = 'application/json'
         set.headers['cache-control'] = 'no-store'
         return `[${frames.join(',')}]`
@@ -42,7 +42,7 @@ export function realtimeRoutes(ctx: HttpContext) {
           throw new ParleyError('validation_failed', `at most ${MAX_FRAMES_PER_POST} frames per request`)
         }
         // Each frame goes through the same gateway path as a WebSocket frame; replies arrive
-        // on the session's stream or poll, in order.
+        // on the session's stream or poll, each matched by its req (not necessarily in order).
         for (const frame of frames) ctx.gateway.receive(session, JSON.stringify(frame))
         set.status = 202
         return { accepted: frames.length }

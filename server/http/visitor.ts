@@ -28,9 +28,8 @@ export function visitorRoutes(ctx: HttpContext) {
       '/conversations',
       async ({ headers, body, set }) => {
         const principal = await principalOf(ctx, headers)
-        const first = body.text === undefined ? undefined : { clientMsgId: body.clientMsgId, text: body.text }
-        const created = await ctx.chat.start(principal, first)
-        set.status = 201
+        const created = await ctx.chat.start(principal, body)
+        set.status = created.message?.duplicate ? 200 : 201
         return created
       },
       { body: v.strictObject({ text: v.optional(MessageText), clientMsgId: v.optional(ClientMsgId) }) },

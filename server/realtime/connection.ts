@@ -34,8 +34,8 @@ export abstract class Connection {
     private readonly onSlow: (conn: Connection) => void,
   ) {}
 
-  /** Queues bytes for the client. */
-  protected abstract write(data: string | Uint8Array): void
+  /** Queues bytes for the client; false when the transport dropped them instead. */
+  protected abstract write(data: string | Uint8Array): boolean
   /** Bytes accepted by write() but not yet handed to the network. */
   abstract queuedBytes(): number
   /** Drops the connection now, without a goodbye. */
@@ -54,8 +54,9 @@ export abstract class Connection {
   /** A client that cannot keep up is cut rather than allowed to grow our memory (T3). */
   private writeChecked(data: string | Uint8Array): void {
     if (this.closed) return
-    this.write(data)
-    if (this.queuedBytes() > this.maxQueuedBytes) {
+    const accepted = this.write(data)
+    // A dropped frame would be a silent gap in the client's seq: cut it so it resumes instead.
+    if (!accepted || this.queuedBytes() > this.maxQueuedBytes) {
       this.cutForSlowness = true
       this.onSlow(this)
       this.terminate('slow consumer')

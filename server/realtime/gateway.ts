@@ -4,7 +4,7 @@
  * Transport-agnostic: WebSocket, SSE and long-poll connections all come through here.
  */
 import * as v from 'valibot'
-import type { Logger, Store } from '../../actors/index.ts'
+import { canOperatorAccess, type Logger, type Principal, type Store } from '../../actors/index.ts'
 import type { AuthService } from '../auth/index.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
@@ -144,7 +144,7 @@ export class Gateway {
     const chat = this.deps.chat
     switch (frame.type) {
       case 'start': {
-        const created = await chat.start(principal, frame.text === undefined ? undefined : { clientMsgId: frame.clientMsgId, text: frame.text })
+        const created = await chat.start(principal, { clientMsgId: frame.clientMsgId, text: frame.text })
         return { conversation: created.conversation, message: created.message }
       }
       case 'subscribe':
@@ -224,6 +224,21 @@ export class Gateway {
       if (conn.principal?.kind !== kind || conn.principal.id !== id) continue
       conn.send({ type: 'error', code: 'unauthenticated', message: 'session revoked', retryable: false })
       conn.close(null, 4001)
+      this.closed(conn)
+    }
+  }
+
+  /**
+   * An operator's role or chat permission changed: its live connections act with the new
+   * rights from now on. One that may no longer even view is cut, so no watch outlives the right.
+   */
+  refreshOperator(principal: Extract<Principal, { kind: 'operator' }>): void {
+    for (const conn of [...this.connections]) {
+      if (conn.principal?.kind !== 'operator' || conn.principal.id !== principal.id) continue
+      conn.principal = principal
+      if (canOperatorAccess(principal, 'view')) continue
+      conn.send({ type: 'error', code: 'forbidden', message: 'permissions changed', retryable: false })
+      conn.close(null, 4003)
       this.closed(conn)
     }
   }

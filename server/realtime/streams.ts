@@ -29,15 +29,21 @@ export class StreamSession extends Connection {
     super(transport, 'json', maxQueuedBytes, onSlow)
   }
 
-  protected write(data: string | Uint8Array): void {
+  protected write(data: string | Uint8Array): boolean {
     const text = typeof data === 'string' ? data : new TextDecoder().decode(data)
     if (this.sse) {
       this.sse.enqueue(encoder.encode(`data: ${text}\n\n`))
-      return
+      return true
     }
     this.queue.push(text)
     this.queued += text.length
     if (this.waiter) this.flushPoll()
+    return true
+  }
+
+  /** Frames written while no poll was waiting, not yet fetched. */
+  get hasQueuedFrames(): boolean {
+    return this.queue.length > 0
   }
 
   queuedBytes(): number {
@@ -133,6 +139,11 @@ export class StreamSession extends Connection {
 /** Registry of fallback sessions by id, with reaping of abandoned ones. */
 export class StreamSessions {
   private readonly sessions = new Map<string, StreamSession>()
+  /**
+   * Closed long-poll sessions whose last frames (a reconnect, a revocation) were written
+   * between two polls: the next poll still fetches them, nothing else reaches the session.
+   */
+  private readonly closing = new Map<string, { session: StreamSession; since: number }>()
   private readonly reaper: ReturnType<typeof setInterval>
 
   constructor(
@@ -150,6 +161,7 @@ export class StreamSessions {
       (c) => this.gateway.slowConsumer(c),
       (s) => {
         this.sessions.delete(s.id)
+        if (s.hasQueuedFrames) this.closing.set(s.id, { session: s, since: Date.now() })
         this.gateway.closed(s)
       },
     )
@@ -169,8 +181,19 @@ export class StreamSessions {
     return session
   }
 
+  /** The session a poll reads: an open one, or a closed one whose last frames are unread. */
+  forPoll(id: string): StreamSession {
+    const last = this.closing.get(id)
+    if (!last) return this.get(id)
+    this.closing.delete(id)
+    return last.session
+  }
+
   private reap(): void {
     const now = Date.now()
+    for (const [id, last] of this.closing) {
+      if (now - last.since > DETACHED_TTL_MS) this.closing.delete(id)
+    }
     for (const session of this.sessions.values()) {
       if (session.detachedSince !== null && now - session.detachedSince > DETACHED_TTL_MS) session.terminate('abandoned')
     }

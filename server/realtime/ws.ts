@@ -24,8 +24,9 @@ export class WsConnection extends Connection {
     super('ws', format, maxQueuedBytes, onSlow)
   }
 
-  protected write(data: string | Uint8Array): void {
-    this.ws.send(data)
+  protected write(data: string | Uint8Array): boolean {
+    // Bun drops (returns 0) past its own backpressureLimit; a closed socket drops by design.
+    return this.ws.send(data) !== 0 || this.ws.readyState !== 1
   }
 
   queuedBytes(): number {
@@ -79,6 +80,9 @@ export function websocketHandler(
   return {
     // Frames above maxFrameBytes get a typed error from the gateway; only absurd ones close.
     maxPayloadLength: opts.hardFrameLimit,
+    // Our own limit (maxQueuedBytes) must be the one that acts: Bun's default (16 MB) drops
+    // frames silently when MAX_QUEUED_BYTES is set above it.
+    backpressureLimit: Math.max(2 * opts.maxQueuedBytes, 16 * 1024 * 1024),
     idleTimeout: 0,
     sendPings: false,
     perMessageDeflate: false,

@@ -17,12 +17,18 @@ export interface TestServer extends RunningServer {
   dataDir: string
   /** Stops the server; removes the data folder unless keepData. */
   stop(opts?: { keepData?: boolean }): Promise<void>
-  http(path: string, init?: { method?: string; body?: unknown; token?: string }): Promise<{ status: number; body: any }>
+  http(
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string },
+  ): Promise<{ status: number; body: any; headers: Headers }>
   adminToken(): Promise<string>
   defaultInboxId(): Promise<string>
   visitorToken(inboxId?: string): Promise<{ token: string; visitorId: string; inboxId: string }>
   /** Creates an operator through the admin API and logs it in. */
-  operator(opts?: { role?: 'operator' | 'supervisor' | 'admin'; canChat?: boolean }): Promise<{ token: string; id: string }>
+  operator(opts?: {
+    role?: 'operator' | 'supervisor' | 'admin'
+    canChat?: boolean
+  }): Promise<{ token: string; id: string }>
   wsUrl: string
 }
 
@@ -53,7 +59,12 @@ export async function startTestServer(
     const res = await fetch(server.url + path, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers,
-      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+      body:
+        init.body === undefined
+          ? undefined
+          : typeof init.body === 'string'
+            ? init.body
+            : JSON.stringify(init.body),
     })
     const text = await res.text()
     let body: unknown = text
@@ -62,7 +73,7 @@ export async function startTestServer(
     } catch {
       // not JSON (metrics); keep text
     }
-    return { status: res.status, body }
+    return { status: res.status, body, headers: res.headers }
   }
   const ts: TestServer = {
     ...server,
@@ -85,7 +96,9 @@ export async function startTestServer(
       return res.body.inboxes[0].id as string
     },
     async visitorToken(inboxId) {
-      const res = await http('/api/visitor/session', { body: { inboxId: inboxId ?? (await ts.defaultInboxId()) } })
+      const res = await http('/api/visitor/session', {
+        body: { inboxId: inboxId ?? (await ts.defaultInboxId()) },
+      })
       if (res.status !== 200) throw new Error(`visitor session failed: ${JSON.stringify(res.body)}`)
       return res.body
     },
@@ -94,12 +107,26 @@ export async function startTestServer(
       const password = 'operator-password-1'
       const created = await http('/api/admin/operators', {
         token: await ts.adminToken(),
-        body: { email, name: `Operator ${counter}`, password, role: o.role ?? 'operator', canChat: o.canChat ?? true },
+        body: {
+          email,
+          name: `Operator ${counter}`,
+          password,
+          role: o.role ?? 'operator',
+          canChat: o.canChat ?? true,
+        },
       })
-      if (created.status !== 201) throw new Error(`operator create failed: ${JSON.stringify(created.body)}`)
+      if (created.status !== 201)
+        throw new Error(`operator create failed: ${JSON.stringify(created.body)}`)
       const login = await http('/api/auth/login', { body: { email, password } })
       return { token: login.body.token, id: created.body.id }
     },
   }
   return ts
+}
+
+/** A series from GET /metrics, e.g. `parley_slow_consumers_total{transport="ws"}`; 0 when absent. */
+export async function metric(s: TestServer, series: string): Promise<number> {
+  const text = String((await s.http('/metrics')).body)
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+  return line ? Number(line.slice(series.length + 1)) : 0
 }

@@ -21,7 +21,11 @@ export class TestClient {
   ) {
     ws.binaryType = 'arraybuffer'
     ws.onmessage = (e) => {
-      const frame = (typeof e.data === 'string' ? JSON.parse(e.data) : packr.unpack(new Uint8Array(e.data as ArrayBuffer))) as Frame
+      const frame = (
+        typeof e.data === 'string'
+          ? JSON.parse(e.data)
+          : packr.unpack(new Uint8Array(e.data as ArrayBuffer))
+      ) as Frame
       this.frames.push(frame)
       for (const w of [...this.waiters]) {
         if (w.match(frame)) {
@@ -36,7 +40,10 @@ export class TestClient {
     }
   }
 
-  static async connect(url: string, opts: { format?: 'json' | 'msgpack'; token?: string } = {}): Promise<TestClient> {
+  static async connect(
+    url: string,
+    opts: { format?: 'json' | 'msgpack'; token?: string } = {},
+  ): Promise<TestClient> {
     const format = opts.format ?? 'json'
     const ws = new WebSocket(url, format === 'json' ? 'parley.json.v1' : 'parley.msgpack.v1')
     await new Promise<void>((resolve, reject) => {
@@ -63,7 +70,10 @@ export class TestClient {
   /** Sends frame with a fresh req and resolves with the ack or error for it. */
   async request(frame: Frame, timeoutMs = 5000): Promise<Frame> {
     const req = this.nextReq++
-    const reply = this.next((f) => (f.type === 'ack' || f.type === 'error' || f.type === 'pong') && f.req === req, timeoutMs)
+    const reply = this.next(
+      (f) => (f.type === 'ack' || f.type === 'error' || f.type === 'pong') && f.req === req,
+      timeoutMs,
+    )
     this.send({ ...frame, req })
     return reply
   }
@@ -71,7 +81,8 @@ export class TestClient {
   /** Like request, but throws unless the reply is an ack; returns its data. */
   async ok(frame: Frame): Promise<any> {
     const reply = await this.request(frame)
-    if (reply.type !== 'ack') throw new Error(`expected ack for ${frame.type}, got ${JSON.stringify(reply)}`)
+    if (reply.type !== 'ack')
+      throw new Error(`expected ack for ${frame.type}, got ${JSON.stringify(reply)}`)
     return reply.data
   }
 
@@ -80,7 +91,15 @@ export class TestClient {
     const seen = this.frames.find(match)
     if (seen) return Promise.resolve(seen)
     return new Promise<Frame>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs)
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`,
+            ),
+          ),
+        timeoutMs,
+      )
       this.waiters.push({
         match,
         resolve: (f) => {
@@ -93,7 +112,9 @@ export class TestClient {
 
   /** Frames received so far that are stored events of a conversation. */
   events(conversationId: string): Frame[] {
-    return this.frames.filter((f) => f.type === 'event' && f.conversationId === conversationId && f.name !== 'typing')
+    return this.frames.filter(
+      (f) => f.type === 'event' && f.conversationId === conversationId && f.name !== 'typing',
+    )
   }
 
   waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {

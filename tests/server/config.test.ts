@@ -41,13 +41,21 @@ describe('config', () => {
   test('bad values are refused with a message naming the variable and the value', () => {
     expect(problems({ PORT: 'eighty' })).toEqual(['PORT: must be a whole number (got "eighty")'])
     expect(problems({ PORT: '70000' })[0]).toContain('PORT: must be at most 65535')
-    expect(problems({ PARLEY_SECRET: 'short' })[0]).toStartWith('PARLEY_SECRET: must be at least 32 characters')
+    expect(problems({ PARLEY_SECRET: 'short' })[0]).toStartWith(
+      'PARLEY_SECRET: must be at least 32 characters',
+    )
     expect(problems({ PARLEY_SECRET: 'short' })[0]).not.toContain('short"')
-    expect(problems({ ADMIN_EMAIL: 'root@example.com' })).toEqual(['ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither'])
-    expect(problems({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-pw' })[0]).toContain('ADMIN_EMAIL')
+    expect(problems({ ADMIN_EMAIL: 'root@example.com' })).toEqual([
+      'ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither',
+    ])
+    expect(
+      problems({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-pw' })[0],
+    ).toContain('ADMIN_EMAIL')
     expect(problems({ NATS_URL: 'http://x' })[0]).toContain('NATS_URL: must be a nats:// URL')
     expect(problems({ DATABASE_URL: 'mysql://x' })[0]).toContain('DATABASE_URL')
-    expect(problems({ VISITOR_TOKEN_TTL: '90000' })[0]).toContain('VISITOR_TOKEN_TTL: must be at most 86400')
+    expect(problems({ VISITOR_TOKEN_TTL: '90000' })[0]).toContain(
+      'VISITOR_TOKEN_TTL: must be at most 86400',
+    )
   })
 
   test('several bad variables are all reported at once', () => {

@@ -14,7 +14,11 @@ function spawnServer(env: Record<string, string>) {
   })
 }
 
-async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  pattern: RegExp,
+  timeoutMs = 10_000,
+): Promise<string> {
   const reader = stream.getReader()
   const decoder = new TextDecoder()
   let text = ''
@@ -22,7 +26,9 @@ async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp, ti
   while (Date.now() < deadline) {
     const { value, done } = await Promise.race([
       reader.read(),
-      new Promise<{ value: undefined; done: true }>((r) => setTimeout(() => r({ value: undefined, done: true }), deadline - Date.now())),
+      new Promise<{ value: undefined; done: true }>((r) =>
+        setTimeout(() => r({ value: undefined, done: true }), deadline - Date.now()),
+      ),
     ])
     if (done) break
     text += decoder.decode(value)
@@ -37,7 +43,9 @@ describe('process', () => {
     const dir = tempDir()
     const proc = spawnServer({ DATA_DIR: dir, PORT: 'abc' })
     expect(await proc.exited).toBe(2)
-    expect(await new Response(proc.stderr).text()).toContain('PORT: must be a whole number (got "abc")')
+    expect(await new Response(proc.stderr).text()).toContain(
+      'PORT: must be a whole number (got "abc")',
+    )
     rmSync(dir, { recursive: true, force: true })
   })
 

@@ -35,13 +35,23 @@ describe('resume (C2)', () => {
 
     const operatorClient = await client(s, op.token)
     for (let i = 0; i < 5; i++) {
-      await operatorClient.ok({ type: 'send', conversationId: id, clientMsgId: `o${i}`, text: `reply ${i}` })
+      await operatorClient.ok({
+        type: 'send',
+        conversationId: id,
+        clientMsgId: `o${i}`,
+        text: `reply ${i}`,
+      })
     }
     const back = await client(s, token)
     const ack = await back.ok({ type: 'subscribe', conversationId: id, afterSeq: 2 })
     expect(back.events(id).map((f) => f.seq)).toEqual([3, 4, 5, 6, 7])
     expect(ack.lastSeq).toBe(7)
-    await operatorClient.ok({ type: 'send', conversationId: id, clientMsgId: 'o-live', text: 'live' })
+    await operatorClient.ok({
+      type: 'send',
+      conversationId: id,
+      clientMsgId: 'o-live',
+      text: 'live',
+    })
     const live = await back.next((f) => f.type === 'event' && f.seq === 8)
     expect(live.data.message.text).toBe('live')
     expect(back.events(id).map((f) => f.seq)).toEqual([3, 4, 5, 6, 7, 8])
@@ -55,11 +65,20 @@ describe('resume (C2)', () => {
     const { conversation } = await visitor.ok({ type: 'start', text: 'hello', clientMsgId: 'v1' })
     const writer = await client(s, op.token)
     const watcher = await client(s, op.token)
-    const sends = Array.from({ length: 40 }, (_, i) => writer.ok({ type: 'send', conversationId: conversation.id, clientMsgId: `o${i}`, text: `m${i}` }))
+    const sends = Array.from({ length: 40 }, (_, i) =>
+      writer.ok({
+        type: 'send',
+        conversationId: conversation.id,
+        clientMsgId: `o${i}`,
+        text: `m${i}`,
+      }),
+    )
     await watcher.ok({ type: 'subscribe', conversationId: conversation.id, afterSeq: 0 })
     await Promise.all(sends)
     await watcher.next((f) => f.type === 'event' && f.seq === 42)
-    expect(watcher.events(conversation.id).map((f) => f.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1))
+    expect(watcher.events(conversation.id).map((f) => f.seq)).toEqual(
+      Array.from({ length: 42 }, (_, i) => i + 1),
+    )
   })
 })
 
@@ -69,19 +88,42 @@ describe('restart', () => {
     const first = await startTestServer({ dataDir })
     const { token } = await first.visitorToken()
     const c1 = await TestClient.connect(first.wsUrl, { token })
-    const { conversation } = await c1.ok({ type: 'start', text: 'before restart', clientMsgId: 'a' })
-    const sent = await c1.ok({ type: 'send', conversationId: conversation.id, clientMsgId: 'b', text: 'second' })
+    const { conversation } = await c1.ok({
+      type: 'start',
+      text: 'before restart',
+      clientMsgId: 'a',
+    })
+    const sent = await c1.ok({
+      type: 'send',
+      conversationId: conversation.id,
+      clientMsgId: 'b',
+      text: 'second',
+    })
     c1.close()
     await first.stop({ keepData: true })
 
     const second = await server({ dataDir })
     const c2 = await client(second, token) // the token survives: the secret is kept in the data folder
-    const retry = await c2.ok({ type: 'send', conversationId: conversation.id, clientMsgId: 'b', text: 'second' })
+    const retry = await c2.ok({
+      type: 'send',
+      conversationId: conversation.id,
+      clientMsgId: 'b',
+      text: 'second',
+    })
     expect(retry).toMatchObject({ messageId: sent.messageId, seq: sent.seq, duplicate: true })
-    const next = await c2.ok({ type: 'send', conversationId: conversation.id, clientMsgId: 'c', text: 'after restart' })
+    const next = await c2.ok({
+      type: 'send',
+      conversationId: conversation.id,
+      clientMsgId: 'c',
+      text: 'after restart',
+    })
     expect(next.seq).toBe(sent.seq + 1)
     const history = await second.http(`/api/conversations/${conversation.id}/messages`, { token })
-    expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual(['before restart', 'second', 'after restart'])
+    expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual([
+      'before restart',
+      'second',
+      'after restart',
+    ])
   })
 })
 
@@ -96,7 +138,12 @@ describe('graceful shutdown (X6)', () => {
     const op = await first.operator()
     const c = await TestClient.connect(first.wsUrl, { token: op.token })
     const replies = Array.from({ length: 50 }, (_, i) =>
-      c.request({ type: 'send', conversationId: conversation.id, clientMsgId: `m${i}`, text: `message ${i}` }),
+      c.request({
+        type: 'send',
+        conversationId: conversation.id,
+        clientMsgId: `m${i}`,
+        text: `message ${i}`,
+      }),
     )
     const reconnect = c.next((f) => f.type === 'reconnect')
     // Let the frames reach the server, then drain while their writes are in flight.
@@ -105,18 +152,30 @@ describe('graceful shutdown (X6)', () => {
     expect((await reconnect).afterMs).toBeGreaterThan(0)
     await stopping
     const settled = await Promise.allSettled(replies)
-    const acked = settled.flatMap((r) => (r.status === 'fulfilled' && r.value.type === 'ack' ? [r.value.data.seq as number] : []))
+    const acked = settled.flatMap((r) =>
+      r.status === 'fulfilled' && r.value.type === 'ack' ? [r.value.data.seq as number] : [],
+    )
     expect(acked.length).toBeGreaterThan(0)
     console.log(`drain: ${acked.length} of 50 sends acked before the reconnect`)
 
     const second = await server({ dataDir })
-    const history = await second.http(`/api/conversations/${conversation.id}/messages?limit=100`, { token })
+    const history = await second.http(`/api/conversations/${conversation.id}/messages?limit=100`, {
+      token,
+    })
     const storedSeqs = new Set(history.body.messages.map((m: { seq: number }) => m.seq))
     for (const seq of acked) expect(storedSeqs.has(seq)).toBe(true)
     // Every send that got no ack is retried with its client id and lands exactly once.
     const again = await client(second, op.token)
-    for (let i = 0; i < 50; i++) await again.ok({ type: 'send', conversationId: conversation.id, clientMsgId: `m${i}`, text: `message ${i}` })
-    const all = await second.http(`/api/conversations/${conversation.id}/messages?limit=100`, { token })
+    for (let i = 0; i < 50; i++)
+      await again.ok({
+        type: 'send',
+        conversationId: conversation.id,
+        clientMsgId: `m${i}`,
+        text: `message ${i}`,
+      })
+    const all = await second.http(`/api/conversations/${conversation.id}/messages?limit=100`, {
+      token,
+    })
     expect(all.body.messages.length).toBe(51)
   })
 })
@@ -130,7 +189,10 @@ describe('idempotent start (W4)', () => {
     const again = await c.ok({ type: 'start', text: 'typed while offline', clientMsgId: 'q1' })
     expect(again.conversation.id).toBe(first.conversation.id)
     expect(again.message).toMatchObject({ messageId: first.message.messageId, duplicate: true })
-    const viaHttp = await s.http('/api/visitor/conversations', { token, body: { text: 'typed while offline', clientMsgId: 'q1' } })
+    const viaHttp = await s.http('/api/visitor/conversations', {
+      token,
+      body: { text: 'typed while offline', clientMsgId: 'q1' },
+    })
     expect(viaHttp.status).toBe(200)
     expect(viaHttp.body.conversation.id).toBe(first.conversation.id)
     const list = await s.http('/api/visitor/conversations', { token })
