@@ -149,7 +149,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hardFrameLimit: Math.max(config.maxFrameBytes * 4, 256 * 1024),
     }),
   })
-  const heartbeatTimer = setInterval(() => heartbeat(gateway, config.heartbeatSec * 2500), config.heartbeatSec * 1000)
+  const heartbeatTimer = setInterval(() => {
+    heartbeat(gateway, config.heartbeatSec * 2500)
+    gateway.expireSessions(clock.now())
+  }, config.heartbeatSec * 1000)
   const sessionSweep = setInterval(() => {
     store.sessions.deleteExpired(clock.now()).catch((error) => log.warn('session cleanup failed', { error }))
   }, 3_600_000)

@@ -59,6 +59,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   }
 
   protected async receive(cmd: ConversationCommand): Promise<Reply<ConversationCommand['type']>> {
+    // Nothing stored under this key and not a create: answer (not found) and leave memory.
+    if (!this.conv && cmd.type !== 'create') this.stopAfterReply()
     switch (cmd.type) {
       case 'create':
         return this.create(cmd.principal, cmd.first)

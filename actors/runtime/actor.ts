@@ -43,7 +43,10 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
   private readonly timers = new Map<string, Timer>()
   private effects: Array<() => void> = []
   private activated = false
+  private stopRequested = false
   private pendingEffects = 0
+  /** Called once when the actor stops (the registry forgets it). */
+  onStopped: (() => void) | null = null
   /** Clock time of the last message handled; drives passivation. */
   lastActiveAt: number
 
@@ -115,6 +118,14 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
     this.timers.delete(name)
   }
 
+  /**
+   * Stops the actor once the current command is answered: for an actor that found nothing to
+   * load, so probes for missing keys do not fill memory.
+   */
+  protected stopAfterReply(): void {
+    this.stopRequested = true
+  }
+
   protected hasTimer(name: string): boolean {
     return this.timers.has(name)
   }
@@ -140,6 +151,7 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
     for (const timer of this.timers.values()) timer.cancel()
     this.timers.clear()
     for (const env of this.queue.splice(0)) env.reject(new ActorStoppedError(this.key))
+    this.onStopped?.()
   }
 
   /** Resolves when the mailbox is empty (used by graceful shutdown). */
@@ -181,6 +193,10 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
             this.ctx.log.error('actor handler failed', { key: this.key, type: env.cmd.type, error })
           }
           env.reject(error)
+        }
+        if (this.stopRequested) {
+          this.stop()
+          return
         }
       }
     } finally {

@@ -40,6 +40,9 @@ export class ActorRegistry<C extends Command, R extends Replies<C>, A extends Ac
     const existing = this.live.get(key)
     if (existing && !existing.isStopped) return existing
     const actor = this.opts.create(key)
+    actor.onStopped = () => {
+      if (this.live.get(key) === actor) this.live.delete(key)
+    }
     this.live.set(key, actor)
     this.activations++
     return actor
@@ -78,15 +81,10 @@ export class ActorRegistry<C extends Command, R extends Replies<C>, A extends Ac
   sweep(): number {
     const now = this.opts.clock.now()
     let count = 0
-    for (const [key, actor] of this.live) {
-      if (actor.isStopped) {
-        this.live.delete(key)
-        continue
-      }
+    for (const actor of this.live.values()) {
       if (actor.mailboxDepth > 0 || now - actor.lastActiveAt < this.opts.idleMs) continue
       if (!actor.canPassivate()) continue
       actor.stop()
-      this.live.delete(key)
       count++
     }
     if (count > 0) {
@@ -113,7 +111,7 @@ export class ActorRegistry<C extends Command, R extends Replies<C>, A extends Ac
     this.sweepTimer?.cancel()
     this.sweepTimer = null
     await Promise.all([...this.live.values()].map((actor) => actor.idle()))
-    for (const actor of this.live.values()) actor.stop()
+    for (const actor of [...this.live.values()]) actor.stop()
     this.live.clear()
   }
 }

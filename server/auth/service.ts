@@ -146,18 +146,23 @@ export class AuthService {
 
   /** The principal behind a token, or a typed 401. */
   async resolve(token: string | null | undefined): Promise<Principal> {
+    return (await this.resolveSession(token)).principal
+  }
+
+  /** The principal behind a token and when the token stops being valid. */
+  async resolveSession(token: string | null | undefined): Promise<{ principal: Principal; expiresAt: number }> {
     if (!token) throw new ParleyError('unauthenticated', 'missing token')
     const now = this.opts.clock.now()
     if (isVisitorToken(token)) {
       const claims = verifyVisitorToken(this.opts.secret, token, now)
-      return { kind: 'visitor', id: claims.visitorId, inboxId: claims.inboxId }
+      return { principal: { kind: 'visitor', id: claims.visitorId, inboxId: claims.inboxId }, expiresAt: claims.expiresAt }
     }
     if (!token.startsWith(OPERATOR_PREFIX) || token.length > 128) {
       throw new ParleyError('unauthenticated', 'invalid token')
     }
     const hash = sha256(token)
     const cached = this.sessionCache.get(hash)
-    if (cached && cached.until > now && cached.expiresAt > now) return cached.principal
+    if (cached && cached.until > now && cached.expiresAt > now) return { principal: cached.principal, expiresAt: cached.expiresAt }
     const session = await this.store.sessions.get(hash)
     if (!session) throw new ParleyError('unauthenticated', 'invalid or revoked session')
     if (session.expiresAt <= now) throw new ParleyError('token_expired', 'session expired; log in again')
@@ -166,7 +171,7 @@ export class AuthService {
     const principal: Principal = { kind: 'operator', id: op.id, role: op.role, canChat: op.canChat }
     if (this.sessionCache.size > 10_000) this.sessionCache.clear()
     this.sessionCache.set(hash, { principal, until: now + SESSION_CACHE_MS, expiresAt: session.expiresAt })
-    return principal
+    return { principal, expiresAt: session.expiresAt }
   }
 
   /** Forget cached sessions of an operator whose role, permission or activity changed. */

@@ -19,6 +19,8 @@ export abstract class Connection {
   readonly id = crypto.randomUUID()
   principal: Principal | null = null
   token: string | null = null
+  /** When the token expires (epoch ms); the connection is cut then. */
+  expiresAt: number | null = null
   readonly subs = new Map<string, Subscription>()
   /** Requests being handled now; bounded per connection. */
   inflight = 0

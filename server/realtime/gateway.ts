@@ -36,7 +36,8 @@ const REPLAY_PAGE = 500
 
 export class Gateway {
   readonly connections = new Set<Connection>()
-  private readonly byToken = new Map<string, Set<Connection>>()
+  /** Live connections per principal ("kind:id"): the per-user connection limit (T3). */
+  private readonly byPrincipal = new Map<string, Set<Connection>>()
   private draining = false
 
   constructor(
@@ -73,32 +74,38 @@ export class Gateway {
     if (!this.connections.delete(conn)) return
     for (const sub of conn.subs.values()) this.deps.hub.remove(sub)
     conn.subs.clear()
-    if (conn.token) {
-      const set = this.byToken.get(conn.token)
+    if (conn.principal) {
+      const key = principalKey(conn.principal)
+      const set = this.byPrincipal.get(key)
       set?.delete(conn)
-      if (set?.size === 0) this.byToken.delete(conn.token)
+      if (set?.size === 0) this.byPrincipal.delete(key)
     }
   }
 
-  /** Binds a token to a connection, enforcing the per-token connection limit (T3). */
+  /**
+   * Binds a token to a connection, enforcing the connection limit (T3). The limit counts the
+   * principal's connections, so renewed or re-issued tokens of one user cannot multiply it.
+   */
   async authenticate(conn: Connection, token: string): Promise<{ kind: string; id: string }> {
-    const principal = await this.deps.auth.resolve(token)
+    const { principal, expiresAt } = await this.deps.auth.resolveSession(token)
     if (conn.principal) {
       if (conn.principal.id !== principal.id || conn.principal.kind !== principal.kind) {
         throw new ParleyError('forbidden', 'connection is already authenticated as someone else')
       }
       return { kind: principal.kind, id: principal.id }
     }
-    const set = this.byToken.get(token) ?? new Set<Connection>()
+    const key = principalKey(principal)
+    const set = this.byPrincipal.get(key) ?? new Set<Connection>()
     if (set.size >= this.deps.limits.maxConnectionsPerToken) {
       throw new ParleyError('too_many_connections', `at most ${this.deps.limits.maxConnectionsPerToken} connections per token`, {
         retryAfterMs: 5000,
       })
     }
     set.add(conn)
-    this.byToken.set(token, set)
+    this.byPrincipal.set(key, set)
     conn.principal = principal
     conn.token = token
+    conn.expiresAt = expiresAt
     return { kind: principal.kind, id: principal.id }
   }
 
@@ -158,7 +165,6 @@ export class Gateway {
         return undefined
       }
       case 'send':
-        this.deps.metrics.inc('parley_messages_total', 'Messages accepted.', { by: principal.kind })
         return chat.send(principal, frame.conversationId, frame.clientMsgId, frame.text)
       case 'edit':
         return chat.edit(principal, frame.conversationId, frame.messageId, frame.text)
@@ -181,28 +187,52 @@ export class Gateway {
    * Resume (C2): watch live events first (buffered), replay everything after afterSeq from the
    * store, then flush the buffer skipping what the replay covered. No gap, no duplicate.
    */
-  private async subscribe(conn: Connection, conversationId: string, afterSeq: number) {
+  private async subscribe(conn: Connection, conversationId: string, requestedAfter: number) {
     const principal = conn.principal as NonNullable<Connection['principal']>
     const existing = conn.subs.get(conversationId)
     if (!existing && conn.subs.size >= this.deps.limits.maxSubscriptions) {
       throw new ParleyError('validation_failed', `at most ${this.deps.limits.maxSubscriptions} subscriptions per connection`)
     }
     const view = await this.deps.chat.open(principal, conversationId)
+    // A client ahead of the server (e.g. a restored backup) resumes from what exists; the
+    // ack's lastSeq tells it so.
+    const afterSeq = Math.min(requestedAfter, view.conversation.lastSeq)
     if (existing) this.deps.hub.remove(existing)
     const sub = new Subscription(conn, conversationId, afterSeq)
     conn.subs.set(conversationId, sub)
     this.deps.hub.add(sub)
     let after = afterSeq
-    for (;;) {
-      const events = await this.deps.store.conversations.eventsAfter(conversationId, after, REPLAY_PAGE)
-      if (conn.closed || conn.subs.get(conversationId) !== sub) return NO_ACK
-      for (const e of events) conn.send({ type: 'event', ...e })
-      const last = events.at(-1)
-      if (last) after = last.seq
-      if (events.length < REPLAY_PAGE) break
+    try {
+      for (;;) {
+        const events = await this.deps.store.conversations.eventsAfter(conversationId, after, REPLAY_PAGE)
+        if (conn.closed) return NO_ACK
+        if (conn.subs.get(conversationId) !== sub) {
+          throw new ParleyError('conflict', 'replaced by a newer subscribe or unsubscribe')
+        }
+        for (const e of events) conn.send({ type: 'event', ...e })
+        const last = events.at(-1)
+        if (last) after = last.seq
+        if (events.length < REPLAY_PAGE) break
+      }
+    } catch (error) {
+      if (conn.subs.get(conversationId) === sub) {
+        this.deps.hub.remove(sub)
+        conn.subs.delete(conversationId)
+      }
+      throw error
     }
     sub.goLive(after)
     return { ...view, lastSeq: Math.max(after, view.conversation.lastSeq) }
+  }
+
+  /** Cuts connections whose token has expired; the client gets a new token and reconnects. */
+  expireSessions(now: number): void {
+    for (const conn of [...this.connections]) {
+      if (conn.expiresAt === null || conn.expiresAt > now) continue
+      conn.send({ type: 'error', code: 'token_expired', message: 'token expired; get a new one and reconnect', retryable: false })
+      conn.close(null, 4001)
+      this.closed(conn)
+    }
   }
 
   private fail(conn: Connection, req: ReqIdT | undefined, error: unknown): void {
@@ -255,6 +285,10 @@ export class Gateway {
   get isDraining(): boolean {
     return this.draining
   }
+}
+
+function principalKey(principal: { kind: string; id: string }): string {
+  return `${principal.kind}:${principal.id}`
 }
 
 /** Marker: the handler already replied (or must not). */

@@ -155,6 +155,7 @@ export class StreamSessions {
   }
 
   async create(transport: 'sse' | 'poll', token: string): Promise<StreamSession> {
+    if (this.gateway.isDraining) throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
     const session = new StreamSession(
       transport,
       this.maxQueuedBytes,

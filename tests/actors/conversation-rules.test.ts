@@ -185,3 +185,16 @@ describe('conversation actor - access (S1, O6)', () => {
     expect(list.map((c) => c.id).sort()).toEqual([a, b].sort())
   })
 })
+
+describe('conversation actor - memory', () => {
+  test('probing conversation ids that do not exist leaves no actor behind', async () => {
+    h = await spawnHarness()
+    for (let i = 0; i < 50; i++) {
+      await expect(h.registry.ask(Bun.randomUUIDv7(), { type: 'open', principal: visitor() })).rejects.toMatchObject({ code: 'not_found' })
+    }
+    expect(h.registry.size).toBe(0)
+    const id = await startConversation(h)
+    expect(h.registry.size).toBe(1)
+    expect((await h.registry.ask(id, { type: 'open', principal: visitor() })).conversation.id).toBe(id)
+  })
+})

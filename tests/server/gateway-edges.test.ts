@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { FakeClock } from '../../actors/index.ts'
+import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { TestClient } from '../helpers/ws.ts'
+
+const servers: TestServer[] = []
+const clients: TestClient[] = []
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close()
+  for (const s of servers.splice(0)) await s.stop()
+})
+
+async function setup(opts: Parameters<typeof startTestServer>[0] = {}) {
+  const s = await startTestServer(opts)
+  servers.push(s)
+  const connect = async (token: string) => {
+    const c = await TestClient.connect(s.wsUrl, { token })
+    clients.push(c)
+    return c
+  }
+  return { s, connect }
+}
+
+describe('gateway - subscribe edges', () => {
+  test('every subscribe gets a reply even when a newer one replaces it mid-replay', async () => {
+    const { s, connect } = await setup()
+    const { token } = await s.visitorToken()
+    const c = await connect(token)
+    const { conversation } = await c.ok({ type: 'start', text: 'hi', clientMsgId: 's1' })
+    const [first, second] = await Promise.all([
+      c.request({ type: 'subscribe', conversationId: conversation.id, afterSeq: 0 }),
+      c.request({ type: 'subscribe', conversationId: conversation.id, afterSeq: 1 }),
+    ])
+    expect(second).toMatchObject({ type: 'ack' })
+    // The first either finished before the second arrived or is told it was replaced.
+    expect(first.type === 'ack' || first.code === 'conflict').toBe(true)
+  })
+
+  test('an afterSeq beyond the newest event resumes from what exists and says so', async () => {
+    const { s, connect } = await setup()
+    const { token } = await s.visitorToken()
+    const c = await connect(token)
+    const { conversation } = await c.ok({ type: 'start', text: 'hi', clientMsgId: 's1' })
+    const ack = await c.ok({ type: 'subscribe', conversationId: conversation.id, afterSeq: 1000 })
+    expect(ack.lastSeq).toBe(2)
+    const sent = await c.ok({ type: 'send', conversationId: conversation.id, clientMsgId: 'm2', text: 'next' })
+    const live = await c.next((f) => f.type === 'event' && f.seq === sent.seq)
+    expect(live.data.message.text).toBe('next')
+  })
+})
+
+describe('gateway - sessions', () => {
+  test('the connection limit counts the user, so a renewed token cannot add connections', async () => {
+    const { s, connect } = await setup({ env: { MAX_CONNECTIONS_PER_TOKEN: '2' } })
+    const first = await s.visitorToken()
+    const renewed = await s.http('/api/visitor/session', { body: { inboxId: first.inboxId, token: first.token } })
+    expect(renewed.body.visitorId).toBe(first.visitorId)
+    await connect(first.token)
+    await connect(renewed.body.token)
+    const third = await TestClient.connect(s.wsUrl)
+    clients.push(third)
+    const reply = await third.request({ type: 'auth', token: renewed.body.token })
+    expect(reply).toMatchObject({ type: 'error', code: 'too_many_connections', retryable: true })
+  })
+
+  test('a connection whose token expires is told so and closed', async () => {
+    const clock = new FakeClock(Date.now())
+    const { s, connect } = await setup({ clock, env: { VISITOR_TOKEN_TTL: '60' } })
+    const { token } = await s.visitorToken()
+    const c = await connect(token)
+    s.gateway.expireSessions(clock.now())
+    expect(c.closedWith).toBeNull()
+    await clock.advance(61_000)
+    s.gateway.expireSessions(clock.now())
+    const error = await c.next((f) => f.type === 'error' && f.code === 'token_expired')
+    expect(error.retryable).toBe(false)
+    expect((await c.waitClosed()).code).toBe(4001)
+  })
+})
