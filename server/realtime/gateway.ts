@@ -238,7 +238,7 @@ export class Gateway {
   private fail(conn: Connection, req: ReqIdT | undefined, error: unknown): void {
     const wire = toWireError(error)
     if (wire.code === 'internal_error') this.deps.log.error('request failed', { conn: conn.id, error })
-    this.deps.metrics.inc('parley_request_errors_total', 'Requests answered with an error.', { code: wire.code })
+    this.deps.metrics.inc('parley_dispatch_errors_total', 'Requests answered with an error, by code.', { code: wire.code })
     conn.send(req === undefined ? { type: 'error', ...wire } : { type: 'error', req, ...wire })
   }
 

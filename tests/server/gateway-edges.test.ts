@@ -77,3 +77,19 @@ describe('gateway - sessions', () => {
     expect((await c.waitClosed()).code).toBe(4001)
   })
 })
+
+describe('gateway - metrics', () => {
+  test('metrics count stored messages by author and failed requests by code', async () => {
+    const { s, connect } = await setup()
+    const { token } = await s.visitorToken()
+    const c = await connect(token)
+    const { conversation } = await c.ok({ type: 'start', text: 'hi', clientMsgId: 's1' })
+    await s.http(`/api/conversations/${conversation.id}/messages`, { token, body: { clientMsgId: 'h1', text: 'over http' } })
+    await c.request({ type: 'nonsense' })
+    const text = (await s.http('/metrics')).body as string
+    expect(text).toContain('parley_messages_total{by="visitor"} 2')
+    expect(text).toContain('parley_dispatch_errors_total{code="unknown_type"} 1')
+    expect(text).toMatch(/parley_active_connections 1\n/)
+    expect(text).toMatch(/parley_actors 1\n/)
+  })
+})
