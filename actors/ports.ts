@@ -123,7 +123,9 @@ export interface OperatorStore {
   list(): Promise<OperatorRecord[]>
   update(
     id: string,
-    patch: Partial<Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash'>> & {
+    patch: Partial<
+      Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash'>
+    > & {
       updatedAt: number
     },
   ): Promise<OperatorRecord | null>
@@ -171,7 +173,9 @@ export interface InboxStore {
   list(): Promise<InboxRecord[]>
   update(
     id: string,
-    patch: Partial<Pick<InboxRecord, 'name' | 'settings' | 'identitySecret'>> & { updatedAt: number },
+    patch: Partial<Pick<InboxRecord, 'name' | 'settings' | 'identitySecret'>> & {
+      updatedAt: number
+    },
   ): Promise<InboxRecord | null>
 }
 

@@ -64,7 +64,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const publisher: ConversationPublisher = {
     publish(frame) {
       if (frame.name === 'message.created') {
-        metrics.inc('parley_messages_total', 'Messages stored.', { by: frame.data.message.author.kind })
+        metrics.inc('parley_messages_total', 'Messages stored.', {
+          by: frame.data.message.author.kind,
+        })
       }
       hub.publish(frame)
     },
@@ -75,7 +77,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock,
     log,
     idleMs: config.actorIdleMs,
-    create: (key) => new ConversationActor(key, actorCtx, { store: store.conversations, publisher, typingTtlMs: config.typingTtlMs }),
+    create: (key) =>
+      new ConversationActor(key, actorCtx, {
+        store: store.conversations,
+        publisher,
+        typingTtlMs: config.typingTtlMs,
+      }),
   })
   conversations.startSweeping()
   const auth = new AuthService(store, {
@@ -138,7 +145,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     fetch(req, srv) {
       const url = new URL(req.url)
       if (url.pathname === WS_PATH) {
-        if (draining) return Response.json({ error: { code: 'unavailable', message: 'server is restarting', retryable: true } }, { status: 503 })
+        if (draining)
+          return Response.json(
+            { error: { code: 'unavailable', message: 'server is restarting', retryable: true } },
+            { status: 503 },
+          )
         return upgrade(req, srv)
       }
       peers.set(req, srv.requestIP(req)?.address ?? 'unknown')
@@ -154,7 +165,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     gateway.expireSessions(clock.now())
   }, config.heartbeatSec * 1000)
   const sessionSweep = setInterval(() => {
-    store.sessions.deleteExpired(clock.now()).catch((error) => log.warn('session cleanup failed', { error }))
+    store.sessions
+      .deleteExpired(clock.now())
+      .catch((error) => log.warn('session cleanup failed', { error }))
   }, 3_600_000)
   const port = server.port ?? config.port
   log.info('server listening', { port, database: redact(config.databaseUrl) })
@@ -170,7 +183,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log.info('draining')
       clearInterval(heartbeatTimer)
       clearInterval(sessionSweep)
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSec * 1000).unref?.())
+      const grace = new Promise<void>((resolve) =>
+        setTimeout(resolve, config.shutdownGraceSec * 1000).unref?.(),
+      )
       await Promise.race([conversations.shutdown(), grace])
       // Let acks of the last commands reach their sockets before they close.
       await new Promise<void>((resolve) => setImmediate(resolve))
@@ -186,7 +201,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 }
 
 /** First start: a default inbox so the widget works out of the box, and the first admin. */
-async function bootstrap(store: Store, auth: AuthService, config: Config, clock: Clock, log: Logger) {
+async function bootstrap(
+  store: Store,
+  auth: AuthService,
+  config: Config,
+  clock: Clock,
+  log: Logger,
+) {
   const inboxes = await store.inboxes.list()
   if (inboxes.length === 0) {
     const inbox = newInbox('Default inbox', clock.now())
@@ -201,15 +222,45 @@ function registerGauges(
   metrics: Metrics,
   s: { gateway: Gateway; conversations: ConversationRegistry; store: Store; hub: Hub },
 ) {
-  metrics.gauge('parley_active_connections', 'Open client connections (all transports).', () => s.gateway.connections.size)
-  metrics.gauge('parley_actors', 'Live conversation actors on this node.', () => s.conversations.size)
-  metrics.gauge('parley_mailbox_depth', 'Commands queued or running in all actor mailboxes.', () => s.conversations.mailboxDepth())
-  metrics.gauge('parley_actor_activations', 'Actor activations since start.', () => s.conversations.activations)
-  metrics.gauge('parley_actor_passivations', 'Actor passivations since start.', () => s.conversations.passivations)
+  metrics.gauge(
+    'parley_active_connections',
+    'Open client connections (all transports).',
+    () => s.gateway.connections.size,
+  )
+  metrics.gauge(
+    'parley_actors',
+    'Live conversation actors on this node.',
+    () => s.conversations.size,
+  )
+  metrics.gauge('parley_mailbox_depth', 'Commands queued or running in all actor mailboxes.', () =>
+    s.conversations.mailboxDepth(),
+  )
+  metrics.gauge(
+    'parley_actor_activations',
+    'Actor activations since start.',
+    () => s.conversations.activations,
+  )
+  metrics.gauge(
+    'parley_actor_passivations',
+    'Actor passivations since start.',
+    () => s.conversations.passivations,
+  )
   metrics.gauge('parley_events_published', 'Events published since start.', () => s.hub.published)
-  metrics.gauge('parley_store_transactions', 'Store transactions committed (group commit).', () => s.store.stats().transactions)
-  metrics.gauge('parley_store_writes', 'Actor writes committed.', () => s.store.stats().writesCommitted)
-  metrics.gauge('parley_watched_conversations', 'Conversations with at least one local watcher.', () => s.hub.watchedConversations)
+  metrics.gauge(
+    'parley_store_transactions',
+    'Store transactions committed (group commit).',
+    () => s.store.stats().transactions,
+  )
+  metrics.gauge(
+    'parley_store_writes',
+    'Actor writes committed.',
+    () => s.store.stats().writesCommitted,
+  )
+  metrics.gauge(
+    'parley_watched_conversations',
+    'Conversations with at least one local watcher.',
+    () => s.hub.watchedConversations,
+  )
 }
 
 function redact(url: string): string {

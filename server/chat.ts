@@ -25,7 +25,11 @@ import {
   type Message,
 } from './protocol/index.ts'
 
-export type ConversationRegistry = ActorRegistry<ConversationCommand, ConversationReplies, ConversationActor>
+export type ConversationRegistry = ActorRegistry<
+  ConversationCommand,
+  ConversationReplies,
+  ConversationActor
+>
 
 /** Inbox settings change rarely; cache them briefly instead of reading per message. */
 const INBOX_CACHE_MS = 30_000
@@ -56,7 +60,8 @@ export class ChatService {
       throw new ParleyError('forbidden', 'only a visitor can start a conversation')
     }
     const id = opts.clientMsgId ? derivedId(`start:${principal.id}`, opts.clientMsgId) : newId()
-    const first = opts.text === undefined ? undefined : { clientMsgId: opts.clientMsgId, text: opts.text }
+    const first =
+      opts.text === undefined ? undefined : { clientMsgId: opts.clientMsgId, text: opts.text }
     if (!this.conversations.has(id)) {
       this.startLimiter.take(principal.id, 'new conversations')
       if (first) await this.limitVisitorSend(principal)
@@ -85,7 +90,11 @@ export class ChatService {
     return this.conversations.ask(conversationId, { type: 'typing', principal, on })
   }
 
-  mark(principal: Principal, conversationId: string, marks: { readSeq?: number; deliveredSeq?: number }) {
+  mark(
+    principal: Principal,
+    conversationId: string,
+    marks: { readSeq?: number; deliveredSeq?: number },
+  ) {
     return this.conversations.ask(conversationId, { type: 'mark', principal, ...marks })
   }
 
@@ -122,7 +131,12 @@ export class ChatService {
   /** The shared inbox: open first, newest activity first; optionally only unanswered (O1, O2). */
   listInbox(
     principal: Principal,
-    opts: { unansweredOnly: boolean; status?: ConversationStatus; cursor: string | null; limit?: number },
+    opts: {
+      unansweredOnly: boolean
+      status?: ConversationStatus
+      cursor: string | null
+      limit?: number
+    },
   ): Promise<Page<Conversation>> {
     if (principal.kind !== 'operator' || !canOperatorAccess(principal, 'view')) {
       throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
@@ -137,11 +151,18 @@ export class ChatService {
   }
 
   /** Per-visitor send rate from the inbox setting (S5). */
-  private async limitVisitorSend(principal: Extract<Principal, { kind: 'visitor' }>): Promise<void> {
+  private async limitVisitorSend(
+    principal: Extract<Principal, { kind: 'visitor' }>,
+  ): Promise<void> {
     const inbox = await this.inbox(principal.inboxId)
     const perMinute = inbox?.settings.visitorMessagesPerMinute ?? 30
-    const wait = this.sendLimiter.tryTake(principal.id, Math.max(1, Math.ceil(perMinute / 3)), perMinute)
-    if (wait > 0) throw new ParleyError('rate_limited', 'too many messages; slow down', { retryAfterMs: wait })
+    const wait = this.sendLimiter.tryTake(
+      principal.id,
+      Math.max(1, Math.ceil(perMinute / 3)),
+      perMinute,
+    )
+    if (wait > 0)
+      throw new ParleyError('rate_limited', 'too many messages; slow down', { retryAfterMs: wait })
   }
 
   private async inbox(id: string): Promise<InboxRecord | null> {

@@ -22,9 +22,19 @@ const EnvSchema = v.object({
   DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
   DATABASE_URL: v.optional(v.pipe(v.string(), v.minLength(1))),
   PARLEY_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
-  ADMIN_EMAIL: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address'))),
-  ADMIN_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(10, 'must be at least 10 characters'), v.maxLength(1024, 'must be at most 1024 characters'))),
-  NATS_URL: v.optional(v.pipe(v.string(), v.regex(/^(nats|tls|wss?):\/\/\S+$/, 'must be a nats:// URL'))),
+  ADMIN_EMAIL: v.optional(
+    v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address')),
+  ),
+  ADMIN_PASSWORD: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(10, 'must be at least 10 characters'),
+      v.maxLength(1024, 'must be at most 1024 characters'),
+    ),
+  ),
+  NATS_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^(nats|tls|wss?):\/\/\S+$/, 'must be a nats:// URL')),
+  ),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Visitor token lifetime in seconds; at most 24 h (S2). */
   VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
@@ -90,8 +100,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const dataDir = resolve(e.DATA_DIR)
   const databaseUrl = e.DATABASE_URL ?? `sqlite:${join(dataDir, 'parley.db')}`
-  if (!/^(sqlite:|file:|postgres(ql)?:\/\/)/.test(databaseUrl) && !databaseUrl.startsWith('/') && !databaseUrl.startsWith('.')) {
-    throw new ConfigError([`DATABASE_URL: must be sqlite:<path>, file:<path> or postgres://... (got "${databaseUrl}")`])
+  if (
+    !/^(sqlite:|file:|postgres(ql)?:\/\/)/.test(databaseUrl) &&
+    !databaseUrl.startsWith('/') &&
+    !databaseUrl.startsWith('.')
+  ) {
+    throw new ConfigError([
+      `DATABASE_URL: must be sqlite:<path>, file:<path> or postgres://... (got "${databaseUrl}")`,
+    ])
   }
   return {
     port: e.PORT,
@@ -99,7 +115,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     databaseUrl,
     secret: e.PARLEY_SECRET ?? loadOrCreateSecret(dataDir),
-    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : null,
+    admin:
+      e.ADMIN_EMAIL && e.ADMIN_PASSWORD
+        ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
+        : null,
     natsUrl: e.NATS_URL ?? null,
     logLevel: e.LOG_LEVEL,
     visitorTokenTtlSec: e.VISITOR_TOKEN_TTL,
@@ -121,7 +140,9 @@ function loadOrCreateSecret(dataDir: string): string {
   if (existsSync(file)) {
     const secret = readFileSync(file, 'utf8').trim()
     if (secret.length >= 32) return secret
-    throw new ConfigError([`${file}: stored secret is shorter than 32 characters; delete it or set PARLEY_SECRET`])
+    throw new ConfigError([
+      `${file}: stored secret is shorter than 32 characters; delete it or set PARLEY_SECRET`,
+    ])
   }
   mkdirSync(dirname(file), { recursive: true })
   const secret = randomBytes(32).toString('base64url')

@@ -18,7 +18,11 @@ class Histogram {
   }
   lines(name: string): string[] {
     const out = this.buckets.map((b, i) => `${name}_bucket{le="${b}"} ${this.counts[i]}`)
-    out.push(`${name}_bucket{le="+Inf"} ${this.count}`, `${name}_sum ${this.sum}`, `${name}_count ${this.count}`)
+    out.push(
+      `${name}_bucket{le="+Inf"} ${this.count}`,
+      `${name}_sum ${this.sum}`,
+      `${name}_count ${this.count}`,
+    )
     return out
   }
 }

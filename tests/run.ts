@@ -9,7 +9,12 @@ let passed = 0
 let failed = 0
 
 function run(cmd: string, args: string[]): { code: number; output: string } {
-  const result = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env })
+  const result = spawnSync(cmd, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: process.env,
+  })
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
   process.stdout.write(output)
   return { code: result.status ?? 1, output }

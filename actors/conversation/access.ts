@@ -25,7 +25,11 @@ export function partyKey(party: Party): string {
  * Throws unless principal may perform access on conv. To a visitor, a conversation that is not
  * theirs is indistinguishable from one that does not exist.
  */
-export function authorize(principal: Principal, conv: ConversationRecord | null, access: Access): ConversationRecord {
+export function authorize(
+  principal: Principal,
+  conv: ConversationRecord | null,
+  access: Access,
+): ConversationRecord {
   if (principal.kind === 'visitor') {
     if (!conv || conv.visitorId !== principal.id || conv.inboxId !== principal.inboxId) {
       throw new ParleyError('not_found', 'conversation not found')

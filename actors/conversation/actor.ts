@@ -107,7 +107,9 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       updatedAt: now,
       ownerEpoch: 0,
     }
-    const events = [this.event(1, now, { name: 'conversation.created', data: { conversation: toWire(base) } })]
+    const events = [
+      this.event(1, now, { name: 'conversation.created', data: { conversation: toWire(base) } }),
+    ]
     let next = base
     let message: Message | null = null
     if (first) {
@@ -150,7 +152,11 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     }
   }
 
-  private async send(principal: Principal, clientMsgId: string, text: string): Promise<Reply<'send'>> {
+  private async send(
+    principal: Principal,
+    clientMsgId: string,
+    text: string,
+  ): Promise<Reply<'send'>> {
     const conv = authorize(principal, this.conv, 'participate')
     checkText(text)
     const author = partyOf(principal)
@@ -163,7 +169,9 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     // A visitor writing into a resolved or closed conversation reopens it (C9).
     if (author.kind === 'visitor' && status !== 'open') {
       status = 'open'
-      events.push(this.event(++seq, now, { name: 'conversation.status', data: { status, by: author } }))
+      events.push(
+        this.event(++seq, now, { name: 'conversation.status', data: { status, by: author } }),
+      )
     }
     const message = this.newMessage(author, text, clientMsgId, ++seq, now)
     events.push(this.event(seq, now, { name: 'message.created', data: { message } }))
@@ -187,7 +195,11 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     return this.remember(message, false)
   }
 
-  private async edit(principal: Principal, messageId: string, text: string): Promise<Reply<'edit'>> {
+  private async edit(
+    principal: Principal,
+    messageId: string,
+    text: string,
+  ): Promise<Reply<'edit'>> {
     const conv = authorize(principal, this.conv, 'participate')
     checkText(text)
     const message = await this.ownUnreadMessage(principal, messageId)
@@ -221,14 +233,22 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     return { message: updated, seq }
   }
 
-  private async mark(principal: Principal, readSeq?: number, deliveredSeq?: number): Promise<Reply<'mark'>> {
+  private async mark(
+    principal: Principal,
+    readSeq?: number,
+    deliveredSeq?: number,
+  ): Promise<Reply<'mark'>> {
     const conv = authorize(principal, this.conv, 'participate')
     const reader = partyOf(principal)
     const key = partyKey(reader)
     const current = this.readStates.get(key) ?? { reader, deliveredSeq: 0, readSeq: 0 }
     // Watermarks only move up, never past the newest event; reading implies delivery.
     const read = Math.max(current.readSeq, Math.min(readSeq ?? 0, conv.lastSeq))
-    const delivered = Math.max(current.deliveredSeq, read, Math.min(deliveredSeq ?? 0, conv.lastSeq))
+    const delivered = Math.max(
+      current.deliveredSeq,
+      read,
+      Math.min(deliveredSeq ?? 0, conv.lastSeq),
+    )
     if (read === current.readSeq && delivered === current.deliveredSeq) return current
     const now = this.ctx.clock.now()
     const next: ReadState = { reader, readSeq: read, deliveredSeq: delivered }
@@ -241,7 +261,10 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     return next
   }
 
-  private async setStatus(principal: Principal, status: ConversationRecord['status']): Promise<Reply<'set_status'>> {
+  private async setStatus(
+    principal: Principal,
+    status: ConversationRecord['status'],
+  ): Promise<Reply<'set_status'>> {
     const conv = authorize(principal, this.conv, 'manage')
     if (conv.status === status) return { status, seq: conv.lastSeq }
     const now = this.ctx.clock.now()
@@ -309,7 +332,12 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   }
 
   private remember(message: Message, duplicate: boolean): SendAck {
-    const ack: SendAck = { messageId: message.id, seq: message.seq, createdAt: message.createdAt, duplicate }
+    const ack: SendAck = {
+      messageId: message.id,
+      seq: message.seq,
+      createdAt: message.createdAt,
+      duplicate,
+    }
     if (message.clientMsgId === null) return ack
     const key = `${partyKey(message.author)}:${message.clientMsgId}`
     this.recentSends.delete(key)
@@ -332,7 +360,13 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     this.publishAfterReply(change.events)
   }
 
-  private newMessage(author: Party, text: string, clientMsgId: string | null, seq: number, now: number): Message {
+  private newMessage(
+    author: Party,
+    text: string,
+    clientMsgId: string | null,
+    seq: number,
+    now: number,
+  ): Message {
     return {
       id: newId(),
       conversationId: this.key,

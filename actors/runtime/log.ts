@@ -30,7 +30,9 @@ export function createLogger(
   const base = opts.base ?? {}
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return
-    write(JSON.stringify({ t: new Date().toISOString(), level, msg, ...base, ...plain(fields ?? {}) }))
+    write(
+      JSON.stringify({ t: new Date().toISOString(), level, msg, ...base, ...plain(fields ?? {}) }),
+    )
   }
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -89,7 +89,11 @@ export class ActorRegistry<C extends Command, R extends Replies<C>, A extends Ac
     }
     if (count > 0) {
       this.passivations += count
-      this.opts.log.debug('actors passivated', { kind: this.opts.kind, count, live: this.live.size })
+      this.opts.log.debug('actors passivated', {
+        kind: this.opts.kind,
+        count,
+        live: this.live.size,
+      })
     }
     return count
   }

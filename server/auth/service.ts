@@ -9,7 +9,6 @@ import {
   type Clock,
   type InboxRecord,
   type OperatorRecord,
-  type OperatorRole,
   type Principal,
   type Store,
 } from '../../actors/index.ts'
@@ -23,15 +22,7 @@ import {
 } from './visitor-tokens.ts'
 
 /** An operator as the API shows it: never the password hash. */
-export interface OperatorView {
-  id: string
-  email: string
-  name: string
-  role: OperatorRole
-  canChat: boolean
-  active: boolean
-  createdAt: number
-}
+export type OperatorView = Omit<OperatorRecord, 'passwordHash' | 'updatedAt'>
 
 export function operatorView(op: OperatorRecord): OperatorView {
   return {
@@ -57,7 +48,10 @@ const OPERATOR_PREFIX = 'op_'
 const SESSION_CACHE_MS = 10_000
 
 export class AuthService {
-  private readonly sessionCache = new Map<string, { principal: Principal; until: number; expiresAt: number }>()
+  private readonly sessionCache = new Map<
+    string,
+    { principal: Principal; until: number; expiresAt: number }
+  >()
   private readonly loginLimiter: RateLimiter
   private readonly sessionLimiter: RateLimiter
   /** A real hash to verify against when the email is unknown, so timing reveals nothing. */
@@ -65,7 +59,12 @@ export class AuthService {
 
   constructor(
     private readonly store: Store,
-    private readonly opts: { secret: string; visitorTtlSec: number; operatorTtlSec: number; clock: Clock },
+    private readonly opts: {
+      secret: string
+      visitorTtlSec: number
+      operatorTtlSec: number
+      clock: Clock
+    },
   ) {
     const now = () => opts.clock.now()
     this.loginLimiter = new RateLimiter(10, 10, now)
@@ -102,18 +101,28 @@ export class AuthService {
     now: number,
   ): Promise<string> {
     if (input.userId !== undefined || input.userHash !== undefined) {
-      if (!input.userId || !input.userHash || !verifyIdentityHash(inbox.identitySecret, input.userId, input.userHash)) {
+      if (
+        !input.userId ||
+        !input.userHash ||
+        !verifyIdentityHash(inbox.identitySecret, input.userId, input.userHash)
+      ) {
         throw new ParleyError('unauthenticated', 'identity verification failed')
       }
       const known = await this.store.visitors.findByExternalId(inbox.id, input.userId)
       if (known) return known.id
       const id = newId()
-      await this.store.visitors.create({ id, inboxId: inbox.id, externalId: input.userId, createdAt: now })
+      await this.store.visitors.create({
+        id,
+        inboxId: inbox.id,
+        externalId: input.userId,
+        createdAt: now,
+      })
       return id
     }
     if (input.token) {
       const claims = verifyVisitorToken(this.opts.secret, input.token, now)
-      if (claims.inboxId !== inbox.id) throw new ParleyError('unauthenticated', 'token is for another inbox')
+      if (claims.inboxId !== inbox.id)
+        throw new ParleyError('unauthenticated', 'token is for another inbox')
       return claims.visitorId
     }
     const id = newId()
@@ -130,11 +139,17 @@ export class AuthService {
     this.loginLimiter.take(`login:${clientKey}:${normalized}`, 'login attempts')
     const op = await this.store.operators.getByEmail(normalized)
     const ok = await Bun.password.verify(password, op?.passwordHash ?? (await this.dummyHash))
-    if (!op || !ok || !op.active) throw new ParleyError('unauthenticated', 'wrong email or password')
+    if (!op || !ok || !op.active)
+      throw new ParleyError('unauthenticated', 'wrong email or password')
     const token = OPERATOR_PREFIX + randomBytes(32).toString('base64url')
     const now = this.opts.clock.now()
     const expiresAt = now + this.opts.operatorTtlSec * 1000
-    await this.store.sessions.create({ tokenHash: sha256(token), operatorId: op.id, createdAt: now, expiresAt })
+    await this.store.sessions.create({
+      tokenHash: sha256(token),
+      operatorId: op.id,
+      createdAt: now,
+      expiresAt,
+    })
     return { token, expiresAt, operator: operatorView(op) }
   }
 
@@ -150,27 +165,38 @@ export class AuthService {
   }
 
   /** The principal behind a token and when the token stops being valid. */
-  async resolveSession(token: string | null | undefined): Promise<{ principal: Principal; expiresAt: number }> {
+  async resolveSession(
+    token: string | null | undefined,
+  ): Promise<{ principal: Principal; expiresAt: number }> {
     if (!token) throw new ParleyError('unauthenticated', 'missing token')
     const now = this.opts.clock.now()
     if (isVisitorToken(token)) {
       const claims = verifyVisitorToken(this.opts.secret, token, now)
-      return { principal: { kind: 'visitor', id: claims.visitorId, inboxId: claims.inboxId }, expiresAt: claims.expiresAt }
+      return {
+        principal: { kind: 'visitor', id: claims.visitorId, inboxId: claims.inboxId },
+        expiresAt: claims.expiresAt,
+      }
     }
     if (!token.startsWith(OPERATOR_PREFIX) || token.length > 128) {
       throw new ParleyError('unauthenticated', 'invalid token')
     }
     const hash = sha256(token)
     const cached = this.sessionCache.get(hash)
-    if (cached && cached.until > now && cached.expiresAt > now) return { principal: cached.principal, expiresAt: cached.expiresAt }
+    if (cached && cached.until > now && cached.expiresAt > now)
+      return { principal: cached.principal, expiresAt: cached.expiresAt }
     const session = await this.store.sessions.get(hash)
     if (!session) throw new ParleyError('unauthenticated', 'invalid or revoked session')
-    if (session.expiresAt <= now) throw new ParleyError('token_expired', 'session expired; log in again')
+    if (session.expiresAt <= now)
+      throw new ParleyError('token_expired', 'session expired; log in again')
     const op = await this.store.operators.getById(session.operatorId)
     if (!op || !op.active) throw new ParleyError('unauthenticated', 'invalid or revoked session')
     const principal: Principal = { kind: 'operator', id: op.id, role: op.role, canChat: op.canChat }
     if (this.sessionCache.size > 10_000) this.sessionCache.clear()
-    this.sessionCache.set(hash, { principal, until: now + SESSION_CACHE_MS, expiresAt: session.expiresAt })
+    this.sessionCache.set(hash, {
+      principal,
+      until: now + SESSION_CACHE_MS,
+      expiresAt: session.expiresAt,
+    })
     return { principal, expiresAt: session.expiresAt }
   }
 
@@ -182,7 +208,9 @@ export class AuthService {
   }
 
   /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no active admin exists. */
-  async ensureAdmin(admin: { email: string; password: string } | null): Promise<OperatorView | null> {
+  async ensureAdmin(
+    admin: { email: string; password: string } | null,
+  ): Promise<OperatorView | null> {
     if (!admin || (await this.store.operators.countActiveAdmins()) > 0) return null
     const existing = await this.store.operators.getByEmail(admin.email)
     const now = this.opts.clock.now()

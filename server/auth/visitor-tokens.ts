@@ -44,10 +44,15 @@ export function verifyVisitorToken(secret: string, token: string, now: number): 
   } catch {
     throw new ParleyError('unauthenticated', 'malformed token')
   }
-  if (typeof claims.v !== 'string' || typeof claims.i !== 'string' || typeof claims.e !== 'number') {
+  if (
+    typeof claims.v !== 'string' ||
+    typeof claims.i !== 'string' ||
+    typeof claims.e !== 'number'
+  ) {
     throw new ParleyError('unauthenticated', 'malformed token')
   }
-  if (claims.e <= now) throw new ParleyError('token_expired', 'token expired; request a new session')
+  if (claims.e <= now)
+    throw new ParleyError('token_expired', 'token expired; request a new session')
   return { visitorId: claims.v, inboxId: claims.i, expiresAt: claims.e }
 }
 

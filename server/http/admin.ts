@@ -2,7 +2,12 @@
 import { randomBytes } from 'node:crypto'
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { newId, type InboxRecord, type InboxSettings, type OperatorRecord } from '../../actors/index.ts'
+import {
+  newId,
+  type InboxRecord,
+  type InboxSettings,
+  type OperatorRecord,
+} from '../../actors/index.ts'
 import { hashPassword, operatorView } from '../auth/index.ts'
 import { ParleyError } from '../protocol/index.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
@@ -14,7 +19,11 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   visitorMessagesPerMinute: 30,
 }
 
-export function newInbox(name: string, now: number, settings: Partial<InboxSettings> = {}): InboxRecord {
+export function newInbox(
+  name: string,
+  now: number,
+  settings: Partial<InboxSettings> = {},
+): InboxRecord {
   return {
     id: newId(),
     name,
@@ -71,9 +80,15 @@ export function adminRoutes(ctx: HttpContext) {
         const admin = await requireAdmin(ctx, headers)
         const current = await ctx.store.operators.getById(params.id)
         if (!current) throw new ParleyError('not_found', 'operator not found')
-        const losesAdmin = current.role === 'admin' && current.active && (body.active === false || (body.role !== undefined && body.role !== 'admin'))
+        const losesAdmin =
+          current.role === 'admin' &&
+          current.active &&
+          (body.active === false || (body.role !== undefined && body.role !== 'admin'))
         if (losesAdmin && (await ctx.store.operators.countActiveAdmins()) <= 1) {
-          throw new ParleyError('conflict', 'the last active admin cannot be demoted or deactivated')
+          throw new ParleyError(
+            'conflict',
+            'the last active admin cannot be demoted or deactivated',
+          )
         }
         if (admin.id === params.id && body.active === false) {
           throw new ParleyError('conflict', 'you cannot deactivate yourself')
@@ -91,7 +106,12 @@ export function adminRoutes(ctx: HttpContext) {
           ctx.gateway.disconnectPrincipal('operator', params.id)
         } else {
           // Open sockets keep the principal they authenticated with; give them the new rights.
-          ctx.gateway.refreshOperator({ kind: 'operator', id: updated.id, role: updated.role, canChat: updated.canChat })
+          ctx.gateway.refreshOperator({
+            kind: 'operator',
+            id: updated.id,
+            role: updated.role,
+            canChat: updated.canChat,
+          })
         }
         return operatorView(updated)
       },
@@ -130,7 +150,9 @@ export function adminRoutes(ctx: HttpContext) {
         const updated = await ctx.store.inboxes.update(params.id, {
           ...(body.name !== undefined ? { name: body.name } : {}),
           ...(body.settings ? { settings: { ...current.settings, ...body.settings } } : {}),
-          ...(body.rotateIdentitySecret ? { identitySecret: randomBytes(32).toString('base64url') } : {}),
+          ...(body.rotateIdentitySecret
+            ? { identitySecret: randomBytes(32).toString('base64url') }
+            : {}),
           updatedAt: ctx.clock.now(),
         })
         ctx.chat.forgetInbox(params.id)

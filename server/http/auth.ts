@@ -7,12 +7,16 @@ import { bearer, principalOf, type HttpContext } from './context.ts'
 
 export function authRoutes(ctx: HttpContext) {
   return new Elysia({ prefix: '/api/auth' })
-    .post('/login', ({ body, request }) => ctx.auth.login(body.email, body.password, ctx.clientKey(request)), {
-      body: v.strictObject({
-        email: v.pipe(v.string(), v.maxLength(254)),
-        password: v.pipe(v.string(), v.maxLength(1024)),
-      }),
-    })
+    .post(
+      '/login',
+      ({ body, request }) => ctx.auth.login(body.email, body.password, ctx.clientKey(request)),
+      {
+        body: v.strictObject({
+          email: v.pipe(v.string(), v.maxLength(254)),
+          password: v.pipe(v.string(), v.maxLength(1024)),
+        }),
+      },
+    )
     .post('/logout', async ({ headers }) => {
       const token = bearer(headers)
       if (token) await ctx.auth.logout(token)
@@ -20,7 +24,8 @@ export function authRoutes(ctx: HttpContext) {
     })
     .get('/me', async ({ headers }) => {
       const principal = await principalOf(ctx, headers)
-      if (principal.kind === 'visitor') return { kind: 'visitor', id: principal.id, inboxId: principal.inboxId }
+      if (principal.kind === 'visitor')
+        return { kind: 'visitor', id: principal.id, inboxId: principal.inboxId }
       const op = await ctx.store.operators.getById(principal.id)
       if (!op) throw new ParleyError('unauthenticated', 'invalid or revoked session')
       return { kind: 'operator', operator: operatorView(op) }

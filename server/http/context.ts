@@ -30,7 +30,10 @@ export function bearer(headers: Record<string, string | undefined>): string | nu
   return match?.[1] ?? null
 }
 
-export async function principalOf(ctx: HttpContext, headers: Record<string, string | undefined>): Promise<Principal> {
+export async function principalOf(
+  ctx: HttpContext,
+  headers: Record<string, string | undefined>,
+): Promise<Principal> {
   return ctx.auth.resolve(bearer(headers))
 }
 

@@ -14,9 +14,13 @@ export function conversationRoutes(ctx: HttpContext) {
   const params = v.object({ id: Id })
   const messageParams = v.object({ id: Id, messageId: Id })
   return new Elysia({ prefix: '/api/conversations' })
-    .get('/:id', async ({ headers, params }) => ctx.chat.open(await principalOf(ctx, headers), params.id), {
-      params,
-    })
+    .get(
+      '/:id',
+      async ({ headers, params }) => ctx.chat.open(await principalOf(ctx, headers), params.id),
+      {
+        params,
+      },
+    )
     .get(
       '/:id/messages',
       async ({ headers, params, query }) =>
@@ -27,13 +31,22 @@ export function conversationRoutes(ctx: HttpContext) {
         }),
       {
         params,
-        query: v.object({ before: v.optional(QueryInt), after: v.optional(QueryInt), limit: v.optional(QueryInt) }),
+        query: v.object({
+          before: v.optional(QueryInt),
+          after: v.optional(QueryInt),
+          limit: v.optional(QueryInt),
+        }),
       },
     )
     .post(
       '/:id/messages',
       async ({ headers, params, body, set }) => {
-        const ack = await ctx.chat.send(await principalOf(ctx, headers), params.id, body.clientMsgId, body.text)
+        const ack = await ctx.chat.send(
+          await principalOf(ctx, headers),
+          params.id,
+          body.clientMsgId,
+          body.text,
+        )
         set.status = ack.duplicate ? 200 : 201
         return ack
       },
@@ -47,7 +60,8 @@ export function conversationRoutes(ctx: HttpContext) {
     )
     .delete(
       '/:id/messages/:messageId',
-      async ({ headers, params }) => ctx.chat.delete(await principalOf(ctx, headers), params.id, params.messageId),
+      async ({ headers, params }) =>
+        ctx.chat.delete(await principalOf(ctx, headers), params.id, params.messageId),
       { params: messageParams },
     )
     .post(
@@ -64,7 +78,8 @@ export function conversationRoutes(ctx: HttpContext) {
     )
     .post(
       '/:id/status',
-      async ({ headers, params, body }) => ctx.chat.setStatus(await principalOf(ctx, headers), params.id, body.status),
+      async ({ headers, params, body }) =>
+        ctx.chat.setStatus(await principalOf(ctx, headers), params.id, body.status),
       { params, body: v.strictObject({ status: ConversationStatus }) },
     )
     .post(

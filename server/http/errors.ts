@@ -28,7 +28,8 @@ export function errorMapper(log: Logger) {
       status = 500
     }
     set.status = status
-    if (wire.retryAfterMs !== undefined) set.headers['retry-after'] = String(Math.ceil(wire.retryAfterMs / 1000))
+    if (wire.retryAfterMs !== undefined)
+      set.headers['retry-after'] = String(Math.ceil(wire.retryAfterMs / 1000))
     return { error: wire }
   })
 }

@@ -22,7 +22,9 @@ export function realtimeRoutes(ctx: HttpContext) {
       },
       { body: v.strictObject({ transport: v.picklist(['sse', 'poll']) }) },
     )
-    .get('/rt/sessions/:id/events', ({ params }) => ctx.streams.get(params.id).attachSse(), { params })
+    .get('/rt/sessions/:id/events', ({ params }) => ctx.streams.get(params.id).attachSse(), {
+      params,
+    })
     .get(
       '/rt/sessions/:id/poll',
       async ({ params, request, set }) => {
@@ -39,7 +41,10 @@ export function realtimeRoutes(ctx: HttpContext) {
         const session = ctx.streams.get(params.id, bearer(headers))
         const frames = Array.isArray(body) ? body : [body]
         if (frames.length > MAX_FRAMES_PER_POST) {
-          throw new ParleyError('validation_failed', `at most ${MAX_FRAMES_PER_POST} frames per request`)
+          throw new ParleyError(
+            'validation_failed',
+            `at most ${MAX_FRAMES_PER_POST} frames per request`,
+          )
         }
         // Each frame goes through the same gateway path as a WebSocket frame; replies arrive
         // on the session's stream or poll, each matched by its req (not necessarily in order).

@@ -15,13 +15,25 @@ export const QueryBool = v.pipe(
   v.transform((s) => s === 'true' || s === '1'),
 )
 
-export const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('must be an email address'))
-export const Password = v.pipe(v.string(), v.minLength(10, 'must be at least 10 characters'), v.maxLength(1024))
+export const Email = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toLowerCase(),
+  v.maxLength(254),
+  v.email('must be an email address'),
+)
+export const Password = v.pipe(
+  v.string(),
+  v.minLength(10, 'must be at least 10 characters'),
+  v.maxLength(1024),
+)
 export const Role = v.picklist(['operator', 'supervisor', 'admin'])
 export const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))
 
 export const InboxSettingsPatch = v.strictObject({
   escalationMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),
   maxOpenPerOperator: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000))),
-  visitorMessagesPerMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600))),
+  visitorMessagesPerMinute: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600)),
+  ),
 })

@@ -17,7 +17,9 @@ export function visitorRoutes(ctx: HttpContext) {
           token: v.optional(v.pipe(v.string(), v.maxLength(2048))),
           /** Identity verification: the site's user id and hex HMAC-SHA256(inbox secret, userId). */
           userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
-          userHash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits'))),
+          userHash: v.optional(
+            v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')),
+          ),
         }),
       },
     )
@@ -32,6 +34,11 @@ export function visitorRoutes(ctx: HttpContext) {
         set.status = created.message?.duplicate ? 200 : 201
         return created
       },
-      { body: v.strictObject({ text: v.optional(MessageText), clientMsgId: v.optional(ClientMsgId) }) },
+      {
+        body: v.strictObject({
+          text: v.optional(MessageText),
+          clientMsgId: v.optional(ClientMsgId),
+        }),
+      },
     )
 }

@@ -31,7 +31,10 @@ export function decodeFrame(data: string | Uint8Array | ArrayBuffer, format: For
     const text = typeof data === 'string' ? data : textDecoder.decode(data)
     return JSON.parse(text)
   } catch {
-    throw new ParleyError('invalid_frame', `frame is not valid ${format === 'json' ? 'JSON' : 'MessagePack'}`)
+    throw new ParleyError(
+      'invalid_frame',
+      `frame is not valid ${format === 'json' ? 'JSON' : 'MessagePack'}`,
+    )
   }
 }
 

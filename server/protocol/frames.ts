@@ -31,7 +31,11 @@ export const MessageText = v.pipe(
 )
 
 /** First frame on a socket: present a visitor or operator token. */
-export const AuthFrame = v.strictObject({ type: v.literal('auth'), req: ReqId, token: v.pipe(v.string(), v.maxLength(2048)) })
+export const AuthFrame = v.strictObject({
+  type: v.literal('auth'),
+  req: ReqId,
+  token: v.pipe(v.string(), v.maxLength(2048)),
+})
 /** Liveness check answered by `pong` with the same req. */
 export const PingFrame = v.strictObject({ type: v.literal('ping'), req: ReqId })
 /** Visitor only: open a new conversation in the token's inbox, optionally with a first message. */
@@ -48,7 +52,11 @@ export const SubscribeFrame = v.strictObject({
   conversationId: Id,
   afterSeq: Seq,
 })
-export const UnsubscribeFrame = v.strictObject({ type: v.literal('unsubscribe'), req: ReqId, conversationId: Id })
+export const UnsubscribeFrame = v.strictObject({
+  type: v.literal('unsubscribe'),
+  req: ReqId,
+  conversationId: Id,
+})
 /** Post a message; a retry with the same clientMsgId gets the original ack. */
 export const SendFrame = v.strictObject({
   type: v.literal('send'),
@@ -66,13 +74,33 @@ export const EditFrame = v.strictObject({
   text: MessageText,
 })
 /** Soft-delete one's own message while the other side has not read it. */
-export const DeleteFrame = v.strictObject({ type: v.literal('delete'), req: ReqId, conversationId: Id, messageId: Id })
+export const DeleteFrame = v.strictObject({
+  type: v.literal('delete'),
+  req: ReqId,
+  conversationId: Id,
+  messageId: Id,
+})
 /** Typing on/off; the server expires "on" after about 8 s without a refresh. */
-export const TypingFrame = v.strictObject({ type: v.literal('typing'), req: ReqId, conversationId: Id, on: v.boolean() })
+export const TypingFrame = v.strictObject({
+  type: v.literal('typing'),
+  req: ReqId,
+  conversationId: Id,
+  on: v.boolean(),
+})
 /** Move the sender's read watermark up to seq (it never moves back). Implies delivered. */
-export const ReadFrame = v.strictObject({ type: v.literal('read'), req: ReqId, conversationId: Id, seq: Seq })
+export const ReadFrame = v.strictObject({
+  type: v.literal('read'),
+  req: ReqId,
+  conversationId: Id,
+  seq: Seq,
+})
 /** Move the sender's delivered watermark up to seq. */
-export const DeliveredFrame = v.strictObject({ type: v.literal('delivered'), req: ReqId, conversationId: Id, seq: Seq })
+export const DeliveredFrame = v.strictObject({
+  type: v.literal('delivered'),
+  req: ReqId,
+  conversationId: Id,
+  seq: Seq,
+})
 /** Operators only: set open / resolved / closed. */
 export const SetStatusFrame = v.strictObject({
   type: v.literal('set_status'),
@@ -133,9 +161,4 @@ export interface ReconnectFrame {
   afterMs: number
 }
 export type ServerFrame =
-  | AckFrame
-  | ErrorFrame
-  | EventFrame
-  | TypingEventFrame
-  | PongFrame
-  | ReconnectFrame
+  AckFrame | ErrorFrame | EventFrame | TypingEventFrame | PongFrame | ReconnectFrame

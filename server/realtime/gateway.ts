@@ -59,11 +59,18 @@ export class Gateway {
       return
     }
     this.connections.add(conn)
-    this.deps.metrics.inc('parley_connections_opened_total', 'Connections opened.', { transport: conn.transport })
+    this.deps.metrics.inc('parley_connections_opened_total', 'Connections opened.', {
+      transport: conn.transport,
+    })
     if (!conn.principal) {
       setTimeout(() => {
         if (!conn.closed && !conn.principal) {
-          conn.send({ type: 'error', code: 'unauthenticated', message: 'authenticate first', retryable: false })
+          conn.send({
+            type: 'error',
+            code: 'unauthenticated',
+            message: 'authenticate first',
+            retryable: false,
+          })
           conn.close(null, 4001)
         }
       }, this.deps.limits.authTimeoutMs).unref?.()
@@ -97,9 +104,13 @@ export class Gateway {
     const key = principalKey(principal)
     const set = this.byPrincipal.get(key) ?? new Set<Connection>()
     if (set.size >= this.deps.limits.maxConnectionsPerToken) {
-      throw new ParleyError('too_many_connections', `at most ${this.deps.limits.maxConnectionsPerToken} connections per token`, {
-        retryAfterMs: 5000,
-      })
+      throw new ParleyError(
+        'too_many_connections',
+        `at most ${this.deps.limits.maxConnectionsPerToken} connections per token`,
+        {
+          retryAfterMs: 5000,
+        },
+      )
     }
     set.add(conn)
     this.byPrincipal.set(key, set)
@@ -114,7 +125,14 @@ export class Gateway {
     conn.lastSeenAt = Date.now()
     const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength
     if (size > this.deps.limits.maxFrameBytes) {
-      this.fail(conn, undefined, new ParleyError('frame_too_large', `frames are limited to ${this.deps.limits.maxFrameBytes} bytes`))
+      this.fail(
+        conn,
+        undefined,
+        new ParleyError(
+          'frame_too_large',
+          `frames are limited to ${this.deps.limits.maxFrameBytes} bytes`,
+        ),
+      )
       return
     }
     let frame: ClientFrame
@@ -128,13 +146,24 @@ export class Gateway {
       return
     }
     if (conn.inflight >= this.deps.limits.maxInflight) {
-      this.fail(conn, frame.req, new ParleyError('overloaded', 'too many requests in flight on this connection', { retryAfterMs: 100 }))
+      this.fail(
+        conn,
+        frame.req,
+        new ParleyError('overloaded', 'too many requests in flight on this connection', {
+          retryAfterMs: 100,
+        }),
+      )
       return
     }
     conn.inflight++
     this.handle(conn, frame)
       .then((data) => {
-        if (data !== NO_ACK) conn.send(data === undefined ? { type: 'ack', req: frame.req } : { type: 'ack', req: frame.req, data })
+        if (data !== NO_ACK)
+          conn.send(
+            data === undefined
+              ? { type: 'ack', req: frame.req }
+              : { type: 'ack', req: frame.req, data },
+          )
       })
       .catch((error) => this.fail(conn, frame.req, error))
       .finally(() => conn.inflight--)
@@ -151,7 +180,10 @@ export class Gateway {
     const chat = this.deps.chat
     switch (frame.type) {
       case 'start': {
-        const created = await chat.start(principal, { clientMsgId: frame.clientMsgId, text: frame.text })
+        const created = await chat.start(principal, {
+          clientMsgId: frame.clientMsgId,
+          text: frame.text,
+        })
         return { conversation: created.conversation, message: created.message }
       }
       case 'subscribe':
@@ -191,7 +223,10 @@ export class Gateway {
     const principal = conn.principal as NonNullable<Connection['principal']>
     const existing = conn.subs.get(conversationId)
     if (!existing && conn.subs.size >= this.deps.limits.maxSubscriptions) {
-      throw new ParleyError('validation_failed', `at most ${this.deps.limits.maxSubscriptions} subscriptions per connection`)
+      throw new ParleyError(
+        'validation_failed',
+        `at most ${this.deps.limits.maxSubscriptions} subscriptions per connection`,
+      )
     }
     const view = await this.deps.chat.open(principal, conversationId)
     // A client ahead of the server (e.g. a restored backup) resumes from what exists; the
@@ -204,7 +239,11 @@ export class Gateway {
     let after = afterSeq
     try {
       for (;;) {
-        const events = await this.deps.store.conversations.eventsAfter(conversationId, after, REPLAY_PAGE)
+        const events = await this.deps.store.conversations.eventsAfter(
+          conversationId,
+          after,
+          REPLAY_PAGE,
+        )
         if (conn.closed) return NO_ACK
         if (conn.subs.get(conversationId) !== sub) {
           throw new ParleyError('conflict', 'replaced by a newer subscribe or unsubscribe')
@@ -229,7 +268,12 @@ export class Gateway {
   expireSessions(now: number): void {
     for (const conn of [...this.connections]) {
       if (conn.expiresAt === null || conn.expiresAt > now) continue
-      conn.send({ type: 'error', code: 'token_expired', message: 'token expired; get a new one and reconnect', retryable: false })
+      conn.send({
+        type: 'error',
+        code: 'token_expired',
+        message: 'token expired; get a new one and reconnect',
+        retryable: false,
+      })
       conn.close(null, 4001)
       this.closed(conn)
     }
@@ -237,14 +281,23 @@ export class Gateway {
 
   private fail(conn: Connection, req: ReqIdT | undefined, error: unknown): void {
     const wire = toWireError(error)
-    if (wire.code === 'internal_error') this.deps.log.error('request failed', { conn: conn.id, error })
-    this.deps.metrics.inc('parley_dispatch_errors_total', 'Requests answered with an error, by code.', { code: wire.code })
+    if (wire.code === 'internal_error')
+      this.deps.log.error('request failed', { conn: conn.id, error })
+    this.deps.metrics.inc(
+      'parley_dispatch_errors_total',
+      'Requests answered with an error, by code.',
+      { code: wire.code },
+    )
     conn.send(req === undefined ? { type: 'error', ...wire } : { type: 'error', req, ...wire })
   }
 
   /** Counts a slow consumer cut (called by connections). */
   slowConsumer(conn: Connection): void {
-    this.deps.metrics.inc('parley_slow_consumers_total', 'Connections cut for not reading fast enough.', { transport: conn.transport })
+    this.deps.metrics.inc(
+      'parley_slow_consumers_total',
+      'Connections cut for not reading fast enough.',
+      { transport: conn.transport },
+    )
     this.deps.log.warn('slow consumer cut', { conn: conn.id, transport: conn.transport })
   }
 
@@ -252,7 +305,12 @@ export class Gateway {
   disconnectPrincipal(kind: 'visitor' | 'operator', id: string): void {
     for (const conn of [...this.connections]) {
       if (conn.principal?.kind !== kind || conn.principal.id !== id) continue
-      conn.send({ type: 'error', code: 'unauthenticated', message: 'session revoked', retryable: false })
+      conn.send({
+        type: 'error',
+        code: 'unauthenticated',
+        message: 'session revoked',
+        retryable: false,
+      })
       conn.close(null, 4001)
       this.closed(conn)
     }
@@ -267,7 +325,12 @@ export class Gateway {
       if (conn.principal?.kind !== 'operator' || conn.principal.id !== principal.id) continue
       conn.principal = principal
       if (canOperatorAccess(principal, 'view')) continue
-      conn.send({ type: 'error', code: 'forbidden', message: 'permissions changed', retryable: false })
+      conn.send({
+        type: 'error',
+        code: 'forbidden',
+        message: 'permissions changed',
+        retryable: false,
+      })
       conn.close(null, 4003)
       this.closed(conn)
     }
@@ -306,7 +369,8 @@ function validate(decoded: unknown): ClientFrame {
     throw new ParleyError('invalid_frame', 'a frame is an object with a type')
   }
   const type = (decoded as { type?: unknown }).type
-  if (typeof type !== 'string') throw new ParleyError('invalid_frame', 'a frame is an object with a type')
+  if (typeof type !== 'string')
+    throw new ParleyError('invalid_frame', 'a frame is an object with a type')
   if (!(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
     throw new ParleyError('unknown_type', `unknown frame type "${type.slice(0, 40)}"`)
   }

@@ -53,7 +53,8 @@ export class StreamSession extends Connection {
 
   /** Opens the SSE stream; frames queued while detached go first. */
   attachSse(): Response {
-    if (this.transport !== 'sse') throw new ParleyError('bad_request', 'this session is for long-poll')
+    if (this.transport !== 'sse')
+      throw new ParleyError('bad_request', 'this session is for long-poll')
     if (this.sse || this.closed) throw new ParleyError('conflict', 'stream already attached')
     let heartbeat: ReturnType<typeof setInterval> | undefined
     const stream = new ReadableStream<Uint8Array>(
@@ -155,7 +156,8 @@ export class StreamSessions {
   }
 
   async create(transport: 'sse' | 'poll', token: string): Promise<StreamSession> {
-    if (this.gateway.isDraining) throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
+    if (this.gateway.isDraining)
+      throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
     const session = new StreamSession(
       transport,
       this.maxQueuedBytes,
@@ -168,7 +170,8 @@ export class StreamSessions {
     )
     await this.gateway.authenticate(session, token)
     this.gateway.open(session)
-    if (session.closed) throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
+    if (session.closed)
+      throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
     this.sessions.set(session.id, session)
     return session
   }
@@ -196,7 +199,8 @@ export class StreamSessions {
       if (now - last.since > DETACHED_TTL_MS) this.closing.delete(id)
     }
     for (const session of this.sessions.values()) {
-      if (session.detachedSince !== null && now - session.detachedSince > DETACHED_TTL_MS) session.terminate('abandoned')
+      if (session.detachedSince !== null && now - session.detachedSince > DETACHED_TTL_MS)
+        session.terminate('abandoned')
     }
   }
 

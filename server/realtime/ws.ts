@@ -49,7 +49,9 @@ export class WsConnection extends Connection {
 }
 
 /** Picks the first subprotocol we speak from the client's offer; JSON when none is offered. */
-export function negotiate(header: string | null): { format: Format; protocol: string | null } | null {
+export function negotiate(
+  header: string | null,
+): { format: Format; protocol: string | null } | null {
   if (!header) return { format: 'json', protocol: null }
   for (const offered of header.split(',').map((s) => s.trim())) {
     const format = SUBPROTOCOLS[offered]
@@ -63,13 +65,22 @@ export function upgrade(req: Request, server: Server<WsData>): Response | undefi
   const chosen = negotiate(req.headers.get('sec-websocket-protocol'))
   if (!chosen) {
     return Response.json(
-      { error: { code: 'bad_request', message: `unsupported subprotocol; use one of ${Object.keys(SUBPROTOCOLS).join(', ')}`, retryable: false } },
+      {
+        error: {
+          code: 'bad_request',
+          message: `unsupported subprotocol; use one of ${Object.keys(SUBPROTOCOLS).join(', ')}`,
+          retryable: false,
+        },
+      },
       { status: 400 },
     )
   }
   const headers = chosen.protocol ? { 'Sec-WebSocket-Protocol': chosen.protocol } : undefined
   if (server.upgrade(req, { data: { format: chosen.format }, headers })) return undefined
-  return Response.json({ error: { code: 'bad_request', message: 'expected a WebSocket upgrade', retryable: false } }, { status: 400 })
+  return Response.json(
+    { error: { code: 'bad_request', message: 'expected a WebSocket upgrade', retryable: false } },
+    { status: 400 },
+  )
 }
 
 export function websocketHandler(
@@ -87,13 +98,16 @@ export function websocketHandler(
     sendPings: false,
     perMessageDeflate: false,
     open(ws) {
-      const conn = new WsConnection(ws, ws.data.format, opts.maxQueuedBytes, (c) => gateway.slowConsumer(c))
+      const conn = new WsConnection(ws, ws.data.format, opts.maxQueuedBytes, (c) =>
+        gateway.slowConsumer(c),
+      )
       ws.data.conn = conn
       gateway.open(conn)
     },
     message(ws, message) {
       const conn = ws.data.conn
-      if (conn) gateway.receive(conn, typeof message === 'string' ? message : new Uint8Array(message))
+      if (conn)
+        gateway.receive(conn, typeof message === 'string' ? message : new Uint8Array(message))
     },
     pong(ws) {
       const conn = ws.data.conn

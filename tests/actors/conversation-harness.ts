@@ -47,7 +47,9 @@ export interface Harness {
   dbPath: string
 }
 
-export async function spawnHarness(opts: { idleMs?: number; wrapStore?: (s: Store) => Store } = {}): Promise<Harness> {
+export async function spawnHarness(
+  opts: { idleMs?: number; wrapStore?: (s: Store) => Store } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-actor-'))
   const dbPath = join(dir, 'test.db')
   const clock = new FakeClock()
@@ -59,11 +61,15 @@ export async function spawnHarness(opts: { idleMs?: number; wrapStore?: (s: Stor
       log: silentLogger,
       idleMs: opts.idleMs ?? 60_000,
       create: (key) =>
-        new ConversationActor(key, { clock, log: silentLogger, mailboxLimit: 1000 }, {
-          store: store.conversations,
-          publisher,
-          typingTtlMs: TYPING_TTL_MS,
-        }),
+        new ConversationActor(
+          key,
+          { clock, log: silentLogger, mailboxLimit: 1000 },
+          {
+            store: store.conversations,
+            publisher,
+            typingTtlMs: TYPING_TTL_MS,
+          },
+        ),
     })
   const wrap = opts.wrapStore ?? ((s: Store) => s)
   const h: Harness = {
@@ -88,8 +94,15 @@ export async function spawnHarness(opts: { idleMs?: number; wrapStore?: (s: Stor
   return h
 }
 
-export const visitor = (id = 'visitor-1', inboxId = 'inbox-1'): Principal => ({ kind: 'visitor', id, inboxId })
-export const operator = (id = 'op-1', opts: { canChat?: boolean; role?: 'operator' | 'supervisor' | 'admin' } = {}): Principal => ({
+export const visitor = (id = 'visitor-1', inboxId = 'inbox-1'): Principal => ({
+  kind: 'visitor',
+  id,
+  inboxId,
+})
+export const operator = (
+  id = 'op-1',
+  opts: { canChat?: boolean; role?: 'operator' | 'supervisor' | 'admin' } = {},
+): Principal => ({
   kind: 'operator',
   id,
   role: opts.role ?? 'operator',
@@ -97,8 +110,16 @@ export const operator = (id = 'op-1', opts: { canChat?: boolean; role?: 'operato
 })
 
 /** Creates a conversation for the visitor and returns its id. */
-export async function startConversation(h: Harness, who: Principal = visitor(), text?: string): Promise<string> {
+export async function startConversation(
+  h: Harness,
+  who: Principal = visitor(),
+  text?: string,
+): Promise<string> {
   const id = Bun.randomUUIDv7()
-  await h.registry.ask(id, { type: 'create', principal: who, first: text ? { text, clientMsgId: 'first' } : undefined })
+  await h.registry.ask(id, {
+    type: 'create',
+    principal: who,
+    first: text ? { text, clientMsgId: 'first' } : undefined,
+  })
   return id
 }

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { operator, spawnHarness, startConversation, visitor, type Harness } from './conversation-harness.ts'
+import {
+  operator,
+  spawnHarness,
+  startConversation,
+  visitor,
+  type Harness,
+} from './conversation-harness.ts'
 
 let h: Harness
 afterEach(async () => {
@@ -16,11 +22,25 @@ describe('conversation actor - receipts', () => {
     h = await spawnHarness()
     const id = await startConversation(h, visitor(), 'hi')
     const op = operator()
-    expect(await ask(id, { type: 'mark', principal: op, deliveredSeq: 2 })).toMatchObject({ deliveredSeq: 2, readSeq: 0 })
-    expect(await ask(id, { type: 'mark', principal: op, readSeq: 999 })).toMatchObject({ readSeq: 3, deliveredSeq: 3 })
-    expect(await ask(id, { type: 'mark', principal: op, readSeq: 1 })).toMatchObject({ readSeq: 3, deliveredSeq: 3 })
+    expect(await ask(id, { type: 'mark', principal: op, deliveredSeq: 2 })).toMatchObject({
+      deliveredSeq: 2,
+      readSeq: 0,
+    })
+    expect(await ask(id, { type: 'mark', principal: op, readSeq: 999 })).toMatchObject({
+      readSeq: 3,
+      deliveredSeq: 3,
+    })
+    expect(await ask(id, { type: 'mark', principal: op, readSeq: 1 })).toMatchObject({
+      readSeq: 3,
+      deliveredSeq: 3,
+    })
     const names = (await h.store.conversations.eventsAfter(id, 0, 100)).map((e) => e.name)
-    expect(names).toEqual(['conversation.created', 'message.created', 'read.updated', 'read.updated'])
+    expect(names).toEqual([
+      'conversation.created',
+      'message.created',
+      'read.updated',
+      'read.updated',
+    ])
   })
 
   test('each operator has their own watermark', async () => {
@@ -36,8 +56,18 @@ describe('conversation actor - edit and delete (C6)', () => {
   test('the author edits while unread; the edit is a message.updated event', async () => {
     h = await spawnHarness()
     const id = await startConversation(h)
-    const ack = await h.registry.ask(id, { type: 'send', principal: visitor(), clientMsgId: 'c1', text: 'helo' })
-    const edited = await ask(id, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'hello' })
+    const ack = await h.registry.ask(id, {
+      type: 'send',
+      principal: visitor(),
+      clientMsgId: 'c1',
+      text: 'helo',
+    })
+    const edited = await ask(id, {
+      type: 'edit',
+      principal: visitor(),
+      messageId: ack.messageId,
+      text: 'hello',
+    })
     expect(edited.message).toMatchObject({ text: 'hello', seq: ack.seq })
     expect(edited.message.editedAt).not.toBeNull()
     const last = (await h.store.conversations.eventsAfter(id, ack.seq, 10))[0]
@@ -47,13 +77,22 @@ describe('conversation actor - edit and delete (C6)', () => {
   test('edit after the other side read it is refused with MESSAGE_ALREADY_READ', async () => {
     h = await spawnHarness()
     const id = await startConversation(h)
-    const ack = await h.registry.ask(id, { type: 'send', principal: visitor(), clientMsgId: 'c1', text: 'hello' })
+    const ack = await h.registry.ask(id, {
+      type: 'send',
+      principal: visitor(),
+      clientMsgId: 'c1',
+      text: 'hello',
+    })
     await ask(id, { type: 'mark', principal: operator(), readSeq: ack.seq })
     const before = await h.store.conversations.eventsAfter(id, 0, 100)
-    await expect(ask(id, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'changed' })).rejects.toMatchObject({
+    await expect(
+      ask(id, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'changed' }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_ALREADY_READ',
     })
-    await expect(ask(id, { type: 'delete', principal: visitor(), messageId: ack.messageId })).rejects.toMatchObject({
+    await expect(
+      ask(id, { type: 'delete', principal: visitor(), messageId: ack.messageId }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_ALREADY_READ',
     })
     expect(await h.store.conversations.eventsAfter(id, 0, 100)).toEqual(before)
@@ -62,19 +101,35 @@ describe('conversation actor - edit and delete (C6)', () => {
   test("one's own reading does not block editing", async () => {
     h = await spawnHarness()
     const id = await startConversation(h)
-    const ack = await h.registry.ask(id, { type: 'send', principal: visitor(), clientMsgId: 'c1', text: 'hello' })
+    const ack = await h.registry.ask(id, {
+      type: 'send',
+      principal: visitor(),
+      clientMsgId: 'c1',
+      text: 'hello',
+    })
     await ask(id, { type: 'mark', principal: visitor(), readSeq: ack.seq })
-    await expect(ask(id, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'ok' })).resolves.toBeDefined()
+    await expect(
+      ask(id, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'ok' }),
+    ).resolves.toBeDefined()
   })
 
   test('only the author may edit or delete: MESSAGE_ACTION_FORBIDDEN', async () => {
     h = await spawnHarness()
     const id = await startConversation(h)
-    const ack = await h.registry.ask(id, { type: 'send', principal: operator('a'), clientMsgId: 'c1', text: 'hello' })
-    await expect(ask(id, { type: 'edit', principal: operator('b'), messageId: ack.messageId, text: 'x' })).rejects.toMatchObject({
+    const ack = await h.registry.ask(id, {
+      type: 'send',
+      principal: operator('a'),
+      clientMsgId: 'c1',
+      text: 'hello',
+    })
+    await expect(
+      ask(id, { type: 'edit', principal: operator('b'), messageId: ack.messageId, text: 'x' }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_ACTION_FORBIDDEN',
     })
-    await expect(ask(id, { type: 'delete', principal: visitor(), messageId: ack.messageId })).rejects.toMatchObject({
+    await expect(
+      ask(id, { type: 'delete', principal: visitor(), messageId: ack.messageId }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_ACTION_FORBIDDEN',
     })
   })
@@ -82,18 +137,34 @@ describe('conversation actor - edit and delete (C6)', () => {
   test('delete is soft: history keeps the row with empty text; a second delete or edit is refused', async () => {
     h = await spawnHarness()
     const id = await startConversation(h)
-    const ack = await h.registry.ask(id, { type: 'send', principal: visitor(), clientMsgId: 'c1', text: 'secret' })
-    const deleted = await ask(id, { type: 'delete', principal: visitor(), messageId: ack.messageId })
-    expect(deleted.message).toMatchObject({ text: '', deletedBy: { kind: 'visitor', id: 'visitor-1' } })
+    const ack = await h.registry.ask(id, {
+      type: 'send',
+      principal: visitor(),
+      clientMsgId: 'c1',
+      text: 'secret',
+    })
+    const deleted = await ask(id, {
+      type: 'delete',
+      principal: visitor(),
+      messageId: ack.messageId,
+    })
+    expect(deleted.message).toMatchObject({
+      text: '',
+      deletedBy: { kind: 'visitor', id: 'visitor-1' },
+    })
     const [row] = await h.store.queries.listMessages(id, { limit: 10 })
     expect(row).toMatchObject({ id: ack.messageId, text: '' })
     expect(row?.deletedAt).not.toBeNull()
     const replay = await h.store.conversations.eventsAfter(id, 0, 100)
     expect(JSON.stringify(replay)).not.toContain('secret')
-    await expect(ask(id, { type: 'delete', principal: visitor(), messageId: ack.messageId })).rejects.toMatchObject({
+    await expect(
+      ask(id, { type: 'delete', principal: visitor(), messageId: ack.messageId }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_ALREADY_DELETED',
     })
-    await expect(ask(id, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'x' })).rejects.toMatchObject({
+    await expect(
+      ask(id, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'x' }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_ALREADY_DELETED',
     })
   })
@@ -102,8 +173,15 @@ describe('conversation actor - edit and delete (C6)', () => {
     h = await spawnHarness()
     const a = await startConversation(h)
     const b = await startConversation(h)
-    const ack = await h.registry.ask(a, { type: 'send', principal: visitor(), clientMsgId: 'c1', text: 'hello' })
-    await expect(ask(b, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'x' })).rejects.toMatchObject({
+    const ack = await h.registry.ask(a, {
+      type: 'send',
+      principal: visitor(),
+      clientMsgId: 'c1',
+      text: 'hello',
+    })
+    await expect(
+      ask(b, { type: 'edit', principal: visitor(), messageId: ack.messageId, text: 'x' }),
+    ).rejects.toMatchObject({
       code: 'not_found',
     })
   })
@@ -113,11 +191,22 @@ describe('conversation actor - status and unanswered marker', () => {
   test('hasUnansweredIncoming follows the last message side', async () => {
     h = await spawnHarness()
     const id = await startConversation(h)
-    const flag = async () => (await ask(id, { type: 'open', principal: operator() })).conversation.hasUnansweredIncoming
+    const flag = async () =>
+      (await ask(id, { type: 'open', principal: operator() })).conversation.hasUnansweredIncoming
     expect(await flag()).toBe(false)
-    await h.registry.ask(id, { type: 'send', principal: visitor(), clientMsgId: 'c1', text: 'help?' })
+    await h.registry.ask(id, {
+      type: 'send',
+      principal: visitor(),
+      clientMsgId: 'c1',
+      text: 'help?',
+    })
     expect(await flag()).toBe(true)
-    await h.registry.ask(id, { type: 'send', principal: operator(), clientMsgId: 'o1', text: 'sure' })
+    await h.registry.ask(id, {
+      type: 'send',
+      principal: operator(),
+      clientMsgId: 'o1',
+      text: 'sure',
+    })
     expect(await flag()).toBe(false)
   })
 
@@ -125,7 +214,12 @@ describe('conversation actor - status and unanswered marker', () => {
     h = await spawnHarness()
     const id = await startConversation(h, visitor(), 'hi')
     await ask(id, { type: 'set_status', principal: operator(), status: 'resolved' })
-    const ack = await h.registry.ask(id, { type: 'send', principal: visitor(), clientMsgId: 'c2', text: 'one more thing' })
+    const ack = await h.registry.ask(id, {
+      type: 'send',
+      principal: visitor(),
+      clientMsgId: 'c2',
+      text: 'one more thing',
+    })
     const tail = await h.store.conversations.eventsAfter(id, ack.seq - 2, 10)
     expect(tail.map((e) => e.name)).toEqual(['conversation.status', 'message.created'])
     expect(tail[0]).toMatchObject({ data: { status: 'open', by: { kind: 'visitor' } } })
@@ -135,9 +229,18 @@ describe('conversation actor - status and unanswered marker', () => {
     h = await spawnHarness()
     const id = await startConversation(h)
     const closed = await ask(id, { type: 'set_status', principal: operator(), status: 'closed' })
-    expect(await ask(id, { type: 'set_status', principal: operator(), status: 'closed' })).toEqual(closed)
-    await h.registry.ask(id, { type: 'send', principal: operator(), clientMsgId: 'o1', text: 'bye' })
-    expect((await ask(id, { type: 'open', principal: operator() })).conversation.status).toBe('closed')
+    expect(await ask(id, { type: 'set_status', principal: operator(), status: 'closed' })).toEqual(
+      closed,
+    )
+    await h.registry.ask(id, {
+      type: 'send',
+      principal: operator(),
+      clientMsgId: 'o1',
+      text: 'bye',
+    })
+    expect((await ask(id, { type: 'open', principal: operator() })).conversation.status).toBe(
+      'closed',
+    )
   })
 })
 
@@ -151,9 +254,14 @@ describe('conversation actor - access (S1, O6)', () => {
       { type: 'send' as const, principal: stranger, clientMsgId: 'x', text: 'hi' },
       { type: 'typing' as const, principal: stranger, on: true },
     ]) {
-      await expect(h.registry.ask(id, cmd)).rejects.toMatchObject({ code: 'not_found', message: 'conversation not found' })
+      await expect(h.registry.ask(id, cmd)).rejects.toMatchObject({
+        code: 'not_found',
+        message: 'conversation not found',
+      })
     }
-    await expect(h.registry.ask(Bun.randomUUIDv7(), { type: 'open', principal: stranger })).rejects.toMatchObject({
+    await expect(
+      h.registry.ask(Bun.randomUUIDv7(), { type: 'open', principal: stranger }),
+    ).rejects.toMatchObject({
       code: 'not_found',
       message: 'conversation not found',
     })
@@ -163,10 +271,14 @@ describe('conversation actor - access (S1, O6)', () => {
     h = await spawnHarness()
     const id = await startConversation(h)
     const noChat = operator('x', { canChat: false })
-    await expect(h.registry.ask(id, { type: 'open', principal: noChat })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(h.registry.ask(id, { type: 'open', principal: noChat })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
     const supervisor = operator('s', { canChat: false, role: 'supervisor' })
     await expect(h.registry.ask(id, { type: 'open', principal: supervisor })).resolves.toBeDefined()
-    await expect(h.registry.ask(id, { type: 'send', principal: supervisor, clientMsgId: 'c', text: 'x' })).rejects.toMatchObject({
+    await expect(
+      h.registry.ask(id, { type: 'send', principal: supervisor, clientMsgId: 'c', text: 'x' }),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     })
   })
@@ -174,7 +286,9 @@ describe('conversation actor - access (S1, O6)', () => {
   test('visitors cannot change the status', async () => {
     h = await spawnHarness()
     const id = await startConversation(h)
-    await expect(ask(id, { type: 'set_status', principal: visitor(), status: 'closed' })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(
+      ask(id, { type: 'set_status', principal: visitor(), status: 'closed' }),
+    ).rejects.toMatchObject({ code: 'forbidden' })
   })
 
   test('a visitor may hold several conversations', async () => {
@@ -190,11 +304,15 @@ describe('conversation actor - memory', () => {
   test('probing conversation ids that do not exist leaves no actor behind', async () => {
     h = await spawnHarness()
     for (let i = 0; i < 50; i++) {
-      await expect(h.registry.ask(Bun.randomUUIDv7(), { type: 'open', principal: visitor() })).rejects.toMatchObject({ code: 'not_found' })
+      await expect(
+        h.registry.ask(Bun.randomUUIDv7(), { type: 'open', principal: visitor() }),
+      ).rejects.toMatchObject({ code: 'not_found' })
     }
     expect(h.registry.size).toBe(0)
     const id = await startConversation(h)
     expect(h.registry.size).toBe(1)
-    expect((await h.registry.ask(id, { type: 'open', principal: visitor() })).conversation.id).toBe(id)
+    expect((await h.registry.ask(id, { type: 'open', principal: visitor() })).conversation.id).toBe(
+      id,
+    )
   })
 })

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import type { Store } from '../../actors/index.ts'
-import { operator, spawnHarness, startConversation, TYPING_TTL_MS, visitor, type Harness } from './conversation-harness.ts'
+import {
+  operator,
+  spawnHarness,
+  startConversation,
+  TYPING_TTL_MS,
+  visitor,
+  type Harness,
+} from './conversation-harness.ts'
 
 let h: Harness
 afterEach(async () => {
@@ -72,7 +79,11 @@ describe('conversation actor - ordering and durability', () => {
     expect(ack.seq).toBe(2)
     const events = await h.store.conversations.eventsAfter(id, 0, 10)
     expect(events.map((e) => e.seq)).toEqual([1, 2])
-    expect(h.publisher.frames.some((f) => f.name === 'message.created' && f.data.message.text === 'lost')).toBe(false)
+    expect(
+      h.publisher.frames.some(
+        (f) => f.name === 'message.created' && f.data.message.text === 'lost',
+      ),
+    ).toBe(false)
   })
 })
 
@@ -121,9 +132,18 @@ describe('conversation actor - state across passivation and restart', () => {
     expect(h.registry.has(id)).toBe(false)
     const view = await h.registry.ask(id, { type: 'open', principal: operator() })
     expect(view.conversation).toMatchObject({ status: 'resolved', lastSeq: 5 })
-    expect(view.readStates).toEqual([{ reader: { kind: 'visitor', id: 'visitor-1' }, readSeq: 3, deliveredSeq: 3 }])
+    expect(view.readStates).toEqual([
+      { reader: { kind: 'visitor', id: 'visitor-1' }, readSeq: 3, deliveredSeq: 3 },
+    ])
     // The visitor read it before passivation, so the operator can no longer edit it.
-    await expect(h.registry.ask(id, { type: 'edit', principal: operator(), messageId: reply.messageId, text: 'x' })).rejects.toMatchObject({
+    await expect(
+      h.registry.ask(id, {
+        type: 'edit',
+        principal: operator(),
+        messageId: reply.messageId,
+        text: 'x',
+      }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_ALREADY_READ',
     })
   })
@@ -146,9 +166,17 @@ describe('conversation actor - typing', () => {
     const id = await startConversation(h)
     await h.registry.ask(id, { type: 'typing', principal: visitor(), on: true })
     await h.clock.advance(TYPING_TTL_MS - 1)
-    expect(h.publisher.frames.filter((f) => f.name === 'typing').map((f) => f.name === 'typing' && f.data.on)).toEqual([true])
+    expect(
+      h.publisher.frames
+        .filter((f) => f.name === 'typing')
+        .map((f) => f.name === 'typing' && f.data.on),
+    ).toEqual([true])
     await h.clock.advance(1)
-    expect(h.publisher.frames.filter((f) => f.name === 'typing').map((f) => f.name === 'typing' && f.data.on)).toEqual([true, false])
+    expect(
+      h.publisher.frames
+        .filter((f) => f.name === 'typing')
+        .map((f) => f.name === 'typing' && f.data.on),
+    ).toEqual([true, false])
     const view = await h.registry.ask(id, { type: 'open', principal: operator() })
     expect(view.typing).toEqual([])
     const stored = await h.store.conversations.eventsAfter(id, 0, 100)
@@ -166,7 +194,11 @@ describe('conversation actor - typing', () => {
     expect(view.typing).toEqual([{ kind: 'visitor', id: 'visitor-1' }])
     await send(id, 'done typing', 'c1')
     await new Promise((r) => setImmediate(r))
-    expect(h.publisher.frames.filter((f) => f.name === 'typing').map((f) => f.name === 'typing' && f.data.on)).toEqual([true, false])
+    expect(
+      h.publisher.frames
+        .filter((f) => f.name === 'typing')
+        .map((f) => f.name === 'typing' && f.data.on),
+    ).toEqual([true, false])
   })
 })
 
@@ -175,13 +207,25 @@ describe('conversation actor - idempotent start', () => {
     h = await spawnHarness()
     const { derivedId } = await import('../../actors/index.ts')
     const id = derivedId('start:visitor-1', 'first-1')
-    const first = await h.registry.ask(id, { type: 'create', principal: visitor(), first: { clientMsgId: 'first-1', text: 'hi' } })
-    const again = await h.registry.ask(id, { type: 'create', principal: visitor(), first: { clientMsgId: 'first-1', text: 'hi' } })
+    const first = await h.registry.ask(id, {
+      type: 'create',
+      principal: visitor(),
+      first: { clientMsgId: 'first-1', text: 'hi' },
+    })
+    const again = await h.registry.ask(id, {
+      type: 'create',
+      principal: visitor(),
+      first: { clientMsgId: 'first-1', text: 'hi' },
+    })
     expect(again.conversation.id).toBe(first.conversation.id)
     expect(again.message).toMatchObject({ messageId: first.message?.messageId, duplicate: true })
     expect((await h.store.queries.listMessages(id, { limit: 10 })).length).toBe(1)
     await expect(
-      h.registry.ask(id, { type: 'create', principal: visitor('someone-else'), first: { text: 'x' } }),
+      h.registry.ask(id, {
+        type: 'create',
+        principal: visitor('someone-else'),
+        first: { text: 'x' },
+      }),
     ).rejects.toMatchObject({ code: 'not_found' })
   })
 })

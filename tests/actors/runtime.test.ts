@@ -97,7 +97,10 @@ describe('actor runtime', () => {
     const gate = deferred()
     const running = actor.ask({ type: 'append', value: 'busy', gate: gate.promise })
     await Promise.resolve()
-    const queued = [actor.ask({ type: 'append', value: 'q1' }), actor.ask({ type: 'append', value: 'q2' })]
+    const queued = [
+      actor.ask({ type: 'append', value: 'q1' }),
+      actor.ask({ type: 'append', value: 'q2' }),
+    ]
     const refused = actor.ask({ type: 'append', value: 'q3' })
     await expect(refused).rejects.toMatchObject({ code: 'overloaded', retryable: true })
     gate.resolve()

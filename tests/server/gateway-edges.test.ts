@@ -1,24 +1,13 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
+import { useServers } from '../helpers/lifecycle.ts'
 import { FakeClock } from '../../actors/index.ts'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
 
-const servers: TestServer[] = []
-const clients: TestClient[] = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  for (const s of servers.splice(0)) await s.stop()
-})
+const { server, client, track } = useServers()
 
-async function setup(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts)
-  servers.push(s)
-  const connect = async (token: string) => {
-    const c = await TestClient.connect(s.wsUrl, { token })
-    clients.push(c)
-    return c
-  }
-  return { s, connect }
+async function setup(opts: Parameters<typeof server>[0] = {}) {
+  const s = await server(opts)
+  return { s, connect: (token: string) => client(s, token) }
 }
 
 describe('gateway - subscribe edges', () => {
@@ -43,7 +32,12 @@ describe('gateway - subscribe edges', () => {
     const { conversation } = await c.ok({ type: 'start', text: 'hi', clientMsgId: 's1' })
     const ack = await c.ok({ type: 'subscribe', conversationId: conversation.id, afterSeq: 1000 })
     expect(ack.lastSeq).toBe(2)
-    const sent = await c.ok({ type: 'send', conversationId: conversation.id, clientMsgId: 'm2', text: 'next' })
+    const sent = await c.ok({
+      type: 'send',
+      conversationId: conversation.id,
+      clientMsgId: 'm2',
+      text: 'next',
+    })
     const live = await c.next((f) => f.type === 'event' && f.seq === sent.seq)
     expect(live.data.message.text).toBe('next')
   })
@@ -53,12 +47,13 @@ describe('gateway - sessions', () => {
   test('the connection limit counts the user, so a renewed token cannot add connections', async () => {
     const { s, connect } = await setup({ env: { MAX_CONNECTIONS_PER_TOKEN: '2' } })
     const first = await s.visitorToken()
-    const renewed = await s.http('/api/visitor/session', { body: { inboxId: first.inboxId, token: first.token } })
+    const renewed = await s.http('/api/visitor/session', {
+      body: { inboxId: first.inboxId, token: first.token },
+    })
     expect(renewed.body.visitorId).toBe(first.visitorId)
     await connect(first.token)
     await connect(renewed.body.token)
-    const third = await TestClient.connect(s.wsUrl)
-    clients.push(third)
+    const third = track(await TestClient.connect(s.wsUrl))
     const reply = await third.request({ type: 'auth', token: renewed.body.token })
     expect(reply).toMatchObject({ type: 'error', code: 'too_many_connections', retryable: true })
   })
@@ -84,7 +79,10 @@ describe('gateway - metrics', () => {
     const { token } = await s.visitorToken()
     const c = await connect(token)
     const { conversation } = await c.ok({ type: 'start', text: 'hi', clientMsgId: 's1' })
-    await s.http(`/api/conversations/${conversation.id}/messages`, { token, body: { clientMsgId: 'h1', text: 'over http' } })
+    await s.http(`/api/conversations/${conversation.id}/messages`, {
+      token,
+      body: { clientMsgId: 'h1', text: 'over http' },
+    })
     await c.request({ type: 'nonsense' })
     const text = (await s.http('/metrics')).body as string
     expect(text).toContain('parley_messages_total{by="visitor"} 2')

@@ -2,46 +2,13 @@
  * The HTTP API's read side as a client sees it: history paging by seq and the inbox list.
  * Sends, error statuses and ops endpoints are in http-errors.test.ts.
  */
-import { afterEach, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { describe, expect, test } from 'bun:test'
+import { httpSend as send, httpStart as start } from '../helpers/http.ts'
+import { useServers } from '../helpers/lifecycle.ts'
+import type { TestServer } from '../helpers/server.ts'
 import type { Frame } from '../helpers/ws.ts'
 
-const servers: TestServer[] = []
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.stop()
-})
-
-async function server() {
-  const s = await startTestServer()
-  servers.push(s)
-  return s
-}
-
-/** Starts a conversation over HTTP as a (new or given) visitor. */
-async function start(s: TestServer, token?: string, text?: string) {
-  const visitor = token ?? (await s.visitorToken()).token
-  const res = await s.http('/api/visitor/conversations', {
-    token: visitor,
-    body: text === undefined ? {} : { text },
-  })
-  expect(res.status).toBe(201)
-  return { id: res.body.conversation.id as string, token: visitor }
-}
-
-async function send(
-  s: TestServer,
-  token: string,
-  id: string,
-  clientMsgId: string,
-  text = clientMsgId,
-) {
-  const res = await s.http(`/api/conversations/${id}/messages`, {
-    token,
-    body: { clientMsgId, text },
-  })
-  if (res.status !== 201) throw new Error(`send failed: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body as { messageId: string; seq: number }
-}
+const { server } = useServers()
 
 describe('history (C2)', () => {
   test('http - history pages by seq: newest first page, before pages up, after pages forward, no gap or duplicate', async () => {

@@ -2,30 +2,14 @@
  * Limits that protect the server (T3, S5): connections per token, slow consumers, and the
  * per-visitor send rate. Every loop is bounded in time and count.
  */
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
+import { useServers } from '../helpers/lifecycle.ts'
 import { FakeClock } from '../../actors/index.ts'
 import { RawWsClient } from '../helpers/raw-ws.ts'
-import { metric, startTestServer, type TestServer } from '../helpers/server.ts'
+import { metric, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
 
-const servers: TestServer[] = []
-const clients: Array<{ close(): void } | { end(): void }> = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) 'close' in c ? c.close() : c.end()
-  for (const s of servers.splice(0)) await s.stop()
-})
-
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts)
-  servers.push(s)
-  return s
-}
-
-async function connect(s: TestServer, token?: string) {
-  const c = await TestClient.connect(s.wsUrl, { token })
-  clients.push(c)
-  return c
-}
+const { server, client: connect, track } = useServers()
 
 describe('connections per token (T3)', () => {
   test('limits - the connection past MAX_CONNECTIONS_PER_TOKEN gets too_many_connections; the others keep working', async () => {
@@ -77,7 +61,7 @@ describe('slow consumers (T3)', () => {
     await watcher.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
 
     const slow = await RawWsClient.connect(s.port)
-    clients.push(slow)
+    track(slow)
     expect(await slow.request({ type: 'auth', token: visitor.token })).toMatchObject({
       type: 'ack',
     })
@@ -127,7 +111,7 @@ describe("backpressure beyond Bun's own limit", () => {
     const starter = await connect(s, visitor.token)
     const id = (await starter.ok({ type: 'start', text: 'hello' })).conversation.id
     const paused = await RawWsClient.connect(s.port)
-    clients.push(paused)
+    track(paused)
     await paused.request({ type: 'auth', token: visitor.token })
     await paused.request({ type: 'subscribe', conversationId: id, afterSeq: 0 })
     paused.pause()

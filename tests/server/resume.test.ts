@@ -1,25 +1,9 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
+import { useServers } from '../helpers/lifecycle.ts'
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
 
-const servers: TestServer[] = []
-const clients: TestClient[] = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  for (const s of servers.splice(0)) await s.stop()
-})
-
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts)
-  servers.push(s)
-  return s
-}
-
-async function client(s: TestServer, token: string) {
-  const c = await TestClient.connect(s.wsUrl, { token })
-  clients.push(c)
-  return c
-}
+const { server, client } = useServers()
 
 describe('resume (C2)', () => {
   test('resubscribing with the last seen seq replays exactly the missed events, then streams live', async () => {

@@ -2,30 +2,20 @@
  * Tokens and sessions (S2, S3): signed visitor tokens that cannot be altered and expire,
  * identity verification, and operator sessions that end when the operator is deactivated.
  */
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
+import { useServers } from '../helpers/lifecycle.ts'
 import { createHmac } from 'node:crypto'
 import { FakeClock } from '../../actors/index.ts'
 import { signVisitorToken } from '../../server/auth/index.ts'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import type { TestServer } from '../helpers/server.ts'
 import { PollClient } from '../helpers/streams.ts'
 import { TestClient } from '../helpers/ws.ts'
 
-const servers: TestServer[] = []
-const clients: TestClient[] = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  for (const s of servers.splice(0)) await s.stop()
-})
-
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts)
-  servers.push(s)
-  return s
-}
+const { server, track } = useServers()
 
 async function socket(s: TestServer) {
   const c = await TestClient.connect(s.wsUrl)
-  clients.push(c)
+  track(c)
   return c
 }
 
@@ -221,7 +211,7 @@ describe('operator sessions (S3)', () => {
     expect(me.status).toBe(401)
     expect(me.body.error.code).toBe('unauthenticated')
     const again = await TestClient.connect(s.wsUrl)
-    clients.push(again)
+    track(again)
     expect(await again.request({ type: 'auth', token: op.token })).toMatchObject({
       type: 'error',
       code: 'unauthenticated',

@@ -2,34 +2,30 @@
  * Fallback transports (T1): SSE + POST and long-poll carry the same frames as the WebSocket,
  * with the same resume rule; a session answers only to the token that created it.
  */
-import { afterEach, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { describe, expect, test } from 'bun:test'
+import { useServers } from '../helpers/lifecycle.ts'
+import type { TestServer } from '../helpers/server.ts'
 import { PollClient, SseClient } from '../helpers/streams.ts'
 import { TestClient, type Frame } from '../helpers/ws.ts'
 
-const servers: TestServer[] = []
-const closers: Array<{ close(): void }> = []
-afterEach(async () => {
-  for (const c of closers.splice(0)) c.close()
-  for (const s of servers.splice(0)) await s.stop()
-})
+const { server, track } = useServers()
 
 /** A server with a conversation whose seqs 1..4 exist: created, visitor message, two replies. */
 async function scene() {
-  const s = await startTestServer()
-  servers.push(s)
+  const s = await server()
   const visitorToken = (await s.visitorToken()).token
   const op = await s.operator()
   const visitor = await TestClient.connect(s.wsUrl, { token: visitorToken })
   const operator = await TestClient.connect(s.wsUrl, { token: op.token })
-  closers.push(visitor, operator)
+  track(visitor)
+  track(operator)
   const id = (await visitor.ok({ type: 'start', text: 'hello', clientMsgId: 'v0' })).conversation
     .id as string
   await operator.ok({ type: 'send', conversationId: id, clientMsgId: 'o1', text: 'missed one' })
   await operator.ok({ type: 'send', conversationId: id, clientMsgId: 'o2', text: 'missed two' })
   // A WebSocket watcher: the reference for what every transport must carry.
   const watcher = await TestClient.connect(s.wsUrl, { token: op.token })
-  closers.push(watcher)
+  track(watcher)
   await watcher.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
   return { s, id, visitor, operator, watcher, visitorToken, opToken: op.token }
 }
@@ -44,7 +40,7 @@ for (const [name, Client] of [
     test(`transports - ${name}: subscribe with afterSeq replays missed events, then streams live ones; acks arrive in-band`, async () => {
       const { s, id, visitor, watcher, visitorToken } = await scene()
       const rt = await Client.open(s, visitorToken)
-      closers.push(rt)
+      track(rt)
       const ack = await rt.request({ type: 'subscribe', conversationId: id, afterSeq: 2 })
       expect(ack).toMatchObject({
         type: 'ack',
@@ -97,7 +93,7 @@ for (const [name, Client] of [
     test(`transports - ${name}: several frames in one POST are each answered by req; sends keep their order`, async () => {
       const { s, id, opToken } = await scene()
       const rt = await Client.open(s, opToken)
-      closers.push(rt)
+      track(rt)
       const res = await rt.post([
         { type: 'ping', req: 'b1' },
         { type: 'subscribe', req: 'b2', conversationId: id, afterSeq: 4 },
@@ -121,7 +117,7 @@ for (const [name, Client] of [
     test(`transports - ${name}: frames posted to someone else's session are not_found and do nothing`, async () => {
       const { s, id, visitorToken, opToken } = await scene()
       const rt = await Client.open(s, visitorToken)
-      closers.push(rt)
+      track(rt)
       const intrusion = {
         type: 'send',
         req: 'x',
@@ -158,8 +154,7 @@ for (const [name, Client] of [
 
 describe('session lifecycle', () => {
   test('transports - a session needs a valid token, and is gone once deleted', async () => {
-    const s = await startTestServer()
-    servers.push(s)
+    const s = await server()
     const none = await s.http('/rt/sessions', { body: { transport: 'sse' } })
     expect(none.status).toBe(401)
     const bad = await s.http('/rt/sessions', { body: { transport: 'sse' }, token: 'v1.bad.token' })
@@ -171,7 +166,7 @@ describe('session lifecycle', () => {
     expect(wrong.status).toBe(422)
     const { token } = await s.visitorToken()
     const rt = await PollClient.open(s, token)
-    closers.push(rt)
+    track(rt)
     expect(await rt.request({ type: 'ping' })).toMatchObject({ type: 'pong' })
     expect((await s.http(`/rt/sessions/${rt.sessionId}`, { method: 'DELETE', token })).status).toBe(
       200,

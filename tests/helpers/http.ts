@@ -1,0 +1,30 @@
+/** HTTP shortcuts for server tests: start a conversation and send a message over the API. */
+import { expect } from 'bun:test'
+import type { TestServer } from './server.ts'
+
+/** Starts a conversation over HTTP as a (new or given) visitor. */
+export async function httpStart(s: TestServer, token?: string, text?: string) {
+  const visitor = token ?? (await s.visitorToken()).token
+  const res = await s.http('/api/visitor/conversations', {
+    token: visitor,
+    body: text === undefined ? {} : { text },
+  })
+  expect(res.status).toBe(201)
+  return { id: res.body.conversation.id as string, token: visitor }
+}
+
+/** Sends over HTTP; throws unless the message was stored (201). */
+export async function httpSend(
+  s: TestServer,
+  token: string,
+  id: string,
+  clientMsgId: string,
+  text = clientMsgId,
+) {
+  const res = await s.http(`/api/conversations/${id}/messages`, {
+    token,
+    body: { clientMsgId, text },
+  })
+  if (res.status !== 201) throw new Error(`send failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body as { messageId: string; seq: number }
+}
