@@ -130,8 +130,11 @@ describe('graceful shutdown (X6)', () => {
       }),
     )
     const reconnect = c.next((f) => f.type === 'reconnect')
-    // Let the frames reach the server, then drain while their writes are in flight.
-    await new Promise((r) => setTimeout(r, 5))
+    // Drain while sends are queued in the actor's mailbox and being written.
+    for (let i = 0; i < 10_000 && first.conversations.mailboxDepth() === 0; i++) {
+      await new Promise((r) => setImmediate(r))
+    }
+    expect(first.conversations.mailboxDepth()).toBeGreaterThan(0)
     const stopping = first.stop({ keepData: true })
     expect((await reconnect).afterMs).toBeGreaterThan(0)
     await stopping
