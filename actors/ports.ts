@@ -10,6 +10,7 @@ import type {
   Party,
   PartyKind,
   ReadState,
+  OperatorStatus,
 } from '../server/protocol/index.ts'
 
 /** A conversation row as the actor keeps it: the wire shape plus the owner's fencing epoch. */
@@ -22,7 +23,13 @@ export interface ConversationRecord extends Conversation {
 export type ConversationPatch = Partial<
   Pick<
     ConversationRecord,
-    'status' | 'assigneeId' | 'lastSeq' | 'hasUnansweredIncoming' | 'lastMessageAt' | 'updatedAt'
+    | 'status'
+    | 'assigneeId'
+    | 'lastSeq'
+    | 'hasUnansweredIncoming'
+    | 'lastMessageAt'
+    | 'escalationAt'
+    | 'updatedAt'
   >
 >
 
@@ -98,9 +105,40 @@ export interface ConversationQueries {
     cursor: string | null
     limit: number
   }): Promise<Page<Conversation>>
+
+  /** Open conversations of the inbox per assignee (operators with none are absent). */
+  openCountsByAssignee(inboxId: string): Promise<Record<string, number>>
+  /** The routing queue: open, unassigned conversations of the inbox, oldest first. */
+  queuedConversations(
+    inboxId: string,
+    limit: number,
+  ): Promise<Array<{ id: string; createdAt: number }>>
+  /** Open conversations of the inbox with an escalation pending (escalationAt not null). */
+  pendingEscalations(
+    inboxId: string,
+  ): Promise<Array<{ id: string; assigneeId: string; escalationAt: number }>>
+  /**
+   * The operator's badge set (O2, O3): open conversations of these inboxes assigned to the
+   * operator or to nobody, with the operator's read watermark and the number of visitor
+   * messages (not deleted) after it. Conversations with nothing unread are included too.
+   */
+  operatorBadges(
+    operatorId: string,
+    inboxIds: string[],
+  ): Promise<
+    Array<{
+      conversationId: string
+      readSeq: number
+      unread: number
+      hasUnansweredIncoming: boolean
+    }>
+  >
+  /** Visitor messages (not deleted) of the conversation with seq > afterSeq. */
+  countVisitorMessagesAfter(conversationId: string, afterSeq: number): Promise<number>
 }
 
 export type OperatorRole = 'operator' | 'supervisor' | 'admin'
+export type { OperatorStatus }
 
 export interface OperatorRecord {
   id: string
@@ -110,6 +148,8 @@ export interface OperatorRecord {
   /** Explicit permission to handle chats (O6). */
   canChat: boolean
   active: boolean
+  /** Chosen status; stored so it survives reloads and restarts (O4). New operators: online. */
+  status: OperatorStatus
   passwordHash: string
   createdAt: number
   updatedAt: number
@@ -124,7 +164,7 @@ export interface OperatorStore {
   update(
     id: string,
     patch: Partial<
-      Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash'>
+      Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash' | 'status'>
     > & {
       updatedAt: number
     },
@@ -177,6 +217,14 @@ export interface InboxStore {
       updatedAt: number
     },
   ): Promise<InboxRecord | null>
+  /** Operator ids that handle this inbox, in id order. */
+  members(inboxId: string): Promise<string[]>
+  /** Replaces the inbox's member list (an unknown operator id is a not_found error). */
+  setMembers(inboxId: string, operatorIds: string[]): Promise<void>
+  /** Adds one operator to these inboxes (idempotent). */
+  addMember(inboxIds: string[], operatorId: string): Promise<void>
+  /** Inbox ids this operator handles. */
+  inboxesOf(operatorId: string): Promise<string[]>
 }
 
 export interface VisitorRecord {

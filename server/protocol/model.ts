@@ -47,10 +47,19 @@ export const Conversation = v.object({
   /** True while the newest message is the visitor's and no operator has answered it (O2). */
   hasUnansweredIncoming: v.boolean(),
   lastMessageAt: v.nullable(v.number()),
+  /**
+   * When the assignment escalates to another operator unless the assignee opens the
+   * conversation first (R3); null when no escalation is pending.
+   */
+  escalationAt: v.nullable(v.number()),
   createdAt: v.number(),
   updatedAt: v.number(),
 })
 export type Conversation = v.InferOutput<typeof Conversation>
+
+/** Operator status, set by the operator and shared by all of their tabs and devices (O4). */
+export const OperatorStatus = v.picklist(['online', 'away', 'busy'])
+export type OperatorStatus = v.InferOutput<typeof OperatorStatus>
 
 /** A reader's watermarks: "delivered up to seq N", "read up to seq M" (C5). */
 export const ReadState = v.object({
@@ -66,7 +75,15 @@ export const MessageCreatedData = v.object({ message: Message })
 export const MessageUpdatedData = v.object({ message: Message })
 export const ReadUpdatedData = ReadState
 export const StatusChangedData = v.object({ status: ConversationStatus, by: Party })
-export const AssignedData = v.object({ assigneeId: v.nullable(v.string()), by: Party })
+/** Why an assignment changed: routing, a person's action, or escalation of an unopened one. */
+export const AssignReason = v.picklist(['auto', 'manual', 'escalation', 'released'])
+export type AssignReason = v.InferOutput<typeof AssignReason>
+export const AssignedData = v.object({
+  assigneeId: v.nullable(v.string()),
+  previousAssigneeId: v.nullable(v.string()),
+  reason: AssignReason,
+  by: Party,
+})
 
 export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.created'), data: ConversationCreatedData }),
