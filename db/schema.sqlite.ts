@@ -13,7 +13,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
-import type { InboxSettings, OperatorRole } from '../actors/ports.ts'
+import type { InboxSettings, OperatorRole, OperatorStatus } from '../actors/ports.ts'
 import type { ConversationStatus, PartyKind, StoredEventData } from '../server/protocol/index.ts'
 
 export const inboxes = sqliteTable('inboxes', {
@@ -34,12 +34,34 @@ export const operators = sqliteTable(
     role: text('role').$type<OperatorRole>().notNull(),
     canChat: integer('can_chat', { mode: 'boolean' }).notNull(),
     active: integer('active', { mode: 'boolean' }).notNull(),
+    /** The default also fills rows written before the column existed. */
+    status: text('status').$type<OperatorStatus>().notNull().default('online'),
     passwordHash: text('password_hash').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   // Lookups lower-case the input; the check keeps a writer that forgot from breaking them.
   (t) => [check('operators_email_lower', sql`${t.email} = lower(${t.email})`)],
+)
+
+/** Which operators handle which inbox (routing candidates and badge scope). */
+export const inboxMembers = sqliteTable(
+  'inbox_members',
+  {
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at')
+      .notNull()
+      .$defaultFn(() => Date.now()),
+  },
+  (t) => [
+    primaryKey({ columns: [t.inboxId, t.operatorId] }),
+    index('inbox_members_operator_idx').on(t.operatorId, t.inboxId),
+  ],
 )
 
 export const operatorSessions = sqliteTable(
@@ -94,6 +116,8 @@ export const conversations = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     ownerEpoch: integer('owner_epoch').notNull().default(0),
+    /** When an unopened assignment escalates; null when none is pending. */
+    escalationAt: integer('escalation_at'),
   },
   (t) => [
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
@@ -110,6 +134,13 @@ export const conversations = sqliteTable(
       sql`${t.lastActivityAt} desc`,
       t.id,
     ),
+    // Routing: per-assignee open counts (range on assignee_id, covering) and the queue
+    // (assignee_id is null, already in created_at, id order).
+    index('conversations_routing_idx').on(t.inboxId, t.statusRank, t.assigneeId, t.createdAt, t.id),
+    // Partial: only the few rows with an escalation pending are indexed.
+    index('conversations_escalation_idx')
+      .on(t.inboxId, t.escalationAt, t.id)
+      .where(sql`${t.escalationAt} is not null`),
   ],
 )
 
@@ -139,6 +170,9 @@ export const messages = sqliteTable(
       t.authorId,
       t.clientMsgId,
     ),
+    // Unread counts: visitor messages not deleted after a watermark, counted from the index
+    // alone (`deleted_at is null` is an equality term, so seq stays a range).
+    index('messages_unread_idx').on(t.conversationId, t.authorKind, t.deletedAt, t.seq),
   ],
 )
 

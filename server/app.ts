@@ -16,6 +16,7 @@ import {
   type Store,
 } from '../actors/index.ts'
 import { openStore } from '../db/index.ts'
+import { createActorSystem } from './actors.ts'
 import { AuthService } from './auth/index.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
 import type { Config } from './config.ts'
@@ -25,6 +26,7 @@ import type { HttpContext } from './http/context.ts'
 import { conversationRoutes } from './http/conversations.ts'
 import { errorMapper } from './http/errors.ts'
 import { inboxRoutes } from './http/inbox.ts'
+import { meRoutes } from './http/me.ts'
 import { opsRoutes } from './http/ops.ts'
 import { realtimeRoutes } from './http/realtime.ts'
 import { visitorRoutes } from './http/visitor.ts'
@@ -71,27 +73,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hub.publish(frame)
     },
   }
-  const actorCtx: ActorContext = { clock, log, mailboxLimit: config.mailboxLimit }
-  const conversations: ConversationRegistry = new ActorRegistry({
-    kind: 'conversation',
-    clock,
-    log,
-    idleMs: config.actorIdleMs,
-    create: (key) =>
-      new ConversationActor(key, actorCtx, {
-        store: store.conversations,
-        publisher,
-        typingTtlMs: config.typingTtlMs,
-      }),
-  })
-  conversations.startSweeping()
+  const actors = createActorSystem({ store, clock, log, config, publisher, feed: hub })
+  const { conversations } = actors
   const auth = new AuthService(store, {
     secret: config.secret,
     visitorTtlSec: config.visitorTokenTtlSec,
     operatorTtlSec: config.operatorSessionTtlSec,
     clock,
   })
-  const chat = new ChatService(conversations, store, clock)
+  const chat = new ChatService(conversations, actors.operators, actors.inboxes, store, clock)
   const gateway = new Gateway({
     auth,
     chat,
@@ -111,6 +101,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   registerGauges(metrics, { gateway, conversations, store, hub })
 
   await bootstrap(store, auth, config, clock, log)
+  await actors.startInboxes()
 
   const peers = new WeakMap<Request, string>()
   let draining = false
@@ -133,6 +124,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))
     .use(inboxRoutes(ctx))
+    .use(meRoutes(ctx))
     .use(adminRoutes(ctx))
     .use(realtimeRoutes(ctx))
     .get('/', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))
@@ -186,7 +178,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       const grace = new Promise<void>((resolve) =>
         setTimeout(resolve, config.shutdownGraceSec * 1000).unref?.(),
       )
-      await Promise.race([conversations.shutdown(), grace])
+      await Promise.race([actors.shutdown(), grace])
       // Let acks of the last commands reach their sockets before they close.
       await new Promise<void>((resolve) => setImmediate(resolve))
       gateway.drain(1000)
@@ -212,10 +204,17 @@ async function bootstrap(
   if (inboxes.length === 0) {
     const inbox = newInbox('Default inbox', clock.now())
     await store.inboxes.create(inbox)
+    inboxes.push(inbox)
     log.info('default inbox created', { inboxId: inbox.id })
   }
   const admin = await auth.ensureAdmin(config.admin)
-  if (admin) log.info('admin created', { email: admin.email })
+  if (admin) {
+    await store.inboxes.addMember(
+      inboxes.map((i) => i.id),
+      admin.id,
+    )
+    log.info('admin created', { email: admin.email })
+  }
 }
 
 function registerGauges(

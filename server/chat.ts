@@ -12,7 +12,13 @@ import {
   type ConversationActor,
   type ConversationCommand,
   type ConversationReplies,
+  type InboxActor,
+  type InboxCommand,
   type InboxRecord,
+  type InboxReplies,
+  type OperatorActor,
+  type OperatorCommand,
+  type OperatorReplies,
   type Page,
   type Principal,
   type Store,
@@ -23,6 +29,7 @@ import {
   type Conversation,
   type ConversationStatus,
   type Message,
+  type OperatorStatus,
 } from './protocol/index.ts'
 
 export type ConversationRegistry = ActorRegistry<
@@ -30,6 +37,8 @@ export type ConversationRegistry = ActorRegistry<
   ConversationReplies,
   ConversationActor
 >
+export type OperatorRegistry = ActorRegistry<OperatorCommand, OperatorReplies, OperatorActor>
+export type InboxRegistry = ActorRegistry<InboxCommand, InboxReplies, InboxActor>
 
 /** Inbox settings change rarely; cache them briefly instead of reading per message. */
 const INBOX_CACHE_MS = 30_000
@@ -42,6 +51,8 @@ export class ChatService {
 
   constructor(
     private readonly conversations: ConversationRegistry,
+    private readonly operators: OperatorRegistry,
+    private readonly inboxes: InboxRegistry,
     private readonly store: Store,
     private readonly clock: Clock,
   ) {
@@ -150,6 +161,51 @@ export class ChatService {
     })
   }
 
+  /** A connection of this operator opened (presence, O4). */
+  operatorConnected(operatorId: string, connId: string): void {
+    this.operators.tell(operatorId, { type: 'connected', connId })
+  }
+
+  /** A connection closed; presence ends after the grace period unless another one opens. */
+  operatorDisconnected(operatorId: string, connId: string): void {
+    this.operators.tellIfLive(operatorId, { type: 'disconnected', connId })
+  }
+
+  /** Sets one's own status, for every tab and device of the operator (O4). */
+  setOperatorStatus(principal: Principal, status: OperatorStatus) {
+    const op = requireOperator(principal)
+    return this.operators.ask(op.id, { type: 'set_status', status })
+  }
+
+  /** Status, presence, badge totals and unread per conversation (O2, O3). */
+  operatorSnapshot(principal: Principal) {
+    const op = requireOperator(principal)
+    return this.operators.ask(op.id, { type: 'snapshot' })
+  }
+
+  /** Assign to an operator (own id: "assign to me") or release with null; the inbox decides. */
+  async assign(principal: Principal, conversationId: string, operatorId: string | null) {
+    const op = requireOperator(principal)
+    const view = await this.open(op, conversationId)
+    return this.inboxes.ask(view.conversation.inboxId, {
+      type: 'assign',
+      conversationId,
+      operatorId,
+      principal: op,
+    })
+  }
+
+  /** An operator's role, permission or inbox membership changed. */
+  refreshOperator(operatorId: string): void {
+    this.operators.tellIfLive(operatorId, { type: 'refresh' })
+  }
+
+  /** An inbox's settings or members changed. */
+  refreshInbox(inboxId: string): void {
+    this.forgetInbox(inboxId)
+    this.inboxes.tell(inboxId, { type: 'reload' })
+  }
+
   /** Per-visitor send rate from the inbox setting (S5). */
   private async limitVisitorSend(
     principal: Extract<Principal, { kind: 'visitor' }>,
@@ -178,6 +234,11 @@ export class ChatService {
   forgetInbox(id: string): void {
     this.inboxCache.delete(id)
   }
+}
+
+function requireOperator(principal: Principal): Extract<Principal, { kind: 'operator' }> {
+  if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
+  return principal
 }
 
 function clampLimit(limit: number | undefined, fallback: number): number {

@@ -15,6 +15,7 @@ import {
   type StoredEventData,
   type TypingEventFrame,
 } from '../../server/protocol/index.ts'
+import type { InboxBus, InboxChange } from '../bus.ts'
 import type { ConversationRecord, ConversationStore, ConversationWrite } from '../ports.ts'
 import { Actor, newId, type ActorContext } from '../runtime/index.ts'
 import { authorize, partyKey, partyOf, type Principal } from './access.ts'
@@ -28,6 +29,8 @@ export interface ConversationPublisher {
 export interface ConversationDeps {
   store: ConversationStore
   publisher: ConversationPublisher
+  /** Where committed changes are announced to the inbox and operator actors. */
+  inboxBus: InboxBus
   /** Typing "on" expires after this long without a refresh (C4). */
   typingTtlMs: number
 }
@@ -80,6 +83,10 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.mark(cmd.principal, cmd.readSeq, cmd.deliveredSeq)
       case 'set_status':
         return this.setStatus(cmd.principal, cmd.status)
+      case 'assign':
+        return this.assign(cmd)
+      case 'peek':
+        return this.conv ? toWire(this.conv) : null
       default:
         return assertNever(cmd)
     }
@@ -103,6 +110,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       lastSeq: 1,
       hasUnansweredIncoming: false,
       lastMessageAt: null,
+      escalationAt: null,
       createdAt: now,
       updatedAt: now,
       ownerEpoch: 0,
@@ -125,6 +133,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     })
     this.conv = next
     this.publishAfterReply(events)
+    this.announce({ kind: 'created', conversation: toWire(next), seq: next.lastSeq })
     const ack = message ? this.remember(message, false) : null
     return { conversation: toWire(next), message: ack }
   }
@@ -144,7 +153,19 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   }
 
   private async open(principal: Principal): Promise<Reply<'open'>> {
-    const conv = authorize(principal, this.conv, 'view')
+    let conv = authorize(principal, this.conv, 'view')
+    // The assignee's first open stops the escalation for good (R3). No event: nothing a
+    // client replays changes, only the deadline disappears.
+    if (
+      principal.kind === 'operator' &&
+      conv.assigneeId === principal.id &&
+      conv.escalationAt !== null
+    ) {
+      const next = { ...conv, escalationAt: null, updatedAt: this.ctx.clock.now() }
+      await this.commit(next, { events: [] })
+      this.announce({ kind: 'opened', conversation: toWire(next), seq: next.lastSeq })
+      conv = next
+    }
     return {
       conversation: toWire(conv),
       readStates: [...this.readStates.values()],
@@ -192,6 +213,9 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       throw error
     }
     this.stopTyping(author)
+    if (status !== conv.status)
+      this.announce({ kind: 'status', conversation: toWire(next), seq: seq - 1 })
+    this.announce({ kind: 'message', conversation: toWire(next), seq, author: author.kind })
     return this.remember(message, false)
   }
 
@@ -206,13 +230,17 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const now = this.ctx.clock.now()
     const updated: Message = { ...message, text, editedAt: now }
     const seq = conv.lastSeq + 1
-    await this.commit(
-      { ...conv, lastSeq: seq, updatedAt: now },
-      {
-        updateMessages: [{ id: messageId, text, editedAt: now }],
-        events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
-      },
-    )
+    const next = { ...conv, lastSeq: seq, updatedAt: now }
+    await this.commit(next, {
+      updateMessages: [{ id: messageId, text, editedAt: now }],
+      events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
+    })
+    this.announce({
+      kind: 'message_updated',
+      conversation: toWire(next),
+      seq,
+      author: message.author.kind,
+    })
     return { message: updated, seq }
   }
 
@@ -223,13 +251,17 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const by = partyOf(principal)
     const updated: Message = { ...message, text: '', deletedAt: now, deletedBy: by }
     const seq = conv.lastSeq + 1
-    await this.commit(
-      { ...conv, lastSeq: seq, updatedAt: now },
-      {
-        updateMessages: [{ id: messageId, deletedAt: now, deletedBy: by }],
-        events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
-      },
-    )
+    const next = { ...conv, lastSeq: seq, updatedAt: now }
+    await this.commit(next, {
+      updateMessages: [{ id: messageId, deletedAt: now, deletedBy: by }],
+      events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
+    })
+    this.announce({
+      kind: 'message_updated',
+      conversation: toWire(next),
+      seq,
+      author: message.author.kind,
+    })
     return { message: updated, seq }
   }
 
@@ -253,11 +285,13 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const now = this.ctx.clock.now()
     const next: ReadState = { reader, readSeq: read, deliveredSeq: delivered }
     const seq = conv.lastSeq + 1
-    await this.commit(
-      { ...conv, lastSeq: seq, updatedAt: now },
-      { readStates: [next], events: [this.event(seq, now, { name: 'read.updated', data: next })] },
-    )
+    const nextConv = { ...conv, lastSeq: seq, updatedAt: now }
+    await this.commit(nextConv, {
+      readStates: [next],
+      events: [this.event(seq, now, { name: 'read.updated', data: next })],
+    })
     this.readStates.set(key, next)
+    this.announce({ kind: 'read', conversation: toWire(nextConv), seq, reader, readSeq: read })
     return next
   }
 
@@ -270,10 +304,13 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const now = this.ctx.clock.now()
     const seq = conv.lastSeq + 1
     const by = partyOf(principal)
-    await this.commit(
-      { ...conv, status, lastSeq: seq, updatedAt: now },
-      { events: [this.event(seq, now, { name: 'conversation.status', data: { status, by } })] },
-    )
+    // A conversation that is no longer open has nothing to escalate.
+    const escalationAt = status === 'open' ? conv.escalationAt : null
+    const next = { ...conv, status, escalationAt, lastSeq: seq, updatedAt: now }
+    await this.commit(next, {
+      events: [this.event(seq, now, { name: 'conversation.status', data: { status, by } })],
+    })
+    this.announce({ kind: 'status', conversation: toWire(next), seq })
     return { status, seq }
   }
 
@@ -299,6 +336,48 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     this.cancelTimer(`typing:${key}`)
     if (!this.typing.delete(key)) return
     this.publishTypingAfterReply(party, false)
+  }
+
+  private async assign(
+    cmd: Extract<ConversationCommand, { type: 'assign' }>,
+  ): Promise<Reply<'assign'>> {
+    const conv = this.conv
+    if (!conv) return { applied: false, conversation: null }
+    const stale =
+      conv.assigneeId !== cmd.expect.assigneeId ||
+      (cmd.expect.escalationAt !== undefined && conv.escalationAt !== cmd.expect.escalationAt)
+    if (stale) return { applied: false, conversation: toWire(conv) }
+    if (conv.assigneeId === cmd.assigneeId && conv.escalationAt === cmd.escalationAt) {
+      return { applied: true, conversation: toWire(conv) }
+    }
+    const now = this.ctx.clock.now()
+    const escalationAt = cmd.assigneeId === null || conv.status !== 'open' ? null : cmd.escalationAt
+    if (conv.assigneeId === cmd.assigneeId) {
+      // Same assignee, new deadline only: not an assignment change, so no event.
+      const next = { ...conv, escalationAt, updatedAt: now }
+      await this.commit(next, { events: [] })
+      return { applied: true, conversation: toWire(next) }
+    }
+    const seq = conv.lastSeq + 1
+    const next = { ...conv, assigneeId: cmd.assigneeId, escalationAt, lastSeq: seq, updatedAt: now }
+    const data = {
+      assigneeId: cmd.assigneeId,
+      previousAssigneeId: conv.assigneeId,
+      reason: cmd.reason,
+      by: cmd.by,
+    }
+    await this.commit(next, {
+      events: [this.event(seq, now, { name: 'conversation.assigned', data })],
+    })
+    this.announce({
+      kind: 'assigned',
+      conversation: toWire(next),
+      seq,
+      previousAssigneeId: conv.assigneeId,
+      reason: cmd.reason,
+      by: cmd.by,
+    })
+    return { applied: true, conversation: toWire(next) }
   }
 
   /** The message, if principal wrote it, it is not deleted and the other side has not read it. */
@@ -390,6 +469,12 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     this.afterReply(() => {
       for (const e of events) publisher.publish({ type: 'event', ...e })
     })
+  }
+
+  /** Tells the inbox and operator actors about a committed change, after the reply. */
+  private announce(change: InboxChange): void {
+    const bus = this.deps.inboxBus
+    this.afterReply(() => bus.publish(change))
   }
 
   private publishTypingAfterReply(party: Party, on: boolean): void {

@@ -1,5 +1,6 @@
 /** The conversation actor's commands and what each one answers. */
 import type {
+  AssignReason,
   Conversation,
   ConversationStatus,
   Message,
@@ -38,6 +39,20 @@ export type ConversationCommand =
   | { type: 'typing_expired'; key: string }
   | { type: 'mark'; principal: Principal; readSeq?: number; deliveredSeq?: number }
   | { type: 'set_status'; principal: Principal; status: ConversationStatus }
+  /**
+   * Routing only (the inbox actor): set the assignee and escalation deadline, if the current
+   * assignment still matches `expect` (a stale decision changes nothing).
+   */
+  | {
+      type: 'assign'
+      assigneeId: string | null
+      escalationAt: number | null
+      reason: AssignReason
+      by: Party
+      expect: { assigneeId: string | null; escalationAt?: number | null }
+    }
+  /** Routing only: the current row, without access checks. Null when it does not exist. */
+  | { type: 'peek' }
 
 export interface ConversationReplies {
   create: { conversation: Conversation; message: SendAck | null }
@@ -49,4 +64,6 @@ export interface ConversationReplies {
   typing_expired: void
   mark: ReadState
   set_status: { status: ConversationStatus; seq: number }
+  assign: { applied: boolean; conversation: Conversation | null }
+  peek: Conversation | null
 }

@@ -63,6 +63,9 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
   /** Loads state from the store. Runs before the first command; failure fails that command. */
   protected async activate(): Promise<void> {}
 
+  /** Releases what the actor holds outside itself (subscriptions). Runs once, at stop. */
+  protected onStop(): void {}
+
   /** True when the actor may be dropped from memory now (no state that would be lost). */
   canPassivate(): boolean {
     return this.timers.size === 0
@@ -130,8 +133,11 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
     return this.timers.has(name)
   }
 
-  /** Self-sent messages bypass the mailbox bound: a timer must never be dropped. */
-  private deliverSelf(cmd: C): void {
+  /**
+   * Self-sent messages (timers, subscriptions the actor holds) bypass the mailbox bound: they
+   * must never be dropped.
+   */
+  protected deliverSelf(cmd: C): void {
     if (this.stopped) return
     this.queue.push({
       cmd,
@@ -151,6 +157,11 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
     for (const timer of this.timers.values()) timer.cancel()
     this.timers.clear()
     for (const env of this.queue.splice(0)) env.reject(new ActorStoppedError(this.key))
+    try {
+      this.onStop()
+    } catch (error) {
+      this.ctx.log.error('actor stop hook failed', { key: this.key, error })
+    }
     this.onStopped?.()
   }
 

@@ -70,6 +70,24 @@ export class ActorRegistry<C extends Command, R extends Replies<C>, A extends Ac
     }
   }
 
+  /** Fire and forget: failures are logged, never thrown. */
+  tell<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void {
+    this.ask(key, cmd).catch((error) => {
+      if (this.closed) return
+      this.opts.log.warn('actor tell failed', { kind: this.opts.kind, key, type: cmd.type, error })
+    })
+  }
+
+  /** Tells only an actor that is live now; never activates one. */
+  tellIfLive<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void {
+    if (this.has(key)) this.tell(key, cmd)
+  }
+
+  /** Keys of the live actors. */
+  keys(): string[] {
+    return [...this.live.keys()]
+  }
+
   /** Sum of queued and running messages over all live actors. */
   mailboxDepth(): number {
     let depth = 0

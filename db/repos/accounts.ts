@@ -20,6 +20,7 @@ function toOperator(row: OperatorRow): OperatorRecord {
     role: row.role,
     canChat: row.canChat,
     active: row.active,
+    status: row.status,
     passwordHash: row.passwordHash,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -64,7 +65,7 @@ export class SqlOperatorStore implements OperatorStore {
   async update(
     id: string,
     patch: Partial<
-      Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash'>
+      Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash' | 'status'>
     > & {
       updatedAt: number
     },
@@ -78,6 +79,7 @@ export class SqlOperatorStore implements OperatorStore {
         canChat: patch.canChat,
         active: patch.active,
         passwordHash: patch.passwordHash,
+        status: patch.status,
         updatedAt: patch.updatedAt,
       })
       .where(eq(t.operators.id, id))

@@ -1,5 +1,5 @@
 /** Inboxes and visitors: the accounts that conversations belong to. */
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, inArray, notInArray } from 'drizzle-orm'
 import type { InboxRecord, InboxStore, VisitorRecord, VisitorStore } from '../../actors/ports.ts'
 import { ParleyError } from '../../server/protocol/index.ts'
 import * as t from '../schema.sqlite.ts'
@@ -68,6 +68,89 @@ export class SqlInboxStore implements InboxStore {
       .returning()
     return row ? toInbox(row) : null
   }
+
+  async members(inboxId: string): Promise<string[]> {
+    const im = t.inboxMembers
+    const rows = await this.handle.db
+      .select({ operatorId: im.operatorId })
+      .from(im)
+      .where(eq(im.inboxId, inboxId))
+      .orderBy(asc(im.operatorId))
+    return rows.map((row) => row.operatorId)
+  }
+
+  /** Members that stay keep their row (and its created_at); the rest are removed. */
+  async setMembers(inboxId: string, operatorIds: string[]): Promise<void> {
+    const ids = [...new Set(operatorIds)]
+    const { db } = this.handle
+    const im = t.inboxMembers
+    this.handle.transaction(() => {
+      this.#requireInboxes([inboxId])
+      this.#requireOperators(ids)
+      db.delete(im)
+        .where(and(eq(im.inboxId, inboxId), notInArray(im.operatorId, ids)))
+        .run()
+      if (ids.length === 0) return
+      db.insert(im)
+        .values(ids.map((operatorId) => ({ inboxId, operatorId })))
+        .onConflictDoNothing()
+        .run()
+    })
+  }
+
+  async addMember(inboxIds: string[], operatorId: string): Promise<void> {
+    const ids = [...new Set(inboxIds)]
+    if (ids.length === 0) return
+    this.handle.transaction(() => {
+      this.#requireOperators([operatorId])
+      this.#requireInboxes(ids)
+      this.handle.db
+        .insert(t.inboxMembers)
+        .values(ids.map((inboxId) => ({ inboxId, operatorId })))
+        .onConflictDoNothing()
+        .run()
+    })
+  }
+
+  async inboxesOf(operatorId: string): Promise<string[]> {
+    const im = t.inboxMembers
+    const rows = await this.handle.db
+      .select({ inboxId: im.inboxId })
+      .from(im)
+      .where(eq(im.operatorId, operatorId))
+      .orderBy(asc(im.inboxId))
+    return rows.map((row) => row.inboxId)
+  }
+
+  /**
+   * Throws not_found naming the first missing id. Checked up front (not left to the foreign
+   * key) so the caller learns which id is unknown; runs inside the caller's transaction.
+   */
+  #requireInboxes(ids: string[]): void {
+    const found = this.handle.db
+      .select({ id: t.inboxes.id })
+      .from(t.inboxes)
+      .where(inArray(t.inboxes.id, ids))
+      .all()
+    const missing = firstMissing(ids, found)
+    if (missing !== undefined) throw new ParleyError('not_found', `inbox ${missing} not found`)
+  }
+
+  #requireOperators(ids: string[]): void {
+    if (ids.length === 0) return
+    const found = this.handle.db
+      .select({ id: t.operators.id })
+      .from(t.operators)
+      .where(inArray(t.operators.id, ids))
+      .all()
+    const missing = firstMissing(ids, found)
+    if (missing !== undefined) throw new ParleyError('not_found', `operator ${missing} not found`)
+  }
+}
+
+function firstMissing(wanted: string[], found: { id: string }[]): string | undefined {
+  const present = new Set(found.map((row) => row.id))
+  return wanted.find((id) => !present.has(id))
 }
 
 export class SqlVisitorStore implements VisitorStore {

@@ -10,6 +10,7 @@ import {
 import * as t from '../schema.sqlite.ts'
 import type { SqliteDb } from '../sqlite.ts'
 import { STATUS_RANK, toConversation, toMessage } from './rows.ts'
+import { SqlRoutingQueries, type RoutingQueries } from './routing.ts'
 
 /** Largest inbox page; bigger requests get this many. */
 export const MAX_INBOX_PAGE = 100
@@ -74,7 +75,11 @@ function afterKey(key: InboxKey): SQL | undefined {
 }
 
 export class SqlConversationQueries implements ConversationQueries {
-  constructor(private readonly db: SqliteDb) {}
+  readonly #routing: RoutingQueries
+
+  constructor(private readonly db: SqliteDb) {
+    this.#routing = new SqlRoutingQueries(db)
+  }
 
   /**
    * Ascending by seq. With `beforeSeq` (or with neither bound) the newest `limit` messages
@@ -140,5 +145,35 @@ export class SqlConversationQueries implements ConversationQueries {
     const items = rows.slice(0, limit).map(toConversation)
     const last = items[items.length - 1]
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
+  }
+
+  // Routing and badges for the inbox and operator actors live in routing.ts.
+
+  openCountsByAssignee(inboxId: string): Promise<Record<string, number>> {
+    return this.#routing.openCountsByAssignee(inboxId)
+  }
+
+  queuedConversations(
+    inboxId: string,
+    limit: number,
+  ): Promise<Array<{ id: string; createdAt: number }>> {
+    return this.#routing.queuedConversations(inboxId, limit)
+  }
+
+  pendingEscalations(
+    inboxId: string,
+  ): Promise<Array<{ id: string; assigneeId: string; escalationAt: number }>> {
+    return this.#routing.pendingEscalations(inboxId)
+  }
+
+  operatorBadges(
+    operatorId: string,
+    inboxIds: string[],
+  ): ReturnType<ConversationQueries['operatorBadges']> {
+    return this.#routing.operatorBadges(operatorId, inboxIds)
+  }
+
+  countVisitorMessagesAfter(conversationId: string, afterSeq: number): Promise<number> {
+    return this.#routing.countVisitorMessagesAfter(conversationId, afterSeq)
   }
 }

@@ -27,6 +27,7 @@ export function toConversation(row: ConversationRow): Conversation {
     lastSeq: row.lastSeq,
     hasUnansweredIncoming: row.hasUnansweredIncoming,
     lastMessageAt: row.lastMessageAt,
+    escalationAt: row.escalationAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   }
@@ -51,6 +52,7 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     ownerEpoch: c.ownerEpoch,
+    escalationAt: c.escalationAt,
   }
 }
 

@@ -26,6 +26,7 @@ const conversationPatchKeys = Object.keys({
   lastSeq: true,
   hasUnansweredIncoming: true,
   lastMessageAt: true,
+  escalationAt: true,
   updatedAt: true,
 } satisfies Record<keyof ConversationPatch, true>) as (keyof ConversationPatch)[]
 

@@ -32,6 +32,7 @@ export function operatorView(op: OperatorRecord): OperatorView {
     role: op.role,
     canChat: op.canChat,
     active: op.active,
+    status: op.status,
     createdAt: op.createdAt,
   }
 }
@@ -231,6 +232,7 @@ export class AuthService {
       role: 'admin',
       canChat: true,
       active: true,
+      status: 'online',
       passwordHash: await hashPassword(admin.password),
       createdAt: now,
       updatedAt: now,

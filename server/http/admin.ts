@@ -56,11 +56,16 @@ export function adminRoutes(ctx: HttpContext) {
           role: body.role ?? 'operator',
           canChat: body.canChat ?? true,
           active: true,
+          status: 'online',
           passwordHash: await hashPassword(body.password),
           createdAt: now,
           updatedAt: now,
         }
         await ctx.store.operators.create(op)
+        // Unless told otherwise, a new operator handles every inbox.
+        const inboxIds = body.inboxIds ?? (await ctx.store.inboxes.list()).map((i) => i.id)
+        await ctx.store.inboxes.addMember(inboxIds, op.id)
+        for (const inboxId of inboxIds) ctx.chat.refreshInbox(inboxId)
         set.status = 201
         return operatorView(op)
       },
@@ -71,6 +76,7 @@ export function adminRoutes(ctx: HttpContext) {
           password: Password,
           role: v.optional(Role),
           canChat: v.optional(v.boolean()),
+          inboxIds: v.optional(v.pipe(v.array(Id), v.maxLength(1000))),
         }),
       },
     )
@@ -113,6 +119,10 @@ export function adminRoutes(ctx: HttpContext) {
             canChat: updated.canChat,
           })
         }
+        // Routing caches members' role, permission and activity; the operator actor its own.
+        ctx.chat.refreshOperator(params.id)
+        for (const inboxId of await ctx.store.inboxes.inboxesOf(params.id))
+          ctx.chat.refreshInbox(inboxId)
         return operatorView(updated)
       },
       {
@@ -155,7 +165,7 @@ export function adminRoutes(ctx: HttpContext) {
             : {}),
           updatedAt: ctx.clock.now(),
         })
-        ctx.chat.forgetInbox(params.id)
+        ctx.chat.refreshInbox(params.id)
         return updated
       },
       {
@@ -166,5 +176,27 @@ export function adminRoutes(ctx: HttpContext) {
           rotateIdentitySecret: v.optional(v.boolean()),
         }),
       },
+    )
+    .get(
+      '/inboxes/:id/members',
+      async ({ headers, params }) => {
+        await requireAdmin(ctx, headers)
+        if (!(await ctx.store.inboxes.get(params.id)))
+          throw new ParleyError('not_found', 'inbox not found')
+        return { operatorIds: await ctx.store.inboxes.members(params.id) }
+      },
+      { params },
+    )
+    .put(
+      '/inboxes/:id/members',
+      async ({ headers, params, body }) => {
+        await requireAdmin(ctx, headers)
+        const before = await ctx.store.inboxes.members(params.id)
+        await ctx.store.inboxes.setMembers(params.id, body.operatorIds)
+        ctx.chat.refreshInbox(params.id)
+        for (const id of new Set([...before, ...body.operatorIds])) ctx.chat.refreshOperator(id)
+        return { operatorIds: await ctx.store.inboxes.members(params.id) }
+      },
+      { params, body: v.strictObject({ operatorIds: v.pipe(v.array(Id), v.maxLength(1000)) }) },
     )
 }

@@ -83,6 +83,17 @@ export function conversationRoutes(ctx: HttpContext) {
       { params, body: v.strictObject({ status: ConversationStatus }) },
     )
     .post(
+      '/:id/assign',
+      async ({ headers, params, body }) => ({
+        conversation: await ctx.chat.assign(
+          await principalOf(ctx, headers),
+          params.id,
+          body.operatorId,
+        ),
+      }),
+      { params, body: v.strictObject({ operatorId: v.nullable(Id) }) },
+    )
+    .post(
       '/:id/typing',
       async ({ headers, params, body }) => {
         await ctx.chat.typing(await principalOf(ctx, headers), params.id, body.on)

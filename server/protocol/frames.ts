@@ -7,6 +7,9 @@ import * as v from 'valibot'
 import {
   ConversationStatus,
   MAX_TEXT_LENGTH,
+  OperatorStatus,
+  type AssignReason,
+  type Conversation,
   type ConversationEvent,
   type TypingData,
 } from './model.ts'
@@ -109,6 +112,28 @@ export const SetStatusFrame = v.strictObject({
   status: ConversationStatus,
 })
 
+/** Operators only: set one's own status, shared by every tab and device (O4). */
+export const SetOperatorStatusFrame = v.strictObject({
+  type: v.literal('set_operator_status'),
+  req: ReqId,
+  status: OperatorStatus,
+})
+/**
+ * Operators only: receive the live feed of one's inboxes (conversation changes, badges, status,
+ * alerts). The ack carries a snapshot; `feed` frames follow.
+ */
+export const FeedSubscribeFrame = v.strictObject({ type: v.literal('feed_subscribe'), req: ReqId })
+/**
+ * Operators only: assign a conversation to an operator (one's own id: "assign to me"), or
+ * release it with null.
+ */
+export const AssignFrame = v.strictObject({
+  type: v.literal('assign'),
+  req: ReqId,
+  conversationId: Id,
+  operatorId: v.nullable(Id),
+})
+
 export const ClientFrame = v.variant('type', [
   AuthFrame,
   PingFrame,
@@ -122,6 +147,9 @@ export const ClientFrame = v.variant('type', [
   ReadFrame,
   DeliveredFrame,
   SetStatusFrame,
+  SetOperatorStatusFrame,
+  FeedSubscribeFrame,
+  AssignFrame,
 ])
 export type ClientFrame = v.InferOutput<typeof ClientFrame>
 export type ClientFrameType = ClientFrame['type']
@@ -160,5 +188,38 @@ export interface ReconnectFrame {
   reason: string
   afterMs: number
 }
+/** Unread and unanswered totals over the operator's badge set (O2, O3). */
+export interface Badges {
+  unread: number
+  unanswered: number
+}
+
+/**
+ * The operator feed (`feed_subscribe`): one frame per change, no seq (state, not a log: apply the
+ * newest). `conversation`: any change to a conversation of the operator's inboxes, with the
+ * operator's unread count for it (null when it is not in the badge set: assigned to someone
+ * else or not open). `badges`: new totals. `status`: the operator's status or presence changed
+ * (from another tab too). `alert`: someone else moved a conversation to or away from them.
+ */
+export type FeedFrame =
+  | {
+      type: 'feed'
+      name: 'conversation'
+      data: { conversation: Conversation; change: string; unread: number | null }
+    }
+  | { type: 'feed'; name: 'badges'; data: Badges }
+  | { type: 'feed'; name: 'status'; data: { status: OperatorStatus; present: boolean } }
+  | {
+      type: 'feed'
+      name: 'alert'
+      data: {
+        kind: 'assigned_to_you' | 'reassigned_away'
+        conversationId: string
+        reason: AssignReason
+        assigneeId: string | null
+        previousAssigneeId: string | null
+      }
+    }
+
 export type ServerFrame =
-  AckFrame | ErrorFrame | EventFrame | TypingEventFrame | PongFrame | ReconnectFrame
+  AckFrame | ErrorFrame | EventFrame | TypingEventFrame | PongFrame | ReconnectFrame | FeedFrame

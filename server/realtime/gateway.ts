@@ -81,6 +81,10 @@ export class Gateway {
     if (!this.connections.delete(conn)) return
     for (const sub of conn.subs.values()) this.deps.hub.remove(sub)
     conn.subs.clear()
+    if (conn.principal?.kind === 'operator') {
+      this.deps.hub.unwatchFeed(conn.principal.id, conn)
+      this.deps.chat.operatorDisconnected(conn.principal.id, conn.id)
+    }
     if (conn.principal) {
       const key = principalKey(conn.principal)
       const set = this.byPrincipal.get(key)
@@ -117,6 +121,8 @@ export class Gateway {
     conn.principal = principal
     conn.token = token
     conn.expiresAt = expiresAt
+    // Presence (O4): an operator is present while any of its connections is.
+    if (principal.kind === 'operator') this.deps.chat.operatorConnected(principal.id, conn.id)
     return { kind: principal.kind, id: principal.id }
   }
 
@@ -210,6 +216,15 @@ export class Gateway {
         return chat.mark(principal, frame.conversationId, { deliveredSeq: frame.seq })
       case 'set_status':
         return chat.setStatus(principal, frame.conversationId, frame.status)
+      case 'set_operator_status':
+        return chat.setOperatorStatus(principal, frame.status)
+      case 'feed_subscribe':
+        if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
+        // Watch first, then snapshot: a change in between arrives twice, never not at all.
+        this.deps.hub.watchFeed(principal.id, conn)
+        return chat.operatorSnapshot(principal)
+      case 'assign':
+        return chat.assign(principal, frame.conversationId, frame.operatorId)
       default:
         return assertNever(frame)
     }

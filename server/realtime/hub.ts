@@ -2,12 +2,19 @@
  * Local fan-out: which connections watch which conversation. Each published frame is encoded
  * once per format and handed to every subscription.
  */
-import type { ConversationPublisher } from '../../actors/index.ts'
-import { EncodedFrame, type EventFrame, type TypingEventFrame } from '../protocol/index.ts'
-import type { Subscription } from './connection.ts'
+import type { ConversationPublisher, OperatorFeed } from '../../actors/index.ts'
+import {
+  EncodedFrame,
+  type EventFrame,
+  type FeedFrame,
+  type TypingEventFrame,
+} from '../protocol/index.ts'
+import type { Connection, Subscription } from './connection.ts'
 
-export class Hub implements ConversationPublisher {
+export class Hub implements ConversationPublisher, OperatorFeed {
   private readonly watchers = new Map<string, Set<Subscription>>()
+  /** Connections that asked for an operator's feed, by operator id. */
+  private readonly feeds = new Map<string, Set<Connection>>()
   /** Events published (not deliveries); for metrics. */
   published = 0
 
@@ -30,6 +37,27 @@ export class Hub implements ConversationPublisher {
     if (!set) return
     const encoded = new EncodedFrame(frame)
     for (const sub of set) sub.deliver(frame, encoded)
+  }
+
+  watchFeed(operatorId: string, conn: Connection): void {
+    let set = this.feeds.get(operatorId)
+    if (!set) this.feeds.set(operatorId, (set = new Set()))
+    set.add(conn)
+  }
+
+  unwatchFeed(operatorId: string, conn: Connection): void {
+    const set = this.feeds.get(operatorId)
+    if (!set) return
+    set.delete(conn)
+    if (set.size === 0) this.feeds.delete(operatorId)
+  }
+
+  /** An operator actor's feed frame, to every connection of that operator that watches it. */
+  push(operatorId: string, frame: FeedFrame): void {
+    const set = this.feeds.get(operatorId)
+    if (!set) return
+    const encoded = new EncodedFrame(frame)
+    for (const conn of set) conn.sendEncoded(encoded)
   }
 
   get watchedConversations(): number {

@@ -9,7 +9,9 @@ import {
   ActorRegistry,
   ConversationActor,
   FakeClock,
+  LocalInboxBus,
   silentLogger,
+  type InboxChange,
   type ConversationCommand,
   type ConversationPublisher,
   type ConversationReplies,
@@ -43,6 +45,8 @@ export interface Harness {
   registry: Registry
   /** A fresh registry on the same store: what a restarted server would have. */
   restart(): Promise<void>
+  /** Changes announced on inbox-1's bus, in order. */
+  changes: InboxChange[]
   close(): Promise<void>
   dbPath: string
 }
@@ -54,6 +58,9 @@ export async function spawnHarness(
   const dbPath = join(dir, 'test.db')
   const clock = new FakeClock()
   const publisher = new RecordingPublisher()
+  const bus = new LocalInboxBus()
+  const changes: InboxChange[] = []
+  bus.subscribe('inbox-1', (change) => changes.push(change))
   const make = (store: Store): Registry =>
     new ActorRegistry({
       kind: 'conversation',
@@ -67,6 +74,7 @@ export async function spawnHarness(
           {
             store: store.conversations,
             publisher,
+            inboxBus: bus,
             typingTtlMs: TYPING_TTL_MS,
           },
         ),
@@ -76,6 +84,7 @@ export async function spawnHarness(
     store: wrap(await openStore(`sqlite:${dbPath}`)),
     clock,
     publisher,
+    changes,
     registry: null as unknown as Registry,
     dbPath,
     async restart() {

@@ -17,8 +17,10 @@ import {
   type StoreFactory,
 } from './fixtures.ts'
 import { accountSpecs } from './specs/accounts.ts'
+import { badgeSpecs } from './specs/badges.ts'
 import { conversationStoreSpecs } from './specs/conversation-store.ts'
 import { querySpecs } from './specs/queries.ts'
+import { routingSpecs } from './specs/routing.ts'
 
 /**
  * Registers the suite. `reopen` closes the given store and opens the same database again, as
@@ -33,6 +35,8 @@ export function repositorySuite(
     const store = useStore(factory)
     conversationStoreSpecs(store)
     querySpecs(store)
+    routingSpecs(store)
+    badgeSpecs(store)
     accountSpecs(store)
 
     describe('restart', () => {

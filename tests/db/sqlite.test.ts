@@ -94,4 +94,82 @@ describe('sqlite connection', () => {
       handle.close()
     }
   })
+
+  /**
+   * One row per routing or badge query, with the SQL mirroring the repository's; each must
+   * seek an index, never scan a table or sort. Badges sort their few rows by id, which is fine.
+   */
+  const routingPlans: Array<{ name: string; sql: string; uses: RegExp[]; sorts?: boolean }> = [
+    {
+      name: 'openCountsByAssignee',
+      sql: `select assignee_id, count(*) from conversations
+        where inbox_id = ? and status_rank = 0 and assignee_id is not null group by assignee_id`,
+      uses: [/SEARCH conversations USING COVERING INDEX conversations_routing_idx/],
+    },
+    {
+      name: 'queuedConversations',
+      sql: `select id, created_at from conversations
+        where inbox_id = ? and status_rank = 0 and assignee_id is null
+        order by created_at, id limit ?`,
+      uses: [/SEARCH conversations USING COVERING INDEX conversations_routing_idx/],
+    },
+    {
+      name: 'pendingEscalations',
+      sql: `select id, assignee_id, escalation_at from conversations
+        where inbox_id = ? and escalation_at is not null and status_rank = 0
+          and assignee_id is not null
+        order by escalation_at, id`,
+      uses: [/SEARCH conversations USING INDEX conversations_escalation_idx/],
+    },
+    {
+      name: 'countVisitorMessagesAfter',
+      sql: `select count(*) from messages
+        where conversation_id = ? and author_kind = ? and deleted_at is null and seq > ?`,
+      uses: [/SEARCH messages USING COVERING INDEX messages_unread_idx/],
+    },
+    {
+      name: 'operatorBadges',
+      sql: `select c.id, coalesce(rs.read_seq, 0),
+          (select count(*) from messages m where m.conversation_id = c.id
+            and m.author_kind = 'visitor' and m.deleted_at is null
+            and m.seq > coalesce(rs.read_seq, 0)),
+          c.has_unanswered_incoming
+        from conversations c
+        left join read_states rs on rs.conversation_id = c.id
+          and rs.reader_kind = 'operator' and rs.reader_id = ?
+        where c.inbox_id in (?, ?) and c.status_rank = 0
+          and (c.assignee_id = ? or c.assignee_id is null)
+        order by c.id`,
+      uses: [
+        /SEARCH c USING (COVERING )?INDEX conversations_\w+ \(inbox_id=\? AND status_rank=\?/,
+        /SEARCH rs USING INDEX sqlite_autoindex_read_states_1/,
+        /SEARCH m USING COVERING INDEX messages_unread_idx/,
+      ],
+      sorts: true,
+    },
+    {
+      name: 'inboxesOf',
+      sql: 'select inbox_id from inbox_members where operator_id = ? order by inbox_id',
+      uses: [/SEARCH inbox_members USING COVERING INDEX inbox_members_operator_idx/],
+    },
+  ]
+
+  for (const plan of routingPlans) {
+    test(`sqlite - ${plan.name} is served by an index`, () => {
+      const handle = openSqlite(':memory:')
+      try {
+        const params = Array.from(plan.sql.matchAll(/\?/g), () => 'x')
+        const detail = handle.client
+          .query<{ detail: string }, string[]>(`explain query plan ${plan.sql}`)
+          .all(...params)
+          .map((row) => row.detail)
+          .join('; ')
+        for (const pattern of plan.uses) expect(detail).toMatch(pattern)
+        expect(detail).not.toMatch(/SCAN (conversations|messages|c|m)\b/)
+        if (!plan.sorts) expect(detail).not.toContain('TEMP B-TREE')
+      } finally {
+        handle.close()
+      }
+    })
+  }
 })

@@ -26,6 +26,8 @@ export interface TestServer extends RunningServer {
   visitorToken(inboxId?: string): Promise<{ token: string; visitorId: string; inboxId: string }>
   /** Creates an operator through the admin API and logs it in. */
   operator(opts?: {
+    /** Inboxes the operator handles (routing); none by default. */
+    inboxIds?: string[]
     role?: 'operator' | 'supervisor' | 'admin'
     canChat?: boolean
   }): Promise<{ token: string; id: string }>
@@ -113,6 +115,8 @@ export async function startTestServer(
           password,
           role: o.role ?? 'operator',
           canChat: o.canChat ?? true,
+          // Outside every inbox unless asked: routing gives such an operator nothing.
+          inboxIds: o.inboxIds ?? [],
         },
       })
       if (created.status !== 201)

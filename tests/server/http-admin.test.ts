@@ -38,6 +38,7 @@ describe('operators', () => {
       email: 'dana@example.com',
       name: 'Dana',
       role: 'supervisor',
+      status: 'online',
       canChat: false,
       active: true,
       createdAt: expect.any(Number),

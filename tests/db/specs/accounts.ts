@@ -53,6 +53,25 @@ export function accountSpecs(store: () => Store): void {
     })
   })
 
+  describe('operator status', () => {
+    test('operator status - is stored on create and changed by update', async () => {
+      const ops = store().operators
+      await ops.create(operator('o1', { status: 'away' }))
+      expect((await ops.getById('o1'))?.status).toBe('away')
+      const busy = await ops.update('o1', { status: 'busy', updatedAt: T0 + 1 })
+      expect(busy).toEqual(operator('o1', { status: 'busy', updatedAt: T0 + 1 }))
+      expect(await ops.getByEmail('o1@example.com')).toEqual(busy)
+    })
+
+    test('operator status - an update that does not mention status keeps it', async () => {
+      const ops = store().operators
+      await ops.create(operator('o1', { status: 'busy' }))
+      await ops.update('o1', { name: 'Ann', updatedAt: T0 + 1 })
+      expect((await ops.getById('o1'))?.status).toBe('busy')
+      expect((await ops.list()).map((o) => o.status)).toEqual(['busy'])
+    })
+  })
+
   describe('sessions', () => {
     const session = (tokenHash: string, operatorId: string, expiresAt: number) => ({
       tokenHash,
@@ -114,6 +133,65 @@ export function accountSpecs(store: () => Store): void {
       expect(updated).toEqual(inbox('i1', { name: 'Sales', settings, updatedAt: T0 + 5 }))
       expect((await i.list()).map((x) => x.name)).toEqual(['Billing', 'Sales'])
       expect(await i.update('missing', { name: 'x', updatedAt: T0 })).toBeNull()
+    })
+  })
+
+  describe('inbox members', () => {
+    /** Inboxes i1, i2 and operators o1..o3, nobody a member yet. */
+    async function seedAccounts(): Promise<void> {
+      await store().inboxes.create(inbox('i1'))
+      await store().inboxes.create(inbox('i2'))
+      for (const id of ['o3', 'o1', 'o2']) await store().operators.create(operator(id))
+    }
+
+    test('inbox members - setMembers replaces the list; members come in id order', async () => {
+      await seedAccounts()
+      const i = store().inboxes
+      expect(await i.members('i1')).toEqual([])
+      await i.setMembers('i1', ['o3', 'o1'])
+      expect(await i.members('i1')).toEqual(['o1', 'o3'])
+      await i.setMembers('i1', ['o2', 'o3', 'o2'])
+      expect(await i.members('i1')).toEqual(['o2', 'o3'])
+      await i.setMembers('i1', [])
+      expect(await i.members('i1')).toEqual([])
+    })
+
+    test('inbox members - setMembers leaves other inboxes alone', async () => {
+      await seedAccounts()
+      const i = store().inboxes
+      await i.setMembers('i1', ['o1', 'o2'])
+      await i.setMembers('i2', ['o1'])
+      await i.setMembers('i1', ['o2'])
+      expect(await i.members('i2')).toEqual(['o1'])
+      expect(await i.inboxesOf('o1')).toEqual(['i2'])
+    })
+
+    test('inbox members - addMember is idempotent; inboxesOf lists the operator inboxes', async () => {
+      await seedAccounts()
+      const i = store().inboxes
+      await i.addMember(['i2', 'i1'], 'o2')
+      await i.addMember(['i1'], 'o2')
+      await i.addMember(['i1', 'i1'], 'o1')
+      await i.addMember([], 'o3')
+      expect(await i.members('i1')).toEqual(['o1', 'o2'])
+      expect(await i.members('i2')).toEqual(['o2'])
+      expect(await i.inboxesOf('o2')).toEqual(['i1', 'i2'])
+      expect(await i.inboxesOf('o3')).toEqual([])
+    })
+
+    test('inbox members - an unknown operator or inbox is not_found and changes nothing', async () => {
+      await seedAccounts()
+      const i = store().inboxes
+      await i.setMembers('i1', ['o1'])
+      const notFound = { code: 'not_found' }
+      await expect(i.setMembers('i1', ['o2', 'ghost'])).rejects.toMatchObject(notFound)
+      await expect(i.setMembers('missing', ['o1'])).rejects.toMatchObject(notFound)
+      await expect(i.addMember(['i2', 'missing'], 'o2')).rejects.toMatchObject(notFound)
+      await expect(i.addMember(['i2'], 'ghost')).rejects.toMatchObject(notFound)
+      expect(await i.members('i1')).toEqual(['o1'])
+      expect(await i.members('i2')).toEqual([])
+      expect(await i.members('missing')).toEqual([])
+      expect(await i.inboxesOf('o2')).toEqual([])
     })
   })
 

@@ -1,0 +1,323 @@
+/**
+ * One live actor per inbox: every assignment decision of the inbox goes through its mailbox, so
+ * two decisions can never give one conversation to two operators (R2, R3).
+ *
+ * - Routing: a new conversation goes to the available member with the fewest open
+ *   conversations of this inbox, ties broken round-robin; capacity is respected; with nobody
+ *   available it waits (unassigned in the store) and is assigned oldest-first when someone
+ *   becomes available.
+ * - Escalation: an assignment made for someone (not by them) carries a deadline stored on the
+ *   conversation; a timer mirrors it. If the assignee has not opened the conversation by then,
+ *   it moves to the next available member. Timers are re-armed from the store on activation, so
+ *   a deadline that passed while the server was down fires at once.
+ */
+import { ParleyError, type Conversation, type Party } from '../../server/protocol/index.ts'
+import type { InboxBus, InboxChange } from '../bus.ts'
+import { partyOf } from '../conversation/access.ts'
+import type { ConversationReplies } from '../conversation/commands.ts'
+import type { PresenceBoard } from '../operator/presence.ts'
+import type {
+  ConversationQueries,
+  InboxRecord,
+  InboxStore,
+  OperatorRecord,
+  OperatorStore,
+} from '../ports.ts'
+import { Actor, type ActorContext } from '../runtime/index.ts'
+import type { InboxCommand, InboxReplies } from './commands.ts'
+
+/** How the inbox actor reaches conversation actors (their mailboxes, never their state). */
+export interface ConversationRouting {
+  assign(
+    conversationId: string,
+    cmd: {
+      assigneeId: string | null
+      escalationAt: number | null
+      reason: 'auto' | 'manual' | 'escalation' | 'released'
+      by: Party
+      expect: { assigneeId: string | null; escalationAt?: number | null }
+    },
+  ): Promise<ConversationReplies['assign']>
+  peek(conversationId: string): Promise<Conversation | null>
+}
+
+export interface InboxDeps {
+  inboxes: InboxStore
+  operators: OperatorStore
+  queries: ConversationQueries
+  board: PresenceBoard
+  bus: InboxBus
+  conversations: ConversationRouting
+}
+
+export const ROUTING: Party = { kind: 'system', id: 'routing' }
+/** Queue rows read per store round trip while draining. */
+const QUEUE_PAGE = 50
+
+type Reply<K extends InboxCommand['type']> = InboxReplies[K]
+
+export class InboxActor extends Actor<InboxCommand, InboxReplies> {
+  private inbox: InboxRecord | null = null
+  private members = new Map<string, OperatorRecord>()
+  /** The operator who got the last routed conversation: ties go to the next one after them. */
+  private lastRouted: string | null = null
+  /** Escalations that found nobody to move to; retried when someone becomes available. */
+  private readonly overdue = new Map<string, { assigneeId: string; escalationAt: number }>()
+  private unsubscribe: (() => void) | null = null
+
+  constructor(
+    key: string,
+    ctx: ActorContext,
+    private readonly deps: InboxDeps,
+  ) {
+    super(key, ctx)
+  }
+
+  protected override async activate(): Promise<void> {
+    if (!(await this.load())) return
+    this.unsubscribe = this.deps.bus.subscribe(this.key, (change) =>
+      this.deliverSelf({ type: 'change', change }),
+    )
+    for (const p of await this.deps.queries.pendingEscalations(this.key)) {
+      this.armEscalation(p.id, p.assigneeId, p.escalationAt)
+    }
+  }
+
+  protected override onStop(): void {
+    this.unsubscribe?.()
+    this.unsubscribe = null
+  }
+
+  /** Inbox actors hold the routing queue and escalation timers: they stay. */
+  override canPassivate(): boolean {
+    return false
+  }
+
+  protected async receive(cmd: InboxCommand): Promise<Reply<InboxCommand['type']>> {
+    if (!this.inbox) {
+      this.stopAfterReply()
+      throw new ParleyError('not_found', 'inbox not found')
+    }
+    switch (cmd.type) {
+      case 'change':
+        return this.onChange(cmd.change)
+      case 'operator_available':
+        await this.retryOverdue()
+        await this.drainQueue()
+        return
+      case 'escalate':
+        return this.escalate(cmd.conversationId, cmd.assigneeId, cmd.escalationAt)
+      case 'assign':
+        return this.manualAssign(cmd.conversationId, cmd.operatorId, cmd.principal)
+      case 'reload':
+        await this.load()
+        await this.drainQueue()
+        return
+      case 'route_queue':
+        return this.drainQueue()
+      default:
+        return assertNever(cmd)
+    }
+  }
+
+  private async load(): Promise<boolean> {
+    this.inbox = await this.deps.inboxes.get(this.key)
+    if (!this.inbox) return false
+    const ids = await this.deps.inboxes.members(this.key)
+    const records = await Promise.all(ids.map((id) => this.deps.operators.getById(id)))
+    this.members = new Map(records.flatMap((op) => (op ? [[op.id, op] as const] : [])))
+    return true
+  }
+
+  private get periodMs(): number {
+    return (this.inbox as InboxRecord).settings.escalationMinutes * 60_000
+  }
+
+  private async onChange(change: InboxChange): Promise<void> {
+    const conv = change.conversation
+    this.syncEscalation(conv)
+    switch (change.kind) {
+      case 'created':
+        if (conv.assigneeId === null && conv.status === 'open') await this.route(conv.id, null)
+        return
+      case 'status':
+        if (conv.status !== 'open' && conv.assigneeId !== null) await this.drainQueue() // a slot freed
+        if (conv.status === 'open' && conv.assigneeId === null) await this.route(conv.id, null)
+        return
+      case 'assigned':
+        if (conv.assigneeId === null && conv.status === 'open') {
+          // Released: back to routing, but not to whoever released it.
+          await this.route(conv.id, change.by.kind === 'operator' ? change.by.id : null)
+        } else if (change.previousAssigneeId !== null) {
+          await this.drainQueue() // the previous assignee has a slot free
+        }
+        return
+      default:
+        return
+    }
+  }
+
+  /** The escalation timer always mirrors the conversation's stored deadline. */
+  private syncEscalation(conv: Conversation): void {
+    if (conv.status === 'open' && conv.assigneeId !== null && conv.escalationAt !== null) {
+      this.armEscalation(conv.id, conv.assigneeId, conv.escalationAt)
+    } else {
+      this.cancelTimer(`escalate:${conv.id}`)
+      this.overdue.delete(conv.id)
+    }
+  }
+
+  private armEscalation(conversationId: string, assigneeId: string, escalationAt: number): void {
+    const delay = Math.max(0, escalationAt - this.ctx.clock.now())
+    this.startTimer(`escalate:${conversationId}`, delay, {
+      type: 'escalate',
+      conversationId,
+      assigneeId,
+      escalationAt,
+    })
+  }
+
+  /** Idempotent: acts only if the conversation still has exactly this assignee and deadline. */
+  private async escalate(
+    conversationId: string,
+    assigneeId: string,
+    escalationAt: number,
+  ): Promise<void> {
+    const conv = await this.deps.conversations.peek(conversationId)
+    const stillDue =
+      conv !== null &&
+      conv.status === 'open' &&
+      conv.assigneeId === assigneeId &&
+      conv.escalationAt === escalationAt
+    if (!stillDue) {
+      this.overdue.delete(conversationId)
+      return
+    }
+    const target = await this.choose(assigneeId)
+    if (!target) {
+      this.overdue.set(conversationId, { assigneeId, escalationAt })
+      return
+    }
+    this.overdue.delete(conversationId)
+    await this.deps.conversations.assign(conversationId, {
+      assigneeId: target,
+      escalationAt: this.ctx.clock.now() + this.periodMs,
+      reason: 'escalation',
+      by: ROUTING,
+      expect: { assigneeId, escalationAt },
+    })
+  }
+
+  private async retryOverdue(): Promise<void> {
+    for (const [id, due] of [...this.overdue])
+      await this.escalate(id, due.assigneeId, due.escalationAt)
+  }
+
+  /** Assigns the conversation if someone can take it; false leaves it waiting in the queue. */
+  private async route(conversationId: string, exclude: string | null): Promise<boolean> {
+    const target = await this.choose(exclude)
+    if (!target) return false
+    const result = await this.deps.conversations.assign(conversationId, {
+      assigneeId: target,
+      escalationAt: this.ctx.clock.now() + this.periodMs,
+      reason: 'auto',
+      by: ROUTING,
+      expect: { assigneeId: null },
+    })
+    if (result.applied) this.lastRouted = target
+    return result.applied
+  }
+
+  /** Oldest waiting conversations first, while anyone can take them. Returns how many moved. */
+  private async drainQueue(): Promise<number> {
+    let moved = 0
+    for (;;) {
+      const waiting = await this.deps.queries.queuedConversations(this.key, QUEUE_PAGE)
+      for (const conv of waiting) {
+        if (!(await this.route(conv.id, null))) return moved
+        moved++
+      }
+      if (waiting.length < QUEUE_PAGE) return moved
+    }
+  }
+
+  /**
+   * The available member with the fewest open conversations here, below capacity; among equals
+   * the next after the last one routed to (round-robin in id order).
+   */
+  private async choose(exclude: string | null): Promise<string | null> {
+    const counts = await this.deps.queries.openCountsByAssignee(this.key)
+    const capacity = (this.inbox as InboxRecord).settings.maxOpenPerOperator
+    const load = (id: string) => counts[id] ?? 0
+    const eligible = [...this.members.values()]
+      .filter(
+        (op) => op.active && op.canChat && op.id !== exclude && this.deps.board.isAvailable(op.id),
+      )
+      .map((op) => op.id)
+      .filter((id) => capacity === 0 || load(id) < capacity)
+      .sort()
+    if (eligible.length === 0) return null
+    const least = Math.min(...eligible.map(load))
+    const tied = eligible.filter((id) => load(id) === least)
+    const last = this.lastRouted
+    return tied.find((id) => last !== null && id > last) ?? (tied[0] as string)
+  }
+
+  /**
+   * Manual assignment (R4 ground): "assign to me", transfer by the assignee, any move by a
+   * supervisor or admin, and release (null) by the assignee or a supervisor.
+   */
+  private async manualAssign(
+    conversationId: string,
+    operatorId: string | null,
+    principal: Parameters<typeof partyOf>[0],
+  ): Promise<Conversation> {
+    if (principal.kind !== 'operator' || !principal.canChat) {
+      throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
+    }
+    const conv = await this.deps.conversations.peek(conversationId)
+    if (!conv || conv.inboxId !== this.key)
+      throw new ParleyError('not_found', 'conversation not found')
+    const elevated = principal.role === 'supervisor' || principal.role === 'admin'
+    if (!elevated && !this.members.has(principal.id)) {
+      throw new ParleyError('forbidden', 'not a member of this inbox')
+    }
+    if (conv.status !== 'open')
+      throw new ParleyError('conflict', 'only open conversations can be assigned')
+    const mine = conv.assigneeId === principal.id
+    let escalationAt: number | null = null
+    if (operatorId === null) {
+      if (!elevated && !mine)
+        throw new ParleyError('forbidden', 'only the assignee or a supervisor can release it')
+    } else if (operatorId === principal.id) {
+      if (!elevated && conv.assigneeId !== null && !mine) {
+        throw new ParleyError('conflict', 'the conversation is assigned to someone else')
+      }
+    } else {
+      if (!elevated && !mine)
+        throw new ParleyError('forbidden', 'only the assignee or a supervisor can transfer it')
+      const target = this.members.get(operatorId)
+      if (!target || !target.active || !target.canChat) {
+        throw new ParleyError(
+          'validation_failed',
+          'the target operator cannot take conversations of this inbox',
+        )
+      }
+      escalationAt = this.ctx.clock.now() + this.periodMs
+    }
+    const result = await this.deps.conversations.assign(conversationId, {
+      assigneeId: operatorId,
+      escalationAt,
+      reason: operatorId === null ? 'released' : 'manual',
+      by: partyOf(principal),
+      expect: { assigneeId: conv.assigneeId },
+    })
+    if (!result.applied || !result.conversation)
+      throw new ParleyError('conflict', 'the conversation changed; try again')
+    return result.conversation
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled command ${JSON.stringify(value)}`)
+}

@@ -1,0 +1,25 @@
+/** The inbox actor's commands and replies. */
+import type { Conversation } from '../../server/protocol/index.ts'
+import type { InboxChange } from '../bus.ts'
+import type { Principal } from '../conversation/access.ts'
+
+export type InboxCommand =
+  | { type: 'change'; change: InboxChange }
+  | { type: 'operator_available'; operatorId: string }
+  /** Timer: the assignee did not open the conversation by escalationAt. */
+  | { type: 'escalate'; conversationId: string; assigneeId: string; escalationAt: number }
+  /** A person assigns (to an operator, to themselves) or releases (null) a conversation. */
+  | { type: 'assign'; conversationId: string; operatorId: string | null; principal: Principal }
+  /** Settings or membership changed: reload them, then route what waits. */
+  | { type: 'reload' }
+  /** Assign what waits in the queue to whoever can take it. */
+  | { type: 'route_queue' }
+
+export interface InboxReplies {
+  change: void
+  operator_available: void
+  escalate: void
+  assign: Conversation
+  reload: void
+  route_queue: number
+}

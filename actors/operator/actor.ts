@@ -1,0 +1,297 @@
+/**
+ * One live actor per operator: status (shared by all tabs and devices), presence from live
+ * connections with a grace period, unread and unanswered badges derived from read watermarks,
+ * and the live feed of every change in the operator's inboxes (O2, O3, O4).
+ */
+import {
+  ParleyError,
+  type Conversation,
+  type FeedFrame,
+  type OperatorStatus,
+} from '../../server/protocol/index.ts'
+import type { InboxBus, InboxChange } from '../bus.ts'
+import type { ConversationQueries, InboxStore, OperatorStore } from '../ports.ts'
+import { Actor, type ActorContext } from '../runtime/index.ts'
+import type { OperatorCommand, OperatorReplies, OperatorSnapshot } from './commands.ts'
+import type { Availability, PresenceBoard } from './presence.ts'
+
+/** Where feed frames for an operator go (the server's connections of that operator). */
+export interface OperatorFeed {
+  push(operatorId: string, frame: FeedFrame): void
+}
+
+export interface OperatorDeps {
+  operators: OperatorStore
+  inboxes: InboxStore
+  queries: ConversationQueries
+  board: PresenceBoard
+  bus: InboxBus
+  feed: OperatorFeed
+  /** Tells an inbox's router that this operator can take conversations now. */
+  available(inboxId: string, operatorId: string): void
+  /** Presence survives this long after the last connection closes (a reload, a flaky network). */
+  graceMs: number
+}
+
+interface BadgeEntry {
+  readSeq: number
+  unread: number
+  unanswered: boolean
+}
+
+type Reply<K extends OperatorCommand['type']> = OperatorReplies[K]
+
+export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
+  private status: OperatorStatus = 'online'
+  private present = false
+  private inboxIds = new Set<string>()
+  private readonly connections = new Set<string>()
+  private readonly badges = new Map<string, BadgeEntry>()
+  private unsubscribes: Array<() => void> = []
+  private exists = false
+
+  constructor(
+    key: string,
+    ctx: ActorContext,
+    private readonly deps: OperatorDeps,
+  ) {
+    super(key, ctx)
+  }
+
+  protected override async activate(): Promise<void> {
+    const op = await this.deps.operators.getById(this.key)
+    if (!op || !op.active) return
+    this.exists = true
+    this.status = op.status
+    await this.loadMembership()
+    this.publishBoard()
+  }
+
+  protected override onStop(): void {
+    for (const off of this.unsubscribes) off()
+    this.unsubscribes = []
+    if (this.exists) this.deps.board.remove(this.key)
+  }
+
+  override canPassivate(): boolean {
+    return this.connections.size === 0 && super.canPassivate()
+  }
+
+  protected async receive(cmd: OperatorCommand): Promise<Reply<OperatorCommand['type']>> {
+    if (!this.exists) {
+      this.stopAfterReply()
+      throw new ParleyError('not_found', 'operator not found')
+    }
+    switch (cmd.type) {
+      case 'connected':
+        return this.connected(cmd.connId)
+      case 'disconnected':
+        this.connections.delete(cmd.connId)
+        if (this.connections.size === 0)
+          this.startTimer('grace', this.deps.graceMs, { type: 'grace_expired' })
+        return
+      case 'grace_expired':
+        if (this.connections.size === 0 && this.present) {
+          this.present = false
+          this.availabilityChanged()
+        }
+        return
+      case 'set_status':
+        return this.setStatus(cmd.status)
+      case 'snapshot':
+        return this.snapshot()
+      case 'change':
+        return this.onChange(cmd.change)
+      case 'refresh':
+        return this.refresh()
+      default:
+        return assertNever(cmd)
+    }
+  }
+
+  private async connected(connId: string): Promise<Availability> {
+    this.connections.add(connId)
+    this.cancelTimer('grace')
+    if (!this.present) {
+      this.present = true
+      this.availabilityChanged()
+    }
+    return { status: this.status, present: this.present }
+  }
+
+  private async setStatus(status: OperatorStatus): Promise<Availability> {
+    if (status !== this.status) {
+      await this.deps.operators.update(this.key, { status, updatedAt: this.ctx.clock.now() })
+      this.status = status
+      this.availabilityChanged()
+    }
+    return { status: this.status, present: this.present }
+  }
+
+  /** Board, every tab, and (when the operator can take work now) the routers of its inboxes. */
+  private availabilityChanged(): void {
+    this.publishBoard()
+    const availability = { status: this.status, present: this.present }
+    const feed = this.deps.feed
+    this.afterReply(() => feed.push(this.key, { type: 'feed', name: 'status', data: availability }))
+    if (this.deps.board.isAvailable(this.key)) {
+      for (const inboxId of this.inboxIds)
+        this.afterReply(() => this.deps.available(inboxId, this.key))
+    }
+  }
+
+  private publishBoard(): void {
+    this.deps.board.set(this.key, { status: this.status, present: this.present })
+  }
+
+  private snapshot(): OperatorSnapshot {
+    const unread: Record<string, number> = {}
+    for (const [id, entry] of this.badges) if (entry.unread > 0) unread[id] = entry.unread
+    return { status: this.status, present: this.present, badges: this.totals(), unread }
+  }
+
+  private totals() {
+    let unread = 0
+    let unanswered = 0
+    for (const entry of this.badges.values()) {
+      unread += entry.unread
+      if (entry.unanswered) unanswered++
+    }
+    return { unread, unanswered }
+  }
+
+  /** Badge set: open conversations of my inboxes assigned to me or to nobody (O2, O3). */
+  private inBadgeSet(conv: Conversation): boolean {
+    return (
+      this.inboxIds.has(conv.inboxId) &&
+      conv.status === 'open' &&
+      (conv.assigneeId === null || conv.assigneeId === this.key)
+    )
+  }
+
+  private async onChange(change: InboxChange): Promise<void> {
+    const conv = change.conversation
+    if (!this.inboxIds.has(conv.inboxId)) return
+    const before = this.totals()
+    let entry = this.badges.get(conv.id)
+    if (!this.inBadgeSet(conv)) {
+      this.badges.delete(conv.id)
+      entry = undefined
+    } else if (!entry) {
+      entry = await this.loadEntry(conv)
+      this.badges.set(conv.id, entry)
+    } else {
+      await this.apply(entry, change)
+      entry.unanswered = conv.hasUnansweredIncoming
+    }
+    const feed = this.deps.feed
+    const unread = entry ? entry.unread : null
+    const frames: FeedFrame[] = [
+      {
+        type: 'feed',
+        name: 'conversation',
+        data: { conversation: conv, change: change.kind, unread },
+      },
+    ]
+    const after = this.totals()
+    if (after.unread !== before.unread || after.unanswered !== before.unanswered) {
+      frames.push({ type: 'feed', name: 'badges', data: after })
+    }
+    const alert = this.alertFor(change)
+    if (alert) frames.push(alert)
+    this.afterReply(() => {
+      for (const frame of frames) feed.push(this.key, frame)
+    })
+  }
+
+  private async apply(entry: BadgeEntry, change: InboxChange): Promise<void> {
+    switch (change.kind) {
+      case 'message':
+        if (change.author === 'visitor') entry.unread++
+        return
+      case 'message_updated':
+        entry.unread = await this.deps.queries.countVisitorMessagesAfter(
+          change.conversation.id,
+          entry.readSeq,
+        )
+        return
+      case 'read':
+        if (change.reader.kind !== 'operator' || change.reader.id !== this.key) return
+        entry.readSeq = change.readSeq
+        entry.unread = await this.deps.queries.countVisitorMessagesAfter(
+          change.conversation.id,
+          entry.readSeq,
+        )
+        return
+      default:
+        return
+    }
+  }
+
+  /** A conversation entering the badge set: read its numbers from the store once. */
+  private async loadEntry(conv: Conversation): Promise<BadgeEntry> {
+    const rows = await this.deps.queries.operatorBadges(this.key, [conv.inboxId])
+    const row = rows.find((r) => r.conversationId === conv.id)
+    if (row)
+      return { readSeq: row.readSeq, unread: row.unread, unanswered: row.hasUnansweredIncoming }
+    const unread = await this.deps.queries.countVisitorMessagesAfter(conv.id, 0)
+    return { readSeq: 0, unread, unanswered: conv.hasUnansweredIncoming }
+  }
+
+  /** Someone else moved a conversation to me or away from me (escalation, transfer). */
+  private alertFor(change: InboxChange): FeedFrame | null {
+    if (change.kind !== 'assigned' || (change.by.kind === 'operator' && change.by.id === this.key))
+      return null
+    const kind =
+      change.conversation.assigneeId === this.key
+        ? 'assigned_to_you'
+        : change.previousAssigneeId === this.key
+          ? 'reassigned_away'
+          : null
+    if (!kind) return null
+    return {
+      type: 'feed',
+      name: 'alert',
+      data: {
+        kind,
+        conversationId: change.conversation.id,
+        reason: change.reason,
+        assigneeId: change.conversation.assigneeId,
+        previousAssigneeId: change.previousAssigneeId,
+      },
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const op = await this.deps.operators.getById(this.key)
+    if (!op || !op.active) {
+      this.stopAfterReply()
+      return
+    }
+    this.status = op.status
+    await this.loadMembership()
+    this.availabilityChanged()
+  }
+
+  /** Inboxes, their bus subscriptions, and the badge set, from the store. */
+  private async loadMembership(): Promise<void> {
+    this.inboxIds = new Set(await this.deps.inboxes.inboxesOf(this.key))
+    for (const off of this.unsubscribes) off()
+    this.unsubscribes = [...this.inboxIds].map((inboxId) =>
+      this.deps.bus.subscribe(inboxId, (change) => this.deliverSelf({ type: 'change', change })),
+    )
+    this.badges.clear()
+    const rows = await this.deps.queries.operatorBadges(this.key, [...this.inboxIds])
+    for (const row of rows) {
+      this.badges.set(row.conversationId, {
+        readSeq: row.readSeq,
+        unread: row.unread,
+        unanswered: row.hasUnansweredIncoming,
+      })
+    }
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled command ${JSON.stringify(value)}`)
+}

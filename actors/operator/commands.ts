@@ -1,0 +1,31 @@
+/** The operator actor's commands and replies. */
+import type { Badges, OperatorStatus } from '../../server/protocol/index.ts'
+import type { InboxChange } from '../bus.ts'
+import type { Availability } from './presence.ts'
+
+/** What `feed_subscribe` and the badge endpoint answer with. */
+export interface OperatorSnapshot extends Availability {
+  badges: Badges
+  /** Unread visitor messages per conversation of the badge set (zeros omitted). */
+  unread: Record<string, number>
+}
+
+export type OperatorCommand =
+  | { type: 'connected'; connId: string }
+  | { type: 'disconnected'; connId: string }
+  | { type: 'grace_expired' }
+  | { type: 'set_status'; status: OperatorStatus }
+  | { type: 'snapshot' }
+  | { type: 'change'; change: InboxChange }
+  /** Role, permission or inbox membership changed: reload them. */
+  | { type: 'refresh' }
+
+export interface OperatorReplies {
+  connected: Availability
+  disconnected: void
+  grace_expired: void
+  set_status: Availability
+  snapshot: OperatorSnapshot
+  change: void
+  refresh: void
+}

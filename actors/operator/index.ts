@@ -1,0 +1,3 @@
+export * from './actor.ts'
+export * from './commands.ts'
+export * from './presence.ts'

@@ -1,0 +1,141 @@
+/**
+ * Escalation deadlines and the routing queries the inbox actor runs: load per assignee, the
+ * queue of unassigned conversations and pending escalations. Registered by repository-suite.ts.
+ */
+import { describe, expect, test } from 'bun:test'
+import type { ConversationPatch, ConversationRecord, Store } from '../../../actors/ports.ts'
+import { T0, conversation, createWrite } from '../fixtures.ts'
+
+async function createAll(store: Store, records: ConversationRecord[]): Promise<void> {
+  await Promise.all(records.map((r) => store.conversations.write(createWrite(r))))
+}
+
+function patch(store: Store, conversationId: string, update: ConversationPatch): Promise<void> {
+  return store.conversations.write({ conversationId, update, events: [] })
+}
+
+export function routingSpecs(store: () => Store): void {
+  describe('escalation', () => {
+    test('escalation - a created conversation loads back with its escalation deadline', async () => {
+      const record = conversation('c1', { assigneeId: 'op-1', escalationAt: T0 + 300_000 })
+      await store().conversations.write(createWrite(record))
+      expect((await store().conversations.loadConversation('c1'))?.conversation).toEqual(record)
+      const [listed] = await store().queries.listVisitorConversations('visitor-1')
+      expect(listed?.escalationAt).toBe(T0 + 300_000)
+    })
+
+    test('escalation - a patch sets, moves and clears the deadline', async () => {
+      await store().conversations.write(createWrite(conversation('c1')))
+      const deadline = async () =>
+        (await store().conversations.loadConversation('c1'))?.conversation.escalationAt
+      expect(await deadline()).toBeNull()
+      await patch(store(), 'c1', { assigneeId: 'op-1', escalationAt: T0 + 60_000 })
+      expect(await deadline()).toBe(T0 + 60_000)
+      await patch(store(), 'c1', { escalationAt: T0 + 120_000 })
+      expect(await deadline()).toBe(T0 + 120_000)
+      await patch(store(), 'c1', { lastSeq: 2 })
+      expect(await deadline()).toBe(T0 + 120_000)
+      await patch(store(), 'c1', { escalationAt: null })
+      expect(await deadline()).toBeNull()
+    })
+  })
+
+  describe('openCountsByAssignee', () => {
+    test('openCountsByAssignee - counts open conversations of the inbox per assignee', async () => {
+      await createAll(store(), [
+        conversation('a1', { assigneeId: 'op-1' }),
+        conversation('a2', { assigneeId: 'op-1' }),
+        conversation('a3', { assigneeId: 'op-2' }),
+        conversation('queued'),
+        conversation('resolved', { assigneeId: 'op-2', status: 'resolved' }),
+        conversation('closed', { assigneeId: 'op-3', status: 'closed' }),
+        conversation('elsewhere', { assigneeId: 'op-1', inboxId: 'inbox-2' }),
+      ])
+      expect(await store().queries.openCountsByAssignee('inbox-1')).toEqual({
+        'op-1': 2,
+        'op-2': 1,
+      })
+      expect(await store().queries.openCountsByAssignee('inbox-9')).toEqual({})
+    })
+
+    test('openCountsByAssignee - follows reassignment and resolution', async () => {
+      await createAll(store(), [
+        conversation('a1', { assigneeId: 'op-1' }),
+        conversation('a2', { assigneeId: 'op-1' }),
+      ])
+      await patch(store(), 'a1', { assigneeId: 'op-2' })
+      await patch(store(), 'a2', { status: 'resolved' })
+      expect(await store().queries.openCountsByAssignee('inbox-1')).toEqual({ 'op-2': 1 })
+    })
+  })
+
+  describe('queuedConversations', () => {
+    test('queuedConversations - open and unassigned only, oldest first, then by id', async () => {
+      await createAll(store(), [
+        conversation('late', { createdAt: T0 + 300 }),
+        conversation('b-early', { createdAt: T0 + 100 }),
+        conversation('a-early', { createdAt: T0 + 100 }),
+        conversation('first', { createdAt: T0 }),
+        conversation('assigned', { createdAt: T0 - 10, assigneeId: 'op-1' }),
+        conversation('resolved', { createdAt: T0 - 10, status: 'resolved' }),
+        conversation('closed', { createdAt: T0 - 10, status: 'closed' }),
+        conversation('elsewhere', { createdAt: T0 - 10, inboxId: 'inbox-2' }),
+      ])
+      expect(await store().queries.queuedConversations('inbox-1', 10)).toEqual([
+        { id: 'first', createdAt: T0 },
+        { id: 'a-early', createdAt: T0 + 100 },
+        { id: 'b-early', createdAt: T0 + 100 },
+        { id: 'late', createdAt: T0 + 300 },
+      ])
+    })
+
+    test('queuedConversations - returns at most limit, and none for a limit of 0', async () => {
+      await createAll(
+        store(),
+        Array.from({ length: 5 }, (_, i) => conversation(`c${i}`, { createdAt: T0 + i })),
+      )
+      const q = store().queries
+      expect((await q.queuedConversations('inbox-1', 2)).map((c) => c.id)).toEqual(['c0', 'c1'])
+      expect(await q.queuedConversations('inbox-1', 0)).toEqual([])
+    })
+
+    test('queuedConversations - an assignment takes a conversation out of the queue', async () => {
+      await createAll(store(), [conversation('c1'), conversation('c2', { createdAt: T0 + 1 })])
+      await patch(store(), 'c1', { assigneeId: 'op-1' })
+      const queue = await store().queries.queuedConversations('inbox-1', 10)
+      expect(queue.map((c) => c.id)).toEqual(['c2'])
+    })
+  })
+
+  describe('pendingEscalations', () => {
+    test('pendingEscalations - open conversations of the inbox with a deadline, soonest first', async () => {
+      await createAll(store(), [
+        conversation('later', { assigneeId: 'op-1', escalationAt: T0 + 2000 }),
+        conversation('sooner', { assigneeId: 'op-2', escalationAt: T0 + 1000 }),
+        conversation('opened', { assigneeId: 'op-1' }),
+        conversation('resolved', {
+          assigneeId: 'op-1',
+          status: 'resolved',
+          escalationAt: T0 + 500,
+        }),
+        conversation('elsewhere', {
+          assigneeId: 'op-1',
+          inboxId: 'inbox-2',
+          escalationAt: T0 + 500,
+        }),
+      ])
+      expect(await store().queries.pendingEscalations('inbox-1')).toEqual([
+        { id: 'sooner', assigneeId: 'op-2', escalationAt: T0 + 1000 },
+        { id: 'later', assigneeId: 'op-1', escalationAt: T0 + 2000 },
+      ])
+    })
+
+    test('pendingEscalations - a cleared deadline is no longer pending', async () => {
+      await createAll(store(), [
+        conversation('c1', { assigneeId: 'op-1', escalationAt: T0 + 1000 }),
+      ])
+      await patch(store(), 'c1', { escalationAt: null })
+      expect(await store().queries.pendingEscalations('inbox-1')).toEqual([])
+    })
+  })
+}

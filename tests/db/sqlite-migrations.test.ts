@@ -1,0 +1,116 @@
+/**
+ * SQLite migrations: a database created by an older release opens with the current code,
+ * upgrades at start and keeps its rows. Older versions are rebuilt with drizzle's own migrator
+ * from a prefix of the journal, so the file looks exactly as that release left it.
+ */
+import { Database } from 'bun:sqlite'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { drizzle } from 'drizzle-orm/bun-sqlite'
+import { migrate } from 'drizzle-orm/bun-sqlite/migrator'
+import { openStore } from '../../db/index.ts'
+import { T0, conversation, inbox, operator } from './fixtures.ts'
+
+const MIGRATIONS = join(import.meta.dir, '..', '..', 'db', 'migrations', 'sqlite')
+
+interface JournalEntry {
+  idx: number
+  when: number
+  tag: string
+}
+
+interface Journal {
+  entries: JournalEntry[]
+}
+
+const journal: Journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8'))
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-migrations-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Creates a database at `path` with only the first `count` migrations applied. */
+function createAtVersion(path: string, count: number): Database {
+  const folder = join(dir, `migrations-${count}`)
+  mkdirSync(join(folder, 'meta'), { recursive: true })
+  const entries = journal.entries.slice(0, count)
+  for (const entry of entries) {
+    copyFileSync(join(MIGRATIONS, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`))
+  }
+  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }))
+  const client = new Database(path, { create: true })
+  migrate(drizzle({ client }), { migrationsFolder: folder })
+  return client
+}
+
+describe('sqlite migrations', () => {
+  test('migrations - journal entries are dated in order, or the migrator skips the later ones', () => {
+    const whens = journal.entries.map((e) => e.when)
+    expect(whens).toEqual(whens.toSorted((a, b) => a - b))
+    expect(new Set(whens).size).toBe(whens.length)
+  })
+
+  test('migrations - a database at the first version upgrades at start and keeps its rows', async () => {
+    const path = join(dir, 'first-version.db')
+    const old = createAtVersion(path, 1)
+    // Rows as the first release wrote them: no operator status, no escalation column.
+    old.run(
+      `insert into inboxes (id, name, identity_secret, settings, created_at, updated_at)
+       values ('inbox-1', 'Inbox inbox-1', 'secret-inbox-1', ?, ?, ?)`,
+      [JSON.stringify(inbox('inbox-1').settings), T0, T0],
+    )
+    old.run(
+      `insert into operators (id, email, name, role, can_chat, active, password_hash,
+         created_at, updated_at)
+       values ('o1', 'o1@example.com', 'Operator o1', 'operator', 1, 1, '$argon2id$v=19$fake',
+         ?, ?)`,
+      [T0, T0],
+    )
+    old.run(
+      `insert into conversations (id, inbox_id, visitor_id, status, status_rank, assignee_id,
+         last_seq, has_unanswered_incoming, last_message_at, last_activity_at, created_at,
+         updated_at)
+       values ('c1', 'inbox-1', 'visitor-1', 'open', 0, null, 2, 1, ?, ?, ?, ?)`,
+      [T0 + 2000, T0 + 2000, T0, T0],
+    )
+    old.run(
+      `insert into messages (id, conversation_id, seq, author_kind, author_id, text, created_at)
+       values ('c1-m2', 'c1', 2, 'visitor', 'visitor-1', 'hello', ?)`,
+      [T0 + 2000],
+    )
+    old.close()
+
+    const store = await openStore(path)
+    try {
+      expect(await store.operators.getById('o1')).toEqual(operator('o1', { status: 'online' }))
+      expect((await store.conversations.loadConversation('c1'))?.conversation).toEqual(
+        conversation('c1', {
+          lastSeq: 2,
+          hasUnansweredIncoming: true,
+          lastMessageAt: T0 + 2000,
+          escalationAt: null,
+        }),
+      )
+      // The new table and indexes work on the old rows.
+      await store.inboxes.setMembers('inbox-1', ['o1'])
+      expect(await store.inboxes.inboxesOf('o1')).toEqual(['inbox-1'])
+      expect(await store.queries.queuedConversations('inbox-1', 10)).toEqual([
+        { id: 'c1', createdAt: T0 },
+      ])
+      expect(await store.queries.operatorBadges('o1', ['inbox-1'])).toEqual([
+        { conversationId: 'c1', readSeq: 0, unread: 1, hasUnansweredIncoming: true },
+      ])
+    } finally {
+      await store.close()
+    }
+
+    const check = new Database(path, { readonly: true })
+    try {
+      const applied = check.query('select hash from __drizzle_migrations').all()
+      expect(applied).toHaveLength(journal.entries.length)
+    } finally {
+      check.close()
+    }
+  })
+})
