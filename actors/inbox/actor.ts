@@ -102,17 +102,14 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
       case 'change':
         return this.onChange(cmd.change)
       case 'operator_available':
-        await this.retryOverdue()
-        await this.drainQueue()
-        return
+        return this.offerWork()
       case 'escalate':
         return this.escalate(cmd.conversationId, cmd.assigneeId, cmd.escalationAt)
       case 'assign':
         return this.manualAssign(cmd.conversationId, cmd.operatorId, cmd.principal)
       case 'reload':
         await this.load()
-        await this.drainQueue()
-        return
+        return this.offerWork()
       case 'route_queue':
         return this.drainQueue()
       default:
@@ -141,7 +138,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         if (conv.assigneeId === null && conv.status === 'open') await this.route(conv.id, null)
         return
       case 'status':
-        if (conv.status !== 'open' && conv.assigneeId !== null) await this.drainQueue() // a slot freed
+        if (conv.status !== 'open' && conv.assigneeId !== null) await this.offerWork() // a slot freed
         if (conv.status === 'open' && conv.assigneeId === null) await this.route(conv.id, null)
         return
       case 'assigned':
@@ -149,7 +146,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
           // Released: back to routing, but not to whoever released it.
           await this.route(conv.id, change.by.kind === 'operator' ? change.by.id : null)
         } else if (change.previousAssigneeId !== null) {
-          await this.drainQueue() // the previous assignee has a slot free
+          await this.offerWork() // the previous assignee has a slot free
         }
         return
       default:
@@ -206,6 +203,15 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
       by: ROUTING,
       expect: { assigneeId, escalationAt },
     })
+  }
+
+  /**
+   * Someone may be able to take work now (came online, freed a slot, settings changed):
+   * overdue escalations first, then the queue.
+   */
+  private async offerWork(): Promise<void> {
+    await this.retryOverdue()
+    await this.drainQueue()
   }
 
   private async retryOverdue(): Promise<void> {

@@ -37,6 +37,8 @@ interface BadgeEntry {
   readSeq: number
   unread: number
   unanswered: boolean
+  /** Changes up to this seq are already in the numbers (read from the store after commit). */
+  countedSeq: number
 }
 
 type Reply<K extends OperatorCommand['type']> = OperatorReplies[K]
@@ -181,7 +183,9 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
       entry = await this.loadEntry(conv)
       this.badges.set(conv.id, entry)
     } else {
-      await this.apply(entry, change)
+      // A visitor reopening a conversation announces the status, then the message: the entry
+      // loaded on the first already counts the second.
+      if (change.seq > entry.countedSeq) await this.apply(entry, change)
       entry.unanswered = conv.hasUnansweredIncoming
     }
     const feed = this.deps.feed
@@ -232,10 +236,14 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   private async loadEntry(conv: Conversation): Promise<BadgeEntry> {
     const rows = await this.deps.queries.operatorBadges(this.key, [conv.inboxId])
     const row = rows.find((r) => r.conversationId === conv.id)
-    if (row)
-      return { readSeq: row.readSeq, unread: row.unread, unanswered: row.hasUnansweredIncoming }
+    // Announced after commit: the store holds at least everything up to conv.lastSeq.
+    const countedSeq = conv.lastSeq
+    if (row) {
+      const { readSeq, unread, hasUnansweredIncoming: unanswered } = row
+      return { readSeq, unread, unanswered, countedSeq }
+    }
     const unread = await this.deps.queries.countVisitorMessagesAfter(conv.id, 0)
-    return { readSeq: 0, unread, unanswered: conv.hasUnansweredIncoming }
+    return { readSeq: 0, unread, unanswered: conv.hasUnansweredIncoming, countedSeq }
   }
 
   /** Someone else moved a conversation to me or away from me (escalation, transfer). */
@@ -269,8 +277,15 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
       return
     }
     this.status = op.status
+    const before = this.totals()
     await this.loadMembership()
     this.availabilityChanged()
+    // Joining or leaving an inbox changes the badge set: the panel must not keep old totals.
+    const after = this.totals()
+    if (after.unread !== before.unread || after.unanswered !== before.unanswered) {
+      const feed = this.deps.feed
+      this.afterReply(() => feed.push(this.key, { type: 'feed', name: 'badges', data: after }))
+    }
   }
 
   /** Inboxes, their bus subscriptions, and the badge set, from the store. */
@@ -287,6 +302,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         readSeq: row.readSeq,
         unread: row.unread,
         unanswered: row.hasUnansweredIncoming,
+        countedSeq: 0,
       })
     }
   }

@@ -48,6 +48,12 @@ export function adminRoutes(ctx: HttpContext) {
         if (await ctx.store.operators.getByEmail(body.email)) {
           throw new ParleyError('conflict', 'an operator with this email exists')
         }
+        // Unless told otherwise, a new operator handles every inbox. Checked before creating,
+        // so an unknown inbox id leaves no operator behind.
+        const known = (await ctx.store.inboxes.list()).map((i) => i.id)
+        const inboxIds = body.inboxIds ?? known
+        const unknown = inboxIds.find((id) => !known.includes(id))
+        if (unknown !== undefined) throw new ParleyError('not_found', `inbox ${unknown} not found`)
         const now = ctx.clock.now()
         const op: OperatorRecord = {
           id: newId(),
@@ -62,8 +68,6 @@ export function adminRoutes(ctx: HttpContext) {
           updatedAt: now,
         }
         await ctx.store.operators.create(op)
-        // Unless told otherwise, a new operator handles every inbox.
-        const inboxIds = body.inboxIds ?? (await ctx.store.inboxes.list()).map((i) => i.id)
         await ctx.store.inboxes.addMember(inboxIds, op.id)
         for (const inboxId of inboxIds) ctx.chat.refreshInbox(inboxId)
         set.status = 201

@@ -15,11 +15,26 @@ export function useServers() {
     for (const c of closeables.splice(0)) 'close' in c ? c.close() : c.end()
     for (const s of servers.splice(0)) await s.stop()
   })
+  async function server(opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+    const s = await startTestServer(opts)
+    servers.push(s)
+    return s
+  }
   return {
-    async server(opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-      const s = await startTestServer(opts)
-      servers.push(s)
-      return s
+    server,
+    /**
+     * Stops s keeping its data folder, runs whileDown (e.g. moves a FakeClock), then starts a
+     * server on that folder (pass the same clock to keep time). Only the new one is tracked.
+     */
+    async restart(
+      s: TestServer,
+      opts: Omit<NonNullable<Parameters<typeof startTestServer>[0]>, 'dataDir'> = {},
+      whileDown: () => Promise<unknown> = async () => {},
+    ): Promise<TestServer> {
+      await s.stop({ keepData: true })
+      servers.splice(servers.indexOf(s), 1)
+      await whileDown()
+      return server({ ...opts, dataDir: s.dataDir })
     },
     /** A WebSocket client, authenticated when a token is given. */
     async client(
