@@ -131,10 +131,19 @@ export interface ConversationQueries {
       readSeq: number
       unread: number
       hasUnansweredIncoming: boolean
+      /** The conversation's lastSeq in the same read: the counts cover changes up to it. */
+      lastSeq: number
     }>
   >
-  /** Visitor messages (not deleted) of the conversation with seq > afterSeq. */
-  countVisitorMessagesAfter(conversationId: string, afterSeq: number): Promise<number>
+  /**
+   * Visitor messages (not deleted) of the conversation with afterSeq < seq <= upToSeq. The upper
+   * bound lets a caller count exactly what one change covers, whatever has been written since.
+   */
+  countVisitorMessagesAfter(
+    conversationId: string,
+    afterSeq: number,
+    upToSeq: number,
+  ): Promise<number>
 }
 
 export type OperatorRole = 'operator' | 'supervisor' | 'admin'

@@ -27,7 +27,13 @@ else failed++
 
 const filter = process.argv.slice(2)
 console.log(`== bun test ${filter.join(' ')}`)
-const tests = run(process.execPath, ['test', ...(filter.length ? filter : ['tests/'])])
+// bunfig.toml's test timeout is not applied by this bun version; pass it explicitly.
+const tests = run(process.execPath, [
+  'test',
+  '--timeout',
+  '20000',
+  ...(filter.length ? filter : ['tests/']),
+])
 const pass = /^\s*(\d+) pass$/m.exec(tests.output)
 const fail = /^\s*(\d+) fail$/m.exec(tests.output)
 if (!pass && !fail) {

@@ -156,11 +156,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     let conv = authorize(principal, this.conv, 'view')
     // The assignee's first open stops the escalation for good (R3). No event: nothing a
     // client replays changes, only the deadline disappears.
-    if (
-      principal.kind === 'operator' &&
-      conv.assigneeId === principal.id &&
-      conv.escalationAt !== null
-    ) {
+    if (this.isAssignee(principal) && conv.escalationAt !== null) {
       const next = { ...conv, escalationAt: null, updatedAt: this.ctx.clock.now() }
       await this.commit(next, { events: [] })
       this.announce({ kind: 'opened', conversation: toWire(next), seq: next.lastSeq })
@@ -202,6 +198,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       lastSeq: seq,
       hasUnansweredIncoming: author.kind === 'visitor',
       lastMessageAt: now,
+      escalationAt: this.isAssignee(principal) ? null : conv.escalationAt,
       updatedAt: now,
     }
     try {
@@ -285,7 +282,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const now = this.ctx.clock.now()
     const next: ReadState = { reader, readSeq: read, deliveredSeq: delivered }
     const seq = conv.lastSeq + 1
-    const nextConv = { ...conv, lastSeq: seq, updatedAt: now }
+    const escalationAt = this.isAssignee(principal) ? null : conv.escalationAt
+    const nextConv = { ...conv, lastSeq: seq, escalationAt, updatedAt: now }
     await this.commit(nextConv, {
       readStates: [next],
       events: [this.event(seq, now, { name: 'read.updated', data: next })],
@@ -350,8 +348,12 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     if (conv.assigneeId === cmd.assigneeId && conv.escalationAt === cmd.escalationAt) {
       return { applied: true, conversation: toWire(conv) }
     }
+    // Only open conversations get an assignee (one resolved mid-decision stays as it is).
+    if (cmd.assigneeId !== null && conv.status !== 'open') {
+      return { applied: false, conversation: toWire(conv) }
+    }
     const now = this.ctx.clock.now()
-    const escalationAt = cmd.assigneeId === null || conv.status !== 'open' ? null : cmd.escalationAt
+    const escalationAt = cmd.assigneeId === null ? null : cmd.escalationAt
     if (conv.assigneeId === cmd.assigneeId) {
       // Same assignee, new deadline only: not an assignment change, so no event.
       const next = { ...conv, escalationAt, updatedAt: now }
@@ -378,6 +380,14 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       by: cmd.by,
     })
     return { applied: true, conversation: toWire(next) }
+  }
+
+  /**
+   * The assignee acting in the conversation (opening, reading, replying) has it in hand: that
+   * stops its escalation for good (R3).
+   */
+  private isAssignee(principal: Principal): boolean {
+    return principal.kind === 'operator' && this.conv?.assigneeId === principal.id
   }
 
   /** The message, if principal wrote it, it is not deleted and the other side has not read it. */

@@ -143,8 +143,8 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         return
       case 'assigned':
         if (conv.assigneeId === null && conv.status === 'open') {
-          // Released: back to routing, but not to whoever released it.
-          await this.route(conv.id, change.by.kind === 'operator' ? change.by.id : null)
+          // Released: back to routing, but not to whoever had it.
+          await this.route(conv.id, change.previousAssigneeId)
         } else if (change.previousAssigneeId !== null) {
           await this.offerWork() // the previous assignee has a slot free
         }

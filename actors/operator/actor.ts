@@ -185,7 +185,10 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     } else {
       // A visitor reopening a conversation announces the status, then the message: the entry
       // loaded on the first already counts the second.
-      if (change.seq > entry.countedSeq) await this.apply(entry, change)
+      if (change.seq > entry.countedSeq) {
+        await this.apply(entry, change)
+        entry.countedSeq = change.seq
+      }
       entry.unanswered = conv.hasUnansweredIncoming
     }
     const feed = this.deps.feed
@@ -214,9 +217,11 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         if (change.author === 'visitor') entry.unread++
         return
       case 'message_updated':
+        // Exactly up to this change: later messages arrive as their own changes.
         entry.unread = await this.deps.queries.countVisitorMessagesAfter(
           change.conversation.id,
           entry.readSeq,
+          change.seq,
         )
         return
       case 'read':
@@ -225,6 +230,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         entry.unread = await this.deps.queries.countVisitorMessagesAfter(
           change.conversation.id,
           entry.readSeq,
+          change.seq,
         )
         return
       default:
@@ -236,14 +242,13 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   private async loadEntry(conv: Conversation): Promise<BadgeEntry> {
     const rows = await this.deps.queries.operatorBadges(this.key, [conv.inboxId])
     const row = rows.find((r) => r.conversationId === conv.id)
-    // Announced after commit: the store holds at least everything up to conv.lastSeq.
-    const countedSeq = conv.lastSeq
+    // The row's counts cover changes up to its lastSeq; later ones are still to be applied.
     if (row) {
-      const { readSeq, unread, hasUnansweredIncoming: unanswered } = row
+      const { readSeq, unread, hasUnansweredIncoming: unanswered, lastSeq: countedSeq } = row
       return { readSeq, unread, unanswered, countedSeq }
     }
-    const unread = await this.deps.queries.countVisitorMessagesAfter(conv.id, 0)
-    return { readSeq: 0, unread, unanswered: conv.hasUnansweredIncoming, countedSeq }
+    const unread = await this.deps.queries.countVisitorMessagesAfter(conv.id, 0, conv.lastSeq)
+    return { readSeq: 0, unread, unanswered: conv.hasUnansweredIncoming, countedSeq: conv.lastSeq }
   }
 
   /** Someone else moved a conversation to me or away from me (escalation, transfer). */
@@ -302,7 +307,8 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         readSeq: row.readSeq,
         unread: row.unread,
         unanswered: row.hasUnansweredIncoming,
-        countedSeq: 0,
+        // Changes already queued in the mailbox up to lastSeq are in these numbers.
+        countedSeq: row.lastSeq,
       })
     }
   }

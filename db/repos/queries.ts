@@ -173,7 +173,7 @@ export class SqlConversationQueries implements ConversationQueries {
     return this.#routing.operatorBadges(operatorId, inboxIds)
   }
 
-  countVisitorMessagesAfter(conversationId: string, afterSeq: number): Promise<number> {
-    return this.#routing.countVisitorMessagesAfter(conversationId, afterSeq)
+  countVisitorMessagesAfter(conversationId: string, afterSeq: number, upToSeq: number): Promise<number> {
+    return this.#routing.countVisitorMessagesAfter(conversationId, afterSeq, upToSeq)
   }
 }

@@ -12,6 +12,7 @@ import {
   inArray,
   isNotNull,
   isNull,
+  lte,
   or,
   sql,
   type SQLWrapper,
@@ -41,12 +42,13 @@ const rs = t.readStates
  * deleted and come after `afterSeq`. The terms match messages_unread_idx column for column
  * (`deleted_at is null` is an equality there), so the count never reads the table.
  */
-function unreadCondition(conversationId: SQLWrapper, afterSeq: SQLWrapper) {
+function unreadCondition(conversationId: SQLWrapper, afterSeq: SQLWrapper, upToSeq?: SQLWrapper) {
   return and(
     eq(m.conversationId, conversationId),
     eq(m.authorKind, 'visitor'),
     isNull(m.deletedAt),
     gt(m.seq, afterSeq),
+    upToSeq ? lte(m.seq, upToSeq) : undefined,
   )
 }
 
@@ -81,7 +83,13 @@ export class SqlRoutingQueries implements RoutingQueries {
     this.#visitorMessagesAfter = db
       .select({ n: count() })
       .from(m)
-      .where(unreadCondition(sql.placeholder('conversationId'), sql.placeholder('afterSeq')))
+      .where(
+        unreadCondition(
+          sql.placeholder('conversationId'),
+          sql.placeholder('afterSeq'),
+          sql.placeholder('upToSeq'),
+        ),
+      )
       .prepare()
   }
 
@@ -128,6 +136,7 @@ export class SqlRoutingQueries implements RoutingQueries {
         readSeq: readSeq.mapWith(Number),
         unread: sql<number>`${unread}`.mapWith(Number),
         hasUnansweredIncoming: c.hasUnansweredIncoming,
+        lastSeq: c.lastSeq,
       })
       .from(c)
       .leftJoin(
@@ -148,7 +157,11 @@ export class SqlRoutingQueries implements RoutingQueries {
       .orderBy(asc(c.id))
   }
 
-  async countVisitorMessagesAfter(conversationId: string, afterSeq: number): Promise<number> {
-    return this.#visitorMessagesAfter.get({ conversationId, afterSeq })?.n ?? 0
+  async countVisitorMessagesAfter(
+    conversationId: string,
+    afterSeq: number,
+    upToSeq: number,
+  ): Promise<number> {
+    return this.#visitorMessagesAfter.get({ conversationId, afterSeq, upToSeq })?.n ?? 0
   }
 }

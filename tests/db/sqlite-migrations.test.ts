@@ -99,7 +99,7 @@ describe('sqlite migrations', () => {
         { id: 'c1', createdAt: T0 },
       ])
       expect(await store.queries.operatorBadges('o1', ['inbox-1'])).toEqual([
-        { conversationId: 'c1', readSeq: 0, unread: 1, hasUnansweredIncoming: true },
+        { conversationId: 'c1', readSeq: 0, unread: 1, hasUnansweredIncoming: true, lastSeq: 2 },
       ])
     } finally {
       await store.close()

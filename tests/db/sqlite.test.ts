@@ -124,7 +124,7 @@ describe('sqlite connection', () => {
     {
       name: 'countVisitorMessagesAfter',
       sql: `select count(*) from messages
-        where conversation_id = ? and author_kind = ? and deleted_at is null and seq > ?`,
+        where conversation_id = ? and author_kind = ? and deleted_at is null and seq > ? and seq <= ?`,
       uses: [/SEARCH messages USING COVERING INDEX messages_unread_idx/],
     },
     {

@@ -128,3 +128,49 @@ describe('badges (O2, O3)', () => {
     ])
   })
 })
+
+describe('badges - exact under load', () => {
+  test('messages committed while the operator actor loads a conversation are counted once', async () => {
+    h = await spawnRouting({ operators: 2, roles: ['operator', 'supervisor'] })
+    const [a, b] = h.ops as [string, string]
+    await h.connect(a)
+    await h.connect(b)
+    const id = await h.start('hi') // routed to a
+    await h.system.operators.ask(b, { type: 'snapshot' })
+    const visitor = await h.visitorOf(id)
+    // Hold b's load of the conversation until five more visitor messages are committed: their
+    // changes then wait in b's mailbox although the load already counts them.
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    let loading!: () => void
+    const loadStarted = new Promise<void>((r) => (loading = r))
+    const queries = h.store.queries
+    const load = queries.operatorBadges.bind(queries)
+    queries.operatorBadges = async (operatorId, inboxIds) => {
+      if (operatorId === b) {
+        loading()
+        await held
+      }
+      return load(operatorId, inboxIds)
+    }
+    const takeover = h.system.inboxes.ask(h.inboxId, {
+      type: 'assign',
+      conversationId: id,
+      operatorId: b,
+      principal: h.operator(b),
+    })
+    await loadStarted
+    for (let i = 1; i <= 5; i++) {
+      await h.system.conversations.ask(id, {
+        type: 'send',
+        principal: visitor,
+        clientMsgId: `v${i}`,
+        text: `more ${i}`,
+      })
+    }
+    release()
+    await takeover
+    await h.settle()
+    expect(await badges(b)).toEqual({ unread: 6, unanswered: 1 })
+  })
+})

@@ -195,3 +195,55 @@ describe('escalation across restarts (R3)', () => {
     expect(await h.assignee(id)).toBe(b) // at once, no new 4-minute wait
   })
 })
+
+describe('escalation - what counts as having it in hand', () => {
+  test("the assignee's reply or read stops the escalation, like opening", async () => {
+    const { a, id } = await assignedToA()
+    await h.system.conversations.ask(id, {
+      type: 'send',
+      principal: h.operator(a),
+      clientMsgId: 'r1',
+      text: 'on it',
+    })
+    await h.settle()
+    await h.clock.advance(10 * MINUTE)
+    await h.settle()
+    expect(await h.assignee(id)).toBe(a)
+  })
+
+  test('a released conversation is routed away from whoever had it', async () => {
+    h = await spawnRouting({ operators: 3, roles: ['operator', 'operator', 'supervisor'] })
+    const [a, b, sup] = h.ops as [string, string, string]
+    await h.connect(a)
+    const id = await h.start()
+    expect(await h.assignee(id)).toBe(a)
+    await h.connect(b)
+    await h.system.inboxes.ask(h.inboxId, {
+      type: 'assign',
+      conversationId: id,
+      operatorId: null,
+      principal: h.operator(sup),
+    })
+    await h.settle()
+    expect(await h.assignee(id)).toBe(b)
+  })
+
+  test('a conversation that is no longer open is never assigned', async () => {
+    const { a, b, id } = await assignedToA()
+    await h.system.conversations.ask(id, {
+      type: 'set_status',
+      principal: h.operator(a),
+      status: 'closed',
+    })
+    const result = await h.system.conversations.ask(id, {
+      type: 'assign',
+      assigneeId: b,
+      escalationAt: null,
+      reason: 'auto',
+      by: { kind: 'system', id: 'routing' },
+      expect: { assigneeId: a },
+    })
+    expect(result.applied).toBe(false)
+    expect(await h.assignee(id)).toBe(a)
+  })
+})

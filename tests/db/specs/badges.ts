@@ -74,9 +74,21 @@ export function badgeSpecs(store: () => Store): void {
     test('operatorBadges - own and unassigned open conversations, with unread after the own watermark', async () => {
       await seedInbox(store())
       expect(await store().queries.operatorBadges('op-1', ['inbox-1'])).toEqual([
-        { conversationId: 'mine', readSeq: 3, unread: 1, hasUnansweredIncoming: true },
-        { conversationId: 'queued', readSeq: 0, unread: 2, hasUnansweredIncoming: true },
-        { conversationId: 'quiet', readSeq: 0, unread: 0, hasUnansweredIncoming: false },
+        { conversationId: 'mine', readSeq: 3, unread: 1, hasUnansweredIncoming: true, lastSeq: 6 },
+        {
+          conversationId: 'queued',
+          readSeq: 0,
+          unread: 2,
+          hasUnansweredIncoming: true,
+          lastSeq: 3,
+        },
+        {
+          conversationId: 'quiet',
+          readSeq: 0,
+          unread: 0,
+          hasUnansweredIncoming: false,
+          lastSeq: 1,
+        },
       ])
     })
 
@@ -105,6 +117,7 @@ export function badgeSpecs(store: () => Store): void {
         readSeq: 0,
         unread: 0,
         hasUnansweredIncoming: false,
+        lastSeq: 4,
       })
     })
 
@@ -127,14 +140,19 @@ export function badgeSpecs(store: () => Store): void {
   })
 
   describe('countVisitorMessagesAfter', () => {
-    test('countVisitorMessagesAfter - counts visitor messages, not deleted, after the seq', async () => {
+    test('countVisitorMessagesAfter - counts visitor messages, not deleted, in (afterSeq, upToSeq]', async () => {
       await seedInbox(store())
       const q = store().queries
-      expect(await q.countVisitorMessagesAfter('mine', 0)).toBe(3)
-      expect(await q.countVisitorMessagesAfter('mine', 3)).toBe(1)
-      expect(await q.countVisitorMessagesAfter('mine', 5)).toBe(0)
-      expect(await q.countVisitorMessagesAfter('queued', 2)).toBe(1)
-      expect(await q.countVisitorMessagesAfter('missing', 0)).toBe(0)
+      const all = Number.MAX_SAFE_INTEGER
+      expect(await q.countVisitorMessagesAfter('mine', 0, all)).toBe(3)
+      expect(await q.countVisitorMessagesAfter('mine', 3, all)).toBe(1)
+      expect(await q.countVisitorMessagesAfter('mine', 5, all)).toBe(0)
+      expect(await q.countVisitorMessagesAfter('queued', 2, all)).toBe(1)
+      expect(await q.countVisitorMessagesAfter('missing', 0, all)).toBe(0)
+      // The upper bound: only what one change covers, not what was written after it.
+      expect(await q.countVisitorMessagesAfter('mine', 0, 3)).toBe(2)
+      expect(await q.countVisitorMessagesAfter('mine', 0, 4)).toBe(2)
+      expect(await q.countVisitorMessagesAfter('queued', 0, 2)).toBe(1)
     })
   })
 }
