@@ -16,7 +16,7 @@ import {
   type Store,
 } from '../actors/index.ts'
 import { openStore } from '../db/index.ts'
-import { createActorSystem } from './actors.ts'
+import { createActorSystem, type ActorSystem } from './actors.ts'
 import { AuthService } from './auth/index.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
 import type { Config } from './config.ts'
@@ -98,7 +98,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   })
   const streams = new StreamSessions(gateway, config.maxQueuedBytes)
-  registerGauges(metrics, { gateway, conversations, store, hub })
+  registerGauges(metrics, { gateway, actors, store, hub })
 
   await bootstrap(store, auth, config, clock, log)
   await actors.startInboxes()
@@ -219,47 +219,47 @@ async function bootstrap(
 
 function registerGauges(
   metrics: Metrics,
-  s: { gateway: Gateway; conversations: ConversationRegistry; store: Store; hub: Hub },
+  s: { gateway: Gateway; actors: ActorSystem; store: Store; hub: Hub },
 ) {
-  metrics.gauge(
-    'parley_active_connections',
-    'Open client connections (all transports).',
-    () => s.gateway.connections.size,
-  )
-  metrics.gauge(
-    'parley_actors',
-    'Live conversation actors on this node.',
-    () => s.conversations.size,
-  )
-  metrics.gauge('parley_mailbox_depth', 'Commands queued or running in all actor mailboxes.', () =>
-    s.conversations.mailboxDepth(),
-  )
-  metrics.gauge(
-    'parley_actor_activations',
-    'Actor activations since start.',
-    () => s.conversations.activations,
-  )
-  metrics.gauge(
-    'parley_actor_passivations',
-    'Actor passivations since start.',
-    () => s.conversations.passivations,
-  )
-  metrics.gauge('parley_events_published', 'Events published since start.', () => s.hub.published)
-  metrics.gauge(
-    'parley_store_transactions',
-    'Store transactions committed (group commit).',
-    () => s.store.stats().transactions,
-  )
-  metrics.gauge(
-    'parley_store_writes',
-    'Actor writes committed.',
-    () => s.store.stats().writesCommitted,
-  )
-  metrics.gauge(
-    'parley_watched_conversations',
-    'Conversations with at least one local watcher.',
-    () => s.hub.watchedConversations,
-  )
+  const { conversations, operators, inboxes } = s.actors
+  const gauges: Array<[string, string, () => number]> = [
+    [
+      'parley_active_connections',
+      'Open client connections (all transports).',
+      () => s.gateway.connections.size,
+    ],
+    ['parley_actors', 'Live conversation actors on this node.', () => conversations.size],
+    ['parley_operator_actors', 'Live operator actors on this node.', () => operators.size],
+    ['parley_inbox_actors', 'Live inbox actors on this node.', () => inboxes.size],
+    [
+      'parley_mailbox_depth',
+      'Commands queued or running in all actor mailboxes.',
+      () => conversations.mailboxDepth() + operators.mailboxDepth() + inboxes.mailboxDepth(),
+    ],
+    [
+      'parley_actor_activations',
+      'Conversation actor activations since start.',
+      () => conversations.activations,
+    ],
+    [
+      'parley_actor_passivations',
+      'Conversation actor passivations since start.',
+      () => conversations.passivations,
+    ],
+    ['parley_events_published', 'Events published since start.', () => s.hub.published],
+    [
+      'parley_store_transactions',
+      'Store transactions committed (group commit).',
+      () => s.store.stats().transactions,
+    ],
+    ['parley_store_writes', 'Actor writes committed.', () => s.store.stats().writesCommitted],
+    [
+      'parley_watched_conversations',
+      'Conversations with at least one local watcher.',
+      () => s.hub.watchedConversations,
+    ],
+  ]
+  for (const [name, help, read] of gauges) metrics.gauge(name, help, read)
 }
 
 function redact(url: string): string {

@@ -150,6 +150,8 @@ export function adminRoutes(ctx: HttpContext) {
         await requireAdmin(ctx, headers)
         const inbox = newInbox(body.name, ctx.clock.now(), body.settings)
         await ctx.store.inboxes.create(inbox)
+        // Its router must listen before the first conversation arrives.
+        ctx.chat.refreshInbox(inbox.id)
         set.status = 201
         return inbox
       },

@@ -223,3 +223,22 @@ describe('capacity and queue (R2)', () => {
     await obs.assigned(conv.id, a.id)
   })
 })
+
+describe('inboxes created at run time', () => {
+  test('routing - a conversation in a brand-new inbox is routed to its member at once', async () => {
+    const s = await u.server()
+    const obs = await Observer.create(u, s)
+    const admin = await s.adminToken()
+    const created = await s.http('/api/admin/inboxes', { token: admin, body: { name: 'Sales' } })
+    expect(created.status).toBe(201)
+    const op = await s.operator({ inboxIds: [created.body.id] })
+    await openTab(u, s, op.token)
+    const visitor = await s.visitorToken(created.body.id)
+    const res = await s.http('/api/visitor/conversations', {
+      token: visitor.token,
+      body: { text: 'hi sales' },
+    })
+    expect(res.status).toBe(201)
+    expect(await obs.routed(res.body.conversation.id)).toBe(op.id)
+  })
+})
