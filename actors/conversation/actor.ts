@@ -16,7 +16,12 @@ import {
   type TypingEventFrame,
 } from '../../server/protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
-import type { ConversationRecord, ConversationStore, ConversationWrite } from '../ports.ts'
+import type {
+  ConversationRecord,
+  ConversationStore,
+  ConversationWrite,
+  MessagePatch,
+} from '../ports.ts'
 import { Actor, newId, type ActorContext } from '../runtime/index.ts'
 import { authorize, partyKey, partyOf, type Principal } from './access.ts'
 import type { ConversationCommand, ConversationReplies, SendAck } from './commands.ts'
@@ -221,36 +226,33 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     messageId: string,
     text: string,
   ): Promise<Reply<'edit'>> {
-    const conv = authorize(principal, this.conv, 'participate')
     checkText(text)
-    const message = await this.ownUnreadMessage(principal, messageId)
-    const now = this.ctx.clock.now()
-    const updated: Message = { ...message, text, editedAt: now }
-    const seq = conv.lastSeq + 1
-    const next = { ...conv, lastSeq: seq, updatedAt: now }
-    await this.commit(next, {
-      updateMessages: [{ id: messageId, text, editedAt: now }],
-      events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
-    })
-    this.announce({
-      kind: 'message_updated',
-      conversation: toWire(next),
-      seq,
-      author: message.author.kind,
-    })
-    return { message: updated, seq }
+    return this.changeMessage(principal, messageId, (now) => ({ text, editedAt: now }))
   }
 
+  /** Soft delete: the row stays (history), clients see empty text and who deleted it. */
   private async remove(principal: Principal, messageId: string): Promise<Reply<'delete'>> {
+    return this.changeMessage(principal, messageId, (now, by) => ({
+      deletedAt: now,
+      deletedBy: by,
+    }))
+  }
+
+  /** Edit and delete: the author's own message, unread by the other side (C6), as one event. */
+  private async changeMessage(
+    principal: Principal,
+    messageId: string,
+    change: (now: number, by: Party) => Omit<MessagePatch, 'id'>,
+  ): Promise<{ message: Message; seq: number }> {
     const conv = authorize(principal, this.conv, 'participate')
     const message = await this.ownUnreadMessage(principal, messageId)
     const now = this.ctx.clock.now()
-    const by = partyOf(principal)
-    const updated: Message = { ...message, text: '', deletedAt: now, deletedBy: by }
+    const patch = change(now, partyOf(principal))
+    const updated: Message = { ...message, ...patch, ...(patch.deletedAt ? { text: '' } : {}) }
     const seq = conv.lastSeq + 1
     const next = { ...conv, lastSeq: seq, updatedAt: now }
     await this.commit(next, {
-      updateMessages: [{ id: messageId, deletedAt: now, deletedBy: by }],
+      updateMessages: [{ id: messageId, ...patch }],
       events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
     })
     this.announce({
