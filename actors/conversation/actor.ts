@@ -4,9 +4,7 @@
  * state, persist it (group-committed by the store), swap it in, reply, then publish.
  */
 import {
-  MAX_TEXT_LENGTH,
   ParleyError,
-  type Conversation,
   type ConversationEvent,
   type EventFrame,
   type Message,
@@ -22,9 +20,11 @@ import type {
   ConversationWrite,
   MessagePatch,
 } from '../ports.ts'
-import { Actor, newId, type ActorContext } from '../runtime/index.ts'
+import { Actor, type ActorContext } from '../runtime/index.ts'
 import { authorize, partyKey, partyOf, type Principal } from './access.ts'
 import type { ConversationCommand, ConversationReplies, SendAck } from './commands.ts'
+import { checkOwnUnread, checkText, newMessage, toWire } from './rules.ts'
+import { SendLog } from './send-log.ts'
 
 /** Where the actor's events go once durable (the server's hub; NATS in a cluster). */
 export interface ConversationPublisher {
@@ -40,16 +40,13 @@ export interface ConversationDeps {
   typingTtlMs: number
 }
 
-/** How many recent client message ids each actor remembers before asking the store. */
-const RECENT_SENDS = 256
-
 type Reply<K extends ConversationCommand['type']> = ConversationReplies[K]
 
 export class ConversationActor extends Actor<ConversationCommand, ConversationReplies> {
   private conv: ConversationRecord | null = null
   private readonly readStates = new Map<string, ReadState>()
   private readonly typing = new Map<string, Party>()
-  private readonly recentSends = new Map<string, SendAck>()
+  private readonly sends = new SendLog()
 
   constructor(
     key: string,
@@ -126,7 +123,14 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     let next = base
     let message: Message | null = null
     if (first) {
-      message = this.newMessage(partyOf(principal), first.text, first.clientMsgId ?? null, 2, now)
+      message = newMessage(
+        this.key,
+        partyOf(principal),
+        first.text,
+        first.clientMsgId ?? null,
+        2,
+        now,
+      )
       next = { ...base, lastSeq: 2, hasUnansweredIncoming: true, lastMessageAt: now }
       events.push(this.event(2, now, { name: 'message.created', data: { message } }))
     }
@@ -139,7 +143,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     this.conv = next
     this.publishAfterReply(events)
     this.announce({ kind: 'created', conversation: toWire(next), seq: next.lastSeq })
-    const ack = message ? this.remember(message, false) : null
+    const ack = message ? this.sends.remember(message, false) : null
     return { conversation: toWire(next), message: ack }
   }
 
@@ -195,7 +199,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         this.event(++seq, now, { name: 'conversation.status', data: { status, by: author } }),
       )
     }
-    const message = this.newMessage(author, text, clientMsgId, ++seq, now)
+    const message = newMessage(this.key, author, text, clientMsgId, ++seq, now)
     events.push(this.event(seq, now, { name: 'message.created', data: { message } }))
     const next: ConversationRecord = {
       ...conv,
@@ -218,7 +222,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     if (status !== conv.status)
       this.announce({ kind: 'status', conversation: toWire(next), seq: seq - 1 })
     this.announce({ kind: 'message', conversation: toWire(next), seq, author: author.kind })
-    return this.remember(message, false)
+    return this.sends.remember(message, false)
   }
 
   private async edit(
@@ -392,52 +396,19 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     return principal.kind === 'operator' && this.conv?.assigneeId === principal.id
   }
 
-  /** The message, if principal wrote it, it is not deleted and the other side has not read it. */
+  /** The message, if principal may still change it; typed errors otherwise. */
   private async ownUnreadMessage(principal: Principal, messageId: string): Promise<Message> {
     const message = await this.deps.store.getMessage(this.key, messageId)
     if (!message) throw new ParleyError('not_found', 'message not found')
-    if (message.author.kind !== principal.kind || message.author.id !== principal.id) {
-      throw new ParleyError('MESSAGE_ACTION_FORBIDDEN', 'only the author can change a message')
-    }
-    if (message.deletedAt !== null) {
-      throw new ParleyError('MESSAGE_ALREADY_DELETED', 'the message was deleted')
-    }
-    if (this.readByOtherSide(message)) {
-      throw new ParleyError('MESSAGE_ALREADY_READ', 'the other side has already read the message')
-    }
+    checkOwnUnread(principal, message, this.readStates.values())
     return message
   }
 
-  private readByOtherSide(message: Message): boolean {
-    for (const rs of this.readStates.values()) {
-      if (rs.reader.kind !== message.author.kind && rs.readSeq >= message.seq) return true
-    }
-    return false
-  }
-
   private async findSend(author: Party, clientMsgId: string): Promise<SendAck | null> {
-    const cached = this.recentSends.get(`${partyKey(author)}:${clientMsgId}`)
-    if (cached) return { ...cached, duplicate: true }
+    const known = this.sends.find(author, clientMsgId)
+    if (known) return known
     const stored = await this.deps.store.findMessageByClientId(this.key, author, clientMsgId)
-    return stored ? this.remember(stored, true) : null
-  }
-
-  private remember(message: Message, duplicate: boolean): SendAck {
-    const ack: SendAck = {
-      messageId: message.id,
-      seq: message.seq,
-      createdAt: message.createdAt,
-      duplicate,
-    }
-    if (message.clientMsgId === null) return ack
-    const key = `${partyKey(message.author)}:${message.clientMsgId}`
-    this.recentSends.delete(key)
-    this.recentSends.set(key, { ...ack, duplicate: false })
-    if (this.recentSends.size > RECENT_SENDS) {
-      const oldest = this.recentSends.keys().next().value
-      if (oldest !== undefined) this.recentSends.delete(oldest)
-    }
-    return ack
+    return stored ? this.sends.remember(stored, true) : null
   }
 
   /** Persists next with the given changes; swaps it in only once durable, then publishes. */
@@ -449,27 +420,6 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     await this.deps.store.write({ conversationId: this.key, update, ...change })
     this.conv = next
     this.publishAfterReply(change.events)
-  }
-
-  private newMessage(
-    author: Party,
-    text: string,
-    clientMsgId: string | null,
-    seq: number,
-    now: number,
-  ): Message {
-    return {
-      id: newId(),
-      conversationId: this.key,
-      seq,
-      author,
-      text,
-      clientMsgId,
-      createdAt: now,
-      editedAt: null,
-      deletedAt: null,
-      deletedBy: null,
-    }
   }
 
   private event(seq: number, at: number, body: StoredEventData): ConversationEvent {
@@ -499,18 +449,6 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     }
     this.afterReply(() => this.deps.publisher.publish(frame))
   }
-}
-
-function checkText(text: string): void {
-  if (text.length > MAX_TEXT_LENGTH) {
-    throw new ParleyError('validation_failed', `text is longer than ${MAX_TEXT_LENGTH} characters`)
-  }
-  if (text.trim().length === 0) throw new ParleyError('validation_failed', 'text is empty')
-}
-
-export function toWire(conv: ConversationRecord): Conversation {
-  const { ownerEpoch: _epoch, ...wire } = conv
-  return wire
 }
 
 function assertNever(value: never): never {

@@ -1,0 +1,69 @@
+/** The conversation's pure rules: text limits (C7), who may change a message (C6), shapes. */
+import {
+  MAX_TEXT_LENGTH,
+  ParleyError,
+  type Conversation,
+  type Message,
+  type Party,
+  type ReadState,
+} from '../../server/protocol/index.ts'
+import type { ConversationRecord } from '../ports.ts'
+import { newId } from '../runtime/index.ts'
+import type { Principal } from './access.ts'
+
+/** Non-empty after trimming, at most MAX_TEXT_LENGTH characters. */
+export function checkText(text: string): void {
+  if (text.length > MAX_TEXT_LENGTH) {
+    throw new ParleyError('validation_failed', `text is longer than ${MAX_TEXT_LENGTH} characters`)
+  }
+  if (text.trim().length === 0) throw new ParleyError('validation_failed', 'text is empty')
+}
+
+/**
+ * A message may be edited or deleted by its author only, while not deleted and while nobody
+ * of the other side has read it (C6, seed 001 error codes).
+ */
+export function checkOwnUnread(
+  principal: Principal,
+  message: Message,
+  readStates: Iterable<ReadState>,
+): void {
+  if (message.author.kind !== principal.kind || message.author.id !== principal.id) {
+    throw new ParleyError('MESSAGE_ACTION_FORBIDDEN', 'only the author can change a message')
+  }
+  if (message.deletedAt !== null) {
+    throw new ParleyError('MESSAGE_ALREADY_DELETED', 'the message was deleted')
+  }
+  for (const rs of readStates) {
+    if (rs.reader.kind !== message.author.kind && rs.readSeq >= message.seq) {
+      throw new ParleyError('MESSAGE_ALREADY_READ', 'the other side has already read the message')
+    }
+  }
+}
+
+export function newMessage(
+  conversationId: string,
+  author: Party,
+  text: string,
+  clientMsgId: string | null,
+  seq: number,
+  now: number,
+): Message {
+  return {
+    id: newId(),
+    conversationId,
+    seq,
+    author,
+    text,
+    clientMsgId,
+    createdAt: now,
+    editedAt: null,
+    deletedAt: null,
+    deletedBy: null,
+  }
+}
+
+export function toWire(conv: ConversationRecord): Conversation {
+  const { ownerEpoch: _epoch, ...wire } = conv
+  return wire
+}
