@@ -29,6 +29,7 @@ import { inboxRoutes } from './http/inbox.ts'
 import { meRoutes } from './http/me.ts'
 import { opsRoutes } from './http/ops.ts'
 import { realtimeRoutes } from './http/realtime.ts'
+import { staticRoutes } from './http/static.ts'
 import { visitorRoutes } from './http/visitor.ts'
 import { Metrics } from './metrics.ts'
 import { Gateway } from './realtime/gateway.ts'
@@ -127,7 +128,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(meRoutes(ctx))
     .use(adminRoutes(ctx))
     .use(realtimeRoutes(ctx))
-    .get('/', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))
+    .use(staticRoutes(ctx))
+    .get('/api', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))
 
   const server = Bun.serve<WsData>({
     port: config.port,

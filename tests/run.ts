@@ -1,6 +1,6 @@
 /**
- * The whole test suite, as `npm test` and `.ci/run` run it: the type check, then every
- * `*.test.ts` under tests/ with `bun test`. Ends with the line CI reads: `N passed, N failed`.
+ * The whole test suite, as `npm test` and `.ci/run` run it: the type check, the client build
+ * with its size budgets, then every `*.test.ts` under tests/ with `bun test`. Ends with the line CI reads: `N passed, N failed`.
  */
 import { spawnSync } from 'node:child_process'
 
@@ -23,6 +23,11 @@ function run(cmd: string, args: string[]): { code: number; output: string } {
 console.log('== typecheck (tsc --noEmit)')
 const tsc = run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '--noEmit', '-p', '.'])
 if (tsc.code === 0) passed++
+else failed++
+
+console.log('== client build (size budgets)')
+const build = run(process.execPath, [`${root}client/build.ts`, '--if-stale'])
+if (build.code === 0) passed++
 else failed++
 
 const filter = process.argv.slice(2)

@@ -1,0 +1,94 @@
+/**
+ * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
+ * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget JS + CSS <= 35 KB,
+ * gzipped). Writes .gz twins of text assets for the server to send to browsers that accept them.
+ * `--if-stale`: do nothing when dist/ was built from the current sources (`npm start` uses it).
+ *
+ * Builds into a scratch folder and swaps it in at the end, so a running server never serves a
+ * half-written dist/.
+ */
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { DIST, isDistFresh, ROOT, sourceHash, stampFile } from './build-stamp.ts'
+
+const KB = 1024
+const BUDGETS = [
+  {
+    name: 'loader (widget/loader.js)',
+    limit: 2 * KB,
+    match: (f: string) => f === 'widget/loader.js',
+  },
+  {
+    name: 'whole widget (widget/**/*.js + *.css)',
+    limit: 35 * KB,
+    match: (f: string) => f.startsWith('widget/') && /\.(js|css)$/.test(f),
+  },
+]
+const COMPRESSIBLE = /\.(js|css|html|svg|json)$/
+
+if (process.argv.includes('--if-stale') && isDistFresh()) {
+  console.log('client: dist/ is up to date')
+  process.exit(0)
+}
+
+// Loaded only when building: a deployment with a fresh dist/ needs no dev dependencies to start.
+const { build } = await import('vite')
+const { CLIENT_TARGETS, clientConfig } = await import('../vite.config.ts')
+const hash = sourceHash()
+const scratch = join(ROOT, 'node_modules', '.cache', `parley-dist-${process.pid}`)
+rmSync(scratch, { recursive: true, force: true })
+try {
+  for (const target of CLIENT_TARGETS) await build(clientConfig(target, scratch))
+  const files = listFiles(scratch)
+  const sizes = files.map((file) => {
+    const bytes = readFileSync(join(scratch, file))
+    const gz = gzipSync(bytes, { level: 9 })
+    if (COMPRESSIBLE.test(file)) writeFileSync(join(scratch, `${file}.gz`), gz)
+    return { file, raw: bytes.length, gzip: gz.length }
+  })
+  writeFileSync(stampFile(scratch), `${hash}\n`)
+  const failures = report(sizes)
+  for (const f of failures) console.error(`client: budget exceeded: ${f}`)
+  if (failures.length === 0) swapIn()
+  else process.exitCode = 1
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}
+
+function swapIn() {
+  const old = `${DIST}.old-${process.pid}`
+  try {
+    renameSync(DIST, old)
+  } catch {
+    // no previous dist/
+  }
+  renameSync(scratch, DIST)
+  rmSync(old, { recursive: true, force: true })
+  console.log(`client: built into ${relative(ROOT, DIST)}/`)
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? listFiles(path, base) : [relative(base, path)]
+  })
+}
+
+function report(sizes: Array<{ file: string; raw: number; gzip: number }>): string[] {
+  const fmt = (n: number) => `${(n / KB).toFixed(2)} KB`.padStart(10)
+  console.log(`${'file'.padEnd(44)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`)
+  for (const s of sizes.sort((a, b) => a.file.localeCompare(b.file))) {
+    console.log(`${s.file.padEnd(44)}${fmt(s.raw)}${fmt(s.gzip)}`)
+  }
+  const failures: string[] = []
+  for (const budget of BUDGETS) {
+    const total = sizes.filter((s) => budget.match(s.file)).reduce((n, s) => n + s.gzip, 0)
+    const ok = total <= budget.limit
+    console.log(
+      `${budget.name.padEnd(44)}${fmt(total)} gzip of ${fmt(budget.limit)}  ${ok ? 'ok' : 'OVER'}`,
+    )
+    if (!ok) failures.push(`${budget.name}: ${total} > ${budget.limit} bytes`)
+  }
+  return failures
+}

@@ -1,0 +1,21 @@
+/** The operator panel's entry. */
+import { render } from 'solid-js/web'
+import { App } from './components/App.tsx'
+import { PanelContext } from './context.ts'
+import { createPanel } from './store.ts'
+import './styles.css'
+
+const root = document.getElementById('root')
+// index.html lives at <base>/panel/
+const baseUrl = new URL('..', window.location.href).href.replace(/\/$/, '')
+if (root) {
+  const panel = createPanel(baseUrl)
+  render(
+    () => (
+      <PanelContext.Provider value={panel}>
+        <App />
+      </PanelContext.Provider>
+    ),
+    root,
+  )
+}

@@ -1,0 +1,26 @@
+/**
+ * The protocol as the client sees it. Everything here comes from `server/protocol/` (schemas,
+ * inferred types, error codes); nothing is redefined. Types come through the folder's index.
+ * Values are imported from the individual modules instead: the index also re-exports the
+ * MessagePack codec, whose module-level `Packr` would add ~14 KB gzipped to the widget, which
+ * speaks JSON only and has a 35 KB budget.
+ */
+export type {
+  AckFrame,
+  ClientFrame,
+  Conversation,
+  ErrorCode,
+  ErrorFrame,
+  EventFrame,
+  FeedFrame,
+  Message,
+  Party,
+  ReadState,
+  ReqId,
+  ServerFrame,
+  TypingEventFrame,
+  WireError,
+} from '../../server/protocol/index.ts'
+export type { ConversationView, SendAck } from '../../actors/index.ts'
+export { ERROR_CODES, ParleyError } from '../../server/protocol/errors.ts'
+export { MAX_TEXT_LENGTH } from '../../server/protocol/model.ts'

@@ -1,0 +1,34 @@
+/** Inline SVG icons (no icon font or image to download); decorative unless labelled. */
+const PATHS = {
+  chat: 'M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3.1-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z',
+  close: 'M6 6l12 12M18 6L6 18',
+  down: 'M6 9l6 6 6-6',
+  send: 'M4 12l16-8-6 16-2.5-6.5z M11.5 13.5L20 4',
+  check: 'M5 12.5l4.5 4.5L19 7.5',
+  checks: 'M2.5 12.5L7 17l9.5-9.5 M11 16l1 1 9.5-9.5',
+  clock: 'M12 7v5l3 2 M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
+  alert: 'M12 8v5 M12 16.5v.5 M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
+  edit: 'M4 20h4L19 9l-4-4L4 16z M13.5 6.5l4 4',
+  trash: 'M5 7h14 M10 7V4.5h4V7 M7 7l1 13h8l1-13',
+}
+
+export type IconName = keyof typeof PATHS
+
+export function Icon(props: { name: IconName; size?: number; filled?: boolean }) {
+  return (
+    <svg
+      class="icon"
+      width={props.size ?? 20}
+      height={props.size ?? 20}
+      viewBox="0 0 24 24"
+      fill={props.filled ? 'currentColor' : 'none'}
+      stroke={props.filled ? 'none' : 'currentColor'}
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+      aria-hidden="true"
+    >
+      <path d={PATHS[props.name]} />
+    </svg>
+  )
+}

@@ -1,0 +1,83 @@
+/** One message bubble: text, time, "edited", receipt, and edit/delete while still unread. */
+import { Show } from 'solid-js'
+import type { Message } from '../../shared/index.ts'
+import { useWidget } from '../context.ts'
+import { canChange, isMine, receiptOf } from '../derive.ts'
+import type { PendingMessage } from '../store.ts'
+import { Icon } from './Icon.tsx'
+import { Receipt } from './Receipt.tsx'
+import { RichText } from './RichText.tsx'
+
+export function MessageItem(props: { message: Message | PendingMessage }) {
+  const w = useWidget()
+  const stored = () => ('seq' in props.message ? props.message : null)
+  const mine = () => {
+    const m = stored()
+    return m ? isMine(w.state, m) : true
+  }
+  const deleted = () => stored()?.deletedAt != null
+  const changeable = () => {
+    const m = stored()
+    return m !== null && canChange(w.state, m)
+  }
+  const time = () =>
+    new Intl.DateTimeFormat(w.config.lang, { hour: '2-digit', minute: '2-digit' }).format(
+      props.message.createdAt,
+    )
+  const status = () => receiptOf(w.state, props.message)
+  return (
+    <li
+      class="row"
+      classList={{ mine: mine(), theirs: !mine(), editing: w.state.editing === stored()?.id }}
+      data-status={mine() ? status() : undefined}
+      data-message-id={stored()?.id}
+    >
+      <Show when={changeable()}>
+        <div class="actions">
+          <button
+            type="button"
+            class="icon-button small"
+            aria-label={w.t.edit}
+            title={w.t.edit}
+            onClick={() => w.actions.startEdit(stored()?.id ?? '')}
+          >
+            <Icon name="edit" size={16} />
+          </button>
+          <button
+            type="button"
+            class="icon-button small"
+            aria-label={w.t.delete}
+            title={w.t.delete}
+            onClick={() => void w.actions.remove(stored()?.id ?? '')}
+          >
+            <Icon name="trash" size={16} />
+          </button>
+        </div>
+      </Show>
+      <div class="bubble" classList={{ deleted: deleted() }}>
+        <span class="sr-only">{mine() ? w.t.you : w.t.support}: </span>
+        <Show when={!deleted()} fallback={<em>{w.t.deleted}</em>}>
+          <RichText text={props.message.text} />
+        </Show>
+        <span class="meta">
+          <Show when={stored()?.editedAt && !deleted()}>
+            <span class="edited">{w.t.edited}</span>
+          </Show>
+          <time dateTime={new Date(props.message.createdAt).toISOString()}>{time()}</time>
+          <Show when={mine()}>
+            <Receipt status={status()} />
+          </Show>
+        </span>
+      </div>
+      <Show when={status() === 'failed'}>
+        <button
+          type="button"
+          class="link-button"
+          onClick={() => w.actions.discard(props.message.clientMsgId ?? '')}
+        >
+          {w.t.discard}
+        </button>
+      </Show>
+    </li>
+  )
+}

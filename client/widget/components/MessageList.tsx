@@ -1,0 +1,67 @@
+/**
+ * The history: stored messages, then the visitor's pending ones. Stays pinned to the bottom
+ * while the visitor is there; scrolling near the top loads the page before the first message
+ * and keeps the visible messages where they were.
+ */
+import { createEffect, For, on, onMount, Show } from 'solid-js'
+import { useWidget } from '../context.ts'
+import { MessageItem } from './MessageItem.tsx'
+
+const NEAR_PX = 80
+
+export function MessageList() {
+  const w = useWidget()
+  let list: HTMLDivElement | undefined
+  let pinned = true
+  const toBottom = () => {
+    if (list) list.scrollTop = list.scrollHeight
+  }
+  onMount(toBottom)
+  createEffect(
+    on(
+      () => [w.state.messages.length, w.state.pending.length, w.state.typing.length],
+      () => {
+        if (pinned) toBottom()
+      },
+    ),
+  )
+  // The visitor's own new message always brings the view down.
+  createEffect(
+    on(
+      () => w.state.pending.length,
+      (n, prev) => {
+        if (prev !== undefined && n > prev) {
+          pinned = true
+          toBottom()
+        }
+      },
+    ),
+  )
+  const onScroll = async () => {
+    if (!list) return
+    pinned = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_PX
+    if (list.scrollTop > NEAR_PX || !w.state.hasMore || w.state.loadingOlder) return
+    const height = list.scrollHeight
+    await w.actions.loadOlder()
+    list.scrollTop += list.scrollHeight - height
+  }
+  return (
+    <div class="messages" ref={list} onScroll={() => void onScroll()} tabIndex={0}>
+      <Show when={w.state.loadingOlder}>
+        <p class="older">{w.t.loadingOlder}</p>
+      </Show>
+      <ol class="list" aria-label={w.t.messages}>
+        <Show when={w.state.messages.length === 0 && !w.state.hasMore}>
+          <li class="row theirs greeting">
+            <div class="bubble">{w.t.greeting}</div>
+          </li>
+        </Show>
+        <For each={w.state.messages}>{(message) => <MessageItem message={message} />}</For>
+        <For each={w.state.pending}>{(message) => <MessageItem message={message} />}</For>
+      </ol>
+      <Show when={w.state.conversation?.status === 'resolved'}>
+        <p class="system-note">{w.t.resolved}</p>
+      </Show>
+    </div>
+  )
+}

@@ -1,0 +1,42 @@
+/** Values computed from the state: unread count, a message's receipt status, edit rights. */
+import type { Message } from '../shared/index.ts'
+import type { PendingMessage, WidgetState } from './store.ts'
+
+export type Receipt = 'pending' | 'failed' | 'sent' | 'delivered' | 'read'
+
+/** Operator messages the visitor has not read (the launcher badge). */
+export function unreadCount(state: WidgetState): number {
+  let n = 0
+  for (const m of state.messages) {
+    if (m.author.kind === 'operator' && m.deletedAt === null && m.seq > state.ownRead) n++
+  }
+  return n
+}
+
+/** The newest operator message's seq: what `read` / `delivered` acknowledge. */
+export function newestOperatorSeq(state: WidgetState): number {
+  for (let i = state.messages.length - 1; i >= 0; i--) {
+    const m = state.messages[i] as Message
+    if (m.author.kind === 'operator') return m.seq
+  }
+  return 0
+}
+
+export function isMine(state: WidgetState, m: Message): boolean {
+  return (
+    m.author.kind === 'visitor' && (state.visitorId === null || m.author.id === state.visitorId)
+  )
+}
+
+/** One tick delivered, two ticks read: from the operators' watermarks (C5). */
+export function receiptOf(state: WidgetState, m: Message | PendingMessage): Receipt {
+  if (!('seq' in m)) return m.failed ? 'failed' : 'pending'
+  if (state.operatorRead >= m.seq) return 'read'
+  if (state.operatorDelivered >= m.seq) return 'delivered'
+  return 'sent'
+}
+
+/** The visitor may edit or delete an own message until an operator has read it (C6). */
+export function canChange(state: WidgetState, m: Message): boolean {
+  return isMine(state, m) && m.deletedAt === null && state.operatorRead < m.seq
+}

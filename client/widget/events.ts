@@ -1,0 +1,69 @@
+/**
+ * Applies the conversation's server events to the state (T4). Also where an incoming operator
+ * message rings (when the chat is hidden), is announced to screen readers, and gets
+ * acknowledged (delivered, or read when visible).
+ */
+import { assertNever, type EventFrame, type TypingEventFrame } from '../shared/index.ts'
+import { beep } from './sound.ts'
+import type { WidgetMutations, WidgetState } from './store.ts'
+
+/** An operator typing notice is dropped after this long without news (a lost "off"). */
+const TYPING_TTL_MS = 10_000
+
+export function createEventHandler(
+  state: WidgetState,
+  m: WidgetMutations,
+  ports: { isVisible(): boolean; acknowledge(): void },
+) {
+  const typingTimers = new Map<string, ReturnType<typeof setTimeout>>()
+
+  const setTyping = (operatorId: string, on: boolean) => {
+    clearTimeout(typingTimers.get(operatorId))
+    m.setTyping(operatorId, on)
+    if (on)
+      typingTimers.set(
+        operatorId,
+        setTimeout(() => m.setTyping(operatorId, false), TYPING_TTL_MS),
+      )
+  }
+
+  return (frame: EventFrame | TypingEventFrame): void => {
+    if (frame.conversationId !== state.conversation?.id) return
+    switch (frame.name) {
+      case 'typing': {
+        const { party, on } = frame.data
+        if (party.kind === 'operator') setTyping(party.id, on)
+        return
+      }
+      case 'message.created': {
+        const message = frame.data.message
+        const isNew = !state.messages.some((x) => x.id === message.id)
+        m.upsertMessage(message)
+        if (message.author.kind !== 'operator' || !isNew) return
+        setTyping(message.author.id, false)
+        if (!ports.isVisible()) beep()
+        m.announce(message.text)
+        ports.acknowledge()
+        return
+      }
+      case 'message.updated': {
+        const message = frame.data.message
+        m.upsertMessage(message)
+        if (message.deletedAt !== null && state.editing === message.id) m.setEditing(null)
+        return
+      }
+      case 'read.updated':
+        m.applyRead(frame.data)
+        return
+      case 'conversation.status':
+        m.setStatus(frame.data.status)
+        return
+      case 'conversation.created':
+      case 'conversation.assigned':
+        // Nothing the visitor sees: the start ack already carried the conversation.
+        return
+      default:
+        return assertNever(frame)
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/** The widget's two UI languages. Message text is never translated, only the chrome around it. */
+import type { Lang } from './config.ts'
+
+const en = {
+  title: 'Support',
+  replyTime: 'We usually reply within a few minutes',
+  connecting: 'Connecting…',
+  offline: 'Offline: messages will be sent when the connection is back',
+  greeting: 'Hi! 👋 How can we help you today?',
+  placeholder: 'Write a message…',
+  hint: 'Enter to send, Shift+Enter for a new line',
+  send: 'Send',
+  save: 'Save',
+  openChat: 'Open support chat',
+  closeChat: 'Close chat',
+  typing: 'Operator is typing…',
+  edit: 'Edit',
+  delete: 'Delete',
+  editing: 'Editing message',
+  cancel: 'Cancel',
+  deleted: 'Message deleted',
+  edited: 'edited',
+  you: 'You',
+  support: 'Support',
+  pending: 'Sending…',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Not sent',
+  discard: 'Remove',
+  dismiss: 'Dismiss',
+  loadingOlder: 'Loading earlier messages…',
+  newMessage: 'New message from support:',
+  messages: 'Messages',
+  resolved: 'This conversation was marked resolved. Write to us again any time.',
+  tooLong: 'The message is too long',
+  alreadyRead: 'The operator has already read this message, so it can no longer be changed.',
+  alreadyDeleted: 'This message has already been deleted.',
+  offlineAction: 'No connection right now. Please try again in a moment.',
+  rateLimited: 'You are sending messages too fast. Please wait a moment.',
+  failedAction: 'Something went wrong. Please try again.',
+  unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+}
+
+export type Strings = typeof en
+
+const ruPlural = new Intl.PluralRules('ru')
+const ruUnread: Record<string, string> = {
+  one: 'непрочитанное сообщение',
+  few: 'непрочитанных сообщения',
+  many: 'непрочитанных сообщений',
+  other: 'непрочитанного сообщения',
+}
+
+const ru: Strings = {
+  title: 'Поддержка',
+  replyTime: 'Обычно отвечаем в течение нескольких минут',
+  connecting: 'Подключение…',
+  offline: 'Нет связи: сообщения отправятся, когда она появится',
+  greeting: 'Здравствуйте! 👋 Чем можем помочь?',
+  placeholder: 'Напишите сообщение…',
+  hint: 'Enter — отправить, Shift+Enter — новая строка',
+  send: 'Отправить',
+  save: 'Сохранить',
+  openChat: 'Открыть чат поддержки',
+  closeChat: 'Закрыть чат',
+  typing: 'Оператор печатает…',
+  edit: 'Изменить',
+  delete: 'Удалить',
+  editing: 'Редактирование сообщения',
+  cancel: 'Отмена',
+  deleted: 'Сообщение удалено',
+  edited: 'изменено',
+  you: 'Вы',
+  support: 'Поддержка',
+  pending: 'Отправляется…',
+  sent: 'Отправлено',
+  delivered: 'Доставлено',
+  read: 'Прочитано',
+  failed: 'Не отправлено',
+  discard: 'Убрать',
+  dismiss: 'Закрыть',
+  loadingOlder: 'Загружаем более ранние сообщения…',
+  newMessage: 'Новое сообщение от поддержки:',
+  messages: 'Сообщения',
+  resolved: 'Обращение отмечено решённым. Пишите, если понадобится помощь.',
+  tooLong: 'Сообщение слишком длинное',
+  alreadyRead: 'Оператор уже прочитал это сообщение, изменить его нельзя.',
+  alreadyDeleted: 'Это сообщение уже удалено.',
+  offlineAction: 'Сейчас нет связи. Попробуйте ещё раз чуть позже.',
+  rateLimited: 'Вы отправляете сообщения слишком часто. Подождите немного.',
+  failedAction: 'Что-то пошло не так. Попробуйте ещё раз.',
+  unread: (n: number) => `${n} ${ruUnread[ruPlural.select(n)]}`,
+}
+
+export function strings(lang: Lang): Strings {
+  return lang === 'ru' ? ru : en
+}

@@ -1,0 +1,108 @@
+/**
+ * The visitor session (docs/protocol.md section 2.1). Anonymous: the token lives in
+ * localStorage and is renewed halfway through its life (renewal needs a still-valid token), so
+ * a returning or long-lived page keeps its visitor; only a token that could not be renewed
+ * makes the browser a new visitor. Verified (W2): the site vouches for its user with
+ * data-user-id and data-user-hash, and every session is asked for with those instead.
+ */
+import { httpJson, ParleyError, type ErrorCode, type TokenSource } from '../shared/index.ts'
+import type { Identity } from './config.ts'
+import type { KeyValue } from './storage.ts'
+
+interface StoredSession {
+  token: string
+  visitorId: string
+  expiresAt: number
+  issuedAt: number
+  /** The verified user the session belongs to; null for an anonymous visitor. */
+  userId: string | null
+}
+
+interface SessionReply {
+  token: string
+  visitorId: string
+  expiresAt: number
+}
+
+const KEY = 'session'
+
+export class VisitorSession implements TokenSource {
+  private current: StoredSession | null
+  private refreshing: Promise<string> | null = null
+  private renewTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly inboxId: string,
+    private readonly identity: Identity | null,
+    private readonly storage: KeyValue,
+    /** Called when the visitor id changes (first session, or a new visitor after expiry). */
+    private readonly onVisitor: (visitorId: string | null) => void,
+  ) {
+    const stored = storage.get<StoredSession>(KEY)
+    const owner = identity?.userId ?? null
+    this.current =
+      stored && stored.expiresAt > Date.now() && stored.userId === owner ? stored : null
+    if (this.current) this.scheduleRenewal(this.current)
+  }
+
+  get visitorId(): string | null {
+    return this.current?.visitorId ?? null
+  }
+
+  get exists(): boolean {
+    return this.current !== null
+  }
+
+  token(): Promise<string> {
+    const s = this.current
+    if (s && Date.now() < renewAt(s)) return Promise.resolve(s.token)
+    return (this.refreshing ??= this.refresh().finally(() => (this.refreshing = null)))
+  }
+
+  rejected(token: string, code: ErrorCode): void {
+    if (this.current?.token !== token) return // already replaced by a renewed one
+    void code
+    this.current = null
+    this.storage.remove(KEY)
+    this.onVisitor(null)
+  }
+
+  private async refresh(): Promise<string> {
+    const inboxId = this.inboxId
+    if (this.identity) return this.keep(await this.post({ inboxId, ...this.identity }))
+    const s = this.current
+    if (s && s.expiresAt > Date.now() + 5000) {
+      try {
+        return this.keep(await this.post({ inboxId, token: s.token }))
+      } catch (error) {
+        // A retryable failure keeps the old token for now; a refusal starts a new visitor.
+        if (!(error instanceof ParleyError) || error.retryable) throw error
+      }
+    }
+    return this.keep(await this.post({ inboxId }))
+  }
+
+  private post(body: { inboxId: string } & Partial<Identity> & { token?: string }) {
+    return httpJson<SessionReply>(this.baseUrl, '/api/visitor/session', { body })
+  }
+
+  private keep(reply: SessionReply): string {
+    const previous = this.current?.visitorId ?? null
+    this.current = { ...reply, issuedAt: Date.now(), userId: this.identity?.userId ?? null }
+    this.storage.set(KEY, this.current)
+    if (reply.visitorId !== previous) this.onVisitor(reply.visitorId)
+    this.scheduleRenewal(this.current)
+    return reply.token
+  }
+
+  private scheduleRenewal(s: StoredSession): void {
+    clearTimeout(this.renewTimer)
+    const delay = Math.max(1000, renewAt(s) - Date.now() + 1000)
+    this.renewTimer = setTimeout(() => void this.token().catch(() => undefined), delay)
+  }
+}
+
+function renewAt(s: StoredSession): number {
+  return s.issuedAt + (s.expiresAt - s.issuedAt) / 2
+}

@@ -1,0 +1,176 @@
+/**
+ * The widget's state and the only functions that change it. Pure state changes, no I/O: the
+ * actions in widget.ts call these after talking to the server.
+ */
+import { createStore, produce } from 'solid-js/store'
+import type { Conversation, ConversationView, Message, ReadState } from '../shared/index.ts'
+import type { ChannelKind, TransportState } from '../shared/index.ts'
+import type { QueuedMessage } from './outbox.ts'
+
+/** A message of the visitor's not yet seen as stored (queued, in flight, or refused). */
+export interface PendingMessage extends QueuedMessage {
+  failed: boolean
+}
+
+export type NoticeKey =
+  'alreadyRead' | 'alreadyDeleted' | 'offlineAction' | 'rateLimited' | 'failedAction'
+
+export interface WidgetState {
+  open: boolean
+  dark: boolean
+  /** Phone-sized host: the window fills the screen and the launcher hides. */
+  compact: boolean
+  connection: TransportState
+  /** The channel kind in use or being tried: ws, or a fallback when WebSocket is blocked. */
+  channel: ChannelKind
+  visitorId: string | null
+  conversation: Conversation | null
+  /** Stored messages, ascending by seq. */
+  messages: Message[]
+  pending: PendingMessage[]
+  hasMore: boolean
+  loadingOlder: boolean
+  /** Operators typing right now. */
+  typing: string[]
+  /** The highest watermarks of any operator: what the visitor's ticks show. */
+  operatorRead: number
+  operatorDelivered: number
+  /** The visitor's own watermarks, as the server stored them. */
+  ownRead: number
+  ownDelivered: number
+  editing: string | null
+  notice: NoticeKey | null
+  /** The latest incoming message, for screen readers (a polite live region). */
+  announcement: string
+}
+
+export function createWidgetStore(init: { dark: boolean }) {
+  const [state, setState] = createStore<WidgetState>({
+    open: false,
+    dark: init.dark,
+    compact: false,
+    connection: 'idle',
+    channel: 'ws',
+    visitorId: null,
+    conversation: null,
+    messages: [],
+    pending: [],
+    hasMore: false,
+    loadingOlder: false,
+    typing: [],
+    operatorRead: 0,
+    operatorDelivered: 0,
+    ownRead: 0,
+    ownDelivered: 0,
+    editing: null,
+    notice: null,
+    announcement: '',
+  })
+
+  const applyRead = (rs: ReadState) =>
+    setState(
+      produce((s) => {
+        if (rs.reader.kind === 'operator') {
+          s.operatorRead = Math.max(s.operatorRead, rs.readSeq)
+          s.operatorDelivered = Math.max(s.operatorDelivered, rs.deliveredSeq, rs.readSeq)
+        } else if (rs.reader.kind === 'visitor' && rs.reader.id === s.visitorId) {
+          s.ownRead = Math.max(s.ownRead, rs.readSeq)
+          s.ownDelivered = Math.max(s.ownDelivered, rs.deliveredSeq, rs.readSeq)
+        }
+      }),
+    )
+
+  const mutations = {
+    setOpen: (open: boolean) => setState('open', open),
+    setHost: (host: { dark?: boolean; compact?: boolean }) => setState(host),
+    setConnection: (connection: TransportState, channel: ChannelKind) =>
+      setState({ connection, channel }),
+    setVisitor: (visitorId: string | null) => setState('visitorId', visitorId),
+    /** Forgets the conversation (a new visitor, or the old one is gone). */
+    clearConversation: () =>
+      setState({
+        conversation: null,
+        messages: [],
+        hasMore: false,
+        typing: [],
+        operatorRead: 0,
+        operatorDelivered: 0,
+        ownRead: 0,
+        ownDelivered: 0,
+        editing: null,
+      }),
+    setConversation: (conversation: Conversation) => setState('conversation', conversation),
+    setView(view: ConversationView) {
+      setState('conversation', view.conversation)
+      setState(
+        'typing',
+        view.typing.filter((p) => p.kind === 'operator').map((p) => p.id),
+      )
+      for (const rs of view.readStates) applyRead(rs)
+    },
+    applyRead,
+    /** Merges a page of history (newest page, or an older one when paging up). */
+    addHistory(messages: Message[], hasMore: boolean | null) {
+      setState(
+        produce((s) => {
+          for (const m of messages) upsert(s.messages, m)
+          if (hasMore !== null) s.hasMore = hasMore
+          s.pending = s.pending.filter((p) => !messages.some((m) => sameSend(m, p, s.visitorId)))
+        }),
+      )
+    },
+    /** A stored message (new, edited or deleted): replaces its pending twin if it had one. */
+    upsertMessage(message: Message) {
+      setState(
+        produce((s) => {
+          upsert(s.messages, message)
+          s.pending = s.pending.filter((p) => !sameSend(message, p, s.visitorId))
+          if (message.author.kind === 'operator') {
+            s.typing = s.typing.filter((id) => id !== message.author.id)
+          }
+        }),
+      )
+    },
+    setStatus: (status: Conversation['status']) =>
+      setState('conversation', (c) => (c ? { ...c, status } : c)),
+    setTyping(operatorId: string, on: boolean) {
+      setState('typing', (ids) => {
+        const rest = ids.filter((id) => id !== operatorId)
+        return on ? [...rest, operatorId] : rest
+      })
+    },
+    clearTyping: () => setState('typing', []),
+    addPending: (item: QueuedMessage) =>
+      setState('pending', (list) => [...list, { ...item, failed: false }]),
+    failPending: (clientMsgId: string) =>
+      setState('pending', (p) => p.clientMsgId === clientMsgId, 'failed', true),
+    removePending: (clientMsgId: string) =>
+      setState('pending', (list) => list.filter((p) => p.clientMsgId !== clientMsgId)),
+    setLoadingOlder: (loading: boolean) => setState('loadingOlder', loading),
+    setEditing: (messageId: string | null) => setState('editing', messageId),
+    setNotice: (notice: NoticeKey | null) => setState('notice', notice),
+    announce: (text: string) => setState('announcement', text),
+  }
+  return [state, mutations] as const
+}
+
+export type WidgetMutations = ReturnType<typeof createWidgetStore>[1]
+
+function upsert(list: Message[], message: Message): void {
+  const at = list.findIndex((m) => m.id === message.id)
+  if (at >= 0) {
+    list[at] = message
+    return
+  }
+  let i = list.length
+  while (i > 0 && (list[i - 1] as Message).seq > message.seq) i--
+  list.splice(i, 0, message)
+}
+
+function sameSend(message: Message, pending: QueuedMessage, visitorId: string | null): boolean {
+  return (
+    message.clientMsgId === pending.clientMsgId &&
+    message.author.kind === 'visitor' &&
+    (visitorId === null || message.author.id === visitorId)
+  )
+}

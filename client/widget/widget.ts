@@ -1,0 +1,308 @@
+/**
+ * The widget: state plus the actions the components call. Owns the visitor session, the
+ * outbox and the shared transport, and turns server events into state changes.
+ *
+ * Flow: the transport connects once there is a session (a returning visitor, a queued message,
+ * or the chat being opened). After each connect the visitor's latest open conversation is
+ * found (once), its history loaded and subscribed from the seq it was loaded at; then queued
+ * messages go out one by one, `start` for the first one when there is no conversation yet.
+ */
+import {
+  asParleyError,
+  browserChannels,
+  MAX_TEXT_LENGTH,
+  readinessProbe,
+  Transport,
+  type Conversation,
+  type Message,
+  type ParleyError,
+  type SendAck,
+} from '../shared/index.ts'
+import { widgetApi } from './api.ts'
+import type { WidgetConfig } from './config.ts'
+import { createEventHandler } from './events.ts'
+import { connectHost } from './host.ts'
+import { strings, type Strings } from './i18n.ts'
+import { Outbox, type QueuedMessage } from './outbox.ts'
+import { createReceipts } from './receipts.ts'
+import { VisitorSession } from './session.ts'
+import { unlockAudio } from './sound.ts'
+import { browserStorage } from './storage.ts'
+import { createWidgetStore, type NoticeKey, type WidgetState } from './store.ts'
+import { typingSender } from './typing.ts'
+
+export interface Widget {
+  state: WidgetState
+  actions: WidgetActions
+  t: Strings
+  config: WidgetConfig
+}
+
+export type WidgetActions = ReturnType<typeof createWidget>['actions']
+
+export function createWidget(config: WidgetConfig) {
+  const [state, m] = createWidgetStore({ dark: config.dark })
+  const storage = browserStorage(`parley:${config.inboxId}:`)
+  const tab = browserStorage(`parley:${config.inboxId}:`, () => sessionStorage)
+  const session = new VisitorSession(
+    config.baseUrl,
+    config.inboxId,
+    config.identity,
+    storage,
+    onVisitor,
+  )
+  const api = widgetApi(config.baseUrl, session)
+  const outbox = new Outbox(storage)
+  const transport = new Transport({
+    baseUrl: config.baseUrl,
+    auth: session,
+    channels: browserChannels,
+    probe: readinessProbe(config.baseUrl),
+  })
+  const host = connectHost(config.embedded, (info) => m.setHost(info))
+  const typing = typingSender((on) => {
+    const c = state.conversation
+    if (c && transport.state === 'connected') {
+      transport.request({ type: 'typing', conversationId: c.id, on }).catch(() => undefined)
+    }
+  })
+  let active = false
+  let resolved = false
+  let resolving = false
+  let draining = false
+  const receipts = createReceipts(state, m, transport)
+
+  const onEvent = createEventHandler(state, m, {
+    isVisible: () => state.open && document.visibilityState === 'visible',
+    acknowledge: () => receipts.schedule(),
+  })
+
+  m.setVisitor(session.visitorId)
+  for (const item of outbox.all()) m.addPending(item)
+  if (!config.embedded) m.setHost({ dark: config.dark, compact: true })
+
+  transport.on('state', (s) => {
+    m.setConnection(s, transport.kind)
+    if (s === 'connected') void afterConnect()
+    else m.clearTyping()
+  })
+  transport.on('event', onEvent)
+  transport.on('subscribed', ({ conversationId, view, behind }) => {
+    if (conversationId !== state.conversation?.id) return
+    if (behind) {
+      // The server has less than we showed (restored from a backup): start over from it.
+      m.clearConversation()
+      void load(conversationId)
+      return
+    }
+    m.setView(view)
+    receipts.schedule()
+  })
+  transport.on('subscribeFailed', ({ conversationId }) => {
+    if (conversationId !== state.conversation?.id) return
+    m.clearConversation()
+    resolved = false
+    void afterConnect()
+  })
+
+  function onVisitor(visitorId: string | null) {
+    if (visitorId === state.visitorId) return
+    const old = state.conversation
+    if (old) transport.unsubscribe(old.id)
+    m.clearConversation()
+    m.setVisitor(visitorId)
+    resolved = false
+    receipts.reset()
+  }
+
+  function activate() {
+    if (active) return
+    active = true
+    transport.start()
+    window.addEventListener('online', () => transport.reconnectNow())
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState !== 'visible') return
+      transport.reconnectNow()
+      receipts.schedule()
+    })
+  }
+
+  async function afterConnect() {
+    if (!resolved && !(await resolve())) {
+      setTimeout(() => transport.state === 'connected' && void afterConnect(), 2000)
+      return
+    }
+    void drain()
+    receipts.schedule()
+  }
+
+  /** Finds the visitor's latest open conversation, once per visitor. */
+  async function resolve(): Promise<boolean> {
+    if (resolving) return false
+    resolving = true
+    try {
+      if (!state.conversation) {
+        const { conversations } = await api.conversations()
+        const open = conversations.find((c) => c.status === 'open')
+        if (open) await load(open.id)
+      }
+      resolved = true
+      return true
+    } catch {
+      return false
+    } finally {
+      resolving = false
+    }
+  }
+
+  async function load(id: string) {
+    const view = await api.view(id)
+    const page = await api.history(id)
+    m.setView(view)
+    m.addHistory(page.messages, page.hasMore)
+    transport.subscribe(id, view.conversation.lastSeq)
+  }
+
+  /** Sends queued messages in order; each waits across reconnects until acked or refused. */
+  async function drain() {
+    if (draining || !resolved) return
+    draining = true
+    try {
+      for (let item = outbox.first(); item; item = outbox.first()) {
+        try {
+          await deliver(item)
+        } catch (error) {
+          m.failPending(item.clientMsgId)
+          m.setNotice(noticeFor(asParleyError(error)))
+        }
+        outbox.remove(item.clientMsgId)
+      }
+    } finally {
+      draining = false
+    }
+  }
+
+  async function deliver(item: QueuedMessage) {
+    const c = state.conversation
+    if (c) {
+      const frame = { type: 'send', conversationId: c.id, ...pick(item) } as const
+      await transport.request<SendAck>(frame, { durable: true })
+      return
+    }
+    const ack = await transport.request<{ conversation: Conversation }>(
+      { type: 'start', ...pick(item) },
+      { durable: true },
+    )
+    m.setConversation(ack.conversation)
+    transport.subscribe(ack.conversation.id, 0)
+  }
+
+  function open() {
+    m.setOpen(true)
+    host.layout(true)
+    tab.set('open', true)
+    activate()
+    unlockAudio()
+    receipts.schedule()
+  }
+
+  function close() {
+    m.setOpen(false)
+    host.layout(false)
+    tab.set('open', false)
+    typing.stop()
+  }
+
+  const actions = {
+    open,
+    close,
+    toggle: () => (state.open ? close() : open()),
+    /** Queues a message; false when it is empty or too long. */
+    send(text: string): boolean {
+      if (!text.trim() || text.length > MAX_TEXT_LENGTH) return false
+      const item = outbox.add(text)
+      m.addPending(item)
+      typing.sent()
+      activate()
+      void drain()
+      return true
+    },
+    typing: () => typing.input(),
+    startEdit(messageId: string) {
+      m.setNotice(null)
+      m.setEditing(messageId)
+    },
+    cancelEdit: () => m.setEditing(null),
+    /** Saves the edit; true when stored. A refusal (already read) closes the editor. */
+    async saveEdit(text: string): Promise<boolean> {
+      const id = state.editing
+      const c = state.conversation
+      if (!id || !c || !text.trim() || text.length > MAX_TEXT_LENGTH) return false
+      try {
+        const frame = { type: 'edit', conversationId: c.id, messageId: id, text } as const
+        const ack = await transport.request<{ message: Message }>(frame)
+        m.upsertMessage(ack.message)
+        m.setEditing(null)
+        return true
+      } catch (e) {
+        const error = asParleyError(e)
+        m.setNotice(noticeFor(error))
+        if (!error.retryable) m.setEditing(null)
+        return false
+      }
+    },
+    async remove(messageId: string) {
+      const c = state.conversation
+      if (!c) return
+      if (state.editing === messageId) m.setEditing(null)
+      try {
+        const frame = { type: 'delete', conversationId: c.id, messageId } as const
+        const ack = await transport.request<{ message: Message }>(frame)
+        m.upsertMessage(ack.message)
+      } catch (e) {
+        m.setNotice(noticeFor(asParleyError(e)))
+      }
+    },
+    discard: (clientMsgId: string) => m.removePending(clientMsgId),
+    async loadOlder() {
+      const c = state.conversation
+      const first = state.messages[0]
+      if (!c || !first || !state.hasMore || state.loadingOlder) return
+      m.setLoadingOlder(true)
+      try {
+        const page = await api.history(c.id, first.seq)
+        m.addHistory(page.messages, page.hasMore)
+      } catch {
+        // stays hasMore: scrolling up again retries
+      } finally {
+        m.setLoadingOlder(false)
+      }
+    },
+    dismissNotice: () => m.setNotice(null),
+  }
+
+  if (session.exists || outbox.first()) activate()
+  if (tab.get<boolean>('open') || !config.embedded) open()
+
+  return { state, actions, t: strings(config.lang), config }
+}
+
+function pick(item: QueuedMessage) {
+  return { clientMsgId: item.clientMsgId, text: item.text }
+}
+
+function noticeFor(error: ParleyError): NoticeKey {
+  switch (error.code) {
+    case 'MESSAGE_ALREADY_READ':
+      return 'alreadyRead'
+    case 'MESSAGE_ALREADY_DELETED':
+      return 'alreadyDeleted'
+    case 'rate_limited':
+      return 'rateLimited'
+    case 'unavailable':
+    case 'overloaded':
+      return 'offlineAction'
+    default:
+      return 'failedAction'
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The built client (dist/, made by `npm run build`) and the widget demo page:
+ * - `/widget/*`: the loader, the widget frame and its assets; `/panel/*`: the operator panel
+ *   (a path under /panel/ that is not a file gets the panel's index.html: client-side routes);
+ * - `/`: a demo page embedding the widget for the default inbox (the first in the store), so a
+ *   fresh `npm start` shows a working widget with nothing else running.
+ * Hashed files (`assets/`) are cached for good; loader.js and HTML revalidate (no-cache + ETag)
+ * so a new build reaches every embedding site at once. Paths are resolved inside dist/ only.
+ */
+import { existsSync, statSync } from 'node:fs'
+import { extname, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Elysia } from 'elysia'
+import { ParleyError } from '../protocol/index.ts'
+import type { HttpContext } from './context.ts'
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url))
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+}
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/**
+ * The file a URL path names inside `root`, or null: undecodable, a NUL or backslash, a `..` or
+ * dot-file segment, or anything resolving outside root is refused before touching the disk.
+ */
+export function resolveInside(root: string, urlPath: string): string | null {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(urlPath)
+  } catch {
+    return null
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null
+  const segments = decoded.split('/').filter((s) => s.length > 0)
+  if (segments.length === 0 || segments.some((s) => s.startsWith('.'))) return null
+  const base = resolve(root)
+  const path = resolve(base, ...segments)
+  return path.startsWith(base + sep) ? path : null
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** Security headers per page: the widget frame may be embedded anywhere, the panel nowhere. */
+function pageHeaders(request: Request, area: 'widget' | 'panel'): Record<string, string> {
+  const host = new URL(request.url).host
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ws://${host} wss://${host}`,
+    "base-uri 'none'",
+    "object-src 'none'",
+    "form-action 'none'",
+    ...(area === 'panel' ? ["frame-ancestors 'none'"] : []),
+  ].join('; ')
+  return {
+    'content-security-policy': csp,
+    'referrer-policy': 'no-referrer',
+    ...(area === 'panel' ? { 'x-frame-options': 'DENY' } : {}),
+  }
+}
+
+function serveFile(request: Request, path: string, area: 'widget' | 'panel'): Response {
+  const ext = extname(path)
+  const gz = `${path}.gz`
+  const useGzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '') && isFile(gz)
+  const stat = statSync(useGzip ? gz : path)
+  const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}${useGzip ? '-gz' : ''}"`
+  const headers: Record<string, string> = {
+    'content-type': TYPES[ext] ?? 'application/octet-stream',
+    'cache-control': path.includes(`${sep}assets${sep}`) ? IMMUTABLE : 'no-cache',
+    etag,
+    vary: 'Accept-Encoding',
+    'x-content-type-options': 'nosniff',
+    ...(ext === '.html' ? pageHeaders(request, area) : {}),
+  }
+  if (request.headers.get('if-none-match') === etag)
+    return new Response(null, { status: 304, headers })
+  if (useGzip) headers['content-encoding'] = 'gzip'
+  return new Response(Bun.file(useGzip ? gz : path), { headers })
+}
+
+export function staticRoutes(ctx: HttpContext, opts: { dist?: string } = {}) {
+  const dist = opts.dist ?? DIST
+  const built = () => existsSync(resolve(dist, 'widget', 'loader.js'))
+  const serve = (request: Request, area: 'widget' | 'panel', rest: string, fallback?: string) => {
+    if (!built())
+      throw new ParleyError('unavailable', 'the client is not built: run `npm run build`')
+    const path = resolveInside(resolve(dist, area), rest)
+    if (path && isFile(path)) return serveFile(request, path, area)
+    // A client-side route (no extension) gets the page; a missing asset stays a 404.
+    if (fallback && !extname(rest)) return serveFile(request, resolve(dist, area, fallback), area)
+    throw new ParleyError('not_found', 'no such file')
+  }
+  return (
+    new Elysia()
+      .get('/', async ({ request }) => {
+        const inboxes = await ctx.store.inboxes.list()
+        return demoPage(new URL(request.url), inboxes[0]?.id ?? null, built())
+      })
+      .get('/widget/*', ({ request, params }) => serve(request, 'widget', params['*']))
+      // Elysia matches /panel and /panel/ alike; only the bare one redirects (relative URLs).
+      .get('/panel', ({ request, redirect }) =>
+        new URL(request.url).pathname === '/panel'
+          ? redirect('/panel/', 302)
+          : serve(request, 'panel', 'index.html'),
+      )
+      .get('/panel/*', ({ request, params }) =>
+        serve(request, 'panel', params['*'] || 'index.html', 'index.html'),
+      )
+  )
+}
+
+const DEMO_TEXT = {
+  en: {
+    title: 'Northwind Coffee — Parley demo',
+    hero: 'Freshly roasted coffee, delivered',
+    body: 'This page stands in for any website. The round button in the corner is the Parley widget: open it and write to support. Operators answer from the panel.',
+    snippet: 'The whole embed is one script tag:',
+    panel: 'Operator panel',
+    api: 'API',
+    missing: 'The client is not built yet: run npm run build, then reload.',
+    noInbox: 'There is no inbox yet.',
+  },
+  ru: {
+    title: 'Northwind Coffee — демо Parley',
+    hero: 'Свежая обжарка с доставкой',
+    body: 'Эта страница изображает любой сайт. Круглая кнопка в углу — виджет Parley: откройте его и напишите в поддержку. Операторы отвечают из панели.',
+    snippet: 'Весь код для встраивания — один тег script:',
+    panel: 'Панель оператора',
+    api: 'API',
+    missing: 'Клиент ещё не собран: выполните npm run build и обновите страницу.',
+    noInbox: 'Пока нет ни одного инбокса.',
+  },
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/**
+ * The demo host page. Query overrides, for trying things out: `lang=ru|en` (sets the page's
+ * <html lang>, which the widget follows), `theme=light|dark|auto`, `delay=N`, `scroll`,
+ * `inbox=<id>`.
+ */
+export function demoPage(url: URL, defaultInbox: string | null, built: boolean): Response {
+  const q = url.searchParams
+  const lang = q.get('lang') === 'ru' ? 'ru' : 'en'
+  const t = DEMO_TEXT[lang]
+  const requested = q.get('inbox')
+  const inbox = requested && /^[\w-]{1,64}$/.test(requested) ? requested : defaultInbox
+  const theme = q.get('theme')
+  const attrs = [
+    ['data-inbox', inbox],
+    ['data-theme', theme === 'light' || theme === 'dark' || theme === 'auto' ? theme : null],
+    ['data-delay', /^\d{1,3}$/.test(q.get('delay') ?? '') ? q.get('delay') : null],
+    ['data-on-scroll', q.has('scroll') ? '' : null],
+  ]
+    .filter((a): a is [string, string] => a[1] !== null)
+    .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
+    .join('')
+  const tag = `<script src="/widget/loader.js"${attrs} async></script>`
+  const shown = `<script src="${url.origin}/widget/loader.js" data-inbox="${inbox ?? '<inbox id>'}" async></script>`
+  const scheme = theme === 'dark' ? 'dark' : theme === 'light' ? 'light' : 'light dark'
+  const body = !built
+    ? `<p class="warn">${t.missing}</p>`
+    : !inbox
+      ? `<p class="warn">${t.noInbox}</p>`
+      : ''
+  const html = `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t.title}</title>
+<link rel="icon" href="data:,">
+<style>
+  :root { color-scheme: ${scheme}; font: 16px/1.6 Georgia, 'Times New Roman', serif; }
+  body { margin: 0; background: light-dark(#faf7f2, #15120f); color: light-dark(#2b2118, #efe6dc); }
+  header { padding: 18px 32px; border-bottom: 1px solid light-dark(#eadfd2, #2e261f); font-weight: bold; letter-spacing: .04em; }
+  main { max-width: 720px; margin: 0 auto; padding: 56px 32px 160px; }
+  h1 { font-size: 40px; line-height: 1.15; margin: 0 0 16px; }
+  pre { overflow-x: auto; padding: 14px 16px; border-radius: 10px; background: light-dark(#efe7dc, #241e18); font-size: 13px; }
+  a { color: light-dark(#8a4b16, #f0b37e); }
+  .warn { padding: 12px 16px; border-radius: 10px; background: #fde68a; color: #713f12; }
+</style>
+</head>
+<body>
+<header>NORTHWIND COFFEE</header>
+<main>
+<h1>${t.hero}</h1>
+<p>${t.body}</p>
+${body}
+<p>${t.snippet}</p>
+<pre>${escapeHtml(shown)}</pre>
+<p><a href="/panel/">${t.panel}</a> · <a href="/api">${t.api}</a></p>
+</main>
+${built && inbox ? tag : ''}
+</body>
+</html>
+`
+  return new Response(html, {
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy':
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; base-uri 'none'; object-src 'none'",
+    },
+  })
+}

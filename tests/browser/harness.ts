@@ -1,0 +1,191 @@
+/**
+ * Browser test harness: Debian's Chromium driven by playwright-core (never a downloaded
+ * browser), against the real server on a free port serving the real build of the client.
+ *
+ * Chromium missing: with CI=true the tests fail (launch throws); elsewhere they are skipped
+ * with a message saying how to install it (`apt-get install chromium`).
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  chromium,
+  type BrowserContext,
+  type FrameLocator,
+  type Locator,
+  type Page,
+} from 'playwright-core'
+import { isDistFresh, ROOT } from '../../client/build-stamp.ts'
+import type { TestServer } from '../helpers/server.ts'
+import { TestClient, type Frame } from '../helpers/ws.ts'
+
+export const CHROMIUM = '/usr/bin/chromium'
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** Skip only outside CI, and only when Chromium is not installed. */
+export const skipBrowserTests = !existsSync(CHROMIUM) && process.env.CI !== 'true'
+if (skipBrowserTests) {
+  console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`)
+}
+
+/** Builds the client when dist/ is missing or older than its sources. */
+export function ensureClientBuilt(): void {
+  if (isDistFresh()) return
+  const result = spawnSync(process.execPath, ['client/build.ts'], { cwd: ROOT, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`client build failed:\n${result.stdout}${result.stderr}`)
+}
+
+export interface TestBrowser {
+  context: BrowserContext
+  close(): Promise<void>
+}
+
+/** A Chromium with a fresh profile (--user-data-dir in a new temp folder). */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'parley-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1100, height: 760 },
+  })
+  return {
+    context,
+    async close() {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * A host page on another origin: a real server on another port, on loopback like Parley (a
+ * page faked by request interception counts as public, and Chromium keeps public pages away
+ * from loopback addresses).
+ */
+export function serveHostPage(html: string) {
+  return Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    fetch: () => new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
+  })
+}
+
+/** Polls until check passes (or throws with what it last saw). */
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const start = Date.now()
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** The widget on a host page, seen the way a visitor sees it. */
+export class Widget {
+  readonly frame: FrameLocator
+
+  constructor(readonly page: Page) {
+    this.frame = page.frameLocator('iframe[title="Support chat"], iframe[title="Чат поддержки"]')
+  }
+
+  static async open(context: BrowserContext, url: string): Promise<Widget> {
+    const page = await context.newPage()
+    page.on('dialog', (d) => {
+      throw new Error(`unexpected dialog: ${d.message()}`)
+    })
+    await page.goto(url)
+    const widget = new Widget(page)
+    await widget.launcher.waitFor()
+    return widget
+  }
+
+  get root(): Locator {
+    return this.frame.locator('.pw')
+  }
+
+  get launcher(): Locator {
+    return this.frame.locator('.launcher')
+  }
+
+  get input(): Locator {
+    return this.frame.locator('textarea')
+  }
+
+  async openChat(): Promise<void> {
+    await this.launcher.click()
+    await this.input.waitFor()
+  }
+
+  async send(text: string): Promise<void> {
+    await this.input.fill(text)
+    await this.input.press('Enter')
+  }
+
+  /** The message rows containing text. */
+  message(text: string): Locator {
+    return this.frame.locator('.list .row', { hasText: text })
+  }
+
+  async status(text: string): Promise<string | null> {
+    return this.message(text).getAttribute('data-status')
+  }
+
+  async waitStatus(text: string, status: string, timeoutMs = 10_000): Promise<void> {
+    await this.frame
+      .locator(`.list .row[data-status="${status}"]`, { hasText: text })
+      .waitFor({ timeout: timeoutMs })
+  }
+
+  async texts(): Promise<string[]> {
+    return this.frame.locator('.list .row:not(.greeting) .text').allInnerTexts()
+  }
+}
+
+/** An operator of the default inbox, on a raw WebSocket (the panel comes later). */
+export async function connectOperator(server: TestServer) {
+  const inboxId = await server.defaultInboxId()
+  const op = await server.operator({ inboxIds: [inboxId] })
+  const client = await TestClient.connect(server.wsUrl, { token: op.token })
+  await client.ok({ type: 'feed_subscribe' })
+  return {
+    ...op,
+    client,
+    /** Waits for the visitor's conversation in the live feed, then subscribes from seq 0. */
+    async conversation(): Promise<string> {
+      const feed = await client.next(
+        (f) =>
+          f.type === 'feed' &&
+          f.name === 'conversation' &&
+          (f.data.change === 'created' || f.data.change === 'message'),
+        10_000,
+      )
+      const id = feed.data.conversation.id as string
+      await client.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+      return id
+    },
+    message(conversationId: string, text: string): Promise<Frame> {
+      return client.next(
+        (f) =>
+          f.type === 'event' &&
+          f.conversationId === conversationId &&
+          f.name === 'message.created' &&
+          f.data.message.text === text,
+        10_000,
+      )
+    },
+  }
+}
