@@ -1,6 +1,6 @@
 /** The panel handed to its components. */
 import { createContext, useContext } from 'solid-js'
-import type { Panel } from './store.ts'
+import type { Panel } from './panel.ts'
 
 export const PanelContext = createContext<Panel>()
 

@@ -2,8 +2,10 @@
 import { render } from 'solid-js/web'
 import { App } from './components/App.tsx'
 import { PanelContext } from './context.ts'
-import { createPanel } from './store.ts'
+import { createPanel } from './panel.ts'
 import './styles.css'
+import './layout.css'
+import './conversation.css'
 
 const root = document.getElementById('root')
 // index.html lives at <base>/panel/

@@ -1,58 +1,185 @@
 /**
- * The panel's state so far: the operator session (login, logout, the token kept in
- * localStorage). The inbox, conversation view and admin pages come with the next increment
- * and will build on the same shared transport as the widget (client/shared).
+ * The panel's state and the only functions that change it. Pure state changes, no I/O: the
+ * actions (panel.ts, chat.ts, admin.ts) call these after talking to the server.
  */
-import { createStore } from 'solid-js/store'
-import type { OperatorView } from '../../server/auth/index.ts'
-import { asParleyError, httpJson } from '../shared/index.ts'
+import { createStore, produce } from 'solid-js/store'
+import type {
+  Badges,
+  Conversation,
+  ConversationView,
+  InboxRecord,
+  Message,
+  OperatorStatus,
+  OperatorView,
+  ReadState,
+  TransportState,
+} from '../shared/index.ts'
+import type { StoredLogin } from './session.ts'
 
-const KEY = 'parley:operator'
-
-interface StoredLogin {
-  token: string
-  expiresAt: number
-  operator: OperatorView
+/** An own message not yet seen as stored (in flight across reconnects, or refused). */
+export interface PendingMessage {
+  conversationId: string
+  clientMsgId: string
+  text: string
+  createdAt: number
+  failed: boolean
 }
+
+export type Page = 'inbox' | 'operators' | 'inboxes'
 
 export interface PanelState {
   login: StoredLogin | null
   busy: boolean
   error: string | null
+  page: Page
+  connection: TransportState
+  status: OperatorStatus
+  badges: Badges
+  /** The operator's unread count per conversation (those in the badge set). */
+  unread: Record<string, number>
+  /** Every conversation known to the list, sorted as the inbox sorts them. */
+  conversations: Conversation[]
+  unansweredOnly: boolean
+  nextCursor: string | null
+  loadingList: boolean
+  /** The conversation on screen, and what belongs to it. */
+  selectedId: string | null
+  messages: Message[]
+  readStates: ReadState[]
+  hasMore: boolean
+  loadingOlder: boolean
+  visitorTyping: boolean
+  pending: PendingMessage[]
+  editing: string | null
+  notice: string | null
+  operators: OperatorView[]
+  inboxes: InboxRecord[]
+  /** Operator ids per inbox id (admin settings). */
+  members: Record<string, string[]>
 }
 
-export function createPanel(baseUrl: string) {
-  const [state, setState] = createStore<PanelState>({ login: load(), busy: false, error: null })
-  const actions = {
-    async login(email: string, password: string) {
-      setState({ busy: true, error: null })
-      try {
-        const login = await httpJson<StoredLogin>(baseUrl, '/api/auth/login', {
-          body: { email, password },
-        })
-        localStorage.setItem(KEY, JSON.stringify(login))
-        setState({ login, busy: false })
-      } catch (e) {
-        setState({ busy: false, error: asParleyError(e).message })
-      }
-    },
-    async logout() {
-      const token = state.login?.token
-      localStorage.removeItem(KEY)
-      setState({ login: null })
-      if (token) await httpJson(baseUrl, '/api/auth/logout', { body: {}, token }).catch(() => null)
-    },
-  }
-  return { state, actions }
+const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
+const activity = (c: Conversation) => c.lastMessageAt ?? c.createdAt
+
+/** Open first, then resolved, then closed; newest activity first within each. */
+export function inboxOrder(a: Conversation, b: Conversation): number {
+  return RANK[a.status] - RANK[b.status] || activity(b) - activity(a) || (a.id < b.id ? 1 : -1)
 }
 
-export type Panel = ReturnType<typeof createPanel>
+export function createPanelStore(login: StoredLogin | null) {
+  const [state, setState] = createStore<PanelState>({
+    login,
+    busy: false,
+    error: null,
+    page: 'inbox',
+    connection: 'idle',
+    status: login?.operator.status ?? 'online',
+    badges: { unread: 0, unanswered: 0 },
+    unread: {},
+    conversations: [],
+    unansweredOnly: false,
+    nextCursor: null,
+    loadingList: false,
+    selectedId: null,
+    messages: [],
+    readStates: [],
+    hasMore: false,
+    loadingOlder: false,
+    visitorTyping: false,
+    pending: [],
+    editing: null,
+    notice: null,
+    operators: [],
+    inboxes: [],
+    members: {},
+  })
 
-function load(): StoredLogin | null {
-  try {
-    const login = JSON.parse(localStorage.getItem(KEY) ?? 'null') as StoredLogin | null
-    return login && login.expiresAt > Date.now() ? login : null
-  } catch {
-    return null
+  const mutations = {
+    set: setState,
+    /** Adds or replaces conversations (a list page or a feed frame), keeping the order. */
+    upsertConversations(items: Conversation[]) {
+      setState(
+        produce((s) => {
+          for (const c of items) {
+            const i = s.conversations.findIndex((x) => x.id === c.id)
+            if (i < 0) s.conversations.push(c)
+            else if ((s.conversations[i] as Conversation).updatedAt <= c.updatedAt) {
+              s.conversations[i] = c
+            }
+          }
+          s.conversations.sort(inboxOrder)
+        }),
+      )
+    },
+    setUnread(conversationId: string, n: number | null) {
+      setState('unread', conversationId, n ?? 0)
+    },
+    /** Forgets the conversation on screen, ready for another. */
+    select(conversationId: string | null) {
+      setState({
+        selectedId: conversationId,
+        messages: [],
+        readStates: [],
+        hasMore: false,
+        loadingOlder: false,
+        visitorTyping: false,
+        editing: null,
+        notice: null,
+      })
+    },
+    setView(view: ConversationView) {
+      mutations.upsertConversations([view.conversation])
+      setState('readStates', view.readStates)
+      setState(
+        'visitorTyping',
+        view.typing.some((p) => p.kind === 'visitor'),
+      )
+    },
+    applyRead(rs: ReadState) {
+      setState('readStates', (list) => [
+        ...list.filter((x) => x.reader.kind !== rs.reader.kind || x.reader.id !== rs.reader.id),
+        rs,
+      ])
+    },
+    /** Merges a page of history (newest page, or an older one when paging up). */
+    addHistory(messages: Message[], hasMore: boolean | null) {
+      setState(
+        produce((s) => {
+          for (const m of messages) upsert(s.messages, m)
+          if (hasMore !== null) s.hasMore = hasMore
+          s.pending = s.pending.filter(
+            (p) => !messages.some((m) => m.clientMsgId === p.clientMsgId),
+          )
+        }),
+      )
+    },
+    upsertMessage(message: Message) {
+      setState(
+        produce((s) => {
+          upsert(s.messages, message)
+          s.pending = s.pending.filter((p) => p.clientMsgId !== message.clientMsgId)
+          if (message.author.kind === 'visitor') s.visitorTyping = false
+        }),
+      )
+    },
+    addPending: (item: PendingMessage) => setState('pending', (list) => [...list, item]),
+    failPending: (clientMsgId: string) =>
+      setState('pending', (p) => p.clientMsgId === clientMsgId, 'failed', true),
+    removePending: (clientMsgId: string) =>
+      setState('pending', (list) => list.filter((p) => p.clientMsgId !== clientMsgId)),
   }
+  return [state, mutations] as const
+}
+
+export type PanelMutations = ReturnType<typeof createPanelStore>[1]
+
+function upsert(list: Message[], message: Message): void {
+  const i = list.findIndex((x) => x.id === message.id)
+  if (i >= 0) {
+    list[i] = message
+    return
+  }
+  let at = list.length
+  while (at > 0 && (list[at - 1] as Message).seq > message.seq) at--
+  list.splice(at, 0, message)
 }

@@ -7,6 +7,7 @@
  */
 export type {
   AckFrame,
+  Badges,
   ClientFrame,
   Conversation,
   ErrorCode,
@@ -14,6 +15,7 @@ export type {
   EventFrame,
   FeedFrame,
   Message,
+  OperatorStatus,
   Party,
   ReadState,
   ReqId,
@@ -21,6 +23,7 @@ export type {
   TypingEventFrame,
   WireError,
 } from '../../server/protocol/index.ts'
-export type { ConversationView, SendAck } from '../../actors/index.ts'
+export type { ConversationView, InboxRecord, InboxSettings, SendAck } from '../../actors/index.ts'
+export type { OperatorView } from '../../server/auth/index.ts'
 export { ERROR_CODES, ParleyError } from '../../server/protocol/errors.ts'
 export { MAX_TEXT_LENGTH } from '../../server/protocol/model.ts'

@@ -3,8 +3,7 @@
  * message rings (when the chat is hidden), is announced to screen readers, and gets
  * acknowledged (delivered, or read when visible).
  */
-import { assertNever, type EventFrame, type TypingEventFrame } from '../shared/index.ts'
-import { beep } from './sound.ts'
+import { assertNever, beep, type EventFrame, type TypingEventFrame } from '../shared/index.ts'
 import type { WidgetMutations, WidgetState } from './store.ts'
 
 /** An operator typing notice is dropped after this long without news (a lost "off"). */

@@ -13,6 +13,8 @@ import {
   MAX_TEXT_LENGTH,
   readinessProbe,
   Transport,
+  typingSender,
+  unlockAudio,
   type Conversation,
   type Message,
   type ParleyError,
@@ -26,10 +28,8 @@ import { strings, type Strings } from './i18n.ts'
 import { Outbox, type QueuedMessage } from './outbox.ts'
 import { createReceipts } from './receipts.ts'
 import { VisitorSession } from './session.ts'
-import { unlockAudio } from './sound.ts'
 import { browserStorage } from './storage.ts'
 import { createWidgetStore, type NoticeKey, type WidgetState } from './store.ts'
-import { typingSender } from './typing.ts'
 
 export interface Widget {
   state: WidgetState

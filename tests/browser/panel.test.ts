@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { ADMIN, startTestServer, type TestServer } from '../helpers/server.ts'
 import { ensureClientBuilt, launchBrowser, skipBrowserTests, type TestBrowser } from './harness.ts'
 
-// The panel itself is the next increment; for now it is served, logs in, and says so.
-describe.skipIf(skipBrowserTests)('panel placeholder', () => {
+describe.skipIf(skipBrowserTests)('panel login', () => {
   let server: TestServer
   let browser: TestBrowser
 
@@ -18,7 +17,7 @@ describe.skipIf(skipBrowserTests)('panel placeholder', () => {
     await server?.stop()
   })
 
-  test('panel - an operator signs in and is told the panel is not built yet', async () => {
+  test('panel - an operator signs in, stays signed in across a reload, and signs out', async () => {
     const page = await browser.context.newPage()
     await page.goto(`${server.url}/panel`)
     await page.getByLabel('Email').fill(ADMIN.email)
@@ -27,8 +26,9 @@ describe.skipIf(skipBrowserTests)('panel placeholder', () => {
     expect(await page.getByRole('alert').innerText()).toBe('wrong email or password')
     await page.getByLabel('Password').fill(ADMIN.password)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByText('The operator panel is not built yet').waitFor()
+    await page.locator('.shell[data-connection="connected"]').waitFor()
     await page.reload()
+    await page.locator('.shell[data-connection="connected"]').waitFor()
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
     await page.close()

@@ -1,6 +1,6 @@
 /**
- * Screenshots of the widget for the README: `bun tests/browser/screenshots.ts` writes
- * docs/widget-light.png and docs/widget-dark.png. Not a test (so the suite never rewrites
+ * Screenshots for the README: `bun tests/browser/screenshots.ts` writes docs/widget-light.png,
+ * docs/widget-dark.png, docs/panel-light.png and docs/panel-dark.png. Not a test (so the suite never rewrites
  * tracked files); it drives the same real server, build and browser as the tests. The page
  * follows the system theme (data-theme auto), so switching the emulated color scheme also
  * shows the widget following it live.
@@ -8,7 +8,9 @@
 import { join } from 'node:path'
 import { ROOT } from '../../client/build-stamp.ts'
 import { startTestServer } from '../helpers/server.ts'
+import { TestClient } from '../helpers/ws.ts'
 import { connectOperator, ensureClientBuilt, launchBrowser, Widget } from './harness.ts'
+import { PanelPage } from './panel-page.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -47,6 +49,37 @@ try {
     console.log(`wrote ${path}`)
   }
   operator.client.close()
+
+  // The panel: a few more visitors waiting, the first conversation open, the visitor typing.
+  for (const text of [
+    'Do you ship to Norway?',
+    'How do I reset my password?',
+    'Is there a discount for students?',
+  ]) {
+    const visitor = await server.visitorToken()
+    const client = await TestClient.connect(server.wsUrl, { token: visitor.token })
+    await client.ok({ type: 'start', clientMsgId: text, text })
+    client.close()
+  }
+  const panel = await PanelPage.open(browser.context, server.url, {
+    viewport: { width: 1280, height: 760 },
+  })
+  await panel.page.locator(`.conversation-row[data-conversation-id="${conversationId}"]`).click()
+  await panel
+    .message('Can I change')
+    .waitFor({ timeout: 1000 })
+    .catch(() => undefined)
+  await panel.message('Great, thank you').waitFor()
+  await panel.input.fill('Of course! Which address should we use?')
+  for (const theme of ['light', 'dark'] as const) {
+    await panel.page.emulateMedia({ colorScheme: theme })
+    await widget.input.pressSequentially('x')
+    await panel.page.getByText('Visitor is typing…').waitFor()
+    await panel.page.waitForTimeout(300)
+    const path = join(ROOT, 'docs', `panel-${theme}.png`)
+    await panel.page.screenshot({ path })
+    console.log(`wrote ${path}`)
+  }
 } finally {
   await browser.close()
   await server.stop()

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { parseRichText, safeHref } from '../../client/widget/rich-text.ts'
+import { parseRichText, safeHref } from '../../client/shared/rich-text.ts'
 
 describe('rich text', () => {
   test('rich text - bold, links and plain text become tokens', () => {

@@ -1,16 +1,25 @@
-/** The panel: the login form, or (for now) the notice that the panel is not built yet. */
-import { Show } from 'solid-js'
+/** The panel: the login form, or the signed-in shell. Keeps the page title's unread count. */
+import { createEffect, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { Login } from './Login.tsx'
-import { NotBuilt } from './NotBuilt.tsx'
+import { Shell } from './Shell.tsx'
 
 export function App() {
   const panel = usePanel()
+  createEffect(() => {
+    const n = panel.state.login ? panel.state.badges.unread : 0
+    document.title = n > 0 ? `(${n}) Parley — operator panel` : 'Parley — operator panel'
+  })
   return (
-    <main class="panel">
-      <Show when={panel.state.login} fallback={<Login />}>
-        {(login) => <NotBuilt name={login().operator.name} />}
-      </Show>
-    </main>
+    <Show
+      when={panel.state.login}
+      fallback={
+        <main class="login-page">
+          <Login />
+        </main>
+      }
+    >
+      <Shell />
+    </Show>
   )
 }

@@ -6,7 +6,7 @@
 import { createEffect, createSignal, on, onMount, Show } from 'solid-js'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
-import { Icon } from './Icon.tsx'
+import { Icon } from '../../shared/ui/Icon.tsx'
 
 /** The counter appears once the text is this long. */
 const COUNTER_FROM = 3200

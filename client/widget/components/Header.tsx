@@ -1,6 +1,6 @@
 /** Title, connection status in words, and the close button. */
 import { useWidget } from '../context.ts'
-import { Icon } from './Icon.tsx'
+import { Icon } from '../../shared/ui/Icon.tsx'
 
 export function Header() {
   const w = useWidget()

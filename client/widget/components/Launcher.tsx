@@ -2,7 +2,7 @@
 import { createEffect, on, Show } from 'solid-js'
 import { useWidget } from '../context.ts'
 import { unreadCount } from '../derive.ts'
-import { Icon } from './Icon.tsx'
+import { Icon } from '../../shared/ui/Icon.tsx'
 
 export function Launcher() {
   const w = useWidget()

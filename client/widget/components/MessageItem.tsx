@@ -4,9 +4,9 @@ import type { Message } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
 import { canChange, isMine, receiptOf } from '../derive.ts'
 import type { PendingMessage } from '../store.ts'
-import { Icon } from './Icon.tsx'
+import { Icon } from '../../shared/ui/Icon.tsx'
 import { Receipt } from './Receipt.tsx'
-import { RichText } from './RichText.tsx'
+import { RichText } from '../../shared/ui/RichText.tsx'
 
 export function MessageItem(props: { message: Message | PendingMessage }) {
   const w = useWidget()

@@ -1,7 +1,7 @@
 /** One dismissible message about the last action that failed (read already, offline, ...). */
 import { Show } from 'solid-js'
 import { useWidget } from '../context.ts'
-import { Icon } from './Icon.tsx'
+import { Icon } from '../../shared/ui/Icon.tsx'
 
 export function Notice() {
   const w = useWidget()

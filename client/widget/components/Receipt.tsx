@@ -2,7 +2,7 @@
 import { Match, Switch } from 'solid-js'
 import { useWidget } from '../context.ts'
 import type { Receipt as ReceiptStatus } from '../derive.ts'
-import { Icon } from './Icon.tsx'
+import { Icon } from '../../shared/ui/Icon.tsx'
 
 export function Receipt(props: { status: ReceiptStatus }) {
   const w = useWidget()

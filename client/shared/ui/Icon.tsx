@@ -9,6 +9,7 @@ const PATHS = {
   clock: 'M12 7v5l3 2 M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
   alert: 'M12 8v5 M12 16.5v.5 M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
   edit: 'M4 20h4L19 9l-4-4L4 16z M13.5 6.5l4 4',
+  back: 'M15 5l-7 7 7 7',
   trash: 'M5 7h14 M10 7V4.5h4V7 M7 7l1 13h8l1-13',
 }
 

@@ -1,6 +1,6 @@
 /** Message text with bold and links, built from tokens as text nodes: never innerHTML (C8). */
 import { For, Match, Switch } from 'solid-js'
-import { parseRichText } from '../rich-text.ts'
+import { parseRichText } from '../index.ts'
 
 export function RichText(props: { text: string }) {
   return (

@@ -1,0 +1,251 @@
+/**
+ * The conversation on screen: loading it (history, then subscribe from the seq it was loaded
+ * at, which also opens it and stops its escalation), paging up, its live events, receipts,
+ * typing, sending (durable, with a clientMsgId), edit/delete, status and assignment.
+ */
+import {
+  asParleyError,
+  assertNever,
+  MAX_TEXT_LENGTH,
+  newId,
+  typingSender,
+  type Conversation,
+  type EventFrame,
+  type Message,
+  type ReadState,
+  type SendAck,
+  type Transport,
+  type TypingEventFrame,
+} from '../shared/index.ts'
+import type { PanelApi } from './api.ts'
+import { newestVisitorSeq, ownRead } from './derive.ts'
+import type { PanelMutations, PanelState } from './store.ts'
+
+/** A visitor typing notice is dropped after this long without news (a lost "off"). */
+const TYPING_TTL_MS = 10_000
+
+export function createChat(
+  state: PanelState,
+  m: PanelMutations,
+  api: PanelApi,
+  transport: Transport,
+) {
+  let typingTimer: ReturnType<typeof setTimeout> | undefined
+  let readSent = 0
+  let deliveredSent = 0
+  const typing = typingSender((on) => {
+    const id = state.selectedId
+    if (id && transport.state === 'connected') {
+      transport.request({ type: 'typing', conversationId: id, on }).catch(() => undefined)
+    }
+  })
+  const fail = (e: unknown) => m.set('notice', describe(e))
+
+  const setVisitorTyping = (on: boolean) => {
+    clearTimeout(typingTimer)
+    m.set('visitorTyping', on)
+    if (on) typingTimer = setTimeout(() => m.set('visitorTyping', false), TYPING_TTL_MS)
+  }
+
+  /**
+   * Receipts for the newest visitor message on screen: `read` while the tab is visible, else
+   * `delivered` (the visitor sees one tick until the operator looks).
+   */
+  const markRead = () => {
+    const id = state.selectedId
+    const seq = newestVisitorSeq(state)
+    if (!id || transport.state !== 'connected') return
+    const visible = document.visibilityState === 'visible'
+    const type = visible ? 'read' : 'delivered'
+    const done = Math.max(ownRead(state), readSent, visible ? 0 : deliveredSent)
+    if (seq <= done) return
+    if (visible) readSent = seq
+    else deliveredSent = seq
+    transport.request<ReadState>({ type, conversationId: id, seq }).then(
+      (rs) => state.selectedId === id && m.applyRead(rs),
+      () => {
+        // Not stored: the next check (at the latest after the reconnect) sends it again.
+        if (visible) readSent = 0
+        else deliveredSent = 0
+      },
+    )
+  }
+
+  async function load(id: string) {
+    const view = await api.view(id)
+    const page = await api.history(id)
+    if (state.selectedId !== id) return
+    m.setView(view)
+    m.addHistory(page.messages, page.hasMore)
+    transport.subscribe(id, view.conversation.lastSeq)
+    markRead()
+  }
+
+  function onEvent(frame: EventFrame | TypingEventFrame): void {
+    if (frame.conversationId !== state.selectedId) return
+    switch (frame.name) {
+      case 'typing':
+        if (frame.data.party.kind === 'visitor') setVisitorTyping(frame.data.on)
+        return
+      case 'message.created':
+      case 'message.updated': {
+        const message = frame.data.message
+        m.upsertMessage(message)
+        if (message.author.kind === 'visitor') setVisitorTyping(false)
+        if (message.deletedAt !== null && state.editing === message.id) m.set('editing', null)
+        markRead()
+        return
+      }
+      case 'read.updated':
+        m.applyRead(frame.data)
+        return
+      case 'conversation.created':
+        m.upsertConversations([frame.data.conversation])
+        return
+      case 'conversation.status':
+      case 'conversation.assigned':
+        // The feed carries the whole conversation after the change.
+        return
+      default:
+        return assertNever(frame)
+    }
+  }
+
+  async function deliver(conversationId: string, clientMsgId: string, text: string) {
+    try {
+      const frame = { type: 'send', conversationId, clientMsgId, text } as const
+      await transport.request<SendAck>(frame, { durable: true })
+    } catch (e) {
+      m.failPending(clientMsgId)
+      fail(e)
+    }
+  }
+
+  const conversationRequest = async (
+    frame:
+      | { type: 'set_status'; conversationId: string; status: Conversation['status'] }
+      | { type: 'assign'; conversationId: string; operatorId: string | null },
+  ) => {
+    m.set('notice', null)
+    try {
+      const ack = await transport.request<Conversation | { status: string }>(frame)
+      if ('id' in ack) m.upsertConversations([ack])
+    } catch (e) {
+      fail(e)
+    }
+  }
+
+  const actions = {
+    async open(id: string | null) {
+      const old = state.selectedId
+      if (old === id) return
+      if (old) transport.unsubscribe(old)
+      typing.stop()
+      readSent = 0
+      deliveredSent = 0
+      m.select(id)
+      if (id) await load(id).catch(fail)
+    },
+    async loadOlder() {
+      const id = state.selectedId
+      const first = state.messages[0]
+      if (!id || !first || !state.hasMore || state.loadingOlder) return
+      m.set('loadingOlder', true)
+      try {
+        const page = await api.history(id, first.seq)
+        if (state.selectedId === id) m.addHistory(page.messages, page.hasMore)
+      } catch {
+        // stays hasMore: scrolling up again retries
+      } finally {
+        m.set('loadingOlder', false)
+      }
+    },
+    /** Sends a message; false when it is empty or too long. */
+    send(text: string): boolean {
+      const id = state.selectedId
+      if (!id || !text.trim() || text.length > MAX_TEXT_LENGTH) return false
+      const clientMsgId = newId()
+      m.addPending({ conversationId: id, clientMsgId, text, createdAt: Date.now(), failed: false })
+      typing.sent()
+      void deliver(id, clientMsgId, text)
+      return true
+    },
+    typing: () => typing.input(),
+    startEdit(messageId: string) {
+      m.set({ notice: null, editing: messageId })
+    },
+    cancelEdit: () => m.set('editing', null),
+    /** Saves the edit; true when stored. A refusal (already read) closes the editor. */
+    async saveEdit(text: string): Promise<boolean> {
+      const messageId = state.editing
+      const conversationId = state.selectedId
+      if (!messageId || !conversationId || !text.trim() || text.length > MAX_TEXT_LENGTH) {
+        return false
+      }
+      try {
+        const frame = { type: 'edit', conversationId, messageId, text } as const
+        const ack = await transport.request<{ message: Message }>(frame)
+        m.upsertMessage(ack.message)
+        m.set('editing', null)
+        return true
+      } catch (e) {
+        fail(e)
+        if (!asParleyError(e).retryable) m.set('editing', null)
+        return false
+      }
+    },
+    async remove(messageId: string) {
+      const conversationId = state.selectedId
+      if (!conversationId) return
+      if (state.editing === messageId) m.set('editing', null)
+      try {
+        const frame = { type: 'delete', conversationId, messageId } as const
+        const ack = await transport.request<{ message: Message }>(frame)
+        m.upsertMessage(ack.message)
+      } catch (e) {
+        fail(e)
+      }
+    },
+    discard: (clientMsgId: string) => m.removePending(clientMsgId),
+    setStatus(status: Conversation['status']) {
+      const conversationId = state.selectedId
+      if (conversationId) void conversationRequest({ type: 'set_status', conversationId, status })
+    },
+    /** "Assign to me" with the own id, release with null. */
+    assign(operatorId: string | null) {
+      const conversationId = state.selectedId
+      if (conversationId) void conversationRequest({ type: 'assign', conversationId, operatorId })
+    },
+    dismissNotice: () => m.set('notice', null),
+  }
+
+  return {
+    actions,
+    onEvent,
+    markRead,
+    /** After a reconnect: the history may have moved on while we were away. */
+    reloadIfBehind(id: string) {
+      if (state.selectedId === id) void load(id).catch(fail)
+    },
+  }
+}
+
+/** The text shown for a refused action: the server's code, in words. */
+export function describe(e: unknown): string {
+  const error = asParleyError(e)
+  switch (error.code) {
+    case 'MESSAGE_ALREADY_READ':
+      return 'The visitor has already read this message, so it can no longer be changed.'
+    case 'MESSAGE_ALREADY_DELETED':
+      return 'This message has already been deleted.'
+    case 'MESSAGE_ACTION_FORBIDDEN':
+      return 'Only the author can change this message.'
+    case 'forbidden':
+      return `Not allowed: ${error.message}`
+    case 'unavailable':
+    case 'overloaded':
+      return 'No connection right now. Please try again in a moment.'
+    default:
+      return `${error.message} (${error.code})`
+  }
+}

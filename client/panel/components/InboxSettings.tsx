@@ -1,0 +1,20 @@
+/** Admin: each inbox's name and settings. */
+import { Index, Show } from 'solid-js'
+import { usePanel } from '../context.ts'
+import { InboxForm } from './InboxForm.tsx'
+
+export function InboxSettings() {
+  const panel = usePanel()
+  return (
+    <main class="admin">
+      <h2>Inbox settings</h2>
+      <Show when={panel.state.notice}>
+        <p class="error" role="alert">
+          {panel.state.notice}
+        </p>
+      </Show>
+      {/* Index keeps each form (and its "Saved") when the saved inbox replaces the old one. */}
+      <Index each={panel.state.inboxes}>{(inbox) => <InboxForm inbox={inbox()} />}</Index>
+    </main>
+  )
+}

@@ -1,0 +1,81 @@
+/** One message: author side, text, time, "edited", receipt, and edit/delete while unread. */
+import { Show } from 'solid-js'
+import type { Message } from '../../shared/index.ts'
+import { Icon } from '../../shared/ui/Icon.tsx'
+import { RichText } from '../../shared/ui/RichText.tsx'
+import { usePanel } from '../context.ts'
+import { canChange, receiptOf } from '../derive.ts'
+import { clock } from '../format.ts'
+import type { PendingMessage } from '../store.ts'
+import { Receipt } from './Receipt.tsx'
+
+export function MessageItem(props: { message: Message | PendingMessage }) {
+  const panel = usePanel()
+  const stored = () => ('seq' in props.message ? props.message : null)
+  const fromOperator = () => {
+    const m = stored()
+    return m ? m.author.kind === 'operator' : true
+  }
+  const deleted = () => stored()?.deletedAt != null
+  const changeable = () => {
+    const m = stored()
+    return m !== null && canChange(panel.state, m)
+  }
+  const status = () => receiptOf(panel.state, props.message)
+  return (
+    <li
+      class="row"
+      classList={{ mine: fromOperator(), theirs: !fromOperator() }}
+      data-status={fromOperator() ? status() : undefined}
+      data-message-id={stored()?.id}
+    >
+      <Show when={changeable()}>
+        <div class="actions">
+          <button
+            type="button"
+            class="icon-button small"
+            aria-label="Edit"
+            title="Edit"
+            onClick={() => panel.actions.startEdit(stored()?.id ?? '')}
+          >
+            <Icon name="edit" size={16} />
+          </button>
+          <button
+            type="button"
+            class="icon-button small"
+            aria-label="Delete"
+            title="Delete"
+            onClick={() => void panel.actions.remove(stored()?.id ?? '')}
+          >
+            <Icon name="trash" size={16} />
+          </button>
+        </div>
+      </Show>
+      <div class="bubble" classList={{ deleted: deleted() }}>
+        <Show when={!deleted()} fallback={<em>Message deleted</em>}>
+          <RichText text={props.message.text} />
+        </Show>
+        <span class="meta">
+          <Show when={stored()?.editedAt && !deleted()}>
+            <span class="edited">edited</span>
+          </Show>
+          <time dateTime={new Date(props.message.createdAt).toISOString()}>
+            {clock(props.message.createdAt)}
+          </time>
+          <Show when={fromOperator()}>
+            <Receipt status={status()} />
+          </Show>
+        </span>
+      </div>
+      <Show when={status() === 'failed'}>
+        <button
+          type="button"
+          class="link-button"
+          onClick={() => panel.actions.discard(props.message.clientMsgId ?? '')}
+        >
+          Remove
+        </button>
+      </Show>
+    </li>
+  )
+}

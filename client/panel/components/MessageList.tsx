@@ -1,0 +1,49 @@
+/**
+ * The messages, oldest first, pending own messages after them. Sticks to the bottom while the
+ * operator is there; scrolling to the top loads the page before (keeping the view in place).
+ */
+import { createEffect, For, on, Show } from 'solid-js'
+import { usePanel } from '../context.ts'
+import { MessageItem } from './MessageItem.tsx'
+
+export function MessageList() {
+  const panel = usePanel()
+  let box: HTMLDivElement | undefined
+  let atBottom = true
+  let restoreFrom: number | null = null
+  const pending = () =>
+    panel.state.pending.filter((p) => p.conversationId === panel.state.selectedId)
+  const onScroll = () => {
+    if (!box) return
+    atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40
+    if (box.scrollTop < 60 && panel.state.hasMore && !panel.state.loadingOlder) {
+      restoreFrom = box.scrollHeight - box.scrollTop
+      void panel.actions.loadOlder()
+    }
+  }
+  createEffect(
+    on(
+      () => [panel.state.messages.length, pending().length, panel.state.visitorTyping],
+      () => {
+        if (!box) return
+        if (restoreFrom !== null) {
+          box.scrollTop = box.scrollHeight - restoreFrom
+          restoreFrom = null
+        } else if (atBottom) {
+          box.scrollTop = box.scrollHeight
+        }
+      },
+    ),
+  )
+  return (
+    <div class="messages" ref={box} onScroll={onScroll}>
+      <Show when={panel.state.loadingOlder}>
+        <p class="muted center">Loading earlier messages…</p>
+      </Show>
+      <ul class="list">
+        <For each={panel.state.messages}>{(message) => <MessageItem message={message} />}</For>
+        <For each={pending()}>{(message) => <MessageItem message={message} />}</For>
+      </ul>
+    </div>
+  )
+}

@@ -1,0 +1,26 @@
+/** The operator's own status: online, away or busy (stored by the server, shared by tabs). */
+import type { OperatorStatus } from '../../shared/index.ts'
+import { usePanel } from '../context.ts'
+
+const LABELS: Record<OperatorStatus, string> = { online: 'Online', away: 'Away', busy: 'Busy' }
+
+export function StatusSwitch() {
+  const panel = usePanel()
+  return (
+    <label class="status-switch" data-status={panel.state.status}>
+      <span class="dot" aria-hidden="true" />
+      <span class="sr-only">My status</span>
+      <select
+        value={panel.state.status}
+        disabled={panel.state.connection !== 'connected'}
+        onChange={(e) =>
+          void panel.actions.setOperatorStatus(e.currentTarget.value as OperatorStatus)
+        }
+      >
+        {(Object.keys(LABELS) as OperatorStatus[]).map((s) => (
+          <option value={s}>{LABELS[s]}</option>
+        ))}
+      </select>
+    </label>
+  )
+}

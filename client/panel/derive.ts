@@ -1,0 +1,60 @@
+/** Values computed from the panel state: the visitor's watermarks, receipts, edit rights. */
+import type { Conversation, Message } from '../shared/index.ts'
+import type { PanelState, PendingMessage } from './store.ts'
+
+export type Receipt = 'pending' | 'failed' | 'sent' | 'delivered' | 'read'
+
+export function selected(state: PanelState): Conversation | undefined {
+  return state.conversations.find((c) => c.id === state.selectedId)
+}
+
+/** The visitor's highest read and delivered watermarks in the conversation on screen. */
+export function visitorMarks(state: PanelState): { read: number; delivered: number } {
+  let read = 0
+  let delivered = 0
+  for (const rs of state.readStates) {
+    if (rs.reader.kind !== 'visitor') continue
+    read = Math.max(read, rs.readSeq)
+    delivered = Math.max(delivered, rs.deliveredSeq, rs.readSeq)
+  }
+  return { read, delivered }
+}
+
+/** The signed-in operator's own read watermark in the conversation on screen. */
+export function ownRead(state: PanelState): number {
+  const me = state.login?.operator.id
+  const rs = state.readStates.find((x) => x.reader.kind === 'operator' && x.reader.id === me)
+  return rs?.readSeq ?? 0
+}
+
+export function newestVisitorSeq(state: PanelState): number {
+  for (let i = state.messages.length - 1; i >= 0; i--) {
+    const m = state.messages[i] as Message
+    if (m.author.kind === 'visitor') return m.seq
+  }
+  return 0
+}
+
+export function isMine(state: PanelState, m: Message): boolean {
+  return m.author.kind === 'operator' && m.author.id === state.login?.operator.id
+}
+
+/** One tick delivered, two ticks read: from the visitor's watermarks (C5). */
+export function receiptOf(state: PanelState, m: Message | PendingMessage): Receipt {
+  if (!('seq' in m)) return m.failed ? 'failed' : 'pending'
+  const marks = visitorMarks(state)
+  if (marks.read >= m.seq) return 'read'
+  if (marks.delivered >= m.seq) return 'delivered'
+  return 'sent'
+}
+
+/** An operator may edit or delete an own message until the visitor has read it (C6). */
+export function canChange(state: PanelState, m: Message): boolean {
+  return isMine(state, m) && m.deletedAt === null && visitorMarks(state).read < m.seq
+}
+
+export function visibleConversations(state: PanelState): Conversation[] {
+  return state.unansweredOnly
+    ? state.conversations.filter((c) => c.hasUnansweredIncoming)
+    : state.conversations
+}

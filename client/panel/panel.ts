@@ -1,0 +1,237 @@
+/**
+ * The panel: state plus the actions the components call. Owns the operator login, the shared
+ * transport and the operator feed, and keeps the inbox list live.
+ *
+ * Flow: signed in, the transport connects; after each connect `feed_subscribe` (its snapshot
+ * gives status, badges and unread counts; feed frames are not replayed, so it is sent again after
+ * every reconnect) and the first inbox page is reloaded. The conversation on screen is resumed
+ * by the transport itself (subscribe with the last seq seen).
+ */
+import {
+  asParleyError,
+  assertNever,
+  browserChannels,
+  httpJson,
+  readinessProbe,
+  Transport,
+  type Badges,
+  type FeedFrame,
+  type OperatorStatus,
+} from '../shared/index.ts'
+import { createAdmin } from './admin.ts'
+import { panelApi } from './api.ts'
+import { createChat } from './chat.ts'
+import { alertHidden, prime } from './notify.ts'
+import { loadLogin, operatorTokens, saveLogin, type StoredLogin } from './session.ts'
+import { createPanelStore, type Page } from './store.ts'
+
+interface FeedSnapshot {
+  status: OperatorStatus
+  present: boolean
+  badges: Badges
+  unread: Record<string, number>
+}
+
+export function createPanel(baseUrl: string) {
+  const [state, m] = createPanelStore(loadLogin())
+  const api = panelApi(baseUrl, () => state.login?.token ?? null)
+  const transport = new Transport({
+    baseUrl,
+    auth: operatorTokens(
+      () => state.login,
+      () => void signOut(),
+    ),
+    channels: browserChannels,
+    probe: readinessProbe(baseUrl),
+  })
+  const chat = createChat(state, m, api, transport)
+  const admin = createAdmin(m, api)
+  let listGeneration = 0
+
+  transport.on('state', (s) => {
+    m.set('connection', s)
+    if (s === 'connected') void afterConnect()
+  })
+  transport.on('feed', onFeed)
+  transport.on('event', chat.onEvent)
+  transport.on('subscribed', ({ conversationId, view, behind }) => {
+    if (conversationId !== state.selectedId) return
+    if (behind) return chat.reloadIfBehind(conversationId)
+    m.setView(view)
+    chat.markRead()
+  })
+  transport.on('subscribeFailed', ({ conversationId, error }) => {
+    if (conversationId === state.selectedId) m.set('notice', error.message)
+  })
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible') return
+    transport.reconnectNow()
+    chat.markRead()
+  })
+  window.addEventListener('online', () => transport.reconnectNow())
+
+  async function afterConnect() {
+    try {
+      const snap = await transport.request<FeedSnapshot>({ type: 'feed_subscribe' })
+      m.set({ status: snap.status, badges: snap.badges, unread: snap.unread })
+    } catch {
+      // the next connect subscribes again
+    }
+    await reloadList()
+  }
+
+  /** The first page again (after a connect or a filter change); older pages load on scroll. */
+  async function reloadList() {
+    const generation = ++listGeneration
+    m.set('loadingList', true)
+    try {
+      const page = await api.inbox({ unanswered: state.unansweredOnly })
+      if (generation !== listGeneration) return
+      m.upsertConversations(page.items)
+      m.set('nextCursor', page.nextCursor)
+    } catch {
+      // kept as is; the next connect reloads
+    } finally {
+      if (generation === listGeneration) m.set('loadingList', false)
+    }
+  }
+
+  function onFeed(frame: FeedFrame) {
+    switch (frame.name) {
+      case 'conversation': {
+        const { conversation, change, unread } = frame.data
+        const isNew = !state.conversations.some((c) => c.id === conversation.id)
+        m.upsertConversations([conversation])
+        m.setUnread(conversation.id, unread)
+        const incoming = change === 'message' && conversation.hasUnansweredIncoming
+        if (change === 'created' || incoming) {
+          alertHidden(
+            conversation.id,
+            isNew || change === 'created' ? 'New conversation' : 'New message',
+            'A visitor is waiting for a reply',
+            () => void actions.openConversation(conversation.id),
+          )
+        }
+        return
+      }
+      case 'badges':
+        m.set('badges', frame.data)
+        return
+      case 'status':
+        m.set('status', frame.data.status)
+        return
+      case 'alert':
+        if (frame.data.kind === 'assigned_to_you') {
+          alertHidden(
+            frame.data.conversationId,
+            'Conversation assigned to you',
+            'Open it before it escalates',
+            () => {
+              void actions.openConversation(frame.data.conversationId)
+            },
+          )
+        }
+        return
+      default:
+        assertNever(frame)
+    }
+  }
+
+  async function signOut() {
+    const token = state.login?.token
+    saveLogin(null)
+    transport.stop()
+    await chat.actions.open(null)
+    m.set({ login: null, conversations: [], unread: {}, badges: { unread: 0, unanswered: 0 } })
+    if (token) await httpJson(baseUrl, '/api/auth/logout', { body: {}, token }).catch(() => null)
+  }
+
+  const actions = {
+    ...chat.actions,
+    ...admin,
+    async login(email: string, password: string) {
+      m.set({ busy: true, error: null })
+      prime()
+      try {
+        const login = await httpJson<StoredLogin>(baseUrl, '/api/auth/login', {
+          body: { email, password },
+        })
+        saveLogin(login)
+        m.set({ login, busy: false, status: login.operator.status })
+        transport.start()
+      } catch (e) {
+        m.set({ busy: false, error: asParleyError(e).message })
+      }
+    },
+    logout: signOut,
+    async setOperatorStatus(status: OperatorStatus) {
+      prime()
+      try {
+        const ack = await transport.request<{ status: OperatorStatus }>({
+          type: 'set_operator_status',
+          status,
+        })
+        m.set('status', ack.status)
+      } catch (e) {
+        m.set('notice', asParleyError(e).message)
+      }
+    },
+    setUnansweredOnly(on: boolean) {
+      m.set({ unansweredOnly: on, nextCursor: null })
+      void reloadList()
+    },
+    async loadMore() {
+      const cursor = state.nextCursor
+      if (!cursor || state.loadingList) return
+      m.set('loadingList', true)
+      try {
+        const page = await api.inbox({ unanswered: state.unansweredOnly, cursor })
+        m.upsertConversations(page.items)
+        m.set('nextCursor', page.nextCursor)
+      } catch {
+        // the cursor stays: scrolling again retries
+      } finally {
+        m.set('loadingList', false)
+      }
+    },
+    /** Opens a conversation as a new history entry, so the browser's back button leaves it. */
+    async openConversation(id: string) {
+      if (state.selectedId === id) return
+      history.pushState({ conversationId: id }, '', `#c/${encodeURIComponent(id)}`)
+      await chat.actions.open(id)
+    },
+    /** Back to the list (mobile): the browser's back, which popstate then applies. */
+    back() {
+      if (history.state && typeof history.state === 'object' && 'conversationId' in history.state) {
+        history.back()
+      } else {
+        history.replaceState(null, '', location.pathname + location.search)
+        void chat.actions.open(null)
+      }
+    },
+    showPage(page: Page) {
+      m.set('page', page)
+      if (page === 'operators') void admin.loadOperators()
+      if (page === 'inboxes') void admin.loadInboxes()
+    },
+  }
+
+  window.addEventListener('popstate', () => {
+    void chat.actions.open(fromHash())
+  })
+
+  if (state.login) {
+    transport.start()
+    const initial = fromHash()
+    if (initial) void chat.actions.open(initial)
+  }
+
+  return { state, actions }
+}
+
+export type Panel = ReturnType<typeof createPanel>
+
+function fromHash(): string | null {
+  const match = /^#c\/(.+)$/.exec(location.hash)
+  return match?.[1] ? decodeURIComponent(match[1]) : null
+}

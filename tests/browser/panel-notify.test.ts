@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { TestClient } from '../helpers/ws.ts'
+import {
+  ensureClientBuilt,
+  launchBrowser,
+  skipBrowserTests,
+  until,
+  type TestBrowser,
+} from './harness.ts'
+import { PanelPage } from './panel-page.ts'
+
+/**
+ * A headless tab is always visible and has no notification UI: the page gets a switch for its
+ * visibility and a Notification that records what it was asked to show.
+ */
+const FAKES = `
+  window.__hidden = false
+  window.__notes = []
+  Object.defineProperty(Document.prototype, 'visibilityState', {
+    configurable: true,
+    get: () => (window.__hidden ? 'hidden' : 'visible'),
+  })
+  window.Notification = class {
+    static permission = 'granted'
+    static requestPermission() { return Promise.resolve('granted') }
+    constructor(title, options) { window.__notes.push({ title, body: options && options.body }) }
+    close() {}
+  }
+`
+
+interface Note {
+  title: string
+  body: string
+}
+
+describe.skipIf(skipBrowserTests)('panel notifications', () => {
+  let server: TestServer
+  let browser: TestBrowser
+
+  beforeAll(async () => {
+    ensureClientBuilt()
+    server = await startTestServer()
+    browser = await launchBrowser()
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  test('panel - a new conversation or visitor message notifies only while the tab is hidden', async () => {
+    const panel = await PanelPage.open(browser.context, server.url, { initScript: FAKES })
+    const notes = () =>
+      panel.page.evaluate(() => (window as unknown as { __notes: Note[] }).__notes)
+    const setHidden = (hidden: boolean) =>
+      panel.page.evaluate(
+        (h) => ((window as unknown as { __hidden: boolean }).__hidden = h),
+        hidden,
+      )
+
+    const visitor = await server.visitorToken()
+    const client = await TestClient.connect(server.wsUrl, { token: visitor.token })
+    const ack = await client.ok({ type: 'start', clientMsgId: 'n1', text: 'Seen while visible' })
+    const conversationId = ack.conversation.id as string
+    await panel.rows.first().waitFor()
+    expect(await notes()).toEqual([])
+
+    await setHidden(true)
+    await client.ok({ type: 'send', conversationId, clientMsgId: 'n2', text: 'While hidden' })
+    await until(async () => (await notes()).length === 1, 'a notification for the message')
+    expect((await notes())[0]?.title).toBe('New message')
+
+    await client.ok({ type: 'start', clientMsgId: 'n3', text: 'A second conversation' })
+    await until(async () => (await notes()).length === 2, 'a notification for the conversation')
+    expect((await notes())[1]?.title).toBe('New conversation')
+    // Its first message came in the same breath: no second alert for it.
+    await panel.page.waitForTimeout(300)
+    expect(await notes()).toHaveLength(2)
+    client.close()
+    await panel.page.close()
+  }, 60_000)
+
+  test('panel - the open conversation is marked delivered while hidden, read once visible', async () => {
+    const panel = await PanelPage.open(browser.context, server.url, { initScript: FAKES })
+    const setHidden = (hidden: boolean) =>
+      panel.page.evaluate(
+        (h) => ((window as unknown as { __hidden: boolean }).__hidden = h),
+        hidden,
+      )
+    const visitor = await server.visitorToken()
+    const client = await TestClient.connect(server.wsUrl, { token: visitor.token })
+    const ack = await client.ok({ type: 'start', clientMsgId: 'd1', text: 'Receipts please' })
+    const conversationId = ack.conversation.id as string
+    await client.ok({ type: 'subscribe', conversationId, afterSeq: 0 })
+    await panel.page.locator(`.conversation-row[data-conversation-id="${conversationId}"]`).click()
+    await panel.message('Receipts please').waitFor()
+
+    await setHidden(true)
+    const sent = await client.ok({ type: 'send', conversationId, clientMsgId: 'd2', text: 'Later' })
+    const operatorMark = (f: { name?: string; data?: { reader?: { kind: string } } }) =>
+      f.name === 'read.updated' && f.data?.reader?.kind === 'operator'
+    const delivered = await client.next(
+      (f) => operatorMark(f) && f.data.deliveredSeq === sent.seq,
+      10_000,
+    )
+    expect(delivered.data.readSeq).toBeLessThan(sent.seq)
+
+    await setHidden(false)
+    await panel.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
+    await client.next((f) => operatorMark(f) && f.data.readSeq === sent.seq, 10_000)
+    client.close()
+    await panel.page.close()
+  }, 60_000)
+})

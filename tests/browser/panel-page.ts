@@ -1,0 +1,68 @@
+/** The operator panel in a browser tab, seen the way an operator sees it (tests and screenshots). */
+import type { BrowserContext, Locator, Page } from 'playwright-core'
+import { ADMIN } from '../helpers/server.ts'
+
+export class PanelPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens the panel and signs in (unless this browser profile is signed in already). */
+  static async open(
+    context: BrowserContext,
+    baseUrl: string,
+    opts: { viewport?: { width: number; height: number }; initScript?: string } = {},
+  ): Promise<PanelPage> {
+    const page = await context.newPage()
+    if (opts.initScript) await page.addInitScript(opts.initScript)
+    if (opts.viewport) await page.setViewportSize(opts.viewport)
+    await page.goto(`${baseUrl}/panel/`)
+    const panel = new PanelPage(page)
+    await page.locator('.shell, form.card').first().waitFor()
+    if (await page.getByRole('button', { name: 'Sign in' }).isVisible()) {
+      await page.getByLabel('Email').fill(ADMIN.email)
+      await page.getByLabel('Password').fill(ADMIN.password)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+    }
+    await panel.connected()
+    return panel
+  }
+
+  async connected(timeoutMs = 10_000): Promise<void> {
+    await this.page.locator('.shell[data-connection="connected"]').waitFor({ timeout: timeoutMs })
+  }
+
+  get rows(): Locator {
+    return this.page.locator('.conversation-row')
+  }
+
+  get input(): Locator {
+    return this.page.getByLabel('Reply')
+  }
+
+  get listPane(): Locator {
+    return this.page.locator('.list-pane')
+  }
+
+  get conversationPane(): Locator {
+    return this.page.locator('.pane.conversation')
+  }
+
+  /** A message row in the open conversation containing text. */
+  message(text: string): Locator {
+    return this.page.locator('.messages .row', { hasText: text })
+  }
+
+  async waitStatus(text: string, status: string, timeoutMs = 10_000): Promise<void> {
+    await this.page
+      .locator(`.messages .row[data-status="${status}"]`, { hasText: text })
+      .waitFor({ timeout: timeoutMs })
+  }
+
+  async send(text: string): Promise<void> {
+    await this.input.fill(text)
+    await this.input.press('Enter')
+  }
+
+  async texts(): Promise<string[]> {
+    return this.page.locator('.messages .row .text').allInnerTexts()
+  }
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { TestClient } from '../helpers/ws.ts'
+import {
+  ensureClientBuilt,
+  launchBrowser,
+  skipBrowserTests,
+  until,
+  type TestBrowser,
+} from './harness.ts'
+import { PanelPage } from './panel-page.ts'
+
+/** Visitors may start 5 conversations in a burst: several visitors open `n` between them. */
+async function startConversations(server: TestServer, n: number): Promise<string[]> {
+  const ids: string[] = []
+  while (ids.length < n) {
+    const visitor = await server.visitorToken()
+    const client = await TestClient.connect(server.wsUrl, { token: visitor.token })
+    for (let i = 0; i < 5 && ids.length < n; i++) {
+      const ack = await client.ok({
+        type: 'start',
+        clientMsgId: `c${i}`,
+        text: `Chat ${ids.length}`,
+      })
+      ids.push(ack.conversation.id as string)
+    }
+    client.close()
+  }
+  return ids
+}
+
+describe.skipIf(skipBrowserTests)('panel scrolling', () => {
+  let server: TestServer
+  let browser: TestBrowser
+
+  beforeAll(async () => {
+    ensureClientBuilt()
+    server = await startTestServer()
+    browser = await launchBrowser()
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  test('panel - the inbox list loads the next page (cursor) when scrolled to the end', async () => {
+    await startConversations(server, 35)
+    const panel = await PanelPage.open(browser.context, server.url)
+    await until(async () => (await panel.rows.count()) >= 30, 'the first page')
+    await panel.page.locator('.conversations').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await until(async () => (await panel.rows.count()) === 35, 'the second page')
+    const ids = await panel.rows.evaluateAll((rows) =>
+      rows.map((r) => r.getAttribute('data-conversation-id')),
+    )
+    expect(new Set(ids).size).toBe(35)
+    await panel.page.close()
+  }, 60_000)
+
+  test('panel - the conversation history pages in older messages when scrolled to the top', async () => {
+    const [id] = await startConversations(server, 1)
+    const token = await server.adminToken()
+    for (let i = 1; i <= 40; i++) {
+      await server.http(`/api/conversations/${id}/messages`, {
+        token,
+        body: { clientMsgId: `h${i}`, text: `History ${i}` },
+      })
+    }
+    const panel = await PanelPage.open(browser.context, server.url)
+    await panel.page.locator(`.conversation-row[data-conversation-id="${id}"]`).click()
+    await panel.message('History 40').waitFor()
+    const rows = panel.page.locator('.messages .row')
+    expect(await rows.count()).toBe(30)
+    await until(async () => {
+      await panel.page.locator('.messages').evaluate((el) => el.scrollTo(0, 0))
+      return (await rows.count()) === 41
+    }, 'older messages')
+    const texts = await panel.texts()
+    expect(texts[0]).toBe('Chat 0')
+    expect(texts.filter((t) => t === 'History 1')).toHaveLength(1)
+    await panel.page.close()
+  }, 60_000)
+})
