@@ -49,6 +49,14 @@ export interface MessagePatch {
  */
 export interface ConversationWrite {
   conversationId: string
+  /**
+   * Write fencing for a cluster: when set, the write commits only if the stored row's
+   * `ownerEpoch` still equals this value, checked inside the write's transaction. Otherwise
+   * nothing of it is stored and it rejects with a retryable `unavailable` error (ownership has
+   * moved to a newer owner, see `ConversationStore.claim`). Unset: no check, as on a single
+   * node. With `create`, the new row's `ownerEpoch` must equal it.
+   */
+  expectedEpoch?: number
   /** Insert this conversation row (first write of a new conversation). */
   create?: ConversationRecord
   /** Update the existing row. */
@@ -78,6 +86,14 @@ export interface ConversationStore {
   eventsAfter(conversationId: string, afterSeq: number, limit: number): Promise<ConversationEvent[]>
   /** Durably commit one write (group-committed with others). Resolves only after commit. */
   write(write: ConversationWrite): Promise<void>
+  /**
+   * Takes ownership of a conversation for writes fenced by `expectedEpoch`: raises the row's
+   * `ownerEpoch` to `epoch`; from then on writes that expect any other epoch are refused. Epochs
+   * only go up: claiming an epoch lower than the stored one rejects with `unavailable` (a newer
+   * owner exists); claiming the stored epoch again succeeds and changes nothing. Resolves to
+   * false when no such conversation exists (its first write then carries the epoch in `create`).
+   */
+  claim(conversationId: string, epoch: number): Promise<boolean>
 }
 
 /** Cursor-paginated page. `nextCursor` is null on the last page. */

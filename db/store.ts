@@ -1,48 +1,44 @@
-/** Assembles the repositories over an open SQLite handle into the `Store` the server wires. */
+/** Assembles the repositories over a dialect into the `Store` the server wires. */
 import type { ConversationWrite, Store } from '../actors/ports.ts'
-import { ParleyError } from '../server/protocol/index.ts'
 import { GroupCommitter } from './group-commit.ts'
 import { SqlOperatorStore, SqlSessionStore } from './repos/accounts.ts'
+import { asConflict } from './repos/conflicts.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
-import { ConversationWriter } from './repos/writes.ts'
-import type { SqliteHandle } from './sqlite.ts'
+import { ConversationWriter, type PlannedWrite } from './repos/writes.ts'
+import type { SqlDialect } from './sql/dialect.ts'
 
-export function createSqliteStore(handle: SqliteHandle): Store {
-  const writer = new ConversationWriter(handle.db)
-  const committer = new GroupCommitter<ConversationWrite>((writes) => {
+export function createStore(db: SqlDialect): Store {
+  const writer = new ConversationWriter(db)
+  // A unit is a planned write: validated before it joins a batch, so only a write that
+  // conflicts with stored data (or a fenced one) can fail a batch.
+  const committer = new GroupCommitter<PlannedWrite>(async (units) => {
     try {
-      handle.transaction(() => {
-        for (const write of writes) writer.apply(write)
-      })
+      await db.transaction(writer.batch(units))
     } catch (error) {
       // A duplicate seq or client message id is a conflict the actor can act on, not a crash.
-      if (handle.isUniqueViolation(error)) {
-        const conflict = new ParleyError('conflict', 'write conflicts with stored data')
-        conflict.cause = error
-        throw conflict
-      }
-      throw error
+      throw asConflict(db, error, 'write conflicts with stored data')
     }
   })
+  const submit = async (write: ConversationWrite): Promise<void> => {
+    await committer.submit(writer.plan(write))
+  }
   let closing: Promise<void> | null = null
 
   return {
-    conversations: new SqlConversationStore(handle.db, (write) => committer.submit(write)),
-    queries: new SqlConversationQueries(handle.db),
-    operators: new SqlOperatorStore(handle),
-    sessions: new SqlSessionStore(handle),
-    inboxes: new SqlInboxStore(handle),
-    visitors: new SqlVisitorStore(handle),
-    async ping() {
-      handle.ping()
-    },
+    conversations: new SqlConversationStore(db, submit),
+    queries: new SqlConversationQueries(db),
+    operators: new SqlOperatorStore(db),
+    sessions: new SqlSessionStore(db),
+    inboxes: new SqlInboxStore(db),
+    visitors: new SqlVisitorStore(db),
+    ping: () => db.ping(),
     stats() {
       return committer.stats()
     },
     close() {
-      closing ??= committer.close().then(() => handle.close())
+      closing ??= committer.close().then(() => db.close())
       return closing
     },
   }

@@ -1,18 +1,25 @@
 /** Operators and their login sessions. */
-import { and, asc, count, eq, lte, sql } from 'drizzle-orm'
+import { and, asc, count, eq, lte } from 'drizzle-orm'
 import type {
   OperatorRecord,
   OperatorStore,
   SessionRecord,
   SessionStore,
 } from '../../actors/ports.ts'
-import { ParleyError } from '../../server/protocol/index.ts'
-import * as t from '../schema.sqlite.ts'
-import type { SqliteHandle } from '../sqlite.ts'
+import type { SqlDialect } from '../sql/dialect.ts'
+import {
+  field,
+  insertInto,
+  param,
+  remove,
+  selectFields,
+  selectRows,
+  updateRows,
+} from '../sql/statements.ts'
+import type { Rows } from '../sql/tables.ts'
+import { insertOrConflict } from './conflicts.ts'
 
-type OperatorRow = typeof t.operators.$inferSelect
-
-function toOperator(row: OperatorRow): OperatorRecord {
+function toOperator(row: Rows['operators']): OperatorRecord {
   return {
     id: row.id,
     email: row.email,
@@ -28,38 +35,39 @@ function toOperator(row: OperatorRow): OperatorRecord {
 }
 
 export class SqlOperatorStore implements OperatorStore {
-  constructor(private readonly handle: SqliteHandle) {}
+  readonly #insert = insertInto('operators')
+  readonly #byId
+  readonly #byEmail
+  readonly #list
+  readonly #activeAdmins
 
-  async create(op: OperatorRecord): Promise<void> {
-    try {
-      await this.handle.db.insert(t.operators).values({ ...op, email: op.email.toLowerCase() })
-    } catch (error) {
-      if (this.handle.isUniqueViolation(error)) {
-        throw new ParleyError('conflict', 'an operator with this id or email already exists')
-      }
-      throw error
-    }
+  constructor(private readonly db: SqlDialect) {
+    const o = db.tables.operators
+    this.#byId = selectRows('operators', { where: eq(o.id, param('id')) })
+    this.#byEmail = selectRows('operators', { where: eq(o.email, param('email')) })
+    this.#list = selectRows('operators', { orderBy: [asc(o.name), asc(o.id)] })
+    this.#activeAdmins = selectFields({ n: count() }, 'operators', {
+      where: and(eq(o.role, 'admin'), eq(o.active, true)),
+    })
+  }
+
+  create(op: OperatorRecord): Promise<void> {
+    const row = { ...op, email: op.email.toLowerCase() }
+    return insertOrConflict(this.db, this.#insert, row, 'an operator with this id or email')
   }
 
   async getById(id: string): Promise<OperatorRecord | null> {
-    const [row] = await this.handle.db.select().from(t.operators).where(eq(t.operators.id, id))
+    const [row] = await this.db.all(this.#byId, { id })
     return row ? toOperator(row) : null
   }
 
   async getByEmail(email: string): Promise<OperatorRecord | null> {
-    const [row] = await this.handle.db
-      .select()
-      .from(t.operators)
-      .where(eq(t.operators.email, email.toLowerCase()))
+    const [row] = await this.db.all(this.#byEmail, { email: email.toLowerCase() })
     return row ? toOperator(row) : null
   }
 
   async list(): Promise<OperatorRecord[]> {
-    const rows = await this.handle.db
-      .select()
-      .from(t.operators)
-      .orderBy(asc(t.operators.name), asc(t.operators.id))
-    return rows.map(toOperator)
+    return (await this.db.all(this.#list)).map(toOperator)
   }
 
   async update(
@@ -70,10 +78,12 @@ export class SqlOperatorStore implements OperatorStore {
       updatedAt: number
     },
   ): Promise<OperatorRecord | null> {
+    const o = this.db.tables.operators
     // Only the listed fields: a caller's extra properties (id, email) must not slip through.
-    const [row] = await this.handle.db
-      .update(t.operators)
-      .set({
+    // Undefined fields are left out of the SET.
+    const statement = updateRows(
+      'operators',
+      {
         name: patch.name,
         role: patch.role,
         canChat: patch.canChat,
@@ -81,40 +91,46 @@ export class SqlOperatorStore implements OperatorStore {
         passwordHash: patch.passwordHash,
         status: patch.status,
         updatedAt: patch.updatedAt,
-      })
-      .where(eq(t.operators.id, id))
-      .returning()
+      },
+      eq(o.id, id),
+    )
+    const [row] = await this.db.all(statement)
     return row ? toOperator(row) : null
   }
 
   async countActiveAdmins(): Promise<number> {
-    const [row] = await this.handle.db
-      .select({ n: count() })
-      .from(t.operators)
-      .where(and(eq(t.operators.role, 'admin'), eq(t.operators.active, true)))
+    const [row] = await this.db.all(this.#activeAdmins)
     return row?.n ?? 0
   }
 }
 
 export class SqlSessionStore implements SessionStore {
-  // Looked up on every authenticated request, so prepared once.
+  readonly #insert = insertInto('operatorSessions')
+  // Looked up on every authenticated request, so described (and compiled) once.
   readonly #get
+  readonly #delete
+  readonly #deleteForOperator
+  readonly #deleteExpired
 
-  constructor(private readonly handle: SqliteHandle) {
-    const s = t.operatorSessions
-    this.#get = handle.db
-      .select()
-      .from(s)
-      .where(eq(s.tokenHash, sql.placeholder('tokenHash')))
-      .prepare()
+  constructor(private readonly db: SqlDialect) {
+    const s = db.tables.operatorSessions
+    const returning = { tokenHash: field(s.tokenHash) }
+    this.#get = selectRows('operatorSessions', { where: eq(s.tokenHash, param('tokenHash')) })
+    this.#delete = remove('operatorSessions', eq(s.tokenHash, param('tokenHash')), returning)
+    this.#deleteForOperator = remove(
+      'operatorSessions',
+      eq(s.operatorId, param('operatorId')),
+      returning,
+    )
+    this.#deleteExpired = remove('operatorSessions', lte(s.expiresAt, param('now')), returning)
   }
 
   async create(s: SessionRecord): Promise<void> {
-    await this.handle.db.insert(t.operatorSessions).values(s)
+    await this.db.insert(this.#insert, [s])
   }
 
   async get(tokenHash: string): Promise<SessionRecord | null> {
-    const row = this.#get.get({ tokenHash })
+    const [row] = await this.db.all(this.#get, { tokenHash })
     return row
       ? {
           tokenHash: row.tokenHash,
@@ -126,23 +142,15 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async delete(tokenHash: string): Promise<void> {
-    await this.handle.db
-      .delete(t.operatorSessions)
-      .where(eq(t.operatorSessions.tokenHash, tokenHash))
+    await this.db.all(this.#delete, { tokenHash })
   }
 
   async deleteForOperator(operatorId: string): Promise<void> {
-    await this.handle.db
-      .delete(t.operatorSessions)
-      .where(eq(t.operatorSessions.operatorId, operatorId))
+    await this.db.all(this.#deleteForOperator, { operatorId })
   }
 
   /** Deletes sessions that expired at or before `now`; returns how many. */
   async deleteExpired(now: number): Promise<number> {
-    const rows = await this.handle.db
-      .delete(t.operatorSessions)
-      .where(lte(t.operatorSessions.expiresAt, now))
-      .returning({ tokenHash: t.operatorSessions.tokenHash })
-    return rows.length
+    return (await this.db.all(this.#deleteExpired, { now })).length
   }
 }

@@ -1,18 +1,19 @@
-/** ConversationStore: what the conversation actor loads, replays and writes. */
-import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm'
+/** ConversationStore: what the conversation actor loads, replays, writes and claims. */
+import { and, asc, eq, gt, isNotNull, lte } from 'drizzle-orm'
 import type {
   ConversationRecord,
   ConversationStore,
   ConversationWrite,
 } from '../../actors/ports.ts'
-import type {
-  ConversationEvent,
-  Message,
-  PartyKind,
-  ReadState,
+import {
+  ParleyError,
+  type ConversationEvent,
+  type Message,
+  type PartyKind,
+  type ReadState,
 } from '../../server/protocol/index.ts'
-import * as t from '../schema.sqlite.ts'
-import type { SqliteDb } from '../sqlite.ts'
+import type { SqlDialect } from '../sql/dialect.ts'
+import { bound, field, param, selectFields, selectRows, update } from '../sql/statements.ts'
 import { toConversationRecord, toEvent, toMessage, toReadState } from './rows.ts'
 
 /** Hands a write to the group committer; resolves after its transaction commits. */
@@ -24,83 +25,72 @@ export class SqlConversationStore implements ConversationStore {
   readonly #message
   readonly #byClientId
   readonly #eventsAfter
+  readonly #claim
+  readonly #epoch
 
   constructor(
-    db: SqliteDb,
+    private readonly db: SqlDialect,
     private readonly submit: SubmitWrite,
   ) {
-    const c = t.conversations
-    const m = t.messages
-    const e = t.events
-    const rs = t.readStates
-    this.#conversation = db
-      .select()
-      .from(c)
-      .where(eq(c.id, sql.placeholder('id')))
-      .prepare()
-    this.#readStates = db
-      .select()
-      .from(rs)
-      .where(eq(rs.conversationId, sql.placeholder('conversationId')))
-      .orderBy(asc(rs.readerKind), asc(rs.readerId))
-      .prepare()
-    this.#message = db
-      .select()
-      .from(m)
-      .where(
-        and(
-          eq(m.conversationId, sql.placeholder('conversationId')),
-          eq(m.id, sql.placeholder('id')),
-        ),
-      )
-      .prepare()
-    this.#byClientId = db
-      .select()
-      .from(m)
-      .where(
-        and(
-          eq(m.conversationId, sql.placeholder('conversationId')),
-          eq(m.authorKind, sql.placeholder('authorKind')),
-          eq(m.authorId, sql.placeholder('authorId')),
-          eq(m.clientMsgId, sql.placeholder('clientMsgId')),
-        ),
-      )
-      .prepare()
+    const { conversations: c, messages: m, events: e, readStates: rs } = db.tables
+    this.#conversation = selectRows('conversations', { where: eq(c.id, param('id')) })
+    this.#readStates = selectRows('readStates', {
+      where: eq(rs.conversationId, param('conversationId')),
+      orderBy: [asc(rs.readerKind), asc(rs.readerId)],
+    })
+    this.#message = selectRows('messages', {
+      where: and(eq(m.conversationId, param('conversationId')), eq(m.id, param('id'))),
+    })
+    this.#byClientId = selectRows('messages', {
+      where: and(
+        eq(m.conversationId, param('conversationId')),
+        eq(m.authorKind, param('authorKind')),
+        eq(m.authorId, param('authorId')),
+        eq(m.clientMsgId, param('clientMsgId')),
+      ),
+    })
     // One LEFT JOIN tells, per event, whether its message was deleted since: replay blanks
     // that text without a query per event.
-    this.#eventsAfter = db
-      .select({
-        conversationId: e.conversationId,
-        seq: e.seq,
-        name: e.name,
-        data: e.data,
-        at: e.at,
+    this.#eventsAfter = selectFields(
+      {
+        conversationId: field(e.conversationId),
+        seq: field(e.seq),
+        name: field(e.name),
+        data: field(e.data),
+        at: field(e.at),
         messageDeleted: isNotNull(m.deletedAt).mapWith(Boolean),
-      })
-      .from(e)
-      .leftJoin(m, eq(m.id, e.messageId))
-      .where(
-        and(
-          eq(e.conversationId, sql.placeholder('conversationId')),
-          gt(e.seq, sql.placeholder('afterSeq')),
-        ),
-      )
-      .orderBy(asc(e.seq))
-      .limit(sql.placeholder('limit'))
-      .prepare()
+      },
+      'events',
+      {
+        leftJoin: { table: 'messages', on: eq(m.id, e.messageId) },
+        where: and(eq(e.conversationId, param('conversationId')), gt(e.seq, param('afterSeq'))),
+        orderBy: [asc(e.seq)],
+        limit: param('limit'),
+      },
+    )
+    // Epochs only go up; the same epoch again is a no-op that still counts as claimed.
+    this.#claim = update(
+      'conversations',
+      { ownerEpoch: bound('epoch') },
+      and(eq(c.id, param('id')), lte(c.ownerEpoch, param('epoch'))),
+      { id: field(c.id) },
+    )
+    this.#epoch = selectFields({ ownerEpoch: field(c.ownerEpoch) }, 'conversations', {
+      where: eq(c.id, param('id')),
+    })
   }
 
   async loadConversation(
     id: string,
   ): Promise<{ conversation: ConversationRecord; readStates: ReadState[] } | null> {
-    const row = this.#conversation.get({ id })
+    const [row] = await this.db.all(this.#conversation, { id })
     if (!row) return null
-    const readStates = this.#readStates.all({ conversationId: id }).map(toReadState)
-    return { conversation: toConversationRecord(row), readStates }
+    const readStates = await this.db.all(this.#readStates, { conversationId: id })
+    return { conversation: toConversationRecord(row), readStates: readStates.map(toReadState) }
   }
 
   async getMessage(conversationId: string, messageId: string): Promise<Message | null> {
-    const row = this.#message.get({ conversationId, id: messageId })
+    const [row] = await this.db.all(this.#message, { conversationId, id: messageId })
     return row ? toMessage(row) : null
   }
 
@@ -109,7 +99,7 @@ export class SqlConversationStore implements ConversationStore {
     author: { kind: PartyKind; id: string },
     clientMsgId: string,
   ): Promise<Message | null> {
-    const row = this.#byClientId.get({
+    const [row] = await this.db.all(this.#byClientId, {
       conversationId,
       authorKind: author.kind,
       authorId: author.id,
@@ -124,11 +114,22 @@ export class SqlConversationStore implements ConversationStore {
     limit: number,
   ): Promise<ConversationEvent[]> {
     if (limit <= 0) return []
-    const rows = this.#eventsAfter.all({ conversationId, afterSeq, limit })
+    const rows = await this.db.all(this.#eventsAfter, { conversationId, afterSeq, limit })
     return rows.map((row) => toEvent(row, row.messageDeleted))
   }
 
   write(write: ConversationWrite): Promise<void> {
     return this.submit(write)
+  }
+
+  async claim(conversationId: string, epoch: number): Promise<boolean> {
+    if (!Number.isSafeInteger(epoch) || epoch < 0) {
+      throw new RangeError('epoch must be a non-negative safe integer')
+    }
+    const claimed = await this.db.all(this.#claim, { id: conversationId, epoch })
+    if (claimed.length > 0) return true
+    const [row] = await this.db.all(this.#epoch, { id: conversationId })
+    if (!row) return false
+    throw new ParleyError('unavailable', 'conversation ownership moved; retry')
   }
 }

@@ -2,13 +2,20 @@
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm'
 import type { InboxRecord, InboxStore, VisitorRecord, VisitorStore } from '../../actors/ports.ts'
 import { ParleyError } from '../../server/protocol/index.ts'
-import * as t from '../schema.sqlite.ts'
-import type { SqliteHandle } from '../sqlite.ts'
+import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
+import {
+  field,
+  insertInto,
+  param,
+  remove,
+  selectFields,
+  selectRows,
+  updateRows,
+} from '../sql/statements.ts'
+import type { Rows } from '../sql/tables.ts'
+import { insertOrConflict } from './conflicts.ts'
 
-type InboxRow = typeof t.inboxes.$inferSelect
-type VisitorRow = typeof t.visitors.$inferSelect
-
-function toInbox(row: InboxRow): InboxRecord {
+function toInbox(row: Rows['inboxes']): InboxRecord {
   return {
     id: row.id,
     name: row.name,
@@ -19,35 +26,43 @@ function toInbox(row: InboxRow): InboxRecord {
   }
 }
 
-function toVisitor(row: VisitorRow): VisitorRecord {
+function toVisitor(row: Rows['visitors']): VisitorRecord {
   return { id: row.id, inboxId: row.inboxId, externalId: row.externalId, createdAt: row.createdAt }
 }
 
 export class SqlInboxStore implements InboxStore {
-  constructor(private readonly handle: SqliteHandle) {}
+  readonly #insert = insertInto('inboxes')
+  readonly #addMembers = insertInto('inboxMembers', { doNothing: true })
+  readonly #get
+  readonly #list
+  readonly #members
+  readonly #inboxesOf
 
-  async create(inbox: InboxRecord): Promise<void> {
-    try {
-      await this.handle.db.insert(t.inboxes).values(inbox)
-    } catch (error) {
-      if (this.handle.isUniqueViolation(error)) {
-        throw new ParleyError('conflict', 'an inbox with this id already exists')
-      }
-      throw error
-    }
+  constructor(private readonly db: SqlDialect) {
+    const { inboxes: i, inboxMembers: im } = db.tables
+    this.#get = selectRows('inboxes', { where: eq(i.id, param('id')) })
+    this.#list = selectRows('inboxes', { orderBy: [asc(i.name), asc(i.id)] })
+    this.#members = selectFields({ operatorId: field(im.operatorId) }, 'inboxMembers', {
+      where: eq(im.inboxId, param('inboxId')),
+      orderBy: [asc(im.operatorId)],
+    })
+    this.#inboxesOf = selectFields({ inboxId: field(im.inboxId) }, 'inboxMembers', {
+      where: eq(im.operatorId, param('operatorId')),
+      orderBy: [asc(im.inboxId)],
+    })
+  }
+
+  create(inbox: InboxRecord): Promise<void> {
+    return insertOrConflict(this.db, this.#insert, inbox, 'an inbox with this id')
   }
 
   async get(id: string): Promise<InboxRecord | null> {
-    const [row] = await this.handle.db.select().from(t.inboxes).where(eq(t.inboxes.id, id))
+    const [row] = await this.db.all(this.#get, { id })
     return row ? toInbox(row) : null
   }
 
   async list(): Promise<InboxRecord[]> {
-    const rows = await this.handle.db
-      .select()
-      .from(t.inboxes)
-      .orderBy(asc(t.inboxes.name), asc(t.inboxes.id))
-    return rows.map(toInbox)
+    return (await this.db.all(this.#list)).map(toInbox)
   }
 
   async update(
@@ -56,127 +71,112 @@ export class SqlInboxStore implements InboxStore {
       updatedAt: number
     },
   ): Promise<InboxRecord | null> {
-    const [row] = await this.handle.db
-      .update(t.inboxes)
-      .set({
+    const i = this.db.tables.inboxes
+    const statement = updateRows(
+      'inboxes',
+      {
         name: patch.name,
         settings: patch.settings,
         identitySecret: patch.identitySecret,
         updatedAt: patch.updatedAt,
-      })
-      .where(eq(t.inboxes.id, id))
-      .returning()
+      },
+      eq(i.id, id),
+    )
+    const [row] = await this.db.all(statement)
     return row ? toInbox(row) : null
   }
 
   async members(inboxId: string): Promise<string[]> {
-    const im = t.inboxMembers
-    const rows = await this.handle.db
-      .select({ operatorId: im.operatorId })
-      .from(im)
-      .where(eq(im.inboxId, inboxId))
-      .orderBy(asc(im.operatorId))
-    return rows.map((row) => row.operatorId)
+    return (await this.db.all(this.#members, { inboxId })).map((row) => row.operatorId)
   }
 
   /** Members that stay keep their row (and its created_at); the rest are removed. */
   async setMembers(inboxId: string, operatorIds: string[]): Promise<void> {
     const ids = [...new Set(operatorIds)]
-    const { db } = this.handle
-    const im = t.inboxMembers
-    this.handle.transaction(() => {
-      this.#requireInboxes([inboxId])
-      this.#requireOperators(ids)
-      db.delete(im)
-        .where(and(eq(im.inboxId, inboxId), notInArray(im.operatorId, ids)))
-        .run()
-      if (ids.length === 0) return
-      db.insert(im)
-        .values(ids.map((operatorId) => ({ inboxId, operatorId })))
-        .onConflictDoNothing()
-        .run()
-    })
+    const im = this.db.tables.inboxMembers
+    const leaving = remove(
+      'inboxMembers',
+      and(eq(im.inboxId, inboxId), notInArray(im.operatorId, ids)),
+      { operatorId: field(im.operatorId) },
+    )
+    await this.db.transaction([
+      this.#requireInboxes([inboxId]),
+      ...this.#requireOperators(ids),
+      queryStep(leaving, {}),
+      ...this.#insertMembers(ids.map((operatorId) => ({ inboxId, operatorId }))),
+    ])
   }
 
   async addMember(inboxIds: string[], operatorId: string): Promise<void> {
     const ids = [...new Set(inboxIds)]
     if (ids.length === 0) return
-    this.handle.transaction(() => {
-      this.#requireOperators([operatorId])
-      this.#requireInboxes(ids)
-      this.handle.db
-        .insert(t.inboxMembers)
-        .values(ids.map((inboxId) => ({ inboxId, operatorId })))
-        .onConflictDoNothing()
-        .run()
-    })
+    await this.db.transaction([
+      ...this.#requireOperators([operatorId]),
+      this.#requireInboxes(ids),
+      ...this.#insertMembers(ids.map((inboxId) => ({ inboxId, operatorId }))),
+    ])
   }
 
   async inboxesOf(operatorId: string): Promise<string[]> {
-    const im = t.inboxMembers
-    const rows = await this.handle.db
-      .select({ inboxId: im.inboxId })
-      .from(im)
-      .where(eq(im.operatorId, operatorId))
-      .orderBy(asc(im.inboxId))
-    return rows.map((row) => row.inboxId)
+    return (await this.db.all(this.#inboxesOf, { operatorId })).map((row) => row.inboxId)
+  }
+
+  #insertMembers(pairs: { inboxId: string; operatorId: string }[]): Step[] {
+    const createdAt = Date.now()
+    return insertStep(
+      this.#addMembers,
+      pairs.map((pair) => ({ ...pair, createdAt })),
+    )
   }
 
   /**
-   * Throws not_found naming the first missing id. Checked up front (not left to the foreign
-   * key) so the caller learns which id is unknown; runs inside the caller's transaction.
+   * A step that fails with not_found naming the first missing id. Checked in the transaction
+   * (not left to the foreign key) so the caller learns which id is unknown.
    */
-  #requireInboxes(ids: string[]): void {
-    const found = this.handle.db
-      .select({ id: t.inboxes.id })
-      .from(t.inboxes)
-      .where(inArray(t.inboxes.id, ids))
-      .all()
-    const missing = firstMissing(ids, found)
-    if (missing !== undefined) throw new ParleyError('not_found', `inbox ${missing} not found`)
+  #requireInboxes(ids: string[]): Step {
+    const i = this.db.tables.inboxes
+    const found = selectFields({ id: field(i.id) }, 'inboxes', { where: inArray(i.id, ids) })
+    return queryStep(found, {}, (rows) => requireAll('inbox', ids, rows))
   }
 
-  #requireOperators(ids: string[]): void {
-    if (ids.length === 0) return
-    const found = this.handle.db
-      .select({ id: t.operators.id })
-      .from(t.operators)
-      .where(inArray(t.operators.id, ids))
-      .all()
-    const missing = firstMissing(ids, found)
-    if (missing !== undefined) throw new ParleyError('not_found', `operator ${missing} not found`)
+  #requireOperators(ids: string[]): Step[] {
+    if (ids.length === 0) return []
+    const o = this.db.tables.operators
+    const found = selectFields({ id: field(o.id) }, 'operators', { where: inArray(o.id, ids) })
+    return [queryStep(found, {}, (rows) => requireAll('operator', ids, rows))]
   }
 }
 
-function firstMissing(wanted: string[], found: { id: string }[]): string | undefined {
+function requireAll(what: string, wanted: string[], found: readonly { id: string }[]): void {
   const present = new Set(found.map((row) => row.id))
-  return wanted.find((id) => !present.has(id))
+  const missing = wanted.find((id) => !present.has(id))
+  if (missing !== undefined) throw new ParleyError('not_found', `${what} ${missing} not found`)
 }
 
 export class SqlVisitorStore implements VisitorStore {
-  constructor(private readonly handle: SqliteHandle) {}
+  readonly #insert = insertInto('visitors')
+  readonly #byId
+  readonly #byExternalId
 
-  async create(v: VisitorRecord): Promise<void> {
-    try {
-      await this.handle.db.insert(t.visitors).values(v)
-    } catch (error) {
-      if (this.handle.isUniqueViolation(error)) {
-        throw new ParleyError('conflict', 'a visitor with this id or external id already exists')
-      }
-      throw error
-    }
+  constructor(private readonly db: SqlDialect) {
+    const v = db.tables.visitors
+    this.#byId = selectRows('visitors', { where: eq(v.id, param('id')) })
+    this.#byExternalId = selectRows('visitors', {
+      where: and(eq(v.inboxId, param('inboxId')), eq(v.externalId, param('externalId'))),
+    })
+  }
+
+  create(v: VisitorRecord): Promise<void> {
+    return insertOrConflict(this.db, this.#insert, v, 'a visitor with this id or external id')
   }
 
   async getById(id: string): Promise<VisitorRecord | null> {
-    const [row] = await this.handle.db.select().from(t.visitors).where(eq(t.visitors.id, id))
+    const [row] = await this.db.all(this.#byId, { id })
     return row ? toVisitor(row) : null
   }
 
   async findByExternalId(inboxId: string, externalId: string): Promise<VisitorRecord | null> {
-    const [row] = await this.handle.db
-      .select()
-      .from(t.visitors)
-      .where(and(eq(t.visitors.inboxId, inboxId), eq(t.visitors.externalId, externalId)))
+    const [row] = await this.db.all(this.#byExternalId, { inboxId, externalId })
     return row ? toVisitor(row) : null
   }
 }

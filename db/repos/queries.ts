@@ -1,14 +1,10 @@
 /** ConversationQueries: read-side lists for HTTP routes, keyset-paginated. */
-import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm'
 import type { ConversationQueries, Page } from '../../actors/ports.ts'
-import {
-  ParleyError,
-  type Conversation,
-  type ConversationStatus,
-  type Message,
-} from '../../server/protocol/index.ts'
-import * as t from '../schema.sqlite.ts'
-import type { SqliteDb } from '../sqlite.ts'
+import type { Conversation, ConversationStatus, Message } from '../../server/protocol/index.ts'
+import type { SqlDialect } from '../sql/dialect.ts'
+import { selectRows } from '../sql/statements.ts'
+import { afterKey, decodeCursor, encodeCursor } from './cursor.ts'
 import { STATUS_RANK, toConversation, toMessage } from './rows.ts'
 import { SqlRoutingQueries, type RoutingQueries } from './routing.ts'
 
@@ -17,67 +13,14 @@ export const MAX_INBOX_PAGE = 100
 /** Largest message page; bigger requests get this many. */
 export const MAX_MESSAGE_PAGE = 200
 
-/** Position of a conversation in the inbox order: status rank, last activity, id. */
-interface InboxKey {
-  rank: number
-  activity: number
-  id: string
-}
-
 function clampLimit(limit: number, max: number): number {
   return Math.max(1, Math.min(max, Math.floor(limit)))
-}
-
-function encodeCursor(c: Conversation): string {
-  const key = [STATUS_RANK[c.status], c.lastMessageAt ?? c.createdAt, c.id]
-  return Buffer.from(JSON.stringify(key)).toString('base64url')
-}
-
-function decodeCursor(cursor: string): InboxKey {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-  } catch {
-    parsed = null
-  }
-  if (
-    Array.isArray(parsed) &&
-    parsed.length === 3 &&
-    Number.isSafeInteger(parsed[0]) &&
-    Number.isSafeInteger(parsed[1]) &&
-    typeof parsed[2] === 'string'
-  ) {
-    return { rank: parsed[0], activity: parsed[1], id: parsed[2] }
-  }
-  throw new ParleyError('bad_request', 'invalid cursor')
-}
-
-/**
- * Rows strictly after `key` in the order (rank asc, activity desc, id asc). Directions are
- * mixed, so a row-value comparison cannot express it; the leading `rank >= k` bound still
- * lets the index seek to the cursor's status instead of scanning from the start.
- */
-function afterKey(key: InboxKey): SQL | undefined {
-  const c = t.conversations
-  return and(
-    gte(c.statusRank, key.rank),
-    or(
-      gt(c.statusRank, key.rank),
-      and(
-        eq(c.statusRank, key.rank),
-        or(
-          lt(c.lastActivityAt, key.activity),
-          and(eq(c.lastActivityAt, key.activity), gt(c.id, key.id)),
-        ),
-      ),
-    ),
-  )
 }
 
 export class SqlConversationQueries implements ConversationQueries {
   readonly #routing: RoutingQueries
 
-  constructor(private readonly db: SqliteDb) {
+  constructor(private readonly db: SqlDialect) {
     this.#routing = new SqlRoutingQueries(db)
   }
 
@@ -89,33 +32,30 @@ export class SqlConversationQueries implements ConversationQueries {
     conversationId: string,
     opts: { beforeSeq?: number; afterSeq?: number; limit: number },
   ): Promise<Message[]> {
-    const m = t.messages
+    const m = this.db.tables.messages
     const newestFirst = opts.beforeSeq !== undefined || opts.afterSeq === undefined
-    const rows = await this.db
-      .select()
-      .from(m)
-      .where(
-        and(
-          eq(m.conversationId, conversationId),
-          opts.beforeSeq !== undefined ? lt(m.seq, opts.beforeSeq) : undefined,
-          opts.afterSeq !== undefined ? gt(m.seq, opts.afterSeq) : undefined,
-        ),
-      )
-      .orderBy(newestFirst ? desc(m.seq) : asc(m.seq))
-      .limit(clampLimit(opts.limit, MAX_MESSAGE_PAGE))
+    const page = selectRows('messages', {
+      where: and(
+        eq(m.conversationId, conversationId),
+        opts.beforeSeq !== undefined ? lt(m.seq, opts.beforeSeq) : undefined,
+        opts.afterSeq !== undefined ? gt(m.seq, opts.afterSeq) : undefined,
+      ),
+      orderBy: [newestFirst ? desc(m.seq) : asc(m.seq)],
+      limit: clampLimit(opts.limit, MAX_MESSAGE_PAGE),
+    })
+    const rows = await this.db.all(page)
     if (newestFirst) rows.reverse()
     return rows.map(toMessage)
   }
 
   /** Newest activity first. */
   async listVisitorConversations(visitorId: string): Promise<Conversation[]> {
-    const c = t.conversations
-    const rows = await this.db
-      .select()
-      .from(c)
-      .where(eq(c.visitorId, visitorId))
-      .orderBy(desc(c.lastActivityAt), asc(c.id))
-    return rows.map(toConversation)
+    const c = this.db.tables.conversations
+    const list = selectRows('conversations', {
+      where: eq(c.visitorId, visitorId),
+      orderBy: [desc(c.lastActivityAt), asc(c.id)],
+    })
+    return (await this.db.all(list)).map(toConversation)
   }
 
   async listInbox(opts: {
@@ -126,22 +66,20 @@ export class SqlConversationQueries implements ConversationQueries {
     limit: number
   }): Promise<Page<Conversation>> {
     if (opts.inboxIds !== null && opts.inboxIds.length === 0) return { items: [], nextCursor: null }
-    const c = t.conversations
+    const c = this.db.tables.conversations
     const limit = clampLimit(opts.limit, MAX_INBOX_PAGE)
-    const rows = await this.db
-      .select()
-      .from(c)
-      .where(
-        and(
-          opts.inboxIds !== null ? inArray(c.inboxId, opts.inboxIds) : undefined,
-          opts.unansweredOnly ? eq(c.hasUnansweredIncoming, true) : undefined,
-          opts.status !== undefined ? eq(c.statusRank, STATUS_RANK[opts.status]) : undefined,
-          opts.cursor !== null ? afterKey(decodeCursor(opts.cursor)) : undefined,
-        ),
-      )
-      .orderBy(asc(c.statusRank), desc(c.lastActivityAt), asc(c.id))
+    const page = selectRows('conversations', {
+      where: and(
+        opts.inboxIds !== null ? inArray(c.inboxId, opts.inboxIds) : undefined,
+        opts.unansweredOnly ? eq(c.hasUnansweredIncoming, true) : undefined,
+        opts.status !== undefined ? eq(c.statusRank, STATUS_RANK[opts.status]) : undefined,
+        opts.cursor !== null ? afterKey(c, decodeCursor(opts.cursor)) : undefined,
+      ),
+      orderBy: [asc(c.statusRank), desc(c.lastActivityAt), asc(c.id)],
       // One extra row tells whether another page exists without a count query.
-      .limit(limit + 1)
+      limit: limit + 1,
+    })
+    const rows = await this.db.all(page)
     const items = rows.slice(0, limit).map(toConversation)
     const last = items[items.length - 1]
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
@@ -173,7 +111,11 @@ export class SqlConversationQueries implements ConversationQueries {
     return this.#routing.operatorBadges(operatorId, inboxIds)
   }
 
-  countVisitorMessagesAfter(conversationId: string, afterSeq: number, upToSeq: number): Promise<number> {
+  countVisitorMessagesAfter(
+    conversationId: string,
+    afterSeq: number,
+    upToSeq: number,
+  ): Promise<number> {
     return this.#routing.countVisitorMessagesAfter(conversationId, afterSeq, upToSeq)
   }
 }

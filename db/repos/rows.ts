@@ -7,12 +7,12 @@ import type {
   Message,
   ReadState,
 } from '../../server/protocol/index.ts'
-import type * as t from '../schema.sqlite.ts'
+import type { Rows } from '../sql/tables.ts'
 
-export type ConversationRow = typeof t.conversations.$inferSelect
-export type MessageRow = typeof t.messages.$inferSelect
-export type ReadStateRow = typeof t.readStates.$inferSelect
-export type EventRow = typeof t.events.$inferSelect
+export type ConversationRow = Rows['conversations']
+export type MessageRow = Rows['messages']
+export type ReadStateRow = Rows['readStates']
+export type EventRow = Rows['events']
 
 /** Sort rank of a status in the inbox list: open first, closed last. */
 export const STATUS_RANK: Record<ConversationStatus, number> = { open: 0, resolved: 1, closed: 2 }

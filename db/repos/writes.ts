@@ -1,198 +1,169 @@
 /**
- * Applies a ConversationWrite with prepared statements. Synchronous on purpose: it runs inside
- * the dialect's transaction callback, once per unit of a group-committed batch.
+ * Turns ConversationWrites into the steps of one transaction. Each write is validated and
+ * planned before it joins a group commit, so a malformed write is refused on its own. A batch
+ * then runs phase by phase (checks, new rows, updates, messages, watermarks, events) across all
+ * its writes: each write still sees its own parts in order, and the rows of one kind go in as
+ * one statement on dialects that can.
  */
-import { and, eq, getTableColumns, sql, type Placeholder, type Table } from 'drizzle-orm'
-import type { SQLiteColumn, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core'
-import type { ConversationPatch, ConversationWrite, MessagePatch } from '../../actors/ports.ts'
-import { ParleyError } from '../../server/protocol/index.ts'
-import * as t from '../schema.sqlite.ts'
-import type { SqliteDb } from '../sqlite.ts'
-import { STATUS_RANK, conversationRow, eventRow, messageRow } from './rows.ts'
+import { eq, sql, type Column } from 'drizzle-orm'
+import type { ConversationWrite } from '../../actors/ports.ts'
+import { ParleyError, type Message, type ReadState } from '../../server/protocol/index.ts'
+import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
+import { field, insertInto, param, selectFields } from '../sql/statements.ts'
+import type { Rows } from '../sql/tables.ts'
+import {
+  ConversationPatches,
+  MessagePatches,
+  conversationUpdate,
+  validateText,
+  type ConversationUpdate,
+} from './patches.ts'
+import { conversationRow, eventRow, messageRow } from './rows.ts'
 
-/** A prepared statement that reports the rows it touched (via `returning`). */
-interface PreparedPatch {
-  all(values: Record<string, unknown>): unknown[]
-}
-
-/** Columns of a message row that a MessagePatch may set. */
-const messagePatchKeys = ['text', 'editedAt', 'deletedAt', 'deletedByKind', 'deletedById'] as const
-type MessagePatchColumn = (typeof messagePatchKeys)[number]
-
-/** Written as a Record so that a field added to ConversationPatch fails to compile here. */
-const conversationPatchKeys = Object.keys({
-  status: true,
-  assigneeId: true,
-  lastSeq: true,
-  hasUnansweredIncoming: true,
-  lastMessageAt: true,
-  escalationAt: true,
-  updatedAt: true,
-} satisfies Record<keyof ConversationPatch, true>) as (keyof ConversationPatch)[]
-
-/** Insert values with one named placeholder per column, so a statement can be prepared once. */
-function placeholdersFor<T extends Table>(
-  table: T,
-): { [K in keyof T['$inferInsert']]: Placeholder } {
-  const entries = Object.keys(getTableColumns(table)).map((key) => [key, sql.placeholder(key)])
-  // Object.fromEntries loses the key type; the keys are exactly the table's columns.
-  return Object.fromEntries(entries) as { [K in keyof T['$inferInsert']]: Placeholder }
-}
-
-/**
- * In an upsert, the larger of the stored and the incoming value. CASE rather than SQLite's
- * two-argument max() because Postgres spells that greatest().
- */
-function keepHigher(column: SQLiteColumn) {
+/** In an upsert, the larger of the stored and the incoming value (CASE: SQLite and Postgres alike). */
+function keepHigher(column: Column) {
   const incoming = sql.raw(`excluded.${column.name}`)
   return sql`case when ${incoming} > ${column} then ${incoming} else ${column} end`
 }
 
-/** A placeholder usable in an update's `set` (whose type accepts SQL, not bare placeholders). */
-function bound(name: string) {
-  return sql`${sql.placeholder(name)}`
-}
-
-/** Prepares one UPDATE per distinct set of patched columns (at most a few dozen), lazily. */
-class PatchCache<K extends string> {
-  readonly #cache = new Map<string, PreparedPatch>()
-  constructor(private readonly build: (keys: K[]) => PreparedPatch) {}
-
-  /** `keys` must come in a fixed order so that equal sets share a statement. */
-  get(keys: K[]): PreparedPatch {
-    const signature = keys.join(',')
-    let statement = this.#cache.get(signature)
-    if (!statement) {
-      statement = this.build(keys)
-      this.#cache.set(signature, statement)
-    }
-    return statement
-  }
+/** A validated write, its statements grouped by phase. */
+export interface PlannedWrite {
+  checks: Step[]
+  create: Rows['conversations'][]
+  updates: ConversationUpdate[]
+  messages: Rows['messages'][]
+  messageUpdates: Step[]
+  readStates: Rows['readStates'][]
+  events: Rows['events'][]
 }
 
 export class ConversationWriter {
-  readonly #insertConversation
-  readonly #insertMessage
+  readonly #fence
+  readonly #insertConversation = insertInto('conversations')
+  readonly #insertMessage = insertInto('messages')
+  readonly #insertEvent = insertInto('events')
   readonly #upsertReadState
-  readonly #insertEvent
-  readonly #conversationPatches: PatchCache<keyof ConversationPatch>
-  readonly #messagePatches: PatchCache<MessagePatchColumn>
+  readonly #conversationPatches: ConversationPatches
+  readonly #messagePatches: MessagePatches
 
-  constructor(private readonly db: SqliteDb) {
-    this.#insertConversation = db
-      .insert(t.conversations)
-      .values(placeholdersFor(t.conversations))
-      .prepare()
-    this.#insertMessage = db.insert(t.messages).values(placeholdersFor(t.messages)).prepare()
-    this.#insertEvent = db.insert(t.events).values(placeholdersFor(t.events)).prepare()
+  constructor(db: SqlDialect) {
+    const { conversations: c, readStates: rs } = db.tables
+    // Locks the row until commit (on Postgres), so a claim cannot slip in between the check
+    // and the write; SQLite's write transactions exclude each other anyway.
+    this.#fence = selectFields({ ownerEpoch: field(c.ownerEpoch) }, 'conversations', {
+      where: eq(c.id, param('id')),
+      forUpdate: true,
+    })
     // Watermarks only move up: a late or replayed receipt must not un-read anything.
-    const rs = t.readStates
-    this.#upsertReadState = db
-      .insert(rs)
-      .values(placeholdersFor(rs))
-      .onConflictDoUpdate({
-        target: [rs.conversationId, rs.readerKind, rs.readerId],
-        set: { deliveredSeq: keepHigher(rs.deliveredSeq), readSeq: keepHigher(rs.readSeq) },
-      })
-      .prepare()
-    this.#conversationPatches = new PatchCache((keys) => this.#prepareConversationPatch(keys))
-    this.#messagePatches = new PatchCache((keys) => this.#prepareMessagePatch(keys))
+    this.#upsertReadState = insertInto('readStates', {
+      target: ['conversationId', 'readerKind', 'readerId'],
+      set: { deliveredSeq: keepHigher(rs.deliveredSeq), readSeq: keepHigher(rs.readSeq) },
+    })
+    this.#conversationPatches = new ConversationPatches(db)
+    this.#messagePatches = new MessagePatches(db)
   }
 
-  /** Applies every part of one write; throws (and the caller rolls back) on any failure. */
-  apply(write: ConversationWrite): void {
+  /** Validates the write and plans its statements; throws when the write is malformed. */
+  plan(write: ConversationWrite): PlannedWrite {
     const id = write.conversationId
-    if (write.create) {
-      if (write.create.id !== id) throw mismatch('create', write.create.id, id)
-      this.#insertConversation.run(conversationRow(write.create))
+    const { create, expectedEpoch } = write
+    if (create && create.id !== id) throw mismatch('create', create.id, id)
+    for (const m of write.insertMessages ?? []) validateMessage(m, id)
+    for (const e of write.events) {
+      if (e.conversationId !== id) throw mismatch('event', e.conversationId, id)
     }
-    if (write.update) this.#updateConversation(id, write.update)
-    for (const message of write.insertMessages ?? []) {
-      if (message.conversationId !== id) throw mismatch('message', message.conversationId, id)
-      this.#insertMessage.run(messageRow(message))
+    const checks: Step[] = []
+    if (expectedEpoch !== undefined && create && create.ownerEpoch !== expectedEpoch) {
+      throw new Error(`write for conversation ${id} creates it with another epoch`)
     }
-    for (const patch of write.updateMessages ?? []) this.#updateMessage(id, patch)
-    for (const state of write.readStates ?? []) {
-      this.#upsertReadState.run({
-        conversationId: id,
-        readerKind: state.reader.kind,
-        readerId: state.reader.id,
-        deliveredSeq: state.deliveredSeq,
-        readSeq: state.readSeq,
-      })
+    // A new row is fenced by its primary key: a second creator fails on it.
+    if (expectedEpoch !== undefined && !create) {
+      checks.push(queryStep(this.#fence, { id }, (rows) => checkEpoch(id, rows, expectedEpoch)))
     }
-    for (const event of write.events) {
-      if (event.conversationId !== id) throw mismatch('event', event.conversationId, id)
-      this.#insertEvent.run(eventRow(event))
+    const update = write.update ? conversationUpdate(id, write.update) : null
+    return {
+      checks,
+      create: create ? [conversationRow(create)] : [],
+      updates: update ? [update] : [],
+      messages: (write.insertMessages ?? []).map(messageRow),
+      messageUpdates: (write.updateMessages ?? []).flatMap((p) =>
+        this.#messagePatches.steps(id, p),
+      ),
+      readStates: (write.readStates ?? []).map((s) => readStateRow(id, s)),
+      events: write.events.map(eventRow),
     }
   }
 
-  #updateConversation(id: string, patch: ConversationPatch): void {
-    const values: Record<string, unknown> = { id }
-    const keys: (keyof ConversationPatch)[] = []
-    for (const key of conversationPatchKeys) {
-      if (patch[key] === undefined) continue
-      keys.push(key)
-      values[key] = patch[key]
-    }
-    if (patch.status !== undefined) values.statusRank = STATUS_RANK[patch.status]
-    if (keys.length === 0) return
-    const touched = this.#conversationPatches.get(keys).all(values)
-    if (touched.length === 0) throw new ParleyError('not_found', `conversation ${id} not found`)
+  /** The steps of one transaction that applies every write of the batch, phase by phase. */
+  batch(writes: readonly PlannedWrite[]): Step[] {
+    return [
+      ...writes.flatMap((w) => w.checks),
+      ...insertStep(
+        this.#insertConversation,
+        writes.flatMap((w) => w.create),
+      ),
+      ...this.#conversationPatches.steps(writes.flatMap((w) => w.updates)),
+      ...insertStep(
+        this.#insertMessage,
+        writes.flatMap((w) => w.messages),
+      ),
+      ...writes.flatMap((w) => w.messageUpdates),
+      ...insertStep(this.#upsertReadState, highestMarks(writes.flatMap((w) => w.readStates))),
+      ...insertStep(
+        this.#insertEvent,
+        writes.flatMap((w) => w.events),
+      ),
+    ]
   }
+}
 
-  #updateMessage(conversationId: string, patch: MessagePatch): void {
-    const fields: Record<MessagePatchColumn, unknown> = {
-      text: patch.text,
-      editedAt: patch.editedAt,
-      deletedAt: patch.deletedAt,
-      deletedByKind: patch.deletedBy?.kind,
-      deletedById: patch.deletedBy?.id,
-    }
-    const values: Record<string, unknown> = { id: patch.id, conversationId }
-    const keys: MessagePatchColumn[] = []
-    for (const key of messagePatchKeys) {
-      if (fields[key] === undefined) continue
-      keys.push(key)
-      values[key] = fields[key]
-    }
-    if (keys.length === 0) return
-    const touched = this.#messagePatches.get(keys).all(values)
-    if (touched.length === 0) throw new ParleyError('not_found', `message ${patch.id} not found`)
+function readStateRow(conversationId: string, s: ReadState): Rows['readStates'] {
+  return {
+    conversationId,
+    readerKind: s.reader.kind,
+    readerId: s.reader.id,
+    deliveredSeq: s.deliveredSeq,
+    readSeq: s.readSeq,
   }
+}
 
-  #prepareConversationPatch(keys: (keyof ConversationPatch)[]): PreparedPatch {
-    const c = t.conversations
-    const set: SQLiteUpdateSetSource<typeof c> = {}
-    for (const key of keys) set[key] = bound(key)
-    if (keys.includes('status')) set.statusRank = bound('statusRank')
-    if (keys.includes('lastMessageAt')) {
-      set.lastActivityAt = sql`coalesce(${sql.placeholder('lastMessageAt')}, ${c.createdAt})`
-    }
-    return this.db
-      .update(c)
-      .set(set)
-      .where(eq(c.id, sql.placeholder('id')))
-      .returning({ id: c.id })
-      .prepare()
+/**
+ * One row per watermark; one named twice keeps its higher marks. A multi-row upsert may not
+ * touch a key twice, and keeping the higher mark is what the upsert would do anyway.
+ */
+function highestMarks(rows: Rows['readStates'][]): Rows['readStates'][] {
+  const byKey = new Map<string, Rows['readStates']>()
+  for (const row of rows) {
+    const key = JSON.stringify([row.conversationId, row.readerKind, row.readerId])
+    const seen = byKey.get(key)
+    byKey.set(
+      key,
+      seen
+        ? {
+            ...row,
+            deliveredSeq: Math.max(row.deliveredSeq, seen.deliveredSeq),
+            readSeq: Math.max(row.readSeq, seen.readSeq),
+          }
+        : row,
+    )
   }
+  return [...byKey.values()]
+}
 
-  #prepareMessagePatch(keys: MessagePatchColumn[]): PreparedPatch {
-    const m = t.messages
-    const set: SQLiteUpdateSetSource<typeof m> = {}
-    for (const key of keys) set[key] = bound(key)
-    return this.db
-      .update(m)
-      .set(set)
-      .where(
-        and(
-          eq(m.id, sql.placeholder('id')),
-          eq(m.conversationId, sql.placeholder('conversationId')),
-        ),
-      )
-      .returning({ id: m.id })
-      .prepare()
+function checkEpoch(id: string, rows: readonly { ownerEpoch: number }[], expected: number): void {
+  const [row] = rows
+  if (!row) throw new ParleyError('not_found', `conversation ${id} not found`)
+  if (row.ownerEpoch !== expected) {
+    throw new ParleyError('unavailable', 'conversation ownership moved; retry')
   }
+}
+
+function validateMessage(m: Message, conversationId: string): void {
+  if (m.conversationId !== conversationId) {
+    throw mismatch('message', m.conversationId, conversationId)
+  }
+  validateText(m.text)
+  if (m.clientMsgId !== null) validateText(m.clientMsgId)
 }
 
 function mismatch(part: string, got: string, expected: string): Error {

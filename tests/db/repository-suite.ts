@@ -1,6 +1,6 @@
 /**
  * The repository test suite, written once and run against every dialect: call
- * `repositorySuite` from one test file per dialect with a factory that opens an empty store.
+ * `repositorySuite` from one test file per dialect with that dialect's `DialectHarness`.
  */
 import { describe, expect, test } from 'bun:test'
 import type { Store } from '../../actors/ports.ts'
@@ -14,30 +14,28 @@ import {
   postWrite,
   useStore,
   visitorParty,
-  type StoreFactory,
+  type DialectHarness,
+  rejectionOf,
 } from './fixtures.ts'
 import { accountSpecs } from './specs/accounts.ts'
 import { badgeSpecs } from './specs/badges.ts'
+import { concurrencySpecs } from './specs/concurrency.ts'
 import { conversationStoreSpecs } from './specs/conversation-store.ts'
+import { fencingSpecs } from './specs/fencing.ts'
 import { querySpecs } from './specs/queries.ts'
 import { routingSpecs } from './specs/routing.ts'
 
-/**
- * Registers the suite. `reopen` closes the given store and opens the same database again, as
- * a restarted server would; the restart tests need it.
- */
-export function repositorySuite(
-  dialect: string,
-  factory: StoreFactory,
-  reopen: (store: Store) => Promise<Store>,
-): void {
-  describe(`store (${dialect})`, () => {
+export function repositorySuite(dialect: DialectHarness): void {
+  const { fresh: factory, reopen } = dialect
+  describe(`store (${dialect.name})`, () => {
     const store = useStore(factory)
     conversationStoreSpecs(store)
     querySpecs(store)
     routingSpecs(store)
     badgeSpecs(store)
     accountSpecs(store)
+    fencingSpecs(store, dialect)
+    concurrencySpecs(store, dialect)
 
     describe('restart', () => {
       test('restart - a reopened store keeps everything that was acknowledged', async () => {
@@ -92,8 +90,10 @@ export function repositorySuite(
       test('restart - a closed store refuses writes', async () => {
         const first = await factory()
         await first.close()
-        await expect(first.conversations.write(createWrite(conversation('c1')))).rejects.toThrow()
-        await expect(first.ping()).rejects.toThrow()
+        expect(
+          await rejectionOf(first.conversations.write(createWrite(conversation('c1')))),
+        ).toBeInstanceOf(Error)
+        expect(await rejectionOf(first.ping())).toBeInstanceOf(Error)
       })
     })
   })

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Store } from '../../actors/ports.ts'
 import { openStore } from '../../db/index.ts'
-import { openSqlite } from '../../db/sqlite.ts'
+import { openSqlite } from '../../db/sqlite/connection.ts'
 import { repositorySuite } from './repository-suite.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-db-'))
@@ -21,16 +21,24 @@ async function freshStore(): Promise<Store> {
   return store
 }
 
-async function reopen(store: Store): Promise<Store> {
+/** Another store (its own connection) on the file `store` was opened on. */
+async function twin(store: Store): Promise<Store> {
   const path = paths.get(store)
   if (!path) throw new Error('store was not opened by this file')
-  await store.close()
   const again = await openStore(path)
   paths.set(again, path)
   return again
 }
 
-repositorySuite('sqlite', freshStore, reopen)
+repositorySuite({
+  name: 'sqlite',
+  fresh: freshStore,
+  async reopen(store) {
+    await store.close()
+    return twin(store)
+  },
+  twin,
+})
 
 describe('openStore (sqlite)', () => {
   test('openStore - accepts sqlite:, file: and plain paths, creating parent folders', async () => {
@@ -45,12 +53,6 @@ describe('openStore (sqlite)', () => {
       await store.close()
     }
     expect(existsSync(join(dir, 'c', 'd', 'three.db'))).toBe(true)
-  })
-
-  test('openStore - a Postgres URL says it is not supported yet', async () => {
-    await expect(openStore('postgres://localhost/parley')).rejects.toThrow(
-      'Postgres support arrives with the Postgres issue',
-    )
   })
 
   test('openStore - an unknown scheme is rejected', async () => {

@@ -2,13 +2,18 @@
  * Test harness: a real server on port 0 over a real SQLite file in a temp folder, plus
  * helpers to log in, get visitor tokens and drive real WebSockets. Each `startTestServer`
  * owns its folder; `stop()` drains the server and removes the folder unless `keepData`.
+ *
+ * With PARLEY_TEST_DB=postgres each server gets a fresh Postgres database instead of the
+ * SQLite file (see tests/helpers/postgres.ts), named in its folder so that a restart on the
+ * same folder reuses it; `stop()` drops it unless `keepData`.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { silentLogger, type Clock, type Logger } from '../../actors/index.ts'
 import { startServer, type RunningServer } from '../../server/app.ts'
 import { loadConfig, type Config } from '../../server/config.ts'
+import { createMigratedDatabase, databaseUrl, dropDatabase, ensurePostgres } from './postgres.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' }
 
@@ -38,10 +43,38 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'parley-test-'))
 }
 
+/** The file in a data folder that names its Postgres test database. */
+const POSTGRES_MARKER = 'postgres-test-database'
+
+/**
+ * With PARLEY_TEST_DB=postgres: the database of this data folder (created on first use) and
+ * how to drop it. Null when the tests run on SQLite.
+ */
+async function testDatabase(
+  dataDir: string,
+): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  if (process.env.PARLEY_TEST_DB !== 'postgres') return null
+  const service = await ensurePostgres()
+  if (!service.ok) throw new Error(`PARLEY_TEST_DB=postgres, but ${service.reason}`)
+  const marker = join(dataDir, POSTGRES_MARKER)
+  let name: string
+  if (existsSync(marker)) {
+    name = readFileSync(marker, 'utf8').trim()
+  } else {
+    name = (await createMigratedDatabase(service.adminUrl)).name
+    writeFileSync(marker, name)
+  }
+  return {
+    url: databaseUrl(service.adminUrl, name),
+    drop: () => dropDatabase(service.adminUrl, name),
+  }
+}
+
 export async function startTestServer(
   opts: { dataDir?: string; env?: Record<string, string>; clock?: Clock; log?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir()
+  const database = opts.env?.DATABASE_URL === undefined ? await testDatabase(dataDir) : null
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -49,9 +82,17 @@ export async function startTestServer(
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     SHUTDOWN_GRACE: '5',
+    ...(database ? { DATABASE_URL: database.url } : {}),
     ...opts.env,
   })
-  const server = await startServer(config, { clock: opts.clock, log: opts.log ?? silentLogger })
+  const server = await startServer(config, {
+    clock: opts.clock,
+    log: opts.log ?? silentLogger,
+  }).catch(async (error: unknown) => {
+    // A server that never started leaves no database behind, unless it was a restart's.
+    if (!opts.dataDir) await database?.drop()
+    throw error
+  })
   let admin: string | null = null
   let counter = 0
   const http: TestServer['http'] = async (path, init = {}) => {
@@ -85,7 +126,9 @@ export async function startTestServer(
     http,
     async stop(o = {}) {
       await server.shutdown()
-      if (!o.keepData) rmSync(dataDir, { recursive: true, force: true })
+      if (o.keepData) return
+      await database?.drop()
+      rmSync(dataDir, { recursive: true, force: true })
     },
     async adminToken() {
       if (admin) return admin

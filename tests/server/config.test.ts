@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { openStore } from '../../db/index.ts'
 import { ConfigError, loadConfig } from '../../server/config.ts'
 import { tempDir } from '../helpers/server.ts'
 
@@ -62,7 +61,9 @@ describe('config', () => {
     expect(problems({ PORT: 'x', LOG_LEVEL: 'loud' }).length).toBe(2)
   })
 
-  test('a Postgres URL is refused clearly until Postgres support lands', async () => {
-    await expect(openStore('postgres://postgres@127.0.0.1:5432/test')).rejects.toThrow(/Postgres/)
+  test('a postgres:// or postgresql:// DATABASE_URL is accepted as given', () => {
+    for (const url of ['postgres://parley@db:5432/parley', 'postgresql://parley@db/parley']) {
+      expect(loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: url }).databaseUrl).toBe(url)
+    }
   })
 })

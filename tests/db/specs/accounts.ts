@@ -1,7 +1,7 @@
 /** Operators, sessions, inboxes and visitors. Registered by repository-suite.ts. */
 import { describe, expect, test } from 'bun:test'
 import type { Store } from '../../../actors/ports.ts'
-import { T0, inbox, operator } from '../fixtures.ts'
+import { T0, inbox, operator, rejectionOf } from '../fixtures.ts'
 
 export function accountSpecs(store: () => Store): void {
   describe('operators', () => {
@@ -35,7 +35,9 @@ export function accountSpecs(store: () => Store): void {
     test('operators - an email taken in any letter case is a conflict', async () => {
       const ops = store().operators
       await ops.create(operator('o1', { email: 'ann@example.com' }))
-      await expect(ops.create(operator('o2', { email: 'ANN@example.com' }))).rejects.toMatchObject({
+      expect(
+        await rejectionOf(ops.create(operator('o2', { email: 'ANN@example.com' }))),
+      ).toMatchObject({
         code: 'conflict',
       })
     })
@@ -184,10 +186,10 @@ export function accountSpecs(store: () => Store): void {
       const i = store().inboxes
       await i.setMembers('i1', ['o1'])
       const notFound = { code: 'not_found' }
-      await expect(i.setMembers('i1', ['o2', 'ghost'])).rejects.toMatchObject(notFound)
-      await expect(i.setMembers('missing', ['o1'])).rejects.toMatchObject(notFound)
-      await expect(i.addMember(['i2', 'missing'], 'o2')).rejects.toMatchObject(notFound)
-      await expect(i.addMember(['i2'], 'ghost')).rejects.toMatchObject(notFound)
+      expect(await rejectionOf(i.setMembers('i1', ['o2', 'ghost']))).toMatchObject(notFound)
+      expect(await rejectionOf(i.setMembers('missing', ['o1']))).toMatchObject(notFound)
+      expect(await rejectionOf(i.addMember(['i2', 'missing'], 'o2'))).toMatchObject(notFound)
+      expect(await rejectionOf(i.addMember(['i2'], 'ghost'))).toMatchObject(notFound)
       expect(await i.members('i1')).toEqual(['o1'])
       expect(await i.members('i2')).toEqual([])
       expect(await i.members('missing')).toEqual([])
@@ -217,7 +219,7 @@ export function accountSpecs(store: () => Store): void {
       expect((await v.getById('a2'))?.externalId).toBeNull()
       await v.create({ id: 'k1', inboxId: 'i1', externalId: 'user-1', createdAt: T0 })
       const again = v.create({ id: 'k2', inboxId: 'i1', externalId: 'user-1', createdAt: T0 })
-      await expect(again).rejects.toMatchObject({ code: 'conflict' })
+      expect(await rejectionOf(again)).toMatchObject({ code: 'conflict' })
     })
   })
 }

@@ -12,6 +12,7 @@ import {
   postWrite,
   seedMessages,
   visitorParty,
+  rejectionOf,
 } from '../fixtures.ts'
 
 export function conversationStoreSpecs(store: () => Store): void {
@@ -53,7 +54,9 @@ export function conversationStoreSpecs(store: () => Store): void {
       const m = message('c1', 3)
       // seq 2 is taken: the event insert fails after the row update and message insert ran.
       const write = { ...postWrite(m), events: [{ ...messageCreated(m), seq: 2 }] }
-      await expect(store().conversations.write(write)).rejects.toMatchObject({ code: 'conflict' })
+      expect(await rejectionOf(store().conversations.write(write))).toMatchObject({
+        code: 'conflict',
+      })
       await store().conversations.write(postWrite(message('c1', 3, { id: 'after' })))
       expect(await store().conversations.getMessage('c1', m.id)).toBeNull()
       expect((await store().conversations.loadConversation('c1'))?.conversation.lastSeq).toBe(3)
@@ -61,7 +64,9 @@ export function conversationStoreSpecs(store: () => Store): void {
 
     test('conversations - patching an unknown conversation rejects', async () => {
       const write = { conversationId: 'missing', update: { lastSeq: 4 }, events: [] }
-      await expect(store().conversations.write(write)).rejects.toMatchObject({ code: 'not_found' })
+      expect(await rejectionOf(store().conversations.write(write))).toMatchObject({
+        code: 'not_found',
+      })
     })
 
     test('conversations - writes of many conversations issued together share a transaction', async () => {
@@ -94,7 +99,7 @@ export function conversationStoreSpecs(store: () => Store): void {
     test('messages - a second send with the same author and client id is rejected', async () => {
       await seedMessages(store(), 'c1', 1)
       const retry = message('c1', 3, { id: 'other', clientMsgId: 'client-2' })
-      await expect(store().conversations.write(postWrite(retry))).rejects.toMatchObject({
+      expect(await rejectionOf(store().conversations.write(postWrite(retry)))).toMatchObject({
         code: 'conflict',
       })
       // The same client id from another author is another message.
@@ -114,6 +119,20 @@ export function conversationStoreSpecs(store: () => Store): void {
       const c = store().conversations
       expect(await c.findMessageByClientId('c1', operatorParty(), 'client-2')).toBeNull()
       expect(await c.findMessageByClientId('c2', visitorParty(), 'client-2')).toBeNull()
+    })
+
+    test('messages - a NUL character in text or client id is refused the same on every dialect', async () => {
+      await store().conversations.write(createWrite(conversation('c1')))
+      const c = store().conversations
+      for (const m of [
+        message('c1', 2, { text: 'a\u0000b' }),
+        message('c1', 2, { clientMsgId: 'id\u0000' }),
+      ]) {
+        expect(await rejectionOf(c.write(postWrite(m)))).toMatchObject({
+          code: 'validation_failed',
+        })
+      }
+      expect(await store().queries.listMessages('c1', { limit: 10 })).toEqual([])
     })
 
     test('messages - messages without a client id never collide', async () => {
@@ -160,7 +179,9 @@ export function conversationStoreSpecs(store: () => Store): void {
         updateMessages: [{ id: m?.id ?? '', text: 'hijack' }],
         events: [],
       }
-      await expect(store().conversations.write(write)).rejects.toMatchObject({ code: 'not_found' })
+      expect(await rejectionOf(store().conversations.write(write))).toMatchObject({
+        code: 'not_found',
+      })
       expect((await store().conversations.getMessage('c1', m?.id ?? ''))?.text).toBe('text 2')
       expect((await store().conversations.loadConversation('c2'))?.conversation.lastSeq).toBe(1)
     })

@@ -2,7 +2,14 @@
 import { describe, expect, test } from 'bun:test'
 import type { ConversationRecord, Store } from '../../../actors/ports.ts'
 import type { Conversation, ConversationStatus } from '../../../server/protocol/index.ts'
-import { T0, conversation, createWrite, operatorParty, seedMessages } from '../fixtures.ts'
+import {
+  T0,
+  conversation,
+  createWrite,
+  operatorParty,
+  rejectionOf,
+  seedMessages,
+} from '../fixtures.ts'
 
 type InboxOptions = Parameters<Store['queries']['listInbox']>[0]
 
@@ -197,7 +204,7 @@ export function querySpecs(store: () => Store): void {
         cursor: 'not-a-cursor',
         limit: 10,
       })
-      await expect(list).rejects.toMatchObject({ code: 'bad_request' })
+      expect(await rejectionOf(list)).toMatchObject({ code: 'bad_request' })
     })
   })
 }

@@ -1,6 +1,8 @@
 /**
  * SQLite schema. Migrations are generated from this file by drizzle-kit (`npm run db:generate`)
- * and never edited by hand. Timestamps are integer Unix epoch milliseconds.
+ * and never edited by hand. Timestamps are integer Unix epoch milliseconds. The Postgres schema
+ * (db/postgres/schema.ts) mirrors this one table for table; db/sql/tables.ts checks that both
+ * infer the same row types, which is what lets the repositories serve both dialects.
  */
 import { sql } from 'drizzle-orm'
 import {
@@ -13,8 +15,8 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
-import type { InboxSettings, OperatorRole, OperatorStatus } from '../actors/ports.ts'
-import type { ConversationStatus, PartyKind, StoredEventData } from '../server/protocol/index.ts'
+import type { InboxSettings, OperatorRole, OperatorStatus } from '../../actors/ports.ts'
+import type { ConversationStatus, PartyKind, StoredEventData } from '../../server/protocol/index.ts'
 
 export const inboxes = sqliteTable('inboxes', {
   id: text('id').primaryKey(),
@@ -206,3 +208,16 @@ export const events = sqliteTable(
     foreignKey({ columns: [t.conversationId], foreignColumns: [conversations.id] }),
   ],
 )
+
+/** Every table, by the name the repositories use for it. */
+export const tables = {
+  inboxes,
+  operators,
+  inboxMembers,
+  operatorSessions,
+  visitors,
+  conversations,
+  messages,
+  readStates,
+  events,
+}

@@ -1,6 +1,6 @@
 /**
- * Everything specific to SQLite: opening the file, pragmas, migrations, the transaction runner
- * and error classification. Repositories get a `SqliteHandle` and stay on the query builder.
+ * Opening a SQLite file: pragmas, migrations, the transaction runner and error classification.
+ * db/sqlite/dialect.ts runs the shared statements over the handle this returns.
  */
 import { Database, SQLiteError } from 'bun:sqlite'
 import { mkdirSync } from 'node:fs'
@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { migrate } from 'drizzle-orm/bun-sqlite/migrator'
-import * as schema from './schema.sqlite.ts'
+import { driverError } from '../sql/dialect.ts'
+import * as schema from './schema.ts'
 
 /** The Drizzle database the repositories query. */
 export type SqliteDb = BunSQLiteDatabase<typeof schema>
@@ -32,7 +33,7 @@ export interface SqliteHandle {
 }
 
 /** Resolved from this module, not the cwd, so the server and tests start from any directory. */
-const MIGRATIONS_FOLDER = join(import.meta.dir, 'migrations', 'sqlite')
+const MIGRATIONS_FOLDER = join(import.meta.dir, '..', 'migrations', 'sqlite')
 
 /** Opens (creating if needed) the database at `path` and brings its schema up to date. */
 export function openSqlite(path: string): SqliteHandle {
@@ -56,10 +57,11 @@ export function openSqlite(path: string): SqliteHandle {
         client.transaction(fn).immediate()
       },
       isUniqueViolation(error) {
+        const cause = driverError(error)
         return (
-          error instanceof SQLiteError &&
-          (error.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-            error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          cause instanceof SQLiteError &&
+          (cause.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+            cause.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
         )
       },
       ping() {

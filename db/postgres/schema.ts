@@ -1,0 +1,219 @@
+/**
+ * Postgres schema: the SQLite schema (db/sqlite/schema.ts) table for table, column for column,
+ * index for index, so that both infer the same row types (checked in db/sql/tables.ts) and one
+ * set of repositories serves both. Migrations are generated from this file by drizzle-kit
+ * (`npm run db:generate:postgres`) and never edited by hand.
+ *
+ * Timestamps, seqs and epochs are `bigint` in number mode: epoch milliseconds outgrow `integer`,
+ * and every value stays below 2^53. JSON is `json`, not `jsonb`: it is only stored and returned,
+ * never queried, and `json` keeps the text as written (key order included), as SQLite does.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  json,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import type { InboxSettings, OperatorRole, OperatorStatus } from '../../actors/ports.ts'
+import type { ConversationStatus, PartyKind, StoredEventData } from '../../server/protocol/index.ts'
+
+/** Epoch milliseconds, seqs and epochs: 64-bit in the database, a JS number in the rows. */
+const int64 = (name: string) => bigint(name, { mode: 'number' })
+
+export const inboxes = pgTable('inboxes', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  identitySecret: text('identity_secret').notNull(),
+  settings: json('settings').$type<InboxSettings>().notNull(),
+  createdAt: int64('created_at').notNull(),
+  updatedAt: int64('updated_at').notNull(),
+})
+
+export const operators = pgTable(
+  'operators',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role').$type<OperatorRole>().notNull(),
+    canChat: boolean('can_chat').notNull(),
+    active: boolean('active').notNull(),
+    status: text('status').$type<OperatorStatus>().notNull().default('online'),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  (t) => [check('operators_email_lower', sql`${t.email} = lower(${t.email})`)],
+)
+
+export const inboxMembers = pgTable(
+  'inbox_members',
+  {
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    createdAt: int64('created_at')
+      .notNull()
+      .$defaultFn(() => Date.now()),
+  },
+  (t) => [
+    primaryKey({ columns: [t.inboxId, t.operatorId] }),
+    index('inbox_members_operator_idx').on(t.operatorId, t.inboxId),
+  ],
+)
+
+export const operatorSessions = pgTable(
+  'operator_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    createdAt: int64('created_at').notNull(),
+    expiresAt: int64('expires_at').notNull(),
+  },
+  (t) => [
+    index('operator_sessions_operator_idx').on(t.operatorId),
+    index('operator_sessions_expires_idx').on(t.expiresAt),
+  ],
+)
+
+export const visitors = pgTable(
+  'visitors',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id),
+    externalId: text('external_id'),
+    createdAt: int64('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],
+)
+
+/** No foreign keys to accounts, as on SQLite: the conversation actor owns this row. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id').notNull(),
+    visitorId: text('visitor_id').notNull(),
+    status: text('status').$type<ConversationStatus>().notNull(),
+    statusRank: integer('status_rank').notNull(),
+    assigneeId: text('assignee_id'),
+    lastSeq: int64('last_seq').notNull(),
+    hasUnansweredIncoming: boolean('has_unanswered_incoming').notNull(),
+    lastMessageAt: int64('last_message_at'),
+    lastActivityAt: int64('last_activity_at').notNull(),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+    ownerEpoch: int64('owner_epoch').notNull().default(0),
+    escalationAt: int64('escalation_at'),
+  },
+  // `desc` as plain SQL, as on SQLite: the lists order by `last_activity_at desc`, whose nulls
+  // placement (first) an index built with drizzle's `.desc()` (nulls last) would not match.
+  (t) => [
+    index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
+    index('conversations_inbox_order_idx').on(
+      t.inboxId,
+      t.statusRank,
+      sql`${t.lastActivityAt} desc`,
+      t.id,
+    ),
+    index('conversations_order_idx').on(t.statusRank, sql`${t.lastActivityAt} desc`, t.id),
+    index('conversations_unanswered_idx').on(
+      t.hasUnansweredIncoming,
+      t.statusRank,
+      sql`${t.lastActivityAt} desc`,
+      t.id,
+    ),
+    index('conversations_routing_idx').on(t.inboxId, t.statusRank, t.assigneeId, t.createdAt, t.id),
+    index('conversations_escalation_idx')
+      .on(t.inboxId, t.escalationAt, t.id)
+      .where(sql`${t.escalationAt} is not null`),
+  ],
+)
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    seq: int64('seq').notNull(),
+    authorKind: text('author_kind').$type<PartyKind>().notNull(),
+    authorId: text('author_id').notNull(),
+    text: text('text').notNull(),
+    clientMsgId: text('client_msg_id'),
+    createdAt: int64('created_at').notNull(),
+    editedAt: int64('edited_at'),
+    deletedAt: int64('deleted_at'),
+    deletedByKind: text('deleted_by_kind').$type<PartyKind>(),
+    deletedById: text('deleted_by_id'),
+  },
+  (t) => [
+    uniqueIndex('messages_conversation_seq_uq').on(t.conversationId, t.seq),
+    uniqueIndex('messages_client_msg_uq').on(
+      t.conversationId,
+      t.authorKind,
+      t.authorId,
+      t.clientMsgId,
+    ),
+    index('messages_unread_idx').on(t.conversationId, t.authorKind, t.deletedAt, t.seq),
+  ],
+)
+
+export const readStates = pgTable(
+  'read_states',
+  {
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    readerKind: text('reader_kind').$type<PartyKind>().notNull(),
+    readerId: text('reader_id').notNull(),
+    deliveredSeq: int64('delivered_seq').notNull(),
+    readSeq: int64('read_seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.readerKind, t.readerId] })],
+)
+
+export const events = pgTable(
+  'events',
+  {
+    conversationId: text('conversation_id').notNull(),
+    seq: int64('seq').notNull(),
+    name: text('name').$type<StoredEventData['name']>().notNull(),
+    data: json('data').$type<StoredEventData['data']>().notNull(),
+    at: int64('at').notNull(),
+    messageId: text('message_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.seq] }),
+    foreignKey({ columns: [t.conversationId], foreignColumns: [conversations.id] }),
+  ],
+)
+
+/** Every table, by the name the repositories use for it. */
+export const tables = {
+  inboxes,
+  operators,
+  inboxMembers,
+  operatorSessions,
+  visitors,
+  conversations,
+  messages,
+  readStates,
+  events,
+}

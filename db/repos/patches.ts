@@ -1,0 +1,162 @@
+/**
+ * Partial updates of conversations and messages. A patch sets only the fields it names, so
+ * each distinct set of fields gets its own statement, described once and cached (at most a few
+ * dozen). Conversation patches of a batch that name the same fields share one UpdateMany.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { ConversationPatch, MessagePatch } from '../../actors/ports.ts'
+import { ParleyError } from '../../server/protocol/index.ts'
+import { queryStep, updateStep, type SqlDialect, type Step } from '../sql/dialect.ts'
+import {
+  bound,
+  field,
+  param,
+  update,
+  updateMany,
+  type Params,
+  type Query,
+  type SetValues,
+  type UpdateMany,
+} from '../sql/statements.ts'
+import { STATUS_RANK, type ConversationRow } from './rows.ts'
+
+/** Written as a Record so that a field added to ConversationPatch fails to compile here. */
+const conversationPatchKeys = Object.keys({
+  status: true,
+  assigneeId: true,
+  lastSeq: true,
+  hasUnansweredIncoming: true,
+  lastMessageAt: true,
+  escalationAt: true,
+  updatedAt: true,
+} satisfies Record<keyof ConversationPatch, true>) as (keyof ConversationPatch)[]
+
+/** Columns of a message row that a MessagePatch may set. */
+const messagePatchKeys = ['text', 'editedAt', 'deletedAt', 'deletedByKind', 'deletedById'] as const
+type MessagePatchColumn = (typeof messagePatchKeys)[number]
+
+/** One conversation's patch, ready to join the others of its batch. */
+export interface ConversationUpdate {
+  id: string
+  /** The patched fields, in a fixed order: equal sets share a statement. */
+  keys: (keyof ConversationPatch)[]
+  /** The key and the new values, by column. */
+  row: Params
+}
+
+/** Builds each distinct statement once, on first use. */
+class Cache<K extends string, T> {
+  readonly #built = new Map<string, T>()
+  constructor(private readonly build: (keys: K[]) => T) {}
+
+  get(keys: K[]): T {
+    const signature = keys.join(',')
+    let found = this.#built.get(signature)
+    if (!found) this.#built.set(signature, (found = this.build(keys)))
+    return found
+  }
+}
+
+/** The update of `id`, or null when the patch names no field. */
+export function conversationUpdate(
+  id: string,
+  patch: ConversationPatch,
+): ConversationUpdate | null {
+  const row: Params = { id }
+  const keys = conversationPatchKeys.filter((key) => patch[key] !== undefined)
+  for (const key of keys) row[key] = patch[key]
+  if (patch.status !== undefined) row.statusRank = STATUS_RANK[patch.status]
+  return keys.length === 0 ? null : { id, keys, row }
+}
+
+export class ConversationPatches {
+  readonly #statements: Cache<keyof ConversationPatch, UpdateMany<'conversations'>>
+
+  constructor(db: SqlDialect) {
+    const c = db.tables.conversations
+    this.#statements = new Cache((keys) => {
+      const columns: (keyof ConversationRow)[] = keys.includes('status')
+        ? [...keys, 'statusRank']
+        : keys
+      // The status rank and last activity are derived columns the lists sort by.
+      return updateMany('conversations', 'id', columns, {
+        ...(keys.includes('lastMessageAt') && {
+          lastActivityAt: (incoming) => sql`coalesce(${incoming('lastMessageAt')}, ${c.createdAt})`,
+        }),
+      })
+    })
+  }
+
+  /**
+   * The steps for a batch's updates, in order: one statement per set of fields, and a
+   * conversation patched twice gets its later patch in a later statement.
+   */
+  steps(updates: readonly ConversationUpdate[]): Step[] {
+    const rounds: Map<string, ConversationUpdate[]>[] = []
+    const lastRound = new Map<string, number>()
+    for (const u of updates) {
+      const index = (lastRound.get(u.id) ?? -1) + 1
+      lastRound.set(u.id, index)
+      const round = (rounds[index] ??= new Map())
+      const signature = u.keys.join(',')
+      round.set(signature, [...(round.get(signature) ?? []), u])
+    }
+    return rounds.flatMap((round) =>
+      [...round.values()].map((group) =>
+        updateStep(
+          this.#statements.get(group[0]?.keys ?? []),
+          group.map((u) => u.row),
+          (updated) => requireUpdated(group, updated),
+        ),
+      ),
+    )
+  }
+}
+
+function requireUpdated(group: ConversationUpdate[], updated: readonly { key: unknown }[]) {
+  const found = new Set(updated.map((row) => row.key))
+  const missing = group.find((u) => !found.has(u.id))
+  if (missing) throw new ParleyError('not_found', `conversation ${missing.id} not found`)
+}
+
+export class MessagePatches {
+  readonly #statements: Cache<MessagePatchColumn, Query<{ id: string }>>
+
+  constructor(db: SqlDialect) {
+    const m = db.tables.messages
+    this.#statements = new Cache((keys) => {
+      const set: SetValues<'messages'> = {}
+      for (const key of keys) set[key] = bound(key)
+      const where = and(eq(m.id, param('id')), eq(m.conversationId, param('conversationId')))
+      return update('messages', set, where, { id: field(m.id) })
+    })
+  }
+
+  /** The step for one patch (the message must belong to the conversation), or none. */
+  steps(conversationId: string, patch: MessagePatch): Step[] {
+    if (patch.text !== undefined) validateText(patch.text)
+    const fields: Record<MessagePatchColumn, unknown> = {
+      text: patch.text,
+      editedAt: patch.editedAt,
+      deletedAt: patch.deletedAt,
+      deletedByKind: patch.deletedBy?.kind,
+      deletedById: patch.deletedBy?.id,
+    }
+    const values: Params = { id: patch.id, conversationId }
+    const keys = messagePatchKeys.filter((key) => fields[key] !== undefined)
+    for (const key of keys) values[key] = fields[key]
+    if (keys.length === 0) return []
+    return [
+      queryStep(this.#statements.get(keys), values, (rows) => {
+        if (rows.length === 0) throw new ParleyError('not_found', `message ${patch.id} not found`)
+      }),
+    ]
+  }
+}
+
+/** SQLite would store U+0000 but Postgres text cannot: refused on both, so they agree. */
+export function validateText(text: string): void {
+  if (text.includes('\u0000')) {
+    throw new ParleyError('validation_failed', 'text contains a NUL character')
+  }
+}

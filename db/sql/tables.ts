@@ -1,0 +1,46 @@
+/**
+ * The tables as the shared repositories see them: either dialect's table objects (for column
+ * references in conditions) and one row type per table. The row types come from the SQLite
+ * schema; the check below fails to compile when the Postgres schema infers anything else.
+ */
+import type { tables as postgresTables } from '../postgres/schema.ts'
+import type { tables as sqliteTables } from '../sqlite/schema.ts'
+
+/** Either dialect's tables; a condition built from these columns renders in both. */
+export type Tables = typeof sqliteTables | typeof postgresTables
+
+export type TableName = keyof typeof sqliteTables
+
+/** One row of each table, exactly as both dialects read and write it. */
+export type Rows = { [K in TableName]: (typeof sqliteTables)[K]['$inferSelect'] }
+
+type PostgresRows = { [K in TableName]: (typeof postgresTables)[K]['$inferSelect'] }
+
+/** True only when A and B are the same type (not merely assignable one way). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+
+/** A table whose Postgres row differs from its SQLite row turns one of these `true`s into an error. */
+export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
+  inboxes: true,
+  operators: true,
+  inboxMembers: true,
+  operatorSessions: true,
+  visitors: true,
+  conversations: true,
+  messages: true,
+  readStates: true,
+  events: true,
+}
+
+/** Table names in an order that satisfies every foreign key (parents first). */
+export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
+  'inboxes',
+  'operators',
+  'inboxMembers',
+  'operatorSessions',
+  'visitors',
+  'conversations',
+  'messages',
+  'readStates',
+  'events',
+]
