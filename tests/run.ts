@@ -8,16 +8,35 @@ const root = new URL('..', import.meta.url).pathname
 let passed = 0
 let failed = 0
 
-function run(cmd: string, args: string[]): { code: number; output: string } {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; output: string } {
   const result = spawnSync(cmd, args, {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
+    env: { ...process.env, ...env },
   })
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
   process.stdout.write(output)
   return { code: result.status ?? 1, output }
+}
+
+/** Adds a bun test run's pass and fail counts to the totals. */
+function count(result: { code: number; output: string }): void {
+  const pass = /^\s*(\d+) pass$/m.exec(result.output)
+  const fail = /^\s*(\d+) fail$/m.exec(result.output)
+  if (!pass && !fail) {
+    console.log('bun test printed no summary')
+    failed++
+    return
+  }
+  passed += Number(pass?.[1] ?? 0)
+  failed += Number(fail?.[1] ?? 0)
+  // A crash outside any test (an unhandled error between tests) fails the run too.
+  if (result.code !== 0 && Number(fail?.[1] ?? 0) === 0) failed++
 }
 
 console.log('== typecheck (tsc --noEmit)')
@@ -39,16 +58,16 @@ const tests = run(process.execPath, [
   '20000',
   ...(filter.length ? filter : ['tests/']),
 ])
-const pass = /^\s*(\d+) pass$/m.exec(tests.output)
-const fail = /^\s*(\d+) fail$/m.exec(tests.output)
-if (!pass && !fail) {
-  console.log('bun test printed no summary')
-  failed++
-} else {
-  passed += Number(pass?.[1] ?? 0)
-  failed += Number(fail?.[1] ?? 0)
-  // A crash outside any test (an unhandled error between tests) fails the run too.
-  if (tests.code !== 0 && Number(fail?.[1] ?? 0) === 0) failed++
+count(tests)
+
+// The protocol suite once more on Postgres (a fresh database per server): always in CI.
+if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
+  console.log('== bun test tests/server (PARLEY_TEST_DB=postgres)')
+  count(
+    run(process.execPath, ['test', '--timeout', '20000', 'tests/server'], {
+      PARLEY_TEST_DB: 'postgres',
+    }),
+  )
 }
 
 console.log(`${passed} passed, ${failed} failed`)

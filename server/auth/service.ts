@@ -12,7 +12,7 @@ import {
   type Principal,
   type Store,
 } from '../../actors/index.ts'
-import { ParleyError } from '../protocol/index.ts'
+import { isParleyError, ParleyError } from '../protocol/index.ts'
 import { RateLimiter } from '../limits.ts'
 import {
   isVisitorToken,
@@ -112,12 +112,20 @@ export class AuthService {
       const known = await this.store.visitors.findByExternalId(inbox.id, input.userId)
       if (known) return known.id
       const id = newId()
-      await this.store.visitors.create({
-        id,
-        inboxId: inbox.id,
-        externalId: input.userId,
-        createdAt: now,
-      })
+      try {
+        await this.store.visitors.create({
+          id,
+          inboxId: inbox.id,
+          externalId: input.userId,
+          createdAt: now,
+        })
+      } catch (error) {
+        // Two first sessions of one user raced and the other one created the visitor.
+        if (!isParleyError(error) || error.code !== 'conflict') throw error
+        const raced = await this.store.visitors.findByExternalId(inbox.id, input.userId)
+        if (!raced) throw error
+        return raced.id
+      }
       return id
     }
     if (input.token) {

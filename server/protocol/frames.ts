@@ -25,12 +25,16 @@ export type ReqId = v.InferOutput<typeof ReqId>
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER))
 /** Client message id for idempotent send (C3). */
-export const ClientMsgId = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+/** U+0000 cannot be stored by Postgres text; refused at the edge on every dialect. */
+const noNul = (what: string) =>
+  v.check((s: string) => !s.includes('\u0000'), `${what} contains a NUL character`)
+export const ClientMsgId = v.pipe(v.string(), v.minLength(1), v.maxLength(64), noNul('clientMsgId'))
 /** Message text: trimmed content must be non-empty, at most MAX_TEXT_LENGTH characters (C7). */
 export const MessageText = v.pipe(
   v.string(),
   v.maxLength(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`),
   v.check((s) => s.trim().length > 0, 'text is empty'),
+  noNul('text'),
 )
 
 /** First frame on a socket: present a visitor or operator token. */

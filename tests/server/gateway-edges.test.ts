@@ -91,3 +91,21 @@ describe('gateway - metrics', () => {
     expect(text).toMatch(/parley_actors 1\n/)
   })
 })
+
+describe('gateway - text that no store can keep', () => {
+  test('a NUL character in text or clientMsgId is refused at the edge with validation_failed', async () => {
+    const { s, connect } = await setup()
+    const { token } = await s.visitorToken()
+    const c = await connect(token)
+    const { conversation } = await c.ok({ type: 'start', text: 'hi', clientMsgId: 's1' })
+    for (const frame of [
+      { type: 'send', conversationId: conversation.id, clientMsgId: 'm1', text: 'a\u0000b' },
+      { type: 'send', conversationId: conversation.id, clientMsgId: 'm\u00001', text: 'ok' },
+    ]) {
+      expect(await c.request(frame)).toMatchObject({ type: 'error', code: 'validation_failed' })
+    }
+    expect(
+      (await c.ok({ type: 'subscribe', conversationId: conversation.id, afterSeq: 0 })).lastSeq,
+    ).toBe(2)
+  })
+})
