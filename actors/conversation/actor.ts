@@ -186,7 +186,9 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const conv = authorize(principal, this.conv, 'participate')
     checkText(text)
     const author = partyOf(principal)
-    const known = await this.findSend(author, clientMsgId)
+    // Retries of recent sends answer from memory. An older one (after passivation or a restart)
+    // is caught by the store's unique client id below: no store read on the common path.
+    const known = this.sends.find(author, clientMsgId)
     if (known) return known
     const now = this.ctx.clock.now()
     let seq = conv.lastSeq
@@ -213,7 +215,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     try {
       await this.commit(next, { insertMessages: [message], events })
     } catch (error) {
-      // A concurrent retry through another path may have landed first: answer as a retry.
+      // The write is atomic, so nothing changed. If the client id is already stored, this was a
+      // retry of a message this actor no longer remembers: answer with the original ack.
       const raced = await this.findSend(author, clientMsgId)
       if (raced) return raced
       throw error
