@@ -2,7 +2,8 @@
 import type { Conversation, Message } from '../shared/index.ts'
 import type { PanelState, PendingMessage } from './store.ts'
 
-export type Receipt = 'pending' | 'failed' | 'sent' | 'delivered' | 'read'
+import type { ReceiptStatus } from '../shared/ui/ReceiptMark.tsx'
+export type Receipt = ReceiptStatus
 
 export function selected(state: PanelState): Conversation | undefined {
   return state.conversations.find((c) => c.id === state.selectedId)

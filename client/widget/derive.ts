@@ -2,7 +2,8 @@
 import type { Message } from '../shared/index.ts'
 import type { PendingMessage, WidgetState } from './store.ts'
 
-export type Receipt = 'pending' | 'failed' | 'sent' | 'delivered' | 'read'
+import type { ReceiptStatus } from '../shared/ui/ReceiptMark.tsx'
+export type Receipt = ReceiptStatus
 
 /** Operator messages the visitor has not read (the launcher badge). */
 export function unreadCount(state: WidgetState): number {

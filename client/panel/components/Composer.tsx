@@ -2,51 +2,32 @@
  * Where the operator writes. Enter sends, Shift+Enter breaks the line; also the editor for an
  * own message (Enter saves, Escape cancels). Typing notices go out while writing a new message.
  */
-import { createEffect, createSignal, on, Show } from 'solid-js'
+import { Show } from 'solid-js'
+import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { usePanel } from '../context.ts'
 
 export function Composer() {
   const panel = usePanel()
-  const [draft, setDraft] = createSignal('')
-  let input: HTMLTextAreaElement | undefined
-  const over = () => draft().length > MAX_TEXT_LENGTH
-  const canSubmit = () => draft().trim().length > 0 && !over()
-  const canChat = () => panel.state.login?.operator.canChat === true
-  const grow = () => {
-    if (!input) return
-    input.style.height = 'auto'
-    input.style.height = `${Math.min(input.scrollHeight, 160)}px`
-  }
-  createEffect(
-    on(
-      () => panel.state.editing,
-      (id, previous) => {
-        const message = id ? panel.state.messages.find((m) => m.id === id) : undefined
-        if (message) setDraft(message.text)
-        else if (previous) setDraft('')
-        queueMicrotask(grow)
-        input?.focus()
-      },
-      { defer: true },
-    ),
+  const d = createDraft(
+    {
+      editing: () => panel.state.editing,
+      textOf: (id) => panel.state.messages.find((m) => m.id === id)?.text,
+      send: (text) => panel.actions.send(text),
+      saveEdit: (text) => panel.actions.saveEdit(text),
+      cancelEdit: () => panel.actions.cancelEdit(),
+      typing: () => panel.actions.typing(),
+    },
+    { maxHeight: 160 },
   )
-  const submit = async () => {
-    if (!canSubmit()) return
-    if (panel.state.editing) {
-      if (await panel.actions.saveEdit(draft())) setDraft('')
-    } else if (panel.actions.send(draft())) {
-      setDraft('')
-    }
-    queueMicrotask(grow)
-  }
+  const canChat = () => panel.state.login?.operator.canChat === true
   return (
     <form
       class="composer"
       onSubmit={(e) => {
         e.preventDefault()
-        void submit()
+        void d.submit()
       }}
     >
       <Show when={panel.state.editing}>
@@ -60,40 +41,28 @@ export function Composer() {
       </Show>
       <div class="composer-row">
         <textarea
-          ref={input}
+          ref={d.ref}
           rows={1}
-          value={draft()}
+          value={d.draft()}
           disabled={!canChat()}
           placeholder={canChat() ? 'Reply to the visitor…' : 'You may view but not chat'}
           aria-label="Reply"
-          aria-invalid={over()}
-          onInput={(e) => {
-            setDraft(e.currentTarget.value)
-            grow()
-            if (!panel.state.editing) panel.actions.typing()
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-              e.preventDefault()
-              void submit()
-            } else if (e.key === 'Escape' && panel.state.editing) {
-              e.preventDefault()
-              panel.actions.cancelEdit()
-            }
-          }}
+          aria-invalid={d.over()}
+          onInput={d.onInput}
+          onKeyDown={d.onKeyDown}
         />
         <button
           type="submit"
           class="send"
           aria-label={panel.state.editing ? 'Save' : 'Send'}
-          disabled={!canSubmit()}
+          disabled={!d.canSubmit()}
         >
           <Icon name={panel.state.editing ? 'check' : 'send'} />
         </button>
       </div>
-      <Show when={over()}>
+      <Show when={d.over()}>
         <p class="count over">
-          Too long: {draft().length} / {MAX_TEXT_LENGTH}
+          Too long: {d.draft().length} / {MAX_TEXT_LENGTH}
         </p>
       </Show>
     </form>

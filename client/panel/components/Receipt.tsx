@@ -1,7 +1,5 @@
-/** The status mark on an operator message: clock, one tick, two ticks, or "not sent". */
-import { Match, Switch } from 'solid-js'
-import { Icon } from '../../shared/ui/Icon.tsx'
-import type { Receipt as ReceiptStatus } from '../derive.ts'
+/** The receipt mark on an operator's own message. */
+import { ReceiptMark, type ReceiptStatus } from '../../shared/ui/ReceiptMark.tsx'
 
 const LABELS: Record<ReceiptStatus, string> = {
   pending: 'Sending…',
@@ -12,28 +10,5 @@ const LABELS: Record<ReceiptStatus, string> = {
 }
 
 export function Receipt(props: { status: ReceiptStatus }) {
-  return (
-    <span
-      class="receipt"
-      classList={{ [props.status]: true }}
-      role="img"
-      aria-label={LABELS[props.status]}
-      title={LABELS[props.status]}
-    >
-      <Switch>
-        <Match when={props.status === 'pending'}>
-          <Icon name="clock" size={14} />
-        </Match>
-        <Match when={props.status === 'failed'}>
-          <Icon name="alert" size={14} />
-        </Match>
-        <Match when={props.status === 'read'}>
-          <Icon name="checks" size={16} />
-        </Match>
-        <Match when={props.status === 'sent' || props.status === 'delivered'}>
-          <Icon name="check" size={16} />
-        </Match>
-      </Switch>
-    </span>
-  )
+  return <ReceiptMark status={props.status} label={LABELS[props.status]} />
 }

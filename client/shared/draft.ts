@@ -1,0 +1,75 @@
+/**
+ * The composer's draft, shared by widget and panel: Enter sends, Shift+Enter breaks the line,
+ * the text limit (C7), and editing one's own message (the draft takes its text; Enter saves,
+ * Escape cancels). Typing notices go out while writing a new message, not while editing.
+ */
+import { createEffect, createSignal, on } from 'solid-js'
+import { MAX_TEXT_LENGTH } from './index.ts'
+
+export interface DraftTarget {
+  /** Id of the message being edited, or null. */
+  editing(): string | null | undefined
+  /** Current text of a message (to start editing it). */
+  textOf(id: string): string | undefined
+  send(text: string): boolean
+  saveEdit(text: string): Promise<boolean>
+  cancelEdit(): void
+  typing(): void
+}
+
+export function createDraft(target: DraftTarget, opts: { maxHeight: number }) {
+  const [draft, setDraft] = createSignal('')
+  let input: HTMLTextAreaElement | undefined
+  const over = () => draft().length > MAX_TEXT_LENGTH
+  const canSubmit = () => draft().trim().length > 0 && !over()
+  const grow = () => {
+    if (!input) return
+    input.style.height = 'auto'
+    input.style.height = `${Math.min(input.scrollHeight, opts.maxHeight)}px`
+  }
+  createEffect(
+    on(
+      () => target.editing(),
+      (id, previous) => {
+        const text = id ? target.textOf(id) : undefined
+        if (text !== undefined) setDraft(text)
+        else if (previous) setDraft('')
+        queueMicrotask(grow)
+        input?.focus()
+      },
+      { defer: true },
+    ),
+  )
+  const submit = async () => {
+    if (!canSubmit()) return
+    if (target.editing()) {
+      if (await target.saveEdit(draft())) setDraft('')
+    } else if (target.send(draft())) {
+      setDraft('')
+    }
+    queueMicrotask(grow)
+  }
+  return {
+    draft,
+    over,
+    canSubmit,
+    submit,
+    /** Pass as the textarea's ref. */
+    ref: (el: HTMLTextAreaElement) => (input = el),
+    focus: () => input?.focus(),
+    onInput(e: InputEvent & { currentTarget: HTMLTextAreaElement }) {
+      setDraft(e.currentTarget.value)
+      grow()
+      if (!target.editing()) target.typing()
+    },
+    onKeyDown(e: KeyboardEvent) {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault()
+        void submit()
+      } else if (e.key === 'Escape' && target.editing()) {
+        e.preventDefault()
+        target.cancelEdit()
+      }
+    },
+  }
+}
