@@ -17,7 +17,8 @@ import {
   type Page,
 } from 'playwright-core'
 import { isDistFresh, ROOT } from '../../client/build-stamp.ts'
-import type { TestServer } from '../helpers/server.ts'
+import { afterAll, beforeAll } from 'bun:test'
+import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient, type Frame } from '../helpers/ws.ts'
 
 export const CHROMIUM = '/usr/bin/chromium'
@@ -188,4 +189,23 @@ export async function connectOperator(server: TestServer) {
       )
     },
   }
+}
+
+/**
+ * One real server and one browser for a describe block: started before its tests (building the
+ * client if stale), stopped after. Tests read `env.server` and `env.browser`; a test that
+ * restarts the server assigns the new one to `env.server` so it is stopped too.
+ */
+export function useServerAndBrowser(): { server: TestServer; browser: TestBrowser } {
+  const env = {} as { server: TestServer; browser: TestBrowser }
+  beforeAll(async () => {
+    ensureClientBuilt()
+    env.server = await startTestServer()
+    env.browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    await env.browser?.close()
+    await env.server?.stop()
+  })
+  return env
 }

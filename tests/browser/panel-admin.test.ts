@@ -1,36 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
-import {
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  until,
-  type TestBrowser,
-} from './harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 describe.skipIf(skipBrowserTests)('panel admin', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   const operators = async () => {
-    const res = await server.http('/api/admin/operators', { token: await server.adminToken() })
+    const res = await env.server.http('/api/admin/operators', {
+      token: await env.server.adminToken(),
+    })
     return res.body.operators as Array<Record<string, unknown>>
   }
 
   test('panel - an admin creates an operator, changes role and chat permission, deactivates', async () => {
-    const panel = await PanelPage.open(browser.context, server.url)
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
     const page = panel.page
     await page.getByRole('button', { name: 'Operators' }).click()
     await page.locator('tr[data-operator="admin@example.com"]').waitFor()
@@ -51,7 +34,7 @@ describe.skipIf(skipBrowserTests)('panel admin', () => {
   }, 60_000)
 
   test('panel - an admin changes the inbox name, settings and members', async () => {
-    const panel = await PanelPage.open(browser.context, server.url)
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
     const page = panel.page
     await page.getByRole('button', { name: 'Settings' }).click()
     const form = page.locator('form[data-inbox]').first()
@@ -64,19 +47,19 @@ describe.skipIf(skipBrowserTests)('panel admin', () => {
     await olga.uncheck()
     await form.getByRole('button', { name: 'Save' }).click()
     await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor()
-    const token = await server.adminToken()
+    const token = await env.server.adminToken()
     await until(async () => {
-      const res = await server.http('/api/admin/inboxes', { token })
+      const res = await env.server.http('/api/admin/inboxes', { token })
       return res.body.inboxes[0].name === 'Shop support'
     }, 'the stored name')
-    const res = await server.http('/api/admin/inboxes', { token })
+    const res = await env.server.http('/api/admin/inboxes', { token })
     expect(res.body.inboxes[0].settings).toMatchObject({
       escalationMinutes: 7,
       visitorMessagesPerMinute: 12,
     })
     const inboxId = res.body.inboxes[0].id as string
     const olgaId = (await operators()).find((o) => o.email === 'olga@example.com')?.id
-    const members = await server.http(`/api/admin/inboxes/${inboxId}/members`, { token })
+    const members = await env.server.http(`/api/admin/inboxes/${inboxId}/members`, { token })
     expect(members.body.operatorIds).not.toContain(olgaId)
     expect(members.body.operatorIds.length).toBeGreaterThan(0)
     await page.close()

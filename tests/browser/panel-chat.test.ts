@@ -1,33 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
-import {
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  until,
-  Widget,
-  type TestBrowser,
-} from './harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { skipBrowserTests, until, Widget, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 describe.skipIf(skipBrowserTests)('panel chat', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('panel - a visitor writes from the widget; the operator sees it live, opens it, replies; ticks and typing on both sides', async () => {
-    const panel = await PanelPage.open(browser.context, server.url)
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await widget.send('Hello, my order #1042 has not arrived')
 
@@ -68,8 +48,8 @@ describe.skipIf(skipBrowserTests)('panel chat', () => {
   }, 60_000)
 
   test('panel - status switch is stored by the server and shared by tabs', async () => {
-    const first = await PanelPage.open(browser.context, server.url)
-    const second = await PanelPage.open(browser.context, server.url)
+    const first = await PanelPage.open(env.browser.context, env.server.url)
+    const second = await PanelPage.open(env.browser.context, env.server.url)
     await first.page.getByLabel('My status').selectOption('away')
     await until(
       async () => (await second.page.getByLabel('My status').inputValue()) === 'away',
@@ -88,8 +68,8 @@ describe.skipIf(skipBrowserTests)('panel chat', () => {
   }, 60_000)
 
   test('panel - edit and delete an own message while unread; resolve and reopen', async () => {
-    const panel = await PanelPage.open(browser.context, server.url)
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await widget.send('Second question')
     await panel.page.locator('.conversation-row[data-unanswered="true"]').first().click()
@@ -122,7 +102,7 @@ describe.skipIf(skipBrowserTests)('panel chat', () => {
   }, 60_000)
 
   test('panel - an edit the visitor has read meanwhile is refused, and the reason is shown', async () => {
-    const panel = await PanelPage.open(browser.context, server.url)
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
     await panel.rows.first().click()
     await panel.send('Read before the edit')
     await panel.waitStatus('Read before the edit', 'sent')
@@ -130,7 +110,7 @@ describe.skipIf(skipBrowserTests)('panel chat', () => {
     await panel.message('Read before the edit').getByRole('button', { name: 'Edit' }).click()
     await panel.input.fill('Too late')
 
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await panel.waitStatus('Read before the edit', 'read')
     await panel.input.press('Enter')

@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { describe, expect, test } from 'bun:test'
 import { TestClient } from '../helpers/ws.ts'
-import { ensureClientBuilt, launchBrowser, skipBrowserTests, type TestBrowser } from './harness.ts'
+import { skipBrowserTests, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 describe.skipIf(skipBrowserTests)('panel mobile', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('panel - at a phone-sized viewport the list and the conversation are separate screens with back navigation', async () => {
-    const visitor = await server.visitorToken()
-    const client = await TestClient.connect(server.wsUrl, { token: visitor.token })
+    const visitor = await env.server.visitorToken()
+    const client = await TestClient.connect(env.server.wsUrl, { token: visitor.token })
     await client.ok({ type: 'start', clientMsgId: 'm1', text: 'Hello from a phone test' })
 
-    const panel = await PanelPage.open(browser.context, server.url, {
+    const panel = await PanelPage.open(env.browser.context, env.server.url, {
       viewport: { width: 390, height: 844 },
     })
     await panel.rows.first().waitFor()

@@ -1,13 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { describe, expect, test } from 'bun:test'
 import { TestClient } from '../helpers/ws.ts'
-import {
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  until,
-  type TestBrowser,
-} from './harness.ts'
+import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 /**
@@ -35,22 +28,10 @@ interface Note {
 }
 
 describe.skipIf(skipBrowserTests)('panel notifications', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('panel - a new conversation or visitor message notifies only while the tab is hidden', async () => {
-    const panel = await PanelPage.open(browser.context, server.url, { initScript: FAKES })
+    const panel = await PanelPage.open(env.browser.context, env.server.url, { initScript: FAKES })
     const notes = () =>
       panel.page.evaluate(() => (window as unknown as { __notes: Note[] }).__notes)
     const setHidden = (hidden: boolean) =>
@@ -59,8 +40,8 @@ describe.skipIf(skipBrowserTests)('panel notifications', () => {
         hidden,
       )
 
-    const visitor = await server.visitorToken()
-    const client = await TestClient.connect(server.wsUrl, { token: visitor.token })
+    const visitor = await env.server.visitorToken()
+    const client = await TestClient.connect(env.server.wsUrl, { token: visitor.token })
     const ack = await client.ok({ type: 'start', clientMsgId: 'n1', text: 'Seen while visible' })
     const conversationId = ack.conversation.id as string
     await panel.rows.first().waitFor()
@@ -82,14 +63,14 @@ describe.skipIf(skipBrowserTests)('panel notifications', () => {
   }, 60_000)
 
   test('panel - the open conversation is marked delivered while hidden, read once visible', async () => {
-    const panel = await PanelPage.open(browser.context, server.url, { initScript: FAKES })
+    const panel = await PanelPage.open(env.browser.context, env.server.url, { initScript: FAKES })
     const setHidden = (hidden: boolean) =>
       panel.page.evaluate(
         (h) => ((window as unknown as { __hidden: boolean }).__hidden = h),
         hidden,
       )
-    const visitor = await server.visitorToken()
-    const client = await TestClient.connect(server.wsUrl, { token: visitor.token })
+    const visitor = await env.server.visitorToken()
+    const client = await TestClient.connect(env.server.wsUrl, { token: visitor.token })
     const ack = await client.ok({ type: 'start', clientMsgId: 'd1', text: 'Receipts please' })
     const conversationId = ack.conversation.id as string
     await client.ok({ type: 'subscribe', conversationId, afterSeq: 0 })

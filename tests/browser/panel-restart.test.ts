@@ -1,33 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
-import {
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  until,
-  Widget,
-  type TestBrowser,
-} from './harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { startTestServer } from '../helpers/server.ts'
+import { skipBrowserTests, until, Widget, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 describe.skipIf(skipBrowserTests)('panel restart', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('panel - widget and panel both survive a server restart: nothing lost, nothing duplicated', async () => {
-    const panel = await PanelPage.open(browser.context, server.url)
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await widget.send('Before the restart')
     await panel.rows.first().click()
@@ -36,8 +17,8 @@ describe.skipIf(skipBrowserTests)('panel restart', () => {
     await widget.message('Reply one').waitFor()
 
     // Same data, same port: the pages' URLs stay valid across the restart.
-    const { port, dataDir } = server
-    await server.stop({ keepData: true })
+    const { port, dataDir } = env.server
+    await env.server.stop({ keepData: true })
     await panel.page.locator('.shell:not([data-connection="connected"])').waitFor()
     await until(
       async () => (await widget.root.getAttribute('data-connection')) !== 'connected',
@@ -47,7 +28,7 @@ describe.skipIf(skipBrowserTests)('panel restart', () => {
     await panel.send('Operator typed during the outage')
     await panel.waitStatus('Operator typed during the outage', 'pending')
 
-    server = await startTestServer({ dataDir, env: { PORT: String(port) } })
+    env.server = await startTestServer({ dataDir, env: { PORT: String(port) } })
     await panel.connected(20_000)
     // Stored (the panel may already have read it: sent, delivered or read, not pending).
     await widget.frame

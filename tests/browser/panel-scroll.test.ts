@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { describe, expect, test } from 'bun:test'
+import { type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
-import {
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  until,
-  type TestBrowser,
-} from './harness.ts'
+import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 /** Visitors may start 5 conversations in a burst: several visitors open `n` between them. */
@@ -30,23 +24,11 @@ async function startConversations(server: TestServer, n: number): Promise<string
 }
 
 describe.skipIf(skipBrowserTests)('panel scrolling', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('panel - the inbox list loads the next page (cursor) when scrolled to the end', async () => {
-    await startConversations(server, 35)
-    const panel = await PanelPage.open(browser.context, server.url)
+    await startConversations(env.server, 35)
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
     await until(async () => (await panel.rows.count()) >= 30, 'the first page')
     await panel.page.locator('.conversations').evaluate((el) => el.scrollTo(0, el.scrollHeight))
     await until(async () => (await panel.rows.count()) === 35, 'the second page')
@@ -58,15 +40,15 @@ describe.skipIf(skipBrowserTests)('panel scrolling', () => {
   }, 60_000)
 
   test('panel - the conversation history pages in older messages when scrolled to the top', async () => {
-    const [id] = await startConversations(server, 1)
-    const token = await server.adminToken()
+    const [id] = await startConversations(env.server, 1)
+    const token = await env.server.adminToken()
     for (let i = 1; i <= 40; i++) {
-      await server.http(`/api/conversations/${id}/messages`, {
+      await env.server.http(`/api/conversations/${id}/messages`, {
         token,
         body: { clientMsgId: `h${i}`, text: `History ${i}` },
       })
     }
-    const panel = await PanelPage.open(browser.context, server.url)
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
     await panel.page.locator(`.conversation-row[data-conversation-id="${id}"]`).click()
     await panel.message('History 40').waitFor()
     const rows = panel.page.locator('.messages .row')

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.ts'
-import { ensureClientBuilt, launchBrowser, skipBrowserTests, type TestBrowser } from './harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { ADMIN } from '../helpers/server.ts'
+import { skipBrowserTests, useServerAndBrowser } from './harness.ts'
 
 describe.skipIf(skipBrowserTests)('panel login', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('panel - an operator signs in, stays signed in across a reload, and signs out', async () => {
-    const page = await browser.context.newPage()
-    await page.goto(`${server.url}/panel`)
+    const page = await env.browser.context.newPage()
+    await page.goto(`${env.server.url}/panel`)
     await page.getByLabel('Email').fill(ADMIN.email)
     await page.getByLabel('Password').fill('not-the-password')
     await page.getByRole('button', { name: 'Sign in' }).click()

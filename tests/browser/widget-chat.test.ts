@@ -1,33 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
-import {
-  connectOperator,
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  until,
-  Widget,
-  type TestBrowser,
-} from './harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { connectOperator, skipBrowserTests, until, Widget, useServerAndBrowser } from './harness.ts'
 
 describe.skipIf(skipBrowserTests)('widget chat', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('widget - a visitor chats with an operator: live message, typing both ways, reply, two ticks', async () => {
-    const operator = await connectOperator(server)
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const operator = await connectOperator(env.server)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await widget.send('Hello, my order #1042 has not arrived')
 
@@ -73,8 +52,8 @@ describe.skipIf(skipBrowserTests)('widget chat', () => {
   }, 60_000)
 
   test('widget - unread badge on the launcher while closed; opening the chat reads it', async () => {
-    const operator = await connectOperator(server)
-    const widget = await Widget.open(browser.context, `${server.url}/?lang=ru`)
+    const operator = await connectOperator(env.server)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/?lang=ru`)
     await widget.openChat()
     await widget.send('Здравствуйте')
     const conversationId = await operator.conversation()
@@ -100,8 +79,8 @@ describe.skipIf(skipBrowserTests)('widget chat', () => {
   }, 60_000)
 
   test('widget - history pages in older messages when scrolled to the top', async () => {
-    const operator = await connectOperator(server)
-    const first = await Widget.open(browser.context, `${server.url}/`)
+    const operator = await connectOperator(env.server)
+    const first = await Widget.open(env.browser.context, `${env.server.url}/`)
     await first.openChat()
     await first.send('Show me the history')
     const conversationId = await operator.conversation()
@@ -115,7 +94,7 @@ describe.skipIf(skipBrowserTests)('widget chat', () => {
     }
     await first.page.close()
 
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await widget.message('History 40').waitFor()
     const rows = widget.frame.locator('.list .row')

@@ -1,32 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
-import {
-  connectOperator,
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  Widget,
-  type TestBrowser,
-} from './harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { connectOperator, skipBrowserTests, Widget, useServerAndBrowser } from './harness.ts'
 
 describe.skipIf(skipBrowserTests)('widget edit', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('widget - the visitor edits a message the operator has not read; once read, the edit is refused and the UI says so', async () => {
-    const operator = await connectOperator(server)
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const operator = await connectOperator(env.server)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await widget.send('I ordered 2 bags')
     const conversationId = await operator.conversation()
@@ -66,8 +46,8 @@ describe.skipIf(skipBrowserTests)('widget edit', () => {
   }, 60_000)
 
   test('widget - the visitor deletes an unread message; it shows as deleted on both sides', async () => {
-    const operator = await connectOperator(server)
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const operator = await connectOperator(env.server)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await widget.send('Please ignore this one')
     const conversationId = await operator.conversation()

@@ -1,13 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
-import {
-  connectOperator,
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  Widget,
-  type TestBrowser,
-} from './harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { connectOperator, skipBrowserTests, Widget, useServerAndBrowser } from './harness.ts'
 
 /** Runs in every frame before its scripts: WebSocket (and optionally EventSource) never open. */
 function blockScript(blockSse: boolean): string {
@@ -23,19 +15,7 @@ function blockScript(blockSse: boolean): string {
 }
 
 describe.skipIf(skipBrowserTests)('widget fallback transports', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   for (const [channel, blockSse] of [
     ['sse', false],
@@ -43,10 +23,10 @@ describe.skipIf(skipBrowserTests)('widget fallback transports', () => {
   ] as const) {
     test(`widget - with WebSocket blocked${blockSse ? ' and SSE too' : ''}, chats over ${channel}`, async () => {
       // The fallback choice lives in the page: each new page starts over from WebSocket.
-      const operator = await connectOperator(server)
-      const page = await browser.context.newPage()
+      const operator = await connectOperator(env.server)
+      const page = await env.browser.context.newPage()
       await page.addInitScript(blockScript(blockSse))
-      await page.goto(`${server.url}/`)
+      await page.goto(`${env.server.url}/`)
       const widget = new Widget(page)
       await widget.openChat()
       await widget.send(`Hello over ${channel}`)

@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { describe, expect, test } from 'bun:test'
+import { type TestServer } from '../helpers/server.ts'
 import {
   connectOperator,
-  ensureClientBuilt,
-  launchBrowser,
   serveHostPage,
   skipBrowserTests,
   Widget,
-  type TestBrowser,
+  useServerAndBrowser,
 } from './harness.ts'
 
 /** A host page on another origin that does its worst to the page's CSS and globals. */
@@ -37,25 +35,13 @@ function hostilePage(server: TestServer, inboxId: string): string {
 }
 
 describe.skipIf(skipBrowserTests)('widget isolation', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('widget - isolated from a hostile host page: its CSS and patched globals change nothing; markup in messages stays text', async () => {
-    const inboxId = await server.defaultInboxId()
-    const operator = await connectOperator(server)
-    using host = serveHostPage(hostilePage(server, inboxId))
-    const page = await browser.context.newPage()
+    const inboxId = await env.server.defaultInboxId()
+    const operator = await connectOperator(env.server)
+    using host = serveHostPage(hostilePage(env.server, inboxId))
+    const page = await env.browser.context.newPage()
     const dialogs: string[] = []
     page.on('dialog', (d) => {
       dialogs.push(d.message())

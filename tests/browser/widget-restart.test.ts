@@ -1,33 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
-import {
-  connectOperator,
-  ensureClientBuilt,
-  launchBrowser,
-  skipBrowserTests,
-  until,
-  Widget,
-  type TestBrowser,
-} from './harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { startTestServer } from '../helpers/server.ts'
+import { connectOperator, skipBrowserTests, until, Widget, useServerAndBrowser } from './harness.ts'
 
 describe.skipIf(skipBrowserTests)('widget restart', () => {
-  let server: TestServer
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    ensureClientBuilt()
-    server = await startTestServer()
-    browser = await launchBrowser()
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const env = useServerAndBrowser()
 
   test('widget - survives a server restart: resumes, loses nothing, duplicates nothing, sends the outage message once', async () => {
-    const before = await connectOperator(server)
-    const widget = await Widget.open(browser.context, `${server.url}/`)
+    const before = await connectOperator(env.server)
+    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
     await widget.openChat()
     await widget.send('Before the restart')
     const conversationId = await before.conversation()
@@ -37,8 +17,8 @@ describe.skipIf(skipBrowserTests)('widget restart', () => {
     before.client.close()
 
     // Same data, same port: the page's URLs stay valid across the restart.
-    const { port, dataDir } = server
-    await server.stop({ keepData: true })
+    const { port, dataDir } = env.server
+    await env.server.stop({ keepData: true })
     await until(
       async () => (await widget.root.getAttribute('data-connection')) !== 'connected',
       'the widget to notice the outage',
@@ -47,10 +27,10 @@ describe.skipIf(skipBrowserTests)('widget restart', () => {
     await widget.waitStatus('Typed during the outage', 'pending')
     await widget.frame.locator('.status[data-connection="offline"]').waitFor()
 
-    server = await startTestServer({ dataDir, env: { PORT: String(port) } })
+    env.server = await startTestServer({ dataDir, env: { PORT: String(port) } })
     await widget.waitStatus('Typed during the outage', 'sent', 20_000)
 
-    const after = await connectOperator(server)
+    const after = await connectOperator(env.server)
     await after.client.ok({ type: 'subscribe', conversationId, afterSeq: 0 })
     await after.message(conversationId, 'Typed during the outage')
     await after.client.ok({ type: 'send', conversationId, clientMsgId: 'r2', text: 'Reply two' })
