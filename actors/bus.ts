@@ -31,10 +31,30 @@ export interface InboxBus {
   subscribe(inboxId: string, listener: (change: InboxChange) => void): () => void
 }
 
+/** Carries changes between nodes; absent on a single node. Same shape as the hub's relay. */
+export interface BusRelay {
+  publish(subject: string, payload: unknown): void
+  watch(subject: string, handler: (payload: unknown) => void): () => void
+}
+
+/**
+ * In-process listeners, plus (in a cluster) a relay: a change is delivered to this node's
+ * listeners at once and published once on its inbox's subject for the other nodes, which
+ * subscribe only to inboxes something of theirs listens to.
+ */
 export class LocalInboxBus implements InboxBus {
+  private readonly remote = new Map<string, () => void>()
+
+  constructor(private readonly relay: BusRelay | null = null) {}
+
   private readonly listeners = new Map<string, Set<(change: InboxChange) => void>>()
 
   publish(change: InboxChange): void {
+    this.deliver(change)
+    this.relay?.publish(`parley.bus.inbox.${change.conversation.inboxId}`, change)
+  }
+
+  private deliver(change: InboxChange): void {
     const set = this.listeners.get(change.conversation.inboxId)
     if (!set) return
     for (const listener of [...set]) listener(change)
@@ -42,11 +62,23 @@ export class LocalInboxBus implements InboxBus {
 
   subscribe(inboxId: string, listener: (change: InboxChange) => void): () => void {
     let set = this.listeners.get(inboxId)
-    if (!set) this.listeners.set(inboxId, (set = new Set()))
+    if (!set) {
+      this.listeners.set(inboxId, (set = new Set()))
+      if (this.relay) {
+        const off = this.relay.watch(`parley.bus.inbox.${inboxId}`, (change) =>
+          this.deliver(change as InboxChange),
+        )
+        this.remote.set(inboxId, off)
+      }
+    }
     set.add(listener)
     return () => {
       set.delete(listener)
-      if (set.size === 0) this.listeners.delete(inboxId)
+      if (set.size === 0 && this.listeners.get(inboxId) === set) {
+        this.listeners.delete(inboxId)
+        this.remote.get(inboxId)?.()
+        this.remote.delete(inboxId)
+      }
     }
   }
 }

@@ -94,6 +94,12 @@ export interface ConversationStore {
    * false when no such conversation exists (its first write then carries the epoch in `create`).
    */
   claim(conversationId: string, epoch: number): Promise<boolean>
+  /**
+   * Takes ownership with a fresh epoch: raises the row's `ownerEpoch` by one and returns the new
+   * value, so every activation in a cluster fences out all earlier ones whatever NATS remembers.
+   * Null when no such conversation exists (its creating write then carries epoch 0).
+   */
+  acquire(conversationId: string): Promise<number | null>
 }
 
 /** Cursor-paginated page. `nextCursor` is null on the last page. */

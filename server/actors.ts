@@ -4,6 +4,12 @@
  */
 import {
   ActorRegistry,
+  type Actor,
+  type Command,
+  type InboxCommand,
+  type InboxReplies,
+  type Registry,
+  type Replies,
   ConversationActor,
   InboxActor,
   LocalInboxBus,
@@ -17,6 +23,7 @@ import {
   type Store,
 } from '../actors/index.ts'
 import type { ConversationRegistry, InboxRegistry, OperatorRegistry } from './chat.ts'
+import type { Cluster, ClusteredRegistry } from './cluster/index.ts'
 import type { Config } from './config.ts'
 
 /** Presence outlives the last connection by this long (a reload, a network blip). */
@@ -27,10 +34,16 @@ export interface ActorSystem {
   operators: OperatorRegistry
   inboxes: InboxRegistry
   board: PresenceBoard
-  /** Activates every inbox actor so routing queues drain and escalation timers are armed. */
+  /**
+   * Activates every inbox actor so routing queues drain and escalation timers are armed. In a
+   * cluster, keeps checking that each inbox is live on some node (its owner may die).
+   */
   startInboxes(): Promise<void>
   shutdown(): Promise<void>
 }
+
+/** In a cluster, connections are re-announced this often to their operator's actor. */
+export const CONNECTION_ANNOUNCE_MS = 5_000
 
 export function createActorSystem(deps: {
   store: Store
@@ -39,62 +52,112 @@ export function createActorSystem(deps: {
   config: Config
   publisher: ConversationPublisher
   feed: OperatorFeed
+  /** Set when NATS_URL is: actors are placed on one node of the cluster each. */
+  cluster?: Cluster | null
 }): ActorSystem {
   const { store, clock, log, config } = deps
-  const ctx: ActorContext = { clock, log, mailboxLimit: config.mailboxLimit }
-  const bus = new LocalInboxBus()
-  const board = new PresenceBoard()
+  const cluster = deps.cluster ?? null
+  const contextOf = (kind: string): ActorContext => ({
+    clock,
+    log,
+    mailboxLimit: config.mailboxLimit,
+    owns: cluster ? (key) => cluster.owns(kind, key) : undefined,
+  })
+  const bus = new LocalInboxBus(cluster?.relay ?? null)
+  const board = cluster?.presence ?? new PresenceBoard()
+  /** Local registries go behind placement in a cluster; `stopped` tells it an actor ended. */
+  const placed = new Map<string, ClusteredRegistry<never, never, never>>()
+  const onStopped = (kind: string) => (key: string) => placed.get(kind)?.stopped(key)
+  function place<C extends Command, R extends Replies<C>, A extends Actor<C, R>>(
+    local: ActorRegistry<C, R, A>,
+  ): Registry<C, R> {
+    if (!cluster) return local
+    const registry = cluster.place(local)
+    placed.set(local.kind, registry as unknown as ClusteredRegistry<never, never, never>)
+    return registry
+  }
 
-  const conversations: ConversationRegistry = new ActorRegistry({
-    kind: 'conversation',
-    clock,
-    log,
-    idleMs: config.actorIdleMs,
-    create: (key) =>
-      new ConversationActor(key, ctx, {
-        store: store.conversations,
-        publisher: deps.publisher,
-        inboxBus: bus,
-        typingTtlMs: config.typingTtlMs,
-      }),
-  })
-  const inboxes: InboxRegistry = new ActorRegistry({
-    kind: 'inbox',
-    clock,
-    log,
-    idleMs: config.actorIdleMs,
-    create: (key) =>
-      new InboxActor(key, ctx, {
-        inboxes: store.inboxes,
-        operators: store.operators,
-        queries: store.queries,
-        board,
-        bus,
-        conversations: {
-          assign: (id, cmd) => conversations.ask(id, { type: 'assign', ...cmd }),
-          peek: (id) => conversations.ask(id, { type: 'peek' }),
-        },
-      }),
-  })
-  const operators: OperatorRegistry = new ActorRegistry({
-    kind: 'operator',
-    clock,
-    log,
-    idleMs: config.actorIdleMs,
-    create: (key) =>
-      new OperatorActor(key, ctx, {
-        operators: store.operators,
-        inboxes: store.inboxes,
-        queries: store.queries,
-        board,
-        bus,
-        feed: deps.feed,
-        available: (inboxId, operatorId) =>
-          inboxes.tell(inboxId, { type: 'operator_available', operatorId }),
-        graceMs: PRESENCE_GRACE_MS,
-      }),
-  })
+  const conversationCtx = contextOf('conversation')
+  const conversations: ConversationRegistry = place(
+    new ActorRegistry({
+      kind: 'conversation',
+      clock,
+      log,
+      idleMs: config.actorIdleMs,
+      onStopped: onStopped('conversation'),
+      create: (key) =>
+        new ConversationActor(key, conversationCtx, {
+          store: store.conversations,
+          publisher: deps.publisher,
+          inboxBus: bus,
+          typingTtlMs: config.typingTtlMs,
+          fenced: cluster !== null,
+        }),
+    }),
+  )
+  const inboxCtx = contextOf('inbox')
+  const inboxes: InboxRegistry = place(
+    new ActorRegistry({
+      kind: 'inbox',
+      clock,
+      log,
+      idleMs: config.actorIdleMs,
+      onStopped: onStopped('inbox'),
+      create: (key) =>
+        new InboxActor(key, inboxCtx, {
+          inboxes: store.inboxes,
+          operators: store.operators,
+          queries: store.queries,
+          board,
+          bus,
+          conversations: {
+            assign: (id, cmd) => conversations.ask(id, { type: 'assign', ...cmd }),
+            peek: (id) => conversations.ask(id, { type: 'peek' }),
+          },
+        }),
+    }),
+  )
+  const operatorCtx = contextOf('operator')
+  const operators: OperatorRegistry = place(
+    new ActorRegistry({
+      kind: 'operator',
+      clock,
+      log,
+      idleMs: config.actorIdleMs,
+      onStopped: onStopped('operator'),
+      create: (key) =>
+        new OperatorActor(key, operatorCtx, {
+          operators: store.operators,
+          inboxes: store.inboxes,
+          queries: store.queries,
+          board,
+          bus,
+          feed: deps.feed,
+          available: (inboxId, operatorId) =>
+            inboxes.tell(inboxId, { type: 'operator_available', operatorId }),
+          graceMs: PRESENCE_GRACE_MS,
+          connectionTtlMs: cluster ? CONNECTION_ANNOUNCE_MS * 3 : undefined,
+        }),
+    }),
+  )
   for (const registry of [conversations, inboxes, operators]) registry.startSweeping()
+  let ensureTimer: ReturnType<typeof setInterval> | null = null
+  let closed = false
+
+  /** Each inbox live somewhere: a probe when it is, activation here when nobody answers. */
+  async function ensureInboxes(): Promise<void> {
+    const placedInboxes = placed.get('inbox') as unknown as ClusteredRegistry<
+      InboxCommand,
+      InboxReplies,
+      InboxActor
+    >
+    for (const inbox of await store.inboxes.list()) {
+      if (closed) return
+      await placedInboxes.ensure(inbox.id, { type: 'route_queue' }).catch((error) => {
+        log.warn('inbox placement check failed', { inboxId: inbox.id, error })
+      })
+    }
+  }
 
   return {
     conversations,
@@ -102,11 +165,23 @@ export function createActorSystem(deps: {
     inboxes,
     board,
     async startInboxes() {
+      if (cluster) {
+        await ensureInboxes()
+        let running = false
+        ensureTimer = setInterval(() => {
+          if (running || closed || !cluster.link.connected) return
+          running = true
+          ensureInboxes().finally(() => (running = false))
+        }, cluster.leaseTtlMs)
+        return
+      }
       for (const inbox of await store.inboxes.list()) {
         await inboxes.ask(inbox.id, { type: 'route_queue' })
       }
     },
     async shutdown() {
+      closed = true
+      if (ensureTimer) clearInterval(ensureTimer)
       // Routing first (it asks conversations), then operators, then conversations.
       await inboxes.shutdown()
       await operators.shutdown()

@@ -16,7 +16,8 @@ import {
   type Store,
 } from '../actors/index.ts'
 import { openStore } from '../db/index.ts'
-import { createActorSystem, type ActorSystem } from './actors.ts'
+import { startCluster } from './cluster/index.ts'
+import { CONNECTION_ANNOUNCE_MS, createActorSystem, type ActorSystem } from './actors.ts'
 import { AuthService } from './auth/index.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
 import type { Config } from './config.ts'
@@ -62,7 +63,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const log = opts.log ?? createLogger({ level: config.logLevel })
   const store = await openStore(config.databaseUrl)
   const metrics = new Metrics()
-  const hub = new Hub()
+  const cluster = config.natsUrl
+    ? await startCluster({
+        natsUrl: config.natsUrl,
+        nodeId: config.nodeId,
+        leaseTtlMs: config.leaseTtlMs,
+        log,
+      }).catch(async (error) => {
+        await store.close()
+        throw error
+      })
+    : null
+  const hub = new Hub(cluster?.relay ?? null)
   // Every stored message passes here once, whatever transport it came by.
   const publisher: ConversationPublisher = {
     publish(frame) {
@@ -74,7 +86,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hub.publish(frame)
     },
   }
-  const actors = createActorSystem({ store, clock, log, config, publisher, feed: hub })
+  const actors = createActorSystem({ store, clock, log, config, publisher, feed: hub, cluster })
   const { conversations } = actors
   const auth = new AuthService(store, {
     secret: config.secret,
@@ -101,8 +113,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const streams = new StreamSessions(gateway, config.maxQueuedBytes)
   registerGauges(metrics, { gateway, actors, store, hub })
 
-  await bootstrap(store, auth, config, clock, log)
+  if (cluster) await cluster.withLock('bootstrap', () => bootstrap(store, auth, config, clock, log))
+  else await bootstrap(store, auth, config, clock, log)
   await actors.startInboxes()
+  // A node that loses NATS tells its clients (retryable); once back, every subscription
+  // catches up from the store, so nothing published meanwhile is missed.
+  cluster?.link.onChange((up) => gateway.clusterLinkChanged(up))
+  const announceTimer = cluster
+    ? setInterval(() => chat.announceConnections(), CONNECTION_ANNOUNCE_MS)
+    : null
 
   const peers = new WeakMap<Request, string>()
   let draining = false
@@ -117,6 +136,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock,
     clientKey: (req) => peers.get(req) ?? 'unknown',
     isDraining: () => draining,
+    clusterUp: () => cluster === null || cluster.link.connected,
   }
   const app = new Elysia()
     .use(errorMapper(log))
@@ -177,6 +197,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log.info('draining')
       clearInterval(heartbeatTimer)
       clearInterval(sessionSweep)
+      if (announceTimer) clearInterval(announceTimer)
       const grace = new Promise<void>((resolve) =>
         setTimeout(resolve, config.shutdownGraceSec * 1000).unref?.(),
       )
@@ -184,6 +205,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       // Let acks of the last commands reach their sockets before they close.
       await new Promise<void>((resolve) => setImmediate(resolve))
       gateway.drain(1000)
+      // After the last writes: hand every actor to the other nodes without waiting for expiry.
+      await cluster?.stop().catch((error) => log.warn('cluster stop failed', { error }))
       void server.stop(false)
       streams.stop()
       await store.close()

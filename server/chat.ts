@@ -7,16 +7,13 @@ import {
   canOperatorAccess,
   derivedId,
   newId,
-  type ActorRegistry,
+  type Registry,
   type Clock,
-  type ConversationActor,
   type ConversationCommand,
   type ConversationReplies,
-  type InboxActor,
   type InboxCommand,
   type InboxRecord,
   type InboxReplies,
-  type OperatorActor,
   type OperatorCommand,
   type OperatorReplies,
   type Page,
@@ -32,13 +29,9 @@ import {
   type OperatorStatus,
 } from './protocol/index.ts'
 
-export type ConversationRegistry = ActorRegistry<
-  ConversationCommand,
-  ConversationReplies,
-  ConversationActor
->
-export type OperatorRegistry = ActorRegistry<OperatorCommand, OperatorReplies, OperatorActor>
-export type InboxRegistry = ActorRegistry<InboxCommand, InboxReplies, InboxActor>
+export type ConversationRegistry = Registry<ConversationCommand, ConversationReplies>
+export type OperatorRegistry = Registry<OperatorCommand, OperatorReplies>
+export type InboxRegistry = Registry<InboxCommand, InboxReplies>
 
 /** Inbox settings change rarely; cache them briefly instead of reading per message. */
 const INBOX_CACHE_MS = 30_000
@@ -48,6 +41,8 @@ export class ChatService {
   private readonly sendLimiter: RateLimiter
   private readonly startLimiter: RateLimiter
   private readonly inboxCache = new Map<string, { inbox: InboxRecord; until: number }>()
+  /** This node's live operator connections, by operator id. */
+  private readonly operatorConns = new Map<string, Set<string>>()
 
   constructor(
     private readonly conversations: ConversationRegistry,
@@ -163,12 +158,28 @@ export class ChatService {
 
   /** A connection of this operator opened (presence, O4). */
   operatorConnected(operatorId: string, connId: string): void {
+    let conns = this.operatorConns.get(operatorId)
+    if (!conns) this.operatorConns.set(operatorId, (conns = new Set()))
+    conns.add(connId)
     this.operators.tell(operatorId, { type: 'connected', connId })
   }
 
   /** A connection closed; presence ends after the grace period unless another one opens. */
   operatorDisconnected(operatorId: string, connId: string): void {
+    const conns = this.operatorConns.get(operatorId)
+    conns?.delete(connId)
+    if (conns?.size === 0) this.operatorConns.delete(operatorId)
     this.operators.tellIfLive(operatorId, { type: 'disconnected', connId })
+  }
+
+  /**
+   * Re-announces this node's operator connections (cluster): an operator actor on another node
+   * drops connections it stops hearing about, which is how it learns this node died.
+   */
+  announceConnections(): void {
+    for (const [operatorId, conns] of this.operatorConns) {
+      for (const connId of conns) this.operators.tell(operatorId, { type: 'connected', connId })
+    }
   }
 
   /** Sets one's own status, for every tab and device of the operator (O4). */

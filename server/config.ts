@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import * as v from 'valibot'
 
 const intIn = (min: number, max: number) =>
@@ -35,6 +36,12 @@ const EnvSchema = v.object({
   NATS_URL: v.optional(
     v.pipe(v.string(), v.regex(/^(nats|tls|wss?):\/\/\S+$/, 'must be a nats:// URL')),
   ),
+  /** This node's name in a cluster (logs, lease holders); defaults to host and process id. */
+  NODE_ID: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . -')),
+  ),
+  /** How long a cluster node's actor ownership lasts without renewal (failover time). */
+  LEASE_TTL_MS: v.optional(intIn(1000, 60_000), '5000'),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Visitor token lifetime in seconds; at most 24 h (S2). */
   VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
@@ -56,6 +63,8 @@ export interface Config {
   secret: string
   admin: { email: string; password: string } | null
   natsUrl: string | null
+  nodeId: string
+  leaseTtlMs: number
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   visitorTokenTtlSec: number
   operatorSessionTtlSec: number
@@ -109,6 +118,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `DATABASE_URL: must be sqlite:<path>, file:<path> or postgres://... (got "${databaseUrl}")`,
     ])
   }
+  if (e.NATS_URL && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError([
+      'NATS_URL: a cluster needs one database shared by every node: set DATABASE_URL to postgres://...',
+    ])
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -120,6 +134,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
         : null,
     natsUrl: e.NATS_URL ?? null,
+    nodeId:
+      e.NODE_ID ??
+      `${hostname()
+        .replace(/[^A-Za-z0-9_.-]/g, '-')
+        .slice(0, 40)}-${process.pid}`,
+    leaseTtlMs: e.LEASE_TTL_MS,
     logLevel: e.LOG_LEVEL,
     visitorTokenTtlSec: e.VISITOR_TOKEN_TTL,
     operatorSessionTtlSec: e.OPERATOR_SESSION_TTL,

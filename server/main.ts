@@ -13,11 +13,6 @@ try {
   }
   throw error
 }
-if (config.natsUrl) {
-  console.error(
-    'parley: NATS_URL is set, but clustering is not implemented yet; running as a single node',
-  )
-}
 const log = createLogger({ level: config.logLevel })
 const server = await startServer(config, { log })
 

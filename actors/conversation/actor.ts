@@ -38,6 +38,12 @@ export interface ConversationDeps {
   inboxBus: InboxBus
   /** Typing "on" expires after this long without a refresh (C4). */
   typingTtlMs: number
+  /**
+   * In a cluster: take a fresh owner epoch on activation and send it with every write, so the
+   * store refuses writes of an older owner (a node paused past its lease). A refused write
+   * stops this actor: it has been replaced.
+   */
+  fenced?: boolean
 }
 
 type Reply<K extends ConversationCommand['type']> = ConversationReplies[K]
@@ -47,6 +53,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   private readonly readStates = new Map<string, ReadState>()
   private readonly typing = new Map<string, Party>()
   private readonly sends = new SendLog()
+  /** Owner epoch of this activation (fenced actors only). */
+  private epoch: number | undefined
 
   constructor(
     key: string,
@@ -57,6 +65,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   }
 
   protected override async activate(): Promise<void> {
+    if (this.deps.fenced) this.epoch = (await this.deps.store.acquire(this.key)) ?? 0
     const loaded = await this.deps.store.loadConversation(this.key)
     if (!loaded) return
     this.conv = loaded.conversation
@@ -115,7 +124,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       escalationAt: null,
       createdAt: now,
       updatedAt: now,
-      ownerEpoch: 0,
+      ownerEpoch: this.epoch ?? 0,
     }
     const events = [
       this.event(1, now, { name: 'conversation.created', data: { conversation: toWire(base) } }),
@@ -134,7 +143,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       next = { ...base, lastSeq: 2, hasUnansweredIncoming: true, lastMessageAt: now }
       events.push(this.event(2, now, { name: 'message.created', data: { message } }))
     }
-    await this.deps.store.write({
+    await this.write({
       conversationId: this.key,
       create: next,
       insertMessages: message ? [message] : [],
@@ -420,9 +429,25 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     change: Omit<ConversationWrite, 'conversationId' | 'update'>,
   ): Promise<void> {
     const { id: _id, inboxId: _i, visitorId: _v, createdAt: _c, ownerEpoch: _e, ...update } = next
-    await this.deps.store.write({ conversationId: this.key, update, ...change })
+    await this.write({ conversationId: this.key, update, ...change })
     this.conv = next
     this.publishAfterReply(change.events)
+  }
+
+  /** The one way to the store: fenced by this activation's epoch in a cluster. */
+  private async write(write: ConversationWrite): Promise<void> {
+    if (this.epoch === undefined) return this.deps.store.write(write)
+    try {
+      await this.deps.store.write({ ...write, expectedEpoch: this.epoch })
+    } catch (error) {
+      // Refused by the fence (or the store is unreachable): another node may own this
+      // conversation now. Step down; the next command finds the current owner.
+      if (error instanceof ParleyError && error.code === 'unavailable') {
+        this.ctx.log.warn('conversation write refused; stepping down', { key: this.key })
+        this.stopAfterReply()
+      }
+      throw error
+    }
   }
 
   private event(seq: number, at: number, body: StoredEventData): ConversationEvent {

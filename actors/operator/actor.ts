@@ -31,6 +31,12 @@ export interface OperatorDeps {
   available(inboxId: string, operatorId: string): void
   /** Presence survives this long after the last connection closes (a reload, a flaky network). */
   graceMs: number
+  /**
+   * In a cluster, connections live on other nodes, which may die without saying goodbye: each
+   * node re-announces its live connections periodically, and one not heard of for this long is
+   * dropped. Unset on a single node (a closed connection always says so).
+   */
+  connectionTtlMs?: number
 }
 
 interface BadgeEntry {
@@ -47,7 +53,8 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   private status: OperatorStatus = 'online'
   private present = false
   private inboxIds = new Set<string>()
-  private readonly connections = new Set<string>()
+  /** Live connections, with when each was last announced (clock ms). */
+  private readonly connections = new Map<string, number>()
   private readonly badges = new Map<string, BadgeEntry>()
   private unsubscribes: Array<() => void> = []
   private exists = false
@@ -89,9 +96,13 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         return this.connected(cmd.connId)
       case 'disconnected':
         this.connections.delete(cmd.connId)
-        if (this.connections.size === 0)
+        if (this.connections.size === 0) {
+          this.cancelTimer('sweep')
           this.startTimer('grace', this.deps.graceMs, { type: 'grace_expired' })
+        }
         return
+      case 'sweep_connections':
+        return this.sweepConnections()
       case 'grace_expired':
         if (this.connections.size === 0 && this.present) {
           this.present = false
@@ -112,13 +123,32 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   }
 
   private async connected(connId: string): Promise<Availability> {
-    this.connections.add(connId)
+    this.connections.set(connId, this.ctx.clock.now())
     this.cancelTimer('grace')
+    const ttl = this.deps.connectionTtlMs
+    if (ttl !== undefined && !this.hasTimer('sweep')) {
+      this.startTimer('sweep', Math.ceil(ttl / 2), { type: 'sweep_connections' })
+    }
     if (!this.present) {
       this.present = true
       this.availabilityChanged()
     }
     return { status: this.status, present: this.present }
+  }
+
+  /** Drops connections whose node stopped announcing them (it died); see connectionTtlMs. */
+  private sweepConnections(): void {
+    const ttl = this.deps.connectionTtlMs
+    if (ttl === undefined) return
+    const now = this.ctx.clock.now()
+    for (const [connId, seen] of this.connections) {
+      if (now - seen > ttl) this.connections.delete(connId)
+    }
+    if (this.connections.size > 0) {
+      this.startTimer('sweep', Math.ceil(ttl / 2), { type: 'sweep_connections' })
+    } else if (this.present) {
+      this.startTimer('grace', this.deps.graceMs, { type: 'grace_expired' })
+    }
   }
 
   private async setStatus(status: OperatorStatus): Promise<Availability> {

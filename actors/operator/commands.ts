@@ -14,6 +14,8 @@ export type OperatorCommand =
   | { type: 'connected'; connId: string }
   | { type: 'disconnected'; connId: string }
   | { type: 'grace_expired' }
+  /** Timer (cluster): drop connections not re-announced within connectionTtlMs. */
+  | { type: 'sweep_connections' }
   | { type: 'set_status'; status: OperatorStatus }
   | { type: 'snapshot' }
   | { type: 'change'; change: InboxChange }
@@ -24,6 +26,7 @@ export interface OperatorReplies {
   connected: Availability
   disconnected: void
   grace_expired: void
+  sweep_connections: void
   set_status: Availability
   snapshot: OperatorSnapshot
   change: void

@@ -1,7 +1,8 @@
 /**
  * The presence board: what each operator actor last published about its operator (status and
  * whether any connection is live). The inbox actor reads it to decide who may get a
- * conversation; only operator actors write it.
+ * conversation; only operator actors write it. In a cluster the board is shared
+ * (server/cluster/presence.ts): every node reads the same entries wherever the operator lives.
  */
 import type { OperatorStatus } from '../../server/protocol/index.ts'
 
@@ -12,7 +13,7 @@ export interface Availability {
 }
 
 export class PresenceBoard {
-  private readonly entries = new Map<string, Availability>()
+  protected readonly entries = new Map<string, Availability>()
 
   set(operatorId: string, availability: Availability): void {
     this.entries.set(operatorId, availability)
@@ -28,7 +29,7 @@ export class PresenceBoard {
 
   /** Online by choice and actually connected: the only operators routing gives work to (R2). */
   isAvailable(operatorId: string): boolean {
-    const a = this.entries.get(operatorId)
-    return a !== undefined && a.present && a.status === 'online'
+    const a = this.get(operatorId)
+    return a.present && a.status === 'online'
   }
 }

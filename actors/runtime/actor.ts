@@ -20,6 +20,12 @@ export interface ActorContext {
   log: Logger
   /** Messages waiting beyond this bound are refused with a retryable `overloaded`. */
   mailboxLimit: number
+  /**
+   * In a cluster: whether this node still owns the actor (its lease is valid). Checked before
+   * every command; once it says no, the actor refuses with a retryable `unavailable` and stops,
+   * so a node that lost its lease (paused, partitioned) never acts on stale ownership.
+   */
+  owns?: (key: string) => boolean
 }
 
 interface Envelope<C extends Command> {
@@ -183,6 +189,11 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
       while (this.queue.length > 0 && !this.stopped) {
         const env = this.queue.shift() as Envelope<C>
         this.lastActiveAt = this.ctx.clock.now()
+        if (this.ctx.owns && !this.ctx.owns(this.key)) {
+          env.reject(new ActorStoppedError(this.key))
+          this.stop()
+          return
+        }
         if (!this.activated) {
           try {
             await this.activate()

@@ -15,9 +15,36 @@ export interface RegistryOptions<A> {
   log: Logger
   /** An actor idle this long (and willing) is dropped from memory. */
   idleMs: number
+  /** Called after an actor of this registry stopped (passivated, failed, shut down). */
+  onStopped?: (key: string) => void
 }
 
-export class ActorRegistry<C extends Command, R extends Replies<C>, A extends Actor<C, R>> {
+/**
+ * What the rest of the server sees of the actors of one kind, whether they live on this node
+ * (ActorRegistry) or anywhere in a cluster (server/cluster's placement).
+ */
+export interface Registry<C extends Command, R extends Replies<C>> {
+  readonly kind: string
+  /** Actors live on this node. */
+  readonly size: number
+  readonly activations: number
+  readonly passivations: number
+  /** True when the actor is live on this node now. */
+  has(key: string): boolean
+  ask<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): Promise<R[K]>
+  tell<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void
+  /** Tells the actor only where it is live now; never activates one. */
+  tellIfLive<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void
+  mailboxDepth(): number
+  startSweeping(): void
+  shutdown(): Promise<void>
+}
+
+export class ActorRegistry<
+  C extends Command,
+  R extends Replies<C>,
+  A extends Actor<C, R>,
+> implements Registry<C, R> {
   private readonly live = new Map<string, A>()
   private sweepTimer: Timer | null = null
   private closed = false
@@ -41,7 +68,9 @@ export class ActorRegistry<C extends Command, R extends Replies<C>, A extends Ac
     if (existing && !existing.isStopped) return existing
     const actor = this.opts.create(key)
     actor.onStopped = () => {
-      if (this.live.get(key) === actor) this.live.delete(key)
+      if (this.live.get(key) !== actor) return
+      this.live.delete(key)
+      this.opts.onStopped?.(key)
     }
     this.live.set(key, actor)
     this.activations++
@@ -81,6 +110,11 @@ export class ActorRegistry<C extends Command, R extends Replies<C>, A extends Ac
   /** Tells only an actor that is live now; never activates one. */
   tellIfLive<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void {
     if (this.has(key)) this.tell(key, cmd)
+  }
+
+  /** Stops the live actor for key, if any (its queued commands fail with ActorStoppedError). */
+  stopActor(key: string): void {
+    this.live.get(key)?.stop()
   }
 
   /** Keys of the live actors. */

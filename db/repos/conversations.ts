@@ -1,5 +1,5 @@
 /** ConversationStore: what the conversation actor loads, replays, writes and claims. */
-import { and, asc, eq, gt, isNotNull, lte } from 'drizzle-orm'
+import { and, asc, eq, gt, isNotNull, lte, sql } from 'drizzle-orm'
 import type {
   ConversationRecord,
   ConversationStore,
@@ -26,6 +26,7 @@ export class SqlConversationStore implements ConversationStore {
   readonly #byClientId
   readonly #eventsAfter
   readonly #claim
+  readonly #acquire
   readonly #epoch
 
   constructor(
@@ -75,6 +76,12 @@ export class SqlConversationStore implements ConversationStore {
       and(eq(c.id, param('id')), lte(c.ownerEpoch, param('epoch'))),
       { id: field(c.id) },
     )
+    this.#acquire = update(
+      'conversations',
+      { ownerEpoch: sql`${c.ownerEpoch} + 1` },
+      eq(c.id, param('id')),
+      { ownerEpoch: field(c.ownerEpoch) },
+    )
     this.#epoch = selectFields({ ownerEpoch: field(c.ownerEpoch) }, 'conversations', {
       where: eq(c.id, param('id')),
     })
@@ -120,6 +127,11 @@ export class SqlConversationStore implements ConversationStore {
 
   write(write: ConversationWrite): Promise<void> {
     return this.submit(write)
+  }
+
+  async acquire(conversationId: string): Promise<number | null> {
+    const [row] = await this.db.all(this.#acquire, { id: conversationId })
+    return row ? row.ownerEpoch : null
   }
 
   async claim(conversationId: string, epoch: number): Promise<boolean> {

@@ -20,6 +20,8 @@ export interface HttpContext {
   clientKey(request: Request): string
   /** True while draining: readiness fails so load balancers stop sending traffic. */
   isDraining(): boolean
+  /** False while this node has lost its cluster link (always true on a single node). */
+  clusterUp(): boolean
 }
 
 /** The bearer token of a request, if any. */

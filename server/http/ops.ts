@@ -10,6 +10,10 @@ export function opsRoutes(ctx: HttpContext) {
         set.status = 503
         return { status: 'draining' }
       }
+      if (!ctx.clusterUp()) {
+        set.status = 503
+        return { status: 'cluster link down' }
+      }
       try {
         await ctx.store.ping()
         return { status: 'ready' }

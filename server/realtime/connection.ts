@@ -74,6 +74,14 @@ export abstract class Connection {
 export class Subscription {
   replaying = true
   lastSeq: number
+  /**
+   * Called when a live event skips seqs (in a cluster an event can be lost in transit, e.g.
+   * while NATS reconnects): the gateway replays the gap from the store. Events that arrive
+   * meanwhile are buffered as during a resume.
+   */
+  onGap: ((sub: Subscription) => void) | null = null
+  /** A gap replay is running. */
+  catchingUp = false
   private buffer: Array<{ frame: EventFrame | TypingEventFrame; encoded: EncodedFrame }> = []
   /** Live events buffered during replay beyond this many cut the connection (resume later). */
   static readonly MAX_BUFFER = 10_000
@@ -102,12 +110,31 @@ export class Subscription {
     this.replaying = false
     const buffered = this.buffer
     this.buffer = []
-    for (const { frame, encoded } of buffered) this.forward(frame, encoded)
+    for (let i = 0; i < buffered.length; i++) {
+      const { frame, encoded } = buffered[i] as (typeof buffered)[number]
+      this.forward(frame, encoded)
+      // A gap again: forward() started another catch-up; keep the rest for it, in order.
+      if (this.replaying) {
+        this.buffer.push(...buffered.slice(i + 1))
+        return
+      }
+    }
+  }
+
+  /** Back to buffering while the gateway replays missed events from the store. */
+  startCatchUp(): void {
+    this.replaying = true
   }
 
   private forward(frame: EventFrame | TypingEventFrame, encoded: EncodedFrame): void {
     if (frame.name !== 'typing') {
       if (frame.seq <= this.lastSeq) return
+      if (frame.seq > this.lastSeq + 1 && this.onGap) {
+        this.replaying = true
+        this.buffer.push({ frame, encoded })
+        this.onGap(this)
+        return
+      }
       this.lastSeq = frame.seq
     }
     this.conn.sendEncoded(encoded)

@@ -249,8 +249,11 @@ export class Gateway {
     const afterSeq = Math.min(requestedAfter, view.conversation.lastSeq)
     if (existing) this.deps.hub.remove(existing)
     const sub = new Subscription(conn, conversationId, afterSeq)
+    sub.onGap = (s) => void this.catchUp(s)
     conn.subs.set(conversationId, sub)
     this.deps.hub.add(sub)
+    // In a cluster: live events from other nodes must flow before the replay reads the store.
+    await this.deps.hub.ready()
     let after = afterSeq
     try {
       for (;;) {
@@ -277,6 +280,57 @@ export class Gateway {
     }
     sub.goLive(after)
     return { ...view, lastSeq: Math.max(after, view.conversation.lastSeq) }
+  }
+
+  /**
+   * Replays a subscription's missed events from the store (a gap in live events, or the
+   * cluster link coming back), then goes live again. A connection that cannot catch up is cut
+   * and resumes by seq when it reconnects.
+   */
+  private async catchUp(sub: Subscription): Promise<void> {
+    if (sub.catchingUp) return
+    sub.catchingUp = true
+    sub.startCatchUp()
+    const { conn, conversationId } = sub
+    let after = sub.lastSeq
+    try {
+      for (;;) {
+        const events = await this.deps.store.conversations.eventsAfter(
+          conversationId,
+          after,
+          REPLAY_PAGE,
+        )
+        if (conn.closed || conn.subs.get(conversationId) !== sub) return
+        for (const e of events) if (e.seq > after) conn.send({ type: 'event', ...e })
+        const last = events.at(-1)
+        if (last) after = Math.max(after, last.seq)
+        if (events.length < REPLAY_PAGE) break
+      }
+    } catch (error) {
+      this.deps.log.warn('catch-up failed; cutting the connection', { conn: conn.id, error })
+      conn.terminate('catch-up failed')
+      return
+    } finally {
+      sub.catchingUp = false
+    }
+    sub.goLive(after)
+  }
+
+  /** The cluster link dropped (clients are told; their requests fail retryably) or came back. */
+  clusterLinkChanged(up: boolean): void {
+    for (const conn of this.connections) {
+      if (conn.closed) continue
+      if (!up) {
+        conn.send({
+          type: 'error',
+          code: 'unavailable',
+          message: 'this server lost its cluster link; requests fail until it is back',
+          retryable: true,
+        })
+        continue
+      }
+      for (const sub of conn.subs.values()) if (!sub.replaying) void this.catchUp(sub)
+    }
   }
 
   /** Cuts connections whose token has expired; the client gets a new token and reconnects. */

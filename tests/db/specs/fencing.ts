@@ -73,6 +73,32 @@ export function fencingSpecs(store: () => Store, dialect: DialectHarness): void 
       expect((await c.loadConversation('c1'))?.conversation.ownerEpoch).toBe(5)
     })
 
+    test('fencing - acquire raises the epoch by one per activation and fences the older owner', async () => {
+      const c = store().conversations
+      await c.write(createWrite(conversation('c1', { ownerEpoch: 4 })))
+      expect(await c.acquire('c1')).toBe(5)
+      const second = await c.acquire('c1')
+      expect(second).toBe(6)
+      expect(await rejectionOf(c.write(fencedPost(2, 5)))).toMatchObject(ownershipMoved)
+      await c.write(fencedPost(2, 6))
+      expect((await c.loadConversation('c1'))?.conversation).toMatchObject({
+        ownerEpoch: 6,
+        lastSeq: 2,
+      })
+    })
+
+    test('fencing - concurrent acquires each get their own epoch', async () => {
+      const c = store().conversations
+      await c.write(createWrite(conversation('c1')))
+      const epochs = await Promise.all(Array.from({ length: 8 }, () => c.acquire('c1')))
+      expect(new Set(epochs).size).toBe(8)
+      expect(Math.max(...(epochs as number[]))).toBe(8)
+    })
+
+    test('fencing - acquiring a conversation that does not exist resolves null', async () => {
+      expect(await store().conversations.acquire('missing')).toBeNull()
+    })
+
     test('fencing - claiming a conversation that does not exist resolves false', async () => {
       expect(await store().conversations.claim('missing', 1)).toBe(false)
       expect(await store().conversations.loadConversation('missing')).toBeNull()

@@ -1,0 +1,111 @@
+/**
+ * The cluster side of a node (NATS_URL set): the link to NATS, actor leases, the relay that
+ * carries events between nodes, and the shared presence board. A single node runs without it.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Actor, ActorRegistry, Command, Logger, Replies } from '../../actors/index.ts'
+import { isWrongSequence, Leases } from './leases.ts'
+import { ClusterLink } from './link.ts'
+import { ClusteredRegistry } from './placement.ts'
+import { SharedPresenceBoard } from './presence.ts'
+import { Relay } from './relay.ts'
+
+export { ClusteredRegistry } from './placement.ts'
+export { ClusterLink } from './link.ts'
+
+/** A presence entry not refreshed for this long belongs to a dead node. */
+const PRESENCE_STALE_MS = 30_000
+
+export interface Cluster {
+  /** This process's identity in the cluster: NODE_ID plus a per-start suffix. */
+  nodeId: string
+  link: ClusterLink
+  leases: Leases
+  relay: Relay
+  presence: SharedPresenceBoard
+  leaseTtlMs: number
+  /** Puts a local registry behind placement: its actors live on one node of the cluster. */
+  place<C extends Command, R extends Replies<C>, A extends Actor<C, R>>(
+    local: ActorRegistry<C, R, A>,
+  ): ClusteredRegistry<C, R, A>
+  /** True while this node holds the lease of kind/key (checked before every command). */
+  owns(kind: string, key: string): boolean
+  /** Runs fn while holding a cluster-wide lock (first-start bootstrap on several nodes). */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>
+  /** Releases every lease (after the actors' last writes) and closes the link. */
+  stop(): Promise<void>
+}
+
+export async function startCluster(opts: {
+  natsUrl: string
+  nodeId: string
+  leaseTtlMs: number
+  log: Logger
+}): Promise<Cluster> {
+  const nodeId = `${opts.nodeId}~${randomBytes(3).toString('hex')}`
+  const log = opts.log.child({ node: nodeId })
+  const link = await ClusterLink.open({ url: opts.natsUrl, nodeId, log })
+  const registries = new Map<string, ClusteredRegistry<never, never, never>>()
+  const leaseKv = await link.bucket('parley_leases', { ttlMs: opts.leaseTtlMs })
+  const leases = new Leases({
+    kv: leaseKv,
+    nodeId,
+    ttlMs: opts.leaseTtlMs,
+    log,
+    onLost: (leaseKey) => {
+      const dot = leaseKey.indexOf('.')
+      registries.get(leaseKey.slice(0, dot))?.lost(leaseKey.slice(dot + 1))
+    },
+  })
+  leases.start()
+  const presenceKv = await link.bucket('parley_presence', { ttlMs: PRESENCE_STALE_MS * 2 })
+  const presence = new SharedPresenceBoard(presenceKv, nodeId, log, PRESENCE_STALE_MS)
+  await presence.start()
+  const relay = new Relay(link, log)
+  const lockKv = await link.bucket('parley_locks', { ttlMs: 30_000 })
+  // Ask no longer than a lease lives plus a margin: an orphaned actor is claimable by then.
+  const askDeadlineMs = opts.leaseTtlMs + 3_000
+  return {
+    nodeId,
+    link,
+    leases,
+    relay,
+    presence,
+    leaseTtlMs: opts.leaseTtlMs,
+    place(local) {
+      const placed = new ClusteredRegistry(local, {
+        link,
+        leases,
+        log,
+        requestTimeoutMs: Math.min(5_000, askDeadlineMs),
+        askDeadlineMs,
+      })
+      registries.set(local.kind, placed as unknown as ClusteredRegistry<never, never, never>)
+      return placed
+    },
+    owns: (kind, key) => leases.valid(`${kind}.${key}`),
+    async withLock(name, fn) {
+      const deadline = Date.now() + 30_000
+      let revision: number | null = null
+      while (revision === null) {
+        try {
+          revision = await lockKv.create(name, nodeId)
+        } catch (error) {
+          if (!isWrongSequence(error) || Date.now() > deadline) throw error
+          await Bun.sleep(100)
+        }
+      }
+      try {
+        return await fn()
+      } finally {
+        await lockKv.delete(name, { previousSeq: revision }).catch(() => {})
+      }
+    },
+    async stop() {
+      leases.stop()
+      await leases.releaseAll()
+      presence.stop()
+      await link.close()
+    },
+  }
+}

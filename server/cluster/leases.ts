@@ -1,0 +1,181 @@
+/**
+ * Actor ownership leases in a JetStream KV bucket. Claiming is `create` (it fails when anyone
+ * holds the key), renewing is `update` with the revision we last wrote (it fails once the key
+ * expired or moved), releasing is `delete` with that revision. The bucket's TTL expires a lease
+ * whose owner stopped renewing: a crashed node's actors can be claimed elsewhere after at most
+ * one TTL.
+ *
+ * Safety does not depend on NATS answering: a lease counts as ours only until the moment its
+ * last successful renewal was *sent* plus the TTL minus a margin. The server expires the key no
+ * earlier than TTL after it *stored* that renewal, so our view always ends first, and a node cut
+ * off from NATS stops its actors before anyone else may start them. Writes are fenced in the
+ * store as well (a paused process may wake up mid-write), see ConversationStore.acquire.
+ */
+import type { KV } from '@nats-io/kv'
+import type { Logger } from '../../actors/index.ts'
+
+export interface LeaseOptions {
+  kv: KV
+  nodeId: string
+  ttlMs: number
+  log: Logger
+  /** Called once when a lease we held is lost (not renewed in time, or taken over). */
+  onLost: (key: string) => void
+  /** Monotonic milliseconds; injectable for tests. */
+  now?: () => number
+}
+
+interface Held {
+  revision: number
+  /** Ours until then (monotonic ms). */
+  validUntil: number
+  renewing: boolean
+}
+
+export class Leases {
+  private readonly held = new Map<string, Held>()
+  private timer: ReturnType<typeof setInterval> | null = null
+  private readonly releasing = new Set<Promise<void>>()
+  private readonly now: () => number
+  /** Safety margin subtracted from the TTL: clock drift and the time a renewal spends in flight. */
+  private readonly margin: number
+  claims = 0
+  lost = 0
+
+  constructor(private readonly opts: LeaseOptions) {
+    this.now = opts.now ?? (() => performance.now())
+    this.margin = Math.max(250, Math.floor(opts.ttlMs / 5))
+  }
+
+  get size(): number {
+    return this.held.size
+  }
+
+  /** Renews every held lease three times per TTL. */
+  start(): void {
+    if (this.timer) return
+    const every = Math.max(100, Math.floor(this.opts.ttlMs / 3))
+    this.timer = setInterval(() => this.renewAll(), every)
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  /** True while the lease is ours by our own conservative clock. */
+  valid(key: string): boolean {
+    const lease = this.held.get(key)
+    return lease !== undefined && this.now() < lease.validUntil
+  }
+
+  /** Claims key for this node; false when someone else holds it. */
+  async claim(key: string): Promise<boolean> {
+    if (this.valid(key)) return true
+    const sentAt = this.now()
+    let revision: number
+    try {
+      revision = await this.opts.kv.create(key, this.value())
+    } catch (error) {
+      if (isWrongSequence(error)) return false
+      throw error
+    }
+    this.held.set(key, {
+      revision,
+      validUntil: sentAt + this.opts.ttlMs - this.margin,
+      renewing: false,
+    })
+    this.claims++
+    return true
+  }
+
+  /** Node id of the holder of key, or null when nobody holds it. */
+  async holder(key: string): Promise<string | null> {
+    const entry = await this.opts.kv.get(key)
+    if (!entry || entry.operation !== 'PUT') return null
+    try {
+      return (JSON.parse(entry.string()) as { node: string }).node
+    } catch {
+      return null
+    }
+  }
+
+  /** Gives the lease up (after the actor's last write): the next claimant need not wait. */
+  release(key: string): Promise<void> {
+    const lease = this.held.get(key)
+    if (!lease) return Promise.resolve()
+    this.held.delete(key)
+    const done = this.deleteKey(key, lease.revision).finally(() => this.releasing.delete(done))
+    this.releasing.add(done)
+    return done
+  }
+
+  private async deleteKey(key: string, revision: number): Promise<void> {
+    try {
+      await this.opts.kv.delete(key, { previousSeq: revision })
+    } catch (error) {
+      // Already expired or taken: nothing of ours left to release.
+      if (!isWrongSequence(error)) {
+        this.opts.log.debug('lease release failed', { key, error })
+      }
+    }
+  }
+
+  /** Forgets a lease without telling NATS (it is lost already). */
+  drop(key: string): void {
+    this.held.delete(key)
+  }
+
+  /** Releases every lease still held and waits for releases already under way. */
+  async releaseAll(): Promise<void> {
+    for (const key of [...this.held.keys()]) void this.release(key)
+    await Promise.all([...this.releasing])
+  }
+
+  /** One round of renewals, pipelined; expires the ones we can no longer vouch for. */
+  renewAll(): void {
+    const now = this.now()
+    for (const [key, lease] of this.held) {
+      if (now >= lease.validUntil) {
+        this.loseLease(key, 'expired before it could be renewed')
+        continue
+      }
+      if (lease.renewing) continue
+      lease.renewing = true
+      const sentAt = now
+      this.opts.kv.update(key, this.value(), lease.revision).then(
+        (revision) => {
+          lease.renewing = false
+          if (this.held.get(key) !== lease) return
+          lease.revision = revision
+          lease.validUntil = sentAt + this.opts.ttlMs - this.margin
+        },
+        (error) => {
+          lease.renewing = false
+          if (this.held.get(key) !== lease) return
+          // Someone else's now (or gone): stop at once. Other failures (NATS unreachable) are
+          // retried until our own deadline passes.
+          if (isWrongSequence(error)) this.loseLease(key, 'taken over')
+        },
+      )
+    }
+  }
+
+  private loseLease(key: string, why: string): void {
+    this.held.delete(key)
+    this.lost++
+    this.opts.log.warn('lease lost', { key, why })
+    this.opts.onLost(key)
+  }
+
+  private value(): string {
+    return JSON.stringify({ node: this.opts.nodeId })
+  }
+}
+
+/** JetStream's answer when the expected last revision does not match (10071). */
+export function isWrongSequence(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: unknown }).code
+  return code === 10071 || /wrong last sequence/i.test(error.message)
+}

@@ -1,0 +1,296 @@
+/**
+ * Placement: each actor is live on exactly one node of the cluster. The owner holds the actor's
+ * lease (leases.ts) and subscribes to the actor's subject; any node reaches it by NATS
+ * request/reply on that subject. NATS's own subscription table is the route: a request lands on
+ * the owner wherever it is, and "no responders" says at once that nobody owns the actor, so the
+ * asking node claims the lease and activates it from the store. There is no route cache to go
+ * stale: the subscription appears when the owner activates and vanishes when it stops or its
+ * connection dies. While a dead owner's lease has not expired yet, asks back off and retry
+ * (bounded by askDeadlineMs), then claim.
+ *
+ * Commands and replies cross nodes as JSON. A command's reply comes from the owner only; a
+ * node that is no longer the owner answers `moved` and the asker tries again.
+ */
+import type { Msg, Subscription } from '@nats-io/transport-node'
+import {
+  ActorStoppedError,
+  type Actor,
+  type ActorRegistry,
+  type Command,
+  type Logger,
+  type Registry,
+  type Replies,
+} from '../../actors/index.ts'
+import { ParleyError, type ErrorCode } from '../protocol/index.ts'
+import type { ClusterLink } from './link.ts'
+import type { Leases } from './leases.ts'
+
+/** What travels on an actor's subject. `probe` asks only "is anyone live here?". */
+interface AskRequest {
+  cmd?: unknown
+  probe?: true
+}
+
+type AskReply =
+  | { ok: true; value?: unknown }
+  | { ok: false; code: ErrorCode; message: string; retryAfterMs?: number }
+  | { moved: true }
+
+/** Keys are ids we generate (UUIDs); anything else cannot name an actor. */
+const KEY = /^[A-Za-z0-9_-]{1,64}$/
+
+export interface PlacementOptions {
+  link: ClusterLink
+  leases: Leases
+  log: Logger
+  /** A request the owner has not answered in this long counts as lost (paused owner). */
+  requestTimeoutMs: number
+  /** An ask gives up (retryable `unavailable`) after this long without an owner. */
+  askDeadlineMs: number
+}
+
+export class ClusteredRegistry<
+  C extends Command,
+  R extends Replies<C>,
+  A extends Actor<C, R>,
+> implements Registry<C, R> {
+  private readonly subs = new Map<string, Subscription>()
+  private closed = false
+  /** Asks forwarded to another node; for metrics. */
+  forwarded = 0
+
+  constructor(
+    private readonly local: ActorRegistry<C, R, A>,
+    private readonly opts: PlacementOptions,
+  ) {}
+
+  get kind(): string {
+    return this.local.kind
+  }
+
+  get size(): number {
+    return this.local.size
+  }
+
+  get activations(): number {
+    return this.local.activations
+  }
+
+  get passivations(): number {
+    return this.local.passivations
+  }
+
+  leaseKey(key: string): string {
+    return `${this.local.kind}.${key}`
+  }
+
+  private subject(key: string): string {
+    return `parley.actor.${this.local.kind}.${key}`
+  }
+
+  has(key: string): boolean {
+    return this.local.has(key)
+  }
+
+  /** The local registry's hook: an actor stopped here, so stop answering for it and let go. */
+  stopped(key: string): void {
+    this.subs.get(key)?.unsubscribe()
+    this.subs.delete(key)
+    void this.opts.leases.release(this.leaseKey(key))
+  }
+
+  /** The lease is gone: stop the actor now, before anyone else may start it. */
+  lost(key: string): void {
+    this.subs.get(key)?.unsubscribe()
+    this.subs.delete(key)
+    this.local.stopActor(key)
+  }
+
+  async ask<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): Promise<R[K]> {
+    const outcome = await this.route(key, cmd, true)
+    return outcome.value as R[K]
+  }
+
+  tell<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void {
+    this.ask(key, cmd).catch((error) => {
+      if (this.closed) return
+      this.opts.log.warn('actor tell failed', { kind: this.kind, key, type: cmd.type, error })
+    })
+  }
+
+  tellIfLive<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void {
+    this.route(key, cmd, false).catch((error) => {
+      if (this.closed) return
+      this.opts.log.warn('actor tell failed', { kind: this.kind, key, type: cmd.type, error })
+    })
+  }
+
+  /**
+   * Makes sure the actor is live somewhere (inbox actors keep timers and must always run): a
+   * probe when it is, `cmd` (which activates it here) when nobody answers.
+   */
+  async ensure<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): Promise<void> {
+    if (this.local.has(key) && this.opts.leases.valid(this.leaseKey(key))) return
+    this.opts.link.assertUp()
+    const reply = await this.request(key, { probe: true })
+    if (reply === 'none' || reply === 'timeout' || 'moved' in reply) await this.ask(key, cmd)
+  }
+
+  mailboxDepth(): number {
+    return this.local.mailboxDepth()
+  }
+
+  startSweeping(): void {
+    this.local.startSweeping()
+  }
+
+  /** Drains local actors (their last writes land), then lets go of their subjects and leases. */
+  async shutdown(): Promise<void> {
+    this.closed = true
+    await this.local.shutdown()
+    for (const sub of this.subs.values()) sub.unsubscribe()
+    this.subs.clear()
+  }
+
+  /**
+   * Runs cmd on the owner, claiming ownership when there is none (activate) or dropping the
+   * command (tellIfLive). Bounded by askDeadlineMs.
+   */
+  private async route(
+    key: string,
+    cmd: C,
+    activate: boolean,
+  ): Promise<{ value: unknown; delivered: boolean }> {
+    if (!KEY.test(key)) throw new ParleyError('not_found', `${this.kind} not found`)
+    const deadline = performance.now() + this.opts.askDeadlineMs
+    let backoff = 25
+    for (;;) {
+      if (this.closed) throw new ParleyError('unavailable', 'server is shutting down')
+      if (this.local.has(key) && this.opts.leases.valid(this.leaseKey(key))) {
+        try {
+          return {
+            value: await this.local.get(key).ask(cmd as Extract<C, { type: C['type'] }>),
+            delivered: true,
+          }
+        } catch (error) {
+          if (!(error instanceof ActorStoppedError)) throw error
+          // Stopped under us (lease lost, passivated): find the owner again.
+        }
+      } else {
+        this.opts.link.assertUp()
+        const reply = await this.request(key, { cmd })
+        if (reply !== 'none' && reply !== 'timeout' && !('moved' in reply)) {
+          this.forwarded++
+          if (reply.ok) return { value: reply.value, delivered: true }
+          throw new ParleyError(reply.code, reply.message, { retryAfterMs: reply.retryAfterMs })
+        }
+        if (reply === 'none' || reply === 'timeout') {
+          if (!activate) return { value: undefined, delivered: false }
+          if (await this.activateHere(key)) continue
+          // Someone holds the lease: a live owner still subscribing, or a dead one whose lease
+          // has not expired. A timed-out owner may still run the command: do not send it twice.
+          if (reply === 'timeout') {
+            throw new ParleyError('unavailable', `${this.kind} owner is not answering; retry`, {
+              retryAfterMs: 1000,
+            })
+          }
+        }
+      }
+      if (performance.now() + backoff > deadline) {
+        throw new ParleyError('unavailable', `${this.kind} is moving between nodes; retry`, {
+          retryAfterMs: 500,
+        })
+      }
+      await Bun.sleep(backoff)
+      backoff = Math.min(backoff * 2, 400)
+    }
+  }
+
+  /** Claims the lease and starts answering on the actor's subject. False when held elsewhere. */
+  private async activateHere(key: string): Promise<boolean> {
+    const leaseKey = this.leaseKey(key)
+    if (!(await this.opts.leases.claim(leaseKey))) return false
+    if (!this.subs.has(key)) {
+      const sub = this.opts.link.nc.subscribe(this.subject(key), {
+        callback: (error, msg) => {
+          if (!error) this.serve(key, msg)
+        },
+      })
+      this.subs.set(key, sub)
+      // The subscription is registered with the server before anyone is told we own it.
+      await this.opts.link.nc.flush()
+    }
+    return true
+  }
+
+  /** Answers a request from another node for an actor we own. */
+  private serve(key: string, msg: Msg): void {
+    const respond = (reply: AskReply) => {
+      try {
+        msg.respond(JSON.stringify(reply))
+      } catch (error) {
+        this.opts.log.debug('reply not sent', { kind: this.kind, key, error })
+      }
+    }
+    if (!this.opts.leases.valid(this.leaseKey(key))) return respond({ moved: true })
+    let request: AskRequest
+    try {
+      request = msg.json<AskRequest>()
+    } catch {
+      return respond({ ok: false, code: 'validation_failed', message: 'malformed request' })
+    }
+    if (request.probe) return respond({ ok: true })
+    this.local
+      .get(key)
+      .ask(request.cmd as Extract<C, { type: C['type'] }>)
+      .then(
+        (value) => respond({ ok: true, value }),
+        (error) => {
+          if (error instanceof ActorStoppedError) return respond({ moved: true })
+          if (error instanceof ParleyError) {
+            return respond({
+              ok: false,
+              code: error.code,
+              message: error.message,
+              retryAfterMs: error.retryAfterMs,
+            })
+          }
+          this.opts.log.error('forwarded command failed', { kind: this.kind, key, error })
+          respond({ ok: false, code: 'internal_error', message: 'internal error' })
+        },
+      )
+  }
+
+  private async request(key: string, body: AskRequest): Promise<AskReply | 'none' | 'timeout'> {
+    try {
+      const msg = await this.opts.link.nc.request(this.subject(key), JSON.stringify(body), {
+        timeout: this.opts.requestTimeoutMs,
+      })
+      return msg.json<AskReply>()
+    } catch (error) {
+      if (isNoResponders(error)) return 'none'
+      if (isTimeout(error)) return 'timeout'
+      // The link dropped mid-request.
+      this.opts.log.debug('cluster request failed', { kind: this.kind, key, error })
+      throw new ParleyError('unavailable', 'this node lost its cluster link; retry shortly', {
+        retryAfterMs: 1000,
+      })
+    }
+  }
+}
+
+function isNoResponders(error: unknown): boolean {
+  const e = error as { isNoResponders?: () => boolean; name?: string }
+  return typeof e?.isNoResponders === 'function'
+    ? e.isNoResponders()
+    : e?.name === 'NoRespondersError'
+}
+
+function isTimeout(error: unknown): boolean {
+  const e = error as { name?: string; cause?: { name?: string }; message?: string }
+  return (
+    e?.name === 'TimeoutError' ||
+    e?.cause?.name === 'TimeoutError' ||
+    /timeout/i.test(String(e?.message ?? ''))
+  )
+}
