@@ -78,6 +78,7 @@ export function createActorSystem(deps: {
   }
 
   const conversationCtx = contextOf('conversation')
+  const conversationStore = withFailpoint(store.conversations, config.failpoint)
   const conversations: ConversationRegistry = place(
     new ActorRegistry({
       kind: 'conversation',
@@ -87,7 +88,7 @@ export function createActorSystem(deps: {
       onStopped: onStopped('conversation'),
       create: (key) =>
         new ConversationActor(key, conversationCtx, {
-          store: store.conversations,
+          store: conversationStore,
           publisher: deps.publisher,
           inboxBus: bus,
           typingTtlMs: config.typingTtlMs,
@@ -188,4 +189,31 @@ export function createActorSystem(deps: {
       await conversations.shutdown()
     },
   }
+}
+
+/**
+ * PARLEY_FAILPOINT (cluster tests only): the process stops itself right before storing a message
+ * with the given text, after the actor checked its lease: the moment a paused node is most
+ * dangerous. The fence in the store must refuse that write once it resumes.
+ */
+function withFailpoint(
+  conversations: Store['conversations'],
+  failpoint: Config['failpoint'],
+): Store['conversations'] {
+  if (!failpoint) return conversations
+  let fired = false
+  const write: Store['conversations']['write'] = (w) => {
+    if (!fired && w.insertMessages?.some((m) => m.text === failpoint.pauseBeforeWrite)) {
+      fired = true
+      process.kill(process.pid, 'SIGSTOP')
+    }
+    return conversations.write(w)
+  }
+  return new Proxy(conversations, {
+    get(target, prop) {
+      if (prop === 'write') return write
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }

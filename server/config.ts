@@ -42,6 +42,17 @@ const EnvSchema = v.object({
   ),
   /** How long a cluster node's actor ownership lasts without renewal (failover time). */
   LEASE_TTL_MS: v.optional(intIn(1000, 60_000), '5000'),
+  /**
+   * Fault injection for the cluster tests only: `pause-before-write:<text>` makes the process
+   * stop itself (SIGSTOP) just before it stores a message with exactly that text, i.e. after
+   * its lease check and before the fenced write. Never set it in production.
+   */
+  PARLEY_FAILPOINT: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^pause-before-write:.{1,200}$/, 'must be pause-before-write:<text>'),
+    ),
+  ),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Visitor token lifetime in seconds; at most 24 h (S2). */
   VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
@@ -65,6 +76,8 @@ export interface Config {
   natsUrl: string | null
   nodeId: string
   leaseTtlMs: number
+  /** Test-only fault injection (PARLEY_FAILPOINT); null in any real deployment. */
+  failpoint: { pauseBeforeWrite: string } | null
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   visitorTokenTtlSec: number
   operatorSessionTtlSec: number
@@ -140,6 +153,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .replace(/[^A-Za-z0-9_.-]/g, '-')
         .slice(0, 40)}-${process.pid}`,
     leaseTtlMs: e.LEASE_TTL_MS,
+    failpoint: e.PARLEY_FAILPOINT
+      ? { pauseBeforeWrite: e.PARLEY_FAILPOINT.slice('pause-before-write:'.length) }
+      : null,
     logLevel: e.LOG_LEVEL,
     visitorTokenTtlSec: e.VISITOR_TOKEN_TTL,
     operatorSessionTtlSec: e.OPERATOR_SESSION_TTL,

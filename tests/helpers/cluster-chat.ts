@@ -76,3 +76,18 @@ export async function clusterGauge(cluster: Cluster, name: string): Promise<numb
   }
   return values
 }
+
+/** Patches the default inbox's settings (before visitors send: nodes cache them for 30 s). */
+export async function setInboxSettings(
+  cluster: Cluster,
+  node: ClusterNode,
+  settings: Record<string, number>,
+): Promise<void> {
+  const inboxId = await cluster.defaultInboxId(node)
+  const res = await node.http(`/api/admin/inboxes/${inboxId}`, {
+    method: 'PATCH',
+    token: await cluster.adminToken(node),
+    body: { settings },
+  })
+  if (res.status !== 200) throw new Error(`inbox settings: ${JSON.stringify(res.body)}`)
+}
