@@ -91,3 +91,127 @@ export async function setInboxSettings(
   })
   if (res.status !== 200) throw new Error(`inbox settings: ${JSON.stringify(res.body)}`)
 }
+
+/**
+ * A visitor sending steadily, one message in flight, to whichever node is up: an unanswered or
+ * retryably refused send is retried with the same client id (on another node after its socket
+ * dies). Records every ack; stops at `stop()` or after `maxMs`.
+ */
+export class SteadySender {
+  readonly acked = new Map<string, { seq: number; messageId: string; duplicate: boolean }>()
+  private stopping = false
+  private ws: TestClient | null = null
+  reconnects = 0
+  retries = 0
+  done: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly token: string,
+    private readonly conversationId: string,
+    private readonly prefix: string,
+  ) {}
+
+  start(maxMs = 60_000, gapMs = 20): this {
+    this.done = this.run(Date.now() + maxMs, gapMs)
+    return this
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    await this.done
+    this.ws?.close()
+  }
+
+  private async connect(): Promise<TestClient> {
+    for (;;) {
+      const up = this.cluster.nodes.filter((n) => n.running)
+      const node = up[Math.floor(Math.random() * up.length)]
+      if (node) {
+        try {
+          const ws = await TestClient.connect(node.wsUrl, { token: this.token })
+          this.reconnects++
+          return ws
+        } catch {
+          // Node going down or not ready yet: try another.
+        }
+      }
+      await Bun.sleep(100)
+    }
+  }
+
+  private async run(deadline: number, gapMs: number): Promise<void> {
+    for (let i = 0; !this.stopping && Date.now() < deadline; i++) {
+      const clientMsgId = `${this.prefix}-${i}`
+      for (;;) {
+        if (!this.ws || this.ws.closedWith) {
+          this.ws?.close()
+          this.ws = await this.connect()
+        }
+        const reply = await this.ws
+          .request(
+            { type: 'send', conversationId: this.conversationId, clientMsgId, text: clientMsgId },
+            3000,
+          )
+          .catch(() => null)
+        if (reply?.type === 'ack') {
+          this.acked.set(clientMsgId, reply.data)
+          break
+        }
+        if (reply?.type === 'error' && !reply.retryable) {
+          throw new Error(`send refused: ${JSON.stringify(reply)}`)
+        }
+        this.retries++
+        if (!reply) this.ws.close()
+        if (Date.now() > deadline + 30_000) throw new Error(`no ack for ${clientMsgId}`)
+        await Bun.sleep(reply ? (reply.retryAfterMs ?? 100) : 0)
+      }
+      if (gapMs) await Bun.sleep(gapMs)
+    }
+  }
+}
+
+/**
+ * Every acked message of `senders` is stored exactly once with its acked seq, and the stored
+ * messages' seqs strictly increase (read through `node`).
+ */
+export async function expectAllAckedStoredOnce(
+  node: ClusterNode,
+  token: string,
+  conversationId: string,
+  senders: SteadySender[],
+): Promise<{ stored: number; acked: number }> {
+  const messages: Array<{ id: string; seq: number; text: string }> = []
+  let after = 0
+  for (;;) {
+    const res = await node.http(
+      `/api/conversations/${conversationId}/messages?after=${after}&limit=100`,
+      { token },
+    )
+    if (res.status !== 200) throw new Error(`history: ${JSON.stringify(res.body)}`)
+    const page = res.body.messages as typeof messages
+    messages.push(...page)
+    if (page.length < 100) break
+    after = page.at(-1)!.seq
+  }
+  const seqs = messages.map((m) => m.seq)
+  for (let i = 1; i < seqs.length; i++) {
+    if (!(seqs[i]! > seqs[i - 1]!)) throw new Error(`stored seqs out of order at ${i}: ${seqs}`)
+  }
+  const byText = new Map<string, number>()
+  for (const m of messages) byText.set(m.text, (byText.get(m.text) ?? 0) + 1)
+  let acked = 0
+  for (const s of senders) {
+    for (const [clientMsgId, ack] of s.acked) {
+      acked++
+      const stored = messages.filter((m) => m.id === ack.messageId)
+      if (stored.length !== 1 || stored[0]!.seq !== ack.seq || stored[0]!.text !== clientMsgId) {
+        throw new Error(`acked ${clientMsgId} (seq ${ack.seq}) stored as ${JSON.stringify(stored)}`)
+      }
+      if (byText.get(clientMsgId) !== 1) {
+        throw new Error(`${clientMsgId} stored ${byText.get(clientMsgId) ?? 0} times`)
+      }
+    }
+  }
+  return { stored: messages.length, acked }
+}
