@@ -16,7 +16,7 @@ import {
   type Store,
 } from '../actors/index.ts'
 import { openStore } from '../db/index.ts'
-import { startCluster } from './cluster/index.ts'
+import { startCluster, type Cluster, type ClusteredRegistry } from './cluster/index.ts'
 import { CONNECTION_ANNOUNCE_MS, createActorSystem, type ActorSystem } from './actors.ts'
 import { AuthService } from './auth/index.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
@@ -111,7 +111,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   })
   const streams = new StreamSessions(gateway, config.maxQueuedBytes)
-  registerGauges(metrics, { gateway, actors, store, hub })
+  registerGauges(metrics, { gateway, actors, store, hub, cluster })
 
   if (cluster) await cluster.withLock('bootstrap', () => bootstrap(store, auth, config, clock, log))
   else await bootstrap(store, auth, config, clock, log)
@@ -244,7 +244,7 @@ async function bootstrap(
 
 function registerGauges(
   metrics: Metrics,
-  s: { gateway: Gateway; actors: ActorSystem; store: Store; hub: Hub },
+  s: { gateway: Gateway; actors: ActorSystem; store: Store; hub: Hub; cluster: Cluster | null },
 ) {
   const { conversations, operators, inboxes } = s.actors
   const gauges: Array<[string, string, () => number]> = [
@@ -284,6 +284,41 @@ function registerGauges(
       () => s.hub.watchedConversations,
     ],
   ]
+  const cluster = s.cluster
+  if (cluster) {
+    const forwarded = () =>
+      [conversations, operators, inboxes].reduce(
+        (sum, r) => sum + ((r as Partial<ClusteredRegistry<never, never, never>>).forwarded ?? 0),
+        0,
+      )
+    gauges.push(
+      ['parley_cluster_link_up', 'NATS link up (1) or down (0).', () => +cluster.link.connected],
+      ['parley_cluster_link_drops', 'NATS link drops since start.', () => cluster.link.disconnects],
+      ['parley_cluster_leases', 'Actor leases this node holds.', () => cluster.leases.size],
+      ['parley_cluster_lease_claims', 'Leases claimed since start.', () => cluster.leases.claims],
+      [
+        'parley_cluster_leases_lost',
+        'Leases lost (not renewed in time or taken over) since start.',
+        () => cluster.leases.lost,
+      ],
+      ['parley_cluster_forwarded', 'Commands answered by another node.', forwarded],
+      [
+        'parley_cluster_relay_published',
+        'Frames published to other nodes.',
+        () => cluster.relay.published,
+      ],
+      [
+        'parley_cluster_relay_received',
+        'Frames received from other nodes.',
+        () => cluster.relay.received,
+      ],
+      [
+        'parley_cluster_relay_subjects',
+        'Subjects this node listens to.',
+        () => cluster.relay.subjects,
+      ],
+    )
+  }
   for (const [name, help, read] of gauges) metrics.gauge(name, help, read)
 }
 

@@ -57,6 +57,26 @@ describe('config', () => {
     )
   })
 
+  test('cluster settings: NATS_URL needs a shared Postgres; node id, lease TTL and failpoint are checked', () => {
+    expect(problems({ NATS_URL: 'nats://127.0.0.1:4222' })).toEqual([
+      'NATS_URL: a cluster needs one database shared by every node: set DATABASE_URL to postgres://...',
+    ])
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      NATS_URL: 'nats://127.0.0.1:4222',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/parley',
+      NODE_ID: 'node-1',
+      LEASE_TTL_MS: '3000',
+    })
+    expect(config).toMatchObject({ nodeId: 'node-1', leaseTtlMs: 3000, failpoint: null })
+    expect(loadConfig({ DATA_DIR: tempDir() }).leaseTtlMs).toBe(5000)
+    expect(problems({ NODE_ID: 'node 1' })[0]).toContain('NODE_ID: must be 1-64 letters')
+    expect(problems({ LEASE_TTL_MS: '500' })[0]).toContain('LEASE_TTL_MS: must be at least 1000')
+    expect(problems({ PARLEY_FAILPOINT: 'crash' })[0]).toContain(
+      'PARLEY_FAILPOINT: must be pause-before-write:<text>',
+    )
+  })
+
   test('several bad variables are all reported at once', () => {
     expect(problems({ PORT: 'x', LOG_LEVEL: 'loud' }).length).toBe(2)
   })
