@@ -1,0 +1,413 @@
+// Shared by the k6 scenarios (k6 0.48 or newer; only k6's own modules, no npm imports).
+// The wire protocol is docs/protocol.md: JSON frames over /ws, request/reply matched by `req`,
+// per-conversation `seq` on every stored event, resume with `subscribe` + `afterSeq`.
+import http from 'k6/http'
+import ws from 'k6/ws'
+import { fail, sleep } from 'k6'
+import { Counter, Trend } from 'k6/metrics'
+
+/** Visitor send -> the operator receives it (from the send time carried in the text). */
+export const chatDeliveryMs = new Trend('chat_delivery_ms', true)
+/** Operator send -> the visitor receives it. */
+export const chatReplyMs = new Trend('chat_reply_ms', true)
+/** Send -> durable ack (the message is committed). */
+export const chatAckMs = new Trend('chat_ack_ms', true)
+/** Visitor messages acked, and operator replies acked. */
+export const chatMessages = new Counter('chat_messages')
+export const chatReplies = new Counter('chat_replies')
+/** Error replies and socket errors, tagged with the code. */
+export const chatErrors = new Counter('chat_errors')
+/** Conversations an operator subscribed to (all V of them must be). */
+export const chatWatched = new Counter('chat_watched')
+/** Reconnections that resumed a conversation by seq. */
+export const chatResumes = new Counter('chat_resumes')
+/** Delivery checks: events never received, received twice, received after a higher seq. */
+export const chatLost = new Counter('chat_lost')
+export const chatDuplicated = new Counter('chat_duplicated')
+export const chatOutOfOrder = new Counter('chat_out_of_order')
+
+/** An -e variable, or its default. */
+export function env(name, fallback) {
+  const value = __ENV[name]
+  return value === undefined || value === '' ? fallback : value
+}
+
+/** '45s', '2m', '90' (seconds) -> milliseconds. */
+export function durationMs(text) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(String(text).trim())
+  if (!m) fail(`bad DURATION ${text}`)
+  const n = Number(m[1])
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60000 : n * 1000
+}
+
+export function wsUrl(base) {
+  return base.replace(/^http/, 'ws').replace(/\/$/, '') + '/ws'
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+const OK_OR_LIMITED = http.expectedStatuses({ min: 200, max: 299 }, 429)
+
+/**
+ * JSON over HTTP; a 429 is retried after its retryAfterMs (bounded), anything else non-2xx
+ * fails the iteration. The visitor session limit is per client IP (30/min): for more visitors
+ * than that, give k6 several loopback addresses with --local-ips (see bench/README.md).
+ * @returns {any} the parsed JSON body
+ */
+export function api(base, method, path, body, token) {
+  const headers = token
+    ? Object.assign({ authorization: `Bearer ${token}` }, JSON_HEADERS)
+    : JSON_HEADERS
+  const params = {
+    headers,
+    responseCallback: OK_OR_LIMITED,
+    tags: { name: path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id') },
+  }
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const res = http.request(
+      method,
+      base + path,
+      body === undefined ? null : JSON.stringify(body),
+      params,
+    )
+    if (res.status === 429) {
+      let wait = 1000
+      try {
+        wait = /** @type {any} */ (res.json()).error.retryAfterMs || wait
+      } catch (e) {
+        // keep the default
+      }
+      sleep(Math.min(wait, 10000) / 1000)
+      continue
+    }
+    if (res.status < 200 || res.status > 299) fail(`${method} ${path}: ${res.status} ${res.body}`)
+    return /** @type {any} */ (res.json())
+  }
+  fail(`${method} ${path}: still rate limited`)
+}
+
+/**
+ * The admin (from ADMIN_EMAIL / ADMIN_PASSWORD) creates an inbox for this run, with the highest
+ * visitor message rate the product allows, and `operators` operators who are its only members,
+ * each logged in.
+ */
+export function setupInbox(base, operators) {
+  const email = env('ADMIN_EMAIL', '')
+  const password = env('ADMIN_PASSWORD', '')
+  if (!email || !password) fail('set -e ADMIN_EMAIL=... -e ADMIN_PASSWORD=... (the server admin)')
+  const admin = api(base, 'POST', '/api/auth/login', { email, password })
+  const tag = `${Date.now()}`
+  const inbox = api(
+    base,
+    'POST',
+    '/api/admin/inboxes',
+    {
+      name: `k6 ${tag}`,
+      settings: { visitorMessagesPerMinute: 600, maxOpenPerOperator: 0, escalationMinutes: 60 },
+    },
+    admin.token,
+  )
+  const ops = []
+  for (let i = 0; i < operators; i++) {
+    const opEmail = `k6-${tag}-${i}@example.com`
+    const opPassword = `k6-password-${tag}-${i}`
+    const op = api(
+      base,
+      'POST',
+      '/api/admin/operators',
+      { email: opEmail, name: `k6 operator ${i}`, password: opPassword, inboxIds: [inbox.id] },
+      admin.token,
+    )
+    const session = api(base, 'POST', '/api/auth/login', { email: opEmail, password: opPassword })
+    ops.push({ id: op.id, token: session.token })
+  }
+  return { inboxId: inbox.id, adminToken: admin.token, operators: ops }
+}
+
+/** Deactivates the run's operators (their sessions end with them). */
+export function teardownInbox(base, data) {
+  for (const op of data.operators) {
+    api(base, 'PATCH', `/api/admin/operators/${op.id}`, { active: false }, data.adminToken)
+  }
+}
+
+/**
+ * One subscriber's view of one conversation: each seq once, in order. What is still missing
+ * at the end, against the server's last seq, is lost.
+ */
+export function newTracker() {
+  return { last: 0, seen: {} }
+}
+
+export function accept(tracker, seq, counters) {
+  if (tracker.seen[seq]) {
+    counters.duplicated.add(1)
+    return
+  }
+  tracker.seen[seq] = true
+  if (seq < tracker.last) counters.outOfOrder.add(1)
+  else tracker.last = seq
+}
+
+export function missing(tracker, serverLast) {
+  let lost = 0
+  for (let s = 1; s <= serverLast; s++) if (!tracker.seen[s]) lost++
+  return lost
+}
+
+export const CHAT_COUNTERS = {
+  duplicated: chatDuplicated,
+  outOfOrder: chatOutOfOrder,
+}
+
+/** Message texts carry their send time: `t=<ms> ...`. */
+export function stamp(rest) {
+  return `t=${Date.now()} ${rest}`
+}
+
+export function sentAt(text) {
+  return Number(text.slice(2, text.indexOf(' ')))
+}
+
+/**
+ * A request/reply helper on a k6/ws socket: `request(frame, onReply)` sends with a fresh `req`
+ * and calls onReply(frame) with the matching ack or error; other frames go to `onFrame`.
+ */
+export function protocol(socket, onFrame) {
+  let next = 0
+  const pending = {}
+  socket.on('message', (raw) => {
+    const f = JSON.parse(raw)
+    if ((f.type === 'ack' || f.type === 'error' || f.type === 'pong') && f.req !== undefined) {
+      const cb = pending[f.req]
+      if (cb) {
+        delete pending[f.req]
+        cb(f)
+        return
+      }
+    }
+    onFrame(f)
+  })
+  return {
+    request(frame, onReply) {
+      next++
+      frame.req = next
+      pending[next] = onReply || (() => {})
+      socket.send(JSON.stringify(frame))
+    },
+  }
+}
+
+/** Reads a conversation's last seq over HTTP. */
+export function lastSeq(base, conversationId, token) {
+  return api(base, 'GET', `/api/conversations/${conversationId}`, undefined, token).conversation
+    .lastSeq
+}
+
+/**
+ * The chat scenario, parameterized by where each side connects (chat.js: one URL; cluster.js:
+ * visitors and operators on different nodes).
+ *   visitorBase(i), operatorBase(i): base URL for visitor / operator number i.
+ */
+export function chatOptions(V, O, durationS) {
+  const total = `${Math.ceil(durationS + 90)}s`
+  return {
+    setupTimeout: '120s',
+    teardownTimeout: '60s',
+    scenarios: {
+      operators: {
+        executor: 'per-vu-iterations',
+        exec: 'operator',
+        vus: O,
+        iterations: 1,
+        maxDuration: total,
+      },
+      visitors: {
+        executor: 'per-vu-iterations',
+        exec: 'visitor',
+        vus: V,
+        iterations: 1,
+        startTime: '2s',
+        maxDuration: total,
+      },
+    },
+    thresholds: {
+      // The product target (bench/README.md): p99 delivery under 5 ms at 2k msgs/s on SQLite.
+      chat_delivery_ms: [`p(99)<${env('DELIVERY_P99_MS', '5')}`],
+      chat_reply_ms: [`p(99)<${env('REPLY_P99_MS', '10')}`],
+      chat_ack_ms: [`p(99)<${env('ACK_P99_MS', '10')}`],
+      chat_lost: ['count==0'],
+      chat_duplicated: ['count==0'],
+      chat_out_of_order: ['count==0'],
+      chat_errors: ['count==0'],
+      chat_messages: ['count>0'],
+      chat_watched: [`count>=${V}`],
+    },
+  }
+}
+
+/** Timeline of one chat run, from setup: sending starts at `startAt` and stops at `endAt`. */
+export function chatTimeline(durationMsValue) {
+  const startAt = Date.now() + 6000
+  return { startAt, endAt: startAt + durationMsValue }
+}
+
+/**
+ * A visitor: session, one conversation, sends R messages/s from startAt to endAt (each with
+ * a client id, resent with the same id after a reconnect), measures acks and operator replies,
+ * resumes by seq after any drop, and at the end checks its stream against the server.
+ */
+export function runVisitor(base, data, rate) {
+  const session = api(base, 'POST', '/api/visitor/session', { inboxId: data.inboxId })
+  const tracker = newTracker()
+  const unacked = {}
+  let conversationId = null
+  let n = 0
+  let verified = false
+  const stopAt = data.endAt
+  const verifyAt = data.endAt + 3000
+  let connections = 0
+  while (!verified && Date.now() < verifyAt + 10000) {
+    connections++
+    if (connections > 1) chatResumes.add(1)
+    const res = ws.connect(wsUrl(base), {}, (socket) => {
+      let sending = false
+      const p = protocol(socket, (f) => {
+        if (f.type !== 'event' || f.conversationId !== conversationId || typeof f.seq !== 'number')
+          return
+        accept(tracker, f.seq, CHAT_COUNTERS)
+        if (f.name === 'message.created' && f.data.message.author.kind === 'operator') {
+          chatReplyMs.add(Date.now() - sentAt(f.data.message.text))
+        }
+      })
+      const send = (id) => {
+        const text = unacked[id]
+        p.request({ type: 'send', conversationId, clientMsgId: id, text }, (r) => {
+          if (r.type === 'ack') {
+            if (unacked[id] !== undefined) {
+              chatAckMs.add(Date.now() - sentAt(text))
+              chatMessages.add(1)
+              delete unacked[id]
+            }
+          } else if (r.retryable) {
+            socket.setTimeout(() => send(id), r.retryAfterMs || 100)
+          } else {
+            chatErrors.add(1, { code: r.code })
+            delete unacked[id]
+          }
+        })
+      }
+      const live = () => {
+        if (sending) return
+        sending = true
+        for (const id of Object.keys(unacked)) send(id)
+        socket.setInterval(() => {
+          const now = Date.now()
+          if (now < data.startAt || now >= stopAt) return
+          n++
+          const id = `v${n}`
+          unacked[id] = stamp(id)
+          send(id)
+        }, 1000 / rate)
+        socket.setTimeout(verify, Math.max(0, verifyAt - Date.now()))
+      }
+      const verify = () => {
+        const last = lastSeq(base, conversationId, session.token)
+        let waited = 0
+        const check = () => {
+          if (tracker.last >= last || waited >= 5000) {
+            chatLost.add(missing(tracker, last))
+            verified = true
+            socket.close()
+            return
+          }
+          waited += 100
+          socket.setTimeout(check, 100)
+        }
+        check()
+      }
+      socket.on('open', () => {
+        p.request({ type: 'auth', token: session.token }, (r) => {
+          if (r.type !== 'ack') return fail(`visitor auth: ${r.code}`)
+          if (conversationId === null) {
+            p.request({ type: 'start', clientMsgId: 'start' }, (s) => {
+              if (s.type !== 'ack') return chatErrors.add(1, { code: s.code })
+              conversationId = s.data.conversation.id
+              p.request({ type: 'subscribe', conversationId, afterSeq: 0 }, live)
+            })
+          } else {
+            p.request({ type: 'subscribe', conversationId, afterSeq: tracker.last }, live)
+          }
+        })
+      })
+      socket.on('error', (e) => chatErrors.add(1, { code: 'socket' }))
+    })
+    if (!res || res.status !== 101) chatErrors.add(1, { code: 'connect' })
+    if (!verified) sleep(0.5 + Math.random())
+  }
+}
+
+/**
+ * An operator: watches its feed, subscribes to every conversation routing assigns to it,
+ * answers every visitor message until endAt + 1 s, then checks each stream against the server.
+ */
+export function runOperator(base, data, index) {
+  const me = data.operators[index % data.operators.length]
+  const watching = {}
+  let count = 0
+  const replyUntil = data.endAt + 1000
+  const verifyAt = data.endAt + 4000
+  ws.connect(wsUrl(base), {}, (socket) => {
+    const p = protocol(socket, (f) => {
+      if (f.type === 'feed' && f.name === 'conversation') {
+        const c = f.data.conversation
+        if (c.assigneeId !== me.id || c.inboxId !== data.inboxId || watching[c.id]) return
+        if (count >= 100) return chatErrors.add(1, { code: 'operator_subscriptions_full' })
+        count++
+        chatWatched.add(1)
+        watching[c.id] = newTracker()
+        p.request({ type: 'subscribe', conversationId: c.id, afterSeq: 0 }, (r) => {
+          if (r.type !== 'ack') chatErrors.add(1, { code: r.code })
+        })
+        return
+      }
+      if (f.type !== 'event' || typeof f.seq !== 'number') return
+      const tracker = watching[f.conversationId]
+      if (!tracker) return
+      accept(tracker, f.seq, CHAT_COUNTERS)
+      if (f.name !== 'message.created') return
+      const m = f.data.message
+      if (m.author.kind !== 'visitor') return
+      chatDeliveryMs.add(Date.now() - sentAt(m.text))
+      if (Date.now() >= replyUntil) return
+      p.request(
+        {
+          type: 'send',
+          conversationId: f.conversationId,
+          clientMsgId: `r-${m.clientMsgId}`,
+          text: stamp(`re ${m.clientMsgId}`),
+        },
+        (r) => {
+          if (r.type === 'ack') chatReplies.add(1)
+          else chatErrors.add(1, { code: r.code })
+        },
+      )
+    })
+    socket.on('open', () => {
+      p.request({ type: 'auth', token: me.token }, (r) => {
+        if (r.type !== 'ack') return fail(`operator auth: ${r.code}`)
+        p.request({ type: 'feed_subscribe' })
+      })
+    })
+    socket.on('error', () => chatErrors.add(1, { code: 'socket' }))
+    socket.setTimeout(
+      () => {
+        for (const id of Object.keys(watching)) {
+          const last = lastSeq(base, id, me.token)
+          chatLost.add(missing(watching[id], last))
+        }
+        socket.close()
+      },
+      Math.max(0, verifyAt - Date.now()),
+    )
+  })
+}

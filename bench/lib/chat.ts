@@ -1,0 +1,244 @@
+/**
+ * The two Parley scenarios with k6 twins: `chat` (visitors send, operators answer, latency and
+ * throughput) and `reconnect-storm` (every visitor drops at once and resumes by seq).
+ */
+import { call, Conn, jsonCodec } from './client.ts'
+import { ChatMetrics, Operator, settle, verifyDelivery, Visitor } from './actors.ts'
+import { setupInbox, visitorSessions, type ParleyServer } from './parley.ts'
+import { nowMs, Samples, type Delivery, type LatencySummary } from './stats.ts'
+
+export interface ChatParams {
+  visitors: number
+  operators: number
+  /** Messages per second per visitor (open loop); 0 = closed loop, one in flight each. */
+  rate: number
+  warmupMs: number
+  seconds: number
+  reply: boolean
+  /** First loopback address group for visitor sessions (keeps runs apart). */
+  addressOffset: number
+}
+
+export interface ChatResult {
+  params: ChatParams
+  offeredPerSecond: number
+  /** Visitor messages acked per second in the window (each also delivered to its operator). */
+  messagesPerSecond: number
+  repliesPerSecond: number
+  chat_delivery_ms: LatencySummary
+  chat_reply_ms: LatencySummary
+  chat_ack_ms: LatencySummary
+  errors: number
+  errorCodes: Record<string, number>
+  rateLimited: number
+  overloaded: number
+  resumes: number
+  delivery: Delivery & { unwatched: number; storedTwice: number }
+}
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>) {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!)
+    }),
+  )
+}
+
+/** Visitors with a started, subscribed conversation each. */
+async function startVisitors(
+  server: ParleyServer,
+  inboxId: string,
+  n: number,
+  offset: number,
+  m: ChatMetrics,
+): Promise<Visitor[]> {
+  const sessions = await visitorSessions(server.url, inboxId, n, offset)
+  const visitors = sessions.map((s) => new Visitor(server.url, s, m))
+  await inBatches(visitors, 32, async (v) => {
+    await v.connect()
+    await v.start()
+  })
+  return visitors
+}
+
+export async function runChat(server: ParleyServer, p: ChatParams): Promise<ChatResult> {
+  const m = new ChatMetrics()
+  const setup = await setupInbox(server.url, p.operators)
+  const operators = setup.operators.map((s) => new Operator(server.url, s, setup.inboxId, m))
+  const perOperator = Math.ceil((p.visitors / p.operators) * 1.25) + 5
+  await Promise.all(operators.map((o) => o.connect(Math.ceil(perOperator / 90))))
+  const visitors = await startVisitors(server, setup.inboxId, p.visitors, p.addressOffset, m)
+  try {
+    // Routing gives each conversation to an operator, whose feed makes it subscribe.
+    const ready = nowMs() + 30_000
+    const watched = () => operators.reduce((n, o) => n + o.watching.size, 0)
+    while (watched() < p.visitors && nowMs() < ready) await Bun.sleep(20)
+
+    const start = nowMs()
+    const from = start + p.warmupMs
+    const until = from + p.seconds * 1000
+    for (const o of operators) {
+      o.replying = p.reply
+      o.replyUntil(until)
+    }
+    const recorder = (async () => {
+      await Bun.sleep(p.warmupMs)
+      m.recording = true
+      await Bun.sleep(p.seconds * 1000)
+      m.recording = false
+    })()
+    const ackDeadline = until + 10_000
+    await Promise.all(
+      visitors.map(async (v, i) => {
+        if (p.rate <= 0) {
+          while (nowMs() < until) await v.send(ackDeadline)
+          return
+        }
+        const interval = 1000 / p.rate
+        let next = start + (interval * i) / visitors.length
+        const inFlight: Promise<void>[] = []
+        while (next < until) {
+          const wait = next - nowMs()
+          if (wait > 0) await Bun.sleep(wait)
+          inFlight.push(v.send(ackDeadline))
+          next += interval
+        }
+        await Promise.all(inFlight)
+      }),
+    )
+    await recorder
+    await settle(visitors, operators, 10_000)
+    const checked = await verifyDelivery(server.url, visitors, operators)
+    return {
+      params: p,
+      offeredPerSecond: p.rate > 0 ? p.rate * p.visitors : 0,
+      messagesPerSecond: m.acked / p.seconds,
+      repliesPerSecond: m.replies / p.seconds,
+      chat_delivery_ms: m.delivery.summary(),
+      chat_reply_ms: m.reply.summary(),
+      chat_ack_ms: m.ack.summary(),
+      errors: m.errors,
+      errorCodes: m.errorCodes,
+      rateLimited: m.rateLimited,
+      overloaded: m.overloaded,
+      resumes: m.resumes,
+      delivery: { ...checked, storedTwice: m.storedTwice },
+    }
+  } finally {
+    for (const v of visitors) v.conn?.close()
+    for (const o of operators) o.close()
+  }
+}
+
+export interface StormParams {
+  visitors: number
+  /** Operator messages per second into all conversations, before, during and after. */
+  rate: number
+  addressOffset: number
+}
+
+export interface StormResult {
+  params: StormParams
+  visitors: number
+  resumed: number
+  failedResumes: number
+  storm_resume_ms: LatencySummary
+  /** Events the visitors got while resuming (replay of what they missed), summed. */
+  replayed: number
+  errors: number
+  errorCodes: Record<string, number>
+  delivery: Delivery & { storedTwice: number }
+}
+
+/**
+ * N visitors chat while an operator writes into every conversation; at once every visitor
+ * closes its socket, reconnects, resubscribes after its last seq and resends its unacked
+ * message. Each must end with every seq exactly once, checked against the server's last seq.
+ */
+export async function runStorm(server: ParleyServer, p: StormParams): Promise<StormResult> {
+  const m = new ChatMetrics()
+  const setup = await setupInbox(server.url, 1)
+  const visitors = await startVisitors(server, setup.inboxId, p.visitors, p.addressOffset, m)
+  const op = await Conn.open(server.url, jsonCodec())
+  await call(op, { type: 'auth', token: setup.operators[0]!.token })
+  const resume = new Samples()
+  let resumed = 0
+  let replayed = 0
+  try {
+    m.recording = true
+    let stop = false
+    let n = 0
+    const operatorLoad = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!stop) {
+          const t0 = nowMs()
+          const v = visitors[n++ % visitors.length]!
+          try {
+            await call(op, {
+              type: 'send',
+              conversationId: v.conversationId,
+              clientMsgId: `op-${n}`,
+              text: `t=${t0} storm ${n}`,
+            })
+          } catch {
+            m.error('operator_send')
+          }
+          const pause = 8000 / p.rate - (nowMs() - t0)
+          if (pause > 0) await Bun.sleep(pause)
+        }
+      }),
+    )
+    const sendDeadline = nowMs() + 30_000
+    // Each visitor has a message on the way when the storm hits.
+    const visitorLoad = visitors.map((v) => v.send(sendDeadline))
+    await Bun.sleep(1500)
+
+    const before = visitors.map((v) => v.tracker.last)
+    for (const v of visitors) v.conn?.close()
+    const results = await Promise.all(
+      visitors.map(async (v, i) => {
+        const deadline = nowMs() + 20_000
+        while (nowMs() < deadline) {
+          try {
+            const ms = await v.resume()
+            resume.add(ms)
+            replayed += v.tracker.last - before[i]!
+            await v.resendUnacked(sendDeadline)
+            return true
+          } catch {
+            m.error('resume_attempt')
+            await Bun.sleep(100 + Math.random() * 200)
+          }
+        }
+        return false
+      }),
+    )
+    resumed = results.filter(Boolean).length
+    await Promise.all(visitorLoad)
+    await Bun.sleep(1500)
+    stop = true
+    await operatorLoad
+    await settle(visitors, [], 10_000)
+    const checked = await verifyDelivery(server.url, visitors, [])
+    return {
+      params: p,
+      visitors: visitors.length,
+      resumed,
+      failedResumes: visitors.length - resumed,
+      storm_resume_ms: resume.summary(),
+      replayed,
+      errors: m.errors,
+      errorCodes: m.errorCodes,
+      delivery: {
+        lost: checked.lost,
+        duplicated: checked.duplicated,
+        outOfOrder: checked.outOfOrder,
+        storedTwice: m.storedTwice,
+      },
+    }
+  } finally {
+    op.close()
+    for (const v of visitors) v.conn?.close()
+  }
+}
