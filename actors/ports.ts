@@ -147,6 +147,8 @@ export interface ConversationQueries {
   operatorBadges(
     operatorId: string,
     inboxIds: string[],
+    /** Only this conversation (a conversation entering the badge set). */
+    conversationId?: string,
   ): Promise<
     Array<{
       conversationId: string

@@ -270,8 +270,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
 
   /** A conversation entering the badge set: read its numbers from the store once. */
   private async loadEntry(conv: Conversation): Promise<BadgeEntry> {
-    const rows = await this.deps.queries.operatorBadges(this.key, [conv.inboxId])
-    const row = rows.find((r) => r.conversationId === conv.id)
+    const [row] = await this.deps.queries.operatorBadges(this.key, [conv.inboxId], conv.id)
     // The row's counts cover changes up to its lastSeq; later ones are still to be applied.
     if (row) {
       const { readSeq, unread, hasUnansweredIncoming: unanswered, lastSeq: countedSeq } = row

@@ -62,7 +62,10 @@ export async function startParley(opts: {
   }
   const port = freePort()
   const probePort = freePort()
-  const proc = startProcess('parley', [BUN, 'bench/lib/server-entry.ts'], {
+  // BENCH_CPU_PROF=<dir>: the server writes a CPU profile (also as markdown) there on exit.
+  const prof = process.env.BENCH_CPU_PROF
+  const profArgs = prof ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${prof}`] : []
+  const proc = startProcess('parley', [BUN, ...profArgs, 'bench/lib/server-entry.ts'], {
     pin: opts.pin,
     env: {
       PORT: String(port),

@@ -107,8 +107,9 @@ export class SqlConversationQueries implements ConversationQueries {
   operatorBadges(
     operatorId: string,
     inboxIds: string[],
+    conversationId?: string,
   ): ReturnType<ConversationQueries['operatorBadges']> {
-    return this.#routing.operatorBadges(operatorId, inboxIds)
+    return this.#routing.operatorBadges(operatorId, inboxIds, conversationId)
   }
 
   countVisitorMessagesAfter(

@@ -99,7 +99,7 @@ export class SqlRoutingQueries implements RoutingQueries {
     // visitor messages after it. The inbox list varies, so only the operator is a parameter.
     const readSeq = sql`coalesce(${rs.readSeq}, 0)`
     const unread = sql`(select count(*) from ${m} where ${unreadCondition(m, c.id, readSeq)})`
-    this.#badges = (inboxIds: string[]) =>
+    this.#badges = (inboxIds: string[], one: boolean) =>
       selectFields(
         {
           conversationId: field(c.id),
@@ -119,6 +119,7 @@ export class SqlRoutingQueries implements RoutingQueries {
             ),
           },
           where: and(
+            one ? eq(c.id, param('conversationId')) : undefined,
             inArray(c.inboxId, inboxIds),
             open,
             or(eq(c.assigneeId, param('operatorId')), isNull(c.assigneeId)),
@@ -157,9 +158,16 @@ export class SqlRoutingQueries implements RoutingQueries {
   }
 
   /** Open conversations of these inboxes, the operator's or nobody's, by conversation id. */
-  async operatorBadges(operatorId: string, inboxIds: string[]): Promise<Badge[]> {
+  async operatorBadges(
+    operatorId: string,
+    inboxIds: string[],
+    conversationId?: string,
+  ): Promise<Badge[]> {
     if (inboxIds.length === 0) return []
-    return this.db.all(this.#badges(inboxIds), { operatorId })
+    if (conversationId === undefined) {
+      return this.db.all(this.#badges(inboxIds, false), { operatorId })
+    }
+    return this.db.all(this.#badges(inboxIds, true), { operatorId, conversationId })
   }
 
   async countVisitorMessagesAfter(

@@ -146,12 +146,12 @@ describe('badges - exact under load', () => {
     const loadStarted = new Promise<void>((r) => (loading = r))
     const queries = h.store.queries
     const load = queries.operatorBadges.bind(queries)
-    queries.operatorBadges = async (operatorId, inboxIds) => {
+    queries.operatorBadges = async (operatorId, inboxIds, conversationId) => {
       if (operatorId === b) {
         loading()
         await held
       }
-      return load(operatorId, inboxIds)
+      return load(operatorId, inboxIds, conversationId)
     }
     const takeover = h.system.inboxes.ask(h.inboxId, {
       type: 'assign',

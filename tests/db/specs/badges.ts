@@ -92,6 +92,21 @@ export function badgeSpecs(store: () => Store): void {
       ])
     })
 
+    test('operatorBadges - narrowed to one conversation: its row, or none outside the badge set', async () => {
+      await seedInbox(store())
+      expect(await store().queries.operatorBadges('op-1', ['inbox-1'], 'queued')).toEqual([
+        {
+          conversationId: 'queued',
+          readSeq: 0,
+          unread: 2,
+          hasUnansweredIncoming: true,
+          lastSeq: 3,
+        },
+      ])
+      expect(await store().queries.operatorBadges('op-1', ['inbox-1'], 'theirs')).toEqual([])
+      expect(await store().queries.operatorBadges('op-1', ['inbox-2'], 'queued')).toEqual([])
+    })
+
     test('operatorBadges - other readers watermarks do not count', async () => {
       await seedInbox(store())
       await markRead(store(), 'queued', op2, 3)
