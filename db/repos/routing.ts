@@ -61,6 +61,7 @@ export class SqlRoutingQueries implements RoutingQueries {
   readonly #escalations
   readonly #visitorMessagesAfter
   readonly #badges
+  readonly #badge
 
   constructor(private readonly db: SqlDialect) {
     const { conversations: c, messages: m, readStates: rs } = db.tables
@@ -99,34 +100,33 @@ export class SqlRoutingQueries implements RoutingQueries {
     // visitor messages after it. The inbox list varies, so only the operator is a parameter.
     const readSeq = sql`coalesce(${rs.readSeq}, 0)`
     const unread = sql`(select count(*) from ${m} where ${unreadCondition(m, c.id, readSeq)})`
-    this.#badges = (inboxIds: string[], one: boolean) =>
-      selectFields(
-        {
-          conversationId: field(c.id),
-          readSeq: readSeq.mapWith(Number),
-          unread: unread.mapWith(Number),
-          hasUnansweredIncoming: field(c.hasUnansweredIncoming),
-          lastSeq: field(c.lastSeq),
-        },
-        'conversations',
-        {
-          leftJoin: {
-            table: 'readStates',
-            on: and(
-              eq(rs.conversationId, c.id),
-              eq(rs.readerKind, 'operator'),
-              eq(rs.readerId, param('operatorId')),
-            ),
-          },
-          where: and(
-            one ? eq(c.id, param('conversationId')) : undefined,
-            inArray(c.inboxId, inboxIds),
-            open,
-            or(eq(c.assigneeId, param('operatorId')), isNull(c.assigneeId)),
-          ),
-          orderBy: [asc(c.id)],
-        },
-      )
+    const badgeFields = {
+      conversationId: field(c.id),
+      readSeq: readSeq.mapWith(Number),
+      unread: unread.mapWith(Number),
+      hasUnansweredIncoming: field(c.hasUnansweredIncoming),
+      lastSeq: field(c.lastSeq),
+    }
+    const ownReadState = {
+      table: 'readStates' as const,
+      on: and(
+        eq(rs.conversationId, c.id),
+        eq(rs.readerKind, 'operator'),
+        eq(rs.readerId, param('operatorId')),
+      ),
+    }
+    const inBadgeSet = and(open, or(eq(c.assigneeId, param('operatorId')), isNull(c.assigneeId)))
+    // One conversation entering an operator's badge set: built once, a primary-key lookup.
+    this.#badge = selectFields({ ...badgeFields, inboxId: field(c.inboxId) }, 'conversations', {
+      leftJoin: ownReadState,
+      where: and(eq(c.id, param('conversationId')), inBadgeSet),
+    })
+    this.#badges = (inboxIds: string[]) =>
+      selectFields(badgeFields, 'conversations', {
+        leftJoin: ownReadState,
+        where: and(inArray(c.inboxId, inboxIds), inBadgeSet),
+        orderBy: [asc(c.id)],
+      })
   }
 
   async openCountsByAssignee(inboxId: string): Promise<Record<string, number>> {
@@ -164,10 +164,11 @@ export class SqlRoutingQueries implements RoutingQueries {
     conversationId?: string,
   ): Promise<Badge[]> {
     if (inboxIds.length === 0) return []
-    if (conversationId === undefined) {
-      return this.db.all(this.#badges(inboxIds, false), { operatorId })
-    }
-    return this.db.all(this.#badges(inboxIds, true), { operatorId, conversationId })
+    if (conversationId === undefined) return this.db.all(this.#badges(inboxIds), { operatorId })
+    const rows = await this.db.all(this.#badge, { operatorId, conversationId })
+    return rows
+      .filter((row) => inboxIds.includes(row.inboxId))
+      .map(({ inboxId: _inbox, ...badge }) => badge)
   }
 
   async countVisitorMessagesAfter(
