@@ -166,7 +166,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           )
         return upgrade(req, srv)
       }
-      peers.set(req, srv.requestIP(req)?.address ?? 'unknown')
+      peers.set(req, clientAddress(req, srv.requestIP(req)?.address, config.trustedProxies))
       return app.fetch(req)
     },
     websocket: websocketHandler(gateway, metrics, {
@@ -320,6 +320,20 @@ function registerGauges(
     )
   }
   for (const [name, help, read] of gauges) metrics.gauge(name, help, read)
+}
+
+/** IPv4 or IPv6 text, nothing else (a header value we are about to key limits by). */
+const IP = /^[0-9A-Fa-f:.]{2,45}$/
+
+/**
+ * Who the client is, for per-client limits: the socket's peer, or, when that peer is a trusted
+ * proxy (TRUST_PROXY), the address it names in X-Real-IP.
+ */
+function clientAddress(req: Request, peer: string | undefined, trusted: Set<string>): string {
+  const address = (peer ?? 'unknown').replace(/^::ffff:/, '')
+  if (!trusted.has(address)) return address
+  const named = req.headers.get('x-real-ip')?.trim()
+  return named && IP.test(named) ? named.replace(/^::ffff:/, '') : address
 }
 
 function redact(url: string): string {

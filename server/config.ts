@@ -53,6 +53,16 @@ const EnvSchema = v.object({
       v.regex(/^pause-before-write:.{1,200}$/, 'must be pause-before-write:<text>'),
     ),
   ),
+  /**
+   * Addresses of reverse proxies (nginx) whose `X-Real-IP` header names the client, for the
+   * per-client limits on new sessions and logins. Comma-separated; unset trusts nobody.
+   */
+  TRUST_PROXY: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[0-9A-Fa-f:.]+(,[0-9A-Fa-f:.]+)*$/, 'must be comma-separated IP addresses'),
+    ),
+  ),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Visitor token lifetime in seconds; at most 24 h (S2). */
   VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
@@ -76,6 +86,8 @@ export interface Config {
   natsUrl: string | null
   nodeId: string
   leaseTtlMs: number
+  /** Proxies trusted to name the client in X-Real-IP (TRUST_PROXY). */
+  trustedProxies: Set<string>
   /** Test-only fault injection (PARLEY_FAILPOINT); null in any real deployment. */
   failpoint: { pauseBeforeWrite: string } | null
   logLevel: 'debug' | 'info' | 'warn' | 'error'
@@ -153,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .replace(/[^A-Za-z0-9_.-]/g, '-')
         .slice(0, 40)}-${process.pid}`,
     leaseTtlMs: e.LEASE_TTL_MS,
+    trustedProxies: new Set(e.TRUST_PROXY?.split(',') ?? []),
     failpoint: e.PARLEY_FAILPOINT
       ? { pauseBeforeWrite: e.PARLEY_FAILPOINT.slice('pause-before-write:'.length) }
       : null,

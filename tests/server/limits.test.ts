@@ -186,3 +186,33 @@ describe('visitor send rate (S5)', () => {
     expect(ack).toMatchObject({ seq: lastSeq + 1, duplicate: false })
   })
 })
+
+describe('client addresses behind a proxy (S5)', () => {
+  /** Creates visitor sessions claiming to come from `ip` until refused; how many succeeded. */
+  async function sessionsUntilRefused(s: TestServer, ip: (i: number) => string, max: number) {
+    const inboxId = await s.defaultInboxId()
+    for (let i = 0; i < max; i++) {
+      const res = await fetch(`${s.url}/api/visitor/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-real-ip': ip(i) },
+        body: JSON.stringify({ inboxId }),
+      })
+      if (res.status === 429) return i
+      expect(res.status).toBe(200)
+    }
+    return max
+  }
+
+  test('limits - X-Real-IP from a trusted proxy keys the session limit per client', async () => {
+    const s = await server({ env: { TRUST_PROXY: '127.0.0.1' } })
+    // 40 visitors behind the proxy, each from its own address: none is limited.
+    expect(await sessionsUntilRefused(s, (i) => `203.0.113.${i + 1}`, 40)).toBe(40)
+    // One address still gets the per-client limit (30 a minute).
+    expect(await sessionsUntilRefused(s, () => '198.51.100.7', 40)).toBe(30)
+  })
+
+  test('limits - without TRUST_PROXY a client cannot pick its own address with X-Real-IP', async () => {
+    const s = await server()
+    expect(await sessionsUntilRefused(s, (i) => `203.0.113.${i + 1}`, 40)).toBe(30)
+  })
+})
