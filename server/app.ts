@@ -74,7 +74,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         throw error
       })
     : null
-  const hub = new Hub(cluster?.relay ?? null)
+  const hub = new Hub(cluster?.relay ?? null, config.maxQueuedBytes)
   // Every stored message passes here once, whatever transport it came by.
   const publisher: ConversationPublisher = {
     publish(frame) {
@@ -174,6 +174,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hardFrameLimit: Math.max(config.maxFrameBytes * 4, 256 * 1024),
     }),
   })
+  hub.useNativePublish((topic, data) => void server.publish(topic, data))
   const heartbeatTimer = setInterval(() => {
     heartbeat(gateway, config.heartbeatSec * 2500)
     gateway.expireSessions(clock.now())

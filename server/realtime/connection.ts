@@ -45,6 +45,16 @@ export abstract class Connection {
   /** Sends a last frame and closes politely (drain). */
   abstract close(frame: ServerFrame | null, code?: number): void
 
+  /**
+   * Joins a native publish topic (WebSocket only: Bun writes published frames to every member
+   * without a JavaScript call per socket). False when the transport has no such thing.
+   */
+  joinTopic(_topic: string): boolean {
+    return false
+  }
+
+  leaveTopic(_topic: string): void {}
+
   send(frame: ServerFrame): void {
     this.writeChecked(encodeFrame(frame, this.format))
   }
@@ -58,11 +68,15 @@ export abstract class Connection {
     if (this.closed) return
     const accepted = this.write(data)
     // A dropped frame would be a silent gap in the client's seq: cut it so it resumes instead.
-    if (!accepted || this.queuedBytes() > this.maxQueuedBytes) {
-      this.cutForSlowness = true
-      this.onSlow(this)
-      this.terminate('slow consumer')
-    }
+    if (!accepted || this.queuedBytes() > this.maxQueuedBytes) this.cutSlow()
+  }
+
+  /** Cuts a client that fell too far behind; it reconnects and resumes by seq. */
+  cutSlow(): void {
+    if (this.closed) return
+    this.cutForSlowness = true
+    this.onSlow(this)
+    this.terminate('slow consumer')
   }
 }
 
@@ -82,6 +96,13 @@ export class Subscription {
   onGap: ((sub: Subscription) => void) | null = null
   /** A gap replay is running. */
   catchingUp = false
+  /**
+   * Live and joined to the conversation's native topic: the hub publishes to it once for all
+   * such subscriptions and only keeps `lastSeq` here (see Hub.deliver).
+   */
+  native = false
+  /** Live again after a replay: joins the native topic with the next published event. */
+  wantsNative = false
   private buffer: Array<{ frame: EventFrame | TypingEventFrame; encoded: EncodedFrame }> = []
   /** Live events buffered during replay beyond this many cut the connection (resume later). */
   static readonly MAX_BUFFER = 10_000

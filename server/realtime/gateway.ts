@@ -279,6 +279,7 @@ export class Gateway {
       throw error
     }
     sub.goLive(after)
+    this.deps.hub.live(sub)
     return { ...view, lastSeq: Math.max(after, view.conversation.lastSeq) }
   }
 
@@ -290,6 +291,7 @@ export class Gateway {
   private async catchUp(sub: Subscription): Promise<void> {
     if (sub.catchingUp) return
     sub.catchingUp = true
+    this.deps.hub.leaveNative(sub)
     sub.startCatchUp()
     const { conn, conversationId } = sub
     let after = sub.lastSeq
@@ -314,6 +316,7 @@ export class Gateway {
       sub.catchingUp = false
     }
     sub.goLive(after)
+    this.deps.hub.live(sub)
   }
 
   /** The cluster link dropped (clients are told; their requests fail retryably) or came back. */

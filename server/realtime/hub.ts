@@ -7,6 +7,7 @@
 import type { ConversationPublisher, OperatorFeed } from '../../actors/index.ts'
 import {
   EncodedFrame,
+  type Format,
   type EventFrame,
   type FeedFrame,
   type TypingEventFrame,
@@ -20,7 +21,11 @@ export interface HubRelay {
   ready(): Promise<void>
 }
 
+/** Bun's topic publish (server.publish): one native call writes a frame to every member. */
+export type NativePublish = (topic: string, data: string | Uint8Array) => void
+
 const conversationSubject = (id: string) => `parley.ev.conv.${id}`
+const nativeTopic = (format: Format, conversationId: string) => `${format}:${conversationId}`
 const feedSubject = (operatorId: string) => `parley.ev.op.${operatorId}`
 
 export class Hub implements ConversationPublisher, OperatorFeed {
@@ -32,7 +37,39 @@ export class Hub implements ConversationPublisher, OperatorFeed {
   /** Events published (not deliveries); for metrics. */
   published = 0
 
-  constructor(private readonly relay: HubRelay | null = null) {}
+  private native: NativePublish | null = null
+
+  constructor(
+    private readonly relay: HubRelay | null = null,
+    /** Subscriptions further behind than this many queued bytes are cut (as a send would). */
+    private readonly maxQueuedBytes = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** Enables native fan-out once the server exists (WebSocket subscriptions only). */
+  useNativePublish(publish: NativePublish): void {
+    this.native = publish
+  }
+
+  /**
+   * A subscription that finished its replay and is live: once it has received, the per-socket
+   * way, an event straight from the publishing stream, it joins the conversation's native
+   * topic (when its transport has one). From then on every published event is newer than what
+   * it holds, so native publish can neither double nor skip one. (Joining right after the
+   * replay could double an event that the replay read from the store and the actor is about
+   * to publish.)
+   */
+  live(sub: Subscription): void {
+    if (!this.native || sub.native || sub.conn.closed) return
+    sub.wantsNative = true
+  }
+
+  /** Back to per-socket delivery (a replay is about to start, or the subscription ends). */
+  leaveNative(sub: Subscription): void {
+    sub.wantsNative = false
+    if (!sub.native) return
+    sub.native = false
+    sub.conn.leaveTopic(nativeTopic(sub.conn.format, sub.conversationId))
+  }
 
   add(sub: Subscription): void {
     let set = this.watchers.get(sub.conversationId)
@@ -51,6 +88,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
   }
 
   remove(sub: Subscription): void {
+    this.leaveNative(sub)
     const set = this.watchers.get(sub.conversationId)
     if (!set) return
     set.delete(sub)
@@ -71,7 +109,55 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     const set = this.watchers.get(frame.conversationId)
     if (!set) return
     const encoded = new EncodedFrame(frame)
-    for (const sub of set) sub.deliver(frame, encoded)
+    let json = false
+    let msgpack = false
+    let joining: Subscription[] | null = null
+    for (const sub of set) {
+      if (sub.native) {
+        const conn = sub.conn
+        if (conn.queuedBytes() > this.maxQueuedBytes) {
+          // Too far behind: cut it (it resumes by seq) rather than let Bun buffer on.
+          this.leaveNative(sub)
+          conn.cutSlow()
+          continue
+        }
+        if (frame.name !== 'typing') {
+          // A gap (an event lost between nodes): this one goes the per-socket way, which
+          // replays the gap from the store first.
+          if (frame.seq > sub.lastSeq + 1) {
+            this.leaveNative(sub)
+            sub.deliver(frame, encoded)
+            continue
+          }
+          if (frame.seq <= sub.lastSeq) continue
+          sub.lastSeq = frame.seq
+        }
+        if (conn.format === 'json') json = true
+        else msgpack = true
+        continue
+      }
+      sub.deliver(frame, encoded)
+      if (
+        sub.wantsNative &&
+        frame.name !== 'typing' &&
+        !sub.replaying &&
+        sub.lastSeq === frame.seq
+      ) {
+        ;(joining ??= []).push(sub)
+      }
+    }
+    const native = this.native
+    if (!native) return
+    if (json) native(nativeTopic('json', frame.conversationId), encoded.get('json'))
+    if (msgpack) native(nativeTopic('msgpack', frame.conversationId), encoded.get('msgpack'))
+    // After this frame's publish: they hold it already.
+    if (joining) for (const sub of joining) this.join(sub)
+  }
+
+  private join(sub: Subscription): void {
+    sub.wantsNative = false
+    if (sub.conn.closed || this.watchers.get(sub.conversationId)?.has(sub) !== true) return
+    if (sub.conn.joinTopic(nativeTopic(sub.conn.format, sub.conversationId))) sub.native = true
   }
 
   watchFeed(operatorId: string, conn: Connection): void {

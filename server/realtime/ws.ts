@@ -33,6 +33,21 @@ export class WsConnection extends Connection {
     return this.ws.getBufferedAmount()
   }
 
+  override joinTopic(topic: string): boolean {
+    if (this.closed) return false
+    this.ws.subscribe(topic)
+    return true
+  }
+
+  override leaveTopic(topic: string): void {
+    if (this.closed) return
+    try {
+      this.ws.unsubscribe(topic)
+    } catch {
+      // Closing: Bun drops its topics anyway.
+    }
+  }
+
   terminate(reason: string): void {
     if (this.closed) return
     this.closed = true
