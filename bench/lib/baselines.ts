@@ -311,32 +311,38 @@ export function echoIdleMemory(echo: EchoServer, n: number): Promise<MemoryResul
 }
 
 export interface PassivatedResult {
+  /** Conversations per measured round. */
   conversations: number
+  rounds: number
+  /** Least-squares slope of RSS over the measured rounds, bytes per conversation. */
   rssPerConversation: number
+  /** Its standard error (bytes per conversation). */
+  rssError: number
   heapPerConversation: number
+  heapError: number
   /** Live conversation actors left when measured (0: all passivated). */
   actorsLeft: number
 }
 
 /**
- * Memory that stays per conversation once its actor has passivated, as a slope: start n
- * conversations over HTTP with a first message (5 per visitor), wait until every actor went
- * idle, measure; again with n more; (second - first) / n. Bounded caches (SQLite pages, the
- * allocator's arenas) fill in the first round and fall out. The server runs with a short actor
- * idle time for this.
+ * Memory that stays per conversation once its actor has passivated, as a slope: rounds of n
+ * conversations started over HTTP with a first message (5 per visitor); after each, wait until
+ * every actor went idle, collect garbage and measure. The server runs with a short actor idle
+ * time for this.
  */
 export async function passivatedMemory(
   server: ParleyServer,
   n: number,
   idleMs: number,
   addressOffset: number,
+  rounds = 4,
 ): Promise<PassivatedResult> {
   const setup = await setupInbox(server.url, 0)
   const perVisitor = 5
   const sessions = await visitorSessions(
     server.url,
     setup.inboxId,
-    Math.ceil((2 * n) / perVisitor),
+    Math.ceil(((rounds + 1) * n) / perVisitor),
     addressOffset,
     32,
   )
@@ -359,18 +365,50 @@ export async function passivatedMemory(
       }),
     )
   }
+  // A warm-up round fills bounded caches (SQLite pages, allocator arenas); then `rounds`
+  // measured rounds. The slope over them, with its standard error, is the figure: one pair of
+  // points alone is at the mercy of what the allocator returns in between.
   await startConversations(n)
   await waitActors(server.url, idleMs)
-  const before = await settledMemory(server.memUrl)
-  await startConversations(2 * n)
-  const actorsLeft = await waitActors(server.url, idleMs)
-  const after = await settledMemory(server.memUrl)
+  const points: Array<{ count: number; rss: number; heap: number }> = []
+  let actorsLeft = 0
+  for (let round = 0; round <= rounds; round++) {
+    if (round > 0) {
+      await startConversations((round + 1) * n)
+      actorsLeft = await waitActors(server.url, idleMs)
+    }
+    const mem = await settledMemory(server.memUrl)
+    points.push({ count: round * n, rss: mem.rss, heap: mem.heapUsed })
+  }
+  const rss = slope(points.map((p) => [p.count, p.rss]))
+  const heap = slope(points.map((p) => [p.count, p.heap]))
   return {
     conversations: n,
-    rssPerConversation: (after.rss - before.rss) / n,
-    heapPerConversation: (after.heapUsed - before.heapUsed) / n,
+    rounds,
+    rssPerConversation: rss.slope,
+    rssError: rss.error,
+    heapPerConversation: heap.slope,
+    heapError: heap.error,
     actorsLeft,
   }
+}
+
+/** Least-squares slope of y over x, with its standard error. */
+function slope(points: Array<[number, number]>): { slope: number; error: number } {
+  const n = points.length
+  const mx = points.reduce((a, [x]) => a + x, 0) / n
+  const my = points.reduce((a, [, y]) => a + y, 0) / n
+  let sxx = 0
+  let sxy = 0
+  for (const [x, y] of points) {
+    sxx += (x - mx) ** 2
+    sxy += (x - mx) * (y - my)
+  }
+  const b = sxy / sxx
+  const a = my - b * mx
+  const residual = points.reduce((acc, [x, y]) => acc + (y - (a + b * x)) ** 2, 0)
+  const error = n > 2 ? Math.sqrt(residual / (n - 2) / sxx) : Number.NaN
+  return { slope: b, error }
 }
 
 /** Waits (bounded: idle time + 15 s) until no conversation actor is live; returns how many are. */

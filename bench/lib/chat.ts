@@ -33,6 +33,8 @@ export interface ChatResult {
   rateLimited: number
   overloaded: number
   resumes: number
+  /** Actor writes per store transaction while recording (group commit), null if unread. */
+  writesPerTransaction: number | null
   delivery: Delivery & { unwatched: number; storedTwice: number }
 }
 
@@ -82,11 +84,15 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
       o.replying = p.reply
       o.replyUntil(until)
     }
+    let storeBefore: StoreCounters | null = null
+    let storeAfter: StoreCounters | null = null
     const recorder = (async () => {
       await Bun.sleep(p.warmupMs)
       m.recording = true
+      storeBefore = await storeCounters(server.url)
       await Bun.sleep(p.seconds * 1000)
       m.recording = false
+      storeAfter = await storeCounters(server.url)
     })()
     const ackDeadline = until + 10_000
     await Promise.all(
@@ -123,12 +129,42 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
       rateLimited: m.rateLimited,
       overloaded: m.overloaded,
       resumes: m.resumes,
+      writesPerTransaction: batchSize(storeBefore, storeAfter),
       delivery: { ...checked, storedTwice: m.storedTwice },
     }
   } finally {
     for (const v of visitors) v.conn?.close()
     for (const o of operators) o.close()
   }
+}
+
+interface StoreCounters {
+  transactions: number
+  writes: number
+}
+
+/** The server's group-commit counters from /metrics (null when unreadable). */
+async function storeCounters(url: string): Promise<StoreCounters | null> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text()
+    const read = (name: string) =>
+      Number(
+        /^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(name + ' ')) ?? '')?.[2],
+      )
+    const transactions = read('parley_store_transactions')
+    const writes = read('parley_store_writes')
+    return Number.isFinite(transactions) && Number.isFinite(writes)
+      ? { transactions, writes }
+      : null
+  } catch {
+    return null
+  }
+}
+
+/** Actor writes per committed transaction while recording: how well group commit batches. */
+function batchSize(before: StoreCounters | null, after: StoreCounters | null): number | null {
+  if (!before || !after || after.transactions <= before.transactions) return null
+  return (after.writes - before.writes) / (after.transactions - before.transactions)
 }
 
 export interface StormParams {
