@@ -120,7 +120,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // catches up from the store, so nothing published meanwhile is missed.
   cluster?.link.onChange((up) => gateway.clusterLinkChanged(up))
   const announceTimer = cluster
-    ? setInterval(() => chat.announceConnections(), CONNECTION_ANNOUNCE_MS)
+    ? setInterval(() => {
+        if (cluster.link.connected) chat.announceConnections()
+      }, CONNECTION_ANNOUNCE_MS)
     : null
 
   const peers = new WeakMap<Request, string>()

@@ -232,7 +232,8 @@ export class ClusteredRegistry<
         this.opts.log.debug('reply not sent', { kind: this.kind, key, error })
       }
     }
-    if (!this.opts.leases.valid(this.leaseKey(key))) return respond({ moved: true })
+    // Draining, or no longer the owner: the asker finds the actor anew.
+    if (this.closed || !this.opts.leases.valid(this.leaseKey(key))) return respond({ moved: true })
     let request: AskRequest
     try {
       request = msg.json<AskRequest>()
