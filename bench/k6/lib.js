@@ -208,6 +208,25 @@ export function lastSeq(base, conversationId, token) {
  * visitors and operators on different nodes).
  *   visitorBase(i), operatorBase(i): base URL for visitor / operator number i.
  */
+/**
+ * Waits (at most 5 s, polling every 100 ms on the socket's timers) until the tracker has seen
+ * the server's last seq, counts what is still missing into `lostCounter`, then closes.
+ */
+export function verifyThenClose(socket, tracker, serverLast, lostCounter, done) {
+  let waited = 0
+  const check = () => {
+    if (tracker.last >= serverLast || waited >= 5000) {
+      lostCounter.add(missing(tracker, serverLast))
+      done()
+      socket.close()
+      return
+    }
+    waited += 100
+    socket.setTimeout(check, 100)
+  }
+  check()
+}
+
 export function chatOptions(V, O, durationS) {
   const total = `${Math.ceil(durationS + 90)}s`
   return {
@@ -310,21 +329,16 @@ export function runVisitor(base, data, rate) {
         }, 1000 / rate)
         socket.setTimeout(verify, Math.max(0, verifyAt - Date.now()))
       }
-      const verify = () => {
-        const last = lastSeq(base, conversationId, session.token)
-        let waited = 0
-        const check = () => {
-          if (tracker.last >= last || waited >= 5000) {
-            chatLost.add(missing(tracker, last))
+      const verify = () =>
+        verifyThenClose(
+          socket,
+          tracker,
+          lastSeq(base, conversationId, session.token),
+          chatLost,
+          () => {
             verified = true
-            socket.close()
-            return
-          }
-          waited += 100
-          socket.setTimeout(check, 100)
-        }
-        check()
-      }
+          },
+        )
       socket.on('open', () => {
         p.request({ type: 'auth', token: session.token }, (r) => {
           if (r.type !== 'ack') return fail(`visitor auth: ${r.code}`)

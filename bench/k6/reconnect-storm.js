@@ -17,12 +17,12 @@ import {
   api,
   env,
   lastSeq,
-  missing,
   newTracker,
   protocol,
   setupInbox,
   stamp,
   teardownInbox,
+  verifyThenClose,
   wsUrl,
 } from './lib.js'
 
@@ -192,21 +192,16 @@ export function visitor(data) {
             }
             for (const id of Object.keys(unacked)) send(p, socket, id)
             socket.setTimeout(
-              () => {
-                const last = lastSeq(BASE_URL, conversationId, session.token)
-                let waited = 0
-                const check = () => {
-                  if (tracker.last >= last || waited >= 5000) {
-                    lost.add(missing(tracker, last))
+              () =>
+                verifyThenClose(
+                  socket,
+                  tracker,
+                  lastSeq(BASE_URL, conversationId, session.token),
+                  lost,
+                  () => {
                     verified = true
-                    socket.close()
-                    return
-                  }
-                  waited += 100
-                  socket.setTimeout(check, 100)
-                }
-                check()
-              },
+                  },
+                ),
               Math.max(0, data.verifyAt - Date.now()),
             )
           })

@@ -254,22 +254,12 @@ export class Gateway {
     this.deps.hub.add(sub)
     // In a cluster: live events from other nodes must flow before the replay reads the store.
     await this.deps.hub.ready()
-    let after = afterSeq
+    let after: number | null
     try {
-      for (;;) {
-        const events = await this.deps.store.conversations.eventsAfter(
-          conversationId,
-          after,
-          REPLAY_PAGE,
-        )
+      after = await this.replay(sub, afterSeq)
+      if (after === null) {
         if (conn.closed) return NO_ACK
-        if (conn.subs.get(conversationId) !== sub) {
-          throw new ParleyError('conflict', 'replaced by a newer subscribe or unsubscribe')
-        }
-        for (const e of events) conn.send({ type: 'event', ...e })
-        const last = events.at(-1)
-        if (last) after = last.seq
-        if (events.length < REPLAY_PAGE) break
+        throw new ParleyError('conflict', 'replaced by a newer subscribe or unsubscribe')
       }
     } catch (error) {
       if (conn.subs.get(conversationId) === sub) {
@@ -284,6 +274,28 @@ export class Gateway {
   }
 
   /**
+   * Sends the stored events after `from` to the subscription's connection, page by page, while
+   * its live events wait in its buffer. Resolves to the last seq sent (or `from`), or null when
+   * the connection closed or the subscription was replaced meanwhile.
+   */
+  private async replay(sub: Subscription, from: number): Promise<number | null> {
+    const { conn, conversationId } = sub
+    let after = from
+    for (;;) {
+      const events = await this.deps.store.conversations.eventsAfter(
+        conversationId,
+        after,
+        REPLAY_PAGE,
+      )
+      if (conn.closed || conn.subs.get(conversationId) !== sub) return null
+      for (const e of events) if (e.seq > after) conn.send({ type: 'event', ...e })
+      const last = events.at(-1)
+      if (last) after = Math.max(after, last.seq)
+      if (events.length < REPLAY_PAGE) return after
+    }
+  }
+
+  /**
    * Replays a subscription's missed events from the store (a gap in live events, or the
    * cluster link coming back), then goes live again. A connection that cannot catch up is cut
    * and resumes by seq when it reconnects.
@@ -293,21 +305,10 @@ export class Gateway {
     sub.catchingUp = true
     this.deps.hub.leaveNative(sub)
     sub.startCatchUp()
-    const { conn, conversationId } = sub
-    let after = sub.lastSeq
+    const { conn } = sub
+    let after: number | null
     try {
-      for (;;) {
-        const events = await this.deps.store.conversations.eventsAfter(
-          conversationId,
-          after,
-          REPLAY_PAGE,
-        )
-        if (conn.closed || conn.subs.get(conversationId) !== sub) return
-        for (const e of events) if (e.seq > after) conn.send({ type: 'event', ...e })
-        const last = events.at(-1)
-        if (last) after = Math.max(after, last.seq)
-        if (events.length < REPLAY_PAGE) break
-      }
+      after = await this.replay(sub, sub.lastSeq)
     } catch (error) {
       this.deps.log.warn('catch-up failed; cutting the connection', { conn: conn.id, error })
       conn.terminate('catch-up failed')
@@ -315,6 +316,7 @@ export class Gateway {
     } finally {
       sub.catchingUp = false
     }
+    if (after === null) return
     sub.goLive(after)
     this.deps.hub.live(sub)
   }
