@@ -29,7 +29,41 @@ export interface SqliteHandle {
   isUniqueViolation(error: unknown): boolean
   /** Throws when the database is closed or unreadable. */
   ping(): void
-  close(): void
+  /** Closes the connection; resolves once the checkpoint thread has closed its own too. */
+  close(): Promise<void>
+}
+
+/**
+ * Hands WAL checkpoints to a worker thread with its own connection and turns the main
+ * connection's automatic ones off. If the worker cannot start, automatic checkpoints stay on.
+ */
+function startCheckpointer(client: Database, path: string): { stop(): Promise<void> } | null {
+  let worker: Worker
+  try {
+    worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url).href)
+  } catch {
+    return null
+  }
+  client.run('PRAGMA wal_autocheckpoint = 0')
+  const { promise: stopped, resolve } = Promise.withResolvers<void>()
+  worker.onmessage = (event: MessageEvent<{ type: string }>) => {
+    // Its connection is closed: the thread can go.
+    if (event.data.type !== 'stopped') return
+    worker.terminate()
+    resolve()
+  }
+  worker.postMessage({ type: 'start', path })
+  // The worker must not keep a finished process alive.
+  ;(worker as Worker & { unref?: () => void }).unref?.()
+  return {
+    stop() {
+      client.run('PRAGMA wal_autocheckpoint = 1000')
+      worker.postMessage({ type: 'stop' })
+      // Bounded: a thread that does not answer is ended anyway.
+      const timeout = new Promise<void>((r) => setTimeout(r, 2000).unref?.())
+      return Promise.race([stopped, timeout]).finally(() => worker.terminate())
+    },
+  }
 }
 
 /** Resolved from this module, not the cwd, so the server and tests start from any directory. */
@@ -42,12 +76,16 @@ export function openSqlite(path: string): SqliteHandle {
   try {
     // WAL lets readers run beside the writer; FULL syncs every commit, because an acknowledged
     // message must survive a power cut, not only a process crash.
+    // First: a checkpoint of a previous process or store on this file may hold its lock.
+    client.run('PRAGMA busy_timeout = 5000')
     client.run('PRAGMA journal_mode = WAL')
     client.run('PRAGMA synchronous = FULL')
     client.run('PRAGMA foreign_keys = ON')
-    client.run('PRAGMA busy_timeout = 5000')
     const db = drizzle({ client, schema })
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+    // Checkpoints run on a worker thread: done by the committing connection, a checkpoint
+    // stalls every socket for tens of milliseconds now and then (the p99 of chat latency).
+    const checkpointer = path === ':memory:' ? null : startCheckpointer(client, path)
     return {
       db,
       client,
@@ -67,10 +105,12 @@ export function openSqlite(path: string): SqliteHandle {
       ping() {
         db.get(sql`select 1`)
       },
-      close() {
+      async close() {
+        const stopping = checkpointer?.stop()
         // throwOnError finalizes the prepared statements too: without it they keep the
         // connection alive and would still run after the store is closed.
         client.close(true)
+        await stopping
       },
     }
   } catch (error) {

@@ -148,7 +148,7 @@ export function sqliteDialect(handle: SqliteHandle): SqlDialect {
       handle.ping()
     },
     async close() {
-      handle.close()
+      await handle.close()
     },
   }
 }

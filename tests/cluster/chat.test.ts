@@ -103,6 +103,8 @@ await withClusterServices('cluster chat', {}, () => {
         (f) => f.type === 'event' && f.name === 'read.updated' && f.data.reader?.kind === 'visitor',
       )
       expect(receipt.data.readSeq).toBe(reply.seq)
+      // The visitor's own socket gets that event too (maybe a moment later).
+      await visitor.ws.next((f) => f.type === 'event' && f.seq === receipt.seq)
 
       // Both clients saw the same stored events, in one seq order without gaps.
       const seqs = (frames: Frame[]) => frames.map((f) => f.seq as number)

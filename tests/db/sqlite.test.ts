@@ -1,6 +1,6 @@
 /** Runs the repository suite against real SQLite files, plus SQLite-only checks. */
 import { afterAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, statSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Store } from '../../actors/ports.ts'
@@ -72,6 +72,29 @@ describe('sqlite connection', () => {
       expect(pragma('synchronous')).toBe(2)
       expect(pragma('foreign_keys')).toBe(1)
       expect(pragma('busy_timeout')).toBe(5000)
+    } finally {
+      handle.close()
+    }
+  })
+
+  test('sqlite - checkpoints run on a worker thread: the log reaches the database file', async () => {
+    const path = join(dir, 'checkpoint', 'c.db')
+    const handle = openSqlite(path)
+    try {
+      const pragma = (sql: string) =>
+        handle.client.query<Record<string, number>, []>(sql).get() ?? {}
+      // The main connection does not checkpoint by itself any more.
+      expect(Object.values(pragma('pragma wal_autocheckpoint'))[0]).toBe(0)
+      handle.client.run('create table filler (id integer primary key, v text)')
+      const insert = handle.client.prepare('insert into filler (v) values (?)')
+      handle.transaction(() => {
+        for (let i = 0; i < 2000; i++) insert.run('x'.repeat(500))
+      })
+      const before = statSync(path).size
+      // Within a few rounds the worker has copied the log into the database file.
+      const deadline = Date.now() + 5000
+      while (statSync(path).size <= before && Date.now() < deadline) await Bun.sleep(50)
+      expect(statSync(path).size).toBeGreaterThan(before + 500_000)
     } finally {
       handle.close()
     }
