@@ -305,81 +305,23 @@ async function parleyPhases(
   chatRate: number,
 ): Promise<void> {
   if (want('chat')) {
-    const c = P.chat
-    const chat = await phase('chat', () =>
-      runChat(server, {
-        visitors: c.visitors,
-        operators: c.operators,
-        rate: c.rate,
-        warmupMs: c.warmupMs,
-        seconds: c.seconds,
-        reply: true,
-        addressOffset: addresses(c.visitors),
-      }),
-    )
+    const chat = await chatPhase('chat', server, P.chat, true)
     report.chat = chat
     if (chat) chatRows(chat, bunEcho, chatRate)
     const h = P.chatInAll
     if (h) {
-      const inAll = await phase('chat, 2k msgs/s counting replies', () =>
-        runChat(server, {
-          visitors: h.visitors,
-          operators: h.operators,
-          rate: h.rate,
-          warmupMs: h.warmupMs,
-          seconds: h.seconds,
-          reply: true,
-          addressOffset: addresses(h.visitors),
-        }),
-      )
+      const inAll = await chatPhase('chat, 2k msgs/s counting replies', server, h, true)
       report.chatInAll = inAll
-      if (inAll) {
-        const offered = 2 * h.visitors * h.rate
-        rows.push(
-          row(
-            `chat: all messages (${h.visitors} visitors x ${h.rate}/s + every one answered)`,
-            inAll.messagesPerSecond + inAll.repliesPerSecond,
-            'msgs/s',
-            { name: 'offered', value: offered },
-          ),
-        )
-        rows.push(row('  chat_delivery_ms p50', inAll.chat_delivery_ms.p50, 'ms'))
-        const sqlite2k = db === 'sqlite' && offered >= 2000
-        rows.push(
-          row(
-            '  chat_delivery_ms p99',
-            inAll.chat_delivery_ms.p99,
-            'ms',
-            bunEcho
-              ? { name: `bun echo p99 at ${chatRate}/s`, value: bunEcho.atRate.latency.p99 }
-              : undefined,
-            {
-              text: '< 5 ms at 2k msgs/s counting replies',
-              met: sqlite2k ? inAll.chat_delivery_ms.p99 < 5 : null,
-            },
-          ),
-        )
-        rows.push(row('  chat_reply_ms p99', inAll.chat_reply_ms.p99, 'ms'))
-        rows.push(row('  chat_ack_ms p99', inAll.chat_ack_ms.p99, 'ms'))
-        checkDelivery('chat (2k counting replies)', inAll.delivery)
-        if (inAll.delivery.unwatched > 0) {
-          failures.push(`chat (2k counting replies): ${inAll.delivery.unwatched} unwatched`)
-        }
-      }
+      if (inAll) chatInAllRows(inAll, bunEcho, chatRate)
     }
   }
   if (want('throughput')) {
     const t = P.throughput
-    const tp = await phase('chat throughput', () =>
-      runChat(server, {
-        visitors: t.visitors,
-        operators: t.operators,
-        rate: 0,
-        warmupMs: P.warmupMs,
-        seconds: t.seconds,
-        reply: false,
-        addressOffset: addresses(t.visitors),
-      }),
+    const tp = await chatPhase(
+      'chat throughput',
+      server,
+      { ...t, rate: 0, warmupMs: P.warmupMs },
+      false,
     )
     report.throughput = tp
     if (tp) {
@@ -471,10 +413,23 @@ async function parleyPhases(
   }
 }
 
+/** The shape of a chat scenario in the sizes table. */
+interface ChatShape {
+  visitors: number
+  operators: number
+  rate: number
+  warmupMs: number
+  seconds: number
+}
+
+/** Runs one chat scenario with its own block of loopback source addresses. */
+function chatPhase(name: string, server: ParleyServer, shape: ChatShape, reply: boolean) {
+  return phase(name, () =>
+    runChat(server, { ...shape, reply, addressOffset: addresses(shape.visitors) }),
+  )
+}
+
 function chatRows(chat: ChatResult, bunEcho: EchoResult | null, rate: number): void {
-  const echoP99 = bunEcho
-    ? { name: `bun echo p99 at ${rate}/s`, value: bunEcho.atRate.latency.p99 }
-    : undefined
   const label = `${chat.params.visitors} visitors x ${chat.params.rate}/s`
   rows.push(
     row(`chat: visitor messages (${label})`, chat.messagesPerSecond, 'msgs/s', {
@@ -482,14 +437,45 @@ function chatRows(chat: ChatResult, bunEcho: EchoResult | null, rate: number): v
       value: chat.offeredPerSecond,
     }),
   )
-  rows.push(row('  chat_delivery_ms p50', chat.chat_delivery_ms.p50, 'ms'))
   const full = rate >= 2000 && db === 'sqlite'
+  latencyRows('chat', chat, bunEcho, rate, {
+    text: full ? '< 5 ms at 2k msgs/s' : `< 5 ms (target is at 2k/s; here ${rate}/s)`,
+    met: full ? chat.chat_delivery_ms.p99 < 5 : null,
+  })
+}
+
+/** The other reading of the latency target: 2k messages/s counting the replies. */
+function chatInAllRows(chat: ChatResult, bunEcho: EchoResult | null, rate: number): void {
+  const { visitors, rate: each } = chat.params
+  const offered = 2 * visitors * each
   rows.push(
-    row('  chat_delivery_ms p99', chat.chat_delivery_ms.p99, 'ms', echoP99, {
-      text: full ? '< 5 ms at 2k msgs/s' : `< 5 ms (target is at 2k/s; here ${rate}/s)`,
-      met: full ? chat.chat_delivery_ms.p99 < 5 : null,
-    }),
+    row(
+      `chat: all messages (${visitors} visitors x ${each}/s + every one answered)`,
+      chat.messagesPerSecond + chat.repliesPerSecond,
+      'msgs/s',
+      { name: 'offered', value: offered },
+    ),
   )
+  const counted = db === 'sqlite' && offered >= 2000
+  latencyRows('chat (2k counting replies)', chat, bunEcho, rate, {
+    text: '< 5 ms at 2k msgs/s counting replies',
+    met: counted ? chat.chat_delivery_ms.p99 < 5 : null,
+  })
+}
+
+/** Delivery, reply and ack latency against the echo's p99, then the delivery checks. */
+function latencyRows(
+  name: string,
+  chat: ChatResult,
+  bunEcho: EchoResult | null,
+  rate: number,
+  target: { text: string; met: boolean | null },
+): void {
+  const echoP99 = bunEcho
+    ? { name: `bun echo p99 at ${rate}/s`, value: bunEcho.atRate.latency.p99 }
+    : undefined
+  rows.push(row('  chat_delivery_ms p50', chat.chat_delivery_ms.p50, 'ms'))
+  rows.push(row('  chat_delivery_ms p99', chat.chat_delivery_ms.p99, 'ms', echoP99, target))
   rows.push(row('  chat_reply_ms p99', chat.chat_reply_ms.p99, 'ms', echoP99))
   rows.push(row('  chat_ack_ms p99', chat.chat_ack_ms.p99, 'ms', echoP99))
   rows.push(
@@ -499,8 +485,8 @@ function chatRows(chat: ChatResult, bunEcho: EchoResult | null, rate: number): v
       `/ ${chat.rateLimited} / ${chat.overloaded}`,
     ),
   )
-  checkDelivery('chat', chat.delivery)
-  if (chat.delivery.unwatched > 0) failures.push(`chat: ${chat.delivery.unwatched} unwatched`)
+  checkDelivery(name, chat.delivery)
+  if (chat.delivery.unwatched > 0) failures.push(`${name}: ${chat.delivery.unwatched} unwatched`)
 }
 
 process.on('SIGINT', () => {
