@@ -4,7 +4,7 @@
  * (unread, unanswered, live feed) listen. In-process here; a cluster carries the same changes
  * over NATS.
  */
-import type { AssignReason, Conversation, Party, PartyKind } from '../server/protocol/index.ts'
+import type { AssignReason, Conversation, Party, PartyKind } from '../protocol/index.ts'
 
 export type InboxChange =
   | { kind: 'created'; conversation: Conversation; seq: number }

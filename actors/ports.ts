@@ -11,7 +11,7 @@ import type {
   PartyKind,
   ReadState,
   OperatorStatus,
-} from '../server/protocol/index.ts'
+} from '../protocol/index.ts'
 
 /** A conversation row as the actor keeps it: the wire shape plus the owner's fencing epoch. */
 export interface ConversationRecord extends Conversation {

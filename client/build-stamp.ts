@@ -11,7 +11,7 @@ import { join } from 'node:path'
 export const ROOT = new URL('..', import.meta.url).pathname
 export const DIST = join(ROOT, 'dist')
 const STAMP = '.build-stamp'
-const INPUTS = ['client', 'server/protocol', 'vite.config.ts', 'package-lock.json']
+const INPUTS = ['client', 'protocol', 'vite.config.ts', 'package-lock.json']
 
 export function sourceHash(root = ROOT): string {
   const hash = createHash('sha256')

@@ -27,7 +27,7 @@ import {
   type ConversationStatus,
   type Message,
   type OperatorStatus,
-} from './protocol/index.ts'
+} from '../protocol/index.ts'
 
 export type ConversationRegistry = Registry<ConversationCommand, ConversationReplies>
 export type OperatorRegistry = Registry<OperatorCommand, OperatorReplies>

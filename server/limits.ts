@@ -1,5 +1,5 @@
 /** Token-bucket rate limiter keyed by string, with bounded memory. */
-import { ParleyError } from './protocol/index.ts'
+import { ParleyError } from '../protocol/index.ts'
 
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>()

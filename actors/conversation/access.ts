@@ -2,7 +2,7 @@
  * Who may do what to a conversation (S1, O6). One function decides for the actor and for the
  * HTTP routes, so a socket and a route can never disagree.
  */
-import { ParleyError, type Party } from '../../server/protocol/index.ts'
+import { ParleyError, type Party } from '../../protocol/index.ts'
 import type { ConversationRecord, OperatorRole } from '../ports.ts'
 
 /** The authenticated caller, resolved from a token by the server. */

@@ -12,7 +12,7 @@ import {
   type ReadState,
   type StoredEventData,
   type TypingEventFrame,
-} from '../../server/protocol/index.ts'
+} from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
 import type {
   ConversationRecord,

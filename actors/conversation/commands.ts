@@ -6,7 +6,7 @@ import type {
   Message,
   Party,
   ReadState,
-} from '../../server/protocol/index.ts'
+} from '../../protocol/index.ts'
 import type { Principal } from './access.ts'
 
 /** Ack of a send: the original one when the client message id was seen before. */

@@ -6,7 +6,7 @@ import {
   type Message,
   type Party,
   type ReadState,
-} from '../../server/protocol/index.ts'
+} from '../../protocol/index.ts'
 import type { ConversationRecord } from '../ports.ts'
 import { newId } from '../runtime/index.ts'
 import type { Principal } from './access.ts'

@@ -2,7 +2,7 @@
  * Acks of recent sends by (author, client message id), so a retry answers from memory; older
  * ones are looked up in the store by the caller (C3).
  */
-import type { Message } from '../../server/protocol/index.ts'
+import type { Message } from '../../protocol/index.ts'
 import { partyKey } from './access.ts'
 import type { SendAck } from './commands.ts'
 

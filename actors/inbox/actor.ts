@@ -11,7 +11,7 @@
  *   it moves to the next available member. Timers are re-armed from the store on activation, so
  *   a deadline that passed while the server was down fires at once.
  */
-import { ParleyError, type Conversation, type Party } from '../../server/protocol/index.ts'
+import { ParleyError, type Conversation, type Party } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
 import { partyOf } from '../conversation/access.ts'
 import type { ConversationReplies } from '../conversation/commands.ts'

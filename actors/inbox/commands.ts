@@ -1,5 +1,5 @@
 /** The inbox actor's commands and replies. */
-import type { Conversation } from '../../server/protocol/index.ts'
+import type { Conversation } from '../../protocol/index.ts'
 import type { InboxChange } from '../bus.ts'
 import type { Principal } from '../conversation/access.ts'
 

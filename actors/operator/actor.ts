@@ -8,7 +8,7 @@ import {
   type Conversation,
   type FeedFrame,
   type OperatorStatus,
-} from '../../server/protocol/index.ts'
+} from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
 import type { ConversationQueries, InboxStore, OperatorStore } from '../ports.ts'
 import { Actor, type ActorContext } from '../runtime/index.ts'

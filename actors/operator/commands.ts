@@ -1,5 +1,5 @@
 /** The operator actor's commands and replies. */
-import type { Badges, OperatorStatus } from '../../server/protocol/index.ts'
+import type { Badges, OperatorStatus } from '../../protocol/index.ts'
 import type { InboxChange } from '../bus.ts'
 import type { Availability } from './presence.ts'
 

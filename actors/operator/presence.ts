@@ -4,7 +4,7 @@
  * conversation; only operator actors write it. In a cluster the board is shared
  * (server/cluster/presence.ts): every node reads the same entries wherever the operator lives.
  */
-import type { OperatorStatus } from '../../server/protocol/index.ts'
+import type { OperatorStatus } from '../../protocol/index.ts'
 
 export interface Availability {
   status: OperatorStatus

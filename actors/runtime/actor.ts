@@ -3,7 +3,7 @@
  * Nothing touches an actor's state except its own handler. A failing handler rejects only the
  * caller of that message; the actor lives on.
  */
-import { ParleyError } from '../../server/protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import type { Clock, Timer } from './clock.ts'
 import type { Logger } from './log.ts'
 

@@ -2,7 +2,7 @@
  * Hosts the live actors of one kind on this node: activates on first use, passivates idle ones
  * to bound memory, and drains them on shutdown.
  */
-import { ParleyError } from '../../server/protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import { Actor, ActorStoppedError, type Command, type Replies } from './actor.ts'
 import type { Clock, Timer } from './clock.ts'
 import type { Logger } from './log.ts'

@@ -1,5 +1,5 @@
 /**
- * The protocol as the client sees it. Everything here comes from `server/protocol/` (schemas,
+ * The protocol as the client sees it. Everything here comes from `protocol/` (schemas,
  * inferred types, error codes); nothing is redefined. Types come through the folder's index.
  * Values are imported from the individual modules instead: the index also re-exports the
  * MessagePack codec, whose module-level `Packr` would add ~14 KB gzipped to the widget, which
@@ -22,8 +22,8 @@ export type {
   ServerFrame,
   TypingEventFrame,
   WireError,
-} from '../../server/protocol/index.ts'
+} from '../../protocol/index.ts'
 export type { ConversationView, InboxRecord, InboxSettings, SendAck } from '../../actors/index.ts'
 export type { OperatorView } from '../../server/auth/index.ts'
-export { ERROR_CODES, ParleyError } from '../../server/protocol/errors.ts'
-export { MAX_TEXT_LENGTH } from '../../server/protocol/model.ts'
+export { ERROR_CODES, ParleyError } from '../../protocol/errors.ts'
+export { MAX_TEXT_LENGTH } from '../../protocol/model.ts'

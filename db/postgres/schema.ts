@@ -23,7 +23,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
 import type { InboxSettings, OperatorRole, OperatorStatus } from '../../actors/ports.ts'
-import type { ConversationStatus, PartyKind, StoredEventData } from '../../server/protocol/index.ts'
+import type { ConversationStatus, PartyKind, StoredEventData } from '../../protocol/index.ts'
 
 /** Epoch milliseconds, seqs and epochs: 64-bit in the database, a JS number in the rows. */
 const int64 = (name: string) => bigint(name, { mode: 'number' })

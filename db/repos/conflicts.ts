@@ -1,5 +1,5 @@
 /** Driver errors the repositories turn into typed errors a caller can act on. */
-import { ParleyError } from '../../server/protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import type { Insert } from '../sql/statements.ts'
 import type { Rows, TableName } from '../sql/tables.ts'

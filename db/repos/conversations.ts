@@ -11,7 +11,7 @@ import {
   type Message,
   type PartyKind,
   type ReadState,
-} from '../../server/protocol/index.ts'
+} from '../../protocol/index.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import { bound, field, param, selectFields, selectRows, update } from '../sql/statements.ts'
 import { toConversationRecord, toEvent, toMessage, toReadState } from './rows.ts'

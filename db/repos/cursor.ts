@@ -3,7 +3,7 @@
  * (status rank asc, last activity desc, id asc). Opaque to clients; the same on every dialect.
  */
 import { and, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm'
-import { ParleyError, type Conversation } from '../../server/protocol/index.ts'
+import { ParleyError, type Conversation } from '../../protocol/index.ts'
 import type { Tables } from '../sql/tables.ts'
 import { STATUS_RANK } from './rows.ts'
 

@@ -1,7 +1,7 @@
 /** Inboxes and visitors: the accounts that conversations belong to. */
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm'
 import type { InboxRecord, InboxStore, VisitorRecord, VisitorStore } from '../../actors/ports.ts'
-import { ParleyError } from '../../server/protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import {
   field,

@@ -5,7 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { ConversationPatch, MessagePatch } from '../../actors/ports.ts'
-import { ParleyError } from '../../server/protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import { queryStep, updateStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import {
   bound,

@@ -1,7 +1,7 @@
 /** ConversationQueries: read-side lists for HTTP routes, keyset-paginated. */
 import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm'
 import type { ConversationQueries, Page } from '../../actors/ports.ts'
-import type { Conversation, ConversationStatus, Message } from '../../server/protocol/index.ts'
+import type { Conversation, ConversationStatus, Message } from '../../protocol/index.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import { selectRows } from '../sql/statements.ts'
 import { afterKey, decodeCursor, encodeCursor } from './cursor.ts'

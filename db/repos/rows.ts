@@ -6,7 +6,7 @@ import type {
   ConversationStatus,
   Message,
   ReadState,
-} from '../../server/protocol/index.ts'
+} from '../../protocol/index.ts'
 import type { Rows } from '../sql/tables.ts'
 
 export type ConversationRow = Rows['conversations']

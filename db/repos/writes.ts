@@ -7,7 +7,7 @@
  */
 import { eq, sql, type Column } from 'drizzle-orm'
 import type { ConversationWrite } from '../../actors/ports.ts'
-import { ParleyError, type Message, type ReadState } from '../../server/protocol/index.ts'
+import { ParleyError, type Message, type ReadState } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import { field, insertInto, param, selectFields } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'

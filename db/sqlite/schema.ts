@@ -16,7 +16,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
 import type { InboxSettings, OperatorRole, OperatorStatus } from '../../actors/ports.ts'
-import type { ConversationStatus, PartyKind, StoredEventData } from '../../server/protocol/index.ts'
+import type { ConversationStatus, PartyKind, StoredEventData } from '../../protocol/index.ts'
 
 export const inboxes = sqliteTable('inboxes', {
   id: text('id').primaryKey(),

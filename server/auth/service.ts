@@ -12,7 +12,7 @@ import {
   type Principal,
   type Store,
 } from '../../actors/index.ts'
-import { isParleyError, ParleyError } from '../protocol/index.ts'
+import { isParleyError, ParleyError } from '../../protocol/index.ts'
 import { RateLimiter } from '../limits.ts'
 import {
   isVisitorToken,

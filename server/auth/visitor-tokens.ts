@@ -3,7 +3,7 @@
  * server secret, base64url. Stateless, so any node can check them; they expire in <= 24 h.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { ParleyError } from '../protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 
 export interface VisitorClaims {
   visitorId: string

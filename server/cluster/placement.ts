@@ -21,7 +21,7 @@ import {
   type Registry,
   type Replies,
 } from '../../actors/index.ts'
-import { ParleyError, type ErrorCode } from '../protocol/index.ts'
+import { ParleyError, type ErrorCode } from '../../protocol/index.ts'
 import type { ClusterLink } from './link.ts'
 import type { Leases } from './leases.ts'
 

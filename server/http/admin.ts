@@ -9,7 +9,7 @@ import {
   type OperatorRecord,
 } from '../../actors/index.ts'
 import { hashPassword, operatorView } from '../auth/index.ts'
-import { ParleyError } from '../protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { Email, Id, InboxSettingsPatch, Name, Password, Role } from './schemas.ts'
 

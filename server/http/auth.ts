@@ -1,7 +1,7 @@
 /** Operator login, logout and "who am I". */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ParleyError } from '../protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import { operatorView } from '../auth/index.ts'
 import { bearer, principalOf, type HttpContext } from './context.ts'
 

@@ -3,7 +3,7 @@ import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
 import type { AuthService } from '../auth/index.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
-import { ParleyError } from '../protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import type { Gateway } from '../realtime/gateway.ts'
 import type { StreamSessions } from '../realtime/streams.ts'
 

@@ -4,7 +4,7 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ClientMsgId, ConversationStatus, MessageText } from '../protocol/index.ts'
+import { ClientMsgId, ConversationStatus, MessageText } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Id, QueryInt } from './schemas.ts'
 

@@ -4,7 +4,7 @@
  */
 import { Elysia } from 'elysia'
 import type { Logger } from '../../actors/index.ts'
-import { ParleyError, toWireError, type WireError } from '../protocol/index.ts'
+import { ParleyError, toWireError, type WireError } from '../../protocol/index.ts'
 
 export function errorMapper(log: Logger) {
   return new Elysia({ name: 'parley-errors' }).onError({ as: 'global' }, ({ code, error, set }) => {

@@ -1,7 +1,7 @@
 /** The operators' shared inbox list (O1, O2). */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ConversationStatus } from '../protocol/index.ts'
+import { ConversationStatus } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { QueryBool, QueryInt } from './schemas.ts'
 

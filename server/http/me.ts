@@ -1,7 +1,7 @@
 /** The signed-in operator's own status and badges (O2, O3, O4). */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { OperatorStatus } from '../protocol/index.ts'
+import { OperatorStatus } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 
 export function meRoutes(ctx: HttpContext) {

@@ -1,7 +1,7 @@
 /** SSE and long-poll sessions: create with a token, then stream or poll, and POST frames. */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ParleyError } from '../protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import { bearer, type HttpContext } from './context.ts'
 import { Id } from './schemas.ts'
 

@@ -11,7 +11,7 @@ import { existsSync, statSync } from 'node:fs'
 import { extname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Elysia } from 'elysia'
-import { ParleyError } from '../protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import type { HttpContext } from './context.ts'
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url))

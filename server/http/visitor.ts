@@ -1,7 +1,7 @@
 /** Public visitor endpoints: get a session token for an inbox, list and start conversations. */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ClientMsgId, MessageText } from '../protocol/index.ts'
+import { ClientMsgId, MessageText } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Id } from './schemas.ts'
 

@@ -11,7 +11,7 @@ import {
   type Format,
   type ServerFrame,
   type TypingEventFrame,
-} from '../protocol/index.ts'
+} from '../../protocol/index.ts'
 
 export type TransportKind = 'ws' | 'sse' | 'poll'
 

@@ -16,7 +16,7 @@ import {
   ReqId,
   toWireError,
   type ReqId as ReqIdT,
-} from '../protocol/index.ts'
+} from '../../protocol/index.ts'
 import { Subscription, type Connection } from './connection.ts'
 import type { Hub } from './hub.ts'
 

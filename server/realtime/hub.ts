@@ -11,7 +11,7 @@ import {
   type EventFrame,
   type FeedFrame,
   type TypingEventFrame,
-} from '../protocol/index.ts'
+} from '../../protocol/index.ts'
 import type { Connection, Subscription } from './connection.ts'
 
 /** Carries frames between nodes (server/cluster/relay.ts); absent on a single node. */

@@ -3,7 +3,7 @@
  * POSTed client frames, and long-poll as a last resort. A session is created with a token, gets
  * an unguessable id, and carries exactly the frames a WebSocket would. JSON only.
  */
-import { ParleyError, type ServerFrame } from '../protocol/index.ts'
+import { ParleyError, type ServerFrame } from '../../protocol/index.ts'
 import { Connection } from './connection.ts'
 import type { Gateway } from './gateway.ts'
 

@@ -4,7 +4,7 @@
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun'
 import type { Metrics } from '../metrics.ts'
-import { SUBPROTOCOLS, type Format, type ServerFrame } from '../protocol/index.ts'
+import { SUBPROTOCOLS, type Format, type ServerFrame } from '../../protocol/index.ts'
 import { Connection } from './connection.ts'
 import type { Gateway } from './gateway.ts'
 

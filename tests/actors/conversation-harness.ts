@@ -19,7 +19,7 @@ import {
   type Store,
 } from '../../actors/index.ts'
 import { openStore } from '../../db/index.ts'
-import type { EventFrame, TypingEventFrame } from '../../server/protocol/index.ts'
+import type { EventFrame, TypingEventFrame } from '../../protocol/index.ts'
 
 export const TYPING_TTL_MS = 8000
 

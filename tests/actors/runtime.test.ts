@@ -6,7 +6,7 @@ import {
   silentLogger,
   type ActorContext,
 } from '../../actors/runtime/index.ts'
-import { ParleyError } from '../../server/protocol/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 
 type Cmd =
   | { type: 'append'; value: string; gate?: Promise<void> }

@@ -10,7 +10,7 @@ import type {
   OperatorRecord,
   Store,
 } from '../../actors/ports.ts'
-import type { ConversationEvent, Message, Party } from '../../server/protocol/index.ts'
+import type { ConversationEvent, Message, Party } from '../../protocol/index.ts'
 
 /** Opens an empty store. */
 export type StoreFactory = () => Promise<Store>

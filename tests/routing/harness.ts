@@ -20,7 +20,7 @@ import { openStore } from '../../db/index.ts'
 import { createActorSystem, type ActorSystem } from '../../server/actors.ts'
 import { loadConfig } from '../../server/config.ts'
 import { newInbox } from '../../server/http/admin.ts'
-import type { FeedFrame } from '../../server/protocol/index.ts'
+import type { FeedFrame } from '../../protocol/index.ts'
 
 export const MINUTE = 60_000
 

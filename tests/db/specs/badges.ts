@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'bun:test'
 import type { ConversationRecord, Store } from '../../../actors/ports.ts'
-import type { Party } from '../../../server/protocol/index.ts'
+import type { Party } from '../../../protocol/index.ts'
 import {
   T0,
   conversation,

@@ -1,7 +1,7 @@
 /** ConversationStore behaviour every dialect must show. Registered by repository-suite.ts. */
 import { describe, expect, test } from 'bun:test'
 import type { Store } from '../../../actors/ports.ts'
-import type { ConversationEvent } from '../../../server/protocol/index.ts'
+import type { ConversationEvent } from '../../../protocol/index.ts'
 import {
   T0,
   conversation,

@@ -1,7 +1,7 @@
 /** ConversationQueries behaviour every dialect must show. Registered by repository-suite.ts. */
 import { describe, expect, test } from 'bun:test'
 import type { ConversationRecord, Store } from '../../../actors/ports.ts'
-import type { Conversation, ConversationStatus } from '../../../server/protocol/index.ts'
+import type { Conversation, ConversationStatus } from '../../../protocol/index.ts'
 import {
   T0,
   conversation,
