@@ -282,6 +282,21 @@ export interface StoreStats {
   maxBatch: number
 }
 
+/** Whether the store takes writes now (readiness, cluster leases). */
+export interface StoreHealth {
+  /** False while failing or stalled. */
+  ready: boolean
+  /**
+   * Writes fail (errors or deadlines) and no write has succeeded since: a node in a cluster
+   * gives its actors to nodes whose store works. Merely slow (stalled) is not failing.
+   */
+  failing: boolean
+  /** Why not ready, for logs and /readyz; null when ready. */
+  reason: string | null
+  /** How long it has been so, in milliseconds (0 when ready). */
+  forMs: number
+}
+
 /** The whole store as the server wires it. */
 export interface Store {
   conversations: ConversationStore
@@ -292,6 +307,18 @@ export interface Store {
   visitors: VisitorStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
+  /** What the write path's last outcomes and the operations in flight say. */
+  health(): StoreHealth
+  /**
+   * A write transaction that changes no data but needs what a real write needs; success ends a
+   * failure (see StoreHealth). Rejects like a failing write.
+   */
+  probe(): Promise<void>
+  /**
+   * Called with an error thrown outside any caller (process level): true when it is a known
+   * driver fault the store has recovered from, so the process can go on serving safely.
+   */
+  absorb(error: unknown): boolean
   stats(): StoreStats
   /** Waits for queued writes to commit, then closes. */
   close(): Promise<void>

@@ -20,6 +20,12 @@ export interface GroupCommitStats {
 export interface GroupCommitterOptions {
   /** Most units in one transaction; the rest wait for the next one. Default 512. */
   maxBatchSize?: number
+  /**
+   * True for a batch error that is not any one unit's fault (the database is unreachable): every
+   * unit of the batch rejects with it at once. Other errors are retried unit by unit, so that
+   * only the guilty unit fails.
+   */
+  failsBatch?: (error: unknown) => boolean
 }
 
 interface Pending<T> {
@@ -32,6 +38,7 @@ interface Pending<T> {
 export class GroupCommitter<T> {
   readonly #commit: CommitBatch<T>
   readonly #maxBatchSize: number
+  readonly #failsBatch: (error: unknown) => boolean
   #queue: Pending<T>[] = []
   /** A flush is scheduled or running; submits only queue until it has drained the queue. */
   #busy = false
@@ -46,6 +53,7 @@ export class GroupCommitter<T> {
     }
     this.#commit = commit
     this.#maxBatchSize = maxBatchSize
+    this.#failsBatch = options.failsBatch ?? (() => false)
   }
 
   /** Resolves once the unit is committed; rejects with the error of its own transaction. */
@@ -88,8 +96,8 @@ export class GroupCommitter<T> {
     try {
       await this.#commit(batch.map((p) => p.unit))
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error)
+      if (batch.length === 1 || this.#failsBatch(error)) {
+        for (const pending of batch) pending.reject(error)
         return
       }
       // One bad unit must not fail the others: retry each alone so only the guilty one

@@ -14,7 +14,19 @@ export type DatabaseTarget =
 export interface OpenOptions {
   /** Postgres only: most pooled connections (default 10). */
   maxConnections?: number
+  /** Postgres only: application_name of the connections (which node they belong to). */
+  applicationName?: string
+  /**
+   * Deadline of every store operation, in milliseconds (default 5000): on Postgres every
+   * statement and transaction, including the wait for a connection. SQLite answers or fails
+   * synchronously (lock waits are bounded by its busy timeout).
+   */
+  timeoutMs?: number
+  /** An operation running longer than this makes the store not ready (default 2000). */
+  stallMs?: number
 }
+
+const DEFAULT_TIMEOUT_MS = 5000
 
 /**
  * Opens the store named by `databaseUrl` and applies pending migrations.
@@ -22,7 +34,7 @@ export interface OpenOptions {
  * Postgres: `postgres://...` or `postgresql://...`.
  */
 export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
-  return createStore(await openDialect(databaseUrl, options))
+  return createStore(await openDialect(databaseUrl, options), { stallMs: options.stallMs })
 }
 
 /** The dialect behind a store, for tools that move whole tables (db copy). */
@@ -31,7 +43,17 @@ export async function openDialect(
   options: OpenOptions = {},
 ): Promise<SqlDialect> {
   const target = parseDatabaseUrl(databaseUrl)
-  if (target.dialect === 'postgres') return postgresDialect(await openPostgres(target.url, options))
+  if (target.dialect === 'postgres') {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    // A connection that cannot open must fail well inside the deadline, so the pool can be
+    // renewed before the caller gives up.
+    const handle = await openPostgres(target.url, {
+      ...options,
+      connectTimeoutMs: timeoutMs / 2,
+      idleInTransactionMs: timeoutMs,
+    })
+    return postgresDialect(handle, { timeoutMs })
+  }
   return sqliteDialect(openSqlite(target.path))
 }
 

@@ -1,6 +1,8 @@
 /** Assembles the repositories over a dialect into the `Store` the server wires. */
 import type { ConversationWrite, Store } from '../actors/ports.ts'
+import { ParleyError } from '../protocol/index.ts'
 import { GroupCommitter } from './group-commit.ts'
+import { HealthTracker } from './health.ts'
 import { SqlOperatorStore, SqlSessionStore } from './repos/accounts.ts'
 import { asConflict } from './repos/conflicts.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
@@ -9,18 +11,30 @@ import { SqlConversationQueries } from './repos/queries.ts'
 import { ConversationWriter, type PlannedWrite } from './repos/writes.ts'
 import type { SqlDialect } from './sql/dialect.ts'
 
-export function createStore(db: SqlDialect): Store {
+export interface StoreOptions {
+  /** An operation running longer than this makes the store not ready. Default 2000. */
+  stallMs?: number
+}
+
+export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store {
+  const health = new HealthTracker({ stallMs: options.stallMs ?? 2000 })
+  const db = guarded(raw, health)
   const writer = new ConversationWriter(db)
   // A unit is a planned write: validated before it joins a batch, so only a write that
   // conflicts with stored data (or a fenced one) can fail a batch.
-  const committer = new GroupCommitter<PlannedWrite>(async (units) => {
-    try {
-      await db.transaction(writer.batch(units))
-    } catch (error) {
-      // A duplicate seq or client message id is a conflict the actor can act on, not a crash.
-      throw asConflict(db, error, 'write conflicts with stored data')
-    }
-  })
+  const committer = new GroupCommitter<PlannedWrite>(
+    async (units) => {
+      try {
+        await db.transaction(writer.batch(units))
+      } catch (error) {
+        // A duplicate seq or client message id is a conflict the actor can act on, not a crash.
+        throw asConflict(db, error, 'write conflicts with stored data')
+      }
+    },
+    // The database, not one write, failed: every write of the batch gets the retryable error
+    // now; retrying them one by one would only wait out the same fault once per write.
+    { failsBatch: (error) => error instanceof DatabaseUnavailable },
+  )
   const submit = async (write: ConversationWrite): Promise<void> => {
     await committer.submit(writer.plan(write))
   }
@@ -34,6 +48,9 @@ export function createStore(db: SqlDialect): Store {
     inboxes: new SqlInboxStore(db),
     visitors: new SqlVisitorStore(db),
     ping: () => db.ping(),
+    health: () => health.status(),
+    probe: () => db.probe(),
+    absorb: (error) => raw.absorb(error),
     stats() {
       return committer.stats()
     },
@@ -41,5 +58,54 @@ export function createStore(db: SqlDialect): Store {
       closing ??= committer.close().then(() => db.close())
       return closing
     },
+  }
+}
+
+/**
+ * The database could not take an operation (unreachable, failing, past its deadline): the
+ * retryable `unavailable` the caller sees, as opposed to a refusal of one write (the fence).
+ */
+class DatabaseUnavailable extends ParleyError {
+  constructor(cause: unknown) {
+    super('unavailable', 'the database is not available; retry shortly', {
+      retryAfterMs: 1000,
+      cause,
+    })
+  }
+}
+
+/**
+ * The dialect as the repositories see it: every operation counted in flight for the stall
+ * check, and every failure that means "the database cannot take this now" turned into the
+ * retryable `unavailable` (the cause kept for the logs) and recorded as a store failure.
+ * Committed writes and probes end a failure.
+ */
+function guarded(db: SqlDialect, health: HealthTracker): SqlDialect {
+  const run = async <T>(writes: boolean, op: () => Promise<T>): Promise<T> => {
+    const end = health.begin()
+    try {
+      const value = await op()
+      if (writes) health.wrote()
+      return value
+    } catch (error) {
+      if (db.classify(error) !== 'unavailable') throw error
+      const reason = error instanceof Error ? error.message : String(error)
+      health.failed(reason)
+      throw new DatabaseUnavailable(error)
+    } finally {
+      end()
+    }
+  }
+  return {
+    name: db.name,
+    tables: db.tables,
+    all: (query, params) => run(false, () => db.all(query, params)),
+    insert: (insert, rows) => run(true, () => db.insert(insert, rows)),
+    transaction: (steps) => run(true, () => db.transaction(steps)),
+    classify: (error) => db.classify(error),
+    ping: () => run(false, () => db.ping()),
+    probe: () => run(true, () => db.probe()),
+    absorb: (error) => db.absorb(error),
+    close: () => db.close(),
   }
 }

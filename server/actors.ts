@@ -172,7 +172,11 @@ export function createActorSystem(deps: {
         ensureTimer = setInterval(() => {
           if (running || closed || !cluster.link.connected) return
           running = true
-          ensureInboxes().finally(() => (running = false))
+          // A store or NATS fault here is retried on the next round, never left unhandled (an
+          // unhandled rejection ends the process).
+          ensureInboxes()
+            .catch((error) => log.warn('inbox placement round failed', { error }))
+            .finally(() => (running = false))
         }, cluster.leaseTtlMs)
         return
       }

@@ -434,14 +434,18 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     this.publishAfterReply(change.events)
   }
 
-  /** The one way to the store: fenced by this activation's epoch in a cluster. */
+  /**
+   * The one way to the store: fenced by this activation's epoch in a cluster. A write refused as
+   * `unavailable` (the fence, or a database that failed or timed out) may or may not have been
+   * stored: the store cannot always tell (a connection lost during COMMIT). This actor's state
+   * may therefore be behind the store, so it steps down, and the next command reloads it.
+   */
   private async write(write: ConversationWrite): Promise<void> {
-    if (this.epoch === undefined) return this.deps.store.write(write)
     try {
-      await this.deps.store.write({ ...write, expectedEpoch: this.epoch })
+      await this.deps.store.write(
+        this.epoch === undefined ? write : { ...write, expectedEpoch: this.epoch },
+      )
     } catch (error) {
-      // Refused by the fence (or the store is unreachable): another node may own this
-      // conversation now. Step down; the next command finds the current owner.
       if (error instanceof ParleyError && error.code === 'unavailable') {
         this.ctx.log.warn('conversation write refused; stepping down', { key: this.key })
         this.stopAfterReply()

@@ -17,8 +17,17 @@ import {
   type UpdateMany,
 } from '../sql/statements.ts'
 import type { TableName } from '../sql/tables.ts'
+import { deadline, StoreTimeoutError } from '../sql/deadline.ts'
 import { compileInsert, compileUpdate, runBulk, type Bulk } from './bulk.ts'
-import { isUniqueViolation, type PostgresHandle } from './connection.ts'
+import {
+  backendOf,
+  isConnectionLost,
+  isConnectTimeout,
+  isDriverSocketFault,
+  isUnavailable,
+  isUniqueViolation,
+  type PostgresHandle,
+} from './connection.ts'
 import { tables } from './schema.ts'
 
 /** The pool or one transaction's connection. */
@@ -70,15 +79,50 @@ interface TransactionScope {
   built: Map<object, Prepared>
 }
 
-export function postgresDialect(handle: PostgresHandle): SqlDialect {
-  const { db, client } = handle
+/** The part of postgres.js's connection object the pool's close hook uses (not in its types). */
+interface DriverConnection {
+  onclose: ((error: unknown) => void) | null
+}
+
+/** A statement of a transaction, started on its connection; resolves to what its check needs. */
+type Issue = (scope: TransactionScope) => Promise<unknown>
+
+/**
+ * The tables every conversation write changes. The readiness probe takes their write locks
+ * (a no-op update each), so it waits exactly when a write would.
+ */
+const WRITE_PATH_TABLES = [
+  ['conversations', 'id'],
+  ['messages', 'id'],
+  ['read_states', 'conversation_id'],
+  ['events', 'conversation_id'],
+] as const
+
+const lostConnection = (result: PromiseSettledResult<unknown>) =>
+  result.status === 'rejected' && isConnectionLost(result.reason)
+
+export interface PostgresDialectOptions {
+  /** Deadline of every statement and transaction, including the wait for a connection. */
+  timeoutMs: number
+}
+
+export function postgresDialect(
+  handle: PostgresHandle,
+  options: PostgresDialectOptions,
+): SqlDialect {
+  const { timeoutMs } = options
   const dialect = new PgDialect()
-  // Outside transactions a description is turned into a query once; a transaction's
+  // Outside transactions a description is turned into a query once per pool; a transaction's
   // statements are built on its own connection, once per transaction.
-  const pooled = new WeakMap<object, Prepared>()
+  let pooled = new WeakMap<object, Prepared>()
+  let pooledGeneration = handle.generation
   const onPool = (query: Query<unknown>): Prepared => {
+    if (pooledGeneration !== handle.generation) {
+      pooled = new WeakMap()
+      pooledGeneration = handle.generation
+    }
     let found = pooled.get(query)
-    if (!found) pooled.set(query, (found = prepare(db, query)))
+    if (!found) pooled.set(query, (found = prepare(handle.db, query)))
     return found
   }
   const bulk = new WeakMap<object, Bulk>()
@@ -100,17 +144,61 @@ export function postgresDialect(handle: PostgresHandle): SqlDialect {
     return statement.execute(step.params)
   }
 
+  /** A pooled statement with the store's deadline; a connection that cannot open renews the pool. */
+  const bounded = <T>(work: Promise<T>, what: string): Promise<T> =>
+    deadline(work, timeoutMs, what).catch((error: unknown) => {
+      if (isConnectTimeout(error)) handle.replace()
+      throw error
+    })
+
   /**
+   * Runs the statements in one transaction on a reserved connection, within the deadline.
+   *
    * BEGIN goes out with the statements instead of a round trip ahead of them, and all the
    * statements go out at once; COMMIT follows once every statement has answered and every
    * check has passed, ROLLBACK otherwise.
+   *
+   * A connection that broke (terminated backend, reset socket) is never rolled back nor handed
+   * back to the pool: postgres.js already moved it to its closed set, and releasing it would put
+   * a connection without a socket back in service, where the next statement either hangs
+   * forever or throws from a timer (postgres.js 3.4 writes to the missing socket). The pool
+   * opens a fresh connection for the next transaction instead.
+   *
+   * Past the deadline the caller gets StoreTimeoutError at once. The transaction is then
+   * abandoned: the backend's statement is cancelled, COMMIT is never sent (ROLLBACK instead),
+   * and the connection goes back to the pool only once it has answered.
    */
-  const transaction = async (steps: readonly Step[]): Promise<void> => {
-    const connection = await client.reserve()
-    try {
-      const begin = connection`begin`.execute()
-      // Awaited below, after the statements; until then its failure must not count as unhandled.
-      begin.catch(() => {})
+  const runTransaction = async (
+    statements: readonly Issue[],
+    check: (results: PromiseSettledResult<unknown>[]) => void,
+    what: string,
+  ): Promise<void> => {
+    const started = performance.now()
+    const remaining = () => timeoutMs - (performance.now() - started)
+    const connection = await reserve(remaining, what)
+    let abandoned = false
+    let broken = false
+    // postgres.js answers nothing, ever, to statements sent between a socket's error and its
+    // close: watch the connection itself (the hook its own begin() uses) and fail at its close.
+    const closed = Promise.withResolvers<never>()
+    closed.promise.catch(() => {})
+    let watched: DriverConnection | null = null
+    const begin = connection
+      .unsafe('begin', [], {
+        onexecute: (c: DriverConnection) => {
+          watched = c
+          c.onclose = (error) => {
+            broken = true
+            closed.reject(error ?? new Error('connection closed'))
+          }
+          // Truthy: the connection may take the next statement at once.
+          return true
+        },
+      } as postgres.UnsafeQueryOptions)
+      .execute()
+    // Awaited below, after the statements; until then its failure must not count as unhandled.
+    begin.catch(() => {})
+    const work = (async () => {
       // What drizzle's own transaction() builds, over a connection whose BEGIN is already sent.
       const session: Session = new PgDatabase(
         dialect,
@@ -118,9 +206,85 @@ export function postgresDialect(handle: PostgresHandle): SqlDialect {
         undefined,
       )
       const scope = { connection, session, built: new Map<object, Prepared>() }
-      const results = await Promise.allSettled(steps.map((step) => issue(scope, step)))
+      const results = await Promise.allSettled(statements.map((run) => run(scope)))
       try {
         await begin
+        check(results)
+        if (abandoned) throw new StoreTimeoutError(what, timeoutMs)
+      } catch (error) {
+        if (broken || isConnectionLost(error) || results.some(lostConnection)) {
+          broken = true
+          throw error
+        }
+        // A rollback that fails too (a dropped connection) must not hide the first error.
+        await connection`rollback`.catch((rollbackError: unknown) => {
+          if (isConnectionLost(rollbackError)) broken = true
+        })
+        throw error
+      }
+      try {
+        await connection`commit`
+      } catch (error) {
+        if (isConnectionLost(error)) broken = true
+        throw error
+      }
+    })()
+    // Whenever it ends: a healthy connection goes back to the pool, a broken one never.
+    void work.then(
+      () => finish(),
+      () => finish(),
+    )
+    const finish = () => {
+      if (broken) return
+      if (watched) watched.onclose = null
+      connection.release()
+    }
+    try {
+      await deadline(Promise.race([work, closed.promise]), remaining(), what)
+    } catch (error) {
+      if (error instanceof StoreTimeoutError) {
+        abandoned = true
+        cancelBackend(backendOf(begin))
+      }
+      throw error
+    }
+  }
+
+  /**
+   * A connection of the pool for one transaction, within the deadline. A connection that could
+   * not open (see isConnectTimeout) renews the pool, and the wait goes on there: nothing was
+   * sent yet, so trying again is safe.
+   */
+  const reserve = async (remaining: () => number, what: string): Promise<postgres.ReservedSql> => {
+    for (;;) {
+      const reserving = handle.client.reserve()
+      try {
+        return await deadline(reserving, remaining(), `${what}: waiting for a connection`)
+      } catch (error) {
+        // Late: hand it back untouched the moment it comes.
+        reserving.then(
+          (late) => late.release(),
+          () => {},
+        )
+        // None free and none opening in time (stalled or faulty ones): a new pool serves the
+        // next caller; the old one's stragglers end with their connections.
+        if (error instanceof StoreTimeoutError || isConnectTimeout(error)) handle.replace()
+        if (!isConnectTimeout(error) || remaining() <= 0) throw error
+      }
+    }
+  }
+
+  /** Best effort: ends the statement a stalled transaction's backend is running. */
+  const cancelBackend = (pid: number | null) => {
+    if (pid === null) return
+    const cancel = handle.client`select pg_cancel_backend(${pid})`.execute()
+    void bounded(cancel, 'cancel').catch(() => {})
+  }
+
+  const transaction = (steps: readonly Step[]): Promise<void> =>
+    runTransaction(
+      steps.map((step) => (scope: TransactionScope) => issue(scope, step)),
+      (results) => {
         // In step order: the first failure is the real one; the statements after a failed
         // one only report that the transaction was aborted.
         for (const [i, step] of steps.entries()) {
@@ -128,32 +292,60 @@ export function postgresDialect(handle: PostgresHandle): SqlDialect {
           if (result?.status === 'rejected') throw result.reason
           checkStep(step, result?.value)
         }
-      } catch (error) {
-        // A rollback that fails too (a dropped connection) must not hide the first error.
-        await connection`rollback`.catch(() => {})
-        throw error
-      }
-      await connection`commit`
-    } finally {
-      connection.release()
-    }
-  }
+      },
+      'transaction',
+    )
+
+  const probe = (): Promise<void> =>
+    runTransaction(
+      [
+        ...WRITE_PATH_TABLES.map(
+          ([name, column]) =>
+            (scope: TransactionScope) =>
+              scope.connection.unsafe(`update "${name}" set "${column}" = "${column}" where false`),
+        ),
+        // A transaction id makes COMMIT write and flush the log, as a real write's does.
+        (scope: TransactionScope) => scope.connection`select txid_current()`.execute(),
+      ],
+      (results) => {
+        for (const result of results) if (result.status === 'rejected') throw result.reason
+      },
+      'store probe',
+    )
 
   return {
     name: 'postgres',
     tables,
     async all<R>(query: Query<R>, params?: Params): Promise<R[]> {
       // R is the row type the description declares for exactly this statement.
-      return (await onPool(query).execute(params)) as R[]
+      return (await bounded(onPool(query).execute(params), 'statement')) as R[]
     },
     async insert(insert, rows) {
       // One statement: atomic without a transaction around it.
-      if (rows.length > 0) await runBulk(client, compiled(insert), rows)
+      if (rows.length > 0) await bounded(runBulk(handle.client, compiled(insert), rows), 'insert')
     },
     transaction,
-    classify: (error) => (isUniqueViolation(error) ? 'unique_violation' : 'other'),
+    classify: (error) =>
+      isUniqueViolation(error)
+        ? 'unique_violation'
+        : error instanceof StoreTimeoutError || isUnavailable(error)
+          ? 'unavailable'
+          : 'other',
     async ping() {
-      await client`select 1`
+      try {
+        await bounded(handle.client`select 1`.execute(), 'ping')
+      } catch (error) {
+        // `select 1` waits for no lock: a pool that cannot answer it in time has connections in
+        // a state the driver will not leave by itself. Start over with fresh ones.
+        if (error instanceof StoreTimeoutError) handle.replace()
+        throw error
+      }
+    },
+    probe,
+    absorb(error) {
+      if (!isDriverSocketFault(error)) return false
+      handle.replace()
+      return true
     },
     close: () => handle.close(),
   }

@@ -57,8 +57,12 @@ export function updateStep<K extends TableName>(
   return check ? { update, rows, check } : { update, rows }
 }
 
-/** What a driver error means to the store, as far as the store cares. */
-export type ErrorKind = 'unique_violation' | 'other'
+/**
+ * What a driver error means to the store, as far as the store cares: a taken unique key (a
+ * conflict the caller can act on), the database being unreachable, stalled or out of space
+ * (retry later; the node is not ready meanwhile), or anything else (a bug).
+ */
+export type ErrorKind = 'unique_violation' | 'unavailable' | 'other'
 
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres'
@@ -76,6 +80,17 @@ export interface SqlDialect {
   classify(error: unknown): ErrorKind
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>
+  /**
+   * A write transaction that changes no data but needs what every conversation write needs
+   * (the connection, the write locks of the write-path tables, a durable commit): it fails or
+   * stalls exactly when writes would. Readiness uses it to tell when a failing store is back.
+   */
+  probe(): Promise<void>
+  /**
+   * Given an error no caller could catch (thrown from a driver's timer), says whether it is a
+   * known driver fault this dialect recovers from (and then recovers), so the process may go on.
+   */
+  absorb(error: unknown): boolean
   /** Closes the connection(s); statements after this reject. */
   close(): Promise<void>
 }

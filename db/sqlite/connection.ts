@@ -3,7 +3,7 @@
  * db/sqlite/dialect.ts runs the shared statements over the handle this returns.
  */
 import { Database, SQLiteError } from 'bun:sqlite'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
@@ -27,8 +27,20 @@ export interface SqliteHandle {
   transaction(fn: () => void): void
   /** True for a violated UNIQUE or PRIMARY KEY constraint. */
   isUniqueViolation(error: unknown): boolean
+  /**
+   * True when the file cannot take writes for now: disk full, I/O error, read-only, locked by
+   * another process past the busy timeout, removed or replaced (DatabaseFileGone).
+   */
+  isUnavailable(error: unknown): boolean
+  /**
+   * Throws DatabaseFileGone when the path no longer names the file this connection has open
+   * (removed or replaced): writes would still succeed, into a file nobody will ever open again.
+   */
+  checkFile(): void
   /** Throws when the database is closed or unreadable. */
   ping(): void
+  /** A durable write transaction that changes no data (see SqlDialect.probe). */
+  probe(): void
   /** Closes the connection; resolves once the checkpoint thread has closed its own too. */
   close(): Promise<void>
 }
@@ -66,13 +78,39 @@ function startCheckpointer(client: Database, path: string): { stop(): Promise<vo
   }
 }
 
+/** The database file was removed or replaced under a running server. */
+export class DatabaseFileGone extends Error {
+  constructor(path: string) {
+    super(`the database file ${path} was removed or replaced; restore it and restart`)
+    this.name = 'DatabaseFileGone'
+  }
+}
+
+/**
+ * Result codes after which a later attempt may succeed: out of space, I/O errors, a read-only
+ * file system, locks held elsewhere, a file that cannot be opened or reads as damaged.
+ */
+const UNAVAILABLE = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/
+
+/**
+ * How long a write waits for a lock another process holds. bun:sqlite waits synchronously, on
+ * the event loop, so this is short; only external tools (a backup, the sqlite3 shell) take it.
+ */
+const SERVING_BUSY_TIMEOUT_MS = 2000
+
 /** Resolved from this module, not the cwd, so the server and tests start from any directory. */
 const MIGRATIONS_FOLDER = join(import.meta.dir, '..', 'migrations', 'sqlite')
 
 /** Opens (creating if needed) the database at `path` and brings its schema up to date. */
 export function openSqlite(path: string): SqliteHandle {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  const client = new Database(path, { create: true, readwrite: true })
+  let client: Database
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    client = new Database(path, { create: true, readwrite: true })
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new Error(`cannot open the SQLite database ${path}: ${reason}`, { cause: error })
+  }
   try {
     // WAL lets readers run beside the writer; FULL syncs every commit, because an acknowledged
     // message must survive a power cut, not only a process crash.
@@ -86,6 +124,11 @@ export function openSqlite(path: string): SqliteHandle {
     // Checkpoints run on a worker thread: done by the committing connection, a checkpoint
     // stalls every socket for tens of milliseconds now and then (the p99 of chat latency).
     const checkpointer = path === ':memory:' ? null : startCheckpointer(client, path)
+    client.run(`PRAGMA busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
+    const opened = path === ':memory:' ? null : fileIdentity(path)
+    const checkFile = () => {
+      if (opened !== null && fileIdentity(path) !== opened) throw new DatabaseFileGone(path)
+    }
     return {
       db,
       client,
@@ -102,8 +145,28 @@ export function openSqlite(path: string): SqliteHandle {
             cause.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
         )
       },
+      isUnavailable(error) {
+        const cause = driverError(error)
+        if (cause instanceof DatabaseFileGone) return true
+        return cause instanceof SQLiteError && UNAVAILABLE.test(cause.code ?? '')
+      },
+      checkFile,
       ping() {
+        checkFile()
         db.get(sql`select 1`)
+      },
+      probe() {
+        checkFile()
+        // Rewriting the header's user_version with its own value appends a frame to the WAL
+        // and syncs it: a full disk, a read-only file system or a held lock fail it as they
+        // would fail a message, and no data changes.
+        client
+          .transaction(() => {
+            const row = client.query('PRAGMA user_version').get() as { user_version: number }
+            client.run(`PRAGMA user_version = ${Number(row.user_version)}`)
+          })
+          .immediate()
+        checkFile()
       },
       async close() {
         const stopping = checkpointer?.stop()
@@ -116,5 +179,15 @@ export function openSqlite(path: string): SqliteHandle {
   } catch (error) {
     client.close()
     throw error
+  }
+}
+
+/** Device and inode of the file at path, or null when there is none. */
+function fileIdentity(path: string): string | null {
+  try {
+    const stat = statSync(path)
+    return `${stat.dev}:${stat.ino}`
+  } catch {
+    return null
   }
 }

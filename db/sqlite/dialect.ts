@@ -136,17 +136,33 @@ export function sqliteDialect(handle: SqliteHandle): SqlDialect {
       return statement(query).all(params) as R[]
     },
     async insert(insert, rows) {
+      handle.checkFile()
       handle.transaction(() => runStep({ insert, rows }))
+      handle.checkFile()
     },
     async transaction(steps) {
+      // Before: nothing goes into a file that was removed. After: a removal during the
+      // transaction is reported rather than acknowledged.
+      handle.checkFile()
       handle.transaction(() => {
         for (const step of steps) runStep(step)
       })
+      handle.checkFile()
     },
-    classify: (error) => (handle.isUniqueViolation(error) ? 'unique_violation' : 'other'),
+    classify: (error) =>
+      handle.isUniqueViolation(error)
+        ? 'unique_violation'
+        : handle.isUnavailable(error)
+          ? 'unavailable'
+          : 'other',
     async ping() {
       handle.ping()
     },
+    async probe() {
+      handle.probe()
+    },
+    // bun:sqlite raises every fault in the caller's own call.
+    absorb: () => false,
     async close() {
       await handle.close()
     },

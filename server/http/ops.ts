@@ -14,14 +14,14 @@ export function opsRoutes(ctx: HttpContext) {
         set.status = 503
         return { status: 'cluster link down' }
       }
-      try {
-        await ctx.store.ping()
-        return { status: 'ready' }
-      } catch (error) {
-        ctx.log.warn('readiness check failed', { error })
+      // What the write path has seen (and the store watch's pings and probes): a failing or
+      // stalled store turns this 503 at once, and 200 again once a write succeeds.
+      const store = ctx.store.health()
+      if (!store.ready) {
         set.status = 503
-        return { status: 'store unreachable' }
+        return { status: store.failing ? 'store failing' : 'store stalled', reason: store.reason }
       }
+      return { status: 'ready' }
     })
     .get('/metrics', ({ set }) => {
       set.headers['content-type'] = 'text/plain; version=0.0.4; charset=utf-8'

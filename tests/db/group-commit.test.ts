@@ -106,6 +106,30 @@ describe('group commit', () => {
     expect(committer.stats()).toEqual({ transactions: 2, writesCommitted: 2, maxBatch: 1 })
   })
 
+  test("group commit - a batch error that is nobody's fault (failsBatch) rejects every unit at once, with no retries", async () => {
+    const db = fakeDatabase()
+    const down = new Error('database unreachable')
+    const committer = new GroupCommitter<Unit>(
+      async (units) => {
+        await db.commit(units)
+        throw down
+      },
+      { failsBatch: (error) => error === down },
+    )
+    const results = await Promise.allSettled([
+      committer.submit(unit('a')),
+      committer.submit(unit('b')),
+      committer.submit(unit('c')),
+    ])
+    expect(results.map((r) => (r.status === 'rejected' ? r.reason : r.status))).toEqual([
+      down,
+      down,
+      down,
+    ])
+    expect(db.transactions).toEqual([[unit('a'), unit('b'), unit('c')]])
+    expect(committer.stats().transactions).toBe(0)
+  })
+
   test('group commit - a batch never exceeds maxBatchSize', async () => {
     const db = fakeDatabase()
     const committer = new GroupCommitter(db.commit, { maxBatchSize: 4 })

@@ -71,7 +71,7 @@ describe('sqlite connection', () => {
       expect(pragma('journal_mode')).toBe('wal')
       expect(pragma('synchronous')).toBe(2)
       expect(pragma('foreign_keys')).toBe(1)
-      expect(pragma('busy_timeout')).toBe(5000)
+      expect(pragma('busy_timeout')).toBe(2000)
     } finally {
       handle.close()
     }

@@ -49,6 +49,17 @@ describe('process', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  test('a database that cannot be opened stops the start with exit code 1 and a message naming it', async () => {
+    const dir = tempDir()
+    // Nothing can create a file in /proc, not even root.
+    const proc = spawnServer({ DATA_DIR: dir, PORT: '0', DATABASE_URL: 'sqlite:/proc/parley.db' })
+    expect(await proc.exited).toBe(1)
+    expect(await new Response(proc.stderr).text()).toContain(
+      'parley: cannot start: cannot open the SQLite database /proc/parley.db',
+    )
+    rmSync(dir, { recursive: true, force: true })
+  })
+
   test('starts on embedded SQLite with nothing else running, serves, and exits 0 on SIGTERM', async () => {
     const dir = tempDir()
     const proc = spawnServer({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' })
