@@ -30,11 +30,19 @@ export interface Cluster {
   ): ClusteredRegistry<C, R, A>
   /** True while this node holds the lease of kind/key (checked before every command). */
   owns(kind: string, key: string): boolean
+  /**
+   * This node's store fails (true) or works again (false). While it fails the node holds no
+   * actor: its leases are released so that nodes whose store works take its actors over.
+   */
+  storeFailing(failing: boolean): void
   /** Runs fn while holding a cluster-wide lock (first-start bootstrap on several nodes). */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>
   /** Releases every lease (after the actors' last writes) and closes the link. */
   stop(): Promise<void>
 }
+
+const clamp = (value: number, min: number, max: number) =>
+  Math.round(Math.min(max, Math.max(min, value)))
 
 export async function startCluster(opts: {
   natsUrl: string
@@ -77,13 +85,25 @@ export async function startCluster(opts: {
         link,
         leases,
         log,
-        requestTimeoutMs: Math.min(5_000, askDeadlineMs),
+        // Well inside the TTL: a frozen owner is found out long before its lease lapses, so
+        // the lease alone decides when its actors are served again (TTL plus one poll).
+        probeAfterMs: clamp(opts.leaseTtlMs / 6, 150, 2_000),
+        probeTimeoutMs: clamp(opts.leaseTtlMs / 10, 200, 1_000),
         askDeadlineMs,
       })
       registries.set(local.kind, placed as unknown as ClusteredRegistry<never, never, never>)
       return placed
     },
     owns: (kind, key) => leases.valid(`${kind}.${key}`),
+    storeFailing(failing) {
+      if (failing) {
+        log.warn('store failing: releasing every actor lease to the other nodes')
+        leases.suspend('its database is failing')
+      } else {
+        log.info('store works again: this node serves actors again')
+        leases.resume()
+      }
+    },
     async withLock(name, fn) {
       const deadline = Date.now() + 30_000
       let revision: number | null = null

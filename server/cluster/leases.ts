@@ -13,6 +13,7 @@
  */
 import type { KV } from '@nats-io/kv'
 import type { Logger } from '../../actors/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
 
 export interface LeaseOptions {
   kv: KV
@@ -39,6 +40,16 @@ export class Leases {
   private readonly now: () => number
   /** Safety margin subtracted from the TTL: clock drift and the time a renewal spends in flight. */
   private readonly margin: number
+  /** Set while this node's store fails: it holds no lease and claims none. */
+  private suspendedFor: string | null = null
+  /**
+   * Keys KV may still show as ours although this node no longer holds them, until when to keep
+   * trying (monotonic ms): a claim or renewal sent while NATS did not answer can still land
+   * once it does (the client buffers it), and would keep others out for a whole TTL.
+   */
+  private readonly orphans = new Map<string, number>()
+  private sweeping = false
+  private stopped = false
   claims = 0
   lost = 0
 
@@ -59,6 +70,7 @@ export class Leases {
   }
 
   stop(): void {
+    this.stopped = true
     if (this.timer) clearInterval(this.timer)
     this.timer = null
   }
@@ -69,16 +81,33 @@ export class Leases {
     return lease !== undefined && this.now() < lease.validUntil
   }
 
-  /** Claims key for this node; false when someone else holds it. */
+  /**
+   * Claims key for this node; false when someone else holds it. Rejects with `unavailable`
+   * while suspended, or when NATS does not answer.
+   */
   async claim(key: string): Promise<boolean> {
     if (this.valid(key)) return true
+    if (this.suspendedFor !== null) {
+      throw new ParleyError('unavailable', `this node cannot serve it now: ${this.suspendedFor}`, {
+        retryAfterMs: 1000,
+      })
+    }
     const sentAt = this.now()
     let revision: number
     try {
       revision = await this.opts.kv.create(key, this.value())
     } catch (error) {
       if (isWrongSequence(error)) return false
-      throw error
+      // It may still be stored once NATS answers again: ours then, held by nobody.
+      this.orphan(key)
+      throw unreachable(error)
+    }
+    // Suspended while the claim was in flight: give it straight back.
+    if (this.suspendedFor !== null) {
+      await this.deleteKey(key, revision)
+      throw new ParleyError('unavailable', `this node cannot serve it now: ${this.suspendedFor}`, {
+        retryAfterMs: 1000,
+      })
     }
     this.held.set(key, {
       revision,
@@ -89,9 +118,37 @@ export class Leases {
     return true
   }
 
+  /**
+   * Stops holding leases: every held lease is released (its actor stops first, through onLost,
+   * so nothing of it runs here after another node may claim it) and claims are refused until
+   * resume(). For a node whose own store fails: others can serve its actors at once.
+   */
+  suspend(reason: string): void {
+    if (this.suspendedFor !== null) return
+    this.suspendedFor = reason
+    for (const key of [...this.held.keys()]) {
+      const lease = this.held.get(key) as Held
+      this.held.delete(key)
+      this.opts.onLost(key)
+      const done = this.deleteKey(key, lease.revision).finally(() => this.releasing.delete(done))
+      this.releasing.add(done)
+    }
+  }
+
+  /** Claims are allowed again (the store works). */
+  resume(): void {
+    this.suspendedFor = null
+  }
+
+  get suspended(): boolean {
+    return this.suspendedFor !== null
+  }
+
   /** Node id of the holder of key, or null when nobody holds it. */
   async holder(key: string): Promise<string | null> {
-    const entry = await this.opts.kv.get(key)
+    const entry = await this.opts.kv.get(key).catch((error: unknown) => {
+      throw unreachable(error)
+    })
     if (!entry || entry.operation !== 'PUT') return null
     try {
       return (JSON.parse(entry.string()) as { node: string }).node
@@ -166,11 +223,70 @@ export class Leases {
     this.lost++
     this.opts.log.warn('lease lost', { key, why })
     this.opts.onLost(key)
+    // A renewal still on its way would extend a lease nobody uses.
+    if (why !== 'taken over') this.orphan(key)
+  }
+
+  private orphan(key: string): void {
+    this.orphans.set(key, this.now() + 2 * this.opts.ttlMs + 5_000)
+    void this.sweepOrphans()
+  }
+
+  /**
+   * Deletes the orphans that KV shows as this node's (only at the revision just read, so a
+   * lease taken meanwhile is left alone), retrying while NATS does not answer; each is given up
+   * once it must have expired anyway.
+   */
+  private async sweepOrphans(): Promise<void> {
+    if (this.sweeping) return
+    this.sweeping = true
+    try {
+      while (this.orphans.size > 0 && !this.stopped) {
+        for (const [key, until] of [...this.orphans]) {
+          if (this.held.has(key) || this.now() > until) {
+            this.orphans.delete(key)
+            continue
+          }
+          try {
+            const entry = await this.opts.kv.get(key)
+            if (entry?.operation === 'PUT' && this.isOurs(entry.string()) && !this.held.has(key)) {
+              await this.opts.kv.delete(key, { previousSeq: entry.revision })
+            }
+            this.orphans.delete(key)
+          } catch {
+            // NATS still not answering (or the key moved on): try again next round.
+          }
+        }
+        if (this.orphans.size > 0) await Bun.sleep(ORPHAN_RETRY_MS)
+      }
+    } finally {
+      this.sweeping = false
+    }
+  }
+
+  private isOurs(value: string): boolean {
+    try {
+      return (JSON.parse(value) as { node?: unknown }).node === this.opts.nodeId
+    } catch {
+      return false
+    }
   }
 
   private value(): string {
     return JSON.stringify({ node: this.opts.nodeId })
   }
+}
+
+/** How often orphaned keys are tried again while NATS does not answer. */
+const ORPHAN_RETRY_MS = 250
+
+/** A NATS failure (timeout, lost link) as the retryable error clients are told. */
+function unreachable(error: unknown): ParleyError {
+  if (error instanceof ParleyError) return error
+  return new ParleyError('unavailable', 'the cluster is not answering; retry shortly', {
+    retryAfterMs: 1000,
+    cause: error,
+  })
 }
 
 /** JetStream's answer when the expected last revision does not match (10071). */

@@ -31,10 +31,17 @@ interface AskRequest {
   probe?: true
 }
 
-type AskReply =
+/** The owner's answer to a command: its reply, or its error. */
+type Answer =
   | { ok: true; value?: unknown }
   | { ok: false; code: ErrorCode; message: string; retryAfterMs?: number }
-  | { moved: true }
+
+type AskReply = Answer | { moved: true }
+
+/** How often the lease of a silent owner is tried, waiting for it to lapse. */
+const SUSPECT_POLL_MS = 100
+/** Silent owners remembered at once (keys whose owner stopped answering). */
+const MAX_SUSPECTS = 4096
 
 /** Keys are ids we generate (UUIDs); anything else cannot name an actor. */
 const KEY = /^[A-Za-z0-9_-]{1,64}$/
@@ -43,8 +50,10 @@ export interface PlacementOptions {
   link: ClusterLink
   leases: Leases
   log: Logger
-  /** A request the owner has not answered in this long counts as lost (paused owner). */
-  requestTimeoutMs: number
+  /** A request unanswered this long makes the asker probe the owner (is it alive at all?). */
+  probeAfterMs: number
+  /** A probe unanswered this long means the owner is frozen: the lease decides from then on. */
+  probeTimeoutMs: number
   /** An ask gives up (retryable `unavailable`) after this long without an owner. */
   askDeadlineMs: number
 }
@@ -55,6 +64,8 @@ export class ClusteredRegistry<
   A extends Actor<C, R>,
 > implements Registry<C, R> {
   private readonly subs = new Map<string, Subscription>()
+  /** Keys whose owner stopped answering probes: not asked again until it answers a probe. */
+  private readonly suspects = new Set<string>()
   private closed = false
   /** Asks forwarded to another node; for metrics. */
   forwarded = 0
@@ -132,7 +143,7 @@ export class ClusteredRegistry<
   async ensure<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): Promise<void> {
     if (this.local.has(key) && this.opts.leases.valid(this.leaseKey(key))) return
     this.opts.link.assertUp()
-    const reply = await this.request(key, { probe: true })
+    const reply = await this.request(key, { probe: true }, this.opts.probeTimeoutMs)
     if (reply === 'none' || reply === 'timeout' || 'moved' in reply) await this.ask(key, cmd)
   }
 
@@ -155,6 +166,12 @@ export class ClusteredRegistry<
   /**
    * Runs cmd on the owner, claiming ownership when there is none (activate) or dropping the
    * command (tellIfLive). Bounded by askDeadlineMs.
+   *
+   * An owner that stops answering (a paused or partitioned process: NATS still routes to its
+   * subscription) is noticed by probes while the request waits, not by the request's own
+   * timeout; from then on the key is suspect: nothing more is sent to that owner, and the lease
+   * decides. It is claimed here the moment it lapses, so the actor is served again within the
+   * lease TTL plus a poll. A suspect owner that answers a probe again is trusted again.
    */
   private async route(
     key: string,
@@ -178,22 +195,26 @@ export class ClusteredRegistry<
         }
       } else {
         this.opts.link.assertUp()
-        const reply = await this.request(key, { cmd })
-        if (reply !== 'none' && reply !== 'timeout' && !('moved' in reply)) {
+        const outcome = this.suspects.has(key)
+          ? await this.recheck(key)
+          : await this.askOwner(key, cmd, deadline)
+        if (typeof outcome === 'object') {
           this.forwarded++
-          if (reply.ok) return { value: reply.value, delivered: true }
-          throw new ParleyError(reply.code, reply.message, { retryAfterMs: reply.retryAfterMs })
+          if (outcome.ok) return { value: outcome.value, delivered: true }
+          throw new ParleyError(outcome.code, outcome.message, {
+            retryAfterMs: outcome.retryAfterMs,
+          })
         }
-        if (reply === 'none' || reply === 'timeout') {
+        if (outcome === 'retry') continue
+        if (outcome === 'ownerless' || outcome === 'frozen') {
           if (!activate) return { value: undefined, delivered: false }
-          if (await this.activateHere(key)) continue
-          // Someone holds the lease: a live owner still subscribing, or a dead one whose lease
-          // has not expired. A timed-out owner may still run the command: do not send it twice.
-          if (reply === 'timeout') {
-            throw new ParleyError('unavailable', `${this.kind} owner is not answering; retry`, {
-              retryAfterMs: 1000,
-            })
+          if (await this.activateHere(key)) {
+            this.suspects.delete(key)
+            continue
           }
+          // Held elsewhere: a live owner still subscribing, or a silent one whose lease has
+          // not lapsed yet. Poll the lease briskly: it decides who serves next.
+          if (outcome === 'frozen') backoff = Math.min(backoff, SUSPECT_POLL_MS)
         }
       }
       if (performance.now() + backoff > deadline) {
@@ -202,7 +223,78 @@ export class ClusteredRegistry<
         })
       }
       await Bun.sleep(backoff)
-      backoff = Math.min(backoff * 2, 400)
+      backoff = this.suspects.has(key) ? SUSPECT_POLL_MS : Math.min(backoff * 2, 400)
+    }
+  }
+
+  /**
+   * Sends cmd to the owner and waits for its answer, probing the owner while it is slow. Resolves
+   * to the owner's answer, `retry` (it moved: find it again), `ownerless` (nobody subscribes, or
+   * the owner vanished mid-request) or `frozen` (the owner stopped answering even probes).
+   */
+  private async askOwner(
+    key: string,
+    cmd: C,
+    deadline: number,
+  ): Promise<Answer | 'retry' | 'ownerless' | 'frozen'> {
+    const timeout = Math.max(1, deadline - performance.now())
+    const request = this.request(key, { cmd }, timeout)
+    let settled = false
+    const answer = request.then((reply) => {
+      settled = true
+      return reply
+    })
+    // The request normally answers first; meanwhile, is the owner alive at all?
+    const watchdog = (async (): Promise<'frozen' | 'ownerless' | null> => {
+      await Bun.sleep(this.opts.probeAfterMs)
+      while (!settled && performance.now() < deadline) {
+        const probe = await this.request(key, { probe: true }, this.opts.probeTimeoutMs).catch(
+          () => null,
+        )
+        if (settled) return null
+        if (probe === 'timeout') return 'frozen'
+        if (probe === 'none') return 'ownerless'
+        await Bun.sleep(this.opts.probeAfterMs)
+      }
+      return null
+    })()
+    type Outcome = AskReply | 'none' | 'timeout' | 'frozen' | 'ownerless'
+    const first: Outcome = await Promise.race<Outcome>([
+      answer,
+      watchdog.then((w): Outcome | Promise<Outcome> => w ?? answer),
+    ])
+    // The losing side must not surface as an unhandled rejection.
+    answer.catch(() => {})
+    if (first === 'frozen') {
+      this.suspect(key)
+      return 'frozen'
+    }
+    if (first === 'ownerless' || first === 'none') return 'ownerless'
+    if (first === 'timeout') {
+      // No probe ran or got through either: the owner is silent, as good as frozen.
+      this.suspect(key)
+      return 'frozen'
+    }
+    if ('moved' in first) return 'retry'
+    return first
+  }
+
+  /** A suspect owner: answering probes again (trusted again), gone, or still silent. */
+  private async recheck(key: string): Promise<'retry' | 'ownerless' | 'frozen'> {
+    const probe = await this.request(key, { probe: true }, this.opts.probeTimeoutMs)
+    if (probe === 'none') return 'ownerless'
+    if (probe === 'timeout') return 'frozen'
+    this.suspects.delete(key)
+    return 'retry'
+  }
+
+  /** Remembers key's owner as silent (bounded: a few thousand keys at most, oldest dropped). */
+  private suspect(key: string): void {
+    this.suspects.delete(key)
+    this.suspects.add(key)
+    if (this.suspects.size > MAX_SUSPECTS) {
+      const oldest = this.suspects.values().next().value
+      if (oldest !== undefined) this.suspects.delete(oldest)
     }
   }
 
@@ -218,7 +310,15 @@ export class ClusteredRegistry<
       })
       this.subs.set(key, sub)
       // The subscription is registered with the server before anyone is told we own it.
-      await this.opts.link.nc.flush()
+      const flushed = await Promise.race([
+        this.opts.link.nc.flush().then(() => true),
+        Bun.sleep(this.opts.askDeadlineMs).then(() => false),
+      ])
+      if (!flushed) {
+        throw new ParleyError('unavailable', 'the cluster is not answering; retry shortly', {
+          retryAfterMs: 1000,
+        })
+      }
     }
     return true
   }
@@ -262,10 +362,14 @@ export class ClusteredRegistry<
       )
   }
 
-  private async request(key: string, body: AskRequest): Promise<AskReply | 'none' | 'timeout'> {
+  private async request(
+    key: string,
+    body: AskRequest,
+    timeoutMs: number,
+  ): Promise<AskReply | 'none' | 'timeout'> {
     try {
       const msg = await this.opts.link.nc.request(this.subject(key), JSON.stringify(body), {
-        timeout: this.opts.requestTimeoutMs,
+        timeout: Math.max(1, Math.round(timeoutMs)),
       })
       return msg.json<AskReply>()
     } catch (error) {

@@ -53,6 +53,38 @@ await withClusterServices('leases', {}, () => {
       expect(await b.leases.holder('conversation.x')).toBe('b')
     })
 
+    test('leases - a suspended node gives every lease up at once (its actors first) and claims none until resumed', async () => {
+      const a = await node('a', 'leases_suspend')
+      const b = await node('b', 'leases_suspend')
+      expect(await a.leases.claim('conversation.s1')).toBe(true)
+      expect(await a.leases.claim('conversation.s2')).toBe(true)
+      a.leases.suspend('its database is failing')
+      expect(a.lost.sort()).toEqual(['conversation.s1', 'conversation.s2'])
+      expect(a.leases.valid('conversation.s1')).toBe(false)
+      await a.leases.releaseAll()
+      // Free for the other node at once, not after the TTL.
+      expect(await b.leases.claim('conversation.s1')).toBe(true)
+      expect(await a.leases.claim('conversation.s2').catch((e) => e)).toMatchObject({
+        code: 'unavailable',
+        message: expect.stringContaining('its database is failing'),
+      })
+      a.leases.resume()
+      expect(await a.leases.claim('conversation.s2')).toBe(true)
+    })
+
+    test('leases - a claim NATS does not answer fails as unavailable, not as an internal error', async () => {
+      const a = await node('a', 'leases_frozen')
+      await nats.kill('SIGSTOP')
+      try {
+        expect(await a.leases.claim('conversation.f').catch((e) => e)).toMatchObject({
+          code: 'unavailable',
+          retryable: true,
+        })
+      } finally {
+        await nats.kill('SIGCONT')
+      }
+    }, 20_000)
+
     test('leases - renewals keep a lease past its TTL; a stopped holder loses it to expiry', async () => {
       const a = await node('a', 'leases_renew')
       const b = await node('b', 'leases_renew')
