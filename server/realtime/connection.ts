@@ -15,6 +15,9 @@ import {
 
 export type TransportKind = 'ws' | 'sse' | 'poll'
 
+/** How a wait for the client to drain its queue ended (see Connection.whenWritable). */
+export type WriteWait = 'writable' | 'closed' | 'stalled' | 'aborted'
+
 export abstract class Connection {
   readonly id = crypto.randomUUID()
   principal: Principal | null = null
@@ -28,6 +31,8 @@ export abstract class Connection {
   closed = false
   /** Set when the connection was cut for falling behind. */
   cutForSlowness = false
+  /** Flow-controlled writers (replays) waiting for the client to read; see whenWritable. */
+  private writers = new Set<() => void>()
 
   constructor(
     readonly transport: TransportKind,
@@ -57,6 +62,68 @@ export abstract class Connection {
 
   send(frame: ServerFrame): void {
     this.writeChecked(encodeFrame(frame, this.format))
+  }
+
+  /**
+   * Room for a flow-controlled writer: it may write while the queue is below this, so that its
+   * own frames never reach maxQueuedBytes and the slow-consumer cut is left to live traffic.
+   */
+  get canWriteMore(): boolean {
+    return this.queuedBytes() < this.maxQueuedBytes / 2
+  }
+
+  /**
+   * A frame from a flow-controlled writer that checked `canWriteMore` (or waited in
+   * whenWritable): one large frame may overshoot the mark, which must not count as slowness.
+   * Only a dropped frame cuts.
+   */
+  sendPaced(frame: ServerFrame): void {
+    if (this.closed) return
+    if (!this.write(encodeFrame(frame, this.format))) this.cutSlow()
+  }
+
+  /**
+   * Waits until the client has read the queue down to a quarter of maxQueuedBytes, so a
+   * flow-controlled writer can go on. Ends early when the connection closes, when `signal`
+   * aborts, or when the queue shrank not at all for `stallMs` (a client that stopped reading).
+   */
+  whenWritable(stallMs: number, signal?: AbortSignal): Promise<WriteWait> {
+    if (this.closed) return Promise.resolve('closed')
+    if (signal?.aborted) return Promise.resolve('aborted')
+    if (this.queuedBytes() <= this.maxQueuedBytes / 4) return Promise.resolve('writable')
+    return new Promise<WriteWait>((resolve) => {
+      let low = this.queuedBytes()
+      // Progress is judged when the clock runs out, not per drain signal: SSE signals only
+      // once its whole queue went, and a very slow reader that still reads is not stalled.
+      const onTimer = () => {
+        const queued = this.queuedBytes()
+        if (queued >= low) return finish('stalled')
+        low = queued
+        timer = setTimeout(onTimer, stallMs)
+      }
+      let timer = setTimeout(onTimer, stallMs)
+      const check = () => {
+        if (this.closed) finish('closed')
+        else if (this.queuedBytes() <= this.maxQueuedBytes / 4) finish('writable')
+      }
+      const onAbort = () => finish('aborted')
+      const finish = (how: WriteWait) => {
+        clearTimeout(timer)
+        this.writers.delete(check)
+        signal?.removeEventListener('abort', onAbort)
+        resolve(how)
+      }
+      this.writers.add(check)
+      signal?.addEventListener('abort', onAbort)
+    })
+  }
+
+  /**
+   * The transport's drain signal (the client read some of the queue) and its close: wakes the
+   * writers waiting in whenWritable, which look at the queue again.
+   */
+  drained(): void {
+    for (const check of [...this.writers]) check()
   }
 
   sendEncoded(encoded: EncodedFrame): void {
@@ -103,6 +170,8 @@ export class Subscription {
   native = false
   /** Live again after a replay: joins the native topic with the next published event. */
   wantsNative = false
+  /** Aborted when a newer subscribe replaces this one: its replay stops waiting for the client. */
+  readonly replaced = new AbortController()
   private buffer: Array<{ frame: EventFrame | TypingEventFrame; encoded: EncodedFrame }> = []
   /** Live events buffered during replay beyond this many cut the connection (resume later). */
   static readonly MAX_BUFFER = 10_000

@@ -12,10 +12,14 @@ const encoder = new TextEncoder()
 export const POLL_WAIT_MS = 25_000
 /** A session with neither a stream nor a poll attached for this long is dropped. */
 const DETACHED_TTL_MS = 60_000
+/** A poll returns frames of at most this many bytes (or one larger frame); the rest waits. */
+export const POLL_PAGE_BYTES = 256 * 1024
 
 export class StreamSession extends Connection {
-  private queue: string[] = []
+  /** Frames no stream or poll has taken yet, with their size in UTF-8 bytes. */
+  private queue: Array<{ text: string; bytes: number }> = []
   private queued = 0
+  private flushScheduled = false
   private sse: ReadableStreamDefaultController<Uint8Array> | null = null
   private waiter: ((frames: string[]) => void) | null = null
   detachedSince: number | null = Date.now()
@@ -35,9 +39,18 @@ export class StreamSession extends Connection {
       this.sse.enqueue(encoder.encode(`data: ${text}\n\n`))
       return true
     }
-    this.queue.push(text)
-    this.queued += text.length
-    if (this.waiter) this.flushPoll()
+    const bytes = Buffer.byteLength(text)
+    this.queue.push({ text, bytes })
+    this.queued += bytes
+    // A waiting poll answers once this run of writes is done (a replay's frames, an event and
+    // its ack), not with its first frame alone.
+    if (this.waiter && !this.flushScheduled) {
+      this.flushScheduled = true
+      queueMicrotask(() => {
+        this.flushScheduled = false
+        if (this.waiter) this.flushPoll()
+      })
+    }
     return true
   }
 
@@ -66,13 +79,18 @@ export class StreamSession extends Connection {
           const pending = this.queue
           this.queue = []
           this.queued = 0
-          for (const text of pending) controller.enqueue(encoder.encode(`data: ${text}\n\n`))
+          for (const { text } of pending) controller.enqueue(encoder.encode(`data: ${text}\n\n`))
           heartbeat = setInterval(() => this.sse?.enqueue(encoder.encode(': ping\n\n')), 15_000)
         },
+        // With highWaterMark 0, Bun pulls only when the socket took everything enqueued: the
+        // drain signal a replay waits for.
+        pull: () => this.drained(),
         cancel: () => {
           clearInterval(heartbeat)
           this.sse = null
           this.detachedSince = Date.now()
+          // A waiting replay goes on into the session's queue until the stream is back.
+          this.drained()
         },
       },
       { highWaterMark: 0, size: (chunk) => chunk?.byteLength ?? 0 },
@@ -86,7 +104,10 @@ export class StreamSession extends Connection {
     })
   }
 
-  /** Long-poll: answers at once with queued frames, or waits up to POLL_WAIT_MS for some. */
+  /**
+   * Long-poll: answers at once with queued frames (one page, see POLL_PAGE_BYTES), or waits up
+   * to POLL_WAIT_MS for some.
+   */
   poll(signal: AbortSignal | undefined): Promise<string[]> {
     if (this.transport !== 'poll') throw new ParleyError('bad_request', 'this session is for SSE')
     this.lastSeenAt = Date.now()
@@ -108,11 +129,21 @@ export class StreamSession extends Connection {
     })
   }
 
+  /** Hands the waiting poll one page; taking it is the drain signal a replay waits for. */
   private flushPoll(): void {
-    const frames = this.queue
-    this.queue = []
-    this.queued = 0
-    this.waiter?.(frames)
+    const waiter = this.waiter
+    if (!waiter) return
+    let count = 0
+    let bytes = 0
+    for (const frame of this.queue) {
+      if (count > 0 && bytes + frame.bytes > POLL_PAGE_BYTES) break
+      bytes += frame.bytes
+      count++
+    }
+    const page = this.queue.splice(0, count)
+    this.queued -= bytes
+    waiter(page.map((frame) => frame.text))
+    this.drained()
   }
 
   terminate(reason: string): void {
@@ -126,6 +157,7 @@ export class StreamSession extends Connection {
     }
     this.sse = null
     this.waiter?.([])
+    this.drained()
     this.onClose(this)
   }
 
@@ -185,12 +217,15 @@ export class StreamSessions {
     return session
   }
 
-  /** The session a poll reads: an open one, or a closed one whose last frames are unread. */
+  /**
+   * The session a poll reads: an open one, or a closed one whose last frames are unread (they
+   * may take several polls; the poll after the last of them gets not_found).
+   */
   forPoll(id: string): StreamSession {
     const last = this.closing.get(id)
-    if (!last) return this.get(id)
+    if (last?.session.hasQueuedFrames) return last.session
     this.closing.delete(id)
-    return last.session
+    return this.get(id)
   }
 
   private reap(): void {

@@ -53,6 +53,7 @@ export class WsConnection extends Connection {
     this.closed = true
     void reason
     this.ws.terminate()
+    this.drained()
   }
 
   close(frame: ServerFrame | null, code = 1000): void {
@@ -60,6 +61,7 @@ export class WsConnection extends Connection {
     if (frame) this.send(frame)
     this.closed = true
     this.ws.close(code, frame && frame.type === 'reconnect' ? 'reconnect' : undefined)
+    this.drained()
   }
 }
 
@@ -124,6 +126,10 @@ export function websocketHandler(
       if (conn)
         gateway.receive(conn, typeof message === 'string' ? message : new Uint8Array(message))
     },
+    // Bun wrote out some of what backpressure held: a replay waiting for room goes on.
+    drain(ws) {
+      ws.data.conn?.drained()
+    },
     pong(ws) {
       const conn = ws.data.conn
       if (!conn) return
@@ -137,6 +143,7 @@ export function websocketHandler(
       const conn = ws.data.conn
       if (!conn) return
       conn.closed = true
+      conn.drained()
       gateway.closed(conn)
     },
   }

@@ -1,8 +1,10 @@
 /**
  * A WebSocket client written by hand over a raw TCP socket (Bun.connect), for tests that need
  * what a browser-grade client hides: stop reading (pause) so the server sees real TCP
- * backpressure, and see exactly when the server drops the connection. JSON subprotocol only;
- * client frames are masked as RFC 6455 requires. To extend: add opcodes to `parse`.
+ * backpressure, and see exactly when the server drops the connection. It never answers a ping
+ * (it only counts them), so it is also the silent peer that liveness checks must drop. JSON
+ * subprotocol only; client frames are masked as RFC 6455 requires. To extend: add opcodes to
+ * `parse`.
  */
 import { randomBytes } from 'node:crypto'
 import type { Socket } from 'bun'
@@ -10,6 +12,8 @@ import type { Frame } from './ws.ts'
 
 export class RawWsClient {
   readonly frames: Frame[] = []
+  /** WebSocket pings received; none is ever answered with a pong. */
+  pings = 0
   /** Set once the server closed or reset the TCP connection. */
   closed = false
   private buffer = new Uint8Array(0)
@@ -137,7 +141,7 @@ export class RawWsClient {
     this.parse()
   }
 
-  /** Server frames are unmasked; this handles text and close, which is all the server sends. */
+  /** Server frames are unmasked; this reads text frames and counts pings, skipping the rest. */
   private parse(): void {
     let got = false
     for (;;) {
@@ -161,7 +165,7 @@ export class RawWsClient {
       if (opcode === 1) {
         this.frames.push(JSON.parse(new TextDecoder().decode(payload)) as Frame)
         got = true
-      }
+      } else if (opcode === 9) this.pings++
     }
     if (got) for (const w of this.frameWaiters.splice(0)) w()
   }
