@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   invalid_frame: { status: 400, retryable: false },
   unknown_type: { status: 400, retryable: false },
   frame_too_large: { status: 413, retryable: false },
+  payload_too_large: { status: 413, retryable: false },
   unauthenticated: { status: 401, retryable: false },
   token_expired: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },
@@ -41,8 +42,12 @@ export class ParleyError extends Error {
   readonly code: ErrorCode
   readonly retryAfterMs: number | undefined
 
-  constructor(code: ErrorCode, message: string, opts: { retryAfterMs?: number } = {}) {
-    super(message)
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = 'ParleyError'
     this.code = code
     this.retryAfterMs = opts.retryAfterMs

@@ -14,34 +14,34 @@ import {
   type TypingData,
 } from './model.ts'
 import type { WireError } from './errors.ts'
+import { wireString } from './strings.ts'
 
 /** Request id chosen by the client: a short string or a non-negative integer. */
 export const ReqId = v.union([
-  v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  v.pipe(wireString('req'), v.minLength(1), v.maxLength(64)),
   v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
 ])
 export type ReqId = v.InferOutput<typeof ReqId>
 
-const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+const Id = v.pipe(wireString('id'), v.minLength(1), v.maxLength(64))
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER))
-/** Client message id for idempotent send (C3). */
-/** U+0000 cannot be stored by Postgres text; refused at the edge on every dialect. */
-const noNul = (what: string) =>
-  v.check((s: string) => !s.includes('\u0000'), `${what} contains a NUL character`)
-export const ClientMsgId = v.pipe(v.string(), v.minLength(1), v.maxLength(64), noNul('clientMsgId'))
+/**
+ * Client message id for idempotent send (C3). Like every client string: well-formed Unicode,
+ * no NUL (see strings.ts).
+ */
+export const ClientMsgId = v.pipe(wireString('clientMsgId'), v.minLength(1), v.maxLength(64))
 /** Message text: trimmed content must be non-empty, at most MAX_TEXT_LENGTH characters (C7). */
 export const MessageText = v.pipe(
-  v.string(),
+  wireString('text'),
   v.maxLength(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`),
   v.check((s) => s.trim().length > 0, 'text is empty'),
-  noNul('text'),
 )
 
 /** First frame on a socket: present a visitor or operator token. */
 export const AuthFrame = v.strictObject({
   type: v.literal('auth'),
   req: ReqId,
-  token: v.pipe(v.string(), v.maxLength(2048)),
+  token: v.pipe(wireString('token'), v.maxLength(2048)),
 })
 /** Liveness check answered by `pong` with the same req. */
 export const PingFrame = v.strictObject({ type: v.literal('ping'), req: ReqId })

@@ -25,6 +25,7 @@ import { adminRoutes, newInbox } from './http/admin.ts'
 import { authRoutes } from './http/auth.ts'
 import type { HttpContext } from './http/context.ts'
 import { conversationRoutes } from './http/conversations.ts'
+import { bodyParser } from './http/body.ts'
 import { errorMapper } from './http/errors.ts'
 import { inboxRoutes } from './http/inbox.ts'
 import { meRoutes } from './http/me.ts'
@@ -37,6 +38,7 @@ import { Gateway } from './realtime/gateway.ts'
 import { Hub } from './realtime/hub.ts'
 import { StreamSessions } from './realtime/streams.ts'
 import { heartbeat, upgrade, websocketHandler, type WsData } from './realtime/ws.ts'
+import { watchStore } from './store-watch.ts'
 
 export interface RunningServer {
   url: string
@@ -56,12 +58,20 @@ export interface StartOptions {
 
 /** The WebSocket path. */
 export const WS_PATH = '/ws'
-const MAX_BODY_BYTES = 1024 * 1024
+/**
+ * After the grace period, closing (cluster leases, store, listener) gets at most this long:
+ * SIGTERM ends the process within SHUTDOWN_GRACE plus this, store and NATS answering or not.
+ */
+export const SHUTDOWN_CLOSE_MS = 5000
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock
   const log = opts.log ?? createLogger({ level: config.logLevel })
-  const store = await openStore(config.databaseUrl)
+  const store = await openStore(config.databaseUrl, {
+    timeoutMs: config.storeTimeoutMs,
+    stallMs: Math.min(2000, config.storeTimeoutMs / 2),
+    applicationName: `parley:${config.nodeId}`,
+  })
   const metrics = new Metrics()
   const cluster = config.natsUrl
     ? await startCluster({
@@ -103,11 +113,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     metrics,
     log,
     limits: {
-      maxConnectionsPerToken: config.maxConnectionsPerToken,
+      maxVisitorConnections: config.maxVisitorConnections,
+      maxOperatorConnections: config.maxOperatorConnections,
       maxFrameBytes: config.maxFrameBytes,
       maxInflight: 64,
       maxSubscriptions: 100,
-      authTimeoutMs: 10_000,
+      authTimeoutMs: config.authTimeoutMs,
     },
   })
   const streams = new StreamSessions(gateway, config.maxQueuedBytes)
@@ -119,6 +130,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // A node that loses NATS tells its clients (retryable); once back, every subscription
   // catches up from the store, so nothing published meanwhile is missed.
   cluster?.link.onChange((up) => gateway.clusterLinkChanged(up))
+  // A node whose database fails hands its actors to nodes whose database works, and takes
+  // actors again only once a write of its own succeeds.
+  const storeWatch = watchStore(store, {
+    log,
+    onFailingChange: (failing) => cluster?.storeFailing(failing),
+  })
   const announceTimer = cluster
     ? setInterval(() => {
         if (cluster.link.connected) chat.announceConnections()
@@ -141,7 +158,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clusterUp: () => cluster === null || cluster.link.connected,
   }
   const app = new Elysia()
-    .use(errorMapper(log))
+    .use(errorMapper(log, metrics))
+    .use(bodyParser())
     .use(opsRoutes(ctx))
     .use(authRoutes(ctx))
     .use(visitorRoutes(ctx))
@@ -156,7 +174,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const server = Bun.serve<WsData>({
     port: config.port,
     hostname: config.host,
-    maxRequestBodySize: MAX_BODY_BYTES,
+    // No limit of Bun's own (its 413 has no error body): bodyParser reads every body with the
+    // limit, and Bun applies backpressure to a body nobody reads.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     idleTimeout: 60,
     fetch(req, srv) {
       const url = new URL(req.url)
@@ -208,12 +228,26 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       // Let acks of the last commands reach their sockets before they close.
       await new Promise<void>((resolve) => setImmediate(resolve))
       gateway.drain(1000)
+      storeWatch.stop()
+      // Closing shares one budget, whatever state NATS or the database are in: a step that
+      // does not finish in time is left behind (the process is about to end).
+      const closeBy = performance.now() + SHUTDOWN_CLOSE_MS
+      const step = async (what: string, work: Promise<unknown> | undefined) => {
+        const left = Math.max(0, closeBy - performance.now())
+        const timeout = new Promise<'timeout'>((resolve) =>
+          setTimeout(() => resolve('timeout'), left).unref?.(),
+        )
+        const outcome = await Promise.race([work?.then(() => 'done' as const), timeout]).catch(
+          (error: unknown) => log.warn(`${what} failed`, { error }),
+        )
+        if (outcome === 'timeout') log.warn(`${what} did not finish in time; going on`)
+      }
       // After the last writes: hand every actor to the other nodes without waiting for expiry.
-      await cluster?.stop().catch((error) => log.warn('cluster stop failed', { error }))
+      await step('cluster stop', cluster?.stop())
       void server.stop(false)
       streams.stop()
-      await store.close()
-      await server.stop(true)
+      await step('store close', store.close())
+      await step('server stop', server.stop(true))
       log.info('stopped')
     })())
 
@@ -245,6 +279,10 @@ async function bootstrap(
   }
 }
 
+/**
+ * Metrics read at scrape time: levels as gauges, and the running totals that the actors, store,
+ * hub and cluster keep as counters (`*_total`, so Prometheus sees resets on restart).
+ */
 function registerGauges(
   metrics: Metrics,
   s: { gateway: Gateway; actors: ActorSystem; store: Store; hub: Hub; cluster: Cluster | null },
@@ -265,27 +303,29 @@ function registerGauges(
       () => conversations.mailboxDepth() + operators.mailboxDepth() + inboxes.mailboxDepth(),
     ],
     [
-      'parley_actor_activations',
-      'Conversation actor activations since start.',
-      () => conversations.activations,
-    ],
-    [
-      'parley_actor_passivations',
-      'Conversation actor passivations since start.',
-      () => conversations.passivations,
-    ],
-    ['parley_events_published', 'Events published since start.', () => s.hub.published],
-    [
-      'parley_store_transactions',
-      'Store transactions committed (group commit).',
-      () => s.store.stats().transactions,
-    ],
-    ['parley_store_writes', 'Actor writes committed.', () => s.store.stats().writesCommitted],
-    [
       'parley_watched_conversations',
       'Conversations with at least one local watcher.',
       () => s.hub.watchedConversations,
     ],
+  ]
+  const counters: Array<[string, string, () => number]> = [
+    [
+      'parley_actor_activations_total',
+      'Conversation actor activations since start.',
+      () => conversations.activations,
+    ],
+    [
+      'parley_actor_passivations_total',
+      'Conversation actor passivations since start.',
+      () => conversations.passivations,
+    ],
+    ['parley_events_published_total', 'Events published since start.', () => s.hub.published],
+    [
+      'parley_store_transactions_total',
+      'Store transactions committed (group commit).',
+      () => s.store.stats().transactions,
+    ],
+    ['parley_store_writes_total', 'Actor writes committed.', () => s.store.stats().writesCommitted],
   ]
   const cluster = s.cluster
   if (cluster) {
@@ -296,33 +336,44 @@ function registerGauges(
       )
     gauges.push(
       ['parley_cluster_link_up', 'NATS link up (1) or down (0).', () => +cluster.link.connected],
-      ['parley_cluster_link_drops', 'NATS link drops since start.', () => cluster.link.disconnects],
       ['parley_cluster_leases', 'Actor leases this node holds.', () => cluster.leases.size],
-      ['parley_cluster_lease_claims', 'Leases claimed since start.', () => cluster.leases.claims],
-      [
-        'parley_cluster_leases_lost',
-        'Leases lost (not renewed in time or taken over) since start.',
-        () => cluster.leases.lost,
-      ],
-      ['parley_cluster_forwarded', 'Commands answered by another node.', forwarded],
-      [
-        'parley_cluster_relay_published',
-        'Frames published to other nodes.',
-        () => cluster.relay.published,
-      ],
-      [
-        'parley_cluster_relay_received',
-        'Frames received from other nodes.',
-        () => cluster.relay.received,
-      ],
       [
         'parley_cluster_relay_subjects',
         'Subjects this node listens to.',
         () => cluster.relay.subjects,
       ],
     )
+    counters.push(
+      [
+        'parley_cluster_link_drops_total',
+        'NATS link drops since start.',
+        () => cluster.link.disconnects,
+      ],
+      [
+        'parley_cluster_lease_claims_total',
+        'Leases claimed since start.',
+        () => cluster.leases.claims,
+      ],
+      [
+        'parley_cluster_leases_lost_total',
+        'Leases lost (not renewed in time or taken over) since start.',
+        () => cluster.leases.lost,
+      ],
+      ['parley_cluster_forwarded_total', 'Commands answered by another node.', forwarded],
+      [
+        'parley_cluster_relay_published_total',
+        'Frames published to other nodes.',
+        () => cluster.relay.published,
+      ],
+      [
+        'parley_cluster_relay_received_total',
+        'Frames received from other nodes.',
+        () => cluster.relay.received,
+      ],
+    )
   }
   for (const [name, help, read] of gauges) metrics.gauge(name, help, read)
+  for (const [name, help, read] of counters) metrics.counter(name, help, read)
 }
 
 /** IPv4 or IPv6 text, nothing else (a header value we are about to key limits by). */

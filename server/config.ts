@@ -67,13 +67,26 @@ const EnvSchema = v.object({
   /** Visitor token lifetime in seconds; at most 24 h (S2). */
   VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
   OPERATOR_SESSION_TTL: v.optional(intIn(60, 30 * 86400), '43200'),
-  MAX_CONNECTIONS_PER_TOKEN: v.optional(intIn(1, 1000), '10'),
+  /** Simultaneous realtime connections (tabs, all transports) of one visitor (seed 003). */
+  MAX_VISITOR_CONNECTIONS: v.optional(intIn(1, 1000), '5'),
+  /** Simultaneous realtime connections of one operator, all devices and transports. */
+  MAX_OPERATOR_CONNECTIONS: v.optional(intIn(1, 1000), '20'),
+  /** Seconds between server WebSocket pings; a peer silent for 2.5 of these is dropped. */
+  HEARTBEAT_SEC: v.optional(intIn(1, 300), '30'),
+  /** How long a new connection may take to authenticate before it is closed (4001). */
+  AUTH_TIMEOUT_MS: v.optional(intIn(100, 300_000), '10000'),
   /** Bytes a socket may have queued before it counts as a slow consumer and is cut. */
   MAX_QUEUED_BYTES: v.optional(intIn(16 * 1024, 256 * 1024 * 1024), String(1024 * 1024)),
   /** Largest accepted client frame, in bytes. */
   MAX_FRAME_BYTES: v.optional(intIn(1024, 1024 * 1024), String(64 * 1024)),
   /** Seconds a draining server waits for in-flight work on SIGTERM. */
   SHUTDOWN_GRACE: v.optional(intIn(0, 600), '10'),
+  /**
+   * Deadline of every store operation (Postgres statements and transactions, the wait for a
+   * connection included): past it the caller gets a retryable `unavailable` and readiness turns
+   * 503 until a write succeeds again.
+   */
+  STORE_TIMEOUT_MS: v.optional(intIn(500, 60_000), '5000'),
 })
 
 export interface Config {
@@ -93,11 +106,18 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   visitorTokenTtlSec: number
   operatorSessionTtlSec: number
-  maxConnectionsPerToken: number
+  /** Connections one visitor may hold at once (MAX_VISITOR_CONNECTIONS). */
+  maxVisitorConnections: number
+  /** Connections one operator may hold at once (MAX_OPERATOR_CONNECTIONS). */
+  maxOperatorConnections: number
+  /** A connection not authenticated this long after opening is closed (AUTH_TIMEOUT_MS). */
+  authTimeoutMs: number
   maxQueuedBytes: number
   maxFrameBytes: number
   shutdownGraceSec: number
-  /** Seconds between server pings; dead sockets are dropped after 2.5 of these. */
+  /** Deadline of every store operation, in ms (STORE_TIMEOUT_MS). */
+  storeTimeoutMs: number
+  /** Seconds between server pings (HEARTBEAT_SEC); dead sockets are dropped after 2.5 of these. */
   heartbeatSec: number
   typingTtlMs: number
   /** Conversations idle this long are dropped from memory. */
@@ -129,6 +149,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     )
   }
   const e = parsed.output
+  // Replaced by two limits; ignoring it would silently change a deployment's limit.
+  if (env.MAX_CONNECTIONS_PER_TOKEN !== undefined && env.MAX_CONNECTIONS_PER_TOKEN !== '') {
+    throw new ConfigError([
+      'MAX_CONNECTIONS_PER_TOKEN: replaced by MAX_VISITOR_CONNECTIONS and MAX_OPERATOR_CONNECTIONS',
+    ])
+  }
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(['ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither'])
   }
@@ -172,11 +198,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     visitorTokenTtlSec: e.VISITOR_TOKEN_TTL,
     operatorSessionTtlSec: e.OPERATOR_SESSION_TTL,
-    maxConnectionsPerToken: e.MAX_CONNECTIONS_PER_TOKEN,
+    maxVisitorConnections: e.MAX_VISITOR_CONNECTIONS,
+    maxOperatorConnections: e.MAX_OPERATOR_CONNECTIONS,
+    authTimeoutMs: e.AUTH_TIMEOUT_MS,
     maxQueuedBytes: e.MAX_QUEUED_BYTES,
     maxFrameBytes: e.MAX_FRAME_BYTES,
     shutdownGraceSec: e.SHUTDOWN_GRACE,
-    heartbeatSec: 30,
+    storeTimeoutMs: e.STORE_TIMEOUT_MS,
+    heartbeatSec: e.HEARTBEAT_SEC,
     typingTtlMs: 8000,
     actorIdleMs: 5 * 60_000,
     mailboxLimit: 256,

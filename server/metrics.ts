@@ -1,4 +1,9 @@
-/** Prometheus text exposition of the server's counters and gauges (X5). */
+/**
+ * Prometheus text exposition of the server's counters and gauges (X5). A running total is a
+ * `counter` named `*_total` (so `rate()` and counter resets work), whether it is incremented here
+ * (`inc`) or kept elsewhere and read at scrape time (`counter`); a `gauge` is a level that goes
+ * up and down.
+ */
 
 type Labels = Record<string, string>
 
@@ -27,17 +32,32 @@ class Histogram {
   }
 }
 
+/** Prometheus naming for counters: a misnamed one throws on first use, so its tests fail. */
+function checkCounterName(name: string): void {
+  if (!name.endsWith('_total')) throw new Error(`counter ${name} must be named *_total`)
+}
+
 export class Metrics {
   private readonly counters = new Map<string, { help: string; values: Map<string, number> }>()
+  private readonly readCounters = new Map<string, { help: string; read: () => number }>()
   private readonly gauges = new Map<string, { help: string; read: () => number }>()
   readonly pingLatency = new Histogram([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
 
   /** Adds to a counter; labels distinguish series (e.g. code, transport). */
   inc(name: string, help: string, labels: Labels = {}, by = 1): void {
     let c = this.counters.get(name)
-    if (!c) this.counters.set(name, (c = { help, values: new Map() }))
+    if (!c) {
+      checkCounterName(name)
+      this.counters.set(name, (c = { help, values: new Map() }))
+    }
     const key = labelString(labels)
     c.values.set(key, (c.values.get(key) ?? 0) + by)
+  }
+
+  /** A running total kept elsewhere (e.g. by the store), read at scrape time. */
+  counter(name: string, help: string, read: () => number): void {
+    checkCounterName(name)
+    this.readCounters.set(name, { help, read })
   }
 
   /** A gauge read at scrape time. */
@@ -50,6 +70,9 @@ export class Metrics {
     for (const [name, c] of this.counters) {
       lines.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`)
       for (const [labels, value] of c.values) lines.push(`${name}${labels} ${value}`)
+    }
+    for (const [name, c] of this.readCounters) {
+      lines.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`, `${name} ${c.read()}`)
     }
     for (const [name, g] of this.gauges) {
       lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.read()}`)

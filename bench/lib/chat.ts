@@ -151,8 +151,8 @@ async function storeCounters(url: string): Promise<StoreCounters | null> {
       Number(
         /^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(name + ' ')) ?? '')?.[2],
       )
-    const transactions = read('parley_store_transactions')
-    const writes = read('parley_store_writes')
+    const transactions = read('parley_store_transactions_total')
+    const writes = read('parley_store_writes_total')
     return Number.isFinite(transactions) && Number.isFinite(writes)
       ? { transactions, writes }
       : null

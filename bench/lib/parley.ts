@@ -77,8 +77,8 @@ export async function startParley(opts: {
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE: '2',
-      // The fan-out room is one visitor's 100 tabs; the default allows 10 per visitor.
-      MAX_CONNECTIONS_PER_TOKEN: '1000',
+      // The fan-out room is one visitor's 100 tabs; the default allows 5 per visitor.
+      MAX_VISITOR_CONNECTIONS: '1000',
       BENCH_PROBE_PORT: String(probePort),
       BENCH_ACTOR_IDLE_MS: String(opts.actorIdleMs ?? 0),
     },

@@ -1,7 +1,7 @@
 /** Operator login, logout and "who am I". */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ParleyError } from '../../protocol/index.ts'
+import { ParleyError, wireString } from '../../protocol/index.ts'
 import { operatorView } from '../auth/index.ts'
 import { bearer, principalOf, type HttpContext } from './context.ts'
 
@@ -12,8 +12,8 @@ export function authRoutes(ctx: HttpContext) {
       ({ body, request }) => ctx.auth.login(body.email, body.password, ctx.clientKey(request)),
       {
         body: v.strictObject({
-          email: v.pipe(v.string(), v.maxLength(254)),
-          password: v.pipe(v.string(), v.maxLength(1024)),
+          email: v.pipe(wireString('email'), v.maxLength(254)),
+          password: v.pipe(wireString('password'), v.maxLength(1024)),
         }),
       },
     )

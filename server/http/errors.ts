@@ -1,13 +1,21 @@
 /**
  * Maps every error an HTTP route can raise to the wire error body and status: ParleyErrors
- * keep their code; Elysia's validation and parse errors become validation_failed / bad_request.
+ * keep their code (also when thrown by the body parser, which Elysia wraps in a ParseError);
+ * Elysia's validation and parse errors become validation_failed / bad_request. Every error
+ * response is counted by route pattern and code.
  */
 import { Elysia } from 'elysia'
 import type { Logger } from '../../actors/index.ts'
+import type { Metrics } from '../metrics.ts'
 import { ParleyError, toWireError, type WireError } from '../../protocol/index.ts'
 
-export function errorMapper(log: Logger) {
-  return new Elysia({ name: 'parley-errors' }).onError({ as: 'global' }, ({ code, error, set }) => {
+export function errorMapper(log: Logger, metrics: Metrics) {
+  return new Elysia({ name: 'parley-errors' }).onError({ as: 'global' }, (context) => {
+    const { code, set } = context
+    const error =
+      code === 'PARSE' && context.error.cause instanceof ParleyError
+        ? context.error.cause
+        : context.error
     let wire: WireError
     let status: number
     if (error instanceof ParleyError) {
@@ -28,6 +36,11 @@ export function errorMapper(log: Logger) {
       status = 500
     }
     set.status = status
+    // The pattern (`/api/conversations/:id`), never the raw path: one series per route, not per id.
+    metrics.inc('parley_http_errors_total', 'HTTP requests answered with an error.', {
+      route: context.route || 'unmatched',
+      code: wire.code,
+    })
     if (wire.retryAfterMs !== undefined)
       set.headers['retry-after'] = String(Math.ceil(wire.retryAfterMs / 1000))
     return { error: wire }

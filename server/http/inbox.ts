@@ -1,7 +1,7 @@
 /** The operators' shared inbox list (O1, O2). */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ConversationStatus } from '../../protocol/index.ts'
+import { ConversationStatus, wireString } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { QueryBool, QueryInt } from './schemas.ts'
 
@@ -19,7 +19,7 @@ export function inboxRoutes(ctx: HttpContext) {
       query: v.object({
         unanswered: v.optional(QueryBool),
         status: v.optional(ConversationStatus),
-        cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
+        cursor: v.optional(v.pipe(wireString('cursor'), v.maxLength(512))),
         limit: v.optional(QueryInt),
       }),
     },

@@ -1,11 +1,17 @@
-/** Request schemas shared by the HTTP routes (valibot, via Elysia's Standard Schema support). */
+/**
+ * Request schemas shared by the HTTP routes (valibot, via Elysia's Standard Schema support).
+ * Every string field is built on `wireString`: well-formed Unicode and no NUL, as in frames.
+ */
 import * as v from 'valibot'
+import { wireString } from '../../protocol/index.ts'
 
-export const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+export const Id = v.pipe(wireString('id'), v.minLength(1), v.maxLength(64))
+/** A visitor token or operator session token given in a body. */
+export const Token = v.pipe(wireString('token'), v.maxLength(2048))
 
 /** A non-negative integer given as a query-string value. */
 export const QueryInt = v.pipe(
-  v.string(),
+  wireString('value'),
   v.regex(/^\d{1,15}$/, 'must be a non-negative integer'),
   v.transform(Number),
 )
@@ -16,19 +22,19 @@ export const QueryBool = v.pipe(
 )
 
 export const Email = v.pipe(
-  v.string(),
+  wireString('email'),
   v.trim(),
   v.toLowerCase(),
   v.maxLength(254),
   v.email('must be an email address'),
 )
 export const Password = v.pipe(
-  v.string(),
+  wireString('password'),
   v.minLength(10, 'must be at least 10 characters'),
   v.maxLength(1024),
 )
 export const Role = v.picklist(['operator', 'supervisor', 'admin'])
-export const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))
+export const Name = v.pipe(wireString('name'), v.trim(), v.minLength(1), v.maxLength(100))
 
 export const InboxSettingsPatch = v.strictObject({
   escalationMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),

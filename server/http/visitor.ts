@@ -1,9 +1,9 @@
 /** Public visitor endpoints: get a session token for an inbox, list and start conversations. */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ClientMsgId, MessageText } from '../../protocol/index.ts'
+import { ClientMsgId, MessageText, wireString } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
-import { Id } from './schemas.ts'
+import { Id, Token } from './schemas.ts'
 
 export function visitorRoutes(ctx: HttpContext) {
   return new Elysia({ prefix: '/api/visitor' })
@@ -14,11 +14,11 @@ export function visitorRoutes(ctx: HttpContext) {
         body: v.strictObject({
           inboxId: Id,
           /** A still-valid token of this inbox: renew it and keep the same visitor. */
-          token: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+          token: v.optional(Token),
           /** Identity verification: the site's user id and hex HMAC-SHA256(inbox secret, userId). */
-          userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
+          userId: v.optional(v.pipe(wireString('userId'), v.minLength(1), v.maxLength(256))),
           userHash: v.optional(
-            v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')),
+            v.pipe(wireString('userHash'), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')),
           ),
         }),
       },

@@ -13,6 +13,7 @@ import {
   ClientFrame,
   decodeFrame,
   ParleyError,
+  RefusedFrame,
   ReqId,
   toWireError,
   type ReqId as ReqIdT,
@@ -21,7 +22,10 @@ import { Subscription, type Connection } from './connection.ts'
 import type { Hub } from './hub.ts'
 
 export interface GatewayLimits {
-  maxConnectionsPerToken: number
+  /** Connections (all transports) one visitor may hold at once: its tabs (seed 003). */
+  maxVisitorConnections: number
+  /** Connections (all transports) one operator may hold at once: its tabs and devices. */
+  maxOperatorConnections: number
   maxFrameBytes: number
   /** Requests one connection may have in flight at once. */
   maxInflight: number
@@ -33,6 +37,8 @@ export interface GatewayLimits {
 
 /** Events replayed per store read while resuming. */
 const REPLAY_PAGE = 500
+/** A replay whose client reads nothing for this long is cut as a slow consumer. */
+const REPLAY_STALL_MS = 30_000
 
 export class Gateway {
   readonly connections = new Set<Connection>()
@@ -107,13 +113,14 @@ export class Gateway {
     }
     const key = principalKey(principal)
     const set = this.byPrincipal.get(key) ?? new Set<Connection>()
-    if (set.size >= this.deps.limits.maxConnectionsPerToken) {
+    const limits = this.deps.limits
+    const max =
+      principal.kind === 'visitor' ? limits.maxVisitorConnections : limits.maxOperatorConnections
+    if (set.size >= max) {
       throw new ParleyError(
         'too_many_connections',
-        `at most ${this.deps.limits.maxConnectionsPerToken} connections per token`,
-        {
-          retryAfterMs: 5000,
-        },
+        `at most ${max} connections per ${principal.kind}`,
+        { retryAfterMs: 5000 },
       )
     }
     set.add(conn)
@@ -148,7 +155,12 @@ export class Gateway {
       req = reqOf(decoded)
       frame = validate(decoded)
     } catch (error) {
-      this.fail(conn, req, error)
+      // A frame refused while decoding can still have a readable req (RefusedFrame).
+      this.fail(
+        conn,
+        req ?? (error instanceof RefusedFrame ? reqOf(error.decoded) : undefined),
+        error,
+      )
       return
     }
     if (conn.inflight >= this.deps.limits.maxInflight) {
@@ -199,6 +211,8 @@ export class Gateway {
         if (sub) {
           this.deps.hub.remove(sub)
           conn.subs.delete(frame.conversationId)
+          // A replay waiting for the client stops now (its subscribe gets `conflict`).
+          sub.replaced.abort()
         }
         return undefined
       }
@@ -247,7 +261,10 @@ export class Gateway {
     // A client ahead of the server (e.g. a restored backup) resumes from what exists; the
     // ack's lastSeq tells it so.
     const afterSeq = Math.min(requestedAfter, view.conversation.lastSeq)
-    if (existing) this.deps.hub.remove(existing)
+    if (existing) {
+      this.deps.hub.remove(existing)
+      existing.replaced.abort()
+    }
     const sub = new Subscription(conn, conversationId, afterSeq)
     sub.onGap = (s) => void this.catchUp(s)
     conn.subs.set(conversationId, sub)
@@ -275,8 +292,10 @@ export class Gateway {
 
   /**
    * Sends the stored events after `from` to the subscription's connection, page by page, while
-   * its live events wait in its buffer. Resolves to the last seq sent (or `from`), or null when
-   * the connection closed or the subscription was replaced meanwhile.
+   * its live events wait in its buffer. Flow-controlled: past the connection's high-water mark
+   * it waits for the client to read, so a slow client gets the whole history instead of being
+   * cut; one that reads nothing for REPLAY_STALL_MS is cut. Resolves to the last seq sent (or
+   * `from`), or null when the connection closed or the subscription was replaced meanwhile.
    */
   private async replay(sub: Subscription, from: number): Promise<number | null> {
     const { conn, conversationId } = sub
@@ -287,12 +306,31 @@ export class Gateway {
         after,
         REPLAY_PAGE,
       )
-      if (conn.closed || conn.subs.get(conversationId) !== sub) return null
-      for (const e of events) if (e.seq > after) conn.send({ type: 'event', ...e })
-      const last = events.at(-1)
-      if (last) after = Math.max(after, last.seq)
+      for (const e of events) {
+        if (e.seq <= after) continue
+        if (!conn.canWriteMore && !(await this.awaitClient(sub))) return null
+        if (!this.isCurrent(sub)) return null
+        conn.sendPaced({ type: 'event', ...e })
+        after = e.seq
+      }
+      if (!this.isCurrent(sub)) return null
       if (events.length < REPLAY_PAGE) return after
     }
+  }
+
+  /** Waits for a replay's client to read; false when the replay must stop (cut if stalled). */
+  private async awaitClient(sub: Subscription): Promise<boolean> {
+    const outcome = await sub.conn.whenWritable(REPLAY_STALL_MS, sub.replaced.signal)
+    if (outcome !== 'stalled') return outcome === 'writable'
+    if (this.isCurrent(sub)) {
+      this.deps.log.warn('replay stalled; cutting the connection', { conn: sub.conn.id })
+      sub.conn.cutSlow()
+    }
+    return false
+  }
+
+  private isCurrent(sub: Subscription): boolean {
+    return !sub.conn.closed && sub.conn.subs.get(sub.conversationId) === sub
   }
 
   /**

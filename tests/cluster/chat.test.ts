@@ -121,8 +121,8 @@ await withClusterServices('cluster chat', {}, () => {
       expect(live.reduce((a, b) => a + b, 0)).toBe(1)
       // Commands crossed nodes by request/reply and events by the relay.
       const sum = async (name: string) => (await clusterGauge(c, name)).reduce((a, b) => a + b, 0)
-      expect(await sum('parley_cluster_forwarded')).toBeGreaterThan(0)
-      expect(await sum('parley_cluster_relay_received')).toBeGreaterThan(0)
+      expect(await sum('parley_cluster_forwarded_total')).toBeGreaterThan(0)
+      expect(await sum('parley_cluster_relay_received_total')).toBeGreaterThan(0)
       expect(await clusterGauge(c, 'parley_cluster_link_up')).toEqual([1, 1, 1])
       for (const ws of [visitor.ws, op.ws, sup.ws]) ws.close()
     }, 60_000)

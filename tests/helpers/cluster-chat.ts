@@ -63,7 +63,10 @@ export async function okEventually(
   }
 }
 
-/** Sum of a gauge over every running node's /metrics. */
+/**
+ * One value per running node of a series from /metrics: a gauge (`parley_actors`) or a counter
+ * (`parley_cluster_forwarded_total`; running totals are counters named `*_total`).
+ */
 export async function clusterGauge(cluster: Cluster, name: string): Promise<number[]> {
   const values: number[] = []
   for (const node of cluster.nodes) {

@@ -22,7 +22,12 @@ describe('config', () => {
     expect(config.databaseUrl).toBe(`sqlite:${join(dir, 'parley.db')}`)
     expect(config.natsUrl).toBeNull()
     expect(config.admin).toBeNull()
-    expect(config.maxConnectionsPerToken).toBe(10)
+    expect(config).toMatchObject({
+      maxVisitorConnections: 5,
+      maxOperatorConnections: 20,
+      heartbeatSec: 30,
+      authTimeoutMs: 10_000,
+    })
     rmSync(dir, { recursive: true })
   })
 
@@ -75,6 +80,39 @@ describe('config', () => {
     expect(problems({ PARLEY_FAILPOINT: 'crash' })[0]).toContain(
       'PARLEY_FAILPOINT: must be pause-before-write:<text>',
     )
+  })
+
+  test('connection limits and liveness timings are read and checked', () => {
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      MAX_VISITOR_CONNECTIONS: '2',
+      MAX_OPERATOR_CONNECTIONS: '50',
+      HEARTBEAT_SEC: '1',
+      AUTH_TIMEOUT_MS: '300',
+    })
+    expect(config).toMatchObject({
+      maxVisitorConnections: 2,
+      maxOperatorConnections: 50,
+      heartbeatSec: 1,
+      authTimeoutMs: 300,
+    })
+    expect(problems({ MAX_VISITOR_CONNECTIONS: '0' })).toEqual([
+      'MAX_VISITOR_CONNECTIONS: must be at least 1 (got "0")',
+    ])
+    expect(problems({ MAX_OPERATOR_CONNECTIONS: '5000' })).toEqual([
+      'MAX_OPERATOR_CONNECTIONS: must be at most 1000 (got "5000")',
+    ])
+    expect(problems({ HEARTBEAT_SEC: 'often' })).toEqual([
+      'HEARTBEAT_SEC: must be a whole number (got "often")',
+    ])
+    expect(problems({ HEARTBEAT_SEC: '0' })[0]).toStartWith('HEARTBEAT_SEC: must be at least 1')
+    expect(problems({ AUTH_TIMEOUT_MS: '10' })[0]).toStartWith(
+      'AUTH_TIMEOUT_MS: must be at least 100',
+    )
+    // The old single limit is refused rather than silently ignored.
+    expect(problems({ MAX_CONNECTIONS_PER_TOKEN: '10' })).toEqual([
+      'MAX_CONNECTIONS_PER_TOKEN: replaced by MAX_VISITOR_CONNECTIONS and MAX_OPERATOR_CONNECTIONS',
+    ])
   })
 
   test('several bad variables are all reported at once', () => {

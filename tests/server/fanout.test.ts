@@ -12,7 +12,7 @@ const { server, track } = useServers()
 
 describe('native fan-out', () => {
   test('fan-out - JSON and msgpack watchers, early and mid-stream, get every seq once, in order', async () => {
-    const s = await server({ env: { MAX_CONNECTIONS_PER_TOKEN: '50' } })
+    const s = await server({ env: { MAX_OPERATOR_CONNECTIONS: '50' } })
     const { token } = await s.visitorToken()
     const op = await s.operator()
     const writer = track(await TestClient.connect(s.wsUrl, { token: op.token }))

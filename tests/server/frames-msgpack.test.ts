@@ -14,7 +14,8 @@ let conversationId: string
 const clients: TestClient[] = []
 
 beforeAll(async () => {
-  s = await startTestServer()
+  // Every case opens its own socket for the one visitor, all kept until the end.
+  s = await startTestServer({ env: { MAX_VISITOR_CONNECTIONS: '20' } })
   token = (await s.visitorToken()).token
   const starter = await connect('json')
   conversationId = (await starter.ok({ type: 'start', text: 'hello', clientMsgId: 'first' }))

@@ -45,7 +45,7 @@ describe('gateway - subscribe edges', () => {
 
 describe('gateway - sessions', () => {
   test('the connection limit counts the user, so a renewed token cannot add connections', async () => {
-    const { s, connect } = await setup({ env: { MAX_CONNECTIONS_PER_TOKEN: '2' } })
+    const { s, connect } = await setup({ env: { MAX_VISITOR_CONNECTIONS: '2' } })
     const first = await s.visitorToken()
     const renewed = await s.http('/api/visitor/session', {
       body: { inboxId: first.inboxId, token: first.token },

@@ -12,8 +12,8 @@ import { TestClient } from '../helpers/ws.ts'
 const { server, client: connect, track } = useServers()
 
 describe('connections per token (T3)', () => {
-  test('limits - the connection past MAX_CONNECTIONS_PER_TOKEN gets too_many_connections; the others keep working', async () => {
-    const s = await server({ env: { MAX_CONNECTIONS_PER_TOKEN: '3' } })
+  test('limits - the connection past MAX_VISITOR_CONNECTIONS gets too_many_connections; the others keep working', async () => {
+    const s = await server({ env: { MAX_VISITOR_CONNECTIONS: '3' } })
     const { token } = await s.visitorToken()
     const first = await Promise.all([1, 2, 3].map(() => connect(s, token)))
     const { conversation } = await first[0]!.ok({ type: 'start', text: 'hello' })

@@ -1,0 +1,68 @@
+/**
+ * Reads every request body for the routes: at most MAX_BODY_BYTES, JSON nested at most
+ * MAX_NESTING deep. Counted here while reading, because a chunked body announces no length and
+ * Bun's own limit answers with a bare 413 that has no error body; checked for depth before
+ * JSON.parse, because the validation error Elysia builds stringifies the whole body and a
+ * deeply nested one overflowed the stack (a retryable 500). Bodies are JSON: any other content
+ * type is handed on as text, which no route's schema accepts.
+ */
+import { Elysia } from 'elysia'
+import { jsonNestsDeeper, nestingError, ParleyError } from '../../protocol/index.ts'
+
+/** Largest accepted request body, in bytes. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The global body parser; errors it throws reach errorMapper wrapped in Elysia's ParseError. */
+export function bodyParser(maxBytes = MAX_BODY_BYTES) {
+  return new Elysia({ name: 'parley-body' }).onParse(
+    { as: 'global' },
+    async ({ request }, contentType) => {
+      if (!request.body) return undefined
+      const bytes = await readLimited(request, maxBytes)
+      let text: string
+      try {
+        text = utf8.decode(bytes)
+      } catch {
+        throw new ParleyError('bad_request', 'request body is not valid UTF-8')
+      }
+      if (!/^application\/([\w.+-]+\+)?json$/i.test(contentType.trim())) return text
+      if (jsonNestsDeeper(text)) throw nestingError()
+      try {
+        return JSON.parse(text) as unknown
+      } catch {
+        throw new ParleyError('bad_request', 'request body is not valid JSON')
+      }
+    },
+  )
+}
+
+function tooLarge(maxBytes: number): ParleyError {
+  return new ParleyError('payload_too_large', `request body is larger than ${maxBytes} bytes`)
+}
+
+/** The body's bytes; payload_too_large as soon as more than maxBytes are announced or read. */
+async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length')
+  if (declared !== null) {
+    // HTTP framing ends the body at the announced length: the native read is bounded.
+    if (Number(declared) > maxBytes) throw tooLarge(maxBytes)
+    return new Uint8Array(await request.arrayBuffer())
+  }
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      // Stop here; the rest of the upload is never buffered.
+      await reader.cancel().catch(() => undefined)
+      throw tooLarge(maxBytes)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks)
+}
