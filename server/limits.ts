@@ -2,7 +2,11 @@
 import { ParleyError } from '../protocol/index.ts'
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  /** Each bucket keeps its own capacity and rate (per token per ms): callers may override them. */
+  private readonly buckets = new Map<
+    string,
+    { tokens: number; at: number; capacity: number; rate: number }
+  >()
 
   /**
    * @param capacity burst size
@@ -30,11 +34,13 @@ export class RateLimiter {
     let bucket = this.buckets.get(key)
     if (!bucket) {
       if (this.buckets.size >= this.maxKeys) this.evict(now)
-      bucket = { tokens: capacity, at: now }
+      bucket = { tokens: capacity, at: now, capacity, rate }
       this.buckets.set(key, bucket)
     }
     bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * rate)
     bucket.at = now
+    bucket.capacity = capacity
+    bucket.rate = rate
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1
       return 0
@@ -42,12 +48,22 @@ export class RateLimiter {
     return Math.ceil((1 - bucket.tokens) / rate)
   }
 
-  /** Drops full buckets (they behave exactly like absent ones). */
+  /**
+   * Makes room in a full table: drops full buckets (they behave exactly like absent ones), then
+   * the oldest buckets that would let a request through. A locked bucket (less than one token)
+   * is kept even past maxKeys: forgetting it would hand the client it refuses a fresh burst.
+   * Each unlocks within one token's refill time, and the next eviction may then drop it.
+   */
   private evict(now: number): void {
-    const rate = this.perMinute / 60_000
+    const tokensOf = (b: { tokens: number; at: number; capacity: number; rate: number }) =>
+      Math.min(b.capacity, b.tokens + (now - b.at) * b.rate)
     for (const [key, b] of this.buckets) {
-      if (b.tokens + (now - b.at) * rate >= this.capacity) this.buckets.delete(key)
+      if (tokensOf(b) >= b.capacity) this.buckets.delete(key)
     }
-    if (this.buckets.size >= this.maxKeys) this.buckets.clear()
+    // Map order is insertion order: oldest first.
+    for (const [key, b] of this.buckets) {
+      if (this.buckets.size < this.maxKeys) return
+      if (tokensOf(b) >= 1) this.buckets.delete(key)
+    }
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * Login throttling in a cluster (issue 22, item 3): the counters live in a JetStream KV bucket
+ * that every node shares, so a second node is no second budget, for an account's backoff as
+ * for an address's attempts. Two real node processes behind a trusted proxy address
+ * (TRUST_PROXY=127.0.0.1, so X-Real-IP names the client).
+ */
+import { describe, expect, test } from 'bun:test'
+import { ADMIN, useCluster, withClusterServices, type ClusterNode } from '../helpers/cluster.ts'
+
+/** One login on `node` claiming to come from `ip`: status, error code ('ok'), retryAfterMs. */
+async function login(node: ClusterNode, email: string, password: string, ip: string) {
+  const res = await fetch(`${node.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-real-ip': ip },
+    body: JSON.stringify({ email, password }),
+    signal: AbortSignal.timeout(10_000),
+  })
+  const body = (await res.json()) as { error?: { code: string; retryAfterMs?: number } }
+  return {
+    status: res.status,
+    code: body.error?.code ?? 'ok',
+    retryAfterMs: body.error?.retryAfterMs ?? null,
+  }
+}
+
+await withClusterServices('cluster login throttle', {}, () => {
+  const cluster = useCluster({
+    nodes: 2,
+    env: { TRUST_PROXY: '127.0.0.1', LOGIN_FREE_FAILURES: '2', LOGIN_LIMIT_ADDRESS: '4' },
+  })
+
+  describe('cluster login throttle', () => {
+    test('cluster - an account that failed on one node waits on the other, and gets in there once the wait is over', async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]
+      const email = 'grace@example.com'
+      const password = 'grace-password-1'
+      const created = await n1.http('/api/admin/operators', {
+        token: await c.adminToken(n1),
+        body: { email, name: 'Grace', password, inboxIds: [] },
+      })
+      expect(created.status).toBe(201)
+      // Two failures on node 1, each from another network.
+      expect((await login(n1, email, 'guess-1', '198.51.100.1')).code).toBe('unauthenticated')
+      expect((await login(n1, email, 'guess-2', '198.51.101.1')).code).toBe('unauthenticated')
+      // Node 2 knows: the account waits (1 s), even for the right password.
+      const waiting = await login(n2, email, password, '198.51.102.1')
+      expect(waiting).toMatchObject({ status: 429, code: 'rate_limited' })
+      expect(waiting.retryAfterMs).toBeGreaterThan(0)
+      expect(waiting.retryAfterMs).toBeLessThanOrEqual(1000)
+      await Bun.sleep((waiting.retryAfterMs ?? 0) + 50)
+      expect(await login(n2, email, password, '198.51.102.1')).toMatchObject({
+        status: 200,
+        code: 'ok',
+      })
+      // The success reset the count on every node.
+      expect((await login(n1, email, 'guess-3', '198.51.103.1')).code).toBe('unauthenticated')
+      expect((await login(n2, email, 'guess-4', '198.51.104.1')).code).toBe('unauthenticated')
+    }, 30_000)
+
+    test('cluster - one address has one budget across nodes and accounts', async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]
+      const ip = '203.0.113.50'
+      // Four attempts a minute for this address, spread over both nodes and four accounts.
+      for (const [node, i] of [
+        [n1, 1],
+        [n2, 2],
+        [n1, 3],
+        [n2, 4],
+      ] as const) {
+        expect((await login(node, `spray${i}@example.com`, 'guess', ip)).code).toBe(
+          'unauthenticated',
+        )
+      }
+      for (const node of [n1, n2]) {
+        const refused = await login(node, 'spray5@example.com', 'guess', ip)
+        expect(refused).toMatchObject({ status: 429, code: 'rate_limited' })
+      }
+      // Another address (another /24) is not affected, nor is the admin's own login.
+      expect((await login(n2, 'spray6@example.com', 'guess', '192.0.2.50')).code).toBe(
+        'unauthenticated',
+      )
+      expect((await login(n1, ADMIN.email, ADMIN.password, '192.0.2.51')).status).toBe(200)
+    }, 30_000)
+  })
+})
