@@ -217,7 +217,8 @@ export interface SessionStore {
   create(s: SessionRecord): Promise<void>
   get(tokenHash: string): Promise<SessionRecord | null>
   delete(tokenHash: string): Promise<void>
-  deleteForOperator(operatorId: string): Promise<void>
+  /** Deletes every session of the operator except the one with hash `keep`, if given. */
+  deleteForOperator(operatorId: string, keep?: string): Promise<void>
   deleteExpired(now: number): Promise<number>
 }
 
@@ -238,6 +239,13 @@ export interface InboxRecord {
   settings: InboxSettings
   createdAt: number
   updatedAt: number
+  /** Visitor tokens of this inbox issued at or before this time are void; 0: never signed out. */
+  visitorsSignedOutAt: number
+  /**
+   * When `identitySecret` last rotated: tokens of verified visitors issued at or before it are
+   * void (their identity must be proved again with the new secret); 0: never.
+   */
+  identityRotatedAt: number
 }
 
 export interface InboxStore {
@@ -246,7 +254,12 @@ export interface InboxStore {
   list(): Promise<InboxRecord[]>
   update(
     id: string,
-    patch: Partial<Pick<InboxRecord, 'name' | 'settings' | 'identitySecret'>> & {
+    patch: Partial<
+      Pick<
+        InboxRecord,
+        'name' | 'settings' | 'identitySecret' | 'visitorsSignedOutAt' | 'identityRotatedAt'
+      >
+    > & {
       updatedAt: number
     },
   ): Promise<InboxRecord | null>
@@ -266,12 +279,16 @@ export interface VisitorRecord {
   /** The site's own user id when identity was verified; null for anonymous visitors. */
   externalId: string | null
   createdAt: number
+  /** This visitor's tokens issued at or before this time are void; 0: never signed out. */
+  signedOutAt: number
 }
 
 export interface VisitorStore {
   create(v: VisitorRecord): Promise<void>
   getById(id: string): Promise<VisitorRecord | null>
   findByExternalId(inboxId: string, externalId: string): Promise<VisitorRecord | null>
+  /** Voids the visitor's tokens issued at or before `at`; false when there is no such visitor. */
+  signOut(id: string, at: number): Promise<boolean>
 }
 
 /** Counters the store exposes for /metrics and for tests of group commit. */

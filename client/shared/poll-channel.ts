@@ -16,7 +16,11 @@ export function openPoll(target: ChannelTarget, handlers: ChannelHandlers): Chan
   }
   const loop = async (s: RtSession) => {
     while (!done) {
-      const res = await fetch(s.url('poll'), { cache: 'no-store', signal: abort.signal })
+      const res = await fetch(s.url('poll'), {
+        headers: s.authorization(),
+        cache: 'no-store',
+        signal: abort.signal,
+      })
       if (!res.ok) throw new Error(`poll: HTTP ${res.status}`)
       const frames = (await res.json()) as unknown[]
       for (const raw of frames) {

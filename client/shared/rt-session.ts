@@ -1,7 +1,7 @@
 /**
  * A fallback realtime session (docs/protocol.md section 10): created with the token, client
  * frames POSTed in batches (at most 32 per request, one request per tick), replies arriving on
- * the session's SSE stream or long-poll.
+ * the session's SSE stream or long-poll. Every request on it bears the same token.
  */
 import type { ChannelTarget } from './channel.ts'
 import { httpJson } from './http.ts'
@@ -37,6 +37,11 @@ export class RtSession {
     return endpoint ? `${base}/${endpoint}` : base
   }
 
+  /** The header every request on the session carries. */
+  authorization(): Record<string, string> {
+    return { authorization: `Bearer ${this.target.token}` }
+  }
+
   send(frame: ClientFrame): void {
     this.outgoing.push(frame)
     if (this.scheduled) return
@@ -61,7 +66,7 @@ export class RtSession {
   end(): void {
     fetch(this.url(), {
       method: 'DELETE',
-      headers: { authorization: `Bearer ${this.target.token}` },
+      headers: this.authorization(),
       keepalive: true,
     }).catch(() => undefined)
   }

@@ -17,6 +17,7 @@ import { disconnected, fromWire, isDisconnected } from './errors.ts'
 import {
   ParleyError,
   type ClientFrame,
+  type ErrorCode,
   type EventFrame,
   type ReqId,
   type ServerFrame,
@@ -166,9 +167,7 @@ export class Transport {
       () => this.authenticated(),
       (error: ParleyError) => {
         if (isDisconnected(error)) return // the channel is gone; lost() already handled it
-        if (error.code === 'token_expired' || error.code === 'unauthenticated') {
-          this.opts.auth.rejected(token, error.code)
-        }
+        if (isRefusal(error.code)) this.opts.auth.rejected(token, error.code)
         if (error.retryAfterMs !== undefined) this.reconnectAfterMs = error.retryAfterMs
         this.lost(true)
       },
@@ -267,10 +266,17 @@ export class Transport {
         return this.settle(frame.req, (p) => p.resolve(undefined))
       case 'error':
         if (frame.req !== undefined) return this.settle(frame.req, (p) => p.reject(fromWire(frame)))
-        // The token expired or was revoked mid-connection; the server closes with 4001 next.
-        if ((frame.code === 'token_expired' || frame.code === 'unauthenticated') && this.token) {
-          this.opts.auth.rejected(this.token, frame.code)
+        // The server ended one subscription (the rights to it were revoked).
+        if (frame.conversationId !== undefined) {
+          if (!this.cursors.delete(frame.conversationId)) return
+          const error = fromWire(frame)
+          return this.emitter.emit('subscribeFailed', {
+            conversationId: frame.conversationId,
+            error,
+          })
         }
+        // The token expired or was revoked mid-connection; the server closes with 4001 next.
+        if (isRefusal(frame.code) && this.token) this.opts.auth.rejected(this.token, frame.code)
         return
       case 'event':
         return this.onEvent(frame)
@@ -315,4 +321,9 @@ export class Transport {
       )
     }, interval)
   }
+}
+
+/** Codes that refuse the token itself: the token source must not offer it again. */
+function isRefusal(code: ErrorCode): boolean {
+  return code === 'token_expired' || code === 'unauthenticated' || code === 'identity_required'
 }

@@ -35,6 +35,8 @@ export const inboxes = pgTable('inboxes', {
   settings: json('settings').$type<InboxSettings>().notNull(),
   createdAt: int64('created_at').notNull(),
   updatedAt: int64('updated_at').notNull(),
+  visitorsSignedOutAt: int64('visitors_signed_out_at').notNull().default(0),
+  identityRotatedAt: int64('identity_rotated_at').notNull().default(0),
 })
 
 export const operators = pgTable(
@@ -98,6 +100,7 @@ export const visitors = pgTable(
       .references(() => inboxes.id),
     externalId: text('external_id'),
     createdAt: int64('created_at').notNull(),
+    signedOutAt: int64('signed_out_at').notNull().default(0),
   },
   (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],
 )

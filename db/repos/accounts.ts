@@ -1,5 +1,5 @@
 /** Operators and their login sessions. */
-import { and, asc, count, eq, lte } from 'drizzle-orm'
+import { and, asc, count, eq, lte, ne } from 'drizzle-orm'
 import type {
   OperatorRecord,
   OperatorStore,
@@ -145,8 +145,14 @@ export class SqlSessionStore implements SessionStore {
     await this.db.all(this.#delete, { tokenHash })
   }
 
-  async deleteForOperator(operatorId: string): Promise<void> {
-    await this.db.all(this.#deleteForOperator, { operatorId })
+  async deleteForOperator(operatorId: string, keep?: string): Promise<void> {
+    if (keep === undefined) {
+      await this.db.all(this.#deleteForOperator, { operatorId })
+      return
+    }
+    const s = this.db.tables.operatorSessions
+    const others = and(eq(s.operatorId, operatorId), ne(s.tokenHash, keep))
+    await this.db.all(remove('operatorSessions', others, { tokenHash: field(s.tokenHash) }))
   }
 
   /** Deletes sessions that expired at or before `now`; returns how many. */

@@ -23,11 +23,19 @@ function toInbox(row: Rows['inboxes']): InboxRecord {
     settings: row.settings,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    visitorsSignedOutAt: row.visitorsSignedOutAt,
+    identityRotatedAt: row.identityRotatedAt,
   }
 }
 
 function toVisitor(row: Rows['visitors']): VisitorRecord {
-  return { id: row.id, inboxId: row.inboxId, externalId: row.externalId, createdAt: row.createdAt }
+  return {
+    id: row.id,
+    inboxId: row.inboxId,
+    externalId: row.externalId,
+    createdAt: row.createdAt,
+    signedOutAt: row.signedOutAt,
+  }
 }
 
 export class SqlInboxStore implements InboxStore {
@@ -67,7 +75,12 @@ export class SqlInboxStore implements InboxStore {
 
   async update(
     id: string,
-    patch: Partial<Pick<InboxRecord, 'name' | 'settings' | 'identitySecret'>> & {
+    patch: Partial<
+      Pick<
+        InboxRecord,
+        'name' | 'settings' | 'identitySecret' | 'visitorsSignedOutAt' | 'identityRotatedAt'
+      >
+    > & {
       updatedAt: number
     },
   ): Promise<InboxRecord | null> {
@@ -78,6 +91,8 @@ export class SqlInboxStore implements InboxStore {
         name: patch.name,
         settings: patch.settings,
         identitySecret: patch.identitySecret,
+        visitorsSignedOutAt: patch.visitorsSignedOutAt,
+        identityRotatedAt: patch.identityRotatedAt,
         updatedAt: patch.updatedAt,
       },
       eq(i.id, id),
@@ -178,5 +193,11 @@ export class SqlVisitorStore implements VisitorStore {
   async findByExternalId(inboxId: string, externalId: string): Promise<VisitorRecord | null> {
     const [row] = await this.db.all(this.#byExternalId, { inboxId, externalId })
     return row ? toVisitor(row) : null
+  }
+
+  async signOut(id: string, at: number): Promise<boolean> {
+    const v = this.db.tables.visitors
+    const rows = await this.db.all(updateRows('visitors', { signedOutAt: at }, eq(v.id, id)))
+    return rows.length > 0
   }
 }

@@ -25,6 +25,10 @@ export const inboxes = sqliteTable('inboxes', {
   settings: text('settings', { mode: 'json' }).$type<InboxSettings>().notNull(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /** Visitor tokens of this inbox issued at or before this time are void (0: never). */
+  visitorsSignedOutAt: integer('visitors_signed_out_at').notNull().default(0),
+  /** Tokens of verified visitors issued at or before this time are void: the secret rotated. */
+  identityRotatedAt: integer('identity_rotated_at').notNull().default(0),
 })
 
 export const operators = sqliteTable(
@@ -91,6 +95,8 @@ export const visitors = sqliteTable(
       .references(() => inboxes.id),
     externalId: text('external_id'),
     createdAt: integer('created_at').notNull(),
+    /** This visitor's tokens issued at or before this time are void (0: never). */
+    signedOutAt: integer('signed_out_at').notNull().default(0),
   },
   // NULLs are distinct in a unique index, so any number of anonymous visitors may share an inbox.
   (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],

@@ -1,6 +1,7 @@
 /**
  * Visitor session tokens (S2): `v1.<payload>.<signature>`, HMAC-SHA256 over the payload with the
- * server secret, base64url. Stateless, so any node can check them; they expire in <= 24 h.
+ * server secret, base64url. Stateless, so any node can check them; they expire in <= 24 h. The
+ * issued-at time lets a revocation void every token issued before it (visitor-gate.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { ParleyError } from '../../protocol/index.ts'
@@ -10,17 +11,33 @@ export interface VisitorClaims {
   inboxId: string
   /** Expiry, Unix epoch milliseconds. */
   expiresAt: number
+  /** When the token was issued, Unix epoch milliseconds. */
+  issuedAt: number
 }
 
 const PREFIX = 'v1.'
+/** The longest lifetime a visitor token may have (VISITOR_TOKEN_TTL is at most this). */
+export const MAX_VISITOR_TOKEN_MS = 86_400_000
 
 export function isVisitorToken(token: string): boolean {
   return token.startsWith(PREFIX)
 }
 
-export function signVisitorToken(secret: string, claims: VisitorClaims): string {
+/**
+ * Signs claims into a token. Without `issuedAt` the token has no issued-at claim, as tokens
+ * signed before it existed, and counts as issued as early as its expiry allows.
+ */
+export function signVisitorToken(
+  secret: string,
+  claims: Omit<VisitorClaims, 'issuedAt'> & { issuedAt?: number },
+): string {
   const payload = Buffer.from(
-    JSON.stringify({ v: claims.visitorId, i: claims.inboxId, e: claims.expiresAt }),
+    JSON.stringify({
+      v: claims.visitorId,
+      i: claims.inboxId,
+      e: claims.expiresAt,
+      t: claims.issuedAt,
+    }),
   ).toString('base64url')
   return `${PREFIX}${payload}.${mac(secret, payload)}`
 }
@@ -38,7 +55,7 @@ export function verifyVisitorToken(secret: string, token: string, now: number): 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new ParleyError('unauthenticated', 'invalid token')
   }
-  let claims: { v?: unknown; i?: unknown; e?: unknown }
+  let claims: { v?: unknown; i?: unknown; e?: unknown; t?: unknown }
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
   } catch {
@@ -47,13 +64,17 @@ export function verifyVisitorToken(secret: string, token: string, now: number): 
   if (
     typeof claims.v !== 'string' ||
     typeof claims.i !== 'string' ||
-    typeof claims.e !== 'number'
+    typeof claims.e !== 'number' ||
+    (claims.t !== undefined && typeof claims.t !== 'number')
   ) {
     throw new ParleyError('unauthenticated', 'malformed token')
   }
   if (claims.e <= now)
     throw new ParleyError('token_expired', 'token expired; request a new session')
-  return { visitorId: claims.v, inboxId: claims.i, expiresAt: claims.e }
+  // A token from before the issued-at claim: the earliest it can have been issued, so that any
+  // revocation since then covers it.
+  const issuedAt = claims.t ?? claims.e - MAX_VISITOR_TOKEN_MS
+  return { visitorId: claims.v, inboxId: claims.i, expiresAt: claims.e, issuedAt }
 }
 
 /**

@@ -91,4 +91,9 @@ export class Relay {
   get subjects(): number {
     return this.topics.size
   }
+
+  /** False while the link to NATS is down: publishing then reaches no other node. */
+  get connected(): boolean {
+    return this.link.connected
+  }
 }

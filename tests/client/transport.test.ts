@@ -241,6 +241,59 @@ describe('transport', () => {
     transport.stop()
   })
 
+  test('transport - identity_required, on auth or mid-connection, makes the token source drop that token', async () => {
+    const { server, transport, rejected } = setup({ tokens: ['verified', 'proved'] })
+    transport.start()
+    const first = await server.channel(0)
+    await first.open()
+    const auth = await first.waitSent('auth')
+    const refusal = {
+      code: 'identity_required',
+      message: 'verify again',
+      retryable: false,
+    } as const
+    await first.push({ type: 'error', req: auth.req, ...refusal })
+    await until(() => rejected.length === 1)
+    expect(rejected[0]).toEqual({ token: 'verified', code: 'identity_required' })
+    const second = await server.accept(1)
+    await until(() => transport.state === 'connected')
+    await second.push({ type: 'error', ...refusal })
+    await until(() => rejected.length === 2)
+    expect(rejected[1]).toEqual({ token: 'proved', code: 'identity_required' })
+    transport.stop()
+  })
+
+  test('transport - an error frame naming a conversation ends that subscription only', async () => {
+    const { server, transport } = setup()
+    const failed: Array<{ conversationId: string; code: string }> = []
+    const events: number[] = []
+    transport.on('subscribeFailed', (f) =>
+      failed.push({ conversationId: f.conversationId, code: f.error.code }),
+    )
+    transport.on('event', (e) => events.push(e.name === 'typing' ? -1 : e.seq))
+    transport.start()
+    const ws = await server.accept(0)
+    transport.subscribe('c1', 0)
+    transport.subscribe('c2', 0)
+    await ws.waitSent('subscribe', 2)
+    await ws.push({
+      type: 'error',
+      conversationId: 'c1',
+      code: 'forbidden',
+      message: 'permissions changed',
+      retryable: false,
+    })
+    await until(() => failed.length === 1)
+    expect(failed).toEqual([{ conversationId: 'c1', code: 'forbidden' }])
+    expect(transport.cursor('c1')).toBeUndefined()
+    expect(transport.cursor('c2')).toBe(0)
+    await ws.push(messageEvent('c1', 1))
+    await ws.push(messageEvent('c2', 1))
+    await until(() => events.length === 1)
+    expect(transport.state).toBe('connected')
+    transport.stop()
+  })
+
   test('transport - a reconnect frame sets the delay before the next attempt', async () => {
     const { server, transport } = setup()
     transport.start()

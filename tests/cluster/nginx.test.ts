@@ -100,7 +100,7 @@ await withClusterServices('nginx in front of the cluster', { nginx: true }, () =
       const created = await httpJson(base, '/rt/sessions', { body: { transport: 'sse' }, token })
       expect(created.status).toBe(201)
       const path = `/rt/sessions/${created.body.sessionId}`
-      const stream = await SseReader.open(`${base}${path}/events`)
+      const stream = await SseReader.open(`${base}${path}/events`, token)
       try {
         // The first frame is sent at once: no buffering on the way.
         expect(await stream.until((text) => text.includes('retry: 2000'), 5_000)).toBe(true)
@@ -142,9 +142,12 @@ class SseReader {
   text = ''
   private readonly abort = new AbortController()
 
-  static async open(url: string): Promise<SseReader> {
+  static async open(url: string, token: string): Promise<SseReader> {
     const reader = new SseReader()
-    const res = await fetch(url, { signal: reader.abort.signal })
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: reader.abort.signal,
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toStartWith('text/event-stream')
     if (!res.body) throw new Error('no body')

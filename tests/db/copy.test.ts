@@ -57,8 +57,20 @@ async function populate(store: Store): Promise<void> {
     createdAt: T0,
     expiresAt: T0 + 1,
   })
-  await store.visitors.create({ id: 'v1', inboxId: 'i1', externalId: null, createdAt: T0 })
-  await store.visitors.create({ id: 'v2', inboxId: 'i1', externalId: 'user-7', createdAt: T0 })
+  await store.visitors.create({
+    id: 'v1',
+    inboxId: 'i1',
+    externalId: null,
+    createdAt: T0,
+    signedOutAt: 0,
+  })
+  await store.visitors.create({
+    id: 'v2',
+    inboxId: 'i1',
+    externalId: 'user-7',
+    createdAt: T0,
+    signedOutAt: 0,
+  })
   for (let i = 0; i < 12; i++) await seedMessages(store, `c${i}`, 1 + (i % 4))
   await store.conversations.write({
     ...postWrite(message('c1', 4, { author: operatorParty('o1'), text: 'héllo ✓ "quoted"' })),

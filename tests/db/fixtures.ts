@@ -187,6 +187,8 @@ export function inbox(id: string, overrides: Partial<InboxRecord> = {}): InboxRe
     settings: { escalationMinutes: 5, maxOpenPerOperator: 0, visitorMessagesPerMinute: 20 },
     createdAt: T0,
     updatedAt: T0,
+    visitorsSignedOutAt: 0,
+    identityRotatedAt: 0,
     ...overrides,
   }
 }

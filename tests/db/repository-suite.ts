@@ -48,7 +48,13 @@ export function repositorySuite(dialect: DialectHarness): void {
           createdAt: T0,
           expiresAt: T0 + 1,
         })
-        await first.visitors.create({ id: 'v1', inboxId: 'i1', externalId: 'u1', createdAt: T0 })
+        await first.visitors.create({
+          id: 'v1',
+          inboxId: 'i1',
+          externalId: 'u1',
+          createdAt: T0,
+          signedOutAt: 0,
+        })
         await first.conversations.write(createWrite(conversation('c1')))
         const m = message('c1', 2)
         await first.conversations.write({

@@ -156,7 +156,10 @@ describe('catch-up over SSE', () => {
     const sessionId = await createSession(s, 'sse', visitorToken)
     const abort = new AbortController()
     cleanups.push(() => abort.abort())
-    const res = await fetch(`${s.url}/rt/sessions/${sessionId}/events`, { signal: abort.signal })
+    const res = await fetch(`${s.url}/rt/sessions/${sessionId}/events`, {
+      headers: { authorization: `Bearer ${visitorToken}` },
+      signal: abort.signal,
+    })
     const reader = (res.body as ReadableStream<Uint8Array>).getReader()
     const posted = await s.http(`/rt/sessions/${sessionId}/frames`, {
       token: visitorToken,
@@ -197,7 +200,9 @@ describe('catch-up over long-poll', () => {
     const deadline = Date.now() + 60_000
     while (!frames.some((f) => f.req === 'p1')) {
       if (Date.now() > deadline) throw new Error(`timed out after ${seqsOf(frames).length} events`)
-      const res = await fetch(`${s.url}/rt/sessions/${sessionId}/poll`)
+      const res = await fetch(`${s.url}/rt/sessions/${sessionId}/poll`, {
+        headers: { authorization: `Bearer ${visitorToken}` },
+      })
       const body = await res.text()
       if (res.status !== 200)
         throw new Error(`poll ${polls + 1} got ${res.status} after ${seqsOf(frames).length} events`)

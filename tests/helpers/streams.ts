@@ -1,13 +1,18 @@
 /**
  * Test clients for the fallback transports: an SSE session read with fetch + a stream reader,
  * and a long-poll session. Both post client frames to /rt/sessions/:id/frames and expose the
- * frames they received like TestClient does (`frames`, `next`, `events`).
+ * frames they received like TestClient does (`frames`, `next`, `events`). Every request bears
+ * the session's token, as the server requires. They work against an in-process test server or
+ * a cluster node alike.
  */
 import type { TestServer } from './server.ts'
 import type { Frame } from './ws.ts'
 
+/** What the clients need of a server: its URL and JSON requests (TestServer, ClusterNode). */
+export type StreamServer = Pick<TestServer, 'url' | 'http'>
+
 /** Creates a realtime session; returns its id. Throws unless the server answers 201. */
-export async function createSession(s: TestServer, transport: 'sse' | 'poll', token: string) {
+export async function createSession(s: StreamServer, transport: 'sse' | 'poll', token: string) {
   const res = await s.http('/rt/sessions', { body: { transport }, token })
   if (res.status !== 201) throw new Error(`session create failed: ${JSON.stringify(res.body)}`)
   return res.body.sessionId as string
@@ -19,7 +24,7 @@ abstract class StreamClient {
   private nextReq = 1
 
   constructor(
-    readonly server: TestServer,
+    readonly server: StreamServer,
     readonly sessionId: string,
     readonly token: string,
   ) {}
@@ -67,9 +72,10 @@ export class SseClient extends StreamClient {
   private waiters: Array<() => void> = []
   ended = false
 
-  static async open(s: TestServer, token: string): Promise<SseClient> {
+  static async open(s: StreamServer, token: string): Promise<SseClient> {
     const client = new SseClient(s, await createSession(s, 'sse', token), token)
     const res = await fetch(`${s.url}/rt/sessions/${client.sessionId}/events`, {
+      headers: { authorization: `Bearer ${token}` },
       signal: client.abort.signal,
     })
     if (res.status !== 200 || !res.body) throw new Error(`event stream refused: ${res.status}`)
@@ -135,13 +141,14 @@ export class PollClient extends StreamClient {
   /** How many polls answered, and their bodies, for assertions on the shape. */
   readonly batches: unknown[] = []
 
-  static async open(s: TestServer, token: string): Promise<PollClient> {
+  static async open(s: StreamServer, token: string): Promise<PollClient> {
     return new PollClient(s, await createSession(s, 'poll', token), token)
   }
 
   /** One poll; waits server-side until frames arrive (or the server's poll timeout). */
   async poll(): Promise<Frame[]> {
     const res = await fetch(`${this.server.url}/rt/sessions/${this.sessionId}/poll`, {
+      headers: { authorization: `Bearer ${this.token}` },
       signal: this.abort.signal,
     })
     if (res.status !== 200) throw new Error(`poll failed: ${res.status} ${await res.text()}`)

@@ -104,6 +104,25 @@ export function accountSpecs(store: () => Store): void {
       expect(await s.get('h3')).not.toBeNull()
     })
 
+    test('sessions - deleteForOperator can keep one session of that operator', async () => {
+      await store().operators.create(operator('o1'))
+      await store().operators.create(operator('o2'))
+      const s = store().sessions
+      for (const [hash, op] of [
+        ['h1', 'o1'],
+        ['h2', 'o1'],
+        ['h3', 'o1'],
+        ['h4', 'o2'],
+      ] as const) {
+        await s.create(session(hash, op, T0 + 1000))
+      }
+      await s.deleteForOperator('o1', 'h2')
+      expect(await s.get('h1')).toBeNull()
+      expect(await s.get('h2')).toEqual(session('h2', 'o1', T0 + 1000))
+      expect(await s.get('h3')).toBeNull()
+      expect(await s.get('h4')).not.toBeNull()
+    })
+
     test('sessions - deleteExpired removes sessions expired by now and counts them', async () => {
       await store().operators.create(operator('o1'))
       const s = store().sessions
@@ -135,6 +154,28 @@ export function accountSpecs(store: () => Store): void {
       expect(updated).toEqual(inbox('i1', { name: 'Sales', settings, updatedAt: T0 + 5 }))
       expect((await i.list()).map((x) => x.name)).toEqual(['Billing', 'Sales'])
       expect(await i.update('missing', { name: 'x', updatedAt: T0 })).toBeNull()
+    })
+
+    test('inboxes - visitor sign-out and identity rotation times start at 0 and are updated', async () => {
+      const i = store().inboxes
+      await i.create(inbox('i1'))
+      expect(await i.get('i1')).toMatchObject({ visitorsSignedOutAt: 0, identityRotatedAt: 0 })
+      const signedOut = await i.update('i1', { visitorsSignedOutAt: T0 + 7, updatedAt: T0 + 7 })
+      expect(signedOut).toEqual(inbox('i1', { visitorsSignedOutAt: T0 + 7, updatedAt: T0 + 7 }))
+      const rotated = await i.update('i1', {
+        identitySecret: 'new-secret',
+        identityRotatedAt: T0 + 9,
+        updatedAt: T0 + 9,
+      })
+      expect(rotated).toEqual(
+        inbox('i1', {
+          identitySecret: 'new-secret',
+          visitorsSignedOutAt: T0 + 7,
+          identityRotatedAt: T0 + 9,
+          updatedAt: T0 + 9,
+        }),
+      )
+      expect(await i.get('i1')).toEqual(rotated)
     })
   })
 
@@ -202,23 +243,58 @@ export function accountSpecs(store: () => Store): void {
       await store().inboxes.create(inbox('i1'))
       await store().inboxes.create(inbox('i2'))
       const v = store().visitors
-      const known = { id: 'v1', inboxId: 'i1', externalId: 'user-42', createdAt: T0 }
+      const known = {
+        id: 'v1',
+        inboxId: 'i1',
+        externalId: 'user-42',
+        createdAt: T0,
+        signedOutAt: 0,
+      }
       await v.create(known)
-      await v.create({ id: 'v2', inboxId: 'i2', externalId: 'user-42', createdAt: T0 })
+      await v.create({
+        id: 'v2',
+        inboxId: 'i2',
+        externalId: 'user-42',
+        createdAt: T0,
+        signedOutAt: 0,
+      })
       expect(await v.findByExternalId('i1', 'user-42')).toEqual(known)
       expect((await v.findByExternalId('i2', 'user-42'))?.id).toBe('v2')
       expect(await v.findByExternalId('i1', 'user-43')).toBeNull()
       expect(await v.getById('v1')).toEqual(known)
     })
 
+    test('visitors - signOut stores the time for that visitor only; an unknown one is false', async () => {
+      await store().inboxes.create(inbox('i1'))
+      const v = store().visitors
+      await v.create({ id: 'v1', inboxId: 'i1', externalId: null, createdAt: T0, signedOutAt: 0 })
+      await v.create({ id: 'v2', inboxId: 'i1', externalId: 'u2', createdAt: T0, signedOutAt: 0 })
+      expect(await v.signOut('v1', T0 + 5)).toBe(true)
+      expect((await v.getById('v1'))?.signedOutAt).toBe(T0 + 5)
+      expect((await v.findByExternalId('i1', 'u2'))?.signedOutAt).toBe(0)
+      expect(await v.signOut('nobody', T0 + 5)).toBe(false)
+    })
+
     test('visitors - anonymous visitors never collide; an external id is unique per inbox', async () => {
       await store().inboxes.create(inbox('i1'))
       const v = store().visitors
-      await v.create({ id: 'a1', inboxId: 'i1', externalId: null, createdAt: T0 })
-      await v.create({ id: 'a2', inboxId: 'i1', externalId: null, createdAt: T0 })
+      await v.create({ id: 'a1', inboxId: 'i1', externalId: null, createdAt: T0, signedOutAt: 0 })
+      await v.create({ id: 'a2', inboxId: 'i1', externalId: null, createdAt: T0, signedOutAt: 0 })
       expect((await v.getById('a2'))?.externalId).toBeNull()
-      await v.create({ id: 'k1', inboxId: 'i1', externalId: 'user-1', createdAt: T0 })
-      const again = v.create({ id: 'k2', inboxId: 'i1', externalId: 'user-1', createdAt: T0 })
+      await v.create({
+        id: 'k1',
+        inboxId: 'i1',
+        externalId: 'user-1',
+        createdAt: T0,
+        signedOutAt: 0,
+      })
+      const again = v.create({
+        id: 'k2',
+        inboxId: 'i1',
+        externalId: 'user-1',
+        createdAt: T0,
+        signedOutAt: 0,
+      })
       expect(await rejectionOf(again)).toMatchObject({ code: 'conflict' })
     })
   })

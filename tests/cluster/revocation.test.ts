@@ -1,0 +1,94 @@
+/**
+ * Revocation across nodes (P1): a sign-out, deactivation, role change or visitor sign-out
+ * made through one node reaches the connections on another at once (published over NATS),
+ * on every transport, and the other node refuses the token right after, whatever it cached.
+ */
+import { describe, expect, test } from 'bun:test'
+import { useCluster, withClusterServices, type ClusterNode } from '../helpers/cluster.ts'
+import { operatorOn, visitorOn } from '../helpers/cluster-chat.ts'
+import { PollClient, SseClient } from '../helpers/streams.ts'
+import type { TestClient } from '../helpers/ws.ts'
+
+/** Well under the 10 s a node caches a resolved session: "at once" means NATS time. */
+const AT_ONCE_MS = 2000
+
+/** The SSE and long-poll sessions of a token on one node. */
+async function fallbacks(node: ClusterNode, token: string) {
+  return { sse: await SseClient.open(node, token), poll: await PollClient.open(node, token) }
+}
+
+/** A socket and fallback sessions all got an error frame of this code and ended. */
+async function expectEnded(
+  ws: TestClient,
+  streams: Awaited<ReturnType<typeof fallbacks>>,
+  code: string,
+  closeCode = 4001,
+) {
+  expect((await ws.waitClosed(AT_ONCE_MS)).code).toBe(closeCode)
+  expect(ws.frames.at(-1)).toMatchObject({ type: 'error', code })
+  await streams.sse.next((f) => f.type === 'error' && f.code === code, AT_ONCE_MS)
+  await streams.poll.next((f) => f.type === 'error' && f.code === code, AT_ONCE_MS)
+  await expect(streams.poll.poll()).rejects.toThrow('poll failed: 404')
+  streams.sse.close()
+}
+
+await withClusterServices('cluster revocation', {}, () => {
+  const cluster = useCluster({ nodes: 2 })
+
+  describe('cluster revocation (P1)', () => {
+    test('cluster revocation - an operator on node 2 is cut at once when it logs out through node 1; node 2 refuses its token right after', async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]
+      const op = await operatorOn(c, n2)
+      await op.ws.ok({ type: 'feed_subscribe' })
+      const streams = await fallbacks(n2, op.token)
+      // Node 2 has the session cached now (for 10 s).
+      expect((await n2.http('/api/auth/me', { token: op.token })).status).toBe(200)
+
+      const started = Date.now()
+      expect((await n1.http('/api/auth/logout', { body: {}, token: op.token })).status).toBe(200)
+      const me = await n2.http('/api/auth/me', { token: op.token })
+      expect(me.status).toBe(401)
+      await expectEnded(op.ws, streams, 'unauthenticated')
+      expect(Date.now() - started).toBeLessThan(AT_ONCE_MS)
+    }, 30_000)
+
+    test('cluster revocation - deactivation and a role change made on node 1 reach the operator connections on node 2 at once', async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]
+      const admin = await c.adminToken(n1)
+      const patch = (id: string, body: unknown) =>
+        n1.http(`/api/admin/operators/${id}`, { method: 'PATCH', token: admin, body })
+
+      const deactivated = await operatorOn(c, n2)
+      const deactivatedStreams = await fallbacks(n2, deactivated.token)
+      expect((await n2.http('/api/auth/me', { token: deactivated.token })).status).toBe(200)
+      expect((await patch(deactivated.id, { active: false })).status).toBe(200)
+      expect((await n2.http('/api/auth/me', { token: deactivated.token })).status).toBe(401)
+      await expectEnded(deactivated.ws, deactivatedStreams, 'unauthenticated')
+
+      const demoted = await operatorOn(c, n2, { role: 'supervisor', canChat: false })
+      const demotedStreams = await fallbacks(n2, demoted.token)
+      expect((await n2.http('/api/inbox', { token: demoted.token })).status).toBe(200)
+      expect((await patch(demoted.id, { role: 'operator' })).status).toBe(200)
+      expect((await n2.http('/api/inbox', { token: demoted.token })).status).toBe(403)
+      await expectEnded(demoted.ws, demotedStreams, 'forbidden', 4003)
+    }, 30_000)
+
+    test('cluster revocation - a visitor revoked through node 1 is cut on node 2 and its token refused there', async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]
+      const visitor = await visitorOn(c, n2)
+      const streams = await fallbacks(n2, visitor.token)
+      const me = await n2.http('/api/auth/me', { token: visitor.token })
+      expect(me.status).toBe(200)
+      const revoked = await n1.http(`/api/admin/visitors/${me.body.id}/revoke`, {
+        body: {},
+        token: await c.adminToken(n1),
+      })
+      expect(revoked.status).toBe(200)
+      expect((await n2.http('/api/auth/me', { token: visitor.token })).status).toBe(401)
+      await expectEnded(visitor.ws, streams, 'unauthenticated')
+    }, 30_000)
+  })
+})
