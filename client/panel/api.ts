@@ -1,4 +1,4 @@
-/** The panel's HTTP calls: inbox pages, a conversation and its history, admin lists. */
+/** The panel's HTTP calls: inbox pages, a conversation and its history, admin lists, account. */
 import {
   httpJson,
   type Conversation,
@@ -73,6 +73,11 @@ export function panelApi(baseUrl: string, token: () => string | null) {
       ),
     patchInbox: (id: string, patch: InboxPatch) =>
       call<InboxRecord>(`/api/admin/inboxes/${encodeURIComponent(id)}`, 'PATCH', patch),
+    /** The own password; the server ends every other session of this operator. */
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call<{ ok: boolean }>('/api/auth/password', 'POST', { currentPassword, newPassword }),
+    /** Ends every session of this operator, this one included. */
+    logoutAll: () => call<{ ok: boolean }>('/api/auth/logout-all', 'POST', {}),
   }
 }
 

@@ -137,13 +137,15 @@ export function createPanel(baseUrl: string) {
     }
   }
 
-  async function signOut() {
+  /** Forgets the login here; `revoke` also ends the session on the server. */
+  async function signOut(revoke = true) {
     const token = state.login?.token
     saveLogin(null)
     transport.stop()
     await chat.actions.open(null)
     m.set({ login: null, conversations: [], unread: {}, badges: { unread: 0, unanswered: 0 } })
-    if (token) await httpJson(baseUrl, '/api/auth/logout', { body: {}, token }).catch(() => null)
+    if (token && revoke)
+      await httpJson(baseUrl, '/api/auth/logout', { body: {}, token }).catch(() => null)
   }
 
   const actions = {
@@ -163,7 +165,26 @@ export function createPanel(baseUrl: string) {
         m.set({ busy: false, error: asParleyError(e).message })
       }
     },
-    logout: signOut,
+    logout: () => signOut(),
+    /** Null when changed; otherwise why not, to show in the form. */
+    async changePassword(current: string, next: string): Promise<string | null> {
+      try {
+        await api.changePassword(current, next)
+        return null
+      } catch (e) {
+        return asParleyError(e).message
+      }
+    },
+    /** Ends this operator's sessions on every device; null when done, otherwise why not. */
+    async logoutEverywhere(): Promise<string | null> {
+      try {
+        await api.logoutAll()
+      } catch (e) {
+        return asParleyError(e).message
+      }
+      await signOut(false)
+      return null
+    },
     async setOperatorStatus(status: OperatorStatus) {
       prime()
       try {

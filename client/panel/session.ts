@@ -1,6 +1,8 @@
 /**
  * The operator's login, kept in localStorage so a reload stays signed in, and the TokenSource
  * the shared transport connects with. A token the server refuses (expired, revoked) signs out.
+ * localStorage is per origin: the widget frame and the demo page come from this server too, but
+ * run sandboxed in an opaque origin (server/http/static.ts), so no script there can read it.
  */
 import {
   ParleyError,

@@ -1,30 +1,89 @@
 /**
- * The frame's side of the bridge with the loader on the host page. The loader tells the frame
- * the page's theme and whether the screen is phone-sized; the frame tells the loader when the
- * chat opens or closes so it can resize the iframe. Nothing else crosses the boundary.
+ * The frame's side of the bridge with the loader on the host page (messages in bridge.ts).
+ * The loader hands over the frame's stored values at start, keeps every change, tells the page's
+ * theme and whether the screen is phone-sized, and passes on a new identity of the signed-in
+ * user; the frame tells the loader when the chat opens or closes so it can resize the iframe,
+ * and when the server wants the user proved again. Only messages from `window.parent` count.
  */
+import type { FrameMessage, HostMessage, StoredValues } from './bridge.ts'
+import type { Identity } from './config.ts'
+import { hostStorage, type KeyValue } from './storage.ts'
+
 export interface HostInfo {
   dark: boolean
   compact: boolean
 }
 
-export interface HostBridge {
-  layout(open: boolean): void
+export interface HostHandlers {
+  info(info: HostInfo): void
+  /** The page named its user anew; null when nobody is signed in any more. */
+  identity(identity: Identity | null): void
 }
 
-export function connectHost(embedded: boolean, onInfo: (info: HostInfo) => void): HostBridge {
-  const post = (message: object) => {
-    // The host's origin is unknown (any site may embed the widget); the open flag is not secret.
+export interface HostBridge {
+  /** Persistent values (the host page's localStorage). */
+  local: KeyValue
+  /** Values for this tab's life (the host page's sessionStorage). */
+  tab: KeyValue
+  layout(open: boolean): void
+  identityRequired(): void
+  /** Where later news goes; host info that came before is handed over at once. */
+  listen(handlers: HostHandlers): void
+}
+
+/** An older loader still on a long-lived page never answers: the widget then runs in memory. */
+const INIT_TIMEOUT_MS = 3000
+
+/** Resolves once the loader has handed over the stored values (at once when not embedded). */
+export function connectHost(embedded: boolean): Promise<HostBridge> {
+  // The host's origin is unknown (any site may embed the widget): '*' it is. Nothing sent here
+  // is secret from the host page, which keeps these values itself.
+  const post = (message: FrameMessage) => {
     if (embedded) window.parent.postMessage(message, '*')
   }
-  if (embedded) {
+  let info: HostInfo | null = null
+  let handlers: HostHandlers | null = null
+  const bridge = (local: StoredValues, tab: StoredValues): HostBridge => ({
+    local: hostStorage(local, (key, value) => post({ parley: 'store', area: 'local', key, value })),
+    tab: hostStorage(tab, (key, value) => post({ parley: 'store', area: 'tab', key, value })),
+    layout: (open) => post({ parley: 'layout', open }),
+    identityRequired: () => post({ parley: 'identity-required' }),
+    listen(h) {
+      handlers = h
+      if (info) h.info(info)
+    },
+  })
+  if (!embedded) return Promise.resolve(bridge({}, {}))
+  return new Promise((resolve) => {
+    let started = false
+    const start = (local: StoredValues, tab: StoredValues) => {
+      if (started) return
+      started = true
+      resolve(bridge(local, tab))
+    }
     window.addEventListener('message', (e: MessageEvent) => {
       if (e.source !== window.parent) return
-      const data = e.data as { parley?: unknown; dark?: unknown; compact?: unknown } | null
-      if (data?.parley !== 'host') return
-      onInfo({ dark: data.dark === true, compact: data.compact === true })
+      const message = e.data as HostMessage | null
+      if (message?.parley === 'host') {
+        info = { dark: message.dark === true, compact: message.compact === true }
+        handlers?.info(info)
+      } else if (message?.parley === 'init') {
+        start(strings(message.local), strings(message.tab))
+      } else if (message?.parley === 'identity') {
+        const { userId, userHash } = message
+        const valid = typeof userId === 'string' && typeof userHash === 'string'
+        handlers?.identity(valid && userId && userHash ? { userId, userHash } : null)
+      }
     })
-  }
-  post({ parley: 'ready' })
-  return { layout: (open) => post({ parley: 'layout', open }) }
+    setTimeout(() => start({}, {}), INIT_TIMEOUT_MS)
+    post({ parley: 'ready' })
+  })
+}
+
+/** Only the string values of what the host page sent. */
+function strings(values: unknown): StoredValues {
+  const out: StoredValues = {}
+  if (typeof values !== 'object' || values === null) return out
+  for (const [key, value] of Object.entries(values)) if (typeof value === 'string') out[key] = value
+  return out
 }

@@ -7,17 +7,27 @@
  * both, whichever comes first), data-theme="light|dark|auto", data-lang="ru|en" (default: the
  * page's <html lang>), data-user-id + data-user-hash (a signed-in user the site vouches for:
  * hex HMAC-SHA256 of the id with the inbox's identity secret, computed by the site's backend).
+ * The page may also set `window.ParleyIdentity = { userId, userHash }`, or change the data-user
+ * attributes later; when the server wants the user proved again, the loader dispatches a
+ * `parley:identity-required` event on window and passes on whichever the page sets next.
  *
  * Isolation: the widget runs in an iframe served by the Parley server, not in a shadow root.
  * Host CSS cannot reach into another document at all (a shadow root still inherits fonts,
- * colors and `all`-style resets through the host element), host scripts cannot patch the
- * widget's globals (fetch, WebSocket, JSON, prototypes), and the widget's API calls are
- * same-origin with the server, so no CORS is needed on any site. The cost, a second document,
- * is paid only when the widget loads. The loader pins the iframe's own box with inline
- * !important styles, which outrank any host stylesheet rule.
+ * colors and `all`-style resets through the host element), and host scripts cannot patch the
+ * widget's globals (fetch, WebSocket, JSON, prototypes). The frame is served sandboxed, in an
+ * opaque origin, so nothing running in it can read the operator panel's storage on the Parley
+ * origin; its API calls are CORS requests the server allows for visitor routes only. Having no
+ * storage there, it keeps its visitor session and outbox here, in the host page's storage
+ * (namespaced per inbox; memory where that is blocked), exchanged by postMessage (bridge.ts).
+ * The loader pins the iframe's own box with inline !important styles, which outrank any host
+ * stylesheet rule.
  */
+import type { FrameMessage, HostMessage, StorageArea, StoredValues } from './bridge.ts'
+
+const SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox allow-forms'
+
 ;(() => {
-  const w = window as Window & { parleyLoader?: boolean }
+  const w = window as Window & { parleyLoader?: boolean; ParleyIdentity?: unknown }
   const script = (document.currentScript ??
     document.querySelector('script[data-inbox]')) as HTMLScriptElement | null
   const inbox = script?.dataset.inbox
@@ -37,6 +47,63 @@
   let frame: HTMLIFrameElement | null = null
   let open = false
 
+  // The frame's origin is opaque, so '*' is the only target that reaches it; the recipient is
+  // our own iframe, which only this page (already holding these values) could navigate away.
+  const post = (message: HostMessage) => frame?.contentWindow?.postMessage(message, '*')
+
+  const prefix = `parley:${inbox}:`
+  // What this page wrote, also kept in memory: the whole story where storage is blocked.
+  const areas: Record<StorageArea, [() => Storage, StoredValues]> = {
+    local: [() => localStorage, {}],
+    tab: [() => sessionStorage, {}],
+  }
+  const snapshot = (area: StorageArea): StoredValues => {
+    const [storage, memory] = areas[area]
+    const values: StoredValues = {}
+    try {
+      const s = storage()
+      for (let i = 0; i < s.length; i++) {
+        const key = s.key(i) ?? ''
+        if (key.startsWith(prefix)) values[key.slice(prefix.length)] = s.getItem(key) ?? ''
+      }
+    } catch {
+      // blocked: memory only
+    }
+    return { ...values, ...memory }
+  }
+  const store = (area: StorageArea, key: string, value: string | null) => {
+    const [storage, memory] = areas[area]
+    if (value === null) delete memory[key]
+    else memory[key] = value
+    try {
+      if (value === null) storage().removeItem(prefix + key)
+      else storage().setItem(prefix + key, value)
+    } catch {
+      // blocked: memory only
+    }
+  }
+
+  let identity = { userId: data.userId ?? '', userHash: data.userHash ?? '' }
+  const setIdentity = (value: unknown) => {
+    const v = value as { userId?: unknown; userHash?: unknown } | null
+    if (typeof v?.userId !== 'string' || typeof v.userHash !== 'string') return
+    identity = { userId: v.userId, userHash: v.userHash }
+    post({ parley: 'identity', ...identity })
+  }
+  setIdentity(w.ParleyIdentity)
+  try {
+    Object.defineProperty(w, 'ParleyIdentity', {
+      configurable: true,
+      get: () => ({ ...identity }),
+      set: setIdentity,
+    })
+  } catch {
+    // declared by the page with `var`: read once above, data-user attributes still work
+  }
+  new MutationObserver(() =>
+    setIdentity({ userId: data.userId ?? '', userHash: data.userHash ?? '' }),
+  ).observe(script, { attributeFilter: ['data-user-id', 'data-user-hash'] })
+
   const pin = (styles: Record<string, string>) => {
     for (const key in styles) frame?.style.setProperty(key, styles[key] ?? '', 'important')
   }
@@ -48,7 +115,7 @@
       width: open ? (full ? '100%' : '420px') : '88px',
       height: open ? (full ? '100%' : 'min(720px, 100%)') : '88px',
     })
-    frame?.contentWindow?.postMessage({ parley: 'host', dark: dark(), compact: full }, src.origin)
+    post({ parley: 'host', dark: dark(), compact: full })
   }
 
   const load = () => {
@@ -56,10 +123,12 @@
     if (!document.body) return void addEventListener('DOMContentLoaded', load)
     frame = document.createElement('iframe')
     const query = new URLSearchParams({ inbox, lang, theme: dark() ? 'dark' : 'light' })
-    const identity = new URLSearchParams({ user: data.userId ?? '', hash: data.userHash ?? '' })
-    frame.src = new URL(`frame.html?${query}#${identity}`, src).href
+    const user = new URLSearchParams({ user: identity.userId, hash: identity.userHash })
+    frame.src = new URL(`frame.html?${query}#${user}`, src).href
     frame.title = lang === 'ru' ? 'Чат поддержки' : 'Support chat'
     frame.setAttribute('allow', 'autoplay')
+    // The server sends the same sandbox as a CSP header; this keeps it if a proxy drops that.
+    frame.setAttribute('sandbox', SANDBOX)
     pin({
       position: 'fixed',
       inset: 'auto 0 0 auto',
@@ -86,10 +155,26 @@
   }
 
   addEventListener('message', (e: MessageEvent) => {
-    if (!frame || e.source !== frame.contentWindow || e.origin !== src.origin) return
-    const message = e.data as { parley?: string; open?: boolean } | null
-    if (message?.parley === 'layout') open = message.open === true
-    if (message?.parley === 'layout' || message?.parley === 'ready') layout()
+    // Our frame only, and only while it shows a sandboxed (opaque-origin) document.
+    if (!frame || e.source !== frame.contentWindow || e.origin !== 'null') return
+    const message = e.data as FrameMessage | null
+    switch (message?.parley) {
+      case 'ready':
+        post({ parley: 'init', local: snapshot('local'), tab: snapshot('tab') })
+        return layout()
+      case 'layout':
+        open = message.open === true
+        return layout()
+      case 'store': {
+        const { area, key, value } = message
+        const known = area === 'local' || area === 'tab'
+        if (known && /^\w{1,32}$/.test(key) && (value === null || typeof value === 'string'))
+          store(area, key, value)
+        return
+      }
+      case 'identity-required':
+        dispatchEvent(new CustomEvent('parley:identity-required', { detail: { inboxId: inbox } }))
+    }
   })
   prefersDark.addEventListener('change', layout)
   addEventListener('resize', layout)

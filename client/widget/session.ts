@@ -1,9 +1,12 @@
 /**
- * The visitor session (docs/protocol.md section 2.1). Anonymous: the token lives in
- * localStorage and is renewed halfway through its life (renewal needs a still-valid token), so
- * a returning or long-lived page keeps its visitor; only a token that could not be renewed
- * makes the browser a new visitor. Verified (W2): the site vouches for its user with
- * data-user-id and data-user-hash, and every session is asked for with those instead.
+ * The visitor session (docs/protocol.md section 2.1). Anonymous: the token is stored (in the
+ * host page's storage, through the loader) and renewed halfway through its life (renewal needs
+ * a still-valid token), so a returning or long-lived page keeps its visitor; only a token that
+ * could not be renewed makes the browser a new visitor. Verified (W2): the site vouches for its
+ * user with data-user-id and data-user-hash, and every session is asked for with those instead.
+ * When the server refuses them (the inbox's identity secret rotated: `identity_required`, or a
+ * hash that no longer verifies), the page is asked for a new hash once and nothing is requested
+ * until it comes: resending a refused hash could only be refused again.
  */
 import { httpJson, ParleyError, type ErrorCode, type TokenSource } from '../shared/index.ts'
 import type { Identity } from './config.ts'
@@ -25,19 +28,25 @@ interface SessionReply {
 }
 
 const KEY = 'session'
+/** Refusals of a verified session that only a new hash from the site can cure. */
+const REPROVE: ReadonlySet<ErrorCode> = new Set(['identity_required', 'unauthenticated'])
 
 export class VisitorSession implements TokenSource {
   private current: StoredSession | null
   private refreshing: Promise<string> | null = null
   private renewTimer: ReturnType<typeof setTimeout> | undefined
+  /** The server refused the identity; set until the page names its user anew. */
+  private identityWanted = false
 
   constructor(
     private readonly baseUrl: string,
     private readonly inboxId: string,
-    private readonly identity: Identity | null,
+    private identity: Identity | null,
     private readonly storage: KeyValue,
     /** Called when the visitor id changes (first session, or a new visitor after expiry). */
     private readonly onVisitor: (visitorId: string | null) => void,
+    /** Called once per refused identity: the host page should prove its user again. */
+    private readonly onIdentityRequired: () => void,
   ) {
     const stored = storage.get<StoredSession>(KEY)
     const owner = identity?.userId ?? null
@@ -62,15 +71,46 @@ export class VisitorSession implements TokenSource {
 
   rejected(token: string, code: ErrorCode): void {
     if (this.current?.token !== token) return // already replaced by a renewed one
-    void code
+    this.current = null
+    this.storage.remove(KEY)
+    // The same user proved again keeps the same visitor: the conversation stays on screen.
+    if (code !== 'identity_required') this.onVisitor(null)
+  }
+
+  /**
+   * The page named its user anew (or nobody, signed out): sessions are asked for with that.
+   * True when that is another user than the current session's, whose session is then dropped.
+   */
+  setIdentity(identity: Identity | null): boolean {
+    const same =
+      identity?.userId === this.identity?.userId && identity?.userHash === this.identity?.userHash
+    if (same && !this.identityWanted) return false
+    this.identity = identity
+    this.identityWanted = false
+    if (!this.current || this.current.userId === (identity?.userId ?? null)) return false
+    // Not theirs: neither the stored session nor what it showed.
     this.current = null
     this.storage.remove(KEY)
     this.onVisitor(null)
+    return true
   }
 
   private async refresh(): Promise<string> {
     const inboxId = this.inboxId
-    if (this.identity) return this.keep(await this.post({ inboxId, ...this.identity }))
+    if (this.identity) {
+      if (this.identityWanted) {
+        throw new ParleyError('identity_required', 'waiting for the site to prove its user')
+      }
+      try {
+        return this.keep(await this.post({ inboxId, ...this.identity }))
+      } catch (error) {
+        if (error instanceof ParleyError && REPROVE.has(error.code)) {
+          this.identityWanted = true
+          this.onIdentityRequired()
+        }
+        throw error
+      }
+    }
     const s = this.current
     if (s && s.expiresAt > Date.now() + 5000) {
       try {

@@ -1,26 +1,26 @@
 /**
- * JSON in localStorage, namespaced per inbox. Falls back to memory where storage is blocked
- * (some browsers refuse it to third-party frames): the widget still works for the page's life.
+ * The widget frame's storage. The frame runs in an opaque origin and has none of its own: the
+ * loader keeps the values in the host page's storage (namespaced per inbox; memory where that
+ * is blocked), hands them over once at start, and gets every change back (bridge.ts).
  */
+import type { StoredValues } from './bridge.ts'
+
 export interface KeyValue {
   get<T>(key: string): T | null
   set(key: string, value: unknown): void
   remove(key: string): void
 }
 
-export function browserStorage(prefix: string, area: () => Storage = () => localStorage): KeyValue {
-  const memory = new Map<string, string>()
-  const read = (key: string): string | null => {
-    try {
-      return area().getItem(prefix + key)
-    } catch {
-      return memory.get(key) ?? null
-    }
-  }
+/** Reads from memory, seeded with `initial` (raw JSON by key); writes go on to `persist`. */
+export function hostStorage(
+  initial: StoredValues,
+  persist: (key: string, raw: string | null) => void,
+): KeyValue {
+  const values = new Map(Object.entries(initial))
   return {
     get<T>(key: string): T | null {
-      const raw = read(key)
-      if (raw === null) return null
+      const raw = values.get(key)
+      if (raw === undefined) return null
       try {
         return JSON.parse(raw) as T
       } catch {
@@ -29,19 +29,12 @@ export function browserStorage(prefix: string, area: () => Storage = () => local
     },
     set(key, value) {
       const raw = JSON.stringify(value)
-      try {
-        area().setItem(prefix + key, raw)
-      } catch {
-        memory.set(key, raw)
-      }
+      values.set(key, raw)
+      persist(key, raw)
     },
     remove(key) {
-      memory.delete(key)
-      try {
-        area().removeItem(prefix + key)
-      } catch {
-        // storage blocked: memory only
-      }
+      values.delete(key)
+      persist(key, null)
     },
   }
 }

@@ -142,6 +142,12 @@ export function createWidgetStore(init: { dark: boolean }) {
     clearTyping: () => setState('typing', []),
     addPending: (item: QueuedMessage) =>
       setState('pending', (list) => [...list, { ...item, failed: false }]),
+    /** Only these (still queued) stay on screen: the rest belonged to the previous visitor. */
+    resetPending: (items: readonly QueuedMessage[]) =>
+      setState(
+        'pending',
+        items.map((item) => ({ ...item, failed: false })),
+      ),
     failPending: (clientMsgId: string) =>
       setState('pending', (p) => p.clientMsgId === clientMsgId, 'failed', true),
     removePending: (clientMsgId: string) =>

@@ -23,12 +23,11 @@ import {
 import { widgetApi } from './api.ts'
 import type { WidgetConfig } from './config.ts'
 import { createEventHandler } from './events.ts'
-import { connectHost } from './host.ts'
+import type { HostBridge } from './host.ts'
 import { strings, type Strings } from './i18n.ts'
 import { Outbox, type QueuedMessage } from './outbox.ts'
 import { createReceipts } from './receipts.ts'
 import { VisitorSession } from './session.ts'
-import { browserStorage } from './storage.ts'
 import { createWidgetStore, type NoticeKey, type WidgetState } from './store.ts'
 
 export interface Widget {
@@ -40,16 +39,17 @@ export interface Widget {
 
 export type WidgetActions = ReturnType<typeof createWidget>['actions']
 
-export function createWidget(config: WidgetConfig) {
+export function createWidget(config: WidgetConfig, host: HostBridge) {
   const [state, m] = createWidgetStore({ dark: config.dark })
-  const storage = browserStorage(`parley:${config.inboxId}:`)
-  const tab = browserStorage(`parley:${config.inboxId}:`, () => sessionStorage)
+  const storage = host.local
+  const tab = host.tab
   const session = new VisitorSession(
     config.baseUrl,
     config.inboxId,
     config.identity,
     storage,
     onVisitor,
+    () => host.identityRequired(),
   )
   const api = widgetApi(config.baseUrl, session)
   const outbox = new Outbox(storage)
@@ -59,7 +59,6 @@ export function createWidget(config: WidgetConfig) {
     channels: browserChannels,
     probe: readinessProbe(config.baseUrl),
   })
-  const host = connectHost(config.embedded, (info) => m.setHost(info))
   const typing = typingSender((on) => {
     const c = state.conversation
     if (c && transport.state === 'connected') {
@@ -70,6 +69,8 @@ export function createWidget(config: WidgetConfig) {
   let resolved = false
   let resolving = false
   let draining = false
+  /** Counts visitor changes, so a delivery can tell it outlived its visitor. */
+  let visitorEpoch = 0
   const receipts = createReceipts(state, m, transport)
 
   const onEvent = createEventHandler(state, m, {
@@ -80,6 +81,18 @@ export function createWidget(config: WidgetConfig) {
   m.setVisitor(session.visitorId)
   for (const item of outbox.all()) m.addPending(item)
   if (!config.embedded) m.setHost({ dark: config.dark, compact: true })
+
+  host.listen({
+    info: (info) => m.setHost(info),
+    identity(identity) {
+      const otherUser = session.setIdentity(identity)
+      if (!otherUser) return transport.reconnectNow()
+      // The open connection still speaks for the previous user: start over with the new one.
+      if (transport.state === 'idle') return
+      transport.stop()
+      transport.start()
+    },
+  })
 
   transport.on('state', (s) => {
     m.setConnection(s, transport.kind)
@@ -109,7 +122,11 @@ export function createWidget(config: WidgetConfig) {
     if (visitorId === state.visitorId) return
     const old = state.conversation
     if (old) transport.unsubscribe(old.id)
+    visitorEpoch++
     m.clearConversation()
+    // Sent or refused under the previous visitor: gone with its conversation. Still queued:
+    // goes out as the new one, as after a reload.
+    m.resetPending(outbox.all())
     m.setVisitor(visitorId)
     resolved = false
     receipts.reset()
@@ -169,13 +186,21 @@ export function createWidget(config: WidgetConfig) {
     draining = true
     try {
       for (let item = outbox.first(); item; item = outbox.first()) {
+        const epoch = visitorEpoch
         try {
           await deliver(item)
+          // Its visitor has left the screen meanwhile (another user): the row goes too.
+          if (epoch !== visitorEpoch) m.removePending(item.clientMsgId)
         } catch (error) {
-          m.failPending(item.clientMsgId)
-          m.setNotice(noticeFor(asParleyError(error)))
+          if (epoch !== visitorEpoch) m.removePending(item.clientMsgId)
+          else {
+            m.failPending(item.clientMsgId)
+            m.setNotice(noticeFor(asParleyError(error)))
+          }
         }
         outbox.remove(item.clientMsgId)
+        // The rest waits for the new visitor's conversation to be looked up (afterConnect).
+        if (epoch !== visitorEpoch) break
       }
     } finally {
       draining = false

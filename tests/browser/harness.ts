@@ -82,6 +82,17 @@ export function serveHostPage(html: string) {
   })
 }
 
+/**
+ * A site embedding the widget, as a real one does. Unlike the demo page (sandboxed like the
+ * widget frame), its storage works, so the visitor and outbox outlive a reload.
+ */
+export function embeddingPage(server: TestServer, inboxId: string, attrs = ''): string {
+  return `<!doctype html><html lang="en"><head><title>Embedding site</title></head><body>
+<p>A site with the Parley widget</p>
+<script src="${server.url}/widget/loader.js" data-inbox="${inboxId}"${attrs} async></script>
+</body></html>`
+}
+
 /** Polls until check passes (or throws with what it last saw). */
 export async function until(
   check: () => Promise<boolean> | boolean,

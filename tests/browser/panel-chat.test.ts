@@ -1,13 +1,27 @@
-import { describe, expect, test } from 'bun:test'
-import { skipBrowserTests, until, Widget, useServerAndBrowser } from './harness.ts'
+import { afterAll, describe, expect, test } from 'bun:test'
+import {
+  embeddingPage,
+  serveHostPage,
+  skipBrowserTests,
+  until,
+  Widget,
+  useServerAndBrowser,
+} from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 describe.skipIf(skipBrowserTests)('panel chat', () => {
   const env = useServerAndBrowser()
+  // One visitor through all tests: a real site, whose storage keeps the visitor between pages.
+  let site: ReturnType<typeof serveHostPage> | null = null
+  const siteUrl = async () => {
+    site ??= serveHostPage(embeddingPage(env.server, await env.server.defaultInboxId()))
+    return `http://127.0.0.1:${site.port}/`
+  }
+  afterAll(() => site?.stop())
 
   test('panel - a visitor writes from the widget; the operator sees it live, opens it, replies; ticks and typing on both sides', async () => {
     const panel = await PanelPage.open(env.browser.context, env.server.url)
-    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
+    const widget = await Widget.open(env.browser.context, await siteUrl())
     await widget.openChat()
     await widget.send('Hello, my order #1042 has not arrived')
 
@@ -69,7 +83,7 @@ describe.skipIf(skipBrowserTests)('panel chat', () => {
 
   test('panel - edit and delete an own message while unread; resolve and reopen', async () => {
     const panel = await PanelPage.open(env.browser.context, env.server.url)
-    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
+    const widget = await Widget.open(env.browser.context, await siteUrl())
     await widget.openChat()
     await widget.send('Second question')
     await panel.page.locator('.conversation-row[data-unanswered="true"]').first().click()
@@ -110,7 +124,7 @@ describe.skipIf(skipBrowserTests)('panel chat', () => {
     await panel.message('Read before the edit').getByRole('button', { name: 'Edit' }).click()
     await panel.input.fill('Too late')
 
-    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
+    const widget = await Widget.open(env.browser.context, await siteUrl())
     await widget.openChat()
     await panel.waitStatus('Read before the edit', 'read')
     await panel.input.press('Enter')

@@ -28,6 +28,10 @@ describe('static files', () => {
     const html = await res.text()
     const inbox = await server.defaultInboxId()
     expect(html).toContain(`<script src="/widget/loader.js" data-inbox="${inbox}" async></script>`)
+    // Sandboxed like the widget frame: nothing on it shares the panel's origin.
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain('sandbox allow-scripts')
+    expect(csp).not.toContain('allow-same-origin')
     const ru = await (await get('/?lang=ru&theme=dark&delay=3&scroll&inbox="><x')).text()
     expect(ru).toContain('<html lang="ru">')
     expect(ru).toContain('data-theme="dark" data-delay="3" data-on-scroll=""')
@@ -50,6 +54,10 @@ describe('static files', () => {
     const frame = await get('/widget/frame.html')
     expect(frame.headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect(frame.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(frame.headers.get('content-security-policy')).toContain(
+      'sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox allow-forms',
+    )
+    expect(frame.headers.get('content-security-policy')).not.toContain('allow-same-origin')
     const asset = readdirSync(join(DIST, 'widget', 'assets')).find((f) => f.endsWith('.css'))
     const css = await get(`/widget/assets/${asset}`)
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8')

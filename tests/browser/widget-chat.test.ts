@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'bun:test'
-import { connectOperator, skipBrowserTests, until, Widget, useServerAndBrowser } from './harness.ts'
+import {
+  connectOperator,
+  embeddingPage,
+  serveHostPage,
+  skipBrowserTests,
+  until,
+  Widget,
+  useServerAndBrowser,
+} from './harness.ts'
 
 describe.skipIf(skipBrowserTests)('widget chat', () => {
   const env = useServerAndBrowser()
@@ -80,7 +88,10 @@ describe.skipIf(skipBrowserTests)('widget chat', () => {
 
   test('widget - history pages in older messages when scrolled to the top', async () => {
     const operator = await connectOperator(env.server)
-    const first = await Widget.open(env.browser.context, `${env.server.url}/`)
+    // A real site: its storage keeps the visitor for the second page.
+    using host = serveHostPage(embeddingPage(env.server, await env.server.defaultInboxId()))
+    const site = `http://127.0.0.1:${host.port}/`
+    const first = await Widget.open(env.browser.context, site)
     await first.openChat()
     await first.send('Show me the history')
     const conversationId = await operator.conversation()
@@ -94,7 +105,7 @@ describe.skipIf(skipBrowserTests)('widget chat', () => {
     }
     await first.page.close()
 
-    const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
+    const widget = await Widget.open(env.browser.context, site)
     await widget.openChat()
     await widget.message('History 40').waitFor()
     const rows = widget.frame.locator('.list .row')

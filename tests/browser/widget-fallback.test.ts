@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { connectOperator, skipBrowserTests, Widget, useServerAndBrowser } from './harness.ts'
 
-/** Runs in every frame before its scripts: WebSocket (and optionally EventSource) never open. */
-function blockScript(blockSse: boolean): string {
+/** Runs in every frame before its scripts: WebSocket never opens. */
+function blockScript(): string {
   const failing = `class {
     constructor() {
       this.readyState = 3
@@ -11,8 +11,11 @@ function blockScript(blockSse: boolean): string {
     send() {}
     close() {}
   }`
-  return `window.WebSocket = ${failing};${blockSse ? `window.EventSource = ${failing};` : ''}`
+  return `window.WebSocket = ${failing};`
 }
+
+/** A network that refuses event streams: every GET of a session's SSE stream fails. */
+const SSE_STREAM = /\/rt\/sessions\/[^/]+\/events$/
 
 describe.skipIf(skipBrowserTests)('widget fallback transports', () => {
   const env = useServerAndBrowser()
@@ -25,7 +28,8 @@ describe.skipIf(skipBrowserTests)('widget fallback transports', () => {
       // The fallback choice lives in the page: each new page starts over from WebSocket.
       const operator = await connectOperator(env.server)
       const page = await env.browser.context.newPage()
-      await page.addInitScript(blockScript(blockSse))
+      await page.addInitScript(blockScript())
+      if (blockSse) await page.route(SSE_STREAM, (route) => route.abort())
       await page.goto(`${env.server.url}/`)
       const widget = new Widget(page)
       await widget.openChat()

@@ -2,6 +2,7 @@
 import { createSignal, For, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
 import type { InboxRecord, InboxSettings } from '../../shared/index.ts'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 
 const FIELDS: ReadonlyArray<{ key: keyof InboxSettings; label: string; min: number }> = [
@@ -33,7 +34,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
     >
       <label>
         Name
-        <input required value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+        <input required dir="auto" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
       </label>
       {FIELDS.map((f) => (
         <label>
@@ -57,7 +58,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
                 checked={members().includes(op.id)}
                 onChange={(e) => toggle(op.id, e.currentTarget.checked)}
               />
-              {op.name} ({op.email})
+              <SafeText text={op.name} /> (<SafeText text={op.email} />)
             </label>
           )}
         </For>

@@ -1,6 +1,7 @@
 /** Admin: every operator with role, chat permission and active switch; a form to add one. */
 import { For, Show } from 'solid-js'
 import type { OperatorView } from '../../shared/index.ts'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { ROLES, type OperatorRole } from '../api.ts'
 import { usePanel } from '../context.ts'
 import { OperatorForm } from './OperatorForm.tsx'
@@ -31,8 +32,12 @@ export function Operators() {
           <For each={panel.state.operators}>
             {(op) => (
               <tr data-operator={op.email} classList={{ inactive: !op.active }}>
-                <td>{op.name}</td>
-                <td>{op.email}</td>
+                <td>
+                  <SafeText text={op.name} />
+                </td>
+                <td>
+                  <SafeText text={op.email} />
+                </td>
                 <td>
                   <select
                     aria-label={`Role of ${op.email}`}

@@ -1,4 +1,7 @@
-/** The signed-in frame: the menu (pages, unread badge, status switch, sign out) and the page. */
+/**
+ * The signed-in frame: the menu (pages, unread badge, status switch, the operator's own menu,
+ * sign out) and the page.
+ */
 import { Match, Show, Switch } from 'solid-js'
 import { usePanel } from '../context.ts'
 import type { Page } from '../store.ts'
@@ -6,6 +9,7 @@ import { InboxPage } from './InboxPage.tsx'
 import { InboxSettings } from './InboxSettings.tsx'
 import { Operators } from './Operators.tsx'
 import { StatusSwitch } from './StatusSwitch.tsx'
+import { UserMenu } from './UserMenu.tsx'
 
 export function Shell() {
   const panel = usePanel()
@@ -42,7 +46,7 @@ export function Shell() {
           </span>
         </Show>
         <StatusSwitch />
-        <span class="me">{panel.state.login?.operator.name}</span>
+        <UserMenu />
         <button type="button" class="ghost" onClick={() => void panel.actions.logout()}>
           Sign out
         </button>

@@ -1,0 +1,120 @@
+/**
+ * The operator's own menu in the top bar (a menu button): change password, sign out
+ * everywhere. Keyboard: Enter, Space or the arrows open it on the first (last) item; arrows,
+ * Home and End move; Escape closes it back onto the button; Tab leaves it.
+ */
+import { createSignal, For, onCleanup, Show } from 'solid-js'
+import { Icon } from '../../shared/ui/Icon.tsx'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
+import { usePanel } from '../context.ts'
+import { PasswordDialog } from './PasswordDialog.tsx'
+import { SignOutEverywhereDialog } from './SignOutEverywhereDialog.tsx'
+
+type Dialog = 'password' | 'everywhere'
+
+const ITEMS: ReadonlyArray<{ dialog: Dialog; label: string }> = [
+  { dialog: 'password', label: 'Change password…' },
+  { dialog: 'everywhere', label: 'Sign out everywhere…' },
+]
+
+export function UserMenu() {
+  const panel = usePanel()
+  const [open, setOpen] = createSignal(false)
+  const [dialog, setDialog] = createSignal<Dialog | null>(null)
+  let root!: HTMLDivElement
+  let button!: HTMLButtonElement
+  let menu: HTMLDivElement | undefined
+
+  const items = () => [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])]
+  const focusItem = (i: number) => {
+    const list = items()
+    list[(i + list.length) % list.length]?.focus()
+  }
+  const show = (first: number) => {
+    setOpen(true)
+    focusItem(first)
+  }
+  const hide = (refocus: boolean) => {
+    setOpen(false)
+    if (refocus) button.focus()
+  }
+  // A press anywhere else closes the menu.
+  const outside = (e: PointerEvent) => {
+    if (!root.contains(e.target as Node)) setOpen(false)
+  }
+  document.addEventListener('pointerdown', outside)
+  onCleanup(() => document.removeEventListener('pointerdown', outside))
+
+  const onMenuKey = (e: KeyboardEvent) => {
+    const at = items().indexOf(document.activeElement as HTMLElement)
+    if (e.key === 'ArrowDown') focusItem(at + 1)
+    else if (e.key === 'ArrowUp') focusItem(at - 1)
+    else if (e.key === 'Home') focusItem(0)
+    else if (e.key === 'End') focusItem(-1)
+    else if (e.key === 'Escape') hide(true)
+    else {
+      if (e.key === 'Tab') setOpen(false)
+      return
+    }
+    e.preventDefault()
+  }
+  const closeDialog = () => {
+    setDialog(null)
+    button.focus()
+  }
+
+  return (
+    <div class="account" ref={root}>
+      <button
+        ref={button}
+        type="button"
+        class="ghost account-button"
+        aria-haspopup="menu"
+        aria-expanded={open()}
+        aria-controls={open() ? 'account-menu' : undefined}
+        onClick={() => (open() ? hide(false) : show(0))}
+        onKeyDown={(e) => {
+          if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return
+          e.preventDefault()
+          show(e.key === 'ArrowUp' ? -1 : 0)
+        }}
+      >
+        <SafeText class="me" text={panel.state.login?.operator.name ?? ''} />
+        <Icon name="down" size={16} />
+      </button>
+      <Show when={open()}>
+        <div
+          ref={menu}
+          id="account-menu"
+          class="menu"
+          role="menu"
+          aria-label="Account"
+          onKeyDown={onMenuKey}
+        >
+          <For each={ITEMS}>
+            {(item) => (
+              <button
+                type="button"
+                role="menuitem"
+                tabIndex={-1}
+                class="menu-item"
+                onClick={() => {
+                  setOpen(false)
+                  setDialog(item.dialog)
+                }}
+              >
+                {item.label}
+              </button>
+            )}
+          </For>
+        </div>
+      </Show>
+      <Show when={dialog() === 'password'}>
+        <PasswordDialog onClose={closeDialog} />
+      </Show>
+      <Show when={dialog() === 'everywhere'}>
+        <SignOutEverywhereDialog onClose={closeDialog} />
+      </Show>
+    </div>
+  )
+}

@@ -1,0 +1,76 @@
+/**
+ * Cross-origin access, all in one place. The widget frame and the demo page run in an opaque
+ * origin (CSP sandbox, see static.ts), so every request the widget makes is cross-origin with
+ * `Origin: null`: the routes a visitor uses answer any origin (`*`, never with credentials;
+ * tokens travel in the Authorization header). Operator-only routes get no CORS headers, so a
+ * browser refuses their preflight from any page but the panel's own origin.
+ *
+ * Defence in depth for the shared routes: a request from a foreign origin may carry a visitor
+ * token only. An operator token is accepted from the panel's origin (or from non-browser
+ * clients, which send no Origin); the WebSocket upgrade applies the same rule (realtime/ws.ts).
+ */
+import { Elysia } from 'elysia'
+import { ParleyError } from '../../protocol/index.ts'
+import { isVisitorToken } from '../auth/index.ts'
+
+/** Routes a visitor (the widget) calls, with the methods it uses on each. */
+const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
+  [/^\/api\/visitor\/(session|conversations)$/, 'GET, POST'],
+  [/^\/api\/conversations\/[^/]+(\/messages)?$/, 'GET, POST'],
+  [/^\/api\/conversations\/[^/]+\/messages\/[^/]+$/, 'PATCH, DELETE'],
+  [/^\/api\/conversations\/[^/]+\/(read|delivered|typing)$/, 'POST'],
+  [/^\/rt\/sessions(\/[^/]+(\/(events|poll|frames))?)?$/, 'GET, POST, DELETE'],
+  [/^\/(readyz|healthz)$/, 'GET'],
+  // Module scripts and stylesheets of a sandboxed frame are fetched in CORS mode.
+  [/^\/widget\//, 'GET'],
+]
+
+/** Browsers cap it lower (Chromium: 2 h); one preflight per route and token is enough. */
+const PREFLIGHT_MAX_AGE = '7200'
+
+function visitorRoute(path: string): string | null {
+  for (const [pattern, methods] of VISITOR_ROUTES) if (pattern.test(path)) return methods
+  return null
+}
+
+/**
+ * True when a browser sent the request from a page of another origin than this server's: an
+ * `Origin` (`null` included) whose host differs from the Host the request was sent to. Hosts
+ * are compared, not schemes, so a TLS-terminating proxy that forwards Host stays same-origin;
+ * a Host without a port (nginx's `$host`) matches the origin's host name on any port.
+ */
+export function isForeignOrigin(headers: Headers): boolean {
+  const origin = headers.get('origin')
+  if (origin === null) return false
+  const own = headers.get('host')
+  try {
+    const { host, hostname } = new URL(origin)
+    return own !== host && own !== hostname
+  } catch {
+    return true
+  }
+}
+
+export function cors() {
+  return new Elysia({ name: 'parley-cors' }).onRequest(({ request, set }) => {
+    const path = new URL(request.url).pathname
+    const methods = visitorRoute(path)
+    if (!methods) return
+    set.headers['access-control-allow-origin'] = '*'
+    if (request.method === 'OPTIONS') {
+      return new Response(null, {
+        status: 204,
+        headers: {
+          'access-control-allow-methods': methods,
+          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-max-age': PREFLIGHT_MAX_AGE,
+        },
+      })
+    }
+    set.headers['access-control-expose-headers'] = 'retry-after'
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]
+    if (token && !isVisitorToken(token) && isForeignOrigin(request.headers)) {
+      throw new ParleyError('forbidden', "operator sessions are accepted from the panel's origin")
+    }
+  })
+}
