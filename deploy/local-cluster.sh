@@ -9,8 +9,8 @@
 # Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/parley, created when
 # missing), NATS_URL (default: start nats-server on NATS_PORT, default 4223), PARLEY_SECRET
 # (default: a random one per run, so visitor tokens do not outlive the run), ADMIN_EMAIL and
-# ADMIN_PASSWORD (first admin), LOG_LEVEL, LEASE_TTL_MS. Logs and data go to a temp folder
-# removed at exit (KEEP_RUN_DIR=1 keeps it).
+# ADMIN_PASSWORD (first admin), LOG_LEVEL, LEASE_TTL_MS, METRICS_TOKEN (to scrape /metrics;
+# unset: not served). Logs and data go to a temp folder removed at exit (KEEP_RUN_DIR=1 keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, retryable: false },
   unauthenticated: { status: 401, retryable: false },
   token_expired: { status: 401, retryable: false },
+  /** A verified visitor's identity must be proved again (the inbox's identity secret rotated). */
+  identity_required: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },

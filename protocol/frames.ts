@@ -171,6 +171,11 @@ export interface AckFrame {
 export interface ErrorFrame extends WireError {
   type: 'error'
   req?: ReqId
+  /**
+   * Set, without req, when the server ended one subscription on its own (the principal's
+   * rights changed): no more events of this conversation arrive on this connection.
+   */
+  conversationId?: string
 }
 /** A stored conversation event; `seq` orders it within the conversation. */
 export type EventFrame = { type: 'event' } & ConversationEvent

@@ -16,26 +16,39 @@ import {
   type Store,
 } from '../actors/index.ts'
 import { openStore } from '../db/index.ts'
+import { ParleyError } from '../protocol/index.ts'
 import { startCluster, type Cluster, type ClusteredRegistry } from './cluster/index.ts'
 import { CONNECTION_ANNOUNCE_MS, createActorSystem, type ActorSystem } from './actors.ts'
-import { AuthService } from './auth/index.ts'
+import {
+  AccountService,
+  AuthService,
+  HashGate,
+  KvThrottleStore,
+  LoginThrottle,
+  MemoryThrottleStore,
+  Revocations,
+} from './auth/index.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
 import type { Config } from './config.ts'
+import { prepareDataFiles, warnLooseDataFiles } from './data-files.ts'
 import { adminRoutes, newInbox } from './http/admin.ts'
 import { authRoutes } from './http/auth.ts'
 import type { HttpContext } from './http/context.ts'
 import { conversationRoutes } from './http/conversations.ts'
+import { cors } from './http/cors.ts'
 import { bodyParser } from './http/body.ts'
-import { errorMapper } from './http/errors.ts'
+import { errorMapper, errorResponse } from './http/errors.ts'
+import { apiHeaders } from './http/headers.ts'
 import { inboxRoutes } from './http/inbox.ts'
 import { meRoutes } from './http/me.ts'
-import { opsRoutes } from './http/ops.ts'
+import { opsRoutes, serveMetrics } from './http/ops.ts'
 import { realtimeRoutes } from './http/realtime.ts'
 import { staticRoutes } from './http/static.ts'
 import { visitorRoutes } from './http/visitor.ts'
 import { Metrics } from './metrics.ts'
 import { Gateway } from './realtime/gateway.ts'
 import { Hub } from './realtime/hub.ts'
+import { Reauthorizer } from './realtime/reauthorize.ts'
 import { StreamSessions } from './realtime/streams.ts'
 import { heartbeat, upgrade, websocketHandler, type WsData } from './realtime/ws.ts'
 import { watchStore } from './store-watch.ts'
@@ -47,6 +60,8 @@ export interface RunningServer {
   gateway: Gateway
   conversations: ConversationRegistry
   metrics: Metrics
+  /** The METRICS_PORT listener (`http://host:port`), or null when there is none. */
+  metricsUrl: string | null
   /** Drains and stops: see `shutdown` below. */
   shutdown(): Promise<void>
 }
@@ -63,15 +78,19 @@ export const WS_PATH = '/ws'
  * SIGTERM ends the process within SHUTDOWN_GRACE plus this, store and NATS answering or not.
  */
 export const SHUTDOWN_CLOSE_MS = 5000
+/** A login waits at most this long for a password check slot, then gets `overloaded`. */
+const HASH_WAIT_MS = 2000
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock
   const log = opts.log ?? createLogger({ level: config.logLevel })
+  prepareDataFiles(config)
   const store = await openStore(config.databaseUrl, {
     timeoutMs: config.storeTimeoutMs,
     stallMs: Math.min(2000, config.storeTimeoutMs / 2),
     applicationName: `parley:${config.nodeId}`,
   })
+  warnLooseDataFiles(config, log)
   const metrics = new Metrics()
   const cluster = config.natsUrl
     ? await startCluster({
@@ -103,6 +122,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     visitorTtlSec: config.visitorTokenTtlSec,
     operatorTtlSec: config.operatorSessionTtlSec,
     clock,
+    login: {
+      // Counters shared by the whole cluster: another node is no second budget.
+      throttle: new LoginThrottle(
+        cluster
+          ? new KvThrottleStore(cluster.loginThrottleKv, () => cluster.link.assertUp())
+          : new MemoryThrottleStore(() => clock.now()),
+        config.login,
+        () => clock.now(),
+      ),
+      hashGate: new HashGate({
+        concurrency: config.login.hashConcurrency,
+        queue: config.login.hashQueue,
+        waitMs: HASH_WAIT_MS,
+        log,
+      }),
+      log,
+    },
   })
   const chat = new ChatService(conversations, actors.operators, actors.inboxes, store, clock)
   const gateway = new Gateway({
@@ -122,6 +158,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   })
   const streams = new StreamSessions(gateway, config.maxQueuedBytes)
+  // Revocation (logout, deactivation, rights, visitor sign-out): caches first, then connections.
+  const revocations = new Revocations(cluster?.relay ?? null, log)
+  const reauthorizer = new Reauthorizer({ gateway, auth, chat, log })
+  revocations.onRevoke((revocation) => auth.forget(revocation))
+  revocations.onRevoke((revocation) => reauthorizer.revoked(revocation))
+  const accounts = new AccountService({ store, auth, revocations, clock })
   registerGauges(metrics, { gateway, actors, store, hub, cluster })
 
   if (cluster) await cluster.withLock('bootstrap', () => bootstrap(store, auth, config, clock, log))
@@ -130,6 +172,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // A node that loses NATS tells its clients (retryable); once back, every subscription
   // catches up from the store, so nothing published meanwhile is missed.
   cluster?.link.onChange((up) => gateway.clusterLinkChanged(up))
+  cluster?.link.onChange((up) => void revocations.linkChanged(up))
   // A node whose database fails hands its actors to nodes whose database works, and takes
   // actors again only once a write of its own succeeds.
   const storeWatch = watchStore(store, {
@@ -147,6 +190,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const ctx: HttpContext = {
     store,
     auth,
+    accounts,
     chat,
     gateway,
     streams,
@@ -159,8 +203,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const app = new Elysia()
     .use(errorMapper(log, metrics))
+    .use(apiHeaders())
+    .use(cors())
     .use(bodyParser())
-    .use(opsRoutes(ctx))
+    .use(opsRoutes(ctx, { metricsToken: config.metricsToken }))
     .use(authRoutes(ctx))
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))
@@ -178,7 +224,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // limit, and Bun applies backpressure to a body nobody reads.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     idleTimeout: 60,
+    // Never Bun's development error page (source lines, the checkout's paths), whatever
+    // NODE_ENV says: an error that escapes the routes gets the typed JSON body (`error` below).
+    development: false,
     fetch(req, srv) {
+      // Bun hands on a request whose Host makes the URL unparsable ("Host: a b", "[::1").
+      if (!URL.canParse(req.url))
+        return errorResponse(new ParleyError('bad_request', 'malformed request URL or Host header'))
       const url = new URL(req.url)
       if (url.pathname === WS_PATH) {
         if (draining)
@@ -190,6 +242,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       }
       peers.set(req, clientAddress(req, srv.requestIP(req)?.address, config.trustedProxies))
       return app.fetch(req)
+    },
+    error(error) {
+      if (!(error instanceof ParleyError)) log.error('http request failed', { error })
+      return errorResponse(error)
     },
     websocket: websocketHandler(gateway, metrics, {
       maxQueuedBytes: config.maxQueuedBytes,
@@ -208,6 +264,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }, 3_600_000)
   const port = server.port ?? config.port
   log.info('server listening', { port, database: redact(config.databaseUrl) })
+  const metricsServer = config.metricsListener
+    ? serveMetrics({ ...config.metricsListener, token: config.metricsToken, metrics, log })
+    : null
+  const metricsUrl = metricsServer ? metricsServer.url.origin : null
+  if (metricsServer) log.info('metrics listening', { url: metricsUrl })
 
   let stopping: Promise<void> | null = null
   /**
@@ -248,10 +309,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       streams.stop()
       await step('store close', store.close())
       await step('server stop', server.stop(true))
+      await step('metrics stop', metricsServer?.stop(true))
       log.info('stopped')
     })())
 
-  return { url: `http://127.0.0.1:${port}`, port, store, gateway, conversations, metrics, shutdown }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    store,
+    gateway,
+    conversations,
+    metrics,
+    metricsUrl,
+    shutdown,
+  }
 }
 
 /** First start: a default inbox so the widget works out of the box, and the first admin. */

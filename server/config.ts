@@ -87,6 +87,30 @@ const EnvSchema = v.object({
    * 503 until a write succeeds again.
    */
   STORE_TIMEOUT_MS: v.optional(intIn(500, 60_000), '5000'),
+  /** Login attempts a minute (and burst) from one client address, whatever the account. */
+  LOGIN_LIMIT_ADDRESS: v.optional(intIn(1, 100_000), '20'),
+  /** Login attempts a minute (and burst) from one IPv4 /24 or IPv6 /64. */
+  LOGIN_LIMIT_SUBNET: v.optional(intIn(1, 100_000), '60'),
+  /** Consecutive failed logins of one account allowed back to back before it backs off. */
+  LOGIN_FREE_FAILURES: v.optional(intIn(1, 1000), '5'),
+  /** Longest wait, in seconds, between two login attempts on an account that keeps failing. */
+  LOGIN_BACKOFF_MAX_SEC: v.optional(intIn(1, 86_400), '900'),
+  /** Password checks (argon2id, ~64 MiB each) running at once in this process. */
+  PASSWORD_HASH_CONCURRENCY: v.optional(intIn(1, 64), '2'),
+  /** Password checks waiting for a slot; more are refused at once with `overloaded`. */
+  PASSWORD_HASH_QUEUE: v.optional(intIn(0, 10_000), '16'),
+  /** Bearer token Prometheus sends to scrape /metrics on the main port; unset: not served there. */
+  METRICS_TOKEN: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(16, 'must be at least 16 characters'),
+      v.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+    ),
+  ),
+  /** A separate listener for /metrics only (e.g. reachable from the monitoring network). */
+  METRICS_PORT: v.optional(intIn(0, 65535)),
+  /** Address of the METRICS_PORT listener; loopback unless told otherwise. */
+  METRICS_HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
 })
 
 export interface Config {
@@ -117,6 +141,19 @@ export interface Config {
   shutdownGraceSec: number
   /** Deadline of every store operation, in ms (STORE_TIMEOUT_MS). */
   storeTimeoutMs: number
+  /** Login throttling and the bound on password checks (LOGIN_*, PASSWORD_HASH_*). */
+  login: {
+    perAddress: number
+    perSubnet: number
+    freeFailures: number
+    maxBackoffMs: number
+    hashConcurrency: number
+    hashQueue: number
+  }
+  /** /metrics on the main port needs this bearer token; null: not served there (METRICS_TOKEN). */
+  metricsToken: string | null
+  /** A listener for /metrics only (METRICS_PORT, METRICS_HOST); null: none. */
+  metricsListener: { port: number; host: string } | null
   /** Seconds between server pings (HEARTBEAT_SEC); dead sockets are dropped after 2.5 of these. */
   heartbeatSec: number
   typingTtlMs: number
@@ -124,6 +161,9 @@ export interface Config {
   actorIdleMs: number
   mailboxLimit: number
 }
+
+/** Settings whose values never appear in an error message. */
+const SECRETS = new Set(['PARLEY_SECRET', 'ADMIN_PASSWORD', 'METRICS_TOKEN'])
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -144,7 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.issues.map((issue) => {
         const key = issue.path?.map((p) => String(p.key)).join('.') ?? '?'
-        return `${key}: ${issue.message}${key in input && key !== 'PARLEY_SECRET' && key !== 'ADMIN_PASSWORD' ? ` (got "${input[key]}")` : ''}`
+        return `${key}: ${issue.message}${key in input && !SECRETS.has(key) ? ` (got "${input[key]}")` : ''}`
       }),
     )
   }
@@ -168,6 +208,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([
       `DATABASE_URL: must be sqlite:<path>, file:<path> or postgres://... (got "${databaseUrl}")`,
     ])
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(['METRICS_PORT: must differ from PORT (it is a listener of its own)'])
   }
   if (e.NATS_URL && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError([
@@ -205,6 +248,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFrameBytes: e.MAX_FRAME_BYTES,
     shutdownGraceSec: e.SHUTDOWN_GRACE,
     storeTimeoutMs: e.STORE_TIMEOUT_MS,
+    login: {
+      perAddress: e.LOGIN_LIMIT_ADDRESS,
+      perSubnet: e.LOGIN_LIMIT_SUBNET,
+      freeFailures: e.LOGIN_FREE_FAILURES,
+      maxBackoffMs: e.LOGIN_BACKOFF_MAX_SEC * 1000,
+      hashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+      hashQueue: e.PASSWORD_HASH_QUEUE,
+    },
+    metricsToken: e.METRICS_TOKEN ?? null,
+    metricsListener:
+      e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     heartbeatSec: e.HEARTBEAT_SEC,
     typingTtlMs: 8000,
     actorIdleMs: 5 * 60_000,
@@ -222,7 +276,8 @@ function loadOrCreateSecret(dataDir: string): string {
       `${file}: stored secret is shorter than 32 characters; delete it or set PARLEY_SECRET`,
     ])
   }
-  mkdirSync(dirname(file), { recursive: true })
+  // Only its owner may enter the data folder: it holds the secret, the database and its WAL.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   const secret = randomBytes(32).toString('base64url')
   writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })
   chmodSync(file, 0o600)

@@ -4,7 +4,7 @@
  */
 import { call, Conn, jsonCodec } from './client.ts'
 import { ChatMetrics, Operator, settle, verifyDelivery, Visitor } from './actors.ts'
-import { setupInbox, visitorSessions, type ParleyServer } from './parley.ts'
+import { scrape, setupInbox, visitorSessions, type ParleyServer } from './parley.ts'
 import { nowMs, Samples, type Delivery, type LatencySummary } from './stats.ts'
 
 export interface ChatParams {
@@ -146,7 +146,7 @@ interface StoreCounters {
 /** The server's group-commit counters from /metrics (null when unreadable). */
 async function storeCounters(url: string): Promise<StoreCounters | null> {
   try {
-    const text = await (await fetch(`${url}/metrics`)).text()
+    const text = await scrape(url)
     const read = (name: string) =>
       Number(
         /^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(name + ' ')) ?? '')?.[2],

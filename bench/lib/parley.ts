@@ -20,6 +20,8 @@ import {
 export type DbKind = 'sqlite' | 'postgres'
 
 export const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-0001' }
+/** /metrics is not public: the bench scrapes it with this token (METRICS_TOKEN). */
+const METRICS_TOKEN = randomBytes(24).toString('base64url')
 
 const PG_ADMIN = process.env.PARLEY_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
@@ -77,6 +79,7 @@ export async function startParley(opts: {
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE: '2',
+      METRICS_TOKEN,
       // The fan-out room is one visitor's 100 tabs; the default allows 5 per visitor.
       MAX_VISITOR_CONNECTIONS: '1000',
       BENCH_PROBE_PORT: String(probePort),
@@ -110,9 +113,17 @@ export async function memoryOf(memUrl: string): Promise<{ rss: number; heapUsed:
   return (await res.json()) as { rss: number; heapUsed: number }
 }
 
+/** The server's Prometheus text (GET /metrics with the bench's token). */
+export async function scrape(url: string): Promise<string> {
+  const res = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  })
+  return res.text()
+}
+
 /** A number from the server's Prometheus text, or NaN. */
 export async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text()
+  const text = await scrape(url)
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
   return line ? Number(line.split(' ').pop()) : Number.NaN
 }

@@ -8,12 +8,17 @@ import {
   newId,
   type Clock,
   type InboxRecord,
+  type Logger,
   type OperatorRecord,
   type Principal,
   type Store,
 } from '../../actors/index.ts'
 import { isParleyError, ParleyError } from '../../protocol/index.ts'
 import { RateLimiter } from '../limits.ts'
+import type { HashGate } from './hash-gate.ts'
+import type { LoginThrottle, ThrottleScope } from './throttle.ts'
+import type { Revocation } from './revocation.ts'
+import { VisitorGate } from './visitor-gate.ts'
 import {
   isVisitorToken,
   signVisitorToken,
@@ -45,18 +50,34 @@ export interface VisitorSession {
 }
 
 const OPERATOR_PREFIX = 'op_'
-/** Resolved operator sessions are cached this long; deactivation invalidates at once. */
+/** Why a login was refused before its password was checked, as logged. */
+const REFUSAL_REASONS: Record<ThrottleScope, string> = {
+  address: 'too many attempts from this address',
+  subnet: 'too many attempts from this subnet',
+  account: 'too many failures for this account',
+}
+/** Resolved operator sessions are cached this long; revocations (revocation.ts) drop them at once. */
 const SESSION_CACHE_MS = 10_000
+
+/** True for a string shaped like an operator session token. */
+export function isOperatorToken(token: string): boolean {
+  return token.startsWith(OPERATOR_PREFIX) && token.length <= 128
+}
 
 export class AuthService {
   private readonly sessionCache = new Map<
     string,
     { principal: Principal; until: number; expiresAt: number }
   >()
-  private readonly loginLimiter: RateLimiter
   private readonly sessionLimiter: RateLimiter
   /** A real hash to verify against when the email is unknown, so timing reveals nothing. */
   private readonly dummyHash: Promise<string>
+  private gate: VisitorGate | null = null
+  /**
+   * Bumped by every revocation applied here: a session looked up before it is not cached, and
+   * a caller that saw it change while it resolved (see `revocations`) resolves again.
+   */
+  private generation = 0
 
   constructor(
     private readonly store: Store,
@@ -65,10 +86,11 @@ export class AuthService {
       visitorTtlSec: number
       operatorTtlSec: number
       clock: Clock
+      /** Login limits (per address, subnet and account) and the bound on password checks. */
+      login: { throttle: LoginThrottle; hashGate: HashGate; log: Logger }
     },
   ) {
     const now = () => opts.clock.now()
-    this.loginLimiter = new RateLimiter(10, 10, now)
     this.sessionLimiter = new RateLimiter(30, 30, now)
     this.dummyHash = hashPassword(randomBytes(16).toString('hex'))
   }
@@ -89,7 +111,12 @@ export class AuthService {
     const visitorId = await this.resolveVisitor(inbox, input, now)
     const expiresAt = now + this.opts.visitorTtlSec * 1000
     return {
-      token: signVisitorToken(this.opts.secret, { visitorId, inboxId: inbox.id, expiresAt }),
+      token: signVisitorToken(this.opts.secret, {
+        visitorId,
+        inboxId: inbox.id,
+        expiresAt,
+        issuedAt: now,
+      }),
       visitorId,
       inboxId: inbox.id,
       expiresAt,
@@ -118,6 +145,7 @@ export class AuthService {
           inboxId: inbox.id,
           externalId: input.userId,
           createdAt: now,
+          signedOutAt: 0,
         })
       } catch (error) {
         // Two first sessions of one user raced and the other one created the visitor.
@@ -132,10 +160,19 @@ export class AuthService {
       const claims = verifyVisitorToken(this.opts.secret, input.token, now)
       if (claims.inboxId !== inbox.id)
         throw new ParleyError('unauthenticated', 'token is for another inbox')
+      // A revoked token renews nothing, and a verified identity from before the identity
+      // secret rotated must be proved again (identity_required).
+      await this.visitorGate().check(claims)
       return claims.visitorId
     }
     const id = newId()
-    await this.store.visitors.create({ id, inboxId: inbox.id, externalId: null, createdAt: now })
+    await this.store.visitors.create({
+      id,
+      inboxId: inbox.id,
+      externalId: null,
+      createdAt: now,
+      signedOutAt: 0,
+    })
     return id
   }
 
@@ -145,11 +182,35 @@ export class AuthService {
     clientKey: string,
   ): Promise<{ token: string; expiresAt: number; operator: OperatorView }> {
     const normalized = email.trim().toLowerCase()
-    this.loginLimiter.take(`login:${clientKey}:${normalized}`, 'login attempts')
+    const { throttle, hashGate, log } = this.opts.login
+    const refused = await throttle.admit(clientKey, normalized)
+    if (refused) {
+      if (refused.first) {
+        log.warn('login refused', {
+          address: clientKey,
+          email: normalized,
+          reason: REFUSAL_REASONS[refused.scope],
+          retryAfterMs: refused.retryAfterMs,
+        })
+      }
+      throw new ParleyError('rate_limited', 'too many login attempts; slow down', {
+        retryAfterMs: refused.retryAfterMs,
+      })
+    }
     const op = await this.store.operators.getByEmail(normalized)
-    const ok = await Bun.password.verify(password, op?.passwordHash ?? (await this.dummyHash))
-    if (!op || !ok || !op.active)
+    // An unknown email is checked against a real hash too: it costs the same time and memory.
+    const ok = await hashGate.run(async () =>
+      Bun.password.verify(password, op?.passwordHash ?? (await this.dummyHash)),
+    )
+    if (!op || !ok || !op.active) {
+      log.warn('login failed', {
+        address: clientKey,
+        email: normalized,
+        reason: !op ? 'unknown email' : !ok ? 'wrong password' : 'operator deactivated',
+      })
       throw new ParleyError('unauthenticated', 'wrong email or password')
+    }
+    await throttle.succeeded(normalized)
     const token = OPERATOR_PREFIX + randomBytes(32).toString('base64url')
     const now = this.opts.clock.now()
     const expiresAt = now + this.opts.operatorTtlSec * 1000
@@ -162,10 +223,17 @@ export class AuthService {
     return { token, expiresAt, operator: operatorView(op) }
   }
 
-  async logout(token: string): Promise<void> {
+  /**
+   * Ends the session of an operator token; returns the revocation to apply everywhere, or null
+   * when the token names no session.
+   */
+  async logout(token: string): Promise<Revocation | null> {
+    if (!isOperatorToken(token)) return null
     const hash = sha256(token)
-    this.sessionCache.delete(hash)
+    const session = await this.store.sessions.get(hash)
+    if (!session) return null
     await this.store.sessions.delete(hash)
+    return { kind: 'session', operatorId: session.operatorId, tokenHash: hash }
   }
 
   /** The principal behind a token, or a typed 401. */
@@ -181,18 +249,18 @@ export class AuthService {
     const now = this.opts.clock.now()
     if (isVisitorToken(token)) {
       const claims = verifyVisitorToken(this.opts.secret, token, now)
+      await this.visitorGate().check(claims)
       return {
         principal: { kind: 'visitor', id: claims.visitorId, inboxId: claims.inboxId },
         expiresAt: claims.expiresAt,
       }
     }
-    if (!token.startsWith(OPERATOR_PREFIX) || token.length > 128) {
-      throw new ParleyError('unauthenticated', 'invalid token')
-    }
+    if (!isOperatorToken(token)) throw new ParleyError('unauthenticated', 'invalid token')
     const hash = sha256(token)
     const cached = this.sessionCache.get(hash)
     if (cached && cached.until > now && cached.expiresAt > now)
       return { principal: cached.principal, expiresAt: cached.expiresAt }
+    const generation = this.generation
     const session = await this.store.sessions.get(hash)
     if (!session) throw new ParleyError('unauthenticated', 'invalid or revoked session')
     if (session.expiresAt <= now)
@@ -200,20 +268,52 @@ export class AuthService {
     const op = await this.store.operators.getById(session.operatorId)
     if (!op || !op.active) throw new ParleyError('unauthenticated', 'invalid or revoked session')
     const principal: Principal = { kind: 'operator', id: op.id, role: op.role, canChat: op.canChat }
-    if (this.sessionCache.size > 10_000) this.sessionCache.clear()
-    this.sessionCache.set(hash, {
-      principal,
-      until: now + SESSION_CACHE_MS,
-      expiresAt: session.expiresAt,
-    })
+    if (generation === this.generation) {
+      if (this.sessionCache.size > 10_000) this.sessionCache.clear()
+      this.sessionCache.set(hash, {
+        principal,
+        until: now + SESSION_CACHE_MS,
+        expiresAt: session.expiresAt,
+      })
+    }
     return { principal, expiresAt: session.expiresAt }
   }
 
-  /** Forget cached sessions of an operator whose role, permission or activity changed. */
-  invalidateOperator(operatorId: string): void {
-    for (const [hash, entry] of this.sessionCache) {
-      if (entry.principal.id === operatorId) this.sessionCache.delete(hash)
+  /** Changes each time a revocation is applied on this node. */
+  get revocations(): number {
+    return this.generation
+  }
+
+  /** The first step of applying a revocation here: forget what it makes stale. */
+  forget(revocation: Revocation): void {
+    this.generation++
+    switch (revocation.kind) {
+      case 'session':
+        this.sessionCache.delete(revocation.tokenHash)
+        return
+      case 'operator':
+      case 'operator_rights':
+        for (const [hash, entry] of this.sessionCache) {
+          if (entry.principal.id === revocation.operatorId) this.sessionCache.delete(hash)
+        }
+        return
+      case 'visitor':
+        this.visitorGate().forgetVisitor(revocation.visitorId)
+        return
+      case 'inbox_visitors':
+        this.visitorGate().forgetInbox(revocation.inboxId)
+        return
+      case 'everything':
+        this.sessionCache.clear()
+        this.visitorGate().forgetAll()
+        return
+      default:
+        return assertNever(revocation)
     }
+  }
+
+  private visitorGate(): VisitorGate {
+    return (this.gate ??= new VisitorGate(this.store, () => this.opts.clock.now()))
   }
 
   /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no active admin exists. */
@@ -248,6 +348,10 @@ export class AuthService {
     await this.store.operators.create(op)
     return operatorView(op)
   }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled revocation ${JSON.stringify(value)}`)
 }
 
 export function hashPassword(password: string): Promise<string> {

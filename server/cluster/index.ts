@@ -3,6 +3,7 @@
  * carries events between nodes, and the shared presence board. A single node runs without it.
  */
 import { randomBytes } from 'node:crypto'
+import type { KV } from '@nats-io/kv'
 import type { Actor, ActorRegistry, Command, Logger, Replies } from '../../actors/index.ts'
 import { isWrongSequence, Leases } from './leases.ts'
 import { ClusterLink } from './link.ts'
@@ -12,9 +13,12 @@ import { Relay } from './relay.ts'
 
 export { ClusteredRegistry } from './placement.ts'
 export { ClusterLink } from './link.ts'
+export { isWrongSequence } from './leases.ts'
 
 /** A presence entry not refreshed for this long belongs to a dead node. */
 const PRESENCE_STALE_MS = 30_000
+/** Login throttle counters are kept at most this long (server/auth/throttle.ts). */
+const LOGIN_THROTTLE_TTL_MS = 24 * 3_600_000
 
 export interface Cluster {
   /** This process's identity in the cluster: NODE_ID plus a per-start suffix. */
@@ -23,6 +27,8 @@ export interface Cluster {
   leases: Leases
   relay: Relay
   presence: SharedPresenceBoard
+  /** The login throttle's counters, shared by every node (server/auth/throttle.ts). */
+  loginThrottleKv: KV
   leaseTtlMs: number
   /** Puts a local registry behind placement: its actors live on one node of the cluster. */
   place<C extends Command, R extends Replies<C>, A extends Actor<C, R>>(
@@ -71,6 +77,9 @@ export async function startCluster(opts: {
   await presence.start()
   const relay = new Relay(link, log)
   const lockKv = await link.bucket('parley_locks', { ttlMs: 30_000 })
+  const loginThrottleKv = await link.bucket('parley_login_throttle', {
+    ttlMs: LOGIN_THROTTLE_TTL_MS,
+  })
   // Ask no longer than a lease lives plus a margin: an orphaned actor is claimable by then.
   const askDeadlineMs = opts.leaseTtlMs + 3_000
   return {
@@ -79,6 +88,7 @@ export async function startCluster(opts: {
     leases,
     relay,
     presence,
+    loginThrottleKv,
     leaseTtlMs: opts.leaseTtlMs,
     place(local) {
       const placed = new ClusteredRegistry(local, {

@@ -1,4 +1,8 @@
-/** Admin pages' API: operators (O6) and inbox settings. Admins only. */
+/**
+ * Admin pages' API: operators (O6), inbox settings and members, and signing visitors out.
+ * Admins only. Changes that end or narrow access go through the account service, which
+ * revokes them on every node.
+ */
 import { randomBytes } from 'node:crypto'
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
@@ -31,7 +35,21 @@ export function newInbox(
     settings: { ...DEFAULT_INBOX_SETTINGS, ...settings },
     createdAt: now,
     updatedAt: now,
+    visitorsSignedOutAt: 0,
+    identityRotatedAt: 0,
   }
+}
+
+/**
+ * An inbox as the admin API shows it. The identity secret lets a site vouch for any user it
+ * likes, so it is never in a list or an update's answer: only `GET .../identity-secret` shows
+ * it, on an admin's explicit request, and that is logged.
+ */
+export type InboxView = Omit<InboxRecord, 'identitySecret'>
+
+export function inboxView(inbox: InboxRecord): InboxView {
+  const { identitySecret: _hidden, ...view } = inbox
+  return view
 }
 
 export function adminRoutes(ctx: HttpContext) {
@@ -110,19 +128,12 @@ export function adminRoutes(ctx: HttpContext) {
           updatedAt: ctx.clock.now(),
         })
         if (!updated) throw new ParleyError('not_found', 'operator not found')
-        ctx.auth.invalidateOperator(params.id)
-        if (body.active === false || password !== undefined) {
-          await ctx.store.sessions.deleteForOperator(params.id)
-          ctx.gateway.disconnectPrincipal('operator', params.id)
-        } else {
-          // Open sockets keep the principal they authenticated with; give them the new rights.
-          ctx.gateway.refreshOperator({
-            kind: 'operator',
-            id: updated.id,
-            role: updated.role,
-            canChat: updated.canChat,
-          })
-        }
+        // Every node: sessions end, or open connections go on with the new rights.
+        if (body.active === false) await ctx.accounts.operatorChanged(params.id, 'deactivated')
+        else if (password !== undefined)
+          await ctx.accounts.operatorChanged(params.id, 'password_reset')
+        else if (body.role !== undefined || body.canChat !== undefined)
+          await ctx.accounts.operatorChanged(params.id, 'rights')
         // Routing caches members' role, permission and activity; the operator actor its own.
         ctx.chat.refreshOperator(params.id)
         for (const inboxId of await ctx.store.inboxes.inboxesOf(params.id))
@@ -142,7 +153,7 @@ export function adminRoutes(ctx: HttpContext) {
     )
     .get('/inboxes', async ({ headers }) => {
       await requireAdmin(ctx, headers)
-      return { inboxes: await ctx.store.inboxes.list() }
+      return { inboxes: (await ctx.store.inboxes.list()).map(inboxView) }
     })
     .post(
       '/inboxes',
@@ -153,7 +164,7 @@ export function adminRoutes(ctx: HttpContext) {
         // Its router must listen before the first conversation arrives.
         ctx.chat.refreshInbox(inbox.id)
         set.status = 201
-        return inbox
+        return inboxView(inbox)
       },
       { body: v.strictObject({ name: Name, settings: v.optional(InboxSettingsPatch) }) },
     )
@@ -163,16 +174,14 @@ export function adminRoutes(ctx: HttpContext) {
         await requireAdmin(ctx, headers)
         const current = await ctx.store.inboxes.get(params.id)
         if (!current) throw new ParleyError('not_found', 'inbox not found')
-        const updated = await ctx.store.inboxes.update(params.id, {
+        let updated = await ctx.store.inboxes.update(params.id, {
           ...(body.name !== undefined ? { name: body.name } : {}),
           ...(body.settings ? { settings: { ...current.settings, ...body.settings } } : {}),
-          ...(body.rotateIdentitySecret
-            ? { identitySecret: randomBytes(32).toString('base64url') }
-            : {}),
           updatedAt: ctx.clock.now(),
         })
+        if (body.rotateIdentitySecret) updated = await ctx.accounts.rotateIdentitySecret(params.id)
         ctx.chat.refreshInbox(params.id)
-        return updated
+        return updated && inboxView(updated)
       },
       {
         params,
@@ -182,6 +191,48 @@ export function adminRoutes(ctx: HttpContext) {
           rotateIdentitySecret: v.optional(v.boolean()),
         }),
       },
+    )
+    .post(
+      '/inboxes/:id/rotate-identity-secret',
+      async ({ headers, params }) => {
+        await requireAdmin(ctx, headers)
+        return inboxView(await ctx.accounts.rotateIdentitySecret(params.id))
+      },
+      { params },
+    )
+    .post(
+      '/inboxes/:id/revoke-visitor-sessions',
+      async ({ headers, params }) => {
+        await requireAdmin(ctx, headers)
+        return inboxView(await ctx.accounts.signOutInboxVisitors(params.id))
+      },
+      { params },
+    )
+    .post(
+      '/visitors/:id/revoke',
+      async ({ headers, params }) => {
+        await requireAdmin(ctx, headers)
+        await ctx.accounts.signOutVisitor(params.id)
+        return { ok: true }
+      },
+      { params },
+    )
+    .get(
+      '/inboxes/:id/identity-secret',
+      async ({ headers, params }) => {
+        const admin = await requireAdmin(ctx, headers)
+        const inbox = await ctx.store.inboxes.get(params.id)
+        if (!inbox) throw new ParleyError('not_found', 'inbox not found')
+        // There is no audit log yet: the log is the record of who saw it.
+        const who = await ctx.store.operators.getById(admin.id)
+        ctx.log.warn('identity secret revealed', {
+          adminId: admin.id,
+          adminEmail: who?.email ?? null,
+          inboxId: inbox.id,
+        })
+        return { identitySecret: inbox.identitySecret }
+      },
+      { params },
     )
     .get(
       '/inboxes/:id/members',
@@ -200,7 +251,12 @@ export function adminRoutes(ctx: HttpContext) {
         const before = await ctx.store.inboxes.members(params.id)
         await ctx.store.inboxes.setMembers(params.id, body.operatorIds)
         ctx.chat.refreshInbox(params.id)
-        for (const id of new Set([...before, ...body.operatorIds])) ctx.chat.refreshOperator(id)
+        const after = new Set(body.operatorIds)
+        for (const id of new Set([...before, ...body.operatorIds])) {
+          ctx.chat.refreshOperator(id)
+          if (before.includes(id) !== after.has(id))
+            await ctx.accounts.operatorChanged(id, 'rights')
+        }
         return { operatorIds: await ctx.store.inboxes.members(params.id) }
       },
       { params, body: v.strictObject({ operatorIds: v.pipe(v.array(Id), v.maxLength(1000)) }) },

@@ -1,9 +1,10 @@
-/** Operator login, logout and "who am I". */
+/** Operator login, sign-out (one session or everywhere), password change and "who am I". */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
 import { ParleyError, wireString } from '../../protocol/index.ts'
 import { operatorView } from '../auth/index.ts'
 import { bearer, principalOf, type HttpContext } from './context.ts'
+import { Password } from './schemas.ts'
 
 export function authRoutes(ctx: HttpContext) {
   return new Elysia({ prefix: '/api/auth' })
@@ -19,9 +20,30 @@ export function authRoutes(ctx: HttpContext) {
     )
     .post('/logout', async ({ headers }) => {
       const token = bearer(headers)
-      if (token) await ctx.auth.logout(token)
+      if (token) await ctx.accounts.logout(token)
       return { ok: true }
     })
+    .post('/logout-all', async ({ headers }) => {
+      await ctx.accounts.logoutEverywhere((await operatorOf(ctx, headers)).operator)
+      return { ok: true }
+    })
+    .post(
+      '/password',
+      async ({ headers, body }) => {
+        const { operator, token } = await operatorOf(ctx, headers)
+        await ctx.accounts.changePassword(operator, token, {
+          current: body.currentPassword,
+          next: body.newPassword,
+        })
+        return { ok: true }
+      },
+      {
+        body: v.strictObject({
+          currentPassword: v.pipe(wireString('currentPassword'), v.maxLength(1024)),
+          newPassword: Password,
+        }),
+      },
+    )
     .get('/me', async ({ headers }) => {
       const principal = await principalOf(ctx, headers)
       if (principal.kind === 'visitor')
@@ -30,4 +52,13 @@ export function authRoutes(ctx: HttpContext) {
       if (!op) throw new ParleyError('unauthenticated', 'invalid or revoked session')
       return { kind: 'operator', operator: operatorView(op) }
     })
+}
+
+/** The operator a request is signed in as, and its token; visitors are forbidden. */
+async function operatorOf(ctx: HttpContext, headers: Record<string, string | undefined>) {
+  const token = bearer(headers)
+  const operator = await ctx.auth.resolve(token)
+  if (operator.kind !== 'operator' || token === null)
+    throw new ParleyError('forbidden', 'operators only')
+  return { operator, token }
 }

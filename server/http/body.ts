@@ -4,7 +4,8 @@
  * Bun's own limit answers with a bare 413 that has no error body; checked for depth before
  * JSON.parse, because the validation error Elysia builds stringifies the whole body and a
  * deeply nested one overflowed the stack (a retryable 500). Bodies are JSON: any other content
- * type is handed on as text, which no route's schema accepts.
+ * type (a form post, text/plain, multipart) is refused with 400 before it is read, so no route,
+ * with a schema or without, ever sees a form-encoded body.
  */
 import { Elysia } from 'elysia'
 import { jsonNestsDeeper, nestingError, ParleyError } from '../../protocol/index.ts'
@@ -13,13 +14,21 @@ import { jsonNestsDeeper, nestingError, ParleyError } from '../../protocol/index
 export const MAX_BODY_BYTES = 1024 * 1024
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
+/** application/json and its structured-syntax kin (application/merge-patch+json, ...). */
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json$/i
 
 /** The global body parser; errors it throws reach errorMapper wrapped in Elysia's ParseError. */
 export function bodyParser(maxBytes = MAX_BODY_BYTES) {
   return new Elysia({ name: 'parley-body' }).onParse(
     { as: 'global' },
     async ({ request }, contentType) => {
-      if (!request.body) return undefined
+      if (!request.body || request.headers.get('content-length') === '0') return undefined
+      if (!JSON_TYPE.test(contentType.trim())) {
+        throw new ParleyError(
+          'bad_request',
+          'request body must be JSON (content-type: application/json)',
+        )
+      }
       const bytes = await readLimited(request, maxBytes)
       let text: string
       try {
@@ -27,7 +36,6 @@ export function bodyParser(maxBytes = MAX_BODY_BYTES) {
       } catch {
         throw new ParleyError('bad_request', 'request body is not valid UTF-8')
       }
-      if (!/^application\/([\w.+-]+\+)?json$/i.test(contentType.trim())) return text
       if (jsonNestsDeeper(text)) throw nestingError()
       try {
         return JSON.parse(text) as unknown

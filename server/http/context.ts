@@ -1,6 +1,6 @@
 /** What every route module needs, built once by the app. */
 import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
-import type { AuthService } from '../auth/index.ts'
+import type { AccountService, AuthService } from '../auth/index.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
 import { ParleyError } from '../../protocol/index.ts'
@@ -10,6 +10,8 @@ import type { StreamSessions } from '../realtime/streams.ts'
 export interface HttpContext {
   store: Store
   auth: AuthService
+  /** Sign-out, password change, visitor sign-out: what revokes access (server/auth/account.ts). */
+  accounts: AccountService
   chat: ChatService
   gateway: Gateway
   streams: StreamSessions

@@ -47,6 +47,23 @@ export function errorMapper(log: Logger, metrics: Metrics) {
   })
 }
 
+/**
+ * The typed JSON error response outside Elysia's routing: a request whose URL cannot be parsed
+ * (a malformed Host header), or anything thrown by the server's own fetch handler (Bun.serve's
+ * `error` handler). The same body as every route's error, never a page with paths or a stack.
+ */
+export function errorResponse(error: unknown): Response {
+  const wire = toWireError(error)
+  const headers: Record<string, string> = {
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  }
+  if (wire.retryAfterMs !== undefined)
+    headers['retry-after'] = String(Math.ceil(wire.retryAfterMs / 1000))
+  const status = error instanceof ParleyError ? error.status : 500
+  return Response.json({ error: wire }, { status, headers })
+}
+
 function validationMessage(error: unknown): string {
   try {
     const parsed = JSON.parse((error as Error).message) as {

@@ -1,8 +1,17 @@
-/** Health, readiness and Prometheus metrics (X5), plus the public inbox list for the widget demo. */
+/**
+ * Health, readiness and Prometheus metrics (X5). /metrics is not public: on the main port it
+ * needs the METRICS_TOKEN bearer token (404 when none is configured, 401 without it), and
+ * METRICS_PORT opens a listener of its own that serves /metrics only.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { Elysia } from 'elysia'
+import type { Logger } from '../../actors/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
+import type { Metrics } from '../metrics.ts'
 import type { HttpContext } from './context.ts'
+import { errorResponse } from './errors.ts'
 
-export function opsRoutes(ctx: HttpContext) {
+export function opsRoutes(ctx: HttpContext, opts: { metricsToken: string | null }) {
   return new Elysia()
     .get('/healthz', () => ({ status: 'ok' }))
     .get('/readyz', async ({ set }) => {
@@ -23,8 +32,62 @@ export function opsRoutes(ctx: HttpContext) {
       }
       return { status: 'ready' }
     })
-    .get('/metrics', ({ set }) => {
-      set.headers['content-type'] = 'text/plain; version=0.0.4; charset=utf-8'
-      return ctx.metrics.render()
+    .get('/metrics', ({ request }) => {
+      // Without a token the main port has no /metrics at all (METRICS_PORT may serve it).
+      if (opts.metricsToken === null) throw new ParleyError('not_found', 'no such route')
+      return metricsResponse(ctx.metrics, opts.metricsToken, request)
     })
+}
+
+/** The Prometheus text; with a token set, only for a request that carries it as its bearer. */
+function metricsResponse(metrics: Metrics, token: string | null, request: Request): Response {
+  if (token !== null && !bearerIs(request.headers.get('authorization'), token)) {
+    throw new ParleyError('unauthenticated', 'metrics need the METRICS_TOKEN bearer token')
+  }
+  return new Response(metrics.render(), {
+    headers: {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      'cache-control': 'no-store',
+    },
+  })
+}
+
+/** Compared in constant time: digests of equal length, whatever the header holds. */
+function bearerIs(header: string | null, token: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? ''
+  const digest = (value: string) => createHash('sha256').update(value).digest()
+  return timingSafeEqual(digest(given), digest(token))
+}
+
+/**
+ * The METRICS_PORT listener: GET /metrics and nothing else, for a scraper on a network (or the
+ * loopback, by default) that clients cannot reach. METRICS_TOKEN, when set, is required here too.
+ */
+export function serveMetrics(opts: {
+  port: number
+  host: string
+  token: string | null
+  metrics: Metrics
+  log: Logger
+}): ReturnType<typeof Bun.serve> {
+  return Bun.serve({
+    port: opts.port,
+    hostname: opts.host,
+    development: false,
+    fetch(request) {
+      const path = URL.canParse(request.url) ? new URL(request.url).pathname : ''
+      if (request.method !== 'GET' || path !== '/metrics') {
+        return errorResponse(new ParleyError('not_found', 'no such route'))
+      }
+      try {
+        return metricsResponse(opts.metrics, opts.token, request)
+      } catch (error) {
+        return errorResponse(error)
+      }
+    },
+    error(error) {
+      opts.log.error('metrics request failed', { error })
+      return errorResponse(error)
+    },
+  })
 }

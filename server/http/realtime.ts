@@ -1,4 +1,7 @@
-/** SSE and long-poll sessions: create with a token, then stream or poll, and POST frames. */
+/**
+ * SSE and long-poll sessions: create with a token, then stream or poll, and POST frames; every
+ * call after the first bears the same token.
+ */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
 import { ParleyError } from '../../protocol/index.ts'
@@ -22,13 +25,15 @@ export function realtimeRoutes(ctx: HttpContext) {
       },
       { body: v.strictObject({ transport: v.picklist(['sse', 'poll']) }) },
     )
-    .get('/rt/sessions/:id/events', ({ params }) => ctx.streams.get(params.id).attachSse(), {
-      params,
-    })
+    .get(
+      '/rt/sessions/:id/events',
+      ({ params, headers }) => ctx.streams.get(params.id, bearer(headers)).attachSse(),
+      { params },
+    )
     .get(
       '/rt/sessions/:id/poll',
-      async ({ params, request, set }) => {
-        const frames = await ctx.streams.forPoll(params.id).poll(request.signal)
+      async ({ params, headers, request, set }) => {
+        const frames = await ctx.streams.forPoll(params.id, bearer(headers)).poll(request.signal)
         set.headers['content-type'] = 'application/json'
         set.headers['cache-control'] = 'no-store'
         return `[${frames.join(',')}]`

@@ -4,6 +4,8 @@
  *   (a path under /panel/ that is not a file gets the panel's index.html: client-side routes);
  * - `/`: a demo page embedding the widget for the default inbox (the first in the store), so a
  *   fresh `npm start` shows a working widget with nothing else running.
+ * The widget's pages and the demo page run sandboxed in an opaque origin (SANDBOX below);
+ * their assets carry CORS headers for that (http/cors.ts).
  * Hashed files (`assets/`) are cached for good; loader.js and HTML revalidate (no-cache + ETag)
  * so a new build reaches every embedding site at once. Paths are resolved inside dist/ only.
  */
@@ -59,19 +61,31 @@ function isFile(path: string): boolean {
   }
 }
 
-/** Security headers per page: the widget frame may be embedded anywhere, the panel nowhere. */
+/**
+ * Runs a page in an opaque origin: its scripts work, but it shares no storage with the panel
+ * and cannot script it, although both are served from this origin (same-origin policy is per
+ * origin, so a path alone would not separate them). Links may still open normal tabs.
+ */
+export const SANDBOX =
+  'sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox allow-forms'
+
+/**
+ * Security headers per page: the widget frame may be embedded anywhere and runs sandboxed (it
+ * lives on every embedding site, so it must never reach the panel's login), the panel nowhere.
+ */
 function pageHeaders(request: Request, area: 'widget' | 'panel'): Record<string, string> {
-  const host = new URL(request.url).host
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    `connect-src 'self' ws://${host} wss://${host}`,
+    // 'self' covers ws: and wss: to this origin (CSP3); naming the request's Host here would
+    // echo a header the client chose into the policy.
+    "connect-src 'self'",
     "base-uri 'none'",
     "object-src 'none'",
     "form-action 'none'",
-    ...(area === 'panel' ? ["frame-ancestors 'none'"] : []),
+    ...(area === 'panel' ? ["frame-ancestors 'none'"] : [SANDBOX]),
   ].join('; ')
   return {
     'content-security-policy': csp,
@@ -159,7 +173,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /**
  * The demo host page. Query overrides, for trying things out: `lang=ru|en` (sets the page's
  * <html lang>, which the widget follows), `theme=light|dark|auto`, `delay=N`, `scroll`,
- * `inbox=<id>`.
+ * `inbox=<id>`. Sandboxed like the widget frame (any script on it is as foreign as a real
+ * embedding site's), so its widget has no storage: it forgets the visitor on reload.
  */
 export function demoPage(url: URL, defaultInbox: string | null, built: boolean): Response {
   const q = url.searchParams
@@ -222,8 +237,7 @@ ${built && inbox ? tag : ''}
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
-      'content-security-policy':
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; base-uri 'none'; object-src 'none'",
+      'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; base-uri 'none'; object-src 'none'; ${SANDBOX}`,
     },
   })
 }

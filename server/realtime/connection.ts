@@ -24,6 +24,8 @@ export abstract class Connection {
   token: string | null = null
   /** When the token expires (epoch ms); the connection is cut then. */
   expiresAt: number | null = null
+  /** Opened from a page of another origin than the server's: only a visitor may authenticate. */
+  foreignOrigin = false
   readonly subs = new Map<string, Subscription>()
   /** Requests being handled now; bounded per connection. */
   inflight = 0

@@ -4,7 +4,7 @@
  * Transport-agnostic: WebSocket, SSE and long-poll connections all come through here.
  */
 import * as v from 'valibot'
-import { canOperatorAccess, type Logger, type Principal, type Store } from '../../actors/index.ts'
+import type { Logger, Store } from '../../actors/index.ts'
 import type { AuthService } from '../auth/index.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
@@ -17,6 +17,7 @@ import {
   ReqId,
   toWireError,
   type ReqId as ReqIdT,
+  type WireError,
 } from '../../protocol/index.ts'
 import { Subscription, type Connection } from './connection.ts'
 import type { Hub } from './hub.ts'
@@ -104,7 +105,10 @@ export class Gateway {
    * principal's connections, so renewed or re-issued tokens of one user cannot multiply it.
    */
   async authenticate(conn: Connection, token: string): Promise<{ kind: string; id: string }> {
-    const { principal, expiresAt } = await this.deps.auth.resolveSession(token)
+    const { principal, expiresAt } = await this.resolveForConnection(token)
+    if (principal.kind === 'operator' && conn.foreignOrigin) {
+      throw new ParleyError('forbidden', "operator sessions are accepted from the panel's origin")
+    }
     if (conn.principal) {
       if (conn.principal.id !== principal.id || conn.principal.kind !== principal.kind) {
         throw new ParleyError('forbidden', 'connection is already authenticated as someone else')
@@ -131,6 +135,22 @@ export class Gateway {
     // Presence (O4): an operator is present while any of its connections is.
     if (principal.kind === 'operator') this.deps.chat.operatorConnected(principal.id, conn.id)
     return { kind: principal.kind, id: principal.id }
+  }
+
+  /**
+   * Resolves a token for a connection that is not registered yet: a revocation applied
+   * meanwhile would miss it, so it resolves again until none came in between.
+   */
+  private async resolveForConnection(token: string) {
+    const auth = this.deps.auth
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const seen = auth.revocations
+      const session = await auth.resolveSession(token)
+      if (auth.revocations === seen) return session
+    }
+    throw new ParleyError('unavailable', 'access rights are changing; retry', {
+      retryAfterMs: 500,
+    })
   }
 
   /** Handles one raw frame. Never throws: every failure becomes an error frame. */
@@ -413,39 +433,26 @@ export class Gateway {
     this.deps.log.warn('slow consumer cut', { conn: conn.id, transport: conn.transport })
   }
 
-  /** Cuts every connection of a principal (deactivated operator, password change). */
-  disconnectPrincipal(kind: 'visitor' | 'operator', id: string): void {
-    for (const conn of [...this.connections]) {
-      if (conn.principal?.kind !== kind || conn.principal.id !== id) continue
-      conn.send({
-        type: 'error',
-        code: 'unauthenticated',
-        message: 'session revoked',
-        retryable: false,
-      })
-      conn.close(null, 4001)
-      this.closed(conn)
-    }
+  /** This node's authenticated connections of one principal. */
+  connectionsOf(kind: 'visitor' | 'operator', id: string): Connection[] {
+    return [...(this.byPrincipal.get(principalKey({ kind, id })) ?? [])]
   }
 
-  /**
-   * An operator's role or chat permission changed: its live connections act with the new
-   * rights from now on. One that may no longer even view is cut, so no watch outlives the right.
-   */
-  refreshOperator(principal: Extract<Principal, { kind: 'operator' }>): void {
-    for (const conn of [...this.connections]) {
-      if (conn.principal?.kind !== 'operator' || conn.principal.id !== principal.id) continue
-      conn.principal = principal
-      if (canOperatorAccess(principal, 'view')) continue
-      conn.send({
-        type: 'error',
-        code: 'forbidden',
-        message: 'permissions changed',
-        retryable: false,
-      })
-      conn.close(null, 4003)
-      this.closed(conn)
-    }
+  /** Ends a connection with a last error frame (its access was revoked). */
+  end(conn: Connection, error: WireError, closeCode: number): void {
+    conn.send({ type: 'error', ...error })
+    conn.close(null, closeCode)
+    this.closed(conn)
+  }
+
+  /** Ends one subscription that its connection may no longer hold; the client is told which. */
+  endSubscription(conn: Connection, conversationId: string, error: WireError): void {
+    const sub = conn.subs.get(conversationId)
+    if (!sub) return
+    this.deps.hub.remove(sub)
+    conn.subs.delete(conversationId)
+    sub.replaced.abort()
+    conn.send({ type: 'error', conversationId, ...error })
   }
 
   /** Drain: refuse new connections and tell every client to reconnect elsewhere or later. */

@@ -1,7 +1,9 @@
 /**
  * Fallback transports for networks that block WebSockets: an SSE stream for server frames with
  * POSTed client frames, and long-poll as a last resort. A session is created with a token, gets
- * an unguessable id, and carries exactly the frames a WebSocket would. JSON only.
+ * an unguessable id, and carries exactly the frames a WebSocket would. JSON only. Every request
+ * on a session must bear the token that created it: the id alone (which lands in access logs
+ * with the URL) reads and does nothing.
  */
 import { ParleyError, type ServerFrame } from '../../protocol/index.ts'
 import { Connection } from './connection.ts'
@@ -209,9 +211,9 @@ export class StreamSessions {
   }
 
   /** The session with this id that belongs to this token; anything else is not found. */
-  get(id: string, token?: string | null): StreamSession {
+  get(id: string, token: string | null): StreamSession {
     const session = this.sessions.get(id)
-    if (!session || session.closed || (token !== undefined && session.token !== token)) {
+    if (!session || session.closed || token === null || session.token !== token) {
       throw new ParleyError('not_found', 'no such realtime session; create a new one')
     }
     return session
@@ -221,11 +223,13 @@ export class StreamSessions {
    * The session a poll reads: an open one, or a closed one whose last frames are unread (they
    * may take several polls; the poll after the last of them gets not_found).
    */
-  forPoll(id: string): StreamSession {
+  forPoll(id: string, token: string | null): StreamSession {
     const last = this.closing.get(id)
-    if (last?.session.hasQueuedFrames) return last.session
-    this.closing.delete(id)
-    return this.get(id)
+    if (last?.session.hasQueuedFrames && token !== null && last.session.token === token) {
+      return last.session
+    }
+    if (last && !last.session.hasQueuedFrames) this.closing.delete(id)
+    return this.get(id, token)
   }
 
   private reap(): void {

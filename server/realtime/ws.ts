@@ -3,6 +3,7 @@
  * Subprotocol picks JSON or MessagePack; server pings measure latency and find dead peers.
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun'
+import { isForeignOrigin } from '../http/cors.ts'
 import type { Metrics } from '../metrics.ts'
 import { SUBPROTOCOLS, type Format, type ServerFrame } from '../../protocol/index.ts'
 import { Connection } from './connection.ts'
@@ -10,6 +11,8 @@ import type { Gateway } from './gateway.ts'
 
 export interface WsData {
   format: Format
+  /** Upgraded from a page of another origin (a widget frame, any site): visitor tokens only. */
+  foreignOrigin: boolean
   conn?: WsConnection
   pingSentAt?: number
 }
@@ -93,7 +96,10 @@ export function upgrade(req: Request, server: Server<WsData>): Response | undefi
     )
   }
   const headers = chosen.protocol ? { 'Sec-WebSocket-Protocol': chosen.protocol } : undefined
-  if (server.upgrade(req, { data: { format: chosen.format }, headers })) return undefined
+  // Browsers always send Origin on a WebSocket upgrade and CORS does not apply to sockets: the
+  // gateway refuses an operator token on a socket opened from another origin.
+  const data = { format: chosen.format, foreignOrigin: isForeignOrigin(req.headers) }
+  if (server.upgrade(req, { data, headers })) return undefined
   return Response.json(
     { error: { code: 'bad_request', message: 'expected a WebSocket upgrade', retryable: false } },
     { status: 400 },
@@ -118,6 +124,7 @@ export function websocketHandler(
       const conn = new WsConnection(ws, ws.data.format, opts.maxQueuedBytes, (c) =>
         gateway.slowConsumer(c),
       )
+      conn.foreignOrigin = ws.data.foreignOrigin
       ws.data.conn = conn
       gateway.open(conn)
     },

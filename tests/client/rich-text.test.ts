@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { parseRichText, safeHref } from '../../client/shared/rich-text.ts'
+import { parseRichText, safeHref, showControls } from '../../client/shared/rich-text.ts'
 
 describe('rich text', () => {
   test('rich text - bold, links and plain text become tokens', () => {
@@ -30,5 +30,47 @@ describe('rich text', () => {
       { kind: 'text', text: '**open and ** ** ok 👍\nnext' },
     ])
     expect(parseRichText('**a**\n**b**').map((t) => t.kind)).toEqual(['bold', 'text', 'bold'])
+  })
+
+  test('rich text - bidi controls show as visible markers in text, bold and links', () => {
+    // Rendered raw, the RLO makes this link read as ending in "exe.pdf".
+    expect(parseRichText('https://evil.test/\u202Efdp.exe')).toEqual([
+      {
+        kind: 'link',
+        text: 'https://evil.test/⟨RLO⟩fdp.exe',
+        href: 'https://evil.test/%E2%80%AEfdp.exe',
+      },
+    ])
+    expect(
+      parseRichText('a\u202Ab\u202Bc\u202Cd **e\u202Df** g\u2066h\u2067i\u2068j\u2069'),
+    ).toEqual([
+      { kind: 'text', text: 'a⟨LRE⟩b⟨RLE⟩c⟨PDF⟩d ' },
+      { kind: 'bold', text: 'e⟨LRO⟩f' },
+      { kind: 'text', text: ' g⟨LRI⟩h⟨RLI⟩i⟨FSI⟩j⟨PDI⟩' },
+    ])
+    expect(showControls('Support\u200E team\u200F')).toBe('Support⟨LRM⟩ team⟨RLM⟩')
+    expect(showControls('Анна Петрова')).toBe('Анна Петрова')
+  })
+
+  test('rich text - a link whose host mixes scripts shows the host in punycode; one script or an allowed mix stays', () => {
+    // "аpple.com" with a Cyrillic "а", and "аррӏе.com" all Cyrillic but for the TLD.
+    expect(parseRichText('see https://аpple.com/login.')).toEqual([
+      { kind: 'text', text: 'see ' },
+      {
+        kind: 'link',
+        text: 'https://xn--pple-43d.com/login',
+        href: 'https://xn--pple-43d.com/login',
+      },
+      { kind: 'text', text: '.' },
+    ])
+    expect(parseRichText('https://аррӏе.com/')[0]).toMatchObject({
+      text: 'https://xn--80ak6aa92e.com/',
+    })
+    expect(parseRichText('https://user@аpple.com:8443/x?q=1')[0]).toMatchObject({
+      text: 'https://user@xn--pple-43d.com:8443/x?q=1',
+    })
+    for (const url of ['https://пример.рф/', 'https://münchen.de/', 'https://例え.jp/a']) {
+      expect(parseRichText(url)[0]).toMatchObject({ kind: 'link', text: url })
+    }
   })
 })

@@ -3,6 +3,7 @@
  * connected to chosen nodes over real WebSockets.
  */
 import type { Cluster, ClusterNode } from './cluster.ts'
+import { METRICS_TOKEN } from './server.ts'
 import { TestClient, type Frame } from './ws.ts'
 
 let counter = 0
@@ -71,7 +72,7 @@ export async function clusterGauge(cluster: Cluster, name: string): Promise<numb
   const values: number[] = []
   for (const node of cluster.nodes) {
     if (!node.running) continue
-    const res = await node.http('/metrics')
+    const res = await node.http('/metrics', { token: METRICS_TOKEN })
     const line = String(res.body)
       .split('\n')
       .find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'))

@@ -17,7 +17,7 @@ import {
   type Exit,
   type Tracked,
 } from './processes.ts'
-import { ADMIN } from './server.ts'
+import { ADMIN, METRICS_TOKEN } from './server.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const BUN = join(ROOT, 'node_modules/.bin/bun')
@@ -85,6 +85,8 @@ export async function startNode(opts: {
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'info',
     SHUTDOWN_GRACE: '5',
+    // /metrics is not public: the tests scrape it with this token (clusterGauge).
+    METRICS_TOKEN,
     ...opts.env,
   }
   let history = ''

@@ -16,6 +16,8 @@ import { loadConfig, type Config } from '../../server/config.ts'
 import { createMigratedDatabase, databaseUrl, dropDatabase, ensurePostgres } from './postgres.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' }
+/** The METRICS_TOKEN every test server gets unless its env says otherwise (see `scrape`). */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789'
 
 export interface TestServer extends RunningServer {
   config: Config
@@ -28,6 +30,8 @@ export interface TestServer extends RunningServer {
   ): Promise<{ status: number; body: any; headers: Headers }>
   adminToken(): Promise<string>
   defaultInboxId(): Promise<string>
+  /** An inbox's identity secret, through the admin's explicit reveal. */
+  identitySecret(inboxId?: string): Promise<string>
   visitorToken(inboxId?: string): Promise<{ token: string; visitorId: string; inboxId: string }>
   /** Creates an operator through the admin API and logs it in. */
   operator(opts?: {
@@ -82,6 +86,7 @@ export async function startTestServer(
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     SHUTDOWN_GRACE: '5',
+    METRICS_TOKEN,
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...opts.env,
   })
@@ -140,6 +145,14 @@ export async function startTestServer(
       const res = await http('/api/admin/inboxes', { token: await ts.adminToken() })
       return res.body.inboxes[0].id as string
     },
+    async identitySecret(inboxId) {
+      const id = inboxId ?? (await ts.defaultInboxId())
+      const res = await http(`/api/admin/inboxes/${id}/identity-secret`, {
+        token: await ts.adminToken(),
+      })
+      if (res.status !== 200) throw new Error(`identity secret: ${JSON.stringify(res.body)}`)
+      return res.body.identitySecret as string
+    },
     async visitorToken(inboxId) {
       const res = await http('/api/visitor/session', {
         body: { inboxId: inboxId ?? (await ts.defaultInboxId()) },
@@ -171,9 +184,16 @@ export async function startTestServer(
   return ts
 }
 
+/** GET /metrics as Prometheus scrapes it (with the test METRICS_TOKEN): the text. */
+export async function scrape(s: TestServer): Promise<string> {
+  const res = await s.http('/metrics', { token: METRICS_TOKEN })
+  if (res.status !== 200) throw new Error(`metrics: ${res.status} ${JSON.stringify(res.body)}`)
+  return String(res.body)
+}
+
 /** A series from GET /metrics, e.g. `parley_slow_consumers_total{transport="ws"}`; 0 when absent. */
 export async function metric(s: TestServer, series: string): Promise<number> {
-  const text = String((await s.http('/metrics')).body)
+  const text = await scrape(s)
   const line = text.split('\n').find((l) => l.startsWith(`${series} `))
   return line ? Number(line.slice(series.length + 1)) : 0
 }

@@ -119,6 +119,34 @@ describe('config', () => {
     expect(problems({ PORT: 'x', LOG_LEVEL: 'loud' }).length).toBe(2)
   })
 
+  test('config - login limits and metrics access: defaults, ranges, and a bad METRICS_TOKEN is never echoed', () => {
+    const config = loadConfig({ DATA_DIR: tempDir() })
+    expect(config.login).toEqual({
+      perAddress: 20,
+      perSubnet: 60,
+      freeFailures: 5,
+      maxBackoffMs: 900_000,
+      hashConcurrency: 2,
+      hashQueue: 16,
+    })
+    // Not public by default: no token, no listener of its own.
+    expect(config.metricsToken).toBeNull()
+    expect(config.metricsListener).toBeNull()
+    expect(loadConfig({ DATA_DIR: tempDir(), METRICS_PORT: '9464' }).metricsListener).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    })
+    expect(problems({ PASSWORD_HASH_CONCURRENCY: '0' })[0]).toStartWith(
+      'PASSWORD_HASH_CONCURRENCY: must be at least 1',
+    )
+    expect(problems({ PORT: '9464', METRICS_PORT: '9464' })).toEqual([
+      'METRICS_PORT: must differ from PORT (it is a listener of its own)',
+    ])
+    expect(problems({ METRICS_TOKEN: 'short-secret' })).toEqual([
+      'METRICS_TOKEN: must be at least 16 characters',
+    ])
+  })
+
   test('a postgres:// or postgresql:// DATABASE_URL is accepted as given', () => {
     for (const url of ['postgres://parley@db:5432/parley', 'postgresql://parley@db/parley']) {
       expect(loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: url }).databaseUrl).toBe(url)

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { useServers } from '../helpers/lifecycle.ts'
 import { FakeClock } from '../../actors/index.ts'
+import { scrape } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
 
 const { server, client, track } = useServers()
@@ -84,7 +85,7 @@ describe('gateway - metrics', () => {
       body: { clientMsgId: 'h1', text: 'over http' },
     })
     await c.request({ type: 'nonsense' })
-    const text = (await s.http('/metrics')).body as string
+    const text = await scrape(s)
     expect(text).toContain('parley_messages_total{by="visitor"} 2')
     expect(text).toContain('parley_dispatch_errors_total{code="unknown_type"} 1')
     expect(text).toMatch(/parley_active_connections 1\n/)

@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'bun:test'
 import { httpSend as send, httpStart as start } from '../helpers/http.ts'
 import { useServers } from '../helpers/lifecycle.ts'
-import type { TestServer } from '../helpers/server.ts'
+import { METRICS_TOKEN, scrape, type TestServer } from '../helpers/server.ts'
 import type { Frame } from '../helpers/ws.ts'
 
 const { server } = useServers()
@@ -127,14 +127,14 @@ describe('operations (X5)', () => {
     const s = await server()
     expect(await s.http('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } })
     expect(await s.http('/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } })
-    const metrics = await s.http('/metrics')
+    const metrics = await s.http('/metrics', { token: METRICS_TOKEN })
     expect(metrics.status).toBe(200)
     expect(metrics.headers.get('content-type')).toStartWith('text/plain')
     expect(String(metrics.body)).toContain('# TYPE parley_active_connections gauge')
     expect(String(metrics.body)).toMatch(/^parley_active_connections 0$/m)
     const ws = new WebSocket(s.wsUrl, 'parley.json.v1')
     await new Promise((resolve) => (ws.onopen = resolve))
-    expect(String((await s.http('/metrics')).body)).toMatch(/^parley_active_connections 1$/m)
+    expect(await scrape(s)).toMatch(/^parley_active_connections 1$/m)
     ws.close()
   })
 })

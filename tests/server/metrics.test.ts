@@ -7,13 +7,13 @@ import { describe, expect, test } from 'bun:test'
 import { Metrics } from '../../server/metrics.ts'
 import { httpStart } from '../helpers/http.ts'
 import { useServers } from '../helpers/lifecycle.ts'
-import { metric, type TestServer } from '../helpers/server.ts'
+import { metric, scrape, type TestServer } from '../helpers/server.ts'
 
 const { server, client } = useServers()
 
 /** Each metric family's declared type, from the `# TYPE` lines. */
 async function types(s: TestServer): Promise<Map<string, string>> {
-  const text = String((await s.http('/metrics')).body)
+  const text = await scrape(s)
   return new Map(
     [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1] as string, m[2] as string]),
   )
@@ -37,7 +37,7 @@ describe('metrics', () => {
     expect(await series('/api/inbox', 'unauthenticated')).toBe(1)
     expect(await series('/api/conversations/:id/messages', 'validation_failed')).toBe(1)
     expect(await series('/api/conversations/:id/messages', 'bad_request')).toBe(1)
-    const text = String((await s.http('/metrics')).body)
+    const text = await scrape(s)
     expect(text).toContain('# TYPE parley_http_errors_total counter')
     expect(text).not.toContain(missing)
     // Successes are not errors.

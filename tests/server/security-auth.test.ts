@@ -132,7 +132,8 @@ describe('visitor tokens (S2)', () => {
 describe('identity verification (W2)', () => {
   async function identity(s: TestServer) {
     const res = await s.http('/api/admin/inboxes', { token: await s.adminToken() })
-    const inbox = res.body.inboxes[0] as { id: string; identitySecret: string }
+    const { id } = res.body.inboxes[0] as { id: string }
+    const inbox = { id, identitySecret: await s.identitySecret(id) }
     const hash = (userId: string, secret = inbox.identitySecret) =>
       createHmac('sha256', secret).update(userId).digest('hex')
     const session = (body: Record<string, unknown>) =>
