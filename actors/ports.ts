@@ -61,11 +61,14 @@ export interface ConversationWrite {
   create?: ConversationRecord
   /** Update the existing row. */
   update?: ConversationPatch
-  insertMessages?: Message[]
+  /** Edits and deletes of stored messages (a new message is its `message.created` event). */
   updateMessages?: MessagePatch[]
   /** Upsert these watermarks (keyed by conversation + reader kind + reader id). */
   readStates?: ReadState[]
-  /** Append these events; (conversationId, seq) is unique. */
+  /**
+   * Append these events; (conversationId, seq) is unique. A `message.created` event stores its
+   * message: its client id is taken once per conversation.
+   */
   events: ConversationEvent[]
 }
 

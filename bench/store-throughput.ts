@@ -67,29 +67,29 @@ async function rate<W>(writers: W[], once: (writer: W, n: number) => Promise<voi
 
 const writerNumbers = Array.from({ length: WRITERS }, (_, w) => w)
 
-/** A message row as the store writes it; `n` and `writer` keep ids and seqs unique. */
+/** A message's log row as the store writes it; `n` and `writer` keep ids and seqs unique. */
 function messageValues(writer: number, n: number): (string | number | null)[] {
   const at = Date.now()
   return [
-    `raw-${writer}-${n}`,
     `raw-conv-${writer}`,
     n + 1,
+    'message.created',
+    '{}',
+    at,
+    `raw-${writer}-${n}`,
     'visitor',
     `v-${writer}`,
     TEXT,
     `c-${n}`,
-    at,
-    null,
-    null,
     null,
     null,
   ]
 }
 
-const INSERT_MESSAGE = `insert into messages (id, conversation_id, seq, author_kind, author_id, text,
-  client_msg_id, created_at, edited_at, deleted_at, deleted_by_kind, deleted_by_id)`
+const INSERT_MESSAGE = `insert into events (conversation_id, seq, name, data, at, message_id,
+  author_kind, author_id, text, client_msg_id, edited_at, deleted_at)`
 
-/** Conversation rows the raw inserts reference (messages have a foreign key). */
+/** Conversation rows the raw inserts reference (the log has a foreign key). */
 function rawConversations(): string {
   const rows = Array.from(
     { length: WRITERS },

@@ -207,7 +207,12 @@ function withFailpoint(
   if (!failpoint) return conversations
   let fired = false
   const write: Store['conversations']['write'] = (w) => {
-    if (!fired && w.insertMessages?.some((m) => m.text === failpoint.pauseBeforeWrite)) {
+    if (
+      !fired &&
+      w.events.some(
+        (e) => e.name === 'message.created' && e.data.message.text === failpoint.pauseBeforeWrite,
+      )
+    ) {
       fired = true
       process.kill(process.pid, 'SIGSTOP')
     }

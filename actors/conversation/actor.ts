@@ -146,7 +146,6 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     await this.write({
       conversationId: this.key,
       create: next,
-      insertMessages: message ? [message] : [],
       events,
     })
     this.conv = next
@@ -222,7 +221,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       updatedAt: now,
     }
     try {
-      await this.commit(next, { insertMessages: [message], events })
+      await this.commit(next, { events })
     } catch (error) {
       // The write is atomic, so nothing changed. If the client id is already stored, this was a
       // retry of a message this actor no longer remembers: answer with the original ack.

@@ -17,7 +17,6 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   operatorSessions: ['tokenHash'],
   visitors: ['id'],
   conversations: ['id'],
-  messages: ['id'],
   readStates: ['conversationId', 'readerKind', 'readerId'],
   events: ['conversationId', 'seq'],
 }

@@ -93,7 +93,6 @@ type Issue = (scope: TransactionScope) => Promise<unknown>
  */
 const WRITE_PATH_TABLES = [
   ['conversations', 'id'],
-  ['messages', 'id'],
   ['read_states', 'conversation_id'],
   ['events', 'conversation_id'],
 ] as const

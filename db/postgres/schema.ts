@@ -148,36 +148,6 @@ export const conversations = pgTable(
   ],
 )
 
-export const messages = pgTable(
-  'messages',
-  {
-    id: text('id').primaryKey(),
-    conversationId: text('conversation_id')
-      .notNull()
-      .references(() => conversations.id),
-    seq: int64('seq').notNull(),
-    authorKind: text('author_kind').$type<PartyKind>().notNull(),
-    authorId: text('author_id').notNull(),
-    text: text('text').notNull(),
-    clientMsgId: text('client_msg_id'),
-    createdAt: int64('created_at').notNull(),
-    editedAt: int64('edited_at'),
-    deletedAt: int64('deleted_at'),
-    deletedByKind: text('deleted_by_kind').$type<PartyKind>(),
-    deletedById: text('deleted_by_id'),
-  },
-  (t) => [
-    uniqueIndex('messages_conversation_seq_uq').on(t.conversationId, t.seq),
-    uniqueIndex('messages_client_msg_uq').on(
-      t.conversationId,
-      t.authorKind,
-      t.authorId,
-      t.clientMsgId,
-    ),
-    index('messages_unread_idx').on(t.conversationId, t.authorKind, t.deletedAt, t.seq),
-  ],
-)
-
 export const readStates = pgTable(
   'read_states',
   {
@@ -201,10 +171,31 @@ export const events = pgTable(
     data: json('data').$type<StoredEventData['data']>().notNull(),
     at: int64('at').notNull(),
     messageId: text('message_id'),
+    messageSeq: int64('message_seq'),
+    authorKind: text('author_kind').$type<PartyKind>(),
+    authorId: text('author_id'),
+    text: text('text'),
+    clientMsgId: text('client_msg_id'),
+    editedAt: int64('edited_at'),
+    deletedAt: int64('deleted_at'),
+    deletedByKind: text('deleted_by_kind').$type<PartyKind>(),
+    deletedById: text('deleted_by_id'),
   },
   (t) => [
+    // Every read of the log is a range of one conversation by seq: replay, history pages,
+    // unread counts (`conversation_id = ? and seq > ?`).
     primaryKey({ columns: [t.conversationId, t.seq] }),
     foreignKey({ columns: [t.conversationId], foreignColumns: [conversations.id] }),
+    // Idempotent sends (C3): one message per (conversation, author, client id). Partial: only
+    // message rows carry a client id.
+    uniqueIndex('events_client_msg_uq')
+      .on(t.conversationId, t.authorKind, t.authorId, t.clientMsgId)
+      .where(sql`${t.clientMsgId} is not null`),
+    // Edit and delete find a message by id (`message_id = ?`). Ids are time-ordered (UUIDv7),
+    // so new entries append at the end of this index.
+    uniqueIndex('events_message_uq')
+      .on(t.messageId)
+      .where(sql`${t.messageId} is not null`),
   ],
 )
 
@@ -216,7 +207,6 @@ export const tables = {
   operatorSessions,
   visitors,
   conversations,
-  messages,
   readStates,
   events,
 }

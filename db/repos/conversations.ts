@@ -1,5 +1,5 @@
 /** ConversationStore: what the conversation actor loads, replays, writes and claims. */
-import { and, asc, eq, gt, isNotNull, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import type {
   ConversationRecord,
   ConversationStore,
@@ -25,6 +25,7 @@ export class SqlConversationStore implements ConversationStore {
   readonly #message
   readonly #byClientId
   readonly #eventsAfter
+  readonly #targets
   readonly #claim
   readonly #acquire
   readonly #epoch
@@ -33,42 +34,34 @@ export class SqlConversationStore implements ConversationStore {
     private readonly db: SqlDialect,
     private readonly submit: SubmitWrite,
   ) {
-    const { conversations: c, messages: m, events: e, readStates: rs } = db.tables
+    const { conversations: c, events: e, readStates: rs } = db.tables
     this.#conversation = selectRows('conversations', { where: eq(c.id, param('id')) })
     this.#readStates = selectRows('readStates', {
       where: eq(rs.conversationId, param('conversationId')),
       orderBy: [asc(rs.readerKind), asc(rs.readerId)],
     })
-    this.#message = selectRows('messages', {
-      where: and(eq(m.conversationId, param('conversationId')), eq(m.id, param('id'))),
+    // events_message_uq: only message.created rows carry a message id.
+    this.#message = selectRows('events', {
+      where: and(eq(e.messageId, param('id')), eq(e.conversationId, param('conversationId'))),
     })
-    this.#byClientId = selectRows('messages', {
+    // events_client_msg_uq.
+    this.#byClientId = selectRows('events', {
       where: and(
-        eq(m.conversationId, param('conversationId')),
-        eq(m.authorKind, param('authorKind')),
-        eq(m.authorId, param('authorId')),
-        eq(m.clientMsgId, param('clientMsgId')),
+        eq(e.conversationId, param('conversationId')),
+        eq(e.authorKind, param('authorKind')),
+        eq(e.authorId, param('authorId')),
+        eq(e.clientMsgId, param('clientMsgId')),
       ),
     })
-    // One LEFT JOIN tells, per event, whether its message was deleted since: replay blanks
-    // that text without a query per event.
-    this.#eventsAfter = selectFields(
-      {
-        conversationId: field(e.conversationId),
-        seq: field(e.seq),
-        name: field(e.name),
-        data: field(e.data),
-        at: field(e.at),
-        messageDeleted: isNotNull(m.deletedAt).mapWith(Boolean),
-      },
-      'events',
-      {
-        leftJoin: { table: 'messages', on: eq(m.id, e.messageId) },
-        where: and(eq(e.conversationId, param('conversationId')), gt(e.seq, param('afterSeq'))),
-        orderBy: [asc(e.seq)],
-        limit: param('limit'),
-      },
-    )
+    this.#eventsAfter = selectRows('events', {
+      where: and(eq(e.conversationId, param('conversationId')), gt(e.seq, param('afterSeq'))),
+      orderBy: [asc(e.seq)],
+      limit: param('limit'),
+    })
+    this.#targets = (seqs: number[]) =>
+      selectRows('events', {
+        where: and(eq(e.conversationId, param('conversationId')), inArray(e.seq, seqs)),
+      })
     // Epochs only go up; the same epoch again is a no-op that still counts as claimed.
     this.#claim = update(
       'conversations',
@@ -122,7 +115,24 @@ export class SqlConversationStore implements ConversationStore {
   ): Promise<ConversationEvent[]> {
     if (limit <= 0) return []
     const rows = await this.db.all(this.#eventsAfter, { conversationId, afterSeq, limit })
-    return rows.map((row) => toEvent(row, row.messageDeleted))
+    // A message.updated row reads its message from the message.created row it names: those
+    // outside the page come in one more lookup (edits are few).
+    const bySeq = new Map(rows.map((row) => [row.seq, row]))
+    const missing = [
+      ...new Set(
+        rows.flatMap((row) =>
+          row.messageSeq !== null && !bySeq.has(row.messageSeq) ? [row.messageSeq] : [],
+        ),
+      ),
+    ]
+    if (missing.length > 0) {
+      for (const row of await this.db.all(this.#targets(missing), { conversationId })) {
+        bySeq.set(row.seq, row)
+      }
+    }
+    return rows.map((row) =>
+      toEvent(row, row.messageSeq === null ? undefined : bySeq.get(row.messageSeq)),
+    )
   }
 
   write(write: ConversationWrite): Promise<void> {

@@ -31,7 +31,7 @@ const conversationPatchKeys = Object.keys({
   updatedAt: true,
 } satisfies Record<keyof ConversationPatch, true>) as (keyof ConversationPatch)[]
 
-/** Columns of a message row that a MessagePatch may set. */
+/** Columns of a message's log row that a MessagePatch may set. */
 const messagePatchKeys = ['text', 'editedAt', 'deletedAt', 'deletedByKind', 'deletedById'] as const
 type MessagePatchColumn = (typeof messagePatchKeys)[number]
 
@@ -120,15 +120,16 @@ function requireUpdated(group: ConversationUpdate[], updated: readonly { key: un
 }
 
 export class MessagePatches {
-  readonly #statements: Cache<MessagePatchColumn, Query<{ id: string }>>
+  readonly #statements: Cache<MessagePatchColumn, Query<{ id: string | null }>>
 
   constructor(db: SqlDialect) {
-    const m = db.tables.messages
+    const e = db.tables.events
     this.#statements = new Cache((keys) => {
-      const set: SetValues<'messages'> = {}
+      const set: SetValues<'events'> = {}
       for (const key of keys) set[key] = bound(key)
-      const where = and(eq(m.id, param('id')), eq(m.conversationId, param('conversationId')))
-      return update('messages', set, where, { id: field(m.id) })
+      // The message.created row is the message (events_message_uq).
+      const where = and(eq(e.messageId, param('id')), eq(e.conversationId, param('conversationId')))
+      return update('events', set, where, { id: field(e.messageId) })
     })
   }
 

@@ -32,15 +32,17 @@ export class SqlConversationQueries implements ConversationQueries {
     conversationId: string,
     opts: { beforeSeq?: number; afterSeq?: number; limit: number },
   ): Promise<Message[]> {
-    const m = this.db.tables.messages
+    const e = this.db.tables.events
     const newestFirst = opts.beforeSeq !== undefined || opts.afterSeq === undefined
-    const page = selectRows('messages', {
+    // A range of the log's primary key; the messages are its message.created rows.
+    const page = selectRows('events', {
       where: and(
-        eq(m.conversationId, conversationId),
-        opts.beforeSeq !== undefined ? lt(m.seq, opts.beforeSeq) : undefined,
-        opts.afterSeq !== undefined ? gt(m.seq, opts.afterSeq) : undefined,
+        eq(e.conversationId, conversationId),
+        eq(e.name, 'message.created'),
+        opts.beforeSeq !== undefined ? lt(e.seq, opts.beforeSeq) : undefined,
+        opts.afterSeq !== undefined ? gt(e.seq, opts.afterSeq) : undefined,
       ),
-      orderBy: [newestFirst ? desc(m.seq) : asc(m.seq)],
+      orderBy: [newestFirst ? desc(e.seq) : asc(e.seq)],
       limit: clampLimit(opts.limit, MAX_MESSAGE_PAGE),
     })
     const rows = await this.db.all(page)

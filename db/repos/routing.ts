@@ -37,21 +37,22 @@ type Badge = Awaited<ReturnType<ConversationQueries['operatorBadges']>>[number]
 
 /**
  * Visitor messages of `conversationId` (a value or the outer query's column) that are not
- * deleted and come after `afterSeq`. The terms match messages_unread_idx column for column
- * (`deleted_at is null` is an equality there), so the count never reads the table.
+ * deleted and come after `afterSeq`: a range of the log's primary key (conversation_id, seq),
+ * the unread tail only, filtered on its rows.
  */
 function unreadCondition(
-  m: Tables['messages'],
+  e: Tables['events'],
   conversationId: SQLWrapper,
   afterSeq: SQLWrapper,
   upToSeq?: SQLWrapper,
 ) {
   return and(
-    eq(m.conversationId, conversationId),
-    eq(m.authorKind, 'visitor'),
-    isNull(m.deletedAt),
-    gt(m.seq, afterSeq),
-    upToSeq ? lte(m.seq, upToSeq) : undefined,
+    eq(e.conversationId, conversationId),
+    gt(e.seq, afterSeq),
+    upToSeq ? lte(e.seq, upToSeq) : undefined,
+    eq(e.name, 'message.created'),
+    eq(e.authorKind, 'visitor'),
+    isNull(e.deletedAt),
   )
 }
 
@@ -64,7 +65,7 @@ export class SqlRoutingQueries implements RoutingQueries {
   readonly #badge
 
   constructor(private readonly db: SqlDialect) {
-    const { conversations: c, messages: m, readStates: rs } = db.tables
+    const { conversations: c, events: e, readStates: rs } = db.tables
     const inbox = param('inboxId')
     const open = eq(c.statusRank, STATUS_RANK.open)
     this.#openCounts = selectFields(
@@ -92,14 +93,14 @@ export class SqlRoutingQueries implements RoutingQueries {
         orderBy: [asc(c.escalationAt), asc(c.id)],
       },
     )
-    this.#visitorMessagesAfter = selectFields({ n: count() }, 'messages', {
-      where: unreadCondition(m, param('conversationId'), param('afterSeq'), param('upToSeq')),
+    this.#visitorMessagesAfter = selectFields({ n: count() }, 'events', {
+      where: unreadCondition(e, param('conversationId'), param('afterSeq'), param('upToSeq')),
     })
     // One statement: the LEFT JOIN finds the operator's own watermark (0 when they never read
     // the conversation) and a correlated count, one index range per conversation, counts the
     // visitor messages after it. The inbox list varies, so only the operator is a parameter.
     const readSeq = sql`coalesce(${rs.readSeq}, 0)`
-    const unread = sql`(select count(*) from ${m} where ${unreadCondition(m, c.id, readSeq)})`
+    const unread = sql`(select count(*) from ${e} where ${unreadCondition(e, c.id, readSeq)})`
     const badgeFields = {
       conversationId: field(c.id),
       readSeq: readSeq.mapWith(Number),

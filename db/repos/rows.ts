@@ -6,11 +6,11 @@ import type {
   ConversationStatus,
   Message,
   ReadState,
+  StoredEventData,
 } from '../../protocol/index.ts'
 import type { Rows } from '../sql/tables.ts'
 
 export type ConversationRow = Rows['conversations']
-export type MessageRow = Rows['messages']
 export type ReadStateRow = Rows['readStates']
 export type EventRow = Rows['events']
 
@@ -56,39 +56,45 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
   }
 }
 
-/** A deleted message keeps its row, but its text never leaves the store. */
-export function toMessage(row: MessageRow): Message {
+/** Message columns of a log row, as a message.created row holds them. */
+type MessageColumns = Pick<
+  EventRow,
+  | 'conversationId'
+  | 'seq'
+  | 'at'
+  | 'messageId'
+  | 'authorKind'
+  | 'authorId'
+  | 'text'
+  | 'clientMsgId'
+  | 'editedAt'
+  | 'deletedAt'
+  | 'deletedByKind'
+  | 'deletedById'
+>
+
+/**
+ * The message a `message.created` row holds, in its current state. A deleted message keeps its
+ * row, but its text never leaves the store.
+ */
+export function toMessage(row: MessageColumns): Message {
+  if (row.messageId === null || row.authorKind === null || row.authorId === null) {
+    throw new Error(`log row ${row.conversationId}/${row.seq} holds no message`)
+  }
   return {
-    id: row.id,
+    id: row.messageId,
     conversationId: row.conversationId,
     seq: row.seq,
     author: { kind: row.authorKind, id: row.authorId },
-    text: row.deletedAt === null ? row.text : '',
+    text: row.deletedAt === null ? (row.text ?? '') : '',
     clientMsgId: row.clientMsgId,
-    createdAt: row.createdAt,
+    createdAt: row.at,
     editedAt: row.editedAt,
     deletedAt: row.deletedAt,
     deletedBy:
       row.deletedByKind !== null && row.deletedById !== null
         ? { kind: row.deletedByKind, id: row.deletedById }
         : null,
-  }
-}
-
-export function messageRow(m: Message): MessageRow {
-  return {
-    id: m.id,
-    conversationId: m.conversationId,
-    seq: m.seq,
-    authorKind: m.author.kind,
-    authorId: m.author.id,
-    text: m.text,
-    clientMsgId: m.clientMsgId,
-    createdAt: m.createdAt,
-    editedAt: m.editedAt,
-    deletedAt: m.deletedAt,
-    deletedByKind: m.deletedBy?.kind ?? null,
-    deletedById: m.deletedBy?.id ?? null,
   }
 }
 
@@ -100,37 +106,66 @@ export function toReadState(row: ReadStateRow): ReadState {
   }
 }
 
+/** What message rows store in `data`: the message itself lives in the row's columns. */
+const NO_DATA = {} as StoredEventData['data']
+
+const NO_MESSAGE = {
+  messageId: null,
+  messageSeq: null,
+  authorKind: null,
+  authorId: null,
+  text: null,
+  clientMsgId: null,
+  editedAt: null,
+  deletedAt: null,
+  deletedByKind: null,
+  deletedById: null,
+} satisfies Partial<EventRow>
+
+/**
+ * The log row of an event. A `message.created` row is the message (its columns); a
+ * `message.updated` row points at that row by seq, so the log holds each message once and
+ * replay reads its current state (edits and deletes applied) from one place.
+ */
 export function eventRow(e: ConversationEvent): EventRow {
-  const messageId =
-    e.name === 'message.created' || e.name === 'message.updated' ? e.data.message.id : null
-  return {
-    conversationId: e.conversationId,
-    seq: e.seq,
-    name: e.name,
-    data: e.data,
-    at: e.at,
-    messageId,
+  const base = { conversationId: e.conversationId, seq: e.seq, name: e.name, at: e.at }
+  if (e.name === 'message.created') {
+    const m = e.data.message
+    return {
+      ...base,
+      data: NO_DATA,
+      ...NO_MESSAGE,
+      messageId: m.id,
+      authorKind: m.author.kind,
+      authorId: m.author.id,
+      text: m.text,
+      clientMsgId: m.clientMsgId,
+      editedAt: m.editedAt,
+      deletedAt: m.deletedAt,
+      deletedByKind: m.deletedBy?.kind ?? null,
+      deletedById: m.deletedBy?.id ?? null,
+    }
   }
+  if (e.name === 'message.updated') {
+    return { ...base, data: NO_DATA, ...NO_MESSAGE, messageSeq: e.data.message.seq }
+  }
+  return { ...base, data: e.data, ...NO_MESSAGE }
 }
 
 /**
- * Rebuilds a stored event. `messageDeleted` comes from the joined message row: replay must not
- * hand out text that was deleted after the event was stored.
+ * Rebuilds a stored event. A message event carries its message's current state: from its own
+ * row (message.created) or from the message.created row it points at (`target`, for
+ * message.updated), so replay never hands out text that was edited away or deleted since.
  */
-export function toEvent(
-  row: Pick<EventRow, 'conversationId' | 'seq' | 'name' | 'data' | 'at'>,
-  messageDeleted: boolean,
-): ConversationEvent {
-  // The store wrote name and data together from one ConversationEvent; the pair matches.
-  const event = {
-    name: row.name,
-    data: row.data,
-    conversationId: row.conversationId,
-    seq: row.seq,
-    at: row.at,
-  } as ConversationEvent
-  if (messageDeleted && (event.name === 'message.created' || event.name === 'message.updated')) {
-    event.data = { message: { ...event.data.message, text: '' } }
+export function toEvent(row: EventRow, target?: EventRow): ConversationEvent {
+  const base = { conversationId: row.conversationId, seq: row.seq, at: row.at }
+  if (row.name === 'message.created') {
+    return { ...base, name: 'message.created', data: { message: toMessage(row) } }
   }
-  return event
+  if (row.name === 'message.updated') {
+    if (!target) throw new Error(`log row ${row.conversationId}/${row.seq} lost its message`)
+    return { ...base, name: 'message.updated', data: { message: toMessage(target) } }
+  }
+  // The store wrote name and data together from one ConversationEvent; the pair matches.
+  return { ...base, name: row.name, data: row.data } as ConversationEvent
 }

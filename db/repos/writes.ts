@@ -1,9 +1,10 @@
 /**
  * Turns ConversationWrites into the steps of one transaction. Each write is validated and
  * planned before it joins a group commit, so a malformed write is refused on its own. A batch
- * then runs phase by phase (checks, new rows, updates, messages, watermarks, events) across all
- * its writes: each write still sees its own parts in order, and the rows of one kind go in as
- * one statement on dialects that can.
+ * then runs phase by phase (checks, new rows, updates, log appends, message changes, watermarks)
+ * across all its writes: each write still sees its own parts in order, and the rows of one kind
+ * go in as one statement on dialects that can. A new message is one log row (its
+ * message.created event); nothing else is written per message but the conversation's summary.
  */
 import { eq, sql, type Column } from 'drizzle-orm'
 import type { ConversationWrite } from '../../actors/ports.ts'
@@ -18,7 +19,7 @@ import {
   validateText,
   type ConversationUpdate,
 } from './patches.ts'
-import { conversationRow, eventRow, messageRow } from './rows.ts'
+import { conversationRow, eventRow } from './rows.ts'
 
 /** In an upsert, the larger of the stored and the incoming value (CASE: SQLite and Postgres alike). */
 function keepHigher(column: Column) {
@@ -31,16 +32,14 @@ export interface PlannedWrite {
   checks: Step[]
   create: Rows['conversations'][]
   updates: ConversationUpdate[]
-  messages: Rows['messages'][]
+  events: Rows['events'][]
   messageUpdates: Step[]
   readStates: Rows['readStates'][]
-  events: Rows['events'][]
 }
 
 export class ConversationWriter {
   readonly #fence
   readonly #insertConversation = insertInto('conversations')
-  readonly #insertMessage = insertInto('messages')
   readonly #insertEvent = insertInto('events')
   readonly #upsertReadState
   readonly #conversationPatches: ConversationPatches
@@ -68,9 +67,9 @@ export class ConversationWriter {
     const id = write.conversationId
     const { create, expectedEpoch } = write
     if (create && create.id !== id) throw mismatch('create', create.id, id)
-    for (const m of write.insertMessages ?? []) validateMessage(m, id)
     for (const e of write.events) {
       if (e.conversationId !== id) throw mismatch('event', e.conversationId, id)
+      if (e.name === 'message.created') validateMessage(e.data.message, id, e.seq)
     }
     const checks: Step[] = []
     if (expectedEpoch !== undefined && create && create.ownerEpoch !== expectedEpoch) {
@@ -85,12 +84,11 @@ export class ConversationWriter {
       checks,
       create: create ? [conversationRow(create)] : [],
       updates: update ? [update] : [],
-      messages: (write.insertMessages ?? []).map(messageRow),
+      events: write.events.map(eventRow),
       messageUpdates: (write.updateMessages ?? []).flatMap((p) =>
         this.#messagePatches.steps(id, p),
       ),
       readStates: (write.readStates ?? []).map((s) => readStateRow(id, s)),
-      events: write.events.map(eventRow),
     }
   }
 
@@ -104,15 +102,11 @@ export class ConversationWriter {
       ),
       ...this.#conversationPatches.steps(writes.flatMap((w) => w.updates)),
       ...insertStep(
-        this.#insertMessage,
-        writes.flatMap((w) => w.messages),
-      ),
-      ...writes.flatMap((w) => w.messageUpdates),
-      ...insertStep(this.#upsertReadState, highestMarks(writes.flatMap((w) => w.readStates))),
-      ...insertStep(
         this.#insertEvent,
         writes.flatMap((w) => w.events),
       ),
+      ...writes.flatMap((w) => w.messageUpdates),
+      ...insertStep(this.#upsertReadState, highestMarks(writes.flatMap((w) => w.readStates))),
     ]
   }
 }
@@ -158,10 +152,11 @@ function checkEpoch(id: string, rows: readonly { ownerEpoch: number }[], expecte
   }
 }
 
-function validateMessage(m: Message, conversationId: string): void {
+function validateMessage(m: Message, conversationId: string, seq: number): void {
   if (m.conversationId !== conversationId) {
     throw mismatch('message', m.conversationId, conversationId)
   }
+  if (m.seq !== seq) throw new Error(`message ${m.id} has seq ${m.seq} in the event of seq ${seq}`)
   validateText(m.text)
   if (m.clientMsgId !== null) validateText(m.clientMsgId)
 }

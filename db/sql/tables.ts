@@ -27,7 +27,6 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   operatorSessions: true,
   visitors: true,
   conversations: true,
-  messages: true,
   readStates: true,
   events: true,
 }
@@ -40,7 +39,6 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'operatorSessions',
   'visitors',
   'conversations',
-  'messages',
   'readStates',
   'events',
 ]

@@ -152,38 +152,6 @@ export const conversations = sqliteTable(
   ],
 )
 
-export const messages = sqliteTable(
-  'messages',
-  {
-    id: text('id').primaryKey(),
-    conversationId: text('conversation_id')
-      .notNull()
-      .references(() => conversations.id),
-    seq: integer('seq').notNull(),
-    authorKind: text('author_kind').$type<PartyKind>().notNull(),
-    authorId: text('author_id').notNull(),
-    text: text('text').notNull(),
-    clientMsgId: text('client_msg_id'),
-    createdAt: integer('created_at').notNull(),
-    editedAt: integer('edited_at'),
-    deletedAt: integer('deleted_at'),
-    deletedByKind: text('deleted_by_kind').$type<PartyKind>(),
-    deletedById: text('deleted_by_id'),
-  },
-  (t) => [
-    uniqueIndex('messages_conversation_seq_uq').on(t.conversationId, t.seq),
-    uniqueIndex('messages_client_msg_uq').on(
-      t.conversationId,
-      t.authorKind,
-      t.authorId,
-      t.clientMsgId,
-    ),
-    // Unread counts: visitor messages not deleted after a watermark, counted from the index
-    // alone (`deleted_at is null` is an equality term, so seq stays a range).
-    index('messages_unread_idx').on(t.conversationId, t.authorKind, t.deletedAt, t.seq),
-  ],
-)
-
 export const readStates = sqliteTable(
   'read_states',
   {
@@ -204,14 +172,40 @@ export const events = sqliteTable(
     conversationId: text('conversation_id').notNull(),
     seq: integer('seq').notNull(),
     name: text('name').$type<StoredEventData['name']>().notNull(),
+    /** The event's data; `{}` for `message.*` events, whose message lives in the columns below. */
     data: text('data', { mode: 'json' }).$type<StoredEventData['data']>().notNull(),
     at: integer('at').notNull(),
-    /** The message a `message.*` event carries, so replay can blank deleted text by a join. */
+    // A `message.created` event is the message: its row holds the message's current state
+    // (edits and deletes change it in place). A `message.updated` event names the message by
+    // the seq of its `message.created` row and reads its state from there.
+    /** message.created: the message's id. */
     messageId: text('message_id'),
+    /** message.updated: the seq of the message.created row it changed. */
+    messageSeq: integer('message_seq'),
+    authorKind: text('author_kind').$type<PartyKind>(),
+    authorId: text('author_id'),
+    text: text('text'),
+    clientMsgId: text('client_msg_id'),
+    editedAt: integer('edited_at'),
+    deletedAt: integer('deleted_at'),
+    deletedByKind: text('deleted_by_kind').$type<PartyKind>(),
+    deletedById: text('deleted_by_id'),
   },
   (t) => [
+    // Every read of the log is a range of one conversation by seq: replay, history pages,
+    // unread counts (`conversation_id = ? and seq > ?`).
     primaryKey({ columns: [t.conversationId, t.seq] }),
     foreignKey({ columns: [t.conversationId], foreignColumns: [conversations.id] }),
+    // Idempotent sends (C3): one message per (conversation, author, client id). Partial: only
+    // message rows carry a client id.
+    uniqueIndex('events_client_msg_uq')
+      .on(t.conversationId, t.authorKind, t.authorId, t.clientMsgId)
+      .where(sql`${t.clientMsgId} is not null`),
+    // Edit and delete find a message by id (`message_id = ?`). Ids are time-ordered (UUIDv7),
+    // so new entries append at the end of this index.
+    uniqueIndex('events_message_uq')
+      .on(t.messageId)
+      .where(sql`${t.messageId} is not null`),
   ],
 )
 
@@ -223,7 +217,6 @@ export const tables = {
   operatorSessions,
   visitors,
   conversations,
-  messages,
   readStates,
   events,
 }

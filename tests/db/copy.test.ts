@@ -28,6 +28,8 @@ const dir = mkdtempSync(join(tmpdir(), 'parley-copy-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const root = join(import.meta.dir, '..', '..')
+/** Log rows populate() writes: 12 conversations with their messages, one operator reply. */
+const EVENTS = 44
 
 /** Runs `bun server/cli.ts ...args` as an operator would. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -118,7 +120,7 @@ await withPostgres('db copy', async (adminUrl) => {
       const report = await copyDatabase(source, target.url, { batchSize: 7 })
       expect(report.ok).toBe(true)
       expect(report.tables.every((t) => t.sourceRows === t.targetRows && t.ok)).toBe(true)
-      expect(report.tables.find((t) => t.table === 'messages')?.targetRows).toBe(31)
+      expect(report.tables.find((t) => t.table === 'events')?.targetRows).toBe(EVENTS)
       const copied = await openStore(target.url)
       try {
         expect(await contents(copied)).toEqual(expected)
@@ -148,10 +150,10 @@ await withPostgres('db copy', async (adminUrl) => {
     test('db copy - checksums agree across dialects and change with any value', async () => {
       const [lite, pg] = await Promise.all([openDialect(source), openDialect(target.url)])
       try {
-        for (const table of ['messages', 'events', 'inboxes'] as const) {
+        for (const table of ['events', 'readStates', 'inboxes'] as const) {
           expect(await fingerprint(pg, table, 5)).toEqual(await fingerprint(lite, table, 1000))
         }
-        const before = await fingerprint(pg, 'messages')
+        const before = await fingerprint(pg, 'events')
         const store = await openStore(target.url)
         await store.conversations.write({
           conversationId: 'c3',
@@ -159,7 +161,7 @@ await withPostgres('db copy', async (adminUrl) => {
           events: [],
         })
         await store.close()
-        const after = await fingerprint(pg, 'messages')
+        const after = await fingerprint(pg, 'events')
         expect(after.rows).toBe(before.rows)
         expect(after.checksum).not.toBe(before.checksum)
       } finally {
@@ -172,7 +174,7 @@ await withPostgres('db copy', async (adminUrl) => {
       try {
         const first = await cli('db', 'copy', '--from', source, '--to', fresh.url)
         expect(first.code).toBe(0)
-        expect(first.stdout).toMatch(/^messages +31 +31 +[0-9a-f]{32} +[0-9a-f]{32} +ok$/m)
+        expect(first.stdout).toMatch(/^events +44 +44 +[0-9a-f]{32} +[0-9a-f]{32} +ok$/m)
         expect(first.stdout).toContain('every table matches')
         const again = await cli('db', 'copy', '--from', source, '--to', fresh.url)
         expect(again.code).toBe(2)

@@ -142,7 +142,6 @@ export function postWrite(m: Message): ConversationWrite {
       hasUnansweredIncoming: m.author.kind === 'visitor',
       updatedAt: m.createdAt,
     },
-    insertMessages: [m],
     events: [messageCreated(m)],
   }
 }

@@ -12,6 +12,7 @@ import { drizzle } from 'drizzle-orm/bun-sqlite'
 import { migrate } from 'drizzle-orm/bun-sqlite/migrator'
 import { openStore } from '../../db/index.ts'
 import { T0, conversation, inbox, operator } from './fixtures.ts'
+import { expectFoldedHistory, writeMessagesTheOldWay } from './specs/folded-history.ts'
 
 const MIGRATIONS = join(import.meta.dir, '..', '..', 'db', 'migrations', 'sqlite')
 
@@ -73,6 +74,28 @@ describe('sqlite migrations', () => {
        values ('c1-m2', 'c1', 2, 'visitor', 'visitor-1', 'hello', ?)`,
       [T0 + 2000],
     )
+    // The first release wrote each message's event with the message in its data.
+    old.run(
+      `insert into events (conversation_id, seq, name, data, at, message_id)
+       values ('c1', 2, 'message.created', ?, ?, 'c1-m2')`,
+      [
+        JSON.stringify({
+          message: {
+            id: 'c1-m2',
+            conversationId: 'c1',
+            seq: 2,
+            author: { kind: 'visitor', id: 'visitor-1' },
+            text: 'hello',
+            clientMsgId: null,
+            createdAt: T0 + 2000,
+            editedAt: null,
+            deletedAt: null,
+            deletedBy: null,
+          },
+        }),
+        T0 + 2000,
+      ],
+    )
     old.close()
 
     const store = await openStore(path)
@@ -105,6 +128,25 @@ describe('sqlite migrations', () => {
       expect(applied).toHaveLength(journal.entries.length)
     } finally {
       check.close()
+    }
+  })
+
+  test('migrations - a database from before the log held the messages reads back complete', async () => {
+    const path = join(dir, 'before-fold.db')
+    const before = journal.entries.findIndex((e) => e.tag === '0004_fold_messages_into_log')
+    expect(before).toBeGreaterThan(0)
+    const old = createAtVersion(path, before)
+    await writeMessagesTheOldWay({
+      run: (sql, params) => old.run(sql, params as never[]),
+      placeholder: () => '?',
+    })
+    old.close()
+
+    const store = await openStore(path)
+    try {
+      await expectFoldedHistory(store)
+    } finally {
+      await store.close()
     }
   })
 })

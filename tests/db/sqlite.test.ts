@@ -148,16 +148,19 @@ describe('sqlite connection', () => {
     },
     {
       name: 'countVisitorMessagesAfter',
-      sql: `select count(*) from messages
-        where conversation_id = ? and author_kind = ? and deleted_at is null and seq > ? and seq <= ?`,
-      uses: [/SEARCH messages USING COVERING INDEX messages_unread_idx/],
+      sql: `select count(*) from events
+        where conversation_id = ? and seq > ? and seq <= ? and name = 'message.created'
+          and author_kind = 'visitor' and deleted_at is null`,
+      uses: [
+        /SEARCH events USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq>\? AND seq<\?\)/,
+      ],
     },
     {
       name: 'operatorBadges',
       sql: `select c.id, coalesce(rs.read_seq, 0),
-          (select count(*) from messages m where m.conversation_id = c.id
-            and m.author_kind = 'visitor' and m.deleted_at is null
-            and m.seq > coalesce(rs.read_seq, 0)),
+          (select count(*) from events e where e.conversation_id = c.id
+            and e.seq > coalesce(rs.read_seq, 0) and e.name = 'message.created'
+            and e.author_kind = 'visitor' and e.deleted_at is null),
           c.has_unanswered_incoming
         from conversations c
         left join read_states rs on rs.conversation_id = c.id
@@ -168,9 +171,37 @@ describe('sqlite connection', () => {
       uses: [
         /SEARCH c USING (COVERING )?INDEX conversations_\w+ \(inbox_id=\? AND status_rank=\?/,
         /SEARCH rs USING INDEX sqlite_autoindex_read_states_1/,
-        /SEARCH m USING COVERING INDEX messages_unread_idx/,
+        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq>\?\)/,
       ],
       sorts: true,
+    },
+    {
+      name: 'findMessageByClientId',
+      sql: `select * from events where conversation_id = ? and author_kind = ? and author_id = ?
+        and client_msg_id = ?`,
+      uses: [
+        /SEARCH events USING INDEX events_client_msg_uq \(conversation_id=\? AND author_kind=\? AND author_id=\? AND client_msg_id=\?\)/,
+      ],
+    },
+    {
+      name: 'getMessage',
+      sql: 'select * from events where message_id = ? and conversation_id = ?',
+      uses: [/SEARCH events USING INDEX events_message_uq \(message_id=\?\)/],
+    },
+    {
+      name: 'eventsAfter',
+      sql: 'select * from events where conversation_id = ? and seq > ? order by seq limit ?',
+      uses: [
+        /SEARCH events USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq>\?\)/,
+      ],
+    },
+    {
+      name: 'listMessages',
+      sql: `select * from events where conversation_id = ? and name = 'message.created'
+        and seq < ? order by seq desc limit ?`,
+      uses: [
+        /SEARCH events USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq<\?\)/,
+      ],
     },
     {
       name: 'inboxesOf',
@@ -190,7 +221,7 @@ describe('sqlite connection', () => {
           .map((row) => row.detail)
           .join('; ')
         for (const pattern of plan.uses) expect(detail).toMatch(pattern)
-        expect(detail).not.toMatch(/SCAN (conversations|messages|c|m)\b/)
+        expect(detail).not.toMatch(/SCAN (conversations|events|c|e)\b/)
         if (!plan.sorts) expect(detail).not.toContain('TEMP B-TREE')
       } finally {
         handle.close()

@@ -49,8 +49,9 @@ function storedIn(path: string): StoredMessage[] {
   try {
     return db
       .query(
-        `select id, conversation_id as conversationId, seq, client_msg_id as clientMsgId, text
-         from messages order by conversation_id, seq`,
+        `select message_id as id, conversation_id as conversationId, seq,
+           client_msg_id as clientMsgId, text
+         from events where name = 'message.created' order by conversation_id, seq`,
       )
       .all() as StoredMessage[]
   } finally {

@@ -33,15 +33,15 @@ export function terminateBackends(
   })
 }
 
-/** Every message row of the database at `url`. */
+/** Every message of the database at `url` (the log's message.created rows). */
 export function storedMessages(url: string): Promise<StoredMessage[]> {
   return withAdmin(
     url,
     (sql) =>
       sql<StoredMessage[]>`
-      select id, conversation_id as "conversationId", seq::int as seq,
+      select message_id as id, conversation_id as "conversationId", seq::int as seq,
         client_msg_id as "clientMsgId", text
-      from messages order by conversation_id, seq`,
+      from events where name = 'message.created' order by conversation_id, seq`,
   )
 }
 

@@ -51,14 +51,14 @@ export function conversationStoreSpecs(store: () => Store): void {
 
     test('conversations - a write that fails in one part changes nothing', async () => {
       await seedMessages(store(), 'c1', 1)
-      const m = message('c1', 3)
-      // seq 2 is taken: the event insert fails after the row update and message insert ran.
-      const write = { ...postWrite(m), events: [{ ...messageCreated(m), seq: 2 }] }
-      expect(await rejectionOf(store().conversations.write(write))).toMatchObject({
+      // seq 2 is taken: the log append fails after the row update ran.
+      const m = message('c1', 2, { id: 'taken-seq', clientMsgId: 'fresh' })
+      expect(await rejectionOf(store().conversations.write(postWrite(m)))).toMatchObject({
         code: 'conflict',
       })
-      await store().conversations.write(postWrite(message('c1', 3, { id: 'after' })))
       expect(await store().conversations.getMessage('c1', m.id)).toBeNull()
+      expect((await store().conversations.loadConversation('c1'))?.conversation.lastSeq).toBe(2)
+      await store().conversations.write(postWrite(message('c1', 3, { id: 'after' })))
       expect((await store().conversations.loadConversation('c1'))?.conversation.lastSeq).toBe(3)
     })
 
@@ -201,7 +201,7 @@ export function conversationStoreSpecs(store: () => Store): void {
       expect(all[0]?.name).toBe('conversation.created')
     })
 
-    test('events - replay blanks the text of messages deleted since', async () => {
+    test('events - replay carries each message as it is now: edits applied, deleted text blank', async () => {
       const [kept, gone] = await seedMessages(store(), 'c1', 2)
       if (!kept || !gone) throw new Error('seed failed')
       const edited = { ...gone, text: 'edited', editedAt: T0 + 9000 }
@@ -235,10 +235,11 @@ export function conversationStoreSpecs(store: () => Store): void {
         ],
       })
       const events = await c.eventsAfter('c1', 1, 10)
+      const now = { ...edited, text: '', deletedAt: T0 + 10_000, deletedBy: visitorParty() }
       expect(events).toEqual([
         messageCreated(kept),
-        messageCreated({ ...gone, text: '' }),
-        { ...updated, data: { message: { ...edited, text: '' } } },
+        messageCreated(now),
+        { ...updated, data: { message: now } },
         {
           name: 'read.updated',
           data: { reader: operatorParty(), deliveredSeq: 5, readSeq: 5 },
@@ -247,6 +248,8 @@ export function conversationStoreSpecs(store: () => Store): void {
           at: T0 + 10_000,
         },
       ])
+      // The edited-away text is nowhere in the log any more.
+      expect(JSON.stringify(await c.eventsAfter('c1', 0, 10))).not.toContain('text 3')
     })
   })
 
