@@ -209,6 +209,7 @@ export interface Badges {
  * operator's unread count for it (null when it is not in the badge set: assigned to someone
  * else or not open). `badges`: new totals. `status`: the operator's status or presence changed
  * (from another tab too). `alert`: someone else moved a conversation to or away from them.
+ * Two or more frames of one event-loop turn reach the client as one `FeedBatchFrame`.
  */
 export type FeedFrame =
   | {
@@ -230,5 +231,24 @@ export type FeedFrame =
       }
     }
 
+/**
+ * Several feed frames in one message: what the operator's feed produced within one event-loop
+ * turn, coalesced (only the newest `badges`, `status` and state of each conversation survive;
+ * see docs/protocol.md 5.1), in order. Apply `frames` one after the other, as if they had come
+ * alone. A turn with a single frame sends that frame bare; a batch never nests.
+ */
+export interface FeedBatchFrame {
+  type: 'feed'
+  name: 'batch'
+  data: { frames: FeedFrame[] }
+}
+
 export type ServerFrame =
-  AckFrame | ErrorFrame | EventFrame | TypingEventFrame | PongFrame | ReconnectFrame | FeedFrame
+  | AckFrame
+  | ErrorFrame
+  | EventFrame
+  | TypingEventFrame
+  | PongFrame
+  | ReconnectFrame
+  | FeedFrame
+  | FeedBatchFrame

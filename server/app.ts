@@ -103,7 +103,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         throw error
       })
     : null
-  const hub = new Hub(cluster?.relay ?? null, config.maxQueuedBytes)
+  const hub = new Hub(cluster?.relay ?? null, config.maxQueuedBytes, log)
   // Every stored message passes here once, whatever transport it came by.
   const publisher: ConversationPublisher = {
     publish(frame) {
@@ -391,6 +391,16 @@ function registerGauges(
       () => conversations.passivations,
     ],
     ['parley_events_published_total', 'Events published since start.', () => s.hub.published],
+    [
+      'parley_feed_frames_total',
+      'Operator feed frames produced by this node (before coalescing).',
+      () => s.hub.feedBatches.framesIn,
+    ],
+    [
+      'parley_feed_messages_total',
+      'Operator feed messages sent by this node (one per operator per event-loop turn).',
+      () => s.hub.feedBatches.messagesOut,
+    ],
     [
       'parley_store_transactions_total',
       'Store transactions committed (group commit).',

@@ -185,6 +185,11 @@ export function protocol(socket, onFrame) {
         return
       }
     }
+    // An operator feed batch: its frames, in order, as if they had come one by one.
+    if (f.type === 'feed' && f.name === 'batch') {
+      for (const inner of f.data.frames) onFrame(inner)
+      return
+    }
     onFrame(f)
   })
   return {

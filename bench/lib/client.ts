@@ -176,6 +176,11 @@ export class Conn {
         return
       }
     }
+    // An operator feed batch: its frames, in order, as if they had come one by one.
+    if (frame.type === 'feed' && frame.name === 'batch') {
+      for (const f of (frame.data as { frames: Frame[] }).frames) this.onEvent(f)
+      return
+    }
     this.onEvent(frame)
   }
 }

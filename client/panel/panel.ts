@@ -7,6 +7,7 @@
  * every reconnect) and the first inbox page is reloaded. The conversation on screen is resumed
  * by the transport itself (subscribe with the last seq seen).
  */
+import { batch } from 'solid-js'
 import {
   asParleyError,
   assertNever,
@@ -15,6 +16,7 @@ import {
   readinessProbe,
   Transport,
   type Badges,
+  type FeedBatchFrame,
   type FeedFrame,
   type OperatorStatus,
 } from '../shared/index.ts'
@@ -96,8 +98,14 @@ export function createPanel(baseUrl: string) {
     }
   }
 
-  function onFeed(frame: FeedFrame) {
+  function onFeed(frame: FeedFrame | FeedBatchFrame) {
     switch (frame.name) {
+      case 'batch':
+        // In order, as if they had come one by one; the screen updates once.
+        batch(() => {
+          for (const f of frame.data.frames) onFeed(f)
+        })
+        return
       case 'conversation': {
         const { conversation, change, unread } = frame.data
         const isNew = !state.conversations.some((c) => c.id === conversation.id)

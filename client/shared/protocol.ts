@@ -13,6 +13,7 @@ export type {
   ErrorCode,
   ErrorFrame,
   EventFrame,
+  FeedBatchFrame,
   FeedFrame,
   Message,
   OperatorStatus,

@@ -6,6 +6,7 @@ import type {
   ConversationView,
   ErrorCode,
   EventFrame,
+  FeedBatchFrame,
   FeedFrame,
   ParleyError,
   TypingEventFrame,
@@ -47,7 +48,8 @@ export interface TransportEvents {
   state: TransportState
   /** Stored events (each once, in seq order, per subscription) and typing notices. */
   event: EventFrame | TypingEventFrame
-  feed: FeedFrame
+  /** Operator feed: one frame, or a batch of a moment's frames to apply in order. */
+  feed: FeedFrame | FeedBatchFrame
   /** A (re)subscribe was acked; `behind`: the server has less than we had (reload the view). */
   subscribed: { conversationId: string; view: SubscribeAck; behind: boolean }
   subscribeFailed: { conversationId: string; error: ParleyError }

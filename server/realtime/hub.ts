@@ -2,17 +2,25 @@
  * Fan-out: which connections watch which conversation or operator feed. Each frame is encoded
  * once per format and handed to every local watcher. In a cluster, a relay carries frames to
  * the other nodes: this node publishes what its own actors produce once per subject, and
- * subscribes to a subject only while one of its connections watches it.
+ * subscribes to a subject only while one of its connections watches it. An operator's feed
+ * frames of one event-loop turn travel as one message (feed-batch.ts).
  */
-import type { ConversationPublisher, OperatorFeed } from '../../actors/index.ts'
+import {
+  silentLogger,
+  type ConversationPublisher,
+  type Logger,
+  type OperatorFeed,
+} from '../../actors/index.ts'
 import {
   EncodedFrame,
   type Format,
   type EventFrame,
+  type FeedBatchFrame,
   type FeedFrame,
   type TypingEventFrame,
 } from '../../protocol/index.ts'
 import type { Connection, Subscription } from './connection.ts'
+import { FeedBatcher } from './feed-batch.ts'
 
 /** Carries frames between nodes (server/cluster/relay.ts); absent on a single node. */
 export interface HubRelay {
@@ -38,12 +46,23 @@ export class Hub implements ConversationPublisher, OperatorFeed {
   published = 0
 
   private native: NativePublish | null = null
+  /** Feed frames pushed by local actors, sent per operator once per event-loop turn. */
+  readonly feedBatches: FeedBatcher
 
   constructor(
     private readonly relay: HubRelay | null = null,
     /** Subscriptions further behind than this many queued bytes are cut (as a send would). */
     private readonly maxQueuedBytes = Number.POSITIVE_INFINITY,
-  ) {}
+    log: Logger = silentLogger,
+  ) {
+    this.feedBatches = new FeedBatcher(
+      (operatorId, message) => {
+        this.pushLocal(operatorId, message)
+        this.relay?.publish(feedSubject(operatorId), message)
+      },
+      (operatorId, error) => log.error('feed push failed', { operatorId, error }),
+    )
+  }
 
   /** Enables native fan-out once the server exists (WebSocket subscriptions only). */
   useNativePublish(publish: NativePublish): void {
@@ -164,8 +183,8 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     let set = this.feeds.get(operatorId)
     if (!set) {
       this.feeds.set(operatorId, (set = new Set()))
-      this.watchRemote(feedSubject(operatorId), (frame) =>
-        this.pushLocal(operatorId, frame as FeedFrame),
+      this.watchRemote(feedSubject(operatorId), (message) =>
+        this.pushLocal(operatorId, message as FeedFrame | FeedBatchFrame),
       )
     }
     set.add(conn)
@@ -181,16 +200,20 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     }
   }
 
-  /** An operator actor's feed frame, to every connection of that operator that watches it. */
+  /**
+   * An operator actor's feed frame, for every connection of that operator that watches it (on
+   * any node) at the end of this event-loop turn, with the turn's other frames of that operator.
+   */
   push(operatorId: string, frame: FeedFrame): void {
-    this.pushLocal(operatorId, frame)
-    this.relay?.publish(feedSubject(operatorId), frame)
+    // Nobody can be watching: a single node, and no connection of this operator asked.
+    if (!this.relay && !this.feeds.has(operatorId)) return
+    this.feedBatches.add(operatorId, frame)
   }
 
-  private pushLocal(operatorId: string, frame: FeedFrame): void {
+  private pushLocal(operatorId: string, message: FeedFrame | FeedBatchFrame): void {
     const set = this.feeds.get(operatorId)
     if (!set) return
-    const encoded = new EncodedFrame(frame)
+    const encoded = new EncodedFrame(message)
     for (const conn of set) conn.sendEncoded(encoded)
   }
 

@@ -1,6 +1,8 @@
 /**
  * A test WebSocket client: sends frames, numbers requests, and lets a test await the reply to
- * a request or the next frame matching a predicate. Real sockets, JSON or MessagePack.
+ * a request or the next frame matching a predicate. Real sockets, JSON or MessagePack. A feed
+ * batch (several operator feed frames in one message) counts as its frames, in order; the
+ * messages as they came are in `messages`.
  */
 import { Packr } from 'msgpackr'
 
@@ -8,8 +10,15 @@ const packr = new Packr({ useRecords: false, mapsAsObjects: true })
 
 export type Frame = Record<string, any>
 
+/** One WebSocket message as received: its bytes (or text) and what they decode to. */
+export interface Received {
+  data: string | Uint8Array
+  frame: Frame
+}
+
 export class TestClient {
   readonly frames: Frame[] = []
+  readonly messages: Received[] = []
   private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = []
   private nextReq = 1
   closedWith: { code: number; reason: string } | null = null
@@ -21,18 +30,11 @@ export class TestClient {
   ) {
     ws.binaryType = 'arraybuffer'
     ws.onmessage = (e) => {
-      const frame = (
-        typeof e.data === 'string'
-          ? JSON.parse(e.data)
-          : packr.unpack(new Uint8Array(e.data as ArrayBuffer))
-      ) as Frame
-      this.frames.push(frame)
-      for (const w of [...this.waiters]) {
-        if (w.match(frame)) {
-          this.waiters.splice(this.waiters.indexOf(w), 1)
-          w.resolve(frame)
-        }
-      }
+      const data = typeof e.data === 'string' ? e.data : new Uint8Array(e.data as ArrayBuffer)
+      const message = (typeof data === 'string' ? JSON.parse(data) : packr.unpack(data)) as Frame
+      this.messages.push({ data, frame: message })
+      const batch = message.type === 'feed' && message.name === 'batch'
+      for (const frame of batch ? (message.data.frames as Frame[]) : [message]) this.take(frame)
     }
     ws.onclose = (e) => {
       this.closedWith = { code: e.code, reason: e.reason }
@@ -56,6 +58,16 @@ export class TestClient {
       if (reply.type !== 'ack') throw new Error(`auth failed: ${JSON.stringify(reply)}`)
     }
     return client
+  }
+
+  private take(frame: Frame): void {
+    this.frames.push(frame)
+    for (const w of [...this.waiters]) {
+      if (w.match(frame)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1)
+        w.resolve(frame)
+      }
+    }
   }
 
   /** Sends raw bytes or text, exactly as given. */
