@@ -1,7 +1,7 @@
 /**
  * The benchmark driver (X7): the `chat` and `reconnect-storm` scenarios of bench/k6 with the
  * same metric names, beside the ceilings measured in the same run (bare Bun echo, Socket.IO
- * echo on Node, Bun topic publish), plus memory and start-up figures. Every figure is printed
+ * echo on Node, Bun topic publish, the raw storage ceiling), plus memory and start-up figures. Every figure is printed
  * with its ratio to its ceiling and its target; the JSON report holds everything.
  *
  *   node_modules/.bin/bun bench/run.ts [--short] [--json out.json] [--db sqlite|postgres]
@@ -29,6 +29,7 @@ import {
   type EchoServer,
   type FanoutResult,
 } from './lib/baselines.ts'
+import { runCeiling } from './lib/ceiling.ts'
 import { runChat, runStorm, type ChatResult } from './lib/chat.ts'
 import { addressGroups, startParley, type DbKind, type ParleyServer } from './lib/parley.ts'
 import { detectPinning, pinSelf, stopAll } from './lib/procs.ts'
@@ -40,6 +41,7 @@ const SCENARIOS = [
   'socketio',
   'chat',
   'throughput',
+  'ceiling',
   'storm',
   'fanout',
   'memory',
@@ -74,6 +76,7 @@ const P = short
       chat: { visitors: 60, operators: 2, rate: 5, warmupMs: 1000, seconds: 3 },
       chatInAll: null,
       throughput: { visitors: 100, operators: 2, seconds: 2 },
+      ceiling: { warmupMs: 200, ms: 1000 },
       storm: { visitors: 100, rate: 200 },
       fanout: { watchers: 100, inflight: 4, seconds: 1 },
       idle: 600,
@@ -87,6 +90,7 @@ const P = short
       // The other reading of "2k messages/s": 1k from visitors plus 1k replies.
       chatInAll: { visitors: 200, operators: 4, rate: 5, warmupMs: 3000, seconds: 20 },
       throughput: { visitors: 1000, operators: 4, seconds: 10 },
+      ceiling: { warmupMs: 500, ms: 3000 },
       storm: { visitors: 1000, rate: 1000 },
       fanout: { watchers: 100, inflight: 4, seconds: 5 },
       idle: 10_000,
@@ -94,6 +98,8 @@ const P = short
       startups: 5,
     }
 const PASSIVATE_MS = 1500
+/** Rows per transaction for the storage ceiling when this run measured no group-commit batch. */
+const CEILING_FIXED_BATCH = 256
 
 const pin = detectPinning(!values['no-pin'])
 pinSelf(pin)
@@ -113,6 +119,8 @@ const report: Record<string, unknown> = {
 }
 const rows: Row[] = []
 const failures: string[] = []
+/** Where the throughput figures end in `rows`: the ceiling's rows go there. */
+let throughputRowsEnd: number | null = null
 let addressOffset = 0
 /** Loopback source-address groups for the next `n` visitor sessions. */
 const addresses = (n: number) => {
@@ -233,6 +241,8 @@ async function main(): Promise<void> {
       await server.stop()
     }
   }
+  // After the Parley server is gone: the ceiling runs on the server core, alone.
+  if (want('ceiling')) await ceilingPhase()
   if (want('memory') || want('passivated')) {
     const server = await startParley({ db, pin, actorIdleMs: PASSIVATE_MS })
     try {
@@ -357,6 +367,7 @@ async function parleyPhases(
           row('  store writes per transaction', Number(tp.writesPerTransaction.toFixed(1)), ''),
         )
       }
+      throughputRowsEnd = rows.length
       checkDelivery('chat throughput', tp.delivery)
       if (tp.delivery.unwatched > 0) failures.push(`throughput: ${tp.delivery.unwatched} unwatched`)
     }
@@ -411,6 +422,55 @@ async function parleyPhases(
       if (fan.delivery) checkDelivery(`fan-out (${kind})`, fan.delivery)
     }
   }
+}
+
+/**
+ * The raw storage ceiling: a bare loop appending the product's message rows (as many
+ * conversations as the throughput phase has visitors, batches of the size group commit reached
+ * in that phase, or a fixed 256 when it did not run), as its own process on the server core.
+ * The durable chat throughput is then printed against it.
+ */
+async function ceilingPhase(): Promise<void> {
+  const tp = report.throughput as ChatResult | null | undefined
+  const measured = tp?.writesPerTransaction ?? null
+  const batch = measured !== null ? Math.max(1, Math.round(measured)) : CEILING_FIXED_BATCH
+  const c = await phase(`raw storage ceiling (${db})`, () =>
+    runCeiling(pin, {
+      db,
+      batch,
+      conversations: P.throughput.visitors,
+      warmupMs: P.ceiling.warmupMs,
+      ms: P.ceiling.ms,
+    }),
+  )
+  report.ceiling = c && {
+    ...c,
+    batchFrom: measured !== null ? 'throughput store writes per transaction' : 'fixed',
+  }
+  const ratio = c && tp ? tp.messagesPerSecond / c.rowsPerSecond : null
+  report.throughputToCeiling = ratio
+  if (!c) return
+  const bare = db === 'sqlite' ? 'bun:sqlite' : 'postgres.js'
+  const out: Row[] = [
+    row(
+      `raw storage ceiling: bare ${bare}, ${batch} message rows per transaction${measured === null ? ' (fixed)' : ''}`,
+      Math.round(c.rowsPerSecond),
+      'rows/s',
+    ),
+  ]
+  if (tp) {
+    out.push(
+      row(
+        '  durable chat throughput against it',
+        tp.messagesPerSecond,
+        'msgs/s',
+        { name: `raw ${db} ceiling, 1 row per msg`, value: c.rowsPerSecond },
+        { text: '>= 0.50x raw storage ceiling', met: ratio !== null && ratio >= 0.5 },
+      ),
+    )
+  }
+  if (throughputRowsEnd === null) rows.push(...out)
+  else rows.splice(throughputRowsEnd, 0, ...out)
 }
 
 /** The shape of a chat scenario in the sizes table. */

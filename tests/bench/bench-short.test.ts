@@ -23,6 +23,8 @@ interface ShortReport {
   throughput: { delivery: Delivery & { unwatched: number } }
   storm: { visitors: number; resumed: number; failedResumes: number; delivery: Delivery }
   parleyFanout: { delivery: Delivery }
+  ceiling: { rowsPerSecond: number }
+  throughputToCeiling: number
 }
 
 const clean = (d: Delivery) => ({
@@ -61,6 +63,11 @@ test('bench - the short run loses, duplicates and reorders nothing, and every vi
     expect(report.storm.resumed).toBe(report.storm.visitors)
     expect(report.storm.failedResumes).toBe(0)
     expect(clean(report.parleyFanout.delivery)).toEqual(none)
+    // The raw storage ceiling and the throughput against it: present and positive, any speed.
+    expect(report.ceiling.rowsPerSecond).toBeGreaterThan(0)
+    expect(Number.isFinite(report.ceiling.rowsPerSecond)).toBe(true)
+    expect(report.throughputToCeiling).toBeGreaterThan(0)
+    expect(Number.isFinite(report.throughputToCeiling)).toBe(true)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
