@@ -5,6 +5,7 @@ import { postgresDialect } from './postgres/dialect.ts'
 import type { SqlDialect } from './sql/dialect.ts'
 import { openSqlite } from './sqlite/connection.ts'
 import { sqliteDialect } from './sqlite/dialect.ts'
+import { SqliteWriterThread } from './sqlite/writer.ts'
 import { createStore } from './store.ts'
 
 /** Which database a URL names. */
@@ -24,6 +25,11 @@ export interface OpenOptions {
   timeoutMs?: number
   /** An operation running longer than this makes the store not ready (default 2000). */
   stallMs?: number
+  /**
+   * SQLite files only: commit conversation writes on a writer thread (default true); false
+   * commits them on the event loop's connection.
+   */
+  writerThread?: boolean
 }
 
 const DEFAULT_TIMEOUT_MS = 5000
@@ -34,7 +40,20 @@ const DEFAULT_TIMEOUT_MS = 5000
  * Postgres: `postgres://...` or `postgresql://...`.
  */
 export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
-  return createStore(await openDialect(databaseUrl, options), { stallMs: options.stallMs })
+  const dialect = await openDialect(databaseUrl, options)
+  const target = parseDatabaseUrl(databaseUrl)
+  // SQLite commits conversation writes on a thread of their own (see db/sqlite/writer.ts); an
+  // in-memory database exists on its one connection only.
+  const offload =
+    target.dialect === 'sqlite' && target.path !== ':memory:' && options.writerThread !== false
+  let writer: SqliteWriterThread | undefined
+  try {
+    writer = offload ? await SqliteWriterThread.start(target.path) : undefined
+  } catch (error) {
+    await dialect.close()
+    throw error
+  }
+  return createStore(dialect, { stallMs: options.stallMs, writer })
 }
 
 /** The dialect behind a store, for tools that move whole tables (db copy). */

@@ -14,18 +14,31 @@ import type { SqlDialect } from './sql/dialect.ts'
 export interface StoreOptions {
   /** An operation running longer than this makes the store not ready. Default 2000. */
   stallMs?: number
+  /**
+   * Commits a batch of conversation writes somewhere else than on this dialect's connection
+   * (the SQLite writer thread), in one durable transaction; its errors classify like the
+   * dialect's. `close` runs after the last batch. Default: a transaction on the dialect.
+   */
+  writer?: {
+    commit(units: readonly PlannedWrite[]): Promise<void>
+    close(): Promise<void>
+  }
 }
 
 export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store {
   const health = new HealthTracker({ stallMs: options.stallMs ?? 2000 })
   const db = guarded(raw, health)
   const writer = new ConversationWriter(db)
+  const offloaded = options.writer
+  const commitBatch = offloaded
+    ? (units: readonly PlannedWrite[]) => guard(raw, health, true, () => offloaded.commit(units))
+    : (units: readonly PlannedWrite[]) => db.transaction(writer.batch(units))
   // A unit is a planned write: validated before it joins a batch, so only a write that
   // conflicts with stored data (or a fenced one) can fail a batch.
   const committer = new GroupCommitter<PlannedWrite>(
     async (units) => {
       try {
-        await db.transaction(writer.batch(units))
+        await commitBatch(units)
       } catch (error) {
         // A duplicate seq or client message id is a conflict the actor can act on, not a crash.
         throw asConflict(db, error, 'write conflicts with stored data')
@@ -36,7 +49,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     { failsBatch: (error) => error instanceof DatabaseUnavailable },
   )
   const submit = async (write: ConversationWrite): Promise<void> => {
-    await committer.submit(writer.plan(write))
+    await committer.submit(ConversationWriter.plan(write))
   }
   let closing: Promise<void> | null = null
 
@@ -55,7 +68,10 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
       return committer.stats()
     },
     close() {
-      closing ??= committer.close().then(() => db.close())
+      closing ??= committer
+        .close()
+        .then(() => offloaded?.close())
+        .then(() => db.close())
       return closing
     },
   }
@@ -81,21 +97,8 @@ class DatabaseUnavailable extends ParleyError {
  * Committed writes and probes end a failure.
  */
 function guarded(db: SqlDialect, health: HealthTracker): SqlDialect {
-  const run = async <T>(writes: boolean, op: () => Promise<T>): Promise<T> => {
-    const end = health.begin()
-    try {
-      const value = await op()
-      if (writes) health.wrote()
-      return value
-    } catch (error) {
-      if (db.classify(error) !== 'unavailable') throw error
-      const reason = error instanceof Error ? error.message : String(error)
-      health.failed(reason)
-      throw new DatabaseUnavailable(error)
-    } finally {
-      end()
-    }
-  }
+  const run = <T>(writes: boolean, op: () => Promise<T>): Promise<T> =>
+    guard(db, health, writes, op)
   return {
     name: db.name,
     tables: db.tables,
@@ -107,5 +110,27 @@ function guarded(db: SqlDialect, health: HealthTracker): SqlDialect {
     probe: () => run(true, () => db.probe()),
     absorb: (error) => db.absorb(error),
     close: () => db.close(),
+  }
+}
+
+/** One store operation, counted and classified as `guarded` describes. */
+async function guard<T>(
+  db: SqlDialect,
+  health: HealthTracker,
+  writes: boolean,
+  op: () => Promise<T>,
+): Promise<T> {
+  const end = health.begin()
+  try {
+    const value = await op()
+    if (writes) health.wrote()
+    return value
+  } catch (error) {
+    if (db.classify(error) !== 'unavailable') throw error
+    const reason = error instanceof Error ? error.message : String(error)
+    health.failed(reason)
+    throw new DatabaseUnavailable(error)
+  } finally {
+    end()
   }
 }

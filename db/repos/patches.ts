@@ -133,26 +133,36 @@ export class MessagePatches {
     })
   }
 
-  /** The step for one patch (the message must belong to the conversation), or none. */
-  steps(conversationId: string, patch: MessagePatch): Step[] {
-    if (patch.text !== undefined) validateText(patch.text)
-    const fields: Record<MessagePatchColumn, unknown> = {
-      text: patch.text,
-      editedAt: patch.editedAt,
-      deletedAt: patch.deletedAt,
-      deletedByKind: patch.deletedBy?.kind,
-      deletedById: patch.deletedBy?.id,
-    }
-    const values: Params = { id: patch.id, conversationId }
-    const keys = messagePatchKeys.filter((key) => fields[key] !== undefined)
-    for (const key of keys) values[key] = fields[key]
-    if (keys.length === 0) return []
-    return [
-      queryStep(this.#statements.get(keys), values, (rows) => {
-        if (rows.length === 0) throw new ParleyError('not_found', `message ${patch.id} not found`)
-      }),
-    ]
+  /** The step for one planned patch (the message must belong to the conversation). */
+  step(patch: MessageUpdate): Step {
+    return queryStep(this.#statements.get(patch.keys), patch.values, (rows) => {
+      if (rows.length === 0) throw new ParleyError('not_found', `message ${patch.id} not found`)
+    })
   }
+}
+
+/** One message's patch as plain data: the columns it sets, in a fixed order, and the values. */
+export interface MessageUpdate {
+  id: string
+  keys: MessagePatchColumn[]
+  /** The message id, its conversation id and the new values, by column. */
+  values: Params
+}
+
+/** Validates the patch and plans it; null when it names no field. */
+export function messageUpdate(conversationId: string, patch: MessagePatch): MessageUpdate | null {
+  if (patch.text !== undefined) validateText(patch.text)
+  const fields: Record<MessagePatchColumn, unknown> = {
+    text: patch.text,
+    editedAt: patch.editedAt,
+    deletedAt: patch.deletedAt,
+    deletedByKind: patch.deletedBy?.kind,
+    deletedById: patch.deletedBy?.id,
+  }
+  const values: Params = { id: patch.id, conversationId }
+  const keys = messagePatchKeys.filter((key) => fields[key] !== undefined)
+  for (const key of keys) values[key] = fields[key]
+  return keys.length === 0 ? null : { id: patch.id, keys, values }
 }
 
 /** SQLite would store U+0000 but Postgres text cannot: refused on both, so they agree. */

@@ -16,8 +16,10 @@ import {
   ConversationPatches,
   MessagePatches,
   conversationUpdate,
+  messageUpdate,
   validateText,
   type ConversationUpdate,
+  type MessageUpdate,
 } from './patches.ts'
 import { conversationRow, eventRow } from './rows.ts'
 
@@ -27,13 +29,17 @@ function keepHigher(column: Column) {
   return sql`case when ${incoming} > ${column} then ${incoming} else ${column} end`
 }
 
-/** A validated write, its statements grouped by phase. */
+/**
+ * A validated write as plain data, grouped by phase. Plain (no statements, no callbacks), so a
+ * writer thread can take it as a message and build the statements on its own connection.
+ */
 export interface PlannedWrite {
-  checks: Step[]
+  /** Commit only if the stored owner epoch of this conversation is still this one. */
+  fence: { id: string; epoch: number } | null
   create: Rows['conversations'][]
   updates: ConversationUpdate[]
   events: Rows['events'][]
-  messageUpdates: Step[]
+  messagePatches: MessageUpdate[]
   readStates: Rows['readStates'][]
 }
 
@@ -62,8 +68,8 @@ export class ConversationWriter {
     this.#messagePatches = new MessagePatches(db)
   }
 
-  /** Validates the write and plans its statements; throws when the write is malformed. */
-  plan(write: ConversationWrite): PlannedWrite {
+  /** Validates the write and plans it; throws when the write is malformed. */
+  static plan(write: ConversationWrite): PlannedWrite {
     const id = write.conversationId
     const { create, expectedEpoch } = write
     if (create && create.id !== id) throw mismatch('create', create.id, id)
@@ -71,23 +77,20 @@ export class ConversationWriter {
       if (e.conversationId !== id) throw mismatch('event', e.conversationId, id)
       if (e.name === 'message.created') validateMessage(e.data.message, id, e.seq)
     }
-    const checks: Step[] = []
     if (expectedEpoch !== undefined && create && create.ownerEpoch !== expectedEpoch) {
       throw new Error(`write for conversation ${id} creates it with another epoch`)
     }
-    // A new row is fenced by its primary key: a second creator fails on it.
-    if (expectedEpoch !== undefined && !create) {
-      checks.push(queryStep(this.#fence, { id }, (rows) => checkEpoch(id, rows, expectedEpoch)))
-    }
     const update = write.update ? conversationUpdate(id, write.update) : null
     return {
-      checks,
+      // A new row is fenced by its primary key: a second creator fails on it.
+      fence: expectedEpoch !== undefined && !create ? { id, epoch: expectedEpoch } : null,
       create: create ? [conversationRow(create)] : [],
       updates: update ? [update] : [],
       events: write.events.map(eventRow),
-      messageUpdates: (write.updateMessages ?? []).flatMap((p) =>
-        this.#messagePatches.steps(id, p),
-      ),
+      messagePatches: (write.updateMessages ?? []).flatMap((p) => {
+        const planned = messageUpdate(id, p)
+        return planned ? [planned] : []
+      }),
       readStates: (write.readStates ?? []).map((s) => readStateRow(id, s)),
     }
   }
@@ -95,7 +98,11 @@ export class ConversationWriter {
   /** The steps of one transaction that applies every write of the batch, phase by phase. */
   batch(writes: readonly PlannedWrite[]): Step[] {
     return [
-      ...writes.flatMap((w) => w.checks),
+      ...writes.flatMap(({ fence }) =>
+        fence
+          ? [queryStep(this.#fence, { id: fence.id }, (rows) => checkEpoch(fence, rows))]
+          : [],
+      ),
       ...insertStep(
         this.#insertConversation,
         writes.flatMap((w) => w.create),
@@ -105,7 +112,7 @@ export class ConversationWriter {
         this.#insertEvent,
         writes.flatMap((w) => w.events),
       ),
-      ...writes.flatMap((w) => w.messageUpdates),
+      ...writes.flatMap((w) => w.messagePatches.map((p) => this.#messagePatches.step(p))),
       ...insertStep(this.#upsertReadState, highestMarks(writes.flatMap((w) => w.readStates))),
     ]
   }
@@ -144,10 +151,13 @@ function highestMarks(rows: Rows['readStates'][]): Rows['readStates'][] {
   return [...byKey.values()]
 }
 
-function checkEpoch(id: string, rows: readonly { ownerEpoch: number }[], expected: number): void {
+function checkEpoch(
+  fence: { id: string; epoch: number },
+  rows: readonly { ownerEpoch: number }[],
+): void {
   const [row] = rows
-  if (!row) throw new ParleyError('not_found', `conversation ${id} not found`)
-  if (row.ownerEpoch !== expected) {
+  if (!row) throw new ParleyError('not_found', `conversation ${fence.id} not found`)
+  if (row.ownerEpoch !== fence.epoch) {
     throw new ParleyError('unavailable', 'conversation ownership moved; retry')
   }
 }

@@ -101,8 +101,47 @@ const SERVING_BUSY_TIMEOUT_MS = 2000
 /** Resolved from this module, not the cwd, so the server and tests start from any directory. */
 const MIGRATIONS_FOLDER = join(import.meta.dir, '..', 'migrations', 'sqlite')
 
+/**
+ * A SQLite error that crossed from the writer thread (db/sqlite/writer.ts): the same result
+ * code, so it classifies as the driver's own error would.
+ */
+export class SqliteThreadError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'SQLiteError'
+  }
+}
+
+/** The writer thread stopped (crashed or closed) with writes in flight: retry shortly. */
+export class SqliteWriterStopped extends Error {
+  constructor(reason: string) {
+    super(`the SQLite writer thread stopped: ${reason}`)
+    this.name = 'SqliteWriterStopped'
+  }
+}
+
+/** The SQLite result code of a driver error, from this thread or the writer's. */
+function resultCode(error: unknown): string {
+  const cause = driverError(error)
+  if (cause instanceof SQLiteError || cause instanceof SqliteThreadError) return cause.code ?? ''
+  return ''
+}
+
+export interface OpenSqliteOptions {
+  /**
+   * `writer`: a second connection to a file another handle already opened and migrated, for the
+   * writer thread: no migrations, no checkpoint thread of its own, and a longer busy timeout
+   * (it waits on its own thread, not on the event loop). Default `main`.
+   */
+  role?: 'main' | 'writer'
+}
+
 /** Opens (creating if needed) the database at `path` and brings its schema up to date. */
-export function openSqlite(path: string): SqliteHandle {
+export function openSqlite(path: string, options: OpenSqliteOptions = {}): SqliteHandle {
+  const writer = options.role === 'writer'
   let client: Database
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
@@ -120,11 +159,13 @@ export function openSqlite(path: string): SqliteHandle {
     client.run('PRAGMA synchronous = FULL')
     client.run('PRAGMA foreign_keys = ON')
     const db = drizzle({ client, schema })
-    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+    if (!writer) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
     // Checkpoints run on a worker thread: done by the committing connection, a checkpoint
     // stalls every socket for tens of milliseconds now and then (the p99 of chat latency).
-    const checkpointer = path === ':memory:' ? null : startCheckpointer(client, path)
-    client.run(`PRAGMA busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
+    // The writer thread's connection leaves them to the main handle's checkpoint thread.
+    if (writer) client.run('PRAGMA wal_autocheckpoint = 0')
+    const checkpointer = path === ':memory:' || writer ? null : startCheckpointer(client, path)
+    if (!writer) client.run(`PRAGMA busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
     const opened = path === ':memory:' ? null : fileIdentity(path)
     const checkFile = () => {
       if (opened !== null && fileIdentity(path) !== opened) throw new DatabaseFileGone(path)
@@ -138,17 +179,13 @@ export function openSqlite(path: string): SqliteHandle {
         client.transaction(fn).immediate()
       },
       isUniqueViolation(error) {
-        const cause = driverError(error)
-        return (
-          cause instanceof SQLiteError &&
-          (cause.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-            cause.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-        )
+        const code = resultCode(error)
+        return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
       },
       isUnavailable(error) {
         const cause = driverError(error)
-        if (cause instanceof DatabaseFileGone) return true
-        return cause instanceof SQLiteError && UNAVAILABLE.test(cause.code ?? '')
+        if (cause instanceof DatabaseFileGone || cause instanceof SqliteWriterStopped) return true
+        return UNAVAILABLE.test(resultCode(error))
       },
       checkFile,
       ping() {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test'
+import { rejectionOf } from '../db/fixtures.ts'
 import type { Store } from '../../actors/index.ts'
 import {
   operator,
@@ -74,7 +75,7 @@ describe('conversation actor - ordering and durability', () => {
     })
     const id = await startConversation(h)
     failNext = true
-    await expect(send(id, 'lost', 'c1')).rejects.toThrow('disk on fire')
+    expect(await rejectionOf(send(id, 'lost', 'c1'))).toMatchObject({ message: 'disk on fire' })
     const ack = await send(id, 'kept', 'c2')
     expect(ack.seq).toBe(2)
     const events = await h.store.conversations.eventsAfter(id, 0, 10)
@@ -136,14 +137,16 @@ describe('conversation actor - state across passivation and restart', () => {
       { reader: { kind: 'visitor', id: 'visitor-1' }, readSeq: 3, deliveredSeq: 3 },
     ])
     // The visitor read it before passivation, so the operator can no longer edit it.
-    await expect(
-      h.registry.ask(id, {
-        type: 'edit',
-        principal: operator(),
-        messageId: reply.messageId,
-        text: 'x',
-      }),
-    ).rejects.toMatchObject({
+    expect(
+      await rejectionOf(
+        h.registry.ask(id, {
+          type: 'edit',
+          principal: operator(),
+          messageId: reply.messageId,
+          text: 'x',
+        }),
+      ),
+    ).toMatchObject({
       code: 'MESSAGE_ALREADY_READ',
     })
   })
@@ -220,12 +223,14 @@ describe('conversation actor - idempotent start', () => {
     expect(again.conversation.id).toBe(first.conversation.id)
     expect(again.message).toMatchObject({ messageId: first.message?.messageId, duplicate: true })
     expect((await h.store.queries.listMessages(id, { limit: 10 })).length).toBe(1)
-    await expect(
-      h.registry.ask(id, {
-        type: 'create',
-        principal: visitor('someone-else'),
-        first: { text: 'x' },
-      }),
-    ).rejects.toMatchObject({ code: 'not_found' })
+    expect(
+      await rejectionOf(
+        h.registry.ask(id, {
+          type: 'create',
+          principal: visitor('someone-else'),
+          first: { text: 'x' },
+        }),
+      ),
+    ).toMatchObject({ code: 'not_found' })
   })
 })

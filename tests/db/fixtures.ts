@@ -35,8 +35,10 @@ export const operatorParty = (id = 'op-1'): Party => ({ kind: 'operator', id })
 
 /**
  * The error `promise` rejects with; fails the test when it fulfils. Used instead of
- * `expect(promise).rejects`, which takes hundreds of milliseconds per call on this Bun version
- * when the promise settles on a socket (Postgres).
+ * `expect(promise).rejects`, which on this Bun version waits for the promise in a nested event
+ * loop: hundreds of milliseconds per call when the promise settles on a socket (Postgres), and
+ * forever when it settles on a worker's message (the SQLite writer thread), which that loop
+ * never delivers.
  */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
