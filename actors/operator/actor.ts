@@ -56,6 +56,8 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   /** Live connections, with when each was last announced (clock ms). */
   private readonly connections = new Map<string, number>()
   private readonly badges = new Map<string, BadgeEntry>()
+  /** Totals over `badges`, kept in step with it (see count()). */
+  private sums = { unread: 0, unanswered: 0 }
   private unsubscribes: Array<() => void> = []
   private exists = false
 
@@ -182,14 +184,22 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     return { status: this.status, present: this.present, badges: this.totals(), unread }
   }
 
+  /** The badge totals, kept as running sums: every change would otherwise sum the whole set. */
   private totals() {
-    let unread = 0
-    let unanswered = 0
-    for (const entry of this.badges.values()) {
-      unread += entry.unread
-      if (entry.unanswered) unanswered++
-    }
-    return { unread, unanswered }
+    return { ...this.sums }
+  }
+
+  /** Recounts the running sums from the set (after it was loaded anew). */
+  private recount(): void {
+    this.sums = { unread: 0, unanswered: 0 }
+    for (const entry of this.badges.values()) this.count(entry, 1)
+  }
+
+  /** Adds (sign 1) or takes away (sign -1) an entry's share of the totals. */
+  private count(entry: BadgeEntry | undefined, sign: 1 | -1): void {
+    if (!entry) return
+    this.sums.unread += sign * entry.unread
+    if (entry.unanswered) this.sums.unanswered += sign
   }
 
   /** Badge set: open conversations of my inboxes assigned to me or to nobody (O2, O3). */
@@ -206,20 +216,27 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     if (!this.inboxIds.has(conv.inboxId)) return
     const before = this.totals()
     let entry = this.badges.get(conv.id)
-    if (!this.inBadgeSet(conv)) {
-      this.badges.delete(conv.id)
-      entry = undefined
-    } else if (!entry) {
-      entry = await this.loadEntry(conv)
-      this.badges.set(conv.id, entry)
-    } else {
-      // A visitor reopening a conversation announces the status, then the message: the entry
-      // loaded on the first already counts the second.
-      if (change.seq > entry.countedSeq) {
-        await this.apply(entry, change)
-        entry.countedSeq = change.seq
+    // Its share leaves the sums now and comes back as it is after the change, whatever
+    // happens in between (a failed count keeps the entry as it was).
+    this.count(entry, -1)
+    try {
+      if (!this.inBadgeSet(conv)) {
+        this.badges.delete(conv.id)
+        entry = undefined
+      } else if (!entry) {
+        entry = await this.loadEntry(conv)
+        this.badges.set(conv.id, entry)
+      } else {
+        // A visitor reopening a conversation announces the status, then the message: the entry
+        // loaded on the first already counts the second.
+        if (change.seq > entry.countedSeq) {
+          await this.apply(entry, change)
+          entry.countedSeq = change.seq
+        }
+        entry.unanswered = conv.hasUnansweredIncoming
       }
-      entry.unanswered = conv.hasUnansweredIncoming
+    } finally {
+      this.count(this.badges.get(conv.id), 1)
     }
     const feed = this.deps.feed
     const unread = entry ? entry.unread : null
@@ -330,6 +347,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
       this.deps.bus.subscribe(inboxId, (change) => this.deliverSelf({ type: 'change', change })),
     )
     this.badges.clear()
+    this.recount()
     const rows = await this.deps.queries.operatorBadges(this.key, [...this.inboxIds])
     for (const row of rows) {
       this.badges.set(row.conversationId, {
@@ -340,6 +358,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         countedSeq: row.lastSeq,
       })
     }
+    this.recount()
   }
 }
 
