@@ -223,8 +223,11 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     try {
       await this.commit(next, { events })
     } catch (error) {
-      // The write is atomic, so nothing changed. If the client id is already stored, this was a
-      // retry of a message this actor no longer remembers: answer with the original ack.
+      // The write is atomic, so nothing changed. A conflict may be the client id, already
+      // stored: a retry of a message this actor no longer remembers gets the original ack.
+      // Any other failure (a store that is failing or stalled) goes back to the client at once:
+      // its retry, with the same client id, finds out then.
+      if (!(error instanceof ParleyError && error.code === 'conflict')) throw error
       const raced = await this.findSend(author, clientMsgId)
       if (raced) return raced
       throw error
