@@ -5,7 +5,7 @@
  */
 import { Database } from 'bun:sqlite'
 import { afterAll, describe, expect, test } from 'bun:test'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { drizzle } from 'drizzle-orm/bun-sqlite'
@@ -13,35 +13,19 @@ import { migrate } from 'drizzle-orm/bun-sqlite/migrator'
 import { openStore } from '../../db/index.ts'
 import { T0, conversation, inbox, operator } from './fixtures.ts'
 import { expectFoldedHistory, writeMessagesTheOldWay } from './specs/folded-history.ts'
+import { journalPrefix, readJournal } from './specs/journal-prefix.ts'
 
 const MIGRATIONS = join(import.meta.dir, '..', '..', 'db', 'migrations', 'sqlite')
 
-interface JournalEntry {
-  idx: number
-  when: number
-  tag: string
-}
-
-interface Journal {
-  entries: JournalEntry[]
-}
-
-const journal: Journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8'))
+const journal = readJournal(MIGRATIONS)
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-migrations-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** Creates a database at `path` with only the first `count` migrations applied. */
 function createAtVersion(path: string, count: number): Database {
-  const folder = join(dir, `migrations-${count}`)
-  mkdirSync(join(folder, 'meta'), { recursive: true })
-  const entries = journal.entries.slice(0, count)
-  for (const entry of entries) {
-    copyFileSync(join(MIGRATIONS, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`))
-  }
-  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }))
   const client = new Database(path, { create: true })
-  migrate(drizzle({ client }), { migrationsFolder: folder })
+  migrate(drizzle({ client }), { migrationsFolder: journalPrefix(MIGRATIONS, count, dir) })
   return client
 }
 
