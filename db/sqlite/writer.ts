@@ -48,7 +48,12 @@ export class SqliteWriterThread {
     // alive, and a script with nothing else to wait for would exit before the answer.
     if (this.#pending.size === 0) running.worker.ref?.()
     this.#pending.set(id, { resolve, reject })
-    running.post({ type: 'commit', id, units: JSON.stringify(units) })
+    try {
+      running.post({ type: 'commit', id, units: JSON.stringify(units) })
+    } catch (error) {
+      // Not sent (a value JSON cannot carry): nothing to wait for.
+      this.#settle(id, error instanceof Error ? error : new Error(String(error)))
+    }
     return promise
   }
 

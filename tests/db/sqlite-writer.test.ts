@@ -96,6 +96,34 @@ describe('sqlite writer thread', () => {
     expect(store.health()).toMatchObject({ ready: true, failing: false })
   })
 
+  test('writer - a write that cannot cross to the thread fails alone; the others commit', async () => {
+    const { store } = await open()
+    await store.conversations.write(createWrite(conversation('c1')))
+    await store.conversations.write(createWrite(conversation('c2')))
+    const bad = {
+      conversationId: 'c1',
+      update: { lastSeq: 2 },
+      events: [
+        {
+          name: 'conversation.status' as const,
+          conversationId: 'c1',
+          seq: 2,
+          at: 2,
+          // JSON cannot carry a bigint: this write cannot be handed to the thread.
+          data: { status: 'open' as const, by: { kind: 'system' as const, id: 10n as never } },
+        },
+      ],
+    }
+    const [refused, kept] = await Promise.allSettled([
+      store.conversations.write(bad),
+      store.conversations.write(postWrite(message('c2', 2))),
+    ])
+    expect(refused).toMatchObject({ status: 'rejected' })
+    expect(kept).toMatchObject({ status: 'fulfilled' })
+    expect((await store.conversations.loadConversation('c1'))?.conversation.lastSeq).toBe(1)
+    expect((await store.conversations.loadConversation('c2'))?.conversation.lastSeq).toBe(2)
+  })
+
   test('writer - close lets every accepted write commit, then refuses more', async () => {
     const { store, path } = await open()
     await store.conversations.write(createWrite(conversation('c1')))
