@@ -5,13 +5,13 @@
  * missing from the file, and once space is freed it turns ready and takes writes again. Mounting
  * needs root: without it the test is skipped with the reason, or fails under CI=true.
  */
-import { Database } from 'bun:sqlite'
 import { afterAll, describe, expect, test } from 'bun:test'
 import { spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { contractViolations, startChatLoad, type StoredMessage } from '../helpers/chat-load.ts'
+import { contractViolations, startChatLoad } from '../helpers/chat-load.ts'
+import { storedMessagesIn } from '../helpers/faults.ts'
 import { ADMIN, startNode, waitUntil, type ClusterNode } from '../helpers/cluster.ts'
 import { isCI } from '../helpers/postgres.ts'
 
@@ -42,21 +42,6 @@ function fillUp(path: string): number {
     closeSync(fd)
   }
   return written
-}
-
-function storedIn(path: string): StoredMessage[] {
-  const db = new Database(path, { readonly: true })
-  try {
-    return db
-      .query(
-        `select message_id as id, conversation_id as conversationId, seq,
-           client_msg_id as clientMsgId, text
-         from events where name = 'message.created' order by conversation_id, seq`,
-      )
-      .all() as StoredMessage[]
-  } finally {
-    db.close()
-  }
 }
 
 describe('faults - a full disk (single node, SQLite)', () => {
@@ -136,7 +121,7 @@ describe('faults - a full disk (single node, SQLite)', () => {
       expect(load.errors.get('internal_error') ?? 0).toBe(0)
       const exit = await node.stop()
       expect(exit.code).toBe(0)
-      expect(contractViolations(load.acked, storedIn(dbPath))).toEqual([])
+      expect(contractViolations(load.acked, storedMessagesIn(dbPath))).toEqual([])
     } finally {
       await node.stop()
     }

@@ -5,31 +5,16 @@
  * the same file, the node takes the visitors' retries (same client ids) and the delivery
  * contract holds over the whole run: nothing acked lost, nothing stored twice, seqs in order.
  */
-import { Database } from 'bun:sqlite'
 import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { contractViolations, startChatLoad, type StoredMessage } from '../helpers/chat-load.ts'
+import { contractViolations, startChatLoad } from '../helpers/chat-load.ts'
+import { storedMessagesIn } from '../helpers/faults.ts'
 import { ADMIN, startNode, waitUntil } from '../helpers/cluster.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-sqlite-kill-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function storedIn(path: string): StoredMessage[] {
-  const db = new Database(path, { readonly: true })
-  try {
-    return db
-      .query(
-        `select message_id as id, conversation_id as conversationId, seq,
-           client_msg_id as clientMsgId, text
-         from events where name = 'message.created' order by conversation_id, seq`,
-      )
-      .all() as StoredMessage[]
-  } finally {
-    db.close()
-  }
-}
 
 describe('faults - kill -9 (single node, SQLite)', () => {
   test('sqlite kill - every message acked before a kill -9 mid-load is in the file; after a restart the retries land once', async () => {
@@ -66,7 +51,9 @@ describe('faults - kill -9 (single node, SQLite)', () => {
         expect(exit.signal).toBe('SIGKILL')
         killedWith = load.acked.length
         // What was acked before the kill is in the file, before anything else touches it.
-        expect(contractViolations(load.acked.slice(0, killedWith), storedIn(dbPath))).toEqual([])
+        expect(
+          contractViolations(load.acked.slice(0, killedWith), storedMessagesIn(dbPath)),
+        ).toEqual([])
         await node.restart()
         const restartedAt = performance.now()
         await waitUntil('acks after the restart', () => !!load.firstAckAfter(restartedAt), {
@@ -87,7 +74,7 @@ describe('faults - kill -9 (single node, SQLite)', () => {
       )
       expect(load.errors.get('internal_error') ?? 0).toBe(0)
       expect((await node.stop()).code).toBe(0)
-      expect(contractViolations(load.acked, storedIn(dbPath))).toEqual([])
+      expect(contractViolations(load.acked, storedMessagesIn(dbPath))).toEqual([])
     } finally {
       if (node.running) await node.kill9()
     }

@@ -2,6 +2,7 @@
  * Fault injection on the real services, for tests/faults: end a node's Postgres connections the
  * way an operator or a failover would, hold a table lock, read what the store really holds.
  */
+import { Database } from 'bun:sqlite'
 import postgres from 'postgres'
 import type { StoredMessage } from './chat-load.ts'
 
@@ -43,6 +44,22 @@ export function storedMessages(url: string): Promise<StoredMessage[]> {
         client_msg_id as "clientMsgId", text
       from events where name = 'message.created' order by conversation_id, seq`,
   )
+}
+
+/** Every message of the SQLite file at `path` (read-only; the server may be stopped or dead). */
+export function storedMessagesIn(path: string): StoredMessage[] {
+  const db = new Database(path, { readonly: true })
+  try {
+    return db
+      .query(
+        `select message_id as id, conversation_id as conversationId, seq,
+           client_msg_id as clientMsgId, text
+         from events where name = 'message.created' order by conversation_id, seq`,
+      )
+      .all() as StoredMessage[]
+  } finally {
+    db.close()
+  }
 }
 
 /**
