@@ -61,6 +61,12 @@ export interface ConversationWrite {
   create?: ConversationRecord
   /** Update the existing row. */
   update?: ConversationPatch
+  /**
+   * True when `update` changes only what this write's events imply (last seq, last message
+   * time, unanswered flag, updated time): the summary is then a projection of the log, which
+   * the store may write behind (coalesced) and rebuild from the log after a crash.
+   */
+  summaryFollowsLog?: boolean
   /** Edits and deletes of stored messages (a new message is its `message.created` event). */
   updateMessages?: MessagePatch[]
   /** Upsert these watermarks (keyed by conversation + reader kind + reader id). */
@@ -300,6 +306,8 @@ export interface StoreStats {
   writesCommitted: number
   /** Largest number of writes that shared one transaction so far. */
   maxBatch: number
+  /** Conversation summaries held to be written behind their log right now. */
+  summariesHeld: number
 }
 
 /** Whether the store takes writes now (readiness, cluster leases). */
@@ -340,6 +348,11 @@ export interface Store {
    */
   absorb(error: unknown): boolean
   stats(): StoreStats
+  /**
+   * Rebuilds from the log every conversation summary a crash left behind it (written-behind
+   * summaries not yet written); resolves with how many. Run before serving.
+   */
+  repairSummaries(): Promise<number>
   /** Waits for queued writes to commit, then closes. */
   close(): Promise<void>
 }

@@ -30,6 +30,8 @@ export interface OpenOptions {
    * commits them on the event loop's connection.
    */
   writerThread?: boolean
+  /** Longest a conversation summary is written behind its log (ms; 0: never). Default 1000. */
+  summaryFlushMs?: number
 }
 
 const DEFAULT_TIMEOUT_MS = 5000
@@ -53,7 +55,19 @@ export async function openStore(databaseUrl: string, options: OpenOptions = {}):
     await dialect.close()
     throw error
   }
-  return createStore(dialect, { stallMs: options.stallMs, writer })
+  const store = createStore(dialect, {
+    stallMs: options.stallMs,
+    writer,
+    summaryFlushMs: options.summaryFlushMs,
+  })
+  try {
+    // Summaries a crash left behind their log are rebuilt before anyone reads a list.
+    await store.repairSummaries()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return store
 }
 
 /** The dialect behind a store, for tools that move whole tables (db copy). */

@@ -8,8 +8,11 @@ import { asConflict } from './repos/conflicts.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
-import { ConversationWriter, type PlannedWrite } from './repos/writes.ts'
+import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
+import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
+import { field, selectFields } from './sql/statements.ts'
+import { WriteBehind } from './write-behind.ts'
 
 export interface StoreOptions {
   /** An operation running longer than this makes the store not ready. Default 2000. */
@@ -23,7 +26,20 @@ export interface StoreOptions {
     commit(units: readonly PlannedWrite[]): Promise<void>
     close(): Promise<void>
   }
+  /**
+   * Longest a conversation summary is written behind its log, in ms (db/write-behind.ts);
+   * 0 writes it with every append. Default 1000.
+   */
+  summaryFlushMs?: number
+  /**
+   * How often summaries left behind by a crashed process (of this node or another) are rebuilt
+   * from the log, in ms; 0 never (only `repairSummaries`). Default 30000.
+   */
+  repairEveryMs?: number
 }
+
+/** Default of StoreOptions.summaryFlushMs. */
+export const SUMMARY_FLUSH_MS = 1000
 
 export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store {
   const health = new HealthTracker({ stallMs: options.stallMs ?? 2000 })
@@ -48,14 +64,47 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     // now; retrying them one by one would only wait out the same fault once per write.
     { failsBatch: (error) => error instanceof DatabaseUnavailable },
   )
-  const submit = async (write: ConversationWrite): Promise<void> => {
-    await committer.submit(ConversationWriter.plan(write))
+  const summaries = new WriteBehind((unit) => committer.submit(unit), {
+    flushMs: options.summaryFlushMs ?? SUMMARY_FLUSH_MS,
+  })
+  const conversations = new SqlConversationStore(db, (write: ConversationWrite) =>
+    summaries.write(write),
+  )
+  const pp = db.tables.pendingProjections
+  const marks = selectFields(
+    { id: field(pp.conversationId), markedAt: field(pp.markedAt) },
+    'pendingProjections',
+  )
+  /** Rebuilds the summaries marked behind (before `olderThan`, ms) from the log. */
+  const repairSummaries = async (olderThan = Infinity): Promise<number> => {
+    const stale = (await db.all(marks)).filter((m) => m.markedAt < olderThan)
+    if (stale.length === 0) return 0
+    const projections: Projection[] = []
+    const settles: { id: string; seq: number }[] = []
+    for (const { id } of stale) {
+      const loaded = await conversations.loadConversation(id)
+      if (!loaded) continue
+      const { lastSeq, lastMessageAt, hasUnansweredIncoming, updatedAt } = loaded.conversation
+      projections.push({ id, lastSeq, lastMessageAt, hasUnansweredIncoming, updatedAt })
+      settles.push({ id, seq: lastSeq })
+    }
+    await committer.submit(projectionWrite(projections, settles))
+    return projections.length
   }
+  const repairEveryMs = options.repairEveryMs ?? 30_000
+  const repairTimer =
+    repairEveryMs > 0
+      ? setInterval(() => {
+          // Marks older than a repair period belong to no live flush: a crashed node's.
+          void repairSummaries(Date.now() - repairEveryMs).catch(() => {})
+        }, repairEveryMs)
+      : null
+  repairTimer?.unref()
   let closing: Promise<void> | null = null
 
   return {
-    conversations: new SqlConversationStore(db, submit),
-    queries: new SqlConversationQueries(db),
+    conversations,
+    queries: new SqlConversationQueries(db, () => summaries.settle()),
     operators: new SqlOperatorStore(db),
     sessions: new SqlSessionStore(db),
     inboxes: new SqlInboxStore(db),
@@ -65,11 +114,15 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     probe: () => db.probe(),
     absorb: (error) => raw.absorb(error),
     stats() {
-      return committer.stats()
+      return { ...committer.stats(), summariesHeld: summaries.held }
     },
+    repairSummaries: () => repairSummaries(),
     close() {
-      closing ??= committer
+      if (repairTimer) clearInterval(repairTimer)
+      closing ??= summaries
         .close()
+        .catch(() => {})
+        .then(() => committer.close())
         .then(() => offloaded?.close())
         .then(() => db.close())
       return closing

@@ -89,6 +89,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     timeoutMs: config.storeTimeoutMs,
     stallMs: Math.min(2000, config.storeTimeoutMs / 2),
     applicationName: `parley:${config.nodeId}`,
+    summaryFlushMs: config.summaryFlushMs,
   })
   warnLooseDataFiles(config, log)
   const metrics = new Metrics()

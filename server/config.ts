@@ -87,6 +87,11 @@ const EnvSchema = v.object({
    * 503 until a write succeeds again.
    */
   STORE_TIMEOUT_MS: v.optional(intIn(500, 60_000), '5000'),
+  /**
+   * Longest a conversation's summary (last activity, unanswered flag) is written behind its log
+   * (coalesced: one row update per conversation per flush); 0 writes it with every message.
+   */
+  SUMMARY_FLUSH_MS: v.optional(intIn(0, 10_000), '1000'),
   /** Login attempts a minute (and burst) from one client address, whatever the account. */
   LOGIN_LIMIT_ADDRESS: v.optional(intIn(1, 100_000), '20'),
   /** Login attempts a minute (and burst) from one IPv4 /24 or IPv6 /64. */
@@ -141,6 +146,8 @@ export interface Config {
   shutdownGraceSec: number
   /** Deadline of every store operation, in ms (STORE_TIMEOUT_MS). */
   storeTimeoutMs: number
+  /** Longest a conversation summary is written behind its log, in ms (SUMMARY_FLUSH_MS). */
+  summaryFlushMs: number
   /** Login throttling and the bound on password checks (LOGIN_*, PASSWORD_HASH_*). */
   login: {
     perAddress: number
@@ -248,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFrameBytes: e.MAX_FRAME_BYTES,
     shutdownGraceSec: e.SHUTDOWN_GRACE,
     storeTimeoutMs: e.STORE_TIMEOUT_MS,
+    summaryFlushMs: e.SUMMARY_FLUSH_MS,
     login: {
       perAddress: e.LOGIN_LIMIT_ADDRESS,
       perSubnet: e.LOGIN_LIMIT_SUBNET,

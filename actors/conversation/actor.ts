@@ -431,7 +431,15 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     change: Omit<ConversationWrite, 'conversationId' | 'update'>,
   ): Promise<void> {
     const { id: _id, inboxId: _i, visitorId: _v, createdAt: _c, ownerEpoch: _e, ...update } = next
-    await this.write({ conversationId: this.key, update, ...change })
+    const conv = this.conv
+    // Routing reads status, assignee and escalation from the row: those go at once.
+    const summaryFollowsLog =
+      change.events.length > 0 &&
+      conv !== null &&
+      conv.status === next.status &&
+      conv.assigneeId === next.assigneeId &&
+      conv.escalationAt === next.escalationAt
+    await this.write({ conversationId: this.key, update, summaryFollowsLog, ...change })
     this.conv = next
     this.publishAfterReply(change.events)
   }

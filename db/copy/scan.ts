@@ -19,6 +19,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   conversations: ['id'],
   readStates: ['conversationId', 'readerKind', 'readerId'],
   events: ['conversationId', 'seq'],
+  pendingProjections: ['conversationId'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

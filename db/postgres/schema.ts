@@ -199,6 +199,22 @@ export const events = pgTable(
   ],
 )
 
+/**
+ * Conversations whose summary (last seq, last activity, unanswered flag) is behind their log:
+ * the summary is written behind (coalesced, db/write-behind.ts) and a row here is inserted in
+ * the same transaction as every log append that leaves it behind, and deleted once a summary
+ * write covers the whole log. After a crash the rows left name exactly the conversations to
+ * repair from their log (`repairProjections`). Only the primary key: every access is by
+ * conversation id, or a full scan of these few rows (the repair), ordered by `marked_at`.
+ */
+export const pendingProjections = pgTable('pending_projections', {
+  conversationId: text('conversation_id')
+    .primaryKey()
+    .references(() => conversations.id),
+  /** When the summary first fell behind (ms); the periodic repair takes rows older than it. */
+  markedAt: int64('marked_at').notNull(),
+})
+
 /** Every table, by the name the repositories use for it. */
 export const tables = {
   inboxes,
@@ -209,4 +225,5 @@ export const tables = {
   conversations,
   readStates,
   events,
+  pendingProjections,
 }

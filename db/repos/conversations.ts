@@ -14,7 +14,17 @@ import {
 } from '../../protocol/index.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import { bound, field, param, selectFields, selectRows, update } from '../sql/statements.ts'
-import { toConversationRecord, toEvent, toMessage, toReadState } from './rows.ts'
+import {
+  summarizeTail,
+  toConversationRecord,
+  toEvent,
+  toMessage,
+  toReadState,
+  type LogSummary,
+} from './rows.ts'
+
+/** Log rows read per round when rebuilding a summary from the log. */
+const TAIL_PAGE = 1000
 
 /** Hands a write to the group committer; resolves after its transaction commits. */
 export type SubmitWrite = (write: ConversationWrite) => Promise<void>
@@ -29,6 +39,7 @@ export class SqlConversationStore implements ConversationStore {
   readonly #claim
   readonly #acquire
   readonly #epoch
+  readonly #tail
 
   constructor(
     private readonly db: SqlDialect,
@@ -58,6 +69,15 @@ export class SqlConversationStore implements ConversationStore {
       orderBy: [asc(e.seq)],
       limit: param('limit'),
     })
+    this.#tail = selectFields(
+      { seq: field(e.seq), at: field(e.at), name: field(e.name), authorKind: field(e.authorKind) },
+      'events',
+      {
+        where: and(eq(e.conversationId, param('conversationId')), gt(e.seq, param('afterSeq'))),
+        orderBy: [asc(e.seq)],
+        limit: TAIL_PAGE,
+      },
+    )
     this.#targets = (seqs: number[]) =>
       selectRows('events', {
         where: and(eq(e.conversationId, param('conversationId')), inArray(e.seq, seqs)),
@@ -86,7 +106,23 @@ export class SqlConversationStore implements ConversationStore {
     const [row] = await this.db.all(this.#conversation, { id })
     if (!row) return null
     const readStates = await this.db.all(this.#readStates, { conversationId: id })
-    return { conversation: toConversationRecord(row), readStates: readStates.map(toReadState) }
+    // The stored summary may be behind the log (written behind): the log after it completes it.
+    const tail = await this.summaryAfter(id, row.lastSeq)
+    const conversation = { ...toConversationRecord(row), ...tail }
+    return { conversation, readStates: readStates.map(toReadState) }
+  }
+
+  /** What the log after `afterSeq` does to the summary; null when nothing comes after it. */
+  async summaryAfter(conversationId: string, afterSeq: number): Promise<LogSummary | null> {
+    let summary: LogSummary | null = null
+    for (;;) {
+      const page = await this.db.all(this.#tail, { conversationId, afterSeq })
+      const next = summarizeTail(page)
+      if (!next) return summary
+      summary = { ...(summary ?? {}), ...next }
+      if (page.length < TAIL_PAGE) return summary
+      afterSeq = next.lastSeq
+    }
   }
 
   async getMessage(conversationId: string, messageId: string): Promise<Message | null> {

@@ -3,7 +3,7 @@
  * each distinct set of fields gets its own statement, described once and cached (at most a few
  * dozen). Conversation patches of a batch that name the same fields share one UpdateMany.
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, lt, sql } from 'drizzle-orm'
 import type { ConversationPatch, MessagePatch } from '../../actors/ports.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { queryStep, updateStep, type SqlDialect, type Step } from '../sql/dialect.ts'
@@ -117,6 +117,42 @@ function requireUpdated(group: ConversationUpdate[], updated: readonly { key: un
   const found = new Set(updated.map((row) => row.key))
   const missing = group.find((u) => !found.has(u.id))
   if (missing) throw new ParleyError('not_found', `conversation ${missing.id} not found`)
+}
+
+/** Summary fields a log append changes; the only ones written behind (db/write-behind.ts). */
+export const PROJECTED_KEYS = ['lastSeq', 'hasUnansweredIncoming', 'lastMessageAt', 'updatedAt'] as const
+export type ProjectedKey = (typeof PROJECTED_KEYS)[number]
+
+/** A conversation's summary as its log stands at `lastSeq` (the fields that changed in it). */
+export type Projection = { id: string; lastSeq: number } & Partial<
+  Pick<ConversationPatch, Exclude<ProjectedKey, 'lastSeq'>>
+>
+
+/**
+ * Written-behind summaries. Each is a prefix of the log, so one only replaces an older one
+ * (`last_seq < :lastSeq`): a late flush or a repair racing a live owner never moves a summary
+ * back, and nothing needs fencing.
+ */
+export class ProjectionUpdates {
+  readonly #statements: Cache<ProjectedKey, Query<{ id: string }>>
+
+  constructor(db: SqlDialect) {
+    const c = db.tables.conversations
+    this.#statements = new Cache((keys) => {
+      const set: SetValues<'conversations'> = {}
+      for (const key of keys) set[key] = bound(key)
+      if (keys.includes('lastMessageAt')) {
+        set.lastActivityAt = sql`coalesce(${bound('lastMessageAt')}, ${c.createdAt})`
+      }
+      const where = and(eq(c.id, param('id')), lt(c.lastSeq, param('lastSeq')))
+      return update('conversations', set, where, { id: field(c.id) })
+    })
+  }
+
+  step(projection: Projection): Step {
+    const keys = PROJECTED_KEYS.filter((key) => projection[key] !== undefined)
+    return queryStep(this.#statements.get(keys), { ...projection })
+  }
 }
 
 export class MessagePatches {

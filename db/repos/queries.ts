@@ -20,7 +20,14 @@ function clampLimit(limit: number, max: number): number {
 export class SqlConversationQueries implements ConversationQueries {
   readonly #routing: RoutingQueries
 
-  constructor(private readonly db: SqlDialect) {
+  /**
+   * @param settle resolves once the conversation summaries this node holds back are written
+   *   (db/write-behind.ts): the lists sort and filter by them.
+   */
+  constructor(
+    private readonly db: SqlDialect,
+    private readonly settle: () => Promise<void> = () => Promise.resolve(),
+  ) {
     this.#routing = new SqlRoutingQueries(db)
   }
 
@@ -53,6 +60,7 @@ export class SqlConversationQueries implements ConversationQueries {
   /** Newest activity first. */
   async listVisitorConversations(visitorId: string): Promise<Conversation[]> {
     const c = this.db.tables.conversations
+    await this.settle()
     const list = selectRows('conversations', {
       where: eq(c.visitorId, visitorId),
       orderBy: [desc(c.lastActivityAt), asc(c.id)],
@@ -81,6 +89,7 @@ export class SqlConversationQueries implements ConversationQueries {
       // One extra row tells whether another page exists without a count query.
       limit: limit + 1,
     })
+    await this.settle()
     const rows = await this.db.all(page)
     const items = rows.slice(0, limit).map(toConversation)
     const last = items[items.length - 1]

@@ -101,12 +101,19 @@ export class SqlRoutingQueries implements RoutingQueries {
     // visitor messages after it. The inbox list varies, so only the operator is a parameter.
     const readSeq = sql`coalesce(${rs.readSeq}, 0)`
     const unread = sql`(select count(*) from ${e} where ${unreadCondition(e, c.id, readSeq)})`
+    // The summary row may be written behind its log (db/write-behind.ts), here or on another
+    // node: the newest seq and the unanswered flag come from the log itself, in the same read
+    // as the count, so the counts cover exactly the changes up to lastSeq. Both are probes of
+    // the end of the log's primary-key range.
+    const lastSeq = sql`(select max(${e.seq}) from ${e} where ${eq(e.conversationId, c.id)})`
+    const lastMessage = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
+    const unanswered = sql`coalesce((select ${e.authorKind} from ${e} where ${lastMessage} order by ${e.seq} desc limit 1), '') = 'visitor'`
     const badgeFields = {
       conversationId: field(c.id),
       readSeq: readSeq.mapWith(Number),
       unread: unread.mapWith(Number),
-      hasUnansweredIncoming: field(c.hasUnansweredIncoming),
-      lastSeq: field(c.lastSeq),
+      hasUnansweredIncoming: unanswered.mapWith((v: unknown) => v === true || v === 1),
+      lastSeq: lastSeq.mapWith(Number),
     }
     const ownReadState = {
       table: 'readStates' as const,

@@ -169,3 +169,31 @@ export function toEvent(row: EventRow, target?: EventRow): ConversationEvent {
   // The store wrote name and data together from one ConversationEvent; the pair matches.
   return { ...base, name: row.name, data: row.data } as ConversationEvent
 }
+
+/** The summary fields a log append changes, as a log tail sets them. */
+export interface LogSummary {
+  lastSeq: number
+  updatedAt: number
+  lastMessageAt?: number
+  hasUnansweredIncoming?: boolean
+}
+
+/**
+ * What a tail of the log (events in seq order) does to a conversation's summary: the newest
+ * seq and time, and from its newest message the last activity and the unanswered flag (a
+ * visitor's message is unanswered until someone else writes). Null for an empty tail. The
+ * actor sets the same fields the same way when it appends (actors/conversation/actor.ts).
+ */
+export function summarizeTail(
+  tail: readonly Pick<EventRow, 'seq' | 'at' | 'name' | 'authorKind'>[],
+): LogSummary | null {
+  const last = tail[tail.length - 1]
+  if (!last) return null
+  const summary: LogSummary = { lastSeq: last.seq, updatedAt: last.at }
+  const message = tail.findLast((e) => e.name === 'message.created')
+  if (message) {
+    summary.lastMessageAt = message.at
+    summary.hasUnansweredIncoming = message.authorKind === 'visitor'
+  }
+  return summary
+}

@@ -6,20 +6,22 @@
  * go in as one statement on dialects that can. A new message is one log row (its
  * message.created event); nothing else is written per message but the conversation's summary.
  */
-import { eq, sql, type Column } from 'drizzle-orm'
+import { and, eq, gt, sql, type Column } from 'drizzle-orm'
 import type { ConversationWrite } from '../../actors/ports.ts'
 import { ParleyError, type Message, type ReadState } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
-import { field, insertInto, param, selectFields } from '../sql/statements.ts'
+import { field, insertInto, param, remove, selectFields } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
 import {
   ConversationPatches,
   MessagePatches,
+  ProjectionUpdates,
   conversationUpdate,
   messageUpdate,
   validateText,
   type ConversationUpdate,
   type MessageUpdate,
+  type Projection,
 } from './patches.ts'
 import { conversationRow, eventRow } from './rows.ts'
 
@@ -41,6 +43,33 @@ export interface PlannedWrite {
   events: Rows['events'][]
   messagePatches: MessageUpdate[]
   readStates: Rows['readStates'][]
+  /** Conversations whose summary this write leaves behind their log (written behind). */
+  marks: Rows['pendingProjections'][]
+  /** Written-behind summaries, each applied only over an older one. */
+  projections: Projection[]
+  /**
+   * Conversations whose summary is now written up to `seq`: their pending mark goes, unless
+   * the log already holds a later event (a newer append keeps or renews it).
+   */
+  settles: { id: string; seq: number }[]
+}
+
+/** A planned write that only writes summaries (a flush or a repair of written-behind ones). */
+export function projectionWrite(
+  projections: Projection[],
+  settles: { id: string; seq: number }[],
+): PlannedWrite {
+  return {
+    fence: null,
+    create: [],
+    updates: [],
+    events: [],
+    messagePatches: [],
+    readStates: [],
+    marks: [],
+    projections,
+    settles,
+  }
 }
 
 export class ConversationWriter {
@@ -50,6 +79,9 @@ export class ConversationWriter {
   readonly #upsertReadState
   readonly #conversationPatches: ConversationPatches
   readonly #messagePatches: MessagePatches
+  readonly #projections: ProjectionUpdates
+  readonly #mark = insertInto('pendingProjections', { doNothing: true })
+  readonly #settle
 
   constructor(db: SqlDialect) {
     const { conversations: c, readStates: rs } = db.tables
@@ -66,6 +98,15 @@ export class ConversationWriter {
     })
     this.#conversationPatches = new ConversationPatches(db)
     this.#messagePatches = new MessagePatches(db)
+    this.#projections = new ProjectionUpdates(db)
+    const { events: e, pendingProjections: pp } = db.tables
+    // A primary-key delete, and a probe of the log's primary key for a later event.
+    const later = sql`select 1 from ${e} where ${and(eq(e.conversationId, param('id')), gt(e.seq, param('seq')))}`
+    this.#settle = remove(
+      'pendingProjections',
+      and(eq(pp.conversationId, param('id')), sql`not exists (${later})`),
+      { id: field(pp.conversationId) },
+    )
   }
 
   /** Validates the write and plans it; throws when the write is malformed. */
@@ -92,6 +133,9 @@ export class ConversationWriter {
         return planned ? [planned] : []
       }),
       readStates: (write.readStates ?? []).map((s) => readStateRow(id, s)),
+      marks: [],
+      projections: [],
+      settles: [],
     }
   }
 
@@ -114,6 +158,13 @@ export class ConversationWriter {
       ),
       ...writes.flatMap((w) => w.messagePatches.map((p) => this.#messagePatches.step(p))),
       ...insertStep(this.#upsertReadState, highestMarks(writes.flatMap((w) => w.readStates))),
+      ...insertStep(
+        this.#mark,
+        writes.flatMap((w) => w.marks),
+      ),
+      ...writes.flatMap((w) => w.projections.map((p) => this.#projections.step(p))),
+      // Last: a mark inserted by any write of this batch is already there to be kept.
+      ...writes.flatMap((w) => w.settles.map((s) => queryStep(this.#settle, s))),
     ]
   }
 }

@@ -29,6 +29,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   conversations: true,
   readStates: true,
   events: true,
+  pendingProjections: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -41,4 +42,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'conversations',
   'readStates',
   'events',
+  'pendingProjections',
 ]

@@ -24,6 +24,7 @@ import { conversationStoreSpecs } from './specs/conversation-store.ts'
 import { fencingSpecs } from './specs/fencing.ts'
 import { querySpecs } from './specs/queries.ts'
 import { routingSpecs } from './specs/routing.ts'
+import { writeBehindSpecs } from './specs/write-behind.ts'
 
 export function repositorySuite(dialect: DialectHarness): void {
   const { fresh: factory, reopen } = dialect
@@ -36,6 +37,7 @@ export function repositorySuite(dialect: DialectHarness): void {
     accountSpecs(store)
     fencingSpecs(store, dialect)
     concurrencySpecs(store, dialect)
+    writeBehindSpecs(store, dialect)
 
     describe('restart', () => {
       test('restart - a reopened store keeps everything that was acknowledged', async () => {

@@ -4,13 +4,16 @@
  * every acknowledged message must be in the file after the process dies mid-batch. Restarted on
  * the same file, the node takes the visitors' retries (same client ids) and the delivery
  * contract holds over the whole run: nothing acked lost, nothing stored twice, seqs in order.
+ * The conversation summaries are written behind the log (db/write-behind.ts, held 10 s here so
+ * the kill always finds them behind): the restarted node rebuilds them from the log before it
+ * serves, and a clean stop leaves every summary equal to its log.
  */
 import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { contractViolations, startChatLoad } from '../helpers/chat-load.ts'
-import { storedMessagesIn } from '../helpers/faults.ts'
+import { storedMessagesIn, summariesIn, type Summary } from '../helpers/faults.ts'
 import { ADMIN, startNode, waitUntil } from '../helpers/cluster.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-sqlite-kill-'))
@@ -24,6 +27,7 @@ describe('faults - kill -9 (single node, SQLite)', () => {
       natsUrl: null,
       databaseUrl: `sqlite:${dbPath}`,
       secret: 'x'.repeat(40),
+      env: { SUMMARY_FLUSH_MS: '10000' },
     })
     try {
       const admin = await node.http('/api/auth/login', { body: ADMIN })
@@ -54,8 +58,22 @@ describe('faults - kill -9 (single node, SQLite)', () => {
         expect(
           contractViolations(load.acked.slice(0, killedWith), storedMessagesIn(dbPath)),
         ).toEqual([])
+        // The summaries were held: the file has them behind their logs, each one marked.
+        const atKill = summariesIn(dbPath)
+        const behind = atKill.filter((c) => c.stored.lastSeq < c.fromLog.lastSeq)
+        expect(behind.length).toBeGreaterThan(0)
+        expect(behind.filter((c) => !c.marked)).toEqual([])
         await node.restart()
         const restartedAt = performance.now()
+        // Rebuilt before the node answered ready: at least what the log held at the kill (later
+        // appends are held again; a summary past the kill's log is a newer one).
+        const logAtKill = new Map<string, Summary>(atKill.map((c) => [c.id, c.fromLog]))
+        for (const c of summariesIn(dbPath)) {
+          const before = logAtKill.get(c.id)
+          if (!before) continue
+          if (c.stored.lastSeq === before.lastSeq) expect(c.stored).toEqual(before)
+          else expect(c.stored.lastSeq).toBeGreaterThan(before.lastSeq)
+        }
         await waitUntil('acks after the restart', () => !!load.firstAckAfter(restartedAt), {
           timeoutMs: 20_000,
           intervalMs: 50,
@@ -75,6 +93,9 @@ describe('faults - kill -9 (single node, SQLite)', () => {
       expect(load.errors.get('internal_error') ?? 0).toBe(0)
       expect((await node.stop()).code).toBe(0)
       expect(contractViolations(load.acked, storedMessagesIn(dbPath))).toEqual([])
+      // A clean stop writes what it held: every summary is its log's, no mark is left.
+      const summaries = summariesIn(dbPath)
+      expect(summaries.filter((c) => c.marked || !Bun.deepEquals(c.stored, c.fromLog))).toEqual([])
     } finally {
       if (node.running) await node.kill9()
     }

@@ -62,6 +62,57 @@ export function storedMessagesIn(path: string): StoredMessage[] {
   }
 }
 
+/** The fields of a conversation summary that its log determines. */
+export interface Summary {
+  lastSeq: number
+  lastMessageAt: number | null
+  hasUnansweredIncoming: boolean
+  lastActivityAt: number
+}
+
+/**
+ * Each conversation's stored summary in a SQLite file beside the summary its log implies (the
+ * newest seq; the newest message's time and author), and whether a mark says it is behind.
+ */
+export function summariesIn(
+  path: string,
+): { id: string; stored: Summary; fromLog: Summary; marked: boolean }[] {
+  const db = new Database(path, { readonly: true })
+  try {
+    const rows = db
+      .query(
+        `select c.id, c.last_seq, c.last_message_at, c.has_unanswered_incoming,
+           c.last_activity_at, c.created_at,
+           (select max(seq) from events e where e.conversation_id = c.id) as log_seq,
+           (select at from events e where e.conversation_id = c.id and name = 'message.created'
+             order by seq desc limit 1) as message_at,
+           (select author_kind from events e where e.conversation_id = c.id
+             and name = 'message.created' order by seq desc limit 1) as message_author,
+           exists (select 1 from pending_projections p where p.conversation_id = c.id) as marked
+         from conversations c order by c.id`,
+      )
+      .all() as Record<string, number | string | null>[]
+    return rows.map((r) => ({
+      id: String(r.id),
+      stored: {
+        lastSeq: Number(r.last_seq),
+        lastMessageAt: r.last_message_at === null ? null : Number(r.last_message_at),
+        hasUnansweredIncoming: r.has_unanswered_incoming === 1,
+        lastActivityAt: Number(r.last_activity_at),
+      },
+      fromLog: {
+        lastSeq: Number(r.log_seq),
+        lastMessageAt: r.message_at === null ? null : Number(r.message_at),
+        hasUnansweredIncoming: r.message_author === 'visitor',
+        lastActivityAt: Number(r.message_at ?? r.created_at),
+      },
+      marked: r.marked === 1,
+    }))
+  } finally {
+    db.close()
+  }
+}
+
 /**
  * Holds `lock table <table> in access exclusive mode` in an open transaction until release():
  * every write to that table (and every read of it) waits meanwhile, as behind a stuck migration.

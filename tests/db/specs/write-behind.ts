@@ -1,0 +1,178 @@
+/**
+ * Conversation summaries written behind the log (db/write-behind.ts): a write whose summary
+ * follows its log appends now and leaves the summary held (one row update per conversation per
+ * flush); readers never see it behind on this node, a second store (another node, or this one
+ * after a crash) completes it from the log, and a repair rebuilds every summary a crash left
+ * behind. Registered by repository-suite.ts.
+ */
+import { describe, expect, test } from 'bun:test'
+import type { ConversationWrite, Store } from '../../../actors/ports.ts'
+import {
+  T0,
+  conversation,
+  createWrite,
+  message,
+  operatorParty,
+  postWrite,
+  type DialectHarness,
+} from '../fixtures.ts'
+
+/** A message write as the actor makes it: its summary follows the log. */
+function post(seq: number, author = operatorParty()): ConversationWrite {
+  return { ...postWrite(message('c1', seq, { author })), summaryFollowsLog: true }
+}
+
+/** A visitor's post, the unanswered one. */
+function visitorPost(seq: number): ConversationWrite {
+  return { ...postWrite(message('c1', seq)), summaryFollowsLog: true }
+}
+
+/** What the summary is after `seq` (a message at T0 + seq s), as the lists show it. */
+function after(seq: number, unanswered: boolean) {
+  return { lastSeq: seq, lastMessageAt: T0 + seq * 1000, hasUnansweredIncoming: unanswered }
+}
+
+async function listed(store: Store) {
+  const page = await store.queries.listInbox({
+    inboxIds: null,
+    unansweredOnly: false,
+    cursor: null,
+    limit: 10,
+  })
+  return page.items.map((c) => ({
+    lastSeq: c.lastSeq,
+    lastMessageAt: c.lastMessageAt,
+    hasUnansweredIncoming: c.hasUnansweredIncoming,
+  }))
+}
+
+export function writeBehindSpecs(store: () => Store, dialect: DialectHarness): void {
+  describe('write-behind summaries', () => {
+    test('write-behind - messages append at once and their summary is held until a list reads it', async () => {
+      const s = store()
+      await s.conversations.write(createWrite(conversation('c1')))
+      const before = s.stats().transactions
+      for (const seq of [2, 3, 4]) await s.conversations.write(visitorPost(seq))
+      // Three appends, three commits; the summary is held.
+      expect(s.stats().transactions - before).toBe(3)
+      expect(s.stats().summariesHeld).toBe(1)
+      expect((await s.conversations.eventsAfter('c1', 1, 10)).map((e) => e.seq)).toEqual([2, 3, 4])
+      // The list waits for the held summary: one more commit, for all three messages.
+      expect(await listed(s)).toEqual([after(4, true)])
+      expect(s.stats().summariesHeld).toBe(0)
+      expect(s.stats().transactions - before).toBe(4)
+    })
+
+    test('write-behind - another store completes the held summary from the log', async () => {
+      const s = store()
+      await s.conversations.write(createWrite(conversation('c1')))
+      const other = await dialect.twin(s)
+      try {
+        await s.conversations.write(visitorPost(2))
+        await s.conversations.write(post(3))
+        // Its stored row is behind (the list of a node that does not hold it), but the actor's
+        // state and the badges read the log.
+        expect(await listed(other)).toEqual([
+          { lastSeq: 1, lastMessageAt: null, hasUnansweredIncoming: false },
+        ])
+        const loaded = await other.conversations.loadConversation('c1')
+        expect(loaded?.conversation).toMatchObject({ ...after(3, false), updatedAt: T0 + 3000 })
+        const [badge] = await other.queries.operatorBadges('op-2', ['inbox-1'])
+        expect(badge).toMatchObject({ lastSeq: 3, hasUnansweredIncoming: false, unread: 1 })
+        // As after a crash of the first store: the repair rebuilds it from the log.
+        expect(await other.repairSummaries()).toBe(1)
+        expect(await listed(other)).toEqual([after(3, false)])
+        expect(await other.repairSummaries()).toBe(0)
+      } finally {
+        await other.close()
+      }
+      // The held summary, written late, changes nothing and leaves no mark.
+      expect(await listed(s)).toEqual([after(3, false)])
+      expect(await s.repairSummaries()).toBe(0)
+    })
+
+    test('write-behind - a store opened on a database with summaries behind rebuilds them first', async () => {
+      const s = store()
+      await s.conversations.write(createWrite(conversation('c1')))
+      await s.conversations.write(visitorPost(2))
+      const other = await dialect.twin(s)
+      try {
+        expect(await listed(other)).toEqual([after(2, true)])
+        expect(await other.repairSummaries()).toBe(0)
+      } finally {
+        await other.close()
+      }
+    })
+
+    test('write-behind - a late summary never replaces a newer one', async () => {
+      const s = store()
+      await s.conversations.write(createWrite(conversation('c1')))
+      await s.conversations.write(visitorPost(2))
+      const other = await dialect.twin(s)
+      try {
+        // Another writer moves the conversation on (a status change carries its whole summary).
+        await other.conversations.write({
+          conversationId: 'c1',
+          update: { status: 'resolved', lastSeq: 3, updatedAt: T0 + 3000 },
+          events: [
+            {
+              name: 'conversation.status',
+              data: { status: 'resolved', by: operatorParty() },
+              conversationId: 'c1',
+              seq: 3,
+              at: T0 + 3000,
+            },
+          ],
+        })
+      } finally {
+        await other.close()
+      }
+      // The first store's held summary (seq 2) is older than the row (seq 3): not written.
+      const [row] = (
+        await s.queries.listInbox({ inboxIds: null, unansweredOnly: false, cursor: null, limit: 9 })
+      ).items
+      expect(row).toMatchObject({ status: 'resolved', lastSeq: 3 })
+    })
+
+    test('write-behind - a write that changes more than the log implies writes the summary at once', async () => {
+      const s = store()
+      await s.conversations.write(createWrite(conversation('c1')))
+      await s.conversations.write(visitorPost(2))
+      await s.conversations.write({
+        conversationId: 'c1',
+        update: { ...after(3, true), assigneeId: 'op-1', updatedAt: T0 + 3000 },
+        summaryFollowsLog: false,
+        events: [
+          {
+            name: 'conversation.assigned',
+            data: { assigneeId: 'op-1', previousAssigneeId: null, reason: 'auto', by: { kind: 'system', id: 'routing' } },
+            conversationId: 'c1',
+            seq: 3,
+            at: T0 + 3000,
+          },
+        ],
+      })
+      const other = await dialect.twin(s)
+      try {
+        expect(await other.queries.openCountsByAssignee('inbox-1')).toEqual({ 'op-1': 1 })
+        // Its mark went with it: nothing is left to repair.
+        expect(await other.repairSummaries()).toBe(0)
+      } finally {
+        await other.close()
+      }
+    })
+
+    test('write-behind - closing the store writes what it holds', async () => {
+      const s = await dialect.fresh()
+      await s.conversations.write(createWrite(conversation('c1')))
+      await s.conversations.write(visitorPost(2))
+      const reopened = await dialect.reopen(s)
+      try {
+        expect(await reopened.repairSummaries()).toBe(0)
+        expect(await listed(reopened)).toEqual([after(2, true)])
+      } finally {
+        await reopened.close()
+      }
+    })
+  })
+}
