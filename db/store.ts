@@ -104,7 +104,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
 
   return {
     conversations,
-    queries: new SqlConversationQueries(db, () => summaries.settle()),
+    queries: new SqlConversationQueries(db),
     operators: new SqlOperatorStore(db),
     sessions: new SqlSessionStore(db),
     inboxes: new SqlInboxStore(db),

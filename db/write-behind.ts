@@ -8,9 +8,10 @@
  * - The append commits a mark (`pending_projections`) in its own transaction; a summary write
  *   that covers the whole log removes it. Marks left by a crash name exactly the summaries to
  *   rebuild from the log (`repair`), which the store runs before it serves.
- * - Readers of the summary on this node (inbox lists) wait for the held summaries first
- *   (`settle`); the actor rebuilds its state from the stored summary plus the log after it;
- *   badge counts read the log. On other nodes of a cluster a list may trail by one flush.
+ * - No reader sees a summary behind: the actor rebuilds its state from the stored summary plus
+ *   the log after it; inbox lists read the summaries of marked conversations from their log
+ *   (on any node, so a summary held by another node is read right too); badge counts read
+ *   the log.
  * - A summary write never replaces a newer one (`last_seq < :lastSeq`), so a late flush, a
  *   repair beside a live owner or a retried one is harmless.
  * - Any other write (status, assignment, escalation) carries the whole summary at once.

@@ -120,7 +120,12 @@ function requireUpdated(group: ConversationUpdate[], updated: readonly { key: un
 }
 
 /** Summary fields a log append changes; the only ones written behind (db/write-behind.ts). */
-export const PROJECTED_KEYS = ['lastSeq', 'hasUnansweredIncoming', 'lastMessageAt', 'updatedAt'] as const
+export const PROJECTED_KEYS = [
+  'lastSeq',
+  'hasUnansweredIncoming',
+  'lastMessageAt',
+  'updatedAt',
+] as const
 export type ProjectedKey = (typeof PROJECTED_KEYS)[number]
 
 /** A conversation's summary as its log stands at `lastSeq` (the fields that changed in it). */

@@ -1,11 +1,11 @@
 /** ConversationQueries: read-side lists for HTTP routes, keyset-paginated. */
-import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import type { ConversationQueries, Page } from '../../actors/ports.ts'
 import type { Conversation, ConversationStatus, Message } from '../../protocol/index.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
-import { selectRows } from '../sql/statements.ts'
-import { afterKey, decodeCursor, encodeCursor } from './cursor.ts'
-import { STATUS_RANK, toConversation, toMessage } from './rows.ts'
+import { field, selectFields, selectRows } from '../sql/statements.ts'
+import { afterKey, decodeCursor, encodeCursor, type InboxKey } from './cursor.ts'
+import { STATUS_RANK, toConversation, toMessage, type ConversationRow } from './rows.ts'
 import { SqlRoutingQueries, type RoutingQueries } from './routing.ts'
 
 /** Largest inbox page; bigger requests get this many. */
@@ -20,15 +20,52 @@ function clampLimit(limit: number, max: number): number {
 export class SqlConversationQueries implements ConversationQueries {
   readonly #routing: RoutingQueries
 
-  /**
-   * @param settle resolves once the conversation summaries this node holds back are written
-   *   (db/write-behind.ts): the lists sort and filter by them.
-   */
-  constructor(
-    private readonly db: SqlDialect,
-    private readonly settle: () => Promise<void> = () => Promise.resolve(),
-  ) {
+  constructor(private readonly db: SqlDialect) {
     this.#routing = new SqlRoutingQueries(db)
+  }
+
+  /**
+   * Conversations whose stored summary may be behind their log (written behind, by any node:
+   * db/write-behind.ts), with the summary their log gives, among those matching `where` on
+   * the fields that are never written behind. Marks are few: the conversations written to
+   * within about one flush.
+   */
+  async #behind(where: SQL | undefined): Promise<ConversationRow[]> {
+    const { conversations: c, events: e, pendingProjections: pp } = this.db.tables
+    const columns: Record<string, SQL> = {}
+    for (const [name, column] of Object.entries(getTableColumns(c))) columns[name] = field(column)
+    const lastMessage = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
+    const query = selectFields(
+      {
+        ...columns,
+        logSeq: sql`(select max(${e.seq}) from ${e} where ${eq(e.conversationId, c.id)})`.mapWith(
+          Number,
+        ),
+        messageAt: sql`(select ${e.at} from ${e} where ${lastMessage} order by ${e.seq} desc limit 1)`,
+        messageAuthor: sql`(select ${e.authorKind} from ${e} where ${lastMessage} order by ${e.seq} desc limit 1)`,
+      },
+      'pendingProjections',
+      {
+        leftJoin: { table: 'conversations', on: eq(c.id, pp.conversationId) },
+        where,
+      },
+    )
+    const rows = (await this.db.all(query)) as unknown as (ConversationRow & {
+      logSeq: number
+      messageAt: unknown
+      messageAuthor: string | null
+    })[]
+    return rows.map(({ logSeq, messageAt, messageAuthor, ...row }) => {
+      if (logSeq <= row.lastSeq) return row
+      const lastMessageAt = messageAt === null ? null : Number(messageAt)
+      return {
+        ...row,
+        lastSeq: logSeq,
+        lastMessageAt,
+        lastActivityAt: lastMessageAt ?? row.createdAt,
+        hasUnansweredIncoming: messageAuthor === 'visitor',
+      }
+    })
   }
 
   /**
@@ -60,12 +97,14 @@ export class SqlConversationQueries implements ConversationQueries {
   /** Newest activity first. */
   async listVisitorConversations(visitorId: string): Promise<Conversation[]> {
     const c = this.db.tables.conversations
-    await this.settle()
-    const list = selectRows('conversations', {
-      where: eq(c.visitorId, visitorId),
-      orderBy: [desc(c.lastActivityAt), asc(c.id)],
-    })
-    return (await this.db.all(list)).map(toConversation)
+    // Those behind first: a summary written between the two reads is then read newer, never
+    // older (see listInbox).
+    const behind = await this.#behind(eq(c.visitorId, visitorId))
+    const list = selectRows('conversations', { where: eq(c.visitorId, visitorId) })
+    const rows = mergeBehind(await this.db.all(list), behind, behind)
+    return rows
+      .sort((a, b) => b.lastActivityAt - a.lastActivityAt || compareIds(a.id, b.id))
+      .map(toConversation)
   }
 
   async listInbox(opts: {
@@ -78,19 +117,33 @@ export class SqlConversationQueries implements ConversationQueries {
     if (opts.inboxIds !== null && opts.inboxIds.length === 0) return { items: [], nextCursor: null }
     const c = this.db.tables.conversations
     const limit = clampLimit(opts.limit, MAX_INBOX_PAGE)
+    const cursor = opts.cursor !== null ? decodeCursor(opts.cursor) : null
+    // Summaries written behind their log sort and filter by what their log says. They are read
+    // first, so one written between the two reads is read newer, never older; the stored page
+    // is then read long enough to fill the page whatever of it they replace.
+    const inScope = and(
+      opts.inboxIds !== null ? inArray(c.inboxId, opts.inboxIds) : undefined,
+      opts.status !== undefined ? eq(c.statusRank, STATUS_RANK[opts.status]) : undefined,
+    )
+    const behind = await this.#behind(inScope)
+    const shown = behind.filter(
+      (row) =>
+        (!opts.unansweredOnly || row.hasUnansweredIncoming) &&
+        (cursor === null || compareKeys(keyOf(row), cursor) > 0),
+    )
     const page = selectRows('conversations', {
       where: and(
-        opts.inboxIds !== null ? inArray(c.inboxId, opts.inboxIds) : undefined,
+        inScope,
         opts.unansweredOnly ? eq(c.hasUnansweredIncoming, true) : undefined,
-        opts.status !== undefined ? eq(c.statusRank, STATUS_RANK[opts.status]) : undefined,
-        opts.cursor !== null ? afterKey(c, decodeCursor(opts.cursor)) : undefined,
+        cursor !== null ? afterKey(c, cursor) : undefined,
       ),
       orderBy: [asc(c.statusRank), desc(c.lastActivityAt), asc(c.id)],
       // One extra row tells whether another page exists without a count query.
-      limit: limit + 1,
+      limit: limit + 1 + behind.length,
     })
-    await this.settle()
-    const rows = await this.db.all(page)
+    const rows = mergeBehind(await this.db.all(page), behind, shown)
+      .sort((a, b) => compareKeys(keyOf(a), keyOf(b)))
+      .slice(0, limit + 1)
     const items = rows.slice(0, limit).map(toConversation)
     const last = items[items.length - 1]
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
@@ -130,4 +183,31 @@ export class SqlConversationQueries implements ConversationQueries {
   ): Promise<number> {
     return this.#routing.countVisitorMessagesAfter(conversationId, afterSeq, upToSeq)
   }
+}
+
+/**
+ * The stored rows without any of those behind their log (their stored keys are stale), plus
+ * the ones of those (read from the log) that the list shows.
+ */
+function mergeBehind(
+  stored: ConversationRow[],
+  behind: ConversationRow[],
+  shown: ConversationRow[],
+): ConversationRow[] {
+  const replaced = new Set(behind.map((row) => row.id))
+  return [...stored.filter((row) => !replaced.has(row.id)), ...shown]
+}
+
+function keyOf(row: ConversationRow): InboxKey {
+  return { rank: row.statusRank, activity: row.lastActivityAt, id: row.id }
+}
+
+/** The inbox order: status rank ascending, last activity descending, id ascending. */
+function compareKeys(a: InboxKey, b: InboxKey): number {
+  return a.rank - b.rank || b.activity - a.activity || compareIds(a.id, b.id)
+}
+
+/** Ids (UUIDs: ASCII) in the order both databases sort them. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -143,9 +143,7 @@ export class ConversationWriter {
   batch(writes: readonly PlannedWrite[]): Step[] {
     return [
       ...writes.flatMap(({ fence }) =>
-        fence
-          ? [queryStep(this.#fence, { id: fence.id }, (rows) => checkEpoch(fence, rows))]
-          : [],
+        fence ? [queryStep(this.#fence, { id: fence.id }, (rows) => checkEpoch(fence, rows))] : [],
       ),
       ...insertStep(
         this.#insertConversation,
