@@ -80,13 +80,13 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     const stale = (await db.all(marks)).filter((m) => m.markedAt < olderThan)
     if (stale.length === 0) return 0
     const projections: Projection[] = []
-    const settles: { id: string; seq: number }[] = []
+    const settles: string[] = []
     for (const { id } of stale) {
       const loaded = await conversations.loadConversation(id)
       if (!loaded) continue
       const { lastSeq, lastMessageAt, hasUnansweredIncoming, updatedAt } = loaded.conversation
       projections.push({ id, lastSeq, lastMessageAt, hasUnansweredIncoming, updatedAt })
-      settles.push({ id, seq: lastSeq })
+      settles.push(id)
     }
     await committer.submit(projectionWrite(projections, settles))
     return projections.length

@@ -77,7 +77,7 @@ export class WriteBehind {
     // The whole summary goes with this write (what is held for it is older), and so does the
     // mark of an earlier append, unless a later event keeps it.
     const seq = write.update?.lastSeq ?? write.create?.lastSeq
-    if (seq !== undefined && !write.create) planned.settles = [{ id, seq }]
+    if (seq !== undefined && !write.create) planned.settles = [id]
     await this.#submit(planned)
     const held = this.#held.get(id)
     if (held && seq !== undefined && held.lastSeq <= seq) this.#held.delete(id)
@@ -118,7 +118,7 @@ export class WriteBehind {
         this.#submit(
           projectionWrite(
             taken,
-            taken.map((p) => ({ id: p.id, seq: p.lastSeq })),
+            taken.map((p) => p.id),
           ),
         ),
       )

@@ -83,7 +83,7 @@ export function compileUpdate(update: UpdateMany<TableName>): Bulk {
   const keyColumn = pick(byKey, update.key, update.table)
   const statement = sql`update ${target} set ${list(set)}
     from unnest(${arrays(columns)}) as v(${names})
-    where ${keyColumn} = ${incoming(update.key)}
+    where ${keyColumn} = ${incoming(update.key)}${update.only ? sql` and ${update.only(incoming)}` : sql``}
     returning ${keyColumn} as key`
   return compile(statement, columns)
 }
@@ -117,5 +117,7 @@ export function runBulk(client: postgres.Sql, bulk: Bulk, rows: readonly Params[
     )
   }
   const params = fillPlaceholders(bulk.params, values) as postgres.ParameterOrJSON<never>[]
-  return client.unsafe(bulk.text, params, { prepare: true })
+  // Sent now, not when first awaited (postgres.js queries are lazy): in a transaction it must
+  // go out before the statements issued after it.
+  return client.unsafe(bulk.text, params, { prepare: true }).execute()
 }

@@ -70,6 +70,10 @@ const clientOptions = (options: PostgresOptions) => ({
   // A dead peer (a cut network, a frozen server) is noticed by the kernel within a minute;
   // store deadlines answer the callers long before that.
   keep_alive: 30,
+  // No array-type lookup when a connection opens: the schema has no array column (bulk
+  // statements send their arrays as literals), and postgres.js leaves that internal query's
+  // failure unhandled when the connection is killed during it, which would end the process.
+  fetch_types: false,
 })
 
 /** Connects to the database at `url` and brings its schema up to date. */
@@ -86,10 +90,18 @@ export async function openPostgres(
   }
   // Drizzle gets a client of its own: it replaces the client's type parsers and serializers.
   const connect = () => {
+    const watchers = new Map<number, Set<(error: Error) => void>>()
     const client = postgres(url, {
       ...clientOptions(options),
       max: options.maxConnections ?? 10,
+      onclose: (id: number) => {
+        lastClose.set(client, performance.now())
+        const watching = watchers.get(id)
+        watchers.delete(id)
+        for (const fail of watching ?? []) fail(connectionClosed())
+      },
     })
+    closeWatchers.set(client, watchers)
     return { client, db: drizzle({ client }) }
   }
   let current = connect()
@@ -116,6 +128,47 @@ export async function openPostgres(
       closing ??= current.client.end({ timeout: 5 })
       return closing
     },
+  }
+}
+
+/** Per pool: who waits on a statement sent on each of its connections, by connection id. */
+const closeWatchers = new WeakMap<postgres.Sql, Map<number, Set<(error: Error) => void>>>()
+
+/** Per pool: when one of its connections last closed (performance.now()). */
+const lastClose = new WeakMap<postgres.Sql, number>()
+
+/** True when a connection of the pool closed within the last `ms` milliseconds. */
+export function closedWithin(client: postgres.Sql, ms: number): boolean {
+  const at = lastClose.get(client)
+  return at !== undefined && performance.now() - at < ms
+}
+
+/** What a statement whose connection closed before it was answered fails with. */
+function connectionClosed(): Error {
+  return Object.assign(new Error('connection closed before the statement was answered'), {
+    code: 'CONNECTION_CLOSED',
+  })
+}
+
+/**
+ * Calls `fail` if the pool's connection `connectionId` closes before `unwatch` is called.
+ * postgres.js never answers a statement sent between a socket's error and its close; this is
+ * how a pooled statement learns of it at once instead of at its deadline.
+ */
+export function watchConnection(
+  client: postgres.Sql,
+  connectionId: number,
+  fail: (error: Error) => void,
+): () => void {
+  const watchers = closeWatchers.get(client)
+  if (!watchers) return () => {}
+  let watching = watchers.get(connectionId)
+  if (!watching) watchers.set(connectionId, (watching = new Set()))
+  const set = watching
+  set.add(fail)
+  return () => {
+    set.delete(fail)
+    if (set.size === 0 && watchers.get(connectionId) === set) watchers.delete(connectionId)
   }
 }
 

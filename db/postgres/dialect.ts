@@ -5,6 +5,8 @@
  * commit of a hundred writes costs a few round trips instead of hundreds, and the server still
  * runs them in order. Many-row inserts and updates are one statement each (bulk.ts).
  */
+import * as drizzleOrm from 'drizzle-orm'
+import { fillPlaceholders } from 'drizzle-orm'
 import { PgDatabase, PgDialect, type PgQueryResultHKT, type PgTable } from 'drizzle-orm/pg-core'
 import { PostgresJsSession } from 'drizzle-orm/postgres-js'
 import type postgres from 'postgres'
@@ -26,6 +28,8 @@ import {
   isDriverSocketFault,
   isUnavailable,
   isUniqueViolation,
+  closedWithin,
+  watchConnection,
   type PostgresHandle,
 } from './connection.ts'
 import { tables } from './schema.ts'
@@ -38,11 +42,55 @@ interface Prepared {
   execute(params?: Params): Promise<unknown>
 }
 
+/** Longest wait for a pooled connection before the pool counts as stuck and is replaced. */
+const RESERVE_WAIT_MS = 1000
+/** How long after a connection of the pool closed a long wait for a connection means stuck. */
+const RESERVE_STUCK_AFTER_CLOSE_MS = 10_000
+
 /** Drizzle only uses the name as a flag: any name makes postgres.js prepare on the server. */
 const PREPARE = 'parley'
 
 function table(name: TableName): PgTable {
   return tables[name]
+}
+
+/** The parts of drizzle's postgres.js prepared query that running it takes (not in its types). */
+interface DrizzlePrepared {
+  queryString: string
+  params: unknown[]
+  fields?: unknown[]
+  joinsNotNullableMap?: Record<string, boolean>
+  customResultMapper?: unknown
+}
+
+/** drizzle-orm's row decoder (exported by the package, not declared in its types). */
+const decodeRow = (
+  drizzleOrm as unknown as {
+    mapResultRow(fields: unknown[], row: unknown[], joins?: Record<string, boolean>): unknown
+  }
+).mapResultRow
+
+/**
+ * Runs a prepared drizzle statement as drizzle does (same text, params and row decoding), but
+ * hands it to the connection at once: see `issue` in postgresDialect.
+ */
+function sendNow(
+  connection: postgres.Sql,
+  statement: Prepared,
+  values?: Params,
+  onexecute?: (connection: { id: number }) => true,
+): Promise<unknown> {
+  const p = statement as unknown as DrizzlePrepared
+  if (p.customResultMapper) throw new Error('relational queries are not used here')
+  const params = fillPlaceholders(p.params, values ?? {}) as postgres.ParameterOrJSON<never>[]
+  const query = connection.unsafe(p.queryString, params, {
+    prepare: true,
+    ...(onexecute && { onexecute }),
+  } as postgres.UnsafeQueryOptions)
+  const fields = p.fields
+  if (!fields) return query.execute()
+  const rows = query.values().execute()
+  return rows.then((list) => list.map((row) => decodeRow(fields, row, p.joinsNotNullableMap)))
 }
 
 function prepare(session: Session, query: Query<unknown>): Prepared {
@@ -134,13 +182,34 @@ export function postgresDialect(
     return found
   }
 
-  /** Starts the step's statement now; resolves to what its check needs. */
+  /**
+   * Starts the step's statement now; resolves to what its check needs. Every step is handed to
+   * the connection synchronously, so they go out in the order issued: drizzle's own execute
+   * sends a statement a few microtasks later, after bulk statements issued behind it.
+   */
   const issue = (scope: TransactionScope, step: Step): Promise<unknown> => {
     if ('insert' in step) return runBulk(scope.connection, compiled(step.insert), step.rows)
     if ('update' in step) return runBulk(scope.connection, compiled(step.update), step.rows)
     let statement = scope.built.get(step.query)
     if (!statement) scope.built.set(step.query, (statement = prepare(scope.session, step.query)))
-    return statement.execute(step.params)
+    return sendNow(scope.connection, statement, step.params)
+  }
+
+  /**
+   * A statement on the pool that fails at once if its connection closes before answering (a
+   * terminated backend), rather than at the deadline: see watchConnection.
+   */
+  const onPoolNow = (query: Query<unknown>, params?: Params): Promise<unknown> => {
+    const client = handle.client
+    const lost = Promise.withResolvers<never>()
+    lost.promise.catch(() => {})
+    let unwatch = () => {}
+    const sent = sendNow(client, onPool(query), params, (connection) => {
+      unwatch = watchConnection(client, connection.id, lost.reject)
+      // Truthy: the connection may take the next statement at once.
+      return true
+    })
+    return Promise.race([sent, lost.promise]).finally(() => unwatch())
   }
 
   /** A pooled statement with the store's deadline; a connection that cannot open renews the pool. */
@@ -258,7 +327,20 @@ export function postgresDialect(
     for (;;) {
       const reserving = handle.client.reserve()
       try {
-        return await deadline(reserving, remaining(), `${what}: waiting for a connection`)
+        // Transactions take one connection at a time and other statements hold theirs for
+        // milliseconds. A wait past RESERVE_WAIT_MS right after connections of the pool closed
+        // (backends terminated) means the pool is stuck (postgres.js can leave a reservation
+        // waiting for good), not busy; otherwise (a slow or frozen link) it goes on to the
+        // deadline.
+        for (;;) {
+          const slice = Math.min(remaining(), RESERVE_WAIT_MS)
+          try {
+            return await deadline(reserving, slice, `${what}: waiting for a connection`)
+          } catch (error) {
+            const stuck = closedWithin(handle.client, RESERVE_STUCK_AFTER_CLOSE_MS)
+            if (!(error instanceof StoreTimeoutError) || remaining() <= 0 || stuck) throw error
+          }
+        }
       } catch (error) {
         // Late: hand it back untouched the moment it comes.
         reserving.then(
@@ -266,9 +348,11 @@ export function postgresDialect(
           () => {},
         )
         // None free and none opening in time (stalled or faulty ones): a new pool serves the
-        // next caller; the old one's stragglers end with their connections.
+        // next caller; the old one's stragglers end with their connections. Nothing was sent
+        // yet, so trying again there is safe.
         if (error instanceof StoreTimeoutError || isConnectTimeout(error)) handle.replace()
-        if (!isConnectTimeout(error) || remaining() <= 0) throw error
+        const retryable = isConnectTimeout(error) || error instanceof StoreTimeoutError
+        if (!retryable || remaining() <= 0) throw error
       }
     }
   }
@@ -317,7 +401,7 @@ export function postgresDialect(
     tables,
     async all<R>(query: Query<R>, params?: Params): Promise<R[]> {
       // R is the row type the description declares for exactly this statement.
-      return (await bounded(onPool(query).execute(params), 'statement')) as R[]
+      return (await bounded(onPoolNow(query, params), 'statement')) as R[]
     },
     async insert(insert, rows) {
       // One statement: atomic without a transaction around it.

@@ -3,7 +3,7 @@
  * each distinct set of fields gets its own statement, described once and cached (at most a few
  * dozen). Conversation patches of a batch that name the same fields share one UpdateMany.
  */
-import { and, eq, lt, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { ConversationPatch, MessagePatch } from '../../actors/ports.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { queryStep, updateStep, type SqlDialect, type Step } from '../sql/dialect.ts'
@@ -136,27 +136,42 @@ export type Projection = { id: string; lastSeq: number } & Partial<
 /**
  * Written-behind summaries. Each is a prefix of the log, so one only replaces an older one
  * (`last_seq < :lastSeq`): a late flush or a repair racing a live owner never moves a summary
- * back, and nothing needs fencing.
+ * back, and nothing needs fencing. Those of a batch that set the same fields share one
+ * statement (one UPDATE ... FROM unnest on Postgres).
  */
 export class ProjectionUpdates {
-  readonly #statements: Cache<ProjectedKey, Query<{ id: string }>>
+  readonly #statements: Cache<ProjectedKey, UpdateMany<'conversations'>>
 
   constructor(db: SqlDialect) {
     const c = db.tables.conversations
-    this.#statements = new Cache((keys) => {
-      const set: SetValues<'conversations'> = {}
-      for (const key of keys) set[key] = bound(key)
-      if (keys.includes('lastMessageAt')) {
-        set.lastActivityAt = sql`coalesce(${bound('lastMessageAt')}, ${c.createdAt})`
-      }
-      const where = and(eq(c.id, param('id')), lt(c.lastSeq, param('lastSeq')))
-      return update('conversations', set, where, { id: field(c.id) })
-    })
+    this.#statements = new Cache((keys) =>
+      updateMany(
+        'conversations',
+        'id',
+        keys,
+        {
+          ...(keys.includes('lastMessageAt') && {
+            lastActivityAt: (incoming) =>
+              sql`coalesce(${incoming('lastMessageAt')}, ${c.createdAt})`,
+          }),
+        },
+        (incoming) => sql`${c.lastSeq} < ${incoming('lastSeq')}`,
+      ),
+    )
   }
 
-  step(projection: Projection): Step {
-    const keys = PROJECTED_KEYS.filter((key) => projection[key] !== undefined)
-    return queryStep(this.#statements.get(keys), { ...projection })
+  steps(projections: readonly Projection[]): Step[] {
+    const groups = new Map<string, { keys: ProjectedKey[]; rows: Params[] }>()
+    for (const projection of projections) {
+      const keys = PROJECTED_KEYS.filter((key) => projection[key] !== undefined)
+      const signature = keys.join(',')
+      const group = groups.get(signature) ?? { keys, rows: [] }
+      group.rows.push({ ...projection })
+      groups.set(signature, group)
+    }
+    return [...groups.values()].map(({ keys, rows }) =>
+      updateStep(this.#statements.get(keys), rows),
+    )
   }
 }
 

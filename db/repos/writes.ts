@@ -6,11 +6,11 @@
  * go in as one statement on dialects that can. A new message is one log row (its
  * message.created event); nothing else is written per message but the conversation's summary.
  */
-import { and, eq, gt, sql, type Column } from 'drizzle-orm'
+import { and, eq, gt, inArray, sql, type Column } from 'drizzle-orm'
 import type { ConversationWrite } from '../../actors/ports.ts'
 import { ParleyError, type Message, type ReadState } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
-import { field, insertInto, param, remove, selectFields } from '../sql/statements.ts'
+import { field, insertInto, param, remove, selectFields, type Query } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
 import {
   ConversationPatches,
@@ -48,17 +48,14 @@ export interface PlannedWrite {
   /** Written-behind summaries, each applied only over an older one. */
   projections: Projection[]
   /**
-   * Conversations whose summary is now written up to `seq`: their pending mark goes, unless
-   * the log already holds a later event (a newer append keeps or renews it).
+   * Conversations whose summary this write brings up to date: their pending mark goes, unless
+   * the log holds an event past the stored summary (a newer append keeps or renews it).
    */
-  settles: { id: string; seq: number }[]
+  settles: string[]
 }
 
 /** A planned write that only writes summaries (a flush or a repair of written-behind ones). */
-export function projectionWrite(
-  projections: Projection[],
-  settles: { id: string; seq: number }[],
-): PlannedWrite {
+export function projectionWrite(projections: Projection[], settles: string[]): PlannedWrite {
   return {
     fence: null,
     create: [],
@@ -84,7 +81,7 @@ export class ConversationWriter {
   readonly #settle
 
   constructor(db: SqlDialect) {
-    const { conversations: c, readStates: rs } = db.tables
+    const { conversations: c, events: e, pendingProjections: pp, readStates: rs } = db.tables
     // Locks the row until commit (on Postgres), so a claim cannot slip in between the check
     // and the write; SQLite's write transactions exclude each other anyway.
     this.#fence = selectFields({ ownerEpoch: field(c.ownerEpoch) }, 'conversations', {
@@ -99,14 +96,21 @@ export class ConversationWriter {
     this.#conversationPatches = new ConversationPatches(db)
     this.#messagePatches = new MessagePatches(db)
     this.#projections = new ProjectionUpdates(db)
-    const { events: e, pendingProjections: pp } = db.tables
-    // A primary-key delete, and a probe of the log's primary key for a later event.
-    const later = sql`select 1 from ${e} where ${and(eq(e.conversationId, param('id')), gt(e.seq, param('seq')))}`
-    this.#settle = remove(
-      'pendingProjections',
-      and(eq(pp.conversationId, param('id')), sql`not exists (${later})`),
-      { id: field(pp.conversationId) },
-    )
+    // One statement for a batch: a primary-key delete per mark, after a probe of the end of its
+    // log's primary-key range past the stored summary's seq. The mark's column is named with
+    // its table: a DELETE renders its own columns bare, which inside the subqueries would name
+    // theirs.
+    const marked = sql`${sql.identifier('pending_projections')}.${sql.identifier('conversation_id')}`
+    const storedSeq = sql`(select ${c.lastSeq} from ${c} where ${c.id} = ${marked})`
+    const later = sql`select 1 from ${e} where ${e.conversationId} = ${marked} and ${e.seq} > ${storedSeq}`
+    this.#settle = (ids: string[]) =>
+      remove(
+        'pendingProjections',
+        and(inArray(pp.conversationId, ids), sql`not exists (${later})`),
+        {
+          id: field(pp.conversationId),
+        },
+      )
   }
 
   /** Validates the write and plans it; throws when the write is malformed. */
@@ -160,9 +164,9 @@ export class ConversationWriter {
         this.#mark,
         writes.flatMap((w) => w.marks),
       ),
-      ...writes.flatMap((w) => w.projections.map((p) => this.#projections.step(p))),
-      // Last: a mark inserted by any write of this batch is already there to be kept.
-      ...writes.flatMap((w) => w.settles.map((s) => queryStep(this.#settle, s))),
+      ...this.#projections.steps(writes.flatMap((w) => w.projections)),
+      // Last: summaries are written and a mark inserted by any write of this batch is there.
+      ...settleStep(this.#settle, [...new Set(writes.flatMap((w) => w.settles))]),
     ]
   }
 }
@@ -222,4 +226,8 @@ function validateMessage(m: Message, conversationId: string, seq: number): void 
 
 function mismatch(part: string, got: string, expected: string): Error {
   return new Error(`write for conversation ${expected} carries a ${part} of conversation ${got}`)
+}
+
+function settleStep(settle: (ids: string[]) => Query<unknown>, ids: string[]): Step[] {
+  return ids.length === 0 ? [] : [queryStep(settle(ids), {})]
 }

@@ -100,6 +100,8 @@ export interface UpdateMany<K extends TableName> {
   key: string
   columns: string[]
   derived: Partial<Record<string, Derive>>
+  /** Updates a row only where this holds too (SQL over the incoming values). */
+  only?: Derive
 }
 
 /** A column's new value as SQL over the incoming values (`incoming(column)`). */
@@ -111,8 +113,9 @@ export function updateMany<K extends TableName>(
   key: keyof Rows[K] & string,
   columns: (keyof Rows[K] & string)[],
   derived: Partial<Record<keyof Rows[K] & string, Derive>> = {},
+  only?: Derive,
 ): UpdateMany<K> {
-  return { kind: 'update_many', table, key, columns, derived }
+  return { kind: 'update_many', table, key, columns, derived, ...(only && { only }) }
 }
 
 /** A value bound when the statement runs, under `name` in its params. */

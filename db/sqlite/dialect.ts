@@ -3,7 +3,7 @@
  * description (the repositories build their descriptions once) and a transaction runs all its
  * steps inside one synchronous callback, so nothing else can interleave with it.
  */
-import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm'
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { checkStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import {
@@ -90,7 +90,7 @@ function compileUpdate(db: SqliteDb, update: UpdateMany<TableName>): Compiled {
   const statement = db
     .update(target)
     .set(set)
-    .where(eq(key, sql.placeholder(update.key)))
+    .where(and(eq(key, sql.placeholder(update.key)), update.only?.(incoming)))
     .returning({ key })
     .prepare()
   return { all: (params) => statement.all(params) }

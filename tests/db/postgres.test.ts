@@ -28,7 +28,7 @@ await withPostgres('postgres', async (adminUrl) => {
     const tables = await cleaner<{ name: string }[]>`
       select tablename as name from pg_tables where schemaname = 'public'`
     if (tables.length === 0) return
-    const order = ['events', 'read_states', 'conversations', 'visitors']
+    const order = ['pending_projections', 'events', 'read_states', 'conversations', 'visitors']
     const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length)
     const names = tables.map((t) => t.name).sort((a, b) => rank(a) - rank(b))
     await cleaner.begin((sql) => names.map((name) => sql.unsafe(`delete from "${name}"`)))

@@ -64,6 +64,35 @@ export function concurrencySpecs(store: () => Store, dialect: DialectHarness): v
       expect((await c.loadConversation('c1'))?.conversation.lastSeq).toBe(2)
     })
 
+    test('concurrency - a message posted and edited in one batch commits in one transaction, in order', async () => {
+      const s = store()
+      const c = s.conversations
+      await c.write(createWrite(conversation('c1')))
+      const m = message('c1', 2)
+      const before = s.stats().transactions
+      // The edit's statement reads the row the post's insert writes: it must run after it (a
+      // statement overtaking another fails the batch, which then commits unit by unit).
+      await Promise.all([
+        c.write(postWrite(m)),
+        c.write({
+          conversationId: 'c1',
+          update: { lastSeq: 3, updatedAt: T0 + 3000 },
+          updateMessages: [{ id: m.id, text: 'edited', editedAt: T0 + 3000 }],
+          events: [
+            {
+              name: 'message.updated',
+              data: { message: { ...m, text: 'edited', editedAt: T0 + 3000 } },
+              conversationId: 'c1',
+              seq: 3,
+              at: T0 + 3000,
+            },
+          ],
+        }),
+      ])
+      expect(s.stats().transactions - before).toBe(1)
+      expect(await c.getMessage('c1', m.id)).toMatchObject({ text: 'edited', editedAt: T0 + 3000 })
+    })
+
     test('concurrency - one client message id retried from many connections lands once', async () => {
       await store().conversations.write(createWrite(conversation('c1')))
       const results = await withTwins(dialect, store(), 6, (twins) =>
