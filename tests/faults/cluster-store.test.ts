@@ -68,7 +68,13 @@ await withClusterServices('faults - one node loses its database', {}, () => {
         while (load.acked.length < 10) await Bun.sleep(50)
         for (let round = 0; round < 5; round++) {
           const killedAt = performance.now()
-          const ended = await terminateBackends(service.adminUrl, database, 'parley:node-1')
+          // Right after a pool renewal (the previous round's) node 1 may briefly hold no
+          // connection: its next statement opens one. Bounded wait for one to end.
+          let ended = await terminateBackends(service.adminUrl, database, 'parley:node-1')
+          for (let tries = 0; ended === 0 && tries < 40; tries++) {
+            await Bun.sleep(50)
+            ended = await terminateBackends(service.adminUrl, database, 'parley:node-1')
+          }
           if (ended === 0) throw new Error(`round ${round}: node 1 holds no connection`)
           await waitUntil(
             `round ${round}: an ack after the kill`,
