@@ -1,11 +1,17 @@
 /** ConversationQueries: read-side lists for HTTP routes, keyset-paginated. */
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, type SQL } from 'drizzle-orm'
 import type { ConversationQueries, Page } from '../../actors/ports.ts'
 import type { Conversation, ConversationStatus, Message } from '../../protocol/index.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import { field, selectFields, selectRows } from '../sql/statements.ts'
 import { afterKey, decodeCursor, encodeCursor, type InboxKey } from './cursor.ts'
-import { STATUS_RANK, toConversation, toMessage, type ConversationRow } from './rows.ts'
+import {
+  STATUS_RANK,
+  logSummarySql,
+  toConversation,
+  toMessage,
+  type ConversationRow,
+} from './rows.ts'
 import { SqlRoutingQueries, type RoutingQueries } from './routing.ts'
 
 /** Largest inbox page; bigger requests get this many. */
@@ -31,18 +37,16 @@ export class SqlConversationQueries implements ConversationQueries {
    * within about one flush.
    */
   async #behind(where: SQL | undefined): Promise<ConversationRow[]> {
-    const { conversations: c, events: e, pendingProjections: pp } = this.db.tables
+    const { conversations: c, pendingProjections: pp } = this.db.tables
     const columns: Record<string, SQL> = {}
     for (const [name, column] of Object.entries(getTableColumns(c))) columns[name] = field(column)
-    const lastMessage = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
+    const log = logSummarySql(this.db.tables)
     const query = selectFields(
       {
         ...columns,
-        logSeq: sql`(select max(${e.seq}) from ${e} where ${eq(e.conversationId, c.id)})`.mapWith(
-          Number,
-        ),
-        messageAt: sql`(select ${e.at} from ${e} where ${lastMessage} order by ${e.seq} desc limit 1)`,
-        messageAuthor: sql`(select ${e.authorKind} from ${e} where ${lastMessage} order by ${e.seq} desc limit 1)`,
+        logSeq: log.lastSeq,
+        messageAt: log.lastMessageAt,
+        messageAuthor: log.lastMessageAuthor,
       },
       'pendingProjections',
       {
@@ -52,12 +56,12 @@ export class SqlConversationQueries implements ConversationQueries {
     )
     const rows = (await this.db.all(query)) as unknown as (ConversationRow & {
       logSeq: number
-      messageAt: unknown
+      messageAt: number | null
       messageAuthor: string | null
     })[]
     return rows.map(({ logSeq, messageAt, messageAuthor, ...row }) => {
       if (logSeq <= row.lastSeq) return row
-      const lastMessageAt = messageAt === null ? null : Number(messageAt)
+      const lastMessageAt = messageAt
       return {
         ...row,
         lastSeq: logSeq,

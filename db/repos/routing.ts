@@ -22,7 +22,7 @@ import type { ConversationQueries } from '../../actors/ports.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import { field, param, selectFields } from '../sql/statements.ts'
 import type { Tables } from '../sql/tables.ts'
-import { STATUS_RANK } from './rows.ts'
+import { STATUS_RANK, logSummarySql } from './rows.ts'
 
 export type RoutingQueries = Pick<
   ConversationQueries,
@@ -105,15 +105,15 @@ export class SqlRoutingQueries implements RoutingQueries {
     // node: the newest seq and the unanswered flag come from the log itself, in the same read
     // as the count, so the counts cover exactly the changes up to lastSeq. Both are probes of
     // the end of the log's primary-key range.
-    const lastSeq = sql`(select max(${e.seq}) from ${e} where ${eq(e.conversationId, c.id)})`
-    const lastMessage = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
-    const unanswered = sql`coalesce((select ${e.authorKind} from ${e} where ${lastMessage} order by ${e.seq} desc limit 1), '') = 'visitor'`
+    const log = logSummarySql(db.tables)
     const badgeFields = {
       conversationId: field(c.id),
       readSeq: readSeq.mapWith(Number),
       unread: unread.mapWith(Number),
-      hasUnansweredIncoming: unanswered.mapWith((v: unknown) => v === true || v === 1),
-      lastSeq: lastSeq.mapWith(Number),
+      hasUnansweredIncoming: sql`coalesce(${log.lastMessageAuthor}, '') = 'visitor'`.mapWith(
+        (v: unknown) => v === true || v === 1,
+      ),
+      lastSeq: log.lastSeq,
     }
     const ownReadState = {
       table: 'readStates' as const,

@@ -8,7 +8,8 @@ import type {
   ReadState,
   StoredEventData,
 } from '../../protocol/index.ts'
-import type { Rows } from '../sql/tables.ts'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import type { Rows, Tables } from '../sql/tables.ts'
 
 export type ConversationRow = Rows['conversations']
 export type ReadStateRow = Rows['readStates']
@@ -196,4 +197,28 @@ export function summarizeTail(
     summary.hasUnansweredIncoming = message.authorKind === 'visitor'
   }
   return summary
+}
+
+/**
+ * The same summary in SQL, for a query over conversations (`c`): each a probe of the end of the
+ * conversation's log primary-key range. Used where a stored summary may be behind its log.
+ */
+export function logSummarySql(tables: Tables): {
+  lastSeq: SQL<number>
+  lastMessageAt: SQL<number | null>
+  lastMessageAuthor: SQL<string | null>
+} {
+  const { conversations: c, events: e } = tables
+  const lastMessage = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
+  const newest = (column: SQL) =>
+    sql`(select ${column} from ${e} where ${lastMessage} order by ${e.seq} desc limit 1)`
+  return {
+    lastSeq: sql`(select max(${e.seq}) from ${e} where ${eq(e.conversationId, c.id)})`.mapWith(
+      Number,
+    ),
+    lastMessageAt: newest(sql`${e.at}`).mapWith((v: unknown) => (v === null ? null : Number(v))),
+    lastMessageAuthor: newest(sql`${e.authorKind}`).mapWith((v: unknown) =>
+      v === null ? null : String(v),
+    ),
+  }
 }
