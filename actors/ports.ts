@@ -3,6 +3,7 @@
  * implements the stores, server/ the publisher, and tests may pass fakes for unit tests.
  */
 import type {
+  Attachment,
   Conversation,
   ConversationEvent,
   ConversationStatus,
@@ -69,6 +70,14 @@ export interface ConversationWrite {
   summaryFollowsLog?: boolean
   /** Edits and deletes of stored messages (a new message is its `message.created` event). */
   updateMessages?: MessagePatch[]
+  /**
+   * Uploads this write's new message carries: each goes from `uploaded` to `linked` in the same
+   * transaction, only if it still is an upload of this conversation by `uploader` (a concurrent
+   * cleanup or another message that took it makes the whole write fail with `conflict`).
+   */
+  linkAttachments?: { messageId: string; ids: string[]; uploader: Party }
+  /** A deleted message's files: `deleted`, their bytes removed by the cleanup job after purgeAt. */
+  deleteAttachments?: { messageId: string; purgeAt: number }
   /** Upsert these watermarks (keyed by conversation + reader kind + reader id). */
   readStates?: ReadState[]
   /**
@@ -238,6 +247,42 @@ export interface InboxSettings {
   maxOpenPerOperator: number
   /** Messages a visitor may send per minute (S5). */
   visitorMessagesPerMinute: number
+  /** Largest file, in bytes, either side may upload (F1). */
+  attachmentMaxBytes: number
+  /** MIME types (as sniffed from the bytes) either side may upload (F1). */
+  attachmentTypes: string[]
+}
+
+/**
+ * What an upload may be by default (F1): MIME types exactly as sniffed from the bytes. SVG, HTML
+ * and executables are not among them; plain text (CSV too) is `text/plain`.
+ */
+export const DEFAULT_ATTACHMENT_TYPES: readonly string[] = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/zip',
+  'video/mp4',
+  'video/webm',
+  'audio/mpeg',
+  'audio/ogg',
+]
+
+/** A new inbox's settings; a stored inbox lacking a newer setting reads it from here. */
+export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
+  escalationMinutes: 4,
+  maxOpenPerOperator: 0,
+  visitorMessagesPerMinute: 30,
+  attachmentMaxBytes: 20 * 1024 * 1024,
+  attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
 }
 
 export interface InboxRecord {
@@ -310,6 +355,49 @@ export interface StoreStats {
   summariesHeld: number
 }
 
+/** Where an uploaded file is in its life (F2); see the attachments table in db/sqlite/schema.ts. */
+export type AttachmentStatus = 'pending' | 'uploaded' | 'linked' | 'deleted'
+
+/** An uploaded file's stored metadata. */
+export interface AttachmentRecord extends Attachment {
+  conversationId: string
+  status: AttachmentStatus
+  uploader: Party
+  messageId: string | null
+  sha256: string
+  thumbnailSize: number | null
+  createdAt: number
+  purgeAt: number | null
+}
+
+/** Persistence of attachment metadata (the bytes live in the blob storage). */
+export interface AttachmentStore {
+  /** A new upload, `pending` until its bytes are stored; expires at `purgeAt` unless linked. */
+  create(record: AttachmentRecord): Promise<void>
+  /** `pending` -> `uploaded` once its bytes are stored; false when it is no longer pending. */
+  markUploaded(id: string): Promise<boolean>
+  get(id: string): Promise<AttachmentRecord | null>
+  /** These ids of one conversation that exist, in no particular order. */
+  getMany(conversationId: string, ids: readonly string[]): Promise<AttachmentRecord[]>
+  /**
+   * Unlinked uploads (`pending`, `uploaded`) whose purgeAt has passed become `deleted` (at most
+   * `limit`); returns their ids. A link racing with this loses or wins as a whole: a row is
+   * either linked or deleted, never both.
+   */
+  expireUploads(now: number, limit: number): Promise<string[]>
+  /** What expireUploads would take now, changing nothing (the cleanup's dry run). */
+  expirable(now: number, limit: number): Promise<AttachmentRecord[]>
+  /**
+   * The one deletion path (message deletion, expiry, retention, erasure): these attachments
+   * become `deleted`, their bytes to be removed after purgeAt. Returns how many changed.
+   */
+  markDeleted(ids: readonly string[], purgeAt: number): Promise<number>
+  /** `deleted` attachments whose purgeAt has passed, oldest first, at most `limit`. */
+  purgeable(now: number, limit: number): Promise<AttachmentRecord[]>
+  /** Removes a `deleted` row (its bytes are gone); a row in any other state stays. */
+  forget(id: string): Promise<void>
+}
+
 /** Whether the store takes writes now (readiness, cluster leases). */
 export interface StoreHealth {
   /** False while failing or stalled. */
@@ -333,6 +421,7 @@ export interface Store {
   sessions: SessionStore
   inboxes: InboxStore
   visitors: VisitorStore
+  attachments: AttachmentStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

@@ -5,6 +5,7 @@ import { GroupCommitter } from './group-commit.ts'
 import { HealthTracker } from './health.ts'
 import { SqlOperatorStore, SqlSessionStore } from './repos/accounts.ts'
 import { asConflict } from './repos/conflicts.ts'
+import { SqlAttachmentStore } from './repos/attachments.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
@@ -109,6 +110,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     sessions: new SqlSessionStore(db),
     inboxes: new SqlInboxStore(db),
     visitors: new SqlVisitorStore(db),
+    attachments: new SqlAttachmentStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

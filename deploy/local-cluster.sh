@@ -135,6 +135,7 @@ for i in "${!NODE_PORTS[@]}"; do
   mkdir -p "$run_dir/$id"
   start "$id" "$run_dir/$id.log" env PORT="$port" HOST=127.0.0.1 DATA_DIR="$run_dir/$id" \
     DATABASE_URL="$DATABASE_URL" PARLEY_SECRET="$PARLEY_SECRET" NATS_URL="$NATS_URL" NODE_ID="$id" TRUST_PROXY=127.0.0.1 \
+    ATTACHMENT_DIR="${ATTACHMENT_DIR:-$run_dir/attachments}" ATTACHMENT_DIR_SHARED=true \
     "$bun" server/main.ts
   # The first node starts alone: it creates the default inbox and the first admin.
   if [ "$i" = 0 ]; then wait_for "$id" 60 ready "http://127.0.0.1:$port/readyz"; fi

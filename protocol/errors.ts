@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },
   validation_failed: { status: 422, retryable: false },
+  /** An upload whose content (sniffed from its bytes, never its name) is not allowed. */
+  unsupported_media_type: { status: 415, retryable: false },
+  /** A Range header no byte of the file satisfies. */
+  range_not_satisfiable: { status: 416, retryable: false },
   MESSAGE_ALREADY_READ: { status: 409, retryable: false },
   MESSAGE_ALREADY_DELETED: { status: 409, retryable: false },
   MESSAGE_ACTION_FORBIDDEN: { status: 403, retryable: false },

@@ -6,6 +6,7 @@
 import * as v from 'valibot'
 import {
   ConversationStatus,
+  MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_TEXT_LENGTH,
   OperatorStatus,
   type AssignReason,
@@ -37,6 +38,20 @@ export const MessageText = v.pipe(
   v.check((s) => s.trim().length > 0, 'text is empty'),
 )
 
+/**
+ * Uploaded files (POST /api/conversations/:id/attachments) to send with a message: distinct,
+ * at most MAX_ATTACHMENTS_PER_MESSAGE. A message has text, files, or both.
+ */
+export const AttachmentIds = v.pipe(
+  v.array(Id),
+  v.minLength(1, 'attachmentIds is empty'),
+  v.maxLength(
+    MAX_ATTACHMENTS_PER_MESSAGE,
+    `a message carries at most ${MAX_ATTACHMENTS_PER_MESSAGE} files`,
+  ),
+  v.check((ids) => new Set(ids).size === ids.length, 'attachmentIds names a file twice'),
+)
+
 /** First frame on a socket: present a visitor or operator token. */
 export const AuthFrame = v.strictObject({
   type: v.literal('auth'),
@@ -64,13 +79,17 @@ export const UnsubscribeFrame = v.strictObject({
   req: ReqId,
   conversationId: Id,
 })
-/** Post a message; a retry with the same clientMsgId gets the original ack. */
+/**
+ * Post a message: text, uploaded files, or both (neither: validation_failed). A retry with the
+ * same clientMsgId gets the original ack.
+ */
 export const SendFrame = v.strictObject({
   type: v.literal('send'),
   req: ReqId,
   conversationId: Id,
   clientMsgId: ClientMsgId,
-  text: MessageText,
+  text: v.optional(MessageText),
+  attachmentIds: v.optional(AttachmentIds),
 })
 /** Edit one's own message while the other side has not read it. */
 export const EditFrame = v.strictObject({

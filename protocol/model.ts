@@ -18,6 +18,30 @@ export const Party = v.object({
 export type Party = v.InferOutput<typeof Party>
 export type PartyKind = Party['kind']
 
+/** Most files on one message (F1). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10
+
+/**
+ * A file on a message (F1-F6), as every reader sees it. The bytes are fetched from
+ * `GET /api/conversations/:conversationId/attachments/:id` (with the reader's token) or from a
+ * signed link (docs/protocol.md 7); nothing here is a URL, so an event reads the same forever.
+ */
+export const Attachment = v.object({
+  id: v.string(),
+  /** The file name as uploaded, made safe (no path, no control characters, <= 200 chars). */
+  name: v.string(),
+  /** Bytes as stored (images: after their metadata was stripped). */
+  size: v.number(),
+  /** Sniffed from the bytes at upload, never taken from the client. */
+  contentType: v.string(),
+  /** Images: pixel size after orientation, so a thread can reserve the space before loading. */
+  width: v.nullable(v.number()),
+  height: v.nullable(v.number()),
+  /** True when a small preview exists (`?variant=thumb`). */
+  thumbnail: v.boolean(),
+})
+export type Attachment = v.InferOutput<typeof Attachment>
+
 /** One chat message as clients see it. Timestamps are Unix epoch milliseconds. */
 export const Message = v.object({
   id: v.string(),
@@ -25,8 +49,10 @@ export const Message = v.object({
   /** The seq of the `message.created` event that introduced this message. */
   seq: v.number(),
   author: Party,
-  /** Empty once deleted. */
+  /** Empty once deleted, and may be empty when the message carries files. */
   text: v.string(),
+  /** Files sent with the message, in the sender's order; absent when none or once deleted. */
+  attachments: v.optional(v.array(Attachment)),
   clientMsgId: v.nullable(v.string()),
   createdAt: v.number(),
   editedAt: v.nullable(v.number()),

@@ -93,6 +93,8 @@ export function createActorSystem(deps: {
           inboxBus: bus,
           typingTtlMs: config.typingTtlMs,
           fenced: cluster !== null,
+          attachments: store.attachments,
+          attachmentGraceMs: config.attachments.graceMs,
         }),
     }),
   )

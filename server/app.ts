@@ -37,6 +37,10 @@ import type { HttpContext } from './http/context.ts'
 import { conversationRoutes } from './http/conversations.ts'
 import { cors } from './http/cors.ts'
 import { bodyParser } from './http/body.ts'
+import { attachmentRoutes } from './http/attachments.ts'
+import { cleanTempFiles } from './attachments/ingest.ts'
+import { AttachmentService, openBlobStorage } from './attachments/service.ts'
+import { sweepAttachments, startSweeper, type SweepReport } from './attachments/cleanup.ts'
 import { errorMapper, errorResponse } from './http/errors.ts'
 import { apiHeaders } from './http/headers.ts'
 import { inboxRoutes } from './http/inbox.ts'
@@ -58,6 +62,9 @@ export interface RunningServer {
   port: number
   store: Store
   gateway: Gateway
+  attachments: AttachmentService
+  /** One round of the attachment cleanup job now, on this node (tests, the CLI). */
+  sweepAttachments(opts?: { dryRun?: boolean }): Promise<SweepReport>
   conversations: ConversationRegistry
   metrics: Metrics
   /** The METRICS_PORT listener (`http://host:port`), or null when there is none. */
@@ -78,6 +85,8 @@ export const WS_PATH = '/ws'
  * SIGTERM ends the process within SHUTDOWN_GRACE plus this, store and NATS answering or not.
  */
 export const SHUTDOWN_CLOSE_MS = 5000
+/** A spool file this old belongs to an upload that died with its process. */
+const SPOOL_MAX_AGE_MS = 60 * 60_000
 /** A login waits at most this long for a password check slot, then gets `overloaded`. */
 const HASH_WAIT_MS = 2000
 
@@ -142,6 +151,42 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   })
   const chat = new ChatService(conversations, actors.operators, actors.inboxes, store, clock)
+  const fileStorage = openBlobStorage(config.attachments)
+  try {
+    await fileStorage.check()
+  } catch (error) {
+    await store.close()
+    throw new Error(`attachment storage (${fileStorage.kind}) is not usable: ${String(error)}`, {
+      cause: error,
+    })
+  }
+  // Spool files at start-up belong to uploads that died with the last process.
+  await cleanTempFiles(config.attachments.tmpDir, 0)
+  const attachments = new AttachmentService({
+    store,
+    storage: fileStorage,
+    config: config.attachments,
+    secret: config.secret,
+    clock,
+    log,
+  })
+  const sweepAttachmentsNow = (opts: { dryRun?: boolean } = {}) =>
+    sweepAttachments(
+      { store: store.attachments, storage: fileStorage, log },
+      { now: clock.now(), ...opts },
+    )
+  // Expiry and purging once cluster-wide per round; each node clears its own spool folder.
+  const sweeper = startSweeper({
+    everyMs: config.attachments.sweepMs,
+    run: async () => {
+      await cleanTempFiles(config.attachments.tmpDir, SPOOL_MAX_AGE_MS)
+      return cluster
+        ? cluster.tryLock('attachments-sweep', () => sweepAttachmentsNow())
+        : sweepAttachmentsNow()
+    },
+    lock: null,
+    log,
+  })
   const gateway = new Gateway({
     auth,
     chat,
@@ -211,6 +256,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(authRoutes(ctx))
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))
+    .use(attachmentRoutes(ctx, attachments))
     .use(inboxRoutes(ctx))
     .use(meRoutes(ctx))
     .use(adminRoutes(ctx))
@@ -291,6 +337,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await new Promise<void>((resolve) => setImmediate(resolve))
       gateway.drain(1000)
       storeWatch.stop()
+      sweeper.stop()
       // Closing shares one budget, whatever state NATS or the database are in: a step that
       // does not finish in time is left behind (the process is about to end).
       const closeBy = performance.now() + SHUTDOWN_CLOSE_MS
@@ -318,6 +365,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     url: `http://127.0.0.1:${port}`,
     port,
     store,
+    attachments,
+    sweepAttachments: sweepAttachmentsNow,
     gateway,
     conversations,
     metrics,

@@ -79,9 +79,25 @@ export class ChatService {
     return this.conversations.ask(conversationId, { type: 'open', principal })
   }
 
-  async send(principal: Principal, conversationId: string, clientMsgId: string, text: string) {
+  /** A message: text, uploaded files (attachmentIds), or both. */
+  async send(
+    principal: Principal,
+    conversationId: string,
+    clientMsgId: string,
+    content: { text?: string; attachmentIds?: readonly string[] },
+  ) {
     if (principal.kind === 'visitor') await this.limitVisitorSend(principal)
-    return this.conversations.ask(conversationId, { type: 'send', principal, clientMsgId, text })
+    const { text = '', attachmentIds } = content
+    if (text === '' && !attachmentIds?.length) {
+      throw new ParleyError('validation_failed', 'a message needs text or files')
+    }
+    return this.conversations.ask(conversationId, {
+      type: 'send',
+      principal,
+      clientMsgId,
+      text,
+      ...(attachmentIds?.length ? { attachmentIds } : {}),
+    })
   }
 
   edit(principal: Principal, conversationId: string, messageId: string, text: string) {

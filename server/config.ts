@@ -116,6 +116,41 @@ const EnvSchema = v.object({
   METRICS_PORT: v.optional(intIn(0, 65535)),
   /** Address of the METRICS_PORT listener; loopback unless told otherwise. */
   METRICS_HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
+  /** Where attachment bytes live: `disk` (ATTACHMENT_DIR) or `s3` (the S3_* settings). */
+  ATTACHMENT_STORAGE: v.optional(v.picklist(['disk', 's3']), 'disk'),
+  /** The disk backend's folder; default `<DATA_DIR>/attachments`. */
+  ATTACHMENT_DIR: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /**
+   * `true` declares ATTACHMENT_DIR a folder every node of the cluster shares (NFS and the
+   * like): without it a cluster refuses the disk backend, as one node could not read another's.
+   */
+  ATTACHMENT_DIR_SHARED: v.optional(v.picklist(['true', 'false']), 'false'),
+  S3_BUCKET: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  ),
+  /** The S3 API's base URL (MinIO, R2, Ceph...); unset: AWS itself. */
+  S3_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  S3_REGION: v.optional(v.pipe(v.string(), v.minLength(1)), 'us-east-1'),
+  S3_ACCESS_KEY_ID: v.optional(v.pipe(v.string(), v.minLength(1))),
+  S3_SECRET_ACCESS_KEY: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** Key prefix inside the bucket (several installations may share one). */
+  S3_PREFIX: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.\/-]{0,200}$/, 'must be a plain key prefix')),
+  ),
+  /** An upload never sent with a message is deleted this long after it was made. */
+  ATTACHMENT_UPLOAD_TTL_SEC: v.optional(intIn(60, 30 * 86400), String(24 * 3600)),
+  /** A deleted message's files stay in storage this long (undo, in-flight downloads). */
+  ATTACHMENT_GRACE_SEC: v.optional(intIn(0, 30 * 86400), String(3600)),
+  /** How often the cleanup job runs, in ms; 0: never (a test runs it by hand). */
+  ATTACHMENT_SWEEP_MS: v.optional(intIn(0, 86_400_000), '60000'),
+  /** Lifetime of a signed attachment link (for <img src> and downloads without a header). */
+  ATTACHMENT_LINK_TTL_SEC: v.optional(intIn(10, 7 * 86400), '3600'),
+  /** Uploads (and burst) one person may make a minute. */
+  ATTACHMENT_UPLOADS_PER_MINUTE: v.optional(intIn(1, 100_000), '30'),
+  /** Downloads (and burst) one person or one signed-link client may make a minute. */
+  ATTACHMENT_DOWNLOADS_PER_MINUTE: v.optional(intIn(1, 100_000), '600'),
+  /** Downloads one person may have streaming at once. */
+  ATTACHMENT_CONCURRENT_DOWNLOADS: v.optional(intIn(1, 1000), '8'),
 })
 
 export interface Config {
@@ -163,14 +198,44 @@ export interface Config {
   metricsListener: { port: number; host: string } | null
   /** Seconds between server pings (HEARTBEAT_SEC); dead sockets are dropped after 2.5 of these. */
   heartbeatSec: number
+  /** Attachment storage and lifecycle (ATTACHMENT_*, S3_*). */
+  attachments: AttachmentConfig
   typingTtlMs: number
   /** Conversations idle this long are dropped from memory. */
   actorIdleMs: number
   mailboxLimit: number
 }
 
+export interface AttachmentConfig {
+  storage:
+    | { kind: 'disk'; dir: string }
+    | {
+        kind: 's3'
+        bucket: string
+        endpoint?: string
+        region: string
+        accessKeyId: string
+        secretAccessKey: string
+        prefix: string
+      }
+  /** Where uploads are spooled while they arrive (always local). */
+  tmpDir: string
+  uploadTtlMs: number
+  graceMs: number
+  sweepMs: number
+  linkTtlSec: number
+  uploadsPerMinute: number
+  downloadsPerMinute: number
+  concurrentDownloads: number
+}
+
 /** Settings whose values never appear in an error message. */
-const SECRETS = new Set(['PARLEY_SECRET', 'ADMIN_PASSWORD', 'METRICS_TOKEN'])
+const SECRETS = new Set([
+  'PARLEY_SECRET',
+  'ADMIN_PASSWORD',
+  'METRICS_TOKEN',
+  'S3_SECRET_ACCESS_KEY',
+])
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -224,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'NATS_URL: a cluster needs one database shared by every node: set DATABASE_URL to postgres://...',
     ])
   }
+  const attachments = attachmentConfig(e, dataDir)
   return {
     port: e.PORT,
     host: e.HOST,
@@ -268,9 +334,52 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsListener:
       e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     heartbeatSec: e.HEARTBEAT_SEC,
+    attachments,
     typingTtlMs: 8000,
     actorIdleMs: 5 * 60_000,
     mailboxLimit: 256,
+  }
+}
+
+function attachmentConfig(e: v.InferOutput<typeof EnvSchema>, dataDir: string): AttachmentConfig {
+  const common = {
+    tmpDir: join(dataDir, 'uploads'),
+    uploadTtlMs: e.ATTACHMENT_UPLOAD_TTL_SEC * 1000,
+    graceMs: e.ATTACHMENT_GRACE_SEC * 1000,
+    sweepMs: e.ATTACHMENT_SWEEP_MS,
+    linkTtlSec: e.ATTACHMENT_LINK_TTL_SEC,
+    uploadsPerMinute: e.ATTACHMENT_UPLOADS_PER_MINUTE,
+    downloadsPerMinute: e.ATTACHMENT_DOWNLOADS_PER_MINUTE,
+    concurrentDownloads: e.ATTACHMENT_CONCURRENT_DOWNLOADS,
+  }
+  if (e.ATTACHMENT_STORAGE === 's3') {
+    const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter(
+      (key) => e[key] === undefined,
+    )
+    if (missing.length > 0) {
+      throw new ConfigError(missing.map((key) => `${key}: required with ATTACHMENT_STORAGE=s3`))
+    }
+    return {
+      ...common,
+      storage: {
+        kind: 's3',
+        bucket: e.S3_BUCKET as string,
+        ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
+        region: e.S3_REGION,
+        accessKeyId: e.S3_ACCESS_KEY_ID as string,
+        secretAccessKey: e.S3_SECRET_ACCESS_KEY as string,
+        prefix: e.S3_PREFIX ?? '',
+      },
+    }
+  }
+  if (e.NATS_URL && e.ATTACHMENT_DIR_SHARED !== 'true') {
+    throw new ConfigError([
+      "ATTACHMENT_STORAGE: a cluster cannot keep files on one node's disk: set ATTACHMENT_STORAGE=s3, or ATTACHMENT_DIR to a folder every node shares and ATTACHMENT_DIR_SHARED=true",
+    ])
+  }
+  return {
+    ...common,
+    storage: { kind: 'disk', dir: resolve(e.ATTACHMENT_DIR ?? join(dataDir, 'attachments')) },
   }
 }
 

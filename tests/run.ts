@@ -62,11 +62,15 @@ count(tests)
 
 // The protocol suite once more on Postgres (a fresh database per server): always in CI.
 if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
-  console.log('== bun test tests/server (PARLEY_TEST_DB=postgres)')
+  console.log('== bun test tests/server tests/attachments/api.test.ts (PARLEY_TEST_DB=postgres)')
   count(
-    run(process.execPath, ['test', '--timeout', '20000', 'tests/server'], {
-      PARLEY_TEST_DB: 'postgres',
-    }),
+    run(
+      process.execPath,
+      ['test', '--timeout', '20000', 'tests/server', 'tests/attachments/api.test.ts'],
+      {
+        PARLEY_TEST_DB: 'postgres',
+      },
+    ),
   )
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   ParleyError,
+  type Attachment,
   type ConversationEvent,
   type EventFrame,
   type Message,
@@ -15,6 +16,7 @@ import {
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
 import type {
+  AttachmentStore,
   ConversationRecord,
   ConversationStore,
   ConversationWrite,
@@ -44,7 +46,14 @@ export interface ConversationDeps {
    * stops this actor: it has been replaced.
    */
   fenced?: boolean
+  /** Uploaded files a message may carry (F1); without it a message with files is refused. */
+  attachments?: Pick<AttachmentStore, 'getMany'>
+  /** How long a deleted message's files stay in storage before the cleanup job removes them. */
+  attachmentGraceMs?: number
 }
+
+/** Default grace before a deleted message's files leave the storage. */
+const ATTACHMENT_GRACE_MS = 24 * 60 * 60 * 1000
 
 type Reply<K extends ConversationCommand['type']> = ConversationReplies[K]
 
@@ -81,7 +90,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       case 'open':
         return this.open(cmd.principal)
       case 'send':
-        return this.send(cmd.principal, cmd.clientMsgId, cmd.text)
+        return this.send(cmd.principal, cmd.clientMsgId, cmd.text, cmd.attachmentIds ?? [])
       case 'edit':
         return this.edit(cmd.principal, cmd.messageId, cmd.text)
       case 'delete':
@@ -190,14 +199,28 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     principal: Principal,
     clientMsgId: string,
     text: string,
+    attachmentIds: readonly string[],
   ): Promise<Reply<'send'>> {
     const conv = authorize(principal, this.conv, 'participate')
-    checkText(text)
+    // Text may be empty only when files carry the message.
+    if (attachmentIds.length === 0 || text !== '') checkText(text)
     const author = partyOf(principal)
     // Retries of recent sends answer from memory. An older one (after passivation or a restart)
     // is caught by the store's unique client id below: no store read on the common path.
     const known = this.sends.find(author, clientMsgId)
     if (known) return known
+    let files: Attachment[] = []
+    if (attachmentIds.length > 0) {
+      try {
+        files = await this.uploadsFor(author, attachmentIds)
+      } catch (error) {
+        // Files already taken may be this very message's, sent before a restart: its retry
+        // gets the original ack.
+        const raced = await this.findSend(author, clientMsgId)
+        if (raced) return raced
+        throw error
+      }
+    }
     const now = this.ctx.clock.now()
     let seq = conv.lastSeq
     const events: ConversationEvent[] = []
@@ -209,7 +232,10 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         this.event(++seq, now, { name: 'conversation.status', data: { status, by: author } }),
       )
     }
-    const message = newMessage(this.key, author, text, clientMsgId, ++seq, now)
+    const message: Message = {
+      ...newMessage(this.key, author, text, clientMsgId, ++seq, now),
+      ...(files.length > 0 ? { attachments: files } : {}),
+    }
     events.push(this.event(seq, now, { name: 'message.created', data: { message } }))
     const next: ConversationRecord = {
       ...conv,
@@ -221,7 +247,14 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       updatedAt: now,
     }
     try {
-      await this.commit(next, { events })
+      await this.commit(next, {
+        events,
+        ...(files.length > 0
+          ? {
+              linkAttachments: { messageId: message.id, ids: [...attachmentIds], uploader: author },
+            }
+          : {}),
+      })
     } catch (error) {
       // The write is atomic, so nothing changed. A conflict may be the client id, already
       // stored: a retry of a message this actor no longer remembers gets the original ack.
@@ -256,6 +289,38 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     }))
   }
 
+  /**
+   * The author's uploads of this conversation, in the order given, each still waiting for a
+   * message. Another conversation's or another person's upload is "not found", like a missing
+   * one. The store checks again when it links them (a cleanup may expire one meanwhile).
+   */
+  private async uploadsFor(author: Party, ids: readonly string[]): Promise<Attachment[]> {
+    const store = this.deps.attachments
+    if (!store) throw new ParleyError('validation_failed', 'this server takes no attachments')
+    const found = new Map((await store.getMany(this.key, ids)).map((r) => [r.id, r]))
+    return ids.map((id) => {
+      const r = found.get(id)
+      if (!r || r.uploader.kind !== author.kind || r.uploader.id !== author.id) {
+        throw new ParleyError('not_found', `attachment ${id} not found`)
+      }
+      if (r.status === 'pending') {
+        throw new ParleyError('conflict', `attachment ${id} is still uploading`)
+      }
+      if (r.status !== 'uploaded') {
+        throw new ParleyError('conflict', `attachment ${id} is not available to send`)
+      }
+      return {
+        id: r.id,
+        name: r.name,
+        size: r.size,
+        contentType: r.contentType,
+        width: r.width,
+        height: r.height,
+        thumbnail: r.thumbnail,
+      }
+    })
+  }
+
   /** Edit and delete: the author's own message, unread by the other side (C6), as one event. */
   private async changeMessage(
     principal: Principal,
@@ -266,11 +331,20 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const message = await this.ownUnreadMessage(principal, messageId)
     const now = this.ctx.clock.now()
     const patch = change(now, partyOf(principal))
-    const updated: Message = { ...message, ...patch, ...(patch.deletedAt ? { text: '' } : {}) }
+    const updated: Message = { ...message, ...patch }
+    // A deleted message shows no text and no files, at once; the files' bytes go later.
+    if (patch.deletedAt) {
+      updated.text = ''
+      delete updated.attachments
+    }
     const seq = conv.lastSeq + 1
     const next = { ...conv, lastSeq: seq, updatedAt: now }
+    const grace = this.deps.attachmentGraceMs ?? ATTACHMENT_GRACE_MS
     await this.commit(next, {
       updateMessages: [{ id: messageId, ...patch }],
+      ...(patch.deletedAt && message.attachments?.length
+        ? { deleteAttachments: { messageId, purgeAt: now + grace } }
+        : {}),
       events: [this.event(seq, now, { name: 'message.updated', data: { message: updated } })],
     })
     this.announce({

@@ -32,7 +32,14 @@ export type ConversationCommand =
       first?: { clientMsgId?: string; text: string }
     }
   | { type: 'open'; principal: Principal }
-  | { type: 'send'; principal: Principal; clientMsgId: string; text: string }
+  | {
+      type: 'send'
+      principal: Principal
+      clientMsgId: string
+      /** May be empty when attachmentIds names files. */
+      text: string
+      attachmentIds?: readonly string[]
+    }
   | { type: 'edit'; principal: Principal; messageId: string; text: string }
   | { type: 'delete'; principal: Principal; messageId: string }
   | { type: 'typing'; principal: Principal; on: boolean }

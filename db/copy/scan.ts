@@ -20,6 +20,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   readStates: ['conversationId', 'readerKind', 'readerId'],
   events: ['conversationId', 'seq'],
   pendingProjections: ['conversationId'],
+  attachments: ['id'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

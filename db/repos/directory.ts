@@ -1,6 +1,12 @@
 /** Inboxes and visitors: the accounts that conversations belong to. */
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm'
-import type { InboxRecord, InboxStore, VisitorRecord, VisitorStore } from '../../actors/ports.ts'
+import {
+  DEFAULT_INBOX_SETTINGS,
+  type InboxRecord,
+  type InboxStore,
+  type VisitorRecord,
+  type VisitorStore,
+} from '../../actors/ports.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import {
@@ -20,7 +26,8 @@ function toInbox(row: Rows['inboxes']): InboxRecord {
     id: row.id,
     name: row.name,
     identitySecret: row.identitySecret,
-    settings: row.settings,
+    // Settings added since the row was written read as their defaults.
+    settings: { ...DEFAULT_INBOX_SETTINGS, ...row.settings },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     visitorsSignedOutAt: row.visitorsSignedOutAt,

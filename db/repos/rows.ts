@@ -72,11 +72,12 @@ type MessageColumns = Pick<
   | 'deletedAt'
   | 'deletedByKind'
   | 'deletedById'
+  | 'attachments'
 >
 
 /**
  * The message a `message.created` row holds, in its current state. A deleted message keeps its
- * row, but its text never leaves the store.
+ * row, but its text and files never leave the store.
  */
 export function toMessage(row: MessageColumns): Message {
   if (row.messageId === null || row.authorKind === null || row.authorId === null) {
@@ -88,6 +89,7 @@ export function toMessage(row: MessageColumns): Message {
     seq: row.seq,
     author: { kind: row.authorKind, id: row.authorId },
     text: row.deletedAt === null ? (row.text ?? '') : '',
+    ...(row.deletedAt === null && row.attachments?.length ? { attachments: row.attachments } : {}),
     clientMsgId: row.clientMsgId,
     createdAt: row.at,
     editedAt: row.editedAt,
@@ -121,6 +123,7 @@ const NO_MESSAGE = {
   deletedAt: null,
   deletedByKind: null,
   deletedById: null,
+  attachments: null,
 } satisfies Partial<EventRow>
 
 /**
@@ -145,6 +148,7 @@ export function eventRow(e: ConversationEvent): EventRow {
       deletedAt: m.deletedAt,
       deletedByKind: m.deletedBy?.kind ?? null,
       deletedById: m.deletedBy?.id ?? null,
+      attachments: m.attachments?.length ? m.attachments : null,
     }
   }
   if (e.name === 'message.updated') {

@@ -10,7 +10,16 @@ import { and, eq, gt, inArray, sql, type Column } from 'drizzle-orm'
 import type { ConversationWrite } from '../../actors/ports.ts'
 import { ParleyError, type Message, type ReadState } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
-import { field, insertInto, param, remove, selectFields, type Query } from '../sql/statements.ts'
+import {
+  bound,
+  field,
+  insertInto,
+  param,
+  remove,
+  selectFields,
+  update,
+  type Query,
+} from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
 import {
   ConversationPatches,
@@ -47,6 +56,10 @@ export interface PlannedWrite {
   marks: Rows['pendingProjections'][]
   /** Written-behind summaries, each applied only over an older one. */
   projections: Projection[]
+  /** Uploads a new message takes: `uploaded` -> `linked`, each exactly once, or the write fails. */
+  attachmentLinks: AttachmentLink[]
+  /** A deleted message's files: `linked` -> `deleted`, bytes removed after purgeAt. */
+  attachmentDeletes: { conversationId: string; messageId: string; purgeAt: number }[]
   /**
    * Conversations whose summary this write brings up to date: their pending mark goes, unless
    * the log holds an event past the stored summary (a newer append keeps or renews it).
@@ -65,8 +78,19 @@ export function projectionWrite(projections: Projection[], settles: string[]): P
     readStates: [],
     marks: [],
     projections,
+    attachmentLinks: [],
+    attachmentDeletes: [],
     settles,
   }
+}
+
+/** One upload taken by a new message. */
+export interface AttachmentLink {
+  id: string
+  conversationId: string
+  messageId: string
+  uploaderKind: string
+  uploaderId: string
 }
 
 export class ConversationWriter {
@@ -79,6 +103,8 @@ export class ConversationWriter {
   readonly #projections: ProjectionUpdates
   readonly #mark = insertInto('pendingProjections', { doNothing: true })
   readonly #settle
+  readonly #link
+  readonly #unlink
 
   constructor(db: SqlDialect) {
     const { conversations: c, events: e, pendingProjections: pp, readStates: rs } = db.tables
@@ -93,6 +119,31 @@ export class ConversationWriter {
       target: ['conversationId', 'readerKind', 'readerId'],
       set: { deliveredSeq: keepHigher(rs.deliveredSeq), readSeq: keepHigher(rs.readSeq) },
     })
+    const a = db.tables.attachments
+    // Primary-key updates guarded by the state they leave: an upload is taken once, by its
+    // uploader, for a message of its own conversation; a cleanup that expired it first wins.
+    this.#link = update(
+      'attachments',
+      { status: 'linked', messageId: bound('messageId'), purgeAt: null },
+      and(
+        eq(a.id, param('id')),
+        eq(a.conversationId, param('conversationId')),
+        eq(a.status, 'uploaded'),
+        eq(a.uploaderKind, param('uploaderKind')),
+        eq(a.uploaderId, param('uploaderId')),
+      ),
+      { id: field(a.id) },
+    )
+    this.#unlink = update(
+      'attachments',
+      { status: 'deleted', purgeAt: bound('purgeAt') },
+      and(
+        eq(a.conversationId, param('conversationId')),
+        eq(a.messageId, param('messageId')),
+        eq(a.status, 'linked'),
+      ),
+      { id: field(a.id) },
+    )
     this.#conversationPatches = new ConversationPatches(db)
     this.#messagePatches = new MessagePatches(db)
     this.#projections = new ProjectionUpdates(db)
@@ -139,6 +190,10 @@ export class ConversationWriter {
       readStates: (write.readStates ?? []).map((s) => readStateRow(id, s)),
       marks: [],
       projections: [],
+      attachmentLinks: plannedLinks(write),
+      attachmentDeletes: write.deleteAttachments
+        ? [{ conversationId: id, ...write.deleteAttachments }]
+        : [],
       settles: [],
     }
   }
@@ -159,6 +214,16 @@ export class ConversationWriter {
         writes.flatMap((w) => w.events),
       ),
       ...writes.flatMap((w) => w.messagePatches.map((p) => this.#messagePatches.step(p))),
+      ...writes.flatMap((w) =>
+        w.attachmentLinks.map((link) =>
+          queryStep(this.#link, { ...link }, (rows) => {
+            if (rows.length !== 1) {
+              throw new ParleyError('conflict', `attachment ${link.id} is not available to send`)
+            }
+          }),
+        ),
+      ),
+      ...writes.flatMap((w) => w.attachmentDeletes.map((d) => queryStep(this.#unlink, { ...d }))),
       ...insertStep(this.#upsertReadState, highestMarks(writes.flatMap((w) => w.readStates))),
       ...insertStep(
         this.#mark,
@@ -169,6 +234,24 @@ export class ConversationWriter {
       ...settleStep(this.#settle, [...new Set(writes.flatMap((w) => w.settles))]),
     ]
   }
+}
+
+/** The links a write's new message needs: it must be one of the write's message.created events. */
+function plannedLinks(write: ConversationWrite): AttachmentLink[] {
+  const links = write.linkAttachments
+  if (!links) return []
+  const created = write.events.find(
+    (e) => e.name === 'message.created' && e.data.message.id === links.messageId,
+  )
+  if (!created)
+    throw new Error(`write links files to message ${links.messageId} it does not create`)
+  return links.ids.map((id) => ({
+    id,
+    conversationId: write.conversationId,
+    messageId: links.messageId,
+    uploaderKind: links.uploader.kind,
+    uploaderId: links.uploader.id,
+  }))
 }
 
 function readStateRow(conversationId: string, s: ReadState): Rows['readStates'] {

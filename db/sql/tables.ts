@@ -30,6 +30,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   readStates: true,
   events: true,
   pendingProjections: true,
+  attachments: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -43,4 +44,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'readStates',
   'events',
   'pendingProjections',
+  'attachments',
 ]

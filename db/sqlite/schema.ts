@@ -15,8 +15,18 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
-import type { InboxSettings, OperatorRole, OperatorStatus } from '../../actors/ports.ts'
-import type { ConversationStatus, PartyKind, StoredEventData } from '../../protocol/index.ts'
+import type {
+  AttachmentStatus,
+  InboxSettings,
+  OperatorRole,
+  OperatorStatus,
+} from '../../actors/ports.ts'
+import type {
+  Attachment,
+  ConversationStatus,
+  PartyKind,
+  StoredEventData,
+} from '../../protocol/index.ts'
 
 export const inboxes = sqliteTable('inboxes', {
   id: text('id').primaryKey(),
@@ -190,6 +200,8 @@ export const events = sqliteTable(
     deletedAt: integer('deleted_at'),
     deletedByKind: text('deleted_by_kind').$type<PartyKind>(),
     deletedById: text('deleted_by_id'),
+    /** message.created: the files sent with the message (their metadata), in order. */
+    attachments: text('attachments', { mode: 'json' }).$type<Attachment[]>(),
   },
   (t) => [
     // Every read of the log is a range of one conversation by seq: replay, history pages,
@@ -225,6 +237,49 @@ export const pendingProjections = sqliteTable('pending_projections', {
   markedAt: integer('marked_at').notNull(),
 })
 
+/**
+ * Uploaded files (F2): metadata only, the bytes live in the blob storage under keys derived
+ * from the id. Lifecycle: `pending` (bytes being stored) -> `uploaded` (stored, not yet on a
+ * message) -> `linked` (its message committed, in the same transaction) -> `deleted` (message
+ * deleted, upload never linked, retention or erasure), then the cleanup job removes the bytes
+ * and the row once `purge_at` has passed.
+ */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    status: text('status').$type<AttachmentStatus>().notNull(),
+    uploaderKind: text('uploader_kind').$type<PartyKind>().notNull(),
+    uploaderId: text('uploader_id').notNull(),
+    /** The message it was sent with, once linked. */
+    messageId: text('message_id'),
+    name: text('name').notNull(),
+    size: integer('size').notNull(),
+    contentType: text('content_type').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    /** Hex SHA-256 of the stored bytes: the strong ETag. */
+    sha256: text('sha256').notNull(),
+    /** Bytes of the thumbnail (WebP), null when there is none. */
+    thumbnailSize: integer('thumbnail_size'),
+    createdAt: integer('created_at').notNull(),
+    /**
+     * When the cleanup job may act (ms): an unlinked upload expires then, a deleted file's
+     * bytes go then (after the grace period). Null while linked.
+     */
+    purgeAt: integer('purge_at'),
+  },
+  (t) => [
+    // The cleanup job: `status in (...) and purge_at <= ?`, oldest first, a bounded batch.
+    index('attachments_purge_idx').on(t.status, t.purgeAt),
+    // Deleting a message deletes its files: `conversation_id = ? and message_id = ?`.
+    index('attachments_message_idx').on(t.conversationId, t.messageId),
+  ],
+)
+
 /** Every table, by the name the repositories use for it. */
 export const tables = {
   inboxes,
@@ -236,4 +291,5 @@ export const tables = {
   readStates,
   events,
   pendingProjections,
+  attachments,
 }

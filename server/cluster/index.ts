@@ -43,6 +43,12 @@ export interface Cluster {
   storeFailing(failing: boolean): void
   /** Runs fn while holding a cluster-wide lock (first-start bootstrap on several nodes). */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>
+  /**
+   * Runs fn under the cluster-wide lock `name` if no node holds it now; otherwise runs nothing
+   * and resolves `{ ran: false }`. For periodic jobs that one node at a time must run. The lock
+   * lapses after 30 s if its holder dies, so fn must finish well within that.
+   */
+  tryLock<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>
   /** Releases every lease (after the actors' last writes) and closes the link. */
   stop(): Promise<void>
 }
@@ -127,6 +133,20 @@ export async function startCluster(opts: {
       }
       try {
         return await fn()
+      } finally {
+        await lockKv.delete(name, { previousSeq: revision }).catch(() => {})
+      }
+    },
+    async tryLock(name, fn) {
+      let revision: number
+      try {
+        revision = await lockKv.create(name, nodeId)
+      } catch (error) {
+        if (isWrongSequence(error)) return { ran: false }
+        throw error
+      }
+      try {
+        return { ran: true, value: await fn() }
       } finally {
         await lockKv.delete(name, { previousSeq: revision }).catch(() => {})
       }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
 import {
+  DEFAULT_INBOX_SETTINGS,
   newId,
   type InboxRecord,
   type InboxSettings,
@@ -17,11 +18,7 @@ import { ParleyError } from '../../protocol/index.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { Email, Id, InboxSettingsPatch, Name, Password, Role } from './schemas.ts'
 
-export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
-  escalationMinutes: 4,
-  maxOpenPerOperator: 0,
-  visitorMessagesPerMinute: 30,
-}
+export { DEFAULT_INBOX_SETTINGS }
 
 export function newInbox(
   name: string,

@@ -5,7 +5,8 @@
  * JSON.parse, because the validation error Elysia builds stringifies the whole body and a
  * deeply nested one overflowed the stack (a retryable 500). Bodies are JSON: any other content
  * type (a form post, text/plain, multipart) is refused with 400 before it is read, so no route,
- * with a schema or without, ever sees a form-encoded body.
+ * with a schema or without, ever sees a form-encoded body. The exception is the upload route's
+ * multipart body, left unread for the route to stream (with limits of its own).
  */
 import { Elysia } from 'elysia'
 import { jsonNestsDeeper, nestingError, ParleyError } from '../../protocol/index.ts'
@@ -17,12 +18,25 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 /** application/json and its structured-syntax kin (application/merge-patch+json, ...). */
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json$/i
 
+/** The one route whose body is a file: left unread here, the route streams it (attachments.ts). */
+const UPLOAD_PATH = /^\/api\/conversations\/[^/]+\/attachments\/?$/
+
+/** What an upload's body reads as to Elysia: nothing parsed, the stream still unread. */
+export const STREAMED_BODY = Object.freeze({ streamed: true })
+
 /** The global body parser; errors it throws reach errorMapper wrapped in Elysia's ParseError. */
 export function bodyParser(maxBytes = MAX_BODY_BYTES) {
   return new Elysia({ name: 'parley-body' }).onParse(
     { as: 'global' },
     async ({ request }, contentType) => {
       if (!request.body || request.headers.get('content-length') === '0') return undefined
+      if (
+        request.method === 'POST' &&
+        /^multipart\/form-data\s*(;|$)/i.test(contentType.trim()) &&
+        UPLOAD_PATH.test(new URL(request.url).pathname)
+      ) {
+        return STREAMED_BODY
+      }
       if (!JSON_TYPE.test(contentType.trim())) {
         throw new ParleyError(
           'bad_request',

@@ -4,7 +4,12 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ClientMsgId, ConversationStatus, MessageText } from '../../protocol/index.ts'
+import {
+  AttachmentIds,
+  ClientMsgId,
+  ConversationStatus,
+  MessageText,
+} from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Id, QueryInt } from './schemas.ts'
 
@@ -45,12 +50,22 @@ export function conversationRoutes(ctx: HttpContext) {
           await principalOf(ctx, headers),
           params.id,
           body.clientMsgId,
-          body.text,
+          {
+            text: body.text,
+            attachmentIds: body.attachmentIds,
+          },
         )
         set.status = ack.duplicate ? 200 : 201
         return ack
       },
-      { params, body: v.strictObject({ clientMsgId: ClientMsgId, text: MessageText }) },
+      {
+        params,
+        body: v.strictObject({
+          clientMsgId: ClientMsgId,
+          text: v.optional(MessageText),
+          attachmentIds: v.optional(AttachmentIds),
+        }),
+      },
     )
     .patch(
       '/:id/messages/:messageId',

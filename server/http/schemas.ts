@@ -42,4 +42,27 @@ export const InboxSettingsPatch = v.strictObject({
   visitorMessagesPerMinute: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600)),
   ),
+  /** 1 KiB to 1 GiB. */
+  attachmentMaxBytes: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(1024 * 1024 * 1024)),
+  ),
+  /** MIME types as the server sniffs them; HTML is never allowed (it would run on our origin). */
+  attachmentTypes: v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.regex(
+            /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}$/,
+            'not a MIME type',
+          ),
+          v.check(
+            (t) => t !== 'text/html' && t !== 'application/xhtml+xml',
+            'HTML cannot be allowed',
+          ),
+        ),
+      ),
+      v.maxLength(100),
+    ),
+  ),
 })

@@ -237,7 +237,10 @@ export class Gateway {
         return undefined
       }
       case 'send':
-        return chat.send(principal, frame.conversationId, frame.clientMsgId, frame.text)
+        return chat.send(principal, frame.conversationId, frame.clientMsgId, {
+          text: frame.text,
+          attachmentIds: frame.attachmentIds,
+        })
       case 'edit':
         return chat.edit(principal, frame.conversationId, frame.messageId, frame.text)
       case 'delete':

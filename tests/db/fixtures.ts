@@ -3,12 +3,13 @@
  * it is about; defaults describe an open, quiet conversation in inbox `inbox-1`.
  */
 import { afterEach, beforeEach } from 'bun:test'
-import type {
-  ConversationRecord,
-  ConversationWrite,
-  InboxRecord,
-  OperatorRecord,
-  Store,
+import {
+  DEFAULT_INBOX_SETTINGS,
+  type ConversationRecord,
+  type ConversationWrite,
+  type InboxRecord,
+  type OperatorRecord,
+  type Store,
 } from '../../actors/ports.ts'
 import type { ConversationEvent, Message, Party } from '../../protocol/index.ts'
 
@@ -185,7 +186,12 @@ export function inbox(id: string, overrides: Partial<InboxRecord> = {}): InboxRe
     id,
     name: `Inbox ${id}`,
     identitySecret: `secret-${id}`,
-    settings: { escalationMinutes: 5, maxOpenPerOperator: 0, visitorMessagesPerMinute: 20 },
+    settings: {
+      ...DEFAULT_INBOX_SETTINGS,
+      escalationMinutes: 5,
+      maxOpenPerOperator: 0,
+      visitorMessagesPerMinute: 20,
+    },
     createdAt: T0,
     updatedAt: T0,
     visitorsSignedOutAt: 0,

@@ -10,6 +10,9 @@
  */
 import { afterAll, beforeAll, test } from 'bun:test'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startNode, type ClusterNode } from './cluster-node.ts'
 import { findBinary, startNats, type NatsServer } from './nats.ts'
 import {
@@ -19,7 +22,7 @@ import {
   ensurePostgres,
   isCI,
 } from './postgres.ts'
-import { removeTempDir, tail } from './processes.ts'
+import { removeTempDir, tail, trackTempDir } from './processes.ts'
 import { ADMIN } from './server.ts'
 
 export { freePort, isAlive, killLeftovers, livePids, waitUntil } from './processes.ts'
@@ -78,8 +81,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const nodes: ClusterNode[] = []
   let nats: NatsServer | null = null
   let stopped = false
-  const envFor = (index: number) =>
-    typeof opts.env === 'function' ? opts.env(index) : (opts.env ?? {})
+  // The nodes share one machine, so one folder is truly shared storage for their files.
+  const files = trackTempDir(mkdtempSync(join(tmpdir(), 'parley-cluster-files-')))
+  const sharedFiles = { ATTACHMENT_DIR: files, ATTACHMENT_DIR_SHARED: 'true' }
+  const envFor = (index: number) => ({
+    ...sharedFiles,
+    ...(typeof opts.env === 'function' ? opts.env(index) : (opts.env ?? {})),
+  })
   let admin: string | null = null
 
   let nextIndex = 0

@@ -62,6 +62,35 @@ describe('config', () => {
     )
   })
 
+  test("attachment storage: a cluster refuses one node's disk unless the folder is declared shared; s3 needs its keys", () => {
+    const cluster = {
+      DATA_DIR: tempDir(),
+      NATS_URL: 'nats://127.0.0.1:4222',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/parley',
+    }
+    expect(problems(cluster)[0]).toContain('ATTACHMENT_STORAGE: a cluster cannot keep files')
+    const shared = loadConfig({
+      ...cluster,
+      ATTACHMENT_DIR: '/srv/parley-files',
+      ATTACHMENT_DIR_SHARED: 'true',
+    })
+    expect(shared.attachments.storage).toEqual({ kind: 'disk', dir: '/srv/parley-files' })
+    expect(problems({ ATTACHMENT_STORAGE: 's3', S3_BUCKET: 'parley' })).toEqual([
+      'S3_ACCESS_KEY_ID: required with ATTACHMENT_STORAGE=s3',
+      'S3_SECRET_ACCESS_KEY: required with ATTACHMENT_STORAGE=s3',
+    ])
+    expect(problems({ S3_BUCKET: 'Not_A_Bucket' })[0]).toContain(
+      'S3_BUCKET: must be an S3 bucket name',
+    )
+    const single = loadConfig({ DATA_DIR: tempDir() })
+    expect(single.attachments).toMatchObject({
+      storage: { kind: 'disk' },
+      uploadTtlMs: 86_400_000,
+      graceMs: 3_600_000,
+      linkTtlSec: 3600,
+    })
+  })
+
   test('cluster settings: NATS_URL needs a shared Postgres; node id, lease TTL and failpoint are checked', () => {
     expect(problems({ NATS_URL: 'nats://127.0.0.1:4222' })).toEqual([
       'NATS_URL: a cluster needs one database shared by every node: set DATABASE_URL to postgres://...',
@@ -72,6 +101,10 @@ describe('config', () => {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/parley',
       NODE_ID: 'node-1',
       LEASE_TTL_MS: '3000',
+      ATTACHMENT_STORAGE: 's3',
+      S3_BUCKET: 'parley',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'key',
     })
     expect(config).toMatchObject({ nodeId: 'node-1', leaseTtlMs: 3000, failpoint: null })
     expect(loadConfig({ DATA_DIR: tempDir() }).leaseTtlMs).toBe(5000)

@@ -1,6 +1,6 @@
 /** Operators, sessions, inboxes and visitors. Registered by repository-suite.ts. */
 import { describe, expect, test } from 'bun:test'
-import type { Store } from '../../../actors/ports.ts'
+import { DEFAULT_INBOX_SETTINGS, type Store } from '../../../actors/ports.ts'
 import { T0, inbox, operator, rejectionOf } from '../fixtures.ts'
 
 export function accountSpecs(store: () => Store): void {
@@ -138,7 +138,13 @@ export function accountSpecs(store: () => Store): void {
   describe('inboxes', () => {
     test('inboxes - settings survive the JSON round trip', async () => {
       const record = inbox('i1', {
-        settings: { escalationMinutes: 7, maxOpenPerOperator: 3, visitorMessagesPerMinute: 12 },
+        settings: {
+          escalationMinutes: 7,
+          maxOpenPerOperator: 3,
+          visitorMessagesPerMinute: 12,
+          attachmentMaxBytes: 5_000_000,
+          attachmentTypes: ['image/png', 'application/pdf'],
+        },
       })
       await store().inboxes.create(record)
       expect(await store().inboxes.get('i1')).toEqual(record)
@@ -149,7 +155,7 @@ export function accountSpecs(store: () => Store): void {
       const i = store().inboxes
       await i.create(inbox('i1', { name: 'Sales' }))
       await i.create(inbox('i2', { name: 'Billing' }))
-      const settings = { escalationMinutes: 1, maxOpenPerOperator: 2, visitorMessagesPerMinute: 3 }
+      const settings = { ...DEFAULT_INBOX_SETTINGS, escalationMinutes: 1, maxOpenPerOperator: 2 }
       const updated = await i.update('i1', { settings, updatedAt: T0 + 5 })
       expect(updated).toEqual(inbox('i1', { name: 'Sales', settings, updatedAt: T0 + 5 }))
       expect((await i.list()).map((x) => x.name)).toEqual(['Billing', 'Sales'])
