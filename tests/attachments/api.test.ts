@@ -9,6 +9,7 @@ import sharp from 'sharp'
 import { FakeClock } from '../../actors/index.ts'
 import { blobKey } from '../../server/attachments/storage.ts'
 import { httpStart } from '../helpers/http.ts'
+import { TestClient } from '../helpers/ws.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 
 const clock = new FakeClock(Date.now())
@@ -162,6 +163,43 @@ describe('attachments - upload, send, download', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
     expect(res.headers.get('content-disposition')).toStartWith('attachment;')
     expect(await res.text()).toBe('first file\n')
+  })
+
+  test('attachments - over the socket: send with files only, the subscriber gets them in message.created, msgpack too', async () => {
+    const { id, token } = await httpStart(s)
+    const op = await s.operator()
+    for (const format of ['json', 'msgpack'] as const) {
+      const watcher = await TestClient.connect(s.wsUrl, { token: op.token, format })
+      const sender = await TestClient.connect(s.wsUrl, { token, format })
+      try {
+        await watcher.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+        const meta = await uploaded(token, id, `socket ${format}`, `${format}.txt`)
+        const ack = await sender.ok({
+          type: 'send',
+          conversationId: id,
+          clientMsgId: `ws-${format}`,
+          attachmentIds: [meta.id],
+        })
+        const event = await watcher.next(
+          (f) => f.type === 'event' && f.name === 'message.created' && f.seq === ack.seq,
+        )
+        expect(
+          (event.data as { message: { text: string; attachments: unknown[] } }).message,
+        ).toMatchObject({
+          text: '',
+          attachments: [meta],
+        })
+        const refused = await sender.request({
+          type: 'send',
+          conversationId: id,
+          clientMsgId: `ws-empty-${format}`,
+        })
+        expect(refused).toMatchObject({ type: 'error', code: 'validation_failed' })
+      } finally {
+        watcher.close()
+        sender.close()
+      }
+    }
   })
 
   test('attachments - conditional requests and byte ranges: 304 by ETag and date, 206, suffix ranges, 416', async () => {
@@ -456,6 +494,33 @@ describe('attachments - lifecycle', () => {
     expect(await s.attachments.storage.stat(blobKey(meta.id, 'original'))).toBeNull()
     expect(await s.store.attachments.get(meta.id)).toBeNull()
     expect((await s.sweepAttachments()).purged).toBe(0)
+  })
+
+  test('attachments - a cleanup run killed between its steps is finished by the next one', async () => {
+    const { id, token } = await httpStart(s)
+    // Killed after removing a deleted file's bytes, before its row.
+    const a = await uploaded(token, id, 'bytes already gone', 'a.txt')
+    const sent = await s.http(`/api/conversations/${id}/messages`, {
+      token,
+      body: { clientMsgId: 'half-a', attachmentIds: [a.id] },
+    })
+    await s.http(`/api/conversations/${id}/messages/${sent.body.messageId}`, {
+      method: 'DELETE',
+      token,
+    })
+    // Killed after expiring an unsent upload, before purging it.
+    const b = await uploaded(token, id, 'expired, not purged', 'b.txt')
+    await clock.advance(7200_000 + 1000)
+    await s.attachments.storage.delete(blobKey(a.id, 'original'))
+    expect(await s.store.attachments.expireUploads(clock.now(), 100)).toContain(b.id)
+    expect(await s.store.attachments.get(a.id)).toMatchObject({ status: 'deleted' })
+    expect(await s.store.attachments.get(b.id)).toMatchObject({ status: 'deleted' })
+    const swept = await s.sweepAttachments()
+    expect(swept.failed).toBe(0)
+    for (const x of [a, b]) {
+      expect(await s.store.attachments.get(x.id)).toBeNull()
+      expect(await s.attachments.storage.stat(blobKey(x.id, 'original'))).toBeNull()
+    }
   })
 
   test('attachments - an upload never sent expires after its TTL; a sent one is never touched', async () => {
