@@ -19,6 +19,8 @@ const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/api\/conversations\/[^/]+(\/messages)?$/, 'GET, POST'],
   [/^\/api\/conversations\/[^/]+\/messages\/[^/]+$/, 'PATCH, DELETE'],
   [/^\/api\/conversations\/[^/]+\/(read|delivered|typing)$/, 'POST'],
+  [/^\/api\/conversations\/[^/]+\/attachments(\/links)?$/, 'POST'],
+  [/^\/api\/conversations\/[^/]+\/attachments\/[^/]+$/, 'GET'],
   [/^\/rt\/sessions(\/[^/]+(\/(events|poll|frames))?)?$/, 'GET, POST, DELETE'],
   [/^\/(readyz|healthz)$/, 'GET'],
   // Module scripts and stylesheets of a sandboxed frame are fetched in CORS mode.
@@ -62,12 +64,13 @@ export function cors() {
         status: 204,
         headers: {
           'access-control-allow-methods': methods,
-          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-allow-headers': 'authorization, content-type, range, if-none-match',
           'access-control-max-age': PREFLIGHT_MAX_AGE,
         },
       })
     }
-    set.headers['access-control-expose-headers'] = 'retry-after'
+    set.headers['access-control-expose-headers'] =
+      'retry-after, content-length, content-range, content-disposition, etag'
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]
     if (token && !isVisitorToken(token) && isForeignOrigin(request.headers)) {
       throw new ParleyError('forbidden', "operator sessions are accepted from the panel's origin")

@@ -78,7 +78,9 @@ function pageHeaders(request: Request, area: 'widget' | 'panel'): Record<string,
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    // blob: for previews of files about to be sent (object URLs of the picked files).
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
     // 'self' covers ws: and wss: to this origin (CSP3); naming the request's Host here would
     // echo a header the client chose into the policy.
     "connect-src 'self'",

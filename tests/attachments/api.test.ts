@@ -250,6 +250,41 @@ describe('attachments - upload, send, download', () => {
 })
 
 describe('attachments - access', () => {
+  test('attachments - the widget (a sandboxed frame, Origin: null) may upload and download with a visitor token', async () => {
+    const { id, token } = await httpStart(s)
+    const preflight = await fetch(`${s.url}/api/conversations/${id}/attachments`, {
+      method: 'OPTIONS',
+      headers: { origin: 'null', 'access-control-request-method': 'POST' },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    const form = new FormData()
+    form.append('file', new File(['from the widget'], 'w.txt'))
+    const up = await fetch(`${s.url}/api/conversations/${id}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, origin: 'null' },
+      body: form,
+    })
+    expect(up.status).toBe(201)
+    expect(up.headers.get('access-control-allow-origin')).toBe('*')
+    const meta = ((await up.json()) as { attachment: { id: string } }).attachment
+    const down = await get(
+      `/api/conversations/${id}/attachments/${meta.id}`,
+      auth(token, { origin: 'null' }),
+    )
+    expect(down.status).toBe(200)
+    expect(down.headers.get('access-control-allow-origin')).toBe('*')
+    expect(down.headers.get('access-control-expose-headers')).toContain('content-disposition')
+    expect(await down.text()).toBe('from the widget')
+    // An operator token from a foreign page is refused, as on every shared route.
+    const op = await s.operator()
+    const foreign = await get(
+      `/api/conversations/${id}/attachments/${meta.id}`,
+      auth(op.token, { origin: 'https://evil.example' }),
+    )
+    expect(foreign.status).toBe(403)
+  })
+
   test("attachments - not yours looks exactly like does not exist; an unsent upload is its uploader's alone", async () => {
     const { id, token } = await httpStart(s)
     const other = await httpStart(s)
