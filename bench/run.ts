@@ -29,6 +29,7 @@ import {
   type EchoServer,
   type FanoutResult,
 } from './lib/baselines.ts'
+import { runAttachments } from './lib/attachments.ts'
 import { runCeiling } from './lib/ceiling.ts'
 import { runChat, runStorm, type ChatResult } from './lib/chat.ts'
 import { addressGroups, startParley, type DbKind, type ParleyServer } from './lib/parley.ts'
@@ -47,6 +48,7 @@ const SCENARIOS = [
   'memory',
   'passivated',
   'startup',
+  'attachments',
 ] as const
 type Scenario = (typeof SCENARIOS)[number]
 
@@ -294,6 +296,43 @@ async function main(): Promise<void> {
       await server.stop()
     }
   }
+  if (want('attachments')) {
+    const files = short ? 50 : 200
+    const bigMB = short ? 50 : 200
+    const result = await phase('attachments', async () => {
+      const server = await startParley({ db, pin })
+      try {
+        return await runAttachments(server, { files, concurrency: 4, bigMB })
+      } finally {
+        await server.stop()
+      }
+    })
+    report.attachments = result
+    if (result) {
+      rows.push(
+        row(`attachment upload, ${files} x 1 MB, 4 at a time`, result.uploadMBs, 'MB/s', {
+          name: 'write + fsync on the same disk',
+          value: result.diskWriteMBs,
+        }),
+        row(`attachment download, ${files} x 1 MB, 4 at a time`, result.downloadMBs, 'MB/s', {
+          name: 'read on the same disk',
+          value: result.diskReadMBs,
+        }),
+        row(
+          `server RSS during one ${bigMB} MB upload (peak)`,
+          result.bigUpload.rssPeakMB,
+          'MB',
+          { name: 'RSS just before', value: result.bigUpload.rssBeforeMB },
+          {
+            text: 'flat (< before + 64 MB)',
+            met: result.bigUpload.rssPeakMB < result.bigUpload.rssBeforeMB + 64,
+          },
+        ),
+        row(`${bigMB} MB upload time`, result.bigUpload.seconds, 's'),
+      )
+    }
+  }
+
   if (want('startup')) {
     const start = await phase('startup to ready', () => startupToReady(pin, P.startups))
     report.startup = start

@@ -82,6 +82,9 @@ export async function startParley(opts: {
       METRICS_TOKEN,
       // The fan-out room is one visitor's 100 tabs; the default allows 5 per visitor.
       MAX_VISITOR_CONNECTIONS: '1000',
+      // The attachment phase uploads hundreds of files from one visitor.
+      ATTACHMENT_UPLOADS_PER_MINUTE: '100000',
+      ATTACHMENT_DOWNLOADS_PER_MINUTE: '100000',
       BENCH_PROBE_PORT: String(probePort),
       BENCH_ACTOR_IDLE_MS: String(opts.actorIdleMs ?? 0),
     },

@@ -27,6 +27,7 @@ function fmt(value: number, unit: string): string {
   }
   if (unit === 'ms') return `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`
   if (unit === 'B') return `${(value / 1024).toFixed(2)} KB`
+  if (unit === 'MB/s' || unit === 'MB' || unit === 's') return `${value.toFixed(1)} ${unit}`
   return `${value} ${unit}`.trim()
 }
 
