@@ -254,8 +254,9 @@ export interface InboxSettings {
 }
 
 /**
- * What an upload may be by default (F1): MIME types exactly as sniffed from the bytes. SVG, HTML
- * and executables are not among them; plain text (CSV too) is `text/plain`.
+ * What an upload may be by default (F1): MIME types exactly as sniffed from the bytes (without
+ * parameters). SVG, HTML and executables are not among them: SVG and HTML can carry script.
+ * Plain text (CSV too: no byte tells it from other text) is `text/plain`.
  */
 export const DEFAULT_ATTACHMENT_TYPES: readonly string[] = [
   'image/png',
@@ -368,6 +369,19 @@ export interface AttachmentRecord extends Attachment {
   thumbnailSize: number | null
   createdAt: number
   purgeAt: number | null
+}
+
+/** What every reader of a message sees of a stored attachment. */
+export function attachmentView(r: AttachmentRecord): Attachment {
+  return {
+    id: r.id,
+    name: r.name,
+    size: r.size,
+    contentType: r.contentType,
+    width: r.width,
+    height: r.height,
+    thumbnail: r.thumbnail,
+  }
 }
 
 /** Persistence of attachment metadata (the bytes live in the blob storage). */

@@ -15,12 +15,13 @@ import {
   type TypingEventFrame,
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
-import type {
-  AttachmentStore,
-  ConversationRecord,
-  ConversationStore,
-  ConversationWrite,
-  MessagePatch,
+import {
+  attachmentView,
+  type AttachmentStore,
+  type ConversationRecord,
+  type ConversationStore,
+  type ConversationWrite,
+  type MessagePatch,
 } from '../ports.ts'
 import { Actor, type ActorContext } from '../runtime/index.ts'
 import { authorize, partyKey, partyOf, type Principal } from './access.ts'
@@ -309,15 +310,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       if (r.status !== 'uploaded') {
         throw new ParleyError('conflict', `attachment ${id} is not available to send`)
       }
-      return {
-        id: r.id,
-        name: r.name,
-        size: r.size,
-        contentType: r.contentType,
-        width: r.width,
-        height: r.height,
-        thumbnail: r.thumbnail,
-      }
+      return attachmentView(r)
     })
   }
 

@@ -13,6 +13,7 @@ import type { Dirent } from 'node:fs'
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileTypeFromFile } from 'file-type/node'
+import { DEFAULT_ATTACHMENT_TYPES } from '../../actors/index.ts'
 import sharp from 'sharp'
 import { ParleyError } from '../../protocol/index.ts'
 
@@ -46,30 +47,8 @@ export interface Ingested {
   } | null
 }
 
-/**
- * What uploads may be by default: images, PDF, plain text (CSV included: no byte tells it from
- * other text, so it arrives as text/plain), office documents, zip, mp4, webm, mp3 and Ogg audio,
- * spelled exactly as file-type reports them. SVG and HTML are absent: both can carry script.
- */
-export const DEFAULT_ALLOWED_TYPES: readonly string[] = Object.freeze([
-  'image/png',
-  'image/jpeg',
-  'image/webp',
-  'image/gif',
-  'application/pdf',
-  'text/plain',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'application/vnd.oasis.opendocument.text',
-  'application/vnd.oasis.opendocument.spreadsheet',
-  'application/zip',
-  'video/mp4',
-  'video/webm',
-  'audio/mpeg',
-  'audio/ogg',
-  'audio/ogg; codecs=opus',
-])
+/** What uploads may be by default: the inbox default (actors/ports.ts), as file-type spells them. */
+export const DEFAULT_ALLOWED_TYPES: readonly string[] = DEFAULT_ATTACHMENT_TYPES
 
 /** Room for the multipart framing around the file: boundaries, part headers, small fields. */
 const MULTIPART_OVERHEAD = 64 * 1024
@@ -503,7 +482,9 @@ function looksLikeSvg(head: string): boolean {
 
 /** The content's MIME type, from its bytes alone; null when it is not recognised. */
 async function sniff(received: Received): Promise<string | null> {
-  const detected = await fileTypeFromFile(received.path)
+  const found = await fileTypeFromFile(received.path)
+  // Parameters (file-type says `audio/ogg; codecs=opus`) are not part of the type allowed.
+  const detected = found && { mime: found.mime.split(';')[0]?.trim() ?? found.mime }
   if (detected && detected.mime !== 'application/xml') return detected.mime
   const xmlOrText = detected !== undefined || received.isText
   if (xmlOrText && looksLikeSvg(await Bun.file(received.path).slice(0, 4096).text())) {

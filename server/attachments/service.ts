@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import {
   DEFAULT_INBOX_SETTINGS,
+  attachmentView,
   authorize,
   newId,
   partyOf,
@@ -154,7 +155,7 @@ export class AttachmentService {
       await this.deps.store.attachments.markDeleted([record.id], now).catch(() => 0)
       throw error
     }
-    return toAttachment(record)
+    return attachmentView(record)
   }
 
   /**
@@ -318,18 +319,6 @@ export function openBlobStorage(config: AttachmentConfig): BlobStorage {
     secretAccessKey: s.secretAccessKey,
     prefix: s.prefix,
   })
-}
-
-export function toAttachment(r: AttachmentRecord): Attachment {
-  return {
-    id: r.id,
-    name: r.name,
-    size: r.size,
-    contentType: r.contentType,
-    width: r.width,
-    height: r.height,
-    thumbnail: r.thumbnail,
-  }
 }
 
 /** Removes an upload's spool files (after a failure). */

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import sharp from 'sharp'
-import { FakeClock } from '../../actors/index.ts'
+import { DEFAULT_INBOX_SETTINGS, FakeClock } from '../../actors/index.ts'
 import { blobKey } from '../../server/attachments/storage.ts'
 import { httpStart } from '../helpers/http.ts'
 import { TestClient } from '../helpers/ws.ts'
@@ -456,15 +456,8 @@ describe('attachments - bad input', () => {
       expect((await upload(token, id, 'small', 'ok.txt')).status).toBe(201)
     } finally {
       await set({
-        attachmentMaxBytes: 20 * 1024 * 1024,
-        attachmentTypes: [
-          'image/png',
-          'image/jpeg',
-          'image/gif',
-          'image/webp',
-          'application/pdf',
-          'text/plain',
-        ],
+        attachmentMaxBytes: DEFAULT_INBOX_SETTINGS.attachmentMaxBytes,
+        attachmentTypes: DEFAULT_INBOX_SETTINGS.attachmentTypes,
       })
       await clock.advance(31_000)
     }
