@@ -127,20 +127,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const actors = createActorSystem({ store, clock, log, config, publisher, feed: hub, cluster })
   const { conversations } = actors
+  // Counters shared by the whole cluster (logins, uploads): another node is no second budget.
+  const throttleStore = cluster
+    ? new KvThrottleStore(cluster.loginThrottleKv, () => cluster.link.assertUp())
+    : new MemoryThrottleStore(() => clock.now())
   const auth = new AuthService(store, {
     secret: config.secret,
     visitorTtlSec: config.visitorTokenTtlSec,
     operatorTtlSec: config.operatorSessionTtlSec,
     clock,
     login: {
-      // Counters shared by the whole cluster: another node is no second budget.
-      throttle: new LoginThrottle(
-        cluster
-          ? new KvThrottleStore(cluster.loginThrottleKv, () => cluster.link.assertUp())
-          : new MemoryThrottleStore(() => clock.now()),
-        config.login,
-        () => clock.now(),
-      ),
+      throttle: new LoginThrottle(throttleStore, config.login, () => clock.now()),
       hashGate: new HashGate({
         concurrency: config.login.hashConcurrency,
         queue: config.login.hashQueue,
@@ -166,6 +163,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     store,
     storage: fileStorage,
     config: config.attachments,
+    throttle: throttleStore,
     secret: config.secret,
     clock,
     log,

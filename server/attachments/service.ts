@@ -21,6 +21,7 @@ import {
 } from '../../actors/index.ts'
 import { ParleyError, type Attachment } from '../../protocol/index.ts'
 import type { AttachmentConfig } from '../config.ts'
+import { takeToken, type ThrottleStore } from '../auth/index.ts'
 import { RateLimiter } from '../limits.ts'
 import { ingestUpload } from './ingest.ts'
 import { blobKey, diskStorage, s3Storage, type BlobStorage } from './storage.ts'
@@ -59,7 +60,6 @@ export interface AttachmentLink {
 const INBOX_CACHE_MS = 30_000
 
 export class AttachmentService {
-  readonly #uploads: RateLimiter
   readonly #downloads: RateLimiter
   readonly #inflight = new Map<string, number>()
   readonly #inboxes = new Map<string, { settings: InboxSettings; until: number }>()
@@ -69,14 +69,17 @@ export class AttachmentService {
       store: Store
       storage: BlobStorage
       config: AttachmentConfig
+      /** Upload counters: in memory on one node, in NATS KV in a cluster (one budget). */
+      throttle: ThrottleStore
       secret: string
       clock: Clock
       log: Logger
     },
   ) {
     const now = () => deps.clock.now()
-    const { uploadsPerMinute, downloadsPerMinute } = deps.config
-    this.#uploads = new RateLimiter(uploadsPerMinute, uploadsPerMinute, now)
+    const { downloadsPerMinute } = deps.config
+    // Downloads (thumbnails of a long thread) count per node: a KV round trip each would cost
+    // more than the download; uploads, which fill the storage, count cluster-wide.
     this.#downloads = new RateLimiter(downloadsPerMinute, downloadsPerMinute, now)
   }
 
@@ -94,7 +97,7 @@ export class AttachmentService {
     conversationId: string,
     request: Request,
   ): Promise<Attachment> {
-    this.#uploads.take(`${principal.kind}:${principal.id}`, 'uploads')
+    await this.#takeUpload(principal)
     const conversation = authorize(
       principal,
       await this.#conversation(conversationId),
@@ -156,6 +159,22 @@ export class AttachmentService {
       throw error
     }
     return attachmentView(record)
+  }
+
+  /** One upload from the principal's budget (ATTACHMENT_UPLOADS_PER_MINUTE), cluster-wide. */
+  async #takeUpload(principal: Principal): Promise<void> {
+    const now = this.deps.clock.now()
+    const perMinute = this.deps.config.uploadsPerMinute
+    const wait = await this.deps.throttle.update(
+      `upload.${principal.kind}.${principal.id}`,
+      (current) => {
+        const decision = takeToken(current, now, perMinute)
+        return { next: decision.next, result: decision.wait }
+      },
+    )
+    if (wait > 0) {
+      throw new ParleyError('rate_limited', 'too many uploads; slow down', { retryAfterMs: wait })
+    }
   }
 
   /**

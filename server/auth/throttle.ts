@@ -99,9 +99,11 @@ export class LoginThrottle {
     const now = this.now()
     const { perAddress, perSubnet } = this.limits
     return (
-      (await this.check('address', `addr.${digest(address)}`, (r) => take(r, now, perAddress))) ??
+      (await this.check('address', `addr.${digest(address)}`, (r) =>
+        takeToken(r, now, perAddress),
+      )) ??
       (await this.check('subnet', `net.${digest(subnetOf(address))}`, (r) =>
-        take(r, now, perSubnet),
+        takeToken(r, now, perSubnet),
       )) ??
       (await this.check('account', `acct.${digest(account)}`, (r) => attempt(r, now, this.limits)))
     )
@@ -131,8 +133,15 @@ function refuse(current: ThrottleRecord, wait: number): Decision {
   return { next: { ...current, noted: true }, wait, first: true }
 }
 
-/** Token bucket of `perMinute` attempts a minute, burst `perMinute`. */
-function take(current: ThrottleRecord | null, now: number, perMinute: number): Decision {
+/**
+ * Token bucket of `perMinute` attempts a minute, burst `perMinute`: the next record and the
+ * wait (0: go ahead). Any counter kept in a ThrottleStore may use it (uploads do).
+ */
+export function takeToken(
+  current: ThrottleRecord | null,
+  now: number,
+  perMinute: number,
+): Decision {
   const rate = perMinute / 60_000
   const live = current !== null && now < current.forgetAt ? current : null
   const tokens = live ? Math.min(perMinute, live.count + (now - live.at) * rate) : perMinute

@@ -3,7 +3,8 @@
  * API on loopback (s3rver). A file uploaded through one node is sent and read through the other,
  * a signed link made on one opens on the other, and the cleanup job (each node runs it every
  * 250 ms; the NATS KV lock lets one at a time in) removes a deleted message's bytes from the
- * bucket and its row. The lock itself: two nodes racing for it, exactly one runs.
+ * bucket and its row. The lock itself: two nodes racing for it, exactly one runs. The upload
+ * budget is one for the cluster.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import postgres from 'postgres'
@@ -119,6 +120,33 @@ await withClusterServices('attachments - cluster on S3', {}, () => {
         await sql.end()
       }
     }, 60_000)
+
+    test("attachments cluster - one person's upload budget is shared by every node", async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]
+      const visitor = await c.visitorToken(n1)
+      const started = await n1.http('/api/visitor/conversations', {
+        token: visitor.token,
+        body: {},
+      })
+      const id = started.body.conversation.id as string
+      const statuses: number[] = []
+      for (let i = 0; i < 40; i++) {
+        const node = i % 2 === 0 ? n1 : n2
+        const form = new FormData()
+        form.append('file', new File([`file ${i}`], `f${i}.txt`))
+        const res = await fetch(`${node.url}/api/conversations/${id}/attachments`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${visitor.token}` },
+          body: form,
+        })
+        await res.arrayBuffer()
+        statuses.push(res.status)
+      }
+      // ATTACHMENT_UPLOADS_PER_MINUTE (30) in all, not 30 per node.
+      expect(statuses.filter((x) => x === 201)).toHaveLength(30)
+      expect(statuses.filter((x) => x === 429)).toHaveLength(10)
+    })
 
     test('attachments cluster - two nodes racing for the cleanup lock: one runs, the other skips; then it is free again', async () => {
       const c = cluster()
