@@ -17,6 +17,7 @@ import {
   type Transport,
   type TypingEventFrame,
 } from '../shared/index.ts'
+import { settleUploads, type Upload } from '../shared/attachments.ts'
 import type { PanelApi } from './api.ts'
 import { newestVisitorSeq, ownRead } from './derive.ts'
 import type { PanelMutations, PanelState } from './store.ts'
@@ -111,9 +112,22 @@ export function createChat(
     }
   }
 
-  async function deliver(conversationId: string, clientMsgId: string, text: string) {
+  async function deliver(
+    conversationId: string,
+    clientMsgId: string,
+    text: string,
+    files: readonly Upload[],
+  ) {
     try {
-      const frame = { type: 'send', conversationId, clientMsgId, text } as const
+      // Files first: the message goes once they are stored (those refused meanwhile are left out).
+      const stored = await settleUploads(files, text.trim() !== '')
+      const frame = {
+        type: 'send',
+        conversationId,
+        clientMsgId,
+        ...(text.trim() ? { text } : {}),
+        ...(stored.length > 0 ? { attachmentIds: stored.map((a) => a.id) } : {}),
+      } as const
       await transport.request<SendAck>(frame, { durable: true })
     } catch (e) {
       m.failPending(clientMsgId)
@@ -160,14 +174,23 @@ export function createChat(
         m.set('loadingOlder', false)
       }
     },
-    /** Sends a message; false when it is empty or too long. */
-    send(text: string): boolean {
+    /** Sends a message (text, files or both); false when it is empty or too long. */
+    send(text: string, files: Upload[] = []): boolean {
       const id = state.selectedId
-      if (!id || !text.trim() || text.length > MAX_TEXT_LENGTH) return false
+      if (!id || (!text.trim() && files.length === 0) || text.length > MAX_TEXT_LENGTH) {
+        return false
+      }
       const clientMsgId = newId()
-      m.addPending({ conversationId: id, clientMsgId, text, createdAt: Date.now(), failed: false })
+      m.addPending({
+        conversationId: id,
+        clientMsgId,
+        text,
+        createdAt: Date.now(),
+        failed: false,
+        uploads: files.length > 0 ? files : undefined,
+      })
       typing.sent()
-      void deliver(id, clientMsgId, text)
+      void deliver(id, clientMsgId, text, files)
       return true
     },
     typing: () => typing.input(),
@@ -242,6 +265,9 @@ export function describe(e: unknown): string {
       return 'Only the author can change this message.'
     case 'forbidden':
       return `Not allowed: ${error.message}`
+    case 'payload_too_large':
+    case 'unsupported_media_type':
+      return `The file was not accepted: ${error.message}`
     case 'unavailable':
     case 'overloaded':
       return 'No connection right now. Please try again in a moment.'

@@ -1,4 +1,6 @@
-/** Display helpers: a visitor's short name, times. */
+/** Display helpers: a visitor's short name, times, the words around files. */
+import { attachStrings } from '../shared/attach-i18n.ts'
+
 export function visitorName(visitorId: string): string {
   return `Visitor ${visitorId.slice(-6)}`
 }
@@ -13,3 +15,6 @@ export function when(at: number): string {
   if (d.toDateString() === new Date().toDateString()) return clock(at)
   return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(d)
 }
+
+/** The panel speaks English (its other strings are English too); the widget has ru as well. */
+export const FILE_STRINGS = attachStrings('en')

@@ -20,6 +20,7 @@ import {
   type FeedFrame,
   type OperatorStatus,
 } from '../shared/index.ts'
+import { createLinks, type UploadEnv } from '../shared/attachments.ts'
 import { createAdmin } from './admin.ts'
 import { panelApi } from './api.ts'
 import { createChat } from './chat.ts'
@@ -255,7 +256,16 @@ export function createPanel(baseUrl: string) {
     if (initial) void chat.actions.open(initial)
   }
 
-  return { state, actions }
+  const token = () => state.login?.token ?? null
+  /** Signed links for the files on screen. */
+  const links = createLinks(baseUrl, token)
+  /** Where the composer uploads the files of a conversation. */
+  const uploads = (conversationId: string): UploadEnv => ({
+    baseUrl,
+    token,
+    conversationId: () => Promise.resolve(conversationId),
+  })
+  return { state, actions, links, uploads }
 }
 
 export type Panel = ReturnType<typeof createPanel>

@@ -14,6 +14,7 @@ import type {
   ReadState,
   TransportState,
 } from '../shared/index.ts'
+import type { Upload } from '../shared/attachments.ts'
 import type { StoredLogin } from './session.ts'
 
 /** An own message not yet seen as stored (in flight across reconnects, or refused). */
@@ -23,6 +24,8 @@ export interface PendingMessage {
   text: string
   createdAt: number
   failed: boolean
+  /** Its files, uploading or uploaded. */
+  uploads?: Upload[]
 }
 
 export type Page = 'inbox' | 'operators' | 'inboxes'

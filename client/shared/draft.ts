@@ -15,13 +15,16 @@ export interface DraftTarget {
   saveEdit(text: string): Promise<boolean>
   cancelEdit(): void
   typing(): void
+  /** Files ready to go with a new message: it may then have no text. */
+  hasFiles?(): boolean
 }
 
 export function createDraft(target: DraftTarget, opts: { maxHeight: number }) {
   const [draft, setDraft] = createSignal('')
   let input: HTMLTextAreaElement | undefined
   const over = () => draft().length > MAX_TEXT_LENGTH
-  const canSubmit = () => draft().trim().length > 0 && !over()
+  const canSubmit = () =>
+    (draft().trim().length > 0 || (!target.editing() && target.hasFiles?.() === true)) && !over()
   const grow = () => {
     if (!input) return
     input.style.height = 'auto'

@@ -7,6 +7,7 @@
  */
 export type {
   AckFrame,
+  Attachment,
   Badges,
   ClientFrame,
   Conversation,
@@ -27,4 +28,4 @@ export type {
 export type { ConversationView, InboxRecord, InboxSettings, SendAck } from '../../actors/index.ts'
 export type { OperatorView } from '../../server/auth/index.ts'
 export { ERROR_CODES, ParleyError } from '../../protocol/errors.ts'
-export { MAX_TEXT_LENGTH } from '../../protocol/model.ts'
+export { MAX_ATTACHMENTS_PER_MESSAGE, MAX_TEXT_LENGTH } from '../../protocol/model.ts'

@@ -1,4 +1,5 @@
 /** The widget's two UI languages. Message text is never translated, only the chrome around it. */
+import { attachStrings } from '../shared/attach-i18n.ts'
 import type { Lang } from './config.ts'
 
 const en = {
@@ -40,6 +41,7 @@ const en = {
   rateLimited: 'You are sending messages too fast. Please wait a moment.',
   failedAction: 'Something went wrong. Please try again.',
   unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  files: attachStrings('en'),
 }
 
 export type Strings = typeof en
@@ -91,6 +93,7 @@ const ru: Strings = {
   rateLimited: 'Вы отправляете сообщения слишком часто. Подождите немного.',
   failedAction: 'Что-то пошло не так. Попробуйте ещё раз.',
   unread: (n: number) => `${n} ${ruUnread[ruPlural.select(n)]}`,
+  files: attachStrings('ru'),
 }
 
 export function strings(lang: Lang): Strings {

@@ -3,13 +3,20 @@
  * message typed offline survives a reload; each keeps its clientMsgId for life, so however
  * often it is retried it lands once.
  */
+import type { Attachment } from '../shared/attachments.ts'
 import { newId } from '../shared/index.ts'
 import type { KeyValue } from './storage.ts'
 
+/**
+ * Files travel as uploads made before the message goes: `attachments` lists those already
+ * stored. A file still uploading lives only in memory (a File cannot be stored), so a reload
+ * before its upload finished sends the message without it.
+ */
 export interface QueuedMessage {
   clientMsgId: string
   text: string
   createdAt: number
+  attachments?: Attachment[]
 }
 
 const KEY = 'outbox'
@@ -34,6 +41,16 @@ export class Outbox {
     this.items = [...this.items, item]
     this.storage.set(KEY, this.items)
     return item
+  }
+
+  /** Notes a file of a queued message as uploaded. */
+  addAttachment(clientMsgId: string, attachment: Attachment): void {
+    this.items = this.items.map((i) =>
+      i.clientMsgId === clientMsgId
+        ? { ...i, attachments: [...(i.attachments ?? []), attachment] }
+        : i,
+    )
+    this.storage.set(KEY, this.items)
   }
 
   remove(clientMsgId: string): void {

@@ -5,11 +5,14 @@
 import { createStore, produce } from 'solid-js/store'
 import type { Conversation, ConversationView, Message, ReadState } from '../shared/index.ts'
 import type { ChannelKind, TransportState } from '../shared/index.ts'
+import type { Upload } from '../shared/attachments.ts'
 import type { QueuedMessage } from './outbox.ts'
 
 /** A message of the visitor's not yet seen as stored (queued, in flight, or refused). */
 export interface PendingMessage extends QueuedMessage {
   failed: boolean
+  /** Its files still uploading (this page only). */
+  uploads?: Upload[]
 }
 
 export type NoticeKey =
@@ -140,8 +143,8 @@ export function createWidgetStore(init: { dark: boolean }) {
       })
     },
     clearTyping: () => setState('typing', []),
-    addPending: (item: QueuedMessage) =>
-      setState('pending', (list) => [...list, { ...item, failed: false }]),
+    addPending: (item: QueuedMessage, uploads?: Upload[]) =>
+      setState('pending', (list) => [...list, { ...item, failed: false, uploads }]),
     /** Only these (still queued) stay on screen: the rest belonged to the previous visitor. */
     resetPending: (items: readonly QueuedMessage[]) =>
       setState(

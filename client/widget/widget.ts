@@ -6,6 +6,11 @@
  * or the chat being opened). After each connect the visitor's latest open conversation is
  * found (once), its history loaded and subscribed from the seq it was loaded at; then queued
  * messages go out one by one, `start` for the first one when there is no conversation yet.
+ *
+ * Files: each upload starts when the file is added to the composer and waits for the same
+ * readiness (connected, conversation looked up); a visitor without a conversation gets one
+ * (`start` without a message) for the first file. A message with files waits in the outbox
+ * until its uploads are done, then goes with the same clientMsgId.
  */
 import {
   asParleyError,
@@ -20,6 +25,7 @@ import {
   type ParleyError,
   type SendAck,
 } from '../shared/index.ts'
+import { createLinks, settleUploads, type Upload, type UploadEnv } from '../shared/attachments.ts'
 import { widgetApi } from './api.ts'
 import type { WidgetConfig } from './config.ts'
 import { createEventHandler } from './events.ts'
@@ -35,6 +41,8 @@ export interface Widget {
   actions: WidgetActions
   t: Strings
   config: WidgetConfig
+  links: ReturnType<typeof createLinks>
+  uploads: UploadEnv
 }
 
 export type WidgetActions = ReturnType<typeof createWidget>['actions']
@@ -72,6 +80,53 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   /** Counts visitor changes, so a delivery can tell it outlived its visitor. */
   let visitorEpoch = 0
   const receipts = createReceipts(state, m, transport)
+  /** Uploads of queued messages, by clientMsgId (memory only). */
+  const uploadsOf = new Map<string, Upload[]>()
+  let waiters: Array<() => void> = []
+  let starting: Promise<string> | null = null
+  const links = createLinks(config.baseUrl, () => session.token())
+
+  /** Resolves once connected with the visitor's conversation looked up. */
+  const ready = () =>
+    resolved && transport.state === 'connected'
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiters.push(resolve))
+
+  /** The conversation to upload into: the current one, or a new one (`start` with no message). */
+  async function conversationId(): Promise<string> {
+    for (;;) {
+      await ready()
+      const c = state.conversation
+      if (c) return c.id
+      starting ??= begin({}).finally(() => (starting = null))
+      try {
+        return await starting
+      } catch {
+        // offline again or refused: wait for the next connect
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+      }
+    }
+  }
+
+  async function begin(first: { clientMsgId?: string; text?: string }): Promise<string> {
+    const ack = await transport.request<{ conversation: Conversation }>(
+      { type: 'start', ...first },
+      { durable: true },
+    )
+    m.setConversation(ack.conversation)
+    transport.subscribe(ack.conversation.id, 0)
+    return ack.conversation.id
+  }
+
+  const uploadEnv: UploadEnv = {
+    baseUrl: config.baseUrl,
+    token: () => session.token(),
+    ready: () => {
+      activate()
+      return ready()
+    },
+    conversationId,
+  }
 
   const onEvent = createEventHandler(state, m, {
     isVisible: () => state.open && document.visibilityState === 'visible',
@@ -127,6 +182,8 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     // Sent or refused under the previous visitor: gone with its conversation. Still queued:
     // goes out as the new one, as after a reload.
     m.resetPending(outbox.all())
+    uploadsOf.clear()
+    links.reset()
     m.setVisitor(visitorId)
     resolved = false
     receipts.reset()
@@ -149,6 +206,9 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       setTimeout(() => transport.state === 'connected' && void afterConnect(), 2000)
       return
     }
+    const go = waiters
+    waiters = []
+    for (const resolve of go) resolve()
     void drain()
     receipts.schedule()
   }
@@ -208,18 +268,28 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   }
 
   async function deliver(item: QueuedMessage) {
+    // Uploads made on this page, in the visitor's order; after a reload, those stored before it.
+    const uploads = uploadsOf.get(item.clientMsgId)
+    const files = uploads
+      ? await settleUploads(uploads, item.text.trim() !== '')
+      : (item.attachments ?? [])
+    const ids = files.map((a) => a.id)
+    uploadsOf.delete(item.clientMsgId)
+    if (starting) await starting.catch(() => undefined)
     const c = state.conversation
     if (c) {
-      const frame = { type: 'send', conversationId: c.id, ...pick(item) } as const
+      const frame = {
+        type: 'send',
+        conversationId: c.id,
+        ...pick(item),
+        ...(ids.length > 0 ? { attachmentIds: ids } : {}),
+      } as const
       await transport.request<SendAck>(frame, { durable: true })
       return
     }
-    const ack = await transport.request<{ conversation: Conversation }>(
-      { type: 'start', ...pick(item) },
-      { durable: true },
-    )
-    m.setConversation(ack.conversation)
-    transport.subscribe(ack.conversation.id, 0)
+    // Files are uploaded into a conversation, so a message without one has text only.
+    starting = begin(pick(item)).finally(() => (starting = null))
+    await starting
   }
 
   function open() {
@@ -242,11 +312,17 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     open,
     close,
     toggle: () => (state.open ? close() : open()),
-    /** Queues a message; false when it is empty or too long. */
-    send(text: string): boolean {
-      if (!text.trim() || text.length > MAX_TEXT_LENGTH) return false
+    /** Queues a message (text, files or both); false when it is empty or too long. */
+    send(text: string, files: Upload[] = []): boolean {
+      if ((!text.trim() && files.length === 0) || text.length > MAX_TEXT_LENGTH) return false
       const item = outbox.add(text)
-      m.addPending(item)
+      if (files.length > 0) {
+        uploadsOf.set(item.clientMsgId, files)
+        for (const f of files) {
+          f.done.then((a) => outbox.addAttachment(item.clientMsgId, a)).catch(() => undefined)
+        }
+      }
+      m.addPending(item, files.length > 0 ? files : undefined)
       typing.sent()
       activate()
       void drain()
@@ -309,11 +385,13 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   if (session.exists || outbox.first()) activate()
   if (tab.get<boolean>('open') || !config.embedded) open()
 
-  return { state, actions, t: strings(config.lang), config }
+  return { state, actions, t: strings(config.lang), config, links, uploads: uploadEnv }
 }
 
 function pick(item: QueuedMessage) {
-  return { clientMsgId: item.clientMsgId, text: item.text }
+  return item.text.trim()
+    ? { clientMsgId: item.clientMsgId, text: item.text }
+    : { clientMsgId: item.clientMsgId }
 }
 
 function noticeFor(error: ParleyError): NoticeKey {

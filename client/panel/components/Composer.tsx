@@ -3,18 +3,28 @@
  * own message (Enter saves, Escape cancels). Typing notices go out while writing a new message.
  */
 import { Show } from 'solid-js'
+import type { FileDraft } from '../../shared/attachments.ts'
 import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
+import { FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
+import { FILE_STRINGS } from '../format.ts'
 import { usePanel } from '../context.ts'
 
-export function Composer() {
+export function Composer(props: { files: FileDraft }) {
   const panel = usePanel()
+  const files = props.files
+  let picker: HTMLInputElement | undefined
   const d = createDraft(
     {
       editing: () => panel.state.editing,
       textOf: (id) => panel.state.messages.find((m) => m.id === id)?.text,
-      send: (text) => panel.actions.send(text),
+      hasFiles: () => files.sendable().length > 0,
+      send(text) {
+        const ok = panel.actions.send(text, files.sendable())
+        if (ok) files.take()
+        return ok
+      },
       saveEdit: (text) => panel.actions.saveEdit(text),
       cancelEdit: () => panel.actions.cancelEdit(),
       typing: () => panel.actions.typing(),
@@ -39,7 +49,38 @@ export function Composer() {
           </button>
         </div>
       </Show>
+      <Show when={files.items().length > 0 && !panel.state.editing}>
+        <FileChips uploads={files.items()} t={FILE_STRINGS} onRemove={files.remove} />
+      </Show>
+      <Show when={files.tooMany()}>
+        <p class="count over" role="alert">
+          {FILE_STRINGS.tooMany}
+        </p>
+      </Show>
       <div class="composer-row">
+        <Show when={!panel.state.editing}>
+          <button
+            type="button"
+            class="icon-button attach"
+            aria-label={FILE_STRINGS.attach}
+            title={FILE_STRINGS.attach}
+            disabled={!canChat()}
+            onClick={() => picker?.click()}
+          >
+            <Icon name="clip" />
+          </button>
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            tabIndex={-1}
+            onChange={(e) => {
+              files.add(e.currentTarget.files ?? [])
+              e.currentTarget.value = ''
+            }}
+          />
+        </Show>
         <textarea
           ref={d.ref}
           rows={1}
@@ -50,6 +91,11 @@ export function Composer() {
           aria-invalid={d.over()}
           onInput={d.onInput}
           onKeyDown={d.onKeyDown}
+          onPaste={(e) => {
+            if (panel.state.editing || !canChat()) return
+            const pasted = pastedFiles(e)
+            if (pasted.length > 0) files.add(pasted)
+          }}
         />
         <button
           type="submit"

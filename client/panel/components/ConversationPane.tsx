@@ -1,9 +1,11 @@
 /** The conversation on screen: its header and actions, the messages, typing, and the composer. */
-import { Show } from 'solid-js'
+import { onCleanup, Show } from 'solid-js'
+import { createFileDraft } from '../../shared/attachments.ts'
+import { createDropZone } from '../../shared/ui/Attachments.tsx'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
-import { visitorName } from '../format.ts'
+import { FILE_STRINGS, visitorName } from '../format.ts'
 import { Composer } from './Composer.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
 import { MessageList } from './MessageList.tsx'
@@ -11,8 +13,22 @@ import { MessageList } from './MessageList.tsx'
 export function ConversationPane(props: { id: string }) {
   const panel = usePanel()
   const conversation = () => selected(panel.state)
+  const files = createFileDraft(panel.uploads(props.id))
+  onCleanup(() => files.clear())
+  const drop = createDropZone(
+    (list) => files.add(list),
+    () => !panel.state.editing && panel.state.login?.operator.canChat === true,
+  )
   return (
-    <section class="pane conversation" data-conversation-id={props.id} aria-label="Conversation">
+    <section
+      class="pane conversation"
+      data-conversation-id={props.id}
+      aria-label="Conversation"
+      onDragEnter={drop.handlers.onDragEnter}
+      onDragOver={drop.handlers.onDragOver}
+      onDragLeave={drop.handlers.onDragLeave}
+      onDrop={drop.handlers.onDrop}
+    >
       <header class="conv-head">
         <button
           type="button"
@@ -53,7 +69,10 @@ export function ConversationPane(props: { id: string }) {
           Visitor is typing…
         </p>
       </Show>
-      <Composer />
+      <Composer files={files} />
+      <Show when={drop.dragging()}>
+        <div class="drop-overlay">{FILE_STRINGS.drop}</div>
+      </Show>
     </section>
   )
 }

@@ -3,9 +3,10 @@ import { Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { RichText } from '../../shared/ui/RichText.tsx'
+import { FileChips, MessageFiles } from '../../shared/ui/Attachments.tsx'
 import { usePanel } from '../context.ts'
 import { canChange, receiptOf } from '../derive.ts'
-import { clock } from '../format.ts'
+import { clock, FILE_STRINGS } from '../format.ts'
 import type { PendingMessage } from '../store.ts'
 import { Receipt } from './Receipt.tsx'
 
@@ -53,7 +54,20 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
       </Show>
       <div class="bubble" classList={{ deleted: deleted() }}>
         <Show when={!deleted()} fallback={<em>Message deleted</em>}>
-          <RichText text={props.message.text} />
+          <Show when={stored()?.attachments?.length}>
+            <MessageFiles
+              conversationId={stored()?.conversationId ?? ''}
+              attachments={stored()?.attachments ?? []}
+              links={panel.links}
+              t={FILE_STRINGS}
+            />
+          </Show>
+          <Show when={!stored() && 'uploads' in props.message && props.message.uploads}>
+            {(uploads) => <FileChips uploads={uploads()} t={FILE_STRINGS} />}
+          </Show>
+          <Show when={props.message.text}>
+            <RichText text={props.message.text} />
+          </Show>
         </Show>
         <span class="meta">
           <Show when={stored()?.editedAt && !deleted()}>

@@ -11,6 +11,9 @@ const PATHS = {
   edit: 'M4 20h4L19 9l-4-4L4 16z M13.5 6.5l4 4',
   back: 'M15 5l-7 7 7 7',
   trash: 'M5 7h14 M10 7V4.5h4V7 M7 7l1 13h8l1-13',
+  clip: 'M20 11.5l-7.8 7.8a5 5 0 0 1-7.1-7.1l8.1-8.1a3.3 3.3 0 0 1 4.7 4.7l-8.1 8.1a1.7 1.7 0 0 1-2.4-2.4l7.4-7.4',
+  file: 'M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z M14 3v5h5',
+  next: 'M9 5l7 7-7 7',
 }
 
 export type IconName = keyof typeof PATHS

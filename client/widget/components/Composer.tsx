@@ -4,21 +4,30 @@
  * text, Enter saves, Escape cancels.
  */
 import { onMount, Show } from 'solid-js'
+import type { FileDraft } from '../../shared/attachments.ts'
 import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
+import { FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
 
 /** The counter appears once the text is this long. */
 const COUNTER_FROM = 3200
 
-export function Composer() {
+export function Composer(props: { files: FileDraft }) {
   const w = useWidget()
+  const files = props.files
+  let picker: HTMLInputElement | undefined
   const d = createDraft(
     {
       editing: () => w.state.editing,
       textOf: (id) => w.state.messages.find((m) => m.id === id)?.text,
-      send: (text) => w.actions.send(text),
+      hasFiles: () => files.sendable().length > 0,
+      send(text) {
+        const ok = w.actions.send(text, files.sendable())
+        if (ok) files.take()
+        return ok
+      },
       saveEdit: (text) => w.actions.saveEdit(text),
       cancelEdit: () => w.actions.cancelEdit(),
       typing: () => w.actions.typing(),
@@ -47,7 +56,37 @@ export function Composer() {
           </button>
         </div>
       </Show>
+      <Show when={files.items().length > 0 && !w.state.editing}>
+        <FileChips uploads={files.items()} t={w.t.files} onRemove={files.remove} />
+      </Show>
+      <Show when={files.tooMany()}>
+        <p class="count over" role="alert">
+          {w.t.files.tooMany}
+        </p>
+      </Show>
       <div class="composer-row">
+        <Show when={!w.state.editing}>
+          <button
+            type="button"
+            class="icon-button attach"
+            aria-label={w.t.files.attach}
+            title={w.t.files.attach}
+            onClick={() => picker?.click()}
+          >
+            <Icon name="clip" />
+          </button>
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            tabIndex={-1}
+            onChange={(e) => {
+              files.add(e.currentTarget.files ?? [])
+              e.currentTarget.value = ''
+            }}
+          />
+        </Show>
         <textarea
           ref={d.ref}
           class="input"
@@ -59,6 +98,11 @@ export function Composer() {
           aria-invalid={d.over()}
           onInput={d.onInput}
           onKeyDown={d.onKeyDown}
+          onPaste={(e) => {
+            if (w.state.editing) return
+            const pasted = pastedFiles(e)
+            if (pasted.length > 0) files.add(pasted)
+          }}
         />
         <button
           type="submit"

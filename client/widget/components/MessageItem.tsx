@@ -7,6 +7,7 @@ import type { PendingMessage } from '../store.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { Receipt } from './Receipt.tsx'
 import { RichText } from '../../shared/ui/RichText.tsx'
+import { FileChips, MessageFiles } from '../../shared/ui/Attachments.tsx'
 
 export function MessageItem(props: { message: Message | PendingMessage }) {
   const w = useWidget()
@@ -57,7 +58,21 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
       <div class="bubble" classList={{ deleted: deleted() }}>
         <span class="sr-only">{mine() ? w.t.you : w.t.support}: </span>
         <Show when={!deleted()} fallback={<em>{w.t.deleted}</em>}>
-          <RichText text={props.message.text} />
+          <Show when={stored()?.attachments?.length}>
+            <MessageFiles
+              conversationId={stored()?.conversationId ?? ''}
+              attachments={stored()?.attachments ?? []}
+              links={w.links}
+              t={w.t.files}
+              mount={() => document.querySelector('.pw')}
+            />
+          </Show>
+          <Show when={!stored() && 'uploads' in props.message && props.message.uploads}>
+            {(uploads) => <FileChips uploads={uploads()} t={w.t.files} />}
+          </Show>
+          <Show when={props.message.text}>
+            <RichText text={props.message.text} />
+          </Show>
         </Show>
         <span class="meta">
           <Show when={stored()?.editedAt && !deleted()}>
