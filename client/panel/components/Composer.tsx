@@ -7,14 +7,13 @@ import type { FileDraft } from '../../shared/attachments.ts'
 import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
-import { FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
+import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
 import { FILE_STRINGS } from '../format.ts'
 import { usePanel } from '../context.ts'
 
 export function Composer(props: { files: FileDraft }) {
   const panel = usePanel()
   const files = props.files
-  let picker: HTMLInputElement | undefined
   const d = createDraft(
     {
       editing: () => panel.state.editing,
@@ -59,26 +58,10 @@ export function Composer(props: { files: FileDraft }) {
       </Show>
       <div class="composer-row">
         <Show when={!panel.state.editing}>
-          <button
-            type="button"
-            class="icon-button attach"
-            aria-label={FILE_STRINGS.attach}
-            title={FILE_STRINGS.attach}
+          <AttachButton
+            label={FILE_STRINGS.attach}
             disabled={!canChat()}
-            onClick={() => picker?.click()}
-          >
-            <Icon name="clip" />
-          </button>
-          <input
-            ref={picker}
-            type="file"
-            multiple
-            hidden
-            tabIndex={-1}
-            onChange={(e) => {
-              files.add(e.currentTarget.files ?? [])
-              e.currentTarget.value = ''
-            }}
+            onFiles={(picked) => files.add(picked)}
           />
         </Show>
         <textarea

@@ -21,6 +21,41 @@ import { uploadError, type AttachStrings } from '../attach-i18n.ts'
 import { Icon } from './Icon.tsx'
 import './attachments.css'
 
+/** The composer's attach button and its hidden file picker (several files at once). */
+export function AttachButton(props: {
+  label: string
+  disabled?: boolean
+  onFiles: (files: FileList | File[]) => void
+}) {
+  let picker: HTMLInputElement | undefined
+  return (
+    <>
+      <button
+        type="button"
+        class="icon-button attach"
+        aria-label={props.label}
+        title={props.label}
+        disabled={props.disabled}
+        onClick={() => picker?.click()}
+      >
+        <Icon name="clip" />
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        tabIndex={-1}
+        onChange={(e) => {
+          props.onFiles(e.currentTarget.files ?? [])
+          // The same file may be picked again after it was removed.
+          e.currentTarget.value = ''
+        }}
+      />
+    </>
+  )
+}
+
 /** The composer's files: one chip each, with its state. `onRemove` absent: read-only. */
 export function FileChips(props: {
   uploads: readonly Upload[]

@@ -9,7 +9,7 @@ import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
-import { FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
+import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
 
 /** The counter appears once the text is this long. */
 const COUNTER_FROM = 3200
@@ -17,7 +17,6 @@ const COUNTER_FROM = 3200
 export function Composer(props: { files: FileDraft }) {
   const w = useWidget()
   const files = props.files
-  let picker: HTMLInputElement | undefined
   const d = createDraft(
     {
       editing: () => w.state.editing,
@@ -66,26 +65,7 @@ export function Composer(props: { files: FileDraft }) {
       </Show>
       <div class="composer-row">
         <Show when={!w.state.editing}>
-          <button
-            type="button"
-            class="icon-button attach"
-            aria-label={w.t.files.attach}
-            title={w.t.files.attach}
-            onClick={() => picker?.click()}
-          >
-            <Icon name="clip" />
-          </button>
-          <input
-            ref={picker}
-            type="file"
-            multiple
-            hidden
-            tabIndex={-1}
-            onChange={(e) => {
-              files.add(e.currentTarget.files ?? [])
-              e.currentTarget.value = ''
-            }}
-          />
+          <AttachButton label={w.t.files.attach} onFiles={(picked) => files.add(picked)} />
         </Show>
         <textarea
           ref={d.ref}
