@@ -1,6 +1,8 @@
 /**
  * Attachments under kill -9 (F2): a server process killed in the middle of an upload leaves no
- * row and, once it is back, no spool file; the next upload works. One real process on SQLite.
+ * row and, once it is back, no spool file; the next upload works. Killed in the middle of a
+ * cleanup run, the next run finishes it: every deleted file's bytes and row go, no linked file is
+ * touched. One real process on SQLite.
  */
 import { Database } from 'bun:sqlite'
 import { afterAll, describe, expect, test } from 'bun:test'
@@ -20,6 +22,15 @@ function spooled(dataDir: string): number[] {
   const dir = join(dataDir, 'uploads')
   if (!existsSync(dir)) return []
   return readdirSync(dir).map((name) => statSync(join(dir, name)).size)
+}
+
+/** Files under a folder, recursively. */
+function countFiles(dir: string): number {
+  let n = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    n += entry.isDirectory() ? countFiles(join(dir, entry.name)) : 1
+  }
+  return n
 }
 
 function attachmentRows(path: string): number {
@@ -103,6 +114,88 @@ describe('attachments - kill -9', () => {
     expect(again.status).toBe(201)
     expect(rows()).toBe(1)
   }, 60_000)
+
+  test('attachments faults - killed half-way through a cleanup run: the next run finishes it, sent files untouched', async () => {
+    const dbDir = trackTempDir(tempDir())
+    const db = join(dbDir, 'parley.db')
+    const env = {
+      ATTACHMENT_SWEEP_MS: '0',
+      ATTACHMENT_GRACE_SEC: '0',
+      ATTACHMENT_UPLOADS_PER_MINUTE: '100000',
+    }
+    const n = (node = await startNode({
+      id: 'sweep-kill',
+      natsUrl: null,
+      databaseUrl: `sqlite:${db}`,
+      secret: 'y'.repeat(40),
+      env,
+    }))
+    const inboxId = (await n.http('/api/admin/inboxes', { token: await adminToken(n) })).body
+      .inboxes[0].id
+    const visitor = (await n.http('/api/visitor/session', { body: { inboxId } })).body
+      .token as string
+    const id = (await n.http('/api/visitor/conversations', { token: visitor, body: {} })).body
+      .conversation.id as string
+    // The files are the operator's (an admin here): no visitor send rate to wait for.
+    const token = await adminToken(n)
+    const upload = async (name: string) => {
+      const form = new FormData()
+      form.append('file', new File([`bytes of ${name}`], name))
+      const res = await fetch(`${n.url}/api/conversations/${id}/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      })
+      return ((await res.json()) as { attachment: { id: string } }).attachment.id
+    }
+    // One message whose file stays, then 120 messages of 10 files each, deleted.
+    const kept = await upload('kept.txt')
+    await n.http(`/api/conversations/${id}/messages`, {
+      token,
+      body: { clientMsgId: 'kept', attachmentIds: [kept] },
+    })
+    for (let m = 0; m < 120; m++) {
+      const ids = await Promise.all(Array.from({ length: 10 }, (_, f) => upload(`m${m}-${f}.txt`)))
+      const sent = await n.http(`/api/conversations/${id}/messages`, {
+        token,
+        body: { clientMsgId: `gone-${m}`, attachmentIds: ids },
+      })
+      expect(sent.status).toBe(201)
+      const deleted = await n.http(`/api/conversations/${id}/messages/${sent.body.messageId}`, {
+        method: 'DELETE',
+        token,
+      })
+      expect(deleted.status).toBe(200)
+    }
+    const files = () => {
+      const dir = join(n.env.ATTACHMENT_DIR ?? join(n.dataDir, 'attachments'), 'attachments')
+      return existsSync(dir) ? countFiles(dir) : 0
+    }
+    expect(attachmentRows(db)).toBe(1201)
+    expect(files()).toBe(1201)
+    // The job runs now, every 20 ms: killed as soon as part of the work is done.
+    await n.restart({ env: { ...env, ATTACHMENT_SWEEP_MS: '20' } })
+    await waitUntil('the cleanup run is under way', () => attachmentRows(db) < 1201, {
+      timeoutMs: 10_000,
+      intervalMs: 2,
+    })
+    await n.kill9()
+    const left = attachmentRows(db)
+    expect(left).toBeGreaterThan(1)
+    await n.restart({ env: { ...env, ATTACHMENT_SWEEP_MS: '20' } })
+    await waitUntil('the next run finished it', () => attachmentRows(db) === 1, {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    })
+    expect(files()).toBe(1)
+    const res = await fetch(`${n.url}/api/conversations/${id}/attachments/${kept}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect([res.status, await res.text()]).toEqual([200, 'bytes of kept.txt'])
+    console.log(
+      `cleanup killed with ${left - 1} of 1200 deleted files left; the next run removed them`,
+    )
+  }, 120_000)
 })
 
 async function adminToken(n: ClusterNode): Promise<string> {
