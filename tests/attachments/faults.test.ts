@@ -12,10 +12,17 @@ import { startNode, type ClusterNode } from '../helpers/cluster-node.ts'
 import { trackTempDir, waitUntil } from '../helpers/processes.ts'
 import { ADMIN, tempDir } from '../helpers/server.ts'
 
-let node: ClusterNode | null = null
+const nodes: ClusterNode[] = []
 afterAll(async () => {
-  await node?.stop()
+  for (const n of nodes) await n.stop()
 })
+
+/** A node of this file, stopped after the file's tests. */
+async function ownNode(opts: Parameters<typeof startNode>[0]): Promise<ClusterNode> {
+  const n = await startNode(opts)
+  nodes.push(n)
+  return n
+}
 
 /** The spool folder's files and their sizes. */
 function spooled(dataDir: string): number[] {
@@ -45,12 +52,12 @@ function attachmentRows(path: string): number {
 describe('attachments - kill -9', () => {
   test('attachments faults - killed half-way through an upload: no row, and the spool is cleared when it is back', async () => {
     const dbDir = trackTempDir(tempDir())
-    const n = (node = await startNode({
+    const n = await ownNode({
       id: 'attach-kill',
       natsUrl: null,
       databaseUrl: `sqlite:${join(dbDir, 'parley.db')}`,
       secret: 'x'.repeat(40),
-    }))
+    })
     const rows = () => attachmentRows(join(dbDir, 'parley.db'))
     const session = await n.http('/api/visitor/session', {
       body: {
@@ -123,13 +130,13 @@ describe('attachments - kill -9', () => {
       ATTACHMENT_GRACE_SEC: '0',
       ATTACHMENT_UPLOADS_PER_MINUTE: '100000',
     }
-    const n = (node = await startNode({
+    const n = await ownNode({
       id: 'sweep-kill',
       natsUrl: null,
       databaseUrl: `sqlite:${db}`,
       secret: 'y'.repeat(40),
       env,
-    }))
+    })
     const inboxId = (await n.http('/api/admin/inboxes', { token: await adminToken(n) })).body
       .inboxes[0].id
     const visitor = (await n.http('/api/visitor/session', { body: { inboxId } })).body
