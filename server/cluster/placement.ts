@@ -25,9 +25,13 @@ import { ParleyError, type ErrorCode } from '../../protocol/index.ts'
 import type { ClusterLink } from './link.ts'
 import type { Leases } from './leases.ts'
 
-/** What travels on an actor's subject. `probe` asks only "is anyone live here?". */
+/**
+ * What travels on an actor's subject. `probe` asks only "is anyone live here?"; `id` names a
+ * command, and a probe naming it asks also "did you receive that command?".
+ */
 interface AskRequest {
   cmd?: unknown
+  id?: string
   probe?: true
 }
 
@@ -36,7 +40,10 @@ type Answer =
   | { ok: true; value?: unknown }
   | { ok: false; code: ErrorCode; message: string; retryAfterMs?: number }
 
-type AskReply = Answer | { moved: true }
+/** A probe's answer: alive, and whether the named command reached this subscriber. */
+type ProbeAnswer = { ok: true; seen?: boolean }
+
+type AskReply = Answer | ProbeAnswer | { moved: true }
 
 /** How often the lease of a silent owner is tried, waiting for it to lapse. */
 const SUSPECT_POLL_MS = 100
@@ -69,6 +76,16 @@ export class ClusteredRegistry<
   private closed = false
   /** Asks forwarded to another node; for metrics. */
   forwarded = 0
+  /** This node's command ids: a prefix unique to the process, then a counter. */
+  private readonly idPrefix = `${crypto.randomUUID().slice(0, 8)}.`
+  private nextId = 0
+  /**
+   * Ids of the commands this node received as owner, over the last one to two ask deadlines
+   * (two generations, swapped): an asker's probe can tell whether its command reached us.
+   */
+  private received = new Set<string>()
+  private receivedBefore = new Set<string>()
+  private receivedSince = performance.now()
 
   constructor(
     private readonly local: ActorRegistry<C, R, A>,
@@ -238,27 +255,33 @@ export class ClusteredRegistry<
     deadline: number,
   ): Promise<Answer | 'retry' | 'ownerless' | 'frozen'> {
     const timeout = Math.max(1, deadline - performance.now())
-    const request = this.request(key, { cmd }, timeout)
+    const id = `${this.idPrefix}${this.nextId++}`
+    const request = this.request(key, { cmd, id }, timeout)
     let settled = false
     const answer = request.then((reply) => {
       settled = true
       return reply
     })
-    // The request normally answers first; meanwhile, is the owner alive at all?
-    const watchdog = (async (): Promise<'frozen' | 'ownerless' | null> => {
+    // The request normally answers first; meanwhile, is the owner alive at all, and did the
+    // command reach it? A command published while the owner was frozen reaches only that
+    // owner's subscription; a new owner that subscribed since answers probes but never saw it.
+    // NATS keeps one publisher's messages in order per subscriber, so a live subscriber that
+    // answers our later probe without having seen the command never will: send it again.
+    const watchdog = (async (): Promise<'frozen' | 'ownerless' | 'unseen' | null> => {
       await Bun.sleep(this.opts.probeAfterMs)
       while (!settled && performance.now() < deadline) {
-        const probe = await this.request(key, { probe: true }, this.opts.probeTimeoutMs).catch(
+        const probe = await this.request(key, { probe: true, id }, this.opts.probeTimeoutMs).catch(
           () => null,
         )
         if (settled) return null
         if (probe === 'timeout') return 'frozen'
         if (probe === 'none') return 'ownerless'
+        if (probe && 'seen' in probe && probe.seen === false) return 'unseen'
         await Bun.sleep(this.opts.probeAfterMs)
       }
       return null
     })()
-    type Outcome = AskReply | 'none' | 'timeout' | 'frozen' | 'ownerless'
+    type Outcome = AskReply | 'none' | 'timeout' | 'frozen' | 'ownerless' | 'unseen'
     const first: Outcome = await Promise.race<Outcome>([
       answer,
       watchdog.then((w): Outcome | Promise<Outcome> => w ?? answer),
@@ -270,13 +293,14 @@ export class ClusteredRegistry<
       return 'frozen'
     }
     if (first === 'ownerless' || first === 'none') return 'ownerless'
+    if (first === 'unseen') return 'retry'
     if (first === 'timeout') {
       // No probe ran or got through either: the owner is silent, as good as frozen.
       this.suspect(key)
       return 'frozen'
     }
     if ('moved' in first) return 'retry'
-    return first
+    return first as Answer
   }
 
   /** A suspect owner: answering probes again (trusted again), gone, or still silent. */
@@ -340,7 +364,12 @@ export class ClusteredRegistry<
     } catch {
       return respond({ ok: false, code: 'validation_failed', message: 'malformed request' })
     }
-    if (request.probe) return respond({ ok: true })
+    if (request.probe) {
+      return respond(
+        request.id === undefined ? { ok: true } : { ok: true, seen: this.wasReceived(request.id) },
+      )
+    }
+    if (request.id !== undefined) this.receive(request.id)
     this.local
       .get(key)
       .ask(request.cmd as Extract<C, { type: C['type'] }>)
@@ -360,6 +389,27 @@ export class ClusteredRegistry<
           respond({ ok: false, code: 'internal_error', message: 'internal error' })
         },
       )
+  }
+
+  /** Notes a command id as received here (kept for one to two ask deadlines). */
+  private receive(id: string): void {
+    this.rotateReceived()
+    this.received.add(id)
+  }
+
+  private wasReceived(id: string): boolean {
+    this.rotateReceived()
+    return this.received.has(id) || this.receivedBefore.has(id)
+  }
+
+  /** Swaps generations once per ask deadline: no asker probes for an older command. */
+  private rotateReceived(): void {
+    const now = performance.now()
+    if (now - this.receivedSince < this.opts.askDeadlineMs) return
+    this.receivedBefore =
+      now - this.receivedSince < 2 * this.opts.askDeadlineMs ? this.received : new Set()
+    this.received = new Set()
+    this.receivedSince = now
   }
 
   private async request(

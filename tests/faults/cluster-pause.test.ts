@@ -60,6 +60,9 @@ await withClusterServices('faults - frozen owner', {}, () => {
           stored.filter((m) => m.text.startsWith('load ')).length
         } stored; errors ${JSON.stringify(Object.fromEntries(load.errors))}`,
       )
+      // What the slow sends went through, to tell a lease that lapsed late from a retry that hung.
+      for (const s of load.slow.slice(0, 6))
+        console.log(`  ${s.clientMsgId}: ${s.attempts.join('; ')}`)
       expect(load.errors.get('internal_error') ?? 0).toBe(0)
       expect(contractViolations(load.acked, stored)).toEqual([])
       for (const ms of served) expect(ms).toBeLessThan(LEASE_TTL_MS + 1_000)
