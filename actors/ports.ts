@@ -12,12 +12,16 @@ import type {
   PartyKind,
   ReadState,
   OperatorStatus,
+  VisitorLocation,
 } from '../protocol/index.ts'
+import type { Schedule } from './inbox/schedule.ts'
 
 /** A conversation row as the actor keeps it: the wire shape plus the owner's fencing epoch. */
 export interface ConversationRecord extends Conversation {
   /** Ownership epoch for write fencing in a cluster; 0 on a single node. */
   ownerEpoch: number
+  branchId: string
+  location: VisitorLocation | null
 }
 
 /** Fields of a conversation row that a write may change. */
@@ -31,6 +35,7 @@ export type ConversationPatch = Partial<
     | 'lastMessageAt'
     | 'escalationAt'
     | 'updatedAt'
+    | 'branchId'
   >
 >
 
@@ -148,9 +153,10 @@ export interface ConversationQueries {
 
   /** Open conversations of the inbox per assignee (operators with none are absent). */
   openCountsByAssignee(inboxId: string): Promise<Record<string, number>>
-  /** The routing queue: open, unassigned conversations of the inbox, oldest first. */
+  /** A branch's routing queue: open, unassigned conversations of it, oldest first. */
   queuedConversations(
     inboxId: string,
+    branchId: string,
     limit: number,
   ): Promise<Array<{ id: string; createdAt: number }>>
   /** Open conversations of the inbox with an escalation pending (escalationAt not null). */
@@ -286,6 +292,64 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
 }
 
+/** A branch's own settings (R1). */
+export interface BranchSettings {
+  /**
+   * When an escalation finds nobody free in this branch, look in the inbox's default branch
+   * before waiting (the default branch itself ignores this).
+   */
+  escalateToDefault: boolean
+}
+
+export const DEFAULT_BRANCH_SETTINGS: BranchSettings = { escalateToDefault: true }
+
+/** One routing rule (R1): visitors located in `country` (and `region`, when set) go to `branchId`. */
+export interface GeoRule {
+  country: string
+  region?: string | null
+  branchId: string
+}
+
+/** A team of operators within an inbox, with its own hours, settings and routing pool (R1). */
+export interface BranchRecord {
+  id: string
+  inboxId: string
+  name: string
+  schedule: Schedule
+  settings: BranchSettings
+  createdAt: number
+  updatedAt: number
+}
+
+export interface BranchStore {
+  /** Fails with not_found when the inbox does not exist. */
+  create(branch: BranchRecord): Promise<void>
+  get(id: string): Promise<BranchRecord | null>
+  /** The inbox's branches, by name. */
+  list(inboxId: string): Promise<BranchRecord[]>
+  update(
+    id: string,
+    patch: Partial<Pick<BranchRecord, 'name' | 'schedule' | 'settings'>> & { updatedAt: number },
+  ): Promise<BranchRecord | null>
+  /**
+   * Removes the branch; its conversations move to the inbox's default branch in the same
+   * transaction (their ids are returned). The default branch cannot be removed (`conflict`).
+   * Null: no such branch.
+   */
+  delete(id: string): Promise<{ movedTo: string; moved: string[] } | null>
+  /** Operator ids of the branch, in id order. */
+  members(branchId: string): Promise<string[]>
+  /**
+   * Replaces the branch's members; every one also becomes a member of the branch's inbox (its
+   * conversations are theirs to see). An unknown operator id is a not_found error.
+   */
+  setMembers(branchId: string, operatorIds: string[]): Promise<void>
+  /** Branch ids this operator belongs to. */
+  branchesOf(operatorId: string): Promise<string[]>
+  /** Every (branch, operator) pair of the inbox's branches. */
+  memberships(inboxId: string): Promise<Array<{ branchId: string; operatorId: string }>>
+}
+
 export interface InboxRecord {
   id: string
   name: string
@@ -301,6 +365,10 @@ export interface InboxRecord {
    * void (their identity must be proved again with the new secret); 0: never.
    */
   identityRotatedAt: number
+  /** Where conversations go when no geo rule matches (R1); every inbox has one. */
+  defaultBranchId: string
+  /** Country/region -> branch rules; the most specific match wins. */
+  geoRules: GeoRule[]
 }
 
 export interface InboxStore {
@@ -312,7 +380,13 @@ export interface InboxStore {
     patch: Partial<
       Pick<
         InboxRecord,
-        'name' | 'settings' | 'identitySecret' | 'visitorsSignedOutAt' | 'identityRotatedAt'
+        | 'name'
+        | 'settings'
+        | 'identitySecret'
+        | 'visitorsSignedOutAt'
+        | 'identityRotatedAt'
+        | 'defaultBranchId'
+        | 'geoRules'
       >
     > & {
       updatedAt: number
@@ -436,6 +510,7 @@ export interface Store {
   inboxes: InboxStore
   visitors: VisitorStore
   attachments: AttachmentStore
+  branches: BranchStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

@@ -6,6 +6,7 @@ import { HealthTracker } from './health.ts'
 import { SqlOperatorStore, SqlSessionStore } from './repos/accounts.ts'
 import { asConflict } from './repos/conflicts.ts'
 import { SqlAttachmentStore } from './repos/attachments.ts'
+import { SqlBranchStore } from './repos/branches.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
@@ -111,6 +112,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     inboxes: new SqlInboxStore(db),
     visitors: new SqlVisitorStore(db),
     attachments: new SqlAttachmentStore(db),
+    branches: new SqlBranchStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

@@ -61,6 +61,16 @@ export const Message = v.object({
 })
 export type Message = v.InferOutput<typeof Message>
 
+/** Where the visitor was when the conversation started, from their address (GeoIP, R1). */
+export const VisitorLocation = v.object({
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: v.string(),
+  /** Subdivision code (ISO 3166-2 without the country) or name, when the database knows it. */
+  region: v.nullable(v.string()),
+  city: v.nullable(v.string()),
+})
+export type VisitorLocation = v.InferOutput<typeof VisitorLocation>
+
 /** A conversation as listed in an inbox or a visitor's list. */
 export const Conversation = v.object({
   id: v.string(),
@@ -78,6 +88,9 @@ export const Conversation = v.object({
    * conversation first (R3); null when no escalation is pending.
    */
   escalationAt: v.nullable(v.number()),
+  /** The branch whose team and hours it is routed by (R1). */
+  branchId: v.optional(v.string()),
+  location: v.optional(v.nullable(VisitorLocation)),
   createdAt: v.number(),
   updatedAt: v.number(),
 })

@@ -109,6 +109,7 @@ export function createActorSystem(deps: {
       create: (key) =>
         new InboxActor(key, inboxCtx, {
           inboxes: store.inboxes,
+          branches: store.branches,
           operators: store.operators,
           queries: store.queries,
           board,

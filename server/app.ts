@@ -55,6 +55,9 @@ import { Hub } from './realtime/hub.ts'
 import { Reauthorizer } from './realtime/reauthorize.ts'
 import { StreamSessions } from './realtime/streams.ts'
 import { heartbeat, upgrade, websocketHandler, type WsData } from './realtime/ws.ts'
+import { openGeoIp } from './geo/geoip.ts'
+import { branchRoutes } from './http/branches.ts'
+import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
 
 export interface RunningServer {
@@ -93,6 +96,8 @@ const HASH_WAIT_MS = 2000
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock
   const log = opts.log ?? createLogger({ level: config.logLevel })
+  // A database named in GEOIP_DB that cannot be read stops the start, before anything opens.
+  const geo = config.geoIpDb === false ? null : await openGeoIp(config.geoIpDb)
   prepareDataFiles(config)
   const store = await openStore(config.databaseUrl, {
     timeoutMs: config.storeTimeoutMs,
@@ -147,7 +152,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log,
     },
   })
-  const chat = new ChatService(conversations, actors.operators, actors.inboxes, store, clock)
+  const chat = new ChatService(conversations, actors.operators, actors.inboxes, store, clock, geo)
   const fileStorage = openBlobStorage(config.attachments)
   try {
     await fileStorage.check()
@@ -236,6 +241,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     auth,
     accounts,
     chat,
+    availability: new AvailabilityService(store, actors.board, clock, geo),
     gateway,
     streams,
     metrics,
@@ -258,6 +264,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(inboxRoutes(ctx))
     .use(meRoutes(ctx))
     .use(adminRoutes(ctx))
+    .use(branchRoutes(ctx))
     .use(realtimeRoutes(ctx))
     .use(staticRoutes(ctx))
     .get('/api', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))
@@ -283,7 +290,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             { error: { code: 'unavailable', message: 'server is restarting', retryable: true } },
             { status: 503 },
           )
-        return upgrade(req, srv)
+        return upgrade(
+          req,
+          srv,
+          clientAddress(req, srv.requestIP(req)?.address, config.trustedProxies),
+        )
       }
       peers.set(req, clientAddress(req, srv.requestIP(req)?.address, config.trustedProxies))
       return app.fetch(req)

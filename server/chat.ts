@@ -21,6 +21,8 @@ import {
   type Store,
 } from '../actors/index.ts'
 import { RateLimiter } from './limits.ts'
+import type { GeoIp } from './geo/geoip.ts'
+import { matchGeoRule } from './geo/rules.ts'
 import {
   ParleyError,
   type Conversation,
@@ -50,6 +52,8 @@ export class ChatService {
     private readonly inboxes: InboxRegistry,
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Visitor location by address (GeoIP); null: none, every conversation in the default branch. */
+    private readonly geo: GeoIp | null = null,
   ) {
     const now = () => clock.now()
     this.sendLimiter = new RateLimiter(10, 30, now)
@@ -61,7 +65,10 @@ export class ChatService {
    * client id the conversation id is derived from (visitor, client id), so a retried start
    * lands on the same conversation instead of opening a second one (W4).
    */
-  async start(principal: Principal, opts: { clientMsgId?: string; text?: string } = {}) {
+  async start(
+    principal: Principal,
+    opts: { clientMsgId?: string; text?: string; address?: string | null } = {},
+  ) {
     if (principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only a visitor can start a conversation')
     }
@@ -72,7 +79,16 @@ export class ChatService {
       this.startLimiter.take(principal.id, 'new conversations')
       if (first) await this.limitVisitorSend(principal)
     }
-    return this.conversations.ask(id, { type: 'create', principal, first })
+    const located = this.geo && opts.address ? this.geo.lookup(opts.address) : null
+    const location = located
+      ? { country: located.country, region: located.region, city: located.city }
+      : null
+    const inbox = await this.inbox(principal.inboxId)
+    // The most specific geo rule picks the branch (R1); no rule, no location: the default.
+    const branchId = inbox
+      ? (matchGeoRule(inbox.geoRules, located) ?? inbox.defaultBranchId)
+      : principal.inboxId
+    return this.conversations.ask(id, { type: 'create', principal, first, branchId, location })
   }
 
   open(principal: Principal, conversationId: string) {
@@ -228,6 +244,11 @@ export class ChatService {
   }
 
   /** An inbox's settings or members changed. */
+  /** A deleted branch's conversation was moved in the store: its live actor follows. */
+  rebranched(conversationId: string, from: string, to: string): void {
+    this.conversations.tellIfLive(conversationId, { type: 'rebranch', from, to })
+  }
+
   refreshInbox(inboxId: string): void {
     this.forgetInbox(inboxId)
     this.inboxes.tell(inboxId, { type: 'reload' })

@@ -63,6 +63,12 @@ const EnvSchema = v.object({
       v.regex(/^[0-9A-Fa-f:.]+(,[0-9A-Fa-f:.]+)*$/, 'must be comma-separated IP addresses'),
     ),
   ),
+  /**
+   * Visitor location (R1): an MMDB file (e.g. GeoLite2-City for region rules); unset: the
+   * country database shipped with Parley; `off`: no lookups (every conversation goes to the
+   * inbox's default branch).
+   */
+  GEOIP_DB: v.optional(v.pipe(v.string(), v.minLength(1, 'must be a file path or off'))),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Visitor token lifetime in seconds; at most 24 h (S2). */
   VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
@@ -165,6 +171,8 @@ export interface Config {
   leaseTtlMs: number
   /** Proxies trusted to name the client in X-Real-IP (TRUST_PROXY). */
   trustedProxies: Set<string>
+  /** GeoIP database (GEOIP_DB): a path, null for the shipped one, or false when off. */
+  geoIpDb: string | null | false
   /** Test-only fault injection (PARLEY_FAILPOINT); null in any real deployment. */
   failpoint: { pauseBeforeWrite: string } | null
   logLevel: 'debug' | 'info' | 'warn' | 'error'
@@ -308,6 +316,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .slice(0, 40)}-${process.pid}`,
     leaseTtlMs: e.LEASE_TTL_MS,
     trustedProxies: new Set(e.TRUST_PROXY?.split(',') ?? []),
+    geoIpDb: e.GEOIP_DB === 'off' ? false : (e.GEOIP_DB ?? null),
     failpoint: e.PARLEY_FAILPOINT
       ? { pauseBeforeWrite: e.PARLEY_FAILPOINT.slice('pause-before-write:'.length) }
       : null,

@@ -9,6 +9,7 @@ import {
   type ConversationEvent,
   type EventFrame,
   type Message,
+  type VisitorLocation,
   type Party,
   type ReadState,
   type StoredEventData,
@@ -87,7 +88,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     if (!this.conv && cmd.type !== 'create') this.stopAfterReply()
     switch (cmd.type) {
       case 'create':
-        return this.create(cmd.principal, cmd.first)
+        return this.create(cmd.principal, cmd.first, cmd)
       case 'open':
         return this.open(cmd.principal)
       case 'send':
@@ -108,6 +109,10 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.assign(cmd)
       case 'peek':
         return this.conv ? toWire(this.conv) : null
+      case 'rebranch':
+        // The store already moved it (its branch was deleted): only this copy follows.
+        if (this.conv?.branchId === cmd.from) this.conv = { ...this.conv, branchId: cmd.to }
+        return undefined
       default:
         return assertNever(cmd)
     }
@@ -116,6 +121,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   private async create(
     principal: Principal,
     first: { clientMsgId?: string; text: string } | undefined,
+    route: { branchId?: string; location?: VisitorLocation | null } = {},
   ): Promise<Reply<'create'>> {
     if (principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only a visitor can start a conversation')
@@ -132,6 +138,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       hasUnansweredIncoming: false,
       lastMessageAt: null,
       escalationAt: null,
+      branchId: route.branchId ?? principal.inboxId,
+      location: route.location ?? null,
       createdAt: now,
       updatedAt: now,
       ownerEpoch: this.epoch ?? 0,
@@ -432,7 +440,12 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       conv.assigneeId !== cmd.expect.assigneeId ||
       (cmd.expect.escalationAt !== undefined && conv.escalationAt !== cmd.expect.escalationAt)
     if (stale) return { applied: false, conversation: toWire(conv) }
-    if (conv.assigneeId === cmd.assigneeId && conv.escalationAt === cmd.escalationAt) {
+    const branchId = cmd.branchId ?? conv.branchId
+    if (
+      conv.assigneeId === cmd.assigneeId &&
+      conv.escalationAt === cmd.escalationAt &&
+      conv.branchId === branchId
+    ) {
       return { applied: true, conversation: toWire(conv) }
     }
     // Only open conversations get an assignee (one resolved mid-decision stays as it is).
@@ -443,12 +456,19 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const escalationAt = cmd.assigneeId === null ? null : cmd.escalationAt
     if (conv.assigneeId === cmd.assigneeId) {
       // Same assignee, new deadline only: not an assignment change, so no event.
-      const next = { ...conv, escalationAt, updatedAt: now }
+      const next = { ...conv, escalationAt, branchId, updatedAt: now }
       await this.commit(next, { events: [] })
       return { applied: true, conversation: toWire(next) }
     }
     const seq = conv.lastSeq + 1
-    const next = { ...conv, assigneeId: cmd.assigneeId, escalationAt, lastSeq: seq, updatedAt: now }
+    const next = {
+      ...conv,
+      assigneeId: cmd.assigneeId,
+      escalationAt,
+      branchId,
+      lastSeq: seq,
+      updatedAt: now,
+    }
     const data = {
       assigneeId: cmd.assigneeId,
       previousAssigneeId: conv.assigneeId,
@@ -497,7 +517,19 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     next: ConversationRecord,
     change: Omit<ConversationWrite, 'conversationId' | 'update'>,
   ): Promise<void> {
-    const { id: _id, inboxId: _i, visitorId: _v, createdAt: _c, ownerEpoch: _e, ...update } = next
+    const {
+      id: _id,
+      inboxId: _i,
+      visitorId: _v,
+      createdAt: _c,
+      ownerEpoch: _e,
+      location: _l,
+      branchId,
+      ...rest
+    } = next
+    // The branch is written only when this actor changes it: an admin deleting a branch moves
+    // its conversations in the store, and a later summary must not move one back.
+    const update = branchId === this.conv?.branchId ? rest : { ...rest, branchId }
     const conv = this.conv
     // Routing reads status, assignee and escalation from the row: those go at once.
     const summaryFollowsLog =

@@ -6,6 +6,7 @@ import type {
   Message,
   Party,
   ReadState,
+  VisitorLocation,
 } from '../../protocol/index.ts'
 import type { Principal } from './access.ts'
 
@@ -30,6 +31,9 @@ export type ConversationCommand =
       type: 'create'
       principal: Principal
       first?: { clientMsgId?: string; text: string }
+      /** The branch it is routed by and where the visitor is (R1); the inbox id when unset. */
+      branchId?: string
+      location?: VisitorLocation | null
     }
   | { type: 'open'; principal: Principal }
   | {
@@ -57,11 +61,16 @@ export type ConversationCommand =
       reason: AssignReason
       by: Party
       expect: { assigneeId: string | null; escalationAt?: number | null }
+      /** Moves it to this branch too (an escalation to the default branch, a transfer). */
+      branchId?: string
     }
   /** Routing only: the current row, without access checks. Null when it does not exist. */
   | { type: 'peek' }
+  /** Its branch was deleted and the store moved it to `to`: the live copy follows. */
+  | { type: 'rebranch'; from: string; to: string }
 
 export interface ConversationReplies {
+  rebranch: void
   create: { conversation: Conversation; message: SendAck | null }
   open: ConversationView
   send: SendAck

@@ -2,14 +2,19 @@
  * One live actor per inbox: every assignment decision of the inbox goes through its mailbox, so
  * two decisions can never give one conversation to two operators (R2, R3).
  *
- * - Routing: a new conversation goes to the available member with the fewest open
+ * - Branches (R1): each conversation belongs to one branch of the inbox (a team with its own
+ *   working hours); routing and escalation stay within its pool. A conversation naming a branch
+ *   that no longer exists belongs to the inbox's default branch.
+ * - Routing: a new conversation goes to the available member of its branch with the fewest open
  *   conversations of this inbox, ties broken round-robin; capacity is respected; with nobody
- *   available it waits (unassigned in the store) and is assigned oldest-first when someone
- *   becomes available.
+ *   available, or outside the branch's hours (R5), it waits (unassigned in the store) and is
+ *   assigned oldest-first when someone becomes available or the branch opens (a timer per
+ *   branch fires at its next opening).
  * - Escalation: an assignment made for someone (not by them) carries a deadline stored on the
  *   conversation; a timer mirrors it. If the assignee has not opened the conversation by then,
- *   it moves to the next available member. Timers are re-armed from the store on activation, so
- *   a deadline that passed while the server was down fires at once.
+ *   it moves to the next available member of the branch, or (the branch's setting) of the
+ *   default branch. Timers are re-armed from the store on activation, so a deadline that passed
+ *   while the server was down fires at once.
  */
 import { ParleyError, type Conversation, type Party } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
@@ -17,6 +22,8 @@ import { partyOf } from '../conversation/access.ts'
 import type { ConversationReplies } from '../conversation/commands.ts'
 import type { PresenceBoard } from '../operator/presence.ts'
 import type {
+  BranchRecord,
+  BranchStore,
   ConversationQueries,
   InboxRecord,
   InboxStore,
@@ -25,6 +32,7 @@ import type {
 } from '../ports.ts'
 import { Actor, type ActorContext } from '../runtime/index.ts'
 import type { InboxCommand, InboxReplies } from './commands.ts'
+import { isOpen, nextChange } from './schedule.ts'
 
 /** How the inbox actor reaches conversation actors (their mailboxes, never their state). */
 export interface ConversationRouting {
@@ -36,6 +44,7 @@ export interface ConversationRouting {
       reason: 'auto' | 'manual' | 'escalation' | 'released'
       by: Party
       expect: { assigneeId: string | null; escalationAt?: number | null }
+      branchId?: string
     },
   ): Promise<ConversationReplies['assign']>
   peek(conversationId: string): Promise<Conversation | null>
@@ -43,6 +52,7 @@ export interface ConversationRouting {
 
 export interface InboxDeps {
   inboxes: InboxStore
+  branches: BranchStore
   operators: OperatorStore
   queries: ConversationQueries
   board: PresenceBoard
@@ -53,12 +63,24 @@ export interface InboxDeps {
 export const ROUTING: Party = { kind: 'system', id: 'routing' }
 /** Queue rows read per store round trip while draining. */
 const QUEUE_PAGE = 50
+/** A branch's hours timer is re-armed at least this often (timers cannot wait for months). */
+const MAX_SCHEDULE_WAIT_MS = 24 * 3600_000
+
+/** A branch as routing sees it: its record and its pool. */
+interface LiveBranch {
+  record: BranchRecord
+  members: Set<string>
+}
 
 type Reply<K extends InboxCommand['type']> = InboxReplies[K]
 
 export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   private inbox: InboxRecord | null = null
+  /** Inbox members and branch members: everyone who may be routed to or assigned here. */
   private members = new Map<string, OperatorRecord>()
+  /** Operators the inbox itself lists (who may see its conversations and take them). */
+  private inboxMembers = new Set<string>()
+  private branches = new Map<string, LiveBranch>()
   /** The operator who got the last routed conversation: ties go to the next one after them. */
   private lastRouted: string | null = null
   /** Escalations that found nobody to move to; retried when someone becomes available. */
@@ -112,6 +134,8 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         return this.offerWork()
       case 'route_queue':
         return this.drainQueue()
+      case 'hours':
+        return this.onHours(cmd.branchId)
       default:
         return assertNever(cmd)
     }
@@ -120,10 +144,60 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   private async load(): Promise<boolean> {
     this.inbox = await this.deps.inboxes.get(this.key)
     if (!this.inbox) return false
-    const ids = await this.deps.inboxes.members(this.key)
-    const records = await Promise.all(ids.map((id) => this.deps.operators.getById(id)))
+    const [ids, branches, memberships] = await Promise.all([
+      this.deps.inboxes.members(this.key),
+      this.deps.branches.list(this.key),
+      this.deps.branches.memberships(this.key),
+    ])
+    this.inboxMembers = new Set(ids)
+    this.branches = new Map(branches.map((b) => [b.id, { record: b, members: new Set<string>() }]))
+    for (const m of memberships) this.branches.get(m.branchId)?.members.add(m.operatorId)
+    const everyone = new Set([...ids, ...memberships.map((m) => m.operatorId)])
+    const records = await Promise.all([...everyone].map((id) => this.deps.operators.getById(id)))
     this.members = new Map(records.flatMap((op) => (op ? [[op.id, op] as const] : [])))
+    for (const key of this.timerNames()) {
+      if (key.startsWith('hours:') && !this.branches.has(key.slice(6))) this.cancelTimer(key)
+    }
+    for (const id of this.branches.keys()) this.armHours(id)
     return true
+  }
+
+  /** The conversation's branch; one that no longer exists means the default branch. */
+  private branchOf(branchId: string | undefined): LiveBranch | null {
+    const inbox = this.inbox as InboxRecord
+    return (
+      (branchId !== undefined ? this.branches.get(branchId) : undefined) ??
+      this.branches.get(inbox.defaultBranchId) ??
+      this.branches.values().next().value ??
+      null
+    )
+  }
+
+  private isOpen(branch: LiveBranch): boolean {
+    return isOpen(branch.record.schedule, this.ctx.clock.now())
+  }
+
+  /** A timer at the branch's next opening or closing (or a day from now, whichever is first). */
+  private armHours(branchId: string): void {
+    const branch = this.branches.get(branchId)
+    if (!branch) return
+    const now = this.ctx.clock.now()
+    const change = nextChange(branch.record.schedule, now)
+    if (change === null) {
+      this.cancelTimer(`hours:${branchId}`)
+      return
+    }
+    const delay = Math.min(MAX_SCHEDULE_WAIT_MS, Math.max(0, change - now))
+    this.startTimer(`hours:${branchId}`, delay, { type: 'hours', branchId })
+  }
+
+  /** The branch's hours changed (or a day passed): at an opening, what waits is routed. */
+  private async onHours(branchId: string): Promise<void> {
+    this.armHours(branchId)
+    const branch = this.branches.get(branchId)
+    if (!branch || !this.isOpen(branch)) return
+    await this.retryOverdue()
+    await this.drainBranch(branch)
   }
 
   private get periodMs(): number {
@@ -135,16 +209,16 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     this.syncEscalation(conv)
     switch (change.kind) {
       case 'created':
-        if (conv.assigneeId === null && conv.status === 'open') await this.route(conv.id, null)
+        if (conv.assigneeId === null && conv.status === 'open') await this.route(conv, null)
         return
       case 'status':
         if (conv.status !== 'open' && conv.assigneeId !== null) await this.offerWork() // a slot freed
-        if (conv.status === 'open' && conv.assigneeId === null) await this.route(conv.id, null)
+        if (conv.status === 'open' && conv.assigneeId === null) await this.route(conv, null)
         return
       case 'assigned':
         if (conv.assigneeId === null && conv.status === 'open') {
           // Released: back to routing, but not to whoever had it.
-          await this.route(conv.id, change.previousAssigneeId)
+          await this.route(conv, change.previousAssigneeId)
         } else if (change.previousAssigneeId !== null) {
           await this.offerWork() // the previous assignee has a slot free
         }
@@ -190,7 +264,21 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
       this.overdue.delete(conversationId)
       return
     }
-    const target = await this.choose(assigneeId)
+    const branch = this.branchOf(conv.branchId)
+    let target = branch ? await this.choose(branch, assigneeId) : null
+    let moveTo: string | undefined
+    const fallback = this.branchOf(undefined)
+    if (
+      !target &&
+      branch &&
+      fallback &&
+      fallback !== branch &&
+      branch.record.settings.escalateToDefault &&
+      this.isOpen(fallback)
+    ) {
+      target = await this.choose(fallback, assigneeId)
+      if (target) moveTo = fallback.record.id
+    }
     if (!target) {
       this.overdue.set(conversationId, { assigneeId, escalationAt })
       return
@@ -202,6 +290,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
       reason: 'escalation',
       by: ROUTING,
       expect: { assigneeId, escalationAt },
+      ...(moveTo !== undefined ? { branchId: moveTo } : {}),
     })
   }
 
@@ -219,11 +308,19 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
       await this.escalate(id, due.assigneeId, due.escalationAt)
   }
 
-  /** Assigns the conversation if someone can take it; false leaves it waiting in the queue. */
-  private async route(conversationId: string, exclude: string | null): Promise<boolean> {
-    const target = await this.choose(exclude)
+  /**
+   * Assigns the conversation if its branch is open and someone there can take it; false leaves
+   * it waiting in the branch's queue.
+   */
+  private async route(
+    conv: Conversation | { id: string; branchId?: string },
+    exclude: string | null,
+  ): Promise<boolean> {
+    const branch = this.branchOf(conv.branchId)
+    if (!branch || !this.isOpen(branch)) return false
+    const target = await this.choose(branch, exclude)
     if (!target) return false
-    const result = await this.deps.conversations.assign(conversationId, {
+    const result = await this.deps.conversations.assign(conv.id, {
       assigneeId: target,
       escalationAt: this.ctx.clock.now() + this.periodMs,
       reason: 'auto',
@@ -234,13 +331,26 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     return result.applied
   }
 
-  /** Oldest waiting conversations first, while anyone can take them. Returns how many moved. */
+  /** Every open branch's queue, oldest first within each. Returns how many moved. */
   private async drainQueue(): Promise<number> {
     let moved = 0
+    for (const branch of this.branches.values()) {
+      if (this.isOpen(branch)) moved += await this.drainBranch(branch)
+    }
+    return moved
+  }
+
+  /** Oldest waiting conversations of the branch first, while anyone there can take them. */
+  private async drainBranch(branch: LiveBranch): Promise<number> {
+    let moved = 0
     for (;;) {
-      const waiting = await this.deps.queries.queuedConversations(this.key, QUEUE_PAGE)
+      const waiting = await this.deps.queries.queuedConversations(
+        this.key,
+        branch.record.id,
+        QUEUE_PAGE,
+      )
       for (const conv of waiting) {
-        if (!(await this.route(conv.id, null))) return moved
+        if (!(await this.route({ id: conv.id, branchId: branch.record.id }, null))) return moved
         moved++
       }
       if (waiting.length < QUEUE_PAGE) return moved
@@ -248,14 +358,18 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   }
 
   /**
-   * The available member with the fewest open conversations here, below capacity; among equals
-   * the next after the last one routed to (round-robin in id order).
+   * The available member of the branch with the fewest open conversations here, below capacity;
+   * among equals the next after the last one routed to (round-robin in id order).
    */
-  private async choose(exclude: string | null): Promise<string | null> {
+  private async choose(branch: LiveBranch, exclude: string | null): Promise<string | null> {
     const counts = await this.deps.queries.openCountsByAssignee(this.key)
     const capacity = (this.inbox as InboxRecord).settings.maxOpenPerOperator
     const load = (id: string) => counts[id] ?? 0
-    const eligible = [...this.members.values()]
+    const eligible = [...branch.members]
+      .flatMap((id) => {
+        const op = this.members.get(id)
+        return op ? [op] : []
+      })
       .filter(
         (op) => op.active && op.canChat && op.id !== exclude && this.deps.board.isAvailable(op.id),
       )
@@ -285,7 +399,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     if (!conv || conv.inboxId !== this.key)
       throw new ParleyError('not_found', 'conversation not found')
     const elevated = principal.role === 'supervisor' || principal.role === 'admin'
-    if (!elevated && !this.members.has(principal.id)) {
+    if (!elevated && !this.inboxMembers.has(principal.id)) {
       throw new ParleyError('forbidden', 'not a member of this inbox')
     }
     if (conv.status !== 'open')
@@ -302,7 +416,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     } else {
       if (!elevated && !mine)
         throw new ParleyError('forbidden', 'only the assignee or a supervisor can transfer it')
-      const target = this.members.get(operatorId)
+      const target = this.inboxMembers.has(operatorId) ? this.members.get(operatorId) : undefined
       if (!target || !target.active || !target.canChat) {
         throw new ParleyError(
           'validation_failed',

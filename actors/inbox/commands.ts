@@ -14,6 +14,8 @@ export type InboxCommand =
   | { type: 'reload' }
   /** Assign what waits in the queue to whoever can take it. */
   | { type: 'route_queue' }
+  /** Timer: the branch opens or closes now (R5); re-armed for the next change. */
+  | { type: 'hours'; branchId: string }
 
 export interface InboxReplies {
   change: void
@@ -22,4 +24,5 @@ export interface InboxReplies {
   assign: Conversation
   reload: void
   route_queue: number
+  hours: void
 }

@@ -109,6 +109,11 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
     this.effects.push(fn)
   }
 
+  /** Names of the timers armed now. */
+  protected timerNames(): string[] {
+    return [...this.timers.keys()]
+  }
+
   /** Arms (or re-arms) the named timer; when it fires, cmd is delivered to this mailbox. */
   protected startTimer(name: string, delayMs: number, cmd: C): void {
     this.cancelTimer(name)

@@ -14,6 +14,8 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   inboxes: ['id'],
   operators: ['id'],
   inboxMembers: ['inboxId', 'operatorId'],
+  branches: ['id'],
+  branchMembers: ['branchId', 'operatorId'],
   operatorSessions: ['tokenHash'],
   visitors: ['id'],
   conversations: ['id'],

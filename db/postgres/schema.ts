@@ -22,8 +22,11 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
+import type { Schedule } from '../../actors/inbox/schedule.ts'
 import type {
   AttachmentStatus,
+  BranchSettings,
+  GeoRule,
   InboxSettings,
   OperatorRole,
   OperatorStatus,
@@ -47,6 +50,10 @@ export const inboxes = pgTable('inboxes', {
   updatedAt: int64('updated_at').notNull(),
   visitorsSignedOutAt: int64('visitors_signed_out_at').notNull().default(0),
   identityRotatedAt: int64('identity_rotated_at').notNull().default(0),
+  /** The branch a conversation goes to when no rule matches; null: the branch whose id is the inbox's. */
+  defaultBranchId: text('default_branch_id'),
+  /** Country/region -> branch rules (R1), first match by precedence (db/repos/branches.ts). */
+  geoRules: json('geo_rules').$type<GeoRule[]>().notNull().default([]),
 })
 
 export const operators = pgTable(
@@ -82,6 +89,45 @@ export const inboxMembers = pgTable(
   (t) => [
     primaryKey({ columns: [t.inboxId, t.operatorId] }),
     index('inbox_members_operator_idx').on(t.operatorId, t.inboxId),
+  ],
+)
+
+/**
+ * Branches (R1): teams of operators within an inbox, each with its own working hours, settings
+ * and routing pool. Every inbox has at least its default branch, whose id is the inbox's own.
+ */
+export const branches = pgTable(
+  'branches',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Weekly hours in an IANA time zone plus dated exceptions (actors/inbox/schedule.ts). */
+    schedule: json('schedule').$type<Schedule>().notNull(),
+    settings: json('settings').$type<BranchSettings>().notNull(),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  (t) => [index('branches_inbox_idx').on(t.inboxId, t.name)],
+)
+
+/** Which operators take the conversations of which branch; one operator may be in several. */
+export const branchMembers = pgTable(
+  'branch_members',
+  {
+    branchId: text('branch_id')
+      .notNull()
+      .references(() => branches.id, { onDelete: 'cascade' }),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    createdAt: int64('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.branchId, t.operatorId] }),
+    index('branch_members_operator_idx').on(t.operatorId, t.branchId),
   ],
 )
 
@@ -133,6 +179,12 @@ export const conversations = pgTable(
     updatedAt: int64('updated_at').notNull(),
     ownerEpoch: int64('owner_epoch').notNull().default(0),
     escalationAt: int64('escalation_at'),
+    /** The branch whose pool and hours it is routed by (R1); null on rows from before branches. */
+    branchId: text('branch_id'),
+    /** Where the visitor was when it started (GeoIP, R1): ISO country, region code, city. */
+    country: text('country'),
+    region: text('region'),
+    city: text('city'),
   },
   // `desc` as plain SQL, as on SQLite: the lists order by `last_activity_at desc`, whose nulls
   // placement (first) an index built with drizzle's `.desc()` (nulls last) would not match.
@@ -152,6 +204,9 @@ export const conversations = pgTable(
       t.id,
     ),
     index('conversations_routing_idx').on(t.inboxId, t.statusRank, t.assigneeId, t.createdAt, t.id),
+    index('conversations_queue_idx')
+      .on(t.branchId, t.createdAt, t.id)
+      .where(sql`${t.statusRank} = 0 and ${t.assigneeId} is null`),
     index('conversations_escalation_idx')
       .on(t.inboxId, t.escalationAt, t.id)
       .where(sql`${t.escalationAt} is not null`),
@@ -275,6 +330,8 @@ export const tables = {
   inboxes,
   operators,
   inboxMembers,
+  branches,
+  branchMembers,
   operatorSessions,
   visitors,
   conversations,

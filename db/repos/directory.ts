@@ -1,5 +1,5 @@
 /** Inboxes and visitors: the accounts that conversations belong to. */
-import { and, asc, eq, inArray, notInArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm'
 import {
   DEFAULT_INBOX_SETTINGS,
   type InboxRecord,
@@ -19,7 +19,8 @@ import {
   updateRows,
 } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
-import { insertOrConflict } from './conflicts.ts'
+import { asConflict, insertOrConflict } from './conflicts.ts'
+import { defaultBranch } from './branches.ts'
 
 function toInbox(row: Rows['inboxes']): InboxRecord {
   return {
@@ -32,6 +33,8 @@ function toInbox(row: Rows['inboxes']): InboxRecord {
     updatedAt: row.updatedAt,
     visitorsSignedOutAt: row.visitorsSignedOutAt,
     identityRotatedAt: row.identityRotatedAt,
+    defaultBranchId: row.defaultBranchId ?? row.id,
+    geoRules: row.geoRules ?? [],
   }
 }
 
@@ -47,6 +50,8 @@ function toVisitor(row: Rows['visitors']): VisitorRecord {
 
 export class SqlInboxStore implements InboxStore {
   readonly #insert = insertInto('inboxes')
+  readonly #insertBranch = insertInto('branches')
+  readonly #addBranchMembers = insertInto('branchMembers', { doNothing: true })
   readonly #addMembers = insertInto('inboxMembers', { doNothing: true })
   readonly #get
   readonly #list
@@ -67,8 +72,16 @@ export class SqlInboxStore implements InboxStore {
     })
   }
 
-  create(inbox: InboxRecord): Promise<void> {
-    return insertOrConflict(this.db, this.#insert, inbox, 'an inbox with this id')
+  /** The inbox with its default branch (the branch's id is the inbox's): one transaction. */
+  async create(inbox: InboxRecord): Promise<void> {
+    try {
+      await this.db.transaction([
+        ...insertStep(this.#insert, [inbox]),
+        ...insertStep(this.#insertBranch, [defaultBranch(inbox)]),
+      ])
+    } catch (error) {
+      throw asConflict(this.db, error, 'an inbox with this id already exists')
+    }
   }
 
   async get(id: string): Promise<InboxRecord | null> {
@@ -85,7 +98,13 @@ export class SqlInboxStore implements InboxStore {
     patch: Partial<
       Pick<
         InboxRecord,
-        'name' | 'settings' | 'identitySecret' | 'visitorsSignedOutAt' | 'identityRotatedAt'
+        | 'name'
+        | 'settings'
+        | 'identitySecret'
+        | 'visitorsSignedOutAt'
+        | 'identityRotatedAt'
+        | 'defaultBranchId'
+        | 'geoRules'
       >
     > & {
       updatedAt: number
@@ -100,6 +119,8 @@ export class SqlInboxStore implements InboxStore {
         identitySecret: patch.identitySecret,
         visitorsSignedOutAt: patch.visitorsSignedOutAt,
         identityRotatedAt: patch.identityRotatedAt,
+        defaultBranchId: patch.defaultBranchId,
+        geoRules: patch.geoRules,
         updatedAt: patch.updatedAt,
       },
       eq(i.id, id),
@@ -112,31 +133,66 @@ export class SqlInboxStore implements InboxStore {
     return (await this.db.all(this.#members, { inboxId })).map((row) => row.operatorId)
   }
 
-  /** Members that stay keep their row (and its created_at); the rest are removed. */
+  /**
+   * Members that stay keep their row (and its created_at); the rest are removed, from the
+   * inbox's branches too. Newcomers join the inbox's default branch (its routing pool).
+   */
   async setMembers(inboxId: string, operatorIds: string[]): Promise<void> {
     const ids = [...new Set(operatorIds)]
-    const im = this.db.tables.inboxMembers
+    const { inboxMembers: im, branchMembers: bm, branches: b } = this.db.tables
     const leaving = remove(
       'inboxMembers',
       and(eq(im.inboxId, inboxId), notInArray(im.operatorId, ids)),
       { operatorId: field(im.operatorId) },
     )
+    const leavingBranches = remove(
+      'branchMembers',
+      and(
+        sql`${bm.branchId} in (select ${b.id} from ${b} where ${b.inboxId} = ${inboxId})`,
+        notInArray(bm.operatorId, ids),
+      ),
+      { operatorId: field(bm.operatorId) },
+    )
+    const inbox = await this.get(inboxId)
+    const before = new Set(inbox ? await this.members(inboxId) : [])
+    const newcomers = ids.filter((id) => !before.has(id))
     await this.db.transaction([
       this.#requireInboxes([inboxId]),
       ...this.#requireOperators(ids),
       queryStep(leaving, {}),
+      queryStep(leavingBranches, {}),
       ...this.#insertMembers(ids.map((operatorId) => ({ inboxId, operatorId }))),
+      ...this.#insertBranchMembers(
+        inbox
+          ? newcomers.map((operatorId) => ({ branchId: inbox.defaultBranchId, operatorId }))
+          : [],
+      ),
     ])
   }
 
+  /** Adds one operator to these inboxes (idempotent), into each one's default branch. */
   async addMember(inboxIds: string[], operatorId: string): Promise<void> {
     const ids = [...new Set(inboxIds)]
     if (ids.length === 0) return
+    const inboxes = (await Promise.all(ids.map((id) => this.get(id)))).flatMap((i) =>
+      i ? [i] : [],
+    )
     await this.db.transaction([
       ...this.#requireOperators([operatorId]),
       this.#requireInboxes(ids),
       ...this.#insertMembers(ids.map((inboxId) => ({ inboxId, operatorId }))),
+      ...this.#insertBranchMembers(
+        inboxes.map((inbox) => ({ branchId: inbox.defaultBranchId, operatorId })),
+      ),
     ])
+  }
+
+  #insertBranchMembers(pairs: { branchId: string; operatorId: string }[]): Step[] {
+    const createdAt = Date.now()
+    return insertStep(
+      this.#addBranchMembers,
+      pairs.map((pair) => ({ ...pair, createdAt })),
+    )
   }
 
   async inboxesOf(operatorId: string): Promise<string[]> {

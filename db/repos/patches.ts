@@ -29,6 +29,7 @@ const conversationPatchKeys = Object.keys({
   lastMessageAt: true,
   escalationAt: true,
   updatedAt: true,
+  branchId: true,
 } satisfies Record<keyof ConversationPatch, true>) as (keyof ConversationPatch)[]
 
 /** Columns of a message's log row that a MessagePatch may set. */

@@ -161,9 +161,10 @@ export class SqlConversationQueries implements ConversationQueries {
 
   queuedConversations(
     inboxId: string,
+    branchId: string,
     limit: number,
   ): Promise<Array<{ id: string; createdAt: number }>> {
-    return this.#routing.queuedConversations(inboxId, limit)
+    return this.#routing.queuedConversations(inboxId, branchId, limit)
   }
 
   pendingEscalations(

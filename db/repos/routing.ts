@@ -80,7 +80,13 @@ export class SqlRoutingQueries implements RoutingQueries {
       { id: field(c.id), createdAt: field(c.createdAt) },
       'conversations',
       {
-        where: and(eq(c.inboxId, inbox), open, isNull(c.assigneeId)),
+        // The partial index conversations_queue_idx: this branch's waiting rows, oldest first.
+        where: and(
+          eq(c.branchId, param('branchId')),
+          open,
+          isNull(c.assigneeId),
+          eq(c.inboxId, inbox),
+        ),
         orderBy: [asc(c.createdAt), asc(c.id)],
         limit: param('limit'),
       },
@@ -147,10 +153,11 @@ export class SqlRoutingQueries implements RoutingQueries {
 
   async queuedConversations(
     inboxId: string,
+    branchId: string,
     limit: number,
   ): Promise<Array<{ id: string; createdAt: number }>> {
     if (limit <= 0) return []
-    return this.db.all(this.#queued, { inboxId, limit: Math.floor(limit) })
+    return this.db.all(this.#queued, { inboxId, branchId, limit: Math.floor(limit) })
   }
 
   async pendingEscalations(

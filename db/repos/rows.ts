@@ -7,6 +7,7 @@ import type {
   Message,
   ReadState,
   StoredEventData,
+  VisitorLocation,
 } from '../../protocol/index.ts'
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { Rows, Tables } from '../sql/tables.ts'
@@ -29,13 +30,25 @@ export function toConversation(row: ConversationRow): Conversation {
     hasUnansweredIncoming: row.hasUnansweredIncoming,
     lastMessageAt: row.lastMessageAt,
     escalationAt: row.escalationAt,
+    // Rows from before branches belong to their inbox's first branch, whose id is the inbox's.
+    branchId: row.branchId ?? row.inboxId,
+    location: locationOf(row),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   }
 }
 
+function locationOf(row: ConversationRow): VisitorLocation | null {
+  return row.country === null ? null : { country: row.country, region: row.region, city: row.city }
+}
+
 export function toConversationRecord(row: ConversationRow): ConversationRecord {
-  return { ...toConversation(row), ownerEpoch: row.ownerEpoch }
+  return {
+    ...toConversation(row),
+    branchId: row.branchId ?? row.inboxId,
+    location: locationOf(row),
+    ownerEpoch: row.ownerEpoch,
+  }
 }
 
 export function conversationRow(c: ConversationRecord): ConversationRow {
@@ -54,6 +67,10 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     updatedAt: c.updatedAt,
     ownerEpoch: c.ownerEpoch,
     escalationAt: c.escalationAt,
+    branchId: c.branchId,
+    country: c.location?.country ?? null,
+    region: c.location?.region ?? null,
+    city: c.location?.city ?? null,
   }
 }
 

@@ -15,8 +15,11 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
+import type { Schedule } from '../../actors/inbox/schedule.ts'
 import type {
   AttachmentStatus,
+  BranchSettings,
+  GeoRule,
   InboxSettings,
   OperatorRole,
   OperatorStatus,
@@ -39,6 +42,10 @@ export const inboxes = sqliteTable('inboxes', {
   visitorsSignedOutAt: integer('visitors_signed_out_at').notNull().default(0),
   /** Tokens of verified visitors issued at or before this time are void: the secret rotated. */
   identityRotatedAt: integer('identity_rotated_at').notNull().default(0),
+  /** The branch a conversation goes to when no rule matches; null: the branch whose id is the inbox's. */
+  defaultBranchId: text('default_branch_id'),
+  /** Country/region -> branch rules (R1), first match by precedence (db/repos/branches.ts). */
+  geoRules: text('geo_rules', { mode: 'json' }).$type<GeoRule[]>().notNull().default([]),
 })
 
 export const operators = sqliteTable(
@@ -77,6 +84,45 @@ export const inboxMembers = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.inboxId, t.operatorId] }),
     index('inbox_members_operator_idx').on(t.operatorId, t.inboxId),
+  ],
+)
+
+/**
+ * Branches (R1): teams of operators within an inbox, each with its own working hours, settings
+ * and routing pool. Every inbox has at least its default branch, whose id is the inbox's own.
+ */
+export const branches = sqliteTable(
+  'branches',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Weekly hours in an IANA time zone plus dated exceptions (actors/inbox/schedule.ts). */
+    schedule: text('schedule', { mode: 'json' }).$type<Schedule>().notNull(),
+    settings: text('settings', { mode: 'json' }).$type<BranchSettings>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('branches_inbox_idx').on(t.inboxId, t.name)],
+)
+
+/** Which operators take the conversations of which branch; one operator may be in several. */
+export const branchMembers = sqliteTable(
+  'branch_members',
+  {
+    branchId: text('branch_id')
+      .notNull()
+      .references(() => branches.id, { onDelete: 'cascade' }),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.branchId, t.operatorId] }),
+    index('branch_members_operator_idx').on(t.operatorId, t.branchId),
   ],
 )
 
@@ -136,6 +182,12 @@ export const conversations = sqliteTable(
     ownerEpoch: integer('owner_epoch').notNull().default(0),
     /** When an unopened assignment escalates; null when none is pending. */
     escalationAt: integer('escalation_at'),
+    /** The branch whose pool and hours it is routed by (R1); null on rows from before branches. */
+    branchId: text('branch_id'),
+    /** Where the visitor was when it started (GeoIP, R1): ISO country, region code, city. */
+    country: text('country'),
+    region: text('region'),
+    city: text('city'),
   },
   (t) => [
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
@@ -155,6 +207,11 @@ export const conversations = sqliteTable(
     // Routing: per-assignee open counts (range on assignee_id, covering) and the queue
     // (assignee_id is null, already in created_at, id order).
     index('conversations_routing_idx').on(t.inboxId, t.statusRank, t.assigneeId, t.createdAt, t.id),
+    // The routing queue of one branch (R1): open and unassigned, oldest first. Partial: only
+    // waiting rows are indexed, a handful at any time.
+    index('conversations_queue_idx')
+      .on(t.branchId, t.createdAt, t.id)
+      .where(sql`${t.statusRank} = 0 and ${t.assigneeId} is null`),
     // Partial: only the few rows with an escalation pending are indexed.
     index('conversations_escalation_idx')
       .on(t.inboxId, t.escalationAt, t.id)
@@ -285,6 +342,8 @@ export const tables = {
   inboxes,
   operators,
   inboxMembers,
+  branches,
+  branchMembers,
   operatorSessions,
   visitors,
   conversations,

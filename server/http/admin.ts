@@ -25,8 +25,9 @@ export function newInbox(
   now: number,
   settings: Partial<InboxSettings> = {},
 ): InboxRecord {
+  const id = newId()
   return {
-    id: newId(),
+    id,
     name,
     identitySecret: randomBytes(32).toString('base64url'),
     settings: { ...DEFAULT_INBOX_SETTINGS, ...settings },
@@ -34,6 +35,9 @@ export function newInbox(
     updatedAt: now,
     visitorsSignedOutAt: 0,
     identityRotatedAt: 0,
+    // Created with the inbox by the store: the default branch has the inbox's id.
+    defaultBranchId: id,
+    geoRules: [],
   }
 }
 

@@ -1,6 +1,7 @@
 /** What every route module needs, built once by the app. */
 import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
 import type { AccountService, AuthService } from '../auth/index.ts'
+import type { AvailabilityService } from '../availability.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
 import { ParleyError } from '../../protocol/index.ts'
@@ -13,6 +14,8 @@ export interface HttpContext {
   /** Sign-out, password change, visitor sign-out: what revokes access (server/auth/account.ts). */
   accounts: AccountService
   chat: ChatService
+  /** What the widget shows: online, busy or offline, per branch (R5, R6). */
+  availability: AvailabilityService
   gateway: Gateway
   streams: StreamSessions
   metrics: Metrics

@@ -16,10 +16,10 @@ export function realtimeRoutes(ctx: HttpContext) {
   return new Elysia()
     .post(
       '/rt/sessions',
-      async ({ headers, body, set }) => {
+      async ({ headers, body, set, request }) => {
         const token = bearer(headers)
         if (!token) throw new ParleyError('unauthenticated', 'missing token')
-        const session = await ctx.streams.create(body.transport, token)
+        const session = await ctx.streams.create(body.transport, token, ctx.clientKey(request))
         set.status = 201
         return { sessionId: session.id, transport: session.transport }
       },

@@ -6,39 +6,55 @@ import { principalOf, type HttpContext } from './context.ts'
 import { Id, Token } from './schemas.ts'
 
 export function visitorRoutes(ctx: HttpContext) {
-  return new Elysia({ prefix: '/api/visitor' })
-    .post(
-      '/session',
-      ({ body, request }) => ctx.auth.visitorSession(body, ctx.clientKey(request)),
-      {
-        body: v.strictObject({
-          inboxId: Id,
-          /** A still-valid token of this inbox: renew it and keep the same visitor. */
-          token: v.optional(Token),
-          /** Identity verification: the site's user id and hex HMAC-SHA256(inbox secret, userId). */
-          userId: v.optional(v.pipe(wireString('userId'), v.minLength(1), v.maxLength(256))),
-          userHash: v.optional(
-            v.pipe(wireString('userHash'), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')),
-          ),
-        }),
-      },
-    )
-    .get('/conversations', async ({ headers }) => ({
-      conversations: await ctx.chat.listVisitorConversations(await principalOf(ctx, headers)),
-    }))
-    .post(
-      '/conversations',
-      async ({ headers, body, set }) => {
-        const principal = await principalOf(ctx, headers)
-        const created = await ctx.chat.start(principal, body)
-        set.status = created.message?.duplicate ? 200 : 201
-        return created
-      },
-      {
-        body: v.strictObject({
-          text: v.optional(MessageText),
-          clientMsgId: v.optional(ClientMsgId),
-        }),
-      },
-    )
+  return (
+    new Elysia({ prefix: '/api/visitor' })
+      .post(
+        '/session',
+        ({ body, request }) => ctx.auth.visitorSession(body, ctx.clientKey(request)),
+        {
+          body: v.strictObject({
+            inboxId: Id,
+            /** A still-valid token of this inbox: renew it and keep the same visitor. */
+            token: v.optional(Token),
+            /** Identity verification: the site's user id and hex HMAC-SHA256(inbox secret, userId). */
+            userId: v.optional(v.pipe(wireString('userId'), v.minLength(1), v.maxLength(256))),
+            userHash: v.optional(
+              v.pipe(wireString('userHash'), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')),
+            ),
+          }),
+        },
+      )
+      // Public (no token): the widget asks before the visitor has a session (R5, R6). The answer
+      // depends on the caller's address (its branch), so caches keep it per client, briefly.
+      .get(
+        '/availability',
+        async ({ query, request, set }) => {
+          const view = await ctx.availability.forVisitor(query.inboxId, ctx.clientKey(request))
+          set.headers['cache-control'] = 'private, max-age=10'
+          return view
+        },
+        { query: v.strictObject({ inboxId: Id }) },
+      )
+      .get('/conversations', async ({ headers }) => ({
+        conversations: await ctx.chat.listVisitorConversations(await principalOf(ctx, headers)),
+      }))
+      .post(
+        '/conversations',
+        async ({ headers, body, set, request }) => {
+          const principal = await principalOf(ctx, headers)
+          const created = await ctx.chat.start(principal, {
+            ...body,
+            address: ctx.clientKey(request),
+          })
+          set.status = created.message?.duplicate ? 200 : 201
+          return created
+        },
+        {
+          body: v.strictObject({
+            text: v.optional(MessageText),
+            clientMsgId: v.optional(ClientMsgId),
+          }),
+        },
+      )
+  )
 }

@@ -26,6 +26,8 @@ export abstract class Connection {
   expiresAt: number | null = null
   /** Opened from a page of another origin than the server's: only a visitor may authenticate. */
   foreignOrigin = false
+  /** The client's address (through a trusted proxy: the one it names); null when unknown. */
+  address: string | null = null
   readonly subs = new Map<string, Subscription>()
   /** Requests being handled now; bounded per connection. */
   inflight = 0

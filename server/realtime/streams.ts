@@ -189,7 +189,11 @@ export class StreamSessions {
     this.reaper.unref?.()
   }
 
-  async create(transport: 'sse' | 'poll', token: string): Promise<StreamSession> {
+  async create(
+    transport: 'sse' | 'poll',
+    token: string,
+    address: string | null = null,
+  ): Promise<StreamSession> {
     if (this.gateway.isDraining)
       throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
     const session = new StreamSession(
@@ -202,6 +206,7 @@ export class StreamSessions {
         this.gateway.closed(s)
       },
     )
+    session.address = address
     await this.gateway.authenticate(session, token)
     this.gateway.open(session)
     if (session.closed)

@@ -13,6 +13,8 @@ export interface WsData {
   format: Format
   /** Upgraded from a page of another origin (a widget frame, any site): visitor tokens only. */
   foreignOrigin: boolean
+  /** The client's address, as server/app.ts's clientAddress finds it. */
+  address: string | null
   conn?: WsConnection
   pingSentAt?: number
 }
@@ -81,7 +83,11 @@ export function negotiate(
 }
 
 /** Upgrades a request to a socket; returns a Response when it refuses. */
-export function upgrade(req: Request, server: Server<WsData>): Response | undefined {
+export function upgrade(
+  req: Request,
+  server: Server<WsData>,
+  address: string | null = null,
+): Response | undefined {
   const chosen = negotiate(req.headers.get('sec-websocket-protocol'))
   if (!chosen) {
     return Response.json(
@@ -98,7 +104,7 @@ export function upgrade(req: Request, server: Server<WsData>): Response | undefi
   const headers = chosen.protocol ? { 'Sec-WebSocket-Protocol': chosen.protocol } : undefined
   // Browsers always send Origin on a WebSocket upgrade and CORS does not apply to sockets: the
   // gateway refuses an operator token on a socket opened from another origin.
-  const data = { format: chosen.format, foreignOrigin: isForeignOrigin(req.headers) }
+  const data = { format: chosen.format, foreignOrigin: isForeignOrigin(req.headers), address }
   if (server.upgrade(req, { data, headers })) return undefined
   return Response.json(
     { error: { code: 'bad_request', message: 'expected a WebSocket upgrade', retryable: false } },
@@ -125,6 +131,7 @@ export function websocketHandler(
         gateway.slowConsumer(c),
       )
       conn.foreignOrigin = ws.data.foreignOrigin
+      conn.address = ws.data.address
       ws.data.conn = conn
       gateway.open(conn)
     },

@@ -83,6 +83,8 @@ export function conversation(
     createdAt: T0,
     updatedAt: T0,
     ownerEpoch: 0,
+    branchId: overrides.inboxId ?? 'inbox-1',
+    location: null,
     ...overrides,
   }
 }
@@ -196,6 +198,8 @@ export function inbox(id: string, overrides: Partial<InboxRecord> = {}): InboxRe
     updatedAt: T0,
     visitorsSignedOutAt: 0,
     identityRotatedAt: 0,
+    defaultBranchId: id,
+    geoRules: [],
     ...overrides,
   }
 }

@@ -96,7 +96,7 @@ describe('sqlite migrations', () => {
       // The new table and indexes work on the old rows.
       await store.inboxes.setMembers('inbox-1', ['o1'])
       expect(await store.inboxes.inboxesOf('o1')).toEqual(['inbox-1'])
-      expect(await store.queries.queuedConversations('inbox-1', 10)).toEqual([
+      expect(await store.queries.queuedConversations('inbox-1', 'inbox-1', 10)).toEqual([
         { id: 'c1', createdAt: T0 },
       ])
       expect(await store.queries.operatorBadges('o1', ['inbox-1'])).toEqual([

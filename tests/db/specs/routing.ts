@@ -70,7 +70,7 @@ export function routingSpecs(store: () => Store): void {
   })
 
   describe('queuedConversations', () => {
-    test('queuedConversations - open and unassigned only, oldest first, then by id', async () => {
+    test('queuedConversations - open and unassigned of the branch only, oldest first, then by id', async () => {
       await createAll(store(), [
         conversation('late', { createdAt: T0 + 300 }),
         conversation('b-early', { createdAt: T0 + 100 }),
@@ -80,8 +80,9 @@ export function routingSpecs(store: () => Store): void {
         conversation('resolved', { createdAt: T0 - 10, status: 'resolved' }),
         conversation('closed', { createdAt: T0 - 10, status: 'closed' }),
         conversation('elsewhere', { createdAt: T0 - 10, inboxId: 'inbox-2' }),
+        conversation('other-branch', { createdAt: T0 - 10, branchId: 'branch-2' }),
       ])
-      expect(await store().queries.queuedConversations('inbox-1', 10)).toEqual([
+      expect(await store().queries.queuedConversations('inbox-1', 'inbox-1', 10)).toEqual([
         { id: 'first', createdAt: T0 },
         { id: 'a-early', createdAt: T0 + 100 },
         { id: 'b-early', createdAt: T0 + 100 },
@@ -95,14 +96,14 @@ export function routingSpecs(store: () => Store): void {
         Array.from({ length: 5 }, (_, i) => conversation(`c${i}`, { createdAt: T0 + i })),
       )
       const q = store().queries
-      expect((await q.queuedConversations('inbox-1', 2)).map((c) => c.id)).toEqual(['c0', 'c1'])
-      expect(await q.queuedConversations('inbox-1', 0)).toEqual([])
+      expect((await q.queuedConversations('inbox-1', 'inbox-1', 2)).map((c) => c.id)).toEqual(['c0', 'c1'])
+      expect(await q.queuedConversations('inbox-1', 'inbox-1', 0)).toEqual([])
     })
 
     test('queuedConversations - an assignment takes a conversation out of the queue', async () => {
       await createAll(store(), [conversation('c1'), conversation('c2', { createdAt: T0 + 1 })])
       await patch(store(), 'c1', { assigneeId: 'op-1' })
-      const queue = await store().queries.queuedConversations('inbox-1', 10)
+      const queue = await store().queries.queuedConversations('inbox-1', 'inbox-1', 10)
       expect(queue.map((c) => c.id)).toEqual(['c2'])
     })
   })
