@@ -22,6 +22,8 @@ export interface ConversationRecord extends Conversation {
   ownerEpoch: number
   branchId: string
   location: VisitorLocation | null
+  /** The widget's language at the start: automatic replies speak it (null: English). */
+  locale?: Locale | null
 }
 
 /** Fields of a conversation row that a write may change. */
@@ -292,16 +294,60 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
 }
 
-/** A branch's own settings (R1). */
+/** A text an admin writes once per language the widget speaks. */
+export interface LocalizedText {
+  en: string
+  ru: string
+}
+
+/** An automatic message (R7): on or off, and what it says. */
+export interface AutoReply {
+  on: boolean
+  text: LocalizedText
+}
+
+/** A branch's own settings (R1, R6, R7). */
 export interface BranchSettings {
   /**
    * When an escalation finds nobody free in this branch, look in the inbox's default branch
    * before waiting (the default branch itself ignores this).
    */
   escalateToDefault: boolean
+  /** The widget's line while offline; empty: the widget's own words. */
+  offlineText: LocalizedText
+  /** Shown by the widget before the visitor's first message (never stored). */
+  greeting: AutoReply
+  /** The answer to a new conversation's first message while the branch is online or busy. */
+  firstReply: AutoReply
+  /** The answer to a new conversation's first message while the branch is offline. */
+  offlineReply: AutoReply
 }
 
-export const DEFAULT_BRANCH_SETTINGS: BranchSettings = { escalateToDefault: true }
+export const DEFAULT_BRANCH_SETTINGS: BranchSettings = {
+  escalateToDefault: true,
+  offlineText: { en: '', ru: '' },
+  greeting: {
+    on: false,
+    text: { en: 'Hi! How can we help?', ru: 'Здравствуйте! Чем можем помочь?' },
+  },
+  firstReply: {
+    on: false,
+    text: {
+      en: 'Thanks, an operator will answer shortly.',
+      ru: 'Спасибо, оператор скоро ответит.',
+    },
+  },
+  offlineReply: {
+    on: false,
+    text: {
+      en: "We're offline now. We'll answer as soon as we're back.",
+      ru: 'Сейчас мы не в сети. Ответим, как только вернёмся.',
+    },
+  },
+}
+
+/** The widget's two languages (its i18n); anything else reads English. */
+export type Locale = keyof LocalizedText
 
 /** One routing rule (R1): visitors located in `country` (and `region`, when set) go to `branchId`. */
 export interface GeoRule {
@@ -410,6 +456,9 @@ export interface VisitorRecord {
   createdAt: number
   /** This visitor's tokens issued at or before this time are void; 0: never signed out. */
   signedOutAt: number
+  /** What the visitor told us about themselves (an offline request, a pre-chat form). */
+  name: string | null
+  email: string | null
 }
 
 export interface VisitorStore {
@@ -418,6 +467,8 @@ export interface VisitorStore {
   findByExternalId(inboxId: string, externalId: string): Promise<VisitorRecord | null>
   /** Voids the visitor's tokens issued at or before `at`; false when there is no such visitor. */
   signOut(id: string, at: number): Promise<boolean>
+  /** Stores what the visitor told us; false when there is no such visitor. */
+  setContact(id: string, contact: { name: string; email: string }): Promise<boolean>
 }
 
 /** Counters the store exposes for /metrics and for tests of group commit. */

@@ -30,6 +30,9 @@ const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX
  * Client message id for idempotent send (C3). Like every client string: well-formed Unicode,
  * no NUL (see strings.ts).
  */
+/** The languages the widget speaks. */
+export const Locale = v.picklist(['en', 'ru'])
+
 export const ClientMsgId = v.pipe(wireString('clientMsgId'), v.minLength(1), v.maxLength(64))
 /** Message text: trimmed content must be non-empty, at most MAX_TEXT_LENGTH characters (C7). */
 export const MessageText = v.pipe(
@@ -66,6 +69,8 @@ export const StartFrame = v.strictObject({
   req: ReqId,
   clientMsgId: v.optional(ClientMsgId),
   text: v.optional(MessageText),
+  /** The widget's language: automatic replies speak it (R7). */
+  locale: v.optional(Locale),
 })
 /** Stream a conversation's events with seq > afterSeq, then live ones. */
 export const SubscribeFrame = v.strictObject({

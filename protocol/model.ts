@@ -91,6 +91,8 @@ export const Conversation = v.object({
   /** The branch whose team and hours it is routed by (R1). */
   branchId: v.optional(v.string()),
   location: v.optional(v.nullable(VisitorLocation)),
+  /** Left as a request while nobody could answer (R6). */
+  offline: v.optional(v.boolean()),
   createdAt: v.number(),
   updatedAt: v.number(),
 })

@@ -152,7 +152,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log,
     },
   })
-  const chat = new ChatService(conversations, actors.operators, actors.inboxes, store, clock, geo)
+  const availability = new AvailabilityService(store, actors.board, clock, geo)
+  const chat = new ChatService(
+    conversations,
+    actors.operators,
+    actors.inboxes,
+    store,
+    clock,
+    geo,
+    availability,
+  )
   const fileStorage = openBlobStorage(config.attachments)
   try {
     await fileStorage.check()
@@ -241,7 +250,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     auth,
     accounts,
     chat,
-    availability: new AvailabilityService(store, actors.board, clock, geo),
+    availability,
     gateway,
     streams,
     metrics,

@@ -10,12 +10,14 @@
  */
 import type {
   BranchRecord,
+  Clock,
   InboxRecord,
+  Locale,
+  LocalizedText,
   OperatorRecord,
   PresenceBoard,
   Store,
 } from '../actors/index.ts'
-import type { Clock } from '../actors/index.ts'
 import { isOpen, nextOpening } from '../actors/inbox/schedule.ts'
 import { ParleyError } from '../protocol/index.ts'
 import type { GeoIp } from './geo/geoip.ts'
@@ -38,11 +40,25 @@ export interface AvailabilityView {
   nextOpeningAt: number | null
   /** The branch's time zone (IANA), for "opens at 09:00 (Moscow time)". */
   timeZone: string
+  /** The branch's greeting, shown before the first message; null when off. */
+  greeting: string | null
+  /** The admin's offline line; null: the widget's own. */
+  offlineText: string | null
+}
+
+/** The text in the visitor's language, else English. */
+function textIn(text: LocalizedText, locale: Locale): string {
+  return (text[locale] || text.en).trim()
+}
+
+interface SnapshotBranch {
+  record: BranchRecord
+  members: OperatorRecord[]
 }
 
 interface Snapshot {
   inbox: InboxRecord
-  branches: Map<string, { record: BranchRecord; members: OperatorRecord[] }>
+  branches: Map<string, SnapshotBranch>
   /** Open conversations per assignee in this inbox. */
   load: Record<string, number>
   until: number
@@ -59,33 +75,61 @@ export class AvailabilityService {
     private readonly geo: GeoIp | null,
   ) {}
 
-  async forVisitor(inboxId: string, address: string | null): Promise<AvailabilityView> {
+  /** The availability of the branch a visitor from `address` would be routed to. */
+  async forVisitor(
+    inboxId: string,
+    address: string | null,
+    locale: Locale = 'en',
+  ): Promise<AvailabilityView> {
     const snap = await this.snapshot(inboxId)
     if (!snap) throw new ParleyError('not_found', 'inbox not found')
     const located = this.geo && address ? this.geo.lookup(address) : null
-    const wanted = matchGeoRule(snap.inbox.geoRules, located) ?? snap.inbox.defaultBranchId
-    const branch =
-      snap.branches.get(wanted) ??
-      snap.branches.get(snap.inbox.defaultBranchId) ??
-      snap.branches.values().next().value
-    if (!branch) throw new ParleyError('not_found', 'inbox has no branch')
+    const branch = this.branchOf(snap, matchGeoRule(snap.inbox.geoRules, located))
     const now = this.clock.now()
-    const { schedule } = branch.record
+    const { schedule, settings } = branch.record
     const withinHours = isOpen(schedule, now)
-    const capacity = snap.inbox.settings.maxOpenPerOperator
-    const available = branch.members.filter(
-      (op) => op.active && op.canChat && this.board.isAvailable(op.id),
-    )
-    const withRoom = available.filter((op) => capacity === 0 || (snap.load[op.id] ?? 0) < capacity)
-    const state: AvailabilityState =
-      !withinHours || available.length === 0 ? 'offline' : withRoom.length > 0 ? 'online' : 'busy'
     return {
-      state,
+      state: this.stateOf(snap, branch, withinHours),
       branchId: branch.record.id,
       withinHours,
       nextOpeningAt: withinHours ? null : nextOpening(schedule, now),
       timeZone: schedule.timeZone,
+      greeting: settings.greeting.on ? textIn(settings.greeting.text, locale) : null,
+      offlineText: textIn(settings.offlineText, locale) || null,
     }
+  }
+
+  /**
+   * What a new conversation in this branch gets as its first automatic answer (R7), by the
+   * branch's state now; null when that answer is off.
+   */
+  async autoReply(inboxId: string, branchId: string, locale: Locale): Promise<string | null> {
+    const snap = await this.snapshot(inboxId)
+    if (!snap) return null
+    const branch = this.branchOf(snap, branchId)
+    const withinHours = isOpen(branch.record.schedule, this.clock.now())
+    const { firstReply, offlineReply } = branch.record.settings
+    const reply = this.stateOf(snap, branch, withinHours) === 'offline' ? offlineReply : firstReply
+    return reply.on ? textIn(reply.text, locale) || null : null
+  }
+
+  private branchOf(snap: Snapshot, wanted: string | null): SnapshotBranch {
+    const branch =
+      (wanted !== null ? snap.branches.get(wanted) : undefined) ??
+      snap.branches.get(snap.inbox.defaultBranchId) ??
+      snap.branches.values().next().value
+    if (!branch) throw new ParleyError('not_found', 'inbox has no branch')
+    return branch
+  }
+
+  private stateOf(snap: Snapshot, branch: SnapshotBranch, withinHours: boolean): AvailabilityState {
+    const capacity = snap.inbox.settings.maxOpenPerOperator
+    const available = branch.members.filter(
+      (op) => op.active && op.canChat && this.board.isAvailable(op.id),
+    )
+    if (!withinHours || available.length === 0) return 'offline'
+    const withRoom = available.some((op) => capacity === 0 || (snap.load[op.id] ?? 0) < capacity)
+    return withRoom ? 'online' : 'busy'
   }
 
   /** Drops an inbox's snapshot (its branches or members changed here). */

@@ -13,6 +13,7 @@ import {
   type ConversationReplies,
   type InboxCommand,
   type InboxRecord,
+  type Locale,
   type InboxReplies,
   type OperatorCommand,
   type OperatorReplies,
@@ -21,6 +22,7 @@ import {
   type Store,
 } from '../actors/index.ts'
 import { RateLimiter } from './limits.ts'
+import type { AvailabilityService } from './availability.ts'
 import type { GeoIp } from './geo/geoip.ts'
 import { matchGeoRule } from './geo/rules.ts'
 import {
@@ -39,9 +41,30 @@ export type InboxRegistry = Registry<InboxCommand, InboxReplies>
 const INBOX_CACHE_MS = 30_000
 const MAX_PAGE = 100
 
+export interface StartOptions {
+  clientMsgId?: string
+  text?: string
+  /** The client's address, for its location (GeoIP). */
+  address?: string | null
+  /** The widget's language: automatic replies speak it. */
+  locale?: Locale | null
+  /** A request left while nobody could answer (R6). */
+  offline?: boolean
+}
+
+/** A new offline request, as the e-mail notifier (integrations) receives it. */
+export interface OfflineRequest {
+  conversation: Conversation
+  name: string
+  email: string
+}
+
 export class ChatService {
   private readonly sendLimiter: RateLimiter
   private readonly startLimiter: RateLimiter
+  /** Offline requests per client address: a handful at once, then a few per hour (R6). */
+  private readonly offlineLimiter: RateLimiter
+  private readonly offlineListeners: Array<(request: OfflineRequest) => void> = []
   private readonly inboxCache = new Map<string, { inbox: InboxRecord; until: number }>()
   /** This node's live operator connections, by operator id. */
   private readonly operatorConns = new Map<string, Set<string>>()
@@ -54,10 +77,13 @@ export class ChatService {
     private readonly clock: Clock,
     /** Visitor location by address (GeoIP); null: none, every conversation in the default branch. */
     private readonly geo: GeoIp | null = null,
+    /** Branch state for automatic replies (R7); null: none are sent. */
+    private readonly availability: AvailabilityService | null = null,
   ) {
     const now = () => clock.now()
     this.sendLimiter = new RateLimiter(10, 30, now)
     this.startLimiter = new RateLimiter(5, 10, now)
+    this.offlineLimiter = new RateLimiter(5, 0.1, now)
   }
 
   /**
@@ -65,10 +91,7 @@ export class ChatService {
    * client id the conversation id is derived from (visitor, client id), so a retried start
    * lands on the same conversation instead of opening a second one (W4).
    */
-  async start(
-    principal: Principal,
-    opts: { clientMsgId?: string; text?: string; address?: string | null } = {},
-  ) {
+  async start(principal: Principal, opts: StartOptions = {}) {
     if (principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only a visitor can start a conversation')
     }
@@ -88,7 +111,62 @@ export class ChatService {
     const branchId = inbox
       ? (matchGeoRule(inbox.geoRules, located) ?? inbox.defaultBranchId)
       : principal.inboxId
-    return this.conversations.ask(id, { type: 'create', principal, first, branchId, location })
+    const locale = opts.locale ?? null
+    const reply =
+      first && this.availability
+        ? await this.availability.autoReply(principal.inboxId, branchId, locale ?? 'en')
+        : null
+    return this.conversations.ask(id, {
+      type: 'create',
+      principal,
+      first,
+      branchId,
+      location,
+      locale,
+      ...(opts.offline ? { offline: true } : {}),
+      ...(reply ? { autoReply: { text: reply } } : {}),
+    })
+  }
+
+  /**
+   * A visitor leaves a request while nobody can answer (R6): their name and e-mail are kept on
+   * the visitor, and the message starts a conversation flagged `offline` that waits in its
+   * branch's queue until someone can take it. Limited per client address.
+   */
+  async offlineRequest(
+    principal: Principal,
+    request: { name: string; email: string; text: string; clientMsgId?: string },
+    opts: Pick<StartOptions, 'address' | 'locale'> = {},
+  ) {
+    if (principal.kind !== 'visitor') {
+      throw new ParleyError('forbidden', 'only a visitor can leave a request')
+    }
+    this.offlineLimiter.take(opts.address ?? principal.id, 'requests')
+    await this.store.visitors.setContact(principal.id, { name: request.name, email: request.email })
+    const started = await this.start(principal, {
+      clientMsgId: request.clientMsgId,
+      text: request.text,
+      offline: true,
+      ...opts,
+    })
+    if (!started.message?.duplicate) {
+      for (const listener of this.offlineListeners) {
+        try {
+          listener({ conversation: started.conversation, name: request.name, email: request.email })
+        } catch {
+          // A listener's failure is its own (integrations log and retry); the request stands.
+        }
+      }
+    }
+    return started
+  }
+
+  /**
+   * The hook for answering offline requests by e-mail (the integrations' notifier): called once
+   * per new request, after it is stored.
+   */
+  onOfflineRequest(listener: (request: OfflineRequest) => void): void {
+    this.offlineListeners.push(listener)
   }
 
   open(principal: Principal, conversationId: string) {

@@ -59,6 +59,9 @@ const ATTACHMENT_GRACE_MS = 24 * 60 * 60 * 1000
 
 type Reply<K extends ConversationCommand['type']> = ConversationReplies[K]
 
+/** The author of automatic replies (R7): the system, never an operator. */
+const AUTO_REPLY: Party = { kind: 'system', id: 'auto-reply' }
+
 export class ConversationActor extends Actor<ConversationCommand, ConversationReplies> {
   private conv: ConversationRecord | null = null
   private readonly readStates = new Map<string, ReadState>()
@@ -121,7 +124,10 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   private async create(
     principal: Principal,
     first: { clientMsgId?: string; text: string } | undefined,
-    route: { branchId?: string; location?: VisitorLocation | null } = {},
+    route: Pick<
+      Extract<ConversationCommand, { type: 'create' }>,
+      'branchId' | 'location' | 'offline' | 'locale' | 'autoReply'
+    > = {},
   ): Promise<Reply<'create'>> {
     if (principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only a visitor can start a conversation')
@@ -140,6 +146,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       escalationAt: null,
       branchId: route.branchId ?? principal.inboxId,
       location: route.location ?? null,
+      offline: route.offline ?? false,
+      locale: route.locale ?? null,
       createdAt: now,
       updatedAt: now,
       ownerEpoch: this.epoch ?? 0,
@@ -160,6 +168,13 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       )
       next = { ...base, lastSeq: 2, hasUnansweredIncoming: true, lastMessageAt: now }
       events.push(this.event(2, now, { name: 'message.created', data: { message } }))
+      if (route.autoReply) {
+        // Written with the conversation itself: exactly once, whatever is retried or restarts
+        // (R7). It answers nothing: the visitor's message stays unanswered for operators.
+        const reply = newMessage(this.key, AUTO_REPLY, route.autoReply.text, null, 3, now)
+        next = { ...next, lastSeq: 3 }
+        events.push(this.event(3, now, { name: 'message.created', data: { message: reply } }))
+      }
     }
     await this.write({
       conversationId: this.key,

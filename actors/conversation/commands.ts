@@ -34,6 +34,11 @@ export type ConversationCommand =
       /** The branch it is routed by and where the visitor is (R1); the inbox id when unset. */
       branchId?: string
       location?: VisitorLocation | null
+      /** Left as a request while nobody could answer (R6). */
+      offline?: boolean
+      locale?: 'en' | 'ru' | null
+      /** An automatic answer to the first message (R7), stored right after it. */
+      autoReply?: { text: string }
     }
   | { type: 'open'; principal: Principal }
   | {

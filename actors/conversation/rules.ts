@@ -64,6 +64,6 @@ export function newMessage(
 }
 
 export function toWire(conv: ConversationRecord): Conversation {
-  const { ownerEpoch: _epoch, ...wire } = conv
+  const { ownerEpoch: _epoch, locale: _locale, ...wire } = conv
   return wire
 }

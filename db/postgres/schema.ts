@@ -157,6 +157,8 @@ export const visitors = pgTable(
     externalId: text('external_id'),
     createdAt: int64('created_at').notNull(),
     signedOutAt: int64('signed_out_at').notNull().default(0),
+    name: text('name'),
+    email: text('email'),
   },
   (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],
 )
@@ -185,6 +187,10 @@ export const conversations = pgTable(
     country: text('country'),
     region: text('region'),
     city: text('city'),
+    /** Left as a request while nobody could answer (R6): answered by e-mail too. */
+    offline: boolean('offline').notNull().default(false),
+    /** The widget's language when it started ('en' or 'ru'); automatic replies use it. */
+    locale: text('locale'),
   },
   // `desc` as plain SQL, as on SQLite: the lists order by `last_activity_at desc`, whose nulls
   // placement (first) an index built with drizzle's `.desc()` (nulls last) would not match.

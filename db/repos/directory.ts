@@ -45,6 +45,8 @@ function toVisitor(row: Rows['visitors']): VisitorRecord {
     externalId: row.externalId,
     createdAt: row.createdAt,
     signedOutAt: row.signedOutAt,
+    name: row.name,
+    email: row.email,
   }
 }
 
@@ -261,6 +263,14 @@ export class SqlVisitorStore implements VisitorStore {
   async signOut(id: string, at: number): Promise<boolean> {
     const v = this.db.tables.visitors
     const rows = await this.db.all(updateRows('visitors', { signedOutAt: at }, eq(v.id, id)))
+    return rows.length > 0
+  }
+
+  async setContact(id: string, contact: { name: string; email: string }): Promise<boolean> {
+    const v = this.db.tables.visitors
+    const rows = await this.db.all(
+      updateRows('visitors', { name: contact.name, email: contact.email }, eq(v.id, id)),
+    )
     return rows.length > 0
   }
 }

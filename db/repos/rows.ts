@@ -33,6 +33,7 @@ export function toConversation(row: ConversationRow): Conversation {
     // Rows from before branches belong to their inbox's first branch, whose id is the inbox's.
     branchId: row.branchId ?? row.inboxId,
     location: locationOf(row),
+    offline: row.offline,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   }
@@ -47,6 +48,7 @@ export function toConversationRecord(row: ConversationRow): ConversationRecord {
     ...toConversation(row),
     branchId: row.branchId ?? row.inboxId,
     location: locationOf(row),
+    locale: row.locale === 'ru' || row.locale === 'en' ? row.locale : null,
     ownerEpoch: row.ownerEpoch,
   }
 }
@@ -71,6 +73,8 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     country: c.location?.country ?? null,
     region: c.location?.region ?? null,
     city: c.location?.city ?? null,
+    offline: c.offline ?? false,
+    locale: c.locale ?? null,
   }
 }
 

@@ -153,6 +153,8 @@ export const visitors = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** This visitor's tokens issued at or before this time are void (0: never). */
     signedOutAt: integer('signed_out_at').notNull().default(0),
+    name: text('name'),
+    email: text('email'),
   },
   // NULLs are distinct in a unique index, so any number of anonymous visitors may share an inbox.
   (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],
@@ -188,6 +190,10 @@ export const conversations = sqliteTable(
     country: text('country'),
     region: text('region'),
     city: text('city'),
+    /** Left as a request while nobody could answer (R6): answered by e-mail too. */
+    offline: integer('offline', { mode: 'boolean' }).notNull().default(false),
+    /** The widget's language when it started ('en' or 'ru'); automatic replies use it. */
+    locale: text('locale'),
   },
   (t) => [
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),

@@ -146,6 +146,8 @@ export class AuthService {
           externalId: input.userId,
           createdAt: now,
           signedOutAt: 0,
+          name: null,
+          email: null,
         })
       } catch (error) {
         // Two first sessions of one user raced and the other one created the visitor.
@@ -172,6 +174,8 @@ export class AuthService {
       externalId: null,
       createdAt: now,
       signedOutAt: 0,
+      name: null,
+      email: null,
     })
     return id
   }

@@ -8,7 +8,7 @@ import * as v from 'valibot'
 import { newId, type BranchRecord, type InboxRecord } from '../../actors/index.ts'
 import { ALWAYS_OPEN, parseSchedule } from '../../actors/inbox/schedule.ts'
 import { DEFAULT_BRANCH_SETTINGS } from '../../actors/ports.ts'
-import { ParleyError } from '../../protocol/index.ts'
+import { ParleyError, wireString } from '../../protocol/index.ts'
 import { parseGeoRules } from '../geo/rules.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { Id, Name } from './schemas.ts'
@@ -16,7 +16,19 @@ import { Id, Name } from './schemas.ts'
 /** An inbox has at most this many branches. */
 const MAX_BRANCHES = 200
 
-const BranchSettingsPatch = v.strictObject({ escalateToDefault: v.optional(v.boolean()) })
+/** An admin's text in both widget languages; at most 1000 characters each. */
+const Texts = v.strictObject({
+  en: v.pipe(wireString('text'), v.trim(), v.maxLength(1000)),
+  ru: v.pipe(wireString('text'), v.trim(), v.maxLength(1000)),
+})
+const Reply = v.strictObject({ on: v.boolean(), text: Texts })
+const BranchSettingsPatch = v.strictObject({
+  escalateToDefault: v.optional(v.boolean()),
+  offlineText: v.optional(Texts),
+  greeting: v.optional(Reply),
+  firstReply: v.optional(Reply),
+  offlineReply: v.optional(Reply),
+})
 const OperatorIds = v.pipe(v.array(Id), v.maxLength(1000))
 
 /** A branch as the admin API shows it: the record and its members. */

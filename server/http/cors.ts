@@ -15,7 +15,7 @@ import { isVisitorToken } from '../auth/index.ts'
 
 /** Routes a visitor (the widget) calls, with the methods it uses on each. */
 const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
-  [/^\/api\/visitor\/(session|conversations|availability)$/, 'GET, POST'],
+  [/^\/api\/visitor\/(session|conversations|availability|offline-requests)$/, 'GET, POST'],
   [/^\/api\/conversations\/[^/]+(\/messages)?$/, 'GET, POST'],
   [/^\/api\/conversations\/[^/]+\/messages\/[^/]+$/, 'PATCH, DELETE'],
   [/^\/api\/conversations\/[^/]+\/(read|delivered|typing)$/, 'POST'],

@@ -1,27 +1,38 @@
-/** Public visitor endpoints: get a session token for an inbox, list and start conversations. */
+/**
+ * Public visitor endpoints: get a session token for an inbox, see whether anyone can answer,
+ * list and start conversations, leave a request while nobody can.
+ */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ClientMsgId, MessageText, wireString } from '../../protocol/index.ts'
+import { ClientMsgId, Locale, MessageText, wireString } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
-import { Id, Token } from './schemas.ts'
+import { Email, Id, Token } from './schemas.ts'
+
+const ContactName = v.pipe(
+  wireString('name'),
+  v.trim(),
+  v.minLength(1, 'name: required'),
+  v.maxLength(100, 'name: at most 100 characters'),
+)
 
 export function visitorRoutes(ctx: HttpContext) {
+  const session = v.strictObject({
+    inboxId: Id,
+    /** A still-valid token of this inbox: renew it and keep the same visitor. */
+    token: v.optional(Token),
+    /** Identity verification: the site's user id and hex HMAC-SHA256(inbox secret, userId). */
+    userId: v.optional(v.pipe(wireString('userId'), v.minLength(1), v.maxLength(256))),
+    userHash: v.optional(
+      v.pipe(wireString('userHash'), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')),
+    ),
+  })
   return (
     new Elysia({ prefix: '/api/visitor' })
       .post(
         '/session',
         ({ body, request }) => ctx.auth.visitorSession(body, ctx.clientKey(request)),
         {
-          body: v.strictObject({
-            inboxId: Id,
-            /** A still-valid token of this inbox: renew it and keep the same visitor. */
-            token: v.optional(Token),
-            /** Identity verification: the site's user id and hex HMAC-SHA256(inbox secret, userId). */
-            userId: v.optional(v.pipe(wireString('userId'), v.minLength(1), v.maxLength(256))),
-            userHash: v.optional(
-              v.pipe(wireString('userHash'), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')),
-            ),
-          }),
+          body: session,
         },
       )
       // Public (no token): the widget asks before the visitor has a session (R5, R6). The answer
@@ -29,11 +40,15 @@ export function visitorRoutes(ctx: HttpContext) {
       .get(
         '/availability',
         async ({ query, request, set }) => {
-          const view = await ctx.availability.forVisitor(query.inboxId, ctx.clientKey(request))
+          const view = await ctx.availability.forVisitor(
+            query.inboxId,
+            ctx.clientKey(request),
+            query.lang ?? 'en',
+          )
           set.headers['cache-control'] = 'private, max-age=10'
           return view
         },
-        { query: v.strictObject({ inboxId: Id }) },
+        { query: v.strictObject({ inboxId: Id, lang: v.optional(Locale) }) },
       )
       .get('/conversations', async ({ headers }) => ({
         conversations: await ctx.chat.listVisitorConversations(await principalOf(ctx, headers)),
@@ -53,6 +68,29 @@ export function visitorRoutes(ctx: HttpContext) {
           body: v.strictObject({
             text: v.optional(MessageText),
             clientMsgId: v.optional(ClientMsgId),
+            locale: v.optional(Locale),
+          }),
+        },
+      )
+      .post(
+        '/offline-requests',
+        async ({ headers, body, set, request }) => {
+          const principal = await principalOf(ctx, headers)
+          const { locale, ...fields } = body
+          const created = await ctx.chat.offlineRequest(principal, fields, {
+            address: ctx.clientKey(request),
+            locale,
+          })
+          set.status = created.message?.duplicate ? 200 : 201
+          return created
+        },
+        {
+          body: v.strictObject({
+            name: ContactName,
+            email: Email,
+            text: MessageText,
+            clientMsgId: v.optional(ClientMsgId),
+            locale: v.optional(Locale),
           }),
         },
       )

@@ -221,6 +221,7 @@ export class Gateway {
         const created = await chat.start(principal, {
           clientMsgId: frame.clientMsgId,
           text: frame.text,
+          locale: frame.locale,
           address: conn.address,
         })
         return { conversation: created.conversation, message: created.message }

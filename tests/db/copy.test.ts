@@ -65,6 +65,8 @@ async function populate(store: Store): Promise<void> {
     externalId: null,
     createdAt: T0,
     signedOutAt: 0,
+    name: null,
+    email: null,
   })
   await store.visitors.create({
     id: 'v2',
@@ -72,6 +74,8 @@ async function populate(store: Store): Promise<void> {
     externalId: 'user-7',
     createdAt: T0,
     signedOutAt: 0,
+    name: null,
+    email: null,
   })
   for (let i = 0; i < 12; i++) await seedMessages(store, `c${i}`, 1 + (i % 4))
   await store.conversations.write({

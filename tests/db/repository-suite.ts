@@ -56,6 +56,8 @@ export function repositorySuite(dialect: DialectHarness): void {
           externalId: 'u1',
           createdAt: T0,
           signedOutAt: 0,
+          name: null,
+          email: null,
         })
         await first.conversations.write(createWrite(conversation('c1')))
         const m = message('c1', 2)

@@ -255,6 +255,8 @@ export function accountSpecs(store: () => Store): void {
         externalId: 'user-42',
         createdAt: T0,
         signedOutAt: 0,
+        name: null,
+        email: null,
       }
       await v.create(known)
       await v.create({
@@ -263,6 +265,8 @@ export function accountSpecs(store: () => Store): void {
         externalId: 'user-42',
         createdAt: T0,
         signedOutAt: 0,
+        name: null,
+        email: null,
       })
       expect(await v.findByExternalId('i1', 'user-42')).toEqual(known)
       expect((await v.findByExternalId('i2', 'user-42'))?.id).toBe('v2')
@@ -273,8 +277,24 @@ export function accountSpecs(store: () => Store): void {
     test('visitors - signOut stores the time for that visitor only; an unknown one is false', async () => {
       await store().inboxes.create(inbox('i1'))
       const v = store().visitors
-      await v.create({ id: 'v1', inboxId: 'i1', externalId: null, createdAt: T0, signedOutAt: 0 })
-      await v.create({ id: 'v2', inboxId: 'i1', externalId: 'u2', createdAt: T0, signedOutAt: 0 })
+      await v.create({
+        id: 'v1',
+        inboxId: 'i1',
+        externalId: null,
+        createdAt: T0,
+        signedOutAt: 0,
+        name: null,
+        email: null,
+      })
+      await v.create({
+        id: 'v2',
+        inboxId: 'i1',
+        externalId: 'u2',
+        createdAt: T0,
+        signedOutAt: 0,
+        name: null,
+        email: null,
+      })
       expect(await v.signOut('v1', T0 + 5)).toBe(true)
       expect((await v.getById('v1'))?.signedOutAt).toBe(T0 + 5)
       expect((await v.findByExternalId('i1', 'u2'))?.signedOutAt).toBe(0)
@@ -284,8 +304,24 @@ export function accountSpecs(store: () => Store): void {
     test('visitors - anonymous visitors never collide; an external id is unique per inbox', async () => {
       await store().inboxes.create(inbox('i1'))
       const v = store().visitors
-      await v.create({ id: 'a1', inboxId: 'i1', externalId: null, createdAt: T0, signedOutAt: 0 })
-      await v.create({ id: 'a2', inboxId: 'i1', externalId: null, createdAt: T0, signedOutAt: 0 })
+      await v.create({
+        id: 'a1',
+        inboxId: 'i1',
+        externalId: null,
+        createdAt: T0,
+        signedOutAt: 0,
+        name: null,
+        email: null,
+      })
+      await v.create({
+        id: 'a2',
+        inboxId: 'i1',
+        externalId: null,
+        createdAt: T0,
+        signedOutAt: 0,
+        name: null,
+        email: null,
+      })
       expect((await v.getById('a2'))?.externalId).toBeNull()
       await v.create({
         id: 'k1',
@@ -293,6 +329,8 @@ export function accountSpecs(store: () => Store): void {
         externalId: 'user-1',
         createdAt: T0,
         signedOutAt: 0,
+        name: null,
+        email: null,
       })
       const again = v.create({
         id: 'k2',
@@ -300,6 +338,8 @@ export function accountSpecs(store: () => Store): void {
         externalId: 'user-1',
         createdAt: T0,
         signedOutAt: 0,
+        name: null,
+        email: null,
       })
       expect(await rejectionOf(again)).toMatchObject({ code: 'conflict' })
     })
