@@ -19,6 +19,8 @@ export type InboxChange =
       previousAssigneeId: string | null
       reason: AssignReason
       by: Party
+      /** A transfer's note for its receiver (only in the receiver's alert, never stored). */
+      note?: string
     }
   /** The assignee opened the conversation: its escalation is off for good. No event, no seq. */
   | { kind: 'opened'; conversation: Conversation; seq: number }

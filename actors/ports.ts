@@ -161,6 +161,8 @@ export interface ConversationQueries {
     branchId: string,
     limit: number,
   ): Promise<Array<{ id: string; createdAt: number }>>
+  /** Waiting conversations of the branch queued before (createdAt, id): its place minus one. */
+  queueAhead(inboxId: string, branchId: string, createdAt: number, id: string): Promise<number>
   /** Open conversations of the inbox with an escalation pending (escalationAt not null). */
   pendingEscalations(
     inboxId: string,

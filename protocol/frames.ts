@@ -162,6 +162,21 @@ export const AssignFrame = v.strictObject({
   operatorId: v.nullable(Id),
 })
 
+/** The longest note a transfer carries for its receiver. */
+export const MAX_TRANSFER_NOTE = 500
+
+/**
+ * Operators only: hand a conversation to a colleague (`operatorId`) or to the first free
+ * operator of a branch (`branchId`), with an optional note for the receiver (R4).
+ */
+export const TransferFrame = v.strictObject({
+  type: v.literal('transfer'),
+  req: ReqId,
+  conversationId: Id,
+  to: v.union([v.strictObject({ operatorId: Id }), v.strictObject({ branchId: Id })]),
+  note: v.optional(v.pipe(wireString('note'), v.trim(), v.maxLength(MAX_TRANSFER_NOTE))),
+})
+
 export const ClientFrame = v.variant('type', [
   AuthFrame,
   PingFrame,
@@ -178,6 +193,7 @@ export const ClientFrame = v.variant('type', [
   SetOperatorStatusFrame,
   FeedSubscribeFrame,
   AssignFrame,
+  TransferFrame,
 ])
 export type ClientFrame = v.InferOutput<typeof ClientFrame>
 export type ClientFrameType = ClientFrame['type']
@@ -211,6 +227,16 @@ export interface TypingEventFrame {
   at: number
   data: TypingData
 }
+/** Ephemeral: a waiting conversation's place in its branch's queue (R6); null once it left. */
+export interface QueueEventFrame {
+  type: 'event'
+  name: 'queue'
+  conversationId: string
+  at: number
+  data: { position: number | null }
+}
+/** Events that are never stored and carry no seq. */
+export type EphemeralEventFrame = TypingEventFrame | QueueEventFrame
 export interface PongFrame {
   type: 'pong'
   req: ReqId

@@ -117,13 +117,15 @@ export const MessageUpdatedData = v.object({ message: Message })
 export const ReadUpdatedData = ReadState
 export const StatusChangedData = v.object({ status: ConversationStatus, by: Party })
 /** Why an assignment changed: routing, a person's action, or escalation of an unopened one. */
-export const AssignReason = v.picklist(['auto', 'manual', 'escalation', 'released'])
+export const AssignReason = v.picklist(['auto', 'manual', 'escalation', 'released', 'transfer'])
 export type AssignReason = v.InferOutput<typeof AssignReason>
 export const AssignedData = v.object({
   assigneeId: v.nullable(v.string()),
   previousAssigneeId: v.nullable(v.string()),
   reason: AssignReason,
   by: Party,
+  /** A transfer or an escalation that moved it to another branch: the branch it is in now. */
+  branchId: v.optional(v.string()),
 })
 
 export const StoredEventData = v.variant('name', [

@@ -114,6 +114,7 @@ export function createActorSystem(deps: {
           queries: store.queries,
           board,
           bus,
+          queue: deps.publisher,
           conversations: {
             assign: (id, cmd) => conversations.ask(id, { type: 'assign', ...cmd }),
             peek: (id) => conversations.ask(id, { type: 'peek' }),

@@ -55,7 +55,7 @@ import { Hub } from './realtime/hub.ts'
 import { Reauthorizer } from './realtime/reauthorize.ts'
 import { StreamSessions } from './realtime/streams.ts'
 import { heartbeat, upgrade, websocketHandler, type WsData } from './realtime/ws.ts'
-import { openGeoIp } from './geo/geoip.ts'
+import { openGeoIp, type GeoIp } from './geo/geoip.ts'
 import { branchRoutes } from './http/branches.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
@@ -97,7 +97,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const clock = opts.clock ?? systemClock
   const log = opts.log ?? createLogger({ level: config.logLevel })
   // A database named in GEOIP_DB that cannot be read stops the start, before anything opens.
-  const geo = config.geoIpDb === false ? null : await openGeoIp(config.geoIpDb)
+  const geo = config.geoIpDb === false ? null : await sharedGeoIp(config.geoIpDb)
   prepareDataFiles(config)
   const store = await openStore(config.databaseUrl, {
     timeoutMs: config.storeTimeoutMs,
@@ -523,6 +523,22 @@ function registerGauges(
   }
   for (const [name, help, read] of gauges) metrics.gauge(name, help, read)
   for (const [name, help, read] of counters) metrics.counter(name, help, read)
+}
+
+/**
+ * One in-memory copy of each GeoIP file per process (it is read-only and ~15 MB): servers
+ * started again in one process (restarts in tests, the CLI) share it. A failed open is not kept.
+ */
+const geoIps = new Map<string, Promise<GeoIp>>()
+function sharedGeoIp(path: string | null): Promise<GeoIp> {
+  const key = path ?? ''
+  let opening = geoIps.get(key)
+  if (!opening) {
+    opening = openGeoIp(path)
+    geoIps.set(key, opening)
+    opening.catch(() => geoIps.delete(key))
+  }
+  return opening
 }
 
 /** IPv4 or IPv6 text, nothing else (a header value we are about to key limits by). */

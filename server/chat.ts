@@ -316,6 +316,40 @@ export class ChatService {
     })
   }
 
+  /**
+   * A conversation's place in its branch's queue (R6): 1 for the next one routed; null when it
+   * is not waiting (assigned, resolved or closed). Whoever may view it may ask.
+   */
+  async queuePosition(principal: Principal, conversationId: string) {
+    const { conversation: c } = await this.open(principal, conversationId)
+    if (c.status !== 'open' || c.assigneeId !== null) return { position: null }
+    const ahead = await this.store.queries.queueAhead(
+      c.inboxId,
+      c.branchId ?? c.inboxId,
+      c.createdAt,
+      c.id,
+    )
+    return { position: ahead + 1 }
+  }
+
+  /** Hand a conversation to a colleague or a branch (R4); the inbox decides. */
+  async transfer(
+    principal: Principal,
+    conversationId: string,
+    to: { operatorId: string } | { branchId: string },
+    note?: string,
+  ) {
+    const op = requireOperator(principal)
+    const view = await this.open(op, conversationId)
+    return this.inboxes.ask(view.conversation.inboxId, {
+      type: 'transfer',
+      conversationId,
+      to,
+      ...(note ? { note } : {}),
+      principal: op,
+    })
+  }
+
   /** An operator's role, permission or inbox membership changed. */
   refreshOperator(operatorId: string): void {
     this.operators.tellIfLive(operatorId, { type: 'refresh' })

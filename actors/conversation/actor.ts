@@ -13,6 +13,7 @@ import {
   type Party,
   type ReadState,
   type StoredEventData,
+  type EphemeralEventFrame,
   type TypingEventFrame,
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
@@ -32,7 +33,7 @@ import { SendLog } from './send-log.ts'
 
 /** Where the actor's events go once durable (the server's hub; NATS in a cluster). */
 export interface ConversationPublisher {
-  publish(frame: EventFrame | TypingEventFrame): void
+  publish(frame: EventFrame | EphemeralEventFrame): void
 }
 
 export interface ConversationDeps {
@@ -469,7 +470,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     }
     const now = this.ctx.clock.now()
     const escalationAt = cmd.assigneeId === null ? null : cmd.escalationAt
-    if (conv.assigneeId === cmd.assigneeId) {
+    if (conv.assigneeId === cmd.assigneeId && conv.branchId === branchId) {
       // Same assignee, new deadline only: not an assignment change, so no event.
       const next = { ...conv, escalationAt, branchId, updatedAt: now }
       await this.commit(next, { events: [] })
@@ -489,6 +490,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       previousAssigneeId: conv.assigneeId,
       reason: cmd.reason,
       by: cmd.by,
+      ...(branchId !== conv.branchId ? { branchId } : {}),
     }
     await this.commit(next, {
       events: [this.event(seq, now, { name: 'conversation.assigned', data })],
@@ -500,6 +502,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       previousAssigneeId: conv.assigneeId,
       reason: cmd.reason,
       by: cmd.by,
+      ...(cmd.note ? { note: cmd.note } : {}),
     })
     return { applied: true, conversation: toWire(next) }
   }

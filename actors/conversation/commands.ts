@@ -68,6 +68,8 @@ export type ConversationCommand =
       expect: { assigneeId: string | null; escalationAt?: number | null }
       /** Moves it to this branch too (an escalation to the default branch, a transfer). */
       branchId?: string
+      /** A transfer's note, passed on to the receiver's alert. */
+      note?: string
     }
   /** Routing only: the current row, without access checks. Null when it does not exist. */
   | { type: 'peek' }

@@ -16,9 +16,15 @@
  *   default branch. Timers are re-armed from the store on activation, so a deadline that passed
  *   while the server was down fires at once.
  */
-import { ParleyError, type Conversation, type Party } from '../../protocol/index.ts'
+import {
+  ParleyError,
+  type AssignReason,
+  type Conversation,
+  type Party,
+  type QueueEventFrame,
+} from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
-import { partyOf } from '../conversation/access.ts'
+import { partyOf, type Principal } from '../conversation/access.ts'
 import type { ConversationReplies } from '../conversation/commands.ts'
 import type { PresenceBoard } from '../operator/presence.ts'
 import type {
@@ -41,7 +47,7 @@ export interface ConversationRouting {
     cmd: {
       assigneeId: string | null
       escalationAt: number | null
-      reason: 'auto' | 'manual' | 'escalation' | 'released'
+      reason: AssignReason
       by: Party
       expect: { assigneeId: string | null; escalationAt?: number | null }
       branchId?: string
@@ -58,11 +64,15 @@ export interface InboxDeps {
   board: PresenceBoard
   bus: InboxBus
   conversations: ConversationRouting
+  /** Where queue places go to a conversation's subscribers (R6); none: not told. */
+  queue?: { publish(frame: QueueEventFrame): void }
 }
 
 export const ROUTING: Party = { kind: 'system', id: 'routing' }
 /** Queue rows read per store round trip while draining. */
 const QUEUE_PAGE = 50
+/** Waiting conversations per branch told their place in the queue as it moves. */
+const QUEUE_TOLD = 50
 /** A branch's hours timer is re-armed at least this often (timers cannot wait for months). */
 const MAX_SCHEDULE_WAIT_MS = 24 * 3600_000
 
@@ -81,6 +91,10 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   /** Operators the inbox itself lists (who may see its conversations and take them). */
   private inboxMembers = new Set<string>()
   private branches = new Map<string, LiveBranch>()
+  /** Branches whose queue changed during the command being handled. */
+  private readonly movedQueues = new Set<string>()
+  /** The queue places last told, per branch (its first QUEUE_TOLD waiting conversations). */
+  private readonly told = new Map<string, Map<string, number>>()
   /** The operator who got the last routed conversation: ties go to the next one after them. */
   private lastRouted: string | null = null
   /** Escalations that found nobody to move to; retried when someone becomes available. */
@@ -120,6 +134,14 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
       this.stopAfterReply()
       throw new ParleyError('not_found', 'inbox not found')
     }
+    try {
+      return await this.handle(cmd)
+    } finally {
+      await this.tellQueues()
+    }
+  }
+
+  private async handle(cmd: InboxCommand): Promise<Reply<InboxCommand['type']>> {
     switch (cmd.type) {
       case 'change':
         return this.onChange(cmd.change)
@@ -129,6 +151,8 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         return this.escalate(cmd.conversationId, cmd.assigneeId, cmd.escalationAt)
       case 'assign':
         return this.manualAssign(cmd.conversationId, cmd.operatorId, cmd.principal)
+      case 'transfer':
+        return this.transfer(cmd)
       case 'reload':
         await this.load()
         return this.offerWork()
@@ -207,6 +231,9 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   private async onChange(change: InboxChange): Promise<void> {
     const conv = change.conversation
     this.syncEscalation(conv)
+    if (change.kind === 'created' || change.kind === 'status' || change.kind === 'assigned') {
+      this.queueMoved(conv.branchId)
+    }
     switch (change.kind) {
       case 'created':
         if (conv.assigneeId === null && conv.status === 'open') await this.route(conv, null)
@@ -331,6 +358,39 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     return result.applied
   }
 
+  /** The branch's queue may have changed: its waiting conversations hear their places. */
+  private queueMoved(branchId: string | undefined): void {
+    const branch = this.branchOf(branchId)
+    if (branch) this.movedQueues.add(branch.record.id)
+  }
+
+  /**
+   * Tells the first QUEUE_TOLD waiting conversations of each branch whose queue changed their
+   * place (R6), as ephemeral `queue` events to their subscribers: only places that changed, and
+   * `null` to one that left the queue. One read per changed branch per command.
+   */
+  private async tellQueues(): Promise<void> {
+    const publisher = this.deps.queue
+    if (!publisher || this.movedQueues.size === 0) return
+    const branches = [...this.movedQueues]
+    this.movedQueues.clear()
+    const at = this.ctx.clock.now()
+    const tell = (conversationId: string, position: number | null) =>
+      publisher.publish({ type: 'event', name: 'queue', conversationId, at, data: { position } })
+    for (const branchId of branches) {
+      const waiting = await this.deps.queries
+        .queuedConversations(this.key, branchId, QUEUE_TOLD)
+        .catch(() => null) // a failing store: the next change tells them
+      if (!waiting) continue
+      const before = this.told.get(branchId) ?? new Map<string, number>()
+      const now = new Map(waiting.map((c, i) => [c.id, i + 1]))
+      for (const [id, position] of now) if (before.get(id) !== position) tell(id, position)
+      for (const id of before.keys()) if (!now.has(id)) tell(id, null)
+      if (now.size > 0) this.told.set(branchId, now)
+      else this.told.delete(branchId)
+    }
+  }
+
   /** Every open branch's queue, oldest first within each. Returns how many moved. */
   private async drainQueue(): Promise<number> {
     let moved = 0
@@ -342,6 +402,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
 
   /** Oldest waiting conversations of the branch first, while anyone there can take them. */
   private async drainBranch(branch: LiveBranch): Promise<number> {
+    this.movedQueues.add(branch.record.id)
     let moved = 0
     for (;;) {
       const waiting = await this.deps.queries.queuedConversations(
@@ -381,6 +442,73 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     const tied = eligible.filter((id) => load(id) === least)
     const last = this.lastRouted
     return tied.find((id) => last !== null && id > last) ?? (tied[0] as string)
+  }
+
+  /**
+   * Transfer (R4): to operator Y (a member of this inbox, active, with canChat), who gets it at
+   * once when available, else it waits in Y's branch for whoever there is free; or to branch X,
+   * whose first free operator (as routing chooses) gets it, else it waits in X's queue. The
+   * receiver's escalation deadline starts now. One `conversation.assigned` event (reason
+   * `transfer`), also when it only changes branch.
+   */
+  private async transfer(cmd: Extract<InboxCommand, { type: 'transfer' }>): Promise<Conversation> {
+    const principal = cmd.principal
+    if (principal.kind !== 'operator' || !principal.canChat) {
+      throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
+    }
+    const conv = await this.deps.conversations.peek(cmd.conversationId)
+    if (!conv || conv.inboxId !== this.key)
+      throw new ParleyError('not_found', 'conversation not found')
+    const elevated = principal.role === 'supervisor' || principal.role === 'admin'
+    if (!elevated && !this.inboxMembers.has(principal.id)) {
+      throw new ParleyError('forbidden', 'not a member of this inbox')
+    }
+    if (conv.status !== 'open')
+      throw new ParleyError('conflict', 'only open conversations can be transferred')
+    if (!mayMove(principal, conv.assigneeId)) {
+      throw new ParleyError('forbidden', 'only the assignee or a supervisor can transfer it')
+    }
+    let branch: LiveBranch | null
+    let target: string | null
+    if ('operatorId' in cmd.to) {
+      const id = cmd.to.operatorId
+      const op = this.inboxMembers.has(id) ? this.members.get(id) : undefined
+      if (!op || !op.active || !op.canChat) {
+        throw new ParleyError(
+          'validation_failed',
+          'the target operator cannot take conversations of this inbox',
+        )
+      }
+      if (id === conv.assigneeId) throw new ParleyError('conflict', 'it is already theirs')
+      // Their branch: the conversation's own when they are in it, else the first they are in.
+      const current = this.branchOf(conv.branchId)
+      branch = current?.members.has(id)
+        ? current
+        : ([...this.branches.values()].find((b) => b.members.has(id)) ?? current)
+      target = this.deps.board.isAvailable(id) ? id : null
+    } else {
+      branch = this.branches.get(cmd.to.branchId) ?? null
+      if (!branch) {
+        throw new ParleyError(
+          'validation_failed',
+          `to.branchId: no branch "${cmd.to.branchId}" in this inbox`,
+        )
+      }
+      target = this.isOpen(branch) ? await this.choose(branch, conv.assigneeId) : null
+    }
+    if (!branch) throw new ParleyError('not_found', 'inbox has no branch')
+    const result = await this.deps.conversations.assign(cmd.conversationId, {
+      assigneeId: target,
+      escalationAt: target === null ? null : this.ctx.clock.now() + this.periodMs,
+      reason: 'transfer',
+      by: partyOf(principal),
+      expect: { assigneeId: conv.assigneeId },
+      branchId: branch.record.id,
+      ...(cmd.note ? { note: cmd.note } : {}),
+    })
+    if (!result.applied || !result.conversation)
+      throw new ParleyError('conflict', 'the conversation changed; try again')
+    return result.conversation
   }
 
   /**
@@ -436,6 +564,15 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
       throw new ParleyError('conflict', 'the conversation changed; try again')
     return result.conversation
   }
+}
+
+/** Who may move a conversation: its assignee, anyone on an unassigned one, or the elevated. */
+function mayMove(
+  principal: Extract<Principal, { kind: 'operator' }>,
+  assigneeId: string | null,
+): boolean {
+  const elevated = principal.role === 'supervisor' || principal.role === 'admin'
+  return elevated || assigneeId === null || assigneeId === principal.id
 }
 
 function assertNever(value: never): never {

@@ -10,6 +10,17 @@ export type InboxCommand =
   | { type: 'escalate'; conversationId: string; assigneeId: string; escalationAt: number }
   /** A person assigns (to an operator, to themselves) or releases (null) a conversation. */
   | { type: 'assign'; conversationId: string; operatorId: string | null; principal: Principal }
+  /**
+   * A person hands the conversation to a colleague or to a branch's first free operator (R4);
+   * the note goes to the receiver's alert.
+   */
+  | {
+      type: 'transfer'
+      conversationId: string
+      to: { operatorId: string } | { branchId: string }
+      note?: string
+      principal: Principal
+    }
   /** Settings or membership changed: reload them, then route what waits. */
   | { type: 'reload' }
   /** Assign what waits in the queue to whoever can take it. */
@@ -22,6 +33,7 @@ export interface InboxReplies {
   operator_available: void
   escalate: void
   assign: Conversation
+  transfer: Conversation
   reload: void
   route_queue: number
   hours: void

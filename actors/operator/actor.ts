@@ -317,6 +317,8 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         reason: change.reason,
         assigneeId: change.conversation.assigneeId,
         previousAssigneeId: change.previousAssigneeId,
+        ...(change.note && kind === 'assigned_to_you' ? { note: change.note } : {}),
+        ...(change.reason === 'transfer' ? { by: change.by } : {}),
       },
     }
   }

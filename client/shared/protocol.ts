@@ -23,9 +23,12 @@ export type {
   ReqId,
   ServerFrame,
   TypingEventFrame,
+  EphemeralEventFrame,
+  QueueEventFrame,
   WireError,
 } from '../../protocol/index.ts'
 export type { ConversationView, InboxRecord, InboxSettings, SendAck } from '../../actors/index.ts'
 export type { OperatorView } from '../../server/auth/index.ts'
+export type { AvailabilityView } from '../../server/availability.ts'
 export { ERROR_CODES, ParleyError } from '../../protocol/errors.ts'
 export { MAX_ATTACHMENTS_PER_MESSAGE, MAX_TEXT_LENGTH } from '../../protocol/model.ts'

@@ -9,6 +9,7 @@ import type {
   FeedBatchFrame,
   FeedFrame,
   ParleyError,
+  QueueEventFrame,
   TypingEventFrame,
 } from './protocol.ts'
 
@@ -48,6 +49,8 @@ export interface TransportEvents {
   state: TransportState
   /** Stored events (each once, in seq order, per subscription) and typing notices. */
   event: EventFrame | TypingEventFrame
+  /** A waiting conversation's place in its branch's queue (R6). */
+  queue: QueueEventFrame
   /** Operator feed: one frame, or a batch of a moment's frames to apply in order. */
   feed: FeedFrame | FeedBatchFrame
   /** A (re)subscribe was acked; `behind`: the server has less than we had (reload the view). */

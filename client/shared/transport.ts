@@ -21,7 +21,7 @@ import {
   type EventFrame,
   type ReqId,
   type ServerFrame,
-  type TypingEventFrame,
+  type EphemeralEventFrame,
 } from './protocol.ts'
 import type {
   Outgoing,
@@ -297,10 +297,11 @@ export class Transport {
     fn(pending)
   }
 
-  private onEvent(frame: EventFrame | TypingEventFrame): void {
+  private onEvent(frame: EventFrame | EphemeralEventFrame): void {
     const cursor = this.cursors.get(frame.conversationId)
     if (cursor === undefined) return // not (or no longer) subscribed
-    if (frame.name !== 'typing') {
+    if (frame.name === 'queue') return this.emitter.emit('queue', frame)
+    if ('seq' in frame) {
       if (frame.seq <= cursor) return // seen already: an overlapping resume
       this.cursors.set(frame.conversationId, frame.seq)
     }

@@ -167,6 +167,10 @@ export class SqlConversationQueries implements ConversationQueries {
     return this.#routing.queuedConversations(inboxId, branchId, limit)
   }
 
+  queueAhead(inboxId: string, branchId: string, createdAt: number, id: string): Promise<number> {
+    return this.#routing.queueAhead(inboxId, branchId, createdAt, id)
+  }
+
   pendingEscalations(
     inboxId: string,
   ): Promise<Array<{ id: string; assigneeId: string; escalationAt: number }>> {

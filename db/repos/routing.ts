@@ -13,6 +13,7 @@ import {
   inArray,
   isNotNull,
   isNull,
+  lt,
   lte,
   or,
   sql,
@@ -28,6 +29,7 @@ export type RoutingQueries = Pick<
   ConversationQueries,
   | 'openCountsByAssignee'
   | 'queuedConversations'
+  | 'queueAhead'
   | 'pendingEscalations'
   | 'operatorBadges'
   | 'countVisitorMessagesAfter'
@@ -59,6 +61,7 @@ function unreadCondition(
 export class SqlRoutingQueries implements RoutingQueries {
   readonly #openCounts
   readonly #queued
+  readonly #ahead
   readonly #escalations
   readonly #visitorMessagesAfter
   readonly #badges
@@ -91,6 +94,19 @@ export class SqlRoutingQueries implements RoutingQueries {
         limit: param('limit'),
       },
     )
+    // The partial queue index again: this branch's waiting rows that came before the given one.
+    this.#ahead = selectFields({ n: count() }, 'conversations', {
+      where: and(
+        eq(c.branchId, param('branchId')),
+        open,
+        isNull(c.assigneeId),
+        eq(c.inboxId, inbox),
+        or(
+          lt(c.createdAt, param('createdAt')),
+          and(eq(c.createdAt, param('createdAt')), lt(c.id, param('id'))),
+        ),
+      ),
+    })
     this.#escalations = selectFields(
       { id: field(c.id), assigneeId: field(c.assigneeId), escalationAt: field(c.escalationAt) },
       'conversations',
@@ -158,6 +174,16 @@ export class SqlRoutingQueries implements RoutingQueries {
   ): Promise<Array<{ id: string; createdAt: number }>> {
     if (limit <= 0) return []
     return this.db.all(this.#queued, { inboxId, branchId, limit: Math.floor(limit) })
+  }
+
+  async queueAhead(
+    inboxId: string,
+    branchId: string,
+    createdAt: number,
+    id: string,
+  ): Promise<number> {
+    const [row] = await this.db.all(this.#ahead, { inboxId, branchId, createdAt, id })
+    return row?.n ?? 0
   }
 
   async pendingEscalations(

@@ -9,6 +9,7 @@ import {
   ClientMsgId,
   ConversationStatus,
   MessageText,
+  TransferFrame,
 } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Id, QueryInt } from './schemas.ts'
@@ -107,6 +108,30 @@ export function conversationRoutes(ctx: HttpContext) {
         ),
       }),
       { params, body: v.strictObject({ operatorId: v.nullable(Id) }) },
+    )
+    .get(
+      '/:id/queue',
+      async ({ headers, params }) =>
+        ctx.chat.queuePosition(await principalOf(ctx, headers), params.id),
+      { params },
+    )
+    .post(
+      '/:id/transfer',
+      async ({ headers, params, body }) => ({
+        conversation: await ctx.chat.transfer(
+          await principalOf(ctx, headers),
+          params.id,
+          body.to,
+          body.note,
+        ),
+      }),
+      {
+        params,
+        body: v.strictObject({
+          to: TransferFrame.entries.to,
+          note: TransferFrame.entries.note,
+        }),
+      },
     )
     .post(
       '/:id/typing',

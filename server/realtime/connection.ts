@@ -10,7 +10,7 @@ import {
   type EventFrame,
   type Format,
   type ServerFrame,
-  type TypingEventFrame,
+  type EphemeralEventFrame,
 } from '../../protocol/index.ts'
 
 export type TransportKind = 'ws' | 'sse' | 'poll'
@@ -176,7 +176,7 @@ export class Subscription {
   wantsNative = false
   /** Aborted when a newer subscribe replaces this one: its replay stops waiting for the client. */
   readonly replaced = new AbortController()
-  private buffer: Array<{ frame: EventFrame | TypingEventFrame; encoded: EncodedFrame }> = []
+  private buffer: Array<{ frame: EventFrame | EphemeralEventFrame; encoded: EncodedFrame }> = []
   /** Live events buffered during replay beyond this many cut the connection (resume later). */
   static readonly MAX_BUFFER = 10_000
 
@@ -188,7 +188,7 @@ export class Subscription {
     this.lastSeq = afterSeq
   }
 
-  deliver(frame: EventFrame | TypingEventFrame, encoded: EncodedFrame): void {
+  deliver(frame: EventFrame | EphemeralEventFrame, encoded: EncodedFrame): void {
     if (this.replaying) {
       // Never drop an event (that would be a gap): a client this far behind starts over.
       if (this.buffer.length >= Subscription.MAX_BUFFER) this.conn.terminate('too far behind')
@@ -220,8 +220,8 @@ export class Subscription {
     this.replaying = true
   }
 
-  private forward(frame: EventFrame | TypingEventFrame, encoded: EncodedFrame): void {
-    if (frame.name !== 'typing') {
+  private forward(frame: EventFrame | EphemeralEventFrame, encoded: EncodedFrame): void {
+    if ('seq' in frame) {
       if (frame.seq <= this.lastSeq) return
       if (frame.seq > this.lastSeq + 1 && this.onGap) {
         this.replaying = true

@@ -264,6 +264,8 @@ export class Gateway {
         return chat.operatorSnapshot(principal)
       case 'assign':
         return chat.assign(principal, frame.conversationId, frame.operatorId)
+      case 'transfer':
+        return chat.transfer(principal, frame.conversationId, frame.to, frame.note)
       default:
         return assertNever(frame)
     }

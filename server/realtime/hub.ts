@@ -17,7 +17,7 @@ import {
   type EventFrame,
   type FeedBatchFrame,
   type FeedFrame,
-  type TypingEventFrame,
+  type EphemeralEventFrame,
 } from '../../protocol/index.ts'
 import type { Connection, Subscription } from './connection.ts'
 import { FeedBatcher } from './feed-batch.ts'
@@ -95,7 +95,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     if (!set) {
       this.watchers.set(sub.conversationId, (set = new Set()))
       this.watchRemote(conversationSubject(sub.conversationId), (frame) =>
-        this.deliver(frame as EventFrame | TypingEventFrame),
+        this.deliver(frame as EventFrame | EphemeralEventFrame),
       )
     }
     set.add(sub)
@@ -118,13 +118,13 @@ export class Hub implements ConversationPublisher, OperatorFeed {
   }
 
   /** An event of an actor on this node: to local watchers, then once to the cluster. */
-  publish(frame: EventFrame | TypingEventFrame): void {
+  publish(frame: EventFrame | EphemeralEventFrame): void {
     this.published++
     this.deliver(frame)
     this.relay?.publish(conversationSubject(frame.conversationId), frame)
   }
 
-  private deliver(frame: EventFrame | TypingEventFrame): void {
+  private deliver(frame: EventFrame | EphemeralEventFrame): void {
     const set = this.watchers.get(frame.conversationId)
     if (!set) return
     const encoded = new EncodedFrame(frame)
@@ -140,7 +140,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
           conn.cutSlow()
           continue
         }
-        if (frame.name !== 'typing') {
+        if ('seq' in frame) {
           // A gap (an event lost between nodes): this one goes the per-socket way, which
           // replays the gap from the store first.
           if (frame.seq > sub.lastSeq + 1) {
@@ -158,7 +158,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
       sub.deliver(frame, encoded)
       if (
         sub.wantsNative &&
-        frame.name !== 'typing' &&
+        'seq' in frame &&
         !sub.replaying &&
         sub.lastSeq === frame.seq
       ) {
