@@ -257,6 +257,8 @@ describe('branches - working hours (R5)', () => {
       withinHours: false,
       nextOpeningAt: Date.parse('2026-12-07T06:00:00Z'),
       timeZone: 'Europe/Moscow',
+      greeting: null,
+      offlineText: null,
     })
 
     await clock.advance(10 * MINUTE)
