@@ -205,6 +205,8 @@ export interface OperatorRecord {
   id: string
   email: string
   name: string
+  /** What visitors see ("Anna"); null: the first word of `name`. */
+  displayName: string | null
   role: OperatorRole
   /** Explicit permission to handle chats (O6). */
   canChat: boolean
@@ -225,7 +227,10 @@ export interface OperatorStore {
   update(
     id: string,
     patch: Partial<
-      Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash' | 'status'>
+      Pick<
+        OperatorRecord,
+        'name' | 'displayName' | 'role' | 'canChat' | 'active' | 'passwordHash' | 'status'
+      >
     > & {
       updatedAt: number
     },
@@ -586,4 +591,9 @@ export interface Store {
   repairSummaries(): Promise<number>
   /** Waits for queued writes to commit, then closes. */
   close(): Promise<void>
+}
+
+/** The name a visitor sees for an operator: the display name, else the first word of the name. */
+export function publicName(op: Pick<OperatorRecord, 'name' | 'displayName'>): string {
+  return op.displayName ?? op.name.trim().split(/\s+/)[0] ?? op.name
 }

@@ -7,6 +7,7 @@ import {
   canOperatorAccess,
   derivedId,
   newId,
+  publicName,
   type Registry,
   type Clock,
   type ConversationCommand,
@@ -330,6 +331,22 @@ export class ChatService {
       c.id,
     )
     return { position: ahead + 1 }
+  }
+
+  /**
+   * The names visitors see for these operators (display name, else first name), for whoever may
+   * view the conversation: only members of its inbox and its assignee are named, so a visitor
+   * cannot look up any operator by id.
+   */
+  async operatorNames(principal: Principal, conversationId: string, ids: readonly string[]) {
+    const { conversation } = await this.open(principal, conversationId)
+    const members = new Set(await this.store.inboxes.members(conversation.inboxId))
+    if (conversation.assigneeId) members.add(conversation.assigneeId)
+    const wanted = [...new Set(ids)].filter((id) => members.has(id))
+    const found = await Promise.all(wanted.map((id) => this.store.operators.getById(id)))
+    return {
+      operators: found.flatMap((op) => (op ? [{ id: op.id, name: publicName(op) }] : [])),
+    }
   }
 
   /** Hand a conversation to a colleague or a branch (R4); the inbox decides. */

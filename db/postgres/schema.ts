@@ -62,6 +62,8 @@ export const operators = pgTable(
     id: text('id').primaryKey(),
     email: text('email').notNull().unique(),
     name: text('name').notNull(),
+    /** What visitors see; null: the first word of `name`. */
+    displayName: text('display_name'),
     role: text('role').$type<OperatorRole>().notNull(),
     canChat: boolean('can_chat').notNull(),
     active: boolean('active').notNull(),

@@ -24,6 +24,7 @@ function toOperator(row: Rows['operators']): OperatorRecord {
     id: row.id,
     email: row.email,
     name: row.name,
+    displayName: row.displayName,
     role: row.role,
     canChat: row.canChat,
     active: row.active,
@@ -73,7 +74,10 @@ export class SqlOperatorStore implements OperatorStore {
   async update(
     id: string,
     patch: Partial<
-      Pick<OperatorRecord, 'name' | 'role' | 'canChat' | 'active' | 'passwordHash' | 'status'>
+      Pick<
+        OperatorRecord,
+        'name' | 'displayName' | 'role' | 'canChat' | 'active' | 'passwordHash' | 'status'
+      >
     > & {
       updatedAt: number
     },
@@ -85,6 +89,7 @@ export class SqlOperatorStore implements OperatorStore {
       'operators',
       {
         name: patch.name,
+        displayName: patch.displayName,
         role: patch.role,
         canChat: patch.canChat,
         active: patch.active,

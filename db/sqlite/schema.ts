@@ -54,6 +54,8 @@ export const operators = sqliteTable(
     id: text('id').primaryKey(),
     email: text('email').notNull().unique(),
     name: text('name').notNull(),
+    /** What visitors see; null: the first word of `name`. */
+    displayName: text('display_name'),
     role: text('role').$type<OperatorRole>().notNull(),
     canChat: integer('can_chat', { mode: 'boolean' }).notNull(),
     active: integer('active', { mode: 'boolean' }).notNull(),

@@ -16,7 +16,7 @@ import {
 import { hashPassword, operatorView } from '../auth/index.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
-import { Email, Id, InboxSettingsPatch, Name, Password, Role } from './schemas.ts'
+import { DisplayName, Email, Id, InboxSettingsPatch, Name, Password, Role } from './schemas.ts'
 
 export { DEFAULT_INBOX_SETTINGS }
 
@@ -78,6 +78,7 @@ export function adminRoutes(ctx: HttpContext) {
           id: newId(),
           email: body.email,
           name: body.name,
+          displayName: body.displayName ?? null,
           role: body.role ?? 'operator',
           canChat: body.canChat ?? true,
           active: true,
@@ -96,6 +97,7 @@ export function adminRoutes(ctx: HttpContext) {
         body: v.strictObject({
           email: Email,
           name: Name,
+          displayName: v.optional(v.nullable(DisplayName)),
           password: Password,
           role: v.optional(Role),
           canChat: v.optional(v.boolean()),
@@ -145,6 +147,7 @@ export function adminRoutes(ctx: HttpContext) {
         params,
         body: v.strictObject({
           name: v.optional(Name),
+          displayName: v.optional(v.nullable(DisplayName)),
           role: v.optional(Role),
           canChat: v.optional(v.boolean()),
           active: v.optional(v.boolean()),

@@ -16,6 +16,16 @@ import { Id, QueryInt } from './schemas.ts'
 
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER))
 
+/**
+ * `ids=a,b` (the query parser may hand it over split already): at most 20 operator ids.
+ */
+const IdList = v.pipe(
+  v.union([v.string(), v.array(v.string())]),
+  v.transform((ids) => (Array.isArray(ids) ? ids : ids.split(',')).filter((id) => id !== '')),
+  v.maxLength(20, 'ids: at most 20'),
+  v.check((ids) => ids.every((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id)), 'ids: comma-separated ids'),
+)
+
 export function conversationRoutes(ctx: HttpContext) {
   const params = v.object({ id: Id })
   const messageParams = v.object({ id: Id, messageId: Id })
@@ -108,6 +118,12 @@ export function conversationRoutes(ctx: HttpContext) {
         ),
       }),
       { params, body: v.strictObject({ operatorId: v.nullable(Id) }) },
+    )
+    .get(
+      '/:id/operators',
+      async ({ headers, params, query }) =>
+        ctx.chat.operatorNames(await principalOf(ctx, headers), params.id, query.ids),
+      { params, query: v.strictObject({ ids: IdList }) },
     )
     .get(
       '/:id/queue',

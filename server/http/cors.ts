@@ -17,7 +17,7 @@ import { isVisitorToken } from '../auth/index.ts'
 const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/api\/visitor\/(session|conversations|availability|offline-requests)$/, 'GET, POST'],
   [/^\/api\/conversations\/[^/]+(\/messages)?$/, 'GET, POST'],
-  [/^\/api\/conversations\/[^/]+\/queue$/, 'GET'],
+  [/^\/api\/conversations\/[^/]+\/(queue|operators)$/, 'GET'],
   [/^\/api\/conversations\/[^/]+\/messages\/[^/]+$/, 'PATCH, DELETE'],
   [/^\/api\/conversations\/[^/]+\/(read|delivered|typing)$/, 'POST'],
   [/^\/api\/conversations\/[^/]+\/attachments(\/links)?$/, 'POST'],

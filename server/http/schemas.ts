@@ -35,6 +35,13 @@ export const Password = v.pipe(
 )
 export const Role = v.picklist(['operator', 'supervisor', 'admin'])
 export const Name = v.pipe(wireString('name'), v.trim(), v.minLength(1), v.maxLength(100))
+/** What visitors see for an operator ("Anna"). */
+export const DisplayName = v.pipe(
+  wireString('displayName'),
+  v.trim(),
+  v.minLength(1),
+  v.maxLength(50),
+)
 
 export const InboxSettingsPatch = v.strictObject({
   escalationMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),

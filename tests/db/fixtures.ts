@@ -85,6 +85,8 @@ export function conversation(
     ownerEpoch: 0,
     branchId: overrides.inboxId ?? 'inbox-1',
     location: null,
+    offline: false,
+    locale: null,
     ...overrides,
   }
 }
@@ -172,6 +174,7 @@ export function operator(id: string, overrides: Partial<OperatorRecord> = {}): O
     id,
     email: `${id}@example.com`,
     name: `Operator ${id}`,
+    displayName: null,
     role: 'operator',
     canChat: true,
     active: true,

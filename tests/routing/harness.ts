@@ -94,6 +94,7 @@ export async function spawnRouting(
     await store.operators.create({
       id,
       email: `${id}@example.com`,
+      displayName: null,
       name: id,
       role,
       canChat: true,

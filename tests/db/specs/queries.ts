@@ -14,7 +14,7 @@ import {
 type InboxOptions = Parameters<Store['queries']['listInbox']>[0]
 
 function wire(record: ConversationRecord): Conversation {
-  const { ownerEpoch: _epoch, ...rest } = record
+  const { ownerEpoch: _epoch, locale: _locale, ...rest } = record
   return rest
 }
 
