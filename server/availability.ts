@@ -15,6 +15,7 @@ import type {
   Locale,
   LocalizedText,
   OperatorRecord,
+  OperatorStatus,
   PresenceBoard,
   Store,
 } from '../actors/index.ts'
@@ -44,6 +45,25 @@ export interface AvailabilityView {
   greeting: string | null
   /** The admin's offline line; null: the widget's own. */
   offlineText: string | null
+}
+
+export interface TeamMember {
+  id: string
+  name: string
+  displayName: string | null
+  canChat: boolean
+  status: OperatorStatus
+  present: boolean
+  /** Present, `online` and allowed to chat: routing would give them work. */
+  available: boolean
+  /** Open conversations assigned to them in this inbox. */
+  open: number
+  branchIds: string[]
+}
+
+export interface TeamView {
+  branches: Array<{ id: string; name: string; isDefault: boolean; withinHours: boolean }>
+  operators: TeamMember[]
 }
 
 /** The text in the visitor's language, else English. */
@@ -130,6 +150,47 @@ export class AvailabilityService {
     if (!withinHours || available.length === 0) return 'offline'
     const withRoom = available.some((op) => capacity === 0 || (snap.load[op.id] ?? 0) < capacity)
     return withRoom ? 'online' : 'busy'
+  }
+
+  /**
+   * The inbox's team as operators see it when transferring (R4): its branches (open now?) and
+   * every operator of its branches with status, presence, availability and open load.
+   */
+  async team(inboxId: string): Promise<TeamView> {
+    const snap = await this.snapshot(inboxId)
+    if (!snap) throw new ParleyError('not_found', 'inbox not found')
+    const now = this.clock.now()
+    const operators = new Map<string, TeamMember>()
+    const branches: TeamView['branches'] = []
+    for (const { record, members } of snap.branches.values()) {
+      branches.push({
+        id: record.id,
+        name: record.name,
+        isDefault: record.id === snap.inbox.defaultBranchId,
+        withinHours: isOpen(record.schedule, now),
+      })
+      for (const op of members) {
+        if (!op.active) continue
+        const entry = operators.get(op.id)
+        if (entry) {
+          entry.branchIds.push(record.id)
+          continue
+        }
+        const presence = this.board.get(op.id)
+        operators.set(op.id, {
+          id: op.id,
+          name: op.name,
+          displayName: op.displayName,
+          canChat: op.canChat,
+          status: presence.status,
+          present: presence.present,
+          available: op.canChat && this.board.isAvailable(op.id),
+          open: snap.load[op.id] ?? 0,
+          branchIds: [record.id],
+        })
+      }
+    }
+    return { branches, operators: [...operators.values()] }
   }
 
   /** Drops an inbox's snapshot (its branches or members changed here). */

@@ -380,6 +380,7 @@ export class ChatService {
 
   refreshInbox(inboxId: string): void {
     this.forgetInbox(inboxId)
+    this.availability?.forget(inboxId)
     this.inboxes.tell(inboxId, { type: 'reload' })
   }
 

@@ -122,6 +122,42 @@ describe('transfer (R4)', () => {
     await obs.assigned(conv.id, z.id, 'auto')
   })
 
+  test('transfer - the team: branches open now, operators with status, availability and load', async () => {
+    const s = await u.server()
+    const inboxId = await s.defaultInboxId()
+    const obs = await Observer.create(u, s)
+    const a = await signIn(u, s)
+    const conv = await httpStart(s, undefined, 'help')
+    await obs.assigned(conv.id, a.id)
+    const y = await s.operator()
+    const night = await branch(s, 'Night', [y.id])
+    const team = await s.http(`/api/inboxes/${inboxId}/team`, { token: a.token })
+    expect(team.status).toBe(200)
+    expect(team.body.branches).toEqual(
+      expect.arrayContaining([
+        { id: inboxId, name: 'Main', isDefault: true, withinHours: true },
+        { id: night, name: 'Night', isDefault: false, withinHours: true },
+      ]),
+    )
+    const byId = new Map(team.body.operators.map((o: any) => [o.id, o]))
+    expect(byId.get(a.id)).toMatchObject({
+      status: 'online',
+      present: true,
+      available: true,
+      open: 1,
+      branchIds: [inboxId],
+    })
+    expect(byId.get(y.id)).toMatchObject({ present: false, available: false, branchIds: [night] })
+
+    const outsider = await s.operator({ inboxIds: [] })
+    expect((await s.http(`/api/inboxes/${inboxId}/team`, { token: outsider.token })).status).toBe(
+      403,
+    )
+    expect((await s.http(`/api/inboxes/${inboxId}/team`, { token: conv.token })).status).toBe(403)
+    const sup = await s.operator({ role: 'supervisor', inboxIds: [] })
+    expect((await s.http(`/api/inboxes/${inboxId}/team`, { token: sup.token })).status).toBe(200)
+  })
+
   test('transfer - who may transfer what; bad targets are refused and change nothing', async () => {
     const s = await u.server()
     const obs = await Observer.create(u, s)
