@@ -1,10 +1,16 @@
-/** The widget's HTTP reads: the visitor's conversations, one conversation, a page of history. */
+/**
+ * The widget's HTTP calls: the team's availability, the visitor's conversations, one
+ * conversation, a page of history, and a request left while nobody can answer.
+ */
 import {
   httpJson,
+  type AvailabilityView,
   type Conversation,
   type ConversationView,
   type Message,
+  type SendAck,
 } from '../shared/index.ts'
+import type { Lang } from './config.ts'
 import type { VisitorSession } from './session.ts'
 
 export const HISTORY_PAGE = 30
@@ -14,11 +20,31 @@ export interface HistoryPage {
   hasMore: boolean
 }
 
-export function widgetApi(baseUrl: string, session: VisitorSession) {
+/** What the visitor fills in while nobody can answer (R6). */
+export interface OfflineRequest {
+  name: string
+  email: string
+  text: string
+}
+
+export function widgetApi(baseUrl: string, session: VisitorSession, inboxId: string, lang: Lang) {
   const get = async <T>(path: string) =>
     httpJson<T>(baseUrl, path, { token: await session.token() })
   const conv = (id: string) => `/api/conversations/${encodeURIComponent(id)}`
   return {
+    /** Public: asked before the visitor has a session. */
+    availability: () =>
+      httpJson<AvailabilityView>(
+        baseUrl,
+        `/api/visitor/availability?inboxId=${encodeURIComponent(inboxId)}&lang=${lang}`,
+      ),
+    /** Starts the visitor's conversation with the request as its first message. */
+    leave: async (body: OfflineRequest & { clientMsgId: string; locale: Lang }) =>
+      httpJson<{ conversation: Conversation; message: SendAck }>(
+        baseUrl,
+        '/api/visitor/offline-requests',
+        { body, token: await session.token() },
+      ),
     conversations: () => get<{ conversations: Conversation[] }>('/api/visitor/conversations'),
     view: (id: string) => get<ConversationView>(conv(id)),
     /** The newest page, or the page before `beforeSeq`. */

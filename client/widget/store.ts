@@ -4,7 +4,7 @@
  */
 import { createStore, produce } from 'solid-js/store'
 import type { Conversation, ConversationView, Message, ReadState } from '../shared/index.ts'
-import type { ChannelKind, TransportState } from '../shared/index.ts'
+import type { AvailabilityView, ChannelKind, TransportState } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
 import type { QueuedMessage } from './outbox.ts'
 
@@ -27,7 +27,13 @@ export interface WidgetState {
   /** The channel kind in use or being tried: ws, or a fallback when WebSocket is blocked. */
   channel: ChannelKind
   visitorId: string | null
+  /** The team's latest known availability; null until the first answer. */
+  availability: AvailabilityView | null
+  /** The visitor's open conversation was looked up (or there could be none). */
+  lookedUp: boolean
   conversation: Conversation | null
+  /** The e-mail address of the request just left (R6), for the thank-you note. */
+  thanks: string | null
   /** Stored messages, ascending by seq. */
   messages: Message[]
   pending: PendingMessage[]
@@ -47,7 +53,7 @@ export interface WidgetState {
   announcement: string
 }
 
-export function createWidgetStore(init: { dark: boolean }) {
+export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
   const [state, setState] = createStore<WidgetState>({
     open: false,
     dark: init.dark,
@@ -55,7 +61,10 @@ export function createWidgetStore(init: { dark: boolean }) {
     connection: 'idle',
     channel: 'ws',
     visitorId: null,
+    availability: null,
+    lookedUp: init.lookedUp,
     conversation: null,
+    thanks: null,
     messages: [],
     pending: [],
     hasMore: false,
@@ -89,10 +98,14 @@ export function createWidgetStore(init: { dark: boolean }) {
     setConnection: (connection: TransportState, channel: ChannelKind) =>
       setState({ connection, channel }),
     setVisitor: (visitorId: string | null) => setState('visitorId', visitorId),
+    setAvailability: (availability: AvailabilityView) => setState({ availability }),
+    setLookedUp: (lookedUp: boolean) => setState({ lookedUp }),
+    setThanks: (email: string) => setState('thanks', email),
     /** Forgets the conversation (a new visitor, or the old one is gone). */
     clearConversation: () =>
       setState({
         conversation: null,
+        thanks: null,
         messages: [],
         hasMore: false,
         typing: [],

@@ -11,11 +11,15 @@
  * readiness (connected, conversation looked up); a visitor without a conversation gets one
  * (`start` without a message) for the first file. A message with files waits in the outbox
  * until its uploads are done, then goes with the same clientMsgId.
+ *
+ * Nobody to answer (R6): a visitor without a conversation leaves a request instead (name,
+ * e-mail, text over HTTP); its answer is an ordinary conversation, taken over like `start`'s.
  */
 import {
   asParleyError,
   browserChannels,
   MAX_TEXT_LENGTH,
+  newId,
   readinessProbe,
   Transport,
   typingSender,
@@ -26,7 +30,8 @@ import {
   type SendAck,
 } from '../shared/index.ts'
 import { createLinks, settleUploads, type Upload, type UploadEnv } from '../shared/attachments.ts'
-import { widgetApi } from './api.ts'
+import { widgetApi, type OfflineRequest } from './api.ts'
+import { availabilityPoller } from './availability.ts'
 import type { WidgetConfig } from './config.ts'
 import { createEventHandler } from './events.ts'
 import type { HostBridge } from './host.ts'
@@ -48,7 +53,6 @@ export interface Widget {
 export type WidgetActions = ReturnType<typeof createWidget>['actions']
 
 export function createWidget(config: WidgetConfig, host: HostBridge) {
-  const [state, m] = createWidgetStore({ dark: config.dark })
   const storage = host.local
   const tab = host.tab
   const session = new VisitorSession(
@@ -59,7 +63,15 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     onVisitor,
     () => host.identityRequired(),
   )
-  const api = widgetApi(config.baseUrl, session)
+  // A known visitor may have a conversation: it is looked up before the form is offered.
+  const [state, m] = createWidgetStore({
+    dark: config.dark,
+    lookedUp: !session.exists && !config.identity,
+  })
+  const api = widgetApi(config.baseUrl, session, config.inboxId, config.lang)
+  const availability = availabilityPoller(api.availability, m.setAvailability)
+  /** The pending request's id: a retry after a lost answer lands once. */
+  let requestId = newId()
   const outbox = new Outbox(storage)
   const transport = new Transport({
     baseUrl: config.baseUrl,
@@ -110,12 +122,17 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
 
   async function begin(first: { clientMsgId?: string; text?: string }): Promise<string> {
     const ack = await transport.request<{ conversation: Conversation }>(
-      { type: 'start', ...first },
+      { type: 'start', ...first, locale: config.lang },
       { durable: true },
     )
-    m.setConversation(ack.conversation)
-    transport.subscribe(ack.conversation.id, 0)
+    take(ack.conversation)
     return ack.conversation.id
+  }
+
+  /** A conversation the server just started for the visitor: its events from the first. */
+  function take(conversation: Conversation) {
+    m.setConversation(conversation)
+    transport.subscribe(conversation.id, 0)
   }
 
   const uploadEnv: UploadEnv = {
@@ -184,6 +201,8 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     m.resetPending(outbox.all())
     uploadsOf.clear()
     links.reset()
+    // Another visitor than the one shown: they may have a conversation of their own.
+    if (state.visitorId) m.setLookedUp(false)
     m.setVisitor(visitorId)
     resolved = false
     receipts.reset()
@@ -224,6 +243,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
         if (open) await load(open.id)
       }
       resolved = true
+      m.setLookedUp(true)
       return true
     } catch {
       return false
@@ -299,6 +319,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     activate()
     unlockAudio()
     receipts.schedule()
+    availability.watch(true)
   }
 
   function close() {
@@ -306,6 +327,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     host.layout(false)
     tab.set('open', false)
     typing.stop()
+    availability.watch(false)
   }
 
   const actions = {
@@ -380,8 +402,20 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       }
     },
     dismissNotice: () => m.setNotice(null),
+    /** Leaves a request while nobody can answer; rejects with the server's ParleyError. */
+    async leave(request: OfflineRequest) {
+      const clientMsgId = requestId
+      const ack = await api.leave({ ...request, clientMsgId, locale: config.lang })
+      requestId = newId()
+      take(ack.conversation)
+      // Shown at once; the stored message replaces it when its event arrives.
+      m.addPending({ clientMsgId, text: request.text, createdAt: ack.message.createdAt })
+      m.setThanks(request.email)
+      activate()
+    },
   }
 
+  availability.check()
   if (session.exists || outbox.first()) activate()
   if (tab.get<boolean>('open') || !config.embedded) open()
 

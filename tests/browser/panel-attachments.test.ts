@@ -3,13 +3,17 @@
  * visitor sees its card and downloads the same bytes; a deleted message's file is gone from
  * both sides and from the server.
  */
-import { describe, expect, test } from 'bun:test'
-import { skipBrowserTests, useServerAndBrowser, Widget } from './harness.ts'
+import { beforeAll, describe, expect, test } from 'bun:test'
+import { connectOperator, skipBrowserTests, useServerAndBrowser, Widget } from './harness.ts'
 import { dropFile, pdf } from './files.ts'
 import { PanelPage } from './panel-page.ts'
 
 describe.skipIf(skipBrowserTests)('panel attachments', () => {
   const env = useServerAndBrowser()
+  // Someone is there: the widget offers the composer, not the leave-a-request form.
+  beforeAll(async () => {
+    await connectOperator(env.server)
+  })
 
   test('panel - a dropped PDF reaches the visitor as a card that downloads the same bytes; deleted, it is gone', async () => {
     const widget = await Widget.open(env.browser.context, `${env.server.url}/`)

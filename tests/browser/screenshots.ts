@@ -14,6 +14,7 @@ import { TestClient } from '../helpers/ws.ts'
 import { pasteImage, pdf, imageLoaded } from './files.ts'
 import { connectOperator, ensureClientBuilt, launchBrowser, until, Widget } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
+import { availabilityShots, branchShots } from './screenshots-routing.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -100,6 +101,8 @@ try {
     await panel.page.screenshot({ path })
     console.log(`wrote ${path}`)
   }
+  await branchShots(browser, server)
+  await availabilityShots(browser)
 } finally {
   await browser.close()
   await server.stop()

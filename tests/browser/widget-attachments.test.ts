@@ -3,9 +3,10 @@
  * operator sees its thumbnail in the panel and opens it in the lightbox; a file over the
  * inbox's limit shows its error in the composer and nothing is sent.
  */
-import { describe, expect, test } from 'bun:test'
+import { beforeAll, describe, expect, test } from 'bun:test'
 import sharp from 'sharp'
 import {
+  connectOperator,
   embeddingPage,
   serveHostPage,
   skipBrowserTests,
@@ -15,6 +16,7 @@ import {
 } from './harness.ts'
 import { imageLoaded as loaded, pasteImage } from './files.ts'
 import { startTestServer } from '../helpers/server.ts'
+import { TestClient } from '../helpers/ws.ts'
 import { PanelPage } from './panel-page.ts'
 
 async function png(width: number, height: number): Promise<Buffer> {
@@ -25,6 +27,10 @@ async function png(width: number, height: number): Promise<Buffer> {
 
 describe.skipIf(skipBrowserTests)('widget attachments', () => {
   const env = useServerAndBrowser()
+  // Someone is there: the widget offers the composer, not the leave-a-request form.
+  beforeAll(async () => {
+    await connectOperator(env.server)
+  })
 
   test('widget - a pasted screenshot reaches the operator, whose lightbox opens and closes', async () => {
     const widget = await Widget.open(env.browser.context, `${env.server.url}/`)
@@ -84,6 +90,9 @@ describe.skipIf(skipBrowserTests)('widget attachments', () => {
       body: { settings: { attachmentMaxBytes: 2048 } },
     })
     expect(patched.status).toBe(200)
+    const op = await env.server.operator({ inboxIds: [inboxId] })
+    const desk = await TestClient.connect(env.server.wsUrl, { token: op.token })
+    await desk.ok({ type: 'feed_subscribe' })
 
     using host = serveHostPage(embeddingPage(env.server, inboxId, ' data-lang="ru"'))
     const widget = await Widget.open(env.browser.context, `http://127.0.0.1:${host.port}/`)

@@ -1,13 +1,16 @@
 /**
  * The open chat: header, history, typing line, notices and the composer. Escape closes it. Files
- * dropped anywhere on it join the composer's.
+ * dropped anywhere on it join the composer's. While nobody can answer, a visitor without a
+ * conversation gets the request form instead of the composer; once typed into, it stays until
+ * the request is sent (or the chat closes), so the team coming back never wipes the text.
  */
-import { onCleanup, Show } from 'solid-js'
+import { createSignal, onCleanup, Show } from 'solid-js'
 import { createFileDraft } from '../../shared/attachments.ts'
 import { createDropZone } from '../../shared/ui/Attachments.tsx'
 import { useWidget } from '../context.ts'
 import { Composer } from './Composer.tsx'
 import { Header } from './Header.tsx'
+import { LeaveForm } from './LeaveForm.tsx'
 import { MessageList } from './MessageList.tsx'
 import { Notice } from './Notice.tsx'
 import { TypingIndicator } from './TypingIndicator.tsx'
@@ -16,9 +19,15 @@ export function ChatWindow() {
   const w = useWidget()
   const files = createFileDraft(w.uploads)
   onCleanup(() => files.clear())
+  const [typed, setTyped] = createSignal(false)
+  const form = () =>
+    !w.state.conversation &&
+    w.state.pending.length === 0 &&
+    (typed() || (w.state.availability?.state === 'offline' && w.state.lookedUp))
+  // A file would start a conversation of its own, past the form.
   const drop = createDropZone(
     (list) => files.add(list),
-    () => !w.state.editing,
+    () => !w.state.editing && !form(),
   )
   return (
     <section
@@ -36,9 +45,11 @@ export function ChatWindow() {
     >
       <Header />
       <MessageList />
-      <TypingIndicator />
-      <Notice />
-      <Composer files={files} />
+      <Show when={!form()} fallback={<LeaveForm onInput={() => setTyped(true)} />}>
+        <TypingIndicator />
+        <Notice />
+        <Composer files={files} />
+      </Show>
       <Show when={drop.dragging()}>
         <div class="drop-overlay">{w.t.files.drop}</div>
       </Show>

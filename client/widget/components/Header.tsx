@@ -1,15 +1,27 @@
-/** Title, connection status in words, and the close button. */
+/**
+ * Title, status and the close button. The status is the connection's while it is in trouble,
+ * else the team's availability (R5): online, busy (queued), or offline with when it is back.
+ * A polite live region, so a change is read out.
+ */
 import { useWidget } from '../context.ts'
+import type { Lang } from '../config.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 
 export function Header() {
   const w = useWidget()
-  const status = () => {
+  const connection = () => {
     const c = w.state.connection
-    if (c === 'connected' || c === 'idle') return { key: 'online', text: w.t.replyTime }
-    if (c === 'connecting' && w.state.messages.length === 0)
-      return { key: 'connecting', text: w.t.connecting }
-    return { key: 'offline', text: w.t.offline }
+    if (c === 'connected' || c === 'idle') return 'online'
+    return c === 'connecting' && w.state.messages.length === 0 ? 'connecting' : 'offline'
+  }
+  const status = () => {
+    const key = connection()
+    const a = w.state.availability
+    if (key !== 'online') return { key, text: w.t[key] }
+    if (!a || a.state !== 'offline') return { key: a?.state, text: a ? w.t[a.state] : '' }
+    const text = a.offlineText || w.t.closed
+    const at = a.nextOpeningAt
+    return { key: 'offline', text: at ? `${text} · ${w.t.back(when(w.config.lang, at))}` : text }
   }
   return (
     <header class="header">
@@ -18,7 +30,13 @@ export function Header() {
       </div>
       <div class="heading">
         <h1 class="title">{w.t.title}</h1>
-        <p class="status" data-connection={status().key}>
+        <p
+          class="status"
+          data-connection={connection()}
+          data-state={status().key}
+          role="status"
+          aria-live="polite"
+        >
           <span class="dot" aria-hidden="true" />
           {status().text}
         </p>
@@ -33,4 +51,18 @@ export function Header() {
       </button>
     </header>
   )
+}
+
+const DAY = 86_400_000
+
+/** "today 09:00", "tomorrow 09:00", else "Mon 09:00"; in the visitor's time zone. */
+function when(lang: Lang, at: number): string {
+  const midnight = (t: number) => new Date(t).setHours(0, 0, 0, 0)
+  const days = Math.round((midnight(at) - midnight(Date.now())) / DAY)
+  const time = { hour: '2-digit', minute: '2-digit' } as const
+  if (days < 2) {
+    const day = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }).format(days, 'day')
+    return `${day} ${new Intl.DateTimeFormat(lang, time).format(at)}`
+  }
+  return new Intl.DateTimeFormat(lang, { weekday: 'short', ...time }).format(at)
 }

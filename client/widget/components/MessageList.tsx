@@ -1,7 +1,8 @@
 /**
- * The history: stored messages, then the visitor's pending ones. Stays pinned to the bottom
- * while the visitor is there; scrolling near the top loads the page before the first message
- * and keeps the visible messages where they were.
+ * The history: the team's greeting (before the first message; shown here, never sent), stored
+ * messages, then the visitor's pending ones, and the thanks for a request left offline. Stays
+ * pinned to the bottom while the visitor is there; scrolling near the top loads the page before
+ * the first message and keeps the visible messages where they were.
  */
 import { createEffect, For, on, onMount, Show } from 'solid-js'
 import { useWidget } from '../context.ts'
@@ -51,14 +52,23 @@ export function MessageList() {
         <p class="older">{w.t.loadingOlder}</p>
       </Show>
       <ol class="list" aria-label={w.t.messages}>
-        <Show when={w.state.messages.length === 0 && !w.state.hasMore}>
-          <li class="row theirs greeting">
-            <div class="bubble">{w.t.greeting}</div>
-          </li>
+        <Show
+          when={w.state.messages.length === 0 && !w.state.hasMore && w.state.availability?.greeting}
+        >
+          {(text) => (
+            <li class="row theirs greeting">
+              <div class="bubble">{text()}</div>
+            </li>
+          )}
         </Show>
         <For each={w.state.messages}>{(message) => <MessageItem message={message} />}</For>
         <For each={w.state.pending}>{(message) => <MessageItem message={message} />}</For>
       </ol>
+      <div role="status">
+        <Show when={w.state.thanks}>
+          {(email) => <p class="system-note">{w.t.thanks(email())}</p>}
+        </Show>
+      </div>
       <Show when={w.state.conversation?.status === 'resolved'}>
         <p class="system-note">{w.t.resolved}</p>
       </Show>

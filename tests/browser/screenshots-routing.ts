@@ -1,0 +1,193 @@
+/**
+ * Screenshots of availability and routing for the README (run by tests/browser/screenshots.ts):
+ * the widget online, busy and offline with the request form, and the panel's branch pages.
+ */
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { ROOT } from '../../client/build-stamp.ts'
+import { httpStart } from '../helpers/http.ts'
+import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { connectOperator, until, Widget, type TestBrowser } from './harness.ts'
+import { PanelPage } from './panel-page.ts'
+
+/**
+ * The widget's availability (R5, R6): docs/widget-online.png (an operator present, the branch's
+ * greeting), docs/widget-busy.png (the only operator at capacity), docs/widget-offline-form.png
+ * (nobody present: the request form) and docs/widget-offline-form-dark-375.png (the same on a
+ * phone, dark, in Russian, with field errors). A server of its own for each: presence and
+ * settings differ.
+ */
+export async function availabilityShots(browser: TestBrowser) {
+  const shot = async (page: Page, name: string, phone = false) => {
+    const path = join(ROOT, 'docs', name)
+    await page.waitForTimeout(300)
+    await page.screenshot(
+      phone ? { path } : { path, clip: { x: 520, y: 0, width: 580, height: 760 } },
+    )
+    console.log(`wrote ${path}`)
+  }
+  const state = (widget: Widget, value: string) =>
+    until(async () => {
+      if ((await widget.frame.locator('.status').getAttribute('data-state')) === value) return true
+      await widget.launcher.click() // closing and opening asks again
+      await widget.launcher.click()
+      return false
+    }, `the widget to show ${value}`)
+
+  for (const busy of [false, true]) {
+    const server = await startTestServer()
+    try {
+      const inboxId = await server.defaultInboxId()
+      const token = await server.adminToken()
+      const greeting = { en: 'Hi! Ask us anything about your order.', ru: 'Здравствуйте!' }
+      await server.http(`/api/admin/branches/${inboxId}`, {
+        method: 'PATCH',
+        token,
+        body: { settings: { greeting: { on: !busy, text: greeting } } },
+      })
+      const operator = await connectOperator(server)
+      if (busy) {
+        await server.http(`/api/admin/inboxes/${inboxId}`, {
+          method: 'PATCH',
+          token,
+          body: { settings: { maxOpenPerOperator: 1 } },
+        })
+        const first = await httpStart(server, undefined, 'I was here first')
+        await until(async () => {
+          const res = await server.http(`/api/conversations/${first.id}`, { token })
+          return res.body.conversation.assigneeId === operator.id
+        }, 'the first conversation to be assigned')
+      }
+      const widget = await Widget.open(browser.context, `${server.url}/?theme=light`)
+      await widget.openChat()
+      await state(widget, busy ? 'busy' : 'online')
+      await widget.input.fill(busy ? 'Is my order on its way?' : 'Do you roast on Mondays?')
+      await widget.input.blur()
+      await shot(widget.page, busy ? 'widget-busy.png' : 'widget-online.png')
+      operator.client.close()
+      await widget.page.close()
+    } finally {
+      await server.stop()
+    }
+  }
+
+  const server = await startTestServer()
+  try {
+    const desk = await browser.context.newPage()
+    await desk.goto(`${server.url}/?theme=light`)
+    const widget = new Widget(desk)
+    await widget.launcher.click()
+    await widget.frame.locator('form.leave').waitFor()
+    await widget.frame.locator('#pw-name').fill('Anna Petrova')
+    await widget.frame.locator('#pw-email').fill('anna@example.com')
+    await widget.frame
+      .locator('#pw-text')
+      .fill('My order #1042 has not arrived. Could you check where it is?')
+    await widget.frame.locator('#pw-text').blur()
+    await shot(desk, 'widget-offline-form.png')
+    await desk.close()
+
+    const phone = await browser.context.newPage()
+    await phone.setViewportSize({ width: 375, height: 740 })
+    await phone.goto(`${server.url}/?theme=dark&lang=ru`)
+    const ru = new Widget(phone)
+    await ru.launcher.click()
+    await ru.frame.locator('.pw.dark.compact form.leave').waitFor()
+    await ru.frame.locator('#pw-name').fill('Анна')
+    await ru.frame.locator('#pw-email').fill('anna@')
+    await ru.frame.locator('.leave button[type=submit]').click()
+    await ru.frame.locator('#pw-email-error').waitFor()
+    await ru.frame.locator('#pw-email').blur()
+    await shot(phone, 'widget-offline-form-dark-375.png', true)
+    await phone.close()
+  } finally {
+    await server.stop()
+  }
+}
+
+/**
+ * Branches: three teams with hours and members, GeoIP rules; the list (desktop, light) and a
+ * branch form (375 px, dark): docs/panel-branches.png, docs/panel-branch-form-375-dark.png.
+ */
+export async function branchShots(browser: TestBrowser, server: TestServer): Promise<void> {
+  const token = await server.adminToken()
+  const inboxId = await server.defaultInboxId()
+  const admin = (path: string, body: unknown, method = 'POST') =>
+    server.http(path, { method, body, token })
+  const ops = await Promise.all(
+    ['anna', 'lukas', 'olga'].map((n) =>
+      admin('/api/admin/operators', {
+        email: `${n}@example.com`,
+        name: n[0]!.toUpperCase() + n.slice(1),
+        password: 'operator-password-1',
+        role: 'operator',
+        canChat: true,
+      }),
+    ),
+  )
+  const weekdays = (hours: object[]) =>
+    Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, hours]))
+  const moscow = await admin(`/api/admin/inboxes/${inboxId}/branches`, {
+    name: 'Moscow',
+    operatorIds: [ops[2]!.body.id],
+    schedule: {
+      timeZone: 'Europe/Moscow',
+      week: weekdays([{ from: '09:00', to: '18:00' }]),
+      exceptions: [],
+    },
+  })
+  const berlin = await admin(`/api/admin/inboxes/${inboxId}/branches`, {
+    name: 'Berlin',
+    operatorIds: [ops[0]!.body.id, ops[1]!.body.id],
+    schedule: {
+      timeZone: 'Europe/Berlin',
+      week: {
+        ...weekdays([
+          { from: '08:00', to: '12:00' },
+          { from: '13:00', to: '17:00' },
+        ]),
+        sat: [{ from: '10:00', to: '14:00' }],
+      },
+      exceptions: [
+        { date: '2026-12-24', hours: [{ from: '08:00', to: '12:00' }], note: 'Christmas Eve' },
+        { date: '2026-12-25', hours: [], note: 'Christmas' },
+      ],
+    },
+  })
+  await admin(
+    `/api/admin/inboxes/${inboxId}/routing`,
+    {
+      geoRules: [
+        { country: 'RU', branchId: moscow.body.id },
+        { country: 'DE', branchId: berlin.body.id },
+        { country: 'AT', region: 'Wien', branchId: berlin.body.id },
+      ],
+    },
+    'PUT',
+  )
+  for (const shot of [
+    {
+      file: 'panel-branches.png',
+      viewport: { width: 1280, height: 1180 },
+      theme: 'light',
+      edit: null,
+    },
+    {
+      file: 'panel-branch-form-375-dark.png',
+      viewport: { width: 375, height: 1500 },
+      theme: 'dark',
+      edit: 'Edit Berlin',
+    },
+  ] as const) {
+    const p = await PanelPage.open(browser.context, server.url, { viewport: shot.viewport })
+    await p.page.emulateMedia({ colorScheme: shot.theme })
+    await p.page.getByRole('button', { name: 'Settings' }).click()
+    await p.page.getByRole('button', { name: 'Branches and routing' }).first().click()
+    await p.page.locator('.rule').nth(2).waitFor()
+    if (shot.edit) await p.page.getByRole('button', { name: shot.edit }).click()
+    await p.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    await p.page.screenshot({ path: join(ROOT, 'docs', shot.file) })
+    console.log(`wrote ${join(ROOT, 'docs', shot.file)}`)
+    await p.page.close()
+  }
+}
