@@ -445,6 +445,35 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   }
 
   /**
+   * The checks every move by a person starts with: an operator who may chat, a conversation of
+   * this inbox, a member of it (or elevated), an open conversation.
+   */
+  private async openToMove(
+    principal: Principal,
+    conversationId: string,
+    verb: string,
+  ): Promise<{
+    principal: Extract<Principal, { kind: 'operator' }>
+    conv: Conversation
+    elevated: boolean
+  }> {
+    if (principal.kind !== 'operator' || !principal.canChat) {
+      throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
+    }
+    const conv = await this.deps.conversations.peek(conversationId)
+    if (!conv || conv.inboxId !== this.key)
+      throw new ParleyError('not_found', 'conversation not found')
+    const elevated = principal.role === 'supervisor' || principal.role === 'admin'
+    if (!elevated && !this.inboxMembers.has(principal.id)) {
+      throw new ParleyError('forbidden', 'not a member of this inbox')
+    }
+    if (conv.status !== 'open') {
+      throw new ParleyError('conflict', `only open conversations can be ${verb}`)
+    }
+    return { principal, conv, elevated }
+  }
+
+  /**
    * Transfer (R4): to operator Y (a member of this inbox, active, with canChat), who gets it at
    * once when available, else it waits in Y's branch for whoever there is free; or to branch X,
    * whose first free operator (as routing chooses) gets it, else it waits in X's queue. The
@@ -452,19 +481,11 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
    * `transfer`), also when it only changes branch.
    */
   private async transfer(cmd: Extract<InboxCommand, { type: 'transfer' }>): Promise<Conversation> {
-    const principal = cmd.principal
-    if (principal.kind !== 'operator' || !principal.canChat) {
-      throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
-    }
-    const conv = await this.deps.conversations.peek(cmd.conversationId)
-    if (!conv || conv.inboxId !== this.key)
-      throw new ParleyError('not_found', 'conversation not found')
-    const elevated = principal.role === 'supervisor' || principal.role === 'admin'
-    if (!elevated && !this.inboxMembers.has(principal.id)) {
-      throw new ParleyError('forbidden', 'not a member of this inbox')
-    }
-    if (conv.status !== 'open')
-      throw new ParleyError('conflict', 'only open conversations can be transferred')
+    const { principal, conv } = await this.openToMove(
+      cmd.principal,
+      cmd.conversationId,
+      'transferred',
+    )
     if (!mayMove(principal, conv.assigneeId)) {
       throw new ParleyError('forbidden', 'only the assignee or a supervisor can transfer it')
     }
@@ -520,18 +541,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     operatorId: string | null,
     principal: Parameters<typeof partyOf>[0],
   ): Promise<Conversation> {
-    if (principal.kind !== 'operator' || !principal.canChat) {
-      throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
-    }
-    const conv = await this.deps.conversations.peek(conversationId)
-    if (!conv || conv.inboxId !== this.key)
-      throw new ParleyError('not_found', 'conversation not found')
-    const elevated = principal.role === 'supervisor' || principal.role === 'admin'
-    if (!elevated && !this.inboxMembers.has(principal.id)) {
-      throw new ParleyError('forbidden', 'not a member of this inbox')
-    }
-    if (conv.status !== 'open')
-      throw new ParleyError('conflict', 'only open conversations can be assigned')
+    const { conv, elevated } = await this.openToMove(principal, conversationId, 'assigned')
     const mine = conv.assigneeId === principal.id
     let escalationAt: number | null = null
     if (operatorId === null) {

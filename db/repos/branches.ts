@@ -1,5 +1,5 @@
 /** Branches (R1): the teams of an inbox, their members, and where their conversations go. */
-import { and, asc, eq, inArray, notInArray } from 'drizzle-orm'
+import { and, asc, eq, notInArray } from 'drizzle-orm'
 import { ALWAYS_OPEN } from '../../actors/inbox/schedule.ts'
 import {
   DEFAULT_BRANCH_SETTINGS,
@@ -8,7 +8,7 @@ import {
   type InboxRecord,
 } from '../../actors/ports.ts'
 import { ParleyError } from '../../protocol/index.ts'
-import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
+import { insertStep, queryStep, type SqlDialect } from '../sql/dialect.ts'
 import {
   field,
   insertInto,
@@ -21,6 +21,7 @@ import {
 } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
 import { asConflict } from './conflicts.ts'
+import { requireOperators } from './directory.ts'
 
 /** An inbox's first branch: same id, always open, every later setting at its default. */
 export function defaultBranch(inbox: Pick<InboxRecord, 'id' | 'createdAt'>): BranchRecord {
@@ -179,7 +180,7 @@ export class SqlBranchStore implements BranchStore {
     const bm = this.db.tables.branchMembers
     const createdAt = Date.now()
     await this.db.transaction([
-      ...this.#requireOperators(ids),
+      ...requireOperators(this.db, ids),
       queryStep(
         remove('branchMembers', and(eq(bm.branchId, branchId), notInArray(bm.operatorId, ids)), {
           operatorId: field(bm.operatorId),
@@ -203,19 +204,5 @@ export class SqlBranchStore implements BranchStore {
 
   async memberships(inboxId: string): Promise<Array<{ branchId: string; operatorId: string }>> {
     return this.db.all(this.#memberships, { inboxId })
-  }
-
-  #requireOperators(ids: string[]): Step[] {
-    if (ids.length === 0) return []
-    const o = this.db.tables.operators
-    const found = selectFields({ id: field(o.id) }, 'operators', { where: inArray(o.id, ids) })
-    return [
-      queryStep(found, {}, (rows) => {
-        const present = new Set(rows.map((row) => row.id))
-        const missing = ids.find((id) => !present.has(id))
-        if (missing !== undefined)
-          throw new ParleyError('not_found', `operator ${missing} not found`)
-      }),
-    ]
   }
 }

@@ -220,11 +220,19 @@ export class SqlInboxStore implements InboxStore {
   }
 
   #requireOperators(ids: string[]): Step[] {
-    if (ids.length === 0) return []
-    const o = this.db.tables.operators
-    const found = selectFields({ id: field(o.id) }, 'operators', { where: inArray(o.id, ids) })
-    return [queryStep(found, {}, (rows) => requireAll('operator', ids, rows))]
+    return requireOperators(this.db, ids)
   }
+}
+
+/**
+ * A transaction step that fails with not_found naming the first operator id that does not exist
+ * (none for no ids): checked in the transaction, so the caller learns which id is unknown.
+ */
+export function requireOperators(db: SqlDialect, ids: string[]): Step[] {
+  if (ids.length === 0) return []
+  const o = db.tables.operators
+  const found = selectFields({ id: field(o.id) }, 'operators', { where: inArray(o.id, ids) })
+  return [queryStep(found, {}, (rows) => requireAll('operator', ids, rows))]
 }
 
 function requireAll(what: string, wanted: string[], found: readonly { id: string }[]): void {
