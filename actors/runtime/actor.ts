@@ -153,7 +153,12 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
     this.queue.push({
       cmd,
       resolve: () => {},
-      reject: (error) => this.ctx.log.error('actor timer message failed', { key: this.key, error }),
+      reject: (error) => {
+        // Stopped before it ran (its lease lapsed, passivation): the next owner rebuilds what it
+        // was for (timers from the store, changes from the next event), so it is no failure.
+        if (error instanceof ActorStoppedError) return
+        this.ctx.log.error('actor timer message failed', { key: this.key, error })
+      },
     })
     this.pump()
   }

@@ -37,6 +37,7 @@ describe('operators', () => {
       id: expect.any(String),
       email: 'dana@example.com',
       name: 'Dana',
+      displayName: null,
       role: 'supervisor',
       status: 'online',
       canChat: false,
