@@ -59,7 +59,7 @@ const range = (from: number, to: number) =>
 
 const seqsOf = (frames: Frame[]) =>
   frames
-    .filter((f) => f.type === 'event' && f.conversationId === conversationId && f.name !== 'typing')
+    .filter((f) => f.type === 'event' && f.conversationId === conversationId && f.seq !== undefined)
     .map((f) => f.seq as number)
 
 /** Every event 1..lastSeq once, in order, and all of them before the ack. */

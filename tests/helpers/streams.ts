@@ -58,7 +58,7 @@ abstract class StreamClient {
 
   events(conversationId: string): Frame[] {
     return this.frames.filter(
-      (f) => f.type === 'event' && f.conversationId === conversationId && f.name !== 'typing',
+      (f) => f.type === 'event' && f.conversationId === conversationId && f.seq !== undefined,
     )
   }
 

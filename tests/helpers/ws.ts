@@ -123,9 +123,10 @@ export class TestClient {
   }
 
   /** Frames received so far that are stored events of a conversation. */
+  /** The stored events received for the conversation (ephemeral ones, typing and queue, carry no seq). */
   events(conversationId: string): Frame[] {
     return this.frames.filter(
-      (f) => f.type === 'event' && f.conversationId === conversationId && f.name !== 'typing',
+      (f) => f.type === 'event' && f.conversationId === conversationId && f.seq !== undefined,
     )
   }
 

@@ -132,7 +132,9 @@ describe("backpressure beyond Bun's own limit", () => {
       text: 'last',
     })
     await paused.waitFor((f) => f.seq === last.seq, 20_000).catch(() => undefined)
-    const seqs = paused.frames.filter((f) => f.type === 'event').map((f) => f.seq as number)
+    const seqs = paused.frames
+      .filter((f) => f.type === 'event' && f.seq !== undefined)
+      .map((f) => f.seq as number)
     if (paused.closed && seqs.at(-1) !== last.seq) {
       expect(await metric(s, 'parley_slow_consumers_total{transport="ws"}')).toBe(1)
     } else {
