@@ -1,6 +1,6 @@
 /**
  * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
- * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget JS + CSS <= 35 KB,
+ * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget JS + CSS <= 40 KB,
  * panel JS + CSS <= 60 KB, gzipped). Writes .gz twins of text assets for the server to send to browsers that accept them.
  * `--if-stale`: do nothing when dist/ was built from the current sources (`npm start` uses it).
  *
@@ -21,7 +21,7 @@ const BUDGETS = [
   },
   {
     name: 'whole widget (widget/**/*.js + *.css)',
-    limit: 35 * KB,
+    limit: 40 * KB,
     match: (f: string) => f.startsWith('widget/') && /\.(js|css)$/.test(f),
   },
   {

@@ -1,6 +1,7 @@
 /**
  * The widget's HTTP calls: the team's availability, the visitor's conversations, one
- * conversation, a page of history, and a request left while nobody can answer.
+ * conversation, a page of history, its place in the queue, the names of its operators, and a
+ * request left while nobody can answer.
  */
 import {
   httpJson,
@@ -18,6 +19,11 @@ export const HISTORY_PAGE = 30
 export interface HistoryPage {
   messages: Message[]
   hasMore: boolean
+}
+
+export interface OperatorName {
+  id: string
+  name: string
 }
 
 /** What the visitor fills in while nobody can answer (R6). */
@@ -52,6 +58,11 @@ export function widgetApi(baseUrl: string, session: VisitorSession, inboxId: str
       get<HistoryPage>(
         `${conv(id)}/messages?limit=${HISTORY_PAGE}${beforeSeq ? `&before=${beforeSeq}` : ''}`,
       ),
+    /** Its place while it waits for an operator (R6); null when it is not waiting. */
+    queue: (id: string) => get<{ position: number | null }>(`${conv(id)}/queue`),
+    /** The visitor-facing names of up to 20 operators; ids it may not know are left out. */
+    operators: (id: string, ids: string[]) =>
+      get<{ operators: OperatorName[] }>(`${conv(id)}/operators?ids=${ids.join(',')}`),
   }
 }
 

@@ -1,4 +1,7 @@
-/** Values computed from the state: unread count, a message's receipt status, edit rights. */
+/**
+ * Values computed from the state: unread count, a message's receipt status, edit rights, the
+ * place in the queue.
+ */
 import type { Message } from '../shared/index.ts'
 import type { PendingMessage, WidgetState } from './store.ts'
 
@@ -40,4 +43,10 @@ export function receiptOf(state: WidgetState, m: Message | PendingMessage): Rece
 /** The visitor may edit or delete an own message until an operator has read it (C6). */
 export function canChange(state: WidgetState, m: Message): boolean {
   return isMine(state, m) && m.deletedAt === null && state.operatorRead < m.seq
+}
+
+/** The conversation's place in the queue while it waits (open, unassigned); else null. */
+export function queuePlace(state: WidgetState): number | null {
+  const c = state.conversation
+  return c?.status === 'open' && !c.assigneeId ? state.queue : null
 }

@@ -1,9 +1,12 @@
 /**
  * Applies the conversation's server events to the state (T4). Also where an incoming operator
  * message rings (when the chat is hidden), is announced to screen readers, and gets
- * acknowledged (delivered, or read when visible).
+ * acknowledged (delivered, or read when visible). An automatic reply is announced only: it is
+ * not the operator answering. A conversation that may be waiting again (reopened, released)
+ * reads its place in the queue anew.
  */
-import { assertNever, beep, type EventFrame, type TypingEventFrame } from '../shared/index.ts'
+import { assertNever, beep, type EventFrame, type Message } from '../shared/index.ts'
+import type { TypingEventFrame } from '../shared/index.ts'
 import type { WidgetMutations, WidgetState } from './store.ts'
 
 /** An operator typing notice is dropped after this long without news (a lost "off"). */
@@ -12,7 +15,12 @@ const TYPING_TTL_MS = 10_000
 export function createEventHandler(
   state: WidgetState,
   m: WidgetMutations,
-  ports: { isVisible(): boolean; acknowledge(): void },
+  ports: {
+    isVisible(): boolean
+    acknowledge(): void
+    announce(message: Message): void
+    requeue(): void
+  },
 ) {
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>()
 
@@ -38,10 +46,11 @@ export function createEventHandler(
         const message = frame.data.message
         const isNew = !state.messages.some((x) => x.id === message.id)
         m.upsertMessage(message)
-        if (message.author.kind !== 'operator' || !isNew) return
+        if (message.author.kind === 'visitor' || !isNew) return
+        ports.announce(message)
+        if (message.author.kind !== 'operator') return
         setTyping(message.author.id, false)
         if (!ports.isVisible()) beep()
-        m.announce(message.text)
         ports.acknowledge()
         return
       }
@@ -56,9 +65,13 @@ export function createEventHandler(
         return
       case 'conversation.status':
         m.setStatus(frame.data.status)
+        if (frame.data.status === 'open') ports.requeue()
+        return
+      case 'conversation.assigned':
+        m.assign(frame)
+        if (!frame.data.assigneeId) ports.requeue()
         return
       case 'conversation.created':
-      case 'conversation.assigned':
         // Nothing the visitor sees: the start ack already carried the conversation.
         return
       default:

@@ -3,7 +3,8 @@
  * actions in widget.ts call these after talking to the server.
  */
 import { createStore, produce } from 'solid-js/store'
-import type { Conversation, ConversationView, Message, ReadState } from '../shared/index.ts'
+import type { Conversation, ConversationView, EventFrame, Message } from '../shared/index.ts'
+import type { ReadState } from '../shared/index.ts'
 import type { AvailabilityView, ChannelKind, TransportState } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
 import type { QueuedMessage } from './outbox.ts'
@@ -14,6 +15,14 @@ export interface PendingMessage extends QueuedMessage {
   /** Its files still uploading (this page only). */
   uploads?: Upload[]
 }
+
+/** An operator given the conversation ("Anna joined"), placed among the messages by seq. */
+export interface Join {
+  seq: number
+  operatorId: string
+}
+
+type AssignedEvent = Extract<EventFrame, { name: 'conversation.assigned' }>
 
 export type NoticeKey =
   'alreadyRead' | 'alreadyDeleted' | 'offlineAction' | 'rateLimited' | 'failedAction'
@@ -36,6 +45,12 @@ export interface WidgetState {
   thanks: string | null
   /** Stored messages, ascending by seq. */
   messages: Message[]
+  /** Operators who joined, ascending by seq; from the loaded page on (older pages have none). */
+  joins: Join[]
+  /** The conversation's place in its branch's queue while it waits (R6); null otherwise. */
+  queue: number | null
+  /** Operators' visitor-facing names by id, for the page's life. */
+  names: Record<string, string>
   pending: PendingMessage[]
   hasMore: boolean
   loadingOlder: boolean
@@ -66,6 +81,9 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
     conversation: null,
     thanks: null,
     messages: [],
+    joins: [],
+    queue: null,
+    names: {},
     pending: [],
     hasMore: false,
     loadingOlder: false,
@@ -107,6 +125,8 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
         conversation: null,
         thanks: null,
         messages: [],
+        joins: [],
+        queue: null,
         hasMore: false,
         typing: [],
         operatorRead: 0,
@@ -149,6 +169,23 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
     },
     setStatus: (status: Conversation['status']) =>
       setState('conversation', (c) => (c ? { ...c, status } : c)),
+    /**
+     * A new assignee: someone new (not a release, not a transfer that only moved the branch)
+     * joins the thread, once per event.
+     */
+    assign({ seq, data }: AssignedEvent) {
+      const operatorId = data.assigneeId
+      setState('conversation', (c) => (c ? { ...c, assigneeId: operatorId } : c))
+      if (!operatorId || operatorId === data.previousAssigneeId || data.reason === 'released') {
+        return
+      }
+      setState('queue', null)
+      if (!state.joins.some((j) => j.seq === seq)) {
+        setState('joins', (list) => [...list, { seq, operatorId }].sort((a, b) => a.seq - b.seq))
+      }
+    },
+    setQueue: (queue: number | null) => setState({ queue }),
+    setName: (id: string, name: string) => setState('names', id, name),
     setTyping(operatorId: string, on: boolean) {
       setState('typing', (ids) => {
         const rest = ids.filter((id) => id !== operatorId)

@@ -14,6 +14,10 @@
  *
  * Nobody to answer (R6): a visitor without a conversation leaves a request instead (name,
  * e-mail, text over HTTP); its answer is an ordinary conversation, taken over like `start`'s.
+ *
+ * Waiting (R6): the conversation's place in the queue is read over HTTP after each subscribe
+ * (opened or resumed) and then follows the transport's `queue` events; an answer overtaken by
+ * an event is dropped. Who answers (13.7): operators are named through `names.ts`.
  */
 import {
   asParleyError,
@@ -36,6 +40,7 @@ import type { WidgetConfig } from './config.ts'
 import { createEventHandler } from './events.ts'
 import type { HostBridge } from './host.ts'
 import { strings, type Strings } from './i18n.ts'
+import { nameBook } from './names.ts'
 import { Outbox, type QueuedMessage } from './outbox.ts'
 import { createReceipts } from './receipts.ts'
 import { VisitorSession } from './session.ts'
@@ -68,7 +73,9 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     dark: config.dark,
     lookedUp: !session.exists && !config.identity,
   })
+  const t = strings(config.lang)
   const api = widgetApi(config.baseUrl, session, config.inboxId, config.lang)
+  const wantName = nameBook(api.operators, () => state.conversation?.id, m.setName)
   const availability = availabilityPoller(api.availability, m.setAvailability)
   /** The pending request's id: a retry after a lost answer lands once. */
   let requestId = newId()
@@ -91,6 +98,8 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   let draining = false
   /** Counts visitor changes, so a delivery can tell it outlived its visitor. */
   let visitorEpoch = 0
+  /** Counts queue events, so a place read over HTTP can tell an event overtook it. */
+  let queueTold = 0
   const receipts = createReceipts(state, m, transport)
   /** Uploads of queued messages, by clientMsgId (memory only). */
   const uploadsOf = new Map<string, Upload[]>()
@@ -148,7 +157,24 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   const onEvent = createEventHandler(state, m, {
     isVisible: () => state.open && document.visibilityState === 'visible',
     acknowledge: () => receipts.schedule(),
+    announce: (message) =>
+      m.announce(
+        `${message.author.kind === 'operator' ? t.newMessage : `${t.auto}:`} ${message.text}`,
+      ),
+    requeue: () => void readQueue(),
   })
+
+  async function readQueue() {
+    const c = state.conversation
+    if (!c || c.status !== 'open' || c.assigneeId) return m.setQueue(null)
+    const told = queueTold
+    try {
+      const { position } = await api.queue(c.id)
+      if (told === queueTold && state.conversation?.id === c.id) m.setQueue(position)
+    } catch {
+      // the events keep it current; the next subscribe reads it again
+    }
+  }
 
   m.setVisitor(session.visitorId)
   for (const item of outbox.all()) m.addPending(item)
@@ -172,6 +198,11 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     else m.clearTyping()
   })
   transport.on('event', onEvent)
+  transport.on('queue', (frame) => {
+    if (frame.conversationId !== state.conversation?.id) return
+    queueTold++
+    m.setQueue(frame.data.position)
+  })
   transport.on('subscribed', ({ conversationId, view, behind }) => {
     if (conversationId !== state.conversation?.id) return
     if (behind) {
@@ -182,6 +213,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     }
     m.setView(view)
     receipts.schedule()
+    void readQueue()
   })
   transport.on('subscribeFailed', ({ conversationId }) => {
     if (conversationId !== state.conversation?.id) return
@@ -257,7 +289,9 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     const page = await api.history(id)
     m.setView(view)
     m.addHistory(page.messages, page.hasMore)
-    transport.subscribe(id, view.conversation.lastSeq)
+    // From the page's first message on, so the operators who joined show between its messages.
+    const first = page.messages[0]
+    transport.subscribe(id, page.hasMore && first ? first.seq - 1 : 0)
   }
 
   /** Sends queued messages in order; each waits across reconnects until acked or refused. */
@@ -402,6 +436,12 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       }
     },
     dismissNotice: () => m.setNotice(null),
+    /** An operator's visitor-facing name; undefined (and asked for) while unknown. */
+    name(operatorId: string): string | undefined {
+      const name = state.names[operatorId]
+      if (name === undefined) wantName(operatorId)
+      return name
+    },
     /** Leaves a request while nobody can answer; rejects with the server's ParleyError. */
     async leave(request: OfflineRequest) {
       const clientMsgId = requestId
@@ -419,7 +459,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   if (session.exists || outbox.first()) activate()
   if (tab.get<boolean>('open') || !config.embedded) open()
 
-  return { state, actions, t: strings(config.lang), config, links, uploads: uploadEnv }
+  return { state, actions, t, config, links, uploads: uploadEnv }
 }
 
 function pick(item: QueuedMessage) {

@@ -191,3 +191,76 @@ export async function branchShots(browser: TestBrowser, server: TestServer): Pro
     await p.page.close()
   }
 }
+
+/**
+ * Waiting and who answers (R6, 13.7): docs/widget-queue.png (the visitor's place in the queue
+ * under the automatic reply) and docs/widget-joined.png (the operator joined, a named reply).
+ * The only operator is at capacity with one conversation and another visitor waits first.
+ */
+export async function queueShots(browser: TestBrowser) {
+  const shot = async (page: Page, name: string) => {
+    const path = join(ROOT, 'docs', name)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path, clip: { x: 520, y: 0, width: 580, height: 760 } })
+    console.log(`wrote ${path}`)
+  }
+  const server = await startTestServer()
+  try {
+    const inboxId = await server.defaultInboxId()
+    const token = await server.adminToken()
+    const admin = (path: string, body: unknown) =>
+      server.http(path, { method: 'PATCH', token, body })
+    await admin(`/api/admin/inboxes/${inboxId}`, { settings: { maxOpenPerOperator: 1 } })
+    const text = { en: 'Thanks for writing! An operator will be with you shortly.', ru: 'Спасибо!' }
+    await admin(`/api/admin/branches/${inboxId}`, { settings: { firstReply: { on: true, text } } })
+    const operator = await connectOperator(server)
+    await server.http('/api/me/profile', {
+      method: 'PATCH',
+      token: operator.token,
+      body: { displayName: 'Anna' },
+    })
+    const first = await httpStart(server, undefined, 'I was here first')
+    await until(async () => {
+      const res = await server.http(`/api/conversations/${first.id}`, { token })
+      return res.body.conversation.assigneeId === operator.id
+    }, 'the first conversation to be assigned')
+    const second = await httpStart(server, undefined, 'I am waiting too')
+
+    const widget = await Widget.open(browser.context, `${server.url}/?theme=light`)
+    await widget.openChat()
+    await widget.send('Hi! My order #1042 has not arrived yet')
+    await widget.frame.locator('.queue').getByText('#2').waitFor()
+    await widget.message('An operator will be with you').waitFor()
+    await shot(widget.page, 'widget-queue.png')
+
+    for (const c of [first, second]) {
+      await operator.client.ok({ type: 'set_status', conversationId: c.id, status: 'resolved' })
+    }
+    await widget.frame.locator('.joined').waitFor()
+    const feed = await operator.client.next(
+      (f) =>
+        f.type === 'feed' &&
+        f.name === 'conversation' &&
+        f.data.conversation.assigneeId === operator.id &&
+        ![first.id, second.id].includes(f.data.conversation.id),
+      10_000,
+    )
+    const conversationId = feed.data.conversation.id as string
+    await operator.client.ok({ type: 'subscribe', conversationId, afterSeq: 0 })
+    for (const [i, reply] of [
+      'Hi, I am looking into it right now.',
+      'Your parcel left our warehouse on Monday, it should arrive tomorrow.',
+    ].entries()) {
+      await operator.client.ok({ type: 'send', conversationId, clientMsgId: `r${i}`, text: reply })
+    }
+    await widget.message('arrive tomorrow').waitFor()
+    await widget.frame.locator('.title').getByText('Anna from Support').waitFor()
+    await widget.input.fill('Great, thank you!')
+    await widget.input.blur()
+    await shot(widget.page, 'widget-joined.png')
+    operator.client.close()
+    await widget.page.close()
+  } finally {
+    await server.stop()
+  }
+}

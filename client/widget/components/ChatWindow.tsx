@@ -1,8 +1,9 @@
 /**
- * The open chat: header, history, typing line, notices and the composer. Escape closes it. Files
- * dropped anywhere on it join the composer's. While nobody can answer, a visitor without a
- * conversation gets the request form instead of the composer; once typed into, it stays until
- * the request is sent (or the chat closes), so the team coming back never wipes the text.
+ * The open chat: header, history, the place in the queue, typing line, notices and the
+ * composer. Escape closes it. Files dropped anywhere on it join the composer's. While nobody
+ * can answer, a visitor without a conversation gets the request form instead of the composer;
+ * once typed into, it stays until the request is sent (or the chat closes), so the team coming
+ * back never wipes the text.
  */
 import { createSignal, onCleanup, Show } from 'solid-js'
 import { createFileDraft } from '../../shared/attachments.ts'
@@ -13,6 +14,7 @@ import { Header } from './Header.tsx'
 import { LeaveForm } from './LeaveForm.tsx'
 import { MessageList } from './MessageList.tsx'
 import { Notice } from './Notice.tsx'
+import { Queue } from './Queue.tsx'
 import { TypingIndicator } from './TypingIndicator.tsx'
 
 export function ChatWindow() {
@@ -46,6 +48,7 @@ export function ChatWindow() {
       <Header />
       <MessageList />
       <Show when={!form()} fallback={<LeaveForm onInput={() => setTyped(true)} />}>
+        <Queue />
         <TypingIndicator />
         <Notice />
         <Composer files={files} />

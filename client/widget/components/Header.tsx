@@ -1,9 +1,12 @@
 /**
- * Title, status and the close button. The status is the connection's while it is in trouble,
- * else the team's availability (R5): online, busy (queued), or offline with when it is back.
- * A polite live region, so a change is read out.
+ * Title, status and the close button. The title names the operator the conversation is
+ * assigned to, once their name is known ("Anna from Support"). The status is the connection's
+ * while it is in trouble, else the team's availability (R5): online, busy (queued), or offline
+ * with when it is back; a visitor in the queue is told busy, one an operator has is not. A polite
+ * live region, so a change is read out.
  */
 import { useWidget } from '../context.ts'
+import { queuePlace } from '../derive.ts'
 import type { Lang } from '../config.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 
@@ -14,11 +17,23 @@ export function Header() {
     if (c === 'connected' || c === 'idle') return 'online'
     return c === 'connecting' && w.state.messages.length === 0 ? 'connecting' : 'offline'
   }
+  const assignee = () => w.state.conversation?.assigneeId
+  const name = () => {
+    const id = assignee()
+    return id ? w.actions.name(id) : undefined
+  }
   const status = () => {
     const key = connection()
     const a = w.state.availability
     if (key !== 'online') return { key, text: w.t[key] }
-    if (!a || a.state !== 'offline') return { key: a?.state, text: a ? w.t[a.state] : '' }
+    if (!a || a.state !== 'offline') {
+      // The visitor's own case first: one waiting is told busy, one an operator has online.
+      const taken = assignee() && w.state.conversation?.status === 'open'
+      let state = a?.state
+      if (state === 'busy' && taken) state = 'online'
+      if (state === 'online' && queuePlace(w.state)) state = 'busy'
+      return { key: state, text: state ? w.t[state] : '' }
+    }
     const text = a.offlineText || w.t.closed
     const at = a.nextOpeningAt
     return { key: 'offline', text: at ? `${text} · ${w.t.back(when(w.config.lang, at))}` : text }
@@ -29,7 +44,7 @@ export function Header() {
         <Icon name="chat" size={22} filled />
       </div>
       <div class="heading">
-        <h1 class="title">{w.t.title}</h1>
+        <h1 class="title">{name() ? w.t.from(name() as string) : w.t.title}</h1>
         <p
           class="status"
           data-connection={connection()}

@@ -1,4 +1,8 @@
-/** One message bubble: text, time, "edited", receipt, and edit/delete while still unread. */
+/**
+ * One message bubble: who wrote it, text, time, "edited", receipt, and edit/delete while still
+ * unread. The team's side is named: the operator (the generic label until their name is known),
+ * or "Automatic reply" on a bubble of its own; the name shows on the first of a run (`head`).
+ */
 import { Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
@@ -9,12 +13,20 @@ import { Receipt } from './Receipt.tsx'
 import { RichText } from '../../shared/ui/RichText.tsx'
 import { FileChips, MessageFiles } from '../../shared/ui/Attachments.tsx'
 
-export function MessageItem(props: { message: Message | PendingMessage }) {
+export function MessageItem(props: { message: Message | PendingMessage; head?: boolean }) {
   const w = useWidget()
   const stored = () => ('seq' in props.message ? props.message : null)
+  const author = () => stored()?.author
+  const auto = () => author()?.kind === 'system' && author()?.id === 'auto-reply'
   const mine = () => {
     const m = stored()
     return m ? isMine(w.state, m) : true
+  }
+  const who = () => {
+    const a = author()
+    if (mine()) return w.t.you
+    if (auto()) return w.t.auto
+    return (a?.kind === 'operator' && w.actions.name(a.id)) || w.t.support
   }
   const deleted = () => stored()?.deletedAt != null
   const changeable = () => {
@@ -29,7 +41,12 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
   return (
     <li
       class="row"
-      classList={{ mine: mine(), theirs: !mine(), editing: w.state.editing === stored()?.id }}
+      classList={{
+        mine: mine(),
+        theirs: !mine(),
+        auto: auto(),
+        editing: w.state.editing === stored()?.id,
+      }}
       data-status={mine() ? status() : undefined}
       data-message-id={stored()?.id}
     >
@@ -56,7 +73,8 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
         </div>
       </Show>
       <div class="bubble" classList={{ deleted: deleted() }}>
-        <span class="sr-only">{mine() ? w.t.you : w.t.support}: </span>
+        <span class={!mine() && (props.head || auto()) ? 'author' : 'sr-only'}>{who()}</span>
+        <span class="sr-only">: </span>
         <Show when={!deleted()} fallback={<em>{w.t.deleted}</em>}>
           <Show when={stored()?.attachments?.length}>
             <MessageFiles

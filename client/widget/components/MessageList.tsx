@@ -1,10 +1,12 @@
 /**
  * The history: the team's greeting (before the first message; shown here, never sent), stored
- * messages, then the visitor's pending ones, and the thanks for a request left offline. Stays
- * pinned to the bottom while the visitor is there; scrolling near the top loads the page before
- * the first message and keeps the visible messages where they were.
+ * messages with the operators who joined between them ("Anna joined the conversation"), then
+ * the visitor's pending ones, and the thanks for a request left offline. Stays pinned to the
+ * bottom while the visitor is there; scrolling near the top loads the page before the first
+ * message and keeps the visible messages where they were.
  */
-import { createEffect, For, on, onMount, Show } from 'solid-js'
+import { createEffect, createMemo, For, on, onMount, Show } from 'solid-js'
+import type { Message } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
 import { MessageItem } from './MessageItem.tsx'
 
@@ -14,13 +16,21 @@ export function MessageList() {
   const w = useWidget()
   let list: HTMLDivElement | undefined
   let pinned = true
+  const thread = createMemo(() =>
+    [...w.state.messages, ...w.state.joins].sort((a, b) => a.seq - b.seq),
+  )
+  /** The first of a run by one author: where their name shows. */
+  const head = (i: number) => {
+    const [prev, item] = [thread()[i - 1], thread()[i] as Message]
+    return !prev || !('author' in prev) || prev.author.id !== item.author.id
+  }
   const toBottom = () => {
     if (list) list.scrollTop = list.scrollHeight
   }
   onMount(toBottom)
   createEffect(
     on(
-      () => [w.state.messages.length, w.state.pending.length, w.state.typing.length],
+      () => [thread().length, w.state.pending.length, w.state.typing.length, w.state.queue],
       () => {
         if (pinned) toBottom()
       },
@@ -61,7 +71,15 @@ export function MessageList() {
             </li>
           )}
         </Show>
-        <For each={w.state.messages}>{(message) => <MessageItem message={message} />}</For>
+        <For each={thread()}>
+          {(item, i) =>
+            'author' in item ? (
+              <MessageItem message={item} head={head(i())} />
+            ) : (
+              <li class="joined">{w.t.joined(w.actions.name(item.operatorId))}</li>
+            )
+          }
+        </For>
         <For each={w.state.pending}>{(message) => <MessageItem message={message} />}</For>
       </ol>
       <div role="status">
