@@ -152,7 +152,19 @@ await withClusterServices('faults - one node loses its database', {}, () => {
         )
         // It takes conversations again: a new one started through it lives on it.
         const before = (await clusterGauge(c, 'parley_actors'))[0] ?? 0
-        const v = await visitorOn(c, n1)
+        // Ready says its store answers again; a pooled connection broken by the freeze may still
+        // fail one first query (retryable `unavailable`), which a client retries, as here.
+        const signedIn: Array<Awaited<ReturnType<typeof visitorOn>>> = []
+        await waitUntil(
+          'a visitor signed in through node 1',
+          async () => {
+            const v = await visitorOn(c, n1).catch(() => null)
+            if (v) signedIn.push(v)
+            return v !== null
+          },
+          { timeoutMs: 10_000, intervalMs: 200 },
+        )
+        const v = signedIn[0] as Awaited<ReturnType<typeof visitorOn>>
         await okEventually(v.ws, { type: 'start', text: 'back', clientMsgId: 'back' })
         v.ws.close()
         expect((await clusterGauge(c, 'parley_actors'))[0]).toBe(before + 1)
