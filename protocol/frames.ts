@@ -11,6 +11,7 @@ import {
   OperatorStatus,
   type AssignReason,
   type Conversation,
+  type Party,
   type ConversationEvent,
   type TypingData,
 } from './model.ts'
@@ -278,6 +279,10 @@ export type FeedFrame =
         reason: AssignReason
         assigneeId: string | null
         previousAssigneeId: string | null
+        /** A transfer's note, to its receiver only (R4). */
+        note?: string
+        /** Who transferred it (reason `transfer`). */
+        by?: Party
       }
     }
 

@@ -1,5 +1,12 @@
-/** Admin pages (role admin): operators and inbox settings, over the admin HTTP API. */
-import type { InboxPatch, NewOperator, OperatorPatch, PanelApi } from './api.ts'
+/** Admin pages (role admin): operators, inbox settings and branches, over the admin HTTP API. */
+import type {
+  BranchInput,
+  InboxPatch,
+  NewOperator,
+  OperatorPatch,
+  PanelApi,
+  Routing,
+} from './api.ts'
 import { describe } from './chat.ts'
 import type { PanelMutations, PanelState } from './store.ts'
 
@@ -13,6 +20,21 @@ export function createAdmin(m: PanelMutations, api: PanelApi) {
       m.set('notice', describe(e))
       return false
     }
+  }
+  /** Null when done; otherwise why not, to show next to the form that asked. */
+  const explain = async (fn: () => Promise<void>): Promise<string | null> => {
+    try {
+      await fn()
+      return null
+    } catch (e) {
+      return describe(e)
+    }
+  }
+  /** Branches again after a change; branch members join the inbox, so its members too. */
+  const reloadBranches = async (inboxId: string) => {
+    const [branches, members] = await Promise.all([api.branches(inboxId), api.members(inboxId)])
+    m.set('branches', branches)
+    m.set('members', inboxId, members.operatorIds)
   }
   const replaceOperator = (op: PanelState['operators'][number]) =>
     m.set('operators', (list) => list.map((x) => (x.id === op.id ? op : x)))
@@ -42,6 +64,39 @@ export function createAdmin(m: PanelMutations, api: PanelApi) {
         const members = await api.setMembers(id, operatorIds)
         m.set('members', id, members.operatorIds)
         m.set('inboxes', (list) => list.map((x) => (x.id === updated.id ? updated : x)))
+      }),
+    /** An inbox's branches page (from its settings): branches, routing, operators to pick. */
+    openBranches: (inboxId: string) =>
+      attempt(async () => {
+        m.set({ branchInbox: inboxId, branches: null })
+        const [branches, { operators }] = await Promise.all([
+          api.branches(inboxId),
+          api.operators(),
+        ])
+        m.set({ branches, operators })
+      }),
+    closeBranches: () => m.set({ branchInbox: null, branches: null, notice: null }),
+    /** Creates a branch (`id` null) or replaces one's name, hours, settings and members. */
+    saveBranch: (inboxId: string, id: string | null, input: BranchInput) =>
+      explain(async () => {
+        if (id === null) await api.createBranch(inboxId, input)
+        else {
+          // The patch first: a refused schedule leaves the members unchanged too.
+          const { name, schedule, settings } = input
+          await api.patchBranch(id, { name, schedule, settings })
+          await api.setBranchMembers(id, input.operatorIds)
+        }
+        await reloadBranches(inboxId)
+      }),
+    deleteBranch: (inboxId: string, id: string) =>
+      explain(async () => {
+        await api.deleteBranch(id)
+        await reloadBranches(inboxId)
+      }),
+    saveRouting: (inboxId: string, routing: Routing) =>
+      explain(async () => {
+        await api.setRouting(inboxId, routing)
+        await reloadBranches(inboxId)
       }),
   }
 }

@@ -1,4 +1,7 @@
 /** The panel's HTTP calls: inbox pages, a conversation and its history, admin lists, account. */
+import type { BranchRecord, BranchSettings, GeoRule } from '../../actors/index.ts'
+import type { TeamMember, TeamView } from '../../server/availability.ts'
+import type { BranchView } from '../../server/http/branches.ts'
 import {
   httpJson,
   type Conversation,
@@ -41,6 +44,29 @@ export interface InboxPatch {
   settings?: Partial<InboxSettings>
 }
 
+export type { BranchView, GeoRule, TeamMember }
+
+/** An inbox's branches (open now?) and their operators with status, presence and load (R4). */
+export type Team = TeamView
+export type Schedule = BranchRecord['schedule']
+
+/** An inbox's branches and how new conversations are routed to them. */
+export interface InboxBranches {
+  defaultBranchId: string
+  geoRules: GeoRule[]
+  branches: BranchView[]
+}
+
+/** What the branch form saves: the whole branch (members included). */
+export interface BranchInput {
+  name: string
+  schedule: Schedule
+  settings: Partial<BranchSettings>
+  operatorIds: string[]
+}
+
+export type Routing = Pick<InboxBranches, 'defaultBranchId' | 'geoRules'>
+
 export function panelApi(baseUrl: string, token: () => string | null) {
   const call = <T>(path: string, method?: string, body?: unknown) =>
     httpJson<T>(baseUrl, path, { token: token(), method, body })
@@ -58,6 +84,16 @@ export function panelApi(baseUrl: string, token: () => string | null) {
       call<HistoryPage>(
         `${conv(id)}/messages?limit=${HISTORY_PAGE}${beforeSeq ? `&before=${beforeSeq}` : ''}`,
       ),
+    /** Public names of operators of the conversation's inbox (ids it does not know are left out). */
+    operatorNames: (id: string, ids: string[]) =>
+      call<{ operators: Array<{ id: string; name: string }> }>(
+        `${conv(id)}/operators?ids=${ids.map(encodeURIComponent).join(',')}`,
+      ),
+    /** The inbox's branches and operators with their status and load (members, the elevated). */
+    team: (inboxId: string) => call<Team>(`/api/inboxes/${encodeURIComponent(inboxId)}/team`),
+    /** The own name as visitors see it; null: the first word of the name. */
+    setDisplayName: (displayName: string | null) =>
+      call<OperatorView>('/api/me/profile', 'PATCH', { displayName }),
     operators: () => call<{ operators: OperatorView[] }>('/api/admin/operators'),
     createOperator: (op: NewOperator) => call<OperatorView>('/api/admin/operators', 'POST', op),
     patchOperator: (id: string, patch: OperatorPatch) =>
@@ -73,6 +109,31 @@ export function panelApi(baseUrl: string, token: () => string | null) {
       ),
     patchInbox: (id: string, patch: InboxPatch) =>
       call<InboxRecord>(`/api/admin/inboxes/${encodeURIComponent(id)}`, 'PATCH', patch),
+    branches: (inboxId: string) =>
+      call<InboxBranches>(`/api/admin/inboxes/${encodeURIComponent(inboxId)}/branches`),
+    createBranch: (inboxId: string, branch: BranchInput) =>
+      call<BranchView>(
+        `/api/admin/inboxes/${encodeURIComponent(inboxId)}/branches`,
+        'POST',
+        branch,
+      ),
+    patchBranch: (id: string, patch: Omit<BranchInput, 'operatorIds'>) =>
+      call<BranchView>(`/api/admin/branches/${encodeURIComponent(id)}`, 'PATCH', patch),
+    /** Its conversations move to the default branch (the default branch itself is refused). */
+    deleteBranch: (id: string) =>
+      call<{ ok: boolean; movedTo: string }>(
+        `/api/admin/branches/${encodeURIComponent(id)}`,
+        'DELETE',
+      ),
+    /** The branch's members; each also becomes a member of the inbox. */
+    setBranchMembers: (id: string, operatorIds: string[]) =>
+      call<{ operatorIds: string[] }>(
+        `/api/admin/branches/${encodeURIComponent(id)}/members`,
+        'PUT',
+        { operatorIds },
+      ),
+    setRouting: (inboxId: string, routing: Routing) =>
+      call<Routing>(`/api/admin/inboxes/${encodeURIComponent(inboxId)}/routing`, 'PUT', routing),
     /** The own password; the server ends every other session of this operator. */
     changePassword: (currentPassword: string, newPassword: string) =>
       call<{ ok: boolean }>('/api/auth/password', 'POST', { currentPassword, newPassword }),

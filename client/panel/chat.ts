@@ -1,7 +1,12 @@
 /**
- * The conversation on screen: loading it (history, then subscribe from the seq it was loaded
- * at, which also opens it and stops its escalation), paging up, its live events, receipts,
- * typing, sending (durable, with a clientMsgId), edit/delete, status and assignment.
+ * The conversation on screen: loading it (history, then subscribe, which also opens it and
+ * stops its escalation), paging up, its live events, receipts, typing, sending (durable, with a
+ * clientMsgId), edit/delete, status and assignment.
+ *
+ * History over HTTP holds messages only, so the subscription starts at the oldest message
+ * loaded: its replay brings the transfers among them (system lines). Replayed messages and
+ * receipts up to the seq the view was loaded at are skipped; HTTP gave them already, as they
+ * are now.
  */
 import {
   asParleyError,
@@ -34,6 +39,8 @@ export function createChat(
   let typingTimer: ReturnType<typeof setTimeout> | undefined
   let readSent = 0
   let deliveredSent = 0
+  /** The conversation's lastSeq when it was loaded: events up to it are on screen already. */
+  let loadedSeq = 0
   const typing = typingSender((on) => {
     const id = state.selectedId
     if (id && transport.state === 'connected') {
@@ -78,12 +85,22 @@ export function createChat(
     if (state.selectedId !== id) return
     m.setView(view)
     m.addHistory(page.messages, page.hasMore)
-    transport.subscribe(id, view.conversation.lastSeq)
+    // Loaded again (the server was behind): the replay brings the transfers back.
+    m.set('transfers', [])
+    loadedSeq = view.conversation.lastSeq
+    const first = page.messages[0]
+    transport.subscribe(id, page.hasMore && first ? first.seq - 1 : 0)
     markRead()
   }
 
   function onEvent(frame: EventFrame | TypingEventFrame): void {
     if (frame.conversationId !== state.selectedId) return
+    if (frame.name === 'conversation.assigned') {
+      if (frame.data.reason === 'transfer') m.addTransfer(frame)
+      // The feed carries the whole conversation after the change.
+      return
+    }
+    if (frame.name !== 'typing' && frame.seq <= loadedSeq) return
     switch (frame.name) {
       case 'typing':
         if (frame.data.party.kind === 'visitor') setVisitorTyping(frame.data.on)
@@ -104,7 +121,6 @@ export function createChat(
         m.upsertConversations([frame.data.conversation])
         return
       case 'conversation.status':
-      case 'conversation.assigned':
         // The feed carries the whole conversation after the change.
         return
       default:
@@ -157,6 +173,7 @@ export function createChat(
       typing.stop()
       readSent = 0
       deliveredSent = 0
+      loadedSeq = 0
       m.select(id)
       if (id) await load(id).catch(fail)
     },

@@ -59,3 +59,15 @@ export function visibleConversations(state: PanelState): Conversation[] {
     ? state.conversations.filter((c) => c.hasUnansweredIncoming)
     : state.conversations
 }
+
+/** An operator's name as the panel knows it, or null (not learnt yet, or not to be had). */
+export function operatorName(state: PanelState, id: string): string | null {
+  return state.names[id] ?? null
+}
+
+/** A branch's name, from the inbox's team or the admin's branches page. */
+export function branchName(state: PanelState, inboxId: string, branchId: string): string | null {
+  const fromTeam = state.teams[inboxId]?.branches.find((b) => b.id === branchId)
+  if (fromTeam) return fromTeam.name
+  return state.branches?.branches.find((b) => b.id === branchId)?.name ?? null
+}

@@ -1,5 +1,6 @@
-/** Display helpers: a visitor's short name, times, the words around files. */
+/** Display helpers: a visitor's short name and place, times, the words around files. */
 import { attachStrings } from '../shared/attach-i18n.ts'
+import type { Conversation } from '../shared/index.ts'
 
 export function visitorName(visitorId: string): string {
   return `Visitor ${visitorId.slice(-6)}`
@@ -18,3 +19,47 @@ export function when(at: number): string {
 
 /** The panel speaks English (its other strings are English too); the widget has ru as well. */
 export const FILE_STRINGS = attachStrings('en')
+
+/**
+ * Codes Intl names that no lookup returns: groupings and test regions, and withdrawn codes it
+ * names after their successor (SU "Russia", DD "Germany"), which would list a country twice.
+ */
+const NOT_COUNTRIES = new Set('AN BU CS DD EU EZ FX NT QO SU TP UN XA XB YD YU ZR ZZ'.split(' '))
+
+/** Countries by two-letter code, named in the page's language (for the GeoIP rules). */
+export function countryNames() {
+  const lang = document.documentElement.lang || 'en'
+  const names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' })
+  const name = (code: string): string | undefined => {
+    if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return undefined
+    const named = names.of(code)
+    return named && named !== code ? named : undefined
+  }
+  const list: Array<{ code: string; name: string }> = []
+  for (let a = 65; a <= 90; a++) {
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b)
+      const named = name(code)
+      if (named) list.push({ code, name: named })
+    }
+  }
+  list.sort((x, y) => x.name.localeCompare(y.name, lang))
+  return { list, name }
+}
+
+let regions: Intl.DisplayNames | undefined
+
+/** "Kazan, Tatarstan, Russia": the visitor's place as GeoIP knows it, country named by Intl. */
+export function placeName(location: NonNullable<Conversation['location']>): string {
+  regions ??= new Intl.DisplayNames([document.documentElement.lang || 'en'], {
+    type: 'region',
+    fallback: 'code',
+  })
+  let country = location.country
+  try {
+    country = regions.of(location.country) ?? country
+  } catch {
+    // not a code Intl accepts: shown as it came
+  }
+  return [location.city, location.region, country].filter((part) => !!part).join(', ')
+}

@@ -6,6 +6,8 @@ import { createPanel } from './panel.ts'
 import './styles.css'
 import './layout.css'
 import './conversation.css'
+import './branches.css'
+import './transfer.css'
 
 const root = document.getElementById('root')
 // index.html lives at <base>/panel/

@@ -18,16 +18,20 @@ export function prime(): void {
 const QUIET_MS = 3000
 const lastAlert = new Map<string, number>()
 
-/** Rings and notifies, only when the panel is not being looked at. */
+/**
+ * Rings and notifies, only when the panel is not being looked at. `always`: even right after
+ * another alert of the conversation (a transfer's note must not be swallowed by the quiet time).
+ */
 export function alertHidden(
   conversationId: string,
   title: string,
   body: string,
   onClick: () => void,
+  opts: { always?: boolean } = {},
 ): void {
   if (document.visibilityState === 'visible') return
   const now = Date.now()
-  if (now - (lastAlert.get(conversationId) ?? 0) < QUIET_MS) return
+  if (!opts.always && now - (lastAlert.get(conversationId) ?? 0) < QUIET_MS) return
   lastAlert.set(conversationId, now)
   beep()
   if (!supported() || Notification.permission !== 'granted') return

@@ -23,10 +23,11 @@ import {
 import { createLinks, type UploadEnv } from '../shared/attachments.ts'
 import { createAdmin } from './admin.ts'
 import { panelApi } from './api.ts'
-import { createChat } from './chat.ts'
+import { createChat, describe } from './chat.ts'
 import { alertHidden, prime } from './notify.ts'
 import { loadLogin, operatorTokens, saveLogin, type StoredLogin } from './session.ts'
 import { createPanelStore, type Page } from './store.ts'
+import { createTransfers } from './transfers.ts'
 
 interface FeedSnapshot {
   status: OperatorStatus
@@ -49,6 +50,9 @@ export function createPanel(baseUrl: string) {
   })
   const chat = createChat(state, m, api, transport)
   const admin = createAdmin(m, api)
+  const transfers = createTransfers(state, m, api, transport, (id) => {
+    void actions.openConversation(id)
+  })
   let listGeneration = 0
 
   transport.on('state', (s) => {
@@ -130,16 +134,7 @@ export function createPanel(baseUrl: string) {
         m.set('status', frame.data.status)
         return
       case 'alert':
-        if (frame.data.kind === 'assigned_to_you') {
-          alertHidden(
-            frame.data.conversationId,
-            'Conversation assigned to you',
-            'Open it before it escalates',
-            () => {
-              void actions.openConversation(frame.data.conversationId)
-            },
-          )
-        }
+        transfers.onAlert(frame.data)
         return
       default:
         assertNever(frame)
@@ -151,8 +146,22 @@ export function createPanel(baseUrl: string) {
     const token = state.login?.token
     saveLogin(null)
     transport.stop()
+    transfers.reset()
     await chat.actions.open(null)
-    m.set({ login: null, conversations: [], unread: {}, badges: { unread: 0, unanswered: 0 } })
+    // The next operator starts on the inbox: the admin pages may not be theirs.
+    m.set({
+      login: null,
+      page: 'inbox',
+      conversations: [],
+      unread: {},
+      badges: { unread: 0, unanswered: 0 },
+      branchInbox: null,
+      branches: null,
+      teams: {},
+      names: {},
+      notes: {},
+      toast: null,
+    })
     if (token && revoke)
       await httpJson(baseUrl, '/api/auth/logout', { body: {}, token }).catch(() => null)
   }
@@ -160,6 +169,7 @@ export function createPanel(baseUrl: string) {
   const actions = {
     ...chat.actions,
     ...admin,
+    ...transfers.actions,
     async login(email: string, password: string) {
       m.set({ busy: true, error: null })
       prime()
@@ -182,6 +192,18 @@ export function createPanel(baseUrl: string) {
         return null
       } catch (e) {
         return asParleyError(e).message
+      }
+    },
+    /** The own name as visitors see it (null: the first word of the name); null when saved. */
+    async setDisplayName(displayName: string | null): Promise<string | null> {
+      try {
+        const operator = await api.setDisplayName(displayName)
+        const login = state.login && { ...state.login, operator }
+        saveLogin(login)
+        m.set('login', login)
+        return null
+      } catch (e) {
+        return describe(e)
       }
     },
     /** Ends this operator's sessions on every device; null when done, otherwise why not. */
@@ -242,7 +264,10 @@ export function createPanel(baseUrl: string) {
     showPage(page: Page) {
       m.set('page', page)
       if (page === 'operators') void admin.loadOperators()
-      if (page === 'inboxes') void admin.loadInboxes()
+      if (page === 'inboxes') {
+        admin.closeBranches()
+        void admin.loadInboxes()
+      }
     },
   }
 

@@ -1,12 +1,13 @@
 /**
  * The panel's state and the only functions that change it. Pure state changes, no I/O: the
- * actions (panel.ts, chat.ts, admin.ts) call these after talking to the server.
+ * actions (panel.ts, chat.ts, admin.ts, transfers.ts) call these after talking to the server.
  */
-import { createStore, produce } from 'solid-js/store'
+import { createStore, produce, reconcile } from 'solid-js/store'
 import type {
   Badges,
   Conversation,
   ConversationView,
+  EventFrame,
   InboxRecord,
   Message,
   OperatorStatus,
@@ -16,6 +17,7 @@ import type {
 } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
 import type { StoredLogin } from './session.ts'
+import type { InboxBranches, Team } from './api.ts'
 
 /** An own message not yet seen as stored (in flight across reconnects, or refused). */
 export interface PendingMessage {
@@ -29,6 +31,17 @@ export interface PendingMessage {
 }
 
 export type Page = 'inbox' | 'operators' | 'inboxes'
+
+/** A `conversation.assigned` event of a transfer: a system line in the thread. */
+export type TransferLine = Extract<EventFrame, { name: 'conversation.assigned' }>
+
+/** A conversation someone transferred to this operator, with their note (kept in memory only). */
+export interface TransferNote {
+  conversationId: string
+  /** The operator who transferred it. */
+  by: string | null
+  note: string | null
+}
 
 export interface PanelState {
   login: StoredLogin | null
@@ -59,6 +72,20 @@ export interface PanelState {
   inboxes: InboxRecord[]
   /** Operator ids per inbox id (admin settings). */
   members: Record<string, string[]>
+  /** The inbox whose branches the settings page shows instead of the inbox forms. */
+  branchInbox: string | null
+  /** That inbox's branches and routing, once loaded. */
+  branches: InboxBranches | null
+  /** Colleagues and branches per inbox id, once loaded (transfers, names on screen). */
+  teams: Record<string, Team>
+  /** Operators' names by id: from the teams, else the public names a conversation gives. */
+  names: Record<string, string>
+  /** The transfers of the conversation on screen, in seq order. */
+  transfers: TransferLine[]
+  /** Notes of the conversations transferred to this operator, by conversation id. */
+  notes: Record<string, TransferNote>
+  /** The newest transfer to this operator, shown until dismissed or opened. */
+  toast: TransferNote | null
 }
 
 const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
@@ -95,6 +122,13 @@ export function createPanelStore(login: StoredLogin | null) {
     operators: [],
     inboxes: [],
     members: {},
+    branchInbox: null,
+    branches: null,
+    teams: {},
+    names: {},
+    transfers: [],
+    notes: {},
+    toast: null,
   })
 
   const mutations = {
@@ -128,6 +162,7 @@ export function createPanelStore(login: StoredLogin | null) {
         visitorTyping: false,
         editing: null,
         notice: null,
+        transfers: [],
       })
     },
     setView(view: ConversationView) {
@@ -164,6 +199,26 @@ export function createPanelStore(login: StoredLogin | null) {
           if (message.author.kind === 'visitor') s.visitorTyping = false
         }),
       )
+    },
+    /** A transfer event, once (a resumed subscription may replay it). */
+    addTransfer(line: TransferLine) {
+      setState(
+        produce((s) => {
+          if (s.transfers.some((x) => x.seq === line.seq)) return
+          s.transfers.push(line)
+          s.transfers.sort((a, b) => a.seq - b.seq)
+        }),
+      )
+    },
+    /** A team loaded again keeps its rows (by id): a focused choice in the dialog stays put. */
+    setTeam(inboxId: string, team: Team) {
+      setState('teams', inboxId, reconcile(team, { key: 'id' }))
+    },
+    addNames(entries: Array<{ id: string; name: string }>) {
+      setState('names', (names) => ({
+        ...names,
+        ...Object.fromEntries(entries.map((e) => [e.id, e.name])),
+      }))
     },
     addPending: (item: PendingMessage) => setState('pending', (list) => [...list, item]),
     failPending: (clientMsgId: string) =>

@@ -1,15 +1,40 @@
-/** Assign to me / release, and resolve, close or reopen (operators with chat permission). */
-import { Show } from 'solid-js'
+/**
+ * Assign to me / release, transfer, and resolve, close or reopen (operators with chat
+ * permission). Transfer: the assignee, anyone for an unassigned conversation, a supervisor or
+ * admin for any; the dialog hands focus back to its button (or, when it is gone, the first
+ * action).
+ */
+import { createSignal, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
+import { TransferDialog } from './TransferDialog.tsx'
 
 export function ConversationActions() {
   const panel = usePanel()
   const me = () => panel.state.login?.operator.id ?? ''
   const c = () => selected(panel.state)
+  const [transferring, setTransferring] = createSignal(false)
+  let root: HTMLDivElement | undefined
+  let transferButton: HTMLButtonElement | undefined
+  const mayTransfer = () => {
+    const conversation = c()
+    const role = panel.state.login?.operator.role
+    return (
+      conversation?.status === 'open' &&
+      (conversation.assigneeId === null ||
+        conversation.assigneeId === me() ||
+        role === 'supervisor' ||
+        role === 'admin')
+    )
+  }
+  const closeDialog = () => {
+    setTransferring(false)
+    if (transferButton?.isConnected) transferButton.focus()
+    else root?.querySelector('button')?.focus()
+  }
   return (
     <Show when={c() && panel.state.login?.operator.canChat}>
-      <div class="conv-actions">
+      <div class="conv-actions" ref={root}>
         <Show
           when={c()?.assigneeId === me()}
           fallback={
@@ -20,6 +45,17 @@ export function ConversationActions() {
         >
           <button type="button" class="secondary" onClick={() => panel.actions.assign(null)}>
             Release
+          </button>
+        </Show>
+        <Show when={mayTransfer()}>
+          <button
+            ref={transferButton}
+            type="button"
+            class="secondary"
+            aria-haspopup="dialog"
+            onClick={() => setTransferring(true)}
+          >
+            Transfer…
           </button>
         </Show>
         <Show
@@ -38,6 +74,9 @@ export function ConversationActions() {
           </button>
         </Show>
       </div>
+      <Show when={transferring() && c()}>
+        {(conversation) => <TransferDialog conversation={conversation()} onClose={closeDialog} />}
+      </Show>
     </Show>
   )
 }

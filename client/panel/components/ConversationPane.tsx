@@ -1,4 +1,7 @@
-/** The conversation on screen: its header and actions, the messages, typing, and the composer. */
+/**
+ * The conversation on screen: its header (visitor, status, "Offline request", details) and
+ * actions, the messages, typing, and the composer.
+ */
 import { onCleanup, Show } from 'solid-js'
 import { createFileDraft } from '../../shared/attachments.ts'
 import { createDropZone } from '../../shared/ui/Attachments.tsx'
@@ -8,6 +11,7 @@ import { selected } from '../derive.ts'
 import { FILE_STRINGS, visitorName } from '../format.ts'
 import { Composer } from './Composer.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
+import { ConversationDetails } from './ConversationDetails.tsx'
 import { MessageList } from './MessageList.tsx'
 
 export function ConversationPane(props: { id: string }) {
@@ -42,14 +46,25 @@ export function ConversationPane(props: { id: string }) {
           <h2>{conversation() ? visitorName(conversation()?.visitorId ?? '') : 'Conversation'}</h2>
           <Show when={conversation()}>
             {(c) => (
-              <span class="pill" data-status={c().status}>
-                {c().status}
-              </span>
+              <>
+                <span class="pill" data-status={c().status}>
+                  {c().status}
+                </span>
+                <Show when={c().offline}>
+                  <span
+                    class="pill offline-pill"
+                    title="Left while nobody could answer: the visitor expects a reply by e-mail"
+                  >
+                    Offline request
+                  </span>
+                </Show>
+              </>
             )}
           </Show>
         </div>
         <ConversationActions />
       </header>
+      <Show when={conversation()}>{(c) => <ConversationDetails conversation={c()} />}</Show>
       <Show when={panel.state.notice}>
         <div class="notice" role="alert">
           <span>{panel.state.notice}</span>

@@ -1,4 +1,7 @@
-/** One inbox's settings: name, escalation minutes, capacity, visitor messages per minute. */
+/**
+ * One inbox's settings: name, escalation minutes, capacity, visitor messages per minute, members;
+ * and the way to its branches.
+ */
 import { createSignal, For, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
 import type { InboxRecord, InboxSettings } from '../../shared/index.ts'
@@ -65,6 +68,13 @@ export function InboxForm(props: { inbox: InboxRecord }) {
       </fieldset>
       <div class="form-foot">
         <button type="submit">Save</button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => void panel.actions.openBranches(props.inbox.id)}
+        >
+          Branches and routing
+        </button>
         <Show when={saved()}>
           <span class="muted" role="status">
             Saved

@@ -1,16 +1,26 @@
-/** One conversation in the list: visitor, status, activity, unanswered marker, unread count. */
-import { Show } from 'solid-js'
+/** One conversation in the list: visitor, status, assignee, activity, unanswered marker, unread. */
+import { createEffect, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
+import { operatorName } from '../derive.ts'
 import { visitorName, when } from '../format.ts'
 
 export function InboxRow(props: { conversation: Conversation }) {
   const panel = usePanel()
   const unread = () => panel.state.unread[props.conversation.id] ?? 0
+  // A colleague's name comes with the inbox's team (loaded once per inbox).
+  createEffect(() => {
+    const { assigneeId, inboxId } = props.conversation
+    if (assigneeId && !operatorName(panel.state, assigneeId)) {
+      panel.actions.loadTeam(inboxId).catch(() => undefined)
+    }
+  })
   const assignee = () => {
     const id = props.conversation.assigneeId
     if (!id) return 'Unassigned'
-    return id === panel.state.login?.operator.id ? 'You' : 'Colleague'
+    if (id === panel.state.login?.operator.id) return 'You'
+    return operatorName(panel.state, id) ?? 'Colleague'
   }
   return (
     <li>
@@ -34,7 +44,7 @@ export function InboxRow(props: { conversation: Conversation }) {
             <span class="pill" data-status={props.conversation.status}>
               {props.conversation.status}
             </span>
-            <span class="muted">{assignee()}</span>
+            <SafeText class="muted" text={assignee()} />
             <Show when={props.conversation.hasUnansweredIncoming}>
               <span class="unanswered" title="Waiting for a reply">
                 Unanswered

@@ -1,4 +1,7 @@
-/** One message: author side, text, time, "edited", receipt, and edit/delete while unread. */
+/**
+ * One message: author side, text, time, "edited", receipt, and edit/delete while unread. A
+ * message from the system (an automatic reply) is marked as such, apart from both sides.
+ */
 import { Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
@@ -17,6 +20,8 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
     const m = stored()
     return m ? m.author.kind === 'operator' : true
   }
+  /** Sent by the server on the team's behalf: never shown as a person's message. */
+  const automatic = () => stored()?.author.kind === 'system'
   const deleted = () => stored()?.deletedAt != null
   const changeable = () => {
     const m = stored()
@@ -26,7 +31,11 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
   return (
     <li
       class="row"
-      classList={{ mine: fromOperator(), theirs: !fromOperator() }}
+      classList={{
+        mine: fromOperator(),
+        theirs: !fromOperator() && !automatic(),
+        auto: automatic(),
+      }}
       data-status={fromOperator() ? status() : undefined}
       data-message-id={stored()?.id}
     >
@@ -53,6 +62,11 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
         </div>
       </Show>
       <div class="bubble" classList={{ deleted: deleted() }}>
+        <Show when={automatic()}>
+          <span class="auto-label">
+            {stored()?.author.id === 'auto-reply' ? 'Automatic reply' : 'System message'}
+          </span>
+        </Show>
         <Show when={!deleted()} fallback={<em>Message deleted</em>}>
           <Show when={stored()?.attachments?.length}>
             <MessageFiles

@@ -1,10 +1,14 @@
 /**
- * The messages, oldest first, pending own messages after them. Sticks to the bottom while the
- * operator is there; scrolling to the top loads the page before (keeping the view in place).
+ * The messages and the transfers between them (system lines), oldest first, pending own
+ * messages after them. Sticks to the bottom while the operator is there; scrolling to the top
+ * loads the page before (keeping the view in place).
  */
 import { createEffect, For, on, Show } from 'solid-js'
+import type { Message } from '../../shared/index.ts'
 import { usePanel } from '../context.ts'
+import type { TransferLine } from '../store.ts'
 import { MessageItem } from './MessageItem.tsx'
+import { TransferLineItem } from './TransferLineItem.tsx'
 
 export function MessageList() {
   const panel = usePanel()
@@ -13,6 +17,12 @@ export function MessageList() {
   let restoreFrom: number | null = null
   const pending = () =>
     panel.state.pending.filter((p) => p.conversationId === panel.state.selectedId)
+  /** Messages and transfers by seq (the same objects each time, so rows are kept). */
+  const timeline = (): Array<Message | TransferLine> => {
+    const lines = panel.state.transfers
+    if (lines.length === 0) return panel.state.messages
+    return [...panel.state.messages, ...lines].sort((a, b) => a.seq - b.seq)
+  }
   const onScroll = () => {
     if (!box) return
     atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40
@@ -23,7 +33,12 @@ export function MessageList() {
   }
   createEffect(
     on(
-      () => [panel.state.messages.length, pending().length, panel.state.visitorTyping],
+      () => [
+        panel.state.messages.length,
+        panel.state.transfers.length,
+        pending().length,
+        panel.state.visitorTyping,
+      ],
       () => {
         if (!box) return
         if (restoreFrom !== null) {
@@ -41,7 +56,11 @@ export function MessageList() {
         <p class="muted center">Loading earlier messages…</p>
       </Show>
       <ul class="list">
-        <For each={panel.state.messages}>{(message) => <MessageItem message={message} />}</For>
+        <For each={timeline()}>
+          {(item) =>
+            'name' in item ? <TransferLineItem line={item} /> : <MessageItem message={item} />
+          }
+        </For>
         <For each={pending()}>{(message) => <MessageItem message={message} />}</For>
       </ul>
     </div>

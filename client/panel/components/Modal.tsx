@@ -6,6 +6,8 @@ import { createUniqueId, onMount, type JSX } from 'solid-js'
 
 export function Modal(props: {
   title: string
+  /** Extra classes on the dialog (a wider one, say). */
+  class?: string
   onClose: () => void
   children: (close: () => void) => JSX.Element
 }) {
@@ -13,7 +15,12 @@ export function Modal(props: {
   const titleId = createUniqueId()
   onMount(() => dialog.showModal())
   return (
-    <dialog ref={dialog} class="modal" aria-labelledby={titleId} onClose={() => props.onClose()}>
+    <dialog
+      ref={dialog}
+      class={props.class ? `modal ${props.class}` : 'modal'}
+      aria-labelledby={titleId}
+      onClose={() => props.onClose()}
+    >
       <h2 id={titleId}>{props.title}</h2>
       {props.children(() => dialog.close())}
     </dialog>

@@ -1,14 +1,16 @@
 /**
  * The signed-in frame: the menu (pages, unread badge, status switch, the operator's own menu,
- * sign out) and the page.
+ * sign out), the page, and the notice of a conversation transferred to this operator.
  */
 import { Match, Show, Switch } from 'solid-js'
 import { usePanel } from '../context.ts'
 import type { Page } from '../store.ts'
+import { Branches } from './Branches.tsx'
 import { InboxPage } from './InboxPage.tsx'
 import { InboxSettings } from './InboxSettings.tsx'
 import { Operators } from './Operators.tsx'
 import { StatusSwitch } from './StatusSwitch.tsx'
+import { TransferToast } from './TransferToast.tsx'
 import { UserMenu } from './UserMenu.tsx'
 
 export function Shell() {
@@ -59,9 +61,13 @@ export function Shell() {
           <Operators />
         </Match>
         <Match when={panel.state.page === 'inboxes'}>
-          <InboxSettings />
+          {/* An inbox's branches replace the inbox forms until "back". */}
+          <Show when={isAdmin() && panel.state.branchInbox} keyed fallback={<InboxSettings />}>
+            {(inboxId) => <Branches inboxId={inboxId} />}
+          </Show>
         </Match>
       </Switch>
+      <TransferToast />
     </div>
   )
 }

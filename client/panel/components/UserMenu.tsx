@@ -1,18 +1,20 @@
 /**
- * The operator's own menu in the top bar (a menu button): change password, sign out
- * everywhere. Keyboard: Enter, Space or the arrows open it on the first (last) item; arrows,
+ * The operator's own menu in the top bar (a menu button): the name shown to visitors, change
+ * password, sign out everywhere. Keyboard: Enter, Space or the arrows open it on the first (last) item; arrows,
  * Home and End move; Escape closes it back onto the button; Tab leaves it.
  */
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
+import { DisplayNameDialog } from './DisplayNameDialog.tsx'
 import { PasswordDialog } from './PasswordDialog.tsx'
 import { SignOutEverywhereDialog } from './SignOutEverywhereDialog.tsx'
 
-type Dialog = 'password' | 'everywhere'
+type Dialog = 'displayName' | 'password' | 'everywhere'
 
 const ITEMS: ReadonlyArray<{ dialog: Dialog; label: string }> = [
+  { dialog: 'displayName', label: 'Name shown to visitors…' },
   { dialog: 'password', label: 'Change password…' },
   { dialog: 'everywhere', label: 'Sign out everywhere…' },
 ]
@@ -108,6 +110,9 @@ export function UserMenu() {
             )}
           </For>
         </div>
+      </Show>
+      <Show when={dialog() === 'displayName'}>
+        <DisplayNameDialog onClose={closeDialog} />
       </Show>
       <Show when={dialog() === 'password'}>
         <PasswordDialog onClose={closeDialog} />

@@ -1,0 +1,113 @@
+/**
+ * A branch's automatic replies in its form: the greeting, the first reply and the offline reply
+ * (each on or off, with an English and a Russian text), and the widget's offline line. The
+ * widget picks the visitor's language; texts are at most 1000 characters. (A refusal names only
+ * `settings`, so the form shows it by its Save button without marking a field.)
+ */
+import { createUniqueId, For } from 'solid-js'
+import type { SetStoreFunction } from 'solid-js/store'
+import type { BranchSettings } from '../../../actors/index.ts'
+
+/** What this part of the form edits. */
+export type AutoReplyDraft = Pick<
+  BranchSettings,
+  'offlineText' | 'greeting' | 'firstReply' | 'offlineReply'
+>
+type Language = keyof AutoReplyDraft['offlineText']
+type ReplyKey = 'greeting' | 'firstReply' | 'offlineReply'
+
+/** The server's limit on each text. */
+const MAX = 1000
+
+const REPLIES: ReadonlyArray<{ key: ReplyKey; title: string; hint: string }> = [
+  {
+    key: 'greeting',
+    title: 'Greeting',
+    hint: 'Shown by the widget before the first message; not stored in the conversation.',
+  },
+  {
+    key: 'firstReply',
+    title: 'First reply',
+    hint: "Sent after a new conversation's first message while the branch is online or busy.",
+  },
+  {
+    key: 'offlineReply',
+    title: 'Offline reply',
+    hint: "Sent after a new conversation's first message, or an offline request, while the branch is offline.",
+  },
+]
+
+const LANGUAGES: ReadonlyArray<{ lang: Language; name: string }> = [
+  { lang: 'en', name: 'English' },
+  { lang: 'ru', name: 'Russian' },
+]
+
+export function AutoReplies(props: {
+  draft: AutoReplyDraft
+  setDraft: SetStoreFunction<AutoReplyDraft>
+}) {
+  /** English and Russian text areas. */
+  const texts = (
+    value: (lang: Language) => string,
+    set: (lang: Language, text: string) => void,
+  ) => (
+    <div class="reply-texts">
+      <For each={LANGUAGES}>
+        {({ lang, name }) => (
+          <label>
+            {name}
+            <textarea
+              rows={2}
+              lang={lang}
+              dir="auto"
+              maxLength={MAX}
+              value={value(lang)}
+              onInput={(e) => set(lang, e.currentTarget.value)}
+            />
+          </label>
+        )}
+      </For>
+    </div>
+  )
+  return (
+    <fieldset class="auto-replies">
+      <legend>Automatic replies</legend>
+      <p class="muted">Each in English and Russian; the visitor gets the widget's language.</p>
+      <For each={REPLIES}>
+        {(reply) => {
+          const hintId = createUniqueId()
+          return (
+            <fieldset class="reply">
+              <legend>{reply.title}</legend>
+              <p id={hintId} class="muted">
+                {reply.hint}
+              </p>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  role="switch"
+                  checked={props.draft[reply.key].on}
+                  onChange={(e) => props.setDraft(reply.key, 'on', e.currentTarget.checked)}
+                  aria-describedby={hintId}
+                />
+                On
+              </label>
+              {texts(
+                (lang) => props.draft[reply.key].text[lang],
+                (lang, text) => props.setDraft(reply.key, 'text', lang, text),
+              )}
+            </fieldset>
+          )
+        }}
+      </For>
+      <fieldset class="reply">
+        <legend>Offline text</legend>
+        <p class="muted">The widget's line while the branch is offline. Empty: its own words.</p>
+        {texts(
+          (lang) => props.draft.offlineText[lang],
+          (lang, text) => props.setDraft('offlineText', lang, text),
+        )}
+      </fieldset>
+    </fieldset>
+  )
+}

@@ -1,0 +1,113 @@
+/**
+ * Hands the conversation on (R4): to a branch (its first free operator, else its queue) or to an
+ * operator (theirs at once when available, else it waits in their branch), with a note only the
+ * receiver sees. The team is loaded afresh on opening, so statuses and loads are current.
+ */
+import { createSignal, createUniqueId, Show } from 'solid-js'
+import type { Conversation } from '../../shared/index.ts'
+import { describe } from '../chat.ts'
+import { usePanel } from '../context.ts'
+import type { TransferTarget } from '../transfers.ts'
+import { Modal } from './Modal.tsx'
+import { TransferTargets } from './TransferTargets.tsx'
+
+/** The server's limit on a note (MAX_TRANSFER_NOTE). */
+const NOTE_MAX = 500
+
+export function TransferDialog(props: {
+  conversation: Conversation
+  /** `transferred`: it went through (the opening button may be gone). */
+  onClose: (transferred: boolean) => void
+}) {
+  const panel = usePanel()
+  const inboxId = props.conversation.inboxId
+  const team = () => panel.state.teams[inboxId]
+  const [loadError, setLoadError] = createSignal<string | null>(null)
+  const [target, setTarget] = createSignal<TransferTarget | null>(null)
+  const [note, setNote] = createSignal('')
+  const [error, setError] = createSignal<string | null>(null)
+  const [busy, setBusy] = createSignal(false)
+  const countId = createUniqueId()
+  let transferred = false
+  panel.actions.loadTeam(inboxId, true).catch((e: unknown) => setLoadError(describe(e)))
+
+  const submit = async (e: SubmitEvent, close: () => void) => {
+    e.preventDefault()
+    const to = target()
+    if (!to) return setError('Choose a branch or an operator.')
+    setBusy(true)
+    setError(null)
+    const failure = await panel.actions.transfer(props.conversation.id, to, note())
+    setBusy(false)
+    if (failure) return setError(failure)
+    transferred = true
+    close()
+  }
+
+  return (
+    <Modal
+      title="Transfer conversation"
+      class="transfer-dialog"
+      onClose={() => props.onClose(transferred)}
+    >
+      {(close) => (
+        <Show
+          when={team()}
+          fallback={
+            <div class="dialog-body">
+              <p role={loadError() ? 'alert' : 'status'} classList={{ error: !!loadError() }}>
+                {loadError() ?? 'Loading the team…'}
+              </p>
+              <div class="form-foot">
+                <button type="button" class="secondary" onClick={close}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          }
+        >
+          {(t) => (
+            <form class="dialog-body" onSubmit={(e) => void submit(e, close)}>
+              <TransferTargets
+                team={t()}
+                conversation={props.conversation}
+                selected={target()}
+                onSelect={(to) => {
+                  setTarget(to)
+                  setError(null)
+                }}
+              />
+              <label>
+                Note for the receiver (optional)
+                <textarea
+                  rows={3}
+                  dir="auto"
+                  maxLength={NOTE_MAX}
+                  value={note()}
+                  onInput={(e) => setNote(e.currentTarget.value)}
+                  aria-describedby={countId}
+                />
+              </label>
+              <p id={countId} class="muted note-count">
+                {note().length} / {NOTE_MAX}. The visitor never sees it.
+              </p>
+              <Show when={error()}>
+                <p class="error" role="alert">
+                  {error()}
+                </p>
+              </Show>
+              <div class="form-foot">
+                <button type="submit" disabled={busy()}>
+                  Transfer
+                </button>
+                <button type="button" class="secondary" onClick={close}>
+                  Cancel
+                </button>
+              </div>
+            </form>
+          )}
+        </Show>
+      )}
+    </Modal>
+  )
+}

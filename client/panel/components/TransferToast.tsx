@@ -1,0 +1,60 @@
+/**
+ * "Anna transferred a conversation to you", with her note, while the panel is in view (a hidden
+ * tab gets a notification instead, see notify.ts). Stays until opened or dismissed; not shown
+ * for the conversation already on screen, whose thread shows the note.
+ */
+import { Show } from 'solid-js'
+import { Icon } from '../../shared/ui/Icon.tsx'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
+import { usePanel } from '../context.ts'
+import { operatorName } from '../derive.ts'
+
+export function TransferToast() {
+  const panel = usePanel()
+  const toast = () => {
+    const item = panel.state.toast
+    return item && item.conversationId !== panel.state.selectedId ? item : null
+  }
+  return (
+    <div class="toast-region" role="status">
+      <Show when={toast()}>
+        {(item) => (
+          <div class="toast">
+            <p>
+              <SafeText
+                text={(item().by && operatorName(panel.state, item().by ?? '')) || 'A colleague'}
+              />{' '}
+              transferred a conversation to you
+              <Show when={item().note}>
+                {(note) => (
+                  <>
+                    : <SafeText class="toast-note" text={note()} />
+                  </>
+                )}
+              </Show>
+            </p>
+            <button
+              type="button"
+              class="small"
+              onClick={() => {
+                const id = item().conversationId
+                panel.actions.dismissToast()
+                void panel.actions.openConversation(id)
+              }}
+            >
+              Open
+            </button>
+            <button
+              type="button"
+              class="icon-button small"
+              aria-label="Dismiss"
+              onClick={() => panel.actions.dismissToast()}
+            >
+              <Icon name="close" size={16} />
+            </button>
+          </div>
+        )}
+      </Show>
+    </div>
+  )
+}
