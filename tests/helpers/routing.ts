@@ -117,15 +117,20 @@ export class Observer {
    * that reason, when given).
    */
   async assigned(id: string, assigneeId: string | null, reason?: string): Promise<Frame> {
-    return this.nextAssigned(
+    const event = await this.nextAssigned(
       id,
       (data) => data.assigneeId === assigneeId && (reason === undefined || data.reason === reason),
     )
+    // The inbox actor hears of the change after the event is out; once it has (the escalation
+    // timer armed), a test may move a FakeClock.
+    await this.settled(id)
+    return event
   }
 
   /** Waits for the conversation's first assignment; returns the operator it went to. */
   async routed(id: string): Promise<string> {
     const event = await this.nextAssigned(id, () => true)
+    await this.settled(id)
     return event.data.assigneeId
   }
 
