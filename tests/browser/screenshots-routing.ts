@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core'
 import { ROOT } from '../../client/build-stamp.ts'
 import { httpStart } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { TestClient } from '../helpers/ws.ts'
 import { connectOperator, until, Widget, type TestBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
@@ -260,6 +261,114 @@ export async function queueShots(browser: TestBrowser) {
     await shot(widget.page, 'widget-joined.png')
     operator.client.close()
     await widget.page.close()
+  } finally {
+    await server.stop()
+  }
+}
+
+/**
+ * Transfers in the panel: docs/panel-conversation-details.png (a visitor from Russia in a
+ * closed branch: location, branch, the automatic offline reply, then a colleague's transfer with
+ * a note) and docs/panel-transfer.png (the transfer dialog with a colleague chosen and a note).
+ */
+export async function transferShots(browser: TestBrowser): Promise<void> {
+  const server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' } })
+  try {
+    const token = await server.adminToken()
+    const inboxId = await server.defaultInboxId()
+    const api = async (path: string, body?: unknown, method = body ? 'POST' : 'GET') => {
+      const res = await server.http(path, { method, body, token })
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${JSON.stringify(res.body)}`)
+      return res.body
+    }
+    const me = await server.http('/api/auth/me', { token })
+    const adminId = me.body.operator.id as string
+    await api(`/api/admin/operators/${adminId}`, { name: 'Anna Petrova' }, 'PATCH')
+    const operator = async (name: string) => {
+      const email = `${name.split(' ')[0]!.toLowerCase()}@example.com`
+      const created = await api('/api/admin/operators', {
+        email,
+        name,
+        password: 'operator-password-1',
+        inboxIds: [inboxId],
+      })
+      const login = await server.http('/api/auth/login', {
+        body: { email, password: 'operator-password-1' },
+      })
+      return { id: created.id as string, token: login.body.token as string }
+    }
+    const boris = await operator('Boris Ivanov')
+    const dana = await operator('Dana Smith')
+    const carla = await operator('Carla Jones')
+    const borisWs = await TestClient.connect(server.wsUrl, { token: boris.token })
+    await borisWs.ok({ type: 'feed_subscribe' })
+    const danaWs = await TestClient.connect(server.wsUrl, { token: dana.token })
+    await danaWs.ok({ type: 'set_operator_status', status: 'away' })
+    const billing = await api(`/api/admin/inboxes/${inboxId}/branches`, {
+      name: 'Billing',
+      operatorIds: [carla.id, adminId],
+      schedule: { timeZone: 'Europe/Moscow', week: {}, exceptions: [] },
+      settings: {
+        offlineReply: {
+          on: true,
+          text: {
+            en: "Billing is closed right now; we'll answer first thing in the morning.",
+            ru: 'Отдел оплаты сейчас закрыт; ответим утром.',
+          },
+        },
+      },
+    })
+    await api(`/api/admin/inboxes/${inboxId}/branches`, { name: 'Sales', operatorIds: [boris.id] })
+    await api(
+      `/api/admin/inboxes/${inboxId}/routing`,
+      { geoRules: [{ country: 'RU', branchId: billing.id }] },
+      'PUT',
+    )
+    const visitor = await server.visitorToken(inboxId)
+    const started = await fetch(`${server.url}/api/visitor/conversations`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${visitor.token}`,
+        'x-real-ip': '77.88.8.8',
+      },
+      body: JSON.stringify({ text: 'I was charged twice for order #1042', clientMsgId: 'c1' }),
+    })
+    const conversationId = ((await started.json()) as { conversation: { id: string } }).conversation
+      .id
+
+    const panel = await PanelPage.open(browser.context, server.url, {
+      viewport: { width: 1280, height: 760 },
+    })
+    const page = panel.page
+    await page.locator(`.conversation-row[data-conversation-id="${conversationId}"]`).click()
+    await page.locator(`.pane.conversation[data-conversation-id="${conversationId}"]`).waitFor()
+    await borisWs.ok({
+      type: 'transfer',
+      conversationId,
+      to: { operatorId: adminId },
+      note: 'Duplicate charge confirmed, refund approved by finance',
+    })
+    await page.locator('.sys-line').first().waitFor()
+    await server.http(`/api/conversations/${conversationId}/messages`, {
+      token,
+      body: { clientMsgId: 'r1', text: 'The second charge is refunded: 3-5 days to show up.' },
+    })
+    await page.getByText('3-5 days to show up').waitFor()
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    await page.screenshot({ path: join(ROOT, 'docs', 'panel-conversation-details.png') })
+    console.log(`wrote ${join(ROOT, 'docs', 'panel-conversation-details.png')}`)
+
+    await page.getByRole('button', { name: 'Transfer…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Transfer conversation' })
+    await dialog.getByRole('radio', { name: /Boris Ivanov/ }).check()
+    await dialog
+      .getByLabel('Note for the receiver (optional)')
+      .fill('VIP customer, please call back today')
+    await page.screenshot({ path: join(ROOT, 'docs', 'panel-transfer.png') })
+    console.log(`wrote ${join(ROOT, 'docs', 'panel-transfer.png')}`)
+    for (const ws of [borisWs, danaWs]) ws.close()
+    await page.close()
   } finally {
     await server.stop()
   }

@@ -14,7 +14,7 @@ import { TestClient } from '../helpers/ws.ts'
 import { pasteImage, pdf, imageLoaded } from './files.ts'
 import { connectOperator, ensureClientBuilt, launchBrowser, until, Widget } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
-import { availabilityShots, branchShots, queueShots } from './screenshots-routing.ts'
+import { availabilityShots, branchShots, queueShots, transferShots } from './screenshots-routing.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -104,6 +104,7 @@ try {
   await branchShots(browser, server)
   await availabilityShots(browser)
   await queueShots(browser)
+  await transferShots(browser)
 } finally {
   await browser.close()
   await server.stop()
