@@ -35,6 +35,25 @@ await withClusterServices('faults - one node loses its database', {}, () => {
   })
 
   /** Node 1 through the proxy; conversations started (so owned) by node 1, visitors on node 2. */
+  /**
+   * A visitor signed in through `node`, retried (bounded) while its store refuses with the
+   * retryable `unavailable`: after a cut or a freeze a pooled connection may fail one first
+   * query, and a real client retries it.
+   */
+  async function visitorVia(c: Cluster, node: ClusterNode) {
+    const signedIn: Array<Awaited<ReturnType<typeof visitorOn>>> = []
+    await waitUntil(
+      `a visitor signed in through ${node.url}`,
+      async () => {
+        const v = await visitorOn(c, node).catch(() => null)
+        if (v) signedIn.push(v)
+        return v !== null
+      },
+      { timeoutMs: 10_000, intervalMs: 200 },
+    )
+    return signedIn[0] as Awaited<ReturnType<typeof visitorOn>>
+  }
+
   async function setUp(c: Cluster) {
     const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]
     if (!proxy) {
@@ -45,7 +64,7 @@ await withClusterServices('faults - one node loses its database', {}, () => {
     const tag = Math.random().toString(36).slice(2, 8)
     const visitors: LoadVisitor[] = await Promise.all(
       Array.from({ length: 3 }, async (_, i) => {
-        const v = await visitorOn(c, n1)
+        const v = await visitorVia(c, n1)
         await okEventually(v.ws, { type: 'start', clientMsgId: `start-${i}` })
         v.ws.close()
         return { token: v.token, urls: [n2.wsUrl] }
@@ -152,19 +171,7 @@ await withClusterServices('faults - one node loses its database', {}, () => {
         )
         // It takes conversations again: a new one started through it lives on it.
         const before = (await clusterGauge(c, 'parley_actors'))[0] ?? 0
-        // Ready says its store answers again; a pooled connection broken by the freeze may still
-        // fail one first query (retryable `unavailable`), which a client retries, as here.
-        const signedIn: Array<Awaited<ReturnType<typeof visitorOn>>> = []
-        await waitUntil(
-          'a visitor signed in through node 1',
-          async () => {
-            const v = await visitorOn(c, n1).catch(() => null)
-            if (v) signedIn.push(v)
-            return v !== null
-          },
-          { timeoutMs: 10_000, intervalMs: 200 },
-        )
-        const v = signedIn[0] as Awaited<ReturnType<typeof visitorOn>>
+        const v = await visitorVia(c, n1)
         await okEventually(v.ws, { type: 'start', text: 'back', clientMsgId: 'back' })
         v.ws.close()
         expect((await clusterGauge(c, 'parley_actors'))[0]).toBe(before + 1)
