@@ -84,7 +84,9 @@ describe('offline requests (R6)', () => {
     // A retry (a lost answer) is the same request, not a second one.
     const again = await leave(s, token, { ...REQUEST, clientMsgId: 'req-1' })
     expect(again.status).toBe(200)
-    expect(((await again.json()) as any).conversation.id).toBe(created.conversation.id)
+    expect(((await again.json()) as { conversation: { id: string } }).conversation.id).toBe(
+      created.conversation.id,
+    )
     expect(await obs.assigneeNow(created.conversation.id)).toBeNull()
 
     const a = await signIn(u, s)
@@ -100,7 +102,9 @@ describe('offline requests (R6)', () => {
     for (let i = 0; i < 8; i++) {
       const res = await leave(s, await visitor(s), REQUEST, '198.51.100.9')
       statuses.push(res.status)
-      if (res.status === 429) retryAfterMs = ((await res.json()) as any).error.retryAfterMs
+      if (res.status === 429)
+        retryAfterMs = ((await res.json()) as { error: { retryAfterMs: number } }).error
+          .retryAfterMs
     }
     expect(statuses.slice(0, 5)).toEqual([201, 201, 201, 201, 201])
     expect(statuses.slice(5)).toEqual([429, 429, 429])
