@@ -125,6 +125,12 @@ export interface ConversationStore {
    * Null when no such conversation exists (its creating write then carries epoch 0).
    */
   acquire(conversationId: string): Promise<number | null>
+  /**
+   * The visitor's current wait for an answer (R7): when it began (the first visitor message
+   * after the last operator message) and whether its automatic waiting reply is stored. Null
+   * when nothing waits.
+   */
+  waitingState(conversationId: string): Promise<{ since: number; replied: boolean } | null>
 }
 
 /** Cursor-paginated page. `nextCursor` is null on the last page. */
@@ -167,6 +173,15 @@ export interface ConversationQueries {
   pendingEscalations(
     inboxId: string,
   ): Promise<Array<{ id: string; assigneeId: string; escalationAt: number }>>
+  /**
+   * Open conversations of the inbox active since `activeSince` whose visitor waits for an
+   * answer (R7): when the wait began (the first visitor message after the last operator
+   * message) and whether its automatic waiting reply is already stored.
+   */
+  waitingConversations(
+    inboxId: string,
+    activeSince: number,
+  ): Promise<Array<{ id: string; branchId: string | null; since: number; replied: boolean }>>
   /**
    * The operator's badge set (O2, O3): open conversations of these inboxes assigned to the
    * operator or to nobody, with the operator's read watermark and the number of visitor
@@ -328,6 +343,11 @@ export interface BranchSettings {
   firstReply: AutoReply
   /** The answer to a new conversation's first message while the branch is offline. */
   offlineReply: AutoReply
+  /**
+   * Sent once when a visitor's message has waited this long for an operator's answer, within
+   * the branch's hours (again only after an answer and a new wait).
+   */
+  waitingReply: AutoReply & { afterSeconds: number }
 }
 
 export const DEFAULT_BRANCH_SETTINGS: BranchSettings = {
@@ -351,7 +371,23 @@ export const DEFAULT_BRANCH_SETTINGS: BranchSettings = {
       ru: 'Сейчас мы не в сети. Ответим, как только вернёмся.',
     },
   },
+  waitingReply: {
+    on: false,
+    afterSeconds: 300,
+    text: {
+      en: 'Sorry for the wait, an operator will be with you soon.',
+      ru: 'Извините за ожидание, оператор скоро ответит.',
+    },
+  },
 }
+
+/** The author id of automatic replies (R7): a `system` party, never an operator. */
+export const AUTO_REPLY_AUTHOR = 'auto-reply'
+/** The client id of a waiting reply is this prefix and the time its wait began (ms). */
+export const WAITING_CLIENT_ID_PREFIX = 'waiting:'
+
+/** Bounds of BranchSettings.waitingReply.afterSeconds. */
+export const WAITING_REPLY_SECONDS = { min: 10, max: 24 * 3600 } as const
 
 /** The widget's two languages (its i18n); anything else reads English. */
 export type Locale = keyof LocalizedText

@@ -80,7 +80,10 @@ export const Conversation = v.object({
   assigneeId: v.nullable(v.string()),
   /** Seq of the newest event; a client that has it is up to date. */
   lastSeq: v.number(),
-  /** True while the newest message is the visitor's and no operator has answered it (O2). */
+  /**
+   * True while the newest message by a person is the visitor's: no operator has answered it
+   * (O2). Automatic replies answer nothing.
+   */
   hasUnansweredIncoming: v.boolean(),
   lastMessageAt: v.nullable(v.number()),
   /**

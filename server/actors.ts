@@ -118,6 +118,7 @@ export function createActorSystem(deps: {
           conversations: {
             assign: (id, cmd) => conversations.ask(id, { type: 'assign', ...cmd }),
             peek: (id) => conversations.ask(id, { type: 'peek' }),
+            waitingReply: (id, cmd) => conversations.ask(id, { type: 'waiting_reply', ...cmd }),
           },
         }),
     }),

@@ -18,11 +18,14 @@ import {
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
 import {
+  AUTO_REPLY_AUTHOR,
+  WAITING_CLIENT_ID_PREFIX,
   attachmentView,
   type AttachmentStore,
   type ConversationRecord,
   type ConversationStore,
   type ConversationWrite,
+  type LocalizedText,
   type MessagePatch,
 } from '../ports.ts'
 import { Actor, type ActorContext } from '../runtime/index.ts'
@@ -61,7 +64,7 @@ const ATTACHMENT_GRACE_MS = 24 * 60 * 60 * 1000
 type Reply<K extends ConversationCommand['type']> = ConversationReplies[K]
 
 /** The author of automatic replies (R7): the system, never an operator. */
-const AUTO_REPLY: Party = { kind: 'system', id: 'auto-reply' }
+const AUTO_REPLY: Party = { kind: 'system', id: AUTO_REPLY_AUTHOR }
 
 export class ConversationActor extends Actor<ConversationCommand, ConversationReplies> {
   private conv: ConversationRecord | null = null
@@ -111,6 +114,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.setStatus(cmd.principal, cmd.status)
       case 'assign':
         return this.assign(cmd)
+      case 'waiting_reply':
+        return this.waitingReply(cmd.since, cmd.text)
       case 'peek':
         return this.conv ? toWire(this.conv) : null
       case 'rebranch':
@@ -295,6 +300,37 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       this.announce({ kind: 'status', conversation: toWire(next), seq: seq - 1 })
     this.announce({ kind: 'message', conversation: toWire(next), seq, author: author.kind })
     return this.sends.remember(message, false)
+  }
+
+  /**
+   * The automatic reply to a visitor who has waited since `since` without an answer (R7). Its
+   * client id names the wait, so the store's unique client id keeps it to one per wait across
+   * retries, restarts and failover; the log is read first, so a wait that ended (an operator
+   * answered) or whose reply is stored gets nothing. It answers nothing: the visitor's message
+   * stays unanswered for operators.
+   */
+  private async waitingReply(since: number, text: LocalizedText): Promise<Reply<'waiting_reply'>> {
+    const conv = this.conv
+    if (!conv || conv.status !== 'open') return false
+    const words = (conv.locale === 'ru' ? text.ru : text.en).trim() || text.en.trim()
+    if (words === '') return false
+    const waiting = await this.deps.store.waitingState(this.key)
+    if (!waiting || waiting.since !== since || waiting.replied) return false
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    const clientMsgId = `${WAITING_CLIENT_ID_PREFIX}${since}`
+    const message = newMessage(this.key, AUTO_REPLY, words, clientMsgId, seq, now)
+    const events = [this.event(seq, now, { name: 'message.created', data: { message } })]
+    const next: ConversationRecord = { ...conv, lastSeq: seq, lastMessageAt: now, updatedAt: now }
+    try {
+      await this.commit(next, { events })
+    } catch (error) {
+      // The same wait's reply, stored already (the unique client id): nothing to add.
+      if (error instanceof ParleyError && error.code === 'conflict') return false
+      throw error
+    }
+    this.announce({ kind: 'message', conversation: toWire(next), seq, author: 'system' })
+    return true
   }
 
   private async edit(

@@ -8,6 +8,7 @@ import type {
   ReadState,
   VisitorLocation,
 } from '../../protocol/index.ts'
+import type { LocalizedText } from '../ports.ts'
 import type { Principal } from './access.ts'
 
 /** Ack of a send: the original one when the client message id was seen before. */
@@ -71,6 +72,11 @@ export type ConversationCommand =
       /** A transfer's note, passed on to the receiver's alert. */
       note?: string
     }
+  /**
+   * Routing only (the inbox actor): the automatic reply to a visitor waiting since `since` for
+   * an answer (R7), in the conversation's language. Stored once per wait, whatever is retried.
+   */
+  | { type: 'waiting_reply'; since: number; text: LocalizedText }
   /** Routing only: the current row, without access checks. Null when it does not exist. */
   | { type: 'peek' }
   /** Its branch was deleted and the store moved it to `to`: the live copy follows. */
@@ -89,4 +95,6 @@ export interface ConversationReplies {
   set_status: { status: ConversationStatus; seq: number }
   assign: { applied: boolean; conversation: Conversation | null }
   peek: Conversation | null
+  /** True when this call stored the reply (false: not waiting any more, or already sent). */
+  waiting_reply: boolean
 }

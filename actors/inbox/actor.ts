@@ -33,6 +33,7 @@ import type {
   ConversationQueries,
   InboxRecord,
   InboxStore,
+  LocalizedText,
   OperatorRecord,
   OperatorStore,
 } from '../ports.ts'
@@ -54,6 +55,10 @@ export interface ConversationRouting {
     },
   ): Promise<ConversationReplies['assign']>
   peek(conversationId: string): Promise<Conversation | null>
+  waitingReply(
+    conversationId: string,
+    cmd: { since: number; text: LocalizedText },
+  ): Promise<ConversationReplies['waiting_reply']>
 }
 
 export interface InboxDeps {
@@ -75,6 +80,23 @@ const QUEUE_PAGE = 50
 const QUEUE_TOLD = 50
 /** A branch's hours timer is re-armed at least this often (timers cannot wait for months). */
 const MAX_SCHEDULE_WAIT_MS = 24 * 3600_000
+/**
+ * On activation, waits of conversations active this recently are taken up again (a restart or
+ * a failover); an older wait gets no automatic reply any more.
+ */
+const WAIT_LOOKBACK_MS = 48 * 3600_000
+/** A waiting reply that could not be stored is tried again after this long. */
+const WAIT_RETRY_MS = 5_000
+
+/** A visitor waiting for an answer (R7), as the inbox actor follows it. */
+interface Wait {
+  since: number
+  branchId: string | undefined
+  /** Its waiting reply is stored (or was found stored): nothing more to send for this wait. */
+  replied: boolean
+  /** Its delay passed while the branch was closed: armed again when the branch opens. */
+  deferred: boolean
+}
 
 /** A branch as routing sees it: its record and its pool. */
 interface LiveBranch {
@@ -99,6 +121,8 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   private lastRouted: string | null = null
   /** Escalations that found nobody to move to; retried when someone becomes available. */
   private readonly overdue = new Map<string, { assigneeId: string; escalationAt: number }>()
+  /** Open conversations whose visitor waits for an answer, by id. */
+  private readonly waits = new Map<string, Wait>()
   private unsubscribe: (() => void) | null = null
 
   constructor(
@@ -116,6 +140,16 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     )
     for (const p of await this.deps.queries.pendingEscalations(this.key)) {
       this.armEscalation(p.id, p.assigneeId, p.escalationAt)
+    }
+    const activeSince = this.ctx.clock.now() - WAIT_LOOKBACK_MS
+    for (const w of await this.deps.queries.waitingConversations(this.key, activeSince)) {
+      this.waits.set(w.id, {
+        since: w.since,
+        branchId: w.branchId ?? undefined,
+        replied: w.replied,
+        deferred: false,
+      })
+      this.armWait(w.id)
     }
   }
 
@@ -160,6 +194,8 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         return this.drainQueue()
       case 'hours':
         return this.onHours(cmd.branchId)
+      case 'waiting':
+        return this.onWaited(cmd.conversationId, cmd.since)
       default:
         return assertNever(cmd)
     }
@@ -183,6 +219,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
       if (key.startsWith('hours:') && !this.branches.has(key.slice(6))) this.cancelTimer(key)
     }
     for (const id of this.branches.keys()) this.armHours(id)
+    for (const id of this.waits.keys()) this.armWait(id) // the delay or the switch may differ
     return true
   }
 
@@ -220,6 +257,14 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     this.armHours(branchId)
     const branch = this.branches.get(branchId)
     if (!branch || !this.isOpen(branch)) return
+    // Waits whose delay passed while closed get their reply if the opening brings no answer.
+    const from = this.ctx.clock.now()
+    for (const [id, wait] of this.waits) {
+      if (wait.deferred && this.branchOf(wait.branchId) === branch) {
+        wait.deferred = false
+        this.armWait(id, from)
+      }
+    }
     await this.retryOverdue()
     await this.drainBranch(branch)
   }
@@ -231,6 +276,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   private async onChange(change: InboxChange): Promise<void> {
     const conv = change.conversation
     this.syncEscalation(conv)
+    this.followWait(change)
     if (change.kind === 'created' || change.kind === 'status' || change.kind === 'assigned') {
       this.queueMoved(conv.branchId)
     }
@@ -252,6 +298,78 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         return
       default:
         return
+    }
+  }
+
+  /**
+   * A wait begins with a visitor's message no operator has answered (the first one of a new
+   * conversation, or the first after an operator's message) and ends with an operator's
+   * message or when the conversation is no longer open. Automatic replies change nothing.
+   */
+  private followWait(change: InboxChange): void {
+    const conv = change.conversation
+    if (conv.status !== 'open') return this.forgetWait(conv.id)
+    const wait = this.waits.get(conv.id)
+    if (wait) wait.branchId = conv.branchId // a transfer or an escalation may move it
+    const author =
+      change.kind === 'message' ? change.author : change.kind === 'created' ? 'visitor' : null
+    if (author === 'operator') return this.forgetWait(conv.id)
+    if (author !== 'visitor' || wait || !conv.hasUnansweredIncoming) return
+    const since = conv.lastMessageAt ?? conv.createdAt
+    this.waits.set(conv.id, { since, branchId: conv.branchId, replied: false, deferred: false })
+    this.armWait(conv.id)
+  }
+
+  private forgetWait(conversationId: string): void {
+    if (this.waits.delete(conversationId)) this.cancelTimer(`wait:${conversationId}`)
+  }
+
+  /** Times the wait's reply by its branch's setting, not before `notBefore` plus the delay. */
+  private armWait(conversationId: string, notBefore = 0): void {
+    const wait = this.waits.get(conversationId)
+    const reply = wait && this.branchOf(wait.branchId)?.record.settings.waitingReply
+    if (!wait || !reply || wait.replied || !reply.on) {
+      this.cancelTimer(`wait:${conversationId}`)
+      return
+    }
+    const afterMs = reply.afterSeconds * 1000
+    const due = Math.max(wait.since + afterMs, notBefore + afterMs)
+    this.startTimer(`wait:${conversationId}`, Math.max(0, due - this.ctx.clock.now()), {
+      type: 'waiting',
+      conversationId,
+      since: wait.since,
+    })
+  }
+
+  /**
+   * The wait's delay passed: within the branch's hours its reply goes now (the conversation
+   * actor stores it once per wait, whatever is retried); outside them, at the opening.
+   */
+  private async onWaited(conversationId: string, since: number): Promise<void> {
+    const wait = this.waits.get(conversationId)
+    if (!wait || wait.since !== since || wait.replied) return
+    const branch = this.branchOf(wait.branchId)
+    const reply = branch?.record.settings.waitingReply
+    if (!branch || !reply?.on) return
+    if (!this.isOpen(branch)) {
+      wait.deferred = true
+      return
+    }
+    wait.replied = true
+    try {
+      await this.deps.conversations.waitingReply(conversationId, { since, text: reply.text })
+    } catch (error) {
+      // Not stored (the store or the owner failed): tried again a little later.
+      wait.replied = false
+      this.ctx.log.warn('waiting reply failed; retrying', {
+        conversationId,
+        error: error instanceof Error ? error.message : String(error),
+      })
+      this.startTimer(`wait:${conversationId}`, WAIT_RETRY_MS, {
+        type: 'waiting',
+        conversationId,
+        since,
+      })
     }
   }
 

@@ -27,6 +27,8 @@ export type InboxCommand =
   | { type: 'route_queue' }
   /** Timer: the branch opens or closes now (R5); re-armed for the next change. */
   | { type: 'hours'; branchId: string }
+  /** Timer: the visitor has waited the branch's waiting-reply delay for an answer (R7). */
+  | { type: 'waiting'; conversationId: string; since: number }
 
 export interface InboxReplies {
   change: void
@@ -37,4 +39,5 @@ export interface InboxReplies {
   reload: void
   route_queue: number
   hours: void
+  waiting: void
 }

@@ -16,6 +16,7 @@ import type { SqlDialect } from '../sql/dialect.ts'
 import { bound, field, param, selectFields, selectRows, update } from '../sql/statements.ts'
 import {
   summarizeTail,
+  waitingSql,
   toConversationRecord,
   toEvent,
   toMessage,
@@ -40,6 +41,7 @@ export class SqlConversationStore implements ConversationStore {
   readonly #acquire
   readonly #epoch
   readonly #tail
+  readonly #waiting
 
   constructor(
     private readonly db: SqlDialect,
@@ -96,6 +98,9 @@ export class SqlConversationStore implements ConversationStore {
       { ownerEpoch: field(c.ownerEpoch) },
     )
     this.#epoch = selectFields({ ownerEpoch: field(c.ownerEpoch) }, 'conversations', {
+      where: eq(c.id, param('id')),
+    })
+    this.#waiting = selectFields(waitingSql(db.tables), 'conversations', {
       where: eq(c.id, param('id')),
     })
   }
@@ -178,6 +183,11 @@ export class SqlConversationStore implements ConversationStore {
   async acquire(conversationId: string): Promise<number | null> {
     const [row] = await this.db.all(this.#acquire, { id: conversationId })
     return row ? row.ownerEpoch : null
+  }
+
+  async waitingState(conversationId: string): Promise<{ since: number; replied: boolean } | null> {
+    const [row] = await this.db.all(this.#waiting, { id: conversationId })
+    return row && row.since !== null ? { since: row.since, replied: row.replied } : null
   }
 
   async claim(conversationId: string, epoch: number): Promise<boolean> {

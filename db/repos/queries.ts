@@ -177,6 +177,13 @@ export class SqlConversationQueries implements ConversationQueries {
     return this.#routing.pendingEscalations(inboxId)
   }
 
+  waitingConversations(
+    inboxId: string,
+    activeSince: number,
+  ): ReturnType<ConversationQueries['waitingConversations']> {
+    return this.#routing.waitingConversations(inboxId, activeSince)
+  }
+
   operatorBadges(
     operatorId: string,
     inboxIds: string[],

@@ -10,6 +10,7 @@ import {
   count,
   eq,
   gt,
+  gte,
   inArray,
   isNotNull,
   isNull,
@@ -23,7 +24,7 @@ import type { ConversationQueries } from '../../actors/ports.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import { field, param, selectFields } from '../sql/statements.ts'
 import type { Tables } from '../sql/tables.ts'
-import { STATUS_RANK, logSummarySql } from './rows.ts'
+import { STATUS_RANK, logSummarySql, waitingSql } from './rows.ts'
 
 export type RoutingQueries = Pick<
   ConversationQueries,
@@ -31,6 +32,7 @@ export type RoutingQueries = Pick<
   | 'queuedConversations'
   | 'queueAhead'
   | 'pendingEscalations'
+  | 'waitingConversations'
   | 'operatorBadges'
   | 'countVisitorMessagesAfter'
 >
@@ -63,6 +65,7 @@ export class SqlRoutingQueries implements RoutingQueries {
   readonly #queued
   readonly #ahead
   readonly #escalations
+  readonly #waiting
   readonly #visitorMessagesAfter
   readonly #badges
   readonly #badge
@@ -113,6 +116,15 @@ export class SqlRoutingQueries implements RoutingQueries {
       {
         where: and(eq(c.inboxId, inbox), isNotNull(c.escalationAt), open, isNotNull(c.assigneeId)),
         orderBy: [asc(c.escalationAt), asc(c.id)],
+      },
+    )
+    // Open conversations of the inbox active lately (conversations_inbox_order_idx), each with
+    // probes of its own log for the wait (rows.ts waitingSql).
+    this.#waiting = selectFields(
+      { id: field(c.id), branchId: field(c.branchId), ...waitingSql(db.tables) },
+      'conversations',
+      {
+        where: and(eq(c.inboxId, inbox), open, gte(c.lastActivityAt, param('activeSince'))),
       },
     )
     this.#visitorMessagesAfter = selectFields({ n: count() }, 'events', {
@@ -196,6 +208,18 @@ export class SqlRoutingQueries implements RoutingQueries {
       pending.push({ id: row.id, assigneeId: row.assigneeId, escalationAt: row.escalationAt })
     }
     return pending
+  }
+
+  async waitingConversations(
+    inboxId: string,
+    activeSince: number,
+  ): Promise<Array<{ id: string; branchId: string | null; since: number; replied: boolean }>> {
+    const waiting: Array<{ id: string; branchId: string | null; since: number; replied: boolean }> =
+      []
+    for (const row of await this.db.all(this.#waiting, { inboxId, activeSince })) {
+      if (row.since !== null) waiting.push({ ...row, since: row.since })
+    }
+    return waiting
   }
 
   /** Open conversations of these inboxes, the operator's or nobody's, by conversation id. */

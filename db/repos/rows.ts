@@ -9,7 +9,8 @@ import type {
   StoredEventData,
   VisitorLocation,
 } from '../../protocol/index.ts'
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, like, ne, sql, type SQL } from 'drizzle-orm'
+import { AUTO_REPLY_AUTHOR, WAITING_CLIENT_ID_PREFIX } from '../../actors/ports.ts'
 import type { Rows, Tables } from '../sql/tables.ts'
 
 export type ConversationRow = Rows['conversations']
@@ -206,8 +207,9 @@ export interface LogSummary {
 
 /**
  * What a tail of the log (events in seq order) does to a conversation's summary: the newest
- * seq and time, and from its newest message the last activity and the unanswered flag (a
- * visitor's message is unanswered until someone else writes). Null for an empty tail. The
+ * seq and time, from its newest message the last activity, and from its newest message by a
+ * person the unanswered flag (a visitor's message is unanswered until an operator writes;
+ * automatic replies change nothing). Null for an empty tail. The
  * actor sets the same fields the same way when it appends (actors/conversation/actor.ts).
  */
 export function summarizeTail(
@@ -217,10 +219,10 @@ export function summarizeTail(
   if (!last) return null
   const summary: LogSummary = { lastSeq: last.seq, updatedAt: last.at }
   const message = tail.findLast((e) => e.name === 'message.created')
-  if (message) {
-    summary.lastMessageAt = message.at
-    summary.hasUnansweredIncoming = message.authorKind === 'visitor'
-  }
+  if (message) summary.lastMessageAt = message.at
+  // Automatic replies (system) answer nothing: the newest message of a person decides.
+  const spoken = tail.findLast((e) => e.name === 'message.created' && e.authorKind !== 'system')
+  if (spoken) summary.hasUnansweredIncoming = spoken.authorKind === 'visitor'
   return summary
 }
 
@@ -231,19 +233,56 @@ export function summarizeTail(
 export function logSummarySql(tables: Tables): {
   lastSeq: SQL<number>
   lastMessageAt: SQL<number | null>
+  /** The author kind of the newest message by a person (automatic replies skipped). */
   lastMessageAuthor: SQL<string | null>
 } {
   const { conversations: c, events: e } = tables
   const lastMessage = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
-  const newest = (column: SQL) =>
-    sql`(select ${column} from ${e} where ${lastMessage} order by ${e.seq} desc limit 1)`
+  const newest = (column: SQL, where = lastMessage) =>
+    sql`(select ${column} from ${e} where ${where} order by ${e.seq} desc limit 1)`
   return {
     lastSeq: sql`(select max(${e.seq}) from ${e} where ${eq(e.conversationId, c.id)})`.mapWith(
       Number,
     ),
     lastMessageAt: newest(sql`${e.at}`).mapWith((v: unknown) => (v === null ? null : Number(v))),
-    lastMessageAuthor: newest(sql`${e.authorKind}`).mapWith((v: unknown) =>
-      v === null ? null : String(v),
-    ),
+    lastMessageAuthor: newest(
+      sql`${e.authorKind}`,
+      and(lastMessage, ne(e.authorKind, 'system')),
+    ).mapWith((v: unknown) => (v === null ? null : String(v))),
+  }
+}
+
+/**
+ * The visitor's current wait for an answer (R7), over conversations (`c`): when it began (the
+ * time of the first visitor message after the last operator message; null when nothing waits)
+ * and whether the automatic waiting reply for it is stored (a system message with a client id
+ * `waiting:<since>` after that operator message). Probes of the conversation's log range.
+ */
+export function waitingSql(tables: Tables): {
+  since: SQL<number | null>
+  replied: SQL<boolean>
+} {
+  const { conversations: c, events: e } = tables
+  const answeredSeq = sql`coalesce((select ${e.seq} from ${e} where ${and(
+    eq(e.conversationId, c.id),
+    eq(e.name, 'message.created'),
+    eq(e.authorKind, 'operator'),
+  )} order by ${e.seq} desc limit 1), 0)`
+  const since = sql`(select min(${e.at}) from ${e} where ${and(
+    eq(e.conversationId, c.id),
+    gt(e.seq, answeredSeq),
+    eq(e.name, 'message.created'),
+    eq(e.authorKind, 'visitor'),
+  )})`
+  const replied = sql`exists (select 1 from ${e} where ${and(
+    eq(e.conversationId, c.id),
+    gt(e.seq, answeredSeq),
+    eq(e.authorKind, 'system'),
+    eq(e.authorId, AUTO_REPLY_AUTHOR),
+    like(e.clientMsgId, `${WAITING_CLIENT_ID_PREFIX}%`),
+  )})`
+  return {
+    since: since.mapWith((v: unknown) => (v === null ? null : Number(v))),
+    replied: replied.mapWith((v: unknown) => v === true || v === 1),
   }
 }

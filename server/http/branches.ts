@@ -7,7 +7,7 @@ import { Elysia } from 'elysia'
 import * as v from 'valibot'
 import { newId, type BranchRecord, type InboxRecord } from '../../actors/index.ts'
 import { ALWAYS_OPEN, parseSchedule } from '../../actors/inbox/schedule.ts'
-import { DEFAULT_BRANCH_SETTINGS } from '../../actors/ports.ts'
+import { DEFAULT_BRANCH_SETTINGS, WAITING_REPLY_SECONDS } from '../../actors/ports.ts'
 import { ParleyError, wireString } from '../../protocol/index.ts'
 import { parseGeoRules } from '../geo/rules.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
@@ -28,6 +28,18 @@ const BranchSettingsPatch = v.strictObject({
   greeting: v.optional(Reply),
   firstReply: v.optional(Reply),
   offlineReply: v.optional(Reply),
+  waitingReply: v.optional(
+    v.strictObject({
+      on: v.boolean(),
+      text: Texts,
+      afterSeconds: v.pipe(
+        v.number(),
+        v.integer(),
+        v.minValue(WAITING_REPLY_SECONDS.min),
+        v.maxValue(WAITING_REPLY_SECONDS.max),
+      ),
+    }),
+  ),
 })
 const OperatorIds = v.pipe(v.array(Id), v.maxLength(1000))
 

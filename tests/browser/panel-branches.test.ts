@@ -1,6 +1,6 @@
 /**
- * The panel's branch pages (admin): create a branch with members and weekday hours and see it
- * listed with its hours; an invalid interval shows the server's message and saves nothing; a
+ * The panel's branch pages (admin): create a branch with members, weekday hours and a waiting
+ * reply and see it listed with its hours; an invalid interval shows the server's message and saves nothing; a
  * GeoIP rule to it; deleting it; no branch pages for an operator; axe-core on the page and the
  * form, light and dark. Everything saved is checked through the admin API.
  */
@@ -78,6 +78,9 @@ describe.skipIf(skipBrowserTests)('panel branches', () => {
       await group.getByText('Closed').waitFor()
       expect(await group.getByLabel('From').count()).toBe(0)
     }
+    const waiting = form.getByRole('group', { name: 'Waiting reply' })
+    await waiting.getByRole('switch').check()
+    await waiting.getByLabel('After (minutes)').fill('2')
     await form.getByRole('button', { name: 'Save branch' }).click()
 
     const row = page.locator('.branch-row', { hasText: 'Moscow' })
@@ -92,7 +95,7 @@ describe.skipIf(skipBrowserTests)('panel branches', () => {
     expect(saved).toMatchObject({
       operatorIds: [member.id],
       isDefault: false,
-      settings: { escalateToDefault: true },
+      settings: { escalateToDefault: true, waitingReply: { on: true, afterSeconds: 120 } },
       schedule: { timeZone: 'Europe/Moscow', exceptions: [] },
     })
     expect(Object.keys(saved?.schedule.week)).toEqual(['mon', 'tue', 'wed', 'thu', 'fri'])

@@ -147,6 +147,22 @@ describe('sqlite connection', () => {
       uses: [/SEARCH conversations USING INDEX conversations_escalation_idx/],
     },
     {
+      name: 'waitingConversations',
+      sql: `select c.id, c.branch_id,
+          (select min(e.at) from events e where e.conversation_id = c.id
+            and e.seq > coalesce((select o.seq from events o where o.conversation_id = c.id
+              and o.name = 'message.created' and o.author_kind = 'operator'
+              order by o.seq desc limit 1), 0)
+            and e.name = 'message.created' and e.author_kind = 'visitor')
+        from conversations c
+        where c.inbox_id = ? and c.status_rank = 0 and c.last_activity_at >= ?`,
+      uses: [
+        /SEARCH c USING (COVERING )?INDEX conversations_inbox_order_idx \(inbox_id=\? AND status_rank=\? AND last_activity_at>\?\)/,
+        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq>\?\)/,
+        /SEARCH o USING INDEX sqlite_autoindex_events_1 \(conversation_id=\?\)/,
+      ],
+    },
+    {
       name: 'countVisitorMessagesAfter',
       sql: `select count(*) from events
         where conversation_id = ? and seq > ? and seq <= ? and name = 'message.created'

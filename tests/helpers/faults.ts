@@ -72,7 +72,8 @@ export interface Summary {
 
 /**
  * Each conversation's stored summary in a SQLite file beside the summary its log implies (the
- * newest seq; the newest message's time and author), and whether a mark says it is behind.
+ * newest seq; the newest message's time; the author of the newest message by a person, as
+ * automatic replies answer nothing), and whether a mark says it is behind.
  */
 export function summariesIn(
   path: string,
@@ -87,7 +88,8 @@ export function summariesIn(
            (select at from events e where e.conversation_id = c.id and name = 'message.created'
              order by seq desc limit 1) as message_at,
            (select author_kind from events e where e.conversation_id = c.id
-             and name = 'message.created' order by seq desc limit 1) as message_author,
+             and name = 'message.created' and author_kind <> 'system'
+             order by seq desc limit 1) as message_author,
            exists (select 1 from pending_projections p where p.conversation_id = c.id) as marked
          from conversations c order by c.id`,
       )

@@ -56,17 +56,26 @@ export interface RoutingHarness {
   visitorOf(conversationId: string): Promise<Principal>
   /** Waits until every mailbox is empty and no announced change is still on its way. */
   settle(): Promise<void>
-  /** A new actor system on the same database and clock: what a restarted server has. */
-  restart(): Promise<void>
+  /**
+   * A new actor system on the same database and clock: what a restarted server has; `downMs`
+   * passes on the clock while nothing runs.
+   */
+  restart(opts?: { downMs?: number }): Promise<void>
   close(): Promise<void>
 }
 
 export async function spawnRouting(
-  opts: { operators?: number; settings?: Partial<InboxSettings>; roles?: OperatorRole[] } = {},
+  opts: {
+    operators?: number
+    settings?: Partial<InboxSettings>
+    roles?: OperatorRole[]
+    /** The fake clock's start (ms since the epoch). */
+    start?: number
+  } = {},
 ): Promise<RoutingHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-routing-'))
   const url = `sqlite:${join(dir, 'routing.db')}`
-  const clock = new FakeClock()
+  const clock = new FakeClock(opts.start)
   const feed = new RecordingFeed()
   const config = loadConfig({ DATA_DIR: dir })
   const open = async (store: Store) => {
@@ -162,9 +171,10 @@ export async function spawnRouting(
         quietRounds = depth === 0 ? quietRounds + 1 : 0
       }
     },
-    async restart() {
+    async restart({ downMs = 0 } = {}) {
       await h.system.shutdown()
       await h.store.close()
+      await h.clock.advance(downMs)
       h.store = await openStore(url)
       h.system = await open(h.store)
       await h.clock.advance(0) // timers already due fire now, as they would in real time

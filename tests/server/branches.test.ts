@@ -140,8 +140,24 @@ describe('branches - admin API (R1)', () => {
       expect(res.body.error).toMatchObject({ code: 'validation_failed' })
       expect(res.body.error.message).toMatch(message)
     }
+    const text = { en: 'Thanks for waiting', ru: 'Спасибо за ожидание' }
+    for (const waitingReply of [
+      { on: true, text, afterSeconds: 5 },
+      { on: true, text, afterSeconds: 90.5 },
+      { on: true, text, afterSeconds: 2 * 24 * 3600 },
+      { on: true, text: { en: 'x'.repeat(1001), ru: '' }, afterSeconds: 60 },
+      { on: true, text },
+    ]) {
+      const res = await admin(s, `/api/admin/branches/${branch.id}`, 'PATCH', {
+        name: 'Renamed?',
+        settings: { waitingReply },
+      })
+      expect(res.status).toBe(422)
+      expect(res.body.error).toMatchObject({ code: 'validation_failed' })
+    }
     const after = await admin(s, `/api/admin/branches/${branch.id}`, 'GET')
     expect(after.body.name).toBe('Night shift')
+    expect(after.body.settings.waitingReply).toMatchObject({ on: false, afterSeconds: 300 })
 
     const unknownRule = await admin(s, `/api/admin/inboxes/${inboxId}/routing`, 'PUT', {
       geoRules: [{ country: 'RU', branchId: 'no-such-branch' }],

@@ -1,20 +1,21 @@
 /**
- * A branch's automatic replies in its form: the greeting, the first reply and the offline reply
- * (each on or off, with an English and a Russian text), and the widget's offline line. The
+ * A branch's automatic replies in its form: the greeting, the first reply, the offline reply and
+ * the waiting reply with its delay (each on or off, with an English and a Russian text), and the
+ * widget's offline line. The
  * widget picks the visitor's language; texts are at most 1000 characters. (A refusal names only
  * `settings`, so the form shows it by its Save button without marking a field.)
  */
-import { createUniqueId, For } from 'solid-js'
+import { createUniqueId, For, Show } from 'solid-js'
 import type { SetStoreFunction } from 'solid-js/store'
 import type { BranchSettings } from '../../../actors/index.ts'
 
 /** What this part of the form edits. */
 export type AutoReplyDraft = Pick<
   BranchSettings,
-  'offlineText' | 'greeting' | 'firstReply' | 'offlineReply'
+  'offlineText' | 'greeting' | 'firstReply' | 'offlineReply' | 'waitingReply'
 >
 type Language = keyof AutoReplyDraft['offlineText']
-type ReplyKey = 'greeting' | 'firstReply' | 'offlineReply'
+type ReplyKey = 'greeting' | 'firstReply' | 'offlineReply' | 'waitingReply'
 
 /** The server's limit on each text. */
 const MAX = 1000
@@ -35,7 +36,15 @@ const REPLIES: ReadonlyArray<{ key: ReplyKey; title: string; hint: string }> = [
     title: 'Offline reply',
     hint: "Sent after a new conversation's first message, or an offline request, while the branch is offline.",
   },
+  {
+    key: 'waitingReply',
+    title: 'Waiting reply',
+    hint: 'Sent once when a visitor has waited this long for an answer, within working hours.',
+  },
 ]
+
+/** The waiting reply's delay, in minutes as the form shows it (the server keeps seconds). */
+const WAIT_MINUTES = { min: 1, max: 24 * 60 }
 
 const LANGUAGES: ReadonlyArray<{ lang: Language; name: string }> = [
   { lang: 'en', name: 'English' },
@@ -92,6 +101,26 @@ export function AutoReplies(props: {
                 />
                 On
               </label>
+              <Show when={reply.key === 'waitingReply'}>
+                <label class="wait-after">
+                  After (minutes)
+                  <input
+                    type="number"
+                    inputMode="numeric"
+                    min={WAIT_MINUTES.min}
+                    max={WAIT_MINUTES.max}
+                    step="any"
+                    required
+                    value={props.draft.waitingReply.afterSeconds / 60}
+                    onInput={(e) => {
+                      const minutes = e.currentTarget.valueAsNumber
+                      if (Number.isFinite(minutes)) {
+                        props.setDraft('waitingReply', 'afterSeconds', Math.round(minutes * 60))
+                      }
+                    }}
+                  />
+                </label>
+              </Show>
               {texts(
                 (lang) => props.draft[reply.key].text[lang],
                 (lang, text) => props.setDraft(reply.key, 'text', lang, text),

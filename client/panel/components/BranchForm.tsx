@@ -36,6 +36,7 @@ export function BranchForm(props: {
         greeting: settings.greeting,
         firstReply: settings.firstReply,
         offlineReply: settings.offlineReply,
+        waitingReply: settings.waitingReply,
       }),
     ) as AutoReplyDraft,
   )

@@ -4,7 +4,15 @@
  */
 import { describe, expect, test } from 'bun:test'
 import type { ConversationPatch, ConversationRecord, Store } from '../../../actors/ports.ts'
-import { T0, conversation, createWrite } from '../fixtures.ts'
+import {
+  T0,
+  conversation,
+  createWrite,
+  message,
+  messageCreated,
+  operatorParty,
+  postWrite,
+} from '../fixtures.ts'
 
 async function createAll(store: Store, records: ConversationRecord[]): Promise<void> {
   await Promise.all(records.map((r) => store.conversations.write(createWrite(r))))
@@ -96,7 +104,10 @@ export function routingSpecs(store: () => Store): void {
         Array.from({ length: 5 }, (_, i) => conversation(`c${i}`, { createdAt: T0 + i })),
       )
       const q = store().queries
-      expect((await q.queuedConversations('inbox-1', 'inbox-1', 2)).map((c) => c.id)).toEqual(['c0', 'c1'])
+      expect((await q.queuedConversations('inbox-1', 'inbox-1', 2)).map((c) => c.id)).toEqual([
+        'c0',
+        'c1',
+      ])
       expect(await q.queuedConversations('inbox-1', 'inbox-1', 0)).toEqual([])
     })
 
@@ -137,6 +148,66 @@ export function routingSpecs(store: () => Store): void {
       ])
       await patch(store(), 'c1', { escalationAt: null })
       expect(await store().queries.pendingEscalations('inbox-1')).toEqual([])
+    })
+  })
+
+  describe('waiting (R7)', () => {
+    const DAY = 24 * 3600_000
+    /** A waiting reply as the conversation actor stores it: no change to the unanswered flag. */
+    const autoReply = (conversationId: string, seq: number, since: number) => {
+      const m = message(conversationId, seq, {
+        author: { kind: 'system', id: 'auto-reply' },
+        clientMsgId: `waiting:${since}`,
+      })
+      return store().conversations.write({
+        conversationId,
+        update: { lastSeq: seq, lastMessageAt: m.createdAt, updatedAt: m.createdAt },
+        events: [messageCreated(m)],
+        summaryFollowsLog: true,
+      })
+    }
+
+    test('waiting - a wait begins at the first visitor message after the last operator message; its reply is found', async () => {
+      const s = store()
+      await s.conversations.write(createWrite(conversation('c1')))
+      expect(await s.conversations.waitingState('c1')).toBeNull()
+      await s.conversations.write(postWrite(message('c1', 2)))
+      await s.conversations.write(postWrite(message('c1', 3)))
+      expect(await s.conversations.waitingState('c1')).toEqual({ since: T0 + 2000, replied: false })
+      await autoReply('c1', 4, T0 + 2000)
+      expect(await s.conversations.waitingState('c1')).toEqual({ since: T0 + 2000, replied: true })
+      const loaded = await s.conversations.loadConversation('c1')
+      expect(loaded?.conversation).toMatchObject({ lastSeq: 4, hasUnansweredIncoming: true })
+
+      await s.conversations.write(postWrite(message('c1', 5, { author: operatorParty() })))
+      expect(await s.conversations.waitingState('c1')).toBeNull()
+      await s.conversations.write(postWrite(message('c1', 6)))
+      expect(await s.conversations.waitingState('c1')).toEqual({ since: T0 + 6000, replied: false })
+    })
+
+    test('waiting - waitingConversations lists open, recently active waits of the inbox only', async () => {
+      const s = store()
+      await createAll(s, [
+        conversation('waits'),
+        conversation('answered'),
+        conversation('resolved', { status: 'resolved' }),
+        conversation('elsewhere', { inboxId: 'inbox-2' }),
+        conversation('long-ago', { createdAt: T0 - 5 * DAY, updatedAt: T0 - 5 * DAY }),
+        conversation('silent'),
+      ])
+      for (const id of ['waits', 'answered', 'resolved', 'elsewhere']) {
+        await s.conversations.write(postWrite(message(id, 2)))
+      }
+      await s.conversations.write(postWrite(message('answered', 3, { author: operatorParty() })))
+      await s.conversations.write(
+        postWrite(message('long-ago', 2, { createdAt: T0 - 5 * DAY + 1000 })),
+      )
+      await autoReply('waits', 3, T0 + 2000)
+      expect(await s.queries.waitingConversations('inbox-1', T0 - DAY)).toEqual([
+        { id: 'waits', branchId: 'inbox-1', since: T0 + 2000, replied: true },
+      ])
+      const all = await s.queries.waitingConversations('inbox-1', T0 - 10 * DAY)
+      expect(all.map((w) => w.id).sort()).toEqual(['long-ago', 'waits'])
     })
   })
 }
