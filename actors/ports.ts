@@ -183,6 +183,16 @@ export interface ConversationQueries {
     activeSince: number,
   ): Promise<Array<{ id: string; branchId: string | null; since: number; replied: boolean }>>
   /**
+   * The branch's newest conversations created since `since` (offline requests left out), at
+   * most `limit`, newest first: when the visitor first wrote and when an operator first wrote
+   * (null when nobody has). Automatic replies are not an operator's answer.
+   */
+  recentFirstResponses(
+    branchId: string,
+    since: number,
+    limit: number,
+  ): Promise<Array<{ askedAt: number | null; answeredAt: number | null }>>
+  /**
    * The operator's badge set (O2, O3): open conversations of these inboxes assigned to the
    * operator or to nobody, with the operator's read watermark and the number of visitor
    * messages (not deleted) after it. Conversations with nothing unread are included too.
@@ -222,6 +232,8 @@ export interface OperatorRecord {
   name: string
   /** What visitors see ("Anna"); null: the first word of `name`. */
   displayName: string | null
+  /** The uploaded picture (`/api/avatars/:id`); null: the client draws initials. */
+  avatarId: string | null
   role: OperatorRole
   /** Explicit permission to handle chats (O6). */
   canChat: boolean
@@ -244,7 +256,14 @@ export interface OperatorStore {
     patch: Partial<
       Pick<
         OperatorRecord,
-        'name' | 'displayName' | 'role' | 'canChat' | 'active' | 'passwordHash' | 'status'
+        | 'name'
+        | 'displayName'
+        | 'avatarId'
+        | 'role'
+        | 'canChat'
+        | 'active'
+        | 'passwordHash'
+        | 'status'
       >
     > & {
       updatedAt: number

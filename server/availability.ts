@@ -28,6 +28,14 @@ import { matchGeoRule } from './geo/rules.ts'
 const SNAPSHOT_MS = 2_000
 /** Inboxes whose snapshot one node keeps at once (the oldest goes first). */
 const MAX_SNAPSHOTS = 1_000
+/** How long one node reuses a branch's typical reply time. */
+const REPLY_TIME_MS = 60_000
+/** The typical reply time reads the branch's conversations of the last week, newest first... */
+const REPLY_TIME_WINDOW_MS = 7 * 24 * 3600_000
+/** ...at most this many of them... */
+const REPLY_TIME_SAMPLES = 50
+/** ...and says nothing with fewer answered ones than this. */
+const REPLY_TIME_MIN_SAMPLES = 3
 
 export type AvailabilityState = 'online' | 'busy' | 'offline'
 
@@ -45,6 +53,11 @@ export interface AvailabilityView {
   greeting: string | null
   /** The admin's offline line; null: the widget's own. */
   offlineText: string | null
+  /**
+   * While online: the branch's typical first-response time in whole minutes (at least 1), the
+   * median of its recent answered conversations; null when offline, busy or not known yet.
+   */
+  typicalReplyMinutes: number | null
 }
 
 export interface TeamMember {
@@ -71,6 +84,29 @@ function textIn(text: LocalizedText, locale: Locale): string {
   return (text[locale] || text.en).trim()
 }
 
+/**
+ * The median of the answered rows' first-response times in whole minutes, rounded up, at least
+ * 1; null with fewer than REPLY_TIME_MIN_SAMPLES answered rows.
+ */
+export function medianMinutes(
+  rows: ReadonlyArray<{ askedAt: number | null; answeredAt: number | null }>,
+): number | null {
+  const times = rows
+    .flatMap((r) =>
+      r.askedAt !== null && r.answeredAt !== null && r.answeredAt >= r.askedAt
+        ? [r.answeredAt - r.askedAt]
+        : [],
+    )
+    .sort((a, b) => a - b)
+  if (times.length < REPLY_TIME_MIN_SAMPLES) return null
+  const mid = times.length >> 1
+  const median =
+    times.length % 2 === 1
+      ? (times[mid] as number)
+      : ((times[mid - 1] as number) + (times[mid] as number)) / 2
+  return Math.max(1, Math.ceil(median / 60_000))
+}
+
 interface SnapshotBranch {
   record: BranchRecord
   members: OperatorRecord[]
@@ -87,6 +123,11 @@ interface Snapshot {
 export class AvailabilityService {
   private readonly snapshots = new Map<string, Promise<Snapshot | null>>()
   private readonly expiry = new Map<string, number>()
+  /** Typical reply minutes per branch, each reused for REPLY_TIME_MS. */
+  private readonly replyTimes = new Map<
+    string,
+    { minutes: Promise<number | null>; until: number }
+  >()
 
   constructor(
     private readonly store: Store,
@@ -108,15 +149,44 @@ export class AvailabilityService {
     const now = this.clock.now()
     const { schedule, settings } = branch.record
     const withinHours = isOpen(schedule, now)
+    const state = this.stateOf(snap, branch, withinHours)
     return {
-      state: this.stateOf(snap, branch, withinHours),
+      state,
       branchId: branch.record.id,
       withinHours,
       nextOpeningAt: withinHours ? null : nextOpening(schedule, now),
       timeZone: schedule.timeZone,
       greeting: settings.greeting.on ? textIn(settings.greeting.text, locale) : null,
       offlineText: textIn(settings.offlineText, locale) || null,
+      typicalReplyMinutes:
+        state === 'online' ? await this.typicalReplyMinutes(branch.record.id) : null,
     }
+  }
+
+  /**
+   * The median first response of the branch's recent answered conversations (visitor's first
+   * message to an operator's first message; automatic replies and offline requests do not
+   * count), in whole minutes rounded up. Read at most once per REPLY_TIME_MS per node; a failed
+   * read says "not known" and is tried again by the next request.
+   */
+  private typicalReplyMinutes(branchId: string): Promise<number | null> {
+    const now = this.clock.now()
+    const cached = this.replyTimes.get(branchId)
+    if (cached && cached.until > now) return cached.minutes
+    const minutes = this.store.queries
+      .recentFirstResponses(branchId, now - REPLY_TIME_WINDOW_MS, REPLY_TIME_SAMPLES)
+      .then((rows) => medianMinutes(rows))
+      .catch(() => {
+        this.replyTimes.delete(branchId)
+        return null
+      })
+    this.replyTimes.delete(branchId) // re-inserted last: the map stays oldest first
+    this.replyTimes.set(branchId, { minutes, until: now + REPLY_TIME_MS })
+    if (this.replyTimes.size > MAX_SNAPSHOTS) {
+      const oldest = this.replyTimes.keys().next().value
+      if (oldest !== undefined) this.replyTimes.delete(oldest)
+    }
+    return minutes
   }
 
   /**

@@ -64,6 +64,8 @@ export const operators = pgTable(
     name: text('name').notNull(),
     /** What visitors see; null: the first word of `name`. */
     displayName: text('display_name'),
+    /** The uploaded picture visitors see (its blob is `avatars/...<id>.webp`); null: initials. */
+    avatarId: text('avatar_id'),
     role: text('role').$type<OperatorRole>().notNull(),
     canChat: boolean('can_chat').notNull(),
     active: boolean('active').notNull(),
@@ -212,6 +214,8 @@ export const conversations = pgTable(
       t.id,
     ),
     index('conversations_routing_idx').on(t.inboxId, t.statusRank, t.assigneeId, t.createdAt, t.id),
+    // Recent conversations of a branch, newest first: its typical first-response time (R6).
+    index('conversations_branch_created_idx').on(t.branchId, t.createdAt),
     index('conversations_queue_idx')
       .on(t.branchId, t.createdAt, t.id)
       .where(sql`${t.statusRank} = 0 and ${t.assigneeId} is null`),

@@ -25,6 +25,7 @@ function toOperator(row: Rows['operators']): OperatorRecord {
     email: row.email,
     name: row.name,
     displayName: row.displayName,
+    avatarId: row.avatarId,
     role: row.role,
     canChat: row.canChat,
     active: row.active,
@@ -76,7 +77,14 @@ export class SqlOperatorStore implements OperatorStore {
     patch: Partial<
       Pick<
         OperatorRecord,
-        'name' | 'displayName' | 'role' | 'canChat' | 'active' | 'passwordHash' | 'status'
+        | 'name'
+        | 'displayName'
+        | 'avatarId'
+        | 'role'
+        | 'canChat'
+        | 'active'
+        | 'passwordHash'
+        | 'status'
       >
     > & {
       updatedAt: number
@@ -90,6 +98,7 @@ export class SqlOperatorStore implements OperatorStore {
       {
         name: patch.name,
         displayName: patch.displayName,
+        avatarId: patch.avatarId,
         role: patch.role,
         canChat: patch.canChat,
         active: patch.active,

@@ -177,6 +177,14 @@ export class SqlConversationQueries implements ConversationQueries {
     return this.#routing.pendingEscalations(inboxId)
   }
 
+  recentFirstResponses(
+    branchId: string,
+    since: number,
+    limit: number,
+  ): ReturnType<ConversationQueries['recentFirstResponses']> {
+    return this.#routing.recentFirstResponses(branchId, since, limit)
+  }
+
   waitingConversations(
     inboxId: string,
     activeSince: number,

@@ -8,6 +8,7 @@ import {
   and,
   asc,
   count,
+  desc,
   eq,
   gt,
   gte,
@@ -33,6 +34,7 @@ export type RoutingQueries = Pick<
   | 'queueAhead'
   | 'pendingEscalations'
   | 'waitingConversations'
+  | 'recentFirstResponses'
   | 'operatorBadges'
   | 'countVisitorMessagesAfter'
 >
@@ -66,6 +68,7 @@ export class SqlRoutingQueries implements RoutingQueries {
   readonly #ahead
   readonly #escalations
   readonly #waiting
+  readonly #firstResponses
   readonly #visitorMessagesAfter
   readonly #badges
   readonly #badge
@@ -125,6 +128,27 @@ export class SqlRoutingQueries implements RoutingQueries {
       'conversations',
       {
         where: and(eq(c.inboxId, inbox), open, gte(c.lastActivityAt, param('activeSince'))),
+      },
+    )
+    // conversations_branch_created_idx, newest first; two probes of each one's log from its
+    // start: its first visitor message and its first operator message.
+    const firstBy = (kind: 'visitor' | 'operator') =>
+      sql`(select ${e.at} from ${e} where ${and(
+        eq(e.conversationId, c.id),
+        eq(e.name, 'message.created'),
+        eq(e.authorKind, kind),
+      )} order by ${e.seq} limit 1)`.mapWith((v: unknown) => (v === null ? null : Number(v)))
+    this.#firstResponses = selectFields(
+      { askedAt: firstBy('visitor'), answeredAt: firstBy('operator') },
+      'conversations',
+      {
+        where: and(
+          eq(c.branchId, param('branchId')),
+          gte(c.createdAt, param('since')),
+          eq(c.offline, false),
+        ),
+        orderBy: [desc(c.createdAt)],
+        limit: param('limit'),
       },
     )
     this.#visitorMessagesAfter = selectFields({ n: count() }, 'events', {
@@ -220,6 +244,15 @@ export class SqlRoutingQueries implements RoutingQueries {
       if (row.since !== null) waiting.push({ ...row, since: row.since })
     }
     return waiting
+  }
+
+  async recentFirstResponses(
+    branchId: string,
+    since: number,
+    limit: number,
+  ): Promise<Array<{ askedAt: number | null; answeredAt: number | null }>> {
+    if (limit <= 0) return []
+    return this.db.all(this.#firstResponses, { branchId, since, limit: Math.floor(limit) })
   }
 
   /** Open conversations of these inboxes, the operator's or nobody's, by conversation id. */

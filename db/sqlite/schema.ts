@@ -56,6 +56,8 @@ export const operators = sqliteTable(
     name: text('name').notNull(),
     /** What visitors see; null: the first word of `name`. */
     displayName: text('display_name'),
+    /** The uploaded picture visitors see (its blob is `avatars/...<id>.webp`); null: initials. */
+    avatarId: text('avatar_id'),
     role: text('role').$type<OperatorRole>().notNull(),
     canChat: integer('can_chat', { mode: 'boolean' }).notNull(),
     active: integer('active', { mode: 'boolean' }).notNull(),
@@ -217,6 +219,8 @@ export const conversations = sqliteTable(
     index('conversations_routing_idx').on(t.inboxId, t.statusRank, t.assigneeId, t.createdAt, t.id),
     // The routing queue of one branch (R1): open and unassigned, oldest first. Partial: only
     // waiting rows are indexed, a handful at any time.
+    // Recent conversations of a branch, newest first: its typical first-response time (R6).
+    index('conversations_branch_created_idx').on(t.branchId, t.createdAt),
     index('conversations_queue_idx')
       .on(t.branchId, t.createdAt, t.id)
       .where(sql`${t.statusRank} = 0 and ${t.assigneeId} is null`),

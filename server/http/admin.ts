@@ -79,6 +79,7 @@ export function adminRoutes(ctx: HttpContext) {
           email: body.email,
           name: body.name,
           displayName: body.displayName ?? null,
+          avatarId: null,
           role: body.role ?? 'operator',
           canChat: body.canChat ?? true,
           active: true,

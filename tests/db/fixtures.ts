@@ -175,6 +175,7 @@ export function operator(id: string, overrides: Partial<OperatorRecord> = {}): O
     email: `${id}@example.com`,
     name: `Operator ${id}`,
     displayName: null,
+    avatarId: null,
     role: 'operator',
     canChat: true,
     active: true,

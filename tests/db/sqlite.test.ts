@@ -163,6 +163,21 @@ describe('sqlite connection', () => {
       ],
     },
     {
+      name: 'recentFirstResponses',
+      sql: `select
+          (select e.at from events e where e.conversation_id = c.id
+            and e.name = 'message.created' and e.author_kind = 'visitor' order by e.seq limit 1),
+          (select e.at from events e where e.conversation_id = c.id
+            and e.name = 'message.created' and e.author_kind = 'operator' order by e.seq limit 1)
+        from conversations c
+        where c.branch_id = ? and c.created_at >= ? and c.offline = 0
+        order by c.created_at desc limit ?`,
+      uses: [
+        /SEARCH c USING INDEX conversations_branch_created_idx \(branch_id=\? AND created_at>\?\)/,
+        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conversation_id=\?\)/,
+      ],
+    },
+    {
       name: 'countVisitorMessagesAfter',
       sql: `select count(*) from events
         where conversation_id = ? and seq > ? and seq <= ? and name = 'message.created'

@@ -275,6 +275,7 @@ describe('branches - working hours (R5)', () => {
       timeZone: 'Europe/Moscow',
       greeting: null,
       offlineText: null,
+      typicalReplyMinutes: null,
     })
 
     await clock.advance(10 * MINUTE)
@@ -312,6 +313,42 @@ describe('branches - working hours (R5)', () => {
     expect(unknown.status).toBe(404)
     const missing = await fetch(`${s.url}/api/visitor/availability`)
     expect(missing.status).toBe(422)
+  })
+})
+
+describe('branches - typical reply time (R6)', () => {
+  test('branches - online, the widget hears the median first response of the branch, in minutes; unknown with fewer than three', async () => {
+    const clock = new FakeClock()
+    const s = await proxied({ clock })
+    const obs = await Observer.create(u, s)
+    const a = await signIn(u, s)
+    const answerAfter = async (minutes: number) => {
+      const conv = await startFrom(s, US_ADDRESS)
+      expect(await obs.routed(conv.id)).toBe(a.id)
+      await clock.advance(minutes * MINUTE)
+      await a.tab.ok({
+        type: 'send',
+        conversationId: conv.id,
+        clientMsgId: `answer-${conv.id}`,
+        text: 'Hello, how can I help?',
+      })
+      await a.tab.ok({ type: 'set_status', conversationId: conv.id, status: 'resolved' })
+    }
+    await answerAfter(2)
+    await answerAfter(10)
+    // Two answers are not enough to say; an unanswered conversation does not count.
+    expect((await availability(s, US_ADDRESS)).typicalReplyMinutes).toBeNull()
+    await startFrom(s, US_ADDRESS)
+    await answerAfter(2.5)
+    await clock.advance(61_000) // past the one-minute reuse of the last figure
+    const online = await availability(s, US_ADDRESS)
+    expect(online).toMatchObject({ state: 'online', typicalReplyMinutes: 3 })
+    await a.tab.ok({ type: 'set_operator_status', status: 'away' })
+    await clock.advance(61_000)
+    expect(await availability(s, US_ADDRESS)).toMatchObject({
+      state: 'offline',
+      typicalReplyMinutes: null,
+    })
   })
 })
 

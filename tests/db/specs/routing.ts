@@ -210,4 +210,30 @@ export function routingSpecs(store: () => Store): void {
       expect(all.map((w) => w.id).sort()).toEqual(['long-ago', 'waits'])
     })
   })
+
+  describe('recentFirstResponses (R6)', () => {
+    test("recentFirstResponses - the branch's newest conversations since a time: first visitor and first operator message; offline requests left out", async () => {
+      const s = store()
+      await createAll(s, [
+        conversation('old', { createdAt: T0 - 10_000 }),
+        conversation('answered', { createdAt: T0 + 1 }),
+        conversation('waiting', { createdAt: T0 + 2 }),
+        conversation('request', { createdAt: T0 + 3, offline: true }),
+        conversation('other-branch', { createdAt: T0 + 4, branchId: 'branch-2' }),
+      ])
+      for (const id of ['old', 'answered', 'waiting', 'request', 'other-branch']) {
+        await s.conversations.write(postWrite(message(id, 2)))
+      }
+      const auto = message('answered', 3, { author: { kind: 'system', id: 'auto-reply' } })
+      await s.conversations.write(postWrite(auto))
+      await s.conversations.write(postWrite(message('answered', 4, { author: operatorParty() })))
+      await s.conversations.write(postWrite(message('answered', 5, { author: operatorParty() })))
+      expect(await s.queries.recentFirstResponses('inbox-1', T0, 10)).toEqual([
+        { askedAt: T0 + 2000, answeredAt: null },
+        { askedAt: T0 + 2000, answeredAt: T0 + 4000 },
+      ])
+      expect(await s.queries.recentFirstResponses('inbox-1', T0, 1)).toHaveLength(1)
+      expect(await s.queries.recentFirstResponses('inbox-1', T0 - 20_000, 10)).toHaveLength(3)
+    })
+  })
 }
