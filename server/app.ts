@@ -38,6 +38,8 @@ import { conversationRoutes } from './http/conversations.ts'
 import { cors } from './http/cors.ts'
 import { bodyParser } from './http/body.ts'
 import { attachmentRoutes } from './http/attachments.ts'
+import { avatarRoutes } from './http/avatars.ts'
+import { AvatarService } from './attachments/avatars.ts'
 import { cleanTempFiles } from './attachments/ingest.ts'
 import { AttachmentService, openBlobStorage } from './attachments/service.ts'
 import { sweepAttachments, startSweeper, type SweepReport } from './attachments/cleanup.ts'
@@ -182,6 +184,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock,
     log,
   })
+  const avatars = new AvatarService({
+    store,
+    storage: fileStorage,
+    tmpDir: config.attachments.tmpDir,
+    throttle: throttleStore,
+    uploadsPerMinute: config.attachments.uploadsPerMinute,
+    clock,
+    log,
+  })
   const sweepAttachmentsNow = (opts: { dryRun?: boolean } = {}) =>
     sweepAttachments(
       { store: store.attachments, storage: fileStorage, log },
@@ -270,6 +281,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))
     .use(attachmentRoutes(ctx, attachments))
+    .use(avatarRoutes(ctx, avatars))
     .use(inboxRoutes(ctx))
     .use(meRoutes(ctx))
     .use(adminRoutes(ctx))

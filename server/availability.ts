@@ -64,6 +64,7 @@ export interface TeamMember {
   id: string
   name: string
   displayName: string | null
+  avatarId: string | null
   canChat: boolean
   status: OperatorStatus
   present: boolean
@@ -251,6 +252,7 @@ export class AvailabilityService {
           id: op.id,
           name: op.name,
           displayName: op.displayName,
+          avatarId: op.avatarId,
           canChat: op.canChat,
           status: presence.status,
           present: presence.present,

@@ -334,7 +334,8 @@ export class ChatService {
   }
 
   /**
-   * The names visitors see for these operators (display name, else first name), for whoever may
+   * The names visitors see for these operators (display name, else first name) and their
+   * pictures (null: initials), for whoever may
    * view the conversation: only members of its inbox and its assignee are named, so a visitor
    * cannot look up any operator by id.
    */
@@ -345,7 +346,9 @@ export class ChatService {
     const wanted = [...new Set(ids)].filter((id) => members.has(id))
     const found = await Promise.all(wanted.map((id) => this.store.operators.getById(id)))
     return {
-      operators: found.flatMap((op) => (op ? [{ id: op.id, name: publicName(op) }] : [])),
+      operators: found.flatMap((op) =>
+        op ? [{ id: op.id, name: publicName(op), avatarId: op.avatarId }] : [],
+      ),
     }
   }
 

@@ -5,8 +5,8 @@
  * JSON.parse, because the validation error Elysia builds stringifies the whole body and a
  * deeply nested one overflowed the stack (a retryable 500). Bodies are JSON: any other content
  * type (a form post, text/plain, multipart) is refused with 400 before it is read, so no route,
- * with a schema or without, ever sees a form-encoded body. The exception is the upload route's
- * multipart body, left unread for the route to stream (with limits of its own).
+ * with a schema or without, ever sees a form-encoded body. The exceptions are the upload routes'
+ * multipart bodies, left unread for the route to stream (with limits of its own).
  */
 import { Elysia } from 'elysia'
 import { jsonNestsDeeper, nestingError, ParleyError } from '../../protocol/index.ts'
@@ -18,8 +18,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 /** application/json and its structured-syntax kin (application/merge-patch+json, ...). */
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json$/i
 
-/** The one route whose body is a file: left unread here, the route streams it (attachments.ts). */
-const UPLOAD_PATH = /^\/api\/conversations\/[^/]+\/attachments\/?$/
+/**
+ * The routes whose body is a file, by method: left unread here, the route streams it
+ * (attachments.ts, avatars.ts).
+ */
+const UPLOAD_ROUTES: ReadonlyArray<{ method: string; path: RegExp }> = [
+  { method: 'POST', path: /^\/api\/conversations\/[^/]+\/attachments\/?$/ },
+  { method: 'PUT', path: /^\/api\/me\/avatar\/?$/ },
+  { method: 'PUT', path: /^\/api\/admin\/operators\/[^/]+\/avatar\/?$/ },
+]
 
 /** What an upload's body reads as to Elysia: nothing parsed, the stream still unread. */
 export const STREAMED_BODY = Object.freeze({ streamed: true })
@@ -30,12 +37,11 @@ export function bodyParser(maxBytes = MAX_BODY_BYTES) {
     { as: 'global' },
     async ({ request }, contentType) => {
       if (!request.body || request.headers.get('content-length') === '0') return undefined
-      if (
-        request.method === 'POST' &&
-        /^multipart\/form-data\s*(;|$)/i.test(contentType.trim()) &&
-        UPLOAD_PATH.test(new URL(request.url).pathname)
-      ) {
-        return STREAMED_BODY
+      if (/^multipart\/form-data\s*(;|$)/i.test(contentType.trim())) {
+        const path = new URL(request.url).pathname
+        if (UPLOAD_ROUTES.some((r) => r.method === request.method && r.path.test(path))) {
+          return STREAMED_BODY
+        }
       }
       if (!JSON_TYPE.test(contentType.trim())) {
         throw new ParleyError(

@@ -38,6 +38,7 @@ describe('operators', () => {
       email: 'dana@example.com',
       name: 'Dana',
       displayName: null,
+      avatarId: null,
       role: 'supervisor',
       status: 'online',
       canChat: false,

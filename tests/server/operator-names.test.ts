@@ -41,7 +41,7 @@ describe('operator names (visitor-facing identity)', () => {
       s.http(`/api/conversations/${conv.id}/operators?ids=${anna},${outsider.id},nope`, {
         token: conv.token,
       })
-    expect((await names()).body).toEqual({ operators: [{ id: anna, name: 'Anna' }] })
+    expect((await names()).body).toEqual({ operators: [{ id: anna, name: 'Anna', avatarId: null }] })
 
     const renamed = await s.http('/api/me/profile', {
       method: 'PATCH',
@@ -50,7 +50,7 @@ describe('operator names (visitor-facing identity)', () => {
     })
     expect(renamed.status).toBe(200)
     expect(renamed.body.displayName).toBe('Anna S.')
-    expect((await names()).body).toEqual({ operators: [{ id: anna, name: 'Anna S.' }] })
+    expect((await names()).body).toEqual({ operators: [{ id: anna, name: 'Anna S.', avatarId: null }] })
 
     for (const displayName of ['', 'x'.repeat(51), 42]) {
       const bad = await s.http('/api/me/profile', {

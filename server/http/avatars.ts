@@ -1,0 +1,68 @@
+/**
+ * Operators' pictures (docs/protocol.md 13.7):
+ *   PUT    /api/me/avatar                   multipart, field `file` -> the operator (with avatarId)
+ *   DELETE /api/me/avatar                   -> the operator (avatarId null: initials)
+ *   PUT    /api/admin/operators/:id/avatar  the same for any operator (admins)
+ *   DELETE /api/admin/operators/:id/avatar
+ *   GET    /api/avatars/:avatarId           the WebP square; public, cached for a year
+ */
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import { ParleyError } from '../../protocol/index.ts'
+import type { AvatarService } from '../attachments/avatars.ts'
+import { operatorView } from '../auth/index.ts'
+import { principalOf, requireAdmin, type HttpContext } from './context.ts'
+import { Id } from './schemas.ts'
+
+export function avatarRoutes(ctx: HttpContext, avatars: AvatarService) {
+  const own = async (headers: Record<string, string | undefined>) => {
+    const principal = await principalOf(ctx, headers)
+    if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
+    return principal
+  }
+  const params = v.object({ id: Id })
+  return new Elysia()
+    .put('/api/me/avatar', async ({ headers, request }) => {
+      const principal = await own(headers)
+      return operatorView(await avatars.set(principal.id, principal, request))
+    })
+    .delete('/api/me/avatar', async ({ headers }) => {
+      const principal = await own(headers)
+      return operatorView(await avatars.remove(principal.id))
+    })
+    .put(
+      '/api/admin/operators/:id/avatar',
+      async ({ headers, params, request }) => {
+        const admin = await requireAdmin(ctx, headers)
+        return operatorView(await avatars.set(params.id, admin, request))
+      },
+      { params },
+    )
+    .delete(
+      '/api/admin/operators/:id/avatar',
+      async ({ headers, params }) => {
+        await requireAdmin(ctx, headers)
+        return operatorView(await avatars.remove(params.id))
+      },
+      { params },
+    )
+    .get(
+      '/api/avatars/:id',
+      async ({ params }) => {
+        const { size, body } = await avatars.open(params.id)
+        return new Response(body, {
+          headers: {
+            'content-type': 'image/webp',
+            'content-length': String(size),
+            // A picture never changes under its id: a new one gets a new id.
+            'cache-control': 'public, max-age=31536000, immutable',
+            'x-content-type-options': 'nosniff',
+            'content-security-policy': "default-src 'none'; sandbox",
+            // Shown by the widget and the panel of this origin only.
+            'cross-origin-resource-policy': 'same-origin',
+          },
+        })
+      },
+      { params },
+    )
+}
