@@ -163,6 +163,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock,
     geo,
     availability,
+    throttleStore,
   )
   const fileStorage = openBlobStorage(config.attachments)
   try {

@@ -22,6 +22,7 @@ import {
   type Principal,
   type Store,
 } from '../actors/index.ts'
+import { takeFromBucket, type ThrottleStore } from './auth/index.ts'
 import { RateLimiter } from './limits.ts'
 import type { AvailabilityService } from './availability.ts'
 import type { GeoIp } from './geo/geoip.ts'
@@ -41,6 +42,8 @@ export type InboxRegistry = Registry<InboxCommand, InboxReplies>
 /** Inbox settings change rarely; cache them briefly instead of reading per message. */
 const INBOX_CACHE_MS = 30_000
 const MAX_PAGE = 100
+/** Offline requests per client address: a burst of 5, then one every ten minutes. */
+const OFFLINE_REQUESTS = { burst: 5, perMinute: 0.1 }
 
 export interface StartOptions {
   clientMsgId?: string
@@ -80,11 +83,39 @@ export class ChatService {
     private readonly geo: GeoIp | null = null,
     /** Branch state for automatic replies (R7); null: none are sent. */
     private readonly availability: AvailabilityService | null = null,
+    /**
+     * Counters the whole cluster shares (NATS KV; in memory on one node): offline requests per
+     * address count there, so another node is no second budget. Null: this node's own limiter.
+     */
+    private readonly throttle: ThrottleStore | null = null,
   ) {
     const now = () => clock.now()
     this.sendLimiter = new RateLimiter(10, 30, now)
     this.startLimiter = new RateLimiter(5, 10, now)
-    this.offlineLimiter = new RateLimiter(5, 0.1, now)
+    this.offlineLimiter = new RateLimiter(OFFLINE_REQUESTS.burst, OFFLINE_REQUESTS.perMinute, now)
+  }
+
+  /** One offline request from the address's budget (OFFLINE_REQUESTS). */
+  private async takeOfflineRequest(key: string): Promise<void> {
+    if (!this.throttle) {
+      this.offlineLimiter.take(key, 'requests')
+      return
+    }
+    const now = this.clock.now()
+    const wait = await this.throttle.update(`offline.${key}`, (current) => {
+      const decision = takeFromBucket(
+        current,
+        now,
+        OFFLINE_REQUESTS.burst,
+        OFFLINE_REQUESTS.perMinute,
+      )
+      return { next: decision.next, result: decision.wait }
+    })
+    if (wait > 0) {
+      throw new ParleyError('rate_limited', 'too many requests; try again later', {
+        retryAfterMs: wait,
+      })
+    }
   }
 
   /**
@@ -142,7 +173,7 @@ export class ChatService {
     if (principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only a visitor can leave a request')
     }
-    this.offlineLimiter.take(opts.address ?? principal.id, 'requests')
+    await this.takeOfflineRequest(opts.address ?? principal.id)
     await this.store.visitors.setContact(principal.id, { name: request.name, email: request.email })
     const started = await this.start(principal, {
       clientMsgId: request.clientMsgId,

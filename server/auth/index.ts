@@ -6,6 +6,7 @@ export { HashGate, type HashGateOptions } from './hash-gate.ts'
 export {
   LoginThrottle,
   subnetOf,
+  takeFromBucket,
   takeToken,
   type LoginLimits,
   type Refusal,

@@ -142,9 +142,19 @@ export function takeToken(
   now: number,
   perMinute: number,
 ): Decision {
+  return takeFromBucket(current, now, perMinute, perMinute)
+}
+
+/** Token bucket of `capacity` attempts at once, refilled at `perMinute` (offline requests). */
+export function takeFromBucket(
+  current: ThrottleRecord | null,
+  now: number,
+  capacity: number,
+  perMinute: number,
+): Decision {
   const rate = perMinute / 60_000
   const live = current !== null && now < current.forgetAt ? current : null
-  const tokens = live ? Math.min(perMinute, live.count + (now - live.at) * rate) : perMinute
+  const tokens = live ? Math.min(capacity, live.count + (now - live.at) * rate) : capacity
   if (live && tokens < 1) return refuse(live, Math.ceil((1 - tokens) / rate))
   const left = tokens - 1
   return {
@@ -152,7 +162,7 @@ export function takeToken(
       count: left,
       at: now,
       until: left >= 1 ? 0 : now + Math.ceil((1 - left) / rate),
-      forgetAt: now + Math.ceil((perMinute - left) / rate),
+      forgetAt: now + Math.ceil((capacity - left) / rate),
       noted: false,
     },
     wait: 0,

@@ -2,7 +2,8 @@
  * Availability across a cluster (R5, R6): every node answers the widget from the presence board
  * the nodes share and the branches in the store, so all three agree: nobody present (offline),
  * an operator signed in on another node (online), outside the branch's hours (offline with the
- * next opening), and a GeoIP rule naming the same branch on every node. Each node keeps its
+ * next opening), and a GeoIP rule naming the same branch on every node; an address's offline
+ * requests count against one budget whichever node takes them. Each node keeps its
  * snapshot two seconds: the answers converge within a bound, never by a fixed sleep.
  */
 import { describe, expect, test } from 'bun:test'
@@ -93,5 +94,32 @@ await withClusterServices('cluster availability', {}, () => {
       await allAgree(inboxId, { state: 'offline', withinHours: true }, RU_ADDRESS)
       for (const ws of [op.ws, ruOp.ws]) ws.close()
     }, 90_000)
+
+    test('availability - one address has one budget of offline requests, whichever node it asks', async () => {
+      const c = cluster()
+      const inboxId = await c.defaultInboxId(c.nodes[0] as ClusterNode)
+      const address = '198.51.100.77'
+      const statuses: number[] = []
+      // Round-robin over the three nodes: five go through, the sixth is refused, on any node.
+      for (let i = 0; i < 6; i++) {
+        const node = c.nodes[i % 3] as ClusterNode
+        const session = await node.http('/api/visitor/session', { body: { inboxId } })
+        const res = await fetch(`${node.url}/api/visitor/offline-requests`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${session.body.token}`,
+            'x-real-ip': address,
+          },
+          body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', text: `request ${i}` }),
+        })
+        statuses.push(res.status)
+        if (res.status === 429) {
+          const body = (await res.json()) as { error: { code: string; retryAfterMs: number } }
+          expect(body.error.code).toBe('rate_limited')
+        }
+      }
+      expect(statuses).toEqual([201, 201, 201, 201, 201, 429])
+    }, 60_000)
   })
 })
