@@ -6,6 +6,7 @@
  * itself, in the visitor's language, by the branch's state, and never twice.
  */
 import { describe, expect, test } from 'bun:test'
+import { FakeClock } from '../../actors/index.ts'
 import { useServers } from '../helpers/lifecycle.ts'
 import { Observer, signIn } from '../helpers/routing.ts'
 import type { TestServer } from '../helpers/server.ts'
@@ -153,6 +154,69 @@ describe('automatic replies (R7)', () => {
       (e) => e.name === 'message.created' && e.data.message.seq === 3,
     )
     expect(reply?.data.message.text).toBe('Thanks, wait a moment.')
+  })
+
+  test('auto-reply - the waiting reply reaches the visitor live once per wait; an operator answer starts a new wait', async () => {
+    const clock = new FakeClock()
+    const s = await u.server({ clock })
+    const obs = await Observer.create(u, s)
+    await setBranch(s, {
+      waitingReply: {
+        on: true,
+        afterSeconds: 60,
+        text: { en: 'Thanks for waiting.', ru: 'Спасибо за ожидание.' },
+      },
+    })
+    const a = await signIn(u, s)
+    const client = await u.client(s, await visitor(s))
+    const started = await client.ok({ type: 'start', clientMsgId: 'c-1', text: 'hello' })
+    const id = started.conversation.id as string
+    await client.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+    const waitingReply = (since: number) =>
+      client.next(
+        (f) =>
+          f.type === 'event' &&
+          f.name === 'message.created' &&
+          f.data.message.clientMsgId === `waiting:${since}`,
+      )
+    /**
+     * Moves the clock a second at a time until `frame` arrives (bounded): the inbox actor hears
+     * of a message a moment after its ack, and a timer armed late fires at the next step.
+     */
+    const advanceUntil = async <T>(frame: Promise<T>): Promise<T> => {
+      let got = false
+      void frame.then(() => (got = true)).catch(() => {})
+      for (let i = 0; i < 120 && !got; i++) {
+        await clock.advance(1_000)
+        await Bun.sleep(5)
+      }
+      return frame
+    }
+    const first = await advanceUntil(waitingReply(started.conversation.createdAt))
+    expect(first.data.message.createdAt).toBeGreaterThanOrEqual(
+      started.conversation.createdAt + 60_000,
+    )
+    expect(first.data.message).toMatchObject({
+      author: { kind: 'system', id: 'auto-reply' },
+      text: 'Thanks for waiting.',
+    })
+    expect((await obs.conversation(id)).hasUnansweredIncoming).toBe(true)
+
+    await a.tab.ok({ type: 'send', conversationId: id, clientMsgId: 'a-1', text: 'Hi!' })
+    await client.ok({ type: 'send', conversationId: id, clientMsgId: 'c-2', text: 'thanks' })
+    const asked = clock.now()
+    const second = await advanceUntil(waitingReply(asked))
+    expect(second.data.message.createdAt).toBeGreaterThanOrEqual(asked + 60_000)
+    const texts = (await obs.log(id))
+      .filter((e) => e.name === 'message.created')
+      .map((e) => [e.data.message.author.kind, e.data.message.text])
+    expect(texts).toEqual([
+      ['visitor', 'hello'],
+      ['system', 'Thanks for waiting.'],
+      ['operator', 'Hi!'],
+      ['visitor', 'thanks'],
+      ['system', 'Thanks for waiting.'],
+    ])
   })
 
   test('auto-reply - off by default: a new conversation gets no automatic message', async () => {
