@@ -10,6 +10,7 @@ import type {
   Message,
   Party,
   PartyKind,
+  RatingScale,
   ReadState,
   OperatorStatus,
   VisitorLocation,
@@ -131,6 +132,11 @@ export interface ConversationStore {
    * when nothing waits.
    */
   waitingState(conversationId: string): Promise<{ since: number; replied: boolean } | null>
+  /** The conversation's newest event of this name (a log probe from its end); null: none. */
+  lastEvent<N extends 'conversation.status' | 'conversation.rated'>(
+    conversationId: string,
+    name: N,
+  ): Promise<Extract<ConversationEvent, { name: N }> | null>
 }
 
 /** Cursor-paginated page. `nextCursor` is null on the last page. */
@@ -300,6 +306,8 @@ export interface InboxSettings {
   attachmentMaxBytes: number
   /** MIME types (as sniffed from the bytes) either side may upload (F1). */
   attachmentTypes: string[]
+  /** How the widget asks for a rating after resolve (C10); off: it does not, none is taken. */
+  rating: 'off' | RatingScale
 }
 
 /**
@@ -333,6 +341,7 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   visitorMessagesPerMinute: 30,
   attachmentMaxBytes: 20 * 1024 * 1024,
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
+  rating: 'off',
 }
 
 /** A text an admin writes once per language the widget speaks. */

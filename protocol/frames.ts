@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import {
   ConversationStatus,
   MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_RATING_COMMENT,
   MAX_TEXT_LENGTH,
   OperatorStatus,
   type AssignReason,
@@ -178,6 +179,20 @@ export const TransferFrame = v.strictObject({
   note: v.optional(v.pipe(wireString('note'), v.trim(), v.maxLength(MAX_TRANSFER_NOTE))),
 })
 
+/**
+ * Visitors only: rate the conversation's latest resolution (C10) on the inbox's scale, or
+ * decline (`score: null`). Changes are taken for 7 days after the first rating of a resolution.
+ */
+export const RateFrame = v.strictObject({
+  type: v.literal('rate'),
+  req: ReqId,
+  conversationId: Id,
+  score: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10))),
+  comment: v.optional(
+    v.nullable(v.pipe(wireString('comment'), v.trim(), v.maxLength(MAX_RATING_COMMENT))),
+  ),
+})
+
 export const ClientFrame = v.variant('type', [
   AuthFrame,
   PingFrame,
@@ -195,6 +210,7 @@ export const ClientFrame = v.variant('type', [
   FeedSubscribeFrame,
   AssignFrame,
   TransferFrame,
+  RateFrame,
 ])
 export type ClientFrame = v.InferOutput<typeof ClientFrame>
 export type ClientFrameType = ClientFrame['type']

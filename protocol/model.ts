@@ -131,6 +131,28 @@ export const AssignedData = v.object({
   branchId: v.optional(v.string()),
 })
 
+/** How an inbox asks visitors to rate a resolved conversation (C10). */
+export const RatingScale = v.picklist(['stars', 'thumbs', 'nps'])
+export type RatingScale = v.InferOutput<typeof RatingScale>
+/** The longest comment a rating carries. */
+export const MAX_RATING_COMMENT = 1000
+/** A rating can be changed this long after its resolution was first rated (7 days). */
+export const RATING_CHANGE_MS = 7 * 24 * 3600_000
+
+/** A visitor's rating of one resolution of a conversation (C10). */
+export const Rating = v.object({
+  scale: RatingScale,
+  /** stars 1-5, thumbs 0 (down) or 1 (up), nps 0-10; null: the visitor declined to rate. */
+  score: v.nullable(v.number()),
+  comment: v.nullable(v.string()),
+  /** The seq of the `conversation.status` event (resolved or closed) this rating is for. */
+  resolutionSeq: v.number(),
+  /** When this resolution was first rated; changes are taken for RATING_CHANGE_MS after it. */
+  firstRatedAt: v.number(),
+})
+export type Rating = v.InferOutput<typeof Rating>
+export const RatedData = v.object({ rating: Rating, by: Party })
+
 export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.created'), data: ConversationCreatedData }),
   v.object({ name: v.literal('message.created'), data: MessageCreatedData }),
@@ -138,6 +160,7 @@ export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('read.updated'), data: ReadUpdatedData }),
   v.object({ name: v.literal('conversation.status'), data: StatusChangedData }),
   v.object({ name: v.literal('conversation.assigned'), data: AssignedData }),
+  v.object({ name: v.literal('conversation.rated'), data: RatedData }),
 ])
 export type StoredEventData = v.InferOutput<typeof StoredEventData>
 export type StoredEventName = StoredEventData['name']

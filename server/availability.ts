@@ -12,6 +12,7 @@ import type {
   BranchRecord,
   Clock,
   InboxRecord,
+  InboxSettings,
   Locale,
   LocalizedText,
   OperatorRecord,
@@ -58,6 +59,8 @@ export interface AvailabilityView {
    * median of its recent answered conversations; null when offline, busy or not known yet.
    */
   typicalReplyMinutes: number | null
+  /** How the widget asks for a rating once a conversation is resolved (C10). */
+  rating: InboxSettings['rating']
 }
 
 export interface TeamMember {
@@ -159,6 +162,7 @@ export class AvailabilityService {
       timeZone: schedule.timeZone,
       greeting: settings.greeting.on ? textIn(settings.greeting.text, locale) : null,
       offlineText: textIn(settings.offlineText, locale) || null,
+      rating: snap.inbox.settings.rating,
       typicalReplyMinutes:
         state === 'online' ? await this.typicalReplyMinutes(branch.record.id) : null,
     }

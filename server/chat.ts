@@ -28,11 +28,13 @@ import type { AvailabilityService } from './availability.ts'
 import type { GeoIp } from './geo/geoip.ts'
 import { matchGeoRule } from './geo/rules.ts'
 import {
+  MAX_RATING_COMMENT,
   ParleyError,
   type Conversation,
   type ConversationStatus,
   type Message,
   type OperatorStatus,
+  type RatingScale,
 } from '../protocol/index.ts'
 
 export type ConversationRegistry = Registry<ConversationCommand, ConversationReplies>
@@ -42,6 +44,12 @@ export type InboxRegistry = Registry<InboxCommand, InboxReplies>
 /** Inbox settings change rarely; cache them briefly instead of reading per message. */
 const INBOX_CACHE_MS = 30_000
 const MAX_PAGE = 100
+/** The scores each rating scale takes (C10). */
+const RATING_RANGES: Record<RatingScale, { min: number; max: number }> = {
+  stars: { min: 1, max: 5 },
+  thumbs: { min: 0, max: 1 },
+  nps: { min: 0, max: 10 },
+}
 /** Offline requests per client address: a burst of 5, then one every ten minutes. */
 const OFFLINE_REQUESTS = { burst: 5, perMinute: 0.1 }
 
@@ -244,6 +252,46 @@ export class ChatService {
     marks: { readSeq?: number; deliveredSeq?: number },
   ) {
     return this.conversations.ask(conversationId, { type: 'mark', principal, ...marks })
+  }
+
+  /**
+   * The visitor rates the conversation's latest resolution (C10) on its inbox's scale: stars
+   * 1-5, thumbs 0 or 1, NPS 0-10, or null to decline; the comment at most 1000 characters.
+   * Counted against the visitor's message budget.
+   */
+  async rate(
+    principal: Principal,
+    conversationId: string,
+    score: number | null,
+    comment: string | null,
+  ) {
+    if (principal.kind !== 'visitor') {
+      throw new ParleyError('forbidden', 'only the visitor rates a conversation')
+    }
+    const scale = (await this.inbox(principal.inboxId))?.settings.rating ?? 'off'
+    if (scale === 'off') throw new ParleyError('conflict', 'this inbox takes no ratings')
+    const range = RATING_RANGES[scale]
+    if (score !== null && (!Number.isInteger(score) || score < range.min || score > range.max)) {
+      throw new ParleyError(
+        'validation_failed',
+        `score: ${scale} ratings are whole numbers from ${range.min} to ${range.max}`,
+      )
+    }
+    const text = comment?.trim() ?? ''
+    if (text.length > MAX_RATING_COMMENT) {
+      throw new ParleyError(
+        'validation_failed',
+        `comment: at most ${MAX_RATING_COMMENT} characters`,
+      )
+    }
+    await this.limitVisitorSend(principal)
+    return this.conversations.ask(conversationId, {
+      type: 'rate',
+      principal,
+      scale,
+      score,
+      comment: text === '' ? null : text,
+    })
   }
 
   setStatus(principal: Principal, conversationId: string, status: ConversationStatus) {

@@ -5,6 +5,8 @@
  */
 import {
   ParleyError,
+  RATING_CHANGE_MS,
+  type Rating,
   type Attachment,
   type ConversationEvent,
   type EventFrame,
@@ -116,6 +118,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.assign(cmd)
       case 'waiting_reply':
         return this.waitingReply(cmd.since, cmd.text)
+      case 'rate':
+        return this.rate(cmd)
       case 'peek':
         return this.conv ? toWire(this.conv) : null
       case 'rebranch':
@@ -331,6 +335,49 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     }
     this.announce({ kind: 'message', conversation: toWire(next), seq, author: 'system' })
     return true
+  }
+
+  /**
+   * The visitor's rating of the latest resolution (C10): one per resolution, replaced by a
+   * later one for RATING_CHANGE_MS after the first, a new one after the next resolution. Read
+   * from the log's end (the newest status and rating events): no column to keep in step.
+   */
+  private async rate(cmd: Extract<ConversationCommand, { type: 'rate' }>): Promise<Reply<'rate'>> {
+    const conv = authorize(cmd.principal, this.conv, 'participate')
+    if (cmd.principal.kind !== 'visitor') {
+      throw new ParleyError('forbidden', 'only the visitor rates a conversation')
+    }
+    if (conv.status === 'open') {
+      throw new ParleyError('conflict', 'a conversation is rated once it is resolved')
+    }
+    const resolution = await this.deps.store.lastEvent(this.key, 'conversation.status')
+    if (!resolution)
+      throw new ParleyError('conflict', 'a conversation is rated once it is resolved')
+    const previous = await this.deps.store.lastEvent(this.key, 'conversation.rated')
+    const now = this.ctx.clock.now()
+    let firstRatedAt = now
+    if (previous && previous.data.rating.resolutionSeq === resolution.seq) {
+      firstRatedAt = previous.data.rating.firstRatedAt
+      if (now - firstRatedAt > RATING_CHANGE_MS) {
+        throw new ParleyError('conflict', 'a rating can be changed for 7 days after it is given')
+      }
+    }
+    const rating: Rating = {
+      scale: cmd.scale,
+      score: cmd.score,
+      comment: cmd.comment,
+      resolutionSeq: resolution.seq,
+      firstRatedAt,
+    }
+    const seq = conv.lastSeq + 1
+    const events = [
+      this.event(seq, now, {
+        name: 'conversation.rated',
+        data: { rating, by: partyOf(cmd.principal) },
+      }),
+    ]
+    await this.commit({ ...conv, lastSeq: seq, updatedAt: now }, { events })
+    return { rating, seq }
   }
 
   private async edit(

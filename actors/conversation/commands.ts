@@ -5,6 +5,8 @@ import type {
   ConversationStatus,
   Message,
   Party,
+  Rating,
+  RatingScale,
   ReadState,
   VisitorLocation,
 } from '../../protocol/index.ts'
@@ -77,6 +79,17 @@ export type ConversationCommand =
    * an answer (R7), in the conversation's language. Stored once per wait, whatever is retried.
    */
   | { type: 'waiting_reply'; since: number; text: LocalizedText }
+  /**
+   * A visitor rates the latest resolution (C10) on the inbox's `scale` (checked by the caller,
+   * which knows the inbox), or declines with a null score.
+   */
+  | {
+      type: 'rate'
+      principal: Principal
+      scale: RatingScale
+      score: number | null
+      comment: string | null
+    }
   /** Routing only: the current row, without access checks. Null when it does not exist. */
   | { type: 'peek' }
   /** Its branch was deleted and the store moved it to `to`: the live copy follows. */
@@ -97,4 +110,5 @@ export interface ConversationReplies {
   peek: Conversation | null
   /** True when this call stored the reply (false: not waiting any more, or already sent). */
   waiting_reply: boolean
+  rate: { rating: Rating; seq: number }
 }

@@ -74,6 +74,9 @@ export function createEventHandler(
       case 'conversation.created':
         // Nothing the visitor sees: the start ack already carried the conversation.
         return
+      case 'conversation.rated':
+        // The visitor's own rating (C10): nothing to show yet.
+        return
       default:
         return assertNever(frame)
     }

@@ -1,5 +1,5 @@
 /** ConversationStore: what the conversation actor loads, replays, writes and claims. */
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import type {
   ConversationRecord,
   ConversationStore,
@@ -42,6 +42,7 @@ export class SqlConversationStore implements ConversationStore {
   readonly #epoch
   readonly #tail
   readonly #waiting
+  readonly #lastEvent
 
   constructor(
     private readonly db: SqlDialect,
@@ -102,6 +103,12 @@ export class SqlConversationStore implements ConversationStore {
     })
     this.#waiting = selectFields(waitingSql(db.tables), 'conversations', {
       where: eq(c.id, param('id')),
+    })
+    // The end of the conversation's log range, read backwards to the newest row of the name.
+    this.#lastEvent = selectRows('events', {
+      where: and(eq(e.conversationId, param('conversationId')), eq(e.name, param('name'))),
+      orderBy: [desc(e.seq)],
+      limit: 1,
     })
   }
 
@@ -188,6 +195,15 @@ export class SqlConversationStore implements ConversationStore {
   async waitingState(conversationId: string): Promise<{ since: number; replied: boolean } | null> {
     const [row] = await this.db.all(this.#waiting, { id: conversationId })
     return row && row.since !== null ? { since: row.since, replied: row.replied } : null
+  }
+
+  async lastEvent<N extends 'conversation.status' | 'conversation.rated'>(
+    conversationId: string,
+    name: N,
+  ): Promise<Extract<ConversationEvent, { name: N }> | null> {
+    const [row] = await this.db.all(this.#lastEvent, { conversationId, name })
+    // Neither name is a message event: the row alone is the whole event.
+    return row ? (toEvent(row) as Extract<ConversationEvent, { name: N }>) : null
   }
 
   async claim(conversationId: string, epoch: number): Promise<boolean> {

@@ -9,6 +9,7 @@ import {
   ClientMsgId,
   ConversationStatus,
   MessageText,
+  RateFrame,
   TransferFrame,
 } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
@@ -130,6 +131,18 @@ export function conversationRoutes(ctx: HttpContext) {
       async ({ headers, params }) =>
         ctx.chat.queuePosition(await principalOf(ctx, headers), params.id),
       { params },
+    )
+    .post(
+      '/:id/rating',
+      async ({ headers, params, body }) =>
+        ctx.chat.rate(await principalOf(ctx, headers), params.id, body.score, body.comment ?? null),
+      {
+        params,
+        body: v.strictObject({
+          score: RateFrame.entries.score,
+          comment: RateFrame.entries.comment,
+        }),
+      },
     )
     .post(
       '/:id/transfer',

@@ -72,4 +72,6 @@ export const InboxSettingsPatch = v.strictObject({
       v.maxLength(100),
     ),
   ),
+  /** How visitors rate a resolved conversation (C10). */
+  rating: v.optional(v.picklist(['off', 'stars', 'thumbs', 'nps'])),
 })

@@ -266,6 +266,8 @@ export class Gateway {
         return chat.assign(principal, frame.conversationId, frame.operatorId)
       case 'transfer':
         return chat.transfer(principal, frame.conversationId, frame.to, frame.note)
+      case 'rate':
+        return chat.rate(principal, frame.conversationId, frame.score, frame.comment ?? null)
       default:
         return assertNever(frame)
     }

@@ -276,6 +276,7 @@ describe('branches - working hours (R5)', () => {
       greeting: null,
       offlineText: null,
       typicalReplyMinutes: null,
+      rating: 'off',
     })
 
     await clock.advance(10 * MINUTE)

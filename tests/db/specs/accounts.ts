@@ -144,6 +144,7 @@ export function accountSpecs(store: () => Store): void {
           visitorMessagesPerMinute: 12,
           attachmentMaxBytes: 5_000_000,
           attachmentTypes: ['image/png', 'application/pdf'],
+          rating: 'nps',
         },
       })
       await store().inboxes.create(record)
