@@ -104,6 +104,7 @@ export async function spawnRouting(
       id,
       email: `${id}@example.com`,
       displayName: null,
+      avatarId: null,
       name: id,
       role,
       canChat: true,
