@@ -308,7 +308,37 @@ export interface InboxSettings {
   attachmentTypes: string[]
   /** How the widget asks for a rating after resolve (C10); off: it does not, none is taken. */
   rating: 'off' | RatingScale
+  /** What the widget asks the visitor before or after the first message. */
+  preChat: PreChatForm
 }
+
+/** One question of the pre-chat form. */
+export interface PreChatField {
+  /** `name`, `email`, `phone`: the visitor's own fields; any other key names an attribute. */
+  key: string
+  /** `email` and `phone` for those keys; `text` or `select` otherwise (`name` is text). */
+  type: 'text' | 'select' | 'email' | 'phone'
+  label: LocalizedText
+  required: boolean
+  /** A select's choices (stored as given). */
+  options?: string[]
+}
+
+/**
+ * The pre-chat form (identity and context): `off`; `before`: the widget shows it before the
+ * first message and the server refuses a new conversation while a required field is empty;
+ * `after`: asked in the thread after the first message ("in case we get disconnected").
+ */
+export interface PreChatForm {
+  mode: 'off' | 'before' | 'after'
+  fields: PreChatField[]
+}
+
+/** At most this many attributes per visitor. */
+export const MAX_ATTRIBUTES = 50
+
+/** The built-in fields of the pre-chat form and the visitor's profile. */
+export const PROFILE_FIELDS = ['name', 'email', 'phone'] as const
 
 /**
  * What an upload may be by default (F1): MIME types exactly as sniffed from the bytes (without
@@ -342,6 +372,13 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   attachmentMaxBytes: 20 * 1024 * 1024,
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
   rating: 'off',
+  preChat: {
+    mode: 'off',
+    fields: [
+      { key: 'name', type: 'text', label: { en: 'Name', ru: 'Имя' }, required: false },
+      { key: 'email', type: 'email', label: { en: 'E-mail', ru: 'Эл. почта' }, required: true },
+    ],
+  },
 }
 
 /** A text an admin writes once per language the widget speaks. */
@@ -530,6 +567,21 @@ export interface VisitorRecord {
   /** What the visitor told us about themselves (an offline request, a pre-chat form). */
   name: string | null
   email: string | null
+  /** Absent when created: none. */
+  phone?: string | null
+  /** The pre-chat form's own fields and what the site sets (`setUser`, `setAttributes`). */
+  attributes?: VisitorAttributes
+}
+
+/** A visitor's attributes: short text, numbers or yes/no, by key (a-z, 0-9, _). */
+export type VisitorAttributes = Record<string, string | number | boolean>
+
+/** What a visitor may change about themselves; null clears a field or an attribute. */
+export interface VisitorProfilePatch {
+  name?: string | null
+  email?: string | null
+  phone?: string | null
+  attributes?: Record<string, string | number | boolean | null>
 }
 
 export interface VisitorStore {
@@ -540,6 +592,11 @@ export interface VisitorStore {
   signOut(id: string, at: number): Promise<boolean>
   /** Stores what the visitor told us; false when there is no such visitor. */
   setContact(id: string, contact: { name: string; email: string }): Promise<boolean>
+  /**
+   * Applies the patch (attributes merged key by key, null removing one) in one transaction;
+   * null when there is no such visitor.
+   */
+  updateProfile(id: string, patch: VisitorProfilePatch): Promise<VisitorRecord | null>
 }
 
 /** Counters the store exposes for /metrics and for tests of group commit. */

@@ -7,7 +7,10 @@ import {
   canOperatorAccess,
   derivedId,
   newId,
+  MAX_ATTRIBUTES,
+  PROFILE_FIELDS,
   publicName,
+  type PreChatForm,
   type Registry,
   type Clock,
   type ConversationCommand,
@@ -21,6 +24,9 @@ import {
   type Page,
   type Principal,
   type Store,
+  type VisitorAttributes,
+  type VisitorProfilePatch,
+  type VisitorRecord,
 } from '../actors/index.ts'
 import { takeFromBucket, type ThrottleStore } from './auth/index.ts'
 import { RateLimiter } from './limits.ts'
@@ -147,6 +153,11 @@ export class ChatService {
       ? { country: located.country, region: located.region, city: located.city }
       : null
     const inbox = await this.inbox(principal.inboxId)
+    // A form asked before the first message must be answered first; an offline request has
+    // its own form (name, e-mail).
+    if (inbox?.settings.preChat.mode === 'before' && !opts.offline && !this.conversations.has(id)) {
+      await this.checkPreChat(principal.id, inbox.settings.preChat)
+    }
     // The most specific geo rule picks the branch (R1); no rule, no location: the default.
     const branchId = inbox
       ? (matchGeoRule(inbox.geoRules, located) ?? inbox.defaultBranchId)
@@ -166,6 +177,75 @@ export class ChatService {
       ...(opts.offline ? { offline: true } : {}),
       ...(reply ? { autoReply: { text: reply } } : {}),
     })
+  }
+
+  /** Refuses while a required field of the form is empty on the visitor. */
+  private async checkPreChat(visitorId: string, form: PreChatForm): Promise<void> {
+    const visitor = await this.store.visitors.getById(visitorId)
+    const missing = form.fields
+      .filter((f) => f.required && isEmpty(visitor ? profileValue(visitor, f.key) : undefined))
+      .map((f) => f.key)
+    if (missing.length > 0) {
+      throw new ParleyError(
+        'validation_failed',
+        `the pre-chat form asks for: ${missing.join(', ')}`,
+      )
+    }
+  }
+
+  /** What the visitor told about themselves (the pre-chat form, the site's SDK calls). */
+  async visitorProfile(principal: Principal): Promise<VisitorProfile> {
+    if (principal.kind !== 'visitor') throw new ParleyError('forbidden', 'visitors only')
+    const visitor = await this.store.visitors.getById(principal.id)
+    if (!visitor) throw new ParleyError('not_found', 'visitor not found')
+    return profileOf(visitor)
+  }
+
+  /**
+   * The visitor changes what they told about themselves: the built-in fields, and attributes
+   * (a select of the inbox's form takes only its options; at most MAX_ATTRIBUTES in all).
+   * Checked whole before anything is written.
+   */
+  async updateVisitorProfile(
+    principal: Principal,
+    patch: VisitorProfilePatch,
+  ): Promise<VisitorProfile> {
+    if (principal.kind !== 'visitor') throw new ParleyError('forbidden', 'visitors only')
+    const [visitor, inbox] = await Promise.all([
+      this.store.visitors.getById(principal.id),
+      this.inbox(principal.inboxId),
+    ])
+    if (!visitor) throw new ParleyError('not_found', 'visitor not found')
+    const fields = new Map((inbox?.settings.preChat.fields ?? []).map((f) => [f.key, f]))
+    const attributes = { ...visitor.attributes }
+    for (const [key, value] of Object.entries(patch.attributes ?? {})) {
+      if ((PROFILE_FIELDS as readonly string[]).includes(key)) {
+        throw new ParleyError('validation_failed', `attributes.${key}: set ${key} as its own field`)
+      }
+      const field = fields.get(key)
+      if (value !== null && field?.type === 'select' && !field.options?.includes(String(value))) {
+        throw new ParleyError('validation_failed', `attributes.${key}: not one of the choices`)
+      }
+      if (value === null) delete attributes[key]
+      else attributes[key] = value
+    }
+    if (Object.keys(attributes).length > MAX_ATTRIBUTES) {
+      throw new ParleyError('validation_failed', `attributes: at most ${MAX_ATTRIBUTES}`)
+    }
+    const updated = await this.store.visitors.updateProfile(principal.id, patch)
+    if (!updated) throw new ParleyError('not_found', 'visitor not found')
+    return profileOf(updated)
+  }
+
+  /** The visitor of a conversation, for the operators who may view it. */
+  async conversationVisitor(principal: Principal, conversationId: string) {
+    if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
+    const { conversation } = await this.open(principal, conversationId)
+    const visitor = await this.store.visitors.getById(conversation.visitorId)
+    if (!visitor) throw new ParleyError('not_found', 'visitor not found')
+    return {
+      visitor: { id: visitor.id, identified: visitor.externalId !== null, ...profileOf(visitor) },
+    }
   }
 
   /**
@@ -504,4 +584,26 @@ function requireOperator(principal: Principal): Extract<Principal, { kind: 'oper
 function clampLimit(limit: number | undefined, fallback: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback
   return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)))
+}
+
+/** What a visitor told about themselves, as the API shows it. */
+export interface VisitorProfile {
+  name: string | null
+  email: string | null
+  phone: string | null
+  attributes: VisitorAttributes
+}
+
+function profileOf(v: VisitorRecord): VisitorProfile {
+  return { name: v.name, email: v.email, phone: v.phone ?? null, attributes: v.attributes ?? {} }
+}
+
+/** A form field's value on the visitor: its own field or an attribute. */
+function profileValue(v: VisitorRecord, key: string): unknown {
+  if (key === 'name' || key === 'email' || key === 'phone') return v[key]
+  return v.attributes?.[key]
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
 }

@@ -30,6 +30,7 @@ import type {
   InboxSettings,
   OperatorRole,
   OperatorStatus,
+  VisitorAttributes,
 } from '../../actors/ports.ts'
 import type {
   Attachment,
@@ -163,6 +164,9 @@ export const visitors = pgTable(
     signedOutAt: int64('signed_out_at').notNull().default(0),
     name: text('name'),
     email: text('email'),
+    phone: text('phone'),
+    /** Pre-chat form answers and what the site set about the visitor (key -> value). */
+    attributes: json('attributes').$type<VisitorAttributes>().notNull().default({}),
   },
   (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],
 )

@@ -4,6 +4,8 @@ import {
   DEFAULT_INBOX_SETTINGS,
   type InboxRecord,
   type InboxStore,
+  type VisitorAttributes,
+  type VisitorProfilePatch,
   type VisitorRecord,
   type VisitorStore,
 } from '../../actors/ports.ts'
@@ -47,6 +49,8 @@ function toVisitor(row: Rows['visitors']): VisitorRecord {
     signedOutAt: row.signedOutAt,
     name: row.name,
     email: row.email,
+    phone: row.phone,
+    attributes: row.attributes,
   }
 }
 
@@ -255,7 +259,8 @@ export class SqlVisitorStore implements VisitorStore {
   }
 
   create(v: VisitorRecord): Promise<void> {
-    return insertOrConflict(this.db, this.#insert, v, 'a visitor with this id or external id')
+    const row = { ...v, phone: v.phone ?? null, attributes: v.attributes ?? {} }
+    return insertOrConflict(this.db, this.#insert, row, 'a visitor with this id or external id')
   }
 
   async getById(id: string): Promise<VisitorRecord | null> {
@@ -272,6 +277,29 @@ export class SqlVisitorStore implements VisitorStore {
     const v = this.db.tables.visitors
     const rows = await this.db.all(updateRows('visitors', { signedOutAt: at }, eq(v.id, id)))
     return rows.length > 0
+  }
+
+  /**
+   * Read, merged and written back: the last of two concurrent patches of one visitor's
+   * attributes wins whole (they come from one person's widget, so they do not race in practice).
+   */
+  async updateProfile(id: string, patch: VisitorProfilePatch): Promise<VisitorRecord | null> {
+    const current = await this.getById(id)
+    if (!current) return null
+    const attributes: VisitorAttributes = { ...current.attributes }
+    for (const [key, value] of Object.entries(patch.attributes ?? {})) {
+      if (value === null) delete attributes[key]
+      else attributes[key] = value
+    }
+    const v = this.db.tables.visitors
+    const [row] = await this.db.all(
+      updateRows(
+        'visitors',
+        { name: patch.name, email: patch.email, phone: patch.phone, attributes },
+        eq(v.id, id),
+      ),
+    )
+    return row ? toVisitor(row) : null
   }
 
   async setContact(id: string, contact: { name: string; email: string }): Promise<boolean> {

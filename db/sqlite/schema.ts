@@ -23,6 +23,7 @@ import type {
   InboxSettings,
   OperatorRole,
   OperatorStatus,
+  VisitorAttributes,
 } from '../../actors/ports.ts'
 import type {
   Attachment,
@@ -159,6 +160,12 @@ export const visitors = sqliteTable(
     signedOutAt: integer('signed_out_at').notNull().default(0),
     name: text('name'),
     email: text('email'),
+    phone: text('phone'),
+    /** Pre-chat form answers and what the site set about the visitor (key -> value). */
+    attributes: text('attributes', { mode: 'json' })
+      .$type<VisitorAttributes>()
+      .notNull()
+      .default({}),
   },
   // NULLs are distinct in a unique index, so any number of anonymous visitors may share an inbox.
   (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],

@@ -58,8 +58,8 @@ export function avatarRoutes(ctx: HttpContext, avatars: AvatarService) {
             'cache-control': 'public, max-age=31536000, immutable',
             'x-content-type-options': 'nosniff',
             'content-security-policy': "default-src 'none'; sandbox",
-            // Shown by the widget and the panel of this origin only.
-            'cross-origin-resource-policy': 'same-origin',
+            // Public, and the widget's frame is a sandboxed (opaque) origin: any page may show it.
+            'cross-origin-resource-policy': 'cross-origin',
           },
         })
       },

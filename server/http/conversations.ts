@@ -127,6 +127,12 @@ export function conversationRoutes(ctx: HttpContext) {
       { params, query: v.strictObject({ ids: IdList }) },
     )
     .get(
+      '/:id/visitor',
+      async ({ headers, params }) =>
+        ctx.chat.conversationVisitor(await principalOf(ctx, headers), params.id),
+      { params },
+    )
+    .get(
       '/:id/queue',
       async ({ headers, params }) =>
         ctx.chat.queuePosition(await principalOf(ctx, headers), params.id),

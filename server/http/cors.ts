@@ -16,6 +16,9 @@ import { isVisitorToken } from '../auth/index.ts'
 /** Routes a visitor (the widget) calls, with the methods it uses on each. */
 const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/api\/visitor\/(session|conversations|availability|offline-requests)$/, 'GET, POST'],
+  [/^\/api\/visitor\/profile$/, 'GET, PATCH'],
+  [/^\/api\/conversations\/[^/]+\/rating$/, 'POST'],
+  [/^\/api\/avatars\/[^/]+$/, 'GET'],
   [/^\/api\/conversations\/[^/]+(\/messages)?$/, 'GET, POST'],
   [/^\/api\/conversations\/[^/]+\/(queue|operators)$/, 'GET'],
   [/^\/api\/conversations\/[^/]+\/messages\/[^/]+$/, 'PATCH, DELETE'],

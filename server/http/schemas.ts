@@ -43,6 +43,67 @@ export const DisplayName = v.pipe(
   v.maxLength(50),
 )
 
+/** A phone number as people write it: digits, spaces, brackets, dashes, an optional leading +. */
+export const Phone = v.pipe(
+  wireString('phone'),
+  v.trim(),
+  v.regex(/^\+?[0-9][0-9 ().-]{3,28}[0-9]$/, 'must be a phone number'),
+)
+/** An attribute's key: lower-case letters, digits and underscores, starting with a letter. */
+export const AttributeKey = v.pipe(
+  v.string(),
+  v.regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a-z, 0-9 or _, at most 32, starting with a letter'),
+)
+/** An attribute's value: short text, a finite number or yes/no. */
+export const AttributeValue = v.union([
+  v.pipe(wireString('value'), v.trim(), v.maxLength(500)),
+  v.pipe(v.number(), v.finite()),
+  v.boolean(),
+])
+
+const FormLabel = v.strictObject({
+  en: v.pipe(wireString('label'), v.trim(), v.minLength(1), v.maxLength(100)),
+  ru: v.pipe(wireString('label'), v.trim(), v.minLength(1), v.maxLength(100)),
+})
+const PreChatField = v.pipe(
+  v.strictObject({
+    key: AttributeKey,
+    type: v.picklist(['text', 'select', 'email', 'phone']),
+    label: FormLabel,
+    required: v.boolean(),
+    options: v.optional(
+      v.pipe(
+        v.array(v.pipe(wireString('option'), v.trim(), v.minLength(1), v.maxLength(100))),
+        v.minLength(1),
+        v.maxLength(50),
+      ),
+    ),
+  }),
+  v.check((f) => f.key !== 'email' || f.type === 'email', 'the email field has type email'),
+  v.check((f) => f.key !== 'phone' || f.type === 'phone', 'the phone field has type phone'),
+  v.check(
+    (f) => (f.type === 'email' || f.type === 'phone' ? f.key === f.type : true),
+    'types email and phone belong to the email and phone fields',
+  ),
+  v.check((f) => f.key !== 'name' || f.type === 'text', 'the name field has type text'),
+  v.check(
+    (f) => (f.type === 'select') === (f.options !== undefined),
+    'a select field has options, and only a select field',
+  ),
+)
+/** The pre-chat form (identity and context): at most 10 questions, each key once. */
+export const PreChatForm = v.strictObject({
+  mode: v.picklist(['off', 'before', 'after']),
+  fields: v.pipe(
+    v.array(PreChatField),
+    v.maxLength(10),
+    v.check(
+      (fields) => new Set(fields.map((f) => f.key)).size === fields.length,
+      'each field key appears once',
+    ),
+  ),
+})
+
 export const InboxSettingsPatch = v.strictObject({
   escalationMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),
   maxOpenPerOperator: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000))),
@@ -74,4 +135,5 @@ export const InboxSettingsPatch = v.strictObject({
   ),
   /** How visitors rate a resolved conversation (C10). */
   rating: v.optional(v.picklist(['off', 'stars', 'thumbs', 'nps'])),
+  preChat: v.optional(PreChatForm),
 })

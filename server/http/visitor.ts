@@ -6,7 +6,7 @@ import { Elysia } from 'elysia'
 import * as v from 'valibot'
 import { ClientMsgId, Locale, MessageText, wireString } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
-import { Email, Id, Token } from './schemas.ts'
+import { AttributeKey, AttributeValue, Email, Id, Phone, Token } from './schemas.ts'
 
 const ContactName = v.pipe(
   wireString('name'),
@@ -49,6 +49,28 @@ export function visitorRoutes(ctx: HttpContext) {
           return view
         },
         { query: v.strictObject({ inboxId: Id, lang: v.optional(Locale) }) },
+      )
+      // The visitor's own answers (pre-chat form, the site's SDK calls); null clears a field.
+      .get('/profile', async ({ headers }) =>
+        ctx.chat.visitorProfile(await principalOf(ctx, headers)),
+      )
+      .patch(
+        '/profile',
+        async ({ headers, body }) =>
+          ctx.chat.updateVisitorProfile(await principalOf(ctx, headers), body),
+        {
+          body: v.strictObject({
+            name: v.optional(v.nullable(ContactName)),
+            email: v.optional(v.nullable(Email)),
+            phone: v.optional(v.nullable(Phone)),
+            attributes: v.optional(
+              v.pipe(
+                v.record(AttributeKey, v.nullable(AttributeValue)),
+                v.check((a) => Object.keys(a).length <= 50, 'at most 50 attributes at once'),
+              ),
+            ),
+          }),
+        },
       )
       .get('/conversations', async ({ headers }) => ({
         conversations: await ctx.chat.listVisitorConversations(await principalOf(ctx, headers)),

@@ -8,7 +8,9 @@ import type { InboxRecord, InboxSettings } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 
-const FIELDS: ReadonlyArray<{ key: keyof InboxSettings; label: string; min: number }> = [
+type NumberSetting = 'escalationMinutes' | 'maxOpenPerOperator' | 'visitorMessagesPerMinute'
+
+const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> = [
   { key: 'escalationMinutes', label: 'Escalation after (minutes)', min: 1 },
   { key: 'maxOpenPerOperator', label: 'Open conversations per operator (0 = no limit)', min: 0 },
   { key: 'visitorMessagesPerMinute', label: 'Visitor messages per minute', min: 1 },

@@ -145,6 +145,18 @@ export function accountSpecs(store: () => Store): void {
           attachmentMaxBytes: 5_000_000,
           attachmentTypes: ['image/png', 'application/pdf'],
           rating: 'nps',
+          preChat: {
+            mode: 'before',
+            fields: [
+              {
+                key: 'plan',
+                type: 'select',
+                label: { en: 'Plan', ru: 'Тариф' },
+                required: true,
+                options: ['Free', 'Pro'],
+              },
+            ],
+          },
         },
       })
       await store().inboxes.create(record)
@@ -258,6 +270,8 @@ export function accountSpecs(store: () => Store): void {
         signedOutAt: 0,
         name: null,
         email: null,
+        phone: '+1 555 0100',
+        attributes: { plan: 'Pro', seats: 3, trial: false },
       }
       await v.create(known)
       await v.create({
@@ -273,6 +287,30 @@ export function accountSpecs(store: () => Store): void {
       expect((await v.findByExternalId('i2', 'user-42'))?.id).toBe('v2')
       expect(await v.findByExternalId('i1', 'user-43')).toBeNull()
       expect(await v.getById('v1')).toEqual(known)
+    })
+
+    test('visitors - updateProfile sets fields, merges attributes key by key, null removes', async () => {
+      await store().inboxes.create(inbox('i1'))
+      const v = store().visitors
+      const base = { inboxId: 'i1', externalId: null, createdAt: T0, signedOutAt: 0 }
+      await v.create({ ...base, id: 'v1', name: null, email: null })
+      await v.create({ ...base, id: 'v2', name: 'Other', email: null })
+      const first = await v.updateProfile('v1', {
+        name: 'Olga',
+        phone: '+7 900',
+        attributes: { plan: 'Pro', seats: 3 },
+      })
+      expect(first).toMatchObject({
+        name: 'Olga',
+        email: null,
+        phone: '+7 900',
+        attributes: { plan: 'Pro', seats: 3 },
+      })
+      const second = await v.updateProfile('v1', { attributes: { seats: null, trial: true } })
+      expect(second).toMatchObject({ name: 'Olga', attributes: { plan: 'Pro', trial: true } })
+      expect((await v.getById('v1'))?.attributes).toEqual({ plan: 'Pro', trial: true })
+      expect((await v.getById('v2'))?.attributes).toEqual({})
+      expect(await v.updateProfile('nobody', { name: 'X' })).toBeNull()
     })
 
     test('visitors - signOut stores the time for that visitor only; an unknown one is false', async () => {
