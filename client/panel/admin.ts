@@ -1,16 +1,19 @@
 /** Admin pages (role admin): operators, inbox settings and branches, over the admin HTTP API. */
+import { reconcile } from 'solid-js/store'
 import type {
   BranchInput,
   InboxPatch,
   NewOperator,
   OperatorPatch,
   PanelApi,
+  Progress,
   Routing,
 } from './api.ts'
 import { describe } from './chat.ts'
+import { saveLogin } from './session.ts'
 import type { PanelMutations, PanelState } from './store.ts'
 
-export function createAdmin(m: PanelMutations, api: PanelApi) {
+export function createAdmin(state: PanelState, m: PanelMutations, api: PanelApi) {
   const attempt = async (fn: () => Promise<void>): Promise<boolean> => {
     m.set('notice', null)
     try {
@@ -36,9 +39,19 @@ export function createAdmin(m: PanelMutations, api: PanelApi) {
     m.set('branches', branches)
     m.set('members', inboxId, members.operatorIds)
   }
-  const replaceOperator = (op: PanelState['operators'][number]) =>
-    m.set('operators', (list) => list.map((x) => (x.id === op.id ? op : x)))
+  /** An operator as the server now has them: the list, and the own login when it is them. */
+  const replaceOperator = (op: PanelState['operators'][number]) => {
+    // Changed in place: the row (and a control in it that has the focus) stays.
+    const i = state.operators.findIndex((x) => x.id === op.id)
+    if (i >= 0) m.set('operators', i, reconcile(op))
+    const login = state.login
+    if (login?.operator.id !== op.id) return
+    const next = { ...login, operator: op }
+    saveLogin(next)
+    m.set('login', next)
+  }
   return {
+    replaceOperator,
     loadOperators: () => attempt(async () => m.set('operators', (await api.operators()).operators)),
     createOperator: (op: NewOperator) =>
       attempt(async () => {
@@ -47,6 +60,16 @@ export function createAdmin(m: PanelMutations, api: PanelApi) {
       }),
     updateOperator: (id: string, patch: OperatorPatch) =>
       attempt(async () => replaceOperator(await api.patchOperator(id, patch))),
+    /** The same, with the refusal handed back to the dialog that asked (null: saved). */
+    editOperator: (id: string, patch: OperatorPatch) =>
+      explain(async () => replaceOperator(await api.patchOperator(id, patch))),
+    /** Another operator's picture (`file`), or back to initials (null). */
+    setOperatorAvatar: (id: string, file: File | null, progress: Progress = () => undefined) =>
+      explain(async () =>
+        replaceOperator(
+          file ? await api.putAvatar(id, file, progress) : await api.removeAvatar(id),
+        ),
+      ),
     /** Inboxes, their members, and the operators to choose members from. */
     loadInboxes: () =>
       attempt(async () => {

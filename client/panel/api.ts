@@ -3,13 +3,16 @@ import type { BranchRecord, BranchSettings, GeoRule } from '../../actors/index.t
 import type { TeamMember, TeamView } from '../../server/availability.ts'
 import type { BranchView } from '../../server/http/branches.ts'
 import {
+  fromWire,
   httpJson,
+  ParleyError,
   type Conversation,
   type ConversationView,
   type InboxRecord,
   type InboxSettings,
   type Message,
   type OperatorView,
+  type WireError,
 } from '../shared/index.ts'
 
 export const HISTORY_PAGE = 30
@@ -32,12 +35,23 @@ export const ROLES: readonly OperatorRole[] = ['operator', 'supervisor', 'admin'
 export interface NewOperator {
   email: string
   name: string
+  /** What visitors see; absent or null: the first word of the name. */
+  displayName?: string | null
   password: string
   role: OperatorRole
   canChat: boolean
 }
 
-export type OperatorPatch = Partial<Pick<OperatorView, 'name' | 'role' | 'canChat' | 'active'>>
+export type OperatorPatch = Partial<
+  Pick<OperatorView, 'name' | 'displayName' | 'role' | 'canChat' | 'active'>
+>
+
+/** The pictures the server takes (checked again there, by their bytes) and its size limit. */
+export const PICTURE_TYPES = 'image/png,image/jpeg,image/webp,image/gif'
+export const PICTURE_MAX_BYTES = 5 * 1024 * 1024
+
+/** Upload progress, 0 to 1. */
+export type Progress = (fraction: number) => void
 
 export interface InboxPatch {
   name?: string
@@ -94,6 +108,15 @@ export function panelApi(baseUrl: string, token: () => string | null) {
     /** The own name as visitors see it; null: the first word of the name. */
     setDisplayName: (displayName: string | null) =>
       call<OperatorView>('/api/me/profile', 'PATCH', { displayName }),
+    /**
+     * A new picture (multipart, field `file`) for this operator (`operatorId` null) or, by an
+     * admin, another; answers the operator with its new avatarId.
+     */
+    putAvatar: (operatorId: string | null, file: File, progress: Progress) =>
+      sendFile(baseUrl + avatarPath(operatorId), token(), file, progress),
+    /** Back to initials. */
+    removeAvatar: (operatorId: string | null) =>
+      call<OperatorView>(avatarPath(operatorId), 'DELETE'),
     operators: () => call<{ operators: OperatorView[] }>('/api/admin/operators'),
     createOperator: (op: NewOperator) => call<OperatorView>('/api/admin/operators', 'POST', op),
     patchOperator: (id: string, patch: OperatorPatch) =>
@@ -143,3 +166,43 @@ export function panelApi(baseUrl: string, token: () => string | null) {
 }
 
 export type PanelApi = ReturnType<typeof panelApi>
+
+const avatarPath = (operatorId: string | null) =>
+  operatorId === null
+    ? '/api/me/avatar'
+    : `/api/admin/operators/${encodeURIComponent(operatorId)}/avatar`
+
+/** PUT of one file with upload progress (XHR: fetch reports none); refusals as ParleyError. */
+function sendFile(url: string, token: string | null, file: File, progress: Progress) {
+  return new Promise<OperatorView>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('PUT', url)
+    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`)
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) progress(e.loaded / e.total)
+    }
+    xhr.onerror = xhr.onabort = () => reject(new ParleyError('unavailable', 'network error'))
+    xhr.onload = () => {
+      let body: (OperatorView & { error?: WireError }) | null = null
+      try {
+        body = JSON.parse(xhr.responseText)
+      } catch {
+        // not JSON (a proxy's page): judged by the status below
+      }
+      if (xhr.status === 200 && body?.id) return resolve(body)
+      if (body?.error) return reject(fromWire(body.error))
+      const code =
+        xhr.status === 413
+          ? 'payload_too_large'
+          : xhr.status === 415
+            ? 'unsupported_media_type'
+            : xhr.status >= 500
+              ? 'unavailable'
+              : 'bad_request'
+      reject(new ParleyError(code, `HTTP ${xhr.status}`))
+    }
+    const form = new FormData()
+    form.append('file', file, file.name || 'picture')
+    xhr.send(form)
+  })
+}

@@ -8,6 +8,7 @@ import './layout.css'
 import './conversation.css'
 import './branches.css'
 import './transfer.css'
+import './profile.css'
 
 const root = document.getElementById('root')
 // index.html lives at <base>/panel/

@@ -22,7 +22,7 @@ import {
 } from '../shared/index.ts'
 import { createLinks, type UploadEnv } from '../shared/attachments.ts'
 import { createAdmin } from './admin.ts'
-import { panelApi } from './api.ts'
+import { panelApi, type Progress } from './api.ts'
 import { createChat, describe } from './chat.ts'
 import { alertHidden, prime } from './notify.ts'
 import { loadLogin, operatorTokens, saveLogin, type StoredLogin } from './session.ts'
@@ -49,7 +49,7 @@ export function createPanel(baseUrl: string) {
     probe: readinessProbe(baseUrl),
   })
   const chat = createChat(state, m, api, transport)
-  const admin = createAdmin(m, api)
+  const admin = createAdmin(state, m, api)
   const transfers = createTransfers(state, m, api, transport, (id) => {
     void actions.openConversation(id)
   })
@@ -197,10 +197,21 @@ export function createPanel(baseUrl: string) {
     /** The own name as visitors see it (null: the first word of the name); null when saved. */
     async setDisplayName(displayName: string | null): Promise<string | null> {
       try {
-        const operator = await api.setDisplayName(displayName)
-        const login = state.login && { ...state.login, operator }
-        saveLogin(login)
-        m.set('login', login)
+        admin.replaceOperator(await api.setDisplayName(displayName))
+        return null
+      } catch (e) {
+        return describe(e)
+      }
+    },
+    /** The own picture (`file`), or back to initials (null); null when done, else why not. */
+    async setAvatar(
+      file: File | null,
+      progress: Progress = () => undefined,
+    ): Promise<string | null> {
+      try {
+        admin.replaceOperator(
+          file ? await api.putAvatar(null, file, progress) : await api.removeAvatar(null),
+        )
         return null
       } catch (e) {
         return describe(e)
@@ -290,7 +301,9 @@ export function createPanel(baseUrl: string) {
     token,
     conversationId: () => Promise.resolve(conversationId),
   })
-  return { state, actions, links, uploads }
+  /** An operator's picture (public, same origin, cached for good under its id). */
+  const avatarUrl = (avatarId: string) => `${baseUrl}/api/avatars/${encodeURIComponent(avatarId)}`
+  return { state, actions, links, uploads, avatarUrl }
 }
 
 export type Panel = ReturnType<typeof createPanel>

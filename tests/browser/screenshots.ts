@@ -15,6 +15,7 @@ import { pasteImage, pdf, imageLoaded } from './files.ts'
 import { connectOperator, ensureClientBuilt, launchBrowser, until, Widget } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 import { availabilityShots, branchShots, queueShots, transferShots } from './screenshots-routing.ts'
+import { profileShots } from './screenshots-profile.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -105,6 +106,7 @@ try {
   await availabilityShots(browser)
   await queueShots(browser)
   await transferShots(browser)
+  await profileShots(browser)
 } finally {
   await browser.close()
   await server.stop()

@@ -1,68 +1,111 @@
 /**
- * The own name as visitors see it ("Anna from Support"): 1-50 characters, or empty for the first
- * word of the full name. Checked here first, then by the server, whose refusal is shown.
+ * A profile as visitors see it: the picture (saved as soon as it is chosen) and the name
+ * ("Anna from Support"): 1-50 characters, or empty for the first word of the full name. Checked
+ * here first, then by the server, whose refusal is shown. The own profile (from the user menu),
+ * or, for an admin, another operator's (`operatorId`, from the operators page). The name field
+ * takes the focus.
  */
 import { createSignal, createUniqueId, Show } from 'solid-js'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { Modal } from './Modal.tsx'
+import { PictureField } from './PictureField.tsx'
 
 /** The server's limit (DisplayName). */
 const MAX = 50
 
-export function DisplayNameDialog(props: { onClose: () => void }) {
+export function DisplayNameDialog(props: { onClose: () => void; operatorId?: string }) {
   const panel = usePanel()
-  const operator = () => panel.state.login?.operator
+  const other = props.operatorId
+  const operator = () =>
+    other === undefined
+      ? panel.state.login?.operator
+      : panel.state.operators.find((op) => op.id === other)
   const firstWord = () => operator()?.name.trim().split(/\s+/)[0] ?? ''
   const [value, setValue] = createSignal(operator()?.displayName ?? '')
   const [error, setError] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
   const hintId = createUniqueId()
   const errorId = createUniqueId()
+  const saveName = (displayName: string | null) =>
+    other === undefined
+      ? panel.actions.setDisplayName(displayName)
+      : panel.actions.editOperator(other, { displayName })
   const submit = async (e: SubmitEvent, close: () => void) => {
     e.preventDefault()
     const name = value().trim()
     if (name.length > MAX) return setError(`At most ${MAX} characters.`)
     setBusy(true)
     setError(null)
-    const failure = await panel.actions.setDisplayName(name === '' ? null : name)
+    const failure = await saveName(name === '' ? null : name)
     setBusy(false)
     if (failure) setError(failure)
     else close()
   }
   return (
-    <Modal title="Name shown to visitors" onClose={props.onClose}>
+    <Modal
+      title="Picture and name shown to visitors"
+      class="operator-dialog"
+      onClose={props.onClose}
+    >
       {(close) => (
-        <form class="dialog-body" onSubmit={(e) => void submit(e, close)}>
-          <label>
-            Name shown to visitors
-            <input
-              dir="auto"
-              maxLength={MAX}
-              autocomplete="nickname"
-              value={value()}
-              placeholder={firstWord()}
-              onInput={(e) => setValue(e.currentTarget.value)}
-              aria-invalid={error() ? true : undefined}
-              aria-describedby={error() ? `${hintId} ${errorId}` : hintId}
-            />
-            <span id={hintId} class="muted">
-              Up to {MAX} characters. Empty: your first name, {firstWord()}.
-            </span>
-          </label>
-          <Show when={error()}>
-            <p id={errorId} class="error" role="alert">
-              {error()}
-            </p>
+        <div class="dialog-body">
+          <Show when={operator()}>
+            {(op) => (
+              <>
+                <Show when={other !== undefined}>
+                  <p class="muted">
+                    <SafeText text={`${op().name} (${op().email})`} />
+                  </p>
+                </Show>
+                <PictureField
+                  name={op().name}
+                  id={op().id}
+                  avatarId={op().avatarId}
+                  label={other === undefined ? 'Your picture' : `Picture of ${op().name}`}
+                  save={(file, progress) =>
+                    other === undefined
+                      ? panel.actions.setAvatar(file, progress)
+                      : panel.actions.setOperatorAvatar(other, file, progress)
+                  }
+                />
+              </>
+            )}
           </Show>
-          <div class="form-foot">
-            <button type="submit" disabled={busy()}>
-              Save
-            </button>
-            <button type="button" class="secondary" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </form>
+          <form class="dialog-body" onSubmit={(e) => void submit(e, close)}>
+            <label>
+              Name shown to visitors
+              <input
+                autofocus
+                dir="auto"
+                maxLength={MAX}
+                autocomplete={other === undefined ? 'nickname' : 'off'}
+                value={value()}
+                placeholder={firstWord()}
+                onInput={(e) => setValue(e.currentTarget.value)}
+                aria-invalid={error() ? true : undefined}
+                aria-describedby={error() ? `${hintId} ${errorId}` : hintId}
+              />
+              <span id={hintId} class="muted">
+                Up to {MAX} characters. Empty: {other === undefined ? 'your' : 'the'} first name,{' '}
+                {firstWord()}.
+              </span>
+            </label>
+            <Show when={error()}>
+              <p id={errorId} class="error" role="alert">
+                {error()}
+              </p>
+            </Show>
+            <div class="form-foot">
+              <button type="submit" disabled={busy()}>
+                Save
+              </button>
+              <button type="button" class="secondary" onClick={close}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        </div>
       )}
     </Modal>
   )

@@ -1,20 +1,33 @@
-/** Admin: create an operator (a member of every inbox, as the server does by default). */
+/**
+ * Admin: create an operator (a member of every inbox, as the server does by default), with the
+ * name visitors see if it is not the first word of the name.
+ */
 import { createStore } from 'solid-js/store'
-import { For } from 'solid-js'
+import { createUniqueId, For } from 'solid-js'
 import { ROLES, type NewOperator, type OperatorRole } from '../api.ts'
 import { usePanel } from '../context.ts'
 
-const EMPTY: NewOperator = { email: '', name: '', password: '', role: 'operator', canChat: true }
+const EMPTY = {
+  email: '',
+  name: '',
+  displayName: '',
+  password: '',
+  role: 'operator' as OperatorRole,
+  canChat: true,
+}
 
 export function OperatorForm() {
   const panel = usePanel()
-  const [form, setForm] = createStore<NewOperator>({ ...EMPTY })
+  const [form, setForm] = createStore({ ...EMPTY })
+  const hintId = createUniqueId()
   return (
     <form
       class="card inline-form"
       onSubmit={async (e) => {
         e.preventDefault()
-        if (await panel.actions.createOperator({ ...form })) setForm({ ...EMPTY })
+        const shown = form.displayName.trim()
+        const op: NewOperator = { ...form, displayName: shown === '' ? null : shown }
+        if (await panel.actions.createOperator(op)) setForm({ ...EMPTY })
       }}
     >
       <h3>Add operator</h3>
@@ -22,6 +35,20 @@ export function OperatorForm() {
         Name
         <input required value={form.name} onInput={(e) => setForm('name', e.currentTarget.value)} />
       </label>
+      <label>
+        Shown to visitors as (optional)
+        <input
+          dir="auto"
+          maxLength={50}
+          value={form.displayName}
+          placeholder={form.name.trim().split(/\s+/)[0] ?? ''}
+          aria-describedby={hintId}
+          onInput={(e) => setForm('displayName', e.currentTarget.value)}
+        />
+      </label>
+      <p id={hintId} class="muted form-hint">
+        Empty: the first word of the name. A picture can be added once the operator exists.
+      </p>
       <label>
         Email
         <input

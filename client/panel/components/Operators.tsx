@@ -1,15 +1,23 @@
-/** Admin: every operator with role, chat permission and active switch; a form to add one. */
-import { For, Show } from 'solid-js'
+/**
+ * Admin: every operator with picture, the name visitors see, role, chat permission and active
+ * switch; "Edit…" opens their picture and shown name; a form to add one.
+ */
+import { createSignal, For, Show } from 'solid-js'
 import type { OperatorView } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { ROLES, type OperatorRole } from '../api.ts'
 import { usePanel } from '../context.ts'
+import { Avatar } from './Avatar.tsx'
+import { DisplayNameDialog } from './DisplayNameDialog.tsx'
 import { OperatorForm } from './OperatorForm.tsx'
 
 export function Operators() {
   const panel = usePanel()
   const update = (op: OperatorView, patch: Parameters<typeof panel.actions.updateOperator>[1]) =>
     void panel.actions.updateOperator(op.id, patch)
+  /** The operator whose profile dialog is open, and the button that opened it. */
+  const [editing, setEditing] = createSignal<string | null>(null)
+  let opener: HTMLButtonElement | undefined
   return (
     <main class="admin">
       <h2>Operators</h2>
@@ -22,6 +30,7 @@ export function Operators() {
         <thead>
           <tr>
             <th>Name</th>
+            <th>Shown to visitors</th>
             <th>Email</th>
             <th>Role</th>
             <th>Can chat</th>
@@ -33,7 +42,35 @@ export function Operators() {
             {(op) => (
               <tr data-operator={op.email} classList={{ inactive: !op.active }}>
                 <td>
-                  <SafeText text={op.name} />
+                  <span class="op-name">
+                    <Avatar name={op.name} colorKey={op.id} avatarId={op.avatarId} />
+                    <SafeText text={op.name} />
+                  </span>
+                </td>
+                <td>
+                  <span class="op-name">
+                    <Show
+                      when={op.displayName}
+                      fallback={
+                        <span class="muted">
+                          <SafeText text={op.name.trim().split(/\s+/)[0] ?? ''} /> (first name)
+                        </span>
+                      }
+                    >
+                      {(shown) => <SafeText text={shown()} />}
+                    </Show>
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={`Edit profile of ${op.email}`}
+                      onClick={(e) => {
+                        opener = e.currentTarget
+                        setEditing(op.id)
+                      }}
+                    >
+                      Edit…
+                    </button>
+                  </span>
                 </td>
                 <td>
                   <SafeText text={op.email} />
@@ -70,6 +107,17 @@ export function Operators() {
         </tbody>
       </table>
       <OperatorForm />
+      <Show when={editing()} keyed>
+        {(id) => (
+          <DisplayNameDialog
+            operatorId={id}
+            onClose={() => {
+              setEditing(null)
+              opener?.focus()
+            }}
+          />
+        )}
+      </Show>
     </main>
   )
 }

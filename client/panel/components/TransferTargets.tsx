@@ -1,7 +1,7 @@
 /**
  * Where a transfer can go: the inbox's branches (closed now, who is free) and every operator
- * of every branch (status, open load, branches). One radio group over both lists, so the arrows
- * walk through all of it; the first choice takes focus when the lists appear.
+ * of every branch (picture, status, open load, branches). One radio group over both lists, so
+ * the arrows walk through all of it; the first choice takes focus when the lists appear.
  */
 import { createUniqueId, For, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
@@ -9,6 +9,7 @@ import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import type { Team, TeamMember } from '../api.ts'
 import type { TransferTarget } from '../transfers.ts'
+import { Avatar } from './Avatar.tsx'
 
 /** What the dialog says about an operator: available, else their status, or offline (absent). */
 type Reachability = 'available' | TeamMember['status'] | 'offline'
@@ -132,7 +133,10 @@ export function TransferTargets(props: {
                   checked={chosenOperator() === op.id}
                   onChange={() => props.onSelect({ operatorId: op.id })}
                 />
-                <span class="dot" data-state={state()} aria-hidden="true" />
+                <span class="target-avatar">
+                  <Avatar name={op.name} colorKey={op.id} avatarId={op.avatarId} />
+                  <span class="dot" data-state={state()} aria-hidden="true" />
+                </span>
                 <span class="target-text">
                   <span class="target-name">
                     <SafeText text={op.name} />

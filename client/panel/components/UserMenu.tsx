@@ -1,12 +1,14 @@
 /**
- * The operator's own menu in the top bar (a menu button): the name shown to visitors, change
- * password, sign out everywhere. Keyboard: Enter, Space or the arrows open it on the first (last) item; arrows,
- * Home and End move; Escape closes it back onto the button; Tab leaves it.
+ * The operator's own menu in the top bar (a menu button with their picture): the picture and
+ * name shown to visitors, change password, sign out everywhere. Keyboard: Enter, Space or the
+ * arrows open it on the first (last) item; arrows, Home and End move; Escape closes it back onto
+ * the button; Tab leaves it.
  */
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
+import { Avatar } from './Avatar.tsx'
 import { DisplayNameDialog } from './DisplayNameDialog.tsx'
 import { PasswordDialog } from './PasswordDialog.tsx'
 import { SignOutEverywhereDialog } from './SignOutEverywhereDialog.tsx'
@@ -81,6 +83,11 @@ export function UserMenu() {
           show(e.key === 'ArrowUp' ? -1 : 0)
         }}
       >
+        <Show when={panel.state.login?.operator}>
+          {(op) => (
+            <Avatar name={op().name} colorKey={op().id} avatarId={op().avatarId} size={24} />
+          )}
+        </Show>
         <SafeText class="me" text={panel.state.login?.operator.name ?? ''} />
         <Icon name="down" size={16} />
       </button>
