@@ -133,7 +133,13 @@ export interface ConversationStore {
    */
   waitingState(conversationId: string): Promise<{ since: number; replied: boolean } | null>
   /** The conversation's newest event of this name (a log probe from its end); null: none. */
-  lastEvent<N extends 'conversation.status' | 'conversation.rated'>(
+  lastEvent<
+    N extends
+      | 'conversation.created'
+      | 'conversation.status'
+      | 'conversation.rated'
+      | 'conversation.context',
+  >(
     conversationId: string,
     name: N,
   ): Promise<Extract<ConversationEvent, { name: N }> | null>

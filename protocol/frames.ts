@@ -65,6 +65,44 @@ export const AuthFrame = v.strictObject({
 })
 /** Liveness check answered by `pong` with the same req. */
 export const PingFrame = v.strictObject({ type: v.literal('ping'), req: ReqId })
+/** A web address the widget reports: http(s) only, at most 2048 characters. */
+const PageUrl = v.pipe(
+  wireString('url'),
+  v.trim(),
+  v.maxLength(2048),
+  v.url('must be a URL'),
+  v.check((u) => /^https?:/i.test(u), 'must be an http or https URL'),
+)
+/** The page the visitor is on, as the widget sees it (identity and context). */
+export const PageContext = v.strictObject({
+  url: v.optional(PageUrl),
+  title: v.optional(v.pipe(wireString('title'), v.trim(), v.maxLength(300))),
+  referrer: v.optional(v.union([v.literal(''), PageUrl])),
+  /** The browser's language (BCP 47). */
+  language: v.optional(
+    v.pipe(
+      wireString('language'),
+      v.regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}$/, 'must be a language tag'),
+    ),
+  ),
+  /** The browser's IANA time zone. */
+  timeZone: v.optional(
+    v.pipe(
+      wireString('timeZone'),
+      v.maxLength(64),
+      v.check((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz })
+          return true
+        } catch {
+          return false
+        }
+      }, 'must be an IANA time zone'),
+    ),
+  ),
+})
+export type PageContext = v.InferOutput<typeof PageContext>
+
 /** Visitor only: open a new conversation in the token's inbox, optionally with a first message. */
 export const StartFrame = v.strictObject({
   type: v.literal('start'),
@@ -73,6 +111,20 @@ export const StartFrame = v.strictObject({
   text: v.optional(MessageText),
   /** The widget's language: automatic replies speak it (R7). */
   locale: v.optional(Locale),
+  /** Where the visitor is; the server adds what the user agent says. */
+  context: v.optional(PageContext),
+})
+
+/**
+ * Visitor only: the visitor went to another page while the conversation is open; recorded as a
+ * `conversation.context` event (the same page again records nothing).
+ */
+export const PageFrame = v.strictObject({
+  type: v.literal('page'),
+  req: ReqId,
+  conversationId: Id,
+  url: PageUrl,
+  title: v.optional(v.pipe(wireString('title'), v.trim(), v.maxLength(300))),
 })
 /** Stream a conversation's events with seq > afterSeq, then live ones. */
 export const SubscribeFrame = v.strictObject({
@@ -211,6 +263,7 @@ export const ClientFrame = v.variant('type', [
   AssignFrame,
   TransferFrame,
   RateFrame,
+  PageFrame,
 ])
 export type ClientFrame = v.InferOutput<typeof ClientFrame>
 export type ClientFrameType = ClientFrame['type']

@@ -113,8 +113,35 @@ export const ReadState = v.object({
 })
 export type ReadState = v.InferOutput<typeof ReadState>
 
+/**
+ * Where the visitor is (identity and context): the page (URL, title, referrer) the widget
+ * reported, its language and time zone, and the browser, OS and device the server read from
+ * the user agent. Every field may be unknown (null).
+ */
+export const VisitorContext = v.object({
+  url: v.nullable(v.string()),
+  title: v.nullable(v.string()),
+  referrer: v.nullable(v.string()),
+  language: v.nullable(v.string()),
+  timeZone: v.nullable(v.string()),
+  userAgent: v.nullable(v.string()),
+  /** "Chrome 131", "Mobile Safari 17.4". */
+  browser: v.nullable(v.string()),
+  /** "iOS 17.4", "Linux". */
+  os: v.nullable(v.string()),
+  /** "mobile", "tablet", "desktop" (no device type in the user agent). */
+  device: v.nullable(v.string()),
+})
+export type VisitorContext = v.InferOutput<typeof VisitorContext>
+
 /** Stored events: each carries a per-conversation seq and is replayed on resume (C2, T4). */
-export const ConversationCreatedData = v.object({ conversation: Conversation })
+export const ConversationCreatedData = v.object({
+  conversation: Conversation,
+  /** The visitor's context when it started, when the widget reported it. */
+  context: v.optional(VisitorContext),
+})
+/** The visitor went to another page while the conversation was open. */
+export const ContextChangedData = v.object({ context: VisitorContext })
 export const MessageCreatedData = v.object({ message: Message })
 export const MessageUpdatedData = v.object({ message: Message })
 export const ReadUpdatedData = ReadState
@@ -161,6 +188,7 @@ export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.status'), data: StatusChangedData }),
   v.object({ name: v.literal('conversation.assigned'), data: AssignedData }),
   v.object({ name: v.literal('conversation.rated'), data: RatedData }),
+  v.object({ name: v.literal('conversation.context'), data: ContextChangedData }),
 ])
 export type StoredEventData = v.InferOutput<typeof StoredEventData>
 export type StoredEventName = StoredEventData['name']

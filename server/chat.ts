@@ -40,8 +40,10 @@ import {
   type ConversationStatus,
   type Message,
   type OperatorStatus,
+  type PageContext,
   type RatingScale,
 } from '../protocol/index.ts'
+import { visitorContext } from './visitor-context.ts'
 
 export type ConversationRegistry = Registry<ConversationCommand, ConversationReplies>
 export type OperatorRegistry = Registry<OperatorCommand, OperatorReplies>
@@ -50,6 +52,8 @@ export type InboxRegistry = Registry<InboxCommand, InboxReplies>
 /** Inbox settings change rarely; cache them briefly instead of reading per message. */
 const INBOX_CACHE_MS = 30_000
 const MAX_PAGE = 100
+/** Page changes a visitor may report per minute, after a burst of 10. */
+const PAGES_PER_MINUTE = 20
 /** The scores each rating scale takes (C10). */
 const RATING_RANGES: Record<RatingScale, { min: number; max: number }> = {
   stars: { min: 1, max: 5 },
@@ -68,6 +72,10 @@ export interface StartOptions {
   locale?: Locale | null
   /** A request left while nobody could answer (R6). */
   offline?: boolean
+  /** The page the widget reports (identity and context). */
+  context?: PageContext
+  /** The client's User-Agent header: its browser, OS and device. */
+  userAgent?: string | null
 }
 
 /** A new offline request, as the e-mail notifier (integrations) receives it. */
@@ -82,6 +90,7 @@ export class ChatService {
   private readonly startLimiter: RateLimiter
   /** Offline requests per client address: a handful at once, then a few per hour (R6). */
   private readonly offlineLimiter: RateLimiter
+  private readonly pageLimiter: RateLimiter
   private readonly offlineListeners: Array<(request: OfflineRequest) => void> = []
   private readonly inboxCache = new Map<string, { inbox: InboxRecord; until: number }>()
   /** This node's live operator connections, by operator id. */
@@ -106,6 +115,7 @@ export class ChatService {
     const now = () => clock.now()
     this.sendLimiter = new RateLimiter(10, 30, now)
     this.startLimiter = new RateLimiter(5, 10, now)
+    this.pageLimiter = new RateLimiter(10, PAGES_PER_MINUTE, now)
     this.offlineLimiter = new RateLimiter(OFFLINE_REQUESTS.burst, OFFLINE_REQUESTS.perMinute, now)
   }
 
@@ -167,6 +177,7 @@ export class ChatService {
       first && this.availability
         ? await this.availability.autoReply(principal.inboxId, branchId, locale ?? 'en')
         : null
+    const hasContext = opts.context !== undefined || (opts.userAgent ?? null) !== null
     return this.conversations.ask(id, {
       type: 'create',
       principal,
@@ -174,6 +185,7 @@ export class ChatService {
       branchId,
       location,
       locale,
+      ...(hasContext ? { context: visitorContext(opts.context, opts.userAgent ?? null) } : {}),
       ...(opts.offline ? { offline: true } : {}),
       ...(reply ? { autoReply: { text: reply } } : {}),
     })
@@ -243,8 +255,13 @@ export class ChatService {
     const { conversation } = await this.open(principal, conversationId)
     const visitor = await this.store.visitors.getById(conversation.visitorId)
     if (!visitor) throw new ParleyError('not_found', 'visitor not found')
+    const [changed, created] = await Promise.all([
+      this.store.conversations.lastEvent(conversationId, 'conversation.context'),
+      this.store.conversations.lastEvent(conversationId, 'conversation.created'),
+    ])
     return {
       visitor: { id: visitor.id, identified: visitor.externalId !== null, ...profileOf(visitor) },
+      context: changed?.data.context ?? created?.data.context ?? null,
     }
   }
 
@@ -371,6 +388,24 @@ export class ChatService {
       scale,
       score,
       comment: text === '' ? null : text,
+    })
+  }
+
+  /**
+   * The visitor went to another page while the conversation is open (identity and context):
+   * a `conversation.context` event, none for the same page again or a conversation not open.
+   * At most PAGES_PER_MINUTE per visitor (a burst of 10).
+   */
+  async page(principal: Principal, conversationId: string, page: { url: string; title?: string }) {
+    if (principal.kind !== 'visitor') {
+      throw new ParleyError('forbidden', 'only the visitor reports their page')
+    }
+    this.pageLimiter.take(principal.id, 'page updates')
+    return this.conversations.ask(conversationId, {
+      type: 'page',
+      principal,
+      url: page.url,
+      title: page.title || null,
     })
   }
 

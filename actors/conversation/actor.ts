@@ -17,6 +17,7 @@ import {
   type StoredEventData,
   type EphemeralEventFrame,
   type TypingEventFrame,
+  type VisitorContext,
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
 import {
@@ -65,6 +66,19 @@ const ATTACHMENT_GRACE_MS = 24 * 60 * 60 * 1000
 
 type Reply<K extends ConversationCommand['type']> = ConversationReplies[K]
 
+/** A context nothing is known of yet. */
+const NO_CONTEXT: VisitorContext = {
+  url: null,
+  title: null,
+  referrer: null,
+  language: null,
+  timeZone: null,
+  userAgent: null,
+  browser: null,
+  os: null,
+  device: null,
+}
+
 /** The author of automatic replies (R7): the system, never an operator. */
 const AUTO_REPLY: Party = { kind: 'system', id: AUTO_REPLY_AUTHOR }
 
@@ -75,6 +89,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   private readonly sends = new SendLog()
   /** Owner epoch of this activation (fenced actors only). */
   private epoch: number | undefined
+  /** The visitor's latest context; undefined until read from the log. */
+  private context: VisitorContext | null | undefined = undefined
 
   constructor(
     key: string,
@@ -120,6 +136,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.waitingReply(cmd.since, cmd.text)
       case 'rate':
         return this.rate(cmd)
+      case 'page':
+        return this.page(cmd)
       case 'peek':
         return this.conv ? toWire(this.conv) : null
       case 'rebranch':
@@ -136,7 +154,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     first: { clientMsgId?: string; text: string } | undefined,
     route: Pick<
       Extract<ConversationCommand, { type: 'create' }>,
-      'branchId' | 'location' | 'offline' | 'locale' | 'autoReply'
+      'branchId' | 'location' | 'offline' | 'locale' | 'autoReply' | 'context'
     > = {},
   ): Promise<Reply<'create'>> {
     if (principal.kind !== 'visitor') {
@@ -163,7 +181,10 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       ownerEpoch: this.epoch ?? 0,
     }
     const events = [
-      this.event(1, now, { name: 'conversation.created', data: { conversation: toWire(base) } }),
+      this.event(1, now, {
+        name: 'conversation.created',
+        data: { conversation: toWire(base), ...(route.context ? { context: route.context } : {}) },
+      }),
     ]
     let next = base
     let message: Message | null = null
@@ -192,6 +213,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       events,
     })
     this.conv = next
+    this.context = route.context ?? null
     this.publishAfterReply(events)
     this.announce({ kind: 'created', conversation: toWire(next), seq: next.lastSeq })
     const ack = message ? this.sends.remember(message, false) : null
@@ -378,6 +400,40 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     ]
     await this.commit({ ...conv, lastSeq: seq, updatedAt: now }, { events })
     return { rating, seq }
+  }
+
+  /**
+   * The visitor is on another page: a `conversation.context` event with the rest of the context
+   * kept. Nothing for the same page again, or when the conversation is not open.
+   */
+  private async page(cmd: Extract<ConversationCommand, { type: 'page' }>): Promise<Reply<'page'>> {
+    const conv = authorize(cmd.principal, this.conv, 'participate')
+    if (cmd.principal.kind !== 'visitor') {
+      throw new ParleyError('forbidden', 'only the visitor reports their page')
+    }
+    if (conv.status !== 'open') return { seq: null }
+    const previous = await this.currentContext()
+    if (previous?.url === cmd.url) return { seq: null }
+    const context: VisitorContext = {
+      ...(previous ?? NO_CONTEXT),
+      url: cmd.url,
+      title: cmd.title,
+    }
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    const events = [this.event(seq, now, { name: 'conversation.context', data: { context } })]
+    await this.commit({ ...conv, lastSeq: seq, updatedAt: now }, { events })
+    this.context = context
+    return { seq }
+  }
+
+  /** The newest context: the last page change, else the creation's; read from the log once. */
+  private async currentContext(): Promise<VisitorContext | null> {
+    if (this.context !== undefined) return this.context
+    const changed = await this.deps.store.lastEvent(this.key, 'conversation.context')
+    if (changed) return (this.context = changed.data.context)
+    const created = await this.deps.store.lastEvent(this.key, 'conversation.created')
+    return (this.context = created?.data.context ?? null)
   }
 
   private async edit(

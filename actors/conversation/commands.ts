@@ -8,6 +8,7 @@ import type {
   Rating,
   RatingScale,
   ReadState,
+  VisitorContext,
   VisitorLocation,
 } from '../../protocol/index.ts'
 import type { LocalizedText } from '../ports.ts'
@@ -42,6 +43,8 @@ export type ConversationCommand =
       locale?: 'en' | 'ru' | null
       /** An automatic answer to the first message (R7), stored right after it. */
       autoReply?: { text: string }
+      /** Where the visitor is (identity and context): kept in the creation event. */
+      context?: VisitorContext
     }
   | { type: 'open'; principal: Principal }
   | {
@@ -90,6 +93,8 @@ export type ConversationCommand =
       score: number | null
       comment: string | null
     }
+  /** The visitor is on another page (identity and context). */
+  | { type: 'page'; principal: Principal; url: string; title: string | null }
   /** Routing only: the current row, without access checks. Null when it does not exist. */
   | { type: 'peek' }
   /** Its branch was deleted and the store moved it to `to`: the live copy follows. */
@@ -111,4 +116,6 @@ export interface ConversationReplies {
   /** True when this call stored the reply (false: not waiting any more, or already sent). */
   waiting_reply: boolean
   rate: { rating: Rating; seq: number }
+  /** The event's seq; null when nothing was recorded (the same page, or not open). */
+  page: { seq: number | null }
 }

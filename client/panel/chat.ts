@@ -123,6 +123,9 @@ export function createChat(
       case 'conversation.status':
         // The feed carries the whole conversation after the change.
         return
+      case 'conversation.context':
+        // The visitor's page changes: the details panel reads them.
+        return
       case 'conversation.rated':
         // The visitor's rating (C10): nothing to show yet.
         return

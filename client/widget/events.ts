@@ -77,6 +77,9 @@ export function createEventHandler(
       case 'conversation.rated':
         // The visitor's own rating (C10): nothing to show yet.
         return
+      case 'conversation.context':
+        // The visitor's own page changes, for operators only.
+        return
       default:
         return assertNever(frame)
     }

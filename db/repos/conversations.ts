@@ -197,10 +197,13 @@ export class SqlConversationStore implements ConversationStore {
     return row && row.since !== null ? { since: row.since, replied: row.replied } : null
   }
 
-  async lastEvent<N extends 'conversation.status' | 'conversation.rated'>(
-    conversationId: string,
-    name: N,
-  ): Promise<Extract<ConversationEvent, { name: N }> | null> {
+  async lastEvent<
+    N extends
+      | 'conversation.created'
+      | 'conversation.status'
+      | 'conversation.rated'
+      | 'conversation.context',
+  >(conversationId: string, name: N): Promise<Extract<ConversationEvent, { name: N }> | null> {
     const [row] = await this.db.all(this.#lastEvent, { conversationId, name })
     // Neither name is a message event: the row alone is the whole event.
     return row ? (toEvent(row) as Extract<ConversationEvent, { name: N }>) : null

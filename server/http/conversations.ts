@@ -9,6 +9,7 @@ import {
   ClientMsgId,
   ConversationStatus,
   MessageText,
+  PageFrame,
   RateFrame,
   TransferFrame,
 } from '../../protocol/index.ts'
@@ -137,6 +138,15 @@ export function conversationRoutes(ctx: HttpContext) {
       async ({ headers, params }) =>
         ctx.chat.queuePosition(await principalOf(ctx, headers), params.id),
       { params },
+    )
+    .post(
+      '/:id/page',
+      async ({ headers, params, body }) =>
+        ctx.chat.page(await principalOf(ctx, headers), params.id, body),
+      {
+        params,
+        body: v.strictObject({ url: PageFrame.entries.url, title: PageFrame.entries.title }),
+      },
     )
     .post(
       '/:id/rating',

@@ -17,7 +17,7 @@ import { isVisitorToken } from '../auth/index.ts'
 const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/api\/visitor\/(session|conversations|availability|offline-requests)$/, 'GET, POST'],
   [/^\/api\/visitor\/profile$/, 'GET, PATCH'],
-  [/^\/api\/conversations\/[^/]+\/rating$/, 'POST'],
+  [/^\/api\/conversations\/[^/]+\/(rating|page)$/, 'POST'],
   [/^\/api\/avatars\/[^/]+$/, 'GET'],
   [/^\/api\/conversations\/[^/]+(\/messages)?$/, 'GET, POST'],
   [/^\/api\/conversations\/[^/]+\/(queue|operators)$/, 'GET'],

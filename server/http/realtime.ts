@@ -5,6 +5,7 @@
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
 import { ParleyError } from '../../protocol/index.ts'
+import { userAgentOf } from '../visitor-context.ts'
 import { bearer, type HttpContext } from './context.ts'
 import { Id } from './schemas.ts'
 
@@ -19,7 +20,12 @@ export function realtimeRoutes(ctx: HttpContext) {
       async ({ headers, body, set, request }) => {
         const token = bearer(headers)
         if (!token) throw new ParleyError('unauthenticated', 'missing token')
-        const session = await ctx.streams.create(body.transport, token, ctx.clientKey(request))
+        const session = await ctx.streams.create(
+          body.transport,
+          token,
+          ctx.clientKey(request),
+          userAgentOf(request),
+        )
         set.status = 201
         return { sessionId: session.id, transport: session.transport }
       },

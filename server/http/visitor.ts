@@ -4,7 +4,14 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ClientMsgId, Locale, MessageText, wireString } from '../../protocol/index.ts'
+import {
+  ClientMsgId,
+  Locale,
+  MessageText,
+  PageContext,
+  wireString,
+} from '../../protocol/index.ts'
+import { userAgentOf } from '../visitor-context.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { AttributeKey, AttributeValue, Email, Id, Phone, Token } from './schemas.ts'
 
@@ -82,6 +89,7 @@ export function visitorRoutes(ctx: HttpContext) {
           const created = await ctx.chat.start(principal, {
             ...body,
             address: ctx.clientKey(request),
+            userAgent: userAgentOf(request),
           })
           set.status = created.message?.duplicate ? 200 : 201
           return created
@@ -91,6 +99,7 @@ export function visitorRoutes(ctx: HttpContext) {
             text: v.optional(MessageText),
             clientMsgId: v.optional(ClientMsgId),
             locale: v.optional(Locale),
+            context: v.optional(PageContext),
           }),
         },
       )

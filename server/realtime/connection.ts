@@ -28,6 +28,8 @@ export abstract class Connection {
   foreignOrigin = false
   /** The client's address (through a trusted proxy: the one it names); null when unknown. */
   address: string | null = null
+  /** The client's User-Agent header (at most 512 characters); null when it sent none. */
+  userAgent: string | null = null
   readonly subs = new Map<string, Subscription>()
   /** Requests being handled now; bounded per connection. */
   inflight = 0

@@ -222,7 +222,9 @@ export class Gateway {
           clientMsgId: frame.clientMsgId,
           text: frame.text,
           locale: frame.locale,
+          context: frame.context,
           address: conn.address,
+          userAgent: conn.userAgent,
         })
         return { conversation: created.conversation, message: created.message }
       }
@@ -266,6 +268,8 @@ export class Gateway {
         return chat.assign(principal, frame.conversationId, frame.operatorId)
       case 'transfer':
         return chat.transfer(principal, frame.conversationId, frame.to, frame.note)
+      case 'page':
+        return chat.page(principal, frame.conversationId, { url: frame.url, title: frame.title })
       case 'rate':
         return chat.rate(principal, frame.conversationId, frame.score, frame.comment ?? null)
       default:

@@ -156,12 +156,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
         continue
       }
       sub.deliver(frame, encoded)
-      if (
-        sub.wantsNative &&
-        'seq' in frame &&
-        !sub.replaying &&
-        sub.lastSeq === frame.seq
-      ) {
+      if (sub.wantsNative && 'seq' in frame && !sub.replaying && sub.lastSeq === frame.seq) {
         ;(joining ??= []).push(sub)
       }
     }

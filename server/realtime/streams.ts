@@ -193,6 +193,7 @@ export class StreamSessions {
     transport: 'sse' | 'poll',
     token: string,
     address: string | null = null,
+    userAgent: string | null = null,
   ): Promise<StreamSession> {
     if (this.gateway.isDraining)
       throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
@@ -207,6 +208,7 @@ export class StreamSessions {
       },
     )
     session.address = address
+    session.userAgent = userAgent
     await this.gateway.authenticate(session, token)
     this.gateway.open(session)
     if (session.closed)

@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.ts'
 import { SUBPROTOCOLS, type Format, type ServerFrame } from '../../protocol/index.ts'
 import { Connection } from './connection.ts'
 import type { Gateway } from './gateway.ts'
+import { userAgentOf } from '../visitor-context.ts'
 
 export interface WsData {
   format: Format
@@ -15,6 +16,7 @@ export interface WsData {
   foreignOrigin: boolean
   /** The client's address, as server/app.ts's clientAddress finds it. */
   address: string | null
+  userAgent: string | null
   conn?: WsConnection
   pingSentAt?: number
 }
@@ -104,7 +106,12 @@ export function upgrade(
   const headers = chosen.protocol ? { 'Sec-WebSocket-Protocol': chosen.protocol } : undefined
   // Browsers always send Origin on a WebSocket upgrade and CORS does not apply to sockets: the
   // gateway refuses an operator token on a socket opened from another origin.
-  const data = { format: chosen.format, foreignOrigin: isForeignOrigin(req.headers), address }
+  const data = {
+    format: chosen.format,
+    foreignOrigin: isForeignOrigin(req.headers),
+    address,
+    userAgent: userAgentOf(req),
+  }
   if (server.upgrade(req, { data, headers })) return undefined
   return Response.json(
     { error: { code: 'bad_request', message: 'expected a WebSocket upgrade', retryable: false } },
@@ -132,6 +139,7 @@ export function websocketHandler(
       )
       conn.foreignOrigin = ws.data.foreignOrigin
       conn.address = ws.data.address
+      conn.userAgent = ws.data.userAgent
       ws.data.conn = conn
       gateway.open(conn)
     },
