@@ -1,7 +1,7 @@
 /**
  * The widget's HTTP calls: the team's availability, the visitor's conversations, one
- * conversation, a page of history, its place in the queue, the names of its operators, and a
- * request left while nobody can answer.
+ * conversation, a page of history, its place in the queue, the names and pictures of its
+ * operators, and a request left while nobody can answer.
  */
 import {
   httpJson,
@@ -21,9 +21,11 @@ export interface HistoryPage {
   hasMore: boolean
 }
 
+/** An operator as visitors see them (13.7): public name and picture (null: initials). */
 export interface OperatorName {
   id: string
   name: string
+  avatarId: string | null
 }
 
 /** What the visitor fills in while nobody can answer (R6). */
@@ -63,6 +65,8 @@ export function widgetApi(baseUrl: string, session: VisitorSession, inboxId: str
     /** The visitor-facing names of up to 20 operators; ids it may not know are left out. */
     operators: (id: string, ids: string[]) =>
       get<{ operators: OperatorName[] }>(`${conv(id)}/operators?ids=${ids.join(',')}`),
+    /** An operator's picture (a public 256 px WebP, cached for good under its id). */
+    avatarUrl: (avatarId: string) => `${baseUrl}/api/avatars/${encodeURIComponent(avatarId)}`,
   }
 }
 

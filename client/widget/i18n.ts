@@ -2,12 +2,19 @@
 import { attachStrings } from '../shared/attach-i18n.ts'
 import type { Lang } from './config.ts'
 
+/** The team's typical reply time (whole minutes from the server): "3 min", from an hour "2 h". */
+function duration(minutes: number, min: string, hours: string): string {
+  // A no-break space: the number never ends a line without its unit.
+  return minutes < 60 ? `${minutes}\u00a0${min}` : `${Math.round(minutes / 60)}\u00a0${hours}`
+}
+
 const en = {
   title: 'Support',
   connecting: 'Connecting…',
   offline: 'Offline: messages will be sent when the connection is back',
   online: 'Online',
   busy: 'All operators are busy, you are in the queue',
+  replies: (minutes: number) => `Typically replies in ~${duration(minutes, 'min', 'h')}`,
   place: (n: number) => `You are #${n} in line`,
   from: (name: string) => `${name} from Support`,
   joined: (name?: string) => `${name ?? 'An operator'} joined the conversation`,
@@ -74,6 +81,8 @@ const ru: Strings = {
   offline: 'Нет связи: сообщения отправятся, когда она появится',
   online: 'В сети',
   busy: 'Все операторы заняты, вы в очереди',
+  // "мин" and "ч" are abbreviations: the same for every number.
+  replies: (minutes: number) => `Обычно отвечаем за ~${duration(minutes, 'мин', 'ч')}`,
   place: (n: number) => `Вы №${n} в очереди`,
   from: (name: string) => `${name}, поддержка`,
   // Neutral in gender: "оператор" agrees with any name.

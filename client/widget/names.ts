@@ -1,8 +1,9 @@
 /**
- * Who answers (docs/protocol.md section 13.7): operators' visitor-facing names, asked through
- * the visitor's conversation in batches (the ids wanted in one tick, 20 a request) and kept for
- * the page's life. An id the server leaves out stays unnamed; a failed batch is forgotten, so
- * the next time one of its ids is wanted it is asked again. Meanwhile the generic label shows.
+ * Who answers (docs/protocol.md section 13.7): operators' visitor-facing names and pictures,
+ * asked through the visitor's conversation in batches (the ids wanted in one tick, 20 a
+ * request) and kept for the page's life. An id the server leaves out stays unnamed; a failed
+ * batch is forgotten, so the next time one of its ids is wanted it is asked again. Meanwhile
+ * the generic label shows (and no picture).
  */
 import type { OperatorName } from './api.ts'
 
@@ -11,7 +12,7 @@ const BATCH = 20
 export function nameBook(
   ask: (conversationId: string, ids: string[]) => Promise<{ operators: OperatorName[] }>,
   conversationId: () => string | undefined,
-  found: (id: string, name: string) => void,
+  found: (operator: OperatorName) => void,
 ) {
   const asked = new Set<string>()
   let wanted: string[] = []
@@ -23,7 +24,7 @@ export function nameBook(
       const batch = ids.slice(i, i + BATCH)
       const forget = () => batch.forEach((x) => asked.delete(x))
       if (!id) forget()
-      else ask(id, batch).then((r) => r.operators.forEach((o) => found(o.id, o.name)), forget)
+      else ask(id, batch).then((r) => r.operators.forEach(found), forget)
     }
   }
   /** Asks for the name of this operator unless it was asked already. */

@@ -7,6 +7,7 @@ import type { Conversation, ConversationView, EventFrame, Message } from '../sha
 import type { ReadState } from '../shared/index.ts'
 import type { AvailabilityView, ChannelKind, TransportState } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
+import type { OperatorName } from './api.ts'
 import type { QueuedMessage } from './outbox.ts'
 
 /** A message of the visitor's not yet seen as stored (queued, in flight, or refused). */
@@ -51,6 +52,8 @@ export interface WidgetState {
   queue: number | null
   /** Operators' visitor-facing names by id, for the page's life. */
   names: Record<string, string>
+  /** Their pictures' ids (null: initials), known together with the names. */
+  avatars: Record<string, string | null>
   pending: PendingMessage[]
   hasMore: boolean
   loadingOlder: boolean
@@ -84,6 +87,7 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
     joins: [],
     queue: null,
     names: {},
+    avatars: {},
     pending: [],
     hasMore: false,
     loadingOlder: false,
@@ -185,7 +189,10 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
       }
     },
     setQueue: (queue: number | null) => setState({ queue }),
-    setName: (id: string, name: string) => setState('names', id, name),
+    setName(operator: OperatorName) {
+      setState('avatars', operator.id, operator.avatarId)
+      setState('names', operator.id, operator.name)
+    },
     setTyping(operatorId: string, on: boolean) {
       setState('typing', (ids) => {
         const rest = ids.filter((id) => id !== operatorId)

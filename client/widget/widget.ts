@@ -17,7 +17,8 @@
  *
  * Waiting (R6): the conversation's place in the queue is read over HTTP after each subscribe
  * (opened or resumed) and then follows the transport's `queue` events; an answer overtaken by
- * an event is dropped. Who answers (13.7): operators are named through `names.ts`.
+ * an event is dropped. Who answers (13.7): operators are named, with their pictures, through
+ * `names.ts`.
  */
 import {
   asParleyError,
@@ -441,6 +442,11 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       const name = state.names[operatorId]
       if (name === undefined) wantName(operatorId)
       return name
+    },
+    /** The URL of an operator's picture; null without one or while their name is unknown. */
+    avatar(operatorId: string): string | null {
+      const id = state.avatars[operatorId]
+      return id ? api.avatarUrl(id) : null
     },
     /** Leaves a request while nobody can answer; rejects with the server's ParleyError. */
     async leave(request: OfflineRequest) {

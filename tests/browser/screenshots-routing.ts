@@ -4,16 +4,19 @@
  */
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
+import sharp from 'sharp'
 import { ROOT } from '../../client/build-stamp.ts'
 import { httpStart } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
+import { imageLoaded } from './files.ts'
 import { connectOperator, until, Widget, type TestBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 /**
- * The widget's availability (R5, R6): docs/widget-online.png (an operator present, the branch's
- * greeting), docs/widget-busy.png (the only operator at capacity), docs/widget-offline-form.png
+ * The widget's availability (R5, R6): docs/widget-online.png (an operator present who answered
+ * three visitors within seconds, so the typical reply time shows; the branch's greeting),
+ * docs/widget-busy.png (the only operator at capacity), docs/widget-offline-form.png
  * (nobody present: the request form) and docs/widget-offline-form-dark-375.png (the same on a
  * phone, dark, in Russian, with field errors). A server of its own for each: presence and
  * settings differ.
@@ -47,7 +50,14 @@ export async function availabilityShots(browser: TestBrowser) {
         body: { settings: { greeting: { on: !busy, text: greeting } } },
       })
       const operator = await connectOperator(server)
-      if (busy) {
+      if (!busy) {
+        // Answered within seconds before the widget asks: "Typically replies in ~1 min".
+        await answered(server, operator, [
+          'Do you ship to Austria?',
+          'Is the Ethiopia roast decaf?',
+          'Can I pause my subscription?',
+        ])
+      } else {
         await server.http(`/api/admin/inboxes/${inboxId}`, {
           method: 'PATCH',
           token,
@@ -62,6 +72,7 @@ export async function availabilityShots(browser: TestBrowser) {
       const widget = await Widget.open(browser.context, `${server.url}/?theme=light`)
       await widget.openChat()
       await state(widget, busy ? 'busy' : 'online')
+      if (!busy) await widget.frame.locator('.status .reply-time').waitFor()
       await widget.input.fill(busy ? 'Is my order on its way?' : 'Do you roast on Mondays?')
       await widget.input.blur()
       await shot(widget.page, busy ? 'widget-busy.png' : 'widget-online.png')
@@ -195,8 +206,9 @@ export async function branchShots(browser: TestBrowser, server: TestServer): Pro
 
 /**
  * Waiting and who answers (R6, 13.7): docs/widget-queue.png (the visitor's place in the queue
- * under the automatic reply) and docs/widget-joined.png (the operator joined, a named reply).
- * The only operator is at capacity with one conversation and another visitor waits first.
+ * under the automatic reply) and docs/widget-joined.png (the operator joined, a named reply,
+ * her picture beside her name). The only operator is at capacity with one conversation and
+ * another visitor waits first.
  */
 export async function queueShots(browser: TestBrowser) {
   const shot = async (page: Page, name: string) => {
@@ -219,6 +231,13 @@ export async function queueShots(browser: TestBrowser) {
       method: 'PATCH',
       token: operator.token,
       body: { displayName: 'Anna' },
+    })
+    const form = new FormData()
+    form.append('file', new File([new Uint8Array(await portrait())], 'anna.png'))
+    await fetch(`${server.url}/api/me/avatar`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${operator.token}` },
+      body: form,
     })
     const first = await httpStart(server, undefined, 'I was here first')
     await until(async () => {
@@ -256,6 +275,14 @@ export async function queueShots(browser: TestBrowser) {
     }
     await widget.message('arrive tomorrow').waitFor()
     await widget.frame.locator('.title').getByText('Anna from Support').waitFor()
+    // Her picture loaded (or, if it cannot be, her initials instead).
+    const faces = widget.frame.locator('.face img')
+    await until(async () => {
+      for (const img of await faces.all()) {
+        if (!(await imageLoaded(img).catch(() => true))) return false
+      }
+      return true
+    }, 'her picture')
     await widget.input.fill('Great, thank you!')
     await widget.input.blur()
     await shot(widget.page, 'widget-joined.png')
@@ -372,4 +399,42 @@ export async function transferShots(browser: TestBrowser): Promise<void> {
   } finally {
     await server.stop()
   }
+}
+
+/**
+ * Conversations the operator answered within seconds, as visitors saw it: each visitor writes
+ * over HTTP, the conversation is routed to the operator, who answers and resolves it.
+ */
+async function answered(
+  server: TestServer,
+  operator: Awaited<ReturnType<typeof connectOperator>>,
+  questions: string[],
+) {
+  const token = await server.adminToken()
+  for (const [i, text] of questions.entries()) {
+    const c = await httpStart(server, undefined, text)
+    await until(async () => {
+      const res = await server.http(`/api/conversations/${c.id}`, { token })
+      return res.body.conversation.assigneeId === operator.id
+    }, 'the conversation to be assigned')
+    const conversationId = c.id
+    await operator.client.ok({ type: 'subscribe', conversationId, afterSeq: 0 })
+    await operator.client.ok({ type: 'send', conversationId, clientMsgId: `a${i}`, text: 'Yes!' })
+    await operator.client.ok({ type: 'set_status', conversationId, status: 'resolved' })
+  }
+}
+
+/** An operator's profile picture: a drawn head and shoulders on a warm background, as PNG. */
+async function portrait(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512">
+  <defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1">
+    <stop offset="0" stop-color="#fde7c8"/><stop offset="1" stop-color="#f4b183"/></linearGradient></defs>
+  <rect width="512" height="512" fill="url(#bg)"/>
+  <path d="M96 512c0-104 72-168 160-168s160 64 160 168z" fill="#0f766e"/>
+  <path d="M150 250c-10-120 50-170 106-170s118 50 106 170c-8 40-20 60-30 70l-152 0c-12-12-24-34-30-70z" fill="#5b3a29"/>
+  <circle cx="256" cy="215" r="88" fill="#f1c7a3"/>
+  <path d="M168 200c8-70 52-100 92-100s82 30 88 96c-40-8-90-30-120-60-14 34-34 54-60 64z" fill="#5b3a29"/>
+  <path d="M226 348h60v-40h-60z" fill="#f1c7a3"/>
+</svg>`
+  return await sharp(Buffer.from(svg)).png().toBuffer()
 }

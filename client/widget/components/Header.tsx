@@ -1,14 +1,18 @@
 /**
  * Title, status and the close button. The title names the operator the conversation is
- * assigned to, once their name is known ("Anna from Support"). The status is the connection's
- * while it is in trouble, else the team's availability (R5): online, busy (queued), or offline
- * with when it is back; a visitor in the queue is told busy, one an operator has is not. A polite
- * live region, so a change is read out.
+ * assigned to, once their name is known ("Anna from Support"), with their face (picture or
+ * initials) in place of the chat icon. The status is the connection's while it is in trouble,
+ * else the team's availability (R5): online, busy (queued), or offline with when it is back; a
+ * visitor in the queue is told busy, one an operator has is not. Online, it adds the team's
+ * typical reply time when the server knows one ("Typically replies in ~3 min"), never a guess.
+ * A polite live region, so a change is read out.
  */
+import { Show } from 'solid-js'
 import { useWidget } from '../context.ts'
 import { queuePlace } from '../derive.ts'
 import type { Lang } from '../config.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
+import { Face } from './Face.tsx'
 
 export function Header() {
   const w = useWidget()
@@ -38,10 +42,15 @@ export function Header() {
     const at = a.nextOpeningAt
     return { key: 'offline', text: at ? `${text} · ${w.t.back(when(w.config.lang, at))}` : text }
   }
+  /** The server's median first response, while the visitor is shown the team online. */
+  const replyMinutes = () =>
+    status().key === 'online' ? (w.state.availability?.typicalReplyMinutes ?? null) : null
   return (
     <header class="header">
       <div class="avatar" aria-hidden="true">
-        <Icon name="chat" size={22} filled />
+        <Show when={name()} fallback={<Icon name="chat" size={22} filled />}>
+          {(n) => <Face operatorId={assignee() ?? ''} name={n()} large />}
+        </Show>
       </div>
       <div class="heading">
         <h1 class="title">{name() ? w.t.from(name() as string) : w.t.title}</h1>
@@ -54,6 +63,14 @@ export function Header() {
         >
           <span class="dot" aria-hidden="true" />
           {status().text}
+          <Show when={replyMinutes()}>
+            {(minutes) => (
+              <span class="reply-time">
+                <span class="sr-only">, </span>
+                {w.t.replies(minutes())}
+              </span>
+            )}
+          </Show>
         </p>
       </div>
       <button

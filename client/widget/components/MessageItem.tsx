@@ -1,7 +1,8 @@
 /**
  * One message bubble: who wrote it, text, time, "edited", receipt, and edit/delete while still
  * unread. The team's side is named: the operator (the generic label until their name is known),
- * or "Automatic reply" on a bubble of its own; the name shows on the first of a run (`head`).
+ * or "Automatic reply" on a bubble of its own; the name shows on the first of a run (`head`),
+ * an operator's with their face (picture or initials).
  */
 import { Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
@@ -9,6 +10,7 @@ import { useWidget } from '../context.ts'
 import { canChange, isMine, receiptOf } from '../derive.ts'
 import type { PendingMessage } from '../store.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
+import { Face } from './Face.tsx'
 import { Receipt } from './Receipt.tsx'
 import { RichText } from '../../shared/ui/RichText.tsx'
 import { FileChips, MessageFiles } from '../../shared/ui/Attachments.tsx'
@@ -27,6 +29,12 @@ export function MessageItem(props: { message: Message | PendingMessage; head?: b
     if (mine()) return w.t.you
     if (auto()) return w.t.auto
     return (a?.kind === 'operator' && w.actions.name(a.id)) || w.t.support
+  }
+  /** The operator beside whose name their face shows (the head of a run), once named. */
+  const face = () => {
+    const a = author()
+    const name = a?.kind === 'operator' && !mine() ? w.actions.name(a.id) : undefined
+    return a && name ? { id: a.id, name } : null
   }
   const deleted = () => stored()?.deletedAt != null
   const changeable = () => {
@@ -73,7 +81,12 @@ export function MessageItem(props: { message: Message | PendingMessage; head?: b
         </div>
       </Show>
       <div class="bubble" classList={{ deleted: deleted() }}>
-        <span class={!mine() && (props.head || auto()) ? 'author' : 'sr-only'}>{who()}</span>
+        <span class={!mine() && (props.head || auto()) ? 'author' : 'sr-only'}>
+          <Show when={props.head && face()}>
+            {(f) => <Face operatorId={f().id} name={f().name} />}
+          </Show>
+          {who()}
+        </span>
         <span class="sr-only">: </span>
         <Show when={!deleted()} fallback={<em>{w.t.deleted}</em>}>
           <Show when={stored()?.attachments?.length}>

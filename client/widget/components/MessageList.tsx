@@ -1,13 +1,14 @@
 /**
  * The history: the team's greeting (before the first message; shown here, never sent), stored
- * messages with the operators who joined between them ("Anna joined the conversation"), then
- * the visitor's pending ones, and the thanks for a request left offline. Stays pinned to the
- * bottom while the visitor is there; scrolling near the top loads the page before the first
- * message and keeps the visible messages where they were.
+ * messages with the operators who joined between them ("Anna joined the conversation", with
+ * their face), then the visitor's pending ones, and the thanks for a request left offline.
+ * Stays pinned to the bottom while the visitor is there; scrolling near the top loads the page
+ * before the first message and keeps the visible messages where they were.
  */
 import { createEffect, createMemo, For, on, onMount, Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
+import { Face } from './Face.tsx'
 import { MessageItem } from './MessageItem.tsx'
 
 const NEAR_PX = 80
@@ -76,7 +77,12 @@ export function MessageList() {
             'author' in item ? (
               <MessageItem message={item} head={head(i())} />
             ) : (
-              <li class="joined">{w.t.joined(w.actions.name(item.operatorId))}</li>
+              <li class="joined">
+                <Show when={w.actions.name(item.operatorId)}>
+                  {(name) => <Face operatorId={item.operatorId} name={name()} />}
+                </Show>
+                {w.t.joined(w.actions.name(item.operatorId))}
+              </li>
             )
           }
         </For>
