@@ -61,6 +61,8 @@ export interface AvailabilityView {
   typicalReplyMinutes: number | null
   /** How the widget asks for a rating once a conversation is resolved (C10). */
   rating: InboxSettings['rating']
+  /** The inbox's pre-chat form (identity and context). */
+  preChat: InboxSettings['preChat']
 }
 
 export interface TeamMember {
@@ -163,6 +165,7 @@ export class AvailabilityService {
       greeting: settings.greeting.on ? textIn(settings.greeting.text, locale) : null,
       offlineText: textIn(settings.offlineText, locale) || null,
       rating: snap.inbox.settings.rating,
+      preChat: snap.inbox.settings.preChat,
       typicalReplyMinutes:
         state === 'online' ? await this.typicalReplyMinutes(branch.record.id) : null,
     }

@@ -6,7 +6,7 @@
  * the widget's availability answer.
  */
 import { describe, expect, test } from 'bun:test'
-import { FakeClock } from '../../actors/index.ts'
+import { DEFAULT_INBOX_SETTINGS, FakeClock } from '../../actors/index.ts'
 import { useServers } from '../helpers/lifecycle.ts'
 import { MINUTE, Observer, openTab, signIn } from '../helpers/routing.ts'
 import type { TestServer } from '../helpers/server.ts'
@@ -277,6 +277,7 @@ describe('branches - working hours (R5)', () => {
       offlineText: null,
       typicalReplyMinutes: null,
       rating: 'off',
+      preChat: DEFAULT_INBOX_SETTINGS.preChat,
     })
 
     await clock.advance(10 * MINUTE)

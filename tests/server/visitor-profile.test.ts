@@ -108,6 +108,11 @@ describe('visitor profile', () => {
   test('profile - a form in "before" mode: no conversation until its required answers are given; choices are checked', async () => {
     expect((await setForm(FORM)).status).toBe(200)
     try {
+      // The widget reads the form with the availability.
+      const availability = await s.http(
+        `/api/visitor/availability?inboxId=${await s.defaultInboxId()}`,
+      )
+      expect(availability.body.preChat).toEqual(FORM)
       const { token } = await s.visitorToken()
       const refused = await s.http('/api/visitor/conversations', {
         token,
