@@ -316,6 +316,29 @@ export interface InboxSettings {
   rating: 'off' | RatingScale
   /** What the widget asks the visitor before or after the first message. */
   preChat: PreChatForm
+  /** How the widget looks and what it shows (customization). */
+  appearance: WidgetAppearance
+}
+
+/** The widget's look, per inbox (customization). */
+export interface WidgetAppearance {
+  /** The header's title in each language; empty: the inbox's name. */
+  title: LocalizedText
+  /**
+   * The accent (#rrggbb) of the header, the launcher and the visitor's own messages, always with
+   * white text on it: refused below WCAG AA (4.5:1 against white).
+   */
+  accentColor: string
+  /** Which bottom corner the launcher and the window sit in. */
+  position: 'right' | 'left'
+  /** Text beside the launcher's icon; empty: the icon alone. */
+  launcherLabel: LocalizedText
+  /** The widget's language unless the embed says: `auto` follows the page, then the browser. */
+  language: 'auto' | 'en' | 'ru'
+  /** Show "Typically replies in ~N min" while online. */
+  showReplyTime: boolean
+  /** Show the visitor's place in line while waiting. */
+  showQueuePosition: boolean
 }
 
 /** One question of the pre-chat form. */
@@ -338,6 +361,20 @@ export interface PreChatField {
 export interface PreChatForm {
   mode: 'off' | 'before' | 'after'
   fields: PreChatField[]
+}
+
+/** WCAG 2 relative luminance of an #rrggbb color. */
+export function relativeLuminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }
+  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+}
+
+/** The WCAG contrast ratio of white text on an #rrggbb background. */
+export function contrastWithWhite(hex: string): number {
+  return 1.05 / (relativeLuminance(hex) + 0.05)
 }
 
 /** At most this many attributes per visitor. */
@@ -378,6 +415,15 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   attachmentMaxBytes: 20 * 1024 * 1024,
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
   rating: 'off',
+  appearance: {
+    title: { en: '', ru: '' },
+    accentColor: '#4f46e5',
+    position: 'right',
+    launcherLabel: { en: '', ru: '' },
+    language: 'auto',
+    showReplyTime: true,
+    showQueuePosition: true,
+  },
   preChat: {
     mode: 'off',
     fields: [

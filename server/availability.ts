@@ -63,6 +63,14 @@ export interface AvailabilityView {
   rating: InboxSettings['rating']
   /** The inbox's pre-chat form (identity and context). */
   preChat: InboxSettings['preChat']
+  /**
+   * The widget's look (customization); title and launcher label in the visitor's language,
+   * else English; an empty title: the inbox's name.
+   */
+  appearance: Omit<InboxSettings['appearance'], 'title' | 'launcherLabel'> & {
+    title: string
+    launcherLabel: string
+  }
 }
 
 export interface TeamMember {
@@ -166,6 +174,11 @@ export class AvailabilityService {
       offlineText: textIn(settings.offlineText, locale) || null,
       rating: snap.inbox.settings.rating,
       preChat: snap.inbox.settings.preChat,
+      appearance: {
+        ...snap.inbox.settings.appearance,
+        title: textIn(snap.inbox.settings.appearance.title, locale) || snap.inbox.name,
+        launcherLabel: textIn(snap.inbox.settings.appearance.launcherLabel, locale),
+      },
       typicalReplyMinutes:
         state === 'online' ? await this.typicalReplyMinutes(branch.record.id) : null,
     }

@@ -20,17 +20,13 @@ import { DisplayName, Email, Id, InboxSettingsPatch, Name, Password, Role } from
 
 export { DEFAULT_INBOX_SETTINGS }
 
-export function newInbox(
-  name: string,
-  now: number,
-  settings: Partial<InboxSettings> = {},
-): InboxRecord {
+export function newInbox(name: string, now: number, settings: SettingsPatch = {}): InboxRecord {
   const id = newId()
   return {
     id,
     name,
     identitySecret: randomBytes(32).toString('base64url'),
-    settings: { ...DEFAULT_INBOX_SETTINGS, ...settings },
+    settings: mergeSettings(DEFAULT_INBOX_SETTINGS, settings),
     createdAt: now,
     updatedAt: now,
     visitorsSignedOutAt: 0,
@@ -47,6 +43,17 @@ export function newInbox(
  * it, on an admin's explicit request, and that is logged.
  */
 export type InboxView = Omit<InboxRecord, 'identitySecret'>
+
+/** A settings patch: any top-level setting, and the appearance field by field. */
+export type SettingsPatch = Partial<Omit<InboxSettings, 'appearance'>> & {
+  appearance?: Partial<InboxSettings['appearance']>
+}
+
+/** `current` with the patch applied (the appearance merged field by field). */
+export function mergeSettings(current: InboxSettings, patch: SettingsPatch): InboxSettings {
+  const { appearance, ...rest } = patch
+  return { ...current, ...rest, appearance: { ...current.appearance, ...appearance } }
+}
 
 export function inboxView(inbox: InboxRecord): InboxView {
   const { identitySecret: _hidden, ...view } = inbox
@@ -181,7 +188,7 @@ export function adminRoutes(ctx: HttpContext) {
         if (!current) throw new ParleyError('not_found', 'inbox not found')
         let updated = await ctx.store.inboxes.update(params.id, {
           ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.settings ? { settings: { ...current.settings, ...body.settings } } : {}),
+          ...(body.settings ? { settings: mergeSettings(current.settings, body.settings) } : {}),
           updatedAt: ctx.clock.now(),
         })
         if (body.rotateIdentitySecret) updated = await ctx.accounts.rotateIdentitySecret(params.id)

@@ -3,6 +3,7 @@
  * Every string field is built on `wireString`: well-formed Unicode and no NUL, as in frames.
  */
 import * as v from 'valibot'
+import { contrastWithWhite } from '../../actors/ports.ts'
 import { wireString } from '../../protocol/index.ts'
 
 export const Id = v.pipe(wireString('id'), v.minLength(1), v.maxLength(64))
@@ -91,6 +92,13 @@ const PreChatField = v.pipe(
     'a select field has options, and only a select field',
   ),
 )
+/** A short text in both widget languages, each at most `max` characters (may be empty). */
+const ShortTexts = (max: number) =>
+  v.strictObject({
+    en: v.pipe(wireString('text'), v.trim(), v.maxLength(max)),
+    ru: v.pipe(wireString('text'), v.trim(), v.maxLength(max)),
+  })
+
 /** The pre-chat form (identity and context): at most 10 questions, each key once. */
 export const PreChatForm = v.strictObject({
   mode: v.picklist(['off', 'before', 'after']),
@@ -136,4 +144,26 @@ export const InboxSettingsPatch = v.strictObject({
   /** How visitors rate a resolved conversation (C10). */
   rating: v.optional(v.picklist(['off', 'stars', 'thumbs', 'nps'])),
   preChat: v.optional(PreChatForm),
+  appearance: v.optional(
+    v.strictObject({
+      title: v.optional(ShortTexts(80)),
+      accentColor: v.optional(
+        v.pipe(
+          v.string(),
+          v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a color #rrggbb'),
+          v.toLowerCase(),
+          v.check(
+            (c) => contrastWithWhite(c) >= 4.5,
+            (issue) =>
+              `white text on ${String(issue.input)} has contrast ${contrastWithWhite(String(issue.input)).toFixed(2)}:1; WCAG AA needs 4.5:1`,
+          ),
+        ),
+      ),
+      position: v.optional(v.picklist(['right', 'left'])),
+      launcherLabel: v.optional(ShortTexts(40)),
+      language: v.optional(v.picklist(['auto', 'en', 'ru'])),
+      showReplyTime: v.optional(v.boolean()),
+      showQueuePosition: v.optional(v.boolean()),
+    }),
+  ),
 })

@@ -278,6 +278,11 @@ describe('branches - working hours (R5)', () => {
       typicalReplyMinutes: null,
       rating: 'off',
       preChat: DEFAULT_INBOX_SETTINGS.preChat,
+      appearance: {
+        ...DEFAULT_INBOX_SETTINGS.appearance,
+        title: 'Default inbox',
+        launcherLabel: '',
+      },
     })
 
     await clock.advance(10 * MINUTE)

@@ -145,6 +145,15 @@ export function accountSpecs(store: () => Store): void {
           attachmentMaxBytes: 5_000_000,
           attachmentTypes: ['image/png', 'application/pdf'],
           rating: 'nps',
+          appearance: {
+            title: { en: 'Help', ru: 'Помощь' },
+            accentColor: '#0b5394',
+            position: 'left',
+            launcherLabel: { en: 'Chat', ru: 'Чат' },
+            language: 'ru',
+            showReplyTime: false,
+            showQueuePosition: true,
+          },
           preChat: {
             mode: 'before',
             fields: [
