@@ -1,7 +1,7 @@
 /**
  * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
- * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget JS + CSS <= 40 KB,
- * panel JS + CSS <= 60 KB, gzipped). Writes .gz twins of text assets for the server to send to browsers that accept them.
+ * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget first load <= 40 KB,
+ * all widget JS + CSS with lazy chunks <= 46 KB, panel JS + CSS <= 60 KB, gzipped). Writes .gz twins of text assets for the server to send to browsers that accept them.
  * `--if-stale`: do nothing when dist/ was built from the current sources (`npm start` uses it).
  *
  * Builds into a scratch folder and swaps it in at the end, so a running server never serves a
@@ -20,8 +20,16 @@ const BUDGETS = [
     match: (f: string) => f === 'widget/loader.js',
   },
   {
-    name: 'whole widget (widget/**/*.js + *.css)',
+    // What a page pays before the visitor does anything: the loader and the frame's entry
+    // script and stylesheet. Cards shown later (rating, details) are lazy chunks.
+    name: 'widget first load (loader + frame-*.js/css)',
     limit: 40 * KB,
+    match: (f: string) =>
+      f === 'widget/loader.js' || /^widget\/assets\/frame-[^/]+\.(js|css)$/.test(f),
+  },
+  {
+    name: 'whole widget (widget/**/*.js + *.css)',
+    limit: 46 * KB,
     match: (f: string) => f.startsWith('widget/') && /\.(js|css)$/.test(f),
   },
   {
