@@ -1,7 +1,8 @@
 /**
  * The widget's HTTP calls: the team's availability, the visitor's conversations, one
  * conversation, a page of history, its place in the queue, the names and pictures of its
- * operators, and a request left while nobody can answer.
+ * operators, a request left while nobody can answer, and what the visitor told about
+ * themselves (the pre-chat form).
  */
 import {
   httpJson,
@@ -26,6 +27,22 @@ export interface OperatorName {
   id: string
   name: string
   avatarId: string | null
+}
+
+/** What the visitor told about themselves (docs/protocol.md 14.1). */
+export interface Profile {
+  name: string | null
+  email: string | null
+  phone: string | null
+  attributes: Record<string, string | number | boolean>
+}
+
+/** A change of the profile: null clears a field (or, in attributes, removes one). */
+export interface ProfilePatch {
+  name?: string | null
+  email?: string | null
+  phone?: string | null
+  attributes?: Record<string, string | null>
 }
 
 /** What the visitor fills in while nobody can answer (R6). */
@@ -65,6 +82,14 @@ export function widgetApi(baseUrl: string, session: VisitorSession, inboxId: str
     /** The visitor-facing names of up to 20 operators; ids it may not know are left out. */
     operators: (id: string, ids: string[]) =>
       get<{ operators: OperatorName[] }>(`${conv(id)}/operators?ids=${ids.join(',')}`),
+    profile: () => get<Profile>('/api/visitor/profile'),
+    /** Changes the profile; a bad value refuses the whole patch (422 naming it). */
+    saveProfile: async (body: ProfilePatch) =>
+      httpJson<Profile>(baseUrl, '/api/visitor/profile', {
+        method: 'PATCH',
+        body,
+        token: await session.token(),
+      }),
     /** An operator's picture (a public 256 px WebP, cached for good under its id). */
     avatarUrl: (avatarId: string) => `${baseUrl}/api/avatars/${encodeURIComponent(avatarId)}`,
   }

@@ -28,3 +28,5 @@ export type HostMessage =
   | { parley: 'init'; local: StoredValues; tab: StoredValues }
   /** The page named its signed-in user anew (empty strings: nobody is signed in). */
   | { parley: 'identity'; userId: string; userHash: string }
+  /** The host page the visitor is on: at start, and after each navigation of a single-page app. */
+  | { parley: 'page'; url: string; title: string; referrer: string }

@@ -1,8 +1,9 @@
 /**
  * Values computed from the state: unread count, a message's receipt status, edit rights, the
- * place in the queue.
+ * place in the queue, the pre-chat form and its answers.
  */
-import type { Message } from '../shared/index.ts'
+import type { InboxSettings, Message } from '../shared/index.ts'
+import type { Profile } from './api.ts'
 import type { PendingMessage, WidgetState } from './store.ts'
 
 import type { ReceiptStatus } from '../shared/ui/ReceiptMark.tsx'
@@ -49,4 +50,22 @@ export function canChange(state: WidgetState, m: Message): boolean {
 export function queuePlace(state: WidgetState): number | null {
   const c = state.conversation
   return c?.status === 'open' && !c.assigneeId ? state.queue : null
+}
+
+export type PreChatForm = InboxSettings['preChat']
+export type PreChatField = PreChatForm['fields'][number]
+
+const NO_FORM: PreChatForm = { mode: 'off', fields: [] }
+
+/** The inbox's pre-chat form; off until the availability answer tells (or from an older server). */
+export function preChatForm(state: WidgetState): PreChatForm {
+  const form = state.availability?.preChat
+  return form && form.fields.length > 0 ? form : NO_FORM
+}
+
+/** A field's answer on the profile ('' when none): its own field or an attribute. */
+export function fieldValue(profile: Profile, key: string): string {
+  const value =
+    key === 'name' || key === 'email' || key === 'phone' ? profile[key] : profile.attributes[key]
+  return value === null || value === undefined ? '' : String(value).trim()
 }

@@ -3,7 +3,7 @@
  * message rings (when the chat is hidden), is announced to screen readers, and gets
  * acknowledged (delivered, or read when visible). An automatic reply is announced only: it is
  * not the operator answering. A conversation that may be waiting again (reopened, released)
- * reads its place in the queue anew.
+ * reads its place in the queue anew. A resolution and its rating (C10) decide the rating card.
  */
 import { assertNever, beep, type EventFrame, type Message } from '../shared/index.ts'
 import type { TypingEventFrame } from '../shared/index.ts'
@@ -65,6 +65,8 @@ export function createEventHandler(
         return
       case 'conversation.status':
         m.setStatus(frame.data.status)
+        // Resolved or closed: the resolution a rating is for (C10); reopened: none.
+        m.setResolution(frame.data.status === 'open' ? null : frame.seq)
         if (frame.data.status === 'open') ports.requeue()
         return
       case 'conversation.assigned':
@@ -75,7 +77,8 @@ export function createEventHandler(
         // Nothing the visitor sees: the start ack already carried the conversation.
         return
       case 'conversation.rated':
-        // The visitor's own rating (C10): nothing to show yet.
+        // Given here or on another device: that resolution is never asked about again.
+        m.setRating(frame.data.rating)
         return
       case 'conversation.context':
         // The visitor's own page changes, for operators only.

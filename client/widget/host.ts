@@ -1,8 +1,9 @@
 /**
  * The frame's side of the bridge with the loader on the host page (messages in bridge.ts).
  * The loader hands over the frame's stored values at start, keeps every change, tells the page's
- * theme and whether the screen is phone-sized, and passes on a new identity of the signed-in
- * user; the frame tells the loader when the chat opens or closes so it can resize the iframe,
+ * theme and whether the screen is phone-sized, passes on a new identity of the signed-in user,
+ * and tells the page the visitor is on (at start and after each navigation of a single-page
+ * app); the frame tells the loader when the chat opens or closes so it can resize the iframe,
  * and when the server wants the user proved again. Only messages from `window.parent` count.
  */
 import type { FrameMessage, HostMessage, StoredValues } from './bridge.ts'
@@ -14,10 +15,19 @@ export interface HostInfo {
   compact: boolean
 }
 
+/** The host page the visitor is on, as the loader reads it. */
+export interface HostPage {
+  url: string
+  title: string
+  referrer: string
+}
+
 export interface HostHandlers {
   info(info: HostInfo): void
   /** The page named its user anew; null when nobody is signed in any more. */
   identity(identity: Identity | null): void
+  /** The visitor is on another page of the site (a single-page app navigated). */
+  page(page: HostPage): void
 }
 
 export interface HostBridge {
@@ -27,6 +37,8 @@ export interface HostBridge {
   tab: KeyValue
   layout(open: boolean): void
   identityRequired(): void
+  /** The host page as last told (null: not embedded, or an older loader that does not tell). */
+  page(): HostPage | null
   /** Where later news goes; host info that came before is handed over at once. */
   listen(handlers: HostHandlers): void
 }
@@ -42,12 +54,14 @@ export function connectHost(embedded: boolean): Promise<HostBridge> {
     if (embedded) window.parent.postMessage(message, '*')
   }
   let info: HostInfo | null = null
+  let page: HostPage | null = null
   let handlers: HostHandlers | null = null
   const bridge = (local: StoredValues, tab: StoredValues): HostBridge => ({
     local: hostStorage(local, (key, value) => post({ parley: 'store', area: 'local', key, value })),
     tab: hostStorage(tab, (key, value) => post({ parley: 'store', area: 'tab', key, value })),
     layout: (open) => post({ parley: 'layout', open }),
     identityRequired: () => post({ parley: 'identity-required' }),
+    page: () => page,
     listen(h) {
       handlers = h
       if (info) h.info(info)
@@ -73,6 +87,11 @@ export function connectHost(embedded: boolean): Promise<HostBridge> {
         const { userId, userHash } = message
         const valid = typeof userId === 'string' && typeof userHash === 'string'
         handlers?.identity(valid && userId && userHash ? { userId, userHash } : null)
+      } else if (message?.parley === 'page') {
+        const { url, title, referrer } = message
+        if (typeof url !== 'string') return
+        page = { url, title: String(title ?? ''), referrer: String(referrer ?? '') }
+        handlers?.page(page)
       }
     })
     setTimeout(() => start({}, {}), INIT_TIMEOUT_MS)

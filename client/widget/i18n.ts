@@ -1,5 +1,6 @@
 /** The widget's two UI languages. Message text is never translated, only the chrome around it. */
 import { attachStrings } from '../shared/attach-i18n.ts'
+import type { ParleyError } from '../shared/index.ts'
 import type { Lang } from './config.ts'
 
 /** The team's typical reply time (whole minutes from the server): "3 min", from an hour "2 h". */
@@ -54,7 +55,9 @@ const en = {
   loadingOlder: 'Loading earlier messages…',
   newMessage: 'New message from support:',
   messages: 'Messages',
-  resolved: 'This conversation was marked resolved. Write to us again any time.',
+  resolved: 'This conversation was resolved. Writing again reopens it.',
+  closedConversation: 'This conversation was closed. Writing again reopens it.',
+  details: 'Your details',
   tooLong: 'The message is too long',
   alreadyRead: 'The operator has already read this message, so it can no longer be changed.',
   alreadyDeleted: 'This message has already been deleted.',
@@ -123,7 +126,9 @@ const ru: Strings = {
   loadingOlder: 'Загружаем более ранние сообщения…',
   newMessage: 'Новое сообщение от поддержки:',
   messages: 'Сообщения',
-  resolved: 'Обращение отмечено решённым. Пишите, если понадобится помощь.',
+  resolved: 'Обращение отмечено решённым. Если напишете снова, оно откроется.',
+  closedConversation: 'Обращение закрыто. Если напишете снова, оно откроется.',
+  details: 'Ваши данные',
   tooLong: 'Сообщение слишком длинное',
   alreadyRead: 'Оператор уже прочитал это сообщение, изменить его нельзя.',
   alreadyDeleted: 'Это сообщение уже удалено.',
@@ -132,6 +137,14 @@ const ru: Strings = {
   failedAction: 'Что-то пошло не так. Попробуйте ещё раз.',
   unread: (n: number) => `${n} ${ruUnread[ruPlural.select(n)]}`,
   files: attachStrings('ru'),
+}
+
+/** What to tell the visitor when a form's request failed. */
+export function failureText(t: Strings, error: ParleyError): string {
+  const code = error.code
+  if (code === 'validation_failed') return error.message
+  if (code === 'rate_limited') return t.tooMany
+  return code === 'unavailable' || code === 'overloaded' ? t.offlineAction : t.failedAction
 }
 
 export function strings(lang: Lang): Strings {

@@ -10,6 +10,8 @@
  * The page may also set `window.ParleyIdentity = { userId, userHash }`, or change the data-user
  * attributes later; when the server wants the user proved again, the loader dispatches a
  * `parley:identity-required` event on window and passes on whichever the page sets next.
+ * The loader also tells the frame the page's URL, title and referrer (the conversation's
+ * context), and again after each navigation of a single-page app (History API, hash).
  *
  * Isolation: the widget runs in an iframe served by the Parley server, not in a shadow root.
  * Host CSS cannot reach into another document at all (a shadow root still inherits fonts,
@@ -154,6 +156,25 @@ const SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox allow
     document.body.appendChild(frame)
   }
 
+  // Where the visitor is: told at start, and once a single-page app's navigation settles (its
+  // title set), about a second after the last pushState, replaceState, popstate or hashchange.
+  const page = () =>
+    post({ parley: 'page', url: location.href, title: document.title, referrer: document.referrer })
+  let moved: ReturnType<typeof setTimeout> | undefined
+  const navigated = () => {
+    clearTimeout(moved)
+    moved = setTimeout(page, 1000)
+  }
+  for (const name of ['pushState', 'replaceState'] as const) {
+    const original = history[name]
+    history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
+      original.apply(this, args)
+      navigated()
+    }
+  }
+  addEventListener('popstate', navigated)
+  addEventListener('hashchange', navigated)
+
   addEventListener('message', (e: MessageEvent) => {
     // Our frame only, and only while it shows a sandboxed (opaque-origin) document.
     if (!frame || e.source !== frame.contentWindow || e.origin !== 'null') return
@@ -161,6 +182,7 @@ const SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox allow
     switch (message?.parley) {
       case 'ready':
         post({ parley: 'init', local: snapshot('local'), tab: snapshot('tab') })
+        page()
         return layout()
       case 'layout':
         open = message.open === true

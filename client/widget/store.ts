@@ -7,7 +7,7 @@ import type { Conversation, ConversationView, EventFrame, Message } from '../sha
 import type { ReadState } from '../shared/index.ts'
 import type { AvailabilityView, ChannelKind, TransportState } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
-import type { OperatorName } from './api.ts'
+import type { OperatorName, Profile } from './api.ts'
 import type { QueuedMessage } from './outbox.ts'
 
 /** A message of the visitor's not yet seen as stored (queued, in flight, or refused). */
@@ -24,6 +24,15 @@ export interface Join {
 }
 
 type AssignedEvent = Extract<EventFrame, { name: 'conversation.assigned' }>
+
+/** A visitor's rating of one resolution (C10). */
+export type Rating = Extract<EventFrame, { name: 'conversation.rated' }>['data']['rating']
+
+/**
+ * The pre-chat form before the first message: not decided yet (the profile is being read),
+ * asked (shown in place of the composer), or answered (the visitor may write).
+ */
+export type DetailsStep = 'unknown' | 'ask' | 'done'
 
 export type NoticeKey =
   'alreadyRead' | 'alreadyDeleted' | 'offlineAction' | 'rateLimited' | 'failedAction'
@@ -69,6 +78,21 @@ export interface WidgetState {
   notice: NoticeKey | null
   /** The latest incoming message, for screen readers (a polite live region). */
   announcement: string
+  /**
+   * The seq of the `conversation.status` event that resolved or closed the conversation (what a
+   * rating is for, C10); null while it is open or not seen.
+   */
+  resolution: number | null
+  /** Ratings seen (events or acks), by the resolution they are for. */
+  ratings: Record<number, Rating>
+  /** What the visitor told about themselves; null until read. */
+  profile: Profile | null
+  /** The pre-chat form in `before` mode. */
+  details: DetailsStep
+  /** The visitor opened "Your details" to change them. */
+  detailsOpen: boolean
+  /** The form was answered or its card dismissed on this device: the card is not shown again. */
+  detailsAsked: boolean
 }
 
 export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
@@ -99,6 +123,12 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
     editing: null,
     notice: null,
     announcement: '',
+    resolution: null,
+    ratings: {},
+    profile: null,
+    details: 'unknown',
+    detailsOpen: false,
+    detailsAsked: false,
   })
 
   const applyRead = (rs: ReadState) =>
@@ -138,6 +168,8 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
         ownRead: 0,
         ownDelivered: 0,
         editing: null,
+        resolution: null,
+        ratings: {},
       }),
     setConversation: (conversation: Conversation) => setState('conversation', conversation),
     setView(view: ConversationView) {
@@ -216,6 +248,12 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
     setEditing: (messageId: string | null) => setState('editing', messageId),
     setNotice: (notice: NoticeKey | null) => setState('notice', notice),
     announce: (text: string) => setState('announcement', text),
+    setResolution: (resolution: number | null) => setState({ resolution }),
+    setRating: (rating: Rating) => setState('ratings', rating.resolutionSeq, rating),
+    /** The profile and the pre-chat form's progress. */
+    setDetails: (
+      details: Partial<Pick<WidgetState, 'profile' | 'details' | 'detailsOpen' | 'detailsAsked'>>,
+    ) => setState(details),
   }
   return [state, mutations] as const
 }

@@ -19,6 +19,19 @@
  * (opened or resumed) and then follows the transport's `queue` events; an answer overtaken by
  * an event is dropped. Who answers (13.7): operators are named, with their pictures, through
  * `names.ts`.
+ *
+ * Identity and context (14): `start` carries the host page and the browser's language and time
+ * zone; a later page of the site is told with `page` while the conversation is open. A page
+ * the server would not take (a file: URL, a longer address) is left out, and a start refused
+ * for its context is sent again without it: the context never keeps the visitor from writing.
+ * The inbox's pre-chat form (from the availability answer) is asked before the first message
+ * (`before`: a refused `start` keeps its message queued until the form is answered) or in the
+ * thread after it (`after`); the answers go to the visitor's profile.
+ *
+ * Ratings (C10): the `conversation.status` event that resolved or closed the conversation is
+ * what a rating is for; `conversation.rated` events (replayed or live) and acks say it was
+ * given. Without an open conversation the newest one still open to ratings is shown, so a
+ * visitor who reloads or comes back on another device sees it resolved (and rated) there.
  */
 import {
   asParleyError,
@@ -35,7 +48,8 @@ import {
   type SendAck,
 } from '../shared/index.ts'
 import { createLinks, settleUploads, type Upload, type UploadEnv } from '../shared/attachments.ts'
-import { widgetApi, type OfflineRequest } from './api.ts'
+import { RATING_CHANGE_MS } from '../../protocol/model.ts'
+import { widgetApi, type OfflineRequest, type Profile, type ProfilePatch } from './api.ts'
 import { availabilityPoller } from './availability.ts'
 import type { WidgetConfig } from './config.ts'
 import { createEventHandler } from './events.ts'
@@ -44,8 +58,9 @@ import { strings, type Strings } from './i18n.ts'
 import { nameBook } from './names.ts'
 import { Outbox, type QueuedMessage } from './outbox.ts'
 import { createReceipts } from './receipts.ts'
+import { fieldValue, preChatForm } from './derive.ts'
 import { VisitorSession } from './session.ts'
-import { createWidgetStore, type NoticeKey, type WidgetState } from './store.ts'
+import { createWidgetStore, type NoticeKey, type Rating, type WidgetState } from './store.ts'
 
 export interface Widget {
   state: WidgetState
@@ -107,6 +122,10 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   let waiters: Array<() => void> = []
   let starting: Promise<string> | null = null
   const links = createLinks(config.baseUrl, () => session.token())
+  /** The conversation and page last told to the server ("id url"): each page is told once. */
+  let reported = ''
+  /** Uploads whose conversation waits for the pre-chat form to be answered. */
+  let answered: Array<() => void> = []
 
   /** Resolves once connected with the visitor's conversation looked up. */
   const ready = () =>
@@ -123,20 +142,68 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       starting ??= begin({}).finally(() => (starting = null))
       try {
         return await starting
-      } catch {
-        // offline again or refused: wait for the next connect
-        await new Promise((resolve) => setTimeout(resolve, 1000))
+      } catch (error) {
+        if (isFormRefusal(error)) {
+          // The pre-chat form first: asked again once it is answered.
+          askDetails()
+          await new Promise<void>((resolve) => answered.push(resolve))
+        } else {
+          // offline again or refused: wait for the next connect
+          await new Promise((resolve) => setTimeout(resolve, 1000))
+        }
       }
     }
   }
 
   async function begin(first: { clientMsgId?: string; text?: string }): Promise<string> {
-    const ack = await transport.request<{ conversation: Conversation }>(
-      { type: 'start', ...first, locale: config.lang },
-      { durable: true },
-    )
+    const page = hostPage()
+    const context = {
+      url: webUrl(page.url),
+      title: page.title.trim().slice(0, 300) || undefined,
+      referrer: page.referrer && webUrl(page.referrer),
+      language: navigator.language,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    }
+    const start = (withContext: boolean) =>
+      transport.request<{ conversation: Conversation }>(
+        { type: 'start', ...first, locale: config.lang, ...(withContext ? { context } : {}) },
+        { durable: true },
+      )
+    let ack: { conversation: Conversation }
+    try {
+      ack = await start(true)
+    } catch (error) {
+      const e = asParleyError(error)
+      if (e.code !== 'validation_failed' || !e.message.startsWith('context')) throw error
+      ack = await start(false)
+    }
     take(ack.conversation)
+    if (context.url) reported = `${ack.conversation.id} ${context.url}`
     return ack.conversation.id
+  }
+
+  /** The server holds the conversation for the form: asked, as the server has it now. */
+  function askDetails() {
+    m.setDetails({ details: 'ask' })
+    availability.check()
+  }
+
+  /** The host page as the loader told it; nothing known when not embedded (or an older loader). */
+  const hostPage = () => host.page() ?? { url: '', title: '', referrer: '' }
+
+  /** Tells the server the page the visitor is on now, while the conversation is open. */
+  function reportPage() {
+    const c = state.conversation
+    const page = hostPage()
+    const url = webUrl(page.url)
+    if (!c || c.status !== 'open' || !url || !resolved || transport.state !== 'connected') return
+    const key = `${c.id} ${url}`
+    if (reported === key) return
+    reported = key
+    const title = page.title.trim().slice(0, 300)
+    const frame = { type: 'page', conversationId: c.id, url, ...(title ? { title } : {}) } as const
+    // Rate limited or offline: not retried, the next page is told again.
+    transport.request(frame).catch(() => undefined)
   }
 
   /** A conversation the server just started for the visitor: its events from the first. */
@@ -162,7 +229,10 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       m.announce(
         `${message.author.kind === 'operator' ? t.newMessage : `${t.auto}:`} ${message.text}`,
       ),
-    requeue: () => void readQueue(),
+    requeue() {
+      void readQueue()
+      reportPage()
+    },
   })
 
   async function readQueue() {
@@ -178,11 +248,13 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   }
 
   m.setVisitor(session.visitorId)
+  m.setDetails({ detailsAsked: storage.get<boolean>(DETAILS_KEY) === true })
   for (const item of outbox.all()) m.addPending(item)
   if (!config.embedded) m.setHost({ dark: config.dark, compact: true })
 
   host.listen({
     info: (info) => m.setHost(info),
+    page: () => reportPage(),
     identity(identity) {
       const otherUser = session.setIdentity(identity)
       if (!otherUser) return transport.reconnectNow()
@@ -239,6 +311,8 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     m.setVisitor(visitorId)
     resolved = false
     receipts.reset()
+    // What they told about themselves is theirs too.
+    m.setDetails({ profile: null, details: 'unknown' })
   }
 
   function activate() {
@@ -263,16 +337,22 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     for (const resolve of go) resolve()
     void drain()
     receipts.schedule()
+    reportPage()
   }
 
-  /** Finds the visitor's latest open conversation, once per visitor. */
+  /**
+   * Finds the visitor's latest open conversation, once per visitor; without one, the newest
+   * if it was resolved or closed recently enough to be rated (C10).
+   */
   async function resolve(): Promise<boolean> {
     if (resolving) return false
     resolving = true
     try {
       if (!state.conversation) {
         const { conversations } = await api.conversations()
-        const open = conversations.find((c) => c.status === 'open')
+        const newest = conversations[0]
+        const recent = newest && Date.now() - newest.updatedAt < RATING_CHANGE_MS ? newest : null
+        const open = conversations.find((c) => c.status === 'open') ?? recent
         if (open) await load(open.id)
       }
       resolved = true
@@ -307,6 +387,11 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
           // Its visitor has left the screen meanwhile (another user): the row goes too.
           if (epoch !== visitorEpoch) m.removePending(item.clientMsgId)
         } catch (error) {
+          if (epoch === visitorEpoch && isFormRefusal(error)) {
+            // Stays queued: it goes out once the visitor has answered the form.
+            askDetails()
+            break
+          }
           if (epoch !== visitorEpoch) m.removePending(item.clientMsgId)
           else {
             m.failPending(item.clientMsgId)
@@ -459,6 +544,57 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       m.setThanks(request.email)
       activate()
     },
+    /**
+     * Rates the conversation's latest resolution on the inbox's scale, or declines (null);
+     * rejects with the server's ParleyError (conflict: no longer open to changes).
+     */
+    async rate(score: number | null, comment: string) {
+      const c = state.conversation
+      if (!c) return
+      const text = comment.trim() || null
+      const frame = { type: 'rate', conversationId: c.id, score, comment: text } as const
+      const ack = await transport.request<{ rating: Rating }>(frame)
+      m.setRating(ack.rating)
+    },
+    /** What the visitor told about themselves (read once); null when it cannot be read now. */
+    async profile(): Promise<Profile | null> {
+      const profile = state.profile ?? (await api.profile().catch(() => null))
+      if (profile) m.setDetails({ profile })
+      return profile
+    },
+    /** Before the first message: the form is asked unless the visitor has answered it. */
+    async checkDetails(): Promise<void> {
+      const profile = await actions.profile()
+      const done =
+        profile &&
+        preChatForm(state).fields.every(
+          (f) => fieldValue(profile, f.key) || (!f.required && state.detailsAsked),
+        )
+      if (state.details === 'unknown') m.setDetails({ details: done ? 'done' : 'ask' })
+    },
+    /** Saves the form's answers; rejects with the server's ParleyError (422 names the field). */
+    async saveProfile(patch: ProfilePatch): Promise<void> {
+      m.setDetails({ profile: await api.saveProfile(patch) })
+      actions.dismissDetails()
+    },
+    /** The form asked before the first message is answered: the visitor may write. */
+    detailsAnswered() {
+      m.setDetails({ details: 'done' })
+      const go = answered
+      answered = []
+      for (const resolve of go) resolve()
+      void drain()
+    },
+    /** The form was answered or its card declined: that card is not shown again here. */
+    dismissDetails(): void {
+      storage.set(DETAILS_KEY, true)
+      m.setDetails({ detailsAsked: true })
+    },
+    /** Shows "Your details" in place of the composer once the answers are read, or hides it. */
+    async openDetails(detailsOpen: boolean): Promise<void> {
+      if (detailsOpen) await actions.profile()
+      m.setDetails({ detailsOpen })
+    },
   }
 
   availability.check()
@@ -466,6 +602,20 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   if (tab.get<boolean>('open') || !config.embedded) open()
 
   return { state, actions, t, config, links, uploads: uploadEnv }
+}
+
+/** An http(s) address of at most 2048 characters (what the server takes), else undefined. */
+function webUrl(url: string): string | undefined {
+  return url.length <= 2048 && /^https?:\/\//i.test(url) ? url : undefined
+}
+
+/** Set once the visitor answered the pre-chat form or declined its card on this device. */
+const DETAILS_KEY = 'details'
+
+/** The server holds a new conversation until the pre-chat form's required answers are given. */
+function isFormRefusal(error: unknown): boolean {
+  const e = asParleyError(error)
+  return e.code === 'validation_failed' && e.message.startsWith('the pre-chat form asks')
 }
 
 function pick(item: QueuedMessage) {

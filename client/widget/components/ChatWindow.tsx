@@ -3,13 +3,17 @@
  * composer. Escape closes it. Files dropped anywhere on it join the composer's. While nobody
  * can answer, a visitor without a conversation gets the request form instead of the composer;
  * once typed into, it stays until the request is sent (or the chat closes), so the team coming
- * back never wipes the text.
+ * back never wipes the text. Otherwise, with the inbox's pre-chat form in `before` mode, a
+ * visitor without a conversation answers it first (unless their profile already has the
+ * answers); "Your details" (from the header) also takes the composer's place while open.
  */
-import { createSignal, onCleanup, Show } from 'solid-js'
+import { createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import { createFileDraft } from '../../shared/attachments.ts'
 import { createDropZone } from '../../shared/ui/Attachments.tsx'
 import { useWidget } from '../context.ts'
+import { preChatForm } from '../derive.ts'
 import { Composer } from './Composer.tsx'
+import { DetailsForm } from './lazy.ts'
 import { Header } from './Header.tsx'
 import { LeaveForm } from './LeaveForm.tsx'
 import { MessageList } from './MessageList.tsx'
@@ -26,10 +30,25 @@ export function ChatWindow() {
     !w.state.conversation &&
     w.state.pending.length === 0 &&
     (typed() || (w.state.availability?.state === 'offline' && w.state.lookedUp))
+  /** The pre-chat form before the first message: being decided, or asked. */
+  const before = () =>
+    !form() &&
+    !w.state.conversation &&
+    preChatForm(w.state).mode === 'before' &&
+    w.state.details !== 'done'
+  createEffect(() => {
+    if (before() && w.state.details === 'unknown' && w.state.lookedUp) {
+      void w.actions.checkDetails()
+    }
+  })
+  const closeDetails = () => {
+    void w.actions.openDetails(false)
+    document.getElementById('pw-details')?.focus()
+  }
   // A file would start a conversation of its own, past the form.
   const drop = createDropZone(
     (list) => files.add(list),
-    () => !w.state.editing && !form(),
+    () => !w.state.editing && !form() && !before() && !w.state.detailsOpen,
   )
   return (
     <section
@@ -51,7 +70,19 @@ export function ChatWindow() {
         <Queue />
         <TypingIndicator />
         <Notice />
-        <Composer files={files} />
+        <Show
+          when={w.state.detailsOpen}
+          fallback={
+            <Show when={before()} fallback={<Composer files={files} />}>
+              {/* Nothing while the profile is read: the form or the composer follows. */}
+              <Show when={w.state.details === 'ask'}>
+                <DetailsForm mode="before" />
+              </Show>
+            </Show>
+          }
+        >
+          <DetailsForm mode="edit" onClose={closeDetails} />
+        </Show>
       </Show>
       <Show when={drop.dragging()}>
         <div class="drop-overlay">{w.t.files.drop}</div>

@@ -5,11 +5,12 @@
  * else the team's availability (R5): online, busy (queued), or offline with when it is back; a
  * visitor in the queue is told busy, one an operator has is not. Online, it adds the team's
  * typical reply time when the server knows one ("Typically replies in ~3 min"), never a guess.
- * A polite live region, so a change is read out.
+ * A polite live region, so a change is read out. With a pre-chat form, "Your details" opens
+ * the visitor's answers to change them.
  */
 import { Show } from 'solid-js'
 import { useWidget } from '../context.ts'
-import { queuePlace } from '../derive.ts'
+import { preChatForm, queuePlace } from '../derive.ts'
 import type { Lang } from '../config.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { Face } from './Face.tsx'
@@ -73,6 +74,19 @@ export function Header() {
           </Show>
         </p>
       </div>
+      <Show when={preChatForm(w.state).mode !== 'off'}>
+        <button
+          id="pw-details"
+          type="button"
+          class="icon-button"
+          aria-label={w.t.details}
+          title={w.t.details}
+          aria-expanded={w.state.detailsOpen}
+          onClick={() => void w.actions.openDetails(!w.state.detailsOpen)}
+        >
+          <Icon name="edit" />
+        </button>
+      </Show>
       <button
         type="button"
         class="icon-button header-close"

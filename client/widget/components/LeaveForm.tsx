@@ -8,6 +8,7 @@ import { createSignal, onMount, Show } from 'solid-js'
 import { asParleyError, MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import type { OfflineRequest } from '../api.ts'
 import { useWidget } from '../context.ts'
+import { failureText } from '../i18n.ts'
 
 type Field = keyof OfflineRequest
 
@@ -45,15 +46,7 @@ export function LeaveForm(props: { onInput(): void }) {
       const { name, email, text } = values
       await w.actions.leave({ name: name.trim(), email: email.trim(), text })
     } catch (e) {
-      const error = asParleyError(e)
-      const code = error.code
-      setFailure(
-        code === 'validation_failed'
-          ? error.message
-          : code === 'rate_limited'
-            ? t.tooMany
-            : t.failedAction,
-      )
+      setFailure(failureText(t, asParleyError(e)))
     } finally {
       setBusy(false)
     }

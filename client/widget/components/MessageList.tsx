@@ -2,13 +2,18 @@
  * The history: the team's greeting (before the first message; shown here, never sent), stored
  * messages with the operators who joined between them ("Anna joined the conversation", with
  * their face), then the visitor's pending ones, and the thanks for a request left offline.
+ * Then, as the case may be: the pre-chat form's card after the first message (`after` mode),
+ * the line saying the conversation was resolved or closed (writing reopens it), and the rating
+ * card for that resolution (C10) until it is rated or declined, then the thanks.
  * Stays pinned to the bottom while the visitor is there; scrolling near the top loads the page
  * before the first message and keeps the visible messages where they were.
  */
 import { createEffect, createMemo, For, on, onMount, Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
+import { fieldValue, isMine, preChatForm } from '../derive.ts'
 import { Face } from './Face.tsx'
+import { DetailsForm, RatingCard } from './lazy.ts'
 import { MessageItem } from './MessageItem.tsx'
 
 const NEAR_PX = 80
@@ -29,6 +34,39 @@ export function MessageList() {
     if (list) list.scrollTop = list.scrollHeight
   }
   onMount(toBottom)
+  /** A card loaded after the thread (its own chunk) keeps the view at the bottom. */
+  const shown = () => {
+    if (pinned) toBottom()
+  }
+  /** The rating card's case: asking on the inbox's scale, or thanking for the rating given. */
+  const rating = createMemo(() => {
+    const c = w.state.conversation
+    const seq = w.state.resolution
+    if (!c || c.status === 'open' || seq === null) return null
+    const given = w.state.ratings[seq]
+    // Declined: never asked again, nothing to thank for.
+    if (given) return given.score === null ? null : { scale: given.scale, given }
+    const scale = w.state.availability?.rating
+    return scale && scale !== 'off' ? { scale, given: null } : null
+  })
+  /** The pre-chat form's card (`after`): once the visitor wrote, while an answer is missing. */
+  const wantsAfter = () =>
+    preChatForm(w.state).mode === 'after' &&
+    !!w.state.conversation &&
+    !w.state.detailsAsked &&
+    !w.state.detailsOpen &&
+    (w.state.pending.length > 0 || w.state.messages.some((m) => isMine(w.state, m)))
+  createEffect(() => {
+    if (wantsAfter() && !w.state.profile) void w.actions.profile()
+  })
+  const afterCard = () => {
+    const profile = w.state.profile
+    return (
+      wantsAfter() &&
+      !!profile &&
+      preChatForm(w.state).fields.some((f) => fieldValue(profile, f.key) === '')
+    )
+  }
   createEffect(
     on(
       () => [thread().length, w.state.pending.length, w.state.typing.length, w.state.queue],
@@ -93,8 +131,22 @@ export function MessageList() {
           {(email) => <p class="system-note">{w.t.thanks(email())}</p>}
         </Show>
       </div>
-      <Show when={w.state.conversation?.status === 'resolved'}>
-        <p class="system-note">{w.t.resolved}</p>
+      <Show when={afterCard()}>
+        <DetailsForm
+          mode="after"
+          onShow={shown}
+          onClose={() => document.querySelector<HTMLElement>('.composer textarea')?.focus()}
+        />
+      </Show>
+      <Show when={w.state.conversation?.status !== 'open' && w.state.conversation?.status}>
+        {(status) => (
+          <p class="system-note" data-testid="resolved">
+            {status() === 'closed' ? w.t.closedConversation : w.t.resolved}
+          </p>
+        )}
+      </Show>
+      <Show when={rating()}>
+        {(r) => <RatingCard scale={r().scale} given={r().given} onShow={shown} />}
       </Show>
     </div>
   )
