@@ -81,8 +81,9 @@ export function createAdmin(state: PanelState, m: PanelMutations, api: PanelApi)
           inboxes,
         })
       }),
+    /** Its name and settings, then its members (a refused patch changes neither); null: saved. */
     updateInbox: (id: string, patch: InboxPatch, operatorIds: string[]) =>
-      attempt(async () => {
+      explain(async () => {
         const updated = await api.patchInbox(id, patch)
         const members = await api.setMembers(id, operatorIds)
         m.set('members', id, members.operatorIds)

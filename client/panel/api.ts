@@ -1,6 +1,8 @@
 /** The panel's HTTP calls: inbox pages, a conversation and its history, admin lists, account. */
 import type { BranchRecord, BranchSettings, GeoRule } from '../../actors/index.ts'
+import type { VisitorContext } from '../../protocol/index.ts'
 import type { TeamMember, TeamView } from '../../server/availability.ts'
+import type { VisitorProfile } from '../../server/chat.ts'
 import type { BranchView } from '../../server/http/branches.ts'
 import {
   fromWire,
@@ -81,6 +83,19 @@ export interface BranchInput {
 
 export type Routing = Pick<InboxBranches, 'defaultBranchId' | 'geoRules'>
 
+export type { VisitorContext }
+
+/** A conversation's visitor as operators see it: what they told, and the page they are on. */
+export interface ConversationVisitor {
+  visitor: VisitorProfile & {
+    id: string
+    /** Signed in through the site's identity check. */
+    identified: boolean
+  }
+  /** The newest page the widget reported, with browser, OS and device; null when none. */
+  context: VisitorContext | null
+}
+
 export function panelApi(baseUrl: string, token: () => string | null) {
   const call = <T>(path: string, method?: string, body?: unknown) =>
     httpJson<T>(baseUrl, path, { token: token(), method, body })
@@ -103,6 +118,12 @@ export function panelApi(baseUrl: string, token: () => string | null) {
       call<{ operators: Array<{ id: string; name: string }> }>(
         `${conv(id)}/operators?ids=${ids.map(encodeURIComponent).join(',')}`,
       ),
+    /** The conversation's visitor (profile) and their newest page (context). */
+    visitor: async (id: string): Promise<ConversationVisitor> => {
+      const answer = await call<Partial<ConversationVisitor>>(`${conv(id)}/visitor`)
+      if (!answer.visitor) throw new ParleyError('bad_request', 'no visitor in the answer')
+      return { visitor: answer.visitor, context: answer.context ?? null }
+    },
     /** The inbox's branches and operators with their status and load (members, the elevated). */
     team: (inboxId: string) => call<Team>(`/api/inboxes/${encodeURIComponent(inboxId)}/team`),
     /** The own name as visitors see it; null: the first word of the name. */

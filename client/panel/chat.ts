@@ -4,9 +4,10 @@
  * clientMsgId), edit/delete, status and assignment.
  *
  * History over HTTP holds messages only, so the subscription starts at the oldest message
- * loaded: its replay brings the transfers among them (system lines). Replayed messages and
- * receipts up to the seq the view was loaded at are skipped; HTTP gave them already, as they
- * are now.
+ * loaded: its replay brings the transfers and ratings among them (system lines). Replayed
+ * messages and receipts up to the seq the view was loaded at are skipped; HTTP gave them
+ * already, as they are now. The visitor's profile and page come over HTTP beside the view; page
+ * changes then arrive as events, profile changes are read again after the visitor writes.
  */
 import {
   asParleyError,
@@ -23,12 +24,14 @@ import {
   type TypingEventFrame,
 } from '../shared/index.ts'
 import { settleUploads, type Upload } from '../shared/attachments.ts'
-import type { PanelApi } from './api.ts'
+import type { PanelApi, VisitorContext } from './api.ts'
 import { newestVisitorSeq, ownRead } from './derive.ts'
 import type { PanelMutations, PanelState } from './store.ts'
 
 /** A visitor typing notice is dropped after this long without news (a lost "off"). */
 const TYPING_TTL_MS = 10_000
+/** The visitor's profile is read again after their message, at most this often. */
+const VISITOR_REFRESH_MS = 10_000
 
 export function createChat(
   state: PanelState,
@@ -41,6 +44,10 @@ export function createChat(
   let deliveredSent = 0
   /** The conversation's lastSeq when it was loaded: events up to it are on screen already. */
   let loadedSeq = 0
+  /** The newest page change seen as an event: a profile read started before it keeps it. */
+  let pageEvent: { context: VisitorContext } | null = null
+  let visitorReadAt = 0
+  let visitorTimer: ReturnType<typeof setTimeout> | undefined
   const typing = typingSender((on) => {
     const id = state.selectedId
     if (id && transport.state === 'connected') {
@@ -79,14 +86,41 @@ export function createChat(
     )
   }
 
+  /** The visitor's profile and page (shown by the details; an error leaves them out). */
+  async function loadVisitor(id: string) {
+    clearTimeout(visitorTimer)
+    visitorTimer = undefined
+    visitorReadAt = Date.now()
+    const before = pageEvent
+    try {
+      const details = await api.visitor(id)
+      if (state.selectedId !== id) return
+      const context = pageEvent && pageEvent !== before ? pageEvent.context : details.context
+      m.setVisitor({ ...details, context, conversationId: id })
+    } catch {
+      // the details show what the conversation itself tells
+    }
+  }
+
+  /** After a visitor's message: they may have answered the form meanwhile. */
+  function refreshVisitor(id: string) {
+    if (visitorTimer !== undefined) return
+    const wait = Math.max(0, visitorReadAt + VISITOR_REFRESH_MS - Date.now())
+    visitorTimer = setTimeout(() => {
+      visitorTimer = undefined
+      if (state.selectedId === id) void loadVisitor(id)
+    }, wait)
+  }
+
   async function load(id: string) {
+    void loadVisitor(id)
     const view = await api.view(id)
     const page = await api.history(id)
     if (state.selectedId !== id) return
     m.setView(view)
     m.addHistory(page.messages, page.hasMore)
-    // Loaded again (the server was behind): the replay brings the transfers back.
-    m.set('transfers', [])
+    // Loaded again (the server was behind): the replay brings the transfers and ratings back.
+    m.set({ transfers: [], ratings: [] })
     loadedSeq = view.conversation.lastSeq
     const first = page.messages[0]
     transport.subscribe(id, page.hasMore && first ? first.seq - 1 : 0)
@@ -100,6 +134,18 @@ export function createChat(
       // The feed carries the whole conversation after the change.
       return
     }
+    if (frame.name === 'conversation.rated') {
+      m.addRating(frame)
+      return
+    }
+    if (frame.name === 'conversation.context') {
+      // The visitor went to another page. Replayed ones too: the last is the newest page.
+      pageEvent = { context: frame.data.context }
+      if (state.visitor?.conversationId === frame.conversationId) {
+        m.set('visitor', 'context', frame.data.context)
+      }
+      return
+    }
     if (frame.name !== 'typing' && frame.seq <= loadedSeq) return
     switch (frame.name) {
       case 'typing':
@@ -109,7 +155,10 @@ export function createChat(
       case 'message.updated': {
         const message = frame.data.message
         m.upsertMessage(message)
-        if (message.author.kind === 'visitor') setVisitorTyping(false)
+        if (message.author.kind === 'visitor') {
+          setVisitorTyping(false)
+          if (frame.name === 'message.created') refreshVisitor(frame.conversationId)
+        }
         if (message.deletedAt !== null && state.editing === message.id) m.set('editing', null)
         markRead()
         return
@@ -122,12 +171,6 @@ export function createChat(
         return
       case 'conversation.status':
         // The feed carries the whole conversation after the change.
-        return
-      case 'conversation.context':
-        // The visitor's page changes: the details panel reads them.
-        return
-      case 'conversation.rated':
-        // The visitor's rating (C10): nothing to show yet.
         return
       default:
         return assertNever(frame)
@@ -180,6 +223,9 @@ export function createChat(
       readSent = 0
       deliveredSent = 0
       loadedSeq = 0
+      clearTimeout(visitorTimer)
+      visitorTimer = undefined
+      pageEvent = null
       m.select(id)
       if (id) await load(id).catch(fail)
     },

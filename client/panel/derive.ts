@@ -1,5 +1,6 @@
 /** Values computed from the panel state: the visitor's watermarks, receipts, edit rights. */
 import type { Conversation, Message } from '../shared/index.ts'
+import { visitorName } from './format.ts'
 import type { PanelState, PendingMessage } from './store.ts'
 
 import type { ReceiptStatus } from '../shared/ui/ReceiptMark.tsx'
@@ -70,4 +71,12 @@ export function branchName(state: PanelState, inboxId: string, branchId: string)
   const fromTeam = state.teams[inboxId]?.branches.find((b) => b.id === branchId)
   if (fromTeam) return fromTeam.name
   return state.branches?.branches.find((b) => b.id === branchId)?.name ?? null
+}
+
+/**
+ * The visitor as the panel calls them: their name, else their e-mail, once their details were
+ * loaded; else "Visitor 3410ba".
+ */
+export function visitorLabel(state: PanelState, visitorId: string): string {
+  return state.visitorLabels[visitorId] ?? visitorName(visitorId)
 }

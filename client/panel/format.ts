@@ -6,6 +6,34 @@ export function visitorName(visitorId: string): string {
   return `Visitor ${visitorId.slice(-6)}`
 }
 
+let languages: Intl.DisplayNames | undefined
+
+/** "German (Germany), de-DE": a BCP 47 tag named in the panel's language, with the tag. */
+export function languageName(tag: string): string {
+  try {
+    languages ??= new Intl.DisplayNames([document.documentElement.lang || 'en'], {
+      type: 'language',
+    })
+    const name = languages.of(tag)
+    return name && name !== tag ? `${name}, ${tag}` : tag
+  } catch {
+    return tag
+  }
+}
+
+/** The time of day `at` in an IANA time zone ("14:05"), or null when Intl does not know it. */
+export function timeIn(timeZone: string, at: number): string | null {
+  try {
+    return new Intl.DateTimeFormat(undefined, {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+    }).format(at)
+  } catch {
+    return null
+  }
+}
+
 export function clock(at: number): string {
   return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(at)
 }

@@ -9,6 +9,7 @@ import './conversation.css'
 import './branches.css'
 import './transfer.css'
 import './profile.css'
+import './visitor.css'
 
 const root = document.getElementById('root')
 // index.html lives at <base>/panel/

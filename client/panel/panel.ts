@@ -159,6 +159,7 @@ export function createPanel(baseUrl: string) {
       branches: null,
       teams: {},
       names: {},
+      visitorLabels: {},
       notes: {},
       toast: null,
     })

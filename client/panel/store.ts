@@ -17,7 +17,7 @@ import type {
 } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
 import type { StoredLogin } from './session.ts'
-import type { InboxBranches, Team } from './api.ts'
+import type { ConversationVisitor, InboxBranches, Team } from './api.ts'
 
 /** An own message not yet seen as stored (in flight across reconnects, or refused). */
 export interface PendingMessage {
@@ -34,6 +34,14 @@ export type Page = 'inbox' | 'operators' | 'inboxes'
 
 /** A `conversation.assigned` event of a transfer: a system line in the thread. */
 export type TransferLine = Extract<EventFrame, { name: 'conversation.assigned' }>
+
+/** A visitor's rating (C10): a system line in the thread, one per resolution. */
+export type RatingLine = Extract<EventFrame, { name: 'conversation.rated' }>
+
+/** The visitor of the conversation on screen, once loaded. */
+export interface VisitorDetails extends ConversationVisitor {
+  conversationId: string
+}
 
 /** A conversation someone transferred to this operator, with their note (kept in memory only). */
 export interface TransferNote {
@@ -82,6 +90,12 @@ export interface PanelState {
   names: Record<string, string>
   /** The transfers of the conversation on screen, in seq order. */
   transfers: TransferLine[]
+  /** Its ratings, in seq order: the newest of each resolution. */
+  ratings: RatingLine[]
+  /** Its visitor's profile and page, once loaded. */
+  visitor: VisitorDetails | null
+  /** Visitors' names (else e-mails) by visitor id, as their details were loaded. */
+  visitorLabels: Record<string, string>
   /** Notes of the conversations transferred to this operator, by conversation id. */
   notes: Record<string, TransferNote>
   /** The newest transfer to this operator, shown until dismissed or opened. */
@@ -127,6 +141,9 @@ export function createPanelStore(login: StoredLogin | null) {
     teams: {},
     names: {},
     transfers: [],
+    ratings: [],
+    visitor: null,
+    visitorLabels: {},
     notes: {},
     toast: null,
   })
@@ -163,6 +180,8 @@ export function createPanelStore(login: StoredLogin | null) {
         editing: null,
         notice: null,
         transfers: [],
+        ratings: [],
+        visitor: null,
       })
     },
     setView(view: ConversationView) {
@@ -207,6 +226,36 @@ export function createPanelStore(login: StoredLogin | null) {
           if (s.transfers.some((x) => x.seq === line.seq)) return
           s.transfers.push(line)
           s.transfers.sort((a, b) => a.seq - b.seq)
+        }),
+      )
+    },
+    /**
+     * A rating event, once: a later one of the same resolution (a changed rating) replaces the
+     * earlier line, and an earlier one arriving late is left out.
+     */
+    addRating(line: RatingLine) {
+      setState(
+        produce((s) => {
+          const resolution = line.data.rating.resolutionSeq
+          const same = s.ratings.find((x) => x.data.rating.resolutionSeq === resolution)
+          if (same && same.seq >= line.seq) return
+          s.ratings = s.ratings.filter((x) => x !== same)
+          s.ratings.push(line)
+          s.ratings.sort((a, b) => a.seq - b.seq)
+        }),
+      )
+    },
+    /** The visitor's details for the conversation on screen, and their label for the list. */
+    setVisitor(details: VisitorDetails) {
+      if (details.conversationId !== state.selectedId) return
+      const { id, name, email } = details.visitor
+      const label = name ?? email
+      setState('visitor', reconcile(details))
+      // A label the visitor cleared since goes too.
+      setState(
+        produce((s) => {
+          if (label) s.visitorLabels[id] = label
+          else delete s.visitorLabels[id]
         }),
       )
     },

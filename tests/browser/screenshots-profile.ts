@@ -1,9 +1,12 @@
 /**
- * Screenshots of operators' public identity for the README (run by tests/browser/screenshots.ts):
- * docs/panel-profile.png (the own profile dialog with a picture, over the inbox) and
- * docs/panel-operators.png (the operators page: pictures, initials, names shown to visitors).
- * A server of its own; the pictures are drawn portraits, uploaded the way the panel does.
+ * Screenshots of operators' public identity and of visitors for the README (run by
+ * tests/browser/screenshots.ts): docs/panel-profile.png (the own profile dialog with a picture,
+ * over the inbox), docs/panel-operators.png (the operators page: pictures, initials, names shown
+ * to visitors) and docs/panel-visitor.png (a resolved conversation: the visitor's profile, page
+ * and attributes in its details, their star rating in the thread). Each a server of its own; the
+ * pictures are drawn portraits, uploaded the way the panel does.
  */
+import { createHmac } from 'node:crypto'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import sharp from 'sharp'
@@ -146,6 +149,108 @@ export async function profileShots(browser: TestBrowser): Promise<void> {
     await page.locator('tr[data-operator="mei@example.com"]').waitFor()
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
     await shoot(page, 'panel-operators.png')
+    await page.close()
+  } finally {
+    await server.stop()
+  }
+}
+
+/** A desktop Chrome's User-Agent: the server reads browser, OS and device from it. */
+const CHROME_MAC =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+
+/**
+ * docs/panel-visitor.png: a signed-in customer of the site (identified) who filled the pre-chat
+ * form starts from their order page; the operator answers and resolves; the visitor rates 4 of
+ * 5 stars with a comment. Everything goes over HTTP, as the widget's fallback does.
+ */
+export async function visitorShots(browser: TestBrowser): Promise<void> {
+  const server = await startTestServer()
+  try {
+    const adminToken = await server.adminToken()
+    const call = async (path: string, token: string, body?: unknown, method = 'POST') => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'user-agent': CHROME_MAC,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+      return (await res.json()) as any
+    }
+    const inboxId = await server.defaultInboxId()
+    const me = await call('/api/auth/me', adminToken, undefined, 'GET')
+    await call(
+      `/api/admin/operators/${me.operator.id}`,
+      adminToken,
+      { name: 'Anna Petrova' },
+      'PATCH',
+    )
+    await call(
+      `/api/admin/inboxes/${inboxId}`,
+      adminToken,
+      { settings: { rating: 'stars' } },
+      'PATCH',
+    )
+    // Others waiting in the list.
+    for (const text of ['Do you ship to Norway?', 'How do I reset my password?']) {
+      const visitor = await server.visitorToken()
+      await call('/api/visitor/conversations', visitor.token, { clientMsgId: text, text })
+    }
+    // Signed in on the site: the widget passes the site's signed user id.
+    const secret = await server.identitySecret(inboxId)
+    const userHash = createHmac('sha256', secret).update('customer-20417').digest('hex')
+    const session = await server.http('/api/visitor/session', {
+      body: { inboxId, userId: 'customer-20417', userHash },
+    })
+    const token = session.body.token as string
+    await call(
+      '/api/visitor/profile',
+      token,
+      {
+        name: 'Maria Schmidt',
+        email: 'maria.schmidt@example.com',
+        phone: '+49 30 1234 5678',
+        attributes: { plan: 'Business', customer_id: 'C-20417', orders: 12, newsletter: true },
+      },
+      'PATCH',
+    )
+    const started = await call('/api/visitor/conversations', token, {
+      clientMsgId: 'maria-1',
+      text: 'Hi! I was charged twice for order #2291 😕',
+      context: {
+        url: 'https://shop.example.com/account/orders/2291',
+        title: 'Order #2291 — Example Shop',
+        referrer: 'https://www.google.com/',
+        language: 'de-DE',
+        timeZone: 'Europe/Berlin',
+      },
+    })
+    const id = started.conversation.id as string
+    const conv = `/api/conversations/${id}`
+    await call(`${conv}/assign`, adminToken, { operatorId: me.operator.id })
+    await call(`${conv}/messages`, adminToken, {
+      clientMsgId: 'anna-1',
+      text: 'Sorry about that, Maria! I have refunded the second charge; it shows on your card in 3-5 days.',
+    })
+    await call(`${conv}/messages`, token, { clientMsgId: 'maria-2', text: 'Perfect, thank you!' })
+    await call(`${conv}/status`, adminToken, { status: 'resolved' })
+    await call(`${conv}/rating`, token, { score: 4, comment: 'Quick refund, thanks Anna!' })
+
+    const panel = await PanelPage.open(browser.context, server.url, {
+      viewport: { width: 1280, height: 760 },
+    })
+    const page = panel.page
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.locator(`.conversation-row[data-conversation-id="${id}"]`).click()
+    await page.locator('.messages .rating-line').waitFor()
+    await page.getByTestId('visitor-attributes').waitFor()
+    await page.locator('.conv-title h2', { hasText: 'Maria Schmidt' }).waitFor()
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    await shoot(page, 'panel-visitor.png')
     await page.close()
   } finally {
     await server.stop()

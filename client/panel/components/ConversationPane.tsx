@@ -1,14 +1,15 @@
 /**
- * The conversation on screen: its header (visitor, status, "Offline request", details) and
- * actions, the messages, typing, and the composer.
+ * The conversation on screen: its header (the visitor's name once known, status, "Offline
+ * request", details) and actions, the messages, typing, and the composer.
  */
 import { onCleanup, Show } from 'solid-js'
 import { createFileDraft } from '../../shared/attachments.ts'
 import { createDropZone } from '../../shared/ui/Attachments.tsx'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { usePanel } from '../context.ts'
-import { selected } from '../derive.ts'
-import { FILE_STRINGS, visitorName } from '../format.ts'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
+import { selected, visitorLabel } from '../derive.ts'
+import { FILE_STRINGS } from '../format.ts'
 import { Composer } from './Composer.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
 import { ConversationDetails } from './ConversationDetails.tsx'
@@ -43,7 +44,11 @@ export function ConversationPane(props: { id: string }) {
           <Icon name="back" />
         </button>
         <div class="conv-title">
-          <h2>{conversation() ? visitorName(conversation()?.visitorId ?? '') : 'Conversation'}</h2>
+          <h2>
+            <Show when={conversation()} fallback="Conversation">
+              {(c) => <SafeText text={visitorLabel(panel.state, c().visitorId)} />}
+            </Show>
+          </h2>
           <Show when={conversation()}>
             {(c) => (
               <>

@@ -1,14 +1,18 @@
 /**
- * One inbox's settings: name, escalation minutes, capacity, visitor messages per minute, members;
- * and the way to its branches.
+ * One inbox's settings: name, escalation minutes, capacity, visitor messages per minute,
+ * ratings after resolve, the pre-chat form, members; and the way to its branches. Saves only
+ * what it edits; a refusal is shown by the Save button and nothing is saved (members neither).
  */
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, createUniqueId, For, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
 import type { InboxRecord, InboxSettings } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
+import { names } from '../form-errors.ts'
+import { fromPreChatDraft, PreChatEditor, toPreChatDraft } from './PreChatEditor.tsx'
 
 type NumberSetting = 'escalationMinutes' | 'maxOpenPerOperator' | 'visitorMessagesPerMinute'
+type Rating = InboxSettings['rating']
 
 const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> = [
   { key: 'escalationMinutes', label: 'Escalation after (minutes)', min: 1 },
@@ -16,30 +20,74 @@ const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> 
   { key: 'visitorMessagesPerMinute', label: 'Visitor messages per minute', min: 1 },
 ]
 
+const RATINGS: ReadonlyArray<{ value: Rating; label: string }> = [
+  { value: 'off', label: 'Off' },
+  { value: 'stars', label: '1-5 stars' },
+  { value: 'thumbs', label: 'Thumbs up or down' },
+  { value: 'nps', label: 'NPS 0-10' },
+]
+
 export function InboxForm(props: { inbox: InboxRecord }) {
   const panel = usePanel()
   const [name, setName] = createSignal(props.inbox.name)
-  const [settings, setSettings] = createStore<InboxSettings>({ ...props.inbox.settings })
+  const initial = props.inbox.settings
+  const [numbers, setNumbers] = createStore<Record<NumberSetting, number>>({
+    escalationMinutes: initial.escalationMinutes,
+    maxOpenPerOperator: initial.maxOpenPerOperator,
+    visitorMessagesPerMinute: initial.visitorMessagesPerMinute,
+  })
+  const [rating, setRating] = createSignal<Rating>(initial.rating ?? 'off')
+  const [preChat, setPreChat] = createStore(
+    toPreChatDraft(initial.preChat ?? { mode: 'off', fields: [] }),
+  )
   const [saved, setSaved] = createSignal(false)
+  const [error, setError] = createSignal<string | null>(null)
+  const [busy, setBusy] = createSignal(false)
+  const errorId = createUniqueId()
+  const ratingHintId = createUniqueId()
   const [members, setMembers] = createSignal<string[]>(panel.state.members[props.inbox.id] ?? [])
   const toggle = (id: string, on: boolean) =>
     setMembers((list) =>
       on ? [...list.filter((x) => x !== id), id] : list.filter((x) => x !== id),
     )
+  /** The refusal names this setting (e.g. "settings.escalationMinutes: ..."). */
+  const bad = (key: string) =>
+    names(error(), `settings.${key}`) || names(error(), `body.settings.${key}`) || undefined
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault()
+    setSaved(false)
+    setError(null)
+    setBusy(true)
+    const settings: Partial<InboxSettings> = {
+      ...numbers,
+      rating: rating(),
+      preChat: fromPreChatDraft(preChat),
+    }
+    const failure = await panel.actions.updateInbox(
+      props.inbox.id,
+      { name: name(), settings },
+      members(),
+    )
+    setBusy(false)
+    setError(failure)
+    setSaved(failure === null)
+  }
   return (
     <form
-      class="card inline-form"
+      class="card inline-form inbox-form"
       data-inbox={props.inbox.id}
-      onSubmit={async (e) => {
-        e.preventDefault()
-        setSaved(false)
-        const patch = { name: name(), settings: { ...settings } }
-        setSaved(await panel.actions.updateInbox(props.inbox.id, patch, members()))
-      }}
+      onSubmit={(e) => void submit(e)}
     >
       <label>
         Name
-        <input required dir="auto" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+        <input
+          required
+          dir="auto"
+          value={name()}
+          onInput={(e) => setName(e.currentTarget.value)}
+          aria-invalid={names(error(), 'name') || undefined}
+          aria-describedby={names(error(), 'name') ? errorId : undefined}
+        />
       </label>
       {FIELDS.map((f) => (
         <label>
@@ -48,11 +96,28 @@ export function InboxForm(props: { inbox: InboxRecord }) {
             type="number"
             min={f.min}
             required
-            value={settings[f.key]}
-            onInput={(e) => setSettings(f.key, e.currentTarget.valueAsNumber)}
+            value={numbers[f.key]}
+            onInput={(e) => setNumbers(f.key, e.currentTarget.valueAsNumber)}
+            aria-invalid={bad(f.key)}
+            aria-describedby={bad(f.key) ? errorId : undefined}
           />
         </label>
       ))}
+      <label>
+        Ratings after resolve
+        <select
+          value={rating()}
+          onChange={(e) => setRating(e.currentTarget.value as Rating)}
+          aria-describedby={ratingHintId}
+        >
+          <For each={RATINGS}>{(r) => <option value={r.value}>{r.label}</option>}</For>
+        </select>
+      </label>
+      <p id={ratingHintId} class="muted hint">
+        Once a conversation is resolved or closed, the widget asks the visitor to rate it; their
+        rating shows in the conversation.
+      </p>
+      <PreChatEditor draft={preChat} setDraft={setPreChat} error={error()} errorId={errorId} />
       <fieldset class="members">
         <legend>Members (operators who get this inbox's conversations)</legend>
         <For each={panel.state.operators}>
@@ -68,8 +133,15 @@ export function InboxForm(props: { inbox: InboxRecord }) {
           )}
         </For>
       </fieldset>
+      <Show when={error()}>
+        <p id={errorId} class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
       <div class="form-foot">
-        <button type="submit">Save</button>
+        <button type="submit" disabled={busy()}>
+          Save
+        </button>
         <button
           type="button"
           class="secondary"

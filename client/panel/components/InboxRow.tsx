@@ -3,8 +3,8 @@ import { createEffect, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
-import { operatorName } from '../derive.ts'
-import { visitorName, when } from '../format.ts'
+import { operatorName, visitorLabel } from '../derive.ts'
+import { when } from '../format.ts'
 
 export function InboxRow(props: { conversation: Conversation }) {
   const panel = usePanel()
@@ -37,7 +37,7 @@ export function InboxRow(props: { conversation: Conversation }) {
         </span>
         <span class="row-main">
           <span class="row-title">
-            <span class="name">{visitorName(props.conversation.visitorId)}</span>
+            <SafeText class="name" text={visitorLabel(panel.state, props.conversation.visitorId)} />
             <time>{when(props.conversation.lastMessageAt ?? props.conversation.createdAt)}</time>
           </span>
           <span class="row-sub">
