@@ -6,34 +6,12 @@
  * through the DevTools protocol, which the pages' CSP does not stop.
  */
 import { describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Frame, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { imageLoaded, pasteImage, pdf } from './files.ts'
 import { connectOperator, skipBrowserTests, until, useServerAndBrowser, Widget } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-interface Violation {
-  id: string
-  impact: string | null
-  nodes: { target: string[] }[]
-}
-
-/** Serious and critical violations in a document, as "rule: targets" lines. */
-async function violations(doc: Page | Frame): Promise<string[]> {
-  await doc.evaluate(AXE)
-  const found = (await doc.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } })
-      .axe
-    return (await axe.run()).violations
-  })) as Violation[]
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
+import { violations } from './axe.ts'
 
 async function photo(): Promise<Buffer> {
   return sharp({ create: { width: 480, height: 320, channels: 3, background: '#c89b62' } })

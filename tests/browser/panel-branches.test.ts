@@ -5,28 +5,13 @@
  * form, light and dark. Everything saved is checked through the admin API.
  */
 import { describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { ADMIN } from '../helpers/server.ts'
 import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
+import { violations } from './axe.ts'
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']
-
-/** Serious and critical axe-core violations on the page, as "rule: targets" lines. */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE)
-  const found = (await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } })
-      .axe
-    return (await axe.run()).violations
-  })) as Array<{ id: string; impact: string | null; nodes: { target: string[] }[] }>
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 describe.skipIf(skipBrowserTests)('panel branches', () => {
   const env = useServerAndBrowser()

@@ -10,8 +10,6 @@
  * origin, so each keeps its own login.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Locator, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { httpStart } from '../helpers/http.ts'
@@ -25,23 +23,10 @@ import {
   type TestBrowser,
 } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
+import { violations } from './axe.ts'
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const PASSWORD = 'operator-password-1'
 const MENU_ITEM = 'Name shown to visitors…'
-
-/** Serious and critical axe-core violations on the page, as "rule: targets" lines. */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE)
-  const found = (await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } })
-      .axe
-    return (await axe.run()).violations
-  })) as Array<{ id: string; impact: string | null; nodes: { target: string[] }[] }>
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** A real JPEG (camera EXIF included), wider than tall, as tests/server/avatars.test.ts makes. */
 async function photo(r = 200, g = 80, b = 40): Promise<Buffer> {

@@ -11,8 +11,6 @@
  * visitor started over HTTP can be placed in Russia.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Locator, Page } from 'playwright-core'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
@@ -24,8 +22,8 @@ import {
   type TestBrowser,
 } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
+import { violations } from './axe.ts'
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const RU_ADDRESS = '77.88.8.8'
 const NOTE = 'VIP customer, refund approved'
 const OFFLINE_REPLY = 'We are offline now. We will answer by e-mail.'
@@ -49,19 +47,6 @@ const FAKES = `
     close() {}
   }
 `
-
-/** Serious and critical axe-core violations on the page, as "rule: targets" lines. */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE)
-  const found = (await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } })
-      .axe
-    return (await axe.run()).violations
-  })) as Array<{ id: string; impact: string | null; nodes: { target: string[] }[] }>
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** The accessible name of the focused element (a radio: its label's text). */
 const focused = (page: Page) =>

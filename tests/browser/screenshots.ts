@@ -15,7 +15,8 @@ import { pasteImage, pdf, imageLoaded } from './files.ts'
 import { connectOperator, ensureClientBuilt, launchBrowser, until, Widget } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 import { availabilityShots, branchShots, queueShots, transferShots } from './screenshots-routing.ts'
-import { profileShots } from './screenshots-profile.ts'
+import { profileShots, visitorShots } from './screenshots-profile.ts'
+import { widgetCardShots } from './screenshots-widget.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -107,6 +108,8 @@ try {
   await queueShots(browser)
   await transferShots(browser)
   await profileShots(browser)
+  await visitorShots(browser)
+  await widgetCardShots(browser)
 } finally {
   await browser.close()
   await server.stop()

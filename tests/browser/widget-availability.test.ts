@@ -9,8 +9,6 @@
  * the chat (which asks again) until the widget shows the new state, within a bound.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Frame, Page } from 'playwright-core'
 import { httpStart } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
@@ -23,24 +21,11 @@ import {
   Widget,
   type TestBrowser,
 } from './harness.ts'
+import { violations } from './axe.ts'
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const GREEN = 'rgb(74, 222, 128)'
 const AMBER = 'rgb(251, 191, 36)'
 const GREY = 'rgb(156, 163, 175)'
-
-/** Serious and critical axe-core violations in a document, as "rule: targets" lines. */
-async function violations(doc: Frame): Promise<string[]> {
-  await doc.evaluate(AXE)
-  const found = (await doc.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } })
-      .axe
-    return (await axe.run()).violations
-  })) as { id: string; impact: string | null; nodes: { target: string[] }[] }[]
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 function widgetFrame(page: Page): Frame {
   const frame = page.frames().find((f) => f.url().includes('/widget/'))

@@ -9,8 +9,6 @@
  * its only operator already has one. Each test has its own server; one browser for the file.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Frame, Page } from 'playwright-core'
 import { httpStart } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
@@ -25,22 +23,9 @@ import {
   Widget,
   type TestBrowser,
 } from './harness.ts'
+import { violations } from './axe.ts'
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const FIRST_REPLY = { en: 'Thanks, we are on it', ru: 'Спасибо, уже смотрим' }
-
-/** Serious and critical axe-core violations in a document, as "rule: targets" lines. */
-async function violations(doc: Frame): Promise<string[]> {
-  await doc.evaluate(AXE)
-  const found = (await doc.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } })
-      .axe
-    return (await axe.run()).violations
-  })) as { id: string; impact: string | null; nodes: { target: string[] }[] }[]
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** axe in both themes (the page follows the system theme: data-theme auto). */
 async function violationsLightAndDark(widget: Widget): Promise<string[]> {

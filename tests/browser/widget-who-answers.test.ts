@@ -11,8 +11,6 @@
  * file.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Frame, Locator } from 'playwright-core'
 import sharp from 'sharp'
 import { httpStart } from '../helpers/http.ts'
@@ -27,21 +25,7 @@ import {
   Widget,
   type TestBrowser,
 } from './harness.ts'
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-/** Serious and critical axe-core violations in a document, as "rule: targets" lines. */
-async function violations(doc: Frame): Promise<string[]> {
-  await doc.evaluate(AXE)
-  const found = (await doc.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } })
-      .axe
-    return (await axe.run()).violations
-  })) as { id: string; impact: string | null; nodes: { target: string[] }[] }[]
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
+import { violations } from './axe.ts'
 
 /** axe in both themes (the page follows the system theme: theme=auto). */
 async function violationsLightAndDark(widget: Widget, width: string): Promise<string[]> {
