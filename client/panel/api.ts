@@ -16,6 +16,7 @@ import {
   type OperatorView,
   type WireError,
 } from '../shared/index.ts'
+import { uploadRefusal } from '../shared/attachments.ts'
 
 export const HISTORY_PAGE = 30
 export const INBOX_PAGE = 30
@@ -211,16 +212,7 @@ function sendFile(url: string, token: string | null, file: File, progress: Progr
         // not JSON (a proxy's page): judged by the status below
       }
       if (xhr.status === 200 && body?.id) return resolve(body)
-      if (body?.error) return reject(fromWire(body.error))
-      const code =
-        xhr.status === 413
-          ? 'payload_too_large'
-          : xhr.status === 415
-            ? 'unsupported_media_type'
-            : xhr.status >= 500
-              ? 'unavailable'
-              : 'bad_request'
-      reject(new ParleyError(code, `HTTP ${xhr.status}`))
+      reject(uploadRefusal(xhr.status, body))
     }
     const form = new FormData()
     form.append('file', file, file.name || 'picture')

@@ -128,22 +128,30 @@ export class Upload {
           // not JSON: judged by the status below
         }
         if (xhr.status === 201 && body?.attachment) return resolve(body.attachment)
-        if (body?.error) return reject(fromWire(body.error))
-        const code =
-          xhr.status === 413
-            ? 'payload_too_large'
-            : xhr.status === 415
-              ? 'unsupported_media_type'
-              : xhr.status >= 500
-                ? 'unavailable'
-                : 'bad_request'
-        reject(new ParleyError(code, `HTTP ${xhr.status}`))
+        reject(uploadRefusal(xhr.status, body))
       }
       const form = new FormData()
       form.append('file', this.file, this.file.name || 'file')
       xhr.send(form)
     })
   }
+}
+
+/**
+ * Why an upload was refused: the server's typed error, or (a body that is not ours, such as a
+ * proxy's page) one judged by the status.
+ */
+export function uploadRefusal(status: number, body: { error?: WireError } | null): ParleyError {
+  if (body?.error) return fromWire(body.error)
+  const code =
+    status === 413
+      ? 'payload_too_large'
+      : status === 415
+        ? 'unsupported_media_type'
+        : status >= 500
+          ? 'unavailable'
+          : 'bad_request'
+  return new ParleyError(code, `HTTP ${status}`)
 }
 
 /** The composer's files: added (upload starts), removed (upload cancelled), taken to send. */
