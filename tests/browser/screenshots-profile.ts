@@ -179,7 +179,8 @@ export async function visitorShots(browser: TestBrowser): Promise<void> {
         body: body === undefined ? undefined : JSON.stringify(body),
       })
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
-      return (await res.json()) as any
+      // The two answers read here both carry ids: `me` its operator, a start its conversation.
+      return (await res.json()) as { operator: { id: string }; conversation: { id: string } }
     }
     const inboxId = await server.defaultInboxId()
     const me = await call('/api/auth/me', adminToken, undefined, 'GET')
@@ -229,7 +230,7 @@ export async function visitorShots(browser: TestBrowser): Promise<void> {
         timeZone: 'Europe/Berlin',
       },
     })
-    const id = started.conversation.id as string
+    const id = started.conversation.id
     const conv = `/api/conversations/${id}`
     await call(`${conv}/assign`, adminToken, { operatorId: me.operator.id })
     await call(`${conv}/messages`, adminToken, {
