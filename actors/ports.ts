@@ -145,6 +145,17 @@ export interface ConversationStore {
   ): Promise<Extract<ConversationEvent, { name: N }> | null>
 }
 
+/**
+ * What a visitor's list shows of one conversation besides its summary: the newest message
+ * (null before the first; a deleted one has empty text) and the operator messages after the
+ * visitor's read watermark.
+ */
+export interface VisitorSummary {
+  conversationId: string
+  lastMessage: Message | null
+  unread: number
+}
+
 /** Cursor-paginated page. `nextCursor` is null on the last page. */
 export interface Page<T> {
   items: T[]
@@ -159,6 +170,8 @@ export interface ConversationQueries {
     opts: { beforeSeq?: number; afterSeq?: number; limit: number },
   ): Promise<Message[]>
   listVisitorConversations(visitorId: string): Promise<Conversation[]>
+  /** Each conversation of the visitor's newest message and unread count (the widget's list). */
+  visitorSummaries(visitorId: string): Promise<VisitorSummary[]>
   /**
    * Inbox list: open first, then resolved, then closed; within a status newest activity first.
    * `inboxIds` null means every inbox. Cursor is opaque.
@@ -363,19 +376,7 @@ export interface PreChatForm {
   fields: PreChatField[]
 }
 
-/** WCAG 2 relative luminance of an #rrggbb color. */
-export function relativeLuminance(hex: string): number {
-  const channel = (i: number) => {
-    const c = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
-  }
-  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
-}
-
-/** The WCAG contrast ratio of white text on an #rrggbb background. */
-export function contrastWithWhite(hex: string): number {
-  return 1.05 / (relativeLuminance(hex) + 0.05)
-}
+export { contrastWithWhite, relativeLuminance } from '../protocol/model.ts'
 
 /** At most this many attributes per visitor. */
 export const MAX_ATTRIBUTES = 50

@@ -101,6 +101,18 @@ export const Conversation = v.object({
 })
 export type Conversation = v.InferOutput<typeof Conversation>
 
+/**
+ * A conversation in its visitor's own list (`GET /api/visitor/conversations`): the summary
+ * plus its newest message (null before the first; a deleted one has empty text) and the
+ * operator messages after the visitor's read watermark.
+ */
+export const VisitorConversation = v.object({
+  ...Conversation.entries,
+  lastMessage: v.nullable(Message),
+  unread: v.number(),
+})
+export type VisitorConversation = v.InferOutput<typeof VisitorConversation>
+
 /** Operator status, set by the operator and shared by all of their tabs and devices (O4). */
 export const OperatorStatus = v.picklist(['online', 'away', 'busy'])
 export type OperatorStatus = v.InferOutput<typeof OperatorStatus>
@@ -203,3 +215,20 @@ export type ConversationEvent = StoredEventData & {
 /** Ephemeral: typing on/off. Never stored and carries no seq (C4). */
 export const TypingData = v.object({ party: Party, on: v.boolean() })
 export type TypingData = v.InferOutput<typeof TypingData>
+
+/** WCAG 2 relative luminance of an #rrggbb color. */
+export function relativeLuminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }
+  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+}
+
+/** The WCAG contrast ratio of white text on an #rrggbb background. */
+export function contrastWithWhite(hex: string): number {
+  return 1.05 / (relativeLuminance(hex) + 0.05)
+}
+
+/** The contrast WCAG AA asks of small text (and of white text on the widget's accent). */
+export const AA_CONTRAST = 4.5

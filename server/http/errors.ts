@@ -71,9 +71,21 @@ function validationMessage(error: unknown): string {
       property?: { key?: string }
       message?: string
       summary?: string
+      errors?: Array<{ message?: string; path?: Array<{ key?: unknown }> }>
     }
-    const where = [parsed.on, parsed.property?.key].filter(Boolean).join('.')
-    return `${where ? `${where}: ` : ''}${parsed.summary ?? parsed.message ?? 'invalid input'}`
+    // The first issue's whole path ("body.settings.appearance.accentColor", "items[2].id"), so
+    // a form can mark the very field; else the top-level key Elysia names.
+    const first = parsed.errors?.[0]
+    const path = (first?.path ?? []).reduce(
+      (at, { key }) =>
+        typeof key === 'number' ? `${at}[${key}]` : `${at}${at ? '.' : ''}${String(key)}`,
+      '',
+    )
+    const where = path
+      ? [parsed.on, path].filter(Boolean).join('.')
+      : [parsed.on, parsed.property?.key].filter(Boolean).join('.')
+    const message = first?.message ?? parsed.summary ?? parsed.message ?? 'invalid input'
+    return `${where ? `${where}: ` : ''}${message}`
   } catch {
     return 'invalid input'
   }

@@ -3,7 +3,7 @@
  * Every string field is built on `wireString`: well-formed Unicode and no NUL, as in frames.
  */
 import * as v from 'valibot'
-import { contrastWithWhite } from '../../actors/ports.ts'
+import { AA_CONTRAST, contrastWithWhite } from '../../protocol/model.ts'
 import { wireString } from '../../protocol/index.ts'
 
 export const Id = v.pipe(wireString('id'), v.minLength(1), v.maxLength(64))
@@ -153,7 +153,7 @@ export const InboxSettingsPatch = v.strictObject({
           v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a color #rrggbb'),
           v.toLowerCase(),
           v.check(
-            (c) => contrastWithWhite(c) >= 4.5,
+            (c) => contrastWithWhite(c) >= AA_CONTRAST,
             (issue) =>
               `white text on ${String(issue.input)} has contrast ${contrastWithWhite(String(issue.input)).toFixed(2)}:1; WCAG AA needs 4.5:1`,
           ),

@@ -97,6 +97,12 @@ describe('widget appearance (customization)', () => {
     const yellow = await patchInbox({ settings: { appearance: { accentColor: '#ffd700' } } })
     expect(yellow.status).toBe(422)
     expect(yellow.body.error.message).toMatch(/contrast 1\.\d\d:1; WCAG AA needs 4\.5:1/)
+    // The refusal names the very field, so the settings form can mark it.
+    expect(yellow.body.error.message).toStartWith('body.settings.appearance.accentColor: ')
+    const title = await patchInbox({
+      settings: { appearance: { title: { en: 'x'.repeat(81), ru: '' } } },
+    })
+    expect(title.body.error.message).toStartWith('body.settings.appearance.title.en: ')
     for (const bad of [
       { accentColor: 'red' },
       { accentColor: '#12345' },
