@@ -2,6 +2,13 @@
  * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
  * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget first load <= 40 KB,
  * all widget JS + CSS with lazy chunks <= 46 KB, panel JS + CSS <= 60 KB, gzipped). Writes .gz twins of text assets for the server to send to browsers that accept them.
+ *
+ * On-demand chunks have budgets of their own and stay out of "whole widget" / "whole panel":
+ * the markdown renderer (marked, fetched the first time a message looks like markdown), the
+ * emoji picker and `:shortcode:` completion (first click or first `:xx`), and the emoji data
+ * (names, tags, shortcodes; English, plus Russian names for a Russian UI). A visitor who never
+ * meets them never pays for them, and counting ~100 KB of emoji names into "whole widget" would
+ * hide every other change in that total.
  * `--if-stale`: do nothing when dist/ was built from the current sources (`npm start` uses it).
  *
  * Builds into a scratch folder and swaps it in at the end, so a running server never serves a
@@ -30,15 +37,43 @@ const BUDGETS = [
   {
     name: 'whole widget (widget/**/*.js + *.css)',
     limit: 46 * KB,
-    match: (f: string) => f.startsWith('widget/') && /\.(js|css)$/.test(f),
+    match: (f: string) => f.startsWith('widget/') && /\.(js|css)$/.test(f) && !onDemand(f),
   },
   {
     name: 'whole panel (panel/**/*.js + *.css)',
     limit: 60 * KB,
-    match: (f: string) => f.startsWith('panel/') && /\.(js|css)$/.test(f),
+    match: (f: string) => f.startsWith('panel/') && /\.(js|css)$/.test(f) && !onDemand(f),
   },
+  ...(['widget', 'panel'] as const).flatMap((app) => [
+    {
+      name: `${app} markdown, on demand (Markdown-*)`,
+      limit: 20 * KB,
+      match: (f: string) => f.startsWith(`${app}/`) && ON_DEMAND.markdown.test(f),
+    },
+    {
+      name: `${app} emoji picker, on demand (Emoji-*)`,
+      limit: 12 * KB,
+      match: (f: string) => f.startsWith(`${app}/`) && ON_DEMAND.emoji.test(f),
+    },
+    {
+      name: `${app} emoji data, on demand (emoji-*)`,
+      limit: 120 * KB,
+      match: (f: string) => f.startsWith(`${app}/`) && ON_DEMAND.emojiData.test(f),
+    },
+  ]),
 ]
 const COMPRESSIBLE = /\.(js|css|html|svg|json)$/
+
+/** Chunks fetched on first use (see the header), by the name vite gives them. */
+const ON_DEMAND = {
+  markdown: /\/assets\/Markdown-[^/]+\.(js|css)$/,
+  emoji: /\/assets\/Emoji-[^/]+\.(js|css)$/,
+  emojiData: /\/assets\/_?emoji-(en|ru)-[^/]+\.js$/,
+}
+
+function onDemand(file: string): boolean {
+  return Object.values(ON_DEMAND).some((pattern) => pattern.test(file))
+}
 
 if (process.argv.includes('--if-stale') && isDistFresh()) {
   console.log('client: dist/ is up to date')
@@ -63,8 +98,10 @@ try {
   writeFileSync(stampFile(scratch), `${hash}\n`)
   const failures = report(sizes)
   for (const f of failures) console.error(`client: budget exceeded: ${f}`)
-  if (failures.length === 0) swapIn()
-  else process.exitCode = 1
+  // PARLEY_BUDGETS=warn (work in progress, never CI): over budget still builds, and says so.
+  const warnOnly = process.env.PARLEY_BUDGETS === 'warn' && process.env.CI !== 'true'
+  if (failures.length === 0 || warnOnly) swapIn()
+  if (failures.length > 0 && !warnOnly) process.exitCode = 1
 } finally {
   rmSync(scratch, { recursive: true, force: true })
 }

@@ -33,6 +33,16 @@ export function createAdmin(state: PanelState, m: PanelMutations, api: PanelApi)
       return describe(e)
     }
   }
+  /** A value to show, or why there is none. */
+  const reveal = async (
+    fn: () => Promise<string>,
+  ): Promise<{ value: string; error: null } | { value: null; error: string }> => {
+    try {
+      return { value: await fn(), error: null }
+    } catch (e) {
+      return { value: null, error: describe(e) }
+    }
+  }
   /** Branches again after a change; branch members join the inbox, so its members too. */
   const reloadBranches = async (inboxId: string) => {
     const [branches, members] = await Promise.all([api.branches(inboxId), api.members(inboxId)])
@@ -88,6 +98,15 @@ export function createAdmin(state: PanelState, m: PanelMutations, api: PanelApi)
         const members = await api.setMembers(id, operatorIds)
         m.set('members', id, members.operatorIds)
         m.set('inboxes', (list) => list.map((x) => (x.id === updated.id ? updated : x)))
+      }),
+    /** The inbox's identity secret, shown to an admin who asks (the server logs who did). */
+    identitySecret: (id: string) =>
+      reveal(async () => (await api.identitySecret(id)).identitySecret),
+    /** A new identity secret (the old one stops at once), then the new one to show. */
+    rotateIdentitySecret: (id: string) =>
+      reveal(async () => {
+        await api.rotateIdentitySecret(id)
+        return (await api.identitySecret(id)).identitySecret
       }),
     /** An inbox's branches page (from its settings): branches, routing, operators to pick. */
     openBranches: (inboxId: string) =>

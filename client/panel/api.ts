@@ -154,6 +154,17 @@ export function panelApi(baseUrl: string, token: () => string | null) {
       ),
     patchInbox: (id: string, patch: InboxPatch) =>
       call<InboxRecord>(`/api/admin/inboxes/${encodeURIComponent(id)}`, 'PATCH', patch),
+    /** The inbox's identity secret (the server logs who asked). */
+    identitySecret: (id: string) =>
+      call<{ identitySecret: string }>(
+        `/api/admin/inboxes/${encodeURIComponent(id)}/identity-secret`,
+      ),
+    /** A new identity secret: every hash the site made with the old one stops working. */
+    rotateIdentitySecret: (id: string) =>
+      call<InboxRecord>(
+        `/api/admin/inboxes/${encodeURIComponent(id)}/rotate-identity-secret`,
+        'POST',
+      ),
     branches: (inboxId: string) =>
       call<InboxBranches>(`/api/admin/inboxes/${encodeURIComponent(inboxId)}/branches`),
     createBranch: (inboxId: string, branch: BranchInput) =>

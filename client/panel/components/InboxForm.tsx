@@ -1,6 +1,7 @@
 /**
  * One inbox's settings: name, escalation minutes, capacity, visitor messages per minute,
- * ratings after resolve, the pre-chat form, members; and the way to its branches. Saves only
+ * ratings after resolve, the pre-chat form, the widget's appearance, members; and the way to
+ * its branches. Saves only
  * what it edits; a refusal is shown by the Save button and nothing is saved (members neither).
  */
 import { createSignal, createUniqueId, For, Show } from 'solid-js'
@@ -9,6 +10,7 @@ import type { InboxRecord, InboxSettings } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { names } from '../form-errors.ts'
+import { AppearanceEditor, type AppearanceDraft } from './AppearanceEditor.tsx'
 import { fromPreChatDraft, PreChatEditor, toPreChatDraft } from './PreChatEditor.tsx'
 
 type NumberSetting = 'escalationMinutes' | 'maxOpenPerOperator' | 'visitorMessagesPerMinute'
@@ -40,6 +42,11 @@ export function InboxForm(props: { inbox: InboxRecord }) {
   const [preChat, setPreChat] = createStore(
     toPreChatDraft(initial.preChat ?? { mode: 'off', fields: [] }),
   )
+  const [appearance, setAppearance] = createStore<AppearanceDraft>({
+    ...initial.appearance,
+    title: { ...initial.appearance.title },
+    launcherLabel: { ...initial.appearance.launcherLabel },
+  })
   const [saved, setSaved] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
@@ -62,6 +69,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
       ...numbers,
       rating: rating(),
       preChat: fromPreChatDraft(preChat),
+      appearance: { ...appearance },
     }
     const failure = await panel.actions.updateInbox(
       props.inbox.id,
@@ -118,6 +126,13 @@ export function InboxForm(props: { inbox: InboxRecord }) {
         rating shows in the conversation.
       </p>
       <PreChatEditor draft={preChat} setDraft={setPreChat} error={error()} errorId={errorId} />
+      <AppearanceEditor
+        draft={appearance}
+        setDraft={setAppearance}
+        inboxName={name()}
+        error={error()}
+        errorId={errorId}
+      />
       <fieldset class="members">
         <legend>Members (operators who get this inbox's conversations)</legend>
         <For each={panel.state.operators}>

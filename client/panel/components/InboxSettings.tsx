@@ -1,6 +1,7 @@
 /** Admin: each inbox's name and settings. */
 import { Index, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { EmbedCode } from './EmbedCode.tsx'
 import { InboxForm } from './InboxForm.tsx'
 
 export function InboxSettings() {
@@ -14,7 +15,14 @@ export function InboxSettings() {
         </p>
       </Show>
       {/* Index keeps each form (and its "Saved") when the saved inbox replaces the old one. */}
-      <Index each={panel.state.inboxes}>{(inbox) => <InboxForm inbox={inbox()} />}</Index>
+      <Index each={panel.state.inboxes}>
+        {(inbox) => (
+          <>
+            <InboxForm inbox={inbox()} />
+            <EmbedCode inboxId={inbox().id} />
+          </>
+        )}
+      </Index>
     </main>
   )
 }
