@@ -3,9 +3,17 @@
  * is inferred from its schema so client and server cannot drift.
  */
 import * as v from 'valibot'
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_RATING_COMMENT, MAX_TEXT_LENGTH } from './limits.ts'
 
-/** Longest message text, in characters (C7). */
-export const MAX_TEXT_LENGTH = 4000
+export {
+  AA_CONTRAST,
+  contrastWithWhite,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_RATING_COMMENT,
+  MAX_TEXT_LENGTH,
+  RATING_CHANGE_MS,
+  relativeLuminance,
+} from './limits.ts'
 
 export const ConversationStatus = v.picklist(['open', 'resolved', 'closed'])
 export type ConversationStatus = v.InferOutput<typeof ConversationStatus>
@@ -17,9 +25,6 @@ export const Party = v.object({
 })
 export type Party = v.InferOutput<typeof Party>
 export type PartyKind = Party['kind']
-
-/** Most files on one message (F1). */
-export const MAX_ATTACHMENTS_PER_MESSAGE = 10
 
 /**
  * A file on a message (F1-F6), as every reader sees it. The bytes are fetched from
@@ -173,10 +178,6 @@ export const AssignedData = v.object({
 /** How an inbox asks visitors to rate a resolved conversation (C10). */
 export const RatingScale = v.picklist(['stars', 'thumbs', 'nps'])
 export type RatingScale = v.InferOutput<typeof RatingScale>
-/** The longest comment a rating carries. */
-export const MAX_RATING_COMMENT = 1000
-/** A rating can be changed this long after its resolution was first rated (7 days). */
-export const RATING_CHANGE_MS = 7 * 24 * 3600_000
 
 /** A visitor's rating of one resolution of a conversation (C10). */
 export const Rating = v.object({
@@ -215,20 +216,3 @@ export type ConversationEvent = StoredEventData & {
 /** Ephemeral: typing on/off. Never stored and carries no seq (C4). */
 export const TypingData = v.object({ party: Party, on: v.boolean() })
 export type TypingData = v.InferOutput<typeof TypingData>
-
-/** WCAG 2 relative luminance of an #rrggbb color. */
-export function relativeLuminance(hex: string): number {
-  const channel = (i: number) => {
-    const c = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
-  }
-  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
-}
-
-/** The WCAG contrast ratio of white text on an #rrggbb background. */
-export function contrastWithWhite(hex: string): number {
-  return 1.05 / (relativeLuminance(hex) + 0.05)
-}
-
-/** The contrast WCAG AA asks of small text (and of white text on the widget's accent). */
-export const AA_CONTRAST = 4.5

@@ -31,4 +31,4 @@ export type { ConversationView, InboxRecord, InboxSettings, SendAck } from '../.
 export type { OperatorView } from '../../server/auth/index.ts'
 export type { AvailabilityView } from '../../server/availability.ts'
 export { ERROR_CODES, ParleyError } from '../../protocol/errors.ts'
-export { MAX_ATTACHMENTS_PER_MESSAGE, MAX_TEXT_LENGTH } from '../../protocol/model.ts'
+export { MAX_ATTACHMENTS_PER_MESSAGE, MAX_TEXT_LENGTH } from '../../protocol/limits.ts'

@@ -8,7 +8,7 @@
  */
 import { createSignal, createUniqueId, For, Show } from 'solid-js'
 import type { SetStoreFunction } from 'solid-js/store'
-import { AA_CONTRAST, contrastWithWhite } from '../../../protocol/model.ts'
+import { AA_CONTRAST, contrastWithWhite } from '../../../protocol/limits.ts'
 import type { InboxSettings } from '../../shared/index.ts'
 import { names } from '../form-errors.ts'
 

@@ -7,7 +7,7 @@
  */
 import { createEffect, createSignal, For, on, Show } from 'solid-js'
 import { asParleyError } from '../../shared/index.ts'
-import { MAX_RATING_COMMENT, RATING_CHANGE_MS } from '../../../protocol/model.ts'
+import { MAX_RATING_COMMENT, RATING_CHANGE_MS } from '../../../protocol/limits.ts'
 import { useWidget } from '../context.ts'
 import { failureText } from '../i18n.ts'
 import type { Rating } from '../store.ts'
@@ -56,7 +56,7 @@ export default function RatingCard(props: {
   onShow?(): void
 }) {
   const w = useWidget()
-  const t = w.config.lang === 'ru' ? ru : en
+  const t = w.state.lang === 'ru' ? ru : en
   const [changing, setChanging] = createSignal(false)
   const [score, setScore] = createSignal<number | null>(null)
   const [error, setError] = createSignal('')

@@ -1,0 +1,34 @@
+/**
+ * The protocol's plain values and arithmetic: limits every side checks and the contrast rule
+ * of the widget's accent. No schema library here: the clients import this module directly, so
+ * what they ship does not carry valibot and the schemas of model.ts (`export *` from model.ts
+ * for everything else).
+ */
+
+/** Longest message text, in characters (C7). */
+export const MAX_TEXT_LENGTH = 4000
+
+/** Most files on one message (F1). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10
+
+/** The longest comment a rating carries. */
+export const MAX_RATING_COMMENT = 1000
+/** A rating can be changed this long after its resolution was first rated (7 days). */
+export const RATING_CHANGE_MS = 7 * 24 * 3600_000
+
+/** WCAG 2 relative luminance of an #rrggbb color. */
+export function relativeLuminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }
+  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+}
+
+/** The WCAG contrast ratio of white text on an #rrggbb background. */
+export function contrastWithWhite(hex: string): number {
+  return 1.05 / (relativeLuminance(hex) + 0.05)
+}
+
+/** The contrast WCAG AA asks of small text (and of white text on the widget's accent). */
+export const AA_CONTRAST = 4.5
