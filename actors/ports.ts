@@ -323,6 +323,11 @@ export interface InboxSettings {
   visitorMessagesPerMinute: number
   /** Largest file, in bytes, either side may upload (F1). */
   attachmentMaxBytes: number
+  /**
+   * Most bytes the files of one message may total (F1), checked when the message is sent. Set
+   * on its own: below attachmentMaxBytes, a file that large can be uploaded but not sent.
+   */
+  attachmentMaxMessageBytes: number
   /** MIME types (as sniffed from the bytes) either side may upload (F1). */
   attachmentTypes: string[]
   /** How the widget asks for a rating after resolve (C10); off: it does not, none is taken. */
@@ -414,6 +419,7 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   maxOpenPerOperator: 0,
   visitorMessagesPerMinute: 30,
   attachmentMaxBytes: 20 * 1024 * 1024,
+  attachmentMaxMessageBytes: 50 * 1024 * 1024,
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
   rating: 'off',
   appearance: {
@@ -708,8 +714,11 @@ export interface AttachmentStore {
   /** What expireUploads would take now, changing nothing (the cleanup's dry run). */
   expirable(now: number, limit: number): Promise<AttachmentRecord[]>
   /**
-   * The one deletion path (message deletion, expiry, retention, erasure): these attachments
-   * become `deleted`, their bytes to be removed after purgeAt. Returns how many changed.
+   * These attachments become `deleted`, their bytes to be removed after purgeAt; returns how many
+   * changed. Used for a failed upload, and for retention and erasure (later). The other ways to
+   * `deleted` are a message's deletion (ConversationWrite.deleteAttachments, in the message's
+   * own transaction) and expireUploads. Whichever way, the bytes and the row leave in one place
+   * only: the cleanup job's purge (server/attachments/cleanup.ts).
    */
   markDeleted(ids: readonly string[], purgeAt: number): Promise<number>
   /** `deleted` attachments whose purgeAt has passed, oldest first, at most `limit`. */

@@ -94,6 +94,7 @@ export function createActorSystem(deps: {
           typingTtlMs: config.typingTtlMs,
           fenced: cluster !== null,
           attachments: store.attachments,
+          inboxes: store.inboxes,
           attachmentGraceMs: config.attachments.graceMs,
         }),
     }),

@@ -42,6 +42,7 @@ import {
   type OperatorStatus,
   type PageContext,
   type RatingScale,
+  type VisitorConversation,
 } from '../protocol/index.ts'
 import { visitorContext } from './visitor-context.ts'
 
@@ -434,9 +435,21 @@ export class ChatService {
     return { messages, hasMore }
   }
 
-  listVisitorConversations(principal: Principal): Promise<Conversation[]> {
+  /** The visitor's conversations, newest activity first, with newest message and unread count. */
+  async listVisitorConversations(principal: Principal): Promise<VisitorConversation[]> {
     if (principal.kind !== 'visitor') throw new ParleyError('forbidden', 'visitors only')
-    return this.store.queries.listVisitorConversations(principal.id)
+    // Read side by side: one started between the two reads shows without a message until the
+    // next read.
+    const [list, summaries] = await Promise.all([
+      this.store.queries.listVisitorConversations(principal.id),
+      this.store.queries.visitorSummaries(principal.id),
+    ])
+    const byId = new Map(summaries.map((s) => [s.conversationId, s]))
+    return list.map((c) => ({
+      ...c,
+      lastMessage: byId.get(c.id)?.lastMessage ?? null,
+      unread: byId.get(c.id)?.unread ?? 0,
+    }))
   }
 
   /** The shared inbox: open first, newest activity first; optionally only unanswered (O1, O2). */

@@ -62,15 +62,17 @@ count(tests)
 
 // The protocol suite once more on Postgres (a fresh database per server): always in CI.
 if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
-  console.log('== bun test tests/server tests/attachments/api.test.ts (PARLEY_TEST_DB=postgres)')
+  const onPostgres = [
+    'tests/server',
+    'tests/attachments/api.test.ts',
+    'tests/attachments/limits.test.ts',
+    'tests/attachments/faults.test.ts',
+  ]
+  console.log(`== bun test ${onPostgres.join(' ')} (PARLEY_TEST_DB=postgres)`)
   count(
-    run(
-      process.execPath,
-      ['test', '--timeout', '20000', 'tests/server', 'tests/attachments/api.test.ts'],
-      {
-        PARLEY_TEST_DB: 'postgres',
-      },
-    ),
+    run(process.execPath, ['test', '--timeout', '20000', ...onPostgres], {
+      PARLEY_TEST_DB: 'postgres',
+    }),
   )
 }
 

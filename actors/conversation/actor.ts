@@ -22,12 +22,14 @@ import {
 import type { InboxBus, InboxChange } from '../bus.ts'
 import {
   AUTO_REPLY_AUTHOR,
+  DEFAULT_INBOX_SETTINGS,
   WAITING_CLIENT_ID_PREFIX,
   attachmentView,
   type AttachmentStore,
   type ConversationRecord,
   type ConversationStore,
   type ConversationWrite,
+  type InboxStore,
   type LocalizedText,
   type MessagePatch,
 } from '../ports.ts'
@@ -57,6 +59,8 @@ export interface ConversationDeps {
   fenced?: boolean
   /** Uploaded files a message may carry (F1); without it a message with files is refused. */
   attachments?: Pick<AttachmentStore, 'getMany'>
+  /** The inbox's settings (attachmentMaxMessageBytes); without it, the default limit. */
+  inboxes?: Pick<InboxStore, 'get'>
   /** How long a deleted message's files stay in storage before the cleanup job removes them. */
   attachmentGraceMs?: number
 }
@@ -268,7 +272,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     let files: Attachment[] = []
     if (attachmentIds.length > 0) {
       try {
-        files = await this.uploadsFor(author, attachmentIds)
+        files = await this.uploadsFor(conv.inboxId, author, attachmentIds)
       } catch (error) {
         // Files already taken may be this very message's, sent before a restart: its retry
         // gets the original ack.
@@ -455,14 +459,19 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
 
   /**
    * The author's uploads of this conversation, in the order given, each still waiting for a
-   * message. Another conversation's or another person's upload is "not found", like a missing
-   * one. The store checks again when it links them (a cleanup may expire one meanwhile).
+   * message, together within the inbox's attachmentMaxMessageBytes. Another conversation's or
+   * another person's upload is "not found", like a missing one. The store checks again when it
+   * links them (a cleanup may expire one meanwhile).
    */
-  private async uploadsFor(author: Party, ids: readonly string[]): Promise<Attachment[]> {
+  private async uploadsFor(
+    inboxId: string,
+    author: Party,
+    ids: readonly string[],
+  ): Promise<Attachment[]> {
     const store = this.deps.attachments
     if (!store) throw new ParleyError('validation_failed', 'this server takes no attachments')
     const found = new Map((await store.getMany(this.key, ids)).map((r) => [r.id, r]))
-    return ids.map((id) => {
+    const files = ids.map((id) => {
       const r = found.get(id)
       if (!r || r.uploader.kind !== author.kind || r.uploader.id !== author.id) {
         throw new ParleyError('not_found', `attachment ${id} not found`)
@@ -475,6 +484,23 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       }
       return attachmentView(r)
     })
+    const total = files.reduce((sum, f) => sum + f.size, 0)
+    const limit = await this.messageMaxBytes(inboxId)
+    if (total > limit) {
+      throw new ParleyError(
+        'payload_too_large',
+        `the files of a message may total at most ${limit} bytes (attachmentMaxMessageBytes); these total ${total}`,
+      )
+    }
+    return files
+  }
+
+  /** The inbox's attachmentMaxMessageBytes, read at each send with files (an admin may change it). */
+  private async messageMaxBytes(inboxId: string): Promise<number> {
+    const inbox = await this.deps.inboxes?.get(inboxId)
+    return (
+      inbox?.settings.attachmentMaxMessageBytes ?? DEFAULT_INBOX_SETTINGS.attachmentMaxMessageBytes
+    )
   }
 
   /** Edit and delete: the author's own message, unread by the other side (C6), as one event. */

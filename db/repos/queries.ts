@@ -1,9 +1,22 @@
 /** ConversationQueries: read-side lists for HTTP routes, keyset-paginated. */
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, type SQL } from 'drizzle-orm'
-import type { ConversationQueries, Page } from '../../actors/ports.ts'
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNull,
+  lt,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm'
+import type { ConversationQueries, Page, VisitorSummary } from '../../actors/ports.ts'
 import type { Conversation, ConversationStatus, Message } from '../../protocol/index.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
-import { field, selectFields, selectRows } from '../sql/statements.ts'
+import { field, param, selectFields, selectRows } from '../sql/statements.ts'
 import { afterKey, decodeCursor, encodeCursor, type InboxKey } from './cursor.ts'
 import {
   STATUS_RANK,
@@ -25,9 +38,41 @@ function clampLimit(limit: number, max: number): number {
 
 export class SqlConversationQueries implements ConversationQueries {
   readonly #routing: RoutingQueries
+  readonly #summaries
 
   constructor(private readonly db: SqlDialect) {
     this.#routing = new SqlRoutingQueries(db)
+    const { conversations: c, events: e, readStates: rs } = db.tables
+    // Per conversation of the visitor, probes of its log: the newest message's seq, and the
+    // operator messages after the visitor's own read watermark (0 when they never read it).
+    const readSeq = sql`coalesce(${rs.readSeq}, 0)`
+    const messages = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
+    this.#summaries = selectFields(
+      {
+        conversationId: field(c.id),
+        lastMessageSeq: sql`(select max(${e.seq}) from ${e} where ${messages})`.mapWith(
+          (v: unknown) => (v === null ? null : Number(v)),
+        ),
+        unread: sql`(select count(*) from ${e} where ${and(
+          messages,
+          gt(e.seq, readSeq),
+          eq(e.authorKind, 'operator'),
+          isNull(e.deletedAt),
+        )})`.mapWith(Number),
+      },
+      'conversations',
+      {
+        leftJoin: {
+          table: 'readStates',
+          on: and(
+            eq(rs.conversationId, c.id),
+            eq(rs.readerKind, 'visitor'),
+            eq(rs.readerId, param('visitorId')),
+          ),
+        },
+        where: eq(c.visitorId, param('visitorId')),
+      },
+    )
   }
 
   /**
@@ -109,6 +154,30 @@ export class SqlConversationQueries implements ConversationQueries {
     return rows
       .sort((a, b) => b.lastActivityAt - a.lastActivityAt || compareIds(a.id, b.id))
       .map(toConversation)
+  }
+
+  async visitorSummaries(visitorId: string): Promise<VisitorSummary[]> {
+    const rows = await this.db.all(this.#summaries, { visitorId })
+    const withMessage = rows.filter((r) => r.lastMessageSeq !== null)
+    const e = this.db.tables.events
+    const newest =
+      withMessage.length === 0
+        ? []
+        : await this.db.all(
+            selectRows('events', {
+              where: or(
+                ...withMessage.map((r) =>
+                  and(eq(e.conversationId, r.conversationId), eq(e.seq, r.lastMessageSeq ?? 0)),
+                ),
+              ),
+            }),
+          )
+    const byId = new Map(newest.map((row) => [row.conversationId, toMessage(row)]))
+    return rows.map((r) => ({
+      conversationId: r.conversationId,
+      unread: r.unread,
+      lastMessage: byId.get(r.conversationId) ?? null,
+    }))
   }
 
   async listInbox(opts: {

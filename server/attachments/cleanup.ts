@@ -9,8 +9,9 @@
  * 2. purge: for each `deleted` row past purge_at, remove the bytes (absent ones are fine), then
  *    the row. Killed between the two, the row is still there and the next run removes the
  *    already-missing bytes again.
- * Linked files are never touched: only markDeleted (message deletion, and later retention and
- * erasure) moves a linked file to `deleted`.
+ * Linked files are never touched here: a linked file becomes `deleted` only when its message is
+ * deleted (in the message's transaction) or through markDeleted (retention and erasure, later).
+ * Step 2 is the only place that removes a file's bytes, whatever made it `deleted`.
  */
 import type { AttachmentRecord, AttachmentStore, Logger } from '../../actors/index.ts'
 import { blobKey, type BlobStorage } from './storage.ts'

@@ -122,6 +122,10 @@ export const InboxSettingsPatch = v.strictObject({
   attachmentMaxBytes: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(1024 * 1024 * 1024)),
   ),
+  /** 1 KiB to 10 GiB (10 files of the largest size); independent of attachmentMaxBytes. */
+  attachmentMaxMessageBytes: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(10 * 1024 * 1024 * 1024)),
+  ),
   /** MIME types as the server sniffs them; HTML is never allowed (it would run on our origin). */
   attachmentTypes: v.optional(
     v.pipe(

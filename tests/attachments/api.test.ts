@@ -202,6 +202,39 @@ describe('attachments - upload, send, download', () => {
     }
   })
 
+  test('attachments - a subscribe from an earlier seq replays message.created with its files', async () => {
+    const { id, token } = await httpStart(s)
+    const op = await s.operator()
+    const meta = await uploaded(token, id, await photo(64, 48), 'replayed.png')
+    const first = await s.http(`/api/conversations/${id}/messages`, {
+      token,
+      body: { clientMsgId: 'before', text: 'no files yet' },
+    })
+    const sent = await s.http(`/api/conversations/${id}/messages`, {
+      token,
+      body: { clientMsgId: 'replay', text: 'see this', attachmentIds: [meta.id] },
+    })
+    expect(sent.status).toBe(201)
+    for (const format of ['json', 'msgpack'] as const) {
+      const late = await TestClient.connect(s.wsUrl, { token: op.token, format })
+      try {
+        await late.ok({ type: 'subscribe', conversationId: id, afterSeq: first.body.seq })
+        const event = await late.next(
+          (f) => f.type === 'event' && f.name === 'message.created' && f.seq === sent.body.seq,
+        )
+        expect(event.data.message).toMatchObject({
+          id: sent.body.messageId,
+          text: 'see this',
+          attachments: [meta],
+        })
+        // Only what came after the given seq.
+        expect(late.events(id).some((f) => f.seq <= first.body.seq)).toBe(false)
+      } finally {
+        late.close()
+      }
+    }
+  })
+
   test('attachments - conditional requests and byte ranges: 304 by ETag and date, 206, suffix ranges, 416', async () => {
     const { id, token } = await httpStart(s)
     const text = 'abcdefghijklmnopqrstuvwxyz'
@@ -283,6 +316,40 @@ describe('attachments - access', () => {
       auth(op.token, { origin: 'https://evil.example' }),
     )
     expect(foreign.status).toBe(403)
+  })
+
+  test('attachments - an operator without the chat permission is refused; a supervisor without it may only view', async () => {
+    const { id, token } = await httpStart(s)
+    const meta = await uploaded(token, id, 'for operators', 'op.txt')
+    await s.http(`/api/conversations/${id}/messages`, {
+      token,
+      body: { clientMsgId: 'for-ops', attachmentIds: [meta.id] },
+    })
+    const path = `/api/conversations/${id}/attachments/${meta.id}`
+    // Inbox membership is routing only: an operator outside every inbox, with the permission,
+    // works with any conversation (see s.operator()).
+    const member = await s.operator()
+    expect((await get(path, auth(member.token))).status).toBe(200)
+
+    const noChat = await s.operator({ canChat: false })
+    const down = await get(path, auth(noChat.token))
+    expect([down.status, (await down.json()).error.code]).toEqual([403, 'forbidden'])
+    const up = await upload(noChat.token, id, 'x', 'x.txt')
+    expect([up.status, up.body.error.code]).toEqual([403, 'forbidden'])
+    const links = await s.http(`/api/conversations/${id}/attachments/links`, {
+      token: noChat.token,
+      body: { ids: [meta.id] },
+    })
+    expect([links.status, links.body.error.code]).toEqual([403, 'forbidden'])
+
+    const viewer = await s.operator({ role: 'supervisor', canChat: false })
+    const viewed = await get(path, auth(viewer.token))
+    expect([viewed.status, await viewed.text()]).toEqual([200, 'for operators'])
+    const refused = await upload(viewer.token, id, 'x', 'x.txt')
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'forbidden'])
+    // Nothing of the refused uploads was stored.
+    const rows = await s.store.attachments.expirable(Number.MAX_SAFE_INTEGER, 1000)
+    expect(rows.some((r) => r.conversationId === id)).toBe(false)
   })
 
   test("attachments - not yours looks exactly like does not exist; an unsent upload is its uploader's alone", async () => {
@@ -471,16 +538,90 @@ describe('attachments - bad input', () => {
 
     const burst = await httpStart(s)
     const statuses: number[] = []
-    let retryAfter: string | null = null
+    let limited: { body: any; headers: Headers } | null = null
     for (let i = 0; i < 40; i++) {
       const r = await upload(burst.token, burst.id, `file ${i}`, `f${i}.txt`)
       statuses.push(r.status)
-      if (r.status === 429) retryAfter = r.headers.get('retry-after')
+      if (r.status === 429) limited = r
     }
     expect(statuses.filter((x) => x === 201).length).toBe(30)
     expect(statuses.filter((x) => x === 429).length).toBe(10)
-    expect(Number(retryAfter)).toBeGreaterThan(0)
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(limited?.body.error).toMatchObject({ code: 'rate_limited', retryable: true })
+    expect(limited?.body.error.retryAfterMs).toBeGreaterThan(0)
   })
+
+  test('attachments - an SVG an admin allows is served as a download, never inline', async () => {
+    const inboxId = await s.defaultInboxId()
+    const admin = await s.adminToken()
+    const set = (settings: object) =>
+      s.http(`/api/admin/inboxes/${inboxId}`, { method: 'PATCH', token: admin, body: { settings } })
+    expect(
+      (await set({ attachmentTypes: [...DEFAULT_INBOX_SETTINGS.attachmentTypes, 'image/svg+xml'] }))
+        .status,
+    ).toBe(200)
+    await clock.advance(31_000)
+    try {
+      const { id, token } = await httpStart(s)
+      const svg =
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>\n'
+      const meta = await uploaded(token, id, svg, 'logo.svg')
+      expect(meta.contentType).toBe('image/svg+xml')
+      await s.http(`/api/conversations/${id}/messages`, {
+        token,
+        body: { clientMsgId: 'svg', attachmentIds: [meta.id] },
+      })
+      const links = await s.http(`/api/conversations/${id}/attachments/links`, {
+        token,
+        body: { ids: [meta.id] },
+      })
+      for (const res of [
+        await get(`/api/conversations/${id}/attachments/${meta.id}`, auth(token)),
+        await get(links.body.links[0].url),
+      ]) {
+        expect(res.status).toBe(200)
+        expect(res.headers.get('content-type')).toBe('image/svg+xml')
+        expect(res.headers.get('content-disposition')).toStartWith('attachment;')
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+        expect(res.headers.get('content-security-policy')).toContain('sandbox')
+        await res.arrayBuffer()
+      }
+    } finally {
+      await set({ attachmentTypes: DEFAULT_INBOX_SETTINGS.attachmentTypes })
+      await clock.advance(31_000)
+    }
+  })
+
+  test('attachments - 1,000 uploads at once by one person: each a 201 or a typed 429, and the server is fine after', async () => {
+    const { id, token } = await httpStart(s)
+    const started = performance.now()
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        upload(token, id, `burst ${i}`, `b${i}.txt`).catch((error: unknown) => ({
+          status: 0,
+          body: { error: String(error) },
+          headers: new Headers(),
+        })),
+      ),
+    )
+    const created = answers.filter((r) => r.status === 201)
+    const limited = answers.filter((r) => r.status === 429)
+    expect(created.length + limited.length).toBe(1000)
+    // The budget (ATTACHMENT_UPLOADS_PER_MINUTE, default 30) holds under concurrency.
+    expect(created.length).toBe(30)
+    for (const r of limited) {
+      expect(r.body.error.code).toBe('rate_limited')
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
+    expect(performance.now() - started).toBeLessThan(20_000)
+    // Every accepted file is whole; the server still answers everyone else.
+    const one = created[0]?.body.attachment as { id: string; name: string }
+    const res = await get(`/api/conversations/${id}/attachments/${one.id}`, auth(token))
+    expect([res.status, await res.text()]).toEqual([200, `burst ${one.name.slice(1, -4)}`])
+    const other = await httpStart(s)
+    expect((await upload(other.token, other.id, 'after the burst', 'after.txt')).status).toBe(201)
+    expect((await s.http('/readyz')).status).toBe(200)
+  }, 30_000)
 })
 
 // Last: these move the clock hours on.

@@ -2,19 +2,26 @@
  * Attachments under kill -9 (F2): a server process killed in the middle of an upload leaves no
  * row and, once it is back, no spool file; the next upload works. Killed in the middle of a
  * cleanup run, the next run finishes it: every deleted file's bytes and row go, no linked file is
- * touched. One real process on SQLite.
+ * touched. One real process on SQLite, or on Postgres with PARLEY_TEST_DB=postgres (a fresh
+ * database per test, dropped after the file).
  */
 import { Database } from 'bun:sqlite'
 import { afterAll, describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import postgres from 'postgres'
 import { startNode, type ClusterNode } from '../helpers/cluster-node.ts'
+import { createMigratedDatabase, dropDatabase, ensurePostgres } from '../helpers/postgres.ts'
 import { trackTempDir, waitUntil } from '../helpers/processes.ts'
 import { ADMIN, tempDir } from '../helpers/server.ts'
 
+const ON_POSTGRES = process.env.PARLEY_TEST_DB === 'postgres'
+
 const nodes: ClusterNode[] = []
+const databases: TestDatabase[] = []
 afterAll(async () => {
   for (const n of nodes) await n.stop()
+  for (const d of databases) await d.drop()
 })
 
 /** A node of this file, stopped after the file's tests. */
@@ -40,25 +47,62 @@ function countFiles(dir: string): number {
   return n
 }
 
-function attachmentRows(path: string): number {
-  const db = new Database(path, { readonly: true })
-  try {
-    return (db.query('select count(*) as n from attachments').get() as { n: number }).n
-  } finally {
-    db.close()
-  }
+/** A node's database, read by the test beside the node. */
+interface TestDatabase {
+  url: string
+  attachmentRows(): Promise<number>
+  /** Closes the test's connection; drops a Postgres database. */
+  drop(): Promise<void>
 }
 
-describe('attachments - kill -9', () => {
+/** A SQLite file in a temp folder, or (PARLEY_TEST_DB=postgres) a fresh migrated database. */
+async function testDatabase(): Promise<TestDatabase> {
+  let database: TestDatabase
+  if (ON_POSTGRES) {
+    const service = await ensurePostgres()
+    if (!service.ok) throw new Error(`PARLEY_TEST_DB=postgres, but ${service.reason}`)
+    const { name, url } = await createMigratedDatabase(service.adminUrl)
+    const sql = postgres(url, { max: 1, onnotice: () => {} })
+    database = {
+      url,
+      async attachmentRows() {
+        const [row] = await sql<{ n: number }[]>`select count(*)::int as n from attachments`
+        return row?.n ?? 0
+      },
+      async drop() {
+        await sql.end({ timeout: 1 })
+        await dropDatabase(service.adminUrl, name)
+      },
+    }
+  } else {
+    const path = join(trackTempDir(tempDir()), 'parley.db')
+    database = {
+      url: `sqlite:${path}`,
+      async attachmentRows() {
+        const db = new Database(path, { readonly: true })
+        try {
+          return (db.query('select count(*) as n from attachments').get() as { n: number }).n
+        } finally {
+          db.close()
+        }
+      },
+      async drop() {},
+    }
+  }
+  databases.push(database)
+  return database
+}
+
+describe(`attachments - kill -9 (${ON_POSTGRES ? 'Postgres' : 'SQLite'})`, () => {
   test('attachments faults - killed half-way through an upload: no row, and the spool is cleared when it is back', async () => {
-    const dbDir = trackTempDir(tempDir())
+    const db = await testDatabase()
     const n = await ownNode({
       id: 'attach-kill',
       natsUrl: null,
-      databaseUrl: `sqlite:${join(dbDir, 'parley.db')}`,
+      databaseUrl: db.url,
       secret: 'x'.repeat(40),
     })
-    const rows = () => attachmentRows(join(dbDir, 'parley.db'))
+    const rows = () => db.attachmentRows()
     const session = await n.http('/api/visitor/session', {
       body: {
         inboxId: (await n.http('/api/admin/inboxes', { token: await adminToken(n) })).body
@@ -106,11 +150,11 @@ describe('attachments - kill -9', () => {
     await n.kill9()
     expect(await upload).toBeInstanceOf(Error)
     expect(spooled(n.dataDir).length).toBe(1)
-    expect(rows()).toBe(0)
+    expect(await rows()).toBe(0)
 
     await n.restart()
     expect(spooled(n.dataDir)).toEqual([])
-    expect(rows()).toBe(0)
+    expect(await rows()).toBe(0)
     const form = new FormData()
     form.append('file', new File(['after the crash'], 'after.txt'))
     const again = await fetch(`${n.url}/api/conversations/${id}/attachments`, {
@@ -119,12 +163,12 @@ describe('attachments - kill -9', () => {
       body: form,
     })
     expect(again.status).toBe(201)
-    expect(rows()).toBe(1)
+    expect(await rows()).toBe(1)
   }, 60_000)
 
   test('attachments faults - killed half-way through a cleanup run: the next run finishes it, sent files untouched', async () => {
-    const dbDir = trackTempDir(tempDir())
-    const db = join(dbDir, 'parley.db')
+    const db = await testDatabase()
+    const rows = () => db.attachmentRows()
     const env = {
       ATTACHMENT_SWEEP_MS: '0',
       ATTACHMENT_GRACE_SEC: '0',
@@ -133,7 +177,7 @@ describe('attachments - kill -9', () => {
     const n = await ownNode({
       id: 'sweep-kill',
       natsUrl: null,
-      databaseUrl: `sqlite:${db}`,
+      databaseUrl: db.url,
       secret: 'y'.repeat(40),
       env,
     })
@@ -178,19 +222,19 @@ describe('attachments - kill -9', () => {
       const dir = join(n.env.ATTACHMENT_DIR ?? join(n.dataDir, 'attachments'), 'attachments')
       return existsSync(dir) ? countFiles(dir) : 0
     }
-    expect(attachmentRows(db)).toBe(1201)
+    expect(await rows()).toBe(1201)
     expect(files()).toBe(1201)
     // The job runs now, every 20 ms: killed as soon as part of the work is done.
     await n.restart({ env: { ...env, ATTACHMENT_SWEEP_MS: '20' } })
-    await waitUntil('the cleanup run is under way', () => attachmentRows(db) < 1201, {
+    await waitUntil('the cleanup run is under way', async () => (await rows()) < 1201, {
       timeoutMs: 10_000,
       intervalMs: 2,
     })
     await n.kill9()
-    const left = attachmentRows(db)
+    const left = await rows()
     expect(left).toBeGreaterThan(1)
     await n.restart({ env: { ...env, ATTACHMENT_SWEEP_MS: '20' } })
-    await waitUntil('the next run finished it', () => attachmentRows(db) === 1, {
+    await waitUntil('the next run finished it', async () => (await rows()) === 1, {
       timeoutMs: 20_000,
       intervalMs: 20,
     })

@@ -143,6 +143,7 @@ export function accountSpecs(store: () => Store): void {
           maxOpenPerOperator: 3,
           visitorMessagesPerMinute: 12,
           attachmentMaxBytes: 5_000_000,
+          attachmentMaxMessageBytes: 12_000_000,
           attachmentTypes: ['image/png', 'application/pdf'],
           rating: 'nps',
           appearance: {
