@@ -9,6 +9,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type InlineConfig } from 'vite'
 import solid from 'vite-plugin-solid'
+import { emojiDataPlugin } from './client/emoji-data.ts'
 
 export type ClientTarget = 'widget' | 'loader' | 'panel'
 export const CLIENT_TARGETS: readonly ClientTarget[] = ['widget', 'loader', 'panel']
@@ -40,12 +41,14 @@ export function clientConfig(target: ClientTarget, outRoot = `${root}dist`): Inl
     root: `${root}client/${target}`,
     // Relative asset URLs: the server may live under a path prefix behind a proxy.
     base: './',
-    plugins: [solid()],
+    plugins: [solid(), emojiDataPlugin()],
     build: {
       outDir: `${outRoot}/${target}`,
       emptyOutDir: false,
       modulePreload: { polyfill: false },
-      rolldownOptions: { input: `${root}client/${page}` },
+      rolldownOptions: {
+        input: `${root}client/${page}`,
+      },
     },
   }
 }

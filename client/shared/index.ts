@@ -8,6 +8,12 @@ export { assertNever, Emitter } from './emitter.ts'
 export * from './channel.ts'
 export { browserChannels, readinessProbe } from './browser-channels.ts'
 export * from './transport.ts'
-export { mixesScripts, parseRichText, safeHref, showControls, type RichToken } from './rich-text.ts'
+export {
+  looksLikeMarkdown,
+  parseRichText,
+  safeHref,
+  showControls,
+  type RichToken,
+} from './rich-text.ts'
 export { beep, unlockAudio } from './sound.ts'
 export { typingSender, type TypingSender } from './typing.ts'

@@ -77,7 +77,7 @@ describe.skipIf(skipBrowserTests)('widget isolation', () => {
     const links = row.locator('a')
     expect(await links.count()).toBe(1)
     expect(await links.getAttribute('href')).toBe('https://example.com/ok')
-    expect(await links.getAttribute('rel')).toBe('noopener noreferrer')
+    expect(await links.getAttribute('rel')).toBe('noopener noreferrer nofollow')
     expect(await links.getAttribute('target')).toBe('_blank')
     const fontSize = await widget.input.evaluate((el) => getComputedStyle(el).fontSize)
     expect(fontSize).toBe('14px')

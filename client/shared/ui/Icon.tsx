@@ -14,6 +14,7 @@ const PATHS = {
   clip: 'M20 11.5l-7.8 7.8a5 5 0 0 1-7.1-7.1l8.1-8.1a3.3 3.3 0 0 1 4.7 4.7l-8.1 8.1a1.7 1.7 0 0 1-2.4-2.4l7.4-7.4',
   file: 'M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z M14 3v5h5',
   next: 'M9 5l7 7-7 7',
+  smile: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z M8 14a5 5 0 0 0 8 0 M9 9v1 M15 9v1',
 }
 
 export type IconName = keyof typeof PATHS
