@@ -262,12 +262,16 @@ export function createChat(
       void deliver(id, clientMsgId, text, files)
       return true
     },
-    typing: () => typing.input(),
+    /** The composer's draft changed; an emptied one stops "typing" at once. */
+    typing: (draft?: string) => typing.input(draft),
     startEdit(messageId: string) {
       m.set({ notice: null, editing: messageId })
     },
     cancelEdit: () => m.set('editing', null),
-    /** Saves the edit; true when stored. A refusal (already read) closes the editor. */
+    /**
+     * Saves the edit; true when stored. A refusal (already read) closes the editor and says
+     * why; the composer keeps the text.
+     */
     async saveEdit(text: string): Promise<boolean> {
       const messageId = state.editing
       const conversationId = state.selectedId
@@ -327,7 +331,7 @@ export function describe(e: unknown): string {
   const error = asParleyError(e)
   switch (error.code) {
     case 'MESSAGE_ALREADY_READ':
-      return 'The visitor has already read this message, so it can no longer be changed.'
+      return 'The visitor has already read this message, so it can no longer be changed. Your text is kept: send it as a new message.'
     case 'MESSAGE_ALREADY_DELETED':
       return 'This message has already been deleted.'
     case 'MESSAGE_ACTION_FORBIDDEN':

@@ -47,6 +47,7 @@ export function createPanel(baseUrl: string) {
     ),
     channels: browserChannels,
     probe: readinessProbe(baseUrl),
+    online: () => navigator.onLine,
   })
   const chat = createChat(state, m, api, transport)
   const admin = createAdmin(state, m, api)
@@ -76,6 +77,7 @@ export function createPanel(baseUrl: string) {
     chat.markRead()
   })
   window.addEventListener('online', () => transport.reconnectNow())
+  window.addEventListener('offline', () => transport.wentOffline())
 
   async function afterConnect() {
     try {

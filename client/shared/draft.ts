@@ -14,7 +14,8 @@ export interface DraftTarget {
   send(text: string): boolean
   saveEdit(text: string): Promise<boolean>
   cancelEdit(): void
-  typing(): void
+  /** The new draft was typed (an empty one: typing stopped). */
+  typing(draft: string): void
   /** Files ready to go with a new message: it may then have no text. */
   hasFiles?(): boolean
 }
@@ -46,7 +47,10 @@ export function createDraft(target: DraftTarget, opts: { maxHeight: number }) {
   const submit = async () => {
     if (!canSubmit()) return
     if (target.editing()) {
-      if (await target.saveEdit(draft())) setDraft('')
+      const text = draft()
+      if (await target.saveEdit(text)) setDraft('')
+      // Refused for good (read meanwhile): the editor closed, the words stay to send anew.
+      else if (!target.editing()) setDraft(text)
     } else if (target.send(draft())) {
       setDraft('')
     }
@@ -63,7 +67,7 @@ export function createDraft(target: DraftTarget, opts: { maxHeight: number }) {
     onInput(e: InputEvent & { currentTarget: HTMLTextAreaElement }) {
       setDraft(e.currentTarget.value)
       grow()
-      if (!target.editing()) target.typing()
+      if (!target.editing()) target.typing(e.currentTarget.value)
     },
     onKeyDown(e: KeyboardEvent) {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {

@@ -17,6 +17,8 @@ export class DurableQueue {
   constructor(
     private readonly send: (frame: Outgoing) => Promise<unknown>,
     private readonly connected: () => boolean,
+    /** Told when the head is refused for now and will be resent after the wait. */
+    private readonly retrying: (error: ParleyError) => void = () => undefined,
   ) {}
 
   push<T>(frame: Outgoing): Promise<T> {
@@ -44,6 +46,7 @@ export class DurableQueue {
         if (isDisconnected(error)) return // resent after the next auth
         if (error.retryable) {
           this.timer = setTimeout(() => this.pump(), error.retryAfterMs ?? 1000)
+          this.retrying(error)
           return
         }
         this.items.shift()

@@ -40,8 +40,11 @@ export interface TransportOptions {
   probe?: () => Promise<boolean>
   kinds?: readonly ChannelKind[]
   backoff?: BackoffOptions
+  /** Silence before a ping (default 12 s), and the wait for its pong (default 3 s). */
   pingIntervalMs?: number
   pongTimeoutMs?: number
+  /** False while the browser knows it is offline (`navigator.onLine`): no attempts then. */
+  online?: () => boolean
   random?: () => number
 }
 
@@ -56,6 +59,8 @@ export interface TransportEvents {
   /** A (re)subscribe was acked; `behind`: the server has less than we had (reload the view). */
   subscribed: { conversationId: string; view: SubscribeAck; behind: boolean }
   subscribeFailed: { conversationId: string; error: ParleyError }
+  /** A durable request was refused for now (rate_limited, overloaded): resent after retryAfterMs. */
+  retrying: ParleyError
 }
 
 /** A request waiting for its ack or error. */

@@ -8,6 +8,14 @@
  * (re)connect: auth, then resubscribe each conversation from the last seq seen (resume), then
  * resend. WebSocket first; when it fails to open twice while the server answers HTTP, SSE + POST,
  * then long-poll. Reconnects wait a jittered exponential backoff, or what a `reconnect` frame says.
+ *
+ * Liveness (docs/protocol.md section 3.3): any frame from the server proves the connection alive.
+ * After `pingIntervalMs` (12 s) of silence a `ping` goes out; no answer within `pongTimeoutMs`
+ * (3 s) and the connection counts as lost at once (reconnecting), so a dead network shows within
+ * 15 s even when the browser does not notice. `wentOffline` (the browser's `offline` event) drops
+ * it at once; while the `online` option says the browser is offline no attempt is made until
+ * `reconnectNow` (its `online` event), for up to a minute (past it, attempts resume in case the
+ * browser is wrong).
  */
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts'
 import { CHANNEL_ORDER, type Channel, type ChannelKind } from './channel.ts'
@@ -38,6 +46,11 @@ type Timer = ReturnType<typeof setTimeout>
 
 /** Open failures of one kind, while the server answers HTTP, before falling back to the next. */
 const BLOCKED_AFTER = 2
+/** Silence after which a ping goes out, and how long its pong may take (section 3.3). */
+const PING_INTERVAL_MS = 12_000
+const PONG_TIMEOUT_MS = 3_000
+/** Offline longer than this, attempts resume anyway (at the backoff's pace): onLine can lie. */
+const OFFLINE_TRUST_MS = 60_000
 
 export class Transport {
   private current: TransportState = 'idle'
@@ -53,9 +66,13 @@ export class Transport {
   private readonly durable = new DurableQueue(
     (frame) => this.send(frame),
     () => this.current === 'connected',
+    (error) => this.emitter.emit('retrying', error),
   )
   private retryTimer: Timer | undefined
-  private pingTimer: ReturnType<typeof setInterval> | undefined
+  /** The next ping while connected and silent, or the deadline of the ping in flight. */
+  private heartbeat: Timer | undefined
+  /** When attempts started being held back because the browser said it was offline. */
+  private offlineSince: number | null = null
   private attempt = 0
   private openFailures = 0
   private reconnectAfterMs: number | null = null
@@ -86,6 +103,11 @@ export class Transport {
   /** Skips the backoff wait (the browser came back online, the tab became visible). */
   reconnectNow(): void {
     if (this.current === 'disconnected') void this.connect()
+  }
+
+  /** The browser lost its network: the connection is lost now, not at the next missed ping. */
+  wentOffline(): void {
+    if (this.current === 'connected' || this.current === 'connecting') this.lost(true)
   }
 
   stop(): void {
@@ -177,8 +199,9 @@ export class Transport {
   private authenticated(): void {
     this.attempt = 0
     this.openFailures = 0
+    this.offlineSince = null
     this.setState('connected')
-    this.startPing()
+    this.heard()
     for (const conversationId of this.cursors.keys()) this.resubscribe(conversationId)
     this.durable.pump()
   }
@@ -188,7 +211,7 @@ export class Transport {
     this.generation++
     this.channel?.close()
     this.channel = null
-    clearInterval(this.pingTimer)
+    clearTimeout(this.heartbeat)
     const failed = [...this.pending.values()]
     this.pending.clear()
     for (const p of failed) p.reject(disconnected())
@@ -217,7 +240,14 @@ export class Transport {
         ? Math.round(this.reconnectAfterMs * (1 + random))
         : backoffDelay(this.attempt++, this.opts.backoff ?? DEFAULT_BACKOFF, random)
     this.reconnectAfterMs = null
-    this.retryTimer = setTimeout(() => void this.connect(), delay)
+    this.retryTimer = setTimeout(() => {
+      // Offline: the attempt would fail; the `online` event calls reconnectNow.
+      if (this.opts.online?.() === false) {
+        this.offlineSince ??= Date.now()
+        if (Date.now() - this.offlineSince < OFFLINE_TRUST_MS) return this.scheduleRetry()
+      } else this.offlineSince = null
+      void this.connect()
+    }, delay)
   }
 
   private send<T>(frame: Outgoing, beforeAuth = false): Promise<T> {
@@ -259,6 +289,7 @@ export class Transport {
   }
 
   private receive(frame: ServerFrame): void {
+    this.heard()
     switch (frame.type) {
       case 'ack':
         return this.settle(frame.req, (p) => p.resolve(frame.data))
@@ -308,19 +339,20 @@ export class Transport {
     this.emitter.emit('event', frame)
   }
 
-  private startPing(): void {
-    clearInterval(this.pingTimer)
-    const interval = this.opts.pingIntervalMs ?? 25_000
-    this.pingTimer = setInterval(() => {
-      const generation = this.generation
-      const deadline = setTimeout(() => {
-        if (generation === this.generation && this.current === 'connected') this.lost(true)
-      }, this.opts.pongTimeoutMs ?? 10_000)
-      this.send({ type: 'ping' }).then(
-        () => clearTimeout(deadline),
-        () => clearTimeout(deadline),
-      )
-    }, interval)
+  /** The server was heard from: the next ping waits for a full interval of silence again. */
+  private heard(): void {
+    clearTimeout(this.heartbeat)
+    if (this.current !== 'connected') return
+    this.heartbeat = setTimeout(() => this.ping(), this.opts.pingIntervalMs ?? PING_INTERVAL_MS)
+  }
+
+  private ping(): void {
+    const generation = this.generation
+    // Any frame (the pong or another) re-arms the timer through heard() and so ends this wait.
+    this.heartbeat = setTimeout(() => {
+      if (generation === this.generation && this.current === 'connected') this.lost(true)
+    }, this.opts.pongTimeoutMs ?? PONG_TIMEOUT_MS)
+    this.send({ type: 'ping' }).catch(() => undefined)
   }
 }
 

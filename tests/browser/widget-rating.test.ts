@@ -268,7 +268,7 @@ describe.skipIf(skipBrowserTests)('widget rating (C10)', () => {
     await until(
       async () =>
         (await f.locator('[data-testid="resolved"]').innerText()) ===
-        'Обращение закрыто. Если напишете снова, оно откроется.',
+        'Обращение закрыто. Если напишете снова, начнётся новое.',
       'the closed line in Russian',
     )
     const nps = f.locator('form.rate')

@@ -8,6 +8,7 @@ import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
+import { EmojiButton } from '../../shared/ui/EmojiTools.tsx'
 import { FILE_STRINGS } from '../format.ts'
 import { usePanel } from '../context.ts'
 
@@ -26,7 +27,7 @@ export function Composer(props: { files: FileDraft }) {
       },
       saveEdit: (text) => panel.actions.saveEdit(text),
       cancelEdit: () => panel.actions.cancelEdit(),
-      typing: () => panel.actions.typing(),
+      typing: (draft) => panel.actions.typing(draft),
     },
     { maxHeight: 160 },
   )
@@ -80,6 +81,7 @@ export function Composer(props: { files: FileDraft }) {
             if (pasted.length > 0) files.add(pasted)
           }}
         />
+        <EmojiButton label="Emoji" disabled={!canChat()} lang="en" />
         <button
           type="submit"
           class="send"

@@ -66,10 +66,19 @@ export function ConversationActions() {
             </button>
           }
         >
-          <button type="button" onClick={() => panel.actions.setStatus('resolved')}>
+          <button
+            type="button"
+            title={RESOLVE_HINT}
+            onClick={() => panel.actions.setStatus('resolved')}
+          >
             Resolve
           </button>
-          <button type="button" class="secondary" onClick={() => panel.actions.setStatus('closed')}>
+          <button
+            type="button"
+            class="secondary"
+            title={CLOSE_HINT}
+            onClick={() => panel.actions.setStatus('closed')}
+          >
             Close
           </button>
         </Show>
@@ -80,3 +89,9 @@ export function ConversationActions() {
     </Show>
   )
 }
+
+/** Resolve vs Close (README "Resolve or close"): what the visitor sees after each. */
+const RESOLVE_HINT =
+  'Answered: the visitor is asked for a rating, and writing again reopens this conversation'
+const CLOSE_HINT =
+  'Finished for good (spam, ended): writing again starts a new conversation in the widget'

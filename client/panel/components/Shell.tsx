@@ -42,11 +42,10 @@ export function Shell() {
             {tab('inboxes', 'Settings')}
           </Show>
         </nav>
-        <Show when={panel.state.connection !== 'connected'}>
-          <span class="offline" role="status">
-            Connecting…
-          </span>
-        </Show>
+        {/* Always in the page, so a screen reader hears the text appear (a polite region). */}
+        <span class="offline" role="status" aria-live="polite" data-testid="connection">
+          <Show when={panel.state.connection !== 'connected'}>Connecting…</Show>
+        </span>
         <StatusSwitch />
         <UserMenu />
         <button type="button" class="ghost" onClick={() => void panel.actions.logout()}>
