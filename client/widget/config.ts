@@ -11,7 +11,13 @@ export interface WidgetConfig {
   inboxId: string
   /** The Parley server's origin and path prefix, without a trailing slash. */
   baseUrl: string
+  /** The language to start in: the embed's data-lang, else the page's, else the browser's. */
   lang: Lang
+  /**
+   * The embed named the language (data-lang): it outranks the inbox's default. Without it
+   * the inbox's default (appearance.language) wins over the page's and the browser's.
+   */
+  langExplicit: boolean
   dark: boolean
   /** True inside the loader's iframe; false when the frame page is opened on its own. */
   embedded: boolean
@@ -31,10 +37,12 @@ export function readConfig(location: Location, embedded: boolean): WidgetConfig 
   const fragment = new URLSearchParams(location.hash.slice(1))
   const userId = fragment.get('user')
   const userHash = fragment.get('hash')
+  const lang = params.get('lang')
   return {
     inboxId: params.get('inbox') ?? '',
     baseUrl,
-    lang: pickLang(params.get('lang') ?? navigator.language),
+    lang: pickLang(lang || params.get('page') || navigator.language),
+    langExplicit: !!lang,
     dark:
       theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches),
     embedded,

@@ -4,9 +4,11 @@
  * theme and whether the screen is phone-sized, passes on a new identity of the signed-in user,
  * and tells the page the visitor is on (at start and after each navigation of a single-page
  * app); the frame tells the loader when the chat opens or closes so it can resize the iframe,
- * and when the server wants the user proved again. Only messages from `window.parent` count.
+ * and when the server wants the user proved again. SDK calls from the page (sdk.ts) wait here
+ * until the widget takes them; the page's listeners hear the widget's events through `emit`.
+ * Only messages from `window.parent` count.
  */
-import type { FrameMessage, HostMessage, StoredValues } from './bridge.ts'
+import type { FrameMessage, HostMessage, SdkEvent, StoredValues } from './bridge.ts'
 import type { Identity } from './config.ts'
 import { hostStorage, type KeyValue } from './storage.ts'
 
@@ -14,6 +16,16 @@ export interface HostInfo {
   dark: boolean
   compact: boolean
 }
+
+/** Where the launcher is: its side, the closed iframe's width in px, hidden by the page. */
+export interface LauncherPlace {
+  left: boolean
+  width: number
+  hidden: boolean
+}
+
+/** A call of the page's SDK, as the loader passed it on (unchecked). */
+export type SdkCall = (method: string, args: unknown[]) => void
 
 /** The host page the visitor is on, as the loader reads it. */
 export interface HostPage {
@@ -36,7 +48,13 @@ export interface HostBridge {
   /** Values for this tab's life (the host page's sessionStorage). */
   tab: KeyValue
   layout(open: boolean): void
+  /** Where the launcher is now (what changed): the loader places the iframe after it. */
+  place(place: Partial<LauncherPlace>): void
   identityRequired(): void
+  /** Tells the page's SDK listeners. */
+  emit(name: SdkEvent, data: unknown): void
+  /** Where the page's SDK calls go; those that came before are handed over at once, in order. */
+  onCall(handler: SdkCall): void
   /** The host page as last told (null: not embedded, or an older loader that does not tell). */
   page(): HostPage | null
   /** Where later news goes; host info that came before is handed over at once. */
@@ -56,11 +74,28 @@ export function connectHost(embedded: boolean): Promise<HostBridge> {
   let info: HostInfo | null = null
   let page: HostPage | null = null
   let handlers: HostHandlers | null = null
+  let callHandler: SdkCall | null = null
+  const calls: Array<[string, unknown[]]> = []
+  const shape = { open: false, left: false, width: 88, hidden: false }
+  const layout = () => post({ parley: 'layout', ...shape })
   const bridge = (local: StoredValues, tab: StoredValues): HostBridge => ({
     local: hostStorage(local, (key, value) => post({ parley: 'store', area: 'local', key, value })),
     tab: hostStorage(tab, (key, value) => post({ parley: 'store', area: 'tab', key, value })),
-    layout: (open) => post({ parley: 'layout', open }),
+    layout(open) {
+      shape.open = open
+      layout()
+    },
+    place(place) {
+      const before = JSON.stringify(shape)
+      Object.assign(shape, place)
+      if (JSON.stringify(shape) !== before) layout()
+    },
     identityRequired: () => post({ parley: 'identity-required' }),
+    emit: (name, data) => post({ parley: 'event', name, data }),
+    onCall(handler) {
+      callHandler = handler
+      for (const [method, args] of calls.splice(0)) handler(method, args)
+    },
     page: () => page,
     listen(h) {
       handlers = h
@@ -92,6 +127,10 @@ export function connectHost(embedded: boolean): Promise<HostBridge> {
         if (typeof url !== 'string') return
         page = { url, title: String(title ?? ''), referrer: String(referrer ?? '') }
         handlers?.page(page)
+      } else if (message?.parley === 'call' && typeof message.method === 'string') {
+        const args = Array.isArray(message.args) ? (message.args as unknown[]) : []
+        if (callHandler) callHandler(message.method, args)
+        else calls.push([message.method, args])
       }
     })
     setTimeout(() => start({}, {}), INIT_TIMEOUT_MS)

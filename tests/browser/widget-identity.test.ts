@@ -24,6 +24,10 @@ function verifiedSite(server: TestServer, inboxId: string, userId: string, userH
 const askedOf = (widget: Widget) =>
   widget.page.evaluate(() => (window as Window & { asked?: string[] }).asked ?? [])
 
+/** The page names its user through the SDK (client/widget/parley.d.ts). */
+const setUser = (widget: Widget, id: string, hash: string) =>
+  widget.page.evaluate((user) => window.Parley.setUser(user), { id, hash })
+
 const hashOf = (secret: string, userId: string) =>
   createHmac('sha256', secret).update(userId).digest('hex')
 
@@ -58,7 +62,7 @@ describe.skipIf(skipBrowserTests)('widget identity', () => {
     operator.client.close()
   }, 60_000)
 
-  test('widget - a refused hash makes the loader ask the page (parley:identity-required); a new data-user-hash or window.ParleyIdentity lets the user chat', async () => {
+  test('widget - a refused hash makes the loader ask the page (parley:identity-required); a new hash through Parley.setUser lets the user chat', async () => {
     const inboxes = await env.server.http('/api/admin/inboxes', {
       token: await env.server.adminToken(),
     })
@@ -66,10 +70,7 @@ describe.skipIf(skipBrowserTests)('widget identity', () => {
     // Lists never carry the secret: the admin reveals it explicitly.
     const inbox = { id, identitySecret: await env.server.identitySecret(id) }
     const operator = await connectOperator(env.server)
-    for (const [userId, how] of [
-      ['user-7', 'attribute'],
-      ['user-8', 'global'],
-    ] as const) {
+    for (const userId of ['user-7', 'user-8']) {
       const userHash = hashOf(inbox.identitySecret, userId)
       using host = serveHostPage(verifiedSite(env.server, inbox.id, userId, '0'.repeat(64)))
       const widget = await Widget.open(env.browser.context, `http://127.0.0.1:${host.port}/`)
@@ -79,18 +80,7 @@ describe.skipIf(skipBrowserTests)('widget identity', () => {
       expect(await askedOf(widget)).toEqual([inbox.id])
       await widget.waitStatus(`Hello from ${userId}`, 'pending')
       // What a site does: its backend computes a fresh hash, the page hands it over.
-      if (how === 'attribute') {
-        await widget.page.evaluate((hash) => {
-          document.querySelector('script[data-inbox]')?.setAttribute('data-user-hash', hash)
-        }, userHash)
-      } else {
-        await widget.page.evaluate(
-          (identity) => {
-            ;(window as Window & { ParleyIdentity?: unknown }).ParleyIdentity = identity
-          },
-          { userId, userHash },
-        )
-      }
+      await setUser(widget, userId, userHash)
       await widget.waitStatus(`Hello from ${userId}`, 'sent', 20_000)
       // The conversation belongs to the visitor the server maps this user to.
       const mapped = await env.server.http('/api/visitor/session', {
@@ -120,12 +110,7 @@ describe.skipIf(skipBrowserTests)('widget identity', () => {
     const first = await operator.conversation()
     await operator.message(first, 'I am user 10')
 
-    await widget.page.evaluate(
-      (identity) => {
-        ;(window as Window & { ParleyIdentity?: unknown }).ParleyIdentity = identity
-      },
-      { userId: 'user-11', userHash: hashOf(secret, 'user-11') },
-    )
+    await setUser(widget, 'user-11', hashOf(secret, 'user-11'))
     await widget.message('I am user 10').waitFor({ state: 'detached' })
     await widget.send('I am user 11')
     await widget.waitStatus('I am user 11', 'sent')
@@ -164,9 +149,7 @@ describe.skipIf(skipBrowserTests)('widget identity', () => {
     expect(rotated.status).toBe(200)
     await until(async () => (await askedOf(widget)).length > 0, 'the identity-required event')
     const after = hashOf(await env.server.identitySecret(inboxId), userId)
-    await widget.page.evaluate((hash) => {
-      document.querySelector('script[data-inbox]')?.setAttribute('data-user-hash', hash)
-    }, after)
+    await setUser(widget, userId, after)
     await widget.send('After the rotation')
     await operator.message(conversationId, 'After the rotation')
     await widget.waitStatus('After the rotation', 'sent')

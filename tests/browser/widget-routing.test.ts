@@ -148,7 +148,8 @@ describe.skipIf(skipBrowserTests)('widget routing', () => {
     await auto.waitFor()
     expect(await auto.getAttribute('class')).toContain('auto')
     expect(await auto.locator('.author').textContent()).toBe('Automatic reply')
-    expect(await widget.frame.locator('.title').innerText()).toBe('Support')
+    // No title set: the inbox's name (customization).
+    expect(await widget.frame.locator('.title').innerText()).toBe('Default inbox')
 
     // Each new place is told once in the live region: #1, then nothing once assigned.
     await region.evaluate((el) => {
