@@ -12,6 +12,7 @@ import {
   type Message,
   type SendAck,
 } from '../shared/index.ts'
+import type { VisitorConversation } from '../../protocol/index.ts'
 import type { Lang } from './config.ts'
 import type { VisitorSession } from './session.ts'
 
@@ -42,7 +43,7 @@ export interface ProfilePatch {
   name?: string | null
   email?: string | null
   phone?: string | null
-  attributes?: Record<string, string | null>
+  attributes?: Record<string, string | number | boolean | null>
 }
 
 /** What the visitor fills in while nobody can answer (R6). */
@@ -52,7 +53,13 @@ export interface OfflineRequest {
   text: string
 }
 
-export function widgetApi(baseUrl: string, session: VisitorSession, inboxId: string, lang: Lang) {
+export function widgetApi(
+  baseUrl: string,
+  session: VisitorSession,
+  inboxId: string,
+  /** The widget's language now: the availability's texts come in it. */
+  lang: () => Lang,
+) {
   const get = async <T>(path: string) =>
     httpJson<T>(baseUrl, path, { token: await session.token() })
   const conv = (id: string) => `/api/conversations/${encodeURIComponent(id)}`
@@ -61,7 +68,7 @@ export function widgetApi(baseUrl: string, session: VisitorSession, inboxId: str
     availability: () =>
       httpJson<AvailabilityView>(
         baseUrl,
-        `/api/visitor/availability?inboxId=${encodeURIComponent(inboxId)}&lang=${lang}`,
+        `/api/visitor/availability?inboxId=${encodeURIComponent(inboxId)}&lang=${lang()}`,
       ),
     /** Starts the visitor's conversation with the request as its first message. */
     leave: async (body: OfflineRequest & { clientMsgId: string; locale: Lang }) =>
@@ -70,7 +77,9 @@ export function widgetApi(baseUrl: string, session: VisitorSession, inboxId: str
         '/api/visitor/offline-requests',
         { body, token: await session.token() },
       ),
-    conversations: () => get<{ conversations: Conversation[] }>('/api/visitor/conversations'),
+    /** All of them, newest activity first, each with its newest message and unread count. */
+    conversations: () =>
+      get<{ conversations: VisitorConversation[] }>('/api/visitor/conversations'),
     view: (id: string) => get<ConversationView>(conv(id)),
     /** The newest page, or the page before `beforeSeq`. */
     history: (id: string, beforeSeq?: number) =>

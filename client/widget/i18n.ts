@@ -1,5 +1,4 @@
 /** The widget's two UI languages. Message text is never translated, only the chrome around it. */
-import { attachStrings } from '../shared/attach-i18n.ts'
 import type { ParleyError } from '../shared/index.ts'
 import type { Lang } from './config.ts'
 
@@ -33,6 +32,7 @@ const en = {
   placeholder: 'Write a message…',
   hint: 'Enter to send, Shift+Enter for a new line',
   send: 'Send',
+  emoji: 'Emoji',
   save: 'Save',
   openChat: 'Open support chat',
   closeChat: 'Close chat',
@@ -55,17 +55,19 @@ const en = {
   loadingOlder: 'Loading earlier messages…',
   newMessage: 'New message from support:',
   messages: 'Messages',
+  conversations: 'Your conversations',
   resolved: 'This conversation was resolved. Writing again reopens it.',
-  closedConversation: 'This conversation was closed. Writing again reopens it.',
+  closedConversation: 'This conversation was closed. Writing again starts a new one.',
   details: 'Your details',
   tooLong: 'The message is too long',
-  alreadyRead: 'The operator has already read this message, so it can no longer be changed.',
+  alreadyRead:
+    'The operator has already read this message, so it can no longer be changed. Your text is kept: send it as a new message.',
   alreadyDeleted: 'This message has already been deleted.',
   offlineAction: 'No connection right now. Please try again in a moment.',
   rateLimited: 'You are sending messages too fast. Please wait a moment.',
+  resumesIn: (s: number) => (s > 0 ? `Sending resumes in ${s}\u00a0s.` : 'Sending again…'),
   failedAction: 'Something went wrong. Please try again.',
   unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
-  files: attachStrings('en'),
 }
 
 export type Strings = typeof en
@@ -104,6 +106,7 @@ const ru: Strings = {
   placeholder: 'Напишите сообщение…',
   hint: 'Enter — отправить, Shift+Enter — новая строка',
   send: 'Отправить',
+  emoji: 'Эмодзи',
   save: 'Сохранить',
   openChat: 'Открыть чат поддержки',
   closeChat: 'Закрыть чат',
@@ -126,17 +129,19 @@ const ru: Strings = {
   loadingOlder: 'Загружаем более ранние сообщения…',
   newMessage: 'Новое сообщение от поддержки:',
   messages: 'Сообщения',
+  conversations: 'Ваши обращения',
   resolved: 'Обращение отмечено решённым. Если напишете снова, оно откроется.',
-  closedConversation: 'Обращение закрыто. Если напишете снова, оно откроется.',
+  closedConversation: 'Обращение закрыто. Если напишете снова, начнётся новое.',
   details: 'Ваши данные',
   tooLong: 'Сообщение слишком длинное',
-  alreadyRead: 'Оператор уже прочитал это сообщение, изменить его нельзя.',
+  alreadyRead:
+    'Оператор уже прочитал это сообщение, изменить его нельзя. Текст сохранён: отправьте его новым сообщением.',
   alreadyDeleted: 'Это сообщение уже удалено.',
   offlineAction: 'Сейчас нет связи. Попробуйте ещё раз чуть позже.',
   rateLimited: 'Вы отправляете сообщения слишком часто. Подождите немного.',
+  resumesIn: (s: number) => (s > 0 ? `Отправка возобновится через ${s}\u00a0с.` : 'Отправляем…'),
   failedAction: 'Что-то пошло не так. Попробуйте ещё раз.',
   unread: (n: number) => `${n} ${ruUnread[ruPlural.select(n)]}`,
-  files: attachStrings('ru'),
 }
 
 /** What to tell the visitor when a form's request failed. */

@@ -17,6 +17,12 @@ export interface QueuedMessage {
   text: string
   createdAt: number
   attachments?: Attachment[]
+  /**
+   * The conversation it was written in; null: a new one (`start`, then the rest of the new
+   * one's messages follow it there). Absent (queued by an older widget, or for a previous
+   * visitor): the conversation shown once looked up.
+   */
+  conversationId?: string | null
 }
 
 const KEY = 'outbox'
@@ -36,8 +42,8 @@ export class Outbox {
     return this.items[0]
   }
 
-  add(text: string): QueuedMessage {
-    const item = { clientMsgId: newId(), text, createdAt: Date.now() }
+  add(text: string, conversationId?: string | null): QueuedMessage {
+    const item = { clientMsgId: newId(), text, createdAt: Date.now(), conversationId }
     this.items = [...this.items, item]
     this.storage.set(KEY, this.items)
     return item
@@ -50,6 +56,21 @@ export class Outbox {
         ? { ...i, attachments: [...(i.attachments ?? []), attachment] }
         : i,
     )
+    this.storage.set(KEY, this.items)
+  }
+
+  /** The conversation just started for the messages written as a new one. */
+  started(conversationId: string): void {
+    this.update((i) => (i.conversationId === null ? { ...i, conversationId } : i))
+  }
+
+  /** Another visitor: their messages go wherever the new visitor writes. */
+  unbind(): void {
+    this.update(({ conversationId: _, ...i }) => i)
+  }
+
+  private update(fn: (item: QueuedMessage) => QueuedMessage): void {
+    this.items = this.items.map(fn)
     this.storage.set(KEY, this.items)
   }
 

@@ -42,7 +42,7 @@ export function createReceipts(
     const c = state.conversation
     if (!c || transport.state !== 'connected') return
     const newest = newestOperatorSeq(state)
-    const visible = state.open && document.visibilityState === 'visible'
+    const visible = state.open && !state.home && document.visibilityState === 'visible'
     if (visible && newest > Math.max(state.ownRead, readSent)) {
       mark('read', c.id, newest)
     } else if (newest > Math.max(state.ownDelivered, deliveredSent, readSent)) {

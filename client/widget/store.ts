@@ -7,7 +7,9 @@ import type { Conversation, ConversationView, EventFrame, Message } from '../sha
 import type { ReadState } from '../shared/index.ts'
 import type { AvailabilityView, ChannelKind, TransportState } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
+import type { VisitorConversation } from '../../protocol/index.ts'
 import type { OperatorName, Profile } from './api.ts'
+import type { Lang } from './config.ts'
 import type { QueuedMessage } from './outbox.ts'
 
 /** A message of the visitor's not yet seen as stored (queued, in flight, or refused). */
@@ -42,6 +44,17 @@ export interface WidgetState {
   dark: boolean
   /** Phone-sized host: the window fills the screen and the launcher hides. */
   compact: boolean
+  /** The page hid the launcher (SDK `hide`): only an open chat shows. */
+  hidden: boolean
+  /** The language the embed (data-lang) or the page's SDK (setLocale) chose; null: none. */
+  locale: Lang | null
+  /** The page's (or the browser's) language. */
+  pageLang: Lang
+  /**
+   * The widget's language now: the chosen one, else the inbox's default (appearance.language),
+   * else the page's. Derived, so whatever renders reads the one in force.
+   */
+  readonly lang: Lang
   connection: TransportState
   /** The channel kind in use or being tried: ws, or a fallback when WebSocket is blocked. */
   channel: ChannelKind
@@ -50,6 +63,10 @@ export interface WidgetState {
   availability: AvailabilityView | null
   /** The visitor's open conversation was looked up (or there could be none). */
   lookedUp: boolean
+  /** The home view (the visitor's conversations) is shown in place of the thread. */
+  home: boolean
+  /** The visitor's conversations as last read, newest activity first (the home view). */
+  list: VisitorConversation[]
   conversation: Conversation | null
   /** The e-mail address of the request just left (R6), for the thank-you note. */
   thanks: string | null
@@ -76,6 +93,8 @@ export interface WidgetState {
   ownDelivered: number
   editing: string | null
   notice: NoticeKey | null
+  /** Sending is refused until then (rate_limited); the notice counts down to it. */
+  limitedUntil: number | null
   /** The latest incoming message, for screen readers (a polite live region). */
   announcement: string
   /**
@@ -95,16 +114,30 @@ export interface WidgetState {
   detailsAsked: boolean
 }
 
-export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
+export function createWidgetStore(init: {
+  dark: boolean
+  lookedUp: boolean
+  locale: Lang | null
+  pageLang: Lang
+}) {
   const [state, setState] = createStore<WidgetState>({
     open: false,
     dark: init.dark,
     compact: false,
+    hidden: false,
+    locale: init.locale,
+    pageLang: init.pageLang,
+    get lang(): Lang {
+      const inbox = this.availability?.appearance?.language
+      return this.locale ?? (inbox === 'en' || inbox === 'ru' ? inbox : this.pageLang)
+    },
     connection: 'idle',
     channel: 'ws',
     visitorId: null,
     availability: null,
     lookedUp: init.lookedUp,
+    home: false,
+    list: [],
     conversation: null,
     thanks: null,
     messages: [],
@@ -122,6 +155,7 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
     ownDelivered: 0,
     editing: null,
     notice: null,
+    limitedUntil: null,
     announcement: '',
     resolution: null,
     ratings: {},
@@ -146,12 +180,15 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
 
   const mutations = {
     setOpen: (open: boolean) => setState('open', open),
-    setHost: (host: { dark?: boolean; compact?: boolean }) => setState(host),
+    setHost: (host: { dark?: boolean; compact?: boolean; hidden?: boolean }) => setState(host),
+    setLocale: (locale: Lang) => setState({ locale }),
     setConnection: (connection: TransportState, channel: ChannelKind) =>
       setState({ connection, channel }),
     setVisitor: (visitorId: string | null) => setState('visitorId', visitorId),
     setAvailability: (availability: AvailabilityView) => setState({ availability }),
     setLookedUp: (lookedUp: boolean) => setState({ lookedUp }),
+    setHome: (home: boolean) => setState({ home }),
+    setList: (list: VisitorConversation[]) => setState({ list }),
     setThanks: (email: string) => setState('thanks', email),
     /** Forgets the conversation (a new visitor, or the old one is gone). */
     clearConversation: () =>
@@ -247,6 +284,13 @@ export function createWidgetStore(init: { dark: boolean; lookedUp: boolean }) {
     setLoadingOlder: (loading: boolean) => setState('loadingOlder', loading),
     setEditing: (messageId: string | null) => setState('editing', messageId),
     setNotice: (notice: NoticeKey | null) => setState('notice', notice),
+    /** Rate limited until then (the notice says so), or no longer (null). */
+    setLimited: (until: number | null) =>
+      setState((s) =>
+        until !== null
+          ? { limitedUntil: until, notice: 'rateLimited' }
+          : { limitedUntil: null, notice: s.notice === 'rateLimited' ? null : s.notice },
+      ),
     announce: (text: string) => setState('announcement', text),
     setResolution: (resolution: number | null) => setState({ resolution }),
     setRating: (rating: Rating) => setState('ratings', rating.resolutionSeq, rating),

@@ -32,6 +32,12 @@
  * what a rating is for; `conversation.rated` events (replayed or live) and acks say it was
  * given. Without an open conversation the newest one still open to ratings is shown, so a
  * visitor who reloads or comes back on another device sees it resolved (and rated) there.
+ *
+ * Several conversations (15): that lookup is the fast path; from the header the visitor goes
+ * home (their list, read over HTTP when shown) and opens another one or a new one. Only the
+ * conversation shown is subscribed. A queued message keeps the conversation it was written in;
+ * null (written in a new thread or a closed one) is a new one, `start`ed by the first of them,
+ * and the rest follow it there.
  */
 import {
   asParleyError,
@@ -48,18 +54,20 @@ import {
   type SendAck,
 } from '../shared/index.ts'
 import { createLinks, settleUploads, type Upload, type UploadEnv } from '../shared/attachments.ts'
-import { RATING_CHANGE_MS } from '../../protocol/model.ts'
+import { RATING_CHANGE_MS } from '../../protocol/limits.ts'
 import { widgetApi, type OfflineRequest, type Profile, type ProfilePatch } from './api.ts'
 import { availabilityPoller } from './availability.ts'
-import type { WidgetConfig } from './config.ts'
+import type { Identity, WidgetConfig } from './config.ts'
 import { createEventHandler } from './events.ts'
 import type { HostBridge } from './host.ts'
 import { strings, type Strings } from './i18n.ts'
 import { nameBook } from './names.ts'
 import { Outbox, type QueuedMessage } from './outbox.ts'
 import { createReceipts } from './receipts.ts'
+import { connectSdk, type Sdk } from './sdk.ts'
 import { fieldValue, preChatForm } from './derive.ts'
 import { VisitorSession } from './session.ts'
+import type { KeyValue } from './storage.ts'
 import { createWidgetStore, type NoticeKey, type Rating, type WidgetState } from './store.ts'
 
 export interface Widget {
@@ -69,6 +77,9 @@ export interface Widget {
   config: WidgetConfig
   links: ReturnType<typeof createLinks>
   uploads: UploadEnv
+  sdk: Sdk
+  /** The host page's persistent storage (through the loader), for small preferences such as recent emoji. */
+  local: KeyValue
 }
 
 export type WidgetActions = ReturnType<typeof createWidget>['actions']
@@ -88,9 +99,10 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   const [state, m] = createWidgetStore({
     dark: config.dark,
     lookedUp: !session.exists && !config.identity,
+    locale: config.langExplicit ? config.lang : null,
+    pageLang: config.lang,
   })
-  const t = strings(config.lang)
-  const api = widgetApi(config.baseUrl, session, config.inboxId, config.lang)
+  const api = widgetApi(config.baseUrl, session, config.inboxId, () => state.lang)
   const wantName = nameBook(api.operators, () => state.conversation?.id, m.setName)
   const availability = availabilityPoller(api.availability, m.setAvailability)
   /** The pending request's id: a retry after a lost answer lands once. */
@@ -101,6 +113,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     auth: session,
     channels: browserChannels,
     probe: readinessProbe(config.baseUrl),
+    online: () => navigator.onLine,
   })
   const typing = typingSender((on) => {
     const c = state.conversation
@@ -126,6 +139,10 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   let reported = ''
   /** Uploads whose conversation waits for the pre-chat form to be answered. */
   let answered: Array<() => void> = []
+  /** The conversation being shown (loaded or loading); null: none, or a new one. */
+  let viewing: string | null = null
+  /** The visitor chose what to see (home): the lookup no longer picks for them. */
+  let chosen = false
 
   /** Resolves once connected with the visitor's conversation looked up. */
   const ready = () =>
@@ -137,7 +154,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   async function conversationId(): Promise<string> {
     for (;;) {
       await ready()
-      const c = state.conversation
+      const c = writable()
       if (c) return c.id
       starting ??= begin({}).finally(() => (starting = null))
       try {
@@ -166,7 +183,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     }
     const start = (withContext: boolean) =>
       transport.request<{ conversation: Conversation }>(
-        { type: 'start', ...first, locale: config.lang, ...(withContext ? { context } : {}) },
+        { type: 'start', ...first, locale: state.lang, ...(withContext ? { context } : {}) },
         { durable: true },
       )
     let ack: { conversation: Conversation }
@@ -177,9 +194,27 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       if (e.code !== 'validation_failed' || !e.message.startsWith('context')) throw error
       ack = await start(false)
     }
-    take(ack.conversation)
+    outbox.started(ack.conversation.id)
+    // Shown where it was written (a new thread, or in place of a closed one) unless the visitor
+    // went elsewhere meanwhile: then it waits in their list.
+    const here = state.conversation
+    if (!state.home && (!here || here.status === 'closed')) {
+      if (here) transport.unsubscribe(here.id)
+      if (here) m.clearConversation()
+      take(ack.conversation)
+    } else void refreshList()
     if (context.url) reported = `${ack.conversation.id} ${context.url}`
     return ack.conversation.id
+  }
+
+  /**
+   * The conversation a new message goes to: the current one unless it was closed. A closed
+   * one is over (a resolved one reopens when written to): the message starts a new
+   * conversation, which `begin` shows in its place.
+   */
+  function writable(): Conversation | null {
+    const c = state.conversation
+    return c?.status === 'closed' ? null : c
   }
 
   /** The server holds the conversation for the form: asked, as the server has it now. */
@@ -208,6 +243,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
 
   /** A conversation the server just started for the visitor: its events from the first. */
   function take(conversation: Conversation) {
+    viewing = conversation.id
     m.setConversation(conversation)
     transport.subscribe(conversation.id, 0)
   }
@@ -223,12 +259,15 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   }
 
   const onEvent = createEventHandler(state, m, {
-    isVisible: () => state.open && document.visibilityState === 'visible',
+    isVisible: () => state.open && !state.home && document.visibilityState === 'visible',
     acknowledge: () => receipts.schedule(),
-    announce: (message) =>
+    announce(message) {
+      const t = strings(state.lang)
       m.announce(
         `${message.author.kind === 'operator' ? t.newMessage : `${t.auto}:`} ${message.text}`,
-      ),
+      )
+      sdk.message(message)
+    },
     requeue() {
       void readQueue()
       reportPage()
@@ -255,15 +294,18 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   host.listen({
     info: (info) => m.setHost(info),
     page: () => reportPage(),
-    identity(identity) {
-      const otherUser = session.setIdentity(identity)
-      if (!otherUser) return transport.reconnectNow()
-      // The open connection still speaks for the previous user: start over with the new one.
-      if (transport.state === 'idle') return
-      transport.stop()
-      transport.start()
-    },
+    identity: identify,
   })
+
+  /** The page named its user anew (data-user-*, ParleyIdentity or SDK setUser). */
+  function identify(identity: Identity | null) {
+    const otherUser = session.setIdentity(identity)
+    if (!otherUser) return transport.reconnectNow()
+    // The open connection still speaks for the previous user: start over with the new one.
+    if (transport.state === 'idle') return
+    transport.stop()
+    transport.start()
+  }
 
   transport.on('state', (s) => {
     m.setConnection(s, transport.kind)
@@ -288,6 +330,14 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     receipts.schedule()
     void readQueue()
   })
+  // Refused for now (rate limit): the queue resends by itself when the wait is over.
+  transport.on('retrying', (error) => {
+    if (error.code !== 'rate_limited') return
+    const until = Date.now() + (error.retryAfterMs ?? 1000)
+    m.setLimited(until)
+    // Cleared a moment after the resend unless the next message is refused again meanwhile.
+    setTimeout(() => state.limitedUntil === until && m.setLimited(null), until - Date.now() + 1500)
+  })
   transport.on('subscribeFailed', ({ conversationId }) => {
     if (conversationId !== state.conversation?.id) return
     m.clearConversation()
@@ -311,6 +361,11 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     m.setVisitor(visitorId)
     resolved = false
     receipts.reset()
+    viewing = null
+    chosen = false
+    outbox.unbind()
+    m.setList([])
+    m.setHome(false)
     // What they told about themselves is theirs too.
     m.setDetails({ profile: null, details: 'unknown' })
   }
@@ -320,6 +375,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     active = true
     transport.start()
     window.addEventListener('online', () => transport.reconnectNow())
+    window.addEventListener('offline', () => transport.wentOffline())
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState !== 'visible') return
       transport.reconnectNow()
@@ -348,12 +404,16 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     if (resolving) return false
     resolving = true
     try {
-      if (!state.conversation) {
-        const { conversations } = await api.conversations()
+      const { conversations } = await api.conversations()
+      m.setList(conversations)
+      if (!state.conversation && !chosen) {
         const newest = conversations[0]
         const recent = newest && Date.now() - newest.updatedAt < RATING_CHANGE_MS ? newest : null
         const open = conversations.find((c) => c.status === 'open') ?? recent
-        if (open) await load(open.id)
+        if (open) {
+          viewing = open.id
+          await load(open.id)
+        }
       }
       resolved = true
       m.setLookedUp(true)
@@ -368,6 +428,8 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   async function load(id: string) {
     const view = await api.view(id)
     const page = await api.history(id)
+    // The visitor went to another one meanwhile.
+    if (viewing !== id) return
     m.setView(view)
     m.addHistory(page.messages, page.hasMore)
     // From the page's first message on, so the operators who joined show between its messages.
@@ -416,11 +478,13 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     const ids = files.map((a) => a.id)
     uploadsOf.delete(item.clientMsgId)
     if (starting) await starting.catch(() => undefined)
-    const c = state.conversation
-    if (c) {
+    // Read again: a new conversation's messages are bound to it once its first one started it.
+    const bound = outbox.all().find((i) => i.clientMsgId === item.clientMsgId) ?? item
+    const target = bound.conversationId === undefined ? writable()?.id : bound.conversationId
+    if (target) {
       const frame = {
         type: 'send',
-        conversationId: c.id,
+        conversationId: target,
         ...pick(item),
         ...(ids.length > 0 ? { attachmentIds: ids } : {}),
       } as const
@@ -432,7 +496,47 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     await starting
   }
 
+  /** Reads the visitor's conversations for the home view; kept as they were when that fails. */
+  async function refreshList() {
+    if (!session.exists) return
+    const epoch = visitorEpoch
+    try {
+      const { conversations } = await api.conversations()
+      if (epoch === visitorEpoch) m.setList(conversations)
+    } catch {
+      // read again later (home, reconnect, reopening the chat)
+    }
+  }
+
+  /** Stops showing the current conversation: `next` (null: a new one) is shown instead. */
+  function leaveShown(next: string | null) {
+    const old = state.conversation
+    if (old) transport.unsubscribe(old.id)
+    typing.stop()
+    chosen = true
+    viewing = next
+    m.clearConversation()
+    receipts.reset()
+    // The rows still queued for the next one (a new one: those written as new).
+    const queued = outbox.all().filter((i) => (i.conversationId ?? null) === next)
+    m.resetPending(queued.map((i) => ({ ...i, uploads: uploadsOf.get(i.clientMsgId) })))
+  }
+
+  /** Loads and subscribes the conversation the visitor opened, once connected; retried. */
+  async function show(id: string) {
+    for (let attempt = 0; viewing === id; attempt++) {
+      await ready()
+      if (viewing !== id) return
+      try {
+        return await load(id)
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** attempt, 10_000)))
+      }
+    }
+  }
+
   function open() {
+    if (resolved) void refreshList()
     m.setOpen(true)
     host.layout(true)
     tab.set('open', true)
@@ -454,10 +558,39 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     open,
     close,
     toggle: () => (state.open ? close() : open()),
+    /** Shows the visitor's conversations (the current one stays subscribed meanwhile). */
+    home() {
+      typing.stop()
+      m.setHome(true)
+      void refreshList()
+    },
+    refreshList,
+    /** Shows one of the visitor's conversations (from home). */
+    openConversation(id: string) {
+      m.setHome(false)
+      if (id === state.conversation?.id) return receipts.schedule()
+      leaveShown(id)
+      const listed = state.list.find((c) => c.id === id)
+      if (listed) {
+        const { lastMessage: _message, unread: _unread, ...conversation } = listed
+        m.setConversation(conversation)
+      }
+      void show(id)
+    },
+    /** An empty thread: the first message starts a new conversation. */
+    newConversation() {
+      leaveShown(null)
+      m.setHome(false)
+    },
     /** Queues a message (text, files or both); false when it is empty or too long. */
     send(text: string, files: Upload[] = []): boolean {
       if ((!text.trim() && files.length === 0) || text.length > MAX_TEXT_LENGTH) return false
-      const item = outbox.add(text)
+      // Before the lookup: the conversation it finds, as after a reload.
+      const c = state.conversation
+      const item = outbox.add(
+        text,
+        !state.lookedUp ? undefined : c && c.status !== 'closed' ? c.id : null,
+      )
       if (files.length > 0) {
         uploadsOf.set(item.clientMsgId, files)
         for (const f of files) {
@@ -470,13 +603,17 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       void drain()
       return true
     },
-    typing: () => typing.input(),
+    /** The composer's draft changed; an emptied one stops "typing" at once. */
+    typing: (draft?: string) => typing.input(draft),
     startEdit(messageId: string) {
       m.setNotice(null)
       m.setEditing(messageId)
     },
     cancelEdit: () => m.setEditing(null),
-    /** Saves the edit; true when stored. A refusal (already read) closes the editor. */
+    /**
+     * Saves the edit; true when stored. A refusal (already read) closes the editor and says
+     * why; the composer keeps the text.
+     */
     async saveEdit(text: string): Promise<boolean> {
       const id = state.editing
       const c = state.conversation
@@ -536,7 +673,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     /** Leaves a request while nobody can answer; rejects with the server's ParleyError. */
     async leave(request: OfflineRequest) {
       const clientMsgId = requestId
-      const ack = await api.leave({ ...request, clientMsgId, locale: config.lang })
+      const ack = await api.leave({ ...request, clientMsgId, locale: state.lang })
       requestId = newId()
       take(ack.conversation)
       // Shown at once; the stored message replaces it when its event arrives.
@@ -597,11 +734,37 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     },
   }
 
+  // The page's SDK: its calls made before now apply first (an identity before any session).
+  const sdk = connectSdk({
+    state,
+    m,
+    host,
+    open,
+    close,
+    toggle: actions.toggle,
+    identify,
+    saveProfile: api.saveProfile,
+    name: actions.name,
+    recheck: availability.check,
+  })
+
   availability.check()
   if (session.exists || outbox.first()) activate()
   if (tab.get<boolean>('open') || !config.embedded) open()
 
-  return { state, actions, t, config, links, uploads: uploadEnv }
+  return {
+    state,
+    actions,
+    /** In the widget's language now (it may change: the inbox's default, SDK setLocale). */
+    get t(): Strings {
+      return strings(state.lang)
+    },
+    config,
+    links,
+    uploads: uploadEnv,
+    sdk,
+    local: storage,
+  }
 }
 
 /** An http(s) address of at most 2048 characters (what the server takes), else undefined. */

@@ -17,6 +17,7 @@ import { PanelPage } from './panel-page.ts'
 import { availabilityShots, branchShots, queueShots, transferShots } from './screenshots-routing.ts'
 import { profileShots, visitorShots } from './screenshots-profile.ts'
 import { widgetCardShots } from './screenshots-widget.ts'
+import { homeShots } from './screenshots-home.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -110,6 +111,7 @@ try {
   await profileShots(browser)
   await visitorShots(browser)
   await widgetCardShots(browser)
+  await homeShots(browser)
 } finally {
   await browser.close()
   await server.stop()

@@ -1,8 +1,9 @@
-/** The whole widget inside its frame: the chat window when open, and the launcher. */
+/** The whole widget inside its frame: the chat window (or home) when open, and the launcher. */
 import { Show } from 'solid-js'
+import { accentStyle, appearanceOf } from '../appearance.ts'
 import { useWidget } from '../context.ts'
 import { Announcer } from './Announcer.tsx'
-import { ChatWindow } from './ChatWindow.tsx'
+import { ChatView, HomeView } from './lazy.ts'
 import { Launcher } from './Launcher.tsx'
 
 export function App() {
@@ -10,13 +11,22 @@ export function App() {
   return (
     <div
       class="pw"
-      classList={{ dark: w.state.dark, compact: w.state.compact, open: w.state.open }}
-      lang={w.config.lang}
+      classList={{
+        dark: w.state.dark,
+        compact: w.state.compact,
+        open: w.state.open,
+        left: appearanceOf(w.state).position === 'left',
+        'no-launcher': w.state.hidden,
+      }}
+      style={accentStyle(w.state)}
+      lang={w.state.lang}
       data-connection={w.state.connection}
       data-channel={w.state.channel}
     >
       <Show when={w.state.open}>
-        <ChatWindow />
+        <Show when={!w.state.home} fallback={<HomeView />}>
+          <ChatView />
+        </Show>
       </Show>
       <Launcher />
       <Announcer />

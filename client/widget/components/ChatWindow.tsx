@@ -7,21 +7,22 @@
  * visitor without a conversation answers it first (unless their profile already has the
  * answers); "Your details" (from the header) also takes the composer's place while open.
  */
+import { attachStrings } from '../../shared/attach-i18n.ts'
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import { createFileDraft } from '../../shared/attachments.ts'
 import { createDropZone } from '../../shared/ui/Attachments.tsx'
 import { useWidget } from '../context.ts'
 import { preChatForm } from '../derive.ts'
+import { appearanceOf } from '../appearance.ts'
 import { Composer } from './Composer.tsx'
-import { DetailsForm } from './lazy.ts'
+import { DetailsForm, LeaveForm } from './lazy.ts'
 import { Header } from './Header.tsx'
-import { LeaveForm } from './LeaveForm.tsx'
 import { MessageList } from './MessageList.tsx'
 import { Notice } from './Notice.tsx'
 import { Queue } from './Queue.tsx'
 import { TypingIndicator } from './TypingIndicator.tsx'
 
-export function ChatWindow() {
+export default function ChatWindow() {
   const w = useWidget()
   const files = createFileDraft(w.uploads)
   onCleanup(() => files.clear())
@@ -55,7 +56,7 @@ export function ChatWindow() {
       id="pw-window"
       class="window"
       role="dialog"
-      aria-label={w.t.title}
+      aria-label={appearanceOf(w.state).title || w.t.title}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && !e.defaultPrevented) w.actions.close()
       }}
@@ -85,7 +86,7 @@ export function ChatWindow() {
         </Show>
       </Show>
       <Show when={drop.dragging()}>
-        <div class="drop-overlay">{w.t.files.drop}</div>
+        <div class="drop-overlay">{attachStrings(w.state.lang).drop}</div>
       </Show>
     </section>
   )

@@ -3,6 +3,7 @@
  * shows as a counter near the end (C7). Also the editor for an own message: it fills in the
  * text, Enter saves, Escape cancels.
  */
+import { attachStrings } from '../../shared/attach-i18n.ts'
 import { onMount, Show } from 'solid-js'
 import type { FileDraft } from '../../shared/attachments.ts'
 import { createDraft } from '../../shared/draft.ts'
@@ -10,6 +11,7 @@ import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
+import { EmojiButton } from '../../shared/ui/EmojiTools.tsx'
 
 /** The counter appears once the text is this long. */
 const COUNTER_FROM = 3200
@@ -29,7 +31,7 @@ export function Composer(props: { files: FileDraft }) {
       },
       saveEdit: (text) => w.actions.saveEdit(text),
       cancelEdit: () => w.actions.cancelEdit(),
-      typing: () => w.actions.typing(),
+      typing: (draft) => w.actions.typing(draft),
     },
     { maxHeight: 120 },
   )
@@ -56,16 +58,23 @@ export function Composer(props: { files: FileDraft }) {
         </div>
       </Show>
       <Show when={files.items().length > 0 && !w.state.editing}>
-        <FileChips uploads={files.items()} t={w.t.files} onRemove={files.remove} />
+        <FileChips
+          uploads={files.items()}
+          t={attachStrings(w.state.lang)}
+          onRemove={files.remove}
+        />
       </Show>
       <Show when={files.tooMany()}>
         <p class="count over" role="alert">
-          {w.t.files.tooMany}
+          {attachStrings(w.state.lang).tooMany}
         </p>
       </Show>
       <div class="composer-row">
         <Show when={!w.state.editing}>
-          <AttachButton label={w.t.files.attach} onFiles={(picked) => files.add(picked)} />
+          <AttachButton
+            label={attachStrings(w.state.lang).attach}
+            onFiles={(picked) => files.add(picked)}
+          />
         </Show>
         <textarea
           ref={d.ref}
@@ -84,6 +93,7 @@ export function Composer(props: { files: FileDraft }) {
             if (pasted.length > 0) files.add(pasted)
           }}
         />
+        <EmojiButton label={w.t.emoji} lang={w.state.lang} store={w.local} />
         <button
           type="submit"
           class="send"

@@ -43,7 +43,7 @@ export default function DetailsForm(props: {
 }) {
   const w = useWidget()
   const t = w.t
-  const own = w.config.lang === 'ru' ? ru : en
+  const own = w.state.lang === 'ru' ? ru : en
   const fields = () => preChatForm(w.state).fields
   /** Each field's error by key; under '' what failed otherwise (offline, ...). */
   const [errors, setErrors] = createSignal<Record<string, string | undefined>>({})
@@ -126,7 +126,7 @@ export default function DetailsForm(props: {
           // Constants here: the compiled form then sets them once, without an effect each.
           const { key, required } = f
           const fid = `pw-d-${key}`
-          const label = f.label[w.config.lang] || key
+          const label = f.label[w.state.lang] || key
           const type = TYPES[f.type] ?? 'text'
           const complete = AUTOCOMPLETE[key]
           const chosen = initial(key)

@@ -18,7 +18,7 @@ const MAX = { name: 100, email: 254 }
 /** The server's shape too: a dot and two letters after the @. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i
 
-export function LeaveForm(props: { onInput(): void }) {
+export default function LeaveForm(props: { onInput(): void }) {
   const w = useWidget()
   const t = w.t
   const values: OfflineRequest = { name: '', email: '', text: '' }

@@ -4,6 +4,7 @@
  * or "Automatic reply" on a bubble of its own; the name shows on the first of a run (`head`),
  * an operator's with their face (picture or initials).
  */
+import { attachStrings } from '../../shared/attach-i18n.ts'
 import { Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
@@ -42,7 +43,7 @@ export function MessageItem(props: { message: Message | PendingMessage; head?: b
     return m !== null && canChange(w.state, m)
   }
   const time = () =>
-    new Intl.DateTimeFormat(w.config.lang, { hour: '2-digit', minute: '2-digit' }).format(
+    new Intl.DateTimeFormat(w.state.lang, { hour: '2-digit', minute: '2-digit' }).format(
       props.message.createdAt,
     )
   const status = () => receiptOf(w.state, props.message)
@@ -94,12 +95,12 @@ export function MessageItem(props: { message: Message | PendingMessage; head?: b
               conversationId={stored()?.conversationId ?? ''}
               attachments={stored()?.attachments ?? []}
               links={w.links}
-              t={w.t.files}
+              t={attachStrings(w.state.lang)}
               mount={() => document.querySelector('.pw')}
             />
           </Show>
           <Show when={!stored() && 'uploads' in props.message && props.message.uploads}>
-            {(uploads) => <FileChips uploads={uploads()} t={w.t.files} />}
+            {(uploads) => <FileChips uploads={uploads()} t={attachStrings(w.state.lang)} />}
           </Show>
           <Show when={props.message.text}>
             <RichText text={props.message.text} />

@@ -1,5 +1,8 @@
-/** One dismissible message about the last action that failed (read already, offline, ...). */
-import { Show } from 'solid-js'
+/**
+ * One dismissible message about the last action that failed (read already, offline, ...). A
+ * rate limit counts down to when sending resumes; the queued messages then go by themselves.
+ */
+import { createSignal, onCleanup, Show } from 'solid-js'
 import { useWidget } from '../context.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 
@@ -10,7 +13,12 @@ export function Notice() {
       {(key) => (
         <div class="notice" role="alert" data-notice={key()}>
           <Icon name="alert" size={18} />
-          <span class="notice-text">{w.t[key()]}</span>
+          <span class="notice-text">
+            {w.t[key()]}
+            <Show when={key() === 'rateLimited' && w.state.limitedUntil}>
+              {(until) => <Countdown until={until()} />}
+            </Show>
+          </span>
           <button
             type="button"
             class="icon-button"
@@ -22,5 +30,20 @@ export function Notice() {
         </div>
       )}
     </Show>
+  )
+}
+
+/** "Sending resumes in 12 s", each second; not read out again on every tick. */
+function Countdown(props: { until: number }) {
+  const w = useWidget()
+  const [now, setNow] = createSignal(Date.now())
+  const tick = setInterval(() => setNow(Date.now()), 250)
+  onCleanup(() => clearInterval(tick))
+  const seconds = () => Math.max(0, Math.ceil((props.until - now()) / 1000))
+  return (
+    <span class="countdown" aria-live="off">
+      {' '}
+      {w.t.resumesIn(seconds())}
+    </span>
   )
 }

@@ -1,20 +1,24 @@
 /**
- * Parts of the widget most visitors never see, loaded on first use as chunks of their own (with
- * their stylesheet): the rating card after a resolved conversation and the pre-chat form. Solid's
- * `lazy` would bring resources and Suspense into the first chunk; this is all it takes here:
- * nothing until the chunk is there, then the component. A chunk that failed to load (offline)
- * is asked for again the next time it is shown.
+ * Parts of the widget loaded on first use as chunks of their own (with their stylesheet): the
+ * chat window itself (a page whose visitor never opens the chat pays for the launcher only; the
+ * chunk is fetched as soon as the visitor points at or focuses the launcher, so it is usually
+ * there by the click), and what most visitors never see: the rating card after a resolved
+ * conversation, the pre-chat form, the home view with the visitor's conversations and the
+ * request form while nobody can answer.
+ * Solid's `lazy` would bring resources and Suspense into the first chunk; this is all it takes
+ * here: nothing until the chunk is there, then the component. A chunk that failed to load
+ * (offline) is asked for again the next time it is shown.
  */
 import { createMemo, createSignal, untrack, type JSX } from 'solid-js'
 
 function later<P>(load: () => Promise<{ default: (props: P) => JSX.Element }>) {
   let loaded: ((props: P) => JSX.Element) | undefined
   let loading: Promise<unknown> | undefined
-  return (props: P): JSX.Element => {
+  const fetch = () => (loading ??= load().then((m) => (loaded = m.default)))
+  const view = (props: P): JSX.Element => {
     const [ready, setReady] = createSignal(loaded !== undefined)
     if (!loaded) {
-      loading ??= load().then((m) => (loaded = m.default))
-      loading.then(
+      fetch().then(
         () => setReady(true),
         () => (loading = undefined),
       )
@@ -24,7 +28,14 @@ function later<P>(load: () => Promise<{ default: (props: P) => JSX.Element }>) {
     )
     return view as unknown as JSX.Element
   }
+  /** Fetches the chunk ahead of showing it (a failure is retried when it is shown). */
+  view.preload = () => void fetch().catch(() => (loading = undefined))
+  return view
 }
+
+export const ChatView = later(() => import('./ChatWindow.tsx'))
 
 export const RatingCard = later(() => import('./Rating.tsx'))
 export const DetailsForm = later(() => import('./Details.tsx'))
+export const HomeView = later(() => import('./Home.tsx'))
+export const LeaveForm = later(() => import('./LeaveForm.tsx'))
