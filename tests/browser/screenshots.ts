@@ -18,6 +18,7 @@ import { availabilityShots, branchShots, queueShots, transferShots } from './scr
 import { profileShots, visitorShots } from './screenshots-profile.ts'
 import { widgetCardShots } from './screenshots-widget.ts'
 import { homeShots } from './screenshots-home.ts'
+import { appearanceShots, customWidgetShots } from './screenshots-customize.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -112,6 +113,8 @@ try {
   await visitorShots(browser)
   await widgetCardShots(browser)
   await homeShots(browser)
+  await appearanceShots(browser)
+  await customWidgetShots(browser)
 } finally {
   await browser.close()
   await server.stop()
