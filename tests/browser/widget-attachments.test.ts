@@ -1,9 +1,12 @@
 /**
  * Files from the widget: a screenshot pasted into the composer goes out as a message, the
  * operator sees its thumbnail in the panel and opens it in the lightbox; a file over the
- * inbox's limit shows its error in the composer and nothing is sent.
+ * inbox's limit shows its error in the composer and nothing is sent. An image whose bytes are
+ * gone from storage shows "File unavailable" (after one fresh link), never a broken image.
  */
 import { beforeAll, describe, expect, test } from 'bun:test'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import sharp from 'sharp'
 import {
   connectOperator,
@@ -220,5 +223,39 @@ describe.skipIf(skipBrowserTests)('widget attachments', () => {
     expect(sent).toHaveLength(1)
     expect(sent[0].attachments.map((a: { name: string }) => a.name)).toEqual(['offline.png'])
     await widget.page.close()
+  }, 60_000)
+
+  test('widget - an image whose bytes are gone shows "File unavailable", not a broken image', async () => {
+    // A server of its own: its storage is emptied by hand.
+    const server = await startTestServer()
+    try {
+      await connectOperator(server)
+      // A host page with storage (the demo page is sandboxed: it forgets the visitor on reload).
+      using host = serveHostPage(embeddingPage(server, await server.defaultInboxId()))
+      const widget = await Widget.open(env.browser.context, `http://127.0.0.1:${host.port}/`)
+      await widget.openChat()
+      await widget.send('Before the picture')
+      await widget.waitStatus('Before the picture', 'sent')
+      await pasteImage(widget.input, 'gone.png', await png(320, 200))
+      await widget.frame.locator('.composer .chip[data-status="done"]').waitFor()
+      await widget.input.press('Enter')
+      const row = widget.frame.locator('.list .row.mine[data-message-id]').last()
+      await until(() => loaded(row.locator('.thumb img')), 'the thumbnail')
+
+      // The bytes disappear (a lost disk, a bucket emptied by hand); the page is opened again.
+      rmSync(join(server.dataDir, 'attachments'), { recursive: true, force: true })
+      await widget.page.reload()
+      // The frame renders once it has the page's stored state (the chat may come back open).
+      await widget.launcher.waitFor()
+      if ((await widget.launcher.getAttribute('aria-expanded')) !== 'true') await widget.openChat()
+      await widget.message('Before the picture').waitFor()
+      const gone = widget.frame.locator('.list .row.mine [data-state="unavailable"]')
+      await gone.waitFor({ timeout: 15_000 })
+      expect(await gone.innerText()).toContain('File unavailable')
+      expect(await widget.frame.locator('.list .row.mine .thumb img').count()).toBe(0)
+      await widget.page.close()
+    } finally {
+      await server.stop()
+    }
   }, 60_000)
 })
