@@ -8,6 +8,15 @@ const root = new URL('..', import.meta.url).pathname
 let passed = 0
 let failed = 0
 
+/**
+ * Every line goes through process.stdout, in order: console.log writes beside the stream's own
+ * queue, so the summary line could land in the middle of a large test output still being
+ * written to a pipe (CI then found no summary line).
+ */
+function say(line: string): void {
+  process.stdout.write(`${line}\n`)
+}
+
 function run(
   cmd: string,
   args: string[],
@@ -29,7 +38,7 @@ function count(result: { code: number; output: string }): void {
   const pass = /^\s*(\d+) pass$/m.exec(result.output)
   const fail = /^\s*(\d+) fail$/m.exec(result.output)
   if (!pass && !fail) {
-    console.log('bun test printed no summary')
+    say('bun test printed no summary')
     failed++
     return
   }
@@ -39,18 +48,18 @@ function count(result: { code: number; output: string }): void {
   if (result.code !== 0 && Number(fail?.[1] ?? 0) === 0) failed++
 }
 
-console.log('== typecheck (tsc --noEmit)')
+say('== typecheck (tsc --noEmit)')
 const tsc = run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '--noEmit', '-p', '.'])
 if (tsc.code === 0) passed++
 else failed++
 
-console.log('== client build (size budgets)')
+say('== client build (size budgets)')
 const build = run(process.execPath, [`${root}client/build.ts`, '--if-stale'])
 if (build.code === 0) passed++
 else failed++
 
 const filter = process.argv.slice(2)
-console.log(`== bun test ${filter.join(' ')}`)
+say(`== bun test ${filter.join(' ')}`)
 // bunfig.toml's test timeout is not applied by this bun version; pass it explicitly.
 const tests = run(process.execPath, [
   'test',
@@ -68,7 +77,7 @@ if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
     'tests/attachments/limits.test.ts',
     'tests/attachments/faults.test.ts',
   ]
-  console.log(`== bun test ${onPostgres.join(' ')} (PARLEY_TEST_DB=postgres)`)
+  say(`== bun test ${onPostgres.join(' ')} (PARLEY_TEST_DB=postgres)`)
   count(
     run(process.execPath, ['test', '--timeout', '20000', ...onPostgres], {
       PARLEY_TEST_DB: 'postgres',
@@ -76,5 +85,6 @@ if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
   )
 }
 
-console.log(`${passed} passed, ${failed} failed`)
-process.exit(failed === 0 ? 0 : 1)
+say(`${passed} passed, ${failed} failed`)
+// No process.exit: it could cut off what stdout still has to write to the pipe.
+process.exitCode = failed === 0 ? 0 : 1
