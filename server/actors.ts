@@ -143,6 +143,7 @@ export function createActorSystem(deps: {
           available: (inboxId, operatorId) =>
             inboxes.tell(inboxId, { type: 'operator_available', operatorId }),
           graceMs: PRESENCE_GRACE_MS,
+          elevatedSeeAll: config.elevatedScope === 'all',
           connectionTtlMs: cluster ? CONNECTION_ANNOUNCE_MS * 3 : undefined,
         }),
     }),

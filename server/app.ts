@@ -142,6 +142,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     secret: config.secret,
     visitorTtlSec: config.visitorTokenTtlSec,
     operatorTtlSec: config.operatorSessionTtlSec,
+    elevatedScope: config.elevatedScope,
     clock,
     login: {
       throttle: new LoginThrottle(throttleStore, config.login, () => clock.now()),

@@ -466,7 +466,7 @@ export class ChatService {
       throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
     }
     return this.store.queries.listInbox({
-      inboxIds: null,
+      inboxIds: principal.inboxIds ? [...principal.inboxIds] : null,
       unansweredOnly: opts.unansweredOnly,
       status: opts.status,
       cursor: opts.cursor,

@@ -69,6 +69,11 @@ const EnvSchema = v.object({
    * inbox's default branch).
    */
   GEOIP_DB: v.optional(v.pipe(v.string(), v.minLength(1, 'must be a file path or off'))),
+  /**
+   * Which conversations supervisors and admins see (O6): `all` inboxes, or only the inboxes
+   * they are members of, like agents (`members`).
+   */
+  ELEVATED_SCOPE: v.optional(v.picklist(['all', 'members']), 'all'),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Visitor token lifetime in seconds; at most 24 h (S2). */
   VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
@@ -176,6 +181,8 @@ export interface Config {
   /** Test-only fault injection (PARLEY_FAILPOINT); null in any real deployment. */
   failpoint: { pauseBeforeWrite: string } | null
   logLevel: 'debug' | 'info' | 'warn' | 'error'
+  /** Supervisors and admins see every inbox (`all`) or only their own (`members`). */
+  elevatedScope: 'all' | 'members'
   visitorTokenTtlSec: number
   operatorSessionTtlSec: number
   /** Connections one visitor may hold at once (MAX_VISITOR_CONNECTIONS). */
@@ -321,6 +328,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { pauseBeforeWrite: e.PARLEY_FAILPOINT.slice('pause-before-write:'.length) }
       : null,
     logLevel: e.LOG_LEVEL,
+    elevatedScope: e.ELEVATED_SCOPE,
     visitorTokenTtlSec: e.VISITOR_TOKEN_TTL,
     operatorSessionTtlSec: e.OPERATOR_SESSION_TTL,
     maxVisitorConnections: e.MAX_VISITOR_CONNECTIONS,

@@ -8,7 +8,18 @@ import type { ConversationRecord, OperatorRole } from '../ports.ts'
 /** The authenticated caller, resolved from a token by the server. */
 export type Principal =
   | { kind: 'visitor'; id: string; inboxId: string }
-  | { kind: 'operator'; id: string; role: OperatorRole; canChat: boolean }
+  | {
+      kind: 'operator'
+      id: string
+      role: OperatorRole
+      canChat: boolean
+      /**
+       * The inboxes whose conversations this operator may see and handle (their memberships);
+       * null or absent: every inbox (supervisors and admins, unless scoped by configuration).
+       * The server always sets it from the store; see `inScope`.
+       */
+      inboxIds?: readonly string[] | null
+    }
 
 /** view: read history, subscribe. participate: send, edit, delete, typing, receipts. manage: status. */
 export type Access = 'view' | 'participate' | 'manage'
@@ -40,7 +51,10 @@ export function authorize(
   if (!canOperatorAccess(principal, access)) {
     throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
   }
-  if (!conv) throw new ParleyError('not_found', 'conversation not found')
+  // Outside the operator's inboxes a conversation is as absent as one that does not exist.
+  if (!conv || !inScope(principal, conv.inboxId)) {
+    throw new ParleyError('not_found', 'conversation not found')
+  }
   return conv
 }
 
@@ -51,4 +65,12 @@ export function canOperatorAccess(
 ): boolean {
   if (principal.canChat) return true
   return access === 'view' && (principal.role === 'supervisor' || principal.role === 'admin')
+}
+
+/** Whether the operator's inbox scope includes this inbox (O6: access scoping). */
+export function inScope(
+  principal: Extract<Principal, { kind: 'operator' }>,
+  inboxId: string,
+): boolean {
+  return principal.inboxIds == null || principal.inboxIds.includes(inboxId)
 }

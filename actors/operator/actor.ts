@@ -10,7 +10,7 @@ import {
   type OperatorStatus,
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
-import type { ConversationQueries, InboxStore, OperatorStore } from '../ports.ts'
+import type { ConversationQueries, InboxStore, OperatorRecord, OperatorStore } from '../ports.ts'
 import { Actor, type ActorContext } from '../runtime/index.ts'
 import type { OperatorCommand, OperatorReplies, OperatorSnapshot } from './commands.ts'
 import type { Availability, PresenceBoard } from './presence.ts'
@@ -29,6 +29,11 @@ export interface OperatorDeps {
   feed: OperatorFeed
   /** Tells an inbox's router that this operator can take conversations now. */
   available(inboxId: string, operatorId: string): void
+  /**
+   * Supervisors and admins see every inbox (ELEVATED_SCOPE=all): their feed carries every
+   * inbox's changes, while their badges stay those of the inboxes they are members of.
+   */
+  elevatedSeeAll?: boolean
   /** Presence survives this long after the last connection closes (a reload, a flaky network). */
   graceMs: number
   /**
@@ -52,7 +57,10 @@ type Reply<K extends OperatorCommand['type']> = OperatorReplies[K]
 export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   private status: OperatorStatus = 'online'
   private present = false
+  /** The inboxes this operator is a member of: routing and badges. */
   private inboxIds = new Set<string>()
+  /** The inboxes whose changes the feed carries: the operator's scope (O6). */
+  private watched = new Set<string>()
   /** Live connections, with when each was last announced (clock ms). */
   private readonly connections = new Map<string, number>()
   private readonly badges = new Map<string, BadgeEntry>()
@@ -74,7 +82,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     if (!op || !op.active) return
     this.exists = true
     this.status = op.status
-    await this.loadMembership()
+    await this.loadMembership(op.role)
     this.publishBoard()
   }
 
@@ -213,7 +221,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
 
   private async onChange(change: InboxChange): Promise<void> {
     const conv = change.conversation
-    if (!this.inboxIds.has(conv.inboxId)) return
+    if (!this.watched.has(conv.inboxId)) return
     const before = this.totals()
     let entry = this.badges.get(conv.id)
     // Its share leaves the sums now and comes back as it is after the change, whatever
@@ -331,7 +339,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     }
     this.status = op.status
     const before = this.totals()
-    await this.loadMembership()
+    await this.loadMembership(op.role)
     this.availabilityChanged()
     // Joining or leaving an inbox changes the badge set: the panel must not keep old totals.
     const after = this.totals()
@@ -341,11 +349,15 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     }
   }
 
-  /** Inboxes, their bus subscriptions, and the badge set, from the store. */
-  private async loadMembership(): Promise<void> {
+  /** Inboxes, the scope's bus subscriptions, and the badge set, from the store. */
+  private async loadMembership(role: OperatorRecord['role']): Promise<void> {
     this.inboxIds = new Set(await this.deps.inboxes.inboxesOf(this.key))
+    const seesAll = this.deps.elevatedSeeAll === true && (role === 'supervisor' || role === 'admin')
+    this.watched = seesAll
+      ? new Set((await this.deps.inboxes.list()).map((inbox) => inbox.id))
+      : this.inboxIds
     for (const off of this.unsubscribes) off()
-    this.unsubscribes = [...this.inboxIds].map((inboxId) =>
+    this.unsubscribes = [...this.watched].map((inboxId) =>
       this.deps.bus.subscribe(inboxId, (change) => this.deliverSelf({ type: 'change', change })),
     )
     this.badges.clear()

@@ -88,6 +88,11 @@ export class AuthService {
       visitorTtlSec: number
       operatorTtlSec: number
       clock: Clock
+      /**
+       * Supervisors and admins see every inbox (`all`, the default) or only their own like
+       * agents (`members`): the principal's `inboxIds` (O6).
+       */
+      elevatedScope?: 'all' | 'members'
       /** Login limits (per address, subnet and account) and the bound on password checks. */
       login: { throttle: LoginThrottle; hashGate: HashGate; log: Logger }
     },
@@ -273,7 +278,18 @@ export class AuthService {
       throw new ParleyError('token_expired', 'session expired; log in again')
     const op = await this.store.operators.getById(session.operatorId)
     if (!op || !op.active) throw new ParleyError('unauthenticated', 'invalid or revoked session')
-    const principal: Principal = { kind: 'operator', id: op.id, role: op.role, canChat: op.canChat }
+    const elevated = op.role === 'supervisor' || op.role === 'admin'
+    const inboxIds =
+      elevated && (this.opts.elevatedScope ?? 'all') === 'all'
+        ? null
+        : await this.store.inboxes.inboxesOf(op.id)
+    const principal: Principal = {
+      kind: 'operator',
+      id: op.id,
+      role: op.role,
+      canChat: op.canChat,
+      inboxIds,
+    }
     if (generation === this.generation) {
       if (this.sessionCache.size > 10_000) this.sessionCache.clear()
       this.sessionCache.set(hash, {

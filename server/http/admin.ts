@@ -175,6 +175,12 @@ export function adminRoutes(ctx: HttpContext) {
         await ctx.store.inboxes.create(inbox)
         // Its router must listen before the first conversation arrives.
         ctx.chat.refreshInbox(inbox.id)
+        // Supervisors and admins who see every inbox start watching this one too.
+        for (const op of await ctx.store.operators.list()) {
+          if (op.active && (op.role === 'supervisor' || op.role === 'admin')) {
+            ctx.chat.refreshOperator(op.id)
+          }
+        }
         set.status = 201
         return inboxView(inbox)
       },

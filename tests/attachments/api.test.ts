@@ -326,12 +326,16 @@ describe('attachments - access', () => {
       body: { clientMsgId: 'for-ops', attachmentIds: [meta.id] },
     })
     const path = `/api/conversations/${id}/attachments/${meta.id}`
-    // Inbox membership is routing only: an operator outside every inbox, with the permission,
-    // works with any conversation (see s.operator()).
-    const member = await s.operator()
+    // A member of the conversation's inbox with the permission downloads it; an operator of
+    // another inbox does not even see it (O6: scoped access).
+    const inboxIds = [await s.defaultInboxId()]
+    const member = await s.operator({ role: 'operator', inboxIds })
     expect((await get(path, auth(member.token))).status).toBe(200)
+    const outsider = await s.operator({ role: 'operator', inboxIds: [] })
+    const hidden = await get(path, auth(outsider.token))
+    expect([hidden.status, (await hidden.json()).error.code]).toEqual([404, 'not_found'])
 
-    const noChat = await s.operator({ canChat: false })
+    const noChat = await s.operator({ role: 'operator', canChat: false, inboxIds })
     const down = await get(path, auth(noChat.token))
     expect([down.status, (await down.json()).error.code]).toEqual([403, 'forbidden'])
     const up = await upload(noChat.token, id, 'x', 'x.txt')

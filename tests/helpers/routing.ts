@@ -77,7 +77,7 @@ export function feedFrames(tab: TestClient, name: string, since = 0): Frame[] {
   return tab.frames.filter((f, i) => i >= since && f.type === 'feed' && f.name === name)
 }
 
-/** An operator outside every inbox: may view and subscribe, is never routed anything. */
+/** A supervisor outside every inbox: may view and subscribe, is never routed anything. */
 export class Observer {
   private readonly watching = new Set<string>()
 
@@ -89,7 +89,8 @@ export class Observer {
   ) {}
 
   static async create(u: Servers, s: TestServer): Promise<Observer> {
-    const op = await s.operator({ inboxIds: [] })
+    // A supervisor without the chat permission: sees every inbox, may take part in none.
+    const op = await s.operator({ inboxIds: [], role: 'supervisor', canChat: false })
     return new Observer(s, u, op.token, await u.client(s, op.token))
   }
 

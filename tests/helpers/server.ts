@@ -169,7 +169,9 @@ export async function startTestServer(
           email,
           name: `Operator ${counter}`,
           password,
-          role: o.role ?? 'operator',
+          // Operators see only their inboxes' conversations (O6): one outside every inbox that
+          // must still see them (routed nothing) is a supervisor unless a role is asked for.
+          role: o.role ?? (o.inboxIds === undefined ? 'supervisor' : 'operator'),
           canChat: o.canChat ?? true,
           // Outside every inbox unless asked: routing gives such an operator nothing.
           inboxIds: o.inboxIds ?? [],

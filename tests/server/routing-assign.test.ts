@@ -98,14 +98,19 @@ describe('manual assignment (R4 ground)', () => {
     const conv = await visitorStarts(s)
     const outsider = await s.operator({ inboxIds: [] })
     const viewer = await member(s, { role: 'supervisor', canChat: false })
-    for (const op of [outsider, viewer]) {
+    // An operator outside the inbox does not even see the conversation (O6: scoped access);
+    // a supervisor who sees it but may not chat may not take it.
+    for (const [op, code] of [
+      [outsider, 'not_found'],
+      [viewer, 'forbidden'],
+    ] as const) {
       const tab = await u.client(s, op.token)
       const reply = await tab.request({
         type: 'assign',
         conversationId: conv.id,
         operatorId: op.id,
       })
-      expect(reply).toMatchObject({ type: 'error', code: 'forbidden' })
+      expect(reply).toMatchObject({ type: 'error', code })
     }
     const visitor = await u.client(s, conv.token)
     const reply = await visitor.request({

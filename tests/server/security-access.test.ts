@@ -215,7 +215,11 @@ describe('operator permissions (O6)', () => {
 
   test('security - revoking the chat permission applies to already open sockets at once', async () => {
     const admin = await s.adminToken()
-    const op = await s.operator({ role: 'operator', canChat: true })
+    const op = await s.operator({
+      role: 'operator',
+      canChat: true,
+      inboxIds: [await s.defaultInboxId()],
+    })
     const sup = await s.operator({ role: 'supervisor', canChat: true })
     const opSocket = await connect(op.token)
     const supSocket = await connect(sup.token)
