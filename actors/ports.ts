@@ -8,6 +8,7 @@ import type {
   ConversationEvent,
   ConversationStatus,
   Message,
+  Note,
   Party,
   PartyKind,
   RatingScale,
@@ -35,6 +36,7 @@ export type ConversationPatch = Partial<
     | 'assigneeId'
     | 'lastSeq'
     | 'hasUnansweredIncoming'
+    | 'waitingSince'
     | 'lastMessageAt'
     | 'escalationAt'
     | 'updatedAt'
@@ -108,6 +110,12 @@ export interface ConversationStore {
     author: { kind: PartyKind; id: string },
     clientMsgId: string,
   ): Promise<Message | null>
+  /** The note an author already wrote with this client id, if any (idempotent note). */
+  findNoteByClientId(
+    conversationId: string,
+    author: { kind: PartyKind; id: string },
+    clientMsgId: string,
+  ): Promise<Note | null>
   /** Events with seq > afterSeq in seq order, at most `limit`. */
   eventsAfter(conversationId: string, afterSeq: number, limit: number): Promise<ConversationEvent[]>
   /** Durably commit one write (group-committed with others). Resolves only after commit. */
@@ -143,6 +151,16 @@ export interface ConversationStore {
     conversationId: string,
     name: N,
   ): Promise<Extract<ConversationEvent, { name: N }> | null>
+  /**
+   * The pages the visitor was on (the sidebar's "pages visited"): the conversation's
+   * `conversation.created` and `conversation.context` events, newest first, at most `limit`.
+   */
+  pageEvents(
+    conversationId: string,
+    limit: number,
+  ): Promise<
+    Array<Extract<ConversationEvent, { name: 'conversation.created' | 'conversation.context' }>>
+  >
 }
 
 /**
@@ -162,6 +180,115 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
+/**
+ * Filters of the operators' inbox list and of its counts (issue 16). Every field narrows:
+ * absent means no restriction.
+ */
+export interface InboxFilter {
+  /** The caller's scope: only conversations of these inboxes; null: every inbox. */
+  inboxIds: readonly string[] | null
+  inboxId?: string
+  status?: ConversationStatus
+  assigneeId?: string
+  unansweredOnly: boolean
+}
+
+/** all; mine: assigned to the caller; unassigned: open and assigned to nobody. */
+export type InboxView = 'all' | 'mine' | 'unassigned'
+/**
+ * activity: open first, then resolved, then closed; within a status newest activity first.
+ * waiting: within a status the longest waiting first; those where nobody waits follow, newest
+ * activity first.
+ */
+export type InboxSort = 'activity' | 'waiting'
+
+/** What the list shows per row besides the conversation, read per page (a fixed few queries). */
+export interface InboxRowDetails {
+  visitors: Map<string, { name: string | null; email: string | null }>
+  /** The newest message by a person, per conversation (automatic replies skipped). */
+  lastMessages: Map<string, Message>
+  operators: Map<
+    string,
+    { id: string; name: string; displayName: string | null; avatarId: string | null }
+  >
+}
+
+/** A piece of a searched text; `hit` marks the words the search matched. Never HTML. */
+export interface SearchTextPart {
+  text: string
+  hit: boolean
+}
+
+/** A message that matched a search, with a snippet of its text around the matched words. */
+export interface SearchMessageHit {
+  seq: number
+  messageId: string
+  authorKind: PartyKind
+  at: number
+  snippet: SearchTextPart[]
+}
+
+/** A field of the conversation's visitor with words the search matched. */
+export interface SearchVisitorHit {
+  field: 'name' | 'email' | 'phone' | 'attribute'
+  /** The attribute's key (field 'attribute'), else null. */
+  key: string | null
+  snippet: SearchTextPart[]
+}
+
+/** One conversation a search found: its best message hits (at most 3) and visitor hits. */
+export interface SearchResult {
+  conversation: Conversation
+  visitor: { id: string; name: string | null; email: string | null } | null
+  /** Higher is better; comparable only within one search. */
+  score: number
+  messages: SearchMessageHit[]
+  visitorFields: SearchVisitorHit[]
+}
+
+/** A page of search results, best first; `total` counts the conversations found. */
+export interface SearchPage {
+  results: SearchResult[]
+  total: number
+  /**
+   * True when the words matched more messages (or visitors) than one search ranks: only the
+   * newest of them were ranked and counted, so `total` is a lower bound.
+   */
+  capped: boolean
+}
+
+/** Limits of SearchQueries.search, the same for every store and for the route. */
+export const SEARCH_LIMITS = {
+  /** Characters in a query. */
+  queryLength: 200,
+  /** Words in a query. */
+  words: 12,
+  /** Results per page. */
+  page: 50,
+  /** Deepest offset: past it, refining the query does better than paging. */
+  offset: 1000,
+} as const
+
+/**
+ * Full-text search over message text and the visitors' name, e-mail, phone and attribute
+ * values (issue 16), read-side only. Every word must match (a word of two or more characters
+ * as a prefix), in one message or in the visitor's fields.
+ */
+export interface SearchQueries {
+  /**
+   * Conversations of `inboxIds` (null: every inbox) that match `query`, best first. Rejects
+   * an empty query or one over 200 characters with `validation_failed`; a query with no word
+   * (only punctuation) finds nothing.
+   */
+  search(opts: {
+    query: string
+    inboxIds: readonly string[] | null
+    status?: ConversationStatus
+    limit: number
+    offset: number
+  }): Promise<SearchPage>
+}
+
 /** Read-side queries used by HTTP routes; never by actors for decisions. */
 export interface ConversationQueries {
   /** Messages by seq: `beforeSeq` pages backwards (newest first is NOT used: items are ascending). */
@@ -176,13 +303,24 @@ export interface ConversationQueries {
    * Inbox list: open first, then resolved, then closed; within a status newest activity first.
    * `inboxIds` null means every inbox. Cursor is opaque.
    */
-  listInbox(opts: {
-    inboxIds: string[] | null
-    unansweredOnly: boolean
-    status?: ConversationStatus
-    cursor: string | null
-    limit: number
-  }): Promise<Page<Conversation>>
+  listInbox(
+    opts: InboxFilter & {
+      /** 'all' when absent. */
+      view?: InboxView
+      /** The caller: required by the `mine` view. */
+      operatorId?: string
+      /** 'activity' when absent. */
+      sort?: InboxSort
+      cursor: string | null
+      limit: number
+    },
+  ): Promise<Page<Conversation>>
+  /** How many rows each view of listInbox returns under these filters (the same predicates). */
+  countInbox(
+    opts: InboxFilter & { operatorId: string },
+  ): Promise<{ all: number; mine: number; unassigned: number; unanswered: number }>
+  /** Visitors, newest messages and assignees of a page of conversations, in one batch. */
+  inboxRowDetails(conversations: readonly Conversation[]): Promise<InboxRowDetails>
 
   /** Open conversations of the inbox per assignee (operators with none are absent). */
   openCountsByAssignee(inboxId: string): Promise<Record<string, number>>
@@ -194,6 +332,20 @@ export interface ConversationQueries {
   ): Promise<Array<{ id: string; createdAt: number }>>
   /** Waiting conversations of the branch queued before (createdAt, id): its place minus one. */
   queueAhead(inboxId: string, branchId: string, createdAt: number, id: string): Promise<number>
+  /**
+   * The supervisors' overview (O5): per branch of the inbox (null: rows from before branches),
+   * its open conversations waiting unassigned, the oldest one's createdAt, and its open
+   * conversations with an unanswered visitor message (from the stored summary, which may be
+   * one summary flush behind its log). Branches with no open conversation are absent.
+   */
+  branchQueues(inboxId: string): Promise<
+    Array<{
+      branchId: string | null
+      waiting: number
+      oldestWaitingAt: number | null
+      unanswered: number
+    }>
+  >
   /** Open conversations of the inbox with an escalation pending (escalationAt not null). */
   pendingEscalations(
     inboxId: string,
@@ -727,6 +879,42 @@ export interface AttachmentStore {
   forget(id: string): Promise<void>
 }
 
+/**
+ * A saved answer an operator inserts with `/shortcut` (O6): shared by an inbox's members
+ * (`inboxId` set, `ownerId` null) or personal to one operator (`ownerId` set, `inboxId` null).
+ * A shortcut is unique within its scope.
+ */
+export interface CannedReplyRecord {
+  id: string
+  inboxId: string | null
+  ownerId: string | null
+  shortcut: string
+  title: string
+  /** `{visitor.name}` and `{operator.name}` are filled in by the panel when inserted. */
+  text: string
+  createdBy: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+export interface CannedReplyStore {
+  /** The operator's own replies and, when given, those shared in the inbox; by shortcut. */
+  listFor(operatorId: string, inboxId: string | null): Promise<CannedReplyRecord[]>
+  get(id: string): Promise<CannedReplyRecord | null>
+  /**
+   * Adds a reply unless its scope holds `max` already (`validation_failed`); a shortcut taken
+   * in the scope is a `conflict`; a scope whose inbox or operator is gone is `not_found`.
+   */
+  create(reply: CannedReplyRecord, max: number): Promise<void>
+  /** Null: no such reply. A shortcut taken in the scope is a `conflict`. */
+  update(
+    id: string,
+    patch: Partial<Pick<CannedReplyRecord, 'shortcut' | 'title' | 'text'>> & { updatedAt: number },
+  ): Promise<CannedReplyRecord | null>
+  /** False: no such reply. */
+  delete(id: string): Promise<boolean>
+}
+
 /** Whether the store takes writes now (readiness, cluster leases). */
 export interface StoreHealth {
   /** False while failing or stalled. */
@@ -746,12 +934,14 @@ export interface StoreHealth {
 export interface Store {
   conversations: ConversationStore
   queries: ConversationQueries
+  search: SearchQueries
   operators: OperatorStore
   sessions: SessionStore
   inboxes: InboxStore
   visitors: VisitorStore
   attachments: AttachmentStore
   branches: BranchStore
+  cannedReplies: CannedReplyStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

@@ -7,9 +7,11 @@ import { SqlOperatorStore, SqlSessionStore } from './repos/accounts.ts'
 import { asConflict } from './repos/conflicts.ts'
 import { SqlAttachmentStore } from './repos/attachments.ts'
 import { SqlBranchStore } from './repos/branches.ts'
+import { SqlCannedReplyStore } from './repos/canned.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
+import { SqlSearchQueries } from './repos/search.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
@@ -86,8 +88,16 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     for (const { id } of stale) {
       const loaded = await conversations.loadConversation(id)
       if (!loaded) continue
-      const { lastSeq, lastMessageAt, hasUnansweredIncoming, updatedAt } = loaded.conversation
-      projections.push({ id, lastSeq, lastMessageAt, hasUnansweredIncoming, updatedAt })
+      const { lastSeq, lastMessageAt, hasUnansweredIncoming, waitingSince, updatedAt } =
+        loaded.conversation
+      projections.push({
+        id,
+        lastSeq,
+        lastMessageAt,
+        hasUnansweredIncoming,
+        waitingSince,
+        updatedAt,
+      })
       settles.push(id)
     }
     await committer.submit(projectionWrite(projections, settles))
@@ -107,12 +117,14 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
   return {
     conversations,
     queries: new SqlConversationQueries(db),
+    search: new SqlSearchQueries(db),
     operators: new SqlOperatorStore(db),
     sessions: new SqlSessionStore(db),
     inboxes: new SqlInboxStore(db),
     visitors: new SqlVisitorStore(db),
     attachments: new SqlAttachmentStore(db),
     branches: new SqlBranchStore(db),
+    cannedReplies: new SqlCannedReplyStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),
@@ -166,6 +178,7 @@ function guarded(db: SqlDialect, health: HealthTracker): SqlDialect {
     ping: () => run(false, () => db.ping()),
     probe: () => run(true, () => db.probe()),
     absorb: (error) => db.absorb(error),
+    ...(db.flushSearch ? { flushSearch: db.flushSearch.bind(db) } : {}),
     close: () => db.close(),
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Conversation summaries written behind the log (issue 12). A message is one log append; the
- * conversation's summary row (last seq, last activity, unanswered flag: four index entries
+ * conversation's summary row (last seq, last activity, unanswered flag, waiting since: four index entries
  * move with it) is a projection of the log, so when a write changes nothing else the summary
  * is held here and written later, once per conversation per flush however many messages came
  * in between. Nothing is lost meanwhile:
@@ -32,9 +32,9 @@ function projectionOf(
   id: string,
   update: NonNullable<ConversationWrite['update']>,
 ): Projection | null {
-  const { lastSeq, lastMessageAt, hasUnansweredIncoming, updatedAt } = update
+  const { lastSeq, lastMessageAt, hasUnansweredIncoming, waitingSince, updatedAt } = update
   if (lastSeq === undefined) return null
-  return { id, lastSeq, lastMessageAt, hasUnansweredIncoming, updatedAt }
+  return { id, lastSeq, lastMessageAt, hasUnansweredIncoming, waitingSince, updatedAt }
 }
 
 export class WriteBehind {

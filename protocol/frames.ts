@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import {
   ConversationStatus,
   MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_NOTE_MENTIONS,
   MAX_RATING_COMMENT,
   MAX_TEXT_LENGTH,
   OperatorStatus,
@@ -55,6 +56,13 @@ export const AttachmentIds = v.pipe(
     `a message carries at most ${MAX_ATTACHMENTS_PER_MESSAGE} files`,
   ),
   v.check((ids) => new Set(ids).size === ids.length, 'attachmentIds names a file twice'),
+)
+
+/** Operator ids a note mentions: distinct, at most MAX_NOTE_MENTIONS. */
+export const NoteMentions = v.pipe(
+  v.array(Id),
+  v.maxLength(MAX_NOTE_MENTIONS, `a note mentions at most ${MAX_NOTE_MENTIONS} operators`),
+  v.check((ids) => new Set(ids).size === ids.length, 'mentions names an operator twice'),
 )
 
 /** First frame on a socket: present a visitor or operator token. */
@@ -126,12 +134,24 @@ export const PageFrame = v.strictObject({
   url: PageUrl,
   title: v.optional(v.pipe(wireString('title'), v.trim(), v.maxLength(300))),
 })
-/** Stream a conversation's events with seq > afterSeq, then live ones. */
+/**
+ * How a supervisor or admin watches a conversation (O5): `invisible` never moves read marks,
+ * never shows typing, and is audited.
+ */
+export const WatchMode = v.literal('invisible')
+export type WatchMode = v.InferOutput<typeof WatchMode>
+
+/**
+ * Stream a conversation's events with seq > afterSeq, then live ones. `watch: 'invisible'`
+ * (supervisors and admins only, else `forbidden`): while this subscription lasts, the
+ * connection's `read`, `delivered` and `typing` for the conversation are refused (`forbidden`).
+ */
 export const SubscribeFrame = v.strictObject({
   type: v.literal('subscribe'),
   req: ReqId,
   conversationId: Id,
   afterSeq: Seq,
+  watch: v.optional(WatchMode),
 })
 export const UnsubscribeFrame = v.strictObject({
   type: v.literal('unsubscribe'),
@@ -149,6 +169,19 @@ export const SendFrame = v.strictObject({
   clientMsgId: ClientMsgId,
   text: v.optional(MessageText),
   attachmentIds: v.optional(AttachmentIds),
+})
+/**
+ * Operators only: a private note in the thread (issue 16), seen by the team and never by the
+ * visitor; `mentions` names colleagues to alert (members of the inbox, or supervisors and
+ * admins; others are dropped). A retry with the same clientMsgId gets the original ack.
+ */
+export const NoteFrame = v.strictObject({
+  type: v.literal('note'),
+  req: ReqId,
+  conversationId: Id,
+  clientMsgId: ClientMsgId,
+  text: MessageText,
+  mentions: v.optional(NoteMentions),
 })
 /** Edit one's own message while the other side has not read it. */
 export const EditFrame = v.strictObject({
@@ -216,6 +249,9 @@ export const AssignFrame = v.strictObject({
   operatorId: v.nullable(Id),
 })
 
+/** How much of a note a mention alert carries. */
+export const MENTION_EXCERPT = 140
+
 /** The longest note a transfer carries for its receiver. */
 export const MAX_TRANSFER_NOTE = 500
 
@@ -252,6 +288,7 @@ export const ClientFrame = v.variant('type', [
   SubscribeFrame,
   UnsubscribeFrame,
   SendFrame,
+  NoteFrame,
   EditFrame,
   DeleteFrame,
   TypingFrame,
@@ -328,7 +365,7 @@ export interface Badges {
  * newest). `conversation`: any change to a conversation of the operator's inboxes, with the
  * operator's unread count for it (null when it is not in the badge set: assigned to someone
  * else or not open). `badges`: new totals. `status`: the operator's status or presence changed
- * (from another tab too). `alert`: someone else moved a conversation to or away from them.
+ * (from another tab too). `alert`: someone else moved a conversation to or away from them, or mentioned them in a note.
  * Two or more frames of one event-loop turn reach the client as one `FeedBatchFrame`.
  */
 export type FeedFrame =
@@ -352,6 +389,20 @@ export type FeedFrame =
         note?: string
         /** Who transferred it (reason `transfer`). */
         by?: Party
+      }
+    }
+  | {
+      type: 'feed'
+      name: 'alert'
+      data: {
+        /** A colleague mentioned this operator in a private note. */
+        kind: 'mentioned'
+        conversationId: string
+        /** The note's seq in the conversation. */
+        seq: number
+        by: Party
+        /** The note's first MENTION_EXCERPT characters. */
+        excerpt: string
       }
     }
 

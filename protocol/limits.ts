@@ -32,3 +32,6 @@ export function contrastWithWhite(hex: string): number {
 
 /** The contrast WCAG AA asks of small text (and of white text on the widget's accent). */
 export const AA_CONTRAST = 4.5
+
+/** The most operators one private note may mention. */
+export const MAX_NOTE_MENTIONS = 10

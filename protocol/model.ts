@@ -9,6 +9,7 @@ export {
   AA_CONTRAST,
   contrastWithWhite,
   MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_NOTE_MENTIONS,
   MAX_RATING_COMMENT,
   MAX_TEXT_LENGTH,
   RATING_CHANGE_MS,
@@ -92,6 +93,12 @@ export const Conversation = v.object({
   hasUnansweredIncoming: v.boolean(),
   lastMessageAt: v.nullable(v.number()),
   /**
+   * Since when the visitor waits for a reply: the time of the first visitor message after the
+   * last operator message; null when nobody waits. Automatic replies answer nothing. Optional
+   * so payloads from before it parse.
+   */
+  waitingSince: v.optional(v.nullable(v.number())),
+  /**
    * When the assignment escalates to another operator unless the assignee opens the
    * conversation first (R3); null when no escalation is pending.
    */
@@ -117,6 +124,52 @@ export const VisitorConversation = v.object({
   unread: v.number(),
 })
 export type VisitorConversation = v.InferOutput<typeof VisitorConversation>
+
+/** The visitor of a listed conversation (issue 16); `label` is what the panel shows. */
+export const InboxVisitor = v.object({
+  name: v.nullable(v.string()),
+  email: v.nullable(v.string()),
+  /** The name, else the e-mail, else a name derived from the visitor id (visitorLabel). */
+  label: v.string(),
+})
+export type InboxVisitor = v.InferOutput<typeof InboxVisitor>
+
+/** The newest message of a listed conversation, cut for a preview (automatic replies skipped). */
+export const InboxLastMessage = v.object({
+  authorKind: v.picklist(['visitor', 'operator', 'system']),
+  authorId: v.string(),
+  /** At most INBOX_PREVIEW_LENGTH characters; empty once deleted or for files only. */
+  text: v.string(),
+  /** The first file, when it carries any. */
+  attachment: v.nullable(v.object({ name: v.string(), contentType: v.string() })),
+  deleted: v.boolean(),
+  at: v.number(),
+})
+export type InboxLastMessage = v.InferOutput<typeof InboxLastMessage>
+
+/** Longest message preview in the inbox list, in characters. */
+export const INBOX_PREVIEW_LENGTH = 140
+
+/** A conversation in the operators' list (`GET /api/inbox`): the summary and what a row shows. */
+export const InboxItem = v.object({
+  ...Conversation.entries,
+  visitor: InboxVisitor,
+  lastMessage: v.nullable(InboxLastMessage),
+  /** The assignee as colleagues see them (display name, else first name); null: nobody. */
+  assignee: v.nullable(
+    v.object({ id: v.string(), name: v.string(), avatarId: v.nullable(v.string()) }),
+  ),
+})
+export type InboxItem = v.InferOutput<typeof InboxItem>
+
+/** How many conversations each list view shows under the same filters (`GET /api/inbox/counts`). */
+export const InboxCounts = v.object({
+  all: v.number(),
+  mine: v.number(),
+  unassigned: v.number(),
+  unanswered: v.number(),
+})
+export type InboxCounts = v.InferOutput<typeof InboxCounts>
 
 /** Operator status, set by the operator and shared by all of their tabs and devices (O4). */
 export const OperatorStatus = v.picklist(['online', 'away', 'busy'])
@@ -193,6 +246,26 @@ export const Rating = v.object({
 export type Rating = v.InferOutput<typeof Rating>
 export const RatedData = v.object({ rating: Rating, by: Party })
 
+/**
+ * A private note (issue 16): an operator-only line in the thread. Never sent to the visitor on
+ * any transport, never a reply (the unanswered flag, waiting time and the list's last message
+ * ignore it), immutable once written.
+ */
+export const Note = v.object({
+  id: v.string(),
+  conversationId: v.string(),
+  /** The seq of its `note.created` event. */
+  seq: v.number(),
+  author: Party,
+  text: v.string(),
+  /** Operators it mentions (each got an alert), members of the inbox or supervisors/admins. */
+  mentions: v.array(v.string()),
+  clientMsgId: v.nullable(v.string()),
+  createdAt: v.number(),
+})
+export type Note = v.InferOutput<typeof Note>
+export const NoteCreatedData = v.object({ note: Note })
+
 export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.created'), data: ConversationCreatedData }),
   v.object({ name: v.literal('message.created'), data: MessageCreatedData }),
@@ -202,9 +275,15 @@ export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.assigned'), data: AssignedData }),
   v.object({ name: v.literal('conversation.rated'), data: RatedData }),
   v.object({ name: v.literal('conversation.context'), data: ContextChangedData }),
+  v.object({ name: v.literal('note.created'), data: NoteCreatedData }),
 ])
 export type StoredEventData = v.InferOutput<typeof StoredEventData>
 export type StoredEventName = StoredEventData['name']
+
+/** Events for operators only: a visitor's stream skips them (its seqs then skip numbers). */
+export function isOperatorOnly(name: string): boolean {
+  return name === 'note.created'
+}
 
 /** A stored event as sent to clients inside an `event` frame. */
 export type ConversationEvent = StoredEventData & {

@@ -22,6 +22,7 @@ import { CONNECTION_ANNOUNCE_MS, createActorSystem, type ActorSystem } from './a
 import {
   AccountService,
   AuthService,
+  FirstRunSetup,
   HashGate,
   KvThrottleStore,
   LoginThrottle,
@@ -33,6 +34,7 @@ import type { Config } from './config.ts'
 import { prepareDataFiles, warnLooseDataFiles } from './data-files.ts'
 import { adminRoutes, newInbox } from './http/admin.ts'
 import { authRoutes } from './http/auth.ts'
+import { setupRoutes } from './http/setup.ts'
 import type { HttpContext } from './http/context.ts'
 import { conversationRoutes } from './http/conversations.ts'
 import { cors } from './http/cors.ts'
@@ -48,7 +50,9 @@ import { apiHeaders } from './http/headers.ts'
 import { inboxRoutes } from './http/inbox.ts'
 import { meRoutes } from './http/me.ts'
 import { opsRoutes, serveMetrics } from './http/ops.ts'
+import { overviewRoutes } from './http/overview.ts'
 import { realtimeRoutes } from './http/realtime.ts'
+import { searchRoutes } from './http/search.ts'
 import { staticRoutes } from './http/static.ts'
 import { visitorRoutes } from './http/visitor.ts'
 import { Metrics } from './metrics.ts'
@@ -59,6 +63,7 @@ import { StreamSessions } from './realtime/streams.ts'
 import { heartbeat, upgrade, websocketHandler, type WsData } from './realtime/ws.ts'
 import { openGeoIp, type GeoIp } from './geo/geoip.ts'
 import { branchRoutes } from './http/branches.ts'
+import { cannedRoutes } from './http/canned.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
 
@@ -165,6 +170,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     geo,
     availability,
     throttleStore,
+    config.elevatedScope,
   )
   const fileStorage = openBlobStorage(config.attachments)
   try {
@@ -258,9 +264,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const peers = new WeakMap<Request, string>()
   let draining = false
+  const setup = new FirstRunSetup({ store, auth, secret: config.secret, clock, log })
   const ctx: HttpContext = {
     store,
     auth,
+    setup,
     accounts,
     chat,
     availability,
@@ -280,14 +288,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(bodyParser())
     .use(opsRoutes(ctx, { metricsToken: config.metricsToken }))
     .use(authRoutes(ctx))
+    .use(setupRoutes(ctx))
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))
     .use(attachmentRoutes(ctx, attachments))
     .use(avatarRoutes(ctx, avatars))
     .use(inboxRoutes(ctx))
+    .use(overviewRoutes(ctx))
+    .use(searchRoutes(ctx))
     .use(meRoutes(ctx))
     .use(adminRoutes(ctx))
     .use(branchRoutes(ctx))
+    .use(cannedRoutes(ctx))
     .use(realtimeRoutes(ctx))
     .use(staticRoutes(ctx))
     .get('/api', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))
@@ -343,6 +355,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }, 3_600_000)
   const port = server.port ?? config.port
   log.info('server listening', { port, database: redact(config.databaseUrl) })
+  if (await setup.pending()) {
+    // No admin and no ADMIN_EMAIL: the log is where the one who started it looks.
+    const host = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? 'localhost' : config.host
+    log.warn('no admin yet: open the setup link to create the first one', {
+      url: `http://${host}:${port}/panel/#setup=${setup.code}`,
+    })
+  }
   const metricsServer = config.metricsListener
     ? serveMetrics({ ...config.metricsListener, token: config.metricsToken, metrics, log })
     : null

@@ -4,8 +4,13 @@
  * and error codes.
  */
 import {
+  authorize,
   canOperatorAccess,
   derivedId,
+  inScope,
+  type InboxFilter,
+  type InboxSort,
+  type InboxView,
   newId,
   MAX_ATTRIBUTES,
   PROFILE_FIELDS,
@@ -34,17 +39,34 @@ import type { AvailabilityService } from './availability.ts'
 import type { GeoIp } from './geo/geoip.ts'
 import { matchGeoRule } from './geo/rules.ts'
 import {
+  MAX_NOTE_MENTIONS,
   MAX_RATING_COMMENT,
+  MENTION_EXCERPT,
   ParleyError,
   type Conversation,
   type ConversationStatus,
+  type InboxCounts,
+  type InboxItem,
   type Message,
   type OperatorStatus,
   type PageContext,
   type RatingScale,
+  type VisitorContext,
   type VisitorConversation,
 } from '../protocol/index.ts'
+import { inboxItems } from './inbox-items.ts'
 import { visitorContext } from './visitor-context.ts'
+
+/** An operator who may list conversations, asking for an inbox in their scope (if any). */
+function listingOperator(principal: Principal, inboxId: string | undefined) {
+  if (principal.kind !== 'operator' || !canOperatorAccess(principal, 'view')) {
+    throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
+  }
+  if (inboxId !== undefined && !inScope(principal, inboxId)) {
+    throw new ParleyError('forbidden', 'not a member of this inbox')
+  }
+  return principal
+}
 
 export type ConversationRegistry = Registry<ConversationCommand, ConversationReplies>
 export type OperatorRegistry = Registry<OperatorCommand, OperatorReplies>
@@ -53,6 +75,10 @@ export type InboxRegistry = Registry<InboxCommand, InboxReplies>
 /** Inbox settings change rarely; cache them briefly instead of reading per message. */
 const INBOX_CACHE_MS = 30_000
 const MAX_PAGE = 100
+/** Pages visited and past conversations the visitor sidebar lists, at most. */
+const VISITOR_LIST_MAX = 20
+/** A past conversation's message preview in the sidebar, in characters. */
+const PREVIEW_MAX = 80
 /** Page changes a visitor may report per minute, after a burst of 10. */
 const PAGES_PER_MINUTE = 20
 /** The scores each rating scale takes (C10). */
@@ -112,6 +138,8 @@ export class ChatService {
      * address count there, so another node is no second budget. Null: this node's own limiter.
      */
     private readonly throttle: ThrottleStore | null = null,
+    /** Whether supervisors and admins see every inbox or only their own (ELEVATED_SCOPE). */
+    private readonly elevatedScope: 'all' | 'members' = 'all',
   ) {
     const now = () => clock.now()
     this.sendLimiter = new RateLimiter(10, 30, now)
@@ -250,20 +278,63 @@ export class ChatService {
     return profileOf(updated)
   }
 
-  /** The visitor of a conversation, for the operators who may view it. */
-  async conversationVisitor(principal: Principal, conversationId: string) {
+  /**
+   * The visitor of a conversation, for the operators who may view it: their profile, the newest
+   * page, the pages visited in this conversation (newest first) and their other conversations
+   * in the caller's inbox scope (newest activity first).
+   */
+  async conversationVisitor(
+    principal: Principal,
+    conversationId: string,
+  ): Promise<ConversationVisitorAnswer> {
     if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
     const { conversation } = await this.open(principal, conversationId)
     const visitor = await this.store.visitors.getById(conversation.visitorId)
     if (!visitor) throw new ParleyError('not_found', 'visitor not found')
-    const [changed, created] = await Promise.all([
-      this.store.conversations.lastEvent(conversationId, 'conversation.context'),
-      this.store.conversations.lastEvent(conversationId, 'conversation.created'),
+    const [events, all] = await Promise.all([
+      this.store.conversations.pageEvents(conversationId, VISITOR_LIST_MAX),
+      this.store.queries.listVisitorConversations(visitor.id),
     ])
+    const past = all
+      .filter((c) => c.id !== conversationId && inScope(principal, c.inboxId))
+      .slice(0, VISITOR_LIST_MAX)
+    const details = past.length > 0 ? await this.store.queries.inboxRowDetails(past) : null
+    const pages = events.flatMap((e) => {
+      const c = e.data.context
+      return c?.url ? [{ url: c.url, title: c.title, at: e.at }] : []
+    })
     return {
-      visitor: { id: visitor.id, identified: visitor.externalId !== null, ...profileOf(visitor) },
-      context: changed?.data.context ?? created?.data.context ?? null,
+      visitor: visitorView(visitor),
+      context: events[0]?.data.context ?? null,
+      pages,
+      conversations: past.map((c) => ({
+        id: c.id,
+        status: c.status,
+        createdAt: c.createdAt,
+        lastActivityAt: c.lastMessageAt ?? c.createdAt,
+        lastMessage: previewText(details?.lastMessages.get(c.id)),
+      })),
     }
+  }
+
+  /**
+   * An operator who may take part in the conversation corrects its visitor's name or e-mail
+   * (null clears one); answers the visitor as `conversationVisitor` shows them.
+   */
+  async updateVisitor(
+    principal: Principal,
+    conversationId: string,
+    patch: { name?: string | null; email?: string | null },
+  ): Promise<ConversationVisitorAnswer['visitor']> {
+    if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
+    const loaded = await this.store.conversations.loadConversation(conversationId)
+    const conv = authorize(principal, loaded?.conversation ?? null, 'participate')
+    const contact: VisitorProfilePatch = {}
+    if (patch.name !== undefined) contact.name = patch.name
+    if (patch.email !== undefined) contact.email = patch.email
+    const updated = await this.store.visitors.updateProfile(conv.visitorId, contact)
+    if (!updated) throw new ParleyError('not_found', 'visitor not found')
+    return visitorView(updated)
   }
 
   /**
@@ -330,6 +401,65 @@ export class ChatService {
       text,
       ...(attachmentIds?.length ? { attachmentIds } : {}),
     })
+  }
+
+  /**
+   * A private note (operators only): stored in the thread, never shown to the visitor. Its
+   * mentions keep only active members of the conversation's inbox and supervisors or admins,
+   * never the author; each kept one gets an alert once (a retry alerts nobody again).
+   */
+  async note(
+    principal: Principal,
+    conversationId: string,
+    clientMsgId: string,
+    text: string,
+    mentions: readonly string[] = [],
+  ) {
+    const op = requireOperator(principal)
+    if (new Set(mentions).size > MAX_NOTE_MENTIONS) {
+      throw new ParleyError(
+        'validation_failed',
+        `mentions: a note mentions at most ${MAX_NOTE_MENTIONS} operators`,
+      )
+    }
+    const { conversation } = await this.open(op, conversationId)
+    const kept = await this.mentionable(conversation.inboxId, op.id, mentions)
+    const ack = await this.conversations.ask(conversationId, {
+      type: 'note',
+      principal: op,
+      clientMsgId,
+      text,
+      mentions: kept,
+    })
+    if (!ack.duplicate) {
+      const by = { kind: 'operator' as const, id: op.id }
+      const excerpt = text.trim().slice(0, MENTION_EXCERPT)
+      for (const id of ack.mentions) {
+        this.operators.tell(id, { type: 'mention', conversationId, seq: ack.seq, by, excerpt })
+      }
+    }
+    return ack
+  }
+
+  /** The mentioned operators a note may alert: the inbox's team and supervisors/admins. */
+  private async mentionable(
+    inboxId: string,
+    authorId: string,
+    ids: readonly string[],
+  ): Promise<string[]> {
+    const wanted = [...new Set(ids)].filter((id) => id !== authorId)
+    if (wanted.length === 0) return []
+    const members = new Set(await this.store.inboxes.members(inboxId))
+    const found = await Promise.all(wanted.map((id) => this.store.operators.getById(id)))
+    // Supervisors and admins outside the inbox only while they see every inbox (O6).
+    const elevatedSee = this.elevatedScope === 'all'
+    return found.flatMap((o) =>
+      o &&
+      o.active &&
+      (members.has(o.id) || (elevatedSee && (o.role === 'supervisor' || o.role === 'admin')))
+        ? [o.id]
+        : [],
+    )
   }
 
   edit(principal: Principal, conversationId: string, messageId: string, text: string) {
@@ -452,25 +582,37 @@ export class ChatService {
     }))
   }
 
-  /** The shared inbox: open first, newest activity first; optionally only unanswered (O1, O2). */
-  listInbox(
+  /**
+   * The operators' list (O1, O2, issue 16): a view (all, mine, unassigned) under filters, in
+   * an order (activity, waiting), only of the inboxes in the operator's scope; each row with
+   * its visitor, newest message and assignee.
+   */
+  async listInbox(
     principal: Principal,
-    opts: {
-      unansweredOnly: boolean
-      status?: ConversationStatus
+    opts: Omit<InboxFilter, 'inboxIds'> & {
+      view?: InboxView
+      sort?: InboxSort
       cursor: string | null
       limit?: number
     },
-  ): Promise<Page<Conversation>> {
-    if (principal.kind !== 'operator' || !canOperatorAccess(principal, 'view')) {
-      throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
-    }
-    return this.store.queries.listInbox({
-      inboxIds: principal.inboxIds ? [...principal.inboxIds] : null,
-      unansweredOnly: opts.unansweredOnly,
-      status: opts.status,
-      cursor: opts.cursor,
+  ): Promise<Page<InboxItem>> {
+    const op = listingOperator(principal, opts.inboxId)
+    const page = await this.store.queries.listInbox({
+      ...opts,
+      inboxIds: op.inboxIds ?? null,
+      operatorId: op.id,
       limit: clampLimit(opts.limit, 30),
+    })
+    return { items: await inboxItems(this.store.queries, page.items), nextCursor: page.nextCursor }
+  }
+
+  /** How many rows each view of listInbox shows under these filters. */
+  listCounts(principal: Principal, filter: Omit<InboxFilter, 'inboxIds'>): Promise<InboxCounts> {
+    const op = listingOperator(principal, filter.inboxId)
+    return this.store.queries.countInbox({
+      ...filter,
+      inboxIds: op.inboxIds ?? null,
+      operatorId: op.id,
     })
   }
 
@@ -640,6 +782,41 @@ export interface VisitorProfile {
   email: string | null
   phone: string | null
   attributes: VisitorAttributes
+}
+
+/** A conversation's visitor as operators see it (`GET /api/conversations/:id/visitor`). */
+export interface ConversationVisitorAnswer {
+  visitor: VisitorProfile & {
+    id: string
+    /** Signed in through the site's identity check. */
+    identified: boolean
+    /** The site's own user id when identified. */
+    externalId: string | null
+  }
+  /** The newest page the widget reported, with browser, OS and device; null when none. */
+  context: VisitorContext | null
+  /** The pages visited in this conversation, newest first, at most VISITOR_LIST_MAX. */
+  pages: Array<{ url: string; title: string | null; at: number }>
+  /** The visitor's other conversations the caller may see, newest activity first. */
+  conversations: Array<{
+    id: string
+    status: ConversationStatus
+    createdAt: number
+    lastActivityAt: number
+    /** The newest message's text (or file name), at most PREVIEW_MAX characters; null: none. */
+    lastMessage: string | null
+  }>
+}
+
+function visitorView(v: VisitorRecord): ConversationVisitorAnswer['visitor'] {
+  return { id: v.id, identified: v.externalId !== null, externalId: v.externalId, ...profileOf(v) }
+}
+
+function previewText(m: Message | undefined): string | null {
+  if (!m || m.deletedAt !== null) return null
+  const text = m.text.trim() || m.attachments?.[0]?.name || ''
+  // Code points, so a cut never splits a surrogate pair.
+  return text === '' ? null : [...text].slice(0, PREVIEW_MAX).join('')
 }
 
 function profileOf(v: VisitorRecord): VisitorProfile {

@@ -11,6 +11,7 @@ import {
   type ConversationEvent,
   type EventFrame,
   type Message,
+  type Note,
   type VisitorLocation,
   type Party,
   type ReadState,
@@ -33,9 +34,9 @@ import {
   type LocalizedText,
   type MessagePatch,
 } from '../ports.ts'
-import { Actor, type ActorContext } from '../runtime/index.ts'
+import { Actor, newId, type ActorContext } from '../runtime/index.ts'
 import { authorize, partyKey, partyOf, type Principal } from './access.ts'
-import type { ConversationCommand, ConversationReplies, SendAck } from './commands.ts'
+import type { ConversationCommand, ConversationReplies, NoteAck, SendAck } from './commands.ts'
 import { checkOwnUnread, checkText, newMessage, toWire } from './rules.ts'
 import { SendLog } from './send-log.ts'
 
@@ -122,6 +123,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.open(cmd.principal)
       case 'send':
         return this.send(cmd.principal, cmd.clientMsgId, cmd.text, cmd.attachmentIds ?? [])
+      case 'note':
+        return this.note(cmd)
       case 'edit':
         return this.edit(cmd.principal, cmd.messageId, cmd.text)
       case 'delete':
@@ -174,6 +177,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       assigneeId: null,
       lastSeq: 1,
       hasUnansweredIncoming: false,
+      waitingSince: null,
       lastMessageAt: null,
       escalationAt: null,
       branchId: route.branchId ?? principal.inboxId,
@@ -201,7 +205,13 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         2,
         now,
       )
-      next = { ...base, lastSeq: 2, hasUnansweredIncoming: true, lastMessageAt: now }
+      next = {
+        ...base,
+        lastSeq: 2,
+        hasUnansweredIncoming: true,
+        waitingSince: now,
+        lastMessageAt: now,
+      }
       events.push(this.event(2, now, { name: 'message.created', data: { message } }))
       if (route.autoReply) {
         // Written with the conversation itself: exactly once, whatever is retried or restarts
@@ -302,6 +312,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       status,
       lastSeq: seq,
       hasUnansweredIncoming: author.kind === 'visitor',
+      // A visitor's message starts a wait unless one runs; an operator's ends it.
+      waitingSince: author.kind === 'visitor' ? (conv.waitingSince ?? now) : null,
       lastMessageAt: now,
       escalationAt: this.isAssignee(principal) ? null : conv.escalationAt,
       updatedAt: now,
@@ -330,6 +342,45 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       this.announce({ kind: 'status', conversation: toWire(next), seq: seq - 1 })
     this.announce({ kind: 'message', conversation: toWire(next), seq, author: author.kind })
     return this.sends.remember(message, false)
+  }
+
+  /**
+   * A private note: one `note.created` event. It moves only the seq: no reply, no activity, no
+   * unanswered change, so every reader of messages ignores it by construction. Idempotent by
+   * client id through the store (notes are few: no memory of acks is kept for them).
+   */
+  private async note(cmd: Extract<ConversationCommand, { type: 'note' }>): Promise<Reply<'note'>> {
+    const conv = authorize(cmd.principal, this.conv, 'participate')
+    if (cmd.principal.kind !== 'operator') {
+      throw new ParleyError('forbidden', 'only operators write private notes')
+    }
+    checkText(cmd.text)
+    const author = partyOf(cmd.principal)
+    const known = await this.deps.store.findNoteByClientId(this.key, author, cmd.clientMsgId)
+    if (known) return noteAck(known, true)
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    const note: Note = {
+      id: newId(),
+      conversationId: this.key,
+      seq,
+      author,
+      text: cmd.text,
+      mentions: [...cmd.mentions],
+      clientMsgId: cmd.clientMsgId,
+      createdAt: now,
+    }
+    const events = [this.event(seq, now, { name: 'note.created', data: { note } })]
+    try {
+      await this.commit({ ...conv, lastSeq: seq, updatedAt: now }, { events })
+    } catch (error) {
+      // The client id is taken: this note, stored by a retry racing this one, or a message.
+      if (!(error instanceof ParleyError && error.code === 'conflict')) throw error
+      const raced = await this.deps.store.findNoteByClientId(this.key, author, cmd.clientMsgId)
+      if (raced) return noteAck(raced, true)
+      throw error
+    }
+    return noteAck(note, false)
   }
 
   /**
@@ -714,13 +765,14 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     // its conversations in the store, and a later summary must not move one back.
     const update = branchId === this.conv?.branchId ? rest : { ...rest, branchId }
     const conv = this.conv
-    // Routing reads status, assignee and escalation from the row: those go at once.
+    // Routing reads status, assignee, escalation and branch from the row: those go at once.
     const summaryFollowsLog =
       change.events.length > 0 &&
       conv !== null &&
       conv.status === next.status &&
       conv.assigneeId === next.assigneeId &&
-      conv.escalationAt === next.escalationAt
+      conv.escalationAt === next.escalationAt &&
+      conv.branchId === branchId
     await this.write({ conversationId: this.key, update, summaryFollowsLog, ...change })
     this.conv = next
     this.publishAfterReply(change.events)
@@ -772,6 +824,16 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       data: { party, on },
     }
     this.afterReply(() => this.deps.publisher.publish(frame))
+  }
+}
+
+function noteAck(note: Note, duplicate: boolean): NoteAck {
+  return {
+    noteId: note.id,
+    seq: note.seq,
+    createdAt: note.createdAt,
+    mentions: note.mentions,
+    duplicate,
   }
 }
 

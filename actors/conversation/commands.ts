@@ -23,6 +23,16 @@ export interface SendAck {
   duplicate: boolean
 }
 
+/** Ack of a private note: the original one when the client message id was seen before. */
+export interface NoteAck {
+  noteId: string
+  seq: number
+  createdAt: number
+  /** The operators it mentions, as stored. */
+  mentions: string[]
+  duplicate: boolean
+}
+
 /** What a subscriber needs besides the event log: current state, watermarks, who is typing. */
 export interface ConversationView {
   conversation: Conversation
@@ -54,6 +64,17 @@ export type ConversationCommand =
       /** May be empty when attachmentIds names files. */
       text: string
       attachmentIds?: readonly string[]
+    }
+  /**
+   * A private note (operators only, never shown to the visitor, never a reply). `mentions` were
+   * checked by the caller, which knows the inbox's members.
+   */
+  | {
+      type: 'note'
+      principal: Principal
+      clientMsgId: string
+      text: string
+      mentions: readonly string[]
     }
   | { type: 'edit'; principal: Principal; messageId: string; text: string }
   | { type: 'delete'; principal: Principal; messageId: string }
@@ -105,6 +126,7 @@ export interface ConversationReplies {
   create: { conversation: Conversation; message: SendAck | null }
   open: ConversationView
   send: SendAck
+  note: NoteAck
   edit: { message: Message; seq: number }
   delete: { message: Message; seq: number }
   typing: void

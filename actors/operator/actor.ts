@@ -127,6 +127,18 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         return this.onChange(cmd.change)
       case 'refresh':
         return this.refresh()
+      case 'mention': {
+        const { type: _type, ...data } = cmd
+        const feed = this.deps.feed
+        this.afterReply(() =>
+          feed.push(this.key, {
+            type: 'feed',
+            name: 'alert',
+            data: { kind: 'mentioned', ...data },
+          }),
+        )
+        return
+      }
       default:
         return assertNever(cmd)
     }

@@ -1,5 +1,5 @@
 /** The operator actor's commands and replies. */
-import type { Badges, OperatorStatus } from '../../protocol/index.ts'
+import type { Badges, OperatorStatus, Party } from '../../protocol/index.ts'
 import type { InboxChange } from '../bus.ts'
 import type { Availability } from './presence.ts'
 
@@ -21,6 +21,8 @@ export type OperatorCommand =
   | { type: 'change'; change: InboxChange }
   /** Role, permission or inbox membership changed: reload them. */
   | { type: 'refresh' }
+  /** A colleague mentioned this operator in a private note (stored already): an alert. */
+  | { type: 'mention'; conversationId: string; seq: number; by: Party; excerpt: string }
 
 export interface OperatorReplies {
   connected: Availability
@@ -31,4 +33,5 @@ export interface OperatorReplies {
   snapshot: OperatorSnapshot
   change: void
   refresh: void
+  mention: void
 }

@@ -23,6 +23,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   events: ['conversationId', 'seq'],
   pendingProjections: ['conversationId'],
   attachments: ['id'],
+  cannedReplies: ['id'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

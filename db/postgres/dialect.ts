@@ -50,6 +50,9 @@ const RESERVE_STUCK_AFTER_CLOSE_MS = 10_000
 /** Drizzle only uses the name as a flag: any name makes postgres.js prepare on the server. */
 const PREPARE = 'parley'
 
+/** Renders raw statements (no session needed). */
+const rawDialect = new PgDialect()
+
 function table(name: TableName): PgTable {
   return tables[name]
 }
@@ -117,6 +120,16 @@ function prepare(session: Session, query: Query<unknown>): Prepared {
         .where(query.where)
         .returning(query.returning)
         .prepare(PREPARE)
+    case 'raw': {
+      // What sendNow reads of a drizzle statement; without `fields` it returns the rows as is.
+      const { sql: queryString, params } = rawDialect.sqlToQuery(query.sql)
+      const raw: Prepared & DrizzlePrepared = {
+        queryString,
+        params,
+        execute: () => session.execute(query.sql),
+      }
+      return raw
+    }
   }
 }
 

@@ -199,6 +199,11 @@ export const conversations = pgTable(
     offline: boolean('offline').notNull().default(false),
     /** The widget's language when it started ('en' or 'ru'); automatic replies use it. */
     locale: text('locale'),
+    /**
+     * Since when the visitor waits for a reply: the time of the first visitor message after
+     * the last operator message; null when nobody waits. Sorting by waiting time reads it.
+     */
+    waitingSince: int64('waiting_since'),
   },
   // `desc` as plain SQL, as on SQLite: the lists order by `last_activity_at desc`, whose nulls
   // placement (first) an index built with drizzle's `.desc()` (nulls last) would not match.
@@ -341,6 +346,36 @@ export const attachments = pgTable(
   ],
 )
 
+/**
+ * Canned replies (O6): saved answers an operator inserts with `/shortcut` in the composer.
+ * Shared by an inbox's members (`inbox_id` set, `owner_id` null) or personal to one operator
+ * (`owner_id` set, `inbox_id` null: usable in every inbox). A shortcut is unique per scope.
+ */
+export const cannedReplies = pgTable(
+  'canned_replies',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    ownerId: text('owner_id').references(() => operators.id, { onDelete: 'cascade' }),
+    /** What follows the slash: lower-case letters, digits, '-' and '_'. */
+    shortcut: text('shortcut').notNull(),
+    title: text('title').notNull(),
+    /** The reply; `{visitor.name}` and `{operator.name}` are filled in when inserted. */
+    text: text('text').notNull(),
+    createdBy: text('created_by'),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('canned_replies_inbox_uq')
+      .on(t.inboxId, t.shortcut)
+      .where(sql`${t.ownerId} is null`),
+    uniqueIndex('canned_replies_owner_uq')
+      .on(t.ownerId, t.shortcut)
+      .where(sql`${t.ownerId} is not null`),
+  ],
+)
+
 /** Every table, by the name the repositories use for it. */
 export const tables = {
   inboxes,
@@ -355,4 +390,5 @@ export const tables = {
   events,
   pendingProjections,
   attachments,
+  cannedReplies,
 }

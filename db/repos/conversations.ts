@@ -9,6 +9,7 @@ import {
   ParleyError,
   type ConversationEvent,
   type Message,
+  type Note,
   type PartyKind,
   type ReadState,
 } from '../../protocol/index.ts'
@@ -20,6 +21,7 @@ import {
   toConversationRecord,
   toEvent,
   toMessage,
+  toNote,
   toReadState,
   type LogSummary,
 } from './rows.ts'
@@ -43,6 +45,7 @@ export class SqlConversationStore implements ConversationStore {
   readonly #tail
   readonly #waiting
   readonly #lastEvent
+  readonly #pageEvents
 
   constructor(
     private readonly db: SqlDialect,
@@ -54,11 +57,15 @@ export class SqlConversationStore implements ConversationStore {
       where: eq(rs.conversationId, param('conversationId')),
       orderBy: [asc(rs.readerKind), asc(rs.readerId)],
     })
-    // events_message_uq: only message.created rows carry a message id.
+    // events_message_uq: only message.created and note.created rows carry a message id.
     this.#message = selectRows('events', {
-      where: and(eq(e.messageId, param('id')), eq(e.conversationId, param('conversationId'))),
+      where: and(
+        eq(e.messageId, param('id')),
+        eq(e.conversationId, param('conversationId')),
+        eq(e.name, 'message.created'),
+      ),
     })
-    // events_client_msg_uq.
+    // events_client_msg_uq (messages and notes share it: one client id names one of them).
     this.#byClientId = selectRows('events', {
       where: and(
         eq(e.conversationId, param('conversationId')),
@@ -110,6 +117,15 @@ export class SqlConversationStore implements ConversationStore {
       orderBy: [desc(e.seq)],
       limit: 1,
     })
+    // The same backward walk of the log's key range, bounded by the limit.
+    this.#pageEvents = selectRows('events', {
+      where: and(
+        eq(e.conversationId, param('conversationId')),
+        inArray(e.name, ['conversation.created', 'conversation.context']),
+      ),
+      orderBy: [desc(e.seq)],
+      limit: param('limit'),
+    })
   }
 
   async loadConversation(
@@ -119,17 +135,21 @@ export class SqlConversationStore implements ConversationStore {
     if (!row) return null
     const readStates = await this.db.all(this.#readStates, { conversationId: id })
     // The stored summary may be behind the log (written behind): the log after it completes it.
-    const tail = await this.summaryAfter(id, row.lastSeq)
+    const tail = await this.summaryAfter(id, row.lastSeq, row.waitingSince)
     const conversation = { ...toConversationRecord(row), ...tail }
     return { conversation, readStates: readStates.map(toReadState) }
   }
 
   /** What the log after `afterSeq` does to the summary; null when nothing comes after it. */
-  async summaryAfter(conversationId: string, afterSeq: number): Promise<LogSummary | null> {
+  async summaryAfter(
+    conversationId: string,
+    afterSeq: number,
+    waitingSince: number | null,
+  ): Promise<LogSummary | null> {
     let summary: LogSummary | null = null
     for (;;) {
       const page = await this.db.all(this.#tail, { conversationId, afterSeq })
-      const next = summarizeTail(page)
+      const next = summarizeTail(page, summary ? summary.waitingSince : waitingSince)
       if (!next) return summary
       summary = { ...(summary ?? {}), ...next }
       if (page.length < TAIL_PAGE) return summary
@@ -153,7 +173,21 @@ export class SqlConversationStore implements ConversationStore {
       authorId: author.id,
       clientMsgId,
     })
-    return row ? toMessage(row) : null
+    return row?.name === 'message.created' ? toMessage(row) : null
+  }
+
+  async findNoteByClientId(
+    conversationId: string,
+    author: { kind: PartyKind; id: string },
+    clientMsgId: string,
+  ): Promise<Note | null> {
+    const [row] = await this.db.all(this.#byClientId, {
+      conversationId,
+      authorKind: author.kind,
+      authorId: author.id,
+      clientMsgId,
+    })
+    return row?.name === 'note.created' ? toNote(row) : null
   }
 
   async eventsAfter(
@@ -207,6 +241,23 @@ export class SqlConversationStore implements ConversationStore {
     const [row] = await this.db.all(this.#lastEvent, { conversationId, name })
     // Neither name is a message event: the row alone is the whole event.
     return row ? (toEvent(row) as Extract<ConversationEvent, { name: N }>) : null
+  }
+
+  async pageEvents(
+    conversationId: string,
+    limit: number,
+  ): Promise<
+    Array<Extract<ConversationEvent, { name: 'conversation.created' | 'conversation.context' }>>
+  > {
+    const rows = await this.db.all(this.#pageEvents, { conversationId, limit })
+    // Not message events: each row alone is the whole event.
+    return rows.map(
+      (row) =>
+        toEvent(row) as Extract<
+          ConversationEvent,
+          { name: 'conversation.created' | 'conversation.context' }
+        >,
+    )
   }
 
   async claim(conversationId: string, epoch: number): Promise<boolean> {

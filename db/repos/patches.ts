@@ -26,6 +26,7 @@ const conversationPatchKeys = Object.keys({
   assigneeId: true,
   lastSeq: true,
   hasUnansweredIncoming: true,
+  waitingSince: true,
   lastMessageAt: true,
   escalationAt: true,
   updatedAt: true,
@@ -124,6 +125,7 @@ function requireUpdated(group: ConversationUpdate[], updated: readonly { key: un
 export const PROJECTED_KEYS = [
   'lastSeq',
   'hasUnansweredIncoming',
+  'waitingSince',
   'lastMessageAt',
   'updatedAt',
 ] as const

@@ -9,20 +9,31 @@ import {
   inArray,
   isNull,
   lt,
+  ne,
+  notInArray,
   or,
   sql,
   type SQL,
 } from 'drizzle-orm'
-import type { ConversationQueries, Page, VisitorSummary } from '../../actors/ports.ts'
-import type { Conversation, ConversationStatus, Message } from '../../protocol/index.ts'
+import type {
+  ConversationQueries,
+  InboxFilter,
+  InboxRowDetails,
+  InboxSort,
+  InboxView,
+  Page,
+  VisitorSummary,
+} from '../../actors/ports.ts'
+import type { Conversation, InboxCounts, Message } from '../../protocol/index.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import { field, param, selectFields, selectRows } from '../sql/statements.ts'
-import { afterKey, decodeCursor, encodeCursor, type InboxKey } from './cursor.ts'
+import { afterKey, compareRows, decodeCursor, encodeCursor, isAfter, orderBy } from './cursor.ts'
+import { inboxPredicate, INBOX_COUNTS, type InboxPredicate } from './inbox-filter.ts'
 import {
-  STATUS_RANK,
   logSummarySql,
   toConversation,
   toMessage,
+  waitingSql,
   type ConversationRow,
 } from './rows.ts'
 import { SqlRoutingQueries, type RoutingQueries } from './routing.ts'
@@ -92,6 +103,7 @@ export class SqlConversationQueries implements ConversationQueries {
         logSeq: log.lastSeq,
         messageAt: log.lastMessageAt,
         messageAuthor: log.lastMessageAuthor,
+        waiting: waitingSql(this.db.tables).since,
       },
       'pendingProjections',
       {
@@ -103,8 +115,9 @@ export class SqlConversationQueries implements ConversationQueries {
       logSeq: number
       messageAt: number | null
       messageAuthor: string | null
+      waiting: number | null
     })[]
-    return rows.map(({ logSeq, messageAt, messageAuthor, ...row }) => {
+    return rows.map(({ logSeq, messageAt, messageAuthor, waiting, ...row }) => {
       if (logSeq <= row.lastSeq) return row
       const lastMessageAt = messageAt
       return {
@@ -113,6 +126,7 @@ export class SqlConversationQueries implements ConversationQueries {
         lastMessageAt,
         lastActivityAt: lastMessageAt ?? row.createdAt,
         hasUnansweredIncoming: messageAuthor === 'visitor',
+        waitingSince: waiting,
       }
     })
   }
@@ -180,46 +194,159 @@ export class SqlConversationQueries implements ConversationQueries {
     }))
   }
 
-  async listInbox(opts: {
-    inboxIds: string[] | null
-    unansweredOnly: boolean
-    status?: ConversationStatus
-    cursor: string | null
-    limit: number
-  }): Promise<Page<Conversation>> {
+  async listInbox(
+    opts: InboxFilter & {
+      view?: InboxView
+      operatorId?: string
+      sort?: InboxSort
+      cursor: string | null
+      limit: number
+    },
+  ): Promise<Page<Conversation>> {
     if (opts.inboxIds !== null && opts.inboxIds.length === 0) return { items: [], nextCursor: null }
     const c = this.db.tables.conversations
+    const sort = opts.sort ?? 'activity'
     const limit = clampLimit(opts.limit, MAX_INBOX_PAGE)
-    const cursor = opts.cursor !== null ? decodeCursor(opts.cursor) : null
+    const cursor = opts.cursor !== null ? decodeCursor(sort, opts.cursor) : null
+    const shows = inboxPredicate(c, opts, opts.view ?? 'all', opts.operatorId)
     // Summaries written behind their log sort and filter by what their log says. They are read
     // first, so one written between the two reads is read newer, never older; the stored page
     // is then read long enough to fill the page whatever of it they replace.
-    const inScope = and(
-      opts.inboxIds !== null ? inArray(c.inboxId, opts.inboxIds) : undefined,
-      opts.status !== undefined ? eq(c.statusRank, STATUS_RANK[opts.status]) : undefined,
-    )
-    const behind = await this.#behind(inScope)
+    const behind = await this.#behind(shows.stable)
     const shown = behind.filter(
-      (row) =>
-        (!opts.unansweredOnly || row.hasUnansweredIncoming) &&
-        (cursor === null || compareKeys(keyOf(row), cursor) > 0),
+      (row) => shows.test(row) && (cursor === null || isAfter(sort, row, cursor)),
     )
     const page = selectRows('conversations', {
-      where: and(
-        inScope,
-        opts.unansweredOnly ? eq(c.hasUnansweredIncoming, true) : undefined,
-        cursor !== null ? afterKey(c, cursor) : undefined,
-      ),
-      orderBy: [asc(c.statusRank), desc(c.lastActivityAt), asc(c.id)],
+      where: and(shows.where, cursor !== null ? afterKey(c, sort, cursor) : undefined),
+      orderBy: orderBy(c, sort),
       // One extra row tells whether another page exists without a count query.
       limit: limit + 1 + behind.length,
     })
     const rows = mergeBehind(await this.db.all(page), behind, shown)
-      .sort((a, b) => compareKeys(keyOf(a), keyOf(b)))
+      .sort((a, b) => compareRows(sort, a, b))
       .slice(0, limit + 1)
-    const items = rows.slice(0, limit).map(toConversation)
+    const items = rows.slice(0, limit)
     const last = items[items.length - 1]
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
+    return {
+      items: items.map(toConversation),
+      nextCursor: rows.length > limit && last ? encodeCursor(sort, last) : null,
+    }
+  }
+
+  async countInbox(opts: InboxFilter & { operatorId: string }): Promise<InboxCounts> {
+    if (opts.inboxIds !== null && opts.inboxIds.length === 0) {
+      return { all: 0, mine: 0, unassigned: 0, unanswered: 0 }
+    }
+    const c = this.db.tables.conversations
+    // Each count is the predicate of the list view it counts, nothing else.
+    const views = {
+      all: inboxPredicate(c, opts, 'all', opts.operatorId),
+      mine: inboxPredicate(c, opts, 'mine', opts.operatorId),
+      unassigned: inboxPredicate(c, opts, 'unassigned', opts.operatorId),
+      unanswered: inboxPredicate(c, { ...opts, unansweredOnly: true }, 'all', opts.operatorId),
+    }
+    // As in listInbox: those behind first, counted from their log; the stored rows without them.
+    const behind = await this.#behind(views.all.stable)
+    const count = (p: InboxPredicate) =>
+      sql`coalesce(sum(case when ${p.where ?? sql`1 = 1`} then 1 else 0 end), 0)`.mapWith(Number)
+    const query = selectFields(
+      {
+        all: count(views.all),
+        mine: count(views.mine),
+        unassigned: count(views.unassigned),
+        unanswered: count(views.unanswered),
+      },
+      'conversations',
+      {
+        where: and(
+          views.all.where,
+          behind.length > 0 ? notInArray(c.id, [...new Set(behind.map((r) => r.id))]) : undefined,
+        ),
+      },
+    )
+    const [stored] = await this.db.all(query)
+    const counts: InboxCounts = {
+      all: stored?.all ?? 0,
+      mine: stored?.mine ?? 0,
+      unassigned: stored?.unassigned ?? 0,
+      unanswered: stored?.unanswered ?? 0,
+    }
+    for (const row of behind) {
+      for (const view of INBOX_COUNTS) if (views[view].test(row)) counts[view]++
+    }
+    return counts
+  }
+
+  /** Four reads per page whatever its size: visitors, newest message seqs, messages, operators. */
+  async inboxRowDetails(conversations: readonly Conversation[]): Promise<InboxRowDetails> {
+    const details: InboxRowDetails = {
+      visitors: new Map(),
+      lastMessages: new Map(),
+      operators: new Map(),
+    }
+    if (conversations.length === 0) return details
+    const { conversations: c, events: e, visitors: vt, operators: ot } = this.db.tables
+    const ids = conversations.map((conv) => conv.id)
+    const visitorIds = [...new Set(conversations.map((conv) => conv.visitorId))]
+    const assigneeIds = [
+      ...new Set(conversations.flatMap((conv) => (conv.assigneeId ? [conv.assigneeId] : []))),
+    ]
+    // Probes of each log's end: the newest message by a person (automatic replies skipped).
+    const newest = selectFields(
+      {
+        conversationId: field(c.id),
+        seq: sql`(select ${e.seq} from ${e} where ${and(
+          eq(e.conversationId, c.id),
+          eq(e.name, 'message.created'),
+          ne(e.authorKind, 'system'),
+        )} order by ${e.seq} desc limit 1)`.mapWith((v: unknown) =>
+          v === null ? null : Number(v),
+        ),
+      },
+      'conversations',
+      { where: inArray(c.id, ids) },
+    )
+    const [visitors, seqs, operators] = await Promise.all([
+      this.db.all(
+        selectFields(
+          { id: field(vt.id), name: field(vt.name), email: field(vt.email) },
+          'visitors',
+          { where: inArray(vt.id, visitorIds) },
+        ),
+      ),
+      this.db.all(newest),
+      assigneeIds.length === 0
+        ? Promise.resolve([])
+        : this.db.all(
+            selectFields(
+              {
+                id: field(ot.id),
+                name: field(ot.name),
+                displayName: field(ot.displayName),
+                avatarId: field(ot.avatarId),
+              },
+              'operators',
+              { where: inArray(ot.id, assigneeIds) },
+            ),
+          ),
+    ])
+    const withMessage = seqs.filter((r) => r.seq !== null)
+    const messages =
+      withMessage.length === 0
+        ? []
+        : await this.db.all(
+            selectRows('events', {
+              where: or(
+                ...withMessage.map((r) =>
+                  and(eq(e.conversationId, r.conversationId), eq(e.seq, r.seq ?? 0)),
+                ),
+              ),
+            }),
+          )
+    for (const v of visitors) details.visitors.set(v.id, { name: v.name, email: v.email })
+    for (const row of messages) details.lastMessages.set(row.conversationId, toMessage(row))
+    for (const op of operators) details.operators.set(op.id, op)
+    return details
   }
 
   // Routing and badges for the inbox and operator actors live in routing.ts.
@@ -238,6 +365,10 @@ export class SqlConversationQueries implements ConversationQueries {
 
   queueAhead(inboxId: string, branchId: string, createdAt: number, id: string): Promise<number> {
     return this.#routing.queueAhead(inboxId, branchId, createdAt, id)
+  }
+
+  branchQueues(inboxId: string): ReturnType<ConversationQueries['branchQueues']> {
+    return this.#routing.branchQueues(inboxId)
   }
 
   pendingEscalations(
@@ -289,15 +420,6 @@ function mergeBehind(
 ): ConversationRow[] {
   const replaced = new Set(behind.map((row) => row.id))
   return [...stored.filter((row) => !replaced.has(row.id)), ...shown]
-}
-
-function keyOf(row: ConversationRow): InboxKey {
-  return { rank: row.statusRank, activity: row.lastActivityAt, id: row.id }
-}
-
-/** The inbox order: status rank ascending, last activity descending, id ascending. */
-function compareKeys(a: InboxKey, b: InboxKey): number {
-  return a.rank - b.rank || b.activity - a.activity || compareIds(a.id, b.id)
 }
 
 /** Ids (UUIDs: ASCII) in the order both databases sort them. */

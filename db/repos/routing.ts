@@ -32,6 +32,7 @@ export type RoutingQueries = Pick<
   | 'openCountsByAssignee'
   | 'queuedConversations'
   | 'queueAhead'
+  | 'branchQueues'
   | 'pendingEscalations'
   | 'waitingConversations'
   | 'recentFirstResponses'
@@ -66,6 +67,7 @@ export class SqlRoutingQueries implements RoutingQueries {
   readonly #openCounts
   readonly #queued
   readonly #ahead
+  readonly #branchQueues
   readonly #escalations
   readonly #waiting
   readonly #firstResponses
@@ -113,6 +115,22 @@ export class SqlRoutingQueries implements RoutingQueries {
         ),
       ),
     })
+    // The inbox's open rows (conversations_routing_idx range), one group per branch.
+    const unassigned = isNull(c.assigneeId)
+    const orNull = (v: unknown) => (v === null ? null : Number(v))
+    this.#branchQueues = selectFields(
+      {
+        branchId: field(c.branchId),
+        waiting: sql`coalesce(sum(case when ${unassigned} then 1 else 0 end), 0)`.mapWith(Number),
+        oldestWaitingAt: sql`min(case when ${unassigned} then ${c.createdAt} end)`.mapWith(orNull),
+        unanswered:
+          sql`coalesce(sum(case when ${c.hasUnansweredIncoming} then 1 else 0 end), 0)`.mapWith(
+            Number,
+          ),
+      },
+      'conversations',
+      { where: and(eq(c.inboxId, inbox), open), groupBy: [field(c.branchId)] },
+    )
     this.#escalations = selectFields(
       { id: field(c.id), assigneeId: field(c.assigneeId), escalationAt: field(c.escalationAt) },
       'conversations',
@@ -220,6 +238,10 @@ export class SqlRoutingQueries implements RoutingQueries {
   ): Promise<number> {
     const [row] = await this.db.all(this.#ahead, { inboxId, branchId, createdAt, id })
     return row?.n ?? 0
+  }
+
+  async branchQueues(inboxId: string): ReturnType<RoutingQueries['branchQueues']> {
+    return this.db.all(this.#branchQueues, { inboxId })
   }
 
   async pendingEscalations(

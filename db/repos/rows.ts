@@ -5,6 +5,7 @@ import type {
   ConversationEvent,
   ConversationStatus,
   Message,
+  Note,
   ReadState,
   StoredEventData,
   VisitorLocation,
@@ -29,6 +30,7 @@ export function toConversation(row: ConversationRow): Conversation {
     assigneeId: row.assigneeId,
     lastSeq: row.lastSeq,
     hasUnansweredIncoming: row.hasUnansweredIncoming,
+    waitingSince: row.waitingSince,
     lastMessageAt: row.lastMessageAt,
     escalationAt: row.escalationAt,
     // Rows from before branches belong to their inbox's first branch, whose id is the inbox's.
@@ -66,6 +68,7 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     hasUnansweredIncoming: c.hasUnansweredIncoming,
     lastMessageAt: c.lastMessageAt,
     lastActivityAt: c.lastMessageAt ?? c.createdAt,
+    waitingSince: c.waitingSince ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     ownerEpoch: c.ownerEpoch,
@@ -123,6 +126,24 @@ export function toMessage(row: MessageColumns): Message {
   }
 }
 
+/** The note a `note.created` row holds. */
+export function toNote(row: MessageColumns & Pick<EventRow, 'data'>): Note {
+  if (row.messageId === null || row.authorKind === null || row.authorId === null) {
+    throw new Error(`log row ${row.conversationId}/${row.seq} holds no note`)
+  }
+  const mentions = (row.data as { mentions?: unknown } | null)?.mentions
+  return {
+    id: row.messageId,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    author: { kind: row.authorKind, id: row.authorId },
+    text: row.text ?? '',
+    mentions: Array.isArray(mentions) ? mentions.filter((m) => typeof m === 'string') : [],
+    clientMsgId: row.clientMsgId,
+    createdAt: row.at,
+  }
+}
+
 export function toReadState(row: ReadStateRow): ReadState {
   return {
     reader: { kind: row.readerKind, id: row.readerId },
@@ -176,6 +197,21 @@ export function eventRow(e: ConversationEvent): EventRow {
   if (e.name === 'message.updated') {
     return { ...base, data: NO_DATA, ...NO_MESSAGE, messageSeq: e.data.message.seq }
   }
+  if (e.name === 'note.created') {
+    // A note's row holds it like a message's (id, author, text, client id: idempotent notes);
+    // `data` keeps only its mentions. Reads of messages filter by name and never see it.
+    const n = e.data.note
+    return {
+      ...base,
+      data: { mentions: n.mentions } as unknown as StoredEventData['data'],
+      ...NO_MESSAGE,
+      messageId: n.id,
+      authorKind: n.author.kind,
+      authorId: n.author.id,
+      text: n.text,
+      clientMsgId: n.clientMsgId,
+    }
+  }
   return { ...base, data: e.data, ...NO_MESSAGE }
 }
 
@@ -193,6 +229,8 @@ export function toEvent(row: EventRow, target?: EventRow): ConversationEvent {
     if (!target) throw new Error(`log row ${row.conversationId}/${row.seq} lost its message`)
     return { ...base, name: 'message.updated', data: { message: toMessage(target) } }
   }
+  if (row.name === 'note.created')
+    return { ...base, name: 'note.created', data: { note: toNote(row) } }
   // The store wrote name and data together from one ConversationEvent; the pair matches.
   return { ...base, name: row.name, data: row.data } as ConversationEvent
 }
@@ -203,21 +241,32 @@ export interface LogSummary {
   updatedAt: number
   lastMessageAt?: number
   hasUnansweredIncoming?: boolean
+  /** Since when the visitor waits, after the tail (see Conversation.waitingSince). */
+  waitingSince: number | null
 }
 
 /**
  * What a tail of the log (events in seq order) does to a conversation's summary: the newest
  * seq and time, from its newest message the last activity, and from its newest message by a
  * person the unanswered flag (a visitor's message is unanswered until an operator writes;
- * automatic replies change nothing). Null for an empty tail. The
- * actor sets the same fields the same way when it appends (actors/conversation/actor.ts).
+ * automatic replies change nothing), and since when the visitor waits, from `waitingSince`
+ * before the tail (an operator message ends a wait, a visitor message starts one if none
+ * runs). Null for an empty tail. The actor sets the same fields the same way when it appends
+ * (actors/conversation/actor.ts).
  */
 export function summarizeTail(
   tail: readonly Pick<EventRow, 'seq' | 'at' | 'name' | 'authorKind'>[],
+  waitingSince: number | null,
 ): LogSummary | null {
   const last = tail[tail.length - 1]
   if (!last) return null
-  const summary: LogSummary = { lastSeq: last.seq, updatedAt: last.at }
+  let waiting = waitingSince
+  for (const e of tail) {
+    if (e.name !== 'message.created') continue
+    if (e.authorKind === 'operator') waiting = null
+    else if (e.authorKind === 'visitor') waiting ??= e.at
+  }
+  const summary: LogSummary = { lastSeq: last.seq, updatedAt: last.at, waitingSince: waiting }
   const message = tail.findLast((e) => e.name === 'message.created')
   if (message) summary.lastMessageAt = message.at
   // Automatic replies (system) answer nothing: the newest message of a person decides.

@@ -172,6 +172,7 @@ export class ConversationWriter {
     for (const e of write.events) {
       if (e.conversationId !== id) throw mismatch('event', e.conversationId, id)
       if (e.name === 'message.created') validateMessage(e.data.message, id, e.seq)
+      if (e.name === 'note.created') validateText(e.data.note.text)
     }
     if (expectedEpoch !== undefined && create && create.ownerEpoch !== expectedEpoch) {
       throw new Error(`write for conversation ${id} creates it with another epoch`)

@@ -91,6 +91,12 @@ export interface SqlDialect {
    * known driver fault this dialect recovers from (and then recovers), so the process may go on.
    */
   absorb(error: unknown): boolean
+  /**
+   * Resolves once every committed message is in the search index, where the dialect writes it
+   * behind the log (SQLite: db/sqlite/search-index.ts); absent where the index is part of the
+   * write (Postgres' GIN indexes).
+   */
+  flushSearch?(): Promise<void>
   /** Closes the connection(s); statements after this reject. */
   close(): Promise<void>
 }

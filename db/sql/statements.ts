@@ -46,7 +46,17 @@ export type Query<R> = (
     }
   | { kind: 'update_rows'; table: TableName; set: Record<string, unknown>; where?: SQL }
   | { kind: 'delete'; from: TableName; where?: SQL; returning: Fields }
+  /** One dialect's own SQL (full-text search), its values bound in it; compiled per run. */
+  | { kind: 'raw'; sql: SQL }
 ) & { readonly row?: R }
+
+/**
+ * A statement written for one dialect, for what the shared builders cannot say (full-text
+ * search). Its values are bound in `sql` itself; rows come back as the driver returns them.
+ */
+export function rawQuery<R>(statement: SQL): Query<R> {
+  return { kind: 'raw', sql: statement }
+}
 
 /** A SELECT description: whole rows or chosen fields. */
 export type SelectQuery = Extract<Query<unknown>, { kind: 'rows' | 'fields' }>

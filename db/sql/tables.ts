@@ -33,6 +33,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   events: true,
   pendingProjections: true,
   attachments: true,
+  cannedReplies: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -49,4 +50,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'events',
   'pendingProjections',
   'attachments',
+  'cannedReplies',
 ]

@@ -10,6 +10,7 @@ import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { migrate } from 'drizzle-orm/bun-sqlite/migrator'
 import { driverError } from '../sql/dialect.ts'
 import * as schema from './schema.ts'
+import { catchUp } from './search-index.ts'
 
 /** The Drizzle database the repositories query. */
 export type SqliteDb = BunSQLiteDatabase<typeof schema>
@@ -41,8 +42,65 @@ export interface SqliteHandle {
   ping(): void
   /** A durable write transaction that changes no data (see SqlDialect.probe). */
   probe(): void
+  /**
+   * Resolves once the message search index covers every committed message (it is written
+   * behind the log: db/sqlite/search-index.ts), or after a bounded wait with what it has.
+   */
+  flushSearch(): Promise<void>
   /** Closes the connection; resolves once the checkpoint thread has closed its own too. */
   close(): Promise<void>
+}
+
+/** Longest a search waits for the index to catch up before it searches what is indexed. */
+const SEARCH_FLUSH_WAIT_MS = 2000
+
+/**
+ * Runs the message search indexer on a worker thread with its own connection (see
+ * search-worker.ts); null when the thread cannot start (the caller indexes inline).
+ */
+function startSearchIndexer(
+  path: string,
+): { flush(): Promise<void>; stop(): Promise<void> } | null {
+  let worker: Worker
+  try {
+    worker = new Worker(new URL('./search-worker.ts', import.meta.url).href)
+  } catch {
+    return null
+  }
+  let next = 0
+  const waiting = new Map<number, () => void>()
+  const { promise: stopped, resolve: onStopped } = Promise.withResolvers<void>()
+  worker.onmessage = (event: MessageEvent<{ type: string; id?: number }>) => {
+    if (event.data.type === 'flushed') {
+      waiting.get(event.data.id ?? -1)?.()
+      waiting.delete(event.data.id ?? -1)
+    } else if (event.data.type === 'stopped') {
+      worker.terminate()
+      onStopped()
+    }
+  }
+  worker.postMessage({ type: 'start', path })
+  ;(worker as Worker & { unref?: () => void }).unref?.()
+  return {
+    flush() {
+      const id = next++
+      const { promise, resolve } = Promise.withResolvers<void>()
+      waiting.set(id, resolve)
+      worker.postMessage({ type: 'flush', id })
+      const timeout = setTimeout(() => {
+        waiting.delete(id)
+        resolve()
+      }, SEARCH_FLUSH_WAIT_MS)
+      return promise.finally(() => clearTimeout(timeout))
+    },
+    stop() {
+      for (const resolve of waiting.values()) resolve()
+      waiting.clear()
+      worker.postMessage({ type: 'stop' })
+      const timeout = new Promise<void>((r) => setTimeout(r, 2000).unref?.())
+      return Promise.race([stopped, timeout]).finally(() => worker.terminate())
+    },
+  }
 }
 
 /**
@@ -165,6 +223,7 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Sqlit
     // The writer thread's connection leaves them to the main handle's checkpoint thread.
     if (writer) client.run('PRAGMA wal_autocheckpoint = 0')
     const checkpointer = path === ':memory:' || writer ? null : startCheckpointer(client, path)
+    const indexer = path === ':memory:' || writer ? null : startSearchIndexer(path)
     if (!writer) client.run(`PRAGMA busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
     const opened = path === ':memory:' ? null : fileIdentity(path)
     const checkFile = () => {
@@ -205,7 +264,13 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Sqlit
           .immediate()
         checkFile()
       },
+      async flushSearch() {
+        if (indexer) return indexer.flush()
+        // No indexer thread (an in-memory database, or none could start): index here.
+        catchUp(client, SEARCH_FLUSH_WAIT_MS)
+      },
       async close() {
+        await indexer?.stop()
         const stopping = checkpointer?.stop()
         // throwOnError finalizes the prepared statements too: without it they keep the
         // connection alive and would still run after the store is closed.

@@ -48,6 +48,8 @@ function compile(db: SqliteDb, query: Query<unknown>): Compiled {
       return db.update(table(query.table)).set(query.set).where(query.where).returning().prepare()
     case 'delete':
       return db.delete(table(query.from)).where(query.where).returning(query.returning).prepare()
+    case 'raw':
+      return { all: () => db.all(query.sql) }
   }
 }
 
@@ -163,6 +165,7 @@ export function sqliteDialect(handle: SqliteHandle): SqlDialect {
     },
     // bun:sqlite raises every fault in the caller's own call.
     absorb: () => false,
+    flushSearch: () => handle.flushSearch(),
     async close() {
       await handle.close()
     },

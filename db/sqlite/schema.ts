@@ -205,6 +205,11 @@ export const conversations = sqliteTable(
     offline: integer('offline', { mode: 'boolean' }).notNull().default(false),
     /** The widget's language when it started ('en' or 'ru'); automatic replies use it. */
     locale: text('locale'),
+    /**
+     * Since when the visitor waits for a reply: the time of the first visitor message after
+     * the last operator message; null when nobody waits. Sorting by waiting time reads it.
+     */
+    waitingSince: integer('waiting_since'),
   },
   (t) => [
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
@@ -356,6 +361,36 @@ export const attachments = sqliteTable(
   ],
 )
 
+/**
+ * Canned replies (O6): saved answers an operator inserts with `/shortcut` in the composer.
+ * Shared by an inbox's members (`inbox_id` set, `owner_id` null) or personal to one operator
+ * (`owner_id` set, `inbox_id` null: usable in every inbox). A shortcut is unique per scope.
+ */
+export const cannedReplies = sqliteTable(
+  'canned_replies',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    ownerId: text('owner_id').references(() => operators.id, { onDelete: 'cascade' }),
+    /** What follows the slash: lower-case letters, digits, '-' and '_'. */
+    shortcut: text('shortcut').notNull(),
+    title: text('title').notNull(),
+    /** The reply; `{visitor.name}` and `{operator.name}` are filled in when inserted. */
+    text: text('text').notNull(),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('canned_replies_inbox_uq')
+      .on(t.inboxId, t.shortcut)
+      .where(sql`${t.ownerId} is null`),
+    uniqueIndex('canned_replies_owner_uq')
+      .on(t.ownerId, t.shortcut)
+      .where(sql`${t.ownerId} is not null`),
+  ],
+)
+
 /** Every table, by the name the repositories use for it. */
 export const tables = {
   inboxes,
@@ -370,4 +405,5 @@ export const tables = {
   events,
   pendingProjections,
   attachments,
+  cannedReplies,
 }

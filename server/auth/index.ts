@@ -2,6 +2,7 @@ export * from './service.ts'
 export * from './visitor-tokens.ts'
 export * from './account.ts'
 export * from './revocation.ts'
+export { FirstRunSetup, type FirstAdmin } from './setup.ts'
 export { HashGate, type HashGateOptions } from './hash-gate.ts'
 export {
   LoginThrottle,

@@ -222,6 +222,13 @@ export class AuthService {
       throw new ParleyError('unauthenticated', 'wrong email or password')
     }
     await throttle.succeeded(normalized)
+    return this.openSession(op)
+  }
+
+  /** A new session of the operator: the token is returned once and stored hashed. */
+  async openSession(
+    op: OperatorRecord,
+  ): Promise<{ token: string; expiresAt: number; operator: OperatorView }> {
     const token = OPERATOR_PREFIX + randomBytes(32).toString('base64url')
     const now = this.opts.clock.now()
     const expiresAt = now + this.opts.operatorTtlSec * 1000

@@ -1,6 +1,6 @@
 /** What every route module needs, built once by the app. */
 import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
-import type { AccountService, AuthService } from '../auth/index.ts'
+import type { AccountService, AuthService, FirstRunSetup } from '../auth/index.ts'
 import type { AvailabilityService } from '../availability.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
@@ -11,6 +11,8 @@ import type { StreamSessions } from '../realtime/streams.ts'
 export interface HttpContext {
   store: Store
   auth: AuthService
+  /** The first admin, when none exists yet (issue 16: first run). */
+  setup: FirstRunSetup
   /** Sign-out, password change, visitor sign-out: what revokes access (server/auth/account.ts). */
   accounts: AccountService
   chat: ChatService

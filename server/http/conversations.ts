@@ -9,12 +9,15 @@ import {
   ClientMsgId,
   ConversationStatus,
   MessageText,
+  NoteMentions,
   PageFrame,
   RateFrame,
   TransferFrame,
+  WatchMode,
 } from '../../protocol/index.ts'
+import { openWatched } from '../supervisor.ts'
 import { principalOf, type HttpContext } from './context.ts'
-import { Id, QueryInt } from './schemas.ts'
+import { Email, Id, Name, QueryInt } from './schemas.ts'
 
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER))
 
@@ -34,10 +37,15 @@ export function conversationRoutes(ctx: HttpContext) {
   return new Elysia({ prefix: '/api/conversations' })
     .get(
       '/:id',
-      async ({ headers, params }) => ctx.chat.open(await principalOf(ctx, headers), params.id),
-      {
-        params,
-      },
+      async ({ headers, params, query, request }) =>
+        openWatched(
+          ctx,
+          await principalOf(ctx, headers),
+          params.id,
+          query.watch,
+          ctx.clientKey(request),
+        ),
+      { params, query: v.strictObject({ watch: v.optional(WatchMode) }) },
     )
     .get(
       '/:id/messages',
@@ -53,6 +61,28 @@ export function conversationRoutes(ctx: HttpContext) {
           before: v.optional(QueryInt),
           after: v.optional(QueryInt),
           limit: v.optional(QueryInt),
+        }),
+      },
+    )
+    .post(
+      '/:id/notes',
+      async ({ headers, params, body, set }) => {
+        const ack = await ctx.chat.note(
+          await principalOf(ctx, headers),
+          params.id,
+          body.clientMsgId,
+          body.text,
+          body.mentions,
+        )
+        set.status = ack.duplicate ? 200 : 201
+        return ack
+      },
+      {
+        params,
+        body: v.strictObject({
+          clientMsgId: ClientMsgId,
+          text: MessageText,
+          mentions: v.optional(NoteMentions),
         }),
       },
     )
@@ -132,6 +162,18 @@ export function conversationRoutes(ctx: HttpContext) {
       async ({ headers, params }) =>
         ctx.chat.conversationVisitor(await principalOf(ctx, headers), params.id),
       { params },
+    )
+    .patch(
+      '/:id/visitor',
+      async ({ headers, params, body }) =>
+        ctx.chat.updateVisitor(await principalOf(ctx, headers), params.id, body),
+      {
+        params,
+        body: v.strictObject({
+          name: v.optional(v.nullable(Name)),
+          email: v.optional(v.nullable(Email)),
+        }),
+      },
     )
     .get(
       '/:id/queue',

@@ -5,6 +5,31 @@ import { ConversationStatus, ParleyError, wireString } from '../../protocol/inde
 import { principalOf, type HttpContext } from './context.ts'
 import { Id, QueryBool, QueryInt } from './schemas.ts'
 
+/** Filters the list and its counts share; unknown parameters are refused, not ignored. */
+const filterEntries = {
+  status: v.optional(ConversationStatus),
+  inbox: v.optional(Id),
+  assignee: v.optional(Id),
+  unanswered: v.optional(QueryBool),
+}
+const CountsQuery = v.strictObject(filterEntries)
+const ListQuery = v.strictObject({
+  ...filterEntries,
+  view: v.optional(v.picklist(['all', 'mine', 'unassigned'])),
+  sort: v.optional(v.picklist(['activity', 'waiting'])),
+  cursor: v.optional(v.pipe(wireString('cursor'), v.maxLength(512))),
+  limit: v.optional(QueryInt),
+})
+
+function filterOf(query: v.InferOutput<typeof CountsQuery>) {
+  return {
+    status: query.status,
+    inboxId: query.inbox,
+    assigneeId: query.assignee,
+    unansweredOnly: query.unanswered ?? false,
+  }
+}
+
 export function inboxRoutes(ctx: HttpContext) {
   return (
     new Elysia()
@@ -22,23 +47,36 @@ export function inboxRoutes(ctx: HttpContext) {
         },
         { params: v.object({ id: Id }) },
       )
+      // The inboxes the operator may see, named (the list's inbox filter and row labels).
+      .get('/api/inboxes', async ({ headers }) => {
+        const principal = await principalOf(ctx, headers)
+        if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
+        const scope = principal.inboxIds ?? null
+        const all = await ctx.store.inboxes.list()
+        return {
+          inboxes: all
+            .filter((inbox) => scope === null || scope.includes(inbox.id))
+            .map((inbox) => ({ id: inbox.id, name: inbox.name })),
+        }
+      })
+      // The operators' list and its counts (issue 16, docs/protocol.md "Inbox list").
       .get(
         '/api/inbox',
         async ({ headers, query }) =>
           ctx.chat.listInbox(await principalOf(ctx, headers), {
-            unansweredOnly: query.unanswered ?? false,
-            status: query.status,
+            ...filterOf(query),
+            view: query.view,
+            sort: query.sort,
             cursor: query.cursor ?? null,
             limit: query.limit,
           }),
-        {
-          query: v.object({
-            unanswered: v.optional(QueryBool),
-            status: v.optional(ConversationStatus),
-            cursor: v.optional(v.pipe(wireString('cursor'), v.maxLength(512))),
-            limit: v.optional(QueryInt),
-          }),
-        },
+        { query: ListQuery },
+      )
+      .get(
+        '/api/inbox/counts',
+        async ({ headers, query }) =>
+          ctx.chat.listCounts(await principalOf(ctx, headers), filterOf(query)),
+        { query: CountsQuery },
       )
   )
 }

@@ -7,6 +7,7 @@ import type { Principal } from '../../actors/index.ts'
 import {
   EncodedFrame,
   encodeFrame,
+  isOperatorOnly,
   type EventFrame,
   type Format,
   type ServerFrame,
@@ -232,7 +233,14 @@ export class Subscription {
         return
       }
       this.lastSeq = frame.seq
+      // A private note: counted (so the next event is no gap), never sent to a visitor.
+      if (this.hidden(frame)) return
     }
     this.conn.sendEncoded(encoded)
+  }
+
+  /** Whether this subscriber may not see the event (an operator-only one, to a visitor). */
+  hidden(frame: EventFrame): boolean {
+    return this.conn.principal?.kind !== 'operator' && isOperatorOnly(frame.name)
   }
 }

@@ -12,13 +12,16 @@ import {
   CLIENT_FRAME_TYPES,
   ClientFrame,
   decodeFrame,
+  isOperatorOnly,
   ParleyError,
   RefusedFrame,
   ReqId,
   toWireError,
   type ReqId as ReqIdT,
+  type WatchMode,
   type WireError,
 } from '../../protocol/index.ts'
+import { openWatched } from '../supervisor.ts'
 import { Subscription, type Connection } from './connection.ts'
 import type { Hub } from './hub.ts'
 
@@ -46,6 +49,8 @@ export class Gateway {
   /** Live connections per principal ("kind:id"): the per-user connection limit (T3). */
   private readonly byPrincipal = new Map<string, Set<Connection>>()
   private draining = false
+  /** Subscriptions that watch invisibly (O5): their connection's receipts and typing are refused. */
+  private readonly invisible = new WeakSet<Subscription>()
 
   constructor(
     private readonly deps: {
@@ -229,7 +234,7 @@ export class Gateway {
         return { conversation: created.conversation, message: created.message }
       }
       case 'subscribe':
-        return this.subscribe(conn, frame.conversationId, frame.afterSeq)
+        return this.subscribe(conn, frame.conversationId, frame.afterSeq, frame.watch)
       case 'unsubscribe': {
         const sub = conn.subs.get(frame.conversationId)
         if (sub) {
@@ -245,15 +250,26 @@ export class Gateway {
           text: frame.text,
           attachmentIds: frame.attachmentIds,
         })
+      case 'note':
+        return chat.note(
+          principal,
+          frame.conversationId,
+          frame.clientMsgId,
+          frame.text,
+          frame.mentions,
+        )
       case 'edit':
         return chat.edit(principal, frame.conversationId, frame.messageId, frame.text)
       case 'delete':
         return chat.delete(principal, frame.conversationId, frame.messageId)
       case 'typing':
+        this.refuseIfInvisible(conn, frame.conversationId)
         return chat.typing(principal, frame.conversationId, frame.on)
       case 'read':
+        this.refuseIfInvisible(conn, frame.conversationId)
         return chat.mark(principal, frame.conversationId, { readSeq: frame.seq })
       case 'delivered':
+        this.refuseIfInvisible(conn, frame.conversationId)
         return chat.mark(principal, frame.conversationId, { deliveredSeq: frame.seq })
       case 'set_status':
         return chat.setStatus(principal, frame.conversationId, frame.status)
@@ -281,7 +297,12 @@ export class Gateway {
    * Resume (C2): watch live events first (buffered), replay everything after afterSeq from the
    * store, then flush the buffer skipping what the replay covered. No gap, no duplicate.
    */
-  private async subscribe(conn: Connection, conversationId: string, requestedAfter: number) {
+  private async subscribe(
+    conn: Connection,
+    conversationId: string,
+    requestedAfter: number,
+    watch?: WatchMode,
+  ) {
     const principal = conn.principal as NonNullable<Connection['principal']>
     const existing = conn.subs.get(conversationId)
     if (!existing && conn.subs.size >= this.deps.limits.maxSubscriptions) {
@@ -290,7 +311,7 @@ export class Gateway {
         `at most ${this.deps.limits.maxSubscriptions} subscriptions per connection`,
       )
     }
-    const view = await this.deps.chat.open(principal, conversationId)
+    const view = await openWatched(this.deps, principal, conversationId, watch, conn.address)
     // A client ahead of the server (e.g. a restored backup) resumes from what exists; the
     // ack's lastSeq tells it so.
     const afterSeq = Math.min(requestedAfter, view.conversation.lastSeq)
@@ -299,6 +320,7 @@ export class Gateway {
       existing.replaced.abort()
     }
     const sub = new Subscription(conn, conversationId, afterSeq)
+    if (watch === 'invisible') this.invisible.add(sub)
     sub.onGap = (s) => void this.catchUp(s)
     conn.subs.set(conversationId, sub)
     this.deps.hub.add(sub)
@@ -332,6 +354,7 @@ export class Gateway {
    */
   private async replay(sub: Subscription, from: number): Promise<number | null> {
     const { conn, conversationId } = sub
+    const hideNotes = conn.principal?.kind !== 'operator'
     let after = from
     for (;;) {
       const events = await this.deps.store.conversations.eventsAfter(
@@ -341,6 +364,11 @@ export class Gateway {
       )
       for (const e of events) {
         if (e.seq <= after) continue
+        // Private notes never reach a visitor; the seq still counts as delivered.
+        if (hideNotes && isOperatorOnly(e.name)) {
+          after = e.seq
+          continue
+        }
         if (!conn.canWriteMore && !(await this.awaitClient(sub))) return null
         if (!this.isCurrent(sub)) return null
         conn.sendPaced({ type: 'event', ...e })
@@ -360,6 +388,25 @@ export class Gateway {
       sub.conn.cutSlow()
     }
     return false
+  }
+
+  /** Whether this connection watches the conversation invisibly now (O5). */
+  watchesInvisibly(conn: Connection, conversationId: string): boolean {
+    const sub = conn.subs.get(conversationId)
+    return sub !== undefined && this.invisible.has(sub)
+  }
+
+  /**
+   * While this connection watches the conversation invisibly (O5), it shows the visitor
+   * nothing: its read and delivered marks and its typing are refused, and nothing changes.
+   */
+  private refuseIfInvisible(conn: Connection, conversationId: string): void {
+    if (this.watchesInvisibly(conn, conversationId)) {
+      throw new ParleyError(
+        'forbidden',
+        'watching invisibly: subscribe without watch to mark read or type',
+      )
+    }
   }
 
   private isCurrent(sub: Subscription): boolean {

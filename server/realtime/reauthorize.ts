@@ -10,6 +10,7 @@
 import { canOperatorAccess, type Logger } from '../../actors/index.ts'
 import type { AuthService, Revocation } from '../auth/index.ts'
 import type { ChatService } from '../chat.ts'
+import { requireElevated } from '../supervisor.ts'
 import { toWireError, type WireError } from '../../protocol/index.ts'
 import type { Connection } from './connection.ts'
 import type { Gateway } from './gateway.ts'
@@ -130,6 +131,10 @@ export class Reauthorizer {
         const principal = conn.principal
         if (!principal) return
         try {
+          // Watching invisibly stays a supervisor's or admin's right (O5).
+          if (this.deps.gateway.watchesInvisibly(conn, conversationId)) {
+            requireElevated(principal, 'watching invisibly')
+          }
           await this.deps.chat.open(principal, conversationId)
         } catch (error) {
           const wire = toWireError(error)

@@ -78,6 +78,7 @@ export function conversation(
     assigneeId: null,
     lastSeq: 1,
     hasUnansweredIncoming: false,
+    waitingSince: null,
     lastMessageAt: null,
     escalationAt: null,
     createdAt: T0,

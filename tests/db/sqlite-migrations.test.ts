@@ -91,6 +91,8 @@ describe('sqlite migrations', () => {
           hasUnansweredIncoming: true,
           lastMessageAt: T0 + 2000,
           escalationAt: null,
+          // Unanswered: the waiting time its log gives (migration 0016's backfill).
+          waitingSince: T0 + 2000,
         }),
       )
       // The new table and indexes work on the old rows.

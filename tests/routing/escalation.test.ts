@@ -34,7 +34,7 @@ describe('escalation (R3)', () => {
     const escalations = (operatorId: string) =>
       h.feed
         .of(operatorId, 'alert')
-        .filter((f) => f.name === 'alert' && f.data.reason === 'escalation')
+        .filter((f) => f.name === 'alert' && 'reason' in f.data && f.data.reason === 'escalation')
     expect(escalations(a)).toEqual([
       {
         type: 'feed',

@@ -1,0 +1,162 @@
+/**
+ * Canned replies (O6): saved answers operators insert with `/shortcut`. Personal ones belong to
+ * their owner alone (anyone else gets `not_found`, as if there were none); an inbox's shared
+ * ones are read by whoever may view that inbox and written by supervisors whose scope includes
+ * it; admins read and write those of every inbox. Shortcuts are case-insensitive: stored
+ * lower-cased, so `/Greet` and `/greet` can never name two replies of one scope.
+ */
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import {
+  canOperatorAccess,
+  inScope,
+  newId,
+  type CannedReplyRecord,
+  type Principal,
+} from '../../actors/index.ts'
+import { MessageText, ParleyError, wireString } from '../../protocol/index.ts'
+import { principalOf, type HttpContext } from './context.ts'
+import { Id } from './schemas.ts'
+
+/** Replies per scope (one operator's own, or one inbox's shared ones). */
+export const MAX_CANNED_PER_SCOPE = 500
+
+type Operator = Extract<Principal, { kind: 'operator' }>
+
+const Shortcut = v.pipe(
+  wireString('shortcut'),
+  v.trim(),
+  v.toLowerCase(),
+  v.regex(
+    /^[a-z0-9][a-z0-9_-]{0,31}$/,
+    'use 1 to 32 letters a-z, digits, - or _, starting with a letter or digit',
+  ),
+)
+const Title = v.pipe(
+  wireString('title'),
+  v.trim(),
+  v.minLength(1, 'the title is empty'),
+  v.maxLength(100, 'the title is longer than 100 characters'),
+)
+const Fields = { shortcut: Shortcut, title: Title, text: MessageText }
+
+async function operatorOf(
+  ctx: HttpContext,
+  headers: Record<string, string | undefined>,
+): Promise<Operator> {
+  const principal = await principalOf(ctx, headers)
+  if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
+  return principal
+}
+
+/**
+ * Who may read an inbox's shared replies: those who may view its conversations, and admins
+ * (they manage every inbox's settings, and could make themselves members anyway).
+ */
+function mayRead(op: Operator, inboxId: string): boolean {
+  return op.role === 'admin' || (canOperatorAccess(op, 'view') && inScope(op, inboxId))
+}
+
+/** Who may write them: admins, and supervisors whose scope includes the inbox. */
+function mayWrite(op: Operator, inboxId: string): boolean {
+  return op.role === 'admin' || (op.role === 'supervisor' && mayRead(op, inboxId))
+}
+
+export function cannedRoutes(ctx: HttpContext) {
+  /** A reply the caller may write; one they may not even see is `not_found`. */
+  async function writable(op: Operator, id: string): Promise<CannedReplyRecord> {
+    const reply = await ctx.store.cannedReplies.get(id)
+    const visible =
+      reply !== null &&
+      (reply.ownerId !== null ? reply.ownerId === op.id : mayRead(op, reply.inboxId ?? ''))
+    if (!reply || !visible) throw new ParleyError('not_found', 'canned reply not found')
+    if (reply.inboxId !== null && !mayWrite(op, reply.inboxId)) {
+      throw new ParleyError('forbidden', "only admins and supervisors change an inbox's replies")
+    }
+    return reply
+  }
+
+  return new Elysia({ prefix: '/api/canned-replies' })
+    .get(
+      '/',
+      async ({ headers, query }) => {
+        const op = await operatorOf(ctx, headers)
+        const inboxId = query.inbox ?? null
+        if (inboxId !== null) {
+          if (!mayRead(op, inboxId)) throw new ParleyError('forbidden', 'not your inbox')
+          if (!(await ctx.store.inboxes.get(inboxId))) {
+            throw new ParleyError('not_found', 'inbox not found')
+          }
+        }
+        return { replies: await ctx.store.cannedReplies.listFor(op.id, inboxId) }
+      },
+      { query: v.object({ inbox: v.optional(Id) }) },
+    )
+    .post(
+      '/',
+      async ({ headers, body, set }) => {
+        const op = await operatorOf(ctx, headers)
+        const inboxId = body.scope === 'inbox' ? body.inboxId : null
+        if (inboxId !== null && !mayWrite(op, inboxId)) {
+          throw new ParleyError('forbidden', "only admins and supervisors add an inbox's replies")
+        }
+        const now = ctx.clock.now()
+        const reply: CannedReplyRecord = {
+          id: newId(),
+          inboxId,
+          ownerId: inboxId === null ? op.id : null,
+          shortcut: body.shortcut,
+          title: body.title,
+          text: body.text,
+          createdBy: op.id,
+          createdAt: now,
+          updatedAt: now,
+        }
+        await ctx.store.cannedReplies.create(reply, MAX_CANNED_PER_SCOPE)
+        set.status = 201
+        return reply
+      },
+      {
+        body: v.variant('scope', [
+          v.strictObject({ scope: v.literal('personal'), ...Fields }),
+          v.strictObject({ scope: v.literal('inbox'), inboxId: Id, ...Fields }),
+        ]),
+      },
+    )
+    .patch(
+      '/:id',
+      async ({ headers, params, body }) => {
+        const op = await operatorOf(ctx, headers)
+        const reply = await writable(op, params.id)
+        const updated = await ctx.store.cannedReplies.update(reply.id, {
+          ...body,
+          updatedAt: ctx.clock.now(),
+        })
+        if (!updated) throw new ParleyError('not_found', 'canned reply not found')
+        return updated
+      },
+      {
+        params: v.object({ id: Id }),
+        body: v.pipe(
+          v.strictObject({
+            shortcut: v.optional(Shortcut),
+            title: v.optional(Title),
+            text: v.optional(MessageText),
+          }),
+          v.check((patch) => Object.keys(patch).length > 0, 'nothing to change'),
+        ),
+      },
+    )
+    .delete(
+      '/:id',
+      async ({ headers, params }) => {
+        const op = await operatorOf(ctx, headers)
+        const reply = await writable(op, params.id)
+        if (!(await ctx.store.cannedReplies.delete(reply.id))) {
+          throw new ParleyError('not_found', 'canned reply not found')
+        }
+        return { ok: true }
+      },
+      { params: v.object({ id: Id }) },
+    )
+}

@@ -1,0 +1,30 @@
+/**
+ * First run (issue 16): whether the first admin is still to be created, and creating them with
+ * the setup code the server logged (server/auth/setup.ts).
+ */
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import { wireString } from '../../protocol/index.ts'
+import type { HttpContext } from './context.ts'
+import { Email, Name, Password } from './schemas.ts'
+
+export function setupRoutes(ctx: HttpContext) {
+  return new Elysia({ prefix: '/api/setup' })
+    .get('/', async () => ({ pending: await ctx.setup.pending() }))
+    .post(
+      '/',
+      async ({ body, request, set }) => {
+        const login = await ctx.setup.createAdmin(body, ctx.clientKey(request))
+        set.status = 201
+        return login
+      },
+      {
+        body: v.strictObject({
+          code: v.pipe(wireString('code'), v.trim(), v.minLength(1), v.maxLength(128)),
+          email: Email,
+          name: Name,
+          password: Password,
+        }),
+      },
+    )
+}
