@@ -1,9 +1,16 @@
 /** The panel's HTTP calls: inbox pages, a conversation and its history, admin lists, account. */
-import type { BranchRecord, BranchSettings, GeoRule } from '../../actors/index.ts'
-import type { VisitorContext } from '../../protocol/index.ts'
+import type {
+  BranchRecord,
+  BranchSettings,
+  CannedReplyRecord,
+  GeoRule,
+} from '../../actors/index.ts'
+import type { InboxCounts, InboxItem, VisitorContext } from '../../protocol/index.ts'
 import type { TeamMember, TeamView } from '../../server/availability.ts'
-import type { VisitorProfile } from '../../server/chat.ts'
+import type { ConversationVisitorAnswer } from '../../server/chat.ts'
 import type { BranchView } from '../../server/http/branches.ts'
+import type { SearchResponse } from '../../server/http/search.ts'
+import type { Overview } from '../../server/overview.ts'
 import {
   fromWire,
   httpJson,
@@ -20,10 +27,30 @@ import { uploadRefusal } from '../shared/attachments.ts'
 
 export const HISTORY_PAGE = 30
 export const INBOX_PAGE = 30
+export const SEARCH_PAGE = 20
 
 export interface InboxPage {
-  items: Conversation[]
+  items: InboxItem[]
   nextCursor: string | null
+}
+
+/** The list's view, filters and order (issue 16); empty strings: no filter. */
+export interface ListQuery {
+  view: 'all' | 'mine' | 'unassigned'
+  status: '' | Conversation['status']
+  inbox: string
+  assignee: string
+  unanswered: boolean
+  sort: 'activity' | 'waiting'
+}
+
+function listParams(q: Omit<ListQuery, 'view' | 'sort'>): URLSearchParams {
+  const p = new URLSearchParams()
+  if (q.status) p.set('status', q.status)
+  if (q.inbox) p.set('inbox', q.inbox)
+  if (q.assignee) p.set('assignee', q.assignee)
+  if (q.unanswered) p.set('unanswered', 'true')
+  return p
 }
 
 export interface HistoryPage {
@@ -61,7 +88,7 @@ export interface InboxPatch {
   settings?: Partial<InboxSettings>
 }
 
-export type { BranchView, GeoRule, TeamMember }
+export type { BranchView, GeoRule, Overview, TeamMember }
 
 /** An inbox's branches (open now?) and their operators with status, presence and load (R4). */
 export type Team = TeamView
@@ -86,29 +113,44 @@ export type Routing = Pick<InboxBranches, 'defaultBranchId' | 'geoRules'>
 
 export type { VisitorContext }
 
-/** A conversation's visitor as operators see it: what they told, and the page they are on. */
-export interface ConversationVisitor {
-  visitor: VisitorProfile & {
-    id: string
-    /** Signed in through the site's identity check. */
-    identified: boolean
-  }
-  /** The newest page the widget reported, with browser, OS and device; null when none. */
-  context: VisitorContext | null
-}
+/**
+ * A conversation's visitor as operators see it: what they told, the page they are on, the
+ * pages visited in it and their other conversations the operator may see.
+ */
+export type ConversationVisitor = ConversationVisitorAnswer
+
+/** A saved answer: the operator's own (`ownerId` set) or an inbox's shared one. */
+export type CannedReply = CannedReplyRecord
+export type CannedInput = Pick<CannedReply, 'shortcut' | 'title' | 'text'>
 
 export function panelApi(baseUrl: string, token: () => string | null) {
   const call = <T>(path: string, method?: string, body?: unknown) =>
     httpJson<T>(baseUrl, path, { token: token(), method, body })
   const conv = (id: string) => `/api/conversations/${encodeURIComponent(id)}`
   return {
-    inbox(opts: { unanswered: boolean; cursor?: string | null }) {
-      const q = new URLSearchParams({ limit: String(INBOX_PAGE) })
-      if (opts.unanswered) q.set('unanswered', 'true')
-      if (opts.cursor) q.set('cursor', opts.cursor)
+    inbox(query: ListQuery, cursor?: string | null) {
+      const q = listParams(query)
+      q.set('view', query.view)
+      q.set('sort', query.sort)
+      q.set('limit', String(INBOX_PAGE))
+      if (cursor) q.set('cursor', cursor)
       return call<InboxPage>(`/api/inbox?${q}`)
     },
+    counts: (query: ListQuery) => call<InboxCounts>(`/api/inbox/counts?${listParams(query)}`),
+    /** The inboxes this operator may see. */
+    myInboxes: () => call<{ inboxes: Array<{ id: string; name: string }> }>('/api/inboxes'),
+    setStatus: (id: string, status: Conversation['status']) =>
+      call<{ status: string; seq: number }>(`${conv(id)}/status`, 'POST', { status }),
+    assign: (id: string, operatorId: string | null) =>
+      call<{ conversation: Conversation }>(`${conv(id)}/assign`, 'POST', { operatorId }),
     view: (id: string) => call<ConversationView>(conv(id)),
+    /** Full-text search over the operator's conversations; `signal` drops a stale one. */
+    search: (q: string, offset: number, signal?: AbortSignal) =>
+      httpJson<SearchResponse>(
+        baseUrl,
+        `/api/search?${new URLSearchParams({ q, offset: String(offset), limit: String(SEARCH_PAGE) })}`,
+        { token: token(), signal },
+      ),
     /** The newest page, or the page before `beforeSeq`. */
     history: (id: string, beforeSeq?: number) =>
       call<HistoryPage>(
@@ -123,8 +165,16 @@ export function panelApi(baseUrl: string, token: () => string | null) {
     visitor: async (id: string): Promise<ConversationVisitor> => {
       const answer = await call<Partial<ConversationVisitor>>(`${conv(id)}/visitor`)
       if (!answer.visitor) throw new ParleyError('bad_request', 'no visitor in the answer')
-      return { visitor: answer.visitor, context: answer.context ?? null }
+      return {
+        visitor: answer.visitor,
+        context: answer.context ?? null,
+        pages: answer.pages ?? [],
+        conversations: answer.conversations ?? [],
+      }
     },
+    /** An operator corrects the visitor's name or e-mail (null clears one). */
+    updateVisitor: (id: string, patch: { name?: string | null; email?: string | null }) =>
+      call<ConversationVisitor['visitor']>(`${conv(id)}/visitor`, 'PATCH', patch),
     /** The inbox's branches and operators with their status and load (members, the elevated). */
     team: (inboxId: string) => call<Team>(`/api/inboxes/${encodeURIComponent(inboxId)}/team`),
     /** The own name as visitors see it; null: the first word of the name. */
@@ -190,6 +240,29 @@ export function panelApi(baseUrl: string, token: () => string | null) {
       ),
     setRouting: (inboxId: string, routing: Routing) =>
       call<Routing>(`/api/admin/inboxes/${encodeURIComponent(inboxId)}/routing`, 'PUT', routing),
+    /** The caller's own canned replies and, with an inbox, that inbox's shared ones. */
+    cannedReplies: (inboxId: string | null) =>
+      call<{ replies: CannedReply[] }>(
+        `/api/canned-replies${inboxId ? `?inbox=${encodeURIComponent(inboxId)}` : ''}`,
+      ),
+    /** A personal reply (`inboxId` null) or one shared in the inbox. */
+    createCanned: (inboxId: string | null, input: CannedInput) =>
+      call<CannedReply>(
+        '/api/canned-replies',
+        'POST',
+        inboxId ? { scope: 'inbox', inboxId, ...input } : { scope: 'personal', ...input },
+      ),
+    patchCanned: (id: string, input: CannedInput) =>
+      call<CannedReply>(`/api/canned-replies/${encodeURIComponent(id)}`, 'PATCH', input),
+    deleteCanned: (id: string) =>
+      call<{ ok: boolean }>(`/api/canned-replies/${encodeURIComponent(id)}`, 'DELETE'),
+    /** The supervisors' overview (O5): operators, load and queues of the inboxes in scope. */
+    overview: () => call<Overview>('/api/overview'),
+    /** An operator's open conversations in an inbox, longest waiting first (one page). */
+    assignedTo: (inboxId: string, operatorId: string) =>
+      call<InboxPage>(
+        `/api/inbox?${new URLSearchParams({ inbox: inboxId, assignee: operatorId, status: 'open', sort: 'waiting', limit: String(INBOX_PAGE) })}`,
+      ),
     /** The own password; the server ends every other session of this operator. */
     changePassword: (currentPassword: string, newPassword: string) =>
       call<{ ok: boolean }>('/api/auth/password', 'POST', { currentPassword, newPassword }),

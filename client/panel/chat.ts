@@ -1,10 +1,11 @@
 /**
  * The conversation on screen: loading it (history, then subscribe, which also opens it and
  * stops its escalation), paging up, its live events, receipts, typing, sending (durable, with a
- * clientMsgId), edit/delete, status and assignment.
+ * clientMsgId), private notes, edit/delete, status and assignment.
  *
  * History over HTTP holds messages only, so the subscription starts at the oldest message
- * loaded: its replay brings the transfers and ratings among them (system lines). Replayed
+ * loaded: its replay brings the activity among them (status changes, assignments, transfers and
+ * ratings: system lines) and the private notes. Replayed
  * messages and receipts up to the seq the view was loaded at are skipped; HTTP gave them
  * already, as they are now. The visitor's profile and page come over HTTP beside the view; page
  * changes then arrive as events, profile changes are read again after the visitor writes.
@@ -26,7 +27,9 @@ import {
 import { settleUploads, type Upload } from '../shared/attachments.ts'
 import type { PanelApi, VisitorContext } from './api.ts'
 import { newestVisitorSeq, ownRead } from './derive.ts'
-import type { PanelMutations, PanelState } from './store.ts'
+import type { MentionAlert, PanelMutations, PanelState } from './store.ts'
+import { nameOf } from './activity.ts'
+import { alertHidden } from './notify.ts'
 
 /** A visitor typing notice is dropped after this long without news (a lost "off"). */
 const TYPING_TTL_MS = 10_000
@@ -48,9 +51,12 @@ export function createChat(
   let pageEvent: { context: VisitorContext } | null = null
   let visitorReadAt = 0
   let visitorTimer: ReturnType<typeof setTimeout> | undefined
+  /** The conversation the supervisor joined visibly (O5), until another one opens. */
+  let joinedId: string | null = null
   const typing = typingSender((on) => {
     const id = state.selectedId
-    if (id && transport.state === 'connected') {
+    // Not before the view is loaded: until then, whether it is watched invisibly is unknown.
+    if (id && loadedSeq > 0 && !state.watching && transport.state === 'connected') {
       transport.request({ type: 'typing', conversationId: id, on }).catch(() => undefined)
     }
   })
@@ -69,7 +75,7 @@ export function createChat(
   const markRead = () => {
     const id = state.selectedId
     const seq = newestVisitorSeq(state)
-    if (!id || transport.state !== 'connected') return
+    if (!id || state.watching || transport.state !== 'connected') return
     const visible = document.visibilityState === 'visible'
     const type = visible ? 'read' : 'delivered'
     const done = Math.max(ownRead(state), readSent, visible ? 0 : deliveredSent)
@@ -119,23 +125,32 @@ export function createChat(
     if (state.selectedId !== id) return
     m.setView(view)
     m.addHistory(page.messages, page.hasMore)
-    // Loaded again (the server was behind): the replay brings the transfers and ratings back.
-    m.set({ transfers: [], ratings: [] })
+    // Loaded again (the server was behind): the replay brings the activity and notes back.
+    m.set({ activity: [], threadNotes: [] })
     loadedSeq = view.conversation.lastSeq
     const first = page.messages[0]
-    transport.subscribe(id, page.hasMore && first ? first.seq - 1 : 0)
+    // Supervisor mode (O5): someone else's conversation opens invisibly until joined.
+    const me = state.login?.operator
+    const elevated = me?.role === 'supervisor' || me?.role === 'admin'
+    const invisible = elevated && view.conversation.assigneeId !== me.id && joinedId !== id
+    m.set('watching', invisible)
+    transport.subscribe(id, page.hasMore && first ? first.seq - 1 : 0, invisible)
     markRead()
   }
 
   function onEvent(frame: EventFrame | TypingEventFrame): void {
     if (frame.conversationId !== state.selectedId) return
-    if (frame.name === 'conversation.assigned') {
-      if (frame.data.reason === 'transfer') m.addTransfer(frame)
-      // The feed carries the whole conversation after the change.
+    if (
+      frame.name === 'conversation.assigned' ||
+      frame.name === 'conversation.rated' ||
+      frame.name === 'conversation.status'
+    ) {
+      // A system line; the feed carries the whole conversation after the change.
+      m.addActivity(frame)
       return
     }
-    if (frame.name === 'conversation.rated') {
-      m.addRating(frame)
+    if (frame.name === 'note.created') {
+      m.addNote(frame)
       return
     }
     if (frame.name === 'conversation.context') {
@@ -143,6 +158,13 @@ export function createChat(
       pageEvent = { context: frame.data.context }
       if (state.visitor?.conversationId === frame.conversationId) {
         m.set('visitor', 'context', frame.data.context)
+        // A live one joins the pages visited (a replayed one the answer may hold already).
+        const { url, title } = frame.data.context
+        if (url && !state.visitor.pages.some((p) => p.at === frame.at && p.url === url)) {
+          m.set('visitor', 'pages', (pages) =>
+            [{ url, title, at: frame.at }, ...pages].slice(0, 20),
+          )
+        }
       }
       return
     }
@@ -168,9 +190,6 @@ export function createChat(
         return
       case 'conversation.created':
         m.upsertConversations([frame.data.conversation])
-        return
-      case 'conversation.status':
-        // The feed carries the whole conversation after the change.
         return
       default:
         return assertNever(frame)
@@ -215,6 +234,19 @@ export function createChat(
   }
 
   const actions = {
+    /** The visitor's corrected name and e-mail (null clears one); null when saved, else why not. */
+    async saveVisitor(patch: { name: string | null; email: string | null }) {
+      const id = state.selectedId
+      const details = state.visitor
+      if (!id || details?.conversationId !== id) return 'The conversation is not open.'
+      try {
+        const visitor = await api.updateVisitor(id, patch)
+        if (state.visitor?.conversationId === id) m.setVisitor({ ...state.visitor, visitor })
+        return null
+      } catch (e) {
+        return asParleyError(e).message
+      }
+    },
     async open(id: string | null) {
       const old = state.selectedId
       if (old === id) return
@@ -226,6 +258,9 @@ export function createChat(
       clearTimeout(visitorTimer)
       visitorTimer = undefined
       pageEvent = null
+      joinedId = null
+      // Its mention is seen with the note in the thread.
+      if (id && state.mention?.conversationId === id) m.set('mention', null)
       m.select(id)
       if (id) await load(id).catch(fail)
     },
@@ -260,6 +295,24 @@ export function createChat(
       })
       typing.sent()
       void deliver(id, clientMsgId, text, files)
+      return true
+    },
+    /**
+     * A private note for the team (never shown to the visitor), mentioning these colleagues.
+     * Durable like a send: it goes once connected, a retry is recognised by its client id. It
+     * shows when its event comes back; false when it is empty or too long.
+     */
+    note(text: string, mentions: string[]): boolean {
+      const conversationId = state.selectedId
+      if (!conversationId || !text.trim() || text.length > MAX_TEXT_LENGTH) return false
+      const frame = {
+        type: 'note',
+        conversationId,
+        clientMsgId: newId(),
+        text,
+        ...(mentions.length > 0 ? { mentions } : {}),
+      } as const
+      transport.request(frame, { durable: true }).catch(fail)
       return true
     },
     /** The composer's draft changed; an emptied one stops "typing" at once. */
@@ -307,17 +360,56 @@ export function createChat(
       const conversationId = state.selectedId
       if (conversationId) void conversationRequest({ type: 'set_status', conversationId, status })
     },
+    /** Supervisor mode (O5): stop watching invisibly; receipts and typing go out from now. */
+    joinVisibly() {
+      const id = state.selectedId
+      if (!id || !state.watching) return
+      joinedId = id
+      m.set('watching', false)
+      transport.subscribe(id, transport.cursor(id) ?? loadedSeq)
+      markRead()
+    },
+    /** "Take over": assign it to me, then join visibly. */
+    async takeOver() {
+      const conversationId = state.selectedId
+      const me = state.login?.operator.id
+      if (!conversationId || !me) return
+      await conversationRequest({ type: 'assign', conversationId, operatorId: me })
+      const c = state.conversations.find((x) => x.id === conversationId)
+      if (state.selectedId === conversationId && c?.assigneeId === me) actions.joinVisibly()
+    },
     /** "Assign to me" with the own id, release with null. */
     assign(operatorId: string | null) {
       const conversationId = state.selectedId
       if (conversationId) void conversationRequest({ type: 'assign', conversationId, operatorId })
     },
     dismissNotice: () => m.set('notice', null),
+    dismissMention: () => m.set('mention', null),
+  }
+
+  /**
+   * A colleague mentioned this operator in a note: a toast while the panel is in view, a
+   * notification (and the beep) while it is hidden.
+   */
+  function onMention(alert: MentionAlert) {
+    m.set('mention', alert)
+    const who = nameOf(state, alert.by.id)
+    alertHidden(
+      alert.conversationId,
+      `${who} mentioned you`,
+      alert.excerpt,
+      () => {
+        m.set('mention', null)
+        void actions.open(alert.conversationId)
+      },
+      { always: true },
+    )
   }
 
   return {
     actions,
     onEvent,
+    onMention,
     markRead,
     /** After a reconnect: the history may have moved on while we were away. */
     reloadIfBehind(id: string) {

@@ -1,7 +1,7 @@
 /** Values computed from the panel state: the visitor's watermarks, receipts, edit rights. */
 import type { Conversation, Message } from '../shared/index.ts'
-import { visitorName } from './format.ts'
-import type { PanelState, PendingMessage } from './store.ts'
+import { generatedVisitorName } from '../../protocol/visitor-label.ts'
+import { inboxOrder, type PanelState, type PendingMessage } from './store.ts'
 
 import type { ReceiptStatus } from '../shared/ui/ReceiptMark.tsx'
 export type Receipt = ReceiptStatus
@@ -55,10 +55,44 @@ export function canChange(state: PanelState, m: Message): boolean {
   return isMine(state, m) && m.deletedAt === null && visitorMarks(state).read < m.seq
 }
 
+/** Whether the list's view and filters take this conversation (as the server decides). */
+export function listed(state: PanelState, c: Conversation): boolean {
+  const q = state.list
+  return (
+    (q.status === '' || c.status === q.status) &&
+    (q.inbox === '' || c.inboxId === q.inbox) &&
+    (q.assignee === '' || c.assigneeId === q.assignee) &&
+    (!q.unanswered || c.hasUnansweredIncoming) &&
+    (q.view !== 'mine' || c.assigneeId === state.login?.operator.id) &&
+    (q.view !== 'unassigned' || (c.status === 'open' && c.assigneeId === null))
+  )
+}
+
+const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
+const NOT_WAITING = Number.MAX_SAFE_INTEGER
+
+/** The waiting order: open first; within a status longest waiting first, the rest by activity. */
+function waitingOrder(a: Conversation, b: Conversation): number {
+  return (
+    RANK[a.status] - RANK[b.status] ||
+    (a.waitingSince ?? NOT_WAITING) - (b.waitingSince ?? NOT_WAITING) ||
+    inboxOrder(a, b)
+  )
+}
+
+/** The rows the list shows: those its filters take, in its order. */
 export function visibleConversations(state: PanelState): Conversation[] {
-  return state.unansweredOnly
-    ? state.conversations.filter((c) => c.hasUnansweredIncoming)
-    : state.conversations
+  const rows = state.conversations.filter((c) => listed(state, c))
+  return state.list.sort === 'waiting' ? rows.sort(waitingOrder) : rows
+}
+
+/** "now", "5 min", "3 h", "2 d": how long ago, short. */
+export function ago(at: number, now: number): string {
+  const minutes = Math.floor(Math.max(0, now - at) / 60_000)
+  if (minutes < 1) return 'now'
+  if (minutes < 60) return `${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  return hours < 24 ? `${hours} h` : `${Math.floor(hours / 24)} d`
 }
 
 /** An operator's name as the panel knows it, or null (not learnt yet, or not to be had). */
@@ -74,9 +108,14 @@ export function branchName(state: PanelState, inboxId: string, branchId: string)
 }
 
 /**
- * The visitor as the panel calls them: their name, else their e-mail, once their details were
- * loaded; else "Visitor 3410ba".
+ * The visitor as the panel calls them: their name, else their e-mail, as their details or the
+ * list gave them; else the name derived from their id, as the server derives it.
  */
-export function visitorLabel(state: PanelState, visitorId: string): string {
-  return state.visitorLabels[visitorId] ?? visitorName(visitorId)
+export function visitorLabel(
+  state: PanelState,
+  visitorId: string,
+  conversationId?: string,
+): string {
+  const listed = conversationId ? state.rowDetails[conversationId]?.visitor.label : undefined
+  return state.visitorLabels[visitorId] ?? listed ?? generatedVisitorName(visitorId)
 }

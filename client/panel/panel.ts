@@ -8,6 +8,7 @@
  * by the transport itself (subscribe with the last seq seen).
  */
 import { batch } from 'solid-js'
+import { reconcile } from 'solid-js/store'
 import {
   asParleyError,
   assertNever,
@@ -24,7 +25,11 @@ import { createLinks, type UploadEnv } from '../shared/attachments.ts'
 import { createAdmin } from './admin.ts'
 import { panelApi, type Progress } from './api.ts'
 import { createChat, describe } from './chat.ts'
+import { createList } from './list.ts'
+import { createCanned } from './replies.ts'
 import { alertHidden, prime } from './notify.ts'
+import { createAnnouncer } from './announce.ts'
+import { visitorLabel } from './derive.ts'
 import { loadLogin, operatorTokens, saveLogin, type StoredLogin } from './session.ts'
 import { createPanelStore, type Page } from './store.ts'
 import { createTransfers } from './transfers.ts'
@@ -51,10 +56,11 @@ export function createPanel(baseUrl: string) {
   })
   const chat = createChat(state, m, api, transport)
   const admin = createAdmin(state, m, api)
+  const canned = createCanned(state, m, api)
   const transfers = createTransfers(state, m, api, transport, (id) => {
     void actions.openConversation(id)
   })
-  let listGeneration = 0
+  const list = createList(state, m, api)
 
   transport.on('state', (s) => {
     m.set('connection', s)
@@ -89,21 +95,15 @@ export function createPanel(baseUrl: string) {
     await reloadList()
   }
 
-  /** The first page again (after a connect or a filter change); older pages load on scroll. */
-  async function reloadList() {
-    const generation = ++listGeneration
-    m.set('loadingList', true)
-    try {
-      const page = await api.inbox({ unanswered: state.unansweredOnly })
-      if (generation !== listGeneration) return
-      m.upsertConversations(page.items)
-      m.set('nextCursor', page.nextCursor)
-    } catch {
-      // kept as is; the next connect reloads
-    } finally {
-      if (generation === listGeneration) m.set('loadingList', false)
-    }
+  /** The first page again (after a connect); older pages load on scroll. */
+  function reloadList() {
+    return list.reload()
   }
+
+  // The same text twice is a change too, so a screen reader says it again.
+  const announcer = createAnnouncer((text) =>
+    m.set('announcement', text === state.announcement ? `${text}\u00a0` : text),
+  )
 
   function onFeed(frame: FeedFrame | FeedBatchFrame) {
     switch (frame.name) {
@@ -118,8 +118,13 @@ export function createPanel(baseUrl: string) {
         const isNew = !state.conversations.some((c) => c.id === conversation.id)
         m.upsertConversations([conversation])
         m.setUnread(conversation.id, unread)
+        list.changed()
         const incoming = change === 'message' && conversation.hasUnansweredIncoming
         if (change === 'created' || incoming) {
+          announcer.arrived({
+            kind: change === 'created' ? 'conversation' : 'message',
+            from: () => visitorLabel(state, conversation.visitorId, conversation.id),
+          })
           alertHidden(
             conversation.id,
             isNew || change === 'created' ? 'New conversation' : 'New message',
@@ -136,7 +141,8 @@ export function createPanel(baseUrl: string) {
         m.set('status', frame.data.status)
         return
       case 'alert':
-        transfers.onAlert(frame.data)
+        if (frame.data.kind === 'mentioned') chat.onMention(frame.data)
+        else transfers.onAlert(frame.data)
         return
       default:
         assertNever(frame)
@@ -149,12 +155,17 @@ export function createPanel(baseUrl: string) {
     saveLogin(null)
     transport.stop()
     transfers.reset()
+    list.reset()
     await chat.actions.open(null)
     // The next operator starts on the inbox: the admin pages may not be theirs.
     m.set({
       login: null,
       page: 'inbox',
       conversations: [],
+      rowDetails: {},
+      myInboxes: [],
+      selection: [],
+      counts: null,
       unread: {},
       badges: { unread: 0, unanswered: 0 },
       branchInbox: null,
@@ -164,7 +175,10 @@ export function createPanel(baseUrl: string) {
       visitorLabels: {},
       notes: {},
       toast: null,
+      mention: null,
     })
+    // Personal replies are the operator's own: the next one loads theirs.
+    m.set('canned', reconcile({}))
     if (token && revoke)
       await httpJson(baseUrl, '/api/auth/logout', { body: {}, token }).catch(() => null)
   }
@@ -173,6 +187,8 @@ export function createPanel(baseUrl: string) {
     ...chat.actions,
     ...admin,
     ...transfers.actions,
+    ...canned,
+    ...list.actions,
     async login(email: string, password: string) {
       m.set({ busy: true, error: null })
       prime()
@@ -180,6 +196,27 @@ export function createPanel(baseUrl: string) {
         const login = await httpJson<StoredLogin>(baseUrl, '/api/auth/login', {
           body: { email, password },
         })
+        saveLogin(login)
+        m.set({ login, busy: false, status: login.operator.status })
+        transport.start()
+      } catch (e) {
+        m.set({ busy: false, error: asParleyError(e).message })
+      }
+    },
+    /** Whether the first admin is still to be created (first run). */
+    async setupPending(): Promise<boolean> {
+      try {
+        return (await httpJson<{ pending: boolean }>(baseUrl, '/api/setup')).pending
+      } catch {
+        return false
+      }
+    },
+    /** Creates the first admin with the code the server logged, and signs in as them. */
+    async setupAdmin(form: { code: string; email: string; name: string; password: string }) {
+      m.set({ busy: true, error: null })
+      prime()
+      try {
+        const login = await httpJson<StoredLogin>(baseUrl, '/api/setup', { body: form })
         saveLogin(login)
         m.set({ login, busy: false, status: login.operator.status })
         transport.start()
@@ -242,24 +279,6 @@ export function createPanel(baseUrl: string) {
         m.set('notice', asParleyError(e).message)
       }
     },
-    setUnansweredOnly(on: boolean) {
-      m.set({ unansweredOnly: on, nextCursor: null })
-      void reloadList()
-    },
-    async loadMore() {
-      const cursor = state.nextCursor
-      if (!cursor || state.loadingList) return
-      m.set('loadingList', true)
-      try {
-        const page = await api.inbox({ unanswered: state.unansweredOnly, cursor })
-        m.upsertConversations(page.items)
-        m.set('nextCursor', page.nextCursor)
-      } catch {
-        // the cursor stays: scrolling again retries
-      } finally {
-        m.set('loadingList', false)
-      }
-    },
     /** Opens a conversation as a new history entry, so the browser's back button leaves it. */
     async openConversation(id: string) {
       if (state.selectedId === id) return
@@ -306,7 +325,9 @@ export function createPanel(baseUrl: string) {
   })
   /** An operator's picture (public, same origin, cached for good under its id). */
   const avatarUrl = (avatarId: string) => `${baseUrl}/api/avatars/${encodeURIComponent(avatarId)}`
-  return { state, actions, links, uploads, avatarUrl }
+  // The overview page (O5, lazy) reads these itself.
+  const supervise = { overview: api.overview, assignedTo: api.assignedTo }
+  return { state, actions, links, uploads, avatarUrl, search: api.search, supervise }
 }
 
 export type Panel = ReturnType<typeof createPanel>

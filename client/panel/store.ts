@@ -8,6 +8,7 @@ import type {
   Conversation,
   ConversationView,
   EventFrame,
+  FeedFrame,
   InboxRecord,
   Message,
   OperatorStatus,
@@ -17,7 +18,11 @@ import type {
 } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
 import type { StoredLogin } from './session.ts'
-import type { ConversationVisitor, InboxBranches, Team } from './api.ts'
+import type { CannedReply, ConversationVisitor, InboxBranches, ListQuery, Team } from './api.ts'
+import type { InboxCounts, InboxItem } from '../../protocol/index.ts'
+
+/** The parts of a list row that are not the conversation's own. */
+export type RowDetails = Pick<InboxItem, 'visitor' | 'lastMessage' | 'assignee'>
 
 /** An own message not yet seen as stored (in flight across reconnects, or refused). */
 export interface PendingMessage {
@@ -30,13 +35,28 @@ export interface PendingMessage {
   uploads?: Upload[]
 }
 
-export type Page = 'inbox' | 'operators' | 'inboxes'
+export type Page = 'overview' | 'inbox' | 'operators' | 'inboxes' | 'canned'
 
 /** A `conversation.assigned` event of a transfer: a system line in the thread. */
 export type TransferLine = Extract<EventFrame, { name: 'conversation.assigned' }>
 
 /** A visitor's rating (C10): a system line in the thread, one per resolution. */
 export type RatingLine = Extract<EventFrame, { name: 'conversation.rated' }>
+
+/** A status change: a system line in the thread ("Resolved by Anna"). */
+export type StatusLine = Extract<EventFrame, { name: 'conversation.status' }>
+
+/** The thread's system lines: status changes, assignments (transfers too) and ratings. */
+export type ActivityLine = StatusLine | TransferLine | RatingLine
+
+/** A private note in the thread (operators only). */
+export type NoteLine = Extract<EventFrame, { name: 'note.created' }>
+
+/** A colleague mentioned this operator in a note: shown until dismissed or opened. */
+export type MentionAlert = Extract<
+  Extract<FeedFrame, { name: 'alert' }>['data'],
+  { kind: 'mentioned' }
+>
 
 /** The visitor of the conversation on screen, once loaded. */
 export interface VisitorDetails extends ConversationVisitor {
@@ -63,7 +83,15 @@ export interface PanelState {
   unread: Record<string, number>
   /** Every conversation known to the list, sorted as the inbox sorts them. */
   conversations: Conversation[]
-  unansweredOnly: boolean
+  /** The list's view, filters and order, and how many rows each view has under them. */
+  list: ListQuery
+  counts: InboxCounts | null
+  /** What a listed row shows beyond its conversation, by conversation id (from list pages). */
+  rowDetails: Record<string, RowDetails>
+  /** The inboxes this operator may see, named. */
+  myInboxes: Array<{ id: string; name: string }>
+  /** Conversations ticked for a bulk action, in the order ticked. */
+  selection: string[]
   nextCursor: string | null
   loadingList: boolean
   /** The conversation on screen, and what belongs to it. */
@@ -73,6 +101,11 @@ export interface PanelState {
   hasMore: boolean
   loadingOlder: boolean
   visitorTyping: boolean
+  /**
+   * The conversation on screen is watched invisibly (supervisor mode, O5): no read receipts,
+   * no typing go out.
+   */
+  watching: boolean
   pending: PendingMessage[]
   editing: string | null
   notice: string | null
@@ -88,10 +121,13 @@ export interface PanelState {
   teams: Record<string, Team>
   /** Operators' names by id: from the teams, else the public names a conversation gives. */
   names: Record<string, string>
-  /** The transfers of the conversation on screen, in seq order. */
-  transfers: TransferLine[]
-  /** Its ratings, in seq order: the newest of each resolution. */
-  ratings: RatingLine[]
+  /**
+   * The system lines of the conversation on screen, in seq order: status changes, assignments
+   * and transfers, and its ratings (the newest of each resolution).
+   */
+  activity: ActivityLine[]
+  /** Its private notes, in seq order. */
+  threadNotes: NoteLine[]
   /** Its visitor's profile and page, once loaded. */
   visitor: VisitorDetails | null
   /** Visitors' names (else e-mails) by visitor id, as their details were loaded. */
@@ -100,6 +136,14 @@ export interface PanelState {
   notes: Record<string, TransferNote>
   /** The newest transfer to this operator, shown until dismissed or opened. */
   toast: TransferNote | null
+  /** What the live region says now: new conversations and visitor messages (accessibility). */
+  announcement: string
+  /** The newest mention of this operator in a note, shown until dismissed or opened. */
+  mention: MentionAlert | null
+  /** The canned replies page: an inbox's shared replies, or (null) the operator's own. */
+  cannedInbox: string | null
+  /** Canned replies usable in the composer, per inbox id, once loaded (own ones included). */
+  canned: Record<string, CannedReply[]>
 }
 
 const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
@@ -121,7 +165,18 @@ export function createPanelStore(login: StoredLogin | null) {
     badges: { unread: 0, unanswered: 0 },
     unread: {},
     conversations: [],
-    unansweredOnly: false,
+    list: {
+      view: 'all',
+      status: '',
+      inbox: '',
+      assignee: '',
+      unanswered: false,
+      sort: 'activity',
+    },
+    counts: null,
+    rowDetails: {},
+    myInboxes: [],
+    selection: [],
     nextCursor: null,
     loadingList: false,
     selectedId: null,
@@ -130,6 +185,7 @@ export function createPanelStore(login: StoredLogin | null) {
     hasMore: false,
     loadingOlder: false,
     visitorTyping: false,
+    watching: false,
     pending: [],
     editing: null,
     notice: null,
@@ -140,12 +196,16 @@ export function createPanelStore(login: StoredLogin | null) {
     branches: null,
     teams: {},
     names: {},
-    transfers: [],
-    ratings: [],
+    activity: [],
+    threadNotes: [],
     visitor: null,
     visitorLabels: {},
     notes: {},
     toast: null,
+    announcement: '',
+    mention: null,
+    cannedInbox: null,
+    canned: {},
   })
 
   const mutations = {
@@ -177,10 +237,11 @@ export function createPanelStore(login: StoredLogin | null) {
         hasMore: false,
         loadingOlder: false,
         visitorTyping: false,
+        watching: false,
         editing: null,
         notice: null,
-        transfers: [],
-        ratings: [],
+        activity: [],
+        threadNotes: [],
         visitor: null,
       })
     },
@@ -219,29 +280,34 @@ export function createPanelStore(login: StoredLogin | null) {
         }),
       )
     },
-    /** A transfer event, once (a resumed subscription may replay it). */
-    addTransfer(line: TransferLine) {
+    /**
+     * A system line, once (a resumed subscription may replay it). A rating replaces the earlier
+     * line of the same resolution (a changed rating); an earlier one arriving late is left out.
+     */
+    addActivity(line: ActivityLine) {
       setState(
         produce((s) => {
-          if (s.transfers.some((x) => x.seq === line.seq)) return
-          s.transfers.push(line)
-          s.transfers.sort((a, b) => a.seq - b.seq)
+          if (s.activity.some((x) => x.seq === line.seq)) return
+          if (line.name === 'conversation.rated') {
+            const resolution = line.data.rating.resolutionSeq
+            const same = s.activity.find(
+              (x) => x.name === 'conversation.rated' && x.data.rating.resolutionSeq === resolution,
+            )
+            if (same && same.seq >= line.seq) return
+            s.activity = s.activity.filter((x) => x !== same)
+          }
+          s.activity.push(line)
+          s.activity.sort((a, b) => a.seq - b.seq)
         }),
       )
     },
-    /**
-     * A rating event, once: a later one of the same resolution (a changed rating) replaces the
-     * earlier line, and an earlier one arriving late is left out.
-     */
-    addRating(line: RatingLine) {
+    /** A private note, once. */
+    addNote(line: NoteLine) {
       setState(
         produce((s) => {
-          const resolution = line.data.rating.resolutionSeq
-          const same = s.ratings.find((x) => x.data.rating.resolutionSeq === resolution)
-          if (same && same.seq >= line.seq) return
-          s.ratings = s.ratings.filter((x) => x !== same)
-          s.ratings.push(line)
-          s.ratings.sort((a, b) => a.seq - b.seq)
+          if (s.threadNotes.some((x) => x.seq === line.seq)) return
+          s.threadNotes.push(line)
+          s.threadNotes.sort((a, b) => a.seq - b.seq)
         }),
       )
     },

@@ -63,6 +63,8 @@ export class Transport {
   private nextReq = 1
   /** Subscribed conversations and the highest seq seen in each. */
   private readonly cursors = new Map<string, number>()
+  /** Those of them watched invisibly (supervisors, docs/protocol.md 4.4). */
+  private readonly invisible = new Set<string>()
   private readonly durable = new DurableQueue(
     (frame) => this.send(frame),
     () => this.current === 'connected',
@@ -128,13 +130,19 @@ export class Transport {
     return opts.durable ? this.durable.push<T>(frame) : this.send<T>(frame)
   }
 
-  /** Streams a conversation's events after `afterSeq`, now and after every reconnect. */
-  subscribe(conversationId: string, afterSeq: number): void {
+  /**
+   * Streams a conversation's events after `afterSeq`, now and after every reconnect; watched
+   * invisibly when `invisible` (supervisors and admins).
+   */
+  subscribe(conversationId: string, afterSeq: number, invisible = false): void {
     this.cursors.set(conversationId, afterSeq)
+    if (invisible) this.invisible.add(conversationId)
+    else this.invisible.delete(conversationId)
     if (this.current === 'connected') this.resubscribe(conversationId)
   }
 
   unsubscribe(conversationId: string): void {
+    this.invisible.delete(conversationId)
     if (!this.cursors.delete(conversationId)) return
     this.send({ type: 'unsubscribe', conversationId }).catch(() => undefined)
   }
@@ -265,7 +273,8 @@ export class Transport {
   private resubscribe(conversationId: string): void {
     const afterSeq = this.cursors.get(conversationId)
     if (afterSeq === undefined) return
-    this.send<SubscribeAck>({ type: 'subscribe', conversationId, afterSeq }).then(
+    const watch = this.invisible.has(conversationId) ? { watch: 'invisible' as const } : {}
+    this.send<SubscribeAck>({ type: 'subscribe', conversationId, afterSeq, ...watch }).then(
       (view) => {
         const cursor = this.cursors.get(conversationId)
         if (cursor === undefined) return

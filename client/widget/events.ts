@@ -83,6 +83,9 @@ export function createEventHandler(
       case 'conversation.context':
         // The visitor's own page changes, for operators only.
         return
+      case 'note.created':
+        // Operators only: the server never sends one to a visitor.
+        return
       default:
         return assertNever(frame)
     }

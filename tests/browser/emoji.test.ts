@@ -233,7 +233,7 @@ describe.skipIf(skipBrowserTests)('emoji', () => {
     await panel.message('Checking emoji').waitFor()
     for (const theme of ['light', 'dark'] as const) {
       await panel.page.emulateMedia({ colorScheme: theme })
-      await panel.page.getByRole('button', { name: 'Emoji' }).click()
+      await panel.page.getByRole('button', { name: 'Emoji', exact: true }).click()
       await panel.page.getByRole('group', { name: 'Smileys & emotion' }).waitFor()
       for (const v of await violations(panel.page)) problems.push(`panel ${theme}: ${v}`)
       await panel.page.keyboard.press('Escape')
@@ -253,10 +253,10 @@ describe.skipIf(skipBrowserTests)('emoji', () => {
     await panel.message('Emoji test').waitFor()
 
     await fillAt(panel.input, 'Thanks !', 7)
-    const button = panel.page.getByRole('button', { name: 'Emoji' })
+    const button = panel.page.getByRole('button', { name: 'Emoji', exact: true })
     await button.focus()
     await panel.page.keyboard.press('Enter')
-    const picker = panel.page.getByRole('dialog', { name: 'Emoji' })
+    const picker = panel.page.getByRole('dialog', { name: 'Emoji', exact: true })
     await picker.getByRole('searchbox').waitFor()
     await panel.page.keyboard.type('heart')
     await picker.getByRole('group', { name: 'Search results' }).waitFor()

@@ -96,6 +96,7 @@ describe.skipIf(skipBrowserTests)('panel account', () => {
     await page.keyboard.press('ArrowDown')
     await page.keyboard.press('ArrowDown')
     await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
     await page.keyboard.press('Enter')
     const dialog = page.getByRole('dialog', { name: 'Sign out everywhere?' })
     await dialog.waitFor()

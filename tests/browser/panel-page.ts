@@ -35,7 +35,8 @@ export class PanelPage {
   }
 
   get input(): Locator {
-    return this.page.getByLabel('Reply')
+    // The textbox: the composer's Reply/Note switch has a "Reply" radio too.
+    return this.page.getByRole('textbox', { name: 'Reply', exact: true })
   }
 
   get listPane(): Locator {

@@ -44,7 +44,7 @@ describe.skipIf(skipBrowserTests)('panel visitor', () => {
   }
 
   /** The admin's panel with the visitor's conversation open. */
-  async function openConversation(viewport?: { width: number; height: number }) {
+  async function openConversation(viewport = { width: 1280, height: 800 }) {
     const panel = await PanelPage.open(env.browser.context, env.server.url, { viewport })
     await panel.page
       .locator(`.conversation-row[data-conversation-id="${state.conversationId}"]`)
@@ -88,11 +88,9 @@ describe.skipIf(skipBrowserTests)('panel visitor', () => {
     const phone = page.getByRole('link', { name: PROFILE.phone })
     expect(await phone.getAttribute('href')).toBe('tel:+49301234567')
     // Not signed in through the site's identity check.
-    expect(await page.locator('.conv-details .identified').count()).toBe(0)
+    expect(await page.locator('.visitor-sidebar .identified').count()).toBe(0)
 
-    // Page and attributes: open on a wide screen.
-    const more = page.locator('details.visitor-more')
-    expect(await more.getAttribute('open')).not.toBeNull()
+    // The sidebar shows on a wide screen.
     const attributes = page.getByTestId('visitor-attributes')
     expect(await attributes.innerText()).toMatch(
       /note\s+<b>likes<\/b> <img src=x onerror=alert\(1\)>\s+orders\s+3\s+plan\s+pro\s+vip\s+yes/,
@@ -100,7 +98,7 @@ describe.skipIf(skipBrowserTests)('panel visitor', () => {
     // Text, never markup.
     expect(await attributes.locator('b, img').count()).toBe(0)
 
-    const link = page.getByRole('link', { name: CONTEXT.title })
+    const link = page.getByTestId('visitor-context').getByRole('link', { name: CONTEXT.title })
     expect(await link.getAttribute('href')).toBe(CONTEXT.url)
     expect(await link.getAttribute('target')).toBe('_blank')
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow')
@@ -116,10 +114,12 @@ describe.skipIf(skipBrowserTests)('panel visitor', () => {
       url: 'https://shop.example.com/help',
       title: 'Help centre',
     })
-    const help = page.getByRole('link', { name: 'Help centre' })
+    const help = page.getByTestId('visitor-context').getByRole('link', { name: 'Help centre' })
     await help.waitFor()
     expect(await help.getAttribute('href')).toBe('https://shop.example.com/help')
-    expect(await page.getByRole('link', { name: CONTEXT.title }).count()).toBe(0)
+    expect(
+      await page.getByTestId('visitor-context').getByRole('link', { name: CONTEXT.title }).count(),
+    ).toBe(0)
     // The rest of the context is kept.
     expect(await page.getByTestId('visitor-context').innerText()).toContain('de-DE')
     await page.close()
@@ -171,12 +171,10 @@ describe.skipIf(skipBrowserTests)('panel visitor', () => {
       const panel = await openConversation(viewport)
       const page = panel.page
       await page.locator('.messages .rating-line').waitFor()
-      const more = page.locator('details.visitor-more')
-      await more.waitFor()
-      // Closed on a phone until asked for.
+      // A screen of its own on a phone, opened from the header.
       if (viewport.width < 700) {
-        expect(await more.getAttribute('open')).toBeNull()
-        await more.locator('summary').click()
+        expect(await page.locator('.visitor-sidebar').count()).toBe(0)
+        await page.getByRole('button', { name: 'Visitor details' }).click()
       }
       await page.getByTestId('visitor-attributes').waitFor()
       for (const theme of ['light', 'dark'] as const) {

@@ -18,7 +18,7 @@ import { until, type TestBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 /** A drawn head and shoulders on a coloured ground (a JPEG, as from a phone). */
-async function portrait(look: {
+export async function portrait(look: {
   ground: string
   skin: string
   hair: string
@@ -41,7 +41,7 @@ async function portrait(look: {
   return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer()
 }
 
-async function putAvatar(server: TestServer, token: string, path: string, jpeg: Buffer) {
+export async function putAvatar(server: TestServer, token: string, path: string, jpeg: Buffer) {
   const form = new FormData()
   form.append('file', new File([new Uint8Array(jpeg)], 'me.jpg', { type: 'image/jpeg' }))
   const res = await fetch(`${server.url}${path}`, {

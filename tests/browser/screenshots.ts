@@ -19,6 +19,7 @@ import { profileShots, visitorShots } from './screenshots-profile.ts'
 import { widgetCardShots } from './screenshots-widget.ts'
 import { homeShots } from './screenshots-home.ts'
 import { appearanceShots, customWidgetShots } from './screenshots-customize.ts'
+import { workspaceShots } from './screenshots-workspace.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -115,6 +116,7 @@ try {
   await homeShots(browser)
   await appearanceShots(browser)
   await customWidgetShots(browser)
+  await workspaceShots(browser)
 } finally {
   await browser.close()
   await server.stop()

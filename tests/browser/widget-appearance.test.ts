@@ -102,7 +102,11 @@ describe.skipIf(skipBrowserTests)('widget appearance', () => {
     // The first answer (asked in the page's language) names the inbox's: asked again in it.
     await until(async () => (await label.textContent()) === 'Напишите нам', 'the Russian label')
     expect(await widget.launcher.getAttribute('aria-label')).toBe('Напишите нам')
-    expect(await color(page, '.launcher', 'backgroundColor')).toBe(TEAL)
+    // The launcher's colour changes with a transition: wait for where it ends.
+    await until(
+      async () => (await color(page, '.launcher', 'backgroundColor')) === TEAL,
+      'the teal launcher',
+    )
 
     // On the left edge, wide enough for the whole label.
     const iframe = page.locator('iframe')

@@ -2,7 +2,7 @@
  * Where the operator writes. Enter sends, Shift+Enter breaks the line; also the editor for an
  * own message (Enter saves, Escape cancels). Typing notices go out while writing a new message.
  */
-import { Show } from 'solid-js'
+import { createSignal, onCleanup, onMount, Show } from 'solid-js'
 import type { FileDraft } from '../../shared/attachments.ts'
 import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
@@ -11,30 +11,51 @@ import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachment
 import { EmojiButton } from '../../shared/ui/EmojiTools.tsx'
 import { FILE_STRINGS } from '../format.ts'
 import { usePanel } from '../context.ts'
+import { COMPOSE_EVENT, type ComposeRequest } from '../shortcuts.ts'
+import { CannedPicker } from './CannedPicker.tsx'
+import { ComposeMode, type ComposeModeValue } from './ComposeMode.tsx'
+import { MentionPicker, mentionsIn } from './MentionPicker.tsx'
 
 export function Composer(props: { files: FileDraft }) {
   const panel = usePanel()
   const files = props.files
+  // A private note (issue 16): no files, no typing notice to the visitor, amber.
+  const [mode, setMode] = createSignal<ComposeModeValue>('reply')
+  const noting = () => mode() === 'note' && !panel.state.editing
   const d = createDraft(
     {
       editing: () => panel.state.editing,
       textOf: (id) => panel.state.messages.find((m) => m.id === id)?.text,
-      hasFiles: () => files.sendable().length > 0,
+      hasFiles: () => !noting() && files.sendable().length > 0,
       send(text) {
+        if (noting()) return panel.actions.note(text, mentionsIn(panel.state, text))
         const ok = panel.actions.send(text, files.sendable())
         if (ok) files.take()
         return ok
       },
       saveEdit: (text) => panel.actions.saveEdit(text),
       cancelEdit: () => panel.actions.cancelEdit(),
-      typing: (draft) => panel.actions.typing(draft),
+      typing: (draft) => !noting() && panel.actions.typing(draft),
     },
     { maxHeight: 160 },
   )
   const canChat = () => panel.state.login?.operator.canChat === true
+  // The `r` and `n` shortcuts (shortcuts.ts): the mode they name, and the box focused.
+  onMount(() => {
+    const onCompose = (event: Event) => {
+      const { mode: asked } = (event as CustomEvent<ComposeRequest>).detail
+      if (!canChat() || panel.state.editing) return
+      if (asked === 'note') panel.actions.typing('')
+      setMode(asked)
+      d.focus()
+    }
+    window.addEventListener(COMPOSE_EVENT, onCompose)
+    onCleanup(() => window.removeEventListener(COMPOSE_EVENT, onCompose))
+  })
   return (
     <form
       class="composer"
+      classList={{ noting: noting() }}
       onSubmit={(e) => {
         e.preventDefault()
         void d.submit()
@@ -49,7 +70,18 @@ export function Composer(props: { files: FileDraft }) {
           </button>
         </div>
       </Show>
-      <Show when={files.items().length > 0 && !panel.state.editing}>
+      <Show when={!panel.state.editing}>
+        <ComposeMode
+          value={mode()}
+          disabled={!canChat()}
+          onChange={(next) => {
+            // Whatever was typed as a reply stops showing as typing to the visitor.
+            if (next === 'note') panel.actions.typing('')
+            setMode(next)
+          }}
+        />
+      </Show>
+      <Show when={files.items().length > 0 && !noting()}>
         <FileChips uploads={files.items()} t={FILE_STRINGS} onRemove={files.remove} />
       </Show>
       <Show when={files.tooMany()}>
@@ -58,7 +90,7 @@ export function Composer(props: { files: FileDraft }) {
         </p>
       </Show>
       <div class="composer-row">
-        <Show when={!panel.state.editing}>
+        <Show when={!panel.state.editing && !noting()}>
           <AttachButton
             label={FILE_STRINGS.attach}
             disabled={!canChat()}
@@ -70,22 +102,30 @@ export function Composer(props: { files: FileDraft }) {
           rows={1}
           value={d.draft()}
           disabled={!canChat()}
-          placeholder={canChat() ? 'Reply to the visitor…' : 'You may view but not chat'}
-          aria-label="Reply"
+          placeholder={
+            !canChat()
+              ? 'You may view but not chat'
+              : noting()
+                ? 'Private note: visible to your team only'
+                : 'Reply to the visitor…'
+          }
+          aria-label={noting() ? 'Private note' : 'Reply'}
           aria-invalid={d.over()}
           onInput={d.onInput}
           onKeyDown={d.onKeyDown}
           onPaste={(e) => {
-            if (panel.state.editing || !canChat()) return
+            if (panel.state.editing || !canChat() || noting()) return
             const pasted = pastedFiles(e)
             if (pasted.length > 0) files.add(pasted)
           }}
         />
         <EmojiButton label="Emoji" disabled={!canChat()} lang="en" />
+        <CannedPicker />
+        <MentionPicker enabled={noting()} />
         <button
           type="submit"
           class="send"
-          aria-label={panel.state.editing ? 'Save' : 'Send'}
+          aria-label={panel.state.editing ? 'Save' : noting() ? 'Add note' : 'Send'}
           disabled={!d.canSubmit()}
         >
           <Icon name={panel.state.editing ? 'check' : 'send'} />

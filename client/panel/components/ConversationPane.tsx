@@ -11,9 +11,11 @@ import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { selected, visitorLabel } from '../derive.ts'
 import { FILE_STRINGS } from '../format.ts'
 import { Composer } from './Composer.tsx'
+import { WatchBanner } from './WatchBanner.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
 import { ConversationDetails } from './ConversationDetails.tsx'
 import { MessageList } from './MessageList.tsx'
+import { DetailsToggle } from './VisitorSidebar.tsx'
 
 export function ConversationPane(props: { id: string }) {
   const panel = usePanel()
@@ -46,7 +48,7 @@ export function ConversationPane(props: { id: string }) {
         <div class="conv-title">
           <h2>
             <Show when={conversation()} fallback="Conversation">
-              {(c) => <SafeText text={visitorLabel(panel.state, c().visitorId)} />}
+              {(c) => <SafeText text={visitorLabel(panel.state, c().visitorId, c().id)} />}
             </Show>
           </h2>
           <Show when={conversation()}>
@@ -67,6 +69,7 @@ export function ConversationPane(props: { id: string }) {
             )}
           </Show>
         </div>
+        <DetailsToggle />
         <ConversationActions />
       </header>
       <Show when={conversation()}>{(c) => <ConversationDetails conversation={c()} />}</Show>
@@ -83,13 +86,17 @@ export function ConversationPane(props: { id: string }) {
           </button>
         </div>
       </Show>
+      <WatchBanner />
       <MessageList />
       <Show when={panel.state.visitorTyping}>
         <p class="typing" aria-live="polite">
           Visitor is typing…
         </p>
       </Show>
-      <Composer files={files} />
+      {/* Without the chat permission (a supervisor or admin viewing): read-only. */}
+      <Show when={panel.state.login?.operator.canChat}>
+        <Composer files={files} />
+      </Show>
       <Show when={drop.dragging()}>
         <div class="drop-overlay">{FILE_STRINGS.drop}</div>
       </Show>

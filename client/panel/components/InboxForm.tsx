@@ -164,6 +164,13 @@ export function InboxForm(props: { inbox: InboxRecord }) {
         >
           Branches and routing
         </button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => panel.actions.openCanned(props.inbox.id)}
+        >
+          Canned replies
+        </button>
         <Show when={saved()}>
           <span class="muted" role="status">
             Saved

@@ -1,12 +1,22 @@
-/** The conversation list: unanswered filter, rows, and the next page when scrolled to the end. */
-import { For, onCleanup, onMount, Show } from 'solid-js'
+/**
+ * The conversation list: a slot for search, the views and filters, bulk actions, the rows, and
+ * the next page when scrolled to the end.
+ */
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { visibleConversations } from '../derive.ts'
+import { BulkBar } from './BulkBar.tsx'
 import { InboxRow } from './InboxRow.tsx'
+import { ListFilters } from './ListFilters.tsx'
+import { SearchBox } from './SearchBox.tsx'
 
 export function InboxList() {
   const panel = usePanel()
   let sentinel: HTMLLIElement | undefined
+  // Relative times move on by themselves.
+  const [now, setNow] = createSignal(Date.now())
+  const tick = setInterval(() => setNow(Date.now()), 30_000)
+  onCleanup(() => clearInterval(tick))
   onMount(() => {
     if (!sentinel) return
     const observer = new IntersectionObserver((entries) => {
@@ -15,33 +25,36 @@ export function InboxList() {
     observer.observe(sentinel)
     onCleanup(() => observer.disconnect())
   })
+  const rows = () => visibleConversations(panel.state)
   return (
     <section class="pane list-pane" aria-label="Conversations">
+      <div class="list-search">
+        <SearchBox />
+      </div>
       <div class="list-head">
         <h2>Conversations</h2>
-        <label class="toggle">
-          <input
-            type="checkbox"
-            checked={panel.state.unansweredOnly}
-            onChange={(e) => panel.actions.setUnansweredOnly(e.currentTarget.checked)}
-          />
-          Unanswered only
-          <Show when={panel.state.badges.unanswered > 0}>
-            <span class="count">{panel.state.badges.unanswered}</span>
-          </Show>
-        </label>
       </div>
-      <ul class="conversations">
-        <For each={visibleConversations(panel.state)}>
-          {(conversation) => <InboxRow conversation={conversation} />}
-        </For>
-        <Show when={!panel.state.loadingList && visibleConversations(panel.state).length === 0}>
-          <li class="muted empty-list">No conversations yet</li>
-        </Show>
-        <li ref={sentinel} class="sentinel" aria-hidden="true">
-          <Show when={panel.state.loadingList}>Loading…</Show>
-        </li>
-      </ul>
+      <ListFilters />
+      <div
+        id="list-panel"
+        class="list-panel"
+        role="tabpanel"
+        aria-labelledby={`list-tab-${panel.state.list.view}`}
+        classList={{ selecting: panel.state.selection.length > 0 }}
+      >
+        <BulkBar shown={rows().map((c) => c.id)} />
+        <ul class="conversations">
+          <For each={rows()}>
+            {(conversation) => <InboxRow conversation={conversation} now={now()} />}
+          </For>
+          <Show when={!panel.state.loadingList && rows().length === 0}>
+            <li class="muted empty-list">No conversations here</li>
+          </Show>
+          <li ref={sentinel} class="sentinel" aria-hidden="true">
+            <Show when={panel.state.loadingList}>Loading…</Show>
+          </li>
+        </ul>
+      </div>
     </section>
   )
 }

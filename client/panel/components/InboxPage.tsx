@@ -1,11 +1,13 @@
 /**
- * The inbox: the list and the conversation side by side; on a phone-sized screen they are two
- * screens (data-screen tells the CSS which one shows), with back navigation.
+ * The inbox: the list, the conversation and its visitor side by side; on a phone-sized screen
+ * they are screens of their own (data-screen tells the CSS which one shows), with back
+ * navigation.
  */
 import { Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { ConversationPane } from './ConversationPane.tsx'
 import { InboxList } from './InboxList.tsx'
+import { VisitorSidebar } from './VisitorSidebar.tsx'
 
 export function InboxPage() {
   const panel = usePanel()
@@ -21,7 +23,12 @@ export function InboxPage() {
           </section>
         }
       >
-        {(id) => <ConversationPane id={id} />}
+        {(id) => (
+          <>
+            <ConversationPane id={id} />
+            <VisitorSidebar />
+          </>
+        )}
       </Show>
     </main>
   )

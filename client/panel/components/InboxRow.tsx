@@ -1,54 +1,131 @@
-/** One conversation in the list: visitor, status, assignee, activity, unanswered marker, unread. */
+/**
+ * One conversation in the list: a tick box for bulk actions, then the row itself: visitor,
+ * newest message with its sender, time, status, assignee, inbox, wait and unread count.
+ */
 import { createEffect, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
-import { operatorName, visitorLabel } from '../derive.ts'
-import { when } from '../format.ts'
+import { ago, operatorName, visitorLabel } from '../derive.ts'
+import { Avatar } from './Avatar.tsx'
 
-export function InboxRow(props: { conversation: Conversation }) {
+export function InboxRow(props: { conversation: Conversation; now: number }) {
   const panel = usePanel()
-  const unread = () => panel.state.unread[props.conversation.id] ?? 0
-  // A colleague's name comes with the inbox's team (loaded once per inbox).
+  const c = () => props.conversation
+  const me = () => panel.state.login?.operator.id
+  const details = () => panel.state.rowDetails[c().id]
+  const unread = () => panel.state.unread[c().id] ?? 0
+  const activity = () => c().lastMessageAt ?? c().createdAt
+  const label = () => visitorLabel(panel.state, c().visitorId, c().id)
+  const last = () => details()?.lastMessage ?? null
+  const assignee = () => {
+    const a = details()?.assignee
+    // The feed may have moved it since the page came: the name only when it is still theirs.
+    return a && a.id === c().assigneeId ? a : null
+  }
+  /** Who wrote the newest message, as its preview starts: "You: ", "Anna: ", or nothing. */
+  const sender = () => {
+    const m = last()
+    if (!m || m.authorKind !== 'operator') return ''
+    if (m.authorId === me()) return 'You: '
+    const name =
+      assignee()?.id === m.authorId ? assignee()?.name : operatorName(panel.state, m.authorId)
+    return name ? `${name.split(/\s+/)[0]}: ` : ''
+  }
+  // A colleague who wrote last but is not the assignee: their name comes with the inbox's team.
   createEffect(() => {
-    const { assigneeId, inboxId } = props.conversation
-    if (assigneeId && !operatorName(panel.state, assigneeId)) {
-      panel.actions.loadTeam(inboxId).catch(() => undefined)
+    const m = last()
+    if (m?.authorKind === 'operator' && m.authorId !== me() && !sender()) {
+      panel.actions.loadTeam(c().inboxId).catch(() => undefined)
     }
   })
-  const assignee = () => {
-    const id = props.conversation.assigneeId
-    if (!id) return 'Unassigned'
-    if (id === panel.state.login?.operator.id) return 'You'
-    return operatorName(panel.state, id) ?? 'Colleague'
+  const preview = () => {
+    const m = last()
+    if (!m) return ''
+    if (m.text) return m.text
+    if (m.attachment)
+      return m.attachment.contentType.startsWith('image/') ? 'Photo' : m.attachment.name
+    return ''
   }
+  const inboxName = () =>
+    panel.state.myInboxes.length > 1
+      ? panel.state.myInboxes.find((i) => i.id === c().inboxId)?.name
+      : undefined
+  /** "waiting 5 min" since the visitor's first unanswered message (nobody waits once it ended). */
+  const waiting = () => {
+    const since = c().waitingSince
+    if (since == null || c().status !== 'open') return null
+    const long = ago(since, props.now)
+    return `waiting ${long === 'now' ? '<1 min' : long}`
+  }
+  const selected = () => panel.state.selection.includes(c().id)
   return (
-    <li>
+    <li class="row-item" classList={{ ticked: selected() }}>
+      <input
+        type="checkbox"
+        class="row-check"
+        aria-label={`Select ${label()}`}
+        checked={selected()}
+        onChange={(e) => panel.actions.toggleSelected(c().id, e.currentTarget.checked)}
+      />
       <button
         type="button"
         class="conversation-row"
-        data-conversation-id={props.conversation.id}
-        data-unanswered={props.conversation.hasUnansweredIncoming ? 'true' : undefined}
-        aria-current={panel.state.selectedId === props.conversation.id ? 'true' : undefined}
-        onClick={() => void panel.actions.openConversation(props.conversation.id)}
+        data-conversation-id={c().id}
+        data-unanswered={c().hasUnansweredIncoming ? 'true' : undefined}
+        aria-current={panel.state.selectedId === c().id ? 'true' : undefined}
+        onClick={() => void panel.actions.openConversation(c().id)}
       >
-        <span class="avatar" aria-hidden="true">
-          {props.conversation.visitorId.slice(-2).toUpperCase()}
-        </span>
+        <Avatar
+          name={label().replace(/\s+\d+$/, '')}
+          avatarId={null}
+          colorKey={c().visitorId}
+          size={38}
+        />
         <span class="row-main">
           <span class="row-title">
-            <SafeText class="name" text={visitorLabel(panel.state, props.conversation.visitorId)} />
-            <time>{when(props.conversation.lastMessageAt ?? props.conversation.createdAt)}</time>
+            <SafeText class="name" text={label()} />
+            <time
+              dateTime={new Date(activity()).toISOString()}
+              title={new Date(activity()).toLocaleString()}
+            >
+              {ago(activity(), props.now)}
+            </time>
+          </span>
+          <span class="row-preview">
+            <Show when={!last()?.deleted} fallback={<em class="muted">Message deleted</em>}>
+              <span class="sender">{sender()}</span>
+              <SafeText class="muted" text={preview()} />
+            </Show>
           </span>
           <span class="row-sub">
-            <span class="pill" data-status={props.conversation.status}>
-              {props.conversation.status}
+            <span class="pill" data-status={c().status}>
+              {c().status}
             </span>
-            <SafeText class="muted" text={assignee()} />
-            <Show when={props.conversation.hasUnansweredIncoming}>
-              <span class="unanswered" title="Waiting for a reply">
-                Unanswered
-              </span>
+            <Show when={c().assigneeId} fallback={<span class="muted">Unassigned</span>}>
+              {(id) => (
+                <span class="assignee">
+                  <Show when={assignee()}>
+                    {(a) => (
+                      <Avatar name={a().name} avatarId={a().avatarId} colorKey={a().id} size={16} />
+                    )}
+                  </Show>
+                  <SafeText
+                    class="muted"
+                    text={
+                      id() === me()
+                        ? 'You'
+                        : (assignee()?.name ?? operatorName(panel.state, id()) ?? '…')
+                    }
+                  />
+                </span>
+              )}
+            </Show>
+            <Show when={inboxName()}>
+              {(name) => <SafeText class="inbox-name muted" text={name()} />}
+            </Show>
+            <Show when={c().hasUnansweredIncoming}>
+              <span class="unanswered">{waiting() ?? 'Unanswered'}</span>
             </Show>
             <Show when={unread() > 0}>
               <span class="badge" aria-label={`${unread()} unread`}>

@@ -1,8 +1,22 @@
-/** Operator login (POST /api/auth/login). */
-import { createSignal, Show } from 'solid-js'
+/** Operator login (POST /api/auth/login); on first run, the first admin's setup instead. */
+import { createResource, createSignal, lazy, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 
+const Setup = lazy(() => import('./Setup.tsx').then((m) => ({ default: m.Setup })))
+
 export function Login() {
+  const panel = usePanel()
+  const [pending] = createResource(() => panel.actions.setupPending())
+  return (
+    <Show when={!pending.loading}>
+      <Show when={pending()} fallback={<SignIn />}>
+        <Setup />
+      </Show>
+    </Show>
+  )
+}
+
+function SignIn() {
   const panel = usePanel()
   const [email, setEmail] = createSignal('')
   const [password, setPassword] = createSignal('')

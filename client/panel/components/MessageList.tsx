@@ -1,15 +1,21 @@
 /**
- * The messages and the transfers and ratings between them (system lines), oldest first, pending own
- * messages after them. Sticks to the bottom while the operator is there; scrolling to the top
- * loads the page before (keeping the view in place).
+ * The messages, the private notes and the activity between them (system lines: status changes,
+ * assignments, transfers, ratings), oldest first by seq, pending own messages after them.
+ * Sticks to the bottom while the operator is there; scrolling to the top loads the page before
+ * (keeping the view in place).
  */
 import { createEffect, For, on, Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { usePanel } from '../context.ts'
-import type { RatingLine, TransferLine } from '../store.ts'
+import { selected } from '../derive.ts'
+import type { ActivityLine as Line, NoteLine } from '../store.ts'
+import { ActivityLine } from './ActivityLine.tsx'
 import { MessageItem } from './MessageItem.tsx'
+import { NoteItem } from './NoteItem.tsx'
 import { RatingLineItem } from './RatingLineItem.tsx'
 import { TransferLineItem } from './TransferLineItem.tsx'
+
+type Item = Message | Line | NoteLine
 
 export function MessageList() {
   const panel = usePanel()
@@ -18,12 +24,25 @@ export function MessageList() {
   let restoreFrom: number | null = null
   const pending = () =>
     panel.state.pending.filter((p) => p.conversationId === panel.state.selectedId)
-  /** Messages, transfers and ratings by seq (the same objects each time, so rows are kept). */
-  const timeline = (): Array<Message | TransferLine | RatingLine> => {
-    const { transfers, ratings } = panel.state
-    if (transfers.length === 0 && ratings.length === 0) return panel.state.messages
-    return [...panel.state.messages, ...transfers, ...ratings].sort((a, b) => a.seq - b.seq)
+  /** Messages, notes and system lines by seq (the same objects each time, so rows are kept). */
+  const timeline = (): Item[] => {
+    const { activity, threadNotes } = panel.state
+    if (activity.length === 0 && threadNotes.length === 0) return panel.state.messages
+    return [...panel.state.messages, ...activity, ...threadNotes].sort((a, b) => a.seq - b.seq)
   }
+  // Names for every operator the lines and notes speak of (the team, else the public names).
+  createEffect(() => {
+    const conversation = selected(panel.state)
+    if (!conversation) return
+    const ids: Array<string | null> = []
+    for (const line of panel.state.activity) {
+      if (line.data.by.kind === 'operator') ids.push(line.data.by.id)
+      if (line.name === 'conversation.assigned') ids.push(line.data.assigneeId)
+    }
+    for (const n of panel.state.threadNotes)
+      ids.push(n.data.note.author.id, ...n.data.note.mentions)
+    if (ids.length > 0) void panel.actions.learnNames(conversation, ids)
+  })
   const onScroll = () => {
     if (!box) return
     atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40
@@ -36,9 +55,9 @@ export function MessageList() {
     on(
       () => [
         panel.state.messages.length,
-        panel.state.transfers.length,
+        panel.state.threadNotes.length,
         // A changed rating moves its line to the end without changing the count.
-        panel.state.ratings[panel.state.ratings.length - 1]?.seq,
+        panel.state.activity[panel.state.activity.length - 1]?.seq,
         pending().length,
         panel.state.visitorTyping,
       ],
@@ -53,23 +72,35 @@ export function MessageList() {
       },
     ),
   )
+  const row = (item: Item) => {
+    if (!('name' in item)) return <MessageItem message={item} />
+    switch (item.name) {
+      case 'note.created':
+        return <NoteItem line={item} />
+      case 'conversation.rated':
+        return <RatingLineItem line={item} />
+      case 'conversation.assigned':
+        if (item.data.reason === 'transfer') return <TransferLineItem line={item} />
+        return <ActivityLine line={item} />
+      default:
+        return <ActivityLine line={item} />
+    }
+  }
   return (
-    <div class="messages" ref={box} onScroll={onScroll}>
+    // Focusable, so the thread scrolls by keyboard even where no row holds a control.
+    <div
+      class="messages"
+      ref={box}
+      onScroll={onScroll}
+      role="region"
+      aria-label="Messages"
+      tabIndex={0}
+    >
       <Show when={panel.state.loadingOlder}>
         <p class="muted center">Loading earlier messages…</p>
       </Show>
       <ul class="list">
-        <For each={timeline()}>
-          {(item) =>
-            !('name' in item) ? (
-              <MessageItem message={item} />
-            ) : item.name === 'conversation.rated' ? (
-              <RatingLineItem line={item} />
-            ) : (
-              <TransferLineItem line={item} />
-            )
-          }
-        </For>
+        <For each={timeline()}>{row}</For>
         <For each={pending()}>{(message) => <MessageItem message={message} />}</For>
       </ul>
     </div>

@@ -2,20 +2,49 @@
  * The signed-in frame: the menu (pages, unread badge, status switch, the operator's own menu,
  * sign out), the page, and the notice of a conversation transferred to this operator.
  */
-import { Match, Show, Switch } from 'solid-js'
+import { createSignal, lazy, Match, onCleanup, onMount, Show, Switch } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { handleShortcut } from '../shortcuts.ts'
 import type { Page } from '../store.ts'
-import { Branches } from './Branches.tsx'
 import { InboxPage } from './InboxPage.tsx'
-import { InboxSettings } from './InboxSettings.tsx'
-import { Operators } from './Operators.tsx'
 import { StatusSwitch } from './StatusSwitch.tsx'
+import { MentionToast } from './MentionToast.tsx'
 import { TransferToast } from './TransferToast.tsx'
 import { UserMenu } from './UserMenu.tsx'
+
+// The admin pages and the canned replies' page load when first opened: an operator who only
+// answers chats never downloads them (the panel's first load stays small).
+const Branches = lazy(() => import('./Branches.tsx').then((m) => ({ default: m.Branches })))
+const CannedReplies = lazy(() =>
+  import('./CannedReplies.tsx').then((m) => ({ default: m.CannedReplies })),
+)
+const InboxSettings = lazy(() =>
+  import('./InboxSettings.tsx').then((m) => ({ default: m.InboxSettings })),
+)
+const ShortcutsHelp = lazy(() =>
+  import('./ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })),
+)
+const Operators = lazy(() => import('./Operators.tsx').then((m) => ({ default: m.Operators })))
+const Overview = lazy(() => import('./Overview.tsx').then((m) => ({ default: m.Overview })))
 
 export function Shell() {
   const panel = usePanel()
   const isAdmin = () => panel.state.login?.operator.role === 'admin'
+  const isElevated = () => isAdmin() || panel.state.login?.operator.role === 'supervisor'
+  const [help, setHelp] = createSignal(false)
+  onMount(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const handled = handleShortcut(event, panel.state, {
+        open: (id) => void panel.actions.openConversation(id),
+        resolve: () => panel.actions.setStatus('resolved'),
+        assignToMe: () => panel.actions.assign(panel.state.login?.operator.id ?? null),
+        showHelp: () => setHelp(true),
+      })
+      if (handled) event.preventDefault()
+    }
+    document.addEventListener('keydown', onKey)
+    onCleanup(() => document.removeEventListener('keydown', onKey))
+  })
   const tab = (page: Page, label: string) => (
     <button
       type="button"
@@ -37,6 +66,7 @@ export function Shell() {
         <span class="brand">Parley</span>
         <nav class="nav" aria-label="Pages">
           {tab('inbox', 'Inbox')}
+          <Show when={isElevated()}>{tab('overview', 'Overview')}</Show>
           <Show when={isAdmin()}>
             {tab('operators', 'Operators')}
             {tab('inboxes', 'Settings')}
@@ -56,6 +86,9 @@ export function Shell() {
         <Match when={panel.state.page === 'inbox'}>
           <InboxPage />
         </Match>
+        <Match when={panel.state.page === 'overview' && isElevated()}>
+          <Overview />
+        </Match>
         <Match when={panel.state.page === 'operators'}>
           <Operators />
         </Match>
@@ -65,8 +98,19 @@ export function Shell() {
             {(inboxId) => <Branches inboxId={inboxId} />}
           </Show>
         </Match>
+        <Match when={panel.state.page === 'canned'}>
+          <CannedReplies inboxId={panel.state.cannedInbox} />
+        </Match>
       </Switch>
+      {/* New conversations and visitor messages, said politely (summed up when busy). */}
+      <p class="sr-only" role="status" aria-live="polite" data-testid="announcer">
+        {panel.state.announcement}
+      </p>
+      <Show when={help()}>
+        <ShortcutsHelp onClose={() => setHelp(false)} />
+      </Show>
       <TransferToast />
+      <MentionToast />
     </div>
   )
 }

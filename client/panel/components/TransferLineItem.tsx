@@ -6,9 +6,10 @@
 import { Show } from 'solid-js'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
-import { branchName, operatorName, selected } from '../derive.ts'
+import { branchName, selected } from '../derive.ts'
 import { clock } from '../format.ts'
 import type { TransferLine } from '../store.ts'
+import { nameOf } from '../activity.ts'
 
 export function TransferLineItem(props: { line: TransferLine }) {
   const panel = usePanel()
@@ -17,13 +18,13 @@ export function TransferLineItem(props: { line: TransferLine }) {
     const by = props.line.data.by
     if (by.kind !== 'operator') return 'Routing'
     if (by.id === me()) return 'You'
-    return operatorName(panel.state, by.id) ?? 'A colleague'
+    return nameOf(panel.state, by.id)
   }
   const target = () => {
     const { assigneeId, branchId } = props.line.data
     if (assigneeId) {
       if (assigneeId === me()) return 'you'
-      return operatorName(panel.state, assigneeId) ?? 'a colleague'
+      return nameOf(panel.state, assigneeId)
     }
     const inboxId = selected(panel.state)?.inboxId
     if (branchId && inboxId) return branchName(panel.state, inboxId, branchId) ?? 'another branch'
@@ -31,7 +32,12 @@ export function TransferLineItem(props: { line: TransferLine }) {
   }
   /** The note of the newest transfer to me, on that transfer's line. */
   const note = () => {
-    const mine = panel.state.transfers.filter((t) => t.data.assigneeId === me())
+    const mine = panel.state.activity.filter(
+      (t) =>
+        t.name === 'conversation.assigned' &&
+        t.data.reason === 'transfer' &&
+        t.data.assigneeId === me(),
+    )
     if (mine[mine.length - 1]?.seq !== props.line.seq) return null
     return panel.state.notes[props.line.conversationId]?.note ?? null
   }

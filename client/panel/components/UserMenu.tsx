@@ -15,9 +15,11 @@ import { SignOutEverywhereDialog } from './SignOutEverywhereDialog.tsx'
 
 type Dialog = 'displayName' | 'password' | 'everywhere'
 
-const ITEMS: ReadonlyArray<{ dialog: Dialog; label: string }> = [
+/** 'canned': a page, not a dialog (the operator's own canned replies). */
+const ITEMS: ReadonlyArray<{ dialog: Dialog | 'canned'; label: string }> = [
   { dialog: 'displayName', label: 'Name shown to visitors…' },
   { dialog: 'password', label: 'Change password…' },
+  { dialog: 'canned', label: 'My canned replies' },
   { dialog: 'everywhere', label: 'Sign out everywhere…' },
 ]
 
@@ -109,7 +111,8 @@ export function UserMenu() {
                 class="menu-item"
                 onClick={() => {
                   setOpen(false)
-                  setDialog(item.dialog)
+                  if (item.dialog === 'canned') panel.actions.openCanned(null)
+                  else setDialog(item.dialog)
                 }}
               >
                 {item.label}

@@ -1,0 +1,66 @@
+/**
+ * What a screen reader hears of the live inbox (issue 16, accessibility): new conversations and
+ * new visitor messages, through one polite live region. A busy inbox must not flood it: the
+ * first event is said after a moment (its visitor's name known by then), the ones within the next
+ * few seconds are summed up in one line.
+ */
+
+/** The first event is said this long after it arrives: the list has learnt its visitor's name. */
+export const ANNOUNCE_SETTLE_MS = 800
+/** Events within this long after an announcement are summed into the next one. */
+export const ANNOUNCE_WINDOW_MS = 3000
+
+/** `from` is read when the line is said, so a name learnt meanwhile is the one heard. */
+export type Arrival = { kind: 'conversation' | 'message'; from: () => string }
+
+export function createAnnouncer(
+  say: (text: string) => void,
+  timers: {
+    set: (fn: () => void, ms: number) => unknown
+    clear: (handle: unknown) => void
+  } = {
+    set: (fn, ms) => setTimeout(fn, ms),
+    clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  },
+) {
+  let held: Arrival[] = []
+  /** Pending: the first line's settle time, or the window after a line was said. */
+  let timer: unknown = null
+
+  const flush = () => {
+    timer = null
+    if (held.length === 0) return
+    say(summary(held))
+    held = []
+    timer = timers.set(flush, ANNOUNCE_WINDOW_MS)
+  }
+
+  return {
+    arrived(arrival: Arrival) {
+      held.push(arrival)
+      if (timer === null) timer = timers.set(flush, ANNOUNCE_SETTLE_MS)
+    },
+    stop() {
+      if (timer !== null) timers.clear(timer)
+      timer = null
+      held = []
+    },
+  }
+}
+
+/** "New message from Amber Fox", or "3 new messages and 1 new conversation". */
+export function summary(arrivals: Arrival[]): string {
+  if (arrivals.length === 1) {
+    const [only] = arrivals as [Arrival]
+    return only.kind === 'conversation'
+      ? `New conversation from ${only.from()}`
+      : `New message from ${only.from()}`
+  }
+  const conversations = arrivals.filter((a) => a.kind === 'conversation').length
+  const messages = arrivals.length - conversations
+  const parts = [
+    messages > 0 ? `${messages} new message${messages === 1 ? '' : 's'}` : '',
+    conversations > 0 ? `${conversations} new conversation${conversations === 1 ? '' : 's'}` : '',
+  ].filter(Boolean)
+  return parts.join(' and ')
+}

@@ -1,0 +1,132 @@
+/**
+ * The list's views as tabs (Mine, Unassigned, All, with their counts; arrow keys move between
+ * them) and its filters and order. Every change reads the list and the counts again.
+ */
+import { createEffect, For, Show } from 'solid-js'
+import type { ListQuery } from '../api.ts'
+import { usePanel } from '../context.ts'
+
+const VIEWS: Array<{ view: ListQuery['view']; label: string }> = [
+  { view: 'mine', label: 'Mine' },
+  { view: 'unassigned', label: 'Unassigned' },
+  { view: 'all', label: 'All' },
+]
+
+export function ListFilters() {
+  const panel = usePanel()
+  const q = () => panel.state.list
+  const set = (patch: Partial<ListQuery>) => panel.actions.setList(patch)
+  const tabs: HTMLButtonElement[] = []
+  // Colleagues to filter by: the teams of the operator's inboxes (each loaded once).
+  createEffect(() => {
+    for (const inbox of panel.state.myInboxes)
+      panel.actions.loadTeam(inbox.id).catch(() => undefined)
+  })
+  const colleagues = () => {
+    const seen = new Map<string, string>()
+    for (const inbox of panel.state.myInboxes) {
+      for (const op of panel.state.teams[inbox.id]?.operators ?? []) seen.set(op.id, op.name)
+    }
+    seen.delete(panel.state.login?.operator.id ?? '')
+    return [...seen].sort((a, b) => a[1].localeCompare(b[1]))
+  }
+  const onKey = (e: KeyboardEvent, index: number) => {
+    const last = VIEWS.length - 1
+    const to =
+      e.key === 'ArrowRight'
+        ? index === last
+          ? 0
+          : index + 1
+        : e.key === 'ArrowLeft'
+          ? index === 0
+            ? last
+            : index - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : null
+    if (to === null) return
+    e.preventDefault()
+    set({ view: (VIEWS[to] as (typeof VIEWS)[number]).view })
+    tabs[to]?.focus()
+  }
+  return (
+    <>
+      <div class="list-tabs" role="tablist" aria-label="Views">
+        <For each={VIEWS}>
+          {(tab, i) => (
+            <button
+              ref={(el) => (tabs[i()] = el)}
+              type="button"
+              role="tab"
+              id={`list-tab-${tab.view}`}
+              aria-selected={q().view === tab.view}
+              aria-controls="list-panel"
+              tabIndex={q().view === tab.view ? 0 : -1}
+              onClick={() => set({ view: tab.view })}
+              onKeyDown={(e) => onKey(e, i())}
+            >
+              {tab.label}
+              <Show when={panel.state.counts}>
+                {(counts) => <span class="count">{counts()[tab.view]}</span>}
+              </Show>
+            </button>
+          )}
+        </For>
+      </div>
+      <div class="list-filters">
+        <select
+          aria-label="Status"
+          value={q().status}
+          onChange={(e) => set({ status: e.currentTarget.value as ListQuery['status'] })}
+        >
+          <option value="">Any status</option>
+          <option value="open">Open</option>
+          <option value="resolved">Resolved</option>
+          <option value="closed">Closed</option>
+        </select>
+        <Show when={panel.state.myInboxes.length > 1}>
+          <select
+            aria-label="Inbox"
+            value={q().inbox}
+            onChange={(e) => set({ inbox: e.currentTarget.value })}
+          >
+            <option value="">All inboxes</option>
+            <For each={panel.state.myInboxes}>
+              {(inbox) => <option value={inbox.id}>{inbox.name}</option>}
+            </For>
+          </select>
+        </Show>
+        <select
+          aria-label="Assignee"
+          value={q().assignee}
+          onChange={(e) => set({ assignee: e.currentTarget.value })}
+        >
+          <option value="">Anyone</option>
+          <option value={panel.state.login?.operator.id ?? ''}>Me</option>
+          <For each={colleagues()}>{([id, name]) => <option value={id}>{name}</option>}</For>
+        </select>
+        <select
+          aria-label="Sort by"
+          value={q().sort}
+          onChange={(e) => set({ sort: e.currentTarget.value as ListQuery['sort'] })}
+        >
+          <option value="activity">Last activity</option>
+          <option value="waiting">Waiting longest</option>
+        </select>
+        <label class="toggle">
+          <input
+            type="checkbox"
+            checked={q().unanswered}
+            onChange={(e) => set({ unanswered: e.currentTarget.checked })}
+          />
+          Unanswered only
+          <Show when={panel.state.counts}>
+            {(counts) => <span class="count">{counts().unanswered}</span>}
+          </Show>
+        </label>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,124 @@
+/** What a search found: one row per conversation with its matched words marked (issue 16). */
+import { For, Show } from 'solid-js'
+import type { SearchTextPart } from '../../../actors/ports.ts'
+import type { SearchItem } from '../../../server/http/search.ts'
+import { showControls } from '../../shared/index.ts'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
+import { usePanel } from '../context.ts'
+import { visitorLabel } from '../derive.ts'
+import { when } from '../format.ts'
+import '../search-results.css'
+
+/** Text someone else wrote, the matched words in <mark>: DOM nodes, never HTML. */
+function Marked(props: { parts: SearchTextPart[] }) {
+  return (
+    <bdi dir="auto">
+      <For each={props.parts}>
+        {(part) =>
+          part.hit ? <mark>{showControls(part.text)}</mark> : <>{showControls(part.text)}</>
+        }
+      </For>
+    </bdi>
+  )
+}
+
+const FIELD_LABELS = { name: 'Name', email: 'E-mail', phone: 'Phone', attribute: '' } as const
+
+export function SearchResults(props: {
+  query: string
+  items: SearchItem[]
+  total: number
+  capped: boolean
+  hasMore: boolean
+  loading: boolean
+  error: string | null
+  onMore(): void
+}) {
+  const panel = usePanel()
+  const status = () => {
+    if (props.error) return props.error
+    if (props.loading && props.items.length === 0) return 'Searching…'
+    if (props.total === 0) return `No conversations match “${props.query}”`
+    const n = `${props.total}${props.capped ? '+' : ''}`
+    return `${n} ${props.total === 1 && !props.capped ? 'result' : 'results'}`
+  }
+  const assignee = (item: SearchItem) => {
+    if (!item.assignee) return 'Unassigned'
+    if (item.assignee.id === panel.state.login?.operator.id) return 'You'
+    return item.assignee.name || 'Colleague'
+  }
+  return (
+    <div class="search-results">
+      <p class="search-status muted" role="status">
+        {showControls(status())}
+      </p>
+      <ul class="conversations search-list" aria-label="Search results">
+        <For each={props.items}>
+          {(item) => (
+            <li>
+              <button
+                type="button"
+                class="conversation-row search-hit"
+                data-conversation-id={item.conversation.id}
+                aria-current={panel.state.selectedId === item.conversation.id ? 'true' : undefined}
+                onClick={() => void panel.actions.openConversation(item.conversation.id)}
+              >
+                <span class="row-main">
+                  <span class="row-title">
+                    <SafeText
+                      class="name"
+                      text={
+                        item.visitorLabel ?? visitorLabel(panel.state, item.conversation.visitorId)
+                      }
+                    />
+                    <time>
+                      {when(item.conversation.lastMessageAt ?? item.conversation.createdAt)}
+                    </time>
+                  </span>
+                  <span class="row-sub">
+                    <span class="pill" data-status={item.conversation.status}>
+                      {item.conversation.status}
+                    </span>
+                    <SafeText class="muted" text={assignee(item)} />
+                  </span>
+                  <For each={item.visitorFields}>
+                    {(field) => (
+                      <span class="search-snippet">
+                        <span class="muted">
+                          {field.key === null ? FIELD_LABELS[field.field] : showControls(field.key)}
+                          :{' '}
+                        </span>
+                        <Marked parts={field.snippet} />
+                      </span>
+                    )}
+                  </For>
+                  <For each={item.messages}>
+                    {(hit) => (
+                      <span class="search-snippet">
+                        <span class="muted">
+                          {hit.authorKind === 'visitor' ? 'Visitor' : 'Operator'}, {when(hit.at)}
+                          :{' '}
+                        </span>
+                        <Marked parts={hit.snippet} />
+                      </span>
+                    )}
+                  </For>
+                </span>
+              </button>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={props.hasMore}>
+        <button
+          type="button"
+          class="secondary search-more"
+          disabled={props.loading}
+          onClick={() => props.onMore()}
+        >
+          {props.loading ? 'Loading…' : 'Load more'}
+        </button>
+      </Show>
+    </div>
+  )
+}

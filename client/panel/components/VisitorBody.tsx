@@ -1,0 +1,142 @@
+/**
+ * The visitor sidebar's content: contact (editable), the page and browser with the visitor's
+ * local time, attributes, pages visited and past conversations. Loaded on demand.
+ */
+import { createSignal, For, onCleanup, Show } from 'solid-js'
+import type { Conversation } from '../../shared/index.ts'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
+import type { VisitorContext } from '../api.ts'
+import { languageName, timeIn } from '../format.ts'
+import type { VisitorDetails } from '../store.ts'
+import { VisitorContact } from './VisitorContact.tsx'
+import { VisitorHistory } from './VisitorHistory.tsx'
+
+const isWeb = (url: string) => /^https?:\/\//i.test(url)
+/** "Chrome 131 · macOS 14 · desktop"; the raw User-Agent when it named none of them. */
+const deviceOf = (c: VisitorContext) =>
+  [c.browser, c.os, c.device].filter(Boolean).join(' · ') || c.userAgent || ''
+
+/** A page title linked to its URL (opening apart); plain text when it is not a web address. */
+export function PageLink(props: { url: string; title: string | null }) {
+  return (
+    <Show when={isWeb(props.url)} fallback={<SafeText text={props.title || props.url} />}>
+      <a href={props.url} target="_blank" rel="noopener noreferrer nofollow" title={props.url}>
+        <SafeText text={props.title || props.url} />
+      </a>
+    </Show>
+  )
+}
+
+export default function VisitorBody(props: {
+  details: VisitorDetails
+  conversation: Conversation
+  onOpen: (id: string) => void
+}) {
+  const attributes = () =>
+    Object.entries(props.details.visitor.attributes).sort(([a], [b]) => (a < b ? -1 : 1))
+  return (
+    <>
+      <VisitorContact details={props.details} location={props.conversation.location ?? null} />
+      <Show when={props.details.context}>{(c) => <PageContext context={c()} />}</Show>
+      <Show when={attributes().length > 0}>
+        <section class="visitor-section">
+          <h3>Attributes</h3>
+          <dl class="visitor-list" data-testid="visitor-attributes">
+            <For each={attributes()}>
+              {([key, value]) => (
+                <div>
+                  <dt>
+                    <SafeText text={key} />
+                  </dt>
+                  <dd>
+                    <SafeText
+                      text={typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value)}
+                    />
+                  </dd>
+                </div>
+              )}
+            </For>
+          </dl>
+        </section>
+      </Show>
+      <VisitorHistory details={props.details} onOpen={props.onOpen} />
+    </>
+  )
+}
+
+/** The visitor's time now, moved on at each minute. */
+function useMinute() {
+  const [now, setNow] = createSignal(Date.now())
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const tick = () => {
+    setNow(Date.now())
+    timer = setTimeout(tick, 60_000 - (Date.now() % 60_000))
+  }
+  timer = setTimeout(tick, 60_000 - (Date.now() % 60_000))
+  onCleanup(() => clearTimeout(timer))
+  return now
+}
+
+/** The page the visitor is on, and what their browser told about them. */
+function PageContext(props: { context: VisitorContext }) {
+  const now = useMinute()
+  const device = () => deviceOf(props.context)
+  return (
+    <section class="visitor-section">
+      <h3>Page and browser</h3>
+      <dl class="visitor-list" data-testid="visitor-context">
+        <Show when={props.context.url}>
+          {(url) => (
+            <div>
+              <dt>Page</dt>
+              <dd class="page-link">
+                <PageLink url={url()} title={props.context.title} />
+              </dd>
+            </div>
+          )}
+        </Show>
+        <Show when={props.context.referrer}>
+          {(referrer) => (
+            <div>
+              <dt>Came from</dt>
+              <dd>
+                <SafeText text={referrer()} />
+              </dd>
+            </div>
+          )}
+        </Show>
+        <Show when={props.context.language}>
+          {(tag) => (
+            <div>
+              <dt>Language</dt>
+              <dd>
+                <SafeText text={languageName(tag())} />
+              </dd>
+            </div>
+          )}
+        </Show>
+        <Show when={props.context.timeZone}>
+          {(zone) => (
+            <div>
+              <dt>Local time</dt>
+              <dd data-testid="visitor-time">
+                <SafeText text={zone()} />
+                <Show when={timeIn(zone(), now())}>
+                  {(time) => <span class="muted"> (now {time()} there)</span>}
+                </Show>
+              </dd>
+            </div>
+          )}
+        </Show>
+        <Show when={device()}>
+          <div>
+            <dt>Browser</dt>
+            <dd title={props.context.userAgent ?? undefined}>
+              <SafeText text={device()} />
+            </dd>
+          </div>
+        </Show>
+      </dl>
+    </section>
+  )
+}
