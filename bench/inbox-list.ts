@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openStore } from '../db/index.ts'
 import { inboxItems } from '../server/inbox-items.ts'
+import { timedRuns } from './lib/stats.ts'
 
 const OPEN = Number(process.env.PARLEY_LIST_OPEN ?? 10_000)
 const RUNS = Number(process.env.PARLEY_LIST_RUNS ?? 50)
@@ -80,22 +81,6 @@ async function seed(path: string): Promise<number> {
   return total
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
-}
-
-async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 5; i++) await run()
-  const samples: number[] = []
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now()
-    await run()
-    samples.push(performance.now() - t)
-  }
-  samples.sort((a, b) => a - b)
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'parley-list-bench-'))
 try {
   const path = join(dir, 'list.db')
@@ -126,7 +111,7 @@ try {
     const rows: Record<string, string>[] = []
     let baseline = NaN
     for (const [what, run] of reads) {
-      const t = await timed(run)
+      const t = await timedRuns(run, RUNS, 5)
       if (Number.isNaN(baseline)) baseline = t.p50
       rows.push({
         what,

@@ -26,17 +26,9 @@ import { Database } from 'bun:sqlite'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  ActorRegistry,
-  ConversationActor,
-  silentLogger,
-  systemClock,
-  type ConversationCommand,
-  type ConversationReplies,
-  type InboxBus,
-  type Principal,
-  type Store,
-} from '../actors/index.ts'
+import type { Principal, Store } from '../actors/index.ts'
+import { conversationActors } from './lib/store-actors.ts'
+import { timedRuns } from './lib/stats.ts'
 import { openStore } from '../db/index.ts'
 import { indexStep } from '../db/sqlite/search-index.ts'
 
@@ -159,22 +151,6 @@ async function seed(
   return { messages: done, seconds, indexSeconds }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
-}
-
-async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 3; i++) await run()
-  const samples: number[] = []
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now()
-    await run()
-    samples.push(performance.now() - t)
-  }
-  samples.sort((a, b) => a - b)
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
-}
-
 function countMatches(path: string, match: string): number {
   const db = new Database(path, { readonly: true })
   try {
@@ -189,28 +165,11 @@ function countMatches(path: string, match: string): number {
   }
 }
 
-const noBus: InboxBus = { publish() {}, subscribe: () => () => {} }
 const TEXT = 'a message of about the usual length for a support chat, 80 characters or so.'
 
 /** Messages per second through 64 conversation actors sending in turn for WRITE_SECONDS. */
 async function writeRate(store: Store): Promise<number> {
-  const registry = new ActorRegistry<ConversationCommand, ConversationReplies, ConversationActor>({
-    kind: 'conversation',
-    clock: systemClock,
-    log: silentLogger,
-    idleMs: 60_000,
-    create: (key) =>
-      new ConversationActor(
-        key,
-        { clock: systemClock, log: silentLogger, mailboxLimit: 1000 },
-        {
-          store: store.conversations,
-          publisher: { publish() {} },
-          inboxBus: noBus,
-          typingTtlMs: 8000,
-        },
-      ),
-  })
+  const registry = conversationActors(store)
   const writers = Array.from({ length: 64 }, (_, w) => ({
     id: `w-conv-${w}`,
     principal: { kind: 'visitor', id: `visitor-${w}`, inboxId: 'bench' } satisfies Principal,
@@ -282,8 +241,9 @@ try {
   try {
     const conversations = Math.max(1, Math.floor(seeded.messages / PER_CONVERSATION))
     let k = 0
-    const baseline = await timed(() =>
-      store.queries.listMessages(`c${(k++ * 7919) % conversations}`, { limit: 30 }),
+    const baseline = await timedRuns(
+      () => store.queries.listMessages(`c${(k++ * 7919) % conversations}`, { limit: 30 }),
+      RUNS,
     )
     const queries: Array<[string, string, string]> = [
       ['rare word', RARE, `"${RARE}"*`],
@@ -304,8 +264,9 @@ try {
     ]
     for (const [name, query, match] of queries) {
       const found = await store.search.search({ query, inboxIds: null, limit: 20, offset: 0 })
-      const t = await timed(() =>
-        store.search.search({ query, inboxIds: null, limit: 20, offset: 0 }),
+      const t = await timedRuns(
+        () => store.search.search({ query, inboxIds: null, limit: 20, offset: 0 }),
+        RUNS,
       )
       rows.push([
         `${name}: "${query}" (${countMatches(path, match)} messages, ${found.total} conversations)`,

@@ -16,17 +16,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import {
-  ActorRegistry,
-  ConversationActor,
-  silentLogger,
-  systemClock,
-  type ConversationCommand,
-  type ConversationReplies,
-  type InboxBus,
-  type Principal,
-  type Store,
-} from '../actors/index.ts'
+import type { Principal, Store } from '../actors/index.ts'
+import { conversationActors } from './lib/store-actors.ts'
 import { openStore } from '../db/index.ts'
 import { createDatabase, dropDatabase, ensurePostgres } from '../tests/helpers/postgres.ts'
 
@@ -99,29 +90,11 @@ function rawConversations(): string {
   return `insert into conversations values ${rows.join(', ')}`
 }
 
-const noBus: InboxBus = { publish() {}, subscribe: () => () => {} }
-
 /** Messages per second through the actor: WRITERS conversations, each sending in turn. */
 async function actorRate(
   store: Store,
 ): Promise<{ perSecond: number; transactions: number; maxBatch: number }> {
-  const registry = new ActorRegistry<ConversationCommand, ConversationReplies, ConversationActor>({
-    kind: 'conversation',
-    clock: systemClock,
-    log: silentLogger,
-    idleMs: 60_000,
-    create: (key) =>
-      new ConversationActor(
-        key,
-        { clock: systemClock, log: silentLogger, mailboxLimit: 1000 },
-        {
-          store: store.conversations,
-          publisher: { publish() {} },
-          inboxBus: noBus,
-          typingTtlMs: 8000,
-        },
-      ),
-  })
+  const registry = conversationActors(store)
   const writers = writerNumbers.map((w) => {
     const principal: Principal = { kind: 'visitor', id: `visitor-${w}`, inboxId: 'bench' }
     return { conversationId: `bench-conv-${w}`, principal }

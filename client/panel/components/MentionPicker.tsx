@@ -6,19 +6,11 @@
  * the composer writes a note. Who is mentioned is read from the text when it is sent
  * (`mentionsIn`), so a mention deleted from the draft is no mention.
  */
-import {
-  createEffect,
-  createMemo,
-  createSignal,
-  createUniqueId,
-  For,
-  onCleanup,
-  onMount,
-  Show,
-} from 'solid-js'
+import { For, onMount, Show } from 'solid-js'
 import { MAX_NOTE_MENTIONS } from '../../../protocol/limits.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { Team } from '../api.ts'
+import { createCompletion } from '../completion.ts'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
 import type { PanelState } from '../store.ts'
@@ -46,102 +38,41 @@ export function mentionsIn(state: PanelState, text: string): string[] {
 
 export function MentionPicker(props: { enabled: boolean }) {
   const panel = usePanel()
-  const id = createUniqueId()
-  const [token, setToken] = createSignal<{ from: number; to: number; query: string } | null>(null)
-  const [active, setActive] = createSignal(0)
   let host!: HTMLDivElement
-  let input: HTMLTextAreaElement | null = null
-  let dismissed = ''
-
-  const matches = createMemo(() => {
-    const t = token()
-    if (!t || !props.enabled) return []
-    const q = t.query.toLowerCase()
-    return colleagues(panel.state)
-      .filter((op) => op.name.toLowerCase().includes(q))
-      .slice(0, SHOWN)
+  const c = createCompletion<Member>({
+    enabled: () => props.enabled,
+    token(value, caret) {
+      const match = TOKEN.exec(value.slice(0, caret))
+      if (!match) return null
+      const query = match[2] ?? ''
+      return { from: caret - query.length - 1, query }
+    },
+    matches(query) {
+      const q = query.toLowerCase()
+      return colleagues(panel.state)
+        .filter((op) => op.name.toLowerCase().includes(q))
+        .slice(0, SHOWN)
+    },
+    onQuery() {
+      const conversation = selected(panel.state)
+      if (conversation) void panel.actions.loadTeam(conversation.inboxId).catch(() => undefined)
+    },
+    text: (op) => `@${op.name} `,
   })
-  const open = () => matches().length > 0
-  createEffect(() => {
-    const shown = open()
-    const at = active()
-    if (!input) return
-    if (shown) {
-      input.setAttribute('aria-controls', id)
-      input.setAttribute('aria-activedescendant', `${id}-${at}`)
-      input.setAttribute('aria-autocomplete', 'list')
-    } else if (input.getAttribute('aria-controls') === id) {
-      input.removeAttribute('aria-controls')
-      input.removeAttribute('aria-activedescendant')
-    }
-  })
-  const close = () => setToken(null)
-  const typed = () => {
-    if (!props.enabled || !input || input.selectionStart !== input.selectionEnd) return close()
-    const caret = input.selectionStart
-    const match = TOKEN.exec(input.value.slice(0, caret))
-    const query = match?.[2] ?? ''
-    const from = caret - query.length - 1
-    if (!match || `${from}:${query}` === dismissed) return close()
-    dismissed = ''
-    const conversation = selected(panel.state)
-    if (conversation) void panel.actions.loadTeam(conversation.inboxId).catch(() => undefined)
-    setToken({ from, to: caret, query })
-    setActive(0)
-  }
-  const pick = (op: Member) => {
-    const t = token()
-    if (!input || !t) return
-    close()
-    input.focus()
-    input.setRangeText(`@${op.name} `, t.from, t.to, 'end')
-    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }))
-  }
-  const keys = (e: KeyboardEvent) => {
-    const list = matches()
-    const n = list.length
-    if (n === 0 || !token() || e.isComposing) return
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      setActive((active() + (e.key === 'ArrowDown' ? 1 : n - 1)) % n)
-    } else if (e.key === 'Enter' || e.key === 'Tab') {
-      const chosen = list[Math.min(active(), n - 1)]
-      if (chosen) pick(chosen)
-    } else if (e.key === 'Escape') {
-      const t = token()
-      if (t) dismissed = `${t.from}:${t.query}`
-      close()
-    } else return
-    e.preventDefault()
-    e.stopPropagation()
-  }
-
-  onMount(() => {
-    const form = host.closest('form')
-    input = form?.querySelector('textarea') ?? null
-    if (!form || !input) return
-    const el = input
-    form.addEventListener('input', typed)
-    el.addEventListener('keydown', keys, true)
-    el.addEventListener('blur', close)
-    onCleanup(() => {
-      form.removeEventListener('input', typed)
-      el.removeEventListener('keydown', keys, true)
-      el.removeEventListener('blur', close)
-    })
-  })
+  onMount(() => c.attach(host))
 
   return (
     <div ref={host} class="mention-host">
-      <Show when={open()}>
-        <ul id={id} class="mention-list" role="listbox" aria-label="Mention a colleague">
-          <For each={matches()}>
+      <Show when={c.open()}>
+        <ul id={c.id} class="mention-list" role="listbox" aria-label="Mention a colleague">
+          <For each={c.matches()}>
             {(op, i) => (
               <li
-                id={`${id}-${i()}`}
+                id={c.optionId(i())}
                 role="option"
-                aria-selected={active() === i()}
+                aria-selected={c.isActive(i())}
                 onMouseDown={(e) => e.preventDefault()}
-                onClick={() => pick(op)}
+                onClick={() => c.pick(op)}
               >
                 @<SafeText text={op.name} />
               </li>

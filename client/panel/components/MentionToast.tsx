@@ -4,10 +4,10 @@
  * thread shows the note.
  */
 import { createEffect, Show } from 'solid-js'
-import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { nameOf } from '../activity.ts'
 import { usePanel } from '../context.ts'
+import { ToastActions } from './ToastActions.tsx'
 
 export function MentionToast() {
   const panel = usePanel()
@@ -30,25 +30,10 @@ export function MentionToast() {
               <SafeText text={nameOf(panel.state, item().by.id)} /> mentioned you in a note:{' '}
               <SafeText class="toast-note" text={item().excerpt} />
             </p>
-            <button
-              type="button"
-              class="small"
-              onClick={() => {
-                const id = item().conversationId
-                panel.actions.dismissMention()
-                void panel.actions.openConversation(id)
-              }}
-            >
-              Open
-            </button>
-            <button
-              type="button"
-              class="icon-button small"
-              aria-label="Dismiss"
-              onClick={() => panel.actions.dismissMention()}
-            >
-              <Icon name="close" size={16} />
-            </button>
+            <ToastActions
+              conversationId={item().conversationId}
+              dismiss={() => panel.actions.dismissMention()}
+            />
           </div>
         )}
       </Show>

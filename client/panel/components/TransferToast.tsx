@@ -4,9 +4,9 @@
  * for the conversation already on screen, whose thread shows the note.
  */
 import { Show } from 'solid-js'
-import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
+import { ToastActions } from './ToastActions.tsx'
 import { operatorName } from '../derive.ts'
 
 export function TransferToast() {
@@ -33,25 +33,10 @@ export function TransferToast() {
                 )}
               </Show>
             </p>
-            <button
-              type="button"
-              class="small"
-              onClick={() => {
-                const id = item().conversationId
-                panel.actions.dismissToast()
-                void panel.actions.openConversation(id)
-              }}
-            >
-              Open
-            </button>
-            <button
-              type="button"
-              class="icon-button small"
-              aria-label="Dismiss"
-              onClick={() => panel.actions.dismissToast()}
-            >
-              <Icon name="close" size={16} />
-            </button>
+            <ToastActions
+              conversationId={item().conversationId}
+              dismiss={() => panel.actions.dismissToast()}
+            />
           </div>
         )}
       </Show>
