@@ -44,6 +44,7 @@ import {
   MENTION_EXCERPT,
   ParleyError,
   type Conversation,
+  type ConversationEvent,
   type ConversationStatus,
   type InboxCounts,
   type InboxItem,
@@ -87,6 +88,15 @@ const RATING_RANGES: Record<RatingScale, { min: number; max: number }> = {
   thumbs: { min: 0, max: 1 },
   nps: { min: 0, max: 10 },
 }
+/** The events an operator's thread shows besides messages: notes and system lines. */
+const ACTIVITY = new Set<ConversationEvent['name']>([
+  'note.created',
+  'conversation.status',
+  'conversation.assigned',
+  'conversation.rated',
+])
+/** Most log rows read for one history page's activity (the page's messages and their marks). */
+const MAX_ACTIVITY_READ = 2000
 /** Offline requests per client address: a burst of 5, then one every ten minutes. */
 const OFFLINE_REQUESTS = { burst: 5, perMinute: 0.1 }
 
@@ -549,7 +559,7 @@ export class ChatService {
     principal: Principal,
     conversationId: string,
     opts: { beforeSeq?: number; afterSeq?: number; limit?: number },
-  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+  ): Promise<{ messages: Message[]; hasMore: boolean; activity?: ConversationEvent[] }> {
     await this.open(principal, conversationId)
     const limit = clampLimit(opts.limit, 50)
     // Without a cursor the page is the newest messages; afterSeq pages forward, beforeSeq back.
@@ -562,7 +572,19 @@ export class ChatService {
     const hasMore = rows.length > limit
     // One extra row tells whether there is more in the paging direction; drop it from the far end.
     const messages = !hasMore ? rows : forward ? rows.slice(0, limit) : rows.slice(1)
-    return { messages, hasMore }
+    // Scrolling up, an operator also gets the page's notes and activity lines (its live
+    // subscription started at the newest page): the events between this page and the next.
+    if (principal.kind !== 'operator' || forward || opts.beforeSeq === undefined) {
+      return { messages, hasMore }
+    }
+    const from = hasMore ? (messages[0]?.seq ?? opts.beforeSeq) : 0
+    const events = await this.store.conversations.eventsAfter(
+      conversationId,
+      Math.max(0, from - 1),
+      Math.min(MAX_ACTIVITY_READ, opts.beforeSeq - from),
+    )
+    const activity = events.filter((e) => e.seq < (opts.beforeSeq ?? 0) && ACTIVITY.has(e.name))
+    return { messages, hasMore, activity }
   }
 
   /** The visitor's conversations, newest activity first, with newest message and unread count. */

@@ -5,7 +5,12 @@ import type {
   CannedReplyRecord,
   GeoRule,
 } from '../../actors/index.ts'
-import type { InboxCounts, InboxItem, VisitorContext } from '../../protocol/index.ts'
+import type {
+  ConversationEvent,
+  InboxCounts,
+  InboxItem,
+  VisitorContext,
+} from '../../protocol/index.ts'
 import type { TeamMember, TeamView } from '../../server/availability.ts'
 import type { ConversationVisitorAnswer } from '../../server/chat.ts'
 import type { BranchView } from '../../server/http/branches.ts'
@@ -56,6 +61,8 @@ function listParams(q: Omit<ListQuery, 'view' | 'sort'>): URLSearchParams {
 export interface HistoryPage {
   messages: Message[]
   hasMore: boolean
+  /** Scrolling up: the page's notes and system lines (the subscription began after them). */
+  activity?: ConversationEvent[]
 }
 
 export type OperatorRole = OperatorView['role']
@@ -177,9 +184,9 @@ export function panelApi(baseUrl: string, token: () => string | null) {
       call<ConversationVisitor['visitor']>(`${conv(id)}/visitor`, 'PATCH', patch),
     /** The inbox's branches and operators with their status and load (members, the elevated). */
     team: (inboxId: string) => call<Team>(`/api/inboxes/${encodeURIComponent(inboxId)}/team`),
-    /** The own name as visitors see it; null: the first word of the name. */
-    setDisplayName: (displayName: string | null) =>
-      call<OperatorView>('/api/me/profile', 'PATCH', { displayName }),
+    /** The own full name and the name visitors see (null: the first word of the full name). */
+    setProfile: (patch: { name?: string; displayName?: string | null }) =>
+      call<OperatorView>('/api/me/profile', 'PATCH', patch),
     /**
      * A new picture (multipart, field `file`) for this operator (`operatorId` null) or, by an
      * admin, another; answers the operator with its new avatarId.

@@ -271,7 +271,11 @@ export function createChat(
       m.set('loadingOlder', true)
       try {
         const page = await api.history(id, first.seq)
-        if (state.selectedId === id) m.addHistory(page.messages, page.hasMore)
+        if (state.selectedId === id) {
+          m.addHistory(page.messages, page.hasMore)
+          // Notes and system lines of that page (each kept once, by seq).
+          for (const event of page.activity ?? []) onEvent({ type: 'event', ...event })
+        }
       } catch {
         // stays hasMore: scrolling up again retries
       } finally {
@@ -395,6 +399,7 @@ export function createChat(
     m.set('mention', alert)
     const who = nameOf(state, alert.by.id)
     alertHidden(
+      'mentions',
       alert.conversationId,
       `${who} mentioned you`,
       alert.excerpt,

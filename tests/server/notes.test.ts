@@ -349,4 +349,53 @@ describe('private notes', () => {
       data: { note: { mentions: ack.mentions } },
     })
   })
+
+  test('notes - scrolling up, an operator history page carries its notes and system lines; a visitor page never', async () => {
+    const { s, a, v, aws, id } = await scene()
+    const say = (type: 'send' | 'note', n: number) =>
+      aws.ok({ type, conversationId: id, clientMsgId: `${type}${n}`, text: `${type} ${n}` })
+    await say('note', 1)
+    await say('send', 1)
+    await aws.ok({ type: 'set_status', conversationId: id, status: 'resolved' })
+    await aws.ok({ type: 'set_status', conversationId: id, status: 'open' })
+    await say('send', 2)
+    await say('note', 2)
+    for (let n = 3; n <= 6; n++) await say('send', n)
+    const history = (token: string, before?: number) =>
+      s.http(`/api/conversations/${id}/messages?limit=2${before ? `&before=${before}` : ''}`, {
+        token,
+      })
+    // Every note and system line, as the operator's subscription (from 0) has them.
+    const lines = [
+      ...new Set(
+        aws
+          .events(id)
+          .filter((e) =>
+            ['note.created', 'conversation.status', 'conversation.assigned'].includes(e.name),
+          )
+          .map((e) => e.seq as number),
+      ),
+    ].sort((x, y) => x - y)
+    // Page back to the start: together the pages hold each line exactly once.
+    const seen: number[] = []
+    let page = await history(a.token)
+    expect(page.body.activity).toBeUndefined()
+    while (page.body.hasMore) {
+      const before = page.body.messages[0].seq
+      page = await history(a.token, before)
+      expect(page.status).toBe(200)
+      for (const e of page.body.activity) {
+        expect(e.seq).toBeLessThan(before)
+        seen.push(e.seq)
+      }
+    }
+    // The newest page's lines came with the subscription; the pages before it bring the rest.
+    const newestFirst = (await history(a.token)).body.messages[0].seq
+    expect(seen.sort((x, y) => x - y)).toEqual(lines.filter((seq) => seq < newestFirst))
+    expect(seen.length).toBeGreaterThan(2)
+    // The visitor's pages never carry them.
+    const visitorPage = await history(v.token, newestFirst)
+    expect(visitorPage.status).toBe(200)
+    expect(visitorPage.body.activity).toBeUndefined()
+  })
 })
