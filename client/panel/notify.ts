@@ -3,6 +3,7 @@
  * permitted) and the shared beep. Permission and audio both need a user gesture: `prime()`.
  */
 import { beep, unlockAudio } from '../shared/index.ts'
+import { loadPrefs, type AlertKind } from './prefs.ts'
 
 const supported = () => typeof Notification !== 'undefined'
 
@@ -23,6 +24,7 @@ const lastAlert = new Map<string, number>()
  * another alert of the conversation (a transfer's note must not be swallowed by the quiet time).
  */
 export function alertHidden(
+  kind: AlertKind,
   conversationId: string,
   title: string,
   body: string,
@@ -30,15 +32,33 @@ export function alertHidden(
   opts: { always?: boolean } = {},
 ): void {
   if (document.visibilityState === 'visible') return
+  // This device's preferences (prefs.ts): this kind of alert off, or the beep off.
+  const prefs = loadPrefs()
+  if (!prefs.alerts[kind]) return
   const now = Date.now()
   if (!opts.always && now - (lastAlert.get(conversationId) ?? 0) < QUIET_MS) return
   lastAlert.set(conversationId, now)
-  beep()
+  if (prefs.sound) beep()
   if (!supported() || Notification.permission !== 'granted') return
   const n = new Notification(title, { body, tag: conversationId })
   n.onclick = () => {
     window.focus()
     onClick()
     n.close()
+  }
+}
+
+/** The browser's notification permission here: 'unsupported' when it has none. */
+export function permission(): NotificationPermission | 'unsupported' {
+  return supported() ? Notification.permission : 'unsupported'
+}
+
+/** Asks for the permission (from a click); what the browser answered. */
+export async function askPermission(): Promise<NotificationPermission | 'unsupported'> {
+  if (!supported()) return 'unsupported'
+  try {
+    return await Notification.requestPermission()
+  } catch {
+    return Notification.permission
   }
 }

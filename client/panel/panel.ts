@@ -125,9 +125,11 @@ export function createPanel(baseUrl: string) {
             kind: change === 'created' ? 'conversation' : 'message',
             from: () => visitorLabel(state, conversation.visitorId, conversation.id),
           })
+          const fresh = isNew || change === 'created'
           alertHidden(
+            fresh ? 'conversations' : 'messages',
             conversation.id,
-            isNew || change === 'created' ? 'New conversation' : 'New message',
+            fresh ? 'New conversation' : 'New message',
             'A visitor is waiting for a reply',
             () => void actions.openConversation(conversation.id),
           )
@@ -234,10 +236,13 @@ export function createPanel(baseUrl: string) {
         return asParleyError(e).message
       }
     },
-    /** The own name as visitors see it (null: the first word of the name); null when saved. */
-    async setDisplayName(displayName: string | null): Promise<string | null> {
+    /** The own full name and the name visitors see; null when saved, else why not. */
+    async setProfile(patch: {
+      name?: string
+      displayName?: string | null
+    }): Promise<string | null> {
       try {
-        admin.replaceOperator(await api.setDisplayName(displayName))
+        admin.replaceOperator(await api.setProfile(patch))
         return null
       } catch (e) {
         return describe(e)

@@ -84,6 +84,7 @@ export function createTransfers(
     if (data.kind !== 'assigned_to_you') return
     if (data.reason !== 'transfer') {
       alertHidden(
+        'assignments',
         data.conversationId,
         'Conversation assigned to you',
         'Open it before it escalates',
@@ -102,6 +103,7 @@ export function createTransfers(
     const named = conversation && item.by ? learnNames(conversation, [item.by]) : Promise.resolve()
     void named.then(() =>
       alertHidden(
+        'assignments',
         data.conversationId,
         'Conversation transferred to you',
         transferText(state, item),

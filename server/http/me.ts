@@ -1,10 +1,10 @@
-/** The signed-in operator's own status, badges and public name (O2, O3, O4). */
+/** The signed-in operator's own status, badges and names (O2, O3, O4). */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
 import { OperatorStatus, ParleyError } from '../../protocol/index.ts'
 import { operatorView } from '../auth/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
-import { DisplayName } from './schemas.ts'
+import { DisplayName, Name } from './schemas.ts'
 
 export function meRoutes(ctx: HttpContext) {
   return (
@@ -18,20 +18,39 @@ export function meRoutes(ctx: HttpContext) {
           ctx.chat.setOperatorStatus(await principalOf(ctx, headers), body.status),
         { body: v.strictObject({ status: OperatorStatus }) },
       )
-      // The operator's own name as visitors see it ("Anna from Support"); null: from their name.
+      // The operator's own names: the full one colleagues see, and the one visitors see
+      // ("Anna from Support"; null: the first word of the full one).
       .patch(
         '/profile',
         async ({ headers, body }) => {
           const principal = await principalOf(ctx, headers)
           if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
           const updated = await ctx.store.operators.update(principal.id, {
-            displayName: body.displayName,
+            ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
+            ...(body.name !== undefined ? { name: body.name } : {}),
             updatedAt: ctx.clock.now(),
           })
           if (!updated) throw new ParleyError('not_found', 'operator not found')
+          // Routing and the team lists cache names: the operator's inboxes hear of it.
+          if (body.name !== undefined) {
+            for (const inboxId of await ctx.store.inboxes.inboxesOf(principal.id)) {
+              ctx.chat.refreshInbox(inboxId)
+            }
+          }
           return operatorView(updated)
         },
-        { body: v.strictObject({ displayName: v.nullable(DisplayName) }) },
+        {
+          body: v.pipe(
+            v.strictObject({
+              displayName: v.optional(v.nullable(DisplayName)),
+              name: v.optional(Name),
+            }),
+            v.check(
+              (b) => b.displayName !== undefined || b.name !== undefined,
+              'name or displayName is required',
+            ),
+          ),
+        },
       )
   )
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { TestClient } from '../helpers/ws.ts'
+import { violations } from './axe.ts'
 import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
@@ -64,6 +65,54 @@ describe.skipIf(skipBrowserTests)('panel notifications', () => {
     expect(await notes()).toHaveLength(2)
     client.close()
     await panel.page.close()
+  }, 60_000)
+
+  test('panel - notification preferences on this device: a kind turned off alerts nothing, the others still do; kept across reloads', async () => {
+    const panel = await PanelPage.open(env.browser.context, env.server.url, { initScript: FAKES })
+    const page = panel.page
+    const notes = async () =>
+      (await page.evaluate(() => (window as unknown as { __notes: Note[] }).__notes)).filter(
+        (n) => n.title !== 'Conversation assigned to you',
+      )
+    // Keyboard only: the menu's last item, then the dialog's checkboxes.
+    await page.locator('.account-button').focus()
+    await page.keyboard.press('ArrowUp')
+    await page.keyboard.press('ArrowUp')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Notifications…')
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Notifications' })
+    await dialog.waitFor()
+    expect(await violations(page)).toEqual([])
+    const messages = dialog.getByLabel('New messages from visitors')
+    expect(await messages.isChecked()).toBe(true)
+    await messages.focus()
+    await page.keyboard.press('Space')
+    expect(await messages.isChecked()).toBe(false)
+    expect(await dialog.getByText('Browser notifications are allowed.').count()).toBe(1)
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+
+    await page.reload()
+    await panel.connected()
+    await page.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true))
+    const visitor = await env.server.visitorToken()
+    const client = await TestClient.connect(env.server.wsUrl, { token: visitor.token })
+    const ack = await client.ok({ type: 'start', clientMsgId: 'p1', text: 'A conversation' })
+    await until(async () => (await notes()).length === 1, 'the new conversation alert')
+    expect((await notes())[0]?.title).toBe('New conversation')
+    // A message: its kind is off on this device.
+    await page.waitForTimeout(3100)
+    await client.ok({
+      type: 'send',
+      conversationId: ack.conversation.id,
+      clientMsgId: 'p2',
+      text: 'A message',
+    })
+    // The list hears of it, and still no alert.
+    await page.locator('.conversation-row', { hasText: 'A message' }).waitFor()
+    expect(await notes()).toHaveLength(1)
+    client.close()
+    await page.close()
   }, 60_000)
 
   test('panel - the open conversation is marked delivered while hidden, read once visible', async () => {

@@ -224,6 +224,34 @@ describe.skipIf(skipBrowserTests)('panel profile', () => {
     await closeDialog(page, dialog)
   }, 60_000)
 
+  test('profile - an operator changes the own full name; an empty one is refused at the field and nothing is saved', async () => {
+    const page = env.pat.page
+    let dialog = await openProfile(page)
+    const full = dialog.getByLabel('Full name')
+    expect(await full.inputValue()).toBe('Pat Quinn')
+    await full.fill('   ')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    const alert = dialog.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.innerText()).toBe('Full name: enter a name.')
+    expect(await full.getAttribute('aria-invalid')).toBe('true')
+    expect((await listed(env.pat.id)).name).toBe('Pat Quinn')
+    await closeDialog(page, dialog)
+
+    dialog = await openProfile(page)
+    await dialog.getByLabel('Full name').fill('Patricia Quinn')
+    await dialog.getByLabel('Full name').press('Enter')
+    await dialog.waitFor({ state: 'detached' })
+    await page.locator('.account-button .me', { hasText: 'Patricia Quinn' }).waitFor()
+    expect((await listed(env.pat.id)).name).toBe('Patricia Quinn')
+    // Back as it was, for the other tests.
+    dialog = await openProfile(page)
+    await dialog.getByLabel('Full name').fill('Pat Quinn')
+    await dialog.getByLabel('Full name').press('Enter')
+    await dialog.waitFor({ state: 'detached' })
+    await page.locator('.account-button .me', { hasText: 'Pat Quinn' }).waitFor()
+  }, 60_000)
+
   test('profile - an admin changes another operator’s shown name and picture from the operators page', async () => {
     const { page } = await PanelPage.open(env.browser.context, env.server.url)
     await page.getByRole('button', { name: 'Operators' }).click()

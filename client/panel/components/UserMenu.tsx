@@ -1,6 +1,7 @@
 /**
  * The operator's own menu in the top bar (a menu button with their picture): the picture and
- * name shown to visitors, change password, sign out everywhere. Keyboard: Enter, Space or the
+ * name shown to visitors, change password, the own canned replies, this device's notifications,
+ * sign out everywhere. Keyboard: Enter, Space or the
  * arrows open it on the first (last) item; arrows, Home and End move; Escape closes it back onto
  * the button; Tab leaves it.
  */
@@ -10,16 +11,18 @@ import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { Avatar } from './Avatar.tsx'
 import { DisplayNameDialog } from './DisplayNameDialog.tsx'
+import { NotificationsDialog } from './NotificationsDialog.tsx'
 import { PasswordDialog } from './PasswordDialog.tsx'
 import { SignOutEverywhereDialog } from './SignOutEverywhereDialog.tsx'
 
-type Dialog = 'displayName' | 'password' | 'everywhere'
+type Dialog = 'displayName' | 'password' | 'everywhere' | 'notifications'
 
 /** 'canned': a page, not a dialog (the operator's own canned replies). */
 const ITEMS: ReadonlyArray<{ dialog: Dialog | 'canned'; label: string }> = [
   { dialog: 'displayName', label: 'Name shown to visitors…' },
   { dialog: 'password', label: 'Change password…' },
   { dialog: 'canned', label: 'My canned replies' },
+  { dialog: 'notifications', label: 'Notifications…' },
   { dialog: 'everywhere', label: 'Sign out everywhere…' },
 ]
 
@@ -129,6 +132,9 @@ export function UserMenu() {
       </Show>
       <Show when={dialog() === 'everywhere'}>
         <SignOutEverywhereDialog onClose={closeDialog} />
+      </Show>
+      <Show when={dialog() === 'notifications'}>
+        <NotificationsDialog onClose={closeDialog} />
       </Show>
     </div>
   )
