@@ -63,8 +63,9 @@ export function createAdmin(state: PanelState, m: PanelMutations, api: PanelApi)
   return {
     replaceOperator,
     loadOperators: () => attempt(async () => m.set('operators', (await api.operators()).operators)),
-    createOperator: (op: NewOperator) =>
-      attempt(async () => {
+    /** A new operator; the refusal is handed back to the form (null: created). */
+    addOperator: (op: NewOperator) =>
+      explain(async () => {
         const created = await api.createOperator(op)
         m.set('operators', (list) => [...list, created])
       }),

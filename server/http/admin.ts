@@ -72,7 +72,7 @@ export function adminRoutes(ctx: HttpContext) {
       async ({ headers, body, set }) => {
         await requireAdmin(ctx, headers)
         if (await ctx.store.operators.getByEmail(body.email)) {
-          throw new ParleyError('conflict', 'an operator with this email exists')
+          throw new ParleyError('conflict', 'email: an operator with this email exists already')
         }
         // Unless told otherwise, a new operator handles every inbox. Checked before creating,
         // so an unknown inbox id leaves no operator behind.

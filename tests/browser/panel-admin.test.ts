@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { violations } from './axe.ts'
 import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
@@ -30,6 +31,51 @@ describe.skipIf(skipBrowserTests)('panel admin', () => {
     await row.getByRole('button', { name: 'Activate' }).waitFor()
     const olga = (await operators()).find((o) => o.email === 'olga@example.com')
     expect(olga).toMatchObject({ role: 'supervisor', canChat: false, active: false })
+    await page.close()
+  }, 60_000)
+
+  test('panel - the add-operator form says what is wrong next to each field before sending, and the server refusal next to its field; the page fits a phone', async () => {
+    const panel = await PanelPage.open(env.browser.context, env.server.url)
+    const page = panel.page
+    await page.getByRole('button', { name: 'Operators' }).click()
+    await page.locator('tr[data-operator="admin@example.com"]').waitFor()
+    const count = (await operators()).length
+    const form = page.locator('form', { hasText: 'Add operator' })
+    // Keyboard only: the button with nothing filled in.
+    await form.getByRole('button', { name: 'Create operator' }).focus()
+    await page.keyboard.press('Enter')
+    await form.getByText('Enter a name.').waitFor()
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe(
+      'name',
+    )
+    const name = form.getByLabel('Name', { exact: true })
+    expect(await name.getAttribute('aria-invalid')).toBe('true')
+    expect(await form.getByText('Enter an email address like name@example.com.').count()).toBe(1)
+    expect(await form.getByText('Use at least 10 characters.').count()).toBe(1)
+    expect(await violations(page)).toEqual([])
+    expect((await operators()).length).toBe(count)
+
+    // The server's refusal (a taken email) lands next to the email field.
+    await page.keyboard.type('Second Admin')
+    await form.getByLabel('Email').fill('admin@example.com')
+    await form.getByLabel('Password (10+ characters)').fill('a-long-password-1')
+    await form.getByRole('button', { name: 'Create operator' }).click()
+    await form.getByText('an operator with this email exists already').waitFor()
+    expect(await form.getByLabel('Email').getAttribute('aria-invalid')).toBe('true')
+    expect(await name.getAttribute('aria-invalid')).toBeNull()
+    expect((await operators()).length).toBe(count)
+
+    // On a phone: rows are cards, nothing scrolls sideways.
+    await page.setViewportSize({ width: 375, height: 760 })
+    await page.waitForTimeout(100)
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      admin: (document.querySelector('.admin') as HTMLElement).scrollWidth,
+      adminBox: (document.querySelector('.admin') as HTMLElement).clientWidth,
+    }))
+    expect(widths.page).toBeLessThanOrEqual(375)
+    expect(widths.admin).toBeLessThanOrEqual(widths.adminBox)
+    expect(await violations(page)).toEqual([])
     await page.close()
   }, 60_000)
 

@@ -26,7 +26,7 @@ export function Operators() {
           {panel.state.notice}
         </p>
       </Show>
-      <table class="table">
+      <table class="table cards">
         <thead>
           <tr>
             <th>Name</th>
@@ -41,13 +41,13 @@ export function Operators() {
           <For each={panel.state.operators}>
             {(op) => (
               <tr data-operator={op.email} classList={{ inactive: !op.active }}>
-                <td>
+                <td data-label="">
                   <span class="op-name">
                     <Avatar name={op.name} colorKey={op.id} avatarId={op.avatarId} />
                     <SafeText text={op.name} />
                   </span>
                 </td>
-                <td>
+                <td data-label="Shown to visitors">
                   <span class="op-name">
                     <Show
                       when={op.displayName}
@@ -72,10 +72,10 @@ export function Operators() {
                     </button>
                   </span>
                 </td>
-                <td>
+                <td data-label="Email">
                   <SafeText text={op.email} />
                 </td>
-                <td>
+                <td data-label="Role">
                   <select
                     aria-label={`Role of ${op.email}`}
                     value={op.role}
@@ -84,7 +84,7 @@ export function Operators() {
                     <For each={ROLES}>{(role) => <option value={role}>{role}</option>}</For>
                   </select>
                 </td>
-                <td>
+                <td data-label="Can chat">
                   <input
                     type="checkbox"
                     aria-label={`${op.email} can chat`}
@@ -92,7 +92,7 @@ export function Operators() {
                     onChange={(e) => update(op, { canChat: e.currentTarget.checked })}
                   />
                 </td>
-                <td>
+                <td data-label="Active">
                   <button
                     type="button"
                     class="secondary"
