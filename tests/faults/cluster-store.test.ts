@@ -172,7 +172,9 @@ await withClusterServices('faults - one node loses its database', {}, () => {
         // It takes conversations again: a new one started through it lives on it.
         const before = (await clusterGauge(c, 'parley_actors'))[0] ?? 0
         const v = await visitorVia(c, n1)
-        await okEventually(v.ws, { type: 'start', text: 'back', clientMsgId: 'back' })
+        // Placement may still be settling: a retried start gets its time (and each failed
+        // attempt spends the visitor's start budget, so rate_limited says when to try again).
+        await okEventually(v.ws, { type: 'start', text: 'back', clientMsgId: 'back' }, 30_000)
         v.ws.close()
         expect((await clusterGauge(c, 'parley_actors'))[0]).toBe(before + 1)
       } finally {

@@ -60,7 +60,9 @@ export async function okEventually(
     if (!reply.retryable || Date.now() > deadline) {
       throw new Error(`${frame.type} failed: ${JSON.stringify(reply)}`)
     }
-    await Bun.sleep(100)
+    // As a client does: when the server says how long to wait (rate_limited), that long.
+    const wait = typeof reply.retryAfterMs === 'number' ? reply.retryAfterMs : 100
+    await Bun.sleep(Math.max(0, Math.min(wait, deadline - Date.now())))
   }
 }
 
