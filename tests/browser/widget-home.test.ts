@@ -391,6 +391,15 @@ describe.skipIf(skipBrowserTests)('widget home', () => {
     for (const theme of ['light', 'dark'] as const) {
       await widget.page.emulateMedia({ colorScheme: theme })
       await widget.frame.locator(theme === 'dark' ? '.pw.dark' : '.pw:not(.dark)').waitFor()
+      // The window rises in with a fade: contrast is measured once it has ended, not mid-fade.
+      await widgetDocument(widget.page).evaluate(() =>
+        Promise.all(
+          document
+            .getAnimations()
+            .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+            .map((a) => a.finished.catch(() => undefined)),
+        ),
+      )
       for (const v of await violations(widgetDocument(widget.page))) {
         problems.push(`home ${theme}: ${v}`)
       }
