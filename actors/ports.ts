@@ -15,6 +15,7 @@ import type {
   ReadState,
   OperatorStatus,
   VisitorLocation,
+  PanelLocale,
 } from '../protocol/index.ts'
 import type { Schedule } from './inbox/schedule.ts'
 
@@ -417,6 +418,8 @@ export interface OperatorRecord {
   active: boolean
   /** Chosen status; stored so it survives reloads and restarts (O4). New operators: online. */
   status: OperatorStatus
+  /** The panel language they chose, on every device; null or absent: each device's own. */
+  locale?: PanelLocale | null
   passwordHash: string
   createdAt: number
   updatedAt: number

@@ -10,7 +10,8 @@
  * emoji picker and `:shortcode:` completion (first click or first `:xx`), and the emoji data
  * (names, tags, shortcodes; English, plus Russian names for a Russian UI). A visitor who never
  * meets them never pays for them, and counting ~100 KB of emoji names into "whole widget" would
- * hide every other change in that total.
+ * hide every other change in that total. The panel's Russian strings are the same kind: only a
+ * Russian UI fetches them.
  * `--if-stale`: do nothing when dist/ was built from the current sources (`npm start` uses it).
  *
  * Builds into a scratch folder and swaps it in at the end, so a running server never serves a
@@ -73,6 +74,13 @@ const BUDGETS = [
       match: (f: string) => f.startsWith(`${app}/`) && ON_DEMAND.emojiData.test(f),
     },
   ]),
+  {
+    // The panel's Russian strings (client/panel/i18n/ru.ts): fetched before the first render by
+    // a Russian UI only, so an English one never pays for them.
+    name: 'panel Russian strings, per language (ru-*)',
+    limit: 24 * KB,
+    match: (f: string) => ON_DEMAND.panelRussian.test(f),
+  },
 ]
 /** The frame page and the files it names, read from the built frame.html (set after building). */
 let firstLoad = new Set<string>()
@@ -92,6 +100,7 @@ const ON_DEMAND = {
   markdown: /\/assets\/Markdown-[^/]+\.(js|css)$/,
   emoji: /\/assets\/Emoji-[^/]+\.(js|css)$/,
   emojiData: /\/assets\/_?emoji-(en|ru)-[^/]+\.js$/,
+  panelRussian: /^panel\/assets\/ru-[^/]+\.js$/,
 }
 
 function onDemand(file: string): boolean {

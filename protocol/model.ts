@@ -175,6 +175,10 @@ export type InboxCounts = v.InferOutput<typeof InboxCounts>
 export const OperatorStatus = v.picklist(['online', 'away', 'busy'])
 export type OperatorStatus = v.InferOutput<typeof OperatorStatus>
 
+/** The panel's UI language an operator chose; null on the operator: follow the device (issue 16). */
+export const PanelLocale = v.picklist(['en', 'ru'])
+export type PanelLocale = v.InferOutput<typeof PanelLocale>
+
 /** A reader's watermarks: "delivered up to seq N", "read up to seq M" (C5). */
 export const ReadState = v.object({
   reader: Party,

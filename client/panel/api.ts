@@ -1,4 +1,5 @@
 /** The panel's HTTP calls: inbox pages, a conversation and its history, admin lists, account. */
+import type { Locale } from './i18n.ts'
 import type {
   BranchRecord,
   BranchSettings,
@@ -184,8 +185,11 @@ export function panelApi(baseUrl: string, token: () => string | null) {
       call<ConversationVisitor['visitor']>(`${conv(id)}/visitor`, 'PATCH', patch),
     /** The inbox's branches and operators with their status and load (members, the elevated). */
     team: (inboxId: string) => call<Team>(`/api/inboxes/${encodeURIComponent(inboxId)}/team`),
-    /** The own full name and the name visitors see (null: the first word of the full name). */
-    setProfile: (patch: { name?: string; displayName?: string | null }) =>
+    /**
+     * The own full name, the name visitors see (null: the first word of the full name) and the
+     * panel language (null: each device's own).
+     */
+    setProfile: (patch: { name?: string; displayName?: string | null; locale?: Locale | null }) =>
       call<OperatorView>('/api/me/profile', 'PATCH', patch),
     /**
      * A new picture (multipart, field `file`) for this operator (`operatorId` null) or, by an

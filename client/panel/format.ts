@@ -1,20 +1,28 @@
 /** Display helpers: a visitor's short name and place, times, the words around files. */
 import { attachStrings } from '../shared/attach-i18n.ts'
 import type { Conversation } from '../shared/index.ts'
+import { locale } from './i18n.ts'
 
 export function visitorName(visitorId: string): string {
   return `Visitor ${visitorId.slice(-6)}`
 }
 
-let languages: Intl.DisplayNames | undefined
+/** Intl.DisplayNames of one kind in the UI language, made once per language. */
+const displayNames = new Map<string, Intl.DisplayNames>()
+function named(type: 'language' | 'region'): Intl.DisplayNames {
+  const key = `${type}:${locale()}`
+  let names = displayNames.get(key)
+  if (!names) {
+    names = new Intl.DisplayNames([locale()], { type, fallback: 'code' })
+    displayNames.set(key, names)
+  }
+  return names
+}
 
 /** "German (Germany), de-DE": a BCP 47 tag named in the panel's language, with the tag. */
 export function languageName(tag: string): string {
   try {
-    languages ??= new Intl.DisplayNames([document.documentElement.lang || 'en'], {
-      type: 'language',
-    })
-    const name = languages.of(tag)
+    const name = named('language').of(tag)
     return name && name !== tag ? `${name}, ${tag}` : tag
   } catch {
     return tag
@@ -24,7 +32,7 @@ export function languageName(tag: string): string {
 /** The time of day `at` in an IANA time zone ("14:05"), or null when Intl does not know it. */
 export function timeIn(timeZone: string, at: number): string | null {
   try {
-    return new Intl.DateTimeFormat(undefined, {
+    return new Intl.DateTimeFormat(locale(), {
       hour: '2-digit',
       minute: '2-digit',
       timeZone,
@@ -35,18 +43,18 @@ export function timeIn(timeZone: string, at: number): string | null {
 }
 
 export function clock(at: number): string {
-  return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(at)
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' }).format(at)
 }
 
 /** Time today, else the date. */
 export function when(at: number): string {
   const d = new Date(at)
   if (d.toDateString() === new Date().toDateString()) return clock(at)
-  return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(d)
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short' }).format(d)
 }
 
-/** The panel speaks English (its other strings are English too); the widget has ru as well. */
-export const FILE_STRINGS = attachStrings('en')
+/** The words around files in the panel's language (shared with the widget, which has both). */
+export const fileStrings = () => attachStrings(locale())
 
 /**
  * Codes Intl names that no lookup returns: groupings and test regions, and withdrawn codes it
@@ -56,7 +64,7 @@ const NOT_COUNTRIES = new Set('AN BU CS DD EU EZ FX NT QO SU TP UN XA XB YD YU Z
 
 /** Countries by two-letter code, named in the page's language (for the GeoIP rules). */
 export function countryNames() {
-  const lang = document.documentElement.lang || 'en'
+  const lang = locale()
   const names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' })
   const name = (code: string): string | undefined => {
     if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return undefined
@@ -75,17 +83,11 @@ export function countryNames() {
   return { list, name }
 }
 
-let regions: Intl.DisplayNames | undefined
-
 /** "Kazan, Tatarstan, Russia": the visitor's place as GeoIP knows it, country named by Intl. */
 export function placeName(location: NonNullable<Conversation['location']>): string {
-  regions ??= new Intl.DisplayNames([document.documentElement.lang || 'en'], {
-    type: 'region',
-    fallback: 'code',
-  })
   let country = location.country
   try {
-    country = regions.of(location.country) ?? country
+    country = named('region').of(location.country) ?? country
   } catch {
     // not a code Intl accepts: shown as it came
   }

@@ -26,6 +26,7 @@ import { createAdmin } from './admin.ts'
 import { panelApi, type Progress } from './api.ts'
 import { createChat, describe } from './chat.ts'
 import { createList } from './list.ts'
+import { locale, setLocale, type Locale } from './i18n.ts'
 import { createCanned } from './replies.ts'
 import { alertHidden, prime } from './notify.ts'
 import { createAnnouncer } from './announce.ts'
@@ -185,6 +186,12 @@ export function createPanel(baseUrl: string) {
       await httpJson(baseUrl, '/api/auth/logout', { body: {}, token }).catch(() => null)
   }
 
+  /** An account with a chosen language shows it on every device it signs in on. */
+  const followAccountLanguage = async (login: StoredLogin) => {
+    const chosen = login.operator.locale
+    if (chosen && chosen !== locale()) await setLocale(chosen).catch(() => undefined)
+  }
+
   const actions = {
     ...chat.actions,
     ...admin,
@@ -199,6 +206,7 @@ export function createPanel(baseUrl: string) {
           body: { email, password },
         })
         saveLogin(login)
+        await followAccountLanguage(login)
         m.set({ login, busy: false, status: login.operator.status })
         transport.start()
       } catch (e) {
@@ -220,6 +228,7 @@ export function createPanel(baseUrl: string) {
       try {
         const login = await httpJson<StoredLogin>(baseUrl, '/api/setup', { body: form })
         saveLogin(login)
+        await followAccountLanguage(login)
         m.set({ login, busy: false, status: login.operator.status })
         transport.start()
       } catch (e) {
@@ -243,6 +252,20 @@ export function createPanel(baseUrl: string) {
     }): Promise<string | null> {
       try {
         admin.replaceOperator(await api.setProfile(patch))
+        return null
+      } catch (e) {
+        return describe(e)
+      }
+    },
+    /**
+     * The panel language: switches this page at once and remembers it on this device, then on
+     * the operator's account so their other devices start in it too. Null when saved.
+     */
+    async setLanguage(next: Locale): Promise<string | null> {
+      await setLocale(next)
+      if (!state.login) return null
+      try {
+        admin.replaceOperator(await api.setProfile({ locale: next }))
         return null
       } catch (e) {
         return describe(e)

@@ -71,6 +71,8 @@ export const operators = pgTable(
     canChat: boolean('can_chat').notNull(),
     active: boolean('active').notNull(),
     status: text('status').$type<OperatorStatus>().notNull().default('online'),
+    /** The panel language the operator chose; null: the device's. */
+    locale: text('locale').$type<'en' | 'ru'>(),
     passwordHash: text('password_hash').notNull(),
     createdAt: int64('created_at').notNull(),
     updatedAt: int64('updated_at').notNull(),

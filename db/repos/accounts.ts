@@ -30,6 +30,7 @@ function toOperator(row: Rows['operators']): OperatorRecord {
     canChat: row.canChat,
     active: row.active,
     status: row.status,
+    locale: row.locale ?? null,
     passwordHash: row.passwordHash,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -54,7 +55,7 @@ export class SqlOperatorStore implements OperatorStore {
   }
 
   create(op: OperatorRecord): Promise<void> {
-    const row = { ...op, email: op.email.toLowerCase() }
+    const row = { ...op, email: op.email.toLowerCase(), locale: op.locale ?? null }
     return insertOrConflict(this.db, this.#insert, row, 'an operator with this id or email')
   }
 
@@ -85,6 +86,7 @@ export class SqlOperatorStore implements OperatorStore {
         | 'active'
         | 'passwordHash'
         | 'status'
+        | 'locale'
       >
     > & {
       updatedAt: number
@@ -104,6 +106,7 @@ export class SqlOperatorStore implements OperatorStore {
         active: patch.active,
         passwordHash: patch.passwordHash,
         status: patch.status,
+        locale: patch.locale,
         updatedAt: patch.updatedAt,
       },
       eq(o.id, id),

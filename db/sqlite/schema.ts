@@ -64,6 +64,8 @@ export const operators = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull(),
     /** The default also fills rows written before the column existed. */
     status: text('status').$type<OperatorStatus>().notNull().default('online'),
+    /** The panel language the operator chose; null: the device's. */
+    locale: text('locale').$type<'en' | 'ru'>(),
     passwordHash: text('password_hash').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

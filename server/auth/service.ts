@@ -40,6 +40,7 @@ export function operatorView(op: OperatorRecord): OperatorView {
     canChat: op.canChat,
     active: op.active,
     status: op.status,
+    locale: op.locale ?? null,
     createdAt: op.createdAt,
   }
 }

@@ -1,7 +1,7 @@
-/** The signed-in operator's own status, badges and names (O2, O3, O4). */
+/** The signed-in operator's own status, badges, names and panel language (O2, O3, O4). */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { OperatorStatus, ParleyError } from '../../protocol/index.ts'
+import { OperatorStatus, PanelLocale, ParleyError } from '../../protocol/index.ts'
 import { operatorView } from '../auth/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { DisplayName, Name } from './schemas.ts'
@@ -28,6 +28,7 @@ export function meRoutes(ctx: HttpContext) {
           const updated = await ctx.store.operators.update(principal.id, {
             ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
             ...(body.name !== undefined ? { name: body.name } : {}),
+            ...(body.locale !== undefined ? { locale: body.locale } : {}),
             updatedAt: ctx.clock.now(),
           })
           if (!updated) throw new ParleyError('not_found', 'operator not found')
@@ -44,10 +45,11 @@ export function meRoutes(ctx: HttpContext) {
             v.strictObject({
               displayName: v.optional(v.nullable(DisplayName)),
               name: v.optional(Name),
+              locale: v.optional(v.nullable(PanelLocale)),
             }),
             v.check(
-              (b) => b.displayName !== undefined || b.name !== undefined,
-              'name or displayName is required',
+              (b) => b.displayName !== undefined || b.name !== undefined || b.locale !== undefined,
+              'name, displayName or locale is required',
             ),
           ),
         },

@@ -9,7 +9,7 @@ import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
 import { EmojiButton } from '../../shared/ui/EmojiTools.tsx'
-import { FILE_STRINGS } from '../format.ts'
+import { fileStrings } from '../format.ts'
 import { usePanel } from '../context.ts'
 import { COMPOSE_EVENT, type ComposeRequest } from '../shortcuts.ts'
 import { CannedPicker } from './CannedPicker.tsx'
@@ -82,17 +82,17 @@ export function Composer(props: { files: FileDraft }) {
         />
       </Show>
       <Show when={files.items().length > 0 && !noting()}>
-        <FileChips uploads={files.items()} t={FILE_STRINGS} onRemove={files.remove} />
+        <FileChips uploads={files.items()} t={fileStrings()} onRemove={files.remove} />
       </Show>
       <Show when={files.tooMany()}>
         <p class="count over" role="alert">
-          {FILE_STRINGS.tooMany}
+          {fileStrings().tooMany}
         </p>
       </Show>
       <div class="composer-row">
         <Show when={!panel.state.editing && !noting()}>
           <AttachButton
-            label={FILE_STRINGS.attach}
+            label={fileStrings().attach}
             disabled={!canChat()}
             onFiles={(picked) => files.add(picked)}
           />

@@ -9,7 +9,7 @@ import { Icon } from '../../shared/ui/Icon.tsx'
 import { usePanel } from '../context.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { selected, visitorLabel } from '../derive.ts'
-import { FILE_STRINGS } from '../format.ts'
+import { fileStrings } from '../format.ts'
 import { Composer } from './Composer.tsx'
 import { WatchBanner } from './WatchBanner.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
@@ -98,7 +98,7 @@ export function ConversationPane(props: { id: string }) {
         <Composer files={files} />
       </Show>
       <Show when={drop.dragging()}>
-        <div class="drop-overlay">{FILE_STRINGS.drop}</div>
+        <div class="drop-overlay">{fileStrings().drop}</div>
       </Show>
     </section>
   )

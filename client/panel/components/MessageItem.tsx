@@ -9,7 +9,7 @@ import { RichText } from '../../shared/ui/RichText.tsx'
 import { FileChips, MessageFiles } from '../../shared/ui/Attachments.tsx'
 import { usePanel } from '../context.ts'
 import { canChange, receiptOf } from '../derive.ts'
-import { clock, FILE_STRINGS } from '../format.ts'
+import { clock, fileStrings } from '../format.ts'
 import type { PendingMessage } from '../store.ts'
 import { Receipt } from './Receipt.tsx'
 
@@ -73,11 +73,11 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
               conversationId={stored()?.conversationId ?? ''}
               attachments={stored()?.attachments ?? []}
               links={panel.links}
-              t={FILE_STRINGS}
+              t={fileStrings()}
             />
           </Show>
           <Show when={!stored() && 'uploads' in props.message && props.message.uploads}>
-            {(uploads) => <FileChips uploads={uploads()} t={FILE_STRINGS} />}
+            {(uploads) => <FileChips uploads={uploads()} t={fileStrings()} />}
           </Show>
           <Show when={props.message.text}>
             <RichText text={props.message.text} />

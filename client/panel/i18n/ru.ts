@@ -1,0 +1,19 @@
+/**
+ * The panel's Russian dictionary: a lazy chunk fetched only when the UI is Russian. One part per
+ * group of components, so each part stays next to what it translates in review. A key that two
+ * parts share must have the same translation (tests/client/panel-i18n.test.ts checks it).
+ */
+import type { Dictionary } from '../i18n.ts'
+import { RU_ADMIN_INBOX } from './ru/admin-inbox.ts'
+import { RU_ADMIN_TEAM } from './ru/admin-team.ts'
+import { RU_CONVERSATION } from './ru/conversation.ts'
+import { RU_SHELL } from './ru/shell.ts'
+
+export const PARTS: ReadonlyArray<Dictionary> = [
+  RU_SHELL,
+  RU_CONVERSATION,
+  RU_ADMIN_INBOX,
+  RU_ADMIN_TEAM,
+]
+
+export const RU: Dictionary = Object.assign({}, ...PARTS)
