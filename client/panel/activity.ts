@@ -5,46 +5,55 @@
  */
 import type { Party } from '../shared/index.ts'
 import { operatorName } from './derive.ts'
+import { t } from './i18n.ts'
 import type { PanelState, StatusLine, TransferLine } from './store.ts'
-
-const STATUS_VERB = { open: 'Reopened', resolved: 'Resolved', closed: 'Closed' } as const
 
 /** An operator's name: from the team or the public names, the own one from the login. */
 export function nameOf(state: PanelState, id: string): string {
   const own = state.login?.operator
-  return operatorName(state, id) ?? (own?.id === id ? own.name : null) ?? 'An operator'
+  return operatorName(state, id) ?? (own?.id === id ? own.name : null) ?? t('An operator')
 }
 
 /** Who did it, as the line names them. */
 function actor(state: PanelState, by: Party): string {
   if (by.kind === 'operator') return nameOf(state, by.id)
-  return by.kind === 'visitor' ? 'the visitor' : 'routing'
+  return by.kind === 'visitor' ? t('the visitor') : t('routing')
 }
 
 /** The words of the line (names are plain text, rendered as text). */
 export function activityText(state: PanelState, line: StatusLine | TransferLine): string {
   if (line.name === 'conversation.status') {
     const { status, by } = line.data
-    if (by.kind === 'visitor') return status === 'open' ? 'Visitor reopened' : `Visitor ${status}`
-    if (by.kind === 'system') return `${STATUS_VERB[status]} automatically`
-    return `${STATUS_VERB[status]} by ${actor(state, by)}`
+    if (by.kind === 'visitor') {
+      if (status === 'open') return t('Visitor reopened')
+      return status === 'resolved' ? t('Visitor resolved') : t('Visitor closed')
+    }
+    if (by.kind === 'system') {
+      if (status === 'open') return t('Reopened automatically')
+      return status === 'resolved' ? t('Resolved automatically') : t('Closed automatically')
+    }
+    const name = actor(state, by)
+    if (status === 'open') return t('Reopened by {name}', { name })
+    return status === 'resolved'
+      ? t('Resolved by {name}', { name })
+      : t('Closed by {name}', { name })
   }
   const { assigneeId, reason, by } = line.data
   const to = assigneeId ? nameOf(state, assigneeId) : null
   switch (reason) {
     case 'auto':
-      return to ? `Auto-assigned to ${to}` : 'Back in the queue'
+      return to ? t('Auto-assigned to {name}', { name: to }) : t('Back in the queue')
     case 'escalation':
-      return to ? `Escalated to ${to}` : 'Escalated back to the queue'
+      return to ? t('Escalated to {name}', { name: to }) : t('Escalated back to the queue')
     case 'released':
-      return `Released by ${actor(state, by)}`
+      return t('Released by {name}', { name: actor(state, by) })
     case 'transfer':
       return to
-        ? `Transferred to ${to} by ${actor(state, by)}`
-        : `Transferred by ${actor(state, by)}`
+        ? t('Transferred to {to} by {name}', { to, name: actor(state, by) })
+        : t('Transferred by {name}', { name: actor(state, by) })
     case 'manual':
-      if (!to) return `Unassigned by ${actor(state, by)}`
-      if (by.kind === 'operator' && by.id === assigneeId) return `${to} took it`
-      return `Assigned to ${to} by ${actor(state, by)}`
+      if (!to) return t('Unassigned by {name}', { name: actor(state, by) })
+      if (by.kind === 'operator' && by.id === assigneeId) return t('{name} took it', { name: to })
+      return t('Assigned to {to} by {name}', { to, name: actor(state, by) })
   }
 }

@@ -2,8 +2,9 @@
  * What a screen reader hears of the live inbox (issue 16, accessibility): new conversations and
  * new visitor messages, through one polite live region. A busy inbox must not flood it: the
  * first event is said after a moment (its visitor's name known by then), the ones within the next
- * few seconds are summed up in one line.
+ * few seconds are summed up in one line. Said in the UI language (read when said).
  */
+import { t, tn } from './i18n.ts'
 
 /** The first event is said this long after it arrives: the list has learnt its visitor's name. */
 export const ANNOUNCE_SETTLE_MS = 800
@@ -53,14 +54,19 @@ export function summary(arrivals: Arrival[]): string {
   if (arrivals.length === 1) {
     const [only] = arrivals as [Arrival]
     return only.kind === 'conversation'
-      ? `New conversation from ${only.from()}`
-      : `New message from ${only.from()}`
+      ? t('New conversation from {name}', { name: only.from() })
+      : t('New message from {name}', { name: only.from() })
   }
   const conversations = arrivals.filter((a) => a.kind === 'conversation').length
   const messages = arrivals.length - conversations
-  const parts = [
-    messages > 0 ? `${messages} new message${messages === 1 ? '' : 's'}` : '',
-    conversations > 0 ? `${conversations} new conversation${conversations === 1 ? '' : 's'}` : '',
-  ].filter(Boolean)
-  return parts.join(' and ')
+  const ofMessages = messages > 0 ? tn(messages, '{n} new message', '{n} new messages') : ''
+  const ofConversations =
+    conversations > 0 ? tn(conversations, '{n} new conversation', '{n} new conversations') : ''
+  if (ofMessages && ofConversations) {
+    return t('{messages} and {conversations}', {
+      messages: ofMessages,
+      conversations: ofConversations,
+    })
+  }
+  return ofMessages || ofConversations
 }

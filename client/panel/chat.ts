@@ -29,6 +29,7 @@ import type { PanelApi, VisitorContext } from './api.ts'
 import { newestVisitorSeq, ownRead } from './derive.ts'
 import type { MentionAlert, PanelMutations, PanelState } from './store.ts'
 import { nameOf } from './activity.ts'
+import { t } from './i18n.ts'
 import { alertHidden } from './notify.ts'
 
 /** A visitor typing notice is dropped after this long without news (a lost "off"). */
@@ -238,7 +239,7 @@ export function createChat(
     async saveVisitor(patch: { name: string | null; email: string | null }) {
       const id = state.selectedId
       const details = state.visitor
-      if (!id || details?.conversationId !== id) return 'The conversation is not open.'
+      if (!id || details?.conversationId !== id) return t('The conversation is not open.')
       try {
         const visitor = await api.updateVisitor(id, patch)
         if (state.visitor?.conversationId === id) m.setVisitor({ ...state.visitor, visitor })
@@ -401,7 +402,7 @@ export function createChat(
     alertHidden(
       'mentions',
       alert.conversationId,
-      `${who} mentioned you`,
+      t('{name} mentioned you', { name: who }),
       alert.excerpt,
       () => {
         m.set('mention', null)
@@ -428,20 +429,23 @@ export function describe(e: unknown): string {
   const error = asParleyError(e)
   switch (error.code) {
     case 'MESSAGE_ALREADY_READ':
-      return 'The visitor has already read this message, so it can no longer be changed. Your text is kept: send it as a new message.'
+      return t(
+        'The visitor has already read this message, so it can no longer be changed. Your text is kept: send it as a new message.',
+      )
     case 'MESSAGE_ALREADY_DELETED':
-      return 'This message has already been deleted.'
+      return t('This message has already been deleted.')
     case 'MESSAGE_ACTION_FORBIDDEN':
-      return 'Only the author can change this message.'
+      return t('Only the author can change this message.')
     case 'forbidden':
-      return `Not allowed: ${error.message}`
+      return t('Not allowed: {detail}', { detail: error.message })
     case 'payload_too_large':
     case 'unsupported_media_type':
-      return `The file was not accepted: ${error.message}`
+      return t('The file was not accepted: {detail}', { detail: error.message })
     case 'unavailable':
     case 'overloaded':
-      return 'No connection right now. Please try again in a moment.'
+      return t('No connection right now. Please try again in a moment.')
     default:
-      return `${error.message} (${error.code})`
+      // The server's detail is English; Russian frames it.
+      return t('{detail} ({code})', { detail: error.message, code: error.code })
   }
 }

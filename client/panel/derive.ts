@@ -1,6 +1,7 @@
 /** Values computed from the panel state: the visitor's watermarks, receipts, edit rights. */
 import type { Conversation, Message } from '../shared/index.ts'
 import { generatedVisitorName } from '../../protocol/visitor-label.ts'
+import { t } from './i18n.ts'
 import { inboxOrder, type PanelState, type PendingMessage } from './store.ts'
 
 import type { ReceiptStatus } from '../shared/ui/ReceiptMark.tsx'
@@ -86,13 +87,13 @@ export function visibleConversations(state: PanelState): Conversation[] {
   return state.list.sort === 'waiting' ? rows.sort(waitingOrder) : rows
 }
 
-/** "now", "5 min", "3 h", "2 d": how long ago, short. */
+/** "now", "5 min", "3 h", "2 d": how long ago, short (in the UI language). */
 export function ago(at: number, now: number): string {
   const minutes = Math.floor(Math.max(0, now - at) / 60_000)
-  if (minutes < 1) return 'now'
-  if (minutes < 60) return `${minutes} min`
+  if (minutes < 1) return t('now')
+  if (minutes < 60) return t('{n} min', { n: minutes })
   const hours = Math.floor(minutes / 60)
-  return hours < 24 ? `${hours} h` : `${Math.floor(hours / 24)} d`
+  return hours < 24 ? t('{n} h', { n: hours }) : t('{n} d', { n: Math.floor(hours / 24) })
 }
 
 /** An operator's name as the panel knows it, or null (not learnt yet, or not to be had). */

@@ -1,10 +1,17 @@
 /** Display helpers: a visitor's short name and place, times, the words around files. */
 import { attachStrings } from '../shared/attach-i18n.ts'
 import type { Conversation } from '../shared/index.ts'
-import { locale } from './i18n.ts'
+import { locale, msg, t } from './i18n.ts'
 
 export function visitorName(visitorId: string): string {
-  return `Visitor ${visitorId.slice(-6)}`
+  return t('Visitor {id}', { id: visitorId.slice(-6) })
+}
+
+/** A conversation's status as its pill shows it: msg() keys, shown with `t()`. */
+export const STATUS_LABELS: Readonly<Record<Conversation['status'], string>> = {
+  open: msg('open'),
+  resolved: msg('resolved'),
+  closed: msg('closed'),
 }
 
 /** Intl.DisplayNames of one kind in the UI language, made once per language. */

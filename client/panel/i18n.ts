@@ -79,6 +79,17 @@ export function t(text: string, vars?: Readonly<Record<string, string | number>>
   return fill(typeof entry === 'string' ? entry : text, vars)
 }
 
+/** `text` in one sense of several (see the header): keyed `context|text`. */
+export function tx(
+  context: string,
+  text: string,
+  vars?: Readonly<Record<string, string | number>>,
+): string {
+  if (current() === 'en') return fill(text, vars)
+  const entry = dictionary[`${context}|${text}`]
+  return fill(typeof entry === 'string' ? entry : text, vars)
+}
+
 const plurals = { en: new Intl.PluralRules('en'), ru: new Intl.PluralRules('ru') }
 
 /** `n` things: `one` or `other` in English, one/few/many in Russian; `{n}` is the number. */

@@ -8,6 +8,7 @@ import { produce } from 'solid-js/store'
 import type { InboxItem } from '../../protocol/index.ts'
 import { asParleyError } from '../shared/index.ts'
 import type { ListQuery, panelApi } from './api.ts'
+import { msg, t } from './i18n.ts'
 import type { PanelMutations, PanelState } from './store.ts'
 
 /** How long feed changes settle before the counts and the first page are read again. */
@@ -16,10 +17,11 @@ export const REFRESH_MS = 500
 export type BulkAction =
   { kind: 'status'; status: 'resolved' | 'closed' } | { kind: 'assign'; operatorId: string }
 
-const DONE: Record<'resolved' | 'closed' | 'assign', string> = {
-  resolved: 'resolved',
-  closed: 'closed',
-  assign: 'assigned',
+/** What a bulk action reports of the rows it could not change (msg() keys, shown with t()). */
+const FAILED: Record<'resolved' | 'closed' | 'assign', string> = {
+  resolved: msg('{failed} of {total} could not be resolved: {reasons}'),
+  closed: msg('{failed} of {total} could not be closed: {reasons}'),
+  assign: msg('{failed} of {total} could not be assigned: {reasons}'),
 }
 
 export function createList(state: PanelState, m: PanelMutations, api: ReturnType<typeof panelApi>) {
@@ -149,9 +151,9 @@ export function createList(state: PanelState, m: PanelMutations, api: ReturnType
         )
         void reload()
         if (failed.length === 0) return null
-        const verb = DONE[action.kind === 'status' ? action.status : 'assign']
+        const text = FAILED[action.kind === 'status' ? action.status : 'assign']
         const reasons = [...new Set(failed.map((f) => f.why))].join('; ')
-        return `${failed.length} of ${ids.length} could not be ${verb}: ${reasons}`
+        return t(text, { failed: failed.length, total: ids.length, reasons })
       },
     },
   }

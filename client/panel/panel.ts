@@ -26,7 +26,7 @@ import { createAdmin } from './admin.ts'
 import { panelApi, type Progress } from './api.ts'
 import { createChat, describe } from './chat.ts'
 import { createList } from './list.ts'
-import { locale, setLocale, type Locale } from './i18n.ts'
+import { locale, setLocale, t, type Locale } from './i18n.ts'
 import { createCanned } from './replies.ts'
 import { alertHidden, prime } from './notify.ts'
 import { createAnnouncer } from './announce.ts'
@@ -130,8 +130,8 @@ export function createPanel(baseUrl: string) {
           alertHidden(
             fresh ? 'conversations' : 'messages',
             conversation.id,
-            fresh ? 'New conversation' : 'New message',
-            'A visitor is waiting for a reply',
+            fresh ? t('New conversation') : t('New message'),
+            t('A visitor is waiting for a reply'),
             () => void actions.openConversation(conversation.id),
           )
         }

@@ -7,6 +7,7 @@ import { asParleyError } from '../shared/index.ts'
 import type { CannedInput, CannedReply, PanelApi } from './api.ts'
 import { describe } from './chat.ts'
 import { fieldOf } from './form-errors.ts'
+import { t } from './i18n.ts'
 import type { PanelMutations, PanelState } from './store.ts'
 
 /** Why a save was refused, and the field it concerns (null: the form as a whole). */
@@ -22,7 +23,7 @@ export function createCanned(state: PanelState, m: PanelMutations, api: PanelApi
   const refusal = (e: unknown): CannedRefusal => {
     const error = asParleyError(e)
     if (error.code === 'conflict')
-      return { field: 'shortcut', message: 'Another reply here already uses this shortcut.' }
+      return { field: 'shortcut', message: t('Another reply here already uses this shortcut.') }
     const field = fieldOf(error.message)?.replace(/^body\./, '')
     const named = field === 'shortcut' || field === 'title' || field === 'text' ? field : null
     return { field: named, message: describe(e).replace(/^[\w.[\]]+: /, '') }

@@ -3,19 +3,32 @@
  * whole), and the one-line summary the branch list shows.
  */
 import type { Schedule } from './api.ts'
+import { locale, t, tn } from './i18n.ts'
 
 export type Weekday = keyof Schedule['week']
 export type Interval = NonNullable<Schedule['week'][Weekday]>[number]
 
-export const WEEKDAYS: ReadonlyArray<{ day: Weekday; short: string; name: string }> = [
-  { day: 'mon', short: 'Mon', name: 'Monday' },
-  { day: 'tue', short: 'Tue', name: 'Tuesday' },
-  { day: 'wed', short: 'Wed', name: 'Wednesday' },
-  { day: 'thu', short: 'Thu', name: 'Thursday' },
-  { day: 'fri', short: 'Fri', name: 'Friday' },
-  { day: 'sat', short: 'Sat', name: 'Saturday' },
-  { day: 'sun', short: 'Sun', name: 'Sunday' },
+export const WEEKDAYS: ReadonlyArray<{ day: Weekday }> = [
+  { day: 'mon' },
+  { day: 'tue' },
+  { day: 'wed' },
+  { day: 'thu' },
+  { day: 'fri' },
+  { day: 'sat' },
+  { day: 'sun' },
 ]
+
+/**
+ * The name of `WEEKDAYS[index]` in the UI language, capitalized: "Monday" ("Mon" when short),
+ * "Понедельник" ("Пн"). Reads the locale, so call it where it is shown.
+ */
+export function weekdayName(index: number, width: 'long' | 'short'): string {
+  // 1 January 2024 was a Monday.
+  const name = new Intl.DateTimeFormat(locale(), { weekday: width, timeZone: 'UTC' }).format(
+    Date.UTC(2024, 0, 1 + index),
+  )
+  return name.charAt(0).toLocaleUpperCase(locale()) + name.slice(1)
+}
 
 /** A dated exception as the form holds it (no note is an empty one). */
 export interface ExceptionDraft {
@@ -109,10 +122,10 @@ export function fromDraft(draft: ScheduleDraft): Schedule {
 /** "Mon-Fri 09:00-18:00, Sat 10:00-14:00, Europe/Moscow", "Always open"; exceptions counted. */
 export function summarize(schedule: Schedule): string {
   const parts = isAlwaysOpen(schedule)
-    ? ['Always open']
+    ? [t('Always open')]
     : [...weekText(schedule), schedule.timeZone]
   const n = schedule.exceptions.length
-  if (n > 0) parts.push(`${n} ${n === 1 ? 'exception' : 'exceptions'}`)
+  if (n > 0) parts.push(tn(n, '{n} exception', '{n} exceptions'))
   return parts.join(', ')
 }
 
@@ -120,14 +133,14 @@ export function summarize(schedule: Schedule): string {
 function weekText(schedule: Schedule): string[] {
   const runs: Array<{ first: number; last: number; hours: string }> = []
   WEEKDAYS.forEach(({ day }, i) => {
-    const hours = (schedule.week[day] ?? []).map((h) => `${h.from}-${h.to}`).join(' and ')
+    const hours = (schedule.week[day] ?? []).map((h) => `${h.from}-${h.to}`).join(` ${t('and')} `)
     const run = runs[runs.length - 1]
     if (run && run.hours === hours && run.last === i - 1) run.last = i
     else runs.push({ first: i, last: i, hours })
   })
   const open = runs.filter((run) => run.hours !== '')
-  if (open.length === 0) return ['Closed every day']
-  const short = (i: number) => WEEKDAYS[i]?.short ?? ''
+  if (open.length === 0) return [t('Closed every day')]
+  const short = (i: number) => weekdayName(i, 'short')
   return open.map(
     (run) =>
       `${run.first === run.last ? short(run.first) : `${short(run.first)}-${short(run.last)}`} ${run.hours}`,

@@ -4,24 +4,26 @@
  * with Ctrl/Meta held (the browser's own). `?` lists them.
  */
 import { visibleConversations } from './derive.ts'
+import { msg } from './i18n.ts'
 import type { PanelState } from './store.ts'
 
 export interface Shortcut {
   keys: string[]
+  /** A msg() key: shown with `t()`. */
   label: string
 }
 
 /** What the help overlay lists, in this order. */
 export const SHORTCUTS: Shortcut[] = [
-  { keys: ['j', 'Alt+↓'], label: 'Next conversation' },
-  { keys: ['k', 'Alt+↑'], label: 'Previous conversation' },
-  { keys: ['r'], label: 'Reply' },
-  { keys: ['n'], label: 'Private note' },
-  { keys: ['e'], label: 'Resolve' },
-  { keys: ['a'], label: 'Assign to me' },
-  { keys: ['/'], label: 'Search' },
-  { keys: ['?'], label: 'Show these shortcuts' },
-  { keys: ['Esc'], label: 'Leave the field or close the dialog' },
+  { keys: ['j', 'Alt+↓'], label: msg('Next conversation') },
+  { keys: ['k', 'Alt+↑'], label: msg('Previous conversation') },
+  { keys: ['r'], label: msg('Reply') },
+  { keys: ['n'], label: msg('Private note') },
+  { keys: ['e'], label: msg('Resolve') },
+  { keys: ['a'], label: msg('Assign to me') },
+  { keys: ['/'], label: msg('Search') },
+  { keys: ['?'], label: msg('Show these shortcuts') },
+  { keys: ['Esc'], label: msg('Leave the field or close the dialog') },
 ]
 
 /** The composer's mode a shortcut asks for; the composer listens for this event. */

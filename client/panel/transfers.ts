@@ -12,6 +12,7 @@ import {
 } from '../shared/index.ts'
 import type { PanelApi, Team } from './api.ts'
 import { describe } from './chat.ts'
+import { t } from './i18n.ts'
 import { alertHidden } from './notify.ts'
 import type { PanelMutations, PanelState, TransferNote } from './store.ts'
 
@@ -86,8 +87,8 @@ export function createTransfers(
       alertHidden(
         'assignments',
         data.conversationId,
-        'Conversation assigned to you',
-        'Open it before it escalates',
+        t('Conversation assigned to you'),
+        t('Open it before it escalates'),
         () => open(data.conversationId),
       )
       return
@@ -105,7 +106,7 @@ export function createTransfers(
       alertHidden(
         'assignments',
         data.conversationId,
-        'Conversation transferred to you',
+        t('Conversation transferred to you'),
         transferText(state, item),
         () => open(data.conversationId),
         { always: true },
@@ -150,6 +151,6 @@ export function createTransfers(
 /** "Transferred by Anna: VIP customer" (the name when known). */
 function transferText(state: PanelState, item: TransferNote): string {
   const who = item.by ? state.names[item.by] : undefined
-  const head = who ? `Transferred by ${who}` : 'Transferred by a colleague'
+  const head = who ? t('Transferred by {name}', { name: who }) : t('Transferred by a colleague')
   return item.note ? `${head}: ${item.note}` : head
 }

@@ -207,11 +207,14 @@ export async function connectOperator(server: TestServer) {
  * client if stale), stopped after. Tests read `env.server` and `env.browser`; a test that
  * restarts the server assigns the new one to `env.server` so it is stopped too.
  */
-export function useServerAndBrowser(): { server: TestServer; browser: TestBrowser } {
+export function useServerAndBrowser(serverEnv?: Record<string, string>): {
+  server: TestServer
+  browser: TestBrowser
+} {
   const env = {} as { server: TestServer; browser: TestBrowser }
   beforeAll(async () => {
     ensureClientBuilt()
-    env.server = await startTestServer()
+    env.server = await startTestServer(serverEnv ? { env: serverEnv } : {})
     env.browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

@@ -74,8 +74,9 @@ describe.skipIf(skipBrowserTests)('panel notifications', () => {
       (await page.evaluate(() => (window as unknown as { __notes: Note[] }).__notes)).filter(
         (n) => n.title !== 'Conversation assigned to you',
       )
-    // Keyboard only: the menu's last item, then the dialog's checkboxes.
+    // Keyboard only: from the menu's end up to the item, then the dialog's checkboxes.
     await page.locator('.account-button').focus()
+    await page.keyboard.press('ArrowUp')
     await page.keyboard.press('ArrowUp')
     await page.keyboard.press('ArrowUp')
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Notifications…')

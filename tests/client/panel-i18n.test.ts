@@ -88,6 +88,11 @@ function scan(): Found {
           const key = literal(node.arguments[0])
           if (key !== undefined) found.singular.set(key, where(node))
           else if (name === 'msg') found.dynamicMsg.push(where(node))
+        } else if (name === 'tx') {
+          const context = literal(node.arguments[0])
+          const text = literal(node.arguments[1])
+          if (context === undefined || text === undefined) found.dynamicMsg.push(where(node))
+          else found.singular.set(`${context}|${text}`, where(node))
         } else if (name === 'tn') {
           const one = literal(node.arguments[1])
           const other = literal(node.arguments[2])
@@ -138,7 +143,7 @@ describe('panel i18n', () => {
     expect(found.unwrapped).toEqual([])
   })
 
-  test('panel i18n - msg() and tn() take literal keys (the dictionary is read from them)', () => {
+  test('panel i18n - msg(), tx() and tn() take literal keys (the dictionary is read from them)', () => {
     expect(found.dynamicMsg).toEqual([])
   })
 
@@ -150,7 +155,8 @@ describe('panel i18n', () => {
         problems.push(`${where} missing: "${key}"`)
         continue
       }
-      if (placeholders(entry).join() !== placeholders(key).join()) {
+      // A `tx` key is `context|text`: the text is what the placeholders come from.
+      if (placeholders(entry).join() !== placeholders(key.slice(key.indexOf('|') + 1)).join()) {
         problems.push(`${where} placeholders differ: "${key}" -> "${entry}"`)
       }
       if (!/[а-яё]/i.test(entry) && !SAME_IN_BOTH.has(key) && !LATIN_OK.test(entry)) {

@@ -1,6 +1,6 @@
 /**
- * An operator's own profile (issue 16): the full name colleagues see and the name visitors see,
- * each changed alone or together; bad input is a typed 422 and changes nothing; a visitor may
+ * An operator's own profile (issue 16): the full name colleagues see, the name visitors see and
+ * the panel language, each changed alone or together; bad input is a typed 422 and changes nothing; a visitor may
  * not; colleagues see the new full name in the inbox's team.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
@@ -42,6 +42,9 @@ describe('own profile', () => {
       { name: 'x'.repeat(101) },
       { displayName: 'y'.repeat(51) },
       { name: 'Ok', role: 'admin' },
+      { locale: 'de' },
+      { locale: 'RU' },
+      { locale: 1 },
       {},
     ]) {
       const res = await patch(body)
@@ -55,5 +58,28 @@ describe('own profile', () => {
     const visitor = await s.visitorToken()
     const refused = await patch({ name: 'Intruder' }, visitor.token)
     expect(refused.status).toBe(403)
+  })
+
+  test('profile - the panel language is kept on the account until cleared, and a new sign-in carries it', async () => {
+    const op = await s.operator()
+    const patch = (body: unknown) =>
+      s.http('/api/me/profile', { method: 'PATCH', token: op.token, body })
+    const me = async () => (await s.http('/api/auth/me', { token: op.token })).body.operator
+    expect((await me()).locale).toBeNull()
+    const chosen = await patch({ locale: 'ru' })
+    expect(chosen.status).toBe(200)
+    expect(chosen.body.locale).toBe('ru')
+    expect((await me()).locale).toBe('ru')
+    // Other fields leave it alone.
+    expect((await patch({ displayName: 'Ann' })).body.locale).toBe('ru')
+    const login = await s.http('/api/auth/login', {
+      method: 'POST',
+      // The test helper's operators all have this password.
+      body: { email: (await me()).email, password: 'operator-password-1' },
+    })
+    expect(login.status).toBe(200)
+    expect(login.body.operator.locale).toBe('ru')
+    expect((await patch({ locale: null })).body.locale).toBeNull()
+    expect((await me()).locale).toBeNull()
   })
 })

@@ -1,6 +1,7 @@
 /** The panel: the login form, or the signed-in shell. Keeps the page title's unread count. */
 import { createEffect, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { Login } from './Login.tsx'
 import { Shell } from './Shell.tsx'
 
@@ -8,7 +9,8 @@ export function App() {
   const panel = usePanel()
   createEffect(() => {
     const n = panel.state.login ? panel.state.badges.unread : 0
-    document.title = n > 0 ? `(${n}) Parley — operator panel` : 'Parley — operator panel'
+    document.title =
+      n > 0 ? t('({n}) Parley — operator panel', { n }) : t('Parley — operator panel')
   })
   return (
     <Show

@@ -11,6 +11,7 @@ import type { SetStoreFunction } from 'solid-js/store'
 import { AA_CONTRAST, contrastWithWhite } from '../../../protocol/limits.ts'
 import type { InboxSettings } from '../../shared/index.ts'
 import { names } from '../form-errors.ts'
+import { msg, t } from '../i18n.ts'
 
 export type AppearanceDraft = InboxSettings['appearance']
 type Locale = 'en' | 'ru'
@@ -24,9 +25,9 @@ export function accentContrast(color: string): number | null {
 }
 
 const LANGUAGES: ReadonlyArray<{ value: AppearanceDraft['language']; label: string }> = [
-  { value: 'auto', label: "Follow the site's page, then the browser" },
-  { value: 'en', label: 'English' },
-  { value: 'ru', label: 'Russian' },
+  { value: 'auto', label: msg("Follow the site's page, then the browser") },
+  { value: 'en', label: msg('English') },
+  { value: 'ru', label: msg('Russian') },
 ]
 
 const PREVIEW: Record<Locale, { hello: string; reply: string; write: string }> = {
@@ -46,10 +47,12 @@ const REPLY_TIME: Record<Locale, string> = {
   ru: 'Обычно отвечаем за ~5 мин',
 }
 
-const contrastText = (ratio: number, readable: boolean) =>
-  readable
-    ? `White text on it: ${ratio.toFixed(2)}:1, readable (WCAG AA needs ${AA_CONTRAST}:1).`
-    : `White text on it: ${ratio.toFixed(2)}:1, too faint: WCAG AA needs ${AA_CONTRAST}:1. Pick a darker color.`
+const contrastText = (ratio: number, readable: boolean) => {
+  const vars = { ratio: ratio.toFixed(2), aa: AA_CONTRAST }
+  return readable
+    ? t('White text on it: {ratio}:1, readable (WCAG AA needs {aa}:1).', vars)
+    : t('White text on it: {ratio}:1, too faint: WCAG AA needs {aa}:1. Pick a darker color.', vars)
+}
 
 export function AppearanceEditor(props: {
   draft: AppearanceDraft
@@ -72,7 +75,7 @@ export function AppearanceEditor(props: {
   const accentInvalid = () => (contrast() === null ? bad('accentColor') : !readable()) || undefined
   const text = (key: Text, lang: Locale) => (
     <label>
-      {lang === 'en' ? 'English' : 'Russian'}
+      {lang === 'en' ? t('English') : t('Russian')}
       <input
         dir="auto"
         lang={lang}
@@ -88,17 +91,17 @@ export function AppearanceEditor(props: {
   const shown = (key: Text, fallback: string) => props.draft[key][locale()].trim() || fallback
   return (
     <fieldset class="appearance">
-      <legend>Widget appearance</legend>
+      <legend>{t('Widget appearance')}</legend>
       <div class="appearance-grid">
         <div class="appearance-fields">
           <fieldset class="pair">
-            <legend>Title (empty: the inbox's name)</legend>
+            <legend>{t("Title (empty: the inbox's name)")}</legend>
             {text('title', 'en')}
             {text('title', 'ru')}
           </fieldset>
           <div class="accent-row">
             <label>
-              Accent color
+              {t('Accent color')}
               <input
                 class="hex"
                 value={props.draft.accentColor}
@@ -110,7 +113,7 @@ export function AppearanceEditor(props: {
             </label>
             <input
               type="color"
-              aria-label="Pick the accent color"
+              aria-label={t('Pick the accent color')}
               value={HEX.test(props.draft.accentColor) ? props.draft.accentColor : '#4f46e5'}
               onInput={(e) => props.setDraft('accentColor', e.currentTarget.value)}
             />
@@ -121,13 +124,13 @@ export function AppearanceEditor(props: {
             classList={{ error: !readable() }}
             aria-live="polite"
           >
-            <Show when={contrast()} fallback="Write the color as #rrggbb, e.g. #4f46e5.">
+            <Show when={contrast()} fallback={t('Write the color as #rrggbb, e.g. #4f46e5.')}>
               {/* Show calls its child once, untracked: the JSX expression keeps it live. */}
               {(ratio) => <>{contrastText(ratio(), readable())}</>}
             </Show>
           </p>
           <fieldset class="pair">
-            <legend>Corner</legend>
+            <legend>{t('Corner')}</legend>
             <For each={['right', 'left'] as const}>
               {(side) => (
                 <label class="check">
@@ -137,25 +140,25 @@ export function AppearanceEditor(props: {
                     checked={props.draft.position === side}
                     onChange={() => props.setDraft('position', side)}
                   />
-                  {side === 'right' ? 'Bottom right' : 'Bottom left'}
+                  {side === 'right' ? t('Bottom right') : t('Bottom left')}
                 </label>
               )}
             </For>
           </fieldset>
           <fieldset class="pair">
-            <legend>Launcher label (empty: the icon alone)</legend>
+            <legend>{t('Launcher label (empty: the icon alone)')}</legend>
             {text('launcherLabel', 'en')}
             {text('launcherLabel', 'ru')}
           </fieldset>
           <label>
-            Language
+            {t('Language')}
             <select
               value={props.draft.language}
               onChange={(e) =>
                 props.setDraft('language', e.currentTarget.value as AppearanceDraft['language'])
               }
             >
-              <For each={LANGUAGES}>{(l) => <option value={l.value}>{l.label}</option>}</For>
+              <For each={LANGUAGES}>{(l) => <option value={l.value}>{t(l.label)}</option>}</For>
             </select>
           </label>
           <label class="check">
@@ -164,7 +167,7 @@ export function AppearanceEditor(props: {
               checked={props.draft.showReplyTime}
               onChange={(e) => props.setDraft('showReplyTime', e.currentTarget.checked)}
             />
-            Show the typical reply time
+            {t('Show the typical reply time')}
           </label>
           <label class="check">
             <input
@@ -172,16 +175,17 @@ export function AppearanceEditor(props: {
               checked={props.draft.showQueuePosition}
               onChange={(e) => props.setDraft('showQueuePosition', e.currentTarget.checked)}
             />
-            Show visitors their place in line
+            {t('Show visitors their place in line')}
           </label>
           <p class="muted hint">
-            The greeting and the text shown while nobody is online are set per branch, under
-            Branches and routing, in its automatic replies.
+            {t(
+              'The greeting and the text shown while nobody is online are set per branch, under Branches and routing, in its automatic replies.',
+            )}
           </p>
         </div>
         <figure class="preview" aria-labelledby={`${id}-preview`}>
           <figcaption id={`${id}-preview`}>
-            Preview
+            {t('Preview')}
             <span class="preview-switches">
               <button
                 type="button"
@@ -189,7 +193,7 @@ export function AppearanceEditor(props: {
                 aria-pressed={locale() === 'ru'}
                 onClick={() => setLocale(locale() === 'en' ? 'ru' : 'en')}
               >
-                {locale() === 'en' ? 'Show in Russian' : 'Show in English'}
+                {locale() === 'en' ? t('Show in Russian') : t('Show in English')}
               </button>
               <button
                 type="button"
@@ -197,7 +201,7 @@ export function AppearanceEditor(props: {
                 aria-pressed={dark()}
                 onClick={() => setDark(!dark())}
               >
-                {dark() ? 'Light theme' : 'Dark theme'}
+                {dark() ? t('Light theme') : t('Dark theme')}
               </button>
             </span>
           </figcaption>

@@ -8,6 +8,7 @@
 import { createUniqueId, For, Show } from 'solid-js'
 import type { SetStoreFunction } from 'solid-js/store'
 import type { BranchSettings } from '../../../actors/index.ts'
+import { msg, t } from '../i18n.ts'
 
 /** What this part of the form edits. */
 export type AutoReplyDraft = Pick<
@@ -23,23 +24,25 @@ const MAX = 1000
 const REPLIES: ReadonlyArray<{ key: ReplyKey; title: string; hint: string }> = [
   {
     key: 'greeting',
-    title: 'Greeting',
-    hint: 'Shown by the widget before the first message; not stored in the conversation.',
+    title: msg('Greeting'),
+    hint: msg('Shown by the widget before the first message; not stored in the conversation.'),
   },
   {
     key: 'firstReply',
-    title: 'First reply',
-    hint: "Sent after a new conversation's first message while the branch is online or busy.",
+    title: msg('First reply'),
+    hint: msg("Sent after a new conversation's first message while the branch is online or busy."),
   },
   {
     key: 'offlineReply',
-    title: 'Offline reply',
-    hint: "Sent after a new conversation's first message, or an offline request, while the branch is offline.",
+    title: msg('Offline reply'),
+    hint: msg(
+      "Sent after a new conversation's first message, or an offline request, while the branch is offline.",
+    ),
   },
   {
     key: 'waitingReply',
-    title: 'Waiting reply',
-    hint: 'Sent once when a visitor has waited this long for an answer, within working hours.',
+    title: msg('Waiting reply'),
+    hint: msg('Sent once when a visitor has waited this long for an answer, within working hours.'),
   },
 ]
 
@@ -47,8 +50,8 @@ const REPLIES: ReadonlyArray<{ key: ReplyKey; title: string; hint: string }> = [
 const WAIT_MINUTES = { min: 1, max: 24 * 60 }
 
 const LANGUAGES: ReadonlyArray<{ lang: Language; name: string }> = [
-  { lang: 'en', name: 'English' },
-  { lang: 'ru', name: 'Russian' },
+  { lang: 'en', name: msg('English') },
+  { lang: 'ru', name: msg('Russian') },
 ]
 
 export function AutoReplies(props: {
@@ -64,7 +67,7 @@ export function AutoReplies(props: {
       <For each={LANGUAGES}>
         {({ lang, name }) => (
           <label>
-            {name}
+            {t(name)}
             <textarea
               rows={2}
               lang={lang}
@@ -80,16 +83,18 @@ export function AutoReplies(props: {
   )
   return (
     <fieldset class="auto-replies">
-      <legend>Automatic replies</legend>
-      <p class="muted">Each in English and Russian; the visitor gets the widget's language.</p>
+      <legend>{t('Automatic replies')}</legend>
+      <p class="muted">
+        {t("Each in English and Russian; the visitor gets the widget's language.")}
+      </p>
       <For each={REPLIES}>
         {(reply) => {
           const hintId = createUniqueId()
           return (
             <fieldset class="reply">
-              <legend>{reply.title}</legend>
+              <legend>{t(reply.title)}</legend>
               <p id={hintId} class="muted">
-                {reply.hint}
+                {t(reply.hint)}
               </p>
               <label class="check">
                 <input
@@ -99,11 +104,11 @@ export function AutoReplies(props: {
                   onChange={(e) => props.setDraft(reply.key, 'on', e.currentTarget.checked)}
                   aria-describedby={hintId}
                 />
-                On
+                {t('On')}
               </label>
               <Show when={reply.key === 'waitingReply'}>
                 <label class="wait-after">
-                  After (minutes)
+                  {t('After (minutes)')}
                   <input
                     type="number"
                     inputMode="numeric"
@@ -130,8 +135,10 @@ export function AutoReplies(props: {
         }}
       </For>
       <fieldset class="reply">
-        <legend>Offline text</legend>
-        <p class="muted">The widget's line while the branch is offline. Empty: its own words.</p>
+        <legend>{t('Offline text')}</legend>
+        <p class="muted">
+          {t("The widget's line while the branch is offline. Empty: its own words.")}
+        </p>
         {texts(
           (lang) => props.draft.offlineText[lang],
           (lang, text) => props.setDraft('offlineText', lang, text),

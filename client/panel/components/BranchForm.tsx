@@ -11,6 +11,7 @@ import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { BranchView } from '../api.ts'
 import { usePanel } from '../context.ts'
 import { names } from '../form-errors.ts'
+import { t } from '../i18n.ts'
 import { fromDraft, toDraft } from '../schedule.ts'
 import { AutoReplies, type AutoReplyDraft } from './AutoReplies.tsx'
 import { ScheduleEditor } from './ScheduleEditor.tsx'
@@ -67,10 +68,10 @@ export function BranchForm(props: {
       <form class="card branch-form" aria-labelledby={titleId} onSubmit={(e) => void submit(e)}>
         {/* The list it replaced is gone: focus starts here. */}
         <h2 id={titleId} tabIndex={-1} ref={(el) => queueMicrotask(() => el.focus())}>
-          {props.branch ? 'Edit branch' : 'New branch'}
+          {props.branch ? t('Edit branch') : t('New branch')}
         </h2>
         <label>
-          Name
+          {t('Name')}
           <input
             required
             maxLength={100}
@@ -89,12 +90,12 @@ export function BranchForm(props: {
               checked={escalate()}
               onChange={(e) => setEscalate(e.currentTarget.checked)}
             />
-            When nobody here can take an escalated chat, pass it to the default branch
+            {t('When nobody here can take an escalated chat, pass it to the default branch')}
           </label>
         </Show>
         <fieldset class="members">
-          <legend>Members</legend>
-          <p class="muted">Members also become members of the inbox.</p>
+          <legend>{t('Members')}</legend>
+          <p class="muted">{t('Members also become members of the inbox.')}</p>
           <For each={panel.state.operators}>
             {(op) => (
               <label class="check">
@@ -119,10 +120,10 @@ export function BranchForm(props: {
         </Show>
         <div class="form-foot">
           <button type="submit" disabled={busy()}>
-            Save branch
+            {t('Save branch')}
           </button>
           <button type="button" class="secondary" onClick={() => props.onDone()}>
-            Cancel
+            {t('Cancel')}
           </button>
         </div>
       </form>

@@ -8,6 +8,7 @@ import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { BranchView } from '../api.ts'
 import { usePanel } from '../context.ts'
+import { t, tn } from '../i18n.ts'
 import { summarize } from '../schedule.ts'
 import { BranchForm } from './BranchForm.tsx'
 import { DeleteBranchDialog } from './DeleteBranchDialog.tsx'
@@ -15,7 +16,7 @@ import { RoutingForm } from './RoutingForm.tsx'
 
 const memberCount = (b: BranchView) => {
   const n = b.operatorIds.length
-  return n === 0 ? 'No members' : n === 1 ? '1 member' : `${n} members`
+  return n === 0 ? t('No members') : tn(n, '{n} member', '{n} members')
 }
 
 export function Branches(props: { inboxId: string }) {
@@ -40,7 +41,7 @@ export function Branches(props: { inboxId: string }) {
             <button
               type="button"
               class="icon-button"
-              aria-label="Back to inbox settings"
+              aria-label={t('Back to inbox settings')}
               onClick={() => panel.actions.closeBranches()}
             >
               <Icon name="back" />
@@ -53,12 +54,15 @@ export function Branches(props: { inboxId: string }) {
                 queueMicrotask(() => el.focus())
               }}
             >
-              Branches of <SafeText text={inboxName()} />
+              {t('Branches of {name}')
+                .split(/(\{name\})/)
+                .map((part) => (part === '{name}' ? <SafeText text={inboxName()} /> : part))}
             </h2>
           </div>
           <p class="muted">
-            Teams of operators with their own working hours. Each conversation belongs to one branch
-            and goes to its members.
+            {t(
+              'Teams of operators with their own working hours. Each conversation belongs to one branch and goes to its members.',
+            )}
           </p>
           <Show when={panel.state.notice}>
             <p class="error" role="alert">
@@ -68,7 +72,7 @@ export function Branches(props: { inboxId: string }) {
           <Show when={panel.state.branches}>
             {(data) => (
               <>
-                <ul class="branch-list" aria-label="Branches">
+                <ul class="branch-list" aria-label={t('Branches')}>
                   <For each={data().branches}>
                     {(b) => (
                       <li class="branch-row" data-branch-id={b.id}>
@@ -76,7 +80,7 @@ export function Branches(props: { inboxId: string }) {
                           <span class="branch-name">
                             <SafeText text={b.name} />
                             <Show when={b.isDefault}>
-                              <span class="pill">Default</span>
+                              <span class="pill">{t('Default')}</span>
                             </Show>
                           </span>
                           <span class="branch-meta">
@@ -88,19 +92,19 @@ export function Branches(props: { inboxId: string }) {
                           <button
                             type="button"
                             class="secondary"
-                            aria-label={`Edit ${b.name}`}
+                            aria-label={t('Edit {name}', { name: b.name })}
                             onClick={() => setEditing(b.id)}
                           >
-                            Edit
+                            {t('Edit')}
                           </button>
                           <Show when={!b.isDefault}>
                             <button
                               type="button"
                               class="secondary"
-                              aria-label={`Delete ${b.name}`}
+                              aria-label={t('Delete {name}', { name: b.name })}
                               onClick={() => setDeleting(b)}
                             >
-                              Delete
+                              {t('Delete')}
                             </button>
                           </Show>
                         </div>
@@ -110,7 +114,7 @@ export function Branches(props: { inboxId: string }) {
                 </ul>
                 <div>
                   <button type="button" onClick={() => setEditing('new')}>
-                    Add branch
+                    {t('Add branch')}
                   </button>
                 </div>
                 <RoutingForm inboxId={props.inboxId} data={data()} />

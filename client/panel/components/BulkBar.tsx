@@ -4,6 +4,7 @@
  */
 import { createEffect, createSignal, For, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import type { BulkAction } from '../list.ts'
 
 export function BulkBar(props: { shown: string[] }) {
@@ -39,7 +40,7 @@ export function BulkBar(props: { shown: string[] }) {
     setBusy(false)
   }
   return (
-    <div class="bulk" role="group" aria-label="Bulk actions">
+    <div class="bulk" role="group" aria-label={t('Bulk actions')}>
       <label class="toggle">
         <input
           type="checkbox"
@@ -49,23 +50,23 @@ export function BulkBar(props: { shown: string[] }) {
             panel.actions.setSelection(e.currentTarget.checked ? [...props.shown] : [])
           }
         />
-        Select all shown
+        {t('Select all shown')}
       </label>
       <Show when={count() > 0}>
-        <span class="muted">{count()} selected</span>
+        <span class="muted">{t('{n} selected', { n: count() })}</span>
         <button
           type="button"
           disabled={busy()}
           onClick={() => void run({ kind: 'status', status: 'resolved' })}
         >
-          Resolve
+          {t('Resolve')}
         </button>
         <button
           type="button"
           disabled={busy()}
           onClick={() => void run({ kind: 'status', status: 'closed' })}
         >
-          Close
+          {t('Close')}
         </button>
         <button
           type="button"
@@ -74,16 +75,16 @@ export function BulkBar(props: { shown: string[] }) {
             void run({ kind: 'assign', operatorId: panel.state.login?.operator.id ?? '' })
           }
         >
-          Assign to me
+          {t('Assign to me')}
         </button>
         <span class="assign-to">
           <select
-            aria-label="Assign to"
+            aria-label={t('Assign to')}
             value={target()}
             disabled={!inbox()}
             onChange={(e) => setTarget(e.currentTarget.value)}
           >
-            <option value="">{inbox() ? 'Assign to…' : 'Pick rows of one inbox'}</option>
+            <option value="">{inbox() ? t('Assign to…') : t('Pick rows of one inbox')}</option>
             <For each={team()}>{(op) => <option value={op.id}>{op.name}</option>}</For>
           </select>
           <button
@@ -91,7 +92,7 @@ export function BulkBar(props: { shown: string[] }) {
             disabled={busy() || !target() || !inbox()}
             onClick={() => void run({ kind: 'assign', operatorId: target() })}
           >
-            Assign
+            {t('Assign')}
           </button>
         </span>
       </Show>

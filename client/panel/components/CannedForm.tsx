@@ -7,6 +7,7 @@ import { createStore } from 'solid-js/store'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import type { CannedInput, CannedReply } from '../api.ts'
 import { usePanel } from '../context.ts'
+import { msg, t } from '../i18n.ts'
 
 type Field = keyof CannedInput
 type Errors = Partial<Record<Field | 'form', string>>
@@ -17,13 +18,17 @@ const SHORTCUT = /^[a-z0-9][a-z0-9_-]{0,31}$/
 function check(input: CannedInput): Errors {
   const errors: Errors = {}
   if (!SHORTCUT.test(input.shortcut))
-    errors.shortcut =
-      'Use 1 to 32 letters, digits, - or _ (no spaces), starting with a letter or digit.'
-  if (!input.title) errors.title = 'Give the reply a title.'
-  else if (input.title.length > 100) errors.title = 'Keep the title to 100 characters.'
-  if (!input.text.trim()) errors.text = 'Write the text of the reply.'
+    errors.shortcut = t(
+      'Use 1 to 32 letters, digits, - or _ (no spaces), starting with a letter or digit.',
+    )
+  if (!input.title) errors.title = t('Give the reply a title.')
+  else if (input.title.length > 100) errors.title = t('Keep the title to 100 characters.')
+  if (!input.text.trim()) errors.text = t('Write the text of the reply.')
   else if (input.text.length > MAX_TEXT_LENGTH)
-    errors.text = `The text is ${input.text.length} characters long; at most ${MAX_TEXT_LENGTH}.`
+    errors.text = t('The text is {n} characters long; at most {max}.', {
+      n: input.text.length,
+      max: MAX_TEXT_LENGTH,
+    })
   return errors
 }
 
@@ -65,6 +70,7 @@ export function CannedForm(props: {
     form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
   }
 
+  /** `label` and `hint` are keys (msg()), translated where shown. */
   const field = (name: Field, label: string, hint?: string) => {
     const id = `${uid}-${name}`
     // Set up by hand, not by a JSX spread: one binding for the input and the textarea.
@@ -87,11 +93,11 @@ export function CannedForm(props: {
     }
     return (
       <div class="canned-field">
-        <label for={id}>{label}</label>
+        <label for={id}>{t(label)}</label>
         {name === 'text' ? <textarea rows={5} ref={bind} /> : <input ref={bind} />}
         <Show when={hint}>
           <span id={`${id}-hint`} class="muted">
-            {hint}
+            {t(hint ?? '')}
           </span>
         </Show>
         <Show when={errors[name]}>
@@ -112,14 +118,14 @@ export function CannedForm(props: {
       onSubmit={(e) => void submit(e)}
     >
       <h3 id={`${uid}-heading`} tabIndex={-1} ref={(el) => queueMicrotask(() => el.focus())}>
-        {props.reply ? 'Edit canned reply' : 'New canned reply'}
+        {props.reply ? t('Edit canned reply') : t('New canned reply')}
       </h3>
-      {field('shortcut', 'Shortcut', 'Type / and the shortcut in a reply to insert it.')}
-      {field('title', 'Title')}
+      {field('shortcut', msg('Shortcut'), msg('Type / and the shortcut in a reply to insert it.'))}
+      {field('title', msg('Title'))}
       {field(
         'text',
-        'Text',
-        '{visitor.name} and {operator.name} are filled in when the reply is inserted.',
+        msg('Text'),
+        msg('{visitor.name} and {operator.name} are filled in when the reply is inserted.'),
       )}
       <Show when={errors.form}>
         <p class="error" role="alert">
@@ -128,10 +134,10 @@ export function CannedForm(props: {
       </Show>
       <div class="form-foot">
         <button type="submit" disabled={busy()}>
-          Save reply
+          {t('Save reply')}
         </button>
         <button type="button" class="secondary" onClick={() => props.onDone(false)}>
-          Cancel
+          {t('Cancel')}
         </button>
       </div>
     </form>

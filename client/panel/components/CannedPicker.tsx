@@ -12,6 +12,7 @@ import { fillReply, matchReplies, slashToken } from '../canned.ts'
 import { createCompletion } from '../completion.ts'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
+import { t } from '../i18n.ts'
 import '../canned.css'
 
 /** The name visitors see for an operator: the display name, else the first word of the name. */
@@ -48,7 +49,7 @@ export function CannedPicker() {
   return (
     <div ref={host} class="canned-host">
       <Show when={c.open()}>
-        <ul id={c.id} class="canned-list" role="listbox" aria-label="Canned replies">
+        <ul id={c.id} class="canned-list" role="listbox" aria-label={t('Canned replies')}>
           <For each={c.matches()}>
             {(reply, i) => (
               <li

@@ -8,6 +8,7 @@ import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { CannedReply } from '../api.ts'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { CannedForm } from './CannedForm.tsx'
 import { Modal } from './Modal.tsx'
 import '../canned.css'
@@ -56,22 +57,24 @@ export function CannedReplies(props: { inboxId: string | null }) {
         <button
           type="button"
           class="icon-button"
-          aria-label={props.inboxId ? 'Back to inbox settings' : 'Back to the inbox'}
+          aria-label={props.inboxId ? t('Back to inbox settings') : t('Back to the inbox')}
           onClick={() => panel.actions.showPage(props.inboxId ? 'inboxes' : 'inbox')}
         >
           <Icon name="back" />
         </button>
         <h2 tabIndex={-1} ref={heading}>
-          <Show when={props.inboxId} fallback="My canned replies">
-            Canned replies of <SafeText text={inboxName()} />
+          <Show when={props.inboxId} fallback={t('My canned replies')}>
+            {t('Canned replies of {name}')
+              .split(/(\{name\})/)
+              .map((part) => (part === '{name}' ? <SafeText text={inboxName()} /> : part))}
           </Show>
         </h2>
       </div>
       <p class="muted">
         {props.inboxId
-          ? 'Shared by every operator of this inbox. '
-          : 'Yours alone, in every inbox. '}
-        Type / in a reply to pick one.
+          ? t('Shared by every operator of this inbox.')
+          : t('Yours alone, in every inbox.')}{' '}
+        {t('Type / in a reply to pick one.')}
       </p>
       <Show when={error()}>
         <p class="error" role="alert">
@@ -84,7 +87,7 @@ export function CannedReplies(props: { inboxId: string | null }) {
         fallback={
           <div>
             <button type="button" onClick={() => setEditing('new')}>
-              New reply
+              {t('New reply')}
             </button>
           </div>
         }
@@ -99,8 +102,11 @@ export function CannedReplies(props: { inboxId: string | null }) {
       </Show>
       <Show when={replies()}>
         {(list) => (
-          <Show when={list().length > 0} fallback={<p class="muted">No canned replies yet.</p>}>
-            <ul class="branch-list" aria-label="Canned replies">
+          <Show
+            when={list().length > 0}
+            fallback={<p class="muted">{t('No canned replies yet.')}</p>}
+          >
+            <ul class="branch-list" aria-label={t('Canned replies')}>
               <For each={list()}>
                 {(r) => (
                   <li class="branch-row">
@@ -115,18 +121,18 @@ export function CannedReplies(props: { inboxId: string | null }) {
                       <button
                         type="button"
                         class="secondary"
-                        aria-label={`Edit /${r.shortcut}`}
+                        aria-label={t('Edit /{shortcut}', { shortcut: r.shortcut })}
                         onClick={() => setEditing(r)}
                       >
-                        Edit
+                        {t('Edit')}
                       </button>
                       <button
                         type="button"
                         class="secondary"
-                        aria-label={`Delete /${r.shortcut}`}
+                        aria-label={t('Delete /{shortcut}', { shortcut: r.shortcut })}
                         onClick={() => setDeleting(r)}
                       >
-                        Delete
+                        {t('Delete')}
                       </button>
                     </div>
                   </li>
@@ -148,7 +154,7 @@ export function CannedReplies(props: { inboxId: string | null }) {
           }
           return (
             <Modal
-              title={`Delete /${r().shortcut}?`}
+              title={t('Delete /{shortcut}?', { shortcut: r().shortcut })}
               onClose={() => {
                 setDeleting(null)
                 heading.focus()
@@ -158,8 +164,12 @@ export function CannedReplies(props: { inboxId: string | null }) {
               {(close) => (
                 <div class="dialog-body">
                   <p>
-                    The reply <SafeText text={r().title} /> will be deleted
-                    {props.inboxId ? ' for every operator of this inbox.' : '.'}
+                    {(props.inboxId
+                      ? t('The reply {title} will be deleted for every operator of this inbox.')
+                      : t('The reply {title} will be deleted.')
+                    )
+                      .split(/(\{title\})/)
+                      .map((part) => (part === '{title}' ? <SafeText text={r().title} /> : part))}
                   </p>
                   <Show when={failed()}>
                     <p class="error" role="alert">
@@ -168,10 +178,10 @@ export function CannedReplies(props: { inboxId: string | null }) {
                   </Show>
                   <div class="form-foot">
                     <button type="button" class="secondary" onClick={close}>
-                      Cancel
+                      {t('Cancel')}
                     </button>
                     <button type="button" class="danger" onClick={() => void confirm(close)}>
-                      Delete reply
+                      {t('Delete reply')}
                     </button>
                   </div>
                 </div>

@@ -3,6 +3,7 @@
  * them); a note is amber everywhere it appears, so nobody sends it to the visitor by mistake.
  */
 import { createUniqueId } from 'solid-js'
+import { t } from '../i18n.ts'
 import '../notes.css'
 
 export type ComposeModeValue = 'reply' | 'note'
@@ -14,7 +15,7 @@ export function ComposeMode(props: {
 }) {
   const name = createUniqueId()
   return (
-    <div class="mode-switch" role="radiogroup" aria-label="Write a">
+    <div class="mode-switch" role="radiogroup" aria-label={t('Write a')}>
       <label>
         <input
           type="radio"
@@ -24,7 +25,7 @@ export function ComposeMode(props: {
           disabled={props.disabled}
           onChange={() => props.onChange('reply')}
         />
-        Reply
+        {t('Reply')}
       </label>
       <label class="note-mode">
         <input
@@ -35,7 +36,7 @@ export function ComposeMode(props: {
           disabled={props.disabled}
           onChange={() => props.onChange('note')}
         />
-        Note
+        {t('Note')}
       </label>
     </div>
   )

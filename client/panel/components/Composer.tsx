@@ -11,6 +11,7 @@ import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachment
 import { EmojiButton } from '../../shared/ui/EmojiTools.tsx'
 import { fileStrings } from '../format.ts'
 import { usePanel } from '../context.ts'
+import { locale, t } from '../i18n.ts'
 import { COMPOSE_EVENT, type ComposeRequest } from '../shortcuts.ts'
 import { CannedPicker } from './CannedPicker.tsx'
 import { ComposeMode, type ComposeModeValue } from './ComposeMode.tsx'
@@ -64,9 +65,9 @@ export function Composer(props: { files: FileDraft }) {
       <Show when={panel.state.editing}>
         <div class="editing-bar">
           <Icon name="edit" size={16} />
-          <span>Editing message</span>
+          <span>{t('Editing message')}</span>
           <button type="button" class="link-button" onClick={() => panel.actions.cancelEdit()}>
-            Cancel
+            {t('Cancel')}
           </button>
         </div>
       </Show>
@@ -104,12 +105,12 @@ export function Composer(props: { files: FileDraft }) {
           disabled={!canChat()}
           placeholder={
             !canChat()
-              ? 'You may view but not chat'
+              ? t('You may view but not chat')
               : noting()
-                ? 'Private note: visible to your team only'
-                : 'Reply to the visitor…'
+                ? t('Private note: visible to your team only')
+                : t('Reply to the visitor…')
           }
-          aria-label={noting() ? 'Private note' : 'Reply'}
+          aria-label={noting() ? t('Private note') : t('Reply')}
           aria-invalid={d.over()}
           onInput={d.onInput}
           onKeyDown={d.onKeyDown}
@@ -119,13 +120,13 @@ export function Composer(props: { files: FileDraft }) {
             if (pasted.length > 0) files.add(pasted)
           }}
         />
-        <EmojiButton label="Emoji" disabled={!canChat()} lang="en" />
+        <EmojiButton label={t('Emoji')} disabled={!canChat()} lang={locale()} />
         <CannedPicker />
         <MentionPicker enabled={noting()} />
         <button
           type="submit"
           class="send"
-          aria-label={panel.state.editing ? 'Save' : noting() ? 'Add note' : 'Send'}
+          aria-label={panel.state.editing ? t('Save') : noting() ? t('Add note') : t('Send')}
           disabled={!d.canSubmit()}
         >
           <Icon name={panel.state.editing ? 'check' : 'send'} />
@@ -133,7 +134,7 @@ export function Composer(props: { files: FileDraft }) {
       </div>
       <Show when={d.over()}>
         <p class="count over">
-          Too long: {d.draft().length} / {MAX_TEXT_LENGTH}
+          {t('Too long: {count} / {max}', { count: d.draft().length, max: MAX_TEXT_LENGTH })}
         </p>
       </Show>
     </form>

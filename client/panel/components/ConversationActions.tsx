@@ -7,6 +7,7 @@
 import { createSignal, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
+import { msg, t } from '../i18n.ts'
 import { TransferDialog } from './TransferDialog.tsx'
 
 export function ConversationActions() {
@@ -39,12 +40,12 @@ export function ConversationActions() {
           when={c()?.assigneeId === me()}
           fallback={
             <button type="button" class="secondary" onClick={() => panel.actions.assign(me())}>
-              Assign to me
+              {t('Assign to me')}
             </button>
           }
         >
           <button type="button" class="secondary" onClick={() => panel.actions.assign(null)}>
-            Release
+            {t('Release')}
           </button>
         </Show>
         <Show when={mayTransfer()}>
@@ -55,31 +56,31 @@ export function ConversationActions() {
             aria-haspopup="dialog"
             onClick={() => setTransferring(true)}
           >
-            Transfer…
+            {t('Transfer…')}
           </button>
         </Show>
         <Show
           when={c()?.status === 'open'}
           fallback={
             <button type="button" class="secondary" onClick={() => panel.actions.setStatus('open')}>
-              Reopen
+              {t('Reopen')}
             </button>
           }
         >
           <button
             type="button"
-            title={RESOLVE_HINT}
+            title={t(RESOLVE_HINT)}
             onClick={() => panel.actions.setStatus('resolved')}
           >
-            Resolve
+            {t('Resolve')}
           </button>
           <button
             type="button"
             class="secondary"
-            title={CLOSE_HINT}
+            title={t(CLOSE_HINT)}
             onClick={() => panel.actions.setStatus('closed')}
           >
-            Close
+            {t('Close')}
           </button>
         </Show>
       </div>
@@ -91,7 +92,9 @@ export function ConversationActions() {
 }
 
 /** Resolve vs Close (README "Resolve or close"): what the visitor sees after each. */
-const RESOLVE_HINT =
-  'Answered: the visitor is asked for a rating, and writing again reopens this conversation'
-const CLOSE_HINT =
-  'Finished for good (spam, ended): writing again starts a new conversation in the widget'
+const RESOLVE_HINT = msg(
+  'Answered: the visitor is asked for a rating, and writing again reopens this conversation',
+)
+const CLOSE_HINT = msg(
+  'Finished for good (spam, ended): writing again starts a new conversation in the widget',
+)

@@ -9,14 +9,15 @@ import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { branchName, operatorName } from '../derive.ts'
 import { placeName } from '../format.ts'
+import { t } from '../i18n.ts'
 
 export function ConversationDetails(props: { conversation: Conversation }) {
   const panel = usePanel()
   createEffect(() => {
     const ids = [props.conversation.assigneeId]
-    for (const t of panel.state.activity) {
-      if (t.name !== 'conversation.assigned' || t.data.reason !== 'transfer') continue
-      ids.push(t.data.assigneeId, t.data.by.kind === 'operator' ? t.data.by.id : null)
+    for (const line of panel.state.activity) {
+      if (line.name !== 'conversation.assigned' || line.data.reason !== 'transfer') continue
+      ids.push(line.data.assigneeId, line.data.by.kind === 'operator' ? line.data.by.id : null)
     }
     void panel.actions.learnNames(props.conversation, ids)
   })
@@ -26,16 +27,16 @@ export function ConversationDetails(props: { conversation: Conversation }) {
   }
   const assignee = () => {
     const id = props.conversation.assigneeId
-    if (!id) return 'Unassigned'
-    if (id === panel.state.login?.operator.id) return 'You'
-    return operatorName(panel.state, id) ?? 'A colleague'
+    if (!id) return t('Unassigned')
+    if (id === panel.state.login?.operator.id) return t('You')
+    return operatorName(panel.state, id) ?? t('A colleague')
   }
   return (
     <dl class="conv-details">
       <Show when={props.conversation.location}>
         {(location) => (
           <div>
-            <dt>Location</dt>
+            <dt>{t('Location')}</dt>
             <dd>
               <SafeText text={placeName(location())} />
             </dd>
@@ -45,7 +46,7 @@ export function ConversationDetails(props: { conversation: Conversation }) {
       <Show when={branch()}>
         {(name) => (
           <div>
-            <dt>Branch</dt>
+            <dt>{t('Branch')}</dt>
             <dd>
               <SafeText text={name()} />
             </dd>
@@ -53,7 +54,7 @@ export function ConversationDetails(props: { conversation: Conversation }) {
         )}
       </Show>
       <div>
-        <dt>Assigned to</dt>
+        <dt>{t('Assigned to')}</dt>
         <dd data-testid="assignee">
           <SafeText text={assignee()} />
         </dd>

@@ -9,7 +9,8 @@ import { Icon } from '../../shared/ui/Icon.tsx'
 import { usePanel } from '../context.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { selected, visitorLabel } from '../derive.ts'
-import { fileStrings } from '../format.ts'
+import { fileStrings, STATUS_LABELS } from '../format.ts'
+import { t } from '../i18n.ts'
 import { Composer } from './Composer.tsx'
 import { WatchBanner } from './WatchBanner.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
@@ -30,7 +31,7 @@ export function ConversationPane(props: { id: string }) {
     <section
       class="pane conversation"
       data-conversation-id={props.id}
-      aria-label="Conversation"
+      aria-label={t('Conversation')}
       onDragEnter={drop.handlers.onDragEnter}
       onDragOver={drop.handlers.onDragOver}
       onDragLeave={drop.handlers.onDragLeave}
@@ -40,14 +41,14 @@ export function ConversationPane(props: { id: string }) {
         <button
           type="button"
           class="icon-button back"
-          aria-label="Back to conversations"
+          aria-label={t('Back to conversations')}
           onClick={() => panel.actions.back()}
         >
           <Icon name="back" />
         </button>
         <div class="conv-title">
           <h2>
-            <Show when={conversation()} fallback="Conversation">
+            <Show when={conversation()} fallback={t('Conversation')}>
               {(c) => <SafeText text={visitorLabel(panel.state, c().visitorId, c().id)} />}
             </Show>
           </h2>
@@ -55,14 +56,16 @@ export function ConversationPane(props: { id: string }) {
             {(c) => (
               <>
                 <span class="pill" data-status={c().status}>
-                  {c().status}
+                  {t(STATUS_LABELS[c().status])}
                 </span>
                 <Show when={c().offline}>
                   <span
                     class="pill offline-pill"
-                    title="Left while nobody could answer: the visitor expects a reply by e-mail"
+                    title={t(
+                      'Left while nobody could answer: the visitor expects a reply by e-mail',
+                    )}
                   >
-                    Offline request
+                    {t('Offline request')}
                   </span>
                 </Show>
               </>
@@ -79,7 +82,7 @@ export function ConversationPane(props: { id: string }) {
           <button
             type="button"
             class="icon-button small"
-            aria-label="Dismiss"
+            aria-label={t('Dismiss')}
             onClick={() => panel.actions.dismissNotice()}
           >
             <Icon name="close" size={16} />
@@ -90,7 +93,7 @@ export function ConversationPane(props: { id: string }) {
       <MessageList />
       <Show when={panel.state.visitorTyping}>
         <p class="typing" aria-live="polite">
-          Visitor is typing…
+          {t('Visitor is typing…')}
         </p>
       </Show>
       {/* Without the chat permission (a supervisor or admin viewing): read-only. */}

@@ -3,6 +3,7 @@ import { createSignal, Show } from 'solid-js'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { BranchView } from '../api.ts'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { Modal } from './Modal.tsx'
 
 export function DeleteBranchDialog(props: {
@@ -26,13 +27,23 @@ export function DeleteBranchDialog(props: {
     close()
   }
   return (
-    <Modal title="Delete branch?" onClose={() => props.onClose(deleted)}>
+    <Modal title={t('Delete branch?')} onClose={() => props.onClose(deleted)}>
       {(close) => (
         <div class="dialog-body">
           <p>
-            <SafeText text={props.branch.name} /> will be deleted. Its conversations move to the
-            default branch, <SafeText text={props.defaultName} />, and GeoIP rules that send
-            visitors to it are removed.
+            {t(
+              '{name} will be deleted. Its conversations move to the default branch, {defaultName}, and GeoIP rules that send visitors to it are removed.',
+            )
+              .split(/(\{name\}|\{defaultName\})/)
+              .map((part) =>
+                part === '{name}' ? (
+                  <SafeText text={props.branch.name} />
+                ) : part === '{defaultName}' ? (
+                  <SafeText text={props.defaultName} />
+                ) : (
+                  part
+                ),
+              )}
           </p>
           <Show when={error()}>
             <p class="error" role="alert">
@@ -41,7 +52,7 @@ export function DeleteBranchDialog(props: {
           </Show>
           <div class="form-foot">
             <button type="button" class="secondary" onClick={close}>
-              Cancel
+              {t('Cancel')}
             </button>
             <button
               type="button"
@@ -49,7 +60,7 @@ export function DeleteBranchDialog(props: {
               disabled={busy()}
               onClick={() => void confirm(close)}
             >
-              Delete branch
+              {t('Delete branch')}
             </button>
           </div>
         </div>

@@ -10,6 +10,7 @@ import { createSignal, createUniqueId, Show } from 'solid-js'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { fieldOf } from '../form-errors.ts'
+import { t } from '../i18n.ts'
 import { Modal } from './Modal.tsx'
 import { PictureField } from './PictureField.tsx'
 
@@ -28,13 +29,19 @@ export function DisplayNameDialog(props: { onClose: () => void; operatorId?: str
   const [value, setValue] = createSignal(operator()?.displayName ?? '')
   const [fullName, setFullName] = createSignal(operator()?.name ?? '')
   const [error, setError] = createSignal<string | null>(null)
+  /** This form's own check refused the full name (its text is in the UI language). */
+  const [fullRefused, setFullRefused] = createSignal(false)
   const [busy, setBusy] = createSignal(false)
   const hintId = createUniqueId()
   const errorId = createUniqueId()
-  // Which field a refusal is about: this form's own checks name it, the server's start with it.
+  // Which field a refusal is about: this form's own checks say so, the server's start with it.
   const fullInvalid = () => {
     const e = error()
-    return e !== null && (e.startsWith('Full name') || fieldOf(e) === 'name')
+    return e !== null && (fullRefused() || fieldOf(e) === 'name')
+  }
+  const refuse = (text: string, full: boolean) => {
+    setFullRefused(full)
+    setError(text)
   }
   const shownInvalid = () => error() !== null && !fullInvalid()
   const save = (patch: { name: string; displayName: string | null }) =>
@@ -43,10 +50,15 @@ export function DisplayNameDialog(props: { onClose: () => void; operatorId?: str
     e.preventDefault()
     const full = fullName().trim()
     const name = value().trim()
-    if (full === '') return setError('Full name: enter a name.')
-    if (full.length > FULL_MAX) return setError(`Full name: at most ${FULL_MAX} characters.`)
-    if (name.length > MAX) return setError(`Name shown to visitors: at most ${MAX} characters.`)
+    if (full === '') return refuse(t('Full name: enter a name.'), true)
+    if (full.length > FULL_MAX) {
+      return refuse(t('Full name: at most {n} characters.', { n: FULL_MAX }), true)
+    }
+    if (name.length > MAX) {
+      return refuse(t('Name shown to visitors: at most {n} characters.', { n: MAX }), false)
+    }
     setBusy(true)
+    setFullRefused(false)
     setError(null)
     const failure = await save({ name: full, displayName: name === '' ? null : name })
     setBusy(false)
@@ -55,7 +67,7 @@ export function DisplayNameDialog(props: { onClose: () => void; operatorId?: str
   }
   return (
     <Modal
-      title="Picture and name shown to visitors"
+      title={t('Picture and name shown to visitors')}
       class="operator-dialog"
       onClose={props.onClose}
     >
@@ -73,7 +85,11 @@ export function DisplayNameDialog(props: { onClose: () => void; operatorId?: str
                   name={op().name}
                   id={op().id}
                   avatarId={op().avatarId}
-                  label={other === undefined ? 'Your picture' : `Picture of ${op().name}`}
+                  label={
+                    other === undefined
+                      ? t('Your picture')
+                      : t('Picture of {name}', { name: op().name })
+                  }
                   save={(file, progress) =>
                     other === undefined
                       ? panel.actions.setAvatar(file, progress)
@@ -85,7 +101,7 @@ export function DisplayNameDialog(props: { onClose: () => void; operatorId?: str
           </Show>
           <form class="dialog-body" onSubmit={(e) => void submit(e, close)}>
             <label>
-              Full name
+              {t('Full name')}
               <input
                 dir="auto"
                 maxLength={FULL_MAX}
@@ -95,10 +111,10 @@ export function DisplayNameDialog(props: { onClose: () => void; operatorId?: str
                 aria-invalid={fullInvalid() ? true : undefined}
                 aria-describedby={fullInvalid() ? errorId : undefined}
               />
-              <span class="muted">What colleagues see.</span>
+              <span class="muted">{t('What colleagues see.')}</span>
             </label>
             <label>
-              Name shown to visitors
+              {t('Name shown to visitors')}
               <input
                 autofocus
                 dir="auto"
@@ -111,8 +127,15 @@ export function DisplayNameDialog(props: { onClose: () => void; operatorId?: str
                 aria-describedby={shownInvalid() ? `${hintId} ${errorId}` : hintId}
               />
               <span id={hintId} class="muted">
-                Up to {MAX} characters. Empty: {other === undefined ? 'your' : 'the'} first name,{' '}
-                {firstWord()}.
+                {other === undefined
+                  ? t('Up to {n} characters. Empty: your first name, {first}.', {
+                      n: MAX,
+                      first: firstWord(),
+                    })
+                  : t('Up to {n} characters. Empty: the first name, {first}.', {
+                      n: MAX,
+                      first: firstWord(),
+                    })}
               </span>
             </label>
             <Show when={error()}>
@@ -122,10 +145,10 @@ export function DisplayNameDialog(props: { onClose: () => void; operatorId?: str
             </Show>
             <div class="form-foot">
               <button type="submit" disabled={busy()}>
-                Save
+                {t('Save')}
               </button>
               <button type="button" class="secondary" onClick={close}>
-                Cancel
+                {t('Cancel')}
               </button>
             </div>
           </form>

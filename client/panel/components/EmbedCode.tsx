@@ -6,6 +6,7 @@
  */
 import { createSignal, createUniqueId, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 
 /** The snippet for an inbox, served from this Parley server. */
 export function embedSnippet(origin: string, inboxId: string): string {
@@ -22,19 +23,19 @@ const hash = createHmac('sha256', PARLEY_IDENTITY_SECRET).update(user.id).digest
 Parley('setUser', { id: user.id, hash, name: user.name, email: user.email })`
 
 /** A read-only code block with a Copy button and a status line saying what happened. */
-function CopyBlock(props: { label: string; text: string; rows: number }) {
+function CopyBlock(props: { label: string; copy: string; text: string; rows: number }) {
   const id = createUniqueId()
   const [status, setStatus] = createSignal('')
   let area!: HTMLTextAreaElement
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(props.text)
-      setStatus('Copied')
+      setStatus(t('Copied'))
     } catch {
       // No clipboard access (an insecure origin, a denied permission): select it for Ctrl+C.
       area.focus()
       area.select()
-      setStatus('Selected: press Ctrl+C (⌘C) to copy')
+      setStatus(t('Selected: press Ctrl+C (⌘C) to copy'))
     }
   }
   return (
@@ -51,7 +52,7 @@ function CopyBlock(props: { label: string; text: string; rows: number }) {
       />
       <div class="form-foot">
         <button type="button" class="secondary" onClick={() => void copy()}>
-          Copy {props.label.toLowerCase()}
+          {props.copy}
         </button>
         <span class="muted" role="status">
           {status()}
@@ -77,21 +78,29 @@ export function EmbedCode(props: { inboxId: string }) {
   }
   const rotate = () => {
     const sure = confirm(
-      'Make a new identity secret? Signed-in users stay anonymous in the widget until your site signs with the new one.',
+      t(
+        'Make a new identity secret? Signed-in users stay anonymous in the widget until your site signs with the new one.',
+      ),
     )
     if (sure) void run(() => panel.actions.rotateIdentitySecret(props.inboxId))
   }
   return (
     <section class="card embed" aria-labelledby={`embed-${props.inboxId}`}>
-      <h3 id={`embed-${props.inboxId}`}>Put the widget on your site</h3>
+      <h3 id={`embed-${props.inboxId}`}>{t('Put the widget on your site')}</h3>
       <p class="muted hint">
-        Paste this before the closing &lt;/body&gt; tag of every page that shows the chat.
+        {t('Paste this before the closing </body> tag of every page that shows the chat.')}
       </p>
-      <CopyBlock label="Snippet" text={embedSnippet(location.origin, props.inboxId)} rows={3} />
-      <h4>Signed-in users</h4>
+      <CopyBlock
+        label={t('Snippet')}
+        copy={t('Copy snippet')}
+        text={embedSnippet(location.origin, props.inboxId)}
+        rows={3}
+      />
+      <h4>{t('Signed-in users')}</h4>
       <p class="muted hint">
-        To show a signed-in user their conversations on any device, your server signs the user's id
-        with this inbox's identity secret. Keep the secret on your server only.
+        {t(
+          "To show a signed-in user their conversations on any device, your server signs the user's id with this inbox's identity secret. Keep the secret on your server only.",
+        )}
       </p>
       <Show
         when={secret()}
@@ -103,17 +112,22 @@ export function EmbedCode(props: { inboxId: string }) {
               disabled={busy()}
               onClick={() => void run(() => panel.actions.identitySecret(props.inboxId))}
             >
-              Show identity secret
+              {t('Show identity secret')}
             </button>
           </div>
         }
       >
         {(value) => (
           <>
-            <CopyBlock label="Identity secret" text={value()} rows={1} />
+            <CopyBlock
+              label={t('Identity secret')}
+              copy={t('Copy identity secret')}
+              text={value()}
+              rows={1}
+            />
             <div class="form-foot">
               <button type="button" class="secondary" disabled={busy()} onClick={rotate}>
-                Make a new secret
+                {t('Make a new secret')}
               </button>
             </div>
           </>
@@ -124,7 +138,7 @@ export function EmbedCode(props: { inboxId: string }) {
           {error()}
         </p>
       </Show>
-      <CopyBlock label="Signing code" text={SIGNING} rows={5} />
+      <CopyBlock label={t('Signing code')} copy={t('Copy signing code')} text={SIGNING} rows={5} />
     </section>
   )
 }

@@ -5,6 +5,7 @@
 import { For, Show } from 'solid-js'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { listFocus } from '../focus.ts'
+import { t } from '../i18n.ts'
 import { names } from '../form-errors.ts'
 import { MAX_INTERVALS, type Interval } from '../schedule.ts'
 
@@ -36,7 +37,7 @@ export function HoursEditor(props: {
                 <li class="interval">
                   {/* Shown as "08:00 – 18:00"; the words are for screen readers. */}
                   <label class="inline">
-                    <span class="sr-only">From</span>
+                    <span class="sr-only">{t('From')}</span>
                     <input
                       ref={focus.first}
                       type="time"
@@ -49,7 +50,7 @@ export function HoursEditor(props: {
                   </label>
                   <span aria-hidden="true">–</span>
                   <label class="inline">
-                    <span class="sr-only">To</span>
+                    <span class="sr-only">{t('To')}</span>
                     <input
                       type="time"
                       required
@@ -62,8 +63,8 @@ export function HoursEditor(props: {
                   <button
                     type="button"
                     class="icon-button remove"
-                    aria-label={`Remove ${interval.from}-${interval.to}`}
-                    title="Remove these hours"
+                    aria-label={t('Remove {from}-{to}', { from: interval.from, to: interval.to })}
+                    title={t('Remove these hours')}
                     onClick={() => {
                       props.edit.onRemove(i())
                       focus.removed()
@@ -78,7 +79,7 @@ export function HoursEditor(props: {
         </Show>
         <div class="day-foot">
           <Show when={props.hours.length === 0}>
-            <span class="muted">Closed</span>
+            <span class="muted">{t('Closed')}</span>
           </Show>
           <button
             ref={focus.addButton}
@@ -90,7 +91,7 @@ export function HoursEditor(props: {
               props.edit.onAdd()
             }}
           >
-            Add hours
+            {t('Add hours')}
           </button>
         </div>
       </div>

@@ -10,6 +10,7 @@ import type { InboxRecord, InboxSettings } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { names } from '../form-errors.ts'
+import { msg, t } from '../i18n.ts'
 import { AppearanceEditor, type AppearanceDraft } from './AppearanceEditor.tsx'
 import { fromPreChatDraft, PreChatEditor, toPreChatDraft } from './PreChatEditor.tsx'
 
@@ -17,16 +18,20 @@ type NumberSetting = 'escalationMinutes' | 'maxOpenPerOperator' | 'visitorMessag
 type Rating = InboxSettings['rating']
 
 const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> = [
-  { key: 'escalationMinutes', label: 'Escalation after (minutes)', min: 1 },
-  { key: 'maxOpenPerOperator', label: 'Open conversations per operator (0 = no limit)', min: 0 },
-  { key: 'visitorMessagesPerMinute', label: 'Visitor messages per minute', min: 1 },
+  { key: 'escalationMinutes', label: msg('Escalation after (minutes)'), min: 1 },
+  {
+    key: 'maxOpenPerOperator',
+    label: msg('Open conversations per operator (0 = no limit)'),
+    min: 0,
+  },
+  { key: 'visitorMessagesPerMinute', label: msg('Visitor messages per minute'), min: 1 },
 ]
 
 const RATINGS: ReadonlyArray<{ value: Rating; label: string }> = [
-  { value: 'off', label: 'Off' },
-  { value: 'stars', label: '1-5 stars' },
-  { value: 'thumbs', label: 'Thumbs up or down' },
-  { value: 'nps', label: 'NPS 0-10' },
+  { value: 'off', label: msg('Off') },
+  { value: 'stars', label: msg('1-5 stars') },
+  { value: 'thumbs', label: msg('Thumbs up or down') },
+  { value: 'nps', label: msg('NPS 0-10') },
 ]
 
 export function InboxForm(props: { inbox: InboxRecord }) {
@@ -87,7 +92,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
       onSubmit={(e) => void submit(e)}
     >
       <label>
-        Name
+        {t('Name')}
         <input
           required
           dir="auto"
@@ -99,7 +104,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
       </label>
       {FIELDS.map((f) => (
         <label>
-          {f.label}
+          {t(f.label)}
           <input
             type="number"
             min={f.min}
@@ -112,18 +117,19 @@ export function InboxForm(props: { inbox: InboxRecord }) {
         </label>
       ))}
       <label>
-        Ratings after resolve
+        {t('Ratings after resolve')}
         <select
           value={rating()}
           onChange={(e) => setRating(e.currentTarget.value as Rating)}
           aria-describedby={ratingHintId}
         >
-          <For each={RATINGS}>{(r) => <option value={r.value}>{r.label}</option>}</For>
+          <For each={RATINGS}>{(r) => <option value={r.value}>{t(r.label)}</option>}</For>
         </select>
       </label>
       <p id={ratingHintId} class="muted hint">
-        Once a conversation is resolved or closed, the widget asks the visitor to rate it; their
-        rating shows in the conversation.
+        {t(
+          'Once a conversation is resolved or closed, the widget asks the visitor to rate it; their rating shows in the conversation.',
+        )}
       </p>
       <PreChatEditor draft={preChat} setDraft={setPreChat} error={error()} errorId={errorId} />
       <AppearanceEditor
@@ -134,7 +140,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
         errorId={errorId}
       />
       <fieldset class="members">
-        <legend>Members (operators who get this inbox's conversations)</legend>
+        <legend>{t("Members (operators who get this inbox's conversations)")}</legend>
         <For each={panel.state.operators}>
           {(op) => (
             <label class="check">
@@ -155,25 +161,25 @@ export function InboxForm(props: { inbox: InboxRecord }) {
       </Show>
       <div class="form-foot">
         <button type="submit" disabled={busy()}>
-          Save
+          {t('Save')}
         </button>
         <button
           type="button"
           class="secondary"
           onClick={() => void panel.actions.openBranches(props.inbox.id)}
         >
-          Branches and routing
+          {t('Branches and routing')}
         </button>
         <button
           type="button"
           class="secondary"
           onClick={() => panel.actions.openCanned(props.inbox.id)}
         >
-          Canned replies
+          {t('Canned replies')}
         </button>
         <Show when={saved()}>
           <span class="muted" role="status">
-            Saved
+            {t('Saved')}
           </span>
         </Show>
       </div>

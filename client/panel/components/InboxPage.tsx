@@ -5,6 +5,7 @@
  */
 import { Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { ConversationPane } from './ConversationPane.tsx'
 import { InboxList } from './InboxList.tsx'
 import { VisitorSidebar } from './VisitorSidebar.tsx'
@@ -19,7 +20,7 @@ export function InboxPage() {
         keyed
         fallback={
           <section class="pane empty">
-            <p class="muted">Select a conversation</p>
+            <p class="muted">{t('Select a conversation')}</p>
           </section>
         }
       >

@@ -7,9 +7,17 @@ import type { Conversation } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { ago, operatorName, visitorLabel } from '../derive.ts'
+import { STATUS_LABELS } from '../format.ts'
+import { locale, t } from '../i18n.ts'
 import { Avatar } from './Avatar.tsx'
 
-export function InboxRow(props: { conversation: Conversation; now: number }) {
+export function InboxRow(props: {
+  conversation: Conversation
+  now: number
+  /** Its place in the whole list (1-based) and the list's size (-1: more pages to come). */
+  position: number
+  setSize: number
+}) {
   const panel = usePanel()
   const c = () => props.conversation
   const me = () => panel.state.login?.operator.id
@@ -27,7 +35,7 @@ export function InboxRow(props: { conversation: Conversation; now: number }) {
   const sender = () => {
     const m = last()
     if (!m || m.authorKind !== 'operator') return ''
-    if (m.authorId === me()) return 'You: '
+    if (m.authorId === me()) return t('You: ')
     const name =
       assignee()?.id === m.authorId ? assignee()?.name : operatorName(panel.state, m.authorId)
     return name ? `${name.split(/\s+/)[0]}: ` : ''
@@ -44,7 +52,7 @@ export function InboxRow(props: { conversation: Conversation; now: number }) {
     if (!m) return ''
     if (m.text) return m.text
     if (m.attachment)
-      return m.attachment.contentType.startsWith('image/') ? 'Photo' : m.attachment.name
+      return m.attachment.contentType.startsWith('image/') ? t('Photo') : m.attachment.name
     return ''
   }
   const inboxName = () =>
@@ -55,16 +63,22 @@ export function InboxRow(props: { conversation: Conversation; now: number }) {
   const waiting = () => {
     const since = c().waitingSince
     if (since == null || c().status !== 'open') return null
-    const long = ago(since, props.now)
-    return `waiting ${long === 'now' ? '<1 min' : long}`
+    // Under a minute: ago() would say "now".
+    const long = props.now - since < 60_000 ? t('<1 min') : ago(since, props.now)
+    return t('waiting {time}', { time: long })
   }
   const selected = () => panel.state.selection.includes(c().id)
   return (
-    <li class="row-item" classList={{ ticked: selected() }}>
+    <li
+      class="row-item"
+      classList={{ ticked: selected() }}
+      aria-posinset={props.position}
+      aria-setsize={props.setSize}
+    >
       <input
         type="checkbox"
         class="row-check"
-        aria-label={`Select ${label()}`}
+        aria-label={t('Select {name}', { name: label() })}
         checked={selected()}
         onChange={(e) => panel.actions.toggleSelected(c().id, e.currentTarget.checked)}
       />
@@ -87,22 +101,22 @@ export function InboxRow(props: { conversation: Conversation; now: number }) {
             <SafeText class="name" text={label()} />
             <time
               dateTime={new Date(activity()).toISOString()}
-              title={new Date(activity()).toLocaleString()}
+              title={new Date(activity()).toLocaleString(locale())}
             >
               {ago(activity(), props.now)}
             </time>
           </span>
           <span class="row-preview">
-            <Show when={!last()?.deleted} fallback={<em class="muted">Message deleted</em>}>
+            <Show when={!last()?.deleted} fallback={<em class="muted">{t('Message deleted')}</em>}>
               <span class="sender">{sender()}</span>
               <SafeText class="muted" text={preview()} />
             </Show>
           </span>
           <span class="row-sub">
             <span class="pill" data-status={c().status}>
-              {c().status}
+              {t(STATUS_LABELS[c().status])}
             </span>
-            <Show when={c().assigneeId} fallback={<span class="muted">Unassigned</span>}>
+            <Show when={c().assigneeId} fallback={<span class="muted">{t('Unassigned')}</span>}>
               {(id) => (
                 <span class="assignee">
                   <Show when={assignee()}>
@@ -114,7 +128,7 @@ export function InboxRow(props: { conversation: Conversation; now: number }) {
                     class="muted"
                     text={
                       id() === me()
-                        ? 'You'
+                        ? t('You')
                         : (assignee()?.name ?? operatorName(panel.state, id()) ?? '…')
                     }
                   />
@@ -125,10 +139,10 @@ export function InboxRow(props: { conversation: Conversation; now: number }) {
               {(name) => <SafeText class="inbox-name muted" text={name()} />}
             </Show>
             <Show when={c().hasUnansweredIncoming}>
-              <span class="unanswered">{waiting() ?? 'Unanswered'}</span>
+              <span class="unanswered">{waiting() ?? t('Unanswered')}</span>
             </Show>
             <Show when={unread() > 0}>
-              <span class="badge" aria-label={`${unread()} unread`}>
+              <span class="badge" aria-label={t('{n} unread', { n: unread() })}>
                 {unread()}
               </span>
             </Show>

@@ -1,6 +1,7 @@
 /** Admin: each inbox's name and settings. */
 import { Index, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { EmbedCode } from './EmbedCode.tsx'
 import { InboxForm } from './InboxForm.tsx'
 
@@ -8,7 +9,7 @@ export function InboxSettings() {
   const panel = usePanel()
   return (
     <main class="admin">
-      <h2>Inbox settings</h2>
+      <h2>{t('Inbox settings')}</h2>
       <Show when={panel.state.notice}>
         <p class="error" role="alert">
           {panel.state.notice}

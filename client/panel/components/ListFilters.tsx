@@ -5,11 +5,13 @@
 import { createEffect, For, Show } from 'solid-js'
 import type { ListQuery } from '../api.ts'
 import { usePanel } from '../context.ts'
+import { msg, t, tx } from '../i18n.ts'
 
+/** Labels: msg() keys, translated where shown. */
 const VIEWS: Array<{ view: ListQuery['view']; label: string }> = [
-  { view: 'mine', label: 'Mine' },
-  { view: 'unassigned', label: 'Unassigned' },
-  { view: 'all', label: 'All' },
+  { view: 'mine', label: msg('Mine') },
+  { view: 'unassigned', label: msg('Unassigned') },
+  { view: 'all', label: msg('All') },
 ]
 
 export function ListFilters() {
@@ -53,7 +55,7 @@ export function ListFilters() {
   }
   return (
     <>
-      <div class="list-tabs" role="tablist" aria-label="Views">
+      <div class="list-tabs" role="tablist" aria-label={t('Views')}>
         <For each={VIEWS}>
           {(tab, i) => (
             <button
@@ -67,7 +69,7 @@ export function ListFilters() {
               onClick={() => set({ view: tab.view })}
               onKeyDown={(e) => onKey(e, i())}
             >
-              {tab.label}
+              {t(tab.label)}
               <Show when={panel.state.counts}>
                 {(counts) => <span class="count">{counts()[tab.view]}</span>}
               </Show>
@@ -77,43 +79,43 @@ export function ListFilters() {
       </div>
       <div class="list-filters">
         <select
-          aria-label="Status"
+          aria-label={t('Status')}
           value={q().status}
           onChange={(e) => set({ status: e.currentTarget.value as ListQuery['status'] })}
         >
-          <option value="">Any status</option>
-          <option value="open">Open</option>
-          <option value="resolved">Resolved</option>
-          <option value="closed">Closed</option>
+          <option value="">{t('Any status')}</option>
+          <option value="open">{tx('status', 'Open')}</option>
+          <option value="resolved">{tx('status', 'Resolved')}</option>
+          <option value="closed">{tx('status', 'Closed')}</option>
         </select>
         <Show when={panel.state.myInboxes.length > 1}>
           <select
-            aria-label="Inbox"
+            aria-label={tx('filter', 'Inbox')}
             value={q().inbox}
             onChange={(e) => set({ inbox: e.currentTarget.value })}
           >
-            <option value="">All inboxes</option>
+            <option value="">{t('All inboxes')}</option>
             <For each={panel.state.myInboxes}>
               {(inbox) => <option value={inbox.id}>{inbox.name}</option>}
             </For>
           </select>
         </Show>
         <select
-          aria-label="Assignee"
+          aria-label={t('Assignee')}
           value={q().assignee}
           onChange={(e) => set({ assignee: e.currentTarget.value })}
         >
-          <option value="">Anyone</option>
-          <option value={panel.state.login?.operator.id ?? ''}>Me</option>
+          <option value="">{t('Anyone')}</option>
+          <option value={panel.state.login?.operator.id ?? ''}>{t('Me')}</option>
           <For each={colleagues()}>{([id, name]) => <option value={id}>{name}</option>}</For>
         </select>
         <select
-          aria-label="Sort by"
+          aria-label={t('Sort by')}
           value={q().sort}
           onChange={(e) => set({ sort: e.currentTarget.value as ListQuery['sort'] })}
         >
-          <option value="activity">Last activity</option>
-          <option value="waiting">Waiting longest</option>
+          <option value="activity">{t('Last activity')}</option>
+          <option value="waiting">{t('Waiting longest')}</option>
         </select>
         <label class="toggle">
           <input
@@ -121,7 +123,7 @@ export function ListFilters() {
             checked={q().unanswered}
             onChange={(e) => set({ unanswered: e.currentTarget.checked })}
           />
-          Unanswered only
+          {t('Unanswered only')}
           <Show when={panel.state.counts}>
             {(counts) => <span class="count">{counts().unanswered}</span>}
           </Show>

@@ -1,6 +1,10 @@
-/** Operator login (POST /api/auth/login); on first run, the first admin's setup instead. */
-import { createResource, createSignal, lazy, Show } from 'solid-js'
+/**
+ * Operator login (POST /api/auth/login) with the UI language under it (this device's choice:
+ * there is no account yet); on first run, the first admin's setup instead.
+ */
+import { createResource, createSignal, For, lazy, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { LOCALES, locale, setLocale, t, type Locale } from '../i18n.ts'
 
 const Setup = lazy(() => import('./Setup.tsx').then((m) => ({ default: m.Setup })))
 
@@ -13,6 +17,32 @@ export function Login() {
         <Setup />
       </Show>
     </Show>
+  )
+}
+
+/**
+ * The UI language, the languages by their own names (in the sign-in card, so a Russian operator
+ * can switch before signing in). A language that fails to load leaves the UI as it was.
+ */
+export function LanguageSwitch() {
+  return (
+    <label class="toggle">
+      {t('Language')}
+      <select
+        onChange={(e) => {
+          const select = e.currentTarget
+          setLocale(select.value as Locale).catch(() => (select.value = locale()))
+        }}
+      >
+        <For each={LOCALES}>
+          {(l) => (
+            <option value={l.id} lang={l.id} selected={l.id === locale()}>
+              {l.name}
+            </option>
+          )}
+        </For>
+      </select>
+    </label>
   )
 }
 
@@ -29,9 +59,9 @@ function SignIn() {
       }}
     >
       <h1>Parley</h1>
-      <p class="muted">Operator sign in</p>
+      <p class="muted">{t('Operator sign in')}</p>
       <label>
-        Email
+        {t('Email')}
         <input
           type="email"
           autocomplete="username"
@@ -41,7 +71,7 @@ function SignIn() {
         />
       </label>
       <label>
-        Password
+        {t('Password')}
         <input
           type="password"
           autocomplete="current-password"
@@ -56,8 +86,9 @@ function SignIn() {
         </p>
       </Show>
       <button type="submit" disabled={panel.state.busy}>
-        Sign in
+        {t('Sign in')}
       </button>
+      <LanguageSwitch />
     </form>
   )
 }

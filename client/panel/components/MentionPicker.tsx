@@ -13,6 +13,7 @@ import type { Team } from '../api.ts'
 import { createCompletion } from '../completion.ts'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
+import { t } from '../i18n.ts'
 import type { PanelState } from '../store.ts'
 
 type Member = Team['operators'][number]
@@ -64,7 +65,7 @@ export function MentionPicker(props: { enabled: boolean }) {
   return (
     <div ref={host} class="mention-host">
       <Show when={c.open()}>
-        <ul id={c.id} class="mention-list" role="listbox" aria-label="Mention a colleague">
+        <ul id={c.id} class="mention-list" role="listbox" aria-label={t('Mention a colleague')}>
           <For each={c.matches()}>
             {(op, i) => (
               <li

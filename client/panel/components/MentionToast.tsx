@@ -7,6 +7,7 @@ import { createEffect, Show } from 'solid-js'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { nameOf } from '../activity.ts'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { ToastActions } from './ToastActions.tsx'
 
 export function MentionToast() {
@@ -27,7 +28,11 @@ export function MentionToast() {
         {(item) => (
           <div class="toast mention-toast">
             <p>
-              <SafeText text={nameOf(panel.state, item().by.id)} /> mentioned you in a note:{' '}
+              {t('{name} mentioned you in a note:')
+                .split(/(\{name\})/)
+                .map((part) =>
+                  part === '{name}' ? <SafeText text={nameOf(panel.state, item().by.id)} /> : part,
+                )}{' '}
               <SafeText class="toast-note" text={item().excerpt} />
             </p>
             <ToastActions

@@ -10,6 +10,7 @@ import { FileChips, MessageFiles } from '../../shared/ui/Attachments.tsx'
 import { usePanel } from '../context.ts'
 import { canChange, receiptOf } from '../derive.ts'
 import { clock, fileStrings } from '../format.ts'
+import { t } from '../i18n.ts'
 import type { PendingMessage } from '../store.ts'
 import { Receipt } from './Receipt.tsx'
 
@@ -44,8 +45,8 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
           <button
             type="button"
             class="icon-button small"
-            aria-label="Edit"
-            title="Edit"
+            aria-label={t('Edit')}
+            title={t('Edit')}
             onClick={() => panel.actions.startEdit(stored()?.id ?? '')}
           >
             <Icon name="edit" size={16} />
@@ -53,8 +54,8 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
           <button
             type="button"
             class="icon-button small"
-            aria-label="Delete"
-            title="Delete"
+            aria-label={t('Delete')}
+            title={t('Delete')}
             onClick={() => void panel.actions.remove(stored()?.id ?? '')}
           >
             <Icon name="trash" size={16} />
@@ -64,10 +65,10 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
       <div class="bubble" classList={{ deleted: deleted() }}>
         <Show when={automatic()}>
           <span class="auto-label">
-            {stored()?.author.id === 'auto-reply' ? 'Automatic reply' : 'System message'}
+            {stored()?.author.id === 'auto-reply' ? t('Automatic reply') : t('System message')}
           </span>
         </Show>
-        <Show when={!deleted()} fallback={<em>Message deleted</em>}>
+        <Show when={!deleted()} fallback={<em>{t('Message deleted')}</em>}>
           <Show when={stored()?.attachments?.length}>
             <MessageFiles
               conversationId={stored()?.conversationId ?? ''}
@@ -85,7 +86,7 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
         </Show>
         <span class="meta">
           <Show when={stored()?.editedAt && !deleted()}>
-            <span class="edited">edited</span>
+            <span class="edited">{t('edited')}</span>
           </Show>
           <time dateTime={new Date(props.message.createdAt).toISOString()}>
             {clock(props.message.createdAt)}
@@ -101,7 +102,7 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
           class="link-button"
           onClick={() => panel.actions.discard(props.message.clientMsgId ?? '')}
         >
-          Remove
+          {t('Remove')}
         </button>
       </Show>
     </li>

@@ -8,6 +8,7 @@ import { createEffect, For, on, Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
+import { t } from '../i18n.ts'
 import type { ActivityLine as Line, NoteLine } from '../store.ts'
 import { ActivityLine } from './ActivityLine.tsx'
 import { MessageItem } from './MessageItem.tsx'
@@ -93,11 +94,11 @@ export function MessageList() {
       ref={box}
       onScroll={onScroll}
       role="region"
-      aria-label="Messages"
+      aria-label={t('Messages')}
       tabIndex={0}
     >
       <Show when={panel.state.loadingOlder}>
-        <p class="muted center">Loading earlier messages…</p>
+        <p class="muted center">{t('Loading earlier messages…')}</p>
       </Show>
       <ul class="list">
         <For each={timeline()}>{row}</For>

@@ -7,6 +7,7 @@ import { RichText } from '../../shared/ui/RichText.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { clock } from '../format.ts'
+import { t } from '../i18n.ts'
 import type { NoteLine } from '../store.ts'
 import { nameOf } from '../activity.ts'
 import '../notes.css'
@@ -16,7 +17,7 @@ export function NoteItem(props: { line: NoteLine }) {
   const note = () => props.line.data.note
   return (
     <li class="row note-row" data-seq={props.line.seq} data-note-id={note().id}>
-      <article class="bubble note" aria-label="Private note">
+      <article class="bubble note" aria-label={t('Private note')}>
         <header class="note-head">
           <svg class="icon" width="14" height="14" viewBox="0 0 24 24" aria-hidden="true">
             <path
@@ -27,13 +28,13 @@ export function NoteItem(props: { line: NoteLine }) {
               stroke-linejoin="round"
             />
           </svg>
-          <span class="note-label">Private note</span>
+          <span class="note-label">{t('Private note')}</span>
           <SafeText class="note-author" text={nameOf(panel.state, note().author.id)} />
           <time dateTime={new Date(note().createdAt).toISOString()}>{clock(note().createdAt)}</time>
         </header>
         <RichText text={note().text} />
         <Show when={note().mentions.length > 0}>
-          <ul class="mention-chips" aria-label="Mentioned">
+          <ul class="mention-chips" aria-label={t('Mentioned')}>
             <For each={note().mentions}>
               {(id) => (
                 <li class="mention-chip">

@@ -4,22 +4,24 @@
  * Changes apply at once.
  */
 import { createSignal, For, Show } from 'solid-js'
+import { msg, t } from '../i18n.ts'
 import { askPermission, permission } from '../notify.ts'
 import { loadPrefs, savePrefs, type AlertKind, type NotifyPrefs } from '../prefs.ts'
 import { Modal } from './Modal.tsx'
 
+/** Labels and texts: msg() keys, translated where shown. */
 const KINDS: ReadonlyArray<[AlertKind, string]> = [
-  ['conversations', 'New conversations'],
-  ['messages', 'New messages from visitors'],
-  ['assignments', 'Conversations assigned or transferred to me'],
-  ['mentions', 'Mentions in notes'],
+  ['conversations', msg('New conversations')],
+  ['messages', msg('New messages from visitors')],
+  ['assignments', msg('Conversations assigned or transferred to me')],
+  ['mentions', msg('Mentions in notes')],
 ]
 
 const PERMISSION: Record<ReturnType<typeof permission>, string> = {
-  granted: 'Browser notifications are allowed.',
-  denied: 'This browser blocks notifications from Parley: allow them in its site settings.',
-  default: 'This browser has not been asked yet.',
-  unsupported: 'This browser shows no notifications; alerts only beep.',
+  granted: msg('Browser notifications are allowed.'),
+  denied: msg('This browser blocks notifications from Parley: allow them in its site settings.'),
+  default: msg('This browser has not been asked yet.'),
+  unsupported: msg('This browser shows no notifications; alerts only beep.'),
 }
 
 export function NotificationsDialog(props: { onClose: () => void }) {
@@ -30,12 +32,14 @@ export function NotificationsDialog(props: { onClose: () => void }) {
     savePrefs(next)
   }
   return (
-    <Modal title="Notifications" onClose={props.onClose}>
+    <Modal title={t('Notifications')} onClose={props.onClose}>
       {(close) => (
         <div class="dialog-body">
-          <p class="muted">While Parley is in a background tab, on this device, alert me about:</p>
+          <p class="muted">
+            {t('While Parley is in a background tab, on this device, alert me about:')}
+          </p>
           <fieldset class="checks">
-            <legend class="sr-only">Alert me about</legend>
+            <legend class="sr-only">{t('Alert me about')}</legend>
             <For each={KINDS}>
               {([kind, label]) => (
                 <label class="toggle">
@@ -49,7 +53,7 @@ export function NotificationsDialog(props: { onClose: () => void }) {
                       })
                     }
                   />
-                  {label}
+                  {t(label)}
                 </label>
               )}
             </For>
@@ -60,21 +64,21 @@ export function NotificationsDialog(props: { onClose: () => void }) {
               checked={prefs().sound}
               onChange={(e) => change({ ...prefs(), sound: e.currentTarget.checked })}
             />
-            Play a sound
+            {t('Play a sound')}
           </label>
-          <p role="status">{PERMISSION[allowed()]}</p>
+          <p role="status">{t(PERMISSION[allowed()])}</p>
           <Show when={allowed() === 'default'}>
             <button
               type="button"
               class="secondary"
               onClick={() => void askPermission().then(setAllowed)}
             >
-              Allow browser notifications
+              {t('Allow browser notifications')}
             </button>
           </Show>
           <div class="form-foot">
             <button type="button" onClick={close}>
-              Done
+              {t('Done')}
             </button>
           </div>
         </div>

@@ -9,6 +9,7 @@ import { createSignal, createUniqueId, For, Show } from 'solid-js'
 import { ROLES, type NewOperator, type OperatorRole } from '../api.ts'
 import { usePanel } from '../context.ts'
 import { fieldOf } from '../form-errors.ts'
+import { msg, t } from '../i18n.ts'
 
 const EMPTY = {
   email: '',
@@ -17,6 +18,13 @@ const EMPTY = {
   password: '',
   role: 'operator' as OperatorRole,
   canChat: true,
+}
+
+/** A role as people read it (the API value stays as it is). */
+export const ROLE_LABELS: Record<OperatorRole, string> = {
+  operator: msg('operator'),
+  supervisor: msg('supervisor'),
+  admin: msg('admin'),
 }
 
 type Field = 'name' | 'displayName' | 'email' | 'password'
@@ -32,13 +40,13 @@ const LABELS: Record<Field, string> = {
 function check(form: typeof EMPTY): Partial<Record<Field, string>> {
   const problems: Partial<Record<Field, string>> = {}
   const name = form.name.trim()
-  if (name === '') problems.name = 'Enter a name.'
-  else if (name.length > 100) problems.name = 'Use at most 100 characters.'
-  if (form.displayName.trim().length > 50) problems.displayName = 'Use at most 50 characters.'
+  if (name === '') problems.name = t('Enter a name.')
+  else if (name.length > 100) problems.name = t('Use at most 100 characters.')
+  if (form.displayName.trim().length > 50) problems.displayName = t('Use at most 50 characters.')
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) {
-    problems.email = 'Enter an email address like name@example.com.'
+    problems.email = t('Enter an email address like name@example.com.')
   }
-  if (form.password.length < 10) problems.password = 'Use at least 10 characters.'
+  if (form.password.length < 10) problems.password = t('Use at least 10 characters.')
   return problems
 }
 
@@ -97,9 +105,9 @@ export function OperatorForm() {
         else setRefusal(failure)
       }}
     >
-      <h3>Add operator</h3>
+      <h3>{t('Add operator')}</h3>
       <label>
-        Name
+        {t('Name')}
         <input
           name="name"
           value={form.name}
@@ -110,7 +118,7 @@ export function OperatorForm() {
       </label>
       {problem('name')}
       <label>
-        Shown to visitors as (optional)
+        {t('Shown to visitors as (optional)')}
         <input
           name="displayName"
           dir="auto"
@@ -123,10 +131,10 @@ export function OperatorForm() {
       </label>
       {problem('displayName')}
       <p id={hintId} class="muted form-hint">
-        Empty: the first word of the name. A picture can be added once the operator exists.
+        {t('Empty: the first word of the name. A picture can be added once the operator exists.')}
       </p>
       <label>
-        Email
+        {t('Email')}
         <input
           name="email"
           type="email"
@@ -138,7 +146,7 @@ export function OperatorForm() {
       </label>
       {problem('email')}
       <label>
-        Password (10+ characters)
+        {t('Password (10+ characters)')}
         <input
           name="password"
           type="password"
@@ -151,12 +159,12 @@ export function OperatorForm() {
       </label>
       {problem('password')}
       <label>
-        Role
+        {t('Role')}
         <select
           value={form.role}
           onChange={(e) => setForm('role', e.currentTarget.value as OperatorRole)}
         >
-          <For each={ROLES}>{(role) => <option value={role}>{role}</option>}</For>
+          <For each={ROLES}>{(role) => <option value={role}>{t(ROLE_LABELS[role])}</option>}</For>
         </select>
       </label>
       <label class="check">
@@ -165,14 +173,14 @@ export function OperatorForm() {
           checked={form.canChat}
           onChange={(e) => setForm('canChat', e.currentTarget.checked)}
         />
-        Can chat
+        {t('Can chat')}
       </label>
       <Show when={refusal()}>
         <p class="error" role="alert">
           {refusal()}
         </p>
       </Show>
-      <button type="submit">Create operator</button>
+      <button type="submit">{t('Create operator')}</button>
     </form>
   )
 }

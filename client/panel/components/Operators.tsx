@@ -7,9 +7,10 @@ import type { OperatorView } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { ROLES, type OperatorRole } from '../api.ts'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { Avatar } from './Avatar.tsx'
 import { DisplayNameDialog } from './DisplayNameDialog.tsx'
-import { OperatorForm } from './OperatorForm.tsx'
+import { OperatorForm, ROLE_LABELS } from './OperatorForm.tsx'
 
 export function Operators() {
   const panel = usePanel()
@@ -20,7 +21,7 @@ export function Operators() {
   let opener: HTMLButtonElement | undefined
   return (
     <main class="admin">
-      <h2>Operators</h2>
+      <h2>{t('Operators')}</h2>
       <Show when={panel.state.notice}>
         <p class="error" role="alert">
           {panel.state.notice}
@@ -29,12 +30,12 @@ export function Operators() {
       <table class="table cards">
         <thead>
           <tr>
-            <th>Name</th>
-            <th>Shown to visitors</th>
-            <th>Email</th>
-            <th>Role</th>
-            <th>Can chat</th>
-            <th>Active</th>
+            <th>{t('Name')}</th>
+            <th>{t('Shown to visitors')}</th>
+            <th>{t('Email')}</th>
+            <th>{t('Role')}</th>
+            <th>{t('Can chat')}</th>
+            <th>{t('Active')}</th>
           </tr>
         </thead>
         <tbody>
@@ -47,13 +48,14 @@ export function Operators() {
                     <SafeText text={op.name} />
                   </span>
                 </td>
-                <td data-label="Shown to visitors">
+                <td data-label={t('Shown to visitors')}>
                   <span class="op-name">
                     <Show
                       when={op.displayName}
                       fallback={
                         <span class="muted">
-                          <SafeText text={op.name.trim().split(/\s+/)[0] ?? ''} /> (first name)
+                          <SafeText text={op.name.trim().split(/\s+/)[0] ?? ''} />{' '}
+                          {t('(first name)')}
                         </span>
                       }
                     >
@@ -62,43 +64,45 @@ export function Operators() {
                     <button
                       type="button"
                       class="secondary"
-                      aria-label={`Edit profile of ${op.email}`}
+                      aria-label={t('Edit profile of {email}', { email: op.email })}
                       onClick={(e) => {
                         opener = e.currentTarget
                         setEditing(op.id)
                       }}
                     >
-                      Edit…
+                      {t('Edit…')}
                     </button>
                   </span>
                 </td>
-                <td data-label="Email">
+                <td data-label={t('Email')}>
                   <SafeText text={op.email} />
                 </td>
-                <td data-label="Role">
+                <td data-label={t('Role')}>
                   <select
-                    aria-label={`Role of ${op.email}`}
+                    aria-label={t('Role of {email}', { email: op.email })}
                     value={op.role}
                     onChange={(e) => update(op, { role: e.currentTarget.value as OperatorRole })}
                   >
-                    <For each={ROLES}>{(role) => <option value={role}>{role}</option>}</For>
+                    <For each={ROLES}>
+                      {(role) => <option value={role}>{t(ROLE_LABELS[role])}</option>}
+                    </For>
                   </select>
                 </td>
-                <td data-label="Can chat">
+                <td data-label={t('Can chat')}>
                   <input
                     type="checkbox"
-                    aria-label={`${op.email} can chat`}
+                    aria-label={t('{email} can chat', { email: op.email })}
                     checked={op.canChat}
                     onChange={(e) => update(op, { canChat: e.currentTarget.checked })}
                   />
                 </td>
-                <td data-label="Active">
+                <td data-label={t('Active')}>
                   <button
                     type="button"
                     class="secondary"
                     onClick={() => update(op, { active: !op.active })}
                   >
-                    {op.active ? 'Deactivate' : 'Activate'}
+                    {op.active ? t('Deactivate') : t('Activate')}
                   </button>
                 </td>
               </tr>

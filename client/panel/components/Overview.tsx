@@ -12,6 +12,7 @@ import { asParleyError } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { Overview as OverviewData } from '../api.ts'
 import { usePanel } from '../context.ts'
+import { locale, msg, t, tn } from '../i18n.ts'
 import { Avatar } from './Avatar.tsx'
 import '../overview.css'
 
@@ -23,12 +24,22 @@ const FEED_GAP_MS = 2_000
 type InboxData = OverviewData['inboxes'][number]
 type Member = InboxData['operators'][number]
 
+/** An operator's status as people read it (the API value stays as it is). */
+const STATUS_LABELS: Record<Member['status'], string> = {
+  online: msg('online'),
+  away: msg('away'),
+  busy: msg('busy'),
+}
+
 /** "under a minute", "5 min", "2 h 05 min". */
 export function waitText(ms: number): string {
   const minutes = Math.floor(Math.max(0, ms) / 60_000)
-  if (minutes < 1) return 'under a minute'
-  if (minutes < 60) return `${minutes} min`
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`
+  if (minutes < 1) return t('under a minute')
+  if (minutes < 60) return t('{n} min', { n: minutes })
+  return t('{h} h {m} min', {
+    h: Math.floor(minutes / 60),
+    m: String(minutes % 60).padStart(2, '0'),
+  })
 }
 
 export function Overview() {
@@ -85,16 +96,16 @@ export function Overview() {
   return (
     <main class="admin overview" aria-labelledby="overview-title">
       <div class="overview-head">
-        <h2 id="overview-title">Overview</h2>
+        <h2 id="overview-title">{t('Overview')}</h2>
         <Show when={data()}>
           {(d) => (
             <p class="muted" data-testid="overview-updated">
-              Updated {new Date(d().at).toLocaleTimeString()}
+              {t('Updated {time}', { time: new Date(d().at).toLocaleTimeString(locale()) })}
             </p>
           )}
         </Show>
         <button type="button" class="secondary" onClick={() => void refresh()}>
-          Refresh
+          {t('Refresh')}
         </button>
       </div>
       <Show when={error()}>
@@ -103,13 +114,13 @@ export function Overview() {
         </p>
       </Show>
       <Show when={data()?.inboxes.length === 0}>
-        <p class="muted">No inboxes to show.</p>
+        <p class="muted">{t('No inboxes to show.')}</p>
       </Show>
       <For each={data()?.inboxes}>
         {(inbox) => <InboxOverview inbox={inbox} at={data()?.at ?? Date.now()} />}
       </For>
       <Show when={data()?.truncated}>
-        <p class="muted">Only the first inboxes are shown.</p>
+        <p class="muted">{t('Only the first inboxes are shown.')}</p>
       </Show>
     </main>
   )
@@ -122,7 +133,7 @@ function InboxOverview(props: { inbox: InboxData; at: number }) {
       <h3 id={titleId()}>
         <SafeText text={props.inbox.name} />
       </h3>
-      <h4>Queue</h4>
+      <h4>{t('Queue')}</h4>
       <ul class="overview-branches">
         <For each={props.inbox.branches}>
           {(b) => (
@@ -131,22 +142,25 @@ function InboxOverview(props: { inbox: InboxData; at: number }) {
                 <SafeText text={b.name} />
               </strong>
               <Show when={!b.withinHours}>
-                <span class="muted"> (closed now)</span>
+                <span class="muted"> {t('(closed now)')}</span>
               </Show>
               <dl>
-                <dt>Waiting</dt>
+                <dt>{t('Waiting')}</dt>
                 <dd data-testid="waiting">{b.waiting}</dd>
-                <dt>Longest wait</dt>
+                <dt>{t('Longest wait')}</dt>
                 <dd>{b.oldestWaitingAt === null ? '–' : waitText(props.at - b.oldestWaitingAt)}</dd>
-                <dt>Unanswered</dt>
+                <dt>{t('Unanswered')}</dt>
                 <dd data-testid="unanswered">{b.unanswered}</dd>
               </dl>
             </li>
           )}
         </For>
       </ul>
-      <h4>Operators</h4>
-      <Show when={props.inbox.operators.length > 0} fallback={<p class="muted">Nobody yet.</p>}>
+      <h4>{t('Operators')}</h4>
+      <Show
+        when={props.inbox.operators.length > 0}
+        fallback={<p class="muted">{t('Nobody yet.')}</p>}
+      >
         <ul class="overview-operators">
           <For each={props.inbox.operators}>
             {(op) => (
@@ -189,15 +203,17 @@ function OperatorLine(props: { op: Member; inboxId: string; capacity: number | n
           <SafeText text={name()} />
         </span>
         <span class="pill overview-status" data-op-status={props.op.status}>
-          {props.op.status}
+          {t(STATUS_LABELS[props.op.status])}
         </span>
         <span class="muted" data-testid="presence">
-          {props.op.present ? 'connected' : 'not connected'}
+          {props.op.present ? t('connected') : t('not connected')}
         </span>
       </div>
       <p class="overview-load" data-testid="load">
-        {props.op.open} open{props.capacity === null ? '' : ` of ${props.capacity}`}
-        <Show when={!props.op.canChat}> · cannot chat</Show>
+        {props.capacity === null
+          ? tn(props.op.open, '{n} open', '{n} open')
+          : tn(props.op.open, '{n} open of {max}', '{n} open of {max}', { max: props.capacity })}
+        <Show when={!props.op.canChat}> · {t('cannot chat')}</Show>
       </p>
       <Show when={props.op.open > 0}>
         <button
@@ -207,8 +223,8 @@ function OperatorLine(props: { op: Member; inboxId: string; capacity: number | n
           aria-controls={listId()}
           onClick={() => void toggle()}
         >
-          {open() ? 'Hide' : 'Show'} open conversations
-          <span class="sr-only"> of {name()}</span>
+          {open() ? t('Hide open conversations') : t('Show open conversations')}
+          <span class="sr-only"> {t('of {name}', { name: name() })}</span>
         </button>
       </Show>
       <Show when={open()}>
@@ -218,17 +234,17 @@ function OperatorLine(props: { op: Member; inboxId: string; capacity: number | n
               {failed()}
             </p>
           </Show>
-          <Show when={items()} fallback={<p class="muted">Loading…</p>}>
+          <Show when={items()} fallback={<p class="muted">{t('Loading…')}</p>}>
             {(list) => (
               <ul class="overview-convs">
-                <For each={list()} fallback={<li class="muted">None now.</li>}>
+                <For each={list()} fallback={<li class="muted">{t('None now.')}</li>}>
                   {(c) => (
                     <li>
                       <button type="button" class="link-button" onClick={() => show(c.id)}>
                         <SafeText text={c.visitor.label} />
                       </button>
                       <Show when={c.hasUnansweredIncoming}>
-                        <span class="muted"> · waiting for a reply</span>
+                        <span class="muted"> · {t('waiting for a reply')}</span>
                       </Show>
                     </li>
                   )}

@@ -1,6 +1,7 @@
 /** Change the own password (current, new, new again); the server ends every other session. */
 import { createSignal, createUniqueId, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { Modal } from './Modal.tsx'
 
 export function PasswordDialog(props: { onClose: () => void }) {
@@ -14,7 +15,7 @@ export function PasswordDialog(props: { onClose: () => void }) {
   let again!: HTMLInputElement
   const submit = async (e: SubmitEvent) => {
     e.preventDefault()
-    if (next.value !== again.value) return setError('The new passwords do not match.')
+    if (next.value !== again.value) return setError(t('The new passwords do not match.'))
     setBusy(true)
     setError(null)
     const failure = await panel.actions.changePassword(current.value, next.value)
@@ -23,13 +24,13 @@ export function PasswordDialog(props: { onClose: () => void }) {
     else setDone(true)
   }
   return (
-    <Modal title="Change password" onClose={props.onClose}>
+    <Modal title={t('Change password')} onClose={props.onClose}>
       {(close) => (
         <Show
           when={!done()}
           fallback={
             <div class="dialog-body">
-              <p role="status">Password changed. Your other sessions were signed out.</p>
+              <p role="status">{t('Password changed. Your other sessions were signed out.')}</p>
               <div class="form-foot">
                 {/* The form's buttons are gone: keep focus inside the dialog. */}
                 <button
@@ -37,7 +38,7 @@ export function PasswordDialog(props: { onClose: () => void }) {
                   ref={(el) => queueMicrotask(() => el.focus())}
                   onClick={close}
                 >
-                  Done
+                  {t('Done')}
                 </button>
               </div>
             </div>
@@ -45,11 +46,11 @@ export function PasswordDialog(props: { onClose: () => void }) {
         >
           <form class="dialog-body" onSubmit={(e) => void submit(e)}>
             <label>
-              Current password
+              {t('Current password')}
               <input ref={current} type="password" autocomplete="current-password" required />
             </label>
             <label>
-              New password
+              {t('New password')}
               <input
                 ref={next}
                 type="password"
@@ -59,11 +60,11 @@ export function PasswordDialog(props: { onClose: () => void }) {
                 aria-describedby={hintId}
               />
               <span id={hintId} class="muted">
-                At least 10 characters. Your other sessions will be signed out.
+                {t('At least 10 characters. Your other sessions will be signed out.')}
               </span>
             </label>
             <label>
-              New password again
+              {t('New password again')}
               <input ref={again} type="password" autocomplete="new-password" required />
             </label>
             <Show when={error()}>
@@ -73,10 +74,10 @@ export function PasswordDialog(props: { onClose: () => void }) {
             </Show>
             <div class="form-foot">
               <button type="submit" disabled={busy()}>
-                Change password
+                {t('Change password')}
               </button>
               <button type="button" class="secondary" onClick={close}>
-                Cancel
+                {t('Cancel')}
               </button>
             </div>
           </form>

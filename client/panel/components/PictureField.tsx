@@ -7,6 +7,7 @@
  */
 import { createSignal, createUniqueId, Show } from 'solid-js'
 import { PICTURE_MAX_BYTES, PICTURE_TYPES, type Progress } from '../api.ts'
+import { t } from '../i18n.ts'
 import { Avatar } from './Avatar.tsx'
 
 export function PictureField(props: {
@@ -40,7 +41,7 @@ export function PictureField(props: {
     setBusy(null)
     input.value = ''
     if (failure) setError(failure)
-    else setDone(file ? 'Picture saved.' : 'Picture removed: initials are shown.')
+    else setDone(file ? t('Picture saved.') : t('Picture removed: initials are shown.'))
     // Disabled while busy, the control lost focus: give it back (Remove is gone once done).
     if (had === input || had === removeButton || document.activeElement === document.body) {
       input.focus()
@@ -51,7 +52,7 @@ export function PictureField(props: {
     if (file.size > PICTURE_MAX_BYTES) {
       input.value = ''
       setDone(null)
-      return setError('The picture is larger than 5 MB. Choose a smaller one.')
+      return setError(t('The picture is larger than 5 MB. Choose a smaller one.'))
     }
     void run(file)
   }
@@ -63,10 +64,10 @@ export function PictureField(props: {
         colorKey={props.id}
         avatarId={props.avatarId}
         size={72}
-        label={props.avatarId ? props.label : `${props.label}: initials`}
+        label={props.avatarId ? props.label : t('{label}: initials', { label: props.label })}
       />
       <div class="picture-side">
-        <h3 id={headingId}>Picture</h3>
+        <h3 id={headingId}>{t('Picture')}</h3>
         <div class="picture-buttons">
           <input
             ref={input}
@@ -80,7 +81,7 @@ export function PictureField(props: {
             onChange={(e) => chosen(e.currentTarget.files?.[0])}
           />
           <label for={inputId} class="file-button">
-            {props.avatarId ? 'Change picture…' : 'Choose a picture…'}
+            {props.avatarId ? t('Change picture…') : t('Choose a picture…')}
           </label>
           <Show when={props.avatarId}>
             <button
@@ -90,18 +91,18 @@ export function PictureField(props: {
               disabled={busy() !== null}
               onClick={() => void run(null)}
             >
-              Remove picture
+              {t('Remove picture')}
             </button>
           </Show>
         </div>
         <p id={hintId} class="muted picture-hint">
-          PNG, JPEG, WebP or GIF, up to 5 MB; cut to a square.
+          {t('PNG, JPEG, WebP or GIF, up to 5 MB; cut to a square.')}
         </p>
         <Show when={busy() === 'upload'}>
-          <progress max={1} value={progress()} aria-label="Uploading the picture" />
+          <progress max={1} value={progress()} aria-label={t('Uploading the picture')} />
         </Show>
         <p role="status" class="muted">
-          {busy() === 'upload' ? 'Uploading…' : busy() === 'remove' ? 'Removing…' : done()}
+          {busy() === 'upload' ? t('Uploading…') : busy() === 'remove' ? t('Removing…') : done()}
         </p>
         <Show when={error()}>
           <p id={errorId} class="error" role="alert">

@@ -11,6 +11,7 @@ import type { InboxSettings } from '../../shared/index.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { listFocus } from '../focus.ts'
+import { msg, t } from '../i18n.ts'
 
 type PreChatForm = InboxSettings['preChat']
 type PreChatField = PreChatForm['fields'][number]
@@ -44,16 +45,16 @@ const BUILT_IN: Record<
   BuiltIn,
   { type: PreChatField['type']; title: string; en: string; ru: string }
 > = {
-  name: { type: 'text', title: 'Name', en: 'Name', ru: 'Имя' },
-  email: { type: 'email', title: 'E-mail', en: 'E-mail', ru: 'Эл. почта' },
-  phone: { type: 'phone', title: 'Phone', en: 'Phone', ru: 'Телефон' },
+  name: { type: 'text', title: msg('Name'), en: 'Name', ru: 'Имя' },
+  email: { type: 'email', title: msg('E-mail'), en: 'E-mail', ru: 'Эл. почта' },
+  phone: { type: 'phone', title: msg('Phone'), en: 'Phone', ru: 'Телефон' },
 }
 const KINDS = ['name', 'email', 'phone'] as const
 
 const MODES: ReadonlyArray<{ mode: Mode; label: string }> = [
-  { mode: 'off', label: 'Off' },
-  { mode: 'before', label: 'Before the first message' },
-  { mode: 'after', label: 'In the thread after the first message' },
+  { mode: 'off', label: msg('Off') },
+  { mode: 'before', label: msg('Before the first message') },
+  { mode: 'after', label: msg('In the thread after the first message') },
 ]
 
 const isBuiltIn = (key: string): key is BuiltIn => key in BUILT_IN
@@ -134,7 +135,12 @@ export function PreChatEditor(props: {
       next[j] = a
       return next
     })
-    setMoved(`Field moved to position ${j + 1} of ${props.draft.fields.length}.`)
+    setMoved(
+      t('Field moved to position {position} of {count}.', {
+        position: j + 1,
+        count: props.draft.fields.length,
+      }),
+    )
   }
   const setKind = (field: FieldDraft, i: number, kind: FieldDraft['kind']) => {
     props.setDraft('fields', i, 'kind', kind)
@@ -145,22 +151,23 @@ export function PreChatEditor(props: {
   }
   return (
     <fieldset class="prechat">
-      <legend>Pre-chat form</legend>
+      <legend>{t('Pre-chat form')}</legend>
       <label>
-        Show the form
+        {t('Show the form')}
         <select
           value={props.draft.mode}
           onChange={(e) => props.setDraft('mode', e.currentTarget.value as Mode)}
           aria-describedby={hintId}
         >
-          <For each={MODES}>{(m) => <option value={m.mode}>{m.label}</option>}</For>
+          <For each={MODES}>{(m) => <option value={m.mode}>{t(m.label)}</option>}</For>
         </select>
       </label>
       <p id={hintId} class="muted">
-        Before the first message, the visitor cannot start until the required fields are filled. The
-        answers show in the conversation's details.
+        {t(
+          "Before the first message, the visitor cannot start until the required fields are filled. The answers show in the conversation's details.",
+        )}
       </p>
-      <Show when={props.draft.fields.length > 0} fallback={<p class="muted">No fields.</p>}>
+      <Show when={props.draft.fields.length > 0} fallback={<p class="muted">{t('No fields.')}</p>}>
         <ol class="prechat-fields">
           <For each={props.draft.fields}>
             {(field, i) => {
@@ -185,7 +192,7 @@ export function PreChatEditor(props: {
                 <li>
                   <fieldset class="prechat-field">
                     <legend>
-                      Field {number()}
+                      {t('Field {number}', { number: number() })}
                       <Show when={field.en.trim()}>
                         {' '}
                         · <SafeText text={field.en.trim()} />
@@ -194,7 +201,7 @@ export function PreChatEditor(props: {
                     <div class="prechat-row">
                       {/* Labelled by id, not wrapped: its options are not part of its label. */}
                       <div class="prechat-control">
-                        <label for={kindId}>Asks for</label>
+                        <label for={kindId}>{t('Asks for')}</label>
                         <select
                           id={kindId}
                           ref={focus.first}
@@ -206,28 +213,32 @@ export function PreChatEditor(props: {
                           <For each={KINDS}>
                             {(kind) => (
                               <option value={kind} disabled={used(kind, field)}>
-                                {BUILT_IN[kind].title}
+                                {t(BUILT_IN[kind].title)}
                               </option>
                             )}
                           </For>
-                          <option value="custom">Other (an attribute)</option>
+                          <option value="custom">{t('Other (an attribute)')}</option>
                         </select>
                       </div>
                       <Show
                         when={field.kind === 'custom'}
                         fallback={
                           <p class="muted prechat-type">
-                            Type: {field.kind === 'name' ? 'text' : field.kind}
+                            {field.kind === 'email'
+                              ? t('Type: email')
+                              : field.kind === 'phone'
+                                ? t('Type: phone')
+                                : t('Type: text')}
                           </p>
                         }
                       >
                         <label>
-                          Key
+                          {t('Key')}
                           <input
                             required
                             maxLength={32}
                             pattern="[a-z][a-z0-9_]*"
-                            title="a-z, 0-9 or _, starting with a letter"
+                            title={t('a-z, 0-9 or _, starting with a letter')}
                             autocomplete="off"
                             spellcheck={false}
                             value={field.key}
@@ -237,7 +248,7 @@ export function PreChatEditor(props: {
                           />
                         </label>
                         <label>
-                          Type
+                          {t('Type')}
                           <select
                             value={field.type}
                             onChange={(e) =>
@@ -249,15 +260,15 @@ export function PreChatEditor(props: {
                               )
                             }
                           >
-                            <option value="text">Text</option>
-                            <option value="select">Choice from a list</option>
+                            <option value="text">{t('Text')}</option>
+                            <option value="select">{t('Choice from a list')}</option>
                           </select>
                         </label>
                       </Show>
                     </div>
                     <div class="prechat-row">
                       <label>
-                        English label
+                        {t('English label')}
                         <input
                           required
                           maxLength={100}
@@ -270,7 +281,7 @@ export function PreChatEditor(props: {
                         />
                       </label>
                       <label>
-                        Russian label
+                        {t('Russian label')}
                         <input
                           required
                           maxLength={100}
@@ -285,7 +296,7 @@ export function PreChatEditor(props: {
                     </div>
                     <Show when={field.kind === 'custom' && field.type === 'select'}>
                       <label>
-                        Options (one per line)
+                        {t('Options (one per line)')}
                         <textarea
                           rows={3}
                           dir="auto"
@@ -297,7 +308,9 @@ export function PreChatEditor(props: {
                           aria-describedby={badOptions() ? props.errorId : undefined}
                         />
                       </label>
-                      <p class="muted">At most {MAX_OPTIONS}, each up to 100 characters.</p>
+                      <p class="muted">
+                        {t('At most {max}, each up to 100 characters.', { max: MAX_OPTIONS })}
+                      </p>
                     </Show>
                     <div class="prechat-foot">
                       <label class="check">
@@ -308,15 +321,15 @@ export function PreChatEditor(props: {
                             props.setDraft('fields', i(), 'required', e.currentTarget.checked)
                           }
                         />
-                        Required
+                        {t('Required')}
                       </label>
                       <span class="prechat-actions">
                         <button
                           ref={up}
                           type="button"
                           class="icon-button move-up"
-                          aria-label={`Move field ${number()} up`}
-                          title="Move up"
+                          aria-label={t('Move field {number} up', { number: number() })}
+                          title={t('Move up')}
                           disabled={i() === 0}
                           onClick={() => moveAndFocus(-1)}
                         >
@@ -326,8 +339,8 @@ export function PreChatEditor(props: {
                           ref={down}
                           type="button"
                           class="icon-button"
-                          aria-label={`Move field ${number()} down`}
-                          title="Move down"
+                          aria-label={t('Move field {number} down', { number: number() })}
+                          title={t('Move down')}
                           disabled={i() === props.draft.fields.length - 1}
                           onClick={() => moveAndFocus(1)}
                         >
@@ -336,8 +349,8 @@ export function PreChatEditor(props: {
                         <button
                           type="button"
                           class="icon-button remove"
-                          aria-label={`Remove field ${number()}`}
-                          title="Remove this field"
+                          aria-label={t('Remove field {number}', { number: number() })}
+                          title={t('Remove this field')}
                           onClick={() => {
                             setMoved('')
                             props.setDraft('fields', (list) => list.filter((_, n) => n !== i()))
@@ -366,9 +379,9 @@ export function PreChatEditor(props: {
           disabled={props.draft.fields.length >= MAX_FIELDS}
           onClick={add}
         >
-          Add field
+          {t('Add field')}
         </button>
-        <span class="muted">At most {MAX_FIELDS} fields.</span>
+        <span class="muted">{t('At most {max} fields.', { max: MAX_FIELDS })}</span>
       </div>
     </fieldset>
   )

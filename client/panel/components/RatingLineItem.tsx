@@ -7,6 +7,7 @@
 import { Match, Show, Switch } from 'solid-js'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { clock } from '../format.ts'
+import { t } from '../i18n.ts'
 import type { RatingLine } from '../store.ts'
 
 export function RatingLineItem(props: { line: RatingLine }) {
@@ -14,9 +15,11 @@ export function RatingLineItem(props: { line: RatingLine }) {
   /** 0 is a score too (thumbs down, NPS 0). */
   const score = () => rating().score ?? 0
   const changed = () => props.line.at > rating().firstRatedAt
-  const verb = () => {
-    if (rating().score === null) return changed() ? 'withdrew the rating' : 'declined to rate'
-    return changed() ? 'changed the rating to' : 'rated'
+  const said = () => {
+    if (rating().score === null) {
+      return changed() ? t('Visitor withdrew the rating') : t('Visitor declined to rate')
+    }
+    return changed() ? t('Visitor changed the rating to') : t('Visitor rated')
   }
   return (
     <li
@@ -26,7 +29,7 @@ export function RatingLineItem(props: { line: RatingLine }) {
       data-scale={rating().scale}
     >
       <span class="sys-text">
-        Visitor {verb()}
+        {said()}
         <Show when={rating().score !== null}>
           {
             <>
@@ -37,14 +40,16 @@ export function RatingLineItem(props: { line: RatingLine }) {
                     {'★'.repeat(score()) + '☆'.repeat(Math.max(0, 5 - score()))}
                   </span>{' '}
                   <span aria-hidden="true">{score()}/5</span>
-                  <span class="sr-only">{score()} out of 5 stars</span>
+                  <span class="sr-only">{t('{n} out of 5 stars', { n: score() })}</span>
                 </Match>
                 <Match when={rating().scale === 'thumbs'}>
-                  <span role="img" aria-label={score() ? 'thumbs up' : 'thumbs down'}>
+                  <span role="img" aria-label={score() ? t('thumbs up') : t('thumbs down')}>
                     {score() ? '👍' : '👎'}
                   </span>
                 </Match>
-                <Match when={rating().scale === 'nps'}>{score()}/10 (NPS)</Match>
+                <Match when={rating().scale === 'nps'}>
+                  {score()}/10 ({t('NPS')})
+                </Match>
               </Switch>
             </>
           }

@@ -3,7 +3,7 @@
  * optionally a region, to a branch; the most specific matching rule wins, so order does not
  * matter). Saved together; a refusal names the rule, which is marked.
  */
-import { createEffect, createSignal, createUniqueId, For, on, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, createUniqueId, For, on, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
 import { showControls } from '../../shared/index.ts'
 import type { InboxBranches } from '../api.ts'
@@ -11,6 +11,7 @@ import { usePanel } from '../context.ts'
 import { listFocus } from '../focus.ts'
 import { names } from '../form-errors.ts'
 import { countryNames } from '../format.ts'
+import { t } from '../i18n.ts'
 
 /** A rule as the form holds it: no region is an empty one. */
 interface RuleDraft {
@@ -24,7 +25,8 @@ const toDrafts = (data: InboxBranches): RuleDraft[] =>
 
 export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
   const panel = usePanel()
-  const countries = countryNames()
+  // Named in the UI language, again when it changes.
+  const countries = createMemo(() => countryNames())
   const [defaultId, setDefaultId] = createSignal(props.data.defaultBranchId)
   const [rules, setRules] = createStore<RuleDraft[]>(toDrafts(props.data))
   const [error, setError] = createSignal<string | null>(null)
@@ -71,9 +73,9 @@ export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
   }
   return (
     <form class="card routing-form" aria-labelledby={titleId} onSubmit={(e) => void submit(e)}>
-      <h3 id={titleId}>Routing</h3>
+      <h3 id={titleId}>{t('Routing')}</h3>
       <label>
-        Default branch
+        {t('Default branch')}
         <select
           value={defaultId()}
           onChange={(e) => setDefaultId(e.currentTarget.value)}
@@ -86,12 +88,13 @@ export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
         </select>
       </label>
       <p class="muted">
-        New conversations go to the default branch unless a GeoIP rule matches the visitor's
-        location. A rule with a region wins over one for the whole country.
+        {t(
+          "New conversations go to the default branch unless a GeoIP rule matches the visitor's location. A rule with a region wins over one for the whole country.",
+        )}
       </p>
       <fieldset class="rules">
-        <legend>GeoIP rules</legend>
-        <Show when={rules.length > 0} fallback={<p class="muted">No rules.</p>}>
+        <legend>{t('GeoIP rules')}</legend>
+        <Show when={rules.length > 0} fallback={<p class="muted">{t('No rules.')}</p>}>
           <ul class="rule-list">
             <For each={rules}>
               {(rule, i) => {
@@ -101,7 +104,7 @@ export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
                   <li class="rule">
                     <div class="country">
                       <label>
-                        Country
+                        {t('Country')}
                         <input
                           ref={focus.first}
                           list={countriesId}
@@ -122,11 +125,11 @@ export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
                         />
                       </label>
                       <span id={nameId} class="muted country-name">
-                        {countries.name(rule.country) ?? ''}
+                        {countries().name(rule.country) ?? ''}
                       </span>
                     </div>
                     <label class="region">
-                      Region (optional)
+                      {t('Region (optional)')}
                       <input
                         maxLength={64}
                         dir="auto"
@@ -137,7 +140,7 @@ export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
                       />
                     </label>
                     <label class="target">
-                      Branch
+                      {t('Branch')}
                       <select
                         value={rule.branchId}
                         onChange={(e) => setRules(i(), 'branchId', e.currentTarget.value)}
@@ -157,7 +160,7 @@ export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
                         focus.removed()
                       }}
                     >
-                      Remove
+                      {t('Remove')}
                     </button>
                   </li>
                 )
@@ -166,11 +169,11 @@ export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
           </ul>
         </Show>
         <datalist id={countriesId}>
-          <For each={countries.list}>{(c) => <option value={c.code} label={c.name} />}</For>
+          <For each={countries().list}>{(c) => <option value={c.code} label={c.name} />}</For>
         </datalist>
         <div>
           <button ref={focus.addButton} type="button" class="secondary" onClick={addRule}>
-            Add rule
+            {t('Add rule')}
           </button>
         </div>
       </fieldset>
@@ -181,11 +184,11 @@ export function RoutingForm(props: { inboxId: string; data: InboxBranches }) {
       </Show>
       <div class="form-foot">
         <button type="submit" disabled={busy()}>
-          Save routing
+          {t('Save routing')}
         </button>
         <Show when={saved()}>
           <span class="muted" role="status">
-            Saved
+            {t('Saved')}
           </span>
         </Show>
       </div>

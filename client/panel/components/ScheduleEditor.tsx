@@ -6,7 +6,8 @@ import { createUniqueId, For, Show } from 'solid-js'
 import { produce, type SetStoreFunction } from 'solid-js/store'
 import { listFocus } from '../focus.ts'
 import { names } from '../form-errors.ts'
-import { timeZones, WEEKDAYS, type Interval, type ScheduleDraft } from '../schedule.ts'
+import { locale, t } from '../i18n.ts'
+import { timeZones, weekdayName, WEEKDAYS, type Interval, type ScheduleDraft } from '../schedule.ts'
 import { HoursEditor, type HoursEdit } from './HoursEditor.tsx'
 
 /** An added interval runs from the day's last end to midnight (office hours on an empty day). */
@@ -16,7 +17,7 @@ function nextInterval(hours: Interval[]): Interval {
 }
 
 const longDate = (date: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+  new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(
     new Date(`${date}T00:00:00Z`),
   )
 
@@ -51,9 +52,9 @@ export function ScheduleEditor(props: {
   })
   return (
     <fieldset class="hours">
-      <legend>Working hours</legend>
+      <legend>{t('Working hours')}</legend>
       <label>
-        Time zone
+        {t('Time zone')}
         <input
           list={zonesId}
           required
@@ -74,16 +75,16 @@ export function ScheduleEditor(props: {
           checked={props.draft.alwaysOpen}
           onChange={(e) => props.setDraft('alwaysOpen', e.currentTarget.checked)}
         />
-        Always open (every day, all day)
+        {t('Always open (every day, all day)')}
       </label>
       <Show when={!props.draft.alwaysOpen}>
         <p class="muted">
-          A day without hours is closed. An end of 00:00 is midnight, the end of the day.
+          {t('A day without hours is closed. An end of 00:00 is midnight, the end of the day.')}
         </p>
         <For each={WEEKDAYS}>
-          {(weekday) => (
+          {(weekday, i) => (
             <HoursEditor
-              legend={weekday.name}
+              legend={weekdayName(i(), 'long')}
               hours={props.draft.week[weekday.day]}
               path={`schedule.week.${weekday.day}`}
               error={props.error}
@@ -94,15 +95,15 @@ export function ScheduleEditor(props: {
         </For>
       </Show>
       <fieldset class="exceptions">
-        <legend>Exceptions (holidays and other special days)</legend>
+        <legend>{t('Exceptions (holidays and other special days)')}</legend>
         <For each={props.draft.exceptions}>
           {(exception, i) => {
             const path = () => `schedule.exceptions[${i()}]`
             return (
               <fieldset class="exception">
-                <legend>{exception.date ? longDate(exception.date) : 'New exception'}</legend>
+                <legend>{exception.date ? longDate(exception.date) : t('New exception')}</legend>
                 <label>
-                  Date
+                  {t('Date')}
                   <input
                     ref={focus.first}
                     type="date"
@@ -116,7 +117,7 @@ export function ScheduleEditor(props: {
                   />
                 </label>
                 <HoursEditor
-                  legend="Hours"
+                  legend={t('Hours')}
                   hours={exception.hours}
                   path={`${path()}.hours`}
                   error={props.error}
@@ -124,7 +125,7 @@ export function ScheduleEditor(props: {
                   edit={edit((d) => d.exceptions[i()]?.hours ?? [])}
                 />
                 <label>
-                  Note (optional)
+                  {t('Note (optional)')}
                   <input
                     maxLength={100}
                     dir="auto"
@@ -145,7 +146,7 @@ export function ScheduleEditor(props: {
                       focus.removed()
                     }}
                   >
-                    Remove exception
+                    {t('Remove exception')}
                   </button>
                 </div>
               </fieldset>
@@ -162,7 +163,7 @@ export function ScheduleEditor(props: {
               props.setDraft('exceptions', (list) => [...list, { date: '', hours: [], note: '' }])
             }}
           >
-            Add exception
+            {t('Add exception')}
           </button>
         </div>
       </fieldset>

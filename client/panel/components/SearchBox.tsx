@@ -7,6 +7,7 @@ import { createSignal, onCleanup, Show } from 'solid-js'
 import { Dynamic } from 'solid-js/web'
 import type { SearchItem } from '../../../server/http/search.ts'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import type { SearchResults } from './SearchResults.tsx'
 import '../search.css'
 
@@ -60,7 +61,11 @@ export function SearchBox() {
       setError(null)
     } catch (e) {
       if (mine.signal.aborted) return
-      setError(e instanceof Error ? `Search failed: ${e.message}` : 'Search failed')
+      setError(
+        e instanceof Error
+          ? t('Search failed: {message}', { message: e.message })
+          : t('Search failed'),
+      )
     } finally {
       if (inflight === mine) {
         inflight = null
@@ -103,13 +108,13 @@ export function SearchBox() {
     >
       <div class="search-field">
         <label class="sr-only" for="conversation-search">
-          Search conversations
+          {t('Search conversations')}
         </label>
         <input
           ref={input}
           id="conversation-search"
           type="search"
-          placeholder="Search messages and visitors"
+          placeholder={t('Search messages and visitors')}
           autocomplete="off"
           maxLength={MAX_QUERY}
           value={query()}
@@ -123,7 +128,7 @@ export function SearchBox() {
           <button
             type="button"
             class="ghost search-clear"
-            aria-label="Clear search"
+            aria-label={t('Clear search')}
             onClick={() => {
               clear()
               input?.focus()

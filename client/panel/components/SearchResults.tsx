@@ -6,7 +6,8 @@ import { showControls } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { visitorLabel } from '../derive.ts'
-import { when } from '../format.ts'
+import { STATUS_LABELS, when } from '../format.ts'
+import { msg, t, tn } from '../i18n.ts'
 import '../search-results.css'
 
 /** Text someone else wrote, the matched words in <mark>: DOM nodes, never HTML. */
@@ -22,7 +23,13 @@ function Marked(props: { parts: SearchTextPart[] }) {
   )
 }
 
-const FIELD_LABELS = { name: 'Name', email: 'E-mail', phone: 'Phone', attribute: '' } as const
+/** msg() keys (translated where shown); an attribute shows its own key instead. */
+const FIELD_LABELS = {
+  name: msg('Name'),
+  email: msg('E-mail'),
+  phone: msg('Phone'),
+  attribute: '',
+} as const
 
 export function SearchResults(props: {
   query: string
@@ -37,22 +44,22 @@ export function SearchResults(props: {
   const panel = usePanel()
   const status = () => {
     if (props.error) return props.error
-    if (props.loading && props.items.length === 0) return 'Searching…'
-    if (props.total === 0) return `No conversations match “${props.query}”`
-    const n = `${props.total}${props.capped ? '+' : ''}`
-    return `${n} ${props.total === 1 && !props.capped ? 'result' : 'results'}`
+    if (props.loading && props.items.length === 0) return t('Searching…')
+    if (props.total === 0) return t('No conversations match “{query}”', { query: props.query })
+    if (props.capped) return t('{n}+ results', { n: props.total })
+    return tn(props.total, '{n} result', '{n} results')
   }
   const assignee = (item: SearchItem) => {
-    if (!item.assignee) return 'Unassigned'
-    if (item.assignee.id === panel.state.login?.operator.id) return 'You'
-    return item.assignee.name || 'Colleague'
+    if (!item.assignee) return t('Unassigned')
+    if (item.assignee.id === panel.state.login?.operator.id) return t('You')
+    return item.assignee.name || t('Colleague')
   }
   return (
     <div class="search-results">
       <p class="search-status muted" role="status">
         {showControls(status())}
       </p>
-      <ul class="conversations search-list" aria-label="Search results">
+      <ul class="conversations search-list" aria-label={t('Search results')}>
         <For each={props.items}>
           {(item) => (
             <li>
@@ -77,7 +84,7 @@ export function SearchResults(props: {
                   </span>
                   <span class="row-sub">
                     <span class="pill" data-status={item.conversation.status}>
-                      {item.conversation.status}
+                      {t(STATUS_LABELS[item.conversation.status])}
                     </span>
                     <SafeText class="muted" text={assignee(item)} />
                   </span>
@@ -85,7 +92,9 @@ export function SearchResults(props: {
                     {(field) => (
                       <span class="search-snippet">
                         <span class="muted">
-                          {field.key === null ? FIELD_LABELS[field.field] : showControls(field.key)}
+                          {field.key === null
+                            ? t(FIELD_LABELS[field.field])
+                            : showControls(field.key)}
                           :{' '}
                         </span>
                         <Marked parts={field.snippet} />
@@ -96,8 +105,8 @@ export function SearchResults(props: {
                     {(hit) => (
                       <span class="search-snippet">
                         <span class="muted">
-                          {hit.authorKind === 'visitor' ? 'Visitor' : 'Operator'}, {when(hit.at)}
-                          :{' '}
+                          {hit.authorKind === 'visitor' ? t('Visitor') : t('Operator')},{' '}
+                          {when(hit.at)}:{' '}
                         </span>
                         <Marked parts={hit.snippet} />
                       </span>
@@ -116,7 +125,7 @@ export function SearchResults(props: {
           disabled={props.loading}
           onClick={() => props.onMore()}
         >
-          {props.loading ? 'Loading…' : 'Load more'}
+          {props.loading ? t('Loading…') : t('Load more')}
         </button>
       </Show>
     </div>

@@ -6,6 +6,7 @@
 import { createSignal, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { names } from '../form-errors.ts'
+import { t } from '../i18n.ts'
 
 /** The code in the address's fragment, removed from the address bar once read. */
 function codeFromLink(): string {
@@ -28,11 +29,12 @@ export function Setup() {
   const described = (field: string) => (names(error(), field) ? 'setup-error' : undefined)
 
   const check = (): string | null => {
-    if (code().trim() === '') return 'code: paste the setup code from the server log'
-    if (name().trim() === '') return 'name: enter your name'
-    if (!/^[^\s@]+@[^\s@]+$/.test(email().trim())) return 'email: enter an email address'
-    if (password().length < 10) return 'password: use at least 10 characters'
-    if (repeat() !== password()) return 'repeat: the two passwords differ'
+    // The field's name first, as the server's refusals do: it marks the field.
+    if (code().trim() === '') return `code: ${t('paste the setup code from the server log')}`
+    if (name().trim() === '') return `name: ${t('enter your name')}`
+    if (!/^[^\s@]+@[^\s@]+$/.test(email().trim())) return `email: ${t('enter an email address')}`
+    if (password().length < 10) return `password: ${t('use at least 10 characters')}`
+    if (repeat() !== password()) return `repeat: ${t('the two passwords differ')}`
     return null
   }
 
@@ -54,13 +56,14 @@ export function Setup() {
         })
       }}
     >
-      <h1 id="setup-title">Welcome to Parley</h1>
+      <h1 id="setup-title">{t('Welcome to Parley')}</h1>
       <p class="muted">
-        Create the first admin. The setup code is in the server log, in the line that starts with
-        “no admin yet”.
+        {t(
+          'Create the first admin. The setup code is in the server log, in the line that starts with “no admin yet”.',
+        )}
       </p>
       <label>
-        Setup code
+        {t('Setup code')}
         <input
           name="code"
           autocomplete="off"
@@ -72,7 +75,7 @@ export function Setup() {
         />
       </label>
       <label>
-        Your name
+        {t('Your name')}
         <input
           name="name"
           autocomplete="name"
@@ -84,7 +87,7 @@ export function Setup() {
         />
       </label>
       <label>
-        Email
+        {t('Email')}
         <input
           name="email"
           type="email"
@@ -97,7 +100,7 @@ export function Setup() {
         />
       </label>
       <label>
-        Password
+        {t('Password')}
         <input
           name="password"
           type="password"
@@ -109,7 +112,7 @@ export function Setup() {
         />
       </label>
       <label>
-        Repeat the password
+        {t('Repeat the password')}
         <input
           name="repeat"
           type="password"
@@ -126,7 +129,7 @@ export function Setup() {
         </p>
       </Show>
       <button type="submit" disabled={panel.state.busy}>
-        Create the admin and sign in
+        {t('Create the admin and sign in')}
       </button>
     </form>
   )
@@ -137,11 +140,11 @@ function plain(message: string): string {
   const match = /^(\w+): (.*)$/.exec(message)
   if (!match) return message
   const label: Record<string, string> = {
-    code: 'Setup code',
-    name: 'Name',
-    email: 'Email',
-    password: 'Password',
-    repeat: 'Repeat the password',
+    code: t('Setup code'),
+    name: t('Name'),
+    email: t('Email'),
+    password: t('Password'),
+    repeat: t('Repeat the password'),
   }
   return `${label[match[1] as string] ?? match[1]}: ${match[2]}`
 }

@@ -4,6 +4,7 @@
  */
 import { createSignal, lazy, Match, onCleanup, onMount, Show, Switch } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { msg, t } from '../i18n.ts'
 import { handleShortcut } from '../shortcuts.ts'
 import type { Page } from '../store.ts'
 import { InboxPage } from './InboxPage.tsx'
@@ -45,6 +46,7 @@ export function Shell() {
     document.addEventListener('keydown', onKey)
     onCleanup(() => document.removeEventListener('keydown', onKey))
   })
+  /** `label`: a key marked with msg(), translated here. */
   const tab = (page: Page, label: string) => (
     <button
       type="button"
@@ -52,9 +54,9 @@ export function Shell() {
       aria-current={panel.state.page === page ? 'page' : undefined}
       onClick={() => panel.actions.showPage(page)}
     >
-      {label}
+      {t(label)}
       <Show when={page === 'inbox' && panel.state.badges.unread > 0}>
-        <span class="badge" data-testid="total-unread" aria-label="unread messages">
+        <span class="badge" data-testid="total-unread" aria-label={t('unread messages')}>
           {panel.state.badges.unread}
         </span>
       </Show>
@@ -64,22 +66,22 @@ export function Shell() {
     <div class="shell" data-connection={panel.state.connection}>
       <header class="topbar">
         <span class="brand">Parley</span>
-        <nav class="nav" aria-label="Pages">
-          {tab('inbox', 'Inbox')}
-          <Show when={isElevated()}>{tab('overview', 'Overview')}</Show>
+        <nav class="nav" aria-label={t('Pages')}>
+          {tab('inbox', msg('Inbox'))}
+          <Show when={isElevated()}>{tab('overview', msg('Overview'))}</Show>
           <Show when={isAdmin()}>
-            {tab('operators', 'Operators')}
-            {tab('inboxes', 'Settings')}
+            {tab('operators', msg('Operators'))}
+            {tab('inboxes', msg('Settings'))}
           </Show>
         </nav>
         {/* Always in the page, so a screen reader hears the text appear (a polite region). */}
         <span class="offline" role="status" aria-live="polite" data-testid="connection">
-          <Show when={panel.state.connection !== 'connected'}>Connecting…</Show>
+          <Show when={panel.state.connection !== 'connected'}>{t('Connecting…')}</Show>
         </span>
         <StatusSwitch />
         <UserMenu />
         <button type="button" class="ghost" onClick={() => void panel.actions.logout()}>
-          Sign out
+          {t('Sign out')}
         </button>
       </header>
       <Switch>

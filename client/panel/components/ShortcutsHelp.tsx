@@ -1,11 +1,12 @@
 /** The keyboard shortcuts, listed in a dialog (`?`). */
 import { For } from 'solid-js'
+import { t } from '../i18n.ts'
 import { SHORTCUTS } from '../shortcuts.ts'
 import { Modal } from './Modal.tsx'
 
 export function ShortcutsHelp(props: { onClose: () => void }) {
   return (
-    <Modal title="Keyboard shortcuts" class="shortcuts-help" onClose={props.onClose}>
+    <Modal title={t('Keyboard shortcuts')} class="shortcuts-help" onClose={props.onClose}>
       {(close) => (
         <div class="dialog-body">
           <dl class="shortcuts">
@@ -15,14 +16,14 @@ export function ShortcutsHelp(props: { onClose: () => void }) {
                   <dt>
                     <For each={s.keys}>{(key) => <kbd>{key}</kbd>}</For>
                   </dt>
-                  <dd>{s.label}</dd>
+                  <dd>{t(s.label)}</dd>
                 </div>
               )}
             </For>
           </dl>
-          <p class="muted">Single keys work when no text field has the focus.</p>
+          <p class="muted">{t('Single keys work when no text field has the focus.')}</p>
           <button type="button" onClick={close}>
-            Close
+            {t('Close')}
           </button>
         </div>
       )}

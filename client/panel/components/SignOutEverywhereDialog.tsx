@@ -1,6 +1,7 @@
 /** Confirms signing out on every device (this one included): a stolen session ends too. */
 import { createSignal, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import { Modal } from './Modal.tsx'
 
 export function SignOutEverywhereDialog(props: { onClose: () => void }) {
@@ -16,10 +17,12 @@ export function SignOutEverywhereDialog(props: { onClose: () => void }) {
     if (failure) setError(failure)
   }
   return (
-    <Modal title="Sign out everywhere?" onClose={props.onClose}>
+    <Modal title={t('Sign out everywhere?')} onClose={props.onClose}>
       {(close) => (
         <div class="dialog-body">
-          <p>This ends your sessions in every browser and on every device, this one included.</p>
+          <p>
+            {t('This ends your sessions in every browser and on every device, this one included.')}
+          </p>
           <Show when={error()}>
             <p class="error" role="alert">
               {error()}
@@ -27,10 +30,10 @@ export function SignOutEverywhereDialog(props: { onClose: () => void }) {
           </Show>
           <div class="form-foot">
             <button type="button" class="secondary" onClick={close}>
-              Cancel
+              {t('Cancel')}
             </button>
             <button type="button" disabled={busy()} onClick={() => void confirm()}>
-              Sign out everywhere
+              {t('Sign out everywhere')}
             </button>
           </div>
         </div>

@@ -1,6 +1,7 @@
 /** A notice's two buttons: open its conversation (and dismiss the notice), or dismiss it. */
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 
 export function ToastActions(props: { conversationId: string; dismiss: () => void }) {
   const panel = usePanel()
@@ -15,9 +16,14 @@ export function ToastActions(props: { conversationId: string; dismiss: () => voi
           void panel.actions.openConversation(id)
         }}
       >
-        Open
+        {t('Open')}
       </button>
-      <button type="button" class="icon-button small" aria-label="Dismiss" onClick={props.dismiss}>
+      <button
+        type="button"
+        class="icon-button small"
+        aria-label={t('Dismiss')}
+        onClick={props.dismiss}
+      >
         <Icon name="close" size={16} />
       </button>
     </>

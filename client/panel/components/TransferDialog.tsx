@@ -7,6 +7,7 @@ import { createSignal, createUniqueId, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
 import { describe } from '../chat.ts'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import type { TransferTarget } from '../transfers.ts'
 import { Modal } from './Modal.tsx'
 import { TransferTargets } from './TransferTargets.tsx'
@@ -34,7 +35,7 @@ export function TransferDialog(props: {
   const submit = async (e: SubmitEvent, close: () => void) => {
     e.preventDefault()
     const to = target()
-    if (!to) return setError('Choose a branch or an operator.')
+    if (!to) return setError(t('Choose a branch or an operator.'))
     setBusy(true)
     setError(null)
     const failure = await panel.actions.transfer(props.conversation.id, to, note())
@@ -46,7 +47,7 @@ export function TransferDialog(props: {
 
   return (
     <Modal
-      title="Transfer conversation"
+      title={t('Transfer conversation')}
       class="transfer-dialog"
       onClose={() => props.onClose(transferred)}
     >
@@ -56,20 +57,20 @@ export function TransferDialog(props: {
           fallback={
             <div class="dialog-body">
               <p role={loadError() ? 'alert' : 'status'} classList={{ error: !!loadError() }}>
-                {loadError() ?? 'Loading the team…'}
+                {loadError() ?? t('Loading the team…')}
               </p>
               <div class="form-foot">
                 <button type="button" class="secondary" onClick={close}>
-                  Cancel
+                  {t('Cancel')}
                 </button>
               </div>
             </div>
           }
         >
-          {(t) => (
+          {(loaded) => (
             <form class="dialog-body" onSubmit={(e) => void submit(e, close)}>
               <TransferTargets
-                team={t()}
+                team={loaded()}
                 conversation={props.conversation}
                 selected={target()}
                 onSelect={(to) => {
@@ -78,7 +79,7 @@ export function TransferDialog(props: {
                 }}
               />
               <label>
-                Note for the receiver (optional)
+                {t('Note for the receiver (optional)')}
                 <textarea
                   rows={3}
                   dir="auto"
@@ -89,7 +90,10 @@ export function TransferDialog(props: {
                 />
               </label>
               <p id={countId} class="muted note-count">
-                {note().length} / {NOTE_MAX}. The visitor never sees it.
+                {t('{count} / {max}. The visitor never sees it.', {
+                  count: note().length,
+                  max: NOTE_MAX,
+                })}
               </p>
               <Show when={error()}>
                 <p class="error" role="alert">
@@ -98,10 +102,10 @@ export function TransferDialog(props: {
               </Show>
               <div class="form-foot">
                 <button type="submit" disabled={busy()}>
-                  Transfer
+                  {t('Transfer')}
                 </button>
                 <button type="button" class="secondary" onClick={close}>
-                  Cancel
+                  {t('Cancel')}
                 </button>
               </div>
             </form>

@@ -9,6 +9,7 @@ import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import type { Team, TeamMember } from '../api.ts'
 import type { TransferTarget } from '../transfers.ts'
+import { msg, t, tn } from '../i18n.ts'
 import { Avatar } from './Avatar.tsx'
 
 /** What the dialog says about an operator: available, else their status, or offline (absent). */
@@ -20,11 +21,11 @@ function reachability(op: TeamMember): Reachability {
 }
 
 const STATE_TEXT: Record<Reachability, string> = {
-  available: 'Available',
-  online: 'Online',
-  away: 'Away',
-  busy: 'Busy',
-  offline: 'Offline',
+  available: msg('Available'),
+  online: msg('Online'),
+  away: msg('Away'),
+  busy: msg('Busy'),
+  offline: msg('Offline'),
 }
 
 /** Available first, then the others who are signed in, then by name. */
@@ -75,17 +76,17 @@ export function TransferTargets(props: {
       .join(', ')
   const branchMeta = (b: Team['branches'][number]) => {
     const parts: string[] = []
-    if (b.id === props.conversation.branchId) parts.push('Its branch now')
+    if (b.id === props.conversation.branchId) parts.push(t('Its branch now'))
     const free = props.team.operators.filter((op) => op.available && op.branchIds.includes(b.id))
-    if (!b.withinHours) parts.push('Closed now: it waits in the queue')
-    else if (free.length === 0) parts.push('Nobody available: it waits in the queue')
-    else parts.push(`${free.length} available`)
+    if (!b.withinHours) parts.push(t('Closed now: it waits in the queue'))
+    else if (free.length === 0) parts.push(t('Nobody available: it waits in the queue'))
+    else parts.push(tn(free.length, '{n} available', '{n} available'))
     return parts.join(' · ')
   }
   return (
     <>
       <fieldset class="targets">
-        <legend>To a branch's first free operator</legend>
+        <legend>{t("To a branch's first free operator")}</legend>
         <For each={branches()}>
           {(b) => (
             <label class="target" data-branch-id={b.id}>
@@ -100,7 +101,7 @@ export function TransferTargets(props: {
                 <span class="target-name">
                   <SafeText text={b.name} />
                   <Show when={!b.withinHours}>
-                    <span class="pill closed-pill">Closed now</span>
+                    <span class="pill closed-pill">{t('Closed now')}</span>
                   </Show>
                 </span>
                 <span class="target-meta">{branchMeta(b)}</span>
@@ -110,17 +111,20 @@ export function TransferTargets(props: {
         </For>
       </fieldset>
       <fieldset class="targets">
-        <legend>To an operator</legend>
-        <For each={operators()} fallback={<p class="muted">Nobody else can chat in this inbox.</p>}>
+        <legend>{t('To an operator')}</legend>
+        <For
+          each={operators()}
+          fallback={<p class="muted">{t('Nobody else can chat in this inbox.')}</p>}
+        >
           {(op) => {
             const holder = () => op.id === props.conversation.assigneeId
             const state = () => reachability(op)
             const meta = () =>
               [
-                STATE_TEXT[state()],
-                `${op.open} open`,
+                t(STATE_TEXT[state()]),
+                tn(op.open, '{n} open', '{n} open'),
                 branchNames(op.branchIds) || null,
-                holder() ? 'Has it now' : null,
+                holder() ? t('Has it now') : null,
               ]
                 .filter((part) => part !== null)
                 .join(' · ')
@@ -140,7 +144,7 @@ export function TransferTargets(props: {
                 <span class="target-text">
                   <span class="target-name">
                     <SafeText text={op.name} />
-                    <Show when={op.id === me()}> (you)</Show>
+                    <Show when={op.id === me()}> ({t('you')})</Show>
                   </span>
                   <span class="target-meta">{meta()}</span>
                 </span>

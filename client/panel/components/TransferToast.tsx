@@ -8,6 +8,7 @@ import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { ToastActions } from './ToastActions.tsx'
 import { operatorName } from '../derive.ts'
+import { t } from '../i18n.ts'
 
 export function TransferToast() {
   const panel = usePanel()
@@ -21,10 +22,20 @@ export function TransferToast() {
         {(item) => (
           <div class="toast">
             <p>
-              <SafeText
-                text={(item().by && operatorName(panel.state, item().by ?? '')) || 'A colleague'}
-              />{' '}
-              transferred a conversation to you
+              {t('{name} transferred a conversation to you')
+                .split(/(\{name\})/)
+                .map((part) =>
+                  part === '{name}' ? (
+                    <SafeText
+                      text={
+                        (item().by && operatorName(panel.state, item().by ?? '')) ||
+                        t('A colleague')
+                      }
+                    />
+                  ) : (
+                    part
+                  ),
+                )}
               <Show when={item().note}>
                 {(note) => (
                   <>

@@ -1,29 +1,44 @@
 /**
  * The operator's own menu in the top bar (a menu button with their picture): the picture and
  * name shown to visitors, change password, the own canned replies, this device's notifications,
- * sign out everywhere. Keyboard: Enter, Space or the
+ * the panel language, sign out everywhere. Keyboard: Enter, Space or the
  * arrows open it on the first (last) item; arrows, Home and End move; Escape closes it back onto
  * the button; Tab leaves it.
  */
-import { createSignal, For, onCleanup, Show } from 'solid-js'
+import { createSignal, For, lazy, onCleanup, Show } from 'solid-js'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
+import { msg, t } from '../i18n.ts'
 import { Avatar } from './Avatar.tsx'
-import { DisplayNameDialog } from './DisplayNameDialog.tsx'
-import { NotificationsDialog } from './NotificationsDialog.tsx'
-import { PasswordDialog } from './PasswordDialog.tsx'
-import { SignOutEverywhereDialog } from './SignOutEverywhereDialog.tsx'
 
-type Dialog = 'displayName' | 'password' | 'everywhere' | 'notifications'
+// The dialogs are fetched when first opened: the inbox loads without them.
+const DisplayNameDialog = lazy(() =>
+  import('./DisplayNameDialog.tsx').then((m) => ({ default: m.DisplayNameDialog })),
+)
+const LanguageDialog = lazy(() =>
+  import('./LanguageDialog.tsx').then((m) => ({ default: m.LanguageDialog })),
+)
+const NotificationsDialog = lazy(() =>
+  import('./NotificationsDialog.tsx').then((m) => ({ default: m.NotificationsDialog })),
+)
+const PasswordDialog = lazy(() =>
+  import('./PasswordDialog.tsx').then((m) => ({ default: m.PasswordDialog })),
+)
+const SignOutEverywhereDialog = lazy(() =>
+  import('./SignOutEverywhereDialog.tsx').then((m) => ({ default: m.SignOutEverywhereDialog })),
+)
 
-/** 'canned': a page, not a dialog (the operator's own canned replies). */
+type Dialog = 'displayName' | 'password' | 'everywhere' | 'notifications' | 'language'
+
+/** 'canned': a page, not a dialog (the operator's own canned replies). Labels: msg() keys. */
 const ITEMS: ReadonlyArray<{ dialog: Dialog | 'canned'; label: string }> = [
-  { dialog: 'displayName', label: 'Name shown to visitors…' },
-  { dialog: 'password', label: 'Change password…' },
-  { dialog: 'canned', label: 'My canned replies' },
-  { dialog: 'notifications', label: 'Notifications…' },
-  { dialog: 'everywhere', label: 'Sign out everywhere…' },
+  { dialog: 'displayName', label: msg('Name shown to visitors…') },
+  { dialog: 'password', label: msg('Change password…') },
+  { dialog: 'canned', label: msg('My canned replies') },
+  { dialog: 'notifications', label: msg('Notifications…') },
+  { dialog: 'language', label: msg('Language…') },
+  { dialog: 'everywhere', label: msg('Sign out everywhere…') },
 ]
 
 export function UserMenu() {
@@ -102,7 +117,7 @@ export function UserMenu() {
           id="account-menu"
           class="menu"
           role="menu"
-          aria-label="Account"
+          aria-label={t('Account')}
           onKeyDown={onMenuKey}
         >
           <For each={ITEMS}>
@@ -118,7 +133,7 @@ export function UserMenu() {
                   else setDialog(item.dialog)
                 }}
               >
-                {item.label}
+                {t(item.label)}
               </button>
             )}
           </For>
@@ -135,6 +150,9 @@ export function UserMenu() {
       </Show>
       <Show when={dialog() === 'notifications'}>
         <NotificationsDialog onClose={closeDialog} />
+      </Show>
+      <Show when={dialog() === 'language'}>
+        <LanguageDialog onClose={closeDialog} />
       </Show>
     </div>
   )

@@ -7,6 +7,7 @@ import type { Conversation } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { VisitorContext } from '../api.ts'
 import { languageName, timeIn } from '../format.ts'
+import { t } from '../i18n.ts'
 import type { VisitorDetails } from '../store.ts'
 import { VisitorContact } from './VisitorContact.tsx'
 import { VisitorHistory } from './VisitorHistory.tsx'
@@ -40,7 +41,7 @@ export default function VisitorBody(props: {
       <Show when={props.details.context}>{(c) => <PageContext context={c()} />}</Show>
       <Show when={attributes().length > 0}>
         <section class="visitor-section">
-          <h3>Attributes</h3>
+          <h3>{t('Attributes')}</h3>
           <dl class="visitor-list" data-testid="visitor-attributes">
             <For each={attributes()}>
               {([key, value]) => (
@@ -50,7 +51,9 @@ export default function VisitorBody(props: {
                   </dt>
                   <dd>
                     <SafeText
-                      text={typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value)}
+                      text={
+                        typeof value === 'boolean' ? (value ? t('yes') : t('no')) : String(value)
+                      }
                     />
                   </dd>
                 </div>
@@ -83,12 +86,12 @@ function PageContext(props: { context: VisitorContext }) {
   const device = () => deviceOf(props.context)
   return (
     <section class="visitor-section">
-      <h3>Page and browser</h3>
+      <h3>{t('Page and browser')}</h3>
       <dl class="visitor-list" data-testid="visitor-context">
         <Show when={props.context.url}>
           {(url) => (
             <div>
-              <dt>Page</dt>
+              <dt>{t('Page')}</dt>
               <dd class="page-link">
                 <PageLink url={url()} title={props.context.title} />
               </dd>
@@ -98,7 +101,7 @@ function PageContext(props: { context: VisitorContext }) {
         <Show when={props.context.referrer}>
           {(referrer) => (
             <div>
-              <dt>Came from</dt>
+              <dt>{t('Came from')}</dt>
               <dd>
                 <SafeText text={referrer()} />
               </dd>
@@ -108,7 +111,7 @@ function PageContext(props: { context: VisitorContext }) {
         <Show when={props.context.language}>
           {(tag) => (
             <div>
-              <dt>Language</dt>
+              <dt>{t('Language')}</dt>
               <dd>
                 <SafeText text={languageName(tag())} />
               </dd>
@@ -118,11 +121,13 @@ function PageContext(props: { context: VisitorContext }) {
         <Show when={props.context.timeZone}>
           {(zone) => (
             <div>
-              <dt>Local time</dt>
+              <dt>{t('Local time')}</dt>
               <dd data-testid="visitor-time">
                 <SafeText text={zone()} />
                 <Show when={timeIn(zone(), now())}>
-                  {(time) => <span class="muted"> (now {time()} there)</span>}
+                  {(time) => (
+                    <span class="muted"> {t('(now {time} there)', { time: time() })}</span>
+                  )}
                 </Show>
               </dd>
             </div>
@@ -130,7 +135,7 @@ function PageContext(props: { context: VisitorContext }) {
         </Show>
         <Show when={device()}>
           <div>
-            <dt>Browser</dt>
+            <dt>{t('Browser')}</dt>
             <dd title={props.context.userAgent ?? undefined}>
               <SafeText text={device()} />
             </dd>

@@ -9,6 +9,7 @@ import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { names } from '../form-errors.ts'
 import { placeName } from '../format.ts'
+import { t } from '../i18n.ts'
 import type { VisitorDetails } from '../store.ts'
 
 /** A phone number as a tel: link takes it: digits and a leading +. */
@@ -17,9 +18,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 /** What is wrong with the form ("name: …" / "email: …"), or null. */
 function check(name: string, email: string): string | null {
-  if (name.length > 100) return 'name: A name can have at most 100 characters.'
+  // "name: " and "email: " name the field (form-errors.ts); the rest is read.
+  if (name.length > 100) return `name: ${t('A name can have at most 100 characters.')}`
   if (email !== '' && (email.length > 254 || !EMAIL.test(email))) {
-    return 'email: Enter an e-mail address like name@example.com, or leave it empty.'
+    return `email: ${t('Enter an e-mail address like name@example.com, or leave it empty.')}`
   }
   return null
 }
@@ -80,16 +82,16 @@ export function VisitorContact(props: {
   return (
     <section class="visitor-section" aria-labelledby="visitor-contact-title">
       <div class="section-head">
-        <h3 id="visitor-contact-title">Contact</h3>
+        <h3 id="visitor-contact-title">{t('Contact')}</h3>
         <Show when={canEdit() && !editing()}>
           <button
             type="button"
             class="ghost small-button"
             ref={(el) => (editButton = el)}
             onClick={start}
-            aria-label="Edit name and e-mail"
+            aria-label={t('Edit name and e-mail')}
           >
-            Edit
+            {t('Edit')}
           </button>
         </Show>
       </div>
@@ -109,7 +111,7 @@ export function VisitorContact(props: {
           }}
         >
           <label>
-            Name
+            {t('Name')}
             <input
               ref={(el) => (nameInput = el)}
               value={name()}
@@ -129,7 +131,7 @@ export function VisitorContact(props: {
             )}
           </Show>
           <label>
-            E-mail
+            {t('E-mail')}
             <input
               id="visitor-email-input"
               type="email"
@@ -157,10 +159,10 @@ export function VisitorContact(props: {
           </Show>
           <div class="form-foot">
             <button type="submit" disabled={saving()}>
-              Save
+              {t('Save')}
             </button>
             <button type="button" class="secondary" onClick={stop}>
-              Cancel
+              {t('Cancel')}
             </button>
           </div>
         </form>
@@ -168,17 +170,17 @@ export function VisitorContact(props: {
       <dl class="visitor-list">
         <Show when={!editing()}>
           <div>
-            <dt>Name</dt>
+            <dt>{t('Name')}</dt>
             <dd data-testid="visitor-name">
-              <Show when={visitor().name} fallback={<span class="muted">Not given</span>}>
+              <Show when={visitor().name} fallback={<span class="muted">{t('Not given')}</span>}>
                 {(n) => <SafeText text={n()} />}
               </Show>
             </dd>
           </div>
           <div>
-            <dt>E-mail</dt>
+            <dt>{t('E-mail')}</dt>
             <dd data-testid="visitor-email">
-              <Show when={visitor().email} fallback={<span class="muted">Not given</span>}>
+              <Show when={visitor().email} fallback={<span class="muted">{t('Not given')}</span>}>
                 {(mail) => (
                   <a href={`mailto:${encodeURIComponent(mail()).replace('%40', '@')}`}>
                     <SafeText text={mail()} />
@@ -191,7 +193,7 @@ export function VisitorContact(props: {
         <Show when={visitor().phone}>
           {(phone) => (
             <div>
-              <dt>Phone</dt>
+              <dt>{t('Phone')}</dt>
               <dd>
                 <a href={`tel:${telOf(phone())}`}>
                   <SafeText text={phone()} />
@@ -201,17 +203,17 @@ export function VisitorContact(props: {
           )}
         </Show>
         <div>
-          <dt>Identity</dt>
+          <dt>{t('Identity')}</dt>
           <dd data-testid="visitor-identity">
-            <Show when={visitor().identified} fallback="Anonymous">
-              <span class="pill identified" title="Signed in on the site (identity check)">
-                Identified
+            <Show when={visitor().identified} fallback={t('Anonymous')}>
+              <span class="pill identified" title={t('Signed in on the site (identity check)')}>
+                {t('Identified')}
               </span>
               <Show when={visitor().externalId}>
                 {(ext) => (
                   <>
                     {' '}
-                    <span class="muted">user id</span> <SafeText text={ext()} />
+                    <span class="muted">{t('user id')}</span> <SafeText text={ext()} />
                   </>
                 )}
               </Show>
@@ -221,7 +223,7 @@ export function VisitorContact(props: {
         <Show when={props.location}>
           {(location) => (
             <div>
-              <dt>Location</dt>
+              <dt>{t('Location')}</dt>
               <dd>
                 <SafeText text={placeName(location())} />
               </dd>

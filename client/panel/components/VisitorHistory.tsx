@@ -4,7 +4,8 @@
  */
 import { For, Show } from 'solid-js'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
-import { when } from '../format.ts'
+import { STATUS_LABELS, when } from '../format.ts'
+import { t } from '../i18n.ts'
 import type { VisitorDetails } from '../store.ts'
 import { PageLink } from './VisitorBody.tsx'
 
@@ -13,7 +14,7 @@ export function VisitorHistory(props: { details: VisitorDetails; onOpen: (id: st
     <>
       <Show when={props.details.pages.length > 0}>
         <section class="visitor-section" aria-labelledby="visitor-pages-title">
-          <h3 id="visitor-pages-title">Pages visited</h3>
+          <h3 id="visitor-pages-title">{t('Pages visited')}</h3>
           <ol class="visitor-rows" data-testid="visitor-pages">
             <For each={props.details.pages}>
               {(p) => (
@@ -31,8 +32,11 @@ export function VisitorHistory(props: { details: VisitorDetails; onOpen: (id: st
         </section>
       </Show>
       <section class="visitor-section" aria-labelledby="visitor-past-title">
-        <h3 id="visitor-past-title">Past conversations</h3>
-        <Show when={props.details.conversations.length > 0} fallback={<p class="muted">None</p>}>
+        <h3 id="visitor-past-title">{t('Past conversations')}</h3>
+        <Show
+          when={props.details.conversations.length > 0}
+          fallback={<p class="muted">{t('None')}</p>}
+        >
           <ul class="visitor-rows" data-testid="visitor-conversations">
             <For each={props.details.conversations}>
               {(c) => (
@@ -45,14 +49,14 @@ export function VisitorHistory(props: { details: VisitorDetails; onOpen: (id: st
                   >
                     <span class="past-head">
                       <span class="pill" data-status={c.status}>
-                        {c.status}
+                        {t(STATUS_LABELS[c.status])}
                       </span>
                       <time dateTime={new Date(c.lastActivityAt).toISOString()}>
                         {when(c.lastActivityAt)}
                       </time>
                     </span>
                     <span class="past-preview">
-                      <SafeText text={c.lastMessage ?? 'No messages'} />
+                      <SafeText text={c.lastMessage ?? t('No messages')} />
                     </span>
                   </button>
                 </li>

@@ -9,6 +9,7 @@ import { createSignal, lazy, onCleanup, Show } from 'solid-js'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
+import { t } from '../i18n.ts'
 
 /** Its content comes in a chunk of its own: the panel's first load stays small. */
 const VisitorBody = lazy(() => import('./VisitorBody.tsx'))
@@ -63,8 +64,8 @@ export function DetailsToggle() {
       type="button"
       class="icon-button details-toggle"
       ref={(el) => (toggleButton = el)}
-      aria-label="Visitor details"
-      title="Visitor details"
+      aria-label={t('Visitor details')}
+      title={t('Visitor details')}
       aria-expanded={shown()}
       aria-controls="visitor-sidebar"
       onClick={() => (shown() ? close() : open())}
@@ -125,25 +126,25 @@ export function VisitorSidebar() {
           <button
             type="button"
             class="icon-button sidebar-back"
-            aria-label="Back to conversation"
+            aria-label={t('Back to conversation')}
             onClick={close}
           >
             <Icon name="back" />
           </button>
           <h2 id="visitor-sidebar-title" tabIndex={-1}>
-            Visitor details
+            {t('Visitor details')}
           </h2>
           <button
             type="button"
             class="icon-button sidebar-close"
-            aria-label="Close visitor details"
+            aria-label={t('Close visitor details')}
             onClick={close}
           >
             <Icon name="close" />
           </button>
         </header>
         <div class="sidebar-body">
-          <Show when={shownFor()} fallback={<p class="muted">Loading…</p>}>
+          <Show when={shownFor()} fallback={<p class="muted">{t('Loading…')}</p>}>
             {(b) => (
               <VisitorBody
                 details={b().details}

@@ -5,6 +5,7 @@
  */
 import { Show } from 'solid-js'
 import { usePanel } from '../context.ts'
+import { t } from '../i18n.ts'
 import '../supervisor.css'
 
 export function WatchBanner() {
@@ -15,15 +16,17 @@ export function WatchBanner() {
       <div class="watch-banner" role="status" data-testid="watch-banner">
         <Show
           when={canChat()}
-          fallback={<p>Read-only: you can view this conversation but not take part in it.</p>}
+          fallback={
+            <p>{t('Read-only: you can view this conversation but not take part in it.')}</p>
+          }
         >
-          <p>You are watching invisibly: the visitor does not see you.</p>
+          <p>{t('You are watching invisibly: the visitor does not see you.')}</p>
           <div class="watch-actions">
             <button type="button" onClick={() => void panel.actions.takeOver()}>
-              Take over
+              {t('Take over')}
             </button>
             <button type="button" class="secondary" onClick={() => panel.actions.joinVisibly()}>
-              Join visibly
+              {t('Join visibly')}
             </button>
           </div>
         </Show>

@@ -1,0 +1,108 @@
+/**
+ * A long conversation list in a real browser (issue 16: thousands of open conversations scroll
+ * smoothly): only the rows near the viewport are in the DOM however many are loaded; scrolling
+ * to the end loads the next pages; the rows say their place in the whole list; a conversation
+ * chosen by keyboard shortcut far down the list is scrolled into view; the rows stay in order.
+ */
+import { beforeAll, describe, expect, test } from 'bun:test'
+import type { TestServer } from '../helpers/server.ts'
+import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
+import { PanelPage } from './panel-page.ts'
+
+const COUNT = 240
+
+/**
+ * A conversation with its first message, from a visitor at its own address: new sessions are
+ * limited per address, so each comes "through the proxy" (TRUST_PROXY) with its own X-Real-IP.
+ */
+async function start(s: TestServer, n: number, text: string): Promise<void> {
+  const address = { 'x-real-ip': `10.9.${n >> 8}.${n & 255}`, 'content-type': 'application/json' }
+  const session = await fetch(`${s.url}/api/visitor/session`, {
+    method: 'POST',
+    headers: address,
+    body: JSON.stringify({ inboxId: await s.defaultInboxId() }),
+  })
+  expect(session.status).toBe(200)
+  const { token } = (await session.json()) as { token: string }
+  const started = await fetch(`${s.url}/api/visitor/conversations`, {
+    method: 'POST',
+    headers: { ...address, authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text }),
+  })
+  expect(started.status).toBe(201)
+}
+
+describe.skipIf(skipBrowserTests)('panel long list', () => {
+  const env = useServerAndBrowser({ TRUST_PROXY: '127.0.0.1' })
+
+  beforeAll(async () => {
+    const s = env.server
+    const adminToken = await s.adminToken()
+    // Away: routing assigns the signed-in admin nothing; every row stays in Unassigned and All.
+    await s.http('/api/me/status', { method: 'PUT', token: adminToken, body: { status: 'away' } })
+    // One after another: the newest activity is the highest number.
+    for (let i = 0; i < COUNT; i++)
+      await start(s, i, `Long list question ${String(i).padStart(3, '0')}`)
+  }, 120_000)
+
+  test('long list - a few dozen rows in the DOM for hundreds loaded; the end loads more; shortcuts scroll', async () => {
+    const panel = await PanelPage.open(env.browser.context, env.server.url, {
+      viewport: { width: 1280, height: 800 },
+    })
+    const page = panel.page
+    const tab = page.getByRole('tab', { name: /^All/ })
+    await tab.click()
+    await until(
+      async () => Number(await tab.locator('.count').innerText()) === COUNT,
+      'the All count',
+    )
+    const list = page.locator('ul.conversations')
+    // Scroll to the end until every conversation is loaded (the list pages as it goes).
+    await until(
+      async () => {
+        await list.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+        const last = page.locator('.row-item').last()
+        return (await last.getAttribute('aria-posinset')) === String(COUNT)
+      },
+      'every page loaded',
+      30_000,
+    )
+    const rendered = await page.locator('.row-item').count()
+    expect(rendered).toBeGreaterThan(5)
+    expect(rendered).toBeLessThan(80)
+    // The newest first: the oldest question is at the very end.
+    await expect(page.locator('.row-item').last().innerText()).resolves.toContain(
+      'Long list question 000',
+    )
+    for (const row of await page.locator('.row-item').all()) {
+      expect(await row.getAttribute('aria-setsize')).toBe(String(COUNT))
+    }
+
+    // Back to the top: the first rows are real elements again, the rest spacers.
+    await list.evaluate((el) => el.scrollTo(0, 0))
+    await until(
+      async () => (await page.locator('.row-item').first().getAttribute('aria-posinset')) === '1',
+      'the top rendered',
+    )
+    await expect(page.locator('.row-item').first().innerText()).resolves.toContain(
+      `Long list question ${String(COUNT - 1).padStart(3, '0')}`,
+    )
+
+    // Keyboard: open the first conversation, then `j` forty times: the open one is on screen.
+    await page.locator('.conversation-row').first().click()
+    await page.locator('.conversation-row').first().focus()
+    for (let i = 0; i < 40; i++) await page.keyboard.press('j')
+    const wanted = `Long list question ${String(COUNT - 41).padStart(3, '0')}`
+    await until(async () => {
+      const current = page.locator('.conversation-row[aria-current="true"]')
+      if ((await current.count()) !== 1) return false
+      if (!(await current.innerText()).includes(wanted)) return false
+      const box = await current.boundingBox()
+      const frame = await list.boundingBox()
+      return (
+        !!box && !!frame && box.y >= frame.y - 1 && box.y + box.height <= frame.y + frame.height + 1
+      )
+    }, 'the conversation opened by shortcut in view')
+    await page.close()
+  }, 120_000)
+})
