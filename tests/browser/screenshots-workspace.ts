@@ -7,6 +7,7 @@
  * - docs/panel-search.png: full-text search results with their highlights;
  * - docs/panel-canned.png: the `/` completion of canned replies in the composer;
  * - docs/panel-triage-375-dark.png: the list on a phone, dark;
+ * - docs/panel-workspace-ru.png, docs/panel-triage-375-ru-dark.png: the same in Russian;
  * - docs/panel-overview.png: the supervisor's overview;
  * - docs/panel-setup.png: the first-run page that creates the first admin.
  * Each a server of its own.
@@ -206,6 +207,20 @@ export async function workspaceShots(browser: TestBrowser): Promise<void> {
     await page.goBack()
     await panel.rows.first().waitFor()
     await shoot(page, 'panel-triage-375-dark.png')
+
+    // In Russian (this device's choice): the phone's list, then the desktop with Maria open.
+    await page.evaluate(() => localStorage.setItem('parley:lang', 'ru'))
+    await page.reload()
+    await page.getByRole('tab', { name: /^Все/ }).waitFor()
+    await panel.rows.first().waitFor()
+    await shoot(page, 'panel-triage-375-ru-dark.png')
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await page.emulateMedia({ colorScheme: 'light' })
+    await row.click()
+    await panel.message('RT-55821').waitFor()
+    await shoot(page, 'panel-workspace-ru.png')
+    // The browser profile is shared with the other screenshots: back to English.
+    await page.evaluate(() => localStorage.setItem('parley:lang', 'en'))
     await page.close()
   } finally {
     await server.stop()
