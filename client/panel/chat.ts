@@ -31,6 +31,7 @@ import type { MentionAlert, PanelMutations, PanelState } from './store.ts'
 import { nameOf } from './activity.ts'
 import { t } from './i18n.ts'
 import { alertHidden } from './notify.ts'
+import { COMPOSE_EVENT, type ComposeRequest } from './shortcuts.ts'
 
 /** A visitor typing notice is dropped after this long without news (a lost "off"). */
 const TYPING_TTL_MS = 10_000
@@ -317,7 +318,15 @@ export function createChat(
         text,
         ...(mentions.length > 0 ? { mentions } : {}),
       } as const
-      transport.request(frame, { durable: true }).catch(fail)
+      transport.request(frame, { durable: true }).catch((e: unknown) => {
+        fail(e)
+        // Refused (not lost in transit: durable requests outlive the connection). The words
+        // go back into the composer, as a note, while it still shows this conversation.
+        if (state.selectedId !== conversationId) return
+        window.dispatchEvent(
+          new CustomEvent<ComposeRequest>(COMPOSE_EVENT, { detail: { mode: 'note', text } }),
+        )
+      })
       return true
     },
     /** The composer's draft changed; an emptied one stops "typing" at once. */

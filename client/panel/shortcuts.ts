@@ -28,7 +28,8 @@ export const SHORTCUTS: Shortcut[] = [
 
 /** The composer's mode a shortcut asks for; the composer listens for this event. */
 export const COMPOSE_EVENT = 'parley-compose'
-export type ComposeRequest = { mode: 'reply' | 'note' }
+/** The composer takes this mode and the focus; with `text`, those words come back into it. */
+export type ComposeRequest = { mode: 'reply' | 'note'; text?: string }
 
 export interface ShortcutActions {
   open(id: string): void

@@ -61,6 +61,11 @@ export function createDraft(target: DraftTarget, opts: { maxHeight: number }) {
     over,
     canSubmit,
     submit,
+    /** Puts words that were not accepted back, before anything written since. */
+    restore(text: string) {
+      setDraft(draft() ? `${text}\n${draft()}` : text)
+      queueMicrotask(grow)
+    },
     /** Pass as the textarea's ref. */
     ref: (el: HTMLTextAreaElement) => (input = el),
     focus: () => input?.focus(),

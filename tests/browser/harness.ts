@@ -42,7 +42,12 @@ if (skipBrowserTests) {
 /** Builds the client when dist/ is missing or older than its sources. */
 export function ensureClientBuilt(): void {
   if (isDistFresh()) return
-  const result = spawnSync(process.execPath, ['client/build.ts'], { cwd: ROOT, encoding: 'utf8' })
+  // bun test sets NODE_ENV=test, which would make vite bundle Solid's development build.
+  const result = spawnSync(process.execPath, ['client/build.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   if (result.status !== 0) throw new Error(`client build failed:\n${result.stdout}${result.stderr}`)
 }
 

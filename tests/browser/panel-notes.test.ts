@@ -266,4 +266,39 @@ describe.skipIf(skipBrowserTests)('panel notes', () => {
     await page.emulateMedia({ colorScheme: 'light' })
     expect(await violations(page)).toEqual([])
   })
+
+  test('notes - a note the server refuses comes back into the composer, with the reason', async () => {
+    // The server itself refuses: the test points the outgoing note at a conversation that does
+    // not exist (as if it vanished from the operator's scope), everything else passes untouched.
+    const page = await env.browser.context.newPage()
+    try {
+      await page.routeWebSocket(/\/ws$/, (ws) => {
+        const server = ws.connectToServer()
+        ws.onMessage((message) => {
+          const frame = typeof message === 'string' ? JSON.parse(message) : null
+          if (frame?.type === 'note' && String(frame.text).includes('refuse me')) {
+            server.send(JSON.stringify({ ...frame, conversationId: 'c_does_not_exist' }))
+          } else server.send(message)
+        })
+      })
+      await page.goto(`${env.server.url}/panel/`)
+      const panel = new PanelPage(page)
+      await panel.connected()
+      await page.getByRole('tab', { name: /^All/ }).click()
+      await page.locator(`.conversation-row[data-conversation-id="${env.conversationId}"]`).click()
+      await page.getByRole('radio', { name: 'Note' }).check()
+      const box = page.getByRole('textbox', { name: 'Private note' })
+      await box.fill('Please refuse me: the words must not be lost')
+      await page.keyboard.press('Enter')
+      await until(
+        async () => (await box.inputValue()) === 'Please refuse me: the words must not be lost',
+        'the refused note back in the composer',
+      )
+      await page.getByText('conversation not found').first().waitFor()
+      expect(await page.getByRole('radio', { name: 'Note' }).isChecked()).toBe(true)
+      expect(await page.locator('.messages .note-row', { hasText: 'refuse me' }).count()).toBe(0)
+    } finally {
+      await page.close()
+    }
+  })
 })

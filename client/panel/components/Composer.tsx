@@ -44,10 +44,11 @@ export function Composer(props: { files: FileDraft }) {
   // The `r` and `n` shortcuts (shortcuts.ts): the mode they name, and the box focused.
   onMount(() => {
     const onCompose = (event: Event) => {
-      const { mode: asked } = (event as CustomEvent<ComposeRequest>).detail
+      const { mode: asked, text } = (event as CustomEvent<ComposeRequest>).detail
       if (!canChat() || panel.state.editing) return
       if (asked === 'note') panel.actions.typing('')
       setMode(asked)
+      if (text !== undefined) d.restore(text)
       d.focus()
     }
     window.addEventListener(COMPOSE_EVENT, onCompose)
