@@ -77,6 +77,9 @@ describe.skipIf(skipBrowserTests)('panel triage list', () => {
     const row = panel.rows.filter({ hasText: 'Refund please' })
     expect(await row.locator('.name').innerText()).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+ \d{1,2}$/)
     expect(await row.locator('.unanswered').innerText()).toMatch(/^waiting /)
+    // The channel it came by, named for screen readers too.
+    expect(await row.locator('.channel').getAttribute('title')).toBe('Live chat')
+    expect(await row.locator('.channel .sr-only').textContent()).toBe('Live chat')
     await panel.page.close()
   }, 60_000)
 

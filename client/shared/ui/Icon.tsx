@@ -1,5 +1,6 @@
 /** Inline SVG icons (no icon font or image to download); decorative unless labelled. */
 const PATHS = {
+  mail: 'M4 6h16v12H4z M4 7l8 6 8-6',
   chat: 'M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3.1-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z',
   close: 'M6 6l12 12M18 6L6 18',
   down: 'M6 9l6 6 6-6',

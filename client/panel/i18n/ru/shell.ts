@@ -197,4 +197,6 @@ export const RU_SHELL: Dictionary = {
   '{n} new conversations': ['{n} новый разговор', '{n} новых разговора', '{n} новых разговоров'],
   '{messages} and {conversations}': '{messages} и {conversations}',
   'Visitor {id}': 'Посетитель {id}',
+  'Offline request': 'Офлайн-заявка',
+  'Live chat': 'Чат',
 }
