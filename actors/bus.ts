@@ -24,6 +24,8 @@ export type InboxChange =
     }
   /** The assignee opened the conversation: its escalation is off for good. No event, no seq. */
   | { kind: 'opened'; conversation: Conversation; seq: number }
+  /** Its visitor's name or e-mail changed (shown in rows and the sidebar). No event, no seq. */
+  | { kind: 'details'; conversation: Conversation; seq: number }
 
 export type InboxChangeKind = InboxChange['kind']
 

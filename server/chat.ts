@@ -285,6 +285,7 @@ export class ChatService {
     }
     const updated = await this.store.visitors.updateProfile(principal.id, patch)
     if (!updated) throw new ParleyError('not_found', 'visitor not found')
+    if (patch.name !== undefined || patch.email !== undefined) await this.detailsChanged(principal.id)
     return profileOf(updated)
   }
 
@@ -344,7 +345,25 @@ export class ChatService {
     if (patch.email !== undefined) contact.email = patch.email
     const updated = await this.store.visitors.updateProfile(conv.visitorId, contact)
     if (!updated) throw new ParleyError('not_found', 'visitor not found')
+    await this.detailsChanged(conv.visitorId)
     return visitorView(updated)
+  }
+
+  /**
+   * A visitor's name or e-mail changed: each of their conversations still in the inboxes'
+   * lists (open or resolved) tells its inbox, so open panels show the new name without a
+   * reload. Best effort: the change is stored either way, and a panel reads it on its next load.
+   */
+  private async detailsChanged(visitorId: string): Promise<void> {
+    const conversations = await this.store.queries.listVisitorConversations(visitorId)
+    await Promise.all(
+      conversations
+        .filter((c) => c.status !== 'closed')
+        .slice(0, 20)
+        .map((c) =>
+          this.conversations.ask(c.id, { type: 'details_changed' }).catch(() => undefined),
+        ),
+    )
   }
 
   /**

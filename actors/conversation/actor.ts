@@ -147,6 +147,11 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.page(cmd)
       case 'peek':
         return this.conv ? toWire(this.conv) : null
+      case 'details_changed':
+        if (this.conv) {
+          this.announce({ kind: 'details', conversation: toWire(this.conv), seq: this.conv.lastSeq })
+        }
+        return undefined
       case 'rebranch':
         // The store already moved it (its branch was deleted): only this copy follows.
         if (this.conv?.branchId === cmd.from) this.conv = { ...this.conv, branchId: cmd.to }

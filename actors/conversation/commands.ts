@@ -120,9 +120,15 @@ export type ConversationCommand =
   | { type: 'peek' }
   /** Its branch was deleted and the store moved it to `to`: the live copy follows. */
   | { type: 'rebranch'; from: string; to: string }
+  /**
+   * Something shown beside it changed outside the log (its visitor's name or e-mail): its
+   * inbox hears of it, so open panels refresh the row and the sidebar. No event, no seq.
+   */
+  | { type: 'details_changed' }
 
 export interface ConversationReplies {
   rebranch: void
+  details_changed: void
   create: { conversation: Conversation; message: SendAck | null }
   open: ConversationView
   send: SendAck

@@ -426,6 +426,14 @@ export function createChat(
     onEvent,
     onMention,
     markRead,
+    /**
+     * A colleague (or the visitor) changed the visitor's name or e-mail: the row is named anew
+     * by the list's next read, the sidebar on screen now.
+     */
+    detailsChanged(id: string, visitorId: string) {
+      m.forgetVisitorLabel(visitorId)
+      if (state.selectedId === id) void loadVisitor(id)
+    },
     /** After a reconnect: the history may have moved on while we were away. */
     reloadIfBehind(id: string) {
       if (state.selectedId === id) void load(id).catch(fail)

@@ -120,6 +120,7 @@ export function createPanel(baseUrl: string) {
         m.upsertConversations([conversation])
         m.setUnread(conversation.id, unread)
         list.changed()
+        if (change === 'details') chat.detailsChanged(conversation.id, conversation.visitorId)
         const incoming = change === 'message' && conversation.hasUnansweredIncoming
         if (change === 'created' || incoming) {
           announcer.arrived({

@@ -325,6 +325,14 @@ export function createPanelStore(login: StoredLogin | null) {
         }),
       )
     },
+    /** Someone changed the visitor's name or e-mail: the list's next read names them. */
+    forgetVisitorLabel(visitorId: string) {
+      setState(
+        produce((s) => {
+          delete s.visitorLabels[visitorId]
+        }),
+      )
+    },
     /** A team loaded again keeps its rows (by id): a focused choice in the dialog stays put. */
     setTeam(inboxId: string, team: Team) {
       setState('teams', inboxId, reconcile(team, { key: 'id' }))

@@ -234,4 +234,22 @@ describe.skipIf(skipBrowserTests)('panel sidebar', () => {
     state.visitor.close()
     await page.close()
   }, 60_000)
+
+  test('sidebar - a colleague renames the visitor: the sidebar, the title and the row follow without a reload', async () => {
+    const { page } = await openCurrent(WIDE)
+    const side = sidebar(page)
+    await side.getByTestId('visitor-name').waitFor()
+    const colleague = await env.server.operator({ inboxIds: [await env.server.defaultInboxId()] })
+    const renamed = await env.server.http(`/api/conversations/${state.current}/visitor`, {
+      method: 'PATCH',
+      token: colleague.token,
+      body: { name: 'Renamed Elsewhere' },
+    })
+    expect(renamed.status).toBe(200)
+    await side.getByTestId('visitor-name').filter({ hasText: 'Renamed Elsewhere' }).waitFor()
+    await page.locator('.conv-title h2', { hasText: 'Renamed Elsewhere' }).waitFor()
+    const row = page.locator(`.conversation-row[data-conversation-id="${state.current}"]`)
+    await row.locator('.name', { hasText: 'Renamed Elsewhere' }).waitFor()
+    await page.close()
+  }, 60_000)
 })

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { FakeClock } from '../../actors/index.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { TestClient } from '../helpers/ws.ts'
+import { TestClient, type Frame } from '../helpers/ws.ts'
 
 let s: TestServer
 /** Moved on between page changes: their limit allows a burst of 10, then 20 a minute. */
@@ -217,5 +217,52 @@ describe('visitor sidebar', () => {
       name: 'Kept',
       email: 'kept@example.com',
     })
+  }, 30_000)
+
+  test('sidebar - a changed name reaches the panels of the inbox at once: by a colleague, and by the visitor', async () => {
+    const { token } = await s.visitorToken()
+    const visitor = await visitorSocket(token)
+    const started = await visitor.ok({ type: 'start', clientMsgId: 'live-1', text: 'hi' })
+    const id = started.conversation.id as string
+    const editor = await s.operator({ inboxIds: [defaultInbox] })
+    const colleague = await s.operator({ inboxIds: [defaultInbox] })
+    const outsider = await s.operator({ inboxIds: [secondInbox] })
+    const feeds = await Promise.all(
+      [colleague, outsider].map(async (op) => {
+        const ws = await TestClient.connect(s.wsUrl, { token: op.token })
+        sockets.push(ws)
+        await ws.ok({ type: 'feed_subscribe' })
+        return ws
+      }),
+    )
+    const [colleagueFeed, outsiderFeed] = feeds as [TestClient, TestClient]
+    const isDetails = (f: Frame) =>
+      f.type === 'feed' &&
+      f.name === 'conversation' &&
+      f.data.change === 'details' &&
+      f.data.conversation.id === id
+
+    expect((await patch(id, editor.token, { name: 'Renamed By Colleague' })).status).toBe(200)
+    await colleagueFeed.next(isDetails)
+    // The panel reads the new name where it shows it.
+    expect((await details(id, colleague.token)).body.visitor.name).toBe('Renamed By Colleague')
+
+    // The visitor's own details card too.
+    const own = await s.http('/api/visitor/profile', {
+      method: 'PATCH',
+      token,
+      body: { name: 'Named By Visitor' },
+    })
+    expect(own.status).toBe(200)
+    await colleagueFeed.next(
+      (f) => isDetails(f) && colleagueFeed.frames.filter(isDetails).length >= 2,
+    )
+    // A refused change announces nothing; the other inbox heard nothing at all.
+    const before = colleagueFeed.frames.filter(isDetails).length
+    expect((await patch(id, outsider.token, { name: 'Intruder' })).status).toBe(404)
+    expect((await patch(id, editor.token, { name: '' })).status).toBe(422)
+    await visitor.ok({ type: 'typing', conversationId: id, on: false })
+    expect(colleagueFeed.frames.filter(isDetails).length).toBe(before)
+    expect(outsiderFeed.frames.filter(isDetails)).toEqual([])
   }, 30_000)
 })
