@@ -123,4 +123,50 @@ describe.skipIf(skipBrowserTests)('panel language', () => {
       await device.close()
     }
   }, 60_000)
+
+  test('language - every page in Russian fits 375 px and passes axe, light and dark', async () => {
+    // The account's choice: the sign-in page is English on this new device, the panel Russian.
+    const token = await env.server.adminToken()
+    const profile = (locale: string | null) =>
+      env.server.http('/api/me/profile', { method: 'PATCH', token, body: { locale } })
+    expect((await profile('ru')).status).toBe(200)
+    const device = await launchBrowser()
+    try {
+      const panel = await PanelPage.open(device.context, env.server.url, {
+        viewport: { width: 375, height: 740 },
+      })
+      const page = panel.page
+      await page.getByRole('tab', { name: /^Все/ }).waitFor()
+      const problems: string[] = []
+      const check = async (where: string) => {
+        for (const theme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme: theme })
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth)
+          if (wide > 376) problems.push(`${where} (${theme}): ${wide} px wide`)
+          for (const v of await violations(page)) problems.push(`${where} (${theme}): ${v}`)
+        }
+        await page.emulateMedia({ colorScheme: 'light' })
+      }
+      await check('inbox')
+      for (const [nav, ready] of [
+        ['Обзор', '.overview-inbox'],
+        ['Операторы', 'form.card, .operators'],
+        ['Настройки', 'form'],
+      ] as const) {
+        await page.getByRole('button', { name: nav, exact: true }).click()
+        await page.locator(ready).first().waitFor()
+        await check(nav)
+      }
+      for (const link of ['Отделы и маршрутизация', 'Шаблоны ответов']) {
+        await page.getByRole('button', { name: 'Настройки', exact: true }).click()
+        await page.getByRole('button', { name: link }).first().click()
+        await page.locator('main.admin h2, main.admin h1').first().waitFor()
+        await check(link)
+      }
+      expect(problems).toEqual([])
+    } finally {
+      await device.close()
+      await profile(null)
+    }
+  }, 90_000)
 })
