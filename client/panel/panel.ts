@@ -17,6 +17,7 @@ import {
   readinessProbe,
   Transport,
   type Badges,
+  type Conversation,
   type FeedBatchFrame,
   type FeedFrame,
   type OperatorStatus,
@@ -34,6 +35,9 @@ import { visitorLabel } from './derive.ts'
 import { loadLogin, operatorTokens, saveLogin, type StoredLogin } from './session.ts'
 import { createPanelStore, type Page } from './store.ts'
 import { createTransfers } from './transfers.ts'
+
+/** How often, at most, a busy feed's conversation changes reach the list (see queueConversation). */
+const FEED_FLUSH_MS = 200
 
 interface FeedSnapshot {
   status: OperatorStatus
@@ -106,6 +110,36 @@ export function createPanel(baseUrl: string) {
     m.set('announcement', text === state.announcement ? `${text}\u00a0` : text),
   )
 
+  /**
+   * Conversation changes wait here and reach the store together (newest state per
+   * conversation): at once when the last flush was a while ago, else at most every
+   * FEED_FLUSH_MS, so a busy inbox re-sorts and re-renders the list a few times a second
+   * instead of once per message, and the panel never falls behind its socket.
+   */
+  const pendingFeed = new Map<string, { conversation: Conversation; unread: number | null }>()
+  let flushTimer: ReturnType<typeof setTimeout> | undefined
+  let lastFlush = 0
+  const flushFeed = () => {
+    flushTimer = undefined
+    lastFlush = performance.now()
+    const changes = [...pendingFeed.values()]
+    pendingFeed.clear()
+    batch(() => {
+      m.upsertConversations(changes.map((c) => c.conversation))
+      for (const c of changes) m.setUnread(c.conversation.id, c.unread)
+    })
+    list.changed()
+  }
+  const queueConversation = (conversation: Conversation, unread: number | null) => {
+    const queued = pendingFeed.get(conversation.id)
+    if (!queued || queued.conversation.updatedAt <= conversation.updatedAt) {
+      pendingFeed.set(conversation.id, { conversation, unread })
+    }
+    if (flushTimer !== undefined) return
+    const wait = Math.max(0, lastFlush + FEED_FLUSH_MS - performance.now())
+    flushTimer = setTimeout(flushFeed, wait)
+  }
+
   function onFeed(frame: FeedFrame | FeedBatchFrame) {
     switch (frame.name) {
       case 'batch':
@@ -116,10 +150,10 @@ export function createPanel(baseUrl: string) {
         return
       case 'conversation': {
         const { conversation, change, unread } = frame.data
-        const isNew = !state.conversations.some((c) => c.id === conversation.id)
-        m.upsertConversations([conversation])
-        m.setUnread(conversation.id, unread)
-        list.changed()
+        const isNew =
+          !pendingFeed.has(conversation.id) &&
+          !state.conversations.some((c) => c.id === conversation.id)
+        queueConversation(conversation, unread)
         if (change === 'details') chat.detailsChanged(conversation.id, conversation.visitorId)
         const incoming = change === 'message' && conversation.hasUnansweredIncoming
         if (change === 'created' || incoming) {
@@ -160,6 +194,9 @@ export function createPanel(baseUrl: string) {
     transport.stop()
     transfers.reset()
     list.reset()
+    pendingFeed.clear()
+    clearTimeout(flushTimer)
+    flushTimer = undefined
     await chat.actions.open(null)
     // The next operator starts on the inbox: the admin pages may not be theirs.
     m.set({

@@ -218,7 +218,11 @@ export function createPanelStore(login: StoredLogin | null) {
             const i = s.conversations.findIndex((x) => x.id === c.id)
             if (i < 0) s.conversations.push(c)
             else if ((s.conversations[i] as Conversation).updatedAt <= c.updatedAt) {
-              s.conversations[i] = c
+              // Changed in place: the row keeps its elements and only the fields that moved
+              // render again (a busy inbox changes hundreds a second).
+              const row = s.conversations[i] as Record<string, unknown>
+              for (const key of Object.keys(row)) if (!(key in c)) delete row[key]
+              Object.assign(row, c)
             }
           }
           s.conversations.sort(inboxOrder)

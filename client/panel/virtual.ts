@@ -19,8 +19,11 @@ export interface ListWindow {
   /** Heights of the spacers above and below the rendered rows, in px. */
   before: Accessor<number>
   after: Accessor<number>
-  /** Takes the average height of the rendered rows (call after they render). */
-  measure(rows: ArrayLike<HTMLElement>): void
+  /**
+   * Takes the average height of the rendered rows at the next frame (call when other rows
+   * render). Reading heights forces a layout: once per frame at most, never per data change.
+   */
+  measure(rows: () => ArrayLike<HTMLElement>): void
   /** Scrolls the least distance that shows row `index` whole. */
   scrollToIndex(index: number): void
 }
@@ -35,6 +38,7 @@ export function createListWindow(
   const [rowHeight, setRowHeight] = createSignal(options.estimate ?? 72)
   let scroller: HTMLElement | undefined
   let frame = 0
+  let measuring = 0
 
   const range = createMemo(
     () => {
@@ -70,18 +74,23 @@ export function createListWindow(
         el.removeEventListener('scroll', onScroll)
         resize.disconnect()
         if (frame) cancelAnimationFrame(frame)
+        if (measuring) cancelAnimationFrame(measuring)
       })
     },
     range,
     before: () => range().start * rowHeight(),
     after: () => (count() - range().end) * rowHeight(),
     measure(rows) {
-      let sum = 0
-      for (let i = 0; i < rows.length; i++) sum += (rows[i] as HTMLElement).offsetHeight
-      if (rows.length === 0 || sum === 0) return
-      const average = sum / rows.length
-      // Sub-pixel noise would re-render for nothing.
-      if (Math.abs(average - rowHeight()) > 1) setRowHeight(average)
+      measuring ||= requestAnimationFrame(() => {
+        measuring = 0
+        const shown = rows()
+        let sum = 0
+        for (let i = 0; i < shown.length; i++) sum += (shown[i] as HTMLElement).offsetHeight
+        if (shown.length === 0 || sum === 0) return
+        const average = sum / shown.length
+        // Sub-pixel noise would re-render for nothing.
+        if (Math.abs(average - rowHeight()) > 1) setRowHeight(average)
+      })
     },
     scrollToIndex(index) {
       if (!scroller) return

@@ -34,9 +34,12 @@ export function InboxList() {
   const shown = () => rows().slice(win.range().start, win.range().end)
   const setSize = () => (panel.state.nextCursor ? -1 : rows().length)
   onMount(() => win.attach(list))
-  // Heights as rendered correct the window's estimate.
+  // Heights as rendered correct the window's estimate: when other rows come into view.
   createEffect(
-    on(shown, () => win.measure(list.querySelectorAll<HTMLElement>(':scope > .row-item'))),
+    on(
+      () => [win.range().start, win.range().end],
+      () => win.measure(() => list.querySelectorAll<HTMLElement>(':scope > .row-item')),
+    ),
   )
   // A conversation opened from elsewhere (a shortcut, a link, a notification) comes into view.
   createEffect(
