@@ -16,6 +16,22 @@ export const CLIENT_TARGETS: readonly ClientTarget[] = ['widget', 'loader', 'pan
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
+/**
+ * The panel's modules shared by its entry and lazy pages (state, api, i18n, helpers, Solid) go
+ * in one `common` chunk instead of a handful of small ones: each file compresses on its own, so
+ * one file of them is ~1 KB less to fetch on first load. (The widget, whose lazy chunks share
+ * less, is smaller without it.)
+ */
+const PANEL_CHUNKS = {
+  groups: [
+    {
+      name: 'common',
+      test: /client\/(panel|shared)\/[^/]+\.tsx?$|solid-js|preload-helper/,
+      minShareCount: 2,
+    },
+  ],
+}
+
 /** The vite config of one target, writing under `outRoot` (dist/ by default). */
 export function clientConfig(target: ClientTarget, outRoot = `${root}dist`): InlineConfig {
   const common: InlineConfig = { configFile: false, logLevel: 'warn', publicDir: false }
@@ -48,6 +64,7 @@ export function clientConfig(target: ClientTarget, outRoot = `${root}dist`): Inl
       modulePreload: { polyfill: false },
       rolldownOptions: {
         input: `${root}client/${page}`,
+        ...(target === 'panel' ? { output: { codeSplitting: PANEL_CHUNKS } } : {}),
       },
     },
   }

@@ -29,13 +29,29 @@ describe.skipIf(skipBrowserTests)('panel scrolling', () => {
   test('panel - the inbox list loads the next page (cursor) when scrolled to the end', async () => {
     await startConversations(env.server, 35)
     const panel = await PanelPage.open(env.browser.context, env.server.url)
-    await until(async () => (await panel.rows.count()) >= 30, 'the first page')
-    await panel.page.locator('.conversations').evaluate((el) => el.scrollTo(0, el.scrollHeight))
-    await until(async () => (await panel.rows.count()) === 35, 'the second page')
-    const ids = await panel.rows.evaluateAll((rows) =>
-      rows.map((r) => r.getAttribute('data-conversation-id')),
+    // The list is windowed: the rows say their place and the list's size (-1: more to load).
+    const last = panel.page.locator('.row-item').last()
+    await until(async () => (await last.getAttribute('aria-setsize')) === '-1', 'the first page')
+    // Every conversation once, in the order of the list, collected while scrolling down.
+    const seen: string[] = []
+    await until(
+      async () => {
+        const rows = await panel.page.locator('.row-item').evaluateAll((items) =>
+          items.map((li) => ({
+            at: Number(li.getAttribute('aria-posinset')),
+            id: li.querySelector('.conversation-row')?.getAttribute('data-conversation-id') ?? '',
+          })),
+        )
+        for (const r of rows) seen[r.at - 1] = r.id
+        await panel.page.locator('.conversations').evaluate((el) => el.scrollBy(0, 300))
+        return (
+          (await last.getAttribute('aria-setsize')) === '35' && seen.filter(Boolean).length === 35
+        )
+      },
+      'the second page',
+      20_000,
     )
-    expect(new Set(ids).size).toBe(35)
+    expect(new Set(seen).size).toBe(35)
     await panel.page.close()
   }, 60_000)
 
