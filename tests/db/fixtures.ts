@@ -181,6 +181,7 @@ export function operator(id: string, overrides: Partial<OperatorRecord> = {}): O
     canChat: true,
     active: true,
     status: 'online',
+    locale: null,
     passwordHash: '$argon2id$v=19$fake',
     createdAt: T0,
     updatedAt: T0,

@@ -41,6 +41,7 @@ describe('operators', () => {
       avatarId: null,
       role: 'supervisor',
       status: 'online',
+      locale: null,
       canChat: false,
       active: true,
       createdAt: expect.any(Number),
