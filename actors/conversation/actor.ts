@@ -505,9 +505,15 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     return this.changeMessage(principal, messageId, (now) => ({ text, editedAt: now }))
   }
 
-  /** Soft delete: the row stays (history), clients see empty text and who deleted it. */
+  /**
+   * Soft delete: the row stays (history: who deleted it, when), its text goes from the log in
+   * the same commit (issue 18, S7), so no replay, history read or table scan finds it again.
+   * Edits need nothing of the kind: the row holds only the newest text, and a message.updated
+   * row points at it instead of copying the message.
+   */
   private async remove(principal: Principal, messageId: string): Promise<Reply<'delete'>> {
     return this.changeMessage(principal, messageId, (now, by) => ({
+      text: '',
       deletedAt: now,
       deletedBy: by,
     }))

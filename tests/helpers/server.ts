@@ -199,3 +199,32 @@ export async function metric(s: TestServer, series: string): Promise<number> {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `))
   return line ? Number(line.slice(series.length + 1)) : 0
 }
+
+/**
+ * Every row of a test server's event log as stored, text and data (JSON) as written, read
+ * straight from its database (SQLite file or Postgres): what a table scan would find.
+ */
+export async function rawEventLog(
+  s: TestServer,
+): Promise<Array<{ name: string; text: string | null; data: string | null }>> {
+  const database = await testDatabase(s.dataDir)
+  if (database) {
+    const { default: postgres } = await import('postgres')
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} })
+    try {
+      return await sql<Array<{ name: string; text: string | null; data: string | null }>>`
+        select name, text, data::text as data from events order by conversation_id, seq`
+    } finally {
+      await sql.end({ timeout: 1 })
+    }
+  }
+  const { Database } = await import('bun:sqlite')
+  const db = new Database(join(s.dataDir, 'parley.db'), { readonly: true })
+  try {
+    return db
+      .query('select name, text, data from events order by conversation_id, seq')
+      .all() as Array<{ name: string; text: string | null; data: string | null }>
+  } finally {
+    db.close()
+  }
+}
