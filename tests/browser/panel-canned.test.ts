@@ -336,4 +336,56 @@ describe.skipIf(skipBrowserTests)('panel canned replies', () => {
     }
     await page.close()
   }, 60_000)
+
+  test('canned - a supervisor manages the shared replies of the inboxes they supervise from their own page', async () => {
+    const email = `sam-${Date.now()}@example.com`
+    const created = await env.server.http('/api/admin/operators', {
+      token: await env.server.adminToken(),
+      body: {
+        email,
+        name: 'Sam Supervisor',
+        password: PASSWORD,
+        role: 'supervisor',
+        canChat: true,
+        inboxIds: [env.inboxId],
+      },
+    })
+    expect(created.status).toBe(201)
+    // Sam's own browser: the admin's and Pat's logins stay where they are.
+    const device = await launchBrowser()
+    try {
+      const page = await device.context.newPage()
+      await page.goto(`${env.server.url}/panel/`)
+      await page.getByLabel('Email').fill(email)
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.keyboard.press('Enter')
+      await page.locator('.shell[data-connection="connected"]').waitFor()
+      await page.locator('.account-button').click()
+      await page.getByRole('menuitem', { name: 'My canned replies' }).click()
+      const shared = page.getByRole('navigation', { name: 'Shared replies of your inboxes' })
+      await shared.getByRole('button').first().click()
+      await page.getByRole('heading', { name: /^Canned replies of / }).waitFor()
+      await page.locator('.branch-row', { hasText: '/greet' }).waitFor()
+      await page.getByRole('button', { name: 'New reply' }).click()
+      await page.getByLabel('Shortcut').fill('sorry')
+      await page.getByLabel('Title').fill('Apology')
+      await page.getByLabel('Text').fill('Sorry for the wait, {visitor.name}.')
+      await page.getByRole('button', { name: 'Save reply' }).click()
+      await page.locator('.branch-row', { hasText: '/sorry' }).waitFor()
+      expect(await violations(page)).toEqual([])
+      // Shared with the inbox: Pat may use it, and it is nobody's own.
+      const sorry = (await patReplies()).find((r) => r.shortcut === 'sorry')
+      expect(sorry).toMatchObject({ inboxId: env.inboxId, ownerId: null })
+      // Back to Sam's own page.
+      await page.getByRole('button', { name: 'Back to my canned replies' }).click()
+      await page.getByRole('heading', { name: 'My canned replies' }).waitFor()
+      // Tidy up for the other tests: only the admin's reply is shared.
+      await env.server.http(`/api/canned-replies/${sorry?.id}`, {
+        method: 'DELETE',
+        token: await env.server.adminToken(),
+      })
+    } finally {
+      await device.close()
+    }
+  }, 60_000)
 })

@@ -1,6 +1,7 @@
 /**
- * The canned replies page: an inbox's shared replies (admins, from the inbox settings) or the
- * operator's own (everyone, from their menu). Lists them with their shortcut, title and the
+ * The canned replies page: an inbox's shared replies (admins from the inbox settings,
+ * supervisors from their own page, for the inboxes they supervise) or the operator's own
+ * (everyone, from their menu). Lists them with their shortcut, title and the
  * start of the text; creates, edits and deletes (after a confirmation).
  */
 import { createEffect, createSignal, For, on, Show } from 'solid-js'
@@ -44,7 +45,15 @@ export function CannedReplies(props: { inboxId: string | null }) {
       },
     ),
   )
-  const inboxName = () => panel.state.inboxes.find((i) => i.id === props.inboxId)?.name ?? ''
+  const inboxName = () =>
+    (
+      panel.state.inboxes.find((i) => i.id === props.inboxId) ??
+      panel.state.myInboxes.find((i) => i.id === props.inboxId)
+    )?.name ?? ''
+  const role = () => panel.state.login?.operator.role
+  /** Admins reach an inbox's replies from its settings; supervisors from their own page. */
+  const fromSettings = () => role() === 'admin'
+  const supervises = () => role() === 'supervisor' && panel.state.myInboxes.length > 0
   const done = (saved: boolean) => {
     setEditing(null)
     heading.focus()
@@ -57,8 +66,20 @@ export function CannedReplies(props: { inboxId: string | null }) {
         <button
           type="button"
           class="icon-button"
-          aria-label={props.inboxId ? t('Back to inbox settings') : t('Back to the inbox')}
-          onClick={() => panel.actions.showPage(props.inboxId ? 'inboxes' : 'inbox')}
+          aria-label={
+            !props.inboxId
+              ? t('Back to the inbox')
+              : fromSettings()
+                ? t('Back to inbox settings')
+                : t('Back to my canned replies')
+          }
+          onClick={() =>
+            !props.inboxId
+              ? panel.actions.showPage('inbox')
+              : fromSettings()
+                ? panel.actions.showPage('inboxes')
+                : panel.actions.openCanned(null)
+          }
         >
           <Icon name="back" />
         </button>
@@ -80,6 +101,25 @@ export function CannedReplies(props: { inboxId: string | null }) {
         <p class="error" role="alert">
           {error()}
         </p>
+      </Show>
+      <Show when={!props.inboxId && supervises()}>
+        <nav aria-label={t('Shared replies of your inboxes')}>
+          <span class="muted">{t('Shared replies of your inboxes:')} </span>
+          <For each={panel.state.myInboxes}>
+            {(inbox, i) => (
+              <>
+                {i() > 0 ? ', ' : ''}
+                <button
+                  type="button"
+                  class="link-button"
+                  onClick={() => panel.actions.openCanned(inbox.id)}
+                >
+                  <SafeText text={inbox.name} />
+                </button>
+              </>
+            )}
+          </For>
+        </nav>
       </Show>
       <Show
         when={editing()}

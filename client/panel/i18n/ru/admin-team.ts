@@ -159,4 +159,7 @@ export const RU_ADMIN_TEAM: Dictionary = {
     '{visitor.name} и {operator.name} подставляются при вставке шаблона.',
   'Save reply': 'Сохранить шаблон',
   'Another reply here already uses this shortcut.': 'Это сокращение уже занято другим шаблоном.',
+  'Back to my canned replies': 'Назад к моим шаблонам',
+  'Shared replies of your inboxes': 'Общие шаблоны ваших ящиков',
+  'Shared replies of your inboxes:': 'Общие шаблоны ваших ящиков:',
 }
