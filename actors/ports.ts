@@ -918,6 +918,46 @@ export interface CannedReplyStore {
   delete(id: string): Promise<boolean>
 }
 
+/**
+ * One entry of the audit trail (issue 18, S6): who did what to what, when, from where. Written
+ * once, never changed through the product; only retention removes old entries.
+ */
+export interface AuditEntry {
+  /** Time-ordered (UUIDv7): entries of one millisecond keep their order. */
+  id: string
+  at: number
+  /** 'operator' (signed in), 'anonymous' (a failed login), 'system' (retention, routing). */
+  actorKind: 'operator' | 'anonymous' | 'system'
+  actorId: string | null
+  /** Dotted verb: 'auth.login', 'operator.updated', 'conversation.viewed_invisibly', ... */
+  action: string
+  targetKind: string | null
+  targetId: string | null
+  /** The client address as the server saw it (behind a trusted proxy: the proxy's header). */
+  address: string | null
+  /** What changed, small and without secrets (never passwords or tokens). */
+  details: Readonly<Record<string, unknown>> | null
+}
+
+export interface AuditFilter {
+  action?: string
+  actorId?: string
+  targetId?: string
+  from?: number
+  to?: number
+  /** Entries older than this entry id (the next page). */
+  before?: string
+  limit: number
+}
+
+export interface AuditStore {
+  append(entry: AuditEntry): Promise<void>
+  /** Newest first. */
+  list(filter: AuditFilter): Promise<AuditEntry[]>
+  /** Removes entries older than `before` (retention), at most `max` at a time; how many went. */
+  purge(before: number, max: number): Promise<number>
+}
+
 /** Whether the store takes writes now (readiness, cluster leases). */
 export interface StoreHealth {
   /** False while failing or stalled. */
@@ -945,6 +985,7 @@ export interface Store {
   attachments: AttachmentStore
   branches: BranchStore
   cannedReplies: CannedReplyStore
+  audit: AuditStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

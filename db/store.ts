@@ -7,6 +7,7 @@ import { SqlOperatorStore, SqlSessionStore } from './repos/accounts.ts'
 import { asConflict } from './repos/conflicts.ts'
 import { SqlAttachmentStore } from './repos/attachments.ts'
 import { SqlBranchStore } from './repos/branches.ts'
+import { SqlAuditStore } from './repos/audit.ts'
 import { SqlCannedReplyStore } from './repos/canned.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
@@ -125,6 +126,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     attachments: new SqlAttachmentStore(db),
     branches: new SqlBranchStore(db),
     cannedReplies: new SqlCannedReplyStore(db),
+    audit: new SqlAuditStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

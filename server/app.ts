@@ -29,6 +29,8 @@ import {
   MemoryThrottleStore,
   Revocations,
 } from './auth/index.ts'
+import { auditRoutes } from './http/audit.ts'
+import { AuditTrail } from './audit.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
 import type { Config } from './config.ts'
 import { prepareDataFiles, warnLooseDataFiles } from './data-files.ts'
@@ -265,9 +267,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const peers = new WeakMap<Request, string>()
   let draining = false
   const setup = new FirstRunSetup({ store, auth, secret: config.secret, clock, log })
+  const audit = new AuditTrail(store.audit, clock, log)
+  chat.audit = audit
   const ctx: HttpContext = {
     store,
     auth,
+    audit,
     setup,
     accounts,
     chat,
@@ -288,6 +293,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(bodyParser())
     .use(opsRoutes(ctx, { metricsToken: config.metricsToken }))
     .use(authRoutes(ctx))
+    .use(auditRoutes(ctx))
     .use(setupRoutes(ctx))
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))

@@ -3,6 +3,7 @@
  * read-side queries. Socket frames and HTTP routes both call it, so they share rules, limits
  * and error codes.
  */
+import type { AuditTrail } from './audit.ts'
 import {
   authorize,
   canOperatorAccess,
@@ -123,6 +124,8 @@ export interface OfflineRequest {
 }
 
 export class ChatService {
+  /** Operators' assignments, transfers, edits and deletions go on record here (issue 18). */
+  audit: AuditTrail | null = null
   private readonly sendLimiter: RateLimiter
   private readonly startLimiter: RateLimiter
   /** Offline requests per client address: a handful at once, then a few per hour (R6). */
@@ -285,7 +288,8 @@ export class ChatService {
     }
     const updated = await this.store.visitors.updateProfile(principal.id, patch)
     if (!updated) throw new ParleyError('not_found', 'visitor not found')
-    if (patch.name !== undefined || patch.email !== undefined) await this.detailsChanged(principal.id)
+    if (patch.name !== undefined || patch.email !== undefined)
+      await this.detailsChanged(principal.id)
     return profileOf(updated)
   }
 
@@ -491,12 +495,41 @@ export class ChatService {
     )
   }
 
-  edit(principal: Principal, conversationId: string, messageId: string, text: string) {
-    return this.conversations.ask(conversationId, { type: 'edit', principal, messageId, text })
+  async edit(principal: Principal, conversationId: string, messageId: string, text: string) {
+    const result = await this.conversations.ask(conversationId, {
+      type: 'edit',
+      principal,
+      messageId,
+      text,
+    })
+    await this.messageChanged(principal, 'message.edited', conversationId, messageId)
+    return result
   }
 
-  delete(principal: Principal, conversationId: string, messageId: string) {
-    return this.conversations.ask(conversationId, { type: 'delete', principal, messageId })
+  async delete(principal: Principal, conversationId: string, messageId: string) {
+    const result = await this.conversations.ask(conversationId, {
+      type: 'delete',
+      principal,
+      messageId,
+    })
+    await this.messageChanged(principal, 'message.deleted', conversationId, messageId)
+    return result
+  }
+
+  /** An operator's edit or deletion is on record (a visitor's own is not an admin matter). */
+  private async messageChanged(
+    principal: Principal,
+    action: string,
+    conversationId: string,
+    messageId: string,
+  ): Promise<void> {
+    if (principal.kind !== 'operator') return
+    await this.audit?.record({
+      actor: principal,
+      action,
+      target: { kind: 'message', id: messageId },
+      details: { conversationId },
+    })
   }
 
   typing(principal: Principal, conversationId: string, on: boolean) {
@@ -699,12 +732,19 @@ export class ChatService {
   async assign(principal: Principal, conversationId: string, operatorId: string | null) {
     const op = requireOperator(principal)
     const view = await this.open(op, conversationId)
-    return this.inboxes.ask(view.conversation.inboxId, {
+    const result = await this.inboxes.ask(view.conversation.inboxId, {
       type: 'assign',
       conversationId,
       operatorId,
       principal: op,
     })
+    await this.audit?.record({
+      actor: op,
+      action: operatorId === null ? 'conversation.released' : 'conversation.assigned',
+      target: { kind: 'conversation', id: conversationId },
+      details: operatorId === null ? null : { operatorId },
+    })
+    return result
   }
 
   /**
@@ -751,13 +791,21 @@ export class ChatService {
   ) {
     const op = requireOperator(principal)
     const view = await this.open(op, conversationId)
-    return this.inboxes.ask(view.conversation.inboxId, {
+    const result = await this.inboxes.ask(view.conversation.inboxId, {
       type: 'transfer',
       conversationId,
       to,
       ...(note ? { note } : {}),
       principal: op,
     })
+    // The note is conversation content: it stays out of the trail.
+    await this.audit?.record({
+      actor: op,
+      action: 'conversation.transferred',
+      target: { kind: 'conversation', id: conversationId },
+      details: { ...to },
+    })
+    return result
   }
 
   /** An operator's role, permission or inbox membership changed. */

@@ -23,15 +23,24 @@ export function requireElevated(principal: Principal, what: string): OperatorPri
   return principal
 }
 
-/**
- * The audit trail of invisible views: a structured log line for now. One function, so the
- * audit log (a later issue) can take it over.
- */
-export function auditInvisibleView(
-  log: Logger,
-  entry: { operatorId: string; conversationId: string; address: string | null },
-): void {
-  log.info('audit: conversation viewed invisibly', entry)
+/** An invisible view goes on the audit trail (and, as before, in the log). */
+export async function auditInvisibleView(
+  deps: { chat: ChatService; log: Logger },
+  op: OperatorPrincipal,
+  conversationId: string,
+  address: string | null,
+): Promise<void> {
+  deps.log.info('audit: conversation viewed invisibly', {
+    operatorId: op.id,
+    conversationId,
+    address,
+  })
+  await deps.chat.audit?.record({
+    actor: op,
+    action: 'conversation.viewed_invisibly',
+    target: { kind: 'conversation', id: conversationId },
+    address,
+  })
 }
 
 /**
@@ -48,6 +57,6 @@ export async function openWatched(
   if (watch === undefined) return deps.chat.open(principal, conversationId)
   const op = requireElevated(principal, 'watching invisibly')
   const view = await deps.chat.open(op, conversationId)
-  auditInvisibleView(deps.log, { operatorId: op.id, conversationId, address })
+  await auditInvisibleView(deps, op, conversationId, address)
   return view
 }

@@ -378,6 +378,28 @@ export const cannedReplies = pgTable(
   ],
 )
 
+/** The audit trail (issue 18, S6); see the SQLite schema. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    at: int64('at').notNull(),
+    actorKind: text('actor_kind').$type<'operator' | 'anonymous' | 'system'>().notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    targetKind: text('target_kind'),
+    targetId: text('target_id'),
+    address: text('address'),
+    details: json('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_log_at').on(t.at, t.id),
+    index('audit_log_action').on(t.action, t.at),
+    index('audit_log_actor').on(t.actorId, t.at),
+    index('audit_log_target').on(t.targetId, t.at),
+  ],
+)
+
 /** Every table, by the name the repositories use for it. */
 export const tables = {
   inboxes,
@@ -393,4 +415,5 @@ export const tables = {
   pendingProjections,
   attachments,
   cannedReplies,
+  auditLog,
 }

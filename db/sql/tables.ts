@@ -34,6 +34,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   pendingProjections: true,
   attachments: true,
   cannedReplies: true,
+  auditLog: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -51,4 +52,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'pendingProjections',
   'attachments',
   'cannedReplies',
+  'auditLog',
 ]

@@ -393,6 +393,31 @@ export const cannedReplies = sqliteTable(
   ],
 )
 
+/**
+ * The audit trail (issue 18, S6): append-only; read newest first, by action, actor or target.
+ * No foreign keys: an entry outlives the operator or conversation it names.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    at: integer('at').notNull(),
+    actorKind: text('actor_kind').$type<'operator' | 'anonymous' | 'system'>().notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    targetKind: text('target_kind'),
+    targetId: text('target_id'),
+    address: text('address'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_log_at').on(t.at, t.id),
+    index('audit_log_action').on(t.action, t.at),
+    index('audit_log_actor').on(t.actorId, t.at),
+    index('audit_log_target').on(t.targetId, t.at),
+  ],
+)
+
 /** Every table, by the name the repositories use for it. */
 export const tables = {
   inboxes,
@@ -408,4 +433,5 @@ export const tables = {
   pendingProjections,
   attachments,
   cannedReplies,
+  auditLog,
 }

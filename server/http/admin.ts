@@ -69,8 +69,8 @@ export function adminRoutes(ctx: HttpContext) {
     })
     .post(
       '/operators',
-      async ({ headers, body, set }) => {
-        await requireAdmin(ctx, headers)
+      async ({ headers, body, set, request }) => {
+        const admin = await requireAdmin(ctx, headers)
         if (await ctx.store.operators.getByEmail(body.email)) {
           throw new ParleyError('conflict', 'email: an operator with this email exists already')
         }
@@ -98,6 +98,13 @@ export function adminRoutes(ctx: HttpContext) {
         await ctx.store.operators.create(op)
         await ctx.store.inboxes.addMember(inboxIds, op.id)
         for (const inboxId of inboxIds) ctx.chat.refreshInbox(inboxId)
+        await ctx.audit.record({
+          actor: admin,
+          action: 'operator.created',
+          target: { kind: 'operator', id: op.id },
+          address: ctx.clientKey(request),
+          details: { email: op.email, role: op.role, canChat: op.canChat, inboxIds },
+        })
         set.status = 201
         return operatorView(op)
       },
@@ -115,7 +122,7 @@ export function adminRoutes(ctx: HttpContext) {
     )
     .patch(
       '/operators/:id',
-      async ({ headers, params, body }) => {
+      async ({ headers, params, body, request }) => {
         const admin = await requireAdmin(ctx, headers)
         const current = await ctx.store.operators.getById(params.id)
         if (!current) throw new ParleyError('not_found', 'operator not found')
@@ -149,6 +156,21 @@ export function adminRoutes(ctx: HttpContext) {
         ctx.chat.refreshOperator(params.id)
         for (const inboxId of await ctx.store.inboxes.inboxesOf(params.id))
           ctx.chat.refreshInbox(inboxId)
+        // What changed, from what; a new password only as the fact that it was set.
+        const changes: Record<string, unknown> = {}
+        for (const key of ['name', 'displayName', 'role', 'canChat', 'active'] as const) {
+          if (rest[key] !== undefined && rest[key] !== current[key]) {
+            changes[key] = { from: current[key], to: rest[key] }
+          }
+        }
+        if (password !== undefined) changes.password = 'reset'
+        await ctx.audit.record({
+          actor: admin,
+          action: 'operator.updated',
+          target: { kind: 'operator', id: params.id },
+          address: ctx.clientKey(request),
+          details: changes,
+        })
         return operatorView(updated)
       },
       {
@@ -169,8 +191,8 @@ export function adminRoutes(ctx: HttpContext) {
     })
     .post(
       '/inboxes',
-      async ({ headers, body, set }) => {
-        await requireAdmin(ctx, headers)
+      async ({ headers, body, set, request }) => {
+        const admin = await requireAdmin(ctx, headers)
         const inbox = newInbox(body.name, ctx.clock.now(), body.settings)
         await ctx.store.inboxes.create(inbox)
         // Its router must listen before the first conversation arrives.
@@ -181,6 +203,13 @@ export function adminRoutes(ctx: HttpContext) {
             ctx.chat.refreshOperator(op.id)
           }
         }
+        await ctx.audit.record({
+          actor: admin,
+          action: 'inbox.created',
+          target: { kind: 'inbox', id: inbox.id },
+          address: ctx.clientKey(request),
+          details: { name: inbox.name },
+        })
         set.status = 201
         return inboxView(inbox)
       },
@@ -188,8 +217,8 @@ export function adminRoutes(ctx: HttpContext) {
     )
     .patch(
       '/inboxes/:id',
-      async ({ headers, params, body }) => {
-        await requireAdmin(ctx, headers)
+      async ({ headers, params, body, request }) => {
+        const admin = await requireAdmin(ctx, headers)
         const current = await ctx.store.inboxes.get(params.id)
         if (!current) throw new ParleyError('not_found', 'inbox not found')
         let updated = await ctx.store.inboxes.update(params.id, {
@@ -199,6 +228,18 @@ export function adminRoutes(ctx: HttpContext) {
         })
         if (body.rotateIdentitySecret) updated = await ctx.accounts.rotateIdentitySecret(params.id)
         ctx.chat.refreshInbox(params.id)
+        await ctx.audit.record({
+          actor: admin,
+          action: 'inbox.updated',
+          target: { kind: 'inbox', id: params.id },
+          address: ctx.clientKey(request),
+          details: {
+            ...(body.name !== undefined ? { name: { from: current.name, to: body.name } } : {}),
+            // The settings named, with their new values (settings hold no secrets).
+            ...(body.settings ? { settings: body.settings } : {}),
+            ...(body.rotateIdentitySecret ? { identitySecret: 'rotated' } : {}),
+          },
+        })
         return updated && inboxView(updated)
       },
       {
@@ -212,41 +253,66 @@ export function adminRoutes(ctx: HttpContext) {
     )
     .post(
       '/inboxes/:id/rotate-identity-secret',
-      async ({ headers, params }) => {
-        await requireAdmin(ctx, headers)
-        return inboxView(await ctx.accounts.rotateIdentitySecret(params.id))
+      async ({ headers, params, request }) => {
+        const admin = await requireAdmin(ctx, headers)
+        const rotated = inboxView(await ctx.accounts.rotateIdentitySecret(params.id))
+        await ctx.audit.record({
+          actor: admin,
+          action: 'inbox.identity_secret_rotated',
+          target: { kind: 'inbox', id: params.id },
+          address: ctx.clientKey(request),
+        })
+        return rotated
       },
       { params },
     )
     .post(
       '/inboxes/:id/revoke-visitor-sessions',
-      async ({ headers, params }) => {
-        await requireAdmin(ctx, headers)
-        return inboxView(await ctx.accounts.signOutInboxVisitors(params.id))
+      async ({ headers, params, request }) => {
+        const admin = await requireAdmin(ctx, headers)
+        const inbox = inboxView(await ctx.accounts.signOutInboxVisitors(params.id))
+        await ctx.audit.record({
+          actor: admin,
+          action: 'inbox.visitor_sessions_revoked',
+          target: { kind: 'inbox', id: params.id },
+          address: ctx.clientKey(request),
+        })
+        return inbox
       },
       { params },
     )
     .post(
       '/visitors/:id/revoke',
-      async ({ headers, params }) => {
-        await requireAdmin(ctx, headers)
+      async ({ headers, params, request }) => {
+        const admin = await requireAdmin(ctx, headers)
         await ctx.accounts.signOutVisitor(params.id)
+        await ctx.audit.record({
+          actor: admin,
+          action: 'visitor.sessions_revoked',
+          target: { kind: 'visitor', id: params.id },
+          address: ctx.clientKey(request),
+        })
         return { ok: true }
       },
       { params },
     )
     .get(
       '/inboxes/:id/identity-secret',
-      async ({ headers, params }) => {
+      async ({ headers, params, request }) => {
         const admin = await requireAdmin(ctx, headers)
         const inbox = await ctx.store.inboxes.get(params.id)
         if (!inbox) throw new ParleyError('not_found', 'inbox not found')
-        // There is no audit log yet: the log is the record of who saw it.
         const who = await ctx.store.operators.getById(admin.id)
         ctx.log.warn('identity secret revealed', {
           adminId: admin.id,
           adminEmail: who?.email ?? null,
           inboxId: inbox.id,
+        })
+        await ctx.audit.record({
+          actor: admin,
+          action: 'inbox.identity_secret_revealed',
+          target: { kind: 'inbox', id: inbox.id },
+          address: ctx.clientKey(request),
         })
         return { identitySecret: inbox.identitySecret }
       },
@@ -264,8 +330,8 @@ export function adminRoutes(ctx: HttpContext) {
     )
     .put(
       '/inboxes/:id/members',
-      async ({ headers, params, body }) => {
-        await requireAdmin(ctx, headers)
+      async ({ headers, params, body, request }) => {
+        const admin = await requireAdmin(ctx, headers)
         const before = await ctx.store.inboxes.members(params.id)
         await ctx.store.inboxes.setMembers(params.id, body.operatorIds)
         ctx.chat.refreshInbox(params.id)
@@ -275,6 +341,16 @@ export function adminRoutes(ctx: HttpContext) {
           if (before.includes(id) !== after.has(id))
             await ctx.accounts.operatorChanged(id, 'rights')
         }
+        await ctx.audit.record({
+          actor: admin,
+          action: 'inbox.members_changed',
+          target: { kind: 'inbox', id: params.id },
+          address: ctx.clientKey(request),
+          details: {
+            added: body.operatorIds.filter((id) => !before.includes(id)),
+            removed: before.filter((id) => !after.has(id)),
+          },
+        })
         return { operatorIds: await ctx.store.inboxes.members(params.id) }
       },
       { params, body: v.strictObject({ operatorIds: v.pipe(v.array(Id), v.maxLength(1000)) }) },

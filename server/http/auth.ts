@@ -10,7 +10,31 @@ export function authRoutes(ctx: HttpContext) {
   return new Elysia({ prefix: '/api/auth' })
     .post(
       '/login',
-      ({ body, request }) => ctx.auth.login(body.email, body.password, ctx.clientKey(request)),
+      async ({ body, request }) => {
+        const address = ctx.clientKey(request)
+        try {
+          const login = await ctx.auth.login(body.email, body.password, address)
+          await ctx.audit.record({
+            actor: { kind: 'operator', id: login.operator.id },
+            action: 'auth.login',
+            target: { kind: 'operator', id: login.operator.id },
+            address,
+          })
+          return login
+        } catch (error) {
+          // A wrong password or unknown e-mail is on record; a throttled attempt is not (it is
+          // refused before any check, and a flood of them would flood the trail).
+          if (error instanceof ParleyError && error.code === 'unauthenticated') {
+            await ctx.audit.record({
+              actor: { kind: 'anonymous' },
+              action: 'auth.login_failed',
+              address,
+              details: { email: body.email.trim().toLowerCase().slice(0, 254) },
+            })
+          }
+          throw error
+        }
+      },
       {
         body: v.strictObject({
           email: v.pipe(wireString('email'), v.maxLength(254)),
@@ -23,17 +47,30 @@ export function authRoutes(ctx: HttpContext) {
       if (token) await ctx.accounts.logout(token)
       return { ok: true }
     })
-    .post('/logout-all', async ({ headers }) => {
-      await ctx.accounts.logoutEverywhere((await operatorOf(ctx, headers)).operator)
+    .post('/logout-all', async ({ headers, request }) => {
+      const { operator } = await operatorOf(ctx, headers)
+      await ctx.accounts.logoutEverywhere(operator)
+      await ctx.audit.record({
+        actor: operator,
+        action: 'auth.signed_out_everywhere',
+        target: { kind: 'operator', id: operator.id },
+        address: ctx.clientKey(request),
+      })
       return { ok: true }
     })
     .post(
       '/password',
-      async ({ headers, body }) => {
+      async ({ headers, body, request }) => {
         const { operator, token } = await operatorOf(ctx, headers)
         await ctx.accounts.changePassword(operator, token, {
           current: body.currentPassword,
           next: body.newPassword,
+        })
+        await ctx.audit.record({
+          actor: operator,
+          action: 'auth.password_changed',
+          target: { kind: 'operator', id: operator.id },
+          address: ctx.clientKey(request),
         })
         return { ok: true }
       },

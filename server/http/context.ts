@@ -1,4 +1,5 @@
 /** What every route module needs, built once by the app. */
+import type { AuditTrail } from '../audit.ts'
 import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
 import type { AccountService, AuthService, FirstRunSetup } from '../auth/index.ts'
 import type { AvailabilityService } from '../availability.ts'
@@ -11,6 +12,8 @@ import type { StreamSessions } from '../realtime/streams.ts'
 export interface HttpContext {
   store: Store
   auth: AuthService
+  /** Who did what (issue 18, S6). */
+  audit: AuditTrail
   /** The first admin, when none exists yet (issue 16: first run). */
   setup: FirstRunSetup
   /** Sign-out, password change, visitor sign-out: what revokes access (server/auth/account.ts). */

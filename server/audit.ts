@@ -1,0 +1,98 @@
+/**
+ * The audit trail (issue 18, S6): who did what, to what, when and from where. Recorded after
+ * the action succeeded; a refused action leaves no entry (a failed login does: that is the
+ * action). A failure to record is logged as an error and does not undo or fail the action.
+ * Read by admins only (`GET /api/admin/audit`, JSON or CSV); nothing in the product edits or
+ * deletes an entry (retention, when configured, removes old ones).
+ */
+import {
+  newId,
+  type AuditEntry,
+  type AuditStore,
+  type Clock,
+  type Logger,
+} from '../actors/index.ts'
+
+export interface AuditAction {
+  /** The operator who acted; null: nobody signed in (a failed login), or the system. */
+  actor: { kind: 'operator'; id: string } | { kind: 'anonymous' } | { kind: 'system' } | null
+  action: string
+  target?: { kind: string; id: string } | null
+  address?: string | null
+  details?: Record<string, unknown> | null
+}
+
+export class AuditTrail {
+  constructor(
+    private readonly store: AuditStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async record(a: AuditAction): Promise<void> {
+    const actor = a.actor
+    const entry: AuditEntry = {
+      id: newId(),
+      at: this.clock.now(),
+      actorKind:
+        actor?.kind === 'operator' ? 'operator' : actor?.kind === 'system' ? 'system' : 'anonymous',
+      actorId: actor?.kind === 'operator' ? actor.id : null,
+      action: a.action,
+      targetKind: a.target?.kind ?? null,
+      targetId: a.target?.id ?? null,
+      address: a.address ?? null,
+      details: a.details ?? null,
+    }
+    try {
+      await this.store.append(entry)
+    } catch (error) {
+      this.log.error('audit: an action could not be recorded', {
+        action: entry.action,
+        actorId: entry.actorId,
+        targetId: entry.targetId,
+        error: String(error),
+      })
+    }
+  }
+}
+
+/** CSV of entries (RFC 4180; a leading =, +, - or @ is quoted away from spreadsheet formulas). */
+export function auditCsv(entries: readonly AuditEntry[]): string {
+  const cell = (value: unknown): string => {
+    let text =
+      value === null || value === undefined
+        ? ''
+        : typeof value === 'string'
+          ? value
+          : JSON.stringify(value)
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+  }
+  const head = [
+    'id',
+    'time',
+    'actor_kind',
+    'actor_id',
+    'action',
+    'target_kind',
+    'target_id',
+    'address',
+    'details',
+  ]
+  const rows = entries.map((e) =>
+    [
+      e.id,
+      new Date(e.at).toISOString(),
+      e.actorKind,
+      e.actorId,
+      e.action,
+      e.targetKind,
+      e.targetId,
+      e.address,
+      e.details,
+    ]
+      .map(cell)
+      .join(','),
+  )
+  return [head.join(','), ...rows].join('\r\n') + '\r\n'
+}
