@@ -29,6 +29,7 @@ export function ConversationActions() {
     )
   }
   const closeDialog = () => {
+    if (!transferring()) return
     setTransferring(false)
     if (transferButton?.isConnected) transferButton.focus()
     else root?.querySelector('button')?.focus()

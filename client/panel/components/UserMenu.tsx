@@ -83,6 +83,8 @@ export function UserMenu() {
     e.preventDefault()
   }
   const closeDialog = () => {
+    // A stale call (the dialog is gone already) must not pull focus from wherever it is now.
+    if (dialog() === null) return
     setDialog(null)
     button.focus()
   }
