@@ -62,6 +62,14 @@ export function inboxView(inbox: InboxRecord): InboxView {
 
 export function adminRoutes(ctx: HttpContext) {
   const params = v.object({ id: Id })
+  /** An admin's change, on the audit trail with the request's address. */
+  const audit = (
+    admin: { kind: 'operator'; id: string },
+    request: Request,
+    action: string,
+    target: { kind: string; id: string },
+    details?: Record<string, unknown>,
+  ) => ctx.audit.record({ actor: admin, action, target, address: ctx.clientKey(request), details })
   return new Elysia({ prefix: '/api/admin' })
     .get('/operators', async ({ headers }) => {
       await requireAdmin(ctx, headers)
@@ -98,13 +106,13 @@ export function adminRoutes(ctx: HttpContext) {
         await ctx.store.operators.create(op)
         await ctx.store.inboxes.addMember(inboxIds, op.id)
         for (const inboxId of inboxIds) ctx.chat.refreshInbox(inboxId)
-        await ctx.audit.record({
-          actor: admin,
-          action: 'operator.created',
-          target: { kind: 'operator', id: op.id },
-          address: ctx.clientKey(request),
-          details: { email: op.email, role: op.role, canChat: op.canChat, inboxIds },
-        })
+        await audit(
+          admin,
+          request,
+          'operator.created',
+          { kind: 'operator', id: op.id },
+          { email: op.email, role: op.role, canChat: op.canChat, inboxIds },
+        )
         set.status = 201
         return operatorView(op)
       },
@@ -164,13 +172,13 @@ export function adminRoutes(ctx: HttpContext) {
           }
         }
         if (password !== undefined) changes.password = 'reset'
-        await ctx.audit.record({
-          actor: admin,
-          action: 'operator.updated',
-          target: { kind: 'operator', id: params.id },
-          address: ctx.clientKey(request),
-          details: changes,
-        })
+        await audit(
+          admin,
+          request,
+          'operator.updated',
+          { kind: 'operator', id: params.id },
+          changes,
+        )
         return operatorView(updated)
       },
       {
@@ -203,13 +211,13 @@ export function adminRoutes(ctx: HttpContext) {
             ctx.chat.refreshOperator(op.id)
           }
         }
-        await ctx.audit.record({
-          actor: admin,
-          action: 'inbox.created',
-          target: { kind: 'inbox', id: inbox.id },
-          address: ctx.clientKey(request),
-          details: { name: inbox.name },
-        })
+        await audit(
+          admin,
+          request,
+          'inbox.created',
+          { kind: 'inbox', id: inbox.id },
+          { name: inbox.name },
+        )
         set.status = 201
         return inboxView(inbox)
       },
@@ -228,18 +236,18 @@ export function adminRoutes(ctx: HttpContext) {
         })
         if (body.rotateIdentitySecret) updated = await ctx.accounts.rotateIdentitySecret(params.id)
         ctx.chat.refreshInbox(params.id)
-        await ctx.audit.record({
-          actor: admin,
-          action: 'inbox.updated',
-          target: { kind: 'inbox', id: params.id },
-          address: ctx.clientKey(request),
-          details: {
+        await audit(
+          admin,
+          request,
+          'inbox.updated',
+          { kind: 'inbox', id: params.id },
+          {
             ...(body.name !== undefined ? { name: { from: current.name, to: body.name } } : {}),
             // The settings named, with their new values (settings hold no secrets).
             ...(body.settings ? { settings: body.settings } : {}),
             ...(body.rotateIdentitySecret ? { identitySecret: 'rotated' } : {}),
           },
-        })
+        )
         return updated && inboxView(updated)
       },
       {
@@ -256,11 +264,9 @@ export function adminRoutes(ctx: HttpContext) {
       async ({ headers, params, request }) => {
         const admin = await requireAdmin(ctx, headers)
         const rotated = inboxView(await ctx.accounts.rotateIdentitySecret(params.id))
-        await ctx.audit.record({
-          actor: admin,
-          action: 'inbox.identity_secret_rotated',
-          target: { kind: 'inbox', id: params.id },
-          address: ctx.clientKey(request),
+        await audit(admin, request, 'inbox.identity_secret_rotated', {
+          kind: 'inbox',
+          id: params.id,
         })
         return rotated
       },
@@ -271,11 +277,9 @@ export function adminRoutes(ctx: HttpContext) {
       async ({ headers, params, request }) => {
         const admin = await requireAdmin(ctx, headers)
         const inbox = inboxView(await ctx.accounts.signOutInboxVisitors(params.id))
-        await ctx.audit.record({
-          actor: admin,
-          action: 'inbox.visitor_sessions_revoked',
-          target: { kind: 'inbox', id: params.id },
-          address: ctx.clientKey(request),
+        await audit(admin, request, 'inbox.visitor_sessions_revoked', {
+          kind: 'inbox',
+          id: params.id,
         })
         return inbox
       },
@@ -286,12 +290,7 @@ export function adminRoutes(ctx: HttpContext) {
       async ({ headers, params, request }) => {
         const admin = await requireAdmin(ctx, headers)
         await ctx.accounts.signOutVisitor(params.id)
-        await ctx.audit.record({
-          actor: admin,
-          action: 'visitor.sessions_revoked',
-          target: { kind: 'visitor', id: params.id },
-          address: ctx.clientKey(request),
-        })
+        await audit(admin, request, 'visitor.sessions_revoked', { kind: 'visitor', id: params.id })
         return { ok: true }
       },
       { params },
@@ -308,11 +307,9 @@ export function adminRoutes(ctx: HttpContext) {
           adminEmail: who?.email ?? null,
           inboxId: inbox.id,
         })
-        await ctx.audit.record({
-          actor: admin,
-          action: 'inbox.identity_secret_revealed',
-          target: { kind: 'inbox', id: inbox.id },
-          address: ctx.clientKey(request),
+        await audit(admin, request, 'inbox.identity_secret_revealed', {
+          kind: 'inbox',
+          id: inbox.id,
         })
         return { identitySecret: inbox.identitySecret }
       },
@@ -341,16 +338,16 @@ export function adminRoutes(ctx: HttpContext) {
           if (before.includes(id) !== after.has(id))
             await ctx.accounts.operatorChanged(id, 'rights')
         }
-        await ctx.audit.record({
-          actor: admin,
-          action: 'inbox.members_changed',
-          target: { kind: 'inbox', id: params.id },
-          address: ctx.clientKey(request),
-          details: {
+        await audit(
+          admin,
+          request,
+          'inbox.members_changed',
+          { kind: 'inbox', id: params.id },
+          {
             added: body.operatorIds.filter((id) => !before.includes(id)),
             removed: before.filter((id) => !after.has(id)),
           },
-        })
+        )
         return { operatorIds: await ctx.store.inboxes.members(params.id) }
       },
       { params, body: v.strictObject({ operatorIds: v.pipe(v.array(Id), v.maxLength(1000)) }) },
