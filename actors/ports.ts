@@ -491,6 +491,15 @@ export interface InboxSettings {
   preChat: PreChatForm
   /** How the widget looks and what it shows (customization). */
   appearance: WidgetAppearance
+  /**
+   * Sites the widget may run on (S3), normalized by `normalizeAllowedOrigins`: browsers on
+   * other sites are refused (`origin_not_allowed`) and cannot frame the widget. `[]`: any
+   * website, as the admin chose. `null`: not chosen yet (an inbox created through the API
+   * without it), so it runs on no site, only in the panel's preview, until an admin decides.
+   * The default inbox of a first start and inboxes from before the setting existed (migrated)
+   * have `[]`, which is what they did.
+   */
+  allowedOrigins: string[] | null
 }
 
 /** The widget's look, per inbox (customization). */
@@ -570,6 +579,7 @@ export const DEFAULT_ATTACHMENT_TYPES: readonly string[] = [
 
 /** A new inbox's settings; a stored inbox lacking a newer setting reads it from here. */
 export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
+  allowedOrigins: null,
   escalationMinutes: 4,
   maxOpenPerOperator: 0,
   visitorMessagesPerMinute: 30,

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   /** A verified visitor's identity must be proved again (the inbox's identity secret rotated). */
   identity_required: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },
+  /** A browser request from a site the inbox does not allow (S3), or to the panel's API from another site. */
+  origin_not_allowed: { status: 403, retryable: false },
   not_found: { status: 404, retryable: false },
   conflict: { status: 409, retryable: false },
   validation_failed: { status: 422, retryable: false },

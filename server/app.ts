@@ -31,6 +31,7 @@ import {
 } from './auth/index.ts'
 import { auditRoutes } from './http/audit.ts'
 import { AuditTrail } from './audit.ts'
+import { OriginGuard } from './origins.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
 import type { Config } from './config.ts'
 import { prepareDataFiles, warnLooseDataFiles } from './data-files.ts'
@@ -220,8 +221,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     lock: null,
     log,
   })
+  const origins = new OriginGuard({ store, secret: config.secret, clock, metrics })
   const gateway = new Gateway({
     auth,
+    origins,
     chat,
     hub,
     store,
@@ -273,6 +276,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     store,
     auth,
     audit,
+    origins,
     setup,
     accounts,
     chat,
@@ -289,7 +293,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const app = new Elysia()
     .use(errorMapper(log, metrics))
     .use(apiHeaders())
-    .use(cors())
+    .use(cors(origins))
     .use(bodyParser())
     .use(opsRoutes(ctx, { metricsToken: config.metricsToken }))
     .use(authRoutes(ctx))
@@ -442,7 +446,10 @@ async function bootstrap(
 ) {
   const inboxes = await store.inboxes.list()
   if (inboxes.length === 0) {
-    const inbox = newInbox('Default inbox', clock.now())
+    // Runs on any site, as inboxes did before the allowlist (S3): the demo page (sandboxed,
+    // which no frame-ancestors source can match) and the admin's first test site work; the
+    // inbox's settings show it and restrict it. Inboxes created later are asked.
+    const inbox = newInbox('Default inbox', clock.now(), { allowedOrigins: [] })
     await store.inboxes.create(inbox)
     inboxes.push(inbox)
     log.info('default inbox created', { inboxId: inbox.id })

@@ -73,6 +73,7 @@ count(tests)
 if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
   const onPostgres = [
     'tests/server',
+    'tests/security',
     'tests/attachments/api.test.ts',
     'tests/attachments/limits.test.ts',
     'tests/attachments/faults.test.ts',

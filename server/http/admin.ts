@@ -236,6 +236,7 @@ export function adminRoutes(ctx: HttpContext) {
         })
         if (body.rotateIdentitySecret) updated = await ctx.accounts.rotateIdentitySecret(params.id)
         ctx.chat.refreshInbox(params.id)
+        ctx.origins.forget(params.id)
         await audit(
           admin,
           request,

@@ -1,11 +1,13 @@
 /** What every route module needs, built once by the app. */
 import type { AuditTrail } from '../audit.ts'
+import type { OriginGuard } from '../origins.ts'
 import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
 import type { AccountService, AuthService, FirstRunSetup } from '../auth/index.ts'
 import type { AvailabilityService } from '../availability.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
 import { ParleyError } from '../../protocol/index.ts'
+import { requestOrigin } from './cors.ts'
 import type { Gateway } from '../realtime/gateway.ts'
 import type { StreamSessions } from '../realtime/streams.ts'
 
@@ -14,6 +16,8 @@ export interface HttpContext {
   auth: AuthService
   /** Who did what (issue 18, S6). */
   audit: AuditTrail
+  /** Which sites may use an inbox's widget (issue 18, S3). */
+  origins: OriginGuard
   /** The first admin, when none exists yet (issue 16: first run). */
   setup: FirstRunSetup
   /** Sign-out, password change, visitor sign-out: what revokes access (server/auth/account.ts). */
@@ -42,11 +46,23 @@ export function bearer(headers: Record<string, string | undefined>): string | nu
   return match?.[1] ?? null
 }
 
+/**
+ * Who is calling. A visitor's call is also checked against the inbox's sites (S3): a token
+ * proves its holder got it on an allowed page, but a page on a site the list does not name
+ * cannot use one (a token taken from an allowed site, or an inbox whose list shrank since).
+ */
 export async function principalOf(
   ctx: HttpContext,
   headers: Record<string, string | undefined>,
 ): Promise<Principal> {
-  return ctx.auth.resolve(bearer(headers))
+  const principal = await ctx.auth.resolve(bearer(headers))
+  if (principal.kind === 'visitor' && headers.origin !== undefined) {
+    await ctx.origins.admit(principal.inboxId, requestOrigin(headers), {
+      entry: 'http',
+      opaqueAdmitted: true,
+    })
+  }
+  return principal
 }
 
 export async function requireAdmin(ctx: HttpContext, headers: Record<string, string | undefined>) {

@@ -8,10 +8,14 @@
  * Defence in depth for the shared routes: a request from a foreign origin may carry a visitor
  * token only. An operator token is accepted from the panel's origin (or from non-browser
  * clients, which send no Origin); the WebSocket upgrade applies the same rule (realtime/ws.ts).
+ * Every other API route (login, admin, the panel's own calls) refuses a browser request from
+ * another origin outright (`origin_not_allowed`), so no site can even make one on a signed-in
+ * operator's behalf. Which sites may use the visitor routes is the inbox's list (origins.ts).
  */
 import { Elysia } from 'elysia'
 import { ParleyError } from '../../protocol/index.ts'
 import { isVisitorToken } from '../auth/index.ts'
+import type { OriginGuard, RequestOrigin } from '../origins.ts'
 
 /** Routes a visitor (the widget) calls, with the methods it uses on each. */
 const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
@@ -27,8 +31,9 @@ const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/api\/conversations\/[^/]+\/attachments\/[^/]+$/, 'GET'],
   [/^\/rt\/sessions(\/[^/]+(\/(events|poll|frames))?)?$/, 'GET, POST, DELETE'],
   [/^\/(readyz|healthz)$/, 'GET'],
-  // Module scripts and stylesheets of a sandboxed frame are fetched in CORS mode.
-  [/^\/widget\//, 'GET'],
+  // Module scripts and stylesheets of a sandboxed frame are fetched in CORS mode. Not the frame's
+  // page: it holds a ticket only pages the inbox allows may show (origins.ts).
+  [/^\/widget\/(?!frame\.html$)/, 'GET'],
 ]
 
 /** Browsers cap it lower (Chromium: 2 h); one preflight per route and token is enough. */
@@ -57,11 +62,29 @@ export function isForeignOrigin(headers: Headers): boolean {
   }
 }
 
-export function cors() {
+/** Where a request says it came from (headers as a Headers object or Elysia's record). */
+export function requestOrigin(
+  headers: Headers | Record<string, string | undefined>,
+): RequestOrigin {
+  const h = headers instanceof Headers ? headers : new Headers(pickHeaders(headers))
+  return { origin: h.get('origin'), foreign: isForeignOrigin(h) }
+}
+
+function pickHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (headers.origin !== undefined) out.origin = headers.origin
+  if (headers.host !== undefined) out.host = headers.host
+  return out
+}
+
+export function cors(origins: OriginGuard) {
   return new Elysia({ name: 'parley-cors' }).onRequest(({ request, set }) => {
     const path = new URL(request.url).pathname
     const methods = visitorRoute(path)
-    if (!methods) return
+    if (!methods) {
+      if (path.startsWith('/api/') && isForeignOrigin(request.headers)) origins.refusePanel()
+      return
+    }
     set.headers['access-control-allow-origin'] = '*'
     if (request.method === 'OPTIONS') {
       return new Response(null, {

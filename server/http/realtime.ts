@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import { ParleyError } from '../../protocol/index.ts'
 import { userAgentOf } from '../visitor-context.ts'
 import { bearer, type HttpContext } from './context.ts'
+import { requestOrigin } from './cors.ts'
 import { Id } from './schemas.ts'
 
 /** Client frames one POST may carry. */
@@ -25,6 +26,7 @@ export function realtimeRoutes(ctx: HttpContext) {
           token,
           ctx.clientKey(request),
           userAgentOf(request),
+          requestOrigin(request.headers),
         )
         set.status = 201
         return { sessionId: session.id, transport: session.transport }

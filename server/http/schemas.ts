@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot'
 import { AA_CONTRAST, contrastWithWhite } from '../../protocol/model.ts'
-import { wireString } from '../../protocol/index.ts'
+import { MAX_ORIGIN_LENGTH, normalizeAllowedOrigins, wireString } from '../../protocol/index.ts'
 
 export const Id = v.pipe(wireString('id'), v.minLength(1), v.maxLength(64))
 /** A visitor token or operator session token given in a body. */
@@ -113,6 +113,23 @@ export const PreChatForm = v.strictObject({
 })
 
 export const InboxSettingsPatch = v.strictObject({
+  /**
+   * Sites the widget may run on (S3): normalized, deduplicated; `[]` any site, `null` not
+   * chosen (no site: the panel's preview only). A bad entry refuses the whole patch, naming it.
+   */
+  allowedOrigins: v.optional(
+    v.nullable(
+      v.pipe(
+        v.array(v.pipe(v.string(), v.maxLength(MAX_ORIGIN_LENGTH + 20))),
+        v.rawTransform(({ dataset, addIssue, NEVER }) => {
+          const result = normalizeAllowedOrigins(dataset.value)
+          if (result.ok) return result.origins
+          addIssue({ message: result.reason })
+          return NEVER
+        }),
+      ),
+    ),
+  ),
   escalationMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),
   maxOpenPerOperator: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000))),
   visitorMessagesPerMinute: v.optional(

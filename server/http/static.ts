@@ -9,7 +9,7 @@
  * Hashed files (`assets/`) are cached for good; loader.js and HTML revalidate (no-cache + ETag)
  * so a new build reaches every embedding site at once. Paths are resolved inside dist/ only.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Elysia } from 'elysia'
@@ -96,6 +96,42 @@ function pageHeaders(request: Request, area: 'widget' | 'panel'): Record<string,
   }
 }
 
+/** The built frame page, read once per build (its mtime). */
+let framePage: { path: string; mtimeMs: number; html: string } | null = null
+
+function frameHtml(path: string): string {
+  const { mtimeMs } = statSync(path)
+  if (framePage?.path !== path || framePage.mtimeMs !== mtimeMs)
+    framePage = { path, mtimeMs, html: readFileSync(path, 'utf8') }
+  return framePage.html
+}
+
+/**
+ * The widget frame's page, per inbox (S3): `frame-ancestors` from the inbox's sites, so
+ * browsers show it only inside them, and a ticket the frame presents to open its first
+ * session (origins.ts). Never cached, never readable cross-origin (no CORS, cors.ts).
+ */
+async function serveFrame(ctx: HttpContext, request: Request, path: string): Promise<Response> {
+  const inboxId = new URL(request.url).searchParams.get('inbox') ?? ''
+  const known = /^[A-Za-z0-9_-]{1,64}$/.test(inboxId)
+  const ancestors = known ? await ctx.origins.frameAncestors(inboxId) : "'self'"
+  const headers = pageHeaders(request, 'widget')
+  if (ancestors !== null) headers['content-security-policy'] += `; frame-ancestors ${ancestors}`
+  const ticket = known ? ctx.origins.frameTicket(inboxId, ctx.clientKey(request)) : ''
+  const html = frameHtml(path).replace(
+    '</head>',
+    `<meta name="parley-frame-ticket" content="${ticket}" />\n  </head>`,
+  )
+  return new Response(html, {
+    headers: {
+      ...headers,
+      'content-type': TYPES['.html']!,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  })
+}
+
 function serveFile(request: Request, path: string, area: 'widget' | 'panel'): Response {
   const ext = extname(path)
   const gz = `${path}.gz`
@@ -123,6 +159,8 @@ export function staticRoutes(ctx: HttpContext, opts: { dist?: string } = {}) {
     if (!built())
       throw new ParleyError('unavailable', 'the client is not built: run `npm run build`')
     const path = resolveInside(resolve(dist, area), rest)
+    if (path && path === resolve(dist, 'widget', 'frame.html') && isFile(path))
+      return serveFrame(ctx, request, path)
     if (path && isFile(path)) return serveFile(request, path, area)
     // A client-side route (no extension) gets the page; a missing asset stays a 404.
     if (fallback && !extname(rest)) return serveFile(request, resolve(dist, area, fallback), area)

@@ -4,15 +4,10 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import {
-  ClientMsgId,
-  Locale,
-  MessageText,
-  PageContext,
-  wireString,
-} from '../../protocol/index.ts'
+import { ClientMsgId, Locale, MessageText, PageContext, wireString } from '../../protocol/index.ts'
 import { userAgentOf } from '../visitor-context.ts'
 import { principalOf, type HttpContext } from './context.ts'
+import { requestOrigin } from './cors.ts'
 import { AttributeKey, AttributeValue, Email, Id, Phone, Token } from './schemas.ts'
 
 const ContactName = v.pipe(
@@ -32,12 +27,24 @@ export function visitorRoutes(ctx: HttpContext) {
     userHash: v.optional(
       v.pipe(wireString('userHash'), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')),
     ),
+    /** The ticket of the widget frame's page (origins.ts): how the sandboxed frame is known. */
+    frameTicket: v.optional(v.pipe(wireString('frameTicket'), v.maxLength(64))),
   })
   return (
     new Elysia({ prefix: '/api/visitor' })
       .post(
         '/session',
-        ({ body, request }) => ctx.auth.visitorSession(body, ctx.clientKey(request)),
+        async ({ body, request }) => {
+          const { frameTicket, ...input } = body
+          const clientKey = ctx.clientKey(request)
+          await ctx.origins.admit(body.inboxId, requestOrigin(request.headers), {
+            entry: 'session',
+            // Renewing a token: its holder already passed this check.
+            opaqueAdmitted: body.token !== undefined,
+            ticket: { value: frameTicket, clientKey },
+          })
+          return ctx.auth.visitorSession(input, clientKey)
+        },
         {
           body: session,
         },
@@ -47,6 +54,11 @@ export function visitorRoutes(ctx: HttpContext) {
       .get(
         '/availability',
         async ({ query, request, set }) => {
+          // What any page may read: a site the list does not name is refused, a frame is not.
+          await ctx.origins.admit(query.inboxId, requestOrigin(request.headers), {
+            entry: 'availability',
+            opaqueAdmitted: true,
+          })
           const view = await ctx.availability.forVisitor(
             query.inboxId,
             ctx.clientKey(request),

@@ -4,6 +4,7 @@
  * slow-consumer cut) lives here once.
  */
 import type { Principal } from '../../actors/index.ts'
+import type { RequestOrigin } from '../origins.ts'
 import {
   EncodedFrame,
   encodeFrame,
@@ -25,8 +26,11 @@ export abstract class Connection {
   token: string | null = null
   /** When the token expires (epoch ms); the connection is cut then. */
   expiresAt: number | null = null
-  /** Opened from a page of another origin than the server's: only a visitor may authenticate. */
-  foreignOrigin = false
+  /**
+   * Where it was opened from (the Origin header at upgrade or stream creation): from another
+   * origin than the server's only a visitor may authenticate, where its inbox allows.
+   */
+  origin: RequestOrigin = { origin: null, foreign: false }
   /** The client's address (through a trusted proxy: the one it names); null when unknown. */
   address: string | null = null
   /** The client's User-Agent header (at most 512 characters); null when it sent none. */

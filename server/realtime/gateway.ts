@@ -6,6 +6,7 @@
 import * as v from 'valibot'
 import type { Logger, Store } from '../../actors/index.ts'
 import type { AuthService } from '../auth/index.ts'
+import type { OriginGuard } from '../origins.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
 import {
@@ -55,6 +56,8 @@ export class Gateway {
   constructor(
     private readonly deps: {
       auth: AuthService
+      /** Which sites may use an inbox (S3). */
+      origins: OriginGuard
       chat: ChatService
       hub: Hub
       store: Store
@@ -111,8 +114,14 @@ export class Gateway {
    */
   async authenticate(conn: Connection, token: string): Promise<{ kind: string; id: string }> {
     const { principal, expiresAt } = await this.resolveForConnection(token)
-    if (principal.kind === 'operator' && conn.foreignOrigin) {
+    if (principal.kind === 'operator' && conn.origin.foreign) {
       throw new ParleyError('forbidden', "operator sessions are accepted from the panel's origin")
+    }
+    if (principal.kind === 'visitor') {
+      await this.deps.origins.admit(principal.inboxId, conn.origin, {
+        entry: conn.transport === 'ws' ? 'websocket' : 'stream',
+        opaqueAdmitted: true,
+      })
     }
     if (conn.principal) {
       if (conn.principal.id !== principal.id || conn.principal.kind !== principal.kind) {

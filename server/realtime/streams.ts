@@ -5,6 +5,7 @@
  * on a session must bear the token that created it: the id alone (which lands in access logs
  * with the URL) reads and does nothing.
  */
+import type { RequestOrigin } from '../origins.ts'
 import { ParleyError, type ServerFrame } from '../../protocol/index.ts'
 import { Connection } from './connection.ts'
 import type { Gateway } from './gateway.ts'
@@ -194,6 +195,7 @@ export class StreamSessions {
     token: string,
     address: string | null = null,
     userAgent: string | null = null,
+    origin: RequestOrigin = { origin: null, foreign: false },
   ): Promise<StreamSession> {
     if (this.gateway.isDraining)
       throw new ParleyError('unavailable', 'server is restarting', { retryAfterMs: 1000 })
@@ -209,6 +211,7 @@ export class StreamSessions {
     )
     session.address = address
     session.userAgent = userAgent
+    session.origin = origin
     await this.gateway.authenticate(session, token)
     this.gateway.open(session)
     if (session.closed)

@@ -3,7 +3,8 @@
  * Subprotocol picks JSON or MessagePack; server pings measure latency and find dead peers.
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun'
-import { isForeignOrigin } from '../http/cors.ts'
+import { requestOrigin } from '../http/cors.ts'
+import type { RequestOrigin } from '../origins.ts'
 import type { Metrics } from '../metrics.ts'
 import { SUBPROTOCOLS, type Format, type ServerFrame } from '../../protocol/index.ts'
 import { Connection } from './connection.ts'
@@ -12,8 +13,11 @@ import { userAgentOf } from '../visitor-context.ts'
 
 export interface WsData {
   format: Format
-  /** Upgraded from a page of another origin (a widget frame, any site): visitor tokens only. */
-  foreignOrigin: boolean
+  /**
+   * Where the upgrade came from: from another origin (a widget frame, any site) only a visitor
+   * may authenticate, and only where the inbox allows (checked at auth, origins.ts).
+   */
+  origin: RequestOrigin
   /** The client's address, as server/app.ts's clientAddress finds it. */
   address: string | null
   userAgent: string | null
@@ -108,7 +112,7 @@ export function upgrade(
   // gateway refuses an operator token on a socket opened from another origin.
   const data = {
     format: chosen.format,
-    foreignOrigin: isForeignOrigin(req.headers),
+    origin: requestOrigin(req.headers),
     address,
     userAgent: userAgentOf(req),
   }
@@ -137,7 +141,7 @@ export function websocketHandler(
       const conn = new WsConnection(ws, ws.data.format, opts.maxQueuedBytes, (c) =>
         gateway.slowConsumer(c),
       )
-      conn.foreignOrigin = ws.data.foreignOrigin
+      conn.origin = ws.data.origin
       conn.address = ws.data.address
       conn.userAgent = ws.data.userAgent
       ws.data.conn = conn

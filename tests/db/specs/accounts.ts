@@ -139,6 +139,7 @@ export function accountSpecs(store: () => Store): void {
     test('inboxes - settings survive the JSON round trip', async () => {
       const record = inbox('i1', {
         settings: {
+          allowedOrigins: ['https://shop.example.com', 'https://*.example.org'],
           escalationMinutes: 7,
           maxOpenPerOperator: 3,
           visitorMessagesPerMinute: 12,
