@@ -127,6 +127,9 @@ type Api = ((method: unknown, ...args: unknown[]) => void) & Record<string, unkn
     const full = open && innerWidth < 480
     pin({
       display: hidden && !open ? 'none' : 'block',
+      // Unseen until the frame says it runs: a site the inbox does not allow gets the browser's
+      // refusal page in there instead (frame-ancestors), which nobody should see.
+      visibility: calls ? 'hidden' : '',
       inset: left ? 'auto auto 0 0' : 'auto 0 0 auto',
       // Room for the launcher and its label, within reason.
       width: open ? (full ? '100%' : '420px') : `${Math.min(Number(width), 360) || 88}px`,

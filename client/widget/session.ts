@@ -28,6 +28,15 @@ interface SessionReply {
 }
 
 const KEY = 'session'
+/**
+ * The ticket the server wrote into this frame's page (server/origins.ts): it shows the page was
+ * framed by a site the inbox allows, which is how a new session is given to the sandboxed
+ * frame. It expires and is bound to the address the page was loaded from.
+ */
+const FRAME_TICKET =
+  document.querySelector<HTMLMetaElement>('meta[name="parley-frame-ticket"]')?.content || undefined
+/** A page older than this whose ticket is refused reloads for a new one. */
+const TICKET_FRESH_MS = 60_000
 /** Refusals of a verified session that only a new hash from the site can cure. */
 const REPROVE: ReadonlySet<ErrorCode> = new Set(['identity_required', 'unauthenticated'])
 
@@ -123,8 +132,22 @@ export class VisitorSession implements TokenSource {
     return this.keep(await this.post({ inboxId }))
   }
 
-  private post(body: { inboxId: string } & Partial<Identity> & { token?: string }) {
-    return httpJson<SessionReply>(this.baseUrl, '/api/visitor/session', { body })
+  private async post(body: { inboxId: string } & Partial<Identity> & { token?: string }) {
+    try {
+      return await httpJson<SessionReply>(this.baseUrl, '/api/visitor/session', {
+        body: { ...body, frameTicket: FRAME_TICKET },
+      })
+    } catch (error) {
+      // The ticket expired, or the visitor's address changed since the page loaded: a fresh
+      // page brings a fresh one (the frame's state lives in the host page's storage).
+      if (
+        error instanceof ParleyError &&
+        error.code === 'origin_not_allowed' &&
+        performance.now() > TICKET_FRESH_MS
+      )
+        location.reload()
+      throw error
+    }
   }
 
   private keep(reply: SessionReply): string {

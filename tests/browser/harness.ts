@@ -172,9 +172,9 @@ export class Widget {
   }
 }
 
-/** An operator of the default inbox, on a raw WebSocket (the panel comes later). */
-export async function connectOperator(server: TestServer) {
-  const inboxId = await server.defaultInboxId()
+/** An operator of an inbox (the default one), on a raw WebSocket (the panel comes later). */
+export async function connectOperator(server: TestServer, inbox?: string) {
+  const inboxId = inbox ?? (await server.defaultInboxId())
   const op = await server.operator({ inboxIds: [inboxId] })
   const client = await TestClient.connect(server.wsUrl, { token: op.token })
   await client.ok({ type: 'feed_subscribe' })
@@ -204,6 +204,23 @@ export async function connectOperator(server: TestServer) {
         10_000,
       )
     },
+  }
+}
+
+/**
+ * Lets the widget of these inboxes run on any site, as an admin chooses in the panel: the test
+ * host pages live on other loopback ports (S3, issue 18: an inbox created without that choice
+ * runs on none; the default inbox of a first start runs anywhere).
+ */
+export async function allowAnySite(server: TestServer, ...inboxIds: string[]): Promise<void> {
+  const token = await server.adminToken()
+  for (const id of inboxIds) {
+    const res = await server.http(`/api/admin/inboxes/${id}`, {
+      method: 'PATCH',
+      token,
+      body: { settings: { allowedOrigins: [] } },
+    })
+    if (res.status !== 200) throw new Error(`allowAnySite: ${JSON.stringify(res.body)}`)
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * One inbox's settings: name, escalation minutes, capacity, visitor messages per minute,
- * ratings after resolve, the pre-chat form, the widget's appearance, members; and the way to
+ * One inbox's settings: name, where the widget runs, escalation minutes, capacity, visitor
+ * messages per minute, ratings after resolve, the pre-chat form, the widget's appearance, members; and the way to
  * its branches. Saves only
  * what it edits; a refusal is shown by the Save button and nothing is saved (members neither).
  */
@@ -13,6 +13,7 @@ import { names } from '../form-errors.ts'
 import { msg, t } from '../i18n.ts'
 import { AppearanceEditor, type AppearanceDraft } from './AppearanceEditor.tsx'
 import { fromPreChatDraft, PreChatEditor, toPreChatDraft } from './PreChatEditor.tsx'
+import { fromSitesDraft, SitesEditor, toSitesDraft, type SitesDraft } from './SitesEditor.tsx'
 
 type NumberSetting = 'escalationMinutes' | 'maxOpenPerOperator' | 'visitorMessagesPerMinute'
 type Rating = InboxSettings['rating']
@@ -52,6 +53,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
     title: { ...initial.appearance.title },
     launcherLabel: { ...initial.appearance.launcherLabel },
   })
+  const [sites, setSites] = createStore<SitesDraft>(toSitesDraft(initial.allowedOrigins))
   const [saved, setSaved] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
@@ -69,8 +71,16 @@ export function InboxForm(props: { inbox: InboxRecord }) {
     e.preventDefault()
     setSaved(false)
     setError(null)
+    const allowedOrigins = fromSitesDraft(sites)
+    if (allowedOrigins && !Array.isArray(allowedOrigins)) {
+      setError(
+        `settings.allowedOrigins: ${t('name at least one site, or choose "On any website"')}`,
+      )
+      return
+    }
     setBusy(true)
     const settings: Partial<InboxSettings> = {
+      ...(allowedOrigins ? { allowedOrigins } : {}),
       ...numbers,
       rating: rating(),
       preChat: fromPreChatDraft(preChat),
@@ -102,6 +112,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
           aria-describedby={names(error(), 'name') ? errorId : undefined}
         />
       </label>
+      <SitesEditor draft={sites} setDraft={setSites} error={error()} />
       {FIELDS.map((f) => (
         <label>
           {t(f.label)}

@@ -25,6 +25,18 @@ export const RU_ADMIN_INBOX: Dictionary = {
   'Branches and routing': 'Отделы и маршрутизация',
   'Canned replies': 'Шаблоны ответов',
 
+  // SitesEditor
+  'Where the widget runs': 'Где работает виджет',
+  'Not chosen yet: the widget runs on no website until you choose.':
+    'Пока не выбрано: виджет не работает ни на одном сайте, пока вы не выберете.',
+  'Only on these sites': 'Только на этих сайтах',
+  'Sites, one per line': 'Сайты, по одному в строке',
+  'A site is its address without a path: https://shop.example.com. https://*.example.com stands for every subdomain of example.com. Other sites cannot show the widget or open a chat.':
+    'Сайт — это адрес без пути: https://shop.example.com. https://*.example.com означает все поддомены example.com. Другие сайты не могут ни показать виджет, ни начать чат.',
+  'On any website': 'На любом сайте',
+  'name at least one site, or choose "On any website"':
+    'укажите хотя бы один сайт или выберите «На любом сайте»',
+
   // InboxSettings, InboxForm
   'Inbox settings': 'Настройки ящиков',
   'Escalation after (minutes)': 'Эскалация через (минут)',
