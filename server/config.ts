@@ -77,7 +77,11 @@ const EnvSchema = v.object({
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Visitor token lifetime in seconds; at most 24 h (S2). */
   VISITOR_TOKEN_TTL: v.optional(intIn(60, 86400), '86400'),
-  OPERATOR_SESSION_TTL: v.optional(intIn(60, 30 * 86400), '43200'),
+  /**
+   * An operator session's whole life, from sign-in (no sliding renewal): 12 h by default, at
+   * most 7 days. It bounds existing sessions too, so lowering it ends older ones at once.
+   */
+  OPERATOR_SESSION_TTL: v.optional(intIn(60, 7 * 86400), '43200'),
   /** Simultaneous realtime connections (tabs, all transports) of one visitor (seed 003). */
   MAX_VISITOR_CONNECTIONS: v.optional(intIn(1, 1000), '5'),
   /** Simultaneous realtime connections of one operator, all devices and transports. */
@@ -162,6 +166,10 @@ const EnvSchema = v.object({
   ATTACHMENT_DOWNLOADS_PER_MINUTE: v.optional(intIn(1, 100_000), '600'),
   /** Downloads one person may have streaming at once. */
   ATTACHMENT_CONCURRENT_DOWNLOADS: v.optional(intIn(1, 1000), '8'),
+  /** Days an audit entry is kept (issue 18); 0: for good. At most 100 years. */
+  AUDIT_RETENTION_DAYS: v.optional(intIn(0, 36_500), '365'),
+  /** How often the retention job runs, in ms; 0: never (a test runs it by hand). */
+  RETENTION_SWEEP_MS: v.optional(intIn(0, 86_400_000), '3600000'),
 })
 
 export interface Config {
@@ -185,6 +193,8 @@ export interface Config {
   elevatedScope: 'all' | 'members'
   visitorTokenTtlSec: number
   operatorSessionTtlSec: number
+  /** What the retention job removes and how often it runs (0: never). */
+  retention: { auditDays: number; sweepMs: number }
   /** Connections one visitor may hold at once (MAX_VISITOR_CONNECTIONS). */
   maxVisitorConnections: number
   /** Connections one operator may hold at once (MAX_OPERATOR_CONNECTIONS). */
@@ -331,6 +341,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     elevatedScope: e.ELEVATED_SCOPE,
     visitorTokenTtlSec: e.VISITOR_TOKEN_TTL,
     operatorSessionTtlSec: e.OPERATOR_SESSION_TTL,
+    retention: { auditDays: e.AUDIT_RETENTION_DAYS, sweepMs: e.RETENTION_SWEEP_MS },
     maxVisitorConnections: e.MAX_VISITOR_CONNECTIONS,
     maxOperatorConnections: e.MAX_OPERATOR_CONNECTIONS,
     authTimeoutMs: e.AUTH_TIMEOUT_MS,

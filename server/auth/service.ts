@@ -282,8 +282,12 @@ export class AuthService {
     const generation = this.generation
     const session = await this.store.sessions.get(hash)
     if (!session) throw new ParleyError('unauthenticated', 'invalid or revoked session')
-    if (session.expiresAt <= now)
-      throw new ParleyError('token_expired', 'session expired; log in again')
+    // The configured lifetime bounds every session, also those opened while it was longer.
+    const expiresAt = Math.min(
+      session.expiresAt,
+      session.createdAt + this.opts.operatorTtlSec * 1000,
+    )
+    if (expiresAt <= now) throw new ParleyError('token_expired', 'session expired; log in again')
     const op = await this.store.operators.getById(session.operatorId)
     if (!op || !op.active) throw new ParleyError('unauthenticated', 'invalid or revoked session')
     const elevated = op.role === 'supervisor' || op.role === 'admin'
@@ -300,13 +304,9 @@ export class AuthService {
     }
     if (generation === this.generation) {
       if (this.sessionCache.size > 10_000) this.sessionCache.clear()
-      this.sessionCache.set(hash, {
-        principal,
-        until: now + SESSION_CACHE_MS,
-        expiresAt: session.expiresAt,
-      })
+      this.sessionCache.set(hash, { principal, until: now + SESSION_CACHE_MS, expiresAt })
     }
-    return { principal, expiresAt: session.expiresAt }
+    return { principal, expiresAt }
   }
 
   /** Changes each time a revocation is applied on this node. */

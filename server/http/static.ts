@@ -277,7 +277,9 @@ ${built && inbox ? tag : ''}
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
-      'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; base-uri 'none'; object-src 'none'; ${SANDBOX}`,
+      'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; ${SANDBOX}`,
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
     },
   })
 }

@@ -60,6 +60,11 @@ describe('config', () => {
     expect(problems({ VISITOR_TOKEN_TTL: '90000' })[0]).toContain(
       'VISITOR_TOKEN_TTL: must be at most 86400',
     )
+    // Operator sessions live at most 7 days (issue 18): 30 days is refused, not clamped.
+    expect(problems({ OPERATOR_SESSION_TTL: String(30 * 86400) })[0]).toContain(
+      'OPERATOR_SESSION_TTL: must be at most 604800',
+    )
+    expect(problems({ OPERATOR_SESSION_TTL: String(7 * 86400) })).toEqual([])
   })
 
   test("attachment storage: a cluster refuses one node's disk unless the folder is declared shared; s3 needs its keys", () => {

@@ -11,7 +11,7 @@ import type { TestServer } from '../helpers/server.ts'
 import { PollClient } from '../helpers/streams.ts'
 import { TestClient } from '../helpers/ws.ts'
 
-const { server, track } = useServers()
+const { server, track, restart } = useServers()
 
 async function socket(s: TestServer) {
   const c = await TestClient.connect(s.wsUrl)
@@ -115,6 +115,20 @@ describe('visitor tokens (S2)', () => {
       http: 'token_expired',
       ws: 'token_expired',
     })
+  })
+
+  test('security - a shorter OPERATOR_SESSION_TTL bounds sessions opened while it was longer', async () => {
+    const clock = new FakeClock(Date.now())
+    const long = await server({ clock, env: { OPERATOR_SESSION_TTL: '3600' } })
+    const op = await long.operator()
+    const s = await restart(long, { clock, env: { OPERATOR_SESSION_TTL: '120' } })
+    await clock.advance(119_000)
+    expect((await s.http('/api/auth/me', { token: op.token })).status).toBe(200)
+    await clock.advance(2_000)
+    const me = await s.http('/api/auth/me', { token: op.token })
+    expect([me.status, me.body.error.code]).toEqual([401, 'token_expired'])
+    // A socket learns the shorter end too: its auth is refused the same way.
+    expect((await verdict(s, op.token)).ws).toBe('token_expired')
   })
 
   test('security - an operator session past its lifetime gets token_expired', async () => {
