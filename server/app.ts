@@ -32,6 +32,7 @@ import {
 import { auditRoutes } from './http/audit.ts'
 import { AuditTrail } from './audit.ts'
 import { OriginGuard } from './origins.ts'
+import { runRetention, type RetentionReport } from './retention.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
 import type { Config } from './config.ts'
 import { prepareDataFiles, warnLooseDataFiles } from './data-files.ts'
@@ -78,6 +79,8 @@ export interface RunningServer {
   attachments: AttachmentService
   /** One round of the attachment cleanup job now, on this node (tests, the CLI). */
   sweepAttachments(opts?: { dryRun?: boolean }): Promise<SweepReport>
+  /** One round of the retention job now, on this node (issue 18). */
+  runRetention(): Promise<RetentionReport>
   conversations: ConversationRegistry
   metrics: Metrics
   /** The METRICS_PORT listener (`http://host:port`), or null when there is none. */
@@ -220,6 +223,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
     lock: null,
     log,
+  })
+  const runRetentionNow = () => runRetention({ store, clock, log }, config.retention)
+  // Old data ages out once cluster-wide per round (issue 18).
+  const retention = startSweeper({
+    everyMs: config.retention.sweepMs,
+    run: () =>
+      cluster ? cluster.tryLock('retention', () => runRetentionNow()) : runRetentionNow(),
+    lock: null,
+    log,
+    name: 'retention',
   })
   const origins = new OriginGuard({ store, secret: config.secret, clock, metrics })
   const gateway = new Gateway({
@@ -399,6 +412,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       gateway.drain(1000)
       storeWatch.stop()
       sweeper.stop()
+      retention.stop()
       // Closing shares one budget, whatever state NATS or the database are in: a step that
       // does not finish in time is left behind (the process is about to end).
       const closeBy = performance.now() + SHUTDOWN_CLOSE_MS
@@ -428,6 +442,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     store,
     attachments,
     sweepAttachments: sweepAttachmentsNow,
+    runRetention: runRetentionNow,
     gateway,
     conversations,
     metrics,

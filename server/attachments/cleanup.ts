@@ -110,6 +110,8 @@ export function startSweeper(opts: {
   run: () => Promise<unknown>
   lock: (<T>(fn: () => Promise<T>) => Promise<unknown>) | null
   log: Logger
+  /** What the rounds do, for the failure's log line. */
+  name?: string
 }): { stop(): void } {
   if (opts.everyMs <= 0) return { stop() {} }
   let running = false
@@ -118,7 +120,9 @@ export function startSweeper(opts: {
     running = true
     const round = opts.lock ? opts.lock(opts.run) : opts.run()
     void round
-      .catch((error: unknown) => opts.log.warn('attachment sweep failed', { error }))
+      .catch((error: unknown) =>
+        opts.log.warn(`${opts.name ?? 'attachment sweep'} failed`, { error }),
+      )
       .finally(() => (running = false))
   }, opts.everyMs)
   timer.unref?.()

@@ -3,7 +3,8 @@
  *   GET /api/admin/audit?action=&actor=&target=&from=&to=&before=&limit=
  *       -> { entries, next } (next: the `before` of the following page, null at the end)
  *   GET /api/admin/audit?format=csv&...   -> text/csv of up to 10,000 entries
- * Read-only: nothing in the product changes or removes an entry.
+ * Read-only: nothing in the product changes an entry; the retention job (AUDIT_RETENTION_DAYS)
+ * removes old ones. A CSV export is itself recorded (`audit.exported`).
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
@@ -37,8 +38,8 @@ const AuditQuery = v.strictObject({
 export function auditRoutes(ctx: HttpContext) {
   return new Elysia().get(
     '/api/admin/audit',
-    async ({ headers, query, set }) => {
-      await requireAdmin(ctx, headers)
+    async ({ headers, query, set, request }) => {
+      const admin = await requireAdmin(ctx, headers)
       const filter = {
         ...(query.action !== undefined ? { action: query.action } : {}),
         ...(query.actor !== undefined ? { actorId: query.actor } : {}),
@@ -49,6 +50,13 @@ export function auditRoutes(ctx: HttpContext) {
       }
       if (query.format === 'csv') {
         const entries = await ctx.store.audit.list({ ...filter, limit: MAX_CSV })
+        // An export is itself on record: who took the trail away, and which part of it.
+        await ctx.audit.record({
+          actor: admin,
+          action: 'audit.exported',
+          address: ctx.clientKey(request),
+          details: { filter, entries: entries.length },
+        })
         set.headers['content-type'] = 'text/csv; charset=utf-8'
         set.headers['content-disposition'] = 'attachment; filename="parley-audit.csv"'
         return auditCsv(entries)

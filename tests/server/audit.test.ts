@@ -5,6 +5,7 @@
  * first, filtered and paged, or as CSV; no route changes it; no entry holds a password.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { FakeClock, newId } from '../../actors/index.ts'
 import { ADMIN, startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
 
@@ -345,5 +346,71 @@ describe('audit trail', () => {
       })
     ).text()
     expect(text).not.toMatch(/(^|,)=HYPERLINK/m)
+    // Each export is on record: who, from where, which part of the trail.
+    const exported = await entries('&action=audit.exported')
+    expect(exported).toHaveLength(2)
+    expect(exported[0]).toMatchObject({
+      actorKind: 'operator',
+      actorId: adminId,
+      address: expect.any(String),
+      details: { filter: { action: 'auth.login_failed' } },
+    })
+  })
+})
+
+describe('audit retention', () => {
+  test('audit - the retention job removes entries older than AUDIT_RETENTION_DAYS in batches, and nothing newer; 0 keeps them for good', async () => {
+    const clock = new FakeClock(Date.now())
+    const r = await startTestServer({
+      clock,
+      env: { AUDIT_RETENTION_DAYS: '30', RETENTION_SWEEP_MS: '0' },
+    })
+    try {
+      const DAY = 86_400_000
+      const old = 1_234
+      for (let i = 0; i < old; i++) {
+        await r.store.audit.append({
+          id: newId(),
+          at: clock.now() - 40 * DAY - i,
+          actorKind: 'system',
+          actorId: null,
+          action: 'test.old',
+          targetKind: null,
+          targetId: null,
+          address: null,
+          details: null,
+        })
+      }
+      await r.http('/api/auth/login', { body: { email: ADMIN.email, password: 'wrong-password' } })
+      const count = async (action: string) =>
+        (await r.store.audit.list({ action, limit: 10_000 })).length
+      expect(await count('test.old')).toBe(old)
+      const report = await r.runRetention()
+      expect(report.auditRemoved).toBe(old)
+      expect(await count('test.old')).toBe(0)
+      expect(await count('auth.login_failed')).toBe(1)
+      // 29 days on, the failed login is still kept; 31 days on, it is gone.
+      await clock.advance(29 * DAY)
+      expect((await r.runRetention()).auditRemoved).toBe(0)
+      await clock.advance(2 * DAY)
+      expect((await r.runRetention()).auditRemoved).toBeGreaterThanOrEqual(1)
+      expect(await count('auth.login_failed')).toBe(0)
+    } finally {
+      await r.stop()
+    }
+    const forGood = await startTestServer({
+      clock,
+      env: { AUDIT_RETENTION_DAYS: '0', RETENTION_SWEEP_MS: '0' },
+    })
+    try {
+      await forGood.http('/api/auth/login', {
+        body: { email: ADMIN.email, password: 'wrong-password' },
+      })
+      await clock.advance(1000 * 86_400_000)
+      expect((await forGood.runRetention()).auditRemoved).toBe(0)
+      expect((await forGood.store.audit.list({ limit: 10 })).length).toBeGreaterThan(0)
+    } finally {
+      await forGood.stop()
+    }
   })
 })

@@ -1,0 +1,46 @@
+/**
+ * Old data ages out (issue 18): the retention job. One round removes what its settings say is
+ * too old, in small batches with a yield between them so the event loop (and the chat path)
+ * never waits long on it; a round killed halfway is simply finished by the next one (each
+ * batch commits on its own, and what a batch removes is chosen again from what is left). In a
+ * cluster one node runs each round (the caller passes the cluster's lock).
+ *
+ * Today: the audit trail, after `AUDIT_RETENTION_DAYS` (0: kept for good).
+ */
+import type { Clock, Logger, Store } from '../actors/index.ts'
+
+/** Rows removed per batch: small enough that one commit is brief on either store. */
+export const RETENTION_BATCH = 500
+/** A round stops after this many batches; the next round goes on. */
+const MAX_BATCHES_PER_ROUND = 200
+
+export interface RetentionSettings {
+  /** Days an audit entry is kept; 0: for good. */
+  auditDays: number
+}
+
+export interface RetentionReport {
+  auditRemoved: number
+}
+
+const DAY_MS = 86_400_000
+
+export async function runRetention(
+  deps: { store: Store; clock: Clock; log: Logger },
+  settings: RetentionSettings,
+): Promise<RetentionReport> {
+  const report: RetentionReport = { auditRemoved: 0 }
+  if (settings.auditDays > 0) {
+    const before = deps.clock.now() - settings.auditDays * DAY_MS
+    for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
+      const removed = await deps.store.audit.purge(before, RETENTION_BATCH)
+      report.auditRemoved += removed
+      if (removed < RETENTION_BATCH) break
+      // Let sockets and commits waiting on the event loop go first.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+  if (report.auditRemoved > 0)
+    deps.log.info('retention: old audit entries removed', { removed: report.auditRemoved })
+  return report
+}
