@@ -362,7 +362,9 @@ export function createPanel(baseUrl: string) {
     },
     showPage(page: Page) {
       m.set('page', page)
-      if (page === 'operators') void admin.loadOperators()
+      if (page === 'operators' || page === 'audit') void admin.loadOperators()
+      // The audit log names inboxes by their names.
+      if (page === 'audit') void admin.loadInboxes()
       if (page === 'inboxes') {
         admin.closeBranches()
         void admin.loadInboxes()
@@ -393,7 +395,9 @@ export function createPanel(baseUrl: string) {
   const avatarUrl = (avatarId: string) => `${baseUrl}/api/avatars/${encodeURIComponent(avatarId)}`
   // The overview page (O5, lazy) reads these itself.
   const supervise = { overview: api.overview, assignedTo: api.assignedTo }
-  return { state, actions, links, uploads, avatarUrl, search: api.search, supervise }
+  /** Where the API is and the signed-in token: for lazy pages with calls of their own. */
+  const http = { baseUrl, token }
+  return { state, actions, links, uploads, avatarUrl, search: api.search, supervise, http }
 }
 
 export type Panel = ReturnType<typeof createPanel>

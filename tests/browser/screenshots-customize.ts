@@ -9,10 +9,7 @@
  * closed launcher with its label on the left) and
  * docs/widget-custom-375-dark.png (a phone, dark, Russian: the reply's list, emphasis and quote).
  * Emoji show as emoji only where Chromium has a color emoji font (Debian: fonts-noto-color-emoji).
- *
- * Where the widget runs (S3): docs/panel-sites.png (an inbox limited to two sites, a third entry
- * refused by the server and named) and docs/panel-sites-375-ru-dark.png (a new inbox nobody
- * chose sites for, on a phone, dark, in Russian).
+
  */
 import { join } from 'node:path'
 import { ROOT } from '../../client/build-stamp.ts'
@@ -50,57 +47,6 @@ export async function appearanceShots(browser: TestBrowser): Promise<void> {
       // The phone shows the preview (below the fields there), the desktop the whole section.
       const top = shot.dark ? appearance.locator('figure.preview') : appearance
       await top.evaluate((el) => el.scrollIntoView({ block: 'start' }))
-      await page.waitForTimeout(200)
-      const path = join(ROOT, 'docs', shot.file)
-      await page.screenshot({ path })
-      console.log(`wrote ${path}`)
-      await page.close()
-    }
-  } finally {
-    await server.stop()
-  }
-}
-
-export async function sitesShots(browser: TestBrowser): Promise<void> {
-  const server = await startTestServer()
-  try {
-    const token = await server.adminToken()
-    // Named to sort first, so its form is at the top of the page.
-    const created = await server.http('/api/admin/inboxes', {
-      token,
-      body: { name: 'Acme shop' },
-    })
-    const id = created.body.id as string
-    for (const shot of [
-      { file: 'panel-sites.png', viewport: { width: 1280, height: 800 }, dark: false, ru: false },
-      {
-        file: 'panel-sites-375-ru-dark.png',
-        viewport: { width: 375, height: 760 },
-        dark: true,
-        ru: true,
-      },
-    ]) {
-      const { page } = await PanelPage.open(browser.context, server.url, {
-        viewport: shot.viewport,
-        initScript: shot.ru ? "localStorage.setItem('parley:lang', 'ru')" : undefined,
-      })
-      await page.emulateMedia({ colorScheme: shot.dark ? 'dark' : 'light' })
-      await page.locator('.shell nav button, .shell button').first().waitFor()
-      await page.getByRole('button', { name: shot.ru ? 'Настройки' : 'Settings' }).click()
-      const form = page.locator(`form[data-inbox="${id}"]`)
-      const sites = form.getByRole('group', {
-        name: shot.ru ? 'Где работает виджет' : 'Where the widget runs',
-      })
-      await sites.waitFor()
-      if (!shot.ru) {
-        await sites.getByRole('radio', { name: 'Only on these sites' }).check()
-        await sites
-          .getByRole('textbox', { name: 'Sites, one per line' })
-          .fill('https://shop.acme.example\nhttps://*.acme.example\nhttps://*.com')
-        await form.getByRole('button', { name: 'Save' }).click()
-        await form.getByRole('alert').waitFor()
-      }
-      await sites.evaluate((el) => el.scrollIntoView({ block: 'start' }))
       await page.waitForTimeout(200)
       const path = join(ROOT, 'docs', shot.file)
       await page.screenshot({ path })

@@ -18,7 +18,8 @@ import { availabilityShots, branchShots, queueShots, transferShots } from './scr
 import { profileShots, visitorShots } from './screenshots-profile.ts'
 import { widgetCardShots } from './screenshots-widget.ts'
 import { homeShots } from './screenshots-home.ts'
-import { appearanceShots, customWidgetShots, sitesShots } from './screenshots-customize.ts'
+import { appearanceShots, customWidgetShots } from './screenshots-customize.ts'
+import { auditShots, sitesShots } from './screenshots-trust.ts'
 import { workspaceShots } from './screenshots-workspace.ts'
 
 ensureClientBuilt()
@@ -116,6 +117,7 @@ try {
   await homeShots(browser)
   await appearanceShots(browser)
   await sitesShots(browser)
+  await auditShots(browser)
   await customWidgetShots(browser)
   await workspaceShots(browser)
 } finally {

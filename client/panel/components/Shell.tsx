@@ -27,6 +27,7 @@ const ShortcutsHelp = lazy(() =>
 )
 const Operators = lazy(() => import('./Operators.tsx').then((m) => ({ default: m.Operators })))
 const Overview = lazy(() => import('./Overview.tsx').then((m) => ({ default: m.Overview })))
+const AuditLog = lazy(() => import('./AuditLog.tsx').then((m) => ({ default: m.AuditLog })))
 
 export function Shell() {
   const panel = usePanel()
@@ -72,6 +73,7 @@ export function Shell() {
           <Show when={isAdmin()}>
             {tab('operators', msg('Operators'))}
             {tab('inboxes', msg('Settings'))}
+            {tab('audit', msg('Audit log'))}
           </Show>
         </nav>
         {/* Always in the page, so a screen reader hears the text appear (a polite region). */}
@@ -99,6 +101,9 @@ export function Shell() {
           <Show when={isAdmin() && panel.state.branchInbox} keyed fallback={<InboxSettings />}>
             {(inboxId) => <Branches inboxId={inboxId} />}
           </Show>
+        </Match>
+        <Match when={panel.state.page === 'audit' && isAdmin()}>
+          <AuditLog />
         </Match>
         <Match when={panel.state.page === 'canned'}>
           <CannedReplies inboxId={panel.state.cannedInbox} />

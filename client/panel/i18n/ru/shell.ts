@@ -11,6 +11,7 @@ export const RU_SHELL: Dictionary = {
   Overview: 'Обзор',
   Operators: 'Операторы',
   Settings: 'Настройки',
+  'Audit log': 'Журнал аудита',
   'Connecting…': 'Подключение…',
   'Sign out': 'Выйти',
   Language: 'Язык',

@@ -1,0 +1,113 @@
+/**
+ * Screenshots of trust and compliance (issue 18) for the README (run by
+ * tests/browser/screenshots.ts), each with a server of its own:
+ * - where the widget runs (S3): docs/panel-sites.png (an inbox limited to two sites, a third
+ *   entry refused by the server and named) and docs/panel-sites-375-ru-dark.png (a new inbox
+ *   nobody chose sites for, on a phone, dark, in Russian);
+ * - the audit log (S6): docs/panel-audit.png (filtered to changes of inboxes and operators,
+ *   names shown) and docs/panel-audit-375-ru-dark.png (on a phone, dark, in Russian).
+ */
+import { join } from 'node:path'
+import { ROOT } from '../../client/build-stamp.ts'
+import { startTestServer } from '../helpers/server.ts'
+import type { TestBrowser } from './harness.ts'
+import { PanelPage } from './panel-page.ts'
+
+export async function sitesShots(browser: TestBrowser): Promise<void> {
+  const server = await startTestServer()
+  try {
+    const token = await server.adminToken()
+    // Named to sort first, so its form is at the top of the page.
+    const created = await server.http('/api/admin/inboxes', {
+      token,
+      body: { name: 'Acme shop' },
+    })
+    const id = created.body.id as string
+    for (const shot of [
+      { file: 'panel-sites.png', viewport: { width: 1280, height: 800 }, dark: false, ru: false },
+      {
+        file: 'panel-sites-375-ru-dark.png',
+        viewport: { width: 375, height: 760 },
+        dark: true,
+        ru: true,
+      },
+    ]) {
+      const { page } = await PanelPage.open(browser.context, server.url, {
+        viewport: shot.viewport,
+        initScript: shot.ru ? "localStorage.setItem('parley:lang', 'ru')" : undefined,
+      })
+      await page.emulateMedia({ colorScheme: shot.dark ? 'dark' : 'light' })
+      await page.locator('.shell nav button, .shell button').first().waitFor()
+      await page.getByRole('button', { name: shot.ru ? 'Настройки' : 'Settings' }).click()
+      const form = page.locator(`form[data-inbox="${id}"]`)
+      const sites = form.getByRole('group', {
+        name: shot.ru ? 'Где работает виджет' : 'Where the widget runs',
+      })
+      await sites.waitFor()
+      if (!shot.ru) {
+        await sites.getByRole('radio', { name: 'Only on these sites' }).check()
+        await sites
+          .getByRole('textbox', { name: 'Sites, one per line' })
+          .fill('https://shop.acme.example\nhttps://*.acme.example\nhttps://*.com')
+        await form.getByRole('button', { name: 'Save' }).click()
+        await form.getByRole('alert').waitFor()
+      }
+      await sites.evaluate((el) => el.scrollIntoView({ block: 'start' }))
+      await page.waitForTimeout(200)
+      const path = join(ROOT, 'docs', shot.file)
+      await page.screenshot({ path })
+      console.log(`wrote ${path}`)
+      await page.close()
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
+export async function auditShots(browser: TestBrowser): Promise<void> {
+  const server = await startTestServer()
+  try {
+    const token = await server.adminToken()
+    // A morning's worth of an admin's work, and a few failed sign-ins.
+    const inboxId = await server.defaultInboxId()
+    await server.http(`/api/admin/inboxes/${inboxId}`, {
+      method: 'PATCH',
+      token,
+      body: { settings: { allowedOrigins: ['https://shop.acme.example'], escalationMinutes: 3 } },
+    })
+    const op = await server.operator({ role: 'operator', inboxIds: [inboxId] })
+    await server.http(`/api/admin/operators/${op.id}`, {
+      method: 'PATCH',
+      token,
+      body: { role: 'supervisor' },
+    })
+    await server.http(`/api/admin/inboxes/${inboxId}/identity-secret`, { token })
+    for (const email of ['admin@acme.example', 'root@acme.example']) {
+      await server.http('/api/auth/login', { body: { email, password: 'letmein' } })
+    }
+    for (const shot of [
+      { file: 'panel-audit.png', viewport: { width: 1280, height: 720 }, dark: false, ru: false },
+      {
+        file: 'panel-audit-375-ru-dark.png',
+        viewport: { width: 375, height: 760 },
+        dark: true,
+        ru: true,
+      },
+    ]) {
+      const { page } = await PanelPage.open(browser.context, server.url, {
+        viewport: shot.viewport,
+        initScript: shot.ru ? "localStorage.setItem('parley:lang', 'ru')" : undefined,
+      })
+      await page.emulateMedia({ colorScheme: shot.dark ? 'dark' : 'light' })
+      await page.getByRole('button', { name: shot.ru ? 'Журнал аудита' : 'Audit log' }).click()
+      await page.locator('.audit-table tbody tr').first().waitFor()
+      await page.waitForTimeout(300)
+      const path = join(ROOT, 'docs', shot.file)
+      await page.screenshot({ path })
+      console.log(`wrote ${path}`)
+      await page.close()
+    }
+  } finally {
+    await server.stop()
+  }
+}
