@@ -812,6 +812,11 @@ export interface VisitorStore {
   create(v: VisitorRecord): Promise<void>
   getById(id: string): Promise<VisitorRecord | null>
   findByExternalId(inboxId: string, externalId: string): Promise<VisitorRecord | null>
+  /**
+   * Visitors of any inbox with this e-mail (as stored: lower case) or this site user id, oldest
+   * first, at most `limit` (a data-subject request, issue 18).
+   */
+  find(q: { email: string } | { externalId: string }, limit: number): Promise<VisitorRecord[]>
   /** Voids the visitor's tokens issued at or before `at`; false when there is no such visitor. */
   signOut(id: string, at: number): Promise<boolean>
   /** Stores what the visitor told us; false when there is no such visitor. */

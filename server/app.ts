@@ -30,6 +30,8 @@ import {
   Revocations,
 } from './auth/index.ts'
 import { auditRoutes } from './http/audit.ts'
+import { dataRequestRoutes } from './http/data-requests.ts'
+import { DataRequests } from './data-requests.ts'
 import { AuditTrail } from './audit.ts'
 import { OriginGuard } from './origins.ts'
 import { runRetention, type RetentionReport } from './retention.ts'
@@ -311,6 +313,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(opsRoutes(ctx, { metricsToken: config.metricsToken }))
     .use(authRoutes(ctx))
     .use(auditRoutes(ctx))
+    .use(dataRequestRoutes(ctx, new DataRequests({ store, storage: fileStorage, clock })))
     .use(setupRoutes(ctx))
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))

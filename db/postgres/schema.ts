@@ -170,7 +170,12 @@ export const visitors = pgTable(
     /** Pre-chat form answers and what the site set about the visitor (key -> value). */
     attributes: json('attributes').$type<VisitorAttributes>().notNull().default({}),
   },
-  (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],
+  (t) => [
+    uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId),
+    // A data-subject request finds a visitor by e-mail or the site's user id in any inbox.
+    index('visitors_email_idx').on(t.email),
+    index('visitors_external_idx').on(t.externalId),
+  ],
 )
 
 /** No foreign keys to accounts, as on SQLite: the conversation actor owns this row. */

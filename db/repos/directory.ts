@@ -273,6 +273,18 @@ export class SqlVisitorStore implements VisitorStore {
     return row ? toVisitor(row) : null
   }
 
+  async find(
+    q: { email: string } | { externalId: string },
+    limit: number,
+  ): Promise<VisitorRecord[]> {
+    const v = this.db.tables.visitors
+    const where = 'email' in q ? eq(v.email, q.email) : eq(v.externalId, q.externalId)
+    const rows = await this.db.all(
+      selectRows('visitors', { where, orderBy: [asc(v.createdAt), asc(v.id)], limit }),
+    )
+    return rows.map(toVisitor)
+  }
+
   async signOut(id: string, at: number): Promise<boolean> {
     const v = this.db.tables.visitors
     const rows = await this.db.all(updateRows('visitors', { signedOutAt: at }, eq(v.id, id)))

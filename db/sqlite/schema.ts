@@ -170,7 +170,12 @@ export const visitors = sqliteTable(
       .default({}),
   },
   // NULLs are distinct in a unique index, so any number of anonymous visitors may share an inbox.
-  (t) => [uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId)],
+  (t) => [
+    uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId),
+    // A data-subject request finds a visitor by e-mail or the site's user id in any inbox.
+    index('visitors_email_idx').on(t.email),
+    index('visitors_external_idx').on(t.externalId),
+  ],
 )
 
 /**

@@ -1,0 +1,69 @@
+/**
+ * Data-subject requests for admins (issue 18, S8; server/data-requests.ts):
+ *   GET /api/admin/visitors?id= | ?email= | ?externalId=   -> { visitors } (at most 50)
+ *   GET /api/admin/visitors/:id/export                    -> application/zip (recorded)
+ * An admin limited to their own inboxes (ELEVATED_SCOPE=members) finds and exports only the
+ * visitors of those inboxes; anyone else's is not found.
+ */
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import { ParleyError, wireString } from '../../protocol/index.ts'
+import type { DataRequests } from '../data-requests.ts'
+import { requireAdmin, type HttpContext } from './context.ts'
+import { Email, Id } from './schemas.ts'
+
+const Lookup = v.pipe(
+  v.strictObject({
+    id: v.optional(Id),
+    email: v.optional(Email),
+    externalId: v.optional(v.pipe(wireString('externalId'), v.minLength(1), v.maxLength(256))),
+  }),
+  v.check(
+    (q) => [q.id, q.email, q.externalId].filter((x) => x !== undefined).length === 1,
+    'name exactly one of id, email, externalId',
+  ),
+)
+
+export function dataRequestRoutes(ctx: HttpContext, requests: DataRequests) {
+  /** inboxIds absent or null: every inbox. */
+  const inScope = (admin: { inboxIds?: readonly string[] | null }, inboxId: string) =>
+    !admin.inboxIds || admin.inboxIds.includes(inboxId)
+  return new Elysia({ prefix: '/api/admin/visitors' })
+    .get(
+      '',
+      async ({ headers, query }) => {
+        const admin = await requireAdmin(ctx, headers)
+        const found = await requests.find(query)
+        return { visitors: found.filter((m) => inScope(admin, m.inboxId)) }
+      },
+      { query: Lookup },
+    )
+    .get(
+      '/:id/export',
+      async ({ headers, params, request }) => {
+        const admin = await requireAdmin(ctx, headers)
+        const data = await requests.collect(params.id)
+        if (!inScope(admin, data.visitor.inboxId))
+          throw new ParleyError('not_found', 'visitor not found')
+        await ctx.audit.record({
+          actor: admin,
+          action: 'visitor.exported',
+          target: { kind: 'visitor', id: params.id },
+          address: ctx.clientKey(request),
+          details: {
+            conversations: data.conversations.length,
+            files: data.attachments.length,
+          },
+        })
+        return new Response(requests.archive(data), {
+          headers: {
+            'content-type': 'application/zip',
+            'content-disposition': `attachment; filename="parley-visitor-${params.id}.zip"`,
+            'cache-control': 'no-store',
+            'x-content-type-options': 'nosniff',
+          },
+        })
+      },
+      { params: v.object({ id: Id }) },
+    )
+}
