@@ -363,8 +363,8 @@ export function createPanel(baseUrl: string) {
     showPage(page: Page) {
       m.set('page', page)
       if (page === 'operators' || page === 'audit') void admin.loadOperators()
-      // The audit log names inboxes by their names.
-      if (page === 'audit') void admin.loadInboxes()
+      // The audit log and the data requests name inboxes by their names.
+      if (page === 'audit' || page === 'privacy') void admin.loadInboxes()
       if (page === 'inboxes') {
         admin.closeBranches()
         void admin.loadInboxes()

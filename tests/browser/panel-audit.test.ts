@@ -1,4 +1,7 @@
 /**
+ * The data requests page (issue 18, S8): a visitor found by e-mail with the keyboard, their
+ * archive exported (a real ZIP with their profile); no serious axe violation.
+ *
  * The audit log page (issue 18, S6): an admin opens it, reads who did what (operators and
  * inboxes by name), filters by action with the keyboard, pages on with "Show more", exports
  * the filtered trail as CSV (which is itself recorded); in Russian at 375 px, light and dark,
@@ -7,6 +10,7 @@
 import { describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
+import { strFromU8, unzipSync } from 'fflate'
 import { newId } from '../../actors/index.ts'
 import { violations } from './axe.ts'
 import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
@@ -91,6 +95,51 @@ describe.skipIf(skipBrowserTests)('panel audit log', () => {
 
     // The trail is for admins: an operator is refused.
     expect((await s.http('/api/admin/audit', { token: op.token })).status).toBe(403)
+  }, 90_000)
+
+  test('data requests - keyboard only: a visitor found by e-mail in capitals, their ZIP exported; axe light and dark, desktop and 375 px in Russian', async () => {
+    const s = env.server
+    const visitor = await s.visitorToken()
+    const profile = await s.http('/api/visitor/profile', {
+      method: 'PATCH',
+      token: visitor.token,
+      body: { name: 'Grace Hopper', email: 'grace@example.com' },
+    })
+    expect(profile.status).toBe(200)
+    const { page } = await PanelPage.open(env.browser.context, s.url)
+    await page.getByRole('button', { name: 'Data requests' }).focus()
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'Data requests' }).waitFor()
+    await page.getByLabel('Value').focus()
+    await page.keyboard.insertText('GRACE@example.com')
+    await page.keyboard.press('Enter')
+    const row = page.locator(`tr[data-visitor="${visitor.visitorId}"]`)
+    await row.waitFor()
+    expect(await row.innerText()).toContain('Grace Hopper')
+    const download = page.waitForEvent('download')
+    await row.getByRole('button', { name: 'Export the data of Grace Hopper' }).focus()
+    await page.keyboard.press('Enter')
+    const zip = unzipSync(new Uint8Array(readFileSync(await (await download).path())))
+    const json = JSON.parse(strFromU8(zip['visitor.json']!))
+    expect(json.visitor).toMatchObject({ id: visitor.visitorId, name: 'Grace Hopper' })
+    expect(await violations(page)).toEqual([])
+    await page.close()
+
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page } = await PanelPage.open(env.browser.context, s.url, {
+        viewport: { width: 375, height: 740 },
+        initScript: "localStorage.setItem('parley:lang', 'ru')",
+      })
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.getByRole('button', { name: 'Запросы данных' }).click()
+      await page.getByLabel('Значение').fill('grace@example.com')
+      await page.getByRole('button', { name: 'Найти' }).click()
+      await page.locator(`tr[data-visitor="${visitor.visitorId}"]`).waitFor()
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      expect(width).toBeLessThanOrEqual(375)
+      expect({ scheme, found: await violations(page) }).toEqual({ scheme, found: [] })
+      await page.close()
+    }
   }, 90_000)
 
   test('audit page - Russian at 375 px and desktop, light and dark: no serious axe violation', async () => {

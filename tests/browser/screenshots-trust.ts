@@ -4,8 +4,10 @@
  * - where the widget runs (S3): docs/panel-sites.png (an inbox limited to two sites, a third
  *   entry refused by the server and named) and docs/panel-sites-375-ru-dark.png (a new inbox
  *   nobody chose sites for, on a phone, dark, in Russian);
- * - the audit log (S6): docs/panel-audit.png (filtered to changes of inboxes and operators,
- *   names shown) and docs/panel-audit-375-ru-dark.png (on a phone, dark, in Russian).
+ * - the audit log (S6): docs/panel-audit.png (an admin's changes and failed sign-ins, names
+ *   shown) and docs/panel-audit-375-ru-dark.png (on a phone, dark, in Russian);
+ * - data requests (S8): docs/panel-data-requests.png (a visitor found by e-mail in two inboxes,
+ *   each with its Export button).
  */
 import { join } from 'node:path'
 import { ROOT } from '../../client/build-stamp.ts'
@@ -107,6 +109,41 @@ export async function auditShots(browser: TestBrowser): Promise<void> {
       console.log(`wrote ${path}`)
       await page.close()
     }
+  } finally {
+    await server.stop()
+  }
+}
+
+export async function dataRequestShots(browser: TestBrowser): Promise<void> {
+  const server = await startTestServer()
+  try {
+    const token = await server.adminToken()
+    // Read before the second inbox exists: the helper takes the first inbox by name.
+    const first = await server.defaultInboxId()
+    const second = await server.http('/api/admin/inboxes', {
+      token,
+      body: { name: 'Acme EU', settings: { allowedOrigins: [] } },
+    })
+    for (const inboxId of [first, second.body.id as string]) {
+      const visitor = await server.visitorToken(inboxId)
+      await server.http('/api/visitor/profile', {
+        method: 'PATCH',
+        token: visitor.token,
+        body: { name: 'Grace Hopper', email: 'grace@acme.example' },
+      })
+    }
+    const { page } = await PanelPage.open(browser.context, server.url, {
+      viewport: { width: 1280, height: 560 },
+    })
+    await page.getByRole('button', { name: 'Data requests' }).click()
+    await page.getByLabel('Value').fill('grace@acme.example')
+    await page.getByRole('button', { name: 'Find' }).click()
+    await page.locator('tr[data-visitor]').nth(1).waitFor()
+    await page.waitForTimeout(200)
+    const path = join(ROOT, 'docs', 'panel-data-requests.png')
+    await page.screenshot({ path })
+    console.log(`wrote ${path}`)
+    await page.close()
   } finally {
     await server.stop()
   }

@@ -19,7 +19,7 @@ import { profileShots, visitorShots } from './screenshots-profile.ts'
 import { widgetCardShots } from './screenshots-widget.ts'
 import { homeShots } from './screenshots-home.ts'
 import { appearanceShots, customWidgetShots } from './screenshots-customize.ts'
-import { auditShots, sitesShots } from './screenshots-trust.ts'
+import { auditShots, dataRequestShots, sitesShots } from './screenshots-trust.ts'
 import { workspaceShots } from './screenshots-workspace.ts'
 
 ensureClientBuilt()
@@ -118,6 +118,7 @@ try {
   await appearanceShots(browser)
   await sitesShots(browser)
   await auditShots(browser)
+  await dataRequestShots(browser)
   await customWidgetShots(browser)
   await workspaceShots(browser)
 } finally {

@@ -28,6 +28,9 @@ const ShortcutsHelp = lazy(() =>
 const Operators = lazy(() => import('./Operators.tsx').then((m) => ({ default: m.Operators })))
 const Overview = lazy(() => import('./Overview.tsx').then((m) => ({ default: m.Overview })))
 const AuditLog = lazy(() => import('./AuditLog.tsx').then((m) => ({ default: m.AuditLog })))
+const DataRequests = lazy(() =>
+  import('./DataRequests.tsx').then((m) => ({ default: m.DataRequests })),
+)
 
 export function Shell() {
   const panel = usePanel()
@@ -74,6 +77,7 @@ export function Shell() {
             {tab('operators', msg('Operators'))}
             {tab('inboxes', msg('Settings'))}
             {tab('audit', msg('Audit log'))}
+            {tab('privacy', msg('Data requests'))}
           </Show>
         </nav>
         {/* Always in the page, so a screen reader hears the text appear (a polite region). */}
@@ -104,6 +108,9 @@ export function Shell() {
         </Match>
         <Match when={panel.state.page === 'audit' && isAdmin()}>
           <AuditLog />
+        </Match>
+        <Match when={panel.state.page === 'privacy' && isAdmin()}>
+          <DataRequests />
         </Match>
         <Match when={panel.state.page === 'canned'}>
           <CannedReplies inboxId={panel.state.cannedInbox} />

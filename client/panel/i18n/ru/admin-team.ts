@@ -204,4 +204,26 @@ export const RU_ADMIN_TEAM: Dictionary = {
   Address: 'Адрес',
   Details: 'Подробности',
   'Show more': 'Показать ещё',
+
+  // DataRequests
+  'Data requests': 'Запросы данных',
+  "The site's user id": 'Id пользователя на сайте',
+  'Visitor id': 'Id посетителя',
+  'No visitor found.': 'Посетитель не найден.',
+  'Preparing the archive…': 'Готовим архив…',
+  'The archive is downloading': 'Архив скачивается',
+  'When a visitor asks what Parley holds about them, find them here and export it: their profile, every conversation with its messages, notes and ratings, and their files, in one ZIP file.':
+    'Когда посетитель спрашивает, какие данные о нём хранит Parley, найдите его здесь и выгрузите их: профиль, все разговоры с сообщениями, заметками и оценками и его файлы — одним ZIP-файлом.',
+  'Find by': 'Искать по',
+  Value: 'Значение',
+  Find: 'Найти',
+  'First visit': 'Первый визит',
+  Actions: 'Действия',
+  'Export the data of {name}': 'Выгрузить данные: {name}',
+  Export: 'Выгрузить',
+  '{n} visitors found': [
+    'Найден {n} посетитель',
+    'Найдено {n} посетителя',
+    'Найдено {n} посетителей',
+  ],
 }

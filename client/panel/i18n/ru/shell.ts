@@ -12,6 +12,7 @@ export const RU_SHELL: Dictionary = {
   Operators: 'Операторы',
   Settings: 'Настройки',
   'Audit log': 'Журнал аудита',
+  'Data requests': 'Запросы данных',
   'Connecting…': 'Подключение…',
   'Sign out': 'Выйти',
   Language: 'Язык',
