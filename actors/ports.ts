@@ -298,6 +298,11 @@ export interface ConversationQueries {
     opts: { beforeSeq?: number; afterSeq?: number; limit: number },
   ): Promise<Message[]>
   listVisitorConversations(visitorId: string): Promise<Conversation[]>
+  /**
+   * Ids of the inbox's resolved conversations whose stored last change is before `before`,
+   * oldest first, at most `limit` (retention; the actor checks again before acting).
+   */
+  resolvedIdleBefore(inboxId: string, before: number, limit: number): Promise<string[]>
   /** Each conversation of the visitor's newest message and unread count (the widget's list). */
   visitorSummaries(visitorId: string): Promise<VisitorSummary[]>
   /**
@@ -476,6 +481,11 @@ export interface InboxSettings {
   maxOpenPerOperator: number
   /** Messages a visitor may send per minute (S5). */
   visitorMessagesPerMinute: number
+  /**
+   * Retention (issue 18, S7): a resolved conversation with no activity for this many days is
+   * closed by the system; 0: never.
+   */
+  closeResolvedAfterDays: number
   /** Largest file, in bytes, either side may upload (F1). */
   attachmentMaxBytes: number
   /**
@@ -583,6 +593,7 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   escalationMinutes: 4,
   maxOpenPerOperator: 0,
   visitorMessagesPerMinute: 30,
+  closeResolvedAfterDays: 0,
   attachmentMaxBytes: 20 * 1024 * 1024,
   attachmentMaxMessageBytes: 50 * 1024 * 1024,
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],

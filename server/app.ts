@@ -226,7 +226,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     lock: null,
     log,
   })
-  const runRetentionNow = () => runRetention({ store, clock, log }, config.retention)
+  const runRetentionNow = () =>
+    runRetention(
+      { store, clock, log, closeIdle: (id, idleSince) => chat.closeIdle(id, idleSince) },
+      config.retention,
+    )
   // Old data ages out once cluster-wide per round (issue 18).
   const retention = startSweeper({
     everyMs: config.retention.sweepMs,

@@ -606,6 +606,11 @@ export class ChatService {
     return this.conversations.ask(conversationId, { type: 'set_status', principal, status })
   }
 
+  /** Retention: closes the conversation if it is still resolved and idle since then. */
+  closeIdle(conversationId: string, idleSince: number): Promise<boolean> {
+    return this.conversations.ask(conversationId, { type: 'close_idle', idleSince })
+  }
+
   /** Message history by seq, oldest first; `beforeSeq` pages upward. Checks access first. */
   async history(
     principal: Principal,

@@ -5,7 +5,10 @@
  * batch commits on its own, and what a batch removes is chosen again from what is left). In a
  * cluster one node runs each round (the caller passes the cluster's lock).
  *
- * Today: the audit trail, after `AUDIT_RETENTION_DAYS` (0: kept for good).
+ * Today: the audit trail, after `AUDIT_RETENTION_DAYS` (0: kept for good); and per inbox,
+ * resolved conversations idle for `closeResolvedAfterDays` are closed by the system, each
+ * through its conversation actor (ordered with everything else that happens to it, and checked
+ * again there: one that came back to life meanwhile stays as it is).
  */
 import type { Clock, Logger, Store } from '../actors/index.ts'
 
@@ -21,15 +24,37 @@ export interface RetentionSettings {
 
 export interface RetentionReport {
   auditRemoved: number
+  /** Resolved conversations closed for being idle. */
+  closed: number
 }
 
 const DAY_MS = 86_400_000
 
 export async function runRetention(
-  deps: { store: Store; clock: Clock; log: Logger },
+  deps: {
+    store: Store
+    clock: Clock
+    log: Logger
+    /** Closes a conversation (through its actor) if still resolved and idle since then. */
+    closeIdle: (conversationId: string, idleSince: number) => Promise<boolean>
+  },
   settings: RetentionSettings,
 ): Promise<RetentionReport> {
-  const report: RetentionReport = { auditRemoved: 0 }
+  const report: RetentionReport = { auditRemoved: 0, closed: 0 }
+  for (const inbox of await deps.store.inboxes.list()) {
+    const days = inbox.settings.closeResolvedAfterDays
+    if (!days || days <= 0) continue
+    const idleSince = deps.clock.now() - days * DAY_MS
+    for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
+      const ids = await deps.store.queries.resolvedIdleBefore(inbox.id, idleSince, RETENTION_BATCH)
+      let closed = 0
+      for (const id of ids) if (await deps.closeIdle(id, idleSince)) closed++
+      report.closed += closed
+      // A short batch is the last; a batch of which nothing closed would only come back.
+      if (ids.length < RETENTION_BATCH || closed === 0) break
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
   if (settings.auditDays > 0) {
     const before = deps.clock.now() - settings.auditDays * DAY_MS
     for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
@@ -40,7 +65,6 @@ export async function runRetention(
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
-  if (report.auditRemoved > 0)
-    deps.log.info('retention: old audit entries removed', { removed: report.auditRemoved })
+  if (report.auditRemoved > 0 || report.closed > 0) deps.log.info('retention round', { ...report })
   return report
 }

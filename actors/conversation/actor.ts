@@ -137,6 +137,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.mark(cmd.principal, cmd.readSeq, cmd.deliveredSeq)
       case 'set_status':
         return this.setStatus(cmd.principal, cmd.status)
+      case 'close_idle':
+        return this.closeIdle(cmd.idleSince)
       case 'assign':
         return this.assign(cmd)
       case 'waiting_reply':
@@ -149,7 +151,11 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.conv ? toWire(this.conv) : null
       case 'details_changed':
         if (this.conv) {
-          this.announce({ kind: 'details', conversation: toWire(this.conv), seq: this.conv.lastSeq })
+          this.announce({
+            kind: 'details',
+            conversation: toWire(this.conv),
+            seq: this.conv.lastSeq,
+          })
         }
         return undefined
       case 'rebranch':
@@ -648,6 +654,31 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     })
     this.announce({ kind: 'status', conversation: toWire(next), seq })
     return { status, seq }
+  }
+
+  /** Retention: a resolved conversation left alone long enough is closed by the system. */
+  private async closeIdle(idleSince: number): Promise<boolean> {
+    const conv = this.conv
+    if (!conv || conv.status !== 'resolved' || conv.updatedAt >= idleSince) return false
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    const next = {
+      ...conv,
+      status: 'closed' as const,
+      escalationAt: null,
+      lastSeq: seq,
+      updatedAt: now,
+    }
+    await this.commit(next, {
+      events: [
+        this.event(seq, now, {
+          name: 'conversation.status',
+          data: { status: 'closed', by: { kind: 'system', id: 'retention' } },
+        }),
+      ],
+    })
+    this.announce({ kind: 'status', conversation: toWire(next), seq })
+    return true
   }
 
   private async setTyping(principal: Principal, on: boolean): Promise<void> {

@@ -83,6 +83,11 @@ export type ConversationCommand =
   | { type: 'mark'; principal: Principal; readSeq?: number; deliveredSeq?: number }
   | { type: 'set_status'; principal: Principal; status: ConversationStatus }
   /**
+   * Retention (issue 18): close the conversation, by the system, if it is still resolved and
+   * had no activity since `idleSince` (epoch ms). Anything else changes nothing.
+   */
+  | { type: 'close_idle'; idleSince: number }
+  /**
    * Routing only (the inbox actor): set the assignee and escalation deadline, if the current
    * assignment still matches `expect` (a stale decision changes nothing).
    */
@@ -139,6 +144,8 @@ export interface ConversationReplies {
   typing_expired: void
   mark: ReadState
   set_status: { status: ConversationStatus; seq: number }
+  /** True when this call closed it. */
+  close_idle: boolean
   assign: { applied: boolean; conversation: Conversation | null }
   peek: Conversation | null
   /** True when this call stored the reply (false: not waiting any more, or already sent). */

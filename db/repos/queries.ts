@@ -157,6 +157,18 @@ export class SqlConversationQueries implements ConversationQueries {
     return rows.map(toMessage)
   }
 
+  async resolvedIdleBefore(inboxId: string, before: number, limit: number): Promise<string[]> {
+    const c = this.db.tables.conversations
+    const rows = await this.db.all(
+      selectFields({ id: field(c.id) }, 'conversations', {
+        where: and(eq(c.inboxId, inboxId), eq(c.status, 'resolved'), lt(c.updatedAt, before)),
+        orderBy: [asc(c.updatedAt), asc(c.id)],
+        limit,
+      }),
+    )
+    return rows.map((r) => r.id)
+  }
+
   /** Newest activity first. */
   async listVisitorConversations(visitorId: string): Promise<Conversation[]> {
     const c = this.db.tables.conversations

@@ -135,6 +135,10 @@ export const InboxSettingsPatch = v.strictObject({
   visitorMessagesPerMinute: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600)),
   ),
+  /** Days a resolved conversation may sit idle before it is closed; 0: never; at most 10 years. */
+  closeResolvedAfterDays: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)),
+  ),
   /** 1 KiB to 1 GiB. */
   attachmentMaxBytes: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(1024 * 1024 * 1024)),

@@ -140,6 +140,7 @@ export function accountSpecs(store: () => Store): void {
       const record = inbox('i1', {
         settings: {
           allowedOrigins: ['https://shop.example.com', 'https://*.example.org'],
+          closeResolvedAfterDays: 14,
           escalationMinutes: 7,
           maxOpenPerOperator: 3,
           visitorMessagesPerMinute: 12,
