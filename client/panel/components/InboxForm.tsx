@@ -15,7 +15,8 @@ import { AppearanceEditor, type AppearanceDraft } from './AppearanceEditor.tsx'
 import { fromPreChatDraft, PreChatEditor, toPreChatDraft } from './PreChatEditor.tsx'
 import { fromSitesDraft, SitesEditor, toSitesDraft, type SitesDraft } from './SitesEditor.tsx'
 
-type NumberSetting = 'escalationMinutes' | 'maxOpenPerOperator' | 'visitorMessagesPerMinute'
+type NumberSetting =
+  'escalationMinutes' | 'maxOpenPerOperator' | 'visitorMessagesPerMinute' | 'closeResolvedAfterDays'
 type Rating = InboxSettings['rating']
 
 const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> = [
@@ -26,6 +27,11 @@ const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> 
     min: 0,
   },
   { key: 'visitorMessagesPerMinute', label: msg('Visitor messages per minute'), min: 1 },
+  {
+    key: 'closeResolvedAfterDays',
+    label: msg('Close resolved conversations after (days without activity, 0 = never)'),
+    min: 0,
+  },
 ]
 
 const RATINGS: ReadonlyArray<{ value: Rating; label: string }> = [
@@ -43,6 +49,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
     escalationMinutes: initial.escalationMinutes,
     maxOpenPerOperator: initial.maxOpenPerOperator,
     visitorMessagesPerMinute: initial.visitorMessagesPerMinute,
+    closeResolvedAfterDays: initial.closeResolvedAfterDays ?? 0,
   })
   const [rating, setRating] = createSignal<Rating>(initial.rating ?? 'off')
   const [preChat, setPreChat] = createStore(

@@ -25,6 +25,9 @@ export const RU_ADMIN_INBOX: Dictionary = {
   'Branches and routing': 'Отделы и маршрутизация',
   'Canned replies': 'Шаблоны ответов',
 
+  'Close resolved conversations after (days without activity, 0 = never)':
+    'Закрывать решённые разговоры через (дней без активности, 0 — никогда)',
+
   // SitesEditor
   'Where the widget runs': 'Где работает виджет',
   'Not chosen yet: the widget runs on no website until you choose.':
