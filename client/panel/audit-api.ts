@@ -1,20 +1,13 @@
-/** The audit log page's calls (issue 18, S6); only its lazy chunk loads them. */
+/**
+ * The admin's compliance pages' calls (issue 18): the audit log (S6) and its downloads; only
+ * their lazy chunks load them.
+ */
+import type { AuditEntry } from '../../actors/index.ts'
 import { fromWire, httpJson, ParleyError, type WireError } from '../shared/index.ts'
 
-export const AUDIT_PAGE = 50
+export type { AuditEntry }
 
-/** One entry of the audit trail (server/audit.ts). */
-export interface AuditEntry {
-  id: string
-  at: number
-  actorKind: 'operator' | 'anonymous' | 'system'
-  actorId: string | null
-  action: string
-  targetKind: string | null
-  targetId: string | null
-  address: string | null
-  details: Record<string, unknown> | null
-}
+export const AUDIT_PAGE = 50
 
 export interface AuditPage {
   entries: AuditEntry[]
@@ -70,4 +63,14 @@ export function auditApi(http: { baseUrl: string; token: () => string | null }) 
       return res.blob()
     },
   }
+}
+
+/** Saves a fetched file through the browser's downloads (an object URL, freed soon after). */
+export function saveFile(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }

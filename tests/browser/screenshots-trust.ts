@@ -12,8 +12,17 @@
 import { join } from 'node:path'
 import { ROOT } from '../../client/build-stamp.ts'
 import { startTestServer } from '../helpers/server.ts'
+import type { Page } from 'playwright-core'
 import type { TestBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
+
+/** Writes the page as docs/<file> and closes it. */
+async function shoot(page: Page, file: string): Promise<void> {
+  const path = join(ROOT, 'docs', file)
+  await page.screenshot({ path })
+  console.log(`wrote ${path}`)
+  await page.close()
+}
 
 export async function sitesShots(browser: TestBrowser): Promise<void> {
   const server = await startTestServer()
@@ -56,10 +65,7 @@ export async function sitesShots(browser: TestBrowser): Promise<void> {
       }
       await sites.evaluate((el) => el.scrollIntoView({ block: 'start' }))
       await page.waitForTimeout(200)
-      const path = join(ROOT, 'docs', shot.file)
-      await page.screenshot({ path })
-      console.log(`wrote ${path}`)
-      await page.close()
+      await shoot(page, shot.file)
     }
   } finally {
     await server.stop()
@@ -104,10 +110,7 @@ export async function auditShots(browser: TestBrowser): Promise<void> {
       await page.getByRole('button', { name: shot.ru ? 'Журнал аудита' : 'Audit log' }).click()
       await page.locator('.audit-table tbody tr').first().waitFor()
       await page.waitForTimeout(300)
-      const path = join(ROOT, 'docs', shot.file)
-      await page.screenshot({ path })
-      console.log(`wrote ${path}`)
-      await page.close()
+      await shoot(page, shot.file)
     }
   } finally {
     await server.stop()
@@ -140,10 +143,7 @@ export async function dataRequestShots(browser: TestBrowser): Promise<void> {
     await page.getByRole('button', { name: 'Find' }).click()
     await page.locator('tr[data-visitor]').nth(1).waitFor()
     await page.waitForTimeout(200)
-    const path = join(ROOT, 'docs', 'panel-data-requests.png')
-    await page.screenshot({ path })
-    console.log(`wrote ${path}`)
-    await page.close()
+    await shoot(page, 'panel-data-requests.png')
   } finally {
     await server.stop()
   }

@@ -1,13 +1,14 @@
 /**
- * Revocation across nodes (P1): a sign-out, deactivation, role change or visitor sign-out
- * made through one node reaches the connections on another at once (published over NATS),
- * on every transport, and the other node refuses the token right after, whatever it cached.
+ * Revocation across nodes (P1, issue 18): a sign-out, password change, deactivation, role
+ * change or visitor sign-out made through one node reaches the connections on the others at
+ * once (published over NATS), on every transport, and they refuse the token right after,
+ * whatever they cached. Three nodes.
  */
 import { describe, expect, test } from 'bun:test'
 import { useCluster, withClusterServices, type ClusterNode } from '../helpers/cluster.ts'
 import { operatorOn, visitorOn } from '../helpers/cluster-chat.ts'
 import { PollClient, SseClient } from '../helpers/streams.ts'
-import type { TestClient } from '../helpers/ws.ts'
+import { TestClient } from '../helpers/ws.ts'
 
 /** Well under the 10 s a node caches a resolved session: "at once" means NATS time. */
 const AT_ONCE_MS = 2000
@@ -33,7 +34,7 @@ async function expectEnded(
 }
 
 await withClusterServices('cluster revocation', {}, () => {
-  const cluster = useCluster({ nodes: 2 })
+  const cluster = useCluster({ nodes: 3 })
 
   describe('cluster revocation (P1)', () => {
     test('cluster revocation - an operator on node 2 is cut at once when it logs out through node 1; node 2 refuses its token right after', async () => {
@@ -51,6 +52,37 @@ await withClusterServices('cluster revocation', {}, () => {
       expect(me.status).toBe(401)
       await expectEnded(op.ws, streams, 'unauthenticated')
       expect(Date.now() - started).toBeLessThan(AT_ONCE_MS)
+    }, 30_000)
+
+    test("cluster revocation - a password change through node 1 ends the operator's other sessions on nodes 2 and 3 at once, every transport; the changing session goes on", async () => {
+      const c = cluster()
+      const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode]
+      const op = await operatorOn(c, n2)
+      const on2 = await fallbacks(n2, op.token)
+      const login = (node: ClusterNode) =>
+        node.http('/api/auth/login', { body: { email: op.email, password: op.password } })
+      const third = (await login(n3)).body.token as string
+      const ws3 = await TestClient.connect(n3.wsUrl, { token: third })
+      const on3 = await fallbacks(n3, third)
+      const changer = (await login(n1)).body.token as string
+      // Nodes 2 and 3 have the sessions cached now (for 10 s).
+      expect((await n2.http('/api/auth/me', { token: op.token })).status).toBe(200)
+      expect((await n3.http('/api/auth/me', { token: third })).status).toBe(200)
+
+      const started = Date.now()
+      const changed = await n1.http('/api/auth/password', {
+        token: changer,
+        body: { currentPassword: op.password, newPassword: 'a-new-password-2' },
+      })
+      expect(changed.status).toBe(200)
+      expect((await n2.http('/api/auth/me', { token: op.token })).status).toBe(401)
+      expect((await n3.http('/api/auth/me', { token: third })).status).toBe(401)
+      await expectEnded(op.ws, on2, 'unauthenticated')
+      await expectEnded(ws3, on3, 'unauthenticated')
+      expect(Date.now() - started).toBeLessThan(2 * AT_ONCE_MS)
+      for (const node of [n1, n2, n3])
+        expect((await node.http('/api/auth/me', { token: changer })).status).toBe(200)
+      expect((await login(n3)).status).toBe(401)
     }, 30_000)
 
     test('cluster revocation - deactivation and a role change made on node 1 reach the operator connections on node 2 at once', async () => {

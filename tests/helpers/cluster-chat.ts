@@ -39,7 +39,7 @@ export async function operatorOn(
   const login = await node.http('/api/auth/login', { body: { email, password } })
   if (login.status !== 200) throw new Error(`login: ${JSON.stringify(login.body)}`)
   const ws = await TestClient.connect(node.wsUrl, { token: login.body.token })
-  return { id: created.body.id as string, token: login.body.token as string, ws }
+  return { id: created.body.id as string, token: login.body.token as string, ws, email, password }
 }
 
 /** Connects to another node with the same token (a reconnect after a node died). */

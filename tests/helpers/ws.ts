@@ -145,3 +145,35 @@ export class TestClient {
     this.ws.close()
   }
 }
+
+/** Bun's client takes headers (a browser's sets Origin itself); the DOM typings win otherwise. */
+const BunWebSocket = WebSocket as unknown as new (
+  url: string,
+  options: Bun.WebSocketOptions,
+) => WebSocket
+
+/**
+ * The reply to an `auth` frame on a socket opened with this Origin header, as a browser on that
+ * page would open it: the ack's type, or `error <code>`.
+ */
+export async function authFromOrigin(
+  wsUrl: string,
+  token: string,
+  origin: string,
+): Promise<string> {
+  const ws = new BunWebSocket(wsUrl, { protocols: ['parley.json.v1'], headers: { origin } })
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve
+    ws.onerror = reject
+  })
+  const reply = new Promise<string>((resolve) => {
+    ws.onmessage = (e) => {
+      const frame = JSON.parse(String(e.data)) as { type: string; code?: string }
+      resolve(frame.type === 'error' ? `error ${frame.code}` : frame.type)
+    }
+  })
+  ws.send(JSON.stringify({ type: 'auth', req: 1, token }))
+  const result = await reply
+  ws.close()
+  return result
+}

@@ -6,6 +6,7 @@
  * panel's API refuses other sites' pages outright. Refusals are typed and counted.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { authFromOrigin } from '../helpers/ws.ts'
 import { metric, startTestServer, type TestServer } from '../helpers/server.ts'
 
 let s: TestServer
@@ -78,29 +79,7 @@ async function framePage(inboxId: string, headers: Headers = {}) {
   return { res, csp: res.headers.get('content-security-policy') ?? '', ticket }
 }
 
-/** Bun's client takes headers (a browser's sets Origin itself); the DOM typings win otherwise. */
-const BunWebSocket = WebSocket as unknown as new (
-  url: string,
-  options: Bun.WebSocketOptions,
-) => WebSocket
-
-async function socketAuth(token: string, origin: string): Promise<string> {
-  const ws = new BunWebSocket(s.wsUrl, { protocols: ['parley.json.v1'], headers: { origin } })
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve
-    ws.onerror = reject
-  })
-  const reply = new Promise<string>((resolve) => {
-    ws.onmessage = (e) => {
-      const frame = JSON.parse(String(e.data)) as { type: string; code?: string }
-      resolve(frame.type === 'error' ? `error ${frame.code}` : frame.type)
-    }
-  })
-  ws.send(JSON.stringify({ type: 'auth', req: 1, token }))
-  const result = await reply
-  ws.close()
-  return result
-}
+const socketAuth = (token: string, origin: string) => authFromOrigin(s.wsUrl, token, origin)
 
 describe('origins: settings', () => {
   test('origins - entries are normalized: case, default port, trailing slash, IDN to punycode, duplicates', async () => {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { authFromOrigin } from '../helpers/ws.ts'
 
 let s: TestServer
 let operatorToken: string
@@ -41,30 +42,7 @@ const get = (path: string, token: string, origin?: string) =>
     headers: { authorization: `Bearer ${token}`, ...(origin ? { origin } : {}) },
   })
 
-/** Bun's client takes headers (a browser's sets Origin itself); the DOM typings win otherwise. */
-const BunWebSocket = WebSocket as unknown as new (
-  url: string,
-  options: Bun.WebSocketOptions,
-) => WebSocket
-
-/** The reply to an auth frame on a socket opened with the given Origin header. */
-async function socketAuth(token: string, origin: string): Promise<string> {
-  const ws = new BunWebSocket(s.wsUrl, { protocols: ['parley.json.v1'], headers: { origin } })
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve
-    ws.onerror = reject
-  })
-  const reply = new Promise<string>((resolve) => {
-    ws.onmessage = (e) => {
-      const frame = JSON.parse(String(e.data)) as { type: string; code?: string }
-      resolve(frame.type === 'error' ? `error ${frame.code}` : frame.type)
-    }
-  })
-  ws.send(JSON.stringify({ type: 'auth', req: 1, token }))
-  const result = await reply
-  ws.close()
-  return result
-}
+const socketAuth = (token: string, origin: string) => authFromOrigin(s.wsUrl, token, origin)
 
 describe('cors', () => {
   test('cors - the routes the widget uses answer preflights and any origin, errors included; operator-only routes get no CORS', async () => {

@@ -7,7 +7,7 @@
 import { createSignal, For, onMount, Show } from 'solid-js'
 import { asParleyError } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
-import { auditApi, type AuditEntry, type AuditFilter } from '../audit-api.ts'
+import { auditApi, saveFile, type AuditEntry, type AuditFilter } from '../audit-api.ts'
 import { usePanel } from '../context.ts'
 import { locale, msg, t, tn, tx } from '../i18n.ts'
 import '../audit.css'
@@ -103,13 +103,7 @@ export function AuditLog() {
   async function exportCsv() {
     setError(null)
     try {
-      const blob = await api.csv(filter())
-      const url = URL.createObjectURL(blob)
-      const a = document.createElement('a')
-      a.href = url
-      a.download = `parley-audit-${new Date().toISOString().slice(0, 10)}.csv`
-      a.click()
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      saveFile(await api.csv(filter()), `parley-audit-${new Date().toISOString().slice(0, 10)}.csv`)
       setStatus(t('The CSV file is downloading'))
     } catch (e) {
       setError(asParleyError(e).message)

@@ -6,20 +6,13 @@
 import { createSignal, createUniqueId, For, Show } from 'solid-js'
 import { asParleyError, httpJson } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
+import type { VisitorMatch } from '../../../server/data-requests.ts'
+import { saveFile } from '../audit-api.ts'
 import { usePanel } from '../context.ts'
 import { locale, msg, t, tn, tx } from '../i18n.ts'
 import '../audit.css'
 
 type By = 'email' | 'externalId' | 'id'
-
-interface VisitorMatch {
-  id: string
-  inboxId: string
-  externalId: string | null
-  name: string | null
-  email: string | null
-  createdAt: number
-}
 
 const BY: ReadonlyArray<{ value: By; label: string }> = [
   { value: 'email', label: msg('E-mail') },
@@ -75,12 +68,7 @@ export function DataRequests() {
         const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null
         throw new Error(body?.error?.message ?? `HTTP ${res.status}`)
       }
-      const url = URL.createObjectURL(await res.blob())
-      const a = document.createElement('a')
-      a.href = url
-      a.download = `parley-visitor-${v.id}.zip`
-      a.click()
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      saveFile(await res.blob(), `parley-visitor-${v.id}.zip`)
       setStatus(t('The archive is downloading'))
     } catch (err) {
       setStatus('')
