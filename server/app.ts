@@ -228,7 +228,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   })
   const runRetentionNow = () =>
     runRetention(
-      { store, clock, log, closeIdle: (id, idleSince) => chat.closeIdle(id, idleSince) },
+      {
+        store,
+        clock,
+        log,
+        metrics,
+        closeIdle: (id, idleSince) => chat.closeIdle(id, idleSince),
+      },
       config.retention,
     )
   // Old data ages out once cluster-wide per round (issue 18).
@@ -261,8 +267,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const streams = new StreamSessions(gateway, config.maxQueuedBytes)
   // Revocation (logout, deactivation, rights, visitor sign-out): caches first, then connections.
   const revocations = new Revocations(cluster?.relay ?? null, log)
-  const reauthorizer = new Reauthorizer({ gateway, auth, chat, log })
+  const reauthorizer = new Reauthorizer({ gateway, auth, chat, origins, log })
   revocations.onRevoke((revocation) => auth.forget(revocation))
+  revocations.onRevoke((revocation) => {
+    if (revocation.kind === 'inbox_sites') origins.forget(revocation.inboxId)
+    if (revocation.kind === 'everything') origins.forgetAll()
+  })
   revocations.onRevoke((revocation) => reauthorizer.revoked(revocation))
   const accounts = new AccountService({ store, auth, revocations, clock })
   registerGauges(metrics, { gateway, actors, store, hub, cluster })

@@ -24,7 +24,10 @@ import type { Metrics } from './metrics.ts'
 
 /** How long a frame page's ticket opens new sessions; the frame reloads for a new one. */
 export const FRAME_TICKET_MS = 12 * 3_600_000
-/** How long a node trusts a cached list; admin changes drop it at once on their node. */
+/**
+ * How long a node trusts a cached list without hearing of a change: admin changes drop it at
+ * once on every node (an `inbox_sites` revocation); this bounds a missed one.
+ */
 const CACHE_MS = 10_000
 const MAX_CACHED = 10_000
 
@@ -106,9 +109,14 @@ export class OriginGuard {
     return `${expires}.${this.mac(inboxId, clientKey, expires)}`
   }
 
-  /** Drops a cached list (the inbox's settings changed on this node). */
+  /** Drops a cached list (the inbox's sites changed, on this node or another). */
   forget(inboxId: string): void {
     this.cache.delete(inboxId)
+  }
+
+  /** Drops every cached list (this node may have missed changes while its link was down). */
+  forgetAll(): void {
+    this.cache.clear()
   }
 
   private ticketValid(ticket: string | undefined, inboxId: string, clientKey: string): boolean {

@@ -100,6 +100,14 @@ export class AccountService {
   }
 
   /** Voids every visitor token of the inbox issued so far; live visitor connections are cut. */
+  /**
+   * The inbox's sites changed (already stored): every node drops its cached list and checks
+   * the inbox's visitor connections against the new one.
+   */
+  inboxSitesChanged(inboxId: string): Promise<void> {
+    return this.deps.revocations.revoke({ kind: 'inbox_sites', inboxId })
+  }
+
   async signOutInboxVisitors(inboxId: string): Promise<InboxRecord> {
     const now = this.deps.clock.now()
     const inbox = await this.deps.store.inboxes.update(inboxId, {

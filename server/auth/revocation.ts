@@ -41,6 +41,12 @@ export const Revocation = v.variant('kind', [
     only: v.picklist(['all', 'verified']),
   }),
   /**
+   * The sites the inbox's widget may run on changed (S3): cached lists go, and its visitors'
+   * live connections are checked against the new list (those opened from a site no longer on
+   * it end with origin_not_allowed).
+   */
+  v.object({ kind: v.literal('inbox_sites'), inboxId: v.string() }),
+  /**
    * Anything may have changed unseen (this node's cluster link was down): forget every cached
    * session and check every connection again. Applied locally, never published.
    */

@@ -333,6 +333,9 @@ export class AuthService {
       case 'inbox_visitors':
         this.visitorGate().forgetInbox(revocation.inboxId)
         return
+      case 'inbox_sites':
+        // Tokens stay valid; the site check (origins.ts) has its own cache.
+        return
       case 'everything':
         this.sessionCache.clear()
         this.visitorGate().forgetAll()

@@ -236,7 +236,8 @@ export function adminRoutes(ctx: HttpContext) {
         })
         if (body.rotateIdentitySecret) updated = await ctx.accounts.rotateIdentitySecret(params.id)
         ctx.chat.refreshInbox(params.id)
-        ctx.origins.forget(params.id)
+        if (body.settings?.allowedOrigins !== undefined)
+          await ctx.accounts.inboxSitesChanged(params.id)
         await audit(
           admin,
           request,

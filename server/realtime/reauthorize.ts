@@ -8,6 +8,7 @@
  * error frame naming it.
  */
 import { canOperatorAccess, type Logger } from '../../actors/index.ts'
+import type { OriginGuard } from '../origins.ts'
 import type { AuthService, Revocation } from '../auth/index.ts'
 import type { ChatService } from '../chat.ts'
 import { requireElevated } from '../supervisor.ts'
@@ -34,6 +35,8 @@ export class Reauthorizer {
       gateway: Gateway
       auth: AuthService
       chat: ChatService
+      /** Which sites may use an inbox (S3): a visitor's connection is checked again too. */
+      origins: OriginGuard
       log: Logger
     },
   ) {}
@@ -67,6 +70,7 @@ export class Reauthorizer {
       case 'visitor':
         return gateway.connectionsOf('visitor', revocation.visitorId)
       case 'inbox_visitors':
+      case 'inbox_sites':
         return [...gateway.connections].filter(
           (c) => c.principal?.kind === 'visitor' && c.principal.inboxId === revocation.inboxId,
         )
@@ -107,6 +111,22 @@ export class Reauthorizer {
         CLOSE_FORBIDDEN,
       )
       return true
+    }
+    if (principal.kind === 'visitor') {
+      // The inbox's sites may have changed since this connection was opened.
+      try {
+        await this.deps.origins.admit(principal.inboxId, conn.origin, {
+          entry: conn.transport === 'ws' ? 'websocket' : 'stream',
+          opaqueAdmitted: true,
+        })
+      } catch (error) {
+        const wire = toWireError(error)
+        if (this.latest.get(conn) !== id || conn.closed) return false
+        if (wire.retryable && !opts.failClosed) return false
+        this.endRefused(conn, wire)
+        return true
+      }
+      if (this.latest.get(conn) !== id || conn.closed) return false
     }
     conn.principal = principal
     conn.expiresAt = resolved.expiresAt

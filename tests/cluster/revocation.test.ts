@@ -107,6 +107,47 @@ await withClusterServices('cluster revocation', {}, () => {
       await expectEnded(demoted.ws, demotedStreams, 'forbidden', 4003)
     }, 30_000)
 
+    test("cluster revocation - an inbox's sites narrowed through node 1: node 2 cuts the sockets from the site taken off and refuses it right after", async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode, ClusterNode]
+      const admin = await c.adminToken(n1)
+      const created = await n1.http('/api/admin/inboxes', {
+        token: admin,
+        body: {
+          name: 'Sites',
+          settings: { allowedOrigins: ['https://shop.example.com', 'https://eu.example.com'] },
+        },
+      })
+      expect(created.status).toBe(201)
+      const inboxId = created.body.id as string
+      const session = (origin: string) =>
+        fetch(`${n2.url}/api/visitor/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin },
+          body: JSON.stringify({ inboxId }),
+        })
+      // Node 2 caches the list now (for 10 s without news).
+      const first = await session('https://shop.example.com')
+      expect(first.status).toBe(200)
+      const { token } = (await first.json()) as { token: string }
+      const shop = await TestClient.connect(n2.wsUrl, { token, origin: 'https://shop.example.com' })
+      const eu = await TestClient.connect(n2.wsUrl, { token, origin: 'https://eu.example.com' })
+
+      const started = Date.now()
+      const patched = await n1.http(`/api/admin/inboxes/${inboxId}`, {
+        method: 'PATCH',
+        token: admin,
+        body: { settings: { allowedOrigins: ['https://eu.example.com'] } },
+      })
+      expect(patched.status).toBe(200)
+      expect((await shop.waitClosed(AT_ONCE_MS)).code).toBe(4001)
+      expect(shop.frames.at(-1)).toMatchObject({ type: 'error', code: 'origin_not_allowed' })
+      expect((await session('https://shop.example.com')).status).toBe(403)
+      expect(Date.now() - started).toBeLessThan(AT_ONCE_MS)
+      expect((await eu.request({ type: 'ping' })).type).not.toBe('error')
+      eu.close()
+    }, 30_000)
+
     test('cluster revocation - a visitor revoked through node 1 is cut on node 2 and its token refused there', async () => {
       const c = cluster()
       const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]

@@ -44,10 +44,18 @@ export class TestClient {
 
   static async connect(
     url: string,
-    opts: { format?: 'json' | 'msgpack'; token?: string } = {},
+    opts: {
+      format?: 'json' | 'msgpack'
+      token?: string
+      /** The Origin header of the upgrade, as a browser on that page sends it. */
+      origin?: string
+    } = {},
   ): Promise<TestClient> {
     const format = opts.format ?? 'json'
-    const ws = new WebSocket(url, format === 'json' ? 'parley.json.v1' : 'parley.msgpack.v1')
+    const protocol = format === 'json' ? 'parley.json.v1' : 'parley.msgpack.v1'
+    const ws = opts.origin
+      ? new BunWebSocket(url, { protocols: [protocol], headers: { origin: opts.origin } })
+      : new WebSocket(url, protocol)
     await new Promise<void>((resolve, reject) => {
       ws.onopen = () => resolve()
       ws.onerror = () => reject(new Error('websocket failed to open'))

@@ -6,7 +6,7 @@
  * panel's API refuses other sites' pages outright. Refusals are typed and counted.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { authFromOrigin } from '../helpers/ws.ts'
+import { authFromOrigin, TestClient } from '../helpers/ws.ts'
 import { metric, startTestServer, type TestServer } from '../helpers/server.ts'
 
 let s: TestServer
@@ -393,6 +393,12 @@ describe('origins: the frame page', () => {
     const malformed = await framePage('%3Cscript%3E')
     expect(malformed.csp).toContain("frame-ancestors 'self'")
     expect(malformed.ticket).toBe('')
+    // The (sandboxed) demo page says why a listed inbox cannot show there, and does not embed it.
+    const demo = await call(`/?inbox=${listed}`)
+    expect(demo.body).toContain('runs only on the sites its settings list')
+    expect(demo.body).not.toContain(`<script src="/widget/loader.js" data-inbox="${listed}"`)
+    const anyDemo = await call(`/?inbox=${anywhere}`)
+    expect(anyDemo.body).toContain(`<script src="/widget/loader.js" data-inbox="${anywhere}"`)
     // Its scripts stay readable (module scripts of a sandboxed frame load in CORS mode).
     const loader = await call('/widget/loader.js', { headers: { origin: 'null' } })
     expect(loader.headers.get('access-control-allow-origin')).toBe('*')
@@ -410,6 +416,36 @@ describe('origins: the frame page', () => {
     expect((await session(id, { origin: SUB })).status).toBe(200)
     expect(code(await session(id, { origin: SHOP }))).toBe('origin_not_allowed')
     expect((await framePage(id)).csp).toContain(`frame-ancestors 'self' ${SUB}`)
+  })
+
+  test('origins - a site taken off the list loses its open sockets and stream sessions at once; the frame and listed sites keep theirs', async () => {
+    const id = await createInbox('Shrinking', [SHOP, SUB])
+    const { body } = await session(id)
+    const token = body.token as string
+    const fromShop = await TestClient.connect(s.wsUrl, { token, origin: SHOP })
+    const fromSub = await TestClient.connect(s.wsUrl, { token, origin: SUB })
+    const fromFrame = await TestClient.connect(s.wsUrl, { token, origin: 'null' })
+    const stream = await call('/rt/sessions', {
+      token,
+      body: { transport: 'poll' },
+      headers: { origin: SHOP },
+    })
+    expect(stream.status).toBe(201)
+    const patched = await s.http(`/api/admin/inboxes/${id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { settings: { allowedOrigins: [SUB] } },
+    })
+    expect(patched.status).toBe(200)
+    // Applied before the PATCH answers: the socket is already ending.
+    expect((await fromShop.waitClosed(2000)).code).toBe(4001)
+    expect(fromShop.frames.at(-1)).toMatchObject({ type: 'error', code: 'origin_not_allowed' })
+    const polled = await call(`/rt/sessions/${stream.body.sessionId}/poll`, { token })
+    expect(JSON.stringify(polled.body)).toContain('origin_not_allowed')
+    expect((await fromSub.request({ type: 'ping' })).type).not.toBe('error')
+    expect((await fromFrame.request({ type: 'ping' })).type).not.toBe('error')
+    fromSub.close()
+    fromFrame.close()
   })
 })
 
