@@ -11,6 +11,7 @@
  * again there: one that came back to life meanwhile stays as it is).
  */
 import type { Clock, Logger, Store } from '../actors/index.ts'
+import type { Metrics } from './metrics.ts'
 
 /** Rows removed per batch: small enough that one commit is brief on either store. */
 export const RETENTION_BATCH = 500
@@ -35,6 +36,7 @@ export async function runRetention(
     store: Store
     clock: Clock
     log: Logger
+    metrics: Metrics
     /** Closes a conversation (through its actor) if still resolved and idle since then. */
     closeIdle: (conversationId: string, idleSince: number) => Promise<boolean>
   },
@@ -66,5 +68,13 @@ export async function runRetention(
     }
   }
   if (report.auditRemoved > 0 || report.closed > 0) deps.log.info('retention round', { ...report })
+  const help = 'What the retention job removed or closed, by kind (issue 18).'
+  deps.metrics.inc(
+    'parley_retention_total',
+    help,
+    { kind: 'audit_entry_removed' },
+    report.auditRemoved,
+  )
+  deps.metrics.inc('parley_retention_total', help, { kind: 'conversation_closed' }, report.closed)
   return report
 }

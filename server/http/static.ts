@@ -170,7 +170,11 @@ export function staticRoutes(ctx: HttpContext, opts: { dist?: string } = {}) {
     new Elysia()
       .get('/', async ({ request }) => {
         const inboxes = await ctx.store.inboxes.list()
-        return demoPage(new URL(request.url), inboxes[0]?.id ?? null, built())
+        // The demo page is sandboxed: only an inbox that runs on any site can show here (S3).
+        const restricted = new Set(
+          inboxes.filter((i) => i.settings.allowedOrigins?.length !== 0).map((i) => i.id),
+        )
+        return demoPage(new URL(request.url), inboxes[0]?.id ?? null, built(), restricted)
       })
       .get('/widget/*', ({ request, params }) => serve(request, 'widget', params['*']))
       // Elysia matches /panel and /panel/ alike; only the bare one redirects (relative URLs).
@@ -195,6 +199,8 @@ const DEMO_TEXT = {
     api: 'API',
     missing: 'The client is not built yet: run npm run build, then reload.',
     noInbox: 'There is no inbox yet.',
+    restricted:
+      "This inbox's widget runs only on the sites its settings list (Settings → Where the widget runs), so it cannot show on this page.",
   },
   ru: {
     title: 'Northwind Coffee — демо Parley',
@@ -205,6 +211,8 @@ const DEMO_TEXT = {
     api: 'API',
     missing: 'Клиент ещё не собран: выполните npm run build и обновите страницу.',
     noInbox: 'Пока нет ни одного инбокса.',
+    restricted:
+      'Виджет этого ящика работает только на сайтах из его настроек (Настройки → Где работает виджет), поэтому на этой странице его не видно.',
   },
 }
 
@@ -216,7 +224,12 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * `inbox=<id>`. Sandboxed like the widget frame (any script on it is as foreign as a real
  * embedding site's), so its widget has no storage: it forgets the visitor on reload.
  */
-export function demoPage(url: URL, defaultInbox: string | null, built: boolean): Response {
+export function demoPage(
+  url: URL,
+  defaultInbox: string | null,
+  built: boolean,
+  restricted: ReadonlySet<string> = new Set(),
+): Response {
   const q = url.searchParams
   const lang = q.get('lang') === 'ru' ? 'ru' : 'en'
   const t = DEMO_TEXT[lang]
@@ -239,7 +252,9 @@ export function demoPage(url: URL, defaultInbox: string | null, built: boolean):
     ? `<p class="warn">${t.missing}</p>`
     : !inbox
       ? `<p class="warn">${t.noInbox}</p>`
-      : ''
+      : restricted.has(inbox)
+        ? `<p class="warn">${t.restricted}</p>`
+        : ''
   const html = `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -268,7 +283,7 @@ ${body}
 <pre>${escapeHtml(shown)}</pre>
 <p><a href="/panel/">${t.panel}</a> · <a href="/api">${t.api}</a></p>
 </main>
-${built && inbox ? tag : ''}
+${built && inbox && !restricted.has(inbox) ? tag : ''}
 </body>
 </html>
 `

@@ -130,7 +130,11 @@ describe.skipIf(skipBrowserTests)('widget appearance', () => {
     expect((await iframe.boundingBox())?.x).toBe(0)
     await widget.send('Привет')
     await widget.message('Привет').waitFor()
-    expect(await color(page, '.mine .bubble', 'backgroundColor')).toBe(TEAL)
+    // The sent bubble replaces the pending one once acknowledged: read the one that stays.
+    await until(
+      async () => (await color(page, '.mine .bubble', 'backgroundColor')) === TEAL,
+      'a teal bubble of my own',
+    )
     expect(await violations(widgetDocument(page))).toEqual([])
     await widget.frame.locator('.header-close').click()
     expect(await violations(widgetDocument(page))).toEqual([])

@@ -9,6 +9,7 @@ import { describe, expect, test } from 'bun:test'
 import { FakeClock } from '../../actors/index.ts'
 import { httpStart } from '../helpers/http.ts'
 import { useServers } from '../helpers/lifecycle.ts'
+import { metric } from '../helpers/server.ts'
 
 const DAY = 86_400_000
 const { server, restart } = useServers()
@@ -70,6 +71,7 @@ describe('retention: closing resolved conversations', () => {
     await clock.advance(3 * DAY)
     expect((await s.runRetention()).closed).toBe(1)
     expect(await view(busy.id)).toBe('closed')
+    expect(await metric(s, 'parley_retention_total{kind="conversation_closed"}')).toBe(2)
   })
 
   test('retention - 0 (the default) never closes anything', async () => {
