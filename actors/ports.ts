@@ -13,6 +13,7 @@ import type {
   PartyKind,
   RatingScale,
   ReadState,
+  StoredEventData,
   OperatorStatus,
   VisitorLocation,
   PanelLocale,
@@ -89,6 +90,14 @@ export interface ConversationWrite {
   linkAttachments?: { messageId: string; ids: string[]; uploader: Party }
   /** A deleted message's files: `deleted`, their bytes removed by the cleanup job after purgeAt. */
   deleteAttachments?: { messageId: string; purgeAt: number }
+  /**
+   * Erase the conversation's content (issue 18), in this write's transaction: every message's
+   * and note's text and files' metadata, every page context, its files (`deleted`, bytes
+   * removed by the cleanup job from `at`), the city of its location; `redact` replaces the
+   * data of these log rows (the creation event without context, ratings without comment).
+   * The row gets `erasedAt`. Seqs, times, authors, statuses and scores stay.
+   */
+  erase?: { at: number; redact: { seq: number; data: StoredEventData['data'] }[] }
   /** Upsert these watermarks (keyed by conversation + reader kind + reader id). */
   readStates?: ReadState[]
   /**
@@ -303,6 +312,15 @@ export interface ConversationQueries {
    * oldest first, at most `limit` (retention; the actor checks again before acting).
    */
   resolvedIdleBefore(inboxId: string, before: number, limit: number): Promise<string[]>
+  /**
+   * The inbox's closed conversations not erased yet whose stored last change is before
+   * `before`, oldest first, at most `limit` (retention), with their visitors.
+   */
+  closedBefore(
+    inboxId: string,
+    before: number,
+    limit: number,
+  ): Promise<Array<{ id: string; visitorId: string }>>
   /** Each conversation of the visitor's newest message and unread count (the widget's list). */
   visitorSummaries(visitorId: string): Promise<VisitorSummary[]>
   /**
@@ -486,6 +504,11 @@ export interface InboxSettings {
    * closed by the system; 0: never.
    */
   closeResolvedAfterDays: number
+  /**
+   * Retention (issue 18, S7): a closed conversation unchanged for this many days has its
+   * content erased by the system (as on a data-subject request; counts stay); 0: never.
+   */
+  eraseClosedAfterDays: number
   /** Largest file, in bytes, either side may upload (F1). */
   attachmentMaxBytes: number
   /**
@@ -594,6 +617,7 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   maxOpenPerOperator: 0,
   visitorMessagesPerMinute: 30,
   closeResolvedAfterDays: 0,
+  eraseClosedAfterDays: 0,
   attachmentMaxBytes: 20 * 1024 * 1024,
   attachmentMaxMessageBytes: 50 * 1024 * 1024,
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],
@@ -806,6 +830,8 @@ export interface VisitorRecord {
   phone?: string | null
   /** The pre-chat form's own fields and what the site sets (`setUser`, `setAttributes`). */
   attributes?: VisitorAttributes
+  /** When the visitor was erased (issue 18, S8); absent or null: never. */
+  erasedAt?: number | null
 }
 
 /** A visitor's attributes: short text, numbers or yes/no, by key (a-z, 0-9, _). */
@@ -830,11 +856,16 @@ export interface VisitorStore {
   find(q: { email: string } | { externalId: string }, limit: number): Promise<VisitorRecord[]>
   /** Voids the visitor's tokens issued at or before `at`; false when there is no such visitor. */
   signOut(id: string, at: number): Promise<boolean>
+  /**
+   * Erases the visitor's profile (issue 18, S8): name, e-mail, phone, attributes and site user
+   * id emptied, `erasedAt` set, every token void (signed out at `at`). False: no such visitor.
+   */
+  erase(id: string, at: number): Promise<boolean>
   /** Stores what the visitor told us; false when there is no such visitor. */
   setContact(id: string, contact: { name: string; email: string }): Promise<boolean>
   /**
    * Applies the patch (attributes merged key by key, null removing one) in one transaction;
-   * null when there is no such visitor.
+   * null when there is no such visitor. An erased visitor is returned unchanged.
    */
   updateProfile(id: string, patch: VisitorProfilePatch): Promise<VisitorRecord | null>
 }

@@ -110,6 +110,12 @@ export const Conversation = v.object({
   offline: v.optional(v.boolean()),
   createdAt: v.number(),
   updatedAt: v.number(),
+  /**
+   * When its content was erased (a data-subject request or retention, issue 18): every
+   * message and note is empty, files and context are gone, nothing more can be written to it.
+   * Absent while it was not.
+   */
+  erasedAt: v.optional(v.number()),
 })
 export type Conversation = v.InferOutput<typeof Conversation>
 
@@ -208,6 +214,19 @@ export const VisitorContext = v.object({
 })
 export type VisitorContext = v.InferOutput<typeof VisitorContext>
 
+/** A context nothing is known of (yet, or any more: erased). */
+export const EMPTY_CONTEXT: VisitorContext = {
+  url: null,
+  title: null,
+  referrer: null,
+  language: null,
+  timeZone: null,
+  userAgent: null,
+  browser: null,
+  os: null,
+  device: null,
+}
+
 /** Stored events: each carries a per-conversation seq and is replayed on resume (C2, T4). */
 export const ConversationCreatedData = v.object({
   conversation: Conversation,
@@ -270,6 +289,9 @@ export const Note = v.object({
 export type Note = v.InferOutput<typeof Note>
 export const NoteCreatedData = v.object({ note: Note })
 
+/** Its content was erased (issue 18): readers drop what they hold of it and read it again. */
+export const ErasedData = v.object({ by: Party })
+
 export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.created'), data: ConversationCreatedData }),
   v.object({ name: v.literal('message.created'), data: MessageCreatedData }),
@@ -280,6 +302,7 @@ export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.rated'), data: RatedData }),
   v.object({ name: v.literal('conversation.context'), data: ContextChangedData }),
   v.object({ name: v.literal('note.created'), data: NoteCreatedData }),
+  v.object({ name: v.literal('conversation.erased'), data: ErasedData }),
 ])
 export type StoredEventData = v.InferOutput<typeof StoredEventData>
 export type StoredEventName = StoredEventData['name']

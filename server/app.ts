@@ -32,9 +32,10 @@ import {
 import { auditRoutes } from './http/audit.ts'
 import { dataRequestRoutes } from './http/data-requests.ts'
 import { DataRequests } from './data-requests.ts'
+import { eraseVisitor } from './erasure.ts'
 import { AuditTrail } from './audit.ts'
 import { OriginGuard } from './origins.ts'
-import { runRetention, type RetentionReport } from './retention.ts'
+import { RETENTION_PARTY, runRetention, type RetentionReport } from './retention.ts'
 import { ChatService, type ConversationRegistry } from './chat.ts'
 import type { Config } from './config.ts'
 import { prepareDataFiles, warnLooseDataFiles } from './data-files.ts'
@@ -234,6 +235,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         log,
         metrics,
         closeIdle: (id, idleSince) => chat.closeIdle(id, idleSince),
+        eraseConversation: async (id) => (await chat.erase(id, RETENTION_PARTY)).erased,
+        eraseVisitor: async (id) => {
+          await accounts.eraseVisitorProfile(id)
+        },
       },
       config.retention,
     )
@@ -327,7 +332,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(opsRoutes(ctx, { metricsToken: config.metricsToken }))
     .use(authRoutes(ctx))
     .use(auditRoutes(ctx))
-    .use(dataRequestRoutes(ctx, new DataRequests({ store, storage: fileStorage, clock })))
+    .use(
+      dataRequestRoutes(ctx, new DataRequests({ store, storage: fileStorage, clock }), (id, by) =>
+        eraseVisitor(
+          {
+            store,
+            clock,
+            eraseProfile: (visitorId) => accounts.eraseVisitorProfile(visitorId),
+            eraseConversation: (conversationId, party) => chat.erase(conversationId, party),
+            purgeFiles: async () => (await sweepAttachmentsNow()).purged,
+          },
+          id,
+          by,
+        ),
+      ),
+    )
     .use(setupRoutes(ctx))
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))

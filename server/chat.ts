@@ -52,6 +52,7 @@ import {
   type Message,
   type OperatorStatus,
   type PageContext,
+  type Party,
   type RatingScale,
   type VisitorContext,
   type VisitorConversation,
@@ -344,11 +345,14 @@ export class ChatService {
     if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
     const loaded = await this.store.conversations.loadConversation(conversationId)
     const conv = authorize(principal, loaded?.conversation ?? null, 'participate')
+    if (conv.erasedAt !== undefined)
+      throw new ParleyError('conflict', 'this conversation was erased')
     const contact: VisitorProfilePatch = {}
     if (patch.name !== undefined) contact.name = patch.name
     if (patch.email !== undefined) contact.email = patch.email
     const updated = await this.store.visitors.updateProfile(conv.visitorId, contact)
     if (!updated) throw new ParleyError('not_found', 'visitor not found')
+    if (updated.erasedAt != null) throw new ParleyError('conflict', 'this visitor was erased')
     await this.detailsChanged(conv.visitorId)
     return visitorView(updated)
   }
@@ -609,6 +613,11 @@ export class ChatService {
   /** Retention: closes the conversation if it is still resolved and idle since then. */
   closeIdle(conversationId: string, idleSince: number): Promise<boolean> {
     return this.conversations.ask(conversationId, { type: 'close_idle', idleSince })
+  }
+
+  /** Erasure (issue 18): the conversation's content goes, through its actor. */
+  erase(conversationId: string, by: Party): Promise<{ erased: boolean; seq: number }> {
+    return this.conversations.ask(conversationId, { type: 'erase', by })
   }
 
   /** Message history by seq, oldest first; `beforeSeq` pages upward. Checks access first. */
@@ -886,6 +895,8 @@ export interface ConversationVisitorAnswer {
     identified: boolean
     /** The site's own user id when identified. */
     externalId: string | null
+    /** When the visitor was erased (issue 18, S8): the fields above are empty; null: never. */
+    erasedAt: number | null
   }
   /** The newest page the widget reported, with browser, OS and device; null when none. */
   context: VisitorContext | null
@@ -903,7 +914,13 @@ export interface ConversationVisitorAnswer {
 }
 
 function visitorView(v: VisitorRecord): ConversationVisitorAnswer['visitor'] {
-  return { id: v.id, identified: v.externalId !== null, externalId: v.externalId, ...profileOf(v) }
+  return {
+    id: v.id,
+    identified: v.externalId !== null,
+    externalId: v.externalId,
+    erasedAt: v.erasedAt ?? null,
+    ...profileOf(v),
+  }
 }
 
 function previewText(m: Message | undefined): string | null {

@@ -24,6 +24,8 @@ export interface VisitorMatch {
   name: string | null
   email: string | null
   createdAt: number
+  /** When they were erased (server/erasure.ts); null: never. */
+  erasedAt: number | null
 }
 
 export interface VisitorExport {
@@ -42,6 +44,7 @@ const match = (v: VisitorRecord): VisitorMatch => ({
   name: v.name,
   email: v.email,
   createdAt: v.createdAt,
+  erasedAt: v.erasedAt ?? null,
 })
 
 /** A file name safe in any archive tool: no folders, no control characters, not empty. */

@@ -9,6 +9,9 @@ import {
   type Message,
 } from '../protocol/index.ts'
 
+/** What a row calls the visitor of an erased conversation (the panel translates its own). */
+export const ERASED_LABEL = 'Erased visitor'
+
 /** Enriches a page with one batch of reads (ConversationQueries.inboxRowDetails). */
 export async function inboxItems(
   queries: ConversationQueries,
@@ -23,7 +26,12 @@ export async function inboxItems(
     const email = visitor?.email ?? null
     return {
       ...c,
-      visitor: { name, email, label: visitorLabel({ id: c.visitorId, name, email }) },
+      visitor: {
+        name,
+        email,
+        label:
+          c.erasedAt !== undefined ? ERASED_LABEL : visitorLabel({ id: c.visitorId, name, email }),
+      },
       lastMessage: message ? preview(message) : null,
       assignee: assignee
         ? { id: assignee.id, name: publicName(assignee), avatarId: assignee.avatarId }

@@ -6,12 +6,19 @@
  * cluster one node runs each round (the caller passes the cluster's lock).
  *
  * Today: the audit trail, after `AUDIT_RETENTION_DAYS` (0: kept for good); and per inbox,
- * resolved conversations idle for `closeResolvedAfterDays` are closed by the system, each
- * through its conversation actor (ordered with everything else that happens to it, and checked
- * again there: one that came back to life meanwhile stays as it is).
+ * resolved conversations idle for `closeResolvedAfterDays` are closed by the system, and
+ * closed ones unchanged for `eraseClosedAfterDays` have their content erased (as a
+ * data-subject request erases it, server/erasure.ts: counts and durations stay), each through
+ * its conversation actor (ordered with everything else that happens to it, and checked again
+ * there: one that came back to life meanwhile stays as it is). A visitor none of whose
+ * conversations holds anything any more is erased too: their profile was only kept for those.
  */
 import type { Clock, Logger, Store } from '../actors/index.ts'
+import type { Party } from '../protocol/index.ts'
 import type { Metrics } from './metrics.ts'
+
+/** Who closes and erases conversations for the retention job, as their log records it. */
+export const RETENTION_PARTY: Party = { kind: 'system', id: 'retention' }
 
 /** Rows removed per batch: small enough that one commit is brief on either store. */
 export const RETENTION_BATCH = 500
@@ -27,6 +34,10 @@ export interface RetentionReport {
   auditRemoved: number
   /** Resolved conversations closed for being idle. */
   closed: number
+  /** Closed conversations whose content was erased for being old. */
+  erased: number
+  /** Visitors erased because nothing of their conversations was left. */
+  visitorsErased: number
 }
 
 const DAY_MS = 86_400_000
@@ -39,10 +50,14 @@ export async function runRetention(
     metrics: Metrics
     /** Closes a conversation (through its actor) if still resolved and idle since then. */
     closeIdle: (conversationId: string, idleSince: number) => Promise<boolean>
+    /** Erases a closed conversation's content (through its actor); false: it was already. */
+    eraseConversation: (conversationId: string) => Promise<boolean>
+    /** Erases a visitor's profile and voids their tokens (server/erasure.ts). */
+    eraseVisitor: (visitorId: string) => Promise<void>
   },
   settings: RetentionSettings,
 ): Promise<RetentionReport> {
-  const report: RetentionReport = { auditRemoved: 0, closed: 0 }
+  const report: RetentionReport = { auditRemoved: 0, closed: 0, erased: 0, visitorsErased: 0 }
   for (const inbox of await deps.store.inboxes.list()) {
     const days = inbox.settings.closeResolvedAfterDays
     if (!days || days <= 0) continue
@@ -57,6 +72,31 @@ export async function runRetention(
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
+  for (const inbox of await deps.store.inboxes.list()) {
+    const days = inbox.settings.eraseClosedAfterDays
+    if (!days || days <= 0) continue
+    const before = deps.clock.now() - days * DAY_MS
+    for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
+      const due = await deps.store.queries.closedBefore(inbox.id, before, RETENTION_BATCH)
+      let erased = 0
+      const visitors = new Set<string>()
+      for (const c of due) {
+        if (await deps.eraseConversation(c.id)) erased++
+        visitors.add(c.visitorId)
+      }
+      report.erased += erased
+      for (const visitorId of visitors) {
+        const left = await deps.store.queries.listVisitorConversations(visitorId)
+        if (left.some((c) => c.erasedAt === undefined)) continue
+        const visitor = await deps.store.visitors.getById(visitorId)
+        if (!visitor || visitor.erasedAt != null) continue
+        await deps.eraseVisitor(visitorId)
+        report.visitorsErased++
+      }
+      if (due.length < RETENTION_BATCH || erased === 0) break
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
   if (settings.auditDays > 0) {
     const before = deps.clock.now() - settings.auditDays * DAY_MS
     for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
@@ -67,7 +107,7 @@ export async function runRetention(
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
-  if (report.auditRemoved > 0 || report.closed > 0) deps.log.info('retention round', { ...report })
+  if (Object.values(report).some((n) => n > 0)) deps.log.info('retention round', { ...report })
   const help = 'What the retention job removed or closed, by kind (issue 18).'
   deps.metrics.inc(
     'parley_retention_total',
@@ -76,5 +116,12 @@ export async function runRetention(
     report.auditRemoved,
   )
   deps.metrics.inc('parley_retention_total', help, { kind: 'conversation_closed' }, report.closed)
+  deps.metrics.inc('parley_retention_total', help, { kind: 'conversation_erased' }, report.erased)
+  deps.metrics.inc(
+    'parley_retention_total',
+    help,
+    { kind: 'visitor_erased' },
+    report.visitorsErased,
+  )
   return report
 }

@@ -4,6 +4,7 @@
  * state, persist it (group-committed by the store), swap it in, reply, then publish.
  */
 import {
+  EMPTY_CONTEXT,
   ParleyError,
   RATING_CHANGE_MS,
   type Rating,
@@ -71,18 +72,21 @@ const ATTACHMENT_GRACE_MS = 24 * 60 * 60 * 1000
 
 type Reply<K extends ConversationCommand['type']> = ConversationReplies[K]
 
-/** A context nothing is known of yet. */
-const NO_CONTEXT: VisitorContext = {
-  url: null,
-  title: null,
-  referrer: null,
-  language: null,
-  timeZone: null,
-  userAgent: null,
-  browser: null,
-  os: null,
-  device: null,
-}
+/** Commands an erased conversation refuses: whatever would write content or reopen it. */
+const WRITES_CONTENT: ReadonlySet<ConversationCommand['type']> = new Set([
+  'send',
+  'note',
+  'edit',
+  'delete',
+  'typing',
+  'set_status',
+  'rate',
+  'page',
+  'waiting_reply',
+] satisfies ConversationCommand['type'][])
+
+/** Log rows read per page while an erasure looks for what to redact. */
+const ERASE_READ_PAGE = 1000
 
 /** The author of automatic replies (R7): the system, never an operator. */
 const AUTO_REPLY: Party = { kind: 'system', id: AUTO_REPLY_AUTHOR }
@@ -116,6 +120,9 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   protected async receive(cmd: ConversationCommand): Promise<Reply<ConversationCommand['type']>> {
     // Nothing stored under this key and not a create: answer (not found) and leave memory.
     if (!this.conv && cmd.type !== 'create') this.stopAfterReply()
+    if (this.conv?.erasedAt !== undefined && WRITES_CONTENT.has(cmd.type)) {
+      throw new ParleyError('conflict', 'this conversation was erased')
+    }
     switch (cmd.type) {
       case 'create':
         return this.create(cmd.principal, cmd.first, cmd)
@@ -139,6 +146,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.setStatus(cmd.principal, cmd.status)
       case 'close_idle':
         return this.closeIdle(cmd.idleSince)
+      case 'erase':
+        return this.erase(cmd.by)
       case 'assign':
         return this.assign(cmd)
       case 'waiting_reply':
@@ -481,7 +490,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const previous = await this.currentContext()
     if (previous?.url === cmd.url) return { seq: null }
     const context: VisitorContext = {
-      ...(previous ?? NO_CONTEXT),
+      ...(previous ?? EMPTY_CONTEXT),
       url: cmd.url,
       title: cmd.title,
     }
@@ -679,6 +688,61 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     })
     this.announce({ kind: 'status', conversation: toWire(next), seq })
     return true
+  }
+
+  /**
+   * Erases the content (see the `erase` command): the log is read once for the rows whose data
+   * holds something of the visitor (the creation's context and location, rating comments); the
+   * rest goes by set-based statements in the same write. Closed by `by`, nobody waiting.
+   */
+  private async erase(by: Party): Promise<Reply<'erase'>> {
+    const conv = this.conv
+    if (!conv) throw new ParleyError('not_found', 'conversation not found')
+    if (conv.erasedAt !== undefined) return { erased: false, seq: conv.lastSeq }
+    const redact: NonNullable<ConversationWrite['erase']>['redact'] = []
+    for (let after = 0; ;) {
+      const page = await this.deps.store.eventsAfter(this.key, after, ERASE_READ_PAGE)
+      for (const e of page) {
+        if (e.name === 'conversation.created') {
+          const { location, ...rest } = e.data.conversation
+          const kept = location ? { location: { ...location, city: null } } : {}
+          redact.push({ seq: e.seq, data: { conversation: { ...rest, ...kept } } })
+        } else if (e.name === 'conversation.rated' && e.data.rating.comment !== null) {
+          redact.push({
+            seq: e.seq,
+            data: { ...e.data, rating: { ...e.data.rating, comment: null } },
+          })
+        }
+      }
+      const last = page.at(-1)
+      if (page.length < ERASE_READ_PAGE || !last) break
+      after = last.seq
+    }
+    const now = this.ctx.clock.now()
+    const events: ConversationEvent[] = []
+    let seq = conv.lastSeq
+    if (conv.status !== 'closed') {
+      events.push(
+        this.event(++seq, now, { name: 'conversation.status', data: { status: 'closed', by } }),
+      )
+    }
+    events.push(this.event(++seq, now, { name: 'conversation.erased', data: { by } }))
+    const next: ConversationRecord = {
+      ...conv,
+      status: 'closed',
+      escalationAt: null,
+      hasUnansweredIncoming: false,
+      waitingSince: null,
+      location: conv.location ? { ...conv.location, city: null } : null,
+      lastSeq: seq,
+      updatedAt: now,
+      erasedAt: now,
+    }
+    await this.commit(next, { erase: { at: now, redact }, events })
+    this.context = null
+    this.typing.clear()
+    this.announce({ kind: 'status', conversation: toWire(next), seq })
+    return { erased: true, seq }
   }
 
   private async setTyping(principal: Principal, on: boolean): Promise<void> {

@@ -88,6 +88,11 @@ export type ConversationCommand =
    */
   | { type: 'close_idle'; idleSince: number }
   /**
+   * Erasure (issue 18, S7/S8): the content goes (db/repos/erasure.ts), the conversation is
+   * closed and takes nothing more but reads and receipts. Once; a second erase changes nothing.
+   */
+  | { type: 'erase'; by: Party }
+  /**
    * Routing only (the inbox actor): set the assignee and escalation deadline, if the current
    * assignment still matches `expect` (a stale decision changes nothing).
    */
@@ -146,6 +151,8 @@ export interface ConversationReplies {
   set_status: { status: ConversationStatus; seq: number }
   /** True when this call closed it. */
   close_idle: boolean
+  /** Whether this call erased it; the seq of its `conversation.erased` event either way. */
+  erase: { erased: boolean; seq: number }
   assign: { applied: boolean; conversation: Conversation | null }
   peek: Conversation | null
   /** True when this call stored the reply (false: not waiting any more, or already sent). */

@@ -169,6 +169,8 @@ export const visitors = pgTable(
     phone: text('phone'),
     /** Pre-chat form answers and what the site set about the visitor (key -> value). */
     attributes: json('attributes').$type<VisitorAttributes>().notNull().default({}),
+    /** When the visitor was erased (S8): every field above that named them is empty since. */
+    erasedAt: int64('erased_at'),
   },
   (t) => [
     uniqueIndex('visitors_inbox_external_uq').on(t.inboxId, t.externalId),
@@ -211,6 +213,8 @@ export const conversations = pgTable(
      * the last operator message; null when nobody waits. Sorting by waiting time reads it.
      */
     waitingSince: int64('waiting_since'),
+    /** When its content was erased (S8, S7): text, files and context gone, the shape kept. */
+    erasedAt: int64('erased_at'),
   },
   // `desc` as plain SQL, as on SQLite: the lists order by `last_activity_at desc`, whose nulls
   // placement (first) an index built with drizzle's `.desc()` (nulls last) would not match.

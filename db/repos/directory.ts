@@ -1,5 +1,5 @@
 /** Inboxes and visitors: the accounts that conversations belong to. */
-import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import {
   DEFAULT_INBOX_SETTINGS,
   type InboxRecord,
@@ -51,6 +51,7 @@ function toVisitor(row: Rows['visitors']): VisitorRecord {
     email: row.email,
     phone: row.phone,
     attributes: row.attributes,
+    ...(row.erasedAt !== null ? { erasedAt: row.erasedAt } : {}),
   }
 }
 
@@ -259,7 +260,12 @@ export class SqlVisitorStore implements VisitorStore {
   }
 
   create(v: VisitorRecord): Promise<void> {
-    const row = { ...v, phone: v.phone ?? null, attributes: v.attributes ?? {} }
+    const row = {
+      ...v,
+      phone: v.phone ?? null,
+      attributes: v.attributes ?? {},
+      erasedAt: v.erasedAt ?? null,
+    }
     return insertOrConflict(this.db, this.#insert, row, 'a visitor with this id or external id')
   }
 
@@ -291,6 +297,26 @@ export class SqlVisitorStore implements VisitorStore {
     return rows.length > 0
   }
 
+  async erase(id: string, at: number): Promise<boolean> {
+    const v = this.db.tables.visitors
+    const rows = await this.db.all(
+      updateRows(
+        'visitors',
+        {
+          externalId: null,
+          name: null,
+          email: null,
+          phone: null,
+          attributes: {},
+          erasedAt: sql`coalesce(${v.erasedAt}, ${at})`,
+          signedOutAt: sql`case when ${v.signedOutAt} > ${at} then ${v.signedOutAt} else ${at} end`,
+        },
+        eq(v.id, id),
+      ),
+    )
+    return rows.length > 0
+  }
+
   /**
    * Read, merged and written back: the last of two concurrent patches of one visitor's
    * attributes wins whole (they come from one person's widget, so they do not race in practice).
@@ -308,16 +334,22 @@ export class SqlVisitorStore implements VisitorStore {
       updateRows(
         'visitors',
         { name: patch.name, email: patch.email, phone: patch.phone, attributes },
-        eq(v.id, id),
+        // An erased visitor is never written again (issue 18, S8): the row comes back as is.
+        and(eq(v.id, id), isNull(v.erasedAt)),
       ),
     )
-    return row ? toVisitor(row) : null
+    if (!row) return this.getById(id)
+    return toVisitor(row)
   }
 
   async setContact(id: string, contact: { name: string; email: string }): Promise<boolean> {
     const v = this.db.tables.visitors
     const rows = await this.db.all(
-      updateRows('visitors', { name: contact.name, email: contact.email }, eq(v.id, id)),
+      updateRows(
+        'visitors',
+        { name: contact.name, email: contact.email },
+        and(eq(v.id, id), isNull(v.erasedAt)),
+      ),
     )
     return rows.length > 0
   }

@@ -31,6 +31,7 @@ import { afterKey, compareRows, decodeCursor, encodeCursor, isAfter, orderBy } f
 import { inboxPredicate, INBOX_COUNTS, type InboxPredicate } from './inbox-filter.ts'
 import {
   logSummarySql,
+  STATUS_RANK,
   toConversation,
   toMessage,
   waitingSql,
@@ -167,6 +168,29 @@ export class SqlConversationQueries implements ConversationQueries {
       }),
     )
     return rows.map((r) => r.id)
+  }
+
+  async closedBefore(
+    inboxId: string,
+    before: number,
+    limit: number,
+  ): Promise<Array<{ id: string; visitorId: string }>> {
+    const c = this.db.tables.conversations
+    // The last activity is never after the last change: its bound keeps the read to a range
+    // of the inbox order index (closed rows, oldest activity first).
+    return this.db.all(
+      selectFields({ id: field(c.id), visitorId: field(c.visitorId) }, 'conversations', {
+        where: and(
+          eq(c.inboxId, inboxId),
+          eq(c.statusRank, STATUS_RANK.closed),
+          lt(c.lastActivityAt, before),
+          lt(c.updatedAt, before),
+          isNull(c.erasedAt),
+        ),
+        orderBy: [asc(c.updatedAt), asc(c.id)],
+        limit,
+      }),
+    )
   }
 
   /** Newest activity first. */

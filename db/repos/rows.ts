@@ -39,6 +39,7 @@ export function toConversation(row: ConversationRow): Conversation {
     offline: row.offline,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    ...(row.erasedAt !== null ? { erasedAt: row.erasedAt } : {}),
   }
 }
 
@@ -79,6 +80,7 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     city: c.location?.city ?? null,
     offline: c.offline ?? false,
     locale: c.locale ?? null,
+    erasedAt: c.erasedAt ?? null,
   }
 }
 

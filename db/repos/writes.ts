@@ -33,6 +33,7 @@ import {
   type Projection,
 } from './patches.ts'
 import { conversationRow, eventRow } from './rows.ts'
+import { ErasureSteps, type PlannedErasure } from './erasure.ts'
 
 /** In an upsert, the larger of the stored and the incoming value (CASE: SQLite and Postgres alike). */
 function keepHigher(column: Column) {
@@ -60,6 +61,8 @@ export interface PlannedWrite {
   attachmentLinks: AttachmentLink[]
   /** A deleted message's files: `linked` -> `deleted`, bytes removed after purgeAt. */
   attachmentDeletes: { conversationId: string; messageId: string; purgeAt: number }[]
+  /** Conversations whose content this write erases (db/repos/erasure.ts). */
+  erasures: PlannedErasure[]
   /**
    * Conversations whose summary this write brings up to date: their pending mark goes, unless
    * the log holds an event past the stored summary (a newer append keeps or renews it).
@@ -80,6 +83,7 @@ export function projectionWrite(projections: Projection[], settles: string[]): P
     projections,
     attachmentLinks: [],
     attachmentDeletes: [],
+    erasures: [],
     settles,
   }
 }
@@ -105,6 +109,7 @@ export class ConversationWriter {
   readonly #settle
   readonly #link
   readonly #unlink
+  readonly #erasures: ErasureSteps
 
   constructor(db: SqlDialect) {
     const { conversations: c, events: e, pendingProjections: pp, readStates: rs } = db.tables
@@ -144,6 +149,7 @@ export class ConversationWriter {
       ),
       { id: field(a.id) },
     )
+    this.#erasures = new ErasureSteps(db)
     this.#conversationPatches = new ConversationPatches(db)
     this.#messagePatches = new MessagePatches(db)
     this.#projections = new ProjectionUpdates(db)
@@ -177,6 +183,9 @@ export class ConversationWriter {
     if (expectedEpoch !== undefined && create && create.ownerEpoch !== expectedEpoch) {
       throw new Error(`write for conversation ${id} creates it with another epoch`)
     }
+    for (const r of write.erase?.redact ?? []) {
+      if (!Number.isInteger(r.seq) || r.seq < 1) throw new Error(`redaction of seq ${r.seq}`)
+    }
     const update = write.update ? conversationUpdate(id, write.update) : null
     return {
       // A new row is fenced by its primary key: a second creator fails on it.
@@ -195,6 +204,7 @@ export class ConversationWriter {
       attachmentDeletes: write.deleteAttachments
         ? [{ conversationId: id, ...write.deleteAttachments }]
         : [],
+      erasures: write.erase ? [{ conversationId: id, ...write.erase }] : [],
       settles: [],
     }
   }
@@ -225,6 +235,8 @@ export class ConversationWriter {
         ),
       ),
       ...writes.flatMap((w) => w.attachmentDeletes.map((d) => queryStep(this.#unlink, { ...d }))),
+      // After the log's changes of the same write: an erasure empties whatever they stored.
+      ...writes.flatMap((w) => w.erasures.flatMap((x) => this.#erasures.steps(x))),
       ...insertStep(this.#upsertReadState, highestMarks(writes.flatMap((w) => w.readStates))),
       ...insertStep(
         this.#mark,

@@ -168,6 +168,8 @@ export const visitors = sqliteTable(
       .$type<VisitorAttributes>()
       .notNull()
       .default({}),
+    /** When the visitor was erased (S8): every field above that named them is empty since. */
+    erasedAt: integer('erased_at'),
   },
   // NULLs are distinct in a unique index, so any number of anonymous visitors may share an inbox.
   (t) => [
@@ -217,6 +219,8 @@ export const conversations = sqliteTable(
      * the last operator message; null when nobody waits. Sorting by waiting time reads it.
      */
     waitingSince: integer('waiting_since'),
+    /** When its content was erased (S8, S7): text, files and context gone, the shape kept. */
+    erasedAt: integer('erased_at'),
   },
   (t) => [
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),

@@ -52,6 +52,7 @@ self.onmessage = (event: MessageEvent<Msg>) => {
     case 'start':
       db = new Database(msg.path, { readwrite: true })
       db.run('PRAGMA busy_timeout = 1000')
+      db.run('PRAGMA secure_delete = FAST')
       timer = setInterval(() => void run(), EVERY_MS)
       self.postMessage({ type: 'started' })
       return

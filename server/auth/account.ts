@@ -99,6 +99,18 @@ export class AccountService {
     await this.pastMillisecond(now)
   }
 
+  /**
+   * Erases the visitor's profile (issue 18, S8) and voids every token they hold; their live
+   * connections are cut on every node. False: no such visitor.
+   */
+  async eraseVisitorProfile(visitorId: string): Promise<boolean> {
+    const now = this.deps.clock.now()
+    if (!(await this.deps.store.visitors.erase(visitorId, now))) return false
+    await this.deps.revocations.revoke({ kind: 'visitor', visitorId })
+    await this.pastMillisecond(now)
+    return true
+  }
+
   /** Voids every visitor token of the inbox issued so far; live visitor connections are cut. */
   /**
    * The inbox's sites changed (already stored): every node drops its cached list and checks

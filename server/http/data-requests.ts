@@ -2,13 +2,15 @@
  * Data-subject requests for admins (issue 18, S8; server/data-requests.ts):
  *   GET /api/admin/visitors?id= | ?email= | ?externalId=   -> { visitors } (at most 50)
  *   GET /api/admin/visitors/:id/export                    -> application/zip (recorded)
+ *   POST /api/admin/visitors/:id/erase                    -> ErasureReport (recorded; server/erasure.ts)
  * An admin limited to their own inboxes (ELEVATED_SCOPE=members) finds and exports only the
  * visitors of those inboxes; anyone else's is not found.
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ParleyError, wireString } from '../../protocol/index.ts'
+import { ParleyError, wireString, type Party } from '../../protocol/index.ts'
 import type { DataRequests } from '../data-requests.ts'
+import type { ErasureReport } from '../erasure.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { Email, Id } from './schemas.ts'
 
@@ -24,7 +26,11 @@ const Lookup = v.pipe(
   ),
 )
 
-export function dataRequestRoutes(ctx: HttpContext, requests: DataRequests) {
+export function dataRequestRoutes(
+  ctx: HttpContext,
+  requests: DataRequests,
+  erase: (visitorId: string, by: Party) => Promise<ErasureReport>,
+) {
   /** inboxIds absent or null: every inbox. */
   const inScope = (admin: { inboxIds?: readonly string[] | null }, inboxId: string) =>
     !admin.inboxIds || admin.inboxIds.includes(inboxId)
@@ -63,6 +69,25 @@ export function dataRequestRoutes(ctx: HttpContext, requests: DataRequests) {
             'x-content-type-options': 'nosniff',
           },
         })
+      },
+      { params: v.object({ id: Id }) },
+    )
+    .post(
+      '/:id/erase',
+      async ({ headers, params, request }) => {
+        const admin = await requireAdmin(ctx, headers)
+        const visitor = await ctx.store.visitors.getById(params.id)
+        if (!visitor || !inScope(admin, visitor.inboxId))
+          throw new ParleyError('not_found', 'visitor not found')
+        const report = await erase(params.id, { kind: 'operator', id: admin.id })
+        await ctx.audit.record({
+          actor: admin,
+          action: 'visitor.erased',
+          target: { kind: 'visitor', id: params.id },
+          address: ctx.clientKey(request),
+          details: { conversations: report.conversations, files: report.filesPurged },
+        })
+        return report
       },
       { params: v.object({ id: Id }) },
     )

@@ -139,6 +139,10 @@ export const InboxSettingsPatch = v.strictObject({
   closeResolvedAfterDays: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)),
   ),
+  /** Days a closed conversation is kept before its content is erased; 0: never; at most 10 years. */
+  eraseClosedAfterDays: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)),
+  ),
   /** 1 KiB to 1 GiB. */
   attachmentMaxBytes: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(1024 * 1024 * 1024)),

@@ -2,7 +2,8 @@
  * Revocation across nodes (P1, issue 18): a sign-out, password change, deactivation, role
  * change or visitor sign-out made through one node reaches the connections on the others at
  * once (published over NATS), on every transport, and they refuse the token right after,
- * whatever they cached. Three nodes.
+ * whatever they cached. An erasure (issue 18, S8) through one node cuts the visitor on
+ * another and empties their conversation for every node. Three nodes.
  */
 import { describe, expect, test } from 'bun:test'
 import { useCluster, withClusterServices, type ClusterNode } from '../helpers/cluster.ts'
@@ -162,6 +163,45 @@ await withClusterServices('cluster revocation', {}, () => {
       expect(revoked.status).toBe(200)
       expect((await n2.http('/api/auth/me', { token: visitor.token })).status).toBe(401)
       await expectEnded(visitor.ws, streams, 'unauthenticated')
+    }, 30_000)
+
+    test('cluster erasure - a visitor erased through node 1 is cut on node 2; the conversation, wherever its actor lives, is emptied and closed for everyone', async () => {
+      const c = cluster()
+      const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode]
+      const visitor = await visitorOn(c, n2)
+      const started = await visitor.ws.ok({
+        type: 'start',
+        clientMsgId: 'e1',
+        text: 'my address is 7 Gulvestrand Road',
+      })
+      const id = started.conversation.id as string
+      const op = await operatorOn(c, n3)
+      await op.ws.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+      await op.ws.ok({ type: 'send', conversationId: id, clientMsgId: 'o1', text: 'Noted, thanks' })
+      const me = await n2.http('/api/auth/me', { token: visitor.token })
+      const erased = await n1.http(`/api/admin/visitors/${me.body.id}/erase`, {
+        body: {},
+        token: await c.adminToken(n1),
+      })
+      expect([erased.status, erased.body.conversations]).toEqual([200, 1])
+      expect((await visitor.ws.waitClosed(AT_ONCE_MS)).code).toBe(4001)
+      expect((await n2.http('/api/auth/me', { token: visitor.token })).status).toBe(401)
+      await op.ws.next(
+        (f) => f.type === 'event' && f.name === 'conversation.erased' && f.conversationId === id,
+        AT_ONCE_MS,
+      )
+      for (const node of [n1, n2, n3]) {
+        const history = await node.http(`/api/conversations/${id}/messages`, { token: op.token })
+        expect(JSON.stringify(history.body)).not.toContain('Gulvestrand')
+        expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual(['', ''])
+      }
+      const late = await op.ws.request({
+        type: 'send',
+        conversationId: id,
+        clientMsgId: 'o2',
+        text: 'still there?',
+      })
+      expect(late).toMatchObject({ type: 'error', code: 'conflict' })
     }, 30_000)
   })
 })

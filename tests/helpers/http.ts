@@ -28,3 +28,14 @@ export async function httpSend(
   if (res.status !== 201) throw new Error(`send failed: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body as { messageId: string; seq: number }
 }
+
+/** The body of a response whose status is one of `statuses` (default 200 or 201); else throws. */
+export async function okBody(
+  res: Promise<{ status: number; body: any }>,
+  ...statuses: number[]
+): Promise<any> {
+  const r = await res
+  if (!(statuses.length ? statuses : [200, 201]).includes(r.status))
+    throw new Error(`${r.status} ${JSON.stringify(r.body)}`)
+  return r.body
+}

@@ -228,3 +228,53 @@ export async function rawEventLog(
     db.close()
   }
 }
+
+/**
+ * Every stored table as text, read with the database's own driver (not through the store):
+ * table name -> its rows as JSON lines. On SQLite every table of the file, the full-text
+ * indexes' shadow tables too (blobs read as Latin-1, so indexed terms show as bytes); on
+ * Postgres every table of the public schema. For proofs that something is stored nowhere.
+ */
+export async function rawTableDump(s: TestServer): Promise<Record<string, string>> {
+  const dump: Record<string, string> = {}
+  const database = await testDatabase(s.dataDir)
+  if (database) {
+    const { default: postgres } = await import('postgres')
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} })
+    try {
+      const tables = await sql<Array<{ name: string }>>`
+        select table_name as name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE'`
+      for (const { name } of tables) {
+        const rows = await sql.unsafe(`select row_to_json(t)::text as row from "${name}" t`)
+        dump[name] = rows.map((r) => String(r.row)).join('\n')
+      }
+      return dump
+    } finally {
+      await sql.end({ timeout: 1 })
+    }
+  }
+  const { Database } = await import('bun:sqlite')
+  const db = new Database(join(s.dataDir, 'parley.db'), { readonly: true })
+  const latin1 = new TextDecoder('latin1')
+  try {
+    const tables = db
+      .query(
+        `select name from sqlite_master where type = 'table' and sql not like 'CREATE VIRTUAL%'`,
+      )
+      .all() as Array<{ name: string }>
+    for (const { name } of tables) {
+      const rows = db.query(`select * from "${name}"`).all() as Array<Record<string, unknown>>
+      dump[name] = rows
+        .map((row) =>
+          JSON.stringify(row, (_key, value) =>
+            value instanceof Uint8Array ? latin1.decode(value) : value,
+          ),
+        )
+        .join('\n')
+    }
+    return dump
+  } finally {
+    db.close()
+  }
+}

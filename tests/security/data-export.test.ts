@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
 import { unzipSync, strFromU8 } from 'fflate'
+import { okBody } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 
 let s: TestServer
@@ -20,12 +21,7 @@ const FILE = new TextEncoder().encode(
   'Parcel label: order 42, Ada Lovelace, 12 Baker St.\n'.repeat(60),
 )
 
-const ok = async (res: Promise<{ status: number; body: any }>, ...statuses: number[]) => {
-  const r = await res
-  if (!(statuses.length ? statuses : [200, 201]).includes(r.status))
-    throw new Error(`${r.status} ${JSON.stringify(r.body)}`)
-  return r.body
-}
+const ok = okBody
 
 beforeAll(async () => {
   s = await startTestServer()

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'bun:test'
 import { FakeClock } from '../../actors/index.ts'
 import { httpStart } from '../helpers/http.ts'
 import { useServers } from '../helpers/lifecycle.ts'
-import { metric } from '../helpers/server.ts'
+import { metric, rawEventLog } from '../helpers/server.ts'
 
 const DAY = 86_400_000
 const { server, restart } = useServers()
@@ -86,5 +86,78 @@ describe('retention: closing resolved conversations', () => {
     })
     await clock.advance(40 * DAY)
     expect((await s.runRetention()).closed).toBe(0)
+  })
+
+  test('retention - closed and unchanged for M days: content erased by the system; a visitor with nothing left is erased too', async () => {
+    const clock = new FakeClock(Date.parse('2026-03-01T10:00:00Z'))
+    const env = { RETENTION_SWEEP_MS: '0', OPERATOR_SESSION_TTL: String(7 * 86400) }
+    const s = await server({ clock, env })
+    const admin = await s.adminToken()
+    const inboxId = await s.defaultInboxId()
+    const patch = (settings: object) =>
+      s.http(`/api/admin/inboxes/${inboxId}`, { method: 'PATCH', token: admin, body: { settings } })
+    for (const bad of [-1, 3651, 0.5, null]) {
+      const res = await patch({ eraseClosedAfterDays: bad })
+      expect({ bad, status: res.status }).toEqual({ bad, status: 422 })
+    }
+    expect((await patch({ eraseClosedAfterDays: 1 })).status).toBe(200)
+    const op = await s.operator({ inboxIds: [inboxId] })
+    const close = async (id: string) =>
+      expect(
+        (
+          await s.http(`/api/conversations/${id}/status`, {
+            token: op.token,
+            body: { status: 'closed' },
+          })
+        ).status,
+      ).toBe(200)
+    // One visitor with one conversation, closed; another with a closed one and an open one.
+    const alone = await httpStart(s, undefined, 'old news brambleworth')
+    await s.http('/api/visitor/profile', {
+      method: 'PATCH',
+      token: alone.token,
+      body: { name: 'Old Visitor', email: 'old@example.com' },
+    })
+    await close(alone.id)
+    const twice = await httpStart(s, undefined, 'closed long ago quintarel')
+    await close(twice.id)
+    const still = await httpStart(s, twice.token, 'still talking')
+    await clock.advance(DAY / 2)
+    const recent = await httpStart(s, undefined, 'closed only lately')
+    await close(recent.id)
+    await clock.advance(DAY / 2 + 60_000)
+
+    const report = await s.runRetention()
+    expect({ erased: report.erased, visitors: report.visitorsErased }).toEqual({
+      erased: 2,
+      visitors: 1,
+    })
+    const conversation = async (id: string) =>
+      (await s.http(`/api/conversations/${id}`, { token: op.token })).body.conversation
+    for (const id of [alone.id, twice.id]) {
+      expect((await conversation(id)).erasedAt).toBeNumber()
+      const history = await s.http(`/api/conversations/${id}/messages`, { token: op.token })
+      expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual([''])
+      const events = await s.store.conversations.eventsAfter(id, 0, 100)
+      expect(events.at(-1)).toMatchObject({
+        name: 'conversation.erased',
+        data: { by: { kind: 'system', id: 'retention' } },
+      })
+    }
+    expect((await conversation(recent.id)).erasedAt).toBeUndefined()
+    expect((await conversation(still.id)).erasedAt).toBeUndefined()
+    // The visitor with nothing left is erased (signed out); the other stays as they were.
+    const profile = await s.store.visitors.getById((await conversation(alone.id)).visitorId)
+    expect(profile).toMatchObject({ name: null, email: null, erasedAt: expect.any(Number) })
+    const kept = await s.store.visitors.getById((await conversation(twice.id)).visitorId)
+    expect(kept?.erasedAt ?? null).toBeNull()
+    const rows = JSON.stringify(await rawEventLog(s))
+    expect(rows).not.toContain('brambleworth')
+    expect(rows).not.toContain('quintarel')
+    expect(rows).toContain('closed only lately')
+    // Nothing more to do; counted in /metrics.
+    expect((await s.runRetention()).erased).toBe(0)
+    expect(await metric(s, 'parley_retention_total{kind="conversation_erased"}')).toBe(2)
+    expect(await metric(s, 'parley_retention_total{kind="visitor_erased"}')).toBe(1)
   })
 })

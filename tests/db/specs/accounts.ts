@@ -141,6 +141,7 @@ export function accountSpecs(store: () => Store): void {
         settings: {
           allowedOrigins: ['https://shop.example.com', 'https://*.example.org'],
           closeResolvedAfterDays: 14,
+          eraseClosedAfterDays: 400,
           escalationMinutes: 7,
           maxOpenPerOperator: 3,
           visitorMessagesPerMinute: 12,
