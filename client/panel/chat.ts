@@ -193,6 +193,10 @@ export function createChat(
       case 'conversation.created':
         m.upsertConversations([frame.data.conversation])
         return
+      case 'conversation.erased':
+        // Its content is gone (issue 18): read it again as it is now.
+        void load(frame.conversationId).catch(fail)
+        return
       default:
         return assertNever(frame)
     }

@@ -110,13 +110,16 @@ export function branchName(state: PanelState, inboxId: string, branchId: string)
 
 /**
  * The visitor as the panel calls them: their name, else their e-mail, as their details or the
- * list gave them; else the name derived from their id, as the server derives it.
+ * list gave them; else the name derived from their id, as the server derives it. Of an erased
+ * conversation (issue 18): "Erased visitor".
  */
 export function visitorLabel(
   state: PanelState,
   visitorId: string,
   conversationId?: string,
+  erased = false,
 ): string {
+  if (erased) return t('Erased visitor')
   const listed = conversationId ? state.rowDetails[conversationId]?.visitor.label : undefined
   return state.visitorLabels[visitorId] ?? listed ?? generatedVisitorName(visitorId)
 }

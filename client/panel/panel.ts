@@ -159,7 +159,13 @@ export function createPanel(baseUrl: string) {
         if (change === 'created' || incoming) {
           announcer.arrived({
             kind: change === 'created' ? 'conversation' : 'message',
-            from: () => visitorLabel(state, conversation.visitorId, conversation.id),
+            from: () =>
+              visitorLabel(
+                state,
+                conversation.visitorId,
+                conversation.id,
+                conversation.erasedAt !== undefined,
+              ),
           })
           const fresh = isNew || change === 'created'
           alertHidden(

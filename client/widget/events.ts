@@ -86,6 +86,11 @@ export function createEventHandler(
       case 'note.created':
         // Operators only: the server never sends one to a visitor.
         return
+      case 'conversation.erased':
+        // Erased by retention (a visitor erased on request has no session left): what the
+        // thread shows goes, as each message's deletion would take it.
+        m.eraseThread()
+        return
       default:
         return assertNever(frame)
     }

@@ -240,6 +240,19 @@ export function createWidgetStore(init: {
         }),
       )
     },
+    /** The conversation was erased: every message shows as deleted, nothing waits to go. */
+    eraseThread() {
+      setState(
+        produce((s) => {
+          for (const m of s.messages) {
+            m.text = ''
+            delete m.attachments
+            m.deletedAt ??= Date.now()
+          }
+          s.pending = []
+        }),
+      )
+    },
     setStatus: (status: Conversation['status']) =>
       setState('conversation', (c) => (c ? { ...c, status } : c)),
     /**

@@ -1,6 +1,7 @@
 /**
  * The data requests page (issue 18, S8): a visitor found by e-mail with the keyboard, their
- * archive exported (a real ZIP with their profile); no serious axe violation.
+ * archive exported (a real ZIP with their profile); erased after a confirmation, which an open
+ * thread shows at once; no serious axe violation.
  *
  * The audit log page (issue 18, S6): an admin opens it, reads who did what (operators and
  * inboxes by name), filters by action with the keyboard, pages on with "Show more", exports
@@ -140,6 +141,90 @@ describe.skipIf(skipBrowserTests)('panel audit log', () => {
       expect({ scheme, found: await violations(page) }).toEqual({ scheme, found: [] })
       await page.close()
     }
+  }, 90_000)
+
+  test('data requests - erase with the keyboard: Escape leaves them, "Erase for good" erases; an open thread on another tab turns into "Erased visitor" at once, with no composer; axe on the dialog, Russian at 375 px dark', async () => {
+    const s = env.server
+    const visitor = await s.visitorToken()
+    await s.http('/api/visitor/profile', {
+      method: 'PATCH',
+      token: visitor.token,
+      body: { name: 'Linus Pauling', email: 'linus@example.com' },
+    })
+    const started = await s.http('/api/visitor/conversations', {
+      token: visitor.token,
+      body: { text: 'my ticket code is vandergrift', clientMsgId: 'e1' },
+    })
+    expect(started.status).toBe(201)
+    const conversationId = started.body.conversation.id as string
+
+    // Another tab has the conversation open.
+    // English, whatever an earlier test of this browser profile chose.
+    const english = { initScript: "localStorage.setItem('parley:lang', 'en')" }
+    const thread = await PanelPage.open(env.browser.context, s.url, english)
+    await thread.page.evaluate((id) => {
+      location.hash = `#c/${id}`
+    }, conversationId)
+    await thread.message('vandergrift').waitFor()
+    await thread.conversationPane.getByRole('heading', { name: 'Linus Pauling' }).waitFor()
+
+    const { page } = await PanelPage.open(env.browser.context, s.url, english)
+    await page.getByRole('button', { name: 'Data requests' }).focus()
+    await page.keyboard.press('Enter')
+    await page.getByLabel('Value').focus()
+    await page.keyboard.insertText('linus@example.com')
+    await page.keyboard.press('Enter')
+    const row = page.locator(`tr[data-visitor="${visitor.visitorId}"]`)
+    await row.waitFor()
+    const erase = row.getByRole('button', { name: 'Erase the data of Linus Pauling' })
+    await erase.focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Erase Linus Pauling?' })
+    await dialog.waitFor()
+    expect(await violations(page)).toEqual([])
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    expect((await s.store.visitors.getById(visitor.visitorId))?.name).toBe('Linus Pauling')
+
+    await erase.focus()
+    await page.keyboard.press('Enter')
+    await dialog.waitFor()
+    const confirm = dialog.getByRole('button', { name: 'Erase for good' })
+    for (let i = 0; i < 5 && !(await confirm.evaluate((b) => b === document.activeElement)); i++)
+      await page.keyboard.press('Tab')
+    await page.keyboard.press('Enter')
+    await dialog.waitFor({ state: 'detached' })
+    await until(
+      async () => (await row.innerText()).includes('Erased on'),
+      'the row shows the erasure',
+    )
+    expect(await row.innerText()).not.toContain('Linus')
+    await page.getByRole('status').filter({ hasText: 'Erased: 1 conversation' }).waitFor()
+    expect((await s.store.visitors.getById(visitor.visitorId))?.erasedAt).toBeNumber()
+
+    // The other tab heard of it.
+    await thread.conversationPane.getByRole('heading', { name: 'Erased visitor' }).waitFor()
+    await thread.conversationPane.locator('.notice.erased').waitFor()
+    await thread.message('Message deleted').waitFor()
+    expect(await thread.conversationPane.innerText()).not.toContain('vandergrift')
+    expect(await thread.input.count()).toBe(0)
+    expect(await violations(thread.page)).toEqual([])
+    await thread.page.close()
+    await page.close()
+
+    const ru = await PanelPage.open(env.browser.context, s.url, {
+      viewport: { width: 375, height: 740 },
+      initScript: "localStorage.setItem('parley:lang', 'ru')",
+    })
+    await ru.page.emulateMedia({ colorScheme: 'dark' })
+    await ru.page.evaluate((id) => {
+      location.hash = `#c/${id}`
+    }, conversationId)
+    await ru.page.getByRole('heading', { name: 'Удалённый посетитель' }).waitFor()
+    const width = await ru.page.evaluate(() => document.documentElement.scrollWidth)
+    expect(width).toBeLessThanOrEqual(375)
+    expect(await violations(ru.page)).toEqual([])
+    await ru.page.close()
   }, 90_000)
 
   test('audit page - Russian at 375 px and desktop, light and dark: no serious axe violation', async () => {

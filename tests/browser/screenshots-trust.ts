@@ -7,7 +7,9 @@
  * - the audit log (S6): docs/panel-audit.png (an admin's changes and failed sign-ins, names
  *   shown) and docs/panel-audit-375-ru-dark.png (on a phone, dark, in Russian);
  * - data requests (S8): docs/panel-data-requests.png (a visitor found by e-mail in two inboxes,
- *   each with its Export button).
+ *   each with its Export and Erase buttons), docs/panel-erase-dialog.png (the confirmation of an
+ *   erasure) and docs/panel-erased-375-ru-dark.png (the erased conversation as an operator
+ *   sees it, on a phone, dark, in Russian).
  */
 import { join } from 'node:path'
 import { ROOT } from '../../client/build-stamp.ts'
@@ -127,12 +129,22 @@ export async function dataRequestShots(browser: TestBrowser): Promise<void> {
       token,
       body: { name: 'Acme EU', settings: { allowedOrigins: [] } },
     })
+    let erasedConversation = ''
     for (const inboxId of [first, second.body.id as string]) {
       const visitor = await server.visitorToken(inboxId)
       await server.http('/api/visitor/profile', {
         method: 'PATCH',
         token: visitor.token,
         body: { name: 'Grace Hopper', email: 'grace@acme.example' },
+      })
+      const started = await server.http('/api/visitor/conversations', {
+        token: visitor.token,
+        body: { text: 'Please delete everything you hold about me.', clientMsgId: 'g1' },
+      })
+      erasedConversation ||= started.body.conversation.id as string
+      await server.http(`/api/conversations/${erasedConversation}/messages`, {
+        token,
+        body: { text: 'Of course, Grace: it is done.', clientMsgId: 'a1' },
       })
     }
     const { page } = await PanelPage.open(browser.context, server.url, {
@@ -144,6 +156,39 @@ export async function dataRequestShots(browser: TestBrowser): Promise<void> {
     await page.locator('tr[data-visitor]').nth(1).waitFor()
     await page.waitForTimeout(200)
     await shoot(page, 'panel-data-requests.png')
+
+    // The confirmation, then the row erased.
+    const again = await PanelPage.open(browser.context, server.url, {
+      viewport: { width: 1280, height: 640 },
+    })
+    await again.page.getByRole('button', { name: 'Data requests' }).click()
+    await again.page.getByLabel('Value').fill('grace@acme.example')
+    await again.page.getByRole('button', { name: 'Find' }).click()
+    const row = again.page.locator('tr[data-visitor]').first()
+    await row.waitFor()
+    await row.getByRole('button', { name: /^Erase the data of/ }).click()
+    const dialog = again.page.getByRole('dialog')
+    await dialog.waitFor()
+    await again.page.waitForTimeout(200)
+    const dialogPath = join(ROOT, 'docs', 'panel-erase-dialog.png')
+    await again.page.screenshot({ path: dialogPath })
+    console.log(`wrote ${dialogPath}`)
+    await dialog.getByRole('button', { name: 'Erase for good' }).click()
+    await row.getByText('Erased on').waitFor()
+    await again.page.close()
+
+    // The erased thread, on a phone, dark, in Russian.
+    const phone = await PanelPage.open(browser.context, server.url, {
+      viewport: { width: 375, height: 740 },
+      initScript: "localStorage.setItem('parley:lang', 'ru')",
+    })
+    await phone.page.emulateMedia({ colorScheme: 'dark' })
+    await phone.page.evaluate((id) => {
+      location.hash = `#c/${id}`
+    }, erasedConversation)
+    await phone.page.locator('.notice.erased').waitFor()
+    await phone.page.waitForTimeout(200)
+    await shoot(phone.page, 'panel-erased-375-ru-dark.png')
   } finally {
     await server.stop()
   }

@@ -35,7 +35,7 @@ export function ConversationActions() {
     else root?.querySelector('button')?.focus()
   }
   return (
-    <Show when={c() && panel.state.login?.operator.canChat}>
+    <Show when={c() && c()?.erasedAt === undefined && panel.state.login?.operator.canChat}>
       <div class="conv-actions" ref={root}>
         <Show
           when={c()?.assigneeId === me()}

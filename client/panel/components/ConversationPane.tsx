@@ -10,7 +10,7 @@ import { usePanel } from '../context.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { selected, visitorLabel } from '../derive.ts'
 import { fileStrings, STATUS_LABELS } from '../format.ts'
-import { t } from '../i18n.ts'
+import { locale, t } from '../i18n.ts'
 import { Composer } from './Composer.tsx'
 import { WatchBanner } from './WatchBanner.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
@@ -49,7 +49,16 @@ export function ConversationPane(props: { id: string }) {
         <div class="conv-title">
           <h2>
             <Show when={conversation()} fallback={t('Conversation')}>
-              {(c) => <SafeText text={visitorLabel(panel.state, c().visitorId, c().id)} />}
+              {(c) => (
+                <SafeText
+                  text={visitorLabel(
+                    panel.state,
+                    c().visitorId,
+                    c().id,
+                    c().erasedAt !== undefined,
+                  )}
+                />
+              )}
             </Show>
           </h2>
           <Show when={conversation()}>
@@ -90,6 +99,15 @@ export function ConversationPane(props: { id: string }) {
         </div>
       </Show>
       <WatchBanner />
+      <Show when={conversation()?.erasedAt}>
+        {(at) => (
+          <p class="notice erased" role="note">
+            {t('Erased on {date}: its messages, notes, files and pages are gone for good.', {
+              date: new Date(at()).toLocaleString(locale()),
+            })}
+          </p>
+        )}
+      </Show>
       <MessageList />
       <Show when={panel.state.visitorTyping}>
         <p class="typing" aria-live="polite">
@@ -97,7 +115,7 @@ export function ConversationPane(props: { id: string }) {
         </p>
       </Show>
       {/* Without the chat permission (a supervisor or admin viewing): read-only. */}
-      <Show when={panel.state.login?.operator.canChat}>
+      <Show when={panel.state.login?.operator.canChat && conversation()?.erasedAt === undefined}>
         <Composer files={files} />
       </Show>
       <Show when={drop.dragging()}>

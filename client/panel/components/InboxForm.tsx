@@ -16,7 +16,11 @@ import { fromPreChatDraft, PreChatEditor, toPreChatDraft } from './PreChatEditor
 import { fromSitesDraft, SitesEditor, toSitesDraft, type SitesDraft } from './SitesEditor.tsx'
 
 type NumberSetting =
-  'escalationMinutes' | 'maxOpenPerOperator' | 'visitorMessagesPerMinute' | 'closeResolvedAfterDays'
+  | 'escalationMinutes'
+  | 'maxOpenPerOperator'
+  | 'visitorMessagesPerMinute'
+  | 'closeResolvedAfterDays'
+  | 'eraseClosedAfterDays'
 type Rating = InboxSettings['rating']
 
 const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> = [
@@ -30,6 +34,11 @@ const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> 
   {
     key: 'closeResolvedAfterDays',
     label: msg('Close resolved conversations after (days without activity, 0 = never)'),
+    min: 0,
+  },
+  {
+    key: 'eraseClosedAfterDays',
+    label: msg('Erase the content of closed conversations after (days, 0 = never)'),
     min: 0,
   },
 ]
@@ -50,6 +59,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
     maxOpenPerOperator: initial.maxOpenPerOperator,
     visitorMessagesPerMinute: initial.visitorMessagesPerMinute,
     closeResolvedAfterDays: initial.closeResolvedAfterDays ?? 0,
+    eraseClosedAfterDays: initial.eraseClosedAfterDays ?? 0,
   })
   const [rating, setRating] = createSignal<Rating>(initial.rating ?? 'off')
   const [preChat, setPreChat] = createStore(

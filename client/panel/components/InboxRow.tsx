@@ -25,7 +25,7 @@ export function InboxRow(props: {
   const details = () => panel.state.rowDetails[c().id]
   const unread = () => panel.state.unread[c().id] ?? 0
   const activity = () => c().lastMessageAt ?? c().createdAt
-  const label = () => visitorLabel(panel.state, c().visitorId, c().id)
+  const label = () => visitorLabel(panel.state, c().visitorId, c().id, c().erasedAt !== undefined)
   const last = () => details()?.lastMessage ?? null
   const assignee = () => {
     const a = details()?.assignee

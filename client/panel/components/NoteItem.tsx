@@ -32,7 +32,10 @@ export function NoteItem(props: { line: NoteLine }) {
           <SafeText class="note-author" text={nameOf(panel.state, note().author.id)} />
           <time dateTime={new Date(note().createdAt).toISOString()}>{clock(note().createdAt)}</time>
         </header>
-        <RichText text={note().text} />
+        {/* A note is never empty when written: an empty one was erased (issue 18). */}
+        <Show when={note().text !== ''} fallback={<em>{t('Note erased')}</em>}>
+          <RichText text={note().text} />
+        </Show>
         <Show when={note().mentions.length > 0}>
           <ul class="mention-chips" aria-label={t('Mentioned')}>
             <For each={note().mentions}>

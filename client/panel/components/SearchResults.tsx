@@ -75,7 +75,13 @@ export function SearchResults(props: {
                     <SafeText
                       class="name"
                       text={
-                        item.visitorLabel ?? visitorLabel(panel.state, item.conversation.visitorId)
+                        item.visitorLabel ??
+                        visitorLabel(
+                          panel.state,
+                          item.conversation.visitorId,
+                          undefined,
+                          item.conversation.erasedAt !== undefined,
+                        )
                       }
                     />
                     <time>

@@ -27,6 +27,8 @@ export const RU_ADMIN_INBOX: Dictionary = {
 
   'Close resolved conversations after (days without activity, 0 = never)':
     'Закрывать решённые разговоры через (дней без активности, 0 — никогда)',
+  'Erase the content of closed conversations after (days, 0 = never)':
+    'Удалять содержимое закрытых разговоров через (дней, 0 — никогда)',
 
   // SitesEditor
   'Where the widget runs': 'Где работает виджет',

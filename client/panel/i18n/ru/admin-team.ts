@@ -226,4 +226,19 @@ export const RU_ADMIN_TEAM: Dictionary = {
     'Найдено {n} посетителя',
     'Найдено {n} посетителей',
   ],
+  'When they ask to be forgotten, erase them: their profile and the content of all their conversations go for good; the conversations stay, empty, in the figures.':
+    'Если посетитель просит забыть его, удалите его данные: профиль и содержимое всех его разговоров исчезнут безвозвратно, а сами разговоры останутся в статистике пустыми.',
+  'Erased on {date}': 'Удалён {date}',
+  'Erase again (finishes an erasure cut short)': 'Удалить ещё раз (завершает прерванное удаление)',
+  'Erase the data of {name}': 'Удалить данные: {name}',
+  Erase: 'Удалить',
+  'Erase {name}?': 'Удалить данные посетителя {name}?',
+  'Their name, e-mail, phone, attributes and site user id, and in every conversation they had: each message, note, file, page and rating comment. This cannot be undone; export first if they asked for a copy.':
+    'Имя, e-mail, телефон, атрибуты и id на сайте, а в каждом его разговоре — все сообщения, заметки, файлы, страницы и комментарии к оценкам. Это нельзя отменить; если посетитель просил копию, сначала выгрузите данные.',
+  'Erase for good': 'Удалить навсегда',
+  'Erased: {n} conversations': [
+    'Удалено: {n} разговор',
+    'Удалено: {n} разговора',
+    'Удалено: {n} разговоров',
+  ],
 }

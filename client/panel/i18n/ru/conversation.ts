@@ -28,6 +28,10 @@ export const RU_CONVERSATION: Dictionary = {
   Note: 'Заметка',
   'Canned replies': 'Шаблоны ответов',
   'Message deleted': 'Сообщение удалено',
+  'Note erased': 'Заметка удалена',
+  'Erased visitor': 'Удалённый посетитель',
+  'Erased on {date}: its messages, notes, files and pages are gone for good.':
+    'Удалено {date}: сообщения, заметки, файлы и страницы этого разговора удалены безвозвратно.',
 
   // ConversationPane, ConversationDetails, WatchBanner
   Conversation: 'Разговор',
