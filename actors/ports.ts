@@ -492,6 +492,18 @@ export interface SessionStore {
   deleteExpired(now: number): Promise<number>
 }
 
+/** When visitors must solve a challenge (issue 18, S4); see server/captcha.ts. */
+export interface CaptchaSettings {
+  /** off: never; auto: when risk is high; always: also before every new conversation. */
+  mode: 'off' | 'auto' | 'always'
+  /** New sessions from one address in ten minutes before a challenge (4x for its subnet). */
+  sessionsPer10Min: number
+  /** New conversations from one address in ten minutes before a challenge (4x for its subnet). */
+  conversationsPer10Min: number
+  /** A visitor's messages in a minute before a challenge. */
+  messagesPerMinute: number
+}
+
 export interface InboxSettings {
   /** Minutes before an unopened assignment escalates (R3, next issue). */
   escalationMinutes: number
@@ -509,6 +521,8 @@ export interface InboxSettings {
    * content erased by the system (as on a data-subject request; counts stay); 0: never.
    */
   eraseClosedAfterDays: number
+  /** When visitors must solve a challenge first (issue 18, S4; server/captcha.ts). */
+  captcha: CaptchaSettings
   /** Largest file, in bytes, either side may upload (F1). */
   attachmentMaxBytes: number
   /**
@@ -618,6 +632,12 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   visitorMessagesPerMinute: 30,
   closeResolvedAfterDays: 0,
   eraseClosedAfterDays: 0,
+  captcha: {
+    mode: 'auto',
+    sessionsPer10Min: 60,
+    conversationsPer10Min: 20,
+    messagesPerMinute: 20,
+  },
   attachmentMaxBytes: 20 * 1024 * 1024,
   attachmentMaxMessageBytes: 50 * 1024 * 1024,
   attachmentTypes: [...DEFAULT_ATTACHMENT_TYPES],

@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   MESSAGE_ALREADY_DELETED: { status: 409, retryable: false },
   MESSAGE_ACTION_FORBIDDEN: { status: 403, retryable: false },
   rate_limited: { status: 429, retryable: true },
+  /** Behaviour looked like abuse (S4): solve a challenge (POST /api/visitor/challenge), then retry. */
+  captcha_required: { status: 428, retryable: true },
+  /** A challenge's solution that is wrong, expired, someone else's or used already. */
+  captcha_invalid: { status: 422, retryable: false },
   too_many_connections: { status: 429, retryable: true },
   overloaded: { status: 503, retryable: true },
   unavailable: { status: 503, retryable: true },

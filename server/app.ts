@@ -33,6 +33,8 @@ import { auditRoutes } from './http/audit.ts'
 import { dataRequestRoutes } from './http/data-requests.ts'
 import { DataRequests } from './data-requests.ts'
 import { eraseVisitor } from './erasure.ts'
+import { CaptchaGuard } from './captcha.ts'
+import { RateLimiter } from './limits.ts'
 import { AuditTrail } from './audit.ts'
 import { OriginGuard } from './origins.ts'
 import { RETENTION_PARTY, runRetention, type RetentionReport } from './retention.ts'
@@ -252,6 +254,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     name: 'retention',
   })
   const origins = new OriginGuard({ store, secret: config.secret, clock, metrics })
+  const captcha = new CaptchaGuard({
+    secret: config.secret,
+    throttle: throttleStore,
+    clock,
+    metrics,
+  })
+  chat.captcha = captcha
   const gateway = new Gateway({
     auth,
     origins,
@@ -311,6 +320,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     auth,
     audit,
     origins,
+    captcha,
+    challengeLimiter: new RateLimiter(30, 30, () => clock.now()),
     setup,
     accounts,
     chat,

@@ -4,6 +4,7 @@
  * and error codes.
  */
 import type { AuditTrail } from './audit.ts'
+import type { CaptchaGuard } from './captcha.ts'
 import {
   authorize,
   canOperatorAccess,
@@ -127,6 +128,8 @@ export interface OfflineRequest {
 export class ChatService {
   /** Operators' assignments, transfers, edits and deletions go on record here (issue 18). */
   audit: AuditTrail | null = null
+  /** Asks risky visitors for a challenge first (issue 18, S4); null: never. */
+  captcha: CaptchaGuard | null = null
   private readonly sendLimiter: RateLimiter
   private readonly startLimiter: RateLimiter
   /** Offline requests per client address: a handful at once, then a few per hour (R6). */
@@ -197,15 +200,23 @@ export class ChatService {
     const id = opts.clientMsgId ? derivedId(`start:${principal.id}`, opts.clientMsgId) : newId()
     const first =
       opts.text === undefined ? undefined : { clientMsgId: opts.clientMsgId, text: opts.text }
+    const inbox = await this.inbox(principal.inboxId)
     if (!this.conversations.has(id)) {
       this.startLimiter.take(principal.id, 'new conversations')
       if (first) await this.limitVisitorSend(principal)
+      if (inbox && this.captcha && !(opts.clientMsgId && (await this.started(principal, id)))) {
+        await this.captcha.admit(
+          'conversation',
+          { inboxId: inbox.id, address: opts.address ?? 'unknown', visitorId: principal.id },
+          inbox.settings.captcha,
+          { text: opts.text },
+        )
+      }
     }
     const located = this.geo && opts.address ? this.geo.lookup(opts.address) : null
     const location = located
       ? { country: located.country, region: located.region, city: located.city }
       : null
-    const inbox = await this.inbox(principal.inboxId)
     // A form asked before the first message must be answered first; an offline request has
     // its own form (name, e-mail).
     if (inbox?.settings.preChat.mode === 'before' && !opts.offline && !this.conversations.has(id)) {
@@ -232,6 +243,12 @@ export class ChatService {
       ...(opts.offline ? { offline: true } : {}),
       ...(reply ? { autoReply: { text: reply } } : {}),
     })
+  }
+
+  /** Whether the visitor's conversation `id` exists already (a retried start is no new one). */
+  private async started(principal: Principal, id: string): Promise<boolean> {
+    const found = await this.conversations.ask(id, { type: 'peek' })
+    return found !== null && found.visitorId === principal.id
   }
 
   /** Refuses while a required field of the form is empty on the visitor. */
@@ -424,9 +441,20 @@ export class ChatService {
     principal: Principal,
     conversationId: string,
     clientMsgId: string,
-    content: { text?: string; attachmentIds?: readonly string[] },
+    content: { text?: string; attachmentIds?: readonly string[]; address?: string | null },
   ) {
-    if (principal.kind === 'visitor') await this.limitVisitorSend(principal)
+    if (principal.kind === 'visitor') {
+      await this.limitVisitorSend(principal)
+      const inbox = this.captcha ? await this.inbox(principal.inboxId) : null
+      if (inbox && this.captcha) {
+        await this.captcha.admit(
+          'message',
+          { inboxId: inbox.id, address: content.address ?? 'unknown', visitorId: principal.id },
+          inbox.settings.captcha,
+          { text: content.text },
+        )
+      }
+    }
     const { text = '', attachmentIds } = content
     if (text === '' && !attachmentIds?.length) {
       throw new ParleyError('validation_failed', 'a message needs text or files')

@@ -67,6 +67,9 @@ const en = {
   rateLimited: 'You are sending messages too fast. Please wait a moment.',
   resumesIn: (s: number) => (s > 0 ? `Sending resumes in ${s}\u00a0s.` : 'Sending again…'),
   failedAction: 'Something went wrong. Please try again.',
+  verifying:
+    'Checking that you are a person: your browser solves a small puzzle, a few seconds at most…',
+  verifyFailed: 'The check did not work out. Please reload the page and try again.',
   unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
 }
 
@@ -141,6 +144,9 @@ const ru: Strings = {
   rateLimited: 'Вы отправляете сообщения слишком часто. Подождите немного.',
   resumesIn: (s: number) => (s > 0 ? `Отправка возобновится через ${s}\u00a0с.` : 'Отправляем…'),
   failedAction: 'Что-то пошло не так. Попробуйте ещё раз.',
+  verifying:
+    'Проверяем, что вы человек: браузер решает небольшую задачу, это займёт несколько секунд…',
+  verifyFailed: 'Проверка не удалась. Перезагрузите страницу и попробуйте ещё раз.',
   unread: (n: number) => `${n} ${ruUnread[ruPlural.select(n)]}`,
 }
 

@@ -46,6 +46,8 @@ export class VisitorSession implements TokenSource {
   private renewTimer: ReturnType<typeof setTimeout> | undefined
   /** The server refused the identity; set until the page names its user anew. */
   private identityWanted = false
+  /** Solves a challenge for a new session when the server asks for one (S4). */
+  onCaptcha: (() => Promise<string>) | null = null
 
   constructor(
     private readonly baseUrl: string,
@@ -132,12 +134,19 @@ export class VisitorSession implements TokenSource {
     return this.keep(await this.post({ inboxId }))
   }
 
-  private async post(body: { inboxId: string } & Partial<Identity> & { token?: string }) {
+  private async post(
+    body: { inboxId: string } & Partial<Identity> & { token?: string; captcha?: string },
+  ): Promise<SessionReply> {
     try {
       return await httpJson<SessionReply>(this.baseUrl, '/api/visitor/session', {
         body: { ...body, frameTicket: FRAME_TICKET },
       })
     } catch (error) {
+      // Many new visitors from this address: prove this one is worth it, then ask again.
+      if (error instanceof ParleyError && error.code === 'captcha_required' && this.onCaptcha) {
+        if (body.captcha === undefined)
+          return this.post({ ...body, captcha: await this.onCaptcha() })
+      }
       // The ticket expired, or the visitor's address changed since the page loaded: a fresh
       // page brings a fresh one (the frame's state lives in the host page's storage).
       if (

@@ -37,7 +37,13 @@ export type Rating = Extract<EventFrame, { name: 'conversation.rated' }>['data']
 export type DetailsStep = 'unknown' | 'ask' | 'done'
 
 export type NoticeKey =
-  'alreadyRead' | 'alreadyDeleted' | 'offlineAction' | 'rateLimited' | 'failedAction'
+  | 'alreadyRead'
+  | 'alreadyDeleted'
+  | 'offlineAction'
+  | 'rateLimited'
+  | 'failedAction'
+  | 'verifying'
+  | 'verifyFailed'
 
 export interface WidgetState {
   open: boolean

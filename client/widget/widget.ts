@@ -42,6 +42,7 @@
 import {
   asParleyError,
   browserChannels,
+  httpJson,
   MAX_TEXT_LENGTH,
   newId,
   readinessProbe,
@@ -330,8 +331,10 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     receipts.schedule()
     void readQueue()
   })
-  // Refused for now (rate limit): the queue resends by itself when the wait is over.
+  // Refused for now (rate limit): the queue resends by itself when the wait is over. Asked to
+  // prove itself (S4): the proof gives a pass, and the queue's next resend goes through.
   transport.on('retrying', (error) => {
+    if (error.code === 'captcha_required') return void verify()
     if (error.code !== 'rate_limited') return
     const until = Date.now() + (error.retryAfterMs ?? 1000)
     m.setLimited(until)
@@ -344,6 +347,34 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     resolved = false
     void afterConnect()
   })
+
+  const post = <T>(path: string, body: unknown, token: string | null) =>
+    httpJson<T>(config.baseUrl, path, { body, token })
+  let verifying: Promise<void> | null = null
+  /** Solves a challenge (lazily loaded) for the visitor's pass; once at a time. */
+  function verify(): Promise<void> {
+    return (verifying ??= (async () => {
+      m.setNotice('verifying')
+      try {
+        const { prove } = await import('./captcha.ts')
+        await prove(post, config.inboxId, await session.token())
+        if (state.notice === 'verifying') m.setNotice(null)
+      } catch {
+        m.setNotice('verifyFailed')
+      } finally {
+        verifying = null
+      }
+    })())
+  }
+  session.onCaptcha = async () => {
+    m.setNotice('verifying')
+    try {
+      const { prove } = await import('./captcha.ts')
+      return await prove(post, config.inboxId, null)
+    } finally {
+      if (state.notice === 'verifying') m.setNotice(null)
+    }
+  }
 
   function onVisitor(visitorId: string | null) {
     if (visitorId === state.visitorId) return
@@ -673,7 +704,13 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     /** Leaves a request while nobody can answer; rejects with the server's ParleyError. */
     async leave(request: OfflineRequest) {
       const clientMsgId = requestId
-      const ack = await api.leave({ ...request, clientMsgId, locale: state.lang })
+      const body = { ...request, clientMsgId, locale: state.lang }
+      // Asked to prove itself first (S4): once proved, the same request again.
+      const ack = await api.leave(body).catch(async (error: unknown) => {
+        if (asParleyError(error).code !== 'captcha_required') throw error
+        await verify()
+        return api.leave(body)
+      })
       requestId = newId()
       take(ack.conversation)
       // Shown at once; the stored message replaces it when its event arrives.

@@ -44,15 +44,21 @@ export function newInbox(name: string, now: number, settings: SettingsPatch = {}
  */
 export type InboxView = Omit<InboxRecord, 'identitySecret'>
 
-/** A settings patch: any top-level setting, and the appearance field by field. */
-export type SettingsPatch = Partial<Omit<InboxSettings, 'appearance'>> & {
+/** A settings patch: any top-level setting, the appearance and the CAPTCHA field by field. */
+export type SettingsPatch = Partial<Omit<InboxSettings, 'appearance' | 'captcha'>> & {
   appearance?: Partial<InboxSettings['appearance']>
+  captcha?: Partial<InboxSettings['captcha']>
 }
 
-/** `current` with the patch applied (the appearance merged field by field). */
+/** `current` with the patch applied (the appearance and the CAPTCHA merged field by field). */
 export function mergeSettings(current: InboxSettings, patch: SettingsPatch): InboxSettings {
-  const { appearance, ...rest } = patch
-  return { ...current, ...rest, appearance: { ...current.appearance, ...appearance } }
+  const { appearance, captcha, ...rest } = patch
+  return {
+    ...current,
+    ...rest,
+    appearance: { ...current.appearance, ...appearance },
+    captcha: { ...current.captcha, ...captcha },
+  }
 }
 
 export function inboxView(inbox: InboxRecord): InboxView {

@@ -1,4 +1,6 @@
 /** What every route module needs, built once by the app. */
+import type { CaptchaGuard } from '../captcha.ts'
+import type { RateLimiter } from '../limits.ts'
 import type { AuditTrail } from '../audit.ts'
 import type { OriginGuard } from '../origins.ts'
 import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
@@ -18,6 +20,10 @@ export interface HttpContext {
   audit: AuditTrail
   /** Which sites may use an inbox's widget (issue 18, S3). */
   origins: OriginGuard
+  /** Challenges for risky visitors (issue 18, S4). */
+  captcha: CaptchaGuard | null
+  /** Challenges issued per client address (each costs the server a hash). */
+  challengeLimiter: RateLimiter
   /** The first admin, when none exists yet (issue 16: first run). */
   setup: FirstRunSetup
   /** Sign-out, password change, visitor sign-out: what revokes access (server/auth/account.ts). */

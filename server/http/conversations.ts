@@ -88,7 +88,7 @@ export function conversationRoutes(ctx: HttpContext) {
     )
     .post(
       '/:id/messages',
-      async ({ headers, params, body, set }) => {
+      async ({ headers, params, body, set, request }) => {
         const ack = await ctx.chat.send(
           await principalOf(ctx, headers),
           params.id,
@@ -96,6 +96,7 @@ export function conversationRoutes(ctx: HttpContext) {
           {
             text: body.text,
             attachmentIds: body.attachmentIds,
+            address: ctx.clientKey(request),
           },
         )
         set.status = ack.duplicate ? 200 : 201

@@ -19,7 +19,10 @@ import type { OriginGuard, RequestOrigin } from '../origins.ts'
 
 /** Routes a visitor (the widget) calls, with the methods it uses on each. */
 const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
-  [/^\/api\/visitor\/(session|conversations|availability|offline-requests)$/, 'GET, POST'],
+  [
+    /^\/api\/visitor\/(session|conversations|availability|offline-requests|challenge|captcha)$/,
+    'GET, POST',
+  ],
   [/^\/api\/visitor\/profile$/, 'GET, PATCH'],
   [/^\/api\/conversations\/[^/]+\/(rating|page)$/, 'POST'],
   [/^\/api\/avatars\/[^/]+$/, 'GET'],

@@ -139,6 +139,21 @@ export const InboxSettingsPatch = v.strictObject({
   closeResolvedAfterDays: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)),
   ),
+  /** When visitors must solve a challenge (S4); field by field, unnamed fields stay. */
+  captcha: v.optional(
+    v.strictObject({
+      mode: v.optional(v.picklist(['off', 'auto', 'always'])),
+      sessionsPer10Min: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+      ),
+      conversationsPer10Min: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+      ),
+      messagesPerMinute: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600)),
+      ),
+    }),
+  ),
   /** Days a closed conversation is kept before its content is erased; 0: never; at most 10 years. */
   eraseClosedAfterDays: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)),

@@ -4,11 +4,25 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ClientMsgId, Locale, MessageText, PageContext, wireString } from '../../protocol/index.ts'
+import {
+  ClientMsgId,
+  Locale,
+  MessageText,
+  PageContext,
+  ParleyError,
+  wireString,
+} from '../../protocol/index.ts'
+import { MAX_SOLUTION_LENGTH } from '../../protocol/captcha.ts'
 import { userAgentOf } from '../visitor-context.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { requestOrigin } from './cors.ts'
 import { AttributeKey, AttributeValue, Email, Id, Phone, Token } from './schemas.ts'
+
+const CaptchaSolution = v.pipe(
+  wireString('solution'),
+  v.minLength(1),
+  v.maxLength(MAX_SOLUTION_LENGTH, `solution: at most ${MAX_SOLUTION_LENGTH} characters`),
+)
 
 const ContactName = v.pipe(
   wireString('name'),
@@ -29,13 +43,15 @@ export function visitorRoutes(ctx: HttpContext) {
     ),
     /** The ticket of the widget frame's page (origins.ts): how the sandboxed frame is known. */
     frameTicket: v.optional(v.pipe(wireString('frameTicket'), v.maxLength(64))),
+    /** A solved challenge, when the last try was refused with `captcha_required` (S4). */
+    captcha: v.optional(CaptchaSolution),
   })
   return (
     new Elysia({ prefix: '/api/visitor' })
       .post(
         '/session',
         async ({ body, request }) => {
-          const { frameTicket, ...input } = body
+          const { frameTicket, captcha, ...input } = body
           const clientKey = ctx.clientKey(request)
           await ctx.origins.admit(body.inboxId, requestOrigin(request.headers), {
             entry: 'session',
@@ -43,11 +59,65 @@ export function visitorRoutes(ctx: HttpContext) {
             opaqueAdmitted: body.token !== undefined,
             ticket: { value: frameTicket, clientKey },
           })
+          // A new visitor (no token to renew) from an address that opens many: a challenge.
+          const inbox = body.token === undefined ? await ctx.store.inboxes.get(body.inboxId) : null
+          if (inbox && ctx.captcha) {
+            await ctx.captcha.admit(
+              'session',
+              { inboxId: inbox.id, address: clientKey },
+              inbox.settings.captcha,
+              { solution: captcha },
+            )
+          }
           return ctx.auth.visitorSession(input, clientKey)
         },
         {
           body: session,
         },
+      )
+      // A challenge to solve (S4): for the visitor of the token, or without one for a new
+      // session from this address. Issuing costs a hash; limited per address all the same.
+      .post(
+        '/challenge',
+        async ({ body, headers, request }) => {
+          const address = ctx.clientKey(request)
+          ctx.challengeLimiter.take(address, 'challenges')
+          if (!ctx.captcha) throw new ParleyError('not_found', 'this server asks no challenges')
+          const principal = headers.authorization ? await principalOf(ctx, headers) : null
+          if (principal && principal.kind !== 'visitor')
+            throw new ParleyError('forbidden', 'visitors only')
+          const inboxId = principal?.inboxId ?? body.inboxId
+          const inbox = await ctx.store.inboxes.get(inboxId)
+          if (!inbox) throw new ParleyError('not_found', 'inbox not found')
+          return ctx.captcha.challenge(
+            body.purpose ?? null,
+            { inboxId, address, ...(principal ? { visitorId: principal.id } : {}) },
+            inbox.settings.captcha,
+          )
+        },
+        {
+          body: v.strictObject({
+            inboxId: Id,
+            /** What it is for; absent: for whatever was refused last. */
+            purpose: v.optional(v.picklist(['session', 'conversation', 'message'])),
+          }),
+        },
+      )
+      // The visitor's solution: a pass at its level, so the refused request goes through.
+      .post(
+        '/captcha',
+        async ({ body, headers, request }) => {
+          const principal = await principalOf(ctx, headers)
+          if (principal.kind !== 'visitor') throw new ParleyError('forbidden', 'visitors only')
+          if (!ctx.captcha) throw new ParleyError('not_found', 'this server asks no challenges')
+          const level = await ctx.captcha.redeem(body.solution, {
+            inboxId: principal.inboxId,
+            address: ctx.clientKey(request),
+            visitorId: principal.id,
+          })
+          return { ok: true, level }
+        },
+        { body: v.strictObject({ solution: CaptchaSolution }) },
       )
       // Public (no token): the widget asks before the visitor has a session (R5, R6). The answer
       // depends on the caller's address (its branch), so caches keep it per client, briefly.

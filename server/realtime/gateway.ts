@@ -258,6 +258,7 @@ export class Gateway {
         return chat.send(principal, frame.conversationId, frame.clientMsgId, {
           text: frame.text,
           attachmentIds: frame.attachmentIds,
+          address: conn.address,
         })
       case 'note':
         return chat.note(

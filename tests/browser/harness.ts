@@ -178,9 +178,28 @@ export async function connectOperator(server: TestServer, inbox?: string) {
   const op = await server.operator({ inboxIds: [inboxId] })
   const client = await TestClient.connect(server.wsUrl, { token: op.token })
   await client.ok({ type: 'feed_subscribe' })
+  const seen = new Set<string>()
   return {
     ...op,
     client,
+    /**
+     * Waits for a conversation created that this helper has not returned before (the frames
+     * received so far count too), then subscribes from seq 0.
+     */
+    async newConversation(timeoutMs = 15_000): Promise<string> {
+      const feed = await client.next(
+        (f) =>
+          f.type === 'feed' &&
+          f.name === 'conversation' &&
+          f.data.change === 'created' &&
+          !seen.has(f.data.conversation.id),
+        timeoutMs,
+      )
+      const id = feed.data.conversation.id as string
+      seen.add(id)
+      await client.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+      return id
+    },
     /** Waits for the visitor's conversation in the live feed, then subscribes from seq 0. */
     async conversation(): Promise<string> {
       const feed = await client.next(

@@ -15,7 +15,14 @@ import { join } from 'node:path'
 import { ROOT } from '../../client/build-stamp.ts'
 import { startTestServer } from '../helpers/server.ts'
 import type { Page } from 'playwright-core'
-import type { TestBrowser } from './harness.ts'
+import {
+  connectOperator,
+  embeddingPage,
+  serveHostPage,
+  until,
+  Widget,
+  type TestBrowser,
+} from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 /** Writes the page as docs/<file> and closes it. */
@@ -189,6 +196,61 @@ export async function dataRequestShots(browser: TestBrowser): Promise<void> {
     await phone.page.locator('.notice.erased').waitFor()
     await phone.page.waitForTimeout(200)
     await shoot(phone.page, 'panel-erased-375-ru-dark.png')
+  } finally {
+    await server.stop()
+  }
+}
+
+/**
+ * CAPTCHA (S4): docs/panel-captcha.png (an inbox's Visitor checks) and
+ * docs/widget-captcha-375-ru-dark.png (the widget's notice while it proves itself, on a phone,
+ * dark, in Russian; the solution is held on its way so the notice stays for the picture).
+ */
+export async function captchaShots(browser: TestBrowser): Promise<void> {
+  const server = await startTestServer()
+  try {
+    const token = await server.adminToken()
+    const inboxId = await server.defaultInboxId()
+    await server.http(`/api/admin/inboxes/${inboxId}`, {
+      method: 'PATCH',
+      token,
+      body: { settings: { captcha: { mode: 'always' } } },
+    })
+    const { page } = await PanelPage.open(browser.context, server.url, {
+      viewport: { width: 1280, height: 640 },
+    })
+    await page.getByRole('button', { name: 'Settings' }).click()
+    const checks = page.getByRole('group', { name: 'Visitor checks (CAPTCHA)' })
+    await checks.waitFor()
+    await checks.evaluate((el) => el.scrollIntoView({ block: 'center' }))
+    await page.waitForTimeout(200)
+    await shoot(page, 'panel-captcha.png')
+
+    const operator = await connectOperator(server)
+    await until(
+      async () =>
+        (await server.http(`/api/visitor/availability?inboxId=${inboxId}`)).body.state === 'online',
+      'the operator to be online',
+    )
+    const host = serveHostPage(embeddingPage(server, inboxId, ' data-lang="ru"'))
+    try {
+      const phone = await browser.context.newPage()
+      await phone.setViewportSize({ width: 375, height: 740 })
+      await phone.emulateMedia({ colorScheme: 'dark' })
+      await phone.route(`${server.url}/api/visitor/captcha`, () => {
+        // Held: never answered while the picture is taken.
+      })
+      await phone.goto(`http://127.0.0.1:${host.port}/`)
+      const widget = new Widget(phone)
+      await widget.openChat()
+      await widget.send('Здравствуйте! Где мой заказ?')
+      await widget.frame.locator('[data-notice="verifying"]').waitFor()
+      await phone.waitForTimeout(200)
+      await shoot(phone, 'widget-captcha-375-ru-dark.png')
+    } finally {
+      operator.client.close()
+      host.stop(true)
+    }
   } finally {
     await server.stop()
   }

@@ -19,7 +19,7 @@ import { profileShots, visitorShots } from './screenshots-profile.ts'
 import { widgetCardShots } from './screenshots-widget.ts'
 import { homeShots } from './screenshots-home.ts'
 import { appearanceShots, customWidgetShots } from './screenshots-customize.ts'
-import { auditShots, dataRequestShots, sitesShots } from './screenshots-trust.ts'
+import { auditShots, captchaShots, dataRequestShots, sitesShots } from './screenshots-trust.ts'
 import { workspaceShots } from './screenshots-workspace.ts'
 
 ensureClientBuilt()
@@ -119,6 +119,7 @@ try {
   await sitesShots(browser)
   await auditShots(browser)
   await dataRequestShots(browser)
+  await captchaShots(browser)
   await customWidgetShots(browser)
   await workspaceShots(browser)
 } finally {

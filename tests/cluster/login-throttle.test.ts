@@ -2,9 +2,11 @@
  * Login throttling in a cluster (issue 22, item 3): the counters live in a JetStream KV bucket
  * that every node shares, so a second node is no second budget, for an account's backoff as
  * for an address's attempts. Two real node processes behind a trusted proxy address
- * (TRUST_PROXY=127.0.0.1, so X-Real-IP names the client).
+ * (TRUST_PROXY=127.0.0.1, so X-Real-IP names the client). The CAPTCHA's counters and used
+ * solutions (issue 18, S4) live in the same bucket.
  */
 import { describe, expect, test } from 'bun:test'
+import { encodeSolution, solveChallenge } from '../../protocol/captcha.ts'
 import { ADMIN, useCluster, withClusterServices, type ClusterNode } from '../helpers/cluster.ts'
 
 /** One login on `node` claiming to come from `ip`: status, error code ('ok'), retryAfterMs. */
@@ -82,6 +84,36 @@ await withClusterServices('cluster login throttle', {}, () => {
         'unauthenticated',
       )
       expect((await login(n1, ADMIN.email, ADMIN.password, '192.0.2.51')).status).toBe(200)
+    }, 30_000)
+
+    test('cluster captcha - new sessions from one address share one count, and a solution taken on one node is refused on the other', async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode]
+      const inboxId = await c.defaultInboxId(n1)
+      const patched = await n1.http(`/api/admin/inboxes/${inboxId}`, {
+        method: 'PATCH',
+        token: await c.adminToken(n1),
+        body: { settings: { captcha: { mode: 'auto', sessionsPer10Min: 2 } } },
+      })
+      expect(patched.status).toBe(200)
+      const post = (node: ClusterNode, path: string, body: unknown) =>
+        fetch(`${node.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-real-ip': '203.0.113.77' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
+      expect((await post(n1, '/api/visitor/session', { inboxId })).status).toBe(200)
+      expect((await post(n2, '/api/visitor/session', { inboxId })).status).toBe(200)
+      // The third from the same address, whichever node: asked for a challenge.
+      const third = await post(n1, '/api/visitor/session', { inboxId })
+      expect([third.status, third.body.error.code]).toEqual([428, 'captcha_required'])
+      const challenge = await post(n2, '/api/visitor/challenge', { inboxId, purpose: 'session' })
+      const found = await solveChallenge(challenge.body)
+      const captcha = encodeSolution(found!)
+      expect((await post(n2, '/api/visitor/session', { inboxId, captcha })).status).toBe(200)
+      const replay = await post(n1, '/api/visitor/session', { inboxId, captcha })
+      expect([replay.status, replay.body.error.code]).toEqual([422, 'captcha_invalid'])
     }, 30_000)
   })
 })

@@ -13,6 +13,7 @@ import { names } from '../form-errors.ts'
 import { msg, t } from '../i18n.ts'
 import { AppearanceEditor, type AppearanceDraft } from './AppearanceEditor.tsx'
 import { fromPreChatDraft, PreChatEditor, toPreChatDraft } from './PreChatEditor.tsx'
+import { CaptchaEditor, type CaptchaDraft } from './CaptchaEditor.tsx'
 import { fromSitesDraft, SitesEditor, toSitesDraft, type SitesDraft } from './SitesEditor.tsx'
 
 type NumberSetting =
@@ -71,6 +72,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
     launcherLabel: { ...initial.appearance.launcherLabel },
   })
   const [sites, setSites] = createStore<SitesDraft>(toSitesDraft(initial.allowedOrigins))
+  const [captcha, setCaptcha] = createStore<CaptchaDraft>({ ...initial.captcha })
   const [saved, setSaved] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
@@ -102,6 +104,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
       rating: rating(),
       preChat: fromPreChatDraft(preChat),
       appearance: { ...appearance },
+      captcha: { ...captcha },
     }
     const failure = await panel.actions.updateInbox(
       props.inbox.id,
@@ -160,6 +163,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
         )}
       </p>
       <PreChatEditor draft={preChat} setDraft={setPreChat} error={error()} errorId={errorId} />
+      <CaptchaEditor draft={captcha} setDraft={setCaptcha} error={error()} errorId={errorId} />
       <AppearanceEditor
         draft={appearance}
         setDraft={setAppearance}

@@ -142,6 +142,12 @@ export function accountSpecs(store: () => Store): void {
           allowedOrigins: ['https://shop.example.com', 'https://*.example.org'],
           closeResolvedAfterDays: 14,
           eraseClosedAfterDays: 400,
+          captcha: {
+            mode: 'always',
+            sessionsPer10Min: 7,
+            conversationsPer10Min: 3,
+            messagesPerMinute: 9,
+          },
           escalationMinutes: 7,
           maxOpenPerOperator: 3,
           visitorMessagesPerMinute: 12,

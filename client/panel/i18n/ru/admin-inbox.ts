@@ -27,6 +27,17 @@ export const RU_ADMIN_INBOX: Dictionary = {
 
   'Close resolved conversations after (days without activity, 0 = never)':
     'Закрывать решённые разговоры через (дней без активности, 0 — никогда)',
+  'Visitor checks (CAPTCHA)': 'Проверка посетителей (CAPTCHA)',
+  "A visitor asked to prove themselves waits while their browser solves a small puzzle, a few seconds at most; no one types anything. Past a limit below the check gets harder as the count doubles. Addresses are the visitor's as the proxy names them.":
+    'Посетитель, которого попросили подтвердить, что он человек, ждёт, пока его браузер решит небольшую задачу, — не дольше нескольких секунд; вводить ничего не нужно. После превышения порога ниже проверка усложняется с каждым удвоением счёта. Адреса — это адреса посетителей, как их передаёт прокси.',
+  'Ask for a check': 'Когда проверять',
+  'When behaviour looks like abuse': 'Когда поведение похоже на злоупотребление',
+  'Also before every new conversation': 'Также перед каждым новым разговором',
+  Never: 'Никогда',
+  'New visitors from one address in 10 minutes': 'Новых посетителей с одного адреса за 10 минут',
+  'New conversations from one address in 10 minutes':
+    'Новых разговоров с одного адреса за 10 минут',
+  "A visitor's messages in a minute": 'Сообщений посетителя в минуту',
   'Erase the content of closed conversations after (days, 0 = never)':
     'Удалять содержимое закрытых разговоров через (дней, 0 — никогда)',
 
