@@ -204,13 +204,20 @@ export class ChatService {
     if (!this.conversations.has(id)) {
       this.startLimiter.take(principal.id, 'new conversations')
       if (first) await this.limitVisitorSend(principal)
-      if (inbox && this.captcha && !(opts.clientMsgId && (await this.started(principal, id)))) {
-        await this.captcha.admit(
-          'conversation',
-          { inboxId: inbox.id, address: opts.address ?? 'unknown', visitorId: principal.id },
-          inbox.settings.captcha,
-          { text: opts.text },
-        )
+      if (inbox && this.captcha) {
+        try {
+          await this.captcha.admit(
+            'conversation',
+            { inboxId: inbox.id, address: opts.address ?? 'unknown', visitorId: principal.id },
+            inbox.settings.captcha,
+            { text: opts.text },
+          )
+        } catch (error) {
+          // A retried start of a conversation that exists (its actor asleep) is no new one.
+          const retry = opts.clientMsgId !== undefined && (await this.started(principal, id))
+          if (!(error instanceof ParleyError && error.code === 'captcha_required' && retry))
+            throw error
+        }
       }
     }
     const located = this.geo && opts.address ? this.geo.lookup(opts.address) : null

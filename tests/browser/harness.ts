@@ -172,6 +172,15 @@ export class Widget {
   }
 }
 
+/** Until the inbox's availability says online (the widget then offers a chat, not the form). */
+export function waitOnline(server: TestServer, inboxId: string): Promise<void> {
+  return until(
+    async () =>
+      (await server.http(`/api/visitor/availability?inboxId=${inboxId}`)).body.state === 'online',
+    'the inbox to be online',
+  )
+}
+
 /** An operator of an inbox (the default one), on a raw WebSocket (the panel comes later). */
 export async function connectOperator(server: TestServer, inbox?: string) {
   const inboxId = inbox ?? (await server.defaultInboxId())

@@ -19,7 +19,7 @@ import {
   connectOperator,
   embeddingPage,
   serveHostPage,
-  until,
+  waitOnline,
   Widget,
   type TestBrowser,
 } from './harness.ts'
@@ -227,11 +227,7 @@ export async function captchaShots(browser: TestBrowser): Promise<void> {
     await shoot(page, 'panel-captcha.png')
 
     const operator = await connectOperator(server)
-    await until(
-      async () =>
-        (await server.http(`/api/visitor/availability?inboxId=${inboxId}`)).body.state === 'online',
-      'the operator to be online',
-    )
+    await waitOnline(server, inboxId)
     const host = serveHostPage(embeddingPage(server, inboxId, ' data-lang="ru"'))
     try {
       const phone = await browser.context.newPage()

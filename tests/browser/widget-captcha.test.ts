@@ -18,7 +18,7 @@ import {
   launchBrowser,
   serveHostPage,
   skipBrowserTests,
-  until,
+  waitOnline,
   Widget,
   type TestBrowser,
 } from './harness.ts'
@@ -38,11 +38,7 @@ describe.skipIf(skipBrowserTests)('widget captcha (S4)', () => {
     inboxId = await s.defaultInboxId()
     operator = await connectOperator(s)
     // The widget offers a chat (not the offline form) once the operator counts as online.
-    await until(
-      async () =>
-        (await s.http(`/api/visitor/availability?inboxId=${inboxId}`)).body.state === 'online',
-      'the operator to be online',
-    )
+    await waitOnline(s, inboxId)
   }, 120_000)
   afterAll(async () => {
     operator?.client.close()

@@ -1,5 +1,6 @@
 /** HTTP shortcuts for server tests: start a conversation and send a message over the API. */
 import { expect } from 'bun:test'
+import { createHmac } from 'node:crypto'
 import type { TestServer } from './server.ts'
 
 /** Starts a conversation over HTTP as a (new or given) visitor. */
@@ -38,4 +39,15 @@ export async function okBody(
   if (!(statuses.length ? statuses : [200, 201]).includes(r.status))
     throw new Error(`${r.status} ${JSON.stringify(r.body)}`)
   return r.body
+}
+
+/** A visitor the site vouches for (identity verification, W2) as `userId`: its session. */
+export async function verifiedVisitor(
+  s: TestServer,
+  inboxId: string,
+  userId: string,
+): Promise<{ token: string; visitorId: string }> {
+  const secret = await s.identitySecret(inboxId)
+  const userHash = createHmac('sha256', secret).update(userId).digest('hex')
+  return okBody(s.http('/api/visitor/session', { body: { inboxId, userId, userHash } }))
 }

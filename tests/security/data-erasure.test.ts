@@ -12,11 +12,10 @@
  * A second test races the erasure with the visitor sending as fast as they can.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createHmac } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { unzipSync, strFromU8 } from 'fflate'
-import { okBody } from '../helpers/http.ts'
+import { okBody, verifiedVisitor } from '../helpers/http.ts'
 import { rawTableDump, startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
 
@@ -115,13 +114,7 @@ beforeAll(async () => {
       body: { settings: { rating: 'stars' } },
     }),
   )
-  const secret = await s.identitySecret(inboxId)
-  const hash = createHmac('sha256', secret).update(mark('externalId')).digest('hex')
-  visitor = await ok(
-    s.http('/api/visitor/session', {
-      body: { inboxId, userId: mark('externalId'), userHash: hash },
-    }),
-  )
+  visitor = await verifiedVisitor(s, inboxId, mark('externalId'))
   other = await s.visitorToken(inboxId)
   await ok(
     s.http('/api/visitor/profile', {

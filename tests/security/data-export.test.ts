@@ -7,9 +7,8 @@
  * audit trail. Bad lookups are typed errors; operators are refused.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createHmac } from 'node:crypto'
 import { unzipSync, strFromU8 } from 'fflate'
-import { okBody } from '../helpers/http.ts'
+import { okBody, verifiedVisitor } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 
 let s: TestServer
@@ -34,11 +33,7 @@ beforeAll(async () => {
       body: { settings: { rating: 'stars' } },
     }),
   )
-  const secret = await s.identitySecret(inboxId)
-  const hash = createHmac('sha256', secret).update('shop-user-42').digest('hex')
-  visitor = await ok(
-    s.http('/api/visitor/session', { body: { inboxId, userId: 'shop-user-42', userHash: hash } }),
-  )
+  visitor = await verifiedVisitor(s, inboxId, 'shop-user-42')
   other = await s.visitorToken(inboxId)
   await ok(
     s.http('/api/visitor/profile', {
