@@ -18,6 +18,7 @@ import type {
   VisitorLocation,
   PanelLocale,
 } from '../protocol/index.ts'
+import type { WebhookDeliveryStatus, WebhookEventType } from '../protocol/webhooks.ts'
 import type { Schedule } from './inbox/schedule.ts'
 
 /** A conversation row as the actor keeps it: the wire shape plus the owner's fencing epoch. */
@@ -100,6 +101,11 @@ export interface ConversationWrite {
   erase?: { at: number; redact: { seq: number; data: StoredEventData['data'] }[] }
   /** Upsert these watermarks (keyed by conversation + reader kind + reader id). */
   readStates?: ReadState[]
+  /**
+   * Mark this write's events for the webhook dispatcher in its own transaction (the
+   * transactional outbox, issue 17): set when the conversation's inbox has an endpoint.
+   */
+  outbox?: boolean
   /**
    * Append these events; (conversationId, seq) is unique. A `message.created` event stores its
    * message: its client id is taken once per conversation.
@@ -1051,6 +1057,142 @@ export interface StoreHealth {
 }
 
 /** The whole store as the server wires it. */
+/** A webhook endpoint as stored (issue 17, I1; protocol/webhooks.ts has the wire shape). */
+export interface WebhookEndpointRecord {
+  id: string
+  inboxId: string
+  url: string
+  description: string
+  events: WebhookEventType[]
+  enabled: boolean
+  secret: string
+  previousSecret: string | null
+  previousSecretUntil: number | null
+  failingSince: number | null
+  lastSuccessAt: number | null
+  lastFailureAt: number | null
+  lastError: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+/** One event for one endpoint (the delivery log's row). */
+export interface WebhookDeliveryRecord {
+  endpointId: string
+  eventId: string
+  type: WebhookEventType | 'ping'
+  conversationId: string | null
+  seq: number
+  status: WebhookDeliveryStatus
+  /** The JSON posted; kept only while the delivery is pending. */
+  body: string | null
+  attempts: number
+  nextAttemptAt: number | null
+  createdAt: number
+  lastAttemptAt: number | null
+  deliveredAt: number | null
+  responseStatus: number | null
+  responseMs: number | null
+  responseSnippet: string | null
+  error: string | null
+}
+
+/** A conversation whose log holds events not fanned out to endpoints yet (the outbox). */
+export interface OutboxMark {
+  conversationId: string
+  /** The first event not fanned out. */
+  fromSeq: number
+  /** The newest event marked. */
+  seq: number
+  markedAt: number
+}
+
+/** How one attempt ended, as the dispatcher records it. */
+export interface WebhookAttempt {
+  endpointId: string
+  eventId: string
+  at: number
+  /**
+   * delivered; pending: retry at nextAttemptAt; failed: retries used up; cancelled: not sent
+   * (its endpoint was disabled or deleted).
+   */
+  outcome: 'delivered' | 'pending' | 'failed' | 'cancelled'
+  nextAttemptAt: number | null
+  responseStatus: number | null
+  responseMs: number
+  responseSnippet: string | null
+  error: string | null
+}
+
+/** A pending delivery whose turn has not come: it waits for its queue's head until `until`. */
+export interface WebhookDeferral {
+  endpointId: string
+  eventId: string
+  until: number
+}
+
+export interface WebhookStore {
+  /** Endpoints of one inbox, or of every inbox (null), oldest first. */
+  listEndpoints(inboxId: string | null): Promise<WebhookEndpointRecord[]>
+  getEndpoint(id: string): Promise<WebhookEndpointRecord | null>
+  /** Fails with `not_found` (no such inbox) or `validation_failed` (`max` endpoints already). */
+  createEndpoint(endpoint: WebhookEndpointRecord, max: number): Promise<void>
+  updateEndpoint(
+    id: string,
+    patch: Partial<Omit<WebhookEndpointRecord, 'id' | 'inboxId' | 'createdAt'>>,
+  ): Promise<WebhookEndpointRecord | null>
+  /** Removes the endpoint and its delivery log. */
+  deleteEndpoint(id: string): Promise<boolean>
+  /** Pending deliveries per endpoint (those with none are absent). */
+  pendingCounts(endpointIds: readonly string[]): Promise<Map<string, number>>
+  /** Outbox marks, oldest first. */
+  marks(limit: number): Promise<OutboxMark[]>
+  /**
+   * In one transaction: stores the deliveries (one already stored is left as it is) and moves
+   * the conversation's mark past `coveredSeq`: gone when nothing newer was marked meanwhile.
+   */
+  fanOut(
+    conversationId: string,
+    coveredSeq: number,
+    deliveries: readonly WebhookDeliveryRecord[],
+  ): Promise<void>
+  /** Pending deliveries due at `now`, oldest due first. */
+  due(now: number, limit: number): Promise<WebhookDeliveryRecord[]>
+  /**
+   * The first pending delivery (lowest seq) of each endpoint's queue for these conversations,
+   * keyed `endpointId conversationId`.
+   */
+  heads(conversationIds: readonly string[]): Promise<Map<string, WebhookDeliveryRecord>>
+  /** When the next pending delivery is due; null when none is pending. */
+  nextDue(): Promise<number | null>
+  /**
+   * Records attempts and deferrals in one transaction, with each endpoint's health: a success
+   * ends `failing`; a delivery whose retries are used up starts it.
+   */
+  record(attempts: readonly WebhookAttempt[], deferrals: readonly WebhookDeferral[]): Promise<void>
+  /** An endpoint's log, newest first, after the cursor (createdAt, eventId) of the last page. */
+  deliveries(
+    endpointId: string,
+    opts: {
+      status?: WebhookDeliveryStatus
+      before?: { createdAt: number; eventId: string }
+      limit: number
+    },
+  ): Promise<WebhookDeliveryRecord[]>
+  getDelivery(endpointId: string, eventId: string): Promise<WebhookDeliveryRecord | null>
+  /** Stores a delivery made outside the outbox (a test event). */
+  insertDelivery(delivery: WebhookDeliveryRecord): Promise<void>
+  /** Sends a delivery again: pending now with this body, its attempts kept. */
+  requeue(
+    endpointId: string,
+    eventId: string,
+    body: string,
+    now: number,
+  ): Promise<WebhookDeliveryRecord | null>
+  /** Removes finished deliveries created before `before` (at most `limit`); how many. */
+  prune(before: number, limit: number): Promise<number>
+}
+
 export interface Store {
   conversations: ConversationStore
   queries: ConversationQueries
@@ -1063,6 +1205,7 @@ export interface Store {
   branches: BranchStore
   cannedReplies: CannedReplyStore
   audit: AuditStore
+  webhooks: WebhookStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

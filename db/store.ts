@@ -13,6 +13,7 @@ import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
 import { SqlSearchQueries } from './repos/search.ts'
+import { SqlWebhookStore } from './repos/webhooks.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
@@ -127,6 +128,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     branches: new SqlBranchStore(db),
     cannedReplies: new SqlCannedReplyStore(db),
     audit: new SqlAuditStore(db),
+    webhooks: new SqlWebhookStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

@@ -22,6 +22,7 @@ import {
   type OperatorFeed,
   type Store,
 } from '../actors/index.ts'
+import type { ConversationEvent } from '../protocol/index.ts'
 import type { ConversationRegistry, InboxRegistry, OperatorRegistry } from './chat.ts'
 import type { Cluster, ClusteredRegistry } from './cluster/index.ts'
 import type { Config } from './config.ts'
@@ -54,6 +55,8 @@ export function createActorSystem(deps: {
   feed: OperatorFeed
   /** Set when NATS_URL is: actors are placed on one node of the cluster each. */
   cluster?: Cluster | null
+  /** Whether a write's events go into the webhook outbox (server/webhooks/directory.ts). */
+  outbox?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
 }): ActorSystem {
   const { store, clock, log, config } = deps
   const cluster = deps.cluster ?? null
@@ -96,6 +99,7 @@ export function createActorSystem(deps: {
           attachments: store.attachments,
           inboxes: store.inboxes,
           attachmentGraceMs: config.attachments.graceMs,
+          ...(deps.outbox ? { outbox: deps.outbox } : {}),
         }),
     }),
   )

@@ -75,6 +75,11 @@ import { branchRoutes } from './http/branches.ts'
 import { cannedRoutes } from './http/canned.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
+import { webhookRoutes } from './http/webhooks.ts'
+import { WebhookDirectory } from './webhooks/directory.ts'
+import { WebhookDispatcher } from './webhooks/dispatcher.ts'
+import { WebhookService } from './webhooks/service.ts'
+import { TargetPolicy } from './webhooks/target.ts'
 
 export interface RunningServer {
   url: string
@@ -86,6 +91,8 @@ export interface RunningServer {
   sweepAttachments(opts?: { dryRun?: boolean }): Promise<SweepReport>
   /** One round of the retention job now, on this node (issue 18). */
   runRetention(): Promise<RetentionReport>
+  /** The webhook dispatcher (issue 17): `drain` runs rounds until nothing is left to send. */
+  webhooks: Pick<WebhookDispatcher, 'drain' | 'stats' | 'kick'>
   conversations: ConversationRegistry
   metrics: Metrics
   /** The METRICS_PORT listener (`http://host:port`), or null when there is none. */
@@ -148,7 +155,24 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hub.publish(frame)
     },
   }
-  const actors = createActorSystem({ store, clock, log, config, publisher, feed: hub, cluster })
+  // Webhooks (issue 17): which inboxes have endpoints, known before any actor writes.
+  const webhookDirectory = new WebhookDirectory(store.webhooks, cluster?.relay ?? null, log)
+  await webhookDirectory.start()
+  let webhookDispatcher: WebhookDispatcher | null = null
+  const actors = createActorSystem({
+    store,
+    clock,
+    log,
+    config,
+    publisher,
+    feed: hub,
+    cluster,
+    outbox: (inboxId, events) => {
+      const reported = webhookDirectory.reports(inboxId, events)
+      if (reported) webhookDispatcher?.nudge()
+      return reported
+    },
+  })
   const { conversations } = actors
   // Counters shared by the whole cluster (logins, uploads): another node is no second budget.
   const throttleStore = cluster
@@ -242,7 +266,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           await accounts.eraseVisitorProfile(id)
         },
       },
-      config.retention,
+      { ...config.retention, webhookLogDays: config.webhooks.logDays },
     )
   // Old data ages out once cluster-wide per round (issue 18).
   const retention = startSweeper({
@@ -252,6 +276,31 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     lock: null,
     log,
     name: 'retention',
+  })
+  const webhookPolicy = new TargetPolicy(config.webhooks.allowHosts)
+  const dispatcherLease = 'webhooks.dispatcher'
+  webhookDispatcher = new WebhookDispatcher({
+    store,
+    clock,
+    log,
+    metrics,
+    policy: webhookPolicy,
+    lease: cluster
+      ? {
+          hold: async () =>
+            cluster.leases.valid(dispatcherLease) ||
+            (await cluster.leases.claim(dispatcherLease).catch(() => false)),
+        }
+      : null,
+    options: config.webhooks,
+  })
+  const dispatcher = webhookDispatcher
+  const webhooks = new WebhookService({
+    store,
+    clock,
+    policy: webhookPolicy,
+    directory: webhookDirectory,
+    dispatcher,
   })
   const origins = new OriginGuard({ store, secret: config.secret, clock, metrics })
   const captcha = new CaptchaGuard({
@@ -298,6 +347,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // catches up from the store, so nothing published meanwhile is missed.
   cluster?.link.onChange((up) => gateway.clusterLinkChanged(up))
   cluster?.link.onChange((up) => void revocations.linkChanged(up))
+  // Endpoint changes published while the link was down were missed: read them again.
+  cluster?.link.onChange((up) => {
+    if (up) void webhookDirectory.reload()
+  })
+  dispatcher.start()
   // A node whose database fails hands its actors to nodes whose database works, and takes
   // actors again only once a write of its own succeeds.
   const storeWatch = watchStore(store, {
@@ -370,6 +424,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(adminRoutes(ctx))
     .use(branchRoutes(ctx))
     .use(cannedRoutes(ctx))
+    .use(webhookRoutes(ctx, webhooks))
     .use(realtimeRoutes(ctx))
     .use(staticRoutes(ctx))
     .get('/api', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))
@@ -460,6 +515,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       storeWatch.stop()
       sweeper.stop()
       retention.stop()
+      webhookDirectory.stop()
+      await dispatcher.stop()
       // Closing shares one budget, whatever state NATS or the database are in: a step that
       // does not finish in time is left behind (the process is about to end).
       const closeBy = performance.now() + SHUTDOWN_CLOSE_MS
@@ -490,6 +547,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     attachments,
     sweepAttachments: sweepAttachmentsNow,
     runRetention: runRetentionNow,
+    webhooks: dispatcher,
     gateway,
     conversations,
     metrics,

@@ -170,6 +170,29 @@ const EnvSchema = v.object({
   AUDIT_RETENTION_DAYS: v.optional(intIn(0, 36_500), '365'),
   /** How often the retention job runs, in ms; 0: never (a test runs it by hand). */
   RETENTION_SWEEP_MS: v.optional(intIn(0, 86_400_000), '3600000'),
+  /**
+   * Webhook targets allowed although they are private, loopback or link-local (SSRF guard,
+   * issue 17): comma-separated host names, IP addresses or CIDR ranges. Unset: none.
+   */
+  WEBHOOK_ALLOW_HOSTS: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^[A-Za-z0-9.:\/_-]+(,[A-Za-z0-9.:\/_-]+)*$/,
+        'must be comma-separated host names, IP addresses or CIDR ranges',
+      ),
+    ),
+  ),
+  /** Longest a webhook delivery may take, in ms (connect, send, response headers and body). */
+  WEBHOOK_TIMEOUT_MS: v.optional(intIn(1000, 60_000), '10000'),
+  /** Webhook deliveries in flight at once on the dispatching node. */
+  WEBHOOK_CONCURRENCY: v.optional(intIn(1, 256), '16'),
+  /** Hours a failing delivery is retried (exponential backoff) before it counts as failed. */
+  WEBHOOK_RETRY_HOURS: v.optional(intIn(1, 168), '24'),
+  /** Days finished deliveries stay in the delivery log. */
+  WEBHOOK_LOG_DAYS: v.optional(intIn(1, 365), '30'),
+  /** A PEM file of extra certificate authorities webhook targets may use (an internal CA). */
+  WEBHOOK_CA_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
 })
 
 export interface Config {
@@ -228,7 +251,20 @@ export interface Config {
   typingTtlMs: number
   /** Conversations idle this long are dropped from memory. */
   actorIdleMs: number
+  /** Webhook delivery (WEBHOOK_*, issue 17). */
+  webhooks: WebhookConfig
   mailboxLimit: number
+}
+
+export interface WebhookConfig {
+  /** Private targets allowed anyway: host names (lower case), addresses and CIDR ranges. */
+  allowHosts: string[]
+  timeoutMs: number
+  concurrency: number
+  retryForMs: number
+  logDays: number
+  /** Extra trusted CA certificates (PEM); null: the system's only. */
+  ca: string | null
 }
 
 export interface AttachmentConfig {
@@ -363,6 +399,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     heartbeatSec: e.HEARTBEAT_SEC,
     attachments,
+    webhooks: {
+      allowHosts: e.WEBHOOK_ALLOW_HOSTS?.toLowerCase().split(',') ?? [],
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      retryForMs: e.WEBHOOK_RETRY_HOURS * 3_600_000,
+      logDays: e.WEBHOOK_LOG_DAYS,
+      ca: e.WEBHOOK_CA_FILE ? readCa(e.WEBHOOK_CA_FILE) : null,
+    },
     typingTtlMs: 8000,
     actorIdleMs: 5 * 60_000,
     mailboxLimit: 256,
@@ -409,6 +453,19 @@ function attachmentConfig(e: v.InferOutput<typeof EnvSchema>, dataDir: string): 
     ...common,
     storage: { kind: 'disk', dir: resolve(e.ATTACHMENT_DIR ?? join(dataDir, 'attachments')) },
   }
+}
+
+function readCa(path: string): string {
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new ConfigError([`WEBHOOK_CA_FILE: cannot read ${path}: ${(error as Error).message}`])
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError([`WEBHOOK_CA_FILE: ${path} holds no PEM certificate`])
+  }
+  return pem
 }
 
 /** The HMAC key lives in the data folder when not given, so tokens survive restarts. */

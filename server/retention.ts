@@ -5,7 +5,8 @@
  * batch commits on its own, and what a batch removes is chosen again from what is left). In a
  * cluster one node runs each round (the caller passes the cluster's lock).
  *
- * Today: the audit trail, after `AUDIT_RETENTION_DAYS` (0: kept for good); and per inbox,
+ * Today: the audit trail, after `AUDIT_RETENTION_DAYS` (0: kept for good); finished webhook
+ * deliveries, after `WEBHOOK_LOG_DAYS`; and per inbox,
  * resolved conversations idle for `closeResolvedAfterDays` are closed by the system, and
  * closed ones unchanged for `eraseClosedAfterDays` have their content erased (as a
  * data-subject request erases it, server/erasure.ts: counts and durations stay), each through
@@ -28,6 +29,8 @@ const MAX_BATCHES_PER_ROUND = 200
 export interface RetentionSettings {
   /** Days an audit entry is kept; 0: for good. */
   auditDays: number
+  /** Days a finished webhook delivery stays in its endpoint's log (issue 17); 0: for good. */
+  webhookLogDays?: number
 }
 
 export interface RetentionReport {
@@ -38,6 +41,8 @@ export interface RetentionReport {
   erased: number
   /** Visitors erased because nothing of their conversations was left. */
   visitorsErased: number
+  /** Finished webhook deliveries removed from the delivery log. */
+  webhookDeliveriesRemoved: number
 }
 
 const DAY_MS = 86_400_000
@@ -57,7 +62,13 @@ export async function runRetention(
   },
   settings: RetentionSettings,
 ): Promise<RetentionReport> {
-  const report: RetentionReport = { auditRemoved: 0, closed: 0, erased: 0, visitorsErased: 0 }
+  const report: RetentionReport = {
+    auditRemoved: 0,
+    closed: 0,
+    erased: 0,
+    visitorsErased: 0,
+    webhookDeliveriesRemoved: 0,
+  }
   for (const inbox of await deps.store.inboxes.list()) {
     const days = inbox.settings.closeResolvedAfterDays
     if (!days || days <= 0) continue
@@ -107,6 +118,16 @@ export async function runRetention(
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
+  const webhookDays = settings.webhookLogDays ?? 0
+  if (webhookDays > 0) {
+    const before = deps.clock.now() - webhookDays * DAY_MS
+    for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
+      const removed = await deps.store.webhooks.prune(before, RETENTION_BATCH)
+      report.webhookDeliveriesRemoved += removed
+      if (removed < RETENTION_BATCH) break
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
   if (Object.values(report).some((n) => n > 0)) deps.log.info('retention round', { ...report })
   const help = 'What the retention job removed or closed, by kind (issue 18).'
   deps.metrics.inc(
@@ -122,6 +143,12 @@ export async function runRetention(
     help,
     { kind: 'visitor_erased' },
     report.visitorsErased,
+  )
+  deps.metrics.inc(
+    'parley_retention_total',
+    help,
+    { kind: 'webhook_delivery_removed' },
+    report.webhookDeliveriesRemoved,
   )
   return report
 }

@@ -74,6 +74,7 @@ if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
   const onPostgres = [
     'tests/server',
     'tests/security',
+    'tests/integrations/webhooks.test.ts',
     'tests/attachments/api.test.ts',
     'tests/attachments/limits.test.ts',
     'tests/attachments/faults.test.ts',

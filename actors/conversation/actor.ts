@@ -65,6 +65,11 @@ export interface ConversationDeps {
   inboxes?: Pick<InboxStore, 'get'>
   /** How long a deleted message's files stay in storage before the cleanup job removes them. */
   attachmentGraceMs?: number
+  /**
+   * True when an endpoint of the inbox may report one of these events (issue 17): the write
+   * then marks them in the webhook outbox, in its own transaction.
+   */
+  outbox?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
 }
 
 /** Default grace before a deleted message's files leave the storage. */
@@ -891,6 +896,14 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
    * may therefore be behind the store, so it steps down, and the next command reloads it.
    */
   private async write(write: ConversationWrite): Promise<void> {
+    const inboxId = this.conv?.inboxId ?? write.create?.inboxId
+    if (
+      inboxId !== undefined &&
+      write.events.length > 0 &&
+      this.deps.outbox?.(inboxId, write.events)
+    ) {
+      write = { ...write, outbox: true }
+    }
     try {
       await this.deps.store.write(
         this.epoch === undefined ? write : { ...write, expectedEpoch: this.epoch },

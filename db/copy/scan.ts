@@ -25,6 +25,9 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   attachments: ['id'],
   cannedReplies: ['id'],
   auditLog: ['id'],
+  webhookEndpoints: ['id'],
+  webhookOutbox: ['conversationId'],
+  webhookDeliveries: ['endpointId', 'eventId'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

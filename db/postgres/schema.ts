@@ -38,6 +38,7 @@ import type {
   PartyKind,
   StoredEventData,
 } from '../../protocol/index.ts'
+import type { WebhookDeliveryStatus, WebhookEventType } from '../../protocol/webhooks.ts'
 
 /** Epoch milliseconds, seqs and epochs: 64-bit in the database, a JS number in the rows. */
 const int64 = (name: string) => bigint(name, { mode: 'number' })
@@ -409,6 +410,97 @@ export const auditLog = pgTable(
   ],
 )
 
+/**
+ * Webhook endpoints (issue 17, I1): per inbox, a URL that receives the events it subscribes to,
+ * signed with its secret (and, for a while after a rotation, the previous one too). The secret
+ * is kept as written: it signs every delivery.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description').notNull(),
+    events: json('events').$type<WebhookEventType[]>().notNull(),
+    enabled: boolean('enabled').notNull(),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: int64('previous_secret_until'),
+    /** A delivery used up its retries after the last success, at this time; null: healthy. */
+    failingSince: int64('failing_since'),
+    lastSuccessAt: int64('last_success_at'),
+    lastFailureAt: int64('last_failure_at'),
+    lastError: text('last_error'),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_inbox').on(t.inboxId, t.createdAt)],
+)
+
+/**
+ * The transactional outbox (issue 17): a row per conversation whose log holds events no
+ * webhook dispatch has fanned out yet, upserted in the same transaction as those events (one
+ * primary-key row per conversation per commit, however many events). `fromSeq` is the first
+ * event not fanned out, `seq` the newest one marked. The dispatcher deletes the row only while
+ * `seq` is still what it covered, so a mark renewed meanwhile stays.
+ */
+export const webhookOutbox = pgTable('webhook_outbox', {
+  conversationId: text('conversation_id')
+    .primaryKey()
+    .references(() => conversations.id),
+  fromSeq: int64('from_seq').notNull(),
+  seq: int64('seq').notNull(),
+  markedAt: int64('marked_at').notNull(),
+})
+
+/**
+ * One event for one endpoint: the delivery log. Keyed by (endpoint, event id), so fanning out
+ * the same event twice (a dispatcher that lost its lease mid-way) stores it once. `body` is
+ * kept only while it may still be sent; a redelivery builds it again from the log.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    type: text('type').$type<WebhookEventType | 'ping'>().notNull(),
+    /** Null for a test event. */
+    conversationId: text('conversation_id'),
+    /** The log row it reports (0 for a test event): deliveries of a conversation go in order. */
+    seq: int64('seq').notNull(),
+    status: text('status').$type<WebhookDeliveryStatus>().notNull(),
+    body: text('body'),
+    attempts: int64('attempts').notNull(),
+    nextAttemptAt: int64('next_attempt_at'),
+    createdAt: int64('created_at').notNull(),
+    lastAttemptAt: int64('last_attempt_at'),
+    deliveredAt: int64('delivered_at'),
+    responseStatus: int64('response_status'),
+    responseMs: int64('response_ms'),
+    responseSnippet: text('response_snippet'),
+    error: text('error'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.endpointId, t.eventId] }),
+    // The delivery log, newest first.
+    index('webhook_deliveries_log').on(t.endpointId, t.createdAt),
+    // What is due, oldest first: pending rows only.
+    index('webhook_deliveries_due')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    // The head of each endpoint's queue for a conversation (they go in order), and erasure:
+    // pending rows only (a delivered one keeps no body).
+    index('webhook_deliveries_queue')
+      .on(t.conversationId, t.endpointId, t.seq)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+)
+
 /** Every table, by the name the repositories use for it. */
 export const tables = {
   inboxes,
@@ -425,4 +517,7 @@ export const tables = {
   attachments,
   cannedReplies,
   auditLog,
+  webhookEndpoints,
+  webhookOutbox,
+  webhookDeliveries,
 }

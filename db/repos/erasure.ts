@@ -30,7 +30,7 @@ export class ErasureSteps {
   constructor(private readonly db: SqlDialect) {}
 
   steps(erasure: PlannedErasure): Step[] {
-    const { events: e, attachments: a, conversations: c } = this.db.tables
+    const { events: e, attachments: a, conversations: c, webhookDeliveries: w } = this.db.tables
     const { conversationId: id, at } = erasure
     const inLog = (name: StoredEventData['name']) => and(eq(e.conversationId, id), eq(e.name, name))
     const seqs = { seq: field(e.seq) }
@@ -78,6 +78,17 @@ export class ErasureSteps {
       ),
       queryStep(
         update('conversations', { erasedAt: at, city: null }, eq(c.id, id), { id: field(c.id) }),
+        {},
+      ),
+      // Webhook deliveries not sent yet carry the content in their body: cancelled, emptied.
+      // Events the dispatcher has not fanned out yet are read from the log, erased above.
+      queryStep(
+        update(
+          'webhookDeliveries',
+          { status: 'cancelled', body: null, nextAttemptAt: null, error: 'erased' },
+          and(eq(w.conversationId, id), eq(w.status, 'pending')),
+          { id: field(w.eventId) },
+        ),
         {},
       ),
     ]

@@ -63,6 +63,8 @@ export interface PlannedWrite {
   attachmentDeletes: { conversationId: string; messageId: string; purgeAt: number }[]
   /** Conversations whose content this write erases (db/repos/erasure.ts). */
   erasures: PlannedErasure[]
+  /** Webhook outbox marks (issue 17): the range of this write's events to fan out. */
+  outbox: Rows['webhookOutbox'][]
   /**
    * Conversations whose summary this write brings up to date: their pending mark goes, unless
    * the log holds an event past the stored summary (a newer append keeps or renews it).
@@ -84,6 +86,7 @@ export function projectionWrite(projections: Projection[], settles: string[]): P
     attachmentLinks: [],
     attachmentDeletes: [],
     erasures: [],
+    outbox: [],
     settles,
   }
 }
@@ -110,6 +113,7 @@ export class ConversationWriter {
   readonly #link
   readonly #unlink
   readonly #erasures: ErasureSteps
+  readonly #outbox
 
   constructor(db: SqlDialect) {
     const { conversations: c, events: e, pendingProjections: pp, readStates: rs } = db.tables
@@ -150,6 +154,12 @@ export class ConversationWriter {
       { id: field(a.id) },
     )
     this.#erasures = new ErasureSteps(db)
+    // A mark renewed by a later write keeps its first unsent event and takes the newer last one.
+    const o = db.tables.webhookOutbox
+    this.#outbox = insertInto('webhookOutbox', {
+      target: ['conversationId'],
+      set: { seq: keepHigher(o.seq) },
+    })
     this.#conversationPatches = new ConversationPatches(db)
     this.#messagePatches = new MessagePatches(db)
     this.#projections = new ProjectionUpdates(db)
@@ -205,6 +215,7 @@ export class ConversationWriter {
         ? [{ conversationId: id, ...write.deleteAttachments }]
         : [],
       erasures: write.erase ? [{ conversationId: id, ...write.erase }] : [],
+      outbox: write.outbox ? outboxMark(write) : [],
       settles: [],
     }
   }
@@ -242,6 +253,7 @@ export class ConversationWriter {
         this.#mark,
         writes.flatMap((w) => w.marks),
       ),
+      ...insertStep(this.#outbox, mergedMarks(writes.flatMap((w) => w.outbox))),
       ...this.#projections.steps(writes.flatMap((w) => w.projections)),
       // Last: summaries are written and a mark inserted by any write of this batch is there.
       ...settleStep(this.#settle, [...new Set(writes.flatMap((w) => w.settles))]),
@@ -265,6 +277,42 @@ function plannedLinks(write: ConversationWrite): AttachmentLink[] {
     uploaderKind: links.uploader.kind,
     uploaderId: links.uploader.id,
   }))
+}
+
+/** The outbox mark of a write's events; none when it appends none. */
+function outboxMark(write: ConversationWrite): Rows['webhookOutbox'][] {
+  const seqs = write.events.map((e) => e.seq)
+  if (seqs.length === 0) return []
+  const at = Math.max(...write.events.map((e) => e.at))
+  return [
+    {
+      conversationId: write.conversationId,
+      fromSeq: Math.min(...seqs),
+      seq: Math.max(...seqs),
+      markedAt: at,
+    },
+  ]
+}
+
+/** One mark per conversation (a multi-row upsert may not touch a key twice): the whole range. */
+function mergedMarks(rows: Rows['webhookOutbox'][]): Rows['webhookOutbox'][] {
+  if (rows.length < 2) return rows
+  const byId = new Map<string, Rows['webhookOutbox']>()
+  for (const row of rows) {
+    const seen = byId.get(row.conversationId)
+    byId.set(
+      row.conversationId,
+      seen
+        ? {
+            conversationId: row.conversationId,
+            fromSeq: Math.min(seen.fromSeq, row.fromSeq),
+            seq: Math.max(seen.seq, row.seq),
+            markedAt: Math.min(seen.markedAt, row.markedAt),
+          }
+        : row,
+    )
+  }
+  return [...byId.values()]
 }
 
 function readStateRow(conversationId: string, s: ReadState): Rows['readStates'] {

@@ -35,6 +35,9 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   attachments: true,
   cannedReplies: true,
   auditLog: true,
+  webhookEndpoints: true,
+  webhookOutbox: true,
+  webhookDeliveries: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -53,4 +56,7 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'attachments',
   'cannedReplies',
   'auditLog',
+  'webhookEndpoints',
+  'webhookOutbox',
+  'webhookDeliveries',
 ]

@@ -31,6 +31,7 @@ import type {
   PartyKind,
   StoredEventData,
 } from '../../protocol/index.ts'
+import type { WebhookDeliveryStatus, WebhookEventType } from '../../protocol/webhooks.ts'
 
 export const inboxes = sqliteTable('inboxes', {
   id: text('id').primaryKey(),
@@ -427,6 +428,97 @@ export const auditLog = sqliteTable(
   ],
 )
 
+/**
+ * Webhook endpoints (issue 17, I1): per inbox, a URL that receives the events it subscribes to,
+ * signed with its secret (and, for a while after a rotation, the previous one too). The secret
+ * is kept as written: it signs every delivery.
+ */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description').notNull(),
+    events: text('events', { mode: 'json' }).$type<WebhookEventType[]>().notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: integer('previous_secret_until'),
+    /** A delivery used up its retries after the last success, at this time; null: healthy. */
+    failingSince: integer('failing_since'),
+    lastSuccessAt: integer('last_success_at'),
+    lastFailureAt: integer('last_failure_at'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_inbox').on(t.inboxId, t.createdAt)],
+)
+
+/**
+ * The transactional outbox (issue 17): a row per conversation whose log holds events no
+ * webhook dispatch has fanned out yet, upserted in the same transaction as those events (one
+ * primary-key row per conversation per commit, however many events). `fromSeq` is the first
+ * event not fanned out, `seq` the newest one marked. The dispatcher deletes the row only while
+ * `seq` is still what it covered, so a mark renewed meanwhile stays.
+ */
+export const webhookOutbox = sqliteTable('webhook_outbox', {
+  conversationId: text('conversation_id')
+    .primaryKey()
+    .references(() => conversations.id),
+  fromSeq: integer('from_seq').notNull(),
+  seq: integer('seq').notNull(),
+  markedAt: integer('marked_at').notNull(),
+})
+
+/**
+ * One event for one endpoint: the delivery log. Keyed by (endpoint, event id), so fanning out
+ * the same event twice (a dispatcher that lost its lease mid-way) stores it once. `body` is
+ * kept only while it may still be sent; a redelivery builds it again from the log.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    type: text('type').$type<WebhookEventType | 'ping'>().notNull(),
+    /** Null for a test event. */
+    conversationId: text('conversation_id'),
+    /** The log row it reports (0 for a test event): deliveries of a conversation go in order. */
+    seq: integer('seq').notNull(),
+    status: text('status').$type<WebhookDeliveryStatus>().notNull(),
+    body: text('body'),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: integer('next_attempt_at'),
+    createdAt: integer('created_at').notNull(),
+    lastAttemptAt: integer('last_attempt_at'),
+    deliveredAt: integer('delivered_at'),
+    responseStatus: integer('response_status'),
+    responseMs: integer('response_ms'),
+    responseSnippet: text('response_snippet'),
+    error: text('error'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.endpointId, t.eventId] }),
+    // The delivery log, newest first.
+    index('webhook_deliveries_log').on(t.endpointId, t.createdAt),
+    // What is due, oldest first: pending rows only.
+    index('webhook_deliveries_due')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    // The head of each endpoint's queue for a conversation (they go in order), and erasure:
+    // pending rows only (a delivered one keeps no body).
+    index('webhook_deliveries_queue')
+      .on(t.conversationId, t.endpointId, t.seq)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+)
+
 /** Every table, by the name the repositories use for it. */
 export const tables = {
   inboxes,
@@ -443,4 +535,7 @@ export const tables = {
   attachments,
   cannedReplies,
   auditLog,
+  webhookEndpoints,
+  webhookOutbox,
+  webhookDeliveries,
 }

@@ -21,6 +21,8 @@ function normalizePredicate(predicate: string | null): string {
   return ` where ${predicate
     .toLowerCase()
     .replace(/"\w+"\./g, '')
+    // Postgres spells a string literal's type out ('pending'::text).
+    .replace(/::text\b/g, '')
     .replace(/["()]/g, '')
     .trim()}`
 }

@@ -1,0 +1,285 @@
+/**
+ * What admins do with webhook endpoints (issue 17, I1): create, change, rotate the secret,
+ * delete, send a test event, read the delivery log and send a delivery again. Routes in
+ * server/http/webhooks.ts; authorization there.
+ */
+import { randomBytes } from 'node:crypto'
+import {
+  newId,
+  type Clock,
+  type Store,
+  type WebhookDeliveryRecord,
+  type WebhookEndpointRecord,
+} from '../../actors/index.ts'
+import { ParleyError } from '../../protocol/index.ts'
+import {
+  MAX_WEBHOOKS_PER_INBOX,
+  type WebhookDelivery,
+  type WebhookDeliveryStatus,
+  type WebhookEndpoint,
+  type WebhookEventType,
+} from '../../protocol/webhooks.ts'
+import type { WebhookDirectory } from './directory.ts'
+import type { WebhookDispatcher } from './dispatcher.ts'
+import { pendingRow } from './dispatcher.ts'
+import { payloadOf, webhookTypesOf, type WebhookPayload } from './events.ts'
+import type { TargetPolicy } from './target.ts'
+
+/** A new secret: 32 random bytes, prefixed so it is recognizable in a config file. */
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`
+}
+
+export class WebhookService {
+  constructor(
+    private readonly deps: {
+      store: Store
+      clock: Clock
+      policy: TargetPolicy
+      directory: WebhookDirectory
+      dispatcher: WebhookDispatcher
+    },
+  ) {}
+
+  async list(
+    inboxIds: readonly string[] | null,
+    inboxId: string | null,
+  ): Promise<WebhookEndpoint[]> {
+    const all = await this.deps.store.webhooks.listEndpoints(inboxId)
+    const visible = inboxIds ? all.filter((e) => inboxIds.includes(e.inboxId)) : all
+    return this.toWire(visible)
+  }
+
+  async get(id: string): Promise<WebhookEndpointRecord> {
+    const endpoint = await this.deps.store.webhooks.getEndpoint(id)
+    if (!endpoint) throw new ParleyError('not_found', 'webhook endpoint not found')
+    return endpoint
+  }
+
+  async wire(endpoint: WebhookEndpointRecord): Promise<WebhookEndpoint> {
+    const [wire] = await this.toWire([endpoint])
+    if (!wire) throw new Error('unreachable')
+    return wire
+  }
+
+  async create(input: {
+    inboxId: string
+    url: string
+    events: WebhookEventType[]
+    description: string
+    enabled: boolean
+  }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    const url = await this.checkedUrl(input.url)
+    const now = this.deps.clock.now()
+    const secret = newSecret()
+    const record: WebhookEndpointRecord = {
+      id: newId(),
+      inboxId: input.inboxId,
+      url,
+      description: input.description,
+      events: input.events,
+      enabled: input.enabled,
+      secret,
+      previousSecret: null,
+      previousSecretUntil: null,
+      failingSince: null,
+      lastSuccessAt: null,
+      lastFailureAt: null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+    }
+    await this.deps.store.webhooks.createEndpoint(record, MAX_WEBHOOKS_PER_INBOX)
+    await this.deps.directory.changed()
+    return { endpoint: await this.wire(record), secret }
+  }
+
+  async update(
+    id: string,
+    patch: { url?: string; events?: WebhookEventType[]; description?: string; enabled?: boolean },
+  ): Promise<WebhookEndpoint> {
+    await this.get(id)
+    const url = patch.url === undefined ? undefined : await this.checkedUrl(patch.url)
+    const updated = await this.deps.store.webhooks.updateEndpoint(id, {
+      ...(url !== undefined ? { url } : {}),
+      ...(patch.events !== undefined ? { events: patch.events } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+      // Switched back on: it starts afresh (what failed before is in its log).
+      ...(patch.enabled === true ? { failingSince: null } : {}),
+      updatedAt: this.deps.clock.now(),
+    })
+    if (!updated) throw new ParleyError('not_found', 'webhook endpoint not found')
+    await this.deps.directory.changed()
+    return this.wire(updated)
+  }
+
+  /** A new secret; the previous one keeps signing for `overlapHours` (0: not at all). */
+  async rotate(
+    id: string,
+    overlapHours: number,
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    const endpoint = await this.get(id)
+    const now = this.deps.clock.now()
+    const secret = newSecret()
+    const updated = await this.deps.store.webhooks.updateEndpoint(id, {
+      secret,
+      previousSecret: overlapHours > 0 ? endpoint.secret : null,
+      previousSecretUntil: overlapHours > 0 ? now + overlapHours * 3_600_000 : null,
+      updatedAt: now,
+    })
+    if (!updated) throw new ParleyError('not_found', 'webhook endpoint not found')
+    return { endpoint: await this.wire(updated), secret }
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.deps.store.webhooks.deleteEndpoint(id))) {
+      throw new ParleyError('not_found', 'webhook endpoint not found')
+    }
+    await this.deps.directory.changed()
+  }
+
+  /** Queues a `ping` for the endpoint, delivered like any event. */
+  async ping(endpoint: WebhookEndpointRecord): Promise<WebhookDelivery> {
+    const now = this.deps.clock.now()
+    const payload = pingPayload(endpoint, `ping.${newId()}`, now)
+    const row = pendingRow(endpoint.id, payload, 0, JSON.stringify(payload), now)
+    await this.deps.store.webhooks.insertDelivery(row)
+    this.deps.dispatcher.nudge(0)
+    return toDelivery(row)
+  }
+
+  async deliveries(
+    endpointId: string,
+    opts: { status?: WebhookDeliveryStatus; before?: string; limit: number },
+  ): Promise<{ deliveries: WebhookDelivery[]; next: string | null }> {
+    const before = opts.before === undefined ? undefined : parseCursor(opts.before)
+    const rows = await this.deps.store.webhooks.deliveries(endpointId, {
+      limit: opts.limit + 1,
+      ...(opts.status ? { status: opts.status } : {}),
+      ...(before ? { before } : {}),
+    })
+    const page = rows.slice(0, opts.limit)
+    const last = page.at(-1)
+    return {
+      deliveries: page.map(toDelivery),
+      next: rows.length > opts.limit && last ? `${last.createdAt}.${last.eventId}` : null,
+    }
+  }
+
+  /**
+   * Sends a delivery again now, with its body built from the log as it is (an erased
+   * conversation's content is not sent again). A pending one is simply sent sooner.
+   */
+  async redeliver(endpoint: WebhookEndpointRecord, eventId: string): Promise<WebhookDelivery> {
+    const { store, clock } = this.deps
+    const row = await store.webhooks.getDelivery(endpoint.id, eventId)
+    if (!row) throw new ParleyError('not_found', 'delivery not found')
+    const now = clock.now()
+    let payload: WebhookPayload | null
+    if (row.type === 'ping' || row.conversationId === null) {
+      payload = pingPayload(endpoint, row.eventId, now)
+    } else {
+      payload = await this.rebuild(row)
+    }
+    if (!payload) throw new ParleyError('conflict', 'the event it reported is no longer in the log')
+    const requeued = await store.webhooks.requeue(
+      endpoint.id,
+      eventId,
+      JSON.stringify(payload),
+      now,
+    )
+    if (!requeued) throw new ParleyError('not_found', 'delivery not found')
+    this.deps.dispatcher.nudge(0)
+    return toDelivery(requeued)
+  }
+
+  private async rebuild(row: WebhookDeliveryRecord): Promise<WebhookPayload | null> {
+    const { store } = this.deps
+    const id = row.conversationId
+    if (id === null) return null
+    const loaded = await store.conversations.loadConversation(id)
+    if (!loaded) return null
+    const page = await store.conversations.eventsAfter(id, row.seq - 1, 2)
+    const event = page[0]
+    if (!event || event.seq !== row.seq) return null
+    const type = webhookTypesOf(event).find((t) => t === row.type) ?? null
+    if (!type || type === ('ping' as string)) return null
+    const { ownerEpoch: _e, locale: _l, ...conversation } = loaded.conversation
+    const visitor =
+      event.name === 'conversation.created'
+        ? await store.visitors.getById(conversation.visitorId)
+        : null
+    return payloadOf(type, event, { conversation, visitor, page })
+  }
+
+  private async checkedUrl(raw: string): Promise<string> {
+    const url = this.deps.policy.parse(raw)
+    await this.deps.policy.resolve(url)
+    return url.href
+  }
+
+  private async toWire(endpoints: readonly WebhookEndpointRecord[]): Promise<WebhookEndpoint[]> {
+    const pending = await this.deps.store.webhooks.pendingCounts(endpoints.map((e) => e.id))
+    const now = this.deps.clock.now()
+    return endpoints.map((e) => ({
+      id: e.id,
+      inboxId: e.inboxId,
+      url: e.url,
+      description: e.description,
+      events: e.events,
+      enabled: e.enabled,
+      secretHint: e.secret.slice(-4),
+      previousSecretUntil:
+        e.previousSecret && (e.previousSecretUntil ?? 0) > now ? e.previousSecretUntil : null,
+      status: !e.enabled ? 'disabled' : e.failingSince !== null ? 'failing' : 'active',
+      failingSince: e.failingSince,
+      lastSuccessAt: e.lastSuccessAt,
+      lastFailureAt: e.lastFailureAt,
+      lastError: e.lastError,
+      pending: pending.get(e.id) ?? 0,
+      createdAt: e.createdAt,
+      updatedAt: e.updatedAt,
+    }))
+  }
+}
+
+function pingPayload(endpoint: WebhookEndpointRecord, id: string, now: number): WebhookPayload {
+  return {
+    id,
+    type: 'ping',
+    createdAt: now,
+    inboxId: endpoint.inboxId,
+    conversationId: null,
+    data: { endpointId: endpoint.id, events: endpoint.events },
+  }
+}
+
+function parseCursor(cursor: string): { createdAt: number; eventId: string } {
+  const dot = cursor.indexOf('.')
+  const createdAt = Number(cursor.slice(0, dot))
+  const eventId = cursor.slice(dot + 1)
+  if (dot < 1 || !Number.isSafeInteger(createdAt) || eventId.length === 0) {
+    throw new ParleyError('validation_failed', 'before: not a cursor this API gave')
+  }
+  return { createdAt, eventId }
+}
+
+export function toDelivery(row: WebhookDeliveryRecord): WebhookDelivery {
+  return {
+    endpointId: row.endpointId,
+    eventId: row.eventId,
+    type: row.type,
+    conversationId: row.conversationId,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt : null,
+    createdAt: row.createdAt,
+    lastAttemptAt: row.lastAttemptAt,
+    deliveredAt: row.deliveredAt,
+    responseStatus: row.responseStatus,
+    responseMs: row.responseMs,
+    responseSnippet: row.responseSnippet,
+    error: row.error,
+  }
+}
