@@ -36,8 +36,7 @@ describe('webhooks - the outbox across kill -9', () => {
   test('webhooks kill - killed mid-delivery and mid-fan-out, every committed event arrives after the restart, nothing else', async () => {
     const receiver = startReceiver()
     // Hangs every request until released: the node dies with deliveries in flight.
-    let release: (() => void) | null = null
-    const hold = new Promise<void>((resolve) => (release = resolve))
+    const { promise: hold, resolve: release } = Promise.withResolvers<void>()
     let holding = true
     receiver.respond = async () => {
       if (holding) await hold
@@ -93,7 +92,7 @@ describe('webhooks - the outbox across kill -9', () => {
       for (const c of clients) c.close()
       const inFlight = new Set(receiver.received.map((r) => r.event.id))
       holding = false
-      release?.()
+      release()
 
       await node.restart()
       const committed = committedIds(dbPath)
