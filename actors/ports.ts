@@ -1147,15 +1147,20 @@ export interface WebhookStore {
   pendingCounts(endpointIds: readonly string[]): Promise<Map<string, number>>
   /** Outbox marks, oldest first. */
   marks(limit: number): Promise<OutboxMark[]>
+  /** The stored conversations of these ids (their summary may lag their log by a flush). */
+  conversations(ids: readonly string[]): Promise<Conversation[]>
   /**
-   * In one transaction: stores the deliveries (one already stored is left as it is) and moves
-   * the conversation's mark past `coveredSeq`: gone when nothing newer was marked meanwhile.
+   * In one transaction: stores the deliveries (one already stored is left as it is), moves
+   * each conversation's mark past its `covered` seq (gone when nothing newer was marked since)
+   * and updates the endpoints' health from the attempts already made (sent at fan-out).
    */
   fanOut(
-    conversationId: string,
-    coveredSeq: number,
+    marks: readonly { conversationId: string; covered: number }[],
     deliveries: readonly WebhookDeliveryRecord[],
+    attempts: readonly WebhookAttempt[],
   ): Promise<void>
+  /** The pending deliveries of one endpoint's queue for a conversation, in log order. */
+  queue(endpointId: string, conversationId: string, limit: number): Promise<WebhookDeliveryRecord[]>
   /** Pending deliveries due at `now`, oldest due first. */
   due(now: number, limit: number): Promise<WebhookDeliveryRecord[]>
   /**

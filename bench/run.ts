@@ -31,7 +31,8 @@ import {
 } from './lib/baselines.ts'
 import { runAttachments } from './lib/attachments.ts'
 import { runCeiling } from './lib/ceiling.ts'
-import { runChat, runStorm, type ChatResult } from './lib/chat.ts'
+import { runChat, runStorm, type ChatParams, type ChatResult } from './lib/chat.ts'
+import { runWebhooks } from './lib/webhooks.ts'
 import { addressGroups, startParley, type DbKind, type ParleyServer } from './lib/parley.ts'
 import { detectPinning, pinSelf, stopAll } from './lib/procs.ts'
 import { printTable, ratioOf, row, type Row } from './lib/report.ts'
@@ -49,6 +50,7 @@ const SCENARIOS = [
   'passivated',
   'startup',
   'attachments',
+  'webhooks',
 ] as const
 type Scenario = (typeof SCENARIOS)[number]
 
@@ -234,7 +236,9 @@ async function main(): Promise<void> {
     )
   }
 
-  const needsServer = ['chat', 'throughput', 'storm', 'fanout'].some((s) => want(s as Scenario))
+  const needsServer = ['chat', 'throughput', 'storm', 'fanout', 'webhooks'].some((s) =>
+    want(s as Scenario),
+  )
   if (needsServer) {
     const server = await startParley({ db, pin })
     try {
@@ -411,6 +415,62 @@ async function parleyPhases(
       if (tp.delivery.unwatched > 0) failures.push(`throughput: ${tp.delivery.unwatched} unwatched`)
     }
   }
+  if (want('webhooks')) {
+    const t = P.throughput
+    const hooks = await phase('webhooks', () =>
+      runWebhooks(
+        server,
+        pin,
+        (name, onInbox) =>
+          chatPhase(
+            name,
+            server,
+            { ...t, rate: 0, warmupMs: P.warmupMs, ...(onInbox ? { onInbox } : {}) },
+            false,
+          ),
+        (name, onInbox) =>
+          chatPhase(name, server, { ...P.chat, ...(onInbox ? { onInbox } : {}) }, true),
+      ),
+    )
+    report.webhooks = hooks
+    if (hooks) {
+      const baseline = (hooks.without[0] + hooks.without[1]) / 2
+      rows.push(
+        row(
+          `durable chat throughput, 2 webhook endpoints on every event`,
+          hooks.with,
+          'msgs/s',
+          { name: 'same run without webhooks (mean of before and after)', value: baseline },
+          { text: '>= 0.9x without', met: hooks.ratio >= 0.9 },
+        ),
+      )
+      rows.push(
+        row(
+          `  webhook deliveries made (phase and drain ${(hooks.drainMs / 1000).toFixed(1)} s after it)`,
+          hooks.deliveries,
+          `(${Math.round(hooks.deliveriesPerSecond)}/s, ${hooks.pendingAfter} left)`,
+        ),
+      )
+      const o = hooks.open
+      rows.push(
+        row(
+          `  steady chat (${Math.round(o.offered)} msgs/s offered, answered): chat_delivery_ms p99 with webhooks`,
+          o.deliveryP99[1],
+          'ms',
+          { name: 'same without webhooks', value: o.deliveryP99[0] },
+        ),
+      )
+      rows.push(row('  webhook latency (event to receiver) p50', o.webhookP50, 'ms'))
+      rows.push(
+        row(
+          '  webhook latency (event to receiver) p99',
+          o.webhookP99,
+          `ms (${o.deliveries} deliveries)`,
+        ),
+      )
+      if (hooks.pendingAfter > 0) failures.push(`webhooks: ${hooks.pendingAfter} never delivered`)
+    }
+  }
   if (want('storm')) {
     const s = P.storm
     const storm = await phase('reconnect storm', () =>
@@ -522,7 +582,12 @@ interface ChatShape {
 }
 
 /** Runs one chat scenario with its own block of loopback source addresses. */
-function chatPhase(name: string, server: ParleyServer, shape: ChatShape, reply: boolean) {
+function chatPhase(
+  name: string,
+  server: ParleyServer,
+  shape: ChatShape & Pick<ChatParams, 'onInbox'>,
+  reply: boolean,
+) {
   return phase(name, () =>
     runChat(server, { ...shape, reply, addressOffset: addresses(shape.visitors) }),
   )

@@ -128,7 +128,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     branches: new SqlBranchStore(db),
     cannedReplies: new SqlCannedReplyStore(db),
     audit: new SqlAuditStore(db),
-    webhooks: new SqlWebhookStore(db),
+    webhooks: new SqlWebhookStore(db, (unit) => committer.submit(unit)),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

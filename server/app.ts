@@ -293,6 +293,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         }
       : null,
     options: config.webhooks,
+    load: () => conversations.mailboxDepth(),
   })
   const dispatcher = webhookDispatcher
   const webhooks = new WebhookService({

@@ -17,6 +17,8 @@ export interface ChatParams {
   reply: boolean
   /** First loopback address group for visitor sessions (keeps runs apart). */
   addressOffset: number
+  /** Called with the phase's fresh inbox before any visitor starts (webhook endpoints). */
+  onInbox?: (inboxId: string, adminToken: string) => Promise<void>
 }
 
 export interface ChatResult {
@@ -67,6 +69,7 @@ async function startVisitors(
 export async function runChat(server: ParleyServer, p: ChatParams): Promise<ChatResult> {
   const m = new ChatMetrics()
   const setup = await setupInbox(server.url, p.operators)
+  await p.onInbox?.(setup.inboxId, setup.adminToken)
   const operators = setup.operators.map((s) => new Operator(server.url, s, setup.inboxId, m))
   const perOperator = Math.ceil((p.visitors / p.operators) * 1.25) + 5
   await Promise.all(operators.map((o) => o.connect(Math.ceil(perOperator / 90))))

@@ -85,6 +85,8 @@ export async function startParley(opts: {
       // The attachment phase uploads hundreds of files from one visitor.
       ATTACHMENT_UPLOADS_PER_MINUTE: '100000',
       ATTACHMENT_DOWNLOADS_PER_MINUTE: '100000',
+      // The webhook phase posts to receivers on loopback.
+      WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
       BENCH_PROBE_PORT: String(probePort),
       BENCH_ACTOR_IDLE_MS: String(opts.actorIdleMs ?? 0),
     },

@@ -44,9 +44,10 @@ const started = new Set<Proc>()
 export function startProcess(
   name: string,
   cmd: string[],
-  opts: { env?: Record<string, string>; pin: Pinning },
+  opts: { env?: Record<string, string>; pin: Pinning; core?: 'server' | 'client' },
 ): Proc {
-  const argv = opts.pin.enabled ? ['taskset', '-c', String(opts.pin.server), ...cmd] : cmd
+  const core = opts.core === 'client' ? opts.pin.client : opts.pin.server
+  const argv = opts.pin.enabled ? ['taskset', '-c', String(core), ...cmd] : cmd
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },

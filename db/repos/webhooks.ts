@@ -2,7 +2,7 @@
  * WebhookStore (issue 17, I1): endpoints, the outbox marks the conversation writes leave, and
  * the delivery log the dispatcher (server/webhooks/dispatcher.ts) works through.
  */
-import { and, asc, count, desc, eq, inArray, lt, lte, min, ne, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, lt, lte, min, ne, or } from 'drizzle-orm'
 import type {
   OutboxMark,
   WebhookAttempt,
@@ -11,23 +11,20 @@ import type {
   WebhookEndpointRecord,
   WebhookStore,
 } from '../../actors/ports.ts'
-import { ParleyError } from '../../protocol/index.ts'
+import { ParleyError, type Conversation } from '../../protocol/index.ts'
+import { toConversation } from './rows.ts'
 import type { WebhookDeliveryStatus } from '../../protocol/webhooks.ts'
-import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
+import { insertStep, queryStep, type SqlDialect } from '../sql/dialect.ts'
+import { webhookWrite, type PlannedWrite } from './writes.ts'
 import {
-  bound,
   field,
   insertInto,
   param,
   remove,
   selectFields,
   selectRows,
-  update,
   updateRows,
 } from '../sql/statements.ts'
-
-/** Longest response snippet kept, in characters. */
-export const SNIPPET_LENGTH = 500
 
 export class SqlWebhookStore implements WebhookStore {
   readonly #insertEndpoint = insertInto('webhookEndpoints')
@@ -39,16 +36,12 @@ export class SqlWebhookStore implements WebhookStore {
   readonly #due
   readonly #nextDue
   readonly #delivery
-  readonly #settleMark
-  readonly #advanceMark
-  readonly #attempt
-  readonly #defer
-  readonly #cancel
-  readonly #succeeded
-  readonly #failedOnce
-  readonly #exhausted
 
-  constructor(private readonly db: SqlDialect) {
+  constructor(
+    private readonly db: SqlDialect,
+    /** Commits a planned write in the group commit (with the conversation writes). */
+    private readonly submit: (unit: PlannedWrite) => Promise<void>,
+  ) {
     const { webhookEndpoints: w, webhookOutbox: o, webhookDeliveries: d } = db.tables
     this.#endpoint = selectRows('webhookEndpoints', { where: eq(w.id, param('id')) })
     this.#endpointsOf = selectRows('webhookEndpoints', {
@@ -74,73 +67,6 @@ export class SqlWebhookStore implements WebhookStore {
     this.#delivery = selectRows('webhookDeliveries', {
       where: and(eq(d.endpointId, param('endpointId')), eq(d.eventId, param('eventId'))),
     })
-    // Gone only if no later write renewed it; otherwise its first unsent event moves on.
-    this.#settleMark = remove(
-      'webhookOutbox',
-      and(eq(o.conversationId, param('conversationId')), lte(o.seq, param('covered'))),
-      { id: field(o.conversationId) },
-    )
-    this.#advanceMark = update(
-      'webhookOutbox',
-      { fromSeq: bound('next') },
-      and(eq(o.conversationId, param('conversationId')), lt(o.fromSeq, param('next'))),
-      { id: field(o.conversationId) },
-    )
-    const pendingRow = and(
-      eq(d.endpointId, param('endpointId')),
-      eq(d.eventId, param('eventId')),
-      eq(d.status, 'pending'),
-    )
-    // An attempt's outcome, only on a row still pending (an erasure may have cancelled it).
-    this.#attempt = update(
-      'webhookDeliveries',
-      {
-        status: bound('status'),
-        attempts: sql`${d.attempts} + 1`,
-        lastAttemptAt: bound('at'),
-        nextAttemptAt: bound('nextAttemptAt'),
-        deliveredAt: bound('deliveredAt'),
-        responseStatus: bound('responseStatus'),
-        responseMs: bound('responseMs'),
-        responseSnippet: bound('responseSnippet'),
-        error: bound('error'),
-        // The body goes once nothing will send it again.
-        body: sql`case when ${bound('status')} = 'pending' then ${d.body} else null end`,
-      },
-      pendingRow,
-      { id: field(d.eventId) },
-    )
-    this.#cancel = update(
-      'webhookDeliveries',
-      { status: 'cancelled', body: null, nextAttemptAt: null, error: bound('error') },
-      pendingRow,
-      { id: field(d.eventId) },
-    )
-    this.#defer = update(
-      'webhookDeliveries',
-      { nextAttemptAt: bound('until') },
-      and(pendingRow, lt(d.nextAttemptAt, param('until'))),
-      { id: field(d.eventId) },
-    )
-    const endpointIs = eq(w.id, param('id'))
-    this.#succeeded = update(
-      'webhookEndpoints',
-      { lastSuccessAt: bound('at'), failingSince: null },
-      and(endpointIs, or(sql`${w.lastSuccessAt} is null`, lt(w.lastSuccessAt, param('at')))),
-      { id: field(w.id) },
-    )
-    this.#failedOnce = update(
-      'webhookEndpoints',
-      { lastFailureAt: bound('at'), lastError: bound('error') },
-      and(endpointIs, or(sql`${w.lastFailureAt} is null`, lte(w.lastFailureAt, param('at')))),
-      { id: field(w.id) },
-    )
-    this.#exhausted = update(
-      'webhookEndpoints',
-      { failingSince: bound('at') },
-      and(endpointIs, sql`${w.failingSince} is null`),
-      { id: field(w.id) },
-    )
   }
 
   listEndpoints(inboxId: string | null): Promise<WebhookEndpointRecord[]> {
@@ -220,17 +146,48 @@ export class SqlWebhookStore implements WebhookStore {
     return this.db.all(this.#marks, { limit })
   }
 
+  async conversations(ids: readonly string[]): Promise<Conversation[]> {
+    if (ids.length === 0) return []
+    const c = this.db.tables.conversations
+    const rows = await this.db.all(selectRows('conversations', { where: inArray(c.id, [...ids]) }))
+    return rows.map(toConversation)
+  }
+
   async fanOut(
-    conversationId: string,
-    coveredSeq: number,
+    marks: readonly { conversationId: string; covered: number }[],
     deliveries: readonly WebhookDeliveryRecord[],
+    attempts: readonly WebhookAttempt[],
   ): Promise<void> {
-    const params = { conversationId, covered: coveredSeq, next: coveredSeq + 1 }
-    await this.db.transaction([
-      ...insertStep(this.#insertDelivery, deliveries),
-      queryStep(this.#settleMark, params),
-      queryStep(this.#advanceMark, params),
-    ])
+    if (marks.length === 0 && deliveries.length === 0) return
+    await this.submit(
+      webhookWrite({
+        deliveries: [...deliveries],
+        settles: [...marks],
+        attempts: [],
+        health: [...attempts],
+        deferrals: [],
+      }),
+    )
+  }
+
+  queue(
+    endpointId: string,
+    conversationId: string,
+    limit: number,
+  ): Promise<WebhookDeliveryRecord[]> {
+    const d = this.db.tables.webhookDeliveries
+    // webhook_deliveries_queue.
+    return this.db.all(
+      selectRows('webhookDeliveries', {
+        where: and(
+          eq(d.conversationId, conversationId),
+          eq(d.endpointId, endpointId),
+          eq(d.status, 'pending'),
+        ),
+        orderBy: [asc(d.seq), asc(d.eventId)],
+        limit,
+      }),
+    )
   }
 
   due(now: number, limit: number): Promise<WebhookDeliveryRecord[]> {
@@ -290,39 +247,16 @@ export class SqlWebhookStore implements WebhookStore {
     attempts: readonly WebhookAttempt[],
     deferrals: readonly WebhookDeferral[],
   ): Promise<void> {
-    const steps: Step[] = []
-    for (const a of attempts) {
-      if (a.outcome === 'cancelled') {
-        steps.push(
-          queryStep(this.#cancel, { endpointId: a.endpointId, eventId: a.eventId, error: a.error }),
-        )
-        continue
-      }
-      steps.push(
-        queryStep(this.#attempt, {
-          endpointId: a.endpointId,
-          eventId: a.eventId,
-          status: a.outcome,
-          at: a.at,
-          nextAttemptAt: a.outcome === 'pending' ? a.nextAttemptAt : null,
-          deliveredAt: a.outcome === 'delivered' ? a.at : null,
-          responseStatus: a.responseStatus,
-          responseMs: a.responseMs,
-          responseSnippet: a.responseSnippet?.slice(0, SNIPPET_LENGTH) ?? null,
-          error: a.error,
-        }),
-      )
-      if (a.outcome === 'delivered') {
-        steps.push(queryStep(this.#succeeded, { id: a.endpointId, at: a.at }))
-      } else {
-        steps.push(queryStep(this.#failedOnce, { id: a.endpointId, at: a.at, error: a.error }))
-        if (a.outcome === 'failed') {
-          steps.push(queryStep(this.#exhausted, { id: a.endpointId, at: a.at }))
-        }
-      }
-    }
-    for (const f of deferrals) steps.push(queryStep(this.#defer, { ...f }))
-    if (steps.length > 0) await this.db.transaction(steps)
+    if (attempts.length === 0 && deferrals.length === 0) return
+    await this.submit(
+      webhookWrite({
+        deliveries: [],
+        settles: [],
+        attempts: [...attempts],
+        health: [],
+        deferrals: [...deferrals],
+      }),
+    )
   }
 
   deliveries(

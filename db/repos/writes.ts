@@ -34,6 +34,7 @@ import {
 } from './patches.ts'
 import { conversationRow, eventRow } from './rows.ts'
 import { ErasureSteps, type PlannedErasure } from './erasure.ts'
+import { WebhookSteps, type WebhookOps } from './webhook-steps.ts'
 
 /** In an upsert, the larger of the stored and the incoming value (CASE: SQLite and Postgres alike). */
 function keepHigher(column: Column) {
@@ -65,6 +66,8 @@ export interface PlannedWrite {
   erasures: PlannedErasure[]
   /** Webhook outbox marks (issue 17): the range of this write's events to fan out. */
   outbox: Rows['webhookOutbox'][]
+  /** The webhook dispatcher's own changes (db/repos/webhook-steps.ts). */
+  webhooks?: WebhookOps
   /**
    * Conversations whose summary this write brings up to date: their pending mark goes, unless
    * the log holds an event past the stored summary (a newer append keeps or renews it).
@@ -91,6 +94,11 @@ export function projectionWrite(projections: Projection[], settles: string[]): P
   }
 }
 
+/** A planned write of the webhook dispatcher only (fan-out, attempts), for the group commit. */
+export function webhookWrite(ops: WebhookOps): PlannedWrite {
+  return { ...projectionWrite([], []), webhooks: ops }
+}
+
 /** One upload taken by a new message. */
 export interface AttachmentLink {
   id: string
@@ -114,6 +122,7 @@ export class ConversationWriter {
   readonly #unlink
   readonly #erasures: ErasureSteps
   readonly #outbox
+  readonly #webhooks: WebhookSteps
 
   constructor(db: SqlDialect) {
     const { conversations: c, events: e, pendingProjections: pp, readStates: rs } = db.tables
@@ -154,6 +163,7 @@ export class ConversationWriter {
       { id: field(a.id) },
     )
     this.#erasures = new ErasureSteps(db)
+    this.#webhooks = new WebhookSteps(db)
     // A mark renewed by a later write keeps its first unsent event and takes the newer last one.
     const o = db.tables.webhookOutbox
     this.#outbox = insertInto('webhookOutbox', {
@@ -254,6 +264,7 @@ export class ConversationWriter {
         writes.flatMap((w) => w.marks),
       ),
       ...insertStep(this.#outbox, mergedMarks(writes.flatMap((w) => w.outbox))),
+      ...this.#webhooks.steps(writes.flatMap((w) => (w.webhooks ? [w.webhooks] : []))),
       ...this.#projections.steps(writes.flatMap((w) => w.projections)),
       // Last: summaries are written and a mark inserted by any write of this batch is there.
       ...settleStep(this.#settle, [...new Set(writes.flatMap((w) => w.settles))]),

@@ -33,12 +33,26 @@ import type { Metrics } from '../metrics.ts'
 import { payloadOf, webhookTypesOf, type WebhookPayload } from './events.ts'
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts'
 import type { TargetPolicy } from './target.ts'
+import { SNIPPET_LENGTH } from '../../db/repos/webhook-steps.ts'
 import { post, type PostResult } from './sender.ts'
 
 /** Marks fanned out per round; a round takes the next ones. */
 const MARKS_PER_ROUND = 100
 /** Log events read per mark per round. */
 const EVENTS_PER_MARK = 200
+/** Fan-out passes, at most one per this many ms while marks keep coming (and the chat is calm). */
+const FAN_OUT_EVERY_MS = 100
+/** The same while the chat path is busy. */
+const BUSY_FAN_OUT_EVERY_MS = 500
+/**
+ * The chat path counts as busy from this many conversation commands queued or running: the
+ * dispatcher then yields, one queue in flight and fewer fan-out passes, and catches up after.
+ */
+export const BUSY_MAILBOX_DEPTH = 32
+/** While the chat path is busy, deliveries start at most this often (ms): about 200/s. */
+const BUSY_GAP_MS = 5
+/** Deliveries one queue sends back to back before it lets others go first. */
+const QUEUE_BURST = 50
 /** First retry after this long; each later one waits twice as long, up to MAX_BACKOFF_MS. */
 const FIRST_BACKOFF_MS = 30_000
 const MAX_BACKOFF_MS = 3_600_000
@@ -83,6 +97,13 @@ export class WebhookDispatcher {
   }
   /** Queues with a delivery in flight, keyed `endpointId conversationId` (or the event, for a test). */
   readonly #inFlight = new Set<string>()
+  /** Deliveries in flight, and those waiting for a slot (#slot). */
+  #active = 0
+  /** When the last delivery started (performance.now()), for the busy pace. */
+  #lastStart = 0
+  readonly #slotWaiters: (() => void)[] = []
+  /** Conversations whose outbox mark is being worked off (#processMark). */
+  readonly #working = new Set<string>()
   /**
    * Queues whose attempt was recorded since the current round read what is due: that read may
    * predate the record, so they wait for the next round (else a delivered row could go twice).
@@ -91,7 +112,13 @@ export class WebhookDispatcher {
   /** Rounds run one at a time (the loop's and `drain`'s). */
   #roundLock: Promise<void> = Promise.resolve()
   /** Finished attempts waiting to be recorded. */
-  #results: { attempt: WebhookAttempt; key: string }[] = []
+  #results: { attempt: WebhookAttempt; done: () => void }[] = []
+  /** No fan-out pass before this (performance.now() ms). */
+  #nextFanOut = 0
+  /** What the next round has reason to do: marks may wait, deliveries may be due, a retry. */
+  #wantFanOut = true
+  #wantDue = true
+  #wantRetry = true
   #flushing: Promise<void> | null = null
   #running = false
   #again = false
@@ -111,6 +138,8 @@ export class WebhookDispatcher {
       policy: TargetPolicy
       lease: DispatchLease | null
       options: DispatcherOptions
+      /** The chat path's load: conversation commands queued or running on this node. */
+      load?: () => number
     },
   ) {}
 
@@ -119,12 +148,21 @@ export class WebhookDispatcher {
   }
 
   start(): void {
-    this.#poll = setInterval(() => this.kick(), this.deps.options.pollMs ?? 500)
+    // Whatever nobody said: marks of other nodes, a missed wake-up.
+    this.#poll = setInterval(() => {
+      this.#wantFanOut = this.#wantDue = this.#wantRetry = true
+      this.kick()
+    }, this.deps.options.pollMs ?? 500)
     this.kick()
   }
 
-  /** Something was queued: a round soon (coalesced). */
-  nudge(delayMs = 20): void {
+  /**
+   * Something was queued: outbox marks (a conversation write) or a delivery (a test event, a
+   * redelivery). A round soon, coalesced with others.
+   */
+  nudge(delayMs = 20, what: 'marks' | 'deliveries' = 'marks'): void {
+    if (what === 'marks') this.#wantFanOut = true
+    else this.#wantDue = true
     if (this.#stopped || this.#nudge) return
     this.#nudge = setTimeout(() => {
       this.#nudge = null
@@ -138,7 +176,7 @@ export class WebhookDispatcher {
     if (this.#poll) clearInterval(this.#poll)
     if (this.#nudge) clearTimeout(this.#nudge)
     this.#retryTimer?.cancel()
-    if (this.#inFlight.size === 0 && !this.#running) return
+    if (this.#inFlight.size === 0 && this.#working.size === 0 && !this.#running) return
     const { promise, resolve } = Promise.withResolvers<void>()
     this.#idle.push(resolve)
     await Promise.race([promise, Bun.sleep(5000)])
@@ -161,8 +199,8 @@ export class WebhookDispatcher {
    */
   async drain(maxRounds = 1000): Promise<void> {
     for (let i = 0; i < maxRounds; i++) {
-      await this.#exclusiveRound()
-      while (this.#inFlight.size > 0 || this.#flushing) {
+      await this.#exclusiveRound(true)
+      while (this.#inFlight.size > 0 || this.#working.size > 0 || this.#flushing) {
         await (this.#flushing ?? Bun.sleep(5))
       }
       const [marks, due] = await Promise.all([
@@ -186,93 +224,203 @@ export class WebhookDispatcher {
     this.#settled()
   }
 
+  /** A round after `ms` (real time), unless one is already due sooner. */
+  #wakeAt(ms: number): void {
+    this.nudge(Math.max(1, Math.ceil(ms)))
+  }
+
+  /**
+   * Runs fn when fewer than the allowed number of deliveries are in flight (one while the chat
+   * path is busy, `concurrency` otherwise), fan-out and retries alike.
+   */
+  async #slot<T>(fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const busy = this.#busy()
+      if (this.#active >= (busy ? 1 : this.deps.options.concurrency)) {
+        await new Promise<void>((resolve) => this.#slotWaiters.push(resolve))
+        continue
+      }
+      const wait = busy ? this.#lastStart + BUSY_GAP_MS - performance.now() : 0
+      if (wait <= 0) break
+      await Bun.sleep(wait)
+    }
+    this.#lastStart = performance.now()
+    this.#active++
+    try {
+      return await fn()
+    } finally {
+      this.#active--
+      // As many waiters as may start now (the limit may have grown since they queued).
+      const free = Math.max(1, (this.#busy() ? 1 : this.deps.options.concurrency) - this.#active)
+      for (const wake of this.#slotWaiters.splice(0, free)) wake()
+    }
+  }
+
+  /** True while the chat path is busy (see BUSY_MAILBOX_DEPTH). */
+  #busy(): boolean {
+    return (this.deps.load?.() ?? 0) >= BUSY_MAILBOX_DEPTH
+  }
+
   #settled(): void {
-    if (this.#running || this.#inFlight.size > 0 || this.#flushing) return
+    if (this.#running || this.#inFlight.size > 0 || this.#working.size > 0 || this.#flushing) return
     for (const resolve of this.#idle.splice(0)) resolve()
   }
 
-  #exclusiveRound(): Promise<void> {
-    const run = this.#roundLock.catch(() => {}).then(() => this.#round())
+  #exclusiveRound(unpaced = false): Promise<void> {
+    const run = this.#roundLock.catch(() => {}).then(() => this.#round(unpaced))
     this.#roundLock = run
     return run
   }
 
-  async #round(): Promise<void> {
+  /** Does what there is reason to do (see #wantFanOut); `unpaced`: all of it, now. */
+  async #round(unpaced: boolean): Promise<void> {
+    if (unpaced) this.#wantFanOut = this.#wantDue = this.#wantRetry = true
+    if (!this.#wantFanOut && !this.#wantDue && !this.#wantRetry) return
     if (this.deps.lease && !(await this.deps.lease.hold())) return
-    await this.#fanOut()
-    await this.#startDue()
-    await this.#armRetry()
+    if (this.#wantFanOut) {
+      this.#wantFanOut = false
+      await this.#fanOut(unpaced)
+    }
+    if (this.#wantDue) {
+      this.#wantDue = false
+      await this.#startDue()
+    }
+    if (this.#wantRetry) {
+      this.#wantRetry = false
+      await this.#armRetry()
+    }
   }
 
   // -- fan-out ----------------------------------------------------------------------------
 
-  async #fanOut(): Promise<void> {
-    const endpoints = new Map<string, WebhookEndpointRecord[]>()
-    const marks = await this.deps.store.webhooks.marks(MARKS_PER_ROUND)
-    for (const mark of marks) {
-      try {
-        await this.#fanOutMark(mark, endpoints)
-      } catch (error) {
-        // Stays marked: the next round tries again.
-        this.deps.log.warn('webhook fan-out failed', { conversationId: mark.conversationId, error })
-      }
+  /**
+   * Takes outbox marks not being worked on, as many as may run now, and works each off in the
+   * background (#processMark). Paced: while marks keep coming, a pass at most every
+   * FAN_OUT_EVERY_MS, so a busy conversation's events go many at a time.
+   */
+  async #fanOut(unpaced: boolean): Promise<void> {
+    const { store } = this.deps
+    const now = performance.now()
+    if (!unpaced && now < this.#nextFanOut) {
+      this.#wantFanOut = true
+      this.#wakeAt(this.#nextFanOut - now)
+      return
     }
-    if (marks.length === MARKS_PER_ROUND) this.#again = true
+    const taken = (await store.webhooks.marks(MARKS_PER_ROUND)).filter(
+      (m) => !this.#working.has(m.conversationId),
+    )
+    if (taken.length === 0) return
+    this.#nextFanOut = now + (this.#busy() ? BUSY_FAN_OUT_EVERY_MS : FAN_OUT_EVERY_MS)
+    const ids = taken.map((m) => m.conversationId)
+    const [conversations, heads] = await Promise.all([
+      store.webhooks.conversations(ids),
+      store.webhooks.heads(ids),
+    ])
+    const byId = new Map(conversations.map((c) => [c.id, c]))
+    const endpoints = new Map<string, Promise<WebhookEndpointRecord[]>>()
+    for (const mark of taken) {
+      const conversation = byId.get(mark.conversationId) ?? null
+      const inbox = conversation?.inboxId ?? ''
+      if (conversation && !endpoints.has(inbox)) {
+        endpoints.set(
+          inbox,
+          store.webhooks.listEndpoints(inbox).then((all) => all.filter((e) => e.enabled)),
+        )
+      }
+      this.#working.add(mark.conversationId)
+      void this.#processMark(mark, conversation, endpoints.get(inbox), heads).finally(() => {
+        this.#working.delete(mark.conversationId)
+        this.#wantFanOut = true
+        this.kick()
+        this.#settled()
+      })
+    }
   }
 
-  async #fanOutMark(
+  /**
+   * Sends the mark's events to their endpoints, in log order per endpoint (endpoints side by
+   * side), then records every outcome and moves the mark past what it covered, in one write.
+   * Sent before recorded: killed in between, they are sent again (same ids). An endpoint whose
+   * queue for this conversation already waits (a retry pending) gets them queued behind it;
+   * after a failure the rest wait behind that one.
+   */
+  async #processMark(
     mark: OutboxMark,
-    byInbox: Map<string, WebhookEndpointRecord[]>,
+    conversation: Conversation | null,
+    endpointsOf: Promise<WebhookEndpointRecord[]> | undefined,
+    heads: Map<string, WebhookDeliveryRecord>,
   ): Promise<void> {
     const { store, clock } = this.deps
     const id = mark.conversationId
-    const loaded = await store.conversations.loadConversation(id)
-    if (!loaded) {
-      await store.webhooks.fanOut(id, mark.seq, [])
-      return
-    }
-    const { ownerEpoch: _e, locale: _l, ...conversation } = loaded.conversation
-    let endpoints = byInbox.get(conversation.inboxId)
-    if (!endpoints) {
-      endpoints = (await store.webhooks.listEndpoints(conversation.inboxId)).filter(
-        (e) => e.enabled,
-      )
-      byInbox.set(conversation.inboxId, endpoints)
-    }
-    const events = await store.conversations.eventsAfter(id, mark.fromSeq - 1, EVENTS_PER_MARK)
-    // A full page: the rest next round. Otherwise the log's end, which may be past the mark
-    // (an append committed since the mark was read): covered too, its renewed mark goes.
-    const last = events.at(-1)?.seq ?? 0
-    const covered = events.length === EVENTS_PER_MARK ? last : Math.max(mark.seq, last)
-    const now = clock.now()
-    const rows: WebhookDeliveryRecord[] = []
-    let visitor: VisitorRecord | null | undefined
-    for (const e of events) {
-      for (const type of webhookTypesOf(e)) {
-        const targets = endpoints.filter((ep) => ep.events.includes(type) && ep.createdAt <= e.at)
-        if (targets.length === 0) continue
-        if (e.name === 'conversation.created' && visitor === undefined) {
-          visitor = await store.visitors.getById(conversation.visitorId)
-        }
-        const payload = payloadOf(type, e, {
-          conversation: conversation as Conversation,
-          visitor: visitor ?? null,
-          page: events,
-        })
-        const body = JSON.stringify(payload)
-        for (const endpoint of targets)
-          rows.push(pendingRow(endpoint.id, payload, e.seq, body, now))
+    try {
+      const endpoints = conversation && endpointsOf ? await endpointsOf : []
+      if (!conversation || endpoints.length === 0) {
+        await store.webhooks.fanOut([{ conversationId: id, covered: mark.seq }], [], [])
+        return
       }
+      const events = await store.conversations.eventsAfter(id, mark.fromSeq - 1, EVENTS_PER_MARK)
+      // A full page: the rest next pass. Otherwise the log's end, which may be past the mark
+      // (an append committed since the mark was read): covered too, its renewed mark goes.
+      const last = events.at(-1)?.seq ?? 0
+      const covered = events.length === EVENTS_PER_MARK ? last : Math.max(mark.seq, last)
+      const now = clock.now()
+      const queues = new Map<string, WebhookDeliveryRecord[]>()
+      let visitor: VisitorRecord | null | undefined
+      for (const e of events) {
+        for (const type of webhookTypesOf(e)) {
+          const targets = endpoints.filter((ep) => ep.events.includes(type) && ep.createdAt <= e.at)
+          if (targets.length === 0) continue
+          if (e.name === 'conversation.created' && visitor === undefined) {
+            visitor = await store.visitors.getById(conversation.visitorId)
+          }
+          const payload = payloadOf(type, e, {
+            conversation,
+            visitor: visitor ?? null,
+            page: events,
+          })
+          const body = JSON.stringify(payload)
+          for (const ep of targets) {
+            const queue = queues.get(ep.id) ?? []
+            queue.push(pendingRow(ep.id, payload, e.seq, body, now))
+            queues.set(ep.id, queue)
+          }
+        }
+      }
+      const rows: WebhookDeliveryRecord[] = []
+      const attempts: WebhookAttempt[] = []
+      await Promise.all(
+        [...queues].map(async ([endpointId, queue]) => {
+          const endpoint = endpoints.find((e) => e.id === endpointId) ?? null
+          const head = heads.get(`${endpointId} ${id}`)
+          let waitUntil: number | null = head ? (head.nextAttemptAt ?? now) : null
+          for (const row of queue) {
+            if (waitUntil !== null || this.#stopped) {
+              rows.push({ ...row, nextAttemptAt: waitUntil ?? now })
+              continue
+            }
+            const attempt = await this.#slot(() => this.#deliver(row, endpoint))
+            this.#count(attempt)
+            attempts.push(attempt)
+            rows.push(attempted(row, attempt))
+            if (attempt.outcome !== 'delivered') waitUntil = attempt.nextAttemptAt ?? now
+          }
+        }),
+      )
+      await store.webhooks.fanOut([{ conversationId: id, covered }], rows, attempts)
+      this.#stats.fannedOut += rows.length
+      if (rows.some((r) => r.status === 'pending')) this.#wantDue = this.#wantRetry = true
+    } catch (error) {
+      // Stays marked: the next pass tries again (what was sent goes again, same ids).
+      this.deps.log.warn('webhook fan-out failed', { conversationId: id, error })
     }
-    await store.webhooks.fanOut(id, covered, rows)
-    this.#stats.fannedOut += rows.length
   }
 
   // -- delivery ---------------------------------------------------------------------------
 
   async #startDue(): Promise<void> {
     const { store, clock, options } = this.deps
-    const free = options.concurrency - this.#inFlight.size
+    // Webhooks are background work: while the chat path is busy, one queue at a time.
+    const free = (this.#busy() ? 1 : options.concurrency) - this.#inFlight.size
     if (free <= 0) return
     const now = clock.now()
     this.#recorded.clear()
@@ -322,7 +470,8 @@ export class WebhookDispatcher {
     let started = 0
     for (const row of start) {
       if (started >= free) {
-        this.#again = true
+        // More is due than may go now: again when a queue is free.
+        this.#wantDue = true
         break
       }
       if (!endpoints.has(row.endpointId)) {
@@ -333,9 +482,51 @@ export class WebhookDispatcher {
       if (this.#inFlight.has(key) || this.#recorded.has(key)) continue
       started++
       this.#inFlight.add(key)
-      void this.#deliver(row, endpoints.get(row.endpointId) ?? null).then((attempt) =>
-        this.#finished(attempt, key),
-      )
+      void this.#runQueue(row, endpoints.get(row.endpointId) ?? null, key)
+    }
+  }
+
+  /**
+   * Sends a queue's head, then (while each is delivered) the rows after it, in log order, up to
+   * QUEUE_BURST: a busy conversation's events follow each other at the receiver's pace instead
+   * of one per round. Outcomes are recorded in batches; the queue is free again once all of
+   * them are.
+   */
+  async #runQueue(
+    head: WebhookDeliveryRecord,
+    endpoint: WebhookEndpointRecord | null,
+    key: string,
+  ): Promise<void> {
+    const recorded: Promise<void>[] = []
+    let retrying = false
+    try {
+      let row: WebhookDeliveryRecord | undefined = head
+      let next: WebhookDeliveryRecord[] | null = null
+      for (let sent = 0; row && sent < QUEUE_BURST && !this.#stopped; sent++) {
+        const current: WebhookDeliveryRecord = row
+        const attempt = await this.#slot(() => this.#deliver(current, endpoint))
+        recorded.push(this.#record(attempt))
+        if (attempt.outcome === 'pending') retrying = true
+        if (attempt.outcome !== 'delivered' || row.conversationId === null) break
+        if (next === null) {
+          next = (
+            await this.deps.store.webhooks.queue(row.endpointId, row.conversationId, QUEUE_BURST)
+          ).filter((r) => r.seq > head.seq || (r.seq === head.seq && r.eventId > head.eventId))
+        }
+        const now = this.deps.clock.now()
+        row = next.shift()
+        if (row && (row.nextAttemptAt ?? 0) > now) row = undefined
+      }
+    } catch (error) {
+      this.deps.log.warn('webhook queue failed', { key, error })
+    } finally {
+      await Promise.all(recorded)
+      this.#inFlight.delete(key)
+      this.#recorded.add(key)
+      this.#wantDue = true
+      if (retrying) this.#wantRetry = true
+      this.kick()
+      this.#settled()
     }
   }
 
@@ -407,7 +598,7 @@ export class WebhookDispatcher {
     }
   }
 
-  #finished(attempt: WebhookAttempt, key: string): void {
+  #count(attempt: WebhookAttempt): void {
     const outcome = attempt.outcome
     if (outcome === 'delivered') this.#stats.delivered++
     else if (outcome === 'pending') this.#stats.retried++
@@ -419,11 +610,18 @@ export class WebhookDispatcher {
         outcome,
       },
     )
-    this.#results.push({ attempt, key })
-    if (!this.#flushing) this.#flushing = this.#flush()
   }
 
-  /** Records finished attempts in one transaction, then frees their queues for the next. */
+  /** Counts the attempt and records it with others finishing about now (one commit). */
+  #record(attempt: WebhookAttempt): Promise<void> {
+    this.#count(attempt)
+    const { promise, resolve } = Promise.withResolvers<void>()
+    this.#results.push({ attempt, done: resolve })
+    if (!this.#flushing) this.#flushing = this.#flush()
+    return promise
+  }
+
+  /** Records finished attempts in one transaction; each waiter resolves once it is stored. */
   async #flush(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve))
     while (this.#results.length > 0) {
@@ -437,14 +635,9 @@ export class WebhookDispatcher {
         // Not recorded: still pending in the store, so it is sent again (at least once).
         this.deps.log.warn('webhook attempts could not be recorded', { error })
       }
-      for (const r of batch) {
-        this.#inFlight.delete(r.key)
-        this.#recorded.add(r.key)
-      }
+      for (const r of batch) r.done()
     }
     this.#flushing = null
-    this.kick()
-    this.#settled()
   }
 
   /** A timer for the next retry due (the fake clock in tests moves it). */
@@ -456,6 +649,7 @@ export class WebhookDispatcher {
     this.#retryTimer = this.deps.clock.schedule(next - this.deps.clock.now(), () => {
       this.#retryAt = null
       this.#retryTimer = null
+      this.#wantDue = this.#wantRetry = true
       this.kick()
     })
   }
@@ -463,6 +657,24 @@ export class WebhookDispatcher {
 
 function queueKey(row: Pick<WebhookDeliveryRecord, 'endpointId' | 'conversationId' | 'eventId'>) {
   return `${row.endpointId} ${row.conversationId ?? row.eventId}`
+}
+
+/** The row as its first attempt left it (sent at fan-out). */
+function attempted(row: WebhookDeliveryRecord, a: WebhookAttempt): WebhookDeliveryRecord {
+  return {
+    ...row,
+    status: a.outcome,
+    // Kept only while it may be sent again.
+    body: a.outcome === 'pending' ? row.body : null,
+    attempts: a.outcome === 'cancelled' ? 0 : 1,
+    nextAttemptAt: a.outcome === 'pending' ? a.nextAttemptAt : null,
+    lastAttemptAt: a.outcome === 'cancelled' ? null : a.at,
+    deliveredAt: a.outcome === 'delivered' ? a.at : null,
+    responseStatus: a.responseStatus,
+    responseMs: a.outcome === 'cancelled' ? null : a.responseMs,
+    responseSnippet: a.responseSnippet?.slice(0, SNIPPET_LENGTH) ?? null,
+    error: a.error,
+  }
 }
 
 /** A new delivery row, due now. */

@@ -145,7 +145,7 @@ export class WebhookService {
     const payload = pingPayload(endpoint, `ping.${newId()}`, now)
     const row = pendingRow(endpoint.id, payload, 0, JSON.stringify(payload), now)
     await this.deps.store.webhooks.insertDelivery(row)
-    this.deps.dispatcher.nudge(0)
+    this.deps.dispatcher.nudge(0, 'deliveries')
     return toDelivery(row)
   }
 
@@ -190,7 +190,7 @@ export class WebhookService {
       now,
     )
     if (!requeued) throw new ParleyError('not_found', 'delivery not found')
-    this.deps.dispatcher.nudge(0)
+    this.deps.dispatcher.nudge(0, 'deliveries')
     return toDelivery(requeued)
   }
 
