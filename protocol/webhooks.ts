@@ -27,6 +27,8 @@ export const MAX_WEBHOOKS_PER_INBOX = 10
 export const MAX_WEBHOOK_URL = 2000
 /** Longest description, in characters. */
 export const MAX_WEBHOOK_DESCRIPTION = 200
+/** Characters of a receiver's answer kept in the delivery log. */
+export const WEBHOOK_SNIPPET_LENGTH = 500
 /** Hours a rotated-out secret may still sign, at most (a week); default 24. */
 export const MAX_SECRET_OVERLAP_HOURS = 168
 

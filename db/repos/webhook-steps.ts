@@ -6,12 +6,10 @@
  */
 import { and, eq, lt, lte, or, sql } from 'drizzle-orm'
 import type { WebhookAttempt, WebhookDeferral } from '../../actors/ports.ts'
+import { WEBHOOK_SNIPPET_LENGTH } from '../../protocol/webhooks.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import { bound, field, insertInto, param, remove, update } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
-
-/** Longest response snippet kept, in characters. */
-export const SNIPPET_LENGTH = 500
 
 /** What one dispatcher write changes, as plain data (it may cross to the writer thread). */
 export interface WebhookOps {
@@ -136,7 +134,7 @@ export class WebhookSteps {
           deliveredAt: a.outcome === 'delivered' ? a.at : null,
           responseStatus: a.responseStatus,
           responseMs: a.responseMs,
-          responseSnippet: a.responseSnippet?.slice(0, SNIPPET_LENGTH) ?? null,
+          responseSnippet: a.responseSnippet?.slice(0, WEBHOOK_SNIPPET_LENGTH) ?? null,
           error: a.error,
         }),
       )

@@ -29,11 +29,11 @@ import type {
   WebhookEndpointRecord,
 } from '../../actors/index.ts'
 import { ParleyError, type Conversation } from '../../protocol/index.ts'
+import { WEBHOOK_SNIPPET_LENGTH } from '../../protocol/webhooks.ts'
 import type { Metrics } from '../metrics.ts'
 import { payloadOf, webhookTypesOf, type WebhookPayload } from './events.ts'
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts'
 import type { TargetPolicy } from './target.ts'
-import { SNIPPET_LENGTH } from '../../db/repos/webhook-steps.ts'
 import { post, type PostResult } from './sender.ts'
 
 /** Marks fanned out per round; a round takes the next ones. */
@@ -672,7 +672,7 @@ function attempted(row: WebhookDeliveryRecord, a: WebhookAttempt): WebhookDelive
     deliveredAt: a.outcome === 'delivered' ? a.at : null,
     responseStatus: a.responseStatus,
     responseMs: a.outcome === 'cancelled' ? null : a.responseMs,
-    responseSnippet: a.responseSnippet?.slice(0, SNIPPET_LENGTH) ?? null,
+    responseSnippet: a.responseSnippet?.slice(0, WEBHOOK_SNIPPET_LENGTH) ?? null,
     error: a.error,
   }
 }
