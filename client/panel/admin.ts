@@ -119,7 +119,11 @@ export function createAdmin(state: PanelState, m: PanelMutations, api: PanelApi)
         ])
         m.set({ branches, operators })
       }),
-    closeBranches: () => m.set({ branchInbox: null, branches: null, notice: null }),
+    /** An inbox's webhooks page (from its settings), which loads what it shows itself. */
+    openWebhooks: (inboxId: string) => m.set({ webhookInbox: inboxId, notice: null }),
+    /** Back to the inbox forms from an inbox's branches or webhooks. */
+    closeInboxPage: () =>
+      m.set({ branchInbox: null, branches: null, webhookInbox: null, notice: null }),
     /** Creates a branch (`id` null) or replaces one's name, hours, settings and members. */
     saveBranch: (inboxId: string, id: string | null, input: BranchInput) =>
       explain(async () => {

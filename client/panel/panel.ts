@@ -372,7 +372,7 @@ export function createPanel(baseUrl: string) {
       // The audit log and the data requests name inboxes by their names.
       if (page === 'audit' || page === 'privacy') void admin.loadInboxes()
       if (page === 'inboxes') {
-        admin.closeBranches()
+        admin.closeInboxPage()
         void admin.loadInboxes()
       }
     },

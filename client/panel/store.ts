@@ -117,6 +117,8 @@ export interface PanelState {
   branchInbox: string | null
   /** That inbox's branches and routing, once loaded. */
   branches: InboxBranches | null
+  /** The inbox whose webhooks the settings page shows instead of the inbox forms. */
+  webhookInbox: string | null
   /** Colleagues and branches per inbox id, once loaded (transfers, names on screen). */
   teams: Record<string, Team>
   /** Operators' names by id: from the teams, else the public names a conversation gives. */
@@ -194,6 +196,7 @@ export function createPanelStore(login: StoredLogin | null) {
     members: {},
     branchInbox: null,
     branches: null,
+    webhookInbox: null,
     teams: {},
     names: {},
     activity: [],

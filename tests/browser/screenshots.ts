@@ -21,6 +21,7 @@ import { homeShots } from './screenshots-home.ts'
 import { appearanceShots, customWidgetShots } from './screenshots-customize.ts'
 import { auditShots, captchaShots, dataRequestShots, sitesShots } from './screenshots-trust.ts'
 import { workspaceShots } from './screenshots-workspace.ts'
+import { webhookShots } from './screenshots-webhooks.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -122,6 +123,7 @@ try {
   await captchaShots(browser)
   await customWidgetShots(browser)
   await workspaceShots(browser)
+  await webhookShots(browser)
 } finally {
   await browser.close()
   await server.stop()

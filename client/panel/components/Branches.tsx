@@ -42,7 +42,7 @@ export function Branches(props: { inboxId: string }) {
               type="button"
               class="icon-button"
               aria-label={t('Back to inbox settings')}
-              onClick={() => panel.actions.closeBranches()}
+              onClick={() => panel.actions.closeInboxPage()}
             >
               <Icon name="back" />
             </button>

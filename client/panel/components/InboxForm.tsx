@@ -1,7 +1,7 @@
 /**
  * One inbox's settings: name, where the widget runs, escalation minutes, capacity, visitor
  * messages per minute, ratings after resolve, the pre-chat form, the widget's appearance, members; and the way to
- * its branches. Saves only
+ * its branches, canned replies and webhooks. Saves only
  * what it edits; a refusal is shown by the Save button and nothing is saved (members neither).
  */
 import { createSignal, createUniqueId, For, Show } from 'solid-js'
@@ -208,6 +208,13 @@ export function InboxForm(props: { inbox: InboxRecord }) {
           onClick={() => panel.actions.openCanned(props.inbox.id)}
         >
           {t('Canned replies')}
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => panel.actions.openWebhooks(props.inbox.id)}
+        >
+          {t('Webhooks')}
         </button>
         <Show when={saved()}>
           <span class="muted" role="status">

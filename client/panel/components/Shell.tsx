@@ -31,6 +31,7 @@ const AuditLog = lazy(() => import('./AuditLog.tsx').then((m) => ({ default: m.A
 const DataRequests = lazy(() =>
   import('./DataRequests.tsx').then((m) => ({ default: m.DataRequests })),
 )
+const Webhooks = lazy(() => import('./Webhooks.tsx').then((m) => ({ default: m.Webhooks })))
 
 export function Shell() {
   const panel = usePanel()
@@ -101,10 +102,15 @@ export function Shell() {
           <Operators />
         </Match>
         <Match when={panel.state.page === 'inboxes'}>
-          {/* An inbox's branches replace the inbox forms until "back". */}
-          <Show when={isAdmin() && panel.state.branchInbox} keyed fallback={<InboxSettings />}>
-            {(inboxId) => <Branches inboxId={inboxId} />}
-          </Show>
+          {/* An inbox's branches or webhooks replace the inbox forms until "back". */}
+          <Switch fallback={<InboxSettings />}>
+            <Match when={isAdmin() && panel.state.branchInbox} keyed>
+              {(inboxId) => <Branches inboxId={inboxId} />}
+            </Match>
+            <Match when={isAdmin() && panel.state.webhookInbox} keyed>
+              {(inboxId) => <Webhooks inboxId={inboxId} />}
+            </Match>
+          </Switch>
         </Match>
         <Match when={panel.state.page === 'audit' && isAdmin()}>
           <AuditLog />
