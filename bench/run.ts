@@ -428,8 +428,14 @@ async function parleyPhases(
             { ...t, rate: 0, warmupMs: P.warmupMs, ...(onInbox ? { onInbox } : {}) },
             false,
           ),
+        // A steady load the server sustains: 2k msgs/s counting replies (short: the chat's).
         (name, onInbox) =>
-          chatPhase(name, server, { ...P.chat, ...(onInbox ? { onInbox } : {}) }, true),
+          chatPhase(
+            name,
+            server,
+            { ...(P.chatInAll ?? P.chat), ...(onInbox ? { onInbox } : {}) },
+            true,
+          ),
       ),
     )
     report.webhooks = hooks
