@@ -43,14 +43,21 @@ const EVENTS_PER_MARK = 200
 /** Fan-out passes, at most one per this many ms while marks keep coming (and the chat is calm). */
 const FAN_OUT_EVERY_MS = 100
 /** The same while the chat path is busy. */
-const BUSY_FAN_OUT_EVERY_MS = 500
+const BUSY_FAN_OUT_EVERY_MS = 1000
 /**
  * The chat path counts as busy from this many conversation commands queued or running: the
  * dispatcher then yields, one queue in flight and fewer fan-out passes, and catches up after.
  */
 export const BUSY_MAILBOX_DEPTH = 32
-/** While the chat path is busy, deliveries start at most this often (ms): about 200/s. */
-const BUSY_GAP_MS = 5
+/**
+ * ... or from this much event-loop lag (ms, averaged): timers running late mean the loop has
+ * no time to spare, whatever fills it (the dispatcher's own work included).
+ */
+export const BUSY_LAG_MS = 5
+/** How often the lag is sampled (ms). */
+const LAG_SAMPLE_MS = 10
+/** While the chat path is busy, deliveries start at most this often (ms): about 100/s. */
+const BUSY_GAP_MS = 10
 /** Deliveries one queue sends back to back before it lets others go first. */
 const QUEUE_BURST = 50
 /** First retry after this long; each later one waits twice as long, up to MAX_BACKOFF_MS. */
@@ -124,6 +131,9 @@ export class WebhookDispatcher {
   #again = false
   #stopped = false
   #poll: ReturnType<typeof setInterval> | null = null
+  #lagTimer: ReturnType<typeof setInterval> | null = null
+  /** Event-loop lag, averaged (ms); 0 until start(). */
+  #lag = 0
   #nudge: ReturnType<typeof setTimeout> | null = null
   #retryTimer: Timer | null = null
   #retryAt: number | null = null
@@ -148,6 +158,14 @@ export class WebhookDispatcher {
   }
 
   start(): void {
+    // Event-loop lag: how late a 10 ms timer fires, averaged (EWMA, about the last 50 ms).
+    let last = performance.now()
+    this.#lagTimer = setInterval(() => {
+      const now = performance.now()
+      this.#lag = 0.8 * this.#lag + 0.2 * Math.max(0, now - last - LAG_SAMPLE_MS)
+      last = now
+    }, LAG_SAMPLE_MS)
+    this.#lagTimer.unref?.()
     // Whatever nobody said: marks of other nodes, a missed wake-up.
     this.#poll = setInterval(() => {
       this.#wantFanOut = this.#wantDue = this.#wantRetry = true
@@ -174,6 +192,7 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.#stopped = true
     if (this.#poll) clearInterval(this.#poll)
+    if (this.#lagTimer) clearInterval(this.#lagTimer)
     if (this.#nudge) clearTimeout(this.#nudge)
     this.#retryTimer?.cancel()
     if (this.#inFlight.size === 0 && this.#working.size === 0 && !this.#running) return
@@ -256,9 +275,9 @@ export class WebhookDispatcher {
     }
   }
 
-  /** True while the chat path is busy (see BUSY_MAILBOX_DEPTH). */
+  /** True while the chat path is busy (see BUSY_MAILBOX_DEPTH and BUSY_LAG_MS). */
   #busy(): boolean {
-    return (this.deps.load?.() ?? 0) >= BUSY_MAILBOX_DEPTH
+    return this.#lag >= BUSY_LAG_MS || (this.deps.load?.() ?? 0) >= BUSY_MAILBOX_DEPTH
   }
 
   #settled(): void {
