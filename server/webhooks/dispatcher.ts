@@ -1,18 +1,21 @@
 /**
- * The webhook dispatcher (issue 17, I1). Two steps per round, both resumable after kill -9:
+ * The webhook dispatcher (issue 17, I1), resumable after kill -9 at any point:
  *
- * 1. Fan-out: each outbox mark (a conversation whose log holds events not fanned out, marked
- *    in the events' own transaction) becomes one delivery row per event and subscribed
- *    endpoint, bodies built from the log as it is now; rows and the mark's advance commit
- *    together, and a row stored twice (a dispatcher that lost its lease mid-way) is stored once.
- * 2. Delivery: pending rows that are due go out, at most `concurrency` at once, one at a time
- *    per conversation and endpoint in log order (a row waits for its queue's head, even while
- *    the head backs off). A 2xx delivers it; anything else (refused target, timeout, redirect,
- *    error status) retries with exponential backoff and jitter until `retryForMs` after it was
- *    queued, then it fails and the endpoint shows `failing` until its next success.
+ * 1. Fan-out (#fanOut, #processMark): for each outbox mark (a conversation whose log holds
+ *    events not sent yet, marked in the events' own transaction) it reads the events, builds
+ *    their bodies from the log as it is now, and sends them to each subscribed endpoint in log
+ *    order (endpoints side by side). Then one write, in the chat's group commit, records every
+ *    delivery in its final state (delivered; or pending with its body, for a retry) and moves
+ *    the mark past what it covered. Killed before that write, the mark is still there and the
+ *    events go again (same ids). An endpoint whose queue for the conversation already has a
+ *    pending row gets the new events queued behind it, unsent; after a failure, so do the rest.
+ * 2. Retries (#startDue, #runQueue): pending rows that are due go out one queue (endpoint and
+ *    conversation) at a time, in log order, the rows after a delivered head following at once.
+ *    Anything but a 2xx (refused target, timeout, redirect, error status) retries with
+ *    exponential backoff and jitter until `retryForMs` after the row was made; then it fails
+ *    and the endpoint shows `failing` until its next success.
  *
- * At least once: a row is delivered until a 2xx is recorded; a node killed between the
- * receiver's 2xx and the record sends it again (same event id, for the receiver to dedupe).
+ * Deliveries share `concurrency` slots; while the chat path is busy (#busy) one slot, paced.
  * In a cluster only the holder of the `webhooks.dispatcher` lease runs rounds, so one node at a
  * time dispatches any conversation's outbox.
  */
