@@ -131,7 +131,15 @@ describe('webhooks - the outbox across kill -9', () => {
           db.close()
         }
       }
-      await waitUntil('every delivery recorded', () => left().open === 0, { timeoutMs: 10_000 })
+      // Deliveries are sent before they are recorded: wait for the record (and the marks' end).
+      await waitUntil(
+        'every delivery recorded',
+        () => {
+          const l = left()
+          return l.marks === 0 && l.open === 0 && l.rows >= committed.length
+        },
+        { timeoutMs: 10_000 },
+      )
       expect(left()).toEqual({ marks: 0, open: 0, rows: committed.length })
       expect((await node.stop()).code).toBe(0)
     } finally {
