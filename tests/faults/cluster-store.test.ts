@@ -161,11 +161,14 @@ await withClusterServices('faults - one node loses its database', {}, () => {
           (load.acked.find((a) => a.conversationId === id && a.at > frozenAt)?.at ?? 0) - frozenAt,
       )
       try {
+        // Measured 1.5-10.5 s after the thaw, and past 15 s in about one run of four (on the
+        // code before issue 17 too): frozen connections settle at their deadline, then probes
+        // write again. Still a bound: no manual action brings it back.
         await waitUntil(
           'node 1 ready again',
           async () => (await n1.http('/readyz')).status === 200,
           {
-            timeoutMs: 15_000,
+            timeoutMs: 30_000,
             intervalMs: 100,
           },
         )
@@ -189,6 +192,6 @@ await withClusterServices('faults - one node loses its database', {}, () => {
       expect(load.errors.get('internal_error') ?? 0).toBe(0)
       for (const ms of served) expect(ms).toBeLessThan(2 * STORE_TIMEOUT_MS + 3_000)
       expect(contractViolations(load.acked, await storedMessages(c.databaseUrl))).toEqual([])
-    }, 90_000)
+    }, 120_000)
   })
 })
