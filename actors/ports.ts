@@ -1198,6 +1198,37 @@ export interface WebhookStore {
   prune(before: number, limit: number): Promise<number>
 }
 
+/**
+ * An API token (issue 17, I3): `tokenHash` is the SHA-256 of the secret, which is shown once.
+ * It acts as `operatorId` with at most that operator's rights, narrowed by `scope`.
+ */
+export interface ApiTokenRecord {
+  id: string
+  tokenHash: string
+  prefix: string
+  name: string
+  scope: 'read' | 'write' | 'admin'
+  operatorId: string
+  createdBy: string | null
+  createdAt: number
+  lastUsedAt: number | null
+  expiresAt: number | null
+  revokedAt: number | null
+}
+
+export interface ApiTokenStore {
+  /** Stores a token unless `max` unrevoked ones exist already (`conflict`) or its operator is unknown. */
+  create(token: ApiTokenRecord, max: number): Promise<void>
+  /** Every token, revoked ones included, newest first. */
+  list(): Promise<ApiTokenRecord[]>
+  get(id: string): Promise<ApiTokenRecord | null>
+  byHash(tokenHash: string): Promise<ApiTokenRecord | null>
+  /** Marks the token revoked at `at`; null when there is no such token. A revoked one stays as it was. */
+  revoke(id: string, at: number): Promise<ApiTokenRecord | null>
+  /** Records a use: `lastUsedAt` moves forward only. */
+  touch(id: string, at: number): Promise<void>
+}
+
 export interface Store {
   conversations: ConversationStore
   queries: ConversationQueries
@@ -1211,6 +1242,7 @@ export interface Store {
   cannedReplies: CannedReplyStore
   audit: AuditStore
   webhooks: WebhookStore
+  apiTokens: ApiTokenStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

@@ -14,6 +14,7 @@ import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
 import { SqlSearchQueries } from './repos/search.ts'
 import { SqlWebhookStore } from './repos/webhooks.ts'
+import { SqlApiTokenStore } from './repos/api-tokens.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
@@ -129,6 +130,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     cannedReplies: new SqlCannedReplyStore(db),
     audit: new SqlAuditStore(db),
     webhooks: new SqlWebhookStore(db, (unit) => committer.submit(unit)),
+    apiTokens: new SqlApiTokenStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

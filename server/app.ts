@@ -76,6 +76,9 @@ import { cannedRoutes } from './http/canned.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
 import { webhookRoutes } from './http/webhooks.ts'
+import { apiTokenGuard, tokenRoutes } from './http/tokens.ts'
+import { contactRoutes } from './http/contacts.ts'
+import { ApiTokens } from './auth/api-tokens.ts'
 import { WebhookDirectory } from './webhooks/directory.ts'
 import { WebhookDispatcher } from './webhooks/dispatcher.ts'
 import { WebhookService } from './webhooks/service.ts'
@@ -339,6 +342,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   })
   revocations.onRevoke((revocation) => reauthorizer.revoked(revocation))
   const accounts = new AccountService({ store, auth, revocations, clock })
+  const apiTokens = new ApiTokens({
+    store,
+    clock,
+    log,
+    throttle: throttleStore,
+    ratePerMinute: config.apiTokenRatePerMinute,
+    elevatedScope: config.elevatedScope,
+  })
+  revocations.onRevoke((revocation) => apiTokens.forget(revocation))
   registerGauges(metrics, { gateway, actors, store, hub, cluster })
 
   if (cluster) await cluster.withLock('bootstrap', () => bootstrap(store, auth, config, clock, log))
@@ -379,6 +391,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     challengeLimiter: new RateLimiter(30, 30, () => clock.now()),
     setup,
     accounts,
+    apiTokens,
     chat,
     availability,
     gateway,
@@ -395,6 +408,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(apiHeaders())
     .use(cors(origins))
     .use(bodyParser())
+    .use(apiTokenGuard(ctx))
     .use(opsRoutes(ctx, { metricsToken: config.metricsToken }))
     .use(authRoutes(ctx))
     .use(auditRoutes(ctx))
@@ -416,6 +430,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(setupRoutes(ctx))
     .use(visitorRoutes(ctx))
     .use(conversationRoutes(ctx))
+    .use(contactRoutes(ctx))
     .use(attachmentRoutes(ctx, attachments))
     .use(avatarRoutes(ctx, avatars))
     .use(inboxRoutes(ctx))
@@ -426,6 +441,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(branchRoutes(ctx))
     .use(cannedRoutes(ctx))
     .use(webhookRoutes(ctx, webhooks))
+    .use(tokenRoutes(ctx, revocations))
     .use(realtimeRoutes(ctx))
     .use(staticRoutes(ctx))
     .get('/api', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))

@@ -14,8 +14,15 @@ import {
 } from '../actors/index.ts'
 
 export interface AuditAction {
-  /** The operator who acted; null: nobody signed in (a failed login), or the system. */
-  actor: { kind: 'operator'; id: string } | { kind: 'anonymous' } | { kind: 'system' } | null
+  /**
+   * The operator who acted (a principal: one acting through an API token names it, and the
+   * entry's details say which token); null: nobody signed in (a failed login), or the system.
+   */
+  actor:
+    | { kind: 'operator'; id: string; token?: { id: string } }
+    | { kind: 'anonymous' }
+    | { kind: 'system' }
+    | null
   action: string
   target?: { kind: string; id: string } | null
   address?: string | null
@@ -41,7 +48,10 @@ export class AuditTrail {
       targetKind: a.target?.kind ?? null,
       targetId: a.target?.id ?? null,
       address: a.address ?? null,
-      details: a.details ?? null,
+      details:
+        actor?.kind === 'operator' && actor.token
+          ? { ...a.details, apiToken: actor.token.id }
+          : (a.details ?? null),
     }
     try {
       await this.store.append(entry)

@@ -116,6 +116,23 @@ export interface StartOptions {
   context?: PageContext
   /** The client's User-Agent header: its browser, OS and device. */
   userAgent?: string | null
+  /**
+   * Started by an integration for a contact (the API, issue 17): no visitor limits, challenges
+   * or pre-chat form; the caller's API token budget applies instead.
+   */
+  trusted?: boolean
+}
+
+/** An outside contact an integration starts a conversation for (issue 17, I3). */
+export interface ContactInput {
+  inboxId: string
+  /** The contact's id in the calling system: the same id finds the same contact again. */
+  externalId?: string
+  name?: string
+  email?: string
+  text?: string
+  clientMsgId?: string
+  locale?: Locale
 }
 
 /** A new offline request, as the e-mail notifier (integrations) receives it. */
@@ -201,7 +218,7 @@ export class ChatService {
     const first =
       opts.text === undefined ? undefined : { clientMsgId: opts.clientMsgId, text: opts.text }
     const inbox = await this.inbox(principal.inboxId)
-    if (!this.conversations.has(id)) {
+    if (!this.conversations.has(id) && !opts.trusted) {
       this.startLimiter.take(principal.id, 'new conversations')
       if (first) await this.limitVisitorSend(principal)
       if (inbox && this.captcha) {
@@ -226,7 +243,12 @@ export class ChatService {
       : null
     // A form asked before the first message must be answered first; an offline request has
     // its own form (name, e-mail).
-    if (inbox?.settings.preChat.mode === 'before' && !opts.offline && !this.conversations.has(id)) {
+    if (
+      inbox?.settings.preChat.mode === 'before' &&
+      !opts.offline &&
+      !opts.trusted &&
+      !this.conversations.has(id)
+    ) {
       await this.checkPreChat(principal.id, inbox.settings.preChat)
     }
     // The most specific geo rule picks the branch (R1); no rule, no location: the default.
@@ -249,6 +271,98 @@ export class ChatService {
       ...(hasContext ? { context: visitorContext(opts.context, opts.userAgent ?? null) } : {}),
       ...(opts.offline ? { offline: true } : {}),
       ...(reply ? { autoReply: { text: reply } } : {}),
+    })
+  }
+
+  /**
+   * An integration (an operator or an API token acting as one) starts a conversation for an
+   * outside contact (issue 17, I3): the contact is the visitor with that `externalId` in the
+   * inbox (made the first time), or, without one, a new contact; with a `clientMsgId` a retried
+   * call lands on the same contact and conversation. Name and e-mail are kept on the contact.
+   */
+  async startForContact(principal: Principal, input: ContactInput) {
+    if (principal.kind !== 'operator' || !canOperatorAccess(principal, 'participate')) {
+      throw new ParleyError('forbidden', 'only an operator who handles chats can do this')
+    }
+    if (!inScope(principal, input.inboxId) || !(await this.inbox(input.inboxId))) {
+      throw new ParleyError('not_found', 'inbox not found')
+    }
+    const contact = await this.contactFor(input)
+    if (input.name !== undefined || input.email !== undefined) {
+      await this.store.visitors.updateProfile(contact.id, {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.email !== undefined ? { email: input.email.toLowerCase() } : {}),
+      })
+    }
+    return this.start(
+      { kind: 'visitor', id: contact.id, inboxId: input.inboxId },
+      { text: input.text, clientMsgId: input.clientMsgId, locale: input.locale, trusted: true },
+    )
+  }
+
+  private async contactFor(input: ContactInput): Promise<VisitorRecord> {
+    const { inboxId, externalId } = input
+    const found = externalId
+      ? await this.store.visitors.findByExternalId(inboxId, externalId)
+      : null
+    if (found) return found
+    // Without an outside id, a retried call (same clientMsgId) finds the contact it made.
+    const id = externalId
+      ? newId()
+      : input.clientMsgId
+        ? derivedId(`contact:${inboxId}`, input.clientMsgId)
+        : newId()
+    const existing = externalId ? null : await this.store.visitors.getById(id)
+    if (existing) return existing
+    const record: VisitorRecord = {
+      id,
+      inboxId,
+      externalId: externalId ?? null,
+      createdAt: this.clock.now(),
+      signedOutAt: 0,
+      name: null,
+      email: null,
+    }
+    try {
+      await this.store.visitors.create(record)
+    } catch (error) {
+      // Two first calls for one contact raced: the other made it.
+      if (!(error instanceof ParleyError && error.code === 'conflict')) throw error
+      const raced = externalId
+        ? await this.store.visitors.findByExternalId(inboxId, externalId)
+        : await this.store.visitors.getById(id)
+      if (!raced) throw error
+      return raced
+    }
+    return record
+  }
+
+  /**
+   * An integration posts a message as the conversation's contact (issue 17, I3): what the
+   * contact wrote in another system (a form, an e-mail). The caller must be able to take part.
+   */
+  async sendAsContact(
+    principal: Principal,
+    conversationId: string,
+    clientMsgId: string,
+    text: string,
+  ) {
+    if (principal.kind !== 'operator') {
+      throw new ParleyError('forbidden', 'only an operator can post as the contact')
+    }
+    if (!canOperatorAccess(principal, 'participate')) {
+      throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
+    }
+    const found = await this.conversations.ask(conversationId, { type: 'peek' })
+    // Outside the operator's inboxes a conversation is as absent as one that does not exist.
+    if (!found || !inScope(principal, found.inboxId)) {
+      throw new ParleyError('not_found', 'conversation not found')
+    }
+    return this.conversations.ask(conversationId, {
+      type: 'send',
+      principal: { kind: 'visitor', id: found.visitorId, inboxId: found.inboxId },
+      clientMsgId,
+      text,
     })
   }
 

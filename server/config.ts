@@ -191,6 +191,8 @@ const EnvSchema = v.object({
   WEBHOOK_RETRY_HOURS: v.optional(intIn(1, 168), '24'),
   /** Days finished deliveries stay in the delivery log. */
   WEBHOOK_LOG_DAYS: v.optional(intIn(1, 365), '30'),
+  /** Requests one API token may make per minute (issue 17, I3), across the cluster. */
+  API_TOKEN_RATE_PER_MINUTE: v.optional(intIn(1, 1_000_000), '600'),
   /** A PEM file of extra certificate authorities webhook targets may use (an internal CA). */
   WEBHOOK_CA_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
 })
@@ -253,6 +255,8 @@ export interface Config {
   actorIdleMs: number
   /** Webhook delivery (WEBHOOK_*, issue 17). */
   webhooks: WebhookConfig
+  /** Requests per minute per API token (API_TOKEN_RATE_PER_MINUTE, issue 17). */
+  apiTokenRatePerMinute: number
   mailboxLimit: number
 }
 
@@ -407,6 +411,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logDays: e.WEBHOOK_LOG_DAYS,
       ca: e.WEBHOOK_CA_FILE ? readCa(e.WEBHOOK_CA_FILE) : null,
     },
+    apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
     typingTtlMs: 8000,
     actorIdleMs: 5 * 60_000,
     mailboxLimit: 256,

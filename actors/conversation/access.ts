@@ -19,6 +19,11 @@ export type Principal =
        * The server always sets it from the store; see `inScope`.
        */
       inboxIds?: readonly string[] | null
+      /**
+       * Set when the caller is an API token acting as this operator (issue 17, I3): its id and
+       * scope. `role` is then already capped by the scope (server/auth/api-tokens.ts).
+       */
+      token?: { id: string; scope: 'read' | 'write' | 'admin' }
     }
 
 /** view: read history, subscribe. participate: send, edit, delete, typing, receipts. manage: status. */

@@ -28,6 +28,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   webhookEndpoints: ['id'],
   webhookOutbox: ['conversationId'],
   webhookDeliveries: ['endpointId', 'eventId'],
+  apiTokens: ['id'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

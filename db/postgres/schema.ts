@@ -39,6 +39,7 @@ import type {
   StoredEventData,
 } from '../../protocol/index.ts'
 import type { WebhookDeliveryStatus, WebhookEventType } from '../../protocol/webhooks.ts'
+import type { ApiTokenScope } from '../../protocol/api-tokens.ts'
 
 /** Epoch milliseconds, seqs and epochs: 64-bit in the database, a JS number in the rows. */
 const int64 = (name: string) => bigint(name, { mode: 'number' })
@@ -502,6 +503,35 @@ export const webhookDeliveries = pgTable(
 )
 
 /** Every table, by the name the repositories use for it. */
+/**
+ * API tokens (issue 17, I3): credentials for integrations, stored as the SHA-256 of the token
+ * (the token itself is shown once). A token acts as `operator_id` with at most its rights,
+ * narrowed by `scope` (read, write, admin). Revoked tokens stay as a record (`revoked_at`).
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    /** The token's first characters (`pat_` and four more), to recognize it in the list. */
+    prefix: text('prefix').notNull(),
+    name: text('name').notNull(),
+    scope: text('scope').$type<ApiTokenScope>().notNull(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    createdBy: text('created_by'),
+    createdAt: int64('created_at').notNull(),
+    lastUsedAt: int64('last_used_at'),
+    expiresAt: int64('expires_at'),
+    revokedAt: int64('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_hash').on(t.tokenHash),
+    index('api_tokens_created').on(t.createdAt, t.id),
+  ],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -520,4 +550,5 @@ export const tables = {
   webhookEndpoints,
   webhookOutbox,
   webhookDeliveries,
+  apiTokens,
 }

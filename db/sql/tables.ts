@@ -38,6 +38,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   webhookEndpoints: true,
   webhookOutbox: true,
   webhookDeliveries: true,
+  apiTokens: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -59,4 +60,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'webhookEndpoints',
   'webhookOutbox',
   'webhookDeliveries',
+  'apiTokens',
 ]

@@ -32,6 +32,7 @@ import type {
   StoredEventData,
 } from '../../protocol/index.ts'
 import type { WebhookDeliveryStatus, WebhookEventType } from '../../protocol/webhooks.ts'
+import type { ApiTokenScope } from '../../protocol/api-tokens.ts'
 
 export const inboxes = sqliteTable('inboxes', {
   id: text('id').primaryKey(),
@@ -520,6 +521,35 @@ export const webhookDeliveries = sqliteTable(
 )
 
 /** Every table, by the name the repositories use for it. */
+/**
+ * API tokens (issue 17, I3): credentials for integrations, stored as the SHA-256 of the token
+ * (the token itself is shown once). A token acts as `operator_id` with at most its rights,
+ * narrowed by `scope` (read, write, admin). Revoked tokens stay as a record (`revoked_at`).
+ */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    /** The token's first characters (`pat_` and four more), to recognize it in the list. */
+    prefix: text('prefix').notNull(),
+    name: text('name').notNull(),
+    scope: text('scope').$type<ApiTokenScope>().notNull(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    expiresAt: integer('expires_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_hash').on(t.tokenHash),
+    index('api_tokens_created').on(t.createdAt, t.id),
+  ],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -538,4 +568,5 @@ export const tables = {
   webhookEndpoints,
   webhookOutbox,
   webhookDeliveries,
+  apiTokens,
 }

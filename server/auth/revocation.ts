@@ -46,6 +46,8 @@ export const Revocation = v.variant('kind', [
    * it end with origin_not_allowed).
    */
   v.object({ kind: v.literal('inbox_sites'), inboxId: v.string() }),
+  /** An API token was revoked (issue 17, I3): cached resolutions of it go. */
+  v.object({ kind: v.literal('api_token'), tokenId: v.string() }),
   /**
    * Anything may have changed unseen (this node's cluster link was down): forget every cached
    * session and check every connection again. Applied locally, never published.

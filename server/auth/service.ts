@@ -336,6 +336,9 @@ export class AuthService {
       case 'inbox_sites':
         // Tokens stay valid; the site check (origins.ts) has its own cache.
         return
+      case 'api_token':
+        // Not a session: server/auth/api-tokens.ts keeps its own cache.
+        return
       case 'everything':
         this.sessionCache.clear()
         this.visitorGate().forgetAll()

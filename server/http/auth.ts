@@ -4,6 +4,7 @@ import * as v from 'valibot'
 import { ParleyError, wireString } from '../../protocol/index.ts'
 import { operatorView } from '../auth/index.ts'
 import { bearer, principalOf, type HttpContext } from './context.ts'
+import { isApiToken } from '../auth/api-tokens.ts'
 import { Password } from './schemas.ts'
 
 export function authRoutes(ctx: HttpContext) {
@@ -94,6 +95,8 @@ export function authRoutes(ctx: HttpContext) {
 /** The operator a request is signed in as, and its token; visitors are forbidden. */
 async function operatorOf(ctx: HttpContext, headers: Record<string, string | undefined>) {
   const token = bearer(headers)
+  if (token !== null && isApiToken(token))
+    throw new ParleyError('forbidden', 'this needs a signed-in operator, not an API token')
   const operator = await ctx.auth.resolve(token)
   if (operator.kind !== 'operator' || token === null)
     throw new ParleyError('forbidden', 'operators only')

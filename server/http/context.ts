@@ -5,6 +5,7 @@ import type { AuditTrail } from '../audit.ts'
 import type { OriginGuard } from '../origins.ts'
 import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
 import type { AccountService, AuthService, FirstRunSetup } from '../auth/index.ts'
+import { isApiToken, type ApiTokens } from '../auth/api-tokens.ts'
 import type { AvailabilityService } from '../availability.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
@@ -26,6 +27,8 @@ export interface HttpContext {
   challengeLimiter: RateLimiter
   /** The first admin, when none exists yet (issue 16: first run). */
   setup: FirstRunSetup
+  /** Integrations' credentials (issue 17, I3): `Bearer pat_...` on the REST API. */
+  apiTokens: ApiTokens
   /** Sign-out, password change, visitor sign-out: what revokes access (server/auth/account.ts). */
   accounts: AccountService
   chat: ChatService
@@ -61,7 +64,10 @@ export async function principalOf(
   ctx: HttpContext,
   headers: Record<string, string | undefined>,
 ): Promise<Principal> {
-  const principal = await ctx.auth.resolve(bearer(headers))
+  const token = bearer(headers)
+  // An API token's scope and budget were checked for this request by `apiTokenGuard`.
+  if (token !== null && isApiToken(token)) return ctx.apiTokens.resolve(token)
+  const principal = await ctx.auth.resolve(token)
   if (principal.kind === 'visitor' && headers.origin !== undefined) {
     await ctx.origins.admit(principal.inboxId, requestOrigin(headers), {
       entry: 'http',
@@ -77,4 +83,11 @@ export async function requireAdmin(ctx: HttpContext, headers: Record<string, str
     throw new ParleyError('forbidden', 'admins only')
   }
   return principal
+}
+
+/** Refuses a caller that is an API token: what only a signed-in person may do. */
+export function refuseApiToken(principal: Principal, what: string): void {
+  if (principal.kind === 'operator' && principal.token) {
+    throw new ParleyError('forbidden', `${what} needs a signed-in operator, not an API token`)
+  }
 }

@@ -74,6 +74,9 @@ export class Reauthorizer {
         return [...gateway.connections].filter(
           (c) => c.principal?.kind === 'visitor' && c.principal.inboxId === revocation.inboxId,
         )
+      case 'api_token':
+        // API tokens authenticate REST requests only, never a connection.
+        return []
       case 'everything':
         return [...gateway.connections].filter((c) => c.principal !== null)
       default:

@@ -1,0 +1,61 @@
+/**
+ * Conversations an integration starts for an outside contact (issue 17, I3; docs/api.md), with
+ * an operator session or an API token (scope write or admin):
+ *   POST /api/conversations                          -> 201 { conversation, message? } (200 on a retry)
+ *   POST /api/conversations/:id/contact-messages     -> 201 ack (200 on a retry)
+ * The contact is a visitor of the inbox: the same `externalId` finds the same contact again (the
+ * site's verified user id names the same person). Messages the contact wrote elsewhere (a form,
+ * a call log) are posted as theirs; operator replies use `POST /api/conversations/:id/messages`.
+ * Both are idempotent by `clientMsgId`.
+ */
+import { Elysia } from 'elysia'
+import * as v from 'valibot'
+import { ClientMsgId, Locale, MessageText, wireString } from '../../protocol/index.ts'
+import { principalOf, type HttpContext } from './context.ts'
+import { Email, Id, Name } from './schemas.ts'
+
+const ExternalId = v.pipe(wireString('externalId'), v.minLength(1), v.maxLength(256))
+
+export function contactRoutes(ctx: HttpContext) {
+  return new Elysia({ prefix: '/api/conversations' })
+    .post(
+      '',
+      async ({ headers, body, set }) => {
+        const principal = await principalOf(ctx, headers)
+        const { contact, ...rest } = body
+        const created = await ctx.chat.startForContact(principal, { ...contact, ...rest })
+        set.status = created.message?.duplicate ? 200 : 201
+        return created
+      },
+      {
+        body: v.strictObject({
+          inboxId: Id,
+          contact: v.strictObject({
+            externalId: v.optional(ExternalId),
+            name: v.optional(Name),
+            email: v.optional(Email),
+          }),
+          text: v.optional(MessageText),
+          clientMsgId: v.optional(ClientMsgId),
+          locale: v.optional(Locale),
+        }),
+      },
+    )
+    .post(
+      '/:id/contact-messages',
+      async ({ headers, params, body, set }) => {
+        const ack = await ctx.chat.sendAsContact(
+          await principalOf(ctx, headers),
+          params.id,
+          body.clientMsgId,
+          body.text,
+        )
+        set.status = ack.duplicate ? 200 : 201
+        return ack
+      },
+      {
+        params: v.object({ id: Id }),
+        body: v.strictObject({ clientMsgId: ClientMsgId, text: MessageText }),
+      },
+    )
+}
