@@ -113,13 +113,20 @@ const Events = v.pipe(
   v.transform((events) => WEBHOOK_EVENTS.filter((e) => events.includes(e))),
 )
 
-/** `POST /api/webhooks`. */
+/** A Telegram bot's token (BotFather's `<bot id>:<secret>`), for a `telegram:` target. */
+const BotToken = v.pipe(wireString('botToken'), v.trim(), v.minLength(1), v.maxLength(100))
+
+/**
+ * `POST /api/webhooks`. `url` is an http(s) URL, or a Telegram chat (issue 17, I2):
+ * `telegram:<chat id>` or `telegram:@channel`, optionally `?lang=ru`, with `botToken`.
+ */
 export const CreateWebhookBody = v.strictObject({
   inboxId: v.pipe(wireString('inboxId'), v.minLength(1), v.maxLength(64)),
   url: Url,
   events: Events,
   description: v.optional(Description, ''),
   enabled: v.optional(v.boolean(), true),
+  botToken: v.optional(BotToken),
 })
 export type CreateWebhookBody = v.InferInput<typeof CreateWebhookBody>
 
@@ -129,6 +136,8 @@ export const UpdateWebhookBody = v.strictObject({
   events: v.optional(Events),
   description: v.optional(Description),
   enabled: v.optional(v.boolean()),
+  /** A Telegram endpoint's new bot token. */
+  botToken: v.optional(BotToken),
 })
 export type UpdateWebhookBody = v.InferInput<typeof UpdateWebhookBody>
 

@@ -191,6 +191,23 @@ const EnvSchema = v.object({
   WEBHOOK_RETRY_HOURS: v.optional(intIn(1, 168), '24'),
   /** Days finished deliveries stay in the delivery log. */
   WEBHOOK_LOG_DAYS: v.optional(intIn(1, 365), '30'),
+  /** The Telegram Bot API's base URL (issue 17, I2): another for a local Bot API server. */
+  TELEGRAM_API_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.url('must be a URL'),
+      v.check((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+    ),
+    'https://api.telegram.org',
+  ),
+  /** Where people reach this server (https://support.example.com): links in notifications. */
+  PUBLIC_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.url('must be a URL'),
+      v.check((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+    ),
+  ),
   /** Requests one API token may make per minute (issue 17, I3), across the cluster. */
   API_TOKEN_RATE_PER_MINUTE: v.optional(intIn(1, 1_000_000), '600'),
   /** A PEM file of extra certificate authorities webhook targets may use (an internal CA). */
@@ -269,6 +286,10 @@ export interface WebhookConfig {
   logDays: number
   /** Extra trusted CA certificates (PEM); null: the system's only. */
   ca: string | null
+  /** The Telegram Bot API's base URL (TELEGRAM_API_URL). */
+  telegramApiUrl: string
+  /** The server's public address (PUBLIC_URL), for links in notifications; null: none. */
+  publicUrl: string | null
 }
 
 export interface AttachmentConfig {
@@ -410,6 +431,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryForMs: e.WEBHOOK_RETRY_HOURS * 3_600_000,
       logDays: e.WEBHOOK_LOG_DAYS,
       ca: e.WEBHOOK_CA_FILE ? readCa(e.WEBHOOK_CA_FILE) : null,
+      telegramApiUrl: e.TELEGRAM_API_URL,
+      publicUrl: e.PUBLIC_URL ?? null,
     },
     apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
     typingTtlMs: 8000,

@@ -38,6 +38,14 @@ import { payloadOf, webhookTypesOf, type WebhookPayload } from './events.ts'
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts'
 import type { TargetPolicy } from './target.ts'
 import { post, type PostResult } from './sender.ts'
+import {
+  formatBatch,
+  isTelegramTarget,
+  notifies,
+  parseTelegramTarget,
+  sendTelegram,
+  TELEGRAM_GAP_MS,
+} from './telegram.ts'
 
 /** Marks fanned out per round; a round takes the next ones. */
 const MARKS_PER_ROUND = 100
@@ -75,6 +83,10 @@ export interface DispatcherOptions {
   ca: string | null
   /** How often (real ms) the dispatcher looks for marks it was not told of (other nodes'). */
   pollMs?: number
+  /** The Bot API's base URL, for `telegram:` endpoints (TELEGRAM_API_URL). */
+  telegramApiUrl?: string
+  /** The server's public address, for links to the panel in notifications (PUBLIC_URL). */
+  publicUrl?: string | null
 }
 
 /** The cluster's lease as the dispatcher holds it; null on a single node (always the holder). */
@@ -112,6 +124,8 @@ export class WebhookDispatcher {
   /** When the last delivery started (performance.now()), for the busy pace. */
   #lastStart = 0
   readonly #slotWaiters: (() => void)[] = []
+  /** Telegram endpoints: no message to the chat before this (clock ms), by endpoint id. */
+  readonly #gates = new Map<string, number>()
   /** Conversations whose outbox mark is being worked off (#processMark). */
   readonly #working = new Set<string>()
   /**
@@ -402,6 +416,8 @@ export class WebhookDispatcher {
           })
           const body = JSON.stringify(payload)
           for (const ep of targets) {
+            // A Telegram chat hears only of what needs someone (telegram.ts).
+            if (isTelegramTarget(ep.url) && !notifies(payload)) continue
             const queue = queues.get(ep.id) ?? []
             queue.push(pendingRow(ep.id, payload, e.seq, body, now))
             queues.set(ep.id, queue)
@@ -415,6 +431,10 @@ export class WebhookDispatcher {
           const endpoint = endpoints.find((e) => e.id === endpointId) ?? null
           const head = heads.get(`${endpointId} ${id}`)
           let waitUntil: number | null = head ? (head.nextAttemptAt ?? now) : null
+          // Telegram endpoints are sent in batches by the due path (#runBatch): queued here.
+          if (endpoint && isTelegramTarget(endpoint.url)) {
+            waitUntil = Math.max(now, waitUntil ?? now, this.#gates.get(endpointId) ?? now)
+          }
           for (const row of queue) {
             if (waitUntil !== null || this.#stopped) {
               rows.push({ ...row, nextAttemptAt: waitUntil ?? now })
@@ -446,7 +466,20 @@ export class WebhookDispatcher {
     if (free <= 0) return
     const now = clock.now()
     this.#recorded.clear()
-    const due = await store.webhooks.due(now, Math.max(64, free * 4))
+    const read = await store.webhooks.due(now, Math.max(64, free * 4))
+    if (read.length === 0) return
+    const endpoints = new Map<string, WebhookEndpointRecord | null>()
+    for (const row of read) {
+      if (!endpoints.has(row.endpointId)) {
+        endpoints.set(row.endpointId, await store.webhooks.getEndpoint(row.endpointId))
+      }
+    }
+    const isTelegram = (row: WebhookDeliveryRecord) => {
+      const endpoint = endpoints.get(row.endpointId)
+      return endpoint ? isTelegramTarget(endpoint.url) : false
+    }
+    const due = read.filter((row) => !isTelegram(row))
+    const batches = await this.#startBatches(read.filter(isTelegram), endpoints, now, free)
     if (due.length === 0) return
     // The first due row of each queue not busy now, in log order.
     const candidates = new Map<string, WebhookDeliveryRecord>()
@@ -488,8 +521,7 @@ export class WebhookDispatcher {
       }
     }
     if (deferrals.length > 0) await store.webhooks.record([], deferrals)
-    const endpoints = new Map<string, WebhookEndpointRecord | null>()
-    let started = 0
+    let started = batches
     for (const row of start) {
       if (started >= free) {
         // More is due than may go now: again when a queue is free.
@@ -552,6 +584,169 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * Due rows of Telegram endpoints (issue 17, I2): per endpoint, every row due goes out in one
+   * message (#runBatch), at most one message per TELEGRAM_GAP_MS; rows due before the chat's
+   * gate is open wait for it. Returns how many batches started (each takes a slot).
+   */
+  async #startBatches(
+    rows: readonly WebhookDeliveryRecord[],
+    endpoints: ReadonlyMap<string, WebhookEndpointRecord | null>,
+    now: number,
+    free: number,
+  ): Promise<number> {
+    const byEndpoint = new Map<string, WebhookDeliveryRecord[]>()
+    for (const row of rows) {
+      byEndpoint.set(row.endpointId, [...(byEndpoint.get(row.endpointId) ?? []), row])
+    }
+    const deferrals: WebhookDeferral[] = []
+    let started = 0
+    for (const [endpointId, batch] of byEndpoint) {
+      const key = `telegram ${endpointId}`
+      if (this.#inFlight.has(key) || this.#recorded.has(key)) continue
+      const gate = this.#gates.get(endpointId) ?? 0
+      if (gate > now) {
+        for (const r of batch) deferrals.push({ endpointId, eventId: r.eventId, until: gate })
+        continue
+      }
+      if (started >= free) {
+        this.#wantDue = true
+        break
+      }
+      started++
+      this.#inFlight.add(key)
+      this.#gates.set(endpointId, now + TELEGRAM_GAP_MS)
+      void this.#runBatch(batch, endpoints.get(endpointId) ?? null, key)
+    }
+    if (deferrals.length > 0) {
+      await this.deps.store.webhooks.record([], deferrals)
+      this.#wantRetry = true
+    }
+    return started
+  }
+
+  /** One Telegram message for a batch of rows; each row's outcome is that message's. */
+  async #runBatch(
+    rows: WebhookDeliveryRecord[],
+    endpoint: WebhookEndpointRecord | null,
+    key: string,
+  ): Promise<void> {
+    const recorded: Promise<void>[] = []
+    let retrying = false
+    try {
+      const ordered = [...rows].sort(
+        (a, b) =>
+          a.createdAt - b.createdAt ||
+          (a.conversationId ?? '').localeCompare(b.conversationId ?? '') ||
+          a.seq - b.seq,
+      )
+      const attempts = await this.#slot(() => this.#deliverBatch(ordered, endpoint))
+      for (const attempt of attempts) {
+        recorded.push(this.#record(attempt))
+        if (attempt.outcome === 'pending') retrying = true
+      }
+    } catch (error) {
+      this.deps.log.warn('telegram notification failed', { key, error })
+    } finally {
+      await Promise.all(recorded)
+      this.#inFlight.delete(key)
+      this.#recorded.add(key)
+      this.#wantDue = true
+      if (retrying) this.#wantRetry = true
+      this.kick()
+      this.#settled()
+    }
+  }
+
+  /** Sends a batch as one Telegram message; an attempt per row (never throws). */
+  async #deliverBatch(
+    rows: readonly WebhookDeliveryRecord[],
+    endpoint: WebhookEndpointRecord | null,
+  ): Promise<WebhookAttempt[]> {
+    const { clock, store, options } = this.deps
+    const at = clock.now()
+    const target = endpoint ? parseTelegramTarget(endpoint.url) : null
+    const sendable = rows.filter((r) => r.body !== null)
+    if (!endpoint || !endpoint.enabled || !target || sendable.length === 0) {
+      const why = !endpoint
+        ? 'endpoint deleted'
+        : !endpoint.enabled
+          ? 'endpoint disabled'
+          : !target
+            ? 'not a Telegram chat'
+            : 'no body'
+      return rows.map((row) => cancelled(row, at, why))
+    }
+    const payloads = sendable.map((r) => JSON.parse(r.body ?? '{}') as WebhookPayload)
+    const names = new Map<string, string>()
+    for (const p of payloads) {
+      const conversation = (p.data as { conversation?: { visitorId?: string } }).conversation
+      const visitorId = conversation?.visitorId
+      if (p.conversationId === null || !visitorId || names.has(p.conversationId)) continue
+      const visitor = await store.visitors.getById(visitorId)
+      if (visitor?.name) names.set(p.conversationId, visitor.name)
+    }
+    const inbox = await store.inboxes.get(endpoint.inboxId)
+    const text = formatBatch(payloads, {
+      lang: target.lang,
+      publicUrl: options.publicUrl ?? null,
+      names,
+      inboxName: inbox?.name ?? null,
+    })
+    const result = await sendTelegram(
+      options.telegramApiUrl ?? 'https://api.telegram.org',
+      endpoint.secret,
+      target.chatId,
+      text,
+      options.timeoutMs,
+    )
+    if (result.retryAfterMs !== null) {
+      // Telegram asked for a pause: the chat's gate stays shut that long.
+      this.#gates.set(endpoint.id, clock.now() + result.retryAfterMs)
+    }
+    // One wait for the whole batch (the longest backoff among its rows, or Telegram's own):
+    // the rows stay together and go as one message again.
+    const most = Math.max(...rows.map((r) => r.attempts + 1))
+    const wait = Math.max(backoffMs(most), result.retryAfterMs ?? 0)
+    return rows.map((row) =>
+      row.body === null ? cancelled(row, at, 'no body') : this.#outcome(row, at, result, wait),
+    )
+  }
+
+  /**
+   * The attempt a result makes of a row: delivered, a retry (after `waitMs`, by default the
+   * row's own backoff), or failed once the retry window is used up.
+   */
+  #outcome(
+    row: WebhookDeliveryRecord,
+    at: number,
+    result: PostResult,
+    waitMs: number | null = null,
+  ): WebhookAttempt {
+    const { clock, options } = this.deps
+    const attempt = row.attempts + 1
+    const ok = result.error === null && result.status !== null && result.status < 300
+    const end = clock.now()
+    const outcome = ok
+      ? 'delivered'
+      : end - row.createdAt >= options.retryForMs
+        ? 'failed'
+        : 'pending'
+    const wait = waitMs ?? backoffMs(attempt)
+    return {
+      endpointId: row.endpointId,
+      eventId: row.eventId,
+      at,
+      outcome,
+      nextAttemptAt:
+        outcome === 'pending' ? Math.min(end + wait, row.createdAt + options.retryForMs) : null,
+      responseStatus: result.status,
+      responseMs: Math.max(0, Math.round(result.ms)),
+      responseSnippet: result.snippet,
+      error: ok ? null : (result.error ?? `HTTP ${result.status}`),
+    }
+  }
+
   /** One attempt; never throws (what went wrong is the attempt's outcome). */
   async #deliver(
     row: WebhookDeliveryRecord,
@@ -559,17 +754,12 @@ export class WebhookDispatcher {
   ): Promise<WebhookAttempt> {
     const { clock, policy, options } = this.deps
     const at = clock.now()
-    const base = { endpointId: row.endpointId, eventId: row.eventId, at }
     if (!endpoint || !endpoint.enabled || row.body === null) {
-      return {
-        ...base,
-        outcome: 'cancelled',
-        nextAttemptAt: null,
-        responseStatus: null,
-        responseMs: 0,
-        responseSnippet: null,
-        error: !endpoint ? 'endpoint deleted' : !endpoint.enabled ? 'endpoint disabled' : 'no body',
-      }
+      return cancelled(
+        row,
+        at,
+        !endpoint ? 'endpoint deleted' : !endpoint.enabled ? 'endpoint disabled' : 'no body',
+      )
     }
     const attempt = row.attempts + 1
     let result: PostResult
@@ -599,25 +789,7 @@ export class WebhookDispatcher {
         error: error instanceof ParleyError ? `refused: ${error.message}` : String(error),
       }
     }
-    const ok = result.error === null && result.status !== null && result.status < 300
-    const end = clock.now()
-    const outcome = ok
-      ? 'delivered'
-      : end - row.createdAt >= options.retryForMs
-        ? 'failed'
-        : 'pending'
-    return {
-      ...base,
-      outcome,
-      nextAttemptAt:
-        outcome === 'pending'
-          ? Math.min(end + backoffMs(attempt), row.createdAt + options.retryForMs)
-          : null,
-      responseStatus: result.status,
-      responseMs: Math.max(0, Math.round(result.ms)),
-      responseSnippet: result.snippet,
-      error: ok ? null : (result.error ?? `HTTP ${result.status}`),
-    }
+    return this.#outcome(row, at, result)
   }
 
   #count(attempt: WebhookAttempt): void {
@@ -696,6 +868,21 @@ function attempted(row: WebhookDeliveryRecord, a: WebhookAttempt): WebhookDelive
     responseMs: a.outcome === 'cancelled' ? null : a.responseMs,
     responseSnippet: a.responseSnippet?.slice(0, WEBHOOK_SNIPPET_LENGTH) ?? null,
     error: a.error,
+  }
+}
+
+/** A row that will not be sent (its endpoint went, or nothing is left to send). */
+function cancelled(row: WebhookDeliveryRecord, at: number, error: string): WebhookAttempt {
+  return {
+    endpointId: row.endpointId,
+    eventId: row.eventId,
+    at,
+    outcome: 'cancelled',
+    nextAttemptAt: null,
+    responseStatus: null,
+    responseMs: 0,
+    responseSnippet: null,
+    error,
   }
 }
 

@@ -24,6 +24,40 @@ import type { WebhookDispatcher } from './dispatcher.ts'
 import { pendingRow } from './dispatcher.ts'
 import { payloadOf, webhookTypesOf, type WebhookPayload } from './events.ts'
 import type { TargetPolicy } from './target.ts'
+import { BOT_TOKEN, isTelegramTarget, parseTelegramTarget, TELEGRAM_EVENTS } from './telegram.ts'
+
+/**
+ * A Telegram target's own rules (issue 17, I2): a well-formed chat, notification events only,
+ * and a bot token (required when it is made); a webhook takes no bot token.
+ */
+function checkTelegram(
+  url: string,
+  events: readonly WebhookEventType[],
+  botToken: string | undefined,
+  creating: boolean,
+): void {
+  if (!isTelegramTarget(url)) {
+    if (botToken !== undefined)
+      throw new ParleyError('validation_failed', 'botToken: only a telegram: target takes one')
+    return
+  }
+  if (!parseTelegramTarget(url))
+    throw new ParleyError(
+      'validation_failed',
+      'url: a Telegram chat is telegram:<chat id> or telegram:@channel, optionally ?lang=ru',
+    )
+  const others = events.filter((e) => !TELEGRAM_EVENTS.includes(e))
+  if (others.length > 0)
+    throw new ParleyError(
+      'validation_failed',
+      `events: a Telegram chat is notified of ${TELEGRAM_EVENTS.join(', ')} only (not ${others.join(', ')})`,
+    )
+  if (botToken === undefined ? creating : !BOT_TOKEN.test(botToken))
+    throw new ParleyError(
+      'validation_failed',
+      "botToken: a Telegram bot's token from BotFather (<bot id>:<secret>) is required",
+    )
+}
 
 /** A new secret: 32 random bytes, prefixed so it is recognizable in a config file. */
 function newSecret(): string {
@@ -68,10 +102,14 @@ export class WebhookService {
     events: WebhookEventType[]
     description: string
     enabled: boolean
+    botToken?: string
   }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    checkTelegram(input.url, input.events, input.botToken, true)
     const url = await this.checkedUrl(input.url)
+    const telegram = isTelegramTarget(url)
     const now = this.deps.clock.now()
-    const secret = newSecret()
+    // A Telegram endpoint signs nothing: its secret is the bot token, never shown again.
+    const secret = telegram ? (input.botToken ?? '') : newSecret()
     const record: WebhookEndpointRecord = {
       id: newId(),
       inboxId: input.inboxId,
@@ -91,17 +129,31 @@ export class WebhookService {
     }
     await this.deps.store.webhooks.createEndpoint(record, MAX_WEBHOOKS_PER_INBOX)
     await this.deps.directory.changed()
-    return { endpoint: await this.wire(record), secret }
+    return { endpoint: await this.wire(record), secret: telegram ? '' : secret }
   }
 
   async update(
     id: string,
-    patch: { url?: string; events?: WebhookEventType[]; description?: string; enabled?: boolean },
+    patch: {
+      url?: string
+      events?: WebhookEventType[]
+      description?: string
+      enabled?: boolean
+      botToken?: string
+    },
   ): Promise<WebhookEndpoint> {
-    await this.get(id)
+    const current = await this.get(id)
+    if (patch.url !== undefined && isTelegramTarget(patch.url) !== isTelegramTarget(current.url)) {
+      throw new ParleyError(
+        'validation_failed',
+        'url: a webhook cannot become a Telegram chat or the other way round; make a new one',
+      )
+    }
+    checkTelegram(patch.url ?? current.url, patch.events ?? current.events, patch.botToken, false)
     const url = patch.url === undefined ? undefined : await this.checkedUrl(patch.url)
     const updated = await this.deps.store.webhooks.updateEndpoint(id, {
       ...(url !== undefined ? { url } : {}),
+      ...(patch.botToken !== undefined ? { secret: patch.botToken } : {}),
       ...(patch.events !== undefined ? { events: patch.events } : {}),
       ...(patch.description !== undefined ? { description: patch.description } : {}),
       ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
@@ -120,6 +172,12 @@ export class WebhookService {
     overlapHours: number,
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     const endpoint = await this.get(id)
+    if (isTelegramTarget(endpoint.url)) {
+      throw new ParleyError(
+        'validation_failed',
+        'a Telegram endpoint has no signing secret; set a new botToken with PATCH instead',
+      )
+    }
     const now = this.deps.clock.now()
     const secret = newSecret()
     const updated = await this.deps.store.webhooks.updateEndpoint(id, {
@@ -214,6 +272,8 @@ export class WebhookService {
   }
 
   private async checkedUrl(raw: string): Promise<string> {
+    // A Telegram chat: the request goes to the Bot API the server is configured with.
+    if (isTelegramTarget(raw)) return raw
     const url = this.deps.policy.parse(raw)
     await this.deps.policy.resolve(url)
     return url.href
