@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   too_many_connections: { status: 429, retryable: true },
   overloaded: { status: 503, retryable: true },
   unavailable: { status: 503, retryable: true },
+  /** What the request needs is not set up on this server (e-mail without SMTP_HOST). */
+  not_configured: { status: 503, retryable: false },
   internal_error: { status: 500, retryable: true },
 } as const
 

@@ -58,6 +58,7 @@ import { errorMapper, errorResponse } from './http/errors.ts'
 import { apiHeaders } from './http/headers.ts'
 import { inboxRoutes } from './http/inbox.ts'
 import { meRoutes } from './http/me.ts'
+import { openapiRoutes } from './http/openapi.ts'
 import { opsRoutes, serveMetrics } from './http/ops.ts'
 import { overviewRoutes } from './http/overview.ts'
 import { realtimeRoutes } from './http/realtime.ts'
@@ -83,6 +84,7 @@ import { WebhookDirectory } from './webhooks/directory.ts'
 import { WebhookDispatcher } from './webhooks/dispatcher.ts'
 import { WebhookService } from './webhooks/service.ts'
 import { TargetPolicy } from './webhooks/target.ts'
+import { Mailer } from './mail/mailer.ts'
 
 export interface RunningServer {
   url: string
@@ -280,6 +282,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
     name: 'retention',
   })
+  // Outgoing e-mail (issue 17, I4): null when SMTP_HOST is not set.
+  const mailer = config.mail ? new Mailer(config.mail) : null
   const webhookPolicy = new TargetPolicy(config.webhooks.allowHosts)
   const dispatcherLease = 'webhooks.dispatcher'
   webhookDispatcher = new WebhookDispatcher({
@@ -297,6 +301,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       : null,
     options: config.webhooks,
     load: () => conversations.mailboxDepth(),
+    mailer,
   })
   const dispatcher = webhookDispatcher
   const webhooks = new WebhookService({
@@ -305,6 +310,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     policy: webhookPolicy,
     directory: webhookDirectory,
     dispatcher,
+    mailConfigured: mailer !== null,
   })
   const origins = new OriginGuard({ store, secret: config.secret, clock, metrics })
   const captcha = new CaptchaGuard({
@@ -443,6 +449,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))
     .use(realtimeRoutes(ctx))
+    .use(openapiRoutes(ctx))
     .use(staticRoutes(ctx))
     .get('/api', () => ({ name: 'parley', websocket: WS_PATH, docs: 'docs/protocol.md' }))
 
@@ -534,6 +541,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       retention.stop()
       webhookDirectory.stop()
       await dispatcher.stop()
+      mailer?.close()
       // Closing shares one budget, whatever state NATS or the database are in: a step that
       // does not finish in time is left behind (the process is about to end).
       const closeBy = performance.now() + SHUTDOWN_CLOSE_MS

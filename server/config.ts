@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import * as v from 'valibot'
+import type { MailConfig } from './mail/mailer.ts'
 
 const intIn = (min: number, max: number) =>
   v.pipe(
@@ -191,6 +192,29 @@ const EnvSchema = v.object({
   WEBHOOK_RETRY_HOURS: v.optional(intIn(1, 168), '24'),
   /** Days finished deliveries stay in the delivery log. */
   WEBHOOK_LOG_DAYS: v.optional(intIn(1, 365), '30'),
+  /** Outgoing e-mail (issue 17, I4): the SMTP relay; unset, Parley sends no mail. */
+  SMTP_HOST: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(253))),
+  SMTP_PORT: v.optional(intIn(1, 65535), '587'),
+  /** `true`: TLS from the first byte (port 465); `false`: STARTTLS when the relay offers it. */
+  SMTP_SECURE: v.optional(v.picklist(['true', 'false']), 'false'),
+  /** `true`: never send over a connection STARTTLS did not encrypt. */
+  SMTP_REQUIRE_TLS: v.optional(v.picklist(['true', 'false']), 'false'),
+  SMTP_USER: v.optional(v.pipe(v.string(), v.minLength(1))),
+  SMTP_PASSWORD: v.optional(v.string()),
+  /** The sender: `Parley <support@example.com>` or an address. */
+  SMTP_FROM: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(320),
+      v.check(
+        (f) => /^[^<>\r\n]*<?[^@\s<>]+@[^@\s<>]+>?$/.test(f.trim()),
+        'must be an e-mail address',
+      ),
+    ),
+  ),
+  SMTP_TIMEOUT_MS: v.optional(intIn(1000, 120_000), '10000'),
+  /** A PEM file of extra certificate authorities the relay's certificate may chain to. */
+  SMTP_CA_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** The Telegram Bot API's base URL (issue 17, I2): another for a local Bot API server. */
   TELEGRAM_API_URL: v.optional(
     v.pipe(
@@ -272,6 +296,8 @@ export interface Config {
   actorIdleMs: number
   /** Webhook delivery (WEBHOOK_*, issue 17). */
   webhooks: WebhookConfig
+  /** Outgoing e-mail (SMTP_*, issue 17); null: no mail is sent. */
+  mail: MailConfig | null
   /** Requests per minute per API token (API_TOKEN_RATE_PER_MINUTE, issue 17). */
   apiTokenRatePerMinute: number
   mailboxLimit: number
@@ -435,6 +461,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicUrl: e.PUBLIC_URL ?? null,
     },
     apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
+    mail: mailConfig(e),
     typingTtlMs: 8000,
     actorIdleMs: 5 * 60_000,
     mailboxLimit: 256,
@@ -483,15 +510,40 @@ function attachmentConfig(e: v.InferOutput<typeof EnvSchema>, dataDir: string): 
   }
 }
 
-function readCa(path: string): string {
+function mailConfig(e: v.InferOutput<typeof EnvSchema>): MailConfig | null {
+  if (!e.SMTP_HOST) {
+    const stray = (['SMTP_USER', 'SMTP_PASSWORD', 'SMTP_FROM', 'SMTP_CA_FILE'] as const).filter(
+      (key) => e[key] !== undefined,
+    )
+    if (stray.length > 0)
+      throw new ConfigError(stray.map((key) => `${key}: set SMTP_HOST too, or leave ${key} unset`))
+    return null
+  }
+  if (!e.SMTP_FROM) throw new ConfigError(['SMTP_FROM: required with SMTP_HOST'])
+  if (e.SMTP_PASSWORD !== undefined && !e.SMTP_USER)
+    throw new ConfigError(['SMTP_USER: required with SMTP_PASSWORD'])
+  return {
+    host: e.SMTP_HOST,
+    port: e.SMTP_PORT,
+    secure: e.SMTP_SECURE === 'true',
+    requireTls: e.SMTP_REQUIRE_TLS === 'true',
+    user: e.SMTP_USER ?? null,
+    password: e.SMTP_PASSWORD ?? null,
+    from: e.SMTP_FROM.trim(),
+    timeoutMs: e.SMTP_TIMEOUT_MS,
+    ca: e.SMTP_CA_FILE ? readCa(e.SMTP_CA_FILE, 'SMTP_CA_FILE') : null,
+  }
+}
+
+function readCa(path: string, variable = 'WEBHOOK_CA_FILE'): string {
   let pem: string
   try {
     pem = readFileSync(path, 'utf8')
   } catch (error) {
-    throw new ConfigError([`WEBHOOK_CA_FILE: cannot read ${path}: ${(error as Error).message}`])
+    throw new ConfigError([`${variable}: cannot read ${path}: ${(error as Error).message}`])
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigError([`WEBHOOK_CA_FILE: ${path} holds no PEM certificate`])
+    throw new ConfigError([`${variable}: ${path} holds no PEM certificate`])
   }
   return pem
 }

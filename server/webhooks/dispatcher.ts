@@ -38,6 +38,16 @@ import { payloadOf, webhookTypesOf, type WebhookPayload } from './events.ts'
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts'
 import type { TargetPolicy } from './target.ts'
 import { post, type PostResult } from './sender.ts'
+import type { Mailer, OutgoingMail } from '../mail/mailer.ts'
+import { mailTest, offlineReply } from '../mail/templates.ts'
+import {
+  isMailTarget,
+  MAIL_DELAY_MS,
+  mailDomain,
+  mailNotifies,
+  parseMailTarget,
+  threadRoot,
+} from './mail-replies.ts'
 import {
   formatBatch,
   isTelegramTarget,
@@ -167,6 +177,8 @@ export class WebhookDispatcher {
       options: DispatcherOptions
       /** The chat path's load: conversation commands queued or running on this node. */
       load?: () => number
+      /** Outgoing e-mail (SMTP_*), for `email:` endpoints; null: not configured. */
+      mailer?: Mailer | null
     },
   ) {}
 
@@ -418,6 +430,8 @@ export class WebhookDispatcher {
           for (const ep of targets) {
             // A Telegram chat hears only of what needs someone (telegram.ts).
             if (isTelegramTarget(ep.url) && !notifies(payload)) continue
+            // An e-mail endpoint writes to the visitor only when an operator answers offline.
+            if (isMailTarget(ep.url) && !mailNotifies(payload)) continue
             const queue = queues.get(ep.id) ?? []
             queue.push(pendingRow(ep.id, payload, e.seq, body, now))
             queues.set(ep.id, queue)
@@ -434,6 +448,10 @@ export class WebhookDispatcher {
           // Telegram endpoints are sent in batches by the due path (#runBatch): queued here.
           if (endpoint && isTelegramTarget(endpoint.url)) {
             waitUntil = Math.max(now, waitUntil ?? now, this.#gates.get(endpointId) ?? now)
+          }
+          // E-mail replies wait a little, so quick successive answers make one e-mail.
+          if (endpoint && isMailTarget(endpoint.url)) {
+            waitUntil = Math.max(now + MAIL_DELAY_MS, waitUntil ?? now)
           }
           for (const row of queue) {
             if (waitUntil !== null || this.#stopped) {
@@ -474,12 +492,12 @@ export class WebhookDispatcher {
         endpoints.set(row.endpointId, await store.webhooks.getEndpoint(row.endpointId))
       }
     }
-    const isTelegram = (row: WebhookDeliveryRecord) => {
+    const batched = (row: WebhookDeliveryRecord) => {
       const endpoint = endpoints.get(row.endpointId)
-      return endpoint ? isTelegramTarget(endpoint.url) : false
+      return endpoint ? isTelegramTarget(endpoint.url) || isMailTarget(endpoint.url) : false
     }
-    const due = read.filter((row) => !isTelegram(row))
-    const batches = await this.#startBatches(read.filter(isTelegram), endpoints, now, free)
+    const due = read.filter((row) => !batched(row))
+    const batches = await this.#startBatches(read.filter(batched), endpoints, now, free)
     if (due.length === 0) return
     // The first due row of each queue not busy now, in log order.
     const candidates = new Map<string, WebhookDeliveryRecord>()
@@ -585,9 +603,11 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Due rows of Telegram endpoints (issue 17, I2): per endpoint, every row due goes out in one
-   * message (#runBatch), at most one message per TELEGRAM_GAP_MS; rows due before the chat's
-   * gate is open wait for it. Returns how many batches started (each takes a slot).
+   * Due rows of batched endpoints. Telegram (issue 17, I2): per endpoint, every row due goes
+   * out in one message, at most one message per TELEGRAM_GAP_MS; rows due before the chat's
+   * gate is open wait for it. E-mail to visitors (I4): per endpoint and conversation, the whole
+   * pending queue goes as one e-mail once its first row is due. Returns how many batches
+   * started (each takes a slot).
    */
   async #startBatches(
     rows: readonly WebhookDeliveryRecord[],
@@ -595,16 +615,22 @@ export class WebhookDispatcher {
     now: number,
     free: number,
   ): Promise<number> {
-    const byEndpoint = new Map<string, WebhookDeliveryRecord[]>()
+    const batches = new Map<string, WebhookDeliveryRecord[]>()
     for (const row of rows) {
-      byEndpoint.set(row.endpointId, [...(byEndpoint.get(row.endpointId) ?? []), row])
+      const endpoint = endpoints.get(row.endpointId)
+      const key =
+        endpoint && isMailTarget(endpoint.url)
+          ? `mail ${row.endpointId} ${row.conversationId ?? row.eventId}`
+          : `telegram ${row.endpointId}`
+      batches.set(key, [...(batches.get(key) ?? []), row])
     }
     const deferrals: WebhookDeferral[] = []
     let started = 0
-    for (const [endpointId, batch] of byEndpoint) {
-      const key = `telegram ${endpointId}`
+    for (const [key, batch] of batches) {
+      const endpointId = batch[0]?.endpointId ?? ''
       if (this.#inFlight.has(key) || this.#recorded.has(key)) continue
-      const gate = this.#gates.get(endpointId) ?? 0
+      const telegram = key.startsWith('telegram ')
+      const gate = telegram ? (this.#gates.get(endpointId) ?? 0) : 0
       if (gate > now) {
         for (const r of batch) deferrals.push({ endpointId, eventId: r.eventId, until: gate })
         continue
@@ -615,7 +641,7 @@ export class WebhookDispatcher {
       }
       started++
       this.#inFlight.add(key)
-      this.#gates.set(endpointId, now + TELEGRAM_GAP_MS)
+      if (telegram) this.#gates.set(endpointId, now + TELEGRAM_GAP_MS)
       void this.#runBatch(batch, endpoints.get(endpointId) ?? null, key)
     }
     if (deferrals.length > 0) {
@@ -625,7 +651,7 @@ export class WebhookDispatcher {
     return started
   }
 
-  /** One Telegram message for a batch of rows; each row's outcome is that message's. */
+  /** One Telegram message or e-mail for a batch of rows; each row's outcome is that one's. */
   async #runBatch(
     rows: WebhookDeliveryRecord[],
     endpoint: WebhookEndpointRecord | null,
@@ -634,6 +660,17 @@ export class WebhookDispatcher {
     const recorded: Promise<void>[] = []
     let retrying = false
     try {
+      const head = rows[0]
+      // An e-mail takes the conversation's whole pending queue, due or not yet.
+      if (endpoint && isMailTarget(endpoint.url) && head?.conversationId) {
+        const queued = await this.deps.store.webhooks.queue(
+          endpoint.id,
+          head.conversationId,
+          QUEUE_BURST,
+        )
+        const known = new Set(rows.map((r) => r.eventId))
+        rows = [...rows, ...queued.filter((r) => !known.has(r.eventId))]
+      }
       const ordered = [...rows].sort(
         (a, b) =>
           a.createdAt - b.createdAt ||
@@ -646,7 +683,7 @@ export class WebhookDispatcher {
         if (attempt.outcome === 'pending') retrying = true
       }
     } catch (error) {
-      this.deps.log.warn('telegram notification failed', { key, error })
+      this.deps.log.warn('batched notification failed', { key, error })
     } finally {
       await Promise.all(recorded)
       this.#inFlight.delete(key)
@@ -658,11 +695,12 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Sends a batch as one Telegram message; an attempt per row (never throws). */
+  /** Sends a batch as one Telegram message or e-mail; an attempt per row (never throws). */
   async #deliverBatch(
     rows: readonly WebhookDeliveryRecord[],
     endpoint: WebhookEndpointRecord | null,
   ): Promise<WebhookAttempt[]> {
+    if (endpoint && isMailTarget(endpoint.url)) return this.#deliverMail(rows, endpoint)
     const { clock, store, options } = this.deps
     const at = clock.now()
     const target = endpoint ? parseTelegramTarget(endpoint.url) : null
@@ -714,14 +752,107 @@ export class WebhookDispatcher {
   }
 
   /**
+   * An operator's replies in an offline conversation, e-mailed to the visitor (issue 17, I4):
+   * one e-mail for the batch, threaded under the conversation's root Message-ID. A ping goes
+   * to the sender's own address (a test of the relay).
+   */
+  async #deliverMail(
+    rows: readonly WebhookDeliveryRecord[],
+    endpoint: WebhookEndpointRecord,
+  ): Promise<WebhookAttempt[]> {
+    const { clock, store, mailer } = this.deps
+    const at = clock.now()
+    const target = parseMailTarget(endpoint.url)
+    const sendable = rows.filter((r) => r.body !== null)
+    if (!endpoint.enabled || !target || sendable.length === 0) {
+      const why = !endpoint.enabled
+        ? 'endpoint disabled'
+        : !target
+          ? 'not an e-mail target'
+          : 'no body'
+      return rows.map((row) => cancelled(row, at, why))
+    }
+    const outcomes = (result: PostResult, permanent: boolean) => {
+      const most = Math.max(...rows.map((r) => r.attempts + 1))
+      const wait = backoffMs(most)
+      return rows.map((row) =>
+        row.body === null
+          ? cancelled(row, at, 'no body')
+          : this.#outcome(row, at, result, wait, permanent),
+      )
+    }
+    if (!mailer) {
+      return outcomes(
+        { status: null, ms: 0, snippet: null, error: 'e-mail is not configured (SMTP_HOST)' },
+        false,
+      )
+    }
+    const payloads = sendable.map((r) => JSON.parse(r.body ?? '{}') as WebhookPayload)
+    const inbox = await store.inboxes.get(endpoint.inboxId)
+    const inboxName = inbox?.name ?? 'Parley'
+    const domain = mailDomain(mailer.config.from)
+    let mail: OutgoingMail
+    const conversationId = sendable[0]?.conversationId ?? null
+    if (conversationId === null) {
+      const rendered = mailTest(target.lang, { inboxName })
+      mail = { to: mailer.config.from, ...rendered }
+    } else {
+      const conversation = (
+        payloads[0]?.data as { conversation?: { visitorId?: string } } | undefined
+      )?.conversation
+      const visitor = conversation?.visitorId
+        ? await store.visitors.getById(conversation.visitorId)
+        : null
+      if (!visitor?.email || visitor.erasedAt) {
+        return rows.map((row) => cancelled(row, at, 'the visitor left no e-mail address'))
+      }
+      const authors = new Map<string, string>()
+      const replies: { author: string; text: string }[] = []
+      for (const p of payloads) {
+        const message = (p.data as { message?: { author?: { id?: string }; text?: string } })
+          .message
+        const id = message?.author?.id ?? ''
+        if (!authors.has(id)) {
+          const op = id ? await store.operators.getById(id) : null
+          authors.set(id, op?.displayName ?? op?.name ?? inboxName)
+        }
+        if (message?.text)
+          replies.push({ author: authors.get(id) ?? inboxName, text: message.text })
+      }
+      const rendered = offlineReply(target.lang, {
+        inboxName,
+        visitorName: visitor.name,
+        replies,
+      })
+      const root = threadRoot(conversationId, domain)
+      const last = sendable.at(-1)
+      mail = {
+        to: visitor.email,
+        ...rendered,
+        messageId: `<${conversationId}.${last?.seq ?? 0}.${at}@${domain}>`,
+        inReplyTo: root,
+        references: [root],
+        headers: { 'x-parley-conversation': conversationId },
+      }
+    }
+    const sent = await mailer.send(mail)
+    return outcomes(
+      { status: sent.ok ? 250 : null, ms: sent.ms, snippet: sent.response, error: sent.error },
+      !sent.ok && !sent.retryable,
+    )
+  }
+
+  /**
    * The attempt a result makes of a row: delivered, a retry (after `waitMs`, by default the
-   * row's own backoff), or failed once the retry window is used up.
+   * row's own backoff), or failed once the retry window is used up (or at once when the
+   * refusal is `permanent`, like an SMTP 550).
    */
   #outcome(
     row: WebhookDeliveryRecord,
     at: number,
     result: PostResult,
     waitMs: number | null = null,
+    permanent = false,
   ): WebhookAttempt {
     const { clock, options } = this.deps
     const attempt = row.attempts + 1
@@ -729,7 +860,7 @@ export class WebhookDispatcher {
     const end = clock.now()
     const outcome = ok
       ? 'delivered'
-      : end - row.createdAt >= options.retryForMs
+      : permanent || end - row.createdAt >= options.retryForMs
         ? 'failed'
         : 'pending'
     const wait = waitMs ?? backoffMs(attempt)

@@ -24,6 +24,7 @@ import type { WebhookDispatcher } from './dispatcher.ts'
 import { pendingRow } from './dispatcher.ts'
 import { payloadOf, webhookTypesOf, type WebhookPayload } from './events.ts'
 import type { TargetPolicy } from './target.ts'
+import { isMailTarget, MAIL_EVENTS, parseMailTarget } from './mail-replies.ts'
 import { BOT_TOKEN, isTelegramTarget, parseTelegramTarget, TELEGRAM_EVENTS } from './telegram.ts'
 
 /**
@@ -36,6 +37,22 @@ function checkTelegram(
   botToken: string | undefined,
   creating: boolean,
 ): void {
+  if (isMailTarget(url)) {
+    if (botToken !== undefined)
+      throw new ParleyError('validation_failed', 'botToken: only a telegram: target takes one')
+    if (!parseMailTarget(url))
+      throw new ParleyError(
+        'validation_failed',
+        'url: an e-mail target is email:visitor, optionally ?lang=ru',
+      )
+    const others = events.filter((e) => !MAIL_EVENTS.includes(e))
+    if (others.length > 0)
+      throw new ParleyError(
+        'validation_failed',
+        `events: e-mail to visitors is sent for ${MAIL_EVENTS.join(', ')} only (not ${others.join(', ')})`,
+      )
+    return
+  }
   if (!isTelegramTarget(url)) {
     if (botToken !== undefined)
       throw new ParleyError('validation_failed', 'botToken: only a telegram: target takes one')
@@ -59,6 +76,11 @@ function checkTelegram(
     )
 }
 
+/** What an endpoint's target is: a URL, a Telegram chat (I2) or e-mail to visitors (I4). */
+function kindOf(url: string): 'webhook' | 'telegram' | 'mail' {
+  return isTelegramTarget(url) ? 'telegram' : isMailTarget(url) ? 'mail' : 'webhook'
+}
+
 /** A new secret: 32 random bytes, prefixed so it is recognizable in a config file. */
 function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`
@@ -72,6 +94,8 @@ export class WebhookService {
       policy: TargetPolicy
       directory: WebhookDirectory
       dispatcher: WebhookDispatcher
+      /** Whether SMTP is configured: e-mail endpoints need it. */
+      mailConfigured: boolean
     },
   ) {}
 
@@ -105,11 +129,18 @@ export class WebhookService {
     botToken?: string
   }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     checkTelegram(input.url, input.events, input.botToken, true)
+    if (isMailTarget(input.url) && !this.deps.mailConfigured) {
+      throw new ParleyError(
+        'not_configured',
+        'e-mail is not configured on this server (SMTP_HOST); an e-mail endpoint cannot send',
+      )
+    }
     const url = await this.checkedUrl(input.url)
     const telegram = isTelegramTarget(url)
+    const mail = isMailTarget(url)
     const now = this.deps.clock.now()
     // A Telegram endpoint signs nothing: its secret is the bot token, never shown again.
-    const secret = telegram ? (input.botToken ?? '') : newSecret()
+    const secret = telegram ? (input.botToken ?? '') : mail ? '' : newSecret()
     const record: WebhookEndpointRecord = {
       id: newId(),
       inboxId: input.inboxId,
@@ -129,7 +160,7 @@ export class WebhookService {
     }
     await this.deps.store.webhooks.createEndpoint(record, MAX_WEBHOOKS_PER_INBOX)
     await this.deps.directory.changed()
-    return { endpoint: await this.wire(record), secret: telegram ? '' : secret }
+    return { endpoint: await this.wire(record), secret: telegram || mail ? '' : secret }
   }
 
   async update(
@@ -143,7 +174,7 @@ export class WebhookService {
     },
   ): Promise<WebhookEndpoint> {
     const current = await this.get(id)
-    if (patch.url !== undefined && isTelegramTarget(patch.url) !== isTelegramTarget(current.url)) {
+    if (patch.url !== undefined && kindOf(patch.url) !== kindOf(current.url)) {
       throw new ParleyError(
         'validation_failed',
         'url: a webhook cannot become a Telegram chat or the other way round; make a new one',
@@ -172,10 +203,10 @@ export class WebhookService {
     overlapHours: number,
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     const endpoint = await this.get(id)
-    if (isTelegramTarget(endpoint.url)) {
+    if (kindOf(endpoint.url) !== 'webhook') {
       throw new ParleyError(
         'validation_failed',
-        'a Telegram endpoint has no signing secret; set a new botToken with PATCH instead',
+        'only a webhook has a signing secret (a Telegram endpoint takes a new botToken with PATCH)',
       )
     }
     const now = this.deps.clock.now()
@@ -272,8 +303,8 @@ export class WebhookService {
   }
 
   private async checkedUrl(raw: string): Promise<string> {
-    // A Telegram chat: the request goes to the Bot API the server is configured with.
-    if (isTelegramTarget(raw)) return raw
+    // A Telegram chat or the visitor's e-mail: no URL of the admin's to check.
+    if (kindOf(raw) !== 'webhook') return raw
     const url = this.deps.policy.parse(raw)
     await this.deps.policy.resolve(url)
     return url.href
