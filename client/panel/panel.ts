@@ -368,7 +368,8 @@ export function createPanel(baseUrl: string) {
     },
     showPage(page: Page) {
       m.set('page', page)
-      if (page === 'operators' || page === 'audit') void admin.loadOperators()
+      // The API tokens' form picks the operator a token acts as.
+      if (page === 'operators' || page === 'audit' || page === 'tokens') void admin.loadOperators()
       // The audit log and the data requests name inboxes by their names.
       if (page === 'audit' || page === 'privacy') void admin.loadInboxes()
       if (page === 'inboxes') {

@@ -35,7 +35,8 @@ export interface PendingMessage {
   uploads?: Upload[]
 }
 
-export type Page = 'overview' | 'inbox' | 'operators' | 'inboxes' | 'canned' | 'audit' | 'privacy'
+export type Page =
+  'overview' | 'inbox' | 'operators' | 'inboxes' | 'canned' | 'audit' | 'privacy' | 'tokens'
 
 /** A `conversation.assigned` event of a transfer: a system line in the thread. */
 export type TransferLine = Extract<EventFrame, { name: 'conversation.assigned' }>

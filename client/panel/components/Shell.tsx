@@ -15,23 +15,24 @@ import { UserMenu } from './UserMenu.tsx'
 
 // The admin pages and the canned replies' page load when first opened: an operator who only
 // answers chats never downloads them (the panel's first load stays small).
-const Branches = lazy(() => import('./Branches.tsx').then((m) => ({ default: m.Branches })))
 const CannedReplies = lazy(() =>
   import('./CannedReplies.tsx').then((m) => ({ default: m.CannedReplies })),
-)
-const InboxSettings = lazy(() =>
-  import('./InboxSettings.tsx').then((m) => ({ default: m.InboxSettings })),
 )
 const ShortcutsHelp = lazy(() =>
   import('./ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })),
 )
+// The settings area (inbox forms, branches, webhooks, API tokens) is one chunk: see the module.
+const settings = () => import('./settings-area.ts')
+const InboxSettings = lazy(() => settings().then((m) => ({ default: m.InboxSettings })))
+const Branches = lazy(() => settings().then((m) => ({ default: m.Branches })))
+const Webhooks = lazy(() => settings().then((m) => ({ default: m.Webhooks })))
+const ApiTokens = lazy(() => settings().then((m) => ({ default: m.ApiTokens })))
 const Operators = lazy(() => import('./Operators.tsx').then((m) => ({ default: m.Operators })))
 const Overview = lazy(() => import('./Overview.tsx').then((m) => ({ default: m.Overview })))
-const AuditLog = lazy(() => import('./AuditLog.tsx').then((m) => ({ default: m.AuditLog })))
-const DataRequests = lazy(() =>
-  import('./DataRequests.tsx').then((m) => ({ default: m.DataRequests })),
-)
-const Webhooks = lazy(() => import('./Webhooks.tsx').then((m) => ({ default: m.Webhooks })))
+// The compliance pages (audit log, data requests) are one chunk too.
+const compliance = () => import('./compliance.ts')
+const AuditLog = lazy(() => compliance().then((m) => ({ default: m.AuditLog })))
+const DataRequests = lazy(() => compliance().then((m) => ({ default: m.DataRequests })))
 
 export function Shell() {
   const panel = usePanel()
@@ -79,6 +80,7 @@ export function Shell() {
             {tab('inboxes', msg('Settings'))}
             {tab('audit', msg('Audit log'))}
             {tab('privacy', msg('Data requests'))}
+            {tab('tokens', msg('API tokens'))}
           </Show>
         </nav>
         {/* Always in the page, so a screen reader hears the text appear (a polite region). */}
@@ -117,6 +119,9 @@ export function Shell() {
         </Match>
         <Match when={panel.state.page === 'privacy' && isAdmin()}>
           <DataRequests />
+        </Match>
+        <Match when={panel.state.page === 'tokens' && isAdmin()}>
+          <ApiTokens />
         </Match>
         <Match when={panel.state.page === 'canned'}>
           <CannedReplies inboxId={panel.state.cannedInbox} />

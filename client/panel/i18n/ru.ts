@@ -6,6 +6,7 @@
 import type { Dictionary } from '../i18n.ts'
 import { RU_ADMIN_INBOX } from './ru/admin-inbox.ts'
 import { RU_ADMIN_TEAM } from './ru/admin-team.ts'
+import { RU_ADMIN_TOKENS } from './ru/admin-tokens.ts'
 import { RU_ADMIN_WEBHOOKS } from './ru/admin-webhooks.ts'
 import { RU_CONVERSATION } from './ru/conversation.ts'
 import { RU_SHELL } from './ru/shell.ts'
@@ -16,6 +17,7 @@ export const PARTS: ReadonlyArray<Dictionary> = [
   RU_ADMIN_INBOX,
   RU_ADMIN_TEAM,
   RU_ADMIN_WEBHOOKS,
+  RU_ADMIN_TOKENS,
 ]
 
 export const RU: Dictionary = Object.assign({}, ...PARTS)

@@ -13,6 +13,7 @@ export const RU_SHELL: Dictionary = {
   Settings: 'Настройки',
   'Audit log': 'Журнал аудита',
   'Data requests': 'Запросы данных',
+  'API tokens': 'API-токены',
   'Connecting…': 'Подключение…',
   'Sign out': 'Выйти',
   Language: 'Язык',
