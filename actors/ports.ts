@@ -1229,6 +1229,27 @@ export interface ApiTokenStore {
   touch(id: string, at: number): Promise<void>
 }
 
+/** A password reset link (issue 17, I4): the token's SHA-256, for one operator, used once. */
+export interface PasswordResetRecord {
+  tokenHash: string
+  operatorId: string
+  createdAt: number
+  expiresAt: number
+  usedAt: number | null
+}
+
+export interface PasswordResetStore {
+  /** Stores a new link and voids the operator's unused older ones, in one transaction. */
+  create(reset: PasswordResetRecord): Promise<void>
+  /**
+   * Uses the link: marks it used and returns it, when it exists, is unused and has not expired
+   * at `now`; otherwise null. A link is used at most once, however many try at the same time.
+   */
+  consume(tokenHash: string, now: number): Promise<PasswordResetRecord | null>
+  /** Removes links that expired before `before`; how many. */
+  deleteExpired(before: number): Promise<number>
+}
+
 export interface Store {
   conversations: ConversationStore
   queries: ConversationQueries
@@ -1243,6 +1264,7 @@ export interface Store {
   audit: AuditStore
   webhooks: WebhookStore
   apiTokens: ApiTokenStore
+  passwordResets: PasswordResetStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

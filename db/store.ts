@@ -15,6 +15,7 @@ import { SqlConversationQueries } from './repos/queries.ts'
 import { SqlSearchQueries } from './repos/search.ts'
 import { SqlWebhookStore } from './repos/webhooks.ts'
 import { SqlApiTokenStore } from './repos/api-tokens.ts'
+import { SqlPasswordResetStore } from './repos/password-resets.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
@@ -131,6 +132,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     audit: new SqlAuditStore(db),
     webhooks: new SqlWebhookStore(db, (unit) => committer.submit(unit)),
     apiTokens: new SqlApiTokenStore(db),
+    passwordResets: new SqlPasswordResetStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

@@ -85,6 +85,8 @@ import { WebhookDispatcher } from './webhooks/dispatcher.ts'
 import { WebhookService } from './webhooks/service.ts'
 import { TargetPolicy } from './webhooks/target.ts'
 import { Mailer } from './mail/mailer.ts'
+import { PasswordResets } from './auth/password-reset.ts'
+import { passwordResetRoutes } from './http/password-reset.ts'
 
 export interface RunningServer {
   url: string
@@ -448,6 +450,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(cannedRoutes(ctx))
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))
+    .use(
+      passwordResetRoutes(
+        ctx,
+        new PasswordResets({
+          store,
+          clock,
+          log,
+          mailer,
+          publicUrl: config.webhooks.publicUrl,
+          throttle: throttleStore,
+          accounts,
+        }),
+      ),
+    )
     .use(realtimeRoutes(ctx))
     .use(openapiRoutes(ctx))
     .use(staticRoutes(ctx))
@@ -501,6 +517,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     store.sessions
       .deleteExpired(clock.now())
       .catch((error) => log.warn('session cleanup failed', { error }))
+    // Reset links a day past their expiry tell nothing any more.
+    store.passwordResets
+      .deleteExpired(clock.now() - 86_400_000)
+      .catch((error) => log.warn('password reset cleanup failed', { error }))
   }, 3_600_000)
   const port = server.port ?? config.port
   log.info('server listening', { port, database: redact(config.databaseUrl) })

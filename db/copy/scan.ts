@@ -29,6 +29,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   webhookOutbox: ['conversationId'],
   webhookDeliveries: ['endpointId', 'eventId'],
   apiTokens: ['id'],
+  passwordResets: ['tokenHash'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

@@ -532,6 +532,25 @@ export const apiTokens = pgTable(
   ],
 )
 
+/**
+ * Password reset links (issue 17, I4): the SHA-256 of the token an e-mail carried, for one
+ * operator, valid until `expires_at` and only once (`used_at`). A new request voids the older
+ * links of the same operator.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    createdAt: int64('created_at').notNull(),
+    expiresAt: int64('expires_at').notNull(),
+    usedAt: int64('used_at'),
+  },
+  (t) => [index('password_resets_operator').on(t.operatorId, t.createdAt)],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -551,4 +570,5 @@ export const tables = {
   webhookOutbox,
   webhookDeliveries,
   apiTokens,
+  passwordResets,
 }

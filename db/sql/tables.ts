@@ -39,6 +39,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   webhookOutbox: true,
   webhookDeliveries: true,
   apiTokens: true,
+  passwordResets: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -61,4 +62,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'webhookOutbox',
   'webhookDeliveries',
   'apiTokens',
+  'passwordResets',
 ]

@@ -550,6 +550,25 @@ export const apiTokens = sqliteTable(
   ],
 )
 
+/**
+ * Password reset links (issue 17, I4): the SHA-256 of the token an e-mail carried, for one
+ * operator, valid until `expires_at` and only once (`used_at`). A new request voids the older
+ * links of the same operator.
+ */
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('password_resets_operator').on(t.operatorId, t.createdAt)],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -569,4 +588,5 @@ export const tables = {
   webhookOutbox,
   webhookDeliveries,
   apiTokens,
+  passwordResets,
 }
