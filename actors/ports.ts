@@ -1250,6 +1250,25 @@ export interface PasswordResetStore {
   deleteExpired(before: number): Promise<number>
 }
 
+/** How an operator is notified outside the panel (issue 17, I4). */
+export interface NotificationPrefsRecord {
+  operatorId: string
+  /** E-mail digests of waiting conversations while the operator is offline. */
+  emailDigest: boolean
+  /** When the last digest went; null: never. */
+  digestSentAt: number | null
+  updatedAt: number
+}
+
+export interface NotificationPrefsStore {
+  get(operatorId: string): Promise<NotificationPrefsRecord | null>
+  /** Creates or replaces the operator's choice (the last digest time is kept). */
+  setEmailDigest(operatorId: string, on: boolean, at: number): Promise<NotificationPrefsRecord>
+  /** Operators who want e-mail digests. */
+  digestRecipients(): Promise<NotificationPrefsRecord[]>
+  digestSent(operatorId: string, at: number): Promise<void>
+}
+
 export interface Store {
   conversations: ConversationStore
   queries: ConversationQueries
@@ -1265,6 +1284,7 @@ export interface Store {
   webhooks: WebhookStore
   apiTokens: ApiTokenStore
   passwordResets: PasswordResetStore
+  notificationPrefs: NotificationPrefsStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

@@ -16,6 +16,7 @@ import { SqlSearchQueries } from './repos/search.ts'
 import { SqlWebhookStore } from './repos/webhooks.ts'
 import { SqlApiTokenStore } from './repos/api-tokens.ts'
 import { SqlPasswordResetStore } from './repos/password-resets.ts'
+import { SqlNotificationPrefsStore } from './repos/notification-prefs.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
@@ -133,6 +134,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     webhooks: new SqlWebhookStore(db, (unit) => committer.submit(unit)),
     apiTokens: new SqlApiTokenStore(db),
     passwordResets: new SqlPasswordResetStore(db),
+    notificationPrefs: new SqlNotificationPrefsStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

@@ -87,6 +87,8 @@ import { TargetPolicy } from './webhooks/target.ts'
 import { Mailer } from './mail/mailer.ts'
 import { PasswordResets } from './auth/password-reset.ts'
 import { passwordResetRoutes } from './http/password-reset.ts'
+import { notificationRoutes } from './http/notifications.ts'
+import { DigestJob } from './mail/digests.ts'
 
 export interface RunningServer {
   url: string
@@ -98,6 +100,8 @@ export interface RunningServer {
   sweepAttachments(opts?: { dryRun?: boolean }): Promise<SweepReport>
   /** One round of the retention job now, on this node (issue 18). */
   runRetention(): Promise<RetentionReport>
+  /** One round of the e-mail digests now, on this node (issue 17, tests). */
+  runDigests(): Promise<{ sent: number }>
   /** The webhook dispatcher (issue 17): `drain` runs rounds until nothing is left to send. */
   webhooks: Pick<WebhookDispatcher, 'drain' | 'stats' | 'kick'>
   conversations: ConversationRegistry
@@ -314,6 +318,27 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     dispatcher,
     mailConfigured: mailer !== null,
   })
+  // E-mail digests for offline operators (issue 17, I4), once cluster-wide per minute.
+  const digests = new DigestJob({
+    store,
+    clock,
+    log,
+    mailer,
+    board: actors.board,
+    chat,
+    publicUrl: config.webhooks.publicUrl,
+    elevatedScope: config.elevatedScope,
+  })
+  const runDigestsNow = () => digests.run()
+  const digestSweeper = mailer
+    ? startSweeper({
+        everyMs: 60_000,
+        run: () => (cluster ? cluster.tryLock('digests', runDigestsNow) : runDigestsNow()),
+        lock: null,
+        log,
+        name: 'digests',
+      })
+    : null
   const origins = new OriginGuard({ store, secret: config.secret, clock, metrics })
   const captcha = new CaptchaGuard({
     secret: config.secret,
@@ -450,6 +475,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(cannedRoutes(ctx))
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))
+    .use(notificationRoutes(ctx, mailer !== null))
     .use(
       passwordResetRoutes(
         ctx,
@@ -559,6 +585,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       storeWatch.stop()
       sweeper.stop()
       retention.stop()
+      digestSweeper?.stop()
       webhookDirectory.stop()
       await dispatcher.stop()
       mailer?.close()
@@ -592,6 +619,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     attachments,
     sweepAttachments: sweepAttachmentsNow,
     runRetention: runRetentionNow,
+    runDigests: runDigestsNow,
     webhooks: dispatcher,
     gateway,
     conversations,

@@ -30,6 +30,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   webhookDeliveries: ['endpointId', 'eventId'],
   apiTokens: ['id'],
   passwordResets: ['tokenHash'],
+  notificationPrefs: ['operatorId'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

@@ -551,6 +551,19 @@ export const passwordResets = pgTable(
   (t) => [index('password_resets_operator').on(t.operatorId, t.createdAt)],
 )
 
+/**
+ * How an operator is notified outside the panel (issue 17, I4): e-mail digests of what waits
+ * for them while they are offline, and when the last one went.
+ */
+export const notificationPrefs = pgTable('notification_prefs', {
+  operatorId: text('operator_id')
+    .primaryKey()
+    .references(() => operators.id),
+  emailDigest: boolean('email_digest').notNull(),
+  digestSentAt: int64('digest_sent_at'),
+  updatedAt: int64('updated_at').notNull(),
+})
+
 export const tables = {
   inboxes,
   operators,
@@ -571,4 +584,5 @@ export const tables = {
   webhookDeliveries,
   apiTokens,
   passwordResets,
+  notificationPrefs,
 }

@@ -40,6 +40,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   webhookDeliveries: true,
   apiTokens: true,
   passwordResets: true,
+  notificationPrefs: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -63,4 +64,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'webhookDeliveries',
   'apiTokens',
   'passwordResets',
+  'notificationPrefs',
 ]

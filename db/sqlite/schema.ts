@@ -569,6 +569,19 @@ export const passwordResets = sqliteTable(
   (t) => [index('password_resets_operator').on(t.operatorId, t.createdAt)],
 )
 
+/**
+ * How an operator is notified outside the panel (issue 17, I4): e-mail digests of what waits
+ * for them while they are offline, and when the last one went.
+ */
+export const notificationPrefs = sqliteTable('notification_prefs', {
+  operatorId: text('operator_id')
+    .primaryKey()
+    .references(() => operators.id),
+  emailDigest: integer('email_digest', { mode: 'boolean' }).notNull(),
+  digestSentAt: integer('digest_sent_at'),
+  updatedAt: integer('updated_at').notNull(),
+})
+
 export const tables = {
   inboxes,
   operators,
@@ -589,4 +602,5 @@ export const tables = {
   webhookDeliveries,
   apiTokens,
   passwordResets,
+  notificationPrefs,
 }

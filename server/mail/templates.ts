@@ -161,3 +161,74 @@ export function mailTest(lang: MailLang, input: { inboxName: string }): Rendered
     html: page(lang, `<p style="margin:0">${escapeHtml(body)}</p>`),
   }
 }
+
+/** One waiting conversation in a digest. */
+export interface DigestItem {
+  who: string
+  /** The newest message's text (may be empty: a file, or deleted). */
+  preview: string
+  /** A link to it in the panel; null when PUBLIC_URL is not set. */
+  link: string | null
+}
+
+const DIGEST = {
+  en: {
+    subject: (n: number) =>
+      n === 1 ? 'Parley: 1 conversation is waiting' : `Parley: ${n} conversations are waiting`,
+    hello: (name: string) => `Hello, ${name}!`,
+    intro: 'While you were away, visitors wrote and nobody has answered yet.',
+    mine: 'Assigned to you',
+    unassigned: 'Not assigned to anyone',
+    open: 'Open',
+    footer: 'You get this because e-mail digests are on in your notification settings.',
+  },
+  ru: {
+    subject: (n: number) => `Parley: ждут ответа диалогов: ${n}`,
+    hello: (name: string) => `Здравствуйте, ${name}!`,
+    intro: 'Пока вас не было, посетители написали, и им ещё никто не ответил.',
+    mine: 'Назначены вам',
+    unassigned: 'Никому не назначены',
+    open: 'Открыть',
+    footer:
+      'Вы получаете это письмо, потому что в настройках уведомлений включены сводки по почте.',
+  },
+}
+
+/** What waits for an operator who is offline: their own conversations, then unassigned ones. */
+export function digest(
+  lang: MailLang,
+  input: { name: string; mine: DigestItem[]; unassigned: DigestItem[] },
+): Rendered {
+  const t = DIGEST[lang]
+  const total = input.mine.length + input.unassigned.length
+  const sections = [
+    { title: t.mine, items: input.mine },
+    { title: t.unassigned, items: input.unassigned },
+  ].filter((section) => section.items.length > 0)
+  const line = (i: DigestItem) =>
+    `- ${i.who}${i.preview ? `: ${i.preview}` : ''}${i.link ? `\n  ${i.link}` : ''}`
+  const text = [
+    t.hello(input.name),
+    '',
+    t.intro,
+    ...sections.flatMap((s) => ['', `${s.title}:`, ...s.items.map(line)]),
+    '',
+    '--',
+    t.footer,
+  ].join('\n')
+  const item = (i: DigestItem) =>
+    `<li style="margin:0 0 8px"><b>${escapeHtml(i.who)}</b>${i.preview ? ` — ${escapeHtml(i.preview)}` : ''}${i.link ? ` <a href="${escapeHtml(i.link)}">${escapeHtml(t.open)}</a>` : ''}</li>`
+  const html = page(
+    lang,
+    [
+      `<p style="margin:0 0 12px">${escapeHtml(t.hello(input.name))}</p>`,
+      `<p style="margin:0 0 16px">${escapeHtml(t.intro)}</p>`,
+      ...sections.map(
+        (s) =>
+          `<h2 style="font-size:15px;margin:16px 0 8px">${escapeHtml(s.title)}</h2><ul style="margin:0;padding-left:20px">${s.items.map(item).join('')}</ul>`,
+      ),
+      `<p style="margin:16px 0 0;color:#6e6e73;font-size:13px">${escapeHtml(t.footer)}</p>`,
+    ].join(''),
+  )
+  return { subject: subjectLine(t.subject(total)), text, html }
+}
