@@ -89,6 +89,8 @@ import { PasswordResets } from './auth/password-reset.ts'
 import { passwordResetRoutes } from './http/password-reset.ts'
 import { notificationRoutes } from './http/notifications.ts'
 import { DigestJob } from './mail/digests.ts'
+import { Transcripts } from './mail/transcripts.ts'
+import { transcriptRoutes } from './http/transcripts.ts'
 
 export interface RunningServer {
   url: string
@@ -476,6 +478,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))
     .use(notificationRoutes(ctx, mailer !== null))
+    .use(
+      transcriptRoutes(
+        ctx,
+        new Transcripts({ store, clock, log, mailer, chat, throttle: throttleStore }),
+      ),
+    )
     .use(
       passwordResetRoutes(
         ctx,

@@ -80,6 +80,7 @@ if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
     'tests/integrations/mail.test.ts',
     'tests/integrations/password-reset.test.ts',
     'tests/integrations/digests.test.ts',
+    'tests/integrations/transcripts.test.ts',
     'tests/attachments/api.test.ts',
     'tests/attachments/limits.test.ts',
     'tests/attachments/faults.test.ts',

@@ -232,3 +232,62 @@ export function digest(
   )
   return { subject: subjectLine(t.subject(total)), text, html }
 }
+
+/** One line of a transcript. */
+export interface TranscriptLine {
+  who: string
+  at: number
+  text: string
+  /** Names of the files it carried. */
+  files: string[]
+}
+
+const TRANSCRIPT = {
+  en: {
+    subject: (inbox: string) => `Your conversation with ${inbox}`,
+    intro: (inbox: string) => `Here is your conversation with ${inbox}, as you asked.`,
+    files: 'Files',
+    deleted: '(deleted)',
+  },
+  ru: {
+    subject: (inbox: string) => `Ваш диалог с ${inbox}`,
+    intro: (inbox: string) => `Вот ваш диалог с ${inbox}, как вы просили.`,
+    files: 'Файлы',
+    deleted: '(удалено)',
+  },
+}
+
+/** `2026-12-05 14:03 UTC`: one zone for every reader of the e-mail. */
+function stamp(at: number): string {
+  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}
+
+/** A conversation as the visitor saw it, for their records. */
+export function transcript(
+  lang: MailLang,
+  input: { inboxName: string; lines: TranscriptLine[] },
+): Rendered {
+  const t = TRANSCRIPT[lang]
+  const body = (l: TranscriptLine) => l.text || (l.files.length ? '' : t.deleted)
+  const text = [
+    t.intro(input.inboxName),
+    '',
+    ...input.lines.flatMap((l) => [
+      `[${stamp(l.at)}] ${l.who}:`,
+      ...(body(l) ? [body(l)] : []),
+      ...(l.files.length ? [`${t.files}: ${l.files.join(', ')}`] : []),
+      '',
+    ]),
+  ].join('\n')
+  const html = page(
+    lang,
+    [
+      `<p style="margin:0 0 16px">${escapeHtml(t.intro(input.inboxName))}</p>`,
+      ...input.lines.map(
+        (l) =>
+          `<div style="margin:0 0 12px"><div style="color:#6e6e73;font-size:13px">${escapeHtml(stamp(l.at))} · <b>${escapeHtml(l.who)}</b></div>${body(l) ? paragraphs(body(l)) : ''}${l.files.length ? `<div style="color:#6e6e73;font-size:13px">${escapeHtml(t.files)}: ${escapeHtml(l.files.join(', '))}</div>` : ''}</div>`,
+      ),
+    ].join(''),
+  )
+  return { subject: subjectLine(t.subject(input.inboxName)), text, html }
+}
