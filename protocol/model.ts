@@ -108,6 +108,11 @@ export const Conversation = v.object({
   location: v.optional(v.nullable(VisitorLocation)),
   /** Left as a request while nobody could answer (R6). */
   offline: v.optional(v.boolean()),
+  /**
+   * Where it came from (issue 17): `api` (started by an integration for a contact), `email`,
+   * `telegram`; absent: the widget.
+   */
+  channel: v.optional(v.picklist(['api', 'email', 'telegram'])),
   createdAt: v.number(),
   updatedAt: v.number(),
   /**

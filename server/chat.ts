@@ -121,6 +121,8 @@ export interface StartOptions {
    * or pre-chat form; the caller's API token budget applies instead.
    */
   trusted?: boolean
+  /** Where it came from when not the widget: an integration (`api`), e-mail, Telegram. */
+  channel?: 'api' | 'email' | 'telegram'
 }
 
 /** An outside contact an integration starts a conversation for (issue 17, I3). */
@@ -270,6 +272,7 @@ export class ChatService {
       locale,
       ...(hasContext ? { context: visitorContext(opts.context, opts.userAgent ?? null) } : {}),
       ...(opts.offline ? { offline: true } : {}),
+      ...(opts.channel ? { channel: opts.channel } : {}),
       ...(reply ? { autoReply: { text: reply } } : {}),
     })
   }
@@ -296,7 +299,13 @@ export class ChatService {
     }
     return this.start(
       { kind: 'visitor', id: contact.id, inboxId: input.inboxId },
-      { text: input.text, clientMsgId: input.clientMsgId, locale: input.locale, trusted: true },
+      {
+        text: input.text,
+        clientMsgId: input.clientMsgId,
+        locale: input.locale,
+        trusted: true,
+        channel: 'api',
+      },
     )
   }
 

@@ -186,7 +186,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     first: { clientMsgId?: string; text: string } | undefined,
     route: Pick<
       Extract<ConversationCommand, { type: 'create' }>,
-      'branchId' | 'location' | 'offline' | 'locale' | 'autoReply' | 'context'
+      'branchId' | 'location' | 'offline' | 'locale' | 'autoReply' | 'context' | 'channel'
     > = {},
   ): Promise<Reply<'create'>> {
     if (principal.kind !== 'visitor') {
@@ -208,6 +208,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       branchId: route.branchId ?? principal.inboxId,
       location: route.location ?? null,
       offline: route.offline ?? false,
+      ...(route.channel ? { channel: route.channel } : {}),
       locale: route.locale ?? null,
       createdAt: now,
       updatedAt: now,

@@ -50,6 +50,8 @@ export type ConversationCommand =
       location?: VisitorLocation | null
       /** Left as a request while nobody could answer (R6). */
       offline?: boolean
+      /** Where it came from when not the widget (issue 17). */
+      channel?: 'api' | 'email' | 'telegram'
       locale?: 'en' | 'ru' | null
       /** An automatic answer to the first message (R7), stored right after it. */
       autoReply?: { text: string }

@@ -208,6 +208,11 @@ export const conversations = pgTable(
     city: text('city'),
     /** Left as a request while nobody could answer (R6): answered by e-mail too. */
     offline: boolean('offline').notNull().default(false),
+    /** Where it came from (issue 17): widget, api, email, telegram. */
+    channel: text('channel')
+      .$type<'widget' | 'api' | 'email' | 'telegram'>()
+      .notNull()
+      .default('widget'),
     /** The widget's language when it started ('en' or 'ru'); automatic replies use it. */
     locale: text('locale'),
     /**

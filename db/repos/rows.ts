@@ -37,6 +37,7 @@ export function toConversation(row: ConversationRow): Conversation {
     branchId: row.branchId ?? row.inboxId,
     location: locationOf(row),
     offline: row.offline,
+    ...(row.channel !== 'widget' ? { channel: row.channel } : {}),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     ...(row.erasedAt !== null ? { erasedAt: row.erasedAt } : {}),
@@ -79,6 +80,7 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     region: c.location?.region ?? null,
     city: c.location?.city ?? null,
     offline: c.offline ?? false,
+    channel: c.channel ?? 'widget',
     locale: c.locale ?? null,
     erasedAt: c.erasedAt ?? null,
   }

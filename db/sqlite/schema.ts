@@ -214,6 +214,11 @@ export const conversations = sqliteTable(
     city: text('city'),
     /** Left as a request while nobody could answer (R6): answered by e-mail too. */
     offline: integer('offline', { mode: 'boolean' }).notNull().default(false),
+    /** Where it came from (issue 17): widget, api, email, telegram. */
+    channel: text('channel')
+      .$type<'widget' | 'api' | 'email' | 'telegram'>()
+      .notNull()
+      .default('widget'),
     /** The widget's language when it started ('en' or 'ru'); automatic replies use it. */
     locale: text('locale'),
     /**

@@ -139,6 +139,8 @@ describe('scopes', () => {
     })
     expect(started.status).toBe(201)
     const conversationId = started.body.conversation.id as string
+    // It shows where it came from: an integration.
+    expect(started.body.conversation.channel).toBe('api')
     expect(started.body.message).toMatchObject({ seq: 2, duplicate: false })
     // A retry lands on the same conversation and message.
     const retried = await s.http('/api/conversations', {

@@ -1,0 +1,1 @@
+ALTER TABLE "conversations" ADD COLUMN "channel" text DEFAULT 'widget' NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `conversations` ADD `channel` text DEFAULT 'widget' NOT NULL;
