@@ -511,6 +511,11 @@ export interface CaptchaSettings {
 }
 
 export interface InboxSettings {
+  /**
+   * The inbox's e-mail address (issue 17, I5): mail the inbound listener gets for it becomes
+   * conversations, and answers go out with it as Reply-To. Null or absent: no e-mail channel.
+   */
+  emailAddress?: string | null
   /** Minutes before an unopened assignment escalates (R3, next issue). */
   escalationMinutes: number
   /** Most open conversations per operator; 0 = unlimited (next issue). */
@@ -632,6 +637,7 @@ export const DEFAULT_ATTACHMENT_TYPES: readonly string[] = [
 
 /** A new inbox's settings; a stored inbox lacking a newer setting reads it from here. */
 export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
+  emailAddress: null,
   allowedOrigins: null,
   escalationMinutes: 4,
   maxOpenPerOperator: 0,

@@ -91,6 +91,7 @@ import { notificationRoutes } from './http/notifications.ts'
 import { DigestJob } from './mail/digests.ts'
 import { Transcripts } from './mail/transcripts.ts'
 import { transcriptRoutes } from './http/transcripts.ts'
+import { InboundMail } from './mail/inbound.ts'
 
 export interface RunningServer {
   url: string
@@ -102,6 +103,8 @@ export interface RunningServer {
   sweepAttachments(opts?: { dryRun?: boolean }): Promise<SweepReport>
   /** One round of the retention job now, on this node (issue 18). */
   runRetention(): Promise<RetentionReport>
+  /** The e-mail channel's SMTP port (issue 17, I5), or null when it does not listen. */
+  inboundMailPort: number | null
   /** One round of the e-mail digests now, on this node (issue 17, tests). */
   runDigests(): Promise<{ sent: number }>
   /** The webhook dispatcher (issue 17): `drain` runs rounds until nothing is left to send. */
@@ -341,6 +344,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         name: 'digests',
       })
     : null
+  // The e-mail channel (issue 17, I5): mail for the inboxes' addresses becomes conversations.
+  const inboundMail = config.mailInbound
+    ? new InboundMail({
+        config: config.mailInbound,
+        store,
+        chat,
+        attachments,
+        webhooks,
+        log,
+        now: () => clock.now(),
+      })
+    : null
   const origins = new OriginGuard({ store, secret: config.secret, clock, metrics })
   const captcha = new CaptchaGuard({
     secret: config.secret,
@@ -400,6 +415,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (up) void webhookDirectory.reload()
   })
   dispatcher.start()
+  await inboundMail?.start()
   // A node whose database fails hands its actors to nodes whose database works, and takes
   // actors again only once a write of its own succeeds.
   const storeWatch = watchStore(store, {
@@ -594,6 +610,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       sweeper.stop()
       retention.stop()
       digestSweeper?.stop()
+      await inboundMail?.stop()
       webhookDirectory.stop()
       await dispatcher.stop()
       mailer?.close()
@@ -628,6 +645,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     sweepAttachments: sweepAttachmentsNow,
     runRetention: runRetentionNow,
     runDigests: runDigestsNow,
+    inboundMailPort: inboundMail?.port ?? null,
     webhooks: dispatcher,
     gateway,
     conversations,

@@ -215,6 +215,14 @@ const EnvSchema = v.object({
   SMTP_TIMEOUT_MS: v.optional(intIn(1000, 120_000), '10000'),
   /** A PEM file of extra certificate authorities the relay's certificate may chain to. */
   SMTP_CA_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /**
+   * The e-mail channel (issue 17, I5): the port an SMTP listener takes the inboxes' mail on
+   * (behind the organisation's MTA); unset: no listener. 0: any free port (tests).
+   */
+  MAIL_INBOUND_PORT: v.optional(intIn(0, 65535)),
+  MAIL_INBOUND_HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
+  /** The largest e-mail taken, in bytes (announced as SIZE; a bigger one is refused). */
+  MAIL_INBOUND_MAX_BYTES: v.optional(intIn(1024, 100 * 1024 * 1024), String(20 * 1024 * 1024)),
   /** The Telegram Bot API's base URL (issue 17, I2): another for a local Bot API server. */
   TELEGRAM_API_URL: v.optional(
     v.pipe(
@@ -298,6 +306,8 @@ export interface Config {
   webhooks: WebhookConfig
   /** Outgoing e-mail (SMTP_*, issue 17); null: no mail is sent. */
   mail: MailConfig | null
+  /** The e-mail channel's listener (MAIL_INBOUND_*, issue 17); null: none. */
+  mailInbound: { host: string; port: number; maxBytes: number } | null
   /** Requests per minute per API token (API_TOKEN_RATE_PER_MINUTE, issue 17). */
   apiTokenRatePerMinute: number
   mailboxLimit: number
@@ -462,6 +472,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
     mail: mailConfig(e),
+    mailInbound:
+      e.MAIL_INBOUND_PORT === undefined
+        ? null
+        : {
+            host: e.MAIL_INBOUND_HOST,
+            port: e.MAIL_INBOUND_PORT,
+            maxBytes: e.MAIL_INBOUND_MAX_BYTES,
+          },
     typingTtlMs: 8000,
     actorIdleMs: 5 * 60_000,
     mailboxLimit: 256,

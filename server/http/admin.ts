@@ -17,6 +17,16 @@ import { hashPassword, operatorView } from '../auth/index.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { DisplayName, Email, Id, InboxSettingsPatch, Name, Password, Role } from './schemas.ts'
+import { doc } from './responses.ts'
+import {
+  IdentitySecretShape,
+  InboxListShape,
+  InboxShape,
+  MembersShape,
+  OperatorListShape,
+  OperatorShape,
+} from './shapes-admin.ts'
+import { OkShape } from './shapes-common.ts'
 
 export { DEFAULT_INBOX_SETTINGS }
 
@@ -77,10 +87,22 @@ export function adminRoutes(ctx: HttpContext) {
     details?: Record<string, unknown>,
   ) => ctx.audit.record({ actor: admin, action, target, address: ctx.clientKey(request), details })
   return new Elysia({ prefix: '/api/admin' })
-    .get('/operators', async ({ headers }) => {
-      await requireAdmin(ctx, headers)
-      return { operators: (await ctx.store.operators.list()).map(operatorView) }
-    })
+    .get(
+      '/operators',
+      async ({ headers }) => {
+        await requireAdmin(ctx, headers)
+        return { operators: (await ctx.store.operators.list()).map(operatorView) }
+      },
+      {
+        detail: doc({
+          summary: 'List operators',
+          tag: 'admin',
+          description: 'Every operator, deactivated ones included.',
+          access: 'admin',
+          ok: OperatorListShape,
+        }),
+      },
+    )
     .post(
       '/operators',
       async ({ headers, body, set, request }) => {
@@ -131,6 +153,17 @@ export function adminRoutes(ctx: HttpContext) {
           role: v.optional(Role),
           canChat: v.optional(v.boolean()),
           inboxIds: v.optional(v.pipe(v.array(Id), v.maxLength(1000))),
+        }),
+        detail: doc({
+          summary: 'Add an operator',
+          tag: 'admin',
+          description:
+            'Handles the inboxes named in `inboxIds` (absent: every inbox). On the audit trail.',
+          access: 'admin',
+          ok: OperatorShape,
+          status: 201,
+          okDescription: 'Added.',
+          errors: [409],
         }),
       },
     )
@@ -197,16 +230,40 @@ export function adminRoutes(ctx: HttpContext) {
           active: v.optional(v.boolean()),
           password: v.optional(Password),
         }),
+        detail: doc({
+          summary: 'Change an operator',
+          tag: 'admin',
+          description:
+            'Names, role, permission to chat, active, a new password. Deactivating or a new ' +
+            'password ends their sessions; new rights apply to open connections at once. The ' +
+            'last active admin cannot be demoted or deactivated (409). On the audit trail.',
+          access: 'admin',
+          ok: OperatorShape,
+          errors: [409],
+        }),
       },
     )
-    .get('/inboxes', async ({ headers }) => {
-      await requireAdmin(ctx, headers)
-      return { inboxes: (await ctx.store.inboxes.list()).map(inboxView) }
-    })
+    .get(
+      '/inboxes',
+      async ({ headers }) => {
+        await requireAdmin(ctx, headers)
+        return { inboxes: (await ctx.store.inboxes.list()).map(inboxView) }
+      },
+      {
+        detail: doc({
+          summary: 'List inboxes',
+          tag: 'admin',
+          description: 'Every inbox with its settings (never its identity secret).',
+          access: 'admin',
+          ok: InboxListShape,
+        }),
+      },
+    )
     .post(
       '/inboxes',
       async ({ headers, body, set, request }) => {
         const admin = await requireAdmin(ctx, headers)
+        await addressFree(ctx, body.settings?.emailAddress, null)
         const inbox = newInbox(body.name, ctx.clock.now(), body.settings)
         await ctx.store.inboxes.create(inbox)
         // Its router must listen before the first conversation arrives.
@@ -227,7 +284,20 @@ export function adminRoutes(ctx: HttpContext) {
         set.status = 201
         return inboxView(inbox)
       },
-      { body: v.strictObject({ name: Name, settings: v.optional(InboxSettingsPatch) }) },
+      {
+        body: v.strictObject({ name: Name, settings: v.optional(InboxSettingsPatch) }),
+        detail: doc({
+          summary: 'Add an inbox',
+          tag: 'admin',
+          description:
+            'With default settings and the given ones. Until `allowedOrigins` is set, its ' +
+            'widget runs on no site. On the audit trail.',
+          access: 'admin',
+          ok: InboxShape,
+          status: 201,
+          okDescription: 'Added.',
+        }),
+      },
     )
     .patch(
       '/inboxes/:id',
@@ -235,6 +305,7 @@ export function adminRoutes(ctx: HttpContext) {
         const admin = await requireAdmin(ctx, headers)
         const current = await ctx.store.inboxes.get(params.id)
         if (!current) throw new ParleyError('not_found', 'inbox not found')
+        await addressFree(ctx, body.settings?.emailAddress, params.id)
         let updated = await ctx.store.inboxes.update(params.id, {
           ...(body.name !== undefined ? { name: body.name } : {}),
           ...(body.settings ? { settings: mergeSettings(current.settings, body.settings) } : {}),
@@ -265,6 +336,16 @@ export function adminRoutes(ctx: HttpContext) {
           settings: v.optional(InboxSettingsPatch),
           rotateIdentitySecret: v.optional(v.boolean()),
         }),
+        detail: doc({
+          summary: 'Change an inbox',
+          tag: 'admin',
+          description:
+            'Its name and any settings (the appearance and the CAPTCHA field by field). Sites ' +
+            "taken off `allowedOrigins` lose their visitors' access at once. On the audit " +
+            'trail.',
+          access: 'admin',
+          ok: InboxShape,
+        }),
       },
     )
     .post(
@@ -278,7 +359,18 @@ export function adminRoutes(ctx: HttpContext) {
         })
         return rotated
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Rotate the identity secret',
+          tag: 'admin',
+          description:
+            'A new secret for vouching for site users; verified visitors must prove their ' +
+            'identity again (`identity_required`). On the audit trail.',
+          access: 'admin',
+          ok: InboxShape,
+        }),
+      },
     )
     .post(
       '/inboxes/:id/revoke-visitor-sessions',
@@ -291,7 +383,16 @@ export function adminRoutes(ctx: HttpContext) {
         })
         return inbox
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: "Sign out the inbox's visitors",
+          tag: 'admin',
+          description: 'Every visitor token of the inbox issued until now stops working.',
+          access: 'admin',
+          ok: InboxShape,
+        }),
+      },
     )
     .post(
       '/visitors/:id/revoke',
@@ -301,7 +402,16 @@ export function adminRoutes(ctx: HttpContext) {
         await audit(admin, request, 'visitor.sessions_revoked', { kind: 'visitor', id: params.id })
         return { ok: true }
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Sign out a visitor',
+          tag: 'admin',
+          description: 'Every token of the visitor issued until now stops working.',
+          access: 'admin',
+          ok: OkShape,
+        }),
+      },
     )
     .get(
       '/inboxes/:id/identity-secret',
@@ -321,7 +431,18 @@ export function adminRoutes(ctx: HttpContext) {
         })
         return { identitySecret: inbox.identitySecret }
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Reveal the identity secret',
+          tag: 'admin',
+          description:
+            "The key a site's backend signs user ids with (identity verification). Logged and " +
+            'on the audit trail.',
+          access: 'admin',
+          ok: IdentitySecretShape,
+        }),
+      },
     )
     .get(
       '/inboxes/:id/members',
@@ -331,7 +452,16 @@ export function adminRoutes(ctx: HttpContext) {
           throw new ParleyError('not_found', 'inbox not found')
         return { operatorIds: await ctx.store.inboxes.members(params.id) }
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: "An inbox's members",
+          tag: 'admin',
+          description: 'Ids of the operators who handle the inbox.',
+          access: 'admin',
+          ok: MembersShape,
+        }),
+      },
     )
     .put(
       '/inboxes/:id/members',
@@ -358,6 +488,34 @@ export function adminRoutes(ctx: HttpContext) {
         )
         return { operatorIds: await ctx.store.inboxes.members(params.id) }
       },
-      { params, body: v.strictObject({ operatorIds: v.pipe(v.array(Id), v.maxLength(1000)) }) },
+      {
+        params,
+        body: v.strictObject({ operatorIds: v.pipe(v.array(Id), v.maxLength(1000)) }),
+        detail: doc({
+          summary: "Set an inbox's members",
+          tag: 'admin',
+          description:
+            'Replaces the list; those added or removed get their new rights at once. On the ' +
+            'audit trail.',
+          access: 'admin',
+          ok: MembersShape,
+        }),
+      },
     )
+}
+
+/**
+ * An inbox's e-mail address (the e-mail channel, issue 17) is its own: another inbox with the
+ * same one is a conflict, since mail to it could go to either.
+ */
+async function addressFree(
+  ctx: HttpContext,
+  address: string | null | undefined,
+  inboxId: string | null,
+): Promise<void> {
+  if (!address) return
+  const taken = (await ctx.store.inboxes.list()).some(
+    (i) => i.id !== inboxId && i.settings.emailAddress?.toLowerCase() === address.toLowerCase(),
+  )
+  if (taken) throw new ParleyError('conflict', 'another inbox has this e-mail address')
 }

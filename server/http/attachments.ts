@@ -12,6 +12,8 @@ import { ParleyError, MAX_ATTACHMENTS_PER_MESSAGE } from '../../protocol/index.t
 import type { AttachmentService, Download, DownloadAuth, Variant } from '../attachments/service.ts'
 import { bearer, principalOf, type HttpContext } from './context.ts'
 import { Id } from './schemas.ts'
+import { doc } from './responses.ts'
+import { AttachmentCreatedShape, AttachmentLinksShape } from './shapes-chat.ts'
 
 /** Shown inline (a preview in the thread or a new tab); anything else always downloads. */
 const INLINE_TYPES = new Set([
@@ -37,7 +39,23 @@ export function attachmentRoutes(ctx: HttpContext, attachments: AttachmentServic
         set.status = 201
         return { attachment }
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Upload a file',
+          tag: 'attachments',
+          description:
+            'Multipart, field `file`. Its type is sniffed from the bytes and must be one the ' +
+            'inbox allows, within its size limit; images lose their metadata. Send it with a ' +
+            'message (`attachmentIds`) within a day, or it is removed.',
+          access: 'participant',
+          ok: AttachmentCreatedShape,
+          status: 201,
+          okDescription: 'Stored; not yet on a message.',
+          upload: { field: 'file', description: 'The file, as `multipart/form-data`.' },
+          errors: [409, 413, 415, 429],
+        }),
+      },
     )
     .post(
       '/:id/attachments/links',
@@ -48,6 +66,15 @@ export function attachmentRoutes(ctx: HttpContext, attachments: AttachmentServic
         params,
         body: v.strictObject({
           ids: v.pipe(v.array(Id), v.minLength(1), v.maxLength(5 * MAX_ATTACHMENTS_PER_MESSAGE)),
+        }),
+        detail: doc({
+          summary: 'Signed download links',
+          tag: 'attachments',
+          description:
+            'Short-lived links to files of the conversation (and their previews) that work ' +
+            'without a token, e.g. in an `<img src>`.',
+          access: 'participant',
+          ok: AttachmentLinksShape,
         }),
       },
     )
@@ -87,6 +114,17 @@ export function attachmentRoutes(ctx: HttpContext, attachments: AttachmentServic
             ),
           ),
           sig: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'sig is malformed'))),
+        }),
+        detail: doc({
+          summary: 'Download a file',
+          tag: 'attachments',
+          description:
+            'With the bearer token of a participant, or a signed link (`expires`, `sig`) and no ' +
+            'token. `variant=thumb`: the preview; `download=1`: as an attachment. Answers ' +
+            'conditional requests (304) and one byte range (206, 416).',
+          access: 'optional',
+          raw: { type: '*/*', description: 'The bytes, as stored.' },
+          errors: [416, 429],
         }),
       },
     )

@@ -12,6 +12,8 @@ import { wireString } from '../../protocol/index.ts'
 import { auditCsv } from '../audit.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { Id, QueryInt } from './schemas.ts'
+import { doc } from './responses.ts'
+import { AuditPageShape } from './shapes-admin.ts'
 
 const PAGE = 50
 const MAX_PAGE = 200
@@ -66,6 +68,20 @@ export function auditRoutes(ctx: HttpContext) {
       const page = entries.slice(0, limit)
       return { entries: page, next: entries.length > limit ? (page.at(-1)?.id ?? null) : null }
     },
-    { query: AuditQuery },
+    {
+      query: AuditQuery,
+      detail: doc({
+        summary: 'Read the audit trail',
+        tag: 'audit',
+        description:
+          'Newest first, filtered by action, actor, target and time (epoch ms). Pages: pass ' +
+          '`next` as `before` for the following page; `next` is null at the end. With ' +
+          '`format=csv`, up to 10,000 entries as a CSV file instead (the export is itself on ' +
+          'the trail).',
+        access: 'admin',
+        ok: AuditPageShape,
+        raw: { type: 'text/csv', description: 'With `format=csv`: the entries as CSV.' },
+      }),
+    },
   )
 }

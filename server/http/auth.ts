@@ -6,6 +6,9 @@ import { operatorView } from '../auth/index.ts'
 import { bearer, principalOf, type HttpContext } from './context.ts'
 import { isApiToken } from '../auth/api-tokens.ts'
 import { Password } from './schemas.ts'
+import { doc } from './responses.ts'
+import { LoginShape, MeShape } from './shapes-admin.ts'
+import { OkShape } from './shapes-common.ts'
 
 export function authRoutes(ctx: HttpContext) {
   return new Elysia({ prefix: '/api/auth' })
@@ -41,24 +44,58 @@ export function authRoutes(ctx: HttpContext) {
           email: v.pipe(wireString('email'), v.maxLength(254)),
           password: v.pipe(wireString('password'), v.maxLength(1024)),
         }),
+        detail: doc({
+          summary: 'Sign in',
+          tag: 'auth',
+          description:
+            'An operator signs in with e-mail and password and gets a session token. Attempts ' +
+            'are limited per address and per e-mail (429 with `retryAfterMs`).',
+          access: 'public',
+          ok: LoginShape,
+          errors: [401, 429, 503],
+        }),
       },
     )
-    .post('/logout', async ({ headers }) => {
-      const token = bearer(headers)
-      if (token) await ctx.accounts.logout(token)
-      return { ok: true }
-    })
-    .post('/logout-all', async ({ headers, request }) => {
-      const { operator } = await operatorOf(ctx, headers)
-      await ctx.accounts.logoutEverywhere(operator)
-      await ctx.audit.record({
-        actor: operator,
-        action: 'auth.signed_out_everywhere',
-        target: { kind: 'operator', id: operator.id },
-        address: ctx.clientKey(request),
-      })
-      return { ok: true }
-    })
+    .post(
+      '/logout',
+      async ({ headers }) => {
+        const token = bearer(headers)
+        if (token) await ctx.accounts.logout(token)
+        return { ok: true }
+      },
+      {
+        detail: doc({
+          summary: 'Sign out this session',
+          tag: 'auth',
+          description: 'Ends the session of the bearer token on every node. Without one, nothing.',
+          access: 'optional',
+          ok: OkShape,
+        }),
+      },
+    )
+    .post(
+      '/logout-all',
+      async ({ headers, request }) => {
+        const { operator } = await operatorOf(ctx, headers)
+        await ctx.accounts.logoutEverywhere(operator)
+        await ctx.audit.record({
+          actor: operator,
+          action: 'auth.signed_out_everywhere',
+          target: { kind: 'operator', id: operator.id },
+          address: ctx.clientKey(request),
+        })
+        return { ok: true }
+      },
+      {
+        detail: doc({
+          summary: 'Sign out everywhere',
+          tag: 'auth',
+          description: 'Ends every session of the signed-in operator, this one included.',
+          access: 'session',
+          ok: OkShape,
+        }),
+      },
+    )
     .post(
       '/password',
       async ({ headers, body, request }) => {
@@ -80,16 +117,36 @@ export function authRoutes(ctx: HttpContext) {
           currentPassword: v.pipe(wireString('currentPassword'), v.maxLength(1024)),
           newPassword: Password,
         }),
+        detail: doc({
+          summary: 'Change my password',
+          tag: 'auth',
+          description:
+            "The signed-in operator's own password; their other sessions end, this one stays.",
+          access: 'session',
+          ok: OkShape,
+        }),
       },
     )
-    .get('/me', async ({ headers }) => {
-      const principal = await principalOf(ctx, headers)
-      if (principal.kind === 'visitor')
-        return { kind: 'visitor', id: principal.id, inboxId: principal.inboxId }
-      const op = await ctx.store.operators.getById(principal.id)
-      if (!op) throw new ParleyError('unauthenticated', 'invalid or revoked session')
-      return { kind: 'operator', operator: operatorView(op) }
-    })
+    .get(
+      '/me',
+      async ({ headers }) => {
+        const principal = await principalOf(ctx, headers)
+        if (principal.kind === 'visitor')
+          return { kind: 'visitor', id: principal.id, inboxId: principal.inboxId }
+        const op = await ctx.store.operators.getById(principal.id)
+        if (!op) throw new ParleyError('unauthenticated', 'invalid or revoked session')
+        return { kind: 'operator', operator: operatorView(op) }
+      },
+      {
+        detail: doc({
+          summary: 'Who am I',
+          tag: 'auth',
+          description: 'The caller: a visitor (its id and inbox) or an operator (its profile).',
+          access: 'any',
+          ok: MeShape,
+        }),
+      },
+    )
 }
 
 /** The operator a request is signed in as, and its token; visitors are forbidden. */

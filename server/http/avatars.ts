@@ -13,6 +13,30 @@ import type { AvatarService } from '../attachments/avatars.ts'
 import { operatorView } from '../auth/index.ts'
 import { principalOf, requireAdmin, type HttpContext } from './context.ts'
 import { Id } from './schemas.ts'
+import { doc } from './responses.ts'
+import { OperatorShape } from './shapes-admin.ts'
+
+const setDoc = (summary: string, access: 'operator' | 'admin') =>
+  doc({
+    summary,
+    tag: 'me',
+    description:
+      'Multipart, field `file`: an image, cropped to a square and stored as WebP. Answers the ' +
+      'operator with its new `avatarId`.',
+    access,
+    ok: OperatorShape,
+    upload: { field: 'file', description: 'The image, as `multipart/form-data`.' },
+    errors: [413, 415, 429],
+  })
+
+const removeDoc = (summary: string, access: 'operator' | 'admin') =>
+  doc({
+    summary,
+    tag: 'me',
+    description: 'Back to initials: answers the operator with `avatarId` null.',
+    access,
+    ok: OperatorShape,
+  })
 
 export function avatarRoutes(ctx: HttpContext, avatars: AvatarService) {
   const own = async (headers: Record<string, string | undefined>) => {
@@ -22,21 +46,29 @@ export function avatarRoutes(ctx: HttpContext, avatars: AvatarService) {
   }
   const params = v.object({ id: Id })
   return new Elysia()
-    .put('/api/me/avatar', async ({ headers, request }) => {
-      const principal = await own(headers)
-      return operatorView(await avatars.set(principal.id, principal, request))
-    })
-    .delete('/api/me/avatar', async ({ headers }) => {
-      const principal = await own(headers)
-      return operatorView(await avatars.remove(principal.id))
-    })
+    .put(
+      '/api/me/avatar',
+      async ({ headers, request }) => {
+        const principal = await own(headers)
+        return operatorView(await avatars.set(principal.id, principal, request))
+      },
+      { detail: setDoc('My picture', 'operator') },
+    )
+    .delete(
+      '/api/me/avatar',
+      async ({ headers }) => {
+        const principal = await own(headers)
+        return operatorView(await avatars.remove(principal.id))
+      },
+      { detail: removeDoc('Remove my picture', 'operator') },
+    )
     .put(
       '/api/admin/operators/:id/avatar',
       async ({ headers, params, request }) => {
         const admin = await requireAdmin(ctx, headers)
         return operatorView(await avatars.set(params.id, admin, request))
       },
-      { params },
+      { params, detail: setDoc("An operator's picture", 'admin') },
     )
     .delete(
       '/api/admin/operators/:id/avatar',
@@ -44,7 +76,7 @@ export function avatarRoutes(ctx: HttpContext, avatars: AvatarService) {
         await requireAdmin(ctx, headers)
         return operatorView(await avatars.remove(params.id))
       },
-      { params },
+      { params, detail: removeDoc("Remove an operator's picture", 'admin') },
     )
     .get(
       '/api/avatars/:id',
@@ -63,6 +95,16 @@ export function avatarRoutes(ctx: HttpContext, avatars: AvatarService) {
           },
         })
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: "An operator's picture",
+          tag: 'me',
+          description: 'The WebP square. A picture never changes under its id: cached for a year.',
+          access: 'public',
+          raw: { type: 'image/webp', description: 'The picture.' },
+          errors: [404],
+        }),
+      },
     )
 }

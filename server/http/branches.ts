@@ -12,6 +12,14 @@ import { ParleyError, wireString } from '../../protocol/index.ts'
 import { parseGeoRules } from '../geo/rules.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { Id, Name } from './schemas.ts'
+import { doc } from './responses.ts'
+import {
+  BranchDeletedShape,
+  BranchListShape,
+  BranchShape,
+  MembersShape,
+  RoutingShape,
+} from './shapes-admin.ts'
 
 /** An inbox has at most this many branches. */
 const MAX_BRANCHES = 200
@@ -95,7 +103,16 @@ export function branchRoutes(ctx: HttpContext) {
           branches: await Promise.all(branches.map((b) => view(b, inbox))),
         }
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: "An inbox's branches and routing",
+          tag: 'branches',
+          description: 'Its branches (by name) with members and hours, its default and geo rules.',
+          access: 'admin',
+          ok: BranchListShape,
+        }),
+      },
     )
     .post(
       '/inboxes/:id/branches',
@@ -135,6 +152,17 @@ export function branchRoutes(ctx: HttpContext) {
           settings: v.optional(BranchSettingsPatch),
           operatorIds: v.optional(OperatorIds),
         }),
+        detail: doc({
+          summary: 'Add a branch',
+          tag: 'branches',
+          description:
+            'A team of the inbox with its own hours (`schedule`: `{ timeZone, week, ' +
+            'exceptions }`, always open when absent), settings and members.',
+          access: 'admin',
+          ok: BranchShape,
+          status: 201,
+          okDescription: 'Added.',
+        }),
       },
     )
     .get(
@@ -143,7 +171,15 @@ export function branchRoutes(ctx: HttpContext) {
         await requireAdmin(ctx, headers)
         return view(await branchOrThrow(params.id))
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'A branch',
+          tag: 'branches',
+          access: 'admin',
+          ok: BranchShape,
+        }),
+      },
     )
     .patch(
       '/branches/:id',
@@ -168,6 +204,13 @@ export function branchRoutes(ctx: HttpContext) {
           name: v.optional(Name),
           schedule: v.optional(v.unknown()),
           settings: v.optional(BranchSettingsPatch),
+        }),
+        detail: doc({
+          summary: 'Change a branch',
+          tag: 'branches',
+          description: 'Its name, hours or settings; checked whole before anything is written.',
+          access: 'admin',
+          ok: BranchShape,
         }),
       },
     )
@@ -195,7 +238,19 @@ export function branchRoutes(ctx: HttpContext) {
         await membersChanged(inbox.id, members)
         return { ok: true, movedTo: result.movedTo }
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Delete a branch',
+          tag: 'branches',
+          description:
+            "Its conversations move to the inbox's default branch; rules naming it go. The " +
+            'default branch cannot be deleted (409).',
+          access: 'admin',
+          ok: BranchDeletedShape,
+          errors: [409],
+        }),
+      },
     )
     .put(
       '/branches/:id/members',
@@ -207,7 +262,17 @@ export function branchRoutes(ctx: HttpContext) {
         await membersChanged(branch.inboxId, new Set([...before, ...body.operatorIds]))
         return { operatorIds: await ctx.store.branches.members(branch.id) }
       },
-      { params, body: v.strictObject({ operatorIds: OperatorIds }) },
+      {
+        params,
+        body: v.strictObject({ operatorIds: OperatorIds }),
+        detail: doc({
+          summary: "Set a branch's members",
+          tag: 'branches',
+          description: 'Replaces the list; every member also becomes a member of the inbox.',
+          access: 'admin',
+          ok: MembersShape,
+        }),
+      },
     )
     .put(
       '/inboxes/:id/routing',
@@ -236,6 +301,15 @@ export function branchRoutes(ctx: HttpContext) {
         body: v.strictObject({
           defaultBranchId: v.optional(Id),
           geoRules: v.optional(v.unknown()),
+        }),
+        detail: doc({
+          summary: "Set an inbox's routing",
+          tag: 'branches',
+          description:
+            'Its default branch and its geo rules (`[{ country, region?, branchId }]`: the most ' +
+            'specific match wins).',
+          access: 'admin',
+          ok: RoutingShape,
         }),
       },
     )

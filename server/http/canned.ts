@@ -17,6 +17,9 @@ import {
 import { MessageText, ParleyError, wireString } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Id } from './schemas.ts'
+import { doc } from './responses.ts'
+import { CannedListShape, CannedReplyShape } from './shapes-admin.ts'
+import { OkShape } from './shapes-common.ts'
 
 /** Replies per scope (one operator's own, or one inbox's shared ones). */
 export const MAX_CANNED_PER_SCOPE = 500
@@ -90,7 +93,17 @@ export function cannedRoutes(ctx: HttpContext) {
         }
         return { replies: await ctx.store.cannedReplies.listFor(op.id, inboxId) }
       },
-      { query: v.object({ inbox: v.optional(Id) }) },
+      {
+        query: v.object({ inbox: v.optional(Id) }),
+        detail: doc({
+          summary: 'List canned replies',
+          tag: 'canned',
+          description:
+            "The caller's own replies and, with `inbox`, that inbox's shared ones; by shortcut.",
+          access: 'operator',
+          ok: CannedListShape,
+        }),
+      },
     )
     .post(
       '/',
@@ -121,6 +134,18 @@ export function cannedRoutes(ctx: HttpContext) {
           v.strictObject({ scope: v.literal('personal'), ...Fields }),
           v.strictObject({ scope: v.literal('inbox'), inboxId: Id, ...Fields }),
         ]),
+        detail: doc({
+          summary: 'Add a canned reply',
+          tag: 'canned',
+          description:
+            "`personal` (the caller's own) or shared in an `inbox` (admins, and supervisors of " +
+            'the inbox). A shortcut is unique in its scope (409); at most 500 per scope.',
+          access: 'operator',
+          ok: CannedReplyShape,
+          status: 201,
+          okDescription: 'Added.',
+          errors: [409],
+        }),
       },
     )
     .patch(
@@ -145,6 +170,13 @@ export function cannedRoutes(ctx: HttpContext) {
           }),
           v.check((patch) => Object.keys(patch).length > 0, 'nothing to change'),
         ),
+        detail: doc({
+          summary: 'Change a canned reply',
+          tag: 'canned',
+          access: 'operator',
+          ok: CannedReplyShape,
+          errors: [409],
+        }),
       },
     )
     .delete(
@@ -157,6 +189,14 @@ export function cannedRoutes(ctx: HttpContext) {
         }
         return { ok: true }
       },
-      { params: v.object({ id: Id }) },
+      {
+        params: v.object({ id: Id }),
+        detail: doc({
+          summary: 'Delete a canned reply',
+          tag: 'canned',
+          access: 'operator',
+          ok: OkShape,
+        }),
+      },
     )
 }

@@ -13,6 +13,8 @@ import * as v from 'valibot'
 import { ClientMsgId, Locale, MessageText, wireString } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Email, Id, Name } from './schemas.ts'
+import { doc } from './responses.ts'
+import { SendAckShape, StartedShape } from './shapes-chat.ts'
 
 const ExternalId = v.pipe(wireString('externalId'), v.minLength(1), v.maxLength(256))
 
@@ -39,6 +41,19 @@ export function contactRoutes(ctx: HttpContext) {
           clientMsgId: v.optional(ClientMsgId),
           locale: v.optional(Locale),
         }),
+        detail: doc({
+          summary: 'Start a conversation for a contact',
+          tag: 'conversations',
+          description:
+            'An integration starts a conversation for an outside contact, optionally with the ' +
+            "contact's first message. The same `externalId` finds the same contact again; name " +
+            'and e-mail are kept on it. Idempotent by `clientMsgId` (a retry answers 200).',
+          access: 'operator',
+          ok: StartedShape,
+          status: 201,
+          okDescription: 'Started.',
+          alsoStatus: { status: 200, description: 'A retry: the conversation started before.' },
+        }),
       },
     )
     .post(
@@ -56,6 +71,18 @@ export function contactRoutes(ctx: HttpContext) {
       {
         params: v.object({ id: Id }),
         body: v.strictObject({ clientMsgId: ClientMsgId, text: MessageText }),
+        detail: doc({
+          summary: 'Post a message as the contact',
+          tag: 'conversations',
+          description:
+            'What the contact wrote elsewhere (a form, an e-mail), posted as theirs; operator ' +
+            'replies use `POST /api/conversations/{id}/messages`. Idempotent by `clientMsgId`.',
+          access: 'operator',
+          ok: SendAckShape,
+          status: 201,
+          okDescription: 'Stored.',
+          alsoStatus: { status: 200, description: 'A retry: the message stored before.' },
+        }),
       },
     )
 }

@@ -18,6 +18,24 @@ import {
 import { openWatched } from '../supervisor.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Email, Id, Name, QueryInt } from './schemas.ts'
+import { doc } from './responses.ts'
+import {
+  ConversationEnvelopeShape,
+  ConversationViewShape,
+  ConversationVisitorShape,
+  HistoryShape,
+  MessageChangeShape,
+  NoteAckShape,
+  OperatorNamesShape,
+  PageAckShape,
+  QueuePositionShape,
+  RatingAckShape,
+  ReadStateShape,
+  SendAckShape,
+  StatusChangeShape,
+  VisitorDetailsShape,
+} from './shapes-chat.ts'
+import { OkShape } from './shapes-common.ts'
 
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER))
 
@@ -45,7 +63,20 @@ export function conversationRoutes(ctx: HttpContext) {
           query.watch,
           ctx.clientKey(request),
         ),
-      { params, query: v.strictObject({ watch: v.optional(WatchMode) }) },
+      {
+        params,
+        query: v.strictObject({ watch: v.optional(WatchMode) }),
+        detail: doc({
+          summary: 'Open a conversation',
+          tag: 'conversations',
+          description:
+            'Its summary, read marks and who is typing. Opening it as its assignee stops a ' +
+            'pending escalation. `watch=invisible` (supervisors and admins) opens it without ' +
+            'the visitor seeing marks or typing; that is on the audit trail.',
+          access: 'participant',
+          ok: ConversationViewShape,
+        }),
+      },
     )
     .get(
       '/:id/messages',
@@ -61,6 +92,17 @@ export function conversationRoutes(ctx: HttpContext) {
           before: v.optional(QueryInt),
           after: v.optional(QueryInt),
           limit: v.optional(QueryInt),
+        }),
+        detail: doc({
+          summary: 'Message history',
+          tag: 'conversations',
+          description:
+            'Messages by seq, oldest first; `limit` at most 100 (default 50). Without a cursor ' +
+            'the newest page; `before=<seq>` pages back, `after=<seq>` forward; `hasMore` says ' +
+            "whether that direction has more. Paging back, an operator also gets the page's " +
+            'notes and activity lines (`activity`).',
+          access: 'participant',
+          ok: HistoryShape,
         }),
       },
     )
@@ -83,6 +125,19 @@ export function conversationRoutes(ctx: HttpContext) {
           clientMsgId: ClientMsgId,
           text: MessageText,
           mentions: v.optional(NoteMentions),
+        }),
+        detail: doc({
+          summary: 'Write a private note',
+          tag: 'conversations',
+          description:
+            'An operator-only line in the thread, never shown to the visitor. Mentioned ' +
+            'operators (members of the inbox, supervisors, admins) get an alert once. A retry ' +
+            'with the same `clientMsgId` answers the first note (200, `duplicate` true).',
+          access: 'operator',
+          ok: NoteAckShape,
+          status: 201,
+          okDescription: 'Written.',
+          alsoStatus: { status: 200, description: 'A retry: the note written before.' },
         }),
       },
     )
@@ -109,37 +164,106 @@ export function conversationRoutes(ctx: HttpContext) {
           text: v.optional(MessageText),
           attachmentIds: v.optional(AttachmentIds),
         }),
+        detail: doc({
+          summary: 'Send a message',
+          tag: 'conversations',
+          description:
+            'Text, uploaded files (`attachmentIds`) or both. Idempotent by `clientMsgId`: a ' +
+            'retry answers the stored message (200, `duplicate` true) and stores nothing. ' +
+            'Visitors are rate limited per inbox setting (429) and may be asked for a challenge ' +
+            '(428).',
+          access: 'participant',
+          ok: SendAckShape,
+          status: 201,
+          okDescription: 'Stored.',
+          alsoStatus: { status: 200, description: 'A retry: the message stored before.' },
+          errors: [409, 428, 429],
+        }),
       },
     )
     .patch(
       '/:id/messages/:messageId',
       async ({ headers, params, body }) =>
         ctx.chat.edit(await principalOf(ctx, headers), params.id, params.messageId, body.text),
-      { params: messageParams, body: v.strictObject({ text: MessageText }) },
+      {
+        params: messageParams,
+        body: v.strictObject({ text: MessageText }),
+        detail: doc({
+          summary: 'Edit a message',
+          tag: 'conversations',
+          description: "One's own message. An operator's edit is on the audit trail.",
+          access: 'participant',
+          ok: MessageChangeShape,
+          errors: [409],
+        }),
+      },
     )
     .delete(
       '/:id/messages/:messageId',
       async ({ headers, params }) =>
         ctx.chat.delete(await principalOf(ctx, headers), params.id, params.messageId),
-      { params: messageParams },
+      {
+        params: messageParams,
+        detail: doc({
+          summary: 'Delete a message',
+          tag: 'conversations',
+          description:
+            "Its text and files go; the message stays as deleted. An operator's deletion is " +
+            'on the audit trail.',
+          access: 'participant',
+          ok: MessageChangeShape,
+          errors: [409],
+        }),
+      },
     )
     .post(
       '/:id/read',
       async ({ headers, params, body }) =>
         ctx.chat.mark(await principalOf(ctx, headers), params.id, { readSeq: body.seq }),
-      { params, body: v.strictObject({ seq: Seq }) },
+      {
+        params,
+        body: v.strictObject({ seq: Seq }),
+        detail: doc({
+          summary: 'Mark read up to a seq',
+          tag: 'conversations',
+          description: "Moves the caller's read watermark forward (never back).",
+          access: 'participant',
+          ok: ReadStateShape,
+        }),
+      },
     )
     .post(
       '/:id/delivered',
       async ({ headers, params, body }) =>
         ctx.chat.mark(await principalOf(ctx, headers), params.id, { deliveredSeq: body.seq }),
-      { params, body: v.strictObject({ seq: Seq }) },
+      {
+        params,
+        body: v.strictObject({ seq: Seq }),
+        detail: doc({
+          summary: 'Mark delivered up to a seq',
+          tag: 'conversations',
+          description: "Moves the caller's delivered watermark forward (never back).",
+          access: 'participant',
+          ok: ReadStateShape,
+        }),
+      },
     )
     .post(
       '/:id/status',
       async ({ headers, params, body }) =>
         ctx.chat.setStatus(await principalOf(ctx, headers), params.id, body.status),
-      { params, body: v.strictObject({ status: ConversationStatus }) },
+      {
+        params,
+        body: v.strictObject({ status: ConversationStatus }),
+        detail: doc({
+          summary: 'Resolve, close or reopen',
+          tag: 'conversations',
+          description: 'Sets the status: `open`, `resolved` or `closed`.',
+          access: 'participant',
+          ok: StatusChangeShape,
+          errors: [409],
+        }),
+      },
     )
     .post(
       '/:id/assign',
@@ -150,19 +274,55 @@ export function conversationRoutes(ctx: HttpContext) {
           body.operatorId,
         ),
       }),
-      { params, body: v.strictObject({ operatorId: v.nullable(Id) }) },
+      {
+        params,
+        body: v.strictObject({ operatorId: v.nullable(Id) }),
+        detail: doc({
+          summary: 'Assign or release',
+          tag: 'conversations',
+          description:
+            "To an operator (one's own id: take it) or to nobody (`null`). The inbox decides " +
+            'whether the operator may have it. On the audit trail.',
+          access: 'operator',
+          ok: ConversationEnvelopeShape,
+          errors: [409],
+        }),
+      },
     )
     .get(
       '/:id/operators',
       async ({ headers, params, query }) =>
         ctx.chat.operatorNames(await principalOf(ctx, headers), params.id, query.ids),
-      { params, query: v.strictObject({ ids: IdList }) },
+      {
+        params,
+        query: v.strictObject({ ids: IdList }),
+        detail: doc({
+          summary: 'Names of operators',
+          tag: 'conversations',
+          description:
+            'The names visitors see (display name, else first name) and pictures of up to 20 ' +
+            'operators (`ids=a,b`): only members of the inbox and the assignee are named.',
+          access: 'participant',
+          ok: OperatorNamesShape,
+        }),
+      },
     )
     .get(
       '/:id/visitor',
       async ({ headers, params }) =>
         ctx.chat.conversationVisitor(await principalOf(ctx, headers), params.id),
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: "The conversation's visitor",
+          tag: 'conversations',
+          description:
+            'Their profile, the newest page and the pages visited in this conversation, and ' +
+            'their other conversations the caller may see.',
+          access: 'operator',
+          ok: ConversationVisitorShape,
+        }),
+      },
     )
     .patch(
       '/:id/visitor',
@@ -174,13 +334,32 @@ export function conversationRoutes(ctx: HttpContext) {
           name: v.optional(v.nullable(Name)),
           email: v.optional(v.nullable(Email)),
         }),
+        detail: doc({
+          summary: "Correct the visitor's name or e-mail",
+          tag: 'conversations',
+          description: 'By an operator who may take part in the conversation; null clears one.',
+          access: 'operator',
+          ok: VisitorDetailsShape,
+          errors: [409],
+        }),
       },
     )
     .get(
       '/:id/queue',
       async ({ headers, params }) =>
         ctx.chat.queuePosition(await principalOf(ctx, headers), params.id),
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Place in the queue',
+          tag: 'conversations',
+          description:
+            '1 for the next one routed in its branch; null when it is not waiting (assigned, ' +
+            'resolved or closed).',
+          access: 'participant',
+          ok: QueuePositionShape,
+        }),
+      },
     )
     .post(
       '/:id/page',
@@ -189,6 +368,16 @@ export function conversationRoutes(ctx: HttpContext) {
       {
         params,
         body: v.strictObject({ url: PageFrame.entries.url, title: PageFrame.entries.title }),
+        detail: doc({
+          summary: 'Report the page the visitor is on',
+          tag: 'conversations',
+          description:
+            'An event for operators while the conversation is open; none for the same page ' +
+            'again (`seq` null). At most 20 a minute.',
+          access: 'visitor',
+          ok: PageAckShape,
+          errors: [429],
+        }),
       },
     )
     .post(
@@ -200,6 +389,17 @@ export function conversationRoutes(ctx: HttpContext) {
         body: v.strictObject({
           score: RateFrame.entries.score,
           comment: RateFrame.entries.comment,
+        }),
+        detail: doc({
+          summary: 'Rate the conversation',
+          tag: 'conversations',
+          description:
+            "The visitor rates its latest resolution on the inbox's scale (stars 1-5, thumbs " +
+            '0-1, NPS 0-10) or declines (`score: null`). 409 while the inbox takes no ratings ' +
+            'or nothing was resolved.',
+          access: 'visitor',
+          ok: RatingAckShape,
+          errors: [409, 429],
         }),
       },
     )
@@ -219,6 +419,16 @@ export function conversationRoutes(ctx: HttpContext) {
           to: TransferFrame.entries.to,
           note: TransferFrame.entries.note,
         }),
+        detail: doc({
+          summary: 'Transfer to a colleague or a branch',
+          tag: 'conversations',
+          description:
+            'To `{ operatorId }` or `{ branchId }`, with an optional note for the receiver. ' +
+            'On the audit trail.',
+          access: 'operator',
+          ok: ConversationEnvelopeShape,
+          errors: [409],
+        }),
       },
     )
     .post(
@@ -227,6 +437,16 @@ export function conversationRoutes(ctx: HttpContext) {
         await ctx.chat.typing(await principalOf(ctx, headers), params.id, body.on)
         return { ok: true }
       },
-      { params, body: v.strictObject({ on: v.boolean() }) },
+      {
+        params,
+        body: v.strictObject({ on: v.boolean() }),
+        detail: doc({
+          summary: 'Typing on or off',
+          tag: 'conversations',
+          description: 'Shown to the other side for a few seconds; never stored.',
+          access: 'participant',
+          ok: OkShape,
+        }),
+      },
     )
 }

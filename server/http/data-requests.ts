@@ -13,6 +13,8 @@ import type { DataRequests } from '../data-requests.ts'
 import type { ErasureReport } from '../erasure.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { Email, Id } from './schemas.ts'
+import { doc } from './responses.ts'
+import { ErasureReportShape, VisitorMatchesShape } from './shapes-admin.ts'
 
 const Lookup = v.pipe(
   v.strictObject({
@@ -42,7 +44,18 @@ export function dataRequestRoutes(
         const found = await requests.find(query)
         return { visitors: found.filter((m) => inScope(admin, m.inboxId)) }
       },
-      { query: Lookup },
+      {
+        query: Lookup,
+        detail: doc({
+          summary: 'Find visitors',
+          tag: 'data-requests',
+          description:
+            "By exactly one of visitor id, e-mail or the site's user id (`externalId`); at " +
+            "most 50, only of inboxes in the admin's scope.",
+          access: 'admin',
+          ok: VisitorMatchesShape,
+        }),
+      },
     )
     .get(
       '/:id/export',
@@ -70,7 +83,18 @@ export function dataRequestRoutes(
           },
         })
       },
-      { params: v.object({ id: Id }) },
+      {
+        params: v.object({ id: Id }),
+        detail: doc({
+          summary: "Export a visitor's data",
+          tag: 'data-requests',
+          description:
+            'Everything Parley holds about the visitor, as one ZIP archive (`visitor.json`, ' +
+            'the conversations with their events, the files). The export is on the audit trail.',
+          access: 'admin',
+          raw: { type: 'application/zip', description: 'The archive.' },
+        }),
+      },
     )
     .post(
       '/:id/erase',
@@ -89,6 +113,17 @@ export function dataRequestRoutes(
         })
         return report
       },
-      { params: v.object({ id: Id }) },
+      {
+        params: v.object({ id: Id }),
+        detail: doc({
+          summary: 'Erase a visitor',
+          tag: 'data-requests',
+          description:
+            "Erases the visitor's profile, every conversation's content and their files; voids " +
+            'their tokens. Cannot be undone. On the audit trail.',
+          access: 'admin',
+          ok: ErasureReportShape,
+        }),
+      },
     )
 }

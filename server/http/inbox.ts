@@ -4,6 +4,8 @@ import * as v from 'valibot'
 import { ConversationStatus, ParleyError, wireString } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Id, QueryBool, QueryInt } from './schemas.ts'
+import { doc } from './responses.ts'
+import { InboxCountsShape, InboxNamesShape, InboxPageShape, TeamShape } from './shapes-chat.ts'
 
 /** Filters the list and its counts share; unknown parameters are refused, not ignored. */
 const filterEntries = {
@@ -45,20 +47,44 @@ export function inboxRoutes(ctx: HttpContext) {
           }
           return ctx.availability.team(params.id)
         },
-        { params: v.object({ id: Id }) },
+        {
+          params: v.object({ id: Id }),
+          detail: doc({
+            summary: "An inbox's team",
+            tag: 'inbox',
+            description:
+              'Who can take a conversation of this inbox (transfer targets): its branches and ' +
+              'their operators with status, presence and open conversations. Members of the ' +
+              'inbox, supervisors and admins.',
+            access: 'operator',
+            ok: TeamShape,
+          }),
+        },
       )
       // The inboxes the operator may see, named (the list's inbox filter and row labels).
-      .get('/api/inboxes', async ({ headers }) => {
-        const principal = await principalOf(ctx, headers)
-        if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
-        const scope = principal.inboxIds ?? null
-        const all = await ctx.store.inboxes.list()
-        return {
-          inboxes: all
-            .filter((inbox) => scope === null || scope.includes(inbox.id))
-            .map((inbox) => ({ id: inbox.id, name: inbox.name })),
-        }
-      })
+      .get(
+        '/api/inboxes',
+        async ({ headers }) => {
+          const principal = await principalOf(ctx, headers)
+          if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
+          const scope = principal.inboxIds ?? null
+          const all = await ctx.store.inboxes.list()
+          return {
+            inboxes: all
+              .filter((inbox) => scope === null || scope.includes(inbox.id))
+              .map((inbox) => ({ id: inbox.id, name: inbox.name })),
+          }
+        },
+        {
+          detail: doc({
+            summary: 'Inboxes I may see',
+            tag: 'inbox',
+            description: "Ids and names of the inboxes in the operator's scope.",
+            access: 'operator',
+            ok: InboxNamesShape,
+          }),
+        },
+      )
       // The operators' list and its counts (issue 16, docs/protocol.md "Inbox list").
       .get(
         '/api/inbox',
@@ -70,13 +96,35 @@ export function inboxRoutes(ctx: HttpContext) {
             cursor: query.cursor ?? null,
             limit: query.limit,
           }),
-        { query: ListQuery },
+        {
+          query: ListQuery,
+          detail: doc({
+            summary: 'The conversation list',
+            tag: 'inbox',
+            description:
+              "The operators' list: a view (`all`, `mine`, `unassigned`) under filters, in an " +
+              "order (`activity`, `waiting`), of the inboxes in the caller's scope; each row " +
+              'with its visitor, newest message and assignee. Cursor pages: pass `nextCursor` ' +
+              'as `cursor`; null on the last page. `limit` at most 100 (default 30).',
+            access: 'operator',
+            ok: InboxPageShape,
+          }),
+        },
       )
       .get(
         '/api/inbox/counts',
         async ({ headers, query }) =>
           ctx.chat.listCounts(await principalOf(ctx, headers), filterOf(query)),
-        { query: CountsQuery },
+        {
+          query: CountsQuery,
+          detail: doc({
+            summary: 'Counts of the list views',
+            tag: 'inbox',
+            description: 'How many conversations each view shows under the same filters.',
+            access: 'operator',
+            ok: InboxCountsShape,
+          }),
+        },
       )
   )
 }

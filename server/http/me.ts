@@ -5,18 +5,41 @@ import { OperatorStatus, PanelLocale, ParleyError } from '../../protocol/index.t
 import { operatorView } from '../auth/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { DisplayName, Name } from './schemas.ts'
+import { doc } from './responses.ts'
+import { OperatorShape } from './shapes-admin.ts'
+import { AvailabilityShape, BadgesShape } from './shapes-chat.ts'
 
 export function meRoutes(ctx: HttpContext) {
   return (
     new Elysia({ prefix: '/api/me' })
-      .get('/badges', async ({ headers }) =>
-        ctx.chat.operatorSnapshot(await principalOf(ctx, headers)),
+      .get(
+        '/badges',
+        async ({ headers }) => ctx.chat.operatorSnapshot(await principalOf(ctx, headers)),
+        {
+          detail: doc({
+            summary: 'My status and badges',
+            tag: 'me',
+            description:
+              'Status, presence, unread and unanswered totals, and unread per conversation.',
+            access: 'operator',
+            ok: BadgesShape,
+          }),
+        },
       )
       .put(
         '/status',
         async ({ headers, body }) =>
           ctx.chat.setOperatorStatus(await principalOf(ctx, headers), body.status),
-        { body: v.strictObject({ status: OperatorStatus }) },
+        {
+          body: v.strictObject({ status: OperatorStatus }),
+          detail: doc({
+            summary: 'Set my status',
+            tag: 'me',
+            description: 'Online, away or busy, for every tab and device of the operator.',
+            access: 'operator',
+            ok: AvailabilityShape,
+          }),
+        },
       )
       // The operator's own names: the full one colleagues see, and the one visitors see
       // ("Anna from Support"; null: the first word of the full one).
@@ -52,6 +75,15 @@ export function meRoutes(ctx: HttpContext) {
               'name, displayName or locale is required',
             ),
           ),
+          detail: doc({
+            summary: 'Change my names or language',
+            tag: 'me',
+            description:
+              'The full name colleagues see, the name visitors see (null: the first word of ' +
+              "the full one) and the panel language (null: each device's own).",
+            access: 'operator',
+            ok: OperatorShape,
+          }),
         },
       )
   )

@@ -8,6 +8,8 @@ import { Elysia } from 'elysia'
 import * as v from 'valibot'
 import { ParleyError } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
+import { doc } from './responses.ts'
+import { NotificationPrefsShape } from './shapes-chat.ts'
 
 export function notificationRoutes(ctx: HttpContext, mailAvailable: boolean) {
   const operatorOf = async (headers: Record<string, string | undefined>) => {
@@ -20,7 +22,16 @@ export function notificationRoutes(ctx: HttpContext, mailAvailable: boolean) {
     available: mailAvailable,
   })
   return new Elysia({ prefix: '/api/me/notifications' })
-    .get('', async ({ headers }) => view((await operatorOf(headers)).id))
+    .get('', async ({ headers }) => view((await operatorOf(headers)).id), {
+      detail: doc({
+        summary: 'My e-mail notifications',
+        tag: 'me',
+        description:
+          'Whether the operator gets e-mail digests, and whether this server sends e-mail.',
+        access: 'operator',
+        ok: NotificationPrefsShape,
+      }),
+    })
     .put(
       '',
       async ({ headers, body }) => {
@@ -31,6 +42,18 @@ export function notificationRoutes(ctx: HttpContext, mailAvailable: boolean) {
         await ctx.store.notificationPrefs.setEmailDigest(op.id, body.emailDigest, ctx.clock.now())
         return view(op.id)
       },
-      { body: v.strictObject({ emailDigest: v.boolean() }) },
+      {
+        body: v.strictObject({ emailDigest: v.boolean() }),
+        detail: doc({
+          summary: 'Switch my e-mail digest',
+          tag: 'me',
+          description:
+            "Digests go to the operator's own address. Switching one on needs a server that " +
+            'sends e-mail (503 `not_configured` otherwise).',
+          access: 'operator',
+          ok: NotificationPrefsShape,
+          errors: [503],
+        }),
+      },
     )
 }

@@ -4,11 +4,14 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ParleyError } from '../../protocol/index.ts'
+import { ClientFrame, ParleyError } from '../../protocol/index.ts'
 import { userAgentOf } from '../visitor-context.ts'
 import { bearer, type HttpContext } from './context.ts'
 import { requestOrigin } from './cors.ts'
 import { Id } from './schemas.ts'
+import { doc } from './responses.ts'
+import { FramesAcceptedShape, PolledFramesShape, RealtimeSessionShape } from './shapes-chat.ts'
+import { OkShape } from './shapes-common.ts'
 
 /** Client frames one POST may carry. */
 const MAX_FRAMES_PER_POST = 32
@@ -31,12 +34,36 @@ export function realtimeRoutes(ctx: HttpContext) {
         set.status = 201
         return { sessionId: session.id, transport: session.transport }
       },
-      { body: v.strictObject({ transport: v.picklist(['sse', 'poll']) }) },
+      {
+        body: v.strictObject({ transport: v.picklist(['sse', 'poll']) }),
+        detail: doc({
+          summary: 'Open an SSE or long-poll session',
+          tag: 'realtime',
+          description:
+            "The WebSocket's fallbacks (docs/protocol.md): a session for a visitor or operator " +
+            'token; then read its frames (`events` or `poll`) and send yours (`frames`), every ' +
+            'call with the same token.',
+          access: 'any',
+          ok: RealtimeSessionShape,
+          status: 201,
+          okDescription: 'Opened.',
+          errors: [429],
+        }),
+      },
     )
     .get(
       '/rt/sessions/:id/events',
       ({ params, headers }) => ctx.streams.get(params.id, bearer(headers)).attachSse(),
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Stream the session (SSE)',
+          tag: 'realtime',
+          description: 'Server frames as server-sent events, one JSON frame per event.',
+          access: 'any',
+          raw: { type: 'text/event-stream', description: 'The event stream.' },
+        }),
+      },
     )
     .get(
       '/rt/sessions/:id/poll',
@@ -46,7 +73,18 @@ export function realtimeRoutes(ctx: HttpContext) {
         set.headers['cache-control'] = 'no-store'
         return `[${frames.join(',')}]`
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Poll the session',
+          tag: 'realtime',
+          description:
+            'Frames queued since the last poll at once, else waits up to 25 s for some (an ' +
+            'empty list when nothing happened).',
+          access: 'any',
+          ok: PolledFramesShape,
+        }),
+      },
     )
     .post(
       '/rt/sessions/:id/frames',
@@ -65,7 +103,24 @@ export function realtimeRoutes(ctx: HttpContext) {
         set.status = 202
         return { accepted: frames.length }
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Send frames',
+          tag: 'realtime',
+          description:
+            'One client frame or up to 32; each is handled as on the WebSocket and its reply ' +
+            "arrives on the session's stream or poll, matched by `req`.",
+          access: 'any',
+          ok: FramesAcceptedShape,
+          status: 202,
+          okDescription: 'Accepted.',
+          body: {
+            schema: v.union([ClientFrame, v.array(ClientFrame)]),
+            description: 'A client frame or an array of them (docs/protocol.md).',
+          },
+        }),
+      },
     )
     .delete(
       '/rt/sessions/:id',
@@ -73,6 +128,14 @@ export function realtimeRoutes(ctx: HttpContext) {
         ctx.streams.get(params.id, bearer(headers)).close(null)
         return { ok: true }
       },
-      { params },
+      {
+        params,
+        detail: doc({
+          summary: 'Close the session',
+          tag: 'realtime',
+          access: 'any',
+          ok: OkShape,
+        }),
+      },
     )
 }

@@ -113,6 +113,21 @@ export const PreChatForm = v.strictObject({
 })
 
 export const InboxSettingsPatch = v.strictObject({
+  /** The inbox's e-mail address for the e-mail channel (issue 17, I5); null: none. */
+  emailAddress: v.optional(
+    v.nullable(
+      v.pipe(
+        wireString('emailAddress'),
+        v.trim(),
+        v.toLowerCase(),
+        v.maxLength(254),
+        v.check(
+          (a) => /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/.test(a),
+          'emailAddress: not an e-mail address',
+        ),
+      ),
+    ),
+  ),
   /**
    * Sites the widget may run on (S3): normalized, deduplicated; `[]` any site, `null` not
    * chosen (no site: the panel's preview only). A bad entry refuses the whole patch, naming it.

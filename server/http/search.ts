@@ -11,6 +11,8 @@ import {
 import { ConversationStatus, ParleyError, wireString } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Id, QueryInt } from './schemas.ts'
+import { doc } from './responses.ts'
+import { SearchShape } from './shapes-chat.ts'
 
 /** Results when the request names no limit. */
 const DEFAULT_LIMIT = 20
@@ -105,6 +107,19 @@ export function searchRoutes(ctx: HttpContext) {
           offset + page.results.length <= MAX_SEARCH_OFFSET,
       }
     },
-    { query: SearchParams },
+    {
+      query: SearchParams,
+      detail: doc({
+        summary: 'Search conversations',
+        tag: 'search',
+        description:
+          'Every word of `q` must match (two or more characters as a prefix) in one message or ' +
+          "in the visitor's name, e-mail, phone or attributes; best first, with snippets. " +
+          'Pages by `offset` (at most 1000) and `limit` (at most 50, default 20); `hasMore` ' +
+          'says whether the next offset has more.',
+        access: 'operator',
+        ok: SearchShape,
+      }),
+    },
   )
 }

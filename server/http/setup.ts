@@ -7,10 +7,19 @@ import * as v from 'valibot'
 import { wireString } from '../../protocol/index.ts'
 import type { HttpContext } from './context.ts'
 import { Email, Name, Password } from './schemas.ts'
+import { doc } from './responses.ts'
+import { LoginShape, SetupStateShape } from './shapes-admin.ts'
 
 export function setupRoutes(ctx: HttpContext) {
   return new Elysia({ prefix: '/api/setup' })
-    .get('/', async () => ({ pending: await ctx.setup.pending() }))
+    .get('/', async () => ({ pending: await ctx.setup.pending() }), {
+      detail: doc({
+        summary: 'Whether the first admin is still to be created',
+        tag: 'setup',
+        access: 'public',
+        ok: SetupStateShape,
+      }),
+    })
     .post(
       '/',
       async ({ body, request, set }) => {
@@ -24,6 +33,17 @@ export function setupRoutes(ctx: HttpContext) {
           email: Email,
           name: Name,
           password: Password,
+        }),
+        detail: doc({
+          summary: 'Create the first admin',
+          tag: 'setup',
+          description:
+            'Only while no admin exists, with the setup code the server logged at start; signs ' +
+            'the new admin in. 409 once an admin exists.',
+          access: 'public',
+          ok: LoginShape,
+          status: 201,
+          errors: [409, 429],
         }),
       },
     )

@@ -152,6 +152,9 @@ function serveFile(request: Request, path: string, area: 'widget' | 'panel'): Re
   return new Response(Bun.file(useGzip ? gz : path), { headers })
 }
 
+/** Pages and files, not the API: left out of the OpenAPI document (openapi.ts). */
+const NOT_API = { detail: { hide: true } }
+
 export function staticRoutes(ctx: HttpContext, opts: { dist?: string } = {}) {
   const dist = opts.dist ?? DIST
   const built = () => existsSync(resolve(dist, 'widget', 'loader.js'))
@@ -168,23 +171,32 @@ export function staticRoutes(ctx: HttpContext, opts: { dist?: string } = {}) {
   }
   return (
     new Elysia()
-      .get('/', async ({ request }) => {
-        const inboxes = await ctx.store.inboxes.list()
-        // The demo page is sandboxed: only an inbox that runs on any site can show here (S3).
-        const restricted = new Set(
-          inboxes.filter((i) => i.settings.allowedOrigins?.length !== 0).map((i) => i.id),
-        )
-        return demoPage(new URL(request.url), inboxes[0]?.id ?? null, built(), restricted)
-      })
-      .get('/widget/*', ({ request, params }) => serve(request, 'widget', params['*']))
-      // Elysia matches /panel and /panel/ alike; only the bare one redirects (relative URLs).
-      .get('/panel', ({ request, redirect }) =>
-        new URL(request.url).pathname === '/panel'
-          ? redirect('/panel/', 302)
-          : serve(request, 'panel', 'index.html'),
+      .get(
+        '/',
+        async ({ request }) => {
+          const inboxes = await ctx.store.inboxes.list()
+          // The demo page is sandboxed: only an inbox that runs on any site can show here (S3).
+          const restricted = new Set(
+            inboxes.filter((i) => i.settings.allowedOrigins?.length !== 0).map((i) => i.id),
+          )
+          return demoPage(new URL(request.url), inboxes[0]?.id ?? null, built(), restricted)
+        },
+        NOT_API,
       )
-      .get('/panel/*', ({ request, params }) =>
-        serve(request, 'panel', params['*'] || 'index.html', 'index.html'),
+      .get('/widget/*', ({ request, params }) => serve(request, 'widget', params['*']), NOT_API)
+      // Elysia matches /panel and /panel/ alike; only the bare one redirects (relative URLs).
+      .get(
+        '/panel',
+        ({ request, redirect }) =>
+          new URL(request.url).pathname === '/panel'
+            ? redirect('/panel/', 302)
+            : serve(request, 'panel', 'index.html'),
+        NOT_API,
+      )
+      .get(
+        '/panel/*',
+        ({ request, params }) => serve(request, 'panel', params['*'] || 'index.html', 'index.html'),
+        NOT_API,
       )
   )
 }

@@ -12,13 +12,14 @@
  * Creating and revoking are on the audit trail.
  */
 import { Elysia } from 'elysia'
-import { CreateApiTokenBody } from '../../protocol/api-tokens.ts'
+import { ApiTokenList, CreateApiTokenBody, CreatedApiToken } from '../../protocol/api-tokens.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { isApiToken } from '../auth/api-tokens.ts'
 import type { Revocations } from '../auth/index.ts'
 import { bearer, refuseApiToken, requireAdmin, type HttpContext } from './context.ts'
 import * as v from 'valibot'
 import { Id } from './schemas.ts'
+import { doc } from './responses.ts'
 
 export function apiTokenGuard(ctx: HttpContext) {
   return new Elysia({ name: 'parley-api-tokens' }).onBeforeHandle(
@@ -38,10 +39,24 @@ export function tokenRoutes(ctx: HttpContext, revocations: Revocations) {
     return principal
   }
   return new Elysia({ prefix: '/api/tokens' })
-    .get('', async ({ headers }) => {
-      await admin(headers)
-      return { tokens: await ctx.apiTokens.list() }
-    })
+    .get(
+      '',
+      async ({ headers }) => {
+        await admin(headers)
+        return { tokens: await ctx.apiTokens.list() }
+      },
+      {
+        detail: doc({
+          summary: 'List API tokens',
+          tag: 'tokens',
+          description:
+            'Newest first, revoked ones included; never a secret, only its first characters. ' +
+            'A signed-in admin only: a token cannot manage tokens.',
+          access: 'admin',
+          ok: ApiTokenList,
+        }),
+      },
+    )
     .post(
       '',
       async ({ headers, body, request, set }) => {
@@ -57,7 +72,21 @@ export function tokenRoutes(ctx: HttpContext, revocations: Revocations) {
         set.status = 201
         return { token: await ctx.apiTokens.describe(record), secret }
       },
-      { body: CreateApiTokenBody },
+      {
+        body: CreateApiTokenBody,
+        detail: doc({
+          summary: 'Make an API token',
+          tag: 'tokens',
+          description:
+            'A token acting as an operator (the admin, unless `operatorId` names another), ' +
+            'narrowed by its scope (`read`, `write`, `admin`), optionally expiring. The secret ' +
+            'is in this answer only. On the audit trail.',
+          access: 'admin',
+          ok: CreatedApiToken,
+          status: 201,
+          okDescription: 'Made; `secret` is shown this once.',
+        }),
+      },
     )
     .delete(
       '/:id',
@@ -78,6 +107,16 @@ export function tokenRoutes(ctx: HttpContext, revocations: Revocations) {
         }
         set.status = 204
       },
-      { params: v.object({ id: Id }) },
+      {
+        params: v.object({ id: Id }),
+        detail: doc({
+          summary: 'Revoke an API token',
+          tag: 'tokens',
+          description: 'It stops working at once on every node. On the audit trail.',
+          access: 'admin',
+          noContent: true,
+          okDescription: 'Revoked (or revoked already).',
+        }),
+      },
     )
 }

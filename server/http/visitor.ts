@@ -17,6 +17,16 @@ import { userAgentOf } from '../visitor-context.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { requestOrigin } from './cors.ts'
 import { AttributeKey, AttributeValue, Email, Id, Phone, Token } from './schemas.ts'
+import { doc } from './responses.ts'
+import {
+  CaptchaPassShape,
+  ChallengeShape,
+  StartedShape,
+  VisitorConversationsShape,
+  VisitorProfileShape,
+  VisitorSessionShape,
+  WidgetAvailabilityShape,
+} from './shapes-chat.ts'
 
 const CaptchaSolution = v.pipe(
   wireString('solution'),
@@ -73,6 +83,18 @@ export function visitorRoutes(ctx: HttpContext) {
         },
         {
           body: session,
+          detail: doc({
+            summary: 'Get a visitor session',
+            tag: 'visitor',
+            description:
+              'A visitor token for an inbox: a new anonymous visitor; the same visitor again ' +
+              "with a still-valid `token` (renewal); or the site's own user with `userId` and " +
+              '`userHash` = hex HMAC-SHA256(inbox identity secret, userId). A browser must be ' +
+              'on a site the inbox allows. May ask for a challenge first (428 `captcha_required`).',
+            access: 'public',
+            ok: VisitorSessionShape,
+            errors: [401, 403, 404, 428, 429],
+          }),
         },
       )
       // A challenge to solve (S4): for the visitor of the token, or without one for a new
@@ -101,6 +123,17 @@ export function visitorRoutes(ctx: HttpContext) {
             /** What it is for; absent: for whatever was refused last. */
             purpose: v.optional(v.picklist(['session', 'conversation', 'message'])),
           }),
+          detail: doc({
+            summary: 'Get a challenge to solve',
+            tag: 'visitor',
+            description:
+              'A proof-of-work challenge (SHA-256; protocol/captcha.ts solves it) after a ' +
+              '`captcha_required` refusal: for the visitor of the token, or without a token ' +
+              'for a new session from this address. Limited per address.',
+            access: 'optional',
+            ok: ChallengeShape,
+            errors: [404, 429],
+          }),
         },
       )
       // The visitor's solution: a pass at its level, so the refused request goes through.
@@ -117,7 +150,19 @@ export function visitorRoutes(ctx: HttpContext) {
           })
           return { ok: true, level }
         },
-        { body: v.strictObject({ solution: CaptchaSolution }) },
+        {
+          body: v.strictObject({ solution: CaptchaSolution }),
+          detail: doc({
+            summary: 'Hand in a solved challenge',
+            tag: 'visitor',
+            description:
+              'The solution (base64 of its JSON) earns a pass at its level, so the refused ' +
+              'request goes through when retried.',
+            access: 'visitor',
+            ok: CaptchaPassShape,
+            errors: [404],
+          }),
+        },
       )
       // Public (no token): the widget asks before the visitor has a session (R5, R6). The answer
       // depends on the caller's address (its branch), so caches keep it per client, briefly.
@@ -137,11 +182,34 @@ export function visitorRoutes(ctx: HttpContext) {
           set.headers['cache-control'] = 'private, max-age=10'
           return view
         },
-        { query: v.strictObject({ inboxId: Id, lang: v.optional(Locale) }) },
+        {
+          query: v.strictObject({ inboxId: Id, lang: v.optional(Locale) }),
+          detail: doc({
+            summary: 'Whether anyone can answer',
+            tag: 'visitor',
+            description:
+              'What the widget shows before a session: online, busy or offline for the branch ' +
+              "the caller's address goes to, its hours, greeting, pre-chat form and look. " +
+              'Cached per client for 10 s.',
+            access: 'public',
+            ok: WidgetAvailabilityShape,
+            errors: [403, 404],
+          }),
+        },
       )
       // The visitor's own answers (pre-chat form, the site's SDK calls); null clears a field.
-      .get('/profile', async ({ headers }) =>
-        ctx.chat.visitorProfile(await principalOf(ctx, headers)),
+      .get(
+        '/profile',
+        async ({ headers }) => ctx.chat.visitorProfile(await principalOf(ctx, headers)),
+        {
+          detail: doc({
+            summary: 'My profile',
+            tag: 'visitor',
+            description: 'What the visitor told about themselves (pre-chat form, the SDK).',
+            access: 'visitor',
+            ok: VisitorProfileShape,
+          }),
+        },
       )
       .patch(
         '/profile',
@@ -159,11 +227,34 @@ export function visitorRoutes(ctx: HttpContext) {
               ),
             ),
           }),
+          detail: doc({
+            summary: 'Change my profile',
+            tag: 'visitor',
+            description:
+              'Name, e-mail, phone and attributes; null clears a field or an attribute; ' +
+              'attributes merge key by key.',
+            access: 'visitor',
+            ok: VisitorProfileShape,
+          }),
         },
       )
-      .get('/conversations', async ({ headers }) => ({
-        conversations: await ctx.chat.listVisitorConversations(await principalOf(ctx, headers)),
-      }))
+      .get(
+        '/conversations',
+        async ({ headers }) => ({
+          conversations: await ctx.chat.listVisitorConversations(await principalOf(ctx, headers)),
+        }),
+        {
+          detail: doc({
+            summary: 'My conversations',
+            tag: 'visitor',
+            description:
+              'Newest activity first, each with its newest message and the operator messages ' +
+              'the visitor has not read.',
+            access: 'visitor',
+            ok: VisitorConversationsShape,
+          }),
+        },
+      )
       .post(
         '/conversations',
         async ({ headers, body, set, request }) => {
@@ -182,6 +273,19 @@ export function visitorRoutes(ctx: HttpContext) {
             clientMsgId: v.optional(ClientMsgId),
             locale: v.optional(Locale),
             context: v.optional(PageContext),
+          }),
+          detail: doc({
+            summary: 'Start a conversation',
+            tag: 'visitor',
+            description:
+              'Optionally with a first message. With a `clientMsgId` a retry lands on the same ' +
+              'conversation and message (200 instead of 201, `message.duplicate` true).',
+            access: 'visitor',
+            ok: StartedShape,
+            status: 201,
+            okDescription: 'Started.',
+            alsoStatus: { status: 200, description: 'A retry: the conversation started before.' },
+            errors: [428, 429],
           }),
         },
       )
@@ -204,6 +308,19 @@ export function visitorRoutes(ctx: HttpContext) {
             text: MessageText,
             clientMsgId: v.optional(ClientMsgId),
             locale: v.optional(Locale),
+          }),
+          detail: doc({
+            summary: 'Leave a request while nobody can answer',
+            tag: 'visitor',
+            description:
+              'Name, e-mail and a message start a conversation flagged `offline` that waits ' +
+              'for an operator. A handful per address, then a few per hour (429).',
+            access: 'visitor',
+            ok: StartedShape,
+            status: 201,
+            okDescription: 'Left.',
+            alsoStatus: { status: 200, description: 'A retry with the same `clientMsgId`.' },
+            errors: [428, 429],
           }),
         },
       )

@@ -21,10 +21,18 @@ import {
   RotateSecretBody,
   UpdateWebhookBody,
   WebhookDeliveryStatus,
+  WebhookWithSecret,
 } from '../../protocol/webhooks.ts'
 import type { WebhookService } from '../webhooks/service.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { Id, QueryInt } from './schemas.ts'
+import { doc } from './responses.ts'
+import {
+  DeliveryEnvelopeShape,
+  DeliveryPageShape,
+  WebhookEnvelopeShape,
+  WebhookListShape,
+} from './shapes-admin.ts'
 
 type Admin = Extract<Principal, { kind: 'operator' }>
 
@@ -64,7 +72,16 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
         if (inboxId !== null && !inScope(admin, inboxId)) return { endpoints: [] }
         return { endpoints: await webhooks.list(admin.inboxIds ?? null, inboxId) }
       },
-      { query: v.strictObject({ inboxId: v.optional(Id) }) },
+      {
+        query: v.strictObject({ inboxId: v.optional(Id) }),
+        detail: doc({
+          summary: 'List webhook endpoints',
+          tag: 'webhooks',
+          description: "Of the inboxes in the admin's scope, or of one (`inboxId`).",
+          access: 'admin',
+          ok: WebhookListShape,
+        }),
+      },
     )
     .post(
       '',
@@ -80,7 +97,21 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
         set.status = 201
         return created
       },
-      { body: CreateWebhookBody },
+      {
+        body: CreateWebhookBody,
+        detail: doc({
+          summary: 'Add a webhook endpoint',
+          tag: 'webhooks',
+          description:
+            'A URL that gets the chosen events of an inbox, signed (docs/webhooks.md). The ' +
+            'signing secret is in this answer only. Private and unresolvable targets are ' +
+            'refused (422); at most 10 per inbox.',
+          access: 'admin',
+          ok: WebhookWithSecret,
+          status: 201,
+          okDescription: 'Added; `secret` is shown this once.',
+        }),
+      },
     )
     .get(
       '/:id',
@@ -88,7 +119,15 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
         const admin = await requireAdmin(ctx, headers)
         return { endpoint: await webhooks.wire(await endpointOf(admin, params.id)) }
       },
-      { params: v.object({ id: Id }) },
+      {
+        params: v.object({ id: Id }),
+        detail: doc({
+          summary: 'A webhook endpoint',
+          tag: 'webhooks',
+          access: 'admin',
+          ok: WebhookEnvelopeShape,
+        }),
+      },
     )
     .patch(
       '/:id',
@@ -99,7 +138,17 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
         await recordAs(admin, request)('webhook.updated', params.id, { ...body })
         return { endpoint }
       },
-      { params: v.object({ id: Id }), body: UpdateWebhookBody },
+      {
+        params: v.object({ id: Id }),
+        body: UpdateWebhookBody,
+        detail: doc({
+          summary: 'Change a webhook endpoint',
+          tag: 'webhooks',
+          description: 'Its URL, events, description, or enabled.',
+          access: 'admin',
+          ok: WebhookEnvelopeShape,
+        }),
+      },
     )
     .delete(
       '/:id',
@@ -111,7 +160,17 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
         set.status = 204
         return ''
       },
-      { params: v.object({ id: Id }) },
+      {
+        params: v.object({ id: Id }),
+        detail: doc({
+          summary: 'Delete a webhook endpoint',
+          tag: 'webhooks',
+          description: 'What it had not yet been sent is dropped.',
+          access: 'admin',
+          noContent: true,
+          okDescription: 'Deleted.',
+        }),
+      },
     )
     .post(
       '/:id/rotate-secret',
@@ -123,7 +182,19 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
         await recordAs(admin, request)('webhook.secret_rotated', params.id, { overlapHours })
         return rotated
       },
-      { params: v.object({ id: Id }), body: v.optional(RotateSecretBody) },
+      {
+        params: v.object({ id: Id }),
+        body: v.optional(RotateSecretBody),
+        detail: doc({
+          summary: 'Rotate the signing secret',
+          tag: 'webhooks',
+          description:
+            'A new secret, shown in this answer only; the old one keeps signing beside it for ' +
+            '`overlapHours` (default 24, 0: retire it now).',
+          access: 'admin',
+          ok: WebhookWithSecret,
+        }),
+      },
     )
     .post(
       '/:id/ping',
@@ -131,7 +202,16 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
         const admin = await requireAdmin(ctx, headers)
         return { delivery: await webhooks.ping(await endpointOf(admin, params.id)) }
       },
-      { params: v.object({ id: Id }) },
+      {
+        params: v.object({ id: Id }),
+        detail: doc({
+          summary: 'Send a test event',
+          tag: 'webhooks',
+          description: 'Queues a `ping` event for the endpoint; its delivery is answered.',
+          access: 'admin',
+          ok: DeliveryEnvelopeShape,
+        }),
+      },
     )
     .get(
       '/:id/deliveries',
@@ -144,7 +224,19 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
           ...(query.before ? { before: query.before } : {}),
         })
       },
-      { params: v.object({ id: Id }), query: DeliveriesQuery },
+      {
+        params: v.object({ id: Id }),
+        query: DeliveriesQuery,
+        detail: doc({
+          summary: 'Delivery log',
+          tag: 'webhooks',
+          description:
+            'Newest first, by status; pass `next` as `before` for the following page (null at ' +
+            'the end); `limit` 1-100 (default 50).',
+          access: 'admin',
+          ok: DeliveryPageShape,
+        }),
+      },
     )
     .post(
       '/:id/deliveries/:eventId/redeliver',
@@ -157,6 +249,15 @@ export function webhookRoutes(ctx: HttpContext, webhooks: WebhookService) {
         })
         return { delivery }
       },
-      { params: v.object({ id: Id, eventId: EventId }) },
+      {
+        params: v.object({ id: Id, eventId: EventId }),
+        detail: doc({
+          summary: 'Send an event again',
+          tag: 'webhooks',
+          description: 'Queues the event of the log for the endpoint once more, as it was.',
+          access: 'admin',
+          ok: DeliveryEnvelopeShape,
+        }),
+      },
     )
 }

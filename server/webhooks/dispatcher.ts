@@ -832,6 +832,8 @@ export class WebhookDispatcher {
         messageId: `<${conversationId}.${last?.seq ?? 0}.${at}@${domain}>`,
         inReplyTo: root,
         references: [root],
+        // The inbox's own address, when it has one (the e-mail channel): answers come back in.
+        ...(inbox?.settings.emailAddress ? { replyTo: inbox.settings.emailAddress } : {}),
         headers: { 'x-parley-conversation': conversationId },
       }
     }

@@ -34,12 +34,12 @@ export function parseMailTarget(url: string): { lang: 'en' | 'ru' } | null {
 export function mailNotifies(payload: WebhookPayload): boolean {
   if (payload.type === 'ping') return true
   const data = payload.data as {
-    conversation?: { offline?: boolean }
+    conversation?: { offline?: boolean; channel?: string }
     message?: { author?: { kind?: string }; text?: string; deletedAt?: number | null }
   }
   return (
     payload.type === 'message.created' &&
-    data.conversation?.offline === true &&
+    (data.conversation?.offline === true || data.conversation?.channel === 'email') &&
     data.message?.author?.kind === 'operator' &&
     (data.message.text ?? '') !== ''
   )
