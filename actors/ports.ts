@@ -1275,6 +1275,13 @@ export interface NotificationPrefsStore {
   digestSent(operatorId: string, at: number): Promise<void>
 }
 
+/** Where each Telegram channel bot's update stream was read to (issue 17, I5). */
+export interface TelegramOffsetStore {
+  /** The next update id to ask for; 0: from whatever Telegram still holds. */
+  get(endpointId: string): Promise<number>
+  set(endpointId: string, nextUpdateId: number, at: number): Promise<void>
+}
+
 export interface Store {
   conversations: ConversationStore
   queries: ConversationQueries
@@ -1291,6 +1298,7 @@ export interface Store {
   apiTokens: ApiTokenStore
   passwordResets: PasswordResetStore
   notificationPrefs: NotificationPrefsStore
+  telegramOffsets: TelegramOffsetStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

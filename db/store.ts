@@ -17,6 +17,7 @@ import { SqlWebhookStore } from './repos/webhooks.ts'
 import { SqlApiTokenStore } from './repos/api-tokens.ts'
 import { SqlPasswordResetStore } from './repos/password-resets.ts'
 import { SqlNotificationPrefsStore } from './repos/notification-prefs.ts'
+import { SqlTelegramOffsetStore } from './repos/telegram-offsets.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
@@ -135,6 +136,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     apiTokens: new SqlApiTokenStore(db),
     passwordResets: new SqlPasswordResetStore(db),
     notificationPrefs: new SqlNotificationPrefsStore(db),
+    telegramOffsets: new SqlTelegramOffsetStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

@@ -92,6 +92,7 @@ import { DigestJob } from './mail/digests.ts'
 import { Transcripts } from './mail/transcripts.ts'
 import { transcriptRoutes } from './http/transcripts.ts'
 import { InboundMail } from './mail/inbound.ts'
+import { TelegramChannel } from './webhooks/telegram-channel.ts'
 
 export interface RunningServer {
   url: string
@@ -416,6 +417,27 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   })
   dispatcher.start()
   await inboundMail?.start()
+  // The Telegram channel (issue 17, I5): its bots' chats become conversations; one node polls.
+  const pollerLease = 'telegram.poller'
+  const telegramChannel = new TelegramChannel({
+    store,
+    chat,
+    clock,
+    log,
+    apiUrl: config.webhooks.telegramApiUrl,
+    pollSeconds: config.webhooks.telegramPollSeconds,
+    lease: cluster
+      ? {
+          hold: async () =>
+            cluster.leases.valid(pollerLease) ||
+            (await cluster.leases.claim(pollerLease).catch(() => false)),
+        }
+      : null,
+  })
+  telegramChannel.start()
+  chat.onOperatorTyping = (conversationId) => {
+    telegramChannel.typing(conversationId).catch(() => undefined)
+  }
   // A node whose database fails hands its actors to nodes whose database works, and takes
   // actors again only once a write of its own succeeds.
   const storeWatch = watchStore(store, {
@@ -611,6 +633,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       retention.stop()
       digestSweeper?.stop()
       await inboundMail?.stop()
+      await telegramChannel.stop()
       webhookDirectory.stop()
       await dispatcher.stop()
       mailer?.close()

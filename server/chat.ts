@@ -705,7 +705,11 @@ export class ChatService {
     })
   }
 
+  /** Hears operators typing (the Telegram channel shows it in the chat); never in the way. */
+  onOperatorTyping: ((conversationId: string) => void) | null = null
+
   typing(principal: Principal, conversationId: string, on: boolean) {
+    if (on && principal.kind === 'operator') this.onOperatorTyping?.(conversationId)
     return this.conversations.ask(conversationId, { type: 'typing', principal, on })
   }
 

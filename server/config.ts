@@ -232,6 +232,8 @@ const EnvSchema = v.object({
     ),
     'https://api.telegram.org',
   ),
+  /** Seconds one long poll of a Telegram channel bot waits for news (issue 17, I5). */
+  TELEGRAM_POLL_SECONDS: v.optional(intIn(1, 50), '25'),
   /** Where people reach this server (https://support.example.com): links in notifications. */
   PUBLIC_URL: v.optional(
     v.pipe(
@@ -326,6 +328,8 @@ export interface WebhookConfig {
   telegramApiUrl: string
   /** The server's public address (PUBLIC_URL), for links in notifications; null: none. */
   publicUrl: string | null
+  /** Seconds a Telegram channel poll waits for news (TELEGRAM_POLL_SECONDS). */
+  telegramPollSeconds: number
 }
 
 export interface AttachmentConfig {
@@ -469,6 +473,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ca: e.WEBHOOK_CA_FILE ? readCa(e.WEBHOOK_CA_FILE) : null,
       telegramApiUrl: e.TELEGRAM_API_URL,
       publicUrl: e.PUBLIC_URL ?? null,
+      telegramPollSeconds: e.TELEGRAM_POLL_SECONDS,
     },
     apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
     mail: mailConfig(e),

@@ -31,6 +31,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   apiTokens: ['id'],
   passwordResets: ['tokenHash'],
   notificationPrefs: ['operatorId'],
+  telegramOffsets: ['endpointId'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

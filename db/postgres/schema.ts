@@ -569,6 +569,19 @@ export const notificationPrefs = pgTable('notification_prefs', {
   updatedAt: int64('updated_at').notNull(),
 })
 
+/**
+ * The Telegram channel's place in each bot's update stream (issue 17, I5): the next
+ * `update_id` to ask for, written once an update is stored (a repeat is deduplicated by its
+ * message's client id).
+ */
+export const telegramOffsets = pgTable('telegram_offsets', {
+  endpointId: text('endpoint_id')
+    .primaryKey()
+    .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  nextUpdateId: int64('next_update_id').notNull(),
+  updatedAt: int64('updated_at').notNull(),
+})
+
 export const tables = {
   inboxes,
   operators,
@@ -590,4 +603,5 @@ export const tables = {
   apiTokens,
   passwordResets,
   notificationPrefs,
+  telegramOffsets,
 }

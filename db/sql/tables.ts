@@ -41,6 +41,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   apiTokens: true,
   passwordResets: true,
   notificationPrefs: true,
+  telegramOffsets: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -65,4 +66,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'apiTokens',
   'passwordResets',
   'notificationPrefs',
+  'telegramOffsets',
 ]

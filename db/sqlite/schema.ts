@@ -587,6 +587,19 @@ export const notificationPrefs = sqliteTable('notification_prefs', {
   updatedAt: integer('updated_at').notNull(),
 })
 
+/**
+ * The Telegram channel's place in each bot's update stream (issue 17, I5): the next
+ * `update_id` to ask for, written once an update is stored (a repeat is deduplicated by its
+ * message's client id).
+ */
+export const telegramOffsets = sqliteTable('telegram_offsets', {
+  endpointId: text('endpoint_id')
+    .primaryKey()
+    .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  nextUpdateId: integer('next_update_id').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
 export const tables = {
   inboxes,
   operators,
@@ -608,4 +621,5 @@ export const tables = {
   apiTokens,
   passwordResets,
   notificationPrefs,
+  telegramOffsets,
 }

@@ -49,6 +49,9 @@ import {
   threadRoot,
 } from './mail-replies.ts'
 import {
+  callBotApi,
+  channelNotifies,
+  isTelegramChannel,
   formatBatch,
   isTelegramTarget,
   notifies,
@@ -432,6 +435,8 @@ export class WebhookDispatcher {
             if (isTelegramTarget(ep.url) && !notifies(payload)) continue
             // An e-mail endpoint writes to the visitor only when an operator answers offline.
             if (isMailTarget(ep.url) && !mailNotifies(payload)) continue
+            // The Telegram channel's bot carries operators' answers in its chats only.
+            if (isTelegramChannel(ep.url) && !channelNotifies(payload)) continue
             const queue = queues.get(ep.id) ?? []
             queue.push(pendingRow(ep.id, payload, e.seq, body, now))
             queues.set(ep.id, queue)
@@ -845,6 +850,55 @@ export class WebhookDispatcher {
   }
 
   /**
+   * An operator's answer in a Telegram conversation, to the contact's chat (issue 17, I5), in
+   * log order like any webhook delivery. A ping checks the bot's token (`getMe`).
+   */
+  async #deliverToChat(
+    row: WebhookDeliveryRecord,
+    endpoint: WebhookEndpointRecord,
+    body: string,
+  ): Promise<WebhookAttempt> {
+    const { clock, store, options } = this.deps
+    const at = clock.now()
+    const apiUrl = options.telegramApiUrl ?? 'https://api.telegram.org'
+    const payload = JSON.parse(body) as WebhookPayload
+    const started = performance.now()
+    let answer: Awaited<ReturnType<typeof callBotApi>>
+    if (payload.type === 'ping') {
+      answer = await callBotApi(apiUrl, endpoint.secret, 'getMe', {}, options.timeoutMs)
+    } else {
+      const data = payload.data as {
+        conversation?: { visitorId?: string }
+        message?: { text?: string; attachments?: { name: string }[] }
+      }
+      const visitor = data.conversation?.visitorId
+        ? await store.visitors.getById(data.conversation.visitorId)
+        : null
+      const chatId = visitor?.externalId?.startsWith('telegram:')
+        ? visitor.externalId.slice('telegram:'.length)
+        : null
+      if (!chatId || visitor?.erasedAt)
+        return cancelled(row, at, 'the contact has no Telegram chat')
+      const files = (data.message?.attachments ?? []).map((a) => `[file: ${a.name}]`)
+      const text = [data.message?.text ?? '', ...files].filter(Boolean).join('\n')
+      answer = await callBotApi(
+        apiUrl,
+        endpoint.secret,
+        'sendMessage',
+        { chat_id: chatId, text: text.slice(0, 4096) },
+        options.timeoutMs,
+      )
+    }
+    const result: PostResult = {
+      status: answer.ok ? 200 : null,
+      ms: performance.now() - started,
+      snippet: null,
+      error: answer.ok ? null : answer.error,
+    }
+    return this.#outcome(row, at, result, answer.ok ? null : answer.retryAfterMs)
+  }
+
+  /**
    * The attempt a result makes of a row: delivered, a retry (after `waitMs`, by default the
    * row's own backoff), or failed once the retry window is used up (or at once when the
    * refusal is `permanent`, like an SMTP 550).
@@ -894,6 +948,7 @@ export class WebhookDispatcher {
         !endpoint ? 'endpoint deleted' : !endpoint.enabled ? 'endpoint disabled' : 'no body',
       )
     }
+    if (isTelegramChannel(endpoint.url)) return this.#deliverToChat(row, endpoint, row.body)
     const attempt = row.attempts + 1
     let result: PostResult
     try {

@@ -25,7 +25,13 @@ import { pendingRow } from './dispatcher.ts'
 import { payloadOf, webhookTypesOf, type WebhookPayload } from './events.ts'
 import type { TargetPolicy } from './target.ts'
 import { isMailTarget, MAIL_EVENTS, parseMailTarget } from './mail-replies.ts'
-import { BOT_TOKEN, isTelegramTarget, parseTelegramTarget, TELEGRAM_EVENTS } from './telegram.ts'
+import {
+  BOT_TOKEN,
+  isTelegramChannel,
+  isTelegramTarget,
+  parseTelegramTarget,
+  TELEGRAM_EVENTS,
+} from './telegram.ts'
 
 /**
  * A Telegram target's own rules (issue 17, I2): a well-formed chat, notification events only,
@@ -37,6 +43,20 @@ function checkTelegram(
   botToken: string | undefined,
   creating: boolean,
 ): void {
+  if (isTelegramChannel(url)) {
+    const others = events.filter((e) => e !== 'message.created')
+    if (others.length > 0)
+      throw new ParleyError(
+        'validation_failed',
+        `events: the Telegram channel's bot carries message.created only (not ${others.join(', ')})`,
+      )
+    if (botToken === undefined ? creating : !BOT_TOKEN.test(botToken))
+      throw new ParleyError(
+        'validation_failed',
+        "botToken: a Telegram bot's token from BotFather (<bot id>:<secret>) is required",
+      )
+    return
+  }
   if (isMailTarget(url)) {
     if (botToken !== undefined)
       throw new ParleyError('validation_failed', 'botToken: only a telegram: target takes one')
@@ -77,7 +97,8 @@ function checkTelegram(
 }
 
 /** What an endpoint's target is: a URL, a Telegram chat (I2) or e-mail to visitors (I4). */
-function kindOf(url: string): 'webhook' | 'telegram' | 'mail' {
+function kindOf(url: string): 'webhook' | 'telegram' | 'channel' | 'mail' {
+  if (isTelegramChannel(url)) return 'channel'
   return isTelegramTarget(url) ? 'telegram' : isMailTarget(url) ? 'mail' : 'webhook'
 }
 
@@ -136,7 +157,7 @@ export class WebhookService {
       )
     }
     const url = await this.checkedUrl(input.url)
-    const telegram = isTelegramTarget(url)
+    const telegram = isTelegramTarget(url) || isTelegramChannel(url)
     const mail = isMailTarget(url)
     const now = this.deps.clock.now()
     // A Telegram endpoint signs nothing: its secret is the bot token, never shown again.

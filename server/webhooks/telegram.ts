@@ -40,8 +40,35 @@ export interface TelegramTarget {
 /** A bot token as BotFather hands it out: `<bot id>:<secret>`. */
 export const BOT_TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{30,80}$/
 
+/** A Telegram chat to notify (not the channel bot, `telegram:visitor`). */
 export function isTelegramTarget(url: string): boolean {
-  return url.startsWith(TELEGRAM_SCHEME)
+  return url.startsWith(TELEGRAM_SCHEME) && !isTelegramChannel(url)
+}
+
+/**
+ * The Telegram channel (issue 17, I5): a bot whose private chats are conversations; the
+ * endpoint carries operators' answers back (server/webhooks/telegram-channel.ts reads the
+ * updates).
+ */
+export const TELEGRAM_CHANNEL_TARGET = 'telegram:visitor'
+
+export function isTelegramChannel(url: string): boolean {
+  return url === TELEGRAM_CHANNEL_TARGET
+}
+
+/** Whether a reported event is an operator's answer in a Telegram conversation. */
+export function channelNotifies(payload: WebhookPayload): boolean {
+  if (payload.type === 'ping') return true
+  const data = payload.data as {
+    conversation?: { channel?: string }
+    message?: { author?: { kind?: string }; text?: string; attachments?: unknown[] }
+  }
+  return (
+    payload.type === 'message.created' &&
+    data.conversation?.channel === 'telegram' &&
+    data.message?.author?.kind === 'operator' &&
+    ((data.message.text ?? '') !== '' || (data.message.attachments?.length ?? 0) > 0)
+  )
 }
 
 /** The chat and language of a `telegram:` target; null when it is malformed. */
@@ -171,6 +198,45 @@ export function formatBatch(
     text = next
   }
   return text
+}
+
+/** One Bot API call with a JSON body; the parsed answer, or why it failed. Never throws. */
+export async function callBotApi<T>(
+  apiUrl: string,
+  botToken: string,
+  method: string,
+  body: Record<string, unknown>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ ok: true; result: T } | { ok: false; error: string; retryAfterMs: number | null }> {
+  try {
+    const response = await fetch(`${apiUrl.replace(/\/$/, '')}/bot${botToken}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      redirect: 'manual',
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs),
+    })
+    const answer = (await response.json().catch(() => ({}))) as {
+      ok?: boolean
+      result?: T
+      description?: string
+      parameters?: { retry_after?: number }
+    }
+    if (response.ok && answer.ok === true) return { ok: true, result: answer.result as T }
+    const retryAfter = answer.parameters?.retry_after
+    return {
+      ok: false,
+      error: `Telegram: ${answer.description ?? `HTTP ${response.status}`}`,
+      retryAfterMs: typeof retryAfter === 'number' ? Math.min(retryAfter, 3600) * 1000 : null,
+    }
+  } catch (error) {
+    // Never the error's own text: it may quote the URL, which holds the token.
+    const name = error instanceof Error ? error.name : 'error'
+    return { ok: false, error: `Telegram unreachable (${name})`, retryAfterMs: null }
+  }
 }
 
 export interface TelegramResult extends PostResult {

@@ -16,6 +16,12 @@ export interface SentMessage {
 export interface BotApi {
   url: string
   sent: SentMessage[]
+  /** Chat actions asked for (`sendChatAction`): chat id and action. */
+  actions: { chatId: string; action: string }[]
+  /** The offsets `getUpdates` was called with, in order. */
+  polls: number[]
+  /** Queues an update for `getUpdates` (its update_id is assigned); returns it. */
+  push(update: Record<string, unknown>): { update_id: number }
   /** Tokens it knows; another one gets 401 Unauthorized. */
   tokens: Set<string>
   /** How the next sendMessage is answered; default: ok. Null: the default. */
@@ -26,9 +32,20 @@ export interface BotApi {
 
 export function startBotApi(tokens: string[]): BotApi {
   let nextId = 1
+  let nextUpdate = 100
+  const updates: { update_id: number }[] = []
+  const waiting = new Set<() => void>()
   const api: BotApi = {
     url: '',
     sent: [],
+    actions: [],
+    polls: [],
+    push(update) {
+      const full = { ...update, update_id: nextUpdate++ }
+      updates.push(full)
+      for (const wake of waiting) wake()
+      return full
+    },
     tokens: new Set(tokens),
     respond: null,
     async waitFor(predicate, timeoutMs = 10_000) {
@@ -58,6 +75,33 @@ export function startBotApi(tokens: string[]): BotApi {
           { ok: false, error_code: 401, description: 'Unauthorized' },
           { status: 401 },
         )
+      if (method === 'getMe')
+        return Response.json({ ok: true, result: { id: 1, is_bot: true, username: 'parley_bot' } })
+      if (method === 'getUpdates') {
+        // Long polling as Telegram does it: what is at or past `offset`, else wait (bounded).
+        const query = (await req.json()) as { offset?: number; timeout?: number }
+        const offset = query.offset ?? 0
+        api.polls.push(offset)
+        // Telegram forgets updates before the offset once it is asked for.
+        while (updates.length > 0 && (updates[0]?.update_id ?? 0) < offset) updates.shift()
+        if (updates.length === 0) {
+          await new Promise<void>((resolve) => {
+            const wake = () => {
+              waiting.delete(wake)
+              clearTimeout(timer)
+              resolve()
+            }
+            const timer = setTimeout(wake, Math.min(query.timeout ?? 0, 2) * 1000)
+            waiting.add(wake)
+          })
+        }
+        return Response.json({ ok: true, result: updates.filter((u) => u.update_id >= offset) })
+      }
+      if (method === 'sendChatAction') {
+        const body = (await req.json()) as { chat_id?: unknown; action?: unknown }
+        api.actions.push({ chatId: String(body.chat_id), action: String(body.action) })
+        return Response.json({ ok: true, result: true })
+      }
       if (method !== 'sendMessage')
         return Response.json(
           { ok: false, error_code: 404, description: 'Not Found' },
