@@ -426,6 +426,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
     apiUrl: config.webhooks.telegramApiUrl,
     pollSeconds: config.webhooks.telegramPollSeconds,
+    attachments,
     lease: cluster
       ? {
           hold: async () =>

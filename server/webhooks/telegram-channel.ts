@@ -10,9 +10,10 @@
  *   to is stored after each update is, so a restart neither skips nor repeats: an update read
  *   again has the same client message id (`tg-<chat>-<message>`), stored once.
  * - A message goes to the contact's newest conversation that is not closed, else starts one.
- * - Text and captions are taken; a message with only a photo, a file, a voice note or a
- *   sticker says so in words (files are not fetched from Telegram yet). `/start` alone starts
- *   nothing. Group chats, channels and edits are ignored.
+ * - Text and captions are taken; photos and documents are fetched from Telegram (`getFile`,
+ *   at most the inbox's file size and Telegram's 20 MB) and go through the attachments path
+ *   with the inbox's limits; a file refused, a voice note, a video or a sticker is named in
+ *   words instead. `/start` alone starts nothing. Group chats, channels and edits are ignored.
  * - Typing: an operator typing in a Telegram conversation shows "typing…" in the chat
  *   (`sendChatAction`, at most every 4 s per chat). Telegram has no read receipts for bots.
  */
@@ -26,6 +27,7 @@ import {
   type WebhookEndpointRecord,
 } from '../../actors/index.ts'
 import { MAX_TEXT_LENGTH, ParleyError } from '../../protocol/index.ts'
+import type { AttachmentService } from '../attachments/service.ts'
 import type { ChatService } from '../chat.ts'
 import { callBotApi, isTelegramChannel } from './telegram.ts'
 
@@ -44,8 +46,8 @@ interface TelegramUpdate {
     from?: { id: number; first_name?: string; last_name?: string; username?: string }
     text?: string
     caption?: string
-    photo?: unknown[]
-    document?: { file_name?: string }
+    photo?: { file_id: string; file_size?: number }[]
+    document?: { file_id: string; file_name?: string; file_size?: number; mime_type?: string }
     voice?: unknown
     video?: unknown
     sticker?: { emoji?: string }
@@ -56,13 +58,28 @@ export interface ChannelLease {
   hold(): Promise<boolean>
 }
 
-/** Words for what a message carries besides text (files are not fetched yet). */
-function described(message: NonNullable<TelegramUpdate['message']>): string {
+/** Telegram lets bots download files up to this size. */
+const TELEGRAM_MAX_DOWNLOAD = 20 * 1024 * 1024
+
+/** The file a message carries that is fetched (the largest photo size, or a document). */
+function fileOf(
+  message: NonNullable<TelegramUpdate['message']>,
+): { id: string; name: string; size: number | null } | null {
+  const photo = message.photo?.at(-1)
+  if (photo) return { id: photo.file_id, name: 'photo.jpg', size: photo.file_size ?? null }
+  const doc = message.document
+  if (doc)
+    return { id: doc.file_id, name: doc.file_name ?? 'document', size: doc.file_size ?? null }
+  return null
+}
+
+/** Words for what a message carries besides text and its file (named when not fetched). */
+function described(message: NonNullable<TelegramUpdate['message']>, fileNote = ''): string {
   const words = (message.text ?? message.caption ?? '').trim()
-  const extra = message.photo
-    ? '[photo]'
-    : message.document
-      ? `[file: ${message.document.file_name ?? 'document'}]`
+  const extra = fileNote
+    ? fileNote
+    : message.photo || message.document
+      ? ''
       : message.voice
         ? '[voice message]'
         : message.video
@@ -90,6 +107,8 @@ export class TelegramChannel {
       lease: ChannelLease | null
       /** Seconds a getUpdates call waits for news (Telegram allows up to 50). */
       pollSeconds: number
+      /** Where files people send go (null: files are named, not kept). */
+      attachments: AttachmentService | null
     },
   ) {}
 
@@ -184,18 +203,73 @@ export class TelegramChannel {
   private async take(endpoint: WebhookEndpointRecord, update: TelegramUpdate): Promise<void> {
     const message = update.message
     if (!message || message.chat.type !== 'private') return
-    const text = described(message)
-    if (text === '' || /^\/start(\s|$)/.test(text.trim())) return
+    const file = fileOf(message)
+    const words = described(message)
+    if ((words === '' && !file) || /^\/start(\s|$)/.test(words)) return
     const contact = await this.contact(endpoint.inboxId, message)
     const principal: Principal = { kind: 'visitor', id: contact.id, inboxId: endpoint.inboxId }
     const clientMsgId = `tg-${message.chat.id}-${message.message_id}`
     const { chat } = this.deps
     const open = (await chat.listVisitorConversations(principal)).find((c) => c.status !== 'closed')
-    if (open) {
-      await chat.send(principal, open.id, clientMsgId, { text, trusted: true })
-      return
+    const conversationId =
+      open?.id ??
+      (await chat.start(principal, { clientMsgId, trusted: true, channel: 'telegram' }))
+        .conversation.id
+    let attachmentIds: string[] = []
+    let note = ''
+    if (file) {
+      const fetched = await this.fetchFile(endpoint, principal, conversationId, file)
+      if (typeof fetched === 'string') note = `[file not accepted: ${file.name} (${fetched})]`
+      else attachmentIds = [fetched.id]
     }
-    await chat.start(principal, { clientMsgId, text, trusted: true, channel: 'telegram' })
+    const text = described(message, note)
+    await chat.send(principal, conversationId, clientMsgId, {
+      ...(text ? { text } : {}),
+      ...(attachmentIds.length ? { attachmentIds } : {}),
+      trusted: true,
+    })
+  }
+
+  /**
+   * A message's file from Telegram into the attachments path; why not, in words, when it is
+   * refused (too big, a type the inbox does not take). A Telegram that fails throws (retried).
+   */
+  private async fetchFile(
+    endpoint: WebhookEndpointRecord,
+    principal: Principal,
+    conversationId: string,
+    file: { id: string; name: string; size: number | null },
+  ): Promise<{ id: string } | string> {
+    const { apiUrl, attachments } = this.deps
+    if (!attachments) return 'files are not taken here'
+    if (file.size !== null && file.size > TELEGRAM_MAX_DOWNLOAD) return 'too big'
+    const info = await callBotApi<{ file_path?: string; file_size?: number }>(
+      apiUrl,
+      endpoint.secret,
+      'getFile',
+      { file_id: file.id },
+      15_000,
+    )
+    if (!info.ok) throw new Error(info.error)
+    if (!info.result.file_path) return 'Telegram has no copy of it'
+    const response = await fetch(
+      `${apiUrl.replace(/\/$/, '')}/file/bot${endpoint.secret}/${info.result.file_path}`,
+      { redirect: 'manual', signal: AbortSignal.timeout(60_000) },
+    ).catch(() => null)
+    if (!response?.ok || !response.body)
+      throw new Error(`Telegram file download failed (${response?.status ?? 'unreachable'})`)
+    const form = new FormData()
+    form.append('file', await response.blob(), file.name)
+    try {
+      return await attachments.upload(
+        principal,
+        conversationId,
+        new Request('http://telegram.invalid/upload', { method: 'POST', body: form }),
+      )
+    } catch (error) {
+      if (error instanceof ParleyError) return error.message
+      throw error
+    }
   }
 
   /** The Telegram user as a visitor of the inbox, made the first time. */

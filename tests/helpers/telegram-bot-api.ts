@@ -20,6 +20,8 @@ export interface BotApi {
   actions: { chatId: string; action: string }[]
   /** The offsets `getUpdates` was called with, in order. */
   polls: number[]
+  /** Files `getFile` knows, by file_id: served at /file/bot<token>/<file_path>. */
+  files: Map<string, Uint8Array>
   /** Queues an update for `getUpdates` (its update_id is assigned); returns it. */
   push(update: Record<string, unknown>): { update_id: number }
   /** Tokens it knows; another one gets 401 Unauthorized. */
@@ -40,6 +42,7 @@ export function startBotApi(tokens: string[]): BotApi {
     sent: [],
     actions: [],
     polls: [],
+    files: new Map(),
     push(update) {
       const full = { ...update, update_id: nextUpdate++ }
       updates.push(full)
@@ -63,6 +66,11 @@ export function startBotApi(tokens: string[]): BotApi {
     port: 0,
     hostname: '127.0.0.1',
     async fetch(req) {
+      const file = /^\/file\/bot([^/]+)\/files\/([\w-]+)$/.exec(new URL(req.url).pathname)
+      if (file && req.method === 'GET') {
+        const bytes = api.tokens.has(file[1] ?? '') ? api.files.get(file[2] ?? '') : undefined
+        return bytes ? new Response(new Uint8Array(bytes)) : new Response('Not Found', { status: 404 })
+      }
       const match = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url).pathname)
       if (!match || req.method !== 'POST')
         return Response.json(
@@ -96,6 +104,19 @@ export function startBotApi(tokens: string[]): BotApi {
           })
         }
         return Response.json({ ok: true, result: updates.filter((u) => u.update_id >= offset) })
+      }
+      if (method === 'getFile') {
+        const { file_id: id } = (await req.json()) as { file_id?: string }
+        const bytes = id ? api.files.get(id) : undefined
+        if (!bytes)
+          return Response.json(
+            { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' },
+            { status: 400 },
+          )
+        return Response.json({
+          ok: true,
+          result: { file_id: id, file_size: bytes.length, file_path: `files/${id}` },
+        })
       }
       if (method === 'sendChatAction') {
         const body = (await req.json()) as { chat_id?: unknown; action?: unknown }

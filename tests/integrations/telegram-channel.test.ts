@@ -7,6 +7,7 @@
  * a new one; bad endpoints are refused.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import sharp from 'sharp'
 import { FakeClock } from '../../actors/index.ts'
 import { httpSend, okBody } from '../helpers/http.ts'
 import { waitUntil } from '../helpers/processes.ts'
@@ -34,6 +35,7 @@ async function messages(id: string) {
   return (await ok(s.http(`/api/conversations/${id}/messages`, { token: admin }))).messages as {
     author: { kind: string }
     text: string
+    attachments?: { contentType: string }[]
   }[]
 }
 
@@ -125,11 +127,32 @@ describe('the Telegram channel', () => {
       text: 'Добрый день! Заказ уже в пути <скоро>.',
     })
 
-    // More from the same chat: the same conversation; a photo without words says so.
+    // More from the same chat: the same conversation; files fetched and attached, or named.
+    bot.files.set(
+      'ph1',
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } })
+        .png()
+        .toBuffer(),
+    )
+    bot.files.set('exe1', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100, 1)]))
     bot.push(privateMessage(555, 3, { text: 'Спасибо!' }))
-    bot.push(privateMessage(555, 4, { photo: [{ file_id: 'x' }] }))
-    await waitUntil('both stored', async () => (await messages(id)).length === 4)
-    expect((await messages(id)).map((m) => m.text).slice(-2)).toEqual(['Спасибо!', '[photo]'])
+    bot.push(privateMessage(555, 4, { photo: [{ file_id: 'ph0' }, { file_id: 'ph1' }] }))
+    bot.push(
+      privateMessage(555, 8, {
+        document: { file_id: 'exe1', file_name: 'tool.exe' },
+        caption: 'see this',
+      }),
+    )
+    bot.push(privateMessage(555, 9, { voice: { file_id: 'v' } }))
+    await waitUntil('all stored', async () => (await messages(id)).length === 6)
+    const latest = (await messages(id)).slice(-4)
+    expect(latest.map((m) => m.text)).toEqual([
+      'Спасибо!',
+      '',
+      expect.stringContaining('see this\n[file not accepted: tool.exe'),
+      '[voice message]',
+    ])
+    expect(latest[1]?.attachments?.map((a) => a.contentType)).toEqual(['image/png'])
     // The same message handed over again (a repeat after a restart) is stored once.
     bot.push(privateMessage(555, 3, { text: 'Спасибо!' }))
     bot.push(privateMessage(555, 5, { text: 'last one' }))
