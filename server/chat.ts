@@ -35,7 +35,7 @@ import {
   type VisitorProfilePatch,
   type VisitorRecord,
 } from '../actors/index.ts'
-import { takeFromBucket, type ThrottleStore } from './auth/index.ts'
+import { takeShared, type ThrottleStore } from './auth/index.ts'
 import { RateLimiter } from './limits.ts'
 import type { AvailabilityService } from './availability.ts'
 import type { GeoIp } from './geo/geoip.ts'
@@ -190,21 +190,13 @@ export class ChatService {
       this.offlineLimiter.take(key, 'requests')
       return
     }
-    const now = this.clock.now()
-    const wait = await this.throttle.update(`offline.${key}`, (current) => {
-      const decision = takeFromBucket(
-        current,
-        now,
-        OFFLINE_REQUESTS.burst,
-        OFFLINE_REQUESTS.perMinute,
-      )
-      return { next: decision.next, result: decision.wait }
-    })
-    if (wait > 0) {
-      throw new ParleyError('rate_limited', 'too many requests; try again later', {
-        retryAfterMs: wait,
-      })
-    }
+    await takeShared(
+      this.throttle,
+      `offline.${key}`,
+      OFFLINE_REQUESTS,
+      this.clock.now(),
+      'too many requests; try again later',
+    )
   }
 
   /**

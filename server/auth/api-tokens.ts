@@ -31,7 +31,7 @@ import {
 import { ParleyError } from '../../protocol/index.ts'
 import type { Revocation } from './revocation.ts'
 import { sha256 } from './service.ts'
-import { takeFromBucket, type ThrottleStore } from './throttle.ts'
+import { takeShared, type ThrottleStore } from './throttle.ts'
 
 /** How long a resolved token is trusted without reading the store again. */
 const CACHE_MS = 10_000
@@ -215,17 +215,14 @@ export class ApiTokens {
 
   /** One request from the token's budget, shared by every node. */
   private async take(tokenId: string): Promise<void> {
-    const now = this.deps.clock.now()
     const perMinute = this.deps.ratePerMinute
-    const wait = await this.deps.throttle.update(`apitoken.${tokenId}`, (current) => {
-      const decision = takeFromBucket(current, now, burstOf(perMinute), perMinute)
-      return { next: decision.next, result: decision.wait }
-    })
-    if (wait > 0) {
-      throw new ParleyError('rate_limited', 'too many requests with this API token; slow down', {
-        retryAfterMs: wait,
-      })
-    }
+    await takeShared(
+      this.deps.throttle,
+      `apitoken.${tokenId}`,
+      { burst: burstOf(perMinute), perMinute },
+      this.deps.clock.now(),
+      'too many requests with this API token; slow down',
+    )
   }
 
   /** Writes the last use, at most once a minute per token on this node, never in the way. */

@@ -8,6 +8,8 @@ export {
   LoginThrottle,
   subnetOf,
   takeFromBucket,
+  takeShared,
+  throttleKey,
   takeToken,
   type LoginLimits,
   type Refusal,

@@ -11,14 +11,14 @@
  * chooses: a "reset poisoning" link to someone else's server). Without PUBLIC_URL or SMTP the
  * feature is off (`not_configured`).
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Clock, Logger, Store } from '../../actors/index.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import type { Mailer } from '../mail/mailer.ts'
 import { passwordReset, type MailLang } from '../mail/templates.ts'
 import type { AccountService } from './account.ts'
 import { hashPassword, sha256 } from './service.ts'
-import { takeFromBucket, type ThrottleStore } from './throttle.ts'
+import { takeShared, throttleKey, type ThrottleStore } from './throttle.ts'
 
 export const RESET_MINUTES = 30
 const RESET_PREFIX = 'prt_'
@@ -55,8 +55,8 @@ export class PasswordResets {
       )
     }
     const normalized = email.trim().toLowerCase()
-    await this.take(`reset.address.${keyOf(address)}`, PER_ADDRESS)
-    await this.take(`reset.email.${keyOf(normalized)}`, PER_EMAIL)
+    await this.take(`reset.address.${throttleKey(address)}`, PER_ADDRESS)
+    await this.take(`reset.email.${throttleKey(normalized)}`, PER_EMAIL)
     const op = await store.operators.getByEmail(normalized)
     if (!op || !op.active) return
     const token = RESET_PREFIX + randomBytes(32).toString('base64url')
@@ -99,21 +99,13 @@ export class PasswordResets {
     return op.id
   }
 
-  private async take(key: string, limit: { burst: number; perMinute: number }): Promise<void> {
-    const now = this.deps.clock.now()
-    const wait = await this.deps.throttle.update(key, (current) => {
-      const decision = takeFromBucket(current, now, limit.burst, limit.perMinute)
-      return { next: decision.next, result: decision.wait }
-    })
-    if (wait > 0) {
-      throw new ParleyError('rate_limited', 'too many reset requests; try again later', {
-        retryAfterMs: wait,
-      })
-    }
+  private take(key: string, limit: { burst: number; perMinute: number }): Promise<void> {
+    return takeShared(
+      this.deps.throttle,
+      key,
+      limit,
+      this.deps.clock.now(),
+      'too many reset requests; try again later',
+    )
   }
-}
-
-/** A throttle key part for any string (KV keys allow few characters). */
-function keyOf(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 32)
 }

@@ -15,6 +15,7 @@
  * (another node is no second budget).
  */
 import { createHash } from 'node:crypto'
+import { ParleyError } from '../../protocol/index.ts'
 
 /** The limits, from the LOGIN_* settings. */
 export interface LoginLimits {
@@ -222,4 +223,27 @@ export function subnetOf(address: string): string {
     .slice(0, 4)
     .map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16).toString(16) : g))
   return `${prefix.join(':')}::/64`
+}
+
+/**
+ * One attempt from a bucket kept in the throttle store (shared by the cluster): `burst` at
+ * once, refilled at `perMinute`. Throws `rate_limited` with the wait when it is empty.
+ */
+export async function takeShared(
+  throttle: ThrottleStore,
+  key: string,
+  limit: { burst: number; perMinute: number },
+  now: number,
+  refusal: string,
+): Promise<void> {
+  const wait = await throttle.update(key, (current) => {
+    const decision = takeFromBucket(current, now, limit.burst, limit.perMinute)
+    return { next: decision.next, result: decision.wait }
+  })
+  if (wait > 0) throw new ParleyError('rate_limited', refusal, { retryAfterMs: wait })
+}
+
+/** A throttle key part for any string (NATS KV keys allow few characters): a short hash. */
+export function throttleKey(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 32)
 }

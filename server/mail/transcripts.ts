@@ -5,10 +5,9 @@
  * oldest first, with who wrote and when. Limited per visitor and per conversation across the
  * cluster: it sends mail to addresses a caller names.
  */
-import { createHash } from 'node:crypto'
 import type { Clock, Logger, Principal, Store } from '../../actors/index.ts'
 import { ParleyError, type Message } from '../../protocol/index.ts'
-import { takeFromBucket, type ThrottleStore } from '../auth/throttle.ts'
+import { takeShared, throttleKey, type ThrottleStore } from '../auth/throttle.ts'
 import type { ChatService } from '../chat.ts'
 import { requireMailer, type Mailer } from './mailer.ts'
 import { transcript, type MailLang, type TranscriptLine } from './templates.ts'
@@ -16,10 +15,6 @@ import { transcript, type MailLang, type TranscriptLine } from './templates.ts'
 /** The longest transcript, in messages (the newest beyond it are left out). */
 const MAX_MESSAGES = 2000
 const PAGE = 200
-/** A throttle key part for any string (KV keys allow few characters). */
-function keyOf(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 32)
-}
 
 /** Transcripts per visitor (or per conversation, for operators): 3, then 3 an hour. */
 const LIMIT = { burst: 3, perMinute: 3 / 60 }
@@ -67,7 +62,7 @@ export class Transcripts {
     )
     // A visitor names the address: new visitors from one client share one budget too.
     if (principal.kind === 'visitor')
-      await this.take(`transcript.a.${keyOf(opts.address)}`, PER_ADDRESS)
+      await this.take(`transcript.a.${throttleKey(opts.address)}`, PER_ADDRESS)
     const messages: Message[] = [...first.messages]
     let more = first.hasMore
     while (more && messages.length < MAX_MESSAGES) {
@@ -116,16 +111,13 @@ export class Transcripts {
     return name
   }
 
-  private async take(key: string, limit = LIMIT): Promise<void> {
-    const now = this.deps.clock.now()
-    const wait = await this.deps.throttle.update(key, (current) => {
-      const decision = takeFromBucket(current, now, limit.burst, limit.perMinute)
-      return { next: decision.next, result: decision.wait }
-    })
-    if (wait > 0) {
-      throw new ParleyError('rate_limited', 'too many transcripts; try again later', {
-        retryAfterMs: wait,
-      })
-    }
+  private take(key: string, limit = LIMIT): Promise<void> {
+    return takeShared(
+      this.deps.throttle,
+      key,
+      limit,
+      this.deps.clock.now(),
+      'too many transcripts; try again later',
+    )
   }
 }
