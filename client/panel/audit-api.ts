@@ -1,6 +1,6 @@
 /**
  * The admin's compliance pages' calls (issue 18): the audit log (S6) and its downloads; only
- * their lazy chunks load them.
+ * the admin area's lazy chunk (components/settings-area.ts) loads them.
  */
 import type { AuditEntry } from '../../actors/index.ts'
 import { fromWire, httpJson, ParleyError, type WireError } from '../shared/index.ts'

@@ -1,7 +1,7 @@
 /** The webhooks page's events, and its words for states (msg() keys, shown with `t()`) and times. */
 import type { WebhookEventType } from '../../protocol/webhooks.ts'
 import type { WebhookDelivery, WebhookEndpoint } from './webhooks-api.ts'
-import { locale, msg } from './i18n.ts'
+import { locale, msg, t } from './i18n.ts'
 
 /**
  * Every event an endpoint may subscribe to, in the protocol's order. Not protocol's
@@ -21,6 +21,52 @@ const EVENTS: Readonly<Record<WebhookEventType, 1>> = {
   'offline_request.created': 1,
 }
 export const WEBHOOK_EVENTS = Object.keys(EVENTS) as WebhookEventType[]
+
+/**
+ * What an endpoint's target is (the server's three kinds, server/webhooks/service.ts): an
+ * http(s) URL, a Telegram chat (`telegram:<chat id>` or `telegram:@channel`, issue 17, I2) or
+ * e-mail to visitors (`email:visitor`, I4); the last two may end in `?lang=ru`.
+ */
+export type EndpointKind = 'webhook' | 'telegram' | 'mail'
+
+export function kindOf(url: string): EndpointKind {
+  return url.startsWith('telegram:') ? 'telegram' : url.startsWith('email:') ? 'mail' : 'webhook'
+}
+
+/** Each kind as the form offers it (msg() keys). */
+export const KINDS: Readonly<Record<EndpointKind, string>> = {
+  webhook: msg('Webhook'),
+  telegram: msg('Telegram chat'),
+  mail: msg('E-mail replies to offline requests'),
+}
+
+/** The events each kind may subscribe to, in the protocol's order (the server refuses others). */
+export const KIND_EVENTS: Readonly<Record<EndpointKind, readonly WebhookEventType[]>> = {
+  webhook: WEBHOOK_EVENTS,
+  telegram: [
+    'conversation.created',
+    'conversation.assigned',
+    'message.created',
+    'offline_request.created',
+  ],
+  mail: ['message.created'],
+}
+
+/** A Telegram or e-mail target's chat (after the scheme) and the language of its texts. */
+export function parseTarget(url: string): { chat: string; lang: 'en' | 'ru' } {
+  const match = /^\w+:([^?]*)(?:\?lang=(\w+))?/.exec(url)
+  return { chat: match?.[1] ?? '', lang: match?.[2] === 'ru' ? 'ru' : 'en' }
+}
+
+/** The target as people read it: the URL, "Telegram: -100… (ru)", "E-mail to visitors (en)". */
+export function targetName(url: string): string {
+  const kind = kindOf(url)
+  if (kind === 'webhook') return url
+  const { chat, lang } = parseTarget(url)
+  return kind === 'telegram'
+    ? `Telegram: ${chat} (${lang})`
+    : t('E-mail to visitors ({lang})', { lang })
+}
 
 export const ENDPOINT_STATUS: Readonly<Record<WebhookEndpoint['status'], string>> = {
   active: msg('Active'),

@@ -6,7 +6,8 @@
  * The audit log page (issue 18, S6): an admin opens it, reads who did what (operators and
  * inboxes by name), filters by action with the keyboard, pages on with "Show more", exports
  * the filtered trail as CSV (which is itself recorded); in Russian at 375 px, light and dark,
- * axe-core finds no serious violation. The API refuses operators.
+ * axe-core finds no serious violation. The API refuses operators. The integrations' changes
+ * (webhook endpoints, API tokens, issue 17) read as sentences too, their targets named by kind.
  */
 import { describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
@@ -25,7 +26,7 @@ describe.skipIf(skipBrowserTests)('panel audit log', () => {
   ): Promise<Page> {
     const { page } = await PanelPage.open(env.browser.context, env.server.url, {
       viewport: opts.viewport,
-      initScript: opts.ru ? "localStorage.setItem('parley:lang', 'ru')" : undefined,
+      initScript: `localStorage.setItem('parley:lang', '${opts.ru ? 'ru' : 'en'}')`,
     })
     const tab = page.getByRole('button', { name: opts.ru ? 'Журнал аудита' : 'Audit log' })
     await tab.focus()
@@ -225,6 +226,81 @@ describe.skipIf(skipBrowserTests)('panel audit log', () => {
     expect(width).toBeLessThanOrEqual(375)
     expect(await violations(ru.page)).toEqual([])
     await ru.page.close()
+  }, 90_000)
+
+  test('audit page - webhook and API token changes read as sentences, their targets named by kind, in English and Russian', async () => {
+    const s = env.server
+    const token = await s.adminToken()
+    const inboxId = await s.defaultInboxId()
+    // A Telegram endpoint: its target needs no address check (nor a network).
+    const made = await s.http('/api/webhooks', {
+      token,
+      body: {
+        inboxId,
+        url: 'telegram:-1001234567890',
+        botToken: '7012345678:AAGx9zQk3vP2mWcR8tYbN4hJ6sLdF1eUoIq',
+        events: ['conversation.created'],
+      },
+    })
+    expect(made.status).toBe(201)
+    const hookId = made.body.endpoint.id as string
+    const patched = await s.http(`/api/webhooks/${hookId}`, {
+      method: 'PATCH',
+      token,
+      body: { description: 'Team group' },
+    })
+    expect(patched.status).toBe(200)
+    expect((await s.http(`/api/webhooks/${hookId}`, { method: 'DELETE', token })).status).toBe(204)
+    const pat = await s.http('/api/tokens', { token, body: { name: 'Zapier', scope: 'read' } })
+    expect(pat.status).toBe(201)
+    const patId = pat.body.token.id as string
+    expect((await s.http(`/api/tokens/${patId}`, { method: 'DELETE', token })).status).toBeLessThan(
+      300,
+    )
+
+    const sentences: Record<string, [string, string]> = {
+      'webhook.created': ['Added a webhook endpoint', 'Добавил получателя вебхуков'],
+      'webhook.updated': ['Changed a webhook endpoint', 'Изменил получателя вебхуков'],
+      'webhook.deleted': ['Deleted a webhook endpoint', 'Удалил получателя вебхуков'],
+      'api_token.created': ['Created an API token', 'Создал API-токен'],
+      'api_token.revoked': ['Revoked an API token', 'Отозвал API-токен'],
+    }
+    for (const ru of [false, true]) {
+      const page = await openAudit({ ru })
+      for (const [action, [en, russian]] of Object.entries(sentences)) {
+        const row = page.locator(`.audit-table tbody tr[data-action="${action}"]`).first()
+        await row.waitFor()
+        expect(await row.locator('td').nth(2).innerText()).toBe(ru ? russian : en)
+        expect(await row.locator('td').nth(2).locator('code').count()).toBe(0)
+      }
+      const target = (action: string) =>
+        page.locator(`.audit-table tbody tr[data-action="${action}"]`).first().locator('td').nth(3)
+      expect(await target('webhook.created').innerText()).toBe(
+        `${ru ? 'Вебхук' : 'Webhook'}: ${hookId}`,
+      )
+      expect(await target('api_token.revoked').innerText()).toBe(
+        `${ru ? 'API-токен' : 'API token'}: ${patId}`,
+      )
+      // The filter offers them all, those not seen here too.
+      for (const label of ru
+        ? [
+            'Сменил секрет вебхука',
+            'Повторно отправил событие вебхука',
+            'Сбросил свой пароль по e-mail',
+          ]
+        : [
+            "Rotated a webhook's secret",
+            'Sent a webhook event again',
+            'Reset their password by e-mail',
+          ])
+        await page
+          .getByLabel(ru ? 'Действие' : 'Action')
+          .getByRole('option', { name: label })
+          .waitFor({
+            state: 'attached',
+          })
+      await page.close()
+    }
   }, 90_000)
 
   test('audit page - Russian at 375 px and desktop, light and dark: no serious axe violation', async () => {

@@ -8,12 +8,29 @@
  * violation, light and dark, desktop and 375 px (nothing scrolls sideways); Russian reads.
  * Everything saved is checked through the API.
  *
+ * The other kinds of endpoint (I2, I4), on a server with a local Telegram Bot API server and a
+ * local SMTP server: a Telegram chat (its chat and bot token checked before sending, no secret
+ * shown, its token's last four listed, a test message reaching the chat, no secret to rotate;
+ * edited keeping its kind, with a new token) and e-mail replies to offline requests (one
+ * implicit event, a test e-mail to the server's own sender); a server without SMTP refuses the
+ * latter and the form says why.
+ *
  * The receiver is a local Bun server: the test server allows 127.0.0.1 (WEBHOOK_ALLOW_HOSTS).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
+import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { SMTP_PASSWORD, SMTP_USER, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
+import { startBotApi, type BotApi } from '../helpers/telegram-bot-api.ts'
 import { violations } from './axe.ts'
-import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
+import {
+  ensureClientBuilt,
+  launchBrowser,
+  skipBrowserTests,
+  until,
+  useServerAndBrowser,
+  type TestBrowser,
+} from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 const EN = "localStorage.setItem('parley:lang', 'en')"
@@ -25,29 +42,11 @@ interface Received {
   body: { id?: string; type?: string }
 }
 
-describe.skipIf(skipBrowserTests)('panel webhooks', () => {
-  const env = useServerAndBrowser({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1' })
-  const received: Received[] = []
-  let receiver: ReturnType<typeof Bun.serve>
+/** A server and a browser for a describe block. */
+type Env = { server: TestServer; browser: TestBrowser }
 
-  beforeAll(() => {
-    receiver = Bun.serve({
-      port: 0,
-      hostname: '127.0.0.1',
-      async fetch(req) {
-        received.push({
-          path: new URL(req.url).pathname,
-          signature: req.headers.get('parley-signature'),
-          body: (await req.json().catch(() => ({}))) as Received['body'],
-        })
-        return new Response('thanks', { status: 200 })
-      },
-    })
-  })
-  afterAll(() => receiver?.stop(true))
-
-  const hook = (path: string) => `http://127.0.0.1:${receiver.port}${path}`
-
+/** Helpers on a describe block's server and browser. */
+function helpers(env: Env) {
   /** The inbox's endpoints, as the API lists them. */
   const stored = async (inboxId: string) => {
     const res = await env.server.http(`/api/webhooks?inboxId=${inboxId}`, {
@@ -93,30 +92,62 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
     await until(() => heading.evaluate((el) => el === document.activeElement), 'the heading focus')
     return page
   }
+  return { stored, newInbox, openWebhooks }
+}
 
-  /** Presses a button with the keyboard. */
-  async function press(page: Page, name: string | RegExp, scope = page.locator('body')) {
-    const button = scope.getByRole('button', { name, exact: typeof name === 'string' })
-    await button.focus()
-    await page.keyboard.press('Enter')
-  }
+/** Presses a button with the keyboard. */
+async function press(page: Page, name: string | RegExp, scope = page.locator('body')) {
+  const button = scope.getByRole('button', { name, exact: typeof name === 'string' })
+  await button.focus()
+  await page.keyboard.press('Enter')
+}
 
-  const item = (page: Page, url: string) =>
-    page.locator('div.card').filter({ has: page.getByRole('heading', { name: url }) })
+const item = (page: Page, url: string) =>
+  page.locator('div.card').filter({ has: page.getByRole('heading', { name: url }) })
+
+describe.skipIf(skipBrowserTests)('panel webhooks', () => {
+  const env = useServerAndBrowser({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1' })
+  const received: Received[] = []
+  let receiver: ReturnType<typeof Bun.serve>
+
+  beforeAll(() => {
+    receiver = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      async fetch(req) {
+        received.push({
+          path: new URL(req.url).pathname,
+          signature: req.headers.get('parley-signature'),
+          body: (await req.json().catch(() => ({}))) as Received['body'],
+        })
+        return new Response('thanks', { status: 200 })
+      },
+    })
+  })
+  afterAll(() => receiver?.stop(true))
+
+  const hook = (path: string) => `http://127.0.0.1:${receiver.port}${path}`
+
+  const { stored, newInbox, openWebhooks } = helpers(env)
 
   test('webhooks - keyboard only: a private address refused, then added with its secret shown once, a test event delivered and sent again, events narrowed, switched off, secret rotated, deleted', async () => {
     const inboxId = await newInbox('Hooked shop')
     const page = await openWebhooks(inboxId)
-    await page.getByText('No webhooks yet.').waitFor()
+    await page.getByText('No endpoints yet.').waitFor()
 
     // A private address: the server refuses it, the form says so under the URL; nothing saved.
-    await press(page, 'Add webhook')
-    const form = page.getByRole('form', { name: 'New webhook' })
+    await press(page, 'Add endpoint')
+    const form = page.getByRole('form', { name: 'New endpoint' })
     await until(
       () => form.getByRole('heading').evaluate((el) => el === document.activeElement),
       'the form heading focus',
     )
-    // Tab goes through the form in order: the URL, the description, the events.
+    // Tab goes through the form in order: the kind (a webhook unless another is chosen), the
+    // URL, the description, the events.
+    const kind = form.getByRole('radio', { name: 'Webhook' })
+    await page.keyboard.press('Tab')
+    expect(await kind.evaluate((el) => el === document.activeElement)).toBe(true)
+    expect(await kind.isChecked()).toBe(true)
     const url = form.getByRole('textbox', { name: 'URL that receives the events' })
     await page.keyboard.press('Tab')
     expect(await url.evaluate((el) => el === document.activeElement)).toBe(true)
@@ -132,7 +163,7 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
     // Every event is chosen for a new webhook.
     expect(await form.getByRole('checkbox', { name: 'Select all' }).isChecked()).toBe(true)
     expect(await form.getByRole('switch').isChecked()).toBe(true)
-    await press(page, 'Save webhook', form)
+    await press(page, 'Save', form)
     await form.getByText('private network address').waitFor()
     expect(await url.getAttribute('aria-invalid')).toBe('true')
     // The focus went to the field the refusal names; the refusal describes it.
@@ -144,7 +175,7 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
     const all = form.getByRole('checkbox', { name: 'Select all' })
     await all.focus()
     await page.keyboard.press('Space')
-    await press(page, 'Save webhook', form)
+    await press(page, 'Save', form)
     await form.getByText('Choose at least one event.').waitFor()
     await all.focus()
     await page.keyboard.press('Space')
@@ -152,7 +183,7 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
     await url.focus()
     await page.keyboard.press('ControlOrMeta+a')
     await page.keyboard.insertText(hook('/orders'))
-    await press(page, 'Save webhook', form)
+    await press(page, 'Save', form)
 
     // Saved: the secret shows once, focused and selected, with what to do with it.
     const row = item(page, hook('/orders'))
@@ -226,7 +257,7 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
       await edit.getByRole('checkbox', { name }).focus()
       await page.keyboard.press('Space')
     }
-    await press(page, 'Save webhook', edit)
+    await press(page, 'Save', edit)
     await row.getByText('conversation.created, message.created').waitFor()
     expect((await stored(inboxId))[0]!.events).toEqual(['conversation.created', 'message.created'])
 
@@ -234,7 +265,7 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
     await press(page, 'Edit', row)
     await edit.getByRole('switch').focus()
     await page.keyboard.press('Space')
-    await press(page, 'Save webhook', edit)
+    await press(page, 'Save', edit)
     await row.getByText('Disabled', { exact: true }).waitFor()
     expect((await stored(inboxId))[0]).toMatchObject({ enabled: false, status: 'disabled' })
 
@@ -259,14 +290,14 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
 
     // Delete: Escape leaves it; confirmed, it goes.
     await press(page, 'Delete', row)
-    const confirm = page.getByRole('dialog', { name: 'Delete webhook' })
+    const confirm = page.getByRole('dialog', { name: 'Delete endpoint' })
     await confirm.getByText(hook('/orders')).waitFor()
     await page.keyboard.press('Escape')
     await until(async () => (await confirm.count()) === 0, 'Escape to close the dialog')
     expect(await stored(inboxId)).toHaveLength(1)
     await press(page, 'Delete', row)
-    await press(page, 'Delete webhook', confirm)
-    await page.getByText('No webhooks yet.').waitFor()
+    await press(page, 'Delete endpoint', confirm)
+    await page.getByText('No endpoints yet.').waitFor()
     expect(await stored(inboxId)).toEqual([])
     await page.close()
   }, 90_000)
@@ -325,6 +356,24 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
     }
   }, 120_000)
 
+  test('webhooks - e-mail replies on a server that cannot send e-mail: refused, the form says why', async () => {
+    const inboxId = await newInbox('No mail shop')
+    const page = await openWebhooks(inboxId)
+    await press(page, 'Add endpoint')
+    const form = page.getByRole('form', { name: 'New endpoint' })
+    await form.getByRole('radio', { name: 'E-mail replies to offline requests' }).check()
+    await press(page, 'Save', form)
+    await form
+      .getByRole('alert')
+      .getByText('This server cannot send e-mail: SMTP is not configured (SMTP_HOST).', {
+        exact: false,
+      })
+      .waitFor()
+    expect(await stored(inboxId)).toEqual([])
+    expect(await violations(page)).toEqual([])
+    await page.close()
+  }, 60_000)
+
   test('webhooks - in Russian', async () => {
     const inboxId = await newInbox('Магазин')
     const made = await env.server.http('/api/webhooks', {
@@ -338,12 +387,307 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
     await row.getByRole('button', { name: 'Отправить тестовое событие' }).waitFor()
     await press(page, 'Журнал доставок', row)
     await row.getByRole('combobox', { name: 'Показать' }).waitFor()
-    await page.getByRole('button', { name: 'Добавить вебхук' }).waitFor()
+    await page.getByRole('button', { name: 'Добавить получателя' }).waitFor()
     await press(page, 'Сменить секрет', row)
     const dialog = page.getByRole('dialog', { name: 'Сменить секрет подписи' })
-    await dialog.getByRole('option', { name: '24 часов' }).waitFor({ state: 'attached' })
+    await dialog.getByRole('option', { name: '24 часа' }).waitFor({ state: 'attached' })
+    await dialog.getByRole('option', { name: '1 час', exact: true }).waitFor({ state: 'attached' })
     await page.keyboard.press('Escape')
     await until(async () => (await dialog.count()) === 0, 'Escape to close the dialog')
     await page.close()
   }, 60_000)
+})
+
+/** Tokens as BotFather hands them out, both known to the local Bot API server. */
+const BOT_TOKEN = '7012345678:AAGx9zQk3vP2mWcR8tYbN4hJ6sLdF1eUoIq'
+const NEW_BOT_TOKEN = '7012345678:AAHq2Lr7sKdV5nXcB9wZmT3yFj8pGe4uRoA'
+const SENDER = 'support@shop.example'
+
+describe.skipIf(skipBrowserTests)('panel notification targets', () => {
+  const env = {} as Env
+  let bot: BotApi
+  let smtp: SmtpSink
+  const { stored, newInbox, openWebhooks } = helpers(env)
+
+  beforeAll(async () => {
+    ensureClientBuilt()
+    bot = startBotApi([BOT_TOKEN, NEW_BOT_TOKEN])
+    smtp = await startSmtp()
+    env.server = await startTestServer({
+      env: {
+        TELEGRAM_API_URL: bot.url,
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(smtp.port),
+        SMTP_USER,
+        SMTP_PASSWORD,
+        SMTP_FROM: `Shop support <${SENDER}>`,
+        WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+      },
+    })
+    env.browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    await env.browser?.close()
+    await env.server?.stop()
+    bot?.stop()
+    await smtp?.stop()
+  })
+
+  const focused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement)
+
+  test('notification targets - keyboard only: a Telegram chat (chat and token checked before sending, no secret shown, a test message reaches the chat, no secret to rotate), edited keeping its kind with a new token', async () => {
+    const inboxId = await newInbox('Telegram shop')
+    const page = await openWebhooks(inboxId)
+    await press(page, 'Add endpoint')
+    const form = page.getByRole('form', { name: 'New endpoint' })
+    await until(() => focused(form.getByRole('heading')), 'the form heading focus')
+
+    // The kind first: the arrows choose a Telegram chat, and its fields follow in order.
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('ArrowDown')
+    expect(await form.getByRole('radio', { name: 'Telegram chat' }).isChecked()).toBe(true)
+    expect(await form.getByRole('textbox', { name: 'URL that receives the events' }).count()).toBe(
+      0,
+    )
+    const chat = form.getByRole('textbox', { name: 'Chat id or @channel' })
+    const token = form.getByLabel('Bot token', { exact: true })
+    await page.keyboard.press('Tab')
+    expect(await focused(chat)).toBe(true)
+    await page.keyboard.insertText('my group')
+    await page.keyboard.press('Tab')
+    expect(await focused(token)).toBe(true)
+    expect(await token.getAttribute('type')).toBe('password')
+    await page.keyboard.insertText('not-a-token')
+    await page.keyboard.press('Tab')
+    const show = form.getByRole('checkbox', { name: 'Show the token' })
+    expect(await focused(show)).toBe(true)
+    await page.keyboard.press('Space')
+    expect(await token.getAttribute('type')).toBe('text')
+    await page.keyboard.press('Tab')
+    const lang = form.getByRole('combobox', { name: 'Language of the messages' })
+    expect(await focused(lang)).toBe(true)
+    await lang.selectOption('ru')
+    // Only the events a chat may hear of, all chosen.
+    const events = form.getByRole('group', { name: 'Events' }).getByRole('checkbox')
+    expect(await events.count()).toBe(5)
+    for (const name of [
+      'conversation.created',
+      'conversation.assigned',
+      'message.created',
+      'offline_request.created',
+    ])
+      expect(await form.getByRole('checkbox', { name }).isChecked()).toBe(true)
+    await form.getByText('(escalations only)').waitFor()
+
+    // Checked before sending: each problem under its field, the focus on the first.
+    await press(page, 'Save', form)
+    await form.getByText('Enter the chat id (-1001234567890) or @channelname.').waitFor()
+    await form.getByText('Paste the token BotFather gave the bot', { exact: false }).waitFor()
+    expect(await chat.getAttribute('aria-invalid')).toBe('true')
+    expect(await token.getAttribute('aria-invalid')).toBe('true')
+    await until(() => focused(chat), 'the focus on the chat')
+    expect(await stored(inboxId)).toEqual([])
+
+    await chat.fill('')
+    await page.keyboard.insertText('-1001234567890')
+    await token.focus()
+    await page.keyboard.press('ControlOrMeta+a')
+    await page.keyboard.insertText(BOT_TOKEN)
+    await press(page, 'Save', form)
+
+    // Saved: no secret to copy (the token is never shown again); the focus on the heading.
+    const row = item(page, 'Telegram: -1001234567890 (ru)')
+    await row.waitFor()
+    await until(
+      () => focused(page.getByRole('heading', { level: 2 })),
+      'the heading focus after saving',
+    )
+    expect(await page.getByRole('textbox', { name: 'Signing secret' }).count()).toBe(0)
+    expect(await page.content()).not.toContain(BOT_TOKEN)
+    const [made] = await stored(inboxId)
+    expect(made).toMatchObject({
+      url: 'telegram:-1001234567890?lang=ru',
+      events: [
+        'conversation.created',
+        'conversation.assigned',
+        'message.created',
+        'offline_request.created',
+      ],
+      secretHint: BOT_TOKEN.slice(-4),
+      enabled: true,
+    })
+    await row.getByText(`Bot token: …${BOT_TOKEN.slice(-4)}`).waitFor()
+    await row.getByText('All events').waitFor()
+    expect(await row.getByRole('button', { name: 'Rotate secret' }).count()).toBe(0)
+    // Its kind is named for screen readers.
+    await row.getByRole('img', { name: 'Telegram chat' }).waitFor()
+
+    // A test message: it reaches the chat, with the bot's token; the log shows it delivered.
+    await press(page, 'Send test message', row)
+    await row.getByRole('status').getByText('Test message queued').waitFor()
+    await bot.waitFor((sent) => sent.some((m) => m.chatId === '-1001234567890'))
+    expect(bot.sent.find((m) => m.chatId === '-1001234567890')!.token).toBe(BOT_TOKEN)
+    await row
+      .getByRole('region', { name: 'Delivery log' })
+      .locator('tbody tr', { hasText: 'ping' })
+      .getByText('Delivered', { exact: true })
+      .waitFor({ timeout: 15_000 })
+
+    // Edited: the kind stays (no choice of it), the chat and language as saved, the token
+    // empty (kept unless a new one is given); one event fewer, and a new token.
+    await press(page, 'Edit', row)
+    const edit = page.getByRole('form', { name: 'Edit Telegram notifications' })
+    await edit.waitFor()
+    expect(await edit.getByRole('radio').count()).toBe(0)
+    expect(await edit.getByRole('textbox', { name: 'Chat id or @channel' }).inputValue()).toBe(
+      '-1001234567890',
+    )
+    expect(
+      await edit.getByRole('combobox', { name: 'Language of the messages' }).inputValue(),
+    ).toBe('ru')
+    const newToken = edit.getByLabel('New bot token (optional)')
+    expect(await newToken.inputValue()).toBe('')
+    await edit
+      .getByText(`the current token (…${BOT_TOKEN.slice(-4)}) stays`, { exact: false })
+      .waitFor()
+    await edit.getByRole('checkbox', { name: 'message.created' }).focus()
+    await page.keyboard.press('Space')
+    await press(page, 'Save', edit)
+    await row
+      .getByText('conversation.created, conversation.assigned, offline_request.created')
+      .waitFor()
+    expect((await stored(inboxId))[0]).toMatchObject({ secretHint: BOT_TOKEN.slice(-4) })
+    await press(page, 'Edit', row)
+    await newToken.focus()
+    await page.keyboard.insertText(NEW_BOT_TOKEN)
+    await press(page, 'Save', edit)
+    await row.getByText(`Bot token: …${NEW_BOT_TOKEN.slice(-4)}`).waitFor()
+    expect((await stored(inboxId))[0]).toMatchObject({
+      url: 'telegram:-1001234567890?lang=ru',
+      events: ['conversation.created', 'conversation.assigned', 'offline_request.created'],
+      secretHint: NEW_BOT_TOKEN.slice(-4),
+    })
+    await press(page, 'Send test message', row)
+    await bot.waitFor((sent) => sent.some((m) => m.token === NEW_BOT_TOKEN))
+    await page.close()
+  }, 90_000)
+
+  test("notification targets - keyboard only: e-mail replies to offline requests, in Russian texts, one implicit event, a test e-mail to the server's own sender", async () => {
+    const inboxId = await newInbox('Mail shop')
+    const page = await openWebhooks(inboxId)
+    await press(page, 'Add endpoint')
+    const form = page.getByRole('form', { name: 'New endpoint' })
+    await until(() => focused(form.getByRole('heading')), 'the form heading focus')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(
+      await form.getByRole('radio', { name: 'E-mail replies to offline requests' }).isChecked(),
+    ).toBe(true)
+    // No URL, no token, no events to choose: the language, a description, on or off.
+    await form
+      .getByText("Operators' answers in a conversation that began as an offline request", {
+        exact: false,
+      })
+      .waitFor()
+    expect(await form.getByRole('group', { name: 'Events' }).count()).toBe(0)
+    expect(await form.getByRole('textbox').count()).toBe(1)
+    await page.keyboard.press('Tab')
+    const lang = form.getByRole('combobox', { name: 'Language of the messages' })
+    expect(await focused(lang)).toBe(true)
+    await lang.selectOption('ru')
+    await page.keyboard.press('Tab')
+    await page.keyboard.insertText('Answers by e-mail')
+    await press(page, 'Save', form)
+
+    const row = item(page, 'E-mail to visitors (ru)')
+    await row.waitFor()
+    expect(await page.getByRole('textbox', { name: 'Signing secret' }).count()).toBe(0)
+    const [made] = await stored(inboxId)
+    expect(made).toMatchObject({
+      url: 'email:visitor?lang=ru',
+      events: ['message.created'],
+      description: 'Answers by e-mail',
+    })
+    expect(await row.getByRole('button', { name: 'Rotate secret' }).count()).toBe(0)
+    expect(await row.getByText('Secret:').count()).toBe(0)
+    expect(await row.getByText('Events:').count()).toBe(0)
+
+    await press(page, 'Send test e-mail', row)
+    await row
+      .getByRole('status')
+      .getByText("Test e-mail queued: it goes to this server's own sender address")
+      .waitFor()
+    const [mail] = await smtp.waitFor((r) => r.length === 1, 30_000)
+    expect(mail!.to).toEqual([SENDER])
+
+    // Edited, it stays e-mail; the language changes.
+    await press(page, 'Edit', row)
+    const edit = page.getByRole('form', { name: 'Edit e-mail replies' })
+    await edit.getByRole('combobox', { name: 'Language of the messages' }).selectOption('en')
+    await press(page, 'Save', edit)
+    await item(page, 'E-mail to visitors (en)').waitFor()
+    expect((await stored(inboxId))[0]!.url).toBe('email:visitor')
+    await page.close()
+  }, 90_000)
+
+  test('notification targets - no serious axe violation (the three kinds listed, the Telegram form refused, the e-mail form), light and dark, desktop and 375 px; nothing scrolls sideways on a phone; Russian', async () => {
+    const inboxId = await newInbox('Axe targets')
+    const token = await env.server.adminToken()
+    for (const body of [
+      { url: `${bot.url}/hook`, events: ['conversation.created'], description: 'CRM' },
+      { url: 'telegram:@acme_support', botToken: BOT_TOKEN, events: ['conversation.created'] },
+      { url: 'email:visitor', events: ['message.created'] },
+    ]) {
+      const res = await env.server.http('/api/webhooks', { token, body: { inboxId, ...body } })
+      expect(res.status).toBe(201)
+    }
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const viewport of [undefined, { width: 375, height: 740 }]) {
+        const ru = scheme === 'dark' && viewport !== undefined
+        const page = await openWebhooks(inboxId, { viewport, ru })
+        await page.emulateMedia({ colorScheme: scheme })
+        const where = { scheme, viewport }
+        await item(page, 'Telegram: @acme_support (en)').waitFor()
+        await item(page, ru ? 'E-mail посетителям (en)' : 'E-mail to visitors (en)').waitFor()
+        expect({ ...where, list: await violations(page) }).toEqual({ ...where, list: [] })
+        if (viewport) {
+          const width = await page.evaluate(() => document.documentElement.scrollWidth)
+          expect(width).toBeLessThanOrEqual(375)
+          const main = await page
+            .locator('main')
+            .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }))
+          expect(main.scroll).toBeLessThanOrEqual(main.client)
+        }
+        if (ru) {
+          // Russian reads: the kinds, the tests' buttons.
+          await item(page, 'Telegram: @acme_support (en)')
+            .getByRole('button', { name: 'Отправить тестовое сообщение' })
+            .waitFor()
+          await item(page, 'E-mail посетителям (en)')
+            .getByRole('button', { name: 'Отправить тестовое письмо' })
+            .waitFor()
+          await press(page, 'Добавить получателя')
+          const form = page.getByRole('form', { name: 'Новый получатель' })
+          await form.getByRole('radio', { name: 'Чат Telegram' }).check()
+          await form.getByRole('textbox', { name: 'ID чата или @канал' }).waitFor()
+          await form.getByText('(только эскалации)').waitFor()
+          await form.getByRole('radio', { name: 'Ответы на офлайн-заявки по e-mail' }).check()
+          await form.getByRole('combobox', { name: 'Язык сообщений' }).waitFor()
+          expect({ ...where, ruForm: await violations(page) }).toEqual({ ...where, ruForm: [] })
+          await page.close()
+          continue
+        }
+        await press(page, 'Add endpoint')
+        const form = page.getByRole('form', { name: 'New endpoint' })
+        await form.getByRole('radio', { name: 'Telegram chat' }).check()
+        await press(page, 'Save', form)
+        await form.getByText('Enter the chat id', { exact: false }).waitFor()
+        expect({ ...where, telegram: await violations(page) }).toEqual({ ...where, telegram: [] })
+        await form.getByRole('radio', { name: 'E-mail replies to offline requests' }).check()
+        expect({ ...where, mail: await violations(page) }).toEqual({ ...where, mail: [] })
+        await page.close()
+      }
+    }
+  }, 150_000)
 })

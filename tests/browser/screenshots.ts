@@ -22,6 +22,7 @@ import { appearanceShots, customWidgetShots } from './screenshots-customize.ts'
 import { auditShots, captchaShots, dataRequestShots, sitesShots } from './screenshots-trust.ts'
 import { workspaceShots } from './screenshots-workspace.ts'
 import { webhookShots } from './screenshots-webhooks.ts'
+import { tokenShots } from './screenshots-integrations.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -124,6 +125,7 @@ try {
   await customWidgetShots(browser)
   await workspaceShots(browser)
   await webhookShots(browser)
+  await tokenShots(browser)
 } finally {
   await browser.close()
   await server.stop()

@@ -18,6 +18,7 @@ const ACTIONS: Record<string, string> = {
   'auth.login_failed': msg('Sign-in failed'),
   'auth.password_changed': msg('Changed their password'),
   'auth.signed_out_everywhere': msg('Signed out everywhere'),
+  'auth.password_reset': msg('Reset their password by e-mail'),
   'operator.created': msg('Added an operator'),
   'operator.updated': msg('Changed an operator'),
   'inbox.created': msg('Created an inbox'),
@@ -34,6 +35,15 @@ const ACTIONS: Record<string, string> = {
   'message.edited': msg('Edited a message'),
   'message.deleted': msg('Deleted a message'),
   'audit.exported': msg('Exported the audit log'),
+  'visitor.exported': msg("Exported a visitor's data"),
+  'visitor.erased': msg("Erased a visitor's data"),
+  'webhook.created': msg('Added a webhook endpoint'),
+  'webhook.updated': msg('Changed a webhook endpoint'),
+  'webhook.deleted': msg('Deleted a webhook endpoint'),
+  'webhook.secret_rotated': msg("Rotated a webhook's secret"),
+  'webhook.redelivered': msg('Sent a webhook event again'),
+  'api_token.created': msg('Created an API token'),
+  'api_token.revoked': msg('Revoked an API token'),
 }
 
 /** What kind of thing an entry acted on, as the table names it. */
@@ -43,6 +53,8 @@ function kindOf(kind: string): string {
   if (kind === 'visitor') return t('Visitor')
   if (kind === 'conversation') return t('Conversation')
   if (kind === 'message') return t('Message')
+  if (kind === 'webhook') return t('Webhook')
+  if (kind === 'api_token') return t('API token')
   return kind
 }
 

@@ -9,7 +9,7 @@ import { ROLES, type OperatorRole } from '../api.ts'
 import { usePanel } from '../context.ts'
 import { t } from '../i18n.ts'
 import { Avatar } from './Avatar.tsx'
-import { DisplayNameDialog } from './DisplayNameDialog.tsx'
+import { DisplayNameDialog } from './account-dialogs.ts'
 import { OperatorForm, ROLE_LABELS } from './OperatorForm.tsx'
 
 export function Operators() {

@@ -18,21 +18,21 @@ import { UserMenu } from './UserMenu.tsx'
 const CannedReplies = lazy(() =>
   import('./CannedReplies.tsx').then((m) => ({ default: m.CannedReplies })),
 )
+// The shortcuts' help is in the chunk of the operator's own dialogs (see account-dialogs.ts).
 const ShortcutsHelp = lazy(() =>
-  import('./ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })),
+  import('./account-dialogs.ts').then((m) => ({ default: m.ShortcutsHelp })),
 )
-// The settings area (inbox forms, branches, webhooks, API tokens) is one chunk: see the module.
-const settings = () => import('./settings-area.ts')
-const InboxSettings = lazy(() => settings().then((m) => ({ default: m.InboxSettings })))
-const Branches = lazy(() => settings().then((m) => ({ default: m.Branches })))
-const Webhooks = lazy(() => settings().then((m) => ({ default: m.Webhooks })))
-const ApiTokens = lazy(() => settings().then((m) => ({ default: m.ApiTokens })))
-const Operators = lazy(() => import('./Operators.tsx').then((m) => ({ default: m.Operators })))
+// The admin area (inbox forms, branches, webhooks, API tokens, operators, audit log, data
+// requests) is one chunk: see the module.
+const admin = () => import('./settings-area.ts')
+const InboxSettings = lazy(() => admin().then((m) => ({ default: m.InboxSettings })))
+const Branches = lazy(() => admin().then((m) => ({ default: m.Branches })))
+const Webhooks = lazy(() => admin().then((m) => ({ default: m.Webhooks })))
+const ApiTokens = lazy(() => admin().then((m) => ({ default: m.ApiTokens })))
+const Operators = lazy(() => admin().then((m) => ({ default: m.Operators })))
+const AuditLog = lazy(() => admin().then((m) => ({ default: m.AuditLog })))
+const DataRequests = lazy(() => admin().then((m) => ({ default: m.DataRequests })))
 const Overview = lazy(() => import('./Overview.tsx').then((m) => ({ default: m.Overview })))
-// The compliance pages (audit log, data requests) are one chunk too.
-const compliance = () => import('./compliance.ts')
-const AuditLog = lazy(() => compliance().then((m) => ({ default: m.AuditLog })))
-const DataRequests = lazy(() => compliance().then((m) => ({ default: m.DataRequests })))
 
 export function Shell() {
   const panel = usePanel()

@@ -12,21 +12,15 @@ import { usePanel } from '../context.ts'
 import { msg, t } from '../i18n.ts'
 import { Avatar } from './Avatar.tsx'
 
-// The dialogs are fetched when first opened: the inbox loads without them.
-const DisplayNameDialog = lazy(() =>
-  import('./DisplayNameDialog.tsx').then((m) => ({ default: m.DisplayNameDialog })),
-)
-const LanguageDialog = lazy(() =>
-  import('./LanguageDialog.tsx').then((m) => ({ default: m.LanguageDialog })),
-)
-const NotificationsDialog = lazy(() =>
-  import('./NotificationsDialog.tsx').then((m) => ({ default: m.NotificationsDialog })),
-)
-const PasswordDialog = lazy(() =>
-  import('./PasswordDialog.tsx').then((m) => ({ default: m.PasswordDialog })),
-)
+// The dialogs are fetched when first opened (one chunk: see the module): the inbox loads
+// without them.
+const dialogs = () => import('./account-dialogs.ts')
+const DisplayNameDialog = lazy(() => dialogs().then((m) => ({ default: m.DisplayNameDialog })))
+const LanguageDialog = lazy(() => dialogs().then((m) => ({ default: m.LanguageDialog })))
+const NotificationsDialog = lazy(() => dialogs().then((m) => ({ default: m.NotificationsDialog })))
+const PasswordDialog = lazy(() => dialogs().then((m) => ({ default: m.PasswordDialog })))
 const SignOutEverywhereDialog = lazy(() =>
-  import('./SignOutEverywhereDialog.tsx').then((m) => ({ default: m.SignOutEverywhereDialog })),
+  dialogs().then((m) => ({ default: m.SignOutEverywhereDialog })),
 )
 
 type Dialog = 'displayName' | 'password' | 'everywhere' | 'notifications' | 'language'

@@ -1,16 +1,41 @@
 /**
- * One webhook in an inbox's list: its URL and state (a failing one says so first: since when,
- * the last error), its events, what waits and how the last deliveries went; its secret the one
- * time it is shown (just made or rotated), focused and selected to be copied; its actions (the
- * delivery log, a test event, edit, rotate the secret, delete).
+ * One endpoint in an inbox's list: its kind (an icon, named for screen readers), its target as
+ * people read it (the URL, the Telegram chat, e-mail to visitors) and state (a failing one says
+ * so first: since when, the last error), its events, what waits and how the last deliveries
+ * went; a webhook's secret the one time it is shown (just made or rotated), focused and selected
+ * to be copied; its actions (the delivery log, a test in the kind's words, edit, rotate a
+ * webhook's secret, delete).
  */
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js'
+import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { describe } from '../chat.ts'
-import { t } from '../i18n.ts'
-import { ENDPOINT_STATUS, moment, WEBHOOK_EVENTS } from '../webhook-labels.ts'
+import { msg, t } from '../i18n.ts'
+import {
+  ENDPOINT_STATUS,
+  KIND_EVENTS,
+  KINDS,
+  kindOf,
+  moment,
+  targetName,
+} from '../webhook-labels.ts'
 import type { WebhookEndpoint, WebhooksApi } from '../webhooks-api.ts'
 import { WebhookDeliveries } from './WebhookDeliveries.tsx'
+
+/** A webhook's icon, a link (none of the shared icons says it). */
+const LINK =
+  'M10 14a4 4 0 0 0 5.7 0l3-3A4 4 0 0 0 13 5.3l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1'
+
+/** Each kind's icon (Telegram's paper plane), and its test's button and note (msg() keys). */
+const KIND_UI = {
+  webhook: [null, msg('Send test event'), msg('Test event queued')],
+  telegram: ['send', msg('Send test message'), msg('Test message queued')],
+  mail: [
+    'mail',
+    msg('Send test e-mail'),
+    msg("Test e-mail queued: it goes to this server's own sender address"),
+  ],
+} as const
 
 export function WebhookItem(props: {
   api: WebhooksApi
@@ -30,6 +55,8 @@ export function WebhookItem(props: {
   const [error, setError] = createSignal<string | null>(null)
   const id = createUniqueId()
   const ep = () => props.endpoint
+  const kind = () => kindOf(ep().url)
+  const ui = () => KIND_UI[kind()]
   const time = (at: number | null) => (at === null ? t('Never') : moment(at))
   let field!: HTMLInputElement
 
@@ -37,7 +64,7 @@ export function WebhookItem(props: {
     setError(null)
     try {
       await props.api.ping(ep().id)
-      setNote(t('Test event queued'))
+      setNote(t(ui()[2]))
       setOpen(true)
       setRefresh((n) => n + 1)
       props.onChange()
@@ -55,16 +82,21 @@ export function WebhookItem(props: {
     )
 
   /** What the list says of it, in a line: labels and values. */
-  const facts = (): Array<[string, JSX.Element]> => [
+  const facts = () =>
     [
-      t('Events'),
-      ep().events.length < WEBHOOK_EVENTS.length ? ep().events.join(', ') : t('All events'),
-    ],
-    [t('Waiting to be sent'), ep().pending],
-    [t('Last success'), time(ep().lastSuccessAt)],
-    [t('Last failure'), time(ep().lastFailureAt)],
-    [t('Secret'), `…${ep().secretHint}`],
-  ]
+      // E-mail has one event, implicit, and no secret; a Telegram endpoint's is its bot's token.
+      kind() !== 'mail' && [
+        t('Events'),
+        ep().events.length < KIND_EVENTS[kind()].length ? ep().events.join(', ') : t('All events'),
+      ],
+      [t('Waiting to be sent'), ep().pending],
+      [t('Last success'), time(ep().lastSuccessAt)],
+      [t('Last failure'), time(ep().lastFailureAt)],
+      kind() !== 'mail' && [
+        kind() === 'telegram' ? t('Bot token') : t('Secret'),
+        `…${ep().secretHint}`,
+      ],
+    ].filter(Boolean) as Array<[string, JSX.Element]>
 
   /** An action's button, told apart from the other webhooks' by the URL. */
   const action = (label: string, run: () => void, expanded?: () => boolean) => (
@@ -83,7 +115,29 @@ export function WebhookItem(props: {
   return (
     <div class="card">
       <h3 id={`${id}-u`} class="branch-name">
-        <SafeText text={ep().url} />
+        <span class="kind-icon" role="img" aria-label={t(KINDS[kind()])} title={t(KINDS[kind()])}>
+          <Show
+            when={ui()[0]}
+            fallback={
+              <svg
+                class="icon"
+                width="18"
+                height="18"
+                viewBox="0 0 24 24"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2"
+                stroke-linecap="round"
+                aria-hidden="true"
+              >
+                <path d={LINK} />
+              </svg>
+            }
+          >
+            {(name) => <Icon name={name()} size={18} />}
+          </Show>
+        </span>
+        <SafeText text={targetName(ep().url)} />
         {/* Disabled, like pending or cancelled deliveries, looks like a closed conversation. */}
         <span class="pill" data-status={ep().status === 'disabled' ? 'closed' : ep().status}>
           {t(ENDPOINT_STATUS[ep().status])}
@@ -139,9 +193,10 @@ export function WebhookItem(props: {
       </Show>
       <div class="form-foot">
         {action(t('Delivery log'), () => setOpen((v) => !v), open)}
-        {action(t('Send test event'), () => void ping())}
+        {action(t(ui()[1]), () => void ping())}
         {action(t('Edit'), props.onEdit)}
-        {action(t('Rotate secret'), props.onRotate)}
+        {/* Only a webhook signs: the server refuses to rotate the others. */}
+        {kind() === 'webhook' && action(t('Rotate secret'), props.onRotate)}
         {action(t('Delete'), props.onDelete)}
         <span class="muted" role="status">
           {note()}

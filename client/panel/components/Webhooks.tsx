@@ -1,6 +1,7 @@
 /**
  * Admin: an inbox's webhooks (issue 17, I1), in place of the inbox forms like its branches: the
- * endpoints Parley posts the inbox's events to, each with its state, secret and delivery log;
+ * endpoints Parley sends the inbox's events to (webhooks, Telegram chats, e-mail replies to
+ * offline requests: I2, I4), each with its state, secret and delivery log;
  * the form to add or change one in place of the list; the secret shown once after it was made
  * or rotated; rotating (the old secret signs too for the hours chosen, so the receiver can
  * switch without refusing an event) and deleting, each after a confirmation.
@@ -11,6 +12,7 @@ import { Icon } from '../../shared/ui/Icon.tsx'
 import { describe } from '../chat.ts'
 import { usePanel } from '../context.ts'
 import { t, tn } from '../i18n.ts'
+import { targetName } from '../webhook-labels.ts'
 import { webhooksApi, type WebhookEndpoint, type WebhookWithSecret } from '../webhooks-api.ts'
 import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { WebhookForm } from './WebhookForm.tsx'
@@ -71,7 +73,7 @@ export function Webhooks(props: { inboxId: string }) {
       </div>
       <p class="muted">
         {t(
-          "Parley posts this inbox's events to these URLs, signed, and retries a failed delivery for 24 hours.",
+          "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats (notifications for the team) and e-mail (operators' answers to offline requests). A failed delivery is retried for 24 hours.",
         )}
       </p>
       {error() && (
@@ -86,7 +88,7 @@ export function Webhooks(props: { inboxId: string }) {
           <>
             <For
               each={data.list}
-              fallback={<p>{data.list ? t('No webhooks yet.') : t('Loading…')}</p>}
+              fallback={<p>{data.list ? t('No endpoints yet.') : t('Loading…')}</p>}
             >
               {(endpoint) => (
                 <WebhookItem
@@ -106,7 +108,7 @@ export function Webhooks(props: { inboxId: string }) {
             </For>
             <div>
               <button type="button" onClick={() => setEditing('new')}>
-                {t('Add webhook')}
+                {t('Add endpoint')}
               </button>
             </div>
           </>
@@ -128,8 +130,8 @@ export function Webhooks(props: { inboxId: string }) {
       <Show when={asking()} keyed>
         {([rotate, endpoint]) => (
           <ConfirmDialog
-            title={rotate ? t('Rotate the signing secret') : t('Delete webhook')}
-            confirm={rotate ? t('Rotate secret') : t('Delete webhook')}
+            title={rotate ? t('Rotate the signing secret') : t('Delete endpoint')}
+            confirm={rotate ? t('Rotate secret') : t('Delete endpoint')}
             danger={!rotate}
             run={async () => {
               try {
@@ -149,7 +151,9 @@ export function Webhooks(props: { inboxId: string }) {
             <p>
               {rotate
                 ? t('A new secret signs the requests to {url} from now on.', { url: endpoint.url })
-                : t('No more events go to {url}. This cannot be undone.', { url: endpoint.url })}
+                : t('No more events go to {url}. This cannot be undone.', {
+                    url: targetName(endpoint.url),
+                  })}
             </p>
             {rotate && (
               <>

@@ -4,21 +4,48 @@ import type { Dictionary } from '../../i18n.ts'
 export const RU_ADMIN_WEBHOOKS: Dictionary = {
   Webhooks: 'Вебхуки',
   'Webhooks of {name}': 'Вебхуки: {name}',
-  "Parley posts this inbox's events to these URLs, signed, and retries a failed delivery for 24 hours.":
-    'Parley отправляет события этого ящика на эти URL с подписью и повторяет неудачную доставку в течение 24 часов.',
-  'No webhooks yet.': 'Вебхуков пока нет.',
-  'Add webhook': 'Добавить вебхук',
+  "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats (notifications for the team) and e-mail (operators' answers to offline requests). A failed delivery is retried for 24 hours.":
+    'Parley отправляет события этого ящика этим получателям: вебхукам (подписанные запросы на URL), в чаты Telegram (уведомления для команды) и по e-mail (ответы операторов на офлайн-заявки). Неудачная доставка повторяется в течение 24 часов.',
+  'No endpoints yet.': 'Получателей пока нет.',
+  'Add endpoint': 'Добавить получателя',
+  Webhook: 'Вебхук',
+  'Telegram chat': 'Чат Telegram',
+  'E-mail replies to offline requests': 'Ответы на офлайн-заявки по e-mail',
+  'E-mail to visitors ({lang})': 'E-mail посетителям ({lang})',
 
   // The form
-  'New webhook': 'Новый вебхук',
+  'New endpoint': 'Новый получатель',
   'Edit webhook': 'Изменить вебхук',
+  'Edit Telegram notifications': 'Изменить уведомления в Telegram',
+  'Edit e-mail replies': 'Изменить ответы по e-mail',
+  Kind: 'Тип',
+  'Chat id or @channel': 'ID чата или @канал',
+  "Add the bot to the group first. A group's id starts with -100.":
+    'Сначала добавьте бота в группу. ID группы начинается с -100.',
+  'Enter the chat id (-1001234567890) or @channelname.':
+    'Введите ID чата (-1001234567890) или @имяканала.',
+  'Bot token': 'Токен бота',
+  'New bot token (optional)': 'Новый токен бота (необязательно)',
+  'From @BotFather. Kept like a password: it is never shown again.':
+    'Его выдаёт @BotFather. Хранится как пароль: больше он показан не будет.',
+  'Empty: the current token (…{hint}) stays.':
+    'Если оставить пустым, останется текущий токен (…{hint}).',
+  'Paste the token BotFather gave the bot: digits, a colon, then letters.':
+    'Вставьте токен, который BotFather выдал боту: цифры, двоеточие, затем буквы.',
+  'Show the token': 'Показать токен',
+  "Operators' answers in a conversation that began as an offline request are e-mailed to the address the visitor left.":
+    'Ответы операторов в разговоре, который начался с офлайн-заявки, отправляются на e-mail, оставленный посетителем.',
+  'Language of the messages': 'Язык сообщений',
+  "a visitor's, while nobody is assigned": 'от посетителя, пока никто не назначен',
+  'escalations only': 'только эскалации',
+  'This server cannot send e-mail: SMTP is not configured (SMTP_HOST). Whoever runs the server can set it up.':
+    'Этот сервер не может отправлять e-mail: SMTP не настроен (SMTP_HOST). Настроить его может тот, кто обслуживает сервер.',
   'URL that receives the events': 'URL, который получает события',
   'Description (optional)': 'Описание (необязательно)',
   Events: 'События',
   'Select all': 'Выбрать все',
   'Choose at least one event.': 'Выберите хотя бы одно событие.',
   'On: events are sent to it': 'Включён: события отправляются на него',
-  'Save webhook': 'Сохранить вебхук',
 
   // One webhook
   Failing: 'Сбой',
@@ -32,6 +59,11 @@ export const RU_ADMIN_WEBHOOKS: Dictionary = {
   'Delivery log': 'Журнал доставок',
   'Send test event': 'Отправить тестовое событие',
   'Test event queued': 'Тестовое событие в очереди',
+  'Send test message': 'Отправить тестовое сообщение',
+  'Test message queued': 'Тестовое сообщение в очереди',
+  'Send test e-mail': 'Отправить тестовое письмо',
+  "Test e-mail queued: it goes to this server's own sender address":
+    'Тестовое письмо в очереди: оно уйдёт на адрес отправителя этого сервера',
   'Rotate secret': 'Сменить секрет',
   'Signing secret': 'Секрет подписи',
   'Copy secret': 'Скопировать секрет',
@@ -45,10 +77,10 @@ export const RU_ADMIN_WEBHOOKS: Dictionary = {
   'A new secret signs the requests to {url} from now on.':
     'С этого момента запросы на {url} подписывает новый секрет.',
   'The old secret signs them too for': 'Старый секрет тоже подписывает их в течение',
-  '{n} hours': ['{n} часа', '{n} часов', '{n} часов'],
+  '{n} hours': ['{n} час', '{n} часа', '{n} часов'],
   'So the receiver can switch to the new secret without refusing an event.':
     'Так получатель перейдёт на новый секрет, не отклонив ни одного события.',
-  'Delete webhook': 'Удалить вебхук',
+  'Delete endpoint': 'Удалить получателя',
   'No more events go to {url}. This cannot be undone.':
     'События больше не будут отправляться на {url}. Это нельзя отменить.',
 

@@ -22,6 +22,31 @@ export const RU_SHELL: Dictionary = {
   Password: 'Пароль',
   'Sign in': 'Войти',
 
+  // A forgotten password (PasswordReset.tsx).
+  'Forgot password?': 'Забыли пароль?',
+  'Password changed; log in with the new one.': 'Пароль изменён: войдите с новым паролем.',
+  'Forgot your password?': 'Забыли пароль?',
+  'We e-mail you a link to choose a new password.':
+    'Мы отправим на e-mail ссылку, чтобы задать новый пароль.',
+  'Send the link': 'Отправить ссылку',
+  'Back to sign in': 'Назад ко входу',
+  'If an account uses this address, we sent a link to it. It works for 30 minutes.':
+    'Если этот адрес принадлежит учётной записи, мы отправили на него ссылку. Она действует 30 минут.',
+  'Too many requests. Try again in {n} minutes.': [
+    'Слишком много запросов. Попробуйте снова через {n} минуту.',
+    'Слишком много запросов. Попробуйте снова через {n} минуты.',
+    'Слишком много запросов. Попробуйте снова через {n} минут.',
+  ],
+  'This server cannot send reset links. Ask an admin to set a new password for you.':
+    'Этот сервер не может отправлять ссылки для сброса. Попросите администратора задать вам новый пароль.',
+  'Choose a new password': 'Задайте новый пароль',
+  'At least 10 characters. You will be signed out on every device.':
+    'Не меньше 10 символов. Вы выйдете из учётной записи на всех устройствах.',
+  'Set the new password': 'Сохранить новый пароль',
+  'This link is invalid or has expired. Ask for a new one.':
+    'Ссылка недействительна или устарела. Запросите новую.',
+  'Ask for a new link': 'Запросить новую ссылку',
+
   // Own status and account menu.
   Online: 'В сети',
   Away: 'Отошёл',
