@@ -59,6 +59,7 @@ import {
   type VisitorConversation,
 } from '../protocol/index.ts'
 import { inboxItems } from './inbox-items.ts'
+import { findOrMakeContact } from './contacts.ts'
 import { visitorContext } from './visitor-context.ts'
 
 /** An operator who may list conversations, asking for an inbox in their scope (if any). */
@@ -301,41 +302,18 @@ export class ChatService {
     )
   }
 
-  private async contactFor(input: ContactInput): Promise<VisitorRecord> {
+  private contactFor(input: ContactInput): Promise<VisitorRecord> {
     const { inboxId, externalId } = input
-    const found = externalId
-      ? await this.store.visitors.findByExternalId(inboxId, externalId)
-      : null
-    if (found) return found
-    // Without an outside id, a retried call (same clientMsgId) finds the contact it made.
-    const id = externalId
-      ? newId()
-      : input.clientMsgId
-        ? derivedId(`contact:${inboxId}`, input.clientMsgId)
-        : newId()
-    const existing = externalId ? null : await this.store.visitors.getById(id)
-    if (existing) return existing
-    const record: VisitorRecord = {
-      id,
+    return findOrMakeContact(this.store, {
       inboxId,
       externalId: externalId ?? null,
-      createdAt: this.clock.now(),
-      signedOutAt: 0,
-      name: null,
-      email: null,
-    }
-    try {
-      await this.store.visitors.create(record)
-    } catch (error) {
-      // Two first calls for one contact raced: the other made it.
-      if (!(error instanceof ParleyError && error.code === 'conflict')) throw error
-      const raced = externalId
-        ? await this.store.visitors.findByExternalId(inboxId, externalId)
-        : await this.store.visitors.getById(id)
-      if (!raced) throw error
-      return raced
-    }
-    return record
+      // Without an outside id, a retried call (same clientMsgId) finds the contact it made.
+      id:
+        !externalId && input.clientMsgId
+          ? derivedId(`contact:${inboxId}`, input.clientMsgId)
+          : newId(),
+      now: this.clock.now(),
+    })
   }
 
   /**

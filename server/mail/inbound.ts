@@ -30,8 +30,9 @@ import {
   type Store,
   type VisitorRecord,
 } from '../../actors/index.ts'
-import { isParleyError, MAX_TEXT_LENGTH, ParleyError } from '../../protocol/index.ts'
+import { isParleyError, MAX_TEXT_LENGTH } from '../../protocol/index.ts'
 import type { AttachmentService } from '../attachments/service.ts'
+import { findOrMakeContact } from '../contacts.ts'
 import type { ChatService } from '../chat.ts'
 import { RateLimiter } from '../limits.ts'
 import type { WebhookService } from '../webhooks/service.ts'
@@ -302,27 +303,12 @@ export class InboundMail {
   ): Promise<VisitorRecord> {
     const { store } = this.deps
     const externalId = `email:${sender.address}`
-    let visitor = await store.visitors.findByExternalId(inbox.id, externalId)
-    if (!visitor) {
-      const record: VisitorRecord = {
-        id: derivedId(`email:${inbox.id}`, sender.address),
-        inboxId: inbox.id,
-        externalId,
-        createdAt: this.deps.now(),
-        signedOutAt: 0,
-        name: null,
-        email: null,
-      }
-      try {
-        await store.visitors.create(record)
-        visitor = record
-      } catch (error) {
-        // Two first mails of one sender at once: the other made it.
-        if (!(error instanceof ParleyError && error.code === 'conflict')) throw error
-        visitor = await store.visitors.findByExternalId(inbox.id, externalId)
-        if (!visitor) throw error
-      }
-    }
+    let visitor = await findOrMakeContact(store, {
+      inboxId: inbox.id,
+      externalId,
+      id: derivedId(`email:${inbox.id}`, sender.address),
+      now: this.deps.now(),
+    })
     if (visitor.email !== sender.address || (sender.name && visitor.name !== sender.name)) {
       const updated = await store.visitors.updateProfile(visitor.id, {
         email: sender.address,

@@ -597,14 +597,19 @@ export class WebhookDispatcher {
     } catch (error) {
       this.deps.log.warn('webhook queue failed', { key, error })
     } finally {
-      await Promise.all(recorded)
-      this.#inFlight.delete(key)
-      this.#recorded.add(key)
-      this.#wantDue = true
-      if (retrying) this.#wantRetry = true
-      this.kick()
-      this.#settled()
+      await this.#released(key, recorded, retrying)
     }
+  }
+
+  /** A queue or batch is done: once its outcomes are recorded it may run again. */
+  async #released(key: string, recorded: Promise<void>[], retrying: boolean): Promise<void> {
+    await Promise.all(recorded)
+    this.#inFlight.delete(key)
+    this.#recorded.add(key)
+    this.#wantDue = true
+    if (retrying) this.#wantRetry = true
+    this.kick()
+    this.#settled()
   }
 
   /**
@@ -690,13 +695,7 @@ export class WebhookDispatcher {
     } catch (error) {
       this.deps.log.warn('batched notification failed', { key, error })
     } finally {
-      await Promise.all(recorded)
-      this.#inFlight.delete(key)
-      this.#recorded.add(key)
-      this.#wantDue = true
-      if (retrying) this.#wantRetry = true
-      this.kick()
-      this.#settled()
+      await this.#released(key, recorded, retrying)
     }
   }
 

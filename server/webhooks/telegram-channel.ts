@@ -29,6 +29,7 @@ import {
 import { MAX_TEXT_LENGTH, ParleyError } from '../../protocol/index.ts'
 import type { AttachmentService } from '../attachments/service.ts'
 import type { ChatService } from '../chat.ts'
+import { findOrMakeContact } from '../contacts.ts'
 import { callBotApi, isTelegramChannel } from './telegram.ts'
 
 /** How often the list of channel bots is read again. */
@@ -283,26 +284,12 @@ export class TelegramChannel {
     const name =
       [from?.first_name, from?.last_name].filter(Boolean).join(' ').trim() ||
       (from?.username ? `@${from.username}` : null)
-    let visitor = await store.visitors.findByExternalId(inboxId, externalId)
-    if (!visitor) {
-      const record: VisitorRecord = {
-        id: derivedId(`telegram:${inboxId}`, String(message.chat.id)),
-        inboxId,
-        externalId,
-        createdAt: clock.now(),
-        signedOutAt: 0,
-        name: null,
-        email: null,
-      }
-      try {
-        await store.visitors.create(record)
-        visitor = record
-      } catch (error) {
-        if (!(error instanceof ParleyError && error.code === 'conflict')) throw error
-        visitor = await store.visitors.findByExternalId(inboxId, externalId)
-        if (!visitor) throw error
-      }
-    }
+    let visitor = await findOrMakeContact(store, {
+      inboxId,
+      externalId,
+      id: derivedId(`telegram:${inboxId}`, String(message.chat.id)),
+      now: clock.now(),
+    })
     if (name && visitor.name !== name && !visitor.erasedAt) {
       visitor =
         (await store.visitors.updateProfile(visitor.id, { name: name.slice(0, 100) })) ?? visitor

@@ -81,3 +81,15 @@ export async function startSmtp(): Promise<SmtpSink> {
   sink.port = typeof address === 'object' && address ? address.port : 0
   return sink
 }
+
+/** The server settings that send mail through `sink` as `from` (add PUBLIC_URL etc. as needed). */
+export function smtpEnv(sink: SmtpSink, from: string): Record<string, string> {
+  return {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(sink.port),
+    SMTP_USER,
+    SMTP_PASSWORD,
+    SMTP_FROM: from,
+    SMTP_TIMEOUT_MS: '5000',
+  }
+}

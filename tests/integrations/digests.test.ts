@@ -9,7 +9,7 @@ import { FakeClock } from '../../actors/index.ts'
 import { DIGEST_EVERY_MS } from '../../server/mail/digests.ts'
 import { httpSend, httpStart, okBody } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { SMTP_PASSWORD, SMTP_USER, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
+import { smtpEnv, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
 import { TestClient } from '../helpers/ws.ts'
 
 let s: TestServer
@@ -26,11 +26,7 @@ beforeAll(async () => {
   s = await startTestServer({
     clock,
     env: {
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      SMTP_USER,
-      SMTP_PASSWORD,
-      SMTP_FROM: 'Parley <no-reply@shop.example>',
+      ...smtpEnv(smtp, 'Parley <no-reply@shop.example>'),
       PUBLIC_URL: 'https://support.example.com',
       OPERATOR_SESSION_TTL: String(7 * 86400),
     },

@@ -13,7 +13,7 @@ import { FakeClock } from '../../actors/index.ts'
 import { MAIL_DELAY_MS } from '../../server/webhooks/mail-replies.ts'
 import { httpSend, httpStart, okBody } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { SMTP_PASSWORD, SMTP_USER, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
+import { smtpEnv, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
 
 const ADDRESS = 'support@shop.example'
 let s: TestServer
@@ -50,11 +50,7 @@ beforeAll(async () => {
   s = await startTestServer({
     clock,
     env: {
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      SMTP_USER,
-      SMTP_PASSWORD,
-      SMTP_FROM: 'Shop <no-reply@shop.example>',
+      ...smtpEnv(smtp, 'Shop <no-reply@shop.example>'),
       MAIL_INBOUND_PORT: '0',
       MAIL_INBOUND_MAX_BYTES: String(200 * 1024),
       OPERATOR_SESSION_TTL: String(7 * 86400),

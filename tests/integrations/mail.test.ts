@@ -13,7 +13,7 @@ import { loadConfig } from '../../server/config.ts'
 import { MAIL_DELAY_MS } from '../../server/webhooks/mail-replies.ts'
 import { httpSend, httpStart, okBody } from '../helpers/http.ts'
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts'
-import { SMTP_PASSWORD, SMTP_USER, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
+import { smtpEnv, SMTP_USER, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
 
 const FROM = 'Support Team <support@shop.example>'
 let s: TestServer
@@ -54,12 +54,7 @@ beforeAll(async () => {
   s = await startTestServer({
     clock,
     env: {
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      SMTP_USER,
-      SMTP_PASSWORD,
-      SMTP_FROM: FROM,
-      SMTP_TIMEOUT_MS: '5000',
+      ...smtpEnv(smtp, FROM),
       OPERATOR_SESSION_TTL: String(7 * 86400),
     },
   })

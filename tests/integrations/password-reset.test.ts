@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { FakeClock } from '../../actors/index.ts'
 import { okBody } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { SMTP_PASSWORD, SMTP_USER, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
+import { smtpEnv, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
 
 const PUBLIC_URL = 'https://support.example.com'
 let s: TestServer
@@ -53,11 +53,7 @@ beforeAll(async () => {
   s = await startTestServer({
     clock,
     env: {
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      SMTP_USER,
-      SMTP_PASSWORD,
-      SMTP_FROM: 'Parley <no-reply@shop.example>',
+      ...smtpEnv(smtp, 'Parley <no-reply@shop.example>'),
       PUBLIC_URL,
       OPERATOR_SESSION_TTL: String(7 * 86400),
     },
