@@ -20,6 +20,8 @@ export interface BotApi {
   actions: { chatId: string; action: string }[]
   /** The offsets `getUpdates` was called with, in order. */
   polls: number[]
+  /** The most `getUpdates` calls that were waiting at the same time (one poller: 1). */
+  maxConcurrentPolls: number
   /** Files `getFile` knows, by file_id: served at /file/bot<token>/<file_path>. */
   files: Map<string, Uint8Array>
   /** Queues an update for `getUpdates` (its update_id is assigned); returns it. */
@@ -35,6 +37,7 @@ export interface BotApi {
 export function startBotApi(tokens: string[]): BotApi {
   let nextId = 1
   let nextUpdate = 100
+  let polling = 0
   const updates: { update_id: number }[] = []
   const waiting = new Set<() => void>()
   const api: BotApi = {
@@ -42,6 +45,7 @@ export function startBotApi(tokens: string[]): BotApi {
     sent: [],
     actions: [],
     polls: [],
+    maxConcurrentPolls: 0,
     files: new Map(),
     push(update) {
       const full = { ...update, update_id: nextUpdate++ }
@@ -69,7 +73,9 @@ export function startBotApi(tokens: string[]): BotApi {
       const file = /^\/file\/bot([^/]+)\/files\/([\w-]+)$/.exec(new URL(req.url).pathname)
       if (file && req.method === 'GET') {
         const bytes = api.tokens.has(file[1] ?? '') ? api.files.get(file[2] ?? '') : undefined
-        return bytes ? new Response(new Uint8Array(bytes)) : new Response('Not Found', { status: 404 })
+        return bytes
+          ? new Response(new Uint8Array(bytes))
+          : new Response('Not Found', { status: 404 })
       }
       const match = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url).pathname)
       if (!match || req.method !== 'POST')
@@ -90,6 +96,8 @@ export function startBotApi(tokens: string[]): BotApi {
         const query = (await req.json()) as { offset?: number; timeout?: number }
         const offset = query.offset ?? 0
         api.polls.push(offset)
+        polling++
+        api.maxConcurrentPolls = Math.max(api.maxConcurrentPolls, polling)
         // Telegram forgets updates before the offset once it is asked for.
         while (updates.length > 0 && (updates[0]?.update_id ?? 0) < offset) updates.shift()
         if (updates.length === 0) {
@@ -103,6 +111,7 @@ export function startBotApi(tokens: string[]): BotApi {
             waiting.add(wake)
           })
         }
+        polling--
         return Response.json({ ok: true, result: updates.filter((u) => u.update_id >= offset) })
       }
       if (method === 'getFile') {
