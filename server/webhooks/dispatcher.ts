@@ -432,7 +432,8 @@ export class WebhookDispatcher {
           const body = JSON.stringify(payload)
           for (const ep of targets) {
             // A Telegram chat hears only of what needs someone (telegram.ts).
-            if (isTelegramTarget(ep.url) && !notifies(payload)) continue
+            if (isTelegramTarget(ep.url) && !notifies(payload, parseTelegramTarget(ep.url)))
+              continue
             // An e-mail endpoint writes to the visitor only when an operator answers offline.
             if (isMailTarget(ep.url) && !mailNotifies(payload)) continue
             // The Telegram channel's bot carries operators' answers in its chats only.

@@ -81,7 +81,7 @@ function checkTelegram(
   if (!parseTelegramTarget(url))
     throw new ParleyError(
       'validation_failed',
-      'url: a Telegram chat is telegram:<chat id> or telegram:@channel, optionally ?lang=ru',
+      'url: a Telegram chat is telegram:<chat id> or telegram:@channel, optionally ?lang=ru and ?operator=<operator id>',
     )
   const others = events.filter((e) => !TELEGRAM_EVENTS.includes(e))
   if (others.length > 0)
@@ -150,6 +150,7 @@ export class WebhookService {
     botToken?: string
   }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     checkTelegram(input.url, input.events, input.botToken, true)
+    await this.checkOperatorChat(input.url, input.inboxId)
     if (isMailTarget(input.url) && !this.deps.mailConfigured) {
       throw new ParleyError(
         'not_configured',
@@ -202,6 +203,7 @@ export class WebhookService {
       )
     }
     checkTelegram(patch.url ?? current.url, patch.events ?? current.events, patch.botToken, false)
+    if (patch.url !== undefined) await this.checkOperatorChat(patch.url, current.inboxId)
     const url = patch.url === undefined ? undefined : await this.checkedUrl(patch.url)
     const updated = await this.deps.store.webhooks.updateEndpoint(id, {
       ...(url !== undefined ? { url } : {}),
@@ -321,6 +323,23 @@ export class WebhookService {
         ? await store.visitors.getById(conversation.visitorId)
         : null
     return payloadOf(type, event, { conversation, visitor, page })
+  }
+
+  /** An operator's own Telegram chat names an active operator who works in the inbox. */
+  private async checkOperatorChat(url: string, inboxId: string): Promise<void> {
+    const operatorId = isTelegramTarget(url) ? parseTelegramTarget(url)?.operatorId : null
+    if (!operatorId) return
+    const op = await this.deps.store.operators.getById(operatorId)
+    const works =
+      op?.active &&
+      (op.role !== 'operator' ||
+        (await this.deps.store.inboxes.inboxesOf(operatorId)).includes(inboxId))
+    if (!works) {
+      throw new ParleyError(
+        'validation_failed',
+        'url: ?operator= names no active operator of this inbox',
+      )
+    }
   }
 
   private async checkedUrl(raw: string): Promise<string> {

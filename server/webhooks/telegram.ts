@@ -35,6 +35,11 @@ export const TELEGRAM_EVENTS: readonly WebhookEventType[] = [
 export interface TelegramTarget {
   chatId: string
   lang: 'en' | 'ru'
+  /**
+   * One operator's own chat (`?operator=<id>`): besides what nobody has taken, they hear of
+   * visitors' messages in the conversations assigned to them. Null: a team's chat.
+   */
+  operatorId: string | null
 }
 
 /** A bot token as BotFather hands it out: `<bot id>:<secret>`. */
@@ -73,13 +78,27 @@ export function channelNotifies(payload: WebhookPayload): boolean {
 
 /** The chat and language of a `telegram:` target; null when it is malformed. */
 export function parseTelegramTarget(url: string): TelegramTarget | null {
-  const match = /^telegram:(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})(?:\?lang=(en|ru))?$/.exec(url)
+  const match = /^telegram:(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})(?:\?(.*))?$/.exec(url)
   if (!match?.[1]) return null
-  return { chatId: match[1], lang: match[2] === 'ru' ? 'ru' : 'en' }
+  const query = new URLSearchParams(match[2] ?? '')
+  const known = ['lang', 'operator']
+  if ([...query.keys()].some((k) => !known.includes(k) || query.getAll(k).length > 1)) return null
+  const lang = query.get('lang')
+  const operatorId = query.get('operator')
+  if (lang !== null && lang !== 'en' && lang !== 'ru') return null
+  if (operatorId !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(operatorId)) return null
+  return { chatId: match[1], lang: lang === 'ru' ? 'ru' : 'en', operatorId }
 }
 
-/** Whether a reported event is worth a notification (the conversation as it is now). */
-export function notifies(payload: WebhookPayload): boolean {
+/**
+ * Whether a reported event is worth a notification in this chat (the conversation as it is
+ * now): a team's chat hears of what nobody has taken; an operator's own chat also of their
+ * own conversations.
+ */
+export function notifies(
+  payload: WebhookPayload,
+  target: Pick<TelegramTarget, 'operatorId'> | null = null,
+): boolean {
   const data = payload.data as {
     conversation?: { assigneeId?: string | null }
     message?: { author?: { kind?: string } }
@@ -91,8 +110,12 @@ export function notifies(payload: WebhookPayload): boolean {
     case 'offline_request.created':
       return true
     case 'message.created':
-      // A visitor's message nobody has taken yet; an assignee's own conversations are theirs.
-      return data.message?.author?.kind === 'visitor' && !data.conversation?.assigneeId
+      // A visitor's message nobody has taken yet (or, in an operator's own chat, theirs).
+      return (
+        data.message?.author?.kind === 'visitor' &&
+        (!data.conversation?.assigneeId ||
+          (target?.operatorId != null && data.conversation.assigneeId === target.operatorId))
+      )
     case 'conversation.assigned':
       return data.reason === 'escalation'
     default:

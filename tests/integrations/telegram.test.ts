@@ -207,6 +207,48 @@ describe('what notifies', () => {
   })
 })
 
+describe("an operator's own chat", () => {
+  test('hears of their own conversations too; the team chat does not; a stranger is refused', async () => {
+    const agent = await s.operator({ role: 'operator', inboxIds: [inboxId] })
+    const stranger = await s.operator({ role: 'operator', inboxIds: [] })
+    const refused = await s.http('/api/webhooks', {
+      token: admin,
+      body: {
+        inboxId,
+        url: `telegram:777?operator=${stranger.id}`,
+        botToken: BOT,
+        events: EVENTS,
+      },
+    })
+    expect(refused.status).toBe(422)
+    const own = await ok(
+      s.http('/api/webhooks', {
+        token: admin,
+        body: {
+          inboxId,
+          url: `telegram:777?operator=${agent.id}&lang=ru`,
+          botToken: BOT,
+          events: ['message.created'],
+        },
+      }),
+    )
+    const { id, token } = await httpStart(s, undefined, 'first words')
+    await ok(
+      s.http(`/api/conversations/${id}/assign`, { token: admin, body: { operatorId: agent.id } }),
+    )
+    await settle()
+    bot.sent.length = 0
+    await httpSend(s, token, id, 'own-1', 'are you there?')
+    await settle()
+    expect(bot.sent.map((m) => [m.chatId, m.text.includes('«are you there?»')])).toEqual([
+      ['777', true],
+    ])
+    expect(bot.sent[0]?.text).toContain('Новое сообщение')
+    await ok(s.http(`/api/webhooks/${own.endpoint.id}`, { token: admin, method: 'DELETE' }), 204)
+    bot.sent.length = 0
+  })
+})
+
 describe('when Telegram fails', () => {
   test('a 429 is waited out as long as Telegram asks; an outage is retried with backoff; nothing is lost', async () => {
     bot.sent.length = 0
@@ -316,7 +358,16 @@ describe('formatting', () => {
     expect(parseTelegramTarget('telegram:@support_team?lang=ru')).toEqual({
       chatId: '@support_team',
       lang: 'ru',
+      operatorId: null,
     })
+    expect(parseTelegramTarget('telegram:42?operator=op-1&lang=en')).toEqual({
+      chatId: '42',
+      lang: 'en',
+      operatorId: 'op-1',
+    })
+    for (const bad of ['telegram:42?lang=de', 'telegram:42?x=1', 'telegram:42?lang=en&lang=ru']) {
+      expect([bad, parseTelegramTarget(bad)]).toEqual([bad, null])
+    }
     const ru = formatBatch(
       [payload({ type: 'conversation.assigned', data: { reason: 'escalation' } })],
       { lang: 'ru', publicUrl: null, names: new Map([['c1', 'Иван & Co']]), inboxName: null },
