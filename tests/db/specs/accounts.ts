@@ -139,6 +139,7 @@ export function accountSpecs(store: () => Store): void {
     test('inboxes - settings survive the JSON round trip', async () => {
       const record = inbox('i1', {
         settings: {
+          emailAddress: 'help@shop.example',
           allowedOrigins: ['https://shop.example.com', 'https://*.example.org'],
           closeResolvedAfterDays: 14,
           eraseClosedAfterDays: 400,
