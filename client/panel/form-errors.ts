@@ -3,9 +3,12 @@
  * ("schedule.week.mon[1]: 18:00-09:00 ends before it starts"); the forms mark that field.
  */
 
-/** The field a refusal names, or null when it names none. */
+/**
+ * The field a refusal names, or null when it names none. The refusal may come framed in the
+ * UI's language ("Ошибка: settings.escalationMinutes: ...", chat.ts describe()).
+ */
 export function fieldOf(message: string | null): string | null {
-  return /^([\w.[\]]+): /.exec(message ?? '')?.[1] ?? null
+  return /(?:^|: )([\w.[\]]+): /.exec(message ?? '')?.[1] ?? null
 }
 
 /** Whether the input at `path` ("schedule.week.mon[1].from") is, or is inside, `field`. */

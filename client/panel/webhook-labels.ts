@@ -23,13 +23,15 @@ const EVENTS: Readonly<Record<WebhookEventType, 1>> = {
 export const WEBHOOK_EVENTS = Object.keys(EVENTS) as WebhookEventType[]
 
 /**
- * What an endpoint's target is (the server's three kinds, server/webhooks/service.ts): an
- * http(s) URL, a Telegram chat (`telegram:<chat id>` or `telegram:@channel`, issue 17, I2) or
- * e-mail to visitors (`email:visitor`, I4); the last two may end in `?lang=ru`.
+ * What an endpoint's target is (the server's four kinds, server/webhooks/service.ts): an
+ * http(s) URL, a Telegram chat (`telegram:<chat id>` or `telegram:@channel`, issue 17, I2),
+ * e-mail to visitors (`email:visitor`, I4), the last two may end in `?lang=ru`; or the Telegram
+ * channel (`telegram:visitor`, I5: people write to the bot, their chats are conversations).
  */
-export type EndpointKind = 'webhook' | 'telegram' | 'mail'
+export type EndpointKind = 'webhook' | 'telegram' | 'mail' | 'channel'
 
 export function kindOf(url: string): EndpointKind {
+  if (url === 'telegram:visitor') return 'channel'
   return url.startsWith('telegram:') ? 'telegram' : url.startsWith('email:') ? 'mail' : 'webhook'
 }
 
@@ -38,6 +40,7 @@ export const KINDS: Readonly<Record<EndpointKind, string>> = {
   webhook: msg('Webhook'),
   telegram: msg('Telegram chat'),
   mail: msg('E-mail replies to offline requests'),
+  channel: msg('Telegram channel (people write to your bot)'),
 }
 
 /** The events each kind may subscribe to, in the protocol's order (the server refuses others). */
@@ -50,6 +53,7 @@ export const KIND_EVENTS: Readonly<Record<EndpointKind, readonly WebhookEventTyp
     'offline_request.created',
   ],
   mail: ['message.created'],
+  channel: ['message.created'],
 }
 
 /** A Telegram or e-mail target's chat (after the scheme) and the language of its texts. */
@@ -58,10 +62,14 @@ export function parseTarget(url: string): { chat: string; lang: 'en' | 'ru' } {
   return { chat: match?.[1] ?? '', lang: match?.[2] === 'ru' ? 'ru' : 'en' }
 }
 
-/** The target as people read it: the URL, "Telegram: -100… (ru)", "E-mail to visitors (en)". */
+/**
+ * The target as people read it: the URL, "Telegram: -100… (ru)", "E-mail to visitors (en)",
+ * "Telegram channel".
+ */
 export function targetName(url: string): string {
   const kind = kindOf(url)
   if (kind === 'webhook') return url
+  if (kind === 'channel') return t('Telegram channel')
   const { chat, lang } = parseTarget(url)
   return kind === 'telegram'
     ? `Telegram: ${chat} (${lang})`

@@ -13,7 +13,10 @@
  * shown, its token's last four listed, a test message reaching the chat, no secret to rotate;
  * edited keeping its kind, with a new token) and e-mail replies to offline requests (one
  * implicit event, a test e-mail to the server's own sender); a server without SMTP refuses the
- * latter and the form says why.
+ * latter and the form says why. The Telegram channel (I5: people write to the bot): its bot
+ * token alone (checked before sending; no chat, no language, its one event implicit), no secret
+ * shown, "Check the bot" asking the Bot API (getMe) with its token, a token the Bot API does not
+ * know failing in the log; edited keeping its kind, with a new token.
  *
  * The receiver is a local Bun server: the test server allows 127.0.0.1 (WEBHOOK_ALLOW_HOSTS).
  */
@@ -631,13 +634,128 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
     await page.close()
   }, 90_000)
 
-  test('notification targets - no serious axe violation (the three kinds listed, the Telegram form refused, the e-mail form), light and dark, desktop and 375 px; nothing scrolls sideways on a phone; Russian', async () => {
+  test('notification targets - keyboard only: the Telegram channel (its token checked before sending, no chat, language or events to choose, no secret shown), its check reaching the Bot API, a token the Bot API refuses failing in the log, edited keeping its kind', async () => {
+    const inboxId = await newInbox('Telegram channel shop')
+    const page = await openWebhooks(inboxId)
+    await press(page, 'Add endpoint')
+    const form = page.getByRole('form', { name: 'New endpoint' })
+    await until(() => focused(form.getByRole('heading')), 'the form heading focus')
+
+    // The fourth kind, by the arrows; its fields follow in order: the token, showing it.
+    await page.keyboard.press('Tab')
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown')
+    const kind = form.getByRole('radio', { name: 'Telegram channel (people write to your bot)' })
+    expect(await kind.isChecked()).toBe(true)
+    await form
+      .getByText('Private chats with the bot in Telegram become conversations in this inbox', {
+        exact: false,
+      })
+      .waitFor()
+    // No chat, no language, no events to choose: the one event is implicit.
+    expect(await form.getByRole('textbox', { name: 'Chat id or @channel' }).count()).toBe(0)
+    expect(await form.getByRole('combobox', { name: 'Language of the messages' }).count()).toBe(0)
+    expect(await form.getByRole('group', { name: 'Events' }).count()).toBe(0)
+    const token = form.getByLabel('Bot token', { exact: true })
+    await page.keyboard.press('Tab')
+    expect(await focused(token)).toBe(true)
+    expect(await token.getAttribute('type')).toBe('password')
+    await page.keyboard.insertText('12345')
+    await page.keyboard.press('Tab')
+    expect(await focused(form.getByRole('checkbox', { name: 'Show the token' }))).toBe(true)
+    await page.keyboard.press('Tab')
+    expect(await focused(form.getByRole('textbox', { name: 'Description (optional)' }))).toBe(true)
+    await page.keyboard.insertText('Support bot')
+
+    // Checked before sending: the token, under its field, which takes the focus.
+    await press(page, 'Save', form)
+    await form.getByText('Paste the token BotFather gave the bot', { exact: false }).waitFor()
+    expect(await token.getAttribute('aria-invalid')).toBe('true')
+    await until(() => focused(token), 'the focus on the token')
+    expect(await stored(inboxId)).toEqual([])
+    await page.keyboard.press('ControlOrMeta+a')
+    await page.keyboard.insertText(BOT_TOKEN)
+    await press(page, 'Save', form)
+
+    // Saved: no secret to copy; its kind named; its token's last four; no events or rotation.
+    const row = item(page, 'Telegram channel')
+    await row.waitFor()
+    await until(
+      () => focused(page.getByRole('heading', { level: 2 })),
+      'the heading focus after saving',
+    )
+    expect(await page.getByRole('textbox', { name: 'Signing secret' }).count()).toBe(0)
+    expect(await page.content()).not.toContain(BOT_TOKEN)
+    const [made] = await stored(inboxId)
+    expect(made).toMatchObject({
+      url: 'telegram:visitor',
+      events: ['message.created'],
+      description: 'Support bot',
+      secretHint: BOT_TOKEN.slice(-4),
+      enabled: true,
+    })
+    await row.getByRole('img', { name: 'Telegram channel (people write to your bot)' }).waitFor()
+    await row.getByText(`Bot token: …${BOT_TOKEN.slice(-4)}`).waitFor()
+    expect(await row.getByText('Events:').count()).toBe(0)
+    expect(await row.getByRole('button', { name: 'Rotate secret' }).count()).toBe(0)
+
+    // The check asks the Bot API who the bot is, with its token: delivered.
+    await press(page, 'Check the bot', row)
+    await row
+      .getByRole('status')
+      .getByText('Check queued: the delivery log shows the result')
+      .waitFor()
+    const log = row.getByRole('region', { name: 'Delivery log' })
+    await log
+      .locator('tbody tr', { hasText: 'ping' })
+      .getByText('Delivered', { exact: true })
+      .waitFor({ timeout: 15_000 })
+
+    // Edited: the kind stays, no chat or language; the token empty (kept unless given).
+    await press(page, 'Edit', row)
+    const edit = page.getByRole('form', { name: 'Edit the Telegram channel' })
+    await edit.waitFor()
+    expect(await edit.getByRole('radio').count()).toBe(0)
+    expect(await edit.getByRole('textbox', { name: 'Chat id or @channel' }).count()).toBe(0)
+    expect(await edit.getByRole('combobox').count()).toBe(0)
+    const newToken = edit.getByLabel('New bot token (optional)')
+    expect(await newToken.inputValue()).toBe('')
+    await edit
+      .getByText(`the current token (…${BOT_TOKEN.slice(-4)}) stays`, { exact: false })
+      .waitFor()
+    // A token the Bot API does not know: saved (its shape is right), and its check fails.
+    const unknown = '7099999999:AAZz0000000000000000000000000000000'
+    await newToken.focus()
+    await page.keyboard.insertText(unknown)
+    await press(page, 'Save', edit)
+    await row.getByText(`Bot token: …${unknown.slice(-4)}`).waitFor()
+    await press(page, 'Check the bot', row)
+    await until(
+      async () => (await log.innerText()).includes('Unauthorized'),
+      'the refusal in the log',
+      15_000,
+    )
+    // Back to a good token.
+    await press(page, 'Edit', row)
+    await newToken.focus()
+    await page.keyboard.insertText(NEW_BOT_TOKEN)
+    await press(page, 'Save', edit)
+    await row.getByText(`Bot token: …${NEW_BOT_TOKEN.slice(-4)}`).waitFor()
+    expect((await stored(inboxId))[0]).toMatchObject({
+      url: 'telegram:visitor',
+      events: ['message.created'],
+      secretHint: NEW_BOT_TOKEN.slice(-4),
+    })
+    await page.close()
+  }, 90_000)
+
+  test('notification targets - no serious axe violation (the four kinds listed, the Telegram form refused, the e-mail form, the channel form), light and dark, desktop and 375 px; nothing scrolls sideways on a phone; Russian', async () => {
     const inboxId = await newInbox('Axe targets')
     const token = await env.server.adminToken()
     for (const body of [
       { url: `${bot.url}/hook`, events: ['conversation.created'], description: 'CRM' },
       { url: 'telegram:@acme_support', botToken: BOT_TOKEN, events: ['conversation.created'] },
       { url: 'email:visitor', events: ['message.created'] },
+      { url: 'telegram:visitor', botToken: NEW_BOT_TOKEN, events: ['message.created'] },
     ]) {
       const res = await env.server.http('/api/webhooks', { token, body: { inboxId, ...body } })
       expect(res.status).toBe(201)
@@ -650,6 +768,7 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
         const where = { scheme, viewport }
         await item(page, 'Telegram: @acme_support (en)').waitFor()
         await item(page, ru ? 'E-mail посетителям (en)' : 'E-mail to visitors (en)').waitFor()
+        await item(page, ru ? 'Обращения из Telegram' : 'Telegram channel').waitFor()
         expect({ ...where, list: await violations(page) }).toEqual({ ...where, list: [] })
         if (viewport) {
           const width = await page.evaluate(() => document.documentElement.scrollWidth)
@@ -667,6 +786,9 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
           await item(page, 'E-mail посетителям (en)')
             .getByRole('button', { name: 'Отправить тестовое письмо' })
             .waitFor()
+          await item(page, 'Обращения из Telegram')
+            .getByRole('button', { name: 'Проверить бота' })
+            .waitFor()
           await press(page, 'Добавить получателя')
           const form = page.getByRole('form', { name: 'Новый получатель' })
           await form.getByRole('radio', { name: 'Чат Telegram' }).check()
@@ -674,6 +796,10 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
           await form.getByText('(только эскалации)').waitFor()
           await form.getByRole('radio', { name: 'Ответы на офлайн-заявки по e-mail' }).check()
           await form.getByRole('combobox', { name: 'Язык сообщений' }).waitFor()
+          await form
+            .getByRole('radio', { name: 'Обращения из Telegram (люди пишут вашему боту)' })
+            .check()
+          await form.getByText('Личные чаты с ботом в Telegram', { exact: false }).waitFor()
           expect({ ...where, ruForm: await violations(page) }).toEqual({ ...where, ruForm: [] })
           await page.close()
           continue
@@ -686,6 +812,12 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
         expect({ ...where, telegram: await violations(page) }).toEqual({ ...where, telegram: [] })
         await form.getByRole('radio', { name: 'E-mail replies to offline requests' }).check()
         expect({ ...where, mail: await violations(page) }).toEqual({ ...where, mail: [] })
+        await form
+          .getByRole('radio', { name: 'Telegram channel (people write to your bot)' })
+          .check()
+        await press(page, 'Save', form)
+        await form.getByText('Paste the token BotFather gave the bot', { exact: false }).waitFor()
+        expect({ ...where, channel: await violations(page) }).toEqual({ ...where, channel: [] })
         await page.close()
       }
     }

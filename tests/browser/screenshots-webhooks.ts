@@ -1,11 +1,12 @@
 /**
- * Screenshots of an inbox's webhooks (issue 17, I1, I2, I4) for the README (run by
+ * Screenshots of an inbox's webhooks (issue 17, I1, I2, I4, I5) for the README (run by
  * tests/browser/screenshots.ts), with a server of its own: docs/panel-webhooks.png and
- * docs/panel-webhooks-dark.png, the three kinds of endpoint: two webhooks on local receivers,
+ * docs/panel-webhooks-dark.png, the four kinds of endpoint: two webhooks on local receivers,
  * one whose receiver has answered 500 for a day, shown failing, one that answers, its delivery
  * log open (new conversations and a test event, delivered); a Telegram chat (a local Bot API
  * server, TELEGRAM_API_URL) notified of the new conversations; e-mail replies to offline
- * requests (a local SMTP server), in Russian, its test e-mail sent. And
+ * requests (a local SMTP server), in Russian, its test e-mail sent; the Telegram channel (the
+ * support bot people write to), its bot checked. And
  * docs/panel-webhooks-telegram.png: the form, a Telegram chat being added.
  *
  * The server's clock is a fake one started a day and a bit ago, walked through the failing
@@ -80,6 +81,12 @@ export async function webhookShots(browser: TestBrowser): Promise<void> {
       description: 'Answers to offline requests',
       events: ['message.created'],
     })
+    const channel = await create({
+      url: 'telegram:visitor',
+      botToken: BOT_TOKEN,
+      description: '@acme_support_bot: customers write to it',
+      events: ['message.created'],
+    })
     await httpStart(server, undefined, 'Where is my order #1042?')
     await server.webhooks.drain()
     // A day of retries for the failing one.
@@ -100,7 +107,7 @@ export async function webhookShots(browser: TestBrowser): Promise<void> {
       await server.webhooks.drain()
     }
     await clock.advance(4 * 60_000 + 41_000)
-    for (const id of [crm, telegram, mail])
+    for (const id of [crm, telegram, mail, channel])
       await server.http(`/api/webhooks/${id}/ping`, { method: 'POST', token })
     await server.webhooks.drain()
     await smtp.waitFor((r) => r.length === 1)
@@ -122,6 +129,7 @@ export async function webhookShots(browser: TestBrowser): Promise<void> {
       await row.locator('tbody tr').first().waitFor()
       await page.getByText('Failing since').waitFor()
       await page.getByText('E-mail to visitors (ru)').waitFor()
+      await page.getByText('Telegram channel', { exact: true }).waitFor()
       await page.locator('h2').focus()
       // The page scrolls inside <main>: the window grows to show all of it.
       const height = await page

@@ -2,7 +2,9 @@
  * Screenshots of the operator's workspace (issue 16) for the README (run by
  * tests/browser/screenshots.ts):
  * - docs/panel-workspace.png / -dark.png: the triage list (views, filters, rows with names,
- *   previews, waiting times), a thread with a private note that mentions a colleague and the
+ *   previews, waiting times; the conversations that came by e-mail, from Telegram and through
+ *   the API marked so: a local Telegram Bot API server, mail over SMTP to the server's inbound
+ *   listener), a thread with a private note that mentions a colleague and the
  *   activity lines, and the visitor sidebar (contact, pages visited, past conversations);
  * - docs/panel-search.png: full-text search results with their highlights;
  * - docs/panel-canned.png: the `/` completion of canned replies in the composer;
@@ -13,10 +15,13 @@
  * Each a server of its own.
  */
 import { join } from 'node:path'
+import nodemailer from 'nodemailer'
 import type { Page } from 'playwright-core'
 import { ROOT } from '../../client/build-stamp.ts'
 import type { Logger } from '../../actors/index.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { smtpEnv, startSmtp } from '../helpers/smtp.ts'
+import { startBotApi } from '../helpers/telegram-bot-api.ts'
 import { TestClient } from '../helpers/ws.ts'
 import { imageLoaded } from './files.ts'
 import { until, type TestBrowser } from './harness.ts'
@@ -58,8 +63,20 @@ async function visitor(
   return { token, client, id: started.conversation.id as string }
 }
 
+/** BotFather's kind of token, for the local Bot API server. */
+const BOT_TOKEN = '7012345678:AAGx9zQk3vP2mWcR8tYbN4hJ6sLdF1eUoIq'
+
 export async function workspaceShots(browser: TestBrowser): Promise<void> {
-  const server = await startTestServer()
+  const bot = startBotApi([BOT_TOKEN])
+  const smtp = await startSmtp()
+  const server = await startTestServer({
+    env: {
+      ...smtpEnv(smtp, 'Shop support <support@shop.example>'),
+      MAIL_INBOUND_PORT: '0',
+      TELEGRAM_API_URL: bot.url,
+      TELEGRAM_POLL_SECONDS: '1',
+    },
+  })
   try {
     const token = await server.adminToken()
     const api = async (path: string, body?: unknown, method = body ? 'POST' : 'GET') => {
@@ -139,6 +156,8 @@ export async function workspaceShots(browser: TestBrowser): Promise<void> {
       ['How do I change my delivery address?', { name: 'Olga K.' }],
     ] as const
     for (const [text, profile] of others) (await visitor(server, text, profile)).client.close()
+    // From the other channels: e-mail, a Telegram chat with the shop's bot, a CRM (the API).
+    await channelConversations(server, api, inboxId, bot)
 
     const panel = await PanelPage.open(browser.context, server.url, {
       viewport: { width: 1440, height: 900 },
@@ -170,6 +189,8 @@ export async function workspaceShots(browser: TestBrowser): Promise<void> {
     await panel.message('RT-55821').waitFor()
     await page.locator('.visitor-sidebar').getByText('Refunds · Help').first().waitFor()
 
+    // Opening Maria's row scrolled the list to it; it moved to the top since.
+    await page.locator('.conversations').evaluate((el) => el.scrollTo(0, 0))
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme })
       await shoot(page, theme === 'light' ? 'panel-workspace.png' : 'panel-workspace-dark.png')
@@ -224,8 +245,65 @@ export async function workspaceShots(browser: TestBrowser): Promise<void> {
     await page.close()
   } finally {
     await server.stop()
+    bot.stop()
+    await smtp.stop()
   }
   await setupShot(browser)
+}
+
+/** A conversation from each channel besides the widget, in the inbox's list. */
+async function channelConversations(
+  server: TestServer,
+  api: (path: string, body?: unknown, method?: string) => Promise<any>,
+  inboxId: string,
+  bot: ReturnType<typeof startBotApi>,
+): Promise<void> {
+  const inbox = () =>
+    api(`/api/inbox?inbox=${inboxId}&limit=50`).then(
+      (page) => page.items as Array<{ channel?: string }>,
+    )
+  const arrived = (channel: string) =>
+    until(async () => (await inbox()).some((c) => c.channel === channel), `the ${channel} one`)
+  await api(
+    `/api/admin/inboxes/${inboxId}`,
+    { settings: { emailAddress: 'help@shop.example' } },
+    'PATCH',
+  )
+  const mta = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: server.inboundMailPort ?? 0,
+    secure: false,
+    ignoreTLS: true,
+  })
+  await mta.sendMail({
+    from: 'Ada Lovelace <ada@customer.example>',
+    to: 'help@shop.example',
+    subject: 'Invoice for order #1077',
+    text: 'Could you send the invoice for order #1077 to this address? Thanks, Ada',
+  })
+  mta.close()
+  await arrived('email')
+  await api('/api/webhooks', {
+    inboxId,
+    url: 'telegram:visitor',
+    botToken: BOT_TOKEN,
+    events: ['message.created'],
+  })
+  bot.push({
+    message: {
+      message_id: 1,
+      date: 0,
+      chat: { id: 555, type: 'private', first_name: 'Ivan' },
+      from: { id: 555, is_bot: false, first_name: 'Ivan', last_name: 'Petrov' },
+      text: 'Hi! Can I pick up my order at the shop today?',
+    },
+  })
+  await arrived('telegram')
+  await api('/api/conversations', {
+    inboxId,
+    contact: { name: 'Grace Hopper', email: 'grace@example.net' },
+    text: 'Call back request from the CRM: a question about the warranty',
+  })
 }
 
 /** The first-run page: a server with no admin, opened from the link its log printed. */

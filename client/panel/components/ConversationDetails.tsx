@@ -1,5 +1,6 @@
 /**
- * Under the conversation's title: where the visitor is (GeoIP), its branch and its assignee
+ * Under the conversation's title: the channel it came by (e-mail, Telegram, the API; none for
+ * the widget's), where the visitor is (GeoIP), its branch and its assignee
  * (the rest about the visitor is in the sidebar, VisitorSidebar). Learns the names it shows (and those of the thread's transfers) as they
  * come up.
  */
@@ -10,6 +11,7 @@ import { usePanel } from '../context.ts'
 import { branchName, operatorName } from '../derive.ts'
 import { placeName } from '../format.ts'
 import { t } from '../i18n.ts'
+import { ChannelMark } from './ChannelMark.tsx'
 
 export function ConversationDetails(props: { conversation: Conversation }) {
   const panel = usePanel()
@@ -33,6 +35,14 @@ export function ConversationDetails(props: { conversation: Conversation }) {
   }
   return (
     <dl class="conv-details">
+      <Show when={props.conversation.channel}>
+        <div>
+          <dt>{t('Channel')}</dt>
+          <dd>
+            <ChannelMark of={props.conversation} named />
+          </dd>
+        </div>
+      </Show>
       <Show when={props.conversation.location}>
         {(location) => (
           <div>

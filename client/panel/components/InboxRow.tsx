@@ -9,8 +9,8 @@ import { usePanel } from '../context.ts'
 import { ago, operatorName, visitorLabel } from '../derive.ts'
 import { STATUS_LABELS } from '../format.ts'
 import { locale, t } from '../i18n.ts'
-import { Icon } from '../../shared/ui/Icon.tsx'
 import { Avatar } from './Avatar.tsx'
+import { ChannelMark } from './ChannelMark.tsx'
 
 export function InboxRow(props: {
   conversation: Conversation
@@ -69,7 +69,6 @@ export function InboxRow(props: {
     return t('waiting {time}', { time: long })
   }
   const selected = () => panel.state.selection.includes(c().id)
-  const channel = () => (c().offline ? t('Offline request') : t('Live chat'))
   return (
     <li
       class="row-item"
@@ -100,11 +99,8 @@ export function InboxRow(props: {
         />
         <span class="row-main">
           <span class="row-title">
-            {/* The channel it came by: a live chat, or a request left while nobody was there. */}
-            <span class="channel" title={channel()}>
-              <Icon name={c().offline ? 'mail' : 'chat'} size={14} />
-              <span class="sr-only">{channel()}</span>
-            </span>
+            {/* The channel it came by: the widget's live chat or request, e-mail, Telegram, API. */}
+            <ChannelMark of={c()} />
             <SafeText class="name" text={label()} />
             <time
               dateTime={new Date(activity()).toISOString()}

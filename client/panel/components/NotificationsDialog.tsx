@@ -1,9 +1,14 @@
 /**
  * Notification preferences on this device (prefs.ts): which events alert a hidden panel, the
  * beep, and the browser's permission for notifications (asked from here when not decided).
- * Changes apply at once.
+ * And the operator's own, on the server (issue 17, I4): an e-mail digest of the conversations
+ * waiting for them while no panel of theirs is open, offered only when the server sends e-mail.
+ * Changes apply at once; a refused one is undone and says why.
  */
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, createUniqueId, For, Show } from 'solid-js'
+import { httpJson } from '../../shared/index.ts'
+import { describe } from '../chat.ts'
+import { usePanel } from '../context.ts'
 import { msg, t } from '../i18n.ts'
 import { askPermission, permission } from '../notify.ts'
 import { loadPrefs, savePrefs, type AlertKind, type NotifyPrefs } from '../prefs.ts'
@@ -24,7 +29,35 @@ const PERMISSION: Record<ReturnType<typeof permission>, string> = {
   unsupported: msg('This browser shows no notifications; alerts only beep.'),
 }
 
+/** `GET`/`PUT /api/me/notifications`. */
+interface Digest {
+  emailDigest: boolean
+  /** Whether the server sends e-mail. */
+  available: boolean
+}
+
 export function NotificationsDialog(props: { onClose: () => void }) {
+  const panel = usePanel()
+  const [digest, setDigest] = createSignal<Digest>()
+  const [failure, setFailure] = createSignal('')
+  const hintId = createUniqueId()
+  /** Reads the digest's setting, or switches it (undone in the box when refused). */
+  const digestCall = async (box?: HTMLInputElement) => {
+    setFailure('')
+    try {
+      setDigest(
+        await httpJson<Digest>(panel.http.baseUrl, '/api/me/notifications', {
+          method: box && 'PUT',
+          body: box && { emailDigest: box.checked },
+          token: panel.http.token(),
+        }),
+      )
+    } catch (e) {
+      if (box) box.checked = !box.checked
+      setFailure(describe(e))
+    }
+  }
+  void digestCall()
   const [prefs, setPrefs] = createSignal<NotifyPrefs>(loadPrefs())
   const [allowed, setAllowed] = createSignal(permission())
   const change = (next: NotifyPrefs) => {
@@ -75,6 +108,25 @@ export function NotificationsDialog(props: { onClose: () => void }) {
             >
               {t('Allow browser notifications')}
             </button>
+          </Show>
+          <label class="toggle">
+            <input
+              type="checkbox"
+              checked={digest()?.emailDigest}
+              disabled={!digest()?.available}
+              aria-describedby={hintId}
+              onChange={(e) => void digestCall(e.currentTarget)}
+            />
+            {t("E-mail me a digest of waiting conversations while I'm offline")}
+          </label>
+          <p id={hintId} class="muted">
+            {digest()?.available === false &&
+              t('Not available: this server sends no e-mail (SMTP is not set up).')}
+          </p>
+          <Show when={failure()}>
+            <p class="error" role="alert">
+              {failure()}
+            </p>
           </Show>
           <div class="form-foot">
             <button type="button" onClick={close}>

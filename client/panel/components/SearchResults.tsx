@@ -8,6 +8,7 @@ import { usePanel } from '../context.ts'
 import { visitorLabel } from '../derive.ts'
 import { STATUS_LABELS, when } from '../format.ts'
 import { msg, t, tn } from '../i18n.ts'
+import { ChannelMark } from './ChannelMark.tsx'
 import '../search-results.css'
 
 /** Text someone else wrote, the matched words in <mark>: DOM nodes, never HTML. */
@@ -72,6 +73,7 @@ export function SearchResults(props: {
               >
                 <span class="row-main">
                   <span class="row-title">
+                    <ChannelMark of={item.conversation} />
                     <SafeText
                       class="name"
                       text={

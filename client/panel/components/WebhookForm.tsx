@@ -1,9 +1,10 @@
 /**
  * Add or change an endpoint. A new one's kind comes first: a webhook (the URL that receives the
  * events), a Telegram chat (its id or @channel, the bot's token, the language of the
- * notifications) or e-mail replies to offline requests (the language); a saved one keeps its
+ * notifications), e-mail replies to offline requests (the language) or the Telegram channel
+ * (the bot's token: people who write to the bot become conversations); a saved one keeps its
  * kind (the server refuses a change). Then the events the kind allows (with a box for all of
- * them; e-mail has one, implicit), a description and whether it is on. Checked before sending
+ * them; e-mail and the channel have one, implicit), a description and whether it is on. Checked before sending
  * (the browser checks the URL, this form the chat, the token and that one event at least is
  * chosen); a refusal by the server (a private address, say) shows under the field it is about,
  * else by the Save button, as does a server that cannot send e-mail.
@@ -44,6 +45,7 @@ const HEADINGS: Readonly<Record<EndpointKind, string>> = {
   webhook: msg('Edit webhook'),
   telegram: msg('Edit Telegram notifications'),
   mail: msg('Edit e-mail replies'),
+  channel: msg('Edit the Telegram channel'),
 }
 
 /** A refusal, under the field it names (or the target, when it speaks of an address). */
@@ -59,8 +61,11 @@ function refusal(error: ParleyError, kind: EndpointKind): Errors {
   const text = describe(new ParleyError(error.code, error.message.replace(/^[\w.[\]]+: /, '')))
   if (named.startsWith('events')) return { events: text }
   if (named === 'botToken') return { botToken: text }
-  if (named === 'url' || (!named && /url|address|host/i.test(error.message)))
-    return kind === 'mail' ? { form: text } : { [kind === 'webhook' ? 'url' : 'chat']: text }
+  if (
+    (named === 'url' || (!named && /url|address|host/i.test(error.message))) &&
+    (kind === 'webhook' || kind === 'telegram')
+  )
+    return { [kind === 'webhook' ? 'url' : 'chat']: text }
   return { form: text }
 }
 
@@ -91,6 +96,8 @@ export function WebhookForm(props: {
   let form!: HTMLFormElement
 
   const allowed = () => KIND_EVENTS[draft.kind]
+  /** A Telegram kind: it takes the bot's token. */
+  const bot = () => draft.kind === 'telegram' || draft.kind === 'channel'
   const all = () => allowed().every((e) => draft.events.includes(e))
   const choose = (events: readonly WebhookEventType[]) => {
     setErrors('events', undefined)
@@ -109,11 +116,12 @@ export function WebhookForm(props: {
   /** Why the draft cannot go yet, field by field (the URL is the browser's to check). */
   const check = (): Errors => {
     const token = draft.botToken.trim()
-    return draft.kind === 'telegram'
+    return bot()
       ? {
-          chat: CHAT.test(draft.chat.trim())
-            ? undefined
-            : t('Enter the chat id (-1001234567890) or @channelname.'),
+          chat:
+            draft.kind === 'channel' || CHAT.test(draft.chat.trim())
+              ? undefined
+              : t('Enter the chat id (-1001234567890) or @channelname.'),
           // A saved endpoint keeps its token unless a new one is given.
           botToken:
             BOT_TOKEN.test(token) || (props.endpoint && !token)
@@ -126,13 +134,15 @@ export function WebhookForm(props: {
   /** The target as the API takes it. */
   const target = () => {
     const lang = draft.lang === 'ru' ? '?lang=ru' : ''
+    if (draft.kind === 'channel') return 'telegram:visitor'
     if (draft.kind === 'telegram') return `telegram:${draft.chat.trim()}${lang}`
     return draft.kind === 'mail' ? `email:visitor${lang}` : draft.url.trim()
   }
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault()
-    const events = allowed().filter((x) => draft.kind === 'mail' || draft.events.includes(x))
+    // A kind with one event (e-mail, the channel) has it, implicit.
+    const events = allowed().filter((x) => !allowed()[1] || draft.events.includes(x))
     const found: Errors = {
       ...check(),
       events: events.length ? undefined : t('Choose at least one event.'),
@@ -145,7 +155,7 @@ export function WebhookForm(props: {
         description: draft.description.trim(),
         events,
         enabled: draft.enabled,
-        ...(draft.kind === 'telegram' && token ? { botToken: token } : {}),
+        ...(bot() && token ? { botToken: token } : {}),
       }
       setBusy(true)
       try {
@@ -235,6 +245,15 @@ export function WebhookForm(props: {
         <p id={`${id}-ch`} class="muted form-hint">
           {t("Add the bot to the group first. A group's id starts with -100.")}
         </p>
+      </Show>
+      <Show when={draft.kind === 'channel'}>
+        <p class="muted">
+          {t(
+            "Private chats with the bot in Telegram become conversations in this inbox; operators' answers go back to the chat. The bot must have no webhook of its own.",
+          )}
+        </p>
+      </Show>
+      <Show when={bot()}>
         <label>
           {props.endpoint ? t('New bot token (optional)') : t('Bot token')}
           <input
@@ -263,7 +282,7 @@ export function WebhookForm(props: {
           {t('Show the token')}
         </label>
       </Show>
-      <Show when={draft.kind !== 'webhook'}>
+      <Show when={draft.kind === 'telegram' || draft.kind === 'mail'}>
         <Show when={draft.kind === 'mail'}>
           <p class="muted">
             {t(
@@ -295,7 +314,7 @@ export function WebhookForm(props: {
           onInput={(e) => setDraft('description', e.currentTarget.value)}
         />
       </label>
-      <Show when={draft.kind !== 'mail'}>
+      <Show when={allowed()[1]}>
         <fieldset
           class="members"
           data-invalid={errors.events ? '' : undefined}

@@ -26,7 +26,10 @@ import { WebhookDeliveries } from './WebhookDeliveries.tsx'
 const LINK =
   'M10 14a4 4 0 0 0 5.7 0l3-3A4 4 0 0 0 13 5.3l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1'
 
-/** Each kind's icon (Telegram's paper plane), and its test's button and note (msg() keys). */
+/**
+ * Each kind's icon (Telegram's paper plane, for both of its kinds), and its test's button and
+ * note (msg() keys). The channel's test checks the bot's token.
+ */
 const KIND_UI = {
   webhook: [null, msg('Send test event'), msg('Test event queued')],
   telegram: ['send', msg('Send test message'), msg('Test message queued')],
@@ -35,6 +38,7 @@ const KIND_UI = {
     msg('Send test e-mail'),
     msg("Test e-mail queued: it goes to this server's own sender address"),
   ],
+  channel: ['send', msg('Check the bot'), msg('Check queued: the delivery log shows the result')],
 } as const
 
 export function WebhookItem(props: {
@@ -84,8 +88,9 @@ export function WebhookItem(props: {
   /** What the list says of it, in a line: labels and values. */
   const facts = () =>
     [
-      // E-mail has one event, implicit, and no secret; a Telegram endpoint's is its bot's token.
-      kind() !== 'mail' && [
+      // E-mail and the channel have one event, implicit; e-mail no secret, and a Telegram
+      // endpoint's is its bot's token.
+      KIND_EVENTS[kind()][1] && [
         t('Events'),
         ep().events.length < KIND_EVENTS[kind()].length ? ep().events.join(', ') : t('All events'),
       ],
@@ -93,7 +98,7 @@ export function WebhookItem(props: {
       [t('Last success'), time(ep().lastSuccessAt)],
       [t('Last failure'), time(ep().lastFailureAt)],
       kind() !== 'mail' && [
-        kind() === 'telegram' ? t('Bot token') : t('Secret'),
+        kind() === 'webhook' ? t('Secret') : t('Bot token'),
         `…${ep().secretHint}`,
       ],
     ].filter(Boolean) as Array<[string, JSX.Element]>

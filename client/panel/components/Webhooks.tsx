@@ -1,7 +1,7 @@
 /**
  * Admin: an inbox's webhooks (issue 17, I1), in place of the inbox forms like its branches: the
  * endpoints Parley sends the inbox's events to (webhooks, Telegram chats, e-mail replies to
- * offline requests: I2, I4), each with its state, secret and delivery log;
+ * offline requests, the Telegram channel: I2, I4, I5), each with its state, secret and delivery log;
  * the form to add or change one in place of the list; the secret shown once after it was made
  * or rotated; rotating (the old secret signs too for the hours chosen, so the receiver can
  * switch without refusing an event) and deleting, each after a confirmation.
@@ -73,7 +73,7 @@ export function Webhooks(props: { inboxId: string }) {
       </div>
       <p class="muted">
         {t(
-          "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats (notifications for the team) and e-mail (operators' answers to offline requests). A failed delivery is retried for 24 hours.",
+          "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats (notifications for the team), e-mail (operators' answers to offline requests) and the Telegram channel (answers to people who write to your bot). A failed delivery is retried for 24 hours.",
         )}
       </p>
       {error() && (

@@ -20,7 +20,13 @@ const PATHS = {
 
 export type IconName = keyof typeof PATHS
 
-export function Icon(props: { name: IconName; size?: number; filled?: boolean }) {
+export function Icon(props: {
+  name: IconName
+  size?: number
+  filled?: boolean
+  /** A path of its own (a panel's icon), drawn in place of the named one. */
+  d?: string
+}) {
   return (
     <svg
       class="icon"
@@ -34,7 +40,7 @@ export function Icon(props: { name: IconName; size?: number; filled?: boolean })
       stroke-linejoin="round"
       aria-hidden="true"
     >
-      <path d={PATHS[props.name]} />
+      <path d={props.d ?? PATHS[props.name]} />
     </svg>
   )
 }

@@ -62,6 +62,9 @@ export const RU_ADMIN_INBOX: Dictionary = {
   '1-5 stars': '1-5 звёзд',
   'Thumbs up or down': 'Палец вверх или вниз',
   'NPS 0-10': 'NPS 0-10',
+  "The inbox's e-mail address (optional)": 'E-mail ящика (необязательно)',
+  'Mail to this address becomes conversations; answers go out with it as Reply-To.':
+    'Письма на этот адрес становятся разговорами; ответы уходят с ним в Reply-To.',
   'Ratings after resolve': 'Оценка после решения',
   'Once a conversation is resolved or closed, the widget asks the visitor to rate it; their rating shows in the conversation.':
     'Когда разговор решён или закрыт, виджет просит посетителя оценить его; оценка видна в разговоре.',

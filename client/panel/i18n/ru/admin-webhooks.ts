@@ -4,20 +4,23 @@ import type { Dictionary } from '../../i18n.ts'
 export const RU_ADMIN_WEBHOOKS: Dictionary = {
   Webhooks: 'Вебхуки',
   'Webhooks of {name}': 'Вебхуки: {name}',
-  "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats (notifications for the team) and e-mail (operators' answers to offline requests). A failed delivery is retried for 24 hours.":
-    'Parley отправляет события этого ящика этим получателям: вебхукам (подписанные запросы на URL), в чаты Telegram (уведомления для команды) и по e-mail (ответы операторов на офлайн-заявки). Неудачная доставка повторяется в течение 24 часов.',
+  "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats (notifications for the team), e-mail (operators' answers to offline requests) and the Telegram channel (answers to people who write to your bot). A failed delivery is retried for 24 hours.":
+    'Parley отправляет события этого ящика этим получателям: вебхукам (подписанные запросы на URL), в чаты Telegram (уведомления для команды), по e-mail (ответы операторов на офлайн-заявки) и в Telegram (ответы тем, кто пишет вашему боту). Неудачная доставка повторяется в течение 24 часов.',
   'No endpoints yet.': 'Получателей пока нет.',
   'Add endpoint': 'Добавить получателя',
   Webhook: 'Вебхук',
   'Telegram chat': 'Чат Telegram',
   'E-mail replies to offline requests': 'Ответы на офлайн-заявки по e-mail',
   'E-mail to visitors ({lang})': 'E-mail посетителям ({lang})',
+  'Telegram channel (people write to your bot)': 'Обращения из Telegram (люди пишут вашему боту)',
+  'Telegram channel': 'Обращения из Telegram',
 
   // The form
   'New endpoint': 'Новый получатель',
   'Edit webhook': 'Изменить вебхук',
   'Edit Telegram notifications': 'Изменить уведомления в Telegram',
   'Edit e-mail replies': 'Изменить ответы по e-mail',
+  'Edit the Telegram channel': 'Изменить приём обращений из Telegram',
   Kind: 'Тип',
   'Chat id or @channel': 'ID чата или @канал',
   "Add the bot to the group first. A group's id starts with -100.":
@@ -35,6 +38,8 @@ export const RU_ADMIN_WEBHOOKS: Dictionary = {
   'Show the token': 'Показать токен',
   "Operators' answers in a conversation that began as an offline request are e-mailed to the address the visitor left.":
     'Ответы операторов в разговоре, который начался с офлайн-заявки, отправляются на e-mail, оставленный посетителем.',
+  "Private chats with the bot in Telegram become conversations in this inbox; operators' answers go back to the chat. The bot must have no webhook of its own.":
+    'Личные чаты с ботом в Telegram становятся разговорами в этом ящике; ответы операторов уходят обратно в чат. У бота не должно быть собственного вебхука.',
   'Language of the messages': 'Язык сообщений',
   "a visitor's, while nobody is assigned": 'от посетителя, пока никто не назначен',
   'escalations only': 'только эскалации',
@@ -62,6 +67,9 @@ export const RU_ADMIN_WEBHOOKS: Dictionary = {
   'Send test message': 'Отправить тестовое сообщение',
   'Test message queued': 'Тестовое сообщение в очереди',
   'Send test e-mail': 'Отправить тестовое письмо',
+  'Check the bot': 'Проверить бота',
+  'Check queued: the delivery log shows the result':
+    'Проверка в очереди: результат будет в журнале доставок',
   "Test e-mail queued: it goes to this server's own sender address":
     'Тестовое письмо в очереди: оно уйдёт на адрес отправителя этого сервера',
   'Rotate secret': 'Сменить секрет',

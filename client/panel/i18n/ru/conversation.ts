@@ -39,6 +39,12 @@ export const RU_CONVERSATION: Dictionary = {
   'Left while nobody could answer: the visitor expects a reply by e-mail':
     'Оставлена, когда никто не мог ответить: посетитель ждёт ответа по e-mail',
   'Offline request': 'Офлайн-заявка',
+  // ChannelMark: where a conversation came from
+  Channel: 'Канал',
+  'channel|E-mail': 'Почта',
+  'Answers go back by e-mail': 'Ответы уходят письмом',
+  'Answers go back to the Telegram chat': 'Ответы уходят в чат Telegram',
+  'Started through the API': 'Начат через API',
   'Visitor is typing…': 'Посетитель печатает…',
   'Assigned to': 'Исполнитель',
   'Read-only: you can view this conversation but not take part in it.':

@@ -78,6 +78,10 @@ export const RU_SHELL: Dictionary = {
   'This browser shows no notifications; alerts only beep.':
     'Этот браузер не показывает уведомления; будет только звуковой сигнал.',
   'Allow browser notifications': 'Разрешить уведомления браузера',
+  "E-mail me a digest of waiting conversations while I'm offline":
+    'Присылать мне на почту сводку ждущих разговоров, пока я не в сети',
+  'Not available: this server sends no e-mail (SMTP is not set up).':
+    'Недоступно: этот сервер не отправляет почту (SMTP не настроен).',
   Done: 'Готово',
 
   // Password and sign out everywhere.
