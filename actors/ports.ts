@@ -1282,6 +1282,146 @@ export interface TelegramOffsetStore {
   set(endpointId: string, nextUpdateId: number, at: number): Promise<void>
 }
 
+/** Analytics (issue 19): a conversation's figures as folded from its log (server/analytics/fold.ts). */
+export interface AnalyticsFacts {
+  conversationId: string
+  inboxId: string
+  branchId: string | null
+  channel: string
+  country: string | null
+  region: string | null
+  createdAt: number
+  status: ConversationStatus
+  assigneeId: string | null
+  /** Its log is counted up to this seq. */
+  projectedSeq: number
+  offline: boolean
+  firstMessageAt: number | null
+  firstResponseAt: number | null
+  firstResponseMs: number | null
+  firstResponseBusinessMs: number | null
+  firstResponderId: string | null
+  firstAssignedAt: number | null
+  firstAssigneeId: string | null
+  firstResolvedAt: number | null
+  resolutionMs: number | null
+  resolutionOperatorId: string | null
+  erasedAt: number | null
+}
+
+/** One visitor rating of one resolution, with the dimensions it is counted under. */
+export interface AnalyticsRatingRecord {
+  conversationId: string
+  resolutionSeq: number
+  inboxId: string
+  branchId: string | null
+  channel: string
+  country: string | null
+  operatorId: string | null
+  scale: 'stars' | 'thumbs' | 'nps'
+  score: number | null
+  comment: string | null
+  at: number
+}
+
+/** What happened in one 15-minute bucket under one set of dimensions ('' = none). */
+export interface AnalyticsCount {
+  inboxId: string
+  bucket: number
+  metric: string
+  branchId: string
+  operatorId: string
+  channel: string
+  country: string
+  value: number
+}
+
+/** One conversation's fold since its last projection: written in one transaction with others. */
+export interface AnalyticsProjection {
+  facts: AnalyticsFacts
+  /** The stored projectedSeq this applies over; null: the conversation has no row yet. */
+  over: number | null
+  ratings: AnalyticsRatingRecord[]
+  /** The conversation's content was erased: its rating comments go. */
+  erased: boolean
+  counts: AnalyticsCount[]
+  /** The events a drill-down lists the conversation by. */
+  events: AnalyticsEventRecord[]
+}
+
+/** A resolution, closing, reopening, escalation or transfer, with its dimensions. */
+export interface AnalyticsEventRecord {
+  conversationId: string
+  seq: number
+  inboxId: string
+  kind: 'resolved' | 'closed' | 'reopened' | 'escalated' | 'transferred'
+  at: number
+  branchId: string
+  operatorId: string
+  channel: string
+  country: string
+}
+
+/** The rows an analytics query covers: a range in some inboxes, with optional filters. */
+export interface AnalyticsScope {
+  /** Never empty (a reader who may see no inbox gets no query). */
+  inboxIds: readonly string[]
+  from: number
+  to: number
+  branchId?: string
+  operatorId?: string
+  channel?: string
+  country?: string
+}
+
+/** Which moment of a conversation places it in a range (and names its operator). */
+export type AnalyticsMoment = 'created' | 'response' | 'resolved' | 'assigned'
+
+export interface AnalyticsStore {
+  /** Conversations with uncounted events, oldest mark first. */
+  marks(limit: number): Promise<Array<{ conversationId: string; markedAt: number }>>
+  /** The stored figures of these conversations (those that have a row). */
+  facts(conversationIds: readonly string[]): Promise<AnalyticsFacts[]>
+  /**
+   * Writes the projections and drops the marks of `settle` whose log the stored figures now
+   * cover, in one transaction. Rejects with `conflict` (and writes nothing) when a stored row
+   * moved since it was read (another projector got there first).
+   */
+  apply(projections: readonly AnalyticsProjection[], settle: readonly string[]): Promise<void>
+  /** The oldest mark's time; null when every committed event is counted. */
+  oldestMark(): Promise<number | null>
+  /** Drops the whole projection and marks every conversation to be counted again. */
+  reset(): Promise<number>
+  /** Summed counts in the scope, grouped by bucket and metric. */
+  countsByBucket(
+    scope: AnalyticsScope,
+  ): Promise<Array<{ bucket: number; metric: string; value: number }>>
+  /** Summed counts in the scope, grouped by every dimension and metric (no bucket). */
+  countsByDimension(scope: AnalyticsScope): Promise<AnalyticsCount[]>
+  /** The conversations whose `moment` lies in the scope (its operator filter: that moment's). */
+  factsAt(scope: AnalyticsScope, moment: AnalyticsMoment): Promise<AnalyticsFacts[]>
+  /** Ratings given in the scope. */
+  ratings(scope: AnalyticsScope): Promise<AnalyticsRatingRecord[]>
+  /**
+   * A page of conversations whose `moment` lies in the scope, newest first, after the cursor
+   * (`at` and id of the last one listed).
+   */
+  pageAt(
+    scope: AnalyticsScope,
+    moment: AnalyticsMoment,
+    where: 'all' | 'offline' | 'unanswered',
+    after: { at: number; id: string } | null,
+    limit: number,
+  ): Promise<AnalyticsFacts[]>
+  /** A page of events of one kind in the scope, newest first, after the cursor. */
+  pageEvents(
+    scope: AnalyticsScope,
+    kind: AnalyticsEventRecord['kind'],
+    after: { at: number; id: string } | null,
+    limit: number,
+  ): Promise<AnalyticsEventRecord[]>
+}
+
 export interface Store {
   conversations: ConversationStore
   queries: ConversationQueries
@@ -1299,6 +1439,7 @@ export interface Store {
   passwordResets: PasswordResetStore
   notificationPrefs: NotificationPrefsStore
   telegramOffsets: TelegramOffsetStore
+  analytics: AnalyticsStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

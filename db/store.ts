@@ -18,6 +18,7 @@ import { SqlApiTokenStore } from './repos/api-tokens.ts'
 import { SqlPasswordResetStore } from './repos/password-resets.ts'
 import { SqlNotificationPrefsStore } from './repos/notification-prefs.ts'
 import { SqlTelegramOffsetStore } from './repos/telegram-offsets.ts'
+import { SqlAnalyticsStore } from './repos/analytics.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
@@ -137,6 +138,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     passwordResets: new SqlPasswordResetStore(db),
     notificationPrefs: new SqlNotificationPrefsStore(db),
     telegramOffsets: new SqlTelegramOffsetStore(db),
+    analytics: new SqlAnalyticsStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

@@ -61,6 +61,9 @@ import { meRoutes } from './http/me.ts'
 import { openapiRoutes } from './http/openapi.ts'
 import { opsRoutes, serveMetrics } from './http/ops.ts'
 import { overviewRoutes } from './http/overview.ts'
+import { analyticsRoutes } from './http/analytics.ts'
+import { AnalyticsProjector } from './analytics/projector.ts'
+import { AnalyticsService } from './analytics/report.ts'
 import { realtimeRoutes } from './http/realtime.ts'
 import { searchRoutes } from './http/search.ts'
 import { staticRoutes } from './http/static.ts'
@@ -108,6 +111,8 @@ export interface RunningServer {
   inboundMailPort: number | null
   /** One round of the e-mail digests now, on this node (issue 17, tests). */
   runDigests(): Promise<{ sent: number }>
+  /** The analytics projection (issue 19): `catchUp` counts everything committed so far. */
+  analytics: Pick<AnalyticsProjector, 'catchUp' | 'round'>
   /** The webhook dispatcher (issue 17): `drain` runs rounds until nothing is left to send. */
   webhooks: Pick<WebhookDispatcher, 'drain' | 'stats' | 'kick'>
   conversations: ConversationRegistry
@@ -345,6 +350,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         name: 'digests',
       })
     : null
+  // Analytics (issue 19): the projection counts what the log committed, one node at a time.
+  const projector = new AnalyticsProjector({ store, log })
+  const analyticsSweeper = startSweeper({
+    everyMs: config.analyticsEveryMs,
+    run: () =>
+      cluster ? cluster.tryLock('analytics', () => projector.catchUp(50)) : projector.catchUp(50),
+    lock: null,
+    log,
+    name: 'analytics',
+  })
   // The e-mail channel (issue 17, I5): mail for the inboxes' addresses becomes conversations.
   const inboundMail = config.mailInbound
     ? new InboundMail({
@@ -509,6 +524,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(avatarRoutes(ctx, avatars))
     .use(inboxRoutes(ctx))
     .use(overviewRoutes(ctx))
+    .use(analyticsRoutes(ctx, new AnalyticsService({ store, clock })))
     .use(searchRoutes(ctx))
     .use(meRoutes(ctx))
     .use(adminRoutes(ctx))
@@ -633,6 +649,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       sweeper.stop()
       retention.stop()
       digestSweeper?.stop()
+      analyticsSweeper.stop()
       await inboundMail?.stop()
       await telegramChannel.stop()
       webhookDirectory.stop()
@@ -669,6 +686,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     sweepAttachments: sweepAttachmentsNow,
     runRetention: runRetentionNow,
     runDigests: runDigestsNow,
+    analytics: projector,
     inboundMailPort: inboundMail?.port ?? null,
     webhooks: dispatcher,
     gateway,

@@ -12,6 +12,7 @@ import {
   type Clock,
   type Logger,
 } from '../actors/index.ts'
+import { csv } from './csv.ts'
 
 export interface AuditAction {
   /**
@@ -66,31 +67,21 @@ export class AuditTrail {
   }
 }
 
-/** CSV of entries (RFC 4180; a leading =, +, - or @ is quoted away from spreadsheet formulas). */
+/** CSV of entries (server/csv.ts: formula-safe cells). */
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  const cell = (value: unknown): string => {
-    let text =
-      value === null || value === undefined
-        ? ''
-        : typeof value === 'string'
-          ? value
-          : JSON.stringify(value)
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-  }
-  const head = [
-    'id',
-    'time',
-    'actor_kind',
-    'actor_id',
-    'action',
-    'target_kind',
-    'target_id',
-    'address',
-    'details',
-  ]
-  const rows = entries.map((e) =>
+  return csv(
     [
+      'id',
+      'time',
+      'actor_kind',
+      'actor_id',
+      'action',
+      'target_kind',
+      'target_id',
+      'address',
+      'details',
+    ],
+    entries.map((e) => [
       e.id,
       new Date(e.at).toISOString(),
       e.actorKind,
@@ -100,9 +91,6 @@ export function auditCsv(entries: readonly AuditEntry[]): string {
       e.targetId,
       e.address,
       e.details,
-    ]
-      .map(cell)
-      .join(','),
+    ]),
   )
-  return [head.join(','), ...rows].join('\r\n') + '\r\n'
 }

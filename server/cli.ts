@@ -5,11 +5,20 @@
  *     Copies every row of one store into another, empty one (SQLite to Postgres, or back), then
  *     verifies per-table row counts and checksums and prints a report. Stop the server first.
  *     Exit 0: copied and verified; 1: a table differs or the copy failed; 2: bad usage or refused.
+ *
+ *   analytics rebuild [--db <url>]
+ *     Drops the analytics projection (issue 19) and counts every conversation's log again (the
+ *     database of DATABASE_URL / DATA_DIR by default). Safe while servers run: their rounds and
+ *     this one never count an event twice. Exit 0: done; 1: failed; 2: bad usage.
  */
 import { parseArgs } from 'node:util'
-import { CopyRefused, copyDatabase, redactUrl, type CopyReport } from '../db/index.ts'
+import { CopyRefused, copyDatabase, openStore, redactUrl, type CopyReport } from '../db/index.ts'
+import { createLogger } from '../actors/runtime/log.ts'
+import { AnalyticsProjector } from './analytics/projector.ts'
+import { loadConfig } from './config.ts'
 
 const USAGE = `usage: bun server/cli.ts db copy --from <url> --to <url> [--batch <rows>]
+       bun server/cli.ts analytics rebuild [--db <url>]
   urls: sqlite:<path>, file:<path>, a plain path, postgres://... or postgresql://...`
 
 /** The report as a fixed-width table, one row per table, then a verdict line. */
@@ -71,6 +80,27 @@ async function dbCopy(args: string[]): Promise<number> {
   }
 }
 
+async function analyticsRebuild(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' } }, strict: true })
+  const url = values.db ?? loadConfig(process.env).databaseUrl
+  console.log(`rebuilding analytics of ${redactUrl(url)}`)
+  const store = await openStore(url)
+  try {
+    const started = performance.now()
+    const marked = await store.analytics.reset()
+    const projector = new AnalyticsProjector({ store, log: createLogger({ level: 'warn' }) })
+    const folded = await projector.catchUp()
+    const seconds = ((performance.now() - started) / 1000).toFixed(1)
+    console.log(`counted ${folded} of ${marked} conversations again in ${seconds} s`)
+    return 0
+  } catch (error) {
+    console.error(`rebuild failed: ${error instanceof Error ? error.message : String(error)}`)
+    return 1
+  } finally {
+    await store.close()
+  }
+}
+
 /** Runs one command line (without the runtime and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv
@@ -79,6 +109,15 @@ export async function main(argv: string[]): Promise<number> {
       return await dbCopy(rest)
     } catch (error) {
       // parseArgs: an unknown or malformed option.
+      console.error(error instanceof Error ? error.message : String(error))
+      console.error(USAGE)
+      return 2
+    }
+  }
+  if (group === 'analytics' && command === 'rebuild') {
+    try {
+      return await analyticsRebuild(rest)
+    } catch (error) {
       console.error(error instanceof Error ? error.message : String(error))
       console.error(USAGE)
       return 2

@@ -108,6 +108,11 @@ const EnvSchema = v.object({
    * (coalesced: one row update per conversation per flush); 0 writes it with every message.
    */
   SUMMARY_FLUSH_MS: v.optional(intIn(0, 10_000), '1000'),
+  /**
+   * How often the analytics projection counts what the log committed (issue 19), in ms; the
+   * dashboard's figures are that far behind at most. 0: never on a timer (tests, the CLI).
+   */
+  ANALYTICS_EVERY_MS: v.optional(intIn(0, 3_600_000), '5000'),
   /** Login attempts a minute (and burst) from one client address, whatever the account. */
   LOGIN_LIMIT_ADDRESS: v.optional(intIn(1, 100_000), '20'),
   /** Login attempts a minute (and burst) from one IPv4 /24 or IPv6 /64. */
@@ -284,6 +289,8 @@ export interface Config {
   storeTimeoutMs: number
   /** Longest a conversation summary is written behind its log, in ms (SUMMARY_FLUSH_MS). */
   summaryFlushMs: number
+  /** How often the analytics projection runs, in ms (ANALYTICS_EVERY_MS); 0 never. */
+  analyticsEveryMs: number
   /** Login throttling and the bound on password checks (LOGIN_*, PASSWORD_HASH_*). */
   login: {
     perAddress: number
@@ -451,6 +458,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceSec: e.SHUTDOWN_GRACE,
     storeTimeoutMs: e.STORE_TIMEOUT_MS,
     summaryFlushMs: e.SUMMARY_FLUSH_MS,
+    analyticsEveryMs: e.ANALYTICS_EVERY_MS,
     login: {
       perAddress: e.LOGIN_LIMIT_ADDRESS,
       perSubnet: e.LOGIN_LIMIT_SUBNET,

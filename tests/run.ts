@@ -83,6 +83,8 @@ if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
     'tests/integrations/transcripts.test.ts',
     'tests/integrations/mail-channel.test.ts',
     'tests/integrations/telegram-channel.test.ts',
+    'tests/analytics/history.test.ts',
+    'tests/analytics/api.test.ts',
     'tests/attachments/api.test.ts',
     'tests/attachments/limits.test.ts',
     'tests/attachments/faults.test.ts',

@@ -32,6 +32,11 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   passwordResets: ['tokenHash'],
   notificationPrefs: ['operatorId'],
   telegramOffsets: ['endpointId'],
+  analyticsMarks: ['conversationId'],
+  analyticsConversations: ['conversationId'],
+  analyticsRatings: ['conversationId', 'resolutionSeq'],
+  analyticsBuckets: ['inboxId', 'bucket', 'metric', 'branchId', 'operatorId', 'channel', 'country'],
+  analyticsEvents: ['conversationId', 'seq'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

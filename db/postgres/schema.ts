@@ -582,6 +582,145 @@ export const telegramOffsets = pgTable('telegram_offsets', {
   updatedAt: int64('updated_at').notNull(),
 })
 
+/**
+ * Analytics (issue 19): conversations whose log holds events the analytics projection has not
+ * counted yet. Inserted (or left as it is) in the same transaction as every log append, so a
+ * committed event is never missed; the projector deletes a mark only once its conversation's
+ * projection covers the whole log. `marked_at` is the time of the oldest uncounted append: the
+ * figures are exact up to the oldest mark.
+ */
+export const analyticsMarks = pgTable('analytics_marks', {
+  conversationId: text('conversation_id').primaryKey(),
+  markedAt: int64('marked_at').notNull(),
+})
+
+/**
+ * Analytics (issue 19): one row per conversation, its figures as folded from its log up to
+ * `projected_seq` (server/analytics/fold.ts; the rules in docs/analytics.md). A projection:
+ * rebuilt from the log by `parley analytics rebuild`, never written by the chat path. No
+ * foreign keys, so a rebuild or a restore never depends on other tables' order.
+ */
+export const analyticsConversations = pgTable(
+  'analytics_conversations',
+  {
+    conversationId: text('conversation_id').primaryKey(),
+    inboxId: text('inbox_id').notNull(),
+    /** The branch it is in now (a transfer moves it). */
+    branchId: text('branch_id'),
+    channel: text('channel').notNull(),
+    country: text('country'),
+    region: text('region'),
+    createdAt: int64('created_at').notNull(),
+    status: text('status').$type<ConversationStatus>().notNull(),
+    assigneeId: text('assignee_id'),
+    /** The log is counted up to this seq; a projection write applies only over this value. */
+    projectedSeq: int64('projected_seq').notNull(),
+    offline: boolean('offline').notNull(),
+    /** The visitor's first message. */
+    firstMessageAt: int64('first_message_at'),
+    /** The first operator message after it, its wall and working-hours delay, and its author. */
+    firstResponseAt: int64('first_response_at'),
+    firstResponseMs: int64('first_response_ms'),
+    firstResponseBusinessMs: int64('first_response_business_ms'),
+    firstResponderId: text('first_responder_id'),
+    firstAssignedAt: int64('first_assigned_at'),
+    firstAssigneeId: text('first_assignee_id'),
+    firstResolvedAt: int64('first_resolved_at'),
+    resolutionMs: int64('resolution_ms'),
+    /** The assignee when it was first resolved (else who resolved it). */
+    resolutionOperatorId: text('resolution_operator_id'),
+    erasedAt: int64('erased_at'),
+  },
+  (t) => [
+    // Each figure takes the conversations whose moment of it lies in the range, in the inboxes
+    // the reader may see: `inbox_id in (...) and <moment> >= ? and <moment> < ?`.
+    index('analytics_conversations_created_idx').on(t.inboxId, t.createdAt),
+    index('analytics_conversations_response_idx').on(t.inboxId, t.firstResponseAt),
+    index('analytics_conversations_resolved_idx').on(t.inboxId, t.firstResolvedAt),
+    index('analytics_conversations_assigned_idx').on(t.inboxId, t.firstAssignedAt),
+  ],
+)
+
+/**
+ * Analytics (issue 19): one visitor rating of one resolution (a change replaces it). The
+ * comment is emptied when the conversation's content is erased.
+ */
+export const analyticsRatings = pgTable(
+  'analytics_ratings',
+  {
+    conversationId: text('conversation_id').notNull(),
+    resolutionSeq: int64('resolution_seq').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    branchId: text('branch_id'),
+    channel: text('channel').notNull(),
+    country: text('country'),
+    /** The assignee when it was rated (else who resolved it). */
+    operatorId: text('operator_id'),
+    scale: text('scale').$type<'stars' | 'thumbs' | 'nps'>().notNull(),
+    /** null: the visitor declined to rate. */
+    score: int64('score'),
+    comment: text('comment'),
+    /** When this resolution was first rated. */
+    at: int64('at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.resolutionSeq] }),
+    // Ratings of a range: `inbox_id in (...) and at >= ? and at < ?`.
+    index('analytics_ratings_at_idx').on(t.inboxId, t.at),
+  ],
+)
+
+/**
+ * Analytics (issue 19): the events a drill-down lists conversations by (a resolution, closing,
+ * reopening, escalation, transfer), one row per event, written with its bucket counts.
+ */
+export const analyticsEvents = pgTable(
+  'analytics_events',
+  {
+    conversationId: text('conversation_id').notNull(),
+    seq: int64('seq').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    kind: text('kind').notNull(),
+    at: int64('at').notNull(),
+    branchId: text('branch_id').notNull(),
+    operatorId: text('operator_id').notNull(),
+    channel: text('channel').notNull(),
+    country: text('country').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.seq] }),
+    // A drill-down: `inbox_id in (...) and kind = ? and at >= ? and at < ?`, newest first.
+    index('analytics_events_kind_idx').on(t.inboxId, t.kind, t.at),
+  ],
+)
+
+/**
+ * Analytics (issue 19): counts of what happened per 15 minutes (`bucket` = floor(ms / 900000),
+ * a step every time zone's offset is a multiple of, so any zone's hours and days are sums of
+ * whole buckets) and per dimension: inbox, branch, operator ('' for none), channel, country
+ * ('' unknown), metric (docs/analytics.md). Each event adds to exactly one row per metric, in
+ * the same transaction that moves its conversation's `projected_seq` past it.
+ */
+export const analyticsBuckets = pgTable(
+  'analytics_buckets',
+  {
+    inboxId: text('inbox_id').notNull(),
+    bucket: int64('bucket').notNull(),
+    metric: text('metric').notNull(),
+    branchId: text('branch_id').notNull(),
+    operatorId: text('operator_id').notNull(),
+    channel: text('channel').notNull(),
+    country: text('country').notNull(),
+    value: int64('value').notNull(),
+  },
+  // Every read is a range of buckets in given inboxes: the key's order serves it.
+  (t) => [
+    primaryKey({
+      columns: [t.inboxId, t.bucket, t.metric, t.branchId, t.operatorId, t.channel, t.country],
+    }),
+  ],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -604,4 +743,9 @@ export const tables = {
   passwordResets,
   notificationPrefs,
   telegramOffsets,
+  analyticsMarks,
+  analyticsConversations,
+  analyticsRatings,
+  analyticsBuckets,
+  analyticsEvents,
 }

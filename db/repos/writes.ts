@@ -66,6 +66,8 @@ export interface PlannedWrite {
   erasures: PlannedErasure[]
   /** Webhook outbox marks (issue 17): the range of this write's events to fan out. */
   outbox: Rows['webhookOutbox'][]
+  /** Analytics marks (issue 19): a conversation whose log this write appends to. */
+  analytics: Rows['analyticsMarks'][]
   /** The webhook dispatcher's own changes (db/repos/webhook-steps.ts). */
   webhooks?: WebhookOps
   /**
@@ -90,6 +92,7 @@ export function projectionWrite(projections: Projection[], settles: string[]): P
     attachmentDeletes: [],
     erasures: [],
     outbox: [],
+    analytics: [],
     settles,
   }
 }
@@ -117,6 +120,7 @@ export class ConversationWriter {
   readonly #messagePatches: MessagePatches
   readonly #projections: ProjectionUpdates
   readonly #mark = insertInto('pendingProjections', { doNothing: true })
+  readonly #analyticsMark = insertInto('analyticsMarks', { doNothing: true })
   readonly #settle
   readonly #link
   readonly #unlink
@@ -226,6 +230,10 @@ export class ConversationWriter {
         : [],
       erasures: write.erase ? [{ conversationId: id, ...write.erase }] : [],
       outbox: write.outbox ? outboxMark(write) : [],
+      analytics:
+        write.events.length > 0
+          ? [{ conversationId: id, markedAt: Math.min(...write.events.map((e) => e.at)) }]
+          : [],
       settles: [],
     }
   }
@@ -264,6 +272,11 @@ export class ConversationWriter {
         writes.flatMap((w) => w.marks),
       ),
       ...insertStep(this.#outbox, mergedMarks(writes.flatMap((w) => w.outbox))),
+      // An existing mark stays as it is (its time is the oldest uncounted append's).
+      ...insertStep(
+        this.#analyticsMark,
+        firstPerKey(writes.flatMap((w) => w.analytics)),
+      ),
       ...this.#webhooks.steps(writes.flatMap((w) => (w.webhooks ? [w.webhooks] : []))),
       ...this.#projections.steps(writes.flatMap((w) => w.projections)),
       // Last: summaries are written and a mark inserted by any write of this batch is there.
@@ -323,6 +336,14 @@ function mergedMarks(rows: Rows['webhookOutbox'][]): Rows['webhookOutbox'][] {
         : row,
     )
   }
+  return [...byId.values()]
+}
+
+/** The first mark of each conversation (a batch may append to one conversation twice). */
+function firstPerKey(rows: Rows['analyticsMarks'][]): Rows['analyticsMarks'][] {
+  if (rows.length < 2) return rows
+  const byId = new Map<string, Rows['analyticsMarks']>()
+  for (const row of rows) if (!byId.has(row.conversationId)) byId.set(row.conversationId, row)
   return [...byId.values()]
 }
 

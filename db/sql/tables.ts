@@ -42,6 +42,11 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   passwordResets: true,
   notificationPrefs: true,
   telegramOffsets: true,
+  analyticsMarks: true,
+  analyticsConversations: true,
+  analyticsRatings: true,
+  analyticsBuckets: true,
+  analyticsEvents: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -67,4 +72,9 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'passwordResets',
   'notificationPrefs',
   'telegramOffsets',
+  'analyticsMarks',
+  'analyticsConversations',
+  'analyticsRatings',
+  'analyticsBuckets',
+  'analyticsEvents',
 ]

@@ -147,6 +147,7 @@ export const TAGS = {
   search: 'Full-text search over conversations.',
   me: "The signed-in operator's status, badges, profile and picture.",
   overview: "The supervisors' live overview.",
+  analytics: 'Reports on conversations, responses, ratings and load (supervisors, admins).',
   admin: 'Operators, inboxes, members and visitor sessions (admins).',
   branches: "Inbox branches, their hours and the inbox's routing (admins).",
   canned: 'Saved replies, personal and shared.',

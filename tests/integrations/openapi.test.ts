@@ -580,6 +580,22 @@ describe('answers fit their documented shapes', () => {
     const found = await ok('get', '/api/search', {}, { ...a, query: { q: 'invoice' } })
     expect(found.results.length).toBeGreaterThan(0)
     await ok('get', '/api/overview', {}, { token: admin })
+    // Analytics over what this test just did: real figures, not an empty report.
+    await s.analytics.catchUp()
+    const hour = 3_600_000
+    const range = {
+      from: String(Math.floor(Date.now() / hour) * hour - 24 * hour),
+      to: String(Math.floor(Date.now() / hour) * hour + hour),
+      tz: 'Europe/Moscow',
+    }
+    const report = await ok('get', '/api/analytics/report', {}, { token: admin, query: range })
+    expect(report.totals.conversations).toBeGreaterThan(0)
+    expect(report.totals.ratings.rated).toBeGreaterThan(0)
+    const drill = { ...range, metric: 'created' }
+    const page = await ok('get', '/api/analytics/conversations', {}, { token: admin, query: drill })
+    expect(page.items.length).toBeGreaterThan(0)
+    const comments = await ok('get', '/api/analytics/comments', {}, { token: admin, query: range })
+    expect(comments.map((c: { comment: string }) => c.comment)).toContain('Quick and kind')
   })
 
   test('shapes - e-mail: notifications, password reset, transcripts (a server without SMTP)', async () => {

@@ -1,0 +1,232 @@
+/**
+ * Analytics (issue 19, A1/A2; docs/analytics.md): what the dashboard asks and what it gets.
+ * Every figure is computed from the committed event log through a projection; the rules of
+ * each figure are in docs/analytics.md. Times are epoch milliseconds; durations milliseconds.
+ *
+ * Admins see every inbox, supervisors their own; operators none (403).
+ */
+import * as v from 'valibot'
+import { wireString } from './strings.ts'
+
+/**
+ * Counts are kept per 15 minutes: every time zone's offset is a multiple of it, so any zone's
+ * hours, days and months are sums of whole buckets. A range's ends must be multiples of it.
+ */
+export const BUCKET_MS = 15 * 60_000
+/** Longest range one report covers, in days. */
+export const MAX_ANALYTICS_DAYS = 400
+/** Conversations a drill-down page lists at most. */
+export const ANALYTICS_PAGE = 50
+export const ANALYTICS_INTERVALS = ['day', 'week', 'month'] as const
+export const AnalyticsInterval = v.picklist(ANALYTICS_INTERVALS)
+export type AnalyticsInterval = v.InferOutput<typeof AnalyticsInterval>
+export const ANALYTICS_CHANNELS = ['widget', 'api', 'email', 'telegram'] as const
+
+/**
+ * The figures a drill-down lists the conversations of: `created` (started in the range),
+ * `resolved` / `closed` / `reopened` (a resolution, closing or reopening in the range),
+ * `first_response` (first answered in the range), `offline` (offline requests started in the
+ * range), `rated` (rated in the range), `escalated` / `transferred` (in the range), `unanswered`
+ * (started in the range, never answered).
+ */
+export const ANALYTICS_DRILLS = [
+  'created',
+  'resolved',
+  'closed',
+  'reopened',
+  'first_response',
+  'offline',
+  'rated',
+  'escalated',
+  'transferred',
+  'unanswered',
+] as const
+export const AnalyticsDrill = v.picklist(ANALYTICS_DRILLS)
+export type AnalyticsDrill = v.InferOutput<typeof AnalyticsDrill>
+
+/** The tables `GET /api/analytics/export` writes as CSV. */
+export const ANALYTICS_TABLES = [
+  'series',
+  'heatmap',
+  'operators',
+  'branches',
+  'inboxes',
+  'countries',
+  'channels',
+  'ratings',
+  'comments',
+] as const
+export const AnalyticsTable = v.picklist(ANALYTICS_TABLES)
+export type AnalyticsTable = v.InferOutput<typeof AnalyticsTable>
+
+const id = (name: string) => v.optional(v.pipe(wireString(name), v.maxLength(64)))
+const instant = (name: string) =>
+  v.pipe(
+    wireString(name),
+    v.regex(/^\d{1,15}$/, `${name}: epoch milliseconds`),
+    v.transform(Number),
+  )
+
+/**
+ * The query string of every analytics request: a range [from, to) in epoch ms, the viewer's
+ * IANA time zone (days, weeks from Monday, months and hours are local to it) and filters.
+ */
+export const AnalyticsQuery = v.strictObject({
+  from: instant('from'),
+  to: instant('to'),
+  tz: v.optional(v.pipe(wireString('tz'), v.maxLength(64)), 'UTC'),
+  interval: v.optional(AnalyticsInterval, 'day'),
+  inbox: id('inbox'),
+  branch: id('branch'),
+  operator: id('operator'),
+  channel: v.optional(v.picklist(ANALYTICS_CHANNELS)),
+  /** ISO 3166-1 alpha-2. */
+  country: v.optional(v.pipe(wireString('country'), v.regex(/^[A-Z]{2}$/, 'country: ISO code'))),
+})
+export type AnalyticsQuery = v.InferOutput<typeof AnalyticsQuery>
+
+/** A duration figure over a set of conversations: null when the set is empty. */
+export interface Durations {
+  count: number
+  averageMs: number | null
+  medianMs: number | null
+  p90Ms: number | null
+}
+
+/** The headline numbers of one period. */
+export interface AnalyticsTotals {
+  conversations: number
+  resolved: number
+  closed: number
+  reopened: number
+  offline: number
+  /** Started in the range and not answered by an operator (yet). */
+  unanswered: number
+  visitorMessages: number
+  operatorMessages: number
+  escalations: number
+  transfers: number
+  firstResponse: Durations
+  /** The same, counting only the branch's working hours. */
+  firstResponseBusiness: Durations
+  resolution: Durations
+  /** Creation to the first assignment. */
+  queueWait: Durations
+  ratings: RatingFigures
+}
+
+export interface RatingFigures {
+  /** Resolutions in the range that asked for a rating. */
+  asked: number
+  /** Of them, rated (a score, not declined). */
+  rated: number
+  /** rated / asked; null when none was asked. */
+  responseRate: number | null
+  /** Per scale: stars 1-5, thumbs 0-1, nps 0-10. */
+  scales: Array<{
+    scale: 'stars' | 'thumbs' | 'nps'
+    count: number
+    average: number | null
+    /** count of each score, index = score. */
+    distribution: number[]
+    /** nps only: % promoters (9-10) - % detractors (0-6). */
+    nps: number | null
+  }>
+}
+
+/** One row of a breakdown table (per operator, branch, inbox, country, channel). */
+export interface BreakdownRow {
+  key: string
+  /** The operator's, branch's or inbox's name; the code for countries and channels. */
+  label: string
+  conversations: number
+  /** Operators: assignments to them in the range. */
+  assigned: number
+  resolved: number
+  visitorMessages: number
+  operatorMessages: number
+  firstResponse: Durations
+  resolution: Durations
+  ratingAverage: number | null
+  ratings: number
+}
+
+export interface AnalyticsReport {
+  query: {
+    from: number
+    to: number
+    tz: string
+    interval: AnalyticsInterval
+  }
+  /** The period of the same length just before (for the change of each headline). */
+  previousRange: { from: number; to: number }
+  totals: AnalyticsTotals
+  previous: AnalyticsTotals
+  /** Over time: one entry per interval (local day, week from Monday, month), in order. */
+  series: Array<{
+    /** Start of the interval (clamped to the range). */
+    at: number
+    /** "2026-03-29", "2026-W13" (the Monday's date), "2026-03". */
+    label: string
+    conversations: number
+    resolved: number
+    visitorMessages: number
+    operatorMessages: number
+    firstResponseMedianMs: number | null
+  }>
+  /** Visitor messages by local weekday (0 = Monday) and hour (0-23): heatmap[weekday][hour]. */
+  heatmap: number[][]
+  /** Conversations started, by local weekday and hour. */
+  heatmapConversations: number[][]
+  operators: BreakdownRow[]
+  branches: BreakdownRow[]
+  inboxes: BreakdownRow[]
+  countries: BreakdownRow[]
+  channels: BreakdownRow[]
+  /** When the projection last caught up with the log (figures are exact up to then). */
+  asOf: number
+}
+
+/** A conversation behind a figure (`GET /api/analytics/conversations`). */
+export interface AnalyticsConversation {
+  id: string
+  inboxId: string
+  branchId: string | null
+  channel: string
+  country: string | null
+  createdAt: number
+  status: string
+  assigneeId: string | null
+  firstResponseMs: number | null
+  resolutionMs: number | null
+  ratingScore: number | null
+}
+
+export interface AnalyticsConversationPage {
+  items: AnalyticsConversation[]
+  /** Pass as `cursor` for the next page; null at the end. */
+  next: string | null
+}
+
+/** A rating comment (`GET /api/analytics/comments`); erased conversations have none. */
+export interface AnalyticsComment {
+  conversationId: string
+  scale: 'stars' | 'thumbs' | 'nps'
+  score: number | null
+  comment: string
+  at: number
+  operatorId: string | null
+}
+
+export const AnalyticsDrillQuery = v.strictObject({
+  ...AnalyticsQuery.entries,
+  metric: AnalyticsDrill,
+  cursor: v.optional(v.pipe(wireString('cursor'), v.maxLength(200))),
+})
+export type AnalyticsDrillQuery = v.InferOutput<typeof AnalyticsDrillQuery>
+
+export const AnalyticsExportQuery = v.strictObject({
+  ...AnalyticsQuery.entries,
+  table: AnalyticsTable,
+})
+export type AnalyticsExportQuery = v.InferOutput<typeof AnalyticsExportQuery>

@@ -1,0 +1,229 @@
+/**
+ * The analytics fold (issue 19): a conversation's stored figures plus the events of its log
+ * after them -> the new figures, the counts to add and the ratings and drill-down events to
+ * write. Pure: the same figures and events always give the same result, which is what makes the
+ * projection idempotent (it is applied only over the figures it was folded from) and
+ * rebuildable. The rules are docs/analytics.md's; each line below says which.
+ */
+import type {
+  AnalyticsCount,
+  AnalyticsEventRecord,
+  AnalyticsFacts,
+  AnalyticsProjection,
+  AnalyticsRatingRecord,
+} from '../../actors/ports.ts'
+import { nextChange, isOpen, type Schedule } from '../../actors/inbox/schedule.ts'
+import type { ConversationEvent } from '../../protocol/index.ts'
+import { BUCKET_MS } from '../../protocol/analytics.ts'
+
+/** What the fold reads besides the log: a branch's working hours (null: always open). */
+export type ScheduleOf = (branchId: string | null) => Schedule | null
+
+/** The count metrics (analytics_buckets.metric). */
+export type CountMetric =
+  | 'assigned'
+  | 'resolved'
+  | 'closed'
+  | 'reopened'
+  | 'escalations'
+  | 'transfers'
+  | 'visitor_messages'
+  | 'operator_messages'
+
+/**
+ * Folds `events` (the log after `stored.projectedSeq`, in seq order) into the stored figures.
+ * Returns null when the events hold nothing to start from (no stored figures and no
+ * `conversation.created`): such a log is not counted.
+ */
+export function foldConversation(
+  stored: AnalyticsFacts | null,
+  events: readonly ConversationEvent[],
+  scheduleOf: ScheduleOf,
+): AnalyticsProjection | null {
+  let facts: AnalyticsFacts | null = stored ? { ...stored } : null
+  const counts: AnalyticsCount[] = []
+  const ratings: AnalyticsRatingRecord[] = []
+  const drill: AnalyticsEventRecord[] = []
+  let erased = false
+  const count = (f: AnalyticsFacts, metric: CountMetric, at: number, operatorId: string | null) => {
+    counts.push({
+      inboxId: f.inboxId,
+      bucket: Math.floor(at / BUCKET_MS),
+      metric,
+      branchId: f.branchId ?? '',
+      operatorId: operatorId ?? '',
+      channel: f.channel,
+      country: f.country ?? '',
+      value: 1,
+    })
+  }
+  const mark = (
+    f: AnalyticsFacts,
+    kind: AnalyticsEventRecord['kind'],
+    e: ConversationEvent,
+    operatorId: string | null,
+  ) => {
+    drill.push({
+      conversationId: f.conversationId,
+      seq: e.seq,
+      inboxId: f.inboxId,
+      kind,
+      at: e.at,
+      branchId: f.branchId ?? '',
+      operatorId: operatorId ?? '',
+      channel: f.channel,
+      country: f.country ?? '',
+    })
+  }
+  for (const e of events) {
+    if (e.name === 'conversation.created') {
+      if (facts) continue
+      const c = e.data.conversation
+      facts = {
+        conversationId: e.conversationId,
+        inboxId: c.inboxId,
+        branchId: c.branchId ?? null,
+        channel: c.channel ?? 'widget',
+        country: c.location?.country ?? null,
+        region: c.location?.region ?? null,
+        createdAt: c.createdAt,
+        status: c.status,
+        assigneeId: c.assigneeId,
+        projectedSeq: 0,
+        offline: c.offline ?? false,
+        firstMessageAt: null,
+        firstResponseAt: null,
+        firstResponseMs: null,
+        firstResponseBusinessMs: null,
+        firstResponderId: null,
+        firstAssignedAt: c.assigneeId ? c.createdAt : null,
+        firstAssigneeId: c.assigneeId,
+        firstResolvedAt: null,
+        resolutionMs: null,
+        resolutionOperatorId: null,
+        erasedAt: null,
+      }
+      facts.projectedSeq = e.seq
+      continue
+    }
+    if (!facts) continue
+    const f = facts
+    f.projectedSeq = e.seq
+    switch (e.name) {
+      case 'message.created': {
+        const { author } = e.data.message
+        // Automatic replies (system) are no one's message and answer nothing.
+        if (author.kind === 'visitor') {
+          count(f, 'visitor_messages', e.at, f.assigneeId)
+          f.firstMessageAt ??= e.at
+        } else if (author.kind === 'operator') {
+          count(f, 'operator_messages', e.at, author.id)
+          // First response: the first operator message after the visitor's first message.
+          if (f.firstMessageAt !== null && f.firstResponseAt === null) {
+            f.firstResponseAt = e.at
+            f.firstResponseMs = e.at - f.firstMessageAt
+            f.firstResponseBusinessMs = openMs(scheduleOf(f.branchId), f.firstMessageAt, e.at)
+            f.firstResponderId = author.id
+          }
+        }
+        break
+      }
+      case 'conversation.status': {
+        const from = f.status
+        const to = e.data.status
+        if (from === to) break
+        const by = e.data.by.kind === 'operator' ? e.data.by.id : null
+        const operator = f.assigneeId ?? by
+        if (to === 'open') {
+          count(f, 'reopened', e.at, operator)
+          mark(f, 'reopened', e, operator)
+        } else {
+          count(f, to, e.at, operator)
+          mark(f, to, e, operator)
+          // Resolution: the first time it leaves `open` (resolved, or closed at once).
+          if (from === 'open' && f.firstResolvedAt === null) {
+            f.firstResolvedAt = e.at
+            f.resolutionMs = e.at - f.createdAt
+            f.resolutionOperatorId = operator
+          }
+        }
+        f.status = to
+        break
+      }
+      case 'conversation.assigned': {
+        const { assigneeId, reason, branchId } = e.data
+        if (branchId !== undefined) f.branchId = branchId
+        if (assigneeId !== null) {
+          count(f, 'assigned', e.at, assigneeId)
+          if (f.firstAssignedAt === null) {
+            f.firstAssignedAt = e.at
+            f.firstAssigneeId = assigneeId
+          }
+        }
+        if (reason === 'escalation') {
+          count(f, 'escalations', e.at, assigneeId)
+          mark(f, 'escalated', e, assigneeId)
+        } else if (reason === 'transfer') {
+          count(f, 'transfers', e.at, assigneeId)
+          mark(f, 'transferred', e, assigneeId)
+        }
+        f.assigneeId = assigneeId
+        break
+      }
+      case 'conversation.rated': {
+        const { rating } = e.data
+        ratings.push({
+          conversationId: f.conversationId,
+          resolutionSeq: rating.resolutionSeq,
+          inboxId: f.inboxId,
+          branchId: f.branchId,
+          channel: f.channel,
+          country: f.country,
+          operatorId: f.assigneeId ?? f.resolutionOperatorId,
+          scale: rating.scale,
+          score: rating.score,
+          comment: f.erasedAt === null && rating.comment ? rating.comment : null,
+          at: rating.firstRatedAt,
+        })
+        break
+      }
+      case 'conversation.erased': {
+        f.erasedAt ??= e.at
+        erased = true
+        for (const r of ratings) r.comment = null
+        break
+      }
+      default:
+        break
+    }
+  }
+  if (!facts) return null
+  return {
+    facts,
+    over: stored ? stored.projectedSeq : null,
+    ratings,
+    erased,
+    counts,
+    events: drill,
+  }
+}
+
+/**
+ * How much of [from, to) lies within the schedule's open hours, in ms; the whole span when
+ * there is no schedule. Walks the openings and closings between the two instants.
+ */
+export function openMs(schedule: Schedule | null, from: number, to: number): number {
+  if (!schedule || to <= from) return Math.max(0, to - from)
+  let open = isOpen(schedule, from)
+  let at = from
+  let total = 0
+  while (at < to) {
+    const change = nextChange(schedule, at)
+    const end = change === null ? to : Math.min(change, to)
+    if (open) total += end - at
+    if (change === null) break
+    at = end
+    open = !open
+  }
+  return total
+}

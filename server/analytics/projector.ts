@@ -1,0 +1,107 @@
+/**
+ * The analytics projector (issue 19): counts what the log committed. Each round takes the
+ * conversations marked with uncounted events (the mark is committed with the events), folds
+ * their log after the stored figures (server/analytics/fold.ts) and writes the new figures,
+ * counts, ratings and drill-down events in one transaction that applies only over the figures
+ * it read, dropping the marks the figures now cover. So each event is counted exactly once,
+ * whatever crashes or runs twice: a round that dies writes nothing, and of two rounds folding
+ * the same conversation (two nodes) only the first commits, the other finds its row moved and
+ * writes nothing. In a cluster one node runs the rounds at a time (a lock per round).
+ */
+import type { Schedule } from '../../actors/inbox/schedule.ts'
+import type { AnalyticsProjection, Store } from '../../actors/ports.ts'
+import { ParleyError, type ConversationEvent } from '../../protocol/index.ts'
+import type { Logger } from '../../actors/runtime/log.ts'
+import { foldConversation } from './fold.ts'
+
+/** Conversations folded per round (one transaction). */
+const ROUND_SIZE = 100
+/** Log rows read per page of one conversation. */
+const PAGE = 500
+
+export interface ProjectorDeps {
+  store: Store
+  log: Logger
+}
+
+export class AnalyticsProjector {
+  /** Rounds on this node never overlap: each waits for the one before. */
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly deps: ProjectorDeps) {}
+
+  /** One round: folds up to ROUND_SIZE marked conversations; resolves with how many. */
+  round(): Promise<number> {
+    const next = this.#queue.then(() => this.#round())
+    this.#queue = next.catch(() => {})
+    return next
+  }
+
+  /**
+   * Rounds until no mark is left (tests, the rebuild command); bounded by `maxRounds`.
+   * A round that lost a race to another node is retried.
+   */
+  async catchUp(maxRounds = 100_000): Promise<number> {
+    let folded = 0
+    for (let i = 0; i < maxRounds; i++) {
+      let n: number
+      try {
+        n = await this.round()
+      } catch (error) {
+        if (error instanceof ParleyError && error.code === 'conflict') continue
+        throw error
+      }
+      folded += n
+      if (n === 0) return folded
+    }
+    return folded
+  }
+
+  async #round(): Promise<number> {
+    const { store } = this.deps
+    const marks = await store.analytics.marks(ROUND_SIZE)
+    if (marks.length === 0) return 0
+    const ids = marks.map((m) => m.conversationId)
+    const stored = new Map((await store.analytics.facts(ids)).map((f) => [f.conversationId, f]))
+    const schedules = await this.#schedules()
+    const projections: AnalyticsProjection[] = []
+    for (const id of ids) {
+      const before = stored.get(id) ?? null
+      const events = await this.#logAfter(id, before?.projectedSeq ?? 0)
+      if (events.length === 0) continue
+      const projection = foldConversation(before, events, (branchId) =>
+        branchId === null ? null : (schedules.get(branchId) ?? null),
+      )
+      if (projection) projections.push(projection)
+      else this.deps.log.warn('analytics: a log without its start is not counted', { id })
+    }
+    // Marks whose log the stored figures already cover go too (a round that died after its
+    // commit): the settle checks the log, not this list.
+    await store.analytics.apply(projections, ids)
+    return ids.length
+  }
+
+  async #logAfter(conversationId: string, afterSeq: number): Promise<ConversationEvent[]> {
+    const events: ConversationEvent[] = []
+    let after = afterSeq
+    for (;;) {
+      const page = await this.deps.store.conversations.eventsAfter(conversationId, after, PAGE)
+      events.push(...page)
+      const last = page.at(-1)
+      if (page.length < PAGE || !last) return events
+      after = last.seq
+    }
+  }
+
+  /** Every branch's working hours, read once per round (a handful of rows). */
+  async #schedules(): Promise<Map<string, Schedule>> {
+    const { store } = this.deps
+    const schedules = new Map<string, Schedule>()
+    for (const inbox of await store.inboxes.list()) {
+      for (const branch of await store.branches.list(inbox.id)) {
+        schedules.set(branch.id, branch.schedule)
+      }
+    }
+    return schedules
+  }
+}

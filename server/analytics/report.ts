@@ -1,0 +1,646 @@
+/**
+ * Analytics reports (issue 19): the dashboard's figures for a range, a time zone and filters,
+ * read from the projection (never the log), scoped to the inboxes the reader may see. The rules
+ * of every figure are in docs/analytics.md.
+ */
+import type {
+  AnalyticsCount,
+  AnalyticsFacts,
+  AnalyticsRatingRecord,
+  AnalyticsScope,
+  Store,
+} from '../../actors/ports.ts'
+import type { Principal } from '../../actors/index.ts'
+import type { Clock } from '../../actors/runtime/clock.ts'
+import { ParleyError } from '../../protocol/index.ts'
+import {
+  ANALYTICS_PAGE,
+  BUCKET_MS,
+  MAX_ANALYTICS_DAYS,
+  type AnalyticsComment,
+  type AnalyticsConversation,
+  type AnalyticsConversationPage,
+  type AnalyticsDrillQuery,
+  type AnalyticsExportQuery,
+  type AnalyticsQuery,
+  type AnalyticsReport,
+  type AnalyticsTotals,
+  type BreakdownRow,
+  type Durations,
+  type RatingFigures,
+} from '../../protocol/analytics.ts'
+import { csv } from '../csv.ts'
+import { requireElevated } from '../supervisor.ts'
+import { isTimeZone, LocalTime, type LocalParts } from './time.ts'
+
+/** Comments a report lists at most. */
+const MAX_COMMENTS = 100
+
+type Dimension = 'operators' | 'branches' | 'inboxes' | 'countries' | 'channels'
+const DIMENSIONS: readonly Dimension[] = [
+  'operators',
+  'branches',
+  'inboxes',
+  'countries',
+  'channels',
+]
+
+export interface AnalyticsServiceDeps {
+  store: Store
+  clock: Clock
+}
+
+export class AnalyticsService {
+  constructor(private readonly deps: AnalyticsServiceDeps) {}
+
+  async report(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsReport> {
+    const scope = await this.#scope(principal, q)
+    const local = new LocalTime(q.tz)
+    const span = q.to - q.from
+    const previousScope = { ...scope, from: q.from - span, to: q.from }
+    const { analytics } = this.deps.store
+    const [byBucket, byDimension, created, responded, resolved, assigned, ratings, previous, asOf] =
+      await Promise.all([
+        analytics.countsByBucket(scope),
+        analytics.countsByDimension(scope),
+        analytics.factsAt(scope, 'created'),
+        analytics.factsAt(scope, 'response'),
+        analytics.factsAt(scope, 'resolved'),
+        analytics.factsAt(scope, 'assigned'),
+        analytics.ratings(scope),
+        this.#totalsOf(previousScope),
+        analytics.oldestMark(),
+      ])
+    const totals = totalsOf(
+      sumByMetric(byBucket),
+      { created, responded, resolved, assigned },
+      ratings,
+    )
+    const names = await this.#names()
+    return {
+      query: { from: q.from, to: q.to, tz: q.tz, interval: q.interval },
+      previousRange: { from: previousScope.from, to: previousScope.to },
+      totals,
+      previous,
+      series: seriesOf(q, local, byBucket, created, responded),
+      heatmap: heatmapOf(
+        local,
+        byBucket
+          .filter((r) => r.metric === 'visitor_messages')
+          .map((r) => [r.bucket * BUCKET_MS, r.value]),
+      ),
+      heatmapConversations: heatmapOf(
+        local,
+        created.map((f) => [f.createdAt, 1]),
+      ),
+      ...breakdowns(byDimension, { created, responded, resolved }, ratings, names),
+      asOf: Math.min(asOf ?? Infinity, this.deps.clock.now()),
+    }
+  }
+
+  async conversations(
+    principal: Principal,
+    q: AnalyticsDrillQuery,
+  ): Promise<AnalyticsConversationPage> {
+    const scope = await this.#scope(principal, q)
+    const after = q.cursor === undefined ? null : parseCursor(q.cursor)
+    const { analytics } = this.deps.store
+    const limit = ANALYTICS_PAGE + 1
+    let rows: Array<{ at: number; id: string }>
+    let facts: AnalyticsFacts[]
+    let scores = new Map<string, number | null>()
+    switch (q.metric) {
+      case 'created':
+      case 'offline':
+      case 'unanswered':
+      case 'first_response': {
+        const moment = q.metric === 'first_response' ? 'response' : 'created'
+        const where = q.metric === 'offline' || q.metric === 'unanswered' ? q.metric : 'all'
+        facts = await analytics.pageAt(scope, moment, where, after, limit)
+        rows = facts.map((f) => ({
+          at: (moment === 'response' ? f.firstResponseAt : f.createdAt) ?? 0,
+          id: f.conversationId,
+        }))
+        break
+      }
+      case 'rated': {
+        const rated = (await analytics.ratings(scope)).filter(
+          (r) =>
+            r.score !== null &&
+            (!after || r.at < after.at || (r.at === after.at && r.conversationId < after.id)),
+        )
+        const page = uniqueBy(rated, (r) => r.conversationId).slice(0, limit)
+        rows = page.map((r) => ({ at: r.at, id: r.conversationId }))
+        scores = new Map(page.map((r) => [r.conversationId, r.score]))
+        facts = await analytics.facts(rows.map((r) => r.id))
+        break
+      }
+      default: {
+        const kind =
+          ({ escalated: 'escalated', transferred: 'transferred' } as const)[
+            q.metric as 'escalated' | 'transferred'
+          ] ?? (q.metric as 'resolved' | 'closed' | 'reopened')
+        const events = await analytics.pageEvents(scope, kind, after, limit)
+        rows = events.map((e) => ({ at: e.at, id: e.conversationId }))
+        facts = await analytics.facts(rows.map((r) => r.id))
+      }
+    }
+    const byId = new Map(facts.map((f) => [f.conversationId, f]))
+    const more = rows.length > ANALYTICS_PAGE
+    const shown = rows.slice(0, ANALYTICS_PAGE)
+    const items: AnalyticsConversation[] = shown.flatMap(({ id }) => {
+      const f = byId.get(id)
+      return f ? [conversationOf(f, scores.get(id) ?? null)] : []
+    })
+    const last = shown.at(-1)
+    return { items, next: more && last ? `${last.at}:${last.id}` : null }
+  }
+
+  async comments(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsComment[]> {
+    const scope = await this.#scope(principal, q)
+    return commentsOf(await this.deps.store.analytics.ratings(scope))
+  }
+
+  /** One table of the report as CSV (RFC 4180, formula-safe cells). */
+  async export(principal: Principal, q: AnalyticsExportQuery): Promise<string> {
+    if (q.table === 'comments') {
+      const rows = await this.comments(principal, q)
+      return csv(
+        ['conversation', 'scale', 'score', 'comment', 'at', 'operator'],
+        rows.map((c) => [c.conversationId, c.scale, c.score, c.comment, iso(c.at), c.operatorId]),
+      )
+    }
+    const report = await this.report(principal, q)
+    switch (q.table) {
+      case 'series':
+        return csv(
+          [
+            'period',
+            'start',
+            'conversations',
+            'resolved',
+            'visitor_messages',
+            'operator_messages',
+            'first_response_median_s',
+          ],
+          report.series.map((s) => [
+            s.label,
+            iso(s.at),
+            s.conversations,
+            s.resolved,
+            s.visitorMessages,
+            s.operatorMessages,
+            seconds(s.firstResponseMedianMs),
+          ]),
+        )
+      case 'heatmap':
+        return csv(
+          ['weekday', ...Array.from({ length: 24 }, (_, h) => `${pad(h)}:00`)],
+          report.heatmap.map((row, d) => [WEEKDAYS[d] ?? '', ...row]),
+        )
+      case 'ratings':
+        return csv(
+          ['scale', 'score', 'count'],
+          report.totals.ratings.scales.flatMap((s) =>
+            s.distribution.map((n, score) => [s.scale, score, n]),
+          ),
+        )
+      default: {
+        const rows = report[q.table]
+        return csv(
+          [
+            'key',
+            'name',
+            'conversations',
+            'assigned',
+            'resolved',
+            'visitor_messages',
+            'operator_messages',
+            'first_responses',
+            'first_response_median_s',
+            'first_response_average_s',
+            'resolution_median_s',
+            'rating_average',
+            'ratings',
+          ],
+          rows.map((r) => [
+            r.key,
+            r.label,
+            r.conversations,
+            r.assigned,
+            r.resolved,
+            r.visitorMessages,
+            r.operatorMessages,
+            r.firstResponse.count,
+            seconds(r.firstResponse.medianMs),
+            seconds(r.firstResponse.averageMs),
+            seconds(r.resolution.medianMs),
+            r.ratingAverage === null ? null : round2(r.ratingAverage),
+            r.ratings,
+          ]),
+        )
+      }
+    }
+  }
+
+  async #totalsOf(scope: AnalyticsScope): Promise<AnalyticsTotals> {
+    const { analytics } = this.deps.store
+    const [byBucket, created, responded, resolved, assigned, ratings] = await Promise.all([
+      analytics.countsByBucket(scope),
+      analytics.factsAt(scope, 'created'),
+      analytics.factsAt(scope, 'response'),
+      analytics.factsAt(scope, 'resolved'),
+      analytics.factsAt(scope, 'assigned'),
+      analytics.ratings(scope),
+    ])
+    return totalsOf(sumByMetric(byBucket), { created, responded, resolved, assigned }, ratings)
+  }
+
+  /** The range and filters as a store scope, checked against what the reader may see. */
+  async #scope(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsScope> {
+    const op = requireElevated(principal, 'analytics')
+    if (!isTimeZone(q.tz)) throw new ParleyError('validation_failed', `tz: unknown time zone ${q.tz}`)
+    if (q.from % BUCKET_MS !== 0 || q.to % BUCKET_MS !== 0) {
+      throw new ParleyError('validation_failed', 'from, to: whole quarter hours (multiples of 900000 ms)')
+    }
+    if (q.to <= q.from) throw new ParleyError('validation_failed', 'to: must be after from')
+    if (q.to - q.from > MAX_ANALYTICS_DAYS * 86_400_000) {
+      throw new ParleyError('validation_failed', `from, to: at most ${MAX_ANALYTICS_DAYS} days`)
+    }
+    const visible = op.inboxIds ?? (await this.deps.store.inboxes.list()).map((i) => i.id)
+    if (q.inbox !== undefined && !visible.includes(q.inbox)) {
+      throw new ParleyError('forbidden', 'analytics: that inbox is not in your scope')
+    }
+    const inboxIds = q.inbox !== undefined ? [q.inbox] : visible
+    // No inbox at all: a scope that matches nothing (an empty IN list is not valid SQL).
+    return {
+      inboxIds: inboxIds.length > 0 ? inboxIds : [''],
+      from: q.from,
+      to: q.to,
+      ...(q.branch !== undefined && { branchId: q.branch }),
+      ...(q.operator !== undefined && { operatorId: q.operator }),
+      ...(q.channel !== undefined && { channel: q.channel }),
+      ...(q.country !== undefined && { country: q.country }),
+    }
+  }
+
+  async #names(): Promise<Names> {
+    const { store } = this.deps
+    const inboxes = await store.inboxes.list()
+    const branches = new Map<string, string>()
+    for (const inbox of inboxes) {
+      for (const b of await store.branches.list(inbox.id)) branches.set(b.id, b.name)
+    }
+    return {
+      operators: new Map((await store.operators.list()).map((o) => [o.id, o.name])),
+      branches,
+      inboxes: new Map(inboxes.map((i) => [i.id, i.name])),
+    }
+  }
+}
+
+interface Names {
+  operators: Map<string, string>
+  branches: Map<string, string>
+  inboxes: Map<string, string>
+}
+
+interface FactSets {
+  created: AnalyticsFacts[]
+  responded: AnalyticsFacts[]
+  resolved: AnalyticsFacts[]
+  assigned: AnalyticsFacts[]
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
+
+function sumByMetric(rows: ReadonlyArray<{ metric: string; value: number }>): Map<string, number> {
+  const sums = new Map<string, number>()
+  for (const r of rows) sums.set(r.metric, (sums.get(r.metric) ?? 0) + r.value)
+  return sums
+}
+
+function totalsOf(
+  counts: Map<string, number>,
+  sets: FactSets,
+  ratings: readonly AnalyticsRatingRecord[],
+): AnalyticsTotals {
+  const n = (metric: string) => counts.get(metric) ?? 0
+  return {
+    conversations: sets.created.length,
+    resolved: n('resolved'),
+    closed: n('closed'),
+    reopened: n('reopened'),
+    offline: sets.created.filter((f) => f.offline).length,
+    unanswered: sets.created.filter((f) => f.firstResponseAt === null).length,
+    visitorMessages: n('visitor_messages'),
+    operatorMessages: n('operator_messages'),
+    escalations: n('escalations'),
+    transfers: n('transfers'),
+    firstResponse: durations(sets.responded.map((f) => f.firstResponseMs)),
+    firstResponseBusiness: durations(sets.responded.map((f) => f.firstResponseBusinessMs)),
+    resolution: durations(sets.resolved.map((f) => f.resolutionMs)),
+    queueWait: durations(
+      sets.assigned.map((f) =>
+        f.firstAssignedAt === null ? null : f.firstAssignedAt - f.createdAt,
+      ),
+    ),
+    ratings: ratingFigures(ratings, sets.resolved.length),
+  }
+}
+
+/** Count, average, median and 90th percentile (nearest rank) of the known values. */
+export function durations(values: ReadonlyArray<number | null>): Durations {
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b)
+  if (known.length === 0) return { count: 0, averageMs: null, medianMs: null, p90Ms: null }
+  const rank = (p: number) => known[Math.max(0, Math.ceil(p * known.length) - 1)] ?? null
+  const mid = known.length / 2
+  const median =
+    known.length % 2 === 1
+      ? (known[Math.floor(mid)] ?? 0)
+      : Math.round(((known[mid - 1] ?? 0) + (known[mid] ?? 0)) / 2)
+  return {
+    count: known.length,
+    averageMs: Math.round(known.reduce((s, v) => s + v, 0) / known.length),
+    medianMs: median,
+    p90Ms: rank(0.9),
+  }
+}
+
+const SCALE_SIZE = { stars: 6, thumbs: 2, nps: 11 } as const
+
+function ratingFigures(ratings: readonly AnalyticsRatingRecord[], asked: number): RatingFigures {
+  const scored = ratings.filter((r) => r.score !== null)
+  const scales = (['stars', 'thumbs', 'nps'] as const).flatMap((scale) => {
+    const of = scored.filter((r) => r.scale === scale)
+    if (of.length === 0) return []
+    const distribution = Array.from({ length: SCALE_SIZE[scale] }, () => 0)
+    let sum = 0
+    for (const r of of) {
+      const score = r.score ?? 0
+      if (score >= 0 && score < distribution.length)
+        distribution[score] = (distribution[score] ?? 0) + 1
+      sum += score
+    }
+    const promoters = of.filter((r) => (r.score ?? 0) >= 9).length
+    const detractors = of.filter((r) => (r.score ?? 0) <= 6).length
+    return [
+      {
+        scale,
+        count: of.length,
+        average: sum / of.length,
+        distribution,
+        nps: scale === 'nps' ? Math.round(((promoters - detractors) / of.length) * 100) : null,
+      },
+    ]
+  })
+  return {
+    asked,
+    rated: scored.length,
+    responseRate: asked === 0 ? null : scored.length / asked,
+    scales,
+  }
+}
+
+function seriesOf(
+  q: AnalyticsQuery,
+  local: LocalTime,
+  byBucket: ReadonlyArray<{ bucket: number; metric: string; value: number }>,
+  created: readonly AnalyticsFacts[],
+  responded: readonly AnalyticsFacts[],
+): AnalyticsReport['series'] {
+  const keyOf = (p: LocalParts) =>
+    q.interval === 'day' ? p.date : q.interval === 'week' ? p.week : p.month
+  const series: AnalyticsReport['series'] = []
+  const index = new Map<string, number>()
+  for (let at = q.from; at < q.to; at += BUCKET_MS) {
+    const key = keyOf(local.parts(at))
+    if (index.has(key)) continue
+    index.set(key, series.length)
+    series.push({
+      at,
+      label: key,
+      conversations: 0,
+      resolved: 0,
+      visitorMessages: 0,
+      operatorMessages: 0,
+      firstResponseMedianMs: null,
+    })
+  }
+  const entry = (at: number) => series[index.get(keyOf(local.parts(at))) ?? -1]
+  for (const r of byBucket) {
+    const e = entry(r.bucket * BUCKET_MS)
+    if (!e) continue
+    if (r.metric === 'resolved') e.resolved += r.value
+    else if (r.metric === 'visitor_messages') e.visitorMessages += r.value
+    else if (r.metric === 'operator_messages') e.operatorMessages += r.value
+  }
+  for (const f of created) {
+    const e = entry(f.createdAt)
+    if (e) e.conversations++
+  }
+  const responses = new Map<number, number[]>()
+  for (const f of responded) {
+    if (f.firstResponseAt === null || f.firstResponseMs === null) continue
+    const i = index.get(keyOf(local.parts(f.firstResponseAt)))
+    if (i === undefined) continue
+    const list = responses.get(i) ?? []
+    list.push(f.firstResponseMs)
+    responses.set(i, list)
+  }
+  for (const [i, values] of responses) {
+    const e = series[i]
+    if (e) e.firstResponseMedianMs = durations(values).medianMs
+  }
+  return series
+}
+
+function heatmapOf(local: LocalTime, items: ReadonlyArray<readonly [number, number]>): number[][] {
+  const grid = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0))
+  for (const [at, value] of items) {
+    const p = local.parts(at)
+    const row = grid[p.weekday]
+    if (row) row[p.hour] = (row[p.hour] ?? 0) + value
+  }
+  return grid
+}
+
+/** The key of a count or figures row under a dimension ('' = none). */
+function countKey(c: AnalyticsCount, d: Dimension): string {
+  return d === 'operators'
+    ? c.operatorId
+    : d === 'branches'
+      ? c.branchId
+      : d === 'inboxes'
+        ? c.inboxId
+        : d === 'countries'
+          ? c.country
+          : c.channel
+}
+
+function factKey(f: AnalyticsFacts, d: Dimension, operator: string | null): string {
+  return (
+    (d === 'operators'
+      ? operator
+      : d === 'branches'
+        ? f.branchId
+        : d === 'inboxes'
+          ? f.inboxId
+          : d === 'countries'
+            ? f.country
+            : f.channel) ?? ''
+  )
+}
+
+function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
+  return (
+    (d === 'operators'
+      ? r.operatorId
+      : d === 'branches'
+        ? r.branchId
+        : d === 'inboxes'
+          ? r.inboxId
+          : d === 'countries'
+            ? r.country
+            : r.channel) ?? ''
+  )
+}
+
+function breakdowns(
+  counts: readonly AnalyticsCount[],
+  sets: Pick<FactSets, 'created' | 'responded' | 'resolved'>,
+  ratings: readonly AnalyticsRatingRecord[],
+  names: Names,
+): Record<Dimension, BreakdownRow[]> {
+  const result = {} as Record<Dimension, BreakdownRow[]>
+  for (const d of DIMENSIONS) {
+    const rows = new Map<
+      string,
+      {
+        row: BreakdownRow
+        responses: (number | null)[]
+        resolutions: (number | null)[]
+        stars: number[]
+      }
+    >()
+    const at = (key: string) => {
+      let found = rows.get(key)
+      if (!found) {
+        found = {
+          row: {
+            key,
+            label: labelOf(d, key, names),
+            conversations: 0,
+            assigned: 0,
+            resolved: 0,
+            visitorMessages: 0,
+            operatorMessages: 0,
+            firstResponse: durations([]),
+            resolution: durations([]),
+            ratingAverage: null,
+            ratings: 0,
+          },
+          responses: [],
+          resolutions: [],
+          stars: [],
+        }
+        rows.set(key, found)
+      }
+      return found
+    }
+    for (const c of counts) {
+      const { row } = at(countKey(c, d))
+      if (c.metric === 'assigned') row.assigned += c.value
+      else if (c.metric === 'resolved') row.resolved += c.value
+      else if (c.metric === 'visitor_messages') row.visitorMessages += c.value
+      else if (c.metric === 'operator_messages') row.operatorMessages += c.value
+    }
+    for (const f of sets.created) at(factKey(f, d, f.firstAssigneeId)).row.conversations++
+    for (const f of sets.responded)
+      at(factKey(f, d, f.firstResponderId)).responses.push(f.firstResponseMs)
+    for (const f of sets.resolved)
+      at(factKey(f, d, f.resolutionOperatorId)).resolutions.push(f.resolutionMs)
+    for (const r of ratings) {
+      if (r.score === null) continue
+      const entry = at(ratingKey(r, d))
+      entry.row.ratings++
+      if (r.scale === 'stars') entry.stars.push(r.score)
+    }
+    result[d] = [...rows.values()]
+      .map(({ row, responses, resolutions, stars }) => ({
+        ...row,
+        firstResponse: durations(responses),
+        resolution: durations(resolutions),
+        ratingAverage: stars.length === 0 ? null : stars.reduce((s, v) => s + v, 0) / stars.length,
+      }))
+      .sort(
+        (a, b) =>
+          b.conversations - a.conversations ||
+          b.resolved - a.resolved ||
+          a.key.localeCompare(b.key),
+      )
+  }
+  return result
+}
+
+function labelOf(d: Dimension, key: string, names: Names): string {
+  if (key === '') return ''
+  if (d === 'operators') return names.operators.get(key) ?? key
+  if (d === 'branches') return names.branches.get(key) ?? key
+  if (d === 'inboxes') return names.inboxes.get(key) ?? key
+  return key
+}
+
+function commentsOf(ratings: readonly AnalyticsRatingRecord[]): AnalyticsComment[] {
+  return ratings
+    .filter(
+      (r): r is AnalyticsRatingRecord & { comment: string } =>
+        r.comment !== null && r.comment !== '',
+    )
+    .slice(0, MAX_COMMENTS)
+    .map((r) => ({
+      conversationId: r.conversationId,
+      scale: r.scale,
+      score: r.score,
+      comment: r.comment,
+      at: r.at,
+      operatorId: r.operatorId,
+    }))
+}
+
+function conversationOf(f: AnalyticsFacts, ratingScore: number | null): AnalyticsConversation {
+  return {
+    id: f.conversationId,
+    inboxId: f.inboxId,
+    branchId: f.branchId,
+    channel: f.channel,
+    country: f.country,
+    createdAt: f.createdAt,
+    status: f.status,
+    assigneeId: f.assigneeId,
+    firstResponseMs: f.firstResponseMs,
+    resolutionMs: f.resolutionMs,
+    ratingScore,
+  }
+}
+
+function parseCursor(cursor: string): { at: number; id: string } {
+  const match = /^(\d{1,15}):(.{1,64})$/.exec(cursor)
+  if (!match) throw new ParleyError('validation_failed', 'cursor: not one this API gave')
+  return { at: Number(match[1]), id: match[2] ?? '' }
+}
+
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>()
+  return items.filter((item) => {
+    const k = key(item)
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+const iso = (at: number) => new Date(at).toISOString()
+const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10)
+const round2 = (n: number) => Math.round(n * 100) / 100

@@ -1,0 +1,101 @@
+/**
+ * Local time for analytics (issue 19): which local day, ISO week, month, weekday and hour an
+ * instant falls in, in an IANA time zone, with offsets read from Intl (never a table). Offsets
+ * are read twice per UTC day and a change inside a day (a DST switch) is found by bisection to
+ * the 15-minute bucket, so a year of buckets costs about 800 Intl calls.
+ */
+import { BUCKET_MS } from '../../protocol/analytics.ts'
+
+const DAY = 86_400_000
+const MINUTE = 60_000
+
+/** True when Intl knows the zone. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export interface LocalParts {
+  /** "2026-03-29" */
+  date: string
+  /** "2026-03" */
+  month: string
+  /** ISO week: "2026-W13". */
+  week: string
+  /** 0 = Monday ... 6 = Sunday. */
+  weekday: number
+  hour: number
+}
+
+export class LocalTime {
+  readonly #format: Intl.DateTimeFormat
+  /** Offset in minutes at the start of each UTC day (by day number), and whether it holds all day. */
+  readonly #days = new Map<number, { start: number; change: number | null; after: number }>()
+
+  constructor(readonly timeZone: string) {
+    this.#format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+  }
+
+  /** The zone's offset from UTC at `at`, in minutes (east positive). */
+  offset(at: number): number {
+    const day = Math.floor(at / DAY)
+    let known = this.#days.get(day)
+    if (!known) {
+      const start = this.#read(day * DAY)
+      const end = this.#read((day + 1) * DAY - BUCKET_MS)
+      let change: number | null = null
+      if (start !== end) {
+        // The first bucket of the day with the new offset.
+        let lo = day * DAY
+        let hi = (day + 1) * DAY - BUCKET_MS
+        while (hi - lo > BUCKET_MS) {
+          const mid = lo + Math.floor((hi - lo) / BUCKET_MS / 2) * BUCKET_MS
+          if (this.#read(mid) === start) lo = mid
+          else hi = mid
+        }
+        change = hi
+      }
+      known = { start, change, after: end }
+      this.#days.set(day, known)
+    }
+    return known.change !== null && at >= known.change ? known.after : known.start
+  }
+
+  parts(at: number): LocalParts {
+    const local = new Date(at + this.offset(at) * MINUTE)
+    const y = local.getUTCFullYear()
+    const m = local.getUTCMonth() + 1
+    const d = local.getUTCDate()
+    const weekday = (local.getUTCDay() + 6) % 7
+    return {
+      date: `${y}-${pad(m)}-${pad(d)}`,
+      month: `${y}-${pad(m)}`,
+      week: isoWeek(Date.UTC(y, m - 1, d), weekday),
+      weekday,
+      hour: local.getUTCHours(),
+    }
+  }
+
+  #read(at: number): number {
+    const name = this.#format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? ''
+    const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name)
+    if (!match) return 0
+    const minutes = Number(match[2]) * 60 + Number(match[3])
+    return match[1] === '-' ? -minutes : minutes
+  }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** ISO 8601 week of a local date (as UTC midnight ms) whose weekday (0 = Monday) is given. */
+function isoWeek(dateUtc: number, weekday: number): string {
+  // The week's Thursday decides its year.
+  const thursday = new Date(dateUtc + (3 - weekday) * DAY)
+  const year = thursday.getUTCFullYear()
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY)) + 1
+  return `${year}-W${pad(week)}`
+}

@@ -1,0 +1,98 @@
+/**
+ * The analytics API (issue 19; docs/analytics.md), supervisors and admins, scoped to their
+ * inboxes:
+ *   GET /api/analytics/report?from=&to=&tz=&interval=&inbox=&branch=&operator=&channel=&country=
+ *   GET /api/analytics/conversations?...&metric=&cursor=   the conversations behind a figure
+ *   GET /api/analytics/comments?...                         rating comments, newest first
+ *   GET /api/analytics/export?...&table=                    one table as CSV
+ */
+import { Elysia } from 'elysia'
+import {
+  AnalyticsDrillQuery,
+  AnalyticsExportQuery,
+  AnalyticsQuery,
+} from '../../protocol/analytics.ts'
+import type { AnalyticsService } from '../analytics/report.ts'
+import { principalOf, type HttpContext } from './context.ts'
+import { doc } from './responses.ts'
+import {
+  AnalyticsCommentsShape,
+  AnalyticsConversationPageShape,
+  AnalyticsReportShape,
+} from './shapes-analytics.ts'
+
+const RANGE =
+  'The range is [from, to) in epoch ms, both whole quarter hours, at most 400 days; days, weeks ' +
+  '(from Monday), months and hours are local to `tz` (an IANA zone, default UTC). Filters: ' +
+  'inbox, branch, operator, channel, country (ISO code).'
+
+export function analyticsRoutes(ctx: HttpContext, analytics: AnalyticsService) {
+  return new Elysia()
+    .get(
+      '/api/analytics/report',
+      async ({ headers, query }) => analytics.report(await principalOf(ctx, headers), query),
+      {
+        query: AnalyticsQuery,
+        detail: doc({
+          summary: 'Analytics report',
+          tag: 'analytics',
+          description:
+            'Headline figures (and those of the period just before), a series per interval, ' +
+            'hour-of-day heatmaps and breakdowns per operator, branch, inbox, country and ' +
+            `channel. ${RANGE} Every rule is in docs/analytics.md.`,
+          access: 'elevated',
+          ok: AnalyticsReportShape,
+        }),
+      },
+    )
+    .get(
+      '/api/analytics/conversations',
+      async ({ headers, query }) => analytics.conversations(await principalOf(ctx, headers), query),
+      {
+        query: AnalyticsDrillQuery,
+        detail: doc({
+          summary: 'The conversations behind a figure',
+          tag: 'analytics',
+          description:
+            `A page (50) of the conversations a figure counts, newest first; \`next\` is the ` +
+            `cursor of the following page. ${RANGE}`,
+          access: 'elevated',
+          ok: AnalyticsConversationPageShape,
+        }),
+      },
+    )
+    .get(
+      '/api/analytics/comments',
+      async ({ headers, query }) => analytics.comments(await principalOf(ctx, headers), query),
+      {
+        query: AnalyticsQuery,
+        detail: doc({
+          summary: 'Rating comments',
+          tag: 'analytics',
+          description: `The latest 100 rating comments given in the range, newest first. ${RANGE}`,
+          access: 'elevated',
+          ok: AnalyticsCommentsShape,
+        }),
+      },
+    )
+    .get(
+      '/api/analytics/export',
+      async ({ headers, query, set }) => {
+        const body = await analytics.export(await principalOf(ctx, headers), query)
+        set.headers['content-type'] = 'text/csv; charset=utf-8'
+        set.headers['content-disposition'] =
+          `attachment; filename="parley-analytics-${query.table}.csv"`
+        return body
+      },
+      {
+        query: AnalyticsExportQuery,
+        detail: doc({
+          summary: 'Export a report table as CSV',
+          tag: 'analytics',
+          description: `One table of the report (or the comments) as CSV. ${RANGE}`,
+          access: 'elevated',
+          raw: { type: 'text/csv', description: 'The table as CSV (RFC 4180).' },
+        }),
+      },
+    )
+}

@@ -1,0 +1,119 @@
+/**
+ * Local time for analytics (server/analytics/time.ts) against Intl's own calendar fields, every
+ * 15 minutes of a year, in zones with whole-hour, half-hour and 45-minute offsets and DST
+ * switches of one hour and of half an hour (Lord Howe), north and south; and the working-time
+ * measure (openMs) against a minute-by-minute walk across a DST switch and a holiday.
+ */
+import { describe, expect, test } from 'bun:test'
+import type { Schedule } from '../../actors/inbox/schedule.ts'
+import { BUCKET_MS } from '../../protocol/analytics.ts'
+import { openMs } from '../../server/analytics/fold.ts'
+import { isTimeZone, LocalTime } from '../../server/analytics/time.ts'
+import { openMinutesMs } from './reference.ts'
+
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/St_Johns',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'America/Santiago',
+]
+
+function intlParts(tz: string, at: number) {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  )
+  return {
+    date: `${p.year}-${p.month}-${p.day}`,
+    weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday!),
+    hour: Number(p.hour),
+  }
+}
+
+describe('analytics local time', () => {
+  test('time - every quarter hour of 2026 in seven zones: the same local date, weekday and hour as Intl', () => {
+    const from = Date.UTC(2026, 0, 1)
+    const to = Date.UTC(2027, 0, 1)
+    for (const tz of ZONES) {
+      const local = new LocalTime(tz)
+      const wrong: string[] = []
+      for (let at = from; at < to; at += BUCKET_MS) {
+        const mine = local.parts(at)
+        const theirs = intlParts(tz, at)
+        if (
+          mine.date !== theirs.date ||
+          mine.weekday !== theirs.weekday ||
+          mine.hour !== theirs.hour
+        ) {
+          wrong.push(
+            `${tz} ${new Date(at).toISOString()}: ${JSON.stringify(mine)} vs ${JSON.stringify(theirs)}`,
+          )
+        }
+      }
+      expect(wrong.slice(0, 3)).toEqual([])
+    }
+  })
+
+  test('time - ISO weeks and months: the week of 2026-12-31 is 2026-W53, of 2027-01-04 2027-W01', () => {
+    const utc = new LocalTime('UTC')
+    expect(utc.parts(Date.UTC(2026, 11, 31, 12)).week).toBe('2026-W53')
+    expect(utc.parts(Date.UTC(2027, 0, 3, 12)).week).toBe('2026-W53')
+    expect(utc.parts(Date.UTC(2027, 0, 4, 12)).week).toBe('2027-W01')
+    expect(utc.parts(Date.UTC(2026, 0, 1, 12)).week).toBe('2026-W01')
+    expect(utc.parts(Date.UTC(2026, 2, 1)).month).toBe('2026-03')
+    // 23:30 UTC on 31 March is already April in Moscow.
+    expect(new LocalTime('Europe/Moscow').parts(Date.UTC(2026, 2, 31, 23, 30)).month).toBe(
+      '2026-04',
+    )
+  })
+
+  test('time - unknown zones are told apart', () => {
+    expect(isTimeZone('Europe/Berlin')).toBe(true)
+    expect(isTimeZone('Mars/Olympus')).toBe(false)
+    expect(isTimeZone('')).toBe(false)
+  })
+
+  test('time - working time between two instants equals a minute-by-minute walk, across DST and a holiday', () => {
+    const schedule: Schedule = {
+      timeZone: 'Europe/Berlin',
+      week: {
+        mon: [
+          { from: '09:00', to: '13:00' },
+          { from: '14:00', to: '18:00' },
+        ],
+        tue: [{ from: '09:00', to: '18:00' }],
+        wed: [{ from: '09:00', to: '18:00' }],
+        thu: [{ from: '09:00', to: '18:00' }],
+        fri: [{ from: '09:00', to: '18:00' }],
+        sun: [{ from: '00:00', to: '24:00' }],
+      },
+      exceptions: [{ date: '2026-04-03', hours: [] }],
+    }
+    const base = Date.UTC(2026, 2, 27, 7, 13)
+    const spans: Array<[number, number]> = [
+      [base, base + 3 * 60_000],
+      [base, base + 26 * 3_600_000],
+      // Across the switch (Sunday 29 March, a 23-hour day open all day) to the next Tuesday.
+      [base + 40 * 3_600_000, base + 90 * 3_600_000],
+      // Across Good Friday (closed) into the weekend.
+      [Date.UTC(2026, 3, 2, 15, 0), Date.UTC(2026, 3, 6, 8, 0)],
+      [base, base],
+    ]
+    for (const [from, to] of spans) {
+      expect([from, openMs(schedule, from, to)]).toEqual([from, openMinutesMs(schedule, from, to)])
+    }
+    expect(openMs(null, base, base + 5000)).toBe(5000)
+  })
+})
