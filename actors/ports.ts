@@ -603,8 +603,6 @@ export interface PreChatForm {
   fields: PreChatField[]
 }
 
-export { contrastWithWhite, relativeLuminance } from '../protocol/model.ts'
-
 /** At most this many attributes per visitor. */
 export const MAX_ATTRIBUTES = 50
 
@@ -1374,12 +1372,51 @@ export interface AnalyticsScope {
   country?: string
 }
 
+/**
+ * A log row as the analytics fold reads it: a message with its author, the events the figures
+ * depend on with their data, the rest by name only (the fold passes over them).
+ */
+export type AnalyticsLogEvent = { conversationId: string; seq: number; at: number } & (
+  | { name: 'message.created'; author: { kind: PartyKind; id: string } }
+  | Extract<
+      StoredEventData,
+      {
+        name:
+          | 'conversation.created'
+          | 'conversation.status'
+          | 'conversation.assigned'
+          | 'conversation.rated'
+          | 'conversation.erased'
+      }
+    >
+  | { name: 'message.updated' | 'read.updated' | 'conversation.context' | 'note.created' }
+)
+
+/** What a breakdown is per: the inbox, or one dimension of the counts. */
+export type AnalyticsDimension = 'inbox' | 'branch' | 'operator' | 'channel' | 'country'
+
 /** Which moment of a conversation places it in a range (and names its operator). */
 export type AnalyticsMoment = 'created' | 'response' | 'resolved' | 'assigned'
+
+type AnalyticsFactDims = Pick<AnalyticsFacts, 'inboxId' | 'branchId' | 'channel' | 'country'>
+/** What a report reads of the conversations placed by each moment. */
+export interface AnalyticsMomentFacts {
+  created: AnalyticsFactDims &
+    Pick<AnalyticsFacts, 'createdAt' | 'offline' | 'firstResponseAt' | 'firstAssigneeId'>
+  response: AnalyticsFactDims &
+    Pick<
+      AnalyticsFacts,
+      'firstResponseAt' | 'firstResponseMs' | 'firstResponseBusinessMs' | 'firstResponderId'
+    >
+  resolved: AnalyticsFactDims & Pick<AnalyticsFacts, 'resolutionMs' | 'resolutionOperatorId'>
+  assigned: AnalyticsFactDims & Pick<AnalyticsFacts, 'firstAssignedAt' | 'createdAt'>
+}
 
 export interface AnalyticsStore {
   /** Conversations with uncounted events, oldest mark first. */
   marks(limit: number): Promise<Array<{ conversationId: string; markedAt: number }>>
+  /** The conversation's log after `afterSeq`, in seq order, as the fold reads it. */
+  logAfter(conversationId: string, afterSeq: number, limit: number): Promise<AnalyticsLogEvent[]>
   /** The stored figures of these conversations (those that have a row). */
   facts(conversationIds: readonly string[]): Promise<AnalyticsFacts[]>
   /**
@@ -1392,14 +1429,27 @@ export interface AnalyticsStore {
   oldestMark(): Promise<number | null>
   /** Drops the whole projection and marks every conversation to be counted again. */
   reset(): Promise<number>
-  /** Summed counts in the scope, grouped by bucket and metric. */
+  /**
+   * Summed counts in the scope, grouped by 15-minute bucket and metric; `hourly`: by hour (the
+   * bucket of the hour's first quarter), for a range of whole hours read in a whole-hour zone.
+   */
   countsByBucket(
     scope: AnalyticsScope,
+    hourly: boolean,
   ): Promise<Array<{ bucket: number; metric: string; value: number }>>
-  /** Summed counts in the scope, grouped by every dimension and metric (no bucket). */
-  countsByDimension(scope: AnalyticsScope): Promise<AnalyticsCount[]>
+  /** Summed counts in the scope per value of each dimension and metric (no time). */
+  countsByDimension(
+    scope: AnalyticsScope,
+  ): Promise<Array<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>>
   /** The conversations whose `moment` lies in the scope (its operator filter: that moment's). */
-  factsAt(scope: AnalyticsScope, moment: AnalyticsMoment): Promise<AnalyticsFacts[]>
+  factsAt<M extends AnalyticsMoment>(
+    scope: AnalyticsScope,
+    moment: M,
+  ): Promise<Array<AnalyticsMomentFacts[M]>>
+  /** The latest rating of each of these conversations that has one (null score: declined). */
+  latestRatings(
+    conversationIds: readonly string[],
+  ): Promise<Array<{ conversationId: string; score: number | null }>>
   /** Ratings given in the scope. */
   ratings(scope: AnalyticsScope): Promise<AnalyticsRatingRecord[]>
   /**
@@ -1460,6 +1510,11 @@ export interface Store {
    * summaries not yet written); resolves with how many. Run before serving.
    */
   repairSummaries(): Promise<number>
+  /**
+   * Writes the summaries this process holds behind their logs now (and with them the analytics
+   * marks of their appends); resolves once durable.
+   */
+  flushSummaries(): Promise<void>
   /** Waits for queued writes to commit, then closes. */
   close(): Promise<void>
 }

@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Principal, Store } from '../actors/index.ts'
 import { conversationActors } from './lib/store-actors.ts'
-import { timedRuns } from './lib/stats.ts'
+import { prng, timedRuns } from './lib/stats.ts'
 import { openStore } from '../db/index.ts'
 import { indexStep } from '../db/sqlite/search-index.ts'
 
@@ -42,17 +42,6 @@ const T0 = Date.UTC(2026, 0, 1)
 /** The rare word: in exactly RARE_COUNT messages, and nowhere in the vocabulary. */
 const RARE = 'quasarium'
 const RARE_COUNT = 20
-
-/** A small deterministic PRNG (mulberry32), so every run searches the same data. */
-function prng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const random = prng(16)
 const REAL = (

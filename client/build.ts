@@ -11,7 +11,8 @@
  * (names, tags, shortcodes; English, plus Russian names for a Russian UI). A visitor who never
  * meets them never pays for them, and counting ~100 KB of emoji names into "whole widget" would
  * hide every other change in that total. The panel's Russian strings are the same kind: only a
- * Russian UI fetches them.
+ * Russian UI fetches them. So is the panel's analytics dashboard (issue 19: its page, its CSS
+ * and the uPlot charts library, <= 40 KB): only admins and supervisors who open it fetch it.
  * `--if-stale`: do nothing when dist/ was built from the current sources (`npm start` uses it).
  *
  * Builds into a scratch folder and swaps it in at the end, so a running server never serves a
@@ -75,6 +76,13 @@ const BUDGETS = [
     },
   ]),
   {
+    // The analytics dashboard (client/panel/components/Analytics.tsx and the uPlot charts it
+    // draws with, CSS included): fetched when an admin or a supervisor first opens it.
+    name: 'panel analytics dashboard, on demand (Analytics-*)',
+    limit: 40 * KB,
+    match: (f: string) => f.startsWith('panel/') && ON_DEMAND.analytics.test(f),
+  },
+  {
     // The panel's Russian strings (client/panel/i18n/ru.ts): fetched before the first render by
     // a Russian UI only, so an English one never pays for them.
     name: 'panel Russian strings, per language (ru-*)',
@@ -101,6 +109,7 @@ const ON_DEMAND = {
   emoji: /\/assets\/Emoji-[^/]+\.(js|css)$/,
   emojiData: /\/assets\/_?emoji-(en|ru)-[^/]+\.js$/,
   panelRussian: /^panel\/assets\/ru-[^/]+\.js$/,
+  analytics: /\/assets\/Analytics-[^/]+\.(js|css)$/,
 }
 
 function onDemand(file: string): boolean {

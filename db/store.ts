@@ -92,7 +92,9 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     if (stale.length === 0) return 0
     const projections: Projection[] = []
     const settles: string[] = []
-    for (const { id } of stale) {
+    // A crashed process's appends were never marked for analytics (the flush would have).
+    const analytics: Array<{ conversationId: string; markedAt: number }> = []
+    for (const { id, markedAt } of stale) {
       const loaded = await conversations.loadConversation(id)
       if (!loaded) continue
       const { lastSeq, lastMessageAt, hasUnansweredIncoming, waitingSince, updatedAt } =
@@ -106,8 +108,9 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
         updatedAt,
       })
       settles.push(id)
+      analytics.push({ conversationId: id, markedAt })
     }
-    await committer.submit(projectionWrite(projections, settles))
+    await committer.submit(projectionWrite(projections, settles, analytics))
     return projections.length
   }
   const repairEveryMs = options.repairEveryMs ?? 30_000
@@ -138,7 +141,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     passwordResets: new SqlPasswordResetStore(db),
     notificationPrefs: new SqlNotificationPrefsStore(db),
     telegramOffsets: new SqlTelegramOffsetStore(db),
-    analytics: new SqlAnalyticsStore(db),
+    analytics: new SqlAnalyticsStore(db, (unit) => committer.submit(unit)),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),
@@ -147,6 +150,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
       return { ...committer.stats(), summariesHeld: summaries.held }
     },
     repairSummaries: () => repairSummaries(),
+    flushSummaries: () => summaries.settle(),
     close() {
       if (repairTimer) clearInterval(repairTimer)
       closing ??= summaries

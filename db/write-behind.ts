@@ -15,6 +15,8 @@
  * - A summary write never replaces a newer one (`last_seq < :lastSeq`), so a late flush, a
  *   repair beside a live owner or a retried one is harmless.
  * - Any other write (status, assignment, escalation) carries the whole summary at once.
+ * - Analytics marks (issue 19) follow the summary: an append written behind leaves its mark to
+ *   the flush (or the repair) that writes its summary, one per conversation per flush.
  */
 import type { ConversationWrite } from '../actors/ports.ts'
 import type { Projection } from './repos/patches.ts'
@@ -43,6 +45,8 @@ export class WriteBehind {
   readonly #now: () => number
   /** The newest summary of each conversation that is not written yet. */
   readonly #held = new Map<string, Projection>()
+  /** Since when each held conversation has appends not marked for analytics (ms). */
+  readonly #since = new Map<string, number>()
   #timer: ReturnType<typeof setTimeout> | null = null
   /** The flush in flight, if any. */
   #flushing: Promise<void> | null = null
@@ -67,10 +71,13 @@ export class WriteBehind {
     const id = write.conversationId
     const projection = write.update ? projectionOf(id, write.update) : null
     if (this.#flushMs > 0 && write.summaryFollowsLog && !write.create && projection) {
-      // The log append and its mark, now; the summary later.
+      // The log append and its mark, now; the summary and the analytics mark later.
+      const now = this.#now()
       planned.updates = []
-      planned.marks = [{ conversationId: id, markedAt: this.#now() }]
+      planned.marks = [{ conversationId: id, markedAt: now }]
+      planned.analytics = []
       await this.#submit(planned)
+      if (!this.#since.has(id)) this.#since.set(id, now)
       this.#hold(projection)
       return
     }
@@ -80,7 +87,12 @@ export class WriteBehind {
     if (seq !== undefined && !write.create) planned.settles = [id]
     await this.#submit(planned)
     const held = this.#held.get(id)
-    if (held && seq !== undefined && held.lastSeq <= seq) this.#held.delete(id)
+    if (held && seq !== undefined && held.lastSeq <= seq) {
+      this.#held.delete(id)
+      // This write marked its conversation for analytics itself (ConversationWriter.plan),
+      // which covers the appends held before it.
+      this.#since.delete(id)
+    }
   }
 
   /** Writes every held summary now; resolves when they (and the appends before) are durable. */
@@ -112,6 +124,11 @@ export class WriteBehind {
     const previous = this.#flushing ?? Promise.resolve()
     const taken = [...this.#held.values()]
     this.#held.clear()
+    const marks = taken.map((p) => ({
+      conversationId: p.id,
+      markedAt: this.#since.get(p.id) ?? this.#now(),
+    }))
+    for (const p of taken) this.#since.delete(p.id)
     const run = previous
       .catch(() => {})
       .then(() =>
@@ -119,10 +136,13 @@ export class WriteBehind {
           projectionWrite(
             taken,
             taken.map((p) => p.id),
+            marks,
           ),
         ),
       )
       .catch((error: unknown) => {
+        for (const m of marks)
+          if (!this.#since.has(m.conversationId)) this.#since.set(m.conversationId, m.markedAt)
         for (const p of taken) this.#hold(p)
         throw error
       })

@@ -136,6 +136,7 @@ export interface RatingFigures {
 
 /** One row of a breakdown table (per operator, branch, inbox, country, channel). */
 export interface BreakdownRow {
+  /** The id or code; '' for none (no operator: unassigned; no branch or country known). */
   key: string
   /** The operator's, branch's or inbox's name; the code for countries and channels. */
   label: string

@@ -524,7 +524,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(avatarRoutes(ctx, avatars))
     .use(inboxRoutes(ctx))
     .use(overviewRoutes(ctx))
-    .use(analyticsRoutes(ctx, new AnalyticsService({ store, clock })))
+    .use(
+      analyticsRoutes(ctx, new AnalyticsService({ store, clock, behindMs: config.summaryFlushMs })),
+    )
     .use(searchRoutes(ctx))
     .use(meRoutes(ctx))
     .use(adminRoutes(ctx))

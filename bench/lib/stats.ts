@@ -126,3 +126,14 @@ export async function timedRuns(
   const { p50, p95 } = samples.summary()
   return { p50, p95 }
 }
+
+/** A small deterministic PRNG (mulberry32): every run of a bench seeds the same data. */
+export function prng(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -36,7 +36,15 @@ export interface PendingMessage {
 }
 
 export type Page =
-  'overview' | 'inbox' | 'operators' | 'inboxes' | 'canned' | 'audit' | 'privacy' | 'tokens'
+  | 'overview'
+  | 'analytics'
+  | 'inbox'
+  | 'operators'
+  | 'inboxes'
+  | 'canned'
+  | 'audit'
+  | 'privacy'
+  | 'tokens'
 
 /** A `conversation.assigned` event of a transfer: a system line in the thread. */
 export type TransferLine = Extract<EventFrame, { name: 'conversation.assigned' }>

@@ -37,6 +37,8 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   analyticsRatings: ['conversationId', 'resolutionSeq'],
   analyticsBuckets: ['inboxId', 'bucket', 'metric', 'branchId', 'operatorId', 'channel', 'country'],
   analyticsEvents: ['conversationId', 'seq'],
+  analyticsSeries: ['inboxId', 'dim', 'key', 'grain', 'bucket', 'metric'],
+  analyticsDays: ['inboxId', 'day', 'dim', 'key', 'metric'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

@@ -9,6 +9,7 @@ import {
   asc,
   desc,
   eq,
+  gt,
   gte,
   inArray,
   isNull,
@@ -19,108 +20,51 @@ import {
   type SQL,
 } from 'drizzle-orm'
 import type {
-  AnalyticsCount,
+  AnalyticsDimension,
   AnalyticsEventRecord,
+  AnalyticsLogEvent,
   AnalyticsFacts,
   AnalyticsMoment,
+  AnalyticsMomentFacts,
   AnalyticsProjection,
   AnalyticsRatingRecord,
   AnalyticsScope,
   AnalyticsStore,
 } from '../../actors/ports.ts'
-import { ParleyError } from '../../protocol/index.ts'
 import { BUCKET_MS } from '../../protocol/analytics.ts'
-import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
-import {
-  bound,
-  field,
-  insertInto,
-  param,
-  rawQuery,
-  remove,
-  selectFields,
-  selectRows,
-  update,
-} from '../sql/statements.ts'
-import type { Rows } from '../sql/tables.ts'
-
-/** Columns of the figures row a projection rewrites (all but the key). */
-const FACT_COLUMNS = [
-  'inboxId',
-  'branchId',
-  'channel',
-  'country',
-  'region',
-  'createdAt',
-  'status',
-  'assigneeId',
-  'projectedSeq',
-  'offline',
-  'firstMessageAt',
-  'firstResponseAt',
-  'firstResponseMs',
-  'firstResponseBusinessMs',
-  'firstResponderId',
-  'firstAssignedAt',
-  'firstAssigneeId',
-  'firstResolvedAt',
-  'resolutionMs',
-  'resolutionOperatorId',
-  'erasedAt',
-] as const satisfies readonly (keyof AnalyticsFacts)[]
+import { queryStep, type SqlDialect } from '../sql/dialect.ts'
+import { analyticsWrite, type PlannedWrite } from './writes.ts'
+import { GRAIN } from './analytics-steps.ts'
+import { field, insertInto, param, rawQuery, selectFields, selectRows } from '../sql/statements.ts'
 
 /** Rows per statement when a rebuild marks every conversation. */
 const RESET_BATCH = 5000
 
 export class SqlAnalyticsStore implements AnalyticsStore {
-  readonly #insertFacts = insertInto('analyticsConversations')
-  readonly #updateFacts
-  readonly #upsertRating
-  readonly #addCounts
-  readonly #insertEvents = insertInto('analyticsEvents', { doNothing: true })
-  readonly #eraseComments
-  readonly #settle
+  readonly #logAfter
 
-  constructor(private readonly db: SqlDialect) {
-    const { analyticsConversations: f, analyticsRatings: r, analyticsBuckets: b } = db.tables
-    const { analyticsMarks: m, events: e } = db.tables
-    // Applies only over the row as it was read: a second projector's write finds no row.
-    this.#updateFacts = update(
-      'analyticsConversations',
-      Object.fromEntries(FACT_COLUMNS.map((c) => [c, bound(c)])),
-      and(eq(f.conversationId, param('conversationId')), eq(f.projectedSeq, param('over'))),
-      { id: field(f.conversationId) },
-    )
-    this.#upsertRating = insertInto('analyticsRatings', {
-      target: ['conversationId', 'resolutionSeq'],
-      set: {
-        operatorId: sql.raw('excluded.operator_id'),
-        score: sql.raw('excluded.score'),
-        comment: sql.raw('excluded.comment'),
+  constructor(
+    private readonly db: SqlDialect,
+    /** Commits a planned write in the group commit (with the conversation writes). */
+    private readonly submit: (unit: PlannedWrite) => Promise<void>,
+  ) {
+    const e = db.tables.events
+    this.#logAfter = selectFields(
+      {
+        seq: field(e.seq),
+        name: field(e.name),
+        at: field(e.at),
+        authorKind: field(e.authorKind),
+        authorId: field(e.authorId),
+        data: field(e.data),
       },
-    })
-    this.#addCounts = insertInto('analyticsBuckets', {
-      target: ['inboxId', 'bucket', 'metric', 'branchId', 'operatorId', 'channel', 'country'],
-      set: { value: sql`${b.value} + excluded.value` },
-    })
-    this.#eraseComments = update(
-      'analyticsRatings',
-      { comment: null },
-      eq(r.conversationId, param('conversationId')),
-      { id: field(r.conversationId) },
+      'events',
+      {
+        where: and(eq(e.conversationId, param('conversationId')), gt(e.seq, param('afterSeq'))),
+        orderBy: [asc(e.seq)],
+        limit: param('limit'),
+      },
     )
-    // A mark goes only when no event lies past the stored figures (a newer append keeps it).
-    const marked = sql`${sql.identifier('analytics_marks')}.${sql.identifier('conversation_id')}`
-    const projected = sql`(select ${f.projectedSeq} from ${f} where ${f.conversationId} = ${marked})`
-    const later = sql`select 1 from ${e} where ${e.conversationId} = ${marked} and ${e.seq} > coalesce(${projected}, 0)`
-    this.#settle = (ids: readonly string[]) =>
-      remove(
-        'analyticsMarks',
-        and(inArray(m.conversationId, [...ids]), sql`not exists (${later})`),
-        {
-          id: field(m.conversationId),
-        },
-      )
   }
 
   async marks(limit: number): Promise<Array<{ conversationId: string; markedAt: number }>> {
@@ -132,6 +76,34 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         { orderBy: [asc(m.markedAt), asc(m.conversationId)], limit },
       ),
     )
+  }
+
+  async logAfter(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<AnalyticsLogEvent[]> {
+    const rows = await this.db.all(this.#logAfter, { conversationId, afterSeq, limit })
+    return rows.map((row): AnalyticsLogEvent => {
+      const base = { conversationId, seq: row.seq, at: row.at }
+      switch (row.name) {
+        case 'message.created':
+          return {
+            ...base,
+            name: row.name,
+            author: { kind: row.authorKind ?? 'system', id: row.authorId ?? '' },
+          }
+        case 'conversation.created':
+        case 'conversation.status':
+        case 'conversation.assigned':
+        case 'conversation.rated':
+        case 'conversation.erased':
+          // The store wrote name and data together from one event; the pair matches.
+          return { ...base, name: row.name, data: row.data } as AnalyticsLogEvent
+        default:
+          return { ...base, name: row.name }
+      }
+    })
   }
 
   async facts(conversationIds: readonly string[]): Promise<AnalyticsFacts[]> {
@@ -148,45 +120,10 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     projections: readonly AnalyticsProjection[],
     settle: readonly string[],
   ): Promise<void> {
-    const steps: Step[] = []
-    const created = projections.filter((p) => p.over === null).map((p) => p.facts)
-    steps.push(...insertStep(this.#insertFacts, created))
-    for (const p of projections) {
-      if (p.over === null) continue
-      const { conversationId } = p.facts
-      steps.push(
-        queryStep(this.#updateFacts, { ...p.facts, over: p.over }, (rows) => {
-          if (rows.length !== 1) {
-            throw new ParleyError('conflict', `analytics of ${conversationId} moved meanwhile`)
-          }
-        }),
-      )
-    }
-    const ratings = lastPerKey(
-      projections.flatMap((p) => p.ratings),
-      (r) => `${r.conversationId}\u0000${r.resolutionSeq}`,
-    )
-    steps.push(...insertStep(this.#upsertRating, ratings))
-    for (const p of projections) {
-      if (p.erased) {
-        steps.push(queryStep(this.#eraseComments, { conversationId: p.facts.conversationId }))
-      }
-    }
-    const counts = summed(projections.flatMap((p) => p.counts))
-    steps.push(...insertStep(this.#addCounts, counts))
-    const events = projections.flatMap((p) => p.events)
-    steps.push(...insertStep(this.#insertEvents, events))
-    if (settle.length > 0) steps.push(queryStep(this.#settle(settle), {}))
-    if (steps.length === 0) return
-    try {
-      await this.db.transaction(steps)
-    } catch (error) {
-      // A row another projector inserted first: the same race as a moved row.
-      if (this.db.classify(error) === 'unique_violation') {
-        throw new ParleyError('conflict', 'analytics moved meanwhile', { cause: error })
-      }
-      throw error
-    }
+    if (projections.length === 0 && settle.length === 0) return
+    // With the conversation writes: on SQLite the writer thread commits it, off the event loop
+    // and without taking the write lock from under them.
+    await this.submit(analyticsWrite({ projections: [...projections], settle: [...settle] }))
   }
 
   async oldestMark(): Promise<number | null> {
@@ -208,6 +145,8 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         'analyticsRatings',
         'analyticsBuckets',
         'analyticsEvents',
+        'analyticsSeries',
+        'analyticsDays',
         'analyticsMarks',
       ] as const
     ).map((table) => queryStep(rawQuery(sql`delete from ${this.db.tables[table]}`), {}))
@@ -234,51 +173,190 @@ export class SqlAnalyticsStore implements AnalyticsStore {
 
   async countsByBucket(
     scope: AnalyticsScope,
+    hourly: boolean,
   ): Promise<Array<{ bucket: number; metric: string; value: number }>> {
-    const b = this.db.tables.analyticsBuckets
-    const total = sql<number>`sum(${b.value})`.mapWith(Number)
-    return this.db.all(
-      selectFields(
-        { bucket: field(b.bucket), metric: field(b.metric), value: total },
-        'analyticsBuckets',
-        {
-          where: this.#bucketScope(scope),
-          groupBy: [sql`${b.bucket}`, sql`${b.metric}`],
-        },
-      ),
-    )
-  }
-
-  async countsByDimension(scope: AnalyticsScope): Promise<AnalyticsCount[]> {
-    const b = this.db.tables.analyticsBuckets
-    const total = sql<number>`sum(${b.value})`.mapWith(Number)
+    const one = singleDimension(scope)
+    if (one === null) {
+      // Two filters or more: the full cross-product counts, quarter hours.
+      const b = this.db.tables.analyticsBuckets
+      const total = sql<number>`sum(${b.value})`.mapWith(Number)
+      return this.db.all(
+        selectFields(
+          { bucket: field(b.bucket), metric: field(b.metric), value: total },
+          'analyticsBuckets',
+          {
+            where: this.#bucketScope(scope),
+            groupBy: [sql`${b.bucket}`, sql`${b.metric}`],
+          },
+        ),
+      )
+    }
+    const t = this.db.tables.analyticsSeries
+    const total = sql<number>`sum(${t.value})`.mapWith(Number)
+    const [grain, size] = hourly ? [GRAIN.hour, HOUR_MS] : [GRAIN.quarter, BUCKET_MS]
     const rows = await this.db.all(
       selectFields(
+        { bucket: field(t.bucket), metric: field(t.metric), value: total },
+        'analyticsSeries',
         {
-          inboxId: field(b.inboxId),
-          metric: field(b.metric),
-          branchId: field(b.branchId),
-          operatorId: field(b.operatorId),
-          channel: field(b.channel),
-          country: field(b.country),
-          value: total,
-        },
-        'analyticsBuckets',
-        {
-          where: this.#bucketScope(scope),
-          groupBy: [b.inboxId, b.metric, b.branchId, b.operatorId, b.channel, b.country].map(
-            (column) => sql`${column}`,
+          where: and(
+            inArray(t.inboxId, [...scope.inboxIds]),
+            eq(t.dim, one.dim),
+            eq(t.key, one.key),
+            eq(t.grain, grain),
+            gte(t.bucket, Math.floor(scope.from / size)),
+            lt(t.bucket, Math.ceil(scope.to / size)),
           ),
+          groupBy: [sql`${t.bucket}`, sql`${t.metric}`],
         },
       ),
     )
-    return rows.map((r) => ({ ...r, bucket: 0 }))
+    const quarters = size / BUCKET_MS
+    return rows.map((r) => ({ ...r, bucket: r.bucket * quarters }))
   }
 
-  async factsAt(scope: AnalyticsScope, moment: AnalyticsMoment): Promise<AnalyticsFacts[]> {
-    return this.db.all(
-      selectRows('analyticsConversations', { where: this.#factScope(scope, moment) }),
+  async countsByDimension(
+    scope: AnalyticsScope,
+  ): Promise<Array<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>> {
+    const sums = new Map<
+      string,
+      { dim: AnalyticsDimension; key: string; metric: string; value: number }
+    >()
+    const add = (dim: AnalyticsDimension, key: string, metric: string, value: number) => {
+      const id = `${dim}\u0000${key}\u0000${metric}`
+      const seen = sums.get(id)
+      if (seen) seen.value += value
+      else sums.set(id, { dim, key, metric, value })
+    }
+    const firstDay = Math.ceil(scope.from / DAY_MS)
+    const lastDay = Math.floor(scope.to / DAY_MS)
+    // Without filters, the whole UTC days of the range come from the day rows; the rest (its
+    // ends, or all of it with filters) from the quarter hours of the full counts.
+    const fromDays = !hasFilter(scope) && firstDay < lastDay
+    const edges: Array<[number, number]> = fromDays
+      ? [
+          [scope.from, firstDay * DAY_MS],
+          [lastDay * DAY_MS, scope.to],
+        ]
+      : [[scope.from, scope.to]]
+    if (fromDays) {
+      const d = this.db.tables.analyticsDays
+      const total = sql<number>`sum(${d.value})`.mapWith(Number)
+      const key = sql<string>`case when ${d.dim} = '' then ${d.inboxId} else ${d.key} end`
+      const rows = await this.db.all(
+        selectFields(
+          { dim: field(d.dim), key, metric: field(d.metric), value: total },
+          'analyticsDays',
+          {
+            where: and(
+              inArray(d.inboxId, [...scope.inboxIds]),
+              gte(d.day, firstDay),
+              lt(d.day, lastDay),
+            ),
+            groupBy: [sql`${d.dim}`, key, sql`${d.metric}`],
+          },
+        ),
+      )
+      for (const r of rows)
+        add(r.dim === '' ? 'inbox' : (r.dim as AnalyticsDimension), r.key, r.metric, r.value)
+    }
+    const b = this.db.tables.analyticsBuckets
+    const total = sql<number>`sum(${b.value})`.mapWith(Number)
+    for (const [from, to] of edges) {
+      if (to <= from) continue
+      const rows = await this.db.all(
+        selectFields(
+          {
+            inboxId: field(b.inboxId),
+            metric: field(b.metric),
+            branchId: field(b.branchId),
+            operatorId: field(b.operatorId),
+            channel: field(b.channel),
+            country: field(b.country),
+            value: total,
+          },
+          'analyticsBuckets',
+          {
+            where: this.#bucketScope({ ...scope, from, to }),
+            groupBy: [b.inboxId, b.metric, b.branchId, b.operatorId, b.channel, b.country].map(
+              (column) => sql`${column}`,
+            ),
+          },
+        ),
+      )
+      for (const r of rows) {
+        add('inbox', r.inboxId, r.metric, r.value)
+        add('branch', r.branchId, r.metric, r.value)
+        add('operator', r.operatorId, r.metric, r.value)
+        add('channel', r.channel, r.metric, r.value)
+        add('country', r.country, r.metric, r.value)
+      }
+    }
+    return [...sums.values()]
+  }
+
+  async factsAt<M extends AnalyticsMoment>(
+    scope: AnalyticsScope,
+    moment: M,
+  ): Promise<Array<AnalyticsMomentFacts[M]>> {
+    const f = this.db.tables.analyticsConversations
+    // Exactly the columns of the moment's index: the read never touches the table.
+    const dims = {
+      inboxId: field(f.inboxId),
+      branchId: field(f.branchId),
+      channel: field(f.channel),
+      country: field(f.country),
+    }
+    const columns = {
+      created: {
+        ...dims,
+        createdAt: field(f.createdAt),
+        offline: field(f.offline),
+        firstResponseAt: field(f.firstResponseAt),
+        firstAssigneeId: field(f.firstAssigneeId),
+      },
+      response: {
+        ...dims,
+        firstResponseAt: field(f.firstResponseAt),
+        firstResponseMs: field(f.firstResponseMs),
+        firstResponseBusinessMs: field(f.firstResponseBusinessMs),
+        firstResponderId: field(f.firstResponderId),
+      },
+      resolved: {
+        ...dims,
+        resolutionMs: field(f.resolutionMs),
+        resolutionOperatorId: field(f.resolutionOperatorId),
+      },
+      assigned: {
+        ...dims,
+        firstAssignedAt: field(f.firstAssignedAt),
+        createdAt: field(f.createdAt),
+      },
+    }[moment]
+    const rows = await this.db.all(
+      selectFields(columns, 'analyticsConversations', { where: this.#factScope(scope, moment) }),
     )
+    // The selection is the moment's own (above); TypeScript cannot tie the lookup to M.
+    return rows as unknown as Array<AnalyticsMomentFacts[M]>
+  }
+
+  async latestRatings(
+    conversationIds: readonly string[],
+  ): Promise<Array<{ conversationId: string; score: number | null }>> {
+    if (conversationIds.length === 0) return []
+    const r = this.db.tables.analyticsRatings
+    const rows = await this.db.all(
+      selectFields(
+        { conversationId: field(r.conversationId), score: field(r.score) },
+        'analyticsRatings',
+        {
+          where: inArray(r.conversationId, [...conversationIds]),
+          orderBy: [asc(r.conversationId), asc(r.resolutionSeq)],
+        },
+      ),
+    )
+    // In resolution order: the last one per conversation wins.
+    return [...new Map(rows.map((row) => [row.conversationId, row])).values()]
   }
 
   async ratings(scope: AnalyticsScope): Promise<AnalyticsRatingRecord[]> {
@@ -377,7 +455,6 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   }
 }
 
-
 type FactsTable = SqlDialect['tables']['analyticsConversations']
 
 function momentColumn(f: FactsTable, moment: AnalyticsMoment) {
@@ -411,29 +488,27 @@ function nullableNumber(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value)
 }
 
-/** One row per key, the last one given (a multi-row upsert may not touch a key twice). */
-function lastPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
-  const byKey = new Map<string, T>()
-  for (const row of rows) byKey.set(key(row), row)
-  return [...byKey.values()]
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+
+function hasFilter(scope: AnalyticsScope): boolean {
+  return (
+    scope.branchId !== undefined ||
+    scope.operatorId !== undefined ||
+    scope.channel !== undefined ||
+    scope.country !== undefined
+  )
 }
 
-/** Counts with the same dimensions added up into one row. */
-function summed(counts: readonly AnalyticsCount[]): Rows['analyticsBuckets'][] {
-  const byKey = new Map<string, Rows['analyticsBuckets']>()
-  for (const c of counts) {
-    const key = [
-      c.inboxId,
-      c.bucket,
-      c.metric,
-      c.branchId,
-      c.operatorId,
-      c.channel,
-      c.country,
-    ].join('\u0000')
-    const seen = byKey.get(key)
-    if (seen) seen.value += c.value
-    else byKey.set(key, { ...c })
-  }
-  return [...byKey.values()]
+/** The one dimension a scope filters by ('' for none); null when it filters by two or more. */
+function singleDimension(scope: AnalyticsScope): { dim: string; key: string } | null {
+  const filters = [
+    ['branch', scope.branchId],
+    ['operator', scope.operatorId],
+    ['channel', scope.channel],
+    ['country', scope.country],
+  ].filter((f): f is [string, string] => f[1] !== undefined)
+  if (filters.length > 1) return null
+  const [only] = filters
+  return only ? { dim: only[0], key: only[1] } : { dim: '', key: '' }
 }

@@ -35,6 +35,7 @@ import {
 import { conversationRow, eventRow } from './rows.ts'
 import { ErasureSteps, type PlannedErasure } from './erasure.ts'
 import { WebhookSteps, type WebhookOps } from './webhook-steps.ts'
+import { AnalyticsSteps, type AnalyticsOps } from './analytics-steps.ts'
 
 /** In an upsert, the larger of the stored and the incoming value (CASE: SQLite and Postgres alike). */
 function keepHigher(column: Column) {
@@ -70,6 +71,8 @@ export interface PlannedWrite {
   analytics: Rows['analyticsMarks'][]
   /** The webhook dispatcher's own changes (db/repos/webhook-steps.ts). */
   webhooks?: WebhookOps
+  /** An analytics projector round (db/repos/analytics-steps.ts). */
+  analyticsRound?: AnalyticsOps
   /**
    * Conversations whose summary this write brings up to date: their pending mark goes, unless
    * the log holds an event past the stored summary (a newer append keeps or renews it).
@@ -77,8 +80,16 @@ export interface PlannedWrite {
   settles: string[]
 }
 
-/** A planned write that only writes summaries (a flush or a repair of written-behind ones). */
-export function projectionWrite(projections: Projection[], settles: string[]): PlannedWrite {
+/**
+ * A planned write that only writes summaries (a flush or a repair of written-behind ones), and
+ * marks their conversations for analytics: an append whose summary is written behind leaves
+ * that mark to the summary's write (once per conversation per flush, not per append).
+ */
+export function projectionWrite(
+  projections: Projection[],
+  settles: string[],
+  analytics: Rows['analyticsMarks'][] = [],
+): PlannedWrite {
   return {
     fence: null,
     create: [],
@@ -92,7 +103,7 @@ export function projectionWrite(projections: Projection[], settles: string[]): P
     attachmentDeletes: [],
     erasures: [],
     outbox: [],
-    analytics: [],
+    analytics,
     settles,
   }
 }
@@ -100,6 +111,11 @@ export function projectionWrite(projections: Projection[], settles: string[]): P
 /** A planned write of the webhook dispatcher only (fan-out, attempts), for the group commit. */
 export function webhookWrite(ops: WebhookOps): PlannedWrite {
   return { ...projectionWrite([], []), webhooks: ops }
+}
+
+/** A planned write of one analytics projector round only, for the group commit. */
+export function analyticsWrite(ops: AnalyticsOps): PlannedWrite {
+  return { ...projectionWrite([], []), analyticsRound: ops }
 }
 
 /** One upload taken by a new message. */
@@ -127,6 +143,7 @@ export class ConversationWriter {
   readonly #erasures: ErasureSteps
   readonly #outbox
   readonly #webhooks: WebhookSteps
+  readonly #analytics: AnalyticsSteps
 
   constructor(db: SqlDialect) {
     const { conversations: c, events: e, pendingProjections: pp, readStates: rs } = db.tables
@@ -168,6 +185,7 @@ export class ConversationWriter {
     )
     this.#erasures = new ErasureSteps(db)
     this.#webhooks = new WebhookSteps(db)
+    this.#analytics = new AnalyticsSteps(db)
     // A mark renewed by a later write keeps its first unsent event and takes the newer last one.
     const o = db.tables.webhookOutbox
     this.#outbox = insertInto('webhookOutbox', {
@@ -273,14 +291,13 @@ export class ConversationWriter {
       ),
       ...insertStep(this.#outbox, mergedMarks(writes.flatMap((w) => w.outbox))),
       // An existing mark stays as it is (its time is the oldest uncounted append's).
-      ...insertStep(
-        this.#analyticsMark,
-        firstPerKey(writes.flatMap((w) => w.analytics)),
-      ),
+      ...insertStep(this.#analyticsMark, firstPerKey(writes.flatMap((w) => w.analytics))),
       ...this.#webhooks.steps(writes.flatMap((w) => (w.webhooks ? [w.webhooks] : []))),
       ...this.#projections.steps(writes.flatMap((w) => w.projections)),
       // Last: summaries are written and a mark inserted by any write of this batch is there.
       ...settleStep(this.#settle, [...new Set(writes.flatMap((w) => w.settles))]),
+      // After this batch's log appends and their analytics marks: a mark of an append here stays.
+      ...this.#analytics.steps(writes.flatMap((w) => (w.analyticsRound ? [w.analyticsRound] : []))),
     ]
   }
 }

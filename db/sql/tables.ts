@@ -47,6 +47,8 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   analyticsRatings: true,
   analyticsBuckets: true,
   analyticsEvents: true,
+  analyticsSeries: true,
+  analyticsDays: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -77,4 +79,6 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'analyticsRatings',
   'analyticsBuckets',
   'analyticsEvents',
+  'analyticsSeries',
+  'analyticsDays',
 ]

@@ -9,11 +9,11 @@ import type {
   AnalyticsCount,
   AnalyticsEventRecord,
   AnalyticsFacts,
+  AnalyticsLogEvent,
   AnalyticsProjection,
   AnalyticsRatingRecord,
 } from '../../actors/ports.ts'
 import { nextChange, isOpen, type Schedule } from '../../actors/inbox/schedule.ts'
-import type { ConversationEvent } from '../../protocol/index.ts'
 import { BUCKET_MS } from '../../protocol/analytics.ts'
 
 /** What the fold reads besides the log: a branch's working hours (null: always open). */
@@ -37,7 +37,7 @@ export type CountMetric =
  */
 export function foldConversation(
   stored: AnalyticsFacts | null,
-  events: readonly ConversationEvent[],
+  events: readonly AnalyticsLogEvent[],
   scheduleOf: ScheduleOf,
 ): AnalyticsProjection | null {
   let facts: AnalyticsFacts | null = stored ? { ...stored } : null
@@ -60,7 +60,7 @@ export function foldConversation(
   const mark = (
     f: AnalyticsFacts,
     kind: AnalyticsEventRecord['kind'],
-    e: ConversationEvent,
+    e: AnalyticsLogEvent,
     operatorId: string | null,
   ) => {
     drill.push({
@@ -111,7 +111,7 @@ export function foldConversation(
     f.projectedSeq = e.seq
     switch (e.name) {
       case 'message.created': {
-        const { author } = e.data.message
+        const { author } = e
         // Automatic replies (system) are no one's message and answer nothing.
         if (author.kind === 'visitor') {
           count(f, 'visitor_messages', e.at, f.assigneeId)

@@ -9,8 +9,8 @@
  * writes nothing. In a cluster one node runs the rounds at a time (a lock per round).
  */
 import type { Schedule } from '../../actors/inbox/schedule.ts'
-import type { AnalyticsProjection, Store } from '../../actors/ports.ts'
-import { ParleyError, type ConversationEvent } from '../../protocol/index.ts'
+import type { AnalyticsLogEvent, AnalyticsProjection, Store } from '../../actors/ports.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import type { Logger } from '../../actors/runtime/log.ts'
 import { foldConversation } from './fold.ts'
 
@@ -39,16 +39,27 @@ export class AnalyticsProjector {
 
   /**
    * Rounds until no mark is left (tests, the rebuild command); bounded by `maxRounds`.
-   * A round that lost a race to another node is retried.
+   * A round that lost a race to another node is retried, one the database refused (busy) up
+   * to five times.
    */
   async catchUp(maxRounds = 100_000): Promise<number> {
+    // Appends whose summaries this process still holds are marked when those are written.
+    await this.deps.store.flushSummaries()
     let folded = 0
+    let unavailable = 0
     for (let i = 0; i < maxRounds; i++) {
       let n: number
       try {
         n = await this.round()
       } catch (error) {
         if (error instanceof ParleyError && error.code === 'conflict') continue
+        // The database busy for a moment (a lock another connection holds): a round writes
+        // all or nothing, so the next one simply tries again, a few times.
+        if (error instanceof ParleyError && error.code === 'unavailable' && ++unavailable <= 5) {
+          this.deps.log.warn('analytics: the database is busy; trying again', { error })
+          await Bun.sleep(200 * unavailable)
+          continue
+        }
         throw error
       }
       folded += n
@@ -81,11 +92,11 @@ export class AnalyticsProjector {
     return ids.length
   }
 
-  async #logAfter(conversationId: string, afterSeq: number): Promise<ConversationEvent[]> {
-    const events: ConversationEvent[] = []
+  async #logAfter(conversationId: string, afterSeq: number): Promise<AnalyticsLogEvent[]> {
+    const events: AnalyticsLogEvent[] = []
     let after = afterSeq
     for (;;) {
-      const page = await this.deps.store.conversations.eventsAfter(conversationId, after, PAGE)
+      const page = await this.deps.store.analytics.logAfter(conversationId, after, PAGE)
       events.push(...page)
       const last = page.at(-1)
       if (page.length < PAGE || !last) return events

@@ -4,8 +4,9 @@
  * of every figure are in docs/analytics.md.
  */
 import type {
-  AnalyticsCount,
+  AnalyticsDimension,
   AnalyticsFacts,
+  AnalyticsMomentFacts,
   AnalyticsRatingRecord,
   AnalyticsScope,
   Store,
@@ -37,17 +38,24 @@ import { isTimeZone, LocalTime, type LocalParts } from './time.ts'
 const MAX_COMMENTS = 100
 
 type Dimension = 'operators' | 'branches' | 'inboxes' | 'countries' | 'channels'
-const DIMENSIONS: readonly Dimension[] = [
-  'operators',
-  'branches',
-  'inboxes',
-  'countries',
-  'channels',
+/** Each breakdown table and the dimension of the counts it is per. */
+const DIMENSIONS: ReadonlyArray<readonly [Dimension, AnalyticsDimension]> = [
+  ['operators', 'operator'],
+  ['branches', 'branch'],
+  ['inboxes', 'inbox'],
+  ['countries', 'country'],
+  ['channels', 'channel'],
 ]
+const HOUR = 3_600_000
 
 export interface AnalyticsServiceDeps {
   store: Store
   clock: Clock
+  /**
+   * How long an append may stay unmarked for analytics (its summary written behind:
+   * SUMMARY_FLUSH_MS); the figures are exact up to that long ago at best.
+   */
+  behindMs?: number
 }
 
 export class AnalyticsService {
@@ -59,9 +67,11 @@ export class AnalyticsService {
     const span = q.to - q.from
     const previousScope = { ...scope, from: q.from - span, to: q.from }
     const { analytics } = this.deps.store
+    // Hours serve a zone whose offset stays whole hours (most zones), else quarter hours.
+    const hourly = q.from % HOUR === 0 && q.to % HOUR === 0 && local.wholeHours(q.from, q.to)
     const [byBucket, byDimension, created, responded, resolved, assigned, ratings, previous, asOf] =
       await Promise.all([
-        analytics.countsByBucket(scope),
+        analytics.countsByBucket(scope, hourly),
         analytics.countsByDimension(scope),
         analytics.factsAt(scope, 'created'),
         analytics.factsAt(scope, 'response'),
@@ -72,7 +82,7 @@ export class AnalyticsService {
         analytics.oldestMark(),
       ])
     const totals = totalsOf(
-      sumByMetric(byBucket),
+      sumByMetric(byDimension.filter((r) => r.dim === 'inbox')),
       { created, responded, resolved, assigned },
       ratings,
     )
@@ -94,7 +104,7 @@ export class AnalyticsService {
         created.map((f) => [f.createdAt, 1]),
       ),
       ...breakdowns(byDimension, { created, responded, resolved }, ratings, names),
-      asOf: Math.min(asOf ?? Infinity, this.deps.clock.now()),
+      asOf: Math.min(asOf ?? Infinity, this.deps.clock.now() - (this.deps.behindMs ?? 0)),
     }
   }
 
@@ -146,6 +156,10 @@ export class AnalyticsService {
       }
     }
     const byId = new Map(facts.map((f) => [f.conversationId, f]))
+    if (q.metric !== 'rated') {
+      const latest = await analytics.latestRatings(rows.map((r) => r.id))
+      scores = new Map(latest.map((r) => [r.conversationId, r.score]))
+    }
     const more = rows.length > ANALYTICS_PAGE
     const shown = rows.slice(0, ANALYTICS_PAGE)
     const items: AnalyticsConversation[] = shown.flatMap(({ id }) => {
@@ -245,23 +259,31 @@ export class AnalyticsService {
 
   async #totalsOf(scope: AnalyticsScope): Promise<AnalyticsTotals> {
     const { analytics } = this.deps.store
-    const [byBucket, created, responded, resolved, assigned, ratings] = await Promise.all([
-      analytics.countsByBucket(scope),
+    const [byDimension, created, responded, resolved, assigned, ratings] = await Promise.all([
+      analytics.countsByDimension(scope),
       analytics.factsAt(scope, 'created'),
       analytics.factsAt(scope, 'response'),
       analytics.factsAt(scope, 'resolved'),
       analytics.factsAt(scope, 'assigned'),
       analytics.ratings(scope),
     ])
-    return totalsOf(sumByMetric(byBucket), { created, responded, resolved, assigned }, ratings)
+    return totalsOf(
+      sumByMetric(byDimension.filter((r) => r.dim === 'inbox')),
+      { created, responded, resolved, assigned },
+      ratings,
+    )
   }
 
   /** The range and filters as a store scope, checked against what the reader may see. */
   async #scope(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsScope> {
     const op = requireElevated(principal, 'analytics')
-    if (!isTimeZone(q.tz)) throw new ParleyError('validation_failed', `tz: unknown time zone ${q.tz}`)
+    if (!isTimeZone(q.tz))
+      throw new ParleyError('validation_failed', `tz: unknown time zone ${q.tz}`)
     if (q.from % BUCKET_MS !== 0 || q.to % BUCKET_MS !== 0) {
-      throw new ParleyError('validation_failed', 'from, to: whole quarter hours (multiples of 900000 ms)')
+      throw new ParleyError(
+        'validation_failed',
+        'from, to: whole quarter hours (multiples of 900000 ms)',
+      )
     }
     if (q.to <= q.from) throw new ParleyError('validation_failed', 'to: must be after from')
     if (q.to - q.from > MAX_ANALYTICS_DAYS * 86_400_000) {
@@ -306,10 +328,10 @@ interface Names {
 }
 
 interface FactSets {
-  created: AnalyticsFacts[]
-  responded: AnalyticsFacts[]
-  resolved: AnalyticsFacts[]
-  assigned: AnalyticsFacts[]
+  created: AnalyticsMomentFacts['created'][]
+  responded: AnalyticsMomentFacts['response'][]
+  resolved: AnalyticsMomentFacts['resolved'][]
+  assigned: AnalyticsMomentFacts['assigned'][]
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
@@ -406,8 +428,8 @@ function seriesOf(
   q: AnalyticsQuery,
   local: LocalTime,
   byBucket: ReadonlyArray<{ bucket: number; metric: string; value: number }>,
-  created: readonly AnalyticsFacts[],
-  responded: readonly AnalyticsFacts[],
+  created: readonly AnalyticsMomentFacts['created'][],
+  responded: readonly AnalyticsMomentFacts['response'][],
 ): AnalyticsReport['series'] {
   const keyOf = (p: LocalParts) =>
     q.interval === 'day' ? p.date : q.interval === 'week' ? p.week : p.month
@@ -465,20 +487,11 @@ function heatmapOf(local: LocalTime, items: ReadonlyArray<readonly [number, numb
   return grid
 }
 
-/** The key of a count or figures row under a dimension ('' = none). */
-function countKey(c: AnalyticsCount, d: Dimension): string {
-  return d === 'operators'
-    ? c.operatorId
-    : d === 'branches'
-      ? c.branchId
-      : d === 'inboxes'
-        ? c.inboxId
-        : d === 'countries'
-          ? c.country
-          : c.channel
-}
-
-function factKey(f: AnalyticsFacts, d: Dimension, operator: string | null): string {
+function factKey(
+  f: Pick<AnalyticsFacts, 'inboxId' | 'branchId' | 'channel' | 'country'>,
+  d: Dimension,
+  operator: string | null,
+): string {
   return (
     (d === 'operators'
       ? operator
@@ -507,13 +520,13 @@ function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
 }
 
 function breakdowns(
-  counts: readonly AnalyticsCount[],
+  counts: ReadonlyArray<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>,
   sets: Pick<FactSets, 'created' | 'responded' | 'resolved'>,
   ratings: readonly AnalyticsRatingRecord[],
   names: Names,
 ): Record<Dimension, BreakdownRow[]> {
   const result = {} as Record<Dimension, BreakdownRow[]>
-  for (const d of DIMENSIONS) {
+  for (const [d, dim] of DIMENSIONS) {
     const rows = new Map<
       string,
       {
@@ -549,7 +562,8 @@ function breakdowns(
       return found
     }
     for (const c of counts) {
-      const { row } = at(countKey(c, d))
+      if (c.dim !== dim) continue
+      const { row } = at(c.key)
       if (c.metric === 'assigned') row.assigned += c.value
       else if (c.metric === 'resolved') row.resolved += c.value
       else if (c.metric === 'visitor_messages') row.visitorMessages += c.value

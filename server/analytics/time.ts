@@ -65,7 +65,30 @@ export class LocalTime {
     return known.change !== null && at >= known.change ? known.after : known.start
   }
 
+  /** True when the zone's offset is a whole number of hours all through [from, to). */
+  wholeHours(from: number, to: number): boolean {
+    for (let day = Math.floor(from / DAY); day * DAY < to; day++) {
+      this.offset(day * DAY)
+      const known = this.#days.get(day)
+      if (!known || known.start % 60 !== 0 || known.after % 60 !== 0) return false
+    }
+    return true
+  }
+
+  /** Local parts per quarter hour (every instant of one has the same local hour and date). */
+  readonly #quarters = new Map<number, LocalParts>()
+
   parts(at: number): LocalParts {
+    const quarter = Math.floor(at / BUCKET_MS)
+    let found = this.#quarters.get(quarter)
+    if (!found) {
+      found = this.#compute(quarter * BUCKET_MS)
+      this.#quarters.set(quarter, found)
+    }
+    return found
+  }
+
+  #compute(at: number): LocalParts {
     const local = new Date(at + this.offset(at) * MINUTE)
     const y = local.getUTCFullYear()
     const m = local.getUTCMonth() + 1

@@ -45,7 +45,7 @@ function stats(values: number[]): Durations {
 }
 
 /** Local calendar fields of an instant, read from Intl. */
-function local(tz: string, at: number) {
+export function local(tz: string, at: number) {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', {
       timeZone: tz,

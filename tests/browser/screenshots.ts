@@ -23,6 +23,7 @@ import { auditShots, captchaShots, dataRequestShots, sitesShots } from './screen
 import { workspaceShots } from './screenshots-workspace.ts'
 import { webhookShots } from './screenshots-webhooks.ts'
 import { tokenShots } from './screenshots-integrations.ts'
+import { analyticsShots } from './screenshots-analytics.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -126,6 +127,7 @@ try {
   await workspaceShots(browser)
   await webhookShots(browser)
   await tokenShots(browser)
+  await analyticsShots(browser)
 } finally {
   await browser.close()
   await server.stop()

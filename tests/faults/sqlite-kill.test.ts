@@ -6,14 +6,16 @@
  * contract holds over the whole run: nothing acked lost, nothing stored twice, seqs in order.
  * The conversation summaries are written behind the log (db/write-behind.ts, held 10 s here so
  * the kill always finds them behind): the restarted node rebuilds them from the log before it
- * serves, and a clean stop leaves every summary equal to its log.
+ * serves, and a clean stop leaves every summary equal to its log. Analytics (issue 19): at the
+ * kill no committed event is both uncounted and unmarked, and after the restart every visitor
+ * message is counted exactly once.
  */
 import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { contractViolations, startChatLoad } from '../helpers/chat-load.ts'
-import { storedMessagesIn, summariesIn, type Summary } from '../helpers/faults.ts'
+import { analyticsIn, storedMessagesIn, summariesIn, type Summary } from '../helpers/faults.ts'
 import { ADMIN, startNode, waitUntil } from '../helpers/cluster.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-sqlite-kill-'))
@@ -63,6 +65,8 @@ describe('faults - kill -9 (single node, SQLite)', () => {
         const behind = atKill.filter((c) => c.stored.lastSeq < c.fromLog.lastSeq)
         expect(behind.length).toBeGreaterThan(0)
         expect(behind.filter((c) => !c.marked)).toEqual([])
+        // Analytics (issue 19): no committed event is left uncounted and unmarked.
+        expect(analyticsIn(dbPath).lost).toEqual([])
         await node.restart()
         const restartedAt = performance.now()
         // Rebuilt before the node answered ready: at least what the log held at the kill (later
@@ -91,7 +95,19 @@ describe('faults - kill -9 (single node, SQLite)', () => {
         )}`,
       )
       expect(load.errors.get('internal_error') ?? 0).toBe(0)
+      // The projector (every 5 s) counts everything, the appends from before the kill too.
+      await waitUntil(
+        'analytics caught up',
+        () => {
+          const a = analyticsIn(dbPath)
+          return a.marks === 0 && a.counted === a.logged
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      )
       expect((await node.stop()).code).toBe(0)
+      const counted = analyticsIn(dbPath)
+      expect(counted.lost).toEqual([])
+      expect(counted.counted).toBe(counted.logged)
       expect(contractViolations(load.acked, storedMessagesIn(dbPath))).toEqual([])
       // A clean stop writes what it held: every summary is its log's, no mark is left.
       const summaries = summariesIn(dbPath)

@@ -141,3 +141,42 @@ export async function holdTableLock(
     },
   }
 }
+
+/**
+ * Analytics (issue 19) as the SQLite file at `path` holds it: the conversations whose log has
+ * events neither counted (`projected_seq`) nor marked (directly, or through a summary mark the
+ * repair turns into one), and the visitor messages counted against those in the log.
+ */
+export function analyticsIn(path: string): {
+  lost: string[]
+  marks: number
+  counted: number
+  logged: number
+} {
+  const db = new Database(path, { readonly: true })
+  try {
+    const lost = db
+      .query(
+        `select c.id as id from conversations c
+         left join analytics_conversations a on a.conversation_id = c.id
+         where coalesce(a.projected_seq, 0) < (select max(seq) from events e where e.conversation_id = c.id)
+           and not exists (select 1 from analytics_marks m where m.conversation_id = c.id)
+           and not exists (select 1 from pending_projections p where p.conversation_id = c.id)`,
+      )
+      .all() as { id: string }[]
+    const one = (sql: string) => (db.query(sql).get() as { n: number | null }).n ?? 0
+    return {
+      lost: lost.map((r) => r.id),
+      marks: one('select count(*) as n from analytics_marks'),
+      counted: one(
+        `select sum(value) as n from analytics_series
+         where dim = '' and grain = 0 and metric = 'visitor_messages'`,
+      ),
+      logged: one(
+        `select count(*) as n from events where name = 'message.created' and author_kind = 'visitor'`,
+      ),
+    }
+  } finally {
+    db.close()
+  }
+}

@@ -6,7 +6,7 @@
  * the inbox's name), so renaming the inbox reaches visitors.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { contrastWithWhite } from '../../actors/index.ts'
+import { contrastWithWhite } from '../../protocol/limits.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 
 let s: TestServer

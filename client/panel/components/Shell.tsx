@@ -33,6 +33,8 @@ const Operators = lazy(() => admin().then((m) => ({ default: m.Operators })))
 const AuditLog = lazy(() => admin().then((m) => ({ default: m.AuditLog })))
 const DataRequests = lazy(() => admin().then((m) => ({ default: m.DataRequests })))
 const Overview = lazy(() => import('./Overview.tsx').then((m) => ({ default: m.Overview })))
+// The dashboard and its charts' library are an on-demand chunk with a budget of its own.
+const Analytics = lazy(() => import('./Analytics.tsx').then((m) => ({ default: m.Analytics })))
 
 export function Shell() {
   const panel = usePanel()
@@ -40,6 +42,8 @@ export function Shell() {
   const isElevated = () => isAdmin() || panel.state.login?.operator.role === 'supervisor'
   const [help, setHelp] = createSignal(false)
   onMount(() => {
+    // The dashboard keeps its filters in the hash (#analytics?...): a reload shows it again.
+    if (isElevated() && location.hash.startsWith('#analytics')) panel.actions.showPage('analytics')
     const onKey = (event: KeyboardEvent) => {
       const handled = handleShortcut(event, panel.state, {
         open: (id) => void panel.actions.openConversation(id),
@@ -74,7 +78,10 @@ export function Shell() {
         <span class="brand">Parley</span>
         <nav class="nav" aria-label={t('Pages')}>
           {tab('inbox', msg('Inbox'))}
-          <Show when={isElevated()}>{tab('overview', msg('Overview'))}</Show>
+          <Show when={isElevated()}>
+            {tab('overview', msg('Overview'))}
+            {tab('analytics', msg('Analytics'))}
+          </Show>
           <Show when={isAdmin()}>
             {tab('operators', msg('Operators'))}
             {tab('inboxes', msg('Settings'))}
@@ -99,6 +106,9 @@ export function Shell() {
         </Match>
         <Match when={panel.state.page === 'overview' && isElevated()}>
           <Overview />
+        </Match>
+        <Match when={panel.state.page === 'analytics' && isElevated()}>
+          <Analytics />
         </Match>
         <Match when={panel.state.page === 'operators'}>
           <Operators />

@@ -4,6 +4,7 @@
  * parts share must have the same translation (tests/client/panel-i18n.test.ts checks it).
  */
 import type { Dictionary } from '../i18n.ts'
+import { RU_ANALYTICS } from './ru/analytics.ts'
 import { RU_ADMIN_INBOX } from './ru/admin-inbox.ts'
 import { RU_ADMIN_TEAM } from './ru/admin-team.ts'
 import { RU_ADMIN_TOKENS } from './ru/admin-tokens.ts'
@@ -18,6 +19,7 @@ export const PARTS: ReadonlyArray<Dictionary> = [
   RU_ADMIN_TEAM,
   RU_ADMIN_WEBHOOKS,
   RU_ADMIN_TOKENS,
+  RU_ANALYTICS,
 ]
 
 export const RU: Dictionary = Object.assign({}, ...PARTS)

@@ -35,6 +35,16 @@ CREATE TABLE "analytics_conversations" (
 	"erased_at" bigint
 );
 --> statement-breakpoint
+CREATE TABLE "analytics_days" (
+	"inbox_id" text NOT NULL,
+	"day" bigint NOT NULL,
+	"dim" text NOT NULL,
+	"key" text NOT NULL,
+	"metric" text NOT NULL,
+	"value" bigint NOT NULL,
+	CONSTRAINT "analytics_days_inbox_id_day_dim_key_metric_pk" PRIMARY KEY("inbox_id","day","dim","key","metric")
+);
+--> statement-breakpoint
 CREATE TABLE "analytics_events" (
 	"conversation_id" text NOT NULL,
 	"seq" bigint NOT NULL,
@@ -68,10 +78,21 @@ CREATE TABLE "analytics_ratings" (
 	CONSTRAINT "analytics_ratings_conversation_id_resolution_seq_pk" PRIMARY KEY("conversation_id","resolution_seq")
 );
 --> statement-breakpoint
-CREATE INDEX "analytics_conversations_created_idx" ON "analytics_conversations" USING btree ("inbox_id","created_at");--> statement-breakpoint
-CREATE INDEX "analytics_conversations_response_idx" ON "analytics_conversations" USING btree ("inbox_id","first_response_at");--> statement-breakpoint
-CREATE INDEX "analytics_conversations_resolved_idx" ON "analytics_conversations" USING btree ("inbox_id","first_resolved_at");--> statement-breakpoint
-CREATE INDEX "analytics_conversations_assigned_idx" ON "analytics_conversations" USING btree ("inbox_id","first_assigned_at");--> statement-breakpoint
+CREATE TABLE "analytics_series" (
+	"inbox_id" text NOT NULL,
+	"dim" text NOT NULL,
+	"key" text NOT NULL,
+	"grain" bigint NOT NULL,
+	"bucket" bigint NOT NULL,
+	"metric" text NOT NULL,
+	"value" bigint NOT NULL,
+	CONSTRAINT "analytics_series_inbox_id_dim_key_grain_bucket_metric_pk" PRIMARY KEY("inbox_id","dim","key","grain","bucket","metric")
+);
+--> statement-breakpoint
+CREATE INDEX "analytics_conversations_created_idx" ON "analytics_conversations" USING btree ("inbox_id","created_at","offline","first_response_at","first_assignee_id","branch_id","channel","country");--> statement-breakpoint
+CREATE INDEX "analytics_conversations_response_idx" ON "analytics_conversations" USING btree ("inbox_id","first_response_at","first_response_ms","first_response_business_ms","first_responder_id","branch_id","channel","country");--> statement-breakpoint
+CREATE INDEX "analytics_conversations_resolved_idx" ON "analytics_conversations" USING btree ("inbox_id","first_resolved_at","resolution_ms","resolution_operator_id","branch_id","channel","country");--> statement-breakpoint
+CREATE INDEX "analytics_conversations_assigned_idx" ON "analytics_conversations" USING btree ("inbox_id","first_assigned_at","created_at","first_assignee_id","branch_id","channel","country");--> statement-breakpoint
 CREATE INDEX "analytics_events_kind_idx" ON "analytics_events" USING btree ("inbox_id","kind","at");--> statement-breakpoint
 CREATE INDEX "analytics_ratings_at_idx" ON "analytics_ratings" USING btree ("inbox_id","at");--> statement-breakpoint
 -- Existing conversations are counted too: the projector folds their logs from the start.

@@ -1,3 +1,5 @@
+-- Hand-edited (issue 19): the count tables and the drill-down events are WITHOUT ROWID, so
+-- their rows live in primary-key order and a range read needs no lookup per row.
 CREATE TABLE `analytics_buckets` (
 	`inbox_id` text NOT NULL,
 	`bucket` integer NOT NULL,
@@ -8,7 +10,7 @@ CREATE TABLE `analytics_buckets` (
 	`country` text NOT NULL,
 	`value` integer NOT NULL,
 	PRIMARY KEY(`inbox_id`, `bucket`, `metric`, `branch_id`, `operator_id`, `channel`, `country`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `analytics_conversations` (
 	`conversation_id` text PRIMARY KEY NOT NULL,
@@ -35,10 +37,20 @@ CREATE TABLE `analytics_conversations` (
 	`erased_at` integer
 );
 --> statement-breakpoint
-CREATE INDEX `analytics_conversations_created_idx` ON `analytics_conversations` (`inbox_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `analytics_conversations_response_idx` ON `analytics_conversations` (`inbox_id`,`first_response_at`);--> statement-breakpoint
-CREATE INDEX `analytics_conversations_resolved_idx` ON `analytics_conversations` (`inbox_id`,`first_resolved_at`);--> statement-breakpoint
-CREATE INDEX `analytics_conversations_assigned_idx` ON `analytics_conversations` (`inbox_id`,`first_assigned_at`);--> statement-breakpoint
+CREATE INDEX `analytics_conversations_created_idx` ON `analytics_conversations` (`inbox_id`,`created_at`,`offline`,`first_response_at`,`first_assignee_id`,`branch_id`,`channel`,`country`);--> statement-breakpoint
+CREATE INDEX `analytics_conversations_response_idx` ON `analytics_conversations` (`inbox_id`,`first_response_at`,`first_response_ms`,`first_response_business_ms`,`first_responder_id`,`branch_id`,`channel`,`country`);--> statement-breakpoint
+CREATE INDEX `analytics_conversations_resolved_idx` ON `analytics_conversations` (`inbox_id`,`first_resolved_at`,`resolution_ms`,`resolution_operator_id`,`branch_id`,`channel`,`country`);--> statement-breakpoint
+CREATE INDEX `analytics_conversations_assigned_idx` ON `analytics_conversations` (`inbox_id`,`first_assigned_at`,`created_at`,`first_assignee_id`,`branch_id`,`channel`,`country`);--> statement-breakpoint
+CREATE TABLE `analytics_days` (
+	`inbox_id` text NOT NULL,
+	`day` integer NOT NULL,
+	`dim` text NOT NULL,
+	`key` text NOT NULL,
+	`metric` text NOT NULL,
+	`value` integer NOT NULL,
+	PRIMARY KEY(`inbox_id`, `day`, `dim`, `key`, `metric`)
+) WITHOUT ROWID;
+--> statement-breakpoint
 CREATE TABLE `analytics_events` (
 	`conversation_id` text NOT NULL,
 	`seq` integer NOT NULL,
@@ -50,7 +62,7 @@ CREATE TABLE `analytics_events` (
 	`channel` text NOT NULL,
 	`country` text NOT NULL,
 	PRIMARY KEY(`conversation_id`, `seq`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `analytics_events_kind_idx` ON `analytics_events` (`inbox_id`,`kind`,`at`);--> statement-breakpoint
 CREATE TABLE `analytics_marks` (
@@ -74,5 +86,16 @@ CREATE TABLE `analytics_ratings` (
 );
 --> statement-breakpoint
 CREATE INDEX `analytics_ratings_at_idx` ON `analytics_ratings` (`inbox_id`,`at`);--> statement-breakpoint
+CREATE TABLE `analytics_series` (
+	`inbox_id` text NOT NULL,
+	`dim` text NOT NULL,
+	`key` text NOT NULL,
+	`grain` integer NOT NULL,
+	`bucket` integer NOT NULL,
+	`metric` text NOT NULL,
+	`value` integer NOT NULL,
+	PRIMARY KEY(`inbox_id`, `dim`, `key`, `grain`, `bucket`, `metric`)
+) WITHOUT ROWID;
+--> statement-breakpoint
 -- Existing conversations are counted too: the projector folds their logs from the start.
 INSERT INTO "analytics_marks" ("conversation_id", "marked_at") SELECT "id", "created_at" FROM "conversations";

@@ -1,0 +1,321 @@
+/**
+ * Analytics (issue 19) over a large history: how fast the projection counts it, and how fast
+ * the dashboard's queries answer.
+ *
+ *   node_modules/.bin/bun bench/analytics.ts [--db sqlite|postgres]
+ *
+ * Environment: PARLEY_ANALYTICS_CONVERSATIONS (default 100000), 10 messages each (1M
+ * messages), spread over PARLEY_ANALYTICS_DAYS (default 365) days; PARLEY_ANALYTICS_RUNS
+ * (default 7) runs per query.
+ *
+ * 1. Seeds a temporary database made by the store's own migrations with conversation logs as
+ *    the actors write them (rows built by db/repos/rows.ts): created, 5 visitor and 5 operator
+ *    messages, an assignment, a resolution for 4 of 5, a rating for 1 of 4 (stars, some with a
+ *    comment), a transfer for 1 of 20, across 3 branches, 8 operators, 2 channels, 6 countries.
+ *    Every conversation is marked, as the migration marks an existing database's. The search
+ *    index (SQLite) catches up before anything is timed.
+ * 2. Counts it all: the projector's rounds until no mark is left; prints conversations and
+ *    events per second (the chat path appends a few thousand events a second: the projection
+ *    must count faster than that).
+ * 3. Times each query a dashboard view makes (the store calls the report runs, then the whole
+ *    report as the API builds it, a drill-down page, the comments) for a day, a week, a month
+ *    and a year, p50 / p95 in ms; target < 200 ms each.
+ */
+import { parseArgs } from 'node:util'
+import postgres from 'postgres'
+import type { AnalyticsScope, ConversationRecord, Store } from '../actors/index.ts'
+import { silentLogger } from '../actors/runtime/log.ts'
+import type { ConversationEvent } from '../protocol/index.ts'
+import { openDialect, openStore } from '../db/index.ts'
+import { conversationRow, eventRow } from '../db/repos/rows.ts'
+import { insertInto } from '../db/sql/statements.ts'
+import { AnalyticsProjector } from '../server/analytics/projector.ts'
+import { AnalyticsService } from '../server/analytics/report.ts'
+import { prng, timedRuns } from './lib/stats.ts'
+import { tempDir } from './lib/procs.ts'
+
+const { values } = parseArgs({ options: { db: { type: 'string', default: 'sqlite' } } })
+const DB = values.db
+if (DB !== 'sqlite' && DB !== 'postgres') throw new Error('--db must be sqlite or postgres')
+const CONVERSATIONS = Number(process.env.PARLEY_ANALYTICS_CONVERSATIONS ?? 100_000)
+const DAYS = Number(process.env.PARLEY_ANALYTICS_DAYS ?? 365)
+const RUNS = Number(process.env.PARLEY_ANALYTICS_RUNS ?? 7)
+const PG_ADMIN = process.env.PARLEY_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const DAY = 86_400_000
+const END = Date.UTC(2026, 11, 1)
+const START = END - DAYS * DAY
+const INBOX = 'inbox-1'
+const BRANCHES = ['inbox-1', 'branch-2', 'branch-3']
+const OPERATORS = Array.from({ length: 8 }, (_, i) => `operator-${i + 1}`)
+const COUNTRIES = ['RU', 'DE', 'US', 'KZ', 'FR', 'BR']
+
+const random = prng(19)
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
+
+/** One conversation's log as the actor writes it, and its summary row. */
+function conversation(i: number): { record: ConversationRecord; events: ConversationEvent[] } {
+  const id = `c-${String(i).padStart(7, '0')}`
+  // Busier in working hours: the start falls in 08:00-20:00 UTC four times in five.
+  const day = START + Math.floor(random() * DAYS) * DAY
+  const hour = random() < 0.8 ? 8 + random() * 12 : random() * 24
+  let at = Math.floor(day + hour * 3_600_000)
+  const branchId = pick(BRANCHES)
+  const channel = random() < 0.85 ? undefined : ('email' as const)
+  const record: ConversationRecord = {
+    id,
+    inboxId: INBOX,
+    visitorId: `v-${i}`,
+    status: 'open',
+    assigneeId: null,
+    lastSeq: 1,
+    hasUnansweredIncoming: false,
+    waitingSince: null,
+    lastMessageAt: null,
+    escalationAt: null,
+    branchId,
+    location: { country: pick(COUNTRIES), region: null, city: null },
+    offline: random() < 0.05,
+    ...(channel ? { channel } : {}),
+    createdAt: at,
+    updatedAt: at,
+    ownerEpoch: 0,
+  }
+  const events: ConversationEvent[] = []
+  let seq = 0
+  const push = (e: StoredEvent) =>
+    events.push({ ...e, conversationId: id, seq: ++seq, at } as ConversationEvent)
+  const { ownerEpoch: _epoch, ...wire } = record
+  push({ name: 'conversation.created', data: { conversation: wire } })
+  const operator = pick(OPERATORS)
+  let assignee: string | null = null
+  for (let m = 0; m < 10; m++) {
+    at += Math.floor(random() * 600_000)
+    const visitor = m % 2 === 0
+    if (!visitor && assignee === null) {
+      assignee = operator
+      push({
+        name: 'conversation.assigned',
+        data: {
+          assigneeId: operator,
+          previousAssigneeId: null,
+          reason: 'auto',
+          by: { kind: 'system', id: 'routing' },
+        },
+      })
+    }
+    const author = visitor
+      ? { kind: 'visitor' as const, id: record.visitorId }
+      : { kind: 'operator' as const, id: assignee ?? operator }
+    const message = {
+      id: `${id}-m${m}`,
+      conversationId: id,
+      seq: seq + 1,
+      author,
+      text: visitor ? 'Where is my order?' : 'Let me check that for you.',
+      clientMsgId: `${id}-k${m}`,
+      createdAt: at,
+      editedAt: null,
+      deletedAt: null,
+      deletedBy: null,
+    }
+    push({ name: 'message.created', data: { message } })
+  }
+  if (random() < 0.05) {
+    const to = pick(OPERATORS)
+    push({
+      name: 'conversation.assigned',
+      data: {
+        assigneeId: to,
+        previousAssigneeId: assignee,
+        reason: 'transfer',
+        by: { kind: 'operator', id: assignee ?? to },
+      },
+    })
+    assignee = to
+  }
+  if (random() < 0.8) {
+    at += Math.floor(random() * 3_600_000)
+    push({
+      name: 'conversation.status',
+      data: { status: 'resolved', by: { kind: 'operator', id: assignee ?? operator } },
+    })
+    record.status = 'resolved'
+    const resolutionSeq = seq
+    if (random() < 0.25) {
+      at += 60_000
+      push({
+        name: 'conversation.rated',
+        data: {
+          rating: {
+            scale: 'stars',
+            score: 1 + Math.floor(random() * 5),
+            comment: random() < 0.3 ? 'Thanks, quick answer' : null,
+            resolutionSeq,
+            firstRatedAt: at,
+          },
+          by: { kind: 'visitor', id: record.visitorId },
+        },
+      })
+    }
+  }
+  record.assigneeId = assignee
+  record.lastSeq = seq
+  record.lastMessageAt = at
+  record.updatedAt = at
+  return { record, events }
+}
+type StoredEvent = Omit<ConversationEvent, 'conversationId' | 'seq' | 'at'>
+
+async function databaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (DB === 'sqlite') {
+    const dir = tempDir('parley-analytics-')
+    return { url: `sqlite:${dir.path}/parley.db`, drop: async () => dir.remove() }
+  }
+  const name = `parley_analytics_${process.pid}_${Date.now()}`
+  const admin = postgres(PG_ADMIN, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  await admin.end()
+  const url = new URL(PG_ADMIN)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const sql = postgres(PG_ADMIN, { max: 1, onnotice: () => {} })
+      await sql.unsafe(`drop database if exists ${name} with (force)`)
+      await sql.end()
+    },
+  }
+}
+
+async function seed(url: string): Promise<{ events: number; ms: number }> {
+  const started = performance.now()
+  const db = await openDialect(url)
+  let events = 0
+  const BATCH = 2000
+  try {
+    for (let from = 0; from < CONVERSATIONS; from += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, CONVERSATIONS - from) }, (_, k) =>
+        conversation(from + k),
+      )
+      await db.insert(
+        insertInto('conversations'),
+        batch.map((c) => conversationRow(c.record)),
+      )
+      const rows = batch.flatMap((c) => c.events.map(eventRow))
+      for (let k = 0; k < rows.length; k += 5000)
+        await db.insert(insertInto('events'), rows.slice(k, k + 5000))
+      await db.insert(
+        insertInto('analyticsMarks', { doNothing: true }),
+        batch.map((c) => ({ conversationId: c.record.id, markedAt: c.record.createdAt })),
+      )
+      events += rows.length
+    }
+  } finally {
+    await db.close()
+  }
+  return { events, ms: performance.now() - started }
+}
+
+const fmt = (n: number) => n.toFixed(1).padStart(8)
+
+async function main() {
+  const { url, drop } = await databaseUrl()
+  try {
+    // Migrations first (openStore runs them), then the seed on a plain connection.
+    await (await openStore(url)).close()
+    const seeded = await seed(url)
+    console.log(
+      `${DB}: seeded ${CONVERSATIONS} conversations, ${seeded.events} events (${CONVERSATIONS * 10} messages) over ${DAYS} days in ${(seeded.ms / 1000).toFixed(1)} s`,
+    )
+    const store: Store = await openStore(url)
+    try {
+      // The search index catches up with the seeded messages first (a search waits for it):
+      // its thread holds the write lock in back-to-back steps meanwhile.
+      const indexing = performance.now()
+      await store.search.search({ query: 'order', inboxIds: null, limit: 1, offset: 0 })
+      console.log(
+        `search index caught up in ${((performance.now() - indexing) / 1000).toFixed(1)} s`,
+      )
+      const projector = new AnalyticsProjector({
+        store,
+        log: {
+          ...silentLogger,
+          warn: (msg: string) => console.log(`  ${new Date().toISOString()} ${msg}`),
+        },
+      })
+      const t = performance.now()
+      const folded = await projector.catchUp()
+      const seconds = (performance.now() - t) / 1000
+      console.log(
+        `projection: ${folded} conversations, ${seeded.events} events in ${seconds.toFixed(1)} s = ${Math.round(seeded.events / seconds)} events/s, ${Math.round(folded / seconds)} conversations/s`,
+      )
+      const service = new AnalyticsService({
+        store,
+        clock: { now: () => END, schedule: () => ({ cancel() {} }) } as never,
+      })
+      const admin = { kind: 'operator', id: 'admin', role: 'admin', inboxIds: [INBOX] } as never
+      console.log(
+        `\n${'query'.padEnd(44)}${'day'.padStart(18)}${'week'.padStart(18)}${'month'.padStart(18)}${'year'.padStart(18)}`,
+      )
+      console.log(`${''.padEnd(44)}${'  p50 / p95 ms'.padStart(18).repeat(4)}`)
+      const spans = [DAY, 7 * DAY, 30 * DAY, 365 * DAY]
+      const scopeOf = (span: number): AnalyticsScope => ({
+        inboxIds: [INBOX],
+        from: END - span,
+        to: END,
+      })
+      const queries: Array<[string, (span: number) => Promise<unknown>]> = [
+        ['store: counts by bucket', (span) => store.analytics.countsByBucket(scopeOf(span), true)],
+        ['store: counts by dimension', (span) => store.analytics.countsByDimension(scopeOf(span))],
+        [
+          'store: conversations started',
+          (span) => store.analytics.factsAt(scopeOf(span), 'created'),
+        ],
+        ['store: first responses', (span) => store.analytics.factsAt(scopeOf(span), 'response')],
+        ['store: resolutions', (span) => store.analytics.factsAt(scopeOf(span), 'resolved')],
+        ['store: first assignments', (span) => store.analytics.factsAt(scopeOf(span), 'assigned')],
+        ['store: ratings', (span) => store.analytics.ratings(scopeOf(span))],
+        [
+          'whole report (API), Europe/Moscow, by day',
+          (span) =>
+            service.report(admin, {
+              from: END - span,
+              to: END,
+              tz: 'Europe/Moscow',
+              interval: span > 60 * DAY ? 'month' : 'day',
+            }),
+        ],
+        [
+          'drill-down: resolved, first page',
+          (span) =>
+            service.conversations(admin, {
+              from: END - span,
+              to: END,
+              tz: 'UTC',
+              interval: 'day',
+              metric: 'resolved',
+            }),
+        ],
+        [
+          'comments',
+          (span) =>
+            service.comments(admin, { from: END - span, to: END, tz: 'UTC', interval: 'day' }),
+        ],
+      ]
+      for (const [name, run] of queries) {
+        const cells: string[] = []
+        for (const span of spans) {
+          const { p50, p95 } = await timedRuns(() => run(span), RUNS, 2)
+          cells.push(`${fmt(p50)} /${fmt(p95)}`)
+        }
+        console.log(`${name.padEnd(44)}${cells.map((c) => c.padStart(18)).join('')}`)
+      }
+    } finally {
+      await store.close()
+    }
+  } finally {
+    await drop()
+  }
+}
+
+await main()

@@ -1,0 +1,157 @@
+/**
+ * A breakdown of the report (per operator, branch, inbox, country or channel): sortable by any
+ * column (a button in each header, aria-sort on the sorted one), and its CSV downloaded as the
+ * filters select it. On a phone each row is a card of labelled lines.
+ */
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { asParleyError } from '../../shared/index.ts'
+import { SafeText } from '../../shared/ui/SafeText.tsx'
+import type { AnalyticsTable, BreakdownRow } from '../analytics-api.ts'
+import { channelName, count, countryName, decimal, duration } from '../analytics-format.ts'
+import { msg, t, tn } from '../i18n.ts'
+
+interface Column {
+  id: string
+  /** msg() key. */
+  label: string
+  /** What the column sorts by. */
+  key(row: BreakdownRow): number | string | null
+  show(row: BreakdownRow): string
+}
+
+const numeric = (id: string, label: string, pick: (r: BreakdownRow) => number): Column => ({
+  id,
+  label,
+  key: pick,
+  show: (r) => count(pick(r)),
+})
+
+const COLUMNS: Column[] = [
+  numeric('conversations', msg('Conversations'), (r) => r.conversations),
+  numeric('assigned', msg('Assigned'), (r) => r.assigned),
+  numeric('resolved', msg('Resolved'), (r) => r.resolved),
+  numeric('visitorMessages', msg('Visitor messages'), (r) => r.visitorMessages),
+  numeric('operatorMessages', msg('Operator messages'), (r) => r.operatorMessages),
+  {
+    id: 'firstResponse',
+    label: msg('First response (median)'),
+    key: (r) => r.firstResponse.medianMs,
+    show: (r) => duration(r.firstResponse.medianMs),
+  },
+  {
+    id: 'resolution',
+    label: msg('Resolution (median)'),
+    key: (r) => r.resolution.medianMs,
+    show: (r) => duration(r.resolution.medianMs),
+  },
+  {
+    id: 'rating',
+    label: msg('Rating'),
+    key: (r) => r.ratingAverage,
+    show: (r) =>
+      r.ratings === 0
+        ? '–'
+        : `${decimal(r.ratingAverage)} (${tn(r.ratings, '{n} rating', '{n} ratings')})`,
+  },
+]
+
+export function BreakdownTable(props: {
+  name: Exclude<AnalyticsTable, 'series' | 'heatmap' | 'ratings' | 'comments'>
+  title: string
+  rows: BreakdownRow[]
+  onExport(): Promise<void>
+}) {
+  const [sort, setSort] = createSignal<{ id: string; desc: boolean }>({
+    id: 'conversations',
+    desc: true,
+  })
+  const [error, setError] = createSignal<string | null>(null)
+  const columns = () => COLUMNS.filter((c) => c.id !== 'assigned' || props.name === 'operators')
+  const name = (row: BreakdownRow) => {
+    // The row of what has none: messages before anyone was assigned, visitors GeoIP placed nowhere.
+    if (row.key === '') return props.name === 'operators' ? t('Unassigned') : t('Unknown')
+    if (props.name === 'countries') return countryName(row.key)
+    if (props.name === 'channels') return channelName(row.key)
+    return row.label
+  }
+  const nameColumn: Column = { id: 'name', label: msg('Name'), key: name, show: name }
+  const sorted = createMemo(() => {
+    const { id, desc } = sort()
+    const column = [nameColumn, ...COLUMNS].find((c) => c.id === id) ?? nameColumn
+    return [...props.rows].sort((a, b) => {
+      const x = column.key(a)
+      const y = column.key(b)
+      // No figure sorts last either way.
+      if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1
+      const order = typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number)
+      return desc ? -order : order
+    })
+  })
+  const by = (id: string) => setSort((s) => ({ id, desc: s.id === id ? !s.desc : id !== 'name' }))
+  const ariaSort = (id: string) =>
+    sort().id === id ? (sort().desc ? 'descending' : 'ascending') : undefined
+  const titleId = `an-table-${props.name}`
+  async function exportCsv() {
+    setError(null)
+    try {
+      await props.onExport()
+    } catch (e) {
+      setError(asParleyError(e).message)
+    }
+  }
+
+  const header = (column: Column) => (
+    <th scope="col" aria-sort={ariaSort(column.id)}>
+      <button type="button" class="an-sort" onClick={() => by(column.id)}>
+        {t(column.label)}
+        <span aria-hidden="true" class="an-sort-mark">
+          {sort().id === column.id ? (sort().desc ? '▼' : '▲') : ''}
+        </span>
+      </button>
+    </th>
+  )
+
+  return (
+    <section class="an-breakdown" aria-labelledby={titleId} data-table={props.name}>
+      <div class="an-section-head">
+        <h3 id={titleId}>{props.title}</h3>
+        <button type="button" class="secondary" onClick={() => void exportCsv()}>
+          {t('Export CSV')}
+          <span class="sr-only"> ({props.title})</span>
+        </button>
+      </div>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <Show
+        when={props.rows.length > 0}
+        fallback={<p class="muted">{t('Nothing in this period.')}</p>}
+      >
+        <table class="table cards an-table" aria-labelledby={titleId}>
+          <thead>
+            <tr>
+              {header(nameColumn)}
+              <For each={columns()}>{(column) => header(column)}</For>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={sorted()}>
+              {(row) => (
+                <tr data-key={row.key}>
+                  <th scope="row" data-label={t('Name')}>
+                    <SafeText text={name(row)} />
+                  </th>
+                  <For each={columns()}>
+                    {(column) => <td data-label={t(column.label)}>{column.show(row)}</td>}
+                  </For>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+    </section>
+  )
+}

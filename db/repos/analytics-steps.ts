@@ -1,0 +1,241 @@
+/**
+ * The analytics projection's writes (issue 19; db/repos/analytics.ts, server/analytics/): the
+ * steps of one projector round, planned as plain data (AnalyticsOps) so the SQLite writer
+ * thread builds them on its own connection, in the group commit with the conversation writes.
+ * A figures row is written only over the one the round read (`projected_seq`): a second
+ * projector's round finds it moved and fails whole (conflict), counting nothing twice.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { AnalyticsCount, AnalyticsFacts, AnalyticsProjection } from '../../actors/ports.ts'
+import { BUCKET_MS } from '../../protocol/analytics.ts'
+import { ParleyError } from '../../protocol/index.ts'
+import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
+import { bound, field, insertInto, param, remove, update } from '../sql/statements.ts'
+import type { Rows } from '../sql/tables.ts'
+
+/** One projector round: the conversations it folded and the marks it may drop. */
+export interface AnalyticsOps {
+  projections: AnalyticsProjection[]
+  settle: string[]
+}
+
+/** Columns of the figures row a projection rewrites (all but the key). */
+const FACT_COLUMNS = [
+  'inboxId',
+  'branchId',
+  'channel',
+  'country',
+  'region',
+  'createdAt',
+  'status',
+  'assigneeId',
+  'projectedSeq',
+  'offline',
+  'firstMessageAt',
+  'firstResponseAt',
+  'firstResponseMs',
+  'firstResponseBusinessMs',
+  'firstResponderId',
+  'firstAssignedAt',
+  'firstAssigneeId',
+  'firstResolvedAt',
+  'resolutionMs',
+  'resolutionOperatorId',
+  'erasedAt',
+] as const satisfies readonly (keyof AnalyticsFacts)[]
+
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+/** analytics_series.grain */
+export const GRAIN = { quarter: 0, hour: 1 } as const
+
+export class AnalyticsSteps {
+  readonly #insertFacts = insertInto('analyticsConversations')
+  readonly #updateFacts
+  readonly #upsertRating
+  readonly #addCounts
+  readonly #insertEvents = insertInto('analyticsEvents', { doNothing: true })
+  readonly #addSeries
+  readonly #addDays
+  readonly #eraseComments
+  readonly #settle
+
+  constructor(db: SqlDialect) {
+    const { analyticsConversations: f, analyticsRatings: r, analyticsBuckets: b } = db.tables
+    const { analyticsMarks: m, events: e, analyticsSeries: series, analyticsDays: days } = db.tables
+    // Applies only over the row as it was read: a second projector's write finds no row.
+    this.#updateFacts = update(
+      'analyticsConversations',
+      Object.fromEntries(FACT_COLUMNS.map((c) => [c, bound(c)])),
+      and(eq(f.conversationId, param('conversationId')), eq(f.projectedSeq, param('over'))),
+      { id: field(f.conversationId) },
+    )
+    this.#upsertRating = insertInto('analyticsRatings', {
+      target: ['conversationId', 'resolutionSeq'],
+      set: {
+        operatorId: sql.raw('excluded.operator_id'),
+        score: sql.raw('excluded.score'),
+        comment: sql.raw('excluded.comment'),
+      },
+    })
+    this.#addCounts = insertInto('analyticsBuckets', {
+      target: ['inboxId', 'bucket', 'metric', 'branchId', 'operatorId', 'channel', 'country'],
+      set: { value: sql`${b.value} + excluded.value` },
+    })
+    this.#addSeries = insertInto('analyticsSeries', {
+      target: ['inboxId', 'dim', 'key', 'grain', 'bucket', 'metric'],
+      set: { value: sql`${series.value} + excluded.value` },
+    })
+    this.#addDays = insertInto('analyticsDays', {
+      target: ['inboxId', 'day', 'dim', 'key', 'metric'],
+      set: { value: sql`${days.value} + excluded.value` },
+    })
+    this.#eraseComments = update(
+      'analyticsRatings',
+      { comment: null },
+      eq(r.conversationId, param('conversationId')),
+      { id: field(r.conversationId) },
+    )
+    // A mark goes only when no event lies past the stored figures (a newer append keeps it).
+    const marked = sql`${sql.identifier('analytics_marks')}.${sql.identifier('conversation_id')}`
+    const projected = sql`(select ${f.projectedSeq} from ${f} where ${f.conversationId} = ${marked})`
+    const later = sql`select 1 from ${e} where ${e.conversationId} = ${marked} and ${e.seq} > coalesce(${projected}, 0)`
+    this.#settle = (ids: readonly string[]) =>
+      remove(
+        'analyticsMarks',
+        and(inArray(m.conversationId, [...ids]), sql`not exists (${later})`),
+        {
+          id: field(m.conversationId),
+        },
+      )
+  }
+
+  /** The steps of the rounds in a batch (normally one), each round's after the other's. */
+  steps(rounds: readonly AnalyticsOps[]): Step[] {
+    return rounds.flatMap((round) => this.#round(round))
+  }
+
+  #round({ projections, settle }: AnalyticsOps): Step[] {
+    const steps: Step[] = []
+    const created = projections.filter((p) => p.over === null).map((p) => p.facts)
+    steps.push(...insertStep(this.#insertFacts, created))
+    for (const p of projections) {
+      if (p.over === null) continue
+      const { conversationId } = p.facts
+      steps.push(
+        queryStep(this.#updateFacts, { ...p.facts, over: p.over }, (rows) => {
+          if (rows.length !== 1) {
+            throw new ParleyError('conflict', `analytics of ${conversationId} moved meanwhile`)
+          }
+        }),
+      )
+    }
+    const ratings = lastPerKey(
+      projections.flatMap((p) => p.ratings),
+      (r) => `${r.conversationId}\u0000${r.resolutionSeq}`,
+    )
+    steps.push(...insertStep(this.#upsertRating, ratings))
+    for (const p of projections) {
+      if (p.erased) {
+        steps.push(queryStep(this.#eraseComments, { conversationId: p.facts.conversationId }))
+      }
+    }
+    const counts = summed(projections.flatMap((p) => p.counts))
+    steps.push(...insertStep(this.#addCounts, counts))
+    steps.push(...insertStep(this.#addSeries, seriesOf(counts)))
+    steps.push(...insertStep(this.#addDays, daysOf(counts)))
+    steps.push(
+      ...insertStep(
+        this.#insertEvents,
+        projections.flatMap((p) => p.events),
+      ),
+    )
+    if (settle.length > 0) steps.push(queryStep(this.#settle(settle), {}))
+    return steps
+  }
+}
+
+/** One row per key, the last one given (a multi-row upsert may not touch a key twice). */
+function lastPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  const byKey = new Map<string, T>()
+  for (const row of rows) byKey.set(key(row), row)
+  return [...byKey.values()]
+}
+
+/** Counts with the same dimensions added up into one row. */
+function summed(counts: readonly AnalyticsCount[]): Rows['analyticsBuckets'][] {
+  const byKey = new Map<string, Rows['analyticsBuckets']>()
+  for (const c of counts) {
+    const key = [
+      c.inboxId,
+      c.bucket,
+      c.metric,
+      c.branchId,
+      c.operatorId,
+      c.channel,
+      c.country,
+    ].join('\u0000')
+    const seen = byKey.get(key)
+    if (seen) seen.value += c.value
+    else byKey.set(key, { ...c })
+  }
+  return [...byKey.values()]
+}
+
+/** The per-dimension rows of counts: each count once per dimension (and the whole), per grain. */
+function seriesOf(counts: readonly Rows['analyticsBuckets'][]): Rows['analyticsSeries'][] {
+  const byKey = new Map<string, Rows['analyticsSeries']>()
+  for (const c of counts) {
+    const at = c.bucket * BUCKET_MS
+    const dims: Array<[string, string]> = [
+      ['', ''],
+      ['branch', c.branchId],
+      ['operator', c.operatorId],
+      ['channel', c.channel],
+      ['country', c.country],
+    ]
+    for (const [grain, size] of [
+      [GRAIN.quarter, BUCKET_MS],
+      [GRAIN.hour, HOUR_MS],
+    ] as const) {
+      const bucket = Math.floor(at / size)
+      for (const [dim, key] of dims) {
+        const id = [c.inboxId, dim, key, grain, bucket, c.metric].join('\u0000')
+        const seen = byKey.get(id)
+        if (seen) seen.value += c.value
+        else
+          byKey.set(id, {
+            inboxId: c.inboxId,
+            dim,
+            key,
+            grain,
+            bucket,
+            metric: c.metric,
+            value: c.value,
+          })
+      }
+    }
+  }
+  return [...byKey.values()]
+}
+
+/** The per-dimension day rows of counts (UTC days). */
+function daysOf(counts: readonly Rows['analyticsBuckets'][]): Rows['analyticsDays'][] {
+  const byKey = new Map<string, Rows['analyticsDays']>()
+  for (const c of counts) {
+    const day = Math.floor((c.bucket * BUCKET_MS) / DAY_MS)
+    for (const [dim, key] of [
+      ['', ''],
+      ['branch', c.branchId],
+      ['operator', c.operatorId],
+      ['channel', c.channel],
+      ['country', c.country],
+    ] as const) {
+      const id = [c.inboxId, day, dim, key, c.metric].join('\u0000')
+      const seen = byKey.get(id)
+      if (seen) seen.value += c.value
+      else byKey.set(id, { inboxId: c.inboxId, day, dim, key, metric: c.metric, value: c.value })
+    }
+  }
+  return [...byKey.values()]
+}

@@ -1,0 +1,344 @@
+/**
+ * The analytics dashboard (issue 19, A1/A2) on a small real history: three visitors start
+ * conversations, Olga answers all three and resolves two, one visitor rates 4 stars with a
+ * comment; the projection catches up. The admin sees those numbers in the cards, Olga's row in
+ * the operators' table, the hour's heatmap cell; a card lists its conversations and one opens in
+ * the conversation view; a table downloads as CSV. Filters survive a reload (the hash). Keyboard
+ * only (a card, Enter, Escape), 375 px, dark, Russian, axe-core; a supervisor has the page, a
+ * plain operator neither the page nor the API.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { TestClient } from '../helpers/ws.ts'
+import { violations } from './axe.ts'
+import {
+  ensureClientBuilt,
+  launchBrowser,
+  skipBrowserTests,
+  until,
+  type TestBrowser,
+} from './harness.ts'
+import { PanelPage } from './panel-page.ts'
+
+const PASSWORD = 'analytics-password-1'
+const EN = "localStorage.setItem('parley:lang', 'en')"
+const RU = "localStorage.setItem('parley:lang', 'ru')"
+
+/** The accessible name of the focused element. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement
+    return (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim()
+  })
+
+/** Presses Tab until the focused element's name matches (keyboard only), at most 80 times. */
+async function tabTo(page: Page, name: RegExp): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab')
+    if (name.test(await focused(page))) return
+  }
+  throw new Error(`no focusable element named ${name} within 80 tabs`)
+}
+
+const fits = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
+
+describe.skipIf(skipBrowserTests)('panel analytics', () => {
+  const env = {} as {
+    server: TestServer
+    browser: TestBrowser
+    inboxId: string
+    olga: { id: string; client: TestClient }
+    conversations: string[]
+    /** When the first conversation started (its heatmap cell). */
+    startedAt: number
+  }
+  const clients: TestClient[] = []
+  const api = async (path: string, method = 'GET', body?: unknown) => {
+    const res = await env.server.http(path, { method, body, token: await env.server.adminToken() })
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${JSON.stringify(res.body)}`)
+    return res.body
+  }
+  const login = async (email: string) =>
+    (await env.server.http('/api/auth/login', { body: { email, password: PASSWORD } })).body
+      .token as string
+
+  /** The admin's dashboard, in English unless told. */
+  async function openDashboard(
+    opts: { viewport?: { width: number; height: number }; ru?: boolean } = {},
+  ): Promise<Page> {
+    const { page } = await PanelPage.open(env.browser.context, env.server.url, {
+      viewport: opts.viewport,
+      initScript: opts.ru ? RU : EN,
+    })
+    await page.getByRole('button', { name: opts.ru ? 'Аналитика' : 'Analytics' }).click()
+    await page.locator('.an-cards').waitFor()
+    return page
+  }
+  const card = (page: Page, id: string) => page.locator(`[data-card="${id}"] .an-card`)
+
+  beforeAll(async () => {
+    ensureClientBuilt()
+    env.server = await startTestServer()
+    env.browser = await launchBrowser()
+    env.inboxId = await env.server.defaultInboxId()
+    await api(`/api/admin/inboxes/${env.inboxId}`, 'PATCH', { settings: { rating: 'stars' } })
+    const olga = await api('/api/admin/operators', 'POST', {
+      email: 'olga@example.com',
+      name: 'Olga Ortiz',
+      password: PASSWORD,
+      role: 'operator',
+      canChat: true,
+      inboxIds: [env.inboxId],
+    })
+    await api('/api/admin/operators', 'POST', {
+      email: 'sam@example.com',
+      name: 'Sam Supervisor',
+      password: PASSWORD,
+      role: 'supervisor',
+      canChat: true,
+      inboxIds: [env.inboxId],
+    })
+    // Olga is signed in on a socket (present, online): routing gives her every conversation.
+    const olgaToken = await login('olga@example.com')
+    const client = await TestClient.connect(env.server.wsUrl, { token: olgaToken })
+    clients.push(client)
+    await client.ok({ type: 'feed_subscribe' })
+    env.olga = { id: olga.id, client }
+
+    env.conversations = []
+    const visitors: Array<{ client: TestClient; id: string }> = []
+    for (const text of ['Where is my order?', 'Do you ship to Norway?', 'Can I pay by card?']) {
+      const visitor = await env.server.visitorToken()
+      const vc = await TestClient.connect(env.server.wsUrl, { token: visitor.token })
+      clients.push(vc)
+      const ack = await vc.ok({ type: 'start', clientMsgId: `start-${text}`, text })
+      const id = ack.conversation.id as string
+      env.startedAt ??= ack.conversation.createdAt as number
+      await vc.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+      env.conversations.push(id)
+      visitors.push({ client: vc, id })
+      await until(
+        async () => (await api(`/api/conversations/${id}`)).conversation.assigneeId === olga.id,
+        'routed to Olga',
+      )
+      await client.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+      await client.ok({ type: 'send', conversationId: id, clientMsgId: `re-${id}`, text: 'Hi!' })
+    }
+    // Two resolved; the first one rated 4 stars with a comment.
+    for (const { id } of visitors.slice(0, 2)) {
+      const res = await env.server.http(`/api/conversations/${id}/status`, {
+        token: olgaToken,
+        body: { status: 'resolved' },
+      })
+      expect(res.status).toBe(200)
+    }
+    await visitors[0]!.client.ok({
+      type: 'rate',
+      conversationId: visitors[0]!.id,
+      score: 4,
+      comment: 'Quick and kind',
+    })
+    await env.server.analytics.catchUp()
+  }, 120_000)
+
+  afterAll(async () => {
+    for (const c of clients) c.close()
+    await env.browser?.close()
+    await env.server?.stop()
+  })
+
+  test('analytics - real figures: cards, the operators table, the hour in the heatmap, ratings and a comment', async () => {
+    const page = await openDashboard()
+    expect(await card(page, 'conversations').getByTestId('card-value').innerText()).toBe('3')
+    expect(await card(page, 'resolved').getByTestId('card-value').innerText()).toBe('2')
+    expect(await card(page, 'visitor-messages').getByTestId('card-value').innerText()).toBe('3')
+    expect(await card(page, 'operator-messages').getByTestId('card-value').innerText()).toBe('3')
+    expect(await card(page, 'rating').getByTestId('card-value').innerText()).toBe('4 of 5')
+    // Nothing the week before: the change says so in words too.
+    expect(await card(page, 'conversations').innerText()).toContain('new')
+    expect(await card(page, 'conversations').locator('.sr-only').innerText()).toBe(
+      'up from none in the previous period',
+    )
+    // Durations read as durations.
+    expect(await card(page, 'first-response').getByTestId('card-value').innerText()).toMatch(
+      /^\d+ s$|^\d+ min( \d+ s)?$/,
+    )
+
+    const olga = page.locator(`[data-table="operators"] tr[data-key="${env.olga.id}"]`)
+    expect(await olga.locator('th').innerText()).toBe('Olga Ortiz')
+    expect(await olga.locator('td[data-label="Conversations"]').innerText()).toBe('3')
+    expect(await olga.locator('td[data-label="Resolved"]').innerText()).toBe('2')
+    expect(await olga.locator('td[data-label="Rating"]').innerText()).toBe('4 (1 rating)')
+
+    // The heatmap's cell of the weekday and hour the conversations started in (the browser's
+    // time zone): the three visitors' first messages.
+    const [day, hour] = await page.evaluate((at) => {
+      const d = new Date(at)
+      return [(d.getDay() + 6) % 7, d.getHours()]
+    }, env.startedAt)
+    const cell = page.locator(`.an-heat td[data-day="${day}"][data-hour="${hour}"]`)
+    expect(Number(await cell.innerText())).toBeGreaterThanOrEqual(1)
+    await page.getByRole('button', { name: 'Conversations started' }).click()
+    expect(await page.locator('.an-heat').getAttribute('data-showing')).toBe('conversations')
+    expect(await cell.innerText()).toBe('3')
+
+    // The charts: a canvas named for screen readers, the same numbers as a table.
+    const canvas = page.locator('.an-chart canvas[role="img"]').first()
+    expect(await canvas.getAttribute('aria-label')).toContain('Conversations: 3 in all')
+    const toggle = page.getByRole('button', { name: 'Show as table' }).first()
+    await toggle.click()
+    const table = page.locator('.an-series-table').first()
+    await table.waitFor()
+    expect(await table.innerText()).toContain('3')
+
+    // Sorting by a header: aria-sort follows.
+    const resolvedHeader = page.locator('[data-table="operators"] thead th', {
+      hasText: 'Resolved',
+    })
+    await resolvedHeader.getByRole('button').click()
+    expect(await resolvedHeader.getAttribute('aria-sort')).toBe('descending')
+    await resolvedHeader.getByRole('button').click()
+    expect(await resolvedHeader.getAttribute('aria-sort')).toBe('ascending')
+
+    expect(await page.getByTestId('response-rate').innerText()).toContain('50%')
+    await page.locator('.an-comments', { hasText: 'Quick and kind' }).waitFor()
+    expect(await page.getByTestId('analytics-as-of').innerText()).toMatch(/^Figures as of /)
+    await page.close()
+  }, 60_000)
+
+  test('analytics - a card lists its conversations and one opens in the conversation view; a table downloads as CSV', async () => {
+    const page = await openDashboard()
+    await card(page, 'conversations').click()
+    const dialog = page.getByRole('dialog', { name: 'Conversations' })
+    await dialog.waitFor()
+    const rows = dialog.locator('.an-drill-row')
+    await until(async () => (await rows.count()) === 3, 'three conversations listed')
+    const listed = await rows.evaluateAll((els) =>
+      els.map((el) => el.getAttribute('data-conversation-id')),
+    )
+    expect(listed.sort()).toEqual([...env.conversations].sort())
+    expect(await dialog.innerText()).toContain('Olga Ortiz')
+    const target = env.conversations[1]!
+    await dialog.locator(`[data-conversation-id="${target}"]`).click()
+    await page.locator(`.pane.conversation[data-conversation-id="${target}"]`).waitFor()
+    await page.locator('.messages .row', { hasText: 'Do you ship to Norway?' }).waitFor()
+
+    // Back on the dashboard: the operators' CSV, as the server wrote it.
+    await page.getByRole('button', { name: 'Analytics' }).click()
+    await page.locator('.an-cards').waitFor()
+    const response = page.waitForResponse((r) => r.url().includes('/api/analytics/export?'))
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export CSV (Operators)' }).click()
+    const res = await response
+    expect(res.status()).toBe(200)
+    expect(res.headers()['content-type']).toContain('text/csv')
+    expect(new URL(res.url()).searchParams.get('table')).toBe('operators')
+    const csv = readFileSync(await (await download).path(), 'utf8')
+    const [header, ...lines] = csv.trim().split(/\r?\n/)
+    expect(header).toStartWith('key,name,conversations')
+    expect(lines.some((l) => l.startsWith(`${env.olga.id},Olga Ortiz,3,`))).toBe(true)
+    await page.close()
+  }, 60_000)
+
+  test('analytics - the filters live in the hash: a reload keeps them; an empty range says so', async () => {
+    const page = await openDashboard()
+    const filters = page.locator('.an-filters')
+    await filters.getByLabel('Dates').selectOption('30d')
+    await filters.getByLabel('Operator').selectOption(env.olga.id)
+    await until(() => page.url().includes('range=30d'), 'the hash to follow')
+    expect(page.url()).toContain(`operator=${env.olga.id}`)
+    await page.reload()
+    await page.locator('.an-cards').waitFor()
+    expect(await filters.getByLabel('Dates').inputValue()).toBe('30d')
+    await until(
+      async () => (await filters.getByLabel('Operator').inputValue()) === env.olga.id,
+      'the operator filter back',
+    )
+    expect(await card(page, 'conversations').getByTestId('card-value').innerText()).toBe('3')
+
+    // A custom range long before anything happened: nothing to show, and it says so.
+    await filters.getByLabel('Dates').selectOption('custom')
+    await filters.getByLabel('From', { exact: true }).fill('2020-01-01')
+    await filters.getByLabel('To', { exact: true }).fill('2020-01-31')
+    await page.getByTestId('analytics-empty').waitFor()
+    // Leaving the page takes its hash away.
+    await page.getByRole('button', { name: 'Inbox' }).click()
+    expect(new URL(page.url()).hash).toBe('')
+    await page.close()
+  }, 60_000)
+
+  test('analytics - keyboard only (a card, Enter opens its list, Escape closes it), axe light and dark, 375 px in Russian', async () => {
+    const page = await openDashboard()
+    await tabTo(page, /^Resolved\s*2/)
+    const outline = await page.evaluate(
+      () => getComputedStyle(document.activeElement as Element).outlineStyle,
+    )
+    expect(outline).not.toBe('none')
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Resolved' })
+    await dialog.waitFor()
+    await until(async () => (await dialog.locator('.an-drill-row').count()) === 2, 'two resolved')
+    expect(await violations(page)).toEqual([])
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    expect(await focused(page)).toMatch(/^Resolved\s*2/)
+    expect(await violations(page)).toEqual([])
+    await page.emulateMedia({ colorScheme: 'dark' })
+    // The charts drew again in the dark theme's colours.
+    await page.waitForTimeout(200)
+    expect(await violations(page)).toEqual([])
+    await page.close()
+
+    const phone = await openDashboard({ viewport: { width: 375, height: 740 }, ru: true })
+    await phone.emulateMedia({ colorScheme: 'dark' })
+    await phone.getByRole('heading', { name: 'Аналитика' }).waitFor()
+    expect(await card(phone, 'conversations').innerText()).toContain('Разговоры')
+    expect(await phone.locator('[data-table="operators"] h3').innerText()).toBe('Операторы')
+    await until(() => fits(phone), 'the dashboard fits 375 px')
+    // The charts follow the width of the phone.
+    const chartWidth = await phone
+      .locator('.an-chart canvas')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().width)
+    expect(chartWidth).toBeLessThanOrEqual(375)
+    expect(await violations(phone)).toEqual([])
+    await card(phone, 'conversations').click()
+    await phone.getByRole('dialog', { name: 'Разговоры' }).waitFor()
+    expect(await violations(phone)).toEqual([])
+    await phone.close()
+  }, 90_000)
+
+  test('analytics - a supervisor has the page; a plain operator neither the page nor the API', async () => {
+    const other = `http://localhost:${env.server.port}/panel/`
+    const page = await env.browser.context.newPage()
+    await page.addInitScript(EN)
+    await page.goto(other)
+    await page.getByLabel('Email').fill('sam@example.com')
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('.shell[data-connection="connected"]').waitFor()
+    await page.getByRole('button', { name: 'Analytics' }).click()
+    await page.locator('.an-cards').waitFor()
+    expect(await card(page, 'conversations').getByTestId('card-value').innerText()).toBe('3')
+
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByLabel('Email').fill('olga@example.com')
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('.shell[data-connection="connected"]').waitFor()
+    expect(await page.getByRole('button', { name: 'Inbox' }).isVisible()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Analytics' }).count()).toBe(0)
+    await page.close()
+    const now = Date.now()
+    const from = now - (now % 900_000) - 86_400_000
+    const res = await env.server.http(
+      `/api/analytics/report?from=${from}&to=${from + 86_400_000}`,
+      { token: await login('olga@example.com') },
+    )
+    expect(res.status).toBe(403)
+  }, 60_000)
+})
