@@ -1413,8 +1413,11 @@ export interface AnalyticsMomentFacts {
 }
 
 export interface AnalyticsStore {
-  /** Conversations with uncounted events, oldest mark first. */
-  marks(limit: number): Promise<Array<{ conversationId: string; markedAt: number }>>
+  /** Conversations with uncounted events, oldest mark first (after `after` in that order). */
+  marks(
+    limit: number,
+    after?: { markedAt: number; conversationId: string } | null,
+  ): Promise<Array<{ conversationId: string; markedAt: number }>>
   /** The conversation's log after `afterSeq`, in seq order, as the fold reads it. */
   logAfter(conversationId: string, afterSeq: number, limit: number): Promise<AnalyticsLogEvent[]>
   /** The stored figures of these conversations (those that have a row). */

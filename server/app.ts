@@ -354,8 +354,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const projector = new AnalyticsProjector({ store, log })
   const analyticsSweeper = startSweeper({
     everyMs: config.analyticsEveryMs,
-    run: () =>
-      cluster ? cluster.tryLock('analytics', () => projector.catchUp(50)) : projector.catchUp(50),
+    run: () => (cluster ? cluster.tryLock('analytics', () => projector.pass()) : projector.pass()),
     lock: null,
     log,
     name: 'analytics',

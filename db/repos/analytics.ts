@@ -67,13 +67,25 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     )
   }
 
-  async marks(limit: number): Promise<Array<{ conversationId: string; markedAt: number }>> {
+  async marks(
+    limit: number,
+    after: { markedAt: number; conversationId: string } | null = null,
+  ): Promise<Array<{ conversationId: string; markedAt: number }>> {
     const m = this.db.tables.analyticsMarks
     return this.db.all(
       selectFields(
         { conversationId: field(m.conversationId), markedAt: field(m.markedAt) },
         'analyticsMarks',
-        { orderBy: [asc(m.markedAt), asc(m.conversationId)], limit },
+        {
+          where: after
+            ? or(
+                gt(m.markedAt, after.markedAt),
+                and(eq(m.markedAt, after.markedAt), gt(m.conversationId, after.conversationId)),
+              )
+            : undefined,
+          orderBy: [asc(m.markedAt), asc(m.conversationId)],
+          limit,
+        },
       ),
     )
   }
