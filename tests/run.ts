@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process'
 const root = new URL('..', import.meta.url).pathname
 let passed = 0
 let failed = 0
+/** The names of the tests that failed, repeated before the summary so a cut log still shows them. */
+const failures: string[] = []
 
 /**
  * Every line goes through process.stdout, in order: console.log writes beside the stream's own
@@ -34,7 +36,7 @@ function run(
 }
 
 /** Adds a bun test run's pass and fail counts to the totals. */
-function count(result: { code: number; output: string }): void {
+function count(result: { code: number; output: string }, label = ''): void {
   const pass = /^\s*(\d+) pass$/m.exec(result.output)
   const fail = /^\s*(\d+) fail$/m.exec(result.output)
   if (!pass && !fail) {
@@ -42,6 +44,8 @@ function count(result: { code: number; output: string }): void {
     failed++
     return
   }
+  for (const line of result.output.split('\n'))
+    if (line.startsWith('(fail) ')) failures.push(`${label}${line}`)
   passed += Number(pass?.[1] ?? 0)
   failed += Number(fail?.[1] ?? 0)
   // A crash outside any test (an unhandled error between tests) fails the run too.
@@ -94,9 +98,14 @@ if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
     run(process.execPath, ['test', '--timeout', '20000', ...onPostgres], {
       PARLEY_TEST_DB: 'postgres',
     }),
+    '[postgres] ',
   )
 }
 
+if (failures.length) {
+  say('== failed')
+  for (const line of failures) say(line)
+}
 say(`${passed} passed, ${failed} failed`)
 // No process.exit: it could cut off what stdout still has to write to the pipe.
 process.exitCode = failed === 0 ? 0 : 1

@@ -309,6 +309,33 @@ export function nextChange(schedule: Schedule, at: number): number | null {
   return open && open[1] > at && open[1] <= limit ? open[1] : null
 }
 
+/**
+ * How much of [from, to) lies within the open hours, in ms: each local day's spans from the day
+ * before `from` to the day after `to`, clipped to the window, in order (a span never counts
+ * twice where two touch). A few Intl calls per day of the window, however far the next change
+ * of an always-open schedule is (nextChange walks the whole horizon for one).
+ */
+export function openWithin(schedule: Schedule, from: number, to: number): number {
+  if (to <= from) return 0
+  const { timeZone } = schedule
+  const hoursOn = hoursLookup(schedule, true)
+  const last = localMidnight(timeZone, to) + DAY
+  let total = 0
+  let reached = from
+  for (let midnight = localMidnight(timeZone, from) - DAY; midnight <= last; midnight += DAY) {
+    const convert = converter(timeZone, midnight, midnight + DAY)
+    for (const [start, end] of daySpans(hoursOn, midnight, convert)) {
+      const clippedStart = Math.max(start, reached)
+      const clippedEnd = Math.min(end, to)
+      if (clippedEnd > clippedStart) {
+        total += clippedEnd - clippedStart
+        reached = clippedEnd
+      }
+    }
+  }
+  return total
+}
+
 /** `at` if open then, else the next instant it opens, or null if not within 400 days. */
 export function nextOpening(schedule: Schedule, at: number): number | null {
   return isOpen(schedule, at) ? at : nextChange(schedule, at)

@@ -13,7 +13,7 @@ import type {
   AnalyticsProjection,
   AnalyticsRatingRecord,
 } from '../../actors/ports.ts'
-import { nextChange, isOpen, type Schedule } from '../../actors/inbox/schedule.ts'
+import { openWithin, type Schedule } from '../../actors/inbox/schedule.ts'
 import { BUCKET_MS } from '../../protocol/analytics.ts'
 
 /** What the fold reads besides the log: a branch's working hours (null: always open). */
@@ -210,20 +210,9 @@ export function foldConversation(
 
 /**
  * How much of [from, to) lies within the schedule's open hours, in ms; the whole span when
- * there is no schedule. Walks the openings and closings between the two instants.
+ * there is no schedule.
  */
 export function openMs(schedule: Schedule | null, from: number, to: number): number {
   if (!schedule || to <= from) return Math.max(0, to - from)
-  let open = isOpen(schedule, from)
-  let at = from
-  let total = 0
-  while (at < to) {
-    const change = nextChange(schedule, at)
-    const end = change === null ? to : Math.min(change, to)
-    if (open) total += end - at
-    if (change === null) break
-    at = end
-    open = !open
-  }
-  return total
+  return openWithin(schedule, from, to)
 }

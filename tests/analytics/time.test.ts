@@ -5,7 +5,7 @@
  * measure (openMs) against a minute-by-minute walk across a DST switch and a holiday.
  */
 import { describe, expect, test } from 'bun:test'
-import type { Schedule } from '../../actors/inbox/schedule.ts'
+import { ALWAYS_OPEN, type Schedule } from '../../actors/inbox/schedule.ts'
 import { BUCKET_MS } from '../../protocol/analytics.ts'
 import { openMs } from '../../server/analytics/fold.ts'
 import { isTimeZone, LocalTime } from '../../server/analytics/time.ts'
@@ -94,5 +94,36 @@ describe('analytics local time', () => {
       expect([from, openMs(schedule, from, to)]).toEqual([from, openMinutesMs(schedule, from, to)])
     }
     expect(openMs(null, base, base + 5000)).toBe(5000)
+  })
+
+  test('time - working time: always open, night hours across midnight switches (Santiago), the Berlin fall-back, a long wait', () => {
+    const nights: Schedule = {
+      timeZone: 'America/Santiago',
+      week: Object.fromEntries(
+        (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => [
+          d,
+          [
+            { from: '00:00', to: '02:00' },
+            { from: '22:00', to: '24:00' },
+          ],
+        ]),
+      ),
+      exceptions: [],
+    }
+    const berlinAllDay: Schedule = { ...ALWAYS_OPEN, timeZone: 'Europe/Berlin' }
+    const cases: Array<[Schedule, number, number]> = [
+      [ALWAYS_OPEN, Date.UTC(2026, 5, 1, 10), Date.UTC(2026, 5, 1, 10, 0, 7)],
+      [ALWAYS_OPEN, Date.UTC(2026, 5, 1, 10), Date.UTC(2026, 5, 9, 3)],
+      // Santiago leaves DST at 00:00 on 5 April and enters it at 00:00 on 6 September 2026.
+      [nights, Date.UTC(2026, 3, 3, 12), Date.UTC(2026, 3, 7, 12)],
+      [nights, Date.UTC(2026, 8, 4, 12), Date.UTC(2026, 8, 8, 12)],
+      [berlinAllDay, Date.UTC(2026, 9, 24, 20), Date.UTC(2026, 9, 26, 4)],
+    ]
+    for (const [schedule, from, to] of cases) {
+      expect([from, openMs(schedule, from, to)]).toEqual([from, openMinutesMs(schedule, from, to)])
+    }
+    // A first response five months later: the whole span, without walking a horizon per call.
+    const from = Date.UTC(2026, 0, 1)
+    expect(openMs(ALWAYS_OPEN, from, from + 150 * 86_400_000)).toBe(150 * 86_400_000)
   })
 })
