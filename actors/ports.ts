@@ -1345,6 +1345,46 @@ export interface AnalyticsProjection {
   counts: AnalyticsCount[]
   /** The events a drill-down lists the conversation by. */
   events: AnalyticsEventRecord[]
+  /** Times it was open and assigned that began in this fold (untilAt null: still going). */
+  loads: AnalyticsLoadRecord[]
+  /** When the time going on at the stored figures ended (null: it did not, or there was none). */
+  loadEndedAt: number | null
+}
+
+/** A time a conversation was open and assigned to one operator (operator load). */
+export interface AnalyticsLoadRecord {
+  conversationId: string
+  /** The event that began it. */
+  seq: number
+  inboxId: string
+  operatorId: string
+  /** '' for none, as in the counts. */
+  branchId: string
+  channel: string
+  country: string
+  fromAt: number
+  /** null while it lasts. */
+  untilAt: number | null
+}
+
+/** The statuses an operator is counted in while connected (analytics_presence.status). */
+export type PresenceStatus = 'online' | 'away' | 'busy'
+
+/** A time an operator was connected in one status, as far as confirmed (`untilAt`). */
+export interface AnalyticsPresenceRecord {
+  operatorId: string
+  at: number
+  status: PresenceStatus
+  untilAt: number
+}
+
+/**
+ * Where an operator's actor records its connected time (analytics_presence): `start` a status
+ * at `at`; `confirm` that the one started at `since` lasted until `until`.
+ */
+export interface PresenceLog {
+  start(operatorId: string, at: number, status: PresenceStatus): Promise<void>
+  confirm(operatorId: string, since: number, until: number): Promise<void>
 }
 
 /** A resolution, closing, reopening, escalation or transfer, with its dimensions. */
@@ -1412,7 +1452,7 @@ export interface AnalyticsMomentFacts {
   assigned: AnalyticsFactDims & Pick<AnalyticsFacts, 'firstAssignedAt' | 'createdAt'>
 }
 
-export interface AnalyticsStore {
+export interface AnalyticsStore extends PresenceLog {
   /** Conversations with uncounted events, oldest mark first (after `after` in that order). */
   marks(
     limit: number,
@@ -1466,6 +1506,12 @@ export interface AnalyticsStore {
     after: { at: number; id: string } | null,
     limit: number,
   ): Promise<AnalyticsFacts[]>
+  /** The times conversations in the scope were open and assigned that overlap its range. */
+  loadsIn(
+    scope: AnalyticsScope,
+  ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'>>>
+  /** The times operators were connected that overlap [from, to) (all operators: filter after). */
+  presenceIn(from: number, to: number): Promise<AnalyticsPresenceRecord[]>
   /** A page of events of one kind in the scope, newest first, after the cursor. */
   pageEvents(
     scope: AnalyticsScope,

@@ -12,7 +12,8 @@
  *    the actors write them (rows built by db/repos/rows.ts): created, 5 visitor and 5 operator
  *    messages, an assignment, a resolution for 4 of 5, a rating for 1 of 4 (stars, some with a
  *    comment), a transfer for 1 of 20, across 3 branches, 8 operators, 2 channels, 6 countries.
- *    Every conversation is marked, as the migration marks an existing database's. The search
+ *    Every conversation is marked, as the migration marks an existing database's. Each of the
+ *    8 operators has four presence spans a day (online, away, online, busy). The search
  *    index (SQLite) catches up before anything is timed.
  * 2. Counts it all: the projector's rounds until no mark is left; prints conversations and
  *    events per second (the chat path appends a few thousand events a second: the projection
@@ -210,6 +211,25 @@ async function seed(url: string): Promise<{ events: number; ms: number }> {
       )
       events += rows.length
     }
+    // Each operator's working day: online, a lunch away, online again, a busy half hour.
+    const DAY_SPANS: Array<[number, number, 'online' | 'away' | 'busy']> = [
+      [8, 12, 'online'],
+      [12, 13, 'away'],
+      [13, 17, 'online'],
+      [17, 17.5, 'busy'],
+    ]
+    const presence = OPERATORS.flatMap((operatorId) =>
+      Array.from({ length: DAYS }, (_, d) =>
+        DAY_SPANS.map(([from, to, status]) => ({
+          operatorId,
+          at: START + d * DAY + from * 3_600_000,
+          status,
+          untilAt: START + d * DAY + to * 3_600_000,
+        })),
+      ).flat(),
+    )
+    for (let k = 0; k < presence.length; k += 5000)
+      await db.insert(insertInto('analyticsPresence'), presence.slice(k, k + 5000))
   } finally {
     await db.close()
   }
@@ -275,6 +295,8 @@ async function main() {
         ['store: resolutions', (span) => store.analytics.factsAt(scopeOf(span), 'resolved')],
         ['store: first assignments', (span) => store.analytics.factsAt(scopeOf(span), 'assigned')],
         ['store: ratings', (span) => store.analytics.ratings(scopeOf(span))],
+        ['store: load spans', (span) => store.analytics.loadsIn(scopeOf(span))],
+        ['store: presence', (span) => store.analytics.presenceIn(END - span, END)],
         [
           'whole report (API), Europe/Moscow, by day',
           (span) =>

@@ -93,6 +93,27 @@ export interface Durations {
   p90Ms: number | null
 }
 
+/**
+ * Operators' connected time in the range by the status they chose, in ms (docs/analytics.md,
+ * "Online time"): connected means at least one panel open, or its grace period after the last
+ * one closed.
+ */
+export interface PresenceFigures {
+  onlineMs: number
+  awayMs: number
+  busyMs: number
+}
+
+/**
+ * Open conversations assigned to operators, at the same time (docs/analytics.md, "Operator
+ * load"): `average` is the assigned-and-open conversation time in the range over the range's
+ * length (2.5: two or three at a time on average), `peak` the most at one instant.
+ */
+export interface LoadFigures {
+  average: number
+  peak: number
+}
+
 /** The headline numbers of one period. */
 export interface AnalyticsTotals {
   conversations: number
@@ -113,6 +134,10 @@ export interface AnalyticsTotals {
   /** Creation to the first assignment. */
   queueWait: Durations
   ratings: RatingFigures
+  /** Every operator in scope, summed. */
+  presence: PresenceFigures
+  /** All operators in scope together (the team's load). */
+  load: LoadFigures
 }
 
 export interface RatingFigures {
@@ -150,6 +175,10 @@ export interface BreakdownRow {
   resolution: Durations
   ratingAverage: number | null
   ratings: number
+  /** The conversations of this row assigned and open at the same time. */
+  load: LoadFigures
+  /** Operators only (null in the other tables): their connected time by status. */
+  presence: PresenceFigures | null
 }
 
 export interface AnalyticsReport {
@@ -174,6 +203,11 @@ export interface AnalyticsReport {
     visitorMessages: number
     operatorMessages: number
     firstResponseMedianMs: number | null
+    /** Operators' load within the interval (LoadFigures). */
+    loadAverage: number
+    loadPeak: number
+    /** Operators' time connected and online (status online) within the interval, summed. */
+    onlineMs: number
   }>
   /** Visitor messages by local weekday (0 = Monday) and hour (0-23): heatmap[weekday][hour]. */
   heatmap: number[][]

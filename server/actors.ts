@@ -29,6 +29,8 @@ import type { Config } from './config.ts'
 
 /** Presence outlives the last connection by this long (a reload, a network blip). */
 export const PRESENCE_GRACE_MS = 15_000
+/** How often an operator's connected time going on is confirmed for analytics. */
+export const PRESENCE_CONFIRM_MS = 60_000
 
 export interface ActorSystem {
   conversations: ConversationRegistry
@@ -147,6 +149,8 @@ export function createActorSystem(deps: {
           available: (inboxId, operatorId) =>
             inboxes.tell(inboxId, { type: 'operator_available', operatorId }),
           graceMs: PRESENCE_GRACE_MS,
+          presence: store.analytics,
+          presenceConfirmMs: PRESENCE_CONFIRM_MS,
           elevatedSeeAll: config.elevatedScope === 'all',
           connectionTtlMs: cluster ? CONNECTION_ANNOUNCE_MS * 3 : undefined,
         }),

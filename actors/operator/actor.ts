@@ -10,7 +10,14 @@ import {
   type OperatorStatus,
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
-import type { ConversationQueries, InboxStore, OperatorRecord, OperatorStore } from '../ports.ts'
+import type {
+  ConversationQueries,
+  InboxStore,
+  OperatorRecord,
+  OperatorStore,
+  PresenceLog,
+  PresenceStatus,
+} from '../ports.ts'
 import { Actor, type ActorContext } from '../runtime/index.ts'
 import type { OperatorCommand, OperatorReplies, OperatorSnapshot } from './commands.ts'
 import type { Availability, PresenceBoard } from './presence.ts'
@@ -36,6 +43,10 @@ export interface OperatorDeps {
   elevatedSeeAll?: boolean
   /** Presence survives this long after the last connection closes (a reload, a flaky network). */
   graceMs: number
+  /** Where connected time is recorded for analytics (none: not recorded). */
+  presence?: PresenceLog
+  /** How often the connected time going on is confirmed (the most a dead node leaves uncounted). */
+  presenceConfirmMs: number
   /**
    * In a cluster, connections live on other nodes, which may die without saying goodbye: each
    * node re-announces its live connections periodically, and one not heard of for this long is
@@ -67,6 +78,8 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   /** Totals over `badges`, kept in step with it (see count()). */
   private sums = { unread: 0, unanswered: 0 }
   private unsubscribes: Array<() => void> = []
+  /** The connected time being recorded for analytics: since when, in which status. */
+  private recorded: { since: number; status: PresenceStatus } | null = null
   private exists = false
 
   constructor(
@@ -116,7 +129,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
       case 'grace_expired':
         if (this.connections.size === 0 && this.present) {
           this.present = false
-          this.availabilityChanged()
+          await this.availabilityChanged()
         }
         return
       case 'set_status':
@@ -127,6 +140,8 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         return this.onChange(cmd.change)
       case 'refresh':
         return this.refresh()
+      case 'confirm_presence':
+        return this.confirmPresence()
       case 'mention': {
         const { type: _type, ...data } = cmd
         const feed = this.deps.feed
@@ -153,7 +168,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     }
     if (!this.present) {
       this.present = true
-      this.availabilityChanged()
+      await this.availabilityChanged()
     }
     return { status: this.status, present: this.present }
   }
@@ -177,13 +192,14 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     if (status !== this.status) {
       await this.deps.operators.update(this.key, { status, updatedAt: this.ctx.clock.now() })
       this.status = status
-      this.availabilityChanged()
+      await this.availabilityChanged()
     }
     return { status: this.status, present: this.present }
   }
 
   /** Board, every tab, and (when the operator can take work now) the routers of its inboxes. */
-  private availabilityChanged(): void {
+  private async availabilityChanged(): Promise<void> {
+    await this.recordPresence()
     this.publishBoard()
     const availability = { status: this.status, present: this.present }
     const feed = this.deps.feed
@@ -191,6 +207,42 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     if (this.deps.board.isAvailable(this.key)) {
       for (const inboxId of this.inboxIds)
         this.afterReply(() => this.deps.available(inboxId, this.key))
+    }
+  }
+
+  /**
+   * Records the connected time (analytics): when the status the operator is connected in
+   * changes, the one before is confirmed up to now and the new one starts; while it lasts it is
+   * confirmed every presenceConfirmMs (a node that dies leaves the last confirmation). A write
+   * that fails loses that much analytics, never the operator's availability.
+   */
+  private async recordPresence(ending = false): Promise<void> {
+    const log = this.deps.presence
+    if (!log) return
+    const status = !ending && this.present ? this.status : null
+    const ended = this.recorded
+    if (status === (ended?.status ?? null)) return
+    const now = this.ctx.clock.now()
+    this.recorded = status === null ? null : { since: now, status }
+    if (status === null) this.cancelTimer('presence')
+    else this.startTimer('presence', this.deps.presenceConfirmMs, { type: 'confirm_presence' })
+    try {
+      if (ended) await log.confirm(this.key, ended.since, now)
+      if (status !== null) await log.start(this.key, now, status)
+    } catch (error) {
+      this.ctx.log.warn('operator presence not recorded', { operatorId: this.key, error })
+    }
+  }
+
+  private async confirmPresence(): Promise<void> {
+    const recorded = this.recorded
+    const log = this.deps.presence
+    if (!recorded || !log) return
+    this.startTimer('presence', this.deps.presenceConfirmMs, { type: 'confirm_presence' })
+    try {
+      await log.confirm(this.key, recorded.since, this.ctx.clock.now())
+    } catch (error) {
+      this.ctx.log.warn('operator presence not confirmed', { operatorId: this.key, error })
     }
   }
 
@@ -346,13 +398,14 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   private async refresh(): Promise<void> {
     const op = await this.deps.operators.getById(this.key)
     if (!op || !op.active) {
+      await this.recordPresence(true)
       this.stopAfterReply()
       return
     }
     this.status = op.status
     const before = this.totals()
     await this.loadMembership(op.role)
-    this.availabilityChanged()
+    await this.availabilityChanged()
     // Joining or leaving an inbox changes the badge set: the panel must not keep old totals.
     const after = this.totals()
     if (after.unread !== before.unread || after.unanswered !== before.unanswered) {

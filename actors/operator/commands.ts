@@ -21,6 +21,8 @@ export type OperatorCommand =
   | { type: 'change'; change: InboxChange }
   /** Role, permission or inbox membership changed: reload them. */
   | { type: 'refresh' }
+  /** Timer: the connected time going on lasted until now (analytics). */
+  | { type: 'confirm_presence' }
   /** A colleague mentioned this operator in a private note (stored already): an alert. */
   | { type: 'mention'; conversationId: string; seq: number; by: Party; excerpt: string }
 
@@ -33,5 +35,6 @@ export interface OperatorReplies {
   snapshot: OperatorSnapshot
   change: void
   refresh: void
+  confirm_presence: void
   mention: void
 }

@@ -39,6 +39,8 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   analyticsEvents: ['conversationId', 'seq'],
   analyticsSeries: ['inboxId', 'dim', 'key', 'grain', 'bucket', 'metric'],
   analyticsDays: ['inboxId', 'day', 'dim', 'key', 'metric'],
+  analyticsLoad: ['conversationId', 'seq'],
+  analyticsPresence: ['operatorId', 'at'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

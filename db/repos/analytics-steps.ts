@@ -5,7 +5,7 @@
  * A figures row is written only over the one the round read (`projected_seq`): a second
  * projector's round finds it moved and fails whole (conflict), counting nothing twice.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { AnalyticsCount, AnalyticsFacts, AnalyticsProjection } from '../../actors/ports.ts'
 import { BUCKET_MS } from '../../protocol/analytics.ts'
 import { ParleyError } from '../../protocol/index.ts'
@@ -59,6 +59,8 @@ export class AnalyticsSteps {
   readonly #addDays
   readonly #eraseComments
   readonly #settle
+  readonly #insertLoads = insertInto('analyticsLoad')
+  readonly #endLoad
 
   constructor(db: SqlDialect) {
     const { analyticsConversations: f, analyticsRatings: r, analyticsBuckets: b } = db.tables
@@ -90,6 +92,14 @@ export class AnalyticsSteps {
       target: ['inboxId', 'day', 'dim', 'key', 'metric'],
       set: { value: sql`${days.value} + excluded.value` },
     })
+    const load = db.tables.analyticsLoad
+    // The time going on at the stored figures (at most one per conversation) ends.
+    this.#endLoad = update(
+      'analyticsLoad',
+      { untilAt: bound('at') },
+      and(eq(load.conversationId, param('conversationId')), isNull(load.untilAt)),
+      { id: field(load.conversationId) },
+    )
     this.#eraseComments = update(
       'analyticsRatings',
       { comment: null },
@@ -140,6 +150,20 @@ export class AnalyticsSteps {
         steps.push(queryStep(this.#eraseComments, { conversationId: p.facts.conversationId }))
       }
     }
+    // Ended before those begun in the same fold are written (they are still going too).
+    for (const p of projections) {
+      if (p.loadEndedAt !== null) {
+        steps.push(
+          queryStep(this.#endLoad, { conversationId: p.facts.conversationId, at: p.loadEndedAt }),
+        )
+      }
+    }
+    steps.push(
+      ...insertStep(
+        this.#insertLoads,
+        projections.flatMap((p) => p.loads),
+      ),
+    )
     const counts = summed(projections.flatMap((p) => p.counts))
     steps.push(...insertStep(this.#addCounts, counts))
     steps.push(...insertStep(this.#addSeries, seriesOf(counts)))

@@ -24,30 +24,59 @@ import type {
   AnalyticsEventRecord,
   AnalyticsLogEvent,
   AnalyticsFacts,
+  AnalyticsLoadRecord,
   AnalyticsMoment,
   AnalyticsMomentFacts,
+  AnalyticsPresenceRecord,
   AnalyticsProjection,
   AnalyticsRatingRecord,
   AnalyticsScope,
   AnalyticsStore,
+  PresenceStatus,
 } from '../../actors/ports.ts'
 import { BUCKET_MS } from '../../protocol/analytics.ts'
 import { queryStep, type SqlDialect } from '../sql/dialect.ts'
 import { analyticsWrite, type PlannedWrite } from './writes.ts'
 import { GRAIN } from './analytics-steps.ts'
-import { field, insertInto, param, rawQuery, selectFields, selectRows } from '../sql/statements.ts'
+import {
+  bound,
+  field,
+  insertInto,
+  param,
+  rawQuery,
+  selectFields,
+  selectRows,
+  update,
+} from '../sql/statements.ts'
 
 /** Rows per statement when a rebuild marks every conversation. */
 const RESET_BATCH = 5000
 
 export class SqlAnalyticsStore implements AnalyticsStore {
   readonly #logAfter
+  readonly #startPresence = insertInto('analyticsPresence', {
+    target: ['operatorId', 'at'],
+    set: { status: sql.raw('excluded.status'), untilAt: sql.raw('excluded.until_at') },
+  })
+  readonly #confirmPresence
 
   constructor(
     private readonly db: SqlDialect,
     /** Commits a planned write in the group commit (with the conversation writes). */
     private readonly submit: (unit: PlannedWrite) => Promise<void>,
   ) {
+    const p = db.tables.analyticsPresence
+    // Only forward: a late confirmation never shortens what a later one recorded.
+    this.#confirmPresence = update(
+      'analyticsPresence',
+      { untilAt: bound('until') },
+      and(
+        eq(p.operatorId, param('operatorId')),
+        eq(p.at, param('since')),
+        lt(p.untilAt, param('until')),
+      ),
+      { at: field(p.at) },
+    )
     const e = db.tables.events
     this.#logAfter = selectFields(
       {
@@ -159,6 +188,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         'analyticsEvents',
         'analyticsSeries',
         'analyticsDays',
+        'analyticsLoad',
         'analyticsMarks',
       ] as const
     ).map((table) => queryStep(rawQuery(sql`delete from ${this.db.tables[table]}`), {}))
@@ -412,6 +442,62 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     )
   }
 
+  async loadsIn(
+    scope: AnalyticsScope,
+  ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'>>> {
+    const l = this.db.tables.analyticsLoad
+    const columns = {
+      inboxId: field(l.inboxId),
+      operatorId: field(l.operatorId),
+      branchId: field(l.branchId),
+      channel: field(l.channel),
+      country: field(l.country),
+      fromAt: field(l.fromAt),
+      untilAt: field(l.untilAt),
+    }
+    const dims = [
+      inArray(l.inboxId, [...scope.inboxIds]),
+      lt(l.fromAt, scope.to),
+      ...dimensionFilters(l, scope),
+    ]
+    // Two reads of the covering index: those ended after the range began, and those going on.
+    const [ended, going] = await Promise.all([
+      this.db.all(
+        selectFields(columns, 'analyticsLoad', { where: and(gt(l.untilAt, scope.from), ...dims) }),
+      ),
+      this.db.all(
+        selectFields(columns, 'analyticsLoad', { where: and(isNull(l.untilAt), ...dims) }),
+      ),
+    ])
+    return ended.concat(going)
+  }
+
+  async presenceIn(from: number, to: number): Promise<AnalyticsPresenceRecord[]> {
+    const p = this.db.tables.analyticsPresence
+    const rows = await this.db.all(
+      selectFields(
+        {
+          operatorId: field(p.operatorId),
+          at: field(p.at),
+          status: field(p.status),
+          untilAt: field(p.untilAt),
+        },
+        'analyticsPresence',
+        { where: and(gt(p.untilAt, from), lt(p.at, to)) },
+      ),
+    )
+    return rows as AnalyticsPresenceRecord[]
+  }
+
+  async start(operatorId: string, at: number, status: PresenceStatus): Promise<void> {
+    // Two changes within one millisecond: the later status is the one that lasts.
+    await this.db.insert(this.#startPresence, [{ operatorId, at, status, untilAt: at }])
+  }
+
+  async confirm(operatorId: string, since: number, until: number): Promise<void> {
+    await this.db.all(this.#confirmPresence, { operatorId, since, until })
+  }
+
   async pageEvents(
     scope: AnalyticsScope,
     kind: AnalyticsEventRecord['kind'],
@@ -485,7 +571,10 @@ function before(at: Column, id: Column, after: { at: number; id: string }) {
 
 /** Filters on the '' -for-none dimension columns of counts and drill-down events. */
 function dimensionFilters(
-  t: SqlDialect['tables']['analyticsBuckets'] | SqlDialect['tables']['analyticsEvents'],
+  t:
+    | SqlDialect['tables']['analyticsBuckets']
+    | SqlDialect['tables']['analyticsEvents']
+    | SqlDialect['tables']['analyticsLoad'],
   scope: AnalyticsScope,
 ): (SQL | undefined)[] {
   return [

@@ -49,6 +49,8 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   analyticsEvents: true,
   analyticsSeries: true,
   analyticsDays: true,
+  analyticsLoad: true,
+  analyticsPresence: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -81,4 +83,6 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'analyticsEvents',
   'analyticsSeries',
   'analyticsDays',
+  'analyticsLoad',
+  'analyticsPresence',
 ]

@@ -815,6 +815,60 @@ export const analyticsBuckets = sqliteTable(
   ],
 )
 
+/**
+ * Analytics (issue 19): each time a conversation was open and assigned to an operator, from the
+ * event that made it so (`seq`) to the one that ended it (`until_at` null while it lasts); the
+ * dimensions are the conversation's at the start. Operator load is how many overlap.
+ */
+export const analyticsLoad = sqliteTable(
+  'analytics_load',
+  {
+    conversationId: text('conversation_id').notNull(),
+    seq: integer('seq').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    operatorId: text('operator_id').notNull(),
+    branchId: text('branch_id').notNull(),
+    channel: text('channel').notNull(),
+    country: text('country').notNull(),
+    fromAt: integer('from_at').notNull(),
+    untilAt: integer('until_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.seq] }),
+    // A range [from, to): `until_at > from and from_at < to`, and `until_at is null and
+    // from_at < to` for those still going; covering, so the read never touches the table.
+    index('analytics_load_until_idx').on(
+      t.untilAt,
+      t.fromAt,
+      t.inboxId,
+      t.operatorId,
+      t.branchId,
+      t.channel,
+      t.country,
+    ),
+  ],
+)
+
+/**
+ * Analytics (issue 19): each time an operator was connected in one status (online, away, busy)
+ * from `at`, known to have lasted until `until_at` (moved on by the operator's actor every
+ * minute while it lasts, and set when it ends). A node that dies leaves the last confirmation.
+ */
+export const analyticsPresence = sqliteTable(
+  'analytics_presence',
+  {
+    operatorId: text('operator_id').notNull(),
+    at: integer('at').notNull(),
+    status: text('status').notNull(),
+    untilAt: integer('until_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.operatorId, t.at] }),
+    // A range [from, to): `until_at > from and at < to`; covering.
+    index('analytics_presence_until_idx').on(t.untilAt, t.at, t.operatorId, t.status),
+  ],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -844,4 +898,6 @@ export const tables = {
   analyticsEvents,
   analyticsSeries,
   analyticsDays,
+  analyticsLoad,
+  analyticsPresence,
 }

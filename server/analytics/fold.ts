@@ -9,6 +9,7 @@ import type {
   AnalyticsCount,
   AnalyticsEventRecord,
   AnalyticsFacts,
+  AnalyticsLoadRecord,
   AnalyticsLogEvent,
   AnalyticsProjection,
   AnalyticsRatingRecord,
@@ -45,6 +46,34 @@ export function foldConversation(
   const ratings: AnalyticsRatingRecord[] = []
   const drill: AnalyticsEventRecord[] = []
   let erased = false
+  const loads: AnalyticsLoadRecord[] = []
+  let loadEndedAt: number | null = null
+  // Operator load: open and assigned (docs/analytics.md); the one going on at the stored figures
+  // has its row already, those begun here are in `loads`.
+  const loading = (f: AnalyticsFacts | null) =>
+    f !== null && f.status === 'open' && f.assigneeId !== null ? f.assigneeId : null
+  const loadChanged = (f: AnalyticsFacts, was: string | null, e: AnalyticsLogEvent) => {
+    const now = loading(f)
+    if (now === was) return
+    if (was !== null) {
+      const going = loads.at(-1)
+      if (going && going.untilAt === null) going.untilAt = e.at
+      else loadEndedAt = e.at
+    }
+    if (now !== null) {
+      loads.push({
+        conversationId: f.conversationId,
+        seq: e.seq,
+        inboxId: f.inboxId,
+        operatorId: now,
+        branchId: f.branchId ?? '',
+        channel: f.channel,
+        country: f.country ?? '',
+        fromAt: e.at,
+        untilAt: null,
+      })
+    }
+  }
   const count = (f: AnalyticsFacts, metric: CountMetric, at: number, operatorId: string | null) => {
     counts.push({
       inboxId: f.inboxId,
@@ -104,11 +133,13 @@ export function foldConversation(
         erasedAt: null,
       }
       facts.projectedSeq = e.seq
+      loadChanged(facts, null, e)
       continue
     }
     if (!facts) continue
     const f = facts
     f.projectedSeq = e.seq
+    const wasLoading = loading(f)
     switch (e.name) {
       case 'message.created': {
         const { author } = e
@@ -196,6 +227,7 @@ export function foldConversation(
       default:
         break
     }
+    loadChanged(f, wasLoading, e)
   }
   if (!facts) return null
   return {
@@ -205,6 +237,8 @@ export function foldConversation(
     erased,
     counts,
     events: drill,
+    loads,
+    loadEndedAt,
   }
 }
 

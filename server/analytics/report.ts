@@ -6,6 +6,7 @@
 import type {
   AnalyticsDimension,
   AnalyticsFacts,
+  AnalyticsLoadRecord,
   AnalyticsMomentFacts,
   AnalyticsRatingRecord,
   AnalyticsScope,
@@ -28,10 +29,19 @@ import {
   type AnalyticsTotals,
   type BreakdownRow,
   type Durations,
+  type LoadFigures,
   type RatingFigures,
 } from '../../protocol/analytics.ts'
 import { csv } from '../csv.ts'
 import { requireElevated } from '../supervisor.ts'
+import {
+  loadWithin,
+  noPresence,
+  onlineWithin,
+  presenceByOperator,
+  type PresenceSpan,
+  type Span,
+} from './load.ts'
 import { isTimeZone, LocalTime, type LocalParts } from './time.ts'
 
 /** Comments a report lists at most. */
@@ -69,30 +79,52 @@ export class AnalyticsService {
     const { analytics } = this.deps.store
     // Hours serve a zone whose offset stays whole hours (most zones), else quarter hours.
     const hourly = q.from % HOUR === 0 && q.to % HOUR === 0 && local.wholeHours(q.from, q.to)
-    const [byBucket, byDimension, created, responded, resolved, assigned, ratings, previous, asOf] =
-      await Promise.all([
-        analytics.countsByBucket(scope, hourly),
-        analytics.countsByDimension(scope),
-        analytics.factsAt(scope, 'created'),
-        analytics.factsAt(scope, 'response'),
-        analytics.factsAt(scope, 'resolved'),
-        analytics.factsAt(scope, 'assigned'),
-        analytics.ratings(scope),
-        this.#totalsOf(previousScope),
-        analytics.oldestMark(),
-      ])
+    const now = this.deps.clock.now()
+    const [
+      byBucket,
+      byDimension,
+      created,
+      responded,
+      resolved,
+      assigned,
+      ratings,
+      time,
+      previous,
+      asOf,
+    ] = await Promise.all([
+      analytics.countsByBucket(scope, hourly),
+      analytics.countsByDimension(scope),
+      analytics.factsAt(scope, 'created'),
+      analytics.factsAt(scope, 'response'),
+      analytics.factsAt(scope, 'resolved'),
+      analytics.factsAt(scope, 'assigned'),
+      analytics.ratings(scope),
+      this.#time(scope, now),
+      this.#totalsOf(previousScope, now),
+      analytics.oldestMark(),
+    ])
     const totals = totalsOf(
       sumByMetric(byDimension.filter((r) => r.dim === 'inbox')),
       { created, responded, resolved, assigned },
       ratings,
+      time,
     )
     const names = await this.#names()
+    const series = seriesOf(q, local, byBucket, created, responded)
+    const bounds = [...series.map((e) => e.at), q.to]
+    const loads = loadWithin(time.loads, bounds, now)
+    const online = onlineWithin(time.presence, bounds)
+    series.forEach((e, k) => {
+      e.loadAverage = round2(loads[k]?.average ?? 0)
+      e.loadPeak = loads[k]?.peak ?? 0
+      e.onlineMs = online[k] ?? 0
+    })
     return {
       query: { from: q.from, to: q.to, tz: q.tz, interval: q.interval },
       previousRange: { from: previousScope.from, to: previousScope.to },
       totals,
       previous,
-      series: seriesOf(q, local, byBucket, created, responded),
+      series,
       heatmap: heatmapOf(
         local,
         byBucket
@@ -103,7 +135,7 @@ export class AnalyticsService {
         local,
         created.map((f) => [f.createdAt, 1]),
       ),
-      ...breakdowns(byDimension, { created, responded, resolved }, ratings, names),
+      ...breakdowns(byDimension, { created, responded, resolved }, ratings, time, names),
       asOf: Math.min(asOf ?? Infinity, this.deps.clock.now() - (this.deps.behindMs ?? 0)),
     }
   }
@@ -196,6 +228,9 @@ export class AnalyticsService {
             'visitor_messages',
             'operator_messages',
             'first_response_median_s',
+            'load_average',
+            'load_peak',
+            'online_s',
           ],
           report.series.map((s) => [
             s.label,
@@ -205,6 +240,9 @@ export class AnalyticsService {
             s.visitorMessages,
             s.operatorMessages,
             seconds(s.firstResponseMedianMs),
+            s.loadAverage,
+            s.loadPeak,
+            seconds(s.onlineMs),
           ]),
         )
       case 'heatmap':
@@ -236,6 +274,11 @@ export class AnalyticsService {
             'resolution_median_s',
             'rating_average',
             'ratings',
+            'load_average',
+            'load_peak',
+            'online_s',
+            'away_s',
+            'busy_s',
           ],
           rows.map((r) => [
             r.key,
@@ -251,27 +294,70 @@ export class AnalyticsService {
             seconds(r.resolution.medianMs),
             r.ratingAverage === null ? null : round2(r.ratingAverage),
             r.ratings,
+            r.load.average,
+            r.load.peak,
+            seconds(r.presence?.onlineMs ?? null),
+            seconds(r.presence?.awayMs ?? null),
+            seconds(r.presence?.busyMs ?? null),
           ]),
         )
       }
     }
   }
 
-  async #totalsOf(scope: AnalyticsScope): Promise<AnalyticsTotals> {
+  async #totalsOf(scope: AnalyticsScope, now: number): Promise<AnalyticsTotals> {
     const { analytics } = this.deps.store
-    const [byDimension, created, responded, resolved, assigned, ratings] = await Promise.all([
+    const [byDimension, created, responded, resolved, assigned, ratings, time] = await Promise.all([
       analytics.countsByDimension(scope),
       analytics.factsAt(scope, 'created'),
       analytics.factsAt(scope, 'response'),
       analytics.factsAt(scope, 'resolved'),
       analytics.factsAt(scope, 'assigned'),
       analytics.ratings(scope),
+      this.#time(scope, now),
     ])
     return totalsOf(
       sumByMetric(byDimension.filter((r) => r.dim === 'inbox')),
       { created, responded, resolved, assigned },
       ratings,
+      time,
     )
+  }
+
+  /**
+   * The spans of operator load in the scope (one still going lasts until `now`) and of the
+   * connected time of the operators in it: its operator, else its branch's members, else the
+   * members of its inboxes (presence has no channel or country).
+   */
+  async #time(scope: AnalyticsScope, now: number): Promise<TimeSpans> {
+    const { store } = this.deps
+    const [loads, presence, operators] = await Promise.all([
+      store.analytics.loadsIn(scope),
+      store.analytics.presenceIn(scope.from, scope.to),
+      this.#presenceOperators(scope),
+    ])
+    return {
+      range: { from: scope.from, to: scope.to, now },
+      loads: loads.map((l) => ({ ...l, from: l.fromAt, until: l.untilAt ?? now })),
+      presence: presence
+        .filter((p) => operators.has(p.operatorId))
+        .map((p) => ({ operatorId: p.operatorId, status: p.status, from: p.at, until: p.untilAt })),
+    }
+  }
+
+  async #presenceOperators(scope: AnalyticsScope): Promise<Set<string>> {
+    const { store } = this.deps
+    if (scope.operatorId !== undefined) return new Set([scope.operatorId])
+    if (scope.branchId !== undefined) {
+      // A branch of an inbox out of scope has no members here.
+      const branch = await store.branches.get(scope.branchId)
+      if (!branch || !scope.inboxIds.includes(branch.inboxId)) return new Set()
+      return new Set(await store.branches.members(scope.branchId))
+    }
+    const members = await Promise.all(
+      scope.inboxIds.filter((id) => id !== '').map((id) => store.inboxes.members(id)),
+    )
+    return new Set(members.flat())
   }
 
   /** The range and filters as a store scope, checked against what the reader may see. */
@@ -327,6 +413,16 @@ interface Names {
   inboxes: Map<string, string>
 }
 
+/** The load and presence spans a report reads (#time). */
+interface TimeSpans {
+  /** The range, and the report's own time (what is still going lasts until then). */
+  range: { from: number; to: number; now: number }
+  loads: Array<
+    Span & Pick<AnalyticsLoadRecord, 'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country'>
+  >
+  presence: PresenceSpan[]
+}
+
 interface FactSets {
   created: AnalyticsMomentFacts['created'][]
   responded: AnalyticsMomentFacts['response'][]
@@ -346,7 +442,15 @@ function totalsOf(
   counts: Map<string, number>,
   sets: FactSets,
   ratings: readonly AnalyticsRatingRecord[],
+  time: TimeSpans,
 ): AnalyticsTotals {
+  const { range } = time
+  const presence = noPresence()
+  for (const p of presenceByOperator(time.presence, range.from, range.to).values()) {
+    presence.onlineMs += p.onlineMs
+    presence.awayMs += p.awayMs
+    presence.busyMs += p.busyMs
+  }
   const n = (metric: string) => counts.get(metric) ?? 0
   return {
     conversations: sets.created.length,
@@ -368,7 +472,15 @@ function totalsOf(
       ),
     ),
     ratings: ratingFigures(ratings, sets.resolved.length),
+    presence,
+    load: loadFigures(time.loads, range),
   }
+}
+
+/** The load of these spans over the whole range, the average to two decimals. */
+function loadFigures(spans: readonly Span[], range: TimeSpans['range']): LoadFigures {
+  const [figures] = loadWithin(spans, [range.from, range.to], range.now)
+  return { average: round2(figures?.average ?? 0), peak: figures?.peak ?? 0 }
 }
 
 /** Count, average, median and 90th percentile (nearest rank) of the known values. */
@@ -447,6 +559,9 @@ function seriesOf(
       visitorMessages: 0,
       operatorMessages: 0,
       firstResponseMedianMs: null,
+      loadAverage: 0,
+      loadPeak: 0,
+      onlineMs: 0,
     })
   }
   const entry = (at: number) => series[index.get(keyOf(local.parts(at))) ?? -1]
@@ -505,6 +620,21 @@ function factKey(
   )
 }
 
+function loadKey(
+  l: Pick<AnalyticsLoadRecord, 'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country'>,
+  d: Dimension,
+): string {
+  return d === 'operators'
+    ? l.operatorId
+    : d === 'branches'
+      ? l.branchId
+      : d === 'inboxes'
+        ? l.inboxId
+        : d === 'countries'
+          ? l.country
+          : l.channel
+}
+
 function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
   return (
     (d === 'operators'
@@ -523,8 +653,10 @@ function breakdowns(
   counts: ReadonlyArray<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>,
   sets: Pick<FactSets, 'created' | 'responded' | 'resolved'>,
   ratings: readonly AnalyticsRatingRecord[],
+  time: TimeSpans,
   names: Names,
 ): Record<Dimension, BreakdownRow[]> {
+  const presence = presenceByOperator(time.presence, time.range.from, time.range.to)
   const result = {} as Record<Dimension, BreakdownRow[]>
   for (const [d, dim] of DIMENSIONS) {
     const rows = new Map<
@@ -552,6 +684,8 @@ function breakdowns(
             resolution: durations([]),
             ratingAverage: null,
             ratings: 0,
+            load: { average: 0, peak: 0 },
+            presence: d === 'operators' ? (key === '' ? null : noPresence()) : null,
           },
           responses: [],
           resolutions: [],
@@ -579,6 +713,17 @@ function breakdowns(
       const entry = at(ratingKey(r, d))
       entry.row.ratings++
       if (r.scale === 'stars') entry.stars.push(r.score)
+    }
+    const spans = new Map<string, Span[]>()
+    for (const l of time.loads) {
+      const key = loadKey(l, d)
+      const list = spans.get(key)
+      if (list) list.push(l)
+      else spans.set(key, [l])
+    }
+    for (const [key, list] of spans) at(key).row.load = loadFigures(list, time.range)
+    if (d === 'operators') {
+      for (const [key, figures] of presence) at(key).row.presence = figures
     }
     result[d] = [...rows.values()]
       .map(({ row, responses, resolutions, stars }) => ({

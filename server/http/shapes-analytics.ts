@@ -15,6 +15,8 @@ const Durations = v.object({
   medianMs: v.nullable(Int),
   p90Ms: v.nullable(Int),
 })
+const Presence = v.object({ onlineMs: Int, awayMs: Int, busyMs: Int })
+const Load = v.object({ average: v.number(), peak: Int })
 const Totals = v.object({
   conversations: Int,
   resolved: Int,
@@ -44,6 +46,8 @@ const Totals = v.object({
       }),
     ),
   }),
+  presence: Presence,
+  load: Load,
 })
 const Row = v.object({
   key: v.string(),
@@ -57,6 +61,8 @@ const Row = v.object({
   resolution: Durations,
   ratingAverage: v.nullable(v.number()),
   ratings: Int,
+  load: Load,
+  presence: v.nullable(Presence),
 })
 const Grid = v.array(v.array(Int))
 
@@ -80,6 +86,9 @@ export const AnalyticsReportShape = shape<AnalyticsReport>()(
         visitorMessages: Int,
         operatorMessages: Int,
         firstResponseMedianMs: v.nullable(Int),
+        loadAverage: v.number(),
+        loadPeak: Int,
+        onlineMs: Int,
       }),
     ),
     heatmap: Grid,

@@ -14,11 +14,13 @@ import type { Schedule } from '../../actors/inbox/schedule.ts'
 import { useServers } from '../helpers/lifecycle.ts'
 import { MINUTE, Observer, signIn, type Desk } from '../helpers/routing.ts'
 import type { TestServer } from '../helpers/server.ts'
-import { reference, type Range, type RawEvent } from './reference.ts'
+import { reference, referenceLoad, type Range, type RawEvent } from './reference.ts'
 
 const u = useServers()
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
+/** The load reference's sampling step. */
+const LOAD_STEP = 15_000
 /** Friday 27 March 2026, 06:00 UTC; Europe switches to summer time on Sunday 29th, 01:00 UTC. */
 const START = Date.UTC(2026, 2, 27, 6, 0)
 
@@ -206,6 +208,24 @@ function compare(body: any, expected: ReturnType<typeof reference>, range: Range
   }
 }
 
+/** Operator load against the sampled reference (exact: every change lies on its grid). */
+function compareLoad(body: any, expected: ReturnType<typeof referenceLoad>, range: Range) {
+  const label = `${range.tz} ${range.interval} ${range.operator ?? ''}`
+  expect({ range: label, ...body.totals.load }).toEqual({ range: label, ...expected.totals })
+  for (const entry of body.series) {
+    const want = expected.series.get(entry.label)
+    expect({ label: entry.label, ...want }).toEqual({
+      label: entry.label,
+      average: entry.loadAverage,
+      peak: entry.loadPeak,
+    })
+  }
+  for (const [id, want] of expected.operators) {
+    const row = body.operators.find((r: any) => r.key === id)
+    expect({ id, ...want }).toEqual({ id, ...row?.load })
+  }
+}
+
 describe('analytics against an independent computation', () => {
   test('analytics - a three-day history across DST: every figure in four zones, three intervals and one operator matches; a rebuild gives the same', async () => {
     const clock = new FakeClock(START)
@@ -244,6 +264,9 @@ describe('analytics against an independent computation', () => {
     ]) {
       expect([kind, kinds.has(kind)]).toEqual([kind, true])
     }
+    // The load reference samples every LOAD_STEP: exact only if every change lies on it.
+    const offGrid = [...logs.values()].flat().filter((e) => e.at % LOAD_STEP !== 0)
+    expect(offGrid.map((e) => `${e.name} ${e.at}`)).toEqual([])
     const scheduleOf = () => SCHEDULE
     const token = obs.token
     const ranges: Range[] = [
@@ -259,6 +282,7 @@ describe('analytics against an independent computation', () => {
         operator: ops[0]!.id,
       },
     ]
+    const loads = new Map<Range, ReturnType<typeof referenceLoad>>()
     const check = async () => {
       for (const r of ranges) {
         const body = await report(s, token, {
@@ -269,6 +293,8 @@ describe('analytics against an independent computation', () => {
           ...(r.operator ? { operator: r.operator } : {}),
         })
         compare(body, reference(logs, r, scheduleOf), r)
+        if (!loads.has(r)) loads.set(r, referenceLoad(logs, r, clock.now(), LOAD_STEP))
+        compareLoad(body, loads.get(r)!, r)
         if (r.operator) {
           // Two filters read the full cross-product counts; every conversation here is the
           // widget's, so the figures are the same.
@@ -289,6 +315,8 @@ describe('analytics against an independent computation', () => {
     const whole = await report(s, token, { from: START - 6 * HOUR, to: START + 4 * DAY, tz: 'UTC' })
     expect(whole.totals.conversations).toBe(live.length)
     expect(whole.totals.firstResponse.count).toBeGreaterThan(3)
+    expect(whole.totals.load.peak).toBeGreaterThan(1)
+    expect(whole.totals.load.average).toBeGreaterThan(0)
     expect(whole.totals.firstResponseBusiness.medianMs).toBeLessThanOrEqual(
       whole.totals.firstResponse.medianMs,
     )

@@ -398,3 +398,99 @@ export function reference(
     operators,
   }
 }
+
+export interface LoadReference {
+  average: number
+  peak: number
+}
+
+/**
+ * Operator load sampled every `step` ms (exact when every change falls on the grid, which the
+ * test checks): at each sample, the conversations open and assigned (to `r.operator` if given),
+ * replayed from the logs; up to `now`, since what is still going lasts until then.
+ */
+export function referenceLoad(
+  logs: ReadonlyMap<string, readonly RawEvent[]>,
+  r: Range,
+  now: number,
+  step: number,
+): {
+  totals: LoadReference
+  series: Map<string, LoadReference>
+  operators: Map<string, LoadReference>
+} {
+  // Each conversation's changes: from `at` on, whom it loads (null: nobody).
+  const timelines: Array<Array<{ at: number; who: string | null }>> = []
+  for (const [, events] of logs) {
+    const changes: Array<{ at: number; who: string | null }> = []
+    let status = 'open'
+    let assignee: string | null = null
+    let started = false
+    for (const e of events) {
+      if (e.name === 'conversation.created') {
+        started = true
+        status = e.data.conversation.status
+        assignee = e.data.conversation.assigneeId
+      } else if (!started) continue
+      else if (e.name === 'conversation.status') status = e.data.status
+      else if (e.name === 'conversation.assigned') assignee = e.data.assigneeId
+      else continue
+      changes.push({ at: e.at, who: status === 'open' ? assignee : null })
+    }
+    timelines.push(changes)
+  }
+  const end = Math.min(r.to, now)
+  const sums = { area: 0, peak: 0, samples: 0 }
+  const periods = new Map<string, { area: number; peak: number; samples: number }>()
+  const perOperator = new Map<string, { area: number; peak: number }>()
+  const cursor = timelines.map(() => -1)
+  // Every period of the range, so elapsed time counts where nothing was going on too.
+  let period = { area: 0, peak: 0, samples: 0 }
+  for (let t = r.from; t < r.to; t += step) {
+    // A period starts on a quarter hour in every zone: its label is read there.
+    if (t === r.from || t % 900_000 === 0) {
+      const label = periodOf(r, t)
+      const seen = periods.get(label)
+      if (seen) period = seen
+      else periods.set(label, (period = { area: 0, peak: 0, samples: 0 }))
+    }
+    if (t >= end) continue
+    const counts = new Map<string, number>()
+    timelines.forEach((changes, i) => {
+      let k = cursor[i]!
+      while (k + 1 < changes.length && changes[k + 1]!.at <= t) k++
+      cursor[i] = k
+      const who = k >= 0 ? changes[k]!.who : null
+      if (who !== null && (r.operator === undefined || who === r.operator)) {
+        counts.set(who, (counts.get(who) ?? 0) + 1)
+      }
+    })
+    let level = 0
+    for (const [who, n] of counts) {
+      level += n
+      const o = perOperator.get(who) ?? { area: 0, peak: 0 }
+      o.area += n * step
+      o.peak = Math.max(o.peak, n)
+      perOperator.set(who, o)
+    }
+    sums.area += level * step
+    sums.peak = Math.max(sums.peak, level)
+    sums.samples++
+    period.area += level * step
+    period.peak = Math.max(period.peak, level)
+    period.samples++
+  }
+  const elapsed = sums.samples * step
+  const round2 = (n: number) => Math.round(n * 100) / 100
+  const figures = (area: number, peak: number, ms: number): LoadReference => ({
+    average: ms > 0 ? round2(area / ms) : 0,
+    peak,
+  })
+  return {
+    totals: figures(sums.area, sums.peak, elapsed),
+    series: new Map(
+      [...periods].map(([label, p]) => [label, figures(p.area, p.peak, p.samples * step)]),
+    ),
+    operators: new Map([...perOperator].map(([who, o]) => [who, figures(o.area, o.peak, elapsed)])),
+  }
+}
