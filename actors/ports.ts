@@ -1315,6 +1315,8 @@ export interface AnalyticsRatingRecord {
   branchId: string | null
   channel: string
   country: string | null
+  /** regionKey(country, region), null when unknown. */
+  region: string | null
   operatorId: string | null
   scale: 'stars' | 'thumbs' | 'nps'
   score: number | null
@@ -1331,6 +1333,8 @@ export interface AnalyticsCount {
   operatorId: string
   channel: string
   country: string
+  /** regionKey(country, region): '' unknown. */
+  region: string
   value: number
 }
 
@@ -1362,6 +1366,7 @@ export interface AnalyticsLoadRecord {
   branchId: string
   channel: string
   country: string
+  region: string
   fromAt: number
   /** null while it lasts. */
   untilAt: number | null
@@ -1433,12 +1438,15 @@ export type AnalyticsLogEvent = { conversationId: string; seq: number; at: numbe
 )
 
 /** What a breakdown is per: the inbox, or one dimension of the counts. */
-export type AnalyticsDimension = 'inbox' | 'branch' | 'operator' | 'channel' | 'country'
+export type AnalyticsDimension = 'inbox' | 'branch' | 'operator' | 'channel' | 'country' | 'region'
 
 /** Which moment of a conversation places it in a range (and names its operator). */
 export type AnalyticsMoment = 'created' | 'response' | 'resolved' | 'assigned'
 
-type AnalyticsFactDims = Pick<AnalyticsFacts, 'inboxId' | 'branchId' | 'channel' | 'country'>
+type AnalyticsFactDims = Pick<
+  AnalyticsFacts,
+  'inboxId' | 'branchId' | 'channel' | 'country' | 'region'
+>
 /** What a report reads of the conversations placed by each moment. */
 export interface AnalyticsMomentFacts {
   created: AnalyticsFactDims &

@@ -13,6 +13,14 @@ import { wireString } from './strings.ts'
  * hours, days and months are sums of whole buckets. A range's ends must be multiples of it.
  */
 export const BUCKET_MS = 15 * 60_000
+/**
+ * The key of a visitor's region in counts and breakdowns: the country code, '/', the region's
+ * name as GeoIP gives it ("DE/Bayern"), so two countries' regions never meet; '' when unknown.
+ */
+export function regionKey(country: string | null, region: string | null): string {
+  return region ? `${country ?? ''}/${region}` : ''
+}
+
 /** Longest range one report covers, in days. */
 export const MAX_ANALYTICS_DAYS = 400
 /** Conversations a drill-down page lists at most. */
@@ -52,6 +60,7 @@ export const ANALYTICS_TABLES = [
   'branches',
   'inboxes',
   'countries',
+  'regions',
   'channels',
   'ratings',
   'comments',
@@ -217,6 +226,8 @@ export interface AnalyticsReport {
   branches: BreakdownRow[]
   inboxes: BreakdownRow[]
   countries: BreakdownRow[]
+  /** Per visitor region (GeoIP): key "DE/Bayern", label "Bayern (DE)". */
+  regions: BreakdownRow[]
   channels: BreakdownRow[]
   /** When the projection last caught up with the log (figures are exact up to then). */
   asOf: number

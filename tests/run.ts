@@ -90,6 +90,7 @@ if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
     'tests/analytics/history.test.ts',
     'tests/analytics/api.test.ts',
     'tests/analytics/presence.test.ts',
+    'tests/analytics/regions.test.ts',
     'tests/attachments/api.test.ts',
     'tests/attachments/limits.test.ts',
     'tests/attachments/faults.test.ts',

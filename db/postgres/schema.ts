@@ -644,6 +644,7 @@ export const analyticsConversations = pgTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
     index('analytics_conversations_response_idx').on(
       t.inboxId,
@@ -654,6 +655,7 @@ export const analyticsConversations = pgTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
     index('analytics_conversations_resolved_idx').on(
       t.inboxId,
@@ -663,6 +665,7 @@ export const analyticsConversations = pgTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
     index('analytics_conversations_assigned_idx').on(
       t.inboxId,
@@ -672,6 +675,7 @@ export const analyticsConversations = pgTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
   ],
 )
@@ -689,6 +693,7 @@ export const analyticsRatings = pgTable(
     branchId: text('branch_id'),
     channel: text('channel').notNull(),
     country: text('country'),
+    region: text('region'),
     /** The assignee when it was rated (else who resolved it). */
     operatorId: text('operator_id'),
     scale: text('scale').$type<'stars' | 'thumbs' | 'nps'>().notNull(),
@@ -787,12 +792,23 @@ export const analyticsBuckets = pgTable(
     operatorId: text('operator_id').notNull(),
     channel: text('channel').notNull(),
     country: text('country').notNull(),
+    /** '' unknown; else the country code, '/', the region's name ("DE/Bayern"). */
+    region: text('region').notNull(),
     value: int64('value').notNull(),
   },
   // Every read is a range of buckets in given inboxes: the key's order serves it.
   (t) => [
     primaryKey({
-      columns: [t.inboxId, t.bucket, t.metric, t.branchId, t.operatorId, t.channel, t.country],
+      columns: [
+        t.inboxId,
+        t.bucket,
+        t.metric,
+        t.branchId,
+        t.operatorId,
+        t.channel,
+        t.country,
+        t.region,
+      ],
     }),
   ],
 )
@@ -812,6 +828,7 @@ export const analyticsLoad = pgTable(
     branchId: text('branch_id').notNull(),
     channel: text('channel').notNull(),
     country: text('country').notNull(),
+    region: text('region').notNull(),
     fromAt: int64('from_at').notNull(),
     untilAt: int64('until_at'),
   },
@@ -827,6 +844,7 @@ export const analyticsLoad = pgTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
   ],
 )

@@ -81,7 +81,16 @@ export class AnalyticsSteps {
       },
     })
     this.#addCounts = insertInto('analyticsBuckets', {
-      target: ['inboxId', 'bucket', 'metric', 'branchId', 'operatorId', 'channel', 'country'],
+      target: [
+        'inboxId',
+        'bucket',
+        'metric',
+        'branchId',
+        'operatorId',
+        'channel',
+        'country',
+        'region',
+      ],
       set: { value: sql`${b.value} + excluded.value` },
     })
     this.#addSeries = insertInto('analyticsSeries', {
@@ -198,6 +207,7 @@ function summed(counts: readonly AnalyticsCount[]): Rows['analyticsBuckets'][] {
       c.operatorId,
       c.channel,
       c.country,
+      c.region,
     ].join('\u0000')
     const seen = byKey.get(key)
     if (seen) seen.value += c.value
@@ -217,6 +227,7 @@ function seriesOf(counts: readonly Rows['analyticsBuckets'][]): Rows['analyticsS
       ['operator', c.operatorId],
       ['channel', c.channel],
       ['country', c.country],
+      ['region', c.region],
     ]
     for (const [grain, size] of [
       [GRAIN.quarter, BUCKET_MS],
@@ -254,6 +265,7 @@ function daysOf(counts: readonly Rows['analyticsBuckets'][]): Rows['analyticsDay
       ['operator', c.operatorId],
       ['channel', c.channel],
       ['country', c.country],
+      ['region', c.region],
     ] as const) {
       const id = [c.inboxId, day, dim, key, c.metric].join('\u0000')
       const seen = byKey.get(id)

@@ -315,14 +315,21 @@ export class SqlAnalyticsStore implements AnalyticsStore {
             operatorId: field(b.operatorId),
             channel: field(b.channel),
             country: field(b.country),
+            region: field(b.region),
             value: total,
           },
           'analyticsBuckets',
           {
             where: this.#bucketScope({ ...scope, from, to }),
-            groupBy: [b.inboxId, b.metric, b.branchId, b.operatorId, b.channel, b.country].map(
-              (column) => sql`${column}`,
-            ),
+            groupBy: [
+              b.inboxId,
+              b.metric,
+              b.branchId,
+              b.operatorId,
+              b.channel,
+              b.country,
+              b.region,
+            ].map((column) => sql`${column}`),
           },
         ),
       )
@@ -332,6 +339,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         add('operator', r.operatorId, r.metric, r.value)
         add('channel', r.channel, r.metric, r.value)
         add('country', r.country, r.metric, r.value)
+        add('region', r.region, r.metric, r.value)
       }
     }
     return [...sums.values()]
@@ -348,6 +356,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       branchId: field(f.branchId),
       channel: field(f.channel),
       country: field(f.country),
+      region: field(f.region),
     }
     const columns = {
       created: {
@@ -452,6 +461,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       branchId: field(l.branchId),
       channel: field(l.channel),
       country: field(l.country),
+      region: field(l.region),
       fromAt: field(l.fromAt),
       untilAt: field(l.untilAt),
     }

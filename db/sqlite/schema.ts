@@ -662,6 +662,7 @@ export const analyticsConversations = sqliteTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
     index('analytics_conversations_response_idx').on(
       t.inboxId,
@@ -672,6 +673,7 @@ export const analyticsConversations = sqliteTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
     index('analytics_conversations_resolved_idx').on(
       t.inboxId,
@@ -681,6 +683,7 @@ export const analyticsConversations = sqliteTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
     index('analytics_conversations_assigned_idx').on(
       t.inboxId,
@@ -690,6 +693,7 @@ export const analyticsConversations = sqliteTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
   ],
 )
@@ -707,6 +711,7 @@ export const analyticsRatings = sqliteTable(
     branchId: text('branch_id'),
     channel: text('channel').notNull(),
     country: text('country'),
+    region: text('region'),
     /** The assignee when it was rated (else who resolved it). */
     operatorId: text('operator_id'),
     scale: text('scale').$type<'stars' | 'thumbs' | 'nps'>().notNull(),
@@ -805,12 +810,23 @@ export const analyticsBuckets = sqliteTable(
     operatorId: text('operator_id').notNull(),
     channel: text('channel').notNull(),
     country: text('country').notNull(),
+    /** '' unknown; else the country code, '/', the region's name ("DE/Bayern"). */
+    region: text('region').notNull(),
     value: integer('value').notNull(),
   },
   // Every read is a range of buckets in given inboxes: the key's order serves it.
   (t) => [
     primaryKey({
-      columns: [t.inboxId, t.bucket, t.metric, t.branchId, t.operatorId, t.channel, t.country],
+      columns: [
+        t.inboxId,
+        t.bucket,
+        t.metric,
+        t.branchId,
+        t.operatorId,
+        t.channel,
+        t.country,
+        t.region,
+      ],
     }),
   ],
 )
@@ -830,6 +846,7 @@ export const analyticsLoad = sqliteTable(
     branchId: text('branch_id').notNull(),
     channel: text('channel').notNull(),
     country: text('country').notNull(),
+    region: text('region').notNull(),
     fromAt: integer('from_at').notNull(),
     untilAt: integer('until_at'),
   },
@@ -845,6 +862,7 @@ export const analyticsLoad = sqliteTable(
       t.branchId,
       t.channel,
       t.country,
+      t.region,
     ),
   ],
 )

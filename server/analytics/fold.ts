@@ -15,7 +15,7 @@ import type {
   AnalyticsRatingRecord,
 } from '../../actors/ports.ts'
 import { openWithin, type Schedule } from '../../actors/inbox/schedule.ts'
-import { BUCKET_MS } from '../../protocol/analytics.ts'
+import { BUCKET_MS, regionKey } from '../../protocol/analytics.ts'
 
 /** What the fold reads besides the log: a branch's working hours (null: always open). */
 export type ScheduleOf = (branchId: string | null) => Schedule | null
@@ -69,6 +69,7 @@ export function foldConversation(
         branchId: f.branchId ?? '',
         channel: f.channel,
         country: f.country ?? '',
+        region: regionKey(f.country, f.region),
         fromAt: e.at,
         untilAt: null,
       })
@@ -83,6 +84,7 @@ export function foldConversation(
       operatorId: operatorId ?? '',
       channel: f.channel,
       country: f.country ?? '',
+      region: regionKey(f.country, f.region),
       value: 1,
     })
   }
@@ -210,6 +212,7 @@ export function foldConversation(
           branchId: f.branchId,
           channel: f.channel,
           country: f.country,
+          region: regionKey(f.country, f.region) || null,
           operatorId: f.assigneeId ?? f.resolutionOperatorId,
           scale: rating.scale,
           score: rating.score,

@@ -28,6 +28,7 @@ import {
   type AnalyticsReport,
   type AnalyticsTotals,
   type BreakdownRow,
+  regionKey,
   type Durations,
   type LoadFigures,
   type RatingFigures,
@@ -47,13 +48,14 @@ import { isTimeZone, LocalTime, type LocalParts } from './time.ts'
 /** Comments a report lists at most. */
 const MAX_COMMENTS = 100
 
-type Dimension = 'operators' | 'branches' | 'inboxes' | 'countries' | 'channels'
+type Dimension = 'operators' | 'branches' | 'inboxes' | 'countries' | 'regions' | 'channels'
 /** Each breakdown table and the dimension of the counts it is per. */
 const DIMENSIONS: ReadonlyArray<readonly [Dimension, AnalyticsDimension]> = [
   ['operators', 'operator'],
   ['branches', 'branch'],
   ['inboxes', 'inbox'],
   ['countries', 'country'],
+  ['regions', 'region'],
   ['channels', 'channel'],
 ]
 const HOUR = 3_600_000
@@ -418,7 +420,11 @@ interface TimeSpans {
   /** The range, and the report's own time (what is still going lasts until then). */
   range: { from: number; to: number; now: number }
   loads: Array<
-    Span & Pick<AnalyticsLoadRecord, 'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country'>
+    Span &
+      Pick<
+        AnalyticsLoadRecord,
+        'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country' | 'region'
+      >
   >
   presence: PresenceSpan[]
 }
@@ -603,7 +609,7 @@ function heatmapOf(local: LocalTime, items: ReadonlyArray<readonly [number, numb
 }
 
 function factKey(
-  f: Pick<AnalyticsFacts, 'inboxId' | 'branchId' | 'channel' | 'country'>,
+  f: Pick<AnalyticsFacts, 'inboxId' | 'branchId' | 'channel' | 'country' | 'region'>,
   d: Dimension,
   operator: string | null,
 ): string {
@@ -616,12 +622,17 @@ function factKey(
           ? f.inboxId
           : d === 'countries'
             ? f.country
-            : f.channel) ?? ''
+            : d === 'regions'
+              ? regionKey(f.country, f.region)
+              : f.channel) ?? ''
   )
 }
 
 function loadKey(
-  l: Pick<AnalyticsLoadRecord, 'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country'>,
+  l: Pick<
+    AnalyticsLoadRecord,
+    'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country' | 'region'
+  >,
   d: Dimension,
 ): string {
   return d === 'operators'
@@ -632,7 +643,9 @@ function loadKey(
         ? l.inboxId
         : d === 'countries'
           ? l.country
-          : l.channel
+          : d === 'regions'
+            ? l.region
+            : l.channel
 }
 
 function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
@@ -645,7 +658,9 @@ function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
           ? r.inboxId
           : d === 'countries'
             ? r.country
-            : r.channel) ?? ''
+            : d === 'regions'
+              ? r.region
+              : r.channel) ?? ''
   )
 }
 
@@ -747,6 +762,13 @@ function labelOf(d: Dimension, key: string, names: Names): string {
   if (d === 'operators') return names.operators.get(key) ?? key
   if (d === 'branches') return names.branches.get(key) ?? key
   if (d === 'inboxes') return names.inboxes.get(key) ?? key
+  if (d === 'regions') {
+    // "DE/Bayern" reads "Bayern (DE)"; a region of no known country is its name alone.
+    const slash = key.indexOf('/')
+    const country = key.slice(0, slash)
+    const name = key.slice(slash + 1)
+    return country ? `${name} (${country})` : name
+  }
   return key
 }
 

@@ -97,6 +97,7 @@ export const AnalyticsReportShape = shape<AnalyticsReport>()(
     branches: v.array(Row),
     inboxes: v.array(Row),
     countries: v.array(Row),
+    regions: v.array(Row),
     channels: v.array(Row),
     asOf: Millis,
   }),
