@@ -25,8 +25,13 @@ export type {
   AnalyticsTotals,
   BreakdownRow,
   Durations,
+  LoadFigures,
+  PresenceFigures,
   RatingFigures,
 } from '../../protocol/analytics.ts'
+
+/** One interval of the report's series (its counts, median first response, load, time online). */
+export type AnalyticsPoint = AnalyticsReport['series'][number]
 
 /** The date ranges offered; `custom` takes the two dates. */
 export const PRESETS = ['today', '7d', '30d', 'month', 'prev_month', 'custom'] as const

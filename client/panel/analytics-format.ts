@@ -20,6 +20,30 @@ export function duration(ms: number | null | undefined): string {
   return h % 24 ? t('{d} d {h} h', { d, h: h % 24 }) : t('{d} d', { d })
 }
 
+/**
+ * A long stretch of time in hours and minutes, never days ("36 h 20 min", "45 min", "30 s"):
+ * operators' connected time, summed over days and people. From 100 hours on, whole hours.
+ */
+export function hours(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '–'
+  const m = Math.round(Math.max(0, ms) / 60_000)
+  // Under a minute connected still shows (a figure of 0 would say "never").
+  if (m === 0) return ms > 0 ? duration(ms) : t('{n} min', { n: 0 })
+  if (m < 60) return t('{n} min', { n: m })
+  const h = Math.floor(m / 60)
+  if (h >= 100) return t('{h} h', { h: count(Math.round(m / 60)) })
+  return m % 60 ? t('{h} h {m} min', { h, m: m % 60 }) : t('{h} h', { h })
+}
+
+/**
+ * Conversations open at the same time, on average: one decimal at most ("2.4"); "<0.1" for a few
+ * minutes of one over a long range (0 would say none was open), a dash when there is none.
+ */
+export function load(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '–'
+  return x > 0 && x < 0.05 ? `<${decimal(0.1)}` : decimal(x)
+}
+
 /** A count in the UI language's digits and grouping. */
 export function count(n: number): string {
   return new Intl.NumberFormat(locale()).format(n)
@@ -87,6 +111,20 @@ export function channelName(channel: string): string {
 }
 
 /** "Germany (DE)": a two-letter code named in the UI language, the code beside it. */
+/** A region's key ("RU/Moscow") as "Moscow, Russia" in the panel's language. */
+export function regionName(key: string): string {
+  const slash = key.indexOf('/')
+  const code = key.slice(0, slash)
+  const region = key.slice(slash + 1)
+  if (!code) return region
+  try {
+    const country = new Intl.DisplayNames([locale()], { type: 'region', fallback: 'none' }).of(code)
+    return `${region}, ${country ?? code}`
+  } catch {
+    return `${region}, ${code}`
+  }
+}
+
 export function countryName(code: string): string {
   try {
     const name = new Intl.DisplayNames([locale()], { type: 'region', fallback: 'none' }).of(code)

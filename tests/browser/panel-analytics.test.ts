@@ -3,13 +3,16 @@
  * conversations, Olga answers all three and resolves two, one visitor rates 4 stars with a
  * comment; the projection catches up. The admin sees those numbers in the cards, Olga's row in
  * the operators' table, the hour's heatmap cell; a card lists its conversations and one opens in
- * the conversation view; a table downloads as CSV. Filters survive a reload (the hash). Keyboard
- * only (a card, Enter, Escape), 375 px, dark, Russian, axe-core; a supervisor has the page, a
- * plain operator neither the page nor the API.
+ * the conversation view; a table downloads as CSV. Filters survive a reload (the hash). The
+ * operators' online time and load (Olga connected, three conversations hers and open at once):
+ * the two cards, the load and online charts' tables and the new columns show the report's
+ * figures, in English and Russian. Keyboard only (a card, Enter, Escape), 375 px, dark, Russian,
+ * axe-core; a supervisor has the page, a plain operator neither the page nor the API.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
+import type { AnalyticsReport } from '../../protocol/analytics.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
 import { violations } from './axe.ts'
@@ -46,6 +49,24 @@ async function tabTo(page: Page, name: RegExp): Promise<void> {
 const fits = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
 
+type Lang = 'en' | 'ru'
+/** Numbers as the panel writes them in a language (at most `digits` decimals). */
+const num = (lang: Lang, x: number, digits = 0) =>
+  new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(x)
+/** Connected time as the dashboard writes it: "36 h 20 min", "45 min", "30 s". */
+function hoursText(ms: number, lang: Lang): string {
+  const [h, min, sec] = lang === 'ru' ? ['ч', 'мин', 'с'] : ['h', 'min', 's']
+  const m = Math.round(ms / 60_000)
+  if (m === 0) return ms > 0 ? `${Math.round(ms / 1000)} ${sec}` : `0 ${min}`
+  if (m < 60) return `${m} ${min}`
+  const hours = Math.floor(m / 60)
+  if (hours >= 100) return `${num(lang, Math.round(m / 60))} ${h}`
+  return m % 60 ? `${hours} ${h} ${m % 60} ${min}` : `${hours} ${h}`
+}
+/** An average load as the dashboard writes it: one decimal at most, "<0.1" for a sliver. */
+const loadText = (x: number, lang: Lang) =>
+  x > 0 && x < 0.05 ? `<${num(lang, 0.1, 1)}` : num(lang, x, 1)
+
 describe.skipIf(skipBrowserTests)('panel analytics', () => {
   const env = {} as {
     server: TestServer
@@ -66,18 +87,22 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     (await env.server.http('/api/auth/login', { body: { email, password: PASSWORD } })).body
       .token as string
 
-  /** The admin's dashboard, in English unless told. */
-  async function openDashboard(
+  /** The admin's dashboard, in English unless told, and the report it shows. */
+  async function openReport(
     opts: { viewport?: { width: number; height: number }; ru?: boolean } = {},
-  ): Promise<Page> {
+  ): Promise<{ page: Page; report: AnalyticsReport }> {
     const { page } = await PanelPage.open(env.browser.context, env.server.url, {
       viewport: opts.viewport,
       initScript: opts.ru ? RU : EN,
     })
+    const response = page.waitForResponse((r) => r.url().includes('/api/analytics/report?'))
     await page.getByRole('button', { name: opts.ru ? 'Аналитика' : 'Analytics' }).click()
+    const report = (await (await response).json()) as AnalyticsReport
     await page.locator('.an-cards').waitFor()
-    return page
+    return { page, report }
   }
+  const openDashboard = async (opts: Parameters<typeof openReport>[0] = {}) =>
+    (await openReport(opts)).page
   const card = (page: Page, id: string) => page.locator(`[data-card="${id}"] .an-card`)
 
   beforeAll(async () => {
@@ -142,6 +167,13 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
       score: 4,
       comment: 'Quick and kind',
     })
+    // Olga steps away for a moment, then is busy for one, then online again: each change of
+    // status ends a stretch of her connected time, so the report has it to count (a stretch
+    // going on counts up to its last minute's confirmation).
+    for (const status of ['away', 'busy', 'online'] as const) {
+      await client.ok({ type: 'set_operator_status', status })
+      if (status !== 'online') await Bun.sleep(1_100)
+    }
     await env.server.analytics.catchUp()
   }, 120_000)
 
@@ -271,6 +303,166 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     await page.close()
   }, 60_000)
 
+  for (const lang of ['en', 'ru'] as const) {
+    test(`analytics - online time and load (${lang}): the cards, the load and online charts' tables, the operators' columns match the report`, async () => {
+      const ru = lang === 'ru'
+      const { page, report } = await openReport({ ru })
+      const { presence, load } = report.totals
+      // Not an empty check: Olga has been connected (online) and had the three conversations
+      // assigned and open at once.
+      const olgaRow = report.operators.find((r) => r.key === env.olga.id)!
+      expect(olgaRow.presence?.onlineMs).toBeGreaterThan(0)
+      expect(olgaRow.load.peak).toBeGreaterThanOrEqual(1)
+      expect(load.peak).toBeGreaterThanOrEqual(1)
+      expect(presence.onlineMs).toBeGreaterThan(0)
+
+      // The cards: the figure, its detail, the change; no drill-down behind either.
+      const online = page.locator('[data-card="online-time"]')
+      expect(await online.getByTestId('card-value').innerText()).toBe(
+        hoursText(presence.onlineMs, lang),
+      )
+      expect(await online.locator('.an-card-detail').innerText()).toBe(
+        ru
+          ? `Отошёл: ${hoursText(presence.awayMs, lang)}, занят: ${hoursText(presence.busyMs, lang)}`
+          : `Away: ${hoursText(presence.awayMs, lang)}, busy: ${hoursText(presence.busyMs, lang)}`,
+      )
+      expect(await online.locator('.an-card-label').innerText()).toBe(
+        ru ? 'Время в сети' : 'Online time',
+      )
+      const loadCard = page.locator('[data-card="load"]')
+      expect(await loadCard.getByTestId('card-value').innerText()).toBe(
+        loadText(load.average, lang),
+      )
+      expect(await loadCard.locator('.an-card-detail').innerText()).toBe(
+        `${ru ? 'пик' : 'peak'} ${load.peak}`,
+      )
+      expect(await loadCard.locator('.an-card-label').innerText()).toBe(
+        ru ? 'Средняя нагрузка' : 'Average load',
+      )
+      expect(
+        await page.locator('[data-card="online-time"] button, [data-card="load"] button').count(),
+      ).toBe(0)
+      // Against the week before (nothing then): more online time is good news, load is neither.
+      const direction = (before: number, now: number) =>
+        now > before ? 'up' : now < before ? 'down' : 'same'
+      const onlineChange = online.locator('.an-change')
+      expect(await onlineChange.getAttribute('data-dir')).toBe(
+        direction(report.previous.presence.onlineMs, presence.onlineMs),
+      )
+      if (presence.onlineMs > report.previous.presence.onlineMs) {
+        expect(await onlineChange.getAttribute('data-mood')).toBe('good')
+      }
+      expect(await loadCard.locator('.an-change').getAttribute('data-mood')).toBeNull()
+
+      // The load chart: two lines, named for screen readers; its table has the series' figures.
+      const chart = page.locator('[data-chart="load"]')
+      expect(await chart.locator('.an-chart-title').innerText()).toBe(
+        ru ? 'Нагрузка операторов' : 'Operator load',
+      )
+      const summary = await chart.locator('canvas[role="img"]').getAttribute('aria-label')
+      expect(summary).toContain(ru ? 'Средняя нагрузка от' : 'Average load from')
+      expect(summary).toContain(num(lang, load.peak))
+      await chart.getByRole('button', { name: ru ? 'Показать таблицей' : 'Show as table' }).click()
+      const loadTable = chart.locator('.an-series-table')
+      await loadTable.waitFor()
+      expect(await loadTable.locator('thead th').allInnerTexts()).toEqual(
+        ru
+          ? ['Период', 'Средняя нагрузка', 'Пиковая нагрузка']
+          : ['Period', 'Average load', 'Peak load'],
+      )
+      const loadRows = await loadTable
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+        )
+      expect(loadRows).toEqual(
+        report.series.map((p) => [loadText(p.loadAverage, lang), num(lang, p.loadPeak)]),
+      )
+      expect(Math.max(...report.series.map((p) => p.loadPeak))).toBeGreaterThanOrEqual(1)
+      // Online time per interval: a chart of its own, durations in hours.
+      const onlineChart = page.locator('[data-chart="online"]')
+      await onlineChart
+        .getByRole('button', { name: ru ? 'Показать таблицей' : 'Show as table' })
+        .click()
+      const onlineRows = await onlineChart
+        .locator('.an-series-table tbody td')
+        .evaluateAll((cells) => cells.map((td) => td.textContent))
+      expect(onlineRows).toEqual(report.series.map((p) => hoursText(p.onlineMs, lang)))
+      expect(report.series.some((p) => p.onlineMs > 0)).toBe(true)
+
+      // The operators' table: time by status and load per operator, sortable.
+      const labels = ru
+        ? {
+            online: 'В сети',
+            away: 'Отошёл',
+            busy: 'Занят',
+            avg: 'Средняя нагрузка',
+            peak: 'Пиковая нагрузка',
+          }
+        : { online: 'Online', away: 'Away', busy: 'Busy', avg: 'Average load', peak: 'Peak load' }
+      for (const row of report.operators) {
+        const tr = page.locator(`[data-table="operators"] tr[data-key="${row.key}"]`)
+        const cell = (label: string) => tr.locator(`td[data-label="${label}"]`).innerText()
+        expect(await cell(labels.online)).toBe(
+          row.presence ? hoursText(row.presence.onlineMs, lang) : '–',
+        )
+        expect(await cell(labels.away)).toBe(
+          row.presence ? hoursText(row.presence.awayMs, lang) : '–',
+        )
+        expect(await cell(labels.busy)).toBe(
+          row.presence ? hoursText(row.presence.busyMs, lang) : '–',
+        )
+        expect(await cell(labels.avg)).toBe(loadText(row.load.average, lang))
+        expect(await cell(labels.peak)).toBe(num(lang, row.load.peak))
+      }
+      const peakHeader = page.locator('[data-table="operators"] thead th', { hasText: labels.peak })
+      await peakHeader.getByRole('button').click()
+      expect(await peakHeader.getAttribute('aria-sort')).toBe('descending')
+      const peaks = await page
+        .locator(`[data-table="operators"] tbody td[data-label="${labels.peak}"]`)
+        .allInnerTexts()
+      expect(peaks.map(Number)).toEqual([...peaks.map(Number)].sort((a, b) => b - a))
+      const onlineHeader = page.locator('[data-table="operators"] thead th', {
+        hasText: labels.online,
+      })
+      await onlineHeader.getByRole('button').click()
+      expect(await onlineHeader.getAttribute('aria-sort')).toBe('descending')
+      // The longest online first; no figure ("Unassigned") last.
+      const order = await page
+        .locator('[data-table="operators"] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))
+      const onlineOf = (key: string | null) =>
+        report.operators.find((r) => r.key === key)?.presence?.onlineMs ?? -1
+      expect(order.map(onlineOf)).toEqual(order.map(onlineOf).sort((a, b) => b - a))
+      // Thirteen figures may not fit: the table then scrolls in its box, which takes the focus.
+      const box = page.locator('[data-table="operators"] .an-scroll')
+      const overflows = await box.evaluate((el) => el.scrollWidth > el.clientWidth + 1)
+      expect(await box.getAttribute('tabindex')).toBe(overflows ? '0' : null)
+      // Regions: the shipped GeoIP database knows none, so the table is not shown at all.
+      expect(report.regions.every((r) => r.key === '')).toBe(true)
+      expect(await page.locator('[data-table="regions"]').count()).toBe(0)
+      // The other tables: load, no time by status (an inbox is never online).
+      for (const table of ['branches', 'inboxes', 'countries', 'channels'] as const) {
+        const headers = await page.locator(`[data-table="${table}"] thead th`).allInnerTexts()
+        expect(headers.map((h) => h.trim())).toContain(labels.avg)
+        expect(headers.map((h) => h.trim())).toContain(labels.peak)
+        expect(headers.map((h) => h.trim())).not.toContain(labels.online)
+        expect(headers.map((h) => h.trim())).not.toContain(labels.busy)
+      }
+      const inbox = report.inboxes[0]!
+      const inboxRow = page.locator(`[data-table="inboxes"] tr[data-key="${inbox.key}"]`)
+      expect(await inboxRow.locator(`td[data-label="${labels.avg}"]`).innerText()).toBe(
+        loadText(inbox.load.average, lang),
+      )
+      expect(await inboxRow.locator(`td[data-label="${labels.peak}"]`).innerText()).toBe(
+        num(lang, inbox.load.peak),
+      )
+      // With the tables open, still nothing serious for axe.
+      expect(await violations(page)).toEqual([])
+      await page.close()
+    }, 60_000)
+  }
+
   test('analytics - keyboard only (a card, Enter opens its list, Escape closes it), axe light and dark, 375 px in Russian', async () => {
     const page = await openDashboard()
     await tabTo(page, /^Resolved\s*2/)
@@ -305,6 +497,17 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
       .first()
       .evaluate((el) => el.getBoundingClientRect().width)
     expect(chartWidth).toBeLessThanOrEqual(375)
+    // The new figures on a phone: the cards, the load chart's table (scrolls in its own box),
+    // the operators' time by status as labelled lines.
+    expect(await card(phone, 'online-time').innerText()).toContain('Время в сети')
+    expect(await card(phone, 'load').innerText()).toContain('Средняя нагрузка')
+    const loadChart = phone.locator('[data-chart="load"]')
+    await loadChart.getByRole('button', { name: 'Показать таблицей' }).click()
+    await loadChart.locator('.an-series-table').waitFor()
+    await phone
+      .locator(`[data-table="operators"] tr[data-key="${env.olga.id}"] td[data-label="В сети"]`)
+      .waitFor()
+    await until(() => fits(phone), 'the dashboard with the load table fits 375 px')
     expect(await violations(phone)).toEqual([])
     await card(phone, 'conversations').click()
     await phone.getByRole('dialog', { name: 'Разговоры' }).waitFor()

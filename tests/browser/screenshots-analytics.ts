@@ -8,13 +8,19 @@
  * visitors from Germany, Moscow for Russia, the default one for the rest), visitors from a few
  * countries (named by a trusted proxy's X-Real-IP, placed by the shipped GeoIP database), more
  * on weekdays and in office hours; most answered within minutes and resolved, some rated with a
- * comment, a few transferred, a few never answered. The projection then catches up.
+ * comment, a few transferred, a few never answered, some left open until the next day.
+ * Operators work shifts on real sockets: connected on weekdays from about nine to six (one of
+ * them at weekends), away for lunch, now and then busy; while they are online routing hands them
+ * the conversations, outside their hours someone takes them by hand. So the load (conversations
+ * open at the same time) and the time online by status are real too. The projection then
+ * catches up.
  */
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { FakeClock } from '../../actors/index.ts'
 import { ROOT } from '../../client/build-stamp.ts'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { ADMIN, startTestServer, type TestServer } from '../helpers/server.ts'
+import { TestClient } from '../helpers/ws.ts'
 import type { TestBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
@@ -67,8 +73,9 @@ export async function analyticsShots(browser: TestBrowser): Promise<void> {
       OPERATOR_SESSION_TTL: String(7 * 86400),
     },
   })
+  const sockets: TestClient[] = []
   try {
-    const history = await seed(server, clock, firstDay, now - 20 * MINUTE)
+    const history = await seed(server, clock, firstDay, now - 20 * MINUTE, sockets)
     await server.analytics.catchUp()
     console.log(`analytics: ${history} conversations over two weeks`)
 
@@ -88,6 +95,7 @@ export async function analyticsShots(browser: TestBrowser): Promise<void> {
       await page.close()
     }
   } finally {
+    for (const ws of sockets) ws.close()
     await server.stop()
   }
 }
@@ -107,24 +115,39 @@ async function shoot(page: Page, file: string, height: number | null): Promise<v
   console.log(`wrote ${path}`)
 }
 
-/** Two weeks of conversations up to `until`; how many. */
-async function seed(server: TestServer, clock: FakeClock, from: number, until: number) {
+/**
+ * Two weeks of conversations up to `until`; how many. The operators' sockets still open at the
+ * end (the shift of now) are left in `sockets`.
+ */
+async function seed(
+  server: TestServer,
+  clock: FakeClock,
+  from: number,
+  until: number,
+  sockets: TestClient[],
+) {
   const rnd = random(19)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
-  const admin = await server.adminToken()
+  let admin = await server.adminToken()
   const inboxId = await server.defaultInboxId()
   const call = async (path: string, token: string, body?: unknown, method?: string) => {
     const res = await server.http(path, { token, body, method })
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`)
     return res.body
   }
-  await call(`/api/admin/inboxes/${inboxId}`, admin, { settings: { rating: 'stars' } }, 'PATCH')
+  // A conversation waits a quarter of an hour for its first answer before it moves on.
+  await call(
+    `/api/admin/inboxes/${inboxId}`,
+    admin,
+    { settings: { rating: 'stars', escalationMinutes: 15 } },
+    'PATCH',
+  )
   const people = [
     { email: 'anna@example.com', name: 'Anna Schmidt' },
     { email: 'lukas@example.com', name: 'Lukas Weber' },
     { email: 'olga@example.com', name: 'Olga Ivanova' },
   ]
-  const ops: Array<{ id: string; email: string; token: string }> = []
+  const ops: Array<{ id: string; email: string; token: string; ws: TestClient | null }> = []
   for (const p of people) {
     const op = await call('/api/admin/operators', admin, {
       ...p,
@@ -133,7 +156,7 @@ async function seed(server: TestServer, clock: FakeClock, from: number, until: n
       canChat: true,
       inboxIds: [inboxId],
     })
-    ops.push({ id: op.id, email: p.email, token: '' })
+    ops.push({ id: op.id, email: p.email, token: '', ws: null })
   }
   const weekdays = Object.fromEntries(
     ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '09:00', to: '18:00' }]]),
@@ -165,17 +188,86 @@ async function seed(server: TestServer, clock: FakeClock, from: number, until: n
 
   let signedInAt = -Infinity
   const signIn = async () => {
-    for (const op of ops) {
+    for (const person of [...ops, { email: ADMIN.email }]) {
       const res = await server.http('/api/auth/login', {
-        body: { email: op.email, password: PASSWORD },
+        body: { email: person.email, password: 'id' in person ? PASSWORD : ADMIN.password },
       })
-      op.token = res.body.token as string
+      if ('id' in person) person.token = res.body.token as string
+      else admin = res.body.token as string
     }
     signedInAt = clock.now()
   }
-  const walkTo = async (at: number) => {
+  const advanceTo = async (at: number) => {
     if (at > clock.now()) await clock.advance(at - clock.now())
     if (clock.now() - signedInAt > 3 * DAY) await signIn()
+  }
+  /** What falls due as the clock walks on (shifts, late resolutions), in time order. */
+  const agenda: Array<{ at: number; run: () => Promise<void> }> = []
+  const later = (at: number, run: () => Promise<void>) => {
+    agenda.push({ at, run })
+    agenda.sort((a, b) => a.at - b.at)
+  }
+  const walkTo = async (at: number) => {
+    while (agenda.length > 0 && agenda[0]!.at <= at) {
+      const next = agenda.shift()!
+      await advanceTo(next.at)
+      await next.run()
+    }
+    await advanceTo(at)
+  }
+
+  // Shifts: on weekdays everyone from about nine to six, away for lunch, busy for a while on
+  // some afternoons; at weekends one of them (in turn) from ten to four.
+  type Status = 'online' | 'away' | 'busy'
+  const connect = (op: (typeof ops)[number]) => async () => {
+    op.ws = await TestClient.connect(server.wsUrl, { token: op.token })
+    await op.ws.ok({ type: 'set_operator_status', status: 'online' })
+  }
+  const status = (op: (typeof ops)[number], to: Status) => async () => {
+    await op.ws?.ok({ type: 'set_operator_status', status: to })
+  }
+  const leave = (op: (typeof ops)[number]) => async () => {
+    op.ws?.close()
+    op.ws = null
+  }
+  let weekendTurn = 0
+  for (let day = from; day < until; day += DAY) {
+    const weekday = new Date(day).getDay()
+    if (weekday === 0 || weekday === 6) {
+      const op = ops[weekendTurn++ % ops.length]!
+      later(day + 10 * HOUR, connect(op))
+      later(day + 16 * HOUR, leave(op))
+      continue
+    }
+    for (const op of ops) {
+      const start = day + 8 * HOUR + 45 * MINUTE + Math.floor(rnd() * 30) * MINUTE
+      const lunch = day + 12 * HOUR + 30 * MINUTE + Math.floor(rnd() * 60) * MINUTE
+      later(start, connect(op))
+      later(lunch, status(op, 'away'))
+      later(lunch + (30 + Math.floor(rnd() * 20)) * MINUTE, status(op, 'online'))
+      if (rnd() < 0.5) {
+        const busy = day + 15 * HOUR + Math.floor(rnd() * 90) * MINUTE
+        later(busy, status(op, 'busy'))
+        later(busy + (20 + Math.floor(rnd() * 40)) * MINUTE, status(op, 'online'))
+      }
+      later(day + 17 * HOUR + 45 * MINUTE + Math.floor(rnd() * 45) * MINUTE, leave(op))
+    }
+  }
+  /** The conversation's assignee now (routing may have given it to someone online). */
+  const assignee = async (path: string) => {
+    const id = (await call(path, admin)).conversation.assigneeId as string | null
+    return ops.find((o) => o.id === id)
+  }
+  /** Its assignee resolves it then (one still waiting for someone: an hour later). */
+  const resolveLater = (path: string, at: number) => {
+    if (at >= until) return // still open now
+    later(at, async () => {
+      const view = (await call(path, admin)).conversation
+      if (view.status !== 'open') return
+      const owner = ops.find((o) => o.id === view.assigneeId)
+      if (owner) await call(`${path}/status`, owner.token, { status: 'resolved' })
+      else resolveLater(path, at + HOUR)
+    })
   }
 
   let made = 0
@@ -206,11 +298,29 @@ async function seed(server: TestServer, clock: FakeClock, from: number, until: n
       const id = ((await res.json()) as { conversation: { id: string } }).conversation.id
       made++
       const path = `/api/conversations/${id}`
-      if (rnd() < 0.08) continue // never answered
-      const op = pick(teamFor(country))
+      if (rnd() < 0.08) {
+        // Never answered: the visitor left; whoever has it closes it within the hour or two.
+        resolveLater(path, clock.now() + (30 + rnd() * 90) * MINUTE)
+        continue
+      }
       await walkTo(clock.now() + (1 + rnd() * 8) * MINUTE * (weekend ? 3 : 1))
-      await call(`${path}/assign`, op.token, { operatorId: op.id })
+      // Routed to someone online, or (outside their hours) taken by hand.
+      // (Picked either way: the same history every run, whoever routing chose.)
+      const taker = pick(teamFor(country))
+      let op = await assignee(path)
+      if (!op) {
+        const res = await server.http(`${path}/assign`, {
+          token: taker.token,
+          body: { operatorId: taker.id },
+        })
+        // Routing may have been quicker (someone just came online): theirs then.
+        if (res.status === 409) op = await assignee(path)
+        else if (res.status >= 300)
+          throw new Error(`assign: ${res.status} ${JSON.stringify(res.body)}`)
+        op ??= taker
+      }
       await walkTo(clock.now() + (0.5 + rnd() * 4) * MINUTE)
+      op = (await assignee(path)) ?? op
       await call(`${path}/messages`, op.token, {
         clientMsgId: `a-${id}`,
         text: 'Hello! Let me check.',
@@ -233,7 +343,10 @@ async function seed(server: TestServer, clock: FakeClock, from: number, until: n
           note: 'Can you take this one?',
         })
       }
-      if (rnd() < 0.85) {
+      if (rnd() < 0.15) {
+        // Waiting on something: resolved the next working day (or still open now).
+        resolveLater(path, clock.now() + (14 + rnd() * 10) * HOUR)
+      } else {
         await walkTo(clock.now() + (2 + rnd() * 25) * MINUTE)
         await call(`${path}/status`, owner.token, { status: 'resolved' })
         if (rnd() < 0.6) {
@@ -245,5 +358,7 @@ async function seed(server: TestServer, clock: FakeClock, from: number, until: n
     }
   }
   await walkTo(until)
+  // Whoever is on shift now stays connected (closed with the server).
+  for (const op of ops) if (op.ws) sockets.push(op.ws)
   return made
 }

@@ -35,6 +35,7 @@ const TABLES = [
   { name: 'branches', title: msg('Branches') },
   { name: 'inboxes', title: msg('Inboxes') },
   { name: 'countries', title: msg('Countries') },
+  { name: 'regions', title: msg('Regions') },
   { name: 'channels', title: msg('Channels') },
 ] as const
 
@@ -181,7 +182,12 @@ export function Analytics() {
             <AnalyticsCards report={r()} onDrill={setDrill} />
             <AnalyticsCharts report={r()} />
             <AnalyticsHeatmap visitor={r().heatmap} conversations={r().heatmapConversations} />
-            <For each={TABLES}>
+            {/* Regions only where GeoIP knows them (a city-level database): else all unknown. */}
+            <For
+              each={TABLES.filter(
+                (table) => table.name !== 'regions' || r().regions.some((row) => row.key !== ''),
+              )}
+            >
               {(table) => (
                 <BreakdownTable
                   name={table.name}

@@ -10,7 +10,7 @@ import type {
   AnalyticsTotals,
   RatingFigures,
 } from '../analytics-api.ts'
-import { change, count, decimal, duration, share } from '../analytics-format.ts'
+import { change, count, decimal, duration, hours, load, share } from '../analytics-format.ts'
 import { msg, t, tn } from '../i18n.ts'
 
 /** One headline: how it reads a period's totals and shows it. */
@@ -124,6 +124,27 @@ export const CARDS: CardDef[] = [
     show: (x) => share(x.ratings.responseRate),
     detail: (x) =>
       t('{rated} of {asked} asked', { rated: x.ratings.rated, asked: x.ratings.asked }),
+  },
+  {
+    // The team's connected time in the online status (away and busy below it).
+    id: 'online-time',
+    label: msg('Online time'),
+    better: 'higher',
+    value: (x) => x.presence.onlineMs,
+    show: (x) => hours(x.presence.onlineMs),
+    detail: (x) =>
+      t('Away: {away}, busy: {busy}', {
+        away: hours(x.presence.awayMs),
+        busy: hours(x.presence.busyMs),
+      }),
+  },
+  {
+    // Open conversations assigned at the same time: more is neither good nor bad news.
+    id: 'load',
+    label: msg('Average load'),
+    value: (x) => x.load.average,
+    show: (x) => load(x.load.average),
+    detail: (x) => t('peak {n}', { n: count(x.load.peak) }),
   },
 ]
 

@@ -23,7 +23,9 @@ const X_STEPS = [1, 2, 3, 4, 5, 7, 10, 14, 15, 20, 30, 50, 60, 90, 100, 200]
 /** Steps of a duration axis, in ms: seconds, minutes, hours, days that read well. */
 const MS_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600]
   .map((s) => s * 1000)
-  .concat([43_200_000, 86_400_000, 172_800_000, 604_800_000])
+  .concat([43_200_000, 86_400_000, 172_800_000, 360_000_000, 604_800_000, 720_000_000])
+  // Long stretches (a team's hours online in a month) step in round hours.
+  .concat([1_800_000_000, 3_600_000_000, 7_200_000_000, 18_000_000_000, 36_000_000_000])
 
 /** A CSS colour as the browser resolves it now (canvas takes no `var()` or `light-dark()`). */
 function resolve(host: HTMLElement, color: string): string {
@@ -41,6 +43,8 @@ function cell(line: ChartLine, index: number): string {
 }
 
 export function SeriesChart(props: {
+  /** Names the figure for tests and styles (`data-chart`). */
+  id?: string
   title: string
   /** The intervals' names, one per value. */
   labels: string[]
@@ -132,7 +136,7 @@ export function SeriesChart(props: {
   createEffect(on(() => [props.labels, props.lines, props.summary], build, { defer: true }))
 
   return (
-    <figure class="an-chart">
+    <figure class="an-chart" data-chart={props.id}>
       <figcaption>
         <span class="an-chart-title">{props.title}</span>
         <button

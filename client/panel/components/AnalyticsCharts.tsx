@@ -1,15 +1,15 @@
 /**
- * The report's series as three charts: conversations and resolved, visitor and operator
- * messages, and the median first response. Each canvas is summed up in words (totals and the
- * busiest interval) for screen readers; the numbers themselves are in each chart's table.
+ * The report's series as five charts: conversations and resolved, visitor and operator
+ * messages, the median first response, the operators' load (open conversations assigned at the
+ * same time: the average and the peak of each interval) and their time online. Each canvas is
+ * summed up in words (totals and the busiest interval) for screen readers; the numbers
+ * themselves are in each chart's table.
  */
 import { createMemo } from 'solid-js'
-import type { AnalyticsReport } from '../analytics-api.ts'
-import { count, duration, intervalLabel } from '../analytics-format.ts'
+import type { AnalyticsPoint, AnalyticsReport } from '../analytics-api.ts'
+import { count, duration, hours, intervalLabel, load } from '../analytics-format.ts'
 import { t } from '../i18n.ts'
 import { SeriesChart, type ChartLine } from './AnalyticsChart.tsx'
-
-type Point = AnalyticsReport['series'][number]
 
 export function AnalyticsCharts(props: { report: AnalyticsReport }) {
   const series = () => props.report.series
@@ -19,7 +19,7 @@ export function AnalyticsCharts(props: { report: AnalyticsReport }) {
   const line = (
     label: string,
     color: string,
-    pick: (p: Point) => number | null,
+    pick: (p: AnalyticsPoint) => number | null,
     format: (v: number) => string = count,
   ): ChartLine => ({ label, color, values: series().map(pick), format })
 
@@ -34,8 +34,15 @@ export function AnalyticsCharts(props: { report: AnalyticsReport }) {
   const response = createMemo(() => [
     line(t('First response (median)'), 'var(--chart-1)', (p) => p.firstResponseMedianMs, duration),
   ])
+  const workload = createMemo(() => [
+    line(t('Average load'), 'var(--chart-1)', (p) => p.loadAverage, load),
+    line(t('Peak load'), 'var(--chart-2)', (p) => p.loadPeak),
+  ])
+  const online = createMemo(() => [
+    line(t('Online time'), 'var(--chart-1)', (p) => p.onlineMs, hours),
+  ])
 
-  /** "Conversations: 120 in all, most on 5 Mar (18)." for each counted line. */
+  /** "Conversations: 120 in all, most on 5 Mar (18)." for each summed line (counts, time). */
   const totals = (lines: ChartLine[]) =>
     lines
       .map((l) => {
@@ -46,12 +53,26 @@ export function AnalyticsCharts(props: { report: AnalyticsReport }) {
           ? t('{what}: none', { what: l.label })
           : t('{what}: {n} in all, most in {when} ({top})', {
               what: l.label,
-              n: count(sum),
+              n: l.format(sum),
               when: labels()[top] ?? '',
-              top: count(values[top] ?? 0),
+              top: l.format(values[top] ?? 0),
             })
       })
       .join('. ')
+  /** Load is not summed: the average's span, and the busiest moment. */
+  const loadSummary = () => {
+    const [average, peak] = workload()
+    const peaks = peak?.values.map((v) => v ?? 0) ?? []
+    const top = Math.max(0, ...peaks)
+    if (top === 0) return t('No conversations assigned and open in this period')
+    const averages = average?.values.map((v) => v ?? 0) ?? [0]
+    return t('Average load from {low} to {high}; the peak, {peak} at once, in {when}', {
+      low: load(Math.min(...averages)),
+      high: load(Math.max(...averages)),
+      peak: count(top),
+      when: labels()[peaks.indexOf(top)] ?? '',
+    })
+  }
   const fastestSlowest = () => {
     const known = response()[0]?.values.filter((v): v is number => v !== null) ?? []
     if (known.length === 0) return t('No first responses in this period')
@@ -68,23 +89,41 @@ export function AnalyticsCharts(props: { report: AnalyticsReport }) {
       <h3 id="an-charts-title">{t('Over time')}</h3>
       <div class="an-chart-grid">
         <SeriesChart
+          id="volume"
           title={t('Conversations and resolved')}
           labels={labels()}
           lines={volume()}
           summary={t('Chart, {range}. {text}', { range: range(), text: totals(volume()) })}
         />
         <SeriesChart
+          id="messages"
           title={t('Messages')}
           labels={labels()}
           lines={messages()}
           summary={t('Chart, {range}. {text}', { range: range(), text: totals(messages()) })}
         />
         <SeriesChart
+          id="response"
           title={t('First response (median)')}
           labels={labels()}
           lines={response()}
           durations
           summary={t('Chart, {range}. {text}', { range: range(), text: fastestSlowest() })}
+        />
+        <SeriesChart
+          id="load"
+          title={t('Operator load')}
+          labels={labels()}
+          lines={workload()}
+          summary={t('Chart, {range}. {text}', { range: range(), text: loadSummary() })}
+        />
+        <SeriesChart
+          id="online"
+          title={t('Online time')}
+          labels={labels()}
+          lines={online()}
+          durations
+          summary={t('Chart, {range}. {text}', { range: range(), text: totals(online()) })}
         />
       </div>
     </section>

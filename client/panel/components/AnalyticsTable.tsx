@@ -1,13 +1,24 @@
 /**
  * A breakdown of the report (per operator, branch, inbox, country or channel): sortable by any
  * column (a button in each header, aria-sort on the sorted one), and its CSV downloaded as the
- * filters select it. On a phone each row is a card of labelled lines.
+ * filters select it. Every table has the row's load (its conversations open at the same time);
+ * the operators' also their time connected by status. On a phone each row is a card of
+ * labelled lines.
  */
-import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import { asParleyError } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
-import type { AnalyticsTable, BreakdownRow } from '../analytics-api.ts'
-import { channelName, count, countryName, decimal, duration } from '../analytics-format.ts'
+import type { AnalyticsTable, BreakdownRow, PresenceFigures } from '../analytics-api.ts'
+import {
+  channelName,
+  count,
+  countryName,
+  regionName,
+  decimal,
+  duration,
+  hours,
+  load,
+} from '../analytics-format.ts'
 import { msg, t, tn } from '../i18n.ts'
 
 interface Column {
@@ -17,6 +28,8 @@ interface Column {
   /** What the column sorts by. */
   key(row: BreakdownRow): number | string | null
   show(row: BreakdownRow): string
+  /** In the operators' table only (assignments, time connected). */
+  operators?: true
 }
 
 const numeric = (id: string, label: string, pick: (r: BreakdownRow) => number): Column => ({
@@ -26,9 +39,18 @@ const numeric = (id: string, label: string, pick: (r: BreakdownRow) => number): 
   show: (r) => count(pick(r)),
 })
 
+/** Time connected in one status: operators only (null elsewhere, and for "Unassigned"). */
+const presence = (id: string, label: string, pick: (p: PresenceFigures) => number): Column => ({
+  id,
+  label,
+  operators: true,
+  key: (r) => (r.presence ? pick(r.presence) : null),
+  show: (r) => (r.presence ? hours(pick(r.presence)) : '–'),
+})
+
 const COLUMNS: Column[] = [
   numeric('conversations', msg('Conversations'), (r) => r.conversations),
-  numeric('assigned', msg('Assigned'), (r) => r.assigned),
+  { ...numeric('assigned', msg('Assigned'), (r) => r.assigned), operators: true },
   numeric('resolved', msg('Resolved'), (r) => r.resolved),
   numeric('visitorMessages', msg('Visitor messages'), (r) => r.visitorMessages),
   numeric('operatorMessages', msg('Operator messages'), (r) => r.operatorMessages),
@@ -53,6 +75,16 @@ const COLUMNS: Column[] = [
         ? '–'
         : `${decimal(r.ratingAverage)} (${tn(r.ratings, '{n} rating', '{n} ratings')})`,
   },
+  {
+    id: 'loadAverage',
+    label: msg('Average load'),
+    key: (r) => r.load.average,
+    show: (r) => load(r.load.average),
+  },
+  numeric('loadPeak', msg('Peak load'), (r) => r.load.peak),
+  presence('online', msg('Online'), (p) => p.onlineMs),
+  presence('away', msg('Away'), (p) => p.awayMs),
+  presence('busy', msg('Busy'), (p) => p.busyMs),
 ]
 
 export function BreakdownTable(props: {
@@ -66,11 +98,12 @@ export function BreakdownTable(props: {
     desc: true,
   })
   const [error, setError] = createSignal<string | null>(null)
-  const columns = () => COLUMNS.filter((c) => c.id !== 'assigned' || props.name === 'operators')
+  const columns = () => COLUMNS.filter((c) => !c.operators || props.name === 'operators')
   const name = (row: BreakdownRow) => {
     // The row of what has none: messages before anyone was assigned, visitors GeoIP placed nowhere.
     if (row.key === '') return props.name === 'operators' ? t('Unassigned') : t('Unknown')
     if (props.name === 'countries') return countryName(row.key)
+    if (props.name === 'regions') return regionName(row.key)
     if (props.name === 'channels') return channelName(row.key)
     return row.label
   }
@@ -91,6 +124,14 @@ export function BreakdownTable(props: {
   const ariaSort = (id: string) =>
     sort().id === id ? (sort().desc ? 'descending' : 'ascending') : undefined
   const titleId = `an-table-${props.name}`
+  // A table wider than the page (the operators' has 13 figures) scrolls in its own box, which
+  // then takes the keyboard focus (arrows scroll it); one that fits is no extra tab stop.
+  const [wide, setWide] = createSignal(false)
+  let box: HTMLDivElement | undefined
+  const observer = new ResizeObserver(() => {
+    if (box) setWide(box.scrollWidth > box.clientWidth + 1)
+  })
+  onCleanup(() => observer.disconnect())
   async function exportCsv() {
     setError(null)
     try {
@@ -129,28 +170,43 @@ export function BreakdownTable(props: {
         when={props.rows.length > 0}
         fallback={<p class="muted">{t('Nothing in this period.')}</p>}
       >
-        <table class="table cards an-table" aria-labelledby={titleId}>
-          <thead>
-            <tr>
-              {header(nameColumn)}
-              <For each={columns()}>{(column) => header(column)}</For>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={sorted()}>
-              {(row) => (
-                <tr data-key={row.key}>
-                  <th scope="row" data-label={t('Name')}>
-                    <SafeText text={name(row)} />
-                  </th>
-                  <For each={columns()}>
-                    {(column) => <td data-label={t(column.label)}>{column.show(row)}</td>}
-                  </For>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
+        <div
+          class="an-scroll"
+          role="group"
+          aria-labelledby={titleId}
+          tabIndex={wide() ? 0 : undefined}
+          ref={(el) => {
+            box = el
+            observer.observe(el)
+          }}
+        >
+          <table
+            class="table cards an-table"
+            aria-labelledby={titleId}
+            ref={(el) => observer.observe(el)}
+          >
+            <thead>
+              <tr>
+                {header(nameColumn)}
+                <For each={columns()}>{(column) => header(column)}</For>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={sorted()}>
+                {(row) => (
+                  <tr data-key={row.key}>
+                    <th scope="row" data-label={t('Name')}>
+                      <SafeText text={name(row)} />
+                    </th>
+                    <For each={columns()}>
+                      {(column) => <td data-label={t(column.label)}>{column.show(row)}</td>}
+                    </For>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
       </Show>
     </section>
   )

@@ -11,6 +11,7 @@ export const RU_ANALYTICS: Dictionary = {
   'Headline figures': 'Основные показатели',
   Inboxes: 'Ящики',
   Countries: 'Страны',
+  Regions: 'Регионы',
   Channels: 'Каналы',
 
   // Filters.
@@ -64,6 +65,10 @@ export const RU_ANALYTICS: Dictionary = {
   '{share} positive': '{share} положительных',
   '{avg} of {max}': '{avg} из {max}',
   '{n} ratings': ['{n} оценка', '{n} оценки', '{n} оценок'],
+  'Online time': 'Время в сети',
+  'Away: {away}, busy: {busy}': 'Отошёл: {away}, занят: {busy}',
+  'Average load': 'Средняя нагрузка',
+  'peak {n}': 'пик {n}',
 
   // Charts.
   'Over time': 'По времени',
@@ -76,6 +81,12 @@ export const RU_ANALYTICS: Dictionary = {
   '{what}: {n} in all, most in {when} ({top})': '{what}: всего {n}, больше всего — {when} ({top})',
   'No first responses in this period': 'За этот период первых ответов нет',
   'Median first response from {low} to {high}': 'Медиана первого ответа от {low} до {high}',
+  'Operator load': 'Нагрузка операторов',
+  'Peak load': 'Пиковая нагрузка',
+  'No conversations assigned and open in this period':
+    'За этот период не было открытых назначенных разговоров',
+  'Average load from {low} to {high}; the peak, {peak} at once, in {when}':
+    'Средняя нагрузка от {low} до {high}; пик — {peak} одновременно ({when})',
 
   // Heatmap.
   'Peak hours': 'Часы пик',
