@@ -1514,10 +1514,14 @@ export interface AnalyticsStore extends PresenceLog {
     after: { at: number; id: string } | null,
     limit: number,
   ): Promise<AnalyticsFacts[]>
-  /** The times conversations in the scope were open and assigned that overlap its range. */
+  /**
+   * The times conversations in the scope were open and assigned that overlap its range; those
+   * still going since before it come once per set of dimensions, with their `count` and the
+   * range's start as `fromAt` (the rest have count 1).
+   */
   loadsIn(
     scope: AnalyticsScope,
-  ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'>>>
+  ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'> & { count: number }>>
   /** The times operators were connected that overlap [from, to) (all operators: filter after). */
   presenceIn(from: number, to: number): Promise<AnalyticsPresenceRecord[]>
   /** A page of events of one kind in the scope, newest first, after the cursor. */

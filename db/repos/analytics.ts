@@ -453,7 +453,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
 
   async loadsIn(
     scope: AnalyticsScope,
-  ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'>>> {
+  ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'> & { count: number }>> {
     const l = this.db.tables.analyticsLoad
     const columns = {
       inboxId: field(l.inboxId),
@@ -470,16 +470,43 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       lt(l.fromAt, scope.to),
       ...dimensionFilters(l, scope),
     ]
-    // Two reads of the covering index: those ended after the range began, and those going on.
-    const [ended, going] = await Promise.all([
+    // Reads of the covering index: those ended after the range began, those going on that began
+    // in it, and those going on since before it, counted per dimensions (conversations left
+    // open pile up over months; each counts the same through the whole range).
+    const grouped = [l.inboxId, l.operatorId, l.branchId, l.channel, l.country, l.region]
+    const [ended, began, before] = await Promise.all([
       this.db.all(
         selectFields(columns, 'analyticsLoad', { where: and(gt(l.untilAt, scope.from), ...dims) }),
       ),
       this.db.all(
-        selectFields(columns, 'analyticsLoad', { where: and(isNull(l.untilAt), ...dims) }),
+        selectFields(columns, 'analyticsLoad', {
+          where: and(isNull(l.untilAt), gte(l.fromAt, scope.from), ...dims),
+        }),
+      ),
+      this.db.all(
+        selectFields(
+          {
+            inboxId: field(l.inboxId),
+            operatorId: field(l.operatorId),
+            branchId: field(l.branchId),
+            channel: field(l.channel),
+            country: field(l.country),
+            region: field(l.region),
+            count: sql<number>`count(*)`.mapWith(Number),
+          },
+          'analyticsLoad',
+          {
+            where: and(isNull(l.untilAt), lt(l.fromAt, scope.from), ...dims),
+            groupBy: grouped.map((column) => sql`${column}`),
+          },
+        ),
       ),
     ])
-    return ended.concat(going)
+    return [
+      ...ended.map((row) => ({ ...row, count: 1 })),
+      ...began.map((row) => ({ ...row, count: 1 })),
+      ...before.map((row) => ({ ...row, fromAt: scope.from, untilAt: null, count: row.count })),
+    ]
   }
 
   async presenceIn(from: number, to: number): Promise<AnalyticsPresenceRecord[]> {

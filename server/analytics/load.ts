@@ -4,10 +4,11 @@
  */
 import type { LoadFigures, PresenceFigures } from '../../protocol/analytics.ts'
 
-/** A half-open time span [from, until). */
+/** A half-open time span [from, until); `weight` of them at once (1 when absent). */
 export interface Span {
   from: number
   until: number
+  weight?: number
 }
 
 /**
@@ -33,7 +34,8 @@ export function loadWithin(
   for (const s of spans) {
     const from = Math.max(s.from, lo)
     const until = Math.min(s.until, hi)
-    if (until > from) points.push([from, 1], [until, -1])
+    const weight = s.weight ?? 1
+    if (until > from) points.push([from, weight], [until, -weight])
   }
   points.sort((a, b) => a[0] - b[0])
   let level = 0

@@ -340,7 +340,7 @@ export class AnalyticsService {
     ])
     return {
       range: { from: scope.from, to: scope.to, now },
-      loads: loads.map((l) => ({ ...l, from: l.fromAt, until: l.untilAt ?? now })),
+      loads: loads.map((l) => ({ ...l, from: l.fromAt, until: l.untilAt ?? now, weight: l.count })),
       presence: presence
         .filter((p) => operators.has(p.operatorId))
         .map((p) => ({ operatorId: p.operatorId, status: p.status, from: p.at, until: p.untilAt })),

@@ -274,6 +274,8 @@ describe('analytics against an independent computation', () => {
       { from: START - 6 * HOUR, to: START + 4 * DAY, tz: 'Asia/Kathmandu', interval: 'day' },
       { from: START - 6 * HOUR, to: START + 4 * DAY, tz: 'America/St_Johns', interval: 'week' },
       { from: START, to: START + 2 * DAY + 15 * MINUTE, tz: 'UTC', interval: 'month' },
+      // Mid-history: conversations held since before the range (still open or not) count in it.
+      { from: START + DAY + 30 * MINUTE, to: START + 3 * DAY, tz: 'UTC', interval: 'day' },
       {
         from: START,
         to: START + 4 * DAY,
