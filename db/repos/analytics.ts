@@ -455,16 +455,15 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     scope: AnalyticsScope,
   ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'> & { count: number }>> {
     const l = this.db.tables.analyticsLoad
-    const columns = {
+    const dimensions = {
       inboxId: field(l.inboxId),
       operatorId: field(l.operatorId),
       branchId: field(l.branchId),
       channel: field(l.channel),
       country: field(l.country),
       region: field(l.region),
-      fromAt: field(l.fromAt),
-      untilAt: field(l.untilAt),
     }
+    const columns = { ...dimensions, fromAt: field(l.fromAt), untilAt: field(l.untilAt) }
     const dims = [
       inArray(l.inboxId, [...scope.inboxIds]),
       lt(l.fromAt, scope.to),
@@ -485,15 +484,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       ),
       this.db.all(
         selectFields(
-          {
-            inboxId: field(l.inboxId),
-            operatorId: field(l.operatorId),
-            branchId: field(l.branchId),
-            channel: field(l.channel),
-            country: field(l.country),
-            region: field(l.region),
-            count: sql<number>`count(*)`.mapWith(Number),
-          },
+          { ...dimensions, count: sql<number>`count(*)`.mapWith(Number) },
           'analyticsLoad',
           {
             where: and(isNull(l.untilAt), lt(l.fromAt, scope.from), ...dims),

@@ -82,35 +82,14 @@ export class AnalyticsService {
     // Hours serve a zone whose offset stays whole hours (most zones), else quarter hours.
     const hourly = q.from % HOUR === 0 && q.to % HOUR === 0 && local.wholeHours(q.from, q.to)
     const now = this.deps.clock.now()
-    const [
-      byBucket,
-      byDimension,
-      created,
-      responded,
-      resolved,
-      assigned,
-      ratings,
-      time,
-      previous,
-      asOf,
-    ] = await Promise.all([
+    const [byBucket, period, previous, asOf] = await Promise.all([
       analytics.countsByBucket(scope, hourly),
-      analytics.countsByDimension(scope),
-      analytics.factsAt(scope, 'created'),
-      analytics.factsAt(scope, 'response'),
-      analytics.factsAt(scope, 'resolved'),
-      analytics.factsAt(scope, 'assigned'),
-      analytics.ratings(scope),
-      this.#time(scope, now),
-      this.#totalsOf(previousScope, now),
+      this.#period(scope, now),
+      this.#period(previousScope, now),
       analytics.oldestMark(),
     ])
-    const totals = totalsOf(
-      sumByMetric(byDimension.filter((r) => r.dim === 'inbox')),
-      { created, responded, resolved, assigned },
-      ratings,
-      time,
-    )
+    const { byDimension, created, responded, resolved, ratings, time } = period
+    const totals = totalsOf(period)
     const names = await this.#names()
     const series = seriesOf(q, local, byBucket, created, responded)
     const bounds = [...series.map((e) => e.at), q.to]
@@ -125,7 +104,7 @@ export class AnalyticsService {
       query: { from: q.from, to: q.to, tz: q.tz, interval: q.interval },
       previousRange: { from: previousScope.from, to: previousScope.to },
       totals,
-      previous,
+      previous: totalsOf(previous),
       series,
       heatmap: heatmapOf(
         local,
@@ -307,7 +286,8 @@ export class AnalyticsService {
     }
   }
 
-  async #totalsOf(scope: AnalyticsScope, now: number): Promise<AnalyticsTotals> {
+  /** What the totals (and the breakdowns) of one period are made of. */
+  async #period(scope: AnalyticsScope, now: number): Promise<Period> {
     const { analytics } = this.deps.store
     const [byDimension, created, responded, resolved, assigned, ratings, time] = await Promise.all([
       analytics.countsByDimension(scope),
@@ -318,12 +298,7 @@ export class AnalyticsService {
       analytics.ratings(scope),
       this.#time(scope, now),
     ])
-    return totalsOf(
-      sumByMetric(byDimension.filter((r) => r.dim === 'inbox')),
-      { created, responded, resolved, assigned },
-      ratings,
-      time,
-    )
+    return { byDimension, created, responded, resolved, assigned, ratings, time }
   }
 
   /**
@@ -444,12 +419,17 @@ function sumByMetric(rows: ReadonlyArray<{ metric: string; value: number }>): Ma
   return sums
 }
 
-function totalsOf(
-  counts: Map<string, number>,
-  sets: FactSets,
-  ratings: readonly AnalyticsRatingRecord[],
-  time: TimeSpans,
-): AnalyticsTotals {
+/** One period's reads (AnalyticsService#period). */
+interface Period extends FactSets {
+  byDimension: Array<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>
+  ratings: AnalyticsRatingRecord[]
+  time: TimeSpans
+}
+
+function totalsOf(period: Period): AnalyticsTotals {
+  const { time, ratings } = period
+  const sets = period
+  const counts = sumByMetric(period.byDimension.filter((r) => r.dim === 'inbox'))
   const { range } = time
   const presence = noPresence()
   for (const p of presenceByOperator(time.presence, range.from, range.to).values()) {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeClock } from '../../actors/index.ts'
+import { startFrom } from '../helpers/http.ts'
 import { useServers } from '../helpers/lifecycle.ts'
 import { buildMmdb, CITY_FIXTURE } from '../helpers/mmdb.ts'
 import { MINUTE, signIn } from '../helpers/routing.ts'
@@ -31,21 +32,6 @@ const VISITORS = [
   // A country the database knows without a region.
   { ip: '46.4.0.9', key: '', label: '' },
 ] as const
-
-async function start(s: TestServer, ip: string, text: string): Promise<string> {
-  const { token } = await s.visitorToken()
-  const res = await fetch(`${s.url}/api/visitor/conversations`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-      'x-real-ip': ip,
-    },
-    body: JSON.stringify({ text }),
-  })
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { conversation: { id: string } }).conversation.id
-}
 
 async function report(s: TestServer, token: string, q: Record<string, string | number>) {
   const res = await s.http(`/api/analytics/report?${new URLSearchParams(q as any)}`, { token })
@@ -73,7 +59,7 @@ describe('analytics by region', () => {
     const started = new Map<string, number>()
     for (const [i, v] of VISITORS.entries()) {
       for (let k = 0; k <= i; k++) {
-        const id = await start(s, v.ip, `from ${v.key || 'nowhere'} ${k}`)
+        const { id } = await startFrom(s, v.ip, `from ${v.key || 'nowhere'} ${k}`)
         await clock.advance(MINUTE)
         const answer = await s.http(`/api/conversations/${id}/messages`, {
           method: 'POST',

@@ -51,3 +51,19 @@ export async function verifiedVisitor(
   const userHash = createHmac('sha256', secret).update(userId).digest('hex')
   return okBody(s.http('/api/visitor/session', { body: { inboxId, userId, userHash } }))
 }
+
+/** A visitor starts a conversation from `address` (as the proxy names it). */
+export async function startFrom(s: TestServer, address: string, text = 'hello') {
+  const { token } = await s.visitorToken()
+  const res = await fetch(`${s.url}/api/visitor/conversations`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      'x-real-ip': address,
+    },
+    body: JSON.stringify({ text }),
+  })
+  expect(res.status).toBe(201)
+  return ((await res.json()) as { conversation: Record<string, any> }).conversation
+}

@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from 'bun:test'
 import { DEFAULT_INBOX_SETTINGS, FakeClock } from '../../actors/index.ts'
+import { startFrom } from '../helpers/http.ts'
 import { useServers } from '../helpers/lifecycle.ts'
 import { MINUTE, Observer, openTab, signIn } from '../helpers/routing.ts'
 import type { TestServer } from '../helpers/server.ts'
@@ -42,22 +43,6 @@ async function createBranch(s: TestServer, body: Record<string, unknown>) {
   const res = await admin(s, `/api/admin/inboxes/${inboxId}/branches`, 'POST', body)
   expect(res.status).toBe(201)
   return res.body as { id: string; inboxId: string; name: string; operatorIds: string[] }
-}
-
-/** A visitor starts a conversation from `address` (as the proxy names it). */
-async function startFrom(s: TestServer, address: string, text = 'hello') {
-  const { token } = await s.visitorToken()
-  const res = await fetch(`${s.url}/api/visitor/conversations`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-      'x-real-ip': address,
-    },
-    body: JSON.stringify({ text }),
-  })
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { conversation: Record<string, any> }).conversation
 }
 
 async function availability(s: TestServer, address: string) {
