@@ -1460,6 +1460,10 @@ export interface AnalyticsMomentFacts {
   assigned: AnalyticsFactDims & Pick<AnalyticsFacts, 'firstAssignedAt' | 'createdAt'>
 }
 
+/** Conversations started with the same dimensions and first assignee, and how many. */
+export type AnalyticsStartedGroup = AnalyticsFactDims &
+  Pick<AnalyticsFacts, 'firstAssigneeId'> & { count: number }
+
 export interface AnalyticsStore extends PresenceLog {
   /** Conversations with uncounted events, oldest mark first (after `after` in that order). */
   marks(
@@ -1492,6 +1496,16 @@ export interface AnalyticsStore extends PresenceLog {
   countsByDimension(
     scope: AnalyticsScope,
   ): Promise<Array<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>>
+  /**
+   * Conversations started in the scope, counted per 15-minute bucket (per hour, the bucket of
+   * its first quarter, when `hourly`), whether an offline request and whether answered.
+   */
+  startedByTime(
+    scope: AnalyticsScope,
+    hourly: boolean,
+  ): Promise<Array<{ bucket: number; offline: boolean; answered: boolean; count: number }>>
+  /** Conversations started in the scope, counted per dimensions and first assignee. */
+  startedByDimensions(scope: AnalyticsScope): Promise<AnalyticsStartedGroup[]>
   /** The conversations whose `moment` lies in the scope (its operator filter: that moment's). */
   factsAt<M extends AnalyticsMoment>(
     scope: AnalyticsScope,

@@ -287,9 +287,10 @@ async function main() {
       const queries: Array<[string, (span: number) => Promise<unknown>]> = [
         ['store: counts by bucket', (span) => store.analytics.countsByBucket(scopeOf(span), true)],
         ['store: counts by dimension', (span) => store.analytics.countsByDimension(scopeOf(span))],
+        ['store: started, per hour', (span) => store.analytics.startedByTime(scopeOf(span), true)],
         [
-          'store: conversations started',
-          (span) => store.analytics.factsAt(scopeOf(span), 'created'),
+          'store: started, per dimensions',
+          (span) => store.analytics.startedByDimensions(scopeOf(span)),
         ],
         ['store: first responses', (span) => store.analytics.factsAt(scopeOf(span), 'response')],
         ['store: resolutions', (span) => store.analytics.factsAt(scopeOf(span), 'resolved')],

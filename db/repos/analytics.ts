@@ -31,6 +31,7 @@ import type {
   AnalyticsProjection,
   AnalyticsRatingRecord,
   AnalyticsScope,
+  AnalyticsStartedGroup,
   AnalyticsStore,
   PresenceStatus,
 } from '../../actors/ports.ts'
@@ -389,6 +390,57 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     )
     // The selection is the moment's own (above); TypeScript cannot tie the lookup to M.
     return rows as unknown as Array<AnalyticsMomentFacts[M]>
+  }
+
+  async startedByTime(
+    scope: AnalyticsScope,
+    hourly: boolean,
+  ): Promise<Array<{ bucket: number; offline: boolean; answered: boolean; count: number }>> {
+    const f = this.db.tables.analyticsConversations
+    const size = hourly ? HOUR_MS : BUCKET_MS
+    // Integer division on both dialects (the instants are positive): the bucket's number.
+    const bucket = sql<number>`${f.createdAt} / ${sql.raw(String(size))}`.mapWith(Number)
+    const answered = sql<boolean>`(${f.firstResponseAt} is not null)`.mapWith(Boolean)
+    const rows = await this.db.all(
+      selectFields(
+        {
+          bucket,
+          offline: field(f.offline),
+          answered,
+          count: sql<number>`count(*)`.mapWith(Number),
+        },
+        'analyticsConversations',
+        {
+          where: this.#factScope(scope, 'created'),
+          groupBy: [sql`${bucket}`, sql`${f.offline}`, sql`${answered}`],
+        },
+      ),
+    )
+    const quarters = size / BUCKET_MS
+    return rows.map((r) => ({ ...r, offline: Boolean(r.offline), bucket: r.bucket * quarters }))
+  }
+
+  async startedByDimensions(scope: AnalyticsScope): Promise<AnalyticsStartedGroup[]> {
+    const f = this.db.tables.analyticsConversations
+    const dims = [f.inboxId, f.branchId, f.channel, f.country, f.region, f.firstAssigneeId]
+    return this.db.all(
+      selectFields(
+        {
+          inboxId: field(f.inboxId),
+          branchId: field(f.branchId),
+          channel: field(f.channel),
+          country: field(f.country),
+          region: field(f.region),
+          firstAssigneeId: field(f.firstAssigneeId),
+          count: sql<number>`count(*)`.mapWith(Number),
+        },
+        'analyticsConversations',
+        {
+          where: this.#factScope(scope, 'created'),
+          groupBy: dims.map((column) => sql`${column}`),
+        },
+      ),
+    )
   }
 
   async latestRatings(

@@ -10,6 +10,7 @@ import type {
   AnalyticsMomentFacts,
   AnalyticsRatingRecord,
   AnalyticsScope,
+  AnalyticsStartedGroup,
   Store,
 } from '../../actors/ports.ts'
 import type { Principal } from '../../actors/index.ts'
@@ -84,14 +85,14 @@ export class AnalyticsService {
     const now = this.deps.clock.now()
     const [byBucket, period, previous, asOf] = await Promise.all([
       analytics.countsByBucket(scope, hourly),
-      this.#period(scope, now),
-      this.#period(previousScope, now),
+      this.#period(scope, now, hourly),
+      this.#period(previousScope, now, hourly),
       analytics.oldestMark(),
     ])
-    const { byDimension, created, responded, resolved, ratings, time } = period
+    const { byDimension, started, startedBy, responded, resolved, ratings, time } = period
     const totals = totalsOf(period)
     const names = await this.#names()
-    const series = seriesOf(q, local, byBucket, created, responded)
+    const series = seriesOf(q, local, byBucket, started, responded)
     const bounds = [...series.map((e) => e.at), q.to]
     const loads = loadWithin(time.loads, bounds, now)
     const online = onlineWithin(time.presence, bounds)
@@ -114,9 +115,9 @@ export class AnalyticsService {
       ),
       heatmapConversations: heatmapOf(
         local,
-        created.map((f) => [f.createdAt, 1]),
+        started.map((r) => [r.bucket * BUCKET_MS, r.count]),
       ),
-      ...breakdowns(byDimension, { created, responded, resolved }, ratings, time, names),
+      ...breakdowns(byDimension, { startedBy, responded, resolved }, ratings, time, names),
       asOf: Math.min(asOf ?? Infinity, this.deps.clock.now() - (this.deps.behindMs ?? 0)),
     }
   }
@@ -287,18 +288,21 @@ export class AnalyticsService {
   }
 
   /** What the totals (and the breakdowns) of one period are made of. */
-  async #period(scope: AnalyticsScope, now: number): Promise<Period> {
+  async #period(scope: AnalyticsScope, now: number, hourly: boolean): Promise<Period> {
     const { analytics } = this.deps.store
-    const [byDimension, created, responded, resolved, assigned, ratings, time] = await Promise.all([
-      analytics.countsByDimension(scope),
-      analytics.factsAt(scope, 'created'),
-      analytics.factsAt(scope, 'response'),
-      analytics.factsAt(scope, 'resolved'),
-      analytics.factsAt(scope, 'assigned'),
-      analytics.ratings(scope),
-      this.#time(scope, now),
-    ])
-    return { byDimension, created, responded, resolved, assigned, ratings, time }
+    const [byDimension, started, startedBy, responded, resolved, assigned, ratings, time] =
+      await Promise.all([
+        analytics.countsByDimension(scope),
+        // Conversations started are counted by the database, not read one by one.
+        analytics.startedByTime(scope, hourly),
+        analytics.startedByDimensions(scope),
+        analytics.factsAt(scope, 'response'),
+        analytics.factsAt(scope, 'resolved'),
+        analytics.factsAt(scope, 'assigned'),
+        analytics.ratings(scope),
+        this.#time(scope, now),
+      ])
+    return { byDimension, started, startedBy, responded, resolved, assigned, ratings, time }
   }
 
   /**
@@ -405,13 +409,18 @@ interface TimeSpans {
 }
 
 interface FactSets {
-  created: AnalyticsMomentFacts['created'][]
+  /** Started, per bucket: offline requests, answered. */
+  started: Array<{ bucket: number; offline: boolean; answered: boolean; count: number }>
+  /** Started, per dimensions and first assignee. */
+  startedBy: AnalyticsStartedGroup[]
   responded: AnalyticsMomentFacts['response'][]
   resolved: AnalyticsMomentFacts['resolved'][]
   assigned: AnalyticsMomentFacts['assigned'][]
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
+
+const sum = (rows: ReadonlyArray<{ count: number }>) => rows.reduce((n, r) => n + r.count, 0)
 
 function sumByMetric(rows: ReadonlyArray<{ metric: string; value: number }>): Map<string, number> {
   const sums = new Map<string, number>()
@@ -439,12 +448,12 @@ function totalsOf(period: Period): AnalyticsTotals {
   }
   const n = (metric: string) => counts.get(metric) ?? 0
   return {
-    conversations: sets.created.length,
+    conversations: sum(sets.started),
     resolved: n('resolved'),
     closed: n('closed'),
     reopened: n('reopened'),
-    offline: sets.created.filter((f) => f.offline).length,
-    unanswered: sets.created.filter((f) => f.firstResponseAt === null).length,
+    offline: sum(sets.started.filter((r) => r.offline)),
+    unanswered: sum(sets.started.filter((r) => !r.answered)),
     visitorMessages: n('visitor_messages'),
     operatorMessages: n('operator_messages'),
     escalations: n('escalations'),
@@ -526,7 +535,7 @@ function seriesOf(
   q: AnalyticsQuery,
   local: LocalTime,
   byBucket: ReadonlyArray<{ bucket: number; metric: string; value: number }>,
-  created: readonly AnalyticsMomentFacts['created'][],
+  started: FactSets['started'],
   responded: readonly AnalyticsMomentFacts['response'][],
 ): AnalyticsReport['series'] {
   const keyOf = (p: LocalParts) =>
@@ -558,9 +567,9 @@ function seriesOf(
     else if (r.metric === 'visitor_messages') e.visitorMessages += r.value
     else if (r.metric === 'operator_messages') e.operatorMessages += r.value
   }
-  for (const f of created) {
-    const e = entry(f.createdAt)
-    if (e) e.conversations++
+  for (const r of started) {
+    const e = entry(r.bucket * BUCKET_MS)
+    if (e) e.conversations += r.count
   }
   const responses = new Map<number, number[]>()
   for (const f of responded) {
@@ -646,7 +655,7 @@ function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
 
 function breakdowns(
   counts: ReadonlyArray<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>,
-  sets: Pick<FactSets, 'created' | 'responded' | 'resolved'>,
+  sets: Pick<FactSets, 'startedBy' | 'responded' | 'resolved'>,
   ratings: readonly AnalyticsRatingRecord[],
   time: TimeSpans,
   names: Names,
@@ -698,7 +707,9 @@ function breakdowns(
       else if (c.metric === 'visitor_messages') row.visitorMessages += c.value
       else if (c.metric === 'operator_messages') row.operatorMessages += c.value
     }
-    for (const f of sets.created) at(factKey(f, d, f.firstAssigneeId)).row.conversations++
+    for (const g of sets.startedBy) {
+      at(factKey(g, d, g.firstAssigneeId)).row.conversations += g.count
+    }
     for (const f of sets.responded)
       at(factKey(f, d, f.firstResponderId)).responses.push(f.firstResponseMs)
     for (const f of sets.resolved)
