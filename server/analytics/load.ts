@@ -57,6 +57,65 @@ export function loadWithin(
   })
 }
 
+/** A span's start (+weight) or end (-weight) within the window a sweep covers. */
+export interface Edge<S extends Span> {
+  at: number
+  delta: number
+  span: S
+}
+
+/** The edges of the spans clipped to [from, until), in time order: sorted once, swept often. */
+export function edgesOf<S extends Span>(
+  spans: readonly S[],
+  from: number,
+  until: number,
+): Array<Edge<S>> {
+  const edges: Array<Edge<S>> = []
+  for (const span of spans) {
+    const start = Math.max(span.from, from)
+    const end = Math.min(span.until, until)
+    const weight = span.weight ?? 1
+    if (end > start)
+      edges.push({ at: start, delta: weight, span }, { at: end, delta: -weight, span })
+  }
+  return edges.sort((a, b) => a.at - b.at)
+}
+
+/**
+ * Load per key over [from, until) in one sweep of edges sorted once (edgesOf with the same
+ * window): every change at one instant is applied before that key's level is taken as a peak.
+ */
+export function loadPerKey<S extends Span>(
+  edges: ReadonlyArray<Edge<S>>,
+  keyOf: (span: S) => string,
+  from: number,
+  until: number,
+): Map<string, LoadFigures> {
+  const state = new Map<string, { level: number; last: number; area: number; peak: number }>()
+  const touched = new Set<{ level: number; last: number; area: number; peak: number }>()
+  for (let j = 0; j < edges.length; j++) {
+    const edge = edges[j]!
+    const key = keyOf(edge.span)
+    let s = state.get(key)
+    if (!s) state.set(key, (s = { level: 0, last: edge.at, area: 0, peak: 0 }))
+    s.area += s.level * (edge.at - s.last)
+    s.last = edge.at
+    s.level += edge.delta
+    touched.add(s)
+    // The last edge at this instant: the levels now hold until the next one.
+    if (edges[j + 1]?.at !== edge.at) {
+      for (const t of touched) if (t.level > t.peak) t.peak = t.level
+      touched.clear()
+    }
+  }
+  const elapsed = until - from
+  const figures = new Map<string, LoadFigures>()
+  for (const [key, s] of state) {
+    figures.set(key, { average: elapsed > 0 ? s.area / elapsed : 0, peak: s.peak })
+  }
+  return figures
+}
+
 /** A connected time of one operator in one status. */
 export interface PresenceSpan extends Span {
   operatorId: string

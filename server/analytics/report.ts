@@ -37,6 +37,8 @@ import {
 import { csv } from '../csv.ts'
 import { requireElevated } from '../supervisor.ts'
 import {
+  edgesOf,
+  loadPerKey,
   loadWithin,
   noPresence,
   onlineWithin,
@@ -661,6 +663,9 @@ function breakdowns(
   names: Names,
 ): Record<Dimension, BreakdownRow[]> {
   const presence = presenceByOperator(time.presence, time.range.from, time.range.to)
+  // What has happened of the range: load is averaged over it; the edges are sorted once.
+  const until = Math.min(time.range.to, time.range.now)
+  const edges = edgesOf(time.loads, time.range.from, until)
   const result = {} as Record<Dimension, BreakdownRow[]>
   for (const [d, dim] of DIMENSIONS) {
     const rows = new Map<
@@ -720,14 +725,9 @@ function breakdowns(
       entry.row.ratings++
       if (r.scale === 'stars') entry.stars.push(r.score)
     }
-    const spans = new Map<string, Span[]>()
-    for (const l of time.loads) {
-      const key = loadKey(l, d)
-      const list = spans.get(key)
-      if (list) list.push(l)
-      else spans.set(key, [l])
+    for (const [key, load] of loadPerKey(edges, (l) => loadKey(l, d), time.range.from, until)) {
+      at(key).row.load = { average: round2(load.average), peak: load.peak }
     }
-    for (const [key, list] of spans) at(key).row.load = loadFigures(list, time.range)
     if (d === 'operators') {
       for (const [key, figures] of presence) at(key).row.presence = figures
     }
