@@ -482,7 +482,11 @@ function loadFigures(spans: readonly Span[], range: TimeSpans['range']): LoadFig
 
 /** Count, average, median and 90th percentile (nearest rank) of the known values. */
 export function durations(values: ReadonlyArray<number | null>): Durations {
-  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b)
+  // A typed array sorts numbers natively (a year's 100k values, several times per report).
+  const all = new Float64Array(values.length)
+  let n = 0
+  for (const v of values) if (v !== null) all[n++] = v
+  const known = all.subarray(0, n).sort()
   if (known.length === 0) return { count: 0, averageMs: null, medianMs: null, p90Ms: null }
   const rank = (p: number) => known[Math.max(0, Math.ceil(p * known.length) - 1)] ?? null
   const mid = known.length / 2
