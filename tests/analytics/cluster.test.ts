@@ -121,6 +121,10 @@ await withClusterServices('analytics on a cluster', {}, () => {
         await more
         want = await committed(c.databaseUrl)
         expect(want.conversations).toBe(10)
+        // An append node 3 committed with its summary still held (written behind) is marked for
+        // analytics by the store's periodic repair of summaries left behind (rows older than
+        // 30 s, every 30 s) when no later append on that conversation marks it first: up to a
+        // minute after the kill.
         await waitUntil(
           'the survivors report the whole log',
           async () => {
@@ -131,7 +135,7 @@ await withClusterServices('analytics on a cluster', {}, () => {
               t.operatorMessages === want.operatorMessages
             )
           },
-          { timeoutMs: 20_000, intervalMs: 200 },
+          { timeoutMs: 75_000, intervalMs: 200 },
         )
         // Nothing is left to count (so nothing can be counted again later).
         await waitUntil(
@@ -149,6 +153,6 @@ await withClusterServices('analytics on a cluster', {}, () => {
       } finally {
         for (const ws of sockets) ws.close()
       }
-    }, 120_000)
+    }, 180_000)
   })
 })
