@@ -17,8 +17,12 @@ const HOUR = 60 * MINUTE
 const START = Date.UTC(2026, 5, 1, 9, 0)
 const GRACE = 15_000
 
+/** A query string of numbers and strings. */
+const query = (q: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]))
+
 async function report(s: TestServer, token: string, q: Record<string, string | number>) {
-  const qs = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]))
+  const qs = query(q)
   const res = await s.http(`/api/analytics/report?${qs}`, { token })
   expect(res.status).toBe(200)
   return res.body
@@ -114,10 +118,9 @@ describe('online time by status', () => {
     expect(onlyB.totals.presence).toEqual({ onlineMs: 151 * MINUTE, awayMs: 0, busyMs: 0 })
 
     // CSV: the operators table carries the seconds.
-    const csv = await s.http(
-      `/api/analytics/export?${new URLSearchParams({ ...q, table: 'operators' } as any)}`,
-      { token: admin },
-    )
+    const csv = await s.http(`/api/analytics/export?${query({ ...q, table: 'operators' })}`, {
+      token: admin,
+    })
     expect(csv.status).toBe(200)
     const [header, ...lines] = String(csv.body).trim().split('\r\n')
     const columns = header!.split(',')
