@@ -5,11 +5,11 @@
  * commit of a hundred writes costs a few round trips instead of hundreds, and the server still
  * runs them in order. Many-row inserts and updates are one statement each (bulk.ts).
  */
-import * as drizzleOrm from 'drizzle-orm'
 import { fillPlaceholders } from 'drizzle-orm'
 import { PgDatabase, PgDialect, type PgQueryResultHKT, type PgTable } from 'drizzle-orm/pg-core'
 import { PostgresJsSession } from 'drizzle-orm/postgres-js'
 import type postgres from 'postgres'
+import { decodeRows } from '../sql/decode.ts'
 import { checkStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import {
   applyClauses,
@@ -66,13 +66,6 @@ interface DrizzlePrepared {
   customResultMapper?: unknown
 }
 
-/** drizzle-orm's row decoder (exported by the package, not declared in its types). */
-const decodeRow = (
-  drizzleOrm as unknown as {
-    mapResultRow(fields: unknown[], row: unknown[], joins?: Record<string, boolean>): unknown
-  }
-).mapResultRow
-
 /**
  * Runs a prepared drizzle statement as drizzle does (same text, params and row decoding), but
  * hands it to the connection at once: see `issue` in postgresDialect.
@@ -93,7 +86,7 @@ function sendNow(
   const fields = p.fields
   if (!fields) return query.execute()
   const rows = query.values().execute()
-  return rows.then((list) => list.map((row) => decodeRow(fields, row, p.joinsNotNullableMap)))
+  return rows.then((list) => decodeRows(fields, list, p.joinsNotNullableMap))
 }
 
 function prepare(session: Session, query: Query<unknown>): Prepared {

@@ -5,6 +5,7 @@
  */
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { decodeRows } from '../sql/decode.ts'
 import { checkStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import {
   applyClauses,
@@ -22,6 +23,13 @@ interface Compiled {
   all(params?: Params): unknown[]
 }
 
+/** What running drizzle's bun:sqlite prepared select takes (not all in its types). */
+interface BunPrepared extends Compiled {
+  fields?: unknown[]
+  joinsNotNullableMap?: Record<string, boolean>
+  values(params?: Params): unknown[][]
+}
+
 function table(name: TableName): SQLiteTable {
   return tables[name]
 }
@@ -35,7 +43,10 @@ function compile(db: SqliteDb, query: Query<unknown>): Compiled {
           ? db.select().from(table(query.from)).$dynamic()
           : db.select(query.fields).from(table(query.from)).$dynamic()
       applyClauses(base, query, table)
-      return base.prepare()
+      const prepared = base.prepare() as unknown as BunPrepared
+      const { fields, joinsNotNullableMap } = prepared
+      if (!fields) return prepared
+      return { all: (params) => decodeRows(fields, prepared.values(params), joinsNotNullableMap) }
     }
     case 'update':
       return db
