@@ -11,57 +11,13 @@ export interface Span {
   weight?: number
 }
 
-/**
- * Load within each window [bounds[k], bounds[k + 1]): how many spans overlap on average over the
- * part of the window before `now` (what has happened), and the most at one instant. One sweep
- * over the spans' edges and the bounds, however many windows; spans are half-open, so one that
- * ends when another begins never counts as two.
- */
-export function loadWithin(
-  spans: readonly Span[],
-  bounds: readonly number[],
-  now: number,
-): LoadFigures[] {
-  const windows = bounds.length - 1
-  if (windows < 1) return []
-  const lo = bounds[0] ?? 0
-  const hi = Math.min(bounds[windows] ?? 0, now)
-  const area = new Array<number>(windows).fill(0)
-  const peak = new Array<number>(windows).fill(0)
-  // Each point changes the level by its delta; the bounds are points of no change, so no piece
-  // between two points crosses a window's edge.
-  const points: Array<[at: number, delta: number]> = bounds.map((b) => [b, 0])
-  for (const s of spans) {
-    const from = Math.max(s.from, lo)
-    const until = Math.min(s.until, hi)
-    const weight = s.weight ?? 1
-    if (until > from) points.push([from, weight], [until, -weight])
-  }
-  points.sort((a, b) => a[0] - b[0])
-  let level = 0
-  let k = 0
-  for (let j = 0; j < points.length; j++) {
-    const [at, delta] = points[j] ?? [0, 0]
-    level += delta
-    const next = points[j + 1]?.[0]
-    // Every change at one instant is applied before the piece that follows it.
-    if (next === undefined || next === at || at >= hi) continue
-    while (k < windows - 1 && (bounds[k + 1] ?? Infinity) <= at) k++
-    area[k] = (area[k] ?? 0) + level * (Math.min(next, hi) - at)
-    if (level > (peak[k] ?? 0)) peak[k] = level
-  }
-  return area.map((sum, w) => {
-    const start = bounds[w] ?? 0
-    const elapsed = Math.min(bounds[w + 1] ?? 0, now) - start
-    return { average: elapsed > 0 ? sum / elapsed : 0, peak: peak[w] ?? 0 }
-  })
-}
-
 /** A span's start (+weight) or end (-weight) within the window a sweep covers. */
 export interface Edge<S extends Span> {
   at: number
   delta: number
   span: S
+  /** The span's index in what edgesOf was given (its two edges share it). */
+  index: number
 }
 
 /** The edges of the spans clipped to [from, until), in time order: sorted once, swept often. */
@@ -71,14 +27,77 @@ export function edgesOf<S extends Span>(
   until: number,
 ): Array<Edge<S>> {
   const edges: Array<Edge<S>> = []
-  for (const span of spans) {
+  spans.forEach((span, index) => {
     const start = Math.max(span.from, from)
     const end = Math.min(span.until, until)
     const weight = span.weight ?? 1
-    if (end > start)
-      edges.push({ at: start, delta: weight, span }, { at: end, delta: -weight, span })
-  }
+    if (end > start) {
+      edges.push(
+        { at: start, delta: weight, span, index },
+        { at: end, delta: -weight, span, index },
+      )
+    }
+  })
   return edges.sort((a, b) => a.at - b.at)
+}
+
+/**
+ * Load within each window [bounds[k], bounds[k + 1]): how many spans overlap on average over the
+ * part of the window before `now` (what has happened), and the most at one instant. Spans are
+ * half-open, so one that ends when another begins never counts as two.
+ */
+export function loadWithin(
+  spans: readonly Span[],
+  bounds: readonly number[],
+  now: number,
+): LoadFigures[] {
+  const lo = bounds[0] ?? 0
+  const hi = Math.min(bounds[bounds.length - 1] ?? 0, now)
+  return loadWithinEdges(edgesOf(spans, lo, hi), bounds, now)
+}
+
+/**
+ * loadWithin over edges already clipped to [bounds[0], min(last bound, now)) and sorted
+ * (edgesOf): one pass over them and the bounds, however many windows.
+ */
+export function loadWithinEdges(
+  edges: ReadonlyArray<Edge<Span>>,
+  bounds: readonly number[],
+  now: number,
+): LoadFigures[] {
+  const windows = bounds.length - 1
+  if (windows < 1) return []
+  const hi = Math.min(bounds[windows] ?? 0, now)
+  const area = new Float64Array(windows)
+  const peak = new Float64Array(windows)
+  let level = 0
+  let k = 0
+  let prev = bounds[0] ?? 0
+  /** The level held from `prev` to `at`, window by window. */
+  const hold = (at: number) => {
+    for (;;) {
+      const end = k < windows - 1 ? (bounds[k + 1] ?? Infinity) : Infinity
+      const until = Math.min(at, end, hi)
+      if (until > prev) {
+        area[k] = (area[k] ?? 0) + level * (until - prev)
+        if (level > (peak[k] ?? 0)) peak[k] = level
+      }
+      if (end > at) break
+      prev = Math.max(prev, end)
+      k++
+    }
+    prev = Math.max(prev, at)
+  }
+  for (let j = 0; j < edges.length; j++) {
+    const edge = edges[j]!
+    if (edge.at !== prev) hold(edge.at)
+    // Every change at one instant is applied before the piece that follows it.
+    level += edge.delta
+  }
+  return Array.from(area, (sum, w) => {
+    const elapsed = Math.min(bounds[w + 1] ?? 0, now) - (bounds[w] ?? 0)
+    return { average: elapsed > 0 ? sum / elapsed : 0, peak: peak[w] ?? 0 }
+  })
 }
 
 /**
@@ -91,27 +110,58 @@ export function loadPerKey<S extends Span>(
   from: number,
   until: number,
 ): Map<string, LoadFigures> {
-  const state = new Map<string, { level: number; last: number; area: number; peak: number }>()
-  const touched = new Set<{ level: number; last: number; area: number; peak: number }>()
+  // Each key's slot first (once per span: its two edges share it), then the sweep over typed
+  // arrays (no allocation per edge).
+  const slots = new Map<string, number>()
+  const slotOf = new Int32Array(edges.length)
+  let spans = 0
+  for (const edge of edges) spans = Math.max(spans, edge.index + 1)
+  const bySpan = new Int32Array(spans).fill(-1)
   for (let j = 0; j < edges.length; j++) {
     const edge = edges[j]!
-    const key = keyOf(edge.span)
-    let s = state.get(key)
-    if (!s) state.set(key, (s = { level: 0, last: edge.at, area: 0, peak: 0 }))
-    s.area += s.level * (edge.at - s.last)
-    s.last = edge.at
-    s.level += edge.delta
-    touched.add(s)
+    let slot = bySpan[edge.index]!
+    if (slot === -1) {
+      const key = keyOf(edge.span)
+      slot = slots.get(key) ?? slots.size
+      if (slot === slots.size) slots.set(key, slot)
+      bySpan[edge.index] = slot
+    }
+    slotOf[j] = slot
+  }
+  const n = slots.size
+  const level = new Float64Array(n)
+  const last = new Float64Array(n)
+  const area = new Float64Array(n)
+  const peak = new Float64Array(n)
+  // The slots changed at the current instant, and the instant each was last changed at.
+  const changed = new Int32Array(n)
+  const stamp = new Int32Array(n).fill(-1)
+  let count = 0
+  let instant = 0
+  for (let j = 0; j < edges.length; j++) {
+    const edge = edges[j]!
+    const s = slotOf[j]!
+    area[s]! += level[s]! * (edge.at - last[s]!)
+    last[s] = edge.at
+    level[s]! += edge.delta
+    if (stamp[s] !== instant) {
+      stamp[s] = instant
+      changed[count++] = s
+    }
     // The last edge at this instant: the levels now hold until the next one.
     if (edges[j + 1]?.at !== edge.at) {
-      for (const t of touched) if (t.level > t.peak) t.peak = t.level
-      touched.clear()
+      for (let c = 0; c < count; c++) {
+        const t = changed[c]!
+        if (level[t]! > peak[t]!) peak[t] = level[t]!
+      }
+      count = 0
+      instant++
     }
   }
   const elapsed = until - from
   const figures = new Map<string, LoadFigures>()
-  for (const [key, s] of state) {
-    figures.set(key, { average: elapsed > 0 ? s.area / elapsed : 0, peak: s.peak })
+  for (const [key, s] of slots) {
+    figures.set(key, { average: elapsed > 0 ? area[s]! / elapsed : 0, peak: peak[s]! })
   }
   return figures
 }
