@@ -1460,10 +1460,6 @@ export interface AnalyticsMomentFacts {
   assigned: AnalyticsFactDims & Pick<AnalyticsFacts, 'firstAssignedAt' | 'createdAt'>
 }
 
-/** Conversations started with the same dimensions and first assignee, and how many. */
-export type AnalyticsStartedGroup = AnalyticsFactDims &
-  Pick<AnalyticsFacts, 'firstAssigneeId'> & { count: number }
-
 export interface AnalyticsStore extends PresenceLog {
   /** Conversations with uncounted events, oldest mark first (after `after` in that order). */
   marks(
@@ -1482,6 +1478,11 @@ export interface AnalyticsStore extends PresenceLog {
   apply(projections: readonly AnalyticsProjection[], settle: readonly string[]): Promise<void>
   /** The oldest mark's time; null when every committed event is counted. */
   oldestMark(): Promise<number | null>
+  /**
+   * When the oldest summary still written behind fell behind (pending_projections): appends
+   * since then may not be marked yet (a dead node's wait for the periodic repair). Null: none.
+   */
+  oldestBehind(): Promise<number | null>
   /** Drops the whole projection and marks every conversation to be counted again. */
   reset(): Promise<number>
   /**
@@ -1496,21 +1497,20 @@ export interface AnalyticsStore extends PresenceLog {
   countsByDimension(
     scope: AnalyticsScope,
   ): Promise<Array<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>>
-  /**
-   * Conversations started in the scope, counted per 15-minute bucket (per hour, the bucket of
-   * its first quarter, when `hourly`), whether an offline request and whether answered.
-   */
-  startedByTime(
-    scope: AnalyticsScope,
-    hourly: boolean,
-  ): Promise<Array<{ bucket: number; offline: boolean; answered: boolean; count: number }>>
-  /** Conversations started in the scope, counted per dimensions and first assignee. */
-  startedByDimensions(scope: AnalyticsScope): Promise<AnalyticsStartedGroup[]>
   /** The conversations whose `moment` lies in the scope (its operator filter: that moment's). */
   factsAt<M extends AnalyticsMoment>(
     scope: AnalyticsScope,
     moment: M,
   ): Promise<Array<AnalyticsMomentFacts[M]>>
+  /**
+   * The durations whose moment lies in the scope, without their dimensions (what a period's
+   * totals take): `response` the first response in wall time and working hours, `resolved` the
+   * resolution (businessMs null), `assigned` the queue wait (created -> first assigned).
+   */
+  durationsAt(
+    scope: AnalyticsScope,
+    moment: Exclude<AnalyticsMoment, 'created'>,
+  ): Promise<Array<{ ms: number | null; businessMs: number | null }>>
   /** The latest rating of each of these conversations that has one (null score: declined). */
   latestRatings(
     conversationIds: readonly string[],

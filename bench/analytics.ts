@@ -6,7 +6,9 @@
  *
  * Environment: PARLEY_ANALYTICS_CONVERSATIONS (default 100000), 10 messages each (1M
  * messages), spread over PARLEY_ANALYTICS_DAYS (default 365) days; PARLEY_ANALYTICS_RUNS
- * (default 7) runs per query.
+ * (default 7) runs per query. PARLEY_ANALYTICS_KEEP=<sqlite file or Postgres URL>: the history
+ * is seeded and counted there once and kept; a later run with the same value only times the
+ * queries (to measure a change of the reports without seeding again).
  *
  * 1. Seeds a temporary database made by the store's own migrations with conversation logs as
  *    the actors write them (rows built by db/repos/rows.ts): created, 5 visitor and 5 operator
@@ -238,106 +240,137 @@ async function seed(url: string): Promise<{ events: number; ms: number }> {
 
 const fmt = (n: number) => n.toFixed(1).padStart(8)
 
+const KEEP = process.env.PARLEY_ANALYTICS_KEEP
+
+/** A kept history already seeded and counted (PARLEY_ANALYTICS_KEEP). */
+async function kept(url: string): Promise<boolean> {
+  const store = await openStore(url)
+  try {
+    const last = `c-${String(CONVERSATIONS - 1).padStart(7, '0')}`
+    return (
+      (await store.analytics.marks(1)).length === 0 &&
+      (await store.analytics.facts([last])).length === 1
+    )
+  } finally {
+    await store.close()
+  }
+}
+
 async function main() {
-  const { url, drop } = await databaseUrl()
+  const { url, drop } = KEEP
+    ? { url: KEEP.includes('://') ? KEEP : `sqlite:${KEEP}`, drop: async () => {} }
+    : await databaseUrl()
   try {
     // Migrations first (openStore runs them), then the seed on a plain connection.
     await (await openStore(url)).close()
-    const seeded = await seed(url)
-    console.log(
-      `${DB}: seeded ${CONVERSATIONS} conversations, ${seeded.events} events (${CONVERSATIONS * 10} messages) over ${DAYS} days in ${(seeded.ms / 1000).toFixed(1)} s`,
-    )
-    const store: Store = await openStore(url)
-    try {
-      // The search index catches up with the seeded messages first (a search waits for it):
-      // its thread holds the write lock in back-to-back steps meanwhile.
-      const indexing = performance.now()
-      await store.search.search({ query: 'order', inboxIds: null, limit: 1, offset: 0 })
-      console.log(
-        `search index caught up in ${((performance.now() - indexing) / 1000).toFixed(1)} s`,
-      )
-      const projector = new AnalyticsProjector({
-        store,
-        log: {
-          ...silentLogger,
-          warn: (msg: string) => console.log(`  ${new Date().toISOString()} ${msg}`),
-        },
-      })
-      const t = performance.now()
-      const folded = await projector.catchUp()
-      const seconds = (performance.now() - t) / 1000
-      console.log(
-        `projection: ${folded} conversations, ${seeded.events} events in ${seconds.toFixed(1)} s = ${Math.round(seeded.events / seconds)} events/s, ${Math.round(folded / seconds)} conversations/s`,
-      )
-      const service = new AnalyticsService({
-        store,
-        clock: { now: () => END, schedule: () => ({ cancel() {} }) } as never,
-      })
-      const admin = { kind: 'operator', id: 'admin', role: 'admin', inboxIds: [INBOX] } as never
-      console.log(
-        `\n${'query'.padEnd(44)}${'day'.padStart(18)}${'week'.padStart(18)}${'month'.padStart(18)}${'year'.padStart(18)}`,
-      )
-      console.log(`${''.padEnd(44)}${'  p50 / p95 ms'.padStart(18).repeat(4)}`)
-      const spans = [DAY, 7 * DAY, 30 * DAY, 365 * DAY]
-      const scopeOf = (span: number): AnalyticsScope => ({
-        inboxIds: [INBOX],
-        from: END - span,
-        to: END,
-      })
-      const queries: Array<[string, (span: number) => Promise<unknown>]> = [
-        ['store: counts by bucket', (span) => store.analytics.countsByBucket(scopeOf(span), true)],
-        ['store: counts by dimension', (span) => store.analytics.countsByDimension(scopeOf(span))],
-        ['store: started, per hour', (span) => store.analytics.startedByTime(scopeOf(span), true)],
-        [
-          'store: started, per dimensions',
-          (span) => store.analytics.startedByDimensions(scopeOf(span)),
-        ],
-        ['store: first responses', (span) => store.analytics.factsAt(scopeOf(span), 'response')],
-        ['store: resolutions', (span) => store.analytics.factsAt(scopeOf(span), 'resolved')],
-        ['store: first assignments', (span) => store.analytics.factsAt(scopeOf(span), 'assigned')],
-        ['store: ratings', (span) => store.analytics.ratings(scopeOf(span))],
-        ['store: load spans', (span) => store.analytics.loadsIn(scopeOf(span))],
-        ['store: presence', (span) => store.analytics.presenceIn(END - span, END)],
-        [
-          'whole report (API), Europe/Moscow, by day',
-          (span) =>
-            service.report(admin, {
-              from: END - span,
-              to: END,
-              tz: 'Europe/Moscow',
-              interval: span > 60 * DAY ? 'month' : 'day',
-            }),
-        ],
-        [
-          'drill-down: resolved, first page',
-          (span) =>
-            service.conversations(admin, {
-              from: END - span,
-              to: END,
-              tz: 'UTC',
-              interval: 'day',
-              metric: 'resolved',
-            }),
-        ],
-        [
-          'comments',
-          (span) =>
-            service.comments(admin, { from: END - span, to: END, tz: 'UTC', interval: 'day' }),
-        ],
-      ]
-      for (const [name, run] of queries) {
-        const cells: string[] = []
-        for (const span of spans) {
-          const { p50, p95 } = await timedRuns(() => run(span), RUNS, 2)
-          cells.push(`${fmt(p50)} /${fmt(p95)}`)
-        }
-        console.log(`${name.padEnd(44)}${cells.map((c) => c.padStart(18)).join('')}`)
-      }
-    } finally {
-      await store.close()
-    }
+    if (!KEEP || !(await kept(url))) await seedAndCount(url)
+    await timeQueries(url)
   } finally {
     await drop()
+  }
+}
+
+/** Seeds the history and counts it with the projector; returns the events it wrote. */
+async function seedAndCount(url: string): Promise<number> {
+  const seeded = await seed(url)
+  console.log(
+    `${DB}: seeded ${CONVERSATIONS} conversations, ${seeded.events} events (${CONVERSATIONS * 10} messages) over ${DAYS} days in ${(seeded.ms / 1000).toFixed(1)} s`,
+  )
+  const store: Store = await openStore(url)
+  try {
+    // The search index catches up with the seeded messages first (a search waits for it):
+    // its thread holds the write lock in back-to-back steps meanwhile.
+    const indexing = performance.now()
+    await store.search.search({ query: 'order', inboxIds: null, limit: 1, offset: 0 })
+    console.log(`search index caught up in ${((performance.now() - indexing) / 1000).toFixed(1)} s`)
+    const projector = new AnalyticsProjector({
+      store,
+      log: {
+        ...silentLogger,
+        warn: (msg: string) => console.log(`  ${new Date().toISOString()} ${msg}`),
+      },
+    })
+    const t = performance.now()
+    const folded = await projector.catchUp()
+    const seconds = (performance.now() - t) / 1000
+    console.log(
+      `projection: ${folded} conversations, ${seeded.events} events in ${seconds.toFixed(1)} s = ${Math.round(seeded.events / seconds)} events/s, ${Math.round(folded / seconds)} conversations/s`,
+    )
+    return seeded.events
+  } finally {
+    await store.close()
+  }
+}
+
+/** Times each query of a dashboard view over the counted history. */
+async function timeQueries(url: string): Promise<void> {
+  const store: Store = await openStore(url)
+  try {
+    const service = new AnalyticsService({
+      store,
+      clock: { now: () => END, schedule: () => ({ cancel() {} }) } as never,
+    })
+    const admin = { kind: 'operator', id: 'admin', role: 'admin', inboxIds: [INBOX] } as never
+    console.log(
+      `\n${'query'.padEnd(44)}${'day'.padStart(18)}${'week'.padStart(18)}${'month'.padStart(18)}${'year'.padStart(18)}`,
+    )
+    console.log(`${''.padEnd(44)}${'  p50 / p95 ms'.padStart(18).repeat(4)}`)
+    const spans = [DAY, 7 * DAY, 30 * DAY, 365 * DAY]
+    const scopeOf = (span: number): AnalyticsScope => ({
+      inboxIds: [INBOX],
+      from: END - span,
+      to: END,
+    })
+    const queries: Array<[string, (span: number) => Promise<unknown>]> = [
+      ['store: counts by bucket', (span) => store.analytics.countsByBucket(scopeOf(span), true)],
+      ['store: counts by dimension', (span) => store.analytics.countsByDimension(scopeOf(span))],
+      ['store: first responses', (span) => store.analytics.factsAt(scopeOf(span), 'response')],
+      ['store: resolutions', (span) => store.analytics.factsAt(scopeOf(span), 'resolved')],
+      ['store: first assignments', (span) => store.analytics.factsAt(scopeOf(span), 'assigned')],
+      [
+        'store: first responses, values only',
+        (span) => store.analytics.durationsAt(scopeOf(span), 'response'),
+      ],
+      ['store: ratings', (span) => store.analytics.ratings(scopeOf(span))],
+      ['store: load spans', (span) => store.analytics.loadsIn(scopeOf(span))],
+      ['store: presence', (span) => store.analytics.presenceIn(END - span, END)],
+      [
+        'whole report (API), Europe/Moscow, by day',
+        (span) =>
+          service.report(admin, {
+            from: END - span,
+            to: END,
+            tz: 'Europe/Moscow',
+            interval: span > 60 * DAY ? 'month' : 'day',
+          }),
+      ],
+      [
+        'drill-down: resolved, first page',
+        (span) =>
+          service.conversations(admin, {
+            from: END - span,
+            to: END,
+            tz: 'UTC',
+            interval: 'day',
+            metric: 'resolved',
+          }),
+      ],
+      [
+        'comments',
+        (span) =>
+          service.comments(admin, { from: END - span, to: END, tz: 'UTC', interval: 'day' }),
+      ],
+    ]
+    for (const [name, run] of queries) {
+      const cells: string[] = []
+      for (const span of spans) {
+        const { p50, p95 } = await timedRuns(() => run(span), RUNS, 2)
+        cells.push(`${fmt(p50)} /${fmt(p95)}`)
+      }
+      console.log(`${name.padEnd(44)}${cells.map((c) => c.padStart(18)).join('')}`)
+    }
+  } finally {
+    await store.close()
   }
 }
 

@@ -213,7 +213,8 @@ function summed(counts: readonly AnalyticsCount[]): Rows['analyticsBuckets'][] {
     if (seen) seen.value += c.value
     else byKey.set(key, { ...c })
   }
-  return [...byKey.values()]
+  // A count taken back and added again in one round (nothing changed) writes nothing.
+  return [...byKey.values()].filter((c) => c.value !== 0)
 }
 
 /** The per-dimension rows of counts: each count once per dimension (and the whole), per grain. */
@@ -251,7 +252,7 @@ function seriesOf(counts: readonly Rows['analyticsBuckets'][]): Rows['analyticsS
       }
     }
   }
-  return [...byKey.values()]
+  return [...byKey.values()].filter((c) => c.value !== 0)
 }
 
 /** The per-dimension day rows of counts (UTC days). */
@@ -273,5 +274,5 @@ function daysOf(counts: readonly Rows['analyticsBuckets'][]): Rows['analyticsDay
       else byKey.set(id, { inboxId: c.inboxId, day, dim, key, metric: c.metric, value: c.value })
     }
   }
-  return [...byKey.values()]
+  return [...byKey.values()].filter((c) => c.value !== 0)
 }

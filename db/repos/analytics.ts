@@ -31,7 +31,6 @@ import type {
   AnalyticsProjection,
   AnalyticsRatingRecord,
   AnalyticsScope,
-  AnalyticsStartedGroup,
   AnalyticsStore,
   PresenceStatus,
 } from '../../actors/ports.ts'
@@ -174,6 +173,17 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       selectFields(
         { at: sql<number | null>`min(${m.markedAt})`.mapWith(nullableNumber) },
         'analyticsMarks',
+      ),
+    )
+    return row?.at ?? null
+  }
+
+  async oldestBehind(): Promise<number | null> {
+    const pp = this.db.tables.pendingProjections
+    const [row] = await this.db.all(
+      selectFields(
+        { at: sql<number | null>`min(${pp.markedAt})`.mapWith(nullableNumber) },
+        'pendingProjections',
       ),
     )
     return row?.at ?? null
@@ -392,54 +402,23 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     return rows as unknown as Array<AnalyticsMomentFacts[M]>
   }
 
-  async startedByTime(
+  async durationsAt(
     scope: AnalyticsScope,
-    hourly: boolean,
-  ): Promise<Array<{ bucket: number; offline: boolean; answered: boolean; count: number }>> {
+    moment: Exclude<AnalyticsMoment, 'created'>,
+  ): Promise<Array<{ ms: number | null; businessMs: number | null }>> {
     const f = this.db.tables.analyticsConversations
-    const size = hourly ? HOUR_MS : BUCKET_MS
-    // Integer division on both dialects (the instants are positive): the bucket's number.
-    const bucket = sql<number>`${f.createdAt} / ${sql.raw(String(size))}`.mapWith(Number)
-    const answered = sql<boolean>`(${f.firstResponseAt} is not null)`.mapWith(Boolean)
-    const rows = await this.db.all(
-      selectFields(
-        {
-          bucket,
-          offline: field(f.offline),
-          answered,
-          count: sql<number>`count(*)`.mapWith(Number),
-        },
-        'analyticsConversations',
-        {
-          where: this.#factScope(scope, 'created'),
-          groupBy: [sql`${bucket}`, sql`${f.offline}`, sql`${answered}`],
-        },
-      ),
-    )
-    const quarters = size / BUCKET_MS
-    return rows.map((r) => ({ ...r, offline: Boolean(r.offline), bucket: r.bucket * quarters }))
-  }
-
-  async startedByDimensions(scope: AnalyticsScope): Promise<AnalyticsStartedGroup[]> {
-    const f = this.db.tables.analyticsConversations
-    const dims = [f.inboxId, f.branchId, f.channel, f.country, f.region, f.firstAssigneeId]
+    const none = sql<number | null>`null`.mapWith(nullableNumber)
+    // Columns of the moment's covering index only.
+    const columns = {
+      response: { ms: field(f.firstResponseMs), businessMs: field(f.firstResponseBusinessMs) },
+      resolved: { ms: field(f.resolutionMs), businessMs: none },
+      assigned: {
+        ms: sql<number | null>`${f.firstAssignedAt} - ${f.createdAt}`.mapWith(nullableNumber),
+        businessMs: none,
+      },
+    }[moment]
     return this.db.all(
-      selectFields(
-        {
-          inboxId: field(f.inboxId),
-          branchId: field(f.branchId),
-          channel: field(f.channel),
-          country: field(f.country),
-          region: field(f.region),
-          firstAssigneeId: field(f.firstAssigneeId),
-          count: sql<number>`count(*)`.mapWith(Number),
-        },
-        'analyticsConversations',
-        {
-          where: this.#factScope(scope, 'created'),
-          groupBy: dims.map((column) => sql`${column}`),
-        },
-      ),
+      selectFields(columns, 'analyticsConversations', { where: this.#factScope(scope, moment) }),
     )
   }
 

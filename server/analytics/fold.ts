@@ -22,6 +22,7 @@ export type ScheduleOf = (branchId: string | null) => Schedule | null
 
 /** The count metrics (analytics_buckets.metric). */
 export type CountMetric =
+  | StartedMetric
   | 'assigned'
   | 'resolved'
   | 'closed'
@@ -233,6 +234,11 @@ export function foldConversation(
     loadChanged(f, wasLoading, e)
   }
   if (!facts) return null
+  // Conversations started count by the figures as they are now (first assignee, branch, whether
+  // answered): what the stored figures counted is taken back and counted again as it is now
+  // (the two cancel out where nothing changed).
+  if (stored) counts.push(...startedCounts(stored, -1))
+  counts.push(...startedCounts(facts, 1))
   return {
     facts,
     over: stored ? stored.projectedSeq : null,
@@ -243,6 +249,30 @@ export function foldConversation(
     loads,
     loadEndedAt,
   }
+}
+
+/** Counts of conversations started (docs/analytics.md: conversations, offline, unanswered). */
+export type StartedMetric = 'started' | 'started_offline' | 'started_unanswered'
+
+/**
+ * What a conversation adds (`value` 1) or takes back (-1) to the counts of conversations started:
+ * at its creation's bucket, by its first assignee, its branch now.
+ */
+export function startedCounts(f: AnalyticsFacts, value: 1 | -1): AnalyticsCount[] {
+  const metrics: StartedMetric[] = ['started']
+  if (f.offline) metrics.push('started_offline')
+  if (f.firstResponseAt === null) metrics.push('started_unanswered')
+  return metrics.map((metric) => ({
+    inboxId: f.inboxId,
+    bucket: Math.floor(f.createdAt / BUCKET_MS),
+    metric,
+    branchId: f.branchId ?? '',
+    operatorId: f.firstAssigneeId ?? '',
+    channel: f.channel,
+    country: f.country ?? '',
+    region: regionKey(f.country, f.region),
+    value,
+  }))
 }
 
 /**

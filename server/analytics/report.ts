@@ -10,7 +10,6 @@ import type {
   AnalyticsMomentFacts,
   AnalyticsRatingRecord,
   AnalyticsScope,
-  AnalyticsStartedGroup,
   Store,
 } from '../../actors/ports.ts'
 import type { Principal } from '../../actors/index.ts'
@@ -39,8 +38,9 @@ import { requireElevated } from '../supervisor.ts'
 import {
   edgesOf,
   loadPerKey,
-  loadWithin,
+  loadWithinEdges,
   noPresence,
+  type Edge,
   onlineWithin,
   presenceByOperator,
   type PresenceSpan,
@@ -85,18 +85,29 @@ export class AnalyticsService {
     // Hours serve a zone whose offset stays whole hours (most zones), else quarter hours.
     const hourly = q.from % HOUR === 0 && q.to % HOUR === 0 && local.wholeHours(q.from, q.to)
     const now = this.deps.clock.now()
-    const [byBucket, period, previous, asOf] = await Promise.all([
+    const [byBucket, period, previous, oldestMark, oldestBehind] = await Promise.all([
       analytics.countsByBucket(scope, hourly),
-      this.#period(scope, now, hourly),
-      this.#period(previousScope, now, hourly),
+      this.#period(scope, now),
+      this.#previous(previousScope, now),
       analytics.oldestMark(),
+      analytics.oldestBehind(),
     ])
-    const { byDimension, started, startedBy, responded, resolved, ratings, time } = period
-    const totals = totalsOf(period)
+    const { byDimension, responded, resolved, ratings, time } = period
+    const totals = totalsOf({
+      ...period,
+      responses: responded.map((f) => ({
+        ms: f.firstResponseMs,
+        businessMs: f.firstResponseBusinessMs,
+      })),
+      resolutions: resolved.map((f) => f.resolutionMs),
+      queueWaits: period.assigned.map((f) =>
+        f.firstAssignedAt === null ? null : f.firstAssignedAt - f.createdAt,
+      ),
+    })
     const names = await this.#names()
-    const series = seriesOf(q, local, byBucket, started, responded)
+    const series = seriesOf(q, local, byBucket, responded)
     const bounds = [...series.map((e) => e.at), q.to]
-    const loads = loadWithin(time.loads, bounds, now)
+    const loads = loadWithinEdges(time.edges, bounds, now)
     const online = onlineWithin(time.presence, bounds)
     series.forEach((e, k) => {
       e.loadAverage = round2(loads[k]?.average ?? 0)
@@ -117,10 +128,16 @@ export class AnalyticsService {
       ),
       heatmapConversations: heatmapOf(
         local,
-        started.map((r) => [r.bucket * BUCKET_MS, r.count]),
+        byBucket.filter((r) => r.metric === 'started').map((r) => [r.bucket * BUCKET_MS, r.value]),
       ),
-      ...breakdowns(byDimension, { startedBy, responded, resolved }, ratings, time, names),
-      asOf: Math.min(asOf ?? Infinity, this.deps.clock.now() - (this.deps.behindMs ?? 0)),
+      ...breakdowns(byDimension, { responded, resolved }, ratings, time, names),
+      // Exact up to the oldest event not counted: a mark, a summary still behind (its appends
+      // are marked when it is written), or what the flush may still hold.
+      asOf: Math.min(
+        oldestMark ?? Infinity,
+        oldestBehind ?? Infinity,
+        this.deps.clock.now() - (this.deps.behindMs ?? 0),
+      ),
     }
   }
 
@@ -290,21 +307,38 @@ export class AnalyticsService {
   }
 
   /** What the totals (and the breakdowns) of one period are made of. */
-  async #period(scope: AnalyticsScope, now: number, hourly: boolean): Promise<Period> {
+  async #period(scope: AnalyticsScope, now: number): Promise<Period> {
     const { analytics } = this.deps.store
-    const [byDimension, started, startedBy, responded, resolved, assigned, ratings, time] =
-      await Promise.all([
-        analytics.countsByDimension(scope),
-        // Conversations started are counted by the database, not read one by one.
-        analytics.startedByTime(scope, hourly),
-        analytics.startedByDimensions(scope),
-        analytics.factsAt(scope, 'response'),
-        analytics.factsAt(scope, 'resolved'),
-        analytics.factsAt(scope, 'assigned'),
-        analytics.ratings(scope),
-        this.#time(scope, now),
-      ])
-    return { byDimension, started, startedBy, responded, resolved, assigned, ratings, time }
+    const [byDimension, responded, resolved, assigned, ratings, time] = await Promise.all([
+      analytics.countsByDimension(scope),
+      analytics.factsAt(scope, 'response'),
+      analytics.factsAt(scope, 'resolved'),
+      analytics.factsAt(scope, 'assigned'),
+      analytics.ratings(scope),
+      this.#time(scope, now),
+    ])
+    return { byDimension, responded, resolved, assigned, ratings, time }
+  }
+
+  /** What only the totals of a period are made of (the previous period's: no breakdowns). */
+  async #previous(scope: AnalyticsScope, now: number): Promise<TotalsInput> {
+    const { analytics } = this.deps.store
+    const [byDimension, responses, resolved, assigned, ratings, time] = await Promise.all([
+      analytics.countsByDimension(scope),
+      analytics.durationsAt(scope, 'response'),
+      analytics.durationsAt(scope, 'resolved'),
+      analytics.durationsAt(scope, 'assigned'),
+      analytics.ratings(scope),
+      this.#time(scope, now),
+    ])
+    return {
+      byDimension,
+      responses,
+      resolutions: resolved.map((d) => d.ms),
+      queueWaits: assigned.map((d) => d.ms),
+      ratings,
+      time,
+    }
   }
 
   /**
@@ -319,9 +353,16 @@ export class AnalyticsService {
       store.analytics.presenceIn(scope.from, scope.to),
       this.#presenceOperators(scope),
     ])
+    const spans = loads.map((l) => ({
+      ...l,
+      from: l.fromAt,
+      until: l.untilAt ?? now,
+      weight: l.count,
+    }))
     return {
       range: { from: scope.from, to: scope.to, now },
-      loads: loads.map((l) => ({ ...l, from: l.fromAt, until: l.untilAt ?? now, weight: l.count })),
+      // What has happened of the range: load is averaged over it; the edges are sorted once.
+      edges: edgesOf(spans, scope.from, Math.min(scope.to, now)),
       presence: presence
         .filter((p) => operators.has(p.operatorId))
         .map((p) => ({ operatorId: p.operatorId, status: p.status, from: p.at, until: p.untilAt })),
@@ -396,33 +437,28 @@ interface Names {
   inboxes: Map<string, string>
 }
 
+type LoadSpan = Span &
+  Pick<
+    AnalyticsLoadRecord,
+    'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country' | 'region'
+  >
+
 /** The load and presence spans a report reads (#time). */
 interface TimeSpans {
   /** The range, and the report's own time (what is still going lasts until then). */
   range: { from: number; to: number; now: number }
-  loads: Array<
-    Span &
-      Pick<
-        AnalyticsLoadRecord,
-        'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country' | 'region'
-      >
-  >
+  /** The load spans' edges within the range up to now, in time order (edgesOf). */
+  edges: Array<Edge<LoadSpan>>
   presence: PresenceSpan[]
 }
 
 interface FactSets {
-  /** Started, per bucket: offline requests, answered. */
-  started: Array<{ bucket: number; offline: boolean; answered: boolean; count: number }>
-  /** Started, per dimensions and first assignee. */
-  startedBy: AnalyticsStartedGroup[]
   responded: AnalyticsMomentFacts['response'][]
   resolved: AnalyticsMomentFacts['resolved'][]
   assigned: AnalyticsMomentFacts['assigned'][]
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
-
-const sum = (rows: ReadonlyArray<{ count: number }>) => rows.reduce((n, r) => n + r.count, 0)
 
 function sumByMetric(rows: ReadonlyArray<{ metric: string; value: number }>): Map<string, number> {
   const sums = new Map<string, number>()
@@ -437,7 +473,18 @@ interface Period extends FactSets {
   time: TimeSpans
 }
 
-function totalsOf(period: Period): AnalyticsTotals {
+/** What a period's totals are made of. */
+interface TotalsInput {
+  byDimension: Period['byDimension']
+  responses: ReadonlyArray<{ ms: number | null; businessMs: number | null }>
+  /** Of the conversations first resolved in the period (null: unknown). */
+  resolutions: ReadonlyArray<number | null>
+  queueWaits: ReadonlyArray<number | null>
+  ratings: AnalyticsRatingRecord[]
+  time: TimeSpans
+}
+
+function totalsOf(period: TotalsInput): AnalyticsTotals {
   const { time, ratings } = period
   const sets = period
   const counts = sumByMetric(period.byDimension.filter((r) => r.dim === 'inbox'))
@@ -450,33 +497,29 @@ function totalsOf(period: Period): AnalyticsTotals {
   }
   const n = (metric: string) => counts.get(metric) ?? 0
   return {
-    conversations: sum(sets.started),
+    conversations: n('started'),
     resolved: n('resolved'),
     closed: n('closed'),
     reopened: n('reopened'),
-    offline: sum(sets.started.filter((r) => r.offline)),
-    unanswered: sum(sets.started.filter((r) => !r.answered)),
+    offline: n('started_offline'),
+    unanswered: n('started_unanswered'),
     visitorMessages: n('visitor_messages'),
     operatorMessages: n('operator_messages'),
     escalations: n('escalations'),
     transfers: n('transfers'),
-    firstResponse: durations(sets.responded.map((f) => f.firstResponseMs)),
-    firstResponseBusiness: durations(sets.responded.map((f) => f.firstResponseBusinessMs)),
-    resolution: durations(sets.resolved.map((f) => f.resolutionMs)),
-    queueWait: durations(
-      sets.assigned.map((f) =>
-        f.firstAssignedAt === null ? null : f.firstAssignedAt - f.createdAt,
-      ),
-    ),
-    ratings: ratingFigures(ratings, sets.resolved.length),
+    firstResponse: durations(sets.responses.map((d) => d.ms)),
+    firstResponseBusiness: durations(sets.responses.map((d) => d.businessMs)),
+    resolution: durations(sets.resolutions),
+    queueWait: durations(sets.queueWaits),
+    ratings: ratingFigures(ratings, sets.resolutions.length),
     presence,
-    load: loadFigures(time.loads, range),
+    load: loadFigures(time),
   }
 }
 
-/** The load of these spans over the whole range, the average to two decimals. */
-function loadFigures(spans: readonly Span[], range: TimeSpans['range']): LoadFigures {
-  const [figures] = loadWithin(spans, [range.from, range.to], range.now)
+/** The load over the whole range, the average to two decimals. */
+function loadFigures({ edges, range }: TimeSpans): LoadFigures {
+  const [figures] = loadWithinEdges(edges, [range.from, range.to], range.now)
   return { average: round2(figures?.average ?? 0), peak: figures?.peak ?? 0 }
 }
 
@@ -541,7 +584,6 @@ function seriesOf(
   q: AnalyticsQuery,
   local: LocalTime,
   byBucket: ReadonlyArray<{ bucket: number; metric: string; value: number }>,
-  started: FactSets['started'],
   responded: readonly AnalyticsMomentFacts['response'][],
 ): AnalyticsReport['series'] {
   const keyOf = (p: LocalParts) =>
@@ -572,10 +614,7 @@ function seriesOf(
     if (r.metric === 'resolved') e.resolved += r.value
     else if (r.metric === 'visitor_messages') e.visitorMessages += r.value
     else if (r.metric === 'operator_messages') e.operatorMessages += r.value
-  }
-  for (const r of started) {
-    const e = entry(r.bucket * BUCKET_MS)
-    if (e) e.conversations += r.count
+    else if (r.metric === 'started') e.conversations += r.value
   }
   const responses = new Map<number, number[]>()
   for (const f of responded) {
@@ -661,15 +700,14 @@ function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
 
 function breakdowns(
   counts: ReadonlyArray<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>,
-  sets: Pick<FactSets, 'startedBy' | 'responded' | 'resolved'>,
+  sets: Pick<FactSets, 'responded' | 'resolved'>,
   ratings: readonly AnalyticsRatingRecord[],
   time: TimeSpans,
   names: Names,
 ): Record<Dimension, BreakdownRow[]> {
   const presence = presenceByOperator(time.presence, time.range.from, time.range.to)
-  // What has happened of the range: load is averaged over it; the edges are sorted once.
+  const { edges } = time
   const until = Math.min(time.range.to, time.range.now)
-  const edges = edgesOf(time.loads, time.range.from, until)
   const result = {} as Record<Dimension, BreakdownRow[]>
   for (const [d, dim] of DIMENSIONS) {
     const rows = new Map<
@@ -711,13 +749,11 @@ function breakdowns(
     for (const c of counts) {
       if (c.dim !== dim) continue
       const { row } = at(c.key)
-      if (c.metric === 'assigned') row.assigned += c.value
+      if (c.metric === 'started') row.conversations += c.value
+      else if (c.metric === 'assigned') row.assigned += c.value
       else if (c.metric === 'resolved') row.resolved += c.value
       else if (c.metric === 'visitor_messages') row.visitorMessages += c.value
       else if (c.metric === 'operator_messages') row.operatorMessages += c.value
-    }
-    for (const g of sets.startedBy) {
-      at(factKey(g, d, g.firstAssigneeId)).row.conversations += g.count
     }
     for (const f of sets.responded)
       at(factKey(f, d, f.firstResponderId)).responses.push(f.firstResponseMs)

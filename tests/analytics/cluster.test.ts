@@ -47,7 +47,7 @@ async function totals(c: Cluster, node: ClusterNode) {
     token: await c.adminToken(node),
   })
   expect(res.status).toBe(200)
-  return res.body.totals
+  return { ...res.body.totals, asOf: res.body.asOf as number }
 }
 
 /** Each visitor starts a conversation and writes `count` more; an operator answers each. */
@@ -119,6 +119,8 @@ await withClusterServices('analytics on a cluster', {}, () => {
         await Bun.sleep(150)
         expect((await n3.kill9()).signal).toBe('SIGKILL')
         await more
+        // Every event of the log was committed before this.
+        const loggedBy = Date.now()
         want = await committed(c.databaseUrl)
         expect(want.conversations).toBe(10)
         // An append node 3 committed with its summary still held (written behind) is marked for
@@ -129,11 +131,14 @@ await withClusterServices('analytics on a cluster', {}, () => {
           'the survivors report the whole log',
           async () => {
             const t = await totals(c, n1)
-            return (
+            const whole =
               t.conversations === want.conversations &&
               t.visitorMessages === want.visitorMessages &&
               t.operatorMessages === want.operatorMessages
-            )
+            // Short of the log: the report does not claim to be exact up to its end (what node
+            // 3 left uncounted waits for the repair meanwhile).
+            if (!whole) expect(t.asOf).toBeLessThanOrEqual(loggedBy)
+            return whole
           },
           { timeoutMs: 75_000, intervalMs: 200 },
         )
@@ -146,7 +151,10 @@ await withClusterServices('analytics on a cluster', {}, () => {
             intervalMs: 100,
           },
         )
-        const [t1, t2] = [await totals(c, n1), await totals(c, n2)]
+        const [{ asOf: _1, ...t1 }, { asOf: _2, ...t2 }] = [
+          await totals(c, n1),
+          await totals(c, n2),
+        ]
         expect(t1).toEqual(t2)
         expect(t1).toMatchObject(want)
         expect(t1.firstResponse.count).toBe(10)

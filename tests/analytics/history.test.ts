@@ -79,6 +79,7 @@ async function buildHistory(s: TestServer, clock: FakeClock, ops: Desk[]) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!
   const live: Live[] = []
   let n = 0
+  let steps = 0
   const call = (path: string, token: string, body?: unknown, method?: string) =>
     s.http(path, { token, body, method })
   const end = START + 3 * DAY
@@ -136,6 +137,9 @@ async function buildHistory(s: TestServer, clock: FakeClock, ops: Desk[]) {
     }
     // Quiet minutes to an hour and a half: escalations of unopened assignments fire meanwhile.
     await clock.advance(Math.floor(next() * 90 + 1) * MINUTE)
+    // Counted now and then along the way, as the projector does: later folds start from the
+    // stored figures (a first response, an assignment or a move after a conversation counted).
+    if (++steps % 6 === 0) await s.analytics.catchUp()
   }
   // One visitor erased: their conversations' content goes, their figures stay.
   const erased = live[1]!
