@@ -61,6 +61,30 @@ export interface Names {
 
 export const HASH = '#analytics'
 const FILTER_KEYS = ['inbox', 'branch', 'operator', 'channel', 'country'] as const
+/** A filter of the analytics calls (`?inbox=...`). */
+export type FilterKey = (typeof FILTER_KEYS)[number]
+
+/**
+ * A drill-down: the conversations behind one figure (a headline, a chart's interval, a
+ * breakdown's row). `query` is the report's own, narrowed to the figure: other bounds (whole
+ * quarter hours, as every interval's start is), one more filter.
+ */
+export interface DrillRequest {
+  /** The dialog's title: the figure's label and what narrows it ("Resolved · Anna Petrova"). */
+  title: string
+  metric: AnalyticsDrill
+  query: URLSearchParams
+}
+
+/** What narrows a drill-down: a range within the report's, a filter. */
+export type Narrowing = Partial<Record<FilterKey | 'from' | 'to', string | number>>
+
+/** `q` with some of its bounds or filters replaced (a copy; `q` stays as it was). */
+export function narrowed(q: URLSearchParams, by: Narrowing): URLSearchParams {
+  const p = new URLSearchParams(q)
+  for (const [key, value] of Object.entries(by)) if (value !== undefined) p.set(key, String(value))
+  return p
+}
 
 /** The filters in a `#analytics?...` hash (anything unknown falls back to the defaults). */
 export function filtersFromHash(hash: string): Filters {

@@ -7,7 +7,9 @@
  * operators' online time and load (Olga connected, three conversations hers and open at once):
  * the two cards, the load and online charts' tables and the new columns show the report's
  * figures, in English and Russian. Keyboard only (a card, Enter, Escape), 375 px, dark, Russian,
- * axe-core; a supervisor has the page, a plain operator neither the page nor the API.
+ * axe-core; a supervisor has the page, a plain operator neither the page nor the API. A chart's
+ * interval (its table's cell, a click on the canvas) and a breakdown's row (Olga's resolved)
+ * list exactly their conversations, by mouse and by keyboard.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
@@ -76,6 +78,8 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     conversations: string[]
     /** When the first conversation started (its heatmap cell). */
     startedAt: number
+    /** When each conversation started, as env.conversations. */
+    createdAt: number[]
   }
   const clients: TestClient[] = []
   const api = async (path: string, method = 'GET', body?: unknown) => {
@@ -135,6 +139,7 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     env.olga = { id: olga.id, client }
 
     env.conversations = []
+    env.createdAt = []
     const visitors: Array<{ client: TestClient; id: string }> = []
     for (const text of ['Where is my order?', 'Do you ship to Norway?', 'Can I pay by card?']) {
       const visitor = await env.server.visitorToken()
@@ -143,6 +148,7 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
       const ack = await vc.ok({ type: 'start', clientMsgId: `start-${text}`, text })
       const id = ack.conversation.id as string
       env.startedAt ??= ack.conversation.createdAt as number
+      env.createdAt.push(ack.conversation.createdAt as number)
       await vc.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
       env.conversations.push(id)
       visitors.push({ client: vc, id })
@@ -511,6 +517,136 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     expect(await violations(phone)).toEqual([])
     await card(phone, 'conversations').click()
     await phone.getByRole('dialog', { name: 'Разговоры' }).waitFor()
+    expect(await violations(phone)).toEqual([])
+    await phone.close()
+  }, 90_000)
+
+  test("analytics - drill-downs: a chart's interval (its cell, the canvas) and Olga's resolved list their conversations; keyboard, axe, 375 px in Russian", async () => {
+    const { page, report } = await openReport()
+    /** The drill-down's request (its query) and the conversations its dialog lists. */
+    async function drilled(name: string, open: () => Promise<void>) {
+      const request = page.waitForRequest((r) => r.url().includes('/api/analytics/conversations?'))
+      await open()
+      const query = new URL((await request).url()).searchParams
+      const dialog = page.getByRole('dialog', { name, exact: true })
+      await dialog.waitFor()
+      const rows = dialog.locator('.an-drill-row')
+      await until(
+        async () => /^\d+ conversations?/.test(await dialog.getByRole('status').innerText()),
+        'the list loaded',
+      )
+      const ids = await rows.evaluateAll((els) =>
+        els.map((el) => el.getAttribute('data-conversation-id')),
+      )
+      return { query, dialog, ids: ids.sort() }
+    }
+    const close = async (dialog: ReturnType<Page['getByRole']>) => {
+      await dialog.getByRole('button', { name: 'Close' }).click()
+      await dialog.waitFor({ state: 'detached' })
+    }
+
+    // The volume chart's table: a cell with conversations behind it is a button, a zero is not.
+    const chart = page.locator('[data-chart="volume"]')
+    await chart.getByRole('button', { name: 'Show as table' }).click()
+    const rows = chart.locator('.an-series-table tbody tr')
+    await rows.first().waitFor()
+    const nonZero = report.series.flatMap((p) => [p.conversations, p.resolved]).filter((n) => n > 0)
+    expect(await chart.locator('.an-series-table button').count()).toBe(nonZero.length)
+    const i = report.series.findIndex((p) => p.conversations > 0)
+    expect(i).toBeGreaterThanOrEqual(0)
+    const point = report.series[i]!
+    const from = point.at
+    const to = report.series[i + 1]?.at ?? report.query.to
+    // Exactly the conversations that started in that interval (the test's own).
+    const started = env.conversations.filter((_, k) => {
+      const at = env.createdAt[k]!
+      return at >= from && at < to
+    })
+    expect(started.length).toBe(point.conversations)
+    const label = (await rows.nth(i).locator('th').innerText()).trim()
+    const cellButton = rows.nth(i).locator('td').first().getByRole('button')
+    expect(await cellButton.getAttribute('aria-label')).toBe(
+      `Conversations, ${label}: ${point.conversations} — list them`,
+    )
+    const byCell = await drilled(`Conversations · ${label}`, () => cellButton.click())
+    expect(byCell.query.get('metric')).toBe('created')
+    expect(Number(byCell.query.get('from'))).toBe(from)
+    expect(Number(byCell.query.get('to'))).toBe(to)
+    expect(from % 900_000).toBe(0)
+    expect(to % 900_000).toBe(0)
+    expect(byCell.ids).toEqual([...started].sort())
+    expect(await violations(page)).toEqual([])
+    await close(byCell.dialog)
+
+    // A click on the canvas at that point: the same list (the chart's first line).
+    const over = chart.locator('.u-over')
+    const box = (await over.boundingBox())!
+    const n = report.series.length
+    const x = n === 1 ? box.width / 2 : Math.min(box.width - 1, (box.width * i) / (n - 1))
+    const byCanvas = await drilled(`Conversations · ${label}`, () =>
+      over.click({ position: { x, y: box.height / 2 } }),
+    )
+    expect(Number(byCanvas.query.get('from'))).toBe(from)
+    expect(byCanvas.ids).toEqual(byCell.ids)
+    await close(byCanvas.dialog)
+
+    // Olga's resolved in the operators' table: the two she resolved, filtered to her.
+    const olga = page.locator(`[data-table="operators"] tr[data-key="${env.olga.id}"]`)
+    const resolved = olga.locator('td[data-label="Resolved"]').getByRole('button')
+    expect(await resolved.innerText()).toBe('2')
+    const byRow = await drilled('Resolved · Olga Ortiz', () => resolved.click())
+    expect(byRow.query.get('metric')).toBe('resolved')
+    expect(byRow.query.get('operator')).toBe(env.olga.id)
+    expect(byRow.query.get('from')).toBe(String(report.query.from))
+    expect(byRow.ids).toEqual(env.conversations.slice(0, 2).sort())
+    await close(byRow.dialog)
+    const conversations = olga.locator('td[data-label="Conversations"]').getByRole('button')
+    const byFirst = await drilled('Conversations · Olga Ortiz', () => conversations.click())
+    expect(byFirst.query.get('metric')).toBe('created')
+    expect(byFirst.ids).toEqual([...env.conversations].sort())
+    await close(byFirst.dialog)
+    // No filter says "none": the Unassigned row (if any) and zeros are plain numbers.
+    expect(await page.locator('[data-table] tr[data-key=""] button').count()).toBe(0)
+
+    // Keyboard only: Tab to the interval's cell, Enter lists, Escape closes, the focus is back.
+    const name = new RegExp(`^Conversations, ${label}: ${point.conversations} — list them$`)
+    // From the chart's own toggle (the page has many stops before it): Tab, Tab… to the cell.
+    await chart.getByRole('button', { name: 'Hide the table' }).focus()
+    for (let k = 0; k < 20 && !name.test(await focused(page)); k++) await page.keyboard.press('Tab')
+    expect(await focused(page)).toMatch(name)
+    const outline = await page.evaluate(
+      () => getComputedStyle(document.activeElement as Element).outlineStyle,
+    )
+    expect(outline).not.toBe('none')
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: `Conversations · ${label}`, exact: true })
+    await dialog.waitFor()
+    await until(
+      async () => (await dialog.locator('.an-drill-row').count()) === started.length,
+      'the interval listed',
+    )
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    expect(await focused(page)).toMatch(name)
+    // The new buttons, light and dark.
+    expect(await violations(page)).toEqual([])
+    await page.emulateMedia({ colorScheme: 'dark' })
+    expect(await violations(page)).toEqual([])
+    await page.close()
+
+    // 375 px in Russian: the row's button named in Russian, the page still fits, it opens.
+    const phone = await openDashboard({ viewport: { width: 375, height: 740 }, ru: true })
+    const phoneResolved = phone
+      .locator(`[data-table="operators"] tr[data-key="${env.olga.id}"] td[data-label="Решено"]`)
+      .getByRole('button')
+    expect(await phoneResolved.getAttribute('aria-label')).toBe(
+      'Решено, Olga Ortiz: 2 — показать список',
+    )
+    await until(() => fits(phone), 'the dashboard fits 375 px')
+    await phoneResolved.click()
+    const phoneDialog = phone.getByRole('dialog', { name: 'Решено · Olga Ortiz', exact: true })
+    await phoneDialog.waitFor()
+    await until(async () => (await phoneDialog.locator('.an-drill-row').count()) === 2, 'two')
     expect(await violations(phone)).toEqual([])
     await phone.close()
   }, 90_000)

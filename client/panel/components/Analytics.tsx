@@ -1,9 +1,11 @@
 /**
  * The analytics dashboard (issue 19, A1/A2; a lazy, on-demand chunk for admins and supervisors,
  * with uPlot inside it): filters kept in the page's hash, headline cards against the previous
- * period (each opening the conversations behind it), charts over time, the weekday × hour
- * heatmap, breakdown tables with CSV, ratings and their comments. The server scopes everything
- * to the viewer's inboxes; the figures are as of the projection's last catch-up (`asOf`).
+ * period, charts over time, the weekday × hour heatmap, breakdown tables with CSV, ratings and
+ * their comments. A headline, a chart's interval (a cell of its table, a click on the canvas) and
+ * a breakdown's row open the conversations behind that figure (the drill-down). The server
+ * scopes everything to the viewer's inboxes; the figures are as of the projection's last
+ * catch-up (`asOf`).
  */
 import { createMemo, createSignal, For, on, createEffect, onCleanup, onMount, Show } from 'solid-js'
 import { asParleyError } from '../../shared/index.ts'
@@ -12,16 +14,20 @@ import {
   filtersFromHash,
   HASH,
   hashOf,
+  narrowed,
   queryOf,
   type AnalyticsComment,
+  type AnalyticsDrill as DrillMetric,
   type AnalyticsReport,
+  type DrillRequest,
   type Filters,
   type Names,
+  type Narrowing,
 } from '../analytics-api.ts'
 import { usePanel } from '../context.ts'
 import { clock } from '../format.ts'
 import { msg, t } from '../i18n.ts'
-import { AnalyticsCards, type CardDef } from './AnalyticsCards.tsx'
+import { AnalyticsCards } from './AnalyticsCards.tsx'
 import { AnalyticsCharts } from './AnalyticsCharts.tsx'
 import { AnalyticsDrill } from './AnalyticsDrill.tsx'
 import { AnalyticsFilters, type FilterOptions } from './AnalyticsFilters.tsx'
@@ -47,10 +53,13 @@ export function Analytics() {
   const [tick, setTick] = createSignal(0)
   const query = createMemo(() => (tick(), queryOf(filters())))
   const [report, setReport] = createSignal<AnalyticsReport | null>(null)
+  // The query the report shown was read with: a drill-down lists what its figures count, even
+  // while the next report (other filters) is on its way.
+  let shown = query()
   const [comments, setComments] = createSignal<AnalyticsComment[]>([])
   const [loading, setLoading] = createSignal(true)
   const [error, setError] = createSignal<string | null>(null)
-  const [drill, setDrill] = createSignal<CardDef | null>(null)
+  const [drill, setDrill] = createSignal<DrillRequest | null>(null)
   const [options, setOptions] = createSignal<FilterOptions>({
     inboxes: [],
     branches: [],
@@ -65,6 +74,7 @@ export function Analytics() {
     try {
       const [r, c] = await Promise.all([api.report(q), api.comments(q)])
       if (mine !== latest) return
+      shown = q
       setReport(r)
       setComments(c)
       setError(null)
@@ -131,6 +141,9 @@ export function Analytics() {
   })
   const empty = (r: AnalyticsReport) =>
     r.totals.conversations === 0 && r.totals.visitorMessages === 0 && r.totals.resolved === 0
+  /** Opens the drill-down of a figure: its label (shown), its metric, what narrows it. */
+  const drillInto = (title: string, metric: DrillMetric, by: Narrowing = {}) =>
+    setDrill({ title, metric, query: narrowed(shown, by) })
   const open = (id: string) => {
     setDrill(null)
     panel.actions.showPage('inbox')
@@ -179,8 +192,11 @@ export function Analytics() {
               </p>
             }
           >
-            <AnalyticsCards report={r()} onDrill={setDrill} />
-            <AnalyticsCharts report={r()} />
+            <AnalyticsCards
+              report={r()}
+              onDrill={(card) => drillInto(t(card.label), card.drill!)}
+            />
+            <AnalyticsCharts report={r()} onDrill={drillInto} />
             <AnalyticsHeatmap visitor={r().heatmap} conversations={r().heatmapConversations} />
             {/* Regions only where GeoIP knows them (a city-level database): else all unknown. */}
             <For
@@ -194,6 +210,7 @@ export function Analytics() {
                   title={t(table.title)}
                   rows={r()[table.name]}
                   onExport={() => api.download(query(), table.name)}
+                  onDrill={drillInto}
                 />
               )}
             </For>
@@ -207,10 +224,10 @@ export function Analytics() {
         )}
       </Show>
       <Show when={drill()} keyed>
-        {(card) => (
+        {(d) => (
           <AnalyticsDrill
-            card={card}
-            load={(cursor) => api.conversations(query(), card.drill!, cursor)}
+            title={d.title}
+            load={(cursor) => api.conversations(d.query, d.metric, cursor)}
             names={names()}
             onOpen={open}
             onClose={() => setDrill(null)}

@@ -2,11 +2,23 @@
  * One line chart over the report's intervals, drawn by uPlot on a canvas (role="img", its
  * aria-label a summary), with the same numbers as a table behind "Show as table". Colours come
  * from the panel's CSS variables, read again when the system theme changes; the chart follows
- * its box's width (a phone's too).
+ * its box's width (a phone's too). A line with conversations behind it (`drill`) opens them for
+ * an interval: its cells in the table are buttons, and a click on the canvas opens the point
+ * under the cursor (of the chart's first such line).
  */
-import { createEffect, createSignal, createUniqueId, For, on, onCleanup, onMount } from 'solid-js'
+import {
+  createEffect,
+  createSignal,
+  createUniqueId,
+  For,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+} from 'solid-js'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import type { AnalyticsDrill } from '../analytics-api.ts'
 import { t } from '../i18n.ts'
 
 export interface ChartLine {
@@ -15,6 +27,8 @@ export interface ChartLine {
   color: string
   values: Array<number | null>
   format(value: number): string
+  /** The conversations behind a point, if any: its cells open them (the drill-down). */
+  drill?: AnalyticsDrill
 }
 
 const HEIGHT = 220
@@ -42,6 +56,10 @@ function cell(line: ChartLine, index: number): string {
   return v === null || v === undefined ? '–' : line.format(v)
 }
 
+/** A point with something behind it to list (none for no figure, or a count of 0). */
+const drillable = (line: ChartLine, index: number) =>
+  line.drill !== undefined && !!line.values[index]
+
 export function SeriesChart(props: {
   /** Names the figure for tests and styles (`data-chart`). */
   id?: string
@@ -53,6 +71,8 @@ export function SeriesChart(props: {
   summary: string
   /** The y axis is durations (ms). */
   durations?: boolean
+  /** Opens the conversations behind a line's point (lines with `drill` only). */
+  onDrill?(line: ChartLine, index: number): void
 }) {
   let box!: HTMLDivElement
   let plot: uPlot | undefined
@@ -117,6 +137,23 @@ export function SeriesChart(props: {
     const canvas = plot.ctx.canvas
     canvas.setAttribute('role', 'img')
     canvas.setAttribute('aria-label', props.summary)
+    // A click on the plot opens the interval under the cursor, of the first line with a
+    // drill-down (the keyboard and screen readers have the same in the table's cells). Heard
+    // before uPlot's own click handler, which drops a click whose cursor it snapped to an edge.
+    const target = props.lines.find((l) => l.drill)
+    if (target && props.onDrill) {
+      const u = plot
+      u.over.classList.add('an-drillable')
+      u.root.addEventListener(
+        'click',
+        (e) => {
+          const i = u.cursor.idx
+          if (e.target !== u.over || i === null || i === undefined) return
+          if (i >= 0 && i < props.labels.length && drillable(target, i)) props.onDrill?.(target, i)
+        },
+        true,
+      )
+    }
   }
 
   onMount(() => {
@@ -171,7 +208,30 @@ export function SeriesChart(props: {
               {(label, i) => (
                 <tr>
                   <th scope="row">{label}</th>
-                  <For each={props.lines}>{(line) => <td>{cell(line, i())}</td>}</For>
+                  <For each={props.lines}>
+                    {(line) => (
+                      <td>
+                        <Show
+                          when={props.onDrill && drillable(line, i())}
+                          fallback={cell(line, i())}
+                        >
+                          <button
+                            type="button"
+                            class="an-drill-link"
+                            aria-haspopup="dialog"
+                            aria-label={t('{what}, {which}: {n} — list them', {
+                              what: line.label,
+                              which: label,
+                              n: cell(line, i()),
+                            })}
+                            onClick={() => props.onDrill?.(line, i())}
+                          >
+                            {cell(line, i())}
+                          </button>
+                        </Show>
+                      </td>
+                    )}
+                  </For>
                 </tr>
               )}
             </For>

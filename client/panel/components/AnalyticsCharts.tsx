@@ -3,15 +3,25 @@
  * messages, the median first response, the operators' load (open conversations assigned at the
  * same time: the average and the peak of each interval) and their time online. Each canvas is
  * summed up in words (totals and the busiest interval) for screen readers; the numbers
- * themselves are in each chart's table.
+ * themselves are in each chart's table. Conversations, resolved and the first response open the
+ * conversations behind an interval (the drill-down), from its start to the next one's.
  */
 import { createMemo } from 'solid-js'
-import type { AnalyticsPoint, AnalyticsReport } from '../analytics-api.ts'
+import type {
+  AnalyticsDrill,
+  AnalyticsPoint,
+  AnalyticsReport,
+  Narrowing,
+} from '../analytics-api.ts'
 import { count, duration, hours, intervalLabel, load } from '../analytics-format.ts'
 import { t } from '../i18n.ts'
 import { SeriesChart, type ChartLine } from './AnalyticsChart.tsx'
 
-export function AnalyticsCharts(props: { report: AnalyticsReport }) {
+export function AnalyticsCharts(props: {
+  report: AnalyticsReport
+  /** Opens the drill-down titled `title`, of `metric`, narrowed `by`. */
+  onDrill(title: string, metric: AnalyticsDrill, by: Narrowing): void
+}) {
   const series = () => props.report.series
   const labels = createMemo(() =>
     series().map((p) => intervalLabel(p.at, props.report.query.interval)),
@@ -21,18 +31,25 @@ export function AnalyticsCharts(props: { report: AnalyticsReport }) {
     color: string,
     pick: (p: AnalyticsPoint) => number | null,
     format: (v: number) => string = count,
-  ): ChartLine => ({ label, color, values: series().map(pick), format })
+    drill?: AnalyticsDrill,
+  ): ChartLine => ({ label, color, values: series().map(pick), format, drill })
 
   const volume = createMemo(() => [
-    line(t('Conversations'), 'var(--chart-1)', (p) => p.conversations),
-    line(t('Resolved'), 'var(--chart-2)', (p) => p.resolved),
+    line(t('Conversations'), 'var(--chart-1)', (p) => p.conversations, count, 'created'),
+    line(t('Resolved'), 'var(--chart-2)', (p) => p.resolved, count, 'resolved'),
   ])
   const messages = createMemo(() => [
     line(t('Visitor messages'), 'var(--chart-1)', (p) => p.visitorMessages),
     line(t('Operator messages'), 'var(--chart-2)', (p) => p.operatorMessages),
   ])
   const response = createMemo(() => [
-    line(t('First response (median)'), 'var(--chart-1)', (p) => p.firstResponseMedianMs, duration),
+    line(
+      t('First response (median)'),
+      'var(--chart-1)',
+      (p) => p.firstResponseMedianMs,
+      duration,
+      'first_response',
+    ),
   ])
   const workload = createMemo(() => [
     line(t('Average load'), 'var(--chart-1)', (p) => p.loadAverage, load),
@@ -81,6 +98,15 @@ export function AnalyticsCharts(props: { report: AnalyticsReport }) {
       high: duration(Math.max(...known)),
     })
   }
+  /** A line's interval i: from its start to the next one's (the range's end for the last). */
+  const drill = (l: ChartLine, i: number) => {
+    const at = series()[i]?.at
+    if (!l.drill || at === undefined) return
+    props.onDrill(`${l.label} · ${labels()[i] ?? ''}`, l.drill, {
+      from: at,
+      to: series()[i + 1]?.at ?? props.report.query.to,
+    })
+  }
   const range = () =>
     labels().length > 0 ? `${labels()[0]} – ${labels()[labels().length - 1]}` : ''
 
@@ -90,6 +116,7 @@ export function AnalyticsCharts(props: { report: AnalyticsReport }) {
       <div class="an-chart-grid">
         <SeriesChart
           id="volume"
+          onDrill={drill}
           title={t('Conversations and resolved')}
           labels={labels()}
           lines={volume()}
@@ -104,6 +131,7 @@ export function AnalyticsCharts(props: { report: AnalyticsReport }) {
         />
         <SeriesChart
           id="response"
+          onDrill={drill}
           title={t('First response (median)')}
           labels={labels()}
           lines={response()}

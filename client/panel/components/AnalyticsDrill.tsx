@@ -1,5 +1,6 @@
 /**
- * The conversations behind a headline figure (the drill-down), in a dialog: one page at a
+ * The conversations behind a figure (the drill-down: a headline, a chart's interval, a
+ * breakdown's row), in a dialog titled with the figure and what narrows it: one page at a
  * time ("Show more" reads the next), each row opening that conversation in the panel's own
  * conversation view. Escape closes it and the focus goes back to the figure.
  */
@@ -10,11 +11,11 @@ import type { AnalyticsConversation, AnalyticsConversationPage, Names } from '..
 import { channelName, countryName, dateTime, duration } from '../analytics-format.ts'
 import { STATUS_LABELS } from '../format.ts'
 import { t, tn } from '../i18n.ts'
-import type { CardDef } from './AnalyticsCards.tsx'
 import { Modal } from './Modal.tsx'
 
 export function AnalyticsDrill(props: {
-  card: CardDef
+  /** The figure's label and what narrows it ("Conversations · 5 Mar"), translated. */
+  title: string
   load(cursor: string | null): Promise<AnalyticsConversationPage>
   names: Names
   onOpen(conversationId: string): void
@@ -44,7 +45,7 @@ export function AnalyticsDrill(props: {
     c.status in STATUS_LABELS ? t(STATUS_LABELS[c.status as keyof typeof STATUS_LABELS]) : c.status
 
   return (
-    <Modal title={t(props.card.label)} class="an-drill" onClose={props.onClose}>
+    <Modal title={props.title} class="an-drill" onClose={props.onClose}>
       {(close) => (
         <div class="dialog-body">
           <p class="muted" role="status">

@@ -3,12 +3,21 @@
  * column (a button in each header, aria-sort on the sorted one), and its CSV downloaded as the
  * filters select it. Every table has the row's load (its conversations open at the same time);
  * the operators' also their time connected by status. On a phone each row is a card of
- * labelled lines.
+ * labelled lines. A row's conversations and resolved open the conversations behind them (the
+ * drill-down, filtered to the row): not where the API has no such filter (regions), nor for the
+ * row of none ("Unassigned", "Unknown": no filter says "none").
  */
 import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
 import { asParleyError } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
-import type { AnalyticsTable, BreakdownRow, PresenceFigures } from '../analytics-api.ts'
+import type {
+  AnalyticsDrill,
+  AnalyticsTable,
+  BreakdownRow,
+  FilterKey,
+  Narrowing,
+  PresenceFigures,
+} from '../analytics-api.ts'
 import {
   channelName,
   count,
@@ -30,6 +39,12 @@ interface Column {
   show(row: BreakdownRow): string
   /** In the operators' table only (assignments, time connected). */
   operators?: true
+  /**
+   * The conversations the figure counts, listed by the drill-down filtered to the row. The
+   * operators' "Conversations" counts by first assignee and "Resolved" by the resolving
+   * operator, as the API's operator filter of `created` and `resolved` does.
+   */
+  drill?: AnalyticsDrill
 }
 
 const numeric = (id: string, label: string, pick: (r: BreakdownRow) => number): Column => ({
@@ -48,10 +63,21 @@ const presence = (id: string, label: string, pick: (p: PresenceFigures) => numbe
   show: (r) => (r.presence ? hours(pick(r.presence)) : '–'),
 })
 
+type Breakdown = Exclude<AnalyticsTable, 'series' | 'heatmap' | 'ratings' | 'comments'>
+
+/** The API's filter for a table's rows (none for regions). */
+const FILTER: Partial<Record<Breakdown, FilterKey>> = {
+  operators: 'operator',
+  branches: 'branch',
+  inboxes: 'inbox',
+  countries: 'country',
+  channels: 'channel',
+}
+
 const COLUMNS: Column[] = [
-  numeric('conversations', msg('Conversations'), (r) => r.conversations),
+  { ...numeric('conversations', msg('Conversations'), (r) => r.conversations), drill: 'created' },
   { ...numeric('assigned', msg('Assigned'), (r) => r.assigned), operators: true },
-  numeric('resolved', msg('Resolved'), (r) => r.resolved),
+  { ...numeric('resolved', msg('Resolved'), (r) => r.resolved), drill: 'resolved' },
   numeric('visitorMessages', msg('Visitor messages'), (r) => r.visitorMessages),
   numeric('operatorMessages', msg('Operator messages'), (r) => r.operatorMessages),
   {
@@ -88,10 +114,12 @@ const COLUMNS: Column[] = [
 ]
 
 export function BreakdownTable(props: {
-  name: Exclude<AnalyticsTable, 'series' | 'heatmap' | 'ratings' | 'comments'>
+  name: Breakdown
   title: string
   rows: BreakdownRow[]
   onExport(): Promise<void>
+  /** Opens the drill-down titled `title`, of `metric`, narrowed `by` (to a row). */
+  onDrill?(title: string, metric: AnalyticsDrill, by: Narrowing): void
 }) {
   const [sort, setSort] = createSignal<{ id: string; desc: boolean }>({
     id: 'conversations',
@@ -106,6 +134,18 @@ export function BreakdownTable(props: {
     if (props.name === 'regions') return regionName(row.key)
     if (props.name === 'channels') return channelName(row.key)
     return row.label
+  }
+  /** The row's figure opens its conversations: a filter for it, and some to list. */
+  const drillable = (column: Column, row: BreakdownRow) => {
+    const v = column.key(row)
+    return (
+      !!column.drill && !!FILTER[props.name] && row.key !== '' && typeof v === 'number' && v > 0
+    )
+  }
+  const drill = (column: Column, row: BreakdownRow) => {
+    const filter = FILTER[props.name]
+    if (!column.drill || !filter) return
+    props.onDrill?.(`${t(column.label)} · ${name(row)}`, column.drill, { [filter]: row.key })
   }
   const nameColumn: Column = { id: 'name', label: msg('Name'), key: name, show: name }
   const sorted = createMemo(() => {
@@ -199,7 +239,28 @@ export function BreakdownTable(props: {
                       <SafeText text={name(row)} />
                     </th>
                     <For each={columns()}>
-                      {(column) => <td data-label={t(column.label)}>{column.show(row)}</td>}
+                      {(column) => (
+                        <td data-label={t(column.label)}>
+                          <Show
+                            when={props.onDrill && drillable(column, row)}
+                            fallback={column.show(row)}
+                          >
+                            <button
+                              type="button"
+                              class="an-drill-link"
+                              aria-haspopup="dialog"
+                              aria-label={t('{what}, {which}: {n} — list them', {
+                                what: t(column.label),
+                                which: name(row),
+                                n: column.show(row),
+                              })}
+                              onClick={() => drill(column, row)}
+                            >
+                              {column.show(row)}
+                            </button>
+                          </Show>
+                        </td>
+                      )}
                     </For>
                   </tr>
                 )}

@@ -123,4 +123,5 @@ export const RU_ANALYTICS: Dictionary = {
   'first response {time}': 'первый ответ {time}',
   'resolved in {time}': 'решён за {time}',
   'rated {score}': 'оценка {score}',
+  '{what}, {which}: {n} — list them': '{what}, {which}: {n} — показать список',
 }
