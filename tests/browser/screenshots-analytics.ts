@@ -1,7 +1,8 @@
 /**
  * Screenshots of the analytics dashboard (issue 19) for the README (run by
  * tests/browser/screenshots.ts), with a server of its own: docs/panel-analytics.png (desktop,
- * light), docs/panel-analytics-dark.png and docs/panel-analytics-mobile.png (375 px, dark).
+ * light), docs/panel-analytics-dark.png, docs/panel-analytics-mobile.png (375 px, dark) and
+ * docs/panel-analytics-drill.png (an operator's figure opened: the conversations behind it).
  *
  * The history is two weeks long and made through the real APIs on the server's fake clock,
  * walked forward conversation by conversation: three operators in two branches (Berlin for
@@ -94,6 +95,25 @@ export async function analyticsShots(browser: TestBrowser): Promise<void> {
       await shoot(page, shot.file, shot.width === 375 ? 1960 : null)
       await page.close()
     }
+
+    // A breakdown row's figure opens the conversations behind it (the drill-down).
+    const { page } = await PanelPage.open(browser.context, server.url, {
+      viewport: { width: 1280, height: 900 },
+      initScript: "localStorage.setItem('parley:lang', 'en')",
+    })
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.getByRole('button', { name: 'Analytics' }).click()
+    await page.locator('.an-comments').waitFor()
+    await page
+      .locator('[data-table="operators"] button.an-drill-link')
+      .filter({ hasText: /^[1-9]/ })
+      .nth(1)
+      .click()
+    await page.locator('.an-drill-list li').first().waitFor()
+    const path = join(ROOT, 'docs', 'panel-analytics-drill.png')
+    await page.screenshot({ path })
+    console.log(`wrote ${path}`)
+    await page.close()
   } finally {
     for (const ws of sockets) ws.close()
     await server.stop()
