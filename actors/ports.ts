@@ -19,6 +19,7 @@ import type {
   PanelLocale,
 } from '../protocol/index.ts'
 import type { WebhookDeliveryStatus, WebhookEventType } from '../protocol/webhooks.ts'
+import type { Durations } from '../protocol/analytics.ts'
 import type { Schedule } from './inbox/schedule.ts'
 
 /** A conversation row as the actor keeps it: the wire shape plus the owner's fencing epoch. */
@@ -1457,7 +1458,16 @@ export interface AnalyticsMomentFacts {
       'firstResponseAt' | 'firstResponseMs' | 'firstResponseBusinessMs' | 'firstResponderId'
     >
   resolved: AnalyticsFactDims & Pick<AnalyticsFacts, 'resolutionMs' | 'resolutionOperatorId'>
-  assigned: AnalyticsFactDims & Pick<AnalyticsFacts, 'firstAssignedAt' | 'createdAt'>
+  assigned: AnalyticsFactDims &
+    Pick<AnalyticsFacts, 'firstAssignedAt' | 'createdAt' | 'firstAssigneeId'>
+}
+
+/** Durations figures of one group of conversations (AnalyticsStore.durationFigures). */
+export interface AnalyticsDurationGroup {
+  /** null: all of the scope. */
+  dim: AnalyticsDimension | null
+  key: string
+  figures: Durations[]
 }
 
 export interface AnalyticsStore extends PresenceLog {
@@ -1503,14 +1513,22 @@ export interface AnalyticsStore extends PresenceLog {
     moment: M,
   ): Promise<Array<AnalyticsMomentFacts[M]>>
   /**
-   * The durations whose moment lies in the scope, without their dimensions (what a period's
-   * totals take): `response` the first response in wall time and working hours, `resolved` the
-   * resolution (businessMs null), `assigned` the queue wait (created -> first assigned).
+   * Count, average, median and 90th percentile of the durations whose moment lies in the scope:
+   * over all of them (`dim` null) and, with `byDimension`, per value of each dimension (the
+   * operator: the moment's own; '' for none). `figures` per moment: `response` the first
+   * response in wall time then in working hours, `resolved` the resolution, `assigned` the
+   * queue wait (created -> first assigned).
    */
-  durationsAt(
+  durationFigures(
     scope: AnalyticsScope,
     moment: Exclude<AnalyticsMoment, 'created'>,
-  ): Promise<Array<{ ms: number | null; businessMs: number | null }>>
+    byDimension: boolean,
+  ): Promise<AnalyticsDurationGroup[]>
+  /**
+   * The median first response (wall time) of those first answered in each interval
+   * [bounds[k], bounds[k + 1]) of the scope's range; null where none.
+   */
+  responseMedians(scope: AnalyticsScope, bounds: readonly number[]): Promise<Array<number | null>>
   /** The latest rating of each of these conversations that has one (null score: declined). */
   latestRatings(
     conversationIds: readonly string[],

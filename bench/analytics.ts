@@ -328,8 +328,20 @@ async function timeQueries(url: string): Promise<void> {
       ['store: resolutions', (span) => store.analytics.factsAt(scopeOf(span), 'resolved')],
       ['store: first assignments', (span) => store.analytics.factsAt(scopeOf(span), 'assigned')],
       [
-        'store: first responses, values only',
-        (span) => store.analytics.durationsAt(scopeOf(span), 'response'),
+        'store: first response figures, by dimension',
+        (span) => store.analytics.durationFigures(scopeOf(span), 'response', true),
+      ],
+      [
+        'store: resolution figures, by dimension',
+        (span) => store.analytics.durationFigures(scopeOf(span), 'resolved', true),
+      ],
+      [
+        'store: first response medians, per day',
+        (span) =>
+          store.analytics.responseMedians(
+            scopeOf(span),
+            Array.from({ length: span / DAY + 1 }, (_, k) => END - span + k * DAY),
+          ),
       ],
       ['store: ratings', (span) => store.analytics.ratings(scopeOf(span))],
       ['store: load spans', (span) => store.analytics.loadsIn(scopeOf(span))],

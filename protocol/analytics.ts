@@ -102,6 +102,28 @@ export interface Durations {
   p90Ms: number | null
 }
 
+/** Count, average, median and 90th percentile (nearest rank) of the known values. */
+export function durationsOf(values: ReadonlyArray<number | null>): Durations {
+  // A typed array sorts numbers natively (a year's 100k values).
+  const all = new Float64Array(values.length)
+  let n = 0
+  for (const v of values) if (v !== null) all[n++] = v
+  const known = all.subarray(0, n).sort()
+  if (known.length === 0) return { count: 0, averageMs: null, medianMs: null, p90Ms: null }
+  const rank = (p: number) => known[Math.max(0, Math.ceil(p * known.length) - 1)] ?? null
+  const mid = known.length / 2
+  const median =
+    known.length % 2 === 1
+      ? (known[Math.floor(mid)] ?? 0)
+      : Math.round(((known[mid - 1] ?? 0) + (known[mid] ?? 0)) / 2)
+  return {
+    count: known.length,
+    averageMs: Math.round(known.reduce((s, v) => s + v, 0) / known.length),
+    medianMs: median,
+    p90Ms: rank(0.9),
+  }
+}
+
 /**
  * Operators' connected time in the range by the status they chose, in ms (docs/analytics.md,
  * "Online time"): connected means at least one panel open, or its grace period after the last

@@ -21,6 +21,7 @@ import {
 } from 'drizzle-orm'
 import type {
   AnalyticsDimension,
+  AnalyticsDurationGroup,
   AnalyticsEventRecord,
   AnalyticsLogEvent,
   AnalyticsFacts,
@@ -34,7 +35,7 @@ import type {
   AnalyticsStore,
   PresenceStatus,
 } from '../../actors/ports.ts'
-import { BUCKET_MS } from '../../protocol/analytics.ts'
+import { BUCKET_MS, durationsOf, regionKey } from '../../protocol/analytics.ts'
 import { queryStep, type SqlDialect } from '../sql/dialect.ts'
 import { analyticsWrite, type PlannedWrite } from './writes.ts'
 import { GRAIN } from './analytics-steps.ts'
@@ -393,6 +394,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         ...dims,
         firstAssignedAt: field(f.firstAssignedAt),
         createdAt: field(f.createdAt),
+        firstAssigneeId: field(f.firstAssigneeId),
       },
     }[moment]
     const rows = await this.db.all(
@@ -402,24 +404,189 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     return rows as unknown as Array<AnalyticsMomentFacts[M]>
   }
 
-  async durationsAt(
+  async durationFigures(
     scope: AnalyticsScope,
     moment: Exclude<AnalyticsMoment, 'created'>,
-  ): Promise<Array<{ ms: number | null; businessMs: number | null }>> {
+    byDimension: boolean,
+  ): Promise<AnalyticsDurationGroup[]> {
+    return this.db.name === 'postgres'
+      ? this.#durationsBySql(scope, moment, byDimension)
+      : this.#durationsByRows(scope, moment, byDimension)
+  }
+
+  /** SQLite: the moment's rows through its covering index, grouped here. */
+  async #durationsByRows(
+    scope: AnalyticsScope,
+    moment: Exclude<AnalyticsMoment, 'created'>,
+    byDimension: boolean,
+  ): Promise<AnalyticsDurationGroup[]> {
+    const rows = await this.factsAt(scope, moment)
+    type Row = (typeof rows)[number]
+    const valuesOf = DURATIONS[moment] as (row: Row) => Array<number | null>
+    const operatorOf = OPERATOR_OF[moment] as (row: Row) => string | null
+    const groups = new Map<string, AnalyticsDurationGroup & { values: Array<number | null>[] }>()
+    const add = (dim: AnalyticsDimension | null, key: string, values: Array<number | null>) => {
+      const id = `${dim ?? ''}\u0000${key}`
+      let group = groups.get(id)
+      if (!group) {
+        group = { dim, key, figures: [], values: values.map(() => []) }
+        groups.set(id, group)
+      }
+      values.forEach((v, k) => group.values[k]?.push(v))
+    }
+    for (const row of rows) {
+      const values = valuesOf(row)
+      add(null, '', values)
+      if (!byDimension) continue
+      add('operator', operatorOf(row) ?? '', values)
+      add('branch', row.branchId ?? '', values)
+      add('inbox', row.inboxId, values)
+      add('channel', row.channel, values)
+      add('country', row.country ?? '', values)
+      add('region', regionKey(row.country, row.region), values)
+    }
+    if (groups.size === 0) add(null, '', DURATIONS_NONE[moment])
+    return [...groups.values()].map(({ dim, key, values }) => ({
+      dim,
+      key,
+      figures: values.map(durationsOf),
+    }))
+  }
+
+  /** Postgres: counted, averaged and ranked by the database, one row per group. */
+  async #durationsBySql(
+    scope: AnalyticsScope,
+    moment: Exclude<AnalyticsMoment, 'created'>,
+    byDimension: boolean,
+  ): Promise<AnalyticsDurationGroup[]> {
     const f = this.db.tables.analyticsConversations
-    const none = sql<number | null>`null`.mapWith(nullableNumber)
-    // Columns of the moment's covering index only.
-    const columns = {
-      response: { ms: field(f.firstResponseMs), businessMs: field(f.firstResponseBusinessMs) },
-      resolved: { ms: field(f.resolutionMs), businessMs: none },
-      assigned: {
-        ms: sql<number | null>`${f.firstAssignedAt} - ${f.createdAt}`.mapWith(nullableNumber),
-        businessMs: none,
-      },
+    const values = {
+      response: [f.firstResponseMs, f.firstResponseBusinessMs],
+      resolved: [f.resolutionMs],
+      assigned: [sql`${f.firstAssignedAt} - ${f.createdAt}`],
     }[moment]
-    return this.db.all(
-      selectFields(columns, 'analyticsConversations', { where: this.#factScope(scope, moment) }),
+    const operator = {
+      response: f.firstResponderId,
+      resolved: f.resolutionOperatorId,
+      assigned: f.firstAssigneeId,
+    }[moment]
+    // The groups' keys as the report names them ('' for none; a region with its country).
+    const keys: Array<[AnalyticsDimension, SQL]> = [
+      ['operator', sql`coalesce(${operator}, '')`],
+      ['branch', sql`coalesce(${f.branchId}, '')`],
+      ['inbox', sql`${f.inboxId}`],
+      ['channel', sql`${f.channel}`],
+      ['country', sql`coalesce(${f.country}, '')`],
+      [
+        'region',
+        sql`case when ${f.region} is null or ${f.region} = '' then '' else coalesce(${f.country}, '') || '/' || ${f.region} end`,
+      ],
+    ]
+    const inner = sql.join(
+      [
+        ...values.map((v, k) => sql`${v} as ${sql.identifier(`v${k}`)}`),
+        ...keys.map(([, key], k) => sql`${key} as ${sql.identifier(`k${k}`)}`),
+      ],
+      sql`, `,
     )
+    const figures = sql.join(
+      values.map((_, k) => {
+        const v = sql.identifier(`v${k}`)
+        const as = (name: string) => sql.identifier(`${name}${k}`)
+        return sql`count(${v}) as ${as('n')}, avg(${v}) as ${as('a')}, percentile_cont(0.5) within group (order by ${v}) as ${as('m')}, percentile_disc(0.9) within group (order by ${v}) as ${as('p')}`
+      }),
+      sql`, `,
+    )
+    const grouping = sql.join(
+      keys.map((_, k) => sql`grouping(${sql.identifier(`k${k}`)}) as ${sql.identifier(`g${k}`)}`),
+      sql`, `,
+    )
+    const columns = sql.join(
+      keys.map((_, k) => sql.identifier(`k${k}`)),
+      sql`, `,
+    )
+    const sets = sql.join(
+      keys.map((_, k) => sql`(${sql.identifier(`k${k}`)})`),
+      sql`, `,
+    )
+    const from = sql`(select ${inner} from ${f} where ${this.#factScope(scope, moment)}) as t`
+    // Without dimensions, one plain aggregate (its row has no grouping columns: the whole).
+    const rows = await this.db.all(
+      rawQuery<Record<string, unknown>>(
+        byDimension
+          ? sql`select ${grouping}, ${columns}, ${figures} from ${from} group by grouping sets ((), ${sets})`
+          : sql`select ${figures} from ${from}`,
+      ),
+    )
+    return rows.map((row) => {
+      // grouping() is 0 for the one key a row is grouped by (none: the whole scope).
+      const k = byDimension ? keys.findIndex((_, i) => Number(row[`g${i}`]) === 0) : -1
+      return {
+        dim: k === -1 ? null : (keys[k]?.[0] ?? null),
+        key: k === -1 ? '' : String(row[`k${k}`] ?? ''),
+        figures: values.map((_, j) => {
+          const n = Number(row[`n${j}`])
+          return n === 0
+            ? { count: 0, averageMs: null, medianMs: null, p90Ms: null }
+            : {
+                count: n,
+                averageMs: Math.round(Number(row[`a${j}`])),
+                medianMs: Math.round(Number(row[`m${j}`])),
+                p90Ms: Number(row[`p${j}`]),
+              }
+        }),
+      }
+    })
+  }
+
+  async responseMedians(
+    scope: AnalyticsScope,
+    bounds: readonly number[],
+  ): Promise<Array<number | null>> {
+    const intervals = bounds.length - 1
+    const medians: Array<number | null> = Array.from({ length: Math.max(0, intervals) }, () => null)
+    if (intervals < 1) return medians
+    const f = this.db.tables.analyticsConversations
+    const where = this.#factScope(scope, 'response')
+    if (this.db.name === 'postgres') {
+      // width_bucket: k + 1 for [bounds[k], bounds[k + 1]).
+      const thresholds = sql`array[${sql.join(
+        bounds.map((b) => sql`${b}`),
+        sql`, `,
+      )}]::bigint[]`
+      const rows = await this.db.all(
+        rawQuery<{ k: unknown; median: unknown }>(
+          sql`select width_bucket(${f.firstResponseAt}, ${thresholds}) as k, percentile_cont(0.5) within group (order by ${f.firstResponseMs}) as median from ${f} where ${where} group by 1`,
+        ),
+      )
+      for (const row of rows) {
+        const k = Number(row.k) - 1
+        if (k >= 0 && k < intervals && row.median !== null)
+          medians[k] = Math.round(Number(row.median))
+      }
+      return medians
+    }
+    const rows = await this.db.all(
+      selectFields(
+        { at: field(f.firstResponseAt), ms: field(f.firstResponseMs) },
+        'analyticsConversations',
+        { where },
+      ),
+    )
+    const values: Array<Array<number | null>> = medians.map(() => [])
+    for (const { at, ms } of rows) {
+      if (at === null) continue
+      // The last bound at or before `at` (bounds ascend).
+      let lo = 0
+      let hi = intervals - 1
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1
+        if ((bounds[mid] ?? Infinity) <= at) lo = mid
+        else hi = mid - 1
+      }
+      if (at >= (bounds[0] ?? 0) && at < (bounds[intervals] ?? 0)) values[lo]?.push(ms)
+    }
+    return values.map((v) => durationsOf(v).medianMs)
   }
 
   async latestRatings(
@@ -613,6 +780,23 @@ export class SqlAnalyticsStore implements AnalyticsStore {
 }
 
 type FactsTable = SqlDialect['tables']['analyticsConversations']
+
+/** The durations of a moment's row, in the order of durationFigures' `figures`. */
+const DURATIONS = {
+  response: (r: AnalyticsMomentFacts['response']) => [r.firstResponseMs, r.firstResponseBusinessMs],
+  resolved: (r: AnalyticsMomentFacts['resolved']) => [r.resolutionMs],
+  assigned: (r: AnalyticsMomentFacts['assigned']) => [
+    r.firstAssignedAt === null ? null : r.firstAssignedAt - r.createdAt,
+  ],
+}
+/** As many empty lists as a moment has durations. */
+const DURATIONS_NONE = { response: [null, null], resolved: [null], assigned: [null] }
+/** The operator a moment's figures are per. */
+const OPERATOR_OF = {
+  response: (r: AnalyticsMomentFacts['response']) => r.firstResponderId,
+  resolved: (r: AnalyticsMomentFacts['resolved']) => r.resolutionOperatorId,
+  assigned: (r: AnalyticsMomentFacts['assigned']) => r.firstAssigneeId,
+}
 
 function momentColumn(f: FactsTable, moment: AnalyticsMoment) {
   return {

@@ -5,9 +5,9 @@
  */
 import type {
   AnalyticsDimension,
+  AnalyticsDurationGroup,
   AnalyticsFacts,
   AnalyticsLoadRecord,
-  AnalyticsMomentFacts,
   AnalyticsRatingRecord,
   AnalyticsScope,
   Store,
@@ -28,7 +28,7 @@ import {
   type AnalyticsReport,
   type AnalyticsTotals,
   type BreakdownRow,
-  regionKey,
+  durationsOf,
   type Durations,
   type LoadFigures,
   type RatingFigures,
@@ -85,34 +85,27 @@ export class AnalyticsService {
     // Hours serve a zone whose offset stays whole hours (most zones), else quarter hours.
     const hourly = q.from % HOUR === 0 && q.to % HOUR === 0 && local.wholeHours(q.from, q.to)
     const now = this.deps.clock.now()
-    const [byBucket, period, previous, oldestMark, oldestBehind] = await Promise.all([
+    const series = seriesOf(q, local)
+    const bounds = [...series.map((e) => e.at), q.to]
+    const [byBucket, period, previous, medians, oldestMark, oldestBehind] = await Promise.all([
       analytics.countsByBucket(scope, hourly),
-      this.#period(scope, now),
-      this.#previous(previousScope, now),
+      this.#period(scope, now, true),
+      this.#period(previousScope, now, false),
+      analytics.responseMedians(scope, bounds),
       analytics.oldestMark(),
       analytics.oldestBehind(),
     ])
-    const { byDimension, responded, resolved, ratings, time } = period
-    const totals = totalsOf({
-      ...period,
-      responses: responded.map((f) => ({
-        ms: f.firstResponseMs,
-        businessMs: f.firstResponseBusinessMs,
-      })),
-      resolutions: resolved.map((f) => f.resolutionMs),
-      queueWaits: period.assigned.map((f) =>
-        f.firstAssignedAt === null ? null : f.firstAssignedAt - f.createdAt,
-      ),
-    })
+    const { byDimension, ratings, time } = period
+    const totals = totalsOf(period)
     const names = await this.#names()
-    const series = seriesOf(q, local, byBucket, responded)
-    const bounds = [...series.map((e) => e.at), q.to]
+    countInto(series, q, local, byBucket)
     const loads = loadWithinEdges(time.edges, bounds, now)
     const online = onlineWithin(time.presence, bounds)
     series.forEach((e, k) => {
       e.loadAverage = round2(loads[k]?.average ?? 0)
       e.loadPeak = loads[k]?.peak ?? 0
       e.onlineMs = online[k] ?? 0
+      e.firstResponseMedianMs = medians[k] ?? null
     })
     return {
       query: { from: q.from, to: q.to, tz: q.tz, interval: q.interval },
@@ -130,7 +123,7 @@ export class AnalyticsService {
         local,
         byBucket.filter((r) => r.metric === 'started').map((r) => [r.bucket * BUCKET_MS, r.value]),
       ),
-      ...breakdowns(byDimension, { responded, resolved }, ratings, time, names),
+      ...breakdowns(byDimension, period, ratings, time, names),
       // Exact up to the oldest event not counted: a mark, a summary still behind (its appends
       // are marked when it is written), or what the flush may still hold.
       asOf: Math.min(
@@ -306,39 +299,18 @@ export class AnalyticsService {
     }
   }
 
-  /** What the totals (and the breakdowns) of one period are made of. */
-  async #period(scope: AnalyticsScope, now: number): Promise<Period> {
+  /** What the totals (and, `byDimension`, the breakdowns) of one period are made of. */
+  async #period(scope: AnalyticsScope, now: number, byDimension: boolean): Promise<Period> {
     const { analytics } = this.deps.store
-    const [byDimension, responded, resolved, assigned, ratings, time] = await Promise.all([
+    const [byDim, responses, resolutions, waits, ratings, time] = await Promise.all([
       analytics.countsByDimension(scope),
-      analytics.factsAt(scope, 'response'),
-      analytics.factsAt(scope, 'resolved'),
-      analytics.factsAt(scope, 'assigned'),
+      analytics.durationFigures(scope, 'response', byDimension),
+      analytics.durationFigures(scope, 'resolved', byDimension),
+      analytics.durationFigures(scope, 'assigned', false),
       analytics.ratings(scope),
       this.#time(scope, now),
     ])
-    return { byDimension, responded, resolved, assigned, ratings, time }
-  }
-
-  /** What only the totals of a period are made of (the previous period's: no breakdowns). */
-  async #previous(scope: AnalyticsScope, now: number): Promise<TotalsInput> {
-    const { analytics } = this.deps.store
-    const [byDimension, responses, resolved, assigned, ratings, time] = await Promise.all([
-      analytics.countsByDimension(scope),
-      analytics.durationsAt(scope, 'response'),
-      analytics.durationsAt(scope, 'resolved'),
-      analytics.durationsAt(scope, 'assigned'),
-      analytics.ratings(scope),
-      this.#time(scope, now),
-    ])
-    return {
-      byDimension,
-      responses,
-      resolutions: resolved.map((d) => d.ms),
-      queueWaits: assigned.map((d) => d.ms),
-      ratings,
-      time,
-    }
+    return { byDimension: byDim, responses, resolutions, waits, ratings, time }
   }
 
   /**
@@ -452,10 +424,13 @@ interface TimeSpans {
   presence: PresenceSpan[]
 }
 
-interface FactSets {
-  responded: AnalyticsMomentFacts['response'][]
-  resolved: AnalyticsMomentFacts['resolved'][]
-  assigned: AnalyticsMomentFacts['assigned'][]
+/** Durations figures of a period: the whole scope's (dim null) and per dimension value. */
+interface DurationSets {
+  /** First response: wall time, working hours. */
+  responses: AnalyticsDurationGroup[]
+  resolutions: AnalyticsDurationGroup[]
+  /** Queue wait (totals only). */
+  waits: AnalyticsDurationGroup[]
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
@@ -467,26 +442,20 @@ function sumByMetric(rows: ReadonlyArray<{ metric: string; value: number }>): Ma
 }
 
 /** One period's reads (AnalyticsService#period). */
-interface Period extends FactSets {
+interface Period extends DurationSets {
   byDimension: Array<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>
   ratings: AnalyticsRatingRecord[]
   time: TimeSpans
 }
 
-/** What a period's totals are made of. */
-interface TotalsInput {
-  byDimension: Period['byDimension']
-  responses: ReadonlyArray<{ ms: number | null; businessMs: number | null }>
-  /** Of the conversations first resolved in the period (null: unknown). */
-  resolutions: ReadonlyArray<number | null>
-  queueWaits: ReadonlyArray<number | null>
-  ratings: AnalyticsRatingRecord[]
-  time: TimeSpans
+/** The whole scope's figures of a set (the k-th duration of its moment). */
+function whole(groups: readonly AnalyticsDurationGroup[], k = 0): Durations {
+  return groups.find((g) => g.dim === null)?.figures[k] ?? durationsOf([])
 }
 
-function totalsOf(period: TotalsInput): AnalyticsTotals {
+function totalsOf(period: Period): AnalyticsTotals {
   const { time, ratings } = period
-  const sets = period
+  const resolution = whole(period.resolutions)
   const counts = sumByMetric(period.byDimension.filter((r) => r.dim === 'inbox'))
   const { range } = time
   const presence = noPresence()
@@ -507,11 +476,12 @@ function totalsOf(period: TotalsInput): AnalyticsTotals {
     operatorMessages: n('operator_messages'),
     escalations: n('escalations'),
     transfers: n('transfers'),
-    firstResponse: durations(sets.responses.map((d) => d.ms)),
-    firstResponseBusiness: durations(sets.responses.map((d) => d.businessMs)),
-    resolution: durations(sets.resolutions),
-    queueWait: durations(sets.queueWaits),
-    ratings: ratingFigures(ratings, sets.resolutions.length),
+    firstResponse: whole(period.responses),
+    firstResponseBusiness: whole(period.responses, 1),
+    resolution,
+    queueWait: whole(period.waits),
+    // Asked: those first resolved in the period.
+    ratings: ratingFigures(ratings, resolution.count),
     presence,
     load: loadFigures(time),
   }
@@ -521,28 +491,6 @@ function totalsOf(period: TotalsInput): AnalyticsTotals {
 function loadFigures({ edges, range }: TimeSpans): LoadFigures {
   const [figures] = loadWithinEdges(edges, [range.from, range.to], range.now)
   return { average: round2(figures?.average ?? 0), peak: figures?.peak ?? 0 }
-}
-
-/** Count, average, median and 90th percentile (nearest rank) of the known values. */
-export function durations(values: ReadonlyArray<number | null>): Durations {
-  // A typed array sorts numbers natively (a year's 100k values, several times per report).
-  const all = new Float64Array(values.length)
-  let n = 0
-  for (const v of values) if (v !== null) all[n++] = v
-  const known = all.subarray(0, n).sort()
-  if (known.length === 0) return { count: 0, averageMs: null, medianMs: null, p90Ms: null }
-  const rank = (p: number) => known[Math.max(0, Math.ceil(p * known.length) - 1)] ?? null
-  const mid = known.length / 2
-  const median =
-    known.length % 2 === 1
-      ? (known[Math.floor(mid)] ?? 0)
-      : Math.round(((known[mid - 1] ?? 0) + (known[mid] ?? 0)) / 2)
-  return {
-    count: known.length,
-    averageMs: Math.round(known.reduce((s, v) => s + v, 0) / known.length),
-    medianMs: median,
-    p90Ms: rank(0.9),
-  }
 }
 
 const SCALE_SIZE = { stars: 6, thumbs: 2, nps: 11 } as const
@@ -580,20 +528,19 @@ function ratingFigures(ratings: readonly AnalyticsRatingRecord[], asked: number)
   }
 }
 
-function seriesOf(
-  q: AnalyticsQuery,
-  local: LocalTime,
-  byBucket: ReadonlyArray<{ bucket: number; metric: string; value: number }>,
-  responded: readonly AnalyticsMomentFacts['response'][],
-): AnalyticsReport['series'] {
-  const keyOf = (p: LocalParts) =>
-    q.interval === 'day' ? p.date : q.interval === 'week' ? p.week : p.month
+/** The local day, ISO week or month an instant is in, as the query's interval names it. */
+function intervalKey(q: AnalyticsQuery, p: LocalParts): string {
+  return q.interval === 'day' ? p.date : q.interval === 'week' ? p.week : p.month
+}
+
+/** The report's intervals over the range (each at its first quarter hour), figures still 0. */
+function seriesOf(q: AnalyticsQuery, local: LocalTime): AnalyticsReport['series'] {
   const series: AnalyticsReport['series'] = []
-  const index = new Map<string, number>()
+  let last: string | null = null
   for (let at = q.from; at < q.to; at += BUCKET_MS) {
-    const key = keyOf(local.parts(at))
-    if (index.has(key)) continue
-    index.set(key, series.length)
+    const key = intervalKey(q, local.parts(at))
+    if (key === last) continue
+    last = key
     series.push({
       at,
       label: key,
@@ -607,7 +554,18 @@ function seriesOf(
       onlineMs: 0,
     })
   }
-  const entry = (at: number) => series[index.get(keyOf(local.parts(at))) ?? -1]
+  return series
+}
+
+/** The counts into the intervals they fall in. */
+function countInto(
+  series: AnalyticsReport['series'],
+  q: AnalyticsQuery,
+  local: LocalTime,
+  byBucket: ReadonlyArray<{ bucket: number; metric: string; value: number }>,
+): void {
+  const index = new Map(series.map((e, k) => [e.label, k]))
+  const entry = (at: number) => series[index.get(intervalKey(q, local.parts(at))) ?? -1]
   for (const r of byBucket) {
     const e = entry(r.bucket * BUCKET_MS)
     if (!e) continue
@@ -616,20 +574,6 @@ function seriesOf(
     else if (r.metric === 'operator_messages') e.operatorMessages += r.value
     else if (r.metric === 'started') e.conversations += r.value
   }
-  const responses = new Map<number, number[]>()
-  for (const f of responded) {
-    if (f.firstResponseAt === null || f.firstResponseMs === null) continue
-    const i = index.get(keyOf(local.parts(f.firstResponseAt)))
-    if (i === undefined) continue
-    const list = responses.get(i) ?? []
-    list.push(f.firstResponseMs)
-    responses.set(i, list)
-  }
-  for (const [i, values] of responses) {
-    const e = series[i]
-    if (e) e.firstResponseMedianMs = durations(values).medianMs
-  }
-  return series
 }
 
 function heatmapOf(local: LocalTime, items: ReadonlyArray<readonly [number, number]>): number[][] {
@@ -640,26 +584,6 @@ function heatmapOf(local: LocalTime, items: ReadonlyArray<readonly [number, numb
     if (row) row[p.hour] = (row[p.hour] ?? 0) + value
   }
   return grid
-}
-
-function factKey(
-  f: Pick<AnalyticsFacts, 'inboxId' | 'branchId' | 'channel' | 'country' | 'region'>,
-  d: Dimension,
-  operator: string | null,
-): string {
-  return (
-    (d === 'operators'
-      ? operator
-      : d === 'branches'
-        ? f.branchId
-        : d === 'inboxes'
-          ? f.inboxId
-          : d === 'countries'
-            ? f.country
-            : d === 'regions'
-              ? regionKey(f.country, f.region)
-              : f.channel) ?? ''
-  )
 }
 
 function loadKey(
@@ -700,7 +624,7 @@ function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
 
 function breakdowns(
   counts: ReadonlyArray<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>,
-  sets: Pick<FactSets, 'responded' | 'resolved'>,
+  sets: Pick<DurationSets, 'responses' | 'resolutions'>,
   ratings: readonly AnalyticsRatingRecord[],
   time: TimeSpans,
   names: Names,
@@ -714,8 +638,6 @@ function breakdowns(
       string,
       {
         row: BreakdownRow
-        responses: (number | null)[]
-        resolutions: (number | null)[]
         stars: number[]
       }
     >()
@@ -731,15 +653,13 @@ function breakdowns(
             resolved: 0,
             visitorMessages: 0,
             operatorMessages: 0,
-            firstResponse: durations([]),
-            resolution: durations([]),
+            firstResponse: durationsOf([]),
+            resolution: durationsOf([]),
             ratingAverage: null,
             ratings: 0,
             load: { average: 0, peak: 0 },
             presence: d === 'operators' ? (key === '' ? null : noPresence()) : null,
           },
-          responses: [],
-          resolutions: [],
           stars: [],
         }
         rows.set(key, found)
@@ -755,10 +675,12 @@ function breakdowns(
       else if (c.metric === 'visitor_messages') row.visitorMessages += c.value
       else if (c.metric === 'operator_messages') row.operatorMessages += c.value
     }
-    for (const f of sets.responded)
-      at(factKey(f, d, f.firstResponderId)).responses.push(f.firstResponseMs)
-    for (const f of sets.resolved)
-      at(factKey(f, d, f.resolutionOperatorId)).resolutions.push(f.resolutionMs)
+    for (const g of sets.responses) {
+      if (g.dim === dim) at(g.key).row.firstResponse = g.figures[0] ?? durationsOf([])
+    }
+    for (const g of sets.resolutions) {
+      if (g.dim === dim) at(g.key).row.resolution = g.figures[0] ?? durationsOf([])
+    }
     for (const r of ratings) {
       if (r.score === null) continue
       const entry = at(ratingKey(r, d))
@@ -772,10 +694,8 @@ function breakdowns(
       for (const [key, figures] of presence) at(key).row.presence = figures
     }
     result[d] = [...rows.values()]
-      .map(({ row, responses, resolutions, stars }) => ({
+      .map(({ row, stars }) => ({
         ...row,
-        firstResponse: durations(responses),
-        resolution: durations(resolutions),
         ratingAverage: stars.length === 0 ? null : stars.reduce((s, v) => s + v, 0) / stars.length,
       }))
       .sort(
