@@ -424,33 +424,38 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     type Row = (typeof rows)[number]
     const valuesOf = DURATIONS[moment] as (row: Row) => Array<number | null>
     const operatorOf = OPERATOR_OF[moment] as (row: Row) => string | null
-    const groups = new Map<string, AnalyticsDurationGroup & { values: Array<number | null>[] }>()
-    const add = (dim: AnalyticsDimension | null, key: string, values: Array<number | null>) => {
-      const id = `${dim ?? ''}\u0000${key}`
-      let group = groups.get(id)
-      if (!group) {
-        group = { dim, key, figures: [], values: values.map(() => []) }
-        groups.set(id, group)
-      }
-      values.forEach((v, k) => group.values[k]?.push(v))
-    }
+    const width = DURATIONS_WIDTH[moment]
+    const lists = () => Array.from({ length: width }, (): Array<number | null> => [])
+    const total = lists()
+    // Per dimension, per value: its lists (no key built per row).
+    const keyOf: Array<[AnalyticsDimension, (row: Row) => string]> = byDimension
+      ? [
+          ['operator', (row) => operatorOf(row) ?? ''],
+          ['branch', (row) => row.branchId ?? ''],
+          ['inbox', (row) => row.inboxId],
+          ['channel', (row) => row.channel],
+          ['country', (row) => row.country ?? ''],
+          ['region', (row) => regionKey(row.country, row.region)],
+        ]
+      : []
+    const perDim = keyOf.map(() => new Map<string, Array<number | null>[]>())
     for (const row of rows) {
       const values = valuesOf(row)
-      add(null, '', values)
-      if (!byDimension) continue
-      add('operator', operatorOf(row) ?? '', values)
-      add('branch', row.branchId ?? '', values)
-      add('inbox', row.inboxId, values)
-      add('channel', row.channel, values)
-      add('country', row.country ?? '', values)
-      add('region', regionKey(row.country, row.region), values)
+      for (let k = 0; k < width; k++) total[k]?.push(values[k] ?? null)
+      for (let d = 0; d < keyOf.length; d++) {
+        const key = keyOf[d]![1](row)
+        const byKey = perDim[d]!
+        let own = byKey.get(key)
+        if (!own) byKey.set(key, (own = lists()))
+        for (let k = 0; k < width; k++) own[k]?.push(values[k] ?? null)
+      }
     }
-    if (groups.size === 0) add(null, '', DURATIONS_NONE[moment])
-    return [...groups.values()].map(({ dim, key, values }) => ({
-      dim,
-      key,
-      figures: values.map(durationsOf),
-    }))
+    return [
+      { dim: null, key: '', figures: total.map(durationsOf) },
+      ...keyOf.flatMap(([dim], d) =>
+        [...perDim[d]!].map(([key, own]) => ({ dim, key, figures: own.map(durationsOf) })),
+      ),
+    ]
   }
 
   /** Postgres: counted, averaged and ranked by the database, one row per group. */
@@ -789,8 +794,8 @@ const DURATIONS = {
     r.firstAssignedAt === null ? null : r.firstAssignedAt - r.createdAt,
   ],
 }
-/** As many empty lists as a moment has durations. */
-const DURATIONS_NONE = { response: [null, null], resolved: [null], assigned: [null] }
+/** How many durations a moment's row has. */
+const DURATIONS_WIDTH = { response: 2, resolved: 1, assigned: 1 }
 /** The operator a moment's figures are per. */
 const OPERATOR_OF = {
   response: (r: AnalyticsMomentFacts['response']) => r.firstResponderId,
