@@ -2,7 +2,7 @@
  * A nats-server of the test's own (Debian's binary, JetStream on, loopback only, a free port),
  * which the test can stop, kill and restart on the same port and store folder.
  */
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -79,6 +79,19 @@ export async function startNats(
     async kill(sig = 'SIGKILL') {
       sendSignal(proc.pid, sig)
       if (TERMINATING.has(sig)) await stopTracked(proc, { signal: sig, timeoutMs: 5_000 })
+      // A stop signal lands asynchronously: a request sent right after kill() returns could
+      // still be answered. Wait until the kernel shows the process stopped (or running again).
+      if (sig === 'SIGSTOP' || sig === 'SIGCONT') {
+        const stopped = sig === 'SIGSTOP'
+        await waitUntil(
+          `nats-server ${stopped ? 'stopped' : 'running'}`,
+          () => isStopped(proc.pid) === stopped,
+          {
+            timeoutMs: 5_000,
+            intervalMs: 5,
+          },
+        )
+      }
     },
     async restart() {
       if (proc.exit === null) await nats.stop()
@@ -139,4 +152,14 @@ function answersInfo(port: number): Promise<boolean> {
       },
     }).catch(() => finish(false))
   })
+}
+
+/** Whether /proc shows the process stopped by a signal (state T). */
+function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T'
+  } catch {
+    return false
+  }
 }
