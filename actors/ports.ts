@@ -1354,6 +1354,11 @@ export interface AnalyticsProjection {
   loads: AnalyticsLoadRecord[]
   /** When the time going on at the stored figures ended (null: it did not, or there was none). */
   loadEndedAt: number | null
+  /**
+   * The periods (PERIOD_MS) of the inbox whose ranked durations this fold changes: what the
+   * stored figures had there and what they have now, where the two differ.
+   */
+  periods: number[]
 }
 
 /** A time a conversation was open and assigned to one operator (operator load). */
@@ -1457,7 +1462,8 @@ export interface AnalyticsMomentFacts {
       AnalyticsFacts,
       'firstResponseAt' | 'firstResponseMs' | 'firstResponseBusinessMs' | 'firstResponderId'
     >
-  resolved: AnalyticsFactDims & Pick<AnalyticsFacts, 'resolutionMs' | 'resolutionOperatorId'>
+  resolved: AnalyticsFactDims &
+    Pick<AnalyticsFacts, 'firstResolvedAt' | 'resolutionMs' | 'resolutionOperatorId'>
   assigned: AnalyticsFactDims &
     Pick<AnalyticsFacts, 'firstAssignedAt' | 'createdAt' | 'firstAssigneeId'>
 }

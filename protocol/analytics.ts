@@ -14,6 +14,12 @@ import { wireString } from './strings.ts'
  */
 export const BUCKET_MS = 15 * 60_000
 /**
+ * The length of an analytics period (7 days from the epoch, a Thursday): the durations the
+ * figures rank are packed per inbox and finished period (analytics_periods,
+ * analytics_period_cache).
+ */
+export const PERIOD_MS = 7 * 86_400_000
+/**
  * The key of a visitor's region in counts and breakdowns: the country code, '/', the region's
  * name as GeoIP gives it ("DE/Bayern"), so two countries' regions never meet; '' when unknown.
  */
@@ -106,14 +112,19 @@ export interface Durations {
 export function durationsOf(values: ReadonlyArray<number | null>): Durations {
   const known = new Float64Array(values.length)
   let n = 0
-  let sum = 0
   for (const v of values) {
     if (v === null) continue
     known[n++] = v
-    sum += v
   }
+  return durationsOfKnown(known.subarray(0, n))
+}
+
+/** durationsOf of values all known; reorders `a` (a scratch copy of the caller's). */
+export function durationsOfKnown(a: Float64Array): Durations {
+  const n = a.length
   if (n === 0) return { count: 0, averageMs: null, medianMs: null, p90Ms: null }
-  const a = known.subarray(0, n)
+  let sum = 0
+  for (let i = 0; i < n; i++) sum += a[i]!
   // Order statistics by selection, not a sort (a year's 100k values, per breakdown row).
   const mid = n >> 1
   const upper = select(a, mid, 0, n - 1)

@@ -50,6 +50,8 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   analyticsDays: ['inboxId', 'day', 'dim', 'key', 'metric'],
   analyticsLoad: ['conversationId', 'seq'],
   analyticsPresence: ['operatorId', 'at'],
+  analyticsPeriods: ['inboxId', 'period'],
+  analyticsPeriodCache: ['inboxId', 'kind', 'period'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

@@ -13,6 +13,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   foreignKey,
   index,
   integer,
@@ -43,6 +44,16 @@ import type { ApiTokenScope } from '../../protocol/api-tokens.ts'
 
 /** Epoch milliseconds, seqs and epochs: 64-bit in the database, a JS number in the rows. */
 const int64 = (name: string) => bigint(name, { mode: 'number' })
+/**
+ * Binary data, sent as bytea's hex text (bulk statements send their rows as array literals of
+ * text) and read as the driver's Buffer.
+ */
+const bytes = customType<{ data: Buffer; driverData: Buffer | string }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => `\\x${value.toString('hex')}`,
+  fromDriver: (value) =>
+    Buffer.isBuffer(value) ? value : Buffer.from(String(value).replace(/^\\x/, ''), 'hex'),
+})
 
 export const inboxes = pgTable('inboxes', {
   id: text('id').primaryKey(),
@@ -752,6 +763,43 @@ export const analyticsDays = pgTable(
 )
 
 /**
+ * Analytics (issue 19): a generation per inbox and period of PERIOD_MS (28 days; `period` =
+ * floor(at / PERIOD_MS)) of the durations the figures rank (first response, resolution, wait
+ * for an operator, at their moment). Every projector round that changes one of them moves its
+ * period's generation in its own transaction; a cached period (analytics_period_cache) counts
+ * only while its generation is the current one.
+ */
+export const analyticsPeriods = pgTable(
+  'analytics_periods',
+  {
+    inboxId: text('inbox_id').notNull(),
+    period: int64('period').notNull(),
+    gen: int64('gen').notNull(),
+  },
+  // Read: the periods of a range in some inboxes; written: one row per period a round changes.
+  (t) => [primaryKey({ columns: [t.inboxId, t.period] })],
+)
+
+/**
+ * Analytics (issue 19): a period's durations of one moment (`kind`: response, resolved,
+ * assigned) in one inbox, packed as columns (db/repos/analytics-periods.ts), written by
+ * the first report that reads the period at generation `gen` and read instead of the period's
+ * rows while `gen` is the period's current generation. Derived: deleting it loses nothing.
+ */
+export const analyticsPeriodCache = pgTable(
+  'analytics_period_cache',
+  {
+    inboxId: text('inbox_id').notNull(),
+    period: int64('period').notNull(),
+    kind: text('kind').notNull(),
+    gen: int64('gen').notNull(),
+    data: bytes('data').notNull(),
+  },
+  // Read: the periods of a range in some inboxes, one kind.
+  (t) => [primaryKey({ columns: [t.inboxId, t.kind, t.period] })],
+)
+
+/**
  * Analytics (issue 19): the events a drill-down lists conversations by (a resolution, closing,
  * reopening, escalation, transfer), one row per event, written with its bucket counts.
  */
@@ -900,4 +948,6 @@ export const tables = {
   analyticsDays,
   analyticsLoad,
   analyticsPresence,
+  analyticsPeriods,
+  analyticsPeriodCache,
 }

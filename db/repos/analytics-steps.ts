@@ -17,6 +17,11 @@ import type { Rows } from '../sql/tables.ts'
 export interface AnalyticsOps {
   projections: AnalyticsProjection[]
   settle: string[]
+  /**
+   * Periods' durations packed by a report (db/repos/analytics-periods.ts), in base64: a write
+   * reaches the SQLite writer thread as JSON.
+   */
+  caches?: Array<Omit<Rows['analyticsPeriodCache'], 'data'> & { data: string }>
 }
 
 /** Columns of the figures row a projection rewrites (all but the key). */
@@ -61,6 +66,8 @@ export class AnalyticsSteps {
   readonly #settle
   readonly #insertLoads = insertInto('analyticsLoad')
   readonly #endLoad
+  readonly #bumpPeriods
+  readonly #putCaches
 
   constructor(db: SqlDialect) {
     const { analyticsConversations: f, analyticsRatings: r, analyticsBuckets: b } = db.tables
@@ -101,6 +108,15 @@ export class AnalyticsSteps {
       target: ['inboxId', 'day', 'dim', 'key', 'metric'],
       set: { value: sql`${days.value} + excluded.value` },
     })
+    const periods = db.tables.analyticsPeriods
+    this.#bumpPeriods = insertInto('analyticsPeriods', {
+      target: ['inboxId', 'period'],
+      set: { gen: sql`${periods.gen} + 1` },
+    })
+    this.#putCaches = insertInto('analyticsPeriodCache', {
+      target: ['inboxId', 'kind', 'period'],
+      set: { gen: sql.raw('excluded.gen'), data: sql.raw('excluded.data') },
+    })
     const load = db.tables.analyticsLoad
     // The time going on at the stored figures (at most one per conversation) ends.
     this.#endLoad = update(
@@ -134,8 +150,14 @@ export class AnalyticsSteps {
     return rounds.flatMap((round) => this.#round(round))
   }
 
-  #round({ projections, settle }: AnalyticsOps): Step[] {
+  #round({ projections, settle, caches = [] }: AnalyticsOps): Step[] {
     const steps: Step[] = []
+    steps.push(
+      ...insertStep(
+        this.#putCaches,
+        caches.map((c) => ({ ...c, data: Buffer.from(c.data, 'base64') })),
+      ),
+    )
     const created = projections.filter((p) => p.over === null).map((p) => p.facts)
     steps.push(...insertStep(this.#insertFacts, created))
     for (const p of projections) {
@@ -183,6 +205,15 @@ export class AnalyticsSteps {
         projections.flatMap((p) => p.events),
       ),
     )
+    // A changed period's cached durations stop counting (a new generation), in this transaction.
+    const bumped = new Map<string, Rows['analyticsPeriods']>()
+    for (const p of projections) {
+      for (const period of p.periods) {
+        const { inboxId } = p.facts
+        bumped.set(`${inboxId}\u0000${period}`, { inboxId, period, gen: 1 })
+      }
+    }
+    steps.push(...insertStep(this.#bumpPeriods, [...bumped.values()]))
     if (settle.length > 0) steps.push(queryStep(this.#settle(settle), {}))
     return steps
   }

@@ -35,10 +35,27 @@ import type {
   AnalyticsStore,
   PresenceStatus,
 } from '../../actors/ports.ts'
-import { BUCKET_MS, durationsOf, regionKey } from '../../protocol/analytics.ts'
+import {
+  BUCKET_MS,
+  PERIOD_MS,
+  durationsOf,
+  durationsOfKnown,
+  regionKey,
+} from '../../protocol/analytics.ts'
+import {
+  DURATIONS_WIDTH,
+  pack,
+  segmentOf,
+  TUPLE,
+  unpack,
+  type RankedMoment,
+  type Segment,
+  type Tuple,
+} from './analytics-periods.ts'
 import { queryStep, type SqlDialect } from '../sql/dialect.ts'
+import type { Rows } from '../sql/tables.ts'
 import { analyticsWrite, type PlannedWrite } from './writes.ts'
-import { GRAIN } from './analytics-steps.ts'
+import { GRAIN, type AnalyticsOps } from './analytics-steps.ts'
 import {
   bound,
   field,
@@ -201,6 +218,8 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         'analyticsSeries',
         'analyticsDays',
         'analyticsLoad',
+        'analyticsPeriods',
+        'analyticsPeriodCache',
         'analyticsMarks',
       ] as const
     ).map((table) => queryStep(rawQuery(sql`delete from ${this.db.tables[table]}`), {}))
@@ -387,6 +406,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       },
       resolved: {
         ...dims,
+        firstResolvedAt: field(f.firstResolvedAt),
         resolutionMs: field(f.resolutionMs),
         resolutionOperatorId: field(f.resolutionOperatorId),
       },
@@ -409,53 +429,179 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     moment: Exclude<AnalyticsMoment, 'created'>,
     byDimension: boolean,
   ): Promise<AnalyticsDurationGroup[]> {
-    // The moment's rows through its covering index, grouped here. (Postgres ranking them itself,
-    // percentile_cont / percentile_disc per GROUPING SETS, measured 3-4x slower for a year:
-    // a sort per aggregate per group.)
-    return this.#durationsByRows(scope, moment, byDimension)
-  }
-
-  async #durationsByRows(
-    scope: AnalyticsScope,
-    moment: Exclude<AnalyticsMoment, 'created'>,
-    byDimension: boolean,
-  ): Promise<AnalyticsDurationGroup[]> {
-    const rows = await this.factsAt(scope, moment)
-    type Row = (typeof rows)[number]
-    const valuesOf = DURATIONS[moment] as (row: Row) => Array<number | null>
-    const operatorOf = OPERATOR_OF[moment] as (row: Row) => string | null
+    // Grouped here, over the moment's entries (packed periods and index rows). (Postgres ranking
+    // them itself, percentile_cont / percentile_disc per GROUPING SETS, measured 3-4x slower for
+    // a year than reading the index's rows: a sort per aggregate per group.)
+    const segments = await this.#segments(scope, moment)
     const width = DURATIONS_WIDTH[moment]
-    const lists = () => Array.from({ length: width }, (): Array<number | null> => [])
-    const total = lists()
-    // Per dimension, per value: its lists (no key built per row).
-    const keyOf: Array<[AnalyticsDimension, (row: Row) => string]> = byDimension
+    // Every distinct tuple the scope takes gets a group id; each duration's known values are
+    // laid out by group (a counting sort), so any union of groups is a few copies of ranges.
+    const ids = new Map<string, number>()
+    const tuples: Tuple[] = []
+    const idsOf = segments.map((segment) =>
+      segment.tuples.map((t) => {
+        if (!takes(scope, t)) return -1
+        const key = t.join('\u0000')
+        let id = ids.get(key)
+        if (id === undefined) {
+          ids.set(key, (id = tuples.length))
+          tuples.push(t)
+        }
+        return id
+      }),
+    )
+    const groups = tuples.length
+    const columns = Array.from({ length: width }, (_, k) => {
+      const start = new Int32Array(groups + 1)
+      segments.forEach((segment, s) => {
+        const idOf = idsOf[s]!
+        const column = segment.values[k]!
+        for (let i = 0; i < segment.n; i++) {
+          const id = idOf[segment.tuple[i]!]!
+          if (id >= 0 && !Number.isNaN(column[i]!)) start[id + 1]!++
+        }
+      })
+      for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!
+      const values = new Float64Array(start[groups]!)
+      const next = start.slice(0, groups)
+      segments.forEach((segment, s) => {
+        const idOf = idsOf[s]!
+        const column = segment.values[k]!
+        for (let i = 0; i < segment.n; i++) {
+          const id = idOf[segment.tuple[i]!]!
+          const v = column[i]!
+          if (id >= 0 && !Number.isNaN(v)) values[next[id]!++] = v
+        }
+      })
+      return { start, values }
+    })
+    // The figures of a union of groups, ranked in one scratch copy (selection reorders it).
+    const scratch = new Float64Array(Math.max(0, ...columns.map((c) => c.values.length)))
+    const figuresOf = (members: readonly number[]) =>
+      columns.map(({ start, values }) => {
+        let n = 0
+        for (const g of members) {
+          scratch.set(values.subarray(start[g]!, start[g + 1]!), n)
+          n += start[g + 1]! - start[g]!
+        }
+        return durationsOfKnown(scratch.subarray(0, n))
+      })
+    const dims: Array<[AnalyticsDimension, number]> = byDimension
       ? [
-          ['operator', (row) => operatorOf(row) ?? ''],
-          ['branch', (row) => row.branchId ?? ''],
-          ['inbox', (row) => row.inboxId],
-          ['channel', (row) => row.channel],
-          ['country', (row) => row.country ?? ''],
-          ['region', (row) => regionKey(row.country, row.region)],
+          ['operator', TUPLE.operator],
+          ['branch', TUPLE.branch],
+          ['inbox', TUPLE.inbox],
+          ['channel', TUPLE.channel],
+          ['country', TUPLE.country],
+          ['region', TUPLE.region],
         ]
       : []
-    const perDim = keyOf.map(() => new Map<string, Array<number | null>[]>())
-    for (const row of rows) {
-      const values = valuesOf(row)
-      for (let k = 0; k < width; k++) total[k]?.push(values[k] ?? null)
-      for (let d = 0; d < keyOf.length; d++) {
-        const key = keyOf[d]![1](row)
-        const byKey = perDim[d]!
-        let own = byKey.get(key)
-        if (!own) byKey.set(key, (own = lists()))
-        for (let k = 0; k < width; k++) own[k]?.push(values[k] ?? null)
+    const all = tuples.map((_, g) => g)
+    return [
+      { dim: null, key: '', figures: figuresOf(all) },
+      ...dims.flatMap(([dim, column]) => {
+        const byKey = new Map<string, number[]>()
+        tuples.forEach((t, g) => {
+          const key = t[column] ?? ''
+          const members = byKey.get(key)
+          if (members) members.push(g)
+          else byKey.set(key, [g])
+        })
+        return [...byKey].map(([key, members]) => ({ dim, key, figures: figuresOf(members) }))
+      }),
+    ]
+  }
+
+  /**
+   * The moment's entries in the scope: each whole finished period of the range from its packed
+   * copy when that is of the period's current generation (else from its index rows, packed for
+   * the next report), the ends of the range and the period going on from the index rows.
+   * Entries of packed periods are not filtered by the scope's dimensions: `takes` does that.
+   */
+  async #segments(scope: AnalyticsScope, moment: RankedMoment): Promise<Segment[]> {
+    const first = Math.ceil(scope.from / PERIOD_MS)
+    // The period going on changes with every round: it is read from the index.
+    const end = Math.min(Math.floor(scope.to / PERIOD_MS), Math.floor(Date.now() / PERIOD_MS))
+    if (end - first < 1) return [segmentOf(moment, await this.factsAt(scope, moment))]
+    const segments: Segment[] = []
+    const edges: Array<[number, number]> = [
+      [scope.from, first * PERIOD_MS],
+      [end * PERIOD_MS, scope.to],
+    ]
+    for (const [from, to] of edges) {
+      if (to > from)
+        segments.push(segmentOf(moment, await this.factsAt({ ...scope, from, to }, moment)))
+    }
+    const g = this.db.tables.analyticsPeriods
+    const c = this.db.tables.analyticsPeriodCache
+    const inboxes = [...scope.inboxIds]
+    // Generations first: a copy is of its generation or newer (it was packed from rows read after
+    // its generation was), so one newer than this read is never taken for current.
+    const gens = await this.db.all(
+      selectFields(
+        { inboxId: field(g.inboxId), period: field(g.period), gen: field(g.gen) },
+        'analyticsPeriods',
+        {
+          where: and(inArray(g.inboxId, inboxes), gte(g.period, first), lt(g.period, end)),
+        },
+      ),
+    )
+    const copies = await this.db.all(
+      selectFields(
+        {
+          inboxId: field(c.inboxId),
+          period: field(c.period),
+          gen: field(c.gen),
+          // The driver's own bytes (the column's decoder would copy them): bytesOf.
+          data: sql<unknown>`${c.data}`,
+        },
+        'analyticsPeriodCache',
+        {
+          where: and(
+            inArray(c.inboxId, inboxes),
+            eq(c.kind, moment),
+            gte(c.period, first),
+            lt(c.period, end),
+          ),
+        },
+      ),
+    )
+    const key = (inboxId: string, period: number) => `${inboxId}\u0000${period}`
+    const current = new Map(gens.map((r) => [key(r.inboxId, r.period), r.gen]))
+    const copied = new Map(copies.map((r) => [key(r.inboxId, r.period), r]))
+    const packed: NonNullable<AnalyticsOps['caches']> = []
+    for (const inboxId of inboxes) {
+      for (let period = first; period < end; period++) {
+        // No generation yet: nothing has changed there since the periods were introduced.
+        const gen = current.get(key(inboxId, period)) ?? 0
+        const copy = copied.get(key(inboxId, period))
+        const window = { from: period * PERIOD_MS, to: (period + 1) * PERIOD_MS }
+        if (copy && copy.gen === gen) {
+          try {
+            segments.push(unpack(bytesOf(copy.data), window))
+            continue
+          } catch {
+            // Unreadable: packed again below.
+          }
+        }
+        const segment = segmentOf(
+          moment,
+          await this.factsAt({ inboxIds: [inboxId], ...window }, moment),
+        )
+        segments.push(segment)
+        packed.push({
+          inboxId,
+          period,
+          kind: moment,
+          gen,
+          data: pack(segment, window).toString('base64'),
+        })
       }
     }
-    return [
-      { dim: null, key: '', figures: total.map(durationsOf) },
-      ...keyOf.flatMap(([dim], d) =>
-        [...perDim[d]!].map(([key, own]) => ({ dim, key, figures: own.map(durationsOf) })),
-      ),
-    ]
+    if (packed.length > 0) {
+      await this.submit(analyticsWrite({ projections: [], settle: [], caches: packed }))
+    }
+    return segments
   }
 
   async responseMedians(
@@ -465,27 +611,24 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     const intervals = bounds.length - 1
     const medians: Array<number | null> = Array.from({ length: Math.max(0, intervals) }, () => null)
     if (intervals < 1) return medians
-    const f = this.db.tables.analyticsConversations
-    const where = this.#factScope(scope, 'response')
-    const rows = await this.db.all(
-      selectFields(
-        { at: field(f.firstResponseAt), ms: field(f.firstResponseMs) },
-        'analyticsConversations',
-        { where },
-      ),
-    )
-    const values: Array<Array<number | null>> = medians.map(() => [])
-    for (const { at, ms } of rows) {
-      if (at === null) continue
-      // The last bound at or before `at` (bounds ascend).
-      let lo = 0
-      let hi = intervals - 1
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1
-        if ((bounds[mid] ?? Infinity) <= at) lo = mid
-        else hi = mid - 1
+    const values: number[][] = medians.map(() => [])
+    for (const segment of await this.#segments(scope, 'response')) {
+      const taken = segment.tuples.map((t) => takes(scope, t))
+      const ms = segment.values[0]!
+      for (let i = 0; i < segment.n; i++) {
+        const at = segment.at[i]!
+        if (!taken[segment.tuple[i]!] || Number.isNaN(at) || Number.isNaN(ms[i]!)) continue
+        if (at < (bounds[0] ?? 0) || at >= (bounds[intervals] ?? 0)) continue
+        // The last bound at or before `at` (bounds ascend).
+        let lo = 0
+        let hi = intervals - 1
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1
+          if ((bounds[mid] ?? Infinity) <= at) lo = mid
+          else hi = mid - 1
+        }
+        values[lo]?.push(ms[i]!)
       }
-      if (at >= (bounds[0] ?? 0) && at < (bounds[intervals] ?? 0)) values[lo]?.push(ms)
     }
     return values.map((v) => durationsOf(v).medianMs)
   }
@@ -682,21 +825,23 @@ export class SqlAnalyticsStore implements AnalyticsStore {
 
 type FactsTable = SqlDialect['tables']['analyticsConversations']
 
-/** The durations of a moment's row, in the order of durationFigures' `figures`. */
-const DURATIONS = {
-  response: (r: AnalyticsMomentFacts['response']) => [r.firstResponseMs, r.firstResponseBusinessMs],
-  resolved: (r: AnalyticsMomentFacts['resolved']) => [r.resolutionMs],
-  assigned: (r: AnalyticsMomentFacts['assigned']) => [
-    r.firstAssignedAt === null ? null : r.firstAssignedAt - r.createdAt,
-  ],
+/** A binary column as the driver returns it: bytes (bun:sqlite, postgres.js) or bytea's hex text. */
+function bytesOf(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value
+  if (typeof value === 'string' && value.startsWith('\\x'))
+    return Buffer.from(value.slice(2), 'hex')
+  throw new Error('analytics period cache: not bytes')
 }
-/** How many durations a moment's row has. */
-const DURATIONS_WIDTH = { response: 2, resolved: 1, assigned: 1 }
-/** The operator a moment's figures are per. */
-const OPERATOR_OF = {
-  response: (r: AnalyticsMomentFacts['response']) => r.firstResponderId,
-  resolved: (r: AnalyticsMomentFacts['resolved']) => r.resolutionOperatorId,
-  assigned: (r: AnalyticsMomentFacts['assigned']) => r.firstAssigneeId,
+
+/** Whether the scope's dimension filters take an entry of this tuple (as #factScope). */
+function takes(scope: AnalyticsScope, t: Tuple): boolean {
+  return (
+    scope.inboxIds.includes(t[TUPLE.inbox]) &&
+    (scope.branchId === undefined || t[TUPLE.branch] === scope.branchId) &&
+    (scope.operatorId === undefined || t[TUPLE.operator] === scope.operatorId) &&
+    (scope.channel === undefined || t[TUPLE.channel] === scope.channel) &&
+    (scope.country === undefined || t[TUPLE.country] === scope.country)
+  )
 }
 
 function momentColumn(f: FactsTable, moment: AnalyticsMoment) {

@@ -51,6 +51,8 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   analyticsDays: true,
   analyticsLoad: true,
   analyticsPresence: true,
+  analyticsPeriods: true,
+  analyticsPeriodCache: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -85,4 +87,6 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'analyticsDays',
   'analyticsLoad',
   'analyticsPresence',
+  'analyticsPeriods',
+  'analyticsPeriodCache',
 ]

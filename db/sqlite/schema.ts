@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm'
 import {
+  blob,
   check,
   foreignKey,
   index,
@@ -770,6 +771,43 @@ export const analyticsDays = sqliteTable(
 )
 
 /**
+ * Analytics (issue 19): a generation per inbox and period of PERIOD_MS (28 days; `period` =
+ * floor(at / PERIOD_MS)) of the durations the figures rank (first response, resolution, wait
+ * for an operator, at their moment). Every projector round that changes one of them moves its
+ * period's generation in its own transaction; a cached period (analytics_period_cache) counts
+ * only while its generation is the current one.
+ */
+export const analyticsPeriods = sqliteTable(
+  'analytics_periods',
+  {
+    inboxId: text('inbox_id').notNull(),
+    period: integer('period').notNull(),
+    gen: integer('gen').notNull(),
+  },
+  // Read: the periods of a range in some inboxes; written: one row per period a round changes.
+  (t) => [primaryKey({ columns: [t.inboxId, t.period] })],
+)
+
+/**
+ * Analytics (issue 19): a period's durations of one moment (`kind`: response, resolved,
+ * assigned) in one inbox, packed as columns (db/repos/analytics-periods.ts), written by
+ * the first report that reads the period at generation `gen` and read instead of the period's
+ * rows while `gen` is the period's current generation. Derived: deleting it loses nothing.
+ */
+export const analyticsPeriodCache = sqliteTable(
+  'analytics_period_cache',
+  {
+    inboxId: text('inbox_id').notNull(),
+    period: integer('period').notNull(),
+    kind: text('kind').notNull(),
+    gen: integer('gen').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+  },
+  // Read: the periods of a range in some inboxes, one kind.
+  (t) => [primaryKey({ columns: [t.inboxId, t.kind, t.period] })],
+)
+
+/**
  * Analytics (issue 19): the events a drill-down lists conversations by (a resolution, closing,
  * reopening, escalation, transfer), one row per event, written with its bucket counts.
  */
@@ -918,4 +956,6 @@ export const tables = {
   analyticsDays,
   analyticsLoad,
   analyticsPresence,
+  analyticsPeriods,
+  analyticsPeriodCache,
 }

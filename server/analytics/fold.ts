@@ -15,7 +15,7 @@ import type {
   AnalyticsRatingRecord,
 } from '../../actors/ports.ts'
 import { openWithin, type Schedule } from '../../actors/inbox/schedule.ts'
-import { BUCKET_MS, regionKey } from '../../protocol/analytics.ts'
+import { BUCKET_MS, PERIOD_MS, regionKey } from '../../protocol/analytics.ts'
 
 /** What the fold reads besides the log: a branch's working hours (null: always open). */
 export type ScheduleOf = (branchId: string | null) => Schedule | null
@@ -248,7 +248,53 @@ export function foldConversation(
     events: drill,
     loads,
     loadEndedAt,
+    periods: changedPeriods(stored, facts),
   }
+}
+
+/** The moments whose durations the figures rank, and what ranks them (docs/analytics.md). */
+export const RANKED_MOMENTS = ['response', 'resolved', 'assigned'] as const
+export type RankedMoment = (typeof RANKED_MOMENTS)[number]
+
+/** A conversation's entry in a moment's durations: when, how long, by whom and where. */
+export function rankedEntry(
+  f: AnalyticsFacts,
+  moment: RankedMoment,
+): { at: number; values: Array<number | null>; operatorId: string | null } | null {
+  if (moment === 'response') {
+    if (f.firstResponseAt === null) return null
+    return {
+      at: f.firstResponseAt,
+      values: [f.firstResponseMs, f.firstResponseBusinessMs],
+      operatorId: f.firstResponderId,
+    }
+  }
+  if (moment === 'resolved') {
+    if (f.firstResolvedAt === null) return null
+    return { at: f.firstResolvedAt, values: [f.resolutionMs], operatorId: f.resolutionOperatorId }
+  }
+  if (f.firstAssignedAt === null) return null
+  return {
+    at: f.firstAssignedAt,
+    values: [f.firstAssignedAt - f.createdAt],
+    operatorId: f.firstAssigneeId,
+  }
+}
+
+/** The periods whose ranked durations differ between the stored figures and the new ones. */
+export function changedPeriods(stored: AnalyticsFacts | null, facts: AnalyticsFacts): number[] {
+  const periods = new Set<number>()
+  const dims = (f: AnalyticsFacts) => [f.branchId, f.channel, f.country, f.region]
+  for (const moment of RANKED_MOMENTS) {
+    const was = stored ? rankedEntry(stored, moment) : null
+    const now = rankedEntry(facts, moment)
+    const same =
+      JSON.stringify(was && [was, dims(stored!)]) === JSON.stringify(now && [now, dims(facts)])
+    if (same) continue
+    if (was) periods.add(Math.floor(was.at / PERIOD_MS))
+    if (now) periods.add(Math.floor(now.at / PERIOD_MS))
+  }
+  return [...periods].sort((a, b) => a - b)
 }
 
 /** Counts of conversations started (docs/analytics.md: conversations, offline, unanswered). */

@@ -110,24 +110,21 @@ export function loadPerKey<S extends Span>(
   from: number,
   until: number,
 ): Map<string, LoadFigures> {
-  // Each key's slot first (once per span: its two edges share it), then the sweep over typed
-  // arrays (no allocation per edge).
+  // Each span's key's slot first (once per span), then the sweep over typed arrays (no
+  // allocation per edge).
+  const { at, delta, closes, index, spans } = arraysOf(edges)
   const slots = new Map<string, number>()
-  const slotOf = new Int32Array(edges.length)
-  let spans = 0
-  for (const edge of edges) spans = Math.max(spans, edge.index + 1)
-  const bySpan = new Int32Array(spans).fill(-1)
-  for (let j = 0; j < edges.length; j++) {
-    const edge = edges[j]!
-    let slot = bySpan[edge.index]!
-    if (slot === -1) {
-      const key = keyOf(edge.span)
-      slot = slots.get(key) ?? slots.size
-      if (slot === slots.size) slots.set(key, slot)
-      bySpan[edge.index] = slot
-    }
-    slotOf[j] = slot
+  const bySpan = new Int32Array(spans.length)
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]
+    if (span === undefined) continue
+    const key = keyOf(span as S)
+    let slot = slots.get(key)
+    if (slot === undefined) slots.set(key, (slot = slots.size))
+    bySpan[i] = slot
   }
+  const slotOf = new Int32Array(at.length)
+  for (let j = 0; j < at.length; j++) slotOf[j] = bySpan[index[j]!]!
   const n = slots.size
   const level = new Float64Array(n)
   const last = new Float64Array(n)
@@ -138,21 +135,21 @@ export function loadPerKey<S extends Span>(
   const stamp = new Int32Array(n).fill(-1)
   let count = 0
   let instant = 0
-  for (let j = 0; j < edges.length; j++) {
-    const edge = edges[j]!
+  for (let j = 0; j < at.length; j++) {
     const s = slotOf[j]!
-    area[s]! += level[s]! * (edge.at - last[s]!)
-    last[s] = edge.at
-    level[s]! += edge.delta
+    const t = at[j]!
+    area[s]! += level[s]! * (t - last[s]!)
+    last[s] = t
+    level[s]! += delta[j]!
     if (stamp[s] !== instant) {
       stamp[s] = instant
       changed[count++] = s
     }
     // The last edge at this instant: the levels now hold until the next one.
-    if (edges[j + 1]?.at !== edge.at) {
+    if (closes[j] === 1) {
       for (let c = 0; c < count; c++) {
-        const t = changed[c]!
-        if (level[t]! > peak[t]!) peak[t] = level[t]!
+        const u = changed[c]!
+        if (level[u]! > peak[u]!) peak[u] = level[u]!
       }
       count = 0
       instant++
@@ -164,6 +161,43 @@ export function loadPerKey<S extends Span>(
     figures.set(key, { average: elapsed > 0 ? area[s]! / elapsed : 0, peak: peak[s]! })
   }
   return figures
+}
+
+/** The edges' times and changes as typed arrays, built once per edges array (every key sweeps them). */
+const arrays = new WeakMap<ReadonlyArray<Edge<Span>>, EdgeArrays>()
+
+interface EdgeArrays {
+  at: Float64Array
+  delta: Float64Array
+  /** 1 on the last edge of an instant. */
+  closes: Uint8Array
+  /** Each edge's span index, and the spans by index (undefined where none was clipped in). */
+  index: Int32Array
+  spans: Array<Span | undefined>
+}
+
+function arraysOf(edges: ReadonlyArray<Edge<Span>>): EdgeArrays {
+  let built = arrays.get(edges)
+  if (!built) {
+    const n = edges.length
+    built = {
+      at: new Float64Array(n),
+      delta: new Float64Array(n),
+      closes: new Uint8Array(n),
+      index: new Int32Array(n),
+      spans: [],
+    }
+    for (let j = 0; j < n; j++) {
+      const edge = edges[j]!
+      built.at[j] = edge.at
+      built.delta[j] = edge.delta
+      built.closes[j] = edges[j + 1]?.at !== edge.at ? 1 : 0
+      built.index[j] = edge.index
+      built.spans[edge.index] = edge.span
+    }
+    arrays.set(edges, built)
+  }
+  return built
 }
 
 /** A connected time of one operator in one status. */

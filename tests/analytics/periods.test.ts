@@ -1,0 +1,320 @@
+/**
+ * Packed periods of durations (issue 19; db/repos/analytics-periods.ts) on both dialects, through
+ * the real store and projector writes: a history over five periods in two inboxes is folded and
+ * applied; every duration figure (totals and each breakdown, with each filter) and the series
+ * medians equal a computation over the index rows (AnalyticsStore.factsAt) when the periods are
+ * packed, when they are read back packed, and after later folds change entries inside packed
+ * periods (a transfer moves them to another branch, a late resolution adds one): a copy of an
+ * older generation is never taken.
+ */
+import { Database } from 'bun:sqlite'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import type {
+  AnalyticsDurationGroup,
+  AnalyticsLogEvent,
+  AnalyticsProjection,
+  AnalyticsScope,
+  Store,
+} from '../../actors/ports.ts'
+import { openStore } from '../../db/index.ts'
+import { durationsOf, PERIOD_MS, regionKey } from '../../protocol/analytics.ts'
+import { foldConversation } from '../../server/analytics/fold.ts'
+import { createDatabase, dropDatabase, withPostgres } from '../helpers/postgres.ts'
+
+const P = PERIOD_MS
+const MINUTE = 60_000
+/** A period boundary eight periods back: whole periods after it are settled (packed). */
+const BASE = (Math.floor(Date.now() / P) - 8) * P
+const N = 240
+const OPERATORS = ['op-1', 'op-2', 'op-3']
+const BRANCHES = ['b1', 'b2', null]
+const COUNTRIES: Array<[string | null, string | null]> = [
+  ['RU', 'Moscow'],
+  ['DE', null],
+  [null, null],
+  ['RU', 'Tatarstan'],
+]
+
+type Log = AnalyticsLogEvent[]
+
+/** Conversation i's first log: created, a visitor message, assigned, answered, resolved. */
+function history(i: number): { id: string; events: Log } {
+  const id = `c-${String(i).padStart(4, '0')}`
+  const created = BASE - P / 2 + Math.floor((i * 5 * P) / N)
+  const [country, region] = COUNTRIES[i % COUNTRIES.length]!
+  const operator = OPERATORS[i % 3]!
+  const base = { conversationId: id }
+  const events: Log = [
+    {
+      ...base,
+      seq: 1,
+      at: created,
+      name: 'conversation.created',
+      data: {
+        conversation: {
+          id,
+          inboxId: i % 5 === 0 ? 'inbox-b' : 'inbox-a',
+          branchId: BRANCHES[i % 3],
+          channel: i % 4 === 0 ? 'telegram' : 'widget',
+          location: country ? { country, region: region ?? undefined } : undefined,
+          createdAt: created,
+          status: 'open',
+          assigneeId: i % 2 === 0 ? operator : null,
+        },
+      },
+    } as never,
+    {
+      ...base,
+      seq: 2,
+      at: created + MINUTE,
+      name: 'message.created',
+      author: { kind: 'visitor', id: 'v' },
+    },
+    {
+      ...base,
+      seq: 3,
+      at: created + 2 * MINUTE + i * 7_000,
+      name: 'conversation.assigned',
+      data: {
+        assigneeId: operator,
+        previousAssigneeId: null,
+        reason: 'auto',
+        by: { kind: 'system', id: 'routing' },
+      },
+    } as never,
+  ]
+  if (i % 9 !== 0) {
+    events.push({
+      ...base,
+      seq: 4,
+      at: created + (3 + (i % 11)) * MINUTE,
+      name: 'message.created',
+      author: { kind: 'operator', id: operator },
+    })
+  }
+  if (i % 4 !== 3) {
+    events.push({
+      ...base,
+      seq: 5,
+      at: created + (30 + (i % 17)) * MINUTE,
+      name: 'conversation.status',
+      data: { status: 'resolved', by: { kind: 'operator', id: operator } },
+    } as never)
+  }
+  return { id, events }
+}
+
+/** Later events: a transfer to branch b3 (every 10th) and a late resolution (unresolved ones). */
+function later(i: number, lastSeq: number, at: number): Log {
+  const id = `c-${String(i).padStart(4, '0')}`
+  const events: Log = []
+  if (i % 10 === 1) {
+    events.push({
+      conversationId: id,
+      seq: lastSeq + 1,
+      at,
+      name: 'conversation.assigned',
+      data: {
+        assigneeId: 'op-3',
+        previousAssigneeId: null,
+        reason: 'transfer',
+        by: { kind: 'operator', id: 'op-1' },
+        branchId: 'b3',
+      },
+    } as never)
+  }
+  if (i % 4 === 3) {
+    events.push({
+      conversationId: id,
+      seq: lastSeq + events.length + 1,
+      at: at + MINUTE,
+      name: 'conversation.status',
+      data: { status: 'resolved', by: { kind: 'operator', id: 'op-2' } },
+    } as never)
+  }
+  return events
+}
+
+const MOMENTS = ['response', 'resolved', 'assigned'] as const
+type Moment = (typeof MOMENTS)[number]
+
+/** The figures straight from the index rows, grouped here: the reference. */
+async function reference(
+  store: Store,
+  scope: AnalyticsScope,
+  moment: Moment,
+): Promise<AnalyticsDurationGroup[]> {
+  const rows = (await store.analytics.factsAt(scope, moment)) as any[]
+  const entry = (r: any): { values: Array<number | null>; operator: string } =>
+    moment === 'response'
+      ? { values: [r.firstResponseMs, r.firstResponseBusinessMs], operator: r.firstResponderId }
+      : moment === 'resolved'
+        ? { values: [r.resolutionMs], operator: r.resolutionOperatorId }
+        : { values: [r.firstAssignedAt - r.createdAt], operator: r.firstAssigneeId }
+  const keys: Array<[string, (r: any) => string]> = [
+    ['operator', (r) => entry(r).operator ?? ''],
+    ['branch', (r) => r.branchId ?? ''],
+    ['inbox', (r) => r.inboxId],
+    ['channel', (r) => r.channel],
+    ['country', (r) => r.country ?? ''],
+    ['region', (r) => regionKey(r.country, r.region)],
+  ]
+  const figures = (group: any[]) => {
+    const width = moment === 'response' ? 2 : 1
+    return Array.from({ length: width }, (_, k) =>
+      durationsOf(group.map((r) => entry(r).values[k] ?? null)),
+    )
+  }
+  const groups: AnalyticsDurationGroup[] = [{ dim: null, key: '', figures: figures(rows) }]
+  for (const [dim, keyOf] of keys) {
+    const byKey = new Map<string, any[]>()
+    for (const r of rows) byKey.set(keyOf(r), [...(byKey.get(keyOf(r)) ?? []), r])
+    for (const [key, group] of byKey)
+      groups.push({ dim: dim as never, key, figures: figures(group) })
+  }
+  return sorted(groups)
+}
+
+const sorted = (groups: AnalyticsDurationGroup[]) =>
+  [...groups].sort((a, b) =>
+    `${a.dim ?? ''}\u0000${a.key}`.localeCompare(`${b.dim ?? ''}\u0000${b.key}`),
+  )
+
+/** Medians per interval straight from the index rows. */
+async function referenceMedians(store: Store, scope: AnalyticsScope, bounds: number[]) {
+  const rows = (await store.analytics.factsAt(scope, 'response')) as any[]
+  return bounds.slice(0, -1).map((from, k) => {
+    const to = bounds[k + 1]!
+    const within = rows.filter((r) => r.firstResponseAt >= from && r.firstResponseAt < to)
+    return durationsOf(within.map((r) => r.firstResponseMs)).medianMs
+  })
+}
+
+const RANGE = { from: BASE - P / 3, to: BASE + 4 * P + P / 4 }
+const SCOPES: AnalyticsScope[] = [
+  { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE },
+  { inboxIds: ['inbox-b'], ...RANGE },
+  { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, branchId: 'b1' },
+  { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, operatorId: 'op-2' },
+  { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, channel: 'telegram' },
+  { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, country: 'RU' },
+  // Whole periods only, and less than one.
+  { inboxIds: ['inbox-a', 'inbox-b'], from: BASE + P, to: BASE + 3 * P },
+  { inboxIds: ['inbox-a'], from: BASE + P / 4, to: BASE + P / 2 },
+]
+
+async function expectFiguresMatch(store: Store): Promise<void> {
+  for (const scope of SCOPES) {
+    for (const moment of MOMENTS) {
+      for (const byDimension of [true, false]) {
+        const got = sorted(await store.analytics.durationFigures(scope, moment, byDimension))
+        const want = await reference(store, scope, moment)
+        expect({ scope, moment, byDimension, got }).toEqual({
+          scope,
+          moment,
+          byDimension,
+          got: byDimension ? want : want.filter((g) => g.dim === null),
+        })
+      }
+    }
+    const bounds = Array.from(
+      { length: 12 },
+      (_, k) => scope.from + Math.floor(((scope.to - scope.from) * k) / 11),
+    )
+    expect(await store.analytics.responseMedians(scope, bounds)).toEqual(
+      await referenceMedians(store, scope, bounds),
+    )
+  }
+}
+
+function suite(name: string, fresh: () => Promise<{ store: Store; copies(): Promise<number> }>) {
+  describe(`analytics periods (${name})`, () => {
+    test(`periods - ${name}: packed periods give the index rows' figures; a later fold inside one is never hidden by an older copy`, async () => {
+      const { store, copies } = await fresh()
+      try {
+        const projections: AnalyticsProjection[] = []
+        const logs = Array.from({ length: N }, (_, i) => history(i))
+        for (const { events } of logs) {
+          const p = foldConversation(null, events, () => null)
+          if (p) projections.push(p)
+        }
+        expect(projections.every((p) => p.periods.length > 0)).toBe(true)
+        for (let k = 0; k < projections.length; k += 50) {
+          await store.analytics.apply(projections.slice(k, k + 50), [])
+        }
+        expect(await copies()).toBe(0)
+        await expectFiguresMatch(store)
+        // Two inboxes, four whole settled periods, three moments.
+        expect(await copies()).toBe(2 * 4 * 3)
+        // Read back packed.
+        await expectFiguresMatch(store)
+
+        // Later folds change entries inside packed periods.
+        const stored = new Map(
+          (await store.analytics.facts(logs.map((l) => l.id))).map((f) => [f.conversationId, f]),
+        )
+        const changes: AnalyticsProjection[] = []
+        logs.forEach(({ id, events }, i) => {
+          const facts = stored.get(id)!
+          const more = later(i, events.at(-1)!.seq, BASE + 6 * P + i * MINUTE)
+          if (more.length === 0) return
+          const p = foldConversation(facts, more, () => null)!
+          changes.push(p)
+        })
+        expect(changes.length).toBeGreaterThan(50)
+        expect(changes.some((p) => p.periods.length > 0)).toBe(true)
+        await store.analytics.apply(changes, [])
+        await expectFiguresMatch(store)
+        // The transferred conversations' response entries are in branch b3 now.
+        const b3 = await store.analytics.durationFigures(
+          { ...SCOPES[0]!, branchId: 'b3' },
+          'response',
+          false,
+        )
+        expect(b3[0]!.figures[0]!.count).toBeGreaterThan(10)
+      } finally {
+        await store.close()
+      }
+    }, 60_000)
+  })
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-periods-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+suite('sqlite', async () => {
+  const path = join(dir, 'periods.db')
+  const store = await openStore(`sqlite:${path}`)
+  return {
+    store,
+    async copies() {
+      const db = new Database(path, { readonly: true })
+      try {
+        return (db.query('select count(*) as n from analytics_period_cache').get() as { n: number })
+          .n
+      } finally {
+        db.close()
+      }
+    },
+  }
+})
+
+await withPostgres('analytics periods (postgres)', async (adminUrl) => {
+  const database = await createDatabase(adminUrl)
+  const admin = postgres(database.url, { max: 1, onnotice: () => {} })
+  afterAll(async () => {
+    await admin.end({ timeout: 1 })
+    await dropDatabase(adminUrl, database.name)
+  })
+  suite('postgres', async () => ({
+    store: await openStore(database.url),
+    async copies() {
+      const [row] = await admin`select count(*)::int as n from analytics_period_cache`
+      return row!.n as number
+    },
+  }))
+})
