@@ -10,6 +10,9 @@ import type { AnalyticsMomentFacts } from '../../actors/ports.ts'
 
 export type RankedMoment = 'response' | 'resolved' | 'assigned'
 
+/** What a packed period holds: a moment's durations, or the load spans (`load`). */
+export type PackedKind = RankedMoment | 'load'
+
 /** inbox, branch, operator, channel, country, region: '' for none (as the counts). */
 export type Tuple = readonly [string, string, string, string, string, string]
 
@@ -100,6 +103,61 @@ export function segmentOf<M extends RankedMoment>(
       index.set(key, t)
       segment.tuples.push(tuple)
     }
+    segment.tuple[i] = t
+  }
+  return segment
+}
+
+/** A load span as the store reads it (AnalyticsStore.loadsIn): `count` spans alike. */
+export interface LoadSpanRow {
+  inboxId: string
+  operatorId: string
+  branchId: string
+  channel: string
+  country: string
+  region: string
+  fromAt: number
+  untilAt: number | null
+  count: number
+}
+
+/**
+ * Load spans cut to `window` as entries: `at` the start, values the end (NaN: going on, only
+ * in the part that reaches the range's end, `last`; elsewhere one going on ends with the window)
+ * and the weight.
+ */
+export function spanSegment(rows: readonly LoadSpanRow[], window: Window, last: boolean): Segment {
+  const segment: Segment = {
+    n: 0,
+    at: new Float64Array(rows.length),
+    values: [new Float64Array(rows.length), new Float64Array(rows.length)],
+    tuple: new Uint32Array(rows.length),
+    tuples: [],
+  }
+  const index = new Map<string, number>()
+  for (const row of rows) {
+    const from = Math.max(row.fromAt, window.from)
+    const until = row.untilAt === null ? (last ? NaN : window.to) : Math.min(row.untilAt, window.to)
+    if (until <= from) continue
+    const tuple: Tuple = [
+      row.inboxId,
+      row.branchId,
+      row.operatorId,
+      row.channel,
+      row.country,
+      row.region,
+    ]
+    const key = tuple.join('\u0000')
+    let t = index.get(key)
+    if (t === undefined) {
+      t = segment.tuples.length
+      index.set(key, t)
+      segment.tuples.push(tuple)
+    }
+    const i = segment.n++
+    segment.at[i] = from
+    segment.values[0]![i] = until
+    segment.values[1]![i] = row.count
     segment.tuple[i] = t
   }
   return segment

@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { AnalyticsCount, AnalyticsFacts, AnalyticsProjection } from '../../actors/ports.ts'
-import { BUCKET_MS } from '../../protocol/analytics.ts'
+import { BUCKET_MS, PERIOD_MS } from '../../protocol/analytics.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import { bound, field, insertInto, param, remove, update } from '../sql/statements.ts'
@@ -206,12 +206,22 @@ export class AnalyticsSteps {
       ),
     )
     // A changed period's cached durations stop counting (a new generation), in this transaction.
+    // A load span begun or ended changes its period and every later one up to the period going
+    // on (as one going on, it is in each of them): the round may come late, after a report
+    // packed them.
     const bumped = new Map<string, Rows['analyticsPeriods']>()
+    const bump = (inboxId: string, period: number) =>
+      bumped.set(`${inboxId}\u0000${period}`, { inboxId, period, gen: 1 })
+    const going = Math.floor(Date.now() / PERIOD_MS)
+    const bumpOn = (inboxId: string, at: number) => {
+      const from = Math.floor(at / PERIOD_MS)
+      for (let period = from; period <= Math.max(from, going); period++) bump(inboxId, period)
+    }
     for (const p of projections) {
-      for (const period of p.periods) {
-        const { inboxId } = p.facts
-        bumped.set(`${inboxId}\u0000${period}`, { inboxId, period, gen: 1 })
-      }
+      const { inboxId } = p.facts
+      for (const period of p.periods) bump(inboxId, period)
+      for (const load of p.loads) bumpOn(inboxId, load.fromAt)
+      if (p.loadEndedAt !== null) bumpOn(inboxId, p.loadEndedAt)
     }
     steps.push(...insertStep(this.#bumpPeriods, [...bumped.values()]))
     if (settle.length > 0) steps.push(queryStep(this.#settle(settle), {}))

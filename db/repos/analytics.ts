@@ -46,6 +46,9 @@ import {
   DURATIONS_WIDTH,
   pack,
   segmentOf,
+  spanSegment,
+  type LoadSpanRow,
+  type PackedKind,
   TUPLE,
   unpack,
   type RankedMoment,
@@ -518,20 +521,35 @@ export class SqlAnalyticsStore implements AnalyticsStore {
    * the next report), the ends of the range and the period going on from the index rows.
    * Entries of packed periods are not filtered by the scope's dimensions: `takes` does that.
    */
-  async #segments(scope: AnalyticsScope, moment: RankedMoment): Promise<Segment[]> {
+  #segments(scope: AnalyticsScope, moment: RankedMoment): Promise<Segment[]> {
+    return this.#periods(scope, moment, async (part) =>
+      segmentOf(moment, await this.factsAt(part, moment)),
+    )
+  }
+
+  /**
+   * The entries of `kind` in the scope, in segments: each whole finished period of the range
+   * from its packed copy when that is of the period's current generation (else read by `read`
+   * for the inbox's whole period, unfiltered, and packed for the next report); the ends of the
+   * range and the period going on read by `read` with the scope's filters (`last`: the part
+   * that reaches the range's end). Entries of packed periods are not filtered by the scope's
+   * dimensions: the caller's `takes` does that.
+   */
+  async #periods(
+    scope: AnalyticsScope,
+    kind: PackedKind,
+    read: (part: AnalyticsScope, last: boolean) => Promise<Segment>,
+  ): Promise<Segment[]> {
     const first = Math.ceil(scope.from / PERIOD_MS)
     // The period going on changes with every round: it is read from the index.
     const end = Math.min(Math.floor(scope.to / PERIOD_MS), Math.floor(Date.now() / PERIOD_MS))
-    if (end - first < 1) return [segmentOf(moment, await this.factsAt(scope, moment))]
+    if (end - first < 1) return [await read(scope, true)]
     const segments: Segment[] = []
-    const edges: Array<[number, number]> = [
-      [scope.from, first * PERIOD_MS],
-      [end * PERIOD_MS, scope.to],
-    ]
-    for (const [from, to] of edges) {
-      if (to > from)
-        segments.push(segmentOf(moment, await this.factsAt({ ...scope, from, to }, moment)))
+    if (first * PERIOD_MS > scope.from) {
+      segments.push(await read({ ...scope, to: first * PERIOD_MS }, false))
     }
+    if (scope.to > end * PERIOD_MS)
+      segments.push(await read({ ...scope, from: end * PERIOD_MS }, true))
     const g = this.db.tables.analyticsPeriods
     const c = this.db.tables.analyticsPeriodCache
     const inboxes = [...scope.inboxIds]
@@ -559,7 +577,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         {
           where: and(
             inArray(c.inboxId, inboxes),
-            eq(c.kind, moment),
+            eq(c.kind, kind),
             gte(c.period, first),
             lt(c.period, end),
           ),
@@ -584,15 +602,12 @@ export class SqlAnalyticsStore implements AnalyticsStore {
             // Unreadable: packed again below.
           }
         }
-        const segment = segmentOf(
-          moment,
-          await this.factsAt({ inboxIds: [inboxId], ...window }, moment),
-        )
+        const segment = await read({ inboxIds: [inboxId], ...window }, false)
         segments.push(segment)
         packed.push({
           inboxId,
           period,
-          kind: moment,
+          kind,
           gen,
           data: pack(segment, window).toString('base64'),
         })
@@ -693,9 +708,36 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     )
   }
 
-  async loadsIn(
-    scope: AnalyticsScope,
-  ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'> & { count: number }>> {
+  async loadsIn(scope: AnalyticsScope): Promise<LoadSpanRow[]> {
+    const segments = await this.#periods(scope, 'load', async (part, last) =>
+      spanSegment(await this.#loadRows(part), part, last),
+    )
+    const rows: LoadSpanRow[] = []
+    for (const segment of segments) {
+      const taken = segment.tuples.map((t) => takes(scope, t))
+      const [until, count] = segment.values as [Float64Array, Float64Array]
+      for (let i = 0; i < segment.n; i++) {
+        const t = segment.tuple[i]!
+        if (!taken[t]) continue
+        const [inboxId, branchId, operatorId, channel, country, region] = segment.tuples[t]!
+        rows.push({
+          inboxId,
+          branchId,
+          operatorId,
+          channel,
+          country,
+          region,
+          fromAt: segment.at[i]!,
+          untilAt: Number.isNaN(until[i]!) ? null : until[i]!,
+          count: count[i]!,
+        })
+      }
+    }
+    return rows
+  }
+
+  /** The load spans of the scope's range, from the rows (those going on since before, counted). */
+  async #loadRows(scope: AnalyticsScope): Promise<LoadSpanRow[]> {
     const l = this.db.tables.analyticsLoad
     const dimensions = {
       inboxId: field(l.inboxId),

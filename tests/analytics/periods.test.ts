@@ -23,6 +23,7 @@ import type {
 import { openStore } from '../../db/index.ts'
 import { durationsOf, PERIOD_MS, regionKey } from '../../protocol/analytics.ts'
 import { foldConversation } from '../../server/analytics/fold.ts'
+import { edgesOf, loadPerKey, loadWithinEdges, type Span } from '../../server/analytics/load.ts'
 import { createDatabase, dropDatabase, withPostgres } from '../helpers/postgres.ts'
 
 const P = PERIOD_MS
@@ -108,7 +109,7 @@ function history(i: number): { id: string; events: Log } {
   return { id, events }
 }
 
-/** Later events: a transfer to branch b3 (every 10th) and a late resolution (unresolved ones). */
+/** Later events: a transfer to branch b3 (every 10th) and a late resolution (half the unresolved). */
 function later(i: number, lastSeq: number, at: number): Log {
   const id = `c-${String(i).padStart(4, '0')}`
   const events: Log = []
@@ -127,7 +128,7 @@ function later(i: number, lastSeq: number, at: number): Log {
       },
     } as never)
   }
-  if (i % 4 === 3) {
+  if (i % 8 === 3) {
     events.push({
       conversationId: id,
       seq: lastSeq + events.length + 1,
@@ -194,6 +195,57 @@ async function referenceMedians(store: Store, scope: AnalyticsScope, bounds: num
   })
 }
 
+/** What a report's sweeps make of load spans: per dimension value, and per interval. */
+interface LoadRow {
+  inboxId: string
+  operatorId: string
+  branchId: string
+  channel: string
+  country: string
+  region: string
+  fromAt: number
+  untilAt: number | null
+  count: number
+}
+const NOW = BASE + 9 * P
+function loadFigures(rows: readonly LoadRow[], scope: AnalyticsScope) {
+  const until = Math.min(scope.to, NOW)
+  const spans = rows.map((r) => ({
+    ...r,
+    from: r.fromAt,
+    until: r.untilAt ?? NOW,
+    weight: r.count,
+  }))
+  const edges = edgesOf(spans, scope.from, until)
+  const keys = ['operatorId', 'branchId', 'inboxId', 'channel', 'country', 'region'] as const
+  const bounds = Array.from(
+    { length: 9 },
+    (_, k) => scope.from + Math.floor(((scope.to - scope.from) * k) / 8),
+  )
+  return {
+    perKey: keys.map((key) =>
+      [...loadPerKey(edges, (s: Span & LoadRow) => s[key], scope.from, until)].sort(([a], [b]) =>
+        a.localeCompare(b),
+      ),
+    ),
+    within: loadWithinEdges(edges as never, bounds, NOW),
+  }
+}
+
+/** The load rows of the table itself, in the scope: the reference. */
+function referenceLoads(table: LoadRow[], scope: AnalyticsScope) {
+  return table.filter(
+    (r) =>
+      scope.inboxIds.includes(r.inboxId) &&
+      r.fromAt < scope.to &&
+      (r.untilAt === null || r.untilAt > scope.from) &&
+      (scope.branchId === undefined || r.branchId === scope.branchId) &&
+      (scope.operatorId === undefined || r.operatorId === scope.operatorId) &&
+      (scope.channel === undefined || r.channel === scope.channel) &&
+      (scope.country === undefined || r.country === scope.country),
+  )
+}
+
 const RANGE = { from: BASE - P / 3, to: BASE + 4 * P + P / 4 }
 const SCOPES: AnalyticsScope[] = [
   { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE },
@@ -202,13 +254,20 @@ const SCOPES: AnalyticsScope[] = [
   { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, operatorId: 'op-2' },
   { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, channel: 'telegram' },
   { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, country: 'RU' },
+  // Past the later changes (a week of its own).
+  { inboxIds: ['inbox-a', 'inbox-b'], from: BASE + P / 2, to: BASE + 7 * P },
   // Whole periods only, and less than one.
   { inboxIds: ['inbox-a', 'inbox-b'], from: BASE + P, to: BASE + 3 * P },
   { inboxIds: ['inbox-a'], from: BASE + P / 4, to: BASE + P / 2 },
 ]
 
-async function expectFiguresMatch(store: Store): Promise<void> {
+async function expectFiguresMatch(store: Store, loads: () => Promise<LoadRow[]>): Promise<void> {
+  const table = await loads()
   for (const scope of SCOPES) {
+    expect({ scope, loads: loadFigures(await store.analytics.loadsIn(scope), scope) }).toEqual({
+      scope,
+      loads: loadFigures(referenceLoads(table, scope), scope),
+    })
     for (const moment of MOMENTS) {
       for (const byDimension of [true, false]) {
         const got = sorted(await store.analytics.durationFigures(scope, moment, byDimension))
@@ -231,10 +290,13 @@ async function expectFiguresMatch(store: Store): Promise<void> {
   }
 }
 
-function suite(name: string, fresh: () => Promise<{ store: Store; copies(): Promise<number> }>) {
+function suite(
+  name: string,
+  fresh: () => Promise<{ store: Store; copies(): Promise<number>; loads(): Promise<LoadRow[]> }>,
+) {
   describe(`analytics periods (${name})`, () => {
     test(`periods - ${name}: packed periods give the index rows' figures; a later fold inside one is never hidden by an older copy`, async () => {
-      const { store, copies } = await fresh()
+      const { store, copies, loads } = await fresh()
       try {
         const projections: AnalyticsProjection[] = []
         const logs = Array.from({ length: N }, (_, i) => history(i))
@@ -247,11 +309,11 @@ function suite(name: string, fresh: () => Promise<{ store: Store; copies(): Prom
           await store.analytics.apply(projections.slice(k, k + 50), [])
         }
         expect(await copies()).toBe(0)
-        await expectFiguresMatch(store)
-        // Two inboxes, four whole settled periods, three moments.
-        expect(await copies()).toBe(2 * 4 * 3)
+        await expectFiguresMatch(store, loads)
+        // Two inboxes, the whole finished periods of the ranges (seven), four kinds.
+        expect(await copies()).toBe(2 * 7 * 4)
         // Read back packed.
-        await expectFiguresMatch(store)
+        await expectFiguresMatch(store, loads)
 
         // Later folds change entries inside packed periods.
         const stored = new Map(
@@ -265,10 +327,10 @@ function suite(name: string, fresh: () => Promise<{ store: Store; copies(): Prom
           const p = foldConversation(facts, more, () => null)!
           changes.push(p)
         })
-        expect(changes.length).toBeGreaterThan(50)
+        expect(changes.length).toBeGreaterThan(40)
         expect(changes.some((p) => p.periods.length > 0)).toBe(true)
         await store.analytics.apply(changes, [])
-        await expectFiguresMatch(store)
+        await expectFiguresMatch(store, loads)
         // The transferred conversations' response entries are in branch b3 now.
         const b3 = await store.analytics.durationFigures(
           { ...SCOPES[0]!, branchId: 'b3' },
@@ -276,12 +338,86 @@ function suite(name: string, fresh: () => Promise<{ store: Store; copies(): Prom
           false,
         )
         expect(b3[0]!.figures[0]!.count).toBeGreaterThan(10)
+
+        // Changes of load only: those still open are given to another operator inside a packed
+        // period; new conversations assigned in one stay open through the packed period after.
+        const now = new Map(
+          (await store.analytics.facts(logs.map((l) => l.id))).map((f) => [f.conversationId, f]),
+        )
+        const loadOnly: AnalyticsProjection[] = []
+        for (const facts of now.values()) {
+          if (facts.status !== 'open' || facts.assigneeId === 'op-1') continue
+          const i = Number(facts.conversationId.slice(2))
+          const reassigned: Log = [
+            {
+              conversationId: facts.conversationId,
+              seq: facts.projectedSeq + 1,
+              at: BASE + 6 * P + 12 * 3_600_000 + i * MINUTE,
+              name: 'conversation.assigned',
+              data: {
+                assigneeId: 'op-1',
+                previousAssigneeId: facts.assigneeId,
+                reason: 'manual',
+                by: { kind: 'operator', id: 'op-1' },
+              },
+            } as never,
+          ]
+          const p = foldConversation(facts, reassigned, () => null)!
+          expect(p.periods).toEqual([])
+          loadOnly.push(p)
+        }
+        for (let j = 0; j < 5; j++) {
+          const id = `late-${j}`
+          const created = BASE + 4 * P + j * MINUTE
+          const p = foldConversation(
+            null,
+            [
+              {
+                conversationId: id,
+                seq: 1,
+                at: created,
+                name: 'conversation.created',
+                data: {
+                  conversation: {
+                    id,
+                    inboxId: 'inbox-a',
+                    branchId: 'b2',
+                    channel: 'widget',
+                    createdAt: created,
+                    status: 'open',
+                    assigneeId: null,
+                  },
+                },
+              } as never,
+              {
+                conversationId: id,
+                seq: 2,
+                at: created + 3_600_000,
+                name: 'conversation.assigned',
+                data: {
+                  assigneeId: 'op-2',
+                  previousAssigneeId: null,
+                  reason: 'auto',
+                  by: { kind: 'system', id: 'routing' },
+                },
+              } as never,
+            ],
+            () => null,
+          )!
+          loadOnly.push(p)
+        }
+        expect(loadOnly.length).toBeGreaterThan(20)
+        await store.analytics.apply(loadOnly, [])
+        await expectFiguresMatch(store, loads)
       } finally {
         await store.close()
       }
     }, 60_000)
   })
 }
+
+const LOAD_ROWS = `select inbox_id as "inboxId", operator_id as "operatorId", branch_id as "branchId",
+  channel, country, region, from_at as "fromAt", until_at as "untilAt", 1 as count from analytics_load`
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-periods-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -296,6 +432,14 @@ suite('sqlite', async () => {
       try {
         return (db.query('select count(*) as n from analytics_period_cache').get() as { n: number })
           .n
+      } finally {
+        db.close()
+      }
+    },
+    async loads() {
+      const db = new Database(path, { readonly: true })
+      try {
+        return db.query(LOAD_ROWS).all() as LoadRow[]
       } finally {
         db.close()
       }
@@ -315,6 +459,14 @@ await withPostgres('analytics periods (postgres)', async (adminUrl) => {
     async copies() {
       const [row] = await admin`select count(*)::int as n from analytics_period_cache`
       return row!.n as number
+    },
+    async loads() {
+      const rows = await admin.unsafe(LOAD_ROWS)
+      return rows.map((r: any) => ({
+        ...r,
+        fromAt: Number(r.fromAt),
+        untilAt: r.untilAt === null ? null : Number(r.untilAt),
+      }))
     },
   }))
 })
