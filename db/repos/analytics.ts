@@ -539,11 +539,13 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     scope: AnalyticsScope,
     kind: PackedKind,
     read: (part: AnalyticsScope, last: boolean) => Promise<Segment>,
+    /** Fewer whole finished periods than this: all from `read`. */
+    fewest = 1,
   ): Promise<Segment[]> {
     const first = Math.ceil(scope.from / PERIOD_MS)
     // The period going on changes with every round: it is read from the index.
     const end = Math.min(Math.floor(scope.to / PERIOD_MS), Math.floor(Date.now() / PERIOD_MS))
-    if (end - first < 1) return [await read(scope, true)]
+    if (end - first < fewest) return [await read(scope, true)]
     const segments: Segment[] = []
     if (first * PERIOD_MS > scope.from) {
       segments.push(await read({ ...scope, to: first * PERIOD_MS }, false))
@@ -709,8 +711,13 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   }
 
   async loadsIn(scope: AnalyticsScope): Promise<LoadSpanRow[]> {
-    const segments = await this.#periods(scope, 'load', async (part, last) =>
-      spanSegment(await this.#loadRows(part), part, last),
+    // Each part read from the rows counts the spans going on since before it again (a scan of
+    // every open one): packed periods pay off over two months or more.
+    const segments = await this.#periods(
+      scope,
+      'load',
+      async (part, last) => spanSegment(await this.#loadRows(part), part, last),
+      8,
     )
     const rows: LoadSpanRow[] = []
     for (const segment of segments) {

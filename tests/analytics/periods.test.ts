@@ -254,6 +254,9 @@ const SCOPES: AnalyticsScope[] = [
   { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, operatorId: 'op-2' },
   { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, channel: 'telegram' },
   { inboxIds: ['inbox-a', 'inbox-b'], ...RANGE, country: 'RU' },
+  // Nine whole finished periods: load spans are packed too (eight or more).
+  { inboxIds: ['inbox-a', 'inbox-b'], from: BASE - P, to: BASE + 8 * P },
+  { inboxIds: ['inbox-a', 'inbox-b'], from: BASE - P, to: BASE + 8 * P, operatorId: 'op-2' },
   // Past the later changes (a week of its own).
   { inboxIds: ['inbox-a', 'inbox-b'], from: BASE + P / 2, to: BASE + 7 * P },
   // Whole periods only, and less than one.
@@ -310,8 +313,9 @@ function suite(
         }
         expect(await copies()).toBe(0)
         await expectFiguresMatch(store, loads)
-        // Two inboxes, the whole finished periods of the ranges (seven), four kinds.
-        expect(await copies()).toBe(2 * 7 * 4)
+        // Two inboxes, the whole finished periods of the ranges (nine), three moments; load
+        // spans of the ranges of eight periods or more (nine).
+        expect(await copies()).toBe(2 * 9 * 3 + 2 * 9)
         // Read back packed.
         await expectFiguresMatch(store, loads)
 
