@@ -16,7 +16,8 @@ export const BUCKET_MS = 15 * 60_000
 /**
  * The length of an analytics period (7 days from the epoch, a Thursday): the durations the
  * figures rank are packed per inbox and finished period (analytics_periods,
- * analytics_period_cache).
+ * analytics_period_cache), and load spans going on are counted per period of their start
+ * (analytics_open_loads; the migration that filled it has the value written out: 604800000).
  */
 export const PERIOD_MS = 7 * 86_400_000
 /**

@@ -52,6 +52,15 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   analyticsPresence: ['operatorId', 'at'],
   analyticsPeriods: ['inboxId', 'period'],
   analyticsPeriodCache: ['inboxId', 'kind', 'period'],
+  analyticsOpenLoads: [
+    'inboxId',
+    'period',
+    'operatorId',
+    'branchId',
+    'channel',
+    'country',
+    'region',
+  ],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

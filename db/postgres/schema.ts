@@ -763,6 +763,33 @@ export const analyticsDays = pgTable(
 )
 
 /**
+ * Analytics (issue 19): how many load spans (analytics_load) are still going, per inbox, period
+ * of their start (PERIOD_MS) and dimensions, moved with the spans in the same transaction: a
+ * range's spans going on since before it are these sums for the whole periods before it plus
+ * the few begun in its first period, not a scan of every open span.
+ */
+export const analyticsOpenLoads = pgTable(
+  'analytics_open_loads',
+  {
+    inboxId: text('inbox_id').notNull(),
+    period: int64('period').notNull(),
+    operatorId: text('operator_id').notNull(),
+    branchId: text('branch_id').notNull(),
+    channel: text('channel').notNull(),
+    country: text('country').notNull(),
+    region: text('region').notNull(),
+    count: int64('count').notNull(),
+  },
+  // Read: the periods before a range in some inboxes.
+  (t) => [
+    primaryKey({
+      name: 'analytics_open_loads_pk',
+      columns: [t.inboxId, t.period, t.operatorId, t.branchId, t.channel, t.country, t.region],
+    }),
+  ],
+)
+
+/**
  * Analytics (issue 19): a generation per inbox and period of PERIOD_MS (28 days; `period` =
  * floor(at / PERIOD_MS)) of the durations the figures rank (first response, resolution, wait
  * for an operator, at their moment). Every projector round that changes one of them moves its
@@ -950,4 +977,5 @@ export const tables = {
   analyticsPresence,
   analyticsPeriods,
   analyticsPeriodCache,
+  analyticsOpenLoads,
 }

@@ -10,7 +10,7 @@ import type { AnalyticsCount, AnalyticsFacts, AnalyticsProjection } from '../../
 import { BUCKET_MS, PERIOD_MS } from '../../protocol/analytics.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
-import { bound, field, insertInto, param, remove, update } from '../sql/statements.ts'
+import { bound, field, insertInto, param, rawQuery, remove, update } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
 
 /** One projector round: the conversations it folded and the marks it may drop. */
@@ -49,6 +49,17 @@ const FACT_COLUMNS = [
   'erasedAt',
 ] as const satisfies readonly (keyof AnalyticsFacts)[]
 
+/** The key of analytics_open_loads. */
+const OPEN_KEY = [
+  'inboxId',
+  'period',
+  'operatorId',
+  'branchId',
+  'channel',
+  'country',
+  'region',
+] as const
+
 const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
 /** analytics_series.grain */
@@ -66,6 +77,8 @@ export class AnalyticsSteps {
   readonly #settle
   readonly #insertLoads = insertInto('analyticsLoad')
   readonly #endLoad
+  readonly #closeOpenLoad
+  readonly #addOpenLoads
   readonly #bumpPeriods
   readonly #putCaches
 
@@ -125,6 +138,24 @@ export class AnalyticsSteps {
       and(eq(load.conversationId, param('conversationId')), isNull(load.untilAt)),
       { id: field(load.conversationId) },
     )
+    // The counts of spans going on (analytics_open_loads): one more per span begun and going on
+    // at the end of a fold, one less for the span going on at the stored figures that ends
+    // (read from its row, before the row is ended).
+    const open = db.tables.analyticsOpenLoads
+    this.#addOpenLoads = insertInto('analyticsOpenLoads', {
+      target: [...OPEN_KEY],
+      set: { count: sql`${open.count} + excluded.count` },
+    })
+    const names = sql.join(
+      OPEN_KEY.map((k) => sql.identifier(open[k].name)),
+      sql`, `,
+    )
+    this.#closeOpenLoad = (conversationId: string) =>
+      rawQuery(sql`insert into ${open} (${names}, ${sql.identifier(open.count.name)})
+        select ${load.inboxId}, ${load.fromAt} / ${sql.raw(String(PERIOD_MS))}, ${load.operatorId},
+          ${load.branchId}, ${load.channel}, ${load.country}, ${load.region}, -1
+        from ${load} where ${load.conversationId} = ${conversationId} and ${load.untilAt} is null
+        on conflict (${names}) do update set ${sql.identifier(open.count.name)} = ${open.count} + excluded.count`)
     this.#eraseComments = update(
       'analyticsRatings',
       { comment: null },
@@ -185,16 +216,32 @@ export class AnalyticsSteps {
     for (const p of projections) {
       if (p.loadEndedAt !== null) {
         steps.push(
+          queryStep(this.#closeOpenLoad(p.facts.conversationId), {}),
           queryStep(this.#endLoad, { conversationId: p.facts.conversationId, at: p.loadEndedAt }),
         )
       }
     }
-    steps.push(
-      ...insertStep(
-        this.#insertLoads,
-        projections.flatMap((p) => p.loads),
-      ),
-    )
+    const begun = projections.flatMap((p) => p.loads)
+    steps.push(...insertStep(this.#insertLoads, begun))
+    const opened = new Map<string, Rows['analyticsOpenLoads']>()
+    for (const l of begun) {
+      if (l.untilAt !== null) continue
+      const row = {
+        inboxId: l.inboxId,
+        period: Math.floor(l.fromAt / PERIOD_MS),
+        operatorId: l.operatorId,
+        branchId: l.branchId,
+        channel: l.channel,
+        country: l.country,
+        region: l.region,
+        count: 1,
+      }
+      const key = OPEN_KEY.map((k) => row[k]).join('\u0000')
+      const same = opened.get(key)
+      if (same) same.count++
+      else opened.set(key, row)
+    }
+    steps.push(...insertStep(this.#addOpenLoads, [...opened.values()]))
     const counts = summed(projections.flatMap((p) => p.counts))
     steps.push(...insertStep(this.#addCounts, counts))
     steps.push(...insertStep(this.#addSeries, seriesOf(counts)))

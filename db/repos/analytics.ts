@@ -223,6 +223,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         'analyticsLoad',
         'analyticsPeriods',
         'analyticsPeriodCache',
+        'analyticsOpenLoads',
         'analyticsMarks',
       ] as const
     ).map((table) => queryStep(rawQuery(sql`delete from ${this.db.tables[table]}`), {}))
@@ -762,9 +763,13 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     ]
     // Reads of the covering index: those ended after the range began, those going on that began
     // in it, and those going on since before it, counted per dimensions (conversations left
-    // open pile up over months; each counts the same through the whole range).
+    // open pile up over months; each counts the same through the whole range): those begun in
+    // the whole periods before the range's from the running counts, the rest from the index.
     const grouped = [l.inboxId, l.operatorId, l.branchId, l.channel, l.country, l.region]
-    const [ended, began, before] = await Promise.all([
+    const since = Math.floor(scope.from / PERIOD_MS)
+    const o = this.db.tables.analyticsOpenLoads
+    const counted = sql<number>`sum(${o.count})`.mapWith(Number)
+    const [ended, began, before, earlier] = await Promise.all([
       this.db.all(
         selectFields(columns, 'analyticsLoad', { where: and(gt(l.untilAt, scope.from), ...dims) }),
       ),
@@ -778,8 +783,37 @@ export class SqlAnalyticsStore implements AnalyticsStore {
           { ...dimensions, count: sql<number>`count(*)`.mapWith(Number) },
           'analyticsLoad',
           {
-            where: and(isNull(l.untilAt), lt(l.fromAt, scope.from), ...dims),
+            where: and(
+              isNull(l.untilAt),
+              gte(l.fromAt, since * PERIOD_MS),
+              lt(l.fromAt, scope.from),
+              ...dims,
+            ),
             groupBy: grouped.map((column) => sql`${column}`),
+          },
+        ),
+      ),
+      this.db.all(
+        selectFields(
+          {
+            inboxId: field(o.inboxId),
+            operatorId: field(o.operatorId),
+            branchId: field(o.branchId),
+            channel: field(o.channel),
+            country: field(o.country),
+            region: field(o.region),
+            count: counted,
+          },
+          'analyticsOpenLoads',
+          {
+            where: and(
+              inArray(o.inboxId, [...scope.inboxIds]),
+              lt(o.period, since),
+              ...dimensionFilters(o, scope),
+            ),
+            groupBy: [o.inboxId, o.operatorId, o.branchId, o.channel, o.country, o.region].map(
+              (column) => sql`${column}`,
+            ),
           },
         ),
       ),
@@ -787,7 +821,13 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     return [
       ...ended.map((row) => ({ ...row, count: 1 })),
       ...began.map((row) => ({ ...row, count: 1 })),
-      ...before.map((row) => ({ ...row, fromAt: scope.from, untilAt: null, count: row.count })),
+      // A group whose spans have all ended sums to 0.
+      ...[...before, ...earlier.filter((row) => row.count !== 0)].map((row) => ({
+        ...row,
+        fromAt: scope.from,
+        untilAt: null,
+        count: row.count,
+      })),
     ]
   }
 
@@ -912,7 +952,8 @@ function dimensionFilters(
   t:
     | SqlDialect['tables']['analyticsBuckets']
     | SqlDialect['tables']['analyticsEvents']
-    | SqlDialect['tables']['analyticsLoad'],
+    | SqlDialect['tables']['analyticsLoad']
+    | SqlDialect['tables']['analyticsOpenLoads'],
   scope: AnalyticsScope,
 ): (SQL | undefined)[] {
   return [

@@ -53,6 +53,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   analyticsPresence: true,
   analyticsPeriods: true,
   analyticsPeriodCache: true,
+  analyticsOpenLoads: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -89,4 +90,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'analyticsPresence',
   'analyticsPeriods',
   'analyticsPeriodCache',
+  'analyticsOpenLoads',
 ]
