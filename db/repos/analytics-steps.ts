@@ -150,12 +150,17 @@ export class AnalyticsSteps {
       OPEN_KEY.map((k) => sql.identifier(open[k].name)),
       sql`, `,
     )
-    this.#closeOpenLoad = (conversationId: string) =>
-      rawQuery(sql`insert into ${open} (${names}, ${sql.identifier(open.count.name)})
-        select ${load.inboxId}, ${load.fromAt} / ${sql.raw(String(PERIOD_MS))}, ${load.operatorId},
-          ${load.branchId}, ${load.channel}, ${load.country}, ${load.region}, -1
-        from ${load} where ${load.conversationId} = ${conversationId} and ${load.untilAt} is null
+    // Grouped: one upsert may not touch a key twice.
+    this.#closeOpenLoad = (conversationIds: readonly string[]) => {
+      const period = sql`${load.fromAt} / ${sql.raw(String(PERIOD_MS))}`
+      const dims = [load.operatorId, load.branchId, load.channel, load.country, load.region]
+      return rawQuery(sql`insert into ${open} (${names}, ${sql.identifier(open.count.name)})
+        select ${load.inboxId}, ${period}, ${sql.join(dims, sql`, `)}, -count(*)
+        from ${load}
+        where ${inArray(load.conversationId, [...conversationIds])} and ${load.untilAt} is null
+        group by ${load.inboxId}, ${period}, ${sql.join(dims, sql`, `)}
         on conflict (${names}) do update set ${sql.identifier(open.count.name)} = ${open.count} + excluded.count`)
+    }
     this.#eraseComments = update(
       'analyticsRatings',
       { comment: null },
@@ -213,13 +218,14 @@ export class AnalyticsSteps {
       }
     }
     // Ended before those begun in the same fold are written (they are still going too).
-    for (const p of projections) {
-      if (p.loadEndedAt !== null) {
-        steps.push(
-          queryStep(this.#closeOpenLoad(p.facts.conversationId), {}),
-          queryStep(this.#endLoad, { conversationId: p.facts.conversationId, at: p.loadEndedAt }),
-        )
-      }
+    const ending = projections.filter((p) => p.loadEndedAt !== null)
+    if (ending.length > 0) {
+      steps.push(queryStep(this.#closeOpenLoad(ending.map((p) => p.facts.conversationId)), {}))
+    }
+    for (const p of ending) {
+      steps.push(
+        queryStep(this.#endLoad, { conversationId: p.facts.conversationId, at: p.loadEndedAt }),
+      )
     }
     const begun = projections.flatMap((p) => p.loads)
     steps.push(...insertStep(this.#insertLoads, begun))

@@ -284,12 +284,23 @@ export function rankedEntry(
 /** The periods whose ranked durations differ between the stored figures and the new ones. */
 export function changedPeriods(stored: AnalyticsFacts | null, facts: AnalyticsFacts): number[] {
   const periods = new Set<number>()
-  const dims = (f: AnalyticsFacts) => [f.branchId, f.channel, f.country, f.region]
+  const sameDims =
+    stored !== null &&
+    stored.branchId === facts.branchId &&
+    stored.channel === facts.channel &&
+    stored.country === facts.country &&
+    stored.region === facts.region
   for (const moment of RANKED_MOMENTS) {
     const was = stored ? rankedEntry(stored, moment) : null
     const now = rankedEntry(facts, moment)
     const same =
-      JSON.stringify(was && [was, dims(stored!)]) === JSON.stringify(now && [now, dims(facts)])
+      was === null
+        ? now === null
+        : now !== null &&
+          sameDims &&
+          was.at === now.at &&
+          was.operatorId === now.operatorId &&
+          was.values.every((v, k) => v === now.values[k])
     if (same) continue
     if (was) periods.add(Math.floor(was.at / PERIOD_MS))
     if (now) periods.add(Math.floor(now.at / PERIOD_MS))
