@@ -6,7 +6,7 @@
  * per moment instead of every conversation's index entry.
  */
 import { regionKey } from '../../protocol/analytics.ts'
-import type { AnalyticsMomentFacts } from '../../actors/ports.ts'
+import type { AnalyticsLoadRecord, AnalyticsMomentFacts } from '../../actors/ports.ts'
 
 export type RankedMoment = 'response' | 'resolved' | 'assigned'
 
@@ -82,7 +82,7 @@ export function segmentOf<M extends RankedMoment>(
     tuple: new Uint32Array(n),
     tuples: [],
   }
-  const index = new Map<string, number>()
+  const tupleIndex = tupleIndexer(segment.tuples)
   for (let i = 0; i < n; i++) {
     const row = rows[i]!
     const entry = entryOf(moment, row)
@@ -96,30 +96,28 @@ export function segmentOf<M extends RankedMoment>(
       row.country ?? '',
       regionKey(row.country, row.region),
     ]
-    const key = tuple.join('\u0000')
-    let t = index.get(key)
-    if (t === undefined) {
-      t = segment.tuples.length
-      index.set(key, t)
-      segment.tuples.push(tuple)
-    }
-    segment.tuple[i] = t
+    segment.tuple[i] = tupleIndex(tuple)
   }
   return segment
 }
 
-/** A load span as the store reads it (AnalyticsStore.loadsIn): `count` spans alike. */
-export interface LoadSpanRow {
-  inboxId: string
-  operatorId: string
-  branchId: string
-  channel: string
-  country: string
-  region: string
-  fromAt: number
-  untilAt: number | null
-  count: number
+/** The index of a tuple in `tuples`, added at its first sight. */
+function tupleIndexer(tuples: Tuple[]): (tuple: Tuple) => number {
+  const index = new Map<string, number>()
+  return (tuple) => {
+    const key = tuple.join('\u0000')
+    let t = index.get(key)
+    if (t === undefined) {
+      t = tuples.length
+      index.set(key, t)
+      tuples.push(tuple)
+    }
+    return t
+  }
 }
+
+/** A load span as the store reads it (AnalyticsStore.loadsIn): `count` spans alike. */
+export type LoadSpanRow = Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'> & { count: number }
 
 /**
  * Load spans cut to `window` as entries: `at` the start, values the end (NaN: going on, only
@@ -134,7 +132,7 @@ export function spanSegment(rows: readonly LoadSpanRow[], window: Window, last: 
     tuple: new Uint32Array(rows.length),
     tuples: [],
   }
-  const index = new Map<string, number>()
+  const tupleIndex = tupleIndexer(segment.tuples)
   for (const row of rows) {
     const from = Math.max(row.fromAt, window.from)
     const until = row.untilAt === null ? (last ? NaN : window.to) : Math.min(row.untilAt, window.to)
@@ -147,13 +145,7 @@ export function spanSegment(rows: readonly LoadSpanRow[], window: Window, last: 
       row.country,
       row.region,
     ]
-    const key = tuple.join('\u0000')
-    let t = index.get(key)
-    if (t === undefined) {
-      t = segment.tuples.length
-      index.set(key, t)
-      segment.tuples.push(tuple)
-    }
+    const t = tupleIndex(tuple)
     const i = segment.n++
     segment.at[i] = from
     segment.values[0]![i] = until

@@ -21,6 +21,7 @@ import type {
   Store,
 } from '../../actors/ports.ts'
 import { openStore } from '../../db/index.ts'
+import type { LoadSpanRow } from '../../db/repos/analytics-periods.ts'
 import { durationsOf, PERIOD_MS, regionKey } from '../../protocol/analytics.ts'
 import { foldConversation } from '../../server/analytics/fold.ts'
 import { edgesOf, loadPerKey, loadWithinEdges, type Span } from '../../server/analytics/load.ts'
@@ -196,17 +197,7 @@ async function referenceMedians(store: Store, scope: AnalyticsScope, bounds: num
 }
 
 /** What a report's sweeps make of load spans: per dimension value, and per interval. */
-interface LoadRow {
-  inboxId: string
-  operatorId: string
-  branchId: string
-  channel: string
-  country: string
-  region: string
-  fromAt: number
-  untilAt: number | null
-  count: number
-}
+type LoadRow = LoadSpanRow
 const NOW = BASE + 9 * P
 function loadFigures(rows: readonly LoadRow[], scope: AnalyticsScope) {
   const until = Math.min(scope.to, NOW)
