@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import type {
   AnalyticsDurationGroup,
+  AnalyticsMomentFacts,
   AnalyticsLogEvent,
   AnalyticsProjection,
   AnalyticsScope,
@@ -150,14 +151,18 @@ async function reference(
   scope: AnalyticsScope,
   moment: Moment,
 ): Promise<AnalyticsDurationGroup[]> {
-  const rows = (await store.analytics.factsAt(scope, moment)) as any[]
-  const entry = (r: any): { values: Array<number | null>; operator: string } =>
+  // Every moment's row has the dimensions; each reads its own duration columns.
+  type Row = AnalyticsMomentFacts['response'] &
+    AnalyticsMomentFacts['resolved'] &
+    AnalyticsMomentFacts['assigned']
+  const rows = (await store.analytics.factsAt(scope, moment)) as Row[]
+  const entry = (r: Row): { values: Array<number | null>; operator: string | null } =>
     moment === 'response'
       ? { values: [r.firstResponseMs, r.firstResponseBusinessMs], operator: r.firstResponderId }
       : moment === 'resolved'
         ? { values: [r.resolutionMs], operator: r.resolutionOperatorId }
-        : { values: [r.firstAssignedAt - r.createdAt], operator: r.firstAssigneeId }
-  const keys: Array<[string, (r: any) => string]> = [
+        : { values: [(r.firstAssignedAt ?? 0) - r.createdAt], operator: r.firstAssigneeId }
+  const keys: Array<[string, (r: Row) => string]> = [
     ['operator', (r) => entry(r).operator ?? ''],
     ['branch', (r) => r.branchId ?? ''],
     ['inbox', (r) => r.inboxId],
@@ -165,7 +170,7 @@ async function reference(
     ['country', (r) => r.country ?? ''],
     ['region', (r) => regionKey(r.country, r.region)],
   ]
-  const figures = (group: any[]) => {
+  const figures = (group: Row[]) => {
     const width = moment === 'response' ? 2 : 1
     return Array.from({ length: width }, (_, k) =>
       durationsOf(group.map((r) => entry(r).values[k] ?? null)),
@@ -173,7 +178,7 @@ async function reference(
   }
   const groups: AnalyticsDurationGroup[] = [{ dim: null, key: '', figures: figures(rows) }]
   for (const [dim, keyOf] of keys) {
-    const byKey = new Map<string, any[]>()
+    const byKey = new Map<string, Row[]>()
     for (const r of rows) byKey.set(keyOf(r), [...(byKey.get(keyOf(r)) ?? []), r])
     for (const [key, group] of byKey)
       groups.push({ dim: dim as never, key, figures: figures(group) })
@@ -188,10 +193,12 @@ const sorted = (groups: AnalyticsDurationGroup[]) =>
 
 /** Medians per interval straight from the index rows. */
 async function referenceMedians(store: Store, scope: AnalyticsScope, bounds: number[]) {
-  const rows = (await store.analytics.factsAt(scope, 'response')) as any[]
+  const rows = await store.analytics.factsAt(scope, 'response')
   return bounds.slice(0, -1).map((from, k) => {
     const to = bounds[k + 1]!
-    const within = rows.filter((r) => r.firstResponseAt >= from && r.firstResponseAt < to)
+    const within = rows.filter(
+      (r) => r.firstResponseAt !== null && r.firstResponseAt >= from && r.firstResponseAt < to,
+    )
     return durationsOf(within.map((r) => r.firstResponseMs)).medianMs
   })
 }
@@ -456,11 +463,18 @@ await withPostgres('analytics periods (postgres)', async (adminUrl) => {
       return row!.n as number
     },
     async loads() {
-      const rows = await admin.unsafe(LOAD_ROWS)
-      return rows.map((r: any) => ({
-        ...r,
+      // bigint columns come as strings.
+      const rows = await admin.unsafe<Array<Record<keyof LoadRow, string | null>>>(LOAD_ROWS)
+      return rows.map((r): LoadRow => ({
+        inboxId: String(r.inboxId),
+        operatorId: String(r.operatorId),
+        branchId: String(r.branchId),
+        channel: String(r.channel),
+        country: String(r.country),
+        region: String(r.region),
         fromAt: Number(r.fromAt),
         untilAt: r.untilAt === null ? null : Number(r.untilAt),
+        count: Number(r.count),
       }))
     },
   }))
