@@ -617,7 +617,11 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       }
     }
     if (packed.length > 0) {
-      await this.submit(analyticsWrite({ projections: [], settle: [], caches: packed }))
+      // A copy is derived: the report does not fail when it cannot be written (a store refusing
+      // writes still answers reads); the next report packs the period again.
+      await this.submit(analyticsWrite({ projections: [], settle: [], caches: packed })).catch(
+        () => {},
+      )
     }
     return segments
   }
