@@ -1411,6 +1411,18 @@ export interface AnalyticsEventRecord {
   country: string
 }
 
+/** A zone's offset from UTC from an instant on (a report's range: the first one from its start). */
+export interface LocalOffset {
+  from: number
+  offsetMs: number
+}
+
+/** Counts by local day and by local hour of the week (AnalyticsStore.countsInLocalTime). */
+export interface LocalCounts {
+  days: Array<{ day: number; metric: string; value: number }>
+  hours: Array<{ hour: number; metric: string; value: number }>
+}
+
 /** The rows an analytics query covers: a range in some inboxes, with optional filters. */
 export interface AnalyticsScope {
   /** Never empty (a reader who may see no inbox gets no query). */
@@ -1502,13 +1514,17 @@ export interface AnalyticsStore extends PresenceLog {
   /** Drops the whole projection and marks every conversation to be counted again. */
   reset(): Promise<number>
   /**
-   * Summed counts in the scope, grouped by 15-minute bucket and metric; `hourly`: by hour (the
-   * bucket of the hour's first quarter), for a range of whole hours read in a whole-hour zone.
+   * Summed counts of `metrics` in the scope by local time: per local day (days since the
+   * epoch, local) and per local hour of the week (0: Thursday 00:00, the epoch's), a bucket's
+   * local time being its UTC start plus the zone's offset then (`offsets`). `hourly`: from the
+   * hour rows, for a range of whole hours read in a whole-hour zone (else quarter hours).
    */
-  countsByBucket(
+  countsInLocalTime(
     scope: AnalyticsScope,
     hourly: boolean,
-  ): Promise<Array<{ bucket: number; metric: string; value: number }>>
+    offsets: readonly LocalOffset[],
+    metrics: readonly string[],
+  ): Promise<LocalCounts>
   /** Summed counts in the scope per value of each dimension and metric (no time). */
   countsByDimension(
     scope: AnalyticsScope,

@@ -33,6 +33,8 @@ import type {
   AnalyticsRatingRecord,
   AnalyticsScope,
   AnalyticsStore,
+  LocalCounts,
+  LocalOffset,
   PresenceStatus,
 } from '../../actors/ports.ts'
 import {
@@ -248,48 +250,52 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     }
   }
 
-  async countsByBucket(
+  async countsInLocalTime(
     scope: AnalyticsScope,
     hourly: boolean,
-  ): Promise<Array<{ bucket: number; metric: string; value: number }>> {
+    offsets: readonly LocalOffset[],
+    metrics: readonly string[],
+  ): Promise<LocalCounts> {
     const one = singleDimension(scope)
-    if (one === null) {
-      // Two filters or more: the full cross-product counts, quarter hours.
-      const b = this.db.tables.analyticsBuckets
-      const total = sql<number>`sum(${b.value})`.mapWith(Number)
-      return this.db.all(
-        selectFields(
-          { bucket: field(b.bucket), metric: field(b.metric), value: total },
-          'analyticsBuckets',
-          {
-            where: this.#bucketScope(scope),
-            groupBy: [sql`${b.bucket}`, sql`${b.metric}`],
-          },
-        ),
-      )
-    }
+    // Two filters or more: the full cross-product counts, quarter hours; else the dimension's
+    // own rows, by hour when the range and the zone allow it.
+    const b = this.db.tables.analyticsBuckets
     const t = this.db.tables.analyticsSeries
-    const total = sql<number>`sum(${t.value})`.mapWith(Number)
-    const [grain, size] = hourly ? [GRAIN.hour, HOUR_MS] : [GRAIN.quarter, BUCKET_MS]
-    const rows = await this.db.all(
-      selectFields(
-        { bucket: field(t.bucket), metric: field(t.metric), value: total },
-        'analyticsSeries',
-        {
-          where: and(
+    const [grain, size] =
+      hourly && one !== null ? [GRAIN.hour, HOUR_MS] : [GRAIN.quarter, BUCKET_MS]
+    const bucket = one === null ? b.bucket : t.bucket
+    const metric = one === null ? b.metric : t.metric
+    const where =
+      one === null
+        ? and(this.#bucketScope(scope), inArray(b.metric, [...metrics]))
+        : and(
             inArray(t.inboxId, [...scope.inboxIds]),
             eq(t.dim, one.dim),
             eq(t.key, one.key),
             eq(t.grain, grain),
             gte(t.bucket, Math.floor(scope.from / size)),
             lt(t.bucket, Math.ceil(scope.to / size)),
-          ),
-          groupBy: [sql`${t.bucket}`, sql`${t.metric}`],
-        },
-      ),
-    )
-    const quarters = size / BUCKET_MS
-    return rows.map((r) => ({ ...r, bucket: r.bucket * quarters }))
+            inArray(t.metric, [...metrics]),
+          )
+    const total = sql<number>`sum(${one === null ? b.value : t.value})`.mapWith(Number)
+    const local = localMs(bucket, size, offsets)
+    const grouped = (by: SQL) =>
+      this.db.all(
+        selectFields(
+          { at: sql<number>`${by}`.mapWith(Number), metric: field(metric), value: total },
+          one === null ? 'analyticsBuckets' : 'analyticsSeries',
+          { where, groupBy: [by, sql`${metric}`] },
+        ),
+      )
+    // Integer division of whole numbers (both dialects): the local day, the local hour.
+    const [days, hours] = await Promise.all([
+      grouped(sql`(${local}) / ${sql.raw(String(DAY_MS))}`),
+      grouped(sql`((${local}) / ${sql.raw(String(HOUR_MS))}) % 168`),
+    ])
+    return {
+      days: days.map((r) => ({ day: r.at, metric: r.metric, value: r.value })),
+      hours: hours.map((r) => ({ hour: r.at, metric: r.metric, value: r.value })),
+    }
   }
 
   async countsByDimension(
@@ -995,4 +1001,25 @@ function singleDimension(scope: AnalyticsScope): { dim: string; key: string } | 
   if (filters.length > 1) return null
   const [only] = filters
   return only ? { dim: only[0], key: only[1] } : { dim: '', key: '' }
+}
+
+/**
+ * A bucket's local time in ms as SQL: its UTC start plus the offset in force then (`offsets`
+ * ascending; the first applies before the second's `from`). Only whole numbers are written
+ * into the statement.
+ */
+function localMs(bucket: Column, size: number, offsets: readonly LocalOffset[]): SQL {
+  const whole = (n: number) => {
+    if (!Number.isSafeInteger(n)) throw new Error(`analytics: not a whole number: ${n}`)
+    return sql.raw(String(n))
+  }
+  const [first, ...later] = offsets
+  if (!first) throw new Error('analytics: no offset')
+  const at = sql`${bucket} * ${whole(size)}`
+  if (later.length === 0) return sql`${at} + ${whole(first.offsetMs)}`
+  // The latest change at or before the bucket decides.
+  const cases = later
+    .toReversed()
+    .map((o) => sql`when ${bucket} * ${whole(size)} >= ${whole(o.from)} then ${whole(o.offsetMs)}`)
+  return sql`${at} + case ${sql.join(cases, sql` `)} else ${whole(first.offsetMs)} end`
 }

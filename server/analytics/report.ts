@@ -10,6 +10,7 @@ import type {
   AnalyticsLoadRecord,
   AnalyticsRatingRecord,
   AnalyticsScope,
+  LocalCounts,
   Store,
 } from '../../actors/ports.ts'
 import type { Principal } from '../../actors/index.ts'
@@ -46,7 +47,7 @@ import {
   type PresenceSpan,
   type Span,
 } from './load.ts'
-import { isTimeZone, LocalTime, type LocalParts } from './time.ts'
+import { isTimeZone, LocalTime, partsOfLocal, type LocalParts } from './time.ts'
 
 /** Comments a report lists at most. */
 const MAX_COMMENTS = 100
@@ -62,6 +63,7 @@ const DIMENSIONS: ReadonlyArray<readonly [Dimension, AnalyticsDimension]> = [
   ['channels', 'channel'],
 ]
 const HOUR = 3_600_000
+const DAY = 86_400_000
 
 export interface AnalyticsServiceDeps {
   store: Store
@@ -87,8 +89,8 @@ export class AnalyticsService {
     const now = this.deps.clock.now()
     const series = seriesOf(q, local)
     const bounds = [...series.map((e) => e.at), q.to]
-    const [byBucket, period, previous, medians, oldestMark, oldestBehind] = await Promise.all([
-      analytics.countsByBucket(scope, hourly),
+    const [byTime, period, previous, medians, oldestMark, oldestBehind] = await Promise.all([
+      analytics.countsInLocalTime(scope, hourly, local.offsets(q.from, q.to), SERIES_METRICS),
       this.#period(scope, now, true),
       this.#period(previousScope, now, false),
       analytics.responseMedians(scope, bounds),
@@ -98,7 +100,7 @@ export class AnalyticsService {
     const { byDimension, ratings, time } = period
     const totals = totalsOf(period)
     const names = await this.#names()
-    countInto(series, q, local, byBucket)
+    countInto(series, q, byTime.days)
     const loads = loadWithinEdges(time.edges, bounds, now)
     const online = onlineWithin(time.presence, bounds)
     series.forEach((e, k) => {
@@ -113,16 +115,8 @@ export class AnalyticsService {
       totals,
       previous: totalsOf(previous),
       series,
-      heatmap: heatmapOf(
-        local,
-        byBucket
-          .filter((r) => r.metric === 'visitor_messages')
-          .map((r) => [r.bucket * BUCKET_MS, r.value]),
-      ),
-      heatmapConversations: heatmapOf(
-        local,
-        byBucket.filter((r) => r.metric === 'started').map((r) => [r.bucket * BUCKET_MS, r.value]),
-      ),
+      heatmap: heatmapOf(byTime.hours, 'visitor_messages'),
+      heatmapConversations: heatmapOf(byTime.hours, 'started'),
       ...breakdowns(byDimension, period, ratings, time, names),
       // Exact up to the oldest event not counted: a mark, a summary still behind (its appends
       // are marked when it is written), or what the flush may still hold.
@@ -557,17 +551,21 @@ function seriesOf(q: AnalyticsQuery, local: LocalTime): AnalyticsReport['series'
   return series
 }
 
-/** The counts into the intervals they fall in. */
+/** The counts the series and the heatmaps show. */
+const SERIES_METRICS = ['started', 'resolved', 'visitor_messages', 'operator_messages']
+
+/** The counts of each local day into the interval it falls in. */
 function countInto(
   series: AnalyticsReport['series'],
   q: AnalyticsQuery,
-  local: LocalTime,
-  byBucket: ReadonlyArray<{ bucket: number; metric: string; value: number }>,
+  days: LocalCounts['days'],
 ): void {
   const index = new Map(series.map((e, k) => [e.label, k]))
-  const entry = (at: number) => series[index.get(intervalKey(q, local.parts(at))) ?? -1]
-  for (const r of byBucket) {
-    const e = entry(r.bucket * BUCKET_MS)
+  const keys = new Map<number, string>()
+  for (const r of days) {
+    let key = keys.get(r.day)
+    if (key === undefined) keys.set(r.day, (key = intervalKey(q, partsOfLocal(r.day * DAY))))
+    const e = series[index.get(key) ?? -1]
     if (!e) continue
     if (r.metric === 'resolved') e.resolved += r.value
     else if (r.metric === 'visitor_messages') e.visitorMessages += r.value
@@ -576,12 +574,16 @@ function countInto(
   }
 }
 
-function heatmapOf(local: LocalTime, items: ReadonlyArray<readonly [number, number]>): number[][] {
+/**
+ * Weekday (Monday first) by local hour of one metric's counts; the store's hour of the week
+ * counts from Thursday 00:00 (the epoch's weekday).
+ */
+function heatmapOf(hours: LocalCounts['hours'], metric: string): number[][] {
   const grid = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0))
-  for (const [at, value] of items) {
-    const p = local.parts(at)
-    const row = grid[p.weekday]
-    if (row) row[p.hour] = (row[p.hour] ?? 0) + value
+  for (const r of hours) {
+    if (r.metric !== metric) continue
+    const row = grid[(Math.floor(r.hour / 24) + 3) % 7]
+    if (row) row[r.hour % 24] = (row[r.hour % 24] ?? 0) + r.value
   }
   return grid
 }

@@ -75,6 +75,27 @@ export class LocalTime {
     return true
   }
 
+  /**
+   * The offsets in force over [from, to): the first from `from`, then one per change, in ms
+   * (for the store's counts by local time).
+   */
+  offsets(from: number, to: number): Array<{ from: number; offsetMs: number }> {
+    const offsets = [{ from, offsetMs: this.offset(from) * MINUTE }]
+    const change = (at: number, minutes: number) => {
+      const last = offsets[offsets.length - 1]!
+      if (at > from && at < to && last.offsetMs !== minutes * MINUTE) {
+        offsets.push({ from: at, offsetMs: minutes * MINUTE })
+      }
+    }
+    for (let day = Math.floor(from / DAY); day * DAY < to; day++) {
+      this.offset(day * DAY)
+      const known = this.#days.get(day)!
+      change(day * DAY, known.start)
+      if (known.change !== null) change(known.change, known.after)
+    }
+    return offsets
+  }
+
   /** Local parts per quarter hour (every instant of one has the same local hour and date). */
   readonly #quarters = new Map<number, LocalParts>()
 
@@ -89,18 +110,7 @@ export class LocalTime {
   }
 
   #compute(at: number): LocalParts {
-    const local = new Date(at + this.offset(at) * MINUTE)
-    const y = local.getUTCFullYear()
-    const m = local.getUTCMonth() + 1
-    const d = local.getUTCDate()
-    const weekday = (local.getUTCDay() + 6) % 7
-    return {
-      date: `${y}-${pad(m)}-${pad(d)}`,
-      month: `${y}-${pad(m)}`,
-      week: isoWeek(Date.UTC(y, m - 1, d), weekday),
-      weekday,
-      hour: local.getUTCHours(),
-    }
+    return partsOfLocal(at + this.offset(at) * MINUTE)
   }
 
   #read(at: number): number {
@@ -113,6 +123,22 @@ export class LocalTime {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0')
+
+/** The parts of a local time given as ms since the epoch read as UTC (UTC time + offset). */
+export function partsOfLocal(localMs: number): LocalParts {
+  const local = new Date(localMs)
+  const y = local.getUTCFullYear()
+  const m = local.getUTCMonth() + 1
+  const d = local.getUTCDate()
+  const weekday = (local.getUTCDay() + 6) % 7
+  return {
+    date: `${y}-${pad(m)}-${pad(d)}`,
+    month: `${y}-${pad(m)}`,
+    week: isoWeek(Date.UTC(y, m - 1, d), weekday),
+    weekday,
+    hour: local.getUTCHours(),
+  }
+}
 
 /** ISO 8601 week of a local date (as UTC midnight ms) whose weekday (0 = Monday) is given. */
 function isoWeek(dateUtc: number, weekday: number): string {

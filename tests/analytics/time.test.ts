@@ -8,8 +8,11 @@ import { describe, expect, test } from 'bun:test'
 import { ALWAYS_OPEN, type Schedule } from '../../actors/inbox/schedule.ts'
 import { BUCKET_MS } from '../../protocol/analytics.ts'
 import { openMs } from '../../server/analytics/fold.ts'
-import { isTimeZone, LocalTime } from '../../server/analytics/time.ts'
+import { isTimeZone, LocalTime, partsOfLocal } from '../../server/analytics/time.ts'
 import { local, openMinutesMs } from './reference.ts'
+
+const HOUR = 3_600_000
+const DAY = 86_400_000
 
 const ZONES = [
   'UTC',
@@ -43,6 +46,36 @@ describe('analytics local time', () => {
       }
       expect(wrong.slice(0, 3)).toEqual([])
     }
+  })
+
+  test('time - offsets in force over a year: local day and hour of the week as the store groups counts, the same as parts (checked against Intl above)', () => {
+    const from = Date.UTC(2026, 0, 1, 5, 15)
+    const to = Date.UTC(2027, 0, 1)
+    for (const tz of ZONES) {
+      const zone = new LocalTime(tz)
+      const offsets = zone.offsets(from, to)
+      expect(offsets[0]!.from).toBe(from)
+      const wrong: string[] = []
+      let k = 0
+      for (let at = from; at < to; at += BUCKET_MS) {
+        while (k + 1 < offsets.length && offsets[k + 1]!.from <= at) k++
+        // What countsInLocalTime computes in SQL: integer division of the local ms.
+        const localMs = at + offsets[k]!.offsetMs
+        const day = Math.floor(localMs / DAY)
+        const hourOfWeek = Math.floor(localMs / HOUR) % 168
+        const theirs = zone.parts(at)
+        const date = partsOfLocal(day * DAY).date
+        const weekday = (Math.floor(hourOfWeek / 24) + 3) % 7
+        if (date !== theirs.date || weekday !== theirs.weekday || hourOfWeek % 24 !== theirs.hour)
+          wrong.push(`${tz} ${new Date(at).toISOString()}: ${date} ${weekday} ${hourOfWeek}`)
+      }
+      expect(wrong.slice(0, 3)).toEqual([])
+      // One entry per change only.
+      expect(offsets.every((o, i) => i === 0 || o.offsetMs !== offsets[i - 1]!.offsetMs)).toBe(true)
+    }
+    expect(
+      new LocalTime('Europe/Berlin').offsets(from, to).map((o) => o.offsetMs / 60_000),
+    ).toEqual([60, 120, 60])
   })
 
   test('time - ISO weeks and months: the week of 2026-12-31 is 2026-W53, of 2027-01-04 2027-W01', () => {
