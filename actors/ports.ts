@@ -19,7 +19,7 @@ import type {
   PanelLocale,
 } from '../protocol/index.ts'
 import type { WebhookDeliveryStatus, WebhookEventType } from '../protocol/webhooks.ts'
-import type { Durations } from '../protocol/analytics.ts'
+import type { Durations, LoadEdges } from '../protocol/analytics.ts'
 import type { Schedule } from './inbox/schedule.ts'
 
 /** A conversation row as the actor keeps it: the wire shape plus the owner's fencing epoch. */
@@ -1361,6 +1361,12 @@ export interface AnalyticsProjection {
   periods: number[]
 }
 
+/** The dimensions of operator load edges (AnalyticsStore.loadEdges). */
+export type AnalyticsLoadGroup = Pick<
+  AnalyticsLoadRecord,
+  'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country' | 'region'
+>
+
 /** A time a conversation was open and assigned to one operator (operator load). */
 export interface AnalyticsLoadRecord {
   conversationId: string
@@ -1569,13 +1575,11 @@ export interface AnalyticsStore extends PresenceLog {
     limit: number,
   ): Promise<AnalyticsFacts[]>
   /**
-   * The times conversations in the scope were open and assigned that overlap its range; those
-   * still going since before it come once per set of dimensions, with their `count` and the
-   * range's start as `fromAt` (the rest have count 1).
+   * The times conversations in the scope were open and assigned (operator load) as edges in
+   * time order, clipped to its range up to `now` (a time still going on lasts until then), each
+   * with its dimensions (`groups`).
    */
-  loadsIn(
-    scope: AnalyticsScope,
-  ): Promise<Array<Omit<AnalyticsLoadRecord, 'conversationId' | 'seq'> & { count: number }>>
+  loadEdges(scope: AnalyticsScope, now: number): Promise<LoadEdges<AnalyticsLoadGroup>>
   /** The times operators were connected that overlap [from, to) (all operators: filter after). */
   presenceIn(from: number, to: number): Promise<AnalyticsPresenceRecord[]>
   /** A page of events of one kind in the scope, newest first, after the cursor. */

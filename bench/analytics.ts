@@ -371,7 +371,7 @@ async function timeQueries(url: string): Promise<void> {
           ),
       ],
       ['store: ratings', (span) => store.analytics.ratings(scopeOf(span))],
-      ['store: load spans', (span) => store.analytics.loadsIn(scopeOf(span))],
+      ['store: load edges', (span) => store.analytics.loadEdges(scopeOf(span), END)],
       ['store: presence', (span) => store.analytics.presenceIn(END - span, END)],
       [
         'whole report (API), Europe/Moscow, by day',

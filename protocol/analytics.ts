@@ -347,3 +347,72 @@ export const AnalyticsExportQuery = v.strictObject({
   table: AnalyticsTable,
 })
 export type AnalyticsExportQuery = v.InferOutput<typeof AnalyticsExportQuery>
+
+/**
+ * Changes of a level over time as columns, in time order (operator load: a span's start adds
+ * its weight, its end takes it back): `group` indexes `groups`, what the changes are counted
+ * by (a load span's dimensions). Built by edgesOf; swept by server/analytics/load.ts.
+ */
+export interface LoadEdges<G> {
+  n: number
+  at: Float64Array
+  delta: Float64Array
+  group: Uint32Array
+  groups: readonly G[]
+}
+
+/**
+ * The edges of half-open spans [from, until) of `weight` (1 when absent) clipped to
+ * [lo, hi), in time order; `groupOf` names each span's group (the same value: the same group).
+ */
+export function edgesOf<S extends { from: number; until: number; weight?: number }, G>(
+  spans: readonly S[],
+  lo: number,
+  hi: number,
+  groupOf: (span: S) => G,
+): LoadEdges<G> {
+  const groups: G[] = []
+  const index = new Map<G, number>()
+  const edges = emptyEdges(2 * spans.length, groups)
+  for (const span of spans) {
+    const start = Math.max(span.from, lo)
+    const end = Math.min(span.until, hi)
+    if (!(end > start)) continue
+    const key = groupOf(span)
+    let g = index.get(key)
+    if (g === undefined) index.set(key, (g = groups.push(key) - 1))
+    pushEdge(edges, start, span.weight ?? 1, g)
+    pushEdge(edges, end, -(span.weight ?? 1), g)
+  }
+  return sortEdges(edges)
+}
+
+/** Room for `size` edges of `groups`, none yet. */
+export function emptyEdges<G>(size: number, groups: readonly G[]): LoadEdges<G> {
+  return {
+    n: 0,
+    at: new Float64Array(size),
+    delta: new Float64Array(size),
+    group: new Uint32Array(size),
+    groups,
+  }
+}
+
+export function pushEdge<G>(edges: LoadEdges<G>, at: number, delta: number, group: number): void {
+  const i = edges.n++
+  edges.at[i] = at
+  edges.delta[i] = delta
+  edges.group[i] = group
+}
+
+/** The same edges in time order (edges at one instant in any order: a sweep applies them all). */
+export function sortEdges<G>(edges: LoadEdges<G>): LoadEdges<G> {
+  const { n, at } = edges
+  const order = new Uint32Array(n)
+  for (let i = 0; i < n; i++) order[i] = i
+  order.sort((a, b) => at[a]! - at[b]!)
+  const sorted = emptyEdges(n, edges.groups)
+  for (let i = 0; i < n; i++)
+    pushEdge(sorted, at[order[i]!]!, edges.delta[order[i]!]!, edges.group[order[i]!]!)
+  return sorted
+}

@@ -5,13 +5,24 @@
  * of an inbox is packed into one analytics_period_cache row: a report over a year reads 53 rows
  * per moment instead of every conversation's index entry.
  */
-import { regionKey } from '../../protocol/analytics.ts'
+import { emptyEdges, pushEdge, regionKey, sortEdges } from '../../protocol/analytics.ts'
 import type { AnalyticsLoadRecord, AnalyticsMomentFacts } from '../../actors/ports.ts'
 
 export type RankedMoment = 'response' | 'resolved' | 'assigned'
 
-/** What a packed period holds: a moment's durations, or the load spans (`load`). */
-export type PackedKind = RankedMoment | 'load'
+/**
+ * What a packed period holds: a moment's durations, or the edges of the load spans in time
+ * order (`load_edges`; `load`, spans, is no longer written: migration 0034 deleted it).
+ */
+export type PackedKind = RankedMoment | 'load_edges'
+
+/** How many values an entry of a kind has (a copy of another width is packed again). */
+export const PACKED_WIDTH: Record<PackedKind, number> = {
+  response: 2,
+  resolved: 1,
+  assigned: 1,
+  load_edges: 1,
+}
 
 /** inbox, branch, operator, channel, country, region: '' for none (as the counts). */
 export type Tuple = readonly [string, string, string, string, string, string]
@@ -156,6 +167,30 @@ export function spanSegment(rows: readonly LoadSpanRow[], window: Window, last: 
 }
 
 /**
+ * Load spans' entries (spanSegment) as their edges in time order: `at` the instant, the one
+ * value the change (+weight at the start, -weight at the end), the same tuples. A span going
+ * on (no end in the segment) ends at `openUntil`.
+ */
+export function edgeSegment(spans: Segment, openUntil: number): Segment {
+  const edges = emptyEdges(2 * spans.n, spans.tuples)
+  const [until, weight] = spans.values as [Float64Array, Float64Array]
+  for (let i = 0; i < spans.n; i++) {
+    const end = Number.isNaN(until[i]!) ? openUntil : until[i]!
+    if (!(end > spans.at[i]!)) continue
+    pushEdge(edges, spans.at[i]!, weight[i]!, spans.tuple[i]!)
+    pushEdge(edges, end, -weight[i]!, spans.tuple[i]!)
+  }
+  const sorted = sortEdges(edges)
+  return {
+    n: sorted.n,
+    at: sorted.at,
+    values: [sorted.delta],
+    tuple: sorted.group,
+    tuples: spans.tuples,
+  }
+}
+
+/**
  * A segment as bytes: the JSON header's length (uint32), the header ({ from, to, n, width,
  * tuples }), zeros up to a multiple of 8, then the columns (little-endian: at and each duration
  * as float64, the tuple indexes as uint32).
@@ -187,7 +222,7 @@ export interface Window {
  * The segment `pack` wrote for `window`; throws on anything else, a copy of another window
  * included (the caller then packs the period again).
  */
-export function unpack(bytes: Uint8Array, window: Window): Segment {
+export function unpack(bytes: Uint8Array, window: Window, kind: PackedKind): Segment {
   if (bytes.length < 4) throw new Error('analytics period cache: no header')
   // Typed arrays over the bytes (over an aligned copy when they are not aligned themselves),
   // no per-value decoding.
@@ -209,6 +244,7 @@ export function unpack(bytes: Uint8Array, window: Window): Segment {
   if (header.from !== window.from || header.to !== window.to) {
     throw new Error('analytics period cache: another window')
   }
+  if (header.width !== PACKED_WIDTH[kind]) throw new Error('analytics period cache: another kind')
   const body = base + align(4 + length)
   if (
     !Number.isInteger(n) ||

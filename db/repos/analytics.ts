@@ -25,6 +25,7 @@ import type {
   AnalyticsEventRecord,
   AnalyticsLogEvent,
   AnalyticsFacts,
+  AnalyticsLoadGroup,
   AnalyticsLoadRecord,
   AnalyticsMoment,
   AnalyticsMomentFacts,
@@ -42,10 +43,15 @@ import {
   PERIOD_MS,
   durationsOf,
   durationsOfKnown,
+  emptyEdges,
+  type LoadEdges,
+  pushEdge,
   regionKey,
+  sortEdges,
 } from '../../protocol/analytics.ts'
 import {
   DURATIONS_WIDTH,
+  edgeSegment,
   pack,
   segmentOf,
   spanSegment,
@@ -528,10 +534,11 @@ export class SqlAnalyticsStore implements AnalyticsStore {
    * the next report), the ends of the range and the period going on from the index rows.
    * Entries of packed periods are not filtered by the scope's dimensions: `takes` does that.
    */
-  #segments(scope: AnalyticsScope, moment: RankedMoment): Promise<Segment[]> {
-    return this.#periods(scope, moment, async (part) =>
+  async #segments(scope: AnalyticsScope, moment: RankedMoment): Promise<Segment[]> {
+    const parts = await this.#periods(scope, moment, async (part) =>
       segmentOf(moment, await this.factsAt(part, moment)),
     )
+    return parts.map((p) => p.segment)
   }
 
   /**
@@ -548,17 +555,20 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     read: (part: AnalyticsScope, last: boolean) => Promise<Segment>,
     /** Fewer whole finished periods than this: all from `read`. */
     fewest = 1,
-  ): Promise<Segment[]> {
+  ): Promise<Array<{ from: number; segment: Segment }>> {
     const first = Math.ceil(scope.from / PERIOD_MS)
     // The period going on changes with every round: it is read from the index.
     const end = Math.min(Math.floor(scope.to / PERIOD_MS), Math.floor(Date.now() / PERIOD_MS))
-    if (end - first < fewest) return [await read(scope, true)]
-    const segments: Segment[] = []
+    if (end - first < fewest) return [{ from: scope.from, segment: await read(scope, true) }]
+    const segments: Array<{ from: number; segment: Segment }> = []
     if (first * PERIOD_MS > scope.from) {
-      segments.push(await read({ ...scope, to: first * PERIOD_MS }, false))
+      const part = { ...scope, to: first * PERIOD_MS }
+      segments.push({ from: part.from, segment: await read(part, false) })
     }
-    if (scope.to > end * PERIOD_MS)
-      segments.push(await read({ ...scope, from: end * PERIOD_MS }, true))
+    if (scope.to > end * PERIOD_MS) {
+      const part = { ...scope, from: end * PERIOD_MS }
+      segments.push({ from: part.from, segment: await read(part, true) })
+    }
     const g = this.db.tables.analyticsPeriods
     const c = this.db.tables.analyticsPeriodCache
     const inboxes = [...scope.inboxIds]
@@ -605,14 +615,14 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         const window = { from: period * PERIOD_MS, to: (period + 1) * PERIOD_MS }
         if (copy && copy.gen === gen) {
           try {
-            segments.push(unpack(bytesOf(copy.data), window))
+            segments.push({ from: window.from, segment: unpack(bytesOf(copy.data), window, kind) })
             continue
           } catch {
             // Unreadable: packed again below.
           }
         }
         const segment = await read({ inboxIds: [inboxId], ...window }, false)
-        segments.push(segment)
+        segments.push({ from: window.from, segment })
         packed.push({
           inboxId,
           period,
@@ -721,37 +731,55 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     )
   }
 
-  async loadsIn(scope: AnalyticsScope): Promise<LoadSpanRow[]> {
+  async loadEdges(scope: AnalyticsScope, now: number): Promise<LoadEdges<AnalyticsLoadGroup>> {
+    const until = Math.min(scope.to, now)
     // Each part read from the rows counts the spans going on since before it again (a scan of
     // every open one): packed periods pay off over two months or more.
     const segments = await this.#periods(
       scope,
-      'load',
-      async (part, last) => spanSegment(await this.#loadRows(part), part, last),
+      'load_edges',
+      async (part, last) =>
+        edgeSegment(spanSegment(await this.#loadRows(part), part, last), Math.min(part.to, now)),
       8,
     )
-    const rows: LoadSpanRow[] = []
-    for (const segment of segments) {
-      const taken = segment.tuples.map((t) => takes(scope, t))
-      const [until, count] = segment.values as [Float64Array, Float64Array]
+    // Each segment is in time order and within its own part of the range (from `from` on); the
+    // parts do not overlap. One part's segments (one per inbox) are merged, then the parts follow
+    // one another in time order.
+    const byPart = new Map<number, Segment[]>()
+    for (const { from, segment } of segments) {
+      if (segment.n > 0) byPart.set(from, [...(byPart.get(from) ?? []), segment])
+    }
+    const parts = [...byPart.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, same]) => (same.length === 1 ? same[0]! : mergeSegments(same)))
+    const groups: AnalyticsLoadGroup[] = []
+    const groupIndex = new Map<string, number>()
+    const edges = emptyEdges(
+      parts.reduce((sum, s) => sum + s.n, 0),
+      groups,
+    )
+    for (const segment of parts) {
+      const groupOf = segment.tuples.map((t) => {
+        if (!takes(scope, t)) return -1
+        const key = t.join('\u0000')
+        let g = groupIndex.get(key)
+        if (g === undefined) {
+          const [inboxId, branchId, operatorId, channel, country, region] = t
+          g = groups.push({ inboxId, branchId, operatorId, channel, country, region }) - 1
+          groupIndex.set(key, g)
+        }
+        return g
+      })
+      const delta = segment.values[0]!
       for (let i = 0; i < segment.n; i++) {
-        const t = segment.tuple[i]!
-        if (!taken[t]) continue
-        const [inboxId, branchId, operatorId, channel, country, region] = segment.tuples[t]!
-        rows.push({
-          inboxId,
-          branchId,
-          operatorId,
-          channel,
-          country,
-          region,
-          fromAt: segment.at[i]!,
-          untilAt: Number.isNaN(until[i]!) ? null : until[i]!,
-          count: count[i]!,
-        })
+        const g = groupOf[segment.tuple[i]!]!
+        if (g < 0) continue
+        // Clipping keeps the order; a span clipped away adds and takes back at one instant.
+        const at = Math.min(Math.max(segment.at[i]!, scope.from), until)
+        pushEdge(edges, at, delta[i]!, g)
       }
     }
-    return rows
+    return edges
   }
 
   /** The load spans of the scope's range, from the rows (those going on since before, counted). */
@@ -1022,4 +1050,23 @@ function localMs(bucket: Column, size: number, offsets: readonly LocalOffset[]):
     .toReversed()
     .map((o) => sql`when ${bucket} * ${whole(size)} >= ${whole(o.from)} then ${whole(o.offsetMs)}`)
   return sql`${at} + case ${sql.join(cases, sql` `)} else ${whole(first.offsetMs)} end`
+}
+
+/** Segments of edges of one part (one per inbox) as one, in time order. */
+function mergeSegments(segments: readonly Segment[]): Segment {
+  const tuples: Tuple[] = []
+  const edges = emptyEdges(
+    segments.reduce((sum, s) => sum + s.n, 0),
+    tuples,
+  )
+  for (const segment of segments) {
+    const base = tuples.length
+    tuples.push(...segment.tuples)
+    const delta = segment.values[0]!
+    for (let i = 0; i < segment.n; i++) {
+      pushEdge(edges, segment.at[i]!, delta[i]!, base + segment.tuple[i]!)
+    }
+  }
+  const sorted = sortEdges(edges)
+  return { n: sorted.n, at: sorted.at, values: [sorted.delta], tuple: sorted.group, tuples }
 }

@@ -2,43 +2,18 @@
  * Operator load and online time (issue 19; docs/analytics.md): figures over time spans. Pure,
  * so the report and the tests' independent computation can be checked against each other.
  */
-import type { LoadFigures, PresenceFigures } from '../../protocol/analytics.ts'
+import {
+  edgesOf,
+  type LoadEdges,
+  type LoadFigures,
+  type PresenceFigures,
+} from '../../protocol/analytics.ts'
 
 /** A half-open time span [from, until); `weight` of them at once (1 when absent). */
 export interface Span {
   from: number
   until: number
   weight?: number
-}
-
-/** A span's start (+weight) or end (-weight) within the window a sweep covers. */
-export interface Edge<S extends Span> {
-  at: number
-  delta: number
-  span: S
-  /** The span's index in what edgesOf was given (its two edges share it). */
-  index: number
-}
-
-/** The edges of the spans clipped to [from, until), in time order: sorted once, swept often. */
-export function edgesOf<S extends Span>(
-  spans: readonly S[],
-  from: number,
-  until: number,
-): Array<Edge<S>> {
-  const edges: Array<Edge<S>> = []
-  spans.forEach((span, index) => {
-    const start = Math.max(span.from, from)
-    const end = Math.min(span.until, until)
-    const weight = span.weight ?? 1
-    if (end > start) {
-      edges.push(
-        { at: start, delta: weight, span, index },
-        { at: end, delta: -weight, span, index },
-      )
-    }
-  })
-  return edges.sort((a, b) => a.at - b.at)
 }
 
 /**
@@ -53,15 +28,19 @@ export function loadWithin(
 ): LoadFigures[] {
   const lo = bounds[0] ?? 0
   const hi = Math.min(bounds[bounds.length - 1] ?? 0, now)
-  return loadWithinEdges(edgesOf(spans, lo, hi), bounds, now)
+  return loadWithinEdges(
+    edgesOf(spans, lo, hi, () => 0),
+    bounds,
+    now,
+  )
 }
 
 /**
- * loadWithin over edges already clipped to [bounds[0], min(last bound, now)) and sorted
+ * loadWithin over edges already clipped to [bounds[0], min(last bound, now)) and in time order
  * (edgesOf): one pass over them and the bounds, however many windows.
  */
 export function loadWithinEdges(
-  edges: ReadonlyArray<Edge<Span>>,
+  edges: LoadEdges<unknown>,
   bounds: readonly number[],
   now: number,
 ): LoadFigures[] {
@@ -88,11 +67,11 @@ export function loadWithinEdges(
     }
     prev = Math.max(prev, at)
   }
-  for (let j = 0; j < edges.length; j++) {
-    const edge = edges[j]!
-    if (edge.at !== prev) hold(edge.at)
+  const { at, delta } = edges
+  for (let j = 0; j < edges.n; j++) {
+    if (at[j] !== prev) hold(at[j]!)
     // Every change at one instant is applied before the piece that follows it.
-    level += edge.delta
+    level += delta[j]!
   }
   return Array.from(area, (sum, w) => {
     const elapsed = Math.min(bounds[w + 1] ?? 0, now) - (bounds[w] ?? 0)
@@ -101,30 +80,24 @@ export function loadWithinEdges(
 }
 
 /**
- * Load per key over [from, until) in one sweep of edges sorted once (edgesOf with the same
- * window): every change at one instant is applied before that key's level is taken as a peak.
+ * Load per key over [from, until) in one sweep of edges in time order clipped to that window
+ * (edgesOf): every change at one instant is applied before that key's level is taken as a peak.
  */
-export function loadPerKey<S extends Span>(
-  edges: ReadonlyArray<Edge<S>>,
-  keyOf: (span: S) => string,
+export function loadPerKey<G>(
+  edges: LoadEdges<G>,
+  keyOf: (group: G) => string,
   from: number,
   until: number,
 ): Map<string, LoadFigures> {
-  // Each span's key's slot first (once per span), then the sweep over typed arrays (no
-  // allocation per edge).
-  const { at, delta, closes, index, spans } = arraysOf(edges)
+  // Each group's key's slot first (a few hundred groups), then the sweep over typed arrays.
   const slots = new Map<string, number>()
-  const bySpan = new Int32Array(spans.length)
-  for (let i = 0; i < spans.length; i++) {
-    const span = spans[i]
-    if (span === undefined) continue
-    const key = keyOf(span as S)
+  const slotOf = new Int32Array(edges.groups.length)
+  edges.groups.forEach((g, i) => {
+    const key = keyOf(g)
     let slot = slots.get(key)
     if (slot === undefined) slots.set(key, (slot = slots.size))
-    bySpan[i] = slot
-  }
-  const slotOf = new Int32Array(at.length)
-  for (let j = 0; j < at.length; j++) slotOf[j] = bySpan[index[j]!]!
+    slotOf[i] = slot
+  })
   const n = slots.size
   const level = new Float64Array(n)
   const last = new Float64Array(n)
@@ -135,8 +108,9 @@ export function loadPerKey<S extends Span>(
   const stamp = new Int32Array(n).fill(-1)
   let count = 0
   let instant = 0
-  for (let j = 0; j < at.length; j++) {
-    const s = slotOf[j]!
+  const { at, delta, group } = edges
+  for (let j = 0; j < edges.n; j++) {
+    const s = slotOf[group[j]!]!
     const t = at[j]!
     area[s]! += level[s]! * (t - last[s]!)
     last[s] = t
@@ -146,7 +120,7 @@ export function loadPerKey<S extends Span>(
       changed[count++] = s
     }
     // The last edge at this instant: the levels now hold until the next one.
-    if (closes[j] === 1) {
+    if (j + 1 === edges.n || at[j + 1] !== t) {
       for (let c = 0; c < count; c++) {
         const u = changed[c]!
         if (level[u]! > peak[u]!) peak[u] = level[u]!
@@ -161,43 +135,6 @@ export function loadPerKey<S extends Span>(
     figures.set(key, { average: elapsed > 0 ? area[s]! / elapsed : 0, peak: peak[s]! })
   }
   return figures
-}
-
-/** The edges' times and changes as typed arrays, built once per edges array (every key sweeps them). */
-const arrays = new WeakMap<ReadonlyArray<Edge<Span>>, EdgeArrays>()
-
-interface EdgeArrays {
-  at: Float64Array
-  delta: Float64Array
-  /** 1 on the last edge of an instant. */
-  closes: Uint8Array
-  /** Each edge's span index, and the spans by index (undefined where none was clipped in). */
-  index: Int32Array
-  spans: Array<Span | undefined>
-}
-
-function arraysOf(edges: ReadonlyArray<Edge<Span>>): EdgeArrays {
-  let built = arrays.get(edges)
-  if (!built) {
-    const n = edges.length
-    built = {
-      at: new Float64Array(n),
-      delta: new Float64Array(n),
-      closes: new Uint8Array(n),
-      index: new Int32Array(n),
-      spans: [],
-    }
-    for (let j = 0; j < n; j++) {
-      const edge = edges[j]!
-      built.at[j] = edge.at
-      built.delta[j] = edge.delta
-      built.closes[j] = edges[j + 1]?.at !== edge.at ? 1 : 0
-      built.index[j] = edge.index
-      built.spans[edge.index] = edge.span
-    }
-    arrays.set(edges, built)
-  }
-  return built
 }
 
 /** A connected time of one operator in one status. */

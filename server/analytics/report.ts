@@ -7,6 +7,7 @@ import type {
   AnalyticsDimension,
   AnalyticsDurationGroup,
   AnalyticsFacts,
+  AnalyticsLoadGroup,
   AnalyticsLoadRecord,
   AnalyticsRatingRecord,
   AnalyticsScope,
@@ -31,21 +32,19 @@ import {
   type BreakdownRow,
   durationsOf,
   type Durations,
+  type LoadEdges,
   type LoadFigures,
   type RatingFigures,
 } from '../../protocol/analytics.ts'
 import { csv } from '../csv.ts'
 import { requireElevated } from '../supervisor.ts'
 import {
-  edgesOf,
   loadPerKey,
   loadWithinEdges,
   noPresence,
-  type Edge,
   onlineWithin,
   presenceByOperator,
   type PresenceSpan,
-  type Span,
 } from './load.ts'
 import { isTimeZone, LocalTime, partsOfLocal, type LocalParts } from './time.ts'
 
@@ -314,21 +313,15 @@ export class AnalyticsService {
    */
   async #time(scope: AnalyticsScope, now: number): Promise<TimeSpans> {
     const { store } = this.deps
-    const [loads, presence, operators] = await Promise.all([
-      store.analytics.loadsIn(scope),
+    const [edges, presence, operators] = await Promise.all([
+      // What has happened of the range: load is averaged over it.
+      store.analytics.loadEdges(scope, now),
       store.analytics.presenceIn(scope.from, scope.to),
       this.#presenceOperators(scope),
     ])
-    const spans = loads.map((l) => ({
-      ...l,
-      from: l.fromAt,
-      until: l.untilAt ?? now,
-      weight: l.count,
-    }))
     return {
       range: { from: scope.from, to: scope.to, now },
-      // What has happened of the range: load is averaged over it; the edges are sorted once.
-      edges: edgesOf(spans, scope.from, Math.min(scope.to, now)),
+      edges,
       presence: presence
         .filter((p) => operators.has(p.operatorId))
         .map((p) => ({ operatorId: p.operatorId, status: p.status, from: p.at, until: p.untilAt })),
@@ -403,18 +396,12 @@ interface Names {
   inboxes: Map<string, string>
 }
 
-type LoadSpan = Span &
-  Pick<
-    AnalyticsLoadRecord,
-    'inboxId' | 'operatorId' | 'branchId' | 'channel' | 'country' | 'region'
-  >
-
 /** The load and presence spans a report reads (#time). */
 interface TimeSpans {
   /** The range, and the report's own time (what is still going lasts until then). */
   range: { from: number; to: number; now: number }
-  /** The load spans' edges within the range up to now, in time order (edgesOf). */
-  edges: Array<Edge<LoadSpan>>
+  /** The load spans' edges within the range up to now, in time order (AnalyticsStore.loadEdges). */
+  edges: LoadEdges<AnalyticsLoadGroup>
   presence: PresenceSpan[]
 }
 

@@ -4,7 +4,8 @@
  * random windows and a `now` inside or past them.
  */
 import { describe, expect, test } from 'bun:test'
-import { edgesOf, loadPerKey, loadWithin, type Span } from '../../server/analytics/load.ts'
+import { edgesOf } from '../../protocol/analytics.ts'
+import { loadPerKey, loadWithin, type Span } from '../../server/analytics/load.ts'
 
 /** Park-Miller: the same cases on every run. */
 function random(seed: number): (n: number) => number {
@@ -69,7 +70,12 @@ describe('analytics load', () => {
       const spans = spansOf(next, next(15))
       const from = next(30)
       const until = from + 1 + next(90)
-      const got = loadPerKey(edgesOf(spans, from, until), (s) => s.key, from, until)
+      const got = loadPerKey(
+        edgesOf(spans, from, until, (s) => s.key),
+        (key) => key,
+        from,
+        until,
+      )
       const want = new Map<string, { average: number; peak: number }>()
       for (const key of new Set(spans.map((s) => s.key))) {
         const own = spans.filter((s) => s.key === key)

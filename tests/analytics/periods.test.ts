@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import type {
+  AnalyticsLoadGroup,
   AnalyticsDurationGroup,
   AnalyticsMomentFacts,
   AnalyticsLogEvent,
@@ -23,9 +24,15 @@ import type {
 } from '../../actors/ports.ts'
 import { openStore } from '../../db/index.ts'
 import type { LoadSpanRow } from '../../db/repos/analytics-periods.ts'
-import { durationsOf, PERIOD_MS, regionKey } from '../../protocol/analytics.ts'
+import {
+  durationsOf,
+  edgesOf,
+  type LoadEdges,
+  PERIOD_MS,
+  regionKey,
+} from '../../protocol/analytics.ts'
 import { foldConversation } from '../../server/analytics/fold.ts'
-import { edgesOf, loadPerKey, loadWithinEdges, type Span } from '../../server/analytics/load.ts'
+import { loadPerKey, loadWithinEdges } from '../../server/analytics/load.ts'
 import { createDatabase, dropDatabase, withPostgres } from '../helpers/postgres.ts'
 
 const P = PERIOD_MS
@@ -203,18 +210,11 @@ async function referenceMedians(store: Store, scope: AnalyticsScope, bounds: num
   })
 }
 
-/** What a report's sweeps make of load spans: per dimension value, and per interval. */
+/** What a report's sweeps make of load edges: per dimension value, and per interval. */
 type LoadRow = LoadSpanRow
 const NOW = BASE + 9 * P
-function loadFigures(rows: readonly LoadRow[], scope: AnalyticsScope) {
+function loadFigures(edges: LoadEdges<AnalyticsLoadGroup>, scope: AnalyticsScope) {
   const until = Math.min(scope.to, NOW)
-  const spans = rows.map((r) => ({
-    ...r,
-    from: r.fromAt,
-    until: r.untilAt ?? NOW,
-    weight: r.count,
-  }))
-  const edges = edgesOf(spans, scope.from, until)
   const keys = ['operatorId', 'branchId', 'inboxId', 'channel', 'country', 'region'] as const
   const bounds = Array.from(
     { length: 9 },
@@ -222,12 +222,23 @@ function loadFigures(rows: readonly LoadRow[], scope: AnalyticsScope) {
   )
   return {
     perKey: keys.map((key) =>
-      [...loadPerKey(edges, (s: Span & LoadRow) => s[key], scope.from, until)].sort(([a], [b]) =>
+      [...loadPerKey(edges, (g) => g[key], scope.from, until)].sort(([a], [b]) =>
         a.localeCompare(b),
       ),
     ),
-    within: loadWithinEdges(edges as never, bounds, NOW),
+    within: loadWithinEdges(edges, bounds, NOW),
   }
+}
+
+/** The edges of load rows as a report would sweep them, computed straight from the rows. */
+function edgesOfRows(rows: readonly LoadRow[], scope: AnalyticsScope) {
+  const spans = rows.map((r) => ({
+    ...r,
+    from: r.fromAt,
+    until: r.untilAt ?? NOW,
+    weight: r.count,
+  }))
+  return edgesOf(spans, scope.from, Math.min(scope.to, NOW), (s) => s as AnalyticsLoadGroup)
 }
 
 /** The load rows of the table itself, in the scope: the reference. */
@@ -265,9 +276,10 @@ const SCOPES: AnalyticsScope[] = [
 async function expectFiguresMatch(store: Store, loads: () => Promise<LoadRow[]>): Promise<void> {
   const table = await loads()
   for (const scope of SCOPES) {
-    expect({ scope, loads: loadFigures(await store.analytics.loadsIn(scope), scope) }).toEqual({
+    const edges = await store.analytics.loadEdges(scope, NOW)
+    expect({ scope, loads: loadFigures(edges, scope) }).toEqual({
       scope,
-      loads: loadFigures(referenceLoads(table, scope), scope),
+      loads: loadFigures(edgesOfRows(referenceLoads(table, scope), scope), scope),
     })
     for (const moment of MOMENTS) {
       for (const byDimension of [true, false]) {
