@@ -1325,6 +1325,12 @@ export interface AnalyticsRatingRecord {
   at: number
 }
 
+/** Ratings alike, counted together (AnalyticsStore.ratingCounts). */
+export type AnalyticsRatingCount = Pick<
+  AnalyticsRatingRecord,
+  'inboxId' | 'branchId' | 'channel' | 'country' | 'region' | 'operatorId' | 'scale' | 'score'
+> & { count: number }
+
 /** What happened in one 15-minute bucket under one set of dimensions ('' = none). */
 export interface AnalyticsCount {
   inboxId: string
@@ -1562,6 +1568,8 @@ export interface AnalyticsStore extends PresenceLog {
     conversationIds: readonly string[],
   ): Promise<Array<{ conversationId: string; score: number | null }>>
   /** Ratings given in the scope. */
+  /** The ratings in the scope counted by scale, score and dimensions (what a report sums). */
+  ratingCounts(scope: AnalyticsScope): Promise<AnalyticsRatingCount[]>
   ratings(scope: AnalyticsScope): Promise<AnalyticsRatingRecord[]>
   /**
    * A page of conversations whose `moment` lies in the scope, newest first, after the cursor

@@ -370,7 +370,10 @@ async function timeQueries(url: string): Promise<void> {
             Array.from({ length: span / DAY + 1 }, (_, k) => END - span + k * DAY),
           ),
       ],
-      ['store: ratings', (span) => store.analytics.ratings(scopeOf(span))],
+      [
+        'store: ratings by score and dimensions',
+        (span) => store.analytics.ratingCounts(scopeOf(span)),
+      ],
       ['store: load edges', (span) => store.analytics.loadEdges(scopeOf(span), END)],
       ['store: presence', (span) => store.analytics.presenceIn(END - span, END)],
       [

@@ -31,6 +31,7 @@ import type {
   AnalyticsMomentFacts,
   AnalyticsPresenceRecord,
   AnalyticsProjection,
+  AnalyticsRatingCount,
   AnalyticsRatingRecord,
   AnalyticsScope,
   AnalyticsStore,
@@ -694,17 +695,46 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     const r = this.db.tables.analyticsRatings
     return this.db.all(
       selectRows('analyticsRatings', {
-        where: and(
-          inArray(r.inboxId, [...scope.inboxIds]),
-          gte(r.at, scope.from),
-          lt(r.at, scope.to),
-          scope.branchId === undefined ? undefined : eq(r.branchId, scope.branchId),
-          scope.operatorId === undefined ? undefined : eq(r.operatorId, scope.operatorId),
-          scope.channel === undefined ? undefined : eq(r.channel, scope.channel),
-          scope.country === undefined ? undefined : eq(r.country, scope.country),
-        ),
+        where: this.#ratingScope(scope),
         orderBy: [desc(r.at), desc(r.conversationId)],
       }),
+    )
+  }
+
+  async ratingCounts(scope: AnalyticsScope): Promise<AnalyticsRatingCount[]> {
+    const r = this.db.tables.analyticsRatings
+    const columns = {
+      inboxId: field(r.inboxId),
+      branchId: field(r.branchId),
+      channel: field(r.channel),
+      country: field(r.country),
+      region: field(r.region),
+      operatorId: field(r.operatorId),
+      scale: field(r.scale),
+      score: field(r.score),
+    }
+    return this.db.all(
+      selectFields(
+        { ...columns, count: sql<number>`count(*)`.mapWith(Number) },
+        'analyticsRatings',
+        {
+          where: this.#ratingScope(scope),
+          groupBy: Object.values(columns).map((c) => sql`${c}`),
+        },
+      ),
+    )
+  }
+
+  #ratingScope(scope: AnalyticsScope): SQL | undefined {
+    const r = this.db.tables.analyticsRatings
+    return and(
+      inArray(r.inboxId, [...scope.inboxIds]),
+      gte(r.at, scope.from),
+      lt(r.at, scope.to),
+      scope.branchId === undefined ? undefined : eq(r.branchId, scope.branchId),
+      scope.operatorId === undefined ? undefined : eq(r.operatorId, scope.operatorId),
+      scope.channel === undefined ? undefined : eq(r.channel, scope.channel),
+      scope.country === undefined ? undefined : eq(r.country, scope.country),
     )
   }
 

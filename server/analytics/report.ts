@@ -9,6 +9,7 @@ import type {
   AnalyticsFacts,
   AnalyticsLoadGroup,
   AnalyticsLoadRecord,
+  AnalyticsRatingCount,
   AnalyticsRatingRecord,
   AnalyticsScope,
   LocalCounts,
@@ -300,7 +301,7 @@ export class AnalyticsService {
       analytics.durationFigures(scope, 'response', byDimension),
       analytics.durationFigures(scope, 'resolved', byDimension),
       analytics.durationFigures(scope, 'assigned', false),
-      analytics.ratings(scope),
+      analytics.ratingCounts(scope),
       this.#time(scope, now),
     ])
     return { byDimension: byDim, responses, resolutions, waits, ratings, time }
@@ -425,7 +426,7 @@ function sumByMetric(rows: ReadonlyArray<{ metric: string; value: number }>): Ma
 /** One period's reads (AnalyticsService#period). */
 interface Period extends DurationSets {
   byDimension: Array<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>
-  ratings: AnalyticsRatingRecord[]
+  ratings: AnalyticsRatingCount[]
   time: TimeSpans
 }
 
@@ -476,35 +477,39 @@ function loadFigures({ edges, range }: TimeSpans): LoadFigures {
 
 const SCALE_SIZE = { stars: 6, thumbs: 2, nps: 11 } as const
 
-function ratingFigures(ratings: readonly AnalyticsRatingRecord[], asked: number): RatingFigures {
+function ratingFigures(ratings: readonly AnalyticsRatingCount[], asked: number): RatingFigures {
   const scored = ratings.filter((r) => r.score !== null)
   const scales = (['stars', 'thumbs', 'nps'] as const).flatMap((scale) => {
     const of = scored.filter((r) => r.scale === scale)
-    if (of.length === 0) return []
+    const count = of.reduce((n, r) => n + r.count, 0)
+    if (count === 0) return []
     const distribution = Array.from({ length: SCALE_SIZE[scale] }, () => 0)
     let sum = 0
+    let promoters = 0
+    let detractors = 0
     for (const r of of) {
       const score = r.score ?? 0
       if (score >= 0 && score < distribution.length)
-        distribution[score] = (distribution[score] ?? 0) + 1
-      sum += score
+        distribution[score] = (distribution[score] ?? 0) + r.count
+      sum += score * r.count
+      if (score >= 9) promoters += r.count
+      if (score <= 6) detractors += r.count
     }
-    const promoters = of.filter((r) => (r.score ?? 0) >= 9).length
-    const detractors = of.filter((r) => (r.score ?? 0) <= 6).length
     return [
       {
         scale,
-        count: of.length,
-        average: sum / of.length,
+        count,
+        average: sum / count,
         distribution,
-        nps: scale === 'nps' ? Math.round(((promoters - detractors) / of.length) * 100) : null,
+        nps: scale === 'nps' ? Math.round(((promoters - detractors) / count) * 100) : null,
       },
     ]
   })
+  const rated = scored.reduce((n, r) => n + r.count, 0)
   return {
     asked,
-    rated: scored.length,
-    responseRate: asked === 0 ? null : scored.length / asked,
+    rated,
+    responseRate: asked === 0 ? null : rated / asked,
     scales,
   }
 }
@@ -595,7 +600,7 @@ function loadKey(
             : l.channel
 }
 
-function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
+function ratingKey(r: AnalyticsRatingCount, d: Dimension): string {
   return (
     (d === 'operators'
       ? r.operatorId
@@ -614,7 +619,7 @@ function ratingKey(r: AnalyticsRatingRecord, d: Dimension): string {
 function breakdowns(
   counts: ReadonlyArray<{ dim: AnalyticsDimension; key: string; metric: string; value: number }>,
   sets: Pick<DurationSets, 'responses' | 'resolutions'>,
-  ratings: readonly AnalyticsRatingRecord[],
+  ratings: readonly AnalyticsRatingCount[],
   time: TimeSpans,
   names: Names,
 ): Record<Dimension, BreakdownRow[]> {
@@ -627,7 +632,9 @@ function breakdowns(
       string,
       {
         row: BreakdownRow
-        stars: number[]
+        /** Stars given and their sum, for the average. */
+        stars: number
+        starSum: number
       }
     >()
     const at = (key: string) => {
@@ -649,7 +656,8 @@ function breakdowns(
             load: { average: 0, peak: 0 },
             presence: d === 'operators' ? (key === '' ? null : noPresence()) : null,
           },
-          stars: [],
+          stars: 0,
+          starSum: 0,
         }
         rows.set(key, found)
       }
@@ -673,8 +681,11 @@ function breakdowns(
     for (const r of ratings) {
       if (r.score === null) continue
       const entry = at(ratingKey(r, d))
-      entry.row.ratings++
-      if (r.scale === 'stars') entry.stars.push(r.score)
+      entry.row.ratings += r.count
+      if (r.scale === 'stars') {
+        entry.stars += r.count
+        entry.starSum += r.score * r.count
+      }
     }
     for (const [key, load] of loadPerKey(edges, (l) => loadKey(l, d), time.range.from, until)) {
       at(key).row.load = { average: round2(load.average), peak: load.peak }
@@ -683,9 +694,9 @@ function breakdowns(
       for (const [key, figures] of presence) at(key).row.presence = figures
     }
     result[d] = [...rows.values()]
-      .map(({ row, stars }) => ({
+      .map(({ row, stars, starSum }) => ({
         ...row,
-        ratingAverage: stars.length === 0 ? null : stars.reduce((s, v) => s + v, 0) / stars.length,
+        ratingAverage: stars === 0 ? null : starSum / stars,
       }))
       .sort(
         (a, b) =>

@@ -208,6 +208,8 @@ function compare(body: any, expected: ReturnType<typeof reference>, range: Range
       operatorMessages: row?.operatorMessages ?? 0,
       firstResponseMedianMs: row?.firstResponse.medianMs ?? null,
       conversations: row?.conversations ?? 0,
+      ratings: row?.ratings ?? 0,
+      ratingAverage: row?.ratingAverage ?? null,
     })
   }
 }

@@ -170,6 +170,9 @@ export interface ReferenceFigures {
       operatorMessages: number
       firstResponseMedianMs: number | null
       conversations: number
+      /** Ratings with a score of conversations this operator resolved; the average of stars. */
+      ratings: number
+      ratingAverage: number | null
     }
   >
 }
@@ -213,12 +216,15 @@ export function reference(
         operatorMessages: 0,
         firstResponseMedianMs: null,
         conversations: 0,
+        ratings: 0,
+        ratingAverage: null,
       }
       operators.set(id, row)
     }
     return row
   }
   const responsesByOperator = new Map<string, number[]>()
+  const starsByOperator = new Map<string, number[]>()
   const responsesByPeriod = new Map<string, number[]>()
   const t = {
     conversations: 0,
@@ -369,7 +375,16 @@ export function reference(
     if (op !== undefined && rating.operator !== op) continue
     rated++
     if (rating.scale === 'stars') stars.push(rating.score)
+    if (rating.operator) {
+      opRow(rating.operator).ratings++
+      if (rating.scale === 'stars') {
+        const own = starsByOperator.get(rating.operator) ?? []
+        starsByOperator.set(rating.operator, [...own, rating.score])
+      }
+    }
   }
+  for (const [id, list] of starsByOperator)
+    opRow(id).ratingAverage = list.reduce((a, b) => a + b, 0) / list.length
   for (const [id, list] of responsesByOperator)
     opRow(id).firstResponseMedianMs = stats(list).medianMs
   for (const [key, list] of responsesByPeriod) {
