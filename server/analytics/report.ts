@@ -80,7 +80,7 @@ export class AnalyticsService {
 
   async report(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsReport> {
     const scope = await this.#scope(principal, q)
-    const local = new LocalTime(q.tz)
+    const local = LocalTime.of(q.tz)
     const span = q.to - q.from
     const previousScope = { ...scope, from: q.from - span, to: q.from }
     const { analytics } = this.deps.store
@@ -519,11 +519,14 @@ function intervalKey(q: AnalyticsQuery, p: LocalParts): string {
   return q.interval === 'day' ? p.date : q.interval === 'week' ? p.week : p.month
 }
 
-/** The report's intervals over the range (each at its first quarter hour), figures still 0. */
+/**
+ * The report's intervals over the range (each at its first quarter hour), figures still 0. An
+ * interval changes only where the local date does (LocalTime.dateChanges).
+ */
 function seriesOf(q: AnalyticsQuery, local: LocalTime): AnalyticsReport['series'] {
   const series: AnalyticsReport['series'] = []
   let last: string | null = null
-  for (let at = q.from; at < q.to; at += BUCKET_MS) {
+  for (const at of local.dateChanges(q.from, q.to)) {
     const key = intervalKey(q, local.parts(at))
     if (key === last) continue
     last = key

@@ -31,7 +31,27 @@ export interface LocalParts {
   hour: number
 }
 
+/** Zones already read (their offsets are facts of the zone): a report reuses them. */
+const zones = new Map<string, LocalTime>()
+const ZONES_KEPT = 64
+/** Days (offsets) and quarter hours (parts) a zone keeps at most. */
+const KEPT = 50_000
+
 export class LocalTime {
+  /** The zone's LocalTime, shared by the reports that read it (the last ZONES_KEPT zones). */
+  static of(timeZone: string): LocalTime {
+    let zone = zones.get(timeZone)
+    if (zone) {
+      // Most recently used last.
+      zones.delete(timeZone)
+    } else {
+      zone = new LocalTime(timeZone)
+      if (zones.size >= ZONES_KEPT) zones.delete(zones.keys().next().value!)
+    }
+    zones.set(timeZone, zone)
+    return zone
+  }
+
   readonly #format: Intl.DateTimeFormat
   /** Offset in minutes at the start of each UTC day (by day number), and whether it holds all day. */
   readonly #days = new Map<number, { start: number; change: number | null; after: number }>()
@@ -60,6 +80,8 @@ export class LocalTime {
         change = hi
       }
       known = { start, change, after: end }
+      // A shared zone is asked about any days: what it keeps stays bounded.
+      if (this.#days.size >= KEPT) this.#days.clear()
       this.#days.set(day, known)
     }
     return known.change !== null && at >= known.change ? known.after : known.start
@@ -96,6 +118,24 @@ export class LocalTime {
     return offsets
   }
 
+  /**
+   * Every instant of [from, to) at which the local date can change, ascending: `from`, each
+   * change of offset, each local midnight (the local date holds from one to the next).
+   */
+  dateChanges(from: number, to: number): number[] {
+    const offsets = this.offsets(from, to)
+    const instants: number[] = []
+    offsets.forEach((o, i) => {
+      const end = offsets[i + 1]?.from ?? to
+      instants.push(o.from)
+      // Under one offset, local midnights are UTC k * DAY - offset.
+      for (let k = Math.floor((o.from + o.offsetMs) / DAY) + 1; k * DAY - o.offsetMs < end; k++) {
+        instants.push(k * DAY - o.offsetMs)
+      }
+    })
+    return instants
+  }
+
   /** Local parts per quarter hour (every instant of one has the same local hour and date). */
   readonly #quarters = new Map<number, LocalParts>()
 
@@ -104,6 +144,7 @@ export class LocalTime {
     let found = this.#quarters.get(quarter)
     if (!found) {
       found = this.#compute(quarter * BUCKET_MS)
+      if (this.#quarters.size >= KEPT) this.#quarters.clear()
       this.#quarters.set(quarter, found)
     }
     return found

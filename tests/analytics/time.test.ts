@@ -78,6 +78,26 @@ describe('analytics local time', () => {
     ).toEqual([60, 120, 60])
   })
 
+  test('time - the local date changes only at the instants dateChanges lists (a series visits only those)', () => {
+    const from = Date.UTC(2026, 0, 1, 5, 15)
+    const to = Date.UTC(2027, 0, 1)
+    for (const tz of ZONES) {
+      const zone = new LocalTime(tz)
+      const listed = zone.dateChanges(from, to)
+      expect(listed[0]).toBe(from)
+      expect(listed.every((at, i) => i === 0 || at > listed[i - 1]!)).toBe(true)
+      const instants = new Set(listed)
+      const missing: string[] = []
+      for (let at = from + BUCKET_MS; at < to; at += BUCKET_MS) {
+        if (zone.parts(at).date !== zone.parts(at - BUCKET_MS).date && !instants.has(at))
+          missing.push(`${tz} ${new Date(at).toISOString()}`)
+      }
+      expect(missing.slice(0, 3)).toEqual([])
+      // About one a day: no scan of every quarter hour.
+      expect(listed.length).toBeLessThan(370)
+    }
+  })
+
   test('time - ISO weeks and months: the week of 2026-12-31 is 2026-W53, of 2027-01-04 2027-W01', () => {
     const utc = new LocalTime('UTC')
     expect(utc.parts(Date.UTC(2026, 11, 31, 12)).week).toBe('2026-W53')
