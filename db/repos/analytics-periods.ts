@@ -265,6 +265,65 @@ export function unpack(bytes: Uint8Array, window: Window, kind: PackedKind): Seg
   return { n, at: columns[0]!, values: columns.slice(1), tuple, tuples }
 }
 
+/** The analytics_periods row whose generation moves with every reset (inbox ''). */
+export const EPOCH_PERIOD = -1
+
+/**
+ * Packed periods this process has read or packed, with the generation (and reset epoch) they
+ * are of: a report takes one only when both are still the current ones, as it does a stored
+ * copy, and reads nothing then. Least recently used ones go beyond `budget` bytes.
+ */
+export class KeptPeriods {
+  readonly #kept = new Map<
+    string,
+    { epoch: number; gen: number; segment: Segment; bytes: number }
+  >()
+  #bytes = 0
+
+  constructor(private readonly budget: number) {}
+
+  take(
+    kind: PackedKind,
+    inboxId: string,
+    period: number,
+    epoch: number,
+    gen: number,
+  ): Segment | null {
+    const key = `${kind}\u0000${inboxId}\u0000${period}`
+    const kept = this.#kept.get(key)
+    if (!kept || kept.epoch !== epoch || kept.gen !== gen) return null
+    // Most recently used last.
+    this.#kept.delete(key)
+    this.#kept.set(key, kept)
+    return kept.segment
+  }
+
+  put(
+    kind: PackedKind,
+    inboxId: string,
+    period: number,
+    epoch: number,
+    gen: number,
+    segment: Segment,
+    bytes: number,
+  ): void {
+    const key = `${kind}\u0000${inboxId}\u0000${period}`
+    const old = this.#kept.get(key)
+    if (old) {
+      this.#kept.delete(key)
+      this.#bytes -= old.bytes
+    }
+    if (bytes > this.budget) return
+    this.#kept.set(key, { epoch, gen, segment, bytes })
+    this.#bytes += bytes
+    for (const [oldest, entry] of this.#kept) {
+      if (this.#bytes <= this.budget) break
+      this.#kept.delete(oldest)
+      this.#bytes -= entry.bytes
+    }
+  }
+}
+
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
   throw new Error('analytics period cache: a big-endian platform is not supported')
 }

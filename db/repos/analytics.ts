@@ -14,6 +14,7 @@ import {
   inArray,
   isNull,
   lt,
+  lte,
   or,
   sql,
   type Column,
@@ -52,7 +53,9 @@ import {
 } from '../../protocol/analytics.ts'
 import {
   DURATIONS_WIDTH,
+  EPOCH_PERIOD,
   edgeSegment,
+  KeptPeriods,
   pack,
   segmentOf,
   spanSegment,
@@ -79,6 +82,12 @@ import {
   update,
 } from '../sql/statements.ts'
 
+/**
+ * How many bytes of packed periods a store keeps in memory: a year of one inbox's four kinds in
+ * the bench's history is ~15 MB.
+ */
+const PERIODS_KEPT_BYTES = 64 * 1024 * 1024
+
 /** Rows per statement when a rebuild marks every conversation. */
 const RESET_BATCH = 5000
 
@@ -89,6 +98,8 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     set: { status: sql.raw('excluded.status'), untilAt: sql.raw('excluded.until_at') },
   })
   readonly #confirmPresence
+  /** Packed periods read or packed here (their bytes: at most PERIODS_KEPT_BYTES). */
+  readonly #kept = new KeptPeriods(PERIODS_KEPT_BYTES)
 
   constructor(
     private readonly db: SqlDialect,
@@ -230,12 +241,24 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         'analyticsSeries',
         'analyticsDays',
         'analyticsLoad',
-        'analyticsPeriods',
         'analyticsPeriodCache',
         'analyticsOpenLoads',
         'analyticsMarks',
       ] as const
     ).map((table) => queryStep(rawQuery(sql`delete from ${this.db.tables[table]}`), {}))
+    // The reset epoch moves (copies of periods kept in memory anywhere stop counting); every
+    // other generation goes with the rest.
+    const g = this.db.tables.analyticsPeriods
+    wipe.push(
+      queryStep(rawQuery(sql`delete from ${g} where ${g.inboxId} <> ''`), {}),
+      queryStep(
+        rawQuery(
+          sql`insert into ${g} (inbox_id, period, gen) values ('', ${sql.raw(String(EPOCH_PERIOD))}, 1)
+            on conflict (inbox_id, period) do update set gen = ${g}.gen + 1`,
+        ),
+        {},
+      ),
+    )
     await this.db.transaction(wipe)
     let marked = 0
     let after = ''
@@ -561,29 +584,50 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     // The period going on changes with every round: it is read from the index.
     const end = Math.min(Math.floor(scope.to / PERIOD_MS), Math.floor(Date.now() / PERIOD_MS))
     if (end - first < fewest) return [{ from: scope.from, segment: await read(scope, true) }]
-    const segments: Array<{ from: number; segment: Segment }> = []
-    if (first * PERIOD_MS > scope.from) {
-      const part = { ...scope, to: first * PERIOD_MS }
-      segments.push({ from: part.from, segment: await read(part, false) })
-    }
-    if (scope.to > end * PERIOD_MS) {
-      const part = { ...scope, from: end * PERIOD_MS }
-      segments.push({ from: part.from, segment: await read(part, true) })
-    }
     const g = this.db.tables.analyticsPeriods
     const c = this.db.tables.analyticsPeriodCache
     const inboxes = [...scope.inboxIds]
+    const ends: Array<Promise<{ from: number; segment: Segment }>> = []
+    if (first * PERIOD_MS > scope.from) {
+      const part = { ...scope, to: first * PERIOD_MS }
+      ends.push(read(part, false).then((segment) => ({ from: part.from, segment })))
+    }
+    if (scope.to > end * PERIOD_MS) {
+      const part = { ...scope, from: end * PERIOD_MS }
+      ends.push(read(part, true).then((segment) => ({ from: part.from, segment })))
+    }
     // Generations first: a copy is of its generation or newer (it was packed from rows read after
-    // its generation was), so one newer than this read is never taken for current.
-    const gens = await this.db.all(
-      selectFields(
-        { inboxId: field(g.inboxId), period: field(g.period), gen: field(g.gen) },
-        'analyticsPeriods',
-        {
-          where: and(inArray(g.inboxId, inboxes), gte(g.period, first), lt(g.period, end)),
-        },
+    // its generation was), so one newer than this read is never taken for current. The epoch
+    // (inbox '', period -1) moves with every reset: a copy kept here from before is stale.
+    const [segments, gens] = await Promise.all([
+      Promise.all(ends),
+      this.db.all(
+        selectFields(
+          { inboxId: field(g.inboxId), period: field(g.period), gen: field(g.gen) },
+          'analyticsPeriods',
+          {
+            where: or(
+              and(inArray(g.inboxId, inboxes), gte(g.period, first), lt(g.period, end)),
+              and(eq(g.inboxId, ''), eq(g.period, EPOCH_PERIOD)),
+            ),
+          },
+        ),
       ),
-    )
+    ])
+    const key = (inboxId: string, period: number) => `${inboxId}\u0000${period}`
+    const current = new Map(gens.map((r) => [key(r.inboxId, r.period), r.gen]))
+    const epoch = current.get(key('', EPOCH_PERIOD)) ?? 0
+    // No generation yet: nothing has changed there since the periods were introduced.
+    const genOf = (inboxId: string, period: number) => current.get(key(inboxId, period)) ?? 0
+    const missing: Array<{ inboxId: string; period: number }> = []
+    for (const inboxId of inboxes) {
+      for (let period = first; period < end; period++) {
+        const kept = this.#kept.take(kind, inboxId, period, epoch, genOf(inboxId, period))
+        if (kept) segments.push({ from: period * PERIOD_MS, segment: kept })
+        else missing.push({ inboxId, period })
+      }
+    }
+    if (missing.length === 0) return segments
     const copies = await this.db.all(
       selectFields(
         {
@@ -596,42 +640,36 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         'analyticsPeriodCache',
         {
           where: and(
-            inArray(c.inboxId, inboxes),
+            inArray(c.inboxId, [...new Set(missing.map((m) => m.inboxId))]),
             eq(c.kind, kind),
-            gte(c.period, first),
-            lt(c.period, end),
+            gte(c.period, Math.min(...missing.map((m) => m.period))),
+            lte(c.period, Math.max(...missing.map((m) => m.period))),
           ),
         },
       ),
     )
-    const key = (inboxId: string, period: number) => `${inboxId}\u0000${period}`
-    const current = new Map(gens.map((r) => [key(r.inboxId, r.period), r.gen]))
     const copied = new Map(copies.map((r) => [key(r.inboxId, r.period), r]))
     const packed: NonNullable<AnalyticsOps['caches']> = []
-    for (const inboxId of inboxes) {
-      for (let period = first; period < end; period++) {
-        // No generation yet: nothing has changed there since the periods were introduced.
-        const gen = current.get(key(inboxId, period)) ?? 0
-        const copy = copied.get(key(inboxId, period))
-        const window = { from: period * PERIOD_MS, to: (period + 1) * PERIOD_MS }
-        if (copy && copy.gen === gen) {
-          try {
-            segments.push({ from: window.from, segment: unpack(bytesOf(copy.data), window, kind) })
-            continue
-          } catch {
-            // Unreadable: packed again below.
-          }
+    for (const { inboxId, period } of missing) {
+      const gen = genOf(inboxId, period)
+      const copy = copied.get(key(inboxId, period))
+      const window = { from: period * PERIOD_MS, to: (period + 1) * PERIOD_MS }
+      if (copy && copy.gen === gen) {
+        try {
+          const bytes = bytesOf(copy.data)
+          const segment = unpack(bytes, window, kind)
+          this.#kept.put(kind, inboxId, period, epoch, gen, segment, bytes.length)
+          segments.push({ from: window.from, segment })
+          continue
+        } catch {
+          // Unreadable: packed again below.
         }
-        const segment = await read({ inboxIds: [inboxId], ...window }, false)
-        segments.push({ from: window.from, segment })
-        packed.push({
-          inboxId,
-          period,
-          kind,
-          gen,
-          data: pack(segment, window).toString('base64'),
-        })
       }
+      const segment = await read({ inboxIds: [inboxId], ...window }, false)
+      segments.push({ from: window.from, segment })
+      const bytes = pack(segment, window)
+      this.#kept.put(kind, inboxId, period, epoch, gen, segment, bytes.length)
+      packed.push({ inboxId, period, kind, gen, data: bytes.toString('base64') })
     }
     if (packed.length > 0) {
       // A copy is derived: the report does not fail when it cannot be written (a store refusing

@@ -305,11 +305,18 @@ async function expectFiguresMatch(store: Store, loads: () => Promise<LoadRow[]>)
 
 function suite(
   name: string,
-  fresh: () => Promise<{ store: Store; copies(): Promise<number>; loads(): Promise<LoadRow[]> }>,
+  fresh: () => Promise<{
+    store: Store
+    /** Another store on the same database (nothing kept in memory yet). */
+    reopen(): Promise<Store>
+    copies(): Promise<number>
+    loads(): Promise<LoadRow[]>
+    run(statement: string): Promise<void>
+  }>,
 ) {
   describe(`analytics periods (${name})`, () => {
     test(`periods - ${name}: packed periods give the index rows' figures; a later fold inside one is never hidden by an older copy`, async () => {
-      const { store, copies, loads } = await fresh()
+      const { store, reopen, copies, loads, run } = await fresh()
       try {
         const projections: AnalyticsProjection[] = []
         const logs = Array.from({ length: N }, (_, i) => history(i))
@@ -326,8 +333,14 @@ function suite(
         // Two inboxes, the whole finished periods of the ranges (nine), three moments; load
         // spans of the ranges of eight periods or more (nine).
         expect(await copies()).toBe(2 * 9 * 3 + 2 * 9)
-        // Read back packed.
+        // Read back packed: kept in this store's memory, and from the stored copies by another.
         await expectFiguresMatch(store, loads)
+        const other = await reopen()
+        try {
+          await expectFiguresMatch(other, loads)
+        } finally {
+          await other.close()
+        }
 
         // Later folds change entries inside packed periods.
         const stored = new Map(
@@ -423,6 +436,23 @@ function suite(
         expect(loadOnly.length).toBeGreaterThan(20)
         await store.analytics.apply(loadOnly, [])
         await expectFiguresMatch(store, loads)
+
+        // Periods with no generation (as before they were introduced) are packed as of
+        // generation 0 and kept; a reset (from another process too) wipes every generation, but
+        // its epoch moves: nothing kept from before is taken for the wiped projection.
+        await run('delete from analytics_periods')
+        const all = SCOPES[6]!
+        const before = await store.analytics.durationFigures(all, 'response', false)
+        expect(before[0]!.figures[0]!.count).toBeGreaterThan(50)
+        const resetter = await reopen()
+        try {
+          await resetter.analytics.reset()
+        } finally {
+          await resetter.close()
+        }
+        const after = await store.analytics.durationFigures(all, 'response', false)
+        expect(after[0]!.figures[0]!.count).toBe(0)
+        expect((await store.analytics.loadEdges(all, NOW)).n).toBe(0)
       } finally {
         await store.close()
       }
@@ -441,6 +471,15 @@ suite('sqlite', async () => {
   const store = await openStore(`sqlite:${path}`)
   return {
     store,
+    reopen: () => openStore(`sqlite:${path}`),
+    async run(statement) {
+      const db = new Database(path)
+      try {
+        db.run(statement)
+      } finally {
+        db.close()
+      }
+    },
     async copies() {
       const db = new Database(path, { readonly: true })
       try {
@@ -470,6 +509,10 @@ await withPostgres('analytics periods (postgres)', async (adminUrl) => {
   })
   suite('postgres', async () => ({
     store: await openStore(database.url),
+    reopen: () => openStore(database.url),
+    async run(statement) {
+      await admin.unsafe(statement)
+    },
     async copies() {
       const [row] = await admin`select count(*)::int as n from analytics_period_cache`
       return row!.n as number
