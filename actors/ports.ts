@@ -1567,10 +1567,18 @@ export interface AnalyticsStore extends PresenceLog {
   latestRatings(
     conversationIds: readonly string[],
   ): Promise<Array<{ conversationId: string; score: number | null }>>
-  /** Ratings given in the scope. */
   /** The ratings in the scope counted by scale, score and dimensions (what a report sums). */
   ratingCounts(scope: AnalyticsScope): Promise<AnalyticsRatingCount[]>
-  ratings(scope: AnalyticsScope): Promise<AnalyticsRatingRecord[]>
+  /**
+   * A page of the scope's ratings, newest first (at, then conversation id, descending), after
+   * the cursor: those with a score (`scored`) or with a comment (`commented`).
+   */
+  ratingsPage(
+    scope: AnalyticsScope,
+    only: 'scored' | 'commented',
+    after: { at: number; id: string } | null,
+    limit: number,
+  ): Promise<AnalyticsRatingRecord[]>
   /**
    * A page of conversations whose `moment` lies in the scope, newest first, after the cursor
    * (`at` and id of the last one listed).

@@ -729,12 +729,25 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     return [...new Map(rows.map((row) => [row.conversationId, row])).values()]
   }
 
-  async ratings(scope: AnalyticsScope): Promise<AnalyticsRatingRecord[]> {
+  async ratingsPage(
+    scope: AnalyticsScope,
+    only: 'scored' | 'commented',
+    after: { at: number; id: string } | null,
+    limit: number,
+  ): Promise<AnalyticsRatingRecord[]> {
     const r = this.db.tables.analyticsRatings
     return this.db.all(
       selectRows('analyticsRatings', {
-        where: this.#ratingScope(scope),
+        where: and(
+          this.#ratingScope(scope),
+          only === 'scored'
+            ? sql`${r.score} is not null`
+            : and(sql`${r.comment} is not null`, sql`${r.comment} <> ''`),
+          after ? before(r.at, r.conversationId, after) : undefined,
+        ),
+        // (inbox_id, at) index, newest first: a page reads about its own rows.
         orderBy: [desc(r.at), desc(r.conversationId)],
+        limit,
       }),
     )
   }

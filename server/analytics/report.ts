@@ -154,12 +154,20 @@ export class AnalyticsService {
         break
       }
       case 'rated': {
-        const rated = (await analytics.ratings(scope)).filter(
-          (r) =>
-            r.score !== null &&
-            (!after || r.at < after.at || (r.at === after.at && r.conversationId < after.id)),
-        )
-        const page = uniqueBy(rated, (r) => r.conversationId).slice(0, limit)
+        // A conversation rated again (another resolution) shows once on a page, the newest.
+        const page: AnalyticsRatingRecord[] = []
+        const seen = new Set<string>()
+        for (let cursor = after; page.length < limit;) {
+          const batch = await analytics.ratingsPage(scope, 'scored', cursor, limit)
+          for (const r of batch) {
+            if (seen.has(r.conversationId) || page.length >= limit) continue
+            seen.add(r.conversationId)
+            page.push(r)
+          }
+          const last = batch.at(-1)
+          if (batch.length < limit || !last) break
+          cursor = { at: last.at, id: last.conversationId }
+        }
         rows = page.map((r) => ({ at: r.at, id: r.conversationId }))
         scores = new Map(page.map((r) => [r.conversationId, r.score]))
         facts = await analytics.facts(rows.map((r) => r.id))
@@ -192,7 +200,9 @@ export class AnalyticsService {
 
   async comments(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsComment[]> {
     const scope = await this.#scope(principal, q)
-    return commentsOf(await this.deps.store.analytics.ratings(scope))
+    return commentsOf(
+      await this.deps.store.analytics.ratingsPage(scope, 'commented', null, MAX_COMMENTS),
+    )
   }
 
   /** One table of the report as CSV (RFC 4180, formula-safe cells). */
@@ -763,16 +773,6 @@ function parseCursor(cursor: string): { at: number; id: string } {
   const match = /^(\d{1,15}):(.{1,64})$/.exec(cursor)
   if (!match) throw new ParleyError('validation_failed', 'cursor: not one this API gave')
   return { at: Number(match[1]), id: match[2] ?? '' }
-}
-
-function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>()
-  return items.filter((item) => {
-    const k = key(item)
-    if (seen.has(k)) return false
-    seen.add(k)
-    return true
-  })
 }
 
 const pad = (n: number) => String(n).padStart(2, '0')
