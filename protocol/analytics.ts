@@ -40,7 +40,8 @@ export const ANALYTICS_CHANNELS = ['widget', 'api', 'email', 'telegram'] as cons
 /**
  * The figures a drill-down lists the conversations of: `created` (started in the range),
  * `resolved` / `closed` / `reopened` (a resolution, closing or reopening in the range),
- * `first_response` (first answered in the range), `offline` (offline requests started in the
+ * `first_response` (first answered in the range), `first_assigned` (first given to an operator
+ * in the range: the queue wait's), `offline` (offline requests started in the
  * range), `rated` (rated in the range), `escalated` / `transferred` (in the range), `unanswered`
  * (started in the range, never answered).
  */
@@ -50,6 +51,7 @@ export const ANALYTICS_DRILLS = [
   'closed',
   'reopened',
   'first_response',
+  'first_assigned',
   'offline',
   'rated',
   'escalated',

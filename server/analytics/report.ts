@@ -143,12 +143,23 @@ export class AnalyticsService {
       case 'created':
       case 'offline':
       case 'unanswered':
-      case 'first_response': {
-        const moment = q.metric === 'first_response' ? 'response' : 'created'
+      case 'first_response':
+      case 'first_assigned': {
+        const moment =
+          q.metric === 'first_response'
+            ? 'response'
+            : q.metric === 'first_assigned'
+              ? 'assigned'
+              : 'created'
         const where = q.metric === 'offline' || q.metric === 'unanswered' ? q.metric : 'all'
         facts = await analytics.pageAt(scope, moment, where, after, limit)
         rows = facts.map((f) => ({
-          at: (moment === 'response' ? f.firstResponseAt : f.createdAt) ?? 0,
+          at:
+            (moment === 'response'
+              ? f.firstResponseAt
+              : moment === 'assigned'
+                ? f.firstAssignedAt
+                : f.createdAt) ?? 0,
           id: f.conversationId,
         }))
         break

@@ -174,6 +174,23 @@ describe('analytics API', () => {
     expect(resolvedList.body.items).toMatchObject([{ id: rated.id, ratingScore: 2 }])
     const ratedList = await get(s, admin, 'conversations', { ...RANGE, metric: 'rated' })
     expect(ratedList.body.items).toMatchObject([{ id: rated.id, ratingScore: 2 }])
+    // The queue wait's conversations: those first given to an operator in the range.
+    const waited = (await get(s, admin, 'report', RANGE)).body.totals.queueWait.count
+    const assignedList = await get(s, admin, 'conversations', {
+      ...RANGE,
+      metric: 'first_assigned',
+    })
+    expect(assignedList.status).toBe(200)
+    expect(waited).toBeGreaterThan(0)
+    expect(waited).toBe(56)
+    expect(assignedList.body.items).toHaveLength(50)
+    expect(assignedList.body.items.map((c: any) => c.id)).toContain(rated.id)
+    const assignedRest = await get(s, admin, 'conversations', {
+      ...RANGE,
+      metric: 'first_assigned',
+      cursor: assignedList.body.next,
+    })
+    expect(assignedRest.body.items).toHaveLength(6)
     const unanswered = await get(s, admin, 'conversations', { ...RANGE, metric: 'unanswered' })
     const rest = await get(s, admin, 'conversations', {
       ...RANGE,

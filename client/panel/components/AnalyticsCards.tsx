@@ -93,6 +93,7 @@ export const CARDS: CardDef[] = [
   {
     id: 'queue-wait',
     label: msg('Queue wait (median)'),
+    drill: 'first_assigned',
     better: 'lower',
     value: (x) => x.queueWait.medianMs,
     show: (x) => duration(x.queueWait.medianMs),
