@@ -155,8 +155,6 @@ const UNAVAILABLE = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|CORRUPT|N
  * the event loop, so this is short; only external tools (a backup, the sqlite3 shell) take it.
  */
 const SERVING_BUSY_TIMEOUT_MS = 2000
-/** How much of the file the serving connection maps (PRAGMA mmap_size): 1 GiB. */
-const SERVING_MMAP_BYTES = 1 << 30
 
 /** Resolved from this module, not the cwd, so the server and tests start from any directory. */
 const MIGRATIONS_FOLDER = join(import.meta.dir, '..', 'migrations', 'sqlite')
@@ -230,12 +228,6 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Sqlit
     const checkpointer = path === ':memory:' || writer ? null : startCheckpointer(client, path)
     const indexer = path === ':memory:' || writer ? null : startSearchIndexer(path)
     if (!writer) client.run(`PRAGMA busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
-    // The serving connection reads the file through a memory map instead of copying every page
-    // through read() into a 2 MB page cache (the writer thread writes as before; SQLite keeps
-    // the map in step with the file). An analytics report's packed periods, blobs spread over
-    // overflow pages, read 10-30x faster; Rails sets the same for its SQLite default. The map
-    // is address space: pages touched count in RSS as the OS's page cache, reclaimable.
-    if (!writer && path !== ':memory:') client.run(`PRAGMA mmap_size = ${SERVING_MMAP_BYTES}`)
     const opened = path === ':memory:' ? null : fileIdentity(path)
     const checkFile = () => {
       if (opened !== null && fileIdentity(path) !== opened) throw new DatabaseFileGone(path)
