@@ -11,6 +11,8 @@ export type InboxChange =
   | { kind: 'message'; conversation: Conversation; seq: number; author: PartyKind }
   | { kind: 'message_updated'; conversation: Conversation; seq: number; author: PartyKind }
   | { kind: 'status'; conversation: Conversation; seq: number }
+  /** Its priority or labels changed (issue 20). */
+  | { kind: 'triage'; conversation: Conversation; seq: number }
   | { kind: 'read'; conversation: Conversation; seq: number; reader: Party; readSeq: number }
   | {
       kind: 'assigned'

@@ -6,8 +6,10 @@ import type {
   Attachment,
   Conversation,
   ConversationEvent,
+  ConversationPriority,
   ConversationStatus,
   Message,
+  Label,
   Note,
   Party,
   PartyKind,
@@ -45,6 +47,8 @@ export type ConversationPatch = Partial<
     | 'escalationAt'
     | 'updatedAt'
     | 'branchId'
+    | 'priority'
+    | 'labels'
   >
 >
 
@@ -208,6 +212,9 @@ export interface InboxFilter {
   status?: ConversationStatus
   assigneeId?: string
   unansweredOnly: boolean
+  /** Only conversations carrying this label (issue 20). */
+  labelId?: string
+  priority?: ConversationPriority
 }
 
 /** all; mine: assigned to the caller; unassigned: open and assigned to nobody. */
@@ -215,9 +222,9 @@ export type InboxView = 'all' | 'mine' | 'unassigned'
 /**
  * activity: open first, then resolved, then closed; within a status newest activity first.
  * waiting: within a status the longest waiting first; those where nobody waits follow, newest
- * activity first.
+ * activity first. priority: within a status the most urgent first, then as activity.
  */
-export type InboxSort = 'activity' | 'waiting'
+export type InboxSort = 'activity' | 'waiting' | 'priority'
 
 /** What the list shows per row besides the conversation, read per page (a fixed few queries). */
 export interface InboxRowDetails {
@@ -355,14 +362,26 @@ export interface ConversationQueries {
 
   /** Open conversations of the inbox per assignee (operators with none are absent). */
   openCountsByAssignee(inboxId: string): Promise<Record<string, number>>
-  /** A branch's routing queue: open, unassigned conversations of it, oldest first. */
+  /**
+   * A branch's routing queue: open, unassigned conversations of it, most urgent first, then
+   * oldest first.
+   */
   queuedConversations(
     inboxId: string,
     branchId: string,
     limit: number,
   ): Promise<Array<{ id: string; createdAt: number }>>
-  /** Waiting conversations of the branch queued before (createdAt, id): its place minus one. */
-  queueAhead(inboxId: string, branchId: string, createdAt: number, id: string): Promise<number>
+  /**
+   * Waiting conversations of the branch queued before (priority rank, createdAt, id): its place
+   * minus one.
+   */
+  queueAhead(
+    inboxId: string,
+    branchId: string,
+    priority: number,
+    createdAt: number,
+    id: string,
+  ): Promise<number>
   /**
    * The supervisors' overview (O5): per branch of the inbox (null: rows from before branches),
    * its open conversations waiting unassigned, the oldest one's createdAt, and its open
@@ -1006,6 +1025,29 @@ export interface CannedReplyStore {
   delete(id: string): Promise<boolean>
 }
 
+/** Labels an inbox defines (issue 20). Names are unique per inbox whatever their case. */
+export interface LabelStore {
+  /** The inbox's labels by name. */
+  list(inboxId: string): Promise<Label[]>
+  get(id: string): Promise<Label | null>
+  /**
+   * Adds a label unless the inbox has `max` already (`validation_failed`); a name taken in the
+   * inbox is a `conflict`; an inbox that is gone is `not_found`.
+   */
+  create(label: Label, max: number): Promise<void>
+  /** Null: no such label. A name taken in the inbox is a `conflict`. */
+  update(id: string, patch: Partial<Pick<Label, 'name' | 'color'>>): Promise<Label | null>
+  /** False: no such label. Conversations keep its id until their actor drops it. */
+  delete(id: string): Promise<boolean>
+  /** Ids of the inbox's conversations carrying the label, after `afterId` in id order. */
+  conversationsWith(
+    inboxId: string,
+    labelId: string,
+    afterId: string,
+    limit: number,
+  ): Promise<string[]>
+}
+
 /**
  * One entry of the audit trail (issue 18, S6): who did what to what, when, from where. Written
  * once, never changed through the product; only retention removes old entries.
@@ -1464,7 +1506,15 @@ export type AnalyticsLogEvent = { conversationId: string; seq: number; at: numbe
           | 'conversation.erased'
       }
     >
-  | { name: 'message.updated' | 'read.updated' | 'conversation.context' | 'note.created' }
+  | {
+      name:
+        | 'message.updated'
+        | 'read.updated'
+        | 'conversation.context'
+        | 'note.created'
+        | 'conversation.priority'
+        | 'conversation.labels'
+    }
 )
 
 /** What a breakdown is per: the inbox, or one dimension of the counts. */
@@ -1618,6 +1668,7 @@ export interface Store {
   attachments: AttachmentStore
   branches: BranchStore
   cannedReplies: CannedReplyStore
+  labels: LabelStore
   audit: AuditStore
   webhooks: WebhookStore
   apiTokens: ApiTokenStore

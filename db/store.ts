@@ -9,6 +9,7 @@ import { SqlAttachmentStore } from './repos/attachments.ts'
 import { SqlBranchStore } from './repos/branches.ts'
 import { SqlAuditStore } from './repos/audit.ts'
 import { SqlCannedReplyStore } from './repos/canned.ts'
+import { SqlLabelStore } from './repos/labels.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
@@ -135,6 +136,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     attachments: new SqlAttachmentStore(db),
     branches: new SqlBranchStore(db),
     cannedReplies: new SqlCannedReplyStore(db),
+    labels: new SqlLabelStore(db),
     audit: new SqlAuditStore(db),
     webhooks: new SqlWebhookStore(db, (unit) => committer.submit(unit)),
     apiTokens: new SqlApiTokenStore(db),

@@ -5,8 +5,10 @@
  */
 import * as v from 'valibot'
 import {
+  ConversationPriority,
   ConversationStatus,
   MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_CONVERSATION_LABELS,
   MAX_NOTE_MENTIONS,
   MAX_RATING_COMMENT,
   MAX_TEXT_LENGTH,
@@ -227,6 +229,37 @@ export const SetStatusFrame = v.strictObject({
   status: ConversationStatus,
 })
 
+/** Operators only: set how urgent the conversation is (issue 20). */
+export const SetPriorityFrame = v.strictObject({
+  type: v.literal('set_priority'),
+  req: ReqId,
+  conversationId: Id,
+  priority: ConversationPriority,
+})
+
+/** Label ids to add or remove: distinct, at most MAX_CONVERSATION_LABELS. */
+export const LabelIds = v.pipe(
+  v.array(Id),
+  v.maxLength(
+    MAX_CONVERSATION_LABELS,
+    `a conversation carries at most ${MAX_CONVERSATION_LABELS} labels`,
+  ),
+  v.check((ids) => new Set(ids).size === ids.length, 'names a label twice'),
+)
+
+/**
+ * Operators only: add and remove labels of the conversation's inbox (issue 20). A label named
+ * in both lists, or one the inbox does not define in `add`, is refused; adding a label it has
+ * or removing one it lacks changes nothing.
+ */
+export const SetLabelsFrame = v.strictObject({
+  type: v.literal('set_labels'),
+  req: ReqId,
+  conversationId: Id,
+  add: v.optional(LabelIds),
+  remove: v.optional(LabelIds),
+})
+
 /** Operators only: set one's own status, shared by every tab and device (O4). */
 export const SetOperatorStatusFrame = v.strictObject({
   type: v.literal('set_operator_status'),
@@ -295,6 +328,8 @@ export const ClientFrame = v.variant('type', [
   ReadFrame,
   DeliveredFrame,
   SetStatusFrame,
+  SetPriorityFrame,
+  SetLabelsFrame,
   SetOperatorStatusFrame,
   FeedSubscribeFrame,
   AssignFrame,

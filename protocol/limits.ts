@@ -35,3 +35,10 @@ export const AA_CONTRAST = 4.5
 
 /** The most operators one private note may mention. */
 export const MAX_NOTE_MENTIONS = 10
+
+/** The most labels one conversation carries (issue 20). */
+export const MAX_CONVERSATION_LABELS = 20
+/** The most labels one inbox defines. */
+export const MAX_INBOX_LABELS = 100
+/** The longest label name, in characters. */
+export const MAX_LABEL_NAME = 40

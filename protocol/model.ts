@@ -9,6 +9,9 @@ export {
   AA_CONTRAST,
   contrastWithWhite,
   MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_CONVERSATION_LABELS,
+  MAX_INBOX_LABELS,
+  MAX_LABEL_NAME,
   MAX_NOTE_MENTIONS,
   MAX_RATING_COMMENT,
   MAX_TEXT_LENGTH,
@@ -18,6 +21,33 @@ export {
 
 export const ConversationStatus = v.picklist(['open', 'resolved', 'closed'])
 export type ConversationStatus = v.InferOutput<typeof ConversationStatus>
+
+/**
+ * How urgent a conversation is (issue 20): routing gives the queue's most urgent first, and the
+ * list can sort by it. A conversation is `normal` until someone sets another.
+ */
+export const ConversationPriority = v.picklist(['urgent', 'high', 'normal', 'low'])
+export type ConversationPriority = v.InferOutput<typeof ConversationPriority>
+/** Most urgent first: the order routing and the list's priority sort use. */
+export const PRIORITY_RANK: Record<ConversationPriority, number> = {
+  urgent: 0,
+  high: 1,
+  normal: 2,
+  low: 3,
+}
+
+/**
+ * A label an inbox defines (issue 20): operators put them on its conversations, filter the
+ * list by them. `color` is #rrggbb.
+ */
+export const Label = v.object({
+  id: v.string(),
+  inboxId: v.string(),
+  name: v.string(),
+  color: v.string(),
+  createdAt: v.number(),
+})
+export type Label = v.InferOutput<typeof Label>
 
 /** Who did something: the visitor of the conversation, an operator, or the system. */
 export const Party = v.object({
@@ -115,6 +145,10 @@ export const Conversation = v.object({
   channel: v.optional(v.picklist(['api', 'email', 'telegram'])),
   createdAt: v.number(),
   updatedAt: v.number(),
+  /** How urgent it is (issue 20); absent: `normal`. */
+  priority: v.optional(ConversationPriority),
+  /** Ids of its inbox's labels, in the order they were added (issue 20); absent: none. */
+  labels: v.optional(v.array(v.string())),
   /**
    * When its content was erased (a data-subject request or retention, issue 18): every
    * message and note is empty, files and context are gone, nothing more can be written to it.
@@ -294,6 +328,23 @@ export const Note = v.object({
 export type Note = v.InferOutput<typeof Note>
 export const NoteCreatedData = v.object({ note: Note })
 
+/** An operator (or a rule, or the API) changed its priority (issue 20). Operators only. */
+export const PriorityChangedData = v.object({
+  priority: ConversationPriority,
+  previous: ConversationPriority,
+  by: Party,
+})
+/**
+ * Its labels changed (issue 20): the whole set after the change and what it added and removed.
+ * Operators only. A label its inbox deleted is removed by the system.
+ */
+export const LabelsChangedData = v.object({
+  labels: v.array(v.string()),
+  added: v.array(v.string()),
+  removed: v.array(v.string()),
+  by: Party,
+})
+
 /** Its content was erased (issue 18): readers drop what they hold of it and read it again. */
 export const ErasedData = v.object({ by: Party })
 
@@ -308,13 +359,17 @@ export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.context'), data: ContextChangedData }),
   v.object({ name: v.literal('note.created'), data: NoteCreatedData }),
   v.object({ name: v.literal('conversation.erased'), data: ErasedData }),
+  v.object({ name: v.literal('conversation.priority'), data: PriorityChangedData }),
+  v.object({ name: v.literal('conversation.labels'), data: LabelsChangedData }),
 ])
 export type StoredEventData = v.InferOutput<typeof StoredEventData>
 export type StoredEventName = StoredEventData['name']
 
 /** Events for operators only: a visitor's stream skips them (its seqs then skip numbers). */
 export function isOperatorOnly(name: string): boolean {
-  return name === 'note.created'
+  return (
+    name === 'note.created' || name === 'conversation.priority' || name === 'conversation.labels'
+  )
 }
 
 /** A stored event as sent to clients inside an `event` frame. */

@@ -77,6 +77,7 @@ import { heartbeat, upgrade, websocketHandler, type WsData } from './realtime/ws
 import { openGeoIp, type GeoIp } from './geo/geoip.ts'
 import { branchRoutes } from './http/branches.ts'
 import { cannedRoutes } from './http/canned.ts'
+import { labelRoutes } from './http/labels.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
 import { webhookRoutes } from './http/webhooks.ts'
@@ -531,6 +532,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(adminRoutes(ctx))
     .use(branchRoutes(ctx))
     .use(cannedRoutes(ctx))
+    .use(labelRoutes(ctx))
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))
     .use(notificationRoutes(ctx, mailer !== null))

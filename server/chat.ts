@@ -9,6 +9,7 @@ import {
   authorize,
   canOperatorAccess,
   derivedId,
+  forVisitor,
   inScope,
   type InboxFilter,
   type InboxSort,
@@ -44,8 +45,10 @@ import {
   MAX_NOTE_MENTIONS,
   MAX_RATING_COMMENT,
   MENTION_EXCERPT,
+  PRIORITY_RANK,
   ParleyError,
   type Conversation,
+  type ConversationPriority,
   type ConversationEvent,
   type ConversationStatus,
   type InboxCounts,
@@ -98,6 +101,8 @@ const ACTIVITY = new Set<ConversationEvent['name']>([
   'conversation.status',
   'conversation.assigned',
   'conversation.rated',
+  'conversation.priority',
+  'conversation.labels',
 ])
 /** Most log rows read for one history page's activity (the page's messages and their marks). */
 const MAX_ACTIVITY_READ = 2000
@@ -753,6 +758,58 @@ export class ChatService {
     return this.conversations.ask(conversationId, { type: 'set_status', principal, status })
   }
 
+  /** How urgent it is (issue 20): operators who may handle it. */
+  setPriority(principal: Principal, conversationId: string, priority: ConversationPriority) {
+    const op = requireOperator(principal)
+    return this.conversations.ask(conversationId, { type: 'set_priority', principal: op, priority })
+  }
+
+  /**
+   * Labels on and off (issue 20). Every added one must be a label of the conversation's inbox
+   * (`validation_failed` naming the first that is not); removing one it lacks changes nothing.
+   */
+  async setLabels(
+    principal: Principal,
+    conversationId: string,
+    change: { add?: readonly string[]; remove?: readonly string[] },
+  ) {
+    const op = requireOperator(principal)
+    const add = change.add ?? []
+    const remove = change.remove ?? []
+    if (add.length > 0) {
+      const { conversation } = await this.open(op, conversationId)
+      const known = new Set((await this.store.labels.list(conversation.inboxId)).map((l) => l.id))
+      const unknown = add.find((id) => !known.has(id))
+      if (unknown !== undefined) {
+        throw new ParleyError('validation_failed', `add: ${unknown} is not a label of this inbox`)
+      }
+    }
+    return this.conversations.ask(conversationId, {
+      type: 'set_labels',
+      principal: op,
+      add,
+      remove,
+    })
+  }
+
+  /**
+   * A label its inbox deleted comes off every conversation that carries it, each through its
+   * actor (an event by the system). Returns how many it was taken off. Pages of the store's
+   * matches, so a label on many conversations is never read whole.
+   */
+  async dropLabel(inboxId: string, labelId: string): Promise<number> {
+    let dropped = 0
+    for (let after = ''; ;) {
+      const ids = await this.store.labels.conversationsWith(inboxId, labelId, after, DROP_PAGE)
+      for (const id of ids) {
+        if (await this.conversations.ask(id, { type: 'drop_label', labelId })) dropped++
+      }
+      const last = ids.at(-1)
+      if (ids.length < DROP_PAGE || last === undefined) return dropped
+      after = last
+    }
+  }
+
   /** Retention: closes the conversation if it is still resolved and idle since then. */
   closeIdle(conversationId: string, idleSince: number): Promise<boolean> {
     return this.conversations.ask(conversationId, { type: 'close_idle', idleSince })
@@ -807,7 +864,7 @@ export class ChatService {
     ])
     const byId = new Map(summaries.map((s) => [s.conversationId, s]))
     return list.map((c) => ({
-      ...c,
+      ...forVisitor(c),
       lastMessage: byId.get(c.id)?.lastMessage ?? null,
       unread: byId.get(c.id)?.unread ?? 0,
     }))
@@ -828,6 +885,7 @@ export class ChatService {
     },
   ): Promise<Page<InboxItem>> {
     const op = listingOperator(principal, opts.inboxId)
+    await this.checkLabelFilter(op, opts.labelId)
     const page = await this.store.queries.listInbox({
       ...opts,
       inboxIds: op.inboxIds ?? null,
@@ -838,13 +896,29 @@ export class ChatService {
   }
 
   /** How many rows each view of listInbox shows under these filters. */
-  listCounts(principal: Principal, filter: Omit<InboxFilter, 'inboxIds'>): Promise<InboxCounts> {
+  async listCounts(
+    principal: Principal,
+    filter: Omit<InboxFilter, 'inboxIds'>,
+  ): Promise<InboxCounts> {
     const op = listingOperator(principal, filter.inboxId)
+    await this.checkLabelFilter(op, filter.labelId)
     return this.store.queries.countInbox({
       ...filter,
       inboxIds: op.inboxIds ?? null,
       operatorId: op.id,
     })
+  }
+
+  /** A label filter names a label of an inbox the operator sees; anything else is refused. */
+  private async checkLabelFilter(
+    op: Extract<Principal, { kind: 'operator' }>,
+    labelId: string | undefined,
+  ): Promise<void> {
+    if (labelId === undefined) return
+    const label = await this.store.labels.get(labelId)
+    if (!label || !inScope(op, label.inboxId)) {
+      throw new ParleyError('validation_failed', 'label: no such label')
+    }
   }
 
   /** A connection of this operator opened (presence, O4). */
@@ -914,6 +988,7 @@ export class ChatService {
     const ahead = await this.store.queries.queueAhead(
       c.inboxId,
       c.branchId ?? c.inboxId,
+      PRIORITY_RANK[c.priority ?? 'normal'],
       c.createdAt,
       c.id,
     )
@@ -1011,6 +1086,9 @@ export class ChatService {
     this.inboxCache.delete(id)
   }
 }
+
+/** Conversations read per page while a deleted label comes off them. */
+const DROP_PAGE = 200
 
 function requireOperator(principal: Principal): Extract<Principal, { kind: 'operator' }> {
   if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')

@@ -5,11 +5,13 @@
  */
 import {
   EMPTY_CONTEXT,
+  MAX_CONVERSATION_LABELS,
   ParleyError,
   RATING_CHANGE_MS,
   type Rating,
   type Attachment,
   type ConversationEvent,
+  type ConversationPriority,
   type EventFrame,
   type Message,
   type Note,
@@ -38,7 +40,7 @@ import {
 import { Actor, newId, type ActorContext } from '../runtime/index.ts'
 import { authorize, partyKey, partyOf, type Principal } from './access.ts'
 import type { ConversationCommand, ConversationReplies, NoteAck, SendAck } from './commands.ts'
-import { checkOwnUnread, checkText, newMessage, toWire } from './rules.ts'
+import { checkOwnUnread, checkText, forVisitor, newMessage, toWire } from './rules.ts'
 import { SendLog } from './send-log.ts'
 
 /** Where the actor's events go once durable (the server's hub; NATS in a cluster). */
@@ -85,6 +87,8 @@ const WRITES_CONTENT: ReadonlySet<ConversationCommand['type']> = new Set([
   'delete',
   'typing',
   'set_status',
+  'set_priority',
+  'set_labels',
   'rate',
   'page',
   'waiting_reply',
@@ -92,6 +96,9 @@ const WRITES_CONTENT: ReadonlySet<ConversationCommand['type']> = new Set([
 
 /** Log rows read per page while an erasure looks for what to redact. */
 const ERASE_READ_PAGE = 1000
+
+/** Who takes off a label its inbox deleted. */
+const LABELS_SYSTEM: Party = { kind: 'system', id: 'labels' }
 
 /** The author of automatic replies (R7): the system, never an operator. */
 const AUTO_REPLY: Party = { kind: 'system', id: AUTO_REPLY_AUTHOR }
@@ -149,6 +156,12 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.mark(cmd.principal, cmd.readSeq, cmd.deliveredSeq)
       case 'set_status':
         return this.setStatus(cmd.principal, cmd.status)
+      case 'set_priority':
+        return this.setPriority(cmd.principal, cmd.priority)
+      case 'set_labels':
+        return this.setLabels(partyOf(cmd.principal), cmd.add, cmd.remove, cmd.principal)
+      case 'drop_label':
+        return this.dropLabel(cmd.labelId)
       case 'close_idle':
         return this.closeIdle(cmd.idleSince)
       case 'erase':
@@ -285,7 +298,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       conv = next
     }
     return {
-      conversation: toWire(conv),
+      conversation: principal.kind === 'visitor' ? forVisitor(toWire(conv)) : toWire(conv),
       readStates: [...this.readStates.values()],
       typing: [...this.typing.values()],
     }
@@ -671,6 +684,76 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     return { status, seq }
   }
 
+  /** How urgent it is (issue 20); the same priority again records nothing. */
+  private async setPriority(
+    principal: Principal,
+    priority: ConversationPriority,
+  ): Promise<Reply<'set_priority'>> {
+    const conv = authorize(principal, this.conv, 'manage')
+    const previous = conv.priority ?? 'normal'
+    if (previous === priority) return { priority, seq: conv.lastSeq }
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    const by = partyOf(principal)
+    const next = { ...conv, priority, lastSeq: seq, updatedAt: now }
+    await this.commit(next, {
+      events: [
+        this.event(seq, now, { name: 'conversation.priority', data: { priority, previous, by } }),
+      ],
+    })
+    this.announce({ kind: 'triage', conversation: toWire(next), seq })
+    return { priority, seq }
+  }
+
+  /**
+   * Labels on and off (issue 20): added ones go after those it has, in the order given; one it
+   * has already or lacks is no change. Nothing changed records nothing.
+   */
+  private async setLabels(
+    by: Party,
+    add: readonly string[],
+    remove: readonly string[],
+    principal: Principal | null,
+  ): Promise<Reply<'set_labels'>> {
+    const conv = principal ? authorize(principal, this.conv, 'manage') : (this.conv ?? notFound())
+    const taken = new Set(remove)
+    if (add.some((id) => taken.has(id))) {
+      throw new ParleyError('validation_failed', 'a label is both added and removed')
+    }
+    const current = conv.labels ?? []
+    const kept = current.filter((id) => !taken.has(id))
+    const added = [...new Set(add)].filter((id) => !current.includes(id))
+    const labels = [...kept, ...added]
+    const removed = current.filter((id) => taken.has(id))
+    if (added.length === 0 && removed.length === 0) return { labels: current, seq: conv.lastSeq }
+    if (labels.length > MAX_CONVERSATION_LABELS) {
+      throw new ParleyError(
+        'validation_failed',
+        `a conversation carries at most ${MAX_CONVERSATION_LABELS} labels`,
+      )
+    }
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    const next = { ...conv, labels, lastSeq: seq, updatedAt: now }
+    await this.commit(next, {
+      events: [
+        this.event(seq, now, {
+          name: 'conversation.labels',
+          data: { labels, added, removed, by },
+        }),
+      ],
+    })
+    this.announce({ kind: 'triage', conversation: toWire(next), seq })
+    return { labels, seq }
+  }
+
+  /** A label its inbox deleted goes, by the system; erased ones too (it is not content). */
+  private async dropLabel(labelId: string): Promise<boolean> {
+    if (!this.conv?.labels?.includes(labelId)) return false
+    await this.setLabels(LABELS_SYSTEM, [], [labelId], null)
+    return true
+  }
+
   /** Retention: a resolved conversation left alone long enough is closed by the system. */
   private async closeIdle(idleSince: number): Promise<boolean> {
     const conv = this.conv
@@ -884,7 +967,9 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       conv.status === next.status &&
       conv.assigneeId === next.assigneeId &&
       conv.escalationAt === next.escalationAt &&
-      conv.branchId === branchId
+      conv.branchId === branchId &&
+      conv.priority === next.priority &&
+      conv.labels === next.labels
     await this.write({ conversationId: this.key, update, summaryFollowsLog, ...change })
     this.conv = next
     this.publishAfterReply(change.events)
@@ -955,6 +1040,10 @@ function noteAck(note: Note, duplicate: boolean): NoteAck {
     mentions: note.mentions,
     duplicate,
   }
+}
+
+function notFound(): never {
+  throw new ParleyError('not_found', 'conversation not found')
 }
 
 function assertNever(value: never): never {

@@ -2,6 +2,7 @@
 import type {
   AssignReason,
   Conversation,
+  ConversationPriority,
   ConversationStatus,
   Message,
   Party,
@@ -84,6 +85,20 @@ export type ConversationCommand =
   | { type: 'typing_expired'; key: string }
   | { type: 'mark'; principal: Principal; readSeq?: number; deliveredSeq?: number }
   | { type: 'set_status'; principal: Principal; status: ConversationStatus }
+  /** How urgent it is (issue 20): operators of its inbox. */
+  | { type: 'set_priority'; principal: Principal; priority: ConversationPriority }
+  /**
+   * Add and remove labels (issue 20). `add` names labels of its inbox (checked by the caller,
+   * which knows them); a label in both lists is refused.
+   */
+  | {
+      type: 'set_labels'
+      principal: Principal
+      add: readonly string[]
+      remove: readonly string[]
+    }
+  /** Its inbox deleted this label: the system takes it off (no-op when it has none). */
+  | { type: 'drop_label'; labelId: string }
   /**
    * Retention (issue 18): close the conversation, by the system, if it is still resolved and
    * had no activity since `idleSince` (epoch ms). Anything else changes nothing.
@@ -151,6 +166,10 @@ export interface ConversationReplies {
   typing_expired: void
   mark: ReadState
   set_status: { status: ConversationStatus; seq: number }
+  set_priority: { priority: ConversationPriority; seq: number }
+  set_labels: { labels: string[]; seq: number }
+  /** True when this call removed it. */
+  drop_label: boolean
   /** True when this call closed it. */
   close_idle: boolean
   /** Whether this call erased it; the seq of its `conversation.erased` event either way. */

@@ -64,6 +64,17 @@ export function newMessage(
 }
 
 export function toWire(conv: ConversationRecord): Conversation {
-  const { ownerEpoch: _epoch, locale: _locale, ...wire } = conv
-  return wire
+  const { ownerEpoch: _epoch, locale: _locale, priority, labels, ...wire } = conv
+  // As the store reads it back: a normal priority and no labels are absent.
+  return {
+    ...wire,
+    ...(priority !== undefined && priority !== 'normal' ? { priority } : {}),
+    ...(labels !== undefined && labels.length > 0 ? { labels } : {}),
+  }
+}
+
+/** A conversation as its visitor sees it: without the team's triage (priority, labels). */
+export function forVisitor<C extends Conversation>(conv: C): C {
+  const { priority: _p, labels: _l, ...rest } = conv
+  return rest as C
 }

@@ -277,7 +277,12 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     const conv = change.conversation
     this.syncEscalation(conv)
     this.followWait(change)
-    if (change.kind === 'created' || change.kind === 'status' || change.kind === 'assigned') {
+    if (
+      change.kind === 'created' ||
+      change.kind === 'status' ||
+      change.kind === 'assigned' ||
+      change.kind === 'triage' // a priority moves it in its queue
+    ) {
       this.queueMoved(conv.branchId)
     }
     switch (change.kind) {

@@ -84,6 +84,8 @@ export function createEventHandler(
         // The visitor's own page changes, for operators only.
         return
       case 'note.created':
+      case 'conversation.priority':
+      case 'conversation.labels':
         // Operators only: the server never sends one to a visitor.
         return
       case 'conversation.erased':

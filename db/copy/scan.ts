@@ -24,6 +24,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   pendingProjections: ['conversationId'],
   attachments: ['id'],
   cannedReplies: ['id'],
+  labels: ['id'],
   auditLog: ['id'],
   webhookEndpoints: ['id'],
   webhookOutbox: ['conversationId'],

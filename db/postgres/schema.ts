@@ -233,6 +233,13 @@ export const conversations = pgTable(
     waitingSince: int64('waiting_since'),
     /** When its content was erased (S8, S7): text, files and context gone, the shape kept. */
     erasedAt: int64('erased_at'),
+    /** How urgent (issue 20) as PRIORITY_RANK: urgent 0, high 1, normal 2, low 3. */
+    priority: integer('priority').notNull().default(2),
+    /**
+     * Its inbox's label ids (issue 20) as a JSON array, in the order added. The list filters by
+     * one with a LIKE on the quoted id: ids are UUIDs, never LIKE wildcards or quotes.
+     */
+    labels: text('labels').notNull().default('[]'),
   },
   // `desc` as plain SQL, as on SQLite: the lists order by `last_activity_at desc`, whose nulls
   // placement (first) an index built with drizzle's `.desc()` (nulls last) would not match.
@@ -254,8 +261,10 @@ export const conversations = pgTable(
     index('conversations_routing_idx').on(t.inboxId, t.statusRank, t.assigneeId, t.createdAt, t.id),
     // Recent conversations of a branch, newest first: its typical first-response time (R6).
     index('conversations_branch_created_idx').on(t.branchId, t.createdAt),
+    // The routing queue of one branch: open and unassigned, most urgent first (issue 20), then
+    // oldest.
     index('conversations_queue_idx')
-      .on(t.branchId, t.createdAt, t.id)
+      .on(t.branchId, t.priority, t.createdAt, t.id)
       .where(sql`${t.statusRank} = 0 and ${t.assigneeId} is null`),
     index('conversations_escalation_idx')
       .on(t.inboxId, t.escalationAt, t.id)
@@ -403,6 +412,26 @@ export const cannedReplies = pgTable(
       .on(t.ownerId, t.shortcut)
       .where(sql`${t.ownerId} is not null`),
   ],
+)
+
+/**
+ * Labels an inbox defines (issue 20): conversations name them by id in their `labels` column.
+ * A name is unique in its inbox whatever its case (`name_key` is the lower-cased name).
+ */
+export const labels = pgTable(
+  'labels',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    /** #rrggbb. */
+    color: text('color').notNull(),
+    createdAt: int64('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('labels_inbox_name_uq').on(t.inboxId, t.nameKey)],
 )
 
 /** The audit trail (issue 18, S6); see the SQLite schema. */
@@ -958,6 +987,7 @@ export const tables = {
   pendingProjections,
   attachments,
   cannedReplies,
+  labels,
   auditLog,
   webhookEndpoints,
   webhookOutbox,

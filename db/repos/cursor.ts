@@ -41,13 +41,21 @@ const waiting: KeyPart = {
   of: (r) => r.waitingSince ?? NOT_WAITING,
 }
 
+const priority: KeyPart = {
+  sql: (c) => sql`${c.priority}`,
+  descending: false,
+  of: (r) => r.priority,
+}
+
 /**
  * activity: status rank asc (open, resolved, closed), last activity desc, id asc.
  * waiting: status rank asc, waiting since asc (rows where nobody waits last), then as activity.
+ * priority: status rank asc, priority rank asc (most urgent first), then as activity.
  */
 const ORDERS: Record<InboxSort, readonly KeyPart[]> = {
   activity: [rank, activity, id],
   waiting: [rank, waiting, activity, id],
+  priority: [rank, priority, activity, id],
 }
 
 export type InboxKey = (number | string)[]

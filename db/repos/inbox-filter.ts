@@ -4,7 +4,8 @@
  * the stored columns and over a row in memory, side by side: rows whose summary is behind
  * their log (db/write-behind.ts) are tested in memory against the summary their log gives.
  */
-import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { PRIORITY_RANK } from '../../protocol/index.ts'
 import type { InboxFilter, InboxView } from '../../actors/ports.ts'
 import type { Tables } from '../sql/tables.ts'
 import { STATUS_RANK, type ConversationRow } from './rows.ts'
@@ -47,6 +48,18 @@ export function inboxPredicate(
   }
   if (assigneeId !== undefined)
     add(eq(c.assigneeId, assigneeId), (r) => r.assigneeId === assigneeId)
+  const { labelId, priority } = filter
+  if (labelId !== undefined) {
+    // A JSON array of UUIDs: the quoted id appears in it exactly when the label is on it. The
+    // id is escaped all the same (the route takes any short id).
+    const quoted = `"${labelId}"`
+    const pattern = `%${quoted.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
+    add(sql`${c.labels} like ${pattern} escape '\\'`, (r) => r.labels.includes(quoted))
+  }
+  if (priority !== undefined) {
+    const rank = PRIORITY_RANK[priority]
+    add(eq(c.priority, rank), (r) => r.priority === rank)
+  }
   if (filter.unansweredOnly) {
     add(eq(c.hasUnansweredIncoming, true), (r) => r.hasUnansweredIncoming, false)
   }

@@ -5,7 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { ConversationPatch, MessagePatch } from '../../actors/ports.ts'
-import { ParleyError } from '../../protocol/index.ts'
+import { PRIORITY_RANK, ParleyError } from '../../protocol/index.ts'
 import { queryStep, updateStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import {
   bound,
@@ -31,6 +31,8 @@ const conversationPatchKeys = Object.keys({
   escalationAt: true,
   updatedAt: true,
   branchId: true,
+  priority: true,
+  labels: true,
 } satisfies Record<keyof ConversationPatch, true>) as (keyof ConversationPatch)[]
 
 /** Columns of a message's log row that a MessagePatch may set. */
@@ -68,6 +70,9 @@ export function conversationUpdate(
   const keys = conversationPatchKeys.filter((key) => patch[key] !== undefined)
   for (const key of keys) row[key] = patch[key]
   if (patch.status !== undefined) row.statusRank = STATUS_RANK[patch.status]
+  // Stored as the rank the queue and the list sort by, and as a JSON array.
+  if (patch.priority !== undefined) row.priority = PRIORITY_RANK[patch.priority]
+  if (patch.labels !== undefined) row.labels = JSON.stringify(patch.labels)
   return keys.length === 0 ? null : { id, keys, row }
 }
 

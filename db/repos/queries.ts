@@ -399,8 +399,14 @@ export class SqlConversationQueries implements ConversationQueries {
     return this.#routing.queuedConversations(inboxId, branchId, limit)
   }
 
-  queueAhead(inboxId: string, branchId: string, createdAt: number, id: string): Promise<number> {
-    return this.#routing.queueAhead(inboxId, branchId, createdAt, id)
+  queueAhead(
+    inboxId: string,
+    branchId: string,
+    priority: number,
+    createdAt: number,
+    id: string,
+  ): Promise<number> {
+    return this.#routing.queueAhead(inboxId, branchId, priority, createdAt, id)
   }
 
   branchQueues(inboxId: string): ReturnType<ConversationQueries['branchQueues']> {

@@ -91,18 +91,20 @@ export class SqlRoutingQueries implements RoutingQueries {
       { id: field(c.id), createdAt: field(c.createdAt) },
       'conversations',
       {
-        // The partial index conversations_queue_idx: this branch's waiting rows, oldest first.
+        // The partial index conversations_queue_idx: this branch's waiting rows, most urgent
+        // first (issue 20), then oldest.
         where: and(
           eq(c.branchId, param('branchId')),
           open,
           isNull(c.assigneeId),
           eq(c.inboxId, inbox),
         ),
-        orderBy: [asc(c.createdAt), asc(c.id)],
+        orderBy: [asc(c.priority), asc(c.createdAt), asc(c.id)],
         limit: param('limit'),
       },
     )
-    // The partial queue index again: this branch's waiting rows that came before the given one.
+    // The partial queue index again: this branch's waiting rows ahead of the given one (more
+    // urgent, or as urgent and older).
     this.#ahead = selectFields({ n: count() }, 'conversations', {
       where: and(
         eq(c.branchId, param('branchId')),
@@ -110,8 +112,14 @@ export class SqlRoutingQueries implements RoutingQueries {
         isNull(c.assigneeId),
         eq(c.inboxId, inbox),
         or(
-          lt(c.createdAt, param('createdAt')),
-          and(eq(c.createdAt, param('createdAt')), lt(c.id, param('id'))),
+          lt(c.priority, param('priority')),
+          and(
+            eq(c.priority, param('priority')),
+            or(
+              lt(c.createdAt, param('createdAt')),
+              and(eq(c.createdAt, param('createdAt')), lt(c.id, param('id'))),
+            ),
+          ),
         ),
       ),
     })
@@ -233,10 +241,11 @@ export class SqlRoutingQueries implements RoutingQueries {
   async queueAhead(
     inboxId: string,
     branchId: string,
+    priority: number,
     createdAt: number,
     id: string,
   ): Promise<number> {
-    const [row] = await this.db.all(this.#ahead, { inboxId, branchId, createdAt, id })
+    const [row] = await this.db.all(this.#ahead, { inboxId, branchId, priority, createdAt, id })
     return row?.n ?? 0
   }
 

@@ -1,8 +1,10 @@
 /** Row <-> wire mapping shared by the repositories. Wire objects carry exactly the wire fields. */
 import type { ConversationRecord } from '../../actors/ports.ts'
+import { PRIORITY_RANK } from '../../protocol/index.ts'
 import type {
   Conversation,
   ConversationEvent,
+  ConversationPriority,
   ConversationStatus,
   Message,
   Note,
@@ -41,7 +43,22 @@ export function toConversation(row: ConversationRow): Conversation {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     ...(row.erasedAt !== null ? { erasedAt: row.erasedAt } : {}),
+    ...(row.priority !== PRIORITY_RANK.normal ? { priority: priorityOf(row.priority) } : {}),
+    ...(row.labels !== '[]' ? { labels: labelsOf(row.labels) } : {}),
   }
+}
+
+const PRIORITIES = Object.keys(PRIORITY_RANK) as ConversationPriority[]
+
+/** The priority a stored rank stands for (a rank out of range reads as normal). */
+export function priorityOf(rank: number): ConversationPriority {
+  return PRIORITIES.find((p) => PRIORITY_RANK[p] === rank) ?? 'normal'
+}
+
+/** The label ids a `labels` column holds. */
+export function labelsOf(column: string): string[] {
+  const parsed: unknown = JSON.parse(column)
+  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : []
 }
 
 function locationOf(row: ConversationRow): VisitorLocation | null {
@@ -83,6 +100,8 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     channel: c.channel ?? 'widget',
     locale: c.locale ?? null,
     erasedAt: c.erasedAt ?? null,
+    priority: PRIORITY_RANK[c.priority ?? 'normal'],
+    labels: JSON.stringify(c.labels ?? []),
   }
 }
 

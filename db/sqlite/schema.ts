@@ -229,6 +229,13 @@ export const conversations = sqliteTable(
     waitingSince: integer('waiting_since'),
     /** When its content was erased (S8, S7): text, files and context gone, the shape kept. */
     erasedAt: integer('erased_at'),
+    /** How urgent (issue 20) as PRIORITY_RANK: urgent 0, high 1, normal 2, low 3. */
+    priority: integer('priority').notNull().default(2),
+    /**
+     * Its inbox's label ids (issue 20) as a JSON array, in the order added. The list filters by
+     * one with a LIKE on the quoted id: ids are UUIDs, never LIKE wildcards or quotes.
+     */
+    labels: text('labels').notNull().default('[]'),
   },
   (t) => [
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
@@ -248,12 +255,12 @@ export const conversations = sqliteTable(
     // Routing: per-assignee open counts (range on assignee_id, covering) and the queue
     // (assignee_id is null, already in created_at, id order).
     index('conversations_routing_idx').on(t.inboxId, t.statusRank, t.assigneeId, t.createdAt, t.id),
-    // The routing queue of one branch (R1): open and unassigned, oldest first. Partial: only
-    // waiting rows are indexed, a handful at any time.
     // Recent conversations of a branch, newest first: its typical first-response time (R6).
     index('conversations_branch_created_idx').on(t.branchId, t.createdAt),
+    // The routing queue of one branch (R1): open and unassigned, most urgent first (issue 20),
+    // then oldest. Partial: only waiting rows are indexed, a handful at any time.
     index('conversations_queue_idx')
-      .on(t.branchId, t.createdAt, t.id)
+      .on(t.branchId, t.priority, t.createdAt, t.id)
       .where(sql`${t.statusRank} = 0 and ${t.assigneeId} is null`),
     // Partial: only the few rows with an escalation pending are indexed.
     index('conversations_escalation_idx')
@@ -408,6 +415,26 @@ export const cannedReplies = sqliteTable(
       .on(t.ownerId, t.shortcut)
       .where(sql`${t.ownerId} is not null`),
   ],
+)
+
+/**
+ * Labels an inbox defines (issue 20): conversations name them by id in their `labels` column.
+ * A name is unique in its inbox whatever its case (`name_key` is the lower-cased name).
+ */
+export const labels = sqliteTable(
+  'labels',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    /** #rrggbb. */
+    color: text('color').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('labels_inbox_name_uq').on(t.inboxId, t.nameKey)],
 )
 
 /**
@@ -965,6 +992,7 @@ export const tables = {
   pendingProjections,
   attachments,
   cannedReplies,
+  labels,
   auditLog,
   webhookEndpoints,
   webhookOutbox,

@@ -7,7 +7,10 @@ import * as v from 'valibot'
 import {
   AttachmentIds,
   ClientMsgId,
+  ConversationPriority,
   ConversationStatus,
+  LabelIds,
+  MAX_CONVERSATION_LABELS,
   MessageText,
   NoteMentions,
   PageFrame,
@@ -34,6 +37,8 @@ import {
   SendAckShape,
   StatusChangeShape,
   VisitorDetailsShape,
+  PriorityChangeShape,
+  LabelsChangeShape,
 } from './shapes-chat.ts'
 import { OkShape } from './shapes-common.ts'
 
@@ -262,6 +267,43 @@ export function conversationRoutes(ctx: HttpContext) {
           access: 'participant',
           ok: StatusChangeShape,
           errors: [409],
+        }),
+      },
+    )
+    .post(
+      '/:id/priority',
+      async ({ headers, params, body }) =>
+        ctx.chat.setPriority(await principalOf(ctx, headers), params.id, body.priority),
+      {
+        params,
+        body: v.strictObject({ priority: ConversationPriority }),
+        detail: doc({
+          summary: 'Set the priority',
+          tag: 'conversations',
+          description:
+            '`urgent`, `high`, `normal` or `low` (issue 20): routing gives the most urgent of ' +
+            'a queue first. The same priority again records nothing.',
+          access: 'operator',
+          ok: PriorityChangeShape,
+        }),
+      },
+    )
+    .post(
+      '/:id/labels',
+      async ({ headers, params, body }) =>
+        ctx.chat.setLabels(await principalOf(ctx, headers), params.id, body),
+      {
+        params,
+        body: v.strictObject({ add: v.optional(LabelIds), remove: v.optional(LabelIds) }),
+        detail: doc({
+          summary: 'Add and remove labels',
+          tag: 'conversations',
+          description:
+            "Labels of the conversation's inbox (issue 20); one named in both lists, or an " +
+            `unknown one in \`add\`, is refused. At most ${MAX_CONVERSATION_LABELS} on a ` +
+            'conversation. Answers the whole set after the change.',
+          access: 'operator',
+          ok: LabelsChangeShape,
         }),
       },
     )

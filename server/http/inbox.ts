@@ -1,7 +1,12 @@
 /** The operators' shared inbox list (O1, O2). */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { ConversationStatus, ParleyError, wireString } from '../../protocol/index.ts'
+import {
+  ConversationPriority,
+  ConversationStatus,
+  ParleyError,
+  wireString,
+} from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Id, QueryBool, QueryInt } from './schemas.ts'
 import { doc } from './responses.ts'
@@ -13,12 +18,15 @@ const filterEntries = {
   inbox: v.optional(Id),
   assignee: v.optional(Id),
   unanswered: v.optional(QueryBool),
+  /** A label of an inbox the caller sees (issue 20). */
+  label: v.optional(Id),
+  priority: v.optional(ConversationPriority),
 }
 const CountsQuery = v.strictObject(filterEntries)
 const ListQuery = v.strictObject({
   ...filterEntries,
   view: v.optional(v.picklist(['all', 'mine', 'unassigned'])),
-  sort: v.optional(v.picklist(['activity', 'waiting'])),
+  sort: v.optional(v.picklist(['activity', 'waiting', 'priority'])),
   cursor: v.optional(v.pipe(wireString('cursor'), v.maxLength(512))),
   limit: v.optional(QueryInt),
 })
@@ -29,6 +37,8 @@ function filterOf(query: v.InferOutput<typeof CountsQuery>) {
     inboxId: query.inbox,
     assigneeId: query.assignee,
     unansweredOnly: query.unanswered ?? false,
+    labelId: query.label,
+    priority: query.priority,
   }
 }
 
@@ -103,7 +113,7 @@ export function inboxRoutes(ctx: HttpContext) {
             tag: 'inbox',
             description:
               "The operators' list: a view (`all`, `mine`, `unassigned`) under filters, in an " +
-              "order (`activity`, `waiting`), of the inboxes in the caller's scope; each row " +
+              "order (`activity`, `waiting`, `priority`), of the inboxes in the caller's scope; each row " +
               'with its visitor, newest message and assignee. Cursor pages: pass `nextCursor` ' +
               'as `cursor`; null on the last page. `limit` at most 100 (default 30).',
             access: 'operator',

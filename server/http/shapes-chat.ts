@@ -19,6 +19,7 @@ import type { Challenge } from '../../protocol/captcha.ts'
 import {
   Attachment,
   Conversation,
+  ConversationPriority,
   ConversationStatus,
   InboxCounts,
   InboxItem,
@@ -105,6 +106,14 @@ export const MessageChangeShape = shape<ConversationReplies['edit']>()(
 
 export const StatusChangeShape = shape<ConversationReplies['set_status']>()(
   v.object({ status: ConversationStatus, seq: Int }),
+)
+
+export const PriorityChangeShape = shape<ConversationReplies['set_priority']>()(
+  v.object({ priority: ConversationPriority, seq: Int }),
+)
+
+export const LabelsChangeShape = shape<ConversationReplies['set_labels']>()(
+  v.object({ labels: v.array(v.string()), seq: Int }),
 )
 
 export const ReadStateShape = shape<ConversationReplies['mark']>()(ReadState)

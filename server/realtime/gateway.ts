@@ -283,6 +283,10 @@ export class Gateway {
         return chat.mark(principal, frame.conversationId, { deliveredSeq: frame.seq })
       case 'set_status':
         return chat.setStatus(principal, frame.conversationId, frame.status)
+      case 'set_priority':
+        return chat.setPriority(principal, frame.conversationId, frame.priority)
+      case 'set_labels':
+        return chat.setLabels(principal, frame.conversationId, frame)
       case 'set_operator_status':
         return chat.setOperatorStatus(principal, frame.status)
       case 'feed_subscribe':
