@@ -34,8 +34,11 @@ export interface ConversationRecord extends Conversation {
   locale?: Locale | null
 }
 
-/** Fields of a conversation row that a write may change. */
-export type ConversationPatch = Partial<
+/**
+ * Fields of a conversation row that a write may change. `snooze: null` wakes it (an absent
+ * field changes nothing).
+ */
+export type ConversationPatch = { snooze?: { until: number | null } | null } & Partial<
   Pick<
     ConversationRecord,
     | 'status'
@@ -214,6 +217,8 @@ export interface InboxFilter {
   unansweredOnly: boolean
   /** Only conversations carrying this label (issue 20). */
   labelId?: string
+  /** Only snoozed ones (true) or only those not snoozed (false) (issue 20). */
+  snoozed?: boolean
   priority?: ConversationPriority
 }
 
@@ -396,6 +401,8 @@ export interface ConversationQueries {
       unanswered: number
     }>
   >
+  /** Conversations of the inbox snoozed until a time (issue 20), soonest first. */
+  pendingSnoozes(inboxId: string): Promise<Array<{ id: string; until: number }>>
   /** Open conversations of the inbox with an escalation pending (escalationAt not null). */
   pendingEscalations(
     inboxId: string,
@@ -1514,6 +1521,7 @@ export type AnalyticsLogEvent = { conversationId: string; seq: number; at: numbe
         | 'note.created'
         | 'conversation.priority'
         | 'conversation.labels'
+        | 'conversation.snoozed'
     }
 )
 

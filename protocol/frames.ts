@@ -260,6 +260,26 @@ export const SetLabelsFrame = v.strictObject({
   remove: v.optional(LabelIds),
 })
 
+/**
+ * Operators only: set an open conversation aside (issue 20) until `until` (epoch ms, in the
+ * future, at most MAX_SNOOZE_MS ahead) or, without it, until the visitor writes. Snoozing a
+ * snoozed one moves its time.
+ */
+export const SnoozeFrame = v.strictObject({
+  type: v.literal('snooze'),
+  req: ReqId,
+  conversationId: Id,
+  until: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
+  ),
+})
+/** Operators only: wake a snoozed conversation now (a conversation not snoozed: no change). */
+export const UnsnoozeFrame = v.strictObject({
+  type: v.literal('unsnooze'),
+  req: ReqId,
+  conversationId: Id,
+})
+
 /** Operators only: set one's own status, shared by every tab and device (O4). */
 export const SetOperatorStatusFrame = v.strictObject({
   type: v.literal('set_operator_status'),
@@ -330,6 +350,8 @@ export const ClientFrame = v.variant('type', [
   SetStatusFrame,
   SetPriorityFrame,
   SetLabelsFrame,
+  SnoozeFrame,
+  UnsnoozeFrame,
   SetOperatorStatusFrame,
   FeedSubscribeFrame,
   AssignFrame,

@@ -42,3 +42,5 @@ export const MAX_CONVERSATION_LABELS = 20
 export const MAX_INBOX_LABELS = 100
 /** The longest label name, in characters. */
 export const MAX_LABEL_NAME = 40
+/** The furthest a snooze may reach, from now (issue 20): a year. */
+export const MAX_SNOOZE_MS = 366 * 24 * 3600_000

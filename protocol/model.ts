@@ -12,6 +12,7 @@ export {
   MAX_CONVERSATION_LABELS,
   MAX_INBOX_LABELS,
   MAX_LABEL_NAME,
+  MAX_SNOOZE_MS,
   MAX_NOTE_MENTIONS,
   MAX_RATING_COMMENT,
   MAX_TEXT_LENGTH,
@@ -149,6 +150,12 @@ export const Conversation = v.object({
   priority: v.optional(ConversationPriority),
   /** Ids of its inbox's labels, in the order they were added (issue 20); absent: none. */
   labels: v.optional(v.array(v.string())),
+  /**
+   * Set aside by an operator until a time, or (`until` null) until the visitor writes (issue
+   * 20); absent: not snoozed. Only an open conversation is; its visitor's message, the time,
+   * resolving it or an operator wakes it.
+   */
+  snooze: v.optional(v.object({ until: v.nullable(v.number()) })),
   /**
    * When its content was erased (a data-subject request or retention, issue 18): every
    * message and note is empty, files and context are gone, nothing more can be written to it.
@@ -345,6 +352,16 @@ export const LabelsChangedData = v.object({
   by: Party,
 })
 
+/**
+ * It was snoozed (`snooze` set) or woke up (`snooze` null): by an operator, by its visitor
+ * writing, by the system when the time came (`{kind: 'system', id: 'snooze'}`) or with a
+ * status change. Operators only.
+ */
+export const SnoozedData = v.object({
+  snooze: v.nullable(v.object({ until: v.nullable(v.number()) })),
+  by: Party,
+})
+
 /** Its content was erased (issue 18): readers drop what they hold of it and read it again. */
 export const ErasedData = v.object({ by: Party })
 
@@ -361,6 +378,7 @@ export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.erased'), data: ErasedData }),
   v.object({ name: v.literal('conversation.priority'), data: PriorityChangedData }),
   v.object({ name: v.literal('conversation.labels'), data: LabelsChangedData }),
+  v.object({ name: v.literal('conversation.snoozed'), data: SnoozedData }),
 ])
 export type StoredEventData = v.InferOutput<typeof StoredEventData>
 export type StoredEventName = StoredEventData['name']
@@ -368,7 +386,10 @@ export type StoredEventName = StoredEventData['name']
 /** Events for operators only: a visitor's stream skips them (its seqs then skip numbers). */
 export function isOperatorOnly(name: string): boolean {
   return (
-    name === 'note.created' || name === 'conversation.priority' || name === 'conversation.labels'
+    name === 'note.created' ||
+    name === 'conversation.priority' ||
+    name === 'conversation.labels' ||
+    name === 'conversation.snoozed'
   )
 }
 

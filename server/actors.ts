@@ -125,6 +125,7 @@ export function createActorSystem(deps: {
           conversations: {
             assign: (id, cmd) => conversations.ask(id, { type: 'assign', ...cmd }),
             peek: (id) => conversations.ask(id, { type: 'peek' }),
+            wake: (id, until) => conversations.ask(id, { type: 'wake', until }),
             waitingReply: (id, cmd) => conversations.ask(id, { type: 'waiting_reply', ...cmd }),
           },
         }),

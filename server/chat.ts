@@ -792,6 +792,18 @@ export class ChatService {
     })
   }
 
+  /** Set an open conversation aside until a time or (null) until its visitor writes. */
+  snooze(principal: Principal, conversationId: string, until: number | null) {
+    const op = requireOperator(principal)
+    return this.conversations.ask(conversationId, { type: 'snooze', principal: op, until })
+  }
+
+  /** Wake a snoozed conversation now. */
+  unsnooze(principal: Principal, conversationId: string) {
+    const op = requireOperator(principal)
+    return this.conversations.ask(conversationId, { type: 'unsnooze', principal: op })
+  }
+
   /**
    * A label its inbox deleted comes off every conversation that carries it, each through its
    * actor (an event by the system). Returns how many it was taken off. Pages of the store's

@@ -6,6 +6,7 @@
 import {
   EMPTY_CONTEXT,
   MAX_CONVERSATION_LABELS,
+  MAX_SNOOZE_MS,
   ParleyError,
   RATING_CHANGE_MS,
   type Rating,
@@ -89,6 +90,8 @@ const WRITES_CONTENT: ReadonlySet<ConversationCommand['type']> = new Set([
   'set_status',
   'set_priority',
   'set_labels',
+  'snooze',
+  'unsnooze',
   'rate',
   'page',
   'waiting_reply',
@@ -96,6 +99,9 @@ const WRITES_CONTENT: ReadonlySet<ConversationCommand['type']> = new Set([
 
 /** Log rows read per page while an erasure looks for what to redact. */
 const ERASE_READ_PAGE = 1000
+
+/** Who wakes a snoozed conversation when its time comes. */
+const SNOOZE_SYSTEM: Party = { kind: 'system', id: 'snooze' }
 
 /** Who takes off a label its inbox deleted. */
 const LABELS_SYSTEM: Party = { kind: 'system', id: 'labels' }
@@ -162,6 +168,17 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.setLabels(partyOf(cmd.principal), cmd.add, cmd.remove, cmd.principal)
       case 'drop_label':
         return this.dropLabel(cmd.labelId)
+      case 'snooze':
+        return this.snooze(cmd.principal, cmd.until)
+      case 'unsnooze': {
+        const conv = authorize(cmd.principal, this.conv, 'manage')
+        if (!conv.snooze) return { snooze: null, seq: conv.lastSeq }
+        return this.changeSnooze(conv, null, partyOf(cmd.principal))
+      }
+      case 'wake':
+        if (this.conv?.snooze?.until !== cmd.until) return false
+        await this.changeSnooze(this.conv, null, SNOOZE_SYSTEM)
+        return true
       case 'close_idle':
         return this.closeIdle(cmd.idleSince)
       case 'erase':
@@ -341,13 +358,23 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         this.event(++seq, now, { name: 'conversation.status', data: { status, by: author } }),
       )
     }
+    // Their visitor writing wakes a snoozed one (issue 20); only an open one is snoozed.
+    const woke = author.kind === 'visitor' && conv.snooze !== undefined
+    if (woke) {
+      events.push(
+        this.event(++seq, now, {
+          name: 'conversation.snoozed',
+          data: { snooze: null, by: author },
+        }),
+      )
+    }
     const message: Message = {
       ...newMessage(this.key, author, text, clientMsgId, ++seq, now),
       ...(files.length > 0 ? { attachments: files } : {}),
     }
     events.push(this.event(seq, now, { name: 'message.created', data: { message } }))
     const next: ConversationRecord = {
-      ...conv,
+      ...(woke ? withoutSnooze(conv) : conv),
       status,
       lastSeq: seq,
       hasUnansweredIncoming: author.kind === 'visitor',
@@ -379,6 +406,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     this.stopTyping(author)
     if (status !== conv.status)
       this.announce({ kind: 'status', conversation: toWire(next), seq: seq - 1 })
+    if (woke) this.announce({ kind: 'triage', conversation: toWire(next), seq: seq - 1 })
     this.announce({ kind: 'message', conversation: toWire(next), seq, author: author.kind })
     return this.sends.remember(message, false)
   }
@@ -674,13 +702,21 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const now = this.ctx.clock.now()
     const seq = conv.lastSeq + 1
     const by = partyOf(principal)
-    // A conversation that is no longer open has nothing to escalate.
+    // A conversation that is no longer open has nothing to escalate, and is snoozed no more.
     const escalationAt = status === 'open' ? conv.escalationAt : null
-    const next = { ...conv, status, escalationAt, lastSeq: seq, updatedAt: now }
-    await this.commit(next, {
-      events: [this.event(seq, now, { name: 'conversation.status', data: { status, by } })],
-    })
-    this.announce({ kind: 'status', conversation: toWire(next), seq })
+    const events = [this.event(seq, now, { name: 'conversation.status', data: { status, by } })]
+    const woke = status !== 'open' && conv.snooze !== undefined
+    if (woke) {
+      events.push(
+        this.event(seq + 1, now, { name: 'conversation.snoozed', data: { snooze: null, by } }),
+      )
+    }
+    const lastSeq = woke ? seq + 1 : seq
+    const base = woke ? withoutSnooze(conv) : conv
+    const changed = { ...base, status, escalationAt, lastSeq, updatedAt: now }
+    await this.commit(changed, { events })
+    this.announce({ kind: 'status', conversation: toWire(changed), seq })
+    if (woke) this.announce({ kind: 'triage', conversation: toWire(changed), seq: lastSeq })
     return { status, seq }
   }
 
@@ -745,6 +781,42 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     })
     this.announce({ kind: 'triage', conversation: toWire(next), seq })
     return { labels, seq }
+  }
+
+  /**
+   * Set aside until a time or until the visitor writes (issue 20): open conversations only, a
+   * time in the future and at most MAX_SNOOZE_MS ahead. The same snooze again records nothing.
+   */
+  private async snooze(principal: Principal, until: number | null): Promise<Reply<'snooze'>> {
+    const conv = authorize(principal, this.conv, 'manage')
+    if (conv.status !== 'open') {
+      throw new ParleyError('conflict', 'only an open conversation can be snoozed')
+    }
+    const now = this.ctx.clock.now()
+    if (until !== null && until <= now) {
+      throw new ParleyError('validation_failed', 'until: that time has passed')
+    }
+    if (until !== null && until > now + MAX_SNOOZE_MS) {
+      throw new ParleyError('validation_failed', 'until: at most a year ahead')
+    }
+    if (conv.snooze && conv.snooze.until === until) return { snooze: conv.snooze, seq: conv.lastSeq }
+    return this.changeSnooze(conv, { until }, partyOf(principal))
+  }
+
+  /** Snoozes (or, with null, wakes) it: one `conversation.snoozed` event. */
+  private async changeSnooze(
+    conv: ConversationRecord,
+    snooze: { until: number | null } | null,
+    by: Party,
+  ): Promise<Reply<'snooze'>> {
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    const next = { ...withoutSnooze(conv), ...(snooze ? { snooze } : {}), lastSeq: seq, updatedAt: now }
+    await this.commit(next, {
+      events: [this.event(seq, now, { name: 'conversation.snoozed', data: { snooze, by } })],
+    })
+    this.announce({ kind: 'triage', conversation: toWire(next), seq })
+    return { snooze, seq }
   }
 
   /** A label its inbox deleted goes, by the system; erased ones too (it is not content). */
@@ -817,7 +889,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     }
     events.push(this.event(++seq, now, { name: 'conversation.erased', data: { by } }))
     const next: ConversationRecord = {
-      ...conv,
+      ...withoutSnooze(conv),
       status: 'closed',
       escalationAt: null,
       hasUnansweredIncoming: false,
@@ -958,8 +1030,10 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     } = next
     // The branch is written only when this actor changes it: an admin deleting a branch moves
     // its conversations in the store, and a later summary must not move one back.
-    const update = branchId === this.conv?.branchId ? rest : { ...rest, branchId }
     const conv = this.conv
+    const moved = branchId === conv?.branchId ? rest : { ...rest, branchId }
+    // A snooze that ended is cleared in the row: the record simply lacks it.
+    const update = conv?.snooze && !next.snooze ? { ...moved, snooze: null } : moved
     // Routing reads status, assignee, escalation and branch from the row: those go at once.
     const summaryFollowsLog =
       change.events.length > 0 &&
@@ -969,7 +1043,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       conv.escalationAt === next.escalationAt &&
       conv.branchId === branchId &&
       conv.priority === next.priority &&
-      conv.labels === next.labels
+      conv.labels === next.labels &&
+      conv.snooze === next.snooze
     await this.write({ conversationId: this.key, update, summaryFollowsLog, ...change })
     this.conv = next
     this.publishAfterReply(change.events)
@@ -1040,6 +1115,11 @@ function noteAck(note: Note, duplicate: boolean): NoteAck {
     mentions: note.mentions,
     duplicate,
   }
+}
+
+function withoutSnooze(conv: ConversationRecord): ConversationRecord {
+  const { snooze: _snooze, ...rest } = conv
+  return rest
 }
 
 function notFound(): never {

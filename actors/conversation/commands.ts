@@ -100,6 +100,18 @@ export type ConversationCommand =
   /** Its inbox deleted this label: the system takes it off (no-op when it has none). */
   | { type: 'drop_label'; labelId: string }
   /**
+   * Set aside until `until` (epoch ms) or, null, until the visitor writes (issue 20). Open
+   * conversations only; the time is checked by the actor against its clock.
+   */
+  | { type: 'snooze'; principal: Principal; until: number | null }
+  /** Wake it now (no change when it is not snoozed). */
+  | { type: 'unsnooze'; principal: Principal }
+  /**
+   * The inbox actor's snooze timer: wake it if it is still snoozed until exactly `until` (a
+   * snooze moved or ended since changes nothing).
+   */
+  | { type: 'wake'; until: number }
+  /**
    * Retention (issue 18): close the conversation, by the system, if it is still resolved and
    * had no activity since `idleSince` (epoch ms). Anything else changes nothing.
    */
@@ -170,6 +182,10 @@ export interface ConversationReplies {
   set_labels: { labels: string[]; seq: number }
   /** True when this call removed it. */
   drop_label: boolean
+  snooze: { snooze: { until: number | null } | null; seq: number }
+  unsnooze: { snooze: { until: number | null } | null; seq: number }
+  /** True when this call woke it. */
+  wake: boolean
   /** True when this call closed it. */
   close_idle: boolean
   /** Whether this call erased it; the seq of its `conversation.erased` event either way. */

@@ -55,6 +55,8 @@ export interface ConversationRouting {
     },
   ): Promise<ConversationReplies['assign']>
   peek(conversationId: string): Promise<Conversation | null>
+  /** Wakes a conversation still snoozed until exactly `until` (issue 20). */
+  wake(conversationId: string, until: number): Promise<boolean>
   waitingReply(
     conversationId: string,
     cmd: { since: number; text: LocalizedText },
@@ -141,6 +143,9 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     for (const p of await this.deps.queries.pendingEscalations(this.key)) {
       this.armEscalation(p.id, p.assigneeId, p.escalationAt)
     }
+    for (const p of await this.deps.queries.pendingSnoozes(this.key)) {
+      this.armSnooze(p.id, p.until)
+    }
     const activeSince = this.ctx.clock.now() - WAIT_LOOKBACK_MS
     for (const w of await this.deps.queries.waitingConversations(this.key, activeSince)) {
       this.waits.set(w.id, {
@@ -183,6 +188,10 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         return this.offerWork()
       case 'escalate':
         return this.escalate(cmd.conversationId, cmd.assigneeId, cmd.escalationAt)
+      case 'wake':
+        // Idempotent in the conversation: a snooze moved or ended since changes nothing.
+        await this.deps.conversations.wake(cmd.conversationId, cmd.until)
+        return
       case 'assign':
         return this.manualAssign(cmd.conversationId, cmd.operatorId, cmd.principal)
       case 'transfer':
@@ -276,6 +285,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   private async onChange(change: InboxChange): Promise<void> {
     const conv = change.conversation
     this.syncEscalation(conv)
+    this.syncSnooze(conv)
     this.followWait(change)
     if (
       change.kind === 'created' ||
@@ -376,6 +386,18 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         since,
       })
     }
+  }
+
+  /** The snooze timer mirrors the conversation's snooze (issue 20): armed while it has a time. */
+  private syncSnooze(conv: Conversation): void {
+    const until = conv.status === 'open' ? conv.snooze?.until : null
+    if (until != null) this.armSnooze(conv.id, until)
+    else this.cancelTimer(`snooze:${conv.id}`)
+  }
+
+  private armSnooze(conversationId: string, until: number): void {
+    const delay = Math.max(0, until - this.ctx.clock.now())
+    this.startTimer(`snooze:${conversationId}`, delay, { type: 'wake', conversationId, until })
   }
 
   /** The escalation timer always mirrors the conversation's stored deadline. */

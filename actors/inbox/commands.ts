@@ -8,6 +8,8 @@ export type InboxCommand =
   | { type: 'operator_available'; operatorId: string }
   /** Timer: the assignee did not open the conversation by escalationAt. */
   | { type: 'escalate'; conversationId: string; assigneeId: string; escalationAt: number }
+  /** Timer: a snoozed conversation's time came (issue 20). */
+  | { type: 'wake'; conversationId: string; until: number }
   /** A person assigns (to an operator, to themselves) or releases (null) a conversation. */
   | { type: 'assign'; conversationId: string; operatorId: string | null; principal: Principal }
   /**
@@ -34,6 +36,7 @@ export interface InboxReplies {
   change: void
   operator_available: void
   escalate: void
+  wake: void
   assign: Conversation
   transfer: Conversation
   reload: void

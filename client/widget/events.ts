@@ -86,6 +86,7 @@ export function createEventHandler(
       case 'note.created':
       case 'conversation.priority':
       case 'conversation.labels':
+      case 'conversation.snoozed':
         // Operators only: the server never sends one to a visitor.
         return
       case 'conversation.erased':

@@ -240,6 +240,9 @@ export const conversations = pgTable(
      * one with a LIKE on the quoted id: ids are UUIDs, never LIKE wildcards or quotes.
      */
     labels: text('labels').notNull().default('[]'),
+    /** Snoozed (issue 20): until `snoozed_until`, or (null) until the visitor writes. */
+    snoozed: boolean('snoozed').notNull().default(false),
+    snoozedUntil: int64('snoozed_until'),
   },
   // `desc` as plain SQL, as on SQLite: the lists order by `last_activity_at desc`, whose nulls
   // placement (first) an index built with drizzle's `.desc()` (nulls last) would not match.
@@ -266,6 +269,11 @@ export const conversations = pgTable(
     index('conversations_queue_idx')
       .on(t.branchId, t.priority, t.createdAt, t.id)
       .where(sql`${t.statusRank} = 0 and ${t.assigneeId} is null`),
+    // The inbox actor's snooze timers, armed at its start (issue 20). Partial: only the few
+    // snoozed rows with a time are indexed.
+    index('conversations_snooze_idx')
+      .on(t.inboxId, t.snoozedUntil, t.id)
+      .where(sql`${t.snoozedUntil} is not null`),
     index('conversations_escalation_idx')
       .on(t.inboxId, t.escalationAt, t.id)
       .where(sql`${t.escalationAt} is not null`),

@@ -60,6 +60,8 @@ export function inboxPredicate(
     const rank = PRIORITY_RANK[priority]
     add(eq(c.priority, rank), (r) => r.priority === rank)
   }
+  const snoozed = filter.snoozed
+  if (snoozed !== undefined) add(eq(c.snoozed, snoozed), (r) => r.snoozed === snoozed)
   if (filter.unansweredOnly) {
     add(eq(c.hasUnansweredIncoming, true), (r) => r.hasUnansweredIncoming, false)
   }

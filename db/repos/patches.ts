@@ -33,6 +33,7 @@ const conversationPatchKeys = Object.keys({
   branchId: true,
   priority: true,
   labels: true,
+  snooze: true,
 } satisfies Record<keyof ConversationPatch, true>) as (keyof ConversationPatch)[]
 
 /** Columns of a message's log row that a MessagePatch may set. */
@@ -73,6 +74,11 @@ export function conversationUpdate(
   // Stored as the rank the queue and the list sort by, and as a JSON array.
   if (patch.priority !== undefined) row.priority = PRIORITY_RANK[patch.priority]
   if (patch.labels !== undefined) row.labels = JSON.stringify(patch.labels)
+  if (patch.snooze !== undefined) {
+    delete row.snooze
+    row.snoozed = patch.snooze !== null
+    row.snoozedUntil = patch.snooze?.until ?? null
+  }
   return keys.length === 0 ? null : { id, keys, row }
 }
 
@@ -82,9 +88,14 @@ export class ConversationPatches {
   constructor(db: SqlDialect) {
     const c = db.tables.conversations
     this.#statements = new Cache((keys) => {
-      const columns: (keyof ConversationRow)[] = keys.includes('status')
-        ? [...keys, 'statusRank']
-        : keys
+      // Derived and split columns: the status's rank, the snooze's flag and time.
+      const columns: (keyof ConversationRow)[] = keys.flatMap((key) =>
+        key === 'status'
+          ? (['status', 'statusRank'] as const)
+          : key === 'snooze'
+            ? (['snoozed', 'snoozedUntil'] as const)
+            : [key],
+      )
       // The status rank and last activity are derived columns the lists sort by.
       return updateMany('conversations', 'id', columns, {
         ...(keys.includes('lastMessageAt') && {

@@ -413,6 +413,10 @@ export class SqlConversationQueries implements ConversationQueries {
     return this.#routing.branchQueues(inboxId)
   }
 
+  pendingSnoozes(inboxId: string): Promise<Array<{ id: string; until: number }>> {
+    return this.#routing.pendingSnoozes(inboxId)
+  }
+
   pendingEscalations(
     inboxId: string,
   ): Promise<Array<{ id: string; assigneeId: string; escalationAt: number }>> {

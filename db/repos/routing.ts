@@ -34,6 +34,7 @@ export type RoutingQueries = Pick<
   | 'queueAhead'
   | 'branchQueues'
   | 'pendingEscalations'
+  | 'pendingSnoozes'
   | 'waitingConversations'
   | 'recentFirstResponses'
   | 'operatorBadges'
@@ -66,6 +67,7 @@ function unreadCondition(
 export class SqlRoutingQueries implements RoutingQueries {
   readonly #openCounts
   readonly #queued
+  readonly #snoozes
   readonly #ahead
   readonly #branchQueues
   readonly #escalations
@@ -138,6 +140,15 @@ export class SqlRoutingQueries implements RoutingQueries {
       },
       'conversations',
       { where: and(eq(c.inboxId, inbox), open), groupBy: [field(c.branchId)] },
+    )
+    // The partial index conversations_snooze_idx: the inbox's snoozed rows with a time.
+    this.#snoozes = selectFields(
+      { id: field(c.id), until: field(c.snoozedUntil) },
+      'conversations',
+      {
+        where: and(eq(c.inboxId, inbox), isNotNull(c.snoozedUntil)),
+        orderBy: [asc(c.snoozedUntil), asc(c.id)],
+      },
     )
     this.#escalations = selectFields(
       { id: field(c.id), assigneeId: field(c.assigneeId), escalationAt: field(c.escalationAt) },
@@ -251,6 +262,11 @@ export class SqlRoutingQueries implements RoutingQueries {
 
   async branchQueues(inboxId: string): ReturnType<RoutingQueries['branchQueues']> {
     return this.db.all(this.#branchQueues, { inboxId })
+  }
+
+  async pendingSnoozes(inboxId: string): Promise<Array<{ id: string; until: number }>> {
+    const rows = await this.db.all(this.#snoozes, { inboxId })
+    return rows.flatMap((r) => (r.until === null ? [] : [{ id: r.id, until: r.until }]))
   }
 
   async pendingEscalations(

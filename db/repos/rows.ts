@@ -45,6 +45,7 @@ export function toConversation(row: ConversationRow): Conversation {
     ...(row.erasedAt !== null ? { erasedAt: row.erasedAt } : {}),
     ...(row.priority !== PRIORITY_RANK.normal ? { priority: priorityOf(row.priority) } : {}),
     ...(row.labels !== '[]' ? { labels: labelsOf(row.labels) } : {}),
+    ...(row.snoozed ? { snooze: { until: row.snoozedUntil } } : {}),
   }
 }
 
@@ -102,6 +103,8 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     erasedAt: c.erasedAt ?? null,
     priority: PRIORITY_RANK[c.priority ?? 'normal'],
     labels: JSON.stringify(c.labels ?? []),
+    snoozed: c.snooze != null,
+    snoozedUntil: c.snooze?.until ?? null,
   }
 }
 

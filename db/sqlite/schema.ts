@@ -236,6 +236,9 @@ export const conversations = sqliteTable(
      * one with a LIKE on the quoted id: ids are UUIDs, never LIKE wildcards or quotes.
      */
     labels: text('labels').notNull().default('[]'),
+    /** Snoozed (issue 20): until `snoozed_until`, or (null) until the visitor writes. */
+    snoozed: integer('snoozed', { mode: 'boolean' }).notNull().default(false),
+    snoozedUntil: integer('snoozed_until'),
   },
   (t) => [
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
@@ -263,6 +266,11 @@ export const conversations = sqliteTable(
       .on(t.branchId, t.priority, t.createdAt, t.id)
       .where(sql`${t.statusRank} = 0 and ${t.assigneeId} is null`),
     // Partial: only the few rows with an escalation pending are indexed.
+    // The inbox actor's snooze timers, armed at its start (issue 20). Partial: only the few
+    // snoozed rows with a time are indexed.
+    index('conversations_snooze_idx')
+      .on(t.inboxId, t.snoozedUntil, t.id)
+      .where(sql`${t.snoozedUntil} is not null`),
     index('conversations_escalation_idx')
       .on(t.inboxId, t.escalationAt, t.id)
       .where(sql`${t.escalationAt} is not null`),

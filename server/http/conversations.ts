@@ -39,6 +39,7 @@ import {
   VisitorDetailsShape,
   PriorityChangeShape,
   LabelsChangeShape,
+  SnoozeChangeShape,
 } from './shapes-chat.ts'
 import { OkShape } from './shapes-common.ts'
 
@@ -285,6 +286,47 @@ export function conversationRoutes(ctx: HttpContext) {
             'a queue first. The same priority again records nothing.',
           access: 'operator',
           ok: PriorityChangeShape,
+        }),
+      },
+    )
+    .post(
+      '/:id/snooze',
+      async ({ headers, params, body }) =>
+        ctx.chat.snooze(await principalOf(ctx, headers), params.id, body.until ?? null),
+      {
+        params,
+        body: v.strictObject({
+          until: v.optional(
+            v.nullable(
+              v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
+            ),
+          ),
+        }),
+        detail: doc({
+          summary: 'Snooze',
+          tag: 'conversations',
+          description:
+            'Sets an open conversation aside until `until` (epoch ms, in the future, at most a ' +
+            'year ahead) or, without it, until its visitor writes (issue 20). Its visitor ' +
+            'writing, the time, resolving or `DELETE .../snooze` wakes it.',
+          access: 'operator',
+          ok: SnoozeChangeShape,
+          errors: [409],
+        }),
+      },
+    )
+    .delete(
+      '/:id/snooze',
+      async ({ headers, params }) =>
+        ctx.chat.unsnooze(await principalOf(ctx, headers), params.id),
+      {
+        params,
+        detail: doc({
+          summary: 'Wake a snoozed conversation',
+          tag: 'conversations',
+          description: 'No change when it is not snoozed.',
+          access: 'operator',
+          ok: SnoozeChangeShape,
         }),
       },
     )

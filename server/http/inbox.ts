@@ -21,6 +21,8 @@ const filterEntries = {
   /** A label of an inbox the caller sees (issue 20). */
   label: v.optional(Id),
   priority: v.optional(ConversationPriority),
+  /** Only snoozed ones (true) or those not snoozed (false). */
+  snoozed: v.optional(QueryBool),
 }
 const CountsQuery = v.strictObject(filterEntries)
 const ListQuery = v.strictObject({
@@ -39,6 +41,7 @@ function filterOf(query: v.InferOutput<typeof CountsQuery>) {
     unansweredOnly: query.unanswered ?? false,
     labelId: query.label,
     priority: query.priority,
+    snoozed: query.snoozed,
   }
 }
 

@@ -116,6 +116,10 @@ export const LabelsChangeShape = shape<ConversationReplies['set_labels']>()(
   v.object({ labels: v.array(v.string()), seq: Int }),
 )
 
+export const SnoozeChangeShape = shape<ConversationReplies['snooze']>()(
+  v.object({ snooze: v.nullable(v.object({ until: v.nullable(Int) })), seq: Int }),
+)
+
 export const ReadStateShape = shape<ConversationReplies['mark']>()(ReadState)
 
 export const ConversationEnvelopeShape = shape<{

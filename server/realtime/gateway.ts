@@ -287,6 +287,10 @@ export class Gateway {
         return chat.setPriority(principal, frame.conversationId, frame.priority)
       case 'set_labels':
         return chat.setLabels(principal, frame.conversationId, frame)
+      case 'snooze':
+        return chat.snooze(principal, frame.conversationId, frame.until ?? null)
+      case 'unsnooze':
+        return chat.unsnooze(principal, frame.conversationId)
       case 'set_operator_status':
         return chat.setOperatorStatus(principal, frame.status)
       case 'feed_subscribe':
