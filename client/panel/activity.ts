@@ -5,8 +5,9 @@
  */
 import type { Party } from '../shared/index.ts'
 import { operatorName } from './derive.ts'
-import { t } from './i18n.ts'
-import type { PanelState, StatusLine, TransferLine } from './store.ts'
+import { t, tn } from './i18n.ts'
+import { PRIORITY_NAMES } from './labels.ts'
+import type { PanelState, StatusLine, TagLine, TransferLine } from './store.ts'
 
 /** An operator's name: from the team or the public names, the own one from the login. */
 export function nameOf(state: PanelState, id: string): string {
@@ -20,8 +21,49 @@ function actor(state: PanelState, by: Party): string {
   return by.kind === 'visitor' ? t('the visitor') : t('routing')
 }
 
+/**
+ * A priority or labels line (issue 20): "Anna set priority to High", "Anna added label Billing",
+ * "System removed label Billing" (its inbox deleted it). A label this panel never knew, deleted
+ * before it loaded the inbox's labels, is "(deleted)".
+ */
+function tagText(state: PanelState, line: TagLine): string {
+  const by = line.data.by
+  const name = by.kind === 'operator' ? nameOf(state, by.id) : t('System')
+  if (line.name === 'conversation.priority') {
+    const priority = t(PRIORITY_NAMES[line.data.priority])
+    return t('{name} set priority to {priority}', { name, priority })
+  }
+  const inboxId = state.conversations.find((c) => c.id === line.conversationId)?.inboxId ?? ''
+  const known = state.labels[inboxId]
+  const names = (ids: string[]) =>
+    ids
+      .map((id) => (known ? (known.find((l) => l.id === id)?.name ?? t('(deleted)')) : '…'))
+      .join(', ')
+  const { added, removed } = line.data
+  if (added.length > 0 && removed.length > 0) {
+    return t('{name} added {added} and removed {removed}', {
+      name,
+      added: names(added),
+      removed: names(removed),
+    })
+  }
+  const labels = names(added.length > 0 ? added : removed)
+  return added.length > 0
+    ? tn(added.length, '{name} added label {labels}', '{name} added labels {labels}', {
+        name,
+        labels,
+      })
+    : tn(removed.length, '{name} removed label {labels}', '{name} removed labels {labels}', {
+        name,
+        labels,
+      })
+}
+
 /** The words of the line (names are plain text, rendered as text). */
-export function activityText(state: PanelState, line: StatusLine | TransferLine): string {
+export function activityText(state: PanelState, line: StatusLine | TransferLine | TagLine): string {
+  if (line.name === 'conversation.priority' || line.name === 'conversation.labels') {
+    return tagText(state, line)
+  }
   if (line.name === 'conversation.status') {
     const { status, by } = line.data
     if (by.kind === 'visitor') {

@@ -8,8 +8,10 @@ import type {
 } from '../../actors/index.ts'
 import type {
   ConversationEvent,
+  ConversationPriority,
   InboxCounts,
   InboxItem,
+  Label,
   VisitorContext,
 } from '../../protocol/index.ts'
 import type { TeamMember, TeamView } from '../../server/availability.ts'
@@ -47,7 +49,10 @@ export interface ListQuery {
   inbox: string
   assignee: string
   unanswered: boolean
-  sort: 'activity' | 'waiting'
+  /** A label's id (issue 20). */
+  label: string
+  priority: '' | ConversationPriority
+  sort: 'activity' | 'waiting' | 'priority'
 }
 
 function listParams(q: Omit<ListQuery, 'view' | 'sort'>): URLSearchParams {
@@ -56,6 +61,8 @@ function listParams(q: Omit<ListQuery, 'view' | 'sort'>): URLSearchParams {
   if (q.inbox) p.set('inbox', q.inbox)
   if (q.assignee) p.set('assignee', q.assignee)
   if (q.unanswered) p.set('unanswered', 'true')
+  if (q.label) p.set('label', q.label)
+  if (q.priority) p.set('priority', q.priority)
   return p
 }
 
@@ -96,7 +103,7 @@ export interface InboxPatch {
   settings?: Partial<InboxSettings>
 }
 
-export type { BranchView, GeoRule, Overview, TeamMember }
+export type { BranchView, ConversationPriority, GeoRule, Label, Overview, TeamMember }
 
 /** An inbox's branches (open now?) and their operators with status, presence and load (R4). */
 export type Team = TeamView
@@ -183,6 +190,9 @@ export function panelApi(baseUrl: string, token: () => string | null) {
     /** An operator corrects the visitor's name or e-mail (null clears one). */
     updateVisitor: (id: string, patch: { name?: string | null; email?: string | null }) =>
       call<ConversationVisitor['visitor']>(`${conv(id)}/visitor`, 'PATCH', patch),
+    /** The labels an inbox defines (issue 20), by name. */
+    labels: (inboxId: string) =>
+      call<{ labels: Label[] }>(`/api/inboxes/${encodeURIComponent(inboxId)}/labels`),
     /** The inbox's branches and operators with their status and load (members, the elevated). */
     team: (inboxId: string) => call<Team>(`/api/inboxes/${encodeURIComponent(inboxId)}/team`),
     /**

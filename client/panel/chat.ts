@@ -4,8 +4,8 @@
  * clientMsgId), private notes, edit/delete, status and assignment.
  *
  * History over HTTP holds messages only, so the subscription starts at the oldest message
- * loaded: its replay brings the activity among them (status changes, assignments, transfers and
- * ratings: system lines) and the private notes. Replayed
+ * loaded: its replay brings the activity among them (status changes, assignments, transfers,
+ * ratings, priority and labels: system lines) and the private notes. Replayed
  * messages and receipts up to the seq the view was loaded at are skipped; HTTP gave them
  * already, as they are now. The visitor's profile and page come over HTTP beside the view; page
  * changes then arrive as events, profile changes are read again after the visitor writes.
@@ -145,7 +145,9 @@ export function createChat(
     if (
       frame.name === 'conversation.assigned' ||
       frame.name === 'conversation.rated' ||
-      frame.name === 'conversation.status'
+      frame.name === 'conversation.status' ||
+      frame.name === 'conversation.priority' ||
+      frame.name === 'conversation.labels'
     ) {
       // A system line; the feed carries the whole conversation after the change.
       m.addActivity(frame)

@@ -2,6 +2,7 @@
 import type { Conversation, Message } from '../shared/index.ts'
 import { generatedVisitorName } from '../../protocol/visitor-label.ts'
 import { t } from './i18n.ts'
+import { priorityRank } from './labels.ts'
 import { inboxOrder, type PanelState, type PendingMessage } from './store.ts'
 
 import type { ReceiptStatus } from '../shared/ui/ReceiptMark.tsx'
@@ -64,6 +65,8 @@ export function listed(state: PanelState, c: Conversation): boolean {
     (q.inbox === '' || c.inboxId === q.inbox) &&
     (q.assignee === '' || c.assigneeId === q.assignee) &&
     (!q.unanswered || c.hasUnansweredIncoming) &&
+    (q.label === '' || (c.labels?.includes(q.label) ?? false)) &&
+    (q.priority === '' || (c.priority ?? 'normal') === q.priority) &&
     (q.view !== 'mine' || c.assigneeId === state.login?.operator.id) &&
     (q.view !== 'unassigned' || (c.status === 'open' && c.assigneeId === null))
   )
@@ -81,10 +84,16 @@ function waitingOrder(a: Conversation, b: Conversation): number {
   )
 }
 
+/** The priority order (issue 20): open first; within a status most urgent first, then newest. */
+function priorityOrder(a: Conversation, b: Conversation): number {
+  return RANK[a.status] - RANK[b.status] || priorityRank(a) - priorityRank(b) || inboxOrder(a, b)
+}
+
 /** The rows the list shows: those its filters take, in its order. */
 export function visibleConversations(state: PanelState): Conversation[] {
   const rows = state.conversations.filter((c) => listed(state, c))
-  return state.list.sort === 'waiting' ? rows.sort(waitingOrder) : rows
+  const sort = state.list.sort
+  return sort === 'activity' ? rows : rows.sort(sort === 'waiting' ? waitingOrder : priorityOrder)
 }
 
 /** "now", "5 min", "3 h", "2 d": how long ago, short (in the UI language). */

@@ -26,6 +26,7 @@ import { createLinks, type UploadEnv } from '../shared/attachments.ts'
 import { createAdmin } from './admin.ts'
 import { panelApi, type Progress } from './api.ts'
 import { createChat, describe } from './chat.ts'
+import { createLabels } from './labels.ts'
 import { createList } from './list.ts'
 import { locale, setLocale, t, type Locale } from './i18n.ts'
 import { createCanned } from './replies.ts'
@@ -66,6 +67,7 @@ export function createPanel(baseUrl: string) {
     void actions.openConversation(id)
   })
   const list = createList(state, m, api)
+  const labels = createLabels(state, m, api, transport, (e) => m.set('notice', describe(e)))
 
   transport.on('state', (s) => {
     m.set('connection', s)
@@ -218,6 +220,7 @@ export function createPanel(baseUrl: string) {
       branchInbox: null,
       branches: null,
       teams: {},
+      labels: {},
       names: {},
       visitorLabels: {},
       notes: {},
@@ -242,6 +245,7 @@ export function createPanel(baseUrl: string) {
     ...transfers.actions,
     ...canned,
     ...list.actions,
+    ...labels,
     async login(email: string, password: string) {
       m.set({ busy: true, error: null })
       prime()

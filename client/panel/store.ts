@@ -18,7 +18,14 @@ import type {
 } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
 import type { StoredLogin } from './session.ts'
-import type { CannedReply, ConversationVisitor, InboxBranches, ListQuery, Team } from './api.ts'
+import type {
+  CannedReply,
+  ConversationVisitor,
+  InboxBranches,
+  Label,
+  ListQuery,
+  Team,
+} from './api.ts'
 import type { InboxCounts, InboxItem } from '../../protocol/index.ts'
 
 /** The parts of a list row that are not the conversation's own. */
@@ -55,8 +62,14 @@ export type RatingLine = Extract<EventFrame, { name: 'conversation.rated' }>
 /** A status change: a system line in the thread ("Resolved by Anna"). */
 export type StatusLine = Extract<EventFrame, { name: 'conversation.status' }>
 
-/** The thread's system lines: status changes, assignments (transfers too) and ratings. */
-export type ActivityLine = StatusLine | TransferLine | RatingLine
+/** A priority change or added and removed labels (issue 20): a system line in the thread. */
+export type TagLine = Extract<EventFrame, { name: 'conversation.priority' | 'conversation.labels' }>
+
+/**
+ * The thread's system lines: status changes, assignments (transfers too), ratings, priority
+ * and labels.
+ */
+export type ActivityLine = StatusLine | TransferLine | RatingLine | TagLine
 
 /** A private note in the thread (operators only). */
 export type NoteLine = Extract<EventFrame, { name: 'note.created' }>
@@ -134,7 +147,7 @@ export interface PanelState {
   names: Record<string, string>
   /**
    * The system lines of the conversation on screen, in seq order: status changes, assignments
-   * and transfers, and its ratings (the newest of each resolution).
+   * and transfers, its ratings (the newest of each resolution), priority and label changes.
    */
   activity: ActivityLine[]
   /** Its private notes, in seq order. */
@@ -155,6 +168,8 @@ export interface PanelState {
   cannedInbox: string | null
   /** Canned replies usable in the composer, per inbox id, once loaded (own ones included). */
   canned: Record<string, CannedReply[]>
+  /** The labels each inbox defines, by name, once loaded (issue 20). */
+  labels: Record<string, Label[]>
 }
 
 const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
@@ -182,6 +197,8 @@ export function createPanelStore(login: StoredLogin | null) {
       inbox: '',
       assignee: '',
       unanswered: false,
+      label: '',
+      priority: '',
       sort: 'activity',
     },
     counts: null,
@@ -218,6 +235,7 @@ export function createPanelStore(login: StoredLogin | null) {
     mention: null,
     cannedInbox: null,
     canned: {},
+    labels: {},
   })
 
   const mutations = {

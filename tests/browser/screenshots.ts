@@ -24,6 +24,7 @@ import { workspaceShots } from './screenshots-workspace.ts'
 import { webhookShots } from './screenshots-webhooks.ts'
 import { tokenShots } from './screenshots-integrations.ts'
 import { analyticsShots } from './screenshots-analytics.ts'
+import { labelShots } from './screenshots-labels.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -128,6 +129,7 @@ try {
   await webhookShots(browser)
   await tokenShots(browser)
   await analyticsShots(browser)
+  await labelShots(browser)
 } finally {
   await browser.close()
   await server.stop()

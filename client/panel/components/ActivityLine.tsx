@@ -1,16 +1,17 @@
 /**
  * A status change or an assignment in the thread, as a system line with who and when:
  * "Resolved by Anna", "Visitor reopened", "Assigned to Boris by Anna", "Auto-assigned to Boris",
- * "Boris took it", "Released by Anna", "Escalated to Boris". Transfers have their own line
+ * "Boris took it", "Released by Anna", "Escalated to Boris"; a priority or labels change, "Anna
+ * set priority to High", "Anna added label Billing" (issue 20). Transfers have their own line
  * (TransferLineItem), ratings too (RatingLineItem).
  */
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { activityText } from '../activity.ts'
 import { usePanel } from '../context.ts'
 import { clock } from '../format.ts'
-import type { StatusLine, TransferLine } from '../store.ts'
+import type { StatusLine, TagLine, TransferLine } from '../store.ts'
 
-export function ActivityLine(props: { line: StatusLine | TransferLine }) {
+export function ActivityLine(props: { line: StatusLine | TransferLine | TagLine }) {
   const panel = usePanel()
   return (
     <li class="sys-line activity-line" data-seq={props.line.seq}>

@@ -44,6 +44,9 @@ const ACTIONS: Record<string, string> = {
   'webhook.redelivered': msg('Sent a webhook event again'),
   'api_token.created': msg('Created an API token'),
   'api_token.revoked': msg('Revoked an API token'),
+  'label.created': msg('Added a label'),
+  'label.updated': msg('Changed a label'),
+  'label.deleted': msg('Deleted a label'),
 }
 
 /** What kind of thing an entry acted on, as the table names it. */
@@ -55,6 +58,7 @@ function kindOf(kind: string): string {
   if (kind === 'message') return t('Message')
   if (kind === 'webhook') return t('Webhook')
   if (kind === 'api_token') return t('API token')
+  if (kind === 'label') return t('Label')
   return kind
 }
 

@@ -1,8 +1,8 @@
 /**
  * Under the conversation's title: the channel it came by (e-mail, Telegram, the API; none for
- * the widget's), where the visitor is (GeoIP), its branch and its assignee
- * (the rest about the visitor is in the sidebar, VisitorSidebar). Learns the names it shows (and those of the thread's transfers) as they
- * come up.
+ * the widget's), where the visitor is (GeoIP), its branch and its assignee, its priority and
+ * labels (ConversationTags; the rest about the visitor is in the sidebar, VisitorSidebar).
+ * Learns the names it shows (and those of the thread's transfers) as they come up.
  */
 import { createEffect, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
@@ -12,6 +12,7 @@ import { branchName, operatorName } from '../derive.ts'
 import { placeName } from '../format.ts'
 import { t } from '../i18n.ts'
 import { ChannelMark } from './ChannelMark.tsx'
+import { ConversationTags } from './ConversationTags.tsx'
 
 export function ConversationDetails(props: { conversation: Conversation }) {
   const panel = usePanel()
@@ -69,6 +70,7 @@ export function ConversationDetails(props: { conversation: Conversation }) {
           <SafeText text={assignee()} />
         </dd>
       </div>
+      <ConversationTags conversation={props.conversation} />
     </dl>
   )
 }

@@ -1,16 +1,25 @@
 /**
  * One conversation in the list: a tick box for bulk actions, then the row itself: visitor,
- * newest message with its sender, time, status, assignee, inbox, wait and unread count.
+ * newest message with its sender, time, status, priority when urgent or high (in words, not
+ * color alone), its first labels, assignee, inbox, wait and unread count.
  */
-import { createEffect, Show } from 'solid-js'
+import { createEffect, For, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
+import { Icon } from '../../shared/ui/Icon.tsx'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { ago, operatorName, visitorLabel } from '../derive.ts'
 import { STATUS_LABELS } from '../format.ts'
 import { locale, t } from '../i18n.ts'
+import { labelsOf, PRIORITY_NAMES } from '../labels.ts'
 import { Avatar } from './Avatar.tsx'
 import { ChannelMark } from './ChannelMark.tsx'
+import { LabelChip } from './LabelChip.tsx'
+
+/** The labels a row shows; "+N" stands for the rest. */
+const ROW_LABELS = 3
+/** Arrow up: a high priority (an urgent one has the alert icon). */
+const UP = 'M12 19V5 M6 11l6-6 6 6'
 
 export function InboxRow(props: {
   conversation: Conversation
@@ -69,6 +78,16 @@ export function InboxRow(props: {
     return t('waiting {time}', { time: long })
   }
   const selected = () => panel.state.selection.includes(c().id)
+  const labels = () => labelsOf(panel.state, c())
+  const marked = () => {
+    const p = c().priority
+    return p === 'urgent' || p === 'high' ? p : null
+  }
+  // A label created since the inbox's labels were read: read them again (rate-limited).
+  createEffect(() => {
+    const ids = c().labels
+    if (ids?.length) void panel.actions.labelsFor(c().inboxId, ids)
+  })
   return (
     <li
       class="row-item"
@@ -119,6 +138,26 @@ export function InboxRow(props: {
             <span class="pill" data-status={c().status}>
               {t(STATUS_LABELS[c().status])}
             </span>
+            <Show when={marked()}>
+              {(p) => (
+                <span class="priority" data-priority={p()}>
+                  <Icon name="alert" d={p() === 'high' ? UP : undefined} size={14} />
+                  {t(PRIORITY_NAMES[p()])}
+                </span>
+              )}
+            </Show>
+            <For each={labels().slice(0, ROW_LABELS)}>{(label) => <LabelChip label={label} />}</For>
+            <Show when={labels().length > ROW_LABELS}>
+              <span
+                class="tag tag-more"
+                title={labels()
+                  .slice(ROW_LABELS)
+                  .map((l) => l.name)
+                  .join(', ')}
+              >
+                +{labels().length - ROW_LABELS}
+              </span>
+            </Show>
             <Show when={c().assigneeId} fallback={<span class="muted">{t('Unassigned')}</span>}>
               {(id) => (
                 <span class="assignee">

@@ -1,9 +1,10 @@
-/** Admin: each inbox's name and settings. */
+/** Admin: each inbox's name and settings, its labels (issue 20) and how to embed its widget. */
 import { Index, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { t } from '../i18n.ts'
 import { EmbedCode } from './EmbedCode.tsx'
 import { InboxForm } from './InboxForm.tsx'
+import { LabelSettings } from './LabelSettings.tsx'
 
 export function InboxSettings() {
   const panel = usePanel()
@@ -20,6 +21,7 @@ export function InboxSettings() {
         {(inbox) => (
           <>
             <InboxForm inbox={inbox()} />
+            <LabelSettings inboxId={inbox().id} />
             <EmbedCode inboxId={inbox().id} />
           </>
         )}

@@ -1,11 +1,13 @@
 /**
  * The list's views as tabs (Mine, Unassigned, All, with their counts; arrow keys move between
- * them) and its filters and order. Every change reads the list and the counts again.
+ * them) and its filters (status, inbox, assignee, label and priority) and order (last
+ * activity, waiting longest, priority). Every change reads the list and the counts again.
  */
 import { createEffect, For, Show } from 'solid-js'
 import type { ListQuery } from '../api.ts'
 import { usePanel } from '../context.ts'
 import { msg, t, tx } from '../i18n.ts'
+import { PRIORITIES, PRIORITY_NAMES } from '../labels.ts'
 
 /** Labels: msg() keys, translated where shown. */
 const VIEWS: Array<{ view: ListQuery['view']; label: string }> = [
@@ -19,11 +21,29 @@ export function ListFilters() {
   const q = () => panel.state.list
   const set = (patch: Partial<ListQuery>) => panel.actions.setList(patch)
   const tabs: HTMLButtonElement[] = []
-  // Colleagues to filter by: the teams of the operator's inboxes (each loaded once).
+  // Colleagues and labels to filter by: the teams and labels of the operator's inboxes (each
+  // loaded once).
   createEffect(() => {
-    for (const inbox of panel.state.myInboxes)
+    for (const inbox of panel.state.myInboxes) {
       panel.actions.loadTeam(inbox.id).catch(() => undefined)
+      void panel.actions.labelsFor(inbox.id)
+    }
   })
+  /** The labels of the inbox filtered by, else of every inbox (named with it when several). */
+  const labels = () => {
+    const inboxes = panel.state.myInboxes.filter((i) => !q().inbox || i.id === q().inbox)
+    return inboxes.flatMap((inbox) =>
+      (panel.state.labels[inbox.id] ?? []).map((l) => ({
+        id: l.id,
+        name: inboxes.length > 1 ? `${l.name} (${inbox.name})` : l.name,
+      })),
+    )
+  }
+  const setInbox = (inbox: string) => {
+    // A label of another inbox would leave the list empty.
+    const keep = !q().label || panel.state.labels[inbox]?.some((l) => l.id === q().label)
+    set(keep || !inbox ? { inbox } : { inbox, label: '' })
+  }
   const colleagues = () => {
     const seen = new Map<string, string>()
     for (const inbox of panel.state.myInboxes) {
@@ -92,7 +112,7 @@ export function ListFilters() {
           <select
             aria-label={tx('filter', 'Inbox')}
             value={q().inbox}
-            onChange={(e) => set({ inbox: e.currentTarget.value })}
+            onChange={(e) => setInbox(e.currentTarget.value)}
           >
             <option value="">{t('All inboxes')}</option>
             <For each={panel.state.myInboxes}>
@@ -109,6 +129,24 @@ export function ListFilters() {
           <option value={panel.state.login?.operator.id ?? ''}>{t('Me')}</option>
           <For each={colleagues()}>{([id, name]) => <option value={id}>{name}</option>}</For>
         </select>
+        <Show when={labels().length > 0 || q().label}>
+          <select
+            aria-label={t('Label')}
+            value={q().label}
+            onChange={(e) => set({ label: e.currentTarget.value })}
+          >
+            <option value="">{t('Any label')}</option>
+            <For each={labels()}>{(l) => <option value={l.id}>{l.name}</option>}</For>
+          </select>
+        </Show>
+        <select
+          aria-label={t('Priority')}
+          value={q().priority}
+          onChange={(e) => set({ priority: e.currentTarget.value as ListQuery['priority'] })}
+        >
+          <option value="">{t('Any priority')}</option>
+          <For each={PRIORITIES}>{(p) => <option value={p}>{t(PRIORITY_NAMES[p])}</option>}</For>
+        </select>
         <select
           aria-label={t('Sort by')}
           value={q().sort}
@@ -116,6 +154,7 @@ export function ListFilters() {
         >
           <option value="activity">{t('Last activity')}</option>
           <option value="waiting">{t('Waiting longest')}</option>
+          <option value="priority">{t('Most urgent')}</option>
         </select>
         <label class="toggle">
           <input

@@ -10,11 +10,13 @@ import { RU_ADMIN_TEAM } from './ru/admin-team.ts'
 import { RU_ADMIN_TOKENS } from './ru/admin-tokens.ts'
 import { RU_ADMIN_WEBHOOKS } from './ru/admin-webhooks.ts'
 import { RU_CONVERSATION } from './ru/conversation.ts'
+import { RU_LABELS } from './ru/labels.ts'
 import { RU_SHELL } from './ru/shell.ts'
 
 export const PARTS: ReadonlyArray<Dictionary> = [
   RU_SHELL,
   RU_CONVERSATION,
+  RU_LABELS,
   RU_ADMIN_INBOX,
   RU_ADMIN_TEAM,
   RU_ADMIN_WEBHOOKS,
