@@ -401,6 +401,11 @@ export interface ConversationQueries {
       unanswered: number
     }>
   >
+  /**
+   * Open conversations of the inbox, not snoozed, whose last message (else their start) is
+   * before `before` (issue 20's auto-resolve), oldest first.
+   */
+  openIdleBefore(inboxId: string, before: number, limit: number): Promise<string[]>
   /** Conversations of the inbox snoozed until a time (issue 20), soonest first. */
   pendingSnoozes(inboxId: string): Promise<Array<{ id: string; until: number }>>
   /** Open conversations of the inbox with an escalation pending (escalationAt not null). */
@@ -555,6 +560,14 @@ export interface InboxSettings {
    */
   closeResolvedAfterDays: number
   /**
+   * Auto-resolve (issue 20): an open conversation without a message for this many days (and
+   * not snoozed) is resolved by the system, after `autoResolveMessage` in its language when
+   * one is written; 0: never.
+   */
+  autoResolveAfterDays: number
+  /** What the visitor is told when it is auto-resolved; empty in both languages: nothing. */
+  autoResolveMessage: LocalizedText
+  /**
    * Retention (issue 18, S7): a closed conversation unchanged for this many days has its
    * content erased by the system (as on a data-subject request; counts stay); 0: never.
    */
@@ -668,6 +681,8 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   maxOpenPerOperator: 0,
   visitorMessagesPerMinute: 30,
   closeResolvedAfterDays: 0,
+  autoResolveAfterDays: 0,
+  autoResolveMessage: { en: '', ru: '' },
   eraseClosedAfterDays: 0,
   captcha: {
     mode: 'auto',

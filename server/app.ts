@@ -284,6 +284,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         log,
         metrics,
         closeIdle: (id, idleSince) => chat.closeIdle(id, idleSince),
+        autoResolve: (id, idleSince, text) => chat.autoResolve(id, idleSince, text),
         eraseConversation: async (id) => (await chat.erase(id, RETENTION_PARTY)).erased,
         eraseVisitor: async (id) => {
           await accounts.eraseVisitorProfile(id)

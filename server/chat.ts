@@ -822,6 +822,11 @@ export class ChatService {
     }
   }
 
+  /** Auto-resolve (issue 20): resolves it if still open, not snoozed and silent since then. */
+  autoResolve(conversationId: string, idleSince: number, text: { en: string; ru: string }) {
+    return this.conversations.ask(conversationId, { type: 'auto_resolve', idleSince, text })
+  }
+
   /** Retention: closes the conversation if it is still resolved and idle since then. */
   closeIdle(conversationId: string, idleSince: number): Promise<boolean> {
     return this.conversations.ask(conversationId, { type: 'close_idle', idleSince })

@@ -6,7 +6,8 @@
  * cluster one node runs each round (the caller passes the cluster's lock).
  *
  * Today: the audit trail, after `AUDIT_RETENTION_DAYS` (0: kept for good); finished webhook
- * deliveries, after `WEBHOOK_LOG_DAYS`; and per inbox,
+ * deliveries, after `WEBHOOK_LOG_DAYS`; and per inbox, open conversations without a message
+ * for `autoResolveAfterDays` are resolved by the system (issue 20, after the inbox's message),
  * resolved conversations idle for `closeResolvedAfterDays` are closed by the system, and
  * closed ones unchanged for `eraseClosedAfterDays` have their content erased (as a
  * data-subject request erases it, server/erasure.ts: counts and durations stay), each through
@@ -35,6 +36,8 @@ export interface RetentionSettings {
 
 export interface RetentionReport {
   auditRemoved: number
+  /** Open conversations resolved for going without a message (issue 20's auto-resolve). */
+  autoResolved: number
   /** Resolved conversations closed for being idle. */
   closed: number
   /** Closed conversations whose content was erased for being old. */
@@ -53,6 +56,15 @@ export async function runRetention(
     clock: Clock
     log: Logger
     metrics: Metrics
+    /**
+     * Resolves a conversation (through its actor) if it is still open, not snoozed and without a
+     * message since then, after the text in its language when there is one (issue 20).
+     */
+    autoResolve: (
+      conversationId: string,
+      idleSince: number,
+      text: { en: string; ru: string },
+    ) => Promise<boolean>
     /** Closes a conversation (through its actor) if still resolved and idle since then. */
     closeIdle: (conversationId: string, idleSince: number) => Promise<boolean>
     /** Erases a closed conversation's content (through its actor); false: it was already. */
@@ -64,10 +76,28 @@ export async function runRetention(
 ): Promise<RetentionReport> {
   const report: RetentionReport = {
     auditRemoved: 0,
+    autoResolved: 0,
     closed: 0,
     erased: 0,
     visitorsErased: 0,
     webhookDeliveriesRemoved: 0,
+  }
+  // Auto-resolve first: what it resolves today is closed by the rule below only once idle.
+  for (const inbox of await deps.store.inboxes.list()) {
+    const days = inbox.settings.autoResolveAfterDays
+    if (!days || days <= 0) continue
+    const idleSince = deps.clock.now() - days * DAY_MS
+    const text = inbox.settings.autoResolveMessage
+    for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
+      const ids = await deps.store.queries.openIdleBefore(inbox.id, idleSince, RETENTION_BATCH)
+      let resolved = 0
+      for (const id of ids) if (await deps.autoResolve(id, idleSince, text)) resolved++
+      report.autoResolved += resolved
+      // A short batch is the last; one of which nothing was resolved (summaries behind their
+      // log, each checked by its actor) would only come back: the next round goes on.
+      if (ids.length < RETENTION_BATCH || resolved === 0) break
+      await new Promise((resolve) => setImmediate(resolve))
+    }
   }
   for (const inbox of await deps.store.inboxes.list()) {
     const days = inbox.settings.closeResolvedAfterDays
@@ -137,6 +167,12 @@ export async function runRetention(
     report.auditRemoved,
   )
   deps.metrics.inc('parley_retention_total', help, { kind: 'conversation_closed' }, report.closed)
+  deps.metrics.inc(
+    'parley_retention_total',
+    help,
+    { kind: 'conversation_auto_resolved' },
+    report.autoResolved,
+  )
   deps.metrics.inc('parley_retention_total', help, { kind: 'conversation_erased' }, report.erased)
   deps.metrics.inc(
     'parley_retention_total',

@@ -100,6 +100,9 @@ const WRITES_CONTENT: ReadonlySet<ConversationCommand['type']> = new Set([
 /** Log rows read per page while an erasure looks for what to redact. */
 const ERASE_READ_PAGE = 1000
 
+/** Who resolves a conversation left without a message too long (issue 20). */
+const AUTO_RESOLVE: Party = { kind: 'system', id: 'auto_resolve' }
+
 /** Who wakes a snoozed conversation when its time comes. */
 const SNOOZE_SYSTEM: Party = { kind: 'system', id: 'snooze' }
 
@@ -181,6 +184,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return true
       case 'close_idle':
         return this.closeIdle(cmd.idleSince)
+      case 'auto_resolve':
+        return this.autoResolve(cmd.idleSince, cmd.text)
       case 'erase':
         return this.erase(cmd.by)
       case 'assign':
@@ -847,6 +852,45 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         }),
       ],
     })
+    this.announce({ kind: 'status', conversation: toWire(next), seq })
+    return true
+  }
+
+  /**
+   * Auto-resolve (issue 20): an open conversation nobody wrote in since `idleSince` (and not
+   * snoozed: someone chose to wait) is resolved by the system, after a message to the visitor
+   * in its language when the inbox wrote one. One write: both or neither.
+   */
+  private async autoResolve(idleSince: number, text: LocalizedText): Promise<boolean> {
+    const conv = this.conv
+    if (!conv || conv.status !== 'open' || conv.snooze !== undefined) return false
+    if ((conv.lastMessageAt ?? conv.createdAt) >= idleSince) return false
+    const now = this.ctx.clock.now()
+    const words = (conv.locale === 'ru' ? text.ru : text.en).trim() || text.en.trim()
+    const events: ConversationEvent[] = []
+    let seq = conv.lastSeq
+    let lastMessageAt = conv.lastMessageAt
+    if (words !== '') {
+      const message = newMessage(this.key, AUTO_REPLY, words, null, ++seq, now)
+      events.push(this.event(seq, now, { name: 'message.created', data: { message } }))
+      lastMessageAt = now
+    }
+    const by = AUTO_RESOLVE
+    events.push(
+      this.event(++seq, now, { name: 'conversation.status', data: { status: 'resolved', by } }),
+    )
+    const next: ConversationRecord = {
+      ...conv,
+      status: 'resolved',
+      escalationAt: null,
+      lastSeq: seq,
+      lastMessageAt,
+      updatedAt: now,
+    }
+    await this.commit(next, { events })
+    if (words !== '') {
+      this.announce({ kind: 'message', conversation: toWire(next), seq: seq - 1, author: 'system' })
+    }
     this.announce({ kind: 'status', conversation: toWire(next), seq })
     return true
   }

@@ -117,6 +117,11 @@ export type ConversationCommand =
    */
   | { type: 'close_idle'; idleSince: number }
   /**
+   * Auto-resolve (issue 20): resolve it, by the system, if it is still open, not snoozed and
+   * without a message since `idleSince`; first `text` in its language, when there is one.
+   */
+  | { type: 'auto_resolve'; idleSince: number; text: LocalizedText }
+  /**
    * Erasure (issue 18, S7/S8): the content goes (db/repos/erasure.ts), the conversation is
    * closed and takes nothing more but reads and receipts. Once; a second erase changes nothing.
    */
@@ -188,6 +193,8 @@ export interface ConversationReplies {
   wake: boolean
   /** True when this call closed it. */
   close_idle: boolean
+  /** True when this call resolved it. */
+  auto_resolve: boolean
   /** Whether this call erased it; the seq of its `conversation.erased` event either way. */
   erase: { erased: boolean; seq: number }
   assign: { applied: boolean; conversation: Conversation | null }

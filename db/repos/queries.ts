@@ -158,6 +158,24 @@ export class SqlConversationQueries implements ConversationQueries {
     return rows.map(toMessage)
   }
 
+  /** A range of conversations_inbox_order_idx (open rows of the inbox, by last activity). */
+  async openIdleBefore(inboxId: string, before: number, limit: number): Promise<string[]> {
+    const c = this.db.tables.conversations
+    const rows = await this.db.all(
+      selectFields({ id: field(c.id) }, 'conversations', {
+        where: and(
+          eq(c.inboxId, inboxId),
+          eq(c.statusRank, STATUS_RANK.open),
+          lt(c.lastActivityAt, before),
+          eq(c.snoozed, false),
+        ),
+        orderBy: [asc(c.lastActivityAt), asc(c.id)],
+        limit,
+      }),
+    )
+    return rows.map((r) => r.id)
+  }
+
   async resolvedIdleBefore(inboxId: string, before: number, limit: number): Promise<string[]> {
     const c = this.db.tables.conversations
     const rows = await this.db.all(

@@ -4,7 +4,12 @@
  */
 import * as v from 'valibot'
 import { AA_CONTRAST, contrastWithWhite } from '../../protocol/model.ts'
-import { MAX_ORIGIN_LENGTH, normalizeAllowedOrigins, wireString } from '../../protocol/index.ts'
+import {
+  MAX_ORIGIN_LENGTH,
+  MAX_TEXT_LENGTH,
+  normalizeAllowedOrigins,
+  wireString,
+} from '../../protocol/index.ts'
 
 export const Id = v.pipe(wireString('id'), v.minLength(1), v.maxLength(64))
 /** A visitor token or operator session token given in a body. */
@@ -169,6 +174,10 @@ export const InboxSettingsPatch = v.strictObject({
       ),
     }),
   ),
+  /** Days an open conversation may go without a message before it is resolved; 0: never. */
+  autoResolveAfterDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(365))),
+  /** What the visitor is told then, per language; empty: nothing. */
+  autoResolveMessage: v.optional(ShortTexts(MAX_TEXT_LENGTH)),
   /** Days a closed conversation is kept before its content is erased; 0: never; at most 10 years. */
   eraseClosedAfterDays: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)),

@@ -85,6 +85,10 @@ export const InboxSettingsShape = shape<InboxSettings>()(
     maxOpenPerOperator: Int,
     visitorMessagesPerMinute: Int,
     closeResolvedAfterDays: Int,
+    /** Open and without a message this many days: resolved by the system (issue 20); 0 never. */
+    autoResolveAfterDays: Int,
+    /** Told to the visitor when it is auto-resolved; empty: nothing. */
+    autoResolveMessage: Texts,
     eraseClosedAfterDays: Int,
     captcha: v.object({
       mode: v.picklist(['off', 'auto', 'always']),

@@ -2,6 +2,7 @@
  * Timers survive their node (X3, R3): the node that owns the inbox actor (and so the pending
  * escalation timer) is killed with -9; the inbox activates on another node from the store and
  * the escalation still fires at its deadline. Real time: the shortest setting is one minute.
+ * The same for a snooze's time (issue 20), with the owner that took over killed in turn.
  */
 import { describe, expect, test } from 'bun:test'
 import { useCluster, withClusterServices, type ClusterNode } from '../helpers/cluster.ts'
@@ -76,5 +77,39 @@ await withClusterServices('cluster escalation', {}, () => {
       expect(inboxOwners.reduce((x, y) => x + y, 0)).toBe(1)
       for (const ws of [a.ws, b.ws, visitor.ws]) ws.close()
     }, 120_000)
+
+    test('snooze - a snooze timer armed before its node was killed wakes the conversation on the new owner (issue 20)', async () => {
+      const c = cluster()
+      const live = c.nodes.filter((n) => n.running)
+      const owners = await clusterGauge(c, 'parley_inbox_actors')
+      const owner = live[owners.indexOf(1)] as ClusterNode
+      const other = live.find((n) => n !== owner) as ClusterNode
+      expect(owner).toBeDefined()
+      const op = await operatorOn(c, other)
+      const visitor = await visitorOn(c, other)
+      const started = await okEventually(visitor.ws, {
+        type: 'start',
+        text: 'call me back in a bit',
+        clientMsgId: 'snz',
+      })
+      const id = started.conversation.id as string
+      await op.ws.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+      const until = Date.now() + 6000
+      const ack = await op.ws.ok({ type: 'snooze', conversationId: id, until })
+      expect(ack.snooze).toEqual({ until })
+
+      await owner.kill9()
+      const woke = await op.ws.next(
+        (f) => f.name === 'conversation.snoozed' && f.data.snooze === null,
+        60_000,
+      )
+      const wokeAt = Date.now()
+      expect(woke.data.by).toEqual({ kind: 'system', id: 'snooze' })
+      expect(wokeAt).toBeGreaterThanOrEqual(until - 50)
+      console.log(`snooze woke ${wokeAt - until} ms after its time, on a new owner`)
+      const row = await other.http(`/api/conversations/${id}`, { token: op.token })
+      expect(row.body.conversation.snooze).toBeUndefined()
+      for (const ws of [op.ws, visitor.ws]) ws.close()
+    }, 90_000)
   })
 })

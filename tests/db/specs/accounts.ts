@@ -142,6 +142,8 @@ export function accountSpecs(store: () => Store): void {
           emailAddress: 'help@shop.example',
           allowedOrigins: ['https://shop.example.com', 'https://*.example.org'],
           closeResolvedAfterDays: 14,
+          autoResolveAfterDays: 5,
+          autoResolveMessage: { en: 'Closed for now: write again any time.', ru: 'Пишите ещё.' },
           eraseClosedAfterDays: 400,
           captcha: {
             mode: 'always',
