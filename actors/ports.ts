@@ -21,6 +21,7 @@ import type {
   PanelLocale,
 } from '../protocol/index.ts'
 import type { WebhookDeliveryStatus, WebhookEventType } from '../protocol/webhooks.ts'
+import type { Macro } from '../protocol/macros.ts'
 import type { Durations, LoadEdges } from '../protocol/analytics.ts'
 import type { Schedule } from './inbox/schedule.ts'
 
@@ -1047,6 +1048,22 @@ export interface CannedReplyStore {
   delete(id: string): Promise<boolean>
 }
 
+/** Macros an inbox defines (issue 20). Names are unique per inbox whatever their case. */
+export interface MacroStore {
+  /** The inbox's macros by name. */
+  list(inboxId: string): Promise<Macro[]>
+  get(id: string): Promise<Macro | null>
+  /** Unless the inbox has `max` (`validation_failed`); a taken name `conflict`; no inbox `not_found`. */
+  create(macro: Macro, max: number): Promise<void>
+  /** Null: no such macro. A taken name is a `conflict`. */
+  update(
+    id: string,
+    patch: Partial<Pick<Macro, 'name' | 'actions'>> & { updatedAt: number },
+  ): Promise<Macro | null>
+  /** False: no such macro. */
+  delete(id: string): Promise<boolean>
+}
+
 /** Labels an inbox defines (issue 20). Names are unique per inbox whatever their case. */
 export interface LabelStore {
   /** The inbox's labels by name. */
@@ -1692,6 +1709,7 @@ export interface Store {
   branches: BranchStore
   cannedReplies: CannedReplyStore
   labels: LabelStore
+  macros: MacroStore
   audit: AuditStore
   webhooks: WebhookStore
   apiTokens: ApiTokenStore

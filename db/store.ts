@@ -10,6 +10,7 @@ import { SqlBranchStore } from './repos/branches.ts'
 import { SqlAuditStore } from './repos/audit.ts'
 import { SqlCannedReplyStore } from './repos/canned.ts'
 import { SqlLabelStore } from './repos/labels.ts'
+import { SqlMacroStore } from './repos/macros.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
@@ -137,6 +138,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     branches: new SqlBranchStore(db),
     cannedReplies: new SqlCannedReplyStore(db),
     labels: new SqlLabelStore(db),
+    macros: new SqlMacroStore(db),
     audit: new SqlAuditStore(db),
     webhooks: new SqlWebhookStore(db, (unit) => committer.submit(unit)),
     apiTokens: new SqlApiTokenStore(db),

@@ -78,6 +78,7 @@ import { openGeoIp, type GeoIp } from './geo/geoip.ts'
 import { branchRoutes } from './http/branches.ts'
 import { cannedRoutes } from './http/canned.ts'
 import { labelRoutes } from './http/labels.ts'
+import { macroRoutes } from './http/macros.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
 import { webhookRoutes } from './http/webhooks.ts'
@@ -534,6 +535,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(branchRoutes(ctx))
     .use(cannedRoutes(ctx))
     .use(labelRoutes(ctx))
+    .use(macroRoutes(ctx))
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))
     .use(notificationRoutes(ctx, mailer !== null))

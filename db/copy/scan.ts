@@ -25,6 +25,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   attachments: ['id'],
   cannedReplies: ['id'],
   labels: ['id'],
+  macros: ['id'],
   auditLog: ['id'],
   webhookEndpoints: ['id'],
   webhookOutbox: ['conversationId'],

@@ -442,6 +442,28 @@ export const labels = pgTable(
   (t) => [uniqueIndex('labels_inbox_name_uq').on(t.inboxId, t.nameKey)],
 )
 
+/**
+ * Macros (issue 20): named lists of actions (protocol/macros.ts) an inbox's operators run on a
+ * conversation. A name is unique in its inbox whatever its case (`name_key`).
+ */
+export const macros = pgTable(
+  'macros',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    /** The actions as JSON, validated on the way in (MacroActions). */
+    actions: text('actions').notNull(),
+    createdBy: text('created_by'),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('macros_inbox_name_uq').on(t.inboxId, t.nameKey)],
+)
+
 /** The audit trail (issue 18, S6); see the SQLite schema. */
 export const auditLog = pgTable(
   'audit_log',
@@ -996,6 +1018,7 @@ export const tables = {
   attachments,
   cannedReplies,
   labels,
+  macros,
   auditLog,
   webhookEndpoints,
   webhookOutbox,

@@ -446,6 +446,28 @@ export const labels = sqliteTable(
 )
 
 /**
+ * Macros (issue 20): named lists of actions (protocol/macros.ts) an inbox's operators run on a
+ * conversation. A name is unique in its inbox whatever its case (`name_key`).
+ */
+export const macros = sqliteTable(
+  'macros',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    /** The actions as JSON, validated on the way in (MacroActions). */
+    actions: text('actions').notNull(),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('macros_inbox_name_uq').on(t.inboxId, t.nameKey)],
+)
+
+/**
  * The audit trail (issue 18, S6): append-only; read newest first, by action, actor or target.
  * No foreign keys: an entry outlives the operator or conversation it names.
  */
@@ -1001,6 +1023,7 @@ export const tables = {
   attachments,
   cannedReplies,
   labels,
+  macros,
   auditLog,
   webhookEndpoints,
   webhookOutbox,
