@@ -38,6 +38,12 @@ export function webhookTypesOf(e: ConversationEvent): WebhookEventType[] {
       ]
     case 'conversation.rated':
       return ['conversation.rated']
+    case 'conversation.priority':
+      return ['conversation.priority_changed']
+    case 'conversation.labels':
+      return ['conversation.labels_changed']
+    case 'conversation.snoozed':
+      return ['conversation.snoozed']
     case 'message.created':
       return ['message.created']
     case 'message.updated': {
@@ -117,6 +123,10 @@ export function payloadOf(
         return { conversation, status: e.data.status, by: e.data.by }
       case 'conversation.rated':
         return { conversation, rating: e.data.rating, by: e.data.by }
+      case 'conversation.priority':
+      case 'conversation.labels':
+      case 'conversation.snoozed':
+        return { conversation, ...e.data }
       case 'message.created':
       case 'message.updated':
         return { conversation, message: e.data.message }

@@ -20,6 +20,9 @@ const ALL_EVENTS = [
   'conversation.closed',
   'conversation.reopened',
   'conversation.rated',
+  'conversation.priority_changed',
+  'conversation.labels_changed',
+  'conversation.snoozed',
   'message.created',
   'message.updated',
   'message.deleted',
@@ -257,6 +260,47 @@ describe('delivery', () => {
     const dump = await rawTableDump(s)
     expect(dump.webhook_deliveries).not.toContain('hello, my order is late')
     expect(dump.webhook_outbox ?? '').toBe('')
+  })
+
+  test('triage is reported: priority, labels, snooze and its wake (issue 20)', async () => {
+    const { id, token } = await httpStart(s, undefined, 'need help with billing')
+    const label = (
+      await ok(
+        s.http(`/api/admin/inboxes/${inboxId}/labels`, {
+          token: admin,
+          body: { name: 'Billing', color: '#225588' },
+        }),
+      )
+    ).label
+    await ok(
+      s.http(`/api/conversations/${id}/priority`, { token: op.token, body: { priority: 'high' } }),
+    )
+    await ok(
+      s.http(`/api/conversations/${id}/labels`, { token: op.token, body: { add: [label.id] } }),
+    )
+    await ok(s.http(`/api/conversations/${id}/snooze`, { token: op.token, body: {} }))
+    await httpSend(s, token, id, 'v2', 'are you there?')
+    await s.webhooks.drain()
+    const got = of(id)(receiver.received).map((r) => r.event)
+    expect(got.map((e) => e.type)).toEqual([
+      'conversation.created',
+      'message.created',
+      'conversation.priority_changed',
+      'conversation.labels_changed',
+      'conversation.snoozed',
+      'conversation.snoozed',
+      'message.created',
+    ])
+    const [, , priority, labels, snoozed, woke] = got
+    expect(priority?.data).toMatchObject({
+      priority: 'high',
+      previous: 'normal',
+      by: { kind: 'operator', id: op.id },
+      conversation: { id },
+    })
+    expect(labels?.data).toMatchObject({ labels: [label.id], added: [label.id], removed: [] })
+    expect(snoozed?.data.snooze).toEqual({ until: null })
+    expect(woke?.data).toMatchObject({ snooze: null, by: { kind: 'visitor' } })
   })
 
   test('an offline request is reported as such, with its contact and message', async () => {
