@@ -207,6 +207,18 @@ export const TypingFrame = v.strictObject({
   conversationId: Id,
   on: v.boolean(),
 })
+/**
+ * Operators only: "I have this conversation open" (issue 20, collision detection), on or off.
+ * An `on` lasts VIEWING_TTL_MS: the panel sends it again while the thread stays open. Every
+ * operator subscribed gets `viewers` events; visitors never do. Refused while watching
+ * invisibly.
+ */
+export const ViewingFrame = v.strictObject({
+  type: v.literal('viewing'),
+  req: ReqId,
+  conversationId: Id,
+  on: v.boolean(),
+})
 /** Move the sender's read watermark up to seq (it never moves back). Implies delivered. */
 export const ReadFrame = v.strictObject({
   type: v.literal('read'),
@@ -345,6 +357,7 @@ export const ClientFrame = v.variant('type', [
   EditFrame,
   DeleteFrame,
   TypingFrame,
+  ViewingFrame,
   ReadFrame,
   DeliveredFrame,
   SetStatusFrame,
@@ -399,8 +412,19 @@ export interface QueueEventFrame {
   at: number
   data: { position: number | null }
 }
+/**
+ * Ephemeral, operators only (issue 20): the operators who have the conversation open now, after
+ * any change (a `viewing` on or off, or one that lapsed).
+ */
+export interface ViewersEventFrame {
+  type: 'event'
+  name: 'viewers'
+  conversationId: string
+  at: number
+  data: { operators: string[] }
+}
 /** Events that are never stored and carry no seq. */
-export type EphemeralEventFrame = TypingEventFrame | QueueEventFrame
+export type EphemeralEventFrame = TypingEventFrame | QueueEventFrame | ViewersEventFrame
 export interface PongFrame {
   type: 'pong'
   req: ReqId

@@ -44,3 +44,5 @@ export const MAX_INBOX_LABELS = 100
 export const MAX_LABEL_NAME = 40
 /** The furthest a snooze may reach, from now (issue 20): a year. */
 export const MAX_SNOOZE_MS = 366 * 24 * 3600_000
+/** A `viewing` mark lasts this long unless the panel sends it again (issue 20). */
+export const VIEWING_TTL_MS = 60_000

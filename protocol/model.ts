@@ -13,6 +13,7 @@ export {
   MAX_INBOX_LABELS,
   MAX_LABEL_NAME,
   MAX_SNOOZE_MS,
+  VIEWING_TTL_MS,
   MAX_NOTE_MENTIONS,
   MAX_RATING_COMMENT,
   MAX_TEXT_LENGTH,
@@ -383,13 +384,17 @@ export const StoredEventData = v.variant('name', [
 export type StoredEventData = v.InferOutput<typeof StoredEventData>
 export type StoredEventName = StoredEventData['name']
 
-/** Events for operators only: a visitor's stream skips them (its seqs then skip numbers). */
+/**
+ * Events for operators only: a visitor's stream skips them (its seqs then skip numbers), and
+ * never gets the ephemeral `viewers`.
+ */
 export function isOperatorOnly(name: string): boolean {
   return (
     name === 'note.created' ||
     name === 'conversation.priority' ||
     name === 'conversation.labels' ||
-    name === 'conversation.snoozed'
+    name === 'conversation.snoozed' ||
+    name === 'viewers'
   )
 }
 

@@ -47,6 +47,7 @@ import {
   MENTION_EXCERPT,
   PRIORITY_RANK,
   ParleyError,
+  VIEWING_TTL_MS,
   type Conversation,
   type ConversationPriority,
   type ConversationEvent,
@@ -686,6 +687,17 @@ export class ChatService {
   typing(principal: Principal, conversationId: string, on: boolean) {
     if (on && principal.kind === 'operator') this.onOperatorTyping?.(conversationId)
     return this.conversations.ask(conversationId, { type: 'typing', principal, on })
+  }
+
+  /** Collision detection (issue 20): the operator has the conversation open, or not any more. */
+  viewing(principal: Principal, conversationId: string, on: boolean) {
+    const op = requireOperator(principal)
+    return this.conversations.ask(conversationId, {
+      type: 'viewing',
+      principal: op,
+      on,
+      ttlMs: VIEWING_TTL_MS,
+    })
   }
 
   mark(

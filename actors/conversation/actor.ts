@@ -22,6 +22,7 @@ import {
   type StoredEventData,
   type EphemeralEventFrame,
   type TypingEventFrame,
+  type ViewersEventFrame,
   type VisitorContext,
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
@@ -116,6 +117,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   private conv: ConversationRecord | null = null
   private readonly readStates = new Map<string, ReadState>()
   private readonly typing = new Map<string, Party>()
+  /** Operators who have it open (issue 20): ephemeral, like typing. */
+  private readonly viewers = new Set<string>()
   private readonly sends = new SendLog()
   /** Owner epoch of this activation (fenced actors only). */
   private epoch: number | undefined
@@ -161,6 +164,11 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.setTyping(cmd.principal, cmd.on)
       case 'typing_expired':
         return this.typingExpired(cmd.key)
+      case 'viewing':
+        return this.setViewing(cmd.principal, cmd.on, cmd.ttlMs)
+      case 'viewing_expired':
+        if (this.viewers.delete(cmd.operatorId)) this.publishViewersAfterReply()
+        return undefined
       case 'mark':
         return this.mark(cmd.principal, cmd.readSeq, cmd.deliveredSeq)
       case 'set_status':
@@ -960,6 +968,37 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       this.publishTypingAfterReply(party, true)
     }
     this.startTimer(`typing:${key}`, this.deps.typingTtlMs, { type: 'typing_expired', key })
+  }
+
+  /** Collision detection (issue 20): who of the team has it open. Operators only. */
+  private setViewing(principal: Principal, on: boolean, ttlMs: number): Reply<'viewing'> {
+    authorize(principal, this.conv, 'view')
+    if (principal.kind !== 'operator') {
+      throw new ParleyError('forbidden', 'only operators mark a conversation as open')
+    }
+    const id = principal.id
+    if (on) {
+      if (!this.viewers.has(id)) {
+        this.viewers.add(id)
+        this.publishViewersAfterReply()
+      }
+      this.startTimer(`view:${id}`, ttlMs, { type: 'viewing_expired', operatorId: id })
+    } else {
+      this.cancelTimer(`view:${id}`)
+      if (this.viewers.delete(id)) this.publishViewersAfterReply()
+    }
+    return { viewers: [...this.viewers] }
+  }
+
+  private publishViewersAfterReply(): void {
+    const frame: ViewersEventFrame = {
+      type: 'event',
+      name: 'viewers',
+      conversationId: this.key,
+      at: this.ctx.clock.now(),
+      data: { operators: [...this.viewers] },
+    }
+    this.afterReply(() => this.deps.publisher.publish(frame))
   }
 
   private async typingExpired(key: string): Promise<void> {

@@ -83,6 +83,9 @@ export type ConversationCommand =
   | { type: 'delete'; principal: Principal; messageId: string }
   | { type: 'typing'; principal: Principal; on: boolean }
   | { type: 'typing_expired'; key: string }
+  /** An operator has it open (issue 20): lasts `ttlMs` unless sent again; off ends it. */
+  | { type: 'viewing'; principal: Principal; on: boolean; ttlMs: number }
+  | { type: 'viewing_expired'; operatorId: string }
   | { type: 'mark'; principal: Principal; readSeq?: number; deliveredSeq?: number }
   | { type: 'set_status'; principal: Principal; status: ConversationStatus }
   /** How urgent it is (issue 20): operators of its inbox. */
@@ -181,6 +184,9 @@ export interface ConversationReplies {
   delete: { message: Message; seq: number }
   typing: void
   typing_expired: void
+  /** The operators who have it open now. */
+  viewing: { viewers: string[] }
+  viewing_expired: void
   mark: ReadState
   set_status: { status: ConversationStatus; seq: number }
   set_priority: { priority: ConversationPriority; seq: number }

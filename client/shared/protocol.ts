@@ -25,6 +25,7 @@ export type {
   TypingEventFrame,
   EphemeralEventFrame,
   QueueEventFrame,
+  ViewersEventFrame,
   WireError,
 } from '../../protocol/index.ts'
 export type { ConversationView, InboxRecord, InboxSettings, SendAck } from '../../actors/index.ts'

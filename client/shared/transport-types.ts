@@ -11,6 +11,7 @@ import type {
   ParleyError,
   QueueEventFrame,
   TypingEventFrame,
+  ViewersEventFrame,
 } from './protocol.ts'
 
 /** idle: never started; closed: stopped by its owner; disconnected: waiting to retry. */
@@ -54,6 +55,8 @@ export interface TransportEvents {
   event: EventFrame | TypingEventFrame
   /** A waiting conversation's place in its branch's queue (R6). */
   queue: QueueEventFrame
+  /** Operators only (issue 20): who of the team has the conversation open. */
+  viewers: ViewersEventFrame
   /** Operator feed: one frame, or a batch of a moment's frames to apply in order. */
   feed: FeedFrame | FeedBatchFrame
   /** A (re)subscribe was acked; `behind`: the server has less than we had (reload the view). */

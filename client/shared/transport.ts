@@ -341,6 +341,7 @@ export class Transport {
     const cursor = this.cursors.get(frame.conversationId)
     if (cursor === undefined) return // not (or no longer) subscribed
     if (frame.name === 'queue') return this.emitter.emit('queue', frame)
+    if (frame.name === 'viewers') return this.emitter.emit('viewers', frame)
     if ('seq' in frame) {
       if (frame.seq <= cursor) return // seen already: an overlapping resume
       this.cursors.set(frame.conversationId, frame.seq)

@@ -237,14 +237,15 @@ export class Subscription {
         return
       }
       this.lastSeq = frame.seq
-      // A private note: counted (so the next event is no gap), never sent to a visitor.
-      if (this.hidden(frame)) return
     }
+    // A private note: counted (so the next event is no gap), never sent to a visitor; nor is
+    // who of the team has it open.
+    if (this.hidden(frame)) return
     this.conn.sendEncoded(encoded)
   }
 
   /** Whether this subscriber may not see the event (an operator-only one, to a visitor). */
-  hidden(frame: EventFrame): boolean {
+  hidden(frame: { name: string }): boolean {
     return this.conn.principal?.kind !== 'operator' && isOperatorOnly(frame.name)
   }
 }

@@ -275,6 +275,9 @@ export class Gateway {
       case 'typing':
         this.refuseIfInvisible(conn, frame.conversationId)
         return chat.typing(principal, frame.conversationId, frame.on)
+      case 'viewing':
+        this.refuseIfInvisible(conn, frame.conversationId)
+        return chat.viewing(principal, frame.conversationId, frame.on)
       case 'read':
         this.refuseIfInvisible(conn, frame.conversationId)
         return chat.mark(principal, frame.conversationId, { readSeq: frame.seq })

@@ -151,12 +151,12 @@ export class Hub implements ConversationPublisher, OperatorFeed {
           }
           if (frame.seq <= sub.lastSeq) continue
           sub.lastSeq = frame.seq
-          // Not for everyone on the topic (a private note): each operator gets it on its own,
-          // in order with the topic's frames; a visitor only counts its seq.
-          if (isOperatorOnly(frame.name)) {
-            if (!sub.hidden(frame)) conn.sendEncoded(encoded)
-            continue
-          }
+        }
+        // Not for everyone on the topic (a private note, who has it open): each operator gets
+        // it on its own, in order with the topic's frames; a visitor only counts its seq.
+        if (isOperatorOnly(frame.name)) {
+          if (!sub.hidden(frame)) conn.sendEncoded(encoded)
+          continue
         }
         if (conn.format === 'json') json = true
         else msgpack = true
