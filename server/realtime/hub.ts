@@ -132,6 +132,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     let json = false
     let msgpack = false
     let joining: Subscription[] | null = null
+    const operatorOnly = isOperatorOnly(frame.name)
     for (const sub of set) {
       if (sub.native) {
         const conn = sub.conn
@@ -154,7 +155,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
         }
         // Not for everyone on the topic (a private note, who has it open): each operator gets
         // it on its own, in order with the topic's frames; a visitor only counts its seq.
-        if (isOperatorOnly(frame.name)) {
+        if (operatorOnly) {
           if (!sub.hidden(frame)) conn.sendEncoded(encoded)
           continue
         }
