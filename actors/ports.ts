@@ -403,6 +403,25 @@ export interface ConversationQueries {
     }>
   >
   /**
+   * Notes that mention the operator (issue 20), newest first, after `before`, in these inboxes
+   * (null: any); each with its note's author and text as stored.
+   */
+  mentionsOf(
+    operatorId: string,
+    inboxIds: readonly string[] | null,
+    before: { at: number; conversationId: string; seq: number } | null,
+    limit: number,
+  ): Promise<
+    Array<{
+      conversationId: string
+      seq: number
+      at: number
+      inboxId: string | null
+      authorId: string | null
+      text: string | null
+    }>
+  >
+  /**
    * Open conversations of the inbox, not snoozed, whose last message (else their start) is
    * before `before` (issue 20's auto-resolve), oldest first.
    */

@@ -938,6 +938,35 @@ export class ChatService {
     })
   }
 
+  /**
+   * The notes that mention the operator (issue 20's Mentions view), newest first, only in the
+   * inboxes they see now; each with who wrote it and its first MENTION_EXCERPT characters.
+   * Keyset pages: pass `nextCursor` back as `cursor`.
+   */
+  async mentions(principal: Principal, opts: { cursor: string | null; limit?: number }) {
+    const op = requireOperator(principal)
+    const before = opts.cursor === null ? null : mentionCursor(opts.cursor)
+    const limit = clampLimit(opts.limit, 30)
+    const rows = await this.store.queries.mentionsOf(op.id, op.inboxIds ?? null, before, limit + 1)
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    return {
+      items: page.map((r) => ({
+        conversationId: r.conversationId,
+        seq: r.seq,
+        at: r.at,
+        by: { kind: 'operator' as const, id: r.authorId ?? '' },
+        excerpt: (r.text ?? '').trim().slice(0, MENTION_EXCERPT),
+      })),
+      nextCursor:
+        rows.length > limit && last
+          ? Buffer.from(JSON.stringify([last.at, last.conversationId, last.seq])).toString(
+              'base64url',
+            )
+          : null,
+    }
+  }
+
   /** A label filter names a label of an inbox the operator sees; anything else is refused. */
   private async checkLabelFilter(
     op: Extract<Principal, { kind: 'operator' }>,
@@ -1114,6 +1143,23 @@ export class ChatService {
   forgetInbox(id: string): void {
     this.inboxCache.delete(id)
   }
+}
+
+/** A Mentions page's cursor: the position of the previous page's last row. */
+function mentionCursor(cursor: string): { at: number; conversationId: string; seq: number } {
+  try {
+    const [at, conversationId, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString())
+    if (
+      Number.isSafeInteger(at) &&
+      typeof conversationId === 'string' &&
+      Number.isSafeInteger(seq)
+    ) {
+      return { at, conversationId, seq }
+    }
+  } catch {
+    // Not one of ours: the error below.
+  }
+  throw new ParleyError('bad_request', 'cursor: not a cursor of this list')
 }
 
 /** Conversations read per page while a deleted label comes off them. */

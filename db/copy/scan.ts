@@ -26,6 +26,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   cannedReplies: ['id'],
   labels: ['id'],
   macros: ['id'],
+  noteMentions: ['operatorId', 'conversationId', 'seq'],
   auditLog: ['id'],
   webhookEndpoints: ['id'],
   webhookOutbox: ['conversationId'],

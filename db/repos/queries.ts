@@ -212,6 +212,69 @@ export class SqlConversationQueries implements ConversationQueries {
   }
 
   /** Newest activity first. */
+  /**
+   * Notes that mention the operator (issue 20's Mentions view), newest first, after `before`
+   * (a previous page's last row) and only in these inboxes (null: any): a range of
+   * note_mentions_operator_at_idx, each with its note's author and text from its log row.
+   */
+  async mentionsOf(
+    operatorId: string,
+    inboxIds: readonly string[] | null,
+    before: { at: number; conversationId: string; seq: number } | null,
+    limit: number,
+  ): Promise<
+    Array<{
+      conversationId: string
+      seq: number
+      at: number
+      inboxId: string | null
+      authorId: string | null
+      text: string | null
+    }>
+  > {
+    const { noteMentions: m, events: e, conversations: c } = this.db.tables
+    const ofNote = (column: typeof e.text | typeof e.authorId) =>
+      sql`(select ${column} from ${e} where ${and(
+        eq(e.conversationId, m.conversationId),
+        eq(e.seq, m.seq),
+      )})`.mapWith((v: unknown) => (v === null ? null : String(v)))
+    const after = before
+      ? or(
+          lt(m.at, before.at),
+          and(
+            eq(m.at, before.at),
+            or(
+              lt(m.conversationId, before.conversationId),
+              and(eq(m.conversationId, before.conversationId), lt(m.seq, before.seq)),
+            ),
+          ),
+        )
+      : undefined
+    return this.db.all(
+      selectFields(
+        {
+          conversationId: field(m.conversationId),
+          seq: field(m.seq),
+          at: field(m.at),
+          inboxId: field(c.inboxId),
+          authorId: ofNote(e.authorId),
+          text: ofNote(e.text),
+        },
+        'noteMentions',
+        {
+          leftJoin: { table: 'conversations', on: eq(c.id, m.conversationId) },
+          where: and(
+            eq(m.operatorId, operatorId),
+            after,
+            inboxIds === null ? undefined : inArray(c.inboxId, [...inboxIds]),
+          ),
+          orderBy: [desc(m.at), desc(m.conversationId), desc(m.seq)],
+          limit: Math.max(1, Math.floor(limit)),
+        },
+      ),
+    )
+  }
+
   async listVisitorConversations(visitorId: string): Promise<Conversation[]> {
     const c = this.db.tables.conversations
     // Those behind first: a summary written between the two reads is then read newer, never

@@ -69,6 +69,8 @@ export interface PlannedWrite {
   outbox: Rows['webhookOutbox'][]
   /** Analytics marks (issue 19): a conversation whose log this write appends to. */
   analytics: Rows['analyticsMarks'][]
+  /** Operators a new note mentions (issue 20's Mentions view). Absent: none. */
+  mentions?: Rows['noteMentions'][]
   /** The webhook dispatcher's own changes (db/repos/webhook-steps.ts). */
   webhooks?: WebhookOps
   /** An analytics projector round (db/repos/analytics-steps.ts). */
@@ -137,6 +139,7 @@ export class ConversationWriter {
   readonly #projections: ProjectionUpdates
   readonly #mark = insertInto('pendingProjections', { doNothing: true })
   readonly #analyticsMark = insertInto('analyticsMarks', { doNothing: true })
+  readonly #mention = insertInto('noteMentions', { doNothing: true })
   readonly #settle
   readonly #link
   readonly #unlink
@@ -248,6 +251,7 @@ export class ConversationWriter {
         : [],
       erasures: write.erase ? [{ conversationId: id, ...write.erase }] : [],
       outbox: write.outbox ? outboxMark(write) : [],
+      ...mentionsOf(write),
       analytics:
         write.events.length > 0
           ? [{ conversationId: id, markedAt: Math.min(...write.events.map((e) => e.at)) }]
@@ -289,6 +293,10 @@ export class ConversationWriter {
         this.#mark,
         writes.flatMap((w) => w.marks),
       ),
+      ...insertStep(
+        this.#mention,
+        writes.flatMap((w) => w.mentions ?? []),
+      ),
       ...insertStep(this.#outbox, mergedMarks(writes.flatMap((w) => w.outbox))),
       // An existing mark stays as it is (its time is the oldest uncounted append's).
       ...insertStep(this.#analyticsMark, firstPerKey(writes.flatMap((w) => w.analytics))),
@@ -318,6 +326,18 @@ function plannedLinks(write: ConversationWrite): AttachmentLink[] {
     uploaderKind: links.uploader.kind,
     uploaderId: links.uploader.id,
   }))
+}
+
+/** One row per operator each new note mentions; the field stays absent when there are none. */
+function mentionsOf(write: ConversationWrite): { mentions?: Rows['noteMentions'][] } {
+  const rows: Rows['noteMentions'][] = []
+  for (const e of write.events) {
+    if (e.name !== 'note.created') continue
+    for (const operatorId of new Set(e.data.note.mentions)) {
+      rows.push({ operatorId, conversationId: write.conversationId, seq: e.seq, at: e.at })
+    }
+  }
+  return rows.length > 0 ? { mentions: rows } : {}
 }
 
 /** The outbox mark of a write's events; none when it appends none. */

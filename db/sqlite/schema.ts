@@ -446,6 +446,25 @@ export const labels = sqliteTable(
 )
 
 /**
+ * Who a private note mentions (issue 20's Mentions view), written with the note in its
+ * conversation's transaction: one row per mentioned operator. Newest first per operator.
+ */
+export const noteMentions = sqliteTable(
+  'note_mentions',
+  {
+    operatorId: text('operator_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    /** The note's seq in its conversation's log. */
+    seq: integer('seq').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.operatorId, t.conversationId, t.seq] }),
+    index('note_mentions_operator_at_idx').on(t.operatorId, t.at),
+  ],
+)
+
+/**
  * Macros (issue 20): named lists of actions (protocol/macros.ts) an inbox's operators run on a
  * conversation. A name is unique in its inbox whatever its case (`name_key`).
  */
@@ -1024,6 +1043,7 @@ export const tables = {
   cannedReplies,
   labels,
   macros,
+  noteMentions,
   auditLog,
   webhookEndpoints,
   webhookOutbox,

@@ -1,13 +1,26 @@
 /** The signed-in operator's own status, badges, names and panel language (O2, O3, O4). */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { OperatorStatus, PanelLocale, ParleyError } from '../../protocol/index.ts'
+import { OperatorStatus, PanelLocale, ParleyError, wireString } from '../../protocol/index.ts'
 import { operatorView } from '../auth/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
-import { DisplayName, Name } from './schemas.ts'
+import { DisplayName, Name, QueryInt } from './schemas.ts'
 import { doc } from './responses.ts'
 import { OperatorShape } from './shapes-admin.ts'
 import { AvailabilityShape, BadgesShape } from './shapes-chat.ts'
+
+const MentionsShape = v.object({
+  items: v.array(
+    v.object({
+      conversationId: v.string(),
+      seq: v.number(),
+      at: v.number(),
+      by: v.object({ kind: v.literal('operator'), id: v.string() }),
+      excerpt: v.string(),
+    }),
+  ),
+  nextCursor: v.nullable(v.string()),
+})
 
 export function meRoutes(ctx: HttpContext) {
   return (
@@ -23,6 +36,30 @@ export function meRoutes(ctx: HttpContext) {
               'Status, presence, unread and unanswered totals, and unread per conversation.',
             access: 'operator',
             ok: BadgesShape,
+          }),
+        },
+      )
+      .get(
+        '/mentions',
+        async ({ headers, query }) =>
+          ctx.chat.mentions(await principalOf(ctx, headers), {
+            cursor: query.cursor ?? null,
+            limit: query.limit,
+          }),
+        {
+          query: v.strictObject({
+            cursor: v.optional(v.pipe(wireString('cursor'), v.maxLength(512))),
+            limit: v.optional(QueryInt),
+          }),
+          detail: doc({
+            summary: 'Notes that mention me',
+            tag: 'me',
+            description:
+              'The private notes that mention the caller (issue 20), newest first, in the ' +
+              'inboxes they see: conversation, seq, time, author and the first 140 characters. ' +
+              'Pass `nextCursor` as `cursor`; `limit` at most 100 (default 30).',
+            access: 'operator',
+            ok: MentionsShape,
           }),
         },
       )
