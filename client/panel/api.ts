@@ -52,6 +52,8 @@ export interface ListQuery {
   /** A label's id (issue 20). */
   label: string
   priority: '' | ConversationPriority
+  /** Snoozed ones only (issue 20); else those not snoozed. */
+  snoozed: boolean
   sort: 'activity' | 'waiting' | 'priority'
 }
 
@@ -63,6 +65,7 @@ function listParams(q: Omit<ListQuery, 'view' | 'sort'>): URLSearchParams {
   if (q.unanswered) p.set('unanswered', 'true')
   if (q.label) p.set('label', q.label)
   if (q.priority) p.set('priority', q.priority)
+  p.set('snoozed', String(q.snoozed))
   return p
 }
 

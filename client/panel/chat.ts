@@ -5,7 +5,7 @@
  *
  * History over HTTP holds messages only, so the subscription starts at the oldest message
  * loaded: its replay brings the activity among them (status changes, assignments, transfers,
- * ratings, priority and labels: system lines) and the private notes. Replayed
+ * ratings, priority, labels and snoozes: system lines) and the private notes. Replayed
  * messages and receipts up to the seq the view was loaded at are skipped; HTTP gave them
  * already, as they are now. The visitor's profile and page come over HTTP beside the view; page
  * changes then arrive as events, profile changes are read again after the visitor writes.
@@ -147,7 +147,8 @@ export function createChat(
       frame.name === 'conversation.rated' ||
       frame.name === 'conversation.status' ||
       frame.name === 'conversation.priority' ||
-      frame.name === 'conversation.labels'
+      frame.name === 'conversation.labels' ||
+      frame.name === 'conversation.snoozed'
     ) {
       // A system line; the feed carries the whole conversation after the change.
       m.addActivity(frame)

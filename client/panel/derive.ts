@@ -67,6 +67,7 @@ export function listed(state: PanelState, c: Conversation): boolean {
     (!q.unanswered || c.hasUnansweredIncoming) &&
     (q.label === '' || (c.labels?.includes(q.label) ?? false)) &&
     (q.priority === '' || (c.priority ?? 'normal') === q.priority) &&
+    q.snoozed === (c.snooze !== undefined) &&
     (q.view !== 'mine' || c.assigneeId === state.login?.operator.id) &&
     (q.view !== 'unassigned' || (c.status === 'open' && c.assigneeId === null))
   )

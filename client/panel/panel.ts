@@ -27,6 +27,7 @@ import { createAdmin } from './admin.ts'
 import { panelApi, type Progress } from './api.ts'
 import { createChat, describe } from './chat.ts'
 import { createLabels } from './labels.ts'
+import { createSnooze } from './snooze.ts'
 import { createList } from './list.ts'
 import { locale, setLocale, t, type Locale } from './i18n.ts'
 import { createCanned } from './replies.ts'
@@ -68,6 +69,7 @@ export function createPanel(baseUrl: string) {
   })
   const list = createList(state, m, api)
   const labels = createLabels(state, m, api, transport, (e) => m.set('notice', describe(e)))
+  const snooze = createSnooze(state, m, transport, (e) => m.set('notice', describe(e)))
 
   transport.on('state', (s) => {
     m.set('connection', s)
@@ -246,6 +248,7 @@ export function createPanel(baseUrl: string) {
     ...canned,
     ...list.actions,
     ...labels,
+    ...snooze,
     async login(email: string, password: string) {
       m.set({ busy: true, error: null })
       prime()

@@ -65,11 +65,14 @@ export type StatusLine = Extract<EventFrame, { name: 'conversation.status' }>
 /** A priority change or added and removed labels (issue 20): a system line in the thread. */
 export type TagLine = Extract<EventFrame, { name: 'conversation.priority' | 'conversation.labels' }>
 
+/** Snoozed or woken up (issue 20): a system line in the thread. */
+export type SnoozeLine = Extract<EventFrame, { name: 'conversation.snoozed' }>
+
 /**
- * The thread's system lines: status changes, assignments (transfers too), ratings, priority
- * and labels.
+ * The thread's system lines: status changes, assignments (transfers too), ratings, priority,
+ * labels and snoozes.
  */
-export type ActivityLine = StatusLine | TransferLine | RatingLine | TagLine
+export type ActivityLine = StatusLine | TransferLine | RatingLine | TagLine | SnoozeLine
 
 /** A private note in the thread (operators only). */
 export type NoteLine = Extract<EventFrame, { name: 'note.created' }>
@@ -147,7 +150,8 @@ export interface PanelState {
   names: Record<string, string>
   /**
    * The system lines of the conversation on screen, in seq order: status changes, assignments
-   * and transfers, its ratings (the newest of each resolution), priority and label changes.
+   * and transfers, its ratings (the newest of each resolution), priority and label changes,
+   * snoozes.
    */
   activity: ActivityLine[]
   /** Its private notes, in seq order. */
@@ -199,6 +203,7 @@ export function createPanelStore(login: StoredLogin | null) {
       unanswered: false,
       label: '',
       priority: '',
+      snoozed: false,
       sort: 'activity',
     },
     counts: null,

@@ -25,6 +25,7 @@ import { webhookShots } from './screenshots-webhooks.ts'
 import { tokenShots } from './screenshots-integrations.ts'
 import { analyticsShots } from './screenshots-analytics.ts'
 import { labelShots } from './screenshots-labels.ts'
+import { snoozeShots } from './screenshots-snooze.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -130,6 +131,7 @@ try {
   await tokenShots(browser)
   await analyticsShots(browser)
   await labelShots(browser)
+  await snoozeShots(browser)
 } finally {
   await browser.close()
   await server.stop()

@@ -1,13 +1,14 @@
 /**
- * Assign to me / release, transfer, and resolve, close or reopen (operators with chat
- * permission). Transfer: the assignee, anyone for an unassigned conversation, a supervisor or
- * admin for any; the dialog hands focus back to its button (or, when it is gone, the first
- * action).
+ * Assign to me / release, transfer, and resolve, close, snooze (SnoozeMenu, issue 20) or reopen
+ * (operators with chat permission). Transfer: the assignee, anyone for an unassigned
+ * conversation, a supervisor or admin for any; the dialog hands focus back to its button (or,
+ * when it is gone, the first action).
  */
 import { createSignal, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
 import { msg, t } from '../i18n.ts'
+import { SnoozeMenu } from './SnoozeMenu.tsx'
 import { TransferDialog } from './TransferDialog.tsx'
 
 export function ConversationActions() {
@@ -83,6 +84,7 @@ export function ConversationActions() {
           >
             {t('Close')}
           </button>
+          <SnoozeMenu snoozed={c()?.snooze !== undefined} />
         </Show>
       </div>
       <Show when={transferring() && c()}>

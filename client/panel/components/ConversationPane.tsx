@@ -1,6 +1,6 @@
 /**
  * The conversation on screen: its header (the visitor's name once known, status, "Offline
- * request", details) and actions, the messages, typing, and the composer.
+ * request", details) and actions, whether it is snoozed, the messages, typing, and the composer.
  */
 import { onCleanup, Show } from 'solid-js'
 import { createFileDraft } from '../../shared/attachments.ts'
@@ -16,6 +16,7 @@ import { WatchBanner } from './WatchBanner.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
 import { ConversationDetails } from './ConversationDetails.tsx'
 import { MessageList } from './MessageList.tsx'
+import { SnoozeNote } from './SnoozeNote.tsx'
 import { DetailsToggle } from './VisitorSidebar.tsx'
 
 export function ConversationPane(props: { id: string }) {
@@ -84,7 +85,14 @@ export function ConversationPane(props: { id: string }) {
         <DetailsToggle />
         <ConversationActions />
       </header>
-      <Show when={conversation()}>{(c) => <ConversationDetails conversation={c()} />}</Show>
+      <Show when={conversation()}>
+        {(c) => (
+          <>
+            <ConversationDetails conversation={c()} />
+            <SnoozeNote conversation={c()} />
+          </>
+        )}
+      </Show>
       <Show when={panel.state.notice}>
         <div class="notice" role="alert">
           <span>{panel.state.notice}</span>

@@ -1,7 +1,8 @@
 /**
  * One conversation in the list: a tick box for bulk actions, then the row itself: visitor,
  * newest message with its sender, time, status, priority when urgent or high (in words, not
- * color alone), its first labels, assignee, inbox, wait and unread count.
+ * color alone), whether it is snoozed and until when, its first labels, assignee, inbox, wait and
+ * unread count.
  */
 import { createEffect, For, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
@@ -12,6 +13,7 @@ import { ago, operatorName, visitorLabel } from '../derive.ts'
 import { STATUS_LABELS } from '../format.ts'
 import { locale, t } from '../i18n.ts'
 import { labelsOf, PRIORITY_NAMES } from '../labels.ts'
+import { snoozedText } from '../snooze.ts'
 import { Avatar } from './Avatar.tsx'
 import { ChannelMark } from './ChannelMark.tsx'
 import { LabelChip } from './LabelChip.tsx'
@@ -143,6 +145,14 @@ export function InboxRow(props: {
                 <span class="priority" data-priority={p()}>
                   <Icon name="alert" d={p() === 'high' ? UP : undefined} size={14} />
                   {t(PRIORITY_NAMES[p()])}
+                </span>
+              )}
+            </Show>
+            <Show when={c().snooze}>
+              {(snooze) => (
+                <span class="snoozed">
+                  <Icon name="clock" size={14} />
+                  {snoozedText(snooze())}
                 </span>
               )}
             </Show>

@@ -1,7 +1,8 @@
 /**
  * The list's views as tabs (Mine, Unassigned, All, with their counts; arrow keys move between
  * them) and its filters (status, inbox, assignee, label and priority) and order (last
- * activity, waiting longest, priority). Every change reads the list and the counts again.
+ * activity, waiting longest, priority); snoozed ones only, or (by default) none of them (issue
+ * 20). Every change reads the list and the counts again.
  */
 import { createEffect, For, Show } from 'solid-js'
 import type { ListQuery } from '../api.ts'
@@ -166,6 +167,14 @@ export function ListFilters() {
           <Show when={panel.state.counts}>
             {(counts) => <span class="count">{counts().unanswered}</span>}
           </Show>
+        </label>
+        <label class="toggle">
+          <input
+            type="checkbox"
+            checked={q().snoozed}
+            onChange={(e) => set({ snoozed: e.currentTarget.checked })}
+          />
+          {t('Snoozed only')}
         </label>
       </div>
     </>

@@ -12,11 +12,13 @@ import { RU_ADMIN_WEBHOOKS } from './ru/admin-webhooks.ts'
 import { RU_CONVERSATION } from './ru/conversation.ts'
 import { RU_LABELS } from './ru/labels.ts'
 import { RU_SHELL } from './ru/shell.ts'
+import { RU_SNOOZE } from './ru/snooze.ts'
 
 export const PARTS: ReadonlyArray<Dictionary> = [
   RU_SHELL,
   RU_CONVERSATION,
   RU_LABELS,
+  RU_SNOOZE,
   RU_ADMIN_INBOX,
   RU_ADMIN_TEAM,
   RU_ADMIN_WEBHOOKS,
