@@ -64,10 +64,13 @@ export function newMessage(
 }
 
 export function toWire(conv: ConversationRecord): Conversation {
-  const { ownerEpoch: _epoch, locale: _locale, priority, labels, ...wire } = conv
-  // As the store reads it back: a normal priority and no labels are absent.
+  const { ownerEpoch: _epoch, locale: _locale, ...wire } = conv
+  // As the store reads it back: a normal priority and no labels are absent. Most have neither
+  // set: they take the path every message took before triage existed.
+  if (wire.priority !== 'normal' && wire.labels?.length !== 0) return wire
+  const { priority, labels, ...rest } = wire
   return {
-    ...wire,
+    ...rest,
     ...(priority !== undefined && priority !== 'normal' ? { priority } : {}),
     ...(labels !== undefined && labels.length > 0 ? { labels } : {}),
   }
