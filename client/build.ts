@@ -1,8 +1,8 @@
 /**
  * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
  * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget first load <= 35 KB,
- * all widget JS + CSS with lazy chunks <= 56 KB, panel first load <= 70 KB and all panel JS +
- * CSS with its lazy pages <= 120 KB, gzipped). Writes .gz
+ * all widget JS + CSS with lazy chunks <= 56 KB, panel first load <= 71 KB and all panel JS +
+ * CSS with its lazy pages <= 123 KB, gzipped). Writes .gz
  * twins of text assets for the server to send to browsers that accept them.
  *
  * On-demand chunks have budgets of their own and stay out of "whole widget" / "whole panel":
@@ -49,13 +49,13 @@ const BUDGETS = [
     // names. The admin pages, the canned replies' page, search results and the first-run form
     // are lazy chunks, fetched when first opened.
     name: 'panel first load (index.html and its files)',
-    limit: 70 * KB,
+    limit: 71 * KB,
     match: (f: string) => panelFirstLoad.has(f),
   },
   {
     // Everything an admin could ever open, lazy chunks included (on-demand ones aside).
     name: 'whole panel (panel/**/*.js + *.css)',
-    limit: 120 * KB,
+    limit: 123 * KB,
     match: (f: string) => f.startsWith('panel/') && /\.(js|css)$/.test(f) && !onDemand(f),
   },
   ...(['widget', 'panel'] as const).flatMap((app) => [

@@ -14,6 +14,7 @@ import type {
   Label,
   VisitorContext,
 } from '../../protocol/index.ts'
+import type { Macro, MacroAction } from '../../protocol/macros.ts'
 import type { TeamMember, TeamView } from '../../server/availability.ts'
 import type { ConversationVisitorAnswer } from '../../server/chat.ts'
 import type { BranchView } from '../../server/http/branches.ts'
@@ -106,7 +107,16 @@ export interface InboxPatch {
   settings?: Partial<InboxSettings>
 }
 
-export type { BranchView, ConversationPriority, GeoRule, Label, Overview, TeamMember }
+export type {
+  BranchView,
+  ConversationPriority,
+  GeoRule,
+  Label,
+  Macro,
+  MacroAction,
+  Overview,
+  TeamMember,
+}
 
 /** An inbox's branches (open now?) and their operators with status, presence and load (R4). */
 export type Team = TeamView
@@ -196,6 +206,16 @@ export function panelApi(baseUrl: string, token: () => string | null) {
     /** The labels an inbox defines (issue 20), by name. */
     labels: (inboxId: string) =>
       call<{ labels: Label[] }>(`/api/inboxes/${encodeURIComponent(inboxId)}/labels`),
+    /** The macros an inbox defines (issue 20), by name. */
+    macros: (inboxId: string) =>
+      call<{ macros: Macro[] }>(`/api/inboxes/${encodeURIComponent(inboxId)}/macros`),
+    /** Runs a macro on a conversation; a retry with the same `runId` does nothing twice. */
+    runMacro: (id: string, macroId: string, runId: string) =>
+      call<{ conversation: Conversation }>(
+        `${conv(id)}/macros/${encodeURIComponent(macroId)}`,
+        'POST',
+        { runId },
+      ),
     /** The inbox's branches and operators with their status and load (members, the elevated). */
     team: (inboxId: string) => call<Team>(`/api/inboxes/${encodeURIComponent(inboxId)}/team`),
     /**

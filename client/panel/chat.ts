@@ -386,7 +386,8 @@ export function createChat(
       const id = state.selectedId
       if (!id || !state.watching) return
       joinedId = id
-      m.set('watching', false)
+      // Seen by colleagues (`viewing`) once subscribed anew, visibly: not before (refused).
+      m.set({ watching: false, subscribed: null })
       transport.subscribe(id, transport.cursor(id) ?? loadedSeq)
       markRead()
     },

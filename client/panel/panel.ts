@@ -5,9 +5,10 @@
  * Flow: signed in, the transport connects; after each connect `feed_subscribe` (its snapshot
  * gives status, badges and unread counts; feed frames are not replayed, so it is sent again after
  * every reconnect) and the first inbox page is reloaded. The conversation on screen is resumed
- * by the transport itself (subscribe with the last seq seen).
+ * by the transport itself (subscribe with the last seq seen); while it is on screen, colleagues
+ * are told so (collision.ts).
  */
-import { batch } from 'solid-js'
+import { batch, createEffect, createRoot, on } from 'solid-js'
 import { reconcile } from 'solid-js/store'
 import {
   asParleyError,
@@ -26,7 +27,9 @@ import { createLinks, type UploadEnv } from '../shared/attachments.ts'
 import { createAdmin } from './admin.ts'
 import { panelApi, type Progress } from './api.ts'
 import { createChat, describe } from './chat.ts'
+import { createCollision } from './collision.ts'
 import { createLabels } from './labels.ts'
+import { createMacros } from './macros.ts'
 import { createSnooze } from './snooze.ts'
 import { createList } from './list.ts'
 import { locale, setLocale, t, type Locale } from './i18n.ts'
@@ -70,6 +73,13 @@ export function createPanel(baseUrl: string) {
   const list = createList(state, m, api)
   const labels = createLabels(state, m, api, transport, (e) => m.set('notice', describe(e)))
   const snooze = createSnooze(state, m, transport, (e) => m.set('notice', describe(e)))
+  const macros = createMacros(state, m, api, (e) => m.set('notice', describe(e)))
+  const collision = createCollision(state, m, transport)
+  // `viewing` follows what is on screen, as sync() reads it (the tab's visibility is told below).
+  createRoot(() => {
+    createEffect(() => collision.sync())
+    createEffect(on(() => state.selectedId, collision.clearTyping))
+  })
 
   transport.on('state', (s) => {
     m.set('connection', s)
@@ -77,16 +87,20 @@ export function createPanel(baseUrl: string) {
   })
   transport.on('feed', onFeed)
   transport.on('event', chat.onEvent)
+  transport.on('event', collision.onEvent)
+  transport.on('viewers', collision.onViewers)
   transport.on('subscribed', ({ conversationId, view, behind }) => {
     if (conversationId !== state.selectedId) return
     if (behind) return chat.reloadIfBehind(conversationId)
     m.setView(view)
+    m.set('subscribed', conversationId)
     chat.markRead()
   })
   transport.on('subscribeFailed', ({ conversationId, error }) => {
     if (conversationId === state.selectedId) m.set('notice', error.message)
   })
   document.addEventListener('visibilitychange', () => {
+    collision.sync()
     if (document.visibilityState !== 'visible') return
     transport.reconnectNow()
     chat.markRead()
@@ -223,6 +237,7 @@ export function createPanel(baseUrl: string) {
       branches: null,
       teams: {},
       labels: {},
+      macros: {},
       names: {},
       visitorLabels: {},
       notes: {},
@@ -249,6 +264,7 @@ export function createPanel(baseUrl: string) {
     ...list.actions,
     ...labels,
     ...snooze,
+    ...macros,
     async login(email: string, password: string) {
       m.set({ busy: true, error: null })
       prime()

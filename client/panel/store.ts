@@ -24,6 +24,7 @@ import type {
   InboxBranches,
   Label,
   ListQuery,
+  Macro,
   Team,
 } from './api.ts'
 import type { InboxCounts, InboxItem } from '../../protocol/index.ts'
@@ -126,6 +127,11 @@ export interface PanelState {
   hasMore: boolean
   loadingOlder: boolean
   visitorTyping: boolean
+  /** The conversation on screen once subscribed to (watched invisibly or not; anew on joining). */
+  subscribed: string | null
+  /** Colleagues who have it open too, and those writing a reply in it (issue 20), by id. */
+  viewers: string[]
+  typists: string[]
   /**
    * The conversation on screen is watched invisibly (supervisor mode, O5): no read receipts,
    * no typing go out.
@@ -174,6 +180,8 @@ export interface PanelState {
   canned: Record<string, CannedReply[]>
   /** The labels each inbox defines, by name, once loaded (issue 20). */
   labels: Record<string, Label[]>
+  /** The macros each inbox defines, by name, once loaded (issue 20). */
+  macros: Record<string, Macro[]>
 }
 
 const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
@@ -218,6 +226,9 @@ export function createPanelStore(login: StoredLogin | null) {
     hasMore: false,
     loadingOlder: false,
     visitorTyping: false,
+    subscribed: null,
+    viewers: [],
+    typists: [],
     watching: false,
     pending: [],
     editing: null,
@@ -241,6 +252,7 @@ export function createPanelStore(login: StoredLogin | null) {
     cannedInbox: null,
     canned: {},
     labels: {},
+    macros: {},
   })
 
   const mutations = {
@@ -276,6 +288,9 @@ export function createPanelStore(login: StoredLogin | null) {
         hasMore: false,
         loadingOlder: false,
         visitorTyping: false,
+        subscribed: null,
+        viewers: [],
+        typists: [],
         watching: false,
         editing: null,
         notice: null,

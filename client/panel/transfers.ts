@@ -56,9 +56,15 @@ export function createTransfers(
     return loading
   }
 
-  /** Names for these operator ids, from the inbox's team, else the conversation's public names. */
-  async function learnNames(conversation: Conversation, ids: ReadonlyArray<string | null>) {
-    await loadTeam(conversation.inboxId).catch(() => null)
+  /**
+   * Names for these operator ids, from the inbox's team, else the conversation's public names
+   * (its inbox may be unknown: a conversation of the Mentions view not in the list).
+   */
+  async function learnNames(
+    conversation: Pick<Conversation, 'id'> & { inboxId?: string },
+    ids: ReadonlyArray<string | null>,
+  ) {
+    if (conversation.inboxId) await loadTeam(conversation.inboxId).catch(() => null)
     const me = state.login?.operator.id
     // The server answers at most 20 ids at a time; the rest wait for the next call.
     const missing = [

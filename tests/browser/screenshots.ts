@@ -26,6 +26,7 @@ import { tokenShots } from './screenshots-integrations.ts'
 import { analyticsShots } from './screenshots-analytics.ts'
 import { labelShots } from './screenshots-labels.ts'
 import { snoozeShots } from './screenshots-snooze.ts'
+import { macroShots } from './screenshots-macros.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -132,6 +133,7 @@ try {
   await analyticsShots(browser)
   await labelShots(browser)
   await snoozeShots(browser)
+  await macroShots(browser)
 } finally {
   await browser.close()
   await server.stop()

@@ -47,6 +47,9 @@ const ACTIONS: Record<string, string> = {
   'label.created': msg('Added a label'),
   'label.updated': msg('Changed a label'),
   'label.deleted': msg('Deleted a label'),
+  'macro.created': msg('Added a macro'),
+  'macro.updated': msg('Changed a macro'),
+  'macro.deleted': msg('Deleted a macro'),
 }
 
 /** What kind of thing an entry acted on, as the table names it. */
@@ -59,6 +62,7 @@ function kindOf(kind: string): string {
   if (kind === 'webhook') return t('Webhook')
   if (kind === 'api_token') return t('API token')
   if (kind === 'label') return t('Label')
+  if (kind === 'macro') return t('Macro')
   return kind
 }
 

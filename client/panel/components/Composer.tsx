@@ -1,6 +1,8 @@
 /**
  * Where the operator writes. Enter sends, Shift+Enter breaks the line; also the editor for an
  * own message (Enter saves, Escape cancels). Typing notices go out while writing a new message.
+ * A reply waits for a choice (Send anyway, Cancel) when a colleague replied since its draft was
+ * started, or since the last such warning (collision detection, issue 20).
  */
 import { createSignal, onCleanup, onMount, Show } from 'solid-js'
 import type { FileDraft } from '../../shared/attachments.ts'
@@ -11,6 +13,7 @@ import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachment
 import { EmojiButton } from '../../shared/ui/EmojiTools.tsx'
 import { fileStrings } from '../format.ts'
 import { usePanel } from '../context.ts'
+import { nameOf } from '../activity.ts'
 import { locale, t } from '../i18n.ts'
 import { COMPOSE_EVENT, type ComposeRequest } from '../shortcuts.ts'
 import { CannedPicker } from './CannedPicker.tsx'
@@ -23,6 +26,23 @@ export function Composer(props: { files: FileDraft }) {
   // A private note (issue 16): no files, no typing notice to the visitor, amber.
   const [mode, setMode] = createSignal<ComposeModeValue>('reply')
   const noting = () => mode() === 'note' && !panel.state.editing
+  const me = () => panel.state.login?.operator.id
+  const newest = () => panel.state.messages.at(-1)?.seq ?? 0
+  /** The newest seq on screen when this draft was started, or when the warning last showed. */
+  let since: number | null = null
+  /** "Send anyway" was chosen: the next send goes without asking. */
+  let anyway = false
+  /** Colleagues who replied since then (collision detection, issue 20): the warning's names. */
+  const [warning, setWarning] = createSignal<string[]>([])
+  const repliedSince = () => [
+    ...new Set(
+      panel.state.messages.flatMap((m) =>
+        m.author.kind === 'operator' && m.author.id !== me() && m.seq > (since ?? Infinity)
+          ? [nameOf(panel.state, m.author.id)]
+          : [],
+      ),
+    ),
+  ]
   const d = createDraft(
     {
       editing: () => panel.state.editing,
@@ -30,17 +50,37 @@ export function Composer(props: { files: FileDraft }) {
       hasFiles: () => !noting() && files.sendable().length > 0,
       send(text) {
         if (noting()) return panel.actions.note(text, mentionsIn(panel.state, text))
+        const names = anyway ? [] : repliedSince()
+        anyway = false
+        if (names.length > 0) {
+          since = newest()
+          setWarning(names)
+          return false
+        }
         const ok = panel.actions.send(text, files.sendable())
-        if (ok) files.take()
+        if (ok) {
+          files.take()
+          since = null
+        }
         return ok
       },
       saveEdit: (text) => panel.actions.saveEdit(text),
       cancelEdit: () => panel.actions.cancelEdit(),
-      typing: (draft) => !noting() && panel.actions.typing(draft),
+      typing(draft) {
+        since = draft ? (since ?? newest()) : null
+        if (!noting()) panel.actions.typing(draft)
+      },
     },
     { maxHeight: 160 },
   )
   const canChat = () => panel.state.login?.operator.canChat === true
+  /** The warning's choice: send the draft as it is, or back to it (to read the thread first). */
+  const closeWarning = (send: boolean) => {
+    setWarning([])
+    d.focus()
+    anyway = send
+    if (send) void d.submit()
+  }
   // The `r` and `n` shortcuts (shortcuts.ts): the mode they name, and the box focused.
   onMount(() => {
     const onCompose = (event: Event) => {
@@ -90,6 +130,27 @@ export function Composer(props: { files: FileDraft }) {
         <p class="count over" role="alert">
           {fileStrings().tooMany}
         </p>
+      </Show>
+      <Show when={warning().length > 0}>
+        <div
+          class="reply-warning"
+          role="alert"
+          onKeyDown={(e) => e.key === 'Escape' && closeWarning(false)}
+        >
+          <span>
+            {t('{names} replied while you were writing.', { names: warning().join(', ') })}
+          </span>
+          <button
+            type="button"
+            ref={(el) => queueMicrotask(() => el.focus())}
+            onClick={() => closeWarning(true)}
+          >
+            {t('Send anyway')}
+          </button>
+          <button type="button" class="secondary" onClick={() => closeWarning(false)}>
+            {t('Cancel')}
+          </button>
+        </div>
       </Show>
       <div class="composer-row">
         <Show when={!panel.state.editing && !noting()}>

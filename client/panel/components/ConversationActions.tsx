@@ -1,6 +1,6 @@
 /**
- * Assign to me / release, transfer, and resolve, close, snooze (SnoozeMenu, issue 20) or reopen
- * (operators with chat permission). Transfer: the assignee, anyone for an unassigned
+ * Assign to me / release, transfer, the inbox's macros (MacroMenu, issue 20), and resolve, close,
+ * snooze (SnoozeMenu, issue 20) or reopen (operators with chat permission). Transfer: the assignee, anyone for an unassigned
  * conversation, a supervisor or admin for any; the dialog hands focus back to its button (or,
  * when it is gone, the first action).
  */
@@ -8,6 +8,7 @@ import { createSignal, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
 import { msg, t } from '../i18n.ts'
+import { MacroMenu } from './MacroMenu.tsx'
 import { SnoozeMenu } from './SnoozeMenu.tsx'
 import { TransferDialog } from './TransferDialog.tsx'
 
@@ -60,6 +61,9 @@ export function ConversationActions() {
           >
             {t('Transfer…')}
           </button>
+        </Show>
+        <Show when={c()?.inboxId} keyed>
+          {(inboxId) => <MacroMenu inboxId={inboxId} />}
         </Show>
         <Show
           when={c()?.status === 'open'}

@@ -1,6 +1,7 @@
 /**
  * The conversation on screen: its header (the visitor's name once known, status, "Offline
- * request", details) and actions, whether it is snoozed, the messages, typing, and the composer.
+ * request", details) and actions, whether it is snoozed, which colleagues have it open too, the
+ * messages, who is typing (the visitor, colleagues), and the composer.
  */
 import { onCleanup, Show } from 'solid-js'
 import { createFileDraft } from '../../shared/attachments.ts'
@@ -10,7 +11,9 @@ import { usePanel } from '../context.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { selected, visitorLabel } from '../derive.ts'
 import { fileStrings, STATUS_LABELS } from '../format.ts'
-import { locale, t } from '../i18n.ts'
+import { locale, t, tn } from '../i18n.ts'
+import { nameOf } from '../activity.ts'
+import { AlsoViewing } from './AlsoViewing.tsx'
 import { Composer } from './Composer.tsx'
 import { WatchBanner } from './WatchBanner.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
@@ -82,6 +85,7 @@ export function ConversationPane(props: { id: string }) {
             )}
           </Show>
         </div>
+        <Show when={conversation()}>{(c) => <AlsoViewing conversation={c()} />}</Show>
         <DetailsToggle />
         <ConversationActions />
       </header>
@@ -120,6 +124,18 @@ export function ConversationPane(props: { id: string }) {
       <Show when={panel.state.visitorTyping}>
         <p class="typing" aria-live="polite">
           {t('Visitor is typing…')}
+        </p>
+      </Show>
+      <Show when={panel.state.typists.length > 0}>
+        <p class="typing" aria-live="polite">
+          {tn(
+            panel.state.typists.length,
+            '{names} is typing a reply…',
+            '{names} are typing a reply…',
+            {
+              names: panel.state.typists.map((id) => nameOf(panel.state, id)).join(', '),
+            },
+          )}
         </p>
       </Show>
       {/* Without the chat permission (a supervisor or admin viewing): read-only. */}

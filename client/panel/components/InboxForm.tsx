@@ -1,13 +1,15 @@
 /**
  * One inbox's settings: name, where the widget runs, escalation minutes, capacity, visitor
- * messages per minute, its e-mail address (the e-mail channel, issue 17: refused as malformed,
- * or as another inbox's, under it), ratings after resolve, the pre-chat form, the widget's appearance, members; and the way to
- * its branches, canned replies and webhooks. Saves only
- * what it edits; a refusal is shown by the Save button and nothing is saved (members neither).
+ * messages per minute, auto-resolve (issue 20: after how many days, and the message sent then in
+ * each language), retention, its e-mail address (the e-mail channel, issue 17: refused as
+ * malformed, or as another inbox's, under it), ratings after resolve, the pre-chat form, the
+ * widget's appearance, members; and the way to its branches, canned replies and webhooks. Saves
+ * only what it edits; a refusal is shown by the Save button and nothing is saved (members
+ * neither).
  */
 import { createSignal, createUniqueId, For, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import type { InboxRecord, InboxSettings } from '../../shared/index.ts'
+import { MAX_TEXT_LENGTH, type InboxRecord, type InboxSettings } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
 import { names } from '../form-errors.ts'
@@ -21,6 +23,7 @@ type NumberSetting =
   | 'escalationMinutes'
   | 'maxOpenPerOperator'
   | 'visitorMessagesPerMinute'
+  | 'autoResolveAfterDays'
   | 'closeResolvedAfterDays'
   | 'eraseClosedAfterDays'
 type Rating = InboxSettings['rating']
@@ -33,6 +36,11 @@ const FIELDS: ReadonlyArray<{ key: NumberSetting; label: string; min: number }> 
     min: 0,
   },
   { key: 'visitorMessagesPerMinute', label: msg('Visitor messages per minute'), min: 1 },
+  {
+    key: 'autoResolveAfterDays',
+    label: msg('Resolve open conversations after (days without a message, 0 = never)'),
+    min: 0,
+  },
   {
     key: 'closeResolvedAfterDays',
     label: msg('Close resolved conversations after (days without activity, 0 = never)'),
@@ -60,6 +68,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
     escalationMinutes: initial.escalationMinutes,
     maxOpenPerOperator: initial.maxOpenPerOperator,
     visitorMessagesPerMinute: initial.visitorMessagesPerMinute,
+    autoResolveAfterDays: initial.autoResolveAfterDays ?? 0,
     closeResolvedAfterDays: initial.closeResolvedAfterDays ?? 0,
     eraseClosedAfterDays: initial.eraseClosedAfterDays ?? 0,
   })
@@ -75,6 +84,9 @@ export function InboxForm(props: { inbox: InboxRecord }) {
   })
   const [sites, setSites] = createStore<SitesDraft>(toSitesDraft(initial.allowedOrigins))
   const [captcha, setCaptcha] = createStore<CaptchaDraft>({ ...initial.captcha })
+  const [resolveText, setResolveText] = createStore({
+    ...(initial.autoResolveMessage ?? { en: '', ru: '' }),
+  })
   const [saved, setSaved] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
@@ -111,6 +123,7 @@ export function InboxForm(props: { inbox: InboxRecord }) {
       preChat: fromPreChatDraft(preChat),
       appearance: { ...appearance },
       captcha: { ...captcha },
+      autoResolveMessage: { ...resolveText },
     }
     const failure = await panel.actions.updateInbox(
       props.inbox.id,
@@ -153,6 +166,24 @@ export function InboxForm(props: { inbox: InboxRecord }) {
           />
         </label>
       ))}
+      <fieldset class="auto-resolve">
+        <legend>{t('Message sent before resolving automatically (empty: none)')}</legend>
+        {(['en', 'ru'] as const).map((lang) => (
+          <label>
+            {lang === 'en' ? t('English') : t('Russian')}
+            <textarea
+              rows={2}
+              lang={lang}
+              dir="auto"
+              maxLength={MAX_TEXT_LENGTH}
+              value={resolveText[lang]}
+              onInput={(e) => setResolveText(lang, e.currentTarget.value)}
+              aria-invalid={bad(`autoResolveMessage.${lang}`)}
+              aria-describedby={bad(`autoResolveMessage.${lang}`) ? errorId : undefined}
+            />
+          </label>
+        ))}
+      </fieldset>
       <label>
         {t("The inbox's e-mail address (optional)")}
         <input

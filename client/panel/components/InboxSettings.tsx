@@ -1,10 +1,14 @@
-/** Admin: each inbox's name and settings, its labels (issue 20) and how to embed its widget. */
+/**
+ * Admin: each inbox's name and settings, its labels and macros (issue 20) and how to embed its
+ * widget.
+ */
 import { Index, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { t } from '../i18n.ts'
 import { EmbedCode } from './EmbedCode.tsx'
 import { InboxForm } from './InboxForm.tsx'
 import { LabelSettings } from './LabelSettings.tsx'
+import { MacroSettings } from './MacroSettings.tsx'
 
 export function InboxSettings() {
   const panel = usePanel()
@@ -22,6 +26,7 @@ export function InboxSettings() {
           <>
             <InboxForm inbox={inbox()} />
             <LabelSettings inboxId={inbox().id} />
+            <MacroSettings inboxId={inbox().id} />
             <EmbedCode inboxId={inbox().id} />
           </>
         )}

@@ -1,6 +1,6 @@
 /**
- * The operator's own menu in the top bar (a menu button with their picture): the picture and
- * name shown to visitors, change password, the own canned replies, this device's notifications,
+ * The operator's own menu in the top bar (a menu button with their picture): the notes that
+ * mention them (issue 20), the picture and name shown to visitors, change password, the own canned replies, this device's notifications,
  * the panel language, sign out everywhere. Keyboard as every menu button's (menu.ts).
  */
 import { createSignal, For, lazy, Show } from 'solid-js'
@@ -16,19 +16,21 @@ import { Avatar } from './Avatar.tsx'
 const dialogs = () => import('./account-dialogs.ts')
 const DisplayNameDialog = lazy(() => dialogs().then((m) => ({ default: m.DisplayNameDialog })))
 const LanguageDialog = lazy(() => dialogs().then((m) => ({ default: m.LanguageDialog })))
+const MentionsDialog = lazy(() => dialogs().then((m) => ({ default: m.MentionsDialog })))
 const NotificationsDialog = lazy(() => dialogs().then((m) => ({ default: m.NotificationsDialog })))
 const PasswordDialog = lazy(() => dialogs().then((m) => ({ default: m.PasswordDialog })))
 const SignOutEverywhereDialog = lazy(() =>
   dialogs().then((m) => ({ default: m.SignOutEverywhereDialog })),
 )
 
-type Dialog = 'displayName' | 'password' | 'everywhere' | 'notifications' | 'language'
+type Dialog = 'displayName' | 'password' | 'everywhere' | 'notifications' | 'language' | 'mentions'
 
 /** 'canned': a page, not a dialog (the operator's own canned replies). Labels: msg() keys. */
 const ITEMS: ReadonlyArray<{ dialog: Dialog | 'canned'; label: string }> = [
   { dialog: 'displayName', label: msg('Name shown to visitors…') },
   { dialog: 'password', label: msg('Change password…') },
   { dialog: 'canned', label: msg('My canned replies') },
+  { dialog: 'mentions', label: msg('Mentions…') },
   { dialog: 'notifications', label: msg('Notifications…') },
   { dialog: 'language', label: msg('Language…') },
   { dialog: 'everywhere', label: msg('Sign out everywhere…') },
@@ -101,6 +103,9 @@ export function UserMenu() {
       </Show>
       <Show when={dialog() === 'language'}>
         <LanguageDialog onClose={closeDialog} />
+      </Show>
+      <Show when={dialog() === 'mentions'}>
+        <MentionsDialog onClose={closeDialog} />
       </Show>
     </div>
   )

@@ -11,6 +11,7 @@ import { RU_ADMIN_TOKENS } from './ru/admin-tokens.ts'
 import { RU_ADMIN_WEBHOOKS } from './ru/admin-webhooks.ts'
 import { RU_CONVERSATION } from './ru/conversation.ts'
 import { RU_LABELS } from './ru/labels.ts'
+import { RU_MACROS } from './ru/macros.ts'
 import { RU_SHELL } from './ru/shell.ts'
 import { RU_SNOOZE } from './ru/snooze.ts'
 
@@ -19,6 +20,7 @@ export const PARTS: ReadonlyArray<Dictionary> = [
   RU_CONVERSATION,
   RU_LABELS,
   RU_SNOOZE,
+  RU_MACROS,
   RU_ADMIN_INBOX,
   RU_ADMIN_TEAM,
   RU_ADMIN_WEBHOOKS,
