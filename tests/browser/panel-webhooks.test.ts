@@ -22,6 +22,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Locator, Page } from 'playwright-core'
+import { WEBHOOK_EVENTS } from '../../protocol/webhooks.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { SMTP_PASSWORD, SMTP_USER, startSmtp, type SmtpSink } from '../helpers/smtp.ts'
 import { startBotApi, type BotApi } from '../helpers/telegram-bot-api.ts'
@@ -207,7 +208,7 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
       status: 'active',
       secretHint: secret.slice(-4),
     })
-    expect(made!.events).toHaveLength(10)
+    expect(made!.events).toHaveLength(WEBHOOK_EVENTS.length)
     await row.getByText('Active', { exact: true }).waitFor()
     await row.getByText('All events').waitFor()
     await press(page, 'I have copied it', row)

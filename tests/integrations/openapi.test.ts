@@ -598,6 +598,90 @@ describe('answers fit their documented shapes', () => {
     expect(comments.map((c: { comment: string }) => c.comment)).toContain('Quick and kind')
   })
 
+  test('shapes - triage: labels, priority, snooze, macros, mentions (issue 20)', async () => {
+    const a = { token: f.anna.token }
+    const started = await ok(
+      'post',
+      '/api/visitor/conversations',
+      {},
+      { token: f.visitor.token, body: { clientMsgId: 'triage-1', text: 'a refund, please' } },
+      201,
+    )
+    const id = { id: started.conversation.id as string }
+    const label = (
+      await ok(
+        'post',
+        '/api/admin/inboxes/{id}/labels',
+        { id: f.inboxId },
+        { token: admin, body: { name: 'Refund', color: '#aa3300' } },
+        201,
+      )
+    ).label
+    await ok(
+      'patch',
+      '/api/admin/labels/{id}',
+      { id: label.id },
+      {
+        token: admin,
+        body: { color: '#bb4400' },
+      },
+    )
+    await ok('get', '/api/inboxes/{id}/labels', { id: f.inboxId }, a)
+    await ok('post', '/api/conversations/{id}/labels', id, { ...a, body: { add: [label.id] } })
+    await ok('post', '/api/conversations/{id}/priority', id, { ...a, body: { priority: 'high' } })
+    await ok('get', '/api/inbox', {}, { ...a, query: { label: label.id, sort: 'priority' } })
+    await ok('post', '/api/conversations/{id}/snooze', id, { ...a, body: { until: null } })
+    await ok('delete', '/api/conversations/{id}/snooze', id, a)
+    const macro = (
+      await ok(
+        'post',
+        '/api/admin/inboxes/{id}/macros',
+        { id: f.inboxId },
+        {
+          token: admin,
+          body: {
+            name: 'Refund',
+            actions: [
+              { type: 'set_priority', priority: 'urgent' },
+              { type: 'add_note', text: '@Boris refund requested' },
+            ],
+          },
+        },
+        201,
+      )
+    ).macro
+    await ok(
+      'patch',
+      '/api/admin/macros/{id}',
+      { id: macro.id },
+      {
+        token: admin,
+        body: { name: 'Refund request' },
+      },
+    )
+    await ok('get', '/api/inboxes/{id}/macros', { id: f.inboxId }, a)
+    await ok(
+      'post',
+      '/api/conversations/{id}/macros/{macroId}',
+      { ...id, macroId: macro.id },
+      {
+        ...a,
+        body: { runId: 'docs-1' },
+      },
+    )
+    await ok(
+      'post',
+      '/api/conversations/{id}/notes',
+      id,
+      { ...a, body: { clientMsgId: 'mention-1', text: 'Boris, look', mentions: [f.boris.id] } },
+      201,
+    )
+    const mentions = await ok('get', '/api/me/mentions', {}, { token: f.boris.token })
+    expect(mentions.items.length).toBeGreaterThan(0)
+    await ok('delete', '/api/admin/macros/{id}', { id: macro.id }, { token: admin })
+    await ok('delete', '/api/admin/labels/{id}', { id: label.id }, { token: admin })
+  })
+
   test('shapes - e-mail: notifications, password reset, transcripts (a server without SMTP)', async () => {
     const a = { token: f.anna.token }
     await ok('get', '/api/me/notifications', {}, a)
