@@ -7,15 +7,10 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import {
-  canOperatorAccess,
-  inScope,
-  newId,
-  type CannedReplyRecord,
-  type Principal,
-} from '../../actors/index.ts'
+import { newId, type CannedReplyRecord } from '../../actors/index.ts'
 import { MessageText, ParleyError, wireString } from '../../protocol/index.ts'
-import { principalOf, type HttpContext } from './context.ts'
+import type { HttpContext } from './context.ts'
+import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
 import { Id } from './schemas.ts'
 import { doc } from './responses.ts'
 import { CannedListShape, CannedReplyShape } from './shapes-admin.ts'
@@ -23,8 +18,6 @@ import { OkShape } from './shapes-common.ts'
 
 /** Replies per scope (one operator's own, or one inbox's shared ones). */
 export const MAX_CANNED_PER_SCOPE = 500
-
-type Operator = Extract<Principal, { kind: 'operator' }>
 
 const Shortcut = v.pipe(
   wireString('shortcut'),
@@ -43,37 +36,15 @@ const Title = v.pipe(
 )
 const Fields = { shortcut: Shortcut, title: Title, text: MessageText }
 
-async function operatorOf(
-  ctx: HttpContext,
-  headers: Record<string, string | undefined>,
-): Promise<Operator> {
-  const principal = await principalOf(ctx, headers)
-  if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
-  return principal
-}
-
-/**
- * Who may read an inbox's shared replies: those who may view its conversations, and admins
- * (they manage every inbox's settings, and could make themselves members anyway).
- */
-function mayRead(op: Operator, inboxId: string): boolean {
-  return op.role === 'admin' || (canOperatorAccess(op, 'view') && inScope(op, inboxId))
-}
-
-/** Who may write them: admins, and supervisors whose scope includes the inbox. */
-function mayWrite(op: Operator, inboxId: string): boolean {
-  return op.role === 'admin' || (op.role === 'supervisor' && mayRead(op, inboxId))
-}
-
 export function cannedRoutes(ctx: HttpContext) {
   /** A reply the caller may write; one they may not even see is `not_found`. */
   async function writable(op: Operator, id: string): Promise<CannedReplyRecord> {
     const reply = await ctx.store.cannedReplies.get(id)
     const visible =
       reply !== null &&
-      (reply.ownerId !== null ? reply.ownerId === op.id : mayRead(op, reply.inboxId ?? ''))
+      (reply.ownerId !== null ? reply.ownerId === op.id : mayReadInbox(op, reply.inboxId ?? ''))
     if (!reply || !visible) throw new ParleyError('not_found', 'canned reply not found')
-    if (reply.inboxId !== null && !mayWrite(op, reply.inboxId)) {
+    if (reply.inboxId !== null && !mayWriteInbox(op, reply.inboxId)) {
       throw new ParleyError('forbidden', "only admins and supervisors change an inbox's replies")
     }
     return reply
@@ -86,7 +57,7 @@ export function cannedRoutes(ctx: HttpContext) {
         const op = await operatorOf(ctx, headers)
         const inboxId = query.inbox ?? null
         if (inboxId !== null) {
-          if (!mayRead(op, inboxId)) throw new ParleyError('forbidden', 'not your inbox')
+          if (!mayReadInbox(op, inboxId)) throw new ParleyError('forbidden', 'not your inbox')
           if (!(await ctx.store.inboxes.get(inboxId))) {
             throw new ParleyError('not_found', 'inbox not found')
           }
@@ -110,7 +81,7 @@ export function cannedRoutes(ctx: HttpContext) {
       async ({ headers, body, set }) => {
         const op = await operatorOf(ctx, headers)
         const inboxId = body.scope === 'inbox' ? body.inboxId : null
-        if (inboxId !== null && !mayWrite(op, inboxId)) {
+        if (inboxId !== null && !mayWriteInbox(op, inboxId)) {
           throw new ParleyError('forbidden', "only admins and supervisors add an inbox's replies")
         }
         const now = ctx.clock.now()

@@ -6,7 +6,7 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { canOperatorAccess, inScope, newId, type Principal } from '../../actors/index.ts'
+import { newId } from '../../actors/index.ts'
 import {
   Label,
   MAX_INBOX_LABELS,
@@ -14,12 +14,11 @@ import {
   ParleyError,
   wireString,
 } from '../../protocol/index.ts'
-import { principalOf, type HttpContext } from './context.ts'
+import type { HttpContext } from './context.ts'
+import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
 import { Id } from './schemas.ts'
 import { doc } from './responses.ts'
 import { shape } from './shapes-common.ts'
-
-type Operator = Extract<Principal, { kind: 'operator' }>
 
 const Name = v.pipe(
   wireString('name'),
@@ -43,25 +42,6 @@ const DeletedShape = v.object({
   removedFrom: v.number(),
 })
 
-async function operatorOf(
-  ctx: HttpContext,
-  headers: Record<string, string | undefined>,
-): Promise<Operator> {
-  const principal = await principalOf(ctx, headers)
-  if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
-  return principal
-}
-
-/** Those who may view the inbox's conversations, and admins. */
-function mayRead(op: Operator, inboxId: string): boolean {
-  return op.role === 'admin' || (canOperatorAccess(op, 'view') && inScope(op, inboxId))
-}
-
-/** Admins, and supervisors whose scope includes the inbox. */
-function mayWrite(op: Operator, inboxId: string): boolean {
-  return op.role === 'admin' || (op.role === 'supervisor' && mayRead(op, inboxId))
-}
-
 export function labelRoutes(ctx: HttpContext) {
   const audit = (op: Operator, request: Request, action: string, label: Label) =>
     ctx.audit.record({
@@ -75,8 +55,9 @@ export function labelRoutes(ctx: HttpContext) {
   /** A label the caller may change; one they may not even see is `not_found`. */
   async function writable(op: Operator, id: string): Promise<Label> {
     const label = await ctx.store.labels.get(id)
-    if (!label || !mayRead(op, label.inboxId)) throw new ParleyError('not_found', 'label not found')
-    if (!mayWrite(op, label.inboxId)) {
+    if (!label || !mayReadInbox(op, label.inboxId))
+      throw new ParleyError('not_found', 'label not found')
+    if (!mayWriteInbox(op, label.inboxId)) {
       throw new ParleyError('forbidden', "only admins and supervisors change an inbox's labels")
     }
     return label
@@ -87,7 +68,7 @@ export function labelRoutes(ctx: HttpContext) {
       '/api/inboxes/:id/labels',
       async ({ headers, params }) => {
         const op = await operatorOf(ctx, headers)
-        if (!mayRead(op, params.id) || !(await ctx.store.inboxes.get(params.id))) {
+        if (!mayReadInbox(op, params.id) || !(await ctx.store.inboxes.get(params.id))) {
           throw new ParleyError('not_found', 'inbox not found')
         }
         return { labels: await ctx.store.labels.list(params.id) }
@@ -107,8 +88,8 @@ export function labelRoutes(ctx: HttpContext) {
       '/api/admin/inboxes/:id/labels',
       async ({ headers, params, body, request, set }) => {
         const op = await operatorOf(ctx, headers)
-        if (!mayRead(op, params.id)) throw new ParleyError('not_found', 'inbox not found')
-        if (!mayWrite(op, params.id)) {
+        if (!mayReadInbox(op, params.id)) throw new ParleyError('not_found', 'inbox not found')
+        if (!mayWriteInbox(op, params.id)) {
           throw new ParleyError('forbidden', "only admins and supervisors add an inbox's labels")
         }
         const label: Label = {

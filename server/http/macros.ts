@@ -7,7 +7,7 @@
  */
 import { Elysia } from 'elysia'
 import * as v from 'valibot'
-import { canOperatorAccess, inScope, newId, type Principal } from '../../actors/index.ts'
+import { canOperatorAccess, newId } from '../../actors/index.ts'
 import { ParleyError, wireString, type Conversation } from '../../protocol/index.ts'
 import {
   MacroActions,
@@ -16,12 +16,11 @@ import {
   type Macro,
   type MacroAction,
 } from '../../protocol/macros.ts'
-import { principalOf, type HttpContext } from './context.ts'
+import type { HttpContext } from './context.ts'
+import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
 import { Id } from './schemas.ts'
 import { doc } from './responses.ts'
 import { OkShape } from './shapes-common.ts'
-
-type Operator = Extract<Principal, { kind: 'operator' }>
 
 const MINUTE = 60_000
 
@@ -41,23 +40,6 @@ const RunShape = v.object({
   applied: v.number(),
   conversation: v.looseObject({ id: v.string() }),
 })
-
-async function operatorOf(
-  ctx: HttpContext,
-  headers: Record<string, string | undefined>,
-): Promise<Operator> {
-  const principal = await principalOf(ctx, headers)
-  if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
-  return principal
-}
-
-function mayRead(op: Operator, inboxId: string): boolean {
-  return op.role === 'admin' || (canOperatorAccess(op, 'view') && inScope(op, inboxId))
-}
-
-function mayWrite(op: Operator, inboxId: string): boolean {
-  return op.role === 'admin' || (op.role === 'supervisor' && mayRead(op, inboxId))
-}
 
 /**
  * Whether every action fits the inbox: its labels, branches and operators (members of the
@@ -116,8 +98,9 @@ export function macroRoutes(ctx: HttpContext) {
 
   async function writable(op: Operator, id: string): Promise<Macro> {
     const macro = await ctx.store.macros.get(id)
-    if (!macro || !mayRead(op, macro.inboxId)) throw new ParleyError('not_found', 'macro not found')
-    if (!mayWrite(op, macro.inboxId)) {
+    if (!macro || !mayReadInbox(op, macro.inboxId))
+      throw new ParleyError('not_found', 'macro not found')
+    if (!mayWriteInbox(op, macro.inboxId)) {
       throw new ParleyError('forbidden', "only admins and supervisors change an inbox's macros")
     }
     return macro
@@ -201,7 +184,7 @@ export function macroRoutes(ctx: HttpContext) {
       '/api/inboxes/:id/macros',
       async ({ headers, params }) => {
         const op = await operatorOf(ctx, headers)
-        if (!mayRead(op, params.id) || !(await ctx.store.inboxes.get(params.id))) {
+        if (!mayReadInbox(op, params.id) || !(await ctx.store.inboxes.get(params.id))) {
           throw new ParleyError('not_found', 'inbox not found')
         }
         return { macros: await ctx.store.macros.list(params.id) }
@@ -221,8 +204,8 @@ export function macroRoutes(ctx: HttpContext) {
       '/api/admin/inboxes/:id/macros',
       async ({ headers, params, body, request, set }) => {
         const op = await operatorOf(ctx, headers)
-        if (!mayRead(op, params.id)) throw new ParleyError('not_found', 'inbox not found')
-        if (!mayWrite(op, params.id)) {
+        if (!mayReadInbox(op, params.id)) throw new ParleyError('not_found', 'inbox not found')
+        if (!mayWriteInbox(op, params.id)) {
           throw new ParleyError('forbidden', "only admins and supervisors add an inbox's macros")
         }
         await checkActions(ctx, params.id, body.actions)
@@ -308,7 +291,7 @@ export function macroRoutes(ctx: HttpContext) {
       async ({ headers, params, body }) => {
         const op = await operatorOf(ctx, headers)
         const macro = await ctx.store.macros.get(params.macroId)
-        if (!macro || !mayRead(op, macro.inboxId)) {
+        if (!macro || !mayReadInbox(op, macro.inboxId)) {
           throw new ParleyError('not_found', 'macro not found')
         }
         return run(op, params.id, macro, body.runId)
