@@ -23,14 +23,18 @@ const server = await startServer(config, { log }).catch((error: unknown) => {
 // An exception no caller could catch (thrown from a timer) ends the process, logged, unless the
 // store recognizes it as a known driver fault it has already recovered from (a write to a closed
 // Postgres socket: the statement it carried fails by its deadline, the pool is replaced).
-process.on('uncaughtException', (error) => {
+function uncaught(kind: string, error: unknown): void {
   if (server.store.absorb(error)) {
     log.warn('database driver fault absorbed; connections replaced', { error })
     return
   }
-  log.error('uncaught exception; exiting', { error })
+  log.error(`${kind}; exiting`, { error })
   process.exit(1)
-})
+}
+process.on('uncaughtException', (error) => uncaught('uncaught exception', error))
+// The same for a promise nobody awaited that failed: logged with its stack before the exit (the
+// runtime would exit too, printing less), absorbed when it is the known driver fault.
+process.on('unhandledRejection', (error) => uncaught('unhandled rejection', error))
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

@@ -7,8 +7,14 @@ import { spawnSync } from 'node:child_process'
 const root = new URL('..', import.meta.url).pathname
 let passed = 0
 let failed = 0
-/** The names of the tests that failed, repeated before the summary so a cut log still shows them. */
+/**
+ * The tests that failed, each with the last lines bun printed before it (the error and where it
+ * was thrown), repeated before the summary so a log cut to its tail still shows why.
+ */
 const failures: string[] = []
+/** Lines of context kept per failure, and failures shown with context. */
+const FAILURE_CONTEXT_LINES = 12
+const FAILURES_WITH_CONTEXT = 6
 
 /**
  * Every line goes through process.stdout, in order: console.log writes beside the stream's own
@@ -35,6 +41,22 @@ function run(
   return { code: result.status ?? 1, output }
 }
 
+/**
+ * What bun printed for the failed test at `lines[at]`: its `error:` lines (the message, however
+ * long the output after it) and the last lines before the verdict (the expectation and the stack).
+ */
+function failureContext(lines: string[], at: number): string[] {
+  let from = at
+  while (from > 0 && at - from < 400 && !/^\((pass|fail|skip|todo)\) /.test(lines[from - 1]!))
+    from--
+  const tailFrom = Math.max(from, at - FAILURE_CONTEXT_LINES)
+  const errors = lines
+    .slice(from, tailFrom)
+    .filter((l) => l.startsWith('error:'))
+    .slice(0, 3)
+  return [...errors, ...(errors.length ? ['...'] : []), ...lines.slice(tailFrom, at)]
+}
+
 /** Adds a bun test run's pass and fail counts to the totals. */
 function count(result: { code: number; output: string }, label = ''): void {
   const pass = /^\s*(\d+) pass$/m.exec(result.output)
@@ -44,8 +66,21 @@ function count(result: { code: number; output: string }, label = ''): void {
     failed++
     return
   }
-  for (const line of result.output.split('\n'))
-    if (line.startsWith('(fail) ')) failures.push(`${label}${line}`)
+  const lines = result.output.split('\n')
+  const seen = new Set<string>()
+  lines.forEach((line, i) => {
+    // bun repeats every failed test's line in its closing summary: report each once.
+    if (!line.startsWith('(fail) ') || seen.has(line)) return
+    seen.add(line)
+    failures.push(
+      [
+        ...(failures.length < FAILURES_WITH_CONTEXT ? failureContext(lines, i) : []).map(
+          (l) => `${label}  | ${l.slice(0, 300)}`,
+        ),
+        `${label}${line}`,
+      ].join('\n'),
+    )
+  })
   passed += Number(pass?.[1] ?? 0)
   failed += Number(fail?.[1] ?? 0)
   // A crash outside any test (an unhandled error between tests) fails the run too.
