@@ -22,6 +22,7 @@ import type {
 } from '../protocol/index.ts'
 import type { WebhookDeliveryStatus, WebhookEventType } from '../protocol/webhooks.ts'
 import type { Macro } from '../protocol/macros.ts'
+import type { Rule } from '../protocol/rules.ts'
 import type { Durations, LoadEdges } from '../protocol/analytics.ts'
 import type { Schedule } from './inbox/schedule.ts'
 
@@ -115,6 +116,11 @@ export interface ConversationWrite {
    * transactional outbox, issue 17): set when the conversation's inbox has an endpoint.
    */
   outbox?: boolean
+  /**
+   * Mark this write's events for the automation rules runner in its own transaction (issue
+   * 20): set when the conversation's inbox has enabled rules.
+   */
+  ruleMark?: boolean
   /**
    * Append these events; (conversationId, seq) is unique. A `message.created` event stores its
    * message: its client id is taken once per conversation.
@@ -1083,6 +1089,70 @@ export interface MacroStore {
   delete(id: string): Promise<boolean>
 }
 
+/** One rule's run on one conversation for one trigger (issue 20), as the runner records it. */
+export interface RuleRunRecord {
+  ruleId: string
+  conversationId: string
+  /** `seq:<n>` (a log event) or `wait:<since>` (a wait that lasted the rule's minutes). */
+  trigger: string
+  at: number
+  /** done: every action done; loop: not run, too deep a chain; failed: an action was refused. */
+  outcome: 'done' | 'loop' | 'failed'
+  error: string | null
+}
+
+/** Automation rules (issue 20): an inbox's ordered rules and the runner's outbox and memory. */
+export interface RuleStore {
+  /** The inbox's rules by position. */
+  list(inboxId: string): Promise<Rule[]>
+  /** Every enabled rule, by inbox and position (the runner's directory). */
+  enabled(): Promise<Rule[]>
+  get(id: string): Promise<Rule | null>
+  /**
+   * Adds it after the inbox's last rule (its `position` is set so) unless the inbox has `max`
+   * (`validation_failed`); a taken name `conflict`; no inbox `not_found`.
+   */
+  create(rule: Rule, max: number): Promise<Rule>
+  /** Null: no such rule. A taken name is a `conflict`. */
+  update(
+    id: string,
+    patch: Partial<
+      Pick<Rule, 'name' | 'enabled' | 'event' | 'waitMinutes' | 'conditions' | 'actions'>
+    > & { updatedAt: number },
+  ): Promise<Rule | null>
+  /** False: no such rule. Its runs go with it. */
+  delete(id: string): Promise<boolean>
+  /**
+   * Orders the inbox's rules as `ids` says; `validation_failed` unless `ids` is exactly the
+   * inbox's rules. Returns them in their new order.
+   */
+  reorder(inboxId: string, ids: readonly string[], updatedAt: number): Promise<Rule[]>
+  /** Rule outbox marks, oldest first. */
+  marks(limit: number): Promise<OutboxMark[]>
+  /** Which of these triggers of this conversation every rule already ran for. */
+  runs(conversationId: string, triggers: readonly string[]): Promise<RuleRunRecord[]>
+  /**
+   * In one transaction: records the runs (a run already recorded stays as it is) and their
+   * rules' counters and last error, and moves each mark past its `covered` seq (gone when no
+   * later write renewed it).
+   */
+  settle(
+    runs: readonly RuleRunRecord[],
+    marks: readonly { conversationId: string; covered: number }[],
+  ): Promise<void>
+  /**
+   * The inbox's open, unsnoozed conversations whose visitor waits since `cutoff` or longer
+   * but not since before `oldest`, longest wait first, at most `limit`.
+   */
+  waiting(inboxId: string, cutoff: number, oldest: number, limit: number): Promise<Conversation[]>
+  /** The inbox's conversations created since `since`, newest first, at most `limit`. */
+  recent(inboxId: string, since: number, limit: number): Promise<Conversation[]>
+  /** Removes at most `limit` runs recorded before `before`, oldest first; how many went. */
+  prune(before: number, limit: number): Promise<number>
+  /** The stored conversations of these ids (their summary may lag their log by a flush). */
+  conversations(ids: readonly string[]): Promise<Conversation[]>
+}
+
 /** Labels an inbox defines (issue 20). Names are unique per inbox whatever their case. */
 export interface LabelStore {
   /** The inbox's labels by name. */
@@ -1729,6 +1799,7 @@ export interface Store {
   cannedReplies: CannedReplyStore
   labels: LabelStore
   macros: MacroStore
+  rules: RuleStore
   audit: AuditStore
   webhooks: WebhookStore
   apiTokens: ApiTokenStore

@@ -11,6 +11,7 @@ import { SqlAuditStore } from './repos/audit.ts'
 import { SqlCannedReplyStore } from './repos/canned.ts'
 import { SqlLabelStore } from './repos/labels.ts'
 import { SqlMacroStore } from './repos/macros.ts'
+import { SqlRuleStore } from './repos/rules.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
@@ -139,6 +140,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     cannedReplies: new SqlCannedReplyStore(db),
     labels: new SqlLabelStore(db),
     macros: new SqlMacroStore(db),
+    rules: new SqlRuleStore(db),
     audit: new SqlAuditStore(db),
     webhooks: new SqlWebhookStore(db, (unit) => committer.submit(unit)),
     apiTokens: new SqlApiTokenStore(db),

@@ -59,6 +59,8 @@ export function createActorSystem(deps: {
   cluster?: Cluster | null
   /** Whether a write's events go into the webhook outbox (server/webhooks/directory.ts). */
   outbox?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
+  /** Whether these events go into the automation rules' outbox (issue 20). */
+  ruleMarks?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
 }): ActorSystem {
   const { store, clock, log, config } = deps
   const cluster = deps.cluster ?? null
@@ -102,6 +104,7 @@ export function createActorSystem(deps: {
           inboxes: store.inboxes,
           attachmentGraceMs: config.attachments.graceMs,
           ...(deps.outbox ? { outbox: deps.outbox } : {}),
+          ...(deps.ruleMarks ? { ruleMarks: deps.ruleMarks } : {}),
         }),
     }),
   )

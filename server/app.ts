@@ -79,6 +79,8 @@ import { branchRoutes } from './http/branches.ts'
 import { cannedRoutes } from './http/canned.ts'
 import { labelRoutes } from './http/labels.ts'
 import { macroRoutes } from './http/macros.ts'
+import { ruleRoutes } from './http/rules.ts'
+import { RulesRunner } from './rules/runner.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
 import { webhookRoutes } from './http/webhooks.ts'
@@ -183,6 +185,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const webhookDirectory = new WebhookDirectory(store.webhooks, cluster?.relay ?? null, log)
   await webhookDirectory.start()
   let webhookDispatcher: WebhookDispatcher | null = null
+  // Automation rules (issue 20): set below, once the actors it acts through exist.
+  let rulesRunner: RulesRunner | null = null
   const actors = createActorSystem({
     store,
     clock,
@@ -196,8 +200,35 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       if (reported) webhookDispatcher?.nudge()
       return reported
     },
+    // Before the runner exists nothing is written; were it otherwise, a mark too many is safe.
+    ruleMarks: (inboxId, events) => rulesRunner?.marks(inboxId, events) ?? true,
   })
   const { conversations } = actors
+  const rulesLease = 'rules.runner'
+  const rules = new RulesRunner({
+    store,
+    clock,
+    log,
+    metrics,
+    conversations,
+    inboxes: actors.inboxes,
+    operators: actors.operators,
+    relay: cluster?.relay ?? null,
+    lease: cluster
+      ? {
+          hold: async () =>
+            cluster.leases.valid(rulesLease) ||
+            (await cluster.leases.claim(rulesLease).catch(() => false)),
+        }
+      : null,
+    options: { waitScanMs: config.rules.waitScanMs },
+  })
+  rulesRunner = rules
+  metrics.gauge(
+    'parley_rules_runner_active',
+    'This node ran the last automation rules round (1) or not (0).',
+    () => +rules.active,
+  )
   // Counters shared by the whole cluster (logins, uploads): another node is no second budget.
   const throttleStore = cluster
     ? new KvThrottleStore(cluster.loginThrottleKv, () => cluster.link.assertUp())
@@ -433,6 +464,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (up) void webhookDirectory.reload()
   })
   dispatcher.start()
+  await rules.start()
+  cluster?.link.onChange((up) => {
+    if (up) void rules.reload()
+  })
   await inboundMail?.start()
   // The Telegram channel (issue 17, I5): its bots' chats become conversations; one node polls.
   const pollerLease = 'telegram.poller'
@@ -536,6 +571,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(cannedRoutes(ctx))
     .use(labelRoutes(ctx))
     .use(macroRoutes(ctx))
+    .use(ruleRoutes(ctx, rules))
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))
     .use(notificationRoutes(ctx, mailer !== null))
@@ -647,6 +683,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       const grace = new Promise<void>((resolve) =>
         setTimeout(resolve, config.shutdownGraceSec * 1000).unref?.(),
       )
+      // No rule starts acting while the actors stop; one under way finishes (or is redone).
+      await rules.stop()
       await Promise.race([actors.shutdown(), grace])
       // Let acks of the last commands reach their sockets before they close.
       await new Promise<void>((resolve) => setImmediate(resolve))

@@ -176,6 +176,8 @@ const EnvSchema = v.object({
   AUDIT_RETENTION_DAYS: v.optional(intIn(0, 36_500), '365'),
   /** How often the retention job runs, in ms; 0: never (a test runs it by hand). */
   RETENTION_SWEEP_MS: v.optional(intIn(0, 86_400_000), '3600000'),
+  /** How often automation rules look for visitors waiting long enough (issue 20), in ms. */
+  RULES_WAIT_SCAN_MS: v.optional(intIn(100, 3_600_000), '30000'),
   /**
    * Webhook targets allowed although they are private, loopback or link-local (SSRF guard,
    * issue 17): comma-separated host names, IP addresses or CIDR ranges. Unset: none.
@@ -276,6 +278,8 @@ export interface Config {
   operatorSessionTtlSec: number
   /** What the retention job removes and how often it runs (0: never). */
   retention: { auditDays: number; sweepMs: number }
+  /** Automation rules (issue 20): how often waits are looked for. */
+  rules: { waitScanMs: number }
   /** Connections one visitor may hold at once (MAX_VISITOR_CONNECTIONS). */
   maxVisitorConnections: number
   /** Connections one operator may hold at once (MAX_OPERATOR_CONNECTIONS). */
@@ -450,6 +454,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     visitorTokenTtlSec: e.VISITOR_TOKEN_TTL,
     operatorSessionTtlSec: e.OPERATOR_SESSION_TTL,
     retention: { auditDays: e.AUDIT_RETENTION_DAYS, sweepMs: e.RETENTION_SWEEP_MS },
+    rules: { waitScanMs: e.RULES_WAIT_SCAN_MS },
     maxVisitorConnections: e.MAX_VISITOR_CONNECTIONS,
     maxOperatorConnections: e.MAX_OPERATOR_CONNECTIONS,
     authTimeoutMs: e.AUTH_TIMEOUT_MS,

@@ -17,6 +17,7 @@
  */
 import type { Clock, Logger, Store } from '../actors/index.ts'
 import type { Party } from '../protocol/index.ts'
+import { RULE_RUN_KEEP_DAYS } from '../protocol/rules.ts'
 import type { Metrics } from './metrics.ts'
 
 /** Who closes and erases conversations for the retention job, as their log records it. */
@@ -46,6 +47,8 @@ export interface RetentionReport {
   visitorsErased: number
   /** Finished webhook deliveries removed from the delivery log. */
   webhookDeliveriesRemoved: number
+  /** Automation rule runs older than RULE_RUN_KEEP_DAYS removed (issue 20). */
+  ruleRunsRemoved: number
 }
 
 const DAY_MS = 86_400_000
@@ -81,6 +84,7 @@ export async function runRetention(
     erased: 0,
     visitorsErased: 0,
     webhookDeliveriesRemoved: 0,
+    ruleRunsRemoved: 0,
   }
   // Auto-resolve first: what it resolves today is closed by the rule below only once idle.
   for (const inbox of await deps.store.inboxes.list()) {
@@ -158,6 +162,14 @@ export async function runRetention(
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
+  // Automation rules' runs (issue 20), kept RULE_RUN_KEEP_DAYS: the runner never needs older.
+  const runsBefore = deps.clock.now() - RULE_RUN_KEEP_DAYS * DAY_MS
+  for (let batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
+    const removed = await deps.store.rules.prune(runsBefore, RETENTION_BATCH)
+    report.ruleRunsRemoved += removed
+    if (removed < RETENTION_BATCH) break
+    await new Promise((resolve) => setImmediate(resolve))
+  }
   if (Object.values(report).some((n) => n > 0)) deps.log.info('retention round', { ...report })
   const help = 'What the retention job removed or closed, by kind (issue 18).'
   deps.metrics.inc(
@@ -185,6 +197,12 @@ export async function runRetention(
     help,
     { kind: 'webhook_delivery_removed' },
     report.webhookDeliveriesRemoved,
+  )
+  deps.metrics.inc(
+    'parley_retention_total',
+    help,
+    { kind: 'rule_run_removed' },
+    report.ruleRunsRemoved,
   )
   return report
 }

@@ -25,6 +25,12 @@ export type Principal =
        */
       token?: { id: string; scope: 'read' | 'write' | 'admin' }
     }
+  /**
+   * The system acting on one inbox's conversations (issue 20's automation rules, id
+   * `rule:<ruleId>/<depth>`): built by the server, never from a request. Everything an
+   * operator may do to that inbox's conversations, nothing elsewhere.
+   */
+  | { kind: 'system'; id: string; inboxId: string }
 
 /** view: read history, subscribe. participate: send, edit, delete, typing, receipts. manage: status. */
 export type Access = 'view' | 'participate' | 'manage'
@@ -51,6 +57,12 @@ export function authorize(
       throw new ParleyError('not_found', 'conversation not found')
     }
     if (access === 'manage') throw new ParleyError('forbidden', 'visitors cannot change the status')
+    return conv
+  }
+  if (principal.kind === 'system') {
+    if (!conv || conv.inboxId !== principal.inboxId) {
+      throw new ParleyError('not_found', 'conversation not found')
+    }
     return conv
   }
   if (!canOperatorAccess(principal, access)) {

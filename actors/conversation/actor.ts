@@ -74,6 +74,11 @@ export interface ConversationDeps {
    * then marks them in the webhook outbox, in its own transaction.
    */
   outbox?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
+  /**
+   * Whether these events go into the automation rules' outbox (issue 20): true when an enabled
+   * rule of the inbox is triggered by one of them. Marked in the write's own transaction.
+   */
+  ruleMarks?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
 }
 
 /** Default grace before a deleted message's files leave the storage. */
@@ -390,9 +395,16 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       ...(woke ? withoutSnooze(conv) : conv),
       status,
       lastSeq: seq,
-      hasUnansweredIncoming: author.kind === 'visitor',
+      // The system's messages (a rule's) answer nothing: the visitor still waits for a person.
+      hasUnansweredIncoming:
+        author.kind === 'system' ? conv.hasUnansweredIncoming : author.kind === 'visitor',
       // A visitor's message starts a wait unless one runs; an operator's ends it.
-      waitingSince: author.kind === 'visitor' ? (conv.waitingSince ?? now) : null,
+      waitingSince:
+        author.kind === 'visitor'
+          ? (conv.waitingSince ?? now)
+          : author.kind === 'system'
+            ? (conv.waitingSince ?? null)
+            : null,
       lastMessageAt: now,
       escalationAt: this.isAssignee(principal) ? null : conv.escalationAt,
       updatedAt: now,
@@ -431,7 +443,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
    */
   private async note(cmd: Extract<ConversationCommand, { type: 'note' }>): Promise<Reply<'note'>> {
     const conv = authorize(cmd.principal, this.conv, 'participate')
-    if (cmd.principal.kind !== 'operator') {
+    if (cmd.principal.kind === 'visitor') {
       throw new ParleyError('forbidden', 'only operators write private notes')
     }
     checkText(cmd.text)
@@ -812,7 +824,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     if (until !== null && until > now + MAX_SNOOZE_MS) {
       throw new ParleyError('validation_failed', 'until: at most a year ahead')
     }
-    if (conv.snooze && conv.snooze.until === until) return { snooze: conv.snooze, seq: conv.lastSeq }
+    if (conv.snooze && conv.snooze.until === until)
+      return { snooze: conv.snooze, seq: conv.lastSeq }
     return this.changeSnooze(conv, { until }, partyOf(principal))
   }
 
@@ -824,7 +837,12 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   ): Promise<Reply<'snooze'>> {
     const now = this.ctx.clock.now()
     const seq = conv.lastSeq + 1
-    const next = { ...withoutSnooze(conv), ...(snooze ? { snooze } : {}), lastSeq: seq, updatedAt: now }
+    const next = {
+      ...withoutSnooze(conv),
+      ...(snooze ? { snooze } : {}),
+      lastSeq: seq,
+      updatedAt: now,
+    }
     await this.commit(next, {
       events: [this.event(seq, now, { name: 'conversation.snoozed', data: { snooze, by } })],
     })
@@ -1147,6 +1165,13 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       this.deps.outbox?.(inboxId, write.events)
     ) {
       write = { ...write, outbox: true }
+    }
+    if (
+      inboxId !== undefined &&
+      write.events.length > 0 &&
+      this.deps.ruleMarks?.(inboxId, write.events)
+    ) {
+      write = { ...write, ruleMark: true }
     }
     try {
       await this.deps.store.write(

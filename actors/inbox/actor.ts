@@ -598,16 +598,24 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     conversationId: string,
     verb: string,
   ): Promise<{
-    principal: Extract<Principal, { kind: 'operator' }>
+    principal: Mover
     conv: Conversation
     elevated: boolean
   }> {
-    if (principal.kind !== 'operator' || !principal.canChat) {
+    // The system (a rule of this inbox) moves like a supervisor, in this inbox only.
+    const system = principal.kind === 'system' && principal.inboxId === this.key
+    if (!system && (principal.kind !== 'operator' || !principal.canChat)) {
       throw new ParleyError('forbidden', 'this operator has no permission to handle chats')
     }
     const conv = await this.deps.conversations.peek(conversationId)
     if (!conv || conv.inboxId !== this.key)
       throw new ParleyError('not_found', 'conversation not found')
+    if (principal.kind !== 'operator') {
+      if (conv.status !== 'open') {
+        throw new ParleyError('conflict', `only open conversations can be ${verb}`)
+      }
+      return { principal: principal as Mover, conv, elevated: true }
+    }
     const elevated = principal.role === 'supervisor' || principal.role === 'admin'
     if (!elevated && !this.inboxMembers.has(principal.id)) {
       throw new ParleyError('forbidden', 'not a member of this inbox')
@@ -721,11 +729,12 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   }
 }
 
+/** Who moves a conversation: an operator, or the system (a rule) acting for its inbox. */
+type Mover = Extract<Principal, { kind: 'operator' | 'system' }>
+
 /** Who may move a conversation: its assignee, anyone on an unassigned one, or the elevated. */
-function mayMove(
-  principal: Extract<Principal, { kind: 'operator' }>,
-  assigneeId: string | null,
-): boolean {
+function mayMove(principal: Mover, assigneeId: string | null): boolean {
+  if (principal.kind === 'system') return true
   const elevated = principal.role === 'supervisor' || principal.role === 'admin'
   return elevated || assigneeId === null || assigneeId === principal.id
 }

@@ -483,6 +483,64 @@ export const macros = pgTable(
   (t) => [uniqueIndex('macros_inbox_name_uq').on(t.inboxId, t.nameKey)],
 )
 
+/** Automation rules (issue 20); see the SQLite schema. */
+export const rules = pgTable(
+  'rules',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    enabled: boolean('enabled').notNull(),
+    position: integer('position').notNull(),
+    event: text('event').notNull(),
+    waitMinutes: integer('wait_minutes'),
+    conditions: text('conditions').notNull(),
+    actions: text('actions').notNull(),
+    createdBy: text('created_by'),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+    runs: integer('runs').notNull().default(0),
+    lastRunAt: int64('last_run_at'),
+    lastError: text('last_error'),
+    lastErrorAt: int64('last_error_at'),
+  },
+  (t) => [uniqueIndex('rules_inbox_name_uq').on(t.inboxId, t.nameKey)],
+)
+
+/** The rules outbox (issue 20); see the SQLite schema. */
+export const ruleMarks = pgTable('rule_marks', {
+  conversationId: text('conversation_id')
+    .primaryKey()
+    .references(() => conversations.id),
+  fromSeq: int64('from_seq').notNull(),
+  seq: int64('seq').notNull(),
+  markedAt: int64('marked_at').notNull(),
+})
+
+/** What each rule did to each conversation, once per trigger (issue 20); see the SQLite schema. */
+export const ruleRuns = pgTable(
+  'rule_runs',
+  {
+    ruleId: text('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    conversationId: text('conversation_id').notNull(),
+    trigger: text('trigger').notNull(),
+    at: int64('at').notNull(),
+    outcome: text('outcome').notNull(),
+    error: text('error'),
+  },
+  (t) => [
+    // The runner's look-up: a conversation's triggers (every rule of them).
+    primaryKey({ columns: [t.conversationId, t.trigger, t.ruleId] }),
+    // Retention removes old runs oldest first.
+    index('rule_runs_at').on(t.at),
+  ],
+)
+
 /** The audit trail (issue 18, S6); see the SQLite schema. */
 export const auditLog = pgTable(
   'audit_log',
@@ -1038,6 +1096,9 @@ export const tables = {
   cannedReplies,
   labels,
   macros,
+  rules,
+  ruleMarks,
+  ruleRuns,
   noteMentions,
   auditLog,
   webhookEndpoints,

@@ -69,6 +69,8 @@ export interface PlannedWrite {
   outbox: Rows['webhookOutbox'][]
   /** Analytics marks (issue 19): a conversation whose log this write appends to. */
   analytics: Rows['analyticsMarks'][]
+  /** Rules outbox marks (issue 20): the range of this write's events for the rules runner. */
+  ruleMarks?: Rows['ruleMarks'][]
   /** Operators a new note mentions (issue 20's Mentions view). Absent: none. */
   mentions?: Rows['noteMentions'][]
   /** The webhook dispatcher's own changes (db/repos/webhook-steps.ts). */
@@ -145,6 +147,7 @@ export class ConversationWriter {
   readonly #unlink
   readonly #erasures: ErasureSteps
   readonly #outbox
+  readonly #ruleMarks
   readonly #webhooks: WebhookSteps
   readonly #analytics: AnalyticsSteps
 
@@ -194,6 +197,11 @@ export class ConversationWriter {
     this.#outbox = insertInto('webhookOutbox', {
       target: ['conversationId'],
       set: { seq: keepHigher(o.seq) },
+    })
+    const rm = db.tables.ruleMarks
+    this.#ruleMarks = insertInto('ruleMarks', {
+      target: ['conversationId'],
+      set: { seq: keepHigher(rm.seq) },
     })
     this.#conversationPatches = new ConversationPatches(db)
     this.#messagePatches = new MessagePatches(db)
@@ -251,6 +259,7 @@ export class ConversationWriter {
         : [],
       erasures: write.erase ? [{ conversationId: id, ...write.erase }] : [],
       outbox: write.outbox ? outboxMark(write) : [],
+      ...(write.ruleMark ? { ruleMarks: outboxMark(write) } : {}),
       ...mentionsOf(write),
       analytics:
         write.events.length > 0
@@ -298,6 +307,7 @@ export class ConversationWriter {
         writes.flatMap((w) => w.mentions ?? []),
       ),
       ...insertStep(this.#outbox, mergedMarks(writes.flatMap((w) => w.outbox))),
+      ...insertStep(this.#ruleMarks, mergedMarks(writes.flatMap((w) => w.ruleMarks ?? []))),
       // An existing mark stays as it is (its time is the oldest uncounted append's).
       ...insertStep(this.#analyticsMark, firstPerKey(writes.flatMap((w) => w.analytics))),
       ...this.#webhooks.steps(writes.flatMap((w) => (w.webhooks ? [w.webhooks] : []))),

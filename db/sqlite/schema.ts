@@ -487,6 +487,78 @@ export const macros = sqliteTable(
 )
 
 /**
+ * Automation rules (issue 20, protocol/rules.ts): an inbox's ordered rules. A name is unique in
+ * its inbox whatever its case (`name_key`). Conditions and actions are validated JSON. `runs`,
+ * `last_run_at` and `last_error*` are what the runner reports. Read per inbox by the unique
+ * index's leading column (the list and the runner's directory load read every row: few).
+ */
+export const rules = sqliteTable(
+  'rules',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    position: integer('position').notNull(),
+    event: text('event').notNull(),
+    waitMinutes: integer('wait_minutes'),
+    conditions: text('conditions').notNull(),
+    actions: text('actions').notNull(),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    runs: integer('runs').notNull().default(0),
+    lastRunAt: integer('last_run_at'),
+    lastError: text('last_error'),
+    lastErrorAt: integer('last_error_at'),
+  },
+  (t) => [uniqueIndex('rules_inbox_name_uq').on(t.inboxId, t.nameKey)],
+)
+
+/**
+ * The rules outbox (issue 20), like `webhook_outbox`: a row per conversation whose log holds
+ * events the rules runner has not looked at, upserted in the events' own transaction when the
+ * inbox has enabled rules. Deleted by the runner only while `seq` is still what it covered.
+ */
+export const ruleMarks = sqliteTable('rule_marks', {
+  conversationId: text('conversation_id')
+    .primaryKey()
+    .references(() => conversations.id),
+  fromSeq: integer('from_seq').notNull(),
+  seq: integer('seq').notNull(),
+  markedAt: integer('marked_at').notNull(),
+})
+
+/**
+ * What each rule did to each conversation, once per triggering event (`trigger`: `seq:<n>` for
+ * a log event, `wait:<since>` for a wait): the runner's memory that makes a rule run at most
+ * once per trigger across restarts and failover. `outcome`: done, loop (stopped: too deep a
+ * chain of rules), failed (an action was refused; `error` says why). Primary-key look-ups only.
+ */
+export const ruleRuns = sqliteTable(
+  'rule_runs',
+  {
+    ruleId: text('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    conversationId: text('conversation_id').notNull(),
+    trigger: text('trigger').notNull(),
+    at: integer('at').notNull(),
+    outcome: text('outcome').notNull(),
+    error: text('error'),
+  },
+  (t) => [
+    // The runner's look-up: a conversation's triggers (every rule of them).
+    primaryKey({ columns: [t.conversationId, t.trigger, t.ruleId] }),
+    // Retention removes old runs oldest first.
+    index('rule_runs_at').on(t.at),
+  ],
+)
+
+/**
  * The audit trail (issue 18, S6): append-only; read newest first, by action, actor or target.
  * No foreign keys: an entry outlives the operator or conversation it names.
  */
@@ -1043,6 +1115,9 @@ export const tables = {
   cannedReplies,
   labels,
   macros,
+  rules,
+  ruleMarks,
+  ruleRuns,
   noteMentions,
   auditLog,
   webhookEndpoints,

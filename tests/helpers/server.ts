@@ -278,3 +278,28 @@ export async function rawTableDump(s: TestServer): Promise<Record<string, string
     db.close()
   }
 }
+
+/**
+ * Runs one SQL statement straight on a test server's database (SQLite file or Postgres), with
+ * `?`-free literal SQL: for tests that put the store in a state only a crash leaves behind.
+ */
+export async function rawSql(s: TestServer, statement: string): Promise<unknown[]> {
+  const database = await testDatabase(s.dataDir)
+  if (database) {
+    const { default: postgres } = await import('postgres')
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} })
+    try {
+      return [...(await sql.unsafe(statement))]
+    } finally {
+      await sql.end({ timeout: 1 })
+    }
+  }
+  const { Database } = await import('bun:sqlite')
+  const db = new Database(join(s.dataDir, 'parley.db'))
+  try {
+    db.exec('PRAGMA busy_timeout = 5000')
+    return db.query(statement).all()
+  } finally {
+    db.close()
+  }
+}
