@@ -328,6 +328,17 @@ export interface AnalyticsConversationPage {
 }
 
 /** A rating comment (`GET /api/analytics/comments`); erased conversations have none. */
+/**
+ * Labels in analytics (issue 20): how many of the conversations created in the range (in the
+ * scope, filters applied) carry each label now, most used first; a label no conversation
+ * carries is listed with 0. `conversations` counts them all, `unlabelled` those with none.
+ */
+export interface AnalyticsLabels {
+  conversations: number
+  unlabelled: number
+  labels: { id: string; inboxId: string; name: string; color: string; conversations: number }[]
+}
+
 export interface AnalyticsComment {
   conversationId: string
   scale: 'stars' | 'thumbs' | 'nps'

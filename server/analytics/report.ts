@@ -27,6 +27,7 @@ import {
   type AnalyticsConversationPage,
   type AnalyticsDrillQuery,
   type AnalyticsExportQuery,
+  type AnalyticsLabels,
   type AnalyticsQuery,
   type AnalyticsReport,
   type AnalyticsTotals,
@@ -48,6 +49,9 @@ import {
   type PresenceSpan,
 } from './load.ts'
 import { isTimeZone, LocalTime, partsOfLocal, type LocalParts } from './time.ts'
+
+/** Conversations read per page by the labels report. */
+const LABEL_PAGE = 1000
 
 /** Comments a report lists at most. */
 const MAX_COMMENTS = 100
@@ -207,6 +211,45 @@ export class AnalyticsService {
     })
     const last = shown.at(-1)
     return { items, next: more && last ? `${last.at}:${last.id}` : null }
+  }
+
+  /**
+   * Labels (issue 20): the conversations created in the range, in the scope, counted by the
+   * labels they carry now. Pages through them (LABEL_PAGE at a time), so a year is never read
+   * into memory at once; labels come from the conversations' rows.
+   */
+  async labels(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsLabels> {
+    const scope = await this.#scope(principal, q)
+    const { analytics, rules, labels } = this.deps.store
+    const counts = new Map<string, number>()
+    let conversations = 0
+    let unlabelled = 0
+    for (let after: { at: number; id: string } | null = null; ;) {
+      const page = await analytics.pageAt(scope, 'created', 'all', after, LABEL_PAGE)
+      for (const row of await rules.conversations(page.map((f) => f.conversationId))) {
+        conversations++
+        const carried = row.labels ?? []
+        if (carried.length === 0) unlabelled++
+        for (const id of carried) counts.set(id, (counts.get(id) ?? 0) + 1)
+      }
+      const last = page.at(-1)
+      if (page.length < LABEL_PAGE || !last) break
+      after = { at: last.createdAt, id: last.conversationId }
+    }
+    const defined = (await Promise.all(scope.inboxIds.map((id) => labels.list(id)))).flat()
+    return {
+      conversations,
+      unlabelled,
+      labels: defined
+        .map((l) => ({
+          id: l.id,
+          inboxId: l.inboxId,
+          name: l.name,
+          color: l.color,
+          conversations: counts.get(l.id) ?? 0,
+        }))
+        .sort((a, b) => b.conversations - a.conversations || a.name.localeCompare(b.name)),
+    }
   }
 
   async comments(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsComment[]> {

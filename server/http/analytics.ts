@@ -4,6 +4,7 @@
  *   GET /api/analytics/report?from=&to=&tz=&interval=&inbox=&branch=&operator=&channel=&country=
  *   GET /api/analytics/conversations?...&metric=&cursor=   the conversations behind a figure
  *   GET /api/analytics/comments?...                         rating comments, newest first
+ *   GET /api/analytics/labels?...                           conversations by label (issue 20)
  *   GET /api/analytics/export?...&table=                    one table as CSV
  */
 import { Elysia } from 'elysia'
@@ -18,6 +19,7 @@ import { doc } from './responses.ts'
 import {
   AnalyticsCommentsShape,
   AnalyticsConversationPageShape,
+  AnalyticsLabelsShape,
   AnalyticsReportShape,
 } from './shapes-analytics.ts'
 
@@ -58,6 +60,23 @@ export function analyticsRoutes(ctx: HttpContext, analytics: AnalyticsService) {
             `cursor of the following page. ${RANGE}`,
           access: 'elevated',
           ok: AnalyticsConversationPageShape,
+        }),
+      },
+    )
+    .get(
+      '/api/analytics/labels',
+      async ({ headers, query }) => analytics.labels(await principalOf(ctx, headers), query),
+      {
+        query: AnalyticsQuery,
+        detail: doc({
+          summary: 'Conversations by label',
+          tag: 'analytics',
+          description:
+            'How many of the conversations created in the range carry each label of the ' +
+            'inboxes in scope now (issue 20), most used first, and how many carry none. ' +
+            RANGE,
+          access: 'elevated',
+          ok: AnalyticsLabelsShape,
         }),
       },
     )

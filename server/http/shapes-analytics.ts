@@ -2,6 +2,7 @@
 import * as v from 'valibot'
 import type {
   AnalyticsComment,
+  AnalyticsLabels,
   AnalyticsConversationPage,
   AnalyticsReport,
 } from '../../protocol/analytics.ts'
@@ -135,4 +136,20 @@ export const AnalyticsCommentsShape = shape<AnalyticsComment[]>()(
       operatorId: v.nullable(v.string()),
     }),
   ),
+)
+
+export const AnalyticsLabelsShape = shape<AnalyticsLabels>()(
+  v.object({
+    conversations: Int,
+    unlabelled: Int,
+    labels: v.array(
+      v.object({
+        id: v.string(),
+        inboxId: v.string(),
+        name: v.string(),
+        color: v.string(),
+        conversations: Int,
+      }),
+    ),
+  }),
 )

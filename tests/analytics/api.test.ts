@@ -262,3 +262,60 @@ describe('analytics API', () => {
     expect(await s.store.analytics.oldestMark()).toBeNull()
   })
 })
+
+describe('analytics - labels (issue 20)', () => {
+  test('analytics labels - conversations created in the range, by the labels they carry now, in scope; typed errors', async () => {
+    const clock = new FakeClock(START)
+    const s = await u.server({ clock, env: { ANALYTICS_EVERY_MS: '0' } })
+    const admin = await s.adminToken()
+    const inboxId = await s.defaultInboxId()
+    const agent = await s.operator({ inboxIds: [inboxId] })
+    const made = async (name: string) =>
+      (
+        await s.http(`/api/admin/inboxes/${inboxId}/labels`, {
+          token: admin,
+          body: { name, color: '#225588' },
+        })
+      ).body.label.id as string
+    const [refund, vip, unused] = [await made('Refund'), await made('VIP'), await made('Unused')]
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) ids.push((await httpStart(s, undefined, `hello ${i}`)).id)
+    const tag = async (id: string, add: string[]) => {
+      const res = await s.http(`/api/conversations/${id}/labels`, {
+        token: agent.token,
+        body: { add },
+      })
+      expect(res.status).toBe(200)
+    }
+    await tag(ids[0]!, [refund, vip])
+    await tag(ids[1]!, [refund])
+    await tag(ids[2]!, [vip])
+    await s.analytics.catchUp()
+
+    const res = await get(s, admin, 'labels')
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      conversations: 5,
+      unlabelled: 2,
+      labels: [
+        { id: refund, inboxId, name: 'Refund', color: '#225588', conversations: 2 },
+        { id: vip, inboxId, name: 'VIP', color: '#225588', conversations: 2 },
+        { id: unused, inboxId, name: 'Unused', color: '#225588', conversations: 0 },
+      ],
+    })
+    // A range before they were created counts none of them.
+    const before = await get(s, admin, 'labels', {
+      ...RANGE,
+      from: START - 2 * HOUR,
+      to: START - HOUR,
+    })
+    expect(before.body).toMatchObject({ conversations: 0, unlabelled: 0 })
+    expect(before.body.labels.map((l: { conversations: number }) => l.conversations)).toEqual([
+      0, 0, 0,
+    ])
+    // Operators may not read it; a bad range is a typed error.
+    expect((await get(s, agent.token, 'labels')).status).toBe(403)
+    const bad = await get(s, admin, 'labels', { ...RANGE, to: RANGE.from })
+    expect(bad.status).toBe(422)
+  })
+})
