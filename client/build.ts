@@ -13,6 +13,7 @@
  * hide every other change in that total. The panel's Russian strings are the same kind: only a
  * Russian UI fetches them. So is the panel's analytics dashboard (issue 19: its page, its CSS
  * and the uPlot charts library, <= 40 KB): only admins and supervisors who open it fetch it.
+ * So is an inbox's automation rules editor (issue 20, <= 16 KB), fetched with its settings.
  * `--if-stale`: do nothing when dist/ was built from the current sources (`npm start` uses it).
  *
  * Builds into a scratch folder and swaps it in at the end, so a running server never serves a
@@ -83,6 +84,13 @@ const BUDGETS = [
     match: (f: string) => f.startsWith('panel/') && ON_DEMAND.analytics.test(f),
   },
   {
+    // An inbox's automation rules (client/panel/components/Rules.tsx, its editor and its CSS,
+    // issue 20): fetched when an admin or a supervisor first opens an inbox's settings.
+    name: 'panel automation rules, on demand (Rules-*)',
+    limit: 16 * KB,
+    match: (f: string) => f.startsWith('panel/') && ON_DEMAND.rules.test(f),
+  },
+  {
     // The panel's Russian strings (client/panel/i18n/ru.ts): fetched before the first render by
     // a Russian UI only, so an English one never pays for them.
     name: 'panel Russian strings, per language (ru-*)',
@@ -110,6 +118,7 @@ const ON_DEMAND = {
   emojiData: /\/assets\/_?emoji-(en|ru)-[^/]+\.js$/,
   panelRussian: /^panel\/assets\/ru-[^/]+\.js$/,
   analytics: /\/assets\/Analytics-[^/]+\.(js|css)$/,
+  rules: /\/assets\/Rules-[^/]+\.(js|css)$/,
 }
 
 function onDemand(file: string): boolean {

@@ -15,9 +15,13 @@ export function nameOf(state: PanelState, id: string): string {
   return operatorName(state, id) ?? (own?.id === id ? own.name : null) ?? t('An operator')
 }
 
+/** Done by an automation rule (issue 20): the system as `rule:<ruleId>/<depth>`. */
+export const byRule = (by: Party) => by.kind === 'system' && by.id.startsWith('rule:')
+
 /** Who did it, as the line names them. */
 function actor(state: PanelState, by: Party): string {
   if (by.kind === 'operator') return nameOf(state, by.id)
+  if (byRule(by)) return t('Automation rule')
   return by.kind === 'visitor' ? t('the visitor') : t('routing')
 }
 
@@ -28,7 +32,7 @@ function actor(state: PanelState, by: Party): string {
  */
 function tagText(state: PanelState, line: TagLine): string {
   const by = line.data.by
-  const name = by.kind === 'operator' ? nameOf(state, by.id) : t('System')
+  const name = by.kind === 'operator' || byRule(by) ? actor(state, by) : t('System')
   if (line.name === 'conversation.priority') {
     const priority = t(PRIORITY_NAMES[line.data.priority])
     return t('{name} set priority to {priority}', { name, priority })
@@ -70,7 +74,7 @@ export function activityText(state: PanelState, line: StatusLine | TransferLine 
       if (status === 'open') return t('Visitor reopened')
       return status === 'resolved' ? t('Visitor resolved') : t('Visitor closed')
     }
-    if (by.kind === 'system') {
+    if (by.kind === 'system' && !byRule(by)) {
       if (status === 'open') return t('Reopened automatically')
       return status === 'resolved' ? t('Resolved automatically') : t('Closed automatically')
     }

@@ -4,7 +4,7 @@
  * thread lines.
  */
 import type { Conversation, Transport } from '../shared/index.ts'
-import { nameOf } from './activity.ts'
+import { byRule, nameOf } from './activity.ts'
 import { locale, t } from './i18n.ts'
 import type { PanelMutations, PanelState, SnoozeLine } from './store.ts'
 
@@ -47,7 +47,8 @@ export function snoozeLineText(state: PanelState, line: SnoozeLine): string {
     if (by.kind === 'visitor') return t('Woke up: the visitor wrote')
     if (by.kind === 'system') return by.id === 'snooze' ? t('Woke up on time') : t('Snooze ended')
   }
-  const name = by.kind === 'operator' ? nameOf(state, by.id) : t('System')
+  const name =
+    by.kind === 'operator' ? nameOf(state, by.id) : byRule(by) ? t('Automation rule') : t('System')
   if (snooze === null) return t('{name} unsnoozed', { name })
   return snooze.until === null
     ? t('{name} snoozed until the visitor replies', { name })

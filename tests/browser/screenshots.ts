@@ -27,6 +27,7 @@ import { analyticsShots } from './screenshots-analytics.ts'
 import { labelShots } from './screenshots-labels.ts'
 import { snoozeShots } from './screenshots-snooze.ts'
 import { macroShots } from './screenshots-macros.ts'
+import { ruleShots } from './screenshots-rules.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -134,6 +135,7 @@ try {
   await labelShots(browser)
   await snoozeShots(browser)
   await macroShots(browser)
+  await ruleShots(browser)
 } finally {
   await browser.close()
   await server.stop()

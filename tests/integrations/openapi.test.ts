@@ -594,6 +594,8 @@ describe('answers fit their documented shapes', () => {
     const drill = { ...range, metric: 'created' }
     const page = await ok('get', '/api/analytics/conversations', {}, { token: admin, query: drill })
     expect(page.items.length).toBeGreaterThan(0)
+    const labels = await ok('get', '/api/analytics/labels', {}, { token: admin, query: range })
+    expect(labels.conversations).toBeGreaterThan(0)
     const comments = await ok('get', '/api/analytics/comments', {}, { token: admin, query: range })
     expect(comments.map((c: { comment: string }) => c.comment)).toContain('Quick and kind')
   })
@@ -679,6 +681,42 @@ describe('answers fit their documented shapes', () => {
     const mentions = await ok('get', '/api/me/mentions', {}, { token: f.boris.token })
     expect(mentions.items.length).toBeGreaterThan(0)
     await ok('delete', '/api/admin/macros/{id}', { id: macro.id }, { token: admin })
+    // Automation rules (issue 20).
+    const inbox = { id: f.inboxId }
+    const rule = (
+      await ok(
+        'post',
+        '/api/admin/inboxes/{id}/rules',
+        inbox,
+        {
+          token: admin,
+          body: {
+            name: 'Refunds',
+            event: 'message.created',
+            conditions: [{ field: 'label', op: 'has', value: label.id }],
+            actions: [{ type: 'set_priority', priority: 'urgent' }],
+          },
+        },
+        201,
+      )
+    ).rule
+    await ok(
+      'patch',
+      '/api/admin/rules/{id}',
+      { id: rule.id },
+      { token: admin, body: { enabled: false } },
+    )
+    await ok('get', '/api/admin/inboxes/{id}/rules', inbox, { token: admin })
+    await ok('put', '/api/admin/inboxes/{id}/rules/order', inbox, {
+      token: admin,
+      body: { ids: [rule.id] },
+    })
+    const dry = await ok('post', '/api/admin/inboxes/{id}/rules/dry-run', inbox, {
+      token: admin,
+      body: { conditions: [{ field: 'label', op: 'has', value: label.id }] },
+    })
+    expect(dry.matched).toBeGreaterThan(0)
+    await ok('delete', '/api/admin/rules/{id}', { id: rule.id }, { token: admin })
     await ok('delete', '/api/admin/labels/{id}', { id: label.id }, { token: admin })
   })
 

@@ -50,6 +50,10 @@ const ACTIONS: Record<string, string> = {
   'macro.created': msg('Added a macro'),
   'macro.updated': msg('Changed a macro'),
   'macro.deleted': msg('Deleted a macro'),
+  'rule.created': msg('Added an automation rule'),
+  'rule.updated': msg('Changed an automation rule'),
+  'rule.deleted': msg('Deleted an automation rule'),
+  'rule.reordered': msg('Reordered automation rules'),
 }
 
 /** What kind of thing an entry acted on, as the table names it. */
@@ -63,6 +67,7 @@ function kindOf(kind: string): string {
   if (kind === 'api_token') return t('API token')
   if (kind === 'label') return t('Label')
   if (kind === 'macro') return t('Macro')
+  if (kind === 'rule') return t('Automation rule')
   return kind
 }
 

@@ -1,14 +1,16 @@
 /**
- * Admin: each inbox's name and settings, its labels and macros (issue 20) and how to embed its
- * widget.
+ * Admin: each inbox's name and settings, its labels, macros and automation rules (issue 20) and
+ * how to embed its widget. The rules' editor is an on-demand chunk (Rules-*, client/build.ts).
  */
-import { Index, Show } from 'solid-js'
+import { Index, lazy, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
 import { t } from '../i18n.ts'
 import { EmbedCode } from './EmbedCode.tsx'
 import { InboxForm } from './InboxForm.tsx'
 import { LabelSettings } from './LabelSettings.tsx'
 import { MacroSettings } from './MacroSettings.tsx'
+
+const Rules = lazy(() => import('./Rules.tsx'))
 
 export function InboxSettings() {
   const panel = usePanel()
@@ -27,6 +29,7 @@ export function InboxSettings() {
             <InboxForm inbox={inbox()} />
             <LabelSettings inboxId={inbox().id} />
             <MacroSettings inboxId={inbox().id} />
+            <Rules inboxId={inbox().id} />
             <EmbedCode inboxId={inbox().id} />
           </>
         )}

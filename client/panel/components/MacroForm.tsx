@@ -1,19 +1,19 @@
 /**
- * A macro's editor (issue 20): its name and its ordered actions (MacroStep), each moved up or
+ * A macro's editor (issue 20): its name and its ordered actions (ActionSteps), each moved up or
  * down or removed; up to MAX_ACTIONS. A new one (the form closes once it is created) or one
  * changed in place. A refusal shows under the form and marks what it names: the name (another
  * macro of the inbox has it) or the action the server points at (`actions[2] ...`: a label,
  * branch or operator that is not the inbox's, a snooze after a resolve).
  */
-import { createSignal, createUniqueId, Index, Show } from 'solid-js'
+import { createSignal, createUniqueId, Show } from 'solid-js'
 import { asParleyError } from '../../shared/index.ts'
-import { Icon } from '../../shared/ui/Icon.tsx'
 import type { Macro, MacroAction } from '../api.ts'
 import { describe } from '../chat.ts'
 import { usePanel } from '../context.ts'
 import { t } from '../i18n.ts'
 import { macrosApi } from '../macros-api.ts'
-import { freshAction, MacroStep } from './MacroStep.tsx'
+import { ActionSteps, focusStep } from './ActionSteps.tsx'
+import { freshAction } from './MacroStep.tsx'
 
 /** protocol/macros.ts MAX_MACRO_ACTIONS and MAX_MACRO_NAME (that module is the server's). */
 const MAX_ACTIONS = 10
@@ -44,32 +44,8 @@ export function MacroForm(props: {
   /** The steps changed; the focus goes to the type select of step `focus`, if given. */
   const change = (next: MacroAction[], focus?: number) => {
     setSteps(next)
-    if (focus !== undefined) list.querySelectorAll<HTMLElement>('.step-kind')[focus]?.focus()
+    if (focus !== undefined) focusStep(list, focus)
   }
-  const move = (i: number, delta: number) => {
-    const next = [...steps()]
-    next.splice(i + delta, 0, ...next.splice(i, 1))
-    change(next, i + delta)
-  }
-
-  const button = (
-    label: string,
-    icon: 'down' | 'trash',
-    disabled: () => boolean,
-    onClick: () => void,
-    up = '',
-  ) => (
-    <button
-      type="button"
-      class={`icon-button small ${up}`}
-      aria-label={label}
-      disabled={disabled()}
-      onClick={onClick}
-    >
-      <Icon name={icon} size={16} />
-    </button>
-  )
-
   const refusal = (e: unknown) => {
     const text = describe(e)
     if (asParleyError(e).code === 'conflict') {
@@ -114,55 +90,15 @@ export function MacroForm(props: {
           ref={(el) => queueMicrotask(() => el.focus())}
         />
       </label>
-      <ol class="macro-steps" ref={list} aria-label={t('Actions')}>
-        <Index each={steps()}>
-          {(step, i) => {
-            const n = () => ({ n: i + 1 })
-            return (
-              <li classList={{ invalid: bad(`step-${i}`) }}>
-                <MacroStep
-                  action={step()}
-                  inboxId={props.inboxId}
-                  team={panel.state.teams[props.inboxId]}
-                  select={{
-                    class: 'step-kind',
-                    'aria-label': t('Action {n}', n()),
-                    'aria-invalid': bad(`step-${i}`),
-                    'aria-describedby': by(`step-${i}`),
-                  }}
-                  onChange={(action) => change(steps().map((s, j) => (j === i ? action : s)))}
-                />
-                {/* Disabled where it cannot go: the focus follows the action it moved. */}
-                <div class="step-buttons">
-                  {button(
-                    t('Move action {n} up', n()),
-                    'down',
-                    () => i === 0,
-                    () => move(i, -1),
-                    'up',
-                  )}
-                  {button(
-                    t('Move action {n} down', n()),
-                    'down',
-                    () => i === steps().length - 1,
-                    () => move(i, 1),
-                  )}
-                  {button(
-                    t('Remove action {n}', n()),
-                    'trash',
-                    () => steps().length === 1,
-                    () =>
-                      change(
-                        steps().filter((_, j) => j !== i),
-                        Math.min(i, steps().length - 2),
-                      ),
-                  )}
-                </div>
-              </li>
-            )
-          }}
-        </Index>
-      </ol>
+      <ActionSteps
+        inboxId={props.inboxId}
+        steps={steps()}
+        onChange={change}
+        invalid={(i) => bad(`step-${i}`)}
+        describedBy={(i) => by(`step-${i}`)}
+        runner
+        ref={(el) => (list = el)}
+      />
       <div class="form-foot">
         <Show when={steps().length < MAX_ACTIONS}>
           <button

@@ -2,9 +2,10 @@
  * One action of a macro in its editor (issue 20): what it does (a select; another choice starts
  * that action afresh) and its fields: labels to tick (the inbox's), a priority, the text of a
  * reply or a note, whom to assign it to (whoever runs it, an operator of the inbox, nobody), a
- * branch, how long to snooze, resolve or close.
+ * branch, how long to snooze, resolve or close. An editor may offer one kind more (a rule's
+ * "Notify teammates"): its own code, kept in its own chunk.
  */
-import { For, Show, type JSX } from 'solid-js'
+import { For, Show, type Component, type JSX } from 'solid-js'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
 import type { MacroAction, Team } from '../api.ts'
 import { usePanel } from '../context.ts'
@@ -43,20 +44,31 @@ const NOBODY = ''
 
 type Of<K extends Kind> = Extract<MacroAction, { type: K }>
 
-export function MacroStep(props: {
-  action: MacroAction
+/** A kind of action only one editor offers: its type, its name (a msg() key), its fields. */
+export interface ExtraKind<A extends { type: string }> {
+  type: A['type']
+  name: string
+  fresh: () => A
+  fields: Component<{ action: A; inboxId: string; onChange: (action: A) => void }>
+}
+
+export function MacroStep<A extends { type: string }>(props: {
+  action: A
   inboxId: string
   /** The inbox's branches and operators, once loaded. */
   team: Team | undefined
+  /** Offer "whoever runs the macro" as an assignee (a rule runs by itself: it starts on nobody). */
+  runner: boolean
   /** The type select's attributes (its name, whether the server refused this action). */
   select: JSX.SelectHTMLAttributes<HTMLSelectElement>
-  onChange: (action: MacroAction) => void
+  /** One kind more, offered after the macro's. */
+  extra?: ExtraKind<A>
+  onChange: (action: A) => void
 }) {
   const panel = usePanel()
   /** The action as the kind on screen has it (its fields re-render only for another kind). */
-  const a = <K extends Kind>() => props.action as Of<K>
-  const set = (patch: Partial<MacroAction>) =>
-    props.onChange({ ...props.action, ...patch } as MacroAction)
+  const a = <K extends Kind>() => props.action as unknown as Of<K>
+  const set = (patch: Partial<MacroAction>) => props.onChange({ ...props.action, ...patch })
   /** Options may come later (the team loads): each says whether it is the one chosen. */
   const select = (
     label: string,
@@ -137,7 +149,7 @@ export function MacroStep(props: {
           t('Assign to'),
           () => a<'assign'>().to ?? NOBODY,
           () => [
-            ['me', t('Whoever runs the macro')],
+            ...(props.runner ? [['me', t('Whoever runs the macro')] as [string, string]] : []),
             ...(props.team?.operators ?? []).map((op): [string, string] => [op.id, op.name]),
             [NOBODY, t('Nobody (unassign)')],
           ],
@@ -186,7 +198,16 @@ export function MacroStep(props: {
     <>
       <select
         {...props.select}
-        onChange={(e) => props.onChange(freshAction(e.currentTarget.value as Kind))}
+        onChange={(e) => {
+          const kind = e.currentTarget.value as Kind
+          props.onChange(
+            kind === props.extra?.type
+              ? props.extra.fresh()
+              : ((kind === 'assign' && !props.runner
+                  ? { type: 'assign', to: null }
+                  : freshAction(kind)) as unknown as A),
+          )
+        }}
       >
         <For each={Object.entries(KINDS)}>
           {([kind, [name]]) => (
@@ -195,9 +216,23 @@ export function MacroStep(props: {
             </option>
           )}
         </For>
+        <Show when={props.extra}>
+          {(extra) => (
+            <option value={extra().type} selected={extra().type === props.action.type}>
+              {t(extra().name)}
+            </option>
+          )}
+        </Show>
       </select>
       <Show when={props.action.type} keyed>
-        {(kind) => fields(kind)}
+        {(kind) => {
+          const Extra = kind === props.extra?.type ? props.extra.fields : null
+          return Extra ? (
+            <Extra action={props.action} inboxId={props.inboxId} onChange={props.onChange} />
+          ) : (
+            fields(kind as Kind)
+          )
+        }}
       </Show>
     </>
   )

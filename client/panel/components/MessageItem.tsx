@@ -65,7 +65,11 @@ export function MessageItem(props: { message: Message | PendingMessage }) {
       <div class="bubble" classList={{ deleted: deleted() }}>
         <Show when={automatic()}>
           <span class="auto-label">
-            {stored()?.author.id === 'auto-reply' ? t('Automatic reply') : t('System message')}
+            {stored()?.author.id === 'auto-reply'
+              ? t('Automatic reply')
+              : stored()?.author.id.startsWith('rule:')
+                ? t('Automation rule')
+                : t('System message')}
           </span>
         </Show>
         <Show when={!deleted()} fallback={<em>{t('Message deleted')}</em>}>

@@ -9,7 +9,7 @@ import { usePanel } from '../context.ts'
 import { clock } from '../format.ts'
 import { t } from '../i18n.ts'
 import type { NoteLine } from '../store.ts'
-import { nameOf } from '../activity.ts'
+import { byRule, nameOf } from '../activity.ts'
 import '../notes.css'
 
 export function NoteItem(props: { line: NoteLine }) {
@@ -29,7 +29,12 @@ export function NoteItem(props: { line: NoteLine }) {
             />
           </svg>
           <span class="note-label">{t('Private note')}</span>
-          <SafeText class="note-author" text={nameOf(panel.state, note().author.id)} />
+          <SafeText
+            class="note-author"
+            text={
+              byRule(note().author) ? t('Automation rule') : nameOf(panel.state, note().author.id)
+            }
+          />
           <time dateTime={new Date(note().createdAt).toISOString()}>{clock(note().createdAt)}</time>
         </header>
         {/* A note is never empty when written: an empty one was erased (issue 18). */}

@@ -36,7 +36,9 @@ export function SettingsList<T extends { id: string; name: string }>(props: {
 
   const done = (id: string) => {
     setEditing(null)
-    const button = section.querySelector(`[data-row="${CSS.escape(id)}"] button`)
+    const row = section.querySelector(`[data-row="${CSS.escape(id)}"]`)
+    // Its Edit button (a row may hold buttons of its own before it), else "New ...".
+    const button = row?.querySelector('.branch-actions button') ?? row?.querySelector('button')
     ;(button instanceof HTMLElement ? button : heading).focus()
   }
 

@@ -10,13 +10,14 @@ import { branchName, selected } from '../derive.ts'
 import { clock } from '../format.ts'
 import { t } from '../i18n.ts'
 import type { TransferLine } from '../store.ts'
-import { nameOf } from '../activity.ts'
+import { byRule, nameOf } from '../activity.ts'
 
 export function TransferLineItem(props: { line: TransferLine }) {
   const panel = usePanel()
   const me = () => panel.state.login?.operator.id
   const who = () => {
     const by = props.line.data.by
+    if (byRule(by)) return t('Automation rule')
     if (by.kind !== 'operator') return t('Routing')
     if (by.id === me()) return t('You')
     return nameOf(panel.state, by.id)

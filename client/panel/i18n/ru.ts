@@ -12,6 +12,7 @@ import { RU_ADMIN_WEBHOOKS } from './ru/admin-webhooks.ts'
 import { RU_CONVERSATION } from './ru/conversation.ts'
 import { RU_LABELS } from './ru/labels.ts'
 import { RU_MACROS } from './ru/macros.ts'
+import { RU_RULES } from './ru/rules.ts'
 import { RU_SHELL } from './ru/shell.ts'
 import { RU_SNOOZE } from './ru/snooze.ts'
 
@@ -21,6 +22,7 @@ export const PARTS: ReadonlyArray<Dictionary> = [
   RU_LABELS,
   RU_SNOOZE,
   RU_MACROS,
+  RU_RULES,
   RU_ADMIN_INBOX,
   RU_ADMIN_TEAM,
   RU_ADMIN_WEBHOOKS,

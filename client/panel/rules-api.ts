@@ -1,0 +1,43 @@
+/**
+ * The admin's automation rule calls (issue 20): list, create, change, reorder, delete and dry
+ * run an inbox's rules (`/api/admin/...`). Only the rules' on-demand chunk loads it. Types only
+ * from protocol/rules.ts: its valibot schemas are the server's.
+ */
+import { httpJson } from '../shared/index.ts'
+import type {
+  Rule,
+  RuleAction,
+  RuleCondition,
+  RuleDryRun,
+  RuleEvent,
+  RuleInput,
+} from '../../protocol/rules.ts'
+
+export type { Rule, RuleAction, RuleCondition, RuleDryRun, RuleEvent, RuleInput }
+
+/** What a dry run looks at: the form's event and conditions, over the last `days`. */
+export interface DryRunInput {
+  event: RuleEvent
+  waitMinutes: number | null
+  conditions: RuleCondition[]
+  days: number
+}
+
+export function rulesApi(http: { baseUrl: string; token: () => string | null }) {
+  const call = <T>(path: string, method: string, body?: unknown) =>
+    httpJson<T>(http.baseUrl, `/api/admin${path}`, { method, body, token: http.token() })
+  const inbox = (id: string) => `/inboxes/${encodeURIComponent(id)}/rules`
+  const rule = (id: string) => `/rules/${encodeURIComponent(id)}`
+  return {
+    list: (inboxId: string) => call<{ rules: Rule[] }>(inbox(inboxId), 'GET'),
+    create: (inboxId: string, input: RuleInput) =>
+      call<{ rule: Rule }>(inbox(inboxId), 'POST', input),
+    patch: (id: string, input: Partial<RuleInput>) =>
+      call<{ rule: Rule }>(rule(id), 'PATCH', input),
+    remove: (id: string) => call<{ ok: true }>(rule(id), 'DELETE'),
+    order: (inboxId: string, ids: string[]) =>
+      call<{ rules: Rule[] }>(`${inbox(inboxId)}/order`, 'PUT', { ids }),
+    dryRun: (inboxId: string, input: DryRunInput) =>
+      call<RuleDryRun>(`${inbox(inboxId)}/dry-run`, 'POST', input),
+  }
+}
