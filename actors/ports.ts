@@ -227,6 +227,8 @@ export interface InboxFilter {
   /** Only snoozed ones (true) or only those not snoozed (false) (issue 20). */
   snoozed?: boolean
   priority?: ConversationPriority
+  /** Only these conversations (what the caller follows, issue 20); none when empty. */
+  conversationIds?: readonly string[]
 }
 
 /** all; mine: assigned to the caller; unassigned: open and assigned to nobody. */
@@ -1153,6 +1155,18 @@ export interface RuleStore {
   conversations(ids: readonly string[]): Promise<Conversation[]>
 }
 
+/** Teammates following conversations without being assigned (issue 20's participants). */
+export interface FollowerStore {
+  /** Idempotent; `validation_failed` when the operator follows `max` others already. */
+  follow(conversationId: string, operatorId: string, at: number, max: number): Promise<void>
+  /** False: they did not follow it. */
+  unfollow(conversationId: string, operatorId: string): Promise<boolean>
+  /** Who follows it, first follower first. */
+  followers(conversationId: string): Promise<string[]>
+  /** What the operator follows, latest first, at most `limit`. */
+  followedBy(operatorId: string, limit: number): Promise<string[]>
+}
+
 /** Labels an inbox defines (issue 20). Names are unique per inbox whatever their case. */
 export interface LabelStore {
   /** The inbox's labels by name. */
@@ -1800,6 +1814,7 @@ export interface Store {
   labels: LabelStore
   macros: MacroStore
   rules: RuleStore
+  followers: FollowerStore
   audit: AuditStore
   webhooks: WebhookStore
   apiTokens: ApiTokenStore

@@ -12,6 +12,7 @@ import { SqlCannedReplyStore } from './repos/canned.ts'
 import { SqlLabelStore } from './repos/labels.ts'
 import { SqlMacroStore } from './repos/macros.ts'
 import { SqlRuleStore } from './repos/rules.ts'
+import { SqlFollowerStore } from './repos/followers.ts'
 import { SqlConversationStore } from './repos/conversations.ts'
 import { SqlInboxStore, SqlVisitorStore } from './repos/directory.ts'
 import { SqlConversationQueries } from './repos/queries.ts'
@@ -141,6 +142,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     labels: new SqlLabelStore(db),
     macros: new SqlMacroStore(db),
     rules: new SqlRuleStore(db),
+    followers: new SqlFollowerStore(db),
     audit: new SqlAuditStore(db),
     webhooks: new SqlWebhookStore(db, (unit) => committer.submit(unit)),
     apiTokens: new SqlApiTokenStore(db),

@@ -80,6 +80,7 @@ import { cannedRoutes } from './http/canned.ts'
 import { labelRoutes } from './http/labels.ts'
 import { macroRoutes } from './http/macros.ts'
 import { ruleRoutes } from './http/rules.ts'
+import { followerRoutes } from './http/followers.ts'
 import { RulesRunner } from './rules/runner.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
@@ -572,6 +573,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(labelRoutes(ctx))
     .use(macroRoutes(ctx))
     .use(ruleRoutes(ctx, rules))
+    .use(followerRoutes(ctx))
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))
     .use(notificationRoutes(ctx, mailer !== null))

@@ -907,6 +907,8 @@ export class ChatService {
   async listInbox(
     principal: Principal,
     opts: Omit<InboxFilter, 'inboxIds'> & {
+      /** Only what the caller follows (issue 20's participants). */
+      following?: boolean
       view?: InboxView
       sort?: InboxSort
       cursor: string | null
@@ -915,8 +917,10 @@ export class ChatService {
   ): Promise<Page<InboxItem>> {
     const op = listingOperator(principal, opts.inboxId)
     await this.checkLabelFilter(op, opts.labelId)
+    const { following, ...rest } = opts
     const page = await this.store.queries.listInbox({
-      ...opts,
+      ...rest,
+      ...(await this.followedFilter(op.id, following)),
       inboxIds: op.inboxIds ?? null,
       operatorId: op.id,
       limit: clampLimit(opts.limit, 30),
@@ -927,15 +931,53 @@ export class ChatService {
   /** How many rows each view of listInbox shows under these filters. */
   async listCounts(
     principal: Principal,
-    filter: Omit<InboxFilter, 'inboxIds'>,
+    filter: Omit<InboxFilter, 'inboxIds'> & { following?: boolean },
   ): Promise<InboxCounts> {
     const op = listingOperator(principal, filter.inboxId)
     await this.checkLabelFilter(op, filter.labelId)
+    const { following, ...rest } = filter
     return this.store.queries.countInbox({
-      ...filter,
+      ...rest,
+      ...(await this.followedFilter(op.id, following)),
       inboxIds: op.inboxIds ?? null,
       operatorId: op.id,
     })
+  }
+
+  /** `following`: only what the operator follows (issue 20's participants). */
+  private async followedFilter(
+    operatorId: string,
+    following: boolean | undefined,
+  ): Promise<{ conversationIds?: string[] }> {
+    if (!following) return {}
+    return { conversationIds: await this.store.followers.followedBy(operatorId, MAX_FOLLOWED) }
+  }
+
+  /**
+   * Follow a conversation or stop (issue 20's participants): any operator who may view it,
+   * assigned or not, at most MAX_FOLLOWED at once. Its panels hear of the change (no event:
+   * following is not part of the conversation's log). Returns who follows it now.
+   */
+  async follow(
+    principal: Principal,
+    conversationId: string,
+    on: boolean,
+  ): Promise<{ following: boolean; followers: string[] }> {
+    const op = requireOperator(principal)
+    await this.open(op, conversationId)
+    let changed = true
+    if (on) await this.store.followers.follow(conversationId, op.id, this.clock.now(), MAX_FOLLOWED)
+    else changed = await this.store.followers.unfollow(conversationId, op.id)
+    if (changed) this.conversations.tellIfLive(conversationId, { type: 'details_changed' })
+    return { following: on, followers: await this.store.followers.followers(conversationId) }
+  }
+
+  /** Who follows the conversation, for whoever may view it. */
+  async followers(principal: Principal, conversationId: string) {
+    const op = requireOperator(principal)
+    await this.open(op, conversationId)
+    const followers = await this.store.followers.followers(conversationId)
+    return { following: followers.includes(op.id), followers }
   }
 
   /**
@@ -1164,6 +1206,9 @@ function mentionCursor(cursor: string): { at: number; conversationId: string; se
 
 /** Conversations read per page while a deleted label comes off them. */
 const DROP_PAGE = 200
+
+/** The most conversations one operator follows at once (issue 20's participants). */
+export const MAX_FOLLOWED = 500
 
 function requireOperator(principal: Principal): Extract<Principal, { kind: 'operator' }> {
   if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')

@@ -18,6 +18,11 @@ export function nameOf(state: PanelState, id: string): string {
 /** Done by an automation rule (issue 20): the system as `rule:<ruleId>/<depth>`. */
 export const byRule = (by: Party) => by.kind === 'system' && by.id.startsWith('rule:')
 
+/** Who wrote a note or mentioned someone: an operator by name, or an automation rule. */
+export function authorName(state: PanelState, by: Party): string {
+  return byRule(by) ? t('Automation rule') : nameOf(state, by.id)
+}
+
 /** Who did it, as the line names them. */
 function actor(state: PanelState, by: Party): string {
   if (by.kind === 'operator') return nameOf(state, by.id)

@@ -28,7 +28,7 @@ import { settleUploads, type Upload } from '../shared/attachments.ts'
 import type { PanelApi, VisitorContext } from './api.ts'
 import { newestVisitorSeq, ownRead } from './derive.ts'
 import type { MentionAlert, PanelMutations, PanelState } from './store.ts'
-import { nameOf } from './activity.ts'
+import { authorName } from './activity.ts'
 import { t } from './i18n.ts'
 import { alertHidden } from './notify.ts'
 import { COMPOSE_EVENT, type ComposeRequest } from './shortcuts.ts'
@@ -415,7 +415,7 @@ export function createChat(
    */
   function onMention(alert: MentionAlert) {
     m.set('mention', alert)
-    const who = nameOf(state, alert.by.id)
+    const who = authorName(state, alert.by)
     alertHidden(
       'mentions',
       alert.conversationId,

@@ -29,6 +29,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   rules: ['id'],
   ruleMarks: ['conversationId'],
   ruleRuns: ['conversationId', 'trigger', 'ruleId'],
+  conversationFollowers: ['conversationId', 'operatorId'],
   noteMentions: ['operatorId', 'conversationId', 'seq'],
   auditLog: ['id'],
   webhookEndpoints: ['id'],

@@ -483,6 +483,28 @@ export const macros = pgTable(
   (t) => [uniqueIndex('macros_inbox_name_uq').on(t.inboxId, t.nameKey)],
 )
 
+/**
+ * Teammates following a conversation without being assigned (issue 20's participants): its
+ * thread shows them, their list can show only what they follow. Read by the conversation
+ * (primary key) and by the operator (`conversation_followers_operator`).
+ */
+export const conversationFollowers = pgTable(
+  'conversation_followers',
+  {
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    at: int64('at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.operatorId] }),
+    index('conversation_followers_operator').on(t.operatorId, t.at),
+  ],
+)
+
 /** Automation rules (issue 20); see the SQLite schema. */
 export const rules = pgTable(
   'rules',
@@ -1099,6 +1121,7 @@ export const tables = {
   rules,
   ruleMarks,
   ruleRuns,
+  conversationFollowers,
   noteMentions,
   auditLog,
   webhookEndpoints,

@@ -60,6 +60,11 @@ export function inboxPredicate(
     const rank = PRIORITY_RANK[priority]
     add(eq(c.priority, rank), (r) => r.priority === rank)
   }
+  const only = filter.conversationIds
+  if (only !== undefined) {
+    // An empty list matches nothing (an empty IN is not valid SQL everywhere).
+    add(only.length > 0 ? inArray(c.id, [...only]) : sql`1 = 0`, (r) => only.includes(r.id))
+  }
   const snoozed = filter.snoozed
   if (snoozed !== undefined) add(eq(c.snoozed, snoozed), (r) => r.snoozed === snoozed)
   if (filter.unansweredOnly) {

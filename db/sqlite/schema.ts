@@ -487,6 +487,28 @@ export const macros = sqliteTable(
 )
 
 /**
+ * Teammates following a conversation without being assigned (issue 20's participants): its
+ * thread shows them, their list can show only what they follow. Read by the conversation
+ * (primary key) and by the operator (`conversation_followers_operator`).
+ */
+export const conversationFollowers = sqliteTable(
+  'conversation_followers',
+  {
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.operatorId] }),
+    index('conversation_followers_operator').on(t.operatorId, t.at),
+  ],
+)
+
+/**
  * Automation rules (issue 20, protocol/rules.ts): an inbox's ordered rules. A name is unique in
  * its inbox whatever its case (`name_key`). Conditions and actions are validated JSON. `runs`,
  * `last_run_at` and `last_error*` are what the runner reports. Read per inbox by the unique
@@ -1118,6 +1140,7 @@ export const tables = {
   rules,
   ruleMarks,
   ruleRuns,
+  conversationFollowers,
   noteMentions,
   auditLog,
   webhookEndpoints,

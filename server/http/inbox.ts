@@ -23,6 +23,8 @@ const filterEntries = {
   priority: v.optional(ConversationPriority),
   /** Only snoozed ones (true) or those not snoozed (false). */
   snoozed: v.optional(QueryBool),
+  /** Only the conversations the caller follows (issue 20). */
+  following: v.optional(QueryBool),
 }
 const CountsQuery = v.strictObject(filterEntries)
 const ListQuery = v.strictObject({
@@ -42,6 +44,7 @@ function filterOf(query: v.InferOutput<typeof CountsQuery>) {
     labelId: query.label,
     priority: query.priority,
     snoozed: query.snoozed,
+    following: query.following,
   }
 }
 

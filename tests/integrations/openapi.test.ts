@@ -717,6 +717,12 @@ describe('answers fit their documented shapes', () => {
     })
     expect(dry.matched).toBeGreaterThan(0)
     await ok('delete', '/api/admin/rules/{id}', { id: rule.id }, { token: admin })
+    // Following (issue 20).
+    await ok('put', '/api/conversations/{id}/follow', id, a)
+    const followers = await ok('get', '/api/conversations/{id}/followers', id, a)
+    expect(followers.following).toBe(true)
+    await ok('get', '/api/inbox', {}, { ...a, query: { following: 'true' } })
+    await ok('delete', '/api/conversations/{id}/follow', id, a)
     await ok('delete', '/api/admin/labels/{id}', { id: label.id }, { token: admin })
   })
 

@@ -7,7 +7,7 @@
 import { createSignal, For, Show } from 'solid-js'
 import { httpJson } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
-import { nameOf } from '../activity.ts'
+import { authorName } from '../activity.ts'
 import { describe } from '../chat.ts'
 import { usePanel } from '../context.ts'
 import { t } from '../i18n.ts'
@@ -83,7 +83,7 @@ export function MentionsDialog(props: { onClose: () => void }) {
                 <li>
                   <button type="button" class="mention-item" onClick={() => void open(item, close)}>
                     <span>
-                      <SafeText text={nameOf(panel.state, item.by.id)} />{' '}
+                      <SafeText text={authorName(panel.state, item.by)} />{' '}
                       <time class="muted" dateTime={new Date(item.at).toISOString()}>
                         {snoozeTime(item.at)}
                       </time>
