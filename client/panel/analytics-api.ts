@@ -1,7 +1,7 @@
 /**
  * The analytics dashboard's state and calls (issue 19, A1/A2): the filters as the page's hash
  * keeps them (`#analytics?range=7d&inbox=...`, so a reload shows the same figures), the range
- * they stand for in the viewer's time zone, and the four GET calls. Only the dashboard's lazy
+ * they stand for in the viewer's time zone, and the GET calls. Only the dashboard's lazy
  * chunk (components/Analytics.tsx) loads this module.
  */
 import type {
@@ -9,6 +9,7 @@ import type {
   AnalyticsConversationPage,
   AnalyticsDrill,
   AnalyticsInterval,
+  AnalyticsLabels,
   AnalyticsReport,
   AnalyticsTable,
 } from '../../protocol/analytics.ts'
@@ -20,6 +21,7 @@ export type {
   AnalyticsConversationPage,
   AnalyticsDrill,
   AnalyticsInterval,
+  AnalyticsLabels,
   AnalyticsReport,
   AnalyticsTable,
   AnalyticsTotals,
@@ -183,6 +185,7 @@ export function analyticsApi(http: { baseUrl: string; token: () => string | null
   return {
     report: (q: URLSearchParams) => get<AnalyticsReport>(`/api/analytics/report?${q}`),
     comments: (q: URLSearchParams) => get<AnalyticsComment[]>(`/api/analytics/comments?${q}`),
+    labels: (q: URLSearchParams) => get<AnalyticsLabels>(`/api/analytics/labels?${q}`),
     conversations(q: URLSearchParams, metric: AnalyticsDrill, cursor: string | null) {
       const p = new URLSearchParams(q)
       p.set('metric', metric)

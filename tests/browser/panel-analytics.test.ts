@@ -9,12 +9,14 @@
  * figures, in English and Russian. Keyboard only (a card, Enter, Escape), 375 px, dark, Russian,
  * axe-core; a supervisor has the page, a plain operator neither the page nor the API. A chart's
  * interval (its table's cell, a click on the canvas) and a breakdown's row (Olga's resolved)
- * list exactly their conversations, by mouse and by keyboard.
+ * list exactly their conversations, by mouse and by keyboard. Conversations by label (issue 20):
+ * two labels on the first two conversations, a third on none; the table shows what the API
+ * counts, the row of none, an inbox column once a second inbox has labels too.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
-import type { AnalyticsReport } from '../../protocol/analytics.ts'
+import type { AnalyticsLabels, AnalyticsReport } from '../../protocol/analytics.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
 import { violations } from './axe.ts'
@@ -80,6 +82,10 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     startedAt: number
     /** When each conversation started, as env.conversations. */
     createdAt: number[]
+    /** The labels each conversation carries (ids), as env.conversations. */
+    labelled: string[][]
+    /** The default inbox's labels by name. */
+    labels: Record<string, string>
   }
   const clients: TestClient[] = []
   const api = async (path: string, method = 'GET', body?: unknown) => {
@@ -91,19 +97,25 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     (await env.server.http('/api/auth/login', { body: { email, password: PASSWORD } })).body
       .token as string
 
-  /** The admin's dashboard, in English unless told, and the report it shows. */
+  /**
+   * The admin's dashboard, in English unless told, the report it shows and the labels' figures
+   * (with the query the page asked them with).
+   */
   async function openReport(
     opts: { viewport?: { width: number; height: number }; ru?: boolean } = {},
-  ): Promise<{ page: Page; report: AnalyticsReport }> {
+  ): Promise<{ page: Page; report: AnalyticsReport; labels: AnalyticsLabels; query: string }> {
     const { page } = await PanelPage.open(env.browser.context, env.server.url, {
       viewport: opts.viewport,
       initScript: opts.ru ? RU : EN,
     })
     const response = page.waitForResponse((r) => r.url().includes('/api/analytics/report?'))
+    const labelled = page.waitForResponse((r) => r.url().includes('/api/analytics/labels?'))
     await page.getByRole('button', { name: opts.ru ? 'Аналитика' : 'Analytics' }).click()
     const report = (await (await response).json()) as AnalyticsReport
+    const labels = (await (await labelled).json()) as AnalyticsLabels
+    const query = new URL((await labelled).url()).search
     await page.locator('.an-cards').waitFor()
-    return { page, report }
+    return { page, report, labels, query }
   }
   const openDashboard = async (opts: Parameters<typeof openReport>[0] = {}) =>
     (await openReport(opts)).page
@@ -138,6 +150,20 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     await client.ok({ type: 'feed_subscribe' })
     env.olga = { id: olga.id, client }
 
+    // Labels: two used (Billing on two conversations, Shipping on one), one used on none.
+    env.labels = {}
+    for (const [name, color] of [
+      ['Billing', '#2563eb'],
+      ['Shipping', '#16a34a'],
+      ['Refund', '#dc2626'],
+    ]) {
+      env.labels[name!] = (
+        await api(`/api/admin/inboxes/${env.inboxId}/labels`, 'POST', { name, color })
+      ).label.id
+    }
+    const plan = [[env.labels.Billing!, env.labels.Shipping!], [env.labels.Billing!], []]
+    env.labelled = []
+
     env.conversations = []
     env.createdAt = []
     const visitors: Array<{ client: TestClient; id: string }> = []
@@ -158,6 +184,16 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
       )
       await client.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
       await client.ok({ type: 'send', conversationId: id, clientMsgId: `re-${id}`, text: 'Hi!' })
+      // Olga (a member of the inbox) labels it as planned.
+      const add = plan[env.labelled.length]!
+      env.labelled.push(add)
+      if (add.length > 0) {
+        const res = await env.server.http(`/api/conversations/${id}/labels`, {
+          token: olgaToken,
+          body: { add },
+        })
+        expect(res.status).toBe(200)
+      }
     }
     // Two resolved; the first one rated 4 stars with a comment.
     for (const { id } of visitors.slice(0, 2)) {
@@ -649,6 +685,143 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     await until(async () => (await phoneDialog.locator('.an-drill-row').count()) === 2, 'two')
     expect(await violations(phone)).toEqual([])
     await phone.close()
+  }, 90_000)
+
+  test('analytics - conversations by label: the counts and shares the API gives, the row of none, an inbox column for two inboxes; en and ru, 375 px, light and dark, axe', async () => {
+    const { page, labels, query } = await openReport()
+    // The API read apart with the page's query: the same figures, and those the setup made.
+    expect(await api(`/api/analytics/labels${query}`)).toEqual(labels)
+    const carrying = (id: string) => env.labelled.filter((ids) => ids.includes(id)).length
+    expect(labels.conversations).toBe(env.conversations.length)
+    expect(labels.unlabelled).toBe(env.labelled.filter((ids) => ids.length === 0).length)
+    expect(labels.labels.map((l) => l.id).sort()).toEqual(Object.values(env.labels).sort())
+    for (const l of labels.labels) expect(l.conversations).toBe(carrying(l.id))
+
+    /** The table's rows as shown: each row's key and its cells' text. */
+    const shown = (p: Page) =>
+      p
+        .locator('[data-table="labels"] tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((tr) => [
+            tr.getAttribute('data-key'),
+            ...[...tr.children].map((cell) => (cell.textContent ?? '').trim()),
+          ]),
+        )
+    /** What the table should show: the API's labels in its order, then the row of none. */
+    const expected = (
+      figures: AnalyticsLabels,
+      lang: Lang,
+      none: string,
+      inbox?: (id: string) => string,
+    ) => {
+      const pct = (n: number) =>
+        new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(
+          n / figures.conversations,
+        )
+      const row = (key: string, name: string, n: number, inboxId?: string) => [
+        key,
+        name,
+        ...(inbox ? [inboxId ? inbox(inboxId) : '–'] : []),
+        num(lang, n),
+        pct(n),
+      ]
+      return [
+        ...figures.labels.map((l) => row(l.id, l.name, l.conversations, l.inboxId)),
+        row('', none, figures.unlabelled),
+      ]
+    }
+
+    // Named by its heading; one inbox, so no inbox column.
+    const table = page.getByRole('table', { name: 'Conversations by label' })
+    await table.waitFor()
+    expect(await table.locator('thead th').allInnerTexts()).toEqual([
+      'Label',
+      'Conversations',
+      'Share',
+    ])
+    expect(await shown(page)).toEqual(expected(labels, 'en', 'No label'))
+    // The swatch has the label's color and is hidden from screen readers (the name says it).
+    const billing = labels.labels.find((l) => l.id === env.labels.Billing)!
+    const swatch = table.locator(`tr[data-key="${billing.id}"] .an-swatch`)
+    expect(await swatch.getAttribute('aria-hidden')).toBe('true')
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(billing.color.slice(i, i + 2), 16))
+    expect(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      `rgb(${r}, ${g}, ${b})`,
+    )
+    expect(await violations(page)).toEqual([])
+    await page.emulateMedia({ colorScheme: 'dark' })
+    expect(await violations(page)).toEqual([])
+    // Other filters: asked again, with the report's query, at the same time.
+    const asked = (what: string) =>
+      page
+        .waitForRequest((r) => r.url().includes(`/api/analytics/${what}?`))
+        .then((r) => new URL(r.url()).search)
+    const [reportQuery, labelsQuery] = await Promise.all([
+      asked('report'),
+      asked('labels'),
+      page.locator('.an-filters').getByLabel('Dates').selectOption('30d'),
+    ])
+    expect(labelsQuery).toBe(reportQuery)
+    expect(new URLSearchParams(labelsQuery).get('from')).not.toBe(
+      new URLSearchParams(query).get('from'),
+    )
+    await page.close()
+
+    // 375 px, dark, Russian: each row a card of labelled lines, the page still fits.
+    const phone = await openReport({ viewport: { width: 375, height: 740 }, ru: true })
+    await phone.page.emulateMedia({ colorScheme: 'dark' })
+    const ruTable = phone.page.getByRole('table', { name: 'Диалоги по меткам' })
+    await ruTable.waitFor()
+    expect(phone.labels).toEqual(labels)
+    expect(await shown(phone.page)).toEqual(expected(labels, 'ru', 'Без метки'))
+    expect(
+      await ruTable
+        .locator(`tr[data-key="${billing.id}"] td`)
+        .evaluateAll((cells) => cells.map((td) => td.getAttribute('data-label'))),
+    ).toEqual(['Разговоры', 'Доля'])
+    await until(() => fits(phone.page), 'the dashboard fits 375 px')
+    expect(await violations(phone.page)).toEqual([])
+    await phone.page.emulateMedia({ colorScheme: 'light' })
+    expect(await violations(phone.page)).toEqual([])
+    await phone.page.close()
+
+    // A second inbox with a label of the same name: a column says whose each label is.
+    const other = (await api('/api/admin/inboxes', 'POST', { name: 'Wholesale' })).id as string
+    await api(`/api/admin/inboxes/${other}/labels`, 'POST', { name: 'Billing', color: '#9333ea' })
+    const { inboxes } = (await api('/api/admin/inboxes')) as {
+      inboxes: Array<{ id: string; name: string }>
+    }
+    const inboxName = (id: string) => inboxes.find((i) => i.id === id)!.name
+    const two = await openReport()
+    expect(new Set(two.labels.labels.map((l) => l.inboxId))).toEqual(new Set([env.inboxId, other]))
+    expect(await api(`/api/analytics/labels${two.query}`)).toEqual(two.labels)
+    const twoTable = two.page.getByRole('table', { name: 'Conversations by label' })
+    await twoTable.waitFor()
+    expect(await twoTable.locator('thead th').allInnerTexts()).toEqual([
+      'Label',
+      'Inbox',
+      'Conversations',
+      'Share',
+    ])
+    // The inboxes' names come with the filters' choices: wait for them.
+    await until(
+      async () =>
+        JSON.stringify(await shown(two.page)) ===
+        JSON.stringify(expected(two.labels, 'en', 'No label', inboxName)),
+      'the table with its inbox column',
+    )
+    expect(await violations(two.page)).toEqual([])
+
+    // Inboxes with no labels at all (as the server would answer): a line says so, no table.
+    await two.page.route('**/api/analytics/labels?*', (route) =>
+      route.fulfill({ json: { conversations: 3, unlabelled: 3, labels: [] } }),
+    )
+    await two.page.getByRole('button', { name: 'Refresh' }).click()
+    await two.page
+      .locator('[data-table="labels"]', { hasText: 'No labels in these inboxes yet.' })
+      .waitFor()
+    expect(await two.page.locator('[data-table="labels"] table').count()).toBe(0)
+    await two.page.close()
   }, 90_000)
 
   test('analytics - a supervisor has the page; a plain operator neither the page nor the API', async () => {

@@ -13,8 +13,11 @@
  * Operators work shifts on real sockets: connected on weekdays from about nine to six (one of
  * them at weekends), away for lunch, now and then busy; while they are online routing hands them
  * the conversations, outside their hours someone takes them by hand. So the load (conversations
- * open at the same time) and the time online by status are real too. The projection then
- * catches up.
+ * open at the same time) and the time online by status are real too. The one who answers
+ * labels the conversation by its question (issue 20: conversations by label; one label is used
+ * on none). The projection then catches up.
+ *
+ * `bun tests/browser/screenshots-analytics.ts` writes these alone.
  */
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -22,7 +25,7 @@ import { FakeClock } from '../../actors/index.ts'
 import { ROOT } from '../../client/build-stamp.ts'
 import { ADMIN, startTestServer, type TestServer } from '../helpers/server.ts'
 import { TestClient } from '../helpers/ws.ts'
-import type { TestBrowser } from './harness.ts'
+import { ensureClientBuilt, launchBrowser, type TestBrowser } from './harness.ts'
 import { PanelPage } from './panel-page.ts'
 
 const PASSWORD = 'operator-password-1'
@@ -50,6 +53,22 @@ const QUESTIONS = [
   'My grinder arrived broken',
   'Do you have gift cards?',
 ]
+/** The labels of the inbox, and which the answer puts on each question (none: unlabelled). */
+const LABELS = {
+  'Order status': '#2563eb',
+  Shipping: '#0d9488',
+  Returns: '#dc2626',
+  Subscription: '#9333ea',
+  Wholesale: '#d97706',
+} as const
+type LabelName = keyof typeof LABELS
+const LABELLED: Record<string, LabelName[]> = {
+  'Where is my order?': ['Order status'],
+  'Do you ship to Norway?': ['Shipping'],
+  'Can I change the delivery address?': ['Order status', 'Shipping'],
+  'How do I pause my subscription?': ['Subscription'],
+  'My grinder arrived broken': ['Returns'],
+}
 const COMMENTS = ['Quick and kind, thank you!', 'Solved in minutes', 'A bit slow, but helpful']
 
 /** A small deterministic random source: the same history every run. */
@@ -202,6 +221,11 @@ async function seed(
     },
     'PUT',
   )
+  const labelIds = {} as Record<LabelName, string>
+  for (const [name, color] of Object.entries(LABELS) as Array<[LabelName, string]>) {
+    const res = await call(`/api/admin/inboxes/${inboxId}/labels`, admin, { name, color })
+    labelIds[name] = res.label.id as string
+  }
   /** Operators of a branch, by country of the visitor. */
   const teamFor = (country: string) =>
     country === 'DE' ? ops.slice(0, 2) : country === 'RU' ? ops.slice(2) : ops
@@ -305,6 +329,7 @@ async function seed(
       await walkTo(at)
       const country = pick(COUNTRIES)
       const { token: visitor } = await server.visitorToken(inboxId)
+      const question = pick(QUESTIONS)
       const res = await fetch(`${server.url}/api/visitor/conversations`, {
         method: 'POST',
         headers: {
@@ -312,7 +337,7 @@ async function seed(
           authorization: `Bearer ${visitor}`,
           'x-real-ip': ADDRESSES[country]!,
         },
-        body: JSON.stringify({ text: pick(QUESTIONS) }),
+        body: JSON.stringify({ text: question }),
       })
       if (res.status !== 201) throw new Error(`start: ${res.status} ${await res.text()}`)
       const id = ((await res.json()) as { conversation: { id: string } }).conversation.id
@@ -345,6 +370,8 @@ async function seed(
         clientMsgId: `a-${id}`,
         text: 'Hello! Let me check.',
       })
+      const add = (LABELLED[question] ?? []).map((name) => labelIds[name])
+      if (add.length > 0) await call(`${path}/labels`, op.token, { add })
       const turns = 1 + Math.floor(rnd() * 3)
       for (let i = 0; i < turns; i++) {
         await walkTo(clock.now() + (1 + rnd() * 3) * MINUTE)
@@ -381,4 +408,14 @@ async function seed(
   // Whoever is on shift now stays connected (closed with the server).
   for (const op of ops) if (op.ws) sockets.push(op.ws)
   return made
+}
+
+if (import.meta.main) {
+  ensureClientBuilt()
+  const browser = await launchBrowser()
+  try {
+    await analyticsShots(browser)
+  } finally {
+    await browser.close()
+  }
 }

@@ -1,13 +1,23 @@
 /**
  * The analytics dashboard (issue 19, A1/A2; a lazy, on-demand chunk for admins and supervisors,
  * with uPlot inside it): filters kept in the page's hash, headline cards against the previous
- * period, charts over time, the weekday × hour heatmap, breakdown tables with CSV, ratings and
- * their comments. A headline, a chart's interval (a cell of its table, a click on the canvas) and
+ * period, charts over time, the weekday × hour heatmap, breakdown tables with CSV, conversations
+ * by label, ratings and their comments. A headline, a chart's interval (a cell of its table, a click on the canvas) and
  * a breakdown's row open the conversations behind that figure (the drill-down). The server
  * scopes everything to the viewer's inboxes; the figures are as of the projection's last
  * catch-up (`asOf`).
  */
-import { createMemo, createSignal, For, on, createEffect, onCleanup, onMount, Show } from 'solid-js'
+import {
+  batch,
+  createEffect,
+  createMemo,
+  createSignal,
+  For,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+} from 'solid-js'
 import { asParleyError } from '../../shared/index.ts'
 import {
   analyticsApi,
@@ -18,6 +28,7 @@ import {
   queryOf,
   type AnalyticsComment,
   type AnalyticsDrill as DrillMetric,
+  type AnalyticsLabels as LabelFigures,
   type AnalyticsReport,
   type DrillRequest,
   type Filters,
@@ -32,6 +43,7 @@ import { AnalyticsCharts } from './AnalyticsCharts.tsx'
 import { AnalyticsDrill } from './AnalyticsDrill.tsx'
 import { AnalyticsFilters, type FilterOptions } from './AnalyticsFilters.tsx'
 import { AnalyticsHeatmap } from './AnalyticsHeatmap.tsx'
+import { AnalyticsLabels } from './AnalyticsLabels.tsx'
 import { AnalyticsRatings } from './AnalyticsRatings.tsx'
 import { BreakdownTable } from './AnalyticsTable.tsx'
 import '../analytics.css'
@@ -57,6 +69,7 @@ export function Analytics() {
   // while the next report (other filters) is on its way.
   let shown = query()
   const [comments, setComments] = createSignal<AnalyticsComment[]>([])
+  const [labels, setLabels] = createSignal<LabelFigures | null>(null)
   const [loading, setLoading] = createSignal(true)
   const [error, setError] = createSignal<string | null>(null)
   const [drill, setDrill] = createSignal<DrillRequest | null>(null)
@@ -72,12 +85,16 @@ export function Analytics() {
     const q = query()
     setLoading(true)
     try {
-      const [r, c] = await Promise.all([api.report(q), api.comments(q)])
+      const [r, c, l] = await Promise.all([api.report(q), api.comments(q), api.labels(q)])
       if (mine !== latest) return
       shown = q
-      setReport(r)
-      setComments(c)
-      setError(null)
+      // One render of the new figures: no table of the new query beside one of the old.
+      batch(() => {
+        setReport(r)
+        setComments(c)
+        setLabels(l)
+        setError(null)
+      })
     } catch (e) {
       if (mine !== latest) return
       const err = asParleyError(e)
@@ -214,6 +231,9 @@ export function Analytics() {
                 />
               )}
             </For>
+            <Show when={labels()}>
+              {(l) => <AnalyticsLabels figures={l()} inboxes={names().inboxes} />}
+            </Show>
             <AnalyticsRatings
               ratings={r().totals.ratings}
               comments={comments()}

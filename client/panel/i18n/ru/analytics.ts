@@ -117,6 +117,14 @@ export const RU_ANALYTICS: Dictionary = {
   'No comments in this period.': 'За этот период комментариев нет.',
   'Open the conversation': 'Открыть разговор',
 
+  // Conversations by label.
+  'Conversations by label': 'Разговоры по меткам',
+  'No labels in these inboxes yet.': 'В этих ящиках пока нет меток.',
+  'As labelled now; a conversation may carry several.':
+    'Метки на сейчас; у разговора их может быть несколько.',
+  Share: 'Доля',
+  'No label': 'Без метки',
+
   // Drill-down.
   '{n} conversations': ['{n} разговор', '{n} разговора', '{n} разговоров'],
   '(more to show)': '(есть ещё)',
