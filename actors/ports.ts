@@ -1269,7 +1269,7 @@ export interface WebhookEndpointRecord {
 export interface WebhookDeliveryRecord {
   endpointId: string
   eventId: string
-  type: WebhookEventType | 'ping'
+  type: WebhookEventType | 'ping' | 'rule.triggered'
   conversationId: string | null
   seq: number
   status: WebhookDeliveryStatus

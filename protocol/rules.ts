@@ -145,6 +145,11 @@ export const RuleAction = v.variant('type', [
   }),
   v.strictObject({ type: v.literal('set_status'), status: v.picklist(['resolved', 'closed']) }),
   /**
+   * Post a `rule.triggered` event (the rule, the trigger, the conversation) to this webhook
+   * endpoint of the inbox, signed and retried like any delivery. HTTP endpoints only.
+   */
+  v.strictObject({ type: v.literal('webhook'), endpointId: Id }),
+  /**
    * Tell teammates: a private note mentioning 1 to 10 operators of the inbox; each gets an
    * alert and finds it in their Mentions list.
    */

@@ -75,7 +75,8 @@ export const WebhookDelivery = v.object({
   endpointId: v.string(),
   /** The event's id, the same on every attempt and every endpoint: receivers dedupe by it. */
   eventId: v.string(),
-  type: v.union([WebhookEventType, v.literal('ping')]),
+  /** `rule.triggered`: an automation rule's webhook action (issue 20). */
+  type: v.union([WebhookEventType, v.literal('ping'), v.literal('rule.triggered')]),
   conversationId: v.nullable(v.string()),
   status: WebhookDeliveryStatus,
   attempts: v.number(),

@@ -188,6 +188,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let webhookDispatcher: WebhookDispatcher | null = null
   // Automation rules (issue 20): set below, once the actors it acts through exist.
   let rulesRunner: RulesRunner | null = null
+  let ruleWebhooks: WebhookService | null = null
   const actors = createActorSystem({
     store,
     clock,
@@ -214,6 +215,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     conversations,
     inboxes: actors.inboxes,
     operators: actors.operators,
+    // The webhook service is made further down (it needs the dispatcher); rules run later.
+    webhook: (endpointId, event) => {
+      if (!ruleWebhooks) throw new ParleyError('unavailable', 'webhooks are not started yet')
+      return ruleWebhooks.queueRuleEvent(endpointId, event)
+    },
     relay: cluster?.relay ?? null,
     lease: cluster
       ? {
@@ -364,6 +370,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     dispatcher,
     mailConfigured: mailer !== null,
   })
+  ruleWebhooks = webhooks
   // E-mail digests for offline operators (issue 17, I4), once cluster-wide per minute.
   const digests = new DigestJob({
     store,
@@ -572,7 +579,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(cannedRoutes(ctx))
     .use(labelRoutes(ctx))
     .use(macroRoutes(ctx))
-    .use(ruleRoutes(ctx, rules))
+    .use(ruleRoutes(ctx, rules, webhooks))
     .use(followerRoutes(ctx))
     .use(webhookRoutes(ctx, webhooks))
     .use(tokenRoutes(ctx, revocations))

@@ -663,7 +663,7 @@ export const webhookDeliveries = sqliteTable(
       .notNull()
       .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
     eventId: text('event_id').notNull(),
-    type: text('type').$type<WebhookEventType | 'ping'>().notNull(),
+    type: text('type').$type<WebhookEventType | 'ping' | 'rule.triggered'>().notNull(),
     /** Null for a test event. */
     conversationId: text('conversation_id'),
     /** The log row it reports (0 for a test event): deliveries of a conversation go in order. */

@@ -27,6 +27,7 @@ import {
 import { isOpen } from '../../actors/inbox/schedule.ts'
 import { conditionsHold, needsContext } from '../rules/match.ts'
 import type { RulesRunner } from '../rules/runner.ts'
+import type { WebhookService } from '../webhooks/service.ts'
 import type { HttpContext } from './context.ts'
 import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
 import { checkActions } from './macros.ts'
@@ -129,7 +130,7 @@ async function dryRun(
   }
 }
 
-export function ruleRoutes(ctx: HttpContext, runner: RulesRunner) {
+export function ruleRoutes(ctx: HttpContext, runner: RulesRunner, webhooks: WebhookService) {
   const audit = (op: Operator, request: Request, action: string, rule: Rule) =>
     ctx.audit.record({
       actor: op,
@@ -165,6 +166,12 @@ export function ruleRoutes(ctx: HttpContext, runner: RulesRunner) {
     await checkActions(ctx, inboxId, rule.actions as MacroAction[])
     const members = new Set(await ctx.store.inboxes.members(inboxId))
     for (const [i, a] of rule.actions.entries()) {
+      if (a.type === 'webhook') {
+        await webhooks.ruleTarget(a.endpointId, inboxId).catch((error: unknown) => {
+          if (!(error instanceof ParleyError)) throw error
+          throw new ParleyError('validation_failed', `actions[${i}] (webhook): ${error.message}`)
+        })
+      }
       if (a.type !== 'notify') continue
       const stranger = a.operatorIds.find((id) => !members.has(id))
       if (stranger !== undefined) {

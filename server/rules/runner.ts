@@ -101,6 +101,17 @@ export class RulesRunner {
       inboxes: InboxRegistry
       /** Told of a `notify` action's mentions (their alerts). */
       operators: OperatorRegistry
+      /** Queues a `webhook` action's event (WebhookService.queueRuleEvent). */
+      webhook: (
+        endpointId: string,
+        event: {
+          id: string
+          inboxId: string
+          conversation: Conversation
+          rule: { id: string; name: string }
+          trigger: string
+        },
+      ) => Promise<void>
       relay: DirectoryRelay | null
       /** Null on one node; in a cluster, true while this node holds the runner's lease. */
       lease: { hold(): Promise<boolean> } | null
@@ -342,7 +353,11 @@ export class RulesRunner {
     }
     try {
       for (const [i, action] of rule.actions.entries()) {
-        await this.#act(principal, conversationId, action, messageId(rule.id, trigger, i))
+        await this.#act(principal, conversationId, action, messageId(rule.id, trigger, i), {
+          rule,
+          trigger,
+          index: i,
+        })
       }
     } catch (error) {
       // Refused (a label or operator that is gone, a closed conversation): recorded, not retried.
@@ -415,6 +430,7 @@ export class RulesRunner {
     conversationId: string,
     action: RuleAction,
     clientMsgId: string,
+    at: { rule: Rule; trigger: string; index: number },
   ): Promise<void> {
     const { conversations, inboxes, store } = this.deps
     const now = async () => {
@@ -492,6 +508,18 @@ export class RulesRunner {
           type: 'snooze',
           principal,
           until: action.minutes === null ? null : this.deps.clock.now() + action.minutes * MINUTE,
+        })
+        return
+      }
+      case 'webhook': {
+        const { rule, trigger, index } = at
+        await this.deps.webhook(action.endpointId, {
+          // Stable across redos: the endpoint stores it once, receivers dedupe by it.
+          id: `rule.${rule.id}.${trigger}.${index}`,
+          inboxId: rule.inboxId,
+          conversation: await now(),
+          rule: { id: rule.id, name: rule.name },
+          trigger,
         })
         return
       }

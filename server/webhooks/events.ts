@@ -11,7 +11,8 @@ import type { WebhookEventType } from '../../protocol/webhooks.ts'
 export interface WebhookPayload {
   /** Stable across attempts and endpoints: receivers dedupe by it. */
   id: string
-  type: WebhookEventType | 'ping'
+  /** `rule.triggered`: an automation rule's webhook action (issue 20), to its endpoint only. */
+  type: WebhookEventType | 'ping' | 'rule.triggered'
   /** When it happened (ms since the epoch). */
   createdAt: number
   inboxId: string

@@ -11,7 +11,7 @@ import {
   type WebhookDeliveryRecord,
   type WebhookEndpointRecord,
 } from '../../actors/index.ts'
-import { ParleyError } from '../../protocol/index.ts'
+import { ParleyError, type Conversation } from '../../protocol/index.ts'
 import {
   MAX_WEBHOOKS_PER_INBOX,
   type WebhookDelivery,
@@ -251,6 +251,56 @@ export class WebhookService {
     await this.deps.directory.changed()
   }
 
+  /**
+   * Whether an automation rule may post to this endpoint (issue 20): one of the inbox's, an HTTP
+   * target (not a Telegram chat or an e-mail address). Throws `validation_failed` saying why.
+   */
+  async ruleTarget(endpointId: string, inboxId: string): Promise<WebhookEndpointRecord> {
+    const endpoint = await this.deps.store.webhooks.getEndpoint(endpointId)
+    if (!endpoint || endpoint.inboxId !== inboxId) {
+      throw new ParleyError(
+        'validation_failed',
+        `${endpointId} is not a webhook endpoint of this inbox`,
+      )
+    }
+    const url = endpoint.url
+    if (isTelegramTarget(url) || isTelegramChannel(url) || isMailTarget(url)) {
+      throw new ParleyError('validation_failed', 'a rule posts to HTTP endpoints only')
+    }
+    return endpoint
+  }
+
+  /**
+   * An automation rule's webhook action (issue 20): queues a `rule.triggered` event for the
+   * endpoint, delivered (signed, retried, in the conversation's order) like any event. The
+   * same `id` again (a rule redone after a crash) is stored once. A disabled endpoint is a
+   * `conflict`.
+   */
+  async queueRuleEvent(
+    endpointId: string,
+    event: {
+      id: string
+      inboxId: string
+      conversation: Conversation
+      rule: { id: string; name: string }
+      trigger: string
+    },
+  ): Promise<void> {
+    const endpoint = await this.ruleTarget(endpointId, event.inboxId)
+    if (!endpoint.enabled) throw new ParleyError('conflict', 'the webhook endpoint is disabled')
+    const now = this.deps.clock.now()
+    const payload = rulePayload(event, now)
+    const row = pendingRow(
+      endpoint.id,
+      payload,
+      event.conversation.lastSeq,
+      JSON.stringify(payload),
+      now,
+    )
+    await this.deps.store.webhooks.insertDelivery(row)
+    this.deps.dispatcher.nudge(0, 'deliveries')
+  }
+
   /** Queues a `ping` for the endpoint, delivered like any event. */
   async ping(endpoint: WebhookEndpointRecord): Promise<WebhookDelivery> {
     const now = this.deps.clock.now()
@@ -291,6 +341,8 @@ export class WebhookService {
     let payload: WebhookPayload | null
     if (row.type === 'ping' || row.conversationId === null) {
       payload = pingPayload(endpoint, row.eventId, now)
+    } else if (row.type === 'rule.triggered') {
+      payload = await this.rebuildRuleEvent(row, now)
     } else {
       payload = await this.rebuild(row)
     }
@@ -304,6 +356,32 @@ export class WebhookService {
     if (!requeued) throw new ParleyError('not_found', 'delivery not found')
     this.deps.dispatcher.nudge(0, 'deliveries')
     return toDelivery(requeued)
+  }
+
+  /** A rule's event sent again: the conversation as it is now, the rule's name if it remains. */
+  private async rebuildRuleEvent(
+    row: WebhookDeliveryRecord,
+    now: number,
+  ): Promise<WebhookPayload | null> {
+    const { store } = this.deps
+    // The id is `rule.<ruleId>.<trigger>.<action index>` (see the runner).
+    const [, ruleId, trigger] = /^rule\.([^.]+)\.(.+)\.\d+$/.exec(row.eventId) ?? []
+    const loaded = row.conversationId
+      ? await store.conversations.loadConversation(row.conversationId)
+      : null
+    if (!ruleId || !loaded) return null
+    const rule = await store.rules.get(ruleId)
+    const { ownerEpoch: _e, locale: _l, ...conversation } = loaded.conversation
+    return rulePayload(
+      {
+        id: row.eventId,
+        inboxId: conversation.inboxId,
+        conversation,
+        rule: { id: ruleId, name: rule?.name ?? '' },
+        trigger: trigger ?? '',
+      },
+      now,
+    )
   }
 
   private async rebuild(row: WebhookDeliveryRecord): Promise<WebhookPayload | null> {
@@ -372,6 +450,27 @@ export class WebhookService {
       createdAt: e.createdAt,
       updatedAt: e.updatedAt,
     }))
+  }
+}
+
+/** What a rule's webhook action posts (docs/webhooks.md, `rule.triggered`). */
+function rulePayload(
+  event: {
+    id: string
+    inboxId: string
+    conversation: Conversation
+    rule: { id: string; name: string }
+    trigger: string
+  },
+  now: number,
+): WebhookPayload {
+  return {
+    id: event.id,
+    type: 'rule.triggered',
+    createdAt: now,
+    inboxId: event.inboxId,
+    conversationId: event.conversation.id,
+    data: { rule: event.rule, trigger: event.trigger, conversation: event.conversation },
   }
 }
 

@@ -14,6 +14,7 @@ import { httpSend, httpStart } from '../helpers/http.ts'
 import { useServers } from '../helpers/lifecycle.ts'
 import { waitUntil } from '../helpers/processes.ts'
 import { rawSql, type TestServer } from '../helpers/server.ts'
+import { startReceiver } from '../helpers/webhook-receiver.ts'
 
 const u = useServers()
 
@@ -534,6 +535,72 @@ describe('rules (issue 20): running', () => {
     })
     const mentions = await ok(s.http('/api/me/mentions', { token: agent.token }))
     expect(mentions.items.map((m: { conversationId: string }) => m.conversationId)).toEqual([id])
+  })
+
+  test("rules - webhook: a signed rule.triggered event to the inbox's HTTP endpoint, once per trigger; other inboxes' endpoints are refused", async () => {
+    const receiver = startReceiver()
+    try {
+      const s = await u.server({ env: { WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } })
+      const admin = await s.adminToken()
+      const inboxId = await s.defaultInboxId()
+      const endpoint = await ok(
+        s.http('/api/webhooks', {
+          token: admin,
+          body: { inboxId, url: receiver.url, events: ['conversation.resolved'] },
+        }),
+        201,
+      )
+      const other = await ok(
+        s.http('/api/admin/inboxes', { token: admin, body: { name: 'Other' } }),
+        201,
+      )
+      const elsewhere = await ok(
+        s.http('/api/webhooks', {
+          token: admin,
+          body: { inboxId: other.id, url: receiver.url, events: ['conversation.resolved'] },
+        }),
+        201,
+      )
+      const refused = await refusal(
+        s.http(`/api/admin/inboxes/${inboxId}/rules`, {
+          token: admin,
+          body: {
+            name: 'Hook',
+            event: 'conversation.created',
+            actions: [{ type: 'webhook', endpointId: elsewhere.endpoint.id }],
+          },
+        }),
+      )
+      expect(refused).toMatchObject({ status: 422, code: 'validation_failed' })
+      expect(refused.message).toMatch(
+        /actions\[0\] \(webhook\): .*not a webhook endpoint of this inbox/,
+      )
+      const rule = await addRule(s, inboxId, {
+        name: 'Hook',
+        event: 'conversation.created',
+        actions: [{ type: 'webhook', endpointId: endpoint.endpoint.id }],
+      })
+      const { id } = await httpStart(s, undefined, 'hello hook')
+      const got = await receiver.waitFor((r) => r.some((x) => x.event.type === 'rule.triggered'))
+      const event = got.find((x) => x.event.type === 'rule.triggered')!
+      expect(event.event).toMatchObject({
+        id: `rule.${rule.id}.seq:1.0`,
+        inboxId,
+        conversationId: id,
+        data: { rule: { id: rule.id, name: 'Hook' }, trigger: 'seq:1', conversation: { id } },
+      })
+      expect(event.headers['parley-signature']).toMatch(/v1=/)
+      expect(event.event.data.conversation.ownerEpoch).toBeUndefined()
+      await runsOf(s, rule.id, 1)
+      // The delivery is in the endpoint's log like any event.
+      const log = await ok(
+        s.http(`/api/webhooks/${endpoint.endpoint.id}/deliveries?limit=10`, { token: admin }),
+      )
+      expect(log.deliveries.map((d: { type: string }) => d.type)).toContain('rule.triggered')
+      expect(receiver.received.filter((x) => x.event.type === 'rule.triggered')).toHaveLength(1)
+    } finally {
+      receiver.stop()
+    }
   })
 
   test('rules - a dry run counts the recent conversations the conditions match now', async () => {
