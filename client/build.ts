@@ -2,7 +2,7 @@
  * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
  * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget first load <= 35 KB,
  * all widget JS + CSS with lazy chunks <= 56 KB, panel first load <= 71 KB and all panel JS +
- * CSS with its lazy pages <= 123 KB, gzipped). Writes .gz
+ * CSS with its lazy pages <= 124 KB, gzipped). Writes .gz
  * twins of text assets for the server to send to browsers that accept them.
  *
  * On-demand chunks have budgets of their own and stay out of "whole widget" / "whole panel":
@@ -54,9 +54,10 @@ const BUDGETS = [
     match: (f: string) => panelFirstLoad.has(f),
   },
   {
-    // Everything an admin could ever open, lazy chunks included (on-demand ones aside).
+    // Everything an admin could ever open, lazy chunks included (on-demand ones aside). 124 KB
+    // since issue 20's following, rule naming and label analytics (the editors are on demand).
     name: 'whole panel (panel/**/*.js + *.css)',
-    limit: 123 * KB,
+    limit: 124 * KB,
     match: (f: string) => f.startsWith('panel/') && /\.(js|css)$/.test(f) && !onDemand(f),
   },
   ...(['widget', 'panel'] as const).flatMap((app) => [

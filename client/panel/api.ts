@@ -55,7 +55,15 @@ export interface ListQuery {
   priority: '' | ConversationPriority
   /** Snoozed ones only (issue 20); else those not snoozed. */
   snoozed: boolean
+  /** Only those the operator follows (issue 20). */
+  following: boolean
   sort: 'activity' | 'waiting' | 'priority'
+}
+
+/** Who follows a conversation (operator ids, first follower first) and whether the caller does. */
+export interface Followers {
+  following: boolean
+  followers: string[]
 }
 
 function listParams(q: Omit<ListQuery, 'view' | 'sort'>): URLSearchParams {
@@ -67,6 +75,7 @@ function listParams(q: Omit<ListQuery, 'view' | 'sort'>): URLSearchParams {
   if (q.label) p.set('label', q.label)
   if (q.priority) p.set('priority', q.priority)
   p.set('snoozed', String(q.snoozed))
+  if (q.following) p.set('following', 'true')
   return p
 }
 
@@ -172,6 +181,10 @@ export function panelApi(baseUrl: string, token: () => string | null) {
     assign: (id: string, operatorId: string | null) =>
       call<{ conversation: Conversation }>(`${conv(id)}/assign`, 'POST', { operatorId }),
     view: (id: string) => call<ConversationView>(conv(id)),
+    followers: (id: string) => call<Followers>(`${conv(id)}/followers`),
+    /** Follows (on) or stops following the conversation (issue 20). */
+    follow: (id: string, on: boolean) =>
+      call<Followers>(`${conv(id)}/follow`, on ? 'PUT' : 'DELETE'),
     /** Full-text search over the operator's conversations; `signal` drops a stale one. */
     search: (q: string, offset: number, signal?: AbortSignal) =>
       httpJson<SearchResponse>(

@@ -68,6 +68,7 @@ export function listed(state: PanelState, c: Conversation): boolean {
     (q.label === '' || (c.labels?.includes(q.label) ?? false)) &&
     (q.priority === '' || (c.priority ?? 'normal') === q.priority) &&
     q.snoozed === (c.snooze !== undefined) &&
+    (!q.following || state.followed[c.id] === true) &&
     (q.view !== 'mine' || c.assigneeId === state.login?.operator.id) &&
     (q.view !== 'unassigned' || (c.status === 'open' && c.assigneeId === null))
   )

@@ -31,6 +31,8 @@ export function createList(state: PanelState, m: PanelMutations, api: ReturnType
   /** Stores a page: the conversations in the list, their rows' details beside them. */
   function take(items: InboxItem[]) {
     batch(() => {
+      // A "Following" page holds only what the operator follows (derive.ts keeps them listed).
+      if (state.list.following) for (const { id } of items) m.set('followed', id, true)
       m.upsertConversations(items.map(({ visitor: _v, lastMessage: _l, assignee: _a, ...c }) => c))
       m.set(
         'rowDetails',

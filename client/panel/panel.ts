@@ -31,6 +31,7 @@ import { createCollision } from './collision.ts'
 import { createLabels } from './labels.ts'
 import { createMacros } from './macros.ts'
 import { createSnooze } from './snooze.ts'
+import { createFollowing } from './following.ts'
 import { createList } from './list.ts'
 import { locale, setLocale, t, type Locale } from './i18n.ts'
 import { createCanned } from './replies.ts'
@@ -75,10 +76,20 @@ export function createPanel(baseUrl: string) {
   const snooze = createSnooze(state, m, transport, (e) => m.set('notice', describe(e)))
   const macros = createMacros(state, m, api, (e) => m.set('notice', describe(e)))
   const collision = createCollision(state, m, transport)
+  const following = createFollowing(state, m, api, (e) => m.set('notice', describe(e)))
   // `viewing` follows what is on screen, as sync() reads it (the tab's visibility is told below).
   createRoot(() => {
     createEffect(() => collision.sync())
     createEffect(on(() => state.selectedId, collision.clearTyping))
+    createEffect(
+      on(
+        () => state.selectedId,
+        (id) => {
+          m.set('followers', null)
+          void following.load(id)
+        },
+      ),
+    )
   })
 
   transport.on('state', (s) => {
@@ -116,6 +127,8 @@ export function createPanel(baseUrl: string) {
       // the next connect subscribes again
     }
     await reloadList()
+    // Who follows the conversation on screen may have changed while we were away.
+    void following.load(state.selectedId)
   }
 
   /** The first page again (after a connect); older pages load on scroll. */
@@ -172,7 +185,11 @@ export function createPanel(baseUrl: string) {
           !pendingFeed.has(conversation.id) &&
           !state.conversations.some((c) => c.id === conversation.id)
         queueConversation(conversation, unread)
-        if (change === 'details') chat.detailsChanged(conversation.id, conversation.visitorId)
+        if (change === 'details') {
+          chat.detailsChanged(conversation.id, conversation.visitorId)
+          // Following is told the same way (issue 20): who follows it may have changed.
+          if (state.selectedId === conversation.id) void following.load(conversation.id)
+        }
         const incoming = change === 'message' && conversation.hasUnansweredIncoming
         if (change === 'created' || incoming) {
           announcer.arrived({
@@ -243,6 +260,7 @@ export function createPanel(baseUrl: string) {
       notes: {},
       toast: null,
       mention: null,
+      followed: {},
     })
     // Personal replies are the operator's own: the next one loads theirs.
     m.set('canned', reconcile({}))
@@ -265,6 +283,7 @@ export function createPanel(baseUrl: string) {
     ...labels,
     ...snooze,
     ...macros,
+    ...following.actions,
     async login(email: string, password: string) {
       m.set({ busy: true, error: null })
       prime()

@@ -182,6 +182,13 @@ export interface PanelState {
   labels: Record<string, Label[]>
   /** The macros each inbox defines, by name, once loaded (issue 20). */
   macros: Record<string, Macro[]>
+  /** Who follows the conversation on screen (operator ids), once loaded (issue 20). */
+  followers: string[] | null
+  /**
+   * Conversations this operator is known to follow (the "Following" filter's pages, the
+   * toggle): what the list keeps under that filter as feed changes come.
+   */
+  followed: Record<string, boolean>
 }
 
 const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
@@ -212,6 +219,7 @@ export function createPanelStore(login: StoredLogin | null) {
       label: '',
       priority: '',
       snoozed: false,
+      following: false,
       sort: 'activity',
     },
     counts: null,
@@ -253,6 +261,8 @@ export function createPanelStore(login: StoredLogin | null) {
     canned: {},
     labels: {},
     macros: {},
+    followers: null,
+    followed: {},
   })
 
   const mutations = {

@@ -28,6 +28,7 @@ import { labelShots } from './screenshots-labels.ts'
 import { snoozeShots } from './screenshots-snooze.ts'
 import { macroShots } from './screenshots-macros.ts'
 import { ruleShots } from './screenshots-rules.ts'
+import { followingShots } from './screenshots-following.ts'
 
 ensureClientBuilt()
 const server = await startTestServer()
@@ -136,6 +137,7 @@ try {
   await snoozeShots(browser)
   await macroShots(browser)
   await ruleShots(browser)
+  await followingShots(browser)
 } finally {
   await browser.close()
   await server.stop()

@@ -1,7 +1,8 @@
 /**
  * Under the conversation's title: the channel it came by (e-mail, Telegram, the API; none for
  * the widget's), where the visitor is (GeoIP), its branch and its assignee, its priority and
- * labels (ConversationTags; the rest about the visitor is in the sidebar, VisitorSidebar).
+ * labels (ConversationTags) and who follows it (FollowToggle; the rest about the visitor is in
+ * the sidebar, VisitorSidebar).
  * Learns the names it shows (and those of the thread's transfers) as they come up.
  */
 import { createEffect, Show } from 'solid-js'
@@ -13,6 +14,7 @@ import { placeName } from '../format.ts'
 import { t } from '../i18n.ts'
 import { ChannelMark } from './ChannelMark.tsx'
 import { ConversationTags } from './ConversationTags.tsx'
+import { FollowToggle } from './FollowToggle.tsx'
 
 export function ConversationDetails(props: { conversation: Conversation }) {
   const panel = usePanel()
@@ -71,6 +73,7 @@ export function ConversationDetails(props: { conversation: Conversation }) {
         </dd>
       </div>
       <ConversationTags conversation={props.conversation} />
+      <FollowToggle conversation={props.conversation} />
     </dl>
   )
 }

@@ -1,8 +1,8 @@
 /**
  * The list's views as tabs (Mine, Unassigned, All, with their counts; arrow keys move between
  * them) and its filters (status, inbox, assignee, label and priority) and order (last
- * activity, waiting longest, priority); snoozed ones only, or (by default) none of them (issue
- * 20). Every change reads the list and the counts again.
+ * activity, waiting longest, priority); snoozed ones only, or (by default) none of them, and
+ * those the operator follows only (issue 20). Every change reads the list and the counts again.
  */
 import { createEffect, For, Show } from 'solid-js'
 import type { ListQuery } from '../api.ts'
@@ -175,6 +175,14 @@ export function ListFilters() {
             onChange={(e) => set({ snoozed: e.currentTarget.checked })}
           />
           {t('Snoozed only')}
+        </label>
+        <label class="toggle">
+          <input
+            type="checkbox"
+            checked={q().following}
+            onChange={(e) => set({ following: e.currentTarget.checked })}
+          />
+          {tx('filter', 'Following')}
         </label>
       </div>
     </>

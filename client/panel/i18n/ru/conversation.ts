@@ -65,6 +65,13 @@ export const RU_CONVERSATION: Dictionary = {
   'Finished for good (spam, ended): writing again starts a new conversation in the widget':
     'Завершён окончательно (спам, конец общения): новое сообщение начнёт в виджете новый разговор',
 
+  // FollowToggle, ListFilters: following (issue 20)
+  'Followed by': 'Следят',
+  Follow: 'Следить',
+  Following: 'Слежу',
+  // The list's filter (the toggle's "Following" says the operator does).
+  'filter|Following': 'Только отслеживаемые',
+
   // MessageList, MessageItem, Receipt, NoteItem
   Messages: 'Сообщения',
   'Loading earlier messages…': 'Загрузка предыдущих сообщений…',
