@@ -239,16 +239,28 @@ export class RulesRunner {
       if (marks.length === 0) return
       const rows = await this.deps.store.rules.conversations(marks.map((m) => m.conversationId))
       const inboxOf = new Map(rows.map((c) => [c.id, c.inboxId]))
+      let failed = 0
       for (const mark of marks) {
         if (this.#stopped) return
         const inboxId = inboxOf.get(mark.conversationId)
-        const covered = inboxId
-          ? await this.#processMark(mark, inboxId)
-          : { runs: [], covered: mark.seq }
-        await this.deps.store.rules.settle(covered.runs, [
-          { conversationId: mark.conversationId, covered: covered.covered },
-        ])
+        try {
+          const done = inboxId
+            ? await this.#processMark(mark, inboxId)
+            : { runs: [], covered: mark.seq }
+          await this.deps.store.rules.settle(done.runs, [
+            { conversationId: mark.conversationId, covered: done.covered },
+          ])
+        } catch (error) {
+          // Left for the next round (its rules are redone safely); the others go on meanwhile.
+          failed++
+          this.deps.log.warn('rules: a conversation is retried next round', {
+            conversationId: mark.conversationId,
+            error,
+          })
+        }
       }
+      // Every mark of the page failed: the next page would be the same one. Wait for a round.
+      if (failed === marks.length) return
       if (marks.length < MARKS_PER_ROUND) return
     }
   }
