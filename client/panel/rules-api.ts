@@ -1,9 +1,12 @@
 /**
  * The admin's automation rule calls (issue 20): list, create, change, reorder, delete and dry
- * run an inbox's rules (`/api/admin/...`). Only the rules' on-demand chunk loads it. Types only
- * from protocol/rules.ts: its valibot schemas are the server's.
+ * run an inbox's rules (`/api/admin/...`), and list the inbox's webhook endpoints a rule may post
+ * to (admins only: not webhooks-api.ts, which would move into a chunk both pages share). Only
+ * the rules' on-demand chunk loads it. Types only from protocol/: its valibot schemas are the
+ * server's.
  */
 import { httpJson } from '../shared/index.ts'
+import type { WebhookEndpoint } from '../../protocol/webhooks.ts'
 import type {
   Rule,
   RuleAction,
@@ -13,7 +16,7 @@ import type {
   RuleInput,
 } from '../../protocol/rules.ts'
 
-export type { Rule, RuleAction, RuleCondition, RuleDryRun, RuleEvent, RuleInput }
+export type { Rule, RuleAction, RuleCondition, RuleDryRun, RuleEvent, RuleInput, WebhookEndpoint }
 
 /** What a dry run looks at: the form's event and conditions, over the last `days`. */
 export interface DryRunInput {
@@ -39,5 +42,12 @@ export function rulesApi(http: { baseUrl: string; token: () => string | null }) 
       call<{ rules: Rule[] }>(`${inbox(inboxId)}/order`, 'PUT', { ids }),
     dryRun: (inboxId: string, input: DryRunInput) =>
       call<RuleDryRun>(`${inbox(inboxId)}/dry-run`, 'POST', input),
+    /** The inbox's webhook endpoints, of every kind (a supervisor is refused: `forbidden`). */
+    webhooks: (inboxId: string) =>
+      httpJson<{ endpoints: WebhookEndpoint[] }>(
+        http.baseUrl,
+        `/api/webhooks?inboxId=${encodeURIComponent(inboxId)}`,
+        { token: http.token() },
+      ),
   }
 }

@@ -7,8 +7,13 @@
  * teammates (rules only: the macro editor does not offer it) is built with the keyboard too: a
  * note without anyone to notify, or a blank one, is said before sending; a teammate who left the
  * inbox is refused by the server on that action. A conversation a rule noted names "Automation
- * rule" as the note's author. axe-core finds nothing serious, desktop and 375 px, light and
- * dark, English and Russian (a notify action open in the editor).
+ * rule" as the note's author. A rule that sends a webhook (rules only too) is built with the
+ * keyboard: it offers the inbox's HTTP endpoints (a switched-off one marked), says so before
+ * sending when none is chosen, and an endpoint deleted meanwhile is refused by the server on that
+ * action; what it posts is named "Automation rule" in the endpoint's delivery log. Whoever may
+ * not list the endpoints (a 403) is told so instead of a select. axe-core finds nothing serious,
+ * desktop and 375 px, light and dark, English and Russian (a notify and a webhook action open in
+ * the editor).
  */
 import { beforeAll, describe, expect, test } from 'bun:test'
 import type { Locator, Page } from 'playwright-core'
@@ -28,12 +33,14 @@ interface SavedRule {
 }
 
 describe.skipIf(skipBrowserTests)('panel automation rules', () => {
-  const env = useServerAndBrowser()
+  // The rules' webhook endpoints are on 127.0.0.1 (nothing listens on port 9: posts fail).
+  const env = useServerAndBrowser({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1' })
   let inboxId = ''
   let adminToken = ''
   const label = { refund: '' }
   const teammate = { anna: '', ben: '' }
   let noted = ''
+  const endpoint = { crm: '', off: '' }
 
   const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
     const res = await env.server.http(path, { token: adminToken, ...init })
@@ -98,6 +105,22 @@ describe.skipIf(skipBrowserTests)('panel automation rules', () => {
         actions: [{ type: 'add_note', text: 'Checked by a rule' }],
       },
     })
+    for (const [key, description] of [
+      ['crm', 'CRM sync'],
+      ['off', ''],
+    ] as const) {
+      endpoint[key] = (
+        await api('/api/webhooks', {
+          body: {
+            inboxId,
+            url: `http://127.0.0.1:9/${key}`,
+            description,
+            events: ['conversation.resolved'],
+          },
+        })
+      ).endpoint.id
+    }
+    await api(`/api/webhooks/${endpoint.off}`, { method: 'PATCH', body: { enabled: false } })
     noted = (await httpStart(s, undefined, 'I want a refund for my order')).id
     await httpStart(s, undefined, 'Where is my parcel?')
     for (const [key, name] of [
@@ -394,6 +417,132 @@ describe.skipIf(skipBrowserTests)('panel automation rules', () => {
     await page.close()
   }, 60_000)
 
+  test('rules - one sends a webhook to an HTTP endpoint chosen with the keyboard: none chosen is said before sending, an endpoint deleted meanwhile is refused on that action; its post is named in the delivery log; macros do not offer it', async () => {
+    const { page, section } = await ruleSettings()
+    const list = section.getByRole('list', { name: 'Automation rules' })
+    await list.getByText('Greet at night').waitFor()
+    await press(page, section.getByRole('button', { name: 'New rule' }))
+    const form = section.getByRole('form', { name: 'New rule' })
+    await until(
+      () => form.getByLabel('Name').evaluate((el) => el === document.activeElement),
+      'the name focused',
+    )
+    await page.keyboard.type('Tell the CRM')
+    const kind = form.getByRole('combobox', { name: 'Action 1' })
+    await kind.focus()
+    await kind.selectOption({ label: 'Send a webhook' })
+    const target = form.getByRole('combobox', { name: 'Endpoint' })
+    await target.locator('option', { hasText: 'CRM sync' }).waitFor({ state: 'attached' })
+    expect(await target.locator('option').allInnerTexts()).toEqual([
+      'Choose an endpoint',
+      'CRM sync',
+      'http://127.0.0.1:9/off (off)',
+    ])
+
+    // No endpoint chosen: said, and the action marked, before anything is sent.
+    await press(page, form.getByRole('button', { name: 'Add rule' }))
+    await form
+      .getByRole('alert')
+      .filter({ hasText: 'Action 1: choose a webhook endpoint.' })
+      .waitFor()
+    expect(await kind.getAttribute('aria-invalid')).toBe('true')
+    expect((await rules()).map((r) => r.name)).not.toContain('Tell the CRM')
+    await target.focus()
+    await target.selectOption({ label: 'CRM sync' })
+    await press(page, form.getByRole('button', { name: 'Add rule' }))
+    await list.getByText('Tell the CRM').waitFor()
+    expect((await rules()).find((r) => r.name === 'Tell the CRM')?.actions).toEqual([
+      { type: 'webhook', endpointId: endpoint.crm },
+    ])
+
+    // Opened again: CRM sync chosen. The switched-off one, chosen instead, is deleted before the
+    // save: the server refuses actions[0], which is marked and named; back on CRM sync, it saves.
+    await press(page, list.getByRole('button', { name: 'Edit Tell the CRM' }))
+    const edit = section.getByRole('form', { name: 'Edit Tell the CRM' })
+    const chosen = edit.getByRole('combobox', { name: 'Endpoint' })
+    await chosen.locator('option', { hasText: 'CRM sync' }).waitFor({ state: 'attached' })
+    expect(await chosen.inputValue()).toBe(endpoint.crm)
+    await chosen.focus()
+    await chosen.selectOption({ label: 'http://127.0.0.1:9/off (off)' })
+    await api(`/api/webhooks/${endpoint.off}`, { method: 'DELETE' })
+    await press(page, edit.getByRole('button', { name: 'Save' }))
+    await edit.getByRole('alert').filter({ hasText: 'actions[0] (webhook)' }).waitFor()
+    expect(
+      await edit.getByRole('combobox', { name: 'Action 1' }).getAttribute('aria-invalid'),
+    ).toBe('true')
+    await chosen.selectOption({ label: 'CRM sync' })
+    await press(page, edit.getByRole('button', { name: 'Save' }))
+    await edit.waitFor({ state: 'detached' })
+    expect((await rules()).find((r) => r.name === 'Tell the CRM')?.actions).toEqual([
+      { type: 'webhook', endpointId: endpoint.crm },
+    ])
+
+    // A macro runs by hand: its editor has no such action.
+    const macros = page.getByRole('region', { name: 'Macros' })
+    await press(page, macros.getByRole('button', { name: 'New macro' }))
+    expect(
+      await macros.getByRole('combobox', { name: 'Action 1' }).locator('option').allInnerTexts(),
+    ).not.toContain('Send a webhook')
+    await press(page, macros.getByRole('button', { name: 'Cancel' }))
+
+    // A new conversation triggers it: the endpoint's log names the event it queued.
+    await httpStart(env.server, undefined, 'Please call me back')
+    await until(
+      async () =>
+        (await api(`/api/webhooks/${endpoint.crm}/deliveries`)).deliveries.some(
+          (d: { type: string }) => d.type === 'rule.triggered',
+        ),
+      'the rule to queue its event',
+    )
+    await press(
+      page,
+      page.locator(`form[data-inbox="${inboxId}"]`).getByRole('button', { name: 'Webhooks' }),
+    )
+    const card = page
+      .locator('div.card')
+      .filter({ has: page.getByRole('heading', { name: 'http://127.0.0.1:9/crm' }) })
+    await press(page, card.getByRole('button', { name: 'Delivery log' }))
+    await card
+      .getByRole('region', { name: 'Delivery log' })
+      .locator('tbody tr td', { hasText: 'Automation rule' })
+      .first()
+      .waitFor({ timeout: 15_000 })
+    await page.close()
+  }, 60_000)
+
+  test('rules - whoever may not list webhook endpoints (403, as a supervisor gets) sees a note instead of the select: an action without an endpoint is refused before sending, one an admin chose keeps it', async () => {
+    const { page, section } = await ruleSettings()
+    // The server's answer to a supervisor, given to this page only (the panel signs in admins).
+    await page.route('**/api/webhooks?inboxId=*', (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { code: 'forbidden', message: 'admins only', retryable: false },
+        }),
+      }),
+    )
+    const list = section.getByRole('list', { name: 'Automation rules' })
+    await press(page, list.getByRole('button', { name: 'Edit Tell the CRM' }))
+    const edit = section.getByRole('form', { name: 'Edit Tell the CRM' })
+    await edit.getByText('Only admins can see webhook endpoints.').waitFor()
+    expect(await edit.getByRole('combobox', { name: 'Endpoint' }).count()).toBe(0)
+    await press(page, edit.getByRole('button', { name: 'Add action' }))
+    await edit.getByRole('combobox', { name: 'Action 2' }).selectOption({ label: 'Send a webhook' })
+    await press(page, edit.getByRole('button', { name: 'Save' }))
+    await edit
+      .getByRole('alert')
+      .filter({ hasText: 'Action 2: only an admin can choose the webhook endpoint.' })
+      .waitFor()
+    await press(page, edit.getByRole('button', { name: 'Remove action 2' }))
+    await press(page, edit.getByRole('button', { name: 'Save' }))
+    await edit.waitFor({ state: 'detached' })
+    expect((await rules()).find((r) => r.name === 'Tell the CRM')?.actions).toEqual([
+      { type: 'webhook', endpointId: endpoint.crm },
+    ])
+    await page.close()
+  }, 60_000)
+
   test('rules - fit a 375 px phone; axe finds nothing serious in the list and the editor, light and dark, desktop and phone, English and Russian', async () => {
     const problems: string[] = []
     for (const ru of [false, true]) {
@@ -407,6 +556,14 @@ describe.skipIf(skipBrowserTests)('panel automation rules', () => {
         .getByRole('combobox', { name: ru ? 'Действие 2' : 'Action 2' })
         .selectOption({ label: ru ? 'Уведомить коллег' : 'Notify teammates' })
       await form.getByRole('checkbox', { name: 'Anna Lee' }).waitFor()
+      await press(page, form.getByRole('button', { name: ru ? 'Добавить действие' : 'Add action' }))
+      await form
+        .getByRole('combobox', { name: ru ? 'Действие 3' : 'Action 3' })
+        .selectOption({ label: ru ? 'Отправить вебхук' : 'Send a webhook' })
+      await form
+        .getByRole('combobox', { name: ru ? 'Получатель' : 'Endpoint' })
+        .locator('option', { hasText: 'CRM sync' })
+        .waitFor({ state: 'attached' })
       await section.scrollIntoViewIfNeeded()
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         375,

@@ -2,8 +2,8 @@
  * The ordered actions of a macro or an automation rule in its editor (issue 20): one MacroStep
  * each, moved up or down or removed with its buttons (disabled where it cannot go), the focus
  * following the action it moved. The form around it adds actions (`focusStep` then puts the
- * focus on the new one), may offer one kind of action more (`extra`: a rule's "Notify
- * teammates") and says which one the server refused.
+ * focus on the new one), may offer kinds of action more (`extra`: a rule's "Notify teammates"
+ * and "Send a webhook") and says which one the server refused.
  */
 import { Index } from 'solid-js'
 import { Icon } from '../../shared/ui/Icon.tsx'
@@ -26,8 +26,8 @@ export function ActionSteps<A extends { type: string }>(props: {
   describedBy: (i: number) => string | undefined
   /** Offer "whoever runs it" as an assignee (a macro; a rule runs by itself). */
   runner: boolean
-  /** A kind of action only this editor offers. */
-  extra?: ExtraKind<A>
+  /** Kinds of action only this editor offers. */
+  extra?: readonly ExtraKind<A>[]
   ref: (list: HTMLOListElement) => void
 }) {
   const panel = usePanel()

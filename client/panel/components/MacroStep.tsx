@@ -2,8 +2,8 @@
  * One action of a macro in its editor (issue 20): what it does (a select; another choice starts
  * that action afresh) and its fields: labels to tick (the inbox's), a priority, the text of a
  * reply or a note, whom to assign it to (whoever runs it, an operator of the inbox, nobody), a
- * branch, how long to snooze, resolve or close. An editor may offer one kind more (a rule's
- * "Notify teammates"): its own code, kept in its own chunk.
+ * branch, how long to snooze, resolve or close. An editor may offer kinds more (a rule's
+ * "Notify teammates" and "Send a webhook"): their own code, kept in their own chunk.
  */
 import { For, Show, type Component, type JSX } from 'solid-js'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
@@ -61,11 +61,12 @@ export function MacroStep<A extends { type: string }>(props: {
   runner: boolean
   /** The type select's attributes (its name, whether the server refused this action). */
   select: JSX.SelectHTMLAttributes<HTMLSelectElement>
-  /** One kind more, offered after the macro's. */
-  extra?: ExtraKind<A>
+  /** Kinds more, offered after the macro's. */
+  extra?: readonly ExtraKind<A>[]
   onChange: (action: A) => void
 }) {
   const panel = usePanel()
+  const extra = (kind: string) => props.extra?.find((x) => x.type === kind)
   /** The action as the kind on screen has it (its fields re-render only for another kind). */
   const a = <K extends Kind>() => props.action as unknown as Of<K>
   const set = (patch: Partial<MacroAction>) => props.onChange({ ...props.action, ...patch })
@@ -201,11 +202,10 @@ export function MacroStep<A extends { type: string }>(props: {
         onChange={(e) => {
           const kind = e.currentTarget.value as Kind
           props.onChange(
-            kind === props.extra?.type
-              ? props.extra.fresh()
-              : ((kind === 'assign' && !props.runner
-                  ? { type: 'assign', to: null }
-                  : freshAction(kind)) as unknown as A),
+            extra(kind)?.fresh() ??
+              ((kind === 'assign' && !props.runner
+                ? { type: 'assign', to: null }
+                : freshAction(kind)) as unknown as A),
           )
         }}
       >
@@ -216,17 +216,17 @@ export function MacroStep<A extends { type: string }>(props: {
             </option>
           )}
         </For>
-        <Show when={props.extra}>
-          {(extra) => (
-            <option value={extra().type} selected={extra().type === props.action.type}>
-              {t(extra().name)}
+        <For each={props.extra}>
+          {(x) => (
+            <option value={x.type} selected={x.type === props.action.type}>
+              {t(x.name)}
             </option>
           )}
-        </Show>
+        </For>
       </select>
       <Show when={props.action.type} keyed>
         {(kind) => {
-          const Extra = kind === props.extra?.type ? props.extra.fields : null
+          const Extra = extra(kind)?.fields
           return Extra ? (
             <Extra action={props.action} inboxId={props.inboxId} onChange={props.onChange} />
           ) : (

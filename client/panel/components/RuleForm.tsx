@@ -2,8 +2,8 @@
  * An automation rule's editor (issue 20): its name, the event that triggers it (with how many
  * minutes for "the visitor has waited"), its conditions (RuleConditionRow, all must hold) and
  * its ordered actions (ActionSteps, as a macro's, without "whoever runs it", with "Notify
- * teammates"), and a dry run of the event and conditions on screen. A notify action the server
- * would refuse is said before sending. A refusal shows under the form and marks what it names:
+ * teammates" and "Send a webhook"), and a dry run of the event and conditions on screen. A notify
+ * or webhook action the server would refuse is said before sending. A refusal shows under the form and marks what it names:
  * the name (taken in the inbox), the minutes, or the condition or action the server points at
  * (`conditions[1] (label): ...`, `actions[0] (assign): ...`).
  */
@@ -19,6 +19,7 @@ import { freshAction } from './MacroStep.tsx'
 import { RuleConditionRow } from './RuleConditionRow.tsx'
 import { RuleDryRun } from './RuleDryRun.tsx'
 import { NOTIFY, notifyProblem } from './RuleNotify.tsx'
+import { webhookAction } from './RuleWebhook.tsx'
 
 /** protocol/rules.ts MAX_RULE_ACTIONS, MAX_RULE_CONDITIONS, MAX_RULE_NAME, MAX_WAIT_MINUTES. */
 const MAX_ACTIONS = 10
@@ -54,6 +55,7 @@ export function RuleForm(props: {
   const waited = () => event() === 'conversation.waited'
   void panel.actions.loadTeam(props.inboxId).catch(() => undefined)
   void panel.actions.labelsFor(props.inboxId, true)
+  const webhook = webhookAction(api, props.inboxId)
 
   const changeSteps = (next: RuleAction[], focus?: number) => {
     setSteps(next)
@@ -82,7 +84,7 @@ export function RuleForm(props: {
     e.preventDefault()
     setError(null)
     for (const [i, step] of steps().entries()) {
-      const problem = notifyProblem(step, i + 1)
+      const problem = notifyProblem(step, i + 1) ?? webhook.problem(step, i + 1)
       if (problem) {
         setError({ at: `step-${i}`, message: problem })
         return
@@ -208,7 +210,7 @@ export function RuleForm(props: {
           invalid={(i) => bad(`step-${i}`)}
           describedBy={(i) => by(`step-${i}`)}
           runner={false}
-          extra={NOTIFY}
+          extra={[NOTIFY, webhook.kind]}
           ref={(el) => (list = el)}
         />
         <Show when={steps().length < MAX_ACTIONS}>

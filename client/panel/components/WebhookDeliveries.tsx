@@ -26,7 +26,8 @@ const MAX_SNIPPET = 200
 /** The table's columns: a msg() key and the cell. */
 const COLUMNS: ReadonlyArray<[string, (d: WebhookDelivery) => JSX.Element]> = [
   [msg('Time'), (d) => moment(d.createdAt)],
-  [msg('Event'), (d) => d.type],
+  // A rule's post (a `rule.triggered` event) is named as the conversation's history names it.
+  [msg('Event'), (d) => (d.type === 'rule.triggered' ? t('Automation rule') : d.type)],
   [msg('Event id'), (d) => d.eventId],
   [
     msg('Status'),

@@ -4,7 +4,8 @@
 import type { Dictionary } from '../../i18n.ts'
 
 export const RU_RULES: Dictionary = {
-  // activity.ts, snooze.ts, MessageItem, NoteItem, TransferLineItem: who did it
+  // activity.ts, snooze.ts, MessageItem, NoteItem, TransferLineItem: who did it; the webhook
+  // delivery log's name for a rule's `rule.triggered` event (webhook-labels.ts)
   'Automation rule': 'Правило автоматизации',
 
   // Rules
@@ -60,6 +61,19 @@ export const RU_RULES: Dictionary = {
   'Action {n}: choose at most {max} teammates to notify.':
     'Действие {n}: выберите не больше {max} коллег для уведомления.',
   'Action {n}: write the note.': 'Действие {n}: напишите заметку.',
+
+  // RuleWebhook
+  'Send a webhook': 'Отправить вебхук',
+  Endpoint: 'Получатель',
+  'Choose an endpoint': 'Выберите получателя',
+  '{name} (off)': '{name} (выключен)',
+  'Not an HTTP endpoint of this inbox ({id})': 'Не HTTP-вебхук этого ящика ({id})',
+  'Only admins can see webhook endpoints.': 'Вебхуки видят только администраторы.',
+  'This inbox has no HTTP webhook endpoint: an admin adds one in Settings → Webhooks.':
+    'У этого ящика нет HTTP-вебхука: администратор добавляет его в разделе «Настройки → Вебхуки».',
+  'Action {n}: choose a webhook endpoint.': 'Действие {n}: выберите получателя вебхука.',
+  'Action {n}: only an admin can choose the webhook endpoint.':
+    'Действие {n}: получателя вебхука может выбрать только администратор.',
 
   // RuleDryRun
   'Look back': 'За период',
