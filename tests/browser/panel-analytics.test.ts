@@ -770,7 +770,7 @@ describe.skipIf(skipBrowserTests)('panel analytics', () => {
     // 375 px, dark, Russian: each row a card of labelled lines, the page still fits.
     const phone = await openReport({ viewport: { width: 375, height: 740 }, ru: true })
     await phone.page.emulateMedia({ colorScheme: 'dark' })
-    const ruTable = phone.page.getByRole('table', { name: 'Диалоги по меткам' })
+    const ruTable = phone.page.getByRole('table', { name: 'Разговоры по меткам' })
     await ruTable.waitFor()
     expect(phone.labels).toEqual(labels)
     expect(await shown(phone.page)).toEqual(expected(labels, 'ru', 'Без метки'))
