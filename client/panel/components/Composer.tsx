@@ -4,7 +4,7 @@
  * A reply waits for a choice (Send anyway, Cancel) when a colleague replied since its draft was
  * started, or since the last such warning (collision detection, issue 20).
  */
-import { createSignal, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js'
 import type { FileDraft } from '../../shared/attachments.ts'
 import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
@@ -43,6 +43,17 @@ export function Composer(props: { files: FileDraft }) {
       ),
     ),
   ]
+  // A draft begun before the thread was on screen (typed while its history loads) saw none of
+  // it: what the history brings is not a reply made while writing. Once subscribed, the
+  // baseline is what is on screen.
+  createEffect(
+    on(
+      () => panel.state.subscribed,
+      (subscribed) => {
+        if (subscribed !== null && since !== null) since = Math.max(since, newest())
+      },
+    ),
+  )
   const d = createDraft(
     {
       editing: () => panel.state.editing,
@@ -67,7 +78,8 @@ export function Composer(props: { files: FileDraft }) {
       saveEdit: (text) => panel.actions.saveEdit(text),
       cancelEdit: () => panel.actions.cancelEdit(),
       typing(draft) {
-        since = draft ? (since ?? newest()) : null
+        // Nothing on screen yet (the history is loading): no baseline until there is.
+        since = draft ? (since ?? (newest() > 0 ? newest() : null)) : null
         if (!noting()) panel.actions.typing(draft)
       },
     },
