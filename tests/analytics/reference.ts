@@ -45,9 +45,13 @@ function stats(values: number[]): Durations {
 }
 
 /** Local calendar fields of an instant, read from Intl. */
-export function local(tz: string, at: number) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+const formats = new Map<string, Intl.DateTimeFormat>()
+
+/** One formatter per zone: building one per call is most of the cost of walking a year. */
+function format(tz: string): Intl.DateTimeFormat {
+  let f = formats.get(tz)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
       year: 'numeric',
       month: '2-digit',
@@ -56,6 +60,14 @@ export function local(tz: string, at: number) {
       weekday: 'short',
       hourCycle: 'h23',
     })
+    formats.set(tz, f)
+  }
+  return f
+}
+
+export function local(tz: string, at: number) {
+  const parts = Object.fromEntries(
+    format(tz)
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   )
