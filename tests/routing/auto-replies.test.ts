@@ -163,6 +163,14 @@ describe('routing - waiting reply (R7)', () => {
     const h = await harness()
     const id = await h.start()
     await h.restart({ downMs: 5 * 60 * SECOND }) // down from before it was due to after
+    // The reply goes from the restarted inbox actor through the conversation actor and the
+    // writer thread; the harness's settle() reads actors' mailboxes, not the writer's, so wait
+    // (bounded, no time passes on the fake clock) until it is stored, then hold it to one.
+    const deadline = Date.now() + 5000
+    while ((await waitingReplies(h, id)).length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10))
+      await h.settle()
+    }
     expect(await waitingReplies(h, id)).toHaveLength(1)
 
     await h.restart()
