@@ -4,6 +4,7 @@
  * (unread, unanswered, live feed) listen. In-process here; a cluster carries the same changes
  * over NATS.
  */
+import type { SlaBreach } from '../protocol/sla.ts'
 import type { AssignReason, Conversation, Party, PartyKind } from '../protocol/index.ts'
 
 export type InboxChange =
@@ -28,6 +29,8 @@ export type InboxChange =
   | { kind: 'opened'; conversation: Conversation; seq: number }
   /** Its visitor's name or e-mail changed (shown in rows and the sidebar). No event, no seq. */
   | { kind: 'details'; conversation: Conversation; seq: number }
+  /** Deadlines of its SLA passed (issue 20): its assignee is alerted. */
+  | { kind: 'sla_breached'; conversation: Conversation; seq: number; breaches: SlaBreach[] }
 
 export type InboxChangeKind = InboxChange['kind']
 

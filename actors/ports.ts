@@ -23,6 +23,9 @@ import type {
 import type { WebhookDeliveryStatus, WebhookEventType } from '../protocol/webhooks.ts'
 import type { Macro } from '../protocol/macros.ts'
 import type { Rule } from '../protocol/rules.ts'
+import type { AttributeDefinition } from '../protocol/attributes.ts'
+import type { ConversationSla, SlaPolicy } from '../protocol/sla.ts'
+import type { Campaign } from '../protocol/campaigns.ts'
 import type { Durations, LoadEdges } from '../protocol/analytics.ts'
 import type { Schedule } from './inbox/schedule.ts'
 
@@ -40,7 +43,11 @@ export interface ConversationRecord extends Conversation {
  * Fields of a conversation row that a write may change. `snooze: null` wakes it (an absent
  * field changes nothing).
  */
-export type ConversationPatch = { snooze?: { until: number | null } | null } & Partial<
+export type ConversationPatch = {
+  snooze?: { until: number | null } | null
+  /** null removes it. */
+  sla?: ConversationSla | null
+} & Partial<
   Pick<
     ConversationRecord,
     | 'status'
@@ -53,6 +60,7 @@ export type ConversationPatch = { snooze?: { until: number | null } | null } & P
     | 'updatedAt'
     | 'branchId'
     | 'priority'
+    | 'attributes'
     | 'labels'
   >
 >
@@ -227,6 +235,11 @@ export interface InboxFilter {
   /** Only snoozed ones (true) or only those not snoozed (false) (issue 20). */
   snoozed?: boolean
   priority?: ConversationPriority
+  /**
+   * Only conversations whose attribute `key` holds one of `values` (issue 20): the value as
+   * text read as each type it can be (text, and a number or true/false when it reads as one).
+   */
+  attribute?: { key: string; values: readonly (string | number | boolean)[] }
   /** Only these conversations (what the caller follows, issue 20); none when empty. */
   conversationIds?: readonly string[]
 }
@@ -334,6 +347,11 @@ export interface ConversationQueries {
     conversationId: string,
     opts: { beforeSeq?: number; afterSeq?: number; limit: number },
   ): Promise<Message[]>
+  /**
+   * The stored conversations of these ids, in no order (their summary may lag their log by a
+   * flush): for readers of many at once (rules, webhooks, analytics).
+   */
+  conversationsById(ids: readonly string[]): Promise<Conversation[]>
   listVisitorConversations(visitorId: string): Promise<Conversation[]>
   /**
    * Ids of the inbox's resolved conversations whose stored last change is before `before`,
@@ -436,6 +454,8 @@ export interface ConversationQueries {
   openIdleBefore(inboxId: string, before: number, limit: number): Promise<string[]>
   /** Conversations of the inbox snoozed until a time (issue 20), soonest first. */
   pendingSnoozes(inboxId: string): Promise<Array<{ id: string; until: number }>>
+  /** The inbox's conversations with an SLA deadline pending (issue 20), earliest first. */
+  pendingSlaDeadlines(inboxId: string): Promise<Array<{ id: string; due: number }>>
   /** Open conversations of the inbox with an escalation pending (escalationAt not null). */
   pendingEscalations(
     inboxId: string,
@@ -600,6 +620,11 @@ export interface InboxSettings {
    * content erased by the system (as on a data-subject request; counts stay); 0: never.
    */
   eraseClosedAfterDays: number
+  /**
+   * The frequency cap of proactive messages (issue 20, protocol/campaigns.ts): a visitor is
+   * shown at most one campaign in this many minutes; 0: no gap between different campaigns.
+   */
+  campaignGapMinutes: number
   /** When visitors must solve a challenge first (issue 18, S4; server/captcha.ts). */
   captcha: CaptchaSettings
   /** Largest file, in bytes, either side may upload (F1). */
@@ -712,6 +737,9 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   autoResolveAfterDays: 0,
   autoResolveMessage: { en: '', ru: '' },
   eraseClosedAfterDays: 0,
+  // One campaign per visitor per hour (DEFAULT_CAMPAIGN_GAP_MINUTES; a literal: the panel
+  // imports this file, protocol/campaigns.ts would bring valibot along).
+  campaignGapMinutes: 60,
   captcha: {
     mode: 'auto',
     sessionsPer10Min: 60,
@@ -1151,8 +1179,6 @@ export interface RuleStore {
   recent(inboxId: string, since: number, limit: number): Promise<Conversation[]>
   /** Removes at most `limit` runs recorded before `before`, oldest first; how many went. */
   prune(before: number, limit: number): Promise<number>
-  /** The stored conversations of these ids (their summary may lag their log by a flush). */
-  conversations(ids: readonly string[]): Promise<Conversation[]>
 }
 
 /** Teammates following conversations without being assigned (issue 20's participants). */
@@ -1188,6 +1214,141 @@ export interface LabelStore {
     afterId: string,
     limit: number,
   ): Promise<string[]>
+}
+
+/** Attribute definitions of inboxes (issue 20, protocol/attributes.ts). */
+export interface AttributeStore {
+  /** The inbox's definitions: visitor ones first, then by name. */
+  list(inboxId: string): Promise<AttributeDefinition[]>
+  get(id: string): Promise<AttributeDefinition | null>
+  /**
+   * Adds one unless the inbox has `max` of its scope already (`validation_failed`); a key taken
+   * in the inbox and scope is a `conflict`; an inbox that is gone is `not_found`.
+   */
+  create(def: AttributeDefinition, max: number): Promise<void>
+  /** Null: no such definition. */
+  update(
+    id: string,
+    patch: Partial<Pick<AttributeDefinition, 'name' | 'options'>>,
+    at: number,
+  ): Promise<AttributeDefinition | null>
+  /** False: no such definition. Conversations keep its value until their actor drops it. */
+  delete(id: string): Promise<boolean>
+  /** Ids of the inbox's conversations holding a value for `key`, after `afterId` in id order. */
+  conversationsWith(inboxId: string, key: string, afterId: string, limit: number): Promise<string[]>
+}
+
+/** A browser an operator opted in to Web Push from (issue 20). */
+export interface PushSubscriptionRecord {
+  id: string
+  operatorId: string
+  endpoint: string
+  p256dh: string
+  auth: string
+  /** The session that registered it (sha256 of its token): pushes stop when it ends. */
+  sessionHash: string
+  createdAt: number
+}
+
+/** A push to send: the outbox row and its subscription. */
+export interface PushDelivery {
+  id: string
+  subscriptionId: string
+  payload: string
+  attempts: number
+  createdAt: number
+  endpoint: string
+  p256dh: string
+  auth: string
+  /** When the subscription's session expires; null: it has ended (signed out, revoked). */
+  sessionExpiresAt: number | null
+}
+
+/** Web Push (issue 20): keys, subscriptions and the outbox of pushes to send. */
+export interface PushStore {
+  /** The installation's key `name`, made with `make` by the first node that needs it. */
+  serverKey(name: string, make: () => string, at: number): Promise<string>
+  /** Stores it (an endpoint already known moves to this operator with these keys). */
+  subscribe(sub: PushSubscriptionRecord): Promise<PushSubscriptionRecord>
+  list(operatorId: string): Promise<PushSubscriptionRecord[]>
+  /** False: the operator has no such subscription. */
+  unsubscribe(operatorId: string, id: string): Promise<boolean>
+  /** A subscription the push service says is gone (404/410), with its pending pushes. */
+  removeSubscription(id: string): Promise<void>
+  /** Every subscription of the operator (signed out everywhere); how many. */
+  removeAll(operatorId: string): Promise<number>
+  /** One outbox row per subscription of these operators; how many. */
+  queue(
+    operatorIds: readonly string[],
+    payload: string,
+    at: number,
+    newId: () => string,
+  ): Promise<number>
+  /** Rows due by `now`, oldest first. */
+  due(now: number, limit: number): Promise<PushDelivery[]>
+  done(id: string): Promise<void>
+  retry(id: string, attempts: number, nextAt: number): Promise<void>
+}
+
+/** SLA policies of inboxes (issue 20, protocol/sla.ts). */
+export interface SlaStore {
+  /** The inbox's policies by name. */
+  list(inboxId: string): Promise<SlaPolicy[]>
+  get(id: string): Promise<SlaPolicy | null>
+  /** Adds one unless the inbox has `max` already (`validation_failed`); no inbox: `not_found`. */
+  create(policy: SlaPolicy, max: number): Promise<void>
+  /** Null: no such policy. */
+  update(
+    id: string,
+    patch: Partial<Omit<SlaPolicy, 'id' | 'inboxId' | 'createdAt'>>,
+  ): Promise<SlaPolicy | null>
+  /** False: no such policy. Conversations keep running under what was applied. */
+  delete(id: string): Promise<boolean>
+}
+
+/** A campaign as stored: without its counts. */
+export type CampaignRecord = Omit<Campaign, 'shown' | 'replied'>
+
+/** Shown and replied counts of one campaign (within a range, or all time). */
+export interface CampaignCounts {
+  campaignId: string
+  shown: number
+  replied: number
+}
+
+/** Proactive messages of inboxes (issue 20, protocol/campaigns.ts) and their showings. */
+export interface CampaignStore {
+  /** The inbox's campaigns, oldest first. */
+  list(inboxId: string): Promise<CampaignRecord[]>
+  /** The campaigns of these inboxes (null: every inbox), oldest first. */
+  listIn(inboxIds: readonly string[] | null): Promise<CampaignRecord[]>
+  get(id: string): Promise<CampaignRecord | null>
+  /**
+   * Adds one unless the inbox has `max` already (`validation_failed`) or a campaign of that
+   * name (any case: `conflict`); no inbox: `not_found`.
+   */
+  create(campaign: CampaignRecord, max: number): Promise<void>
+  /** Null: no such campaign. A taken name: `conflict`. */
+  update(
+    id: string,
+    patch: Partial<Omit<CampaignRecord, 'id' | 'inboxId' | 'createdAt'>>,
+  ): Promise<CampaignRecord | null>
+  /** False: no such campaign. Its showings go with it; conversations keep its id. */
+  delete(id: string): Promise<boolean>
+  /** The ids of the campaigns shown to the visitor, and when they last saw one (null: never). */
+  viewsOf(visitorId: string): Promise<{ shown: Set<string>; lastShownAt: number | null }>
+  /** Every campaign shown to the visitor and when, first shown first (their data export). */
+  showingsOf(visitorId: string): Promise<Array<{ campaignId: string; shownAt: number }>>
+  /**
+   * Records the showing unless the visitor saw this campaign already, or any campaign after
+   * `notAfter` (the frequency cap): `conflict` then. The visitor's row is locked while it
+   * checks, so two nodes cannot both record one. No such visitor: `not_found`.
+   */
+  recordView(campaignId: string, visitorId: string, at: number, notAfter: number): Promise<void>
+  /** Whether the visitor was shown the campaign (a reply may name it). */
+  wasShown(campaignId: string, visitorId: string): Promise<boolean>
+  /** Per campaign: showings at [from, to) and conversations created in reply then. */
+  counts(campaignIds: readonly string[], from: number, to: number): Promise<CampaignCounts[]>
 }
 
 /**
@@ -1336,8 +1497,6 @@ export interface WebhookStore {
   pendingCounts(endpointIds: readonly string[]): Promise<Map<string, number>>
   /** Outbox marks, oldest first. */
   marks(limit: number): Promise<OutboxMark[]>
-  /** The stored conversations of these ids (their summary may lag their log by a flush). */
-  conversations(ids: readonly string[]): Promise<Conversation[]>
   /**
    * In one transaction: stores the deliveries (one already stored is left as it is), moves
    * each conversation's mark past its `covered` seq (gone when nothing newer was marked since)
@@ -1447,6 +1606,15 @@ export interface NotificationPrefsRecord {
   /** When the last digest went; null: never. */
   digestSentAt: number | null
   updatedAt: number
+  /** No Web Push in these hours (issue 20); null: at any hour. */
+  quietHours: QuietHours | null
+}
+
+/** A daily span of local time ("22:00" to "08:00" crosses midnight) in an IANA zone. */
+export interface QuietHours {
+  from: string
+  to: string
+  timeZone: string
 }
 
 export interface NotificationPrefsStore {
@@ -1456,6 +1624,12 @@ export interface NotificationPrefsStore {
   /** Operators who want e-mail digests. */
   digestRecipients(): Promise<NotificationPrefsRecord[]>
   digestSent(operatorId: string, at: number): Promise<void>
+  /** Creates or replaces the operator's quiet hours (null: none); the rest is kept. */
+  setQuietHours(
+    operatorId: string,
+    quietHours: QuietHours | null,
+    at: number,
+  ): Promise<NotificationPrefsRecord>
 }
 
 /** Where each Telegram channel bot's update stream was read to (issue 17, I5). */
@@ -1657,6 +1831,8 @@ export type AnalyticsLogEvent = { conversationId: string; seq: number; at: numbe
         | 'conversation.priority'
         | 'conversation.labels'
         | 'conversation.snoozed'
+        | 'conversation.attributes'
+        | 'conversation.sla'
     }
 )
 
@@ -1812,6 +1988,10 @@ export interface Store {
   branches: BranchStore
   cannedReplies: CannedReplyStore
   labels: LabelStore
+  attributes: AttributeStore
+  slaPolicies: SlaStore
+  campaigns: CampaignStore
+  push: PushStore
   macros: MacroStore
   rules: RuleStore
   followers: FollowerStore

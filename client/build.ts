@@ -1,8 +1,8 @@
 /**
  * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
  * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget first load <= 35 KB,
- * all widget JS + CSS with lazy chunks <= 56 KB, panel first load <= 71 KB and all panel JS +
- * CSS with its lazy pages <= 124 KB, gzipped). Writes .gz
+ * all widget JS + CSS with lazy chunks <= 56 KB, panel first load <= 72 KB and all panel JS +
+ * CSS with its lazy pages <= 128.75 KB, gzipped). Writes .gz
  * twins of text assets for the server to send to browsers that accept them.
  *
  * On-demand chunks have budgets of their own and stay out of "whole widget" / "whole panel":
@@ -13,7 +13,13 @@
  * hide every other change in that total. The panel's Russian strings are the same kind: only a
  * Russian UI fetches them. So is the panel's analytics dashboard (issue 19: its page, its CSS
  * and the uPlot charts library, <= 40 KB): only admins and supervisors who open it fetch it.
- * So is an inbox's automation rules editor (issue 20, <= 16 KB), fetched with its settings.
+ * So is an inbox's automation rules editor (issue 20, <= 16 KB), fetched with its settings, and
+ * its custom attributes' section (issue 20, <= 10 KB), its SLA policies' section (issue 20,
+ * <= 10 KB) and its proactive messages' section (issue 20, <= 10 KB, its Russian inside). So is
+ * the Notifications dialog's Web Push section (issue 20, <= 8 KB, its Russian inside). The
+ * widget's proactive messages (issue 20, <= 6 KB) are fetched only by a page whose inbox runs
+ * campaigns. The service worker (panel/sw.js, issue 20, <= 3 KB) is no part of the page at
+ * all: the panel registers it, the browser runs it on its own.
  * `--if-stale`: do nothing when dist/ was built from the current sources (`npm start` uses it).
  *
  * Builds into a scratch folder and swaps it in at the end, so a running server never serves a
@@ -48,16 +54,29 @@ const BUDGETS = [
   {
     // What an operator's browser fetches to show the inbox: the panel page and every file it
     // names. The admin pages, the canned replies' page, search results and the first-run form
-    // are lazy chunks, fetched when first opened.
+    // are lazy chunks, fetched when first opened. 72 KB since issue 20's SLA badge: a list row
+    // shows the time to its conversation's next deadline (the rest of the SLA is lazy).
     name: 'panel first load (index.html and its files)',
-    limit: 71 * KB,
+    limit: 72 * KB,
     match: (f: string) => panelFirstLoad.has(f),
   },
   {
     // Everything an admin could ever open, lazy chunks included (on-demand ones aside). 124 KB
-    // since issue 20's following, rule naming and label analytics (the editors are on demand).
+    // since issue 20's following, rule naming and label analytics (the editors are on demand);
+    // 126 KB since issue 20's custom attributes: the sidebar's editor, the list's filter and the
+    // thread's lines (~2.5 KB, lazy, with the visitor sidebar; their admin section is on demand);
+    // 128 KB since issue 20's SLA: the list's badge (first load) and the thread's state, control,
+    // lines and breach alert (~1.7 KB, lazy, in the same chunk; the policies' section is on demand);
+    // 128.1 KB since issue 20's campaigns: the settings' lazy import of their section and a slot
+    // for its frequency form in the settings' list card (~75 B; the section is on demand);
+    // 128.3 KB since issue 20's team e-mail target: a fifth kind in the webhooks page's form (its
+    // address field) and list (~130 B, lazy, with the admin pages); 128.6 KB since issue 20's
+    // pending status: the thread's "Mark pending" and its focus hand-over, the bulk bar's, the
+    // filter's option, the pill's colour and the thread's lines (~250 B, first load); 128.75 KB
+    // since issue 20: supervisors' settings (their Settings tab, their inboxes read in the
+    // settings' chunk, their headings; the steps' "kept" kinds: ~170 B, most of it lazy).
     name: 'whole panel (panel/**/*.js + *.css)',
-    limit: 124 * KB,
+    limit: 128.75 * KB,
     match: (f: string) => f.startsWith('panel/') && /\.(js|css)$/.test(f) && !onDemand(f),
   },
   ...(['widget', 'panel'] as const).flatMap((app) => [
@@ -78,6 +97,13 @@ const BUDGETS = [
     },
   ]),
   {
+    // A proactive message in the widget (client/widget/campaign/, issue 20, M6: the bubble, the
+    // thread's intro and the watch for one due, its CSS and words): only for inboxes running some.
+    name: 'widget proactive messages, on demand (Campaign-*)',
+    limit: 6 * KB,
+    match: (f: string) => ON_DEMAND.widgetCampaign.test(f),
+  },
+  {
     // The analytics dashboard (client/panel/components/Analytics.tsx and the uPlot charts it
     // draws with, CSS included): fetched when an admin or a supervisor first opens it.
     name: 'panel analytics dashboard, on demand (Analytics-*)',
@@ -92,10 +118,47 @@ const BUDGETS = [
     match: (f: string) => f.startsWith('panel/') && ON_DEMAND.rules.test(f),
   },
   {
+    // An inbox's custom attributes' admin section (client/panel/components/Attributes.tsx and
+    // its form, issue 20): fetched when an admin or a supervisor first opens an inbox's settings.
+    name: 'panel custom attributes, on demand (Attributes-*)',
+    limit: 10 * KB,
+    match: (f: string) => f.startsWith('panel/') && ON_DEMAND.attributes.test(f),
+  },
+  {
+    // An inbox's SLA policies' admin section (client/panel/components/SlaPolicies.tsx and its
+    // form, issue 20): fetched when an admin or a supervisor first opens an inbox's settings.
+    name: 'panel SLA policies, on demand (SlaPolicies-*)',
+    limit: 10 * KB,
+    match: (f: string) => f.startsWith('panel/') && ON_DEMAND.sla.test(f),
+  },
+  {
+    // An inbox's proactive messages' admin section (client/panel/components/Campaigns.tsx, its
+    // form, its CSS and its Russian, issue 20): fetched when an admin or a supervisor first
+    // opens an inbox's settings.
+    name: 'panel proactive messages, on demand (Campaigns-*)',
+    limit: 10 * KB,
+    match: (f: string) => f.startsWith('panel/') && ON_DEMAND.campaigns.test(f),
+  },
+  {
+    // Web Push on this browser (client/panel/components/Push.tsx, its CSS and its Russian,
+    // issue 20): fetched when an operator first opens the Notifications dialog.
+    name: 'panel push section, on demand (Push-*)',
+    limit: 8 * KB,
+    match: (f: string) => f.startsWith('panel/') && ON_DEMAND.push.test(f),
+  },
+  {
+    // The service worker (client/panel/sw.ts, issue 20): registered by the panel, run by the
+    // browser on its own, when a push comes or a notification is clicked.
+    name: 'panel service worker (panel/sw.js)',
+    limit: 3 * KB,
+    match: (f: string) => ON_DEMAND.serviceWorker.test(f),
+  },
+  {
     // The panel's Russian strings (client/panel/i18n/ru.ts): fetched before the first render by
-    // a Russian UI only, so an English one never pays for them.
+    // a Russian UI only, so an English one never pays for them. 24.1 KB since issue 20's
+    // pending status (its words in the thread, the filter, the bulk bar: ~60 B).
     name: 'panel Russian strings, per language (ru-*)',
-    limit: 24 * KB,
+    limit: 24.1 * KB,
     match: (f: string) => ON_DEMAND.panelRussian.test(f),
   },
 ]
@@ -110,7 +173,7 @@ function filesOfPage(dir: string, page: string): Set<string> {
   const named = [...html.matchAll(/\s(?:src|href)="\.\/([^"]+)"/g)].map((m) => folder + m[1])
   return new Set([page, ...named])
 }
-const COMPRESSIBLE = /\.(js|css|html|svg|json)$/
+const COMPRESSIBLE = /\.(js|css|html|svg|json|webmanifest)$/
 
 /** Chunks fetched on first use (see the header), by the name vite gives them. */
 const ON_DEMAND = {
@@ -120,6 +183,13 @@ const ON_DEMAND = {
   panelRussian: /^panel\/assets\/ru-[^/]+\.js$/,
   analytics: /\/assets\/Analytics-[^/]+\.(js|css)$/,
   rules: /\/assets\/Rules-[^/]+\.(js|css)$/,
+  attributes: /\/assets\/Attributes-[^/]+\.(js|css)$/,
+  sla: /\/assets\/SlaPolicies-[^/]+\.(js|css)$/,
+  campaigns: /\/assets\/Campaigns-[^/]+\.(js|css)$/,
+  push: /\/assets\/Push-[^/]+\.(js|css)$/,
+  widgetCampaign: /^widget\/assets\/Campaign-[^/]+\.(js|css)$/,
+  // Not a chunk of the page: the browser's own (see the header).
+  serviceWorker: /^panel\/sw\.js$/,
 }
 
 function onDemand(file: string): boolean {

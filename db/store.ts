@@ -10,6 +10,10 @@ import { SqlBranchStore } from './repos/branches.ts'
 import { SqlAuditStore } from './repos/audit.ts'
 import { SqlCannedReplyStore } from './repos/canned.ts'
 import { SqlLabelStore } from './repos/labels.ts'
+import { SqlAttributeStore } from './repos/attributes.ts'
+import { SqlCampaignStore } from './repos/campaigns.ts'
+import { SqlSlaStore } from './repos/sla.ts'
+import { SqlPushStore } from './repos/push.ts'
 import { SqlMacroStore } from './repos/macros.ts'
 import { SqlRuleStore } from './repos/rules.ts'
 import { SqlFollowerStore } from './repos/followers.ts'
@@ -140,6 +144,10 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     branches: new SqlBranchStore(db),
     cannedReplies: new SqlCannedReplyStore(db),
     labels: new SqlLabelStore(db),
+    attributes: new SqlAttributeStore(db),
+    slaPolicies: new SqlSlaStore(db),
+    campaigns: new SqlCampaignStore(db),
+    push: new SqlPushStore(db),
     macros: new SqlMacroStore(db),
     rules: new SqlRuleStore(db),
     followers: new SqlFollowerStore(db),

@@ -339,6 +339,46 @@ export interface AnalyticsLabels {
   labels: { id: string; inboxId: string; name: string; color: string; conversations: number }[]
 }
 
+/**
+ * Conversations by attribute value (issue 20): for each list or checkbox conversation attribute
+ * of the inboxes in scope, how many of the range's conversations hold each value now (`unset`:
+ * none). A value no longer among a list's choices is still counted.
+ */
+export interface AnalyticsAttributes {
+  conversations: number
+  attributes: {
+    id: string
+    inboxId: string
+    key: string
+    name: string
+    type: 'list' | 'checkbox'
+    values: { value: string | boolean; conversations: number }[]
+    unset: number
+  }[]
+}
+
+/**
+ * SLA (issue 20): of the conversations created in the range, how many run under an SLA, how
+ * many breached one, the breaches by kind (each conversation keeps its newest 20), and the
+ * same per policy (by the policy as applied; a deleted one keeps its name).
+ */
+export interface AnalyticsSla {
+  conversations: number
+  withSla: number
+  breached: number
+  breaches: { first_response: number; next_response: number; resolution: number }
+  policies: { policyId: string; name: string; conversations: number; breached: number }[]
+}
+
+/**
+ * Proactive messages (issue 20): per campaign of the inboxes in scope, the visitors it was shown
+ * to in the range and the conversations opened in reply in the range; campaigns with neither
+ * are left out. Oldest campaign first.
+ */
+export interface AnalyticsCampaigns {
+  campaigns: { campaignId: string; inboxId: string; name: string; shown: number; replied: number }[]
+}
+
 export interface AnalyticsComment {
   conversationId: string
   scale: 'stars' | 'thumbs' | 'nps'

@@ -76,6 +76,19 @@ export const AuthFrame = v.strictObject({
 /** Liveness check answered by `pong` with the same req. */
 export const PingFrame = v.strictObject({ type: v.literal('ping'), req: ReqId })
 /** A web address the widget reports: http(s) only, at most 2048 characters. */
+/** An IANA time zone this runtime knows (`Europe/Moscow`). */
+export const TimeZoneName = v.pipe(
+  wireString('timeZone'),
+  v.maxLength(64),
+  v.check((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz })
+      return true
+    } catch {
+      return false
+    }
+  }, 'must be an IANA time zone'),
+)
 const PageUrl = v.pipe(
   wireString('url'),
   v.trim(),
@@ -96,20 +109,7 @@ export const PageContext = v.strictObject({
     ),
   ),
   /** The browser's IANA time zone. */
-  timeZone: v.optional(
-    v.pipe(
-      wireString('timeZone'),
-      v.maxLength(64),
-      v.check((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz })
-          return true
-        } catch {
-          return false
-        }
-      }, 'must be an IANA time zone'),
-    ),
-  ),
+  timeZone: v.optional(TimeZoneName),
 })
 export type PageContext = v.InferOutput<typeof PageContext>
 
@@ -123,6 +123,11 @@ export const StartFrame = v.strictObject({
   locale: v.optional(Locale),
   /** Where the visitor is; the server adds what the user agent says. */
   context: v.optional(PageContext),
+  /**
+   * The proactive message this first message answers (issue 20): a campaign shown to this
+   * visitor (`POST /api/visitor/campaigns/:id/shown`); only with `text`.
+   */
+  campaignId: v.optional(Id),
 })
 
 /**
@@ -446,7 +451,8 @@ export interface Badges {
  * newest). `conversation`: any change to a conversation of the operator's inboxes, with the
  * operator's unread count for it (null when it is not in the badge set: assigned to someone
  * else or not open). `badges`: new totals. `status`: the operator's status or presence changed
- * (from another tab too). `alert`: someone else moved a conversation to or away from them, or mentioned them in a note.
+ * (from another tab too). `alert`: someone else moved a conversation to or away from them, mentioned them in a note, or
+ * a deadline of an SLA of theirs passed.
  * Two or more frames of one event-loop turn reach the client as one `FeedBatchFrame`.
  */
 export type FeedFrame =
@@ -484,6 +490,18 @@ export type FeedFrame =
         by: Party
         /** The note's first MENTION_EXCERPT characters. */
         excerpt: string
+      }
+    }
+  | {
+      type: 'feed'
+      name: 'alert'
+      data: {
+        /** A deadline of the SLA of a conversation assigned to this operator passed (issue 20). */
+        kind: 'sla_breached'
+        conversationId: string
+        /** The deadline's kind and time. */
+        slaKind: 'first_response' | 'next_response' | 'resolution'
+        due: number
       }
     }
 

@@ -35,7 +35,10 @@ export const MacroAction = v.variant('type', [
     type: v.literal('snooze'),
     minutes: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(527_040))),
   }),
-  v.strictObject({ type: v.literal('set_status'), status: v.picklist(['resolved', 'closed']) }),
+  v.strictObject({
+    type: v.literal('set_status'),
+    status: v.picklist(['pending', 'resolved', 'closed']),
+  }),
 ])
 export type MacroAction = v.InferOutput<typeof MacroAction>
 

@@ -21,8 +21,19 @@ export {
   relativeLuminance,
 } from './limits.ts'
 
-export const ConversationStatus = v.picklist(['open', 'resolved', 'closed'])
+/**
+ * `pending` (issue 20, M4): an operator answered and waits on the visitor. It leaves the open
+ * list and the queue, nothing escalates or auto-replies, and the visitor's next message opens it
+ * again; inactivity resolves it like an open one. The visitor never sees it: to them it is open
+ * (`forVisitor`, and its status events are operators' only).
+ */
+export const ConversationStatus = v.picklist(['open', 'pending', 'resolved', 'closed'])
 export type ConversationStatus = v.InferOutput<typeof ConversationStatus>
+
+/** Still being worked on: open, or pending on the visitor (issue 20). */
+export function isActive(status: ConversationStatus): status is 'open' | 'pending' {
+  return status === 'open' || status === 'pending'
+}
 
 /**
  * How urgent a conversation is (issue 20): routing gives the queue's most urgent first, and the
@@ -109,6 +120,24 @@ export const VisitorLocation = v.object({
 })
 export type VisitorLocation = v.InferOutput<typeof VisitorLocation>
 
+const SlaKindShape = v.picklist(['first_response', 'next_response', 'resolution'])
+const Minutes = v.nullable(v.number())
+/** protocol/sla.ts ConversationSla, checked on the wire (issue 20). */
+export const ConversationSlaShape = v.object({
+  policyId: v.string(),
+  name: v.string(),
+  businessHours: v.boolean(),
+  firstResponseMinutes: Minutes,
+  nextResponseMinutes: Minutes,
+  resolutionMinutes: Minutes,
+  appliedAt: v.number(),
+  responded: v.boolean(),
+  firstResponseDue: v.nullable(v.number()),
+  nextResponseDue: v.nullable(v.number()),
+  resolutionDue: v.nullable(v.number()),
+  breaches: v.array(v.object({ kind: SlaKindShape, due: v.number(), at: v.number() })),
+})
+
 /** A conversation as listed in an inbox or a visitor's list. */
 export const Conversation = v.object({
   id: v.string(),
@@ -152,11 +181,26 @@ export const Conversation = v.object({
   /** Ids of its inbox's labels, in the order they were added (issue 20); absent: none. */
   labels: v.optional(v.array(v.string())),
   /**
+   * Values of its inbox's conversation attributes by key (issue 20, protocol/attributes.ts);
+   * absent: none. Operators only.
+   */
+  attributes: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
+  /**
+   * The SLA it runs under (issue 20, protocol/sla.ts ConversationSla): deadlines pending and
+   * breaches; absent: none. Operators only.
+   */
+  sla: v.optional(ConversationSlaShape),
+  /**
    * Set aside by an operator until a time, or (`until` null) until the visitor writes (issue
    * 20); absent: not snoozed. Only an open conversation is; its visitor's message, the time,
    * resolving it or an operator wakes it.
    */
   snooze: v.optional(v.object({ until: v.nullable(v.number()) })),
+  /**
+   * The campaign whose proactive message the visitor answered to start it (issue 20,
+   * protocol/campaigns.ts); absent: none.
+   */
+  campaignId: v.optional(v.string()),
   /**
    * When its content was erased (a data-subject request or retention, issue 18): every
    * message and note is empty, files and context are gone, nothing more can be written to it.
@@ -354,6 +398,28 @@ export const LabelsChangedData = v.object({
 })
 
 /**
+ * Its attributes changed (issue 20): each changed key with its new value, null where one was
+ * removed (its definition deleted: by the system). Operators only.
+ */
+export const AttributesChangedData = v.object({
+  changed: v.record(v.string(), v.nullable(v.union([v.string(), v.number(), v.boolean()]))),
+  by: Party,
+})
+
+/**
+ * Its SLA (issue 20): `applied` (a policy, by an operator or a rule; again: recomputed),
+ * `removed`, or `breached` (a deadline of `kind` passed at `due`, by the system). `sla` is the
+ * state after the change (null once removed). Operators only.
+ */
+export const SlaChangedData = v.object({
+  change: v.picklist(['applied', 'removed', 'breached']),
+  kind: v.optional(SlaKindShape),
+  due: v.optional(v.number()),
+  sla: v.nullable(ConversationSlaShape),
+  by: Party,
+})
+
+/**
  * It was snoozed (`snooze` set) or woke up (`snooze` null): by an operator, by its visitor
  * writing, by the system when the time came (`{kind: 'system', id: 'snooze'}`) or with a
  * status change. Operators only.
@@ -380,20 +446,29 @@ export const StoredEventData = v.variant('name', [
   v.object({ name: v.literal('conversation.priority'), data: PriorityChangedData }),
   v.object({ name: v.literal('conversation.labels'), data: LabelsChangedData }),
   v.object({ name: v.literal('conversation.snoozed'), data: SnoozedData }),
+  v.object({ name: v.literal('conversation.attributes'), data: AttributesChangedData }),
+  v.object({ name: v.literal('conversation.sla'), data: SlaChangedData }),
 ])
 export type StoredEventData = v.InferOutput<typeof StoredEventData>
 export type StoredEventName = StoredEventData['name']
 
 /**
  * Events for operators only: a visitor's stream skips them (its seqs then skip numbers), and
- * never gets the ephemeral `viewers`.
+ * never gets the ephemeral `viewers`. A status event is the visitor's unless it made the
+ * conversation pending: pass the event's data to tell (without it, status events count as the
+ * visitor's).
  */
-export function isOperatorOnly(name: string): boolean {
+export function isOperatorOnly(name: string, data?: unknown): boolean {
+  if (name === 'conversation.status') {
+    return (data as { status?: string } | undefined)?.status === 'pending'
+  }
   return (
     name === 'note.created' ||
     name === 'conversation.priority' ||
     name === 'conversation.labels' ||
     name === 'conversation.snoozed' ||
+    name === 'conversation.attributes' ||
+    name === 'conversation.sla' ||
     name === 'viewers'
   )
 }

@@ -13,6 +13,7 @@ import * as v from 'valibot'
 import { ConversationPriority, ConversationStatus } from './model.ts'
 import { LabelIds, MessageText } from './frames.ts'
 import { wireString } from './strings.ts'
+import { ATTRIBUTE_OPS, ATTRIBUTE_SCOPES, AttributeKey } from './attributes.ts'
 
 /** The most rules one inbox defines. */
 export const MAX_INBOX_RULES = 50
@@ -67,12 +68,23 @@ const Text = v.pipe(
 )
 const IsOrNot = v.picklist(['is', 'is_not'])
 
+/** A custom attribute's value as a rule compares or sets it (checked against its type at save). */
+const AttributeRuleValue = v.union([
+  v.pipe(
+    wireString('value'),
+    v.maxLength(MAX_CONDITION_TEXT, `the value is longer than ${MAX_CONDITION_TEXT}`),
+  ),
+  v.pipe(v.number(), v.finite()),
+  v.boolean(),
+])
+
 /**
  * One condition; a rule's conditions must all hold. Text comparisons ignore case. `page_url`
  * and `language` are the visitor's (their current page; the language their browser reports,
  * compared by its primary subtag: `ru` matches `ru-RU`); `country` is from their address;
  * `message_text` and `author` are the triggering message's (false for other events);
- * `business_hours` is whether the conversation's branch is open now by its schedule.
+ * `business_hours` is whether the conversation's branch is open now by its schedule;
+ * `attribute` tests a custom attribute of the visitor or the conversation.
  */
 export const RuleCondition = v.variant('field', [
   v.strictObject({ field: v.literal('branch'), op: IsOrNot, value: Id }),
@@ -111,6 +123,24 @@ export const RuleCondition = v.variant('field', [
   /** An operator of the inbox, or null: nobody. */
   v.strictObject({ field: v.literal('assignee'), op: IsOrNot, value: v.nullable(Id) }),
   v.strictObject({ field: v.literal('business_hours'), op: v.literal('is'), value: v.boolean() }),
+  /**
+   * A custom attribute of the visitor or the conversation (protocol/attributes.ts for the
+   * ops). `value` is null for `set`/`not_set` and else of the attribute's type (checked at save
+   * against the inbox's definition); an attribute deleted since reads as not set.
+   */
+  v.pipe(
+    v.strictObject({
+      field: v.literal('attribute'),
+      scope: v.picklist(ATTRIBUTE_SCOPES),
+      key: AttributeKey,
+      op: v.picklist(ATTRIBUTE_OPS),
+      value: v.nullable(AttributeRuleValue),
+    }),
+    v.check(
+      (c) => (c.op === 'set' || c.op === 'not_set') === (c.value === null),
+      'value is null for set and not_set, and only for them',
+    ),
+  ),
 ])
 export type RuleCondition = v.InferOutput<typeof RuleCondition>
 export type RuleConditionField = RuleCondition['field']
@@ -143,7 +173,25 @@ export const RuleAction = v.variant('type', [
     type: v.literal('snooze'),
     minutes: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(527_040))),
   }),
-  v.strictObject({ type: v.literal('set_status'), status: v.picklist(['resolved', 'closed']) }),
+  v.strictObject({
+    type: v.literal('set_status'),
+    status: v.picklist(['pending', 'resolved', 'closed']),
+  }),
+  /**
+   * Run it under this SLA policy of the inbox (protocol/sla.ts); nothing when it already runs
+   * under it.
+   */
+  v.strictObject({ type: v.literal('apply_sla'), policyId: Id }),
+  /**
+   * Set a conversation attribute of the inbox (protocol/attributes.ts) to `value`, or (null)
+   * clear it; checked against its definition at save and again when it runs. Nothing when it
+   * holds that value already.
+   */
+  v.strictObject({
+    type: v.literal('set_attribute'),
+    key: AttributeKey,
+    value: v.nullable(AttributeRuleValue),
+  }),
   /**
    * Post a `rule.triggered` event (the rule, the trigger, the conversation) to this webhook
    * endpoint of the inbox, signed and retried like any delivery. HTTP endpoints only.

@@ -2,6 +2,8 @@
  * Builds this node's actor system: one registry per actor kind, wired through ports. Actors
  * reach each other only through registries (mailboxes) and the inbox bus, never by reference.
  */
+import { slaClock } from './sla-clock.ts'
+import type { InboxChange } from '../actors/bus.ts'
 import {
   ActorRegistry,
   type Actor,
@@ -61,8 +63,11 @@ export function createActorSystem(deps: {
   outbox?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
   /** Whether these events go into the automation rules' outbox (issue 20). */
   ruleMarks?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
+  /** Each inbox change, once in the cluster (its inbox actor): Web Push (issue 20). */
+  observeInbox?: (change: InboxChange) => void
 }): ActorSystem {
   const { store, clock, log, config } = deps
+  const sla = slaClock(store.branches, clock)
   const cluster = deps.cluster ?? null
   const contextOf = (kind: string): ActorContext => ({
     clock,
@@ -105,6 +110,7 @@ export function createActorSystem(deps: {
           attachmentGraceMs: config.attachments.graceMs,
           ...(deps.outbox ? { outbox: deps.outbox } : {}),
           ...(deps.ruleMarks ? { ruleMarks: deps.ruleMarks } : {}),
+          slaClock: sla,
         }),
     }),
   )
@@ -125,10 +131,12 @@ export function createActorSystem(deps: {
           board,
           bus,
           queue: deps.publisher,
+          ...(deps.observeInbox ? { observe: deps.observeInbox } : {}),
           conversations: {
             assign: (id, cmd) => conversations.ask(id, { type: 'assign', ...cmd }),
             peek: (id) => conversations.ask(id, { type: 'peek' }),
             wake: (id, until) => conversations.ask(id, { type: 'wake', until }),
+            slaCheck: (id) => conversations.ask(id, { type: 'sla_check' }),
             waitingReply: (id, cmd) => conversations.ask(id, { type: 'waiting_reply', ...cmd }),
           },
         }),

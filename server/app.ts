@@ -78,10 +78,18 @@ import { openGeoIp, type GeoIp } from './geo/geoip.ts'
 import { branchRoutes } from './http/branches.ts'
 import { cannedRoutes } from './http/canned.ts'
 import { labelRoutes } from './http/labels.ts'
+import { attributeRoutes } from './http/attributes.ts'
+import { slaRoutes } from './http/sla.ts'
+import { campaignRoutes } from './http/campaigns.ts'
 import { macroRoutes } from './http/macros.ts'
 import { ruleRoutes } from './http/rules.ts'
 import { followerRoutes } from './http/followers.ts'
 import { RulesRunner } from './rules/runner.ts'
+import { PushService } from './push/service.ts'
+import { pushTriggers } from './push/triggers.ts'
+import { pushRoutes } from './http/push.ts'
+import type { InboxChange } from '../actors/bus.ts'
+import { CampaignService } from './campaigns.ts'
 import { AvailabilityService } from './availability.ts'
 import { watchStore } from './store-watch.ts'
 import { webhookRoutes } from './http/webhooks.ts'
@@ -120,6 +128,8 @@ export interface RunningServer {
   analytics: Pick<AnalyticsProjector, 'catchUp' | 'round'>
   /** The webhook dispatcher (issue 17): `drain` runs rounds until nothing is left to send. */
   webhooks: Pick<WebhookDispatcher, 'drain' | 'stats' | 'kick'>
+  /** Web Push (issue 20): `drain` sends what is due now. */
+  push: Pick<PushService, 'drain' | 'keys'>
   conversations: ConversationRegistry
   metrics: Metrics
   /** The METRICS_PORT listener (`http://host:port`), or null when there is none. */
@@ -189,6 +199,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Automation rules (issue 20): set below, once the actors it acts through exist.
   let rulesRunner: RulesRunner | null = null
   let ruleWebhooks: WebhookService | null = null
+  // Web Push (issue 20): set below, once its sender exists; changes before that push nothing.
+  let pushTrigger: ((change: InboxChange) => Promise<void>) | null = null
   const actors = createActorSystem({
     store,
     clock,
@@ -204,6 +216,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
     // Before the runner exists nothing is written; were it otherwise, a mark too many is safe.
     ruleMarks: (inboxId, events) => rulesRunner?.marks(inboxId, events) ?? true,
+    observeInbox: (change) => void pushTrigger?.(change),
   })
   const { conversations } = actors
   const rulesLease = 'rules.runner'
@@ -269,6 +282,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     throttleStore,
     config.elevatedScope,
   )
+  const campaigns = new CampaignService(store, clock, geo, availability)
+  chat.campaigns = campaigns
   const fileStorage = openBlobStorage(config.attachments)
   try {
     await fileStorage.check()
@@ -362,6 +377,35 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     mailer,
   })
   const dispatcher = webhookDispatcher
+  const pushLease = 'push.sender'
+  const push = new PushService({
+    store,
+    clock,
+    log,
+    metrics,
+    // Push services are public; a private one must be allowed like a webhook target.
+    policy: webhookPolicy,
+    subject: config.push.contact,
+    timeoutMs: config.webhooks.timeoutMs,
+    everyMs: 1000,
+    lease: cluster
+      ? {
+          hold: async () =>
+            cluster.leases.valid(pushLease) ||
+            (await cluster.leases.claim(pushLease).catch(() => false)),
+        }
+      : null,
+  })
+  pushTrigger = pushTriggers(store, push, '/panel/')
+  chat.mentionPush = (operatorIds, conversationId, excerpt) =>
+    void push.notify(operatorIds, (locale) => ({
+      kind: 'mentioned',
+      conversationId,
+      title: locale === 'ru' ? 'Вас упомянули' : 'You were mentioned',
+      body: excerpt,
+      url: `/panel/#c/${encodeURIComponent(conversationId)}`,
+      tag: conversationId,
+    }))
   const webhooks = new WebhookService({
     store,
     clock,
@@ -472,6 +516,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (up) void webhookDirectory.reload()
   })
   dispatcher.start()
+  push.start()
   await rules.start()
   cluster?.link.onChange((up) => {
     if (up) void rules.reload()
@@ -528,6 +573,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     apiTokens,
     chat,
     availability,
+    campaigns,
     gateway,
     streams,
     metrics,
@@ -578,6 +624,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(branchRoutes(ctx))
     .use(cannedRoutes(ctx))
     .use(labelRoutes(ctx))
+    .use(attributeRoutes(ctx))
+    .use(slaRoutes(ctx))
+    .use(campaignRoutes(ctx))
+    .use(pushRoutes(ctx, push, webhookPolicy))
     .use(macroRoutes(ctx))
     .use(ruleRoutes(ctx, rules, webhooks))
     .use(followerRoutes(ctx))
@@ -707,6 +757,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await telegramChannel.stop()
       webhookDirectory.stop()
       await dispatcher.stop()
+      await push.stop()
       mailer?.close()
       // Closing shares one budget, whatever state NATS or the database are in: a step that
       // does not finish in time is left behind (the process is about to end).
@@ -742,6 +793,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     analytics: projector,
     inboundMailPort: inboundMail?.port ?? null,
     webhooks: dispatcher,
+    push,
     gateway,
     conversations,
     metrics,

@@ -71,6 +71,11 @@ export interface AvailabilityView {
     title: string
     launcherLabel: string
   }
+  /**
+   * Whether the inbox runs any proactive message now (issue 20): the widget then asks which
+   * the page offers (`GET /api/visitor/campaigns`). Set by the route, absent elsewhere.
+   */
+  campaigns?: boolean
 }
 
 export interface TeamMember {

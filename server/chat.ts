@@ -3,6 +3,7 @@
  * read-side queries. Socket frames and HTTP routes both call it, so they share rules, limits
  * and error codes.
  */
+import type { CampaignService } from './campaigns.ts'
 import type { AuditTrail } from './audit.ts'
 import type { CaptchaGuard } from './captcha.ts'
 import {
@@ -62,6 +63,8 @@ import {
   type VisitorContext,
   type VisitorConversation,
 } from '../protocol/index.ts'
+import { attributeValue, type AttributeValue } from '../protocol/attributes.ts'
+import type { SlaPolicy } from '../protocol/sla.ts'
 import { inboxItems } from './inbox-items.ts'
 import { findOrMakeContact } from './contacts.ts'
 import { visitorContext } from './visitor-context.ts'
@@ -104,6 +107,8 @@ const ACTIVITY = new Set<ConversationEvent['name']>([
   'conversation.rated',
   'conversation.priority',
   'conversation.labels',
+  'conversation.attributes',
+  'conversation.sla',
 ])
 /** Most log rows read for one history page's activity (the page's messages and their marks). */
 const MAX_ACTIVITY_READ = 2000
@@ -123,6 +128,11 @@ export interface StartOptions {
   context?: PageContext
   /** The client's User-Agent header: its browser, OS and device. */
   userAgent?: string | null
+  /**
+   * The proactive message the first message answers (issue 20): one shown to this visitor,
+   * checked here; only with `text`.
+   */
+  campaignId?: string
   /**
    * Started by an integration for a contact (the API, issue 17): no visitor limits, challenges
    * or pre-chat form; the caller's API token budget applies instead.
@@ -156,6 +166,11 @@ export class ChatService {
   audit: AuditTrail | null = null
   /** Asks risky visitors for a challenge first (issue 18, S4); null: never. */
   captcha: CaptchaGuard | null = null
+  /** Proactive messages (issue 20): the campaign a first message answers; null: none. */
+  campaigns: CampaignService | null = null
+  /** Web Push for mentioned operators (issue 20); null: none. Must not throw. */
+  mentionPush: ((operatorIds: string[], conversationId: string, excerpt: string) => void) | null =
+    null
   private readonly sendLimiter: RateLimiter
   private readonly startLimiter: RateLimiter
   /** Offline requests per client address: a handful at once, then a few per hour (R6). */
@@ -262,6 +277,14 @@ export class ChatService {
         ? await this.availability.autoReply(principal.inboxId, branchId, locale ?? 'en')
         : null
     const hasContext = opts.context !== undefined || (opts.userAgent ?? null) !== null
+    let campaign: { id: string; text: string } | null = null
+    if (opts.campaignId !== undefined) {
+      if (!first) {
+        throw new ParleyError('validation_failed', 'a campaign is answered with a first message')
+      }
+      if (!this.campaigns) throw new ParleyError('validation_failed', 'no campaigns run here')
+      campaign = await this.campaigns.answered(principal, opts.campaignId)
+    }
     return this.conversations.ask(id, {
       type: 'create',
       principal,
@@ -273,6 +296,7 @@ export class ChatService {
       ...(opts.offline ? { offline: true } : {}),
       ...(opts.channel ? { channel: opts.channel } : {}),
       ...(reply ? { autoReply: { text: reply } } : {}),
+      ...(campaign ? { campaign } : {}),
     })
   }
 
@@ -395,22 +419,19 @@ export class ChatService {
     ])
     if (!visitor) throw new ParleyError('not_found', 'visitor not found')
     const fields = new Map((inbox?.settings.preChat.fields ?? []).map((f) => [f.key, f]))
-    const attributes = { ...visitor.attributes }
     for (const [key, value] of Object.entries(patch.attributes ?? {})) {
-      if ((PROFILE_FIELDS as readonly string[]).includes(key)) {
-        throw new ParleyError('validation_failed', `attributes.${key}: set ${key} as its own field`)
-      }
       const field = fields.get(key)
       if (value !== null && field?.type === 'select' && !field.options?.includes(String(value))) {
         throw new ParleyError('validation_failed', `attributes.${key}: not one of the choices`)
       }
-      if (value === null) delete attributes[key]
-      else attributes[key] = value
     }
-    if (Object.keys(attributes).length > MAX_ATTRIBUTES) {
-      throw new ParleyError('validation_failed', `attributes: at most ${MAX_ATTRIBUTES}`)
-    }
-    const updated = await this.store.visitors.updateProfile(principal.id, patch)
+    const attributes = patch.attributes
+      ? await this.visitorAttributes(principal.inboxId, visitor, patch.attributes)
+      : undefined
+    const updated = await this.store.visitors.updateProfile(principal.id, {
+      ...patch,
+      ...(attributes ? { attributes } : {}),
+    })
     if (!updated) throw new ParleyError('not_found', 'visitor not found')
     if (patch.name !== undefined || patch.email !== undefined)
       await this.detailsChanged(principal.id)
@@ -463,7 +484,11 @@ export class ChatService {
   async updateVisitor(
     principal: Principal,
     conversationId: string,
-    patch: { name?: string | null; email?: string | null },
+    patch: {
+      name?: string | null
+      email?: string | null
+      attributes?: Readonly<Record<string, AttributeValue | null>>
+    },
   ): Promise<ConversationVisitorAnswer['visitor']> {
     if (principal.kind !== 'operator') throw new ParleyError('forbidden', 'operators only')
     const loaded = await this.store.conversations.loadConversation(conversationId)
@@ -473,11 +498,60 @@ export class ChatService {
     const contact: VisitorProfilePatch = {}
     if (patch.name !== undefined) contact.name = patch.name
     if (patch.email !== undefined) contact.email = patch.email
+    if (patch.attributes !== undefined) {
+      const visitor = await this.store.visitors.getById(conv.visitorId)
+      if (!visitor) throw new ParleyError('not_found', 'visitor not found')
+      if (visitor.erasedAt != null) throw new ParleyError('conflict', 'this visitor was erased')
+      contact.attributes = await this.visitorAttributes(conv.inboxId, visitor, patch.attributes)
+    }
     const updated = await this.store.visitors.updateProfile(conv.visitorId, contact)
     if (!updated) throw new ParleyError('not_found', 'visitor not found')
     if (updated.erasedAt != null) throw new ParleyError('conflict', 'this visitor was erased')
-    await this.detailsChanged(conv.visitorId)
+    if (patch.name !== undefined || patch.email !== undefined) {
+      await this.detailsChanged(conv.visitorId)
+    }
     return visitorView(updated)
+  }
+
+  /**
+   * Visitor attribute changes as stored (issue 20): a key the inbox defines for visitors takes
+   * its type's values only (a number or a yes/no may come as text, protocol/attributes.ts); any
+   * other key stays free-form (the SDK's own attributes). The visitor's own fields are not
+   * attributes, and a visitor holds at most MAX_ATTRIBUTES. Throws on the first wrong one.
+   */
+  private async visitorAttributes(
+    inboxId: string,
+    visitor: VisitorRecord,
+    changes: Readonly<Record<string, AttributeValue | null>>,
+  ): Promise<Record<string, AttributeValue | null>> {
+    const defined = new Map(
+      (await this.store.attributes.list(inboxId))
+        .filter((d) => d.scope === 'visitor')
+        .map((d) => [d.key, d]),
+    )
+    const out: Record<string, AttributeValue | null> = {}
+    const after = { ...visitor.attributes }
+    for (const [key, raw] of Object.entries(changes)) {
+      if ((PROFILE_FIELDS as readonly string[]).includes(key)) {
+        throw new ParleyError('validation_failed', `attributes.${key}: set ${key} as its own field`)
+      }
+      const def = defined.get(key)
+      let value = raw
+      if (raw !== null && def) {
+        const checked = attributeValue(def, raw)
+        if ('error' in checked) {
+          throw new ParleyError('validation_failed', `attributes.${key}: ${checked.error}`)
+        }
+        value = checked.value
+      }
+      out[key] = value
+      if (value === null) delete after[key]
+      else after[key] = value
+    }
+    if (Object.keys(after).length > MAX_ATTRIBUTES) {
+      throw new ParleyError('validation_failed', `attributes: at most ${MAX_ATTRIBUTES}`)
+    }
+    return out
   }
 
   /**
@@ -619,6 +693,7 @@ export class ChatService {
       for (const id of ack.mentions) {
         this.operators.tell(id, { type: 'mention', conversationId, seq: ack.seq, by, excerpt })
       }
+      if (ack.mentions.length > 0) this.mentionPush?.(ack.mentions, conversationId, excerpt)
     }
     return ack
   }
@@ -802,6 +877,86 @@ export class ChatService {
       add,
       remove,
     })
+  }
+
+  /**
+   * Conversation attributes set and removed (issue 20): each key must be a conversation
+   * attribute its inbox defines, each value one of its type (`validation_failed` naming the
+   * first that is not). Removing a key it lacks changes nothing.
+   */
+  async setAttributes(
+    principal: Principal,
+    conversationId: string,
+    changes: Readonly<Record<string, AttributeValue | null>>,
+  ) {
+    const op = requireOperator(principal)
+    const { conversation } = await this.open(op, conversationId)
+    const defined = new Map(
+      (await this.store.attributes.list(conversation.inboxId))
+        .filter((d) => d.scope === 'conversation')
+        .map((d) => [d.key, d]),
+    )
+    const checked: Record<string, AttributeValue | null> = {}
+    for (const [key, raw] of Object.entries(changes)) {
+      const def = defined.get(key)
+      if (raw === null) {
+        checked[key] = null
+        continue
+      }
+      if (!def) {
+        throw new ParleyError(
+          'validation_failed',
+          `attributes.${key}: not a conversation attribute of this inbox`,
+        )
+      }
+      const value = attributeValue(def, raw)
+      if ('error' in value) {
+        throw new ParleyError('validation_failed', `attributes.${key}: ${value.error}`)
+      }
+      checked[key] = value.value
+    }
+    return this.conversations.ask(conversationId, {
+      type: 'set_attributes',
+      principal: op,
+      changes: checked,
+    })
+  }
+
+  /**
+   * Runs the conversation under an SLA policy of its inbox from now, or (null) under none
+   * (issue 20). A policy of another inbox does not exist here.
+   */
+  async applySla(principal: Principal, conversationId: string, policyId: string | null) {
+    const op = requireOperator(principal)
+    const { conversation } = await this.open(op, conversationId)
+    let policy: SlaPolicy | null = null
+    if (policyId !== null) {
+      policy = await this.store.slaPolicies.get(policyId)
+      if (!policy || policy.inboxId !== conversation.inboxId) {
+        throw new ParleyError(
+          'validation_failed',
+          `policyId: ${policyId} is not an SLA policy of this inbox`,
+        )
+      }
+    }
+    return this.conversations.ask(conversationId, { type: 'apply_sla', principal: op, policy })
+  }
+
+  /**
+   * A conversation attribute its inbox deleted: its value goes from every conversation holding
+   * one, each through its actor. Returns how many it was removed from.
+   */
+  async dropAttribute(inboxId: string, key: string): Promise<number> {
+    let dropped = 0
+    for (let after = ''; ;) {
+      const ids = await this.store.attributes.conversationsWith(inboxId, key, after, DROP_PAGE)
+      for (const id of ids) {
+        if (await this.conversations.ask(id, { type: 'drop_attribute', key })) dropped++
+      }
+      const last = ids.at(-1)
+      if (ids.length < DROP_PAGE || last === undefined) return dropped
+      after = last
+    }
   }
 
   /** Set an open conversation aside until a time or (null) until its visitor writes. */

@@ -242,6 +242,13 @@ const EnvSchema = v.object({
   /** Seconds one long poll of a Telegram channel bot waits for news (issue 17, I5). */
   TELEGRAM_POLL_SECONDS: v.optional(intIn(1, 50), '25'),
   /** Where people reach this server (https://support.example.com): links in notifications. */
+  /** Web Push (issue 20): how push services may reach the installation's operator (mailto: or https:). */
+  PUSH_CONTACT: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'a mailto: address or an https: URL'),
+    ),
+  ),
   PUBLIC_URL: v.optional(
     v.pipe(
       v.string(),
@@ -280,6 +287,8 @@ export interface Config {
   retention: { auditDays: number; sweepMs: number }
   /** Automation rules (issue 20): how often waits are looked for. */
   rules: { waitScanMs: number }
+  /** Web Push (issue 20): the VAPID contact (PUSH_CONTACT, else PUBLIC_URL when https). */
+  push: { contact: string }
   /** Connections one visitor may hold at once (MAX_VISITOR_CONNECTIONS). */
   maxVisitorConnections: number
   /** Connections one operator may hold at once (MAX_OPERATOR_CONNECTIONS). */
@@ -455,6 +464,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     operatorSessionTtlSec: e.OPERATOR_SESSION_TTL,
     retention: { auditDays: e.AUDIT_RETENTION_DAYS, sweepMs: e.RETENTION_SWEEP_MS },
     rules: { waitScanMs: e.RULES_WAIT_SCAN_MS },
+    push: {
+      contact:
+        e.PUSH_CONTACT ??
+        (e.PUBLIC_URL?.startsWith('https://') ? e.PUBLIC_URL : 'mailto:postmaster@localhost'),
+    },
     maxVisitorConnections: e.MAX_VISITOR_CONNECTIONS,
     maxOperatorConnections: e.MAX_OPERATOR_CONNECTIONS,
     authTimeoutMs: e.AUTH_TIMEOUT_MS,

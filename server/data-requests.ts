@@ -2,8 +2,8 @@
  * Data-subject requests (issue 18, S8): find a visitor by id, e-mail or the site's user id, and
  * export everything Parley holds about them as one ZIP archive: `visitor.json` (the profile,
  * attributes, and every conversation with its whole log: messages, notes about them, ratings,
- * pages and context, assignments) and `files/` (every file of those conversations, either
- * side's). Streamed: the archive is never whole in memory, whatever the files weigh.
+ * pages and context, assignments), the proactive messages they were shown, and `files/` (every
+ * file of those conversations, either side's). Streamed: the archive is never whole in memory, whatever the files weigh.
  */
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate'
 import type { AttachmentRecord, Clock, Store, VisitorRecord } from '../actors/index.ts'
@@ -33,6 +33,11 @@ export interface VisitorExport {
   exportedAt: number
   visitor: VisitorRecord
   conversations: Array<Conversation & { events: ConversationEvent[] }>
+  /**
+   * The proactive messages (campaigns, issue 20) shown to them and when; `name` and `text` as
+   * the campaign says now.
+   */
+  campaigns: Array<{ campaignId: string; name: string; text: string; shownAt: number }>
   /** Every file of those conversations; `file` is its path in the archive. */
   attachments: Array<Omit<AttachmentRecord, 'sha256'> & { sha256: string; file: string }>
 }
@@ -100,11 +105,18 @@ export class DataRequests {
         attachments.push({ ...record, file: `files/${record.id}/${safeName(record.name)}` })
       }
     }
+    const campaigns: VisitorExport['campaigns'] = []
+    for (const showing of await store.campaigns.showingsOf(visitorId)) {
+      // A deleted campaign takes its showings with it: each one here has its campaign.
+      const campaign = await store.campaigns.get(showing.campaignId)
+      if (campaign) campaigns.push({ ...showing, name: campaign.name, text: campaign.text })
+    }
     return {
       format: EXPORT_FORMAT,
       exportedAt: this.deps.clock.now(),
       visitor,
       conversations,
+      campaigns,
       attachments,
     }
   }

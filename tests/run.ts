@@ -1,8 +1,17 @@
 /**
  * The whole test suite, as `npm test` and `.ci/run` run it: the type check, the client build
- * with its size budgets, then every `*.test.ts` under tests/ with `bun test`. Ends with the line CI reads: `N passed, N failed`.
+ * with its size budgets, then every `*.test.ts` under tests/ with `bun test`. Ends with the line
+ * CI reads: `N passed, N failed`.
+ *
+ * Without arguments the tests run in three steps, to keep CI well under its time limit on two
+ * cores: first the functional tests (server, security, integrations, db...) on SQLite side by
+ * side with the Postgres run of the protocol suite (in CI), each its own `bun test` process with
+ * its own databases, ports and temporary files; then the cluster, fault and bench tests alone
+ * (several processes and real timeouts each: they keep the machine to themselves); then the
+ * browser tests alone (Chromium is the heaviest). With arguments: one `bun test` of those.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
 
 const root = new URL('..', import.meta.url).pathname
 let passed = 0
@@ -39,6 +48,28 @@ function run(
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
   process.stdout.write(output)
   return { code: result.status ?? 1, output }
+}
+
+/** As run(), without blocking: the output is kept and printed by the caller, whole, in order. */
+function runQuiet(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    })
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (c: Buffer) => chunks.push(c))
+    child.stderr.on('data', (c: Buffer) => chunks.push(c))
+    child.on('error', (error) => chunks.push(Buffer.from(`${error.message}\n`)))
+    child.on('close', (code) =>
+      resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8') }),
+    )
+  })
 }
 
 /**
@@ -98,45 +129,64 @@ if (build.code === 0) passed++
 else failed++
 
 const filter = process.argv.slice(2)
-say(`== bun test ${filter.join(' ')}`)
 // bunfig.toml's test timeout is not applied by this bun version; pass it explicitly.
-const tests = run(process.execPath, [
-  'test',
-  '--timeout',
-  '20000',
-  ...(filter.length ? filter : ['tests/']),
-])
-count(tests)
+const bunTest = (paths: string[]) => ['test', '--timeout', '20000', ...paths]
 
 // The protocol suite once more on Postgres (a fresh database per server): always in CI.
-if (process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1') {
-  const onPostgres = [
-    'tests/server',
-    'tests/security',
-    'tests/integrations/webhooks.test.ts',
-    'tests/integrations/api-tokens.test.ts',
-    'tests/integrations/telegram.test.ts',
-    'tests/integrations/mail.test.ts',
-    'tests/integrations/password-reset.test.ts',
-    'tests/integrations/digests.test.ts',
-    'tests/integrations/transcripts.test.ts',
-    'tests/integrations/mail-channel.test.ts',
-    'tests/integrations/telegram-channel.test.ts',
-    'tests/analytics/history.test.ts',
-    'tests/analytics/api.test.ts',
-    'tests/analytics/presence.test.ts',
-    'tests/analytics/regions.test.ts',
-    'tests/attachments/api.test.ts',
-    'tests/attachments/limits.test.ts',
-    'tests/attachments/faults.test.ts',
-  ]
-  say(`== bun test ${onPostgres.join(' ')} (PARLEY_TEST_DB=postgres)`)
-  count(
-    run(process.execPath, ['test', '--timeout', '20000', ...onPostgres], {
-      PARLEY_TEST_DB: 'postgres',
-    }),
-    '[postgres] ',
+const onPostgres = [
+  'tests/server',
+  'tests/security',
+  'tests/integrations/webhooks.test.ts',
+  'tests/integrations/api-tokens.test.ts',
+  'tests/integrations/telegram.test.ts',
+  'tests/integrations/mail.test.ts',
+  'tests/integrations/password-reset.test.ts',
+  'tests/integrations/digests.test.ts',
+  'tests/integrations/transcripts.test.ts',
+  'tests/integrations/mail-channel.test.ts',
+  'tests/integrations/telegram-channel.test.ts',
+  'tests/analytics/history.test.ts',
+  'tests/analytics/api.test.ts',
+  'tests/analytics/presence.test.ts',
+  'tests/analytics/regions.test.ts',
+  'tests/attachments/api.test.ts',
+  'tests/attachments/faults.test.ts',
+  'tests/attachments/limits.test.ts',
+]
+const withPostgres = process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1'
+
+if (filter.length) {
+  say(`== bun test ${filter.join(' ')}`)
+  count(run(process.execPath, bunTest(filter)))
+} else {
+  /** Several processes and real timeouts each: run with nothing else. */
+  const alone = ['tests/cluster', 'tests/faults', 'tests/bench']
+  const browser = ['tests/browser']
+  const functional = readdirSync(`${root}tests`, { withFileTypes: true })
+    .filter((e) => (e.isDirectory() ? e.name !== 'helpers' : e.name.endsWith('.test.ts')))
+    .map((e) => `tests/${e.name}`)
+    .filter((path) => !alone.includes(path) && !browser.includes(path))
+    .sort()
+  say(
+    `== bun test ${functional.join(' ')}${withPostgres ? ', beside the Postgres run (printed after it)' : ''}`,
   )
+  const [sqlite, postgresRun] = await Promise.all([
+    runQuiet(process.execPath, bunTest(functional)),
+    withPostgres
+      ? runQuiet(process.execPath, bunTest(onPostgres), { PARLEY_TEST_DB: 'postgres' })
+      : null,
+  ])
+  process.stdout.write(sqlite.output)
+  count(sqlite)
+  if (postgresRun) {
+    say(`== bun test ${onPostgres.join(' ')} (PARLEY_TEST_DB=postgres)`)
+    process.stdout.write(postgresRun.output)
+    count(postgresRun, '[postgres] ')
+  }
+  say(`== bun test ${alone.join(' ')}`)
+  count(run(process.execPath, bunTest(alone)))
+  say(`== bun test ${browser.join(' ')}`)
+  count(run(process.execPath, bunTest(browser)))
 }
 
 if (failures.length) {

@@ -3,8 +3,10 @@
  * watermarks and typing. Every command follows the same pipeline: authorize, compute the next
  * state, persist it (group-committed by the store), swap it in, reply, then publish.
  */
+import { CAMPAIGN_AUTHOR } from '../../protocol/campaigns.ts'
 import {
   EMPTY_CONTEXT,
+  isActive,
   MAX_CONVERSATION_LABELS,
   MAX_SNOOZE_MS,
   ParleyError,
@@ -25,6 +27,7 @@ import {
   type ViewersEventFrame,
   type VisitorContext,
 } from '../../protocol/index.ts'
+import { MAX_CONVERSATION_ATTRIBUTES, type AttributeValue } from '../../protocol/attributes.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
 import {
   AUTO_REPLY_AUTHOR,
@@ -44,6 +47,8 @@ import { authorize, partyKey, partyOf, type Principal } from './access.ts'
 import type { ConversationCommand, ConversationReplies, NoteAck, SendAck } from './commands.ts'
 import { checkOwnUnread, checkText, forVisitor, newMessage, toWire } from './rules.ts'
 import { SendLog } from './send-log.ts'
+import { appliedSla, dueBreaches, SLA_SYSTEM, slaAfter, wallClock, type SlaClock } from './sla.ts'
+import type { SlaPolicy } from '../../protocol/sla.ts'
 
 /** Where the actor's events go once durable (the server's hub; NATS in a cluster). */
 export interface ConversationPublisher {
@@ -79,6 +84,8 @@ export interface ConversationDeps {
    * rule of the inbox is triggered by one of them. Marked in the write's own transaction.
    */
   ruleMarks?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
+  /** Counts SLA targets (issue 20) in wall time or a branch's open hours; default wall time. */
+  slaClock?: SlaClock
 }
 
 /** Default grace before a deleted message's files leave the storage. */
@@ -96,6 +103,8 @@ const WRITES_CONTENT: ReadonlySet<ConversationCommand['type']> = new Set([
   'set_status',
   'set_priority',
   'set_labels',
+  'set_attributes',
+  'apply_sla',
   'snooze',
   'unsnooze',
   'rate',
@@ -115,8 +124,12 @@ const SNOOZE_SYSTEM: Party = { kind: 'system', id: 'snooze' }
 /** Who takes off a label its inbox deleted. */
 const LABELS_SYSTEM: Party = { kind: 'system', id: 'labels' }
 
+/** Who removes the value of an attribute its inbox deleted. */
+const ATTRIBUTES_SYSTEM: Party = { kind: 'system', id: 'attributes' }
+
 /** The author of automatic replies (R7): the system, never an operator. */
 const AUTO_REPLY: Party = { kind: 'system', id: AUTO_REPLY_AUTHOR }
+const CAMPAIGN: Party = { kind: 'system', id: CAMPAIGN_AUTHOR }
 
 export class ConversationActor extends Actor<ConversationCommand, ConversationReplies> {
   private conv: ConversationRecord | null = null
@@ -184,6 +197,17 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
         return this.setLabels(partyOf(cmd.principal), cmd.add, cmd.remove, cmd.principal)
       case 'drop_label':
         return this.dropLabel(cmd.labelId)
+      case 'set_attributes':
+        return this.setAttributes(partyOf(cmd.principal), cmd.changes, cmd.principal)
+      case 'apply_sla':
+        return this.applySla(cmd.principal, cmd.policy)
+      case 'sla_check':
+        return this.checkSla()
+      case 'drop_attribute': {
+        if (this.conv?.attributes?.[cmd.key] === undefined) return false
+        await this.setAttributes(ATTRIBUTES_SYSTEM, { [cmd.key]: null }, null)
+        return true
+      }
       case 'snooze':
         return this.snooze(cmd.principal, cmd.until)
       case 'unsnooze': {
@@ -234,7 +258,14 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     first: { clientMsgId?: string; text: string } | undefined,
     route: Pick<
       Extract<ConversationCommand, { type: 'create' }>,
-      'branchId' | 'location' | 'offline' | 'locale' | 'autoReply' | 'context' | 'channel'
+      | 'branchId'
+      | 'location'
+      | 'offline'
+      | 'locale'
+      | 'autoReply'
+      | 'context'
+      | 'channel'
+      | 'campaign'
     > = {},
   ): Promise<Reply<'create'>> {
     if (principal.kind !== 'visitor') {
@@ -257,6 +288,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       location: route.location ?? null,
       offline: route.offline ?? false,
       ...(route.channel ? { channel: route.channel } : {}),
+      ...(first && route.campaign ? { campaignId: route.campaign.id } : {}),
       locale: route.locale ?? null,
       createdAt: now,
       updatedAt: now,
@@ -271,28 +303,35 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     let next = base
     let message: Message | null = null
     if (first) {
+      let seq = 1
+      if (route.campaign) {
+        // The proactive message the visitor answers (issue 20): first, by the system, so the
+        // conversation reads as it happened; it answers nothing and waits for nobody.
+        const offer = newMessage(this.key, CAMPAIGN, route.campaign.text, null, ++seq, now)
+        events.push(this.event(seq, now, { name: 'message.created', data: { message: offer } }))
+      }
       message = newMessage(
         this.key,
         partyOf(principal),
         first.text,
         first.clientMsgId ?? null,
-        2,
+        ++seq,
         now,
       )
       next = {
         ...base,
-        lastSeq: 2,
+        lastSeq: seq,
         hasUnansweredIncoming: true,
         waitingSince: now,
         lastMessageAt: now,
       }
-      events.push(this.event(2, now, { name: 'message.created', data: { message } }))
+      events.push(this.event(seq, now, { name: 'message.created', data: { message } }))
       if (route.autoReply) {
         // Written with the conversation itself: exactly once, whatever is retried or restarts
         // (R7). It answers nothing: the visitor's message stays unanswered for operators.
-        const reply = newMessage(this.key, AUTO_REPLY, route.autoReply.text, null, 3, now)
-        next = { ...next, lastSeq: 3 }
-        events.push(this.event(3, now, { name: 'message.created', data: { message: reply } }))
+        const reply = newMessage(this.key, AUTO_REPLY, route.autoReply.text, null, ++seq, now)
+        next = { ...next, lastSeq: seq }
+        events.push(this.event(seq, now, { name: 'message.created', data: { message: reply } }))
       }
     }
     await this.write({
@@ -319,7 +358,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const conv = authorize(principal, this.conv, 'participate')
     const clientMsgId = first?.clientMsgId
     const message = clientMsgId ? await this.findSend(partyOf(principal), clientMsgId) : null
-    return { conversation: toWire(conv), message }
+    return { conversation: forVisitor(toWire(conv)), message }
   }
 
   private async open(principal: Principal): Promise<Reply<'open'>> {
@@ -369,7 +408,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     let seq = conv.lastSeq
     const events: ConversationEvent[] = []
     let status = conv.status
-    // A visitor writing into a resolved or closed conversation reopens it (C9).
+    // A visitor writing into a resolved or closed conversation reopens it (C9); into a pending
+    // one, opens it again: the team was waiting for this (issue 20).
     if (author.kind === 'visitor' && status !== 'open') {
       status = 'open'
       events.push(
@@ -516,7 +556,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     if (cmd.principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only the visitor rates a conversation')
     }
-    if (conv.status === 'open') {
+    if (isActive(conv.status)) {
       throw new ParleyError('conflict', 'a conversation is rated once it is resolved')
     }
     const resolution = await this.deps.store.lastEvent(this.key, 'conversation.status')
@@ -558,7 +598,7 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     if (cmd.principal.kind !== 'visitor') {
       throw new ParleyError('forbidden', 'only the visitor reports their page')
     }
-    if (conv.status !== 'open') return { seq: null }
+    if (!isActive(conv.status)) return { seq: null }
     const previous = await this.currentContext()
     if (previous?.url === cmd.url) return { seq: null }
     const context: VisitorContext = {
@@ -727,7 +767,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     const now = this.ctx.clock.now()
     const seq = conv.lastSeq + 1
     const by = partyOf(principal)
-    // A conversation that is no longer open has nothing to escalate, and is snoozed no more.
+    // A conversation that is no longer open (pending included: the team waits on the visitor)
+    // has nothing to escalate, and is snoozed no more.
     const escalationAt = status === 'open' ? conv.escalationAt : null
     const events = [this.event(seq, now, { name: 'conversation.status', data: { status, by } })]
     const woke = status !== 'open' && conv.snooze !== undefined
@@ -850,6 +891,119 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     return { snooze, seq }
   }
 
+  /**
+   * Attribute values set and removed (issue 20): only what differs is recorded, in one
+   * `conversation.attributes` event; nothing changed records nothing. An empty set is stored
+   * as none.
+   */
+  private async setAttributes(
+    by: Party,
+    changes: Readonly<Record<string, AttributeValue | null>>,
+    principal: Principal | null,
+  ): Promise<Reply<'set_attributes'>> {
+    const conv = principal ? authorize(principal, this.conv, 'manage') : (this.conv ?? notFound())
+    const current = conv.attributes ?? {}
+    const changed: Record<string, AttributeValue | null> = {}
+    const attributes = { ...current }
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) {
+        if (current[key] === undefined) continue
+        delete attributes[key]
+      } else {
+        if (current[key] === value) continue
+        attributes[key] = value
+      }
+      changed[key] = value
+    }
+    if (Object.keys(changed).length === 0) return { attributes: current, seq: conv.lastSeq }
+    if (Object.keys(attributes).length > MAX_CONVERSATION_ATTRIBUTES) {
+      throw new ParleyError(
+        'validation_failed',
+        `a conversation holds at most ${MAX_CONVERSATION_ATTRIBUTES} attributes`,
+      )
+    }
+    const now = this.ctx.clock.now()
+    const seq = conv.lastSeq + 1
+    // Kept as an empty object (not absent) so the write clears the column.
+    const next = { ...conv, attributes, lastSeq: seq, updatedAt: now }
+    await this.commit(next, {
+      events: [this.event(seq, now, { name: 'conversation.attributes', data: { changed, by } })],
+    })
+    this.announce({ kind: 'triage', conversation: toWire(next), seq })
+    return { attributes, seq }
+  }
+
+  /**
+   * Runs it under this SLA policy from now, or (null) under none (issue 20): one
+   * `conversation.sla` event. Whether an operator answered already is read from its log.
+   */
+  private async applySla(
+    principal: Principal,
+    policy: SlaPolicy | null,
+  ): Promise<Reply<'apply_sla'>> {
+    const conv = authorize(principal, this.conv, 'manage')
+    if (policy === null && !conv.sla) return { sla: null, seq: conv.lastSeq }
+    const now = this.ctx.clock.now()
+    const clock = this.deps.slaClock ?? wallClock
+    const sla = policy
+      ? await appliedSla(policy, conv, await this.hasOperatorReply(), now, clock)
+      : null
+    const seq = conv.lastSeq + 1
+    const { sla: _previous, ...rest } = conv
+    const next: ConversationRecord = {
+      ...rest,
+      ...(sla ? { sla } : {}),
+      lastSeq: seq,
+      updatedAt: now,
+    }
+    const by = partyOf(principal)
+    await this.commit(next, {
+      events: [
+        this.event(seq, now, {
+          name: 'conversation.sla',
+          data: { change: sla ? 'applied' : 'removed', sla, by },
+        }),
+      ],
+    })
+    this.announce({ kind: 'triage', conversation: toWire(next), seq })
+    return { sla: next.sla ?? null, seq }
+  }
+
+  /** Whether an operator has written a message in it (read page by page from the log). */
+  private async hasOperatorReply(): Promise<boolean> {
+    for (let after = 0; ;) {
+      const page = await this.deps.store.eventsAfter(this.key, after, ERASE_READ_PAGE)
+      if (
+        page.some((e) => e.name === 'message.created' && e.data.message.author.kind === 'operator')
+      ) {
+        return true
+      }
+      const last = page.at(-1)
+      if (page.length < ERASE_READ_PAGE || !last) return false
+      after = last.seq
+    }
+  }
+
+  /** Records each SLA deadline passed by now as a breach: one event each, by the system. */
+  private async checkSla(): Promise<Reply<'sla_check'>> {
+    const conv = this.conv
+    if (!conv?.sla) return 0
+    const now = this.ctx.clock.now()
+    const { sla, breached } = dueBreaches(conv.sla, now)
+    if (breached.length === 0) return 0
+    let seq = conv.lastSeq
+    const events = breached.map((b) =>
+      this.event(++seq, now, {
+        name: 'conversation.sla',
+        data: { change: 'breached', kind: b.kind, due: b.due, sla, by: SLA_SYSTEM },
+      }),
+    )
+    const next: ConversationRecord = { ...conv, sla, lastSeq: seq, updatedAt: now }
+    await this.commit(next, { events })
+    this.announce({ kind: 'sla_breached', conversation: toWire(next), seq, breaches: breached })
+    return breached.length
+  }
+
   /** A label its inbox deleted goes, by the system; erased ones too (it is not content). */
   private async dropLabel(labelId: string): Promise<boolean> {
     if (!this.conv?.labels?.includes(labelId)) return false
@@ -883,13 +1037,13 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
   }
 
   /**
-   * Auto-resolve (issue 20): an open conversation nobody wrote in since `idleSince` (and not
-   * snoozed: someone chose to wait) is resolved by the system, after a message to the visitor
-   * in its language when the inbox wrote one. One write: both or neither.
+   * Auto-resolve (issue 20): an open or pending conversation nobody wrote in since `idleSince`
+   * (and not snoozed: someone chose to wait) is resolved by the system, after a message to the
+   * visitor in its language when the inbox wrote one. One write: both or neither.
    */
   private async autoResolve(idleSince: number, text: LocalizedText): Promise<boolean> {
     const conv = this.conv
-    if (!conv || conv.status !== 'open' || conv.snooze !== undefined) return false
+    if (!conv || !isActive(conv.status) || conv.snooze !== undefined) return false
     if ((conv.lastMessageAt ?? conv.createdAt) >= idleSince) return false
     const now = this.ctx.clock.now()
     const words = (conv.locale === 'ru' ? text.ru : text.en).trim() || text.en.trim()
@@ -938,6 +1092,10 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
           const { location, ...rest } = e.data.conversation
           const kept = location ? { location: { ...location, city: null } } : {}
           redact.push({ seq: e.seq, data: { conversation: { ...rest, ...kept } } })
+        } else if (e.name === 'conversation.attributes') {
+          // Values may be personal (an order number, a CRM link): which keys changed stays.
+          const changed = Object.fromEntries(Object.keys(e.data.changed).map((k) => [k, null]))
+          redact.push({ seq: e.seq, data: { ...e.data, changed } })
         } else if (e.name === 'conversation.rated' && e.data.rating.comment !== null) {
           redact.push({
             seq: e.seq,
@@ -965,6 +1123,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       hasUnansweredIncoming: false,
       waitingSince: null,
       location: conv.location ? { ...conv.location, city: null } : null,
+      // An empty set, not absent: the write clears the column.
+      ...(conv.attributes ? { attributes: {} } : {}),
       lastSeq: seq,
       updatedAt: now,
       erasedAt: now,
@@ -1048,8 +1208,9 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     ) {
       return { applied: true, conversation: toWire(conv) }
     }
-    // Only open conversations get an assignee (one resolved mid-decision stays as it is).
-    if (cmd.assigneeId !== null && conv.status !== 'open') {
+    // Only open or pending conversations get an assignee (one resolved mid-decision stays as
+    // it is).
+    if (cmd.assigneeId !== null && !isActive(conv.status)) {
       return { applied: false, conversation: toWire(conv) }
     }
     const now = this.ctx.clock.now()
@@ -1119,6 +1280,13 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     next: ConversationRecord,
     change: Omit<ConversationWrite, 'conversationId' | 'update'>,
   ): Promise<void> {
+    if (next.sla) {
+      // Every write moves the SLA's deadlines alike (an answer, a wait, a resolve). `next` is
+      // the caller's fresh record for this write: updated in place, so what the caller
+      // announces after it carries them.
+      const sla = await slaAfter(this.conv, next, change.events, this.deps.slaClock ?? wallClock)
+      if (sla !== next.sla) next.sla = sla
+    }
     const {
       id: _id,
       inboxId: _i,
@@ -1133,8 +1301,9 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
     // its conversations in the store, and a later summary must not move one back.
     const conv = this.conv
     const moved = branchId === conv?.branchId ? rest : { ...rest, branchId }
-    // A snooze that ended is cleared in the row: the record simply lacks it.
-    const update = conv?.snooze && !next.snooze ? { ...moved, snooze: null } : moved
+    // A snooze that ended is cleared in the row: the record simply lacks it. An SLA too.
+    const unsnoozed = conv?.snooze && !next.snooze ? { ...moved, snooze: null } : moved
+    const update = conv?.sla && !next.sla ? { ...unsnoozed, sla: null } : unsnoozed
     // Routing reads status, assignee, escalation and branch from the row: those go at once.
     const summaryFollowsLog =
       change.events.length > 0 &&
@@ -1145,6 +1314,8 @@ export class ConversationActor extends Actor<ConversationCommand, ConversationRe
       conv.branchId === branchId &&
       conv.priority === next.priority &&
       conv.labels === next.labels &&
+      conv.attributes === next.attributes &&
+      conv.sla === next.sla &&
       conv.snooze === next.snooze
     await this.write({ conversationId: this.key, update, summaryFollowsLog, ...change })
     this.conv = next

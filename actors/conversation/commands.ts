@@ -12,6 +12,8 @@ import type {
   VisitorContext,
   VisitorLocation,
 } from '../../protocol/index.ts'
+import type { AttributeValue } from '../../protocol/attributes.ts'
+import type { ConversationSla, SlaPolicy } from '../../protocol/sla.ts'
 import type { LocalizedText } from '../ports.ts'
 import type { Principal } from './access.ts'
 
@@ -58,6 +60,11 @@ export type ConversationCommand =
       autoReply?: { text: string }
       /** Where the visitor is (identity and context): kept in the creation event. */
       context?: VisitorContext
+      /**
+       * The proactive message the first message answers (issue 20, checked by the caller):
+       * stored before it, by the system, and the conversation carries the campaign's id.
+       */
+      campaign?: { id: string; text: string }
     }
   | { type: 'open'; principal: Principal }
   | {
@@ -102,6 +109,24 @@ export type ConversationCommand =
     }
   /** Its inbox deleted this label: the system takes it off (no-op when it has none). */
   | { type: 'drop_label'; labelId: string }
+  /**
+   * Set (or, null, remove) conversation attributes (issue 20). Keys and values are checked by
+   * the caller against its inbox's definitions (protocol/attributes.ts).
+   */
+  | {
+      type: 'set_attributes'
+      principal: Principal
+      changes: Readonly<Record<string, AttributeValue | null>>
+    }
+  /** Its inbox deleted this attribute: the system removes its value (no-op when none). */
+  | { type: 'drop_attribute'; key: string }
+  /**
+   * Run it under this SLA policy from now (issue 20), or (null) under none. The policy is the
+   * inbox's, checked by the caller.
+   */
+  | { type: 'apply_sla'; principal: Principal; policy: SlaPolicy | null }
+  /** The inbox's SLA timer fired: record every deadline passed by now (none: no change). */
+  | { type: 'sla_check' }
   /**
    * Set aside until `until` (epoch ms) or, null, until the visitor writes (issue 20). Open
    * conversations only; the time is checked by the actor against its clock.
@@ -193,6 +218,13 @@ export interface ConversationReplies {
   set_labels: { labels: string[]; seq: number }
   /** True when this call removed it. */
   drop_label: boolean
+  /** Every value it holds after the change. */
+  set_attributes: { attributes: Record<string, AttributeValue>; seq: number }
+  /** True when this call removed it. */
+  drop_attribute: boolean
+  apply_sla: { sla: ConversationSla | null; seq: number }
+  /** How many breaches this call recorded. */
+  sla_check: number
   snooze: { snooze: { until: number | null } | null; seq: number }
   unsnooze: { snooze: { until: number | null } | null; seq: number }
   /** True when this call woke it. */

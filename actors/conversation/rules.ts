@@ -67,17 +67,27 @@ export function toWire(conv: ConversationRecord): Conversation {
   const { ownerEpoch: _epoch, locale: _locale, ...wire } = conv
   // As the store reads it back: a normal priority and no labels are absent. Most have neither
   // set: they take the path every message took before triage existed.
-  if (wire.priority !== 'normal' && wire.labels?.length !== 0) return wire
-  const { priority, labels, ...rest } = wire
+  if (
+    wire.priority !== 'normal' &&
+    wire.labels?.length !== 0 &&
+    (wire.attributes === undefined || Object.keys(wire.attributes).length > 0)
+  ) {
+    return wire
+  }
+  const { priority, labels, attributes, ...rest } = wire
   return {
     ...rest,
     ...(priority !== undefined && priority !== 'normal' ? { priority } : {}),
     ...(labels !== undefined && labels.length > 0 ? { labels } : {}),
+    ...(attributes !== undefined && Object.keys(attributes).length > 0 ? { attributes } : {}),
   }
 }
 
-/** A conversation as its visitor sees it: without the team's triage (priority, labels). */
+/**
+ * A conversation as its visitor sees it: without the team's triage (priority, labels,
+ * attributes, SLA), and open while the team waits on them (pending, issue 20).
+ */
 export function forVisitor<C extends Conversation>(conv: C): C {
-  const { priority: _p, labels: _l, ...rest } = conv
-  return rest as C
+  const { priority: _p, labels: _l, attributes: _a, sla: _s, ...rest } = conv
+  return (conv.status === 'pending' ? { ...rest, status: 'open' } : rest) as C
 }

@@ -18,12 +18,14 @@
  */
 import {
   ParleyError,
+  isActive,
   type AssignReason,
   type Conversation,
   type Party,
   type QueueEventFrame,
 } from '../../protocol/index.ts'
 import type { InboxBus, InboxChange } from '../bus.ts'
+import { nextSlaDue } from '../../protocol/sla.ts'
 import { partyOf, type Principal } from '../conversation/access.ts'
 import type { ConversationReplies } from '../conversation/commands.ts'
 import type { PresenceBoard } from '../operator/presence.ts'
@@ -57,6 +59,8 @@ export interface ConversationRouting {
   peek(conversationId: string): Promise<Conversation | null>
   /** Wakes a conversation still snoozed until exactly `until` (issue 20). */
   wake(conversationId: string, until: number): Promise<boolean>
+  /** Records the SLA deadlines of the conversation passed by now; how many. */
+  slaCheck(conversationId: string): Promise<number>
   waitingReply(
     conversationId: string,
     cmd: { since: number; text: LocalizedText },
@@ -73,6 +77,11 @@ export interface InboxDeps {
   conversations: ConversationRouting
   /** Where queue places go to a conversation's subscribers (R6); none: not told. */
   queue?: { publish(frame: QueueEventFrame): void }
+  /**
+   * Hears each change of the inbox once in the cluster (here, its one inbox actor): Web Push
+   * (issue 20). Not awaited; must not throw.
+   */
+  observe?: (change: InboxChange) => void
 }
 
 export const ROUTING: Party = { kind: 'system', id: 'routing' }
@@ -146,6 +155,9 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     for (const p of await this.deps.queries.pendingSnoozes(this.key)) {
       this.armSnooze(p.id, p.until)
     }
+    for (const p of await this.deps.queries.pendingSlaDeadlines(this.key)) {
+      this.armSla(p.id, p.due)
+    }
     const activeSince = this.ctx.clock.now() - WAIT_LOOKBACK_MS
     for (const w of await this.deps.queries.waitingConversations(this.key, activeSince)) {
       this.waits.set(w.id, {
@@ -188,6 +200,10 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
         return this.offerWork()
       case 'escalate':
         return this.escalate(cmd.conversationId, cmd.assigneeId, cmd.escalationAt)
+      case 'sla_check':
+        // Idempotent in the conversation: a deadline met or recorded since changes nothing.
+        await this.deps.conversations.slaCheck(cmd.conversationId)
+        return
       case 'wake':
         // Idempotent in the conversation: a snooze moved or ended since changes nothing.
         await this.deps.conversations.wake(cmd.conversationId, cmd.until)
@@ -284,8 +300,10 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
 
   private async onChange(change: InboxChange): Promise<void> {
     const conv = change.conversation
+    this.deps.observe?.(change)
     this.syncEscalation(conv)
     this.syncSnooze(conv)
+    this.syncSla(conv)
     this.followWait(change)
     if (
       change.kind === 'created' ||
@@ -398,6 +416,18 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
   private armSnooze(conversationId: string, until: number): void {
     const delay = Math.max(0, until - this.ctx.clock.now())
     this.startTimer(`snooze:${conversationId}`, delay, { type: 'wake', conversationId, until })
+  }
+
+  /** The SLA timer mirrors the earliest pending deadline of the conversation's SLA (issue 20). */
+  private syncSla(conv: Conversation): void {
+    const due = conv.sla ? nextSlaDue(conv.sla) : null
+    if (due !== null) this.armSla(conv.id, due)
+    else this.cancelTimer(`sla:${conv.id}`)
+  }
+
+  private armSla(conversationId: string, due: number): void {
+    const delay = Math.max(0, due - this.ctx.clock.now())
+    this.startTimer(`sla:${conversationId}`, delay, { type: 'sla_check', conversationId })
   }
 
   /** The escalation timer always mirrors the conversation's stored deadline. */
@@ -591,7 +621,7 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
 
   /**
    * The checks every move by a person starts with: an operator who may chat, a conversation of
-   * this inbox, a member of it (or elevated), an open conversation.
+   * this inbox, a member of it (or elevated), an open or pending one (issue 20).
    */
   private async openToMove(
     principal: Principal,
@@ -611,8 +641,8 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     if (!conv || conv.inboxId !== this.key)
       throw new ParleyError('not_found', 'conversation not found')
     if (principal.kind !== 'operator') {
-      if (conv.status !== 'open') {
-        throw new ParleyError('conflict', `only open conversations can be ${verb}`)
+      if (!isActive(conv.status)) {
+        throw new ParleyError('conflict', `only open or pending conversations can be ${verb}`)
       }
       return { principal: principal as Mover, conv, elevated: true }
     }
@@ -620,8 +650,8 @@ export class InboxActor extends Actor<InboxCommand, InboxReplies> {
     if (!elevated && !this.inboxMembers.has(principal.id)) {
       throw new ParleyError('forbidden', 'not a member of this inbox')
     }
-    if (conv.status !== 'open') {
-      throw new ParleyError('conflict', `only open conversations can be ${verb}`)
+    if (!isActive(conv.status)) {
+      throw new ParleyError('conflict', `only open or pending conversations can be ${verb}`)
     }
     return { principal, conv, elevated }
   }

@@ -10,6 +10,8 @@ export type InboxCommand =
   | { type: 'escalate'; conversationId: string; assigneeId: string; escalationAt: number }
   /** Timer: a snoozed conversation's time came (issue 20). */
   | { type: 'wake'; conversationId: string; until: number }
+  /** The SLA deadline of a conversation came (issue 20). */
+  | { type: 'sla_check'; conversationId: string }
   /** A person assigns (to an operator, to themselves) or releases (null) a conversation. */
   | { type: 'assign'; conversationId: string; operatorId: string | null; principal: Principal }
   /**
@@ -37,6 +39,7 @@ export interface InboxReplies {
   operator_available: void
   escalate: void
   wake: void
+  sla_check: void
   assign: Conversation
   transfer: Conversation
   reload: void

@@ -340,3 +340,27 @@ export function openWithin(schedule: Schedule, from: number, to: number): number
 export function nextOpening(schedule: Schedule, at: number): number | null {
   return isOpen(schedule, at) ? at : nextChange(schedule, at)
 }
+
+/**
+ * The instant at which `ms` of open time has passed since `from` (issue 20's SLA deadlines in
+ * business hours): the open spans from `from` on, in order, until they add up; null if they do
+ * not within 400 days (a schedule that is never open). `ms` 0 is the next open instant.
+ */
+export function addOpenTime(schedule: Schedule, from: number, ms: number): number | null {
+  const { timeZone } = schedule
+  const hoursOn = hoursLookup(schedule, true)
+  const limit = from + HORIZON_DAYS * DAY
+  let left = ms
+  let reached = from
+  for (let midnight = localMidnight(timeZone, from) - DAY; midnight <= limit; midnight += DAY) {
+    const convert = converter(timeZone, midnight, midnight + DAY)
+    for (const [start, end] of daySpans(hoursOn, midnight, convert)) {
+      const clippedStart = Math.max(start, reached)
+      if (end <= clippedStart) continue
+      if (end - clippedStart >= left) return clippedStart + left
+      left -= end - clippedStart
+      reached = end
+    }
+  }
+  return null
+}

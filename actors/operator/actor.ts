@@ -325,6 +325,15 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     }
     const alert = this.alertFor(change)
     if (alert) frames.push(alert)
+    if (change.kind === 'sla_breached' && conv.assigneeId === this.key) {
+      for (const b of change.breaches) {
+        frames.push({
+          type: 'feed',
+          name: 'alert',
+          data: { kind: 'sla_breached', conversationId: conv.id, slaKind: b.kind, due: b.due },
+        })
+      }
+    }
     this.afterReply(() => {
       for (const frame of frames) feed.push(this.key, frame)
     })

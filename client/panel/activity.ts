@@ -68,6 +68,16 @@ function tagText(state: PanelState, line: TagLine): string {
       })
 }
 
+/** Whether the status line before this one in the thread made it pending (issue 20). */
+function wasPending(state: PanelState, line: StatusLine): boolean {
+  let before: StatusLine | undefined
+  for (const l of state.activity) {
+    if (l.seq >= line.seq) break
+    if (l.name === 'conversation.status') before = l
+  }
+  return before?.data.status === 'pending'
+}
+
 /** The words of the line (names are plain text, rendered as text). */
 export function activityText(state: PanelState, line: StatusLine | TransferLine | TagLine): string {
   if (line.name === 'conversation.priority' || line.name === 'conversation.labels') {
@@ -76,15 +86,22 @@ export function activityText(state: PanelState, line: StatusLine | TransferLine 
   if (line.name === 'conversation.status') {
     const { status, by } = line.data
     if (by.kind === 'visitor') {
-      if (status === 'open') return t('Visitor reopened')
+      if (status === 'open') {
+        // Pending (issue 20) was never closed to them: they wrote back.
+        return wasPending(state, line)
+          ? t('The visitor replied: open again')
+          : t('Visitor reopened')
+      }
       return status === 'resolved' ? t('Visitor resolved') : t('Visitor closed')
     }
     if (by.kind === 'system' && !byRule(by)) {
       if (status === 'open') return t('Reopened automatically')
+      if (status === 'pending') return t('Marked pending automatically')
       return status === 'resolved' ? t('Resolved automatically') : t('Closed automatically')
     }
     const name = actor(state, by)
     if (status === 'open') return t('Reopened by {name}', { name })
+    if (status === 'pending') return t('{name} marked it pending', { name })
     return status === 'resolved'
       ? t('Resolved by {name}', { name })
       : t('Closed by {name}', { name })

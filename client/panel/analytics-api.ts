@@ -5,17 +5,22 @@
  * chunk (components/Analytics.tsx) loads this module.
  */
 import type {
+  AnalyticsAttributes,
+  AnalyticsCampaigns,
   AnalyticsComment,
   AnalyticsConversationPage,
   AnalyticsDrill,
   AnalyticsInterval,
   AnalyticsLabels,
   AnalyticsReport,
+  AnalyticsSla,
   AnalyticsTable,
 } from '../../protocol/analytics.ts'
 import { fromWire, httpJson, ParleyError, type WireError } from '../shared/index.ts'
 
 export type {
+  AnalyticsAttributes,
+  AnalyticsCampaigns,
   AnalyticsComment,
   AnalyticsConversation,
   AnalyticsConversationPage,
@@ -23,6 +28,7 @@ export type {
   AnalyticsInterval,
   AnalyticsLabels,
   AnalyticsReport,
+  AnalyticsSla,
   AnalyticsTable,
   AnalyticsTotals,
   BreakdownRow,
@@ -186,6 +192,9 @@ export function analyticsApi(http: { baseUrl: string; token: () => string | null
     report: (q: URLSearchParams) => get<AnalyticsReport>(`/api/analytics/report?${q}`),
     comments: (q: URLSearchParams) => get<AnalyticsComment[]>(`/api/analytics/comments?${q}`),
     labels: (q: URLSearchParams) => get<AnalyticsLabels>(`/api/analytics/labels?${q}`),
+    attributes: (q: URLSearchParams) => get<AnalyticsAttributes>(`/api/analytics/attributes?${q}`),
+    sla: (q: URLSearchParams) => get<AnalyticsSla>(`/api/analytics/sla?${q}`),
+    campaigns: (q: URLSearchParams) => get<AnalyticsCampaigns>(`/api/analytics/campaigns?${q}`),
     conversations(q: URLSearchParams, metric: AnalyticsDrill, cursor: string | null) {
       const p = new URLSearchParams(q)
       p.set('metric', metric)

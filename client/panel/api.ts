@@ -14,6 +14,7 @@ import type {
   Label,
   VisitorContext,
 } from '../../protocol/index.ts'
+import type { AttributeValue } from '../../protocol/attributes.ts'
 import type { Macro, MacroAction } from '../../protocol/macros.ts'
 import type { TeamMember, TeamView } from '../../server/availability.ts'
 import type { ConversationVisitorAnswer } from '../../server/chat.ts'
@@ -52,6 +53,8 @@ export interface ListQuery {
   unanswered: boolean
   /** A label's id (issue 20). */
   label: string
+  /** A conversation attribute's `key:value` (issue 20). */
+  attribute: string
   priority: '' | ConversationPriority
   /** Snoozed ones only (issue 20); else those not snoozed. */
   snoozed: boolean
@@ -73,6 +76,7 @@ function listParams(q: Omit<ListQuery, 'view' | 'sort'>): URLSearchParams {
   if (q.assignee) p.set('assignee', q.assignee)
   if (q.unanswered) p.set('unanswered', 'true')
   if (q.label) p.set('label', q.label)
+  if (q.attribute) p.set('attribute', q.attribute)
   if (q.priority) p.set('priority', q.priority)
   p.set('snoozed', String(q.snoozed))
   if (q.following) p.set('following', 'true')
@@ -213,9 +217,18 @@ export function panelApi(baseUrl: string, token: () => string | null) {
         conversations: answer.conversations ?? [],
       }
     },
-    /** An operator corrects the visitor's name or e-mail (null clears one). */
-    updateVisitor: (id: string, patch: { name?: string | null; email?: string | null }) =>
-      call<ConversationVisitor['visitor']>(`${conv(id)}/visitor`, 'PATCH', patch),
+    /**
+     * An operator corrects the visitor's name or e-mail, or sets their attributes (issue 20);
+     * null clears one.
+     */
+    updateVisitor: (
+      id: string,
+      patch: {
+        name?: string | null
+        email?: string | null
+        attributes?: Record<string, AttributeValue | null>
+      },
+    ) => call<ConversationVisitor['visitor']>(`${conv(id)}/visitor`, 'PATCH', patch),
     /** The labels an inbox defines (issue 20), by name. */
     labels: (inboxId: string) =>
       call<{ labels: Label[] }>(`/api/inboxes/${encodeURIComponent(inboxId)}/labels`),

@@ -25,6 +25,7 @@ import {
   type TypingEventFrame,
 } from '../shared/index.ts'
 import { settleUploads, type Upload } from '../shared/attachments.ts'
+import type { AttributeValue } from '../../protocol/attributes.ts'
 import type { PanelApi, VisitorContext } from './api.ts'
 import { newestVisitorSeq, ownRead } from './derive.ts'
 import type { MentionAlert, PanelMutations, PanelState } from './store.ts'
@@ -148,7 +149,9 @@ export function createChat(
       frame.name === 'conversation.status' ||
       frame.name === 'conversation.priority' ||
       frame.name === 'conversation.labels' ||
-      frame.name === 'conversation.snoozed'
+      frame.name === 'conversation.attributes' ||
+      frame.name === 'conversation.snoozed' ||
+      frame.name === 'conversation.sla'
     ) {
       // A system line; the feed carries the whole conversation after the change.
       m.addActivity(frame)
@@ -243,8 +246,15 @@ export function createChat(
   }
 
   const actions = {
-    /** The visitor's corrected name and e-mail (null clears one); null when saved, else why not. */
-    async saveVisitor(patch: { name: string | null; email: string | null }) {
+    /**
+     * The visitor's corrected name and e-mail (null clears one), or their custom attributes
+     * (issue 20); null when saved, else why not.
+     */
+    async saveVisitor(patch: {
+      name?: string | null
+      email?: string | null
+      attributes?: Record<string, AttributeValue | null>
+    }) {
       const id = state.selectedId
       const details = state.visitor
       if (!id || details?.conversationId !== id) return t('The conversation is not open.')
@@ -270,6 +280,7 @@ export function createChat(
       joinedId = null
       // Its mention is seen with the note in the thread.
       if (id && state.mention?.conversationId === id) m.set('mention', null)
+      if (id && state.slaAlert?.conversationId === id) m.set('slaAlert', null)
       m.select(id)
       if (id) await load(id).catch(fail)
     },
@@ -407,6 +418,7 @@ export function createChat(
     },
     dismissNotice: () => m.set('notice', null),
     dismissMention: () => m.set('mention', null),
+    dismissSla: () => m.set('slaAlert', null),
   }
 
   /**

@@ -57,6 +57,13 @@ export function canChange(state: PanelState, m: Message): boolean {
   return isMine(state, m) && m.deletedAt === null && visitorMarks(state).read < m.seq
 }
 
+/** Whether it has the attribute filter's `key:value` (text ignoring case, as the server). */
+function hasAttribute(c: Conversation, filter: string): boolean {
+  const at = filter.indexOf(':')
+  const value = c.attributes?.[filter.slice(0, at)]
+  return value !== undefined && String(value).toLowerCase() === filter.slice(at + 1).toLowerCase()
+}
+
 /** Whether the list's view and filters take this conversation (as the server decides). */
 export function listed(state: PanelState, c: Conversation): boolean {
   const q = state.list
@@ -66,6 +73,7 @@ export function listed(state: PanelState, c: Conversation): boolean {
     (q.assignee === '' || c.assigneeId === q.assignee) &&
     (!q.unanswered || c.hasUnansweredIncoming) &&
     (q.label === '' || (c.labels?.includes(q.label) ?? false)) &&
+    (q.attribute === '' || hasAttribute(c, q.attribute)) &&
     (q.priority === '' || (c.priority ?? 'normal') === q.priority) &&
     q.snoozed === (c.snooze !== undefined) &&
     (!q.following || state.followed[c.id] === true) &&
@@ -74,7 +82,12 @@ export function listed(state: PanelState, c: Conversation): boolean {
   )
 }
 
-const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
+const RANK: Record<Conversation['status'], number> = {
+  open: 0,
+  pending: 1,
+  resolved: 2,
+  closed: 3,
+}
 const NOT_WAITING = Number.MAX_SAFE_INTEGER
 
 /** The waiting order: open first; within a status longest waiting first, the rest by activity. */

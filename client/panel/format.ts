@@ -10,6 +10,7 @@ export function visitorName(visitorId: string): string {
 /** A conversation's status as its pill shows it: msg() keys, shown with `t()`. */
 export const STATUS_LABELS: Readonly<Record<Conversation['status'], string>> = {
   open: msg('open'),
+  pending: msg('pending'),
   resolved: msg('resolved'),
   closed: msg('closed'),
 }

@@ -15,10 +15,12 @@ import type { PanelMutations, PanelState } from './store.ts'
 export const REFRESH_MS = 500
 
 export type BulkAction =
-  { kind: 'status'; status: 'resolved' | 'closed' } | { kind: 'assign'; operatorId: string }
+  | { kind: 'status'; status: 'pending' | 'resolved' | 'closed' }
+  | { kind: 'assign'; operatorId: string }
 
 /** What a bulk action reports of the rows it could not change (msg() keys, shown with t()). */
-const FAILED: Record<'resolved' | 'closed' | 'assign', string> = {
+const FAILED: Record<'pending' | 'resolved' | 'closed' | 'assign', string> = {
+  pending: msg('{failed} of {total} could not be marked pending: {reasons}'),
   resolved: msg('{failed} of {total} could not be resolved: {reasons}'),
   closed: msg('{failed} of {total} could not be closed: {reasons}'),
   assign: msg('{failed} of {total} could not be assigned: {reasons}'),

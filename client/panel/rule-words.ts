@@ -1,8 +1,9 @@
 /**
  * The words of automation rules (issue 20): their events, the fields their conditions look at
- * and how each compares, as msg() keys shown with `t()`. Also how a new condition of a field
- * starts. Only the rules' on-demand chunk loads it.
+ * and how each compares (a custom attribute by its type), as msg() keys shown with `t()`. Also
+ * how a new condition of a field starts. Only the rules' on-demand chunk loads it.
  */
+import type { AttributeType } from './attributes/index.ts'
 import { locale, msg } from './i18n.ts'
 import type { RuleCondition, RuleEvent } from './rules-api.ts'
 
@@ -27,6 +28,10 @@ export const OP_NAMES: Record<Op, string> = {
   has: msg('has'),
   has_not: msg('does not have'),
   at_least: msg('is at least'),
+  greater: msg('is greater than'),
+  less: msg('is less than'),
+  set: msg('is set'),
+  not_set: msg('is not set'),
 }
 
 const IS: readonly Op[] = ['is', 'is_not']
@@ -47,10 +52,25 @@ export const FIELDS: Record<
   author: [msg('Message author'), IS, 'visitor'],
   country: [msg('Country'), IS, ''],
   language: [msg('Language'), IS, ''],
+  attribute: [msg('Attribute'), ['is'], ''],
+}
+
+/** The comparisons a custom attribute's type allows (issue 20). */
+export const ATTRIBUTE_OPS: Record<AttributeType, readonly Op[]> = {
+  text: ['is', 'is_not', 'contains', 'set', 'not_set'],
+  link: ['is', 'is_not', 'contains', 'set', 'not_set'],
+  number: ['is', 'is_not', 'greater', 'less', 'set', 'not_set'],
+  date: ['is', 'is_not', 'greater', 'less', 'set', 'not_set'],
+  list: ['is', 'is_not', 'set', 'not_set'],
+  checkbox: ['is', 'set', 'not_set'],
 }
 
 /** A new condition on a field (its first comparison, its starting value). */
 export function freshCondition(field: Field): RuleCondition {
+  // An attribute's: the row chooses which, then how it compares.
+  if (field === 'attribute') {
+    return { field, scope: 'conversation', key: '', op: 'is', value: '' }
+  }
   const [, ops, value] = FIELDS[field]
   return { field, op: ops[0], value } as RuleCondition
 }

@@ -7,16 +7,32 @@
  */
 import { httpJson } from '../shared/index.ts'
 import type { WebhookEndpoint } from '../../protocol/webhooks.ts'
+import type { AttributeOp, AttributeScope, AttributeValue } from '../../protocol/attributes.ts'
 import type {
-  Rule,
+  Rule as WireRule,
   RuleAction,
-  RuleCondition,
+  RuleCondition as WireCondition,
   RuleDryRun,
   RuleEvent,
-  RuleInput,
+  RuleInput as WireInput,
 } from '../../protocol/rules.ts'
 
-export type { Rule, RuleAction, RuleCondition, RuleDryRun, RuleEvent, RuleInput, WebhookEndpoint }
+export type { RuleAction, RuleDryRun, RuleEvent, WebhookEndpoint }
+
+/**
+ * A condition on a custom attribute (issue 20; protocol/attributes.ts says how each op
+ * compares): `value` null for `set` and `not_set`, else of the attribute's type.
+ */
+export interface AttributeCondition {
+  field: 'attribute'
+  scope: AttributeScope
+  key: string
+  op: AttributeOp
+  value: AttributeValue | null
+}
+export type RuleCondition = Exclude<WireCondition, { field: 'attribute' }> | AttributeCondition
+export type Rule = Omit<WireRule, 'conditions'> & { conditions: RuleCondition[] }
+export type RuleInput = Omit<WireInput, 'conditions'> & { conditions: RuleCondition[] }
 
 /** What a dry run looks at: the form's event and conditions, over the last `days`. */
 export interface DryRunInput {

@@ -66,14 +66,21 @@ export type StatusLine = Extract<EventFrame, { name: 'conversation.status' }>
 /** A priority change or added and removed labels (issue 20): a system line in the thread. */
 export type TagLine = Extract<EventFrame, { name: 'conversation.priority' | 'conversation.labels' }>
 
+/** Changed custom attributes (issue 20): a system line in the thread. */
+export type AttributesLine = Extract<EventFrame, { name: 'conversation.attributes' }>
+
+/** An SLA applied, removed or breached (issue 20): a system line in the thread. */
+export type SlaLine = Extract<EventFrame, { name: 'conversation.sla' }>
+
 /** Snoozed or woken up (issue 20): a system line in the thread. */
 export type SnoozeLine = Extract<EventFrame, { name: 'conversation.snoozed' }>
 
 /**
  * The thread's system lines: status changes, assignments (transfers too), ratings, priority,
- * labels and snoozes.
+ * labels, attributes, snoozes and SLAs.
  */
-export type ActivityLine = StatusLine | TransferLine | RatingLine | TagLine | SnoozeLine
+export type ActivityLine =
+  StatusLine | TransferLine | RatingLine | TagLine | AttributesLine | SnoozeLine | SlaLine
 
 /** A private note in the thread (operators only). */
 export type NoteLine = Extract<EventFrame, { name: 'note.created' }>
@@ -82,6 +89,12 @@ export type NoteLine = Extract<EventFrame, { name: 'note.created' }>
 export type MentionAlert = Extract<
   Extract<FeedFrame, { name: 'alert' }>['data'],
   { kind: 'mentioned' }
+>
+
+/** A deadline of the SLA of a conversation of this operator's passed (issue 20). */
+export type SlaAlert = Extract<
+  Extract<FeedFrame, { name: 'alert' }>['data'],
+  { kind: 'sla_breached' }
 >
 
 /** The visitor of the conversation on screen, once loaded. */
@@ -174,6 +187,8 @@ export interface PanelState {
   announcement: string
   /** The newest mention of this operator in a note, shown until dismissed or opened. */
   mention: MentionAlert | null
+  /** The newest SLA breach of a conversation of this operator's, shown until dismissed or opened. */
+  slaAlert: SlaAlert | null
   /** The canned replies page: an inbox's shared replies, or (null) the operator's own. */
   cannedInbox: string | null
   /** Canned replies usable in the composer, per inbox id, once loaded (own ones included). */
@@ -191,10 +206,15 @@ export interface PanelState {
   followed: Record<string, boolean>
 }
 
-const RANK: Record<Conversation['status'], number> = { open: 0, resolved: 1, closed: 2 }
+const RANK: Record<Conversation['status'], number> = {
+  open: 0,
+  pending: 1,
+  resolved: 2,
+  closed: 3,
+}
 const activity = (c: Conversation) => c.lastMessageAt ?? c.createdAt
 
-/** Open first, then resolved, then closed; newest activity first within each. */
+/** Open first, then pending (issue 20), resolved, closed; newest activity first within each. */
 export function inboxOrder(a: Conversation, b: Conversation): number {
   return RANK[a.status] - RANK[b.status] || activity(b) - activity(a) || (a.id < b.id ? 1 : -1)
 }
@@ -217,6 +237,7 @@ export function createPanelStore(login: StoredLogin | null) {
       assignee: '',
       unanswered: false,
       label: '',
+      attribute: '',
       priority: '',
       snoozed: false,
       following: false,
@@ -257,6 +278,7 @@ export function createPanelStore(login: StoredLogin | null) {
     toast: null,
     announcement: '',
     mention: null,
+    slaAlert: null,
     cannedInbox: null,
     canned: {},
     labels: {},

@@ -14,10 +14,13 @@ const EVENTS: Readonly<Record<WebhookEventType, 1>> = {
   'conversation.resolved': 1,
   'conversation.closed': 1,
   'conversation.reopened': 1,
+  'conversation.pending': 1,
   'conversation.rated': 1,
   'conversation.priority_changed': 1,
   'conversation.labels_changed': 1,
+  'conversation.attributes_changed': 1,
   'conversation.snoozed': 1,
+  'conversation.sla_breached': 1,
   'message.created': 1,
   'message.updated': 1,
   'message.deleted': 1,
@@ -26,15 +29,17 @@ const EVENTS: Readonly<Record<WebhookEventType, 1>> = {
 export const WEBHOOK_EVENTS = Object.keys(EVENTS) as WebhookEventType[]
 
 /**
- * What an endpoint's target is (the server's four kinds, server/webhooks/service.ts): an
+ * What an endpoint's target is (the server's five kinds, server/webhooks/service.ts): an
  * http(s) URL, a Telegram chat (`telegram:<chat id>` or `telegram:@channel`, issue 17, I2),
- * e-mail to visitors (`email:visitor`, I4), the last two may end in `?lang=ru`; or the Telegram
- * channel (`telegram:visitor`, I5: people write to the bot, their chats are conversations).
+ * e-mail to visitors (`email:visitor`, I4), e-mail to the team (`mailto:<address>`, issue 20),
+ * the last three may end in `?lang=ru`; or the Telegram channel (`telegram:visitor`, I5: people
+ * write to the bot, their chats are conversations).
  */
-export type EndpointKind = 'webhook' | 'telegram' | 'mail' | 'channel'
+export type EndpointKind = 'webhook' | 'telegram' | 'mail' | 'team_mail' | 'channel'
 
 export function kindOf(url: string): EndpointKind {
   if (url === 'telegram:visitor') return 'channel'
+  if (url.startsWith('mailto:')) return 'team_mail'
   return url.startsWith('telegram:') ? 'telegram' : url.startsWith('email:') ? 'mail' : 'webhook'
 }
 
@@ -44,39 +49,47 @@ export const KINDS: Readonly<Record<EndpointKind, string>> = {
   telegram: msg('Telegram chat'),
   mail: msg('E-mail replies to offline requests'),
   channel: msg('Telegram channel (people write to your bot)'),
+  team_mail: msg('E-mail to the team'),
 }
+
+/** What needs someone: the events a team hears of, in a Telegram chat or by e-mail. */
+const TEAM_EVENTS: readonly WebhookEventType[] = [
+  'conversation.created',
+  'conversation.assigned',
+  'message.created',
+  'offline_request.created',
+  'conversation.sla_breached',
+]
 
 /** The events each kind may subscribe to, in the protocol's order (the server refuses others). */
 export const KIND_EVENTS: Readonly<Record<EndpointKind, readonly WebhookEventType[]>> = {
   webhook: WEBHOOK_EVENTS,
-  telegram: [
-    'conversation.created',
-    'conversation.assigned',
-    'message.created',
-    'offline_request.created',
-  ],
+  telegram: TEAM_EVENTS,
   mail: ['message.created'],
+  team_mail: TEAM_EVENTS,
   channel: ['message.created'],
 }
 
-/** A Telegram or e-mail target's chat (after the scheme) and the language of its texts. */
+/**
+ * A Telegram or e-mail target's chat or address (after the scheme) and the language of its
+ * texts.
+ */
 export function parseTarget(url: string): { chat: string; lang: 'en' | 'ru' } {
   const match = /^\w+:([^?]*)(?:\?lang=(\w+))?/.exec(url)
   return { chat: match?.[1] ?? '', lang: match?.[2] === 'ru' ? 'ru' : 'en' }
 }
 
 /**
- * The target as people read it: the URL, "Telegram: -100… (ru)", "E-mail to visitors (en)",
- * "Telegram channel".
+ * The target as people read it: the URL, "Telegram: -100… (ru)", "E-mail: ops@… (ru)",
+ * "E-mail to visitors (en)", "Telegram channel".
  */
 export function targetName(url: string): string {
   const kind = kindOf(url)
   if (kind === 'webhook') return url
   if (kind === 'channel') return t('Telegram channel')
   const { chat, lang } = parseTarget(url)
-  return kind === 'telegram'
-    ? `Telegram: ${chat} (${lang})`
-    : t('E-mail to visitors ({lang})', { lang })
+  if (kind === 'mail') return t('E-mail to visitors ({lang})', { lang })
+  return `${kind === 'telegram' ? 'Telegram' : 'E-mail'}: ${chat} (${lang})`
 }
 
 export const ENDPOINT_STATUS: Readonly<Record<WebhookEndpoint['status'], string>> = {

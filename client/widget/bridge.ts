@@ -18,10 +18,19 @@ export type FrameMessage =
   /**
    * The chat opened or closed, or the launcher moved, changed size or was hidden: the loader
    * resizes and places the iframe. `left`: on the page's left edge (else right); `width`: the
-   * closed iframe's width in px (the launcher with its label and margins; else 88); `hidden`:
-   * the page hid the launcher (SDK `hide`), so the iframe shows only while the chat is open.
+   * closed iframe's width in px (the launcher with its label and margins; else 88); `height`:
+   * the closed iframe's height in px (else 88; taller while a proactive message shows above the
+   * launcher, M6); `hidden`: the page hid the launcher (SDK `hide`), so the iframe shows only
+   * while the chat is open.
    */
-  | { parley: 'layout'; open: boolean; left?: boolean; width?: number; hidden?: boolean }
+  | {
+      parley: 'layout'
+      open: boolean
+      left?: boolean
+      width?: number
+      height?: number
+      hidden?: boolean
+    }
   /** Keep (or, with null, forget) one value in the host page's storage. */
   | { parley: 'store'; area: StorageArea; key: string; value: string | null }
   /** The server wants the verified user proved again: the loader asks the page. */

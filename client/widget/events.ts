@@ -87,6 +87,8 @@ export function createEventHandler(
       case 'conversation.priority':
       case 'conversation.labels':
       case 'conversation.snoozed':
+      case 'conversation.attributes':
+      case 'conversation.sla':
         // Operators only: the server never sends one to a visitor.
         return
       case 'conversation.erased':

@@ -17,10 +17,14 @@ export interface HostInfo {
   compact: boolean
 }
 
-/** Where the launcher is: its side, the closed iframe's width in px, hidden by the page. */
+/**
+ * Where the launcher is: its side, the closed iframe's width and height in px (the height
+ * grows while a proactive message shows above the launcher), hidden by the page.
+ */
 export interface LauncherPlace {
   left: boolean
   width: number
+  height: number
   hidden: boolean
 }
 
@@ -76,7 +80,7 @@ export function connectHost(embedded: boolean): Promise<HostBridge> {
   let handlers: HostHandlers | null = null
   let callHandler: SdkCall | null = null
   const calls: Array<[string, unknown[]]> = []
-  const shape = { open: false, left: false, width: 88, hidden: false }
+  const shape = { open: false, left: false, width: 88, height: 88, hidden: false }
   const layout = () => post({ parley: 'layout', ...shape })
   const bridge = (local: StoredValues, tab: StoredValues): HostBridge => ({
     local: hostStorage(local, (key, value) => post({ parley: 'store', area: 'local', key, value })),

@@ -21,7 +21,8 @@
  * `reset` (this page's storage for the inbox, then a fresh frame) are its own; every other call
  * goes to the frame as plain data once it is ready (`open`/`toggle` load it at once), and the
  * frame checks and applies it, warning on bad input. The frame sizes and places the iframe
- * (`layout`: open, left or right, the launcher's width, hidden by `hide`).
+ * (`layout`: open, left or right, the launcher's width, the height a proactive message above it
+ * needs, hidden by `hide`).
  *
  * Isolation: the widget runs in an iframe served by the Parley server, not in a shadow root.
  * Host CSS cannot reach into another document at all (a shadow root still inherits fonts,
@@ -120,10 +121,10 @@ type Api = ((method: unknown, ...args: unknown[]) => void) & Record<string, unkn
     for (const key in styles) frame?.style.setProperty(key, styles[key] ?? '', 'important')
   }
 
-  // Closed: just the launcher's corner (wider with a label). Open: a panel, or the whole screen
-  // on a phone.
+  // Closed: just the launcher's corner (wider with a label, taller with a proactive message above
+  // it; never past the page's size: PINNED's max-*). Open: a panel, or the whole screen on a phone.
   const layout = () => {
-    const { open, left, width, hidden } = shape
+    const { open, left, width, height, hidden } = shape
     const full = open && innerWidth < 480
     pin({
       display: hidden && !open ? 'none' : 'block',
@@ -131,9 +132,10 @@ type Api = ((method: unknown, ...args: unknown[]) => void) & Record<string, unkn
       // refusal page in there instead (frame-ancestors), which nobody should see.
       visibility: calls ? 'hidden' : '',
       inset: left ? 'auto auto 0 0' : 'auto 0 0 auto',
-      // Room for the launcher and its label, within reason.
-      width: open ? (full ? '100%' : '420px') : `${Math.min(Number(width), 360) || 88}px`,
-      height: open ? (full ? '100%' : 'min(720px, 100%)') : '88px',
+      // Room for the launcher and its label, within reason (Math.min reads the width as a
+      // number: anything else is NaN, then the launcher's 88).
+      width: open ? (full ? '100%' : '420px') : `${Math.min(width as number, 360) || 88}px`,
+      height: open ? (full ? '100%' : 'min(720px, 100%)') : `${height || 88}px`,
     })
     post({ parley: 'host', dark: dark(), compact: !!full })
   }

@@ -8,6 +8,7 @@ import type { ReadState } from '../shared/index.ts'
 import type { AvailabilityView, ChannelKind, TransportState } from '../shared/index.ts'
 import type { Upload } from '../shared/attachments.ts'
 import type { VisitorConversation } from '../../protocol/index.ts'
+import type { CampaignOffer } from '../../protocol/campaigns.ts'
 import type { OperatorName, Profile } from './api.ts'
 import type { Lang } from './config.ts'
 import type { QueuedMessage } from './outbox.ts'
@@ -118,6 +119,11 @@ export interface WidgetState {
   detailsOpen: boolean
   /** The form was answered or its card dismissed on this device: the card is not shown again. */
   detailsAsked: boolean
+  /**
+   * The proactive message shown to the visitor (M6) until they reply to it (their first message
+   * starts the conversation with it) or dismiss it; null: none.
+   */
+  campaign: CampaignOffer | null
 }
 
 export function createWidgetStore(init: {
@@ -169,6 +175,7 @@ export function createWidgetStore(init: {
     details: 'unknown',
     detailsOpen: false,
     detailsAsked: false,
+    campaign: null,
   })
 
   const applyRead = (rs: ReadState) =>
@@ -317,6 +324,7 @@ export function createWidgetStore(init: {
     setDetails: (
       details: Partial<Pick<WidgetState, 'profile' | 'details' | 'detailsOpen' | 'detailsAsked'>>,
     ) => setState(details),
+    setCampaign: (campaign: CampaignOffer | null) => setState({ campaign }),
   }
   return [state, mutations] as const
 }

@@ -33,6 +33,10 @@
  * given. Without an open conversation the newest one still open to ratings is shown, so a
  * visitor who reloads or comes back on another device sees it resolved (and rated) there.
  *
+ * Proactive messages (M6): an inbox running campaigns (the availability answer says so) gets
+ * their chunk (campaign/), which shows one when it is due; the visitor's first message then
+ * starts the conversation with it (`campaignId`), the server writing its text first.
+ *
  * Several conversations (15): that lookup is the fast path; from the header the visitor goes
  * home (their list, read over HTTP when shown) and opens another one or a new one. Only the
  * conversation shown is subscribed. A queued message keeps the conversation it was written in;
@@ -56,6 +60,7 @@ import {
 } from '../shared/index.ts'
 import { createLinks, settleUploads, type Upload, type UploadEnv } from '../shared/attachments.ts'
 import { RATING_CHANGE_MS } from '../../protocol/limits.ts'
+import type { CAMPAIGN_AUTHOR } from '../../protocol/campaigns.ts'
 import { widgetApi, type OfflineRequest, type Profile, type ProfilePatch } from './api.ts'
 import { availabilityPoller } from './availability.ts'
 import type { Identity, WidgetConfig } from './config.ts'
@@ -105,7 +110,12 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   })
   const api = widgetApi(config.baseUrl, session, config.inboxId, () => state.lang)
   const wantName = nameBook(api.operators, () => state.conversation?.id, m.setName)
-  const availability = availabilityPoller(api.availability, m.setAvailability)
+  const availability = availabilityPoller(api.availability, (a) => {
+    m.setAvailability(a)
+    // Proactive messages (M6): a chunk of their own, fetched only when the inbox runs some.
+    if (a.campaigns && !state.open && state.conversation?.status !== 'open')
+      void import('./campaign/Campaign.tsx').then((c) => c.run({ state, m, host, session, config }))
+  })
   /** The pending request's id: a retry after a lost answer lands once. */
   let requestId = newId()
   const outbox = new Outbox(storage)
@@ -182,19 +192,34 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       language: navigator.language,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     }
-    const start = (withContext: boolean) =>
-      transport.request<{ conversation: Conversation }>(
-        { type: 'start', ...first, locale: state.lang, ...(withContext ? { context } : {}) },
-        { durable: true },
-      )
-    let ack: { conversation: Conversation }
-    try {
-      ack = await start(true)
-    } catch (error) {
-      const e = asParleyError(error)
-      if (e.code !== 'validation_failed' || !e.message.startsWith('context')) throw error
-      ack = await start(false)
-    }
+    // A reply to the proactive message shown (M6) starts the conversation with it.
+    let campaignId = first.text ? state.campaign?.id : undefined
+    // Refused for the campaign (over meanwhile) or the context, it goes again without: neither
+    // ever keeps the visitor from writing.
+    const start = (withContext: boolean): Promise<{ conversation: Conversation }> =>
+      transport
+        .request<{ conversation: Conversation }>(
+          {
+            type: 'start',
+            ...first,
+            locale: state.lang,
+            campaignId,
+            ...(withContext ? { context } : {}),
+          },
+          { durable: true },
+        )
+        .catch((error: unknown) => {
+          const e = asParleyError(error)
+          if (campaignId && (e.code === 'conflict' || /campaign/i.test(e.message))) {
+            campaignId = undefined
+            return start(withContext)
+          }
+          if (!withContext || e.code !== 'validation_failed' || !e.message.startsWith('context'))
+            throw error
+          return start(false)
+        })
+    const ack = await start(true)
+    m.setCampaign(null)
     outbox.started(ack.conversation.id)
     // Shown where it was written (a new thread, or in place of a closed one) unless the visitor
     // went elsewhere meanwhile: then it waits in their list.
@@ -263,6 +288,8 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     isVisible: () => state.open && !state.home && document.visibilityState === 'visible',
     acknowledge: () => receipts.schedule(),
     announce(message) {
+      // The proactive message replied to (M6) was read out when it showed.
+      if (message.author.id === CAMPAIGN) return
       const t = strings(state.lang)
       m.announce(
         `${message.author.kind === 'operator' ? t.newMessage : `${t.auto}:`} ${message.text}`,
@@ -808,6 +835,9 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
 function webUrl(url: string): string | undefined {
   return url.length <= 2048 && /^https?:\/\//i.test(url) ? url : undefined
 }
+
+/** The system author of a proactive message's copy (CAMPAIGN_AUTHOR: its module is no client's). */
+const CAMPAIGN: typeof CAMPAIGN_AUTHOR = 'campaign'
 
 /** Set once the visitor answered the pre-chat form or declined its card on this device. */
 const DETAILS_KEY = 'details'

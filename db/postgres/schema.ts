@@ -240,9 +240,23 @@ export const conversations = pgTable(
      * one with a LIKE on the quoted id: ids are UUIDs, never LIKE wildcards or quotes.
      */
     labels: text('labels').notNull().default('[]'),
+    /**
+     * Values of its inbox's conversation attributes (issue 20) as a JSON object by key, written
+     * with JSON.stringify (so `"key":<value>` followed by `,` or `}` finds a value with a LIKE);
+     * null: none.
+     */
+    attributes: text('attributes'),
+    /**
+     * The SLA it runs under (issue 20, protocol/sla.ts ConversationSla) as JSON; null: none.
+     * `sla_due` is its earliest pending deadline, for the inbox actor's timers.
+     */
+    sla: text('sla'),
+    slaDue: int64('sla_due'),
     /** Snoozed (issue 20): until `snoozed_until`, or (null) until the visitor writes. */
     snoozed: boolean('snoozed').notNull().default(false),
     snoozedUntil: int64('snoozed_until'),
+    /** The campaign (issue 20, proactive messages) it answers; null: none. Set at creation. */
+    campaignId: text('campaign_id'),
   },
   // `desc` as plain SQL, as on SQLite: the lists order by `last_activity_at desc`, whose nulls
   // placement (first) an index built with drizzle's `.desc()` (nulls last) would not match.
@@ -277,6 +291,15 @@ export const conversations = pgTable(
     index('conversations_escalation_idx')
       .on(t.inboxId, t.escalationAt, t.id)
       .where(sql`${t.escalationAt} is not null`),
+    // The inbox actor's SLA timers, armed at its start. Partial: only rows with a deadline.
+    index('conversations_sla_idx')
+      .on(t.inboxId, t.slaDue, t.id)
+      .where(sql`${t.slaDue} is not null`),
+    // A campaign's replies in a time range (its counts, analytics). Partial: only answers to
+    // campaigns are indexed.
+    index('conversations_campaign_idx')
+      .on(t.campaignId, t.createdAt)
+      .where(sql`${t.campaignId} is not null`),
   ],
 )
 
@@ -440,6 +463,99 @@ export const labels = pgTable(
     createdAt: int64('created_at').notNull(),
   },
   (t) => [uniqueIndex('labels_inbox_name_uq').on(t.inboxId, t.nameKey)],
+)
+
+/**
+ * SLA policies an inbox defines (issue 20, protocol/sla.ts): targets in minutes (null: none),
+ * counted in wall time or in the open hours of the conversation's branch.
+ */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    firstResponseMinutes: integer('first_response_minutes'),
+    nextResponseMinutes: integer('next_response_minutes'),
+    resolutionMinutes: integer('resolution_minutes'),
+    businessHours: boolean('business_hours').notNull().default(false),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  (t) => [index('sla_policies_inbox_idx').on(t.inboxId)],
+)
+
+/**
+ * Proactive messages an inbox defines (issue 20, protocol/campaigns.ts): shown by the widget to
+ * the visitors `rules` (JSON, CampaignRules) match, once each. `name_key` (lower case) is unique
+ * per inbox. Its sender is an operator (their name and face) or, null, the team.
+ */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    text: text('text').notNull(),
+    senderId: text('sender_id').references(() => operators.id, { onDelete: 'set null' }),
+    enabled: boolean('enabled').notNull().default(true),
+    startsAt: int64('starts_at'),
+    endsAt: int64('ends_at'),
+    rules: text('rules').notNull(),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('campaigns_inbox_name_uq').on(t.inboxId, t.nameKey)],
+)
+
+/**
+ * Each showing of a campaign to a visitor (issue 20): at most one per campaign and visitor (the
+ * key), recorded before the widget shows it. The visitor index finds their latest showing (the
+ * inbox's frequency cap) and what an erasure removes.
+ */
+export const campaignViews = pgTable(
+  'campaign_views',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    visitorId: text('visitor_id')
+      .notNull()
+      .references(() => visitors.id, { onDelete: 'cascade' }),
+    shownAt: int64('shown_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.visitorId] }),
+    index('campaign_views_visitor_idx').on(t.visitorId, t.shownAt),
+  ],
+)
+
+/**
+ * Attributes an inbox defines (issue 20), of its visitors or of its conversations: a typed key
+ * (protocol/attributes.ts). A key is unique per inbox and scope; `options` are a list's choices
+ * as a JSON array (`[]` for other types).
+ */
+export const attributeDefinitions = pgTable(
+  'attribute_definitions',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    scope: text('scope', { enum: ['visitor', 'conversation'] }).notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    type: text('type', { enum: ['text', 'number', 'date', 'list', 'checkbox', 'link'] }).notNull(),
+    options: text('options').notNull().default('[]'),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('attribute_definitions_key_uq').on(t.inboxId, t.scope, t.key)],
 )
 
 /**
@@ -736,7 +852,69 @@ export const notificationPrefs = pgTable('notification_prefs', {
   emailDigest: boolean('email_digest').notNull(),
   digestSentAt: int64('digest_sent_at'),
   updatedAt: int64('updated_at').notNull(),
+  /**
+   * No Web Push in these hours (issue 20, server/push/quiet.ts) as JSON `{from, to, timeZone}`
+   * ("22:00", "08:00", IANA); null: pushes at any hour.
+   */
+  quietHours: text('quiet_hours'),
 })
+
+/**
+ * Keys the installation makes once and every node shares (issue 20: `vapid`, the Web Push
+ * key pair as JSON). Written by whichever node needs one first; the others read it.
+ */
+export const serverKeys = pgTable('server_keys', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: int64('created_at').notNull(),
+})
+
+/**
+ * Browsers an operator opted in to Web Push from (issue 20): the push service's endpoint (one
+ * browser profile; it follows whoever signed in there last), its encryption keys and the
+ * session it belongs to.
+ */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: text('id').primaryKey(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    /**
+     * The operator session (`operator_sessions.token_hash`) that registered it: once that
+     * session ends (signed out, expired, revoked) nothing is pushed there and it is removed.
+     */
+    sessionHash: text('session_hash').notNull(),
+    createdAt: int64('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_uq').on(t.endpoint),
+    index('push_subscriptions_operator_idx').on(t.operatorId),
+  ],
+)
+
+/**
+ * Pushes to send (issue 20): one row per subscription and notification, tried again with
+ * backoff until sent, refused for good or expired; removed once done.
+ */
+export const pushOutbox = pgTable(
+  'push_outbox',
+  {
+    id: text('id').primaryKey(),
+    subscriptionId: text('subscription_id')
+      .notNull()
+      .references(() => pushSubscriptions.id, { onDelete: 'cascade' }),
+    payload: text('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAt: int64('next_at').notNull(),
+    createdAt: int64('created_at').notNull(),
+  },
+  (t) => [index('push_outbox_next_idx').on(t.nextAt, t.id)],
+)
 
 /**
  * The Telegram channel's place in each bot's update stream (issue 17, I5): the next
@@ -1117,6 +1295,13 @@ export const tables = {
   attachments,
   cannedReplies,
   labels,
+  attributeDefinitions,
+  slaPolicies,
+  campaigns,
+  campaignViews,
+  serverKeys,
+  pushSubscriptions,
+  pushOutbox,
   macros,
   rules,
   ruleMarks,

@@ -4,7 +4,7 @@
  * the stored columns and over a row in memory, side by side: rows whose summary is behind
  * their log (db/write-behind.ts) are tested in memory against the summary their log gives.
  */
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import { PRIORITY_RANK } from '../../protocol/index.ts'
 import type { InboxFilter, InboxView } from '../../actors/ports.ts'
 import type { Tables } from '../sql/tables.ts'
@@ -59,6 +59,22 @@ export function inboxPredicate(
   if (priority !== undefined) {
     const rank = PRIORITY_RANK[priority]
     add(eq(c.priority, rank), (r) => r.priority === rank)
+  }
+  const attribute = filter.attribute
+  if (attribute !== undefined) {
+    // The column is JSON.stringify output: `"key":<value>` then `,` or `}` is that value and
+    // nothing else (inside a string a quote is escaped). Values are escaped for LIKE.
+    const exact = attribute.values.flatMap((value) => {
+      const pair = `${JSON.stringify(attribute.key)}:${JSON.stringify(value)}`
+      return [`${pair},`, `${pair}}`]
+    })
+    const escape = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`)
+    add(
+      exact.length > 0
+        ? or(...exact.map((e) => sql`${c.attributes} like ${`%${escape(e)}%`} escape '\\'`))
+        : sql`1 = 0`,
+      (r) => r.attributes !== null && exact.some((e) => r.attributes!.includes(e)),
+    )
   }
   const only = filter.conversationIds
   if (only !== undefined) {

@@ -1,8 +1,8 @@
 /** Labels an inbox defines (issue 20); conversations carry their ids (`conversations.labels`). */
-import { and, asc, count, eq, gt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { LabelStore } from '../../actors/ports.ts'
-import { ParleyError, type Label } from '../../protocol/index.ts'
-import { insertStep, queryStep, type SqlDialect } from '../sql/dialect.ts'
+import { type Label } from '../../protocol/index.ts'
+import { insertStep, type SqlDialect } from '../sql/dialect.ts'
 import {
   field,
   insertInto,
@@ -14,6 +14,7 @@ import {
 } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
 import { asConflict } from './conflicts.ts'
+import { inboxCapSteps } from './inbox-cap.ts'
 
 const TAKEN = 'a label with this name already exists in this inbox'
 
@@ -62,22 +63,11 @@ export class SqlLabelStore implements LabelStore {
 
   /** The inbox row is read for update first: concurrent creates cannot race past `max`. */
   async create(label: Label, max: number): Promise<void> {
-    const { labels: l, inboxes: i } = this.db.tables
-    const owner = selectFields({ id: field(i.id) }, 'inboxes', {
-      where: eq(i.id, label.inboxId),
-      forUpdate: true,
-    })
-    const counted = selectFields({ n: count() }, 'labels', { where: eq(l.inboxId, label.inboxId) })
+    const l = this.db.tables.labels
+    const counted = { table: 'labels' as const, where: eq(l.inboxId, label.inboxId) }
     try {
       await this.db.transaction([
-        queryStep(owner, {}, (rows) => {
-          if (rows.length === 0) throw new ParleyError('not_found', 'inbox not found')
-        }),
-        queryStep(counted, {}, (rows) => {
-          if ((rows[0]?.n ?? 0) >= max) {
-            throw new ParleyError('validation_failed', `an inbox defines at most ${max} labels`)
-          }
-        }),
+        ...inboxCapSteps(this.db, label.inboxId, counted, max, 'labels'),
         ...insertStep(this.#insert, [{ ...label, nameKey: labelKey(label.name) }]),
       ])
     } catch (error) {

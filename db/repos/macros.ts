@@ -1,20 +1,12 @@
 /** Macros an inbox defines (issue 20): named lists of actions, kept as validated JSON. */
-import { asc, count, eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import type { MacroStore } from '../../actors/ports.ts'
-import { ParleyError } from '../../protocol/index.ts'
 import type { Macro, MacroAction } from '../../protocol/macros.ts'
-import { insertStep, queryStep, type SqlDialect } from '../sql/dialect.ts'
-import {
-  field,
-  insertInto,
-  param,
-  remove,
-  selectFields,
-  selectRows,
-  updateRows,
-} from '../sql/statements.ts'
+import { insertStep, type SqlDialect } from '../sql/dialect.ts'
+import { field, insertInto, param, remove, selectRows, updateRows } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
 import { asConflict } from './conflicts.ts'
+import { inboxCapSteps } from './inbox-cap.ts'
 import { labelKey } from './labels.ts'
 
 const TAKEN = 'a macro with this name already exists in this inbox'
@@ -48,12 +40,8 @@ export class SqlMacroStore implements MacroStore {
 
   /** The inbox row is read for update first: concurrent creates cannot race past `max`. */
   async create(macro: Macro, max: number): Promise<void> {
-    const { macros: m, inboxes: i } = this.db.tables
-    const owner = selectFields({ id: field(i.id) }, 'inboxes', {
-      where: eq(i.id, macro.inboxId),
-      forUpdate: true,
-    })
-    const counted = selectFields({ n: count() }, 'macros', { where: eq(m.inboxId, macro.inboxId) })
+    const m = this.db.tables.macros
+    const counted = { table: 'macros' as const, where: eq(m.inboxId, macro.inboxId) }
     const row: Rows['macros'] = {
       ...macro,
       nameKey: labelKey(macro.name),
@@ -61,14 +49,7 @@ export class SqlMacroStore implements MacroStore {
     }
     try {
       await this.db.transaction([
-        queryStep(owner, {}, (rows) => {
-          if (rows.length === 0) throw new ParleyError('not_found', 'inbox not found')
-        }),
-        queryStep(counted, {}, (rows) => {
-          if ((rows[0]?.n ?? 0) >= max) {
-            throw new ParleyError('validation_failed', `an inbox defines at most ${max} macros`)
-          }
-        }),
+        ...inboxCapSteps(this.db, macro.inboxId, counted, max, 'macros'),
         ...insertStep(this.#insert, [row]),
       ])
     } catch (error) {

@@ -18,7 +18,7 @@ import {
   type SetValues,
   type UpdateMany,
 } from '../sql/statements.ts'
-import { STATUS_RANK, type ConversationRow } from './rows.ts'
+import { attributesColumn, slaColumns, STATUS_RANK, type ConversationRow } from './rows.ts'
 
 /** Written as a Record so that a field added to ConversationPatch fails to compile here. */
 const conversationPatchKeys = Object.keys({
@@ -33,6 +33,8 @@ const conversationPatchKeys = Object.keys({
   branchId: true,
   priority: true,
   labels: true,
+  attributes: true,
+  sla: true,
   snooze: true,
 } satisfies Record<keyof ConversationPatch, true>) as (keyof ConversationPatch)[]
 
@@ -74,6 +76,8 @@ export function conversationUpdate(
   // Stored as the rank the queue and the list sort by, and as a JSON array.
   if (patch.priority !== undefined) row.priority = PRIORITY_RANK[patch.priority]
   if (patch.labels !== undefined) row.labels = JSON.stringify(patch.labels)
+  if (patch.attributes !== undefined) row.attributes = attributesColumn(patch.attributes)
+  if (patch.sla !== undefined) Object.assign(row, slaColumns(patch.sla))
   if (patch.snooze !== undefined) {
     delete row.snooze
     row.snoozed = patch.snooze !== null
@@ -88,13 +92,16 @@ export class ConversationPatches {
   constructor(db: SqlDialect) {
     const c = db.tables.conversations
     this.#statements = new Cache((keys) => {
-      // Derived and split columns: the status's rank, the snooze's flag and time.
+      // Derived and split columns: the status's rank, the snooze's flag and time, the SLA's
+      // state and earliest deadline.
       const columns: (keyof ConversationRow)[] = keys.flatMap((key) =>
         key === 'status'
           ? (['status', 'statusRank'] as const)
           : key === 'snooze'
             ? (['snoozed', 'snoozedUntil'] as const)
-            : [key],
+            : key === 'sla'
+              ? (['sla', 'slaDue'] as const)
+              : [key],
       )
       // The status rank and last activity are derived columns the lists sort by.
       return updateMany('conversations', 'id', columns, {

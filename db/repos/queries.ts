@@ -9,6 +9,7 @@ import {
   inArray,
   isNull,
   lt,
+  lte,
   ne,
   notInArray,
   or,
@@ -158,14 +159,17 @@ export class SqlConversationQueries implements ConversationQueries {
     return rows.map(toMessage)
   }
 
-  /** A range of conversations_inbox_order_idx (open rows of the inbox, by last activity). */
+  /**
+   * A range of conversations_inbox_order_idx: the inbox's open and pending rows (issue 20) idle
+   * since before `before`, oldest activity first.
+   */
   async openIdleBefore(inboxId: string, before: number, limit: number): Promise<string[]> {
     const c = this.db.tables.conversations
     const rows = await this.db.all(
       selectFields({ id: field(c.id) }, 'conversations', {
         where: and(
           eq(c.inboxId, inboxId),
-          eq(c.statusRank, STATUS_RANK.open),
+          lte(c.statusRank, STATUS_RANK.pending),
           lt(c.lastActivityAt, before),
           eq(c.snoozed, false),
         ),
@@ -273,6 +277,13 @@ export class SqlConversationQueries implements ConversationQueries {
         },
       ),
     )
+  }
+
+  async conversationsById(ids: readonly string[]): Promise<Conversation[]> {
+    if (ids.length === 0) return []
+    const c = this.db.tables.conversations
+    const rows = await this.db.all(selectRows('conversations', { where: inArray(c.id, [...ids]) }))
+    return rows.map(toConversation)
   }
 
   async listVisitorConversations(visitorId: string): Promise<Conversation[]> {
@@ -496,6 +507,10 @@ export class SqlConversationQueries implements ConversationQueries {
 
   pendingSnoozes(inboxId: string): Promise<Array<{ id: string; until: number }>> {
     return this.#routing.pendingSnoozes(inboxId)
+  }
+
+  pendingSlaDeadlines(inboxId: string): Promise<Array<{ id: string; due: number }>> {
+    return this.#routing.pendingSlaDeadlines(inboxId)
   }
 
   pendingEscalations(

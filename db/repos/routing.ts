@@ -35,6 +35,7 @@ export type RoutingQueries = Pick<
   | 'branchQueues'
   | 'pendingEscalations'
   | 'pendingSnoozes'
+  | 'pendingSlaDeadlines'
   | 'waitingConversations'
   | 'recentFirstResponses'
   | 'operatorBadges'
@@ -68,6 +69,7 @@ export class SqlRoutingQueries implements RoutingQueries {
   readonly #openCounts
   readonly #queued
   readonly #snoozes
+  readonly #slaDeadlines
   readonly #ahead
   readonly #branchQueues
   readonly #escalations
@@ -150,6 +152,10 @@ export class SqlRoutingQueries implements RoutingQueries {
         orderBy: [asc(c.snoozedUntil), asc(c.id)],
       },
     )
+    this.#slaDeadlines = selectFields({ id: field(c.id), due: field(c.slaDue) }, 'conversations', {
+      where: and(eq(c.inboxId, inbox), isNotNull(c.slaDue)),
+      orderBy: [asc(c.slaDue), asc(c.id)],
+    })
     this.#escalations = selectFields(
       { id: field(c.id), assigneeId: field(c.assigneeId), escalationAt: field(c.escalationAt) },
       'conversations',
@@ -267,6 +273,11 @@ export class SqlRoutingQueries implements RoutingQueries {
   async pendingSnoozes(inboxId: string): Promise<Array<{ id: string; until: number }>> {
     const rows = await this.db.all(this.#snoozes, { inboxId })
     return rows.flatMap((r) => (r.until === null ? [] : [{ id: r.id, until: r.until }]))
+  }
+
+  async pendingSlaDeadlines(inboxId: string): Promise<Array<{ id: string; due: number }>> {
+    const rows = await this.db.all(this.#slaDeadlines, { inboxId })
+    return rows.flatMap((r) => (r.due === null ? [] : [{ id: r.id, due: r.due }]))
   }
 
   async pendingEscalations(

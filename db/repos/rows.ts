@@ -1,6 +1,7 @@
 /** Row <-> wire mapping shared by the repositories. Wire objects carry exactly the wire fields. */
 import type { ConversationRecord } from '../../actors/ports.ts'
 import { PRIORITY_RANK } from '../../protocol/index.ts'
+import { nextSlaDue, type ConversationSla } from '../../protocol/sla.ts'
 import type {
   Conversation,
   ConversationEvent,
@@ -21,7 +22,13 @@ export type ReadStateRow = Rows['readStates']
 export type EventRow = Rows['events']
 
 /** Sort rank of a status in the inbox list: open first, closed last. */
-export const STATUS_RANK: Record<ConversationStatus, number> = { open: 0, resolved: 1, closed: 2 }
+/** The list's status order (open first); migration 0046 moved resolved and closed for pending. */
+export const STATUS_RANK: Record<ConversationStatus, number> = {
+  open: 0,
+  pending: 1,
+  resolved: 2,
+  closed: 3,
+}
 
 export function toConversation(row: ConversationRow): Conversation {
   return {
@@ -45,7 +52,10 @@ export function toConversation(row: ConversationRow): Conversation {
     ...(row.erasedAt !== null ? { erasedAt: row.erasedAt } : {}),
     ...(row.priority !== PRIORITY_RANK.normal ? { priority: priorityOf(row.priority) } : {}),
     ...(row.labels !== '[]' ? { labels: labelsOf(row.labels) } : {}),
+    ...(row.attributes !== null ? { attributes: attributesOf(row.attributes) } : {}),
+    ...(row.sla !== null ? { sla: JSON.parse(row.sla) as ConversationSla } : {}),
     ...(row.snoozed ? { snooze: { until: row.snoozedUntil } } : {}),
+    ...(row.campaignId !== null ? { campaignId: row.campaignId } : {}),
   }
 }
 
@@ -60,6 +70,34 @@ export function priorityOf(rank: number): ConversationPriority {
 export function labelsOf(column: string): string[] {
   const parsed: unknown = JSON.parse(column)
   return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : []
+}
+
+/** The attribute values an `attributes` column holds (a value of another shape is dropped). */
+export function attributesOf(column: string): Record<string, string | number | boolean> {
+  const parsed: unknown = JSON.parse(column)
+  const out: Record<string, string | number | boolean> = {}
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return out
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      out[key] = value
+    }
+  }
+  return out
+}
+
+/** The columns of a conversation's SLA: the state as JSON and its earliest pending deadline. */
+export function slaColumns(sla: ConversationSla | null | undefined): {
+  sla: string | null
+  slaDue: number | null
+} {
+  return sla ? { sla: JSON.stringify(sla), slaDue: nextSlaDue(sla) } : { sla: null, slaDue: null }
+}
+
+/** The column for a conversation's attributes: null when it holds none. */
+export function attributesColumn(
+  attributes: Record<string, string | number | boolean> | undefined,
+): string | null {
+  return attributes && Object.keys(attributes).length > 0 ? JSON.stringify(attributes) : null
 }
 
 function locationOf(row: ConversationRow): VisitorLocation | null {
@@ -103,8 +141,11 @@ export function conversationRow(c: ConversationRecord): ConversationRow {
     erasedAt: c.erasedAt ?? null,
     priority: PRIORITY_RANK[c.priority ?? 'normal'],
     labels: JSON.stringify(c.labels ?? []),
+    attributes: attributesColumn(c.attributes),
+    ...slaColumns(c.sla),
     snoozed: c.snooze != null,
     snoozedUntil: c.snooze?.until ?? null,
+    campaignId: c.campaignId ?? null,
   }
 }
 

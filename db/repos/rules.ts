@@ -352,11 +352,4 @@ export class SqlRuleStore implements RuleStore {
     )
     return old.length
   }
-
-  async conversations(ids: readonly string[]): Promise<Conversation[]> {
-    if (ids.length === 0) return []
-    const c = this.db.tables.conversations
-    const rows = await this.db.all(selectRows('conversations', { where: inArray(c.id, [...ids]) }))
-    return rows.map(toConversation)
-  }
 }

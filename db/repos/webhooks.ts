@@ -11,8 +11,7 @@ import type {
   WebhookEndpointRecord,
   WebhookStore,
 } from '../../actors/ports.ts'
-import { ParleyError, type Conversation } from '../../protocol/index.ts'
-import { toConversation } from './rows.ts'
+import { ParleyError } from '../../protocol/index.ts'
 import type { WebhookDeliveryStatus } from '../../protocol/webhooks.ts'
 import { insertStep, queryStep, type SqlDialect } from '../sql/dialect.ts'
 import { webhookWrite, type PlannedWrite } from './writes.ts'
@@ -144,13 +143,6 @@ export class SqlWebhookStore implements WebhookStore {
 
   marks(limit: number): Promise<OutboxMark[]> {
     return this.db.all(this.#marks, { limit })
-  }
-
-  async conversations(ids: readonly string[]): Promise<Conversation[]> {
-    if (ids.length === 0) return []
-    const c = this.db.tables.conversations
-    const rows = await this.db.all(selectRows('conversations', { where: inArray(c.id, [...ids]) }))
-    return rows.map(toConversation)
   }
 
   async fanOut(

@@ -236,9 +236,23 @@ export const conversations = sqliteTable(
      * one with a LIKE on the quoted id: ids are UUIDs, never LIKE wildcards or quotes.
      */
     labels: text('labels').notNull().default('[]'),
+    /**
+     * Values of its inbox's conversation attributes (issue 20) as a JSON object by key, written
+     * with JSON.stringify (so `"key":<value>` followed by `,` or `}` finds a value with a LIKE);
+     * null: none.
+     */
+    attributes: text('attributes'),
+    /**
+     * The SLA it runs under (issue 20, protocol/sla.ts ConversationSla) as JSON; null: none.
+     * `sla_due` is its earliest pending deadline, for the inbox actor's timers.
+     */
+    sla: text('sla'),
+    slaDue: integer('sla_due'),
     /** Snoozed (issue 20): until `snoozed_until`, or (null) until the visitor writes. */
     snoozed: integer('snoozed', { mode: 'boolean' }).notNull().default(false),
     snoozedUntil: integer('snoozed_until'),
+    /** The campaign (issue 20, proactive messages) it answers; null: none. Set at creation. */
+    campaignId: text('campaign_id'),
   },
   (t) => [
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
@@ -274,6 +288,15 @@ export const conversations = sqliteTable(
     index('conversations_escalation_idx')
       .on(t.inboxId, t.escalationAt, t.id)
       .where(sql`${t.escalationAt} is not null`),
+    // The inbox actor's SLA timers, armed at its start. Partial: only rows with a deadline.
+    index('conversations_sla_idx')
+      .on(t.inboxId, t.slaDue, t.id)
+      .where(sql`${t.slaDue} is not null`),
+    // A campaign's replies in a time range (its counts, analytics). Partial: only answers to
+    // campaigns are indexed.
+    index('conversations_campaign_idx')
+      .on(t.campaignId, t.createdAt)
+      .where(sql`${t.campaignId} is not null`),
   ],
 )
 
@@ -443,6 +466,99 @@ export const labels = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('labels_inbox_name_uq').on(t.inboxId, t.nameKey)],
+)
+
+/**
+ * SLA policies an inbox defines (issue 20, protocol/sla.ts): targets in minutes (null: none),
+ * counted in wall time or in the open hours of the conversation's branch.
+ */
+export const slaPolicies = sqliteTable(
+  'sla_policies',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    firstResponseMinutes: integer('first_response_minutes'),
+    nextResponseMinutes: integer('next_response_minutes'),
+    resolutionMinutes: integer('resolution_minutes'),
+    businessHours: integer('business_hours', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('sla_policies_inbox_idx').on(t.inboxId)],
+)
+
+/**
+ * Proactive messages an inbox defines (issue 20, protocol/campaigns.ts): shown by the widget to
+ * the visitors `rules` (JSON, CampaignRules) match, once each. `name_key` (lower case) is unique
+ * per inbox. Its sender is an operator (their name and face) or, null, the team.
+ */
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    text: text('text').notNull(),
+    senderId: text('sender_id').references(() => operators.id, { onDelete: 'set null' }),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    startsAt: integer('starts_at'),
+    endsAt: integer('ends_at'),
+    rules: text('rules').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('campaigns_inbox_name_uq').on(t.inboxId, t.nameKey)],
+)
+
+/**
+ * Each showing of a campaign to a visitor (issue 20): at most one per campaign and visitor (the
+ * key), recorded before the widget shows it. The visitor index finds their latest showing (the
+ * inbox's frequency cap) and what an erasure removes.
+ */
+export const campaignViews = sqliteTable(
+  'campaign_views',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    visitorId: text('visitor_id')
+      .notNull()
+      .references(() => visitors.id, { onDelete: 'cascade' }),
+    shownAt: integer('shown_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.visitorId] }),
+    index('campaign_views_visitor_idx').on(t.visitorId, t.shownAt),
+  ],
+)
+
+/**
+ * Attributes an inbox defines (issue 20), of its visitors or of its conversations: a typed key
+ * (protocol/attributes.ts). A key is unique per inbox and scope; `options` are a list's choices
+ * as a JSON array (`[]` for other types).
+ */
+export const attributeDefinitions = sqliteTable(
+  'attribute_definitions',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    scope: text('scope', { enum: ['visitor', 'conversation'] }).notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    type: text('type', { enum: ['text', 'number', 'date', 'list', 'checkbox', 'link'] }).notNull(),
+    options: text('options').notNull().default('[]'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('attribute_definitions_key_uq').on(t.inboxId, t.scope, t.key)],
 )
 
 /**
@@ -756,7 +872,69 @@ export const notificationPrefs = sqliteTable('notification_prefs', {
   emailDigest: integer('email_digest', { mode: 'boolean' }).notNull(),
   digestSentAt: integer('digest_sent_at'),
   updatedAt: integer('updated_at').notNull(),
+  /**
+   * No Web Push in these hours (issue 20, server/push/quiet.ts) as JSON `{from, to, timeZone}`
+   * ("22:00", "08:00", IANA); null: pushes at any hour.
+   */
+  quietHours: text('quiet_hours'),
 })
+
+/**
+ * Keys the installation makes once and every node shares (issue 20: `vapid`, the Web Push
+ * key pair as JSON). Written by whichever node needs one first; the others read it.
+ */
+export const serverKeys = sqliteTable('server_keys', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+/**
+ * Browsers an operator opted in to Web Push from (issue 20): the push service's endpoint (one
+ * browser profile; it follows whoever signed in there last), its encryption keys and the
+ * session it belongs to.
+ */
+export const pushSubscriptions = sqliteTable(
+  'push_subscriptions',
+  {
+    id: text('id').primaryKey(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    /**
+     * The operator session (`operator_sessions.token_hash`) that registered it: once that
+     * session ends (signed out, expired, revoked) nothing is pushed there and it is removed.
+     */
+    sessionHash: text('session_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_uq').on(t.endpoint),
+    index('push_subscriptions_operator_idx').on(t.operatorId),
+  ],
+)
+
+/**
+ * Pushes to send (issue 20): one row per subscription and notification, tried again with
+ * backoff until sent, refused for good or expired; removed once done.
+ */
+export const pushOutbox = sqliteTable(
+  'push_outbox',
+  {
+    id: text('id').primaryKey(),
+    subscriptionId: text('subscription_id')
+      .notNull()
+      .references(() => pushSubscriptions.id, { onDelete: 'cascade' }),
+    payload: text('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAt: integer('next_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('push_outbox_next_idx').on(t.nextAt, t.id)],
+)
 
 /**
  * The Telegram channel's place in each bot's update stream (issue 17, I5): the next
@@ -1136,6 +1314,13 @@ export const tables = {
   attachments,
   cannedReplies,
   labels,
+  attributeDefinitions,
+  slaPolicies,
+  campaigns,
+  campaignViews,
+  serverKeys,
+  pushSubscriptions,
+  pushOutbox,
   macros,
   rules,
   ruleMarks,

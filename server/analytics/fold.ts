@@ -16,6 +16,7 @@ import type {
 } from '../../actors/ports.ts'
 import { openWithin, type Schedule } from '../../actors/inbox/schedule.ts'
 import { BUCKET_MS, PERIOD_MS, regionKey } from '../../protocol/analytics.ts'
+import { isActive } from '../../protocol/model.ts'
 
 /** What the fold reads besides the log: a branch's working hours (null: always open). */
 export type ScheduleOf = (branchId: string | null) => Schedule | null
@@ -169,13 +170,17 @@ export function foldConversation(
         const by = e.data.by.kind === 'operator' ? e.data.by.id : null
         const operator = f.assigneeId ?? by
         if (to === 'open') {
-          count(f, 'reopened', e.at, operator)
-          mark(f, 'reopened', e, operator)
-        } else {
+          // Back from pending (the visitor wrote, issue 20) is no reopening: it was never done.
+          if (from !== 'pending') {
+            count(f, 'reopened', e.at, operator)
+            mark(f, 'reopened', e, operator)
+          }
+        } else if (to !== 'pending') {
           count(f, to, e.at, operator)
           mark(f, to, e, operator)
-          // Resolution: the first time it leaves `open` (resolved, or closed at once).
-          if (from === 'open' && f.firstResolvedAt === null) {
+          // Resolution: the first time it is done (resolved, or closed at once), pending or not
+          // on the way.
+          if (isActive(from) && f.firstResolvedAt === null) {
             f.firstResolvedAt = e.at
             f.resolutionMs = e.at - f.createdAt
             f.resolutionOperatorId = operator

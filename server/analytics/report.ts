@@ -27,7 +27,10 @@ import {
   type AnalyticsConversationPage,
   type AnalyticsDrillQuery,
   type AnalyticsExportQuery,
+  type AnalyticsAttributes,
   type AnalyticsLabels,
+  type AnalyticsSla,
+  type AnalyticsCampaigns,
   type AnalyticsQuery,
   type AnalyticsReport,
   type AnalyticsTotals,
@@ -220,13 +223,13 @@ export class AnalyticsService {
    */
   async labels(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsLabels> {
     const scope = await this.#scope(principal, q)
-    const { analytics, rules, labels } = this.deps.store
+    const { analytics, queries, labels } = this.deps.store
     const counts = new Map<string, number>()
     let conversations = 0
     let unlabelled = 0
     for (let after: { at: number; id: string } | null = null; ;) {
       const page = await analytics.pageAt(scope, 'created', 'all', after, LABEL_PAGE)
-      for (const row of await rules.conversations(page.map((f) => f.conversationId))) {
+      for (const row of await queries.conversationsById(page.map((f) => f.conversationId))) {
         conversations++
         const carried = row.labels ?? []
         if (carried.length === 0) unlabelled++
@@ -249,6 +252,144 @@ export class AnalyticsService {
           conversations: counts.get(l.id) ?? 0,
         }))
         .sort((a, b) => b.conversations - a.conversations || a.name.localeCompare(b.name)),
+    }
+  }
+
+  /**
+   * Attributes (issue 20): the conversations created in the range, in the scope, counted by the
+   * value each list or checkbox conversation attribute holds now; paged like `labels`.
+   */
+  async attributes(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsAttributes> {
+    const scope = await this.#scope(principal, q)
+    const { analytics, queries, attributes } = this.deps.store
+    const defined = (await Promise.all(scope.inboxIds.map((id) => attributes.list(id))))
+      .flat()
+      .filter((d) => d.scope === 'conversation' && (d.type === 'list' || d.type === 'checkbox'))
+    // Per definition: its counts by value (JSON-encoded, so true and "true" stay apart).
+    const counts = new Map(defined.map((d) => [d.id, new Map<string, number>()]))
+    const unset = new Map(defined.map((d) => [d.id, 0]))
+    const byInbox = Map.groupBy(defined, (d) => d.inboxId)
+    let conversations = 0
+    for (let after: { at: number; id: string } | null = null; ;) {
+      const page = await analytics.pageAt(scope, 'created', 'all', after, LABEL_PAGE)
+      for (const row of await queries.conversationsById(page.map((f) => f.conversationId))) {
+        conversations++
+        for (const d of byInbox.get(row.inboxId) ?? []) {
+          const value = row.attributes?.[d.key]
+          if (value === undefined) unset.set(d.id, (unset.get(d.id) ?? 0) + 1)
+          else {
+            const byValue = counts.get(d.id)!
+            const encoded = JSON.stringify(value)
+            byValue.set(encoded, (byValue.get(encoded) ?? 0) + 1)
+          }
+        }
+      }
+      const last = page.at(-1)
+      if (page.length < LABEL_PAGE || !last) break
+      after = { at: last.createdAt, id: last.conversationId }
+    }
+    return {
+      conversations,
+      attributes: defined
+        .map((d) => {
+          const byValue = counts.get(d.id)!
+          // Every choice (a checkbox's two), then values no longer among them; most first.
+          const known =
+            d.type === 'list' ? d.options.map((o) => JSON.stringify(o)) : ['true', 'false']
+          const keys = [...new Set([...known, ...byValue.keys()])]
+          return {
+            id: d.id,
+            inboxId: d.inboxId,
+            key: d.key,
+            name: d.name,
+            type: d.type as 'list' | 'checkbox',
+            values: keys
+              .map((k) => ({
+                value: JSON.parse(k) as string | boolean,
+                conversations: byValue.get(k) ?? 0,
+              }))
+              .sort((a, b) => b.conversations - a.conversations),
+            unset: unset.get(d.id) ?? 0,
+          }
+        })
+        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+    }
+  }
+
+  /**
+   * SLA (issue 20): the conversations created in the range, in the scope, by the SLA they run
+   * under now and the breaches it recorded; paged like `labels`.
+   */
+  async sla(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsSla> {
+    const scope = await this.#scope(principal, q)
+    const { analytics, queries } = this.deps.store
+    const out: AnalyticsSla = {
+      conversations: 0,
+      withSla: 0,
+      breached: 0,
+      breaches: { first_response: 0, next_response: 0, resolution: 0 },
+      policies: [],
+    }
+    const byPolicy = new Map<string, AnalyticsSla['policies'][number]>()
+    for (let after: { at: number; id: string } | null = null; ;) {
+      const page = await analytics.pageAt(scope, 'created', 'all', after, LABEL_PAGE)
+      for (const row of await queries.conversationsById(page.map((f) => f.conversationId))) {
+        out.conversations++
+        const sla = row.sla
+        if (!sla) continue
+        out.withSla++
+        let policy = byPolicy.get(sla.policyId)
+        if (!policy) {
+          policy = { policyId: sla.policyId, name: sla.name, conversations: 0, breached: 0 }
+          byPolicy.set(sla.policyId, policy)
+        }
+        policy.conversations++
+        if (sla.breaches.length > 0) {
+          out.breached++
+          policy.breached++
+        }
+        for (const b of sla.breaches) out.breaches[b.kind]++
+      }
+      const last = page.at(-1)
+      if (page.length < LABEL_PAGE || !last) break
+      after = { at: last.createdAt, id: last.conversationId }
+    }
+    out.policies = [...byPolicy.values()].sort(
+      (a, b) => b.conversations - a.conversations || a.name.localeCompare(b.name),
+    )
+    return out
+  }
+
+  /**
+   * Proactive messages (issue 20): showings and replies in the range per campaign of the
+   * inboxes in scope. The branch, operator, channel and country filters do not apply: a
+   * showing has none of them.
+   */
+  async campaigns(principal: Principal, q: AnalyticsQuery): Promise<AnalyticsCampaigns> {
+    const scope = await this.#scope(principal, q)
+    const { campaigns } = this.deps.store
+    const list = await campaigns.listIn(scope.inboxIds)
+    const counts = await campaigns.counts(
+      list.map((c) => c.id),
+      scope.from,
+      scope.to,
+    )
+    const byId = new Map(list.map((c) => [c.id, c]))
+    return {
+      campaigns: counts.flatMap((n) => {
+        const c = byId.get(n.campaignId)
+        return c && (n.shown > 0 || n.replied > 0)
+          ? [
+              {
+                campaignId: c.id,
+                inboxId: c.inboxId,
+                name: c.name,
+                shown: n.shown,
+                replied: n.replied,
+              },
+            ]
+          : []
+      }),
     }
   }
 

@@ -5,6 +5,8 @@
  *   GET /api/analytics/conversations?...&metric=&cursor=   the conversations behind a figure
  *   GET /api/analytics/comments?...                         rating comments, newest first
  *   GET /api/analytics/labels?...                           conversations by label (issue 20)
+ *   GET /api/analytics/attributes?...                       conversations by attribute value
+ *   GET /api/analytics/sla?...                              SLA breaches (issue 20)
  *   GET /api/analytics/export?...&table=                    one table as CSV
  */
 import { Elysia } from 'elysia'
@@ -19,7 +21,10 @@ import { doc } from './responses.ts'
 import {
   AnalyticsCommentsShape,
   AnalyticsConversationPageShape,
+  AnalyticsAttributesShape,
   AnalyticsLabelsShape,
+  AnalyticsSlaShape,
+  AnalyticsCampaignsShape,
   AnalyticsReportShape,
 } from './shapes-analytics.ts'
 
@@ -77,6 +82,59 @@ export function analyticsRoutes(ctx: HttpContext, analytics: AnalyticsService) {
             RANGE,
           access: 'elevated',
           ok: AnalyticsLabelsShape,
+        }),
+      },
+    )
+    .get(
+      '/api/analytics/attributes',
+      async ({ headers, query }) => analytics.attributes(await principalOf(ctx, headers), query),
+      {
+        query: AnalyticsQuery,
+        detail: doc({
+          summary: 'Conversations by attribute value',
+          tag: 'analytics',
+          description:
+            'For each list or checkbox conversation attribute of the inboxes in scope (issue ' +
+            '20): how many of the conversations created in the range hold each value now, most ' +
+            'first, and how many hold none. ' +
+            RANGE,
+          access: 'elevated',
+          ok: AnalyticsAttributesShape,
+        }),
+      },
+    )
+    .get(
+      '/api/analytics/sla',
+      async ({ headers, query }) => analytics.sla(await principalOf(ctx, headers), query),
+      {
+        query: AnalyticsQuery,
+        detail: doc({
+          summary: 'SLA breaches',
+          tag: 'analytics',
+          description:
+            'Of the conversations created in the range (issue 20): how many run under an SLA ' +
+            'and how many breached it, the breaches by kind, and the same per policy. ' +
+            RANGE,
+          access: 'elevated',
+          ok: AnalyticsSlaShape,
+        }),
+      },
+    )
+    .get(
+      '/api/analytics/campaigns',
+      async ({ headers, query }) => analytics.campaigns(await principalOf(ctx, headers), query),
+      {
+        query: AnalyticsQuery,
+        detail: doc({
+          summary: 'Proactive messages',
+          tag: 'analytics',
+          description:
+            'Per campaign of the inboxes in scope (issue 20): the visitors it was shown to and ' +
+            'the conversations opened in reply within the range; campaigns with neither are ' +
+            'left out. The branch, operator, channel and country filters do not apply. ' +
+            RANGE,
+          access: 'elevated',
+          ok: AnalyticsCampaignsShape,
         }),
       },
     )

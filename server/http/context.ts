@@ -1,4 +1,5 @@
 /** What every route module needs, built once by the app. */
+import type { CampaignService } from '../campaigns.ts'
 import type { CaptchaGuard } from '../captcha.ts'
 import type { RateLimiter } from '../limits.ts'
 import type { AuditTrail } from '../audit.ts'
@@ -34,6 +35,8 @@ export interface HttpContext {
   chat: ChatService
   /** What the widget shows: online, busy or offline, per branch (R5, R6). */
   availability: AvailabilityService
+  /** Proactive messages (issue 20): offers, showings, the campaign a first message answers. */
+  campaigns: CampaignService
   gateway: Gateway
   streams: StreamSessions
   metrics: Metrics

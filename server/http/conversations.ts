@@ -18,6 +18,7 @@ import {
   TransferFrame,
   WatchMode,
 } from '../../protocol/index.ts'
+import { AttributeChanges } from '../../protocol/attributes.ts'
 import { openWatched } from '../supervisor.ts'
 import { principalOf, type HttpContext } from './context.ts'
 import { Email, Id, Name, QueryInt } from './schemas.ts'
@@ -38,6 +39,7 @@ import {
   StatusChangeShape,
   VisitorDetailsShape,
   PriorityChangeShape,
+  AttributesChangeShape,
   LabelsChangeShape,
   SnoozeChangeShape,
 } from './shapes-chat.ts'
@@ -317,8 +319,7 @@ export function conversationRoutes(ctx: HttpContext) {
     )
     .delete(
       '/:id/snooze',
-      async ({ headers, params }) =>
-        ctx.chat.unsnooze(await principalOf(ctx, headers), params.id),
+      async ({ headers, params }) => ctx.chat.unsnooze(await principalOf(ctx, headers), params.id),
       {
         params,
         detail: doc({
@@ -327,6 +328,28 @@ export function conversationRoutes(ctx: HttpContext) {
           description: 'No change when it is not snoozed.',
           access: 'operator',
           ok: SnoozeChangeShape,
+        }),
+      },
+    )
+    .patch(
+      '/:id/attributes',
+      async ({ headers, params, body }) =>
+        ctx.chat.setAttributes(await principalOf(ctx, headers), params.id, body.attributes),
+      {
+        params,
+        body: v.strictObject({ attributes: AttributeChanges }),
+        detail: doc({
+          summary: 'Set conversation attributes',
+          tag: 'conversations',
+          description:
+            'Values of the conversation attributes its inbox defines (issue 20), by key; null ' +
+            'removes one. Each value must be of its type: text, a number, a date `YYYY-MM-DD`, ' +
+            'one of a list’s choices, true/false, an http(s) link (numbers, checkboxes and ' +
+            'dates are also read from text). A key the inbox does not define, or a wrong value, ' +
+            'is refused and nothing is changed. One `conversation.attributes` event records ' +
+            'what changed. Operators who may manage it.',
+          access: 'operator',
+          ok: AttributesChangeShape,
         }),
       },
     )
@@ -417,11 +440,15 @@ export function conversationRoutes(ctx: HttpContext) {
         body: v.strictObject({
           name: v.optional(v.nullable(Name)),
           email: v.optional(v.nullable(Email)),
+          attributes: v.optional(AttributeChanges),
         }),
         detail: doc({
-          summary: "Correct the visitor's name or e-mail",
+          summary: "Correct the visitor's name, e-mail or attributes",
           tag: 'conversations',
-          description: 'By an operator who may take part in the conversation; null clears one.',
+          description:
+            'By an operator who may take part in the conversation; null clears one. ' +
+            'Attributes merge key by key; a key the inbox defines for visitors takes its ' +
+            "type's values only (issue 20), any other stays free-form.",
           access: 'operator',
           ok: VisitorDetailsShape,
           errors: [409],

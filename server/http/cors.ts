@@ -24,6 +24,9 @@ const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
     'GET, POST',
   ],
   [/^\/api\/visitor\/profile$/, 'GET, PATCH'],
+  // Proactive messages (issue 20): the page's offers, and a showing.
+  [/^\/api\/visitor\/campaigns$/, 'GET'],
+  [/^\/api\/visitor\/campaigns\/[^/]+\/shown$/, 'POST'],
   [/^\/api\/conversations\/[^/]+\/(rating|page)$/, 'POST'],
   [/^\/api\/avatars\/[^/]+$/, 'GET'],
   [/^\/api\/conversations\/[^/]+(\/messages)?$/, 'GET, POST'],

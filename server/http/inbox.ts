@@ -25,6 +25,14 @@ const filterEntries = {
   snoozed: v.optional(QueryBool),
   /** Only the conversations the caller follows (issue 20). */
   following: v.optional(QueryBool),
+  /** `key:value`: only conversations whose attribute holds that value (issue 20). */
+  attribute: v.optional(
+    v.pipe(
+      wireString('attribute'),
+      v.maxLength(600),
+      v.regex(/^[a-z][a-z0-9_]{0,31}:./s, 'use key:value'),
+    ),
+  ),
 }
 const CountsQuery = v.strictObject(filterEntries)
 const ListQuery = v.strictObject({
@@ -45,7 +53,22 @@ function filterOf(query: v.InferOutput<typeof CountsQuery>) {
     priority: query.priority,
     snoozed: query.snoozed,
     following: query.following,
+    attribute: query.attribute === undefined ? undefined : attributeFilter(query.attribute),
   }
+}
+
+/**
+ * The values `key:value` may stand for: the text, and the number or yes/no it reads as (the
+ * filter does not know the attribute's type; a stored value has one of these forms).
+ */
+function attributeFilter(param: string) {
+  const at = param.indexOf(':')
+  const key = param.slice(0, at)
+  const text = param.slice(at + 1)
+  const values: (string | number | boolean)[] = [text]
+  if (/^-?\d+(\.\d+)?$/.test(text)) values.push(Number(text))
+  if (text === 'true' || text === 'false') values.push(text === 'true')
+  return { key, values }
 }
 
 export function inboxRoutes(ctx: HttpContext) {

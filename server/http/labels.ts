@@ -15,7 +15,13 @@ import {
   wireString,
 } from '../../protocol/index.ts'
 import type { HttpContext } from './context.ts'
-import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
+import {
+  operatorOf,
+  readableInbox,
+  writableInbox,
+  writableOf,
+  type Operator,
+} from './inbox-rights.ts'
 import { Id } from './schemas.ts'
 import { doc } from './responses.ts'
 import { shape } from './shapes-common.ts'
@@ -52,15 +58,9 @@ export function labelRoutes(ctx: HttpContext) {
       details: { inboxId: label.inboxId, name: label.name, color: label.color },
     })
 
-  /** A label the caller may change; one they may not even see is `not_found`. */
+  /** A label the caller may change (inbox-rights.ts). */
   async function writable(op: Operator, id: string): Promise<Label> {
-    const label = await ctx.store.labels.get(id)
-    if (!label || !mayReadInbox(op, label.inboxId))
-      throw new ParleyError('not_found', 'label not found')
-    if (!mayWriteInbox(op, label.inboxId)) {
-      throw new ParleyError('forbidden', "only admins and supervisors change an inbox's labels")
-    }
-    return label
+    return writableOf(op, await ctx.store.labels.get(id), 'label', 'labels')
   }
 
   return new Elysia()
@@ -68,9 +68,7 @@ export function labelRoutes(ctx: HttpContext) {
       '/api/inboxes/:id/labels',
       async ({ headers, params }) => {
         const op = await operatorOf(ctx, headers)
-        if (!mayReadInbox(op, params.id) || !(await ctx.store.inboxes.get(params.id))) {
-          throw new ParleyError('not_found', 'inbox not found')
-        }
+        await readableInbox(ctx, op, params.id)
         return { labels: await ctx.store.labels.list(params.id) }
       },
       {
@@ -88,10 +86,7 @@ export function labelRoutes(ctx: HttpContext) {
       '/api/admin/inboxes/:id/labels',
       async ({ headers, params, body, request, set }) => {
         const op = await operatorOf(ctx, headers)
-        if (!mayReadInbox(op, params.id)) throw new ParleyError('not_found', 'inbox not found')
-        if (!mayWriteInbox(op, params.id)) {
-          throw new ParleyError('forbidden', "only admins and supervisors add an inbox's labels")
-        }
+        await writableInbox(ctx, op, params.id, 'labels')
         const label: Label = {
           id: newId(),
           inboxId: params.id,

@@ -17,7 +17,14 @@ import {
   type MacroAction,
 } from '../../protocol/macros.ts'
 import type { HttpContext } from './context.ts'
-import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
+import {
+  mayReadInbox,
+  operatorOf,
+  readableInbox,
+  writableInbox,
+  writableOf,
+  type Operator,
+} from './inbox-rights.ts'
 import { Id } from './schemas.ts'
 import { doc } from './responses.ts'
 import { OkShape } from './shapes-common.ts'
@@ -97,13 +104,7 @@ export function macroRoutes(ctx: HttpContext) {
     })
 
   async function writable(op: Operator, id: string): Promise<Macro> {
-    const macro = await ctx.store.macros.get(id)
-    if (!macro || !mayReadInbox(op, macro.inboxId))
-      throw new ParleyError('not_found', 'macro not found')
-    if (!mayWriteInbox(op, macro.inboxId)) {
-      throw new ParleyError('forbidden', "only admins and supervisors change an inbox's macros")
-    }
-    return macro
+    return writableOf(op, await ctx.store.macros.get(id), 'macro', 'macros')
   }
 
   /**
@@ -184,9 +185,7 @@ export function macroRoutes(ctx: HttpContext) {
       '/api/inboxes/:id/macros',
       async ({ headers, params }) => {
         const op = await operatorOf(ctx, headers)
-        if (!mayReadInbox(op, params.id) || !(await ctx.store.inboxes.get(params.id))) {
-          throw new ParleyError('not_found', 'inbox not found')
-        }
+        await readableInbox(ctx, op, params.id)
         return { macros: await ctx.store.macros.list(params.id) }
       },
       {
@@ -204,10 +203,7 @@ export function macroRoutes(ctx: HttpContext) {
       '/api/admin/inboxes/:id/macros',
       async ({ headers, params, body, request, set }) => {
         const op = await operatorOf(ctx, headers)
-        if (!mayReadInbox(op, params.id)) throw new ParleyError('not_found', 'inbox not found')
-        if (!mayWriteInbox(op, params.id)) {
-          throw new ParleyError('forbidden', "only admins and supervisors add an inbox's macros")
-        }
+        await writableInbox(ctx, op, params.id, 'macros')
         await checkActions(ctx, params.id, body.actions)
         const now = ctx.clock.now()
         const macro: Macro = {

@@ -151,7 +151,8 @@ export const TAGS = {
   admin: 'Operators, inboxes, members and visitor sessions (admins).',
   branches: "Inbox branches, their hours and the inbox's routing (admins).",
   canned: 'Saved replies, personal and shared.',
-  labels: "An inbox's labels and macros for its conversations (issue 20).",
+  labels:
+    "An inbox's labels, custom attributes, macros and rules for its conversations (issue 20).",
   webhooks: 'Webhook endpoints and their delivery log (admins).',
   tokens: 'API tokens for integrations (admins).',
   audit: 'The audit trail (admins).',

@@ -25,11 +25,18 @@ import {
   type RuleDryRun,
 } from '../../protocol/rules.ts'
 import { isOpen } from '../../actors/inbox/schedule.ts'
-import { conditionsHold, needsContext } from '../rules/match.ts'
+import { conditionsHold, needsContext, needsVisitor } from '../rules/match.ts'
+import {
+  attributeValue,
+  type AttributeDefinition,
+  type AttributeOp,
+  type AttributeValue,
+} from '../../protocol/attributes.ts'
 import type { RulesRunner } from '../rules/runner.ts'
+import { attributeToSet } from '../rules/set-attribute.ts'
 import type { WebhookService } from '../webhooks/service.ts'
 import type { HttpContext } from './context.ts'
-import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
+import { operatorOf, writableInbox, writableOf, type Operator } from './inbox-rights.ts'
 import { checkActions } from './macros.ts'
 import { Id } from './schemas.ts'
 import { doc } from './responses.ts'
@@ -73,6 +80,7 @@ async function checkConditions(
   const labels = new Set((await ctx.store.labels.list(inboxId)).map((l) => l.id))
   const branches = new Set((await ctx.store.branches.list(inboxId)).map((b) => b.id))
   const members = new Set(await ctx.store.inboxes.members(inboxId))
+  const attributes = await ctx.store.attributes.list(inboxId)
   for (const [i, c] of conditions.entries()) {
     const refuse = (why: string) => {
       throw new ParleyError('validation_failed', `conditions[${i}] (${c.field}): ${why}`)
@@ -85,7 +93,33 @@ async function checkConditions(
     if (c.field === 'assignee' && c.value !== null && !members.has(c.value)) {
       refuse(`${c.value} is not an operator of this inbox`)
     }
+    if (c.field === 'attribute') {
+      const def = attributes.find((a) => a.scope === c.scope && a.key === c.key)
+      if (!def) refuse(`${c.key} is not a ${c.scope} attribute of this inbox`)
+      else {
+        const why = attributeConditionProblem(def, c.op, c.value)
+        if (why) refuse(why)
+      }
+    }
   }
+}
+
+/** What is wrong with `op value` for an attribute of this definition, or null. */
+function attributeConditionProblem(
+  def: AttributeDefinition,
+  op: AttributeOp,
+  value: AttributeValue | null,
+): string | null {
+  if (op === 'set' || op === 'not_set') return null
+  if (op === 'contains') {
+    return def.type === 'text' || def.type === 'link' ? null : 'contains tests text or a link'
+  }
+  if ((op === 'greater' || op === 'less') && def.type !== 'number' && def.type !== 'date') {
+    return `${op} compares numbers or dates`
+  }
+  const checked = attributeValue(def, value)
+  if ('error' in checked) return `the value ${checked.error}`
+  return checked.value === value ? null : `the value must be ${JSON.stringify(checked.value)}`
 }
 
 /** How many of the inbox's conversations of the last `days` the conditions match now. */
@@ -99,6 +133,7 @@ async function dryRun(
   const recent = await ctx.store.rules.recent(inboxId, now - days * DAY, MAX_DRY_RUN_CONVERSATIONS)
   const byMessage = conditions.some((c) => c.field === 'message_text' || c.field === 'author')
   const withContext = needsContext(conditions)
+  const withVisitor = needsVisitor(conditions)
   const schedules = new Map(
     (await ctx.store.branches.list(inboxId)).map((b) => [b.id, b.schedule] as const),
   )
@@ -106,9 +141,11 @@ async function dryRun(
   for (const conversation of recent) {
     const [newest] = withContext ? await ctx.store.conversations.pageEvents(conversation.id, 1) : []
     const schedule = conversation.branchId ? schedules.get(conversation.branchId) : undefined
+    const visitor = withVisitor ? await ctx.store.visitors.getById(conversation.visitorId) : null
     const facts = {
       conversation,
       context: newest?.data.context ?? null,
+      visitorAttributes: visitor?.attributes ?? null,
       businessHours: () => (schedule ? isOpen(schedule, now) : true),
     }
     // With message conditions: some message of it satisfies them all.
@@ -141,23 +178,10 @@ export function ruleRoutes(ctx: HttpContext, runner: RulesRunner, webhooks: Webh
     })
 
   /** The inbox, if the caller may change its rules: else 404 (cannot see it) or 403. */
-  async function writableInbox(op: Operator, inboxId: string): Promise<void> {
-    if (!mayReadInbox(op, inboxId) || !(await ctx.store.inboxes.get(inboxId))) {
-      throw new ParleyError('not_found', 'inbox not found')
-    }
-    if (!mayWriteInbox(op, inboxId)) {
-      throw new ParleyError('forbidden', "only admins and supervisors manage an inbox's rules")
-    }
-  }
+  const rulesOf = (op: Operator, inboxId: string) => writableInbox(ctx, op, inboxId, 'rules')
 
   async function writable(op: Operator, id: string): Promise<Rule> {
-    const rule = await ctx.store.rules.get(id)
-    if (!rule || !mayReadInbox(op, rule.inboxId))
-      throw new ParleyError('not_found', 'rule not found')
-    if (!mayWriteInbox(op, rule.inboxId)) {
-      throw new ParleyError('forbidden', "only admins and supervisors manage an inbox's rules")
-    }
-    return rule
+    return writableOf(op, await ctx.store.rules.get(id), 'rule', 'rules')
   }
 
   async function check(inboxId: string, rule: Pick<Rule, 'conditions' | 'actions'>): Promise<void> {
@@ -171,6 +195,21 @@ export function ruleRoutes(ctx: HttpContext, runner: RulesRunner, webhooks: Webh
           if (!(error instanceof ParleyError)) throw error
           throw new ParleyError('validation_failed', `actions[${i}] (webhook): ${error.message}`)
         })
+      }
+      if (a.type === 'apply_sla') {
+        const policy = await ctx.store.slaPolicies.get(a.policyId)
+        if (!policy || policy.inboxId !== inboxId) {
+          throw new ParleyError(
+            'validation_failed',
+            `actions[${i}] (apply_sla): ${a.policyId} is not an SLA policy of this inbox`,
+          )
+        }
+      }
+      if (a.type === 'set_attribute') {
+        const set = await attributeToSet(ctx.store, inboxId, a.key, a.value)
+        if ('error' in set) {
+          throw new ParleyError('validation_failed', `actions[${i}] (set_attribute): ${set.error}`)
+        }
       }
       if (a.type !== 'notify') continue
       const stranger = a.operatorIds.find((id) => !members.has(id))
@@ -188,7 +227,7 @@ export function ruleRoutes(ctx: HttpContext, runner: RulesRunner, webhooks: Webh
       '/api/admin/inboxes/:id/rules',
       async ({ headers, params }) => {
         const op = await operatorOf(ctx, headers)
-        await writableInbox(op, params.id)
+        await rulesOf(op, params.id)
         return { rules: await ctx.store.rules.list(params.id) }
       },
       {
@@ -206,7 +245,7 @@ export function ruleRoutes(ctx: HttpContext, runner: RulesRunner, webhooks: Webh
       '/api/admin/inboxes/:id/rules',
       async ({ headers, params, body, request, set }) => {
         const op = await operatorOf(ctx, headers)
-        await writableInbox(op, params.id)
+        await rulesOf(op, params.id)
         await check(params.id, body)
         const now = ctx.clock.now()
         const rule = await ctx.store.rules.create(
@@ -323,7 +362,7 @@ export function ruleRoutes(ctx: HttpContext, runner: RulesRunner, webhooks: Webh
       '/api/admin/inboxes/:id/rules/order',
       async ({ headers, params, body, request }) => {
         const op = await operatorOf(ctx, headers)
-        await writableInbox(op, params.id)
+        await rulesOf(op, params.id)
         const rules = await ctx.store.rules.reorder(params.id, body.ids, ctx.clock.now())
         runner.changed()
         await ctx.audit.record({
@@ -353,7 +392,7 @@ export function ruleRoutes(ctx: HttpContext, runner: RulesRunner, webhooks: Webh
       '/api/admin/inboxes/:id/rules/dry-run',
       async ({ headers, params, body }) => {
         const op = await operatorOf(ctx, headers)
-        await writableInbox(op, params.id)
+        await rulesOf(op, params.id)
         await checkConditions(ctx, params.id, body.conditions)
         return dryRun(ctx, params.id, body.conditions, body.days)
       },

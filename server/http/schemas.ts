@@ -3,6 +3,7 @@
  * Every string field is built on `wireString`: well-formed Unicode and no NUL, as in frames.
  */
 import * as v from 'valibot'
+import { CampaignGapMinutes } from '../../protocol/campaigns.ts'
 import { AA_CONTRAST, contrastWithWhite } from '../../protocol/model.ts'
 import {
   MAX_ORIGIN_LENGTH,
@@ -182,6 +183,8 @@ export const InboxSettingsPatch = v.strictObject({
   eraseClosedAfterDays: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)),
   ),
+  /** Proactive messages (issue 20): at most one per visitor in this many minutes; 0: no gap. */
+  campaignGapMinutes: v.optional(CampaignGapMinutes),
   /** 1 KiB to 1 GiB. */
   attachmentMaxBytes: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(1024 * 1024 * 1024)),
@@ -235,3 +238,11 @@ export const InboxSettingsPatch = v.strictObject({
     }),
   ),
 })
+
+/** The page a visitor is on, as the widget reports it (proactive messages match it). */
+export const CampaignPageUrl = v.pipe(
+  v.string(),
+  v.maxLength(2048, 'the address is longer than 2048 characters'),
+  v.url('must be a URL'),
+  v.check((u) => /^https?:/i.test(u), 'must be an http or https URL'),
+)

@@ -89,6 +89,8 @@ export const InboxSettingsShape = shape<InboxSettings>()(
     autoResolveAfterDays: Int,
     /** Told to the visitor when it is auto-resolved; empty: nothing. */
     autoResolveMessage: Texts,
+    /** Proactive messages: at most one per visitor in this many minutes (issue 20); 0 no gap. */
+    campaignGapMinutes: Int,
     eraseClosedAfterDays: Int,
     captcha: v.object({
       mode: v.picklist(['off', 'auto', 'always']),

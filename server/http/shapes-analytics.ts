@@ -2,7 +2,10 @@
 import * as v from 'valibot'
 import type {
   AnalyticsComment,
+  AnalyticsAttributes,
   AnalyticsLabels,
+  AnalyticsSla,
+  AnalyticsCampaigns,
   AnalyticsConversationPage,
   AnalyticsReport,
 } from '../../protocol/analytics.ts'
@@ -136,6 +139,51 @@ export const AnalyticsCommentsShape = shape<AnalyticsComment[]>()(
       operatorId: v.nullable(v.string()),
     }),
   ),
+)
+
+export const AnalyticsAttributesShape = shape<AnalyticsAttributes>()(
+  v.object({
+    conversations: Int,
+    attributes: v.array(
+      v.object({
+        id: v.string(),
+        inboxId: v.string(),
+        key: v.string(),
+        name: v.string(),
+        type: v.picklist(['list', 'checkbox']),
+        values: v.array(
+          v.object({ value: v.union([v.string(), v.boolean()]), conversations: Int }),
+        ),
+        unset: Int,
+      }),
+    ),
+  }),
+)
+
+export const AnalyticsSlaShape = shape<AnalyticsSla>()(
+  v.object({
+    conversations: Int,
+    withSla: Int,
+    breached: Int,
+    breaches: v.object({ first_response: Int, next_response: Int, resolution: Int }),
+    policies: v.array(
+      v.object({ policyId: v.string(), name: v.string(), conversations: Int, breached: Int }),
+    ),
+  }),
+)
+
+export const AnalyticsCampaignsShape = shape<AnalyticsCampaigns>()(
+  v.object({
+    campaigns: v.array(
+      v.object({
+        campaignId: v.string(),
+        inboxId: v.string(),
+        name: v.string(),
+        shown: Int,
+        replied: Int,
+      }),
+    ),
+  }),
 )
 
 export const AnalyticsLabelsShape = shape<AnalyticsLabels>()(

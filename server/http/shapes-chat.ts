@@ -5,6 +5,7 @@
  * returns (`shape<Real>()`), so a field added or renamed there fails the type check until it is
  * documented here. Protocol schemas (protocol/model.ts) are used as they are.
  */
+import type { CampaignOffer } from '../../protocol/campaigns.ts'
 import * as v from 'valibot'
 import type {
   Availability,
@@ -114,6 +115,13 @@ export const PriorityChangeShape = shape<ConversationReplies['set_priority']>()(
 
 export const LabelsChangeShape = shape<ConversationReplies['set_labels']>()(
   v.object({ labels: v.array(v.string()), seq: Int }),
+)
+
+export const AttributesChangeShape = shape<ConversationReplies['set_attributes']>()(
+  v.object({
+    attributes: v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])),
+    seq: Int,
+  }),
 )
 
 export const SnoozeChangeShape = shape<ConversationReplies['snooze']>()(
@@ -358,6 +366,21 @@ export const WidgetAvailabilityShape = shape<AvailabilityView>()(
       showReplyTime: v.boolean(),
       showQueuePosition: v.boolean(),
     }),
+    campaigns: v.optional(v.boolean()),
+  }),
+)
+
+/** Proactive messages a page offers its visitor (issue 20, protocol/campaigns.ts). */
+export const CampaignOffersShape = shape<{ campaigns: CampaignOffer[] }>()(
+  v.object({
+    campaigns: v.array(
+      v.object({
+        id: v.string(),
+        text: v.string(),
+        afterSeconds: Int,
+        sender: v.object({ name: v.string(), avatarId: v.nullable(v.string()) }),
+      }),
+    ),
   }),
 )
 

@@ -13,12 +13,22 @@ import {
   wireString,
 } from '../../protocol/index.ts'
 import { MAX_SOLUTION_LENGTH } from '../../protocol/captcha.ts'
+import { MAX_CAMPAIGN_OFFERS } from '../../protocol/campaigns.ts'
 import { userAgentOf } from '../visitor-context.ts'
-import { principalOf, type HttpContext } from './context.ts'
+import { bearer, principalOf, type HttpContext } from './context.ts'
 import { requestOrigin } from './cors.ts'
-import { AttributeKey, AttributeValue, Email, Id, Phone, Token } from './schemas.ts'
+import {
+  AttributeKey,
+  AttributeValue,
+  CampaignPageUrl,
+  Email,
+  Id,
+  Phone,
+  Token,
+} from './schemas.ts'
 import { doc } from './responses.ts'
 import {
+  CampaignOffersShape,
   CaptchaPassShape,
   ChallengeShape,
   StartedShape,
@@ -174,13 +184,12 @@ export function visitorRoutes(ctx: HttpContext) {
             entry: 'availability',
             opaqueAdmitted: true,
           })
-          const view = await ctx.availability.forVisitor(
-            query.inboxId,
-            ctx.clientKey(request),
-            query.lang ?? 'en',
-          )
+          const [view, campaigns] = await Promise.all([
+            ctx.availability.forVisitor(query.inboxId, ctx.clientKey(request), query.lang ?? 'en'),
+            ctx.campaigns.hasLive(query.inboxId),
+          ])
           set.headers['cache-control'] = 'private, max-age=10'
-          return view
+          return { ...view, campaigns }
         },
         {
           query: v.strictObject({ inboxId: Id, lang: v.optional(Locale) }),
@@ -194,6 +203,71 @@ export function visitorRoutes(ctx: HttpContext) {
             access: 'public',
             ok: WidgetAvailabilityShape,
             errors: [403, 404],
+          }),
+        },
+      )
+      // Proactive messages (issue 20): what this page offers its visitor now. Public: a visitor
+      // without a session yet (none is made for this) is a new one who has seen nothing.
+      .get(
+        '/campaigns',
+        async ({ query, request, headers, set }) => {
+          await ctx.origins.admit(query.inboxId, requestOrigin(request.headers), {
+            entry: 'availability',
+            opaqueAdmitted: true,
+          })
+          const principal = bearer(headers) === null ? null : await principalOf(ctx, headers)
+          if (principal && (principal.kind !== 'visitor' || principal.inboxId !== query.inboxId)) {
+            throw new ParleyError('forbidden', 'a visitor of this inbox asks for its campaigns')
+          }
+          set.headers['cache-control'] = 'private, no-store'
+          return {
+            campaigns: await ctx.campaigns.offers(
+              query.inboxId,
+              principal,
+              ctx.clientKey(request),
+              query.url,
+              query.lang ?? 'en',
+            ),
+          }
+        },
+        {
+          query: v.strictObject({ inboxId: Id, url: CampaignPageUrl, lang: v.optional(Locale) }),
+          detail: doc({
+            summary: 'Proactive messages for this page',
+            tag: 'visitor',
+            description:
+              "The inbox's running campaigns whose rules match the page (`url`), the language " +
+              'and the caller (country and branch hours by address; new or returning by the ' +
+              'visitor token, when one is sent), none shown to this visitor before, best first, ' +
+              `at most ${MAX_CAMPAIGN_OFFERS}. Empty while the visitor has an open ` +
+              "conversation or the inbox's gap since their last one runs. Each is due " +
+              '`afterSeconds` after the page opened; show it only after `shown` accepts it.',
+            access: 'public',
+            ok: CampaignOffersShape,
+            errors: [403],
+          }),
+        },
+      )
+      .post(
+        '/campaigns/:id/shown',
+        async ({ headers, params }) => {
+          await ctx.campaigns.show(await principalOf(ctx, headers), params.id)
+          return { shown: true as const }
+        },
+        {
+          params: v.object({ id: Id }),
+          body: v.optional(v.strictObject({})),
+          detail: doc({
+            summary: 'A proactive message is being shown',
+            tag: 'visitor',
+            description:
+              'Records the showing before the widget shows it: once per visitor and campaign, ' +
+              "and at most one campaign per the inbox's gap (409 `conflict` otherwise, or while " +
+              'the visitor has an open conversation, or when the campaign no longer runs: show ' +
+              'nothing). A first message may then answer it (`campaignId` when starting).',
+            access: 'visitor',
+            ok: v.object({ shown: v.literal(true) }),
+            errors: [404, 409],
           }),
         },
       )
@@ -273,13 +347,16 @@ export function visitorRoutes(ctx: HttpContext) {
             clientMsgId: v.optional(ClientMsgId),
             locale: v.optional(Locale),
             context: v.optional(PageContext),
+            campaignId: v.optional(Id),
           }),
           detail: doc({
             summary: 'Start a conversation',
             tag: 'visitor',
             description:
               'Optionally with a first message. With a `clientMsgId` a retry lands on the same ' +
-              'conversation and message (200 instead of 201, `message.duplicate` true).',
+              'conversation and message (200 instead of 201, `message.duplicate` true). With a ' +
+              '`campaignId` (a proactive message shown to this visitor, only with `text`) the ' +
+              "campaign's message comes first and the conversation is attributed to it.",
             access: 'visitor',
             ok: StartedShape,
             status: 201,

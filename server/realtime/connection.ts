@@ -245,7 +245,7 @@ export class Subscription {
   }
 
   /** Whether this subscriber may not see the event (an operator-only one, to a visitor). */
-  hidden(frame: { name: string }): boolean {
-    return this.conn.principal?.kind !== 'operator' && isOperatorOnly(frame.name)
+  hidden(frame: { name: string; data?: unknown }): boolean {
+    return this.conn.principal?.kind !== 'operator' && isOperatorOnly(frame.name, frame.data)
   }
 }

@@ -239,6 +239,7 @@ export class Gateway {
           context: frame.context,
           address: conn.address,
           userAgent: conn.userAgent,
+          ...(frame.campaignId !== undefined ? { campaignId: frame.campaignId } : {}),
         })
         return { conversation: created.conversation, message: created.message }
       }
@@ -386,7 +387,7 @@ export class Gateway {
       for (const e of events) {
         if (e.seq <= after) continue
         // Private notes never reach a visitor; the seq still counts as delivered.
-        if (hideNotes && isOperatorOnly(e.name)) {
+        if (hideNotes && isOperatorOnly(e.name, e.data)) {
           after = e.seq
           continue
         }

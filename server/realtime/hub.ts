@@ -132,7 +132,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     let json = false
     let msgpack = false
     let joining: Subscription[] | null = null
-    const operatorOnly = isOperatorOnly(frame.name)
+    const operatorOnly = isOperatorOnly(frame.name, 'data' in frame ? frame.data : undefined)
     for (const sub of set) {
       if (sub.native) {
         const conn = sub.conn

@@ -11,6 +11,7 @@ import {
   type VisitorContext,
 } from '../../protocol/index.ts'
 import type { RuleCondition, RuleEvent } from '../../protocol/rules.ts'
+import { attributeHolds, type AttributeValue } from '../../protocol/attributes.ts'
 
 /** The rule events a log event triggers (none for most of the log). */
 export function ruleEventsOf(e: ConversationEvent): RuleEvent[] {
@@ -28,6 +29,7 @@ export function ruleEventsOf(e: ConversationEvent): RuleEvent[] {
     case 'conversation.labels':
     case 'conversation.snoozed':
     case 'conversation.context':
+    case 'conversation.attributes':
       return ['conversation.updated']
     default:
       return []
@@ -51,6 +53,7 @@ export function authorOf(e: ConversationEvent): Party | null {
     case 'conversation.priority':
     case 'conversation.labels':
     case 'conversation.snoozed':
+    case 'conversation.attributes':
       return e.data.by
     default:
       return null
@@ -77,6 +80,13 @@ export interface RuleFacts {
   context: VisitorContext | null
   /** Whether the conversation's branch is open now; asked only by `business_hours`. */
   businessHours: () => boolean
+  /** The visitor's attributes; read only for visitor `attribute` conditions (else null). */
+  visitorAttributes?: Readonly<Record<string, AttributeValue>> | null
+}
+
+/** Conditions that need the visitor's attributes (read from the store only for them). */
+export function needsVisitor(conditions: readonly RuleCondition[]): boolean {
+  return conditions.some((c) => c.field === 'attribute' && c.scope === 'visitor')
 }
 
 /** Conditions that need the visitor's context (read from the log only for them). */
@@ -128,5 +138,9 @@ function holds(c: RuleCondition, f: RuleFacts): boolean {
       return (conv.assigneeId === c.value) === (c.op === 'is')
     case 'business_hours':
       return f.businessHours() === c.value
+    case 'attribute': {
+      const values = c.scope === 'visitor' ? f.visitorAttributes : conv.attributes
+      return attributeHolds(c.op, values?.[c.key], c.value)
+    }
   }
 }

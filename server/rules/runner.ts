@@ -43,11 +43,13 @@ import {
 } from '../../protocol/rules.ts'
 import type { ConversationRegistry, InboxRegistry, OperatorRegistry } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
+import { attributeToSet } from './set-attribute.ts'
 import type { DirectoryRelay } from '../webhooks/directory.ts'
 import {
   causeOf,
   conditionsHold,
   needsContext,
+  needsVisitor,
   ruleEventsOf,
   ruleParty,
   type RuleFacts,
@@ -237,7 +239,9 @@ export class RulesRunner {
     for (;;) {
       const marks = await this.deps.store.rules.marks(MARKS_PER_ROUND)
       if (marks.length === 0) return
-      const rows = await this.deps.store.rules.conversations(marks.map((m) => m.conversationId))
+      const rows = await this.deps.store.queries.conversationsById(
+        marks.map((m) => m.conversationId),
+      )
       const inboxOf = new Map(rows.map((c) => [c.id, c.inboxId]))
       let failed = 0
       for (const mark of marks) {
@@ -427,10 +431,14 @@ export class RulesRunner {
       branchId && rule.conditions.some((c) => c.field === 'business_hours')
         ? await this.deps.store.branches.get(branchId)
         : null
+    const visitor = needsVisitor(rule.conditions)
+      ? await this.deps.store.visitors.getById(conversation.visitorId)
+      : null
     return {
       conversation,
       message,
       context,
+      visitorAttributes: visitor?.attributes ?? null,
       businessHours: () =>
         (open ??= branch ? isOpen(branch.schedule, this.deps.clock.now()) : true),
     }
@@ -520,6 +528,30 @@ export class RulesRunner {
           type: 'snooze',
           principal,
           until: action.minutes === null ? null : this.deps.clock.now() + action.minutes * MINUTE,
+        })
+        return
+      }
+      case 'apply_sla': {
+        const policy = await store.slaPolicies.get(action.policyId)
+        if (!policy || policy.inboxId !== principal.inboxId) {
+          throw new ParleyError(
+            'validation_failed',
+            `${action.policyId} is no longer an SLA policy`,
+          )
+        }
+        // In effect already (a redo after a crash, or an earlier rule): nothing to do.
+        if ((await now()).sla?.policyId === policy.id) return
+        await conversations.ask(conversationId, { type: 'apply_sla', principal, policy })
+        return
+      }
+      case 'set_attribute': {
+        const set = await attributeToSet(store, principal.inboxId, action.key, action.value)
+        if ('error' in set) throw new ParleyError('validation_failed', set.error)
+        // Holding that value already (a redo, an earlier rule): the actor changes nothing.
+        await conversations.ask(conversationId, {
+          type: 'set_attributes',
+          principal,
+          changes: { [action.key]: set.value },
         })
         return
       }

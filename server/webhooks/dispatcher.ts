@@ -19,6 +19,7 @@
  * In a cluster only the holder of the `webhooks.dispatcher` lease runs rounds, so one node at a
  * time dispatches any conversation's outbox.
  */
+import { isTeamMailTarget, parseTeamMailTarget, TEAM_MAIL_GAP_MS, teamMail } from './team-mail.ts'
 import type {
   Clock,
   Logger,
@@ -364,7 +365,7 @@ export class WebhookDispatcher {
     this.#nextFanOut = now + (this.#busy() ? BUSY_FAN_OUT_EVERY_MS : FAN_OUT_EVERY_MS)
     const ids = taken.map((m) => m.conversationId)
     const [conversations, heads] = await Promise.all([
-      store.webhooks.conversations(ids),
+      store.queries.conversationsById(ids),
       store.webhooks.heads(ids),
     ])
     const byId = new Map(conversations.map((c) => [c.id, c]))
@@ -432,7 +433,11 @@ export class WebhookDispatcher {
           const body = JSON.stringify(payload)
           for (const ep of targets) {
             // A Telegram chat hears only of what needs someone (telegram.ts).
-            if (isTelegramTarget(ep.url) && !notifies(payload, parseTelegramTarget(ep.url)))
+            // So does the team's e-mail address (team-mail.ts).
+            if (
+              (isTelegramTarget(ep.url) || isTeamMailTarget(ep.url)) &&
+              !notifies(payload, parseTelegramTarget(ep.url))
+            )
               continue
             // An e-mail endpoint writes to the visitor only when an operator answers offline.
             if (isMailTarget(ep.url) && !mailNotifies(payload)) continue
@@ -452,7 +457,7 @@ export class WebhookDispatcher {
           const head = heads.get(`${endpointId} ${id}`)
           let waitUntil: number | null = head ? (head.nextAttemptAt ?? now) : null
           // Telegram endpoints are sent in batches by the due path (#runBatch): queued here.
-          if (endpoint && isTelegramTarget(endpoint.url)) {
+          if (endpoint && (isTelegramTarget(endpoint.url) || isTeamMailTarget(endpoint.url))) {
             waitUntil = Math.max(now, waitUntil ?? now, this.#gates.get(endpointId) ?? now)
           }
           // E-mail replies wait a little, so quick successive answers make one e-mail.
@@ -500,7 +505,9 @@ export class WebhookDispatcher {
     }
     const batched = (row: WebhookDeliveryRecord) => {
       const endpoint = endpoints.get(row.endpointId)
-      return endpoint ? isTelegramTarget(endpoint.url) || isMailTarget(endpoint.url) : false
+      if (!endpoint) return false
+      const url = endpoint.url
+      return isTelegramTarget(url) || isMailTarget(url) || isTeamMailTarget(url)
     }
     const due = read.filter((row) => !batched(row))
     const batches = await this.#startBatches(read.filter(batched), endpoints, now, free)
@@ -632,7 +639,9 @@ export class WebhookDispatcher {
       const key =
         endpoint && isMailTarget(endpoint.url)
           ? `mail ${row.endpointId} ${row.conversationId ?? row.eventId}`
-          : `telegram ${row.endpointId}`
+          : endpoint && isTeamMailTarget(endpoint.url)
+            ? `team ${row.endpointId}`
+            : `telegram ${row.endpointId}`
       batches.set(key, [...(batches.get(key) ?? []), row])
     }
     const deferrals: WebhookDeferral[] = []
@@ -640,8 +649,13 @@ export class WebhookDispatcher {
     for (const [key, batch] of batches) {
       const endpointId = batch[0]?.endpointId ?? ''
       if (this.#inFlight.has(key) || this.#recorded.has(key)) continue
-      const telegram = key.startsWith('telegram ')
-      const gate = telegram ? (this.#gates.get(endpointId) ?? 0) : 0
+      // A Telegram chat and a team's address take a message at most every so often.
+      const gap = key.startsWith('telegram ')
+        ? TELEGRAM_GAP_MS
+        : key.startsWith('team ')
+          ? TEAM_MAIL_GAP_MS
+          : 0
+      const gate = gap > 0 ? (this.#gates.get(endpointId) ?? 0) : 0
       if (gate > now) {
         for (const r of batch) deferrals.push({ endpointId, eventId: r.eventId, until: gate })
         continue
@@ -652,7 +666,7 @@ export class WebhookDispatcher {
       }
       started++
       this.#inFlight.add(key)
-      if (telegram) this.#gates.set(endpointId, now + TELEGRAM_GAP_MS)
+      if (gap > 0) this.#gates.set(endpointId, now + gap)
       void this.#runBatch(batch, endpoints.get(endpointId) ?? null, key)
     }
     if (deferrals.length > 0) {
@@ -706,6 +720,7 @@ export class WebhookDispatcher {
     endpoint: WebhookEndpointRecord | null,
   ): Promise<WebhookAttempt[]> {
     if (endpoint && isMailTarget(endpoint.url)) return this.#deliverMail(rows, endpoint)
+    if (endpoint && isTeamMailTarget(endpoint.url)) return this.#deliverTeamMail(rows, endpoint)
     const { clock, store, options } = this.deps
     const at = clock.now()
     const target = endpoint ? parseTelegramTarget(endpoint.url) : null
@@ -843,6 +858,70 @@ export class WebhookDispatcher {
       }
     }
     const sent = await mailer.send(mail)
+    return outcomes(
+      { status: sent.ok ? 250 : null, ms: sent.ms, snippet: sent.response, error: sent.error },
+      !sent.ok && !sent.retryable,
+    )
+  }
+
+  /**
+   * What needs someone, e-mailed to the team's address (issue 20, team-mail.ts): the batch in
+   * one e-mail, in the words a Telegram chat gets. A ping is a test e-mail to the address.
+   */
+  async #deliverTeamMail(
+    rows: readonly WebhookDeliveryRecord[],
+    endpoint: WebhookEndpointRecord,
+  ): Promise<WebhookAttempt[]> {
+    const { clock, store, mailer, options } = this.deps
+    const at = clock.now()
+    const target = parseTeamMailTarget(endpoint.url)
+    const sendable = rows.filter((r) => r.body !== null)
+    if (!endpoint.enabled || !target || sendable.length === 0) {
+      const why = !endpoint.enabled
+        ? 'endpoint disabled'
+        : !target
+          ? 'not an e-mail address'
+          : 'no body'
+      return rows.map((row) => cancelled(row, at, why))
+    }
+    const outcomes = (result: PostResult, permanent: boolean) => {
+      const wait = backoffMs(Math.max(...rows.map((r) => r.attempts + 1)))
+      return rows.map((row) =>
+        row.body === null
+          ? cancelled(row, at, 'no body')
+          : this.#outcome(row, at, result, wait, permanent),
+      )
+    }
+    if (!mailer) {
+      return outcomes(
+        { status: null, ms: 0, snippet: null, error: 'e-mail is not configured (SMTP_HOST)' },
+        false,
+      )
+    }
+    const payloads = sendable.map((r) => JSON.parse(r.body ?? '{}') as WebhookPayload)
+    const names = new Map<string, string>()
+    for (const p of payloads) {
+      const visitorId = (p.data as { conversation?: { visitorId?: string } }).conversation
+        ?.visitorId
+      if (p.conversationId === null || !visitorId || names.has(p.conversationId)) continue
+      const visitor = await store.visitors.getById(visitorId)
+      if (visitor?.name) names.set(p.conversationId, visitor.name)
+    }
+    const inbox = await store.inboxes.get(endpoint.inboxId)
+    const inboxName = inbox?.name ?? 'Parley'
+    const html = payloads.every((p) => p.type === 'ping')
+      ? target.lang === 'ru'
+        ? 'Parley: проверка уведомлений. Уведомления этого ящика приходят на этот адрес.'
+        : 'Parley: test notification. Notifications for this inbox arrive at this address.'
+      : formatBatch(payloads, {
+          lang: target.lang,
+          publicUrl: options.publicUrl ?? null,
+          names,
+          inboxName,
+        })
+    const sent = await mailer.send(
+      teamMail(target.to, html, { inboxName, count: payloads.length, lang: target.lang }),
+    )
     return outcomes(
       { status: sent.ok ? 250 : null, ms: sent.ms, snippet: sent.response, error: sent.error },
       !sent.ok && !sent.retryable,

@@ -35,7 +35,9 @@ export function webhookTypesOf(e: ConversationEvent): WebhookEventType[] {
           ? 'conversation.resolved'
           : e.data.status === 'closed'
             ? 'conversation.closed'
-            : 'conversation.reopened',
+            : e.data.status === 'pending'
+              ? 'conversation.pending'
+              : 'conversation.reopened',
       ]
     case 'conversation.rated':
       return ['conversation.rated']
@@ -43,6 +45,10 @@ export function webhookTypesOf(e: ConversationEvent): WebhookEventType[] {
       return ['conversation.priority_changed']
     case 'conversation.labels':
       return ['conversation.labels_changed']
+    case 'conversation.attributes':
+      return ['conversation.attributes_changed']
+    case 'conversation.sla':
+      return e.data.change === 'breached' ? ['conversation.sla_breached'] : []
     case 'conversation.snoozed':
       return ['conversation.snoozed']
     case 'message.created':
@@ -127,7 +133,10 @@ export function payloadOf(
       case 'conversation.priority':
       case 'conversation.labels':
       case 'conversation.snoozed':
+      case 'conversation.attributes':
         return { conversation, ...e.data }
+      case 'conversation.sla':
+        return { conversation, kind: e.data.kind, due: e.data.due, sla: e.data.sla }
       case 'message.created':
       case 'message.updated':
         return { conversation, message: e.data.message }

@@ -21,7 +21,7 @@ export interface PostResult {
 
 export async function post(
   target: ResolvedTarget,
-  body: string,
+  body: string | Uint8Array,
   opts: { headers: Record<string, string>; timeoutMs: number; ca: string | null },
 ): Promise<PostResult> {
   const { url } = target

@@ -32,6 +32,7 @@ import {
   parseTelegramTarget,
   TELEGRAM_EVENTS,
 } from './telegram.ts'
+import { isTeamMailTarget, parseTeamMailTarget } from './team-mail.ts'
 
 /**
  * A Telegram target's own rules (issue 17, I2): a well-formed chat, notification events only,
@@ -73,6 +74,22 @@ function checkTelegram(
       )
     return
   }
+  if (isTeamMailTarget(url)) {
+    if (botToken !== undefined)
+      throw new ParleyError('validation_failed', 'botToken: only a telegram: target takes one')
+    if (!parseTeamMailTarget(url))
+      throw new ParleyError(
+        'validation_failed',
+        'url: e-mail to the team is mailto:<address>, optionally ?lang=ru',
+      )
+    const others = events.filter((e) => !TELEGRAM_EVENTS.includes(e))
+    if (others.length > 0)
+      throw new ParleyError(
+        'validation_failed',
+        `events: e-mail to the team is sent for ${TELEGRAM_EVENTS.join(', ')} only (not ${others.join(', ')})`,
+      )
+    return
+  }
   if (!isTelegramTarget(url)) {
     if (botToken !== undefined)
       throw new ParleyError('validation_failed', 'botToken: only a telegram: target takes one')
@@ -96,9 +113,13 @@ function checkTelegram(
     )
 }
 
-/** What an endpoint's target is: a URL, a Telegram chat (I2) or e-mail to visitors (I4). */
-function kindOf(url: string): 'webhook' | 'telegram' | 'channel' | 'mail' {
+/**
+ * What an endpoint's target is: a URL, a Telegram chat (I2), e-mail to visitors (I4) or to the
+ * team (issue 20).
+ */
+function kindOf(url: string): 'webhook' | 'telegram' | 'channel' | 'mail' | 'team_mail' {
   if (isTelegramChannel(url)) return 'channel'
+  if (isTeamMailTarget(url)) return 'team_mail'
   return isTelegramTarget(url) ? 'telegram' : isMailTarget(url) ? 'mail' : 'webhook'
 }
 
@@ -151,7 +172,7 @@ export class WebhookService {
   }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     checkTelegram(input.url, input.events, input.botToken, true)
     await this.checkOperatorChat(input.url, input.inboxId)
-    if (isMailTarget(input.url) && !this.deps.mailConfigured) {
+    if ((isMailTarget(input.url) || isTeamMailTarget(input.url)) && !this.deps.mailConfigured) {
       throw new ParleyError(
         'not_configured',
         'e-mail is not configured on this server (SMTP_HOST); an e-mail endpoint cannot send',
@@ -159,7 +180,7 @@ export class WebhookService {
     }
     const url = await this.checkedUrl(input.url)
     const telegram = isTelegramTarget(url) || isTelegramChannel(url)
-    const mail = isMailTarget(url)
+    const mail = isMailTarget(url) || isTeamMailTarget(url)
     const now = this.deps.clock.now()
     // A Telegram endpoint signs nothing: its secret is the bot token, never shown again.
     const secret = telegram ? (input.botToken ?? '') : mail ? '' : newSecret()
@@ -264,7 +285,7 @@ export class WebhookService {
       )
     }
     const url = endpoint.url
-    if (isTelegramTarget(url) || isTelegramChannel(url) || isMailTarget(url)) {
+    if (kindOf(url) !== 'webhook') {
       throw new ParleyError('validation_failed', 'a rule posts to HTTP endpoints only')
     }
     return endpoint

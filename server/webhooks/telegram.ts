@@ -5,7 +5,8 @@
  * retries and failing state, so a notification is as durable as a webhook and never touches the
  * chat path. What differs:
  * - which events notify (`notifies`): a new conversation, a visitor's message while nobody is
- *   assigned, an escalation, an offline request; nothing else, however the endpoint subscribes;
+ *   assigned, an escalation, an offline request, a missed SLA deadline (issue 20); nothing
+ *   else, however the endpoint subscribes;
  * - delivery is batched: the rows due for one chat go out as one message (`formatBatch`), at
  *   most one message per chat every TELEGRAM_GAP_MS, so a burst of 100 messages is one or two
  *   notifications, not 100 (and Telegram's 20-per-minute group limit holds);
@@ -30,6 +31,7 @@ export const TELEGRAM_EVENTS: readonly WebhookEventType[] = [
   'message.created',
   'conversation.assigned',
   'offline_request.created',
+  'conversation.sla_breached',
 ]
 
 export interface TelegramTarget {
@@ -118,6 +120,8 @@ export function notifies(
       )
     case 'conversation.assigned':
       return data.reason === 'escalation'
+    case 'conversation.sla_breached':
+      return true
     default:
       return false
   }
@@ -130,6 +134,12 @@ const TEXTS = {
     offline: 'Offline request',
     messages: (n: number) => (n === 1 ? 'New message' : `${n} new messages`),
     escalated: 'Escalated: not opened in time, reassigned',
+    breached: (kinds: string) => `SLA breached: ${kinds}`,
+    slaKinds: {
+      first_response: 'first response',
+      next_response: 'next response',
+      resolution: 'resolution',
+    } as Record<string, string>,
     visitor: 'Visitor',
     open: 'Open',
     more: (n: number) => `…and ${n} more`,
@@ -140,6 +150,12 @@ const TEXTS = {
     offline: 'Заявка (никого не было в сети)',
     messages: (n: number) => (n === 1 ? 'Новое сообщение' : `Новых сообщений: ${n}`),
     escalated: 'Эскалация: не открыт вовремя, передан другому',
+    breached: (kinds: string) => `Нарушен SLA: ${kinds}`,
+    slaKinds: {
+      first_response: 'первый ответ',
+      next_response: 'следующий ответ',
+      resolution: 'решение',
+    } as Record<string, string>,
     visitor: 'Посетитель',
     open: 'Открыть',
     more: (n: number) => `…и ещё ${n}`,
@@ -193,6 +209,17 @@ export function formatBatch(
     if (head) lines.push(`<b>${escape(head)}</b> · ${escape(name)}`)
     if (types.has('conversation.assigned')) {
       lines.push(`<b>${escape(t.escalated)}</b>${head ? '' : ` · ${escape(name)}`}`)
+    }
+    const breaches = events.flatMap((e) =>
+      e.type === 'conversation.sla_breached'
+        ? [t.slaKinds[(e.data as { kind?: string }).kind ?? ''] ?? '']
+        : [],
+    )
+    if (breaches.length > 0) {
+      const kinds = [...new Set(breaches)].filter((k) => k !== '').join(', ')
+      lines.push(
+        `<b>${escape(t.breached(kinds))}</b>${head || lines.length > 0 ? '' : ` · ${escape(name)}`}`,
+      )
     }
     const texts = events
       .flatMap((e) => {

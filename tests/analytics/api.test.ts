@@ -11,6 +11,7 @@ import { AnalyticsProjector } from '../../server/analytics/projector.ts'
 import { httpSend, httpStart } from '../helpers/http.ts'
 import { useServers } from '../helpers/lifecycle.ts'
 import { MINUTE, signIn } from '../helpers/routing.ts'
+import { waitUntil } from '../helpers/processes.ts'
 import type { TestServer } from '../helpers/server.ts'
 
 const u = useServers()
@@ -317,5 +318,141 @@ describe('analytics - labels (issue 20)', () => {
     expect((await get(s, agent.token, 'labels')).status).toBe(403)
     const bad = await get(s, admin, 'labels', { ...RANGE, to: RANGE.from })
     expect(bad.status).toBe(422)
+  })
+})
+
+describe('analytics - attributes (issue 20)', () => {
+  test('analytics attributes - the range’s conversations by the value each list or checkbox attribute holds now, in scope', async () => {
+    const clock = new FakeClock(START)
+    const s = await u.server({ clock, env: { ANALYTICS_EVERY_MS: '0' } })
+    const admin = await s.adminToken()
+    const inboxId = await s.defaultInboxId()
+    const agent = await s.operator({ inboxIds: [inboxId] })
+    const define = async (body: Record<string, unknown>) => {
+      const res = await s.http(`/api/admin/inboxes/${inboxId}/attributes`, { token: admin, body })
+      expect(res.status).toBe(201)
+      return res.body.attribute.id as string
+    }
+    const plan = await define({
+      scope: 'conversation',
+      key: 'plan',
+      name: 'Plan',
+      type: 'list',
+      options: ['free', 'pro', 'team'],
+    })
+    const vip = await define({ scope: 'conversation', key: 'vip', name: 'VIP', type: 'checkbox' })
+    // Neither counted: free text, and a visitor attribute.
+    await define({ scope: 'conversation', key: 'note', name: 'Note', type: 'text' })
+    await define({ scope: 'visitor', key: 'tier', name: 'Tier', type: 'list', options: ['a'] })
+    const ids: string[] = []
+    for (let i = 0; i < 4; i++) ids.push((await httpStart(s, undefined, `hello ${i}`)).id)
+    const set = async (id: string, attributes: Record<string, unknown>) => {
+      const res = await s.http(`/api/conversations/${id}/attributes`, {
+        token: agent.token,
+        method: 'PATCH',
+        body: { attributes },
+      })
+      expect(res.status).toBe(200)
+    }
+    await set(ids[0]!, { plan: 'pro', vip: true })
+    await set(ids[1]!, { plan: 'pro', vip: false })
+    await set(ids[2]!, { plan: 'free' })
+    await s.analytics.catchUp()
+
+    const res = await get(s, admin, 'attributes')
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      conversations: 4,
+      attributes: [
+        {
+          id: plan,
+          inboxId,
+          key: 'plan',
+          name: 'Plan',
+          type: 'list',
+          values: [
+            { value: 'pro', conversations: 2 },
+            { value: 'free', conversations: 1 },
+            { value: 'team', conversations: 0 },
+          ],
+          unset: 1,
+        },
+        {
+          id: vip,
+          inboxId,
+          key: 'vip',
+          name: 'VIP',
+          type: 'checkbox',
+          values: [
+            { value: true, conversations: 1 },
+            { value: false, conversations: 1 },
+          ],
+          unset: 2,
+        },
+      ],
+    })
+    expect((await get(s, agent.token, 'attributes')).status).toBe(403)
+    expect((await get(s, admin, 'attributes', { ...RANGE, to: RANGE.from })).status).toBe(422)
+  })
+})
+
+describe('analytics - SLA (issue 20)', () => {
+  test('analytics sla - the range’s conversations under an SLA, those that breached it, breaches by kind and by policy', async () => {
+    const clock = new FakeClock(START)
+    const s = await u.server({ clock, env: { ANALYTICS_EVERY_MS: '0' } })
+    const admin = await s.adminToken()
+    const inboxId = await s.defaultInboxId()
+    const agent = await s.operator({ inboxIds: [inboxId] })
+    const policy = async (body: Record<string, unknown>) => {
+      const res = await s.http(`/api/admin/inboxes/${inboxId}/sla-policies`, { token: admin, body })
+      expect(res.status).toBe(201)
+      return res.body.policy.id as string
+    }
+    const fast = await policy({ name: 'Fast', firstResponseMinutes: 5, resolutionMinutes: 10 })
+    const slow = await policy({ name: 'Slow', firstResponseMinutes: 600 })
+    const ids: string[] = []
+    for (let i = 0; i < 4; i++) ids.push((await httpStart(s, undefined, `hello ${i}`)).id)
+    const apply = async (id: string, policyId: string) => {
+      const res = await s.http(`/api/conversations/${id}/sla`, {
+        token: agent.token,
+        method: 'PUT',
+        body: { policyId },
+      })
+      expect(res.status).toBe(200)
+    }
+    await apply(ids[0]!, fast)
+    await apply(ids[1]!, fast)
+    await apply(ids[2]!, slow)
+    // The second is answered in time; the first is not, nor resolved.
+    const reply = await s.http(`/api/conversations/${ids[1]}/messages`, {
+      token: agent.token,
+      body: { clientMsgId: 'r1', text: 'on it' },
+    })
+    expect(reply.status).toBe(201)
+    await clock.advance(15 * 60_000)
+    const slaEvents = async (id: string) =>
+      (await s.store.conversations.eventsAfter(id, 0, 100)).filter(
+        (e) => e.name === 'conversation.sla',
+      ).length
+    // Each timer re-armed after a breach's commit is due at once: it fires on the next
+    // advance, which may come only after that commit, so each poll advances the clock.
+    await waitUntil('every breach is recorded', async () => {
+      await clock.advance(0)
+      return (await slaEvents(ids[0]!)) === 3 && (await slaEvents(ids[1]!)) === 2
+    })
+    await s.analytics.catchUp()
+    const res = await get(s, admin, 'sla')
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      conversations: 4,
+      withSla: 3,
+      breached: 2,
+      breaches: { first_response: 1, next_response: 0, resolution: 2 },
+      policies: [
+        { policyId: fast, name: 'Fast', conversations: 2, breached: 2 },
+        { policyId: slow, name: 'Slow', conversations: 1, breached: 0 },
+      ],
+    })
+    expect((await get(s, agent.token, 'sla')).status).toBe(403)
   })
 })

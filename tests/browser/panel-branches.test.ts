@@ -233,7 +233,8 @@ describe.skipIf(skipBrowserTests)('panel branches', () => {
   test('branches - an operator who is not an admin sees no settings and no branches', async () => {
     const { page } = await PanelPage.open(env.browser.context, env.server.url)
     await page.getByRole('button', { name: 'Sign out' }).click()
-    const operator = await env.server.operator()
+    // An operator (a supervisor has Settings for their inboxes' team things, not branches).
+    const operator = await env.server.operator({ role: 'operator' })
     const email = (await api('/api/admin/operators')).operators.find(
       (o: { id: string }) => o.id === operator.id,
     ).email as string

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core'
 import { httpStart } from '../helpers/http.ts'
 import { violations } from './axe.ts'
 import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
+import { operatorPanel } from './panel-page.ts'
 
 const PASSWORD = 'operator-password-1'
 
@@ -35,23 +36,8 @@ describe.skipIf(skipBrowserTests)('panel following', () => {
     (await api(`/api/conversations/${id}/followers`, { token: anna.token })).followers
 
   /** Anna's panel, in a language, optionally at a size. */
-  async function annaPanel(
-    opts: { viewport?: { width: number; height: number }; ru?: boolean } = {},
-  ): Promise<Page> {
-    const page = await env.browser.context.newPage()
-    await page.addInitScript(`localStorage.setItem('parley:lang', '${opts.ru ? 'ru' : 'en'}')`)
-    if (opts.viewport) await page.setViewportSize(opts.viewport)
-    // Her own origin (localhost), so the admin's login elsewhere never mixes in.
-    await page.goto(`http://localhost:${env.server.port}/panel/`)
-    await page.locator('.shell, form.card').first().waitFor()
-    if (await page.locator('input[type="email"]').isVisible()) {
-      await page.locator('input[type="email"]').fill(anna.email)
-      await page.locator('input[type="password"]').fill(PASSWORD)
-      await page.keyboard.press('Enter')
-    }
-    await page.locator('.shell[data-connection="connected"]').waitFor()
-    return page
-  }
+  const annaPanel = (opts: { viewport?: { width: number; height: number }; ru?: boolean } = {}) =>
+    operatorPanel(env.browser.context, env.server.port, { ...anna, password: PASSWORD }, opts)
 
   const row = (page: Page, id: string) =>
     page.locator(`.conversation-row[data-conversation-id="${id}"]`)

@@ -67,3 +67,45 @@ export class PanelPage {
     return this.page.locator('.messages .row .text').allInnerTexts()
   }
 }
+
+/**
+ * An operator's own panel, signed in as them, on `localhost` (the admin's PanelPage uses
+ * 127.0.0.1: another origin, so the two logins never mix), in a language, optionally at a size.
+ */
+export async function operatorPanel(
+  context: BrowserContext,
+  port: number,
+  who: { email: string; password: string },
+  opts: { viewport?: { width: number; height: number }; ru?: boolean } = {},
+): Promise<Page> {
+  const page = await context.newPage()
+  await page.addInitScript(`localStorage.setItem('parley:lang', '${opts.ru ? 'ru' : 'en'}')`)
+  if (opts.viewport) await page.setViewportSize(opts.viewport)
+  await page.goto(`http://localhost:${port}/panel/`)
+  await page.locator('.shell, form.card').first().waitFor()
+  if (await page.locator('input[type="email"]').isVisible()) {
+    await page.locator('input[type="email"]').fill(who.email)
+    await page.locator('input[type="password"]').fill(who.password)
+    await page.keyboard.press('Enter')
+  }
+  await page.locator('.shell[data-connection="connected"]').waitFor()
+  return page
+}
+
+/** The accessible name of the focused element (its aria-label, else its text). */
+export function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement
+    return (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim()
+  })
+}
+
+/** Presses Tab from the top of the page until the focused element's name matches (at most 60). */
+export async function tabTo(page: Page, name: RegExp): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab')
+    if (name.test(await focusedName(page))) return
+  }
+  throw new Error(`no focusable element named ${name} within 60 tabs`)
+}

@@ -17,27 +17,10 @@ import {
   until,
   type TestBrowser,
 } from './harness.ts'
+import { focusedName, tabTo } from './panel-page.ts'
 
 const PASSWORD = 'supervisor-password-1'
 const FORBIDDEN = 'parley_dispatch_errors_total{code="forbidden"}'
-
-/** The accessible name of the focused element. */
-const focused = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement
-    return (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim()
-  })
-
-/** Presses Tab until the focused element's name matches (keyboard only), at most 60 times. */
-async function tabTo(page: Page, name: RegExp): Promise<void> {
-  // From the top of the page.
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press('Tab')
-    if (name.test(await focused(page))) return
-  }
-  throw new Error(`no focusable element named ${name} within 60 tabs`)
-}
 
 /** What the visitor's socket got from operators: typing notices and read receipts. */
 const operatorSignals = (client: TestClient, id: string): Frame[] =>

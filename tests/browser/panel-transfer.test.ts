@@ -298,7 +298,7 @@ describe.skipIf(skipBrowserTests)('panel transfer', () => {
     await dialog.getByRole('button', { name: 'Transfer' }).click()
     await dialog
       .getByRole('alert')
-      .filter({ hasText: 'only open conversations can be transferred' })
+      .filter({ hasText: 'only open or pending conversations can be transferred' })
       .waitFor()
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await dialog.waitFor({ state: 'detached' })

@@ -16,7 +16,10 @@
  * latter and the form says why. The Telegram channel (I5: people write to the bot): its bot
  * token alone (checked before sending; no chat, no language, its one event implicit), no secret
  * shown, "Check the bot" asking the Bot API (getMe) with its token, a token the Bot API does not
- * know failing in the log; edited keeping its kind, with a new token.
+ * know failing in the log; edited keeping its kind, with a new token. E-mail to the team (issue
+ * 20): its address (the browser's to check, then the server's, its refusal under the field), a
+ * language and the five events a team hears of, all chosen; no secret; the test message e-mailed
+ * to the address; edited keeping its kind. A server without SMTP refuses it too.
  *
  * The receiver is a local Bun server: the test server allows 127.0.0.1 (WEBHOOK_ALLOW_HOSTS).
  */
@@ -85,6 +88,13 @@ function helpers(env: Env) {
     const open = page
       .locator(`form[data-inbox="${inboxId}"]`)
       .getByRole('button', { name: opts.ru ? 'Вебхуки' : 'Webhooks' })
+    // The settings page is whole once its last on-demand section (proactive messages) has come:
+    // until then the sections arriving re-render the page under the keyboard.
+    await page
+      .getByRole('heading', { name: opts.ru ? 'Проактивные сообщения' : 'Proactive messages' })
+      .first()
+      .waitFor()
+    await page.waitForLoadState('networkidle')
     await open.focus()
     await page.keyboard.press('Enter')
     const heading = page.getByRole('heading', {
@@ -360,21 +370,28 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
     }
   }, 120_000)
 
-  test('webhooks - e-mail replies on a server that cannot send e-mail: refused, the form says why', async () => {
+  test('webhooks - e-mail replies and e-mail to the team on a server that cannot send e-mail: refused, the form says why', async () => {
     const inboxId = await newInbox('No mail shop')
     const page = await openWebhooks(inboxId)
     await press(page, 'Add endpoint')
     const form = page.getByRole('form', { name: 'New endpoint' })
-    await form.getByRole('radio', { name: 'E-mail replies to offline requests' }).check()
-    await press(page, 'Save', form)
-    await form
+    const alert = form
       .getByRole('alert')
       .getByText('This server cannot send e-mail: SMTP is not configured (SMTP_HOST).', {
         exact: false,
       })
-      .waitFor()
+    await form.getByRole('radio', { name: 'E-mail replies to offline requests' }).check()
+    await press(page, 'Save', form)
+    await alert.waitFor()
     expect(await stored(inboxId)).toEqual([])
     expect(await violations(page)).toEqual([])
+
+    await form.getByRole('radio', { name: 'E-mail to the team' }).check()
+    await until(async () => (await alert.count()) === 0, 'the refusal to go with the kind')
+    await form.getByRole('textbox', { name: 'E-mail address' }).fill('ops@example.com')
+    await press(page, 'Save', form)
+    await alert.waitFor()
+    expect(await stored(inboxId)).toEqual([])
     await page.close()
   }, 60_000)
 
@@ -406,6 +423,14 @@ describe.skipIf(skipBrowserTests)('panel webhooks', () => {
 const BOT_TOKEN = '7012345678:AAGx9zQk3vP2mWcR8tYbN4hJ6sLdF1eUoIq'
 const NEW_BOT_TOKEN = '7012345678:AAHq2Lr7sKdV5nXcB9wZmT3yFj8pGe4uRoA'
 const SENDER = 'support@shop.example'
+/** What a team hears of (a Telegram chat, e-mail to the team), in the order the server keeps. */
+const TEAM_EVENTS = [
+  'conversation.created',
+  'conversation.assigned',
+  'conversation.sla_breached',
+  'message.created',
+  'offline_request.created',
+]
 
 describe.skipIf(skipBrowserTests)('panel notification targets', () => {
   const env = {} as Env
@@ -473,10 +498,11 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
     await lang.selectOption('ru')
     // Only the events a chat may hear of, all chosen.
     const events = form.getByRole('group', { name: 'Events' }).getByRole('checkbox')
-    expect(await events.count()).toBe(5)
+    expect(await events.count()).toBe(6)
     for (const name of [
       'conversation.created',
       'conversation.assigned',
+      'conversation.sla_breached',
       'message.created',
       'offline_request.created',
     ])
@@ -514,6 +540,7 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
       events: [
         'conversation.created',
         'conversation.assigned',
+        'conversation.sla_breached',
         'message.created',
         'offline_request.created',
       ],
@@ -558,7 +585,9 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
     await page.keyboard.press('Space')
     await press(page, 'Save', edit)
     await row
-      .getByText('conversation.created, conversation.assigned, offline_request.created')
+      .getByText(
+        'conversation.created, conversation.assigned, conversation.sla_breached, offline_request.created',
+      )
       .waitFor()
     expect((await stored(inboxId))[0]).toMatchObject({ secretHint: BOT_TOKEN.slice(-4) })
     await press(page, 'Edit', row)
@@ -568,7 +597,12 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
     await row.getByText(`Bot token: …${NEW_BOT_TOKEN.slice(-4)}`).waitFor()
     expect((await stored(inboxId))[0]).toMatchObject({
       url: 'telegram:-1001234567890?lang=ru',
-      events: ['conversation.created', 'conversation.assigned', 'offline_request.created'],
+      events: [
+        'conversation.created',
+        'conversation.assigned',
+        'conversation.sla_breached',
+        'offline_request.created',
+      ],
       secretHint: NEW_BOT_TOKEN.slice(-4),
     })
     await press(page, 'Send test message', row)
@@ -749,7 +783,116 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
     await page.close()
   }, 90_000)
 
-  test('notification targets - no serious axe violation (the four kinds listed, the Telegram form refused, the e-mail form, the channel form), light and dark, desktop and 375 px; nothing scrolls sideways on a phone; Russian', async () => {
+  test('notification targets - keyboard only: e-mail to the team (its address checked by the browser, then the server, a language, the five events a team hears of, all chosen, no secret), the test message e-mailed to it, edited keeping its kind', async () => {
+    const inboxId = await newInbox('Team mail shop')
+    const page = await openWebhooks(inboxId)
+    await press(page, 'Add endpoint')
+    const form = page.getByRole('form', { name: 'New endpoint' })
+    await until(() => focused(form.getByRole('heading')), 'the form heading focus')
+
+    // The fifth kind, by the arrows; its fields follow in order: the address, the language.
+    await page.keyboard.press('Tab')
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown')
+    expect(await form.getByRole('radio', { name: 'E-mail to the team' }).isChecked()).toBe(true)
+    expect(await form.getByLabel('Bot token', { exact: true }).count()).toBe(0)
+    expect(await form.getByRole('textbox', { name: 'URL that receives the events' }).count()).toBe(
+      0,
+    )
+    const address = form.getByRole('textbox', { name: 'E-mail address' })
+    await page.keyboard.press('Tab')
+    expect(await focused(address)).toBe(true)
+    expect(await address.getAttribute('type')).toBe('email')
+
+    // Empty: the browser keeps the form (the address is required) and nothing is sent.
+    await press(page, 'Save', form)
+    await until(() => focused(address), 'the focus on the empty address')
+    expect(await address.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(
+      true,
+    )
+    expect(await stored(inboxId)).toEqual([])
+    // An address the browser takes but the server does not (a domain without a dot): the
+    // refusal under the field, which takes the focus.
+    await page.keyboard.insertText('ops@localhost')
+    await press(page, 'Save', form)
+    await form.getByText('e-mail to the team is mailto:<address>', { exact: false }).waitFor()
+    expect(await address.getAttribute('aria-invalid')).toBe('true')
+    expect(await address.getAttribute('aria-describedby')).toBeTruthy()
+    await until(() => focused(address), 'the focus on the refused address')
+    expect(await stored(inboxId)).toEqual([])
+    await page.keyboard.press('ControlOrMeta+a')
+    await page.keyboard.insertText('ops@example.com')
+
+    await page.keyboard.press('Tab')
+    const lang = form.getByRole('combobox', { name: 'Language of the messages' })
+    expect(await focused(lang)).toBe(true)
+    await lang.selectOption('ru')
+    await page.keyboard.press('Tab')
+    expect(await focused(form.getByRole('textbox', { name: 'Description (optional)' }))).toBe(true)
+    await page.keyboard.insertText('Ops desk')
+    // The events a Telegram chat hears of, all chosen, with the same notes.
+    const events = form.getByRole('group', { name: 'Events' }).getByRole('checkbox')
+    expect(await events.count()).toBe(6)
+    for (const name of TEAM_EVENTS)
+      expect(await form.getByRole('checkbox', { name }).isChecked()).toBe(true)
+    await form.getByText('(escalations only)').waitFor()
+    await press(page, 'Save', form)
+
+    // Saved: no secret to copy; its kind named; no token, secret or rotation.
+    const row = item(page, 'E-mail: ops@example.com (ru)')
+    await row.waitFor()
+    expect(await page.getByRole('textbox', { name: 'Signing secret' }).count()).toBe(0)
+    const [made] = await stored(inboxId)
+    expect(made).toMatchObject({
+      url: 'mailto:ops@example.com?lang=ru',
+      events: TEAM_EVENTS,
+      description: 'Ops desk',
+      enabled: true,
+    })
+    await row.getByRole('img', { name: 'E-mail to the team' }).waitFor()
+    await row.getByText('All events').waitFor()
+    expect(await row.getByText('Secret:').count()).toBe(0)
+    expect(await row.getByText('Bot token:').count()).toBe(0)
+    expect(await row.getByRole('button', { name: 'Rotate secret' }).count()).toBe(0)
+
+    // The test message is e-mailed to the address; the log shows it delivered.
+    await press(page, 'Send test e-mail', row)
+    await row.getByRole('status').getByText('Test e-mail queued', { exact: true }).waitFor()
+    await smtp.waitFor((r) => r.some((m) => m.to.includes('ops@example.com')), 30_000)
+    await row
+      .getByRole('region', { name: 'Delivery log' })
+      .locator('tbody tr', { hasText: 'ping' })
+      .getByText('Delivered', { exact: true })
+      .waitFor({ timeout: 15_000 })
+
+    // Edited: the kind stays (no choice of it), the address and language as saved; one event
+    // fewer, English.
+    await press(page, 'Edit', row)
+    const edit = page.getByRole('form', { name: 'Edit e-mail to the team' })
+    await edit.waitFor()
+    expect(await edit.getByRole('radio').count()).toBe(0)
+    expect(await edit.getByRole('textbox', { name: 'E-mail address' }).inputValue()).toBe(
+      'ops@example.com',
+    )
+    const editLang = edit.getByRole('combobox', { name: 'Language of the messages' })
+    expect(await editLang.inputValue()).toBe('ru')
+    await editLang.selectOption('en')
+    await edit.getByRole('checkbox', { name: 'message.created' }).focus()
+    await page.keyboard.press('Space')
+    await press(page, 'Save', edit)
+    const renamed = item(page, 'E-mail: ops@example.com (en)')
+    await renamed
+      .getByText(
+        'conversation.created, conversation.assigned, conversation.sla_breached, offline_request.created',
+      )
+      .waitFor()
+    expect((await stored(inboxId))[0]).toMatchObject({
+      url: 'mailto:ops@example.com',
+      events: TEAM_EVENTS.filter((e) => e !== 'message.created'),
+    })
+    await page.close()
+  }, 90_000)
+
+  test('notification targets - no serious axe violation (the five kinds listed, the Telegram form refused, the e-mail form, the channel form, the team e-mail form), light and dark, desktop and 375 px; nothing scrolls sideways on a phone; Russian', async () => {
     const inboxId = await newInbox('Axe targets')
     const token = await env.server.adminToken()
     for (const body of [
@@ -757,6 +900,7 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
       { url: 'telegram:@acme_support', botToken: BOT_TOKEN, events: ['conversation.created'] },
       { url: 'email:visitor', events: ['message.created'] },
       { url: 'telegram:visitor', botToken: NEW_BOT_TOKEN, events: ['message.created'] },
+      { url: 'mailto:ops@example.com?lang=ru', events: ['conversation.created'] },
     ]) {
       const res = await env.server.http('/api/webhooks', { token, body: { inboxId, ...body } })
       expect(res.status).toBe(201)
@@ -770,6 +914,7 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
         await item(page, 'Telegram: @acme_support (en)').waitFor()
         await item(page, ru ? 'E-mail посетителям (en)' : 'E-mail to visitors (en)').waitFor()
         await item(page, ru ? 'Обращения из Telegram' : 'Telegram channel').waitFor()
+        await item(page, 'E-mail: ops@example.com (ru)').waitFor()
         expect({ ...where, list: await violations(page) }).toEqual({ ...where, list: [] })
         if (viewport) {
           const width = await page.evaluate(() => document.documentElement.scrollWidth)
@@ -801,6 +946,8 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
             .getByRole('radio', { name: 'Обращения из Telegram (люди пишут вашему боту)' })
             .check()
           await form.getByText('Личные чаты с ботом в Telegram', { exact: false }).waitFor()
+          await form.getByRole('radio', { name: 'E-mail команде' }).check()
+          await form.getByRole('textbox', { name: 'Адрес e-mail' }).waitFor()
           expect({ ...where, ruForm: await violations(page) }).toEqual({ ...where, ruForm: [] })
           await page.close()
           continue
@@ -819,6 +966,9 @@ describe.skipIf(skipBrowserTests)('panel notification targets', () => {
         await press(page, 'Save', form)
         await form.getByText('Paste the token BotFather gave the bot', { exact: false }).waitFor()
         expect({ ...where, channel: await violations(page) }).toEqual({ ...where, channel: [] })
+        await form.getByRole('radio', { name: 'E-mail to the team' }).check()
+        await form.getByRole('textbox', { name: 'E-mail address' }).waitFor()
+        expect({ ...where, team: await violations(page) }).toEqual({ ...where, team: [] })
         await page.close()
       }
     }

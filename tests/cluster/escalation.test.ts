@@ -2,7 +2,8 @@
  * Timers survive their node (X3, R3): the node that owns the inbox actor (and so the pending
  * escalation timer) is killed with -9; the inbox activates on another node from the store and
  * the escalation still fires at its deadline. Real time: the shortest setting is one minute.
- * The same for a snooze's time (issue 20), with the owner that took over killed in turn.
+ * The same for a snooze's time and an SLA deadline (issue 20), with the owner that took over
+ * killed in turn.
  */
 import { describe, expect, test } from 'bun:test'
 import { useCluster, withClusterServices, type ClusterNode } from '../helpers/cluster.ts'
@@ -78,7 +79,7 @@ await withClusterServices('cluster escalation', {}, () => {
       for (const ws of [a.ws, b.ws, visitor.ws]) ws.close()
     }, 120_000)
 
-    test('snooze - a snooze timer armed before its node was killed wakes the conversation on the new owner (issue 20)', async () => {
+    test('snooze and SLA - timers armed before their node was killed wake the conversation and record the breach on the new owner (issue 20)', async () => {
       const c = cluster()
       const live = c.nodes.filter((n) => n.running)
       const owners = await clusterGauge(c, 'parley_inbox_actors')
@@ -94,6 +95,21 @@ await withClusterServices('cluster escalation', {}, () => {
       })
       const id = started.conversation.id as string
       await op.ws.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
+      // An SLA too (issue 20): its resolution deadline, a minute from the start, is a timer of
+      // the same inbox actor.
+      const inboxId = await c.defaultInboxId(other)
+      const policy = await other.http(`/api/admin/inboxes/${inboxId}/sla-policies`, {
+        token: await c.adminToken(other),
+        body: { name: 'Cluster SLA', resolutionMinutes: 1 },
+      })
+      expect(policy.status).toBe(201)
+      const applied = await other.http(`/api/conversations/${id}/sla`, {
+        token: op.token,
+        method: 'PUT',
+        body: { policyId: policy.body.policy.id },
+      })
+      expect(applied.status).toBe(200)
+      const due = applied.body.sla.resolutionDue as number
       const until = Date.now() + 6000
       const ack = await op.ws.ok({ type: 'snooze', conversationId: id, until })
       expect(ack.snooze).toEqual({ until })
@@ -109,7 +125,24 @@ await withClusterServices('cluster escalation', {}, () => {
       console.log(`snooze woke ${wokeAt - until} ms after its time, on a new owner`)
       const row = await other.http(`/api/conversations/${id}`, { token: op.token })
       expect(row.body.conversation.snooze).toBeUndefined()
+      // The SLA's deadline, armed by the killed owner, is recorded once by the new one.
+      const breach = await op.ws.next(
+        (f) => f.name === 'conversation.sla' && f.data.change === 'breached',
+        90_000,
+      )
+      const breachedAt = Date.now()
+      expect(breach.data).toMatchObject({
+        kind: 'resolution',
+        due,
+        by: { kind: 'system', id: 'sla' },
+      })
+      expect(breachedAt).toBeGreaterThanOrEqual(due - 50)
+      console.log(`SLA breach recorded ${breachedAt - due} ms after its deadline, on a new owner`)
+      const after = await other.http(`/api/conversations/${id}`, { token: op.token })
+      expect(after.body.conversation.sla.breaches).toEqual([
+        { kind: 'resolution', due, at: expect.any(Number) },
+      ])
       for (const ws of [op.ws, visitor.ws]) ws.close()
-    }, 90_000)
+    }, 150_000)
   })
 })

@@ -9,7 +9,7 @@ import { Actor, ActorRegistry, silentLogger, systemClock } from '../../actors/in
 import { Leases } from '../../server/cluster/leases.ts'
 import { ClusterLink } from '../../server/cluster/link.ts'
 import { ClusteredRegistry } from '../../server/cluster/placement.ts'
-import { startNats, withClusterServices, type NatsServer } from '../helpers/cluster.ts'
+import { startNats, waitUntil, withClusterServices, type NatsServer } from '../helpers/cluster.ts'
 
 type EchoCmd = { type: 'echo'; n: number }
 type EchoReplies = { echo: { node: string; n: number } }
@@ -102,8 +102,12 @@ await withClusterServices('placement', {}, () => {
 
       const began = performance.now()
       const asked = asker.placed.ask(key, { type: 'echo', n: 1 })
-      // The command is on the server (and so with the zombie only) before the new owner exists.
-      await asker.link.nc.flush()
+      // The command reaches the zombie (and only it) before the new owner exists. The asker may
+      // look its owner up before it publishes, so a flush alone does not prove it arrived.
+      await waitUntil('the command reached the frozen subscriber', () => zombieGot >= 1, {
+        timeoutMs: 5_000,
+        intervalMs: 5,
+      })
       // Its connection then goes quiet for good (as a frozen node's is cut at last), and a new
       // owner takes the actor: the command it never received must still run there.
       zombie.unsubscribe()

@@ -15,6 +15,7 @@ import { encodeSolution, solveChallenge, type Challenge } from '../../protocol/c
 import { registeredRoutes, type OpenApiDocument } from '../../server/http/openapi.ts'
 import { ADMIN, METRICS_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts'
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts'
+import { startPushService } from '../helpers/push-endpoint.ts'
 
 /**
  * Operations with a documented JSON answer that this file does not call, and why. An entry
@@ -596,6 +597,15 @@ describe('answers fit their documented shapes', () => {
     expect(page.items.length).toBeGreaterThan(0)
     const labels = await ok('get', '/api/analytics/labels', {}, { token: admin, query: range })
     expect(labels.conversations).toBeGreaterThan(0)
+    const attributes = await ok(
+      'get',
+      '/api/analytics/attributes',
+      {},
+      { token: admin, query: range },
+    )
+    expect(attributes.conversations).toBeGreaterThan(0)
+    const sla = await ok('get', '/api/analytics/sla', {}, { token: admin, query: range })
+    expect(sla.conversations).toBeGreaterThan(0)
     const comments = await ok('get', '/api/analytics/comments', {}, { token: admin, query: range })
     expect(comments.map((c: { comment: string }) => c.comment)).toContain('Quick and kind')
   })
@@ -723,6 +733,156 @@ describe('answers fit their documented shapes', () => {
     expect(followers.following).toBe(true)
     await ok('get', '/api/inbox', {}, { ...a, query: { following: 'true' } })
     await ok('delete', '/api/conversations/{id}/follow', id, a)
+    // Custom attributes (issue 20).
+    const attribute = (
+      await ok(
+        'post',
+        '/api/admin/inboxes/{id}/attributes',
+        inbox,
+        {
+          token: admin,
+          body: {
+            scope: 'conversation',
+            key: 'plan',
+            name: 'Plan',
+            type: 'list',
+            options: ['pro'],
+          },
+        },
+        201,
+      )
+    ).attribute
+    await ok(
+      'patch',
+      '/api/admin/attributes/{id}',
+      { id: attribute.id },
+      { token: admin, body: { options: ['pro', 'free'] } },
+    )
+    await ok('get', '/api/inboxes/{id}/attributes', inbox, a)
+    const set = await ok('patch', '/api/conversations/{id}/attributes', id, {
+      ...a,
+      body: { attributes: { plan: 'pro' } },
+    })
+    expect(set.attributes).toEqual({ plan: 'pro' })
+    await ok('get', '/api/inbox', {}, { ...a, query: { attribute: 'plan:pro' } })
+    await ok('delete', '/api/admin/attributes/{id}', { id: attribute.id }, { token: admin })
+    // SLA policies (issue 20).
+    const policy = (
+      await ok(
+        'post',
+        '/api/admin/inboxes/{id}/sla-policies',
+        inbox,
+        { token: admin, body: { name: 'Gold', firstResponseMinutes: 15 } },
+        201,
+      )
+    ).policy
+    await ok(
+      'patch',
+      '/api/admin/sla-policies/{id}',
+      { id: policy.id },
+      { token: admin, body: { resolutionMinutes: 600 } },
+    )
+    await ok('get', '/api/inboxes/{id}/sla-policies', inbox, a)
+    const applied = await ok('put', '/api/conversations/{id}/sla', id, {
+      ...a,
+      body: { policyId: policy.id },
+    })
+    expect(applied.sla.policyId).toBe(policy.id)
+    await ok('delete', '/api/admin/sla-policies/{id}', { id: policy.id }, { token: admin })
+    // Proactive messages (issue 20): defined, offered, shown, answered, counted.
+    const campaign = (
+      await ok(
+        'post',
+        '/api/admin/inboxes/{id}/campaigns',
+        inbox,
+        { token: admin, body: { name: 'Pricing', text: 'Need a hand?' } },
+        201,
+      )
+    ).campaign
+    await ok(
+      'patch',
+      '/api/admin/campaigns/{id}',
+      { id: campaign.id },
+      { token: admin, body: { rules: { urlPattern: '*/pricing*' } } },
+    )
+    await ok('put', '/api/admin/inboxes/{id}/campaign-settings', inbox, {
+      token: admin,
+      body: { gapMinutes: 30 },
+    })
+    const listed = await ok('get', '/api/inboxes/{id}/campaigns', inbox, { token: admin })
+    expect(listed.gapMinutes).toBe(30)
+    const newcomer = await ok('post', '/api/visitor/session', {}, { body: { inboxId: f.inboxId } })
+    const offered = await ok(
+      'get',
+      '/api/visitor/campaigns',
+      {},
+      {
+        token: newcomer.token,
+        query: { inboxId: f.inboxId, url: 'https://shop.example/pricing', lang: 'en' },
+      },
+    )
+    expect(offered.campaigns.map((c: { id: string }) => c.id)).toEqual([campaign.id])
+    await ok(
+      'post',
+      '/api/visitor/campaigns/{id}/shown',
+      { id: campaign.id },
+      {
+        token: newcomer.token,
+        body: {},
+      },
+    )
+    const answered = await ok(
+      'post',
+      '/api/visitor/conversations',
+      {},
+      { token: newcomer.token, body: { campaignId: campaign.id, text: 'yes please' } },
+      201,
+    )
+    expect(answered.conversation.campaignId).toBe(campaign.id)
+    const campaignRange = {
+      from: String(Math.floor(Date.now() / 900_000) * 900_000 - 3_600_000),
+      to: String(Math.floor(Date.now() / 900_000) * 900_000 + 3_600_000),
+      tz: 'UTC',
+    }
+    const counted = await ok(
+      'get',
+      '/api/analytics/campaigns',
+      {},
+      { token: admin, query: campaignRange },
+    )
+    expect(counted.campaigns).toEqual([
+      { campaignId: campaign.id, inboxId: f.inboxId, name: 'Pricing', shown: 1, replied: 1 },
+    ])
+    await ok('delete', '/api/admin/campaigns/{id}', { id: campaign.id }, { token: admin })
+    // Web Push (issue 20): a browser at a push service on loopback.
+    const pushService = startPushService()
+    try {
+      const state = await ok('get', '/api/me/push', {}, a)
+      expect(typeof state.publicKey).toBe('string')
+      const registered = await ok(
+        'post',
+        '/api/me/push/subscriptions',
+        {},
+        { ...a, body: pushService.subscription() },
+        201,
+      )
+      const quiet = { from: '22:00', to: '08:00', timeZone: 'Europe/Moscow' }
+      const set = await ok(
+        'put',
+        '/api/me/push/quiet-hours',
+        {},
+        {
+          ...a,
+          body: { quietHours: quiet },
+        },
+      )
+      expect(set.quietHours).toEqual(quiet)
+      await ok('put', '/api/me/push/quiet-hours', {}, { ...a, body: { quietHours: null } })
+      await ok('post', '/api/me/push/test', {}, { ...a, body: {} })
+      await ok('delete', '/api/me/push/subscriptions/{id}', { id: registered.subscription.id }, a)
+    } finally {
+      pushService.stop()
+    }
     await ok('delete', '/api/admin/labels/{id}', { id: label.id }, { token: admin })
   })
 

@@ -207,6 +207,58 @@ describe('what notifies', () => {
   })
 })
 
+describe('SLA breaches (issue 20)', () => {
+  test('a chat that subscribes to conversation.sla_breached hears of a missed deadline, named by kind', async () => {
+    const chat = '-1009876543210'
+    const created = await ok(
+      s.http('/api/webhooks', {
+        token: admin,
+        body: {
+          inboxId,
+          url: `telegram:${chat}`,
+          botToken: BOT,
+          events: ['conversation.sla_breached'],
+          description: 'SLA watch',
+        },
+      }),
+    )
+    const policy = await ok(
+      s.http(`/api/admin/inboxes/${inboxId}/sla-policies`, {
+        token: admin,
+        body: { name: 'One minute', firstResponseMinutes: 1 },
+      }),
+    )
+    await settle()
+    bot.sent.length = 0
+    const conv = await httpStart(s, undefined, 'tick tock')
+    await ok(
+      s.http(`/api/conversations/${conv.id}/sla`, {
+        token: admin,
+        method: 'PUT',
+        body: { policyId: policy.policy.id },
+      }),
+    )
+    await clock.advance(2 * 60_000)
+    // The inbox actor's timer may be armed after an advance: each poll advances again.
+    const breachedTo = async () => {
+      await clock.advance(0)
+      await settle()
+      return bot.sent.filter((m) => m.chatId === chat)
+    }
+    const start = Date.now()
+    while ((await breachedTo()).length === 0 && Date.now() - start < 10_000) {
+      await Bun.sleep(50)
+    }
+    const sent = bot.sent.filter((m) => m.chatId === chat)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]?.text).toContain('SLA breached: first response')
+    await ok(
+      s.http(`/api/webhooks/${created.endpoint.id}`, { token: admin, method: 'DELETE' }),
+      204,
+    )
+  })
+})
+
 describe("an operator's own chat", () => {
   test('hears of their own conversations too; the team chat does not; a stranger is refused', async () => {
     const agent = await s.operator({ role: 'operator', inboxIds: [inboxId] })
@@ -352,6 +404,29 @@ describe('formatting', () => {
       false,
     )
     expect(notifies(payload({ type: 'conversation.resolved', data: {} }))).toBe(false)
+    expect(
+      notifies(payload({ type: 'conversation.sla_breached', data: { kind: 'first_response' } })),
+    ).toBe(true)
+  })
+
+  test('SLA breaches (issue 20): named by kind, in the chat language', () => {
+    const breach = (kind: string) =>
+      payload({ type: 'conversation.sla_breached', data: { kind, conversation: {} } })
+    const en = formatBatch([breach('first_response'), breach('resolution')], {
+      lang: 'en',
+      publicUrl: null,
+      names: new Map([['c1', 'Ann']]),
+      inboxName: null,
+    })
+    expect(en).toContain('SLA breached: first response, resolution')
+    expect(en).toContain('Ann')
+    const ru = formatBatch([breach('next_response')], {
+      lang: 'ru',
+      publicUrl: null,
+      names: new Map(),
+      inboxName: null,
+    })
+    expect(ru).toContain('Нарушен SLA: следующий ответ')
   })
 
   test('Russian, escalations, escaping, and a batch too long for Telegram summed up', () => {

@@ -11,6 +11,7 @@ import { FakeClock } from '../../actors/index.ts'
 import { verifySignature } from '../../server/webhooks/signature.ts'
 import { httpSend, httpStart, okBody } from '../helpers/http.ts'
 import { rawTableDump, startTestServer, type TestServer } from '../helpers/server.ts'
+import { waitUntil } from '../helpers/processes.ts'
 import { startReceiver, type Received, type Receiver } from '../helpers/webhook-receiver.ts'
 
 const ALL_EVENTS = [
@@ -22,7 +23,9 @@ const ALL_EVENTS = [
   'conversation.rated',
   'conversation.priority_changed',
   'conversation.labels_changed',
+  'conversation.attributes_changed',
   'conversation.snoozed',
+  'conversation.sla_breached',
   'message.created',
   'message.updated',
   'message.deleted',
@@ -262,7 +265,7 @@ describe('delivery', () => {
     expect(dump.webhook_outbox ?? '').toBe('')
   })
 
-  test('triage is reported: priority, labels, snooze and its wake (issue 20)', async () => {
+  test('triage is reported: priority, labels, attributes, snooze and its wake (issue 20)', async () => {
     const { id, token } = await httpStart(s, undefined, 'need help with billing')
     const label = (
       await ok(
@@ -278,6 +281,19 @@ describe('delivery', () => {
     await ok(
       s.http(`/api/conversations/${id}/labels`, { token: op.token, body: { add: [label.id] } }),
     )
+    await ok(
+      s.http(`/api/admin/inboxes/${inboxId}/attributes`, {
+        token: admin,
+        body: { scope: 'conversation', key: 'order_no', name: 'Order', type: 'text' },
+      }),
+    )
+    await ok(
+      s.http(`/api/conversations/${id}/attributes`, {
+        token: op.token,
+        method: 'PATCH',
+        body: { attributes: { order_no: 'A-17' } },
+      }),
+    )
     await ok(s.http(`/api/conversations/${id}/snooze`, { token: op.token, body: {} }))
     await httpSend(s, token, id, 'v2', 'are you there?')
     await s.webhooks.drain()
@@ -287,11 +303,12 @@ describe('delivery', () => {
       'message.created',
       'conversation.priority_changed',
       'conversation.labels_changed',
+      'conversation.attributes_changed',
       'conversation.snoozed',
       'conversation.snoozed',
       'message.created',
     ])
-    const [, , priority, labels, snoozed, woke] = got
+    const [, , priority, labels, attributes, snoozed, woke] = got
     expect(priority?.data).toMatchObject({
       priority: 'high',
       previous: 'normal',
@@ -299,8 +316,50 @@ describe('delivery', () => {
       conversation: { id },
     })
     expect(labels?.data).toMatchObject({ labels: [label.id], added: [label.id], removed: [] })
+    expect(attributes?.data).toMatchObject({
+      changed: { order_no: 'A-17' },
+      by: { kind: 'operator', id: op.id },
+      conversation: { id, attributes: { order_no: 'A-17' } },
+    })
     expect(snoozed?.data.snooze).toEqual({ until: null })
     expect(woke?.data).toMatchObject({ snooze: null, by: { kind: 'visitor' } })
+  })
+
+  test('an SLA breach is reported once, with its kind and deadline (issue 20)', async () => {
+    const { id } = await httpStart(s, undefined, 'waiting for an answer')
+    const policy = (
+      await ok(
+        s.http(`/api/admin/inboxes/${inboxId}/sla-policies`, {
+          token: admin,
+          body: { name: 'Webhook SLA', resolutionMinutes: 5 },
+        }),
+      )
+    ).policy
+    const applied = await ok(
+      s.http(`/api/conversations/${id}/sla`, {
+        token: op.token,
+        method: 'PUT',
+        body: { policyId: policy.id },
+      }),
+    )
+    const due = applied.sla.resolutionDue as number
+    await clock.advance(due - clock.now())
+    await waitUntil('the breach is in the log', async () =>
+      (await s.store.conversations.eventsAfter(id, 0, 100)).some(
+        (e) => e.name === 'conversation.sla' && e.data.change === 'breached',
+      ),
+    )
+    await s.webhooks.drain()
+    const got = of(id)(receiver.received).filter(
+      (r) => r.event.type === 'conversation.sla_breached',
+    )
+    expect(got).toHaveLength(1)
+    expect(got[0]?.event.data).toMatchObject({
+      kind: 'resolution',
+      due,
+      conversation: { id },
+      sla: { policyId: policy.id, resolutionDue: null },
+    })
   })
 
   test('an offline request is reported as such, with its contact and message', async () => {

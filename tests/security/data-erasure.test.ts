@@ -53,6 +53,7 @@ const MARKS = {
   pageTitle: ['Order harpunclex', 'harpunclex'],
   reply: ['We found it, vordrake', 'vordrake'],
   note: ['a jubelwick customer', 'jubelwick'],
+  orderRef: ['ORD-quasmirelle', 'quasmirelle'],
   comment: ['Thanks fennimorex!', 'fennimorex'],
   second: ['another gorvantic question', 'gorvantic'],
 } as const satisfies Record<string, readonly [string, string | null]>
@@ -181,6 +182,20 @@ beforeAll(async () => {
     s.http(`/api/conversations/${first}/notes`, {
       token: op.token,
       body: { text: mark('note'), clientMsgId: 'n1' },
+    }),
+  )
+  // A conversation attribute an operator set (issue 20): its value may be personal too.
+  await ok(
+    s.http(`/api/admin/inboxes/${inboxId}/attributes`, {
+      token: admin,
+      body: { scope: 'conversation', key: 'order_ref', name: 'Order', type: 'text' },
+    }),
+  )
+  await ok(
+    s.http(`/api/conversations/${first}/attributes`, {
+      token: op.token,
+      method: 'PATCH',
+      body: { attributes: { order_ref: mark('orderRef') } },
     }),
   )
   await ok(

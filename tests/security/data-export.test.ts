@@ -2,7 +2,7 @@
  * A data-subject export (issue 18, S8; server/data-requests.ts) through the real server, on
  * SQLite or Postgres: a visitor seeded across the features (verified identity, profile and
  * attributes, two conversations, messages both ways, a file, a note about them, a page, a
- * rating) is found by e-mail in any case, by the site's user id and by id; the archive holds
+ * rating, a proactive message shown) is found by e-mail in any case, by the site's user id and by id; the archive holds
  * all of it and the file's exact bytes, and nothing of another visitor; the export is on the
  * audit trail. Bad lookups are typed errors; operators are refused.
  */
@@ -47,6 +47,16 @@ beforeAll(async () => {
       },
     }),
   )
+  // A proactive message shown to them (and to the other visitor) before they wrote.
+  const campaign = await ok(
+    s.http(`/api/admin/inboxes/${inboxId}/campaigns`, {
+      token: admin,
+      body: { name: 'Free shipping', text: 'Shipping is free this week!' },
+    }),
+  )
+  for (const token of [visitor.token, other.token]) {
+    await ok(s.http(`/api/visitor/campaigns/${campaign.campaign.id}/shown`, { token, body: {} }))
+  }
   const op = await s.operator({ inboxIds: [inboxId] })
   // The first conversation: a message with a file, a reply, a note, a page, resolved, rated.
   const first = await ok(
@@ -186,6 +196,14 @@ describe('data export', () => {
     )
     expect(names).toContain('conversation.rated')
     expect(names).toContain('note.created')
+    expect(json.campaigns).toEqual([
+      {
+        campaignId: expect.any(String),
+        name: 'Free shipping',
+        text: 'Shipping is free this week!',
+        shownAt: expect.any(Number),
+      },
+    ])
     expect(json.attachments).toHaveLength(1)
     const [file] = json.attachments
     expect(file.name).toBe('label.txt')

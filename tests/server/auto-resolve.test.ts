@@ -1,6 +1,6 @@
 /**
  * Auto-resolve (issue 20) with the fake clock, on SQLite or Postgres: an inbox's open
- * conversations without a message for `autoResolveAfterDays` are resolved by the system after
+ * (and pending) conversations without a message for `autoResolveAfterDays` are resolved by the system after
  * the inbox's message in the conversation's language (one write: the message, then the
  * status); one with a message since, a snoozed one, another inbox's (setting 0) and a resolved
  * one stay as they are; the message can be left empty; bad settings are typed errors.
@@ -53,6 +53,7 @@ describe('auto-resolve (issue 20)', () => {
     const talking = await httpStart(s, undefined, 'a question')
     const snoozed = await httpStart(s, undefined, 'waiting for me')
     const resolved = await httpStart(s, undefined, 'done already')
+    const pending = await httpStart(s, undefined, 'I will send the photos later')
     const elsewhere = await s.http('/api/visitor/conversations', {
       token: (await s.visitorToken(other)).token,
       body: { text: 'other inbox', clientMsgId: 'o-1' },
@@ -67,18 +68,25 @@ describe('auto-resolve (issue 20)', () => {
       body: { status: 'resolved' },
     })
     expect(done.status).toBe(200)
+    const waiting = await s.http(`/api/conversations/${pending.id}/status`, {
+      token: op.token,
+      body: { status: 'pending' },
+    })
+    expect(waiting.status).toBe(200)
 
     await clock.advance(2 * DAY)
     expect((await s.runRetention()).autoResolved).toBe(0)
     await httpSend(s, op.token, talking.id, 'op-1', 'looking into it')
     await clock.advance(DAY + 1000)
     const report = await s.runRetention()
-    expect(report.autoResolved).toBe(2)
+    expect(report.autoResolved).toBe(3)
 
     const view = async (id: string) =>
       (await s.http(`/api/conversations/${id}`, { token: op.token })).body.conversation
     expect((await view(silent.id)).status).toBe('resolved')
     expect((await view(russian.body.conversation.id)).status).toBe('resolved')
+    // Pending on the visitor, who never wrote back: resolved like an open one.
+    expect((await view(pending.id)).status).toBe('resolved')
     expect((await view(talking.id)).status).toBe('open')
     expect((await view(snoozed.id)).status).toBe('open')
     expect((await view(elsewhere.body.conversation.id)).status).toBe('open')
@@ -113,6 +121,6 @@ describe('auto-resolve (issue 20)', () => {
       name: 'message.created',
       data: { message: { text: 'looking into it' } },
     })
-    expect(await metric(s, 'parley_retention_total{kind="conversation_auto_resolved"}')).toBe(3)
+    expect(await metric(s, 'parley_retention_total{kind="conversation_auto_resolved"}')).toBe(4)
   })
 })

@@ -268,6 +268,7 @@ describe('branches - working hours (R5)', () => {
         title: 'Default inbox',
         launcherLabel: '',
       },
+      campaigns: false,
     })
 
     await clock.advance(10 * MINUTE)

@@ -16,7 +16,7 @@ interface Seeded {
   id: string
   token: string
   inboxId: string
-  status: 'open' | 'resolved' | 'closed'
+  status: 'open' | 'pending' | 'resolved' | 'closed'
   assigneeId: string | null
   unanswered: boolean
 }
@@ -24,7 +24,7 @@ interface Seeded {
 type Op = { id: string; token: string }
 type Filter = { status?: string; unanswered?: boolean; inbox?: string; assignee?: string }
 const VIEWS = ['all', 'mine', 'unassigned'] as const
-const STATUSES = [undefined, 'open', 'resolved', 'closed'] as const
+const STATUSES = [undefined, 'open', 'pending', 'resolved', 'closed'] as const
 
 let s: TestServer
 let inboxA: string
@@ -109,7 +109,7 @@ async function assign(c: Seeded, to: Op) {
   c.assigneeId = to.id
 }
 
-async function setStatus(c: Seeded, status: 'resolved' | 'closed') {
+async function setStatus(c: Seeded, status: 'pending' | 'resolved' | 'closed') {
   await ok(s.http(`/api/conversations/${c.id}/status`, { ...admin, body: { status } }))
   c.status = status
 }
@@ -146,6 +146,8 @@ beforeAll(async () => {
   await assign(a4, both)
   await answer(a4, both)
   await setStatus(a4, 'resolved')
+  await setStatus(b0, 'pending') // assigned, answered: waits on the visitor
+  await setStatus(b4, 'pending') // unassigned: out of the unassigned view
   // Every summary written; from here on message summaries are held (behind their log).
   await s.store.repairSummaries()
   await ask(a0, 'a follow-up') // answered -> unanswered, behind
@@ -157,7 +159,6 @@ beforeAll(async () => {
   await ask(a4, 'it broke again') // reopens (a status change goes at once)
   await answer(a5, onlyA)
   await setStatus(a5, 'closed')
-  void b4
 })
 
 afterAll(async () => {
@@ -201,9 +202,9 @@ describe('inbox list', () => {
     expect((await counts(admin, narrowed)).all).toBe(rows.length)
   })
 
-  test('inbox list - activity order: open, resolved, closed, newest first; waiting order: longest waiting first, then the rest by activity', async () => {
+  test('inbox list - activity order: open, pending, resolved, closed, newest first; waiting order: longest waiting first, then the rest by activity', async () => {
     const activity = await walk(admin, { view: 'all' }, 3)
-    const rank = { open: 0, resolved: 1, closed: 2 }
+    const rank = { open: 0, pending: 1, resolved: 2, closed: 3 }
     for (let i = 1; i < activity.length; i++) {
       const [p, c] = [activity[i - 1] as InboxItem, activity[i] as InboxItem]
       const ok =
@@ -343,7 +344,7 @@ describe('inbox list', () => {
     const cases: Array<[string, number, string]> = [
       ['/api/inbox?view=everything', 422, 'validation_failed'],
       ['/api/inbox?sort=oldest', 422, 'validation_failed'],
-      ['/api/inbox?status=pending', 422, 'validation_failed'],
+      ['/api/inbox?status=waiting', 422, 'validation_failed'],
       ['/api/inbox?unanswered=maybe', 422, 'validation_failed'],
       ['/api/inbox?limit=-1', 422, 'validation_failed'],
       ['/api/inbox?assignee=', 422, 'validation_failed'],

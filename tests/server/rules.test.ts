@@ -262,7 +262,7 @@ describe('rules (issue 20): running', () => {
       (e) => e.name === 'message.created' && e.data.message.author.kind === 'system',
     )
     expect(reply).toMatchObject({ data: { message: { author: { kind: 'system', id: by } } } })
-    const conv = (await s.store.rules.conversations([id]))[0]!
+    const conv = (await s.store.queries.conversationsById([id]))[0]!
     expect(conv).toMatchObject({ priority: 'high', labels: [refund] })
     // Its message answered nothing: the visitor's message still waits for a person.
     const live = await s.http(`/api/conversations/${id}`, { token: await s.adminToken() })

@@ -110,7 +110,7 @@ describe('search route (issue 16)', () => {
       'q=x&limit=0',
       'q=x&offset=1001',
       'q=x&limit=-1',
-      'q=x&status=pending',
+      'q=x&status=waiting',
       'limit=5',
     ]) {
       const res = await search(s, admin, query)

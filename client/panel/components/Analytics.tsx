@@ -2,10 +2,11 @@
  * The analytics dashboard (issue 19, A1/A2; a lazy, on-demand chunk for admins and supervisors,
  * with uPlot inside it): filters kept in the page's hash, headline cards against the previous
  * period, charts over time, the weekday × hour heatmap, breakdown tables with CSV, conversations
- * by label, ratings and their comments. A headline, a chart's interval (a cell of its table, a click on the canvas) and
- * a breakdown's row open the conversations behind that figure (the drill-down). The server
- * scopes everything to the viewer's inboxes; the figures are as of the projection's last
- * catch-up (`asOf`).
+ * by label and by attribute value, SLA breaches, ratings and their comments, and proactive
+ * messages (last: their showings count even in a period without conversations). A headline, a
+ * chart's interval (a cell of its table, a click on the canvas) and a breakdown's row open the
+ * conversations behind that figure (the drill-down). The server scopes everything to the
+ * viewer's inboxes; the figures are as of the projection's last catch-up (`asOf`).
  */
 import {
   batch,
@@ -26,10 +27,13 @@ import {
   hashOf,
   narrowed,
   queryOf,
+  type AnalyticsAttributes as AttributeFigures,
+  type AnalyticsCampaigns as CampaignFigures,
   type AnalyticsComment,
   type AnalyticsDrill as DrillMetric,
   type AnalyticsLabels as LabelFigures,
   type AnalyticsReport,
+  type AnalyticsSla as SlaFigures,
   type DrillRequest,
   type Filters,
   type Names,
@@ -38,6 +42,8 @@ import {
 import { usePanel } from '../context.ts'
 import { clock } from '../format.ts'
 import { msg, t } from '../i18n.ts'
+import { AnalyticsAttributes } from './AnalyticsAttributes.tsx'
+import { AnalyticsCampaigns } from './AnalyticsCampaigns.tsx'
 import { AnalyticsCards } from './AnalyticsCards.tsx'
 import { AnalyticsCharts } from './AnalyticsCharts.tsx'
 import { AnalyticsDrill } from './AnalyticsDrill.tsx'
@@ -45,6 +51,7 @@ import { AnalyticsFilters, type FilterOptions } from './AnalyticsFilters.tsx'
 import { AnalyticsHeatmap } from './AnalyticsHeatmap.tsx'
 import { AnalyticsLabels } from './AnalyticsLabels.tsx'
 import { AnalyticsRatings } from './AnalyticsRatings.tsx'
+import { AnalyticsSla } from './AnalyticsSla.tsx'
 import { BreakdownTable } from './AnalyticsTable.tsx'
 import '../analytics.css'
 
@@ -70,6 +77,9 @@ export function Analytics() {
   let shown = query()
   const [comments, setComments] = createSignal<AnalyticsComment[]>([])
   const [labels, setLabels] = createSignal<LabelFigures | null>(null)
+  const [attributes, setAttributes] = createSignal<AttributeFigures | null>(null)
+  const [sla, setSla] = createSignal<SlaFigures | null>(null)
+  const [campaigns, setCampaigns] = createSignal<CampaignFigures | null>(null)
   const [loading, setLoading] = createSignal(true)
   const [error, setError] = createSignal<string | null>(null)
   const [drill, setDrill] = createSignal<DrillRequest | null>(null)
@@ -85,7 +95,14 @@ export function Analytics() {
     const q = query()
     setLoading(true)
     try {
-      const [r, c, l] = await Promise.all([api.report(q), api.comments(q), api.labels(q)])
+      const [r, c, l, a, s, p] = await Promise.all([
+        api.report(q),
+        api.comments(q),
+        api.labels(q),
+        api.attributes(q),
+        api.sla(q),
+        api.campaigns(q),
+      ])
       if (mine !== latest) return
       shown = q
       // One render of the new figures: no table of the new query beside one of the old.
@@ -93,6 +110,9 @@ export function Analytics() {
         setReport(r)
         setComments(c)
         setLabels(l)
+        setAttributes(a)
+        setSla(s)
+        setCampaigns(p)
         setError(null)
       })
     } catch (e) {
@@ -234,6 +254,10 @@ export function Analytics() {
             <Show when={labels()}>
               {(l) => <AnalyticsLabels figures={l()} inboxes={names().inboxes} />}
             </Show>
+            <Show when={attributes()}>
+              {(a) => <AnalyticsAttributes figures={a()} inboxes={names().inboxes} />}
+            </Show>
+            <Show when={sla()}>{(s) => <AnalyticsSla figures={s()} />}</Show>
             <AnalyticsRatings
               ratings={r().totals.ratings}
               comments={comments()}
@@ -242,6 +266,10 @@ export function Analytics() {
             />
           </Show>
         )}
+      </Show>
+      {/* Showings count without any conversation in the period: shown even then. */}
+      <Show when={!error() && campaigns()}>
+        {(p) => <AnalyticsCampaigns figures={p()} inboxes={names().inboxes} />}
       </Show>
       <Show when={drill()} keyed>
         {(d) => (

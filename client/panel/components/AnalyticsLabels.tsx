@@ -4,14 +4,14 @@
  * those that carry none. Labels are read as the conversations carry them now (they come and go:
  * this is no history), and one conversation may carry several, so the shares may sum past 100%.
  * Where the labels come from more than one inbox (two may have a label of the same name), a
- * column says whose each is. On a phone each row is a card of labelled lines, as the other
- * breakdowns' are.
+ * column says whose each is.
  */
-import { For, Show, type JSX } from 'solid-js'
+import { Show } from 'solid-js'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { AnalyticsLabels as Figures } from '../analytics-api.ts'
 import { count, share } from '../analytics-format.ts'
 import { t, tx } from '../i18n.ts'
+import { CountTable } from './AnalyticsCountTable.tsx'
 
 export function AnalyticsLabels(props: {
   figures: Figures
@@ -21,21 +21,12 @@ export function AnalyticsLabels(props: {
   const of = (n: number) =>
     share(props.figures.conversations ? n / props.figures.conversations : null)
   const byInbox = () => new Set(props.figures.labels.map((l) => l.inboxId)).size > 1
-  /** A label's row, or the row of none (no inbox then). */
-  const Row = (row: { key: string; name: JSX.Element; n: number; inboxId?: string }) => (
-    <tr data-key={row.key}>
-      <th scope="row" data-label={t('Label')}>
-        {row.name}
-      </th>
-      <Show when={byInbox()}>
-        <td data-label={tx('filter', 'Inbox')}>
-          <SafeText text={(row.inboxId && props.inboxes[row.inboxId]) || '–'} />
-        </td>
-      </Show>
-      <td data-label={t('Conversations')}>{count(row.n)}</td>
-      <td data-label={t('Share')}>{of(row.n)}</td>
-    </tr>
-  )
+  /** A row's cells: its inbox (where there are several; none for the row of none), n, share. */
+  const cells = (n: number, inboxId?: string) => [
+    ...(byInbox() ? [<SafeText text={(inboxId && props.inboxes[inboxId]) || '–'} />] : []),
+    count(n),
+    of(n),
+  ]
 
   return (
     <section class="an-breakdown" aria-labelledby="an-table-labels" data-table="labels">
@@ -45,42 +36,28 @@ export function AnalyticsLabels(props: {
         fallback={<p class="muted">{t('No labels in these inboxes yet.')}</p>}
       >
         <p class="muted an-note">{t('As labelled now; a conversation may carry several.')}</p>
-        <div class="an-scroll">
-          <table class="table cards an-table" aria-labelledby="an-table-labels">
-            <thead>
-              <tr>
-                <th scope="col">{t('Label')}</th>
-                <Show when={byInbox()}>
-                  <th scope="col">{tx('filter', 'Inbox')}</th>
-                </Show>
-                <th scope="col">{t('Conversations')}</th>
-                <th scope="col">{t('Share')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={props.figures.labels}>
-                {(l) => (
-                  <Row
-                    key={l.id}
-                    name={
-                      <>
-                        <span
-                          class="an-swatch"
-                          aria-hidden="true"
-                          style={{ background: l.color }}
-                        />
-                        <SafeText text={l.name} />
-                      </>
-                    }
-                    n={l.conversations}
-                    inboxId={l.inboxId}
-                  />
-                )}
-              </For>
-              <Row key="" name={t('No label')} n={props.figures.unlabelled} />
-            </tbody>
-          </table>
-        </div>
+        <CountTable
+          labelledby="an-table-labels"
+          head={[
+            t('Label'),
+            ...(byInbox() ? [tx('filter', 'Inbox')] : []),
+            t('Conversations'),
+            t('Share'),
+          ]}
+          rows={[
+            ...props.figures.labels.map((l) => ({
+              key: l.id,
+              name: (
+                <>
+                  <span class="an-swatch" aria-hidden="true" style={{ background: l.color }} />
+                  <SafeText text={l.name} />
+                </>
+              ),
+              cells: cells(l.conversations, l.inboxId),
+            })),
+            { key: '', name: t('No label'), cells: cells(props.figures.unlabelled) },
+          ]}
+        />
       </Show>
     </section>
   )

@@ -1,6 +1,7 @@
 /**
- * Bulk actions on the ticked rows: resolve, close, assign to me or to a colleague of their
- * inbox. Each row goes through the usual endpoint; rows that fail stay ticked and are named.
+ * Bulk actions on the ticked rows: resolve, mark pending (issue 20), close, assign to me or to a
+ * colleague of their inbox. Each row goes through the usual endpoint; rows that fail stay ticked
+ * and are named.
  */
 import { createEffect, createSignal, For, Show } from 'solid-js'
 import { usePanel } from '../context.ts'
@@ -60,6 +61,13 @@ export function BulkBar(props: { shown: string[] }) {
           onClick={() => void run({ kind: 'status', status: 'resolved' })}
         >
           {t('Resolve')}
+        </button>
+        <button
+          type="button"
+          disabled={busy()}
+          onClick={() => void run({ kind: 'status', status: 'pending' })}
+        >
+          {t('Mark pending')}
         </button>
         <button
           type="button"

@@ -1,10 +1,13 @@
 /**
  * Assign to me / release, transfer, the inbox's macros (MacroMenu, issue 20), and resolve, close,
- * snooze (SnoozeMenu, issue 20) or reopen (operators with chat permission). Transfer: the assignee, anyone for an unassigned
- * conversation, a supervisor or admin for any; the dialog hands focus back to its button (or,
- * when it is gone, the first action).
+ * mark pending (issue 20: answered, waiting on the visitor), snooze (SnoozeMenu, issue 20; open
+ * ones only) or reopen (operators with chat permission). A pressed status button that goes hands
+ * the focus to the first of the status buttons that replace it. Transfer: the assignee, anyone
+ * for an unassigned conversation, a supervisor or admin for any; the dialog hands focus back to
+ * its button (or, when it is gone, the first action).
  */
-import { createSignal, Show } from 'solid-js'
+import { createEffect, createSignal, on, Show } from 'solid-js'
+import type { Conversation } from '../../shared/index.ts'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
 import { msg, t } from '../i18n.ts'
@@ -23,13 +26,33 @@ export function ConversationActions() {
     const conversation = c()
     const role = panel.state.login?.operator.role
     return (
-      conversation?.status === 'open' &&
+      // Open or pending (issue 20): the server moves either.
+      (conversation?.status === 'open' || conversation?.status === 'pending') &&
       (conversation.assigneeId === null ||
         conversation.assigneeId === me() ||
         role === 'supervisor' ||
         role === 'admin')
     )
   }
+  /** A status button pressed: once the buttons change, the focus goes to the new first one. */
+  let pressed = false
+  const setStatus = (status: Conversation['status']) => {
+    pressed = true
+    panel.actions.setStatus(status)
+  }
+  createEffect(
+    on(
+      () => c()?.status,
+      () => {
+        // Only when the pressed button went (the focus fell to the page), never from a field.
+        if (pressed && document.activeElement === document.body) {
+          root?.querySelector<HTMLButtonElement>('[data-status-action]')?.focus()
+        }
+        pressed = false
+      },
+      { defer: true },
+    ),
+  )
   const closeDialog = () => {
     if (!transferring()) return
     setTransferring(false)
@@ -66,29 +89,58 @@ export function ConversationActions() {
           {(inboxId) => <MacroMenu inboxId={inboxId} />}
         </Show>
         <Show
-          when={c()?.status === 'open'}
+          when={c()?.status === 'open' || c()?.status === 'pending'}
           fallback={
-            <button type="button" class="secondary" onClick={() => panel.actions.setStatus('open')}>
+            <button
+              type="button"
+              class="secondary"
+              data-status-action
+              onClick={() => setStatus('open')}
+            >
               {t('Reopen')}
             </button>
           }
         >
+          <Show when={c()?.status === 'pending'}>
+            <button
+              type="button"
+              class="secondary"
+              data-status-action
+              onClick={() => setStatus('open')}
+            >
+              {t('Reopen')}
+            </button>
+          </Show>
           <button
             type="button"
+            data-status-action
             title={t(RESOLVE_HINT)}
-            onClick={() => panel.actions.setStatus('resolved')}
+            onClick={() => setStatus('resolved')}
           >
             {t('Resolve')}
           </button>
+          <Show when={c()?.status === 'open'}>
+            <button
+              type="button"
+              class="secondary"
+              data-status-action
+              title={t(PENDING_HINT)}
+              onClick={() => setStatus('pending')}
+            >
+              {t('Mark pending')}
+            </button>
+          </Show>
           <button
             type="button"
             class="secondary"
             title={t(CLOSE_HINT)}
-            onClick={() => panel.actions.setStatus('closed')}
+            onClick={() => setStatus('closed')}
           >
             {t('Close')}
           </button>
-          <SnoozeMenu snoozed={c()?.snooze !== undefined} />
+          <Show when={c()?.status === 'open'}>
+            <SnoozeMenu snoozed={c()?.snooze !== undefined} />
+          </Show>
         </Show>
       </div>
       <Show when={transferring() && c()}>
@@ -102,6 +154,8 @@ export function ConversationActions() {
 const RESOLVE_HINT = msg(
   'Answered: the visitor is asked for a rating, and writing again reopens this conversation',
 )
+/** Pending (issue 20): answered, waiting on the visitor, who sees it open. */
+const PENDING_HINT = msg('Waiting on the visitor: their next message opens it again')
 const CLOSE_HINT = msg(
   'Finished for good (spam, ended): writing again starts a new conversation in the widget',
 )

@@ -1,11 +1,12 @@
 /**
  * Under the conversation's title: the channel it came by (e-mail, Telegram, the API; none for
  * the widget's), where the visitor is (GeoIP), its branch and its assignee, its priority and
- * labels (ConversationTags) and who follows it (FollowToggle; the rest about the visitor is in
+ * labels (ConversationTags), its SLA (issue 20, SlaDetails: on demand) and who follows it
+ * (FollowToggle; the rest about the visitor is in
  * the sidebar, VisitorSidebar).
  * Learns the names it shows (and those of the thread's transfers) as they come up.
  */
-import { createEffect, Show } from 'solid-js'
+import { createEffect, lazy, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import { usePanel } from '../context.ts'
@@ -15,6 +16,10 @@ import { t } from '../i18n.ts'
 import { ChannelMark } from './ChannelMark.tsx'
 import { ConversationTags } from './ConversationTags.tsx'
 import { FollowToggle } from './FollowToggle.tsx'
+
+const SlaDetails = lazy(() =>
+  import('../attributes/index.ts').then((m) => ({ default: m.SlaDetails })),
+)
 
 export function ConversationDetails(props: { conversation: Conversation }) {
   const panel = usePanel()
@@ -73,6 +78,7 @@ export function ConversationDetails(props: { conversation: Conversation }) {
         </dd>
       </div>
       <ConversationTags conversation={props.conversation} />
+      <SlaDetails conversation={props.conversation} />
       <FollowToggle conversation={props.conversation} />
     </dl>
   )

@@ -1,8 +1,9 @@
 /**
  * One conversation in the list: a tick box for bulk actions, then the row itself: visitor,
  * newest message with its sender, time, status, priority when urgent or high (in words, not
- * color alone), whether it is snoozed and until when, its first labels, assignee, inbox, wait and
- * unread count.
+ * color alone), its SLA while open (issue 20: the time to its next deadline, or breached; in
+ * words, an icon when at risk or breached), whether it is snoozed and until when, its first
+ * labels, assignee, inbox, wait and unread count.
  */
 import { createEffect, For, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
@@ -13,6 +14,7 @@ import { ago, operatorName, visitorLabel } from '../derive.ts'
 import { STATUS_LABELS } from '../format.ts'
 import { locale, t } from '../i18n.ts'
 import { labelsOf, PRIORITY_NAMES } from '../labels.ts'
+import { atRisk, slaDues } from '../sla.ts'
 import { snoozedText } from '../snooze.ts'
 import { Avatar } from './Avatar.tsx'
 import { ChannelMark } from './ChannelMark.tsx'
@@ -78,6 +80,16 @@ export function InboxRow(props: {
     // Under a minute: ago() would say "now".
     const long = props.now - since < 60_000 ? t('<1 min') : ago(since, props.now)
     return t('waiting {time}', { time: long })
+  }
+  /** Its SLA mark while open: breached, else the time to its earliest deadline. */
+  const sla = () => {
+    const s = c().sla
+    if (!s || c().status !== 'open') return null
+    if (s.breaches.length > 0) return { risk: 'breached', text: t('SLA breached') }
+    const next = slaDues(s)[0]
+    if (!next) return null
+    const left = next.due - props.now < 60_000 ? t('<1 min') : ago(props.now, next.due)
+    return { risk: atRisk(next, props.now) ? 'risk' : '', text: t('SLA {time}', { time: left }) }
   }
   const selected = () => panel.state.selection.includes(c().id)
   const labels = () => labelsOf(panel.state, c())
@@ -145,6 +157,19 @@ export function InboxRow(props: {
                 <span class="priority" data-priority={p()}>
                   <Icon name="alert" d={p() === 'high' ? UP : undefined} size={14} />
                   {t(PRIORITY_NAMES[p()])}
+                </span>
+              )}
+            </Show>
+            <Show when={sla()}>
+              {(mark) => (
+                <span class="sla-mark" data-sla={mark().risk}>
+                  <Show when={mark().risk}>
+                    <Icon name="alert" size={14} />
+                  </Show>
+                  {mark().text}
+                  <Show when={mark().risk === 'risk'}>
+                    <span class="sr-only">{t(', at risk')}</span>
+                  </Show>
                 </span>
               )}
             </Show>

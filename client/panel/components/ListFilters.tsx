@@ -1,14 +1,20 @@
 /**
  * The list's views as tabs (Mine, Unassigned, All, with their counts; arrow keys move between
- * them) and its filters (status, inbox, assignee, label and priority) and order (last
+ * them) and its filters (status, inbox, assignee, label, priority and a conversation attribute
+ * of the inbox filtered by, or of the only inbox) and order (last
  * activity, waiting longest, priority); snoozed ones only, or (by default) none of them, and
  * those the operator follows only (issue 20). Every change reads the list and the counts again.
  */
-import { createEffect, For, Show } from 'solid-js'
+import { createEffect, For, lazy, Show } from 'solid-js'
 import type { ListQuery } from '../api.ts'
 import { usePanel } from '../context.ts'
 import { msg, t, tx } from '../i18n.ts'
 import { PRIORITIES, PRIORITY_NAMES } from '../labels.ts'
+
+/** Its own chunk, with the attributes' definitions (issue 20): the first load stays small. */
+const AttributeFilter = lazy(() =>
+  import('../attributes/index.ts').then((m) => ({ default: m.AttributeFilter })),
+)
 
 /** Labels: msg() keys, translated where shown. */
 const VIEWS: Array<{ view: ListQuery['view']; label: string }> = [
@@ -43,8 +49,12 @@ export function ListFilters() {
   const setInbox = (inbox: string) => {
     // A label of another inbox would leave the list empty.
     const keep = !q().label || panel.state.labels[inbox]?.some((l) => l.id === q().label)
-    set(keep || !inbox ? { inbox } : { inbox, label: '' })
+    // Attributes are the inbox's own: another inbox's filter starts afresh.
+    set({ inbox, attribute: '', ...(keep || !inbox ? {} : { label: '' }) })
   }
+  /** The inbox whose conversation attributes the list filters by: the one chosen, or the only one. */
+  const attrInbox = () =>
+    q().inbox || (panel.state.myInboxes.length === 1 ? (panel.state.myInboxes[0]?.id ?? '') : '')
   const colleagues = () => {
     const seen = new Map<string, string>()
     for (const inbox of panel.state.myInboxes) {
@@ -106,6 +116,7 @@ export function ListFilters() {
         >
           <option value="">{t('Any status')}</option>
           <option value="open">{tx('status', 'Open')}</option>
+          <option value="pending">{tx('status', 'Pending')}</option>
           <option value="resolved">{tx('status', 'Resolved')}</option>
           <option value="closed">{tx('status', 'Closed')}</option>
         </select>
@@ -139,6 +150,9 @@ export function ListFilters() {
             <option value="">{t('Any label')}</option>
             <For each={labels()}>{(l) => <option value={l.id}>{l.name}</option>}</For>
           </select>
+        </Show>
+        <Show when={attrInbox()} keyed>
+          {(inboxId) => <AttributeFilter inboxId={inboxId} />}
         </Show>
         <select
           aria-label={t('Priority')}

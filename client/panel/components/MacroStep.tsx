@@ -2,7 +2,7 @@
  * One action of a macro in its editor (issue 20): what it does (a select; another choice starts
  * that action afresh) and its fields: labels to tick (the inbox's), a priority, the text of a
  * reply or a note, whom to assign it to (whoever runs it, an operator of the inbox, nobody), a
- * branch, how long to snooze, resolve or close. An editor may offer kinds more (a rule's
+ * branch, how long to snooze, resolve, close or mark pending. An editor may offer kinds more (a rule's
  * "Notify teammates" and "Send a webhook"): their own code, kept in their own chunk.
  */
 import { For, Show, type Component, type JSX } from 'solid-js'
@@ -50,6 +50,8 @@ export interface ExtraKind<A extends { type: string }> {
   name: string
   fresh: () => A
   fields: Component<{ action: A; inboxId: string; onChange: (action: A) => void }>
+  /** Offered only to an action of this kind already (kept, not chosen anew). */
+  kept?: boolean
 }
 
 export function MacroStep<A extends { type: string }>(props: {
@@ -189,6 +191,7 @@ export function MacroStep<A extends { type: string }>(props: {
           () => [
             ['resolved', t('Resolve')],
             ['closed', t('Close')],
+            ['pending', t('Mark pending')],
           ],
           (status) => set({ status } as Partial<MacroAction>),
         )
@@ -216,7 +219,7 @@ export function MacroStep<A extends { type: string }>(props: {
             </option>
           )}
         </For>
-        <For each={props.extra}>
+        <For each={props.extra?.filter((x) => !x.kept || x.type === props.action.type)}>
           {(x) => (
             <option value={x.type} selected={x.type === props.action.type}>
               {t(x.name)}

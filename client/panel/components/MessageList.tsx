@@ -1,10 +1,10 @@
 /**
  * The messages, the private notes and the activity between them (system lines: status changes,
- * assignments, transfers, ratings), oldest first by seq, pending own messages after them.
+ * assignments, transfers, ratings; changed attributes and SLAs: chunks of their own), oldest first by seq, pending own messages after them.
  * Sticks to the bottom while the operator is there; scrolling to the top loads the page before
  * (keeping the view in place).
  */
-import { createEffect, For, on, Show } from 'solid-js'
+import { createEffect, For, lazy, on, Show } from 'solid-js'
 import type { Message } from '../../shared/index.ts'
 import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
@@ -15,6 +15,16 @@ import { MessageItem } from './MessageItem.tsx'
 import { NoteItem } from './NoteItem.tsx'
 import { RatingLineItem } from './RatingLineItem.tsx'
 import { TransferLineItem } from './TransferLineItem.tsx'
+
+/** Changed custom attributes (issue 20), with the definitions that name them: on demand. */
+const AttributesLineItem = lazy(() =>
+  import('../attributes/index.ts').then((m) => ({ default: m.AttributesLineItem })),
+)
+
+/** An SLA applied, removed or breached (issue 20): on demand, with the thread's SLA. */
+const SlaLineItem = lazy(() =>
+  import('../attributes/index.ts').then((m) => ({ default: m.SlaLineItem })),
+)
 
 type Item = Message | Line | NoteLine
 
@@ -80,6 +90,10 @@ export function MessageList() {
         return <NoteItem line={item} />
       case 'conversation.rated':
         return <RatingLineItem line={item} />
+      case 'conversation.attributes':
+        return <AttributesLineItem line={item} />
+      case 'conversation.sla':
+        return <SlaLineItem line={item} />
       case 'conversation.assigned':
         if (item.data.reason === 'transfer') return <TransferLineItem line={item} />
         return <ActivityLine line={item} />

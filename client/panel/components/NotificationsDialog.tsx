@@ -3,9 +3,10 @@
  * beep, and the browser's permission for notifications (asked from here when not decided).
  * And the operator's own, on the server (issue 17, I4): an e-mail digest of the conversations
  * waiting for them while no panel of theirs is open, offered only when the server sends e-mail.
- * Changes apply at once; a refused one is undone and says why.
+ * Changes apply at once; a refused one is undone and says why. Then Web Push on this browser
+ * (issue 20): its own on-demand chunk (Push.tsx).
  */
-import { createSignal, createUniqueId, For, Show } from 'solid-js'
+import { createSignal, createUniqueId, For, lazy, Show } from 'solid-js'
 import { httpJson } from '../../shared/index.ts'
 import { describe } from '../chat.ts'
 import { usePanel } from '../context.ts'
@@ -38,6 +39,7 @@ interface Digest {
 
 export function NotificationsDialog(props: { onClose: () => void }) {
   const panel = usePanel()
+  const PushSection = lazy(panel.push)
   const [digest, setDigest] = createSignal<Digest>()
   const [failure, setFailure] = createSignal('')
   const hintId = createUniqueId()
@@ -123,6 +125,7 @@ export function NotificationsDialog(props: { onClose: () => void }) {
             {digest()?.available === false &&
               t('Not available: this server sends no e-mail (SMTP is not set up).')}
           </p>
+          <PushSection />
           <Show when={failure()}>
             <p class="error" role="alert">
               {failure()}

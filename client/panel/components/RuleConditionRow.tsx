@@ -3,13 +3,14 @@
  * field starts the condition afresh), how it compares (only the ways that field allows) and the
  * value, in a control that fits the field: the inbox's branches, labels or operators ("Nobody"
  * too), a priority, a status, yes or no, or text (a URL or message fragment, a country or
- * language code).
+ * language code). A custom attribute's condition has its own (RuleAttributeCondition).
  */
 import { For, Show, type JSX } from 'solid-js'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { usePanel } from '../context.ts'
 import { t, tx } from '../i18n.ts'
 import { PRIORITIES, PRIORITY_NAMES } from '../labels.ts'
+import { RuleAttributeCondition } from './RuleAttributeCondition.tsx'
 import { FIELDS, freshCondition, OP_NAMES, type Field, type Op } from '../rule-words.ts'
 import type { RuleCondition } from '../rules-api.ts'
 
@@ -88,6 +89,7 @@ export function RuleConditionRow(props: {
         return select(
           () => [
             ['open', tx('status', 'Open')],
+            ['pending', tx('status', 'Pending')],
             ['resolved', tx('status', 'Resolved')],
             ['closed', tx('status', 'Closed')],
           ],
@@ -116,6 +118,8 @@ export function RuleConditionRow(props: {
         return text(2, (s) => s.toUpperCase(), 'DE')
       case 'language':
         return text(3, (s) => s.toLowerCase(), 'en')
+      case 'attribute':
+        return null
     }
   }
 
@@ -136,7 +140,17 @@ export function RuleConditionRow(props: {
           )}
         </For>
       </select>
-      <Show when={props.condition.field} keyed>
+      <Show when={props.condition.field === 'attribute' ? props.condition : null}>
+        {(condition) => (
+          <RuleAttributeCondition
+            condition={condition()}
+            n={props.n}
+            inboxId={props.inboxId}
+            onChange={props.onChange}
+          />
+        )}
+      </Show>
+      <Show when={props.condition.field !== 'attribute' && props.condition.field} keyed>
         {(field) => (
           <>
             <select

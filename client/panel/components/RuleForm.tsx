@@ -2,11 +2,12 @@
  * An automation rule's editor (issue 20): its name, the event that triggers it (with how many
  * minutes for "the visitor has waited"), its conditions (RuleConditionRow, all must hold) and
  * its ordered actions (ActionSteps, as a macro's, without "whoever runs it", with "Notify
- * teammates" and "Send a webhook"), and a dry run of the event and conditions on screen. A notify
+ * teammates", "Send a webhook" and "Apply an SLA policy"), and a dry run of the event and conditions on screen. A notify
  * or webhook action the server would refuse is said before sending. A refusal shows under the form and marks what it names:
  * the name (taken in the inbox), the minutes, or the condition or action the server points at
  * (`conditions[1] (label): ...`, `actions[0] (assign): ...`).
  */
+import { attributeProblem, SET_ATTRIBUTE } from './RuleAttribute.tsx'
 import { createSignal, createUniqueId, Index, Show } from 'solid-js'
 import { asParleyError } from '../../shared/index.ts'
 import { describe } from '../chat.ts'
@@ -20,6 +21,7 @@ import { RuleConditionRow } from './RuleConditionRow.tsx'
 import { RuleDryRun } from './RuleDryRun.tsx'
 import { NOTIFY, notifyProblem } from './RuleNotify.tsx'
 import { webhookAction } from './RuleWebhook.tsx'
+import { APPLY_SLA, slaProblem } from './RuleSla.tsx'
 
 /** protocol/rules.ts MAX_RULE_ACTIONS, MAX_RULE_CONDITIONS, MAX_RULE_NAME, MAX_WAIT_MINUTES. */
 const MAX_ACTIONS = 10
@@ -55,7 +57,7 @@ export function RuleForm(props: {
   const waited = () => event() === 'conversation.waited'
   void panel.actions.loadTeam(props.inboxId).catch(() => undefined)
   void panel.actions.labelsFor(props.inboxId, true)
-  const webhook = webhookAction(api, props.inboxId)
+  const webhook = webhookAction(api, props.inboxId, panel.state.login?.operator.role === 'admin')
 
   const changeSteps = (next: RuleAction[], focus?: number) => {
     setSteps(next)
@@ -84,7 +86,11 @@ export function RuleForm(props: {
     e.preventDefault()
     setError(null)
     for (const [i, step] of steps().entries()) {
-      const problem = notifyProblem(step, i + 1) ?? webhook.problem(step, i + 1)
+      const problem =
+        notifyProblem(step, i + 1) ??
+        webhook.problem(step, i + 1) ??
+        slaProblem(step, i + 1) ??
+        attributeProblem(step, i + 1)
       if (problem) {
         setError({ at: `step-${i}`, message: problem })
         return
@@ -210,7 +216,7 @@ export function RuleForm(props: {
           invalid={(i) => bad(`step-${i}`)}
           describedBy={(i) => by(`step-${i}`)}
           runner={false}
-          extra={[NOTIFY, webhook.kind]}
+          extra={[NOTIFY, webhook.kind, APPLY_SLA, SET_ATTRIBUTE]}
           ref={(el) => (list = el)}
         />
         <Show when={steps().length < MAX_ACTIONS}>

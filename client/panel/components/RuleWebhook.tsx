@@ -1,8 +1,10 @@
 /**
  * A rule's "Send a webhook" action (issue 20), offered by rules only (never by macros): it posts
  * a signed `rule.triggered` event (docs/webhooks.md) to one HTTP webhook endpoint of the inbox.
- * The endpoints are read when the form opens; only admins may list them, so whoever else gets
- * a 403 (a supervisor) sees a note instead of the select, and keeps an endpoint an admin chose.
+ * The endpoints are read when the form opens; only admins may list them, so a supervisor's form
+ * asks for none: it offers no new webhook action, and an existing one shows its endpoint's id
+ * and a note instead of the select, keeping the endpoint an admin chose. Whoever else gets a 403
+ * sees the same note.
  * An endpoint chosen before that is no longer one of the inbox's HTTP endpoints stays listed,
  * for the server to refuse.
  */
@@ -59,6 +61,11 @@ function WebhookFields(props: {
     <>
       <Show when={props.endpoints() === 'forbidden'}>
         <p class="muted">{t('Only admins can see webhook endpoints.')}</p>
+        <Show when={id()}>
+          <p>
+            {t('Endpoint')}: <code>{id()}</code>
+          </p>
+        </Show>
       </Show>
       <Show when={failed()}>{(why) => <p class="error">{why()}</p>}</Show>
       <Show when={list()}>
@@ -100,16 +107,26 @@ function WebhookFields(props: {
  * The action for a rule form of an inbox: its kind for ActionSteps, and `problem`, why the
  * server would refuse action `n` (from 1) if it is a webhook with no endpoint chosen.
  */
-export function webhookAction(api: ReturnType<typeof rulesApi>, inboxId: string) {
-  const [endpoints, setEndpoints] = createSignal<Endpoints>()
-  void api.webhooks(inboxId).then(
-    (r) => setEndpoints(r.endpoints.filter((e) => isHttp(e.url))),
-    (e) =>
-      setEndpoints(asParleyError(e).code === 'forbidden' ? 'forbidden' : { failed: describe(e) }),
+export function webhookAction(
+  api: ReturnType<typeof rulesApi>,
+  inboxId: string,
+  /** Whether the form is an admin's: anyone else may not list the endpoints (issue 20). */
+  admin: boolean,
+) {
+  const [endpoints, setEndpoints] = createSignal<Endpoints | undefined>(
+    admin ? undefined : 'forbidden',
   )
+  if (admin) {
+    void api.webhooks(inboxId).then(
+      (r) => setEndpoints(r.endpoints.filter((e) => isHttp(e.url))),
+      (e) =>
+        setEndpoints(asParleyError(e).code === 'forbidden' ? 'forbidden' : { failed: describe(e) }),
+    )
+  }
   const kind: ExtraKind<RuleAction> = {
     type: 'webhook',
     name: msg('Send a webhook'),
+    kept: !admin,
     fresh: () => ({ type: 'webhook', endpointId: '' }),
     fields: (props) => <WebhookFields {...props} endpoints={endpoints} />,
   }

@@ -38,10 +38,15 @@ export default function Rules(props: { inboxId: string }) {
       setFailure({ id: rule.id, message: describe(e) })
     }
   }
-  const move = (rule: Rule, delta: -1 | 1) =>
+  /** Moves go one after another: a second press while the first is saved moves from its result. */
+  let moving: Promise<void> = Promise.resolve()
+  const move = (rule: Rule, delta: -1 | 1) => (moving = moving.then(() => moveNow(rule, delta)))
+  const moveNow = (rule: Rule, delta: -1 | 1) =>
     attempt(rule, async () => {
       const ids = (state.rules ?? []).map((r) => r.id)
       const i = ids.indexOf(rule.id)
+      // At an end already (moved there by a press before this one): nothing to do.
+      if (i < 0 || i + delta < 0 || i + delta >= ids.length) return
       ids.splice(i + delta, 0, ...ids.splice(i, 1))
       show((await api.order(props.inboxId, ids)).rules)
       // The row moved (its node too): the focus follows it, to the other button at an end.

@@ -26,6 +26,8 @@ export function SettingsList<T extends { id: string; name: string }>(props: {
   confirm: [title: (item: T) => string, button: string, note: string]
   /** Deletes it (and reads the list again); throws why not. */
   remove: (item: T) => Promise<void>
+  /** More of the section, under the list (a setting of them all). */
+  children?: JSX.Element
 }) {
   const headingId = createUniqueId()
   /** The item whose form shows in place of its row ('new': the new one's form is open). */
@@ -98,6 +100,7 @@ export function SettingsList<T extends { id: string; name: string }>(props: {
           {props.form(null, () => done('new'))}
         </Show>
       </div>
+      {props.children}
       <Show when={deleting()}>
         {(item) => (
           <ConfirmDialog

@@ -34,6 +34,8 @@ const AuditLog = lazy(() => admin().then((m) => ({ default: m.AuditLog })))
 const DataRequests = lazy(() => admin().then((m) => ({ default: m.DataRequests })))
 const Overview = lazy(() => import('./Overview.tsx').then((m) => ({ default: m.Overview })))
 // The dashboard and its charts' library are an on-demand chunk with a budget of its own.
+/** An SLA breach of a conversation of this operator's (issue 20), with the thread's SLA. */
+const SlaToast = lazy(() => import('../attributes/index.ts').then((m) => ({ default: m.SlaToast })))
 const Analytics = lazy(() => import('./Analytics.tsx').then((m) => ({ default: m.Analytics })))
 
 export function Shell() {
@@ -82,9 +84,10 @@ export function Shell() {
             {tab('overview', msg('Overview'))}
             {tab('analytics', msg('Analytics'))}
           </Show>
+          <Show when={isAdmin()}>{tab('operators', msg('Operators'))}</Show>
+          {/* Supervisors manage what the inboxes of their scope define (issue 20). */}
+          <Show when={isElevated()}>{tab('inboxes', msg('Settings'))}</Show>
           <Show when={isAdmin()}>
-            {tab('operators', msg('Operators'))}
-            {tab('inboxes', msg('Settings'))}
             {tab('audit', msg('Audit log'))}
             {tab('privacy', msg('Data requests'))}
             {tab('tokens', msg('API tokens'))}
@@ -146,6 +149,9 @@ export function Shell() {
       </Show>
       <TransferToast />
       <MentionToast />
+      <Show when={panel.state.slaAlert}>
+        <SlaToast />
+      </Show>
     </div>
   )
 }

@@ -1,14 +1,25 @@
 /**
- * The visitor sidebar's content: contact (editable), the page and browser with the visitor's
- * local time, attributes, pages visited and past conversations. Loaded on demand.
+ * The visitor sidebar's content: contact (editable), the conversation's custom attributes
+ * (issue 20, editable), the page and browser with the visitor's local time, the visitor's
+ * attributes (those the inbox defines editable, free-form ones as text), pages visited and past
+ * conversations. Loaded on demand.
  */
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import type { Conversation } from '../../shared/index.ts'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { VisitorContext } from '../api.ts'
+import {
+  attributesOf,
+  definitions,
+  refusalText,
+  saveAttributes,
+  valueText,
+} from '../attributes/defs.ts'
+import { usePanel } from '../context.ts'
 import { languageName, timeIn } from '../format.ts'
 import { t } from '../i18n.ts'
 import type { VisitorDetails } from '../store.ts'
+import { AttributeSection } from './AttributeSection.tsx'
 import { VisitorContact } from './VisitorContact.tsx'
 import { VisitorHistory } from './VisitorHistory.tsx'
 
@@ -33,35 +44,54 @@ export default function VisitorBody(props: {
   conversation: Conversation
   onOpen: (id: string) => void
 }) {
-  const attributes = () =>
-    Object.entries(props.details.visitor.attributes).sort(([a], [b]) => (a < b ? -1 : 1))
+  const panel = usePanel()
+  const inboxId = () => props.conversation.inboxId
+  /** Free-form ones: those the inbox does not define (the site's own, untyped). */
+  const freeForm = () =>
+    Object.entries(props.details.visitor.attributes)
+      .filter(
+        ([key]) => !definitions[inboxId()]?.some((d) => d.scope === 'visitor' && d.key === key),
+      )
+      .sort(([a], [b]) => (a < b ? -1 : 1))
   return (
     <>
       <VisitorContact details={props.details} location={props.conversation.location ?? null} />
+      <AttributeSection
+        title={t('Conversation attributes')}
+        inboxId={inboxId()}
+        scope="conversation"
+        values={attributesOf(props.conversation)}
+        save={(key, value) => saveAttributes(panel.http, props.conversation.id, { [key]: value })}
+      />
       <Show when={props.details.context}>{(c) => <PageContext context={c()} />}</Show>
-      <Show when={attributes().length > 0}>
-        <section class="visitor-section">
-          <h3>{t('Attributes')}</h3>
+      <AttributeSection
+        title={t('Attributes')}
+        inboxId={inboxId()}
+        scope="visitor"
+        values={props.details.visitor.attributes}
+        extra={freeForm().length > 0}
+        save={async (key, value) => {
+          const refused = await panel.actions.saveVisitor({ attributes: { [key]: value } })
+          return refused && refusalText(refused)
+        }}
+      >
+        <Show when={freeForm().length > 0}>
           <dl class="visitor-list" data-testid="visitor-attributes">
-            <For each={attributes()}>
+            <For each={freeForm()}>
               {([key, value]) => (
                 <div>
                   <dt>
                     <SafeText text={key} />
                   </dt>
                   <dd>
-                    <SafeText
-                      text={
-                        typeof value === 'boolean' ? (value ? t('yes') : t('no')) : String(value)
-                      }
-                    />
+                    <SafeText text={valueText(value)} />
                   </dd>
                 </div>
               )}
             </For>
           </dl>
-        </section>
-      </Show>
+        </Show>
+      </AttributeSection>
       <VisitorHistory details={props.details} onOpen={props.onOpen} />
     </>
   )

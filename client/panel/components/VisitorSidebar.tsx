@@ -11,8 +11,10 @@ import { usePanel } from '../context.ts'
 import { selected } from '../derive.ts'
 import { t } from '../i18n.ts'
 
-/** Its content comes in a chunk of its own: the panel's first load stays small. */
-const VisitorBody = lazy(() => import('./VisitorBody.tsx'))
+/** Its content comes in a chunk of its own (attributes/index.ts): the first load stays small. */
+const VisitorBody = lazy(() =>
+  import('../attributes/index.ts').then((m) => ({ default: m.VisitorBody })),
+)
 
 const COLLAPSED_KEY = 'parley.visitorSidebar'
 const wideQuery = window.matchMedia('(min-width: 1200px)')

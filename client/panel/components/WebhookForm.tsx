@@ -1,11 +1,12 @@
 /**
  * Add or change an endpoint. A new one's kind comes first: a webhook (the URL that receives the
  * events), a Telegram chat (its id or @channel, the bot's token, the language of the
- * notifications), e-mail replies to offline requests (the language) or the Telegram channel
- * (the bot's token: people who write to the bot become conversations); a saved one keeps its
- * kind (the server refuses a change). Then the events the kind allows (with a box for all of
- * them; e-mail and the channel have one, implicit), a description and whether it is on. Checked before sending
- * (the browser checks the URL, this form the chat, the token and that one event at least is
+ * notifications), e-mail replies to offline requests (the language), the Telegram channel
+ * (the bot's token: people who write to the bot become conversations) or e-mail to the team
+ * (its address, the language); a saved one keeps its kind (the server refuses a change). Then
+ * the events the kind allows (with a box for all of them; e-mail replies and the channel have
+ * one, implicit), a description and whether it is on. Checked before sending (the browser checks
+ * the URL and the address, this form the chat, the token and that one event at least is
  * chosen); a refusal by the server (a private address, say) shows under the field it is about,
  * else by the Save button, as does a server that cannot send e-mail.
  */
@@ -35,8 +36,8 @@ const CHAT = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$/
 /** A bot's token as BotFather hands it out: `<bot id>:<secret>`. */
 const BOT_TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{30,80}$/
 
-/** What a Telegram chat hears of some events (the rest as they are named). */
-const TELEGRAM_NOTES: Partial<Record<WebhookEventType, string>> = {
+/** What a team (a Telegram chat, e-mail to the team) hears of some events (the rest as named). */
+const TEAM_NOTES: Partial<Record<WebhookEventType, string>> = {
   'message.created': msg("a visitor's, while nobody is assigned"),
   'conversation.assigned': msg('escalations only'),
 }
@@ -45,10 +46,14 @@ const HEADINGS: Readonly<Record<EndpointKind, string>> = {
   webhook: msg('Edit webhook'),
   telegram: msg('Edit Telegram notifications'),
   mail: msg('Edit e-mail replies'),
+  team_mail: msg('Edit e-mail to the team'),
   channel: msg('Edit the Telegram channel'),
 }
 
-/** A refusal, under the field it names (or the target, when it speaks of an address). */
+/**
+ * A refusal, under the field it names (or the target, when it speaks of an address): a webhook's
+ * URL, a Telegram chat's id, the team's address.
+ */
 function refusal(error: ParleyError, kind: EndpointKind): Errors {
   // No SMTP on the server: nothing in the form can fix that.
   if (error.code === 'not_configured')
@@ -63,7 +68,7 @@ function refusal(error: ParleyError, kind: EndpointKind): Errors {
   if (named === 'botToken') return { botToken: text }
   if (
     (named === 'url' || (!named && /url|address|host/i.test(error.message))) &&
-    (kind === 'webhook' || kind === 'telegram')
+    (kind === 'webhook' || kind === 'telegram' || kind === 'team_mail')
   )
     return { [kind === 'webhook' ? 'url' : 'chat']: text }
   return { form: text }
@@ -82,6 +87,7 @@ export function WebhookForm(props: {
   const [draft, setDraft] = createStore({
     kind: kindOf(url),
     url,
+    /** A Telegram chat's id or @channel, or the team's address. */
     chat,
     lang,
     botToken: '',
@@ -98,6 +104,8 @@ export function WebhookForm(props: {
   const allowed = () => KIND_EVENTS[draft.kind]
   /** A Telegram kind: it takes the bot's token. */
   const bot = () => draft.kind === 'telegram' || draft.kind === 'channel'
+  /** A kind that notifies the team: its events are the same, with the same notes. */
+  const team = () => draft.kind === 'telegram' || draft.kind === 'team_mail'
   const all = () => allowed().every((e) => draft.events.includes(e))
   const choose = (events: readonly WebhookEventType[]) => {
     setErrors('events', undefined)
@@ -136,6 +144,7 @@ export function WebhookForm(props: {
     const lang = draft.lang === 'ru' ? '?lang=ru' : ''
     if (draft.kind === 'channel') return 'telegram:visitor'
     if (draft.kind === 'telegram') return `telegram:${draft.chat.trim()}${lang}`
+    if (draft.kind === 'team_mail') return `mailto:${draft.chat.trim()}${lang}`
     return draft.kind === 'mail' ? `email:visitor${lang}` : draft.url.trim()
   }
 
@@ -246,6 +255,21 @@ export function WebhookForm(props: {
           {t("Add the bot to the group first. A group's id starts with -100.")}
         </p>
       </Show>
+      <Show when={draft.kind === 'team_mail'}>
+        <label>
+          {t('E-mail address')}
+          <input
+            type="email"
+            required
+            dir="ltr"
+            value={draft.chat}
+            onInput={(e) => setDraft('chat', e.currentTarget.value)}
+            aria-invalid={errors.chat ? true : undefined}
+            aria-describedby={described('chat')}
+          />
+        </label>
+        {problem('chat')}
+      </Show>
       <Show when={draft.kind === 'channel'}>
         <p class="muted">
           {t(
@@ -282,7 +306,7 @@ export function WebhookForm(props: {
           {t('Show the token')}
         </label>
       </Show>
-      <Show when={draft.kind === 'telegram' || draft.kind === 'mail'}>
+      <Show when={team() || draft.kind === 'mail'}>
         <Show when={draft.kind === 'mail'}>
           <p class="muted">
             {t(
@@ -346,7 +370,7 @@ export function WebhookForm(props: {
                 {/* One run of text: a note wraps under its event, beside the box. */}
                 <span>
                   {event}
-                  <Show when={draft.kind === 'telegram' && TELEGRAM_NOTES[event]}>
+                  <Show when={team() && TEAM_NOTES[event]}>
                     {(note) => <span class="muted"> ({t(note())})</span>}
                   </Show>
                 </span>

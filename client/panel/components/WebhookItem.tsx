@@ -1,10 +1,10 @@
 /**
  * One endpoint in an inbox's list: its kind (an icon, named for screen readers), its target as
- * people read it (the URL, the Telegram chat, e-mail to visitors) and state (a failing one says
- * so first: since when, the last error), its events, what waits and how the last deliveries
- * went; a webhook's secret the one time it is shown (just made or rotated), focused and selected
- * to be copied; its actions (the delivery log, a test in the kind's words, edit, rotate a
- * webhook's secret, delete).
+ * people read it (the URL, the Telegram chat, e-mail to visitors or the team) and state (a
+ * failing one says so first: since when, the last error), its events, what waits and how the
+ * last deliveries went; a webhook's secret the one time it is shown (just made or rotated),
+ * focused and selected to be copied; its actions (the delivery log, a test in the kind's words,
+ * edit, rotate a webhook's secret, delete).
  */
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js'
 import { Icon } from '../../shared/ui/Icon.tsx'
@@ -27,8 +27,8 @@ const LINK =
   'M10 14a4 4 0 0 0 5.7 0l3-3A4 4 0 0 0 13 5.3l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1'
 
 /**
- * Each kind's icon (Telegram's paper plane, for both of its kinds), and its test's button and
- * note (msg() keys). The channel's test checks the bot's token.
+ * Each kind's icon (Telegram's paper plane, for both of its kinds; an envelope for both e-mail
+ * kinds), and its test's button and note (msg() keys). The channel's test checks the bot's token.
  */
 const KIND_UI = {
   webhook: [null, msg('Send test event'), msg('Test event queued')],
@@ -39,6 +39,7 @@ const KIND_UI = {
     msg("Test e-mail queued: it goes to this server's own sender address"),
   ],
   channel: ['send', msg('Check the bot'), msg('Check queued: the delivery log shows the result')],
+  team_mail: ['mail', msg('Send test e-mail'), msg('Test e-mail queued')],
 } as const
 
 export function WebhookItem(props: {
@@ -88,8 +89,8 @@ export function WebhookItem(props: {
   /** What the list says of it, in a line: labels and values. */
   const facts = () =>
     [
-      // E-mail and the channel have one event, implicit; e-mail no secret, and a Telegram
-      // endpoint's is its bot's token.
+      // E-mail replies and the channel have one event, implicit; e-mail (either kind) no
+      // secret, and a Telegram endpoint's is its bot's token.
       KIND_EVENTS[kind()][1] && [
         t('Events'),
         ep().events.length < KIND_EVENTS[kind()].length ? ep().events.join(', ') : t('All events'),
@@ -97,7 +98,7 @@ export function WebhookItem(props: {
       [t('Waiting to be sent'), ep().pending],
       [t('Last success'), time(ep().lastSuccessAt)],
       [t('Last failure'), time(ep().lastFailureAt)],
-      kind() !== 'mail' && [
+      !kind().endsWith('mail') && [
         kind() === 'webhook' ? t('Secret') : t('Bot token'),
         `…${ep().secretHint}`,
       ],

@@ -73,7 +73,7 @@ export function Webhooks(props: { inboxId: string }) {
       </div>
       <p class="muted">
         {t(
-          "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats (notifications for the team), e-mail (operators' answers to offline requests) and the Telegram channel (answers to people who write to your bot). A failed delivery is retried for 24 hours.",
+          "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats and e-mail to the team (notifications, SLA breaches), e-mail to visitors (operators' answers to offline requests) and the Telegram channel (answers to people who write to your bot). A failed delivery is retried for 24 hours.",
         )}
       </p>
       {error() && (

@@ -1,9 +1,12 @@
-/** The whole widget inside its frame: the chat window (or home) when open, and the launcher. */
+/**
+ * The whole widget inside its frame: the chat window (or home) when open, a proactive message
+ * (M6) while one shows, and the launcher.
+ */
 import { Show } from 'solid-js'
 import { accentStyle, appearanceOf } from '../appearance.ts'
 import { useWidget } from '../context.ts'
 import { Announcer } from './Announcer.tsx'
-import { ChatView, HomeView } from './lazy.ts'
+import { CampaignBubble, ChatView, HomeView } from './lazy.ts'
 import { Launcher } from './Launcher.tsx'
 
 export function App() {
@@ -27,6 +30,9 @@ export function App() {
         <Show when={!w.state.home} fallback={<HomeView />}>
           <ChatView />
         </Show>
+      </Show>
+      <Show when={w.state.campaign}>
+        <CampaignBubble />
       </Show>
       <Launcher />
       <Announcer />

@@ -22,6 +22,11 @@ import { Notice } from './Notice.tsx'
 import { Queue } from './Queue.tsx'
 import { TypingIndicator } from './TypingIndicator.tsx'
 
+// For a proactive message (campaign/, M6), which fetches this chunk as it shows: its visitor
+// may well open the chat next, and it needs nothing more of its own.
+export { RichText } from '../../shared/ui/RichText.tsx'
+export { initials } from './Face.tsx'
+
 export default function ChatWindow() {
   const w = useWidget()
   const files = createFileDraft(w.uploads)

@@ -15,6 +15,9 @@ import './home.css'
 
 const REFRESH_MS = 15_000
 
+/** Never pending to a visitor (the server says open, issue 20); the type holds all four. */
+const shown = (status: VisitorConversation['status']) => (status === 'pending' ? 'open' : status)
+
 export default function Home() {
   const w = useWidget()
   const s = () => homeStrings(w.state.lang)
@@ -75,7 +78,7 @@ export default function Home() {
                       }}
                     >
                       <span class="conversation-top">
-                        <span class="conversation-status">{s()[c().status]}</span>
+                        <span class="conversation-status">{s()[shown(c().status)]}</span>
                         <span class="sr-only">, </span>
                         <time dateTime={new Date(at()).toISOString()}>
                           {when(w.state.lang, at())}

@@ -1,5 +1,6 @@
 /**
- * The history: the team's greeting (before the first message; shown here, never sent), stored
+ * The history: the team's greeting (before the first message; shown here, never sent), or the
+ * proactive message the visitor is answering (M6; the server's copy replaces it), stored
  * messages with the operators who joined between them ("Anna joined the conversation", with
  * their face), then the visitor's pending ones, and the thanks for a request left offline.
  * Then, as the case may be: the pre-chat form's card after the first message (`after` mode),
@@ -13,7 +14,7 @@ import type { Message } from '../../shared/index.ts'
 import { useWidget } from '../context.ts'
 import { fieldValue, isMine, preChatForm } from '../derive.ts'
 import { Face } from './Face.tsx'
-import { DetailsForm, RatingCard } from './lazy.ts'
+import { CampaignIntro, DetailsForm, RatingCard } from './lazy.ts'
 import { MessageItem } from './MessageItem.tsx'
 
 const NEAR_PX = 80
@@ -101,8 +102,16 @@ export function MessageList() {
         <p class="older">{w.t.loadingOlder}</p>
       </Show>
       <ol class="list" aria-label={w.t.messages}>
+        <Show when={w.state.campaign && !w.state.conversation}>
+          <CampaignIntro />
+        </Show>
         <Show
-          when={w.state.messages.length === 0 && !w.state.hasMore && w.state.availability?.greeting}
+          when={
+            !w.state.campaign &&
+            w.state.messages.length === 0 &&
+            !w.state.hasMore &&
+            w.state.availability?.greeting
+          }
         >
           {(text) => (
             <li class="row theirs greeting">

@@ -4,7 +4,7 @@
  * chunk is fetched as soon as the visitor points at or focuses the launcher, so it is usually
  * there by the click), and what most visitors never see: the rating card after a resolved
  * conversation, the pre-chat form, the home view with the visitor's conversations and the
- * request form while nobody can answer.
+ * request form while nobody can answer, and a proactive message (M6) with its chunk.
  * Solid's `lazy` would bring resources and Suspense into the first chunk; this is all it takes
  * here: nothing until the chunk is there, then the component. A chunk that failed to load
  * (offline) is asked for again the next time it is shown.
@@ -39,3 +39,8 @@ export const RatingCard = later(() => import('./Rating.tsx'))
 export const DetailsForm = later(() => import('./Details.tsx'))
 export const HomeView = later(() => import('./Home.tsx'))
 export const LeaveForm = later(() => import('./LeaveForm.tsx'))
+
+// A proactive message (M6): above the launcher, then atop the empty thread (already loaded).
+const campaign = () => import('../campaign/Campaign.tsx')
+export const CampaignBubble = later(campaign)
+export const CampaignIntro = later(async () => ({ default: (await campaign()).Intro }))

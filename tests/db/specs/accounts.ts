@@ -145,6 +145,7 @@ export function accountSpecs(store: () => Store): void {
           autoResolveAfterDays: 5,
           autoResolveMessage: { en: 'Closed for now: write again any time.', ru: 'Пишите ещё.' },
           eraseClosedAfterDays: 400,
+          campaignGapMinutes: 15,
           captcha: {
             mode: 'always',
             sessionsPer10Min: 7,

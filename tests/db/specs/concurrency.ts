@@ -7,6 +7,7 @@ import type { Store } from '../../../actors/ports.ts'
 import {
   T0,
   conversation,
+  inbox,
   createWrite,
   message,
   postWrite,
@@ -42,6 +43,80 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export function concurrencySpecs(store: () => Store, dialect: DialectHarness): void {
   describe('concurrency', () => {
+    test('concurrency - nodes showing campaigns to one visitor at once: one showing per gap, each campaign once', async () => {
+      await store().inboxes.create(inbox('i1'))
+      await store().visitors.create({
+        id: 'v1',
+        inboxId: 'i1',
+        externalId: null,
+        createdAt: T0,
+        signedOutAt: 0,
+        name: null,
+        email: null,
+      })
+      const ids = Array.from({ length: 6 }, (_, i) => `camp-${i}`)
+      for (const id of ids) {
+        await store().campaigns.create(
+          {
+            id,
+            inboxId: 'i1',
+            name: id,
+            text: 'hello',
+            senderId: null,
+            enabled: true,
+            startsAt: null,
+            endsAt: null,
+            rules: {
+              urlPattern: '',
+              afterSeconds: 0,
+              audience: 'all',
+              countries: [],
+              languages: [],
+              businessHoursOnly: false,
+            },
+            createdAt: T0,
+            updatedAt: T0,
+          },
+          20,
+        )
+      }
+      const at = T0 + 1000
+      // Every node tries every campaign at once (twice each): a gap of an hour lets one through.
+      const outcomes = await withTwins(dialect, store(), 2, async (twins) =>
+        Promise.all(
+          [store(), ...twins].flatMap((node) =>
+            [...ids, ...ids].map((id) =>
+              node.campaigns.recordView(id, 'v1', at, at - 3_600_000).then(
+                () => 'shown',
+                (e: { code?: string }) => e.code ?? 'error',
+              ),
+            ),
+          ),
+        ),
+      )
+      expect(outcomes.filter((o) => o === 'shown')).toHaveLength(1)
+      expect(outcomes.filter((o) => o !== 'shown' && o !== 'conflict')).toEqual([])
+      const views = await store().campaigns.viewsOf('v1')
+      expect(views.shown.size).toBe(1)
+      expect(views.lastShownAt).toBe(at)
+      // No gap: each of the others once more, however many try.
+      const again = await withTwins(dialect, store(), 2, async (twins) =>
+        Promise.all(
+          [store(), ...twins].flatMap((node) =>
+            ids.map((id) =>
+              node.campaigns.recordView(id, 'v1', at + 1, Number.MAX_SAFE_INTEGER).then(
+                () => 'shown',
+                (e: { code?: string }) => e.code ?? 'error',
+              ),
+            ),
+          ),
+        ),
+      )
+      expect(again.filter((o) => o === 'shown')).toHaveLength(ids.length - 1)
+      expect(again.filter((o) => o !== 'shown' && o !== 'conflict')).toEqual([])
+      expect((await store().campaigns.viewsOf('v1')).shown.size).toBe(ids.length)
+    })
+
     test('concurrency - writes issued while a transaction is in flight share the next one', async () => {
       const before = store().stats()
       const first = store().conversations.write(createWrite(conversation('first')))

@@ -109,7 +109,7 @@ async function postgresShape(url: string): Promise<Shape> {
       where ns.nspname = 'public' and i.relname not in ('events_search_idx', 'visitors_search_idx')`
     const foreignKeys = await sql<{ t: string; c: string; rt: string; rc: string; del: string }[]>`
       select cl.relname as t, a.attname as c, rcl.relname as rt, ra.attname as rc,
-        case con.confdeltype when 'c' then 'cascade' when 'a' then 'no action' else con.confdeltype::text end as del
+        case con.confdeltype when 'c' then 'cascade' when 'a' then 'no action' when 'n' then 'set null' else con.confdeltype::text end as del
       from pg_constraint con
       join pg_class cl on cl.oid = con.conrelid
       join pg_class rcl on rcl.oid = con.confrelid

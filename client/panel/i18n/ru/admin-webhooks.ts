@@ -4,8 +4,8 @@ import type { Dictionary } from '../../i18n.ts'
 export const RU_ADMIN_WEBHOOKS: Dictionary = {
   Webhooks: 'Вебхуки',
   'Webhooks of {name}': 'Вебхуки: {name}',
-  "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats (notifications for the team), e-mail (operators' answers to offline requests) and the Telegram channel (answers to people who write to your bot). A failed delivery is retried for 24 hours.":
-    'Parley отправляет события этого ящика этим получателям: вебхукам (подписанные запросы на URL), в чаты Telegram (уведомления для команды), по e-mail (ответы операторов на офлайн-заявки) и в Telegram (ответы тем, кто пишет вашему боту). Неудачная доставка повторяется в течение 24 часов.',
+  "Parley sends this inbox's events to these endpoints: webhooks (signed requests to a URL), Telegram chats and e-mail to the team (notifications, SLA breaches), e-mail to visitors (operators' answers to offline requests) and the Telegram channel (answers to people who write to your bot). A failed delivery is retried for 24 hours.":
+    'Parley отправляет события этого ящика этим получателям: вебхукам (подписанные запросы на URL), в чаты Telegram и на e-mail команды (уведомления, нарушения SLA), по e-mail посетителям (ответы операторов на офлайн-заявки) и в Telegram (ответы тем, кто пишет вашему боту). Неудачная доставка повторяется в течение 24 часов.',
   'No endpoints yet.': 'Получателей пока нет.',
   'Add endpoint': 'Добавить получателя',
   Webhook: 'Вебхук',
@@ -14,6 +14,7 @@ export const RU_ADMIN_WEBHOOKS: Dictionary = {
   'E-mail to visitors ({lang})': 'E-mail посетителям ({lang})',
   'Telegram channel (people write to your bot)': 'Обращения из Telegram (люди пишут вашему боту)',
   'Telegram channel': 'Обращения из Telegram',
+  'E-mail to the team': 'E-mail команде',
 
   // The form
   'New endpoint': 'Новый получатель',
@@ -21,8 +22,10 @@ export const RU_ADMIN_WEBHOOKS: Dictionary = {
   'Edit Telegram notifications': 'Изменить уведомления в Telegram',
   'Edit e-mail replies': 'Изменить ответы по e-mail',
   'Edit the Telegram channel': 'Изменить приём обращений из Telegram',
+  'Edit e-mail to the team': 'Изменить e-mail команде',
   Kind: 'Тип',
   'Chat id or @channel': 'ID чата или @канал',
+  'E-mail address': 'Адрес e-mail',
   "Add the bot to the group first. A group's id starts with -100.":
     'Сначала добавьте бота в группу. ID группы начинается с -100.',
   'Enter the chat id (-1001234567890) or @channelname.':
@@ -67,6 +70,7 @@ export const RU_ADMIN_WEBHOOKS: Dictionary = {
   'Send test message': 'Отправить тестовое сообщение',
   'Test message queued': 'Тестовое сообщение в очереди',
   'Send test e-mail': 'Отправить тестовое письмо',
+  'Test e-mail queued': 'Тестовое письмо в очереди',
   'Check the bot': 'Проверить бота',
   'Check queued: the delivery log shows the result':
     'Проверка в очереди: результат будет в журнале доставок',

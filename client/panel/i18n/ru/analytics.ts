@@ -125,6 +125,30 @@ export const RU_ANALYTICS: Dictionary = {
   Share: 'Доля',
   'No label': 'Без метки',
 
+  // Conversations by attribute.
+  'Conversations by attribute': 'Разговоры по атрибутам',
+  'No list or checkbox attributes in these inboxes yet.':
+    'В этих ящиках пока нет атрибутов-списков и флажков.',
+  'As set now.': 'Значения на сейчас.',
+  Value: 'Значение',
+
+  // SLA.
+  SLA: 'Соблюдение SLA',
+  'No conversations under an SLA in this period.': 'За этот период нет разговоров с SLA.',
+  'Under an SLA': 'Разговоры с SLA',
+  'Breached the SLA': 'SLA нарушен',
+  'Breaches by kind': 'Нарушения по типам',
+  'A conversation may breach more than once.': 'Разговор может нарушить SLA несколько раз.',
+  Kind: 'Тип',
+  Breaches: 'Нарушения',
+  'First response': 'Первый ответ',
+  'Next response': 'Следующий ответ',
+  Resolution: 'Решение',
+  'By policy': 'По политикам',
+  Policy: 'Политика',
+  Breached: 'С нарушением',
+  'Breach rate': 'Доля нарушений',
+
   // Drill-down.
   '{n} conversations': ['{n} разговор', '{n} разговора', '{n} разговоров'],
   '(more to show)': '(есть ещё)',

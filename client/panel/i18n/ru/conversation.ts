@@ -60,6 +60,10 @@ export const RU_CONVERSATION: Dictionary = {
   'Transfer…': 'Передать…',
   Reopen: 'Открыть снова',
   Resolve: 'Решить',
+  // Pending (issue 20): answered, waiting on the visitor.
+  'Mark pending': 'Ждать ответа',
+  'Waiting on the visitor: their next message opens it again':
+    'Ждём посетителя: его следующее сообщение снова откроет разговор',
   'Answered: the visitor is asked for a rating, and writing again reopens this conversation':
     'Вопрос решён: посетителя попросят поставить оценку, а его новое сообщение снова откроет этот разговор',
   'Finished for good (spam, ended): writing again starts a new conversation in the widget':
@@ -98,6 +102,9 @@ export const RU_CONVERSATION: Dictionary = {
   'Reopened by {name}': 'Открыт снова ({name})',
   'Resolved by {name}': 'Решён ({name})',
   'Closed by {name}': 'Закрыт ({name})',
+  'The visitor replied: open again': 'Посетитель ответил: разговор снова открыт',
+  'Marked pending automatically': 'Ожидает ответа посетителя (автоматически)',
+  '{name} marked it pending': 'Ожидает ответа посетителя ({name})',
   'Auto-assigned to {name}': 'Назначен автоматически: {name}',
   'Back in the queue': 'Снова в очереди',
   'Escalated to {name}': 'Эскалация: {name}',

@@ -158,6 +158,7 @@ export const RU_SHELL: Dictionary = {
   'Any status': 'Любой статус',
   // The status filter's options ("Open" alone is the verb elsewhere).
   'status|Open': 'Открыт',
+  'status|Pending': 'Ожидает ответа',
   'status|Resolved': 'Решён',
   'status|Closed': 'Закрыт',
   // The list's inbox filter (a configured inbox; the page tab "Inbox" is «Входящие»).
@@ -171,6 +172,7 @@ export const RU_SHELL: Dictionary = {
   'Waiting longest': 'По ожиданию',
   'Unanswered only': 'Только без ответа',
   open: 'открыт',
+  pending: 'ожидает ответа',
   resolved: 'решён',
   closed: 'закрыт',
   'You: ': 'Вы: ',
@@ -195,6 +197,8 @@ export const RU_SHELL: Dictionary = {
   Assign: 'Назначить',
   '{failed} of {total} could not be resolved: {reasons}':
     'Не удалось решить {failed} из {total}: {reasons}',
+  '{failed} of {total} could not be marked pending: {reasons}':
+    'Не удалось перевести в ожидание {failed} из {total}: {reasons}',
   '{failed} of {total} could not be closed: {reasons}':
     'Не удалось закрыть {failed} из {total}: {reasons}',
   '{failed} of {total} could not be assigned: {reasons}':

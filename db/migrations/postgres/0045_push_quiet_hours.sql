@@ -1,0 +1,1 @@
+ALTER TABLE "notification_prefs" ADD COLUMN "quiet_hours" text;
