@@ -74,6 +74,7 @@ export class AnalyticsSteps {
   readonly #addSeries
   readonly #addDays
   readonly #eraseComments
+  readonly #dropErasedComments
   readonly #settle
   readonly #insertLoads = insertInto('analyticsLoad')
   readonly #endLoad
@@ -161,6 +162,18 @@ export class AnalyticsSteps {
         group by ${load.inboxId}, ${period}, ${sql.join(dims, sql`, `)}
         on conflict (${names}) do update set ${sql.identifier(open.count.name)} = ${open.count} + excluded.count`)
     }
+    const conv = db.tables.conversations
+    this.#dropErasedComments = (ids: readonly string[]) =>
+      update(
+        'analyticsRatings',
+        { comment: null },
+        and(
+          inArray(r.conversationId, [...ids]),
+          sql`${r.comment} is not null`,
+          sql`exists (select 1 from ${conv} where ${conv.id} = ${r.conversationId} and ${conv.erasedAt} is not null)`,
+        ),
+        { id: field(r.conversationId) },
+      )
     this.#eraseComments = update(
       'analyticsRatings',
       { comment: null },
@@ -212,6 +225,11 @@ export class AnalyticsSteps {
       (r) => `${r.conversationId}\u0000${r.resolutionSeq}`,
     )
     steps.push(...insertStep(this.#upsertRating, ratings))
+    if (ratings.length > 0) {
+      // A conversation erased after the fold read its rating: no comment kept (erasure.ts).
+      const rated = [...new Set(ratings.map((r) => r.conversationId))]
+      steps.push(queryStep(this.#dropErasedComments(rated), {}))
+    }
     for (const p of projections) {
       if (p.erased) {
         steps.push(queryStep(this.#eraseComments, { conversationId: p.facts.conversationId }))

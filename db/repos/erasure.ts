@@ -8,7 +8,7 @@
  * marks, so counts and durations of analytics still add up. The search indexes follow the
  * log's text through their triggers (SQLite) or expression indexes (Postgres).
  */
-import { and, eq, ne, or, gt, sql } from 'drizzle-orm'
+import { and, eq, gt, isNotNull, ne, or, sql } from 'drizzle-orm'
 import { EMPTY_CONTEXT, type StoredEventData } from '../../protocol/index.ts'
 import { queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import { field, update } from '../sql/statements.ts'
@@ -31,6 +31,7 @@ export class ErasureSteps {
 
   steps(erasure: PlannedErasure): Step[] {
     const { events: e, attachments: a, conversations: c, webhookDeliveries: w } = this.db.tables
+    const r = this.db.tables.analyticsRatings
     const { conversationId: id, at } = erasure
     const inLog = (name: StoredEventData['name']) => and(eq(e.conversationId, id), eq(e.name, name))
     const seqs = { seq: field(e.seq) }
@@ -78,6 +79,17 @@ export class ErasureSteps {
       ),
       queryStep(
         update('conversations', { erasedAt: at, city: null }, eq(c.id, id), { id: field(c.id) }),
+        {},
+      ),
+      // Analytics' copy of the ratings' comments, now (the projector folds the erasure later;
+      // a rating it folds after this write finds `erased_at` set and keeps no comment).
+      queryStep(
+        update(
+          'analyticsRatings',
+          { comment: null },
+          and(eq(r.conversationId, id), isNotNull(r.comment)),
+          { id: field(r.conversationId) },
+        ),
         {},
       ),
       // Webhook deliveries not sent yet carry the content in their body: cancelled, emptied.

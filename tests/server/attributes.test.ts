@@ -380,6 +380,12 @@ describe('custom attributes (issue 20)', () => {
           .priority === 'high',
       { timeoutMs: 10_000 },
     )
+    // The runner counts the run once the action is done (server/rules/runner.ts settle).
+    await waitUntil(
+      'the run counted',
+      async () => ((await s.store.rules.get(saved.id))?.runs ?? 0) >= 1,
+      { timeoutMs: 10_000 },
+    )
     const stored = await s.store.rules.get(saved.id)
     expect(stored?.runs).toBe(1)
     const aNow = await ok(s.http(`/api/conversations/${a.id}`, { token: op.token }))
