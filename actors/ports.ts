@@ -26,6 +26,13 @@ import type { Rule } from '../protocol/rules.ts'
 import type { AttributeDefinition } from '../protocol/attributes.ts'
 import type { ConversationSla, SlaPolicy } from '../protocol/sla.ts'
 import type { Campaign } from '../protocol/campaigns.ts'
+import type {
+  ArticleStatus,
+  HelpArticle,
+  HelpCategory,
+  HelpLanguage,
+  HelpRevision,
+} from '../protocol/help.ts'
 import type { Durations, LoadEdges } from '../protocol/analytics.ts'
 import type { Schedule } from './inbox/schedule.ts'
 
@@ -1976,6 +1983,144 @@ export interface AnalyticsStore extends PresenceLog {
   ): Promise<AnalyticsEventRecord[]>
 }
 
+/** A help-center article's row as the store keeps it: the article and its index terms. */
+export interface HelpArticleRecord extends HelpArticle {
+  /** Stems of the title (server/help/analyze.ts), what the search index reads. */
+  titleTerms: string
+  /** Stems of the body's plain text. */
+  bodyTerms: string
+}
+
+/** Which articles a list shows; every field narrows it. */
+export interface HelpArticleFilter {
+  /** Portals: these inboxes' articles (null: every inbox's). */
+  inboxIds: readonly string[] | null
+  /** Also the shared articles (inboxId null). */
+  shared: boolean
+  language?: HelpLanguage
+  status?: ArticleStatus
+  categoryId?: string
+  limit: number
+  offset: number
+}
+
+/** A change to an article: a new revision, or the latest one amended (autosave). */
+export interface HelpArticleSave {
+  article: HelpArticleRecord
+  /** The revision the change was made from; another one is a `conflict`. */
+  fromRevision: number
+  /** The slug before, when it changed (it then redirects). */
+  formerSlug: string | null
+  /** Amend the latest revision (the same author saving again soon) instead of adding one. */
+  amend: boolean
+}
+
+/** Help-center articles, categories, slugs, revisions, feedback and reading events (issue 21). */
+export interface HelpStore {
+  categories(inboxIds: readonly string[] | null, shared: boolean): Promise<HelpCategory[]>
+  category(id: string): Promise<HelpCategory | null>
+  categoryBySlug(slug: string): Promise<HelpCategory | null>
+  /** Adds one; a taken slug is a `conflict`; more than `max` in the portal `validation_failed`. */
+  createCategory(category: HelpCategory, max: number): Promise<void>
+  updateCategory(
+    id: string,
+    patch: Partial<Pick<HelpCategory, 'slug' | 'names' | 'descriptions' | 'position'>> & {
+      updatedAt: number
+    },
+  ): Promise<HelpCategory | null>
+  /** Removes it; its articles stay, without a category. */
+  deleteCategory(id: string): Promise<boolean>
+
+  article(id: string): Promise<HelpArticleRecord | null>
+  /** Every translation of an article (the group), by language. */
+  translations(groupId: string): Promise<HelpArticleRecord[]>
+  articles(filter: HelpArticleFilter): Promise<{ articles: HelpArticleRecord[]; total: number }>
+  /**
+   * Adds an article with its slug and first revision; a slug taken (now or formerly) by
+   * another article, or a second translation in one language, is a `conflict`.
+   */
+  createArticle(article: HelpArticleRecord): Promise<void>
+  /** Saves a change (see HelpArticleSave); keeps at most `maxRevisions` revisions. */
+  saveArticle(save: HelpArticleSave, maxRevisions: number): Promise<void>
+  deleteArticle(id: string): Promise<boolean>
+  revisions(articleId: string): Promise<HelpRevision[]>
+  revision(articleId: string, revision: number): Promise<HelpRevision | null>
+  /** The article a slug names in a language, and whether it is its current slug. */
+  slug(
+    language: HelpLanguage,
+    slug: string,
+  ): Promise<{ articleId: string; current: boolean } | null>
+  /**
+   * Published articles of the portal (its inbox's and the shared ones) in a language whose
+   * index terms match: every term (a prefix term as a prefix), ranked by relevance (title
+   * first); at most `limit` candidates, best first.
+   */
+  searchTerms(opts: {
+    inboxId: string | null
+    language: HelpLanguage
+    terms: ReadonlyArray<{ text: string; prefix: boolean }>
+    /** Each inner list is alternatives (typo corrections) for one word: any of them. */
+    alternatives?: ReadonlyArray<readonly string[]>
+    limit: number
+  }): Promise<Array<{ id: string; relevance: number }>>
+  /** Helpful and not-helpful votes of these articles since `since` (ms). */
+  recentVotes(
+    articleIds: readonly string[],
+    since: number,
+  ): Promise<Map<string, { helpful: number; notHelpful: number }>>
+  /** Every distinct index term of published articles, for typo correction. */
+  vocabulary(): Promise<string[]>
+  /** Changes whenever an article is added, changed or removed (the vocabulary's cache key). */
+  version(): Promise<string>
+  /** Records a vote (and counts it on the article). */
+  addFeedback(feedback: {
+    id: string
+    articleId: string
+    helpful: boolean
+    comment: string | null
+    visitorId: string | null
+    createdAt: number
+  }): Promise<boolean>
+  /** Records views and searches; a view also counts on its article. */
+  addEvents(events: ReadonlyArray<HelpEventRecord>): Promise<void>
+  /** What readers did in these portals (null: every one) in [from, to). */
+  figures(opts: {
+    inboxIds: readonly string[] | null
+    from: number
+    to: number
+  }): Promise<HelpFigures>
+}
+
+/** The help center's figures over a period (issue 21). */
+export interface HelpFigures {
+  views: number
+  searches: number
+  /** Searches that found nothing. */
+  emptySearches: number
+  /** The commonest queries that found nothing: what to write next. */
+  emptyQueries: Array<{ query: string; count: number; lastAt: number }>
+  /** The most read articles. */
+  topArticles: Array<{ id: string; title: string; views: number }>
+  helpful: number
+  notHelpful: number
+  /** Known visitors (the widget's) who searched or read. */
+  helpedVisitors: number
+  /** Of those, who started a conversation within a day of it. */
+  followedByConversation: number
+}
+
+export interface HelpEventRecord {
+  id: string
+  kind: 'view' | 'search'
+  inboxId: string | null
+  articleId: string | null
+  visitorId: string | null
+  language: HelpLanguage
+  query: string | null
+  results: number | null
+  at: number
+}
+
 export interface Store {
   conversations: ConversationStore
   queries: ConversationQueries
@@ -2002,6 +2147,7 @@ export interface Store {
   notificationPrefs: NotificationPrefsStore
   telegramOffsets: TelegramOffsetStore
   analytics: AnalyticsStore
+  help: HelpStore
   /** Throws when the database cannot be reached (readiness). */
   ping(): Promise<void>
   /** What the write path's last outcomes and the operations in flight say. */

@@ -12,6 +12,7 @@ import { SqlCannedReplyStore } from './repos/canned.ts'
 import { SqlLabelStore } from './repos/labels.ts'
 import { SqlAttributeStore } from './repos/attributes.ts'
 import { SqlCampaignStore } from './repos/campaigns.ts'
+import { SqlHelpStore } from './repos/help.ts'
 import { SqlSlaStore } from './repos/sla.ts'
 import { SqlPushStore } from './repos/push.ts'
 import { SqlMacroStore } from './repos/macros.ts'
@@ -158,6 +159,7 @@ export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store 
     notificationPrefs: new SqlNotificationPrefsStore(db),
     telegramOffsets: new SqlTelegramOffsetStore(db),
     analytics: new SqlAnalyticsStore(db, (unit) => committer.submit(unit)),
+    help: new SqlHelpStore(db),
     ping: () => db.ping(),
     health: () => health.status(),
     probe: () => db.probe(),

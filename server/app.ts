@@ -81,6 +81,9 @@ import { labelRoutes } from './http/labels.ts'
 import { attributeRoutes } from './http/attributes.ts'
 import { slaRoutes } from './http/sla.ts'
 import { campaignRoutes } from './http/campaigns.ts'
+import { helpRoutes } from './http/help.ts'
+import { helpPublicRoutes } from './http/help-public.ts'
+import { HelpService } from './help/service.ts'
 import { macroRoutes } from './http/macros.ts'
 import { ruleRoutes } from './http/rules.ts'
 import { followerRoutes } from './http/followers.ts'
@@ -561,6 +564,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const setup = new FirstRunSetup({ store, auth, secret: config.secret, clock, log })
   const audit = new AuditTrail(store.audit, clock, log)
   chat.audit = audit
+  const help = new HelpService(store.help, clock)
   const ctx: HttpContext = {
     store,
     auth,
@@ -627,6 +631,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(attributeRoutes(ctx))
     .use(slaRoutes(ctx))
     .use(campaignRoutes(ctx))
+    .use(helpRoutes(ctx, help))
+    .use(helpPublicRoutes(ctx, help))
     .use(pushRoutes(ctx, push, webhookPolicy))
     .use(macroRoutes(ctx))
     .use(ruleRoutes(ctx, rules, webhooks))

@@ -75,6 +75,12 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
     'country',
     'region',
   ],
+  helpCategories: ['id'],
+  helpArticles: ['id'],
+  helpSlugs: ['language', 'slug'],
+  helpRevisions: ['articleId', 'revision'],
+  helpFeedback: ['id'],
+  helpEvents: ['id'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

@@ -41,6 +41,7 @@ import type {
 } from '../../protocol/index.ts'
 import type { WebhookDeliveryStatus, WebhookEventType } from '../../protocol/webhooks.ts'
 import type { ApiTokenScope } from '../../protocol/api-tokens.ts'
+import type { ArticleStatus, HelpLanguage } from '../../protocol/help.ts'
 
 /** Epoch milliseconds, seqs and epochs: 64-bit in the database, a JS number in the rows. */
 const int64 = (name: string) => bigint(name, { mode: 'number' })
@@ -1280,6 +1281,152 @@ export const analyticsPresence = pgTable(
   ],
 )
 
+/**
+ * Help-center categories (issue 21, protocol/help.ts): a portal's (an inbox's, or every inbox's
+ * when `inbox_id` is null), with a name and a description per language and an order.
+ */
+export const helpCategories = pgTable(
+  'help_categories',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    slug: text('slug').notNull(),
+    names: json('names').$type<Partial<Record<HelpLanguage, string>>>().notNull(),
+    descriptions: json('descriptions').$type<Partial<Record<HelpLanguage, string>>>().notNull(),
+    position: int64('position').notNull(),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+  },
+  // Slugs are unique across portals: a category page's address names one.
+  (t) => [uniqueIndex('help_categories_slug_uq').on(t.slug)],
+)
+
+/**
+ * Help-center articles (issue 21): one language's text each; translations share `group_id`.
+ * `title_terms` and `body_terms` are the stems of the title and of the body's plain text
+ * (server/help/analyze.ts), what the search indexes read (see the help migrations); stemming is
+ * done here, once, the same for both dialects, so both find the same articles.
+ */
+export const helpArticles = pgTable(
+  'help_articles',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id').notNull(),
+    inboxId: text('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    categoryId: text('category_id').references(() => helpCategories.id, { onDelete: 'set null' }),
+    language: text('language').$type<HelpLanguage>().notNull(),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    status: text('status').$type<ArticleStatus>().notNull(),
+    authorId: text('author_id').references(() => operators.id, { onDelete: 'set null' }),
+    updatedBy: text('updated_by').references(() => operators.id, { onDelete: 'set null' }),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+    publishedAt: int64('published_at'),
+    revision: int64('revision').notNull(),
+    views: int64('views').notNull().default(0),
+    helpful: int64('helpful').notNull().default(0),
+    notHelpful: int64('not_helpful').notNull().default(0),
+    titleTerms: text('title_terms').notNull(),
+    bodyTerms: text('body_terms').notNull(),
+  },
+  (t) => [
+    // One translation per language of an article.
+    uniqueIndex('help_articles_group_language_uq').on(t.groupId, t.language),
+    // A portal's articles of one language and status, newest first (the panel's list, the
+    // public home and the search's vocabulary).
+    index('help_articles_portal_idx').on(t.inboxId, t.language, t.status, t.updatedAt),
+    // A category's articles (its page; a deleted category's articles lose it).
+    index('help_articles_category_idx').on(t.categoryId),
+  ],
+)
+
+/**
+ * Every slug an article has had, per language: the current one, and former ones that redirect
+ * to it. The key keeps a slug to one article, current or former, so an old link never changes
+ * what it points at; an article may take back a former slug of its own.
+ */
+export const helpSlugs = pgTable(
+  'help_slugs',
+  {
+    language: text('language').$type<HelpLanguage>().notNull(),
+    slug: text('slug').notNull(),
+    articleId: text('article_id')
+      .notNull()
+      .references(() => helpArticles.id, { onDelete: 'cascade' }),
+    current: boolean('current').notNull(),
+    createdAt: int64('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.language, t.slug] }),
+    index('help_slugs_article_idx').on(t.articleId),
+  ],
+)
+
+/** An article's saved states (issue 21): its history, and what a restore copies. */
+export const helpRevisions = pgTable(
+  'help_revisions',
+  {
+    articleId: text('article_id')
+      .notNull()
+      .references(() => helpArticles.id, { onDelete: 'cascade' }),
+    revision: int64('revision').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    slug: text('slug').notNull(),
+    categoryId: text('category_id'),
+    status: text('status').$type<ArticleStatus>().notNull(),
+    authorId: text('author_id').references(() => operators.id, { onDelete: 'set null' }),
+    createdAt: int64('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.revision] })],
+)
+
+/**
+ * Readers' feedback on articles (issue 21): helpful or not, with an optional comment. The
+ * article index reads an article's recent votes (ranking by recent helpfulness).
+ */
+export const helpFeedback = pgTable(
+  'help_feedback',
+  {
+    id: text('id').primaryKey(),
+    articleId: text('article_id')
+      .notNull()
+      .references(() => helpArticles.id, { onDelete: 'cascade' }),
+    helpful: boolean('helpful').notNull(),
+    comment: text('comment'),
+    visitorId: text('visitor_id').references(() => visitors.id, { onDelete: 'cascade' }),
+    createdAt: int64('created_at').notNull(),
+  },
+  (t) => [index('help_feedback_article_idx').on(t.articleId, t.createdAt)],
+)
+
+/**
+ * What readers did in the help center (issue 21): article views and searches (with the number
+ * of results), per portal, with the visitor when the widget knows them, for the figures: views,
+ * searches without results, and deflection (help used, no conversation after).
+ */
+export const helpEvents = pgTable(
+  'help_events',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').$type<'view' | 'search'>().notNull(),
+    inboxId: text('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    articleId: text('article_id').references(() => helpArticles.id, { onDelete: 'cascade' }),
+    visitorId: text('visitor_id').references(() => visitors.id, { onDelete: 'cascade' }),
+    language: text('language').$type<HelpLanguage>().notNull(),
+    query: text('query'),
+    results: int64('results'),
+    at: int64('at').notNull(),
+  },
+  (t) => [
+    // A period's events of a portal (the figures), and a visitor's (deflection, erasure).
+    index('help_events_portal_idx').on(t.inboxId, t.kind, t.at),
+    index('help_events_visitor_idx').on(t.visitorId, t.at),
+  ],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -1328,4 +1475,10 @@ export const tables = {
   analyticsPeriods,
   analyticsPeriodCache,
   analyticsOpenLoads,
+  helpCategories,
+  helpArticles,
+  helpSlugs,
+  helpRevisions,
+  helpFeedback,
+  helpEvents,
 }

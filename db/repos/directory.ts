@@ -1,5 +1,5 @@
 /** Inboxes and visitors: the accounts that conversations belong to. */
-import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm'
 import {
   DEFAULT_INBOX_SETTINGS,
   type InboxRecord,
@@ -18,6 +18,7 @@ import {
   remove,
   selectFields,
   selectRows,
+  update,
   updateRows,
 } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
@@ -298,23 +299,43 @@ export class SqlVisitorStore implements VisitorStore {
   }
 
   async erase(id: string, at: number): Promise<boolean> {
-    const v = this.db.tables.visitors
-    const rows = await this.db.all(
-      updateRows(
-        'visitors',
-        {
-          externalId: null,
-          name: null,
-          email: null,
-          phone: null,
-          attributes: {},
-          erasedAt: sql`coalesce(${v.erasedAt}, ${at})`,
-          signedOutAt: sql`case when ${v.signedOutAt} > ${at} then ${v.signedOutAt} else ${at} end`,
-        },
-        eq(v.id, id),
+    const { visitors: v, helpEvents: e, helpFeedback: f } = this.db.tables
+    let found = false
+    await this.db.transaction([
+      queryStep(
+        update(
+          'visitors',
+          {
+            externalId: null,
+            name: null,
+            email: null,
+            phone: null,
+            attributes: {},
+            erasedAt: sql`coalesce(${v.erasedAt}, ${at})`,
+            signedOutAt: sql`case when ${v.signedOutAt} > ${at} then ${v.signedOutAt} else ${at} end`,
+          },
+          eq(v.id, id),
+          { id: field(v.id) },
+        ),
+        {},
+        (rows) => void (found = rows.length > 0),
       ),
-    )
-    return rows.length > 0
+      // What they typed in the help center (issue 21): their searches' words and their
+      // feedback's comments. The events and votes stay, as counts.
+      queryStep(
+        update('helpEvents', { query: null }, and(eq(e.visitorId, id), isNotNull(e.query)), {
+          id: field(e.id),
+        }),
+        {},
+      ),
+      queryStep(
+        update('helpFeedback', { comment: null }, and(eq(f.visitorId, id), isNotNull(f.comment)), {
+          id: field(f.id),
+        }),
+        {},
+      ),
+    ])
+    return found
   }
 
   /**

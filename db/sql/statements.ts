@@ -23,6 +23,8 @@ interface Clauses {
   where?: SQL
   orderBy?: SQL[]
   limit?: number | Placeholder
+  /** Rows skipped before the first returned (after ORDER BY); only with a bounded offset. */
+  offset?: number
   /** Lock the rows until the transaction ends (Postgres `for update`; SQLite locks anyway). */
   forUpdate?: boolean
 }
@@ -71,6 +73,7 @@ export interface SelectBuilder<T> {
   groupBy(...columns: SQL[]): unknown
   orderBy(...columns: SQL[]): unknown
   limit(limit: number | Placeholder): unknown
+  offset(offset: number): unknown
 }
 
 /** Applies a select description's join and clauses: the same on every dialect. */
@@ -86,6 +89,7 @@ export function applyClauses<T>(
   if (query.kind === 'fields' && query.groupBy) builder.groupBy(...query.groupBy)
   if (query.orderBy) builder.orderBy(...query.orderBy)
   if (query.limit !== undefined) builder.limit(query.limit)
+  if (query.offset !== undefined && query.offset > 0) builder.offset(query.offset)
 }
 
 /** What an insert does when a row's key is taken: fail (default), skip the row, or update it. */

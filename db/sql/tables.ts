@@ -68,6 +68,12 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   analyticsPeriods: true,
   analyticsPeriodCache: true,
   analyticsOpenLoads: true,
+  helpCategories: true,
+  helpArticles: true,
+  helpSlugs: true,
+  helpRevisions: true,
+  helpFeedback: true,
+  helpEvents: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -119,4 +125,10 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'analyticsPeriods',
   'analyticsPeriodCache',
   'analyticsOpenLoads',
+  'helpCategories',
+  'helpArticles',
+  'helpSlugs',
+  'helpRevisions',
+  'helpFeedback',
+  'helpEvents',
 ]

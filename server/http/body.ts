@@ -28,6 +28,11 @@ const UPLOAD_ROUTES: ReadonlyArray<{ method: string; path: RegExp }> = [
   { method: 'PUT', path: /^\/api\/admin\/operators\/[^/]+\/avatar\/?$/ },
 ]
 
+/** The routes that take an HTML form's body (the public help center's feedback). */
+const FORM_ROUTES = /^\/help\/[^/]+\/[^/]+\/articles\/[^/]+\/feedback\/?$/
+/** A form's largest body: a vote and a comment of at most 1,000 characters, encoded. */
+const MAX_FORM_BYTES = 16 * 1024
+
 /** What an upload's body reads as to Elysia: nothing parsed, the stream still unread. */
 export const STREAMED_BODY = Object.freeze({ streamed: true })
 
@@ -41,6 +46,20 @@ export function bodyParser(maxBytes = MAX_BODY_BYTES) {
         const path = new URL(request.url).pathname
         if (UPLOAD_ROUTES.some((r) => r.method === request.method && r.path.test(path))) {
           return STREAMED_BODY
+        }
+      }
+      if (/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType.trim())) {
+        // The help center's forms (feedback), which work without JavaScript; nowhere else.
+        const path = new URL(request.url).pathname
+        if (request.method === 'POST' && FORM_ROUTES.test(path)) {
+          const bytes = await readLimited(request, MAX_FORM_BYTES)
+          let text: string
+          try {
+            text = utf8.decode(bytes)
+          } catch {
+            throw new ParleyError('bad_request', 'request body is not valid UTF-8')
+          }
+          return Object.fromEntries(new URLSearchParams(text))
         }
       }
       if (!JSON_TYPE.test(contentType.trim())) {

@@ -26,6 +26,7 @@ const VISITOR_ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/api\/visitor\/profile$/, 'GET, PATCH'],
   // Proactive messages (issue 20): the page's offers, and a showing.
   [/^\/api\/visitor\/campaigns$/, 'GET'],
+  [/^\/api\/visitor\/help\/(search|articles\/[^/]+)$/, 'GET'],
   [/^\/api\/visitor\/campaigns\/[^/]+\/shown$/, 'POST'],
   [/^\/api\/conversations\/[^/]+\/(rating|page)$/, 'POST'],
   [/^\/api\/avatars\/[^/]+$/, 'GET'],

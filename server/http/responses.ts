@@ -151,6 +151,7 @@ export const TAGS = {
   admin: 'Operators, inboxes, members and visitor sessions (admins).',
   branches: "Inbox branches, their hours and the inbox's routing (admins).",
   canned: 'Saved replies, personal and shared.',
+  help: 'The help center: categories, articles, revisions, search (issue 21).',
   labels:
     "An inbox's labels, custom attributes, macros and rules for its conversations (issue 20).",
   webhooks: 'Webhook endpoints and their delivery log (admins).',

@@ -258,6 +258,13 @@ describe('the document', () => {
         'GET /',
         'GET /api/docs',
         'GET /api/openapi.json',
+        'GET /help',
+        'GET /help/:portal',
+        'GET /help/:portal/:lang',
+        'GET /help/:portal/:lang/categories/:slug',
+        'GET /help/:portal/:lang/articles/:slug',
+        'POST /help/:portal/:lang/articles/:slug/feedback',
+        'GET /help/:portal/:lang/search',
         'GET /panel',
         'GET /panel/*',
         'GET /widget/*',
@@ -954,6 +961,84 @@ describe('answers fit their documented shapes', () => {
     expect(listed.replies.length).toBe(2)
     await ok('patch', '/api/canned-replies/{id}', { id: mine.id }, { ...a, body: { title: 'Hi' } })
     await ok('delete', '/api/canned-replies/{id}', { id: mine.id }, a)
+  })
+
+  test('shapes - help center: categories, articles, revisions, search, the widget calls', async () => {
+    const t = { token: admin }
+    const category = await ok(
+      'post',
+      '/api/help/categories',
+      {},
+      { ...t, body: { portal: f.inboxId, names: { en: 'Docs', ru: 'Документы' } } },
+      201,
+    )
+    await ok('get', '/api/help/categories', {}, { ...t, query: { portal: f.inboxId } })
+    await ok(
+      'patch',
+      '/api/help/categories/{id}',
+      { id: category.id },
+      { ...t, body: { position: 2 } },
+    )
+    const article = await ok(
+      'post',
+      '/api/help/articles',
+      {},
+      {
+        ...t,
+        body: {
+          portal: f.inboxId,
+          language: 'en',
+          title: 'Shapes of things',
+          body: 'Documented **shapes**.',
+          categoryId: category.id,
+          status: 'published',
+        },
+      },
+      201,
+    )
+    await ok('get', '/api/help/articles', {}, { ...t, query: { portal: f.inboxId } })
+    await ok('get', '/api/help/articles/{id}', { id: article.id }, t)
+    await ok(
+      'patch',
+      '/api/help/articles/{id}',
+      { id: article.id },
+      { ...t, body: { fromRevision: 1, body: 'Documented shapes, again.' } },
+    )
+    await ok('get', '/api/help/articles/{id}/revisions', { id: article.id }, t)
+    await ok(
+      'post',
+      '/api/help/articles/{id}/revisions/{revision}/restore',
+      { id: article.id, revision: '1' },
+      { ...t, body: { fromRevision: 2 } },
+    )
+    await ok(
+      'get',
+      '/api/help/search',
+      {},
+      {
+        ...t,
+        query: { portal: f.inboxId, language: 'en', q: 'shapes' },
+      },
+    )
+    await ok(
+      'get',
+      '/api/visitor/help/search',
+      {},
+      {
+        query: { inbox: f.inboxId, language: 'en', q: 'shape' },
+      },
+    )
+    await ok(
+      'get',
+      '/api/visitor/help/articles/{slug}',
+      { slug: article.slug },
+      {
+        query: { inbox: f.inboxId, language: 'en' },
+      },
+    )
+    await ok('get', '/api/help/figures', {}, { ...t, query: { portal: f.inboxId } })
+    await ok('delete', '/api/help/articles/{id}', { id: article.id }, t)
+    await ok('delete', '/api/help/categories/{id}', { id: category.id }, t)
   })
 
   test('shapes - admins: operators, inboxes, members, branches, audit, visitors', async () => {

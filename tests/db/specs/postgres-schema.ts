@@ -38,7 +38,7 @@ function sqliteShape(): Shape {
       `select name from sqlite_master where type = 'table'
         and name not like 'sqlite_%' and name not like '__drizzle%'
         and name not like 'message_search%' and name not like 'visitor_search%'
-        and name <> 'search_progress'`,
+        and name not like 'help_search%' and name <> 'search_progress'`,
     ).map((t) => t.name)
     const shape: Shape = { columns: [], indexes: [], foreignKeys: [] }
     for (const table of tables) {
@@ -106,7 +106,7 @@ async function postgresShape(url: string): Promise<Shape> {
       join pg_class i on i.oid = ix.indexrelid
       join pg_class t on t.oid = ix.indrelid
       join pg_namespace ns on ns.oid = t.relnamespace
-      where ns.nspname = 'public' and i.relname not in ('events_search_idx', 'visitors_search_idx')`
+      where ns.nspname = 'public' and i.relname not in ('events_search_idx', 'visitors_search_idx', 'help_articles_search_idx')`
     const foreignKeys = await sql<{ t: string; c: string; rt: string; rc: string; del: string }[]>`
       select cl.relname as t, a.attname as c, rcl.relname as rt, ra.attname as rc,
         case con.confdeltype when 'c' then 'cascade' when 'a' then 'no action' when 'n' then 'set null' else con.confdeltype::text end as del
