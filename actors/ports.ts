@@ -2070,6 +2070,8 @@ export interface HelpStore {
   ): Promise<Map<string, { helpful: number; notHelpful: number }>>
   /** Every distinct index term of published articles, for typo correction. */
   vocabulary(): Promise<string[]>
+  /** Whether the portal (the inbox's and the shared articles) has a published article. */
+  hasPublished(inboxId: string): Promise<boolean>
   /** Changes whenever an article is added, changed or removed (the vocabulary's cache key). */
   version(): Promise<string>
   /** Records a vote (and counts it on the article). */

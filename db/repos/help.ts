@@ -491,6 +491,17 @@ export class SqlHelpStore implements HelpStore {
     return rows.map((r) => String(r.term))
   }
 
+  async hasPublished(inboxId: string): Promise<boolean> {
+    const a = this.db.tables.helpArticles
+    const rows = await this.db.all(
+      selectFields({ id: field(a.id) }, 'helpArticles', {
+        where: and(or(eq(a.inboxId, inboxId), isNull(a.inboxId)), eq(a.status, 'published')),
+        limit: 1,
+      }),
+    )
+    return rows.length > 0
+  }
+
   async version(): Promise<string> {
     const a = this.db.tables.helpArticles
     const [row] = await this.db.all(

@@ -24,6 +24,7 @@ import {
   type HelpCategory,
 } from '../../protocol/help.ts'
 import { ParleyError, wireString } from '../../protocol/index.ts'
+import { renderArticle } from '../help/render.ts'
 import type { HelpService } from '../help/service.ts'
 import type { HttpContext } from './context.ts'
 import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
@@ -36,6 +37,7 @@ import {
   HelpArticleViewShape,
   HelpCategoryListShape,
   HelpCategoryShape,
+  HelpPreviewShape,
   HelpFiguresShape,
   HelpRevisionListShape,
   HelpSearchShape,
@@ -634,6 +636,32 @@ export function helpRoutes(ctx: HttpContext, help: HelpService) {
             'and how many of them started a conversation within a day. Default: the last 30 days.',
           access: 'elevated',
           ok: HelpFiguresShape,
+        }),
+      },
+    )
+    .post(
+      '/preview',
+      async ({ headers, body }) => {
+        const op = await operatorOf(ctx, headers)
+        if (op.role !== 'admin' && op.role !== 'supervisor') {
+          throw new ParleyError(
+            'forbidden',
+            'only admins and supervisors write help-center articles',
+          )
+        }
+        const rendered = renderArticle(body.body, { image: () => null, language: body.language })
+        return { html: rendered.html, headings: rendered.headings }
+      },
+      {
+        body: v.strictObject({ language: Language, body: Body }),
+        detail: doc({
+          summary: "Preview an article's body",
+          tag: 'help',
+          description:
+            'The Markdown as the public site renders it (safe HTML and the headings of its table ' +
+            'of contents): what the editor shows beside the text. Nothing is stored.',
+          access: 'elevated',
+          ok: HelpPreviewShape,
         }),
       },
     )

@@ -133,3 +133,10 @@ export const HelpFiguresShape = v.object({
     }),
   ).entries,
 })
+
+export const HelpPreviewShape = v.object({
+  html: v.string(),
+  headings: v.array(
+    v.object({ id: v.string(), level: v.picklist([2, 3, 4] as const), text: v.string() }),
+  ),
+})

@@ -1037,6 +1037,16 @@ describe('answers fit their documented shapes', () => {
       },
     )
     await ok('get', '/api/help/figures', {}, { ...t, query: { portal: f.inboxId } })
+    const preview = await ok(
+      'post',
+      '/api/help/preview',
+      {},
+      {
+        ...t,
+        body: { language: 'en', body: '## A heading\n\n<script>x</script>' },
+      },
+    )
+    expect(preview.html).not.toContain('<script>')
     await ok('delete', '/api/help/articles/{id}', { id: article.id }, t)
     await ok('delete', '/api/help/categories/{id}', { id: category.id }, t)
   })
