@@ -2061,6 +2061,8 @@ export interface HelpStore {
     terms: ReadonlyArray<{ text: string; prefix: boolean }>
     /** Each inner list is alternatives (typo corrections) for one word: any of them. */
     alternatives?: ReadonlyArray<readonly string[]>
+    /** `any`: a match of any word (then more matched words rank higher); default `all`. */
+    match?: 'all' | 'any'
     limit: number
   }): Promise<Array<{ id: string; relevance: number }>>
   /** Helpful and not-helpful votes of these articles since `since` (ms). */

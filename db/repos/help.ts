@@ -413,8 +413,10 @@ export class SqlHelpStore implements HelpStore {
     language: HelpLanguage
     terms: ReadonlyArray<{ text: string; prefix: boolean }>
     alternatives?: ReadonlyArray<readonly string[]>
+    match?: 'all' | 'any'
     limit: number
   }): Promise<Array<{ id: string; relevance: number }>> {
+    const any = opts.match === 'any'
     const groups: Array<Array<{ text: string; prefix: boolean }>> = [
       ...opts.terms.map((t) => [t]),
       ...(opts.alternatives ?? []).map((alts) => alts.map((text) => ({ text, prefix: false }))),
@@ -429,7 +431,7 @@ export class SqlHelpStore implements HelpStore {
     if (this.db.name === 'sqlite') {
       const match = groups
         .map((g) => `(${g.map((t) => ftsTerm(t.text, t.prefix)).join(' OR ')})`)
-        .join(' AND ')
+        .join(any ? ' OR ' : ' AND ')
       // bm25 is lower for better matches; the title's terms weigh four times the body's.
       statement = sql`select a."id" as id, -bm25(help_search, 4.0, 1.0) as relevance
         from help_search join help_articles a on a.rowid = help_search.rowid
@@ -439,7 +441,7 @@ export class SqlHelpStore implements HelpStore {
     } else {
       const query = groups
         .map((g) => `(${g.map((t) => tsTerm(t.text, t.prefix)).join(' | ')})`)
-        .join(' & ')
+        .join(any ? ' | ' : ' & ')
       statement = sql`select a."id" as id,
           ts_rank(${PG_DOC}, to_tsquery('simple', ${query})) as relevance
         from help_articles a

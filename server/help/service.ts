@@ -74,14 +74,24 @@ function prefixTerm(word: string, wordStem: string): string {
   return word.slice(0, Math.max(i, 1))
 }
 
-/** A plain-text excerpt around the first word whose stem is one of `stems`. */
+/** A word of text (as server/help/analyze.ts splits them). */
+const WORD_RE = /[\p{L}\p{N}]+/gu
+
+/**
+ * A plain-text excerpt around the first word whose stem starts with one of `stems`. Only words
+ * whose first letter could match are stemmed: most of a long article is skipped cheaply.
+ */
 export function excerpt(text: string, stems: ReadonlySet<string>): string {
   const flat = text.replace(/\s+/g, ' ').trim()
   if (flat.length <= SNIPPET_LENGTH) return flat
+  const targets = [...stems].filter((t) => t.length > 0)
+  const firsts = new Set(targets.map((t) => t[0]!))
   let at = 0
-  for (const match of flat.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const s = stem(match[0].toLowerCase())
-    if ([...stems].some((t) => s.startsWith(t))) {
+  for (const match of flat.matchAll(WORD_RE)) {
+    const first = match[0][0]!.toLowerCase()
+    if (!firsts.has(first === 'ё' ? 'е' : first)) continue
+    const s = stem(words(match[0])[0] ?? '')
+    if (targets.some((t) => s.startsWith(t))) {
       at = match.index ?? 0
       break
     }
@@ -301,7 +311,7 @@ export class HelpService {
       const known = await this.#terms()
       const vocabulary = new Set(known)
       const kept: typeof lookup = []
-      const alternatives: string[][] = []
+      let alternatives: string[][] = []
       for (const term of lookup) {
         const present = term.prefix
           ? known.some((k) => k.startsWith(term.text))
@@ -311,7 +321,11 @@ export class HelpService {
           continue
         }
         const near = closestTerms(term.text, known, 5)
-        if (near.length === 0) return { hits: [], corrected: null }
+        if (near.length === 0) {
+          // A word nothing is near: no correction makes every word match.
+          alternatives = []
+          break
+        }
         alternatives.push(near)
         corrections.set(term.text, near)
       }
@@ -320,6 +334,12 @@ export class HelpService {
         stems = new Set([...kept.map((t) => t.text), ...alternatives.flat()])
         if (found.length > 0) corrected = ''
       }
+    }
+    if (found.length === 0 && lookup.length > 1) {
+      // No article has every word (a question in a sentence): the ones with the most of them.
+      found = await this.store.searchTerms({ ...scope, terms: lookup, match: 'any' })
+      stems = new Set(lookup.map((t) => t.text))
+      corrected = null
     }
     if (found.length === 0) return { hits: [], corrected: null }
     const votes = await this.store.recentVotes(

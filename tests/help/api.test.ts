@@ -345,6 +345,9 @@ describe('help center - search', () => {
     const en = await search(s, inbox, 'en', 'refunded processing')
     expect(en.body.hits.map((h: Json) => h.id)).toEqual([refunds.id])
     expect(en.body.hits[0].snippet).toContain('Refunds')
+    // A sentence no article has every word of: the articles with the most of them.
+    const sentence = await search(s, inbox, 'en', 'my parcel was returned, when is my refund?')
+    expect(sentence.body.hits.map((h: Json) => h.id)).toEqual([refunds.id])
     // Stop words alone do not match everything, and a language sees its own articles.
     expect((await search(s, inbox, 'en', 'оплата')).body.hits).toEqual([])
   })
