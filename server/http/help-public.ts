@@ -33,7 +33,7 @@ import {
 import { principalOf, type HttpContext } from './context.ts'
 import { articleUrl } from './help.ts'
 import { doc } from './responses.ts'
-import { Id } from './schemas.ts'
+import { Id, queryText } from './schemas.ts'
 import { HelpReadShape, HelpSearchShape } from './shapes-help.ts'
 
 /** Pages, not API operations: left out of the OpenAPI document. */
@@ -475,13 +475,7 @@ export function helpPublicRoutes(ctx: HttpContext, help: HelpService) {
           query: v.object({
             inbox: Id,
             language: Language,
-            q: v.pipe(
-              v.string(),
-              v.maxLength(
-                MAX_HELP_QUERY,
-                `the search query is longer than ${MAX_HELP_QUERY} characters`,
-              ),
-            ),
+            q: queryText('q', MAX_HELP_QUERY),
             limit: v.optional(
               v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(20)),
             ),

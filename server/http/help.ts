@@ -29,7 +29,7 @@ import type { HelpService } from '../help/service.ts'
 import type { HttpContext } from './context.ts'
 import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
 import { doc } from './responses.ts'
-import { Id } from './schemas.ts'
+import { Id, queryText } from './schemas.ts'
 import { OkShape } from './shapes-common.ts'
 import {
   HelpArticleListShape,
@@ -578,13 +578,7 @@ export function helpRoutes(ctx: HttpContext, help: HelpService) {
         query: v.object({
           portal: Portal,
           language: Language,
-          q: v.pipe(
-            v.string(),
-            v.maxLength(
-              MAX_HELP_QUERY,
-              `the search query is longer than ${MAX_HELP_QUERY} characters`,
-            ),
-          ),
+          q: queryText('q', MAX_HELP_QUERY),
           limit: v.optional(
             v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(50)),
           ),

@@ -16,6 +16,20 @@ export const Id = v.pipe(wireString('id'), v.minLength(1), v.maxLength(64))
 /** A visitor token or operator session token given in a body. */
 export const Token = v.pipe(wireString('token'), v.maxLength(2048))
 
+/**
+ * Free text in a query string (a search): Elysia's query parser splits a value with a comma
+ * into an array when the schema is not its own (`q=parcel, refund` arrives as two strings);
+ * this joins it back, so a comma is just a character of the text.
+ */
+export function queryText(name: string, maxLength: number) {
+  return v.pipe(
+    v.union([v.string(), v.array(v.string())]),
+    v.transform((value) => (Array.isArray(value) ? value.join(',') : value)),
+    wireString(name),
+    v.maxLength(maxLength, `${name}: at most ${maxLength} characters`),
+  )
+}
+
 /** A non-negative integer given as a query-string value. */
 export const QueryInt = v.pipe(
   wireString('value'),

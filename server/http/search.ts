@@ -8,9 +8,9 @@ import {
   type Principal,
   type SearchResult,
 } from '../../actors/index.ts'
-import { ConversationStatus, ParleyError, wireString } from '../../protocol/index.ts'
+import { ConversationStatus, ParleyError } from '../../protocol/index.ts'
 import { principalOf, type HttpContext } from './context.ts'
-import { Id, QueryInt } from './schemas.ts'
+import { Id, QueryInt, queryText } from './schemas.ts'
 import { doc } from './responses.ts'
 import { SearchShape } from './shapes-chat.ts'
 
@@ -42,10 +42,7 @@ const {
 } = SEARCH_LIMITS
 
 const SearchParams = v.object({
-  q: v.pipe(
-    wireString('q'),
-    v.maxLength(MAX_QUERY_LENGTH, `q: at most ${MAX_QUERY_LENGTH} characters`),
-  ),
+  q: queryText('q', MAX_QUERY_LENGTH),
   inbox: v.optional(Id),
   status: v.optional(ConversationStatus),
   limit: v.optional(

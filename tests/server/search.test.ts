@@ -28,6 +28,11 @@ describe('search route (issue 16)', () => {
     const theirs = await start(s, (await s.visitorToken(other)).token, 'Another parcel is lost')
     await send(s, op.token, mine.id, 'c1', 'Looking into the parcel now')
 
+    // A comma is a character of the text, not a list (Elysia's parser splits it otherwise).
+    const comma = await search(s, op.token, `q=${encodeURIComponent('parcel, lost')}`)
+    expect(comma.status).toBe(200)
+    expect(comma.body.total).toBe(1)
+
     const res = await search(s, op.token, 'q=parcel')
     expect(res.status).toBe(200)
     expect(res.body.total).toBe(1)
