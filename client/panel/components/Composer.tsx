@@ -4,7 +4,7 @@
  * A reply waits for a choice (Send anyway, Cancel) when a colleague replied since its draft was
  * started, or since the last such warning (collision detection, issue 20).
  */
-import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createSignal, lazy, on, onCleanup, onMount, Show } from 'solid-js'
 import type { FileDraft } from '../../shared/attachments.ts'
 import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
@@ -20,11 +20,15 @@ import { CannedPicker } from './CannedPicker.tsx'
 import { ComposeMode, type ComposeModeValue } from './ComposeMode.tsx'
 import { MentionPicker, mentionsIn } from './MentionPicker.tsx'
 
+/** The help center's article search (issue 21): an on-demand chunk, fetched when first opened. */
+const HelpLink = lazy(() => import('./HelpLink.tsx'))
+
 export function Composer(props: { files: FileDraft }) {
   const panel = usePanel()
   const files = props.files
   // A private note (issue 16): no files, no typing notice to the visitor, amber.
   const [mode, setMode] = createSignal<ComposeModeValue>('reply')
+  const [linking, setLinking] = createSignal(false)
   const noting = () => mode() === 'note' && !panel.state.editing
   const me = () => panel.state.login?.operator.id
   const newest = () => panel.state.messages.at(-1)?.seq ?? 0
@@ -164,6 +168,9 @@ export function Composer(props: { files: FileDraft }) {
           </button>
         </div>
       </Show>
+      <Show when={linking()}>
+        <HelpLink onClose={() => setLinking(false)} />
+      </Show>
       <div class="composer-row">
         <Show when={!panel.state.editing && !noting()}>
           <AttachButton
@@ -195,6 +202,16 @@ export function Composer(props: { files: FileDraft }) {
           }}
         />
         <EmojiButton label={t('Emoji')} disabled={!canChat()} lang={locale()} />
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t('Insert article link')}
+          aria-expanded={linking()}
+          disabled={!canChat()}
+          onClick={() => setLinking(!linking())}
+        >
+          <Icon name="file" />
+        </button>
         <CannedPicker />
         <MentionPicker enabled={noting()} />
         <button

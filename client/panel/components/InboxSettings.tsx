@@ -21,6 +21,7 @@ import { MacroSettings } from './MacroSettings.tsx'
 
 const Attributes = lazy(() => import('./Attributes.tsx'))
 const Campaigns = lazy(() => import('./Campaigns.tsx'))
+const Help = lazy(() => import('./Help.tsx'))
 const Rules = lazy(() => import('./Rules.tsx'))
 const SlaPolicies = lazy(() => import('./SlaPolicies.tsx'))
 
@@ -74,6 +75,7 @@ export function InboxSettings() {
           </>
         )}
       </Index>
+      <Help />
     </main>
   )
 }

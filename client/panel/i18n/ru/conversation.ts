@@ -168,6 +168,7 @@ export const RU_CONVERSATION: Dictionary = {
   'Private note: visible to your team only': 'Заметка: видна только вашей команде',
   'Reply to the visitor…': 'Ответ посетителю…',
   Emoji: 'Эмодзи',
+  'Insert article link': 'Вставить ссылку на статью',
   'Add note': 'Добавить заметку',
   Send: 'Отправить',
   'Too long: {count} / {max}': 'Слишком длинно: {count} / {max}',
