@@ -577,7 +577,12 @@ export class SqlHelpStore implements HelpStore {
     to: number
   }): Promise<HelpFigures> {
     const { helpEvents: e, helpArticles: a, helpFeedback: f, conversations: c } = this.db.tables
-    const portal = this.#portal(e.inboxId, opts.inboxIds, opts.inboxIds === null)
+    const portal = this.#portal(
+      e.inboxId,
+      opts.inboxIds,
+      // Every portal, or the shared one alone ([]).
+      opts.inboxIds === null || opts.inboxIds.length === 0,
+    )
     const period = and(portal, gte(e.at, opts.from), lt(e.at, opts.to))
     const [kinds, empty, top, votes, visitors] = await Promise.all([
       this.db.all(

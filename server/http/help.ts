@@ -163,6 +163,22 @@ export function helpRoutes(ctx: HttpContext, help: HelpService) {
     }
   }
 
+  /**
+   * Which portals a list covers: the given one (an inbox with the shared articles, or the
+   * shared ones alone), or every one the caller may read.
+   */
+  async function scopeOf(
+    op: Operator,
+    portal: string | undefined,
+  ): Promise<{ inboxIds: readonly string[] | null; shared: boolean }> {
+    if (portal === undefined) {
+      return { inboxIds: op.role === 'admin' ? null : (op.inboxIds ?? null), shared: true }
+    }
+    const inboxId = portalOf(portal)
+    await portalInbox(op, inboxId)
+    return { inboxIds: inboxId === null ? [] : [inboxId], shared: true }
+  }
+
   async function view(a: HelpArticleRecord) {
     const group = await ctx.store.help.translations(a.groupId)
     return {
@@ -185,15 +201,8 @@ export function helpRoutes(ctx: HttpContext, help: HelpService) {
       '/categories',
       async ({ headers, query }) => {
         const op = await operatorOf(ctx, headers)
-        if (query.portal === undefined) {
-          const inboxIds = op.role === 'admin' ? null : (op.inboxIds ?? null)
-          return { categories: await ctx.store.help.categories(inboxIds, true) }
-        }
-        const inboxId = portalOf(query.portal)
-        await portalInbox(op, inboxId)
-        return {
-          categories: await ctx.store.help.categories(inboxId === null ? [] : [inboxId], true),
-        }
+        const { inboxIds, shared } = await scopeOf(op, query.portal)
+        return { categories: await ctx.store.help.categories(inboxIds, shared) }
       },
       {
         query: v.object({ portal: v.optional(Portal) }),
@@ -313,16 +322,11 @@ export function helpRoutes(ctx: HttpContext, help: HelpService) {
       '/articles',
       async ({ headers, query }) => {
         const op = await operatorOf(ctx, headers)
-        let inboxIds: readonly string[] | null
-        let shared = true
-        if (query.portal === undefined) {
-          inboxIds = op.role === 'admin' ? null : (op.inboxIds ?? null)
-        } else {
-          const inboxId = portalOf(query.portal)
-          await portalInbox(op, inboxId)
-          inboxIds = inboxId === null ? [] : [inboxId]
-          shared = inboxId === null || query.shared !== 'false'
-        }
+        const scope = await scopeOf(op, query.portal)
+        const { inboxIds } = scope
+        // `shared=false`: an inbox's own articles only.
+        const shared =
+          scope.shared && !(query.shared === 'false' && inboxIds !== null && inboxIds.length > 0)
         const { articles, total } = await ctx.store.help.articles({
           inboxIds,
           shared,
@@ -601,14 +605,7 @@ export function helpRoutes(ctx: HttpContext, help: HelpService) {
         if (op.role !== 'admin' && op.role !== 'supervisor') {
           throw new ParleyError('forbidden', 'supervisors and admins only')
         }
-        let inboxIds: readonly string[] | null
-        if (query.portal === undefined) {
-          inboxIds = op.role === 'admin' ? null : (op.inboxIds ?? null)
-        } else {
-          const inboxId = portalOf(query.portal)
-          await portalInbox(op, inboxId)
-          inboxIds = inboxId === null ? [] : [inboxId]
-        }
+        const { inboxIds } = await scopeOf(op, query.portal)
         const to = query.to ?? ctx.clock.now()
         const from = query.from ?? to - 30 * 86_400_000
         if (from >= to) throw new ParleyError('validation_failed', 'from must be before to')
