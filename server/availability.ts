@@ -76,6 +76,11 @@ export interface AvailabilityView {
    * the page offers (`GET /api/visitor/campaigns`). Set by the route, absent elsewhere.
    */
   campaigns?: boolean
+  /**
+   * Whether the inbox's help center has a published article (issue 21): the widget then loads
+   * its search and suggestions (client/widget/help/). Set by the route, absent elsewhere.
+   */
+  help?: boolean
 }
 
 export interface TeamMember {

@@ -67,8 +67,12 @@ export interface ParleyApi {
   setUser(user: ParleyUser): void
   /** Sets custom attributes of the visitor (null removes one); at most 50 keys per visitor. */
   setAttributes(attributes: Record<string, ParleyAttributeValue | null>): void
-  /** Opens the chat (loading the widget at once if it waits for data-delay or a scroll). */
-  open(): void
+  /**
+   * Opens the chat (loading the widget at once if it waits for data-delay or a scroll). With
+   * `text`, the composer shows with it (trimmed, at most 4000 characters) for the visitor to
+   * send or change; nothing is sent by itself.
+   */
+  open(options?: { text?: string }): void
   close(): void
   toggle(): void
   /** Shows the launcher again after `hide`. */

@@ -13,6 +13,7 @@
  */
 import { createEffect, createMemo, createRoot, on } from 'solid-js'
 import type { Message } from '../shared/index.ts'
+import { MAX_TEXT_LENGTH } from '../../protocol/limits.ts'
 import type { Profile, ProfilePatch } from './api.ts'
 import type { Identity } from './config.ts'
 import { unreadCount } from './derive.ts'
@@ -81,7 +82,12 @@ export function connectSdk(env: SdkEnv) {
   }
 
   const calls: Record<string, (args: unknown[]) => void> = {
-    open: () => env.open(),
+    open([options]) {
+      // `open({ text })`: the composer shows with the words in it (the visitor sends them).
+      const text = isRecord(options) && typeof options.text === 'string' && options.text.trim()
+      if (text) m.setPrefill(text.slice(0, MAX_TEXT_LENGTH))
+      env.open()
+    },
     close: () => env.close(),
     toggle: () => env.toggle(),
     show: () => hide(false),

@@ -124,6 +124,8 @@ export interface WidgetState {
    * starts the conversation with it) or dismiss it; null: none.
    */
   campaign: CampaignOffer | null
+  /** Words for the composer to take in (SDK `open({ text })`, the help center); '' when none. */
+  prefill: string
 }
 
 export function createWidgetStore(init: {
@@ -176,6 +178,7 @@ export function createWidgetStore(init: {
     detailsOpen: false,
     detailsAsked: false,
     campaign: null,
+    prefill: '',
   })
 
   const applyRead = (rs: ReadState) =>
@@ -325,6 +328,8 @@ export function createWidgetStore(init: {
       details: Partial<Pick<WidgetState, 'profile' | 'details' | 'detailsOpen' | 'detailsAsked'>>,
     ) => setState(details),
     setCampaign: (campaign: CampaignOffer | null) => setState({ campaign }),
+    /** Words for the composer: its thread is shown (not home) to take them in. */
+    setPrefill: (prefill: string) => setState({ prefill, home: false }),
   }
   return [state, mutations] as const
 }

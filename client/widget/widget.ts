@@ -37,6 +37,10 @@
  * their chunk (campaign/), which shows one when it is due; the visitor's first message then
  * starts the conversation with it (`campaignId`), the server writing its text first.
  *
+ * Help center (issue 21): an inbox with published articles (the availability answer's `help`)
+ * gets its chunk (help/): a search at home and suggestions while a first message is written.
+ * `prefill` hands words to the composer (its "Write to us", the SDK's `open({ text })`).
+ *
  * Several conversations (15): that lookup is the fast path; from the header the visitor goes
  * home (their list, read over HTTP when shown) and opens another one or a new one. Only the
  * conversation shown is subscribed. A queued message keeps the conversation it was written in;
@@ -75,6 +79,7 @@ import { fieldValue, preChatForm } from './derive.ts'
 import { VisitorSession } from './session.ts'
 import type { KeyValue } from './storage.ts'
 import { createWidgetStore, type NoticeKey, type Rating, type WidgetState } from './store.ts'
+import { campaign } from './components/lazy.ts'
 
 export interface Widget {
   state: WidgetState
@@ -114,7 +119,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
     m.setAvailability(a)
     // Proactive messages (M6): a chunk of their own, fetched only when the inbox runs some.
     if (a.campaigns && !state.open && state.conversation?.status !== 'open')
-      void import('./campaign/Campaign.tsx').then((c) => c.run({ state, m, host, session, config }))
+      void campaign().then((c) => c.run({ state, m, host, session, config }))
   })
   /** The pending request's id: a retry after a lost answer lands once. */
   let requestId = newId()
@@ -377,14 +382,16 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
 
   const post = <T>(path: string, body: unknown, token: string | null) =>
     httpJson<T>(config.baseUrl, path, { body, token })
+  /** A challenge solved by the lazily loaded solver: for the visitor's pass, or a new session. */
+  const prove = async (token: string | null) =>
+    (await import('./captcha.ts')).prove(post, config.inboxId, token)
   let verifying: Promise<void> | null = null
-  /** Solves a challenge (lazily loaded) for the visitor's pass; once at a time. */
+  /** Solves a challenge for the visitor's pass; once at a time. */
   function verify(): Promise<void> {
     return (verifying ??= (async () => {
       m.setNotice('verifying')
       try {
-        const { prove } = await import('./captcha.ts')
-        await prove(post, config.inboxId, await session.token())
+        await prove(await session.token())
         if (state.notice === 'verifying') m.setNotice(null)
       } catch {
         m.setNotice('verifyFailed')
@@ -396,8 +403,7 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
   session.onCaptcha = async () => {
     m.setNotice('verifying')
     try {
-      const { prove } = await import('./captcha.ts')
-      return await prove(post, config.inboxId, null)
+      return await prove(null)
     } finally {
       if (state.notice === 'verifying') m.setNotice(null)
     }
@@ -640,6 +646,8 @@ export function createWidget(config: WidgetConfig, host: HostBridge) {
       leaveShown(null)
       m.setHome(false)
     },
+    /** Words for the composer, which takes them in (and clears this) once shown. */
+    prefill: m.setPrefill,
     /** Queues a message (text, files or both); false when it is empty or too long. */
     send(text: string, files: Upload[] = []): boolean {
       if ((!text.trim() && files.length === 0) || text.length > MAX_TEXT_LENGTH) return false

@@ -367,6 +367,7 @@ export const WidgetAvailabilityShape = shape<AvailabilityView>()(
       showQueuePosition: v.boolean(),
     }),
     campaigns: v.optional(v.boolean()),
+    help: v.optional(v.boolean()),
   }),
 )
 

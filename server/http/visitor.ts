@@ -184,12 +184,14 @@ export function visitorRoutes(ctx: HttpContext) {
             entry: 'availability',
             opaqueAdmitted: true,
           })
-          const [view, campaigns] = await Promise.all([
+          const [view, campaigns, help] = await Promise.all([
             ctx.availability.forVisitor(query.inboxId, ctx.clientKey(request), query.lang ?? 'en'),
             ctx.campaigns.hasLive(query.inboxId),
+            // Issue 21: the widget fetches its help center's chunk only when there is one.
+            ctx.store.help.hasPublished(query.inboxId),
           ])
           set.headers['cache-control'] = 'private, max-age=10'
-          return { ...view, campaigns }
+          return { ...view, campaigns, help }
         },
         {
           query: v.strictObject({ inboxId: Id, lang: v.optional(Locale) }),
@@ -198,7 +200,8 @@ export function visitorRoutes(ctx: HttpContext) {
             tag: 'visitor',
             description:
               'What the widget shows before a session: online, busy or offline for the branch ' +
-              "the caller's address goes to, its hours, greeting, pre-chat form and look. " +
+              "the caller's address goes to, its hours, greeting, pre-chat form and look; " +
+              'whether it runs campaigns and has a help center with a published article. ' +
               'Cached per client for 10 s.',
             access: 'public',
             ok: WidgetAvailabilityShape,

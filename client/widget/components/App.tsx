@@ -1,12 +1,13 @@
 /**
- * The whole widget inside its frame: the chat window (or home) when open, a proactive message
- * (M6) while one shows, and the launcher.
+ * The whole widget inside its frame: the chat window (or home, with the help center's search
+ * when the inbox has one, issue 21) when open, a proactive message (M6) while one shows, and
+ * the launcher.
  */
 import { Show } from 'solid-js'
 import { accentStyle, appearanceOf } from '../appearance.ts'
 import { useWidget } from '../context.ts'
 import { Announcer } from './Announcer.tsx'
-import { CampaignBubble, ChatView, HomeView } from './lazy.ts'
+import { CampaignBubble, ChatView, Help, HomeView } from './lazy.ts'
 import { Launcher } from './Launcher.tsx'
 
 export function App() {
@@ -27,7 +28,16 @@ export function App() {
       data-channel={w.state.channel}
     >
       <Show when={w.state.open}>
-        <Show when={!w.state.home} fallback={<HomeView />}>
+        <Show
+          when={!w.state.home}
+          fallback={
+            <HomeView>
+              <Show when={w.state.availability?.help}>
+                <Help />
+              </Show>
+            </HomeView>
+          }
+        >
           <ChatView />
         </Show>
       </Show>

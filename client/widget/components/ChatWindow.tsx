@@ -21,6 +21,9 @@ import { MessageList } from './MessageList.tsx'
 import { Notice } from './Notice.tsx'
 import { Queue } from './Queue.tsx'
 import { TypingIndicator } from './TypingIndicator.tsx'
+// The rating card's and the pre-chat form's (lazy) styles: one file with the window's is less
+// to fetch than one of their own.
+import './cards.css'
 
 // For a proactive message (campaign/, M6), which fetches this chunk as it shows: its visitor
 // may well open the chat next, and it needs nothing more of its own.

@@ -4,7 +4,7 @@
  * text, Enter saves, Escape cancels.
  */
 import { attachStrings } from '../../shared/attach-i18n.ts'
-import { onMount, Show } from 'solid-js'
+import { createEffect, onMount, Show } from 'solid-js'
 import type { FileDraft } from '../../shared/attachments.ts'
 import { createDraft } from '../../shared/draft.ts'
 import { MAX_TEXT_LENGTH } from '../../shared/index.ts'
@@ -12,6 +12,7 @@ import { useWidget } from '../context.ts'
 import { Icon } from '../../shared/ui/Icon.tsx'
 import { AttachButton, FileChips, pastedFiles } from '../../shared/ui/Attachments.tsx'
 import { EmojiButton } from '../../shared/ui/EmojiTools.tsx'
+import { Help } from './lazy.ts'
 
 /** The counter appears once the text is this long. */
 const COUNTER_FROM = 3200
@@ -40,6 +41,13 @@ export function Composer(props: { files: FileDraft }) {
   onMount(() => {
     if (document.hasFocus()) d.focus()
   })
+  // Words handed over (the page's SDK, the help center's "Write to us"): taken in, not sent.
+  createEffect(() => {
+    const text = w.state.prefill
+    if (!text) return
+    w.actions.prefill('')
+    d.restore(text)
+  })
   return (
     <form
       class="composer"
@@ -48,6 +56,9 @@ export function Composer(props: { files: FileDraft }) {
         void d.submit()
       }}
     >
+      <Show when={w.state.availability?.help}>
+        <Help text={d.draft()} />
+      </Show>
       <Show when={w.state.editing}>
         <div class="editing-bar">
           <Icon name="edit" size={16} />

@@ -13,7 +13,6 @@ import type { ProfilePatch } from '../api.ts'
 import { useWidget } from '../context.ts'
 import { fieldValue, preChatForm, type PreChatField } from '../derive.ts'
 import { failureText } from '../i18n.ts'
-import './cards.css'
 
 /** The server's shapes: a dot and two letters after the @; digits with spaces, ()-. and a +. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i

@@ -5,7 +5,7 @@
  * puts it in its composer (Composer focuses itself), or on the way home when there is none.
  * The list is read again every 15 s while shown. Escape closes the chat, as in the thread.
  */
-import { createMemo, For, onCleanup, onMount, Show } from 'solid-js'
+import { createMemo, For, onCleanup, onMount, Show, type JSX } from 'solid-js'
 import type { VisitorConversation } from '../../../protocol/index.ts'
 import { useWidget } from '../context.ts'
 import { homeItems, homeStrings, preview, when } from '../conversations.ts'
@@ -18,7 +18,8 @@ const REFRESH_MS = 15_000
 /** Never pending to a visitor (the server says open, issue 20); the type holds all four. */
 const shown = (status: VisitorConversation['status']) => (status === 'pending' ? 'open' : status)
 
-export default function Home() {
+/** `children`: what the frame puts atop the list (the help center's search, issue 21). */
+export default function Home(props: { children?: JSX.Element }) {
   const w = useWidget()
   const s = () => homeStrings(w.state.lang)
   let root: HTMLElement | undefined
@@ -55,6 +56,7 @@ export default function Home() {
     >
       <Header />
       <div class="home" data-testid="home">
+        {props.children}
         <h2 id="pw-home-title" class="home-title">
           {w.t.conversations}
         </h2>

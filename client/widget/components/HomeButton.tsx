@@ -1,6 +1,7 @@
 /**
  * The header's way home (15): back to the visitor's conversations, once they have one, with
- * the unread messages waiting in the others. The home view's chunk is fetched as soon as the
+ * the unread messages waiting in the others; from the start when the inbox has a help center
+ * (issue 21: its search is at home). The home view's chunk is fetched as soon as the
  * button shows, so going home does not wait for it.
  */
 import { onMount, Show } from 'solid-js'
@@ -14,7 +15,12 @@ export function HomeButton() {
   const label = () =>
     others() > 0 ? `${w.t.conversations}. ${w.t.unread(others())}` : w.t.conversations
   return (
-    <Show when={!w.state.home && (w.state.list.length > 0 || w.state.conversation)}>
+    <Show
+      when={
+        !w.state.home &&
+        (w.state.list.length > 0 || w.state.conversation || w.state.availability?.help)
+      }
+    >
       {(_) => {
         onMount(() => void import('./Home.tsx').catch(() => undefined))
         return (

@@ -11,7 +11,6 @@ import { MAX_RATING_COMMENT, RATING_CHANGE_MS } from '../../../protocol/limits.t
 import { useWidget } from '../context.ts'
 import { failureText } from '../i18n.ts'
 import type { Rating } from '../store.ts'
-import './cards.css'
 
 export type Scale = Rating['scale']
 
