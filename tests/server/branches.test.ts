@@ -269,6 +269,7 @@ describe('branches - working hours (R5)', () => {
         launcherLabel: '',
       },
       campaigns: false,
+      help: false,
     })
 
     await clock.advance(10 * MINUTE)
