@@ -103,18 +103,20 @@ export function createList(state: PanelState, m: PanelMutations, api: ReturnType
         m.set({ list: { ...state.list, ...patch }, nextCursor: null, selection: [] })
         void reload(true)
       },
-      async loadMore() {
+      /** The next page; false when it could not be loaded (the cursor stays for a retry). */
+      async loadMore(): Promise<boolean> {
         const cursor = state.nextCursor
-        if (!cursor || state.loadingList) return
+        if (!cursor || state.loadingList) return true
         const mine = generation
         m.set('loadingList', true)
         try {
           const page = await api.inbox(state.list, cursor)
-          if (mine !== generation) return
+          if (mine !== generation) return true
           take(page.items)
           m.set('nextCursor', page.nextCursor)
+          return true
         } catch {
-          // the cursor stays: scrolling again retries
+          return false
         } finally {
           if (mine === generation) m.set('loadingList', false)
         }

@@ -112,4 +112,39 @@ describe.skipIf(skipBrowserTests)('panel long list', () => {
     }, 'the conversation opened by shortcut in view')
     await page.close()
   }, 120_000)
+
+  test('long list - the next page fails while the list is at its end: retried without another scroll', async () => {
+    const panel = await PanelPage.open(env.browser.context, env.server.url, {
+      viewport: { width: 1280, height: 800 },
+    })
+    const page = panel.page
+    let pages = 0
+    let served = 0
+    await page.route(/\/api\/inbox\?.*cursor=/, async (route) => {
+      if (pages++ === 0) return route.fulfill({ status: 503, body: 'busy' })
+      await route.continue()
+      served++
+    })
+    const tab = page.getByRole('tab', { name: /^All/ })
+    await tab.click()
+    await until(
+      async () => Number(await tab.locator('.count').innerText()) === COUNT,
+      'the All count',
+    )
+    const list = page.locator('ul.conversations')
+    await until(async () => (await page.locator('.row-item').count()) > 5, 'the first page')
+    const before = Number(await page.locator('.row-item').last().getAttribute('aria-posinset'))
+    // One scroll to the end, then none: the refused page is asked for again after a pause.
+    await list.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await until(() => served >= 1, 'the refused page asked for again', 15_000)
+    expect(pages).toBeGreaterThanOrEqual(2)
+    // Its rows are there: the end moved on.
+    await list.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await until(
+      async () =>
+        Number(await page.locator('.row-item').last().getAttribute('aria-posinset')) > before,
+      'the rows of the retried page',
+    )
+    await page.close()
+  }, 120_000)
 })

@@ -55,7 +55,7 @@ describe('ratings (C10)', () => {
       `/api/visitor/availability?inboxId=${await s.defaultInboxId()}`,
     )
     expect(availability.body.rating).toBe('stars')
-    const { id, token, visitor, operator } = await resolvedConversation(s)
+    const { id, token, visitor, operator, obs } = await resolvedConversation(s)
     await operator.tab.ok({ type: 'subscribe', conversationId: id, afterSeq: 0 })
     const seen = operator.tab.next((f) => f.type === 'event' && f.name === 'conversation.rated')
 
@@ -74,6 +74,10 @@ describe('ratings (C10)', () => {
     const event = await seen
     expect(event.data).toMatchObject({ rating: rated.rating, by: { kind: 'visitor' } })
     expect(event.seq).toBe(rated.seq)
+    // The operators leave before days pass: a connected operator's presence is confirmed every
+    // minute of fake time (11,520 store writes over these 8 days, 20 s under CI's load).
+    for (const tab of [operator.tab, obs.tab]) tab.close()
+    await Promise.all([operator.tab.waitClosed(), obs.tab.waitClosed()])
 
     // Changed over HTTP, then over the socket two days later: the same resolution, the first
     // time kept.

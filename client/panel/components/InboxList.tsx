@@ -21,14 +21,44 @@ export function InboxList() {
   const [now, setNow] = createSignal(Date.now())
   const tick = setInterval(() => setNow(Date.now()), 30_000)
   onCleanup(() => clearInterval(tick))
+  // The next pages load while the list's end is in view. The observer speaks only when the end
+  // comes into view; a load refused then (another one in flight) or failed would leave a list
+  // scrolled to its end waiting for a scroll that does not come: so the end is checked again
+  // whenever a load ends, and a failed one is retried after a pause.
+  let retry: ReturnType<typeof setTimeout> | undefined
+  const endInView = () =>
+    !!sentinel &&
+    sentinel.getBoundingClientRect().top <= list.getBoundingClientRect().bottom &&
+    list.getClientRects().length > 0
+  const fill = async () => {
+    clearTimeout(retry)
+    while (endInView() && panel.state.nextCursor && !panel.state.loadingList) {
+      if (!(await panel.actions.loadMore())) {
+        retry = setTimeout(() => void fill(), 2_000)
+        return
+      }
+    }
+  }
   onMount(() => {
     if (!sentinel) return
     const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void panel.actions.loadMore()
+      if (entries.some((e) => e.isIntersecting)) void fill()
     })
     observer.observe(sentinel)
-    onCleanup(() => observer.disconnect())
+    onCleanup(() => {
+      observer.disconnect()
+      clearTimeout(retry)
+    })
   })
+  createEffect(
+    on(
+      () => panel.state.loadingList,
+      (loading) => {
+        if (!loading) queueMicrotask(() => void fill())
+      },
+      { defer: true },
+    ),
+  )
   const rows = createMemo(() => visibleConversations(panel.state))
   const win = createListWindow(() => rows().length)
   const shown = () => rows().slice(win.range().start, win.range().end)
