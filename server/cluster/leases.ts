@@ -47,7 +47,7 @@ export class Leases {
    * trying (monotonic ms): a claim or renewal sent while NATS did not answer can still land
    * once it does (the client buffers it), and would keep others out for a whole TTL.
    */
-  private readonly orphans = new Map<string, number>()
+  private readonly orphans = new Map<string, Orphan>()
   private sweeping = false
   private stopped = false
   claims = 0
@@ -228,7 +228,7 @@ export class Leases {
   }
 
   private orphan(key: string): void {
-    this.orphans.set(key, this.now() + 2 * this.opts.ttlMs + 5_000)
+    this.orphans.set(key, { until: this.now() + 2 * this.opts.ttlMs + 5_000, absentSince: null })
     void this.sweepOrphans()
   }
 
@@ -236,23 +236,35 @@ export class Leases {
    * Deletes the orphans that KV shows as this node's (only at the revision just read, so a
    * lease taken meanwhile is left alone), retrying while NATS does not answer; each is given up
    * once it must have expired anyway.
+   *
+   * A key KV shows as absent (or someone else's) is watched a little longer: JetStream answers
+   * a read and stores a publish on different paths, so a read sent after a buffered claim can
+   * be answered before that claim is stored. Given up at the first empty read, such a claim
+   * would keep its conversation out for a whole TTL (the likely cause of a frozen-NATS test's
+   * 3 s wait in CI).
    */
   private async sweepOrphans(): Promise<void> {
     if (this.sweeping) return
     this.sweeping = true
     try {
       while (this.orphans.size > 0 && !this.stopped) {
-        for (const [key, until] of [...this.orphans]) {
-          if (this.held.has(key) || this.now() > until) {
+        for (const [key, orphan] of [...this.orphans]) {
+          const now = this.now()
+          if (this.held.has(key) || now > orphan.until) {
             this.orphans.delete(key)
             continue
           }
           try {
             const entry = await this.opts.kv.get(key)
-            if (entry?.operation === 'PUT' && this.isOurs(entry.string()) && !this.held.has(key)) {
+            if (this.held.has(key)) continue
+            if (entry?.operation === 'PUT' && this.isOurs(entry.string())) {
               await this.opts.kv.delete(key, { previousSeq: entry.revision })
+              this.orphans.delete(key)
+            } else if (orphan.absentSince === null) {
+              orphan.absentSince = now
+            } else if (now - orphan.absentSince >= ORPHAN_WATCH_MS) {
+              this.orphans.delete(key)
             }
-            this.orphans.delete(key)
           } catch {
             // NATS still not answering (or the key moved on): try again next round.
           }
@@ -279,6 +291,15 @@ export class Leases {
 
 /** How often orphaned keys are tried again while NATS does not answer. */
 const ORPHAN_RETRY_MS = 250
+/** How long an orphan KV does not show as ours is still watched for a claim landing late. */
+const ORPHAN_WATCH_MS = 1_500
+
+interface Orphan {
+  /** Given up then (monotonic ms): it has expired by itself. */
+  until: number
+  /** When KV first answered without it as ours (monotonic ms). */
+  absentSince: number | null
+}
 
 /** A NATS failure (timeout, lost link) as the retryable error clients are told. */
 function unreachable(error: unknown): ParleyError {

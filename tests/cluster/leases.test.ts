@@ -121,6 +121,54 @@ await withClusterServices('leases', {}, () => {
       expect(b.leases.valid('operator.o')).toBe(true)
     })
 
+    test('leases - a claim stored after its request timed out, and read as absent before it was, is still deleted at once', async () => {
+      const { kv } = await node('a', 'leases_late')
+      // JetStream may answer a read before it stores a publish buffered ahead of that read: the
+      // first read says "absent" and the claim lands 300 ms after its request gave up.
+      let landed: Promise<number> | null = null
+      let firstRead = true
+      const late = new Proxy(kv, {
+        get(target, prop) {
+          if (prop === 'create')
+            return (key: string, value: string) => {
+              landed = Bun.sleep(300).then(() => target.create(key, value))
+              return Promise.reject(new Error('TIMEOUT'))
+            }
+          if (prop === 'get')
+            return (key: string) => {
+              if (!firstRead) return target.get(key)
+              firstRead = false
+              return Promise.resolve(null)
+            }
+          const value = Reflect.get(target, prop)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+      const leases = new Leases({
+        kv: late,
+        nodeId: 'a',
+        ttlMs: TTL,
+        log: silentLogger,
+        onLost: () => {},
+      })
+      try {
+        expect(await leases.claim('conversation.late').catch((e) => e)).toMatchObject({
+          code: 'unavailable',
+        })
+        await landed
+        // Deleted by the sweep (a delete marker), not left to expire a TTL later (no entry).
+        const deadline = performance.now() + 5_000
+        let entry = await kv.get('conversation.late')
+        while (entry?.operation === 'PUT' && performance.now() < deadline) {
+          await Bun.sleep(25)
+          entry = await kv.get('conversation.late')
+        }
+        expect(entry?.operation).toBe('DEL')
+      } finally {
+        leases.stop()
+      }
+    })
+
     test('leases - cut off from NATS, a node stops vouching for its leases within the TTL', async () => {
       const a = await node('a', 'leases_cut')
       expect(await a.leases.claim('conversation.y')).toBe(true)
