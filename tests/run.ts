@@ -118,6 +118,31 @@ function count(result: { code: number; output: string }, label = ''): void {
   if (result.code !== 0 && Number(fail?.[1] ?? 0) === 0) failed++
 }
 
+/**
+ * How long each step took and its slowest files (the sum of their tests' times as bun printed
+ * them, hooks excluded), so the run's time can be kept well under CI's limit.
+ */
+function timing(step: string, startedAt: number, outputs: string[]): void {
+  const files = new Map<string, number>()
+  for (const output of outputs) {
+    let file = ''
+    for (const line of output.split('\n')) {
+      const head = /^(tests\/\S+\.test\.ts):$/.exec(line)
+      if (head) file = head[1]!
+      const took = /^\((?:pass|fail)\) .* \[([\d.]+)(m?s)\]$/.exec(line)
+      if (took && file)
+        files.set(file, (files.get(file) ?? 0) + Number(took[1]) * (took[2] === 's' ? 1000 : 1))
+    }
+  }
+  const slowest = [...files]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([file, ms]) => `${file.replace(/^tests\//, '')} ${Math.round(ms / 1000)} s`)
+  say(
+    `== ${step} took ${Math.round((performance.now() - startedAt) / 1000)} s${slowest.length ? `; slowest files: ${slowest.join(', ')}` : ''}`,
+  )
+}
+
 say('== typecheck (tsc --noEmit)')
 const tsc = run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '--noEmit', '-p', '.'])
 if (tsc.code === 0) passed++
@@ -158,7 +183,10 @@ const withPostgres = process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_D
 
 if (filter.length) {
   say(`== bun test ${filter.join(' ')}`)
-  count(run(process.execPath, bunTest(filter)))
+  const startedAt = performance.now()
+  const only = run(process.execPath, bunTest(filter))
+  count(only)
+  timing('bun test', startedAt, [only.output])
 } else {
   /** Several processes and real timeouts each: run with nothing else. */
   const alone = ['tests/cluster', 'tests/faults', 'tests/bench']
@@ -171,6 +199,7 @@ if (filter.length) {
   say(
     `== bun test ${functional.join(' ')}${withPostgres ? ', beside the Postgres run (printed after it)' : ''}`,
   )
+  let startedAt = performance.now()
   const [sqlite, postgresRun] = await Promise.all([
     runQuiet(process.execPath, bunTest(functional)),
     withPostgres
@@ -184,10 +213,17 @@ if (filter.length) {
     process.stdout.write(postgresRun.output)
     count(postgresRun, '[postgres] ')
   }
+  timing('functional', startedAt, [sqlite.output, postgresRun?.output ?? ''])
   say(`== bun test ${alone.join(' ')}`)
-  count(run(process.execPath, bunTest(alone)))
+  startedAt = performance.now()
+  const aloneRun = run(process.execPath, bunTest(alone))
+  count(aloneRun)
+  timing('cluster, faults and bench', startedAt, [aloneRun.output])
   say(`== bun test ${browser.join(' ')}`)
-  count(run(process.execPath, bunTest(browser)))
+  startedAt = performance.now()
+  const browserRun = run(process.execPath, bunTest(browser))
+  count(browserRun)
+  timing('browser', startedAt, [browserRun.output])
 }
 
 if (failures.length) {
