@@ -349,6 +349,12 @@ describe('SLA policies (issue 20)', () => {
     // 10 open minutes on Monday, then 20 more from Tuesday 09:00 Moscow (06:00 UTC).
     expect(sla.firstResponseDue).toBe(Date.parse('2026-12-08T06:20:00Z'))
     expect(sla.businessHours).toBe(true)
+    // The runner counts the run once its action is done (server/rules/runner.ts settle).
+    await waitUntil(
+      'the run counted',
+      async () => ((await s.store.rules.get(rule.rule.id))?.runs ?? 0) >= 1,
+      { timeoutMs: 10_000 },
+    )
     expect((await s.store.rules.get(rule.rule.id))?.runs).toBe(1)
     // A second urgent change does not apply it again.
     await ok(
