@@ -30,10 +30,13 @@ import type {
   ArticleStatus,
   HelpArticle,
   HelpCategory,
+  HelpFigures,
   HelpLanguage,
   HelpRevision,
 } from '../protocol/help.ts'
 import type { Durations, LoadEdges } from '../protocol/analytics.ts'
+
+export type { HelpFigures }
 import type { Schedule } from './inbox/schedule.ts'
 
 /** A conversation row as the actor keeps it: the wire shape plus the owner's fencing epoch. */
@@ -2087,6 +2090,16 @@ export interface HelpStore {
   }): Promise<boolean>
   /** Records views and searches; a view also counts on its article. */
   addEvents(events: ReadonlyArray<HelpEventRecord>): Promise<void>
+  /** Adds an uploaded image (its bytes are stored already). */
+  addImage(image: HelpImageRecord): Promise<void>
+  /** The images with these ids (those that exist). */
+  images(ids: readonly string[]): Promise<HelpImageRecord[]>
+  /** Marks these images as shown by a saved article (the first time only). */
+  markImagesUsed(ids: readonly string[], at: number): Promise<void>
+  /** Images never shown by a saved article and uploaded before `before`, oldest first. */
+  unusedImages(before: number, limit: number): Promise<HelpImageRecord[]>
+  /** Removes an image's row, only while it is still unused; false when it was used meanwhile. */
+  deleteUnusedImage(id: string): Promise<boolean>
   /** What readers did in these portals (null: every one) in [from, to). */
   figures(opts: {
     inboxIds: readonly string[] | null
@@ -2095,22 +2108,19 @@ export interface HelpStore {
   }): Promise<HelpFigures>
 }
 
-/** The help center's figures over a period (issue 21). */
-export interface HelpFigures {
-  views: number
-  searches: number
-  /** Searches that found nothing. */
-  emptySearches: number
-  /** The commonest queries that found nothing: what to write next. */
-  emptyQueries: Array<{ query: string; count: number; lastAt: number }>
-  /** The most read articles. */
-  topArticles: Array<{ id: string; title: string; views: number }>
-  helpful: number
-  notHelpful: number
-  /** Known visitors (the widget's) who searched or read. */
-  helpedVisitors: number
-  /** Of those, who started a conversation within a day of it. */
-  followedByConversation: number
+/** A help-center image as stored (issue 21); its bytes are under helpImageKey(id). */
+export interface HelpImageRecord {
+  id: string
+  inboxId: string | null
+  name: string
+  contentType: string
+  size: number
+  width: number | null
+  height: number | null
+  sha256: string
+  createdBy: string | null
+  createdAt: number
+  usedAt: number | null
 }
 
 export interface HelpEventRecord {

@@ -125,3 +125,60 @@ export interface HelpHit {
   categoryId: string | null
   score: number
 }
+
+/** The largest image an article may show, in bytes. */
+export const MAX_HELP_IMAGE_BYTES = 10 * 1024 * 1024
+/** The most images one article may show. */
+export const MAX_ARTICLE_IMAGES = 100
+/** The types an article's image may have (re-encoded without metadata on upload). */
+export const HELP_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const
+
+/**
+ * An image uploaded for a portal's articles, stored with the attachments' bytes. Articles show
+ * it as `![alt](url)`; `url` is root-relative (`/help/images/<id>`), public and cached for good
+ * (an id names one picture: a new upload gets a new id).
+ */
+export interface HelpImage {
+  id: string
+  /** The portal: an inbox, or null for the shared one. */
+  inboxId: string | null
+  /** The file's name as uploaded (sanitized): the alt text the editor suggests. */
+  name: string
+  contentType: string
+  size: number
+  width: number | null
+  height: number | null
+  url: string
+  createdAt: number
+}
+
+/** The public address of a help-center image. */
+export function helpImageUrl(id: string): string {
+  return `/help/images/${id}`
+}
+
+const HELP_IMAGE_PATH =
+  /^\/help\/images\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
+
+/** The image id an article's image source names, or null when it names no help-center image. */
+export function helpImageId(src: string): string | null {
+  return HELP_IMAGE_PATH.exec(src)?.[1] ?? null
+}
+
+/** The help center's figures over a period (issue 21). */
+export interface HelpFigures {
+  views: number
+  searches: number
+  /** Searches that found nothing. */
+  emptySearches: number
+  /** The commonest queries that found nothing: what to write next. */
+  emptyQueries: Array<{ query: string; count: number; lastAt: number }>
+  /** The most read articles. */
+  topArticles: Array<{ id: string; title: string; views: number }>
+  helpful: number
+  notHelpful: number
+  /** Known visitors (the widget's) who searched or read. */
+  helpedVisitors: number
+  /** Of those, who started a conversation within a day of it. */
+  followedByConversation: number
+}

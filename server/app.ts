@@ -84,6 +84,8 @@ import { campaignRoutes } from './http/campaigns.ts'
 import { helpRoutes } from './http/help.ts'
 import { helpPublicRoutes } from './http/help-public.ts'
 import { HelpService } from './help/service.ts'
+import { HelpImages } from './help/images.ts'
+import { helpImageRoutes } from './http/help-images.ts'
 import { macroRoutes } from './http/macros.ts'
 import { ruleRoutes } from './http/rules.ts'
 import { followerRoutes } from './http/followers.ts'
@@ -121,6 +123,8 @@ export interface RunningServer {
   attachments: AttachmentService
   /** One round of the attachment cleanup job now, on this node (tests, the CLI). */
   sweepAttachments(opts?: { dryRun?: boolean }): Promise<SweepReport>
+  /** One round of the help-center image cleanup now, on this node: how many were removed. */
+  sweepHelpImages(): Promise<number>
   /** One round of the retention job now, on this node (issue 18). */
   runRetention(): Promise<RetentionReport>
   /** The e-mail channel's SMTP port (issue 17, I5), or null when it does not listen. */
@@ -316,19 +320,36 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock,
     log,
   })
+  const helpImages = new HelpImages({
+    store: store.help,
+    storage: fileStorage,
+    tmpDir: config.attachments.tmpDir,
+    throttle: throttleStore,
+    uploadsPerMinute: config.attachments.uploadsPerMinute,
+    clock,
+    log,
+  })
   const sweepAttachmentsNow = (opts: { dryRun?: boolean } = {}) =>
     sweepAttachments(
       { store: store.attachments, storage: fileStorage, log },
       { now: clock.now(), ...opts },
     )
+  /** The attachments' round, then help-center uploads no article showed within a day. */
+  const sweepFilesNow = async () => {
+    const report = await sweepAttachmentsNow()
+    try {
+      await helpImages.sweep()
+    } catch (error) {
+      log.warn('help-center image cleanup failed', { error: String(error) })
+    }
+    return report
+  }
   // Expiry and purging once cluster-wide per round; each node clears its own spool folder.
   const sweeper = startSweeper({
     everyMs: config.attachments.sweepMs,
     run: async () => {
       await cleanTempFiles(config.attachments.tmpDir, SPOOL_MAX_AGE_MS)
-      return cluster
-        ? cluster.tryLock('attachments-sweep', () => sweepAttachmentsNow())
-        : sweepAttachmentsNow()
+      return cluster ? cluster.tryLock('attachments-sweep', () => sweepFilesNow()) : sweepFilesNow()
     },
     lock: null,
     log,
@@ -633,6 +654,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .use(campaignRoutes(ctx))
     .use(helpRoutes(ctx, help))
     .use(helpPublicRoutes(ctx, help))
+    .use(helpImageRoutes(ctx, helpImages))
     .use(pushRoutes(ctx, push, webhookPolicy))
     .use(macroRoutes(ctx))
     .use(ruleRoutes(ctx, rules, webhooks))
@@ -794,6 +816,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     store,
     attachments,
     sweepAttachments: sweepAttachmentsNow,
+    sweepHelpImages: () => helpImages.sweep(),
     runRetention: runRetentionNow,
     runDigests: runDigestsNow,
     analytics: projector,

@@ -178,6 +178,7 @@ const onPostgres = [
   'tests/attachments/faults.test.ts',
   'tests/attachments/limits.test.ts',
   'tests/help/api.test.ts',
+  'tests/help/images.test.ts',
 ]
 const withPostgres = process.env.CI === 'true' || process.env.PARLEY_TEST_BOTH_DBS === '1'
 

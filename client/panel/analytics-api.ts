@@ -16,7 +16,11 @@ import type {
   AnalyticsSla,
   AnalyticsTable,
 } from '../../protocol/analytics.ts'
+import type { HelpFigures } from '../../protocol/help.ts'
 import { fromWire, httpJson, ParleyError, type WireError } from '../shared/index.ts'
+
+/** The help center's figures (issue 21). */
+export type AnalyticsHelp = HelpFigures
 
 export type {
   AnalyticsAttributes,
@@ -195,6 +199,13 @@ export function analyticsApi(http: { baseUrl: string; token: () => string | null
     attributes: (q: URLSearchParams) => get<AnalyticsAttributes>(`/api/analytics/attributes?${q}`),
     sla: (q: URLSearchParams) => get<AnalyticsSla>(`/api/analytics/sla?${q}`),
     campaigns: (q: URLSearchParams) => get<AnalyticsCampaigns>(`/api/analytics/campaigns?${q}`),
+    /** The help center's figures over the same range (an inbox filter is its portal). */
+    help(q: URLSearchParams) {
+      const p = new URLSearchParams({ from: q.get('from') ?? '', to: q.get('to') ?? '' })
+      const inbox = q.get('inbox')
+      if (inbox) p.set('portal', inbox)
+      return get<AnalyticsHelp>(`/api/help/figures?${p}`)
+    },
     conversations(q: URLSearchParams, metric: AnalyticsDrill, cursor: string | null) {
       const p = new URLSearchParams(q)
       p.set('metric', metric)

@@ -5,6 +5,8 @@ import { ParleyError, type WireError } from './protocol.ts'
 export interface HttpOptions {
   method?: string
   body?: unknown
+  /** A multipart body (an upload) instead of JSON. */
+  form?: FormData
   token?: string | null
   signal?: AbortSignal
 }
@@ -21,9 +23,9 @@ export async function httpJson<T>(
   let res: Response
   try {
     res = await fetch(baseUrl + path, {
-      method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
+      method: opts.method ?? (opts.body === undefined && !opts.form ? 'GET' : 'POST'),
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       signal: opts.signal,
       cache: 'no-store',
     })

@@ -81,6 +81,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   helpRevisions: ['articleId', 'revision'],
   helpFeedback: ['id'],
   helpEvents: ['id'],
+  helpImages: ['id'],
 }
 
 export async function countRows(db: SqlDialect, table: TableName): Promise<number> {

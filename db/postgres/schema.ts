@@ -1427,6 +1427,31 @@ export const helpEvents = pgTable(
   ],
 )
 
+/**
+ * Images of a portal's articles (issue 21): their bytes live in the attachments' storage under
+ * `help-images/..`. `used_at` is set when a saved article first shows one; one never used a day
+ * after its upload is removed (an upload the author abandoned), one used once is kept (a
+ * revision may show it again).
+ */
+export const helpImages = pgTable(
+  'help_images',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: int64('size').notNull(),
+    width: int64('width'),
+    height: int64('height'),
+    sha256: text('sha256').notNull(),
+    createdBy: text('created_by').references(() => operators.id, { onDelete: 'set null' }),
+    createdAt: int64('created_at').notNull(),
+    usedAt: int64('used_at'),
+  },
+  // The cleanup's scan: never used, uploaded before a cut-off.
+  (t) => [index('help_images_unused_idx').on(t.usedAt, t.createdAt)],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -1481,4 +1506,5 @@ export const tables = {
   helpRevisions,
   helpFeedback,
   helpEvents,
+  helpImages,
 }

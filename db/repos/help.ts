@@ -27,6 +27,7 @@ import type {
   HelpArticleSave,
   HelpEventRecord,
   HelpFigures,
+  HelpImageRecord,
   HelpStore,
 } from '../../actors/ports.ts'
 import type { HelpCategory, HelpLanguage, HelpRevision } from '../../protocol/help.ts'
@@ -83,6 +84,7 @@ export class SqlHelpStore implements HelpStore {
   readonly #insertRevision = insertInto('helpRevisions')
   readonly #insertFeedback = insertInto('helpFeedback')
   readonly #insertEvent = insertInto('helpEvents')
+  readonly #insertImage = insertInto('helpImages')
   readonly #category
   readonly #categoryBySlug
   readonly #article
@@ -548,6 +550,44 @@ export class SqlHelpStore implements HelpStore {
         throw error
       })
     return found
+  }
+
+  async addImage(image: HelpImageRecord): Promise<void> {
+    await this.db.transaction([...insertStep(this.#insertImage, [image])])
+  }
+
+  async images(ids: readonly string[]): Promise<HelpImageRecord[]> {
+    if (ids.length === 0) return []
+    const i = this.db.tables.helpImages
+    return this.db.all(selectRows('helpImages', { where: inArray(i.id, [...ids]) }))
+  }
+
+  async markImagesUsed(ids: readonly string[], at: number): Promise<void> {
+    if (ids.length === 0) return
+    const i = this.db.tables.helpImages
+    await this.db.all(
+      updateRows('helpImages', { usedAt: at }, and(inArray(i.id, [...ids]), isNull(i.usedAt))),
+    )
+  }
+
+  async unusedImages(before: number, limit: number): Promise<HelpImageRecord[]> {
+    const i = this.db.tables.helpImages
+    // help_images_unused_idx: `used_at is null and created_at < ?` in created_at order.
+    return this.db.all(
+      selectRows('helpImages', {
+        where: and(isNull(i.usedAt), lt(i.createdAt, before)),
+        orderBy: [asc(i.usedAt), asc(i.createdAt)],
+        limit,
+      }),
+    )
+  }
+
+  async deleteUnusedImage(id: string): Promise<boolean> {
+    const i = this.db.tables.helpImages
+    const gone = await this.db.all(
+      remove('helpImages', and(eq(i.id, id), isNull(i.usedAt)), { id: field(i.id) }),
+    )
+    return gone.length > 0
   }
 
   async addEvents(events: ReadonlyArray<HelpEventRecord>): Promise<void> {

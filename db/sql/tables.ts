@@ -74,6 +74,7 @@ export const rowParity: { [K in TableName]: Same<Rows[K], PostgresRows[K]> } = {
   helpRevisions: true,
   helpFeedback: true,
   helpEvents: true,
+  helpImages: true,
 }
 
 /** Table names in an order that satisfies every foreign key (parents first). */
@@ -131,4 +132,5 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly TableName[] = [
   'helpRevisions',
   'helpFeedback',
   'helpEvents',
+  'helpImages',
 ]

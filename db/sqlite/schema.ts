@@ -1448,6 +1448,31 @@ export const helpEvents = sqliteTable(
   ],
 )
 
+/**
+ * Images of a portal's articles (issue 21): their bytes live in the attachments' storage under
+ * `help-images/..`. `used_at` is set when a saved article first shows one; one never used a day
+ * after its upload is removed (an upload the author abandoned), one used once is kept (a
+ * revision may show it again).
+ */
+export const helpImages = sqliteTable(
+  'help_images',
+  {
+    id: text('id').primaryKey(),
+    inboxId: text('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    sha256: text('sha256').notNull(),
+    createdBy: text('created_by').references(() => operators.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  // The cleanup's scan: never used, uploaded before a cut-off.
+  (t) => [index('help_images_unused_idx').on(t.usedAt, t.createdAt)],
+)
+
 export const tables = {
   inboxes,
   operators,
@@ -1502,4 +1527,5 @@ export const tables = {
   helpRevisions,
   helpFeedback,
   helpEvents,
+  helpImages,
 }

@@ -18,8 +18,9 @@ import {
   type Store,
 } from '../../actors/index.ts'
 import { ParleyError } from '../../protocol/index.ts'
-import { takeToken, type ThrottleStore } from '../auth/index.ts'
+import type { ThrottleStore } from '../auth/index.ts'
 import { ingestUpload } from './ingest.ts'
+import { takeUpload } from './upload-budget.ts'
 import { checkKey, type BlobStorage } from './storage.ts'
 
 /** Largest picture accepted, in bytes. */
@@ -146,17 +147,8 @@ export class AvatarService {
     }
   }
 
-  private async takeUpload(principal: Principal): Promise<void> {
-    const now = this.deps.clock.now()
-    const wait = await this.deps.throttle.update(
-      `upload.${principal.kind}.${principal.id}`,
-      (current) => {
-        const decision = takeToken(current, now, this.deps.uploadsPerMinute)
-        return { next: decision.next, result: decision.wait }
-      },
-    )
-    if (wait > 0) {
-      throw new ParleyError('rate_limited', 'too many uploads; slow down', { retryAfterMs: wait })
-    }
+  private takeUpload(principal: Principal): Promise<void> {
+    const { throttle, clock, uploadsPerMinute } = this.deps
+    return takeUpload(throttle, principal, clock.now(), uploadsPerMinute)
   }
 }

@@ -21,9 +21,10 @@ import {
 } from '../../actors/index.ts'
 import { ParleyError, type Attachment } from '../../protocol/index.ts'
 import type { AttachmentConfig } from '../config.ts'
-import { takeToken, type ThrottleStore } from '../auth/index.ts'
+import type { ThrottleStore } from '../auth/index.ts'
 import { RateLimiter } from '../limits.ts'
 import { ingestUpload } from './ingest.ts'
+import { takeUpload } from './upload-budget.ts'
 import { blobKey, diskStorage, s3Storage, type BlobStorage } from './storage.ts'
 
 export type Variant = 'original' | 'thumb'
@@ -162,19 +163,9 @@ export class AttachmentService {
   }
 
   /** One upload from the principal's budget (ATTACHMENT_UPLOADS_PER_MINUTE), cluster-wide. */
-  async #takeUpload(principal: Principal): Promise<void> {
-    const now = this.deps.clock.now()
-    const perMinute = this.deps.config.uploadsPerMinute
-    const wait = await this.deps.throttle.update(
-      `upload.${principal.kind}.${principal.id}`,
-      (current) => {
-        const decision = takeToken(current, now, perMinute)
-        return { next: decision.next, result: decision.wait }
-      },
-    )
-    if (wait > 0) {
-      throw new ParleyError('rate_limited', 'too many uploads; slow down', { retryAfterMs: wait })
-    }
+  #takeUpload(principal: Principal): Promise<void> {
+    const { throttle, clock, config } = this.deps
+    return takeUpload(throttle, principal, clock.now(), config.uploadsPerMinute)
   }
 
   /**

@@ -14,9 +14,11 @@ import { newId, type HelpArticleRecord, type HelpStore } from '../../actors/inde
 import type { Clock } from '../../actors/runtime/clock.ts'
 import {
   MAX_ARTICLE_BODY,
+  MAX_ARTICLE_IMAGES,
   MAX_ARTICLE_REVISIONS,
   MAX_HELP_QUERY,
   MAX_HELP_QUERY_WORDS,
+  helpImageId,
   slugify,
   type ArticleStatus,
   type HelpArticle,
@@ -56,10 +58,30 @@ export interface HelpSearchResult {
   corrected: string | null
 }
 
-/** An article's plain text and the stems the index reads. */
+/** A source an article's image may have: a help-center image's address; anything else none. */
+export function articleImage(src: string): string | null {
+  return helpImageId(src) === null ? null : src
+}
+
+/**
+ * An article's plain text, the stems the index reads, and the help-center images it shows
+ * (their ids, once each): what the renderer reads as images, never text or code that merely
+ * looks like an address.
+ */
 function indexed(title: string, body: string) {
-  const text = renderArticle(body, { image: () => null }).text
-  return { titleTerms: terms(title).join(' '), bodyTerms: terms(text).join(' '), text }
+  const images = new Set<string>()
+  const image = (src: string) => {
+    const id = helpImageId(src)
+    if (id !== null) images.add(id)
+    return null
+  }
+  const text = renderArticle(body, { image }).text
+  return {
+    titleTerms: terms(title).join(' '),
+    bodyTerms: terms(text).join(' '),
+    text,
+    images: [...images],
+  }
 }
 
 /**
@@ -127,6 +149,38 @@ export class HelpService {
   }
 
   /**
+   * Checks that the article shows only images of its own portal (and shared ones: every portal
+   * shows those), at most MAX_ARTICLE_IMAGES, then marks them used so the cleanup of abandoned
+   * uploads leaves them alone (before the save: a save that then fails leaves an image kept
+   * that nothing shows, never an article showing a removed one).
+   */
+  async #useImages(inboxId: string | null, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return
+    if (ids.length > MAX_ARTICLE_IMAGES) {
+      throw new ParleyError(
+        'validation_failed',
+        `an article shows at most ${MAX_ARTICLE_IMAGES} images`,
+      )
+    }
+    const own = (found: ReadonlyArray<{ id: string; inboxId: string | null }>) => {
+      const mine = new Set(
+        found.filter((i) => i.inboxId === null || i.inboxId === inboxId).map((i) => i.id),
+      )
+      const foreign = ids.find((id) => !mine.has(id))
+      if (foreign !== undefined) {
+        throw new ParleyError(
+          'validation_failed',
+          `the image ${foreign} is not one of this help center's images; upload it here`,
+        )
+      }
+    }
+    own(await this.store.images(ids))
+    await this.store.markImagesUsed(ids, this.clock.now())
+    // Removed by the cleanup between the check and the mark (an upload a day old): say so.
+    own(await this.store.images(ids))
+  }
+
+  /**
    * Adds an article (a translation when `translationOf` names another): its slug is the given
    * one (a `conflict` when taken) or made from the title (a number added while taken).
    */
@@ -142,11 +196,13 @@ export class HelpService {
     const now = this.clock.now()
     const id = newId()
     const status = input.status ?? 'draft'
-    const { titleTerms, bodyTerms } = indexed(input.title, input.body)
+    const { titleTerms, bodyTerms, images } = indexed(input.title, input.body)
+    const inboxId = input.translationOf ? input.translationOf.inboxId : input.inboxId
+    await this.#useImages(inboxId, images)
     const base: HelpArticleRecord = {
       id,
       groupId: input.translationOf?.groupId ?? id,
-      inboxId: input.translationOf ? input.translationOf.inboxId : input.inboxId,
+      inboxId,
       categoryId:
         input.categoryId !== undefined
           ? input.categoryId
@@ -235,7 +291,8 @@ export class HelpService {
       bodyTerms: current.bodyTerms,
     }
     if (title !== current.title || body !== current.body) {
-      const { titleTerms, bodyTerms } = indexed(title, body)
+      const { titleTerms, bodyTerms, images } = indexed(title, body)
+      if (body !== current.body) await this.#useImages(current.inboxId, images)
       next.titleTerms = titleTerms
       next.bodyTerms = bodyTerms
     }
@@ -418,7 +475,7 @@ export class HelpService {
       this.#rendered.set(key, hit)
       return hit
     }
-    const made = renderArticle(a.body, { image: () => null, language: a.language })
+    const made = renderArticle(a.body, { image: articleImage, language: a.language })
     this.#rendered.set(key, made)
     if (this.#rendered.size > RENDERED_KEPT) {
       const oldest = this.#rendered.keys().next().value

@@ -20,12 +20,13 @@ const JSON_TYPE = /^application\/([\w.+-]+\+)?json$/i
 
 /**
  * The routes whose body is a file, by method: left unread here, the route streams it
- * (attachments.ts, avatars.ts).
+ * (attachments.ts, avatars.ts, help-images.ts).
  */
 const UPLOAD_ROUTES: ReadonlyArray<{ method: string; path: RegExp }> = [
   { method: 'POST', path: /^\/api\/conversations\/[^/]+\/attachments\/?$/ },
   { method: 'PUT', path: /^\/api\/me\/avatar\/?$/ },
   { method: 'PUT', path: /^\/api\/admin\/operators\/[^/]+\/avatar\/?$/ },
+  { method: 'POST', path: /^\/api\/help\/images\/?$/ },
 ]
 
 /** The routes that take an HTML form's body (the public help center's feedback). */

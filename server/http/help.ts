@@ -25,7 +25,7 @@ import {
 } from '../../protocol/help.ts'
 import { ParleyError, wireString } from '../../protocol/index.ts'
 import { renderArticle } from '../help/render.ts'
-import type { HelpService } from '../help/service.ts'
+import { articleImage, type HelpService } from '../help/service.ts'
 import type { HttpContext } from './context.ts'
 import { mayReadInbox, mayWriteInbox, operatorOf, type Operator } from './inbox-rights.ts'
 import { doc } from './responses.ts'
@@ -76,10 +76,10 @@ const Names = v.pipe(
 const Descriptions = v.strictObject({ en: v.optional(Description), ru: v.optional(Description) })
 const Position = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000))
 /** `shared` or an inbox id. */
-const Portal = v.union([v.literal('shared'), Id])
+export const Portal = v.union([v.literal('shared'), Id])
 
 /** Null for the shared portal. */
-function portalOf(portal: string): string | null {
+export function portalOf(portal: string): string | null {
   return portal === 'shared' ? null : portal
 }
 
@@ -95,7 +95,7 @@ function mayWritePortal(op: Operator, inboxId: string | null): boolean {
     : mayWriteInbox(op, inboxId)
 }
 
-function refuseWrite(op: Operator, inboxId: string | null, plural: string): void {
+export function refuseWrite(op: Operator, inboxId: string | null, plural: string): void {
   if (!mayWritePortal(op, inboxId)) {
     throw new ParleyError('forbidden', `only admins and supervisors change help-center ${plural}`)
   }
@@ -640,7 +640,7 @@ export function helpRoutes(ctx: HttpContext, help: HelpService) {
             'only admins and supervisors write help-center articles',
           )
         }
-        const rendered = renderArticle(body.body, { image: () => null, language: body.language })
+        const rendered = renderArticle(body.body, { image: articleImage, language: body.language })
         return { html: rendered.html, headings: rendered.headings }
       },
       {

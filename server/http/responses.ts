@@ -198,7 +198,8 @@ const ACCESS_TEXT: Record<Access, string> = {
 
 /** A 2xx answer that is not JSON: a file, a stream, a CSV. */
 export interface RawContent {
-  type: string
+  /** Its media type, or the ones it may have. */
+  type: string | readonly string[]
   description: string
 }
 
@@ -236,7 +237,7 @@ export function doc(input: DocInput): DocumentDecoration {
   const responses: Record<string, unknown> = {}
   const content: Record<string, unknown> = {}
   if (input.ok) content['application/json'] = { schema: jsonSchemaOf(input.ok) }
-  if (input.raw) content[input.raw.type] = {}
+  for (const type of [input.raw?.type ?? []].flat()) content[type] = {}
   if (input.noContent) responses['204'] = { description: input.okDescription ?? 'Done; no body.' }
   else
     responses[status] = {

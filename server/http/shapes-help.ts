@@ -140,3 +140,17 @@ export const HelpPreviewShape = v.object({
     v.object({ id: v.string(), level: v.picklist([2, 3, 4] as const), text: v.string() }),
   ),
 })
+
+export const HelpImageShape = v.object({
+  image: v.object({
+    id: v.string(),
+    inboxId: v.nullable(v.string()),
+    name: v.string(),
+    contentType: v.string(),
+    size: v.number(),
+    width: v.nullable(v.number()),
+    height: v.nullable(v.number()),
+    url: v.string(),
+    createdAt: v.number(),
+  }),
+})

@@ -4,18 +4,21 @@
  * 375 px, light and dark, English and Russian; the keyboard alone reaches the content (skip
  * link), searches and votes (a plain form: the vote is counted, the page thanks); axe-core finds
  * nothing serious anywhere; nothing scrolls sideways on a phone. Writes docs/help-center.png
- * (home, desktop, light), docs/help-center-article.png (an article, desktop, light) and
- * docs/help-center-375-dark-ru.png (a Russian search on a phone, dark).
+ * (home, desktop, light), docs/help-center-article.png (an article with its picture, desktop,
+ * light) and docs/help-center-375-dark-ru.png (a Russian search on a phone, dark).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
+import sharp from 'sharp'
 import { ROOT } from '../../client/build-stamp.ts'
 import { violations } from './axe.ts'
 import { skipBrowserTests, until, useServerAndBrowser } from './harness.ts'
 import { focusedName } from './panel-page.ts'
 
 const BODY_EN = `Paying by card takes a minute.
+
+![The payment form](IMAGE_URL)
 
 ## Before you start
 
@@ -54,6 +57,21 @@ const BODY_RU = `Оплата картой занимает минуту.
 3. Подтвердите оплату кодом банка.
 `
 
+/** A drawing of a card payment form (shapes only: no font needed), as a PNG. */
+async function paymentForm(): Promise<Uint8Array> {
+  const field = (y: number, w: number) =>
+    `<rect x="40" y="${y}" width="${w}" height="34" rx="6" fill="#fff" stroke="#c7c9d1"/>`
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="260">
+    <rect width="640" height="260" rx="14" fill="#eef0f6"/>
+    <rect x="40" y="28" width="180" height="14" rx="7" fill="#9aa0b4"/>
+    ${field(60, 560)}${field(112, 270)}${field(112, 270).replace('x="40"', 'x="330"')}
+    <rect x="40" y="176" width="150" height="40" rx="8" fill="#4f46e5"/>
+    <rect x="70" y="191" width="90" height="10" rx="5" fill="#fff"/>
+    <rect x="520" y="70" width="64" height="14" rx="4" fill="#f59e0b"/>
+  </svg>`
+  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer())
+}
+
 describe.skipIf(skipBrowserTests)('help center site', () => {
   const env = useServerAndBrowser()
   let inbox = ''
@@ -83,11 +101,24 @@ describe.skipIf(skipBrowserTests)('help center site', () => {
     })
     const publish = (body: Record<string, unknown>) =>
       api('/api/help/articles', { status: 'published', ...body })
+    // A picture of the payment form, uploaded as the editor does.
+    const form = new FormData()
+    form.append(
+      'file',
+      new File([(await paymentForm()) as BlobPart], 'payment-form.png', { type: 'image/png' }),
+    )
+    const uploaded = await fetch(`${env.server.url}/api/help/images?portal=${inbox}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: form,
+    })
+    expect(uploaded.status).toBe(201)
+    const { image } = (await uploaded.json()) as { image: { url: string } }
     article = await publish({
       portal: inbox,
       language: 'en',
       title: 'How do I pay by card?',
-      body: BODY_EN,
+      body: BODY_EN.replace('IMAGE_URL', image.url),
       categoryId: billing.id,
     })
     ruSlug = (
@@ -167,6 +198,13 @@ describe.skipIf(skipBrowserTests)('help center site', () => {
 
   test('help site - an article: the keyboard skips to it, its contents link its headings, the table and code scroll in their boxes; a vote by the plain form is counted', async () => {
     await open(`/help/${inbox}/en/articles/${article.slug}`)
+    // Its picture, from the help center's own address, loaded.
+    const picture = page.getByRole('img', { name: 'The payment form' })
+    await until(
+      async () => (await picture.evaluate((i) => (i as HTMLImageElement).naturalWidth)) === 640,
+      'the picture loaded',
+      5000,
+    )
     await page.screenshot({ path: join(ROOT, 'docs', 'help-center-article.png') })
     await page.keyboard.press('Tab')
     expect((await focusedName(page)).toLowerCase()).toContain('skip')

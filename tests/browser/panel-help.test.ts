@@ -8,7 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Page } from 'playwright-core'
+import sharp from 'sharp'
 import { RU_HELP } from '../../client/panel/i18n/ru/help.ts'
+import { RU_HELP_FIGURES } from '../../client/panel/components/AnalyticsHelp.tsx'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { violations } from './axe.ts'
 import {
@@ -60,7 +62,7 @@ describe.skipIf(skipBrowserTests)('panel help center', () => {
   }
 
   test('every word of the section has its Russian', () => {
-    for (const [key, value] of Object.entries(RU_HELP)) {
+    for (const [key, value] of Object.entries({ ...RU_HELP, ...RU_HELP_FIGURES })) {
       expect(typeof value === 'string' && /[а-яё]/i.test(value)).toBe(true)
       const holes = (s: string) => [...s.matchAll(/\{\w+\}/g)].map((m) => m[0]).sort()
       expect(holes(value as string)).toEqual(holes(key))
@@ -162,6 +164,161 @@ describe.skipIf(skipBrowserTests)('panel help center', () => {
       5000,
     )
     await page.close()
+  }, 60_000)
+
+  test('an image by the button and by a paste: uploaded to the portal, written at the caret, shown in the preview', async () => {
+    const png = await sharp({
+      create: { width: 120, height: 80, channels: 3, background: { r: 20, g: 160, b: 90 } },
+    })
+      .png()
+      .toBuffer()
+    const page = await settings()
+    const section = page.locator('.help-admin')
+    await section.getByRole('button', { name: 'New article' }).click()
+    await section.getByLabel('Title').fill('With pictures')
+    const body = section.getByLabel('Article (Markdown)')
+    await body.fill('First.\nLast.')
+    await section.getByRole('button', { name: 'Save', exact: true }).click()
+    await section.getByRole('status').getByText('Saved').waitFor()
+
+    // The button: the file goes where the caret is, on a paragraph of its own.
+    await body.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(6, 6))
+    const chooser = page.waitForEvent('filechooser')
+    await section.getByRole('button', { name: 'Insert image' }).click()
+    await (await chooser).setFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png })
+    await until(
+      async () =>
+        /^First\.\n\n!\[receipt\]\(\/help\/images\/[0-9a-f-]{36}\)\n\n\nLast\.$/.test(
+          await body.inputValue(),
+        ),
+      'the image written at the caret',
+      10_000,
+    )
+    // A paste of an image: the same, at the end.
+    await body.press('ControlOrMeta+End')
+    await body.evaluate(
+      (el, bytes) => {
+        const data = new DataTransfer()
+        data.items.add(new File([new Uint8Array(bytes)], 'pasted.png', { type: 'image/png' }))
+        el.dispatchEvent(
+          new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+        )
+      },
+      [...png],
+    )
+    await until(
+      async () => (await body.inputValue()).includes('![pasted](/help/images/'),
+      'the pasted image',
+      10_000,
+    )
+    await section.getByRole('button', { name: 'Preview' }).click()
+    const preview = section.getByRole('region', { name: 'Preview' })
+    await until(
+      async () =>
+        (await preview
+          .locator('img')
+          .evaluateAll(
+            (imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth === 120).length,
+          )) === 2,
+      'both images loaded in the preview',
+      10_000,
+    )
+    await section.getByRole('button', { name: 'Save', exact: true }).click()
+    await until(
+      async () => {
+        const { articles } = (await api('/api/help/articles?portal=shared')) as {
+          articles: Array<{ id: string; title: string }>
+        }
+        const mine = articles.find((a) => a.title === 'With pictures')
+        if (!mine) return false
+        const a = (await api(`/api/help/articles/${mine.id}`)) as { body: string }
+        return (a.body.match(/\/help\/images\//g) ?? []).length === 2
+      },
+      'the article saved with both images',
+      10_000,
+    )
+    expect(await violations(page)).toEqual([])
+    await page.close()
+  }, 60_000)
+
+  test("the dashboard's help center: reads, searches, what found nothing, and who found an answer without writing; Russian, 375 px, dark, axe", async () => {
+    const inbox = await env.server.defaultInboxId()
+    const published = (await api(`/api/help/articles?portal=${inbox}&language=en`)) as {
+      articles: Array<{ title: string }>
+    }
+    if (!published.articles.some((a) => a.title === 'Returns in 30 days')) {
+      const res = await env.server.http('/api/help/articles', {
+        token: adminToken,
+        body: {
+          portal: inbox,
+          language: 'en',
+          title: 'Returns in 30 days',
+          body: 'Send the parcel back within 30 days.',
+          status: 'published',
+        },
+      })
+      expect(res.status).toBe(201)
+    }
+    // Two widget visitors: one reads and leaves, one finds nothing and writes.
+    const reader = await env.server.visitorToken(inbox)
+    const writer = await env.server.visitorToken(inbox)
+    const as = (token: string) => ({ authorization: `Bearer ${token}` })
+    const base = `${env.server.url}/api/visitor/help`
+    const q = (text: string) => `inbox=${inbox}&language=en&q=${encodeURIComponent(text)}`
+    expect(
+      (await fetch(`${base}/search?${q('returns')}`, { headers: as(reader.token) })).status,
+    ).toBe(200)
+    const read = await fetch(`${base}/articles/returns-in-30-days?inbox=${inbox}&language=en`, {
+      headers: as(reader.token),
+    })
+    expect(read.status).toBe(200)
+    for (let i = 0; i < 2; i++) {
+      const none = await fetch(`${base}/search?${q('teleport my parcel')}`, {
+        headers: as(writer.token),
+      })
+      expect(((await none.json()) as { hits: unknown[] }).hits).toEqual([])
+    }
+    await httpStart(env.server, writer.token, 'Can you teleport my parcel?')
+
+    const page = await settings()
+    await page.getByRole('button', { name: 'Analytics' }).click()
+    const section = page.locator('[data-table="help"]')
+    await section.waitFor()
+    const card = (id: string) => section.locator(`[data-card="${id}"] .an-card-value`)
+    await until(
+      async () => (await card('help-deflected').innerText()) === '1 of 2',
+      'deflection: one of the two visitors',
+      10_000,
+    )
+    expect(Number(await card('help-views').innerText())).toBeGreaterThanOrEqual(1)
+    expect(Number(await card('help-empty').innerText())).toBeGreaterThanOrEqual(2)
+    const row = section.locator('tr[data-key="teleport my parcel"]')
+    expect((await row.locator('th, td').allInnerTexts()).slice(0, 2)).toEqual([
+      'teleport my parcel',
+      '2',
+    ])
+    expect(await section.getByRole('table', { name: 'Most read articles' }).innerText()).toContain(
+      'Returns in 30 days',
+    )
+    expect(await violations(page)).toEqual([])
+    await page.close()
+
+    const phone = await settings(PHONE, 'ru', 'dark')
+    await phone.getByRole('button', { name: 'Аналитика' }).click()
+    const ru = phone.locator('[data-table="help"]')
+    await ru.getByRole('heading', { name: 'Центр помощи' }).waitFor()
+    await until(
+      async () =>
+        (await ru.locator('[data-card="help-deflected"] .an-card-value').innerText()) === '1 из 2',
+      'the Russian card',
+      10_000,
+    )
+    const wide = await phone.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    )
+    expect(wide).toBe(false)
+    expect(await violations(phone)).toEqual([])
+    await phone.close()
   }, 60_000)
 
   test('a Russian UI at 375 px, light and dark', async () => {

@@ -1047,6 +1047,14 @@ describe('answers fit their documented shapes', () => {
       },
     )
     expect(preview.html).not.toContain('<script>')
+    const uploaded = await ok(
+      'post',
+      '/api/help/images',
+      {},
+      { ...t, query: { portal: f.inboxId }, form: form(await photo()) },
+      201,
+    )
+    await ok('get', '/help/images/{id}', { id: uploaded.image.id })
     await ok('delete', '/api/help/articles/{id}', { id: article.id }, t)
     await ok('delete', '/api/help/categories/{id}', { id: category.id }, t)
   })

@@ -29,6 +29,7 @@ import {
   queryOf,
   type AnalyticsAttributes as AttributeFigures,
   type AnalyticsCampaigns as CampaignFigures,
+  type AnalyticsHelp as AnalyticsHelpFigures,
   type AnalyticsComment,
   type AnalyticsDrill as DrillMetric,
   type AnalyticsLabels as LabelFigures,
@@ -44,6 +45,7 @@ import { clock } from '../format.ts'
 import { msg, t } from '../i18n.ts'
 import { AnalyticsAttributes } from './AnalyticsAttributes.tsx'
 import { AnalyticsCampaigns } from './AnalyticsCampaigns.tsx'
+import { AnalyticsHelp } from './AnalyticsHelp.tsx'
 import { AnalyticsCards } from './AnalyticsCards.tsx'
 import { AnalyticsCharts } from './AnalyticsCharts.tsx'
 import { AnalyticsDrill } from './AnalyticsDrill.tsx'
@@ -80,6 +82,7 @@ export function Analytics() {
   const [attributes, setAttributes] = createSignal<AttributeFigures | null>(null)
   const [sla, setSla] = createSignal<SlaFigures | null>(null)
   const [campaigns, setCampaigns] = createSignal<CampaignFigures | null>(null)
+  const [help, setHelp] = createSignal<AnalyticsHelpFigures | null>(null)
   const [loading, setLoading] = createSignal(true)
   const [error, setError] = createSignal<string | null>(null)
   const [drill, setDrill] = createSignal<DrillRequest | null>(null)
@@ -95,13 +98,14 @@ export function Analytics() {
     const q = query()
     setLoading(true)
     try {
-      const [r, c, l, a, s, p] = await Promise.all([
+      const [r, c, l, a, s, p, h] = await Promise.all([
         api.report(q),
         api.comments(q),
         api.labels(q),
         api.attributes(q),
         api.sla(q),
         api.campaigns(q),
+        api.help(q),
       ])
       if (mine !== latest) return
       shown = q
@@ -113,6 +117,7 @@ export function Analytics() {
         setAttributes(a)
         setSla(s)
         setCampaigns(p)
+        setHelp(h)
         setError(null)
       })
     } catch (e) {
@@ -271,6 +276,8 @@ export function Analytics() {
       <Show when={!error() && campaigns()}>
         {(p) => <AnalyticsCampaigns figures={p()} inboxes={names().inboxes} />}
       </Show>
+      {/* Reading and searching need no conversation either. */}
+      <Show when={!error() && help()}>{(h) => <AnalyticsHelp figures={h()} />}</Show>
       <Show when={drill()} keyed>
         {(d) => (
           <AnalyticsDrill

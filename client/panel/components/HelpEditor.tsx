@@ -52,6 +52,9 @@ const PREVIEW_MS = 400
 type SaveState = 'idle' | 'saving' | 'saved' | 'error' | 'conflict'
 
 /** The article editor; `id` null: a new one, created by its first Save. */
+/** What an article's image may be (the server checks the bytes). */
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif']
+
 export function HelpEditor(props: {
   api: HelpApi
   portal: string
@@ -79,8 +82,11 @@ export function HelpEditor(props: {
   const [revisions, setRevisions] = createSignal<HelpRevision[] | null>(null)
   const [viewing, setViewing] = createSignal<HelpRevision | null>(null)
   const [restoring, setRestoring] = createSignal<HelpRevision | null>(null)
+  const [uploading, setUploading] = createSignal(false)
   let titleInput!: HTMLInputElement
   let heading!: HTMLHeadingElement
+  let textarea!: HTMLTextAreaElement
+  let fileInput!: HTMLInputElement
 
   /** The latest revision the server returned: every save is made from it. */
   let fromRevision = 0
@@ -262,6 +268,39 @@ export function HelpEditor(props: {
     }
   }
 
+  /**
+   * Uploads images (the button, a paste, a drop) into the article's portal and writes each as
+   * `![name](address)` at the caret, on a paragraph of its own; the draft then saves itself.
+   */
+  const insertImages = async (files: readonly File[]) => {
+    const images = files.filter((f) => IMAGE_TYPES.includes(f.type))
+    if (images.length === 0 || uploading()) return
+    const a = article()
+    const portal = a ? (a.inboxId ?? 'shared') : props.portal
+    setUploading(true)
+    try {
+      for (const file of images) {
+        const { image } = await api.uploadImage(portal, file)
+        const alt = file.name.replace(/\.[^.]*$/, '').replace(/[[\]\\]/g, '')
+        const before = body().slice(0, textarea.selectionStart)
+        const after = body().slice(textarea.selectionEnd)
+        const gap =
+          before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n'
+        const inserted = `${gap}![${alt}](${image.url})\n\n`
+        setBody(before + inserted + after)
+        textarea.value = body()
+        textarea.selectionStart = textarea.selectionEnd = before.length + inserted.length
+        typed()
+      }
+    } catch (e) {
+      setState('error')
+      setMessage(failure(e))
+    } finally {
+      setUploading(false)
+      textarea.focus()
+    }
+  }
+
   const author = (id: string | null) =>
     (id && (panel.state.names[id] ?? panel.state.operators.find((o) => o.id === id)?.name)) ||
     th('Someone')
@@ -286,13 +325,15 @@ export function HelpEditor(props: {
           {article() ? th('Edit article') : th('New article')}
         </h4>
         <span class="help-save-state" role="status" aria-live="polite">
-          {state() === 'saving'
-            ? th('Saving…')
-            : state() === 'saved'
-              ? th('Saved')
-              : state() === 'error'
-                ? message()
-                : ''}
+          {uploading()
+            ? th('Uploading image…')
+            : state() === 'saving'
+              ? th('Saving…')
+              : state() === 'saved'
+                ? th('Saved')
+                : state() === 'error'
+                  ? message()
+                  : ''}
         </span>
       </div>
       <Show when={state() === 'conflict'}>
@@ -393,6 +434,26 @@ export function HelpEditor(props: {
         <button
           type="button"
           class="secondary"
+          disabled={uploading()}
+          onClick={() => fileInput.click()}
+        >
+          {th('Insert image')}
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept={IMAGE_TYPES.join(',')}
+          multiple
+          hidden
+          onChange={(e) => {
+            const files = [...(e.currentTarget.files ?? [])]
+            e.currentTarget.value = ''
+            void insertImages(files)
+          }}
+        />
+        <button
+          type="button"
+          class="secondary"
           aria-pressed={previewing()}
           onClick={() => setPreviewing(!previewing())}
         >
@@ -401,12 +462,28 @@ export function HelpEditor(props: {
       </div>
       <div class="help-body" classList={{ previewing: previewing() }}>
         <textarea
+          ref={textarea}
           id={ids.body}
           rows={14}
           value={body()}
           onInput={(e) => {
             setBody(e.currentTarget.value)
             typed()
+          }}
+          onPaste={(e) => {
+            const files = [...(e.clipboardData?.files ?? [])]
+            if (!files.some((f) => IMAGE_TYPES.includes(f.type))) return
+            e.preventDefault()
+            void insertImages(files)
+          }}
+          onDragOver={(e) => {
+            if (e.dataTransfer?.types.includes('Files')) e.preventDefault()
+          }}
+          onDrop={(e) => {
+            const files = [...(e.dataTransfer?.files ?? [])]
+            if (!files.some((f) => IMAGE_TYPES.includes(f.type))) return
+            e.preventDefault()
+            void insertImages(files)
           }}
         />
         <Show when={previewing()}>

@@ -10,6 +10,7 @@ import type {
   ArticleStatus,
   HelpArticle,
   HelpCategory,
+  HelpImage,
   HelpLanguage,
   HelpRevision,
 } from '../../../protocol/help.ts'
@@ -92,6 +93,16 @@ export function helpApi(http: { baseUrl: string; token: () => string | null }) {
       call<ArticleView>(`${one(id)}/revisions/${revision}/restore`, 'POST', { fromRevision }),
     preview: (language: HelpLanguage, body: string) =>
       call<{ html: string }>('/preview', 'POST', { language, body }),
+    /** Stores an image for the portal's articles; its `url` goes into the Markdown. */
+    uploadImage: (portal: string, file: File) => {
+      const form = new FormData()
+      form.append('file', file, file.name || 'image')
+      return httpJson<{ image: HelpImage }>(
+        http.baseUrl,
+        `/api/help/images?portal=${encodeURIComponent(portal)}`,
+        { form, token: http.token() },
+      )
+    },
     search: (portal: string, language: HelpLanguage, text: string) =>
       call<{ hits: HelpLinkHit[] }>(`/search?${q({ portal, language, q: text, limit: 8 })}`),
   }

@@ -59,6 +59,8 @@ export const RU_HELP: Dictionary = {
   'Public address:': 'Публичный адрес:',
   'Article (Markdown)': 'Статья (Markdown)',
   Preview: 'Предпросмотр',
+  'Insert image': 'Вставить изображение',
+  'Uploading image…': 'Загрузка изображения…',
   Translations: 'Переводы',
   'Translate to Russian': 'Перевести на русский',
   'Translate to English': 'Перевести на английский',
