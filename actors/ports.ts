@@ -31,6 +31,7 @@ import type {
   HelpArticle,
   HelpCategory,
   HelpFigures,
+  HelpImage,
   HelpLanguage,
   HelpRevision,
 } from '../protocol/help.ts'
@@ -2109,17 +2110,11 @@ export interface HelpStore {
 }
 
 /** A help-center image as stored (issue 21); its bytes are under helpImageKey(id). */
-export interface HelpImageRecord {
-  id: string
-  inboxId: string | null
-  name: string
-  contentType: string
-  size: number
-  width: number | null
-  height: number | null
+export interface HelpImageRecord extends Omit<HelpImage, 'url'> {
+  /** Hex SHA-256 of the stored bytes (the strong ETag). */
   sha256: string
   createdBy: string | null
-  createdAt: number
+  /** When a saved article first showed it; null while none did. */
   usedAt: number | null
 }
 

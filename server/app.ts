@@ -311,24 +311,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock,
     log,
   })
-  const avatars = new AvatarService({
-    store,
+  // Operators' pictures and help-center images: beside the attachments, on their budget.
+  const imageUploads = {
     storage: fileStorage,
     tmpDir: config.attachments.tmpDir,
     throttle: throttleStore,
     uploadsPerMinute: config.attachments.uploadsPerMinute,
     clock,
     log,
-  })
-  const helpImages = new HelpImages({
-    store: store.help,
-    storage: fileStorage,
-    tmpDir: config.attachments.tmpDir,
-    throttle: throttleStore,
-    uploadsPerMinute: config.attachments.uploadsPerMinute,
-    clock,
-    log,
-  })
+  }
+  const avatars = new AvatarService({ store, ...imageUploads })
+  const helpImages = new HelpImages({ store: store.help, ...imageUploads })
   const sweepAttachmentsNow = (opts: { dryRun?: boolean } = {}) =>
     sweepAttachments(
       { store: store.attachments, storage: fileStorage, log },

@@ -9,19 +9,11 @@ import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import {
-  newId,
-  type Clock,
-  type Logger,
-  type OperatorRecord,
-  type Principal,
-  type Store,
-} from '../../actors/index.ts'
+import { newId, type OperatorRecord, type Principal, type Store } from '../../actors/index.ts'
 import { ParleyError } from '../../protocol/index.ts'
-import type { ThrottleStore } from '../auth/index.ts'
 import { ingestUpload } from './ingest.ts'
-import { takeUpload } from './upload-budget.ts'
-import { checkKey, type BlobStorage } from './storage.ts'
+import { takeUpload, type ImageUploadDeps } from './upload-budget.ts'
+import { checkKey } from './storage.ts'
 
 /** Largest picture accepted, in bytes. */
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024
@@ -42,16 +34,8 @@ export function avatarKey(avatarId: string): string {
   return key
 }
 
-export interface AvatarDeps {
+export interface AvatarDeps extends ImageUploadDeps {
   store: Store
-  storage: BlobStorage
-  /** The spool folder uploads stream into (the attachments' one). */
-  tmpDir: string
-  /** Upload budget shared with attachments (uploadsPerMinute per principal, cluster-wide). */
-  throttle: ThrottleStore
-  uploadsPerMinute: number
-  clock: Clock
-  log: Logger
 }
 
 export class AvatarService {

@@ -11,14 +11,7 @@
  * shown once stays (a revision may show it again).
  */
 import { rm } from 'node:fs/promises'
-import {
-  newId,
-  type Clock,
-  type HelpImageRecord,
-  type HelpStore,
-  type Logger,
-  type Principal,
-} from '../../actors/index.ts'
+import { newId, type HelpImageRecord, type HelpStore, type Principal } from '../../actors/index.ts'
 import {
   HELP_IMAGE_TYPES,
   MAX_HELP_IMAGE_BYTES,
@@ -26,10 +19,9 @@ import {
   type HelpImage,
 } from '../../protocol/help.ts'
 import { ParleyError } from '../../protocol/index.ts'
-import type { ThrottleStore } from '../auth/index.ts'
 import { ingestUpload } from '../attachments/ingest.ts'
-import { checkKey, type BlobStorage } from '../attachments/storage.ts'
-import { takeUpload } from '../attachments/upload-budget.ts'
+import { checkKey } from '../attachments/storage.ts'
+import { takeUpload, type ImageUploadDeps } from '../attachments/upload-budget.ts'
 
 /** An upload no saved article showed within this long is removed. */
 export const UNUSED_IMAGE_MS = 86_400_000
@@ -62,16 +54,8 @@ export function helpImageView(record: HelpImageRecord): HelpImage {
   }
 }
 
-export interface HelpImageDeps {
+export interface HelpImageDeps extends ImageUploadDeps {
   store: HelpStore
-  storage: BlobStorage
-  /** The spool folder uploads stream into (the attachments' one). */
-  tmpDir: string
-  /** Upload budget shared with attachments (uploadsPerMinute per principal, cluster-wide). */
-  throttle: ThrottleStore
-  uploadsPerMinute: number
-  clock: Clock
-  log: Logger
 }
 
 export class HelpImages {

@@ -52,7 +52,8 @@ describe.skipIf(skipBrowserTests)('panel long list', () => {
       await start(s, i, `Long list question ${String(i).padStart(3, '0')}`)
   }, 120_000)
 
-  test('long list - a few dozen rows in the DOM for hundreds loaded; the end loads more; shortcuts scroll', async () => {
+  /** The panel on the All view, every conversation counted; its list. */
+  async function allView() {
     const panel = await PanelPage.open(env.browser.context, env.server.url, {
       viewport: { width: 1280, height: 800 },
     })
@@ -63,7 +64,11 @@ describe.skipIf(skipBrowserTests)('panel long list', () => {
       async () => Number(await tab.locator('.count').innerText()) === COUNT,
       'the All count',
     )
-    const list = page.locator('ul.conversations')
+    return { page, list: page.locator('ul.conversations') }
+  }
+
+  test('long list - a few dozen rows in the DOM for hundreds loaded; the end loads more; shortcuts scroll', async () => {
+    const { page, list } = await allView()
     // Scroll to the end until every conversation is loaded (the list pages as it goes).
     await until(
       async () => {
@@ -114,10 +119,8 @@ describe.skipIf(skipBrowserTests)('panel long list', () => {
   }, 120_000)
 
   test('long list - the next page fails while the list is at its end: retried without another scroll', async () => {
-    const panel = await PanelPage.open(env.browser.context, env.server.url, {
-      viewport: { width: 1280, height: 800 },
-    })
-    const page = panel.page
+    const { page, list } = await allView()
+    // Only the next pages ask with a cursor (once scrolled): the first one is refused.
     let pages = 0
     let served = 0
     await page.route(/\/api\/inbox\?.*cursor=/, async (route) => {
@@ -125,13 +128,6 @@ describe.skipIf(skipBrowserTests)('panel long list', () => {
       await route.continue()
       served++
     })
-    const tab = page.getByRole('tab', { name: /^All/ })
-    await tab.click()
-    await until(
-      async () => Number(await tab.locator('.count').innerText()) === COUNT,
-      'the All count',
-    )
-    const list = page.locator('ul.conversations')
     await until(async () => (await page.locator('.row-item').count()) > 5, 'the first page')
     const before = Number(await page.locator('.row-item').last().getAttribute('aria-posinset'))
     // One scroll to the end, then none: the refused page is asked for again after a pause.
