@@ -39,7 +39,7 @@ import { AnalyticsProjector } from '../server/analytics/projector.ts'
 import { AnalyticsService } from '../server/analytics/report.ts'
 import { LocalTime } from '../server/analytics/time.ts'
 import { prng, Samples, timedRuns } from './lib/stats.ts'
-import { tempDir } from './lib/procs.ts'
+import { scratchDatabase } from './lib/scratch-db.ts'
 
 const { values } = parseArgs({ options: { db: { type: 'string', default: 'sqlite' } } })
 const DB = values.db
@@ -47,7 +47,6 @@ if (DB !== 'sqlite' && DB !== 'postgres') throw new Error('--db must be sqlite o
 const CONVERSATIONS = Number(process.env.PARLEY_ANALYTICS_CONVERSATIONS ?? 100_000)
 const DAYS = Number(process.env.PARLEY_ANALYTICS_DAYS ?? 365)
 const RUNS = Number(process.env.PARLEY_ANALYTICS_RUNS ?? 7)
-const PG_ADMIN = process.env.PARLEY_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const DAY = 86_400_000
 const END = Date.UTC(2026, 11, 1)
 const START = END - DAYS * DAY
@@ -173,26 +172,7 @@ function conversation(i: number): { record: ConversationRecord; events: Conversa
 }
 type StoredEvent = Omit<ConversationEvent, 'conversationId' | 'seq' | 'at'>
 
-async function databaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (DB === 'sqlite') {
-    const dir = tempDir('parley-analytics-')
-    return { url: `sqlite:${dir.path}/parley.db`, drop: async () => dir.remove() }
-  }
-  const name = `parley_analytics_${process.pid}_${Date.now()}`
-  const admin = postgres(PG_ADMIN, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  await admin.end()
-  const url = new URL(PG_ADMIN)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const sql = postgres(PG_ADMIN, { max: 1, onnotice: () => {} })
-      await sql.unsafe(`drop database if exists ${name} with (force)`)
-      await sql.end()
-    },
-  }
-}
+const databaseUrl = () => scratchDatabase(DB, 'analytics')
 
 async function seed(url: string): Promise<{ events: number; ms: number }> {
   const started = performance.now()

@@ -20,20 +20,18 @@
  *    the target is < 50 ms p95 for each on this machine.
  */
 import { parseArgs } from 'node:util'
-import postgres from 'postgres'
 import { DEFAULT_INBOX_SETTINGS } from '../actors/index.ts'
 import { systemClock } from '../actors/runtime/clock.ts'
 import { openStore } from '../db/index.ts'
 import { HelpService } from '../server/help/service.ts'
 import { prng, timedRuns } from './lib/stats.ts'
-import { tempDir } from './lib/procs.ts'
+import { scratchDatabase } from './lib/scratch-db.ts'
 
 const { values } = parseArgs({ options: { db: { type: 'string', default: 'sqlite' } } })
 const DB = values.db
 if (DB !== 'sqlite' && DB !== 'postgres') throw new Error('--db must be sqlite or postgres')
 const ARTICLES = Number(process.env.PARLEY_HELP_ARTICLES ?? 10_000)
 const RUNS = Number(process.env.PARLEY_HELP_RUNS ?? 50)
-const PG_ADMIN = process.env.PARLEY_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const random = prng(21)
 
@@ -173,26 +171,7 @@ function text(words: readonly string[], n: number): string {
   return out.join(' ')
 }
 
-async function databaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (DB === 'sqlite') {
-    const dir = tempDir('parley-help-')
-    return { url: `sqlite:${dir.path}/parley.db`, drop: async () => dir.remove() }
-  }
-  const name = `parley_help_${process.pid}_${Date.now()}`
-  const admin = postgres(PG_ADMIN, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  await admin.end()
-  const url = new URL(PG_ADMIN)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const sql = postgres(PG_ADMIN, { max: 1, onnotice: () => {} })
-      await sql.unsafe(`drop database if exists ${name} with (force)`)
-      await sql.end()
-    },
-  }
-}
+const databaseUrl = () => scratchDatabase(DB, 'help')
 
 const fmt = (n: number) => n.toFixed(2).padStart(8)
 

@@ -96,6 +96,18 @@ function prefixTerm(word: string, wordStem: string): string {
   return word.slice(0, Math.max(i, 1))
 }
 
+/**
+ * An article's plain text on one line: a block that ends without punctuation (a heading, a
+ * table cell) is followed by a middle dot, so `Steps` then `Open Orders` reads "Steps · Open
+ * Orders", not "Steps Open Orders".
+ */
+export function oneLine(text: string): string {
+  return text
+    .replace(/([^\s.!?:;…,·])[ \t]*\n\s*/g, '$1 · ')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
 /** A word of text (as server/help/analyze.ts splits them). */
 const WORD_RE = /[\p{L}\p{N}]+/gu
 
@@ -104,7 +116,7 @@ const WORD_RE = /[\p{L}\p{N}]+/gu
  * whose first letter could match are stemmed: most of a long article is skipped cheaply.
  */
 export function excerpt(text: string, stems: ReadonlySet<string>): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
+  const flat = oneLine(text)
   if (flat.length <= SNIPPET_LENGTH) return flat
   const targets = [...stems].filter((t) => t.length > 0)
   const firsts = new Set(targets.map((t) => t[0]!))

@@ -21,7 +21,7 @@ import {
 } from '../../protocol/help.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { RateLimiter } from '../limits.ts'
-import type { HelpService } from '../help/service.ts'
+import { oneLine, type HelpService } from '../help/service.ts'
 import {
   articlePage,
   categoryPage,
@@ -278,7 +278,7 @@ export function helpPublicRoutes(ctx: HttpContext, help: HelpService) {
             .map((a) => ({
               slug: a.slug,
               title: a.title,
-              snippet: help.rendered(a).text.replace(/\s+/g, ' ').trim().slice(0, 160),
+              snippet: oneLine(help.rendered(a).text).slice(0, 160),
             }))
           return html(categoryPage(view(portal, language, nonce), category, list), 200, nonce)
         },

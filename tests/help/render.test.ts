@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'bun:test'
 import { ALLOWED_TAGS, renderArticle } from '../../server/help/render.ts'
+import { excerpt, oneLine } from '../../server/help/service.ts'
 
 const noImages = { image: () => null }
 const ownImages = {
@@ -324,5 +325,18 @@ describe('renderArticle: robustness', () => {
       }
       expectSafe(renderArticle(s, noImages).html)
     }
+  })
+})
+
+describe('excerpts', () => {
+  test('blocks on one line: a heading or cell without punctuation is followed by a dot', () => {
+    const { text } = renderArticle(
+      '## Steps\n\nOpen **Orders**.\n\n## Если не прошло\n\nНичего не списано!',
+      {
+        image: () => null,
+      },
+    )
+    expect(oneLine(text)).toBe('Steps · Open Orders. Если не прошло · Ничего не списано!')
+    expect(excerpt(text, new Set(['списа']))).toBe(oneLine(text))
   })
 })
