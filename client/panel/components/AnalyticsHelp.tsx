@@ -3,36 +3,15 @@
  * nothing (the commonest queries: what to write next), the most read articles, the readers'
  * votes, and deflection: of the visitors the widget knows who searched or read, how many did not
  * start a conversation within a day after. Left out while nobody read or searched. Its words'
- * Russian comes with the dashboard's chunk (RU_HELP_FIGURES), as the campaigns' does.
+ * Russian (../i18n/ru/help-figures.ts) comes with the dashboard's chunk, as the campaigns' does.
  */
 import { Show } from 'solid-js'
 import { SafeText } from '../../shared/ui/SafeText.tsx'
 import type { AnalyticsHelp as Figures } from '../analytics-api.ts'
 import { count, dateTime, share } from '../analytics-format.ts'
-import { locale, type Dictionary } from '../i18n.ts'
+import { locale } from '../i18n.ts'
+import { RU_HELP_FIGURES } from '../i18n/ru/help-figures.ts'
 import { CountTable } from './AnalyticsCountTable.tsx'
-
-/** The Russian of `th` (tests/browser/panel-help.test.ts checks every key has one). */
-export const RU_HELP_FIGURES: Dictionary = {
-  'Help center': 'Центр помощи',
-  'What readers of the help site and the widget read and searched.':
-    'Что читатели сайта помощи и виджета читали и искали.',
-  'Article views': 'Просмотры статей',
-  Searches: 'Поиски',
-  'Found nothing': 'Ничего не нашли',
-  'Found an answer without writing': 'Нашли ответ, не написав',
-  'Visitors of the widget who searched or read and started no conversation within a day.':
-    'Посетители виджета, которые искали или читали и не начали разговор в течение суток.',
-  Helpful: 'Полезно',
-  '{n} of {of}': '{n} из {of}',
-  'Searches that found nothing': 'Поиски без результатов',
-  Query: 'Запрос',
-  Times: 'Раз',
-  'Last searched': 'Последний раз',
-  'Most read articles': 'Самые читаемые статьи',
-  Article: 'Статья',
-  Views: 'Просмотры',
-}
 
 /** `text` in the UI language, with `{name}`s filled. */
 const th = (text: string, vars: Record<string, string> = {}) => {
