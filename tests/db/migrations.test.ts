@@ -27,6 +27,9 @@ const dialects = [
  * test that reads an older database back complete through it.
  */
 const REVIEWED: Record<string, string> = {
+  // The help search's GIN index, made again on the stored document column the same migration
+  // adds (an index, not data).
+  '0050_help_search_doc': 'DROP INDEX',
   // Messages moved into their message.created log rows by the migration before it
   // (0004_fold_messages_into_log / postgres 0003); tests/db/sqlite-migrations.test.ts and
   // tests/db/postgres-migrations.test.ts read a pre-fold database back complete.
