@@ -187,7 +187,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         throw error
       })
     : null
-  const hub = new Hub(cluster?.relay ?? null, config.maxQueuedBytes, log)
+  const hub = new Hub(cluster?.relay ?? null, log)
   // Every stored message passes here once, whatever transport it came by.
   const publisher: ConversationPublisher = {
     publish(frame) {
@@ -879,6 +879,24 @@ function registerGauges(
       'parley_watched_conversations',
       'Conversations with at least one local watcher.',
       () => s.hub.watchedConversations,
+    ],
+    [
+      'parley_connections_behind',
+      'Connections with more than MAX_QUEUED_BYTES queued (cut if they stop reading).',
+      () => {
+        let n = 0
+        for (const conn of s.gateway.connections) if (conn.behind) n++
+        return n
+      },
+    ],
+    [
+      'parley_feed_held_frames',
+      'Operator feed frames held back, coalesced, for connections behind on their queue.',
+      () => {
+        let n = 0
+        for (const conn of s.gateway.connections) n += conn.heldFeedFrames
+        return n
+      },
     ],
   ]
   const counters: Array<[string, string, () => number]> = [

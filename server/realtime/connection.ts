@@ -10,15 +10,31 @@ import {
   encodeFrame,
   isOperatorOnly,
   type EventFrame,
+  type FeedBatchFrame,
+  type FeedFrame,
   type Format,
   type ServerFrame,
   type EphemeralEventFrame,
 } from '../../protocol/index.ts'
+import { coalesceFeed, feedMessage } from './feed-batch.ts'
 
 export type TransportKind = 'ws' | 'sse' | 'poll'
 
 /** How a wait for the client to drain its queue ended (see Connection.whenWritable). */
 export type WriteWait = 'writable' | 'closed' | 'stalled' | 'aborted'
+
+/**
+ * Past maxQueuedBytes a client is cut when it read nothing for this long (no drain signal), or
+ * at once past BEHIND_FACTOR times the mark: a client that reads, only slower than a burst
+ * came, is given time to catch up (T3, issue 23).
+ */
+export const BEHIND_STALL_MS = 3000
+export const BEHIND_FACTOR = 4
+/** Held feed frames are coalesced again whenever they doubled; past this many, the client is cut. */
+const HELD_FEED_COALESCE_AT = 64
+const MAX_HELD_FEED = 5000
+/** A held feed is looked at again this often, besides every drain signal. */
+const HELD_FEED_RECHECK_MS = 250
 
 export abstract class Connection {
   readonly id = crypto.randomUUID()
@@ -44,6 +60,16 @@ export abstract class Connection {
   cutForSlowness = false
   /** Flow-controlled writers (replays) waiting for the client to read; see whenWritable. */
   private writers = new Set<() => void>()
+  /** Feed frames held back while the client's queue is high (see sendFeed); null: none. */
+  private heldFeed: FeedFrame[] | null = null
+  /** Held frames after their last coalescing (they are coalesced again when this doubled). */
+  private heldFeedBase = 0
+  private heldFeedTimer: ReturnType<typeof setInterval> | null = null
+  /** How long a client over the mark may read nothing before it is cut (tests shorten it). */
+  protected behindStallMs = BEHIND_STALL_MS
+  /** When the queue went over maxQueuedBytes (0: it is not over), and the last drain signal. */
+  private overSince = 0
+  private lastDrainAt = 0
 
   constructor(
     readonly transport: TransportKind,
@@ -134,6 +160,7 @@ export abstract class Connection {
    * writers waiting in whenWritable, which look at the queue again.
    */
   drained(): void {
+    this.lastDrainAt = performance.now()
     for (const check of [...this.writers]) check()
   }
 
@@ -141,12 +168,81 @@ export abstract class Connection {
     this.writeChecked(encoded.get(this.format))
   }
 
+  /**
+   * An operator feed message (state, not a log): written at once while the client's queue is
+   * low; otherwise its frames are held, coalesced with those held before (the newest state per
+   * conversation, every alert), and sent as one message when the client has read its queue
+   * down. A reader that is behind gets the feed's latest state, not every intermediate frame,
+   * and the feed alone never makes a reading client slow.
+   */
+  sendFeed(message: FeedFrame | FeedBatchFrame, encoded: EncodedFrame): void {
+    if (this.closed) return
+    if (this.heldFeed === null && this.queuedBytes() < this.maxQueuedBytes / 2) {
+      this.writeChecked(encoded.get(this.format))
+      return
+    }
+    const frames = message.name === 'batch' ? message.data.frames : [message]
+    if (this.heldFeed === null) {
+      this.heldFeed = [...frames]
+      this.heldFeedBase = HELD_FEED_COALESCE_AT / 2
+      this.writers.add(this.releaseFeed)
+      // SSE signals a drain only once its whole queue went: look again now and then too.
+      this.heldFeedTimer = setInterval(this.releaseFeed, HELD_FEED_RECHECK_MS)
+      return
+    }
+    for (const frame of frames) this.heldFeed.push(frame)
+    if (this.queuedBytes() <= this.maxQueuedBytes / 4) return this.releaseFeed()
+    if (this.heldFeed.length < 2 * this.heldFeedBase) return
+    this.heldFeed = coalesceFeed(this.heldFeed)
+    this.heldFeedBase = Math.max(HELD_FEED_COALESCE_AT / 2, this.heldFeed.length)
+    // This many distinct frames left: alerts piling up for a client that reads nothing.
+    if (this.heldFeed.length > MAX_HELD_FEED) this.cutSlow()
+  }
+
+  /** More than maxQueuedBytes queued now (metrics). */
+  get behind(): boolean {
+    return this.queuedBytes() > this.maxQueuedBytes
+  }
+
+  /** Feed frames held now (metrics). */
+  get heldFeedFrames(): number {
+    return this.heldFeed?.length ?? 0
+  }
+
+  /** Sends the held feed once the queue is down to a quarter of the mark (or drops it, closed). */
+  private readonly releaseFeed = (): void => {
+    if (!this.closed && this.queuedBytes() > this.maxQueuedBytes / 4) return
+    const held = this.heldFeed
+    this.heldFeed = null
+    this.writers.delete(this.releaseFeed)
+    if (this.heldFeedTimer) clearInterval(this.heldFeedTimer)
+    this.heldFeedTimer = null
+    if (!held || this.closed) return
+    this.writeChecked(encodeFrame(feedMessage(coalesceFeed(held)), this.format))
+  }
+
+  /**
+   * Whether the client is too far behind to go on: over maxQueuedBytes and either silent (no
+   * drain signal) for BEHIND_STALL_MS since it went over, or over BEHIND_FACTOR times the mark.
+   */
+  fallenBehind(): boolean {
+    const queued = this.queuedBytes()
+    if (queued <= this.maxQueuedBytes) {
+      this.overSince = 0
+      return false
+    }
+    const now = performance.now()
+    if (this.overSince === 0) this.overSince = now
+    if (queued > this.maxQueuedBytes * BEHIND_FACTOR) return true
+    return now - Math.max(this.overSince, this.lastDrainAt) > this.behindStallMs
+  }
+
   /** A client that cannot keep up is cut rather than allowed to grow our memory (T3). */
   private writeChecked(data: string | Uint8Array): void {
     if (this.closed) return
     const accepted = this.write(data)
     // A dropped frame would be a silent gap in the client's seq: cut it so it resumes instead.
-    if (!accepted || this.queuedBytes() > this.maxQueuedBytes) this.cutSlow()
+    if (!accepted || this.fallenBehind()) this.cutSlow()
   }
 
   /** Cuts a client that fell too far behind; it reconnects and resumes by seq. */

@@ -52,8 +52,6 @@ export class Hub implements ConversationPublisher, OperatorFeed {
 
   constructor(
     private readonly relay: HubRelay | null = null,
-    /** Subscriptions further behind than this many queued bytes are cut (as a send would). */
-    private readonly maxQueuedBytes = Number.POSITIVE_INFINITY,
     log: Logger = silentLogger,
   ) {
     this.feedBatches = new FeedBatcher(
@@ -136,7 +134,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     for (const sub of set) {
       if (sub.native) {
         const conn = sub.conn
-        if (conn.queuedBytes() > this.maxQueuedBytes) {
+        if (conn.fallenBehind()) {
           // Too far behind: cut it (it resumes by seq) rather than let Bun buffer on.
           this.leaveNative(sub)
           conn.cutSlow()
@@ -217,7 +215,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     const set = this.feeds.get(operatorId)
     if (!set) return
     const encoded = new EncodedFrame(message)
-    for (const conn of set) conn.sendEncoded(encoded)
+    for (const conn of set) conn.sendFeed(message, encoded)
   }
 
   private watchRemote(subject: string, handler: (payload: unknown) => void): void {

@@ -7,7 +7,7 @@ import { requestOrigin } from '../http/cors.ts'
 import type { RequestOrigin } from '../origins.ts'
 import type { Metrics } from '../metrics.ts'
 import { SUBPROTOCOLS, type Format, type ServerFrame } from '../../protocol/index.ts'
-import { Connection } from './connection.ts'
+import { BEHIND_FACTOR, Connection } from './connection.ts'
 import type { Gateway } from './gateway.ts'
 import { userAgentOf } from '../visitor-context.ts'
 
@@ -131,9 +131,12 @@ export function websocketHandler(
   return {
     // Frames above maxFrameBytes get a typed error from the gateway; only absurd ones close.
     maxPayloadLength: opts.hardFrameLimit,
-    // Our own limit (maxQueuedBytes) must be the one that acts: Bun's default (16 MB) drops
-    // frames silently when MAX_QUEUED_BYTES is set above it.
-    backpressureLimit: Math.max(2 * opts.maxQueuedBytes, 16 * 1024 * 1024),
+    // Our own limit (maxQueuedBytes, up to BEHIND_FACTOR times it for a client that reads) must
+    // be the one that acts: Bun's default (16 MB) drops frames silently when it is lower.
+    backpressureLimit: Math.min(
+      2 ** 31 - 1,
+      Math.max(2 * BEHIND_FACTOR * opts.maxQueuedBytes, 16 * 1024 * 1024),
+    ),
     idleTimeout: 0,
     sendPings: false,
     perMessageDeflate: false,
