@@ -8,7 +8,10 @@
  *                                      [--only chat,storm,...] [--no-pin]
  *
  * Without --only every scenario runs but `webhooks` (throughput with two webhook endpoints
- * against without, and a steady load's webhook latency: several minutes, asked for by name).
+ * against without, and a steady load's webhook latency: several minutes, asked for by name) and
+ * `cluster` (one node against three on one Postgres database and a nats-server of its own, the
+ * same closed and open loops: CPU per acked message, delivery latency, slow-consumer cuts;
+ * always on Postgres, whatever --db says).
  *
  * It starts every server itself (pinned to core 0 by taskset; this client on core 1), on
  * loopback only, and stops them by PID. Every phase is bounded in time. Exit 1 only on a
@@ -36,6 +39,7 @@ import { runAttachments } from './lib/attachments.ts'
 import { runCeiling } from './lib/ceiling.ts'
 import { runChat, runStorm, type ChatParams, type ChatResult } from './lib/chat.ts'
 import { runWebhooks } from './lib/webhooks.ts'
+import { startBenchCluster } from './lib/cluster.ts'
 import { addressGroups, startParley, type DbKind, type ParleyServer } from './lib/parley.ts'
 import { detectPinning, pinSelf, stopAll } from './lib/procs.ts'
 import { printTable, ratioOf, row, type Row } from './lib/report.ts'
@@ -54,6 +58,7 @@ const SCENARIOS = [
   'startup',
   'attachments',
   'webhooks',
+  'cluster',
 ] as const
 type Scenario = (typeof SCENARIOS)[number]
 
@@ -68,8 +73,8 @@ const { values } = parseArgs({
 })
 const db = values.db as DbKind
 if (db !== 'sqlite' && db !== 'postgres') throw new Error('--db must be sqlite or postgres')
-/** What runs without --only: every scenario but the webhooks one (several minutes, opt-in). */
-const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== 'webhooks')
+/** What runs without --only: every scenario but the opt-in ones (several minutes each). */
+const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== 'webhooks' && s !== 'cluster')
 const only = new Set(
   (values.only ?? DEFAULT_SCENARIOS.join(',')).split(',').map((s) => s.trim()) as Scenario[],
 )
@@ -91,6 +96,11 @@ const P = short
       idle: 600,
       passivated: 100,
       startups: 2,
+      cluster: {
+        nodes: 3,
+        closed: { visitors: 60, operators: 3, rate: 0, warmupMs: 500, seconds: 2 },
+        open: { visitors: 40, operators: 3, rate: 5, warmupMs: 1000, seconds: 3 },
+      },
     }
   : {
       warmupMs: 1000,
@@ -105,6 +115,13 @@ const P = short
       idle: 10_000,
       passivated: 2500,
       startups: 5,
+      cluster: {
+        nodes: 3,
+        // The k6 runs of issue 23: a closed loop of 300 visitors, every message answered.
+        closed: { visitors: 300, operators: 3, rate: 0, warmupMs: 2000, seconds: 10 },
+        // An open loop one node sustains: 1k visitor msgs/s plus 1k replies.
+        open: { visitors: 200, operators: 3, rate: 5, warmupMs: 3000, seconds: 20 },
+      },
     }
 const PASSIVATE_MS = 1500
 /** Rows per transaction for the storage ceiling when this run measured no group-commit batch. */
@@ -254,6 +271,7 @@ async function main(): Promise<void> {
   }
   // After the Parley server is gone: the ceiling runs on the server core, alone.
   if (want('ceiling')) await ceilingPhase()
+  if (want('cluster')) await clusterPhase()
   if (want('memory') || want('passivated')) {
     const server = await startParley({ db, pin, actorIdleMs: PASSIVATE_MS })
     try {
@@ -583,6 +601,177 @@ async function ceilingPhase(): Promise<void> {
   else rows.splice(throughputRowsEnd, 0, ...out)
 }
 
+/**
+ * One node against a cluster on the same store (Postgres) and the same load: the closed loop
+ * (every visitor one message in flight, every message answered) and an open loop one node
+ * sustains. Visitors connect to every node but the last, operators to the last (as
+ * bench/k6/cluster.js), so every message and reply crosses nodes. Server CPU is read from /proc
+ * over the recording window: per acked message (visitor messages and replies), the cluster's
+ * nodes against the single node (target <= 1.3x), nats-server on its own line.
+ */
+async function clusterPhase(): Promise<void> {
+  const c = P.cluster
+  const runs = async (
+    entry: ParleyServer,
+    extra: Pick<ChatParams, 'nodes' | 'cpuPids'>,
+    label: string,
+  ) => {
+    const closed = await phase(`${label}: closed loop`, () =>
+      runChat(entry, {
+        ...c.closed,
+        reply: true,
+        addressOffset: addresses(c.closed.visitors),
+        ...extra,
+      }),
+    )
+    const open = await phase(`${label}: open loop`, () =>
+      runChat(entry, {
+        ...c.open,
+        reply: true,
+        addressOffset: addresses(c.open.visitors),
+        ...extra,
+      }),
+    )
+    return { closed, open }
+  }
+  let single: { closed: ChatResult | null; open: ChatResult | null } | null = null
+  const one = await phase('cluster: one node', () => startParley({ db: 'postgres', pin }))
+  if (one) {
+    try {
+      single = await runs(one, { cpuPids: { nodes: [one.proc.pid] } }, 'cluster: one node')
+    } finally {
+      await one.stop()
+    }
+  }
+  let multi: { closed: ChatResult | null; open: ChatResult | null } | null = null
+  const cluster = await phase(`cluster: start ${c.nodes} nodes`, () =>
+    startBenchCluster({ nodes: c.nodes, pin }),
+  )
+  if (cluster) {
+    try {
+      const urls = cluster.nodes.map((n) => n.url)
+      const nodes = {
+        visitor: (i: number) => urls[i % (urls.length - 1)]!,
+        operator: () => urls[urls.length - 1]!,
+        all: urls,
+      }
+      const cpuPids = { nodes: cluster.nodes.map((n) => n.proc.pid), nats: [cluster.nats.pid] }
+      multi = await runs(cluster.nodes[0]!, { nodes, cpuPids }, `cluster: ${c.nodes} nodes`)
+    } finally {
+      await cluster.stop()
+    }
+  }
+  report.cluster = { single, cluster: multi }
+  clusterRows(c.nodes, single, multi)
+}
+
+/** CPU per acked message (visitor messages and replies in the window), microseconds. */
+function cpuPerAck(r: ChatResult | null | undefined, group: string): number {
+  const ms = r?.cpuMs[group]
+  return r && ms !== undefined && r.ackedInWindow > 0 ? (ms * 1000) / r.ackedInWindow : Number.NaN
+}
+
+function clusterRows(
+  n: number,
+  single: { closed: ChatResult | null; open: ChatResult | null } | null,
+  multi: { closed: ChatResult | null; open: ChatResult | null } | null,
+): void {
+  const acked = (r: ChatResult | null | undefined) =>
+    r ? r.messagesPerSecond + r.repliesPerSecond : Number.NaN
+  const s1 = single?.closed
+  const sN = multi?.closed
+  const perAckSingle = cpuPerAck(s1, 'nodes')
+  const perAckCluster = cpuPerAck(sN, 'nodes')
+  const base = (name: string, value: number) =>
+    Number.isFinite(value) ? { name, value } : undefined
+  rows.push(
+    row(`cluster, closed loop: acked msgs/s, one node`, acked(s1), 'msgs/s'),
+    row(`  ${n} nodes`, acked(sN), 'msgs/s', base('one node', acked(s1))),
+    row(`  ${n} nodes, per node`, acked(sN) / n, 'msgs/s'),
+    row('  server CPU per acked message, one node', Number(perAckSingle.toFixed(0)), 'us'),
+    row(
+      `  server CPU per acked message, ${n} nodes`,
+      Number(perAckCluster.toFixed(0)),
+      'us',
+      base('one node', perAckSingle),
+      {
+        text: '<= 1.3x one node',
+        met: Number.isFinite(perAckCluster) ? perAckCluster <= 1.3 * perAckSingle : null,
+      },
+    ),
+    row('  nats-server CPU per acked message', Number(cpuPerAck(sN, 'nats').toFixed(0)), 'us'),
+  )
+  const o1 = single?.open
+  const oN = multi?.open
+  if (o1 || oN) {
+    const p50 = (r: ChatResult | null | undefined) => r?.chat_delivery_ms.p50 ?? Number.NaN
+    const p99 = (r: ChatResult | null | undefined) => r?.chat_delivery_ms.p99 ?? Number.NaN
+    const offered = (o1 ?? oN)!.offeredPerSecond
+    rows.push(
+      row(
+        `cluster, open loop (${offered} visitor msgs/s + replies): delivery p50, one node`,
+        p50(o1),
+        'ms',
+      ),
+      row(`  delivery p50, ${n} nodes`, p50(oN), 'ms', base('one node', p50(o1)), {
+        text: '<= 1.5x one node',
+        met: Number.isFinite(p50(oN)) && Number.isFinite(p50(o1)) ? p50(oN) <= 1.5 * p50(o1) : null,
+      }),
+      row('  delivery p99, one node', p99(o1), 'ms'),
+      row(`  delivery p99, ${n} nodes`, p99(oN), 'ms', base('one node', p99(o1))),
+      row(
+        '  server CPU per acked message, one node',
+        Number(cpuPerAck(o1, 'nodes').toFixed(0)),
+        'us',
+      ),
+      row(
+        `  server CPU per acked message, ${n} nodes`,
+        Number(cpuPerAck(oN, 'nodes').toFixed(0)),
+        'us',
+        base('one node', cpuPerAck(o1, 'nodes')),
+      ),
+    )
+  }
+  const all = [s1, sN, o1, oN].filter((r): r is ChatResult => !!r)
+  if (all.length === 0) return
+  const cuts = [sN, oN].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)
+  rows.push(
+    row(
+      `cluster: slow-consumer cuts, ${n} nodes (one node: ${[s1, o1].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)})`,
+      cuts,
+      '',
+      undefined,
+      {
+        text: '0',
+        met: sN || oN ? cuts === 0 : null,
+      },
+    ),
+  )
+  for (const [label, r] of [
+    ['one node, closed', s1],
+    [`${n} nodes, closed`, sN],
+    ['one node, open', o1],
+    [`${n} nodes, open`, oN],
+  ] as const) {
+    if (!r) continue
+    const codes = Object.entries(r.errorCodes)
+      .map(([code, count]) => `${code} ${count}`)
+      .join(', ')
+    rows.push(
+      row(
+        `  refusals, ${label}: rate limited / overloaded (retried)${codes ? `; errors ${codes}` : ''}`,
+        r.rateLimited,
+        `/ ${r.overloaded}`,
+      ),
+    )
+  }
+  for (const r of all) {
+    const name = `cluster ${r.params.nodes ? `${n} nodes` : 'one node'}, ${r.params.rate > 0 ? 'open' : 'closed'} loop`
+    checkDelivery(name, r.delivery)
+    if (r.delivery.unwatched > 0) failures.push(`${name}: ${r.delivery.unwatched} unwatched`)
+  }
+}
+
 /** The shape of a chat scenario in the sizes table. */
 interface ChatShape {
   visitors: number
@@ -679,7 +868,7 @@ report.seconds = (performance.now() - t0) / 1000
 report.rows = rows.map((r) => ({ ...r, ratio: ratioOf(r) }))
 report.failures = failures
 console.log(
-  `\nParley bench (${short ? 'short' : 'full'}, ${db}, ${report.machine && (report.machine as { cpus: number }).cpus} cores${pin.enabled ? ', server on core 0, client on core 1' : ', not pinned'})\n`,
+  `\nParley bench (${short ? 'short' : 'full'}, ${db}${want('cluster') ? ' (cluster rows: postgres)' : ''}, ${report.machine && (report.machine as { cpus: number }).cpus} cores${pin.enabled ? ', server on core 0, client on core 1' : ', not pinned'})\n`,
 )
 console.log(printTable(rows))
 if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2))

@@ -19,8 +19,10 @@ export const chatReplies = new Counter('chat_replies')
 export const chatErrors = new Counter('chat_errors')
 /** Conversations an operator subscribed to (all V of them must be). */
 export const chatWatched = new Counter('chat_watched')
-/** Reconnections that resumed a conversation by seq. */
+/** Reconnections that resumed a conversation by seq (visitors and operators). */
 export const chatResumes = new Counter('chat_resumes')
+/** Requests refused for now (overloaded, rate_limited) and sent again, same client id; tagged. */
+export const chatRetried = new Counter('chat_retried')
 /** Delivery checks: events never received, received twice, received after a higher seq. */
 export const chatLost = new Counter('chat_lost')
 export const chatDuplicated = new Counter('chat_duplicated')
@@ -232,8 +234,22 @@ export function verifyThenClose(socket, tracker, serverLast, lostCounter, done) 
   check()
 }
 
+/**
+ * Latency thresholds per store: `-e STORE=sqlite` (default) holds the product's targets
+ * (bench/README.md: p99 delivery under 5 ms at 2k msgs/s); `-e STORE=postgres` allows a commit's
+ * round trip to another process. Each can be set on its own: -e DELIVERY_P99_MS=..,
+ * REPLY_P99_MS, ACK_P99_MS.
+ */
+const LATENCY_DEFAULTS = {
+  sqlite: { delivery: '5', reply: '10', ack: '10' },
+  postgres: { delivery: '25', reply: '30', ack: '30' },
+}
+
 export function chatOptions(V, O, durationS) {
   const total = `${Math.ceil(durationS + 90)}s`
+  const store = env('STORE', 'sqlite')
+  const defaults = LATENCY_DEFAULTS[store]
+  if (!defaults) fail(`STORE=${store}: use sqlite or postgres`)
   return {
     setupTimeout: '120s',
     teardownTimeout: '60s',
@@ -255,10 +271,9 @@ export function chatOptions(V, O, durationS) {
       },
     },
     thresholds: {
-      // The product target (bench/README.md): p99 delivery under 5 ms at 2k msgs/s on SQLite.
-      chat_delivery_ms: [`p(99)<${env('DELIVERY_P99_MS', '5')}`],
-      chat_reply_ms: [`p(99)<${env('REPLY_P99_MS', '10')}`],
-      chat_ack_ms: [`p(99)<${env('ACK_P99_MS', '10')}`],
+      chat_delivery_ms: [`p(99)<${env('DELIVERY_P99_MS', defaults.delivery)}`],
+      chat_reply_ms: [`p(99)<${env('REPLY_P99_MS', defaults.reply)}`],
+      chat_ack_ms: [`p(99)<${env('ACK_P99_MS', defaults.ack)}`],
       chat_lost: ['count==0'],
       chat_duplicated: ['count==0'],
       chat_out_of_order: ['count==0'],
@@ -292,7 +307,7 @@ export function runVisitor(base, data, rate) {
   let connections = 0
   while (!verified && Date.now() < verifyAt + 10000) {
     connections++
-    if (connections > 1) chatResumes.add(1)
+    if (connections > 1) chatResumes.add(1, { side: 'visitor' })
     const res = ws.connect(wsUrl(base), {}, (socket) => {
       let sending = false
       const p = protocol(socket, (f) => {
@@ -313,6 +328,7 @@ export function runVisitor(base, data, rate) {
               delete unacked[id]
             }
           } else if (r.retryable) {
+            chatRetried.add(1, { code: r.code })
             socket.setTimeout(() => send(id), r.retryAfterMs || 100)
           } else {
             chatErrors.add(1, { code: r.code })
@@ -368,65 +384,121 @@ export function runVisitor(base, data, rate) {
 /**
  * An operator: watches its feed, subscribes to every conversation routing assigns to it,
  * answers every visitor message until endAt + 1 s, then checks each stream against the server.
+ * A reply refused for now (overloaded, rate_limited) goes again after its retryAfterMs with the
+ * same client id; a cut socket reconnects, finds conversations assigned meanwhile in its list,
+ * resumes every stream after the last seq it holds and resends unacked replies, so the check
+ * at the end covers every conversation however often the operator was cut.
  */
 export function runOperator(base, data, index) {
   const me = data.operators[index % data.operators.length]
+  /** Tracker per conversation watched; kept across connections. */
   const watching = {}
   let count = 0
+  /** Replies not acked yet, by client id: { conversationId, text }. */
+  const unacked = {}
+  /** Client ids of the replies sent (a replayed visitor message is not answered twice). */
+  const answered = {}
   const replyUntil = data.endAt + 1000
   const verifyAt = data.endAt + 4000
-  ws.connect(wsUrl(base), {}, (socket) => {
-    const p = protocol(socket, (f) => {
-      if (f.type === 'feed' && f.name === 'conversation') {
-        const c = f.data.conversation
+  let verified = false
+  let connections = 0
+  while (!verified && Date.now() < verifyAt + 10000) {
+    connections++
+    if (connections > 1) chatResumes.add(1, { side: 'operator' })
+    const res = ws.connect(wsUrl(base), {}, (socket) => {
+      const resubscribe = (id) => {
+        p.request({ type: 'subscribe', conversationId: id, afterSeq: watching[id].last }, (r) => {
+          if (r.type === 'ack') return
+          if (r.retryable) {
+            chatRetried.add(1, { code: r.code })
+            socket.setTimeout(() => resubscribe(id), r.retryAfterMs || 100)
+          } else chatErrors.add(1, { code: r.code })
+        })
+      }
+      const watch = (c) => {
         if (c.assigneeId !== me.id || c.inboxId !== data.inboxId || watching[c.id]) return
         if (count >= 100) return chatErrors.add(1, { code: 'operator_subscriptions_full' })
         count++
         chatWatched.add(1)
         watching[c.id] = newTracker()
-        p.request({ type: 'subscribe', conversationId: c.id, afterSeq: 0 }, (r) => {
-          if (r.type !== 'ack') chatErrors.add(1, { code: r.code })
-        })
-        return
+        resubscribe(c.id)
       }
-      if (f.type !== 'event' || typeof f.seq !== 'number') return
-      const tracker = watching[f.conversationId]
-      if (!tracker) return
-      accept(tracker, f.seq, CHAT_COUNTERS)
-      if (f.name !== 'message.created') return
-      const m = f.data.message
-      if (m.author.kind !== 'visitor') return
-      chatDeliveryMs.add(Date.now() - sentAt(m.text))
-      if (Date.now() >= replyUntil) return
-      p.request(
-        {
-          type: 'send',
-          conversationId: f.conversationId,
-          clientMsgId: `r-${m.clientMsgId}`,
-          text: stamp(`re ${m.clientMsgId}`),
+      const reply = (id) => {
+        const u = unacked[id]
+        if (!u) return
+        p.request(
+          { type: 'send', conversationId: u.conversationId, clientMsgId: id, text: u.text },
+          (r) => {
+            if (r.type === 'ack') {
+              if (unacked[id]) chatReplies.add(1)
+              delete unacked[id]
+            } else if (r.retryable) {
+              chatRetried.add(1, { code: r.code })
+              socket.setTimeout(() => reply(id), r.retryAfterMs || 100)
+            } else {
+              chatErrors.add(1, { code: r.code })
+              delete unacked[id]
+            }
+          },
+        )
+      }
+      const p = protocol(socket, (f) => {
+        if (f.type === 'feed' && f.name === 'conversation') return watch(f.data.conversation)
+        if (f.type !== 'event' || typeof f.seq !== 'number') return
+        const tracker = watching[f.conversationId]
+        if (!tracker) return
+        accept(tracker, f.seq, CHAT_COUNTERS)
+        if (f.name !== 'message.created') return
+        const m = f.data.message
+        if (m.author.kind !== 'visitor') return
+        const id = `r-${m.clientMsgId}`
+        if (answered[id]) return
+        chatDeliveryMs.add(Date.now() - sentAt(m.text))
+        if (Date.now() >= replyUntil) return
+        answered[id] = true
+        unacked[id] = { conversationId: f.conversationId, text: stamp(`re ${m.clientMsgId}`) }
+        reply(id)
+      })
+      socket.on('open', () => {
+        p.request({ type: 'auth', token: me.token }, (r) => {
+          if (r.type !== 'ack') return fail(`operator auth: ${r.code}`)
+          p.request({ type: 'feed_subscribe' }, () => {
+            for (const id of Object.keys(watching)) resubscribe(id)
+            for (const id of Object.keys(unacked)) reply(id)
+            // Assigned while this operator had no connection: no feed frame told it.
+            if (connections > 1) for (const c of assignedTo(base, data.inboxId, me)) watch(c)
+          })
+        })
+      })
+      socket.on('error', () => chatErrors.add(1, { code: 'socket' }))
+      socket.setTimeout(
+        () => {
+          for (const id of Object.keys(watching)) {
+            const last = lastSeq(base, id, me.token)
+            chatLost.add(missing(watching[id], last))
+          }
+          verified = true
+          socket.close()
         },
-        (r) => {
-          if (r.type === 'ack') chatReplies.add(1)
-          else chatErrors.add(1, { code: r.code })
-        },
+        Math.max(0, verifyAt - Date.now()),
       )
     })
-    socket.on('open', () => {
-      p.request({ type: 'auth', token: me.token }, (r) => {
-        if (r.type !== 'ack') return fail(`operator auth: ${r.code}`)
-        p.request({ type: 'feed_subscribe' })
-      })
-    })
-    socket.on('error', () => chatErrors.add(1, { code: 'socket' }))
-    socket.setTimeout(
-      () => {
-        for (const id of Object.keys(watching)) {
-          const last = lastSeq(base, id, me.token)
-          chatLost.add(missing(watching[id], last))
-        }
-        socket.close()
-      },
-      Math.max(0, verifyAt - Date.now()),
-    )
-  })
+    if (!res || res.status !== 101) chatErrors.add(1, { code: 'connect' })
+    if (!verified) sleep(0.5 + Math.random())
+  }
+  // Never verified (no connection at the end): everything it watched counts as unchecked.
+  if (!verified) chatErrors.add(1, { code: 'operator_unverified' })
+}
+
+/** The open conversations of an inbox assigned to `me`, from the list (every page). */
+function assignedTo(base, inboxId, me) {
+  const found = []
+  let cursor = null
+  do {
+    const query = `view=mine&inbox=${inboxId}&status=open&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+    const page = api(base, 'GET', `/api/inbox?${query}`, undefined, me.token)
+    for (const item of page.items) found.push(item)
+    cursor = page.nextCursor
+  } while (cursor)
+  return found
 }

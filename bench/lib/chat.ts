@@ -4,7 +4,8 @@
  */
 import { call, Conn, jsonCodec } from './client.ts'
 import { ChatMetrics, Operator, settle, verifyDelivery, Visitor } from './actors.ts'
-import { scrape, setupInbox, visitorSessions, type ParleyServer } from './parley.ts'
+import { metricSum, setupInbox, visitorSessions, type ParleyServer } from './parley.ts'
+import { cpuMs } from './procs.ts'
 import { nowMs, Samples, type Delivery, type LatencySummary } from './stats.ts'
 
 export interface ChatParams {
@@ -19,6 +20,13 @@ export interface ChatParams {
   addressOffset: number
   /** Called with the phase's fresh inbox before any visitor starts (webhook endpoints). */
   onInbox?: (inboxId: string, adminToken: string) => Promise<void>
+  /**
+   * A cluster: the node URL visitor i and operator i connect to, and every node's URL (its
+   * /metrics counted). Without it everything goes to the server.
+   */
+  nodes?: { visitor(i: number): string; operator(i: number): string; all: string[] }
+  /** Processes whose CPU time over the recording window is reported, by group name. */
+  cpuPids?: Record<string, number[]>
 }
 
 export interface ChatResult {
@@ -37,6 +45,12 @@ export interface ChatResult {
   resumes: number
   /** Actor writes per store transaction while recording (group commit), null if unread. */
   writesPerTransaction: number | null
+  /** CPU time of each `cpuPids` group over the recording window, ms. */
+  cpuMs: Record<string, number>
+  /** Visitor messages and replies acked in the recording window. */
+  ackedInWindow: number
+  /** Connections the servers cut as slow consumers during the run (every node). */
+  slowConsumerCuts: number
   delivery: Delivery & { unwatched: number; storedTwice: number }
 }
 
@@ -56,9 +70,10 @@ async function startVisitors(
   n: number,
   offset: number,
   m: ChatMetrics,
+  nodeOf: (i: number) => string,
 ): Promise<Visitor[]> {
   const sessions = await visitorSessions(server.url, inboxId, n, offset)
-  const visitors = sessions.map((s) => new Visitor(server.url, s, m))
+  const visitors = sessions.map((s, i) => new Visitor(nodeOf(i), s, m))
   await inBatches(visitors, 32, async (v) => {
     await v.connect()
     await v.start()
@@ -70,10 +85,25 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
   const m = new ChatMetrics()
   const setup = await setupInbox(server.url, p.operators)
   await p.onInbox?.(setup.inboxId, setup.adminToken)
-  const operators = setup.operators.map((s) => new Operator(server.url, s, setup.inboxId, m))
+  const nodes = p.nodes ?? {
+    visitor: () => server.url,
+    operator: () => server.url,
+    all: [server.url],
+  }
+  const operators = setup.operators.map(
+    (s, i) => new Operator(nodes.operator(i), s, setup.inboxId, m),
+  )
   const perOperator = Math.ceil((p.visitors / p.operators) * 1.25) + 5
   await Promise.all(operators.map((o) => o.connect(Math.ceil(perOperator / 90))))
-  const visitors = await startVisitors(server, setup.inboxId, p.visitors, p.addressOffset, m)
+  const cutsBefore = await slowConsumerCuts(nodes.all)
+  const visitors = await startVisitors(
+    server,
+    setup.inboxId,
+    p.visitors,
+    p.addressOffset,
+    m,
+    nodes.visitor,
+  )
   try {
     // Routing gives each conversation to an operator, whose feed makes it subscribe.
     const ready = nowMs() + 30_000
@@ -89,13 +119,21 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
     }
     let storeBefore: StoreCounters | null = null
     let storeAfter: StoreCounters | null = null
+    const groups = Object.entries(p.cpuPids ?? {})
+    const cpu = () => groups.map(([, pids]) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0))
+    const cpuUsed: Record<string, number> = {}
+    let ackedInWindow = 0
     const recorder = (async () => {
       await Bun.sleep(p.warmupMs)
       m.recording = true
-      storeBefore = await storeCounters(server.url)
+      const cpuBefore = cpu()
+      storeBefore = await storeCounters(nodes.all)
       await Bun.sleep(p.seconds * 1000)
       m.recording = false
-      storeAfter = await storeCounters(server.url)
+      const cpuAfter = cpu()
+      groups.forEach(([name], i) => (cpuUsed[name] = cpuAfter[i]! - cpuBefore[i]!))
+      ackedInWindow = m.acked + m.replies
+      storeAfter = await storeCounters(nodes.all)
     })()
     const ackDeadline = until + 10_000
     await Promise.all(
@@ -119,6 +157,7 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
     await recorder
     await settle(visitors, operators, 10_000)
     const checked = await verifyDelivery(server.url, visitors, operators)
+    const cuts = (await slowConsumerCuts(nodes.all)) - cutsBefore
     return {
       params: p,
       offeredPerSecond: p.rate > 0 ? p.rate * p.visitors : 0,
@@ -133,6 +172,9 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
       overloaded: m.overloaded,
       resumes: m.resumes,
       writesPerTransaction: batchSize(storeBefore, storeAfter),
+      cpuMs: cpuUsed,
+      ackedInWindow,
+      slowConsumerCuts: cuts,
       delivery: { ...checked, storedTwice: m.storedTwice },
     }
   } finally {
@@ -146,22 +188,28 @@ interface StoreCounters {
   writes: number
 }
 
-/** The server's group-commit counters from /metrics (null when unreadable). */
-async function storeCounters(url: string): Promise<StoreCounters | null> {
+/** The servers' group-commit counters from /metrics, summed (null when unreadable). */
+async function storeCounters(urls: string[]): Promise<StoreCounters | null> {
   try {
-    const text = await scrape(url)
-    const read = (name: string) =>
-      Number(
-        /^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(name + ' ')) ?? '')?.[2],
-      )
-    const transactions = read('parley_store_transactions_total')
-    const writes = read('parley_store_writes_total')
+    let transactions = 0
+    let writes = 0
+    for (const url of urls) {
+      transactions += await metricSum(url, 'parley_store_transactions_total')
+      writes += await metricSum(url, 'parley_store_writes_total')
+    }
     return Number.isFinite(transactions) && Number.isFinite(writes)
       ? { transactions, writes }
       : null
   } catch {
     return null
   }
+}
+
+/** Slow-consumer cuts so far on every node (all transports). */
+async function slowConsumerCuts(urls: string[]): Promise<number> {
+  let sum = 0
+  for (const url of urls) sum += await metricSum(url, 'parley_slow_consumers_total')
+  return sum
 }
 
 /** Actor writes per committed transaction while recording: how well group commit batches. */
@@ -198,7 +246,14 @@ export interface StormResult {
 export async function runStorm(server: ParleyServer, p: StormParams): Promise<StormResult> {
   const m = new ChatMetrics()
   const setup = await setupInbox(server.url, 1)
-  const visitors = await startVisitors(server, setup.inboxId, p.visitors, p.addressOffset, m)
+  const visitors = await startVisitors(
+    server,
+    setup.inboxId,
+    p.visitors,
+    p.addressOffset,
+    m,
+    () => server.url,
+  )
   const op = await Conn.open(server.url, jsonCodec())
   await call(op, { type: 'auth', token: setup.operators[0]!.token })
   const resume = new Samples()

@@ -34,15 +34,27 @@ export interface ParleyServer {
   stop(): Promise<void>
 }
 
+/** A node of a bench cluster: the database, secret and NATS its siblings share (lib/cluster.ts). */
+export interface SharedNode {
+  databaseUrl: string
+  secret: string
+  natsUrl: string
+  nodeId: string
+  /** The folder every node stores attachments in (one machine: truly shared). */
+  filesDir: string
+}
+
 export async function startParley(opts: {
   db: DbKind
   pin: Pinning
   actorIdleMs?: number
+  /** A cluster node: the database is the cluster's (neither created nor dropped here). */
+  node?: SharedNode
 }): Promise<ParleyServer> {
   const dir = tempDir('parley-bench-')
   let dropDb: (() => Promise<void>) | null = null
-  let databaseUrl = `sqlite:${dir.path}/parley.db`
-  if (opts.db === 'postgres') {
+  let databaseUrl = opts.node?.databaseUrl ?? `sqlite:${dir.path}/parley.db`
+  if (opts.db === 'postgres' && !opts.node) {
     const name = `parley_bench_${process.pid}_${Date.now()}`
     const sql = postgres(PG_ADMIN, { max: 1, onnotice: () => {} })
     try {
@@ -67,30 +79,44 @@ export async function startParley(opts: {
   // BENCH_CPU_PROF=<dir>: the server writes a CPU profile (also as markdown) there on exit.
   const prof = process.env.BENCH_CPU_PROF
   const profArgs = prof ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${prof}`] : []
-  const proc = startProcess('parley', [BUN, ...profArgs, 'bench/lib/server-entry.ts'], {
-    pin: opts.pin,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dir.path,
-      DATABASE_URL: databaseUrl,
-      PARLEY_SECRET: randomBytes(32).toString('base64url'),
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'warn',
-      SHUTDOWN_GRACE: '2',
-      METRICS_TOKEN,
-      // The fan-out room is one visitor's 100 tabs; the default allows 5 per visitor.
-      MAX_VISITOR_CONNECTIONS: '1000',
-      // The attachment phase uploads hundreds of files from one visitor.
-      ATTACHMENT_UPLOADS_PER_MINUTE: '100000',
-      ATTACHMENT_DOWNLOADS_PER_MINUTE: '100000',
-      // The webhook phase posts to receivers on loopback.
-      WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
-      BENCH_PROBE_PORT: String(probePort),
-      BENCH_ACTOR_IDLE_MS: String(opts.actorIdleMs ?? 0),
+  const node = opts.node
+  const clusterEnv: Record<string, string> = node
+    ? {
+        NATS_URL: node.natsUrl,
+        NODE_ID: node.nodeId,
+        ATTACHMENT_DIR: node.filesDir,
+        ATTACHMENT_DIR_SHARED: 'true',
+      }
+    : {}
+  const proc = startProcess(
+    node?.nodeId ?? 'parley',
+    [BUN, ...profArgs, 'bench/lib/server-entry.ts'],
+    {
+      pin: opts.pin,
+      env: {
+        ...clusterEnv,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dir.path,
+        DATABASE_URL: databaseUrl,
+        PARLEY_SECRET: node?.secret ?? randomBytes(32).toString('base64url'),
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOG_LEVEL: 'warn',
+        SHUTDOWN_GRACE: '2',
+        METRICS_TOKEN,
+        // The fan-out room is one visitor's 100 tabs; the default allows 5 per visitor.
+        MAX_VISITOR_CONNECTIONS: '1000',
+        // The attachment phase uploads hundreds of files from one visitor.
+        ATTACHMENT_UPLOADS_PER_MINUTE: '100000',
+        ATTACHMENT_DOWNLOADS_PER_MINUTE: '100000',
+        // The webhook phase posts to receivers on loopback.
+        WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+        BENCH_PROBE_PORT: String(probePort),
+        BENCH_ACTOR_IDLE_MS: String(opts.actorIdleMs ?? 0),
+      },
     },
-  })
+  )
   const url = `http://127.0.0.1:${port}`
   try {
     await waitReady(proc, `${url}/readyz`)
@@ -124,6 +150,17 @@ export async function scrape(url: string): Promise<string> {
     headers: { authorization: `Bearer ${METRICS_TOKEN}` },
   })
   return res.text()
+}
+
+/** The sum of every series of a metric (all label values) in the server's Prometheus text. */
+export async function metricSum(url: string, name: string): Promise<number> {
+  const text = await scrape(url)
+  let sum = 0
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+      sum += Number(line.split(' ').pop())
+  }
+  return sum
 }
 
 /** A number from the server's Prometheus text, or NaN. */

@@ -25,6 +25,7 @@ function fmt(value: number, unit: string): string {
   if (unit === 'msgs/s' || unit === 'events/s') {
     return value >= 10_000 ? `${(value / 1000).toFixed(1)}k ${unit}` : `${value.toFixed(0)} ${unit}`
   }
+  if (unit === 'us') return `${value.toFixed(0)} us`
   if (unit === 'ms') return `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`
   if (unit === 'B') return `${(value / 1024).toFixed(2)} KB`
   if (unit === 'MB/s' || unit === 'MB' || unit === 's') return `${value.toFixed(1)} ${unit}`
