@@ -83,6 +83,13 @@ export class EncodedFrame {
 
   constructor(readonly frame: unknown) {}
 
+  /** A frame whose JSON text is known already (received from another node): not encoded again. */
+  static withJson(frame: unknown, json: string | undefined): EncodedFrame {
+    const encoded = new EncodedFrame(frame)
+    encoded.json = json
+    return encoded
+  }
+
   get(format: Format): string | Uint8Array {
     if (format === 'json') return (this.json ??= JSON.stringify(this.frame))
     return (this.msgpack ??= packr.pack(this.frame))

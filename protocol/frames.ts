@@ -382,6 +382,13 @@ export type ClientFrameType = ClientFrame['type']
 export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ClientFrame.options.map(
   (o) => o.entries.type.literal,
 )
+/**
+ * Each client frame's own schema, by type. A server checks a frame against its type's schema
+ * only: the variant tries its options in turn and builds an issue (a message, the value
+ * printed) for every option it passes on the way, on every frame.
+ */
+export const CLIENT_FRAME_SCHEMAS: ReadonlyMap<string, (typeof ClientFrame.options)[number]> =
+  new Map(ClientFrame.options.map((o) => [o.entries.type.literal, o]))
 
 /** Reply to a request. `data` depends on the request type (see docs/protocol.md). */
 export interface AckFrame {

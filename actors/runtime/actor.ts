@@ -7,6 +7,15 @@ import { ParleyError } from '../../protocol/index.ts'
 import type { Clock, Timer } from './clock.ts'
 import type { Logger } from './log.ts'
 
+/** The refusal of a command past the mailbox limit: one immutable value for every refusal. */
+const MAILBOX_FULL = new ParleyError(
+  'overloaded',
+  'too many requests queued for this conversation',
+  {
+    retryAfterMs: 250,
+  },
+)
+
 /** Every actor command is a tagged object. */
 export interface Command {
   type: string
@@ -89,11 +98,7 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
   ask<K extends C['type']>(cmd: Extract<C, { type: K }>): Promise<R[K]> {
     if (this.stopped) return Promise.reject(new ActorStoppedError(this.key))
     if (this.queue.length >= this.ctx.mailboxLimit) {
-      return Promise.reject(
-        new ParleyError('overloaded', 'too many requests queued for this conversation', {
-          retryAfterMs: 250,
-        }),
-      )
+      return Promise.reject(MAILBOX_FULL)
     }
     return new Promise<R[K]>((resolve, reject) => {
       this.queue.push({ cmd, resolve: resolve as (v: unknown) => void, reject })

@@ -216,13 +216,14 @@ export function lastSeq(base, conversationId, token) {
  *   visitorBase(i), operatorBase(i): base URL for visitor / operator number i.
  */
 /**
- * Waits (at most 5 s, polling every 100 ms on the socket's timers) until the tracker has seen
- * the server's last seq, counts what is still missing into `lostCounter`, then closes.
+ * Waits (at most `maxMs`, 5 s by default, polling every 100 ms on the socket's timers) until the
+ * tracker has seen the server's last seq, counts what is still missing into `lostCounter`, then
+ * closes.
  */
-export function verifyThenClose(socket, tracker, serverLast, lostCounter, done) {
+export function verifyThenClose(socket, tracker, serverLast, lostCounter, done, maxMs = 5000) {
   let waited = 0
   const check = () => {
-    if (tracker.last >= serverLast || waited >= 5000) {
+    if (tracker.last >= serverLast || waited >= maxMs) {
       lostCounter.add(missing(tracker, serverLast))
       done()
       socket.close()
@@ -246,7 +247,7 @@ const LATENCY_DEFAULTS = {
 }
 
 export function chatOptions(V, O, durationS) {
-  const total = `${Math.ceil(durationS + 90)}s`
+  const total = `${Math.ceil(durationS + 90 + (2 * SETTLE_MS) / 1000)}s`
   const store = env('STORE', 'sqlite')
   const defaults = LATENCY_DEFAULTS[store]
   if (!defaults) fail(`STORE=${store}: use sqlite or postgres`)
@@ -284,6 +285,24 @@ export function chatOptions(V, O, durationS) {
   }
 }
 
+/**
+ * How long, at most, a chat client waits at the end for its requests to be acked and its
+ * streams to catch up with the server before it checks them: a server over capacity is behind
+ * by seconds, which the latencies show; the check is about what arrives, not when.
+ */
+export const SETTLE_MS = 30000
+
+/** Calls `then` once `done()` holds or SETTLE_MS passed, polling on the socket's timers. */
+function settleThen(socket, done, then) {
+  let waited = 0
+  const check = () => {
+    if (done() || waited >= SETTLE_MS) return then()
+    waited += 100
+    socket.setTimeout(check, 100)
+  }
+  check()
+}
+
 /** Timeline of one chat run, from setup: sending starts at `startAt` and stops at `endAt`. */
 export function chatTimeline(durationMsValue) {
   const startAt = Date.now() + 6000
@@ -305,7 +324,7 @@ export function runVisitor(base, data, rate) {
   const stopAt = data.endAt
   const verifyAt = data.endAt + 3000
   let connections = 0
-  while (!verified && Date.now() < verifyAt + 10000) {
+  while (!verified && Date.now() < verifyAt + 2 * SETTLE_MS + 10000) {
     connections++
     if (connections > 1) chatResumes.add(1, { side: 'visitor' })
     const res = ws.connect(wsUrl(base), {}, (socket) => {
@@ -350,15 +369,22 @@ export function runVisitor(base, data, rate) {
         }, 1000 / rate)
         socket.setTimeout(verify, Math.max(0, verifyAt - Date.now()))
       }
+      // Every message acked first (bounded), then the stream against the server's last seq.
       const verify = () =>
-        verifyThenClose(
+        settleThen(
           socket,
-          tracker,
-          lastSeq(base, conversationId, session.token),
-          chatLost,
-          () => {
-            verified = true
-          },
+          () => Object.keys(unacked).length === 0,
+          () =>
+            verifyThenClose(
+              socket,
+              tracker,
+              lastSeq(base, conversationId, session.token),
+              chatLost,
+              () => {
+                verified = true
+              },
+              SETTLE_MS,
+            ),
         )
       socket.on('open', () => {
         p.request({ type: 'auth', token: session.token }, (r) => {
@@ -381,6 +407,9 @@ export function runVisitor(base, data, rate) {
   }
 }
 
+/** Replies an operator keeps in flight per socket (the server allows 64 requests). */
+const REPLIES_IN_FLIGHT = 48
+
 /**
  * An operator: watches its feed, subscribes to every conversation routing assigns to it,
  * answers every visitor message until endAt + 1 s, then checks each stream against the server.
@@ -394,15 +423,15 @@ export function runOperator(base, data, index) {
   /** Tracker per conversation watched; kept across connections. */
   const watching = {}
   let count = 0
-  /** Replies not acked yet, by client id: { conversationId, text }. */
+  /** Replies not acked yet, by conversation and visitor client id: { conversationId, clientMsgId, text }. */
   const unacked = {}
-  /** Client ids of the replies sent (a replayed visitor message is not answered twice). */
+  /** The visitor messages answered, same keys (a replayed one is not answered twice). */
   const answered = {}
   const replyUntil = data.endAt + 1000
   const verifyAt = data.endAt + 4000
   let verified = false
   let connections = 0
-  while (!verified && Date.now() < verifyAt + 10000) {
+  while (!verified && Date.now() < verifyAt + 2 * SETTLE_MS + 10000) {
     connections++
     if (connections > 1) chatResumes.add(1, { side: 'operator' })
     const res = ws.connect(wsUrl(base), {}, (socket) => {
@@ -423,22 +452,44 @@ export function runOperator(base, data, index) {
         watching[c.id] = newTracker()
         resubscribe(c.id)
       }
-      const reply = (id) => {
-        const u = unacked[id]
-        if (!u) return
+      // At most REPLIES_IN_FLIGHT replies in flight on the socket (the server allows 64
+      // requests per connection): the rest wait here rather than be refused and retried.
+      let inFlight = 0
+      const queued = []
+      const settled = () => {
+        inFlight--
+        const next = queued.shift()
+        if (next !== undefined) reply(next)
+      }
+      const reply = (key, retry) => {
+        const u = unacked[key]
+        if (!u) {
+          if (retry) settled()
+          return
+        }
+        if (!retry) {
+          if (inFlight >= REPLIES_IN_FLIGHT) return void queued.push(key)
+          inFlight++
+        }
         p.request(
-          { type: 'send', conversationId: u.conversationId, clientMsgId: id, text: u.text },
+          {
+            type: 'send',
+            conversationId: u.conversationId,
+            clientMsgId: u.clientMsgId,
+            text: u.text,
+          },
           (r) => {
             if (r.type === 'ack') {
-              if (unacked[id]) chatReplies.add(1)
-              delete unacked[id]
+              if (unacked[key]) chatReplies.add(1)
+              delete unacked[key]
             } else if (r.retryable) {
               chatRetried.add(1, { code: r.code })
-              socket.setTimeout(() => reply(id), r.retryAfterMs || 100)
+              return void socket.setTimeout(() => reply(key, true), r.retryAfterMs || 100)
             } else {
               chatErrors.add(1, { code: r.code })
-              delete unacked[id]
+              delete unacked[key]
             }
+            settled()
           },
         )
       }
@@ -451,37 +502,53 @@ export function runOperator(base, data, index) {
         if (f.name !== 'message.created') return
         const m = f.data.message
         if (m.author.kind !== 'visitor') return
-        const id = `r-${m.clientMsgId}`
-        if (answered[id]) return
+        // Client ids are a visitor's own (v1, v2...): keyed with the conversation here.
+        const key = `${f.conversationId} ${m.clientMsgId}`
+        if (answered[key]) return
         chatDeliveryMs.add(Date.now() - sentAt(m.text))
         if (Date.now() >= replyUntil) return
-        answered[id] = true
-        unacked[id] = { conversationId: f.conversationId, text: stamp(`re ${m.clientMsgId}`) }
-        reply(id)
+        answered[key] = true
+        unacked[key] = {
+          conversationId: f.conversationId,
+          clientMsgId: `r-${m.clientMsgId}`,
+          text: stamp(`re ${m.clientMsgId}`),
+        }
+        reply(key)
       })
       socket.on('open', () => {
         p.request({ type: 'auth', token: me.token }, (r) => {
           if (r.type !== 'ack') return fail(`operator auth: ${r.code}`)
           p.request({ type: 'feed_subscribe' }, () => {
             for (const id of Object.keys(watching)) resubscribe(id)
-            for (const id of Object.keys(unacked)) reply(id)
+            for (const key of Object.keys(unacked)) reply(key)
             // Assigned while this operator had no connection: no feed frame told it.
             if (connections > 1) for (const c of assignedTo(base, data.inboxId, me)) watch(c)
           })
         })
       })
       socket.on('error', () => chatErrors.add(1, { code: 'socket' }))
-      socket.setTimeout(
-        () => {
-          for (const id of Object.keys(watching)) {
-            const last = lastSeq(base, id, me.token)
-            chatLost.add(missing(watching[id], last))
-          }
-          verified = true
-          socket.close()
-        },
-        Math.max(0, verifyAt - Date.now()),
-      )
+      // Every reply acked (bounded), then each stream until it holds the server's last seq
+      // (bounded), then what is still missing counts as lost.
+      const verify = () =>
+        settleThen(
+          socket,
+          () => Object.keys(unacked).length === 0,
+          () => {
+            const lasts = {}
+            for (const id of Object.keys(watching)) lasts[id] = lastSeq(base, id, me.token)
+            settleThen(
+              socket,
+              () => Object.keys(watching).every((id) => watching[id].last >= lasts[id]),
+              () => {
+                for (const id of Object.keys(watching))
+                  chatLost.add(missing(watching[id], lasts[id]))
+                verified = true
+                socket.close()
+              },
+            )
+          },
+        )
+      socket.setTimeout(verify, Math.max(0, verifyAt - Date.now()))
     })
     if (!res || res.status !== 101) chatErrors.add(1, { code: 'connect' })
     if (!verified) sleep(0.5 + Math.random())

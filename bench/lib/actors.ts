@@ -45,6 +45,10 @@ function sentAt(text: string): number {
 }
 
 const SUBS_PER_CONN = 90
+/** Replies an operator keeps in flight per socket (the server allows 64 requests). */
+const REPLIES_IN_FLIGHT = 48
+/** How long a refused reply is retried before it counts as an error. */
+const REPLY_RETRY_MS = 30_000
 
 export class Visitor {
   conn: Conn | null = null
@@ -243,17 +247,48 @@ export class Operator {
     )
   }
 
+  /**
+   * Replies in flight per socket are kept under the server's limit (64 per connection), as a
+   * client that knows it does: the rest wait their turn here instead of being refused
+   * `overloaded` and retried, which costs the server a refusal each.
+   */
+  private readonly inflight = new Map<Conn, { count: number; waiting: Array<() => void> }>()
+
+  private async slot(conn: Conn): Promise<void> {
+    let state = this.inflight.get(conn)
+    if (!state) this.inflight.set(conn, (state = { count: 0, waiting: [] }))
+    if (state.count < REPLIES_IN_FLIGHT) {
+      state.count++
+      return
+    }
+    await new Promise<void>((resolve) => state.waiting.push(resolve))
+  }
+
+  private release(conn: Conn): void {
+    const state = this.inflight.get(conn)
+    if (!state) return
+    const next = state.waiting.shift()
+    if (next) next()
+    else state.count--
+  }
+
   private async reply(conn: Conn, conversationId: string, to: string): Promise<void> {
     this.pendingReplies++
+    await this.slot(conn)
     const text = `t=${nowMs()} re ${to}`
+    const giveUpAt = nowMs() + REPLY_RETRY_MS
     try {
       // Retryable refusals (overloaded) are retried with the same client id, as a client must.
-      for (let attempt = 0; ; attempt++) {
+      for (;;) {
         try {
           await call(conn, { type: 'send', conversationId, clientMsgId: `r-${to}`, text })
           break
         } catch (error) {
-          if (!(error instanceof ErrorReply) || error.frame.retryable !== true || attempt >= 20)
+          if (
+            !(error instanceof ErrorReply) ||
+            error.frame.retryable !== true ||
+            nowMs() > giveUpAt
+          )
             throw error
           if (error.code === 'overloaded') this.m.overloaded++
           await Bun.sleep(error.retryAfterMs)
@@ -263,6 +298,7 @@ export class Operator {
     } catch (error) {
       this.m.error(error instanceof ErrorReply ? error.code : 'client')
     } finally {
+      this.release(conn)
       this.pendingReplies--
     }
   }

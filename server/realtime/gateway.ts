@@ -10,7 +10,7 @@ import type { OriginGuard } from '../origins.ts'
 import type { ChatService } from '../chat.ts'
 import type { Metrics } from '../metrics.ts'
 import {
-  CLIENT_FRAME_TYPES,
+  CLIENT_FRAME_SCHEMAS,
   ClientFrame,
   decodeFrame,
   isOperatorOnly,
@@ -198,13 +198,7 @@ export class Gateway {
       return
     }
     if (conn.inflight >= this.deps.limits.maxInflight) {
-      this.fail(
-        conn,
-        frame.req,
-        new ParleyError('overloaded', 'too many requests in flight on this connection', {
-          retryAfterMs: 100,
-        }),
-      )
+      this.fail(conn, frame.req, INFLIGHT_REFUSED)
       return
     }
     conn.inflight++
@@ -555,6 +549,18 @@ function principalKey(principal: { kind: string; id: string }): string {
   return `${principal.kind}:${principal.id}`
 }
 
+/**
+ * The refusal of a request past the in-flight limit: one value for every refusal (an error is
+ * immutable; building one captures a stack, and a client in a retry loop asks often).
+ */
+const INFLIGHT_REFUSED = new ParleyError(
+  'overloaded',
+  'too many requests in flight on this connection',
+  {
+    retryAfterMs: 100,
+  },
+)
+
 /** Marker: the handler already replied (or must not). */
 const NO_ACK = Symbol('no-ack')
 
@@ -572,16 +578,15 @@ function validate(decoded: unknown): ClientFrame {
   const type = (decoded as { type?: unknown }).type
   if (typeof type !== 'string')
     throw new ParleyError('invalid_frame', 'a frame is an object with a type')
-  if (!(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
-    throw new ParleyError('unknown_type', `unknown frame type "${type.slice(0, 40)}"`)
-  }
-  const parsed = v.safeParse(ClientFrame, decoded)
+  const schema = CLIENT_FRAME_SCHEMAS.get(type)
+  if (!schema) throw new ParleyError('unknown_type', `unknown frame type "${type.slice(0, 40)}"`)
+  const parsed = v.safeParse(schema, decoded)
   if (!parsed.success) {
     const issue = parsed.issues[0]
     const path = issue.path?.map((p) => String(p.key)).join('.')
     throw new ParleyError('validation_failed', path ? `${path}: ${issue.message}` : issue.message)
   }
-  return parsed.output
+  return parsed.output as ClientFrame
 }
 
 function assertNever(value: never): never {

@@ -25,8 +25,10 @@ import { FeedBatcher } from './feed-batch.ts'
 
 /** Carries frames between nodes (server/cluster/relay.ts); absent on a single node. */
 export interface HubRelay {
-  publish(subject: string, payload: unknown): void
-  watch(subject: string, handler: (payload: unknown) => void): () => void
+  /** `json`: the payload's JSON text when the caller has it (not encoded again). */
+  publish(subject: string, payload: unknown, json?: string): void
+  /** The handler gets the payload and its JSON text as published. */
+  watch(subject: string, handler: (payload: unknown, json: string) => void): () => void
   ready(): Promise<void>
 }
 
@@ -56,8 +58,10 @@ export class Hub implements ConversationPublisher, OperatorFeed {
   ) {
     this.feedBatches = new FeedBatcher(
       (operatorId, message) => {
-        this.pushLocal(operatorId, message)
-        this.relay?.publish(feedSubject(operatorId), message)
+        // Encoded once, for this node's connections and for the relay.
+        const encoded = new EncodedFrame(message)
+        this.pushLocal(operatorId, message, encoded)
+        this.relay?.publish(feedSubject(operatorId), message, encoded.get('json') as string)
       },
       (operatorId, error) => log.error('feed push failed', { operatorId, error }),
     )
@@ -93,8 +97,8 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     let set = this.watchers.get(sub.conversationId)
     if (!set) {
       this.watchers.set(sub.conversationId, (set = new Set()))
-      this.watchRemote(conversationSubject(sub.conversationId), (frame) =>
-        this.deliver(frame as EventFrame | EphemeralEventFrame),
+      this.watchRemote(conversationSubject(sub.conversationId), (frame, json) =>
+        this.deliver(frame as EventFrame | EphemeralEventFrame, EncodedFrame.withJson(frame, json)),
       )
     }
     set.add(sub)
@@ -119,14 +123,19 @@ export class Hub implements ConversationPublisher, OperatorFeed {
   /** An event of an actor on this node: to local watchers, then once to the cluster. */
   publish(frame: EventFrame | EphemeralEventFrame): void {
     this.published++
-    this.deliver(frame)
-    this.relay?.publish(conversationSubject(frame.conversationId), frame)
+    // Encoded once, for this node's watchers and for the relay.
+    const encoded = new EncodedFrame(frame)
+    this.deliver(frame, encoded)
+    this.relay?.publish(
+      conversationSubject(frame.conversationId),
+      frame,
+      encoded.get('json') as string,
+    )
   }
 
-  private deliver(frame: EventFrame | EphemeralEventFrame): void {
+  private deliver(frame: EventFrame | EphemeralEventFrame, encoded: EncodedFrame): void {
     const set = this.watchers.get(frame.conversationId)
     if (!set) return
-    const encoded = new EncodedFrame(frame)
     let json = false
     let msgpack = false
     let joining: Subscription[] | null = null
@@ -184,8 +193,12 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     let set = this.feeds.get(operatorId)
     if (!set) {
       this.feeds.set(operatorId, (set = new Set()))
-      this.watchRemote(feedSubject(operatorId), (message) =>
-        this.pushLocal(operatorId, message as FeedFrame | FeedBatchFrame),
+      this.watchRemote(feedSubject(operatorId), (message, json) =>
+        this.pushLocal(
+          operatorId,
+          message as FeedFrame | FeedBatchFrame,
+          EncodedFrame.withJson(message, json),
+        ),
       )
     }
     set.add(conn)
@@ -211,14 +224,17 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     this.feedBatches.add(operatorId, frame)
   }
 
-  private pushLocal(operatorId: string, message: FeedFrame | FeedBatchFrame): void {
+  private pushLocal(
+    operatorId: string,
+    message: FeedFrame | FeedBatchFrame,
+    encoded: EncodedFrame,
+  ): void {
     const set = this.feeds.get(operatorId)
     if (!set) return
-    const encoded = new EncodedFrame(message)
     for (const conn of set) conn.sendFeed(message, encoded)
   }
 
-  private watchRemote(subject: string, handler: (payload: unknown) => void): void {
+  private watchRemote(subject: string, handler: (payload: unknown, json: string) => void): void {
     if (this.relay) this.remote.set(subject, this.relay.watch(subject, handler))
   }
 
