@@ -665,6 +665,27 @@ async function clusterPhase(): Promise<void> {
   clusterRows(c.nodes, single, multi)
 }
 
+/** What crosses NATS per acked message in a cluster run, from the nodes' counters. */
+function trafficRows(r: ChatResult | null | undefined): Row[] {
+  if (!r || r.ackedInWindow === 0) return []
+  const per = (n: number) => Number((n / r.ackedInWindow).toFixed(2))
+  const c = r.cluster
+  return [
+    row('  NATS bytes sent per acked message (all nodes)', c.bytesOut / r.ackedInWindow, 'B'),
+    row(
+      '  relay frames / NATS messages per acked message',
+      per(c.relayed),
+      `/ ${per(c.relayMessages)}`,
+    ),
+    row('  commands forwarded to the owner per acked message', per(c.forwarded), ''),
+    row(
+      '  NATS sends per batch (about one socket write)',
+      Number((c.sends / c.sendBatches).toFixed(1)),
+      '',
+    ),
+  ]
+}
+
 /** CPU per acked message (visitor messages and replies in the window), microseconds. */
 function cpuPerAck(r: ChatResult | null | undefined, group: string): number {
   const ms = r?.cpuMs[group]
@@ -700,6 +721,9 @@ function clusterRows(
       },
     ),
     row('  nats-server CPU per acked message', Number(cpuPerAck(sN, 'nats').toFixed(0)), 'us'),
+    row('  store writes per transaction, one node', s1?.writesPerTransaction ?? Number.NaN, ''),
+    row(`  store writes per transaction, ${n} nodes`, sN?.writesPerTransaction ?? Number.NaN, ''),
+    ...trafficRows(sN),
   )
   const o1 = single?.open
   const oN = multi?.open

@@ -49,6 +49,8 @@ export interface ActorSystem {
 
 /** In a cluster, connections are re-announced this often to their operator's actor. */
 export const CONNECTION_ANNOUNCE_MS = 5_000
+/** How long the nodes' announcements, asked for by a starting operator actor, may take. */
+const ANNOUNCE_WAIT_MS = 2_000
 
 export function createActorSystem(deps: {
   store: Store
@@ -65,6 +67,8 @@ export function createActorSystem(deps: {
   ruleMarks?: (inboxId: string, events: readonly ConversationEvent[]) => boolean
   /** Each inbox change, once in the cluster (its inbox actor): Web Push (issue 20). */
   observeInbox?: (change: InboxChange) => void
+  /** Cluster: every node announces this operator's connections now (see OperatorDeps). */
+  announceConnections?: (operatorId: string) => void
 }): ActorSystem {
   const { store, clock, log, config } = deps
   const sla = slaClock(store.branches, clock)
@@ -165,6 +169,9 @@ export function createActorSystem(deps: {
           presenceConfirmMs: PRESENCE_CONFIRM_MS,
           elevatedSeeAll: config.elevatedScope === 'all',
           connectionTtlMs: cluster ? CONNECTION_ANNOUNCE_MS * 3 : undefined,
+          nodeId: cluster?.link.nodeId,
+          announceConnections: deps.announceConnections,
+          announceWaitMs: ANNOUNCE_WAIT_MS,
         }),
     }),
   )

@@ -161,6 +161,8 @@ export const SHUTDOWN_CLOSE_MS = 5000
 const SPOOL_MAX_AGE_MS = 60 * 60_000
 /** A login waits at most this long for a password check slot, then gets `overloaded`. */
 const HASH_WAIT_MS = 2000
+/** Cluster: "announce your connections of this operator" (a starting operator actor asks). */
+const ANNOUNCE_SUBJECT = 'parley.ops.announce'
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock
@@ -208,6 +210,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let ruleWebhooks: WebhookService | null = null
   // Web Push (issue 20): set below, once its sender exists; changes before that push nothing.
   let pushTrigger: ((change: InboxChange) => Promise<void>) | null = null
+  // Cluster: set below, once the chat service that knows this node's connections exists.
+  let announceOperator: ((operatorId: string) => void) | null = null
   const actors = createActorSystem({
     store,
     clock,
@@ -224,6 +228,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Before the runner exists nothing is written; were it otherwise, a mark too many is safe.
     ruleMarks: (inboxId, events) => rulesRunner?.marks(inboxId, events) ?? true,
     observeInbox: (change) => void pushTrigger?.(change),
+    announceConnections: (operatorId) => announceOperator?.(operatorId),
   })
   const { conversations } = actors
   const rulesLease = 'rules.runner'
@@ -288,7 +293,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     availability,
     throttleStore,
     config.elevatedScope,
+    cluster?.link.nodeId,
   )
+  if (cluster) {
+    // A starting operator actor asks every node for its operator's connections: it knows at
+    // once whether another node watches its feed (actors/operator/actor.ts reportWatchers).
+    announceOperator = (operatorId) => {
+      chat.announceConnections(operatorId)
+      cluster.relay.publish(ANNOUNCE_SUBJECT, { operatorId })
+    }
+    cluster.relay.watch(ANNOUNCE_SUBJECT, (payload) => {
+      const operatorId = (payload as { operatorId?: unknown } | null)?.operatorId
+      if (typeof operatorId === 'string') chat.announceConnections(operatorId)
+    })
+  }
   const campaigns = new CampaignService(store, clock, geo, availability)
   chat.campaigns = campaigns
   const fileStorage = openBlobStorage(config.attachments)
@@ -967,9 +985,30 @@ function registerGauges(
         () => cluster.relay.published,
       ],
       [
+        'parley_cluster_relay_messages_total',
+        'NATS messages the published frames left in (frames of one subject share one).',
+        () => cluster.relay.messages,
+      ],
+      [
         'parley_cluster_relay_received_total',
         'Frames received from other nodes.',
         () => cluster.relay.received,
+      ],
+      [
+        'parley_cluster_send_batches_total',
+        'Batches of sends (publishes, requests, replies) handed to NATS: about one socket write each.',
+        () => cluster.link.sendBatches,
+      ],
+      ['parley_cluster_sends_total', 'Sends in those batches.', () => cluster.link.sends],
+      [
+        'parley_cluster_bytes_out_total',
+        'Bytes this node sent to NATS.',
+        () => cluster.link.nc.stats().outBytes,
+      ],
+      [
+        'parley_cluster_bytes_in_total',
+        'Bytes this node received from NATS.',
+        () => cluster.link.nc.stats().inBytes,
       ],
     )
   }

@@ -198,6 +198,8 @@ export class ChatService {
     private readonly throttle: ThrottleStore | null = null,
     /** Whether supervisors and admins see every inbox or only their own (ELEVATED_SCOPE). */
     private readonly elevatedScope: 'all' | 'members' = 'all',
+    /** This node's id in a cluster: operator actors learn where connections and feeds are. */
+    private readonly nodeId?: string,
   ) {
     const now = () => clock.now()
     this.sendLimiter = new RateLimiter(10, 30, now)
@@ -1181,7 +1183,7 @@ export class ChatService {
     let conns = this.operatorConns.get(operatorId)
     if (!conns) this.operatorConns.set(operatorId, (conns = new Set()))
     conns.add(connId)
-    this.operators.tell(operatorId, { type: 'connected', connId })
+    this.operators.tell(operatorId, { type: 'connected', connId, node: this.nodeId })
   }
 
   /** A connection closed; presence ends after the grace period unless another one opens. */
@@ -1196,9 +1198,12 @@ export class ChatService {
    * Re-announces this node's operator connections (cluster): an operator actor on another node
    * drops connections it stops hearing about, which is how it learns this node died.
    */
-  announceConnections(): void {
+  announceConnections(only?: string): void {
     for (const [operatorId, conns] of this.operatorConns) {
-      for (const connId of conns) this.operators.tell(operatorId, { type: 'connected', connId })
+      if (only !== undefined && operatorId !== only) continue
+      for (const connId of conns) {
+        this.operators.tell(operatorId, { type: 'connected', connId, node: this.nodeId })
+      }
     }
   }
 
@@ -1211,7 +1216,7 @@ export class ChatService {
   /** Status, presence, badge totals and unread per conversation (O2, O3). */
   operatorSnapshot(principal: Principal) {
     const op = requireOperator(principal)
-    return this.operators.ask(op.id, { type: 'snapshot' })
+    return this.operators.ask(op.id, { type: 'snapshot', node: this.nodeId })
   }
 
   /** Assign to an operator (own id: "assign to me") or release with null; the inbox decides. */

@@ -25,6 +25,13 @@ import type { Availability, PresenceBoard } from './presence.ts'
 /** Where feed frames for an operator go (the server's connections of that operator). */
 export interface OperatorFeed {
   push(operatorId: string, frame: FeedFrame): void
+  /**
+   * Cluster: whether a connection of the operator on another node may be watching the feed,
+   * so that what is pushed must be published to the cluster too (the feed is the largest
+   * thing a node would otherwise publish for nobody). Called when that changes; never on one
+   * node.
+   */
+  watchedElsewhere?(operatorId: string, elsewhere: boolean): void
 }
 
 export interface OperatorDeps {
@@ -53,6 +60,15 @@ export interface OperatorDeps {
    * dropped. Unset on a single node (a closed connection always says so).
    */
   connectionTtlMs?: number
+  /** This node's id in a cluster: connections and snapshot requests name theirs. */
+  nodeId?: string
+  /**
+   * Cluster: asks every node to announce this operator's connections now (an actor that has
+   * just started does not know those made before). Their announcements are in within
+   * `announceWaitMs`, or at the latest by the next periodic announcement.
+   */
+  announceConnections?(operatorId: string): void
+  announceWaitMs?: number
 }
 
 interface BadgeEntry {
@@ -72,8 +88,16 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   private inboxIds = new Set<string>()
   /** The inboxes whose changes the feed carries: the operator's scope (O6). */
   private watched = new Set<string>()
-  /** Live connections, with when each was last announced (clock ms). */
-  private readonly connections = new Map<string, number>()
+  /** Live connections: when each was last announced (clock ms), and its node (cluster). */
+  private readonly connections = new Map<string, { seen: number; node?: string }>()
+  /**
+   * Nodes that asked for a snapshot (a feed starting there), and when: watchers until their
+   * connection's announcement is surely in (connectionTtlMs), whatever order the two arrive in.
+   */
+  private readonly snapshotNodes = new Map<string, number>()
+  private activatedAt = 0
+  /** What watchedElsewhere was last told. */
+  private elsewhere = false
   private readonly badges = new Map<string, BadgeEntry>()
   /** Totals over `badges`, kept in step with it (see count()). */
   private sums = { unread: 0, unanswered: 0 }
@@ -97,12 +121,21 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     this.status = op.status
     await this.loadMembership(op.role)
     this.publishBoard()
+    this.activatedAt = this.ctx.clock.now()
+    // Until the other nodes' connections are announced, assume some watch the feed.
+    const wait = this.announceWait()
+    if (wait !== undefined) {
+      this.deps.announceConnections?.(this.key)
+      this.startTimer('sweep', wait, { type: 'sweep_connections' })
+    }
+    this.reportWatchers()
   }
 
   protected override onStop(): void {
     for (const off of this.unsubscribes) off()
     this.unsubscribes = []
     if (this.exists) this.deps.board.remove(this.key)
+    if (this.elsewhere) this.deps.feed.watchedElsewhere?.(this.key, false)
   }
 
   override canPassivate(): boolean {
@@ -116,14 +149,21 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     }
     switch (cmd.type) {
       case 'connected':
-        return this.connected(cmd.connId)
-      case 'disconnected':
+        return this.connected(cmd.connId, cmd.node)
+      case 'disconnected': {
+        const node = this.connections.get(cmd.connId)?.node
         this.connections.delete(cmd.connId)
+        // That node's feed ends with its last connection of this operator.
+        if (node !== undefined && ![...this.connections.values()].some((c) => c.node === node)) {
+          this.snapshotNodes.delete(node)
+        }
         if (this.connections.size === 0) {
-          this.cancelTimer('sweep')
+          if (this.snapshotNodes.size === 0) this.cancelTimer('sweep')
           this.startTimer('grace', this.deps.graceMs, { type: 'grace_expired' })
         }
+        this.reportWatchers()
         return
+      }
       case 'sweep_connections':
         return this.sweepConnections()
       case 'grace_expired':
@@ -135,6 +175,13 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
       case 'set_status':
         return this.setStatus(cmd.status)
       case 'snapshot':
+        if (cmd.node !== undefined && this.deps.connectionTtlMs !== undefined) {
+          this.snapshotNodes.set(cmd.node, this.ctx.clock.now())
+          if (!this.hasTimer('sweep')) {
+            this.startTimer('sweep', this.deps.connectionTtlMs, { type: 'sweep_connections' })
+          }
+          this.reportWatchers()
+        }
         return this.snapshot()
       case 'change':
         return this.onChange(cmd.change)
@@ -159,8 +206,9 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     }
   }
 
-  private async connected(connId: string): Promise<Availability> {
-    this.connections.set(connId, this.ctx.clock.now())
+  private async connected(connId: string, node: string | undefined): Promise<Availability> {
+    this.connections.set(connId, { seen: this.ctx.clock.now(), node })
+    this.reportWatchers()
     this.cancelTimer('grace')
     const ttl = this.deps.connectionTtlMs
     if (ttl !== undefined && !this.hasTimer('sweep')) {
@@ -178,12 +226,17 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     const ttl = this.deps.connectionTtlMs
     if (ttl === undefined) return
     const now = this.ctx.clock.now()
-    for (const [connId, seen] of this.connections) {
+    for (const [connId, { seen }] of this.connections) {
       if (now - seen > ttl) this.connections.delete(connId)
     }
-    if (this.connections.size > 0) {
+    for (const [node, at] of this.snapshotNodes) {
+      if (now - at >= ttl) this.snapshotNodes.delete(node)
+    }
+    this.reportWatchers()
+    if (this.connections.size > 0 || this.snapshotNodes.size > 0) {
       this.startTimer('sweep', Math.ceil(ttl / 2), { type: 'sweep_connections' })
-    } else if (this.present) {
+    }
+    if (this.connections.size === 0 && this.present && !this.hasTimer('grace')) {
       this.startTimer('grace', this.deps.graceMs, { type: 'grace_expired' })
     }
   }
@@ -248,6 +301,34 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
 
   private publishBoard(): void {
     this.deps.board.set(this.key, { status: this.status, present: this.present })
+  }
+
+  /**
+   * Tells the feed whether a node other than this one may be watching (cluster only): a
+   * connection announced from another node (or from a node that does not say which), a
+   * snapshot asked from one lately, or the first TTL after activation (connections made before
+   * it are announced again within it).
+   */
+  private reportWatchers(): void {
+    const here = this.deps.nodeId
+    const ttl = this.deps.connectionTtlMs
+    const wait = this.announceWait()
+    if (here === undefined || ttl === undefined || wait === undefined || !this.exists) return
+    const now = this.ctx.clock.now()
+    let elsewhere = now - this.activatedAt < wait
+    for (const { node } of this.connections.values()) if (node !== here) elsewhere = true
+    for (const [node, at] of this.snapshotNodes)
+      if (node !== here && now - at < ttl) elsewhere = true
+    if (elsewhere === this.elsewhere) return
+    this.elsewhere = elsewhere
+    this.deps.feed.watchedElsewhere?.(this.key, elsewhere)
+  }
+
+  /** How long after activation the other nodes' connections are surely announced (cluster). */
+  private announceWait(): number | undefined {
+    const ttl = this.deps.connectionTtlMs
+    if (ttl === undefined) return undefined
+    return this.deps.announceConnections ? Math.min(ttl, this.deps.announceWaitMs ?? ttl) : ttl
   }
 
   private snapshot(): OperatorSnapshot {

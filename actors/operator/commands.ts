@@ -11,13 +11,15 @@ export interface OperatorSnapshot extends Availability {
 }
 
 export type OperatorCommand =
-  | { type: 'connected'; connId: string }
+  /** `node`: the connection's node in a cluster (absent from nodes of older releases). */
+  | { type: 'connected'; connId: string; node?: string }
   | { type: 'disconnected'; connId: string }
   | { type: 'grace_expired' }
   /** Timer (cluster): drop connections not re-announced within connectionTtlMs. */
   | { type: 'sweep_connections' }
   | { type: 'set_status'; status: OperatorStatus }
-  | { type: 'snapshot' }
+  /** `node`: the asking node in a cluster (a feed starts there). */
+  | { type: 'snapshot'; node?: string }
   | { type: 'change'; change: InboxChange }
   /** Role, permission or inbox membership changed: reload them. */
   | { type: 'refresh' }

@@ -51,6 +51,8 @@ export interface ChatResult {
   ackedInWindow: number
   /** Connections the servers cut as slow consumers during the run (every node). */
   slowConsumerCuts: number
+  /** Cluster counters over the recording window, every node summed (zeros on one node). */
+  cluster: ClusterCounters
   delivery: Delivery & { unwatched: number; storedTwice: number }
 }
 
@@ -119,6 +121,8 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
     }
     let storeBefore: StoreCounters | null = null
     let storeAfter: StoreCounters | null = null
+    let clusterBefore: ClusterCounters | null = null
+    let clusterAfter: ClusterCounters | null = null
     const groups = Object.entries(p.cpuPids ?? {})
     const cpu = () => groups.map(([, pids]) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0))
     const cpuUsed: Record<string, number> = {}
@@ -128,12 +132,14 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
       m.recording = true
       const cpuBefore = cpu()
       storeBefore = await storeCounters(nodes.all)
+      clusterBefore = await clusterCounters(nodes.all)
       await Bun.sleep(p.seconds * 1000)
       m.recording = false
       const cpuAfter = cpu()
       groups.forEach(([name], i) => (cpuUsed[name] = cpuAfter[i]! - cpuBefore[i]!))
       ackedInWindow = m.acked + m.replies
       storeAfter = await storeCounters(nodes.all)
+      clusterAfter = await clusterCounters(nodes.all)
     })()
     const ackDeadline = until + 10_000
     await Promise.all(
@@ -175,6 +181,7 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
       cpuMs: cpuUsed,
       ackedInWindow,
       slowConsumerCuts: cuts,
+      cluster: clusterDelta(clusterBefore, clusterAfter),
       delivery: { ...checked, storedTwice: m.storedTwice },
     }
   } finally {
@@ -203,6 +210,49 @@ async function storeCounters(urls: string[]): Promise<StoreCounters | null> {
   } catch {
     return null
   }
+}
+
+export interface ClusterCounters {
+  /** Bytes the nodes sent to NATS. */
+  bytesOut: number
+  /** Sends (publishes, requests, replies) and the batches they left in (about one write each). */
+  sends: number
+  sendBatches: number
+  /** Commands answered by another node. */
+  forwarded: number
+  /** Frames published to other nodes, and the NATS messages they left in. */
+  relayed: number
+  relayMessages: number
+}
+
+const CLUSTER_METRICS: Record<keyof ClusterCounters, string> = {
+  bytesOut: 'parley_cluster_bytes_out_total',
+  sends: 'parley_cluster_sends_total',
+  sendBatches: 'parley_cluster_send_batches_total',
+  forwarded: 'parley_cluster_forwarded_total',
+  relayed: 'parley_cluster_relay_published_total',
+  relayMessages: 'parley_cluster_relay_messages_total',
+}
+
+/** The cluster counters of every node, summed (a single node has none: zeros). */
+async function clusterCounters(urls: string[]): Promise<ClusterCounters | null> {
+  try {
+    const sums = {} as ClusterCounters
+    for (const key of Object.keys(CLUSTER_METRICS) as (keyof ClusterCounters)[]) {
+      sums[key] = 0
+      for (const url of urls) sums[key] += await metricSum(url, CLUSTER_METRICS[key])
+    }
+    return sums
+  } catch {
+    return null
+  }
+}
+
+function clusterDelta(a: ClusterCounters | null, b: ClusterCounters | null): ClusterCounters {
+  const delta = {} as ClusterCounters
+  for (const key of Object.keys(CLUSTER_METRICS) as (keyof ClusterCounters)[])
+    delta[key] = a && b ? b[key] - a[key] : Number.NaN
+  return delta
 }
 
 /** Slow-consumer cuts so far on every node (all transports). */

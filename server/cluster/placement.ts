@@ -350,11 +350,14 @@ export class ClusteredRegistry<
   /** Answers a request from another node for an actor we own. */
   private serve(key: string, msg: Msg): void {
     const respond = (reply: AskReply) => {
-      try {
-        msg.respond(JSON.stringify(reply))
-      } catch (error) {
-        this.opts.log.debug('reply not sent', { kind: this.kind, key, error })
-      }
+      const body = JSON.stringify(reply)
+      this.opts.link.batch(() => {
+        try {
+          msg.respond(body)
+        } catch (error) {
+          this.opts.log.debug('reply not sent', { kind: this.kind, key, error })
+        }
+      })
     }
     // Draining, or no longer the owner: the asker finds the actor anew.
     if (this.closed || !this.opts.leases.valid(this.leaseKey(key))) return respond({ moved: true })
@@ -417,10 +420,20 @@ export class ClusteredRegistry<
     body: AskRequest,
     timeoutMs: number,
   ): Promise<AskReply | 'none' | 'timeout'> {
+    const subject = this.subject(key)
+    const data = JSON.stringify(body)
+    const timeout = Math.max(1, Math.round(timeoutMs))
     try {
-      const msg = await this.opts.link.nc.request(this.subject(key), JSON.stringify(body), {
-        timeout: Math.max(1, Math.round(timeoutMs)),
-      })
+      // Sent in the link's next batch, with this turn's other requests, replies and publishes.
+      const msg = await new Promise<Msg>((resolve, reject) =>
+        this.opts.link.batch(() => {
+          try {
+            this.opts.link.nc.request(subject, data, { timeout }).then(resolve, reject)
+          } catch (error) {
+            reject(error)
+          }
+        }),
+      )
       return msg.json<AskReply>()
     } catch (error) {
       if (isNoResponders(error)) return 'none'

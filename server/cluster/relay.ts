@@ -4,15 +4,18 @@
  * subscription per subject however many local listeners share it. The publishing node has
  * already delivered locally, so each node skips its own messages.
  *
- * A message is the origin node's id, a newline, then the payload's JSON: a node recognizes its
- * own messages without parsing them, and hands the payload's JSON text on with the payload, so
- * a frame from another node reaches local JSON clients without being encoded again.
+ * A message is the origin node's id, a newline, then one or more payloads' JSON, one per line
+ * (JSON text has no raw newline): a node recognizes its own messages without parsing them,
+ * and hands each payload's JSON text on with the payload, so a frame from another node reaches
+ * local JSON clients without being encoded again.
  *
- * Publishes of one event-loop turn leave together: the NATS client writes its socket once per
- * microtask checkpoint in which something was queued, and each message's publish comes from
- * its own continuation, so published one by one they took a socket write each (a tenth of a
- * cluster node's CPU under load). Queued here and handed over in one synchronous run at the end
- * of the turn, they take one write. Order per subject is kept.
+ * Publishes wait for the link's next batch (the end of the turn, or the next millisecond under
+ * load: ClusterLink.batch) and leave in one socket write. Payloads of one batch on the same
+ * subject leave as one message: an inbox's subject carries every change of its conversations,
+ * tens per batch under load, and each NATS message costs its publisher, the server and every
+ * receiving node a fixed overhead besides its bytes. Order per subject is kept; a subject's
+ * message goes where its last payload of the batch was, so nothing is published earlier than
+ * before relative to other subjects, only later.
  */
 import type { Subscription } from '@nats-io/transport-node'
 import type { Logger } from '../../actors/index.ts'
@@ -28,11 +31,17 @@ interface Topic {
 
 const NEWLINE = 10
 const decoder = new TextDecoder()
+/** Payloads joined into one message stop short of this many characters (NATS allows 1 MiB). */
+const MAX_BUNDLE_CHARS = 256 * 1024
 
 export class Relay {
   private readonly topics = new Map<string, Topic>()
+  /** Subjects and bodies waiting for the link's next batch, alternating. */
+  private pending: string[] = []
+  /** Payloads published and received, and the NATS messages the published ones left in. */
   published = 0
   received = 0
+  messages = 0
 
   /** This node's id and the newline, as text and as the bytes its messages start with. */
   private readonly prefix: string
@@ -49,25 +58,43 @@ export class Relay {
   /** Publishes payload; `json`, when the caller has it already, is its JSON text. */
   publish(subject: string, payload: unknown, json?: string): void {
     if (!this.link.connected) return // Receivers catch up from the store (gap fill, resume).
-    this.pending.push(subject, this.prefix + (json ?? JSON.stringify(payload)))
-    if (this.pending.length === 2) setImmediate(this.flush)
+    this.pending.push(subject, json ?? JSON.stringify(payload))
+    if (this.pending.length === 2) this.link.batch(this.flush)
   }
 
-  /** Subjects and bodies queued this turn, alternating. */
-  private pending: string[] = []
-
-  /** Hands this turn's publishes to the NATS client in one run (one socket write). */
+  /** Hands the waiting publishes to the NATS client (in the link's batch: one socket write). */
   private readonly flush = (): void => {
     const pending = this.pending
     this.pending = []
+    // Each subject's payloads, the subjects in the order of their last payload.
+    const bySubject = new Map<string, string[]>()
     for (let i = 0; i < pending.length; i += 2) {
       const subject = pending[i] as string
-      try {
-        this.link.nc.publish(subject, pending[i + 1] as string)
-        this.published++
-      } catch (error) {
-        // Closed or reconnecting: receivers catch up from the store (gap fill, resume).
-        this.log.debug('relay publish failed', { subject, error })
+      let bodies = bySubject.get(subject)
+      if (bodies) bySubject.delete(subject)
+      else bodies = []
+      bodies.push(pending[i + 1] as string)
+      bySubject.set(subject, bodies)
+    }
+    for (const [subject, bodies] of bySubject) {
+      let from = 0
+      while (from < bodies.length) {
+        let to = from + 1
+        let chars = (bodies[from] as string).length
+        while (to < bodies.length && chars + (bodies[to] as string).length < MAX_BUNDLE_CHARS) {
+          chars += (bodies[to] as string).length + 1
+          to++
+        }
+        const body = to === from + 1 ? bodies[from] : bodies.slice(from, to).join('\n')
+        try {
+          this.link.nc.publish(subject, this.prefix + body)
+          this.published += to - from
+          this.messages++
+        } catch (error) {
+          // Closed or reconnecting: receivers catch up from the store (gap fill, resume).
+          this.log.debug('relay publish failed', { subject, error })
+        }
+        from = to
       }
     }
   }
@@ -83,20 +110,25 @@ export class Relay {
           const data = msg.data
           const cut = data.indexOf(NEWLINE)
           if (cut < 0 || this.isOwn(data, cut)) return
-          let json: string
-          let payload: unknown
-          try {
-            json = decoder.decode(data.subarray(cut + 1))
-            payload = JSON.parse(json)
-          } catch {
-            return
-          }
-          this.received++
-          for (const h of [...handlers]) {
+          const text = decoder.decode(data.subarray(cut + 1))
+          for (let start = 0; start < text.length;) {
+            let end = text.indexOf('\n', start)
+            if (end < 0) end = text.length
+            const json = text.slice(start, end)
+            start = end + 1
+            let payload: unknown
             try {
-              h(payload, json)
-            } catch (e) {
-              this.log.error('relay handler failed', { subject, error: e })
+              payload = JSON.parse(json)
+            } catch {
+              continue
+            }
+            this.received++
+            for (const h of [...handlers]) {
+              try {
+                h(payload, json)
+              } catch (e) {
+                this.log.error('relay handler failed', { subject, error: e })
+              }
             }
           }
         },

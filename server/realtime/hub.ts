@@ -45,6 +45,12 @@ export class Hub implements ConversationPublisher, OperatorFeed {
   private readonly feeds = new Map<string, Set<Connection>>()
   /** Relay subscriptions, by conversation id and by operator id. */
   private readonly remote = new Map<string, () => void>()
+  /**
+   * Operators whose actor, live here, says another node may be watching their feed: only
+   * theirs is published to the cluster (an operator's feed batch is kilobytes, and its
+   * connections are usually all on the node of its actor).
+   */
+  private readonly relayedFeeds = new Set<string>()
   /** Events published (not deliveries); for metrics. */
   published = 0
 
@@ -61,7 +67,9 @@ export class Hub implements ConversationPublisher, OperatorFeed {
         // Encoded once, for this node's connections and for the relay.
         const encoded = new EncodedFrame(message)
         this.pushLocal(operatorId, message, encoded)
-        this.relay?.publish(feedSubject(operatorId), message, encoded.get('json') as string)
+        if (this.relayedFeeds.has(operatorId)) {
+          this.relay?.publish(feedSubject(operatorId), message, encoded.get('json') as string)
+        }
       },
       (operatorId, error) => log.error('feed push failed', { operatorId, error }),
     )
@@ -219,9 +227,15 @@ export class Hub implements ConversationPublisher, OperatorFeed {
    * any node) at the end of this event-loop turn, with the turn's other frames of that operator.
    */
   push(operatorId: string, frame: FeedFrame): void {
-    // Nobody can be watching: a single node, and no connection of this operator asked.
-    if (!this.relay && !this.feeds.has(operatorId)) return
+    // Nobody is watching: no connection here asked, and none elsewhere may have.
+    if (!this.feeds.has(operatorId) && !this.relayedFeeds.has(operatorId)) return
     this.feedBatches.add(operatorId, frame)
+  }
+
+  /** The operator's actor (here) on whether another node may watch its feed (cluster). */
+  watchedElsewhere(operatorId: string, elsewhere: boolean): void {
+    if (elsewhere && this.relay) this.relayedFeeds.add(operatorId)
+    else this.relayedFeeds.delete(operatorId)
   }
 
   private pushLocal(

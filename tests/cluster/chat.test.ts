@@ -5,7 +5,14 @@
  */
 import { describe, expect, test } from 'bun:test'
 import { useCluster, withClusterServices } from '../helpers/cluster.ts'
-import { clusterGauge, okEventually, operatorOn, visitorOn } from '../helpers/cluster-chat.ts'
+import { connect } from '@nats-io/transport-node'
+import {
+  clusterGauge,
+  okEventually,
+  operatorOn,
+  reconnect,
+  visitorOn,
+} from '../helpers/cluster-chat.ts'
 import type { Frame } from '../helpers/ws.ts'
 
 await withClusterServices('cluster chat', {}, () => {
@@ -185,5 +192,107 @@ await withClusterServices('cluster chat', {}, () => {
       expect(live.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(2)
       for (const ws of [visitor.ws, a!, b!, cc!]) ws.close()
     }, 60_000)
+
+    test('cluster - an operator feed goes to NATS only while a connection on another node watches it', async () => {
+      const c = cluster()
+      const [n1, n2] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0]]
+      // Everything published on event subjects, in publish order (one node, one subscriber).
+      const nc = await connect({ servers: c.nats!.url })
+      const seen: string[] = []
+      const decoder = new TextDecoder()
+      nc.subscribe('parley.ev.>', {
+        callback: (error, msg) => {
+          if (!error) seen.push(`${msg.subject} ${decoder.decode(msg.data)}`)
+        },
+      })
+      await nc.flush()
+      try {
+        // The operator's actor starts on node 1 with its first connection.
+        const op = await operatorOn(c, n1)
+        await op.ws.ok({ type: 'feed_subscribe' })
+        const visitor = await visitorOn(c, n1)
+        const started = await okEventually(visitor.ws, {
+          type: 'start',
+          text: 'a conversation node 1 owns',
+          clientMsgId: 'feed-relay',
+        })
+        const id = started.conversation.id as string
+        const feedSubject = `parley.ev.op.${op.id} `
+        let typing = false
+        /**
+         * The operator types in node 1's conversation: published on its subject after anything
+         * node 1 published before. Returns the index of that message among those seen.
+         */
+        const marker = async (): Promise<number> => {
+          typing = !typing
+          const from = seen.length
+          await okEventually(op.ws, { type: 'typing', conversationId: id, on: typing })
+          const deadline = Date.now() + 10_000
+          for (;;) {
+            const at = seen.findIndex(
+              (m, i) =>
+                i >= from &&
+                m.startsWith(`parley.ev.conv.${id} `) &&
+                m.includes('"typing"') &&
+                m.includes(`"on":${typing}`),
+            )
+            if (at >= 0) return at
+            if (Date.now() > deadline) throw new Error('the typing marker never reached NATS')
+            await Bun.sleep(10)
+          }
+        }
+        let status: 'online' | 'away' = 'online'
+        /** Toggles the status (a feed frame to every tab); true when it was published to NATS. */
+        const toggle = async (tabs = [op.ws]): Promise<boolean> => {
+          status = status === 'online' ? 'away' : 'online'
+          const from = seen.length
+          const tabsFrom = tabs.map((t) => t.frames.length)
+          await op.ws.ok({ type: 'set_operator_status', status })
+          await Promise.all(
+            tabs.map((t, i) =>
+              t.next(
+                (f) =>
+                  t.frames.indexOf(f) >= tabsFrom[i]! &&
+                  f.type === 'feed' &&
+                  (f.name === 'status'
+                    ? f.data.status === status
+                    : f.name === 'batch' &&
+                      f.data.frames.some(
+                        (x: any) => x.name === 'status' && x.data.status === status,
+                      )),
+                10_000,
+              ),
+            ),
+          )
+          const end = await marker()
+          return seen.slice(from, end).some((m) => m.startsWith(feedSubject))
+        }
+
+        // Just started, the actor assumes other nodes may watch until they have announced
+        // their connections; then, with every connection on node 1, nothing is published.
+        const quiet = Date.now() + 15_000
+        while (await toggle()) {
+          if (Date.now() > quiet) throw new Error('the feed is still published to NATS')
+        }
+        expect(await toggle()).toBe(false)
+
+        // A tab on node 2: its snapshot tells the actor; the feed is published and arrives.
+        const tab2 = await reconnect(n2, op.token)
+        await tab2.ok({ type: 'feed_subscribe' })
+        expect(await toggle([op.ws, tab2])).toBe(true)
+        expect(await toggle([op.ws, tab2])).toBe(true)
+
+        // That tab closes: node 1 stops publishing the feed once the actor hears of it.
+        tab2.close()
+        const quietAgain = Date.now() + 10_000
+        while (await toggle()) {
+          if (Date.now() > quietAgain) throw new Error('the feed is still published to NATS')
+        }
+        expect(await toggle()).toBe(false)
+        for (const ws of [visitor.ws, op.ws]) ws.close()
+      } finally {
+        await nc.close()
+      }
+    }, 90_000)
   })
 })
