@@ -40,6 +40,7 @@ import { runCeiling } from './lib/ceiling.ts'
 import { runChat, runStorm, type ChatParams, type ChatResult } from './lib/chat.ts'
 import { runWebhooks } from './lib/webhooks.ts'
 import { startBenchCluster } from './lib/cluster.ts'
+import { startBenchNginx } from './lib/nginx.ts'
 import { addressGroups, startParley, type DbKind, type ParleyServer } from './lib/parley.ts'
 import { detectPinning, pinSelf, stopAll } from './lib/procs.ts'
 import { printTable, ratioOf, row, type Row } from './lib/report.ts'
@@ -100,6 +101,7 @@ const P = short
         nodes: 3,
         closed: { visitors: 60, operators: 3, rate: 0, warmupMs: 500, seconds: 2 },
         open: { visitors: 40, operators: 3, rate: 5, warmupMs: 1000, seconds: 3 },
+        light: { visitors: 10, operators: 3, rate: 5, warmupMs: 1000, seconds: 3 },
       },
     }
   : {
@@ -121,6 +123,8 @@ const P = short
         closed: { visitors: 300, operators: 3, rate: 0, warmupMs: 2000, seconds: 10 },
         // An open loop one node sustains: 1k visitor msgs/s plus 1k replies.
         open: { visitors: 200, operators: 3, rate: 5, warmupMs: 3000, seconds: 20 },
+        // One every configuration sustains on the one server core, nginx included: 250 + 250.
+        light: { visitors: 50, operators: 3, rate: 5, warmupMs: 3000, seconds: 15 },
       },
     }
 const PASSIVATE_MS = 1500
@@ -632,9 +636,17 @@ async function clusterPhase(): Promise<void> {
         ...extra,
       }),
     )
-    return { closed, open }
+    const light = await phase(`${label}: light open loop`, () =>
+      runChat(entry, {
+        ...c.light,
+        reply: true,
+        addressOffset: addresses(c.light.visitors),
+        ...extra,
+      }),
+    )
+    return { closed, open, light }
   }
-  let single: { closed: ChatResult | null; open: ChatResult | null } | null = null
+  let single: ClusterRuns | null = null
   const one = await phase('cluster: one node', () => startParley({ db: 'postgres', pin }))
   if (one) {
     try {
@@ -643,7 +655,8 @@ async function clusterPhase(): Promise<void> {
       await one.stop()
     }
   }
-  let multi: { closed: ChatResult | null; open: ChatResult | null } | null = null
+  let multi: ClusterRuns | null = null
+  let viaNginx: ClusterRuns | null = null
   const cluster = await phase(`cluster: start ${c.nodes} nodes`, () =>
     startBenchCluster({ nodes: c.nodes, pin }),
   )
@@ -657,12 +670,38 @@ async function clusterPhase(): Promise<void> {
       }
       const cpuPids = { nodes: cluster.nodes.map((n) => n.proc.pid), nats: [cluster.nats.pid] }
       multi = await runs(cluster.nodes[0]!, { nodes, cpuPids }, `cluster: ${c.nodes} nodes`)
+      // The same cluster behind deploy/nginx.conf: every client through the proxy, which
+      // balances them over the nodes (least_conn), as in production.
+      const nginx = await phase('cluster: start nginx', () =>
+        startBenchNginx(
+          urls.map((u) => new URL(u).host),
+          pin,
+        ),
+      )
+      if (nginx) {
+        try {
+          const proxied = { visitor: () => nginx.url, operator: () => nginx.url, all: urls }
+          viaNginx = await runs(
+            cluster.nodes[0]!,
+            { nodes: proxied, cpuPids: { ...cpuPids, nginx: nginx.pids() } },
+            `cluster: ${c.nodes} nodes through nginx`,
+          )
+        } finally {
+          await nginx.stop()
+        }
+      }
     } finally {
       await cluster.stop()
     }
   }
-  report.cluster = { single, cluster: multi }
-  clusterRows(c.nodes, single, multi)
+  report.cluster = { single, cluster: multi, nginx: viaNginx }
+  clusterRows(c.nodes, single, multi, viaNginx)
+}
+
+interface ClusterRuns {
+  closed: ChatResult | null
+  open: ChatResult | null
+  light: ChatResult | null
 }
 
 /** What crosses NATS per acked message in a cluster run, from the nodes' counters. */
@@ -692,10 +731,79 @@ function cpuPerAck(r: ChatResult | null | undefined, group: string): number {
   return r && ms !== undefined && r.ackedInWindow > 0 ? (ms * 1000) / r.ackedInWindow : Number.NaN
 }
 
+/** An open loop's rows: delivery against one node, the cluster direct and through nginx. */
+function openLoopRows(
+  name: string,
+  n: number,
+  single: ChatResult | null | undefined,
+  direct: ChatResult | null | undefined,
+  proxied: ChatResult | null | undefined,
+): void {
+  const any = single ?? direct ?? proxied
+  if (!any) return
+  const base = (label: string, value: number) =>
+    Number.isFinite(value) ? { name: label, value } : undefined
+  const p50 = (r: ChatResult | null | undefined) => r?.chat_delivery_ms.p50 ?? Number.NaN
+  const p99 = (r: ChatResult | null | undefined) => r?.chat_delivery_ms.p99 ?? Number.NaN
+  const cpu = (r: ChatResult | null | undefined) => Number(cpuPerAck(r, 'nodes').toFixed(0))
+  rows.push(
+    row(
+      `cluster, ${name} (${any.offeredPerSecond} visitor msgs/s + replies): delivery p50, one node`,
+      p50(single),
+      'ms',
+    ),
+    row(`  delivery p50, ${n} nodes`, p50(direct), 'ms', base('one node', p50(single)), {
+      text: '<= 1.5x one node',
+      met:
+        Number.isFinite(p50(direct)) && Number.isFinite(p50(single))
+          ? p50(direct) <= 1.5 * p50(single)
+          : null,
+    }),
+    row('  delivery p99, one node', p99(single), 'ms'),
+    row(`  delivery p99, ${n} nodes`, p99(direct), 'ms', base('one node', p99(single))),
+    row('  server CPU per acked message, one node', cpu(single), 'us'),
+    row(
+      `  server CPU per acked message, ${n} nodes`,
+      cpu(direct),
+      'us',
+      base('one node', cpu(single)),
+    ),
+  )
+  if (!proxied) return
+  rows.push(
+    row(
+      `  delivery p50, ${n} nodes through nginx`,
+      p50(proxied),
+      'ms',
+      base('direct', p50(direct)),
+    ),
+    row(
+      `  delivery p99, ${n} nodes through nginx`,
+      p99(proxied),
+      'ms',
+      base('direct', p99(direct)),
+    ),
+    row(
+      '  ack p50 through nginx',
+      proxied.chat_ack_ms.p50,
+      'ms',
+      base('direct', direct?.chat_ack_ms.p50 ?? Number.NaN),
+    ),
+    row(
+      '  server CPU per acked message, through nginx',
+      cpu(proxied),
+      'us',
+      base('direct', cpu(direct)),
+    ),
+    row('  nginx CPU per acked message', Number(cpuPerAck(proxied, 'nginx').toFixed(0)), 'us'),
+  )
+}
+
 function clusterRows(
   n: number,
-  single: { closed: ChatResult | null; open: ChatResult | null } | null,
-  multi: { closed: ChatResult | null; open: ChatResult | null } | null,
+  single: ClusterRuns | null,
+  multi: ClusterRuns | null,
+  viaNginx: ClusterRuns | null,
 ): void {
   const acked = (r: ChatResult | null | undefined) =>
     r ? r.messagesPerSecond + r.repliesPerSecond : Number.NaN
@@ -725,43 +833,38 @@ function clusterRows(
     row(`  store writes per transaction, ${n} nodes`, sN?.writesPerTransaction ?? Number.NaN, ''),
     ...trafficRows(sN),
   )
-  const o1 = single?.open
-  const oN = multi?.open
-  if (o1 || oN) {
-    const p50 = (r: ChatResult | null | undefined) => r?.chat_delivery_ms.p50 ?? Number.NaN
-    const p99 = (r: ChatResult | null | undefined) => r?.chat_delivery_ms.p99 ?? Number.NaN
-    const offered = (o1 ?? oN)!.offeredPerSecond
+  const sP = viaNginx?.closed
+  if (sP) {
     rows.push(
       row(
-        `cluster, open loop (${offered} visitor msgs/s + replies): delivery p50, one node`,
-        p50(o1),
-        'ms',
-      ),
-      row(`  delivery p50, ${n} nodes`, p50(oN), 'ms', base('one node', p50(o1)), {
-        text: '<= 1.5x one node',
-        met: Number.isFinite(p50(oN)) && Number.isFinite(p50(o1)) ? p50(oN) <= 1.5 * p50(o1) : null,
-      }),
-      row('  delivery p99, one node', p99(o1), 'ms'),
-      row(`  delivery p99, ${n} nodes`, p99(oN), 'ms', base('one node', p99(o1))),
-      row(
-        '  server CPU per acked message, one node',
-        Number(cpuPerAck(o1, 'nodes').toFixed(0)),
-        'us',
+        `  ${n} nodes through nginx: acked msgs/s`,
+        acked(sP),
+        'msgs/s',
+        base('direct', acked(sN)),
       ),
       row(
-        `  server CPU per acked message, ${n} nodes`,
-        Number(cpuPerAck(oN, 'nodes').toFixed(0)),
+        '  server CPU per acked message, through nginx',
+        Number(cpuPerAck(sP, 'nodes').toFixed(0)),
         'us',
-        base('one node', cpuPerAck(o1, 'nodes')),
+        base('one node', perAckSingle),
       ),
+      row('  nginx CPU per acked message', Number(cpuPerAck(sP, 'nginx').toFixed(0)), 'us'),
     )
   }
-  const all = [s1, sN, o1, oN].filter((r): r is ChatResult => !!r)
+  const o1 = single?.open
+  const oN = multi?.open
+  const oP = viaNginx?.open
+  const l1 = single?.light
+  const lN = multi?.light
+  const lP = viaNginx?.light
+  openLoopRows('open loop', n, o1, oN, oP)
+  openLoopRows('light open loop', n, l1, lN, lP)
+  const all = [s1, sN, o1, oN, sP, oP, l1, lN, lP].filter((r): r is ChatResult => !!r)
   if (all.length === 0) return
-  const cuts = [sN, oN].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)
+  const cuts = [sN, oN, sP, oP, lN, lP].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)
   rows.push(
     row(
-      `cluster: slow-consumer cuts, ${n} nodes (one node: ${[s1, o1].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)})`,
+      `cluster: slow-consumer cuts, ${n} nodes (one node: ${[s1, o1, l1].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)})`,
       cuts,
       '',
       undefined,
@@ -771,12 +874,18 @@ function clusterRows(
       },
     ),
   )
-  for (const [label, r] of [
+  const labelled = [
     ['one node, closed', s1],
     [`${n} nodes, closed`, sN],
     ['one node, open', o1],
     [`${n} nodes, open`, oN],
-  ] as const) {
+    [`${n} nodes through nginx, closed`, sP],
+    [`${n} nodes through nginx, open`, oP],
+    ['one node, light open', l1],
+    [`${n} nodes, light open`, lN],
+    [`${n} nodes through nginx, light open`, lP],
+  ] as const
+  for (const [label, r] of labelled) {
     if (!r) continue
     const codes = Object.entries(r.errorCodes)
       .map(([code, count]) => `${code} ${count}`)
@@ -789,8 +898,9 @@ function clusterRows(
       ),
     )
   }
-  for (const r of all) {
-    const name = `cluster ${r.params.nodes ? `${n} nodes` : 'one node'}, ${r.params.rate > 0 ? 'open' : 'closed'} loop`
+  for (const [label, r] of labelled) {
+    if (!r) continue
+    const name = `cluster ${label} loop`
     checkDelivery(name, r.delivery)
     if (r.delivery.unwatched > 0) failures.push(`${name}: ${r.delivery.unwatched} unwatched`)
   }

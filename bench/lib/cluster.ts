@@ -29,10 +29,10 @@ function natsBinary(): string {
 }
 
 /** Resolves once something accepts TCP connections on the port (bounded). */
-async function listening(port: number, proc: Proc, timeoutMs = 10_000): Promise<void> {
+export async function listening(port: number, proc: Proc, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs
   while (performance.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`nats-server exited:\n${proc.output()}`)
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`)
     const ok = await new Promise<boolean>((resolve) => {
       Bun.connect({
         hostname: '127.0.0.1',
@@ -51,7 +51,7 @@ async function listening(port: number, proc: Proc, timeoutMs = 10_000): Promise<
     if (ok) return
     await Bun.sleep(50)
   }
-  throw new Error(`nats-server not listening on ${port}:\n${proc.output()}`)
+  throw new Error(`${proc.name} not listening on ${port}:\n${proc.output()}`)
 }
 
 export async function startBenchCluster(opts: {

@@ -86,6 +86,8 @@ export async function startParley(opts: {
         NODE_ID: node.nodeId,
         ATTACHMENT_DIR: node.filesDir,
         ATTACHMENT_DIR_SHARED: 'true',
+        // nginx in front (bench/lib/nginx.ts) connects from here: it names the client.
+        TRUST_PROXY: '127.0.0.1',
       }
     : {}
   const proc = startProcess(

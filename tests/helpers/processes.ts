@@ -130,7 +130,7 @@ export function killTree(pid: number): void {
 }
 
 /** Direct children of `pid`, read from /proc (empty where /proc is unavailable). */
-function childPids(pid: number): number[] {
+export function childPids(pid: number): number[] {
   const children: number[] = []
   let entries: string[] = []
   try {
