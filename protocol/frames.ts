@@ -379,9 +379,6 @@ export const ClientFrame = v.variant('type', [
 ])
 export type ClientFrame = v.InferOutput<typeof ClientFrame>
 export type ClientFrameType = ClientFrame['type']
-export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ClientFrame.options.map(
-  (o) => o.entries.type.literal,
-)
 /**
  * Each client frame's own schema, by type. A server checks a frame against its type's schema
  * only: the variant tries its options in turn and builds an issue (a message, the value

@@ -93,6 +93,7 @@ export class ClusterLink {
 
   private readonly sendOutbox = (): void => {
     const outbox = this.outbox
+    if (outbox.length === 0) return // Sent early, by close().
     this.outbox = []
     this.lastSendAt = performance.now()
     this.sendBatches++
@@ -143,6 +144,8 @@ export class ClusterLink {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    // What waits for the next batch (the actors' last replies among it) goes before the drain.
+    this.sendOutbox()
     try {
       await this.nc.drain()
     } catch {

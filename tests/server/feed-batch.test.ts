@@ -280,9 +280,15 @@ describe('coalescing rules', () => {
       ready: async () => {},
     }
     const hub = new Hub(relay)
+    // Their actors (here) say other nodes may watch; op3's says none does.
+    hub.watchedElsewhere('op1', true)
+    hub.watchedElsewhere('op2', true)
+    hub.watchedElsewhere('op3', true)
+    hub.watchedElsewhere('op3', false)
     hub.push('op1', badges(1))
     hub.push('op1', alert('x'))
     hub.push('op2', status('away'))
+    hub.push('op3', status('online'))
     hub.push('op1', badges(2))
     expect(published).toEqual([])
     await new Promise((resolve) => setImmediate(resolve))
@@ -290,5 +296,6 @@ describe('coalescing rules', () => {
       ['parley.ev.op.op1', feedMessage([alert('x'), badges(2)])],
       ['parley.ev.op.op2', status('away')],
     ])
+    expect(hub.feedBatches.framesIn).toBe(4)
   })
 })
