@@ -306,8 +306,8 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   /**
    * Tells the feed whether a node other than this one may be watching (cluster only): a
    * connection announced from another node (or from a node that does not say which), a
-   * snapshot asked from one lately, or the first TTL after activation (connections made before
-   * it are announced again within it).
+   * snapshot asked from one lately, or the start (connections made before activation are
+   * announced within announceWait: at once when asked, else by the periodic announcement).
    */
   private reportWatchers(): void {
     const here = this.deps.nodeId

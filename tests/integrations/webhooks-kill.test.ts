@@ -48,7 +48,13 @@ describe('webhooks - the outbox across kill -9', () => {
       natsUrl: null,
       databaseUrl: `sqlite:${dbPath}`,
       secret: 'x'.repeat(40),
-      env: { WEBHOOK_ALLOW_HOSTS: '127.0.0.1', WEBHOOK_CONCURRENCY: '4' },
+      // Held deliveries must not time out before the kill, however slow the machine: a timed
+      // out one is retried 30 s later, past this test's wait after the restart.
+      env: {
+        WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+        WEBHOOK_CONCURRENCY: '4',
+        WEBHOOK_TIMEOUT_MS: '60000',
+      },
     })
     const clients: TestClient[] = []
     try {

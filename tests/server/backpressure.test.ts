@@ -231,8 +231,9 @@ describe('a real socket behind on its queue', () => {
     )
     expect(reader.closed).toBe(false)
     expect(await metric(s, 'parley_slow_consumers_total{transport="ws"}')).toBe(0)
+    // Stored events (ephemeral ones, the queue position or typing, carry no seq).
     const seqs = reader.frames
-      .filter((f) => f.type === 'event' && f.conversationId === id)
+      .filter((f) => f.type === 'event' && f.conversationId === id && typeof f.seq === 'number')
       .map((f) => f.seq as number)
     expect(seqs).toEqual(Array.from({ length: last.seq as number }, (_, i) => i + 1))
     // Fewer feed frames than messages: the held ones were coalesced.
