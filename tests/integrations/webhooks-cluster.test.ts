@@ -109,7 +109,9 @@ await withClusterServices('webhooks on a cluster', {}, () => {
         const before = receiver.received.length
         const survivors = visitors.filter((_, i) => c.nodes[Math.floor(i / 2)] !== dispatcher)
         await chat(survivors, 'b', 3)
-        await receiver.waitFor((r) => r.length >= before + 4, 10_000)
+        // At least one delivery hangs (up to WEBHOOK_CONCURRENCY; one while the node is busy,
+        // which a loaded machine may well be).
+        await receiver.waitFor((r) => r.length >= before + 1, 10_000)
         expect((await dispatcher.kill9()).signal).toBe('SIGKILL')
         const inFlight = new Set(receiver.received.slice(before).map((r) => r.event.id))
         holding = false
