@@ -299,23 +299,19 @@ describe('inbox list', () => {
     const all = db.all.bind(db)
     let reads = 0
     db.all = ((...args: Parameters<SqlDialect['all']>) => {
-      reads++
+      // The store's background work (the analytics projector's rounds, repairs) reads through
+      // the same dialect and may land inside a request, in every one of them on a loaded
+      // machine: only the reads made on the listing's behalf (its async stack) are counted.
+      if (/\blistInbox\b/.test(new Error().stack ?? '')) reads++
       return all(...args)
     }) as SqlDialect['all']
     try {
-      // The store's background work (the analytics projector's rounds, repairs) reads through
-      // the same dialect and may land inside a request: it only adds reads, so the least of
-      // three requests is the page's own cost.
       const cost = async (limit: number) => {
-        let least = Infinity
-        for (let attempt = 0; attempt < 3; attempt++) {
-          await s.store.repairSummaries()
-          reads = 0
-          const body = await ok(s.http(`/api/inbox?limit=${limit}`, admin))
-          expect(body.items.length).toBe(Math.min(limit, seeded.length))
-          least = Math.min(least, reads)
-        }
-        return least
+        await s.store.repairSummaries()
+        reads = 0
+        const body = await ok(s.http(`/api/inbox?limit=${limit}`, admin))
+        expect(body.items.length).toBe(Math.min(limit, seeded.length))
+        return reads
       }
       // Two reads for the list (rows behind their log, the page), four for the details (the
       // assignees' only when the page has any): never one per row.
