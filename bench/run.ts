@@ -9,9 +9,9 @@
  *
  * Without --only every scenario runs but `webhooks` (throughput with two webhook endpoints
  * against without, and a steady load's webhook latency: several minutes, asked for by name) and
- * `cluster` (one node against three on one Postgres database and a nats-server of its own, the
- * same closed and open loops: CPU per acked message, delivery latency, slow-consumer cuts;
- * always on Postgres, whatever --db says).
+ * `cluster` (one node against three on one Postgres database and a nats-server of its own, and
+ * against itself in cluster mode with no other node; the same closed and open loops: CPU per
+ * acked message, delivery latency, slow-consumer cuts; always on Postgres, whatever --db says).
  *
  * It starts every server itself (pinned to core 0 by taskset; this client on core 1), on
  * loopback only, and stops them by PID. Every phase is bounded in time. Exit 1 only on a
@@ -655,6 +655,24 @@ async function clusterPhase(): Promise<void> {
       await one.stop()
     }
   }
+  // The same node in cluster mode (NATS, leases, relay) with no other node: what cluster mode
+  // costs before anything crosses between nodes, apart from what crossing costs.
+  let lone: ClusterRuns | null = null
+  const alone = await phase('cluster: start one node in cluster mode', () =>
+    startBenchCluster({ nodes: 1, pin }),
+  )
+  if (alone) {
+    try {
+      const node = alone.nodes[0]!
+      lone = await runs(
+        node,
+        { cpuPids: { nodes: [node.proc.pid], nats: [alone.nats.pid] } },
+        'cluster: one node in cluster mode',
+      )
+    } finally {
+      await alone.stop()
+    }
+  }
   let multi: ClusterRuns | null = null
   let viaNginx: ClusterRuns | null = null
   const cluster = await phase(`cluster: start ${c.nodes} nodes`, () =>
@@ -694,8 +712,8 @@ async function clusterPhase(): Promise<void> {
       await cluster.stop()
     }
   }
-  report.cluster = { single, cluster: multi, nginx: viaNginx }
-  clusterRows(c.nodes, single, multi, viaNginx)
+  report.cluster = { single, lone, cluster: multi, nginx: viaNginx }
+  clusterRows(c.nodes, single, lone, multi, viaNginx)
 }
 
 interface ClusterRuns {
@@ -736,10 +754,11 @@ function openLoopRows(
   name: string,
   n: number,
   single: ChatResult | null | undefined,
+  lone: ChatResult | null | undefined,
   direct: ChatResult | null | undefined,
   proxied: ChatResult | null | undefined,
 ): void {
-  const any = single ?? direct ?? proxied
+  const any = single ?? lone ?? direct ?? proxied
   if (!any) return
   const base = (label: string, value: number) =>
     Number.isFinite(value) ? { name: label, value } : undefined
@@ -752,6 +771,7 @@ function openLoopRows(
       p50(single),
       'ms',
     ),
+    row('  delivery p50, one node in cluster mode', p50(lone), 'ms', base('one node', p50(single))),
     row(`  delivery p50, ${n} nodes`, p50(direct), 'ms', base('one node', p50(single)), {
       text: '<= 1.5x one node',
       met:
@@ -762,6 +782,12 @@ function openLoopRows(
     row('  delivery p99, one node', p99(single), 'ms'),
     row(`  delivery p99, ${n} nodes`, p99(direct), 'ms', base('one node', p99(single))),
     row('  server CPU per acked message, one node', cpu(single), 'us'),
+    row(
+      '  server CPU per acked message, one node in cluster mode',
+      cpu(lone),
+      'us',
+      base('one node', cpu(single)),
+    ),
     row(
       `  server CPU per acked message, ${n} nodes`,
       cpu(direct),
@@ -802,6 +828,7 @@ function openLoopRows(
 function clusterRows(
   n: number,
   single: ClusterRuns | null,
+  lone: ClusterRuns | null,
   multi: ClusterRuns | null,
   viaNginx: ClusterRuns | null,
 ): void {
@@ -815,9 +842,21 @@ function clusterRows(
     Number.isFinite(value) ? { name, value } : undefined
   rows.push(
     row(`cluster, closed loop: acked msgs/s, one node`, acked(s1), 'msgs/s'),
+    row('  one node in cluster mode', acked(lone?.closed), 'msgs/s', base('one node', acked(s1))),
     row(`  ${n} nodes`, acked(sN), 'msgs/s', base('one node', acked(s1))),
     row(`  ${n} nodes, per node`, acked(sN) / n, 'msgs/s'),
     row('  server CPU per acked message, one node', Number(perAckSingle.toFixed(0)), 'us'),
+    row(
+      '  server CPU per acked message, one node in cluster mode',
+      Number(cpuPerAck(lone?.closed, 'nodes').toFixed(0)),
+      'us',
+      base('one node', perAckSingle),
+    ),
+    row(
+      '  nats-server CPU per acked message, one node in cluster mode',
+      Number(cpuPerAck(lone?.closed, 'nats').toFixed(0)),
+      'us',
+    ),
     row(
       `  server CPU per acked message, ${n} nodes`,
       Number(perAckCluster.toFixed(0)),
@@ -857,14 +896,18 @@ function clusterRows(
   const l1 = single?.light
   const lN = multi?.light
   const lP = viaNginx?.light
-  openLoopRows('open loop', n, o1, oN, oP)
-  openLoopRows('light open loop', n, l1, lN, lP)
-  const all = [s1, sN, o1, oN, sP, oP, l1, lN, lP].filter((r): r is ChatResult => !!r)
+  openLoopRows('open loop', n, o1, lone?.open, oN, oP)
+  openLoopRows('light open loop', n, l1, lone?.light, lN, lP)
+  const loneRuns = [lone?.closed, lone?.open, lone?.light]
+  const all = [s1, sN, o1, oN, sP, oP, l1, lN, lP, ...loneRuns].filter((r): r is ChatResult => !!r)
   if (all.length === 0) return
-  const cuts = [sN, oN, sP, oP, lN, lP].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)
+  const cuts = [sN, oN, sP, oP, lN, lP, ...loneRuns].reduce(
+    (sum, r) => sum + (r?.slowConsumerCuts ?? 0),
+    0,
+  )
   rows.push(
     row(
-      `cluster: slow-consumer cuts, ${n} nodes (one node: ${[s1, o1, l1].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)})`,
+      `cluster: slow-consumer cuts, cluster mode (one node outside it: ${[s1, o1, l1].reduce((sum, r) => sum + (r?.slowConsumerCuts ?? 0), 0)})`,
       cuts,
       '',
       undefined,
@@ -882,6 +925,9 @@ function clusterRows(
     [`${n} nodes through nginx, closed`, sP],
     [`${n} nodes through nginx, open`, oP],
     ['one node, light open', l1],
+    ['one node in cluster mode, closed', lone?.closed],
+    ['one node in cluster mode, open', lone?.open],
+    ['one node in cluster mode, light open', lone?.light],
     [`${n} nodes, light open`, lN],
     [`${n} nodes through nginx, light open`, lP],
   ] as const

@@ -2,7 +2,8 @@
  * The relay between nodes against a real nats-server of the test's own: a payload reaches the
  * other nodes watching its subject with the exact JSON text it was published with (handed on,
  * so a frame is not encoded again), never the node that published it, and a message that is
- * not a relay message is ignored. Then through two hubs: an event from one node reaches the
+ * not a relay message is ignored. Payloads published in one turn on one subject leave as one
+ * NATS message (one per line, in order), split below the bundle cap. Then through two hubs: an event from one node reaches the
  * other node's JSON client byte for byte as the first node encoded it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
@@ -78,6 +79,60 @@ await withClusterServices('relay', {}, () => {
       expect(got.a).toEqual([[{ from: 'b' }, '{"from":"b"}']])
       expect(a.received).toBe(1)
       expect(b.received).toBe(1)
+    })
+
+    test('relay - payloads of one turn on one subject leave as one NATS message, in order; a large batch is split', async () => {
+      const a = await relayOf('bundle-a')
+      const b = await relayOf('bundle-b')
+      const got: Record<string, unknown[]> = { x: [], y: [] }
+      b.watch('parley.bundle.x', (p) => got.x!.push(p))
+      b.watch('parley.bundle.y', (p) => got.y!.push(p))
+      // What crosses NATS, seen by a plain subscriber: one message per subject and batch.
+      const raw: Array<{ subject: string; lines: string[] }> = []
+      const spy = links[links.length - 1]!.nc.subscribe('parley.bundle.*', {
+        callback: (_e, msg) => raw.push({ subject: msg.subject, lines: msg.string().split('\n') }),
+      })
+      await b.ready()
+      await links[links.length - 1]!.nc.flush()
+
+      // Interleaved subjects in one turn: each subject's payloads in order, one message each,
+      // a text with a newline inside kept whole (JSON escapes it).
+      for (let i = 0; i < 20; i++) {
+        a.publish('parley.bundle.x', { i, text: `line\n${i}` })
+        if (i % 2 === 0) a.publish('parley.bundle.y', { i })
+      }
+      await waitUntil('first batch', () => got.x!.length === 20 && got.y!.length === 10, {
+        timeoutMs: 5000,
+      })
+      expect(got.x).toEqual(Array.from({ length: 20 }, (_, i) => ({ i, text: `line\n${i}` })))
+      expect(got.y).toEqual(Array.from({ length: 10 }, (_, i) => ({ i: 2 * i })))
+      expect(a.published).toBe(30)
+      expect(a.messages).toBe(2)
+      await waitUntil('seen raw', () => raw.length === 2, { timeoutMs: 5000 })
+      // Each subject's message goes where its last payload was: y's (i = 18) before x's (19).
+      expect(raw.map((m) => [m.subject, m.lines.length])).toEqual([
+        ['parley.bundle.y', 11], // the origin line, then one payload per line
+        ['parley.bundle.x', 21],
+      ])
+      expect(raw.map((m) => m.lines[0])).toEqual(['bundle-a', 'bundle-a'])
+
+      // 600 payloads of 1 KB: over the bundle cap (256K characters), so several messages,
+      // none over the cap, every payload once and in order.
+      raw.length = 0
+      got.x!.length = 0
+      const pad = 'p'.repeat(1000)
+      for (let i = 0; i < 600; i++) a.publish('parley.bundle.x', { i, pad })
+      await waitUntil('large batch', () => got.x!.length === 600, { timeoutMs: 10_000 })
+      expect(got.x!.map((p) => (p as { i: number }).i)).toEqual(
+        Array.from({ length: 600 }, (_, i) => i),
+      )
+      await waitUntil('seen raw', () => raw.reduce((n, m) => n + m.lines.length - 1, 0) === 600, {
+        timeoutMs: 5000,
+      })
+      expect(raw.length).toBeGreaterThanOrEqual(3)
+      for (const m of raw) expect(m.lines.join('\n').length).toBeLessThanOrEqual(256 * 1024 + 64)
+      expect(a.messages).toBe(2 + raw.length)
+      spy.unsubscribe()
     })
 
     test('relay - an event from one node reaches a JSON client on another byte for byte', async () => {
