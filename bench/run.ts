@@ -686,7 +686,12 @@ async function clusterPhase(): Promise<void> {
         operator: () => urls[urls.length - 1]!,
         all: urls,
       }
-      const cpuPids = { nodes: cluster.nodes.map((n) => n.proc.pid), nats: [cluster.nats.pid] }
+      const cpuPids = {
+        nodes: cluster.nodes.map((n) => n.proc.pid),
+        nats: [cluster.nats.pid],
+        // Each node on its own too: where the cluster's CPU goes, visitors' nodes or operators'.
+        ...Object.fromEntries(cluster.nodes.map((n, i) => [`node-${i + 1}`, [n.proc.pid]])),
+      }
       multi = await runs(cluster.nodes[0]!, { nodes, cpuPids }, `cluster: ${c.nodes} nodes`)
       // The same cluster behind deploy/nginx.conf: every client through the proxy, which
       // balances them over the nodes (least_conn), as in production.
@@ -866,6 +871,13 @@ function clusterRows(
         text: '<= 1.3x one node',
         met: Number.isFinite(perAckCluster) ? perAckCluster <= 1.3 * perAckSingle : null,
       },
+    ),
+    ...Array.from({ length: n }, (_, i) =>
+      row(
+        `    of which node-${i + 1} (${i === n - 1 ? 'operators' : 'visitors'})`,
+        Number(cpuPerAck(sN, `node-${i + 1}`).toFixed(0)),
+        'us',
+      ),
     ),
     row('  nats-server CPU per acked message', Number(cpuPerAck(sN, 'nats').toFixed(0)), 'us'),
     row('  store writes per transaction, one node', s1?.writesPerTransaction ?? Number.NaN, ''),

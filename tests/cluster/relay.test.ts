@@ -90,7 +90,9 @@ await withClusterServices('relay', {}, () => {
       // What crosses NATS, seen by a plain subscriber: one message per subject and batch.
       const raw: Array<{ subject: string; lines: string[] }> = []
       const spy = links[links.length - 1]!.nc.subscribe('parley.bundle.*', {
-        callback: (_e, msg) => raw.push({ subject: msg.subject, lines: msg.string().split('\n') }),
+        callback: (_e, msg) => {
+          raw.push({ subject: msg.subject, lines: msg.string().split('\n') })
+        },
       })
       await b.ready()
       await links[links.length - 1]!.nc.flush()
