@@ -754,6 +754,36 @@ function cpuPerAck(r: ChatResult | null | undefined, group: string): number {
   return r && ms !== undefined && r.ackedInWindow > 0 ? (ms * 1000) / r.ackedInWindow : Number.NaN
 }
 
+/**
+ * The scheduler's view of the server processes (nodes and nats-server) per acked message: time
+ * runnable but waiting for the shared core (us), and times a thread was put on it.
+ */
+function schedRows(label: string, runs: Array<[string, ChatResult | null | undefined]>): Row[] {
+  const per = (r: ChatResult | null | undefined, key: 'waitMs' | 'slices') => {
+    if (!r || r.ackedInWindow === 0) return Number.NaN
+    const sum = ['nodes', 'nats'].reduce((n, g) => n + (r.sched[g]?.[key] ?? 0), 0)
+    return (key === 'waitMs' ? sum * 1000 : sum) / r.ackedInWindow
+  }
+  const present = runs.filter(([, r]) => r)
+  if (present.length === 0) return []
+  const names = present.map(([name]) => name).join(' / ')
+  const [first, ...rest] = present.map(([, r]) => r)
+  const tail = (key: 'waitMs' | 'slices', digits: number) =>
+    rest.map((r) => ` / ${per(r, key).toFixed(digits)}`).join('')
+  return [
+    row(
+      `  ${label}: waiting for the core per acked message, nodes + nats-server (${names})`,
+      Number(per(first, 'waitMs').toFixed(0)),
+      `us${tail('waitMs', 0)}`,
+    ),
+    row(
+      `  ${label}: times put on the core per acked message (${names})`,
+      Number(per(first, 'slices').toFixed(2)),
+      tail('slices', 2),
+    ),
+  ]
+}
+
 /** An open loop's rows: delivery against one node, the cluster direct and through nginx. */
 function openLoopRows(
   name: string,
@@ -786,6 +816,11 @@ function openLoopRows(
     }),
     row('  delivery p99, one node', p99(single), 'ms'),
     row(`  delivery p99, ${n} nodes`, p99(direct), 'ms', base('one node', p99(single))),
+    ...schedRows(name, [
+      ['one node', single],
+      ['cluster mode', lone],
+      [`${n} nodes`, direct],
+    ]),
     row('  server CPU per acked message, one node', cpu(single), 'us'),
     row(
       '  server CPU per acked message, one node in cluster mode',
@@ -883,6 +918,11 @@ function clusterRows(
     row('  store writes per transaction, one node', s1?.writesPerTransaction ?? Number.NaN, ''),
     row(`  store writes per transaction, ${n} nodes`, sN?.writesPerTransaction ?? Number.NaN, ''),
     ...trafficRows(sN),
+    ...schedRows('closed loop', [
+      ['one node', s1],
+      ['cluster mode', lone?.closed],
+      [`${n} nodes`, sN],
+    ]),
   )
   const sP = viaNginx?.closed
   if (sP) {

@@ -5,7 +5,7 @@
 import { call, Conn, jsonCodec } from './client.ts'
 import { ChatMetrics, Operator, settle, verifyDelivery, Visitor } from './actors.ts'
 import { metricSum, setupInbox, visitorSessions, type ParleyServer } from './parley.ts'
-import { cpuMs } from './procs.ts'
+import { cpuMs, schedStats } from './procs.ts'
 import { nowMs, Samples, type Delivery, type LatencySummary } from './stats.ts'
 
 export interface ChatParams {
@@ -47,6 +47,11 @@ export interface ChatResult {
   writesPerTransaction: number | null
   /** CPU time of each `cpuPids` group over the recording window, ms. */
   cpuMs: Record<string, number>
+  /**
+   * Of each `cpuPids` group over the window: time its threads waited, runnable, for a core
+   * (ms), and how many times they were put on one (procs.ts schedStats).
+   */
+  sched: Record<string, { waitMs: number; slices: number }>
   /** Visitor messages and replies acked in the recording window. */
   ackedInWindow: number
   /** Connections the servers cut as slow consumers during the run (every node). */
@@ -126,17 +131,36 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
     const groups = Object.entries(p.cpuPids ?? {})
     const cpu = () => groups.map(([, pids]) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0))
     const cpuUsed: Record<string, number> = {}
+    const sched = () =>
+      groups.map(([, pids]) =>
+        pids.reduce(
+          (sum, pid) => {
+            const one = schedStats(pid)
+            return { waitMs: sum.waitMs + one.waitMs, slices: sum.slices + one.slices }
+          },
+          { waitMs: 0, slices: 0 },
+        ),
+      )
+    const schedUsed: Record<string, { waitMs: number; slices: number }> = {}
     let ackedInWindow = 0
     const recorder = (async () => {
       await Bun.sleep(p.warmupMs)
       m.recording = true
       const cpuBefore = cpu()
+      const schedBefore = sched()
       storeBefore = await storeCounters(nodes.all)
       clusterBefore = await clusterCounters(nodes.all)
       await Bun.sleep(p.seconds * 1000)
       m.recording = false
       const cpuAfter = cpu()
-      groups.forEach(([name], i) => (cpuUsed[name] = cpuAfter[i]! - cpuBefore[i]!))
+      const schedAfter = sched()
+      groups.forEach(([name], i) => {
+        cpuUsed[name] = cpuAfter[i]! - cpuBefore[i]!
+        schedUsed[name] = {
+          waitMs: schedAfter[i]!.waitMs - schedBefore[i]!.waitMs,
+          slices: schedAfter[i]!.slices - schedBefore[i]!.slices,
+        }
+      })
       ackedInWindow = m.acked + m.replies
       storeAfter = await storeCounters(nodes.all)
       clusterAfter = await clusterCounters(nodes.all)
@@ -179,6 +203,7 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
       resumes: m.resumes,
       writesPerTransaction: batchSize(storeBefore, storeAfter),
       cpuMs: cpuUsed,
+      sched: schedUsed,
       ackedInWindow,
       slowConsumerCuts: cuts,
       cluster: clusterDelta(clusterBefore, clusterAfter),

@@ -3,7 +3,7 @@
  * for until ready (bounded), and stopped by its PID (SIGTERM, then SIGKILL after a grace).
  */
 import { spawnSync, type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -149,4 +149,32 @@ export function cpuMs(pid: number): number {
   } catch {
     return 0
   }
+}
+
+/**
+ * What the scheduler says of a process so far, every thread summed, from
+ * /proc/PID/task/TID/schedstat: time spent runnable but waiting for a core (ms), and how many
+ * times a thread was put on a core (each wake-up or preemption ends in one). Zeros once it is
+ * gone. Over a window, per acked message, these tell queueing for a shared core and process
+ * switches apart from CPU time.
+ */
+export function schedStats(pid: number): { waitMs: number; slices: number } {
+  let waitNs = 0
+  let slices = 0
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const [, wait, runs] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+          .trim()
+          .split(' ')
+        waitNs += Number(wait)
+        slices += Number(runs)
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  } catch {
+    // The process is gone.
+  }
+  return { waitMs: waitNs / 1e6, slices }
 }
