@@ -1,8 +1,8 @@
 /**
  * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
  * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget first load <= 35 KB,
- * all widget JS + CSS with lazy chunks <= 56 KB, panel first load <= 72.25 KB and all panel JS +
- * CSS with its lazy pages <= 129 KB, gzipped). Writes .gz
+ * all widget JS + CSS with lazy chunks <= 56 KB, panel first load <= 72.3 KB and all panel JS +
+ * CSS with its lazy pages <= 129.05 KB, gzipped). Writes .gz
  * twins of text assets for the server to send to browsers that accept them.
  *
  * On-demand chunks have budgets of their own and stay out of "whole widget" / "whole panel":
@@ -59,9 +59,11 @@ const BUDGETS = [
     // are lazy chunks, fetched when first opened. 72 KB since issue 20's SLA badge: a list row
     // shows the time to its conversation's next deadline (the rest of the SLA is lazy); 72.25 KB
     // since issue 21's help center: the composer's "Insert article link" button and the lazy
-    // import of its search (~100 B; the search and the settings' section are on demand).
+    // import of its search (~100 B; the search and the settings' section are on demand); 72.3 KB
+    // since a list refreshed by feed changes keeps the pages read past its first (~40 B: a busy
+    // inbox kept a long list from ever loading its end).
     name: 'panel first load (index.html and its files)',
-    limit: 72.25 * KB,
+    limit: 72.3 * KB,
     match: (f: string) => panelFirstLoad.has(f),
   },
   {
@@ -80,9 +82,10 @@ const BUDGETS = [
     // since issue 20: supervisors' settings (their Settings tab, their inboxes read in the
     // settings' chunk, their headings; the steps' "kept" kinds: ~170 B, most of it lazy); 129 KB
     // since issue 21's help center: the composer's article-link button and the settings' lazy
-    // import of its section (~150 B; the section, the editor and the search are on demand).
+    // import of its section (~150 B; the section, the editor and the search are on demand);
+    // 129.05 KB since the list's refresh keeps the pages read past its first (~40 B, first load).
     name: 'whole panel (panel/**/*.js + *.css)',
-    limit: 129 * KB,
+    limit: 129.05 * KB,
     match: (f: string) => f.startsWith('panel/') && /\.(js|css)$/.test(f) && !onDemand(f),
   },
   ...(['widget', 'panel'] as const).flatMap((app) => [

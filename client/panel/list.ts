@@ -55,10 +55,22 @@ export function createList(state: PanelState, m: PanelMutations, api: ReturnType
     }
   }
 
-  /** The first page and the counts again; `fresh` forgets rows of an earlier filter. */
-  async function reload(fresh = false) {
-    const mine = ++generation
-    m.set('loadingList', true)
+  /** Whether pages past the first were read since the list was last read from its start. */
+  let deeper = false
+
+  /**
+   * The first page and the counts again; `fresh` forgets rows of an earlier filter. A `refresh`
+   * (after feed changes) reads them beside whatever else is loading: pages read past the first
+   * stay, and so does the cursor after them. A busy inbox refreshes more often than a long list
+   * takes to page through; reading from the start each time, dropping the page in flight, kept
+   * its end from ever loading.
+   */
+  async function reload(fresh = false, refresh = false) {
+    const mine = refresh ? generation : ++generation
+    if (!refresh) {
+      deeper = false
+      m.set('loadingList', true)
+    }
     void counts()
     if (state.myInboxes.length === 0) {
       api
@@ -74,11 +86,11 @@ export function createList(state: PanelState, m: PanelMutations, api: ReturnType
         m.set('conversations', (list) => list.filter((c) => c.id === state.selectedId))
       }
       take(page.items)
-      m.set('nextCursor', page.nextCursor)
+      if (!deeper) m.set('nextCursor', page.nextCursor)
     } catch {
       // kept as is; the next connect or change reloads
     } finally {
-      if (mine === generation) m.set('loadingList', false)
+      if (!refresh && mine === generation) m.set('loadingList', false)
     }
   }
 
@@ -89,7 +101,7 @@ export function createList(state: PanelState, m: PanelMutations, api: ReturnType
       // At most one read per period however many changes come (a steady stream included).
       timer ??= setTimeout(() => {
         timer = undefined
-        void reload()
+        void reload(false, true)
       }, REFRESH_MS)
     },
     /** Forgets what belonged to the operator who signed out. */
@@ -113,6 +125,7 @@ export function createList(state: PanelState, m: PanelMutations, api: ReturnType
           const page = await api.inbox(state.list, cursor)
           if (mine !== generation) return true
           take(page.items)
+          deeper = true
           m.set('nextCursor', page.nextCursor)
           return true
         } catch {

@@ -143,4 +143,53 @@ describe.skipIf(skipBrowserTests)('panel long list', () => {
     )
     await page.close()
   }, 120_000)
+
+  test('long list - the end loads while a steady stream of changes refreshes the first page', async () => {
+    const s = env.server
+    const token = await s.adminToken()
+    // Replies to the newest conversation: it stays on top, and every one is a feed change.
+    const newest = (await s.http('/api/inbox?view=all&limit=1', { token })).body.items[0]
+      .id as string
+    const { page, list } = await allView()
+    // Each next page takes longer than the list waits to refresh its first page after a
+    // change: a busy server and a busy inbox (the list used to restart from the first page on
+    // every refresh, dropping the page in flight, and its end never came).
+    let refreshes = 0
+    page.on('request', (r) => {
+      if (/\/api\/inbox\?/.test(r.url()) && !r.url().includes('cursor=')) refreshes++
+    })
+    await page.route(/\/api\/inbox\?.*cursor=/, async (route) => {
+      await Bun.sleep(800)
+      await route.continue().catch(() => {}) // the page closed meanwhile
+    })
+    let streaming = true
+    const stopAt = Date.now() + 60_000
+    const stream = (async () => {
+      for (let n = 0; streaming && Date.now() < stopAt; n++) {
+        const sent = await s.http(`/api/conversations/${newest}/messages`, {
+          token,
+          body: { clientMsgId: `stream-${n}`, text: `Still there? ${n}` },
+        })
+        expect(sent.status).toBe(201)
+        await Bun.sleep(250)
+      }
+    })()
+    try {
+      await until(
+        async () => {
+          await list.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+          const last = page.locator('.row-item').last()
+          return (await last.getAttribute('aria-posinset')) === String(COUNT)
+        },
+        'every page loaded while the first one kept refreshing',
+        45_000,
+      )
+    } finally {
+      streaming = false
+      await stream
+    }
+    // The first page was read again meanwhile, more than once.
+    expect(refreshes).toBeGreaterThan(3)
+    await page.close()
+  }, 120_000)
 })

@@ -50,10 +50,11 @@ export function InboxList() {
       clearTimeout(retry)
     })
   })
+  // Again when a load ends, or a refresh finds more pages behind a list that had none.
   createEffect(
     on(
-      () => panel.state.loadingList,
-      (loading) => {
+      () => [panel.state.loadingList, panel.state.nextCursor] as const,
+      ([loading]) => {
         if (!loading) queueMicrotask(() => void fill())
       },
       { defer: true },
