@@ -119,6 +119,36 @@ export function fencingSpecs(store: () => Store, dialect: DialectHarness): void 
       expect(await c.getMessage('c2', 'unfenced')).not.toBeNull()
     })
 
+    test('fencing - one batch fences many conversations, one of them twice; a missing one fails alone', async () => {
+      const c = store().conversations
+      for (const id of ['c1', 'c2', 'c3']) {
+        await c.write(createWrite(conversation(id, { ownerEpoch: 7 })))
+      }
+      const results = await Promise.allSettled([
+        c.write({ ...postWrite(message('c3', 2)), expectedEpoch: 7 }),
+        c.write({ ...postWrite(message('c1', 2)), expectedEpoch: 7 }),
+        c.write({ ...postWrite(message('c1', 3)), expectedEpoch: 7 }),
+        c.write({ ...postWrite(message('gone', 2)), expectedEpoch: 7 }),
+        c.write({ ...postWrite(message('c2', 2)), expectedEpoch: 7 }),
+      ])
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ])
+      expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'not_found' })
+      for (const [id, seq] of [
+        ['c1', 2],
+        ['c1', 3],
+        ['c2', 2],
+        ['c3', 2],
+      ] as const) {
+        expect(await c.getMessage(id, `${id}-m${seq}`)).toEqual(message(id, seq))
+      }
+    })
+
     test('fencing - a claim through another connection fences the first one', async () => {
       await store().conversations.write(createWrite(conversation('c1', { ownerEpoch: 1 })))
       const other = await dialect.twin(store())
