@@ -7,7 +7,10 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { AttachmentRecord, AttachmentStore } from '../../actors/ports.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
 import {
+  bySize,
   field,
+  idList,
+  idParams,
   insertInto,
   param,
   remove,
@@ -58,16 +61,6 @@ function attachmentRow(r: AttachmentRecord): Rows['attachments'] {
   }
 }
 
-/** One statement per size (ids in a list, a batch limit): built and compiled once each. */
-function bySize<T>(build: (n: number) => T): (n: number) => T {
-  const built = new Map<number, T>()
-  return (n) => {
-    let found = built.get(n)
-    if (found === undefined) built.set(n, (found = build(n)))
-    return found
-  }
-}
-
 export class SqlAttachmentStore implements AttachmentStore {
   readonly #insert = insertInto('attachments')
   readonly #get
@@ -91,10 +84,9 @@ export class SqlAttachmentStore implements AttachmentStore {
     this.#forget = remove('attachments', and(eq(a.id, param('id')), eq(a.status, 'deleted')), {
       id: field(a.id),
     })
-    const ids = (n: number) => Array.from({ length: n }, (_, i) => param(`id${i}`))
     this.#getMany = bySize((n) =>
       selectRows('attachments', {
-        where: and(eq(a.conversationId, param('conversationId')), inArray(a.id, ids(n))),
+        where: and(eq(a.conversationId, param('conversationId')), inArray(a.id, idList(n))),
       }),
     )
     // A bounded batch by the purge index: the oldest due first. The id list is a subquery, so
@@ -117,7 +109,7 @@ export class SqlAttachmentStore implements AttachmentStore {
       update(
         'attachments',
         { status: 'deleted', purgeAt: sql`${param('purgeAt')}` },
-        and(inArray(a.id, ids(n)), sql`${a.status} <> 'deleted'`),
+        and(inArray(a.id, idList(n)), sql`${a.status} <> 'deleted'`),
         { id: field(a.id) },
       ),
     )
@@ -157,8 +149,7 @@ export class SqlAttachmentStore implements AttachmentStore {
 
   async getMany(conversationId: string, ids: readonly string[]): Promise<AttachmentRecord[]> {
     if (ids.length === 0) return []
-    const params: Record<string, unknown> = { conversationId }
-    ids.forEach((id, i) => (params[`id${i}`] = id))
+    const params = idParams(ids, { conversationId })
     return (await this.db.all(this.#getMany(ids.length), params)).map(toAttachmentRecord)
   }
 
@@ -172,9 +163,7 @@ export class SqlAttachmentStore implements AttachmentStore {
 
   async markDeleted(ids: readonly string[], purgeAt: number): Promise<number> {
     if (ids.length === 0) return 0
-    const params: Record<string, unknown> = { purgeAt }
-    ids.forEach((id, i) => (params[`id${i}`] = id))
-    return (await this.db.all(this.#markDeleted(ids.length), params)).length
+    return (await this.db.all(this.#markDeleted(ids.length), idParams(ids, { purgeAt }))).length
   }
 
   async purgeable(now: number, limit: number): Promise<AttachmentRecord[]> {

@@ -12,7 +12,10 @@ import { ParleyError, type Message, type ReadState } from '../../protocol/index.
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import {
   bound,
+  bySize,
   field,
+  idList,
+  idParams,
   insertInto,
   param,
   remove,
@@ -157,12 +160,13 @@ export class ConversationWriter {
     // and the write; SQLite's write transactions exclude each other anyway. One statement for
     // the batch's conversations (a cluster node's batch holds a hundred writes under load, and
     // a statement each cost the node as much as the rest of the write), locked in id order.
-    this.#fence = (ids: string[]) =>
+    this.#fence = bySize((n) =>
       selectFields({ id: field(c.id), ownerEpoch: field(c.ownerEpoch) }, 'conversations', {
-        where: inArray(c.id, ids),
+        where: inArray(c.id, idList(n)),
         orderBy: [asc(c.id)],
         forUpdate: true,
-      })
+      }),
+    )
     // Watermarks only move up: a late or replayed receipt must not un-read anything.
     this.#upsertReadState = insertInto('readStates', {
       target: ['conversationId', 'readerKind', 'readerId'],
@@ -217,14 +221,15 @@ export class ConversationWriter {
     const marked = sql`${sql.identifier('pending_projections')}.${sql.identifier('conversation_id')}`
     const storedSeq = sql`(select ${c.lastSeq} from ${c} where ${c.id} = ${marked})`
     const later = sql`select 1 from ${e} where ${e.conversationId} = ${marked} and ${e.seq} > ${storedSeq}`
-    this.#settle = (ids: string[]) =>
+    this.#settle = bySize((n) =>
       remove(
         'pendingProjections',
-        and(inArray(pp.conversationId, ids), sql`not exists (${later})`),
+        and(inArray(pp.conversationId, idList(n)), sql`not exists (${later})`),
         {
           id: field(pp.conversationId),
         },
-      )
+      ),
+    )
   }
 
   /** Validates the write and plans it; throws when the write is malformed. */
@@ -434,13 +439,13 @@ function highestMarks(rows: Rows['readStates'][]): Rows['readStates'][] {
 
 /** One locking read of every fenced conversation; each write's epoch checked against it. */
 function fenceStep(
-  fence: (ids: string[]) => Query<{ id: string; ownerEpoch: number }>,
+  fence: (n: number) => Query<{ id: string; ownerEpoch: number }>,
   fences: readonly { id: string; epoch: number }[],
 ): Step[] {
   if (fences.length === 0) return []
-  const ids = [...new Set(fences.map((f) => f.id))].sort()
+  const ids = [...new Set(fences.map((f) => f.id))]
   return [
-    queryStep(fence(ids), {}, (rows) => {
+    queryStep(fence(ids.length), idParams(ids), (rows) => {
       const epochs = new Map(rows.map((r) => [r.id, r.ownerEpoch]))
       for (const f of fences) {
         const epoch = epochs.get(f.id)
@@ -467,6 +472,6 @@ function mismatch(part: string, got: string, expected: string): Error {
   return new Error(`write for conversation ${expected} carries a ${part} of conversation ${got}`)
 }
 
-function settleStep(settle: (ids: string[]) => Query<unknown>, ids: string[]): Step[] {
-  return ids.length === 0 ? [] : [queryStep(settle(ids), {})]
+function settleStep(settle: (n: number) => Query<unknown>, ids: string[]): Step[] {
+  return ids.length === 0 ? [] : [queryStep(settle(ids.length), idParams(ids))]
 }

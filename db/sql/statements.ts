@@ -137,6 +137,29 @@ export function param(name: string): Placeholder {
   return sql.placeholder(name)
 }
 
+/**
+ * One statement per size (ids in a list, a batch limit), built on first use and kept: a
+ * statement with a list of literal values is compiled again on every run, and its text differs
+ * with the values, so the driver cannot keep it prepared.
+ */
+export function bySize<T>(build: (n: number) => T): (n: number) => T {
+  const built = new Map<number, T>()
+  return (n) => {
+    let found = built.get(n)
+    if (found === undefined) built.set(n, (found = build(n)))
+    return found
+  }
+}
+
+/** `n` placeholders `id0`..: the list of a bySize statement, and its params for these ids. */
+export function idList(n: number): Placeholder[] {
+  return Array.from({ length: n }, (_, i) => param(`id${i}`))
+}
+export function idParams(ids: readonly string[], params: Record<string, unknown> = {}) {
+  ids.forEach((id, i) => (params[`id${i}`] = id))
+  return params
+}
+
 /** A placeholder where drizzle wants an expression (an UPDATE's `set`). */
 export function bound(name: string): SQL {
   return sql`${sql.placeholder(name)}`
