@@ -92,8 +92,10 @@ describe('webhooks - the outbox across kill -9', () => {
           }
         }),
       )
-      // Deliveries are in flight (held by the receiver) as it dies.
-      await receiver.waitFor((r) => r.length >= 4)
+      // A delivery is in flight (held by the receiver) as it dies. One, not more: the dispatcher
+      // sends one at a time while its node is busy, as a loaded CI machine makes it (waiting for
+      // four timed out there with one held).
+      await receiver.waitFor((r) => r.length >= 1)
       expect((await node.kill9()).signal).toBe('SIGKILL')
       for (const c of clients) c.close()
       const inFlight = new Set(receiver.received.map((r) => r.event.id))
