@@ -99,8 +99,8 @@ export class TestClient {
   }
 
   /** Like request, but throws unless the reply is an ack; returns its data. */
-  async ok(frame: Frame): Promise<any> {
-    const reply = await this.request(frame)
+  async ok(frame: Frame, timeoutMs = 5000): Promise<any> {
+    const reply = await this.request(frame, timeoutMs)
     if (reply.type !== 'ack')
       throw new Error(`expected ack for ${frame.type}, got ${JSON.stringify(reply)}`)
     return reply.data
