@@ -8,6 +8,7 @@ import { Kvm, type KV } from '@nats-io/kv'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import type { Logger } from '../../actors/index.ts'
 import { ParleyError } from '../../protocol/index.ts'
+import { Requests } from './requests.ts'
 
 export interface LinkOptions {
   url: string
@@ -32,12 +33,15 @@ export class ClusterLink {
   private readonly listeners = new Set<(up: boolean) => void>()
   private closed = false
   disconnects = 0
+  /** Request/reply to other nodes (placement's asks and probes). */
+  readonly requests: Requests
 
   private constructor(
     readonly nc: NatsConnection,
     readonly nodeId: string,
     private readonly log: Logger,
   ) {
+    this.requests = new Requests(nc, (send) => this.batch(send))
     void this.watchStatus()
   }
 
@@ -55,6 +59,9 @@ export class ClusterLink {
           pingInterval: 2_000,
           maxPingOut: 2,
           timeout: 2_000,
+          // No stack captured for every request the client makes (lease and KV operations):
+          // its errors are handled where they surface.
+          noAsyncTraces: true,
         })
         return new ClusterLink(nc, opts.nodeId, opts.log)
       } catch (error) {
@@ -146,6 +153,7 @@ export class ClusterLink {
     this.closed = true
     // What waits for the next batch (the actors' last replies among it) goes before the drain.
     this.sendOutbox()
+    this.requests.close()
     try {
       await this.nc.drain()
     } catch {
@@ -159,6 +167,8 @@ export class ClusterLink {
         this.up = false
         this.disconnects++
         this.log.warn('NATS link down', { server: String(status.server ?? '') })
+        // A reply sent to us while the link is down is lost: fail now, the askers retry.
+        this.requests.failAll()
         this.emit(false)
       } else if (status.type === 'reconnect' && !this.up) {
         this.up = true

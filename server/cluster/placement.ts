@@ -23,6 +23,7 @@ import {
 } from '../../actors/index.ts'
 import { ParleyError, type ErrorCode } from '../../protocol/index.ts'
 import type { ClusterLink } from './link.ts'
+import type { Reply } from './requests.ts'
 import type { Leases } from './leases.ts'
 
 /**
@@ -248,59 +249,60 @@ export class ClusteredRegistry<
    * Sends cmd to the owner and waits for its answer, probing the owner while it is slow. Resolves
    * to the owner's answer, `retry` (it moved: find it again), `ownerless` (nobody subscribes, or
    * the owner vanished mid-request) or `frozen` (the owner stopped answering even probes).
+   *
+   * The request normally answers first; meanwhile, is the owner alive at all, and did the
+   * command reach it? A command published while the owner was frozen reaches only that owner's
+   * subscription; a new owner that subscribed since answers probes but never saw it. NATS keeps
+   * one publisher's messages in order per subscriber, so a live subscriber that answers our
+   * later probe without having seen the command never will: send it again. The probes start
+   * from the request's tick (the link's sweep), so a quick answer costs no timer of its own.
    */
-  private async askOwner(
+  private askOwner(
     key: string,
     cmd: C,
     deadline: number,
   ): Promise<Answer | 'retry' | 'ownerless' | 'frozen'> {
-    const timeout = Math.max(1, deadline - performance.now())
     const id = `${this.idPrefix}${this.nextId++}`
-    const request = this.request(key, { cmd, id }, timeout)
-    let settled = false
-    const answer = request.then((reply) => {
-      settled = true
-      return reply
-    })
-    // The request normally answers first; meanwhile, is the owner alive at all, and did the
-    // command reach it? A command published while the owner was frozen reaches only that
-    // owner's subscription; a new owner that subscribed since answers probes but never saw it.
-    // NATS keeps one publisher's messages in order per subscriber, so a live subscriber that
-    // answers our later probe without having seen the command never will: send it again.
-    const watchdog = (async (): Promise<'frozen' | 'ownerless' | 'unseen' | null> => {
-      await Bun.sleep(this.opts.probeAfterMs)
-      while (!settled && performance.now() < deadline) {
-        const probe = await this.request(key, { probe: true, id }, this.opts.probeTimeoutMs).catch(
-          () => null,
-        )
-        if (settled) return null
-        if (probe === 'timeout') return 'frozen'
-        if (probe === 'none') return 'ownerless'
-        if (probe && 'seen' in probe && probe.seen === false) return 'unseen'
-        await Bun.sleep(this.opts.probeAfterMs)
+    const subject = this.subject(key)
+    return new Promise((resolve, reject) => {
+      let settled = false
+      let probing = false
+      let probeAt = performance.now() + this.opts.probeAfterMs
+      const finish = (outcome: Answer | 'retry' | 'ownerless' | 'frozen' | 'down'): void => {
+        if (settled) return
+        settled = true
+        if (outcome === 'frozen') this.suspect(key)
+        if (outcome === 'down') reject(linkDown())
+        else resolve(outcome)
       }
-      return null
-    })()
-    type Outcome = AskReply | 'none' | 'timeout' | 'frozen' | 'ownerless' | 'unseen'
-    const first: Outcome = await Promise.race<Outcome>([
-      answer,
-      watchdog.then((w): Outcome | Promise<Outcome> => w ?? answer),
-    ])
-    // The losing side must not surface as an unhandled rejection.
-    answer.catch(() => {})
-    if (first === 'frozen') {
-      this.suspect(key)
-      return 'frozen'
-    }
-    if (first === 'ownerless' || first === 'none') return 'ownerless'
-    if (first === 'unseen') return 'retry'
-    if (first === 'timeout') {
-      // No probe ran or got through either: the owner is silent, as good as frozen.
-      this.suspect(key)
-      return 'frozen'
-    }
-    if ('moved' in first) return 'retry'
-    return first as Answer
+      const probed = (reply: Reply): void => {
+        probing = false
+        probeAt = performance.now() + this.opts.probeAfterMs
+        if (settled || reply === 'down') return // A link going down ends the request too.
+        if (reply === 'timeout') return finish('frozen')
+        if (reply === 'none') return finish('ownerless')
+        const probe = this.parse(reply)
+        if (probe && 'seen' in probe && probe.seen === false) finish('retry')
+      }
+      const tick = (now: number): void => {
+        if (settled || probing || now < probeAt) return
+        probing = true
+        const body = JSON.stringify({ probe: true, id } satisfies AskRequest)
+        this.opts.link.requests.send(subject, body, this.opts.probeTimeoutMs, probed)
+      }
+      const answered = (reply: Reply): void => {
+        // No answer by the deadline and no probe got through either: as good as frozen.
+        if (reply === 'timeout') return finish('frozen')
+        if (reply === 'none') return finish('ownerless')
+        if (reply === 'down') return finish('down')
+        const answer = this.parse(reply)
+        if (!answer || 'moved' in answer) return finish('retry')
+        finish(answer as Answer)
+      }
+      const timeout = Math.max(1, deadline - performance.now())
+      const body = JSON.stringify({ cmd, id } satisfies AskRequest)
+      this.opts.link.requests.send(subject, body, timeout, answered, tick)
+    })
   }
 
   /** A suspect owner: answering probes again (trusted again), gone, or still silent. */
@@ -415,50 +417,34 @@ export class ClusteredRegistry<
     this.receivedSince = now
   }
 
-  private async request(
+  /** One request to key's subject: its reply, `none` (nobody subscribes) or `timeout`. */
+  private request(
     key: string,
     body: AskRequest,
     timeoutMs: number,
   ): Promise<AskReply | 'none' | 'timeout'> {
-    const subject = this.subject(key)
-    const data = JSON.stringify(body)
-    const timeout = Math.max(1, Math.round(timeoutMs))
+    return new Promise((resolve, reject) =>
+      this.opts.link.requests.send(this.subject(key), JSON.stringify(body), timeoutMs, (reply) => {
+        if (reply === 'down') reject(linkDown())
+        else if (reply === 'none' || reply === 'timeout') resolve(reply)
+        else resolve(this.parse(reply) ?? { moved: true })
+      }),
+    )
+  }
+
+  /** A reply's body; null (logged) when it is not JSON. */
+  private parse(msg: Msg): AskReply | null {
     try {
-      // Sent in the link's next batch, with this turn's other requests, replies and publishes.
-      const msg = await new Promise<Msg>((resolve, reject) =>
-        this.opts.link.batch(() => {
-          try {
-            this.opts.link.nc.request(subject, data, { timeout }).then(resolve, reject)
-          } catch (error) {
-            reject(error)
-          }
-        }),
-      )
       return msg.json<AskReply>()
     } catch (error) {
-      if (isNoResponders(error)) return 'none'
-      if (isTimeout(error)) return 'timeout'
-      // The link dropped mid-request.
-      this.opts.log.debug('cluster request failed', { kind: this.kind, key, error })
-      throw new ParleyError('unavailable', 'this node lost its cluster link; retry shortly', {
-        retryAfterMs: 1000,
-      })
+      this.opts.log.warn('malformed cluster reply', { kind: this.kind, error })
+      return null
     }
   }
 }
 
-function isNoResponders(error: unknown): boolean {
-  const e = error as { isNoResponders?: () => boolean; name?: string }
-  return typeof e?.isNoResponders === 'function'
-    ? e.isNoResponders()
-    : e?.name === 'NoRespondersError'
-}
-
-function isTimeout(error: unknown): boolean {
-  const e = error as { name?: string; cause?: { name?: string }; message?: string }
-  return (
-    e?.name === 'TimeoutError' ||
-    e?.cause?.name === 'TimeoutError' ||
-    /timeout/i.test(String(e?.message ?? ''))
-  )
+function linkDown(): ParleyError {
+  return new ParleyError('unavailable', 'this node lost its cluster link; retry shortly', {
+    retryAfterMs: 1000,
+  })
 }
