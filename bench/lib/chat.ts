@@ -56,6 +56,12 @@ export interface ChatResult {
   ackedInWindow: number
   /** Connections the servers cut as slow consumers during the run (every node). */
   slowConsumerCuts: number
+  /**
+   * Times a node's NATS link dropped during the run (every node; nats-server cuts a client that
+   * cannot take its messages within its write deadline). Relay frames sent meanwhile are lost:
+   * receivers fill the gap from the store at the conversation's next event.
+   */
+  linkDrops: number
   /** Cluster counters over the recording window, every node summed (zeros on one node). */
   cluster: ClusterCounters
   delivery: Delivery & { unwatched: number; storedTwice: number }
@@ -103,6 +109,7 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
   const perOperator = Math.ceil((p.visitors / p.operators) * 1.25) + 5
   await Promise.all(operators.map((o) => o.connect(Math.ceil(perOperator / 90))))
   const cutsBefore = await slowConsumerCuts(nodes.all)
+  const dropsBefore = await linkDrops(nodes.all)
   const visitors = await startVisitors(
     server,
     setup.inboxId,
@@ -188,6 +195,7 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
     await settle(visitors, operators, 10_000)
     const checked = await verifyDelivery(server.url, visitors, operators)
     const cuts = (await slowConsumerCuts(nodes.all)) - cutsBefore
+    const drops = (await linkDrops(nodes.all)) - dropsBefore
     return {
       params: p,
       offeredPerSecond: p.rate > 0 ? p.rate * p.visitors : 0,
@@ -206,6 +214,7 @@ export async function runChat(server: ParleyServer, p: ChatParams): Promise<Chat
       sched: schedUsed,
       ackedInWindow,
       slowConsumerCuts: cuts,
+      linkDrops: drops,
       cluster: clusterDelta(clusterBefore, clusterAfter),
       delivery: { ...checked, storedTwice: m.storedTwice },
     }
@@ -284,6 +293,13 @@ function clusterDelta(a: ClusterCounters | null, b: ClusterCounters | null): Clu
 async function slowConsumerCuts(urls: string[]): Promise<number> {
   let sum = 0
   for (const url of urls) sum += await metricSum(url, 'parley_slow_consumers_total')
+  return sum
+}
+
+/** NATS link drops so far on every node (zero outside cluster mode). */
+async function linkDrops(urls: string[]): Promise<number> {
+  let sum = 0
+  for (const url of urls) sum += await metricSum(url, 'parley_cluster_link_drops_total')
   return sum
 }
 

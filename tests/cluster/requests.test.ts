@@ -97,7 +97,7 @@ await withClusterServices('requests', {}, () => {
       expect(asker.requests.waiting).toBe(0)
       // The next request works as before.
       const sub2 = responder.nc.subscribe('parley.test.after', {
-        callback: (_error, msg) => msg.respond('fine'),
+        callback: (_error, msg) => void msg.respond('fine'),
       })
       await responder.nc.flush()
       expect(await ask(asker, 'parley.test.after', 'x', 5000)).toBe('fine')
