@@ -163,6 +163,8 @@ const SPOOL_MAX_AGE_MS = 60 * 60_000
 const HASH_WAIT_MS = 2000
 /** Cluster: "announce your connections of this operator" (a starting operator actor asks). */
 const ANNOUNCE_SUBJECT = 'parley.ops.announce'
+/** Cluster: "my link was down; catch your subscriptions up from the store" (a node back up). */
+const RESYNC_SUBJECT = 'parley.cluster.resync'
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock
@@ -545,6 +547,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // A node that loses NATS tells its clients (retryable); once back, every subscription
   // catches up from the store, so nothing published meanwhile is missed.
   cluster?.link.onChange((up) => gateway.clusterLinkChanged(up))
+  if (cluster) {
+    // While a node's link is down its relay publishes nothing, so the other nodes' live streams
+    // of its conversations miss those events until each conversation's next one. Back up, it
+    // has every other node catch its subscriptions up from the store, as it does its own.
+    cluster.link.onChange((up) => {
+      if (up) cluster.relay.publish(RESYNC_SUBJECT, { nodeId: cluster.nodeId })
+    })
+    cluster.relay.watch(RESYNC_SUBJECT, () => gateway.catchUpAll())
+  }
   cluster?.link.onChange((up) => void revocations.linkChanged(up))
   // Endpoint changes published while the link was down were missed: read them again.
   cluster?.link.onChange((up) => {

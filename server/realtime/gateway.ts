@@ -457,17 +457,25 @@ export class Gateway {
 
   /** The cluster link dropped (clients are told; their requests fail retryably) or came back. */
   clusterLinkChanged(up: boolean): void {
+    if (up) return this.catchUpAll()
     for (const conn of this.connections) {
       if (conn.closed) continue
-      if (!up) {
-        conn.send({
-          type: 'error',
-          code: 'unavailable',
-          message: 'this server lost its cluster link; requests fail until it is back',
-          retryable: true,
-        })
-        continue
-      }
+      conn.send({
+        type: 'error',
+        code: 'unavailable',
+        message: 'this server lost its cluster link; requests fail until it is back',
+        retryable: true,
+      })
+    }
+  }
+
+  /**
+   * Every live subscription replays what it missed from the store, then goes live again: after
+   * this node's cluster link came back, or another node's (what it published meanwhile was lost).
+   */
+  catchUpAll(): void {
+    for (const conn of this.connections) {
+      if (conn.closed) continue
       for (const sub of conn.subs.values()) if (!sub.replaying) void this.catchUp(sub)
     }
   }

@@ -2,7 +2,7 @@
  * A TCP proxy on loopback between one process and a service, for network faults the service
  * itself cannot show: `freeze()` stops carrying bytes both ways while every connection stays
  * open (a partition, a stuck switch), `thaw()` carries on with whatever waited. Connections made
- * while frozen are accepted and wait too. Used like:
+ * while frozen are accepted and wait too. `cut()` ends the connections (a dropped link). Used like:
  *
  *   const proxy = await startTcpProxy({ port: 5432 })
  *   node.restart({ env: { DATABASE_URL: viaProxy(url, proxy.port) } })
@@ -15,6 +15,8 @@ export interface TcpProxy {
   readonly frozen: boolean
   freeze(): void
   thaw(): void
+  /** Ends every connection made so far (a dropped link); new ones are still accepted. */
+  cut(): void
   /** Ends every connection and stops listening. */
   close(): Promise<void>
 }
@@ -40,6 +42,13 @@ export async function startTcpProxy(target: { host?: string; port: number }): Pr
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   if (!address || typeof address === 'string') throw new Error('proxy has no port')
+  const cut = () => {
+    for (const [a, b] of pairs) {
+      a.destroy()
+      b.destroy()
+    }
+    pairs.clear()
+  }
   return {
     port: address.port,
     get frozen() {
@@ -55,12 +64,9 @@ export async function startTcpProxy(target: { host?: string; port: number }): Pr
       frozen = false
       for (const pair of pairs) for (const s of pair) s.resume()
     },
+    cut,
     async close() {
-      for (const [a, b] of pairs) {
-        a.destroy()
-        b.destroy()
-      }
-      pairs.clear()
+      cut()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
