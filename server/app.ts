@@ -548,13 +548,26 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // catches up from the store, so nothing published meanwhile is missed.
   cluster?.link.onChange((up) => gateway.clusterLinkChanged(up))
   if (cluster) {
-    // While a node's link is down its relay publishes nothing, so the other nodes' live streams
-    // of its conversations miss those events until each conversation's next one. Back up, it
-    // has every other node catch its subscriptions up from the store, as it does its own.
+    // While a node's link is down its relay publishes nothing, and it hears nothing: the other
+    // nodes' live streams of its conversations miss its events until each one's next event, and
+    // actors on either side miss the inbox changes (badges, routing) that crossed meanwhile. Back
+    // up, it has every node, itself included, catch subscriptions up from the store and reload
+    // its live operator and inbox actors (badges resent to the panels).
+    const resync = () => {
+      for (const id of actors.operators.keys()) {
+        actors.operators.tellIfLive(id, { type: 'refresh', resend: true })
+      }
+      for (const id of actors.inboxes.keys()) actors.inboxes.tellIfLive(id, { type: 'reload' })
+    }
     cluster.link.onChange((up) => {
-      if (up) cluster.relay.publish(RESYNC_SUBJECT, { nodeId: cluster.nodeId })
+      if (!up) return
+      cluster.relay.publish(RESYNC_SUBJECT, { nodeId: cluster.nodeId })
+      resync()
     })
-    cluster.relay.watch(RESYNC_SUBJECT, () => gateway.catchUpAll())
+    cluster.relay.watch(RESYNC_SUBJECT, () => {
+      gateway.catchUpAll()
+      resync()
+    })
   }
   cluster?.link.onChange((up) => void revocations.linkChanged(up))
   // Endpoint changes published while the link was down were missed: read them again.

@@ -186,7 +186,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
       case 'change':
         return this.onChange(cmd.change)
       case 'refresh':
-        return this.refresh()
+        return this.refresh(cmd.resend === true)
       case 'confirm_presence':
         return this.confirmPresence()
       case 'mention': {
@@ -485,7 +485,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     }
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(resend: boolean): Promise<void> {
     const op = await this.deps.operators.getById(this.key)
     if (!op || !op.active) {
       await this.recordPresence(true)
@@ -498,7 +498,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     await this.availabilityChanged()
     // Joining or leaving an inbox changes the badge set: the panel must not keep old totals.
     const after = this.totals()
-    if (after.unread !== before.unread || after.unanswered !== before.unanswered) {
+    if (resend || after.unread !== before.unread || after.unanswered !== before.unanswered) {
       const feed = this.deps.feed
       this.afterReply(() => feed.push(this.key, { type: 'feed', name: 'badges', data: after }))
     }

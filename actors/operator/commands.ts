@@ -21,8 +21,12 @@ export type OperatorCommand =
   /** `node`: the asking node in a cluster (a feed starts there). */
   | { type: 'snapshot'; node?: string }
   | { type: 'change'; change: InboxChange }
-  /** Role, permission or inbox membership changed: reload them. */
-  | { type: 'refresh' }
+  /**
+   * Role, permission or inbox membership changed: reload them and the badges from the store.
+   * `resend` pushes the badges to the feed even when they did not change here (after a cluster
+   * link came back: a node may have missed the last push).
+   */
+  | { type: 'refresh'; resend?: boolean }
   /** Timer: the connected time going on lasted until now (analytics). */
   | { type: 'confirm_presence' }
   /** A colleague mentioned this operator in a private note (stored already): an alert. */

@@ -35,6 +35,8 @@ export interface Registry<C extends Command, R extends Replies<C>> {
   tell<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void
   /** Tells the actor only where it is live now; never activates one. */
   tellIfLive<K extends C['type']>(key: string, cmd: Extract<C, { type: K }>): void
+  /** Keys of the actors live on this node now. */
+  keys(): string[]
   mailboxDepth(): number
   startSweeping(): void
   shutdown(): Promise<void>

@@ -121,6 +121,10 @@ export class ClusteredRegistry<
     return this.local.has(key)
   }
 
+  keys(): string[] {
+    return this.local.keys()
+  }
+
   /** The local registry's hook: an actor stopped here, so stop answering for it and let go. */
   stopped(key: string): void {
     this.subs.get(key)?.unsubscribe()

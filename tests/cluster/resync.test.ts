@@ -1,8 +1,10 @@
 /**
  * A node whose NATS link drops keeps serving the conversations it owns while its leases last,
  * but its relay publishes nothing meanwhile: an operator on another node would miss those
- * events until the conversation's next one. Back up, the node has every other node catch its
- * subscriptions up from the store, so the operator gets them with no further event.
+ * events until the conversation's next one, and the inbox change that would have moved the
+ * operator's badges never crossed either. Back up, the node has every node catch its
+ * subscriptions up from the store and reload its operator actors, so the operator gets the
+ * event and the right badges with no further event.
  *
  * Node 1 reaches NATS through a TCP proxy the test cuts (and holds frozen, so the link stays
  * down while the visitor sends); node 2 directly.
@@ -39,10 +41,18 @@ await withClusterServices('cluster resync', {}, () => {
       })
       const id = started.conversation.id as string
       await okEventually(op.ws, { type: 'subscribe', conversationId: id, afterSeq: 0 })
+      const snapshot = await okEventually(op.ws, { type: 'feed_subscribe' })
       await op.ws.next(
         (f) => f.type === 'event' && f.conversationId === id && f.name === 'conversation.assigned',
         10_000,
       )
+      // The badges count the visitor's one message, unread.
+      const unread = () =>
+        op.ws.frames.filter((f) => f.type === 'feed' && f.name === 'badges').at(-1)?.data?.unread ??
+        snapshot.badges.unread
+      await waitUntil('the operator has one unread message', () => unread() === 1, {
+        timeoutMs: 10_000,
+      })
       const linkUp = async () => (await clusterGauge(c, 'parley_cluster_link_up'))[0]
 
       // Node 1's link drops and cannot come back while the proxy is frozen.
@@ -66,6 +76,7 @@ await withClusterServices('cluster resync', {}, () => {
         .catch(() => null)
       expect(early).toBeNull()
 
+      const beforeThaw = op.ws.frames.length
       proxy.thaw()
       await waitUntil('node 1 sees its link back', async () => (await linkUp()) === 1, {
         timeoutMs: 20_000,
@@ -85,6 +96,17 @@ await withClusterServices('cluster resync', {}, () => {
       expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b))
       expect(seqs.at(-1)).toBe(caught.seq)
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i))
+      // The operator's badges, whichever node its actor lives on, count the message too: the
+      // inbox change that carried it crossed nowhere while the link was down.
+      await waitUntil(
+        'the badges count both messages',
+        () =>
+          op.ws.frames
+            .slice(beforeThaw)
+            .some((f) => f.type === 'feed' && f.name === 'badges' && f.data?.unread === 2),
+        { timeoutMs: 10_000 },
+      )
+      expect(unread()).toBe(2)
       visitor.ws.close()
       op.ws.close()
     })
