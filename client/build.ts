@@ -2,7 +2,7 @@
  * `npm run build`: builds widget, loader and panel with vite into dist/, prints every file's
  * gzipped size and fails when a budget is exceeded (loader <= 2 KB, widget first load <= 35 KB,
  * all widget JS + CSS with lazy chunks <= 56 KB, panel first load <= 72.3 KB and all panel JS +
- * CSS with its lazy pages <= 129.05 KB, gzipped). Writes .gz
+ * CSS with its lazy pages <= 129.1 KB, gzipped). Writes .gz
  * twins of text assets for the server to send to browsers that accept them.
  *
  * On-demand chunks have budgets of their own and stay out of "whole widget" / "whole panel":
@@ -83,9 +83,10 @@ const BUDGETS = [
     // settings' chunk, their headings; the steps' "kept" kinds: ~170 B, most of it lazy); 129 KB
     // since issue 21's help center: the composer's article-link button and the settings' lazy
     // import of its section (~150 B; the section, the editor and the search are on demand);
-    // 129.05 KB since the list's refresh keeps the pages read past its first (~40 B, first load).
+    // 129.05 KB since the list's refresh keeps the pages read past its first (~40 B, first load);
+    // 129.1 KB since the feed's `resync` frame after a cluster link drop (~25 B, first load).
     name: 'whole panel (panel/**/*.js + *.css)',
-    limit: 129.05 * KB,
+    limit: 129.1 * KB,
     match: (f: string) => f.startsWith('panel/') && /\.(js|css)$/.test(f) && !onDemand(f),
   },
   ...(['widget', 'panel'] as const).flatMap((app) => [

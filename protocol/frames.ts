@@ -451,12 +451,26 @@ export interface Badges {
 }
 
 /**
+ * What an operator's feed starts from: the `feed_subscribe` ack, `GET /api/me/badges`, and a
+ * `resync` feed frame. `unread`: unread visitor messages per conversation of the badge set
+ * (zeros omitted); `present`: docs/protocol.md section 7.1.
+ */
+export interface FeedSnapshot {
+  status: OperatorStatus
+  present: boolean
+  badges: Badges
+  unread: Record<string, number>
+}
+
+/**
  * The operator feed (`feed_subscribe`): one frame per change, no seq (state, not a log: apply the
  * newest). `conversation`: any change to a conversation of the operator's inboxes, with the
  * operator's unread count for it (null when it is not in the badge set: assigned to someone
  * else or not open). `badges`: new totals. `status`: the operator's status or presence changed
  * (from another tab too). `alert`: someone else moved a conversation to or away from them, mentioned them in a note, or
- * a deadline of an SLA of theirs passed.
+ * a deadline of an SLA of theirs passed. `resync`: frames of this feed may have been missed (a
+ * cluster node lost its NATS link for a while): take its snapshot as after `feed_subscribe` and
+ * read the conversation list again.
  * Two or more frames of one event-loop turn reach the client as one `FeedBatchFrame`.
  */
 export type FeedFrame =
@@ -467,6 +481,7 @@ export type FeedFrame =
     }
   | { type: 'feed'; name: 'badges'; data: Badges }
   | { type: 'feed'; name: 'status'; data: { status: OperatorStatus; present: boolean } }
+  | { type: 'feed'; name: 'resync'; data: FeedSnapshot }
   | {
       type: 'feed'
       name: 'alert'

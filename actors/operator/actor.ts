@@ -496,10 +496,16 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
     const before = this.totals()
     await this.loadMembership(op.role)
     await this.availabilityChanged()
+    const feed = this.deps.feed
+    if (resend) {
+      // Changes may have been missed (a cluster link drop): the panel starts again from here.
+      const data = this.snapshot()
+      this.afterReply(() => feed.push(this.key, { type: 'feed', name: 'resync', data }))
+      return
+    }
     // Joining or leaving an inbox changes the badge set: the panel must not keep old totals.
     const after = this.totals()
-    if (resend || after.unread !== before.unread || after.unanswered !== before.unanswered) {
-      const feed = this.deps.feed
+    if (after.unread !== before.unread || after.unanswered !== before.unanswered) {
       this.afterReply(() => feed.push(this.key, { type: 'feed', name: 'badges', data: after }))
     }
   }

@@ -23,8 +23,9 @@ export type OperatorCommand =
   | { type: 'change'; change: InboxChange }
   /**
    * Role, permission or inbox membership changed: reload them and the badges from the store.
-   * `resend` pushes the badges to the feed even when they did not change here (after a cluster
-   * link came back: a node may have missed the last push).
+   * `resend` (a cluster link came back: feed frames may have been missed meanwhile) pushes a
+   * `resync` feed frame with the whole snapshot, changed or not, so the panel reads its list
+   * again too.
    */
   | { type: 'refresh'; resend?: boolean }
   /** Timer: the connected time going on lasted until now (analytics). */

@@ -17,10 +17,10 @@ import {
   httpJson,
   readinessProbe,
   Transport,
-  type Badges,
   type Conversation,
   type FeedBatchFrame,
   type FeedFrame,
+  type FeedSnapshot,
   type OperatorStatus,
 } from '../shared/index.ts'
 import { createLinks, type UploadEnv } from '../shared/attachments.ts'
@@ -44,13 +44,6 @@ import { createTransfers } from './transfers.ts'
 
 /** How often, at most, a busy feed's conversation changes reach the list (see queueConversation). */
 const FEED_FLUSH_MS = 200
-
-interface FeedSnapshot {
-  status: OperatorStatus
-  present: boolean
-  badges: Badges
-  unread: Record<string, number>
-}
 
 export function createPanel(baseUrl: string) {
   const [state, m] = createPanelStore(loadLogin())
@@ -222,6 +215,16 @@ export function createPanel(baseUrl: string) {
       case 'status':
         m.set('status', frame.data.status)
         return
+      case 'resync': {
+        // Frames were missed (a cluster node lost its link). What is queued goes in first, so
+        // none of its older unread counts lands over the snapshot's; the flush has the list
+        // read again.
+        clearTimeout(flushTimer)
+        flushFeed()
+        const { status, badges, unread } = frame.data
+        m.set({ status, badges, unread })
+        return
+      }
       case 'alert':
         if (frame.data.kind === 'mentioned') chat.onMention(frame.data)
         // Shown (and, the tab hidden, notified) by SlaToast, on demand.

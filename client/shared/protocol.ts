@@ -16,6 +16,7 @@ export type {
   EventFrame,
   FeedBatchFrame,
   FeedFrame,
+  FeedSnapshot,
   Message,
   OperatorStatus,
   Party,

@@ -23,7 +23,8 @@ const HAS_NEWEST = 1
  * the newest frame, plus the newest `created` and the newest `message` frame before it; all in
  * their order, then the newest `badges`. That one goes last because its totals already count
  * every change the batch's conversation frames show (a dropped older frame may have preceded
- * it while its newer replacement came after).
+ * it while its newer replacement came after). A `resync` is kept where it is; its snapshot
+ * holds the status and the totals, so `status` and `badges` frames before it are left out.
  */
 export function coalesceFeed(frames: readonly FeedFrame[]): FeedFrame[] {
   if (frames.length < 2) return [...frames]
@@ -31,6 +32,8 @@ export function coalesceFeed(frames: readonly FeedFrame[]): FeedFrame[] {
   /** Per conversation id: HAS_NEWEST and the bits of the notifying kinds kept so far. */
   const seen = new Map<string, number>()
   let badges: FeedFrame | null = null
+  /** Older badges are superseded: by a newer `badges` frame or by a `resync` snapshot. */
+  let badgesDone = false
   let status = false
   for (let i = frames.length - 1; i >= 0; i--) {
     const frame = frames[i] as FeedFrame
@@ -39,10 +42,16 @@ export function coalesceFeed(frames: readonly FeedFrame[]): FeedFrame[] {
         kept.push(frame)
         break
       case 'badges':
-        badges ??= frame
+        if (!badgesDone) badges = frame
+        badgesDone = true
         break
       case 'status':
         if (!status) kept.push(frame)
+        status = true
+        break
+      case 'resync':
+        kept.push(frame)
+        badgesDone = true
         status = true
         break
       case 'conversation': {

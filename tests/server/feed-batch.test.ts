@@ -263,6 +263,27 @@ describe('coalescing rules', () => {
     ])
   })
 
+  test('feed batch - a resync stays where it is and supersedes the badges and status before it, not those after', () => {
+    const resync = (unread: number): FeedFrame => ({
+      type: 'feed',
+      name: 'resync',
+      data: {
+        status: 'online',
+        present: true,
+        badges: { unread, unanswered: unread },
+        unread: { c1: unread },
+      },
+    })
+    expect(
+      coalesceFeed([badges(1), status('away'), conv('c1', 'message', 1), resync(2), alert('x')]),
+    ).toEqual([conv('c1', 'message', 1), resync(2), alert('x')])
+    expect(coalesceFeed([badges(1), resync(2), status('away'), badges(3)])).toEqual([
+      resync(2),
+      status('away'),
+      badges(3),
+    ])
+  })
+
   test('feed batch - a single frame goes bare, several go as one batch frame', () => {
     expect(feedMessage([badges(1)])).toEqual(badges(1))
     expect(feedMessage([alert('x'), badges(1)])).toEqual({
