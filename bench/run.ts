@@ -741,6 +741,11 @@ function trafficRows(r: ChatResult | null | undefined): Row[] {
     ),
     row('  commands forwarded to the owner per acked message', per(c.forwarded), ''),
     row(
+      '  lease KV writes per second (all nodes)',
+      Number((c.leaseWrites / r.params.seconds).toFixed(1)),
+      '',
+    ),
+    row(
       '  NATS sends per batch (about one socket write)',
       Number((c.sends / c.sendBatches).toFixed(1)),
       '',

@@ -1002,6 +1002,11 @@ function registerGauges(
         'Leases lost (not renewed in time or taken over) since start.',
         () => cluster.leases.lost,
       ],
+      [
+        'parley_cluster_lease_writes_total',
+        'KV writes for leases (claims, releases, node lease renewals) since start.',
+        () => cluster.leases.writes,
+      ],
       ['parley_cluster_forwarded_total', 'Commands answered by another node.', forwarded],
       [
         'parley_cluster_relay_published_total',

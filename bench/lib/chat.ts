@@ -257,6 +257,8 @@ export interface ClusterCounters {
   /** Frames published to other nodes, and the NATS messages they left in. */
   relayed: number
   relayMessages: number
+  /** KV writes for leases (claims, releases, node lease renewals). */
+  leaseWrites: number
 }
 
 const CLUSTER_METRICS: Record<keyof ClusterCounters, string> = {
@@ -266,6 +268,7 @@ const CLUSTER_METRICS: Record<keyof ClusterCounters, string> = {
   forwarded: 'parley_cluster_forwarded_total',
   relayed: 'parley_cluster_relay_published_total',
   relayMessages: 'parley_cluster_relay_messages_total',
+  leaseWrites: 'parley_cluster_lease_writes_total',
 }
 
 /** The cluster counters of every node, summed (a single node has none: zeros). */

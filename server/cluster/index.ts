@@ -66,9 +66,9 @@ export async function startCluster(opts: {
   const log = opts.log.child({ node: nodeId })
   const link = await ClusterLink.open({ url: opts.natsUrl, nodeId, log })
   const registries = new Map<string, ClusteredRegistry<never, never, never>>()
-  const leaseKv = await link.bucket('parley_leases', { ttlMs: opts.leaseTtlMs })
-  const leases = new Leases({
-    kv: leaseKv,
+  // New bucket names with the node lease (parley_leases held one renewed key per actor): nodes
+  // of an older release do not share leases with these, see deploy/README.md.
+  const leases = await Leases.open(link, 'parley_owners', {
     nodeId,
     ttlMs: opts.leaseTtlMs,
     log,

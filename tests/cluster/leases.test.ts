@@ -1,7 +1,8 @@
 /**
  * Actor leases in JetStream KV against a real nats-server of the test's own: one holder at a
- * time, renewals, release, expiry of a dead holder's lease, and the safety rule that a node
- * cut off from NATS stops vouching for its leases before the server could expire them.
+ * time, the node lease's renewals (one key per node, however many actors), release, takeover of
+ * a dead holder's keys once its node lease expired, and the safety rule that a node cut off from
+ * NATS stops vouching for its leases before the server could expire them.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { KV } from '@nats-io/kv'
@@ -23,19 +24,30 @@ await withClusterServices('leases', {}, () => {
     await nats.dispose()
   }, 30_000)
 
-  async function node(name: string, bucket: string) {
+  async function node(name: string, bucket: string, ownerTtlMs = 60_000) {
     const link = await ClusterLink.open({ url: nats.url, nodeId: name, log: silentLogger })
     links.push(link)
-    const kv: KV = await link.bucket(bucket, { ttlMs: TTL })
     const lost: string[] = []
-    const leases = new Leases({
-      kv,
+    const leases = await Leases.open(link, bucket, {
       nodeId: name,
       ttlMs: TTL,
+      ownerTtlMs,
       log: silentLogger,
       onLost: (key) => lost.push(key),
     })
-    return { link, kv, leases, lost }
+    const kv: KV = await link.bucket(bucket, { ttlMs: ownerTtlMs })
+    const nodes: KV = await link.bucket(`${bucket}_nodes`, { ttlMs: TTL })
+    return { link, kv, nodes, leases, lost }
+  }
+
+  /** Until b claims key (a's node lease lapsing), bounded. */
+  async function claimWhenFree(leases: Leases, key: string, withinMs: number): Promise<boolean> {
+    const deadline = Date.now() + withinMs
+    for (;;) {
+      if (await leases.claim(key)) return true
+      if (Date.now() > deadline) return false
+      await Bun.sleep(100)
+    }
   }
 
   describe('leases', () => {
@@ -93,36 +105,92 @@ await withClusterServices('leases', {}, () => {
       await Bun.sleep(TTL * 2)
       expect(a.leases.valid('inbox.i')).toBe(true)
       expect(await b.leases.claim('inbox.i')).toBe(false)
-      // The holder stops renewing (a crash): the server expires the key within a TTL or so.
+      // The holder stops renewing (a crash): the server expires its node lease within a TTL or
+      // so, and the key that names it is stale from then on (still there, taken over).
       a.leases.stop()
-      const deadline = Date.now() + TTL * 3
-      let claimed = false
-      while (!claimed && Date.now() < deadline) {
-        claimed = await b.leases.claim('inbox.i')
-        if (!claimed) await Bun.sleep(100)
-      }
-      expect(claimed).toBe(true)
+      expect((await b.kv.get('inbox.i'))?.operation).toBe('PUT')
+      expect(await claimWhenFree(b.leases, 'inbox.i', TTL * 3)).toBe(true)
+      expect(await b.leases.holder('inbox.i')).toBe('b')
       // The old holder's own view ended first (TTL minus a margin after its last renewal).
       expect(a.leases.valid('inbox.i')).toBe(false)
     }, 15_000)
 
-    test('leases - a lease taken over (renewal with a stale revision) is lost at once', async () => {
+    test('leases - a node lease gone from KV (deleted by hand) loses every lease under it at the next renewal; their keys are free at once', async () => {
       const a = await node('a', 'leases_taken')
       const b = await node('b', 'leases_taken')
       expect(await a.leases.claim('operator.o')).toBe(true)
-      // An operator deletes the key by hand and another node claims it.
-      await a.kv.delete('operator.o')
+      expect(await a.leases.claim('operator.p')).toBe(true)
+      // An operator deletes a's node lease by hand: every key naming it is stale now.
+      const [lease] = await Array.fromAsync(await a.nodes.keys())
+      await a.nodes.delete(lease as string)
+      expect(await b.leases.holder('operator.o')).toBeNull()
       expect(await b.leases.claim('operator.o')).toBe(true)
       a.leases.renewAll()
       const deadline = Date.now() + 3000
-      while (a.lost.length === 0 && Date.now() < deadline) await Bun.sleep(20)
-      expect(a.lost).toEqual(['operator.o'])
+      while (a.lost.length < 2 && Date.now() < deadline) await Bun.sleep(20)
+      expect(a.lost.sort()).toEqual(['operator.o', 'operator.p'])
       expect(a.leases.valid('operator.o')).toBe(false)
       expect(b.leases.valid('operator.o')).toBe(true)
+      // a claims again under a new node lease of its own.
+      expect(await a.leases.claim('operator.p')).toBe(true)
+      expect(await b.leases.holder('operator.p')).toBe('a')
     })
 
+    test('leases - an owner key written over by someone else is lost at its next rewrite', async () => {
+      const a = await node('a', 'leases_rewrite', 1500)
+      expect(await a.leases.claim('operator.q')).toBe(true)
+      await a.kv.put('operator.q', JSON.stringify({ node: 'x', lease: 'x.1' }))
+      // Rewritten every third of the owners' TTL: not before, then lost.
+      a.leases.renewAll()
+      await Bun.sleep(100)
+      expect(a.lost).toEqual([])
+      await Bun.sleep(500)
+      a.leases.renewAll()
+      const deadline = Date.now() + 3000
+      while (a.lost.length === 0 && Date.now() < deadline) await Bun.sleep(20)
+      expect(a.lost).toEqual(['operator.q'])
+    })
+
+    test('leases - KV writes grow with claims, not with live leases: renewals write the node lease only', async () => {
+      const a = await node('a', 'leases_many')
+      const keys = Array.from({ length: 40 }, (_, i) => `conversation.m${i}`)
+      for (const key of keys) expect(await a.leases.claim(key)).toBe(true)
+      const revisions = await Promise.all(keys.map(async (k) => (await a.kv.get(k))?.revision))
+      const afterClaims = a.leases.writes
+      // One write per claim, plus the node lease's own.
+      expect(afterClaims).toBe(keys.length + 1)
+      a.leases.start()
+      await Bun.sleep(TTL * 2)
+      for (const key of keys) expect(a.leases.valid(key)).toBe(true)
+      // Two TTLs at three renewals each: the node lease alone (a few, never one per key).
+      expect(a.leases.writes - afterClaims).toBeGreaterThanOrEqual(4)
+      expect(a.leases.writes - afterClaims).toBeLessThanOrEqual(8)
+      expect(await Promise.all(keys.map(async (k) => (await a.kv.get(k))?.revision))).toEqual(
+        revisions,
+      )
+      a.leases.stop()
+    }, 15_000)
+
+    test("leases - of two nodes taking a dead holder's key over at once, one gets it", async () => {
+      const a = await node('a', 'leases_race')
+      const b = await node('b', 'leases_race')
+      const c = await node('c', 'leases_race')
+      expect(await a.leases.claim('conversation.r')).toBe(true)
+      // a stops renewing: once its node lease has expired in KV, both race for the stale key.
+      const deadline = Date.now() + TTL * 3
+      while (Date.now() < deadline && (await b.leases.holder('conversation.r')) !== null) {
+        await Bun.sleep(50)
+      }
+      const won = await Promise.all([
+        b.leases.claim('conversation.r'),
+        c.leases.claim('conversation.r'),
+      ])
+      expect(won.filter(Boolean)).toHaveLength(1)
+      expect(await a.leases.holder('conversation.r')).toBe(won[0] ? 'b' : 'c')
+    }, 15_000)
+
     test('leases - a claim stored after its request timed out, and read as absent before it was, is still deleted at once', async () => {
-      const { kv } = await node('a', 'leases_late')
+      const { kv, nodes } = await node('a', 'leases_late')
       // JetStream may answer a read before it stores a publish buffered ahead of that read: the
       // first read says "absent" and the claim lands 300 ms after its request gave up.
       let landed: Promise<number> | null = null
@@ -146,8 +214,10 @@ await withClusterServices('leases', {}, () => {
       })
       const leases = new Leases({
         kv: late,
+        nodes,
         nodeId: 'a',
         ttlMs: TTL,
+        ownerTtlMs: 60_000,
         log: silentLogger,
         onLost: () => {},
       })

@@ -49,12 +49,10 @@ await withClusterServices('placement', {}, () => {
   async function node(name: string, bucket: string) {
     const link = await ClusterLink.open({ url: nats.url, nodeId: name, log: silentLogger })
     links.push(link)
-    const kv = await link.bucket(bucket, { ttlMs: TTL })
     const ran: number[] = []
     const gates = new Map<number, Promise<void>>()
     let placed: ClusteredRegistry<EchoCmd, EchoReplies, EchoActor> | null = null
-    const leases = new Leases({
-      kv,
+    const leases = await Leases.open(link, bucket, {
       nodeId: name,
       ttlMs: TTL,
       log: silentLogger,
