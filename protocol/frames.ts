@@ -378,7 +378,6 @@ export const ClientFrame = v.variant('type', [
   PageFrame,
 ])
 export type ClientFrame = v.InferOutput<typeof ClientFrame>
-export type ClientFrameType = ClientFrame['type']
 /**
  * Each client frame's own schema, by type. A server checks a frame against its type's schema
  * only: the variant tries its options in turn and builds an issue (a message, the value

@@ -162,7 +162,7 @@ export class Leases {
     }
     // Suspended, or the node lease lost, while the claim was in flight: give it straight back.
     if (this.suspendedFor !== null || this.nodeLease !== node) {
-      await this.deleteKey(key, revision)
+      await this.deleteKey(key, revision, node.key)
       this.assertNotSuspended()
       throw new ParleyError('unavailable', 'this node lost its cluster lease; retry shortly', {
         retryAfterMs: 1000,
@@ -296,9 +296,12 @@ export class Leases {
     return tracked
   }
 
-  private async deleteKey(key: string, revision: number): Promise<void> {
-    // Every key held names the node lease of now (they all go when it goes).
-    const lease = this.nodeLease?.key
+  /** `lease`: the node lease the key names (every key held names the one of now). */
+  private async deleteKey(
+    key: string,
+    revision: number,
+    lease = this.nodeLease?.key,
+  ): Promise<void> {
     try {
       await this.write(() => this.opts.kv.delete(key, { previousSeq: revision }))
     } catch (error) {

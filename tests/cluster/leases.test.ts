@@ -4,29 +4,18 @@
  * a dead holder's keys once its node lease expired, and the safety rule that a node cut off from
  * NATS stops vouching for its leases before the server could expire them.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import type { KV } from '@nats-io/kv'
 import { silentLogger } from '../../actors/index.ts'
 import { Leases } from '../../server/cluster/leases.ts'
-import { ClusterLink } from '../../server/cluster/link.ts'
-import { startNats, withClusterServices, type NatsServer } from '../helpers/cluster.ts'
+import { useNats, withClusterServices } from '../helpers/cluster.ts'
 
 await withClusterServices('leases', {}, () => {
-  let nats: NatsServer
-  const links: ClusterLink[] = []
+  const cluster = useNats()
   const TTL = 1500
 
-  beforeAll(async () => {
-    nats = await startNats()
-  }, 30_000)
-  afterAll(async () => {
-    for (const l of links) await l.close().catch(() => {})
-    await nats.dispose()
-  }, 30_000)
-
   async function node(name: string, bucket: string, ownerTtlMs = 60_000) {
-    const link = await ClusterLink.open({ url: nats.url, nodeId: name, log: silentLogger })
-    links.push(link)
+    const link = await cluster.link(name)
     const lost: string[] = []
     const leases = await Leases.open(link, bucket, {
       nodeId: name,
@@ -86,14 +75,14 @@ await withClusterServices('leases', {}, () => {
 
     test('leases - a claim NATS does not answer fails as unavailable, not as an internal error', async () => {
       const a = await node('a', 'leases_frozen')
-      await nats.kill('SIGSTOP')
+      await cluster.nats.kill('SIGSTOP')
       try {
         expect(await a.leases.claim('conversation.f').catch((e) => e)).toMatchObject({
           code: 'unavailable',
           retryable: true,
         })
       } finally {
-        await nats.kill('SIGCONT')
+        await cluster.nats.kill('SIGCONT')
       }
     }, 20_000)
 
@@ -243,7 +232,7 @@ await withClusterServices('leases', {}, () => {
       const a = await node('a', 'leases_cut')
       expect(await a.leases.claim('conversation.y')).toBe(true)
       a.leases.start()
-      await nats.stop()
+      await cluster.nats.stop()
       const cutAt = performance.now()
       const deadline = cutAt + TTL * 3
       // Commands check valid() before running: it turns false within the TTL of the last
@@ -255,7 +244,7 @@ await withClusterServices('leases', {}, () => {
       expect(a.lost).toEqual(['conversation.y'])
       expect(a.link.connected).toBe(false)
       a.leases.stop()
-      await nats.restart()
+      await cluster.nats.restart()
       const back = performance.now() + 10_000
       while (!a.link.connected && performance.now() < back) await Bun.sleep(50)
       expect(a.link.connected).toBe(true)

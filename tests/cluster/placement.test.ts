@@ -4,12 +4,11 @@
  * owner) must not wait for its deadline once a new owner subscribes; the asker's probe finds
  * the new owner never received it, and the command is sent again, once.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { Actor, ActorRegistry, silentLogger, systemClock } from '../../actors/index.ts'
 import { Leases } from '../../server/cluster/leases.ts'
-import { ClusterLink } from '../../server/cluster/link.ts'
 import { ClusteredRegistry } from '../../server/cluster/placement.ts'
-import { startNats, waitUntil, withClusterServices, type NatsServer } from '../helpers/cluster.ts'
+import { useNats, waitUntil, withClusterServices } from '../helpers/cluster.ts'
 
 type EchoCmd = { type: 'echo'; n: number }
 type EchoReplies = { echo: { node: string; n: number } }
@@ -33,22 +32,12 @@ class EchoActor extends Actor<EchoCmd, EchoReplies> {
 }
 
 await withClusterServices('placement', {}, () => {
-  let nats: NatsServer
-  const links: ClusterLink[] = []
+  const cluster = useNats()
   const TTL = 3000
   const ASK_DEADLINE = 6000
 
-  beforeAll(async () => {
-    nats = await startNats()
-  }, 30_000)
-  afterAll(async () => {
-    for (const l of links) await l.close().catch(() => {})
-    await nats.dispose()
-  }, 30_000)
-
   async function node(name: string, bucket: string) {
-    const link = await ClusterLink.open({ url: nats.url, nodeId: name, log: silentLogger })
-    links.push(link)
+    const link = await cluster.link(name)
     const ran: number[] = []
     const gates = new Map<number, Promise<void>>()
     let placed: ClusteredRegistry<EchoCmd, EchoReplies, EchoActor> | null = null
@@ -84,12 +73,7 @@ await withClusterServices('placement', {}, () => {
       const owner = await node('owner', 'placement_unseen')
       const key = 'c1'
       // A subscriber that never answers: the old owner, frozen, its lease already lapsed.
-      const zombieLink = await ClusterLink.open({
-        url: nats.url,
-        nodeId: 'zombie',
-        log: silentLogger,
-      })
-      links.push(zombieLink)
+      const zombieLink = await cluster.link('zombie')
       let zombieGot = 0
       const zombie = zombieLink.nc.subscribe(`parley.actor.echo.${key}`, {
         callback: () => {

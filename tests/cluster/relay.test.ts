@@ -6,14 +6,13 @@
  * NATS message (one per line, in order), split below the bundle cap. Then through two hubs: an event from one node reaches the
  * other node's JSON client byte for byte as the first node encoded it.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { silentLogger } from '../../actors/index.ts'
 import { Relay } from '../../server/cluster/relay.ts'
-import { ClusterLink } from '../../server/cluster/link.ts'
 import { Hub } from '../../server/realtime/hub.ts'
 import { Connection, Subscription } from '../../server/realtime/connection.ts'
 import type { EventFrame, ServerFrame } from '../../protocol/index.ts'
-import { startNats, waitUntil, withClusterServices, type NatsServer } from '../helpers/cluster.ts'
+import { useNats, waitUntil, withClusterServices } from '../helpers/cluster.ts'
 
 /** A connection that keeps what it was sent, as the bytes a socket would carry. */
 class Recorder extends Connection {
@@ -37,20 +36,10 @@ class Recorder extends Connection {
 }
 
 await withClusterServices('relay', {}, () => {
-  let nats: NatsServer
-  const links: ClusterLink[] = []
-
-  beforeAll(async () => {
-    nats = await startNats()
-  }, 30_000)
-  afterAll(async () => {
-    for (const l of links) await l.close().catch(() => {})
-    await nats.dispose()
-  }, 30_000)
+  const cluster = useNats()
 
   async function relayOf(nodeId: string): Promise<Relay> {
-    const link = await ClusterLink.open({ url: nats.url, nodeId, log: silentLogger })
-    links.push(link)
+    const link = await cluster.link(nodeId)
     return new Relay(link, silentLogger)
   }
 
@@ -69,7 +58,7 @@ await withClusterServices('relay', {}, () => {
       a.publish('parley.test.x', payload, text)
       b.publish('parley.test.x', { from: 'b' })
       // Not a relay message: no origin line. Ignored, not fatal.
-      links[0]!.nc.publish('parley.test.x', 'no newline here')
+      cluster.links[0]!.nc.publish('parley.test.x', 'no newline here')
       await waitUntil('both delivered', () => got.a!.length === 1 && got.b!.length === 1, {
         timeoutMs: 5000,
       })
@@ -89,13 +78,13 @@ await withClusterServices('relay', {}, () => {
       b.watch('parley.bundle.y', (p) => got.y!.push(p))
       // What crosses NATS, seen by a plain subscriber: one message per subject and batch.
       const raw: Array<{ subject: string; lines: string[] }> = []
-      const spy = links[links.length - 1]!.nc.subscribe('parley.bundle.*', {
+      const spy = cluster.links.at(-1)!.nc.subscribe('parley.bundle.*', {
         callback: (_e, msg) => {
           raw.push({ subject: msg.subject, lines: msg.string().split('\n') })
         },
       })
       await b.ready()
-      await links[links.length - 1]!.nc.flush()
+      await cluster.links.at(-1)!.nc.flush()
 
       // Interleaved subjects in one turn: each subject's payloads in order, one message each,
       // a text with a newline inside kept whole (JSON escapes it).

@@ -13,6 +13,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { silentLogger } from '../../actors/index.ts'
+import { ClusterLink } from '../../server/cluster/link.ts'
 import { startNode, type ClusterNode } from './cluster-node.ts'
 import { findBinary, startNats, type NatsServer } from './nats.ts'
 import {
@@ -193,6 +195,39 @@ export function useCluster(opts: ClusterOptions = {}, timeoutMs = 90_000): () =>
   return () => {
     if (!cluster) throw new Error('the cluster did not start (see beforeAll)')
     return cluster
+  }
+}
+
+/**
+ * For tests of the cluster modules themselves (no Parley nodes): a nats-server of the file's
+ * own, started before its tests and stopped after them, and `link(nodeId)` opening a link to
+ * it (closed before the server stops; `links` in the order opened).
+ */
+export function useNats(): {
+  readonly nats: NatsServer
+  readonly links: ClusterLink[]
+  link(nodeId: string): Promise<ClusterLink>
+} {
+  let server: NatsServer | null = null
+  const links: ClusterLink[] = []
+  beforeAll(async () => {
+    server = await startNats()
+  }, 30_000)
+  afterAll(async () => {
+    for (const l of links) await l.close().catch(() => {})
+    await server?.dispose()
+  }, 30_000)
+  return {
+    get nats() {
+      if (!server) throw new Error('nats-server has not started yet (use it inside a test)')
+      return server
+    },
+    links,
+    async link(nodeId) {
+      const link = await ClusterLink.open({ url: this.nats.url, nodeId, log: silentLogger })
+      links.push(link)
+      return link
+    },
   }
 }
 
