@@ -282,6 +282,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         log,
       }),
       log,
+      hashMemoryKiB: config.login.hashMemoryKiB,
     },
   })
   const availability = new AvailabilityService(store, actors.board, clock, geo)
@@ -714,6 +715,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           publicUrl: config.webhooks.publicUrl,
           throttle: throttleStore,
           accounts,
+          auth,
         }),
       ),
     )

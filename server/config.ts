@@ -121,10 +121,16 @@ const EnvSchema = v.object({
   LOGIN_FREE_FAILURES: v.optional(intIn(1, 1000), '5'),
   /** Longest wait, in seconds, between two login attempts on an account that keeps failing. */
   LOGIN_BACKOFF_MAX_SEC: v.optional(intIn(1, 86_400), '900'),
-  /** Password checks (argon2id, ~64 MiB each) running at once in this process. */
+  /** Password checks (argon2id, PASSWORD_HASH_MEMORY_KIB each) running at once in this process. */
   PASSWORD_HASH_CONCURRENCY: v.optional(intIn(1, 64), '2'),
   /** Password checks waiting for a slot; more are refused at once with `overloaded`. */
   PASSWORD_HASH_QUEUE: v.optional(intIn(0, 10_000), '16'),
+  /**
+   * Memory of one argon2id password hash, in KiB (time cost 2, one lane). 64 MiB by default;
+   * never below 19 MiB, OWASP's minimum for these parameters. Applies to passwords set from now
+   * on; a stored hash keeps the parameters it was made with.
+   */
+  PASSWORD_HASH_MEMORY_KIB: v.optional(intIn(19_456, 4_194_304), '65536'),
   /** Bearer token Prometheus sends to scrape /metrics on the main port; unset: not served there. */
   METRICS_TOKEN: v.optional(
     v.pipe(
@@ -312,6 +318,8 @@ export interface Config {
     maxBackoffMs: number
     hashConcurrency: number
     hashQueue: number
+    /** Memory of one argon2id hash, in KiB (PASSWORD_HASH_MEMORY_KIB). */
+    hashMemoryKiB: number
   }
   /** /metrics on the main port needs this bearer token; null: not served there (METRICS_TOKEN). */
   metricsToken: string | null
@@ -485,6 +493,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBackoffMs: e.LOGIN_BACKOFF_MAX_SEC * 1000,
       hashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
       hashQueue: e.PASSWORD_HASH_QUEUE,
+      hashMemoryKiB: e.PASSWORD_HASH_MEMORY_KIB,
     },
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsListener:

@@ -9,7 +9,7 @@ import type { Clock, InboxRecord, Principal, Store } from '../../actors/index.ts
 import { ParleyError } from '../../protocol/index.ts'
 import { RateLimiter } from '../limits.ts'
 import type { Revocations } from './revocation.ts'
-import { hashPassword, sha256, type AuthService } from './service.ts'
+import { sha256, type AuthService } from './service.ts'
 
 type OperatorPrincipal = Extract<Principal, { kind: 'operator' }>
 
@@ -60,7 +60,7 @@ export class AccountService {
       throw new ParleyError('forbidden', 'the current password is wrong')
     }
     await this.deps.store.operators.update(operator.id, {
-      passwordHash: await hashPassword(passwords.next),
+      passwordHash: await this.deps.auth.hashPassword(passwords.next),
       updatedAt: this.deps.clock.now(),
     })
     const keep = sha256(token)

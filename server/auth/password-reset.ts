@@ -17,7 +17,7 @@ import { ParleyError } from '../../protocol/index.ts'
 import type { Mailer } from '../mail/mailer.ts'
 import { passwordReset, type MailLang } from '../mail/templates.ts'
 import type { AccountService } from './account.ts'
-import { hashPassword, sha256 } from './service.ts'
+import { sha256, type AuthService } from './service.ts'
 import { takeShared, throttleKey, type ThrottleStore } from './throttle.ts'
 
 export const RESET_MINUTES = 30
@@ -37,6 +37,7 @@ export class PasswordResets {
       publicUrl: string | null
       throttle: ThrottleStore
       accounts: AccountService
+      auth: AuthService
     },
   ) {}
 
@@ -92,7 +93,7 @@ export class PasswordResets {
     const op = await store.operators.getById(reset.operatorId)
     if (!op || !op.active) throw invalid
     await store.operators.update(op.id, {
-      passwordHash: await hashPassword(password),
+      passwordHash: await this.deps.auth.hashPassword(password),
       updatedAt: now,
     })
     await this.deps.accounts.operatorChanged(op.id, 'password_reset')

@@ -95,12 +95,21 @@ export class AuthService {
        */
       elevatedScope?: 'all' | 'members'
       /** Login limits (per address, subnet and account) and the bound on password checks. */
-      login: { throttle: LoginThrottle; hashGate: HashGate; log: Logger }
+      login: { throttle: LoginThrottle; hashGate: HashGate; log: Logger; hashMemoryKiB: number }
     },
   ) {
     const now = () => opts.clock.now()
     this.sessionLimiter = new RateLimiter(30, 30, now)
-    this.dummyHash = hashPassword(randomBytes(16).toString('hex'))
+    this.dummyHash = this.hashPassword(randomBytes(16).toString('hex'))
+  }
+
+  /** An argon2id hash of a new password, with this server's memory cost. */
+  hashPassword(password: string): Promise<string> {
+    return Bun.password.hash(password, {
+      algorithm: 'argon2id',
+      memoryCost: this.opts.login.hashMemoryKiB,
+      timeCost: 2,
+    })
   }
 
   /**
@@ -364,7 +373,7 @@ export class AuthService {
         role: 'admin',
         active: true,
         canChat: true,
-        passwordHash: await hashPassword(admin.password),
+        passwordHash: await this.hashPassword(admin.password),
         updatedAt: now,
       })
       return updated ? operatorView(updated) : null
@@ -379,7 +388,7 @@ export class AuthService {
       canChat: true,
       active: true,
       status: 'online',
-      passwordHash: await hashPassword(admin.password),
+      passwordHash: await this.hashPassword(admin.password),
       createdAt: now,
       updatedAt: now,
     }
@@ -390,10 +399,6 @@ export class AuthService {
 
 function assertNever(value: never): never {
   throw new Error(`unhandled revocation ${JSON.stringify(value)}`)
-}
-
-export function hashPassword(password: string): Promise<string> {
-  return Bun.password.hash(password, { algorithm: 'argon2id' })
 }
 
 export function sha256(value: string): string {

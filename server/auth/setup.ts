@@ -14,7 +14,7 @@ import {
 } from '../../actors/index.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { RateLimiter } from '../limits.ts'
-import { hashPassword, type AuthService } from './service.ts'
+import type { AuthService } from './service.ts'
 
 /** Setup attempts per client address: a few at once, then a few per minute. */
 const ATTEMPTS = { burst: 5, perMinute: 5 }
@@ -92,7 +92,7 @@ export class FirstRunSetup {
       canChat: true,
       active: true,
       status: 'online',
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await this.deps.auth.hashPassword(input.password),
       createdAt: now,
       updatedAt: now,
     }

@@ -13,7 +13,7 @@ import {
   type InboxSettings,
   type OperatorRecord,
 } from '../../actors/index.ts'
-import { hashPassword, operatorView } from '../auth/index.ts'
+import { operatorView } from '../auth/index.ts'
 import { ParleyError } from '../../protocol/index.ts'
 import { requireAdmin, type HttpContext } from './context.ts'
 import { DisplayName, Email, Id, InboxSettingsPatch, Name, Password, Role } from './schemas.ts'
@@ -127,7 +127,7 @@ export function adminRoutes(ctx: HttpContext) {
           canChat: body.canChat ?? true,
           active: true,
           status: 'online',
-          passwordHash: await hashPassword(body.password),
+          passwordHash: await ctx.auth.hashPassword(body.password),
           createdAt: now,
           updatedAt: now,
         }
@@ -189,7 +189,9 @@ export function adminRoutes(ctx: HttpContext) {
         const { password, ...rest } = body
         const updated = await ctx.store.operators.update(params.id, {
           ...rest,
-          ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
+          ...(password !== undefined
+            ? { passwordHash: await ctx.auth.hashPassword(password) }
+            : {}),
           updatedAt: ctx.clock.now(),
         })
         if (!updated) throw new ParleyError('not_found', 'operator not found')

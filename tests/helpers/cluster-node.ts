@@ -87,6 +87,8 @@ export async function startNode(opts: {
     SHUTDOWN_GRACE: '5',
     // /metrics is not public: the tests scrape it with this token (clusterGauge).
     METRICS_TOKEN,
+    // As every test server (tests/helpers/server.ts): cheaper password hashes.
+    PASSWORD_HASH_MEMORY_KIB: '19456',
     ...opts.env,
   }
   let history = ''

@@ -166,6 +166,7 @@ describe('config', () => {
       maxBackoffMs: 900_000,
       hashConcurrency: 2,
       hashQueue: 16,
+      hashMemoryKiB: 65_536,
     })
     // Not public by default: no token, no listener of its own.
     expect(config.metricsToken).toBeNull()
@@ -176,6 +177,13 @@ describe('config', () => {
     })
     expect(problems({ PASSWORD_HASH_CONCURRENCY: '0' })[0]).toStartWith(
       'PASSWORD_HASH_CONCURRENCY: must be at least 1',
+    )
+    // Cheaper hashes down to OWASP's minimum for argon2id (19 MiB, t=2), never below.
+    expect(
+      loadConfig({ DATA_DIR: tempDir(), PASSWORD_HASH_MEMORY_KIB: '19456' }).login.hashMemoryKiB,
+    ).toBe(19_456)
+    expect(problems({ PASSWORD_HASH_MEMORY_KIB: '8192' })[0]).toStartWith(
+      'PASSWORD_HASH_MEMORY_KIB: must be at least 19456',
     )
     expect(problems({ PORT: '9464', METRICS_PORT: '9464' })).toEqual([
       'METRICS_PORT: must differ from PORT (it is a listener of its own)',

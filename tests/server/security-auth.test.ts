@@ -7,7 +7,7 @@ import { useServers } from '../helpers/lifecycle.ts'
 import { createHmac } from 'node:crypto'
 import { FakeClock } from '../../actors/index.ts'
 import { signVisitorToken } from '../../server/auth/index.ts'
-import type { TestServer } from '../helpers/server.ts'
+import { rawSql, type TestServer } from '../helpers/server.ts'
 import { PollClient } from '../helpers/streams.ts'
 import { TestClient } from '../helpers/ws.ts'
 
@@ -231,6 +231,35 @@ describe('operator sessions (S3)', () => {
       type: 'error',
       code: 'unauthenticated',
     })
+  })
+})
+
+describe('password hashes', () => {
+  test('security - new passwords are hashed with argon2id at PASSWORD_HASH_MEMORY_KIB; a hash made with other parameters still signs in', async () => {
+    const s = await server({ env: { PASSWORD_HASH_MEMORY_KIB: '20480' } })
+    const op = await s.operator()
+    const stored = async () =>
+      (
+        (await rawSql(
+          s,
+          `select password_hash as h from operators where id = '${op.id}'`,
+        )) as Array<{
+          h: string
+        }>
+      )[0]!.h
+    expect(await stored()).toStartWith('$argon2id$v=19$m=20480,t=2,p=1$')
+    // As a database written with another setting (or an older release) holds it.
+    const older = await Bun.password.hash('older-password-1', { algorithm: 'argon2id' })
+    expect(older).toStartWith('$argon2id$v=19$m=65536,t=2,p=1$')
+    await rawSql(s, `update operators set password_hash = '${older}' where id = '${op.id}'`)
+    const email = (await s.http('/api/auth/me', { token: op.token })).body.operator?.email
+    expect(typeof email).toBe('string')
+    const login = await s.http('/api/auth/login', {
+      body: { email, password: 'older-password-1' },
+    })
+    expect(login.status).toBe(200)
+    const wrong = await s.http('/api/auth/login', { body: { email, password: 'older-password-2' } })
+    expect(wrong.status).toBe(401)
   })
 })
 
