@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   chromium,
+  type Browser,
   type BrowserContext,
   type FrameLocator,
   type Locator,
@@ -56,20 +57,90 @@ export interface TestBrowser {
   close(): Promise<void>
 }
 
-/** A Chromium with a fresh profile (--user-data-dir in a new temp folder). */
-export async function launchBrowser(): Promise<TestBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'parley-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1100, height: 760 },
-  })
+const VIEWPORT = { width: 1100, height: 760 }
+
+/**
+ * One Chromium per `bun test` process, shared by every test file in it: launching one costs
+ * 1-2.5 s of a loaded CI core, and the browser step launched about a hundred. Each test still
+ * gets its own browser context (its own cookies, storage, permissions and cache), which is what
+ * isolated them. Closed once the last context is closed and no file asks for another soon;
+ * playwright kills it if the process ends first.
+ */
+let shared: Promise<Browser> | null = null
+let openContexts = 0
+let idleTimer: ReturnType<typeof setTimeout> | undefined
+const SHARED_IDLE_MS = 3_000
+
+function sharedBrowser(): Promise<Browser> {
+  clearTimeout(idleTimer)
+  if (!shared) {
+    const launching = chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+    shared = launching
+    launching
+      .then((browser) =>
+        browser.on('disconnected', () => {
+          if (shared === launching) shared = null
+        }),
+      )
+      .catch(() => {
+        if (shared === launching) shared = null
+      })
+  }
+  return shared
+}
+
+function releaseShared(): void {
+  if (--openContexts > 0) return
+  clearTimeout(idleTimer)
+  idleTimer = setTimeout(() => {
+    const closing = shared
+    shared = null
+    void closing?.then((browser) => browser.close()).catch(() => {})
+  }, SHARED_IDLE_MS)
+  idleTimer.unref?.()
+}
+
+/**
+ * A fresh browser context on the shared Chromium. `persistent: true` launches a Chromium of its
+ * own on a fresh profile (--user-data-dir in a new temp folder) instead: Chromium keeps the Push
+ * API away from the off-the-record contexts a shared browser hands out.
+ */
+export async function launchBrowser(options: { persistent?: boolean } = {}): Promise<TestBrowser> {
+  if (options.persistent) {
+    const profile = mkdtempSync(join(tmpdir(), 'parley-chromium-'))
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: VIEWPORT,
+    })
+    return {
+      context,
+      async close() {
+        await context.close()
+        rmSync(profile, { recursive: true, force: true })
+      },
+    }
+  }
+  openContexts++
+  let context: BrowserContext
+  try {
+    context = await (await sharedBrowser()).newContext({ viewport: VIEWPORT })
+  } catch (error) {
+    releaseShared()
+    throw error
+  }
+  let closed = false
   return {
     context,
     async close() {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
+      if (closed) return
+      closed = true
+      try {
+        await context.close()
+      } finally {
+        releaseShared()
+      }
     },
   }
 }
@@ -257,7 +328,10 @@ export async function allowAnySite(server: TestServer, ...inboxIds: string[]): P
  * client if stale), stopped after. Tests read `env.server` and `env.browser`; a test that
  * restarts the server assigns the new one to `env.server` so it is stopped too.
  */
-export function useServerAndBrowser(serverEnv?: Record<string, string>): {
+export function useServerAndBrowser(
+  serverEnv?: Record<string, string>,
+  browserOptions: { persistent?: boolean } = {},
+): {
   server: TestServer
   browser: TestBrowser
 } {
@@ -265,7 +339,7 @@ export function useServerAndBrowser(serverEnv?: Record<string, string>): {
   beforeAll(async () => {
     ensureClientBuilt()
     env.server = await startTestServer(serverEnv ? { env: serverEnv } : {})
-    env.browser = await launchBrowser()
+    env.browser = await launchBrowser(browserOptions)
   }, 120_000)
   afterAll(async () => {
     await env.browser?.close()

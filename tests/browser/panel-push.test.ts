@@ -103,7 +103,7 @@ describe('panel push - strings', () => {
 })
 
 describe.skipIf(skipBrowserTests)('panel push', () => {
-  const env = useServerAndBrowser({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1' })
+  const env = useServerAndBrowser({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1' }, { persistent: true })
   /** A push service on loopback: records what the server posts to it. */
   const received: Array<{ method: string; path: string; headers: Headers; body: number }> = []
   let pushService: ReturnType<typeof Bun.serve>
