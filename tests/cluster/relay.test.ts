@@ -10,30 +10,10 @@ import { describe, expect, test } from 'bun:test'
 import { silentLogger } from '../../actors/index.ts'
 import { Relay } from '../../server/cluster/relay.ts'
 import { Hub } from '../../server/realtime/hub.ts'
-import { Connection, Subscription } from '../../server/realtime/connection.ts'
-import type { EventFrame, ServerFrame } from '../../protocol/index.ts'
+import { Subscription } from '../../server/realtime/connection.ts'
+import { MemoryConnection } from '../helpers/memory-connection.ts'
+import type { EventFrame } from '../../protocol/index.ts'
 import { useNats, waitUntil, withClusterServices } from '../helpers/cluster.ts'
-
-/** A connection that keeps what it was sent, as the bytes a socket would carry. */
-class Recorder extends Connection {
-  readonly sent: string[] = []
-  constructor() {
-    super('ws', 'json', 1 << 20, () => {})
-  }
-  protected write(data: string | Uint8Array): boolean {
-    this.sent.push(typeof data === 'string' ? data : new TextDecoder().decode(data))
-    return true
-  }
-  queuedBytes(): number {
-    return 0
-  }
-  terminate(): void {
-    this.closed = true
-  }
-  close(_frame: ServerFrame | null): void {
-    this.closed = true
-  }
-}
 
 await withClusterServices('relay', {}, () => {
   const cluster = useNats()
@@ -129,7 +109,7 @@ await withClusterServices('relay', {}, () => {
     test('relay - an event from one node reaches a JSON client on another byte for byte', async () => {
       const one = new Hub(await relayOf('hub-1'))
       const two = new Hub(await relayOf('hub-2'))
-      const client = new Recorder()
+      const client = new MemoryConnection()
       const sub = new Subscription(client, 'conv-1', 0)
       sub.goLive(0)
       two.add(sub)

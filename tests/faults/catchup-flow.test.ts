@@ -5,46 +5,17 @@
  * ones.
  */
 import { describe, expect, test } from 'bun:test'
-import { Connection, type WriteWait } from '../../server/realtime/connection.ts'
+import type { WriteWait } from '../../server/realtime/connection.ts'
+import { MemoryConnection } from '../helpers/memory-connection.ts'
 
 const MAX = 1000
 
 /** A transport whose queued bytes only go down when the test says the client read them. */
-class FakeTransport extends Connection {
-  queued = 0
-
-  constructor() {
-    super('ws', 'json', MAX, () => undefined)
-  }
-
-  protected write(data: string | Uint8Array): boolean {
-    this.queued += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
-    return true
-  }
-
-  queuedBytes(): number {
-    return this.queued
-  }
-
-  terminate(): void {
-    this.closed = true
-    this.drained()
-  }
-
-  close(): void {
-    this.terminate()
-  }
-
-  /** The client read `bytes`: the transport's drain signal. */
-  read(bytes: number): void {
-    this.queued = Math.max(0, this.queued - bytes)
-    this.drained()
-  }
-}
+const fakeTransport = () => new MemoryConnection({ maxQueued: MAX, queueWrites: true })
 
 describe('catch-up flow control', () => {
   test('catch-up flow - a writer may write below half the limit, then waits until the client read down to a quarter', async () => {
-    const conn = new FakeTransport()
+    const conn = fakeTransport()
     conn.queued = 499
     expect(conn.canWriteMore).toBe(true)
     conn.queued = 500
@@ -60,7 +31,7 @@ describe('catch-up flow control', () => {
   })
 
   test('catch-up flow - a paced frame past the limit does not cut; a dropped one would', () => {
-    const conn = new FakeTransport()
+    const conn = fakeTransport()
     conn.sendPaced({ type: 'pong', req: 1 })
     conn.queued = 5 * MAX
     conn.sendPaced({ type: 'pong', req: 2 })
@@ -70,13 +41,13 @@ describe('catch-up flow control', () => {
   })
 
   test('catch-up flow - a client that reads nothing for the stall time ends the wait as stalled', async () => {
-    const conn = new FakeTransport()
+    const conn = fakeTransport()
     conn.queued = 900
     expect(await conn.whenWritable(50)).toBe('stalled')
   })
 
   test('catch-up flow - a client that reads slowly is never stalled', async () => {
-    const conn = new FakeTransport()
+    const conn = fakeTransport()
     conn.queued = 900
     // Each stall window of 200 ms sees several reads, though none reaches a quarter alone.
     const wait = conn.whenWritable(200)
@@ -89,14 +60,14 @@ describe('catch-up flow control', () => {
   })
 
   test('catch-up flow - a close or an abort ends the wait at once', async () => {
-    const closing = new FakeTransport()
+    const closing = fakeTransport()
     closing.queued = 900
     const closed = closing.whenWritable(10_000)
     closing.terminate()
     expect(await closed).toBe('closed')
 
     const replaced = new AbortController()
-    const conn = new FakeTransport()
+    const conn = fakeTransport()
     conn.queued = 900
     const aborted = conn.whenWritable(10_000, replaced.signal)
     replaced.abort()

@@ -6,58 +6,18 @@
  * server with a real socket that stops reading.
  */
 import { describe, expect, test } from 'bun:test'
-import { Connection } from '../../server/realtime/connection.ts'
-import {
-  EncodedFrame,
-  type FeedBatchFrame,
-  type FeedFrame,
-  type ServerFrame,
-} from '../../protocol/index.ts'
+import { EncodedFrame, type FeedFrame, type ServerFrame } from '../../protocol/index.ts'
 import { useServers } from '../helpers/lifecycle.ts'
+import { MemoryConnection } from '../helpers/memory-connection.ts'
 import { RawWsClient } from '../helpers/raw-ws.ts'
 import { metric } from '../helpers/server.ts'
 import type { Frame } from '../helpers/ws.ts'
 
 const MARK = 64 * 1024
 
-/** A transport whose queue is whatever the test says; `read` empties some and signals a drain. */
-class QueueConnection extends Connection {
-  queued = 0
-  readonly written: Frame[] = []
-  cuts = 0
-
-  constructor(stallMs?: number) {
-    super('ws', 'json', MARK, () => this.cuts++)
-    if (stallMs !== undefined) this.behindStallMs = stallMs
-  }
-
-  protected write(data: string | Uint8Array): boolean {
-    this.written.push(JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data)))
-    return true
-  }
-
-  queuedBytes(): number {
-    return this.queued
-  }
-
-  terminate(): void {
-    this.closed = true
-    this.drained()
-  }
-
-  close(_frame: ServerFrame | null): void {
-    this.terminate()
-  }
-
-  read(bytes: number): void {
-    this.queued = Math.max(0, this.queued - bytes)
-    this.drained()
-  }
-
-  feed(frame: FeedFrame | FeedBatchFrame): void {
-    this.sendFeed(frame, new EncodedFrame(frame))
-  }
-}
+/** A connection whose queue is whatever the test says (tests/helpers/memory-connection.ts). */
+const queueConnection = (stallMs?: number) =>
+  new MemoryConnection({ maxQueued: MARK, ...(stallMs !== undefined ? { stallMs } : {}) })
 
 const conversationFrame = (id: string, lastSeq: number, change = 'message'): FeedFrame =>
   ({
@@ -77,15 +37,15 @@ const feedFrames = (written: Frame[]): Frame[] =>
 
 describe('one connection: feed held while behind, cut only when not reading', () => {
   test('backpressure - the feed goes at once while the queue is low', () => {
-    const conn = new QueueConnection()
+    const conn = queueConnection()
     conn.feed(conversationFrame('a', 1))
     conn.feed(badges(1))
-    expect(conn.written.map((f) => f.name)).toEqual(['conversation', 'badges'])
+    expect(conn.frames().map((f) => f.name)).toEqual(['conversation', 'badges'])
     expect(conn.heldFeedFrames).toBe(0)
   })
 
   test('backpressure - past half the mark the feed is held, coalesced, and sent as one batch once read down', () => {
-    const conn = new QueueConnection()
+    const conn = queueConnection()
     conn.queued = MARK * 0.75
     for (let seq = 1; seq <= 500; seq++) {
       conn.feed(conversationFrame(`c${seq % 3}`, seq))
@@ -105,14 +65,14 @@ describe('one connection: feed held while behind, cut only when not reading', ()
         ],
       },
     })
-    expect(conn.written).toEqual([])
+    expect(conn.frames()).toEqual([])
     // 1002 frames went in; what is held stays near the number of conversations.
     expect(conn.heldFeedFrames).toBeLessThan(70)
     conn.read(MARK * 0.4) // still above a quarter: held on
-    expect(conn.written).toEqual([])
+    expect(conn.frames()).toEqual([])
     conn.read(MARK)
-    expect(conn.written).toHaveLength(1)
-    const frames = feedFrames(conn.written)
+    expect(conn.frames()).toHaveLength(1)
+    const frames = feedFrames(conn.frames())
     const newest = (id: string) =>
       frames.filter((f) => f.name === 'conversation' && f.data.conversation.id === id).at(-1)
     expect(newest('c0')?.data.conversation.lastSeq).toBe(498)
@@ -124,13 +84,13 @@ describe('one connection: feed held while behind, cut only when not reading', ()
     expect(conn.heldFeedFrames).toBe(0)
     // Low again: straight through.
     conn.feed(badges(7))
-    expect(conn.written.at(-1)).toMatchObject({ name: 'badges', data: { unread: 7 } })
+    expect(conn.frames().at(-1)).toMatchObject({ name: 'badges', data: { unread: 7 } })
     expect(conn.cuts).toBe(0)
   })
 
   test('backpressure - over the mark a client that reads is not cut; one silent past the stall window, or four times over, is', async () => {
     // Long enough for a loaded machine's timers to be late a few times over.
-    const reading = new QueueConnection(300)
+    const reading = queueConnection(300)
     const event = new EncodedFrame({ type: 'ack', req: 1 } as ServerFrame)
     reading.queued = MARK * 1.5
     const until = performance.now() + 1000
@@ -142,7 +102,7 @@ describe('one connection: feed held while behind, cut only when not reading', ()
     expect(reading.cuts).toBe(0)
     expect(reading.closed).toBe(false)
 
-    const silent = new QueueConnection(300)
+    const silent = queueConnection(300)
     silent.queued = MARK * 1.5
     silent.sendEncoded(event)
     expect(silent.cuts).toBe(0)
@@ -154,20 +114,20 @@ describe('one connection: feed held while behind, cut only when not reading', ()
     expect(silent.cuts).toBe(1)
     expect(silent.closed).toBe(true)
 
-    const flooded = new QueueConnection(60_000)
+    const flooded = queueConnection(60_000)
     flooded.queued = MARK * 4 + 1
     flooded.sendEncoded(event)
     expect(flooded.cuts).toBe(1)
   })
 
   test('backpressure - a held feed is dropped with its connection', () => {
-    const conn = new QueueConnection()
+    const conn = queueConnection()
     conn.queued = MARK
     conn.feed(badges(1))
     expect(conn.heldFeedFrames).toBe(1)
     conn.terminate()
     expect(conn.heldFeedFrames).toBe(0)
-    expect(conn.written).toEqual([])
+    expect(conn.frames()).toEqual([])
   })
 })
 
