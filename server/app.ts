@@ -133,8 +133,11 @@ export interface RunningServer {
   runDigests(): Promise<{ sent: number }>
   /** The analytics projection (issue 19): `catchUp` counts everything committed so far. */
   analytics: Pick<AnalyticsProjector, 'catchUp' | 'round'>
-  /** The webhook dispatcher (issue 17): `drain` runs rounds until nothing is left to send. */
-  webhooks: Pick<WebhookDispatcher, 'drain' | 'stats' | 'kick'>
+  /**
+   * The webhook dispatcher (issue 17): `drain` runs rounds until nothing is left to send; `stop`
+   * ends its own rounds (shutdown does it too; tests hold the outbox back with it).
+   */
+  webhooks: Pick<WebhookDispatcher, 'drain' | 'stats' | 'kick' | 'stop'>
   /** Web Push (issue 20): `drain` sends what is due now. */
   push: Pick<PushService, 'drain' | 'keys'>
   conversations: ConversationRegistry

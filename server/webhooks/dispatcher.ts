@@ -406,7 +406,9 @@ export class WebhookDispatcher {
     const id = mark.conversationId
     try {
       const endpoints = conversation && endpointsOf ? await endpointsOf : []
-      if (!conversation || endpoints.length === 0) {
+      // An erased conversation sends nothing more: what it logged before its erasure and was not
+      // fanned out yet stays here (its pending deliveries were cancelled with the erasure).
+      if (!conversation || conversation.erasedAt !== undefined || endpoints.length === 0) {
         await store.webhooks.fanOut([{ conversationId: id, covered: mark.seq }], [], [])
         return
       }

@@ -591,9 +591,11 @@ describe('delivery', () => {
       (await deliveries(endpointId, '&status=pending')).some((d) => d.conversationId === id),
     ).toBe(true)
     await ok(s.http(`/api/admin/visitors/${visitor.visitorId}/erase`, { token: admin, body: {} }))
+    // Whatever the conversation logged and was not fanned out yet goes nowhere either.
+    await s.webhooks.drain()
     const log = (await deliveries()).filter((d) => d.conversationId === id)
     expect(log.length).toBeGreaterThan(0)
-    expect(log.every((d) => d.status === 'cancelled' && d.error === 'erased')).toBe(true)
+    expect(log.filter((d) => !(d.status === 'cancelled' && d.error === 'erased'))).toEqual([])
     receiver.respond = () => new Response('ok')
     await clock.advance(3_600_000)
     await s.webhooks.drain()
@@ -627,5 +629,44 @@ describe('delivery', () => {
     expect(
       (await s.http(`/api/webhooks/${made.endpoint.id}/deliveries`, { token: admin })).status,
     ).toBe(404)
+  })
+})
+
+describe('erasure and the outbox', () => {
+  test('what an erased conversation logged but had not fanned out yet is never sent', async () => {
+    const rx = startReceiver()
+    const local = await startTestServer({ env: { WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } })
+    try {
+      const token = await local.adminToken()
+      const inbox = await local.defaultInboxId()
+      await ok(
+        local.http('/api/webhooks', {
+          token,
+          body: { inboxId: inbox, url: rx.url, events: ALL_EVENTS },
+        }),
+      )
+      const visitor = await local.visitorToken(inbox)
+      const { id } = await httpStart(local, visitor.token, 'first words')
+      await local.webhooks.drain()
+      const before = (await local.http(`/api/webhooks?inboxId=${inbox}`, { token })).body
+      const endpoint = before.endpoints[0].id as string
+      const list = async () =>
+        (
+          await ok(local.http(`/api/webhooks/${endpoint}/deliveries?limit=100`, { token }))
+        ).deliveries.filter((d: { conversationId: string }) => d.conversationId === id)
+      const sent = await list()
+      expect(sent.length).toBeGreaterThan(0)
+      // Nothing fans out on its own from here: the next message is logged, not yet sent.
+      await local.webhooks.stop()
+      await httpSend(local, visitor.token, id, 'late', 'my card is QX-late-553')
+      await ok(local.http(`/api/admin/visitors/${visitor.visitorId}/erase`, { token, body: {} }))
+      await local.webhooks.drain()
+      expect(await list()).toEqual(sent)
+      expect((await rawTableDump(local)).webhook_deliveries).not.toContain('QX-late-553')
+      expect(rx.received.some((r) => r.raw.includes('QX-late-553'))).toBe(false)
+    } finally {
+      await local.stop()
+      rx.stop()
+    }
   })
 })
