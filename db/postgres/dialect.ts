@@ -204,18 +204,50 @@ export function postgresDialect(
   /**
    * A statement on the pool that fails at once if its connection closes before answering (a
    * terminated backend), rather than at the deadline: see watchConnection.
+   *
+   * While it waits for a connection, the same rule as `reserve`: a wait past RESERVE_WAIT_MS
+   * right after connections of the pool closed means the pool is stuck (postgres.js can keep a
+   * queued statement waiting on a connection it reopens only after its backoff, seconds after
+   * repeated kills), not busy. The pool is then replaced, which fails the statements still
+   * queued on the old one unsent, and the statement goes again on the new pool: nothing of it
+   * was sent. One that went out after all is answered, or fails with its connection, there.
    */
-  const onPoolNow = (query: Query<unknown>, params?: Params): Promise<unknown> => {
-    const client = handle.client
-    const lost = Promise.withResolvers<never>()
-    lost.promise.catch(() => {})
-    let unwatch = () => {}
-    const sent = sendNow(client, onPool(query), params, (connection) => {
-      unwatch = watchConnection(client, connection.id, lost.reject)
-      // Truthy: the connection may take the next statement at once.
-      return true
-    })
-    return Promise.race([sent, lost.promise]).finally(() => unwatch())
+  const onPoolNow = async (query: Query<unknown>, params?: Params): Promise<unknown> => {
+    const started = performance.now()
+    const remaining = () => timeoutMs - (performance.now() - started)
+    for (;;) {
+      const client = handle.client
+      const lost = Promise.withResolvers<never>()
+      lost.promise.catch(() => {})
+      let unwatch = () => {}
+      let sentOut = false
+      const sent = sendNow(client, onPool(query), params, (connection) => {
+        sentOut = true
+        unwatch = watchConnection(client, connection.id, lost.reject)
+        // Truthy: the connection may take the next statement at once.
+        return true
+      })
+      const answer = Promise.race([sent, lost.promise]).finally(() => unwatch())
+      answer.catch(() => {})
+      for (;;) {
+        if (sentOut || remaining() <= 0) return await answer
+        try {
+          return await deadline(answer, Math.min(remaining(), RESERVE_WAIT_MS), 'statement')
+        } catch (error) {
+          if (!(error instanceof StoreTimeoutError)) throw error
+          if (!sentOut && closedWithin(client, RESERVE_STUCK_AFTER_CLOSE_MS)) break
+        }
+      }
+      if (handle.client === client) handle.replace()
+      // The old pool ends at once: a statement still queued there fails without being sent.
+      const outcome = await deadline(answer, Math.max(0, remaining()), 'statement').then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      )
+      if ('value' in outcome) return outcome.value
+      if (sentOut || outcome.error instanceof StoreTimeoutError || remaining() <= 0)
+        throw outcome.error
+    }
   }
 
   /** A pooled statement with the store's deadline; a connection that cannot open renews the pool. */
