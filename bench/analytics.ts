@@ -184,11 +184,14 @@ async function seed(url: string): Promise<{ events: number; ms: number }> {
       const batch = Array.from({ length: Math.min(BATCH, CONVERSATIONS - from) }, (_, k) =>
         conversation(from + k),
       )
+      // Numbered here as the store numbers new conversations: one past the highest.
       await db.insert(
         insertInto('conversations'),
-        batch.map((c) => conversationRow(c.record)),
+        batch.map((c, k) => ({ ...conversationRow(c.record), no: from + k + 1 })),
       )
-      const rows = batch.flatMap((c) => c.events.map(eventRow))
+      const rows = batch.flatMap((c, k) =>
+        c.events.map((e) => ({ ...eventRow(e), convNo: from + k + 1 })),
+      )
       for (let k = 0; k < rows.length; k += 5000)
         await db.insert(insertInto('events'), rows.slice(k, k + 5000))
       await db.insert(

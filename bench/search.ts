@@ -91,13 +91,13 @@ async function seed(
     values ('bench', 'Bench', 'secret', '{}', ${T0}, ${T0})`)
   const visitor = db.prepare(`insert into visitors (id, inbox_id, created_at, name, email)
     values (?, 'bench', ${T0}, ?, ?)`)
-  const conversation = db.prepare(`insert into conversations (id, inbox_id, visitor_id, status,
-      status_rank, last_seq, has_unanswered_incoming, last_message_at, last_activity_at,
+  const conversation = db.prepare(`insert into conversations (id, no, inbox_id, visitor_id,
+      status, status_rank, last_seq, has_unanswered_incoming, last_message_at, last_activity_at,
       created_at, updated_at, branch_id)
-    values (?, 'bench', ?, 'open', 0, ?, 1, ?, ?, ${T0}, ${T0}, 'bench')`)
-  const event = db.prepare(`insert into events (conversation_id, seq, name, data, at, message_id,
-      author_kind, author_id, text, client_msg_id)
-    values (?, ?, 'message.created', '{}', ?, ?, ?, ?, ?, ?)`)
+    values (?, ?, 'bench', ?, 'open', 0, ?, 1, ?, ?, ${T0}, ${T0}, 'bench')`)
+  const event = db.prepare(`insert into events (conv_no, conversation_id, seq, name, data, at,
+      message_id, author_kind, author_id, text, client_msg_id)
+    values (?, ?, ?, 'message.created', '{}', ?, ?, ?, ?, ?, ?)`)
   const started = performance.now()
   let done = 0
   while (done < MESSAGES && performance.now() - started < SEED_SECONDS * 1000) {
@@ -111,10 +111,11 @@ async function seed(
           const first = word()
           visitor.run(`v${c}`, `${first} ${word()}`, `${first}${c}@example.com`)
           const last = at + (PER_CONVERSATION - 1) * 1000
-          conversation.run(`c${c}`, `v${c}`, PER_CONVERSATION + 1, last, last)
+          conversation.run(`c${c}`, c + 1, `v${c}`, PER_CONVERSATION + 1, last, last)
         }
         const author = seq % 2 === 0 ? ['visitor', `v${c}`] : ['operator', 'op']
         event.run(
+          c + 1,
           `c${c}`,
           seq,
           at,

@@ -62,6 +62,7 @@ const writerNumbers = Array.from({ length: WRITERS }, (_, w) => w)
 function messageValues(writer: number, n: number): (string | number | null)[] {
   const at = Date.now()
   return [
+    writer + 1,
     `raw-conv-${writer}`,
     n + 1,
     'message.created',
@@ -77,17 +78,19 @@ function messageValues(writer: number, n: number): (string | number | null)[] {
   ]
 }
 
-const INSERT_MESSAGE = `insert into events (conversation_id, seq, name, data, at, message_id,
-  author_kind, author_id, text, client_msg_id, edited_at, deleted_at)`
+const INSERT_MESSAGE = `insert into events (conv_no, conversation_id, seq, name, data, at,
+  message_id, author_kind, author_id, text, client_msg_id, edited_at, deleted_at)`
 
 /** Conversation rows the raw inserts reference (the log has a foreign key). */
 function rawConversations(): string {
   const rows = Array.from(
     { length: WRITERS },
     (_, w) =>
-      `('raw-conv-${w}', 'bench', 'v-${w}', 'open', 0, null, 0, false, null, 0, 0, 0, 0, null)`,
+      `('raw-conv-${w}', ${w + 1}, 'bench', 'v-${w}', 'open', 0, null, 0, false, null, 0, 0, 0, 0, null)`,
   )
-  return `insert into conversations values ${rows.join(', ')}`
+  return `insert into conversations (id, no, inbox_id, visitor_id, status, status_rank, assignee_id,
+    last_seq, has_unanswered_incoming, last_message_at, last_activity_at, created_at, updated_at,
+    owner_epoch, escalation_at) values ${rows.join(', ')}`
 }
 
 /** Messages per second through the actor: WRITERS conversations, each sending in turn. */
@@ -129,7 +132,7 @@ async function sqlite(dir: string): Promise<Result> {
   raw.run('PRAGMA synchronous = FULL')
   raw.run('PRAGMA foreign_keys = ON')
   raw.run(rawConversations())
-  const insert = raw.prepare(`${INSERT_MESSAGE} values (${Array(12).fill('?').join(', ')})`)
+  const insert = raw.prepare(`${INSERT_MESSAGE} values (${Array(13).fill('?').join(', ')})`)
   const rawPerSecond = await rate(writerNumbers, async (w, n) => {
     insert.run(...messageValues(w, n))
   })
@@ -151,7 +154,7 @@ async function postgresResult(adminUrl: string): Promise<Result> {
     // The store's pool size (10), shared by all writers as the store's pool is.
     const raw = postgres(rawDb.url, { max: 10, onnotice: () => {} })
     await raw.unsafe(rawConversations())
-    const statement = `${INSERT_MESSAGE} values (${Array.from({ length: 12 }, (_, i) => `$${i + 1}`).join(', ')})`
+    const statement = `${INSERT_MESSAGE} values (${Array.from({ length: 13 }, (_, i) => `$${i + 1}`).join(', ')})`
     const rawPerSecond = await rate(writerNumbers, async (w, n) => {
       await raw.unsafe(statement, messageValues(w, n), { prepare: true })
     })

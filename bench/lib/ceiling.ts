@@ -61,8 +61,10 @@ export interface CeilingResult {
 
 /** The row shape, SQLite. */
 const SQLITE_DDL = [
-  'CREATE TABLE conversations (id text PRIMARY KEY, inbox_id text NOT NULL, last_seq integer NOT NULL)',
+  `CREATE TABLE conversations (id text PRIMARY KEY, no integer NOT NULL UNIQUE,
+    inbox_id text NOT NULL, last_seq integer NOT NULL)`,
   `CREATE TABLE events (
+    conv_no integer NOT NULL,
     conversation_id text NOT NULL REFERENCES conversations(id),
     seq integer NOT NULL,
     name text NOT NULL,
@@ -72,16 +74,19 @@ const SQLITE_DDL = [
     message_seq integer,
     author_kind text, author_id text, text text, client_msg_id text,
     edited_at integer, deleted_at integer, deleted_by_kind text, deleted_by_id text,
-    PRIMARY KEY (conversation_id, seq)
+    PRIMARY KEY (conv_no, seq)
   )`,
-  'CREATE UNIQUE INDEX events_client_msg_uq ON events (conversation_id, client_msg_id) WHERE client_msg_id IS NOT NULL',
+  `CREATE UNIQUE INDEX events_client_msg_uq ON events (conv_no, author_kind, author_id, client_msg_id)
+    WHERE client_msg_id IS NOT NULL`,
   'CREATE UNIQUE INDEX events_message_uq ON events (message_id) WHERE message_id IS NOT NULL',
 ]
 
 /** The same on Postgres: text, integer / bigint (milliseconds), jsonb for data. */
 const POSTGRES_DDL = [
-  'CREATE TABLE conversations (id text PRIMARY KEY, inbox_id text NOT NULL, last_seq integer NOT NULL)',
+  `CREATE TABLE conversations (id text PRIMARY KEY, no integer NOT NULL UNIQUE,
+    inbox_id text NOT NULL, last_seq integer NOT NULL)`,
   `CREATE TABLE events (
+    conv_no integer NOT NULL,
     conversation_id text NOT NULL REFERENCES conversations(id),
     seq integer NOT NULL,
     name text NOT NULL,
@@ -91,14 +96,17 @@ const POSTGRES_DDL = [
     message_seq integer,
     author_kind text, author_id text, text text, client_msg_id text,
     edited_at bigint, deleted_at bigint, deleted_by_kind text, deleted_by_id text,
-    PRIMARY KEY (conversation_id, seq)
+    PRIMARY KEY (conv_no, seq)
   )`,
-  'CREATE UNIQUE INDEX events_client_msg_uq ON events (conversation_id, client_msg_id) WHERE client_msg_id IS NOT NULL',
+  `CREATE UNIQUE INDEX events_client_msg_uq ON events (conv_no, author_kind, author_id, client_msg_id)
+    WHERE client_msg_id IS NOT NULL`,
   'CREATE UNIQUE INDEX events_message_uq ON events (message_id) WHERE message_id IS NOT NULL',
 ]
 
 /** One message row's values (the columns the loop sets; the rest stay NULL). */
 interface MessageRow {
+  /** The conversation's number (conversations.no), the log's key. */
+  convNo: number
   conversationId: string
   seq: number
   at: number
@@ -131,6 +139,7 @@ class Rows {
     const text = `t=${nowMs()} v${seq}`
     this.textLength = text.length
     return {
+      convNo: i + 1,
       conversationId: this.ids[i]!,
       seq,
       at: Date.now(),
@@ -185,19 +194,22 @@ export async function sqliteCeiling(dir: string, p: CeilingParams): Promise<Ceil
     db.run('PRAGMA wal_autocheckpoint = 0')
     for (const ddl of SQLITE_DDL) db.run(ddl)
     const source = new Rows(p.conversations)
-    const conv = db.prepare('INSERT INTO conversations (id, inbox_id, last_seq) VALUES (?, ?, 0)')
+    const conv = db.prepare(
+      'INSERT INTO conversations (id, no, inbox_id, last_seq) VALUES (?, ?, ?, 0)',
+    )
     db.transaction(() => {
-      for (const id of source.ids) conv.run(id, source.inboxId)
+      source.ids.forEach((id, i) => conv.run(id, i + 1, source.inboxId))
     }).immediate()
     const insert = db.prepare(
-      `INSERT INTO events (conversation_id, seq, name, data, at, message_id, message_seq,
+      `INSERT INTO events (conv_no, conversation_id, seq, name, data, at, message_id, message_seq,
          author_kind, author_id, text, client_msg_id)
-       VALUES (?, ?, 'message.created', NULL, ?, ?, ?, 'visitor', ?, ?, ?)`,
+       VALUES (?, ?, ?, 'message.created', NULL, ?, ?, ?, 'visitor', ?, ?, ?)`,
     )
     const write = db.transaction((n: number) => {
       for (let k = 0; k < n; k++) {
         const r = source.take()
         insert.run(
+          r.convNo,
           r.conversationId,
           r.seq,
           r.at,
@@ -255,15 +267,16 @@ export async function postgresCeiling(url: string, p: CeilingParams): Promise<Ce
     for (const ddl of POSTGRES_DDL) await sql.unsafe(ddl)
     const source = new Rows(p.conversations)
     await sql.unsafe(
-      'INSERT INTO conversations (id, inbox_id, last_seq) SELECT id, $2, 0 FROM unnest($1::text[]) AS u(id)',
+      `INSERT INTO conversations (id, no, inbox_id, last_seq)
+        SELECT id, n, $2, 0 FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n)`,
       [arrayLiteral(source.ids), source.inboxId],
       { prepare: true },
     )
-    const text = `INSERT INTO events (conversation_id, seq, name, data, at, message_id, message_seq,
-        author_kind, author_id, text, client_msg_id)
-      SELECT c, s, 'message.created', NULL, a, m, s, 'visitor', au, t, cm
+    const text = `INSERT INTO events (conv_no, conversation_id, seq, name, data, at, message_id,
+        message_seq, author_kind, author_id, text, client_msg_id)
+      SELECT n, c, s, 'message.created', NULL, a, m, s, 'visitor', au, t, cm
       FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-        $7::text[]) AS u(c, s, a, m, au, t, cm)`
+        $7::text[], $8::bigint[]) AS u(c, s, a, m, au, t, cm, n)`
     const write = async () => {
       const rows = Array.from({ length: p.batch }, () => source.take())
       const col = <K extends keyof MessageRow>(k: K) => arrayLiteral(rows.map((r) => r[k]))
@@ -275,6 +288,7 @@ export async function postgresCeiling(url: string, p: CeilingParams): Promise<Ce
         col('authorId'),
         col('text'),
         col('clientMsgId'),
+        col('convNo'),
       ]
       await sql.begin((tx) => tx.unsafe(text, params, { prepare: true }))
     }

@@ -3,10 +3,10 @@
  * when a team outgrows one node, or back), then proves the copy by per-table row counts and
  * checksums computed the same way on both sides.
  */
-import { getTableName } from 'drizzle-orm'
+import { getTableName, sql } from 'drizzle-orm'
 import { openDialect } from '../open.ts'
 import type { SqlDialect } from '../sql/dialect.ts'
-import { insertInto } from '../sql/statements.ts'
+import { insertInto, rawQuery } from '../sql/statements.ts'
 import { TABLES_IN_DEPENDENCY_ORDER, type TableName } from '../sql/tables.ts'
 import { countRows, fingerprint, scanTable } from './scan.ts'
 
@@ -61,6 +61,7 @@ export async function copyDatabase(
         log(`copied ${getTableName(source.tables[table])}: ${copied} rows`)
         copiedRows += copied
       }
+      await afterCopy(target)
       const tables = await verify(source, target, batchSize)
       return {
         tables,
@@ -74,6 +75,19 @@ export async function copyDatabase(
   } finally {
     await source.close()
   }
+}
+
+/**
+ * Postgres numbers new conversations from an identity sequence, which the copied rows (their
+ * numbers given) did not move: it starts past the highest copied. SQLite numbers one past the
+ * highest stored, so it needs nothing.
+ */
+async function afterCopy(target: SqlDialect): Promise<void> {
+  if (target.name !== 'postgres') return
+  await target.all(
+    rawQuery(sql`select setval(pg_get_serial_sequence('conversations', 'no'),
+      (select coalesce(max(no), 0) + 1 from conversations), false)`),
+  )
 }
 
 async function requireEmpty(target: SqlDialect): Promise<void> {

@@ -20,7 +20,7 @@ export const PRIMARY_KEYS: { [K in TableName]: (keyof Rows[K] & string)[] } = {
   visitors: ['id'],
   conversations: ['id'],
   readStates: ['conversationId', 'readerKind', 'readerId'],
-  events: ['conversationId', 'seq'],
+  events: ['convNo', 'seq'],
   pendingProjections: ['conversationId'],
   attachments: ['id'],
   cannedReplies: ['id'],

@@ -42,13 +42,24 @@ function compile(statement: SQL, columns: [string, PgColumn][]): Bulk {
   return { text: query.sql, params: query.params, columns }
 }
 
-/** `insert ... select * from unnest(...)`, with the insert's conflict clause. */
+/**
+ * `insert ... select * from unnest(...)`, with the insert's conflict clause; derived columns
+ * are computed in the select list over the unnested row `v`.
+ */
 export function compileInsert(insert: Insert<TableName>): Bulk {
   const target: PgTable = tables[insert.into]
   const byKey = columnsOf(insert.into)
-  const columns = [...byKey]
+  const derived = Object.entries(insert.derived ?? {}).flatMap(([key, derive]) =>
+    derive ? [{ column: pick(byKey, key, insert.into), derive }] : [],
+  )
+  const columns = [...byKey].filter(([key]) => !insert.derived?.[key])
   const names = list(columns.map(([, c]) => sql.identifier(c.name)))
-  let statement = sql`insert into ${target} (${names}) select * from unnest(${arrays(columns)})`
+  let statement =
+    derived.length === 0
+      ? sql`insert into ${target} (${names}) select * from unnest(${arrays(columns)})`
+      : sql`insert into ${target} (${names}, ${list(derived.map((d) => sql.identifier(d.column.name)))})
+          select v.*, ${list(derived.map((d) => d.derive((key) => sql`v.${sql.identifier(pick(byKey, key, insert.into).name)}`)))}
+          from unnest(${arrays(columns)}) as v(${names})`
   const conflict = insert.onConflict
   const column = (key: string) => sql.identifier(pick(byKey, key, insert.into).name)
   if (conflict && 'doNothing' in conflict) {

@@ -12,6 +12,7 @@ import { ParleyError } from '../../protocol/index.ts'
 import { insertStep, queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import { bound, field, insertInto, param, rawQuery, remove, update } from '../sql/statements.ts'
 import type { Rows } from '../sql/tables.ts'
+import { conversationNo } from './log-key.ts'
 
 /** One projector round: the conversations it folded and the marks it may drop. */
 export interface AnalyticsOps {
@@ -183,7 +184,7 @@ export class AnalyticsSteps {
     // A mark goes only when no event lies past the stored figures (a newer append keeps it).
     const marked = sql`${sql.identifier('analytics_marks')}.${sql.identifier('conversation_id')}`
     const projected = sql`(select ${f.projectedSeq} from ${f} where ${f.conversationId} = ${marked})`
-    const later = sql`select 1 from ${e} where ${e.conversationId} = ${marked} and ${e.seq} > coalesce(${projected}, 0)`
+    const later = sql`select 1 from ${e} where ${e.convNo} = ${conversationNo(db.tables.conversations, marked)} and ${e.seq} > coalesce(${projected}, 0)`
     this.#settle = (ids: readonly string[]) =>
       remove(
         'analyticsMarks',

@@ -81,6 +81,7 @@ import {
   selectRows,
   update,
 } from '../sql/statements.ts'
+import { inLogOf } from './log-key.ts'
 
 /**
  * How many bytes of packed periods a store keeps in memory: a year of one inbox's four kinds in
@@ -130,7 +131,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       },
       'events',
       {
-        where: and(eq(e.conversationId, param('conversationId')), gt(e.seq, param('afterSeq'))),
+        where: and(inLogOf(db.tables, param('conversationId')), gt(e.seq, param('afterSeq'))),
         orderBy: [asc(e.seq)],
         limit: param('limit'),
       },

@@ -25,6 +25,7 @@ import {
   toReadState,
   type LogSummary,
 } from './rows.ts'
+import { inLogOf } from './log-key.ts'
 
 /** Log rows read per round when rebuilding a summary from the log. */
 const TAIL_PAGE = 1000
@@ -68,14 +69,14 @@ export class SqlConversationStore implements ConversationStore {
     // events_client_msg_uq (messages and notes share it: one client id names one of them).
     this.#byClientId = selectRows('events', {
       where: and(
-        eq(e.conversationId, param('conversationId')),
+        inLogOf(db.tables, param('conversationId')),
         eq(e.authorKind, param('authorKind')),
         eq(e.authorId, param('authorId')),
         eq(e.clientMsgId, param('clientMsgId')),
       ),
     })
     this.#eventsAfter = selectRows('events', {
-      where: and(eq(e.conversationId, param('conversationId')), gt(e.seq, param('afterSeq'))),
+      where: and(inLogOf(db.tables, param('conversationId')), gt(e.seq, param('afterSeq'))),
       orderBy: [asc(e.seq)],
       limit: param('limit'),
     })
@@ -83,14 +84,14 @@ export class SqlConversationStore implements ConversationStore {
       { seq: field(e.seq), at: field(e.at), name: field(e.name), authorKind: field(e.authorKind) },
       'events',
       {
-        where: and(eq(e.conversationId, param('conversationId')), gt(e.seq, param('afterSeq'))),
+        where: and(inLogOf(db.tables, param('conversationId')), gt(e.seq, param('afterSeq'))),
         orderBy: [asc(e.seq)],
         limit: TAIL_PAGE,
       },
     )
     this.#targets = (seqs: number[]) =>
       selectRows('events', {
-        where: and(eq(e.conversationId, param('conversationId')), inArray(e.seq, seqs)),
+        where: and(inLogOf(db.tables, param('conversationId')), inArray(e.seq, seqs)),
       })
     // Epochs only go up; the same epoch again is a no-op that still counts as claimed.
     this.#claim = update(
@@ -113,14 +114,14 @@ export class SqlConversationStore implements ConversationStore {
     })
     // The end of the conversation's log range, read backwards to the newest row of the name.
     this.#lastEvent = selectRows('events', {
-      where: and(eq(e.conversationId, param('conversationId')), eq(e.name, param('name'))),
+      where: and(inLogOf(db.tables, param('conversationId')), eq(e.name, param('name'))),
       orderBy: [desc(e.seq)],
       limit: 1,
     })
     // The same backward walk of the log's key range, bounded by the limit.
     this.#pageEvents = selectRows('events', {
       where: and(
-        eq(e.conversationId, param('conversationId')),
+        inLogOf(db.tables, param('conversationId')),
         inArray(e.name, ['conversation.created', 'conversation.context']),
       ),
       orderBy: [desc(e.seq)],

@@ -12,6 +12,7 @@ import { and, eq, gt, isNotNull, ne, or, sql } from 'drizzle-orm'
 import { EMPTY_CONTEXT, type StoredEventData } from '../../protocol/index.ts'
 import { queryStep, type SqlDialect, type Step } from '../sql/dialect.ts'
 import { field, update } from '../sql/statements.ts'
+import { inLogOf } from './log-key.ts'
 
 /** An erasure as plain data (a planned write crosses to the writer thread). */
 export interface PlannedErasure {
@@ -33,7 +34,8 @@ export class ErasureSteps {
     const { events: e, attachments: a, conversations: c, webhookDeliveries: w } = this.db.tables
     const r = this.db.tables.analyticsRatings
     const { conversationId: id, at } = erasure
-    const inLog = (name: StoredEventData['name']) => and(eq(e.conversationId, id), eq(e.name, name))
+    const inLog = (name: StoredEventData['name']) =>
+      and(inLogOf(this.db.tables, id), eq(e.name, name))
     const seqs = { seq: field(e.seq) }
     return [
       // Messages: empty, files gone, and marked deleted (by the erasure) where they were not,
@@ -60,7 +62,12 @@ export class ErasureSteps {
       ),
       ...erasure.redact.map((r) =>
         queryStep(
-          update('events', { data: r.data }, and(eq(e.conversationId, id), eq(e.seq, r.seq)), seqs),
+          update(
+            'events',
+            { data: r.data },
+            and(inLogOf(this.db.tables, id), eq(e.seq, r.seq)),
+            seqs,
+          ),
           {},
         ),
       ),

@@ -39,6 +39,7 @@ import {
   type ConversationRow,
 } from './rows.ts'
 import { SqlRoutingQueries, type RoutingQueries } from './routing.ts'
+import { conversationNo, inLogOf } from './log-key.ts'
 
 /** Largest inbox page; bigger requests get this many. */
 export const MAX_INBOX_PAGE = 100
@@ -59,10 +60,11 @@ export class SqlConversationQueries implements ConversationQueries {
     // Per conversation of the visitor, probes of its log: the newest message's seq, and the
     // operator messages after the visitor's own read watermark (0 when they never read it).
     const readSeq = sql`coalesce(${rs.readSeq}, 0)`
-    const messages = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
+    const messages = and(eq(e.convNo, c.no), eq(e.name, 'message.created'))
     this.#summaries = selectFields(
       {
         conversationId: field(c.id),
+        no: field(c.no),
         lastMessageSeq: sql`(select max(${e.seq}) from ${e} where ${messages})`.mapWith(
           (v: unknown) => (v === null ? null : Number(v)),
         ),
@@ -146,7 +148,7 @@ export class SqlConversationQueries implements ConversationQueries {
     // A range of the log's primary key; the messages are its message.created rows.
     const page = selectRows('events', {
       where: and(
-        eq(e.conversationId, conversationId),
+        inLogOf(this.db.tables, conversationId),
         eq(e.name, 'message.created'),
         opts.beforeSeq !== undefined ? lt(e.seq, opts.beforeSeq) : undefined,
         opts.afterSeq !== undefined ? gt(e.seq, opts.afterSeq) : undefined,
@@ -239,7 +241,7 @@ export class SqlConversationQueries implements ConversationQueries {
     const { noteMentions: m, events: e, conversations: c } = this.db.tables
     const ofNote = (column: typeof e.text | typeof e.authorId) =>
       sql`(select ${column} from ${e} where ${and(
-        eq(e.conversationId, m.conversationId),
+        eq(e.convNo, conversationNo(c, m.conversationId)),
         eq(e.seq, m.seq),
       )})`.mapWith((v: unknown) => (v === null ? null : String(v)))
     const after = before
@@ -309,7 +311,7 @@ export class SqlConversationQueries implements ConversationQueries {
             selectRows('events', {
               where: or(
                 ...withMessage.map((r) =>
-                  and(eq(e.conversationId, r.conversationId), eq(e.seq, r.lastMessageSeq ?? 0)),
+                  and(eq(e.convNo, r.no), eq(e.seq, r.lastMessageSeq ?? 0)),
                 ),
               ),
             }),
@@ -423,8 +425,9 @@ export class SqlConversationQueries implements ConversationQueries {
     const newest = selectFields(
       {
         conversationId: field(c.id),
+        no: field(c.no),
         seq: sql`(select ${e.seq} from ${e} where ${and(
-          eq(e.conversationId, c.id),
+          eq(e.convNo, c.no),
           eq(e.name, 'message.created'),
           ne(e.authorKind, 'system'),
         )} order by ${e.seq} desc limit 1)`.mapWith((v: unknown) =>
@@ -464,11 +467,7 @@ export class SqlConversationQueries implements ConversationQueries {
         ? []
         : await this.db.all(
             selectRows('events', {
-              where: or(
-                ...withMessage.map((r) =>
-                  and(eq(e.conversationId, r.conversationId), eq(e.seq, r.seq ?? 0)),
-                ),
-              ),
+              where: or(...withMessage.map((r) => and(eq(e.convNo, r.no), eq(e.seq, r.seq ?? 0)))),
             }),
           )
     for (const v of visitors) details.visitors.set(v.id, { name: v.name, email: v.email })

@@ -26,6 +26,7 @@ import type { SqlDialect } from '../sql/dialect.ts'
 import { field, param, selectFields } from '../sql/statements.ts'
 import type { Tables } from '../sql/tables.ts'
 import { STATUS_RANK, logSummarySql, waitingSql } from './rows.ts'
+import { conversationNo } from './log-key.ts'
 
 export type RoutingQueries = Pick<
   ConversationQueries,
@@ -45,18 +46,18 @@ export type RoutingQueries = Pick<
 type Badge = Awaited<ReturnType<ConversationQueries['operatorBadges']>>[number]
 
 /**
- * Visitor messages of `conversationId` (a value or the outer query's column) that are not
- * deleted and come after `afterSeq`: a range of the log's primary key (conversation_id, seq),
- * the unread tail only, filtered on its rows.
+ * Visitor messages of the conversation numbered `conversationNo` (SQL: a lookup by id, or the
+ * outer query's column) that are not deleted and come after `afterSeq`: a range of the log's
+ * primary key (conv_no, seq), the unread tail only, filtered on its rows.
  */
 function unreadCondition(
   e: Tables['events'],
-  conversationId: SQLWrapper,
+  conversationNo: SQLWrapper,
   afterSeq: SQLWrapper,
   upToSeq?: SQLWrapper,
 ) {
   return and(
-    eq(e.conversationId, conversationId),
+    eq(e.convNo, conversationNo),
     gt(e.seq, afterSeq),
     upToSeq ? lte(e.seq, upToSeq) : undefined,
     eq(e.name, 'message.created'),
@@ -177,7 +178,7 @@ export class SqlRoutingQueries implements RoutingQueries {
     // start: its first visitor message and its first operator message.
     const firstBy = (kind: 'visitor' | 'operator') =>
       sql`(select ${e.at} from ${e} where ${and(
-        eq(e.conversationId, c.id),
+        eq(e.convNo, c.no),
         eq(e.name, 'message.created'),
         eq(e.authorKind, kind),
       )} order by ${e.seq} limit 1)`.mapWith((v: unknown) => (v === null ? null : Number(v)))
@@ -195,13 +196,18 @@ export class SqlRoutingQueries implements RoutingQueries {
       },
     )
     this.#visitorMessagesAfter = selectFields({ n: count() }, 'events', {
-      where: unreadCondition(e, param('conversationId'), param('afterSeq'), param('upToSeq')),
+      where: unreadCondition(
+        e,
+        conversationNo(c, param('conversationId')),
+        param('afterSeq'),
+        param('upToSeq'),
+      ),
     })
     // One statement: the LEFT JOIN finds the operator's own watermark (0 when they never read
     // the conversation) and a correlated count, one index range per conversation, counts the
     // visitor messages after it. The inbox list varies, so only the operator is a parameter.
     const readSeq = sql`coalesce(${rs.readSeq}, 0)`
-    const unread = sql`(select count(*) from ${e} where ${unreadCondition(e, c.id, readSeq)})`
+    const unread = sql`(select count(*) from ${e} where ${unreadCondition(e, c.no, readSeq)})`
     // The summary row may be written behind its log (db/write-behind.ts), here or on another
     // node: the newest seq and the unanswered flag come from the log itself, in the same read
     // as the count, so the counts cover exactly the changes up to lastSeq. Both are probes of

@@ -15,7 +15,7 @@ import type {
 } from '../../protocol/index.ts'
 import { and, eq, gt, like, ne, sql, type SQL } from 'drizzle-orm'
 import { AUTO_REPLY_AUTHOR, WAITING_CLIENT_ID_PREFIX } from '../../actors/ports.ts'
-import type { Rows, Tables } from '../sql/tables.ts'
+import type { NewRow, Rows, Tables } from '../sql/tables.ts'
 
 export type ConversationRow = Rows['conversations']
 export type ReadStateRow = Rows['readStates']
@@ -114,7 +114,7 @@ export function toConversationRecord(row: ConversationRow): ConversationRecord {
   }
 }
 
-export function conversationRow(c: ConversationRecord): ConversationRow {
+export function conversationRow(c: ConversationRecord): NewRow<'conversations'> {
   return {
     id: c.id,
     inboxId: c.inboxId,
@@ -241,7 +241,7 @@ const NO_MESSAGE = {
  * `message.updated` row points at that row by seq, so the log holds each message once and
  * replay reads its current state (edits and deletes applied) from one place.
  */
-export function eventRow(e: ConversationEvent): EventRow {
+export function eventRow(e: ConversationEvent): NewRow<'events'> {
   const base = { conversationId: e.conversationId, seq: e.seq, name: e.name, at: e.at }
   if (e.name === 'message.created') {
     const m = e.data.message
@@ -353,13 +353,11 @@ export function logSummarySql(tables: Tables): {
   lastMessageAuthor: SQL<string | null>
 } {
   const { conversations: c, events: e } = tables
-  const lastMessage = and(eq(e.conversationId, c.id), eq(e.name, 'message.created'))
+  const lastMessage = and(eq(e.convNo, c.no), eq(e.name, 'message.created'))
   const newest = (column: SQL, where = lastMessage) =>
     sql`(select ${column} from ${e} where ${where} order by ${e.seq} desc limit 1)`
   return {
-    lastSeq: sql`(select max(${e.seq}) from ${e} where ${eq(e.conversationId, c.id)})`.mapWith(
-      Number,
-    ),
+    lastSeq: sql`(select max(${e.seq}) from ${e} where ${eq(e.convNo, c.no)})`.mapWith(Number),
     lastMessageAt: newest(sql`${e.at}`).mapWith((v: unknown) => (v === null ? null : Number(v))),
     lastMessageAuthor: newest(
       sql`${e.authorKind}`,
@@ -380,18 +378,18 @@ export function waitingSql(tables: Tables): {
 } {
   const { conversations: c, events: e } = tables
   const answeredSeq = sql`coalesce((select ${e.seq} from ${e} where ${and(
-    eq(e.conversationId, c.id),
+    eq(e.convNo, c.no),
     eq(e.name, 'message.created'),
     eq(e.authorKind, 'operator'),
   )} order by ${e.seq} desc limit 1), 0)`
   const since = sql`(select min(${e.at}) from ${e} where ${and(
-    eq(e.conversationId, c.id),
+    eq(e.convNo, c.no),
     gt(e.seq, answeredSeq),
     eq(e.name, 'message.created'),
     eq(e.authorKind, 'visitor'),
   )})`
   const replied = sql`exists (select 1 from ${e} where ${and(
-    eq(e.conversationId, c.id),
+    eq(e.convNo, c.no),
     gt(e.seq, answeredSeq),
     eq(e.authorKind, 'system'),
     eq(e.authorId, AUTO_REPLY_AUTHOR),

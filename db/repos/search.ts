@@ -27,6 +27,7 @@ import {
   tsQuery,
   type SearchTerm,
 } from './search-text.ts'
+import { inLogOf } from './log-key.ts'
 
 const MAX_SEARCH_PAGE = SEARCH_LIMITS.page
 const MAX_SEARCH_OFFSET = SEARCH_LIMITS.offset
@@ -157,7 +158,7 @@ export class SqlSearchQueries implements SearchQueries {
   #events(keys: Array<{ cid: string; seq: number }>): Promise<Rows['events'][]> {
     if (keys.length === 0) return Promise.resolve([])
     const e = this.db.tables.events
-    const where = or(...keys.map((k) => and(eq(e.conversationId, k.cid), eq(e.seq, k.seq))))
+    const where = or(...keys.map((k) => and(inLogOf(this.db.tables, k.cid), eq(e.seq, k.seq))))
     return this.db.all(selectRows('events', { where }))
   }
 

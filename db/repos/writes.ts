@@ -23,7 +23,7 @@ import {
   update,
   type Query,
 } from '../sql/statements.ts'
-import type { Rows } from '../sql/tables.ts'
+import type { NewRow, Rows } from '../sql/tables.ts'
 import {
   ConversationPatches,
   MessagePatches,
@@ -36,6 +36,7 @@ import {
   type Projection,
 } from './patches.ts'
 import { conversationRow, eventRow } from './rows.ts'
+import { conversationNo } from './log-key.ts'
 import { ErasureSteps, type PlannedErasure } from './erasure.ts'
 import { WebhookSteps, type WebhookOps } from './webhook-steps.ts'
 import { AnalyticsSteps, type AnalyticsOps } from './analytics-steps.ts'
@@ -53,9 +54,9 @@ function keepHigher(column: Column) {
 export interface PlannedWrite {
   /** Commit only if the stored owner epoch of this conversation is still this one. */
   fence: { id: string; epoch: number } | null
-  create: Rows['conversations'][]
+  create: NewRow<'conversations'>[]
   updates: ConversationUpdate[]
-  events: Rows['events'][]
+  events: NewRow<'events'>[]
   messagePatches: MessageUpdate[]
   readStates: Rows['readStates'][]
   /** Conversations whose summary this write leaves behind their log (written behind). */
@@ -136,8 +137,8 @@ export interface AttachmentLink {
 
 export class ConversationWriter {
   readonly #fence
-  readonly #insertConversation = insertInto('conversations')
-  readonly #insertEvent = insertInto('events')
+  readonly #insertConversation
+  readonly #insertEvent
   readonly #upsertReadState
   readonly #conversationPatches: ConversationPatches
   readonly #messagePatches: MessagePatches
@@ -156,6 +157,19 @@ export class ConversationWriter {
 
   constructor(db: SqlDialect) {
     const { conversations: c, events: e, pendingProjections: pp, readStates: rs } = db.tables
+    // The store numbers a conversation as it inserts it: on Postgres from the column's identity
+    // sequence (nodes create conversations concurrently), on SQLite one past the highest (its
+    // one writer inserts rows one by one; the unique index makes that a probe of the end).
+    this.#insertConversation = insertInto('conversations', undefined, {
+      no: () =>
+        db.name === 'postgres'
+          ? sql`nextval(pg_get_serial_sequence('conversations', 'no'))`
+          : sql`(select coalesce(max(${c.no}), 0) + 1 from ${c})`,
+    })
+    // A log row takes its conversation's number, inserted before it in the same transaction.
+    this.#insertEvent = insertInto('events', undefined, {
+      convNo: (incoming) => conversationNo(c, incoming('conversationId')),
+    })
     // Locks the rows until commit (on Postgres), so a claim cannot slip in between the check
     // and the write; SQLite's write transactions exclude each other anyway. One statement for
     // the batch's conversations (a cluster node's batch holds a hundred writes under load, and
@@ -220,7 +234,7 @@ export class ConversationWriter {
     // theirs.
     const marked = sql`${sql.identifier('pending_projections')}.${sql.identifier('conversation_id')}`
     const storedSeq = sql`(select ${c.lastSeq} from ${c} where ${c.id} = ${marked})`
-    const later = sql`select 1 from ${e} where ${e.conversationId} = ${marked} and ${e.seq} > ${storedSeq}`
+    const later = sql`select 1 from ${e} where ${e.convNo} = ${conversationNo(c, marked)} and ${e.seq} > ${storedSeq}`
     this.#settle = bySize((n) =>
       remove(
         'pendingProjections',

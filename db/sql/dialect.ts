@@ -4,7 +4,7 @@
  */
 import { DrizzleQueryError } from 'drizzle-orm'
 import type { Insert, Params, Query, UpdateMany } from './statements.ts'
-import type { Rows, TableName, Tables } from './tables.ts'
+import type { NewRow, Rows, TableName, Tables } from './tables.ts'
 
 /** One statement of a transaction, run in order with the others. */
 export type Step =
@@ -35,7 +35,7 @@ export function queryStep<R>(
 /** An insert step; nothing to do for no rows. */
 export function insertStep<K extends TableName>(
   insert: Insert<K>,
-  rows: readonly Rows[K][],
+  rows: readonly NewRow<K>[],
 ): Step[] {
   return rows.length === 0 ? [] : [{ insert, rows }]
 }

@@ -95,11 +95,16 @@ export function applyClauses<T>(
 /** What an insert does when a row's key is taken: fail (default), skip the row, or update it. */
 export type OnConflict = { doNothing: true } | { target: string[]; set: Record<string, unknown> }
 
-/** An INSERT of whole rows of table K; the rows are given when it runs. */
+/**
+ * An INSERT of whole rows of table K; the rows are given when it runs. `derived` columns are
+ * not taken from the rows: each is computed by SQL over the row's other values
+ * (`incoming(column)`), as the store assigns them (a conversation's number, the log's key).
+ */
 export interface Insert<K extends TableName> {
   kind: 'insert'
   into: K
   onConflict?: OnConflict
+  derived?: Partial<Record<string, Derive>>
 }
 
 /**
@@ -216,6 +221,7 @@ export function remove<F extends Fields>(
 export function insertInto<K extends TableName>(
   into: K,
   onConflict?: { doNothing: true } | { target: (keyof Rows[K] & string)[]; set: SetValues<K> },
+  derived?: Partial<Record<keyof Rows[K] & string, Derive>>,
 ): Insert<K> {
-  return { kind: 'insert', into, onConflict }
+  return { kind: 'insert', into, onConflict, ...(derived && { derived }) }
 }

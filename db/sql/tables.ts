@@ -14,6 +14,17 @@ export type TableName = keyof typeof sqliteTables
 /** One row of each table, exactly as both dialects read and write it. */
 export type Rows = { [K in TableName]: (typeof sqliteTables)[K]['$inferSelect'] }
 
+/**
+ * Columns the store assigns when the product inserts a row (an insert's `derived` SQL): a
+ * conversation's number, and the log's copy of it. Every other column comes from the row.
+ */
+export type StoreAssigned = { conversations: 'no'; events: 'convNo' }
+
+/** A row as the product inserts it: without the columns the store assigns. */
+export type NewRow<K extends TableName> = K extends keyof StoreAssigned
+  ? Omit<Rows[K], StoreAssigned[K]>
+  : Rows[K]
+
 type PostgresRows = { [K in TableName]: (typeof postgresTables)[K]['$inferSelect'] }
 
 /** True only when A and B are the same type (not merely assignable one way). */

@@ -68,7 +68,13 @@ function compile(db: SqliteDb, query: Query<unknown>): Compiled {
 function compileInsert(db: SqliteDb, insert: Insert<TableName>): Compiled {
   const target = table(insert.into)
   const columns = getTableColumns(target)
-  const values = Object.fromEntries(Object.keys(columns).map((key) => [key, sql.placeholder(key)]))
+  const incoming = (key: string) => sql`${sql.placeholder(key)}`
+  const values = Object.fromEntries(
+    Object.keys(columns).map((key) => {
+      const derive = insert.derived?.[key]
+      return [key, derive ? derive(incoming) : sql.placeholder(key)]
+    }),
+  )
   const builder = db.insert(target).values(values)
   const conflict = insert.onConflict
   const statement = !conflict

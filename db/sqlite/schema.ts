@@ -192,6 +192,12 @@ export const conversations = sqliteTable(
   'conversations',
   {
     id: text('id').primaryKey(),
+    /**
+     * The conversation's number (issue 12): the key of its log, so that every log row and
+     * index entry holds a small integer instead of the 36-byte id. The store assigns it when
+     * the row is inserted (one more than the highest number stored, in the insert itself (SQLite has one writer)); it never changes.
+     */
+    no: integer('no').notNull(),
     inboxId: text('inbox_id').notNull(),
     visitorId: text('visitor_id').notNull(),
     status: text('status').$type<ConversationStatus>().notNull(),
@@ -256,6 +262,9 @@ export const conversations = sqliteTable(
     campaignId: text('campaign_id'),
   },
   (t) => [
+    // The log's key maps back to its conversation (`no = ?`), and the log's reads by id find
+    // the number (`(select no from conversations where id = ?)` is the primary-key lookup).
+    uniqueIndex('conversations_no_uq').on(t.no),
     index('conversations_visitor_idx').on(t.visitorId, sql`${t.lastActivityAt} desc`, t.id),
     index('conversations_inbox_order_idx').on(
       t.inboxId,
@@ -318,6 +327,8 @@ export const readStates = sqliteTable(
 export const events = sqliteTable(
   'events',
   {
+    /** Its conversation's number (`conversations.no`): the log's key. */
+    convNo: integer('conv_no').notNull(),
     conversationId: text('conversation_id').notNull(),
     seq: integer('seq').notNull(),
     name: text('name').$type<StoredEventData['name']>().notNull(),
@@ -344,13 +355,15 @@ export const events = sqliteTable(
   },
   (t) => [
     // Every read of the log is a range of one conversation by seq: replay, history pages,
-    // unread counts (`conversation_id = ? and seq > ?`).
-    primaryKey({ columns: [t.conversationId, t.seq] }),
+    // unread counts (`conv_no = ? and seq > ?`). Keyed by the conversation's number, not its id:
+    // bench/log-shapes.ts measures the same rows 2x faster to append with the integer key
+    // (every index entry and page holds the key; a 36-byte text key fills pages 3x faster).
+    primaryKey({ columns: [t.convNo, t.seq] }),
     foreignKey({ columns: [t.conversationId], foreignColumns: [conversations.id] }),
     // Idempotent sends (C3): one message per (conversation, author, client id). Partial: only
     // message rows carry a client id.
     uniqueIndex('events_client_msg_uq')
-      .on(t.conversationId, t.authorKind, t.authorId, t.clientMsgId)
+      .on(t.convNo, t.authorKind, t.authorId, t.clientMsgId)
       .where(sql`${t.clientMsgId} is not null`),
     // Edit and delete find a message by id (`message_id = ?`). Ids are time-ordered (UUIDv7),
     // so new entries append at the end of this index.

@@ -48,6 +48,13 @@ const REVIEWED: Record<string, string> = {
   // The routing queue's partial index gains the priority (issue 20): an index, no data; made
   // again in the same migration. tests/server/labels.test.ts routes by it.
   '0035_labels_priority': 'DROP INDEX',
+  // The log keyed by its conversation's number (issue 12): SQLite rebuilds the table (every row
+  // and rowid copied, numbered from its conversation); Postgres adds the column, fills it and
+  // moves the primary key and the client-id index onto it. tests/db/sqlite-migrations.test.ts
+  // and tests/db/postgres-migrations.test.ts read a database from the release before back
+  // complete (tests/db/specs/numbered-log.ts).
+  '0050_log_conversation_number': 'DROP TABLE',
+  '0051_log_conversation_number': 'DROP INDEX',
 }
 
 /** Statements that would lose data or break an older release's rows. */

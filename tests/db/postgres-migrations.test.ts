@@ -13,6 +13,7 @@ import postgres from 'postgres'
 import { openStore } from '../../db/index.ts'
 import { createDatabase, dropDatabase, withPostgres } from '../helpers/postgres.ts'
 import { expectFoldedHistory, writeMessagesTheOldWay } from './specs/folded-history.ts'
+import { expectNumberedLog, writeLogBeforeNumbers } from './specs/numbered-log.ts'
 import { journalPrefix, readJournal } from './specs/journal-prefix.ts'
 
 const MIGRATIONS = join(import.meta.dir, '..', '..', 'db', 'migrations', 'postgres')
@@ -26,6 +27,48 @@ await withPostgres('postgres migrations', async (adminUrl) => {
   afterAll(() => dropDatabase(adminUrl, database.name))
 
   describe('postgres migrations', () => {
+    test('migrations - a database from before the log was keyed by number reads back complete', async () => {
+      const before = journal.entries.findIndex((e) => e.tag === '0051_log_conversation_number')
+      expect(before).toBeGreaterThan(0)
+      const numbered = await createDatabase(adminUrl)
+      try {
+        const sql = postgres(numbered.url, { max: 1, onnotice: () => {} })
+        try {
+          await migrate(drizzle({ client: sql }), {
+            migrationsFolder: journalPrefix(MIGRATIONS, before, dir),
+          })
+          await writeLogBeforeNumbers({
+            run: (statement, params) => sql.unsafe(statement, params as never[]),
+            placeholder: (i) => `$${i}`,
+          })
+        } finally {
+          await sql.end({ timeout: 1 })
+        }
+        const store = await openStore(numbered.url)
+        try {
+          await expectNumberedLog(store)
+        } finally {
+          await store.close()
+        }
+        const check = postgres(numbered.url, { max: 1, onnotice: () => {} })
+        try {
+          // Numbered in the order the rows were inserted; new ones from the sequence after them.
+          const rows = await check<{ id: string; no: number }[]>`
+            select id, no::int as no from conversations order by no`
+          expect(rows.map((r) => [r.id, r.no])).toEqual([
+            ['num-c', 1],
+            ['num-a', 2],
+            ['num-b', 3],
+            ['num-new', 4],
+          ])
+        } finally {
+          await check.end({ timeout: 1 })
+        }
+      } finally {
+        await dropDatabase(adminUrl, numbered.name)
+      }
+    })
+
     test('migrations - a database from before the log held the messages reads back complete', async () => {
       const before = journal.entries.findIndex((e) => e.tag === '0003_fold_messages_into_log')
       expect(before).toBeGreaterThan(0)

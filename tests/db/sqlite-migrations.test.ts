@@ -13,6 +13,7 @@ import { migrate } from 'drizzle-orm/bun-sqlite/migrator'
 import { openStore } from '../../db/index.ts'
 import { T0, conversation, inbox, operator } from './fixtures.ts'
 import { expectFoldedHistory, writeMessagesTheOldWay } from './specs/folded-history.ts'
+import { expectNumberedLog, writeLogBeforeNumbers } from './specs/numbered-log.ts'
 import { journalPrefix, readJournal } from './specs/journal-prefix.ts'
 
 const MIGRATIONS = join(import.meta.dir, '..', '..', 'db', 'migrations', 'sqlite')
@@ -112,6 +113,45 @@ describe('sqlite migrations', () => {
     try {
       const applied = check.query('select hash from __drizzle_migrations').all()
       expect(applied).toHaveLength(journal.entries.length)
+    } finally {
+      check.close()
+    }
+  })
+
+  test('migrations - a database from before the log was keyed by number reads back complete', async () => {
+    const before = journal.entries.findIndex((e) => e.tag === '0050_log_conversation_number')
+    expect(before).toBeGreaterThan(0)
+    const path = join(dir, 'before-numbers.db')
+    const old = createAtVersion(path, before)
+    await writeLogBeforeNumbers({
+      run: (statement, params) => old.run(statement, params as never[]),
+      placeholder: () => '?',
+    })
+    // The old rows are in the full-text index already (by rowid), as the indexer left them.
+    old.run("insert into message_search(message_search) values ('rebuild')")
+    old.run(
+      "update search_progress set indexed_to = (select max(rowid) from events) where name = 'messages'",
+    )
+    old.close()
+    const store = await openStore(path)
+    try {
+      await expectNumberedLog(store)
+    } finally {
+      await store.close()
+    }
+    const check = new Database(path)
+    try {
+      // Numbered in the order the rows were inserted; the index is whole.
+      expect(check.query('select id, no from conversations order by no').all()).toEqual([
+        { id: 'num-c', no: 1 },
+        { id: 'num-a', no: 2 },
+        { id: 'num-b', no: 3 },
+        { id: 'num-new', no: 4 },
+      ])
+      // FTS5 compares its index with the rows it names (by rowid): it throws on a mismatch.
+      expect(() =>
+        check.run("insert into message_search(message_search) values ('integrity-check')"),
+      ).not.toThrow()
     } finally {
       check.close()
     }

@@ -150,8 +150,8 @@ describe('sqlite connection', () => {
     {
       name: 'waitingConversations',
       sql: `select c.id, c.branch_id,
-          (select min(e.at) from events e where e.conversation_id = c.id
-            and e.seq > coalesce((select o.seq from events o where o.conversation_id = c.id
+          (select min(e.at) from events e where e.conv_no = c.no
+            and e.seq > coalesce((select o.seq from events o where o.conv_no = c.no
               and o.name = 'message.created' and o.author_kind = 'operator'
               order by o.seq desc limit 1), 0)
             and e.name = 'message.created' and e.author_kind = 'visitor')
@@ -159,38 +159,39 @@ describe('sqlite connection', () => {
         where c.inbox_id = ? and c.status_rank = 0 and c.last_activity_at >= ?`,
       uses: [
         /SEARCH c USING (COVERING )?INDEX conversations_inbox_order_idx \(inbox_id=\? AND status_rank=\? AND last_activity_at>\?\)/,
-        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq>\?\)/,
-        /SEARCH o USING INDEX sqlite_autoindex_events_1 \(conversation_id=\?\)/,
+        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conv_no=\? AND seq>\?\)/,
+        /SEARCH o USING INDEX sqlite_autoindex_events_1 \(conv_no=\?\)/,
       ],
     },
     {
       name: 'recentFirstResponses',
       sql: `select
-          (select e.at from events e where e.conversation_id = c.id
+          (select e.at from events e where e.conv_no = c.no
             and e.name = 'message.created' and e.author_kind = 'visitor' order by e.seq limit 1),
-          (select e.at from events e where e.conversation_id = c.id
+          (select e.at from events e where e.conv_no = c.no
             and e.name = 'message.created' and e.author_kind = 'operator' order by e.seq limit 1)
         from conversations c
         where c.branch_id = ? and c.created_at >= ? and c.offline = 0
         order by c.created_at desc limit ?`,
       uses: [
         /SEARCH c USING INDEX conversations_branch_created_idx \(branch_id=\? AND created_at>\?\)/,
-        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conversation_id=\?\)/,
+        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conv_no=\?\)/,
       ],
     },
     {
       name: 'countVisitorMessagesAfter',
       sql: `select count(*) from events
-        where conversation_id = ? and seq > ? and seq <= ? and name = 'message.created'
+        where conv_no = (select no from conversations where id = ?)
+          and seq > ? and seq <= ? and name = 'message.created'
           and author_kind = 'visitor' and deleted_at is null`,
       uses: [
-        /SEARCH events USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq>\? AND seq<\?\)/,
+        /SEARCH events USING INDEX sqlite_autoindex_events_1 \(conv_no=\? AND seq>\? AND seq<\?\)/,
       ],
     },
     {
       name: 'operatorBadges',
       sql: `select c.id, coalesce(rs.read_seq, 0),
-          (select count(*) from events e where e.conversation_id = c.id
+          (select count(*) from events e where e.conv_no = c.no
             and e.seq > coalesce(rs.read_seq, 0) and e.name = 'message.created'
             and e.author_kind = 'visitor' and e.deleted_at is null),
           c.has_unanswered_incoming
@@ -203,16 +204,16 @@ describe('sqlite connection', () => {
       uses: [
         /SEARCH c USING (COVERING )?INDEX conversations_\w+ \(inbox_id=\? AND status_rank=\?/,
         /SEARCH rs USING INDEX sqlite_autoindex_read_states_1/,
-        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq>\?\)/,
+        /SEARCH e USING INDEX sqlite_autoindex_events_1 \(conv_no=\? AND seq>\?\)/,
       ],
       sorts: true,
     },
     {
       name: 'findMessageByClientId',
-      sql: `select * from events where conversation_id = ? and author_kind = ? and author_id = ?
-        and client_msg_id = ?`,
+      sql: `select * from events where conv_no = (select no from conversations where id = ?)
+        and author_kind = ? and author_id = ? and client_msg_id = ?`,
       uses: [
-        /SEARCH events USING INDEX events_client_msg_uq \(conversation_id=\? AND author_kind=\? AND author_id=\? AND client_msg_id=\?\)/,
+        /SEARCH events USING INDEX events_client_msg_uq \(conv_no=\? AND author_kind=\? AND author_id=\? AND client_msg_id=\?\)/,
       ],
     },
     {
@@ -222,18 +223,15 @@ describe('sqlite connection', () => {
     },
     {
       name: 'eventsAfter',
-      sql: 'select * from events where conversation_id = ? and seq > ? order by seq limit ?',
-      uses: [
-        /SEARCH events USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq>\?\)/,
-      ],
+      sql: `select * from events where conv_no = (select no from conversations where id = ?)
+        and seq > ? order by seq limit ?`,
+      uses: [/SEARCH events USING INDEX sqlite_autoindex_events_1 \(conv_no=\? AND seq>\?\)/],
     },
     {
       name: 'listMessages',
-      sql: `select * from events where conversation_id = ? and name = 'message.created'
-        and seq < ? order by seq desc limit ?`,
-      uses: [
-        /SEARCH events USING INDEX sqlite_autoindex_events_1 \(conversation_id=\? AND seq<\?\)/,
-      ],
+      sql: `select * from events where conv_no = (select no from conversations where id = ?)
+        and name = 'message.created' and seq < ? order by seq desc limit ?`,
+      uses: [/SEARCH events USING INDEX sqlite_autoindex_events_1 \(conv_no=\? AND seq<\?\)/],
     },
     {
       name: 'inboxesOf',
