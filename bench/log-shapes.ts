@@ -38,7 +38,7 @@ interface Shape {
 
 const shapes: Shape[] = [
   {
-    name: 'text key (c, seq), client index (c, author, client id)  [the product]',
+    name: 'text key (c, seq), client index (c, author, client id)  [the product before 0050]',
     ddl: [
       `create table log (c text not null, seq int not null, ${COLUMNS}, primary key (c, seq))`,
       `create unique index log_client on log (c, author_kind, author_id, client_msg_id)
@@ -76,6 +76,51 @@ const shapes: Shape[] = [
       clientIds[k] ?? null,
       clientKey(clientIds[k] ?? ''),
       Bun.randomUUIDv7(),
+    ],
+  },
+  {
+    name: 'integer key (n, seq), id column, client index (n, author, client id)  [the product]',
+    ddl: [
+      `create table log (n int not null, seq int not null, ${COLUMNS}, c text not null,
+         primary key (n, seq))`,
+      `create unique index log_client on log (n, author_kind, author_id, client_msg_id)
+         where client_msg_id is not null`,
+      'create unique index log_message on log (message_id) where message_id is not null',
+    ],
+    row: (c, seq, k) => [
+      numbers.get(c) ?? 0,
+      seq,
+      'message.created',
+      Date.now(),
+      'visitor',
+      c,
+      TEXT,
+      clientIds[k] ?? null,
+      null,
+      Bun.randomUUIDv7(),
+      c,
+    ],
+  },
+  {
+    name: 'integer key (n, seq), id column, client index (n, hash)',
+    ddl: [
+      `create table log (n int not null, seq int not null, ${COLUMNS}, c text not null,
+         primary key (n, seq))`,
+      'create unique index log_client on log (n, client_key) where client_key is not null',
+      'create unique index log_message on log (message_id) where message_id is not null',
+    ],
+    row: (c, seq, k) => [
+      numbers.get(c) ?? 0,
+      seq,
+      'message.created',
+      Date.now(),
+      'visitor',
+      c,
+      TEXT,
+      clientIds[k] ?? null,
+      clientKey(clientIds[k] ?? ''),
+      Bun.randomUUIDv7(),
+      c,
     ],
   },
   {
@@ -129,7 +174,8 @@ try {
     db.run('PRAGMA synchronous = FULL')
     db.run('PRAGMA wal_autocheckpoint = 0')
     for (const statement of shape.ddl) db.run(statement)
-    const insert = db.prepare(`insert into log values (${Array(10).fill('?').join(', ')})`)
+    const width = shape.row(convs[0] as string, 1, 0).length
+    const insert = db.prepare(`insert into log values (${Array(width).fill('?').join(', ')})`)
     const seqs = new Map<string, number>()
     const started = performance.now()
     for (let r = 0; r < ROUNDS; r++) {
