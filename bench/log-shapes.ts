@@ -36,6 +36,23 @@ interface Shape {
   row(c: string, seq: number, k: number): (string | number | null)[]
 }
 
+/** The row of a shape: keyed by the id or its number, with a hashed client id, a message id, the id again as a column. */
+function rowOf(o: { number?: boolean; hashed?: boolean; messageId?: boolean; idColumn?: boolean }) {
+  return (c: string, seq: number, k: number): (string | number | null)[] => [
+    o.number ? (numbers.get(c) ?? 0) : c,
+    seq,
+    'message.created',
+    Date.now(),
+    'visitor',
+    c,
+    TEXT,
+    clientIds[k] ?? null,
+    o.hashed ? clientKey(clientIds[k] ?? '') : null,
+    o.messageId === false ? null : Bun.randomUUIDv7(),
+    ...(o.idColumn ? [c] : []),
+  ]
+}
+
 const shapes: Shape[] = [
   {
     name: 'text key (c, seq), client index (c, author, client id)  [the product before 0050]',
@@ -45,18 +62,7 @@ const shapes: Shape[] = [
          where client_msg_id is not null`,
       'create unique index log_message on log (message_id) where message_id is not null',
     ],
-    row: (c, seq, k) => [
-      c,
-      seq,
-      'message.created',
-      Date.now(),
-      'visitor',
-      c,
-      TEXT,
-      clientIds[k] ?? null,
-      null,
-      Bun.randomUUIDv7(),
-    ],
+    row: rowOf({}),
   },
   {
     name: 'text key (c, seq), client index (c, hash)',
@@ -65,18 +71,7 @@ const shapes: Shape[] = [
       'create unique index log_client on log (c, client_key) where client_key is not null',
       'create unique index log_message on log (message_id) where message_id is not null',
     ],
-    row: (c, seq, k) => [
-      c,
-      seq,
-      'message.created',
-      Date.now(),
-      'visitor',
-      c,
-      TEXT,
-      clientIds[k] ?? null,
-      clientKey(clientIds[k] ?? ''),
-      Bun.randomUUIDv7(),
-    ],
+    row: rowOf({ hashed: true }),
   },
   {
     name: 'integer key (n, seq), id column, client index (n, author, client id)  [the product]',
@@ -87,19 +82,7 @@ const shapes: Shape[] = [
          where client_msg_id is not null`,
       'create unique index log_message on log (message_id) where message_id is not null',
     ],
-    row: (c, seq, k) => [
-      numbers.get(c) ?? 0,
-      seq,
-      'message.created',
-      Date.now(),
-      'visitor',
-      c,
-      TEXT,
-      clientIds[k] ?? null,
-      null,
-      Bun.randomUUIDv7(),
-      c,
-    ],
+    row: rowOf({ number: true, idColumn: true }),
   },
   {
     name: 'integer key (n, seq), id column, client index (n, hash)',
@@ -109,19 +92,7 @@ const shapes: Shape[] = [
       'create unique index log_client on log (n, client_key) where client_key is not null',
       'create unique index log_message on log (message_id) where message_id is not null',
     ],
-    row: (c, seq, k) => [
-      numbers.get(c) ?? 0,
-      seq,
-      'message.created',
-      Date.now(),
-      'visitor',
-      c,
-      TEXT,
-      clientIds[k] ?? null,
-      clientKey(clientIds[k] ?? ''),
-      Bun.randomUUIDv7(),
-      c,
-    ],
+    row: rowOf({ number: true, hashed: true, idColumn: true }),
   },
   {
     name: 'integer key (n, seq), client index (n, hash)',
@@ -130,18 +101,7 @@ const shapes: Shape[] = [
       'create unique index log_client on log (n, client_key) where client_key is not null',
       'create unique index log_message on log (message_id) where message_id is not null',
     ],
-    row: (c, seq, k) => [
-      numbers.get(c) ?? 0,
-      seq,
-      'message.created',
-      Date.now(),
-      'visitor',
-      c,
-      TEXT,
-      clientIds[k] ?? null,
-      clientKey(clientIds[k] ?? ''),
-      Bun.randomUUIDv7(),
-    ],
+    row: rowOf({ number: true, hashed: true }),
   },
   {
     name: 'text key (c, seq) WITHOUT ROWID, client index (c, author, client id)',
@@ -151,18 +111,7 @@ const shapes: Shape[] = [
       `create unique index log_client on log (c, author_kind, author_id, client_msg_id)
          where client_msg_id is not null`,
     ],
-    row: (c, seq, k) => [
-      c,
-      seq,
-      'message.created',
-      Date.now(),
-      'visitor',
-      c,
-      TEXT,
-      clientIds[k] ?? null,
-      null,
-      null,
-    ],
+    row: rowOf({ messageId: false }),
   },
 ]
 

@@ -12,7 +12,12 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import { openStore } from '../../db/index.ts'
 import { createDatabase, dropDatabase, withPostgres } from '../helpers/postgres.ts'
-import { expectFoldedHistory, writeMessagesTheOldWay } from './specs/folded-history.ts'
+import type { Store } from '../../actors/ports.ts'
+import {
+  expectFoldedHistory,
+  writeMessagesTheOldWay,
+  type OldDatabase,
+} from './specs/folded-history.ts'
 import { expectNumberedLog, writeLogBeforeNumbers } from './specs/numbered-log.ts'
 import { journalPrefix, readJournal } from './specs/journal-prefix.ts'
 
@@ -22,34 +27,53 @@ const journal = readJournal(MIGRATIONS)
 const dir = mkdtempSync(join(tmpdir(), 'parley-pg-migrations-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+/**
+ * Migrates the database at `url` to just before the migration `tag` (drizzle's own migrator),
+ * writes what `write` writes as that release would, then opens it with the current store and
+ * hands the store to `expectations`.
+ */
+async function upgradeFrom(
+  url: string,
+  tag: string,
+  write: (db: OldDatabase) => Promise<void>,
+  expectations: (store: Store) => Promise<void>,
+): Promise<void> {
+  const before = journal.entries.findIndex((e) => e.tag === tag)
+  expect(before).toBeGreaterThan(0)
+  const sql = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    await migrate(drizzle({ client: sql }), {
+      migrationsFolder: journalPrefix(MIGRATIONS, before, dir),
+    })
+    await write({
+      run: (statement, params) => sql.unsafe(statement, params as never[]),
+      placeholder: (i) => `$${i}`,
+    })
+  } finally {
+    await sql.end({ timeout: 1 })
+  }
+  const store = await openStore(url)
+  try {
+    await expectations(store)
+  } finally {
+    await store.close()
+  }
+}
+
 await withPostgres('postgres migrations', async (adminUrl) => {
   const database = await createDatabase(adminUrl)
   afterAll(() => dropDatabase(adminUrl, database.name))
 
   describe('postgres migrations', () => {
     test('migrations - a database from before the log was keyed by number reads back complete', async () => {
-      const before = journal.entries.findIndex((e) => e.tag === '0051_log_conversation_number')
-      expect(before).toBeGreaterThan(0)
       const numbered = await createDatabase(adminUrl)
       try {
-        const sql = postgres(numbered.url, { max: 1, onnotice: () => {} })
-        try {
-          await migrate(drizzle({ client: sql }), {
-            migrationsFolder: journalPrefix(MIGRATIONS, before, dir),
-          })
-          await writeLogBeforeNumbers({
-            run: (statement, params) => sql.unsafe(statement, params as never[]),
-            placeholder: (i) => `$${i}`,
-          })
-        } finally {
-          await sql.end({ timeout: 1 })
-        }
-        const store = await openStore(numbered.url)
-        try {
-          await expectNumberedLog(store)
-        } finally {
-          await store.close()
-        }
+        await upgradeFrom(
+          numbered.url,
+          '0051_log_conversation_number',
+          writeLogBeforeNumbers,
+          expectNumberedLog,
+        )
         const check = postgres(numbered.url, { max: 1, onnotice: () => {} })
         try {
           // Numbered in the order the rows were inserted; new ones from the sequence after them.
@@ -70,26 +94,12 @@ await withPostgres('postgres migrations', async (adminUrl) => {
     })
 
     test('migrations - a database from before the log held the messages reads back complete', async () => {
-      const before = journal.entries.findIndex((e) => e.tag === '0003_fold_messages_into_log')
-      expect(before).toBeGreaterThan(0)
-      const sql = postgres(database.url, { max: 1, onnotice: () => {} })
-      try {
-        await migrate(drizzle({ client: sql }), {
-          migrationsFolder: journalPrefix(MIGRATIONS, before, dir),
-        })
-        await writeMessagesTheOldWay({
-          run: (statement, params) => sql.unsafe(statement, params as never[]),
-          placeholder: (i) => `$${i}`,
-        })
-      } finally {
-        await sql.end({ timeout: 1 })
-      }
-      const store = await openStore(database.url)
-      try {
-        await expectFoldedHistory(store)
-      } finally {
-        await store.close()
-      }
+      await upgradeFrom(
+        database.url,
+        '0003_fold_messages_into_log',
+        writeMessagesTheOldWay,
+        expectFoldedHistory,
+      )
     })
   })
 })

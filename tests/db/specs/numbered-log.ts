@@ -60,6 +60,8 @@ export async function writeLogBeforeNumbers(db: OldDatabase): Promise<void> {
     )
     const { ownerEpoch: _epoch, ...wire } = record
     await event([id, 1, 'conversation.created', JSON.stringify({ conversation: wire }), T0])
+    // A row that goes again once rows follow it: every later row's rowid is one past its place.
+    if (id === 'num-c') await event([id, 99, 'conversation.status', '{}', T0 + 5000])
     for (let seq = 2; seq <= 4; seq++) {
       const m = messageOf(id, seq)
       await event([
@@ -75,12 +77,8 @@ export async function writeLogBeforeNumbers(db: OldDatabase): Promise<void> {
         m.clientMsgId,
       ])
     }
-    if (id === 'num-c') {
-      // A row that goes again: the rows after it are one rowid further than their position.
-      await event([id, 99, 'conversation.status', '{}', T0 + 5000])
-      await db.run(`delete from events where conversation_id = ${p(1)} and seq = 99`, [id])
-    }
   }
+  await db.run(`delete from events where conversation_id = ${p(1)} and seq = 99`, ['num-c'])
 }
 
 /** Everything the current store reads from the numbered logs. */
