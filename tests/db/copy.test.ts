@@ -188,5 +188,24 @@ await withPostgres('db copy', async (adminUrl) => {
         await dropDatabase(adminUrl, fresh.name)
       }
     })
+
+    test('db copy - a conversation started on the copy is numbered after the copied ones', async () => {
+      // Postgres numbers conversations from a sequence the copied rows did not move: the copy
+      // moves it past them, or the first new conversation would take a copied number.
+      for (const url of [target.url, `sqlite:${join(dir, 'back.db')}`]) {
+        const store = await openStore(url)
+        try {
+          await store.conversations.write(createWrite(conversation('after-copy')))
+          const m = message('after-copy', 2)
+          await store.conversations.write(postWrite(m))
+          expect(await store.queries.listMessages('after-copy', { limit: 10 })).toEqual([m])
+          expect(await store.queries.listMessages('c1', { limit: 10 })).toEqual(
+            expected.messages[2] ?? [],
+          )
+        } finally {
+          await store.close()
+        }
+      }
+    })
   })
 })
