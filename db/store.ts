@@ -31,7 +31,8 @@ import { SqlAnalyticsStore } from './repos/analytics.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 import type { Projection } from './repos/patches.ts'
 import type { SqlDialect } from './sql/dialect.ts'
-import { field, selectFields } from './sql/statements.ts'
+import { field, selectFields, type Params } from './sql/statements.ts'
+import type { TableName } from './sql/tables.ts'
 import { WriteBehind } from './write-behind.ts'
 
 export interface StoreOptions {
@@ -44,6 +45,12 @@ export interface StoreOptions {
    */
   writer?: {
     commit(units: readonly PlannedWrite[]): Promise<void>
+    /**
+     * Inserts plain rows of one table in one durable transaction there too: the store sends it
+     * the inserts whose rows JSON carries unchanged and that need no SQL of their own (no
+     * conflict update, no derived column). Without it every insert runs on the dialect.
+     */
+    insert?(table: TableName, doNothing: boolean, rows: readonly Params[]): Promise<void>
     close(): Promise<void>
   }
   /**
@@ -63,7 +70,7 @@ export const SUMMARY_FLUSH_MS = 1000
 
 export function createStore(raw: SqlDialect, options: StoreOptions = {}): Store {
   const health = new HealthTracker({ stallMs: options.stallMs ?? 2000 })
-  const db = guarded(raw, health)
+  const db = guarded(withOffloadedInserts(raw, options.writer), health)
   const writer = new ConversationWriter(db)
   const offloaded = options.writer
   const commitBatch = offloaded
@@ -217,6 +224,48 @@ function guarded(db: SqlDialect, health: HealthTracker): SqlDialect {
     ...(db.flushSearch ? { flushSearch: db.flushSearch.bind(db) } : {}),
     close: () => db.close(),
   }
+}
+
+/**
+ * The dialect with its plain inserts (a new visitor, a session, an audit entry) committed by
+ * the writer, when there is one: on SQLite's main connection each is a transaction and its
+ * fsync on the event loop, which every socket waits out. Anything else runs on the dialect.
+ */
+function withOffloadedInserts(db: SqlDialect, writer: StoreOptions['writer']): SqlDialect {
+  const insertRows = writer?.insert?.bind(writer)
+  if (!insertRows) return db
+  return {
+    ...db,
+    insert(insert, rows) {
+      const conflict = insert.onConflict
+      const plain =
+        insert.derived === undefined &&
+        (conflict === undefined || 'doNothing' in conflict) &&
+        rows.every((row) => carriesAsJson(row as Params))
+      return plain
+        ? insertRows(insert.into, conflict !== undefined, rows as readonly Params[])
+        : db.insert(insert, rows)
+    },
+  }
+}
+
+/**
+ * True when JSON carries the row's values unchanged: strings, finite numbers, booleans, null,
+ * and plain objects or arrays (JSON columns, which the dialect turns into JSON text anyway).
+ * A byte array, a bigint, a Date or an undefined value keeps its insert on the dialect.
+ */
+function carriesAsJson(row: Params): boolean {
+  for (const value of Object.values(row)) {
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue
+    if (typeof value === 'number' && Number.isFinite(value)) continue
+    if (
+      typeof value === 'object' &&
+      (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)
+    )
+      continue
+    return false
+  }
+  return true
 }
 
 /** One store operation, counted and classified as `guarded` describes. */

@@ -4,6 +4,7 @@
  */
 import { ParleyError, type ErrorCode } from '../../protocol/index.ts'
 import { driverError } from '../sql/dialect.ts'
+import type { TableName } from '../sql/tables.ts'
 import { DatabaseFileGone, SqliteThreadError } from './connection.ts'
 
 export type ToWriter =
@@ -14,6 +15,11 @@ export type ToWriter =
    * 0.45 vs 2.6 ms per 500 writes).
    */
   | { type: 'commit'; id: number; units: string }
+  /**
+   * Plain rows of one table (`rows` as JSON) inserted in one transaction, skipping rows whose
+   * key is taken when `doNothing`: the store's account writes (visitors, sessions...).
+   */
+  | { type: 'insert'; id: number; table: TableName; doNothing: boolean; rows: string }
   | { type: 'close' }
 
 export type FromWriter =

@@ -11,6 +11,8 @@
  * ready until a write succeeds) and is started again for the next batch.
  */
 import type { PlannedWrite } from '../repos/writes.ts'
+import type { Params } from '../sql/statements.ts'
+import type { TableName } from '../sql/tables.ts'
 import { SqliteWriterStopped } from './connection.ts'
 import { rebuildError, type FromWriter, type ToWriter } from './writer-protocol.ts'
 
@@ -39,7 +41,25 @@ export class SqliteWriterThread {
   }
 
   /** Commits the batch in one transaction on the writer thread. */
-  async commit(units: readonly PlannedWrite[]): Promise<void> {
+  commit(units: readonly PlannedWrite[]): Promise<void> {
+    return this.#request((id) => ({ type: 'commit', id, units: JSON.stringify(units) }))
+  }
+
+  /**
+   * Inserts plain rows of one table in one transaction on the writer thread (rows JSON carries
+   * unchanged: strings, finite numbers, booleans, null, plain objects for JSON columns).
+   */
+  insert(table: TableName, doNothing: boolean, rows: readonly Params[]): Promise<void> {
+    return this.#request((id) => ({
+      type: 'insert',
+      id,
+      table,
+      doNothing,
+      rows: JSON.stringify(rows),
+    }))
+  }
+
+  async #request(message: (id: number) => ToWriter): Promise<void> {
     if (this.#closed) throw new SqliteWriterStopped('the store is closed')
     const running = await this.#ensure()
     const id = this.#nextId++
@@ -49,7 +69,7 @@ export class SqliteWriterThread {
     if (this.#pending.size === 0) running.worker.ref?.()
     this.#pending.set(id, { resolve, reject })
     try {
-      running.post({ type: 'commit', id, units: JSON.stringify(units) })
+      running.post(message(id))
     } catch (error) {
       // Not sent (a value JSON cannot carry): nothing to wait for.
       this.#settle(id, error instanceof Error ? error : new Error(String(error)))

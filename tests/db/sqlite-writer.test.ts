@@ -16,9 +16,12 @@ import { SqliteWriterThread } from '../../db/sqlite/writer.ts'
 import { createStore } from '../../db/store.ts'
 import { ConversationWriter } from '../../db/repos/writes.ts'
 import {
+  T0,
   conversation,
   createWrite,
+  inbox,
   message,
+  operator,
   postWrite,
   rejectionOf,
   seedMessages,
@@ -78,6 +81,51 @@ describe('sqlite writer thread', () => {
     })
     // None of them changed anything.
     expect((await store.conversations.loadConversation('c1'))?.conversation.lastSeq).toBe(2)
+  })
+
+  test('writer - plain inserts (a new visitor, a session) commit on the thread, not on the event loop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-writer-'))
+    dirs.push(dir)
+    const path = join(dir, 'parley.db')
+    const dialect = sqliteDialect(openSqlite(path))
+    const thread = await SqliteWriterThread.start(path)
+    const onThread: string[] = []
+    const store = createStore(dialect, {
+      writer: {
+        commit: (units) => thread.commit(units),
+        insert: (table, doNothing, rows) => {
+          onThread.push(table)
+          return thread.insert(table, doNothing, rows)
+        },
+        close: () => thread.close(),
+      },
+    })
+    stores.push(store)
+    const visitor = {
+      id: 'v1',
+      inboxId: 'i1',
+      externalId: 'user-1',
+      createdAt: T0,
+      signedOutAt: 0,
+      name: 'Ann',
+      email: null,
+    }
+    // An inbox is created by a transaction of several statements: on the main connection.
+    await store.inboxes.create(inbox('i1'))
+    await store.visitors.create(visitor)
+    expect(onThread).toEqual(['visitors'])
+    expect(await store.visitors.findByExternalId('i1', 'user-1')).toMatchObject(visitor)
+    // A taken key on the thread is the same typed conflict as on the main connection.
+    expect(await rejectionOf(store.visitors.create(visitor))).toMatchObject({ code: 'conflict' })
+    await store.operators.create(operator('o1'))
+    await store.sessions.create({
+      tokenHash: 'h1',
+      operatorId: 'o1',
+      createdAt: T0,
+      expiresAt: T0 + 1,
+    })
+    expect(onThread).toEqual(['visitors', 'visitors', 'operators', 'operatorSessions'])
+    expect(await store.sessions.get('h1')).toMatchObject({ operatorId: 'o1' })
   })
 
   test('writer - a thread that dies fails its writes retryably; the next write starts another', async () => {
