@@ -333,6 +333,7 @@ export async function verifyDelivery(
         })
         const body = (await res.json()) as { conversation: { lastSeq: number } }
         const last = body.conversation.lastSeq
+        await caughtUp(v.tracker, last)
         const mine = v.tracker.check(last)
         total.lost += mine.lost
         total.duplicated += mine.duplicated
@@ -344,6 +345,7 @@ export async function verifyDelivery(
           total.lost += last
           continue
         }
+        await caughtUp(w.tracker, last)
         const theirs = w.tracker.check(last)
         total.lost += theirs.lost
         total.duplicated += theirs.duplicated
@@ -353,6 +355,18 @@ export async function verifyDelivery(
   )
   return total
 }
+
+/**
+ * Waits (bounded, CATCH_UP_MS) until `tracker` holds every seq up to `last`. Quiet traffic can
+ * still have a last event on its way: a delivery receipt the client sent for the message before
+ * it makes one more event, which reaches the stream after the server's last seq was read. A
+ * seq still missing at the bound counts as lost.
+ */
+async function caughtUp(tracker: SeqTracker, last: number): Promise<void> {
+  const deadline = nowMs() + CATCH_UP_MS
+  while (tracker.check(last).lost > 0 && nowMs() < deadline) await Bun.sleep(50)
+}
+const CATCH_UP_MS = 5000
 
 /** Waits (bounded) until no message or reply is unacked, then lets traffic go quiet. */
 export async function settle(
