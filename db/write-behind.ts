@@ -22,6 +22,9 @@ import type { ConversationWrite } from '../actors/ports.ts'
 import type { Projection } from './repos/patches.ts'
 import { ConversationWriter, projectionWrite, type PlannedWrite } from './repos/writes.ts'
 
+/** Most summaries one flush unit carries (see WriteBehind's flush). */
+export const FLUSH_CHUNK = 64
+
 export interface WriteBehindOptions {
   /** Longest a summary is held, in ms; 0 writes every summary with its append. */
   flushMs: number
@@ -117,7 +120,13 @@ export class WriteBehind {
     }
   }
 
-  /** One unit with every held summary: a failed one is held again, unless a newer came. */
+  /**
+   * Every held summary, in units of at most FLUSH_CHUNK, each submitted once the one before
+   * committed: a summary write joins the group commit's next transaction with whatever messages
+   * are queued then, so no transaction carries more than a chunk of them and no message waits
+   * behind a whole flush (a thousand summaries are ~10 ms of writer work). A chunk that fails is
+   * held again with every chunk after it, unless a newer summary came.
+   */
   #flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
@@ -131,20 +140,24 @@ export class WriteBehind {
     for (const p of taken) this.#since.delete(p.id)
     const run = previous
       .catch(() => {})
-      .then(() =>
-        this.#submit(
-          projectionWrite(
-            taken,
-            taken.map((p) => p.id),
-            marks,
-          ),
-        ),
-      )
-      .catch((error: unknown) => {
-        for (const m of marks)
-          if (!this.#since.has(m.conversationId)) this.#since.set(m.conversationId, m.markedAt)
-        for (const p of taken) this.#hold(p)
-        throw error
+      .then(async () => {
+        for (let from = 0; from < taken.length; from += FLUSH_CHUNK) {
+          const chunk = taken.slice(from, from + FLUSH_CHUNK)
+          try {
+            await this.#submit(
+              projectionWrite(
+                chunk,
+                chunk.map((p) => p.id),
+                marks.slice(from, from + FLUSH_CHUNK),
+              ),
+            )
+          } catch (error) {
+            for (const m of marks.slice(from))
+              if (!this.#since.has(m.conversationId)) this.#since.set(m.conversationId, m.markedAt)
+            for (const p of taken.slice(from)) this.#hold(p)
+            throw error
+          }
+        }
       })
     const flushing = run.finally(() => {
       if (this.#flushing === flushing) this.#flushing = null
