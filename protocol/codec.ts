@@ -81,7 +81,11 @@ export class EncodedFrame {
   private json: string | undefined
   private msgpack: Uint8Array | undefined
 
-  constructor(readonly frame: unknown) {}
+  /** `toJson` builds the JSON text (JSON.stringify unless the frame has a faster equivalent). */
+  constructor(
+    readonly frame: unknown,
+    private readonly toJson: (frame: never) => string = JSON.stringify,
+  ) {}
 
   /** A frame whose JSON text is known already (received from another node): not encoded again. */
   static withJson(frame: unknown, json: string | undefined): EncodedFrame {
@@ -91,7 +95,7 @@ export class EncodedFrame {
   }
 
   get(format: Format): string | Uint8Array {
-    if (format === 'json') return (this.json ??= JSON.stringify(this.frame))
+    if (format === 'json') return (this.json ??= this.toJson(this.frame as never))
     return (this.msgpack ??= packr.pack(this.frame))
   }
 }

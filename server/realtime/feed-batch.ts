@@ -71,6 +71,46 @@ export function coalesceFeed(frames: readonly FeedFrame[]): FeedFrame[] {
   return kept
 }
 
+type ConversationFeedData = Extract<FeedFrame, { name: 'conversation' }>['data']
+/** Every field of a `conversation` frame's data, as feedJson writes them (a new one fails here). */
+const CONVERSATION_FIELDS: Record<keyof ConversationFeedData, true> = {
+  conversation: true,
+  change: true,
+  unread: true,
+}
+void CONVERSATION_FIELDS
+
+/**
+ * JSON text of each change's conversation, by the object itself. A change carries one snapshot
+ * (the actor's toWire copy, changed by no one after) to every operator of the inbox, whose
+ * `conversation` frames differ only in `unread`: it is encoded once for all of them, not once
+ * per operator (that was the feed's largest cost under load).
+ */
+const conversationJson = new WeakMap<object, string>()
+
+function frameJson(frame: FeedFrame): string {
+  if (frame.name !== 'conversation') return JSON.stringify(frame)
+  const { conversation, change, unread } = frame.data
+  let conv = conversationJson.get(conversation)
+  if (conv === undefined) {
+    conv = JSON.stringify(conversation)
+    conversationJson.set(conversation, conv)
+  }
+  return `{"type":"feed","name":"conversation","data":{"conversation":${conv},"change":${JSON.stringify(change)},"unread":${JSON.stringify(unread)}}}`
+}
+
+/** The JSON text of a feed message: the same value JSON.stringify gives, built from shared parts. */
+export function feedJson(message: FeedFrame | FeedBatchFrame): string {
+  if (message.name !== 'batch') return frameJson(message)
+  let out = '{"type":"feed","name":"batch","data":{"frames":['
+  const frames = message.data.frames
+  for (let i = 0; i < frames.length; i++) {
+    if (i > 0) out += ','
+    out += frameJson(frames[i] as FeedFrame)
+  }
+  return `${out}]}}`
+}
+
 /** One frame goes bare (as before batching); several go as one batch. */
 export function feedMessage(frames: FeedFrame[]): FeedFrame | FeedBatchFrame {
   if (frames.length === 1) return frames[0] as FeedFrame

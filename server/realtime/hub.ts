@@ -21,7 +21,7 @@ import {
   type EphemeralEventFrame,
 } from '../../protocol/index.ts'
 import type { Connection, Subscription } from './connection.ts'
-import { FeedBatcher } from './feed-batch.ts'
+import { FeedBatcher, feedJson } from './feed-batch.ts'
 
 /** Carries frames between nodes (server/cluster/relay.ts); absent on a single node. */
 export interface HubRelay {
@@ -65,7 +65,7 @@ export class Hub implements ConversationPublisher, OperatorFeed {
     this.feedBatches = new FeedBatcher(
       (operatorId, message) => {
         // Encoded once, for this node's connections and for the relay.
-        const encoded = new EncodedFrame(message)
+        const encoded = new EncodedFrame(message, feedJson)
         this.pushLocal(operatorId, message, encoded)
         if (this.relayedFeeds.has(operatorId)) {
           this.relay?.publish(feedSubject(operatorId), message, encoded.get('json') as string)

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { FeedFrame } from '../../protocol/index.ts'
-import { coalesceFeed, feedMessage } from '../../server/realtime/feed-batch.ts'
+import { coalesceFeed, feedJson, feedMessage } from '../../server/realtime/feed-batch.ts'
 import { Hub, type HubRelay } from '../../server/realtime/hub.ts'
 import { httpStart, httpSend } from '../helpers/http.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
@@ -291,6 +291,52 @@ describe('coalescing rules', () => {
       name: 'batch',
       data: { frames: [alert('x'), badges(1)] },
     })
+  })
+
+  test('feed batch - the JSON text reads back as JSON.stringify of the message; a shared conversation is encoded once', () => {
+    // A conversation as the wire has it: nested values, text that needs escaping.
+    const shared = {
+      id: 'c1',
+      inboxId: 'i1',
+      status: 'open',
+      assigneeId: null,
+      lastSeq: 7,
+      attributes: { plan: 'pro "gold"\n', seats: 3 },
+      labels: ['vip', 'ü'],
+    } as never
+    const frames: FeedFrame[] = [
+      {
+        type: 'feed',
+        name: 'conversation',
+        data: { conversation: shared, change: 'message', unread: 2 },
+      },
+      {
+        type: 'feed',
+        name: 'conversation',
+        data: { conversation: shared, change: 'read', unread: null },
+      },
+      alert('x'),
+      status('online'),
+      badges(3),
+    ]
+    for (const message of [feedMessage(frames), frames[0]!, frames[1]!, badges(1)]) {
+      expect(JSON.parse(feedJson(message))).toEqual(JSON.parse(JSON.stringify(message)))
+    }
+    // Encoded once per object: a later change of the same id is a new snapshot, read anew.
+    let calls = 0
+    const counted = {
+      toJSON() {
+        calls++
+        return { id: 'c2' }
+      },
+    } as never
+    const four = Array.from({ length: 4 }, (_, i): FeedFrame => ({
+      type: 'feed',
+      name: 'conversation',
+      data: { conversation: counted, change: 'message', unread: i },
+    }))
+    for (const frame of four) feedJson(feedMessage([frame, badges(1)]))
+    expect(calls).toBe(1)
   })
 
   test('feed batch - in a cluster, one relay publish per operator per event-loop turn', async () => {
