@@ -22,10 +22,15 @@ import {
 import type { WireError } from './errors.ts'
 import { wireString } from './strings.ts'
 
-/** Request id chosen by the client: a short string or a non-negative integer. */
+/**
+ * Request id chosen by the client: a short string or a non-negative integer. The integer comes
+ * first: every first-party client counts its requests, and a union builds an issue object for
+ * each option a value fails before the one it passes (twice per frame: the gateway reads `req`
+ * before the frame).
+ */
 export const ReqId = v.union([
-  v.pipe(wireString('req'), v.minLength(1), v.maxLength(64)),
   v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
+  v.pipe(wireString('req'), v.minLength(1), v.maxLength(64)),
 ])
 export type ReqId = v.InferOutput<typeof ReqId>
 

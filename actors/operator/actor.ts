@@ -367,7 +367,7 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
   private async onChange(change: InboxChange): Promise<void> {
     const conv = change.conversation
     if (!this.watched.has(conv.inboxId)) return
-    const before = this.totals()
+    const { unread: unreadBefore, unanswered: unansweredBefore } = this.sums
     let entry = this.badges.get(conv.id)
     // Its share leaves the sums now and comes back as it is after the change, whatever
     // happens in between (a failed count keeps the entry as it was).
@@ -400,9 +400,8 @@ export class OperatorActor extends Actor<OperatorCommand, OperatorReplies> {
         data: { conversation: conv, change: change.kind, unread },
       },
     ]
-    const after = this.totals()
-    if (after.unread !== before.unread || after.unanswered !== before.unanswered) {
-      frames.push({ type: 'feed', name: 'badges', data: after })
+    if (this.sums.unread !== unreadBefore || this.sums.unanswered !== unansweredBefore) {
+      frames.push({ type: 'feed', name: 'badges', data: this.totals() })
     }
     const alert = this.alertFor(change)
     if (alert) frames.push(alert)

@@ -51,6 +51,9 @@ export class ActorStoppedError extends Error {
   }
 }
 
+/** A self-sent message's reply: nobody waits for it. */
+const ignoreReply = (): void => {}
+
 export abstract class Actor<C extends Command, R extends Replies<C>> {
   private readonly queue: Envelope<C>[] = []
   private running = false
@@ -155,17 +158,17 @@ export abstract class Actor<C extends Command, R extends Replies<C>> {
    */
   protected deliverSelf(cmd: C): void {
     if (this.stopped) return
-    this.queue.push({
-      cmd,
-      resolve: () => {},
-      reject: (error) => {
-        // Stopped before it ran (its lease lapsed, passivation): the next owner rebuilds what it
-        // was for (timers from the store, changes from the next event), so it is no failure.
-        if (error instanceof ActorStoppedError) return
-        this.ctx.log.error('actor timer message failed', { key: this.key, error })
-      },
-    })
+    // One pair of handlers per actor, not two closures per message (a busy inbox's operator
+    // actors each take a change per message).
+    this.queue.push({ cmd, resolve: ignoreReply, reject: this.selfFailed })
     this.pump()
+  }
+
+  private readonly selfFailed = (error: unknown): void => {
+    // Stopped before it ran (its lease lapsed, passivation): the next owner rebuilds what it
+    // was for (timers from the store, changes from the next event), so it is no failure.
+    if (error instanceof ActorStoppedError) return
+    this.ctx.log.error('actor timer message failed', { key: this.key, error })
   }
 
   /**
