@@ -138,8 +138,11 @@ export interface RunningServer {
    * ends its own rounds (shutdown does it too; tests hold the outbox back with it).
    */
   webhooks: Pick<WebhookDispatcher, 'drain' | 'stats' | 'kick' | 'stop'>
-  /** Web Push (issue 20): `drain` sends what is due now. */
-  push: Pick<PushService, 'drain' | 'keys'>
+  /**
+   * Web Push (issue 20): `drain` sends what is due now; `mayNotify` whether any of these
+   * operators may get one.
+   */
+  push: Pick<PushService, 'drain' | 'keys' | 'mayNotify'>
   conversations: ConversationRegistry
   metrics: Metrics
   /** The METRICS_PORT listener (`http://host:port`), or null when there is none. */

@@ -92,6 +92,19 @@ export class PushService {
     return any
   }
 
+  /**
+   * False when every one of these operators is known (freshly) to have no subscription: the
+   * caller need not build a message or await `notify`. True when any may have one.
+   */
+  mayNotify(operatorIds: readonly string[]): boolean {
+    const now = this.deps.clock.now()
+    for (const id of operatorIds) {
+      const kept = this.#known.get(id)
+      if (!kept || now - kept.at >= KNOWN_MS || kept.any) return true
+    }
+    return false
+  }
+
   /** The operator's subscriptions changed on this node: read them again next time. */
   forget(operatorId: string): void {
     this.#known.delete(operatorId)

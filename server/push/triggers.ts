@@ -67,7 +67,13 @@ export function pushTriggers(store: Store, push: PushService, panelUrl: string) 
         }
         return
       case 'message':
-        if (change.author === 'visitor' && conv.assigneeId !== null) {
+        // The hot path: one call per visitor message; nothing to do for an assignee known to
+        // have no subscription.
+        if (
+          change.author === 'visitor' &&
+          conv.assigneeId !== null &&
+          push.mayNotify([conv.assigneeId])
+        ) {
           await push.notify([conv.assigneeId], message('message', conv.id, 'message'))
         }
         return

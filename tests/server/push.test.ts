@@ -185,6 +185,32 @@ describe('Web Push (issue 20)', () => {
     expect(service.received.filter((r) => r.problem !== null)).toEqual([])
   })
 
+  test('push subscribe later - an assignee without a subscription gets nothing; once registered, the next visitor message reaches the browser', async () => {
+    const s = await u.server({ env: ENV })
+    const inboxId = await s.defaultInboxId()
+    const dana = await s.operator({ inboxIds: [inboxId] })
+    const conv = await httpStart(s, undefined, 'hello?')
+    await ok(
+      s.http(`/api/conversations/${conv.id}/assign`, {
+        token: dana.token,
+        body: { operatorId: dana.id },
+      }),
+    )
+    // No subscription yet: known as such after this message, and nothing is queued.
+    await httpSend(s, conv.token, conv.id, 'v2', 'first')
+    await waitUntil(
+      'the assignee known to have no subscription',
+      () => !s.push.mayNotify([dana.id]),
+    )
+    const sub = service.subscription()
+    await ok(register(s, dana.token, sub), 201)
+    // Registering on this node forgets what was known: the next message is pushed.
+    expect(s.push.mayNotify([dana.id])).toBe(true)
+    await httpSend(s, conv.token, conv.id, 'v3', 'second')
+    const [got] = await pushed(s, sub.endpoint, 1)
+    expect(got).toMatchObject({ kind: 'message', conversationId: conv.id, body: 'second' })
+  })
+
   test("push quiet hours - none in the operator's quiet hours but a test; their zone, across midnight; bad spans are refused", async () => {
     // Monday 2026-12-07 22:30 in Moscow (19:30 UTC).
     const clock = new FakeClock(Date.parse('2026-12-07T19:30:00Z'))
