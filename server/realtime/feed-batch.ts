@@ -96,7 +96,10 @@ function frameJson(frame: FeedFrame): string {
     conv = JSON.stringify(conversation)
     conversationJson.set(conversation, conv)
   }
-  return `{"type":"feed","name":"conversation","data":{"conversation":${conv},"change":${JSON.stringify(change)},"unread":${JSON.stringify(unread)}}}`
+  // `?? 'null'`: a value JSON has no text for (undefined) must not make the frame unreadable.
+  const changeJson = JSON.stringify(change) ?? 'null'
+  const unreadJson = JSON.stringify(unread) ?? 'null'
+  return `{"type":"feed","name":"conversation","data":{"conversation":${conv},"change":${changeJson},"unread":${unreadJson}}}`
 }
 
 /** The JSON text of a feed message: the same value JSON.stringify gives, built from shared parts. */
