@@ -83,9 +83,9 @@ export class PushService {
 
   /** Whether the operator has a subscription (kept a little, so most events read nothing). */
   async #subscribed(operatorId: string): Promise<boolean> {
+    const kept = this.#knownAny(operatorId)
+    if (kept !== undefined) return kept
     const now = this.deps.clock.now()
-    const kept = this.#known.get(operatorId)
-    if (kept && now - kept.at < KNOWN_MS) return kept.any
     const any = (await this.deps.store.push.list(operatorId)).length > 0
     if (this.#known.size > 10_000) this.#known.clear()
     this.#known.set(operatorId, { any, at: now })
@@ -97,12 +97,13 @@ export class PushService {
    * caller need not build a message or await `notify`. True when any may have one.
    */
   mayNotify(operatorIds: readonly string[]): boolean {
-    const now = this.deps.clock.now()
-    for (const id of operatorIds) {
-      const kept = this.#known.get(id)
-      if (!kept || now - kept.at >= KNOWN_MS || kept.any) return true
-    }
-    return false
+    return operatorIds.some((id) => this.#knownAny(id) !== false)
+  }
+
+  /** What is known (freshly) of whether the operator has a subscription; undefined: nothing. */
+  #knownAny(operatorId: string): boolean | undefined {
+    const kept = this.#known.get(operatorId)
+    return kept && this.deps.clock.now() - kept.at < KNOWN_MS ? kept.any : undefined
   }
 
   /** The operator's subscriptions changed on this node: read them again next time. */
